@@ -1,0 +1,398 @@
+package dev.vigil.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.event.DeadLetterReason;
+import dev.vigil.event.Source;
+import dev.vigil.ingest.spi.SourceParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns raw records into canonical events, or dead letters with a reason: never a crash, never a
+ * silent drop.
+ *
+ * <p>Design: each raw record goes through the same gates in order: size, UTF-8, JSON (with depth
+ * and length limits enforced by the parser itself, so a hostile record costs bounded work), then
+ * envelope unwrapping ({@code [...]}, {@code {"Records":[...]}}, {@code {"records":[...]}}, {@code
+ * {"value":[...]}}), then format detection per record (a file may mix shapes: every parser scores
+ * the record's shape and the highest wins, unless a source is forced), then the source's parser. An
+ * envelope's members keep their exact text as {@code raw}, cut from the envelope by the JSON
+ * parser's own offsets. The first gate that fails names the dead letter's reason. Thread-safe.
+ */
+public final class Normalizer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Normalizer.class);
+  private static final List<String> ENVELOPE_KEYS = List.of("Records", "records", "value");
+
+  private final Map<Source, SourceParser> parsers;
+  private final Source forcedSource;
+  private final NormalizerLimits limits;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+
+  private Normalizer(
+      Map<Source, SourceParser> parsers,
+      Source forcedSource,
+      NormalizerLimits limits,
+      Clock clock) {
+    this.parsers = parsers;
+    this.forcedSource = forcedSource;
+    this.limits = limits;
+    this.clock = clock;
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(limits.maxDepth())
+                    .maxStringLength(limits.maxRecordBytes())
+                    .maxDocumentLength(limits.maxRecordBytes())
+                    .build())
+            .build();
+    this.mapper = new ObjectMapper(factory);
+  }
+
+  /** A normalizer with every parser on the class path, auto-detecting the source per record. */
+  public static Normalizer create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Normalizes one raw record (which may be an envelope of many) into {@code out}. */
+  public void normalize(RawRecord record, NormalizeOutput out) {
+    byte[] bytes = record.bytes();
+    if (bytes.length > limits.maxRecordBytes()) {
+      out.deadLetter(
+          deadLetter(
+              bytes,
+              record.origin(),
+              DeadLetterReason.TOO_LARGE,
+              "record is " + bytes.length + " bytes, over the limit of " + limits.maxRecordBytes(),
+              null));
+      return;
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      out.deadLetter(
+          deadLetter(
+              bytes,
+              record.origin(),
+              DeadLetterReason.INVALID_UTF8,
+              "record is not valid UTF-8 (" + e.getClass().getSimpleName() + ")",
+              null));
+      return;
+    }
+    JsonNode root;
+    try {
+      root = readSingleValue(text);
+    } catch (StreamConstraintsException e) {
+      boolean depth = e.getMessage() != null && e.getMessage().contains("depth");
+      out.deadLetter(
+          deadLetter(
+              bytes,
+              record.origin(),
+              depth ? DeadLetterReason.TOO_DEEP : DeadLetterReason.TOO_LARGE,
+              depth
+                  ? "record nests deeper than " + limits.maxDepth() + " levels"
+                  : "a value in the record is longer than the limit of " + limits.maxRecordBytes(),
+              null));
+      return;
+    } catch (IOException e) {
+      out.deadLetter(
+          deadLetter(bytes, record.origin(), DeadLetterReason.MALFORMED_JSON, describe(e), null));
+      return;
+    }
+    if (root.isObject() && !isEnvelope(root)) {
+      normalizeOne((ObjectNode) root, text, record.origin(), out);
+      return;
+    }
+    unwrap(root, text, record.origin(), out);
+  }
+
+  private JsonNode readSingleValue(String text) throws IOException {
+    try (JsonParser parser = mapper.createParser(text)) {
+      JsonNode node = mapper.readTree(parser);
+      if (node == null) {
+        throw new JsonEOFException(parser, null, "no JSON value in the record");
+      }
+      if (parser.nextToken() != null) {
+        throw new MalformedRecordException(
+            "unexpected content after the JSON value at line "
+                + parser.currentTokenLocation().getLineNr()
+                + ", column "
+                + parser.currentTokenLocation().getColumnNr());
+      }
+      return node;
+    }
+  }
+
+  private static boolean isEnvelope(JsonNode root) {
+    for (String key : ENVELOPE_KEYS) {
+      JsonNode members = root.get(key);
+      if (members != null && members.isArray() && root.size() <= 2) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Normalizes each member of an array or envelope, with its exact text cut from the envelope. */
+  private void unwrap(JsonNode root, String text, String origin, NormalizeOutput out) {
+    if (!root.isObject() && !root.isArray()) {
+      out.deadLetter(
+          deadLetter(
+              text.getBytes(StandardCharsets.UTF_8),
+              origin,
+              DeadLetterReason.WRONG_TYPE,
+              "record is a JSON " + root.getNodeType().name().toLowerCase() + ", not an object",
+              null));
+      return;
+    }
+    try (JsonParser parser = mapper.createParser(text)) {
+      JsonToken token = parser.nextToken();
+      if (token == JsonToken.START_OBJECT) {
+        String envelopeKey = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String key = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (value == JsonToken.START_ARRAY && ENVELOPE_KEYS.contains(key)) {
+            envelopeKey = key;
+            break;
+          }
+          parser.skipChildren();
+        }
+        if (envelopeKey == null) {
+          throw new IllegalStateException("envelope without its array");
+        }
+      }
+      int index = 0;
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        index++;
+        String memberOrigin = origin + "#" + index;
+        int start = (int) parser.currentTokenLocation().getCharOffset();
+        JsonToken memberStart = parser.currentToken();
+        parser.skipChildren();
+        int end = (int) parser.currentLocation().getCharOffset();
+        String memberText = text.substring(start, end);
+        if (memberStart != JsonToken.START_OBJECT) {
+          out.deadLetter(
+              deadLetter(
+                  memberText.getBytes(StandardCharsets.UTF_8),
+                  memberOrigin,
+                  DeadLetterReason.WRONG_TYPE,
+                  "envelope member " + index + " is not a JSON object",
+                  null));
+          continue;
+        }
+        normalizeOne((ObjectNode) mapper.readTree(memberText), memberText, memberOrigin, out);
+      }
+    } catch (IOException | RuntimeException e) {
+      // The whole text already parsed once, so this is a bug, not bad input; keep the record.
+      LOG.warn("could not unwrap the envelope at {}: {}", origin, e.getClass().getName());
+      out.deadLetter(
+          deadLetter(
+              text.getBytes(StandardCharsets.UTF_8),
+              origin,
+              DeadLetterReason.INTERNAL_ERROR,
+              "could not unwrap the envelope (" + e.getClass().getSimpleName() + ")",
+              null));
+    }
+  }
+
+  private void normalizeOne(ObjectNode record, String raw, String origin, NormalizeOutput out) {
+    SourceParser parser = forcedSource != null ? parsers.get(forcedSource) : detect(record);
+    if (parser == null) {
+      out.deadLetter(
+          deadLetter(
+              raw.getBytes(StandardCharsets.UTF_8),
+              origin,
+              DeadLetterReason.UNKNOWN_FORMAT,
+              "no source recognizes a record with the keys " + keysOf(record),
+              null));
+      return;
+    }
+    try {
+      out.event(parser.parse(record, raw, origin));
+    } catch (RecordRejectedException e) {
+      out.deadLetter(
+          deadLetter(
+              raw.getBytes(StandardCharsets.UTF_8),
+              origin,
+              e.reason(),
+              e.getMessage(),
+              parser.source()));
+    } catch (RuntimeException e) {
+      // A parser bug: keep the record and say where, without its content or the exception's
+      // message (which may quote a value).
+      LOG.warn(
+          "{} parser failed on the record at {}: {} at {}",
+          parser.source(),
+          origin,
+          e.getClass().getName(),
+          e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+      out.deadLetter(
+          deadLetter(
+              raw.getBytes(StandardCharsets.UTF_8),
+              origin,
+              DeadLetterReason.INTERNAL_ERROR,
+              "the "
+                  + parser.source()
+                  + " parser failed on this record ("
+                  + e.getClass().getSimpleName()
+                  + "); please report it",
+              parser.source()));
+    }
+  }
+
+  /** The parser that scores the record's shape highest, or null when none recognizes it. */
+  public SourceParser detect(ObjectNode record) {
+    SourceParser best = null;
+    int bestScore = 0;
+    for (SourceParser parser : parsers.values()) {
+      int score = parser.recognize(record);
+      if (score > bestScore) {
+        best = parser;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private static String keysOf(ObjectNode record) {
+    TreeSet<String> keys = new TreeSet<>(Comparator.naturalOrder());
+    for (Iterator<String> it = record.fieldNames(); it.hasNext() && keys.size() < 12; ) {
+      keys.add(it.next());
+    }
+    return keys.toString();
+  }
+
+  private DeadLetter deadLetter(
+      byte[] raw, String origin, DeadLetterReason reason, String message, Source guess) {
+    return DeadLetter.newBuilder()
+        .setRaw(ByteBuffer.wrap(raw))
+        .setReason(reason)
+        .setMessage(message)
+        .setOrigin(origin)
+        .setSourceGuess(guess != null ? guess : forcedSource)
+        .setReceivedAt(clock.instant())
+        .build();
+  }
+
+  /** A person-readable JSON error: position and kind only, never the offending text. */
+  private static String describe(IOException e) {
+    if (e instanceof MalformedRecordException) {
+      return e.getMessage();
+    }
+    String where = "";
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+        && jpe.getLocation() != null) {
+      where =
+          " at line "
+              + jpe.getLocation().getLineNr()
+              + ", column "
+              + jpe.getLocation().getColumnNr();
+    }
+    if (e instanceof JsonEOFException) {
+      return "malformed JSON: the record ends before its value is complete" + where;
+    }
+    return "malformed JSON: unexpected character" + where;
+  }
+
+  /** Trailing content after a complete value; reported like any malformed JSON. */
+  private static final class MalformedRecordException extends IOException {
+    MalformedRecordException(String message) {
+      super(message);
+    }
+  }
+
+  public Optional<Source> forcedSource() {
+    return Optional.ofNullable(forcedSource);
+  }
+
+  /** Builds a {@link Normalizer}; {@link #build()} checks that a forced source has a parser. */
+  public static final class Builder {
+    private final List<SourceParser> parsers = new ArrayList<>();
+    private Source forcedSource;
+    private NormalizerLimits limits = NormalizerLimits.DEFAULTS;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Parsers to use instead of those found with {@link ServiceLoader}. */
+    public Builder parser(SourceParser parser) {
+      parsers.add(parser);
+      return this;
+    }
+
+    /** Parse every record as this source (no detection); null for auto-detection. */
+    public Builder forceSource(Source source) {
+      this.forcedSource = source;
+      return this;
+    }
+
+    public Builder limits(NormalizerLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Normalizer build() {
+      List<SourceParser> chosen = new ArrayList<>(parsers);
+      if (chosen.isEmpty()) {
+        ServiceLoader.load(SourceParser.class, Normalizer.class.getClassLoader())
+            .forEach(chosen::add);
+      }
+      Map<Source, SourceParser> bySource = new EnumMap<>(Source.class);
+      for (SourceParser parser : chosen) {
+        if (bySource.put(parser.source(), parser) != null) {
+          throw new IllegalStateException("two parsers for " + parser.source());
+        }
+      }
+      if (bySource.isEmpty()) {
+        throw new IllegalStateException("no source parsers on the class path");
+      }
+      if (forcedSource != null && !bySource.containsKey(forcedSource)) {
+        throw new IllegalStateException("no parser for the forced source " + forcedSource);
+      }
+      return new Normalizer(bySource, forcedSource, limits, clock);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.vigil.ingest.io;
+
+import dev.vigil.ingest.RawRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
+
+/**
+ * Cuts a stream into raw records without parsing them: JSON Lines, concatenated pretty-printed
+ * objects, a single object or array, in any mix.
+ *
+ * <p>Design: one pass over the bytes tracking only string state and bracket depth (structural
+ * characters are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character, so this is
+ * safe on bytes, even invalid ones). A record is a balanced top-level {@code {...}} or {@code
+ * [...]}; anything else at the top level is cut to the end of its line and becomes a record of its
+ * own, for the normalizer to reject. To keep one broken line from swallowing the rest of a JSON
+ * Lines file, a {@code {} in column 0 while an object is still open starts a new record: the open
+ * one was truncated (pretty printers indent nested values, so a column-0 brace only begins a
+ * record). A raw newline ends a string, since JSON strings cannot hold one. Records over {@code
+ * maxRecordBytes} are still emitted whole up to a hard cap, so the normalizer can dead-letter them
+ * with their bytes.
+ */
+public final class RecordSplitter {
+
+  private static final int HARD_CAP_FACTOR = 2;
+
+  private final String originPrefix;
+  private final int hardCap;
+
+  /**
+   * @param originName the file name (or stream name) used in each record's origin
+   * @param maxRecordBytes records larger than this are kept up to twice this size, then truncated
+   */
+  public RecordSplitter(String originName, int maxRecordBytes) {
+    this.originPrefix = originName + ":";
+    this.hardCap = (int) Math.min(Integer.MAX_VALUE - 16, (long) maxRecordBytes * HARD_CAP_FACTOR);
+  }
+
+  /** Reads the whole stream, handing each record to {@code sink}; returns how many there were. */
+  public long split(InputStream in, Consumer<RawRecord> sink) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    ByteArrayOutputStream current = new ByteArrayOutputStream(4096);
+    long line = 1;
+    long recordLine = 0;
+    int depth = 0;
+    boolean inString = false;
+    boolean escaped = false;
+    boolean inGarbage = false;
+    boolean atLineStart = true;
+    boolean firstByte = true;
+    boolean objectRecord = false;
+    long count = 0;
+    int read;
+    while ((read = in.read(buffer)) > 0) {
+      int offset = 0;
+      if (firstByte) {
+        firstByte = false;
+        // A UTF-8 byte order mark is not part of any record.
+        if (read >= 3
+            && (buffer[0] & 0xFF) == 0xEF
+            && (buffer[1] & 0xFF) == 0xBB
+            && (buffer[2] & 0xFF) == 0xBF) {
+          offset = 3;
+        }
+      }
+      for (int i = offset; i < read; i++) {
+        byte b = buffer[i];
+        boolean lineStart = atLineStart;
+        atLineStart = b == '\n';
+        if (inGarbage) {
+          if (b == '\n' || b == '\r') {
+            count += emit(current, recordLine, sink);
+            inGarbage = false;
+          } else {
+            append(current, b);
+          }
+        } else if (depth == 0) {
+          if (b == '{' || b == '[') {
+            recordLine = line;
+            objectRecord = b == '{';
+            depth = 1;
+            inString = false;
+            escaped = false;
+            append(current, b);
+          } else if (!isWhitespace(b)) {
+            recordLine = line;
+            inGarbage = true;
+            append(current, b);
+          }
+        } else if (b == '{' && lineStart && !inString && objectRecord) {
+          // A column-0 brace inside an open object: the open record was truncated. Only objects
+          // resync this way; an array's members may legitimately start in column 0.
+          count += emit(current, recordLine, sink);
+          recordLine = line;
+          depth = 1;
+          append(current, b);
+        } else {
+          append(current, b);
+          if (inString) {
+            if (escaped) {
+              escaped = false;
+            } else if (b == '\\') {
+              escaped = true;
+            } else if (b == '"' || b == '\n') {
+              inString = false;
+            }
+          } else if (b == '"') {
+            inString = true;
+          } else if (b == '{' || b == '[') {
+            depth++;
+          } else if (b == '}' || b == ']') {
+            depth--;
+            if (depth == 0) {
+              count += emit(current, recordLine, sink);
+            }
+          }
+        }
+        if (b == '\n') {
+          line++;
+        }
+      }
+    }
+    if (current.size() > 0) {
+      count += emit(current, recordLine, sink);
+    }
+    return count;
+  }
+
+  private void append(ByteArrayOutputStream current, byte b) {
+    if (current.size() < hardCap) {
+      current.write(b);
+    }
+  }
+
+  private int emit(ByteArrayOutputStream current, long recordLine, Consumer<RawRecord> sink) {
+    byte[] bytes = trimTrailingWhitespace(current.toByteArray());
+    current.reset();
+    if (bytes.length == 0) {
+      return 0;
+    }
+    sink.accept(new RawRecord(bytes, originPrefix + recordLine));
+    return 1;
+  }
+
+  private static byte[] trimTrailingWhitespace(byte[] bytes) {
+    int end = bytes.length;
+    while (end > 0 && isWhitespace(bytes[end - 1])) {
+      end--;
+    }
+    return end == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, end);
+  }
+
+  private static boolean isWhitespace(byte b) {
+    return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+  }
+}

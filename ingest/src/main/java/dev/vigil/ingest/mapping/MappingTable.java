@@ -1,0 +1,203 @@
+package dev.vigil.ingest.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.event.Category;
+import dev.vigil.event.Source;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A per-source table that says which operations are secret access, policy changes and so on, kept
+ * as YAML so that a user adds an operation without touching Java.
+ *
+ * <p>Design: an ordered list of rules, first match wins. A rule's {@code match} names keys the
+ * parser supplies (Vault: {@code path}, {@code operation}, {@code mount_type}; CloudTrail: {@code
+ * eventSource}, {@code eventName}; ...), each with one glob or a list of globs; all keys must
+ * match, any glob of a key may. Globs are case-insensitive, {@code *} spans any characters
+ * including {@code /}, {@code ?} is one character. The built-in table is {@code
+ * mappings/<source>.yaml} on the classpath; a file of the same name in the directory named by the
+ * system property {@code vigil.mappings.dir} (or env {@code VIGIL_MAPPINGS_DIR}) is read first, so
+ * its rules take precedence.
+ */
+public final class MappingTable {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Set<String> RULE_KEYS =
+      Set.of("match", "category", "action", "ocsf_class_uid", "flags", "note");
+
+  private final List<Rule> rules;
+
+  private MappingTable(List<Rule> rules) {
+    this.rules = List.copyOf(rules);
+  }
+
+  /** The table for a source: the user's overrides, then the built-in rules. */
+  public static MappingTable forSource(Source source) {
+    String fileName = fileName(source);
+    List<Rule> rules = new ArrayList<>();
+    String overrideDir =
+        Optional.ofNullable(System.getProperty("vigil.mappings.dir"))
+            .orElse(System.getenv("VIGIL_MAPPINGS_DIR"));
+    if (overrideDir != null && !overrideDir.isBlank()) {
+      Path override = Path.of(overrideDir, fileName);
+      if (Files.isRegularFile(override)) {
+        try (InputStream in = Files.newInputStream(override)) {
+          rules.addAll(parse(in, override.toString()));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read mapping table " + override, e);
+        }
+      }
+    }
+    String resource = "mappings/" + fileName;
+    try (InputStream in = MappingTable.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("built-in mapping table missing: " + resource);
+      }
+      rules.addAll(parse(in, resource));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read mapping table " + resource, e);
+    }
+    return new MappingTable(rules);
+  }
+
+  /** A table from YAML text, for tests and tools. */
+  public static MappingTable fromYaml(InputStream yaml, String name) throws IOException {
+    return new MappingTable(parse(yaml, name));
+  }
+
+  public static String fileName(Source source) {
+    return switch (source) {
+      case VAULT -> "vault.yaml";
+      case AWS_CLOUDTRAIL -> "cloudtrail.yaml";
+      case AZURE_MONITOR -> "azure.yaml";
+      case GCP_AUDIT -> "gcp.yaml";
+    };
+  }
+
+  /**
+   * The first rule all of whose keys match, or empty. Keys absent from {@code keys} never match.
+   */
+  public Optional<Mapping> lookup(Map<String, String> keys) {
+    for (Rule rule : rules) {
+      if (rule.matches(keys)) {
+        return Optional.of(rule.mapping());
+      }
+    }
+    return Optional.empty();
+  }
+
+  public int size() {
+    return rules.size();
+  }
+
+  private static List<Rule> parse(InputStream in, String name) throws IOException {
+    JsonNode root = YAML.readTree(in);
+    JsonNode list = root == null ? null : root.get("rules");
+    if (list == null || !list.isArray()) {
+      throw new IllegalArgumentException(name + ": a mapping table needs a top-level 'rules' list");
+    }
+    List<Rule> rules = new ArrayList<>();
+    int index = 0;
+    for (JsonNode node : list) {
+      index++;
+      String where = name + ", rule " + index;
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!RULE_KEYS.contains(key)) {
+          throw new IllegalArgumentException(
+              where + ": unknown key '" + key + "' (allowed: " + RULE_KEYS + ")");
+        }
+      }
+      JsonNode match = node.get("match");
+      if (match == null || !match.isObject() || match.isEmpty()) {
+        throw new IllegalArgumentException(where + ": 'match' must be a non-empty map");
+      }
+      Map<String, List<Pattern>> patterns = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> entry = it.next();
+        List<Pattern> globs = new ArrayList<>();
+        if (entry.getValue().isArray()) {
+          entry.getValue().forEach(glob -> globs.add(glob(glob.asText())));
+        } else if (entry.getValue().isValueNode()) {
+          globs.add(glob(entry.getValue().asText()));
+        } else {
+          throw new IllegalArgumentException(
+              where + ": match." + entry.getKey() + " must be a string or a list of strings");
+        }
+        patterns.put(entry.getKey(), globs);
+      }
+      String categoryName = node.path("category").asText("");
+      Category category;
+      try {
+        category = Category.valueOf(categoryName);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            where
+                + ": category '"
+                + categoryName
+                + "' is not one of "
+                + List.of(Category.values()));
+      }
+      String action = node.hasNonNull("action") ? node.get("action").asText() : null;
+      Integer ocsf = node.hasNonNull("ocsf_class_uid") ? node.get("ocsf_class_uid").asInt() : null;
+      Set<String> flags = new LinkedHashSet<>();
+      node.path("flags").forEach(flag -> flags.add(flag.asText()));
+      rules.add(new Rule(patterns, new Mapping(category, action, ocsf, Set.copyOf(flags))));
+    }
+    return rules;
+  }
+
+  private static Pattern glob(String glob) {
+    StringBuilder regex = new StringBuilder(glob.length() + 8);
+    for (int i = 0; i < glob.length(); i++) {
+      char c = glob.charAt(i);
+      switch (c) {
+        case '*' -> regex.append(".*");
+        case '?' -> regex.append('.');
+        default -> regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  }
+
+  private record Rule(Map<String, List<Pattern>> patterns, Mapping mapping) {
+    boolean matches(Map<String, String> keys) {
+      for (Map.Entry<String, List<Pattern>> entry : patterns.entrySet()) {
+        String value = keys.get(entry.getKey());
+        if (value == null) {
+          return false;
+        }
+        boolean any = false;
+        for (Pattern pattern : entry.getValue()) {
+          if (pattern.matcher(value).matches()) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MappingTable[" + rules.size() + " rules]";
+  }
+}

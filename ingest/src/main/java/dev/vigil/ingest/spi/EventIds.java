@@ -1,0 +1,41 @@
+package dev.vigil.ingest.spi;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Stable event ids for records that carry no id of their own. */
+public final class EventIds {
+
+  private EventIds() {}
+
+  /**
+   * {@code sha256:<hex>} of the raw record's exact text: the same record always gives the same id.
+   */
+  public static String ofRaw(String raw) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return "sha256:"
+          + HexFormat.of().formatHex(sha256.digest(raw.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /**
+   * The part of an event id that names the request: a Vault request and its response (ids {@code
+   * <request.id>:request} and {@code <request.id>:response}) share it, so detections count them
+   * once. For every other id it is the id itself.
+   */
+  public static String requestKey(dev.vigil.event.AuditEvent event) {
+    String id = event.getEventId();
+    if (event.getSource() == dev.vigil.event.Source.VAULT) {
+      int colon = id.lastIndexOf(':');
+      if (colon > 0 && !id.startsWith("sha256:")) {
+        return id.substring(0, colon);
+      }
+    }
+    return id;
+  }
+}

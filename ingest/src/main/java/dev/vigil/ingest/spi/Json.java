@@ -1,0 +1,95 @@
+package dev.vigil.ingest.spi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+/**
+ * Lenient reads from a record, for sources whose types drift: a number may arrive as a string, a
+ * boolean as {@code "True"}, an object as JSON-in-a-string. Paths are dot-separated object keys; a
+ * key that itself contains dots is read with {@link JsonNode#get} directly.
+ */
+public final class Json {
+
+  private Json() {}
+
+  /** The node at a dotted path, or {@link MissingNode} when any step is absent or not an object. */
+  public static JsonNode at(JsonNode node, String path) {
+    JsonNode current = node;
+    int start = 0;
+    while (current != null && start <= path.length()) {
+      int dot = path.indexOf('.', start);
+      String key = dot < 0 ? path.substring(start) : path.substring(start, dot);
+      current = current.isObject() ? current.get(key) : null;
+      if (dot < 0) {
+        break;
+      }
+      start = dot + 1;
+    }
+    return current == null ? MissingNode.getInstance() : current;
+  }
+
+  /**
+   * The scalar at a path as text: strings as they are, numbers and booleans in their JSON form;
+   * null for missing, JSON null, empty strings, objects and arrays.
+   */
+  public static String text(JsonNode node, String path) {
+    return scalarText(at(node, path));
+  }
+
+  /** The first non-null {@link #text} among several paths. */
+  public static String firstText(JsonNode node, String... paths) {
+    for (String path : paths) {
+      String value = text(node, path);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  public static String scalarText(JsonNode value) {
+    if (value == null || !value.isValueNode() || value.isNull()) {
+      return null;
+    }
+    String text = value.asText();
+    return text.isEmpty() ? null : text;
+  }
+
+  /** A boolean from {@code true}, {@code "true"}, {@code "True"}; null when absent or otherwise. */
+  public static Boolean bool(JsonNode node, String path) {
+    JsonNode value = at(node, path);
+    if (value.isBoolean()) {
+      return value.booleanValue();
+    }
+    if (value.isTextual()) {
+      String text = value.textValue().trim();
+      if (text.equalsIgnoreCase("true")) {
+        return Boolean.TRUE;
+      }
+      if (text.equalsIgnoreCase("false")) {
+        return Boolean.FALSE;
+      }
+    }
+    return null;
+  }
+
+  /** An integer from a number or a numeric string; null when absent or not an integer. */
+  public static Long integer(JsonNode node, String path) {
+    JsonNode value = at(node, path);
+    if (value.isIntegralNumber()) {
+      return value.longValue();
+    }
+    if (value.isTextual()) {
+      String text = value.textValue().trim();
+      if (!text.isEmpty() && text.length() < 19 && text.chars().allMatch(Character::isDigit)) {
+        return Long.parseLong(text);
+      }
+    }
+    return null;
+  }
+
+  /** True when the node is an object that has the key (with any value, even null). */
+  public static boolean has(JsonNode node, String path) {
+    return !at(node, path).isMissingNode();
+  }
+}

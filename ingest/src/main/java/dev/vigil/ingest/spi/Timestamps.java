@@ -1,0 +1,129 @@
+package dev.vigil.ingest.spi;
+
+import dev.vigil.event.DeadLetterReason;
+import dev.vigil.ingest.RecordRejectedException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads the event times the four sources actually write, truncated to milliseconds, in UTC.
+ *
+ * <p>Seen in the wild: RFC 3339 with 0 to 9 fractional digits and trailing zeros trimmed, with
+ * {@code Z} or an offset; the same with a space instead of {@code T} and no zone (Panther exports,
+ * taken as UTC); US style {@code 12/12/2025 3:03:58 PM} with or without an offset (ADFS, Event Hubs
+ * resource logs, taken as UTC when no offset is given); and basic ISO {@code 20131102T010628Z}.
+ * Anything else is refused with {@code INVALID_TIME}, never guessed.
+ */
+public final class Timestamps {
+
+  private static final DateTimeFormatter ISO_LENIENT =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .optionalStart()
+          .appendLiteral('T')
+          .optionalEnd()
+          .optionalStart()
+          .appendLiteral(' ')
+          .optionalEnd()
+          .appendValue(ChronoField.HOUR_OF_DAY, 2)
+          .appendLiteral(':')
+          .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+          .optionalStart()
+          .appendLiteral(':')
+          .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HH:MM", "Z")
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HHMM", "Z")
+          .optionalEnd()
+          .toFormatter(Locale.ROOT);
+
+  private static final List<DateTimeFormatter> US_STYLE =
+      List.of(
+          DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a xxx", Locale.US),
+          DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US),
+          DateTimeFormatter.ofPattern("M/d/yyyy H:mm:ss", Locale.US));
+
+  private static final DateTimeFormatter BASIC_ISO =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX", Locale.ROOT);
+
+  private Timestamps() {}
+
+  /** The instant of a timestamp string; throws {@code INVALID_TIME} when it is not one. */
+  public static Instant parse(String text, String fieldName) {
+    if (text == null || text.isBlank()) {
+      throw new RecordRejectedException(
+          DeadLetterReason.MISSING_TIME, "the record has no event time (" + fieldName + ")");
+    }
+    String value = text.trim();
+    Instant parsed = tryParse(value);
+    if (parsed == null) {
+      throw new RecordRejectedException(
+          DeadLetterReason.INVALID_TIME,
+          fieldName + " is not a timestamp: \"" + abbreviate(value) + "\"");
+    }
+    return truncateToMillis(parsed);
+  }
+
+  /** Milliseconds since the epoch as sources sometimes give them (GCP {@code timeUsec} etc.). */
+  public static Instant ofEpochMicros(long micros) {
+    return Instant.ofEpochMilli(Math.floorDiv(micros, 1000));
+  }
+
+  private static Instant tryParse(String value) {
+    if (value.isEmpty() || value.length() > 64) {
+      return null;
+    }
+    char first = value.charAt(0);
+    if (!Character.isDigit(first)) {
+      return null;
+    }
+    if (value.indexOf('/') > 0) {
+      for (DateTimeFormatter format : US_STYLE) {
+        Instant instant = parseWith(value, format);
+        if (instant != null) {
+          return instant;
+        }
+      }
+      return null;
+    }
+    if (value.length() >= 8 && value.charAt(4) != '-') {
+      return parseWith(value, BASIC_ISO);
+    }
+    return parseWith(value, ISO_LENIENT);
+  }
+
+  private static Instant parseWith(String value, DateTimeFormatter format) {
+    try {
+      var parsed = format.parse(value);
+      if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+        return OffsetDateTime.from(parsed).toInstant();
+      }
+      return LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  private static Instant truncateToMillis(Instant instant) {
+    return Instant.ofEpochMilli(instant.toEpochMilli());
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= 40 ? value : value.substring(0, 40) + "…";
+  }
+}
