@@ -177,10 +177,11 @@ public final class CloudTrailParser implements SourceParser {
             ? actor.getId()
             : null;
 
+    String eventId = text(record, "eventID");
     String errorCode = text(record, "errorCode");
     String service = service(eventSource);
     return AuditEvent.newBuilder()
-        .setEventId(first(text(record, "eventID"), EventIds.ofRaw(raw)))
+        .setEventId(eventId != null ? eventId : EventIds.ofRaw(raw))
         .setTime(time)
         .setSource(Source.AWS_CLOUDTRAIL)
         .setCategory(category)

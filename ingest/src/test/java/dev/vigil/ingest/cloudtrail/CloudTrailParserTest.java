@@ -579,6 +579,20 @@ class CloudTrailParserTest {
     }
 
     @Test
+    void ssmReadByPathWithDecryption() {
+      AuditEvent event =
+          parse(
+              call(
+                  "ssm.amazonaws.com",
+                  "GetParametersByPath",
+                  "\"requestParameters\":{\"path\":\"/prod/db\",\"withDecryption\":\"true\"}"));
+      assertThat(event.getCategory()).isEqualTo(Category.SECRET_ACCESS);
+      assertThat(event.getAction()).isEqualTo("read");
+      assertThat(event.getTarget().getResource()).isEqualTo("/prod/db");
+      assertThat(event.getTarget().getType()).isEqualTo("ssm");
+    }
+
+    @Test
     void hiddenParameterIsNotAnIdentifier() {
       AuditEvent event =
           parse(
@@ -728,6 +742,23 @@ class CloudTrailParserTest {
     @ParameterizedTest
     @CsvSource({
       "iam.amazonaws.com, CreatePolicyVersion, POLICY_CHANGE, create, 3008",
+      "iam.amazonaws.com, UpdateAssumeRolePolicy, POLICY_CHANGE, update, 3008",
+      "iam.amazonaws.com, PutRolePolicy, POLICY_CHANGE, update, 3008",
+      "iam.amazonaws.com, AttachGroupPolicy, POLICY_CHANGE, update, 3008",
+      "iam.amazonaws.com, CreateAccessKey, IDENTITY_MANAGEMENT, create, 3007",
+      "iam.amazonaws.com, AddUserToGroup, IDENTITY_MANAGEMENT, create, 3007",
+      "lambda.amazonaws.com, AddPermission20150331v2, POLICY_CHANGE, create, 3008",
+      "cloudtrail.amazonaws.com, PutEventSelectors, AUDIT_CONFIG, update, 6003",
+      "cloudtrail.amazonaws.com, UpdateTrail, AUDIT_CONFIG, update, 6003",
+      "cloudtrail.amazonaws.com, CreateTrail, AUDIT_CONFIG, create, 6003",
+      "config.amazonaws.com, DeleteDeliveryChannel, AUDIT_CONFIG, delete, 6003",
+      "guardduty.amazonaws.com, UpdateDetector, AUDIT_CONFIG, update, 6003",
+      "organizations.amazonaws.com, LeaveOrganization, AUDIT_CONFIG, delete, 6003",
+      "signin.amazonaws.com, ConsoleLogin, AUTHENTICATION, login, 3002",
+      "signin.amazonaws.com, UserAuthentication, AUTHENTICATION, login, 3002",
+      "sts.amazonaws.com, GetFederationToken, AUTHENTICATION, issue, 3002",
+      "kms.amazonaws.com, Decrypt, KEY_MANAGEMENT, decrypt, 6003",
+      "ssm.amazonaws.com, SendCommand, SYSTEM, other, 6003",
       "iam.amazonaws.com, SetDefaultPolicyVersion, POLICY_CHANGE, update, 3008",
       "iam.amazonaws.com, DetachRolePolicy, POLICY_CHANGE, update, 3008",
       "iam.amazonaws.com, DeleteUserPolicy, POLICY_CHANGE, delete, 3008",
