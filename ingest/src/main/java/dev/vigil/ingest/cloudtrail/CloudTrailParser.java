@@ -30,8 +30,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * AWS CloudTrail records (one event of a delivered file, a JSON line, an EventBridge or Lake
- * export) to {@link AuditEvent}.
+ * AWS CloudTrail records (one event of a delivered file, a JSON line, a data-lake export with
+ * lower-cased keys) to {@link AuditEvent}.
  *
  * <p>Design: the normalizer has unwrapped {@code {"Records":[...]}}, so each call sees one object.
  * Documents CloudTrail delivers beside events (digest files, Insights events) are recognized, so
