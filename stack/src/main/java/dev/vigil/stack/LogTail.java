@@ -33,6 +33,9 @@ final class LogTail {
     try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
       long length = in.length();
       int size = (int) Math.min(length, MAX_BYTES);
+      if (size == 0) {
+        return "";
+      }
       byte[] bytes = new byte[size];
       in.seek(length - size);
       in.readFully(bytes);

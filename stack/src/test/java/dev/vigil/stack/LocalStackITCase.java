@@ -1,6 +1,7 @@
 package dev.vigil.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,31 @@ class LocalStackITCase {
             });
     assertThat(stack.down().components())
         .allSatisfy(component -> assertThat(component.change()).isEqualTo("was not running"));
+  }
+
+  @Test
+  void aComponentThatDiesWhileStartingIsReportedWithItsLogAndLeavesNothingRunning()
+      throws Exception {
+    stateDir =
+        Files.createTempDirectory(
+            "vigil-stack-failing-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    // Storage that looks formatted but is not: the broker refuses it and exits.
+    Path data = Files.createDirectories(stateDir.resolve("kafka/data"));
+    Files.writeString(data.resolve("meta.properties"), "version=1\nnode.id=not-a-number\n");
+    stack =
+        new LocalStack(
+            StackConfig.forTests(stateDir).toBuilder()
+                .components(java.util.Set.of(Component.KAFKA))
+                .build());
+
+    assertThatThrownBy(stack::up)
+        .isInstanceOf(StackException.class)
+        .hasMessageContaining("Kafka exited with code")
+        .hasMessageContaining("--- last lines of " + stateDir.resolve("kafka/logs"));
+    assertThat(stack.status().isRunning(Component.KAFKA)).isFalse();
+    assertThat(Files.exists(stateDir.resolve("kafka/kafka.pid"))).isFalse();
+    assertThat(processesUsing(stateDir)).isEmpty();
   }
 
   private static String commandLine(long pid) {
