@@ -86,7 +86,24 @@ public final class RulePack {
    * @throws RuleException with every problem of every file
    */
   public static RulePack load(List<Path> roots) throws RuleException {
+    Loaded loaded = loadLenient(roots);
+    if (!loaded.errors().isEmpty()) {
+      throw new RuleException(loaded.errors());
+    }
+    return loaded.pack();
+  }
+
+  /**
+   * What a lenient load gives: a pack of the files that loaded, and the errors of the others.
+   *
+   * @param invalidFiles the files that did not load
+   */
+  public record Loaded(RulePack pack, List<RuleError> errors, List<String> invalidFiles) {}
+
+  /** Loads what loads: every file that parses is kept, every error is reported. */
+  public static Loaded loadLenient(List<Path> roots) {
     List<RuleError> errors = new ArrayList<>();
+    List<String> invalid = new ArrayList<>();
     List<RuleFile> files = new ArrayList<>();
     Map<String, List<String>> lists = new LinkedHashMap<>();
     for (Source source : sources(roots)) {
@@ -98,12 +115,10 @@ public final class RulePack {
         }
       } catch (RuleException e) {
         errors.addAll(e.errors());
+        invalid.add(source.name());
       }
     }
-    if (!errors.isEmpty()) {
-      throw new RuleException(errors);
-    }
-    return new RulePack(files, lists);
+    return new Loaded(new RulePack(files, lists), List.copyOf(errors), List.copyOf(invalid));
   }
 
   /** One file of a pack: its display name, its text, and whether it is a value list. */

@@ -70,6 +70,8 @@ public final class DetectionEngine implements AutoCloseable {
   private long arrivals;
   private long currentSequence = -1;
   private long lateEvents;
+  private long judged;
+  private long matcherRuns;
 
   private record Pending(long time, long arrival, AuditEvent event) {}
 
@@ -146,6 +148,19 @@ public final class DetectionEngine implements AutoCloseable {
     return lateEvents;
   }
 
+  /** Events judged so far. */
+  public long judged() {
+    return judged;
+  }
+
+  /**
+   * How many times a base rule's full detection ran, over all events judged: with the filter index
+   * working, close to the number of matches, not to events times rules.
+   */
+  public long matcherRuns() {
+    return matcherRuns;
+  }
+
   /** Events accepted but not yet judged. */
   public int buffered() {
     return buffer.size();
@@ -166,8 +181,11 @@ public final class DetectionEngine implements AutoCloseable {
       events.advanceTime(clock);
     }
     currentSequence = arrivals++;
-    events.sendEventBean(new VigilEvent(event, pack, currentSequence), "VigilEvent");
+    VigilEvent vigilEvent = new VigilEvent(event, pack, currentSequence);
+    events.sendEventBean(vigilEvent, "VigilEvent");
     currentSequence = -1;
+    judged++;
+    matcherRuns += vigilEvent.matcherRuns();
     if (!batch.isEmpty()) {
       batch.sort(Comparator.comparing(Alert::ruleId).thenComparing(Alert::alertId));
       batch.forEach(sink);

@@ -18,7 +18,7 @@ public final class EplFunctions {
 
   /** {@code vigil_matches(self, n)}: base rule n's full Sigma detection. */
   public static boolean matches(VigilEvent event, int ruleIndex) {
-    return event.pack().rules().get(ruleIndex).predicate().test(event);
+    return event.matches(ruleIndex);
   }
 
   /** {@code vigil_group(event, ruleIndex, c)}: the event's group key in correlation c. */

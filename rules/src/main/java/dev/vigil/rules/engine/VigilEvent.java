@@ -43,6 +43,7 @@ public final class VigilEvent {
   private String rawLower;
   private final Map<String, Object> lookups = new HashMap<>();
   private final Map<Long, String> groupKeys = new HashMap<>(4);
+  private int matcherRuns;
 
   VigilEvent(AuditEvent event, CompiledPack pack, long sequence) {
     this.event = event;
@@ -61,6 +62,19 @@ public final class VigilEvent {
 
   long sequence() {
     return sequence;
+  }
+
+  /** Runs one base rule's full detection on this event, counting the run. */
+  boolean matches(int ruleIndex) {
+    matcherRuns++;
+    return pack.rules().get(ruleIndex).predicate().test(this);
+  }
+
+  /**
+   * How many base rules' full detections ran on this event (the rest were skipped by the index).
+   */
+  int matcherRuns() {
+    return matcherRuns;
   }
 
   // Bean properties Esper reads (and indexes) in filters.

@@ -47,7 +47,6 @@ class DetectionEngineTest {
     assertThat(alert.eventCount()).isEqualTo(1);
     assertThat(alert.summary()).contains("root (root)").contains("ConsoleLogin");
     assertThat(alert.tags()).containsExactly("attack.t1078");
-    System.out.println(pack.epl());
   }
 
   @Test
@@ -73,7 +72,6 @@ class DetectionEngineTest {
             gte: 3
         """;
     CompiledPack pack = Rules.compile(yaml);
-    System.out.println(pack.epl());
     List<AuditEvent> events = new ArrayList<>();
     // Straddles a clock boundary: 10:04:00, 10:05:30, 10:08:59 are within 5 minutes.
     for (String time : List.of("10:00:00", "10:04:00", "10:05:30", "10:08:59")) {
