@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.AlertJson;
+import dev.vigil.rules.model.Level;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +55,7 @@ class AlertDispatcherTest {
   }
 
   static List<JsonNode> bodies(Receiver receiver) throws IOException {
-    List<JsonNode> out = new java.util.ArrayList<>();
+    List<JsonNode> out = new ArrayList<>();
     for (Receiver.Request request : receiver.requests()) {
       out.add(MAPPER.readTree(request.body()));
     }
@@ -139,13 +141,20 @@ class AlertDispatcherTest {
 
   @Test
   void mapsEverySeverity() {
-    assertThat(PagerDutyNotifier.severity(dev.vigil.rules.model.Level.CRITICAL))
-        .isEqualTo("critical");
-    assertThat(PagerDutyNotifier.severity(dev.vigil.rules.model.Level.HIGH)).isEqualTo("error");
-    assertThat(PagerDutyNotifier.severity(dev.vigil.rules.model.Level.MEDIUM)).isEqualTo("warning");
-    assertThat(PagerDutyNotifier.severity(dev.vigil.rules.model.Level.LOW)).isEqualTo("info");
-    assertThat(PagerDutyNotifier.severity(dev.vigil.rules.model.Level.INFORMATIONAL))
-        .isEqualTo("info");
+    assertThat(PagerDutyNotifier.severity(Level.CRITICAL)).isEqualTo("critical");
+    assertThat(PagerDutyNotifier.severity(Level.HIGH)).isEqualTo("error");
+    assertThat(PagerDutyNotifier.severity(Level.MEDIUM)).isEqualTo("warning");
+    assertThat(PagerDutyNotifier.severity(Level.LOW)).isEqualTo("info");
+    assertThat(PagerDutyNotifier.severity(Level.INFORMATIONAL)).isEqualTo("info");
+  }
+
+  @Test
+  void dedupKeyIsTheAlertIdWithinTheApiLimit() {
+    assertThat(PagerDutyNotifier.dedupKey(Alerts.id(1))).isEqualTo(Alerts.id(1));
+    String huge = "x".repeat(300);
+    assertThat(PagerDutyNotifier.dedupKey(huge))
+        .hasSizeLessThanOrEqualTo(255)
+        .isEqualTo(PagerDutyNotifier.dedupKey(huge));
   }
 
   @Test
@@ -228,7 +237,7 @@ class AlertDispatcherTest {
 
   @Test
   void aReplaySendsTheSameDedupKeysAndNothingTwiceInOneProcess() throws IOException {
-    List<Alert> storm = new java.util.ArrayList<>();
+    List<Alert> storm = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       storm.add(Alerts.spike(Alerts.id(200 + i), "alice", i));
       storm.add(Alerts.spike(Alerts.id(300 + i), "bob", i));
@@ -326,11 +335,12 @@ class AlertDispatcherTest {
 
   @Test
   void aSlowDestinationDelaysSubmitBoundedlyAndDropsOverflow() throws IOException {
-    try (Receiver slow = Receiver.pagerDuty().slow(1_500);
+    try (Receiver slow = Receiver.pagerDuty().slow(2_000);
         Receiver fast = Receiver.pagerDuty()) {
       Map<String, Object> slowDestination = pagerDuty(slow.uri("/"));
       slowDestination.put("queue_capacity", 1);
       slowDestination.put("enqueue_timeout", "100ms");
+      slowDestination.put("retry", Map.of("request_timeout", "10s"));
       Map<String, Object> destinations = new LinkedHashMap<>();
       destinations.put("slow", slowDestination);
       destinations.put("fast", pagerDuty(fast.uri("/")));
@@ -340,8 +350,9 @@ class AlertDispatcherTest {
         for (int i = 0; i < 5; i++) {
           dispatcher.submit(Alerts.spike(Alerts.id(500 + i), "actor-" + i, 0));
         }
-        // One in flight, one queued, three dropped after 100 ms each.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        // One in flight, one queued, three dropped after 100 ms each; waiting for the slow
+        // destination instead would take at least 6 s.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertThat(dispatcher.flush(FLUSH)).isTrue();
         NotifyStats stats = dispatcher.stats();
         assertThat(stats.destinations().get("slow").dropped()).isEqualTo(3);
@@ -498,7 +509,7 @@ class AlertDispatcherTest {
           .isEqualTo("CRITICAL · Denied access spike");
       assertThat(blocks.get(0).at("/text/text").asText().length()).isLessThanOrEqualTo(150);
       assertThat(blocks.get(1).at("/text/text").asText()).isEqualTo(alert.summary());
-      List<String> fields = new java.util.ArrayList<>();
+      List<String> fields = new ArrayList<>();
       blocks.get(2).get("fields").forEach(f -> fields.add(f.get("text").asText()));
       assertThat(fields)
           .hasSizeLessThanOrEqualTo(10)
