@@ -224,11 +224,16 @@ public final class AlertDispatcher implements AutoCloseable {
   }
 
   private void sendDueUpdates() {
-    List<AlertGrouper.Group> due;
-    synchronized (grouper) {
-      due = grouper.pendingUpdates(System.nanoTime(), false);
+    try {
+      List<AlertGrouper.Group> due;
+      synchronized (grouper) {
+        due = grouper.pendingUpdates(System.nanoTime(), false);
+      }
+      sendUpdates(due);
+    } catch (RuntimeException e) {
+      // An exception would cancel the schedule, and with it every later group count.
+      LOG.error("notify: sending group updates failed ({})", e.getClass().getName());
     }
-    sendUpdates(due);
   }
 
   /**

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.model.Level;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -142,21 +142,7 @@ final class PagerDutyNotifier implements Notifier {
    * SHA-256 stands in: still a pure function of the alert id, so a replay keeps its incident.
    */
   static String dedupKey(String alertId) {
-    if (alertId.length() <= MAX_DEDUP_KEY_CHARS) {
-      return alertId;
-    }
-    return sha256Hex(alertId);
-  }
-
-  private static String sha256Hex(String text) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return alertId.length() <= MAX_DEDUP_KEY_CHARS ? alertId : EventIds.ofRaw(alertId);
   }
 
   /** At most {@code max} characters, ending in an ellipsis when cut, never halving a pair. */
