@@ -37,7 +37,12 @@ class AvroSingleObjectSerializerTest {
         .setOperation("read")
         .setOutcome(Outcome.SUCCESS)
         .setDenied(false)
-        .setActor(Actor.newBuilder().setId("entity-1").setPolicies(List.of("default")).build())
+        .setActor(
+            Actor.newBuilder()
+                .setId("entity-1")
+                .setType(ActorType.USER)
+                .setPolicies(List.of("default"))
+                .build())
         .setSrc(Src.newBuilder().setIp("10.0.0.1").build())
         .setTarget(Target.newBuilder().setResource("secret/data/app").build())
         .setRaw("{\"type\":\"response\"}")
