@@ -9,6 +9,7 @@ import dev.vigil.detect.job.GroupRouter;
 import dev.vigil.detect.job.IngestedEvent;
 import dev.vigil.detect.job.NormalizeFunction;
 import dev.vigil.detect.job.RoutedEvent;
+import dev.vigil.detect.kafka.PartitionWatermarks;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.RawRecord;
@@ -33,7 +34,7 @@ import org.apache.flink.util.TimeUtils;
  * raw records ─▶ normalize ──────────────────────────────────────────────▶ events
  *                   └─(dead letters)─────────────────────────────────────▶ dead letters
  *                   ▼
- *             event time (bounded out-of-orderness, idleness)
+ *             event time (bounded out-of-orderness per Kafka partition, idleness)
  *                   ▼
  *             route (one record per route and group; late ones counted) ─▶ late
  *                   ▼ keyBy(route + group)
@@ -69,7 +70,7 @@ public final class DetectionJob {
     Routes routes = Routes.of(rules);
 
     SingleOutputStreamOperator<IngestedEvent> normalized =
-        raw.process(new NormalizeFunction())
+        raw.process(new NormalizeFunction(options.sourceHints()))
             .returns(TypeInformation.of(IngestedEvent.class))
             .name("normalize")
             .uid("normalize");
@@ -80,10 +81,17 @@ public final class DetectionJob {
             .name("events")
             .uid("events");
 
+    // Per Kafka partition (told apart by origin), so that one subtask reading several partitions
+    // is held back by the slowest; file records share one watermark (see PartitionWatermarks).
     WatermarkStrategy<IngestedEvent> eventTime =
-        WatermarkStrategy.<IngestedEvent>forBoundedOutOfOrderness(options.maxOutOfOrderness())
-            .withTimestampAssigner((in, previous) -> in.event.getTime().toEpochMilli())
-            .withIdleness(options.idleness());
+        WatermarkStrategy.<IngestedEvent>forGenerator(
+                context ->
+                    new PartitionWatermarks<>(
+                        in -> in.event.getOrigin(),
+                        options.maxOutOfOrderness(),
+                        options.idleness(),
+                        System::currentTimeMillis))
+            .withTimestampAssigner((in, previous) -> in.event.getTime().toEpochMilli());
     SingleOutputStreamOperator<RoutedEvent> routed =
         normalized
             .assignTimestampsAndWatermarks(eventTime)

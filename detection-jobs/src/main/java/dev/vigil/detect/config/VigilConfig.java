@@ -57,6 +57,7 @@ public record VigilConfig(
    *     transaction.max.timeout.ms}
    * @param security how clients authenticate and encrypt
    * @param clientProperties further client settings, passed as given (never credentials)
+   * @param createTopics which missing topics the job creates at start, and how
    */
   public record Kafka(
       String bootstrapServers,
@@ -69,7 +70,16 @@ public record VigilConfig(
       String transactionalIdPrefix,
       Duration transactionTimeout,
       Security security,
-      Map<String, String> clientProperties) {}
+      Map<String, String> clientProperties,
+      CreateTopics createTopics) {}
+
+  /**
+   * @param enabled create missing raw and output topics when the job starts (listed raw topics
+   *     only; a pattern names no topic to create)
+   * @param partitions of each created topic
+   * @param replicationFactor of each created topic
+   */
+  public record CreateTopics(boolean enabled, int partitions, short replicationFactor) {}
 
   /** Where a job without a checkpoint or savepoint starts on each raw partition. */
   public enum StartingOffsets {
@@ -132,9 +142,8 @@ public record VigilConfig(
    * @param outOfOrderness how far behind the newest event time an event may arrive and still be on
    *     time
    * @param idleness after how long without records a partition stops holding the watermark back
-   * @param allowedLateness how far behind the watermark a record is still judged by the rules
    */
-  public record Watermarks(Duration outOfOrderness, Duration idleness, Duration allowedLateness) {}
+  public record Watermarks(Duration outOfOrderness, Duration idleness) {}
 
   /**
    * @param interval between checkpoints; with exactly-once alerts, how long an alert waits to be
@@ -166,15 +175,13 @@ public record VigilConfig(
    * @param kafkaEvents write normalized events to the events topic
    * @param kafkaDeadLetter write dead letters to the dead-letter topic
    * @param kafkaAlerts write alerts to the alerts topic
-   * @param alertsFile also write alerts as JSON lines under this directory
-   * @param eventsFile also write events as JSON lines under this directory
-   * @param deadLetterFile also write dead letters as JSON lines under this directory
+   * @param filesDirectory also write alerts, events and dead letters as JSON lines, in part files
+   *     committed on checkpoints under {@code alerts/}, {@code events/} and {@code dead-letters/}
+   *     of this directory (a path or a URI such as {@code s3://...})
    */
   public record Sinks(
       boolean kafkaEvents,
       boolean kafkaDeadLetter,
       boolean kafkaAlerts,
-      Optional<Path> alertsFile,
-      Optional<Path> eventsFile,
-      Optional<Path> deadLetterFile) {}
+      Optional<String> filesDirectory) {}
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
 import dev.vigil.detect.config.VigilConfig.CheckpointMode;
 import dev.vigil.detect.config.VigilConfig.Checkpoints;
+import dev.vigil.detect.config.VigilConfig.CreateTopics;
 import dev.vigil.detect.config.VigilConfig.Job;
 import dev.vigil.detect.config.VigilConfig.Kafka;
 import dev.vigil.detect.config.VigilConfig.Sasl;
@@ -148,7 +149,7 @@ public final class VigilConfigLoader {
               + "s), or the broker aborts transactions that wait for their checkpoint");
     }
     if (!config.sinks().kafkaAlerts()
-        && config.sinks().alertsFile().isEmpty()
+        && config.sinks().filesDirectory().isEmpty()
         && config.openSearch().isEmpty()
         && config.notifications().isEmpty()) {
       throw root.error(
@@ -212,7 +213,8 @@ public final class VigilConfigLoader {
             kafka.text("transactional_id_prefix", "vigil-detection-alerts"),
             transactionTimeout,
             security(kafka.section("security")),
-            clientProperties(kafka));
+            clientProperties(kafka),
+            createTopics(kafka.section("create_topics")));
     // Brokers refuse a producer whose transaction timeout exceeds transaction.max.timeout.ms
     // (15 min by default): fail here rather than at the first checkpoint.
     if (transactionTimeout.compareTo(MAX_TRANSACTION_TIMEOUT) > 0) {
@@ -221,6 +223,16 @@ public final class VigilConfigLoader {
           "must be at most 15m, the brokers' default transaction.max.timeout.ms, which they enforce");
     }
     kafka.rejectUnknown();
+    return read;
+  }
+
+  private static CreateTopics createTopics(ConfigTree create) {
+    CreateTopics read =
+        new CreateTopics(
+            create.bool("enabled", true),
+            create.integer("partitions", 4, 1, 10_000),
+            (short) create.integer("replication_factor", 1, 1, Short.MAX_VALUE));
+    create.rejectUnknown();
     return read;
   }
 
@@ -387,8 +399,7 @@ public final class VigilConfigLoader {
     Watermarks read =
         new Watermarks(
             watermarks.duration("out_of_orderness", Duration.ofSeconds(30), true),
-            watermarks.duration("idleness", Duration.ofMinutes(1), false),
-            watermarks.duration("allowed_lateness", Duration.ZERO, true));
+            watermarks.duration("idleness", Duration.ofMinutes(1), false));
     watermarks.rejectUnknown();
     return read;
   }
@@ -431,21 +442,11 @@ public final class VigilConfigLoader {
     boolean alerts = kafka.bool("alerts", true);
     kafka.rejectUnknown();
     ConfigTree files = sinks.section("files");
-    Sinks read =
-        new Sinks(
-            events,
-            deadLetter,
-            alerts,
-            directory(files, "alerts", base),
-            directory(files, "events", base),
-            directory(files, "dead_letter", base));
+    Optional<String> directory =
+        Optional.ofNullable(files.text("directory", null)).map(d -> storageUri(d, base));
     files.rejectUnknown();
     sinks.rejectUnknown();
-    return read;
-  }
-
-  private static Optional<Path> directory(ConfigTree files, String key, Path base) {
-    return Optional.ofNullable(files.text(key, null)).map(p -> base.resolve(p).normalize());
+    return new Sinks(events, deadLetter, alerts, directory);
   }
 
   private static Optional<NotifyConfig> notify(ConfigTree root) {

@@ -2,6 +2,7 @@ package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
+import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.RawRecord;
@@ -92,12 +93,9 @@ public final class KafkaConnectors {
             kafka.topics().deadLetter(), DeadLetter.class, letter -> letter.getOrigin()));
   }
 
-  /**
-   * Alerts, with the configured guarantee; serialized by {@code serializer} (JSON, keyed by {@code
-   * alert_id}).
-   */
-  public static <T> KafkaSink<T> alertsSink(
-      VigilConfig.Kafka kafka, KafkaRecordSerializationSchema<T> serializer) {
+  /** Alerts as JSON keyed by {@code alert_id}, with the configured guarantee. */
+  public static KafkaSink<AlertRecord> alertsSink(VigilConfig.Kafka kafka) {
+    AlertJsonSerializer serializer = new AlertJsonSerializer(kafka.topics().alerts());
     if (kafka.alertsDelivery() == AlertsDelivery.AT_LEAST_ONCE) {
       return atLeastOnce(kafka, serializer);
     }
@@ -105,7 +103,7 @@ public final class KafkaConnectors {
     properties.setProperty(
         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
         Long.toString(kafka.transactionTimeout().toMillis()));
-    return KafkaSink.<T>builder()
+    return KafkaSink.<AlertRecord>builder()
         .setKafkaProducerConfig(properties)
         .setRecordSerializer(serializer)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)

@@ -62,14 +62,13 @@ class VigilConfigLoaderTest {
     assertThat(config.kafka().security().protocol()).isEqualTo("PLAINTEXT");
     assertThat(config.watermarks().outOfOrderness()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(config.watermarks().allowedLateness()).isEqualTo(Duration.ZERO);
     assertThat(config.checkpoints().interval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.checkpoints().mode()).isEqualTo(CheckpointMode.EXACTLY_ONCE);
     assertThat(config.checkpoints().storage())
         .isEqualTo(dir.resolve(".vigil/checkpoints").toUri().toString());
     assertThat(config.checkpoints().retainOnCancel()).isTrue();
     assertThat(config.sinks().kafkaAlerts()).isTrue();
-    assertThat(config.sinks().alertsFile()).isEmpty();
+    assertThat(config.sinks().filesDirectory()).isEmpty();
     assertThat(config.openSearch()).isEmpty();
     assertThat(config.notifications()).isEmpty();
   }
@@ -118,7 +117,6 @@ class VigilConfigLoaderTest {
             watermarks:
               out_of_orderness: 1m
               idleness: 30s
-              allowed_lateness: 10m
             checkpoints:
               interval: 5s
               mode: at_least_once
@@ -134,7 +132,7 @@ class VigilConfigLoaderTest {
                 dead_letter: true
                 alerts: true
               files:
-                alerts: out/alerts
+                directory: out
             opensearch:
               url: http://localhost:9200
             notify:
@@ -155,11 +153,11 @@ class VigilConfigLoaderTest {
         .isEqualTo("VIGIL_KAFKA_PASSWORD");
     assertThat(config.kafka().security().ssl().orElseThrow().truststoreType()).isEqualTo("PEM");
     assertThat(config.kafka().clientProperties()).containsEntry("linger.ms", "10");
-    assertThat(config.watermarks().allowedLateness()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.checkpoints().storage()).isEqualTo("s3://bucket/vigil");
     assertThat(config.checkpoints().restartAttempts()).isEqualTo(3);
     assertThat(config.sinks().kafkaEvents()).isFalse();
-    assertThat(config.sinks().alertsFile()).contains(dir.resolve("out/alerts"));
+    assertThat(config.sinks().filesDirectory()).contains(dir.resolve("out").toUri().toString());
     assertThat(config.openSearch().orElseThrow().path("url").asText())
         .isEqualTo("http://localhost:9200");
     assertThat(config.notifications()).isPresent();
