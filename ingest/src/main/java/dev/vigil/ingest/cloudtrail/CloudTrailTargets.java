@@ -1,0 +1,217 @@
+package dev.vigil.ingest.cloudtrail;
+
+import static dev.vigil.ingest.cloudtrail.CloudTrailActors.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.spi.Json;
+import java.util.List;
+
+/**
+ * Picks {@code target.resource}: the most specific identifier of what a call touched, in this order
+ * (first present wins):
+ *
+ * <ol>
+ *   <li>Secrets Manager: {@code secretId}; for {@code BatchGetSecretValue} the {@code secretIdList}
+ *       (comma-joined) or, when the batch selects by {@code filters}, {@code
+ *       filter:key=value|value} pairs, since CloudTrail does not say which secrets a filter
+ *       returned;
+ *   <li>SSM Parameter Store: {@code name}, the {@code names} list (comma-joined) or {@code path};
+ *   <li>{@code resources[0].ARN} (data events, AssumeRole, KMS);
+ *   <li>IAM: the principal changed, as the resource part of its ARN ({@code role/Name}, {@code
+ *       user/Name}, {@code group/Name}), else {@code policyArn}, else {@code policy/Name};
+ *   <li>S3: {@code bucketName}, with {@code /key} for an object;
+ *   <li>common identifiers in {@code requestParameters} ({@code keyId}, {@code functionName},
+ *       {@code trailName}, {@code name}, instance, snapshot, image, DB identifiers, ...);
+ *   <li>the eventSource itself.
+ * </ol>
+ *
+ * Lists are capped at {@value #MAX_LISTED} entries (then {@code ,…+N}) so one record cannot make a
+ * huge field. Only identifiers are read: policy documents and parameter values are never copied.
+ */
+final class CloudTrailTargets {
+
+  static final int MAX_LISTED = 20;
+
+  private static final List<String> COMMON_IDENTIFIERS =
+      List.of(
+          "keyId",
+          "functionName",
+          "trailName",
+          "name",
+          "dBInstanceIdentifier",
+          "dBClusterIdentifier",
+          "dBSnapshotIdentifier",
+          "dBClusterSnapshotIdentifier",
+          "instanceId",
+          "snapshotId",
+          "imageId",
+          "groupId",
+          "repositoryName",
+          "detectorId",
+          "logGroupName",
+          "queueUrl",
+          "topicArn",
+          "clusterName",
+          "stackName",
+          "roleArn",
+          "target");
+
+  /** What AWS itself writes in place of a sensitive request parameter. */
+  private static final String HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
+  private CloudTrailTargets() {}
+
+  /**
+   * @param service the eventSource without {@code .amazonaws.com}, or null
+   * @param selfCredentialOwner the caller's id when the operation creates a credential for the
+   *     caller itself (flag {@code root_credential} without a {@code userName}), else null
+   */
+  static String resource(
+      String service,
+      String eventSource,
+      JsonNode requestParameters,
+      JsonNode resources,
+      String selfCredentialOwner) {
+    JsonNode request =
+        requestParameters != null && requestParameters.isObject() ? requestParameters : null;
+    if (selfCredentialOwner != null) {
+      return selfCredentialOwner;
+    }
+    String found = null;
+    if (request != null && "secretsmanager".equals(service)) {
+      found = secret(request);
+    } else if (request != null && "ssm".equals(service)) {
+      found = CloudTrailActors.first(text(request, "name"), joined(request.get("names")));
+      found = CloudTrailActors.first(found, text(request, "path"));
+    }
+    if (found == null) {
+      found = firstResourceArn(resources);
+    }
+    if (found == null && request != null) {
+      found = "iam".equals(service) ? iam(request) : null;
+      if (found == null) {
+        found = bucket(request);
+      }
+      if (found == null) {
+        found = common(request);
+      }
+    }
+    return found != null ? found : eventSource;
+  }
+
+  private static String secret(JsonNode request) {
+    String id = text(request, "secretId");
+    if (id != null) {
+      return id;
+    }
+    String list = joined(request.get("secretIdList"));
+    if (list != null) {
+      return list;
+    }
+    JsonNode filters = request.get("filters");
+    if (filters == null || !filters.isArray() || filters.isEmpty()) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder("filter:");
+    int listed = 0;
+    for (JsonNode filter : filters) {
+      if (listed == MAX_LISTED) {
+        out.append(",…+").append(filters.size() - listed);
+        break;
+      }
+      String key = text(filter, "key");
+      String values = joinedWith(filter.get("values"), '|');
+      if (listed > 0) {
+        out.append(',');
+      }
+      out.append(key == null ? "?" : key).append('=').append(values == null ? "" : values);
+      listed++;
+    }
+    return out.toString();
+  }
+
+  private static String firstResourceArn(JsonNode resources) {
+    if (resources == null || !resources.isArray() || resources.isEmpty()) {
+      return null;
+    }
+    JsonNode first = resources.get(0);
+    return CloudTrailActors.first(text(first, "ARN"), text(first, "arn"));
+  }
+
+  private static String iam(JsonNode request) {
+    String role = text(request, "roleName");
+    if (role != null) {
+      return "role/" + role;
+    }
+    String user = text(request, "userName");
+    if (user != null) {
+      return "user/" + user;
+    }
+    String group = text(request, "groupName");
+    if (group != null) {
+      return "group/" + group;
+    }
+    String policyArn = text(request, "policyArn");
+    if (policyArn != null) {
+      return policyArn;
+    }
+    String policy = text(request, "policyName");
+    return policy != null ? "policy/" + policy : null;
+  }
+
+  private static String bucket(JsonNode request) {
+    String bucket = text(request, "bucketName");
+    if (bucket == null) {
+      return null;
+    }
+    String key = text(request, "key");
+    return key == null ? bucket : bucket + "/" + key;
+  }
+
+  private static String common(JsonNode request) {
+    for (String key : COMMON_IDENTIFIERS) {
+      String value = text(request, key);
+      if (value != null && !value.equals(HIDDEN)) {
+        return value;
+      }
+    }
+    String instanceIds = joined(request.get("instanceIds"));
+    if (instanceIds != null) {
+      return instanceIds;
+    }
+    JsonNode instances = request.path("instancesSet").path("items");
+    if (instances.isArray() && !instances.isEmpty()) {
+      return text(instances.get(0), "instanceId");
+    }
+    return null;
+  }
+
+  private static String joined(JsonNode array) {
+    return joinedWith(array, ',');
+  }
+
+  /** The array's scalar members joined, capped at {@link #MAX_LISTED}; null when none. */
+  private static String joinedWith(JsonNode array, char separator) {
+    if (array == null || !array.isArray()) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder();
+    int listed = 0;
+    for (JsonNode member : array) {
+      String value = Json.scalarText(member);
+      if (value == null) {
+        continue;
+      }
+      if (listed == MAX_LISTED) {
+        out.append(separator).append("…+").append(array.size() - listed);
+        break;
+      }
+      if (listed > 0) {
+        out.append(separator);
+      }
+      out.append(value);
+      listed++;
+    }
+    return listed == 0 ? null : out.toString();
+  }
+}
