@@ -130,13 +130,13 @@ public final class MappingTable {
       for (Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
         List<Pattern> globs = new ArrayList<>();
-        if (entry.getValue().isArray()) {
-          entry.getValue().forEach(glob -> globs.add(glob(glob.asText())));
-        } else if (entry.getValue().isValueNode()) {
-          globs.add(glob(entry.getValue().asText()));
-        } else {
-          throw new IllegalArgumentException(
-              where + ": match." + entry.getKey() + " must be a string or a list of strings");
+        JsonNode value = entry.getValue();
+        for (JsonNode glob : value.isArray() ? value : List.of(value)) {
+          if (!glob.isValueNode() || glob.isNull()) {
+            throw new IllegalArgumentException(
+                where + ": match." + entry.getKey() + " must be a string or a list of strings");
+          }
+          globs.add(glob(glob.asText()));
         }
         patterns.put(entry.getKey(), globs);
       }
@@ -153,9 +153,24 @@ public final class MappingTable {
                 + List.of(Category.values()));
       }
       String action = node.hasNonNull("action") ? node.get("action").asText() : null;
-      Integer ocsf = node.hasNonNull("ocsf_class_uid") ? node.get("ocsf_class_uid").asInt() : null;
+      JsonNode ocsfNode = node.path("ocsf_class_uid");
+      if (!ocsfNode.isMissingNode() && !ocsfNode.isNull() && !ocsfNode.isInt()) {
+        throw new IllegalArgumentException(where + ": 'ocsf_class_uid' must be an integer");
+      }
+      Integer ocsf = ocsfNode.isInt() ? ocsfNode.intValue() : null;
       Set<String> flags = new LinkedHashSet<>();
-      node.path("flags").forEach(flag -> flags.add(flag.asText()));
+      JsonNode flagsNode = node.path("flags");
+      if (!flagsNode.isMissingNode() && !flagsNode.isNull()) {
+        if (!flagsNode.isArray()) {
+          throw new IllegalArgumentException(where + ": 'flags' must be a list of strings");
+        }
+        for (JsonNode flag : flagsNode) {
+          if (!flag.isTextual()) {
+            throw new IllegalArgumentException(where + ": 'flags' must be a list of strings");
+          }
+          flags.add(flag.asText());
+        }
+      }
       rules.add(new Rule(patterns, new Mapping(category, action, ocsf, Set.copyOf(flags))));
     }
     return rules;
