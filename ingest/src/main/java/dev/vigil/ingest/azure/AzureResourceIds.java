@@ -1,0 +1,136 @@
+package dev.vigil.ingest.azure;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads ARM resource ids ({@code /subscriptions/<id>/resourceGroups/<rg>/providers/<Namespace>/
+ * <type>/<name>[/<child type>/<name>...]}) and Key Vault object URIs ({@code
+ * https://<vault>.vault.azure.net/secrets/<name>[/<version>]}) without regular expressions: both
+ * arrive in any letter case, so every comparison ignores case.
+ */
+final class AzureResourceIds {
+
+  private static final String SUBSCRIPTIONS = "/subscriptions/";
+  private static final String TENANTS = "/tenants/";
+  private static final String PROVIDERS = "/providers/";
+  private static final String RESOURCE_GROUPS = "/resourceGroups/";
+
+  /** The path collections of Key Vault and Managed HSM objects (a vault URI's first segment). */
+  private static final Set<String> OBJECT_COLLECTIONS =
+      Set.of(
+          "secrets",
+          "keys",
+          "certificates",
+          "deletedsecrets",
+          "deletedkeys",
+          "deletedcertificates",
+          "storage");
+
+  private AzureResourceIds() {}
+
+  /** The subscription id of a resource id, lower-cased; null when it names none. */
+  static String subscription(String resourceId) {
+    return segmentAfter(resourceId, SUBSCRIPTIONS);
+  }
+
+  /** The tenant id of a tenant-scoped id ({@code /tenants/<id>/providers/Microsoft.aadiam}). */
+  static String tenant(String resourceId) {
+    return segmentAfter(resourceId, TENANTS);
+  }
+
+  /**
+   * The resource provider and type of a resource id, lower-cased: {@code microsoft.keyvault/vaults}
+   * for a vault, {@code microsoft.storage/storageaccounts/blobservices} for its blob service. The
+   * last {@code /providers/} counts, so an extension resource (a lock on a storage account) has the
+   * extension's type. A resource group or subscription id gives {@code
+   * microsoft.resources/resourcegroups} or {@code microsoft.resources/subscriptions}; null for
+   * anything else without a provider.
+   */
+  static String type(String resourceId) {
+    if (resourceId == null) {
+      return null;
+    }
+    int at = lastIndexOfIgnoreCase(resourceId, PROVIDERS);
+    if (at < 0) {
+      // Resource groups and subscriptions are ARM resources without a provider segment.
+      if (lastIndexOfIgnoreCase(resourceId, RESOURCE_GROUPS) >= 0) {
+        return "microsoft.resources/resourcegroups";
+      }
+      return subscription(resourceId) != null ? "microsoft.resources/subscriptions" : null;
+    }
+    String[] segments = resourceId.substring(at + PROVIDERS.length()).split("/", -1);
+    if (segments.length == 0 || segments[0].isBlank()) {
+      return null;
+    }
+    StringBuilder type = new StringBuilder(segments[0]);
+    // namespace, then type/name pairs: keep the types.
+    for (int i = 1; i < segments.length; i += 2) {
+      if (segments[i].isEmpty()) {
+        break;
+      }
+      type.append('/').append(segments[i]);
+    }
+    return type.toString().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The identity of a Key Vault object ({@code https://vault.vault.azure.net/secrets/name}),
+   * lower-cased (vault and object names are case-insensitive) and without its version or query, so
+   * that every version of a secret counts as the same secret. Null when the URI names no object (a
+   * vault, a list of secrets).
+   */
+  static KeyVaultObject keyVaultObject(String uri) {
+    if (uri == null) {
+      return null;
+    }
+    int scheme = uri.indexOf("://");
+    if (scheme < 0) {
+      return null;
+    }
+    int pathStart = uri.indexOf('/', scheme + 3);
+    if (pathStart < 0) {
+      return null;
+    }
+    int end = uri.length();
+    int query = uri.indexOf('?', pathStart);
+    if (query >= 0) {
+      end = query;
+    }
+    String[] path = uri.substring(pathStart + 1, end).split("/", -1);
+    if (path.length < 2 || path[0].isEmpty() || path[1].isEmpty()) {
+      return null;
+    }
+    String collection = path[0].toLowerCase(Locale.ROOT);
+    if (!OBJECT_COLLECTIONS.contains(collection)) {
+      return null;
+    }
+    String id =
+        (uri.substring(0, pathStart) + "/" + collection + "/" + path[1]).toLowerCase(Locale.ROOT);
+    return new KeyVaultObject(id, "microsoft.keyvault/vaults/" + collection);
+  }
+
+  /**
+   * A Key Vault object's version-less id and its type ({@code microsoft.keyvault/vaults/secrets}).
+   */
+  record KeyVaultObject(String id, String type) {}
+
+  private static String segmentAfter(String id, String prefix) {
+    if (id == null || !id.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      return null;
+    }
+    int start = prefix.length();
+    int end = id.indexOf('/', start);
+    String segment = end < 0 ? id.substring(start) : id.substring(start, end);
+    return segment.isBlank() ? null : segment.toLowerCase(Locale.ROOT);
+  }
+
+  private static int lastIndexOfIgnoreCase(String text, String part) {
+    for (int i = text.length() - part.length(); i >= 0; i--) {
+      if (text.regionMatches(true, i, part, 0, part.length())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
