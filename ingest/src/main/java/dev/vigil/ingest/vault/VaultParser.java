@@ -54,6 +54,9 @@ public final class VaultParser implements SourceParser {
   private static final String HMAC_PREFIX = "hmac-sha256:";
   private static final int DEFAULT_OCSF_CLASS = 6003;
   private static final String ROOT_TOKEN = "root_token";
+  // Globs with two stars cost up to quadratic time in the key's length; real Vault paths are far
+  // shorter, so the table sees at most this much of a path (target.resource keeps all of it).
+  private static final int MAX_MATCHED_PATH = 4096;
 
   private final MappingTable table;
 
@@ -142,7 +145,11 @@ public final class VaultParser implements SourceParser {
     Map<String, String> keys = new HashMap<>(8);
     keys.put("type", type);
     keys.put("operation", operation);
-    keys.put("path", path != null ? path : "");
+    keys.put(
+        "path",
+        path == null
+            ? ""
+            : path.length() <= MAX_MATCHED_PATH ? path : path.substring(0, MAX_MATCHED_PATH));
     keys.put("mount_type", mountType != null ? mountType : "");
     putIfPresent(keys, "mount_class", mountClass);
     putIfPresent(keys, "mount_point", Json.text(request, "mount_point"));
