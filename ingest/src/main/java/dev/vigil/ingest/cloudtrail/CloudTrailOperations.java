@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Design: a table lookup runs every rule's glob regexes, but a trail repeats a few hundred
  * operations millions of times, so answers are memoized per (eventSource, eventName) in a two-level
  * concurrent map (no key object is allocated on a hit). The map is bounded: names come from
- * untrusted records, so when it holds {@link #MAX_CACHED} answers it is cleared and refills with
- * what is current. Clearing is coarse but cheap, and real trails never get near the bound; a race
- * around the counter can only cost a recomputation, never a wrong answer. Thread-safe.
+ * untrusted records, so when it holds {@link #MAX_CACHED} answers (by default) it is cleared and
+ * refills with what is current. Clearing is coarse but cheap, and real trails never get near the
+ * bound; a race around the counter can only cost a recomputation, never a wrong answer.
+ * Thread-safe.
  */
 final class CloudTrailOperations {
 
@@ -51,11 +52,17 @@ final class CloudTrailOperations {
   }
 
   private final MappingTable table;
+  private final int maxCached;
   private final Map<String, Map<String, Operation>> cache = new ConcurrentHashMap<>();
   private final AtomicInteger cached = new AtomicInteger();
 
   CloudTrailOperations(MappingTable table) {
+    this(table, MAX_CACHED);
+  }
+
+  CloudTrailOperations(MappingTable table, int maxCached) {
     this.table = table;
+    this.maxCached = maxCached;
   }
 
   /** The operation's mapping; {@code eventSource} may be null (hand-made or trimmed records). */
@@ -67,7 +74,7 @@ final class CloudTrailOperations {
       return operation;
     }
     operation = lookup(eventSource, eventName);
-    if (cached.incrementAndGet() > MAX_CACHED) {
+    if (cached.incrementAndGet() > maxCached) {
       cache.clear();
       cached.set(1);
     }

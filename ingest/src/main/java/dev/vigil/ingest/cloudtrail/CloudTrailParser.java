@@ -30,8 +30,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * AWS CloudTrail records (one event of a delivered file, a JSON line, an EventBridge or Lake
- * export) to {@link AuditEvent}.
+ * AWS CloudTrail records (one event of a delivered file, a JSON line, a data-lake export with
+ * lower-cased keys) to {@link AuditEvent}.
  *
  * <p>Design: the normalizer has unwrapped {@code {"Records":[...]}}, so each call sees one object.
  * Documents CloudTrail delivers beside events (digest files, Insights events) are recognized, so
@@ -177,10 +177,11 @@ public final class CloudTrailParser implements SourceParser {
             ? actor.getId()
             : null;
 
+    String eventId = text(record, "eventID");
     String errorCode = text(record, "errorCode");
     String service = service(eventSource);
     return AuditEvent.newBuilder()
-        .setEventId(first(text(record, "eventID"), EventIds.ofRaw(raw)))
+        .setEventId(eventId != null ? eventId : EventIds.ofRaw(raw))
         .setTime(time)
         .setSource(Source.AWS_CLOUDTRAIL)
         .setCategory(category)
