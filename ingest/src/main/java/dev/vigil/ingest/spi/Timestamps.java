@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.List;
 import java.util.Locale;
@@ -50,13 +51,18 @@ public final class Timestamps {
           .optionalStart()
           .appendOffset("+HHMM", "Z")
           .optionalEnd()
-          .toFormatter(Locale.ROOT);
+          .toFormatter(Locale.ROOT)
+          // SMART would turn February 29 of a common year into the 28th: a guess.
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private static final List<DateTimeFormatter> US_STYLE =
       List.of(
-          DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a xxx", Locale.US),
-          DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US),
-          DateTimeFormatter.ofPattern("M/d/yyyy H:mm:ss", Locale.US));
+          DateTimeFormatter.ofPattern("M/d/uuuu h:mm:ss a xxx", Locale.US)
+              .withResolverStyle(ResolverStyle.STRICT),
+          DateTimeFormatter.ofPattern("M/d/uuuu h:mm:ss a", Locale.US)
+              .withResolverStyle(ResolverStyle.STRICT),
+          DateTimeFormatter.ofPattern("M/d/uuuu H:mm:ss", Locale.US)
+              .withResolverStyle(ResolverStyle.STRICT));
 
   private static final DateTimeFormatter BASIC_ISO =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX", Locale.ROOT);
@@ -104,7 +110,95 @@ public final class Timestamps {
     if (value.length() >= 8 && value.charAt(4) != '-') {
       return parseWith(value, BASIC_ISO);
     }
-    return parseWith(value, ISO_LENIENT);
+    Instant common = parseRfc3339(value);
+    return common != null ? common : parseWith(value, ISO_LENIENT);
+  }
+
+  /**
+   * The shape nearly every record has ({@code 2024-05-01T10:00:04.356625452Z}, also with a space,
+   * an offset, or no zone), read by hand: the general formatter costs several microseconds per
+   * record, which showed as an eighth of normalize time. Returns null for any other shape or any
+   * out-of-range value, leaving the verdict to the formatter, so results never differ.
+   */
+  private static Instant parseRfc3339(String v) {
+    int n = v.length();
+    if (n < 16 || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(13) != ':') {
+      return null;
+    }
+    char separator = v.charAt(10);
+    if (separator != 'T' && separator != 't' && separator != ' ') {
+      return null;
+    }
+    int year = digits(v, 0, 4);
+    int month = digits(v, 5, 2);
+    int day = digits(v, 8, 2);
+    int hour = digits(v, 11, 2);
+    int minute = digits(v, 14, 2);
+    int second = 0;
+    int nanos = 0;
+    int i = 16;
+    if (i < n && v.charAt(i) == ':') {
+      second = digits(v, 17, 2);
+      i = 19;
+      if (i < n && v.charAt(i) == '.') {
+        int start = ++i;
+        while (i < n && i - start < 9 && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+          nanos = nanos * 10 + (v.charAt(i) - '0');
+          i++;
+        }
+        if (i == start || (i < n && v.charAt(i) >= '0' && v.charAt(i) <= '9')) {
+          return null;
+        }
+        for (int scale = i - start; scale < 9; scale++) {
+          nanos *= 10;
+        }
+      }
+    }
+    if ((year | month | day | hour | minute | second) < 0) {
+      return null;
+    }
+    int offsetSeconds;
+    if (i == n) {
+      offsetSeconds = 0;
+    } else if (i == n - 1 && (v.charAt(i) == 'Z' || v.charAt(i) == 'z')) {
+      offsetSeconds = 0;
+    } else if (v.charAt(i) == '+' || v.charAt(i) == '-') {
+      int sign = v.charAt(i) == '-' ? -1 : 1;
+      int offsetHours = digits(v, i + 1, 2);
+      boolean colon = n - i == 6 && v.charAt(i + 3) == ':';
+      if (!colon && n - i != 5) {
+        return null;
+      }
+      int offsetMinutes = digits(v, colon ? i + 4 : i + 3, 2);
+      if ((offsetHours | offsetMinutes) < 0 || offsetHours > 18 || offsetMinutes > 59) {
+        return null;
+      }
+      offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60);
+    } else {
+      return null;
+    }
+    try {
+      LocalDateTime local = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+      return Instant.ofEpochSecond(local.toEpochSecond(ZoneOffset.UTC) - offsetSeconds, nanos);
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** The non-negative number of {@code count} ASCII digits at {@code start}, or -1. */
+  private static int digits(String text, int start, int count) {
+    if (start + count > text.length()) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = start; i < start + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static Instant parseWith(String value, DateTimeFormatter format) {
