@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -126,10 +127,10 @@ public final class MappingTable {
       if (match == null || !match.isObject() || match.isEmpty()) {
         throw new IllegalArgumentException(where + ": 'match' must be a non-empty map");
       }
-      Map<String, List<Pattern>> patterns = new LinkedHashMap<>();
+      Map<String, List<Predicate<String>>> patterns = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
-        List<Pattern> globs = new ArrayList<>();
+        List<Predicate<String>> globs = new ArrayList<>();
         JsonNode value = entry.getValue();
         for (JsonNode glob : value.isArray() ? value : List.of(value)) {
           if (!glob.isValueNode() || glob.isNull()) {
@@ -176,7 +177,19 @@ public final class MappingTable {
     return rules;
   }
 
-  private static Pattern glob(String glob) {
+  /**
+   * A matcher for one glob. Most globs in the tables are literals or prefixes ({@code
+   * sys/policy*}); those skip the regex engine, which showed in normalize profiles.
+   */
+  private static Predicate<String> glob(String glob) {
+    int star = glob.indexOf('*');
+    if (glob.indexOf('?') < 0 && (star < 0 || star == glob.length() - 1)) {
+      if (star < 0) {
+        return value -> value.equalsIgnoreCase(glob);
+      }
+      String prefix = glob.substring(0, star);
+      return value -> value.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
     StringBuilder regex = new StringBuilder(glob.length() + 8);
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
@@ -186,19 +199,22 @@ public final class MappingTable {
         default -> regex.append(Pattern.quote(String.valueOf(c)));
       }
     }
-    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    Pattern pattern =
+        Pattern.compile(
+            regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
+    return value -> pattern.matcher(value).matches();
   }
 
-  private record Rule(Map<String, List<Pattern>> patterns, Mapping mapping) {
+  private record Rule(Map<String, List<Predicate<String>>> patterns, Mapping mapping) {
     boolean matches(Map<String, String> keys) {
-      for (Map.Entry<String, List<Pattern>> entry : patterns.entrySet()) {
+      for (Map.Entry<String, List<Predicate<String>>> entry : patterns.entrySet()) {
         String value = keys.get(entry.getKey());
         if (value == null) {
           return false;
         }
         boolean any = false;
-        for (Pattern pattern : entry.getValue()) {
-          if (pattern.matcher(value).matches()) {
+        for (Predicate<String> glob : entry.getValue()) {
+          if (glob.test(value)) {
             any = true;
             break;
           }

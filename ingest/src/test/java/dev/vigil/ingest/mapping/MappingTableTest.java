@@ -71,7 +71,18 @@ class MappingTableTest {
 
   @Test
   void matchingIgnoresCase() throws IOException {
-    assertThat(category(table(TABLE), "SYS/Policies/ACL/x")).isEqualTo(Category.POLICY_CHANGE);
+    MappingTable table = table(TABLE);
+
+    assertThat(category(table, "SYS/Policies/ACL/x")).isEqualTo(Category.POLICY_CHANGE);
+    assertThat(category(table, "SYS/POLICY")).isEqualTo(Category.POLICY_CHANGE);
+    assertThat(
+            table
+                .lookup(Map.of("path", "SECRET/DATA/a", "operation", "READ"))
+                .orElseThrow()
+                .category())
+        .isEqualTo(Category.SECRET_ACCESS);
+    assertThat(category(table(TABLE.replace("path: \"*\"", "path: \"Ärger/*/x\"")), "äRGER/y/X"))
+        .isEqualTo(Category.OTHER);
   }
 
   @Test
