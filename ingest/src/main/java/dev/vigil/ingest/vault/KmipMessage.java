@@ -161,6 +161,18 @@ record KmipMessage(String operation, String status, String reason) {
     return new KmipMessage(operation, status, reason);
   }
 
+  /** {@code kmip:<reason>} ({@code kmip:permission_denied}), or {@code kmip:<status>}. */
+  String errorCode() {
+    return "kmip:" + (reason != null ? reason : status);
+  }
+
+  /** {@code KMIP operation failed: permission denied}: the enumerations' names, in words. */
+  String errorMessage() {
+    return "KMIP "
+        + String.valueOf(status).replace('_', ' ')
+        + (reason != null ? ": " + reason.replace('_', ' ') : "");
+  }
+
   private static int severity(String status) {
     if (status == null) {
       return -1;

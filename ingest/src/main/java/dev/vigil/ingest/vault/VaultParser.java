@@ -142,17 +142,7 @@ public final class VaultParser implements SourceParser {
 
     String mountType = Json.firstText(record, "request.mount_type", "response.mount_type");
     String mountClass = Json.firstText(record, "request.mount_class", "response.mount_class");
-    Map<String, String> keys = new HashMap<>(8);
-    keys.put("type", type);
-    keys.put("operation", operation);
-    keys.put(
-        "path",
-        path == null
-            ? ""
-            : path.length() <= MAX_MATCHED_PATH ? path : path.substring(0, MAX_MATCHED_PATH));
-    keys.put("mount_type", mountType != null ? mountType : "");
-    putIfPresent(keys, "mount_class", mountClass);
-    putIfPresent(keys, "mount_point", Json.text(request, "mount_point"));
+    Map<String, String> keys = matchKeys(request, type, operation, path, mountType, mountClass);
     Mapping mapping = table.lookup(keys).orElse(null);
     boolean login = mapping != null && "login".equals(mapping.action());
 
@@ -165,14 +155,8 @@ public final class VaultParser implements SourceParser {
     } else if (kmip && response) {
       outcome = kmipOutcome(kmipMessage.status());
       if (outcome == Outcome.FAILURE) {
-        errorCode =
-            "kmip:" + (kmipMessage.reason() != null ? kmipMessage.reason() : kmipMessage.status());
-        errorMessage =
-            "KMIP "
-                + kmipMessage.status().replace('_', ' ')
-                + (kmipMessage.reason() != null
-                    ? ": " + kmipMessage.reason().replace('_', ' ')
-                    : "");
+        errorCode = kmipMessage.errorCode();
+        errorMessage = kmipMessage.errorMessage();
       }
     } else {
       outcome = response ? Outcome.SUCCESS : Outcome.UNKNOWN;
@@ -241,6 +225,29 @@ public final class VaultParser implements SourceParser {
         .setRaw(raw)
         .setOrigin(origin)
         .build();
+  }
+
+  /** The keys {@code mappings/vault.yaml} matches on (documented in its header). */
+  private static Map<String, String> matchKeys(
+      JsonNode request,
+      String type,
+      String operation,
+      String path,
+      String mountType,
+      String mountClass) {
+    Map<String, String> keys = new HashMap<>(8);
+    keys.put("type", type);
+    keys.put("operation", operation);
+    String matchedPath = path == null ? "" : path;
+    keys.put(
+        "path",
+        matchedPath.length() <= MAX_MATCHED_PATH
+            ? matchedPath
+            : matchedPath.substring(0, MAX_MATCHED_PATH));
+    keys.put("mount_type", mountType != null ? mountType : "");
+    putIfPresent(keys, "mount_class", mountClass);
+    putIfPresent(keys, "mount_point", Json.text(request, "mount_point"));
+    return keys;
   }
 
   private static String eventId(JsonNode request, String type, String raw) {

@@ -854,6 +854,18 @@ class VaultParserTest {
     }
 
     @Test
+    void theParserIsRegisteredAsAService() {
+      ObjectNode entry =
+          object(
+              entry(
+                  "request",
+                  "{\"id\":\"r\",\"operation\":\"read\",\"path\":\"a\"}",
+                  null,
+                  TOKEN_AUTH));
+      assertThat(Normalizer.create().detect(entry)).isInstanceOf(VaultParser.class);
+    }
+
+    @Test
     void aTimelessVaultEntryIsStillVaultsToDeadLetter() {
       ObjectNode timeless = object("{\"type\":\"response\",\"request\":{}}");
       assertThat(PARSER.recognize(timeless)).isPositive();
