@@ -5,16 +5,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.ingest.spi.Json;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The top-level members of one Azure record, found whatever their case: the same field arrives as
  * {@code callerIpAddress}, {@code CallerIPAddress} (resource logs) and {@code calleripaddress}
  * (Panther exports), {@code level} as {@code Level}, {@code identity} as {@code Identity}.
  *
- * <p>Design: one pass over the record's own keys, each looked up once in a case-insensitive table
- * of the keys the parser reads, so the parser never scans the record again per field and never
- * allocates a lower-cased copy of a key.
+ * <p>Design: one pass over the record's own keys. Each key is resolved through a map of the exact
+ * spellings seen so far (a hash lookup on Jackson's canonical key strings, whose hash is cached),
+ * and only a spelling not seen before goes through the case-insensitive table of the keys the
+ * parser reads; the spellings map is capped so that records with invented keys cannot grow it.
  */
 final class AzureFields {
 
@@ -68,6 +71,11 @@ final class AzureFields {
 
   private static final Map<String, Field> BY_KEY = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
+  /** Spellings already resolved; {@link Optional#empty()} for a key the parser does not read. */
+  private static final Map<String, Optional<Field>> SPELLINGS = new ConcurrentHashMap<>();
+
+  private static final int SPELLINGS_LIMIT = 4_096;
+
   static {
     for (Field field : Field.values()) {
       BY_KEY.put(field.key, field);
@@ -82,13 +90,25 @@ final class AzureFields {
     AzureFields fields = new AzureFields();
     for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
-      Field field = BY_KEY.get(entry.getKey());
+      Field field = resolve(entry.getKey());
       // The first spelling wins when a record carries two (e.g. "time" and "Time").
       if (field != null && fields.values[field.ordinal()] == null) {
         fields.values[field.ordinal()] = entry.getValue();
       }
     }
     return fields;
+  }
+
+  private static Field resolve(String key) {
+    Optional<Field> known = SPELLINGS.get(key);
+    if (known != null) {
+      return known.orElse(null);
+    }
+    Field field = BY_KEY.get(key);
+    if (SPELLINGS.size() < SPELLINGS_LIMIT) {
+      SPELLINGS.put(key, Optional.ofNullable(field));
+    }
+    return field;
   }
 
   /** The member, or null when absent. */

@@ -101,10 +101,14 @@ public final class AzureMonitorParser implements SourceParser {
     }
   }
 
-  /** A table lookup with its flags read out, cached per distinct key. */
+  /**
+   * A table lookup with its flags read out, cached per distinct key. {@code action} is the table's
+   * (null when it leaves it open), {@code derivedAction} the verb read from the operation's name.
+   */
   private record Resolved(
       Category category,
       String action,
+      String derivedAction,
       int ocsfClassUid,
       boolean root,
       boolean denied,
@@ -204,7 +208,7 @@ public final class AzureMonitorParser implements SourceParser {
       action = auditAction(Json.text(body, "operationType"));
     }
     if (action == null) {
-      action = derivedAction(kind, operation);
+      action = mapping.derivedAction();
     }
 
     Verdict verdict = verdict(f, kind, properties, body, signInError, mapping.denied());
@@ -247,7 +251,7 @@ public final class AzureMonitorParser implements SourceParser {
       if (value.isContainerNode()) {
         throw new RecordRejectedException(
             DeadLetterReason.WRONG_TYPE,
-            field.name().toLowerCase(Locale.ROOT)
+            fieldName(field)
                 + " is a JSON "
                 + value.getNodeType().name().toLowerCase(Locale.ROOT)
                 + ", not a timestamp");
@@ -332,21 +336,23 @@ public final class AzureMonitorParser implements SourceParser {
     if (signInError != null) {
       keys.put("signInError", signInError);
     }
+    String derived = derivedAction(kind, operation);
     Resolved result =
         table
             .lookup(keys)
-            .map(this::resolve)
-            .orElse(new Resolved(Category.OTHER, null, 6003, false, false, false));
+            .map(mapping -> resolve(mapping, derived))
+            .orElse(new Resolved(Category.OTHER, null, derived, 6003, false, false, false));
     if (resolved.size() < CACHE_LIMIT) {
       resolved.putIfAbsent(cacheKey, result);
     }
     return result;
   }
 
-  private Resolved resolve(Mapping mapping) {
+  private static Resolved resolve(Mapping mapping, String derivedAction) {
     return new Resolved(
         mapping.category(),
         mapping.action(),
+        derivedAction,
         mapping.ocsfClassUid() != null ? mapping.ocsfClassUid() : 6003,
         mapping.has("root"),
         mapping.has("denied"),
