@@ -125,12 +125,14 @@ public final class GcpAuditParser implements SourceParser {
     return superAdmins;
   }
 
-  static Set<String> superAdminsFromEnvironment() {
-    String configured = System.getProperty(SUPER_ADMINS_PROPERTY);
-    if (configured == null || configured.isBlank()) {
-      configured = System.getenv(SUPER_ADMINS_ENV);
-    }
-    return parseList(configured);
+  private static Set<String> superAdminsFromEnvironment() {
+    return superAdmins(System.getProperty(SUPER_ADMINS_PROPERTY), System.getenv(SUPER_ADMINS_ENV));
+  }
+
+  /** The property's list when it is set and not blank, else the environment variable's. */
+  static Set<String> superAdmins(String propertyValue, String environmentValue) {
+    return parseList(
+        propertyValue == null || propertyValue.isBlank() ? environmentValue : propertyValue);
   }
 
   static Set<String> parseList(String commaSeparated) {
