@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * A per-source table that says which operations are secret access, policy changes and so on, kept
@@ -179,7 +178,9 @@ public final class MappingTable {
 
   /**
    * A matcher for one glob. Most globs in the tables are literals or prefixes ({@code
-   * sys/policy*}); those skip the regex engine, which showed in normalize profiles.
+   * sys/policy*}); those are plain comparisons. The rest run a small backtracking matcher, several
+   * times faster than a regex on these short strings (the regex engine showed as a quarter of Vault
+   * normalize time).
    */
   private static Predicate<String> glob(String glob) {
     int star = glob.indexOf('*');
@@ -190,19 +191,45 @@ public final class MappingTable {
       String prefix = glob.substring(0, star);
       return value -> value.regionMatches(true, 0, prefix, 0, prefix.length());
     }
-    StringBuilder regex = new StringBuilder(glob.length() + 8);
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      switch (c) {
-        case '*' -> regex.append(".*");
-        case '?' -> regex.append('.');
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
+    char[] folded = new char[glob.length()];
+    for (int i = 0; i < folded.length; i++) {
+      folded[i] = fold(glob.charAt(i));
+    }
+    return value -> globMatches(folded, value);
+  }
+
+  /**
+   * Whether the whole value matches: {@code *} any run of characters, {@code ?} one character.
+   * Backtracks only to the last {@code *}, which is enough for globs (linear in practice).
+   */
+  private static boolean globMatches(char[] glob, String value) {
+    int g = 0;
+    int v = 0;
+    int starAt = -1;
+    int resumeAt = 0;
+    while (v < value.length()) {
+      if (g < glob.length && glob[g] == '*') {
+        starAt = g++;
+        resumeAt = v;
+      } else if (g < glob.length && (glob[g] == '?' || glob[g] == fold(value.charAt(v)))) {
+        g++;
+        v++;
+      } else if (starAt >= 0) {
+        g = starAt + 1;
+        v = ++resumeAt;
+      } else {
+        return false;
       }
     }
-    Pattern pattern =
-        Pattern.compile(
-            regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
-    return value -> pattern.matcher(value).matches();
+    while (g < glob.length && glob[g] == '*') {
+      g++;
+    }
+    return g == glob.length;
+  }
+
+  /** Case folding as {@link String#equalsIgnoreCase} does it, one character at a time. */
+  private static char fold(char c) {
+    return Character.toLowerCase(Character.toUpperCase(c));
   }
 
   private record Rule(Map<String, List<Predicate<String>>> patterns, Mapping mapping) {

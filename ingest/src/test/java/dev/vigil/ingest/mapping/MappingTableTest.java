@@ -70,6 +70,30 @@ class MappingTableTest {
   }
 
   @Test
+  void starsBacktrackAndMatchEmptyRuns() throws IOException {
+    MappingTable table =
+        table(
+            """
+            rules:
+              - match: {path: "*/data/*/x?"}
+                category: SECRET_ACCESS
+              - match: {path: "a**b*"}
+                category: SYSTEM
+              - match: {path: "*"}
+                category: OTHER
+            """);
+
+    assertThat(category(table, "kv/data/data/app/x1")).isEqualTo(Category.SECRET_ACCESS);
+    assertThat(category(table, "kv/data//x1")).isEqualTo(Category.SECRET_ACCESS);
+    assertThat(category(table, "kv/data/app/x")).isEqualTo(Category.OTHER);
+    assertThat(category(table, "kv/data/app/x12")).isEqualTo(Category.OTHER);
+    assertThat(category(table, "ab")).isEqualTo(Category.SYSTEM);
+    assertThat(category(table, "axxbyy")).isEqualTo(Category.SYSTEM);
+    assertThat(category(table, "axxcyy")).isEqualTo(Category.OTHER);
+    assertThat(category(table, "")).isEqualTo(Category.OTHER);
+  }
+
+  @Test
   void matchingIgnoresCase() throws IOException {
     MappingTable table = table(TABLE);
 
