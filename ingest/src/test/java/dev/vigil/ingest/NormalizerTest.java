@@ -82,6 +82,17 @@ class NormalizerTest {
   }
 
   @Test
+  void aGenuineReplacementCharacterIsValidUtf8() {
+    Result result = normalize("{\"vault_key\":\"\uFFFD\"}");
+
+    assertThat(result.deadLetters()).isEmpty();
+    assertThat(result.events())
+        .singleElement()
+        .extracting(AuditEvent::getRaw)
+        .isEqualTo("{\"vault_key\":\"\uFFFD\"}");
+  }
+
+  @Test
   void malformedJsonSaysWhereButNotWhat() {
     DeadLetter truncated = normalize("{\"vault_key\":\"hunter2").onlyDeadLetter();
     DeadLetter stray = normalize("{\"vault_key\":hunter2}").onlyDeadLetter();
