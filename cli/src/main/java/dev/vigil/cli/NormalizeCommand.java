@@ -59,7 +59,7 @@ import picocli.CommandLine.Parameters;
 final class NormalizeCommand implements Callable<Integer> {
 
   /** Exit code when at least one record was dead-lettered. */
-  static final int EXIT_DEAD_LETTERS = 2;
+  static final int EXIT_DEAD_LETTERS = VigilCommand.EXIT_FINDINGS;
 
   private static final DateTimeFormatter FILE_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);

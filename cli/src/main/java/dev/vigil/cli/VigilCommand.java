@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,11 +24,17 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VigilCommand.Version.class,
     description = "Streaming audit analytics and detection for Vault, CloudTrail, Azure and GCP.",
-    subcommands = {NormalizeCommand.class})
+    subcommands = {NormalizeCommand.class, RulesCommand.class, StackCommand.class})
 public final class VigilCommand implements Runnable {
 
   /** Exit code for usage and I/O errors. */
   public static final int EXIT_ERROR = 1;
+
+  /**
+   * Exit code when the command ran to the end and found what it reports on: dead-lettered records,
+   * invalid rules, failed rule tests.
+   */
+  public static final int EXIT_FINDINGS = 2;
 
   @Spec private CommandSpec spec;
 
@@ -61,6 +68,15 @@ public final class VigilCommand implements Runnable {
           return EXIT_ERROR;
         });
     return commandLine;
+  }
+
+  /**
+   * The Vigil checkout or installation the command belongs to: {@code bin/vigil} passes it as the
+   * system property {@code vigil.root}; without it, the working directory.
+   */
+  static Path projectRoot(CliEnvironment env) {
+    String root = System.getProperty("vigil.root");
+    return root == null || root.isBlank() ? env.workingDir() : Path.of(root);
   }
 
   @Override

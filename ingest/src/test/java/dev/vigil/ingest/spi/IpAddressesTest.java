@@ -48,7 +48,14 @@ class IpAddressesTest {
         ".:1",
         "..::",
         "",
-        "[::1"
+        "[::1",
+        "1::2::3",
+        "12345::1",
+        "1:2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7::8",
+        "::1.2.3",
+        "abc:def"
       })
   void refusesWhatIsNotOneIpAddress(String text) {
     assertThat(IpAddresses.normalize(text)).isNull();
