@@ -362,7 +362,7 @@ class VaultParserTest {
       assertThat(event.getDenied()).isTrue();
       assertThat(event.getErrorCode()).isEqualTo("kmip:permission_denied");
       assertThat(event.getErrorMessage()).isEqualTo("KMIP operation failed: permission denied");
-      assertThat(event.getSrc().getIp()).isEqualTo("2001:db8:0:0:0:0:0:10");
+      assertThat(event.getSrc().getIp()).isEqualTo("2001:db8::10");
       assertThat(event.getActor().getId()).isEqualTo("42");
       assertThat(event.getActor().getType()).isEqualTo(ActorType.SERVICE);
       assertThat(event.getTarget().getType()).isEqualTo("kmip");
