@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       RulesCommand.Validate.class,
       RulesCommand.Test.class,
-      RulesCommand.Explain.class
+      RulesCommand.Explain.class,
+      RulesCommand.Backtest.class
     })
 final class RulesCommand implements Runnable {
 
@@ -156,6 +157,39 @@ final class RulesCommand implements Runnable {
       out.println(explanation);
       out.flush();
       return 0;
+    }
+  }
+
+  @Command(
+      name = "backtest",
+      mixinStandardHelpOptions = true,
+      description = {
+        "What the given rules would have fired over past raw records, through the same job",
+        "as 'vigil detect'. Alerts as JSON lines to stdout or --out, a summary on stderr."
+      })
+  static final class Backtest implements Callable<Integer> {
+    private final CliEnvironment env;
+
+    @Option(
+        names = "--rules",
+        required = true,
+        paramLabel = "PATH",
+        description = "The rule files or directories to try.")
+    private List<String> rules;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write alerts to FILE.")
+    private String out;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Past raw records.")
+    private List<String> inputs;
+
+    Backtest(CliEnvironment env) {
+      this.env = env;
+    }
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      return new DetectionRun(env, "vigil rules backtest").run(inputs, rules, out, null, null);
     }
   }
 

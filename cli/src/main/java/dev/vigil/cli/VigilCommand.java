@@ -24,7 +24,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VigilCommand.Version.class,
     description = "Streaming audit analytics and detection for Vault, CloudTrail, Azure and GCP.",
-    subcommands = {NormalizeCommand.class, RulesCommand.class, StackCommand.class})
+    subcommands = {
+      NormalizeCommand.class,
+      DetectCommand.class,
+      RulesCommand.class,
+      StackCommand.class
+    })
 public final class VigilCommand implements Runnable {
 
   /** Exit code for usage and I/O errors. */
