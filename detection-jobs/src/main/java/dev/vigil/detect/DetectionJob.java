@@ -9,6 +9,7 @@ import dev.vigil.detect.job.GroupRouter;
 import dev.vigil.detect.job.IngestedEvent;
 import dev.vigil.detect.job.NormalizeFunction;
 import dev.vigil.detect.job.RoutedEvent;
+import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.PartitionWatermarks;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
@@ -128,19 +129,27 @@ public final class DetectionJob {
   }
 
   /**
-   * Entry point for {@code flink run}: a bounded run over files on the cluster's file system,
-   * writing part files (exactly once, committed on checkpoints).
+   * Entry point for {@code flink run}: either a bounded run over files on the cluster's file
+   * system, writing part files (exactly once, committed on checkpoints), or, with {@code --config},
+   * the unbounded job from Kafka ({@link ContinuousDetection#main}).
    *
    * <pre>
    * flink run vigil-detection-jobs.jar --input PATH [--input PATH]... --output DIR
-   *     [--rules DIR]... [--max-out-of-orderness 30s]
+   *     [--rules DIR]... [--max-out-of-orderness 30s] [--checkpoint-interval 30s]
+   * flink run vigil-detection-jobs.jar --config vigil.yaml
    * </pre>
    */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--config")) {
+      // The streaming job from Kafka, as vigil.yaml describes it: the jar has one main class.
+      ContinuousDetection.main(args);
+      return;
+    }
     List<Path> inputs = new ArrayList<>();
     List<Path> ruleRoots = new ArrayList<>();
     String output = null;
     Duration outOfOrderness = JobOptions.DEFAULT_MAX_OUT_OF_ORDERNESS;
+    Duration checkpointInterval = Duration.ofSeconds(30);
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -152,17 +161,19 @@ public final class DetectionJob {
         case "--rules" -> ruleRoots.add(Path.of(value));
         case "--output" -> output = value;
         case "--max-out-of-orderness" -> outOfOrderness = TimeUtils.parseDuration(value);
+        case "--checkpoint-interval" -> checkpointInterval = TimeUtils.parseDuration(value);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
     if (inputs.isEmpty() || output == null) {
       throw new IllegalArgumentException(
           "usage: --input PATH [--input PATH]... --output DIR [--rules DIR]..."
-              + " [--max-out-of-orderness 30s]");
+              + " [--max-out-of-orderness 30s] [--checkpoint-interval 30s]");
     }
     RuleSet rules = ruleRoots.isEmpty() ? RuleSet.builtIn() : RuleSet.load(ruleRoots);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.enableCheckpointing(Duration.ofSeconds(30).toMillis());
+    // The file sink commits its part files on checkpoints (the last one after the input ends).
+    env.enableCheckpointing(checkpointInterval.toMillis());
     DataStream<RawRecord> raw =
         env.fromSource(RawFiles.source(inputs), WatermarkStrategy.noWatermarks(), "raw-files")
             .uid("raw-files");

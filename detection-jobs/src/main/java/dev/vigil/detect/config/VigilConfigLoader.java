@@ -130,7 +130,7 @@ public final class VigilConfigLoader {
             file,
             job(root.section("job")),
             rules(root.section("rules"), base),
-            kafka(root.section("kafka")),
+            kafka(root.section("kafka"), base),
             watermarks(root.section("watermarks")),
             checkpoints(root.section("checkpoints"), base),
             sinks(root.section("sinks"), base),
@@ -148,12 +148,11 @@ public final class VigilConfigLoader {
               + needed.toSeconds()
               + "s), or the broker aborts transactions that wait for their checkpoint");
     }
-    if (!config.sinks().kafkaAlerts()
-        && config.sinks().filesDirectory().isEmpty()
-        && config.openSearch().isEmpty()
-        && config.notifications().isEmpty()) {
+    // The pager and the OpenSearch sink read audit.alerts, so they are no alert output of the job.
+    if (!config.sinks().kafkaAlerts() && config.sinks().filesDirectory().isEmpty()) {
       throw root.error(
-          "sinks", "every alert output is off; enable sinks.kafka.alerts or another alert output");
+          "sinks",
+          "every alert output is off; enable sinks.kafka.alerts or set sinks.files.directory");
     }
     return config;
   }
@@ -184,7 +183,7 @@ public final class VigilConfigLoader {
     return Optional.of(resolved);
   }
 
-  private static Kafka kafka(ConfigTree kafka) {
+  private static Kafka kafka(ConfigTree kafka, Path base) {
     String servers = kafka.text("bootstrap_servers", "localhost:9092");
     for (String server : servers.split(",")) {
       if (!server.trim().matches("\\[?[A-Za-z0-9.:\\-_]+]?:\\d{1,5}")) {
@@ -212,7 +211,7 @@ public final class VigilConfigLoader {
                     .toUpperCase(Locale.ROOT)),
             kafka.text("transactional_id_prefix", "vigil-detection-alerts"),
             transactionTimeout,
-            security(kafka.section("security")),
+            security(kafka.section("security"), base),
             clientProperties(kafka),
             createTopics(kafka.section("create_topics")));
     // Brokers refuse a producer whose transaction timeout exceeds transaction.max.timeout.ms
@@ -304,7 +303,7 @@ public final class VigilConfigLoader {
         "must be auto, vault, aws_cloudtrail, azure_monitor or gcp_audit, got '" + value + "'");
   }
 
-  private static Security security(ConfigTree security) {
+  private static Security security(ConfigTree security, Path base) {
     String protocol =
         security.text("protocol", "PLAINTEXT").toUpperCase(Locale.ROOT).replace('-', '_');
     if (!PROTOCOLS.contains(protocol)) {
@@ -327,7 +326,7 @@ public final class VigilConfigLoader {
       if (!usesTls) {
         throw security.error("ssl", "is only used with protocol SSL or SASL_SSL");
       }
-      ssl = Optional.of(ssl(security.section("ssl")));
+      ssl = Optional.of(ssl(security.section("ssl"), base));
     }
     security.rejectUnknown();
     return new Security(protocol, sasl, ssl);
@@ -352,10 +351,12 @@ public final class VigilConfigLoader {
     return new Sasl(mechanism, username, password);
   }
 
-  private static Ssl ssl(ConfigTree ssl) {
+  private static Ssl ssl(ConfigTree ssl, Path base) {
     Optional<Path> truststore =
-        Optional.ofNullable(ssl.text("truststore_path", null)).map(Path::of);
-    Optional<Path> keystore = Optional.ofNullable(ssl.text("keystore_path", null)).map(Path::of);
+        Optional.ofNullable(ssl.text("truststore_path", null))
+            .map(p -> base.resolve(p).normalize());
+    Optional<Path> keystore =
+        Optional.ofNullable(ssl.text("keystore_path", null)).map(p -> base.resolve(p).normalize());
     Ssl read =
         new Ssl(
             truststore,

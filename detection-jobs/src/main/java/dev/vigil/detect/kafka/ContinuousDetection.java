@@ -252,17 +252,21 @@ public final class ContinuousDetection {
       return;
     }
     VigilConfig config;
+    StreamExecutionEnvironment env;
     try {
       config = VigilConfigLoader.load(Path.of(args[1]));
-    } catch (ConfigException e) {
+      TopicSetup.ensureTopics(config.kafka());
+      env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+      build(env, config);
+    } catch (ConfigException | TopicSetup.TopicSetupException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;
+    } catch (RuleException e) {
+      e.errors().forEach(System.err::println);
+      System.exit(2);
+      return;
     }
-    TopicSetup.ensureTopics(config.kafka());
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
-    build(env, config);
     env.execute(config.job().name());
   }
 

@@ -164,6 +164,19 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void relativeStorePathsAreResolvedAgainstTheConfigDirectory() {
+    VigilConfig config =
+        VigilConfigLoader.parse(
+            "vigil.yaml",
+            "kafka:\n  security:\n    protocol: SSL\n    ssl:\n      truststore_path: tls/ca.pem\n"
+                + "      keystore_path: /etc/vigil/client.p12\n",
+            dir);
+    VigilConfig.Ssl ssl = config.kafka().security().ssl().orElseThrow();
+    assertThat(ssl.truststore()).contains(dir.resolve("tls/ca.pem"));
+    assertThat(ssl.keystore()).contains(Path.of("/etc/vigil/client.p12"));
+  }
+
+  @Test
   void loadReadsAFileAndResolvesPathsAgainstItsDirectory() throws Exception {
     Path file = dir.resolve("conf/vigil.yaml");
     Files.createDirectories(file.getParent());
