@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failover: the job fails mid-stream after a checkpoint (an injected exception, restarted by the
- * restart strategy), then is cancelled and started again from its last retained checkpoint. The
- * alerts read with {@code read_committed} afterwards equal those of the undisturbed file run: none
- * missing, none twice.
+ * restart strategy), then is cancelled and started again from its last retained checkpoint, and
+ * fails once more while its alerts are being written. The alerts read with {@code read_committed}
+ * afterwards equal those of the undisturbed file run: none missing, none twice.
  */
 @RealKafka
 class KafkaFailoverITCase {
@@ -73,7 +73,18 @@ class KafkaFailoverITCase {
     Optional<String> checkpoint =
         ContinuousDetection.latestCheckpoint(config.checkpoints().storage());
     assertThat(checkpoint).as("a retained checkpoint").isPresent();
-    try (ContinuousDetection.Running second = ContinuousDetection.start(config, checkpoint)) {
+    // The restarted job fails once more, at the second pusher: its alerts come from the first
+    // pusher, sent just before, so they are in flight (in an open transaction, or not yet out of
+    // the detection operator) when it fails, and are emitted again after the restore.
+    FailOnceOnMarker.FAILED.set(false);
+    try (ContinuousDetection.Running second =
+        ContinuousDetection.start(
+            config,
+            checkpoint,
+            raw ->
+                raw.map(new FailOnceOnMarker(RawTopicsFixture.PUSHER_ID_PREFIX + "1"))
+                    .returns(raw.getType())
+                    .name("fail-on-marker"))) {
       fixture.producePushers();
       List<ConsumerRecord<byte[], byte[]>> alerts =
           fixture.readUntil(
@@ -86,6 +97,7 @@ class KafkaFailoverITCase {
               fixture.alertsTopic(),
               Duration.between(Instant.now(), settle),
               read -> read.size() > expected.alertIds().size());
+      assertThat(FailOnceOnMarker.FAILED).as("the second injected failure happened").isTrue();
       assertThat(alerts.stream().map(RawTopicsFixture::summary).sorted().toList())
           .doesNotHaveDuplicates()
           .isEqualTo(
