@@ -1,0 +1,239 @@
+package dev.vigil.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A single-node KRaft Kafka (broker and controller in one JVM) on loopback, run from Kafka's own
+ * jars with {@code kafka.Kafka}.
+ *
+ * <p>Design: the storage is formatted once ({@code kafka.tools.StorageTool format --standalone}, a
+ * one-voter dynamic quorum) and kept across restarts, so topics survive {@code down}/{@code up}.
+ * Replication factors and ISR minimums are 1 because there is one broker; the group rebalance delay
+ * is 0 so a consumer in a test gets its partitions at once. Readiness is the broker listing itself
+ * in a {@code describeCluster} answer, which needs the quorum up and the broker registered, not
+ * just an open port.
+ */
+final class KafkaBroker implements ManagedComponent {
+  static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  static final String CONTROLLER = "controller";
+
+  private static final int NODE_ID = 1;
+  private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration ADMIN_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+  private final StackConfig config;
+  private final ComponentArtifacts artifacts;
+  private final Path directory;
+
+  KafkaBroker(StackConfig config, ComponentArtifacts artifacts) {
+    this.config = config;
+    this.artifacts = artifacts;
+    this.directory = config.componentDir(Component.KAFKA);
+  }
+
+  @Override
+  public Component component() {
+    return Component.KAFKA;
+  }
+
+  @Override
+  public Path directory() {
+    return directory;
+  }
+
+  private Path logsDir() {
+    return config.logDir(component());
+  }
+
+  private Path dataDir() {
+    return directory.resolve("data");
+  }
+
+  @Override
+  public List<Path> logFiles() {
+    return List.of(
+        logsDir().resolve("server.log"),
+        logsDir().resolve("kafka.out"),
+        logsDir().resolve("format.log"));
+  }
+
+  @Override
+  public Launched launch() {
+    int port = Ports.resolve(config.kafkaPort());
+    int controllerPort = Ports.resolve(config.kafkaControllerPort());
+    if (port == controllerPort) {
+      throw new StackException("the Kafka client and controller ports must differ: " + port);
+    }
+    Ports.requireFree(port, Component.KAFKA, "the broker");
+    Ports.requireFree(controllerPort, Component.KAFKA, "the controller");
+    try {
+      Files.createDirectories(logsDir());
+      Files.createDirectories(dataDir());
+      Path serverProperties = directory.resolve("server.properties");
+      Files.writeString(serverProperties, serverProperties(port, controllerPort));
+      Path log4jConfig = directory.resolve("log4j2.properties");
+      Files.writeString(log4jConfig, log4jConfig());
+      if (!Files.exists(dataDir().resolve("meta.properties"))) {
+        format(serverProperties, log4jConfig);
+      }
+      List<String> command = javaCommand(log4jConfig, "kafka.Kafka");
+      command.add(serverProperties.toString());
+      Process process =
+          ProcessLauncher.launch(
+              command,
+              Map.of(),
+              directory,
+              logsDir().resolve("kafka.out"),
+              config.lifetime(),
+              Optional.empty());
+      Map<String, String> endpoints = new LinkedHashMap<>();
+      endpoints.put(BOOTSTRAP_SERVERS, Ports.LOOPBACK + ":" + port);
+      endpoints.put(CONTROLLER, Ports.LOOPBACK + ":" + controllerPort);
+      return new Launched(process, ProcessRecord.of(process.toHandle(), endpoints));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare Kafka under " + directory, e);
+    }
+  }
+
+  private void format(Path serverProperties, Path log4jConfig) {
+    List<String> command = javaCommand(log4jConfig, "kafka.tools.StorageTool");
+    command.addAll(
+        List.of(
+            "format",
+            "--config",
+            serverProperties.toString(),
+            "--cluster-id",
+            Uuid.randomUuid().toString(),
+            "--standalone"));
+    Commands.Result result = Commands.run(command, FORMAT_TIMEOUT);
+    try {
+      Files.writeString(logsDir().resolve("format.log"), result.output() + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + logsDir().resolve("format.log"), e);
+    }
+    if (!result.succeeded()) {
+      throw new StackException("formatting Kafka's storage failed:\n" + result.output());
+    }
+  }
+
+  private List<String> javaCommand(Path log4jConfig, String mainClass) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of(
+            ProcessRecord.stateDirMarker(directory),
+            "-Xms" + config.kafkaHeap(),
+            "-Xmx" + config.kafkaHeap(),
+            "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20",
+            "-Djava.awt.headless=true",
+            "-Dlog4j2.configurationFile=" + log4jConfig,
+            "-cp",
+            artifacts.kafkaClasspathString(),
+            mainClass));
+    return command;
+  }
+
+  private String serverProperties(int port, int controllerPort) {
+    String controller = Ports.LOOPBACK + ":" + controllerPort;
+    return String.join(
+            "\n",
+            "# Written by vigil stack on every start; edits are overwritten.",
+            "process.roles=broker,controller",
+            "node.id=" + NODE_ID,
+            "controller.quorum.bootstrap.servers=" + controller,
+            "listeners=PLAINTEXT://" + Ports.LOOPBACK + ":" + port + ",CONTROLLER://" + controller,
+            "advertised.listeners=PLAINTEXT://" + Ports.LOOPBACK + ":" + port,
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "log.dirs=" + dataDir(),
+            "num.partitions=1",
+            "offsets.topic.replication.factor=1",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "share.coordinator.state.topic.replication.factor=1",
+            "share.coordinator.state.topic.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            "auto.create.topics.enable=true")
+        + "\n";
+  }
+
+  private String log4jConfig() {
+    Path log = logsDir().resolve("server.log");
+    return String.join(
+            "\n",
+            "status = warn",
+            "appender.file.type = RollingFile",
+            "appender.file.name = file",
+            "appender.file.fileName = " + log,
+            "appender.file.filePattern = " + log + ".%i",
+            "appender.file.layout.type = PatternLayout",
+            "appender.file.layout.pattern = [%d] %p %m (%c)%n",
+            "appender.file.policies.type = Policies",
+            "appender.file.policies.size.type = SizeBasedTriggeringPolicy",
+            "appender.file.policies.size.size = 10MB",
+            "appender.file.strategy.type = DefaultRolloverStrategy",
+            "appender.file.strategy.max = 5",
+            "rootLogger.level = info",
+            "rootLogger.appenderRef.file.ref = file")
+        + "\n";
+  }
+
+  @Override
+  public void awaitReady(Launched launched, Instant deadline) {
+    String bootstrap = launched.record().endpoints().get(BOOTSTRAP_SERVERS);
+    int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+    // The port first: an admin client against a closed port only logs connection warnings.
+    Readiness.await(this, launched.process(), deadline, () -> Ports.accepts(port));
+    Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "vigil-stack-readiness",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) ADMIN_CALL_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) ADMIN_CALL_TIMEOUT.toMillis()));
+    try {
+      Readiness.await(this, launched.process(), deadline, () -> brokerRegistered(admin));
+    } finally {
+      admin.close(ADMIN_CALL_TIMEOUT);
+    }
+  }
+
+  private static boolean brokerRegistered(Admin admin) {
+    try {
+      return !admin
+          .describeCluster(
+              new DescribeClusterOptions().timeoutMs((int) ADMIN_CALL_TIMEOUT.toMillis()))
+          .nodes()
+          .get(ADMIN_CALL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS)
+          .isEmpty();
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StackException("interrupted while waiting for Kafka", e);
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package dev.vigil.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Starts, stops and reports the real local components: a KRaft Kafka broker and an OpenSearch node,
+ * both on 127.0.0.1, with every file under {@link StackConfig#stateDir()}. The one implementation
+ * behind {@code vigil stack up|down|status} and the test extension.
+ *
+ * <p>Design: the PID files are the truth. {@link #up} starts only the components without a live
+ * recorded process (so a second {@code up} starts nothing), launches them all before waiting so
+ * they boot in parallel, and waits, bounded by {@link StackConfig#startTimeout()}, until each
+ * answers a real request. When one fails, {@code up} stops what it started in that call and throws
+ * with the last lines of the failing component's log. {@link #down} signals exactly the recorded
+ * processes (checked by PID and start time, see {@link ProcessRecord}). A lock file serializes
+ * {@code up} and {@code down} between processes sharing a state directory.
+ */
+public final class LocalStack {
+  private static final Duration EXTRA_LOCK_WAIT = Duration.ofSeconds(60);
+
+  private final StackConfig config;
+  private final Consumer<String> progress;
+
+  public LocalStack(StackConfig config) {
+    this(config, message -> {});
+  }
+
+  /**
+   * @param progress receives one line per step ("starting Kafka", ...), for a terminal
+   */
+  public LocalStack(StackConfig config, Consumer<String> progress) {
+    this.config = config;
+    this.progress = progress;
+  }
+
+  public StackConfig config() {
+    return config;
+  }
+
+  /** Starts the configured components that are not running yet and waits until all answer. */
+  public StackStatus up() {
+    return up(config.components());
+  }
+
+  /** Starts {@code components} where not running yet and waits until they answer. */
+  public synchronized StackStatus up(Set<Component> components) {
+    try (StateLock lock = lock(config.startTimeout().plus(EXTRA_LOCK_WAIT))) {
+      Map<Component, String> changes = new EnumMap<>(Component.class);
+      List<Started> started = new ArrayList<>();
+      ComponentArtifacts artifacts = null;
+      try {
+        // OpenSearch first: the slowest to boot gets going while Kafka's storage is formatted.
+        for (Component component : launchOrder(components)) {
+          if (liveRecord(component).isPresent()) {
+            changes.put(component, "already running");
+            continue;
+          }
+          if (artifacts == null) {
+            artifacts = ComponentArtifacts.fromBuild();
+          }
+          ManagedComponent managed = managed(component, artifacts);
+          progress.accept("starting " + component.displayName());
+          Files.deleteIfExists(config.pidFile(component));
+          ManagedComponent.Launched launched = managed.launch();
+          launched.record().write(config.pidFile(component));
+          started.add(new Started(managed, launched));
+        }
+        Instant deadline = Instant.now().plus(config.startTimeout());
+        for (Started each : started) {
+          each.component().awaitReady(each.launched(), deadline);
+          changes.put(each.component().component(), "started");
+          progress.accept(each.component().component().displayName() + " answers");
+        }
+      } catch (RuntimeException | IOException e) {
+        for (Started each : started) {
+          each.launched().record().stop(config.stopGracePeriod());
+          Files.deleteIfExists(config.pidFile(each.component().component()));
+        }
+        throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+      }
+      return snapshot(changes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops every recorded process (SIGTERM, SIGKILL after the grace period) and only those. */
+  public synchronized StackStatus down() {
+    try (StateLock lock = lock(config.startTimeout().plus(EXTRA_LOCK_WAIT))) {
+      Map<Component, String> changes = new EnumMap<>(Component.class);
+      for (Component component : launchOrder(EnumSet.allOf(Component.class))) {
+        Path pidFile = config.pidFile(component);
+        Optional<ProcessRecord> record = ProcessRecord.read(pidFile);
+        if (record.isPresent() && record.get().liveProcess().isPresent()) {
+          progress.accept(
+              "stopping " + component.displayName() + " (pid " + record.get().pid() + ")");
+          boolean killed = record.get().stop(config.stopGracePeriod());
+          changes.put(
+              component,
+              killed
+                  ? "stopped with SIGKILL after " + config.stopGracePeriod().toSeconds() + " s"
+                  : "stopped");
+        } else {
+          changes.put(component, "was not running");
+        }
+        Files.deleteIfExists(pidFile);
+      }
+      return snapshot(changes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What runs where; changes nothing. */
+  public StackStatus status() {
+    return snapshot(Map.of());
+  }
+
+  private StackStatus snapshot(Map<Component, String> changes) {
+    List<ComponentStatus> statuses = new ArrayList<>();
+    for (Component component : Component.values()) {
+      Optional<ProcessRecord> record = ProcessRecord.read(config.pidFile(component));
+      boolean running = record.isPresent() && record.get().liveProcess().isPresent();
+      String found =
+          running ? "running" : record.isPresent() ? "stale PID file: process gone" : "not started";
+      statuses.add(
+          new ComponentStatus(
+              component,
+              running,
+              running ? OptionalLong.of(record.get().pid()) : OptionalLong.empty(),
+              running ? record.get().endpoints() : Map.of(),
+              config.logDir(component),
+              changes.getOrDefault(component, found)));
+    }
+    return new StackStatus(config.stateDir(), statuses);
+  }
+
+  private Optional<ProcessRecord> liveRecord(Component component) {
+    return ProcessRecord.read(config.pidFile(component))
+        .filter(record -> record.liveProcess().isPresent());
+  }
+
+  private static List<Component> launchOrder(Set<Component> components) {
+    return List.of(Component.OPENSEARCH, Component.KAFKA).stream()
+        .filter(components::contains)
+        .toList();
+  }
+
+  private ManagedComponent managed(Component component, ComponentArtifacts artifacts) {
+    return switch (component) {
+      case KAFKA -> new KafkaBroker(config, artifacts);
+      case OPENSEARCH -> new OpenSearchNode(config, artifacts);
+    };
+  }
+
+  /**
+   * The state directory's lock, waited for at most {@code timeout}: another {@code vigil stack}
+   * call may be starting or stopping the same stack.
+   */
+  private StateLock lock(Duration timeout) throws IOException {
+    Files.createDirectories(config.stateDir());
+    Path lockFile = config.stateDir().resolve("stack.lock");
+    FileChannel channel =
+        FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    Instant deadline = Instant.now().plus(timeout);
+    try {
+      while (true) {
+        FileLock lock;
+        try {
+          lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+          lock = null; // another LocalStack in this JVM holds it
+        }
+        if (lock != null) {
+          return new StateLock(channel, lock);
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new StackException(
+              "another vigil stack command holds " + lockFile + " for too long; try again later");
+        }
+        Thread.sleep(200);
+      }
+    } catch (InterruptedException e) {
+      channel.close();
+      Thread.currentThread().interrupt();
+      throw new StackException("interrupted while waiting for " + lockFile, e);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private record Started(ManagedComponent component, ManagedComponent.Launched launched) {}
+
+  /** The held lock of a state directory; closing releases it. */
+  private record StateLock(FileChannel channel, FileLock lock) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      try {
+        lock.release();
+      } finally {
+        channel.close();
+      }
+    }
+  }
+}

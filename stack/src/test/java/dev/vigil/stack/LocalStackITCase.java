@@ -1,0 +1,130 @@
+package dev.vigil.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The lifecycle {@code vigil stack up|status|down} drives, on a stack of its own. */
+class LocalStackITCase {
+  private Path stateDir;
+  private LocalStack stack;
+
+  @AfterEach
+  void stopWhateverIsLeft() {
+    if (stack != null) {
+      stack.down();
+    }
+  }
+
+  @Test
+  void upIsIdempotentAndDownLeavesNoProcessBehind() throws Exception {
+    stateDir =
+        Files.createTempDirectory(
+            "vigil-stack-lifecycle-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    List<String> progress = new ArrayList<>();
+    stack = new LocalStack(StackConfig.forTests(stateDir), progress::add);
+
+    assertThat(stack.status().components())
+        .allSatisfy(component -> assertThat(component.running()).isFalse());
+
+    StackStatus up = stack.up();
+    assertThat(up.components())
+        .allSatisfy(
+            component -> {
+              assertThat(component.running()).isTrue();
+              assertThat(component.change()).isEqualTo("started");
+            });
+    assertThat(progress).contains("starting Kafka", "starting OpenSearch");
+    long kafkaPid = up.component(Component.KAFKA).pid().getAsLong();
+    long openSearchPid = up.component(Component.OPENSEARCH).pid().getAsLong();
+    assertThat(up.kafka().orElseThrow().bootstrapServers()).startsWith("127.0.0.1:");
+    assertThat(up.openSearch().orElseThrow().url().toString()).startsWith("http://127.0.0.1:");
+    // The recorded PIDs are the component JVMs themselves, not a wrapper that exits.
+    assertThat(commandLine(kafkaPid)).contains("/bin/java -Dvigil.stack.dir=" + stateDir);
+    assertThat(commandLine(openSearchPid))
+        .contains("/bin/java ")
+        .contains("-Dvigil.stack.dir=" + stateDir);
+
+    StackStatus status = stack.status();
+    assertThat(status.component(Component.KAFKA).pid()).hasValue(kafkaPid);
+    assertThat(status.component(Component.OPENSEARCH).pid()).hasValue(openSearchPid);
+    assertThat(status.describe()).contains("Kafka", "OpenSearch", stateDir.toString());
+
+    progress.clear();
+    StackStatus again = stack.up();
+    assertThat(again.components())
+        .allSatisfy(component -> assertThat(component.change()).isEqualTo("already running"));
+    assertThat(again.component(Component.KAFKA).pid()).hasValue(kafkaPid);
+    assertThat(again.component(Component.OPENSEARCH).pid()).hasValue(openSearchPid);
+    assertThat(progress).isEmpty();
+
+    StackStatus down = stack.down();
+    assertThat(down.components())
+        .allSatisfy(
+            component -> {
+              assertThat(component.running()).isFalse();
+              assertThat(component.change()).isEqualTo("stopped");
+            });
+    assertThat(ProcessHandle.of(kafkaPid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(ProcessHandle.of(openSearchPid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(processesUsing(stateDir)).isEmpty();
+    assertThat(stack.status().components())
+        .allSatisfy(
+            component -> {
+              assertThat(component.running()).isFalse();
+              assertThat(component.change()).isEqualTo("not started");
+            });
+    assertThat(stack.down().components())
+        .allSatisfy(component -> assertThat(component.change()).isEqualTo("was not running"));
+  }
+
+  @Test
+  void aComponentThatDiesWhileStartingIsReportedWithItsLogAndLeavesNothingRunning()
+      throws Exception {
+    stateDir =
+        Files.createTempDirectory(
+            "vigil-stack-failing-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    // Storage that looks formatted but is not: the broker refuses it and exits.
+    Path data = Files.createDirectories(stateDir.resolve("kafka/data"));
+    Files.writeString(data.resolve("meta.properties"), "version=1\nnode.id=not-a-number\n");
+    stack =
+        new LocalStack(
+            StackConfig.forTests(stateDir).toBuilder()
+                .components(java.util.Set.of(Component.KAFKA))
+                .build());
+
+    assertThatThrownBy(stack::up)
+        .isInstanceOf(StackException.class)
+        .hasMessageContaining("Kafka exited with code")
+        .hasMessageContaining("--- last lines of " + stateDir.resolve("kafka/logs"));
+    assertThat(stack.status().isRunning(Component.KAFKA)).isFalse();
+    assertThat(Files.exists(stateDir.resolve("kafka/kafka.pid"))).isFalse();
+    assertThat(processesUsing(stateDir)).isEmpty();
+  }
+
+  private static String commandLine(long pid) {
+    return ProcessHandle.of(pid).flatMap(handle -> handle.info().commandLine()).orElse("");
+  }
+
+  private static List<Long> processesUsing(Path dir) {
+    return ProcessHandle.allProcesses()
+        .filter(
+            handle ->
+                handle
+                    .info()
+                    .commandLine()
+                    .map(line -> line.contains(dir.toString()))
+                    .orElse(false))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+}
