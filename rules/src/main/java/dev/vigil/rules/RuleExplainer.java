@@ -1,0 +1,120 @@
+package dev.vigil.rules;
+
+import dev.vigil.rules.engine.CompiledCorrelation;
+import dev.vigil.rules.engine.CompiledPack;
+import dev.vigil.rules.engine.CompiledRule;
+import dev.vigil.rules.model.CorrelationRule;
+import dev.vigil.rules.model.Durations;
+import dev.vigil.rules.model.RuleMeta;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code vigil rules explain RULE} prints: the rule as Vigil understood it (logsource and the
+ * source it selects, the compiled detection with every field resolved, the index key, alert
+ * attributes) and the EPL statement(s) it compiles to.
+ */
+public final class RuleExplainer {
+
+  private RuleExplainer() {}
+
+  /**
+   * Explains the rule whose id, name or title is {@code reference}.
+   *
+   * @return empty when the pack has no such rule
+   */
+  public static Optional<String> explain(CompiledPack pack, String reference) {
+    for (CompiledRule rule : pack.rules()) {
+      if (refersTo(rule.rule().meta(), reference)) {
+        return Optional.of(explain(rule));
+      }
+    }
+    for (CompiledCorrelation correlation : pack.correlations()) {
+      if (refersTo(correlation.rule().meta(), reference)) {
+        StringBuilder out = new StringBuilder(header(correlation.rule().meta()));
+        CorrelationRule rule = correlation.rule();
+        out.append("correlation: ").append(rule.type().label()).append('\n');
+        out.append("rules:       ").append(String.join(", ", rule.rules())).append('\n');
+        out.append("group-by:    ")
+            .append(
+                rule.groupBy().isEmpty() ? "(none: one group)" : String.join(", ", rule.groupBy()))
+            .append('\n');
+        out.append("timespan:    ")
+            .append(Durations.format(rule.timespan()))
+            .append(" (sliding on event time)\n");
+        if (!rule.conditions().isEmpty()) {
+          out.append("condition:   ")
+              .append(rule.conditions())
+              .append(rule.conditionField() != null ? " distinct " + rule.conditionField() : "")
+              .append('\n');
+        }
+        out.append("generate:    ").append(rule.generate()).append('\n');
+        out.append("\nEPL:\n").append(correlation.epl()).append(";\n");
+        for (int input : correlation.ruleIndexes()) {
+          out.append("\n--- base rule ")
+              .append(pack.rules().get(input).rule().meta().id())
+              .append('\n');
+          out.append(explain(pack.rules().get(input)));
+        }
+        return Optional.of(out.toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String explain(CompiledRule rule) {
+    StringBuilder out = new StringBuilder(header(rule.rule().meta()));
+    out.append("logsource:   ").append(rule.rule().logsource());
+    out.append(
+            rule.mapping() == null
+                ? " (every source, canonical fields)"
+                : " -> " + rule.mapping().source())
+        .append('\n');
+    out.append("condition:   ").append(String.join(" | ", rule.rule().condition())).append('\n');
+    out.append("matches:     ").append(rule.predicate()).append('\n');
+    out.append("index key:   ")
+        .append(
+            rule.indexKey() == null
+                ? "(none: filtered by source only)"
+                : rule.indexKey().field() + " in " + rule.indexKey().values())
+        .append('\n');
+    out.append("alerts:      ")
+        .append(rule.alerts() ? "yes" : "no (only feeds correlations)")
+        .append('\n');
+    out.append("\nEPL:\n").append(rule.epl()).append(";\n");
+    return out.toString();
+  }
+
+  private static String header(RuleMeta meta) {
+    List<String> lines = new ArrayList<>();
+    lines.add("rule:        " + meta.title());
+    lines.add(
+        "id:          " + meta.id() + (meta.name() != null ? " (name " + meta.name() + ")" : ""));
+    lines.add("file:        " + meta.file() + ":" + meta.line());
+    lines.add("author:      " + (meta.author() == null ? "-" : meta.author()));
+    lines.add(
+        "severity:    "
+            + meta.level().label()
+            + ", version "
+            + meta.version()
+            + ", detection "
+            + meta.detection());
+    if (meta.suppress() != null) {
+      lines.add(
+          "suppress:    "
+              + Durations.format(meta.suppress().period())
+              + (meta.suppress().by().isEmpty() ? "" : " by " + meta.suppress().by()));
+    }
+    if (!meta.tags().isEmpty()) {
+      lines.add("tags:        " + String.join(", ", meta.tags()));
+    }
+    return String.join("\n", lines) + "\n";
+  }
+
+  private static boolean refersTo(RuleMeta meta, String reference) {
+    return reference.equals(meta.id())
+        || reference.equals(meta.name())
+        || reference.equalsIgnoreCase(meta.title());
+  }
+}

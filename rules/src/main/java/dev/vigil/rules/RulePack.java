@@ -1,0 +1,217 @@
+package dev.vigil.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.rules.model.RuleFile;
+import dev.vigil.rules.model.RuleLoader;
+import dev.vigil.rules.yaml.YamlDocument;
+import dev.vigil.rules.yaml.YamlReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A set of rule files and value lists, as loaded from directories, single files, or the built-in
+ * pack on the class path.
+ *
+ * <p>Layout: rule files ({@code *.yml}, {@code *.yaml}) anywhere under a root, filed by provider
+ * and service by convention ({@code vault/}, {@code aws/}, {@code azure/}, {@code gcp/}, {@code
+ * any/}); value lists for {@code |expand} in a {@code lists/} directory, one list per file: {@code
+ * list: <name>}, {@code description}, {@code values: [...]}. Files are read in path order, so the
+ * same pack always loads the same way.
+ */
+public final class RulePack {
+
+  /** Where the built-in pack lives on the class path (copied there from {@code rules/}). */
+  public static final String BUILT_IN_ROOT = "vigil/pack";
+
+  private static final String LISTS_DIR = "lists";
+
+  private final List<RuleFile> files;
+  private final Map<String, List<String>> lists;
+
+  public RulePack(List<RuleFile> files, Map<String, List<String>> lists) {
+    this.files = List.copyOf(files);
+    this.lists = Collections.unmodifiableMap(new LinkedHashMap<>(lists));
+  }
+
+  public List<RuleFile> files() {
+    return files;
+  }
+
+  /** Value lists by name, for {@code |expand}. */
+  public Map<String, List<String>> lists() {
+    return lists;
+  }
+
+  /** The built-in pack shipped in this jar. */
+  public static RulePack builtIn() throws RuleException {
+    URL url = RulePack.class.getClassLoader().getResource(BUILT_IN_ROOT);
+    if (url == null) {
+      throw new IllegalStateException(BUILT_IN_ROOT + " is missing from the class path");
+    }
+    try {
+      URI uri = url.toURI();
+      if (uri.getScheme().equals("jar")) {
+        FileSystem jar;
+        try {
+          jar = FileSystems.newFileSystem(uri, Map.of());
+        } catch (FileSystemAlreadyExistsException e) {
+          jar = FileSystems.getFileSystem(uri);
+        }
+        return load(List.of(jar.getPath(BUILT_IN_ROOT)));
+      }
+      return load(List.of(Path.of(uri)));
+    } catch (URISyntaxException | IOException e) {
+      throw new IllegalStateException("cannot read the built-in pack at " + url, e);
+    }
+  }
+
+  /**
+   * Loads every rule file and list under the given directories or files.
+   *
+   * @throws RuleException with every problem of every file
+   */
+  public static RulePack load(List<Path> roots) throws RuleException {
+    Loaded loaded = loadLenient(roots);
+    if (!loaded.errors().isEmpty()) {
+      throw new RuleException(loaded.errors());
+    }
+    return loaded.pack();
+  }
+
+  /**
+   * What a lenient load gives: a pack of the files that loaded, and the errors of the others.
+   *
+   * @param invalidFiles the files that did not load
+   */
+  public record Loaded(RulePack pack, List<RuleError> errors, List<String> invalidFiles) {}
+
+  /** Loads what loads: every file that parses is kept, every error is reported. */
+  public static Loaded loadLenient(List<Path> roots) {
+    List<RuleError> errors = new ArrayList<>();
+    List<String> invalid = new ArrayList<>();
+    List<RuleFile> files = new ArrayList<>();
+    Map<String, List<String>> lists = new LinkedHashMap<>();
+    for (Source source : sources(roots)) {
+      try {
+        if (source.isList()) {
+          readList(source, lists);
+        } else {
+          files.add(RuleLoader.load(source.name(), source.text()));
+        }
+      } catch (RuleException e) {
+        errors.addAll(e.errors());
+        invalid.add(source.name());
+      }
+    }
+    return new Loaded(new RulePack(files, lists), List.copyOf(errors), List.copyOf(invalid));
+  }
+
+  /** One file of a pack: its display name, its text, and whether it is a value list. */
+  public record Source(String name, String text, boolean isList) {}
+
+  /** The files under the roots, in a stable order, read as UTF-8. */
+  public static List<Source> sources(List<Path> roots) {
+    List<Source> out = new ArrayList<>();
+    for (Path root : roots) {
+      List<Path> paths;
+      if (Files.isDirectory(root)) {
+        try (Stream<Path> walk = Files.walk(root)) {
+          paths =
+              walk.filter(Files::isRegularFile)
+                  .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+                  .sorted()
+                  .toList();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      } else {
+        paths = List.of(root);
+      }
+      for (Path path : paths) {
+        String display = path.toString();
+        boolean isList = inLists(root, path);
+        try {
+          out.add(new Source(display, Files.readString(path, StandardCharsets.UTF_8), isList));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + display, e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether a file is a value list: it sits in a {@code lists/} directory of its root. */
+  private static boolean inLists(Path root, Path file) {
+    Path dir = file.getParent();
+    while (dir != null) {
+      if (dir.getFileName() != null && dir.getFileName().toString().equals(LISTS_DIR)) {
+        return true;
+      }
+      if (dir.equals(root) || root.equals(file)) {
+        return false;
+      }
+      dir = dir.getParent();
+    }
+    return false;
+  }
+
+  private static void readList(Source source, Map<String, List<String>> lists)
+      throws RuleException {
+    List<YamlDocument> documents = YamlReader.read(source.name(), source.text());
+    List<RuleError> errors = new ArrayList<>();
+    for (YamlDocument doc : documents) {
+      JsonNode root = doc.root();
+      JsonNode name = root.get("list");
+      JsonNode values = root.get("values");
+      if (name == null
+          || !name.isTextual()
+          || values == null
+          || !values.isArray()
+          || values.isEmpty()) {
+        errors.add(
+            new RuleError(
+                source.name(),
+                doc.line(),
+                "a value list needs 'list: <name>' and 'values: [...]' with at least one value"));
+        continue;
+      }
+      if (lists.containsKey(name.asText())) {
+        errors.add(
+            new RuleError(
+                source.name(),
+                doc.lineOf("/list"),
+                "the list '" + name.asText() + "' is defined twice"));
+        continue;
+      }
+      List<String> items = new ArrayList<>();
+      for (JsonNode value : values) {
+        if (!value.isValueNode() || value.isNull()) {
+          errors.add(
+              new RuleError(
+                  source.name(), doc.lineOf("/values"), "list values must be plain values"));
+        } else {
+          items.add(value.asText());
+        }
+      }
+      lists.put(name.asText(), List.copyOf(items));
+    }
+    if (!errors.isEmpty()) {
+      throw new RuleException(errors);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.vigil.rules;
+
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.vigil.rules.engine.PackCompiler;
+import dev.vigil.rules.model.RuleFile;
+import dev.vigil.rules.model.RuleLoader;
+import dev.vigil.rules.yaml.YamlDocument;
+import dev.vigil.rules.yaml.YamlReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks rule files ({@code vigil rules validate}): the JSON Schema of the format ({@code
+ * rules/schema/vigil-rule.schema.json}, shipped as {@code vigil/schema/} on the class path), then
+ * the semantics the schema cannot express (condition grammar, modifiers, fields of the logsource,
+ * correlation references), by compiling each file with the pack's value lists.
+ */
+public final class RuleValidator {
+
+  /** The schema's class-path location. */
+  public static final String SCHEMA_RESOURCE = "vigil/schema/vigil-rule.schema.json";
+
+  private static final JsonSchema SCHEMA = loadSchema();
+
+  /** The outcome: file counts and every error, in file and line order. */
+  public record Report(int valid, int invalid, List<RuleError> errors) {
+    /** One line per error, then {@code N valid, M invalid}. */
+    public List<String> lines() {
+      List<String> lines = new ArrayList<>();
+      errors.forEach(e -> lines.add(e.toString()));
+      lines.add(valid + " valid, " + invalid + " invalid");
+      return lines;
+    }
+
+    public boolean ok() {
+      return invalid == 0;
+    }
+  }
+
+  private RuleValidator() {}
+
+  /** Validates every rule file and list under the paths. */
+  public static Report validate(List<Path> paths) {
+    RulePack.Loaded loaded = RulePack.loadLenient(paths);
+    List<RuleError> errors = new ArrayList<>(loaded.errors());
+    int valid = 0;
+    int invalid = loaded.invalidFiles().size();
+    List<RulePack.Source> sources = RulePack.sources(paths);
+    for (RulePack.Source source : sources) {
+      if (source.isList()) {
+        if (!loaded.invalidFiles().contains(source.name())) {
+          valid++;
+        }
+        continue;
+      }
+      if (loaded.invalidFiles().contains(source.name())) {
+        continue;
+      }
+      List<RuleError> fileErrors = validateSource(source, loaded.pack());
+      if (fileErrors.isEmpty()) {
+        valid++;
+      } else {
+        invalid++;
+        errors.addAll(fileErrors);
+      }
+    }
+    errors.sort(Comparator.comparing(RuleError::file).thenComparingInt(RuleError::line));
+    return new Report(valid, invalid, List.copyOf(errors));
+  }
+
+  /** Schema, then semantic, errors of one rule file; empty when it is valid. */
+  public static List<RuleError> validateText(String file, String text, RulePack context) {
+    return validateSource(new RulePack.Source(file, text, false), context);
+  }
+
+  private static List<RuleError> validateSource(RulePack.Source source, RulePack context) {
+    List<RuleError> errors = new ArrayList<>();
+    try {
+      for (YamlDocument document : YamlReader.read(source.name(), source.text())) {
+        errors.addAll(schemaErrors(source.name(), document));
+      }
+      if (!errors.isEmpty()) {
+        return errors;
+      }
+      RuleFile file = RuleLoader.load(source.name(), source.text());
+      PackCompiler.compile(new RulePack(List.of(file), context.lists()));
+    } catch (RuleException e) {
+      errors.addAll(e.errors());
+    }
+    return errors;
+  }
+
+  /** The schema's findings for one document, located by line. */
+  public static List<RuleError> schemaErrors(String file, YamlDocument document) {
+    Set<ValidationMessage> messages = SCHEMA.validate(document.root());
+    List<RuleError> errors = new ArrayList<>();
+    for (ValidationMessage message : messages) {
+      String pointer = pointer(message.getInstanceLocation());
+      String where = pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.') + ": ";
+      String text = message.getMessage();
+      // The validator prefixes its own path notation; the location is already in the line.
+      int colon = text.indexOf(": ");
+      if (text.startsWith("$") && colon > 0) {
+        text = text.substring(colon + 2);
+      }
+      errors.add(new RuleError(file, document.lineOf(pointer), "schema: " + where + text));
+    }
+    errors.sort(Comparator.comparingInt(RuleError::line));
+    return errors;
+  }
+
+  private static String pointer(JsonNodePath path) {
+    StringBuilder pointer = new StringBuilder();
+    for (int i = 0; i < path.getNameCount(); i++) {
+      Object element = path.getElement(i);
+      pointer.append(
+          element instanceof Integer index
+              ? YamlDocument.child("", index)
+              : YamlDocument.child("", String.valueOf(element)));
+    }
+    return pointer.toString();
+  }
+
+  private static JsonSchema loadSchema() {
+    try (InputStream in =
+        RuleValidator.class.getClassLoader().getResourceAsStream(SCHEMA_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the class path");
+      }
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

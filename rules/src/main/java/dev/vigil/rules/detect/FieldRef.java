@@ -1,0 +1,63 @@
+package dev.vigil.rules.detect;
+
+import dev.vigil.rules.engine.VigilEvent;
+
+/**
+ * A field a rule reads, resolved once at compile time: a path of the canonical event, or a path
+ * into the source's raw record.
+ */
+public sealed interface FieldRef {
+
+  /**
+   * The value: null, String, Boolean, Number, a List, or a Jackson container from the raw record.
+   */
+  Object read(VigilEvent event);
+
+  /** A stable text naming the field, used as the key of per-event caches and in the EPL. */
+  String key();
+
+  /** A canonical field (see {@link CanonicalFields}). */
+  record Canonical(String path) implements FieldRef {
+    @Override
+    public Object read(VigilEvent event) {
+      return CanonicalFields.read(event.event(), path);
+    }
+
+    @Override
+    public String key() {
+      return path;
+    }
+  }
+
+  /**
+   * A path into the raw record. {@code alternatives} are tried in order when a path is absent (for
+   * example Azure Log Analytics columns that the exported record nests under {@code properties}).
+   */
+  record Raw(java.util.List<String> alternatives) implements FieldRef {
+    @Override
+    public Object read(VigilEvent event) {
+      for (String path : alternatives) {
+        Object value = event.rawValue(path);
+        if (value != VigilEvent.ABSENT) {
+          return value;
+        }
+      }
+      return null;
+    }
+
+    /** Whether any of the paths is present (even with a null value). */
+    public boolean present(VigilEvent event) {
+      for (String path : alternatives) {
+        if (event.rawValue(path) != VigilEvent.ABSENT) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public String key() {
+      return "raw." + String.join("|", alternatives);
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.vigil.rules.detect;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.ingest.spi.IpAddresses;
+import dev.vigil.rules.engine.VigilEvent;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * One value of a Sigma field selection, with its modifiers applied: it judges a field's value.
+ *
+ * <p>A field holding a list (a canonical list, or a raw path crossing arrays) matches when any
+ * element matches; a field holding a JSON object or array is also judged by its JSON text, so
+ * {@code requestParameters|contains: x} works as upstream authors intend.
+ */
+public sealed interface ValueMatcher {
+
+  ObjectMapper JSON = new ObjectMapper();
+
+  /** Judges one scalar's text (never null). */
+  boolean matchesText(String text, VigilEvent event);
+
+  /** Whether a field that is absent or null matches. */
+  default boolean matchesNull() {
+    return false;
+  }
+
+  /** Judges any field value, following the list and JSON-text rules above. */
+  default boolean matches(Object value, VigilEvent event) {
+    if (value == null) {
+      return matchesNull();
+    }
+    if (value instanceof List<?> list) {
+      for (Object item : list) {
+        if (matches(item, event)) {
+          return true;
+        }
+      }
+      return matchesText(jsonText(list), event);
+    }
+    if (value instanceof JsonNode node) {
+      if (node.isArray()) {
+        for (JsonNode item : node) {
+          if (item.isValueNode() && matches(scalar(item), event)) {
+            return true;
+          }
+        }
+      }
+      return matchesText(node.toString(), event);
+    }
+    return matchesText(VigilEvent.scalarText(value), event);
+  }
+
+  private static Object scalar(JsonNode item) {
+    if (item.isNull()) {
+      return null;
+    }
+    if (item.isTextual()) {
+      return item.textValue();
+    }
+    return item.isNumber() ? item.numberValue() : item.asText();
+  }
+
+  private static String jsonText(List<?> list) {
+    try {
+      return JSON.writeValueAsString(list);
+    } catch (JsonProcessingException e) {
+      return list.toString();
+    }
+  }
+
+  /** A string value with wildcards (also numbers and booleans, by their text). */
+  record Text(StringPattern pattern) implements ValueMatcher {
+    @Override
+    public boolean matchesText(String text, VigilEvent event) {
+      return pattern.matches(text);
+    }
+
+    @Override
+    public String toString() {
+      return pattern.toString();
+    }
+  }
+
+  /** Sigma {@code null}: the field is absent or null. */
+  record Null() implements ValueMatcher {
+    @Override
+    public boolean matchesText(String text, VigilEvent event) {
+      return false;
+    }
+
+    @Override
+    public boolean matchesNull() {
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return "null";
+    }
+  }
+
+  /** {@code |re}: a Java regular expression, found anywhere in the value (unanchored). */
+  record Regex(Pattern pattern) implements ValueMatcher {
+    @Override
+    public boolean matchesText(String text, VigilEvent event) {
+      return pattern.matcher(text).find();
+    }
+
+    @Override
+    public String toString() {
+      return "re '" + pattern.pattern() + "'";
+    }
+  }
+
+  /** {@code |cidr}: an IPv4 or IPv6 network. */
+  record Cidr(byte[] network, int prefix, String text) implements ValueMatcher {
+
+    public static Cidr parse(String cidr) {
+      int slash = cidr.indexOf('/');
+      String address = slash < 0 ? cidr : cidr.substring(0, slash);
+      String normalized = IpAddresses.normalize(address);
+      if (normalized == null) {
+        throw new IllegalArgumentException("'" + cidr + "' is not a CIDR network");
+      }
+      byte[] bytes = bytes(normalized);
+      int prefix;
+      try {
+        prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + cidr + "' has no valid prefix length");
+      }
+      if (prefix < 0 || prefix > bytes.length * 8) {
+        throw new IllegalArgumentException("'" + cidr + "' has a prefix longer than the address");
+      }
+      return new Cidr(bytes, prefix, cidr);
+    }
+
+    private static byte[] bytes(String literal) {
+      try {
+        // A normalized literal never triggers a lookup.
+        return InetAddress.getByName(literal).getAddress();
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("'" + literal + "' is not an IP address");
+      }
+    }
+
+    @Override
+    public boolean matchesText(String text, VigilEvent event) {
+      String normalized = IpAddresses.normalize(text);
+      if (normalized == null) {
+        return false;
+      }
+      byte[] address = bytes(normalized);
+      if (address.length != network.length) {
+        return false;
+      }
+      int full = prefix / 8;
+      for (int i = 0; i < full; i++) {
+        if (address[i] != network[i]) {
+          return false;
+        }
+      }
+      int rest = prefix % 8;
+      if (rest == 0) {
+        return true;
+      }
+      int mask = (0xff << (8 - rest)) & 0xff;
+      return (address[full] & mask) == (network[full] & mask);
+    }
+
+    @Override
+    public String toString() {
+      return "cidr " + text;
+    }
+  }
+
+  /** {@code |lt}, {@code |lte}, {@code |gt}, {@code |gte}: numeric comparison. */
+  record Compare(String operator, BigDecimal bound) implements ValueMatcher {
+    @Override
+    public boolean matchesText(String text, VigilEvent event) {
+      BigDecimal value;
+      try {
+        value = new BigDecimal(text.trim());
+      } catch (NumberFormatException e) {
+        return false;
+      }
+      int order = value.compareTo(bound);
+      return switch (operator) {
+        case "lt" -> order < 0;
+        case "lte" -> order <= 0;
+        case "gt" -> order > 0;
+        case "gte" -> order >= 0;
+        default -> throw new IllegalStateException(operator);
+      };
+    }
+
+    @Override
+    public String toString() {
+      return operator + " " + bound.toPlainString();
+    }
+  }
+
+  /**
+   * {@code |fieldref}: equal to another field of the same event (or starting/ending with or
+   * containing it, with those modifiers).
+   */
+  record FieldReference(FieldRef other, boolean before, boolean after, boolean cased)
+      implements ValueMatcher {
+    @Override
+    public boolean matchesText(String text, VigilEvent event) {
+      String otherText = VigilEvent.scalarText(other.read(event));
+      if (otherText == null) {
+        return false;
+      }
+      String value = cased ? text : text.toLowerCase(Locale.ROOT);
+      String needle = cased ? otherText : otherText.toLowerCase(Locale.ROOT);
+      if (before && after) {
+        return value.contains(needle);
+      }
+      if (before) {
+        return value.endsWith(needle);
+      }
+      if (after) {
+        return value.startsWith(needle);
+      }
+      return value.equals(needle);
+    }
+
+    @Override
+    public String toString() {
+      return "fieldref " + other.key();
+    }
+  }
+}

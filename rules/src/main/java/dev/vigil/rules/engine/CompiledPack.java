@@ -1,0 +1,61 @@
+package dev.vigil.rules.engine;
+
+import com.espertech.esper.common.client.EPCompiled;
+import com.espertech.esper.common.client.configuration.Configuration;
+import dev.vigil.rules.RulePack;
+import java.util.List;
+
+/**
+ * A rule pack compiled once: the rules, their EPL module and its Esper bytecode. Immutable; any
+ * number of {@link DetectionEngine}s (one per thread or Flink subtask) deploy the same compiled
+ * module without compiling again.
+ */
+public final class CompiledPack {
+
+  private final RulePack source;
+  private final List<CompiledRule> rules;
+  private final List<CompiledCorrelation> correlations;
+  private final String epl;
+  private final EPCompiled compiled;
+  private final Configuration configuration;
+
+  CompiledPack(
+      RulePack source,
+      List<CompiledRule> rules,
+      List<CompiledCorrelation> correlations,
+      String epl,
+      EPCompiled compiled,
+      Configuration configuration) {
+    this.source = source;
+    this.rules = List.copyOf(rules);
+    this.correlations = List.copyOf(correlations);
+    this.epl = epl;
+    this.compiled = compiled;
+    this.configuration = configuration;
+  }
+
+  public RulePack source() {
+    return source;
+  }
+
+  public List<CompiledRule> rules() {
+    return rules;
+  }
+
+  public List<CompiledCorrelation> correlations() {
+    return correlations;
+  }
+
+  /** The whole EPL module, as deployed. */
+  public String epl() {
+    return epl;
+  }
+
+  EPCompiled compiled() {
+    return compiled;
+  }
+
+  Configuration configuration() {
+    return configuration;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.vigil.rules.engine;
+
+import dev.vigil.rules.detect.EventPredicate;
+import dev.vigil.rules.detect.FieldRef;
+import dev.vigil.rules.detect.LogSources;
+import dev.vigil.rules.detect.SearchCompiler;
+import dev.vigil.rules.model.SigmaRule;
+import java.util.List;
+
+/**
+ * A base rule ready to run.
+ *
+ * @param index its position in the pack (the EPL refers to it by this number)
+ * @param mapping its logsource's mapping, or null for every source
+ * @param alerts whether it alerts on its own (false when only correlations use it)
+ * @param suppressBy the fields of its {@code suppress.by}
+ * @param epl its statement
+ */
+public record CompiledRule(
+    int index,
+    SigmaRule rule,
+    EventPredicate predicate,
+    SearchCompiler.IndexKey indexKey,
+    LogSources.LogsourceMapping mapping,
+    boolean alerts,
+    List<FieldRef> suppressBy,
+    String epl) {
+
+  public String statementName() {
+    return "rule:" + rule.meta().id();
+  }
+}

@@ -1,0 +1,359 @@
+package dev.vigil.rules.engine;
+
+import com.espertech.esper.common.client.EventBean;
+import com.espertech.esper.runtime.client.EPDeployException;
+import com.espertech.esper.runtime.client.EPDeployment;
+import com.espertech.esper.runtime.client.EPEventService;
+import com.espertech.esper.runtime.client.EPRuntime;
+import com.espertech.esper.runtime.client.EPRuntimeProvider;
+import com.espertech.esper.runtime.client.EPStatement;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.detect.FieldRef;
+import dev.vigil.rules.model.RuleMeta;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Runs a compiled pack over events on event time and hands out alerts. A plain library object: the
+ * Flink job hosts one per subtask, tests and the CLI use it directly. Not thread-safe; one thread
+ * feeds it.
+ *
+ * <p>What the engine expects from its caller: events through {@link #accept} in any order, and the
+ * event-time clock through {@link #advanceTo} (the watermark in Flink, the end of input in a
+ * bounded run, or {@link #flush}). Accepted events wait in a buffer ordered by (event time,
+ * arrival) and are released when the clock passes them, each after the Esper clock is set to its
+ * time; windows are therefore exact on event time whatever the arrival order within the allowed
+ * lateness (the caller's watermark delay). An event older than the clock (later than the allowed
+ * lateness) is still judged, at the clock's time, and counted in {@link #lateEvents()}: never
+ * dropped silently. Same events, same order of calls: same alerts, in the same order.
+ *
+ * <p>Alerts: a single-event rule alerts once per request (a Vault request and its response share
+ * one alert id, and the second is not repeated); a correlation alerts when an arriving event ends a
+ * window that satisfies the condition, then stays quiet for that group for the rule's {@code
+ * suppress} period (by default its timespan). {@code suppress} on a single-event rule gives one
+ * alert per {@code suppress.by} key per period. Alerts of one event are sorted by rule id.
+ */
+public final class DetectionEngine implements AutoCloseable {
+
+  private static final AtomicLong RUNTIMES = new AtomicLong();
+  private static final Duration DUPLICATE_MEMORY = Duration.ofMinutes(10);
+
+  private final CompiledPack pack;
+  private final EPRuntime runtime;
+  private final EPEventService events;
+  private final Consumer<Alert> sink;
+  private final PriorityQueue<Pending> buffer =
+      new PriorityQueue<>(
+          Comparator.comparingLong(Pending::time).thenComparingLong(Pending::arrival));
+  private final Map<String, Long> lastAlertByGroup = new HashMap<>();
+  private final LinkedHashMap<String, Long> recentAlertIds = new LinkedHashMap<>();
+  private final List<Alert> batch = new ArrayList<>();
+  private long clock = Long.MIN_VALUE;
+  private long arrivals;
+  private long currentSequence = -1;
+  private long lateEvents;
+  private long judged;
+  private long matcherRuns;
+
+  private record Pending(long time, long arrival, AuditEvent event) {}
+
+  private DetectionEngine(CompiledPack pack, Consumer<Alert> sink) {
+    this.pack = pack;
+    this.sink = sink;
+    this.runtime =
+        EPRuntimeProvider.getRuntime(
+            "vigil-engine-" + RUNTIMES.incrementAndGet(), pack.configuration());
+    this.events = runtime.getEventService();
+    events.advanceTime(0);
+    EPDeployment deployment;
+    try {
+      deployment = runtime.getDeploymentService().deploy(pack.compiled());
+    } catch (EPDeployException e) {
+      runtime.destroy();
+      throw new IllegalStateException("the compiled pack does not deploy: " + e.getMessage(), e);
+    }
+    Map<String, CompiledRule> rulesByStatement = new HashMap<>();
+    pack.rules().forEach(r -> rulesByStatement.put(r.statementName(), r));
+    Map<String, CompiledCorrelation> correlationsByStatement = new HashMap<>();
+    pack.correlations().forEach(c -> correlationsByStatement.put(c.statementName(), c));
+    for (EPStatement statement : deployment.getStatements()) {
+      CompiledRule rule = rulesByStatement.get(statement.getName());
+      if (rule != null && rule.alerts()) {
+        statement.addListener((fresh, old, s, r) -> onRuleMatch(rule, fresh));
+      }
+      CompiledCorrelation correlation = correlationsByStatement.get(statement.getName());
+      if (correlation != null) {
+        statement.addListener((fresh, old, s, r) -> onCorrelation(correlation, fresh));
+      }
+    }
+  }
+
+  /** Starts an engine on a compiled pack; alerts go to {@code sink} in a deterministic order. */
+  public static DetectionEngine start(CompiledPack pack, Consumer<Alert> sink) {
+    return new DetectionEngine(pack, sink);
+  }
+
+  /** Takes an event; it is judged once the clock reaches its time. */
+  public void accept(AuditEvent event) {
+    long time = event.getTime().toEpochMilli();
+    if (time < clock) {
+      lateEvents++;
+      send(event, clock);
+      return;
+    }
+    buffer.add(new Pending(time, arrivals++, event));
+  }
+
+  /** Moves the event-time clock: judges every buffered event at or before the watermark. */
+  public void advanceTo(Instant watermark) {
+    long target = watermark.toEpochMilli();
+    while (!buffer.isEmpty() && buffer.peek().time() <= target) {
+      Pending next = buffer.poll();
+      send(next.event(), next.time());
+    }
+    if (target > clock) {
+      clock = target;
+      events.advanceTime(clock);
+    }
+  }
+
+  /** Judges every buffered event (the end of a bounded input). */
+  public void flush() {
+    while (!buffer.isEmpty()) {
+      Pending next = buffer.poll();
+      send(next.event(), next.time());
+    }
+  }
+
+  /** Events that arrived behind the clock and were judged at the clock's time. */
+  public long lateEvents() {
+    return lateEvents;
+  }
+
+  /** Events judged so far. */
+  public long judged() {
+    return judged;
+  }
+
+  /**
+   * How many times a base rule's full detection ran, over all events judged: with the filter index
+   * working, close to the number of matches, not to events times rules.
+   */
+  public long matcherRuns() {
+    return matcherRuns;
+  }
+
+  /** Events accepted but not yet judged. */
+  public int buffered() {
+    return buffer.size();
+  }
+
+  public CompiledPack pack() {
+    return pack;
+  }
+
+  @Override
+  public void close() {
+    runtime.destroy();
+  }
+
+  private void send(AuditEvent event, long at) {
+    if (at > clock) {
+      clock = at;
+      events.advanceTime(clock);
+    }
+    currentSequence = arrivals++;
+    VigilEvent vigilEvent = new VigilEvent(event, pack, currentSequence);
+    events.sendEventBean(vigilEvent, "VigilEvent");
+    currentSequence = -1;
+    judged++;
+    matcherRuns += vigilEvent.matcherRuns();
+    if (!batch.isEmpty()) {
+      batch.sort(Comparator.comparing(Alert::ruleId).thenComparing(Alert::alertId));
+      batch.forEach(sink);
+      batch.clear();
+    }
+  }
+
+  private void onRuleMatch(CompiledRule rule, EventBean[] fresh) {
+    if (fresh == null) {
+      return;
+    }
+    for (EventBean bean : fresh) {
+      VigilEvent event = vigilEvent(bean.get("event"));
+      singleEventAlert(rule, event);
+    }
+  }
+
+  private void singleEventAlert(CompiledRule rule, VigilEvent event) {
+    RuleMeta meta = rule.rule().meta();
+    Map<String, String> group = new LinkedHashMap<>();
+    List<String> byNames = meta.suppress() == null ? List.of() : meta.suppress().by();
+    for (int i = 0; i < rule.suppressBy().size(); i++) {
+      FieldRef field = rule.suppressBy().get(i);
+      String value = VigilEvent.scalarText(field.read(event));
+      group.put(byNames.get(i), value == null ? "" : value);
+    }
+    String groupKey = group.toString();
+    long time = event.getTime();
+    String alertId = alertId(meta, groupKey, "request", event.getRequestKey());
+    forgetOldAlertIds(time);
+    if (recentAlertIds.putIfAbsent(alertId, time) != null) {
+      return;
+    }
+    if (meta.suppress() != null && suppressed(meta, groupKey, time, meta.suppress().period())) {
+      return;
+    }
+    AuditEvent source = event.event();
+    batch.add(
+        new Alert(
+            alertId,
+            meta.id(),
+            meta.name(),
+            meta.title(),
+            meta.version(),
+            meta.author(),
+            meta.detection(),
+            meta.level().label(),
+            source.getTime(),
+            source.getTime(),
+            source.getTime(),
+            group,
+            List.of(source.getSource().name()),
+            List.of(source.getEventId()),
+            1,
+            Summaries.single(meta, source),
+            meta.tags()));
+  }
+
+  private void onCorrelation(CompiledCorrelation correlation, EventBean[] fresh) {
+    if (fresh == null || currentSequence < 0) {
+      // Output caused by window expiry (the clock moving) ends no window: only arrivals do.
+      return;
+    }
+    for (EventBean row : fresh) {
+      Object[] matches = (Object[]) row.get("matches");
+      List<VigilEvent> window = new ArrayList<>(matches.length);
+      boolean triggered = false;
+      for (Object match : matches) {
+        VigilEvent event = vigilEvent(((Map<?, ?>) vigilRow(match)).get("event"));
+        window.add(event);
+        triggered |= event.sequence() == currentSequence;
+      }
+      if (!triggered) {
+        continue;
+      }
+      window.sort(
+          Comparator.comparingLong(VigilEvent::getTime).thenComparingLong(VigilEvent::sequence));
+      correlationAlert(
+          correlation,
+          (String) row.get("groupKey"),
+          ((Number) row.get("eventCount")).longValue(),
+          ((Number) row.get("counted")).longValue(),
+          window);
+    }
+  }
+
+  private void correlationAlert(
+      CompiledCorrelation correlation,
+      String groupKey,
+      long eventCount,
+      long counted,
+      List<VigilEvent> window) {
+    RuleMeta meta = correlation.rule().meta();
+    long start = window.get(0).getTime();
+    long end = window.get(window.size() - 1).getTime();
+    Duration period =
+        meta.suppress() != null ? meta.suppress().period() : correlation.rule().timespan();
+    if (suppressed(meta, groupKey, end, period)) {
+      return;
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    Set<String> sources = new TreeSet<>();
+    for (VigilEvent event : window) {
+      if (ids.size() < Alert.MAX_EVENT_IDS) {
+        ids.add(event.event().getEventId());
+      }
+      sources.add(event.getSource());
+    }
+    Map<String, String> group = correlation.groupValues(groupKey);
+    batch.add(
+        new Alert(
+            alertId(meta, groupKey, "window", start + "-" + end),
+            meta.id(),
+            meta.name(),
+            meta.title(),
+            meta.version(),
+            meta.author(),
+            meta.detection(),
+            meta.level().label(),
+            Instant.ofEpochMilli(end),
+            Instant.ofEpochMilli(start),
+            Instant.ofEpochMilli(end),
+            group,
+            List.copyOf(sources),
+            List.copyOf(ids),
+            eventCount,
+            Summaries.correlation(correlation.rule(), group, eventCount, counted, start, end),
+            meta.tags()));
+  }
+
+  /** Esper hands nested events either as the object or wrapped in an {@link EventBean}. */
+  static VigilEvent vigilEvent(Object value) {
+    return (VigilEvent) (value instanceof EventBean bean ? bean.getUnderlying() : value);
+  }
+
+  static Object vigilRow(Object value) {
+    return value instanceof EventBean bean ? bean.getUnderlying() : value;
+  }
+
+  private boolean suppressed(RuleMeta meta, String groupKey, long time, Duration period) {
+    String key = meta.id() + '\u0000' + groupKey;
+    Long last = lastAlertByGroup.get(key);
+    if (last != null && time - last < period.toMillis()) {
+      return true;
+    }
+    lastAlertByGroup.put(key, time);
+    return false;
+  }
+
+  private void forgetOldAlertIds(long now) {
+    for (Iterator<Map.Entry<String, Long>> it = recentAlertIds.entrySet().iterator();
+        it.hasNext(); ) {
+      if (it.next().getValue() >= now - DUPLICATE_MEMORY.toMillis()) {
+        break;
+      }
+      it.remove();
+    }
+  }
+
+  /** SHA-256 over the rule id, its version, the group key and what the alert is about. */
+  static String alertId(RuleMeta meta, String groupKey, String kind, String about) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      String material =
+          meta.id() + '\n' + meta.version() + '\n' + groupKey + '\n' + kind + '\n' + about;
+      return HexFormat.of().formatHex(sha256.digest(material.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.vigil.rules.engine;
+
+import java.util.Map;
+
+/**
+ * The single-row functions the generated EPL calls. Esper needs static methods; the state they use
+ * (the compiled pack) travels with the event, so several engines in one JVM never share anything
+ * through these.
+ */
+public final class EplFunctions {
+
+  private EplFunctions() {}
+
+  /** {@code vigil_lookup(self, 'operation')}: the indexable, lower-cased canonical field. */
+  public static String lookup(VigilEvent event, String field) {
+    return event.lookup(field);
+  }
+
+  /** {@code vigil_matches(self, n)}: base rule n's full Sigma detection. */
+  public static boolean matches(VigilEvent event, int ruleIndex) {
+    return event.matches(ruleIndex);
+  }
+
+  /** {@code vigil_group(event, ruleIndex, c)}: the event's group key in correlation c. */
+  public static String group(VigilEvent event, int ruleIndex, int correlationIndex) {
+    return event.groupKey(ruleIndex, correlationIndex);
+  }
+
+  /** {@code vigil_value(event, ruleIndex, c)}: the value correlation c counts distinct. */
+  public static String value(VigilEvent event, int ruleIndex, int correlationIndex) {
+    return event.pack().correlations().get(correlationIndex).countedValue(ruleIndex, event);
+  }
+
+  /**
+   * {@code vigil_ordered(window(*), c)}: whether the window holds correlation c's rules in their
+   * declared order (each after the previous one, by event time then arrival).
+   */
+  public static boolean ordered(Object window, int correlationIndex) {
+    if (!(window instanceof Object[] rows) || rows.length == 0) {
+      return false;
+    }
+    VigilEvent any =
+        DetectionEngine.vigilEvent(((Map<?, ?>) DetectionEngine.vigilRow(rows[0])).get("event"));
+    return any.pack().correlations().get(correlationIndex).inOrder(rows);
+  }
+}

@@ -1,0 +1,395 @@
+package dev.vigil.rules.engine;
+
+import com.espertech.esper.common.client.EPCompiled;
+import com.espertech.esper.common.client.configuration.Configuration;
+import com.espertech.esper.common.client.configuration.compiler.ConfigurationCompilerPlugInSingleRowFunction;
+import com.espertech.esper.compiler.client.CompilerArguments;
+import com.espertech.esper.compiler.client.EPCompileException;
+import com.espertech.esper.compiler.client.EPCompilerProvider;
+import dev.vigil.rules.RuleError;
+import dev.vigil.rules.RuleException;
+import dev.vigil.rules.RulePack;
+import dev.vigil.rules.detect.FieldRef;
+import dev.vigil.rules.detect.LogSources;
+import dev.vigil.rules.detect.SearchCompiler;
+import dev.vigil.rules.model.CorrelationRule;
+import dev.vigil.rules.model.CorrelationType;
+import dev.vigil.rules.model.RuleDocument;
+import dev.vigil.rules.model.RuleFile;
+import dev.vigil.rules.model.SigmaRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Compiles a {@link RulePack} into one Esper EPL module.
+ *
+ * <p>Design: every base rule is one filter statement on the {@code VigilEvent} stream. Its filter
+ * lists first what Esper can index (the logsource's {@code source}, and an equality on a canonical
+ * field every match must satisfy, through {@code vigil_lookup}, a filter-optimizable function whose
+ * value Esper computes once per event and looks up in a hash shared by all statements), then the
+ * full Sigma detection ({@code vigil_matches}), which Esper evaluates only for events that passed
+ * the indexed part. A thousand rules on different operations therefore cost one hash lookup per
+ * event, not a thousand matcher runs.
+ *
+ * <p>A base rule that a correlation uses also inserts its matches into the {@code RuleMatch}
+ * stream. Each correlation is one statement on that stream: a time window of the correlation's
+ * timespan, grouped by the group-by key, with {@code having} holding the condition. Time is the
+ * runtime's external clock, which the engine advances to each event's time before sending it, so
+ * the window is exact on event time and slides with every event.
+ */
+public final class PackCompiler {
+
+  private PackCompiler() {}
+
+  public static CompiledPack compile(RulePack pack) throws RuleException {
+    return compile(pack, LogSources.builtIn());
+  }
+
+  public static CompiledPack compile(RulePack pack, LogSources logSources) throws RuleException {
+    List<RuleError> errors = new ArrayList<>();
+    List<SigmaRule> bases = new ArrayList<>();
+    List<CorrelationRule> correlationRules = new ArrayList<>();
+    Map<String, RuleDocument> byReference = new HashMap<>();
+    for (RuleFile file : pack.files()) {
+      for (RuleDocument document : file.documents()) {
+        register(document, byReference, errors);
+        if (document instanceof SigmaRule rule) {
+          bases.add(rule);
+        } else {
+          correlationRules.add((CorrelationRule) document);
+        }
+      }
+    }
+    Map<String, Integer> baseIndex = new HashMap<>();
+    for (int i = 0; i < bases.size(); i++) {
+      baseIndex.put(bases.get(i).meta().id(), i);
+    }
+    // Which base rules feed correlations, and whether they also alert on their own.
+    Set<Integer> feeding = new LinkedHashSet<>();
+    Set<Integer> generating = new LinkedHashSet<>();
+    List<List<Integer>> correlationInputs = new ArrayList<>();
+    for (CorrelationRule correlation : correlationRules) {
+      List<Integer> inputs = new ArrayList<>();
+      for (String reference : correlation.rules()) {
+        RuleDocument target = byReference.get(reference);
+        if (target == null) {
+          errors.add(
+              error(
+                  correlation,
+                  "the correlation references '"
+                      + reference
+                      + "', which no rule of the pack has as id or name"));
+        } else if (target instanceof CorrelationRule) {
+          errors.add(
+              error(
+                  correlation,
+                  "the correlation references the correlation '"
+                      + reference
+                      + "': chained correlations are not supported"));
+        } else {
+          int index = baseIndex.get(target.id());
+          inputs.add(index);
+          feeding.add(index);
+          if (correlation.generate()) {
+            generating.add(index);
+          }
+        }
+      }
+      correlationInputs.add(inputs);
+    }
+
+    List<CompiledRule> rules = new ArrayList<>();
+    for (int i = 0; i < bases.size(); i++) {
+      SigmaRule rule = bases.get(i);
+      try {
+        SearchCompiler.Compiled compiled = SearchCompiler.compile(rule, logSources, pack.lists());
+        LogSources.LogsourceMapping mapping = logSources.resolve(rule.logsource());
+        boolean alerts = !feeding.contains(i) || generating.contains(i);
+        List<FieldRef> suppressBy = new ArrayList<>();
+        if (rule.meta().suppress() != null) {
+          for (String field : rule.meta().suppress().by()) {
+            suppressBy.add(resolve(mapping, field));
+          }
+        }
+        String epl = ruleEpl(i, rule, compiled, mapping, feeding.contains(i));
+        rules.add(
+            new CompiledRule(
+                i,
+                rule,
+                compiled.predicate(),
+                compiled.indexKey(),
+                mapping,
+                alerts,
+                List.copyOf(suppressBy),
+                epl));
+      } catch (RuleException e) {
+        errors.addAll(e.errors());
+      } catch (IllegalArgumentException e) {
+        errors.add(
+            new RuleError(rule.meta().file(), rule.document().lineOf("/suppress"), e.getMessage()));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new RuleException(errors);
+    }
+
+    List<CompiledCorrelation> correlations = new ArrayList<>();
+    for (int c = 0; c < correlationRules.size(); c++) {
+      CorrelationRule correlation = correlationRules.get(c);
+      List<Integer> inputs = correlationInputs.get(c);
+      Map<Integer, List<FieldRef>> groupFields = new LinkedHashMap<>();
+      Map<Integer, FieldRef> valueFields = new LinkedHashMap<>();
+      for (int input : inputs) {
+        CompiledRule base = rules.get(input);
+        try {
+          List<FieldRef> fields = new ArrayList<>();
+          for (String groupBy : correlation.groupBy()) {
+            fields.add(resolve(base.mapping(), aliased(correlation, groupBy, base.rule())));
+          }
+          groupFields.put(input, List.copyOf(fields));
+          if (correlation.conditionField() != null) {
+            valueFields.put(
+                input,
+                resolve(
+                    base.mapping(),
+                    aliased(correlation, correlation.conditionField(), base.rule())));
+          }
+        } catch (IllegalArgumentException e) {
+          errors.add(
+              error(correlation, e.getMessage() + " (in rule " + base.rule().meta().id() + ")"));
+        }
+      }
+      correlations.add(
+          new CompiledCorrelation(
+              c,
+              correlation,
+              List.copyOf(inputs),
+              groupFields,
+              valueFields,
+              correlationEpl(c, correlation, inputs)));
+    }
+    if (!errors.isEmpty()) {
+      throw new RuleException(errors);
+    }
+
+    StringBuilder module = new StringBuilder();
+    module.append("create schema RuleMatch (ruleIndex int, event VigilEvent);\n\n");
+    for (CompiledRule rule : rules) {
+      module.append(rule.epl()).append(";\n\n");
+    }
+    for (CompiledCorrelation correlation : correlations) {
+      module.append(correlation.epl()).append(";\n\n");
+    }
+    Configuration configuration = configuration();
+    EPCompiled compiled;
+    try {
+      compiled =
+          EPCompilerProvider.getCompiler()
+              .compile(module.toString(), new CompilerArguments(configuration));
+    } catch (EPCompileException e) {
+      // The EPL is generated from validated rules: a failure here is a Vigil bug, not the author's.
+      throw new IllegalStateException("the generated EPL does not compile: " + e.getMessage(), e);
+    }
+    return new CompiledPack(pack, rules, correlations, module.toString(), compiled, configuration);
+  }
+
+  private static void register(
+      RuleDocument document, Map<String, RuleDocument> byReference, List<RuleError> errors) {
+    RuleDocument previous = byReference.putIfAbsent(document.id(), document);
+    if (previous != null) {
+      errors.add(
+          error(
+              document,
+              "the id "
+                  + document.id()
+                  + " is also used by "
+                  + previous.meta().file()
+                  + ":"
+                  + previous.meta().line()));
+    }
+    String name = document.meta().name();
+    if (name != null) {
+      RuleDocument named = byReference.putIfAbsent(name, document);
+      if (named != null && named != document) {
+        errors.add(
+            error(
+                document,
+                "the name '"
+                    + name
+                    + "' is also used by "
+                    + named.meta().file()
+                    + ":"
+                    + named.meta().line()));
+      }
+    }
+  }
+
+  private static String aliased(CorrelationRule correlation, String field, SigmaRule base) {
+    Map<String, String> perRule = correlation.aliases().get(field);
+    if (perRule == null) {
+      return field;
+    }
+    String mapped = perRule.get(base.meta().id());
+    if (mapped == null && base.meta().name() != null) {
+      mapped = perRule.get(base.meta().name());
+    }
+    if (mapped == null) {
+      throw new IllegalArgumentException(
+          "the alias '" + field + "' does not say which field it is for this rule");
+    }
+    return mapped;
+  }
+
+  private static FieldRef resolve(LogSources.LogsourceMapping mapping, String field) {
+    if (mapping != null) {
+      return mapping.field(field);
+    }
+    if (field.startsWith("raw.")) {
+      return new FieldRef.Raw(List.of(field.substring(4)));
+    }
+    if (!dev.vigil.rules.detect.CanonicalFields.isCanonical(field)) {
+      throw new IllegalArgumentException(
+          "unknown field '"
+              + field
+              + "': a rule without a logsource product reads canonical fields only");
+    }
+    return new FieldRef.Canonical(field);
+  }
+
+  static Configuration configuration() {
+    Configuration configuration = new Configuration();
+    configuration.getCommon().addEventType("VigilEvent", VigilEvent.class);
+    addFunction(configuration, "vigil_lookup", "lookup");
+    addFunction(configuration, "vigil_matches", "matches");
+    addFunction(configuration, "vigil_group", "group");
+    addFunction(configuration, "vigil_value", "value");
+    addFunction(configuration, "vigil_ordered", "ordered");
+    configuration.getRuntime().getThreading().setInternalTimerEnabled(false);
+    configuration.getRuntime().getLogging().setEnableExecutionDebug(false);
+    return configuration;
+  }
+
+  private static void addFunction(Configuration configuration, String name, String method) {
+    configuration
+        .getCompiler()
+        .addPlugInSingleRowFunction(
+            name,
+            EplFunctions.class.getName(),
+            method,
+            ConfigurationCompilerPlugInSingleRowFunction.ValueCache.DISABLED,
+            ConfigurationCompilerPlugInSingleRowFunction.FilterOptimizable.ENABLED,
+            false);
+  }
+
+  private static String ruleEpl(
+      int index,
+      SigmaRule rule,
+      SearchCompiler.Compiled compiled,
+      LogSources.LogsourceMapping mapping,
+      boolean feeds) {
+    List<String> filters = new ArrayList<>();
+    if (mapping != null) {
+      filters.add("source = " + literal(mapping.source().name()));
+    }
+    SearchCompiler.IndexKey key = compiled.indexKey();
+    if (key != null) {
+      String lookup = "vigil_lookup(self, " + literal(key.field()) + ")";
+      filters.add(
+          key.values().size() == 1
+              ? lookup + " = " + literal(key.values().iterator().next())
+              : lookup
+                  + " in ("
+                  + key.values().stream()
+                      .map(PackCompiler::literal)
+                      .collect(Collectors.joining(", "))
+                  + ")");
+    }
+    filters.add("vigil_matches(self, " + index + ")");
+    String header =
+        "@name("
+            + literal("rule:" + rule.meta().id())
+            + ") @Description("
+            + literal(rule.meta().title())
+            + ")\n";
+    String from = "from VigilEvent(" + String.join(", ", filters) + ")";
+    if (feeds) {
+      return header
+          + "insert into RuleMatch select "
+          + index
+          + " as ruleIndex, self as event\n"
+          + from;
+    }
+    return header + "select self as event\n" + from;
+  }
+
+  private static String correlationEpl(
+      int index, CorrelationRule correlation, List<Integer> inputs) {
+    String group = "vigil_group(event, ruleIndex, " + index + ")";
+    String inputList =
+        inputs.stream().distinct().map(String::valueOf).collect(Collectors.joining(", "));
+    List<String> having = new ArrayList<>();
+    String counted =
+        switch (correlation.type()) {
+          case EVENT_COUNT -> "count(distinct event.requestKey)";
+          case VALUE_COUNT -> "count(distinct vigil_value(event, ruleIndex, " + index + "))";
+          case TEMPORAL, TEMPORAL_ORDERED -> "count(distinct ruleIndex)";
+        };
+    if (correlation.type() == CorrelationType.TEMPORAL
+        || correlation.type() == CorrelationType.TEMPORAL_ORDERED) {
+      having.add(counted + " >= " + inputs.stream().distinct().count());
+      if (correlation.type() == CorrelationType.TEMPORAL_ORDERED) {
+        having.add("vigil_ordered(window(*), " + index + ")");
+      }
+    } else {
+      correlation
+          .conditions()
+          .forEach(
+              (operator, bound) ->
+                  having.add(
+                      counted
+                          + switch (operator) {
+                            case "gt" -> " > ";
+                            case "gte" -> " >= ";
+                            case "lt" -> " < ";
+                            case "lte" -> " <= ";
+                            case "eq" -> " = ";
+                            default -> " != ";
+                          }
+                          + bound));
+    }
+    return "@name("
+        + literal("correlation:" + correlation.meta().id())
+        + ") @Description("
+        + literal(correlation.meta().title())
+        + ")\nselect "
+        + group
+        + " as groupKey, count(distinct event.requestKey) as eventCount, "
+        + counted
+        + " as counted, window(*) as matches\n"
+        + "from RuleMatch(ruleIndex in ("
+        + inputList
+        + "), "
+        + group
+        + " is not null)#time("
+        + correlation.timespan().toMillis()
+        + " milliseconds)\ngroup by "
+        + group
+        + "\nhaving "
+        + String.join(" and ", having);
+  }
+
+  /** An EPL string literal. */
+  static String literal(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static RuleError error(RuleDocument document, String message) {
+    return new RuleError(document.meta().file(), document.meta().line(), message);
+  }
+}

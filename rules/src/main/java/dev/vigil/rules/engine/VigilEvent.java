@@ -1,0 +1,244 @@
+package dev.vigil.rules.engine;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.ingest.spi.EventIds;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The event as Esper sees it: the canonical event plus what rules derive from it, computed at most
+ * once per event.
+ *
+ * <p>Design: the raw record is parsed only when a rule that reads raw fields asks for one (most
+ * canonical-field rules never pay for it), then kept for every other rule judging the same event.
+ * Field values read by filter-index lookups are cached by field key, so Esper's shared index and
+ * the rules' residual matchers read each field once. An instance belongs to one engine thread.
+ */
+public final class VigilEvent {
+
+  /** Marks a raw path that the record does not have (as opposed to one holding JSON null). */
+  public static final Object ABSENT = new Object();
+
+  private static final ObjectMapper RAW_MAPPER =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+              .build());
+
+  private final AuditEvent event;
+  private final CompiledPack pack;
+  private final long sequence;
+  private final String requestKey;
+  private JsonNode rawTree;
+  private String rawLower;
+  private final Map<String, Object> lookups = new HashMap<>();
+  private final Map<Long, String> groupKeys = new HashMap<>(4);
+  private int matcherRuns;
+
+  VigilEvent(AuditEvent event, CompiledPack pack, long sequence) {
+    this.event = event;
+    this.pack = pack;
+    this.sequence = sequence;
+    this.requestKey = EventIds.requestKey(event);
+  }
+
+  public AuditEvent event() {
+    return event;
+  }
+
+  CompiledPack pack() {
+    return pack;
+  }
+
+  long sequence() {
+    return sequence;
+  }
+
+  /** Runs one base rule's full detection on this event, counting the run. */
+  boolean matches(int ruleIndex) {
+    matcherRuns++;
+    return pack.rules().get(ruleIndex).predicate().test(this);
+  }
+
+  /**
+   * How many base rules' full detections ran on this event (the rest were skipped by the index).
+   */
+  int matcherRuns() {
+    return matcherRuns;
+  }
+
+  // Bean properties Esper reads (and indexes) in filters.
+
+  public VigilEvent getSelf() {
+    return this;
+  }
+
+  public String getSource() {
+    return event.getSource().name();
+  }
+
+  public String getRequestKey() {
+    return requestKey;
+  }
+
+  public long getTime() {
+    return event.getTime().toEpochMilli();
+  }
+
+  /**
+   * The lower-cased text of a canonical scalar field, for case-insensitive equality in the filter
+   * index.
+   */
+  String lookup(String fieldKey) {
+    Object cached = lookups.get(fieldKey);
+    if (cached == null && !lookups.containsKey(fieldKey)) {
+      Object value = dev.vigil.rules.detect.CanonicalFields.read(event, fieldKey);
+      cached = scalarText(value);
+      cached = cached == null ? null : ((String) cached).toLowerCase(Locale.ROOT);
+      lookups.put(fieldKey, cached);
+    }
+    return (String) cached;
+  }
+
+  /**
+   * The key of this event's group in a correlation when matched by a base rule: a JSON array of the
+   * group-by values, or null when one of them is missing (such events join no group).
+   */
+  String groupKey(int ruleIndex, int correlationIndex) {
+    long cacheKey = ((long) ruleIndex << 32) | correlationIndex;
+    String cached = groupKeys.get(cacheKey);
+    if (cached == null && !groupKeys.containsKey(cacheKey)) {
+      cached = pack.correlations().get(correlationIndex).groupKey(ruleIndex, this);
+      groupKeys.put(cacheKey, cached);
+    }
+    return cached;
+  }
+
+  /** The raw record lower-cased, for keyword searches. */
+  public String rawLowerCase() {
+    if (rawLower == null) {
+      rawLower = event.getRaw().toLowerCase(Locale.ROOT);
+    }
+    return rawLower;
+  }
+
+  /**
+   * The value at a dotted path of the raw record: {@link #ABSENT}, null, a String, Boolean, Number,
+   * a Jackson object/array, or a List when the path crosses arrays. A key is matched exactly first,
+   * then case-insensitively (upstream rules name {@code Resultdescription} for {@code
+   * resultDescription}); a key that itself contains dots (claims URIs) is found too.
+   */
+  public Object rawValue(String path) {
+    List<JsonNode> found = new ArrayList<>(1);
+    collect(rawTree(), path.split("\\.", -1), 0, found);
+    if (found.isEmpty()) {
+      return ABSENT;
+    }
+    if (found.size() == 1) {
+      return toValue(found.get(0));
+    }
+    List<Object> values = new ArrayList<>(found.size());
+    for (JsonNode node : found) {
+      values.add(toValue(node));
+    }
+    return values;
+  }
+
+  private JsonNode rawTree() {
+    if (rawTree == null) {
+      try {
+        rawTree = RAW_MAPPER.readTree(event.getRaw());
+      } catch (IOException e) {
+        rawTree = MissingNode.getInstance();
+      }
+      if (rawTree == null) {
+        rawTree = MissingNode.getInstance();
+      }
+    }
+    return rawTree;
+  }
+
+  private static void collect(JsonNode node, String[] segments, int from, List<JsonNode> out) {
+    if (from == segments.length) {
+      out.add(node);
+      return;
+    }
+    if (node.isArray()) {
+      for (JsonNode item : node) {
+        collect(item, segments, from, out);
+      }
+      return;
+    }
+    if (!node.isObject()) {
+      return;
+    }
+    // One segment first (the common case); keys that contain dots (claim URIs) only when the
+    // shorter key is absent.
+    for (int end = from + 1; end <= segments.length; end++) {
+      String key = join(segments, from, end);
+      JsonNode child = child(node, key);
+      if (child != null) {
+        collect(child, segments, end, out);
+        return;
+      }
+    }
+  }
+
+  private static JsonNode child(JsonNode node, String key) {
+    JsonNode exact = node.get(key);
+    if (exact != null) {
+      return exact;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (entry.getKey().equalsIgnoreCase(key)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static String join(String[] segments, int from, int to) {
+    if (to - from == 1) {
+      return segments[from];
+    }
+    return String.join(".", java.util.Arrays.copyOfRange(segments, from, to));
+  }
+
+  private static Object toValue(JsonNode node) {
+    if (node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    if (node.isTextual()) {
+      return node.textValue();
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isNumber()) {
+      return node.numberValue();
+    }
+    return node;
+  }
+
+  /** The text of a scalar value, or null for null, lists and containers. */
+  public static String scalarText(Object value) {
+    if (value instanceof String text) {
+      return text;
+    }
+    if (value instanceof Boolean || value instanceof Number) {
+      return value.toString();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.vigil.rules.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Sigma correlation rule.
+ *
+ * @param rules the referenced rules, by id or name, in the author's order (the order matters for
+ *     {@code temporal_ordered})
+ * @param groupBy the group-by fields (or aliases)
+ * @param conditions comparison operator ({@code gt}, {@code gte}, {@code lt}, {@code lte}, {@code
+ *     eq}, {@code neq}) to threshold; all must hold; empty for temporal types
+ * @param conditionField the field whose distinct values {@code value_count} counts
+ * @param aliases alias name to (rule id or name to that rule's field)
+ * @param generate whether the referenced rules also alert on their own
+ */
+public record CorrelationRule(
+    RuleMeta meta,
+    CorrelationType type,
+    List<String> rules,
+    List<String> groupBy,
+    Duration timespan,
+    Map<String, Long> conditions,
+    String conditionField,
+    Map<String, Map<String, String>> aliases,
+    boolean generate,
+    List<RuleTest> tests)
+    implements RuleDocument {}

@@ -1,0 +1,511 @@
+package dev.vigil.rules.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.rules.RuleError;
+import dev.vigil.rules.RuleException;
+import dev.vigil.rules.yaml.YamlDocument;
+import dev.vigil.rules.yaml.YamlReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the rule model from a rule file's YAML: Sigma's attributes, Sigma correlations, and
+ * Vigil's custom attributes ({@code tests}, {@code suppress}, {@code notify}, {@code version},
+ * {@code detection_class}). Structural problems are reported with file and line; detection
+ * semantics (modifiers, condition) are checked by the compiler, which has the field mappings.
+ */
+public final class RuleLoader {
+
+  private static final Pattern UUID =
+      Pattern.compile(
+          "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+  private static final Set<String> CONDITION_OPERATORS =
+      Set.of("gt", "gte", "lt", "lte", "eq", "neq");
+
+  private final String file;
+  private final List<RuleError> errors = new ArrayList<>();
+  private YamlDocument document;
+
+  private RuleLoader(String file) {
+    this.file = file;
+  }
+
+  /** Parses one rule file; every problem found is in the exception. */
+  public static RuleFile load(String file, String text) throws RuleException {
+    RuleLoader loader = new RuleLoader(file);
+    List<RuleDocument> documents = new ArrayList<>();
+    for (YamlDocument doc : YamlReader.read(file, text)) {
+      RuleDocument parsed = loader.document(doc);
+      if (parsed != null) {
+        documents.add(parsed);
+      }
+    }
+    if (documents.isEmpty() && loader.errors.isEmpty()) {
+      loader.errors.add(new RuleError(file, 0, "the file holds no rule"));
+    }
+    if (!loader.errors.isEmpty()) {
+      throw new RuleException(loader.errors);
+    }
+    return new RuleFile(file, List.copyOf(documents));
+  }
+
+  private RuleDocument document(YamlDocument doc) {
+    this.document = doc;
+    JsonNode root = doc.root();
+    if (!root.isObject()) {
+      error("", "a rule document must be a map of attributes");
+      return null;
+    }
+    int before = errors.size();
+    RuleMeta meta = meta(root, doc.line());
+    if (root.has("correlation")) {
+      CorrelationRule correlation = correlation(meta, root);
+      return errors.size() == before ? correlation : null;
+    }
+    if (!root.has("detection")) {
+      error("", "a rule needs 'detection' (or 'correlation')");
+      return null;
+    }
+    SigmaRule rule = sigma(meta, root);
+    return errors.size() == before ? rule : null;
+  }
+
+  private RuleMeta meta(JsonNode root, int line) {
+    String id = text(root, "/id", true);
+    if (id != null && !UUID.matcher(id).matches()) {
+      error("/id", "'id' must be a UUID");
+    }
+    String title = text(root, "/title", true);
+    String levelText = text(root, "/level", false);
+    Level level = Level.MEDIUM;
+    if (levelText != null) {
+      try {
+        level = Level.parse(levelText);
+      } catch (IllegalArgumentException e) {
+        error(
+            "/level",
+            "unknown level '" + levelText + "' (informational, low, medium, high, critical)");
+      }
+    }
+    int version = 1;
+    JsonNode versionNode = root.get("version");
+    if (versionNode != null) {
+      if (versionNode.canConvertToInt()
+          && versionNode.isIntegralNumber()
+          && versionNode.asInt() >= 1) {
+        version = versionNode.asInt();
+      } else {
+        error("/version", "'version' must be a whole number, 1 or more");
+      }
+    }
+    return new RuleMeta(
+        file,
+        line,
+        id,
+        text(root, "/name", false),
+        title,
+        text(root, "/status", false),
+        text(root, "/description", false),
+        text(root, "/author", false),
+        text(root, "/date", false),
+        text(root, "/modified", false),
+        strings(root, "/references"),
+        strings(root, "/tags"),
+        strings(root, "/falsepositives"),
+        level,
+        version,
+        text(root, "/detection_class", false),
+        strings(root, "/notify"),
+        suppress(root.get("suppress")));
+  }
+
+  private Suppress suppress(JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (node.isTextual()) {
+      Duration period = Durations.parse(node.asText());
+      if (period == null) {
+        error(
+            "/suppress", "'suppress' must be a period such as 1h, or a map with 'period' and 'by'");
+        return null;
+      }
+      return new Suppress(period, List.of());
+    }
+    if (!node.isObject()) {
+      error("/suppress", "'suppress' must be a period such as 1h, or a map with 'period' and 'by'");
+      return null;
+    }
+    Duration period = Durations.parse(text(node, "/suppress/period", false));
+    if (period == null) {
+      error("/suppress/period", "'suppress.period' must be a time span such as 30m, 1h, 1d");
+      return null;
+    }
+    List<String> by = stringsAt(node.get("by"), "/suppress/by");
+    return new Suppress(period, by);
+  }
+
+  private SigmaRule sigma(RuleMeta meta, JsonNode root) {
+    JsonNode logsource = root.get("logsource");
+    LogSource source = LogSource.ANY;
+    if (logsource != null) {
+      if (!logsource.isObject()) {
+        error("/logsource", "'logsource' must be a map (product, service, category)");
+      } else {
+        source =
+            new LogSource(
+                lower(text(logsource, "/logsource/product", false)),
+                lower(text(logsource, "/logsource/service", false)),
+                lower(text(logsource, "/logsource/category", false)));
+      }
+    }
+    JsonNode detection = root.get("detection");
+    List<String> condition = List.of();
+    if (!detection.isObject()) {
+      error("/detection", "'detection' must be a map of search identifiers and a 'condition'");
+    } else {
+      JsonNode conditionNode = detection.get("condition");
+      if (conditionNode == null) {
+        error("/detection", "'detection' needs a 'condition'");
+      } else if (conditionNode.isTextual()) {
+        condition = List.of(conditionNode.asText());
+      } else if (conditionNode.isArray() && conditionNode.size() > 0) {
+        condition = stringsAt(conditionNode, "/detection/condition");
+      } else {
+        error("/detection/condition", "'condition' must be an expression or a list of them");
+      }
+      if (detection.has("timeframe")) {
+        error(
+            "/detection/timeframe",
+            "'timeframe' belongs to Sigma 1 aggregations; use a correlation rule with 'timespan'");
+      }
+    }
+    ObjectCopy searches = new ObjectCopy(detection);
+    return new SigmaRule(
+        meta,
+        source,
+        searches.withoutKeys("condition", "timeframe"),
+        condition,
+        strings(root, "/fields"),
+        tests(root.get("tests")),
+        document);
+  }
+
+  private CorrelationRule correlation(RuleMeta meta, JsonNode root) {
+    JsonNode node = root.get("correlation");
+    if (!node.isObject()) {
+      error(
+          "/correlation",
+          "'correlation' must be a map (type, rules, group-by, timespan, condition)");
+      return null;
+    }
+    String typeText = text(node, "/correlation/type", true);
+    CorrelationType type = null;
+    if (typeText != null) {
+      try {
+        type = CorrelationType.valueOf(typeText.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        error(
+            "/correlation/type",
+            "unsupported correlation type '"
+                + typeText
+                + "' (event_count, value_count, temporal, temporal_ordered)");
+      }
+    }
+    List<String> rules = stringsAt(node.get("rules"), "/correlation/rules");
+    if (rules.isEmpty()) {
+      error("/correlation", "a correlation needs 'rules': the ids or names of the rules it joins");
+    }
+    List<String> groupBy = stringsAt(node.get("group-by"), "/correlation/group-by");
+    Duration timespan = null;
+    String timespanText = text(node, "/correlation/timespan", true);
+    if (timespanText != null) {
+      timespan = Durations.parse(timespanText);
+      if (timespan == null) {
+        error("/correlation/timespan", "'timespan' must be a time span such as 5m, 1h, 1d");
+      }
+    }
+    Map<String, Long> conditions = new LinkedHashMap<>();
+    String field = null;
+    JsonNode condition = node.get("condition");
+    if (condition != null) {
+      if (!condition.isObject()) {
+        error(
+            "/correlation/condition",
+            "a correlation 'condition' must be a map such as {gte: 10}; extended temporal"
+                + " conditions are not supported");
+      } else {
+        for (Iterator<Map.Entry<String, JsonNode>> it = condition.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> entry = it.next();
+          String pointer = YamlDocument.child("/correlation/condition", entry.getKey());
+          if (entry.getKey().equals("field")) {
+            field = entry.getValue().asText();
+          } else if (CONDITION_OPERATORS.contains(entry.getKey())) {
+            if (!entry.getValue().isIntegralNumber() || entry.getValue().asLong() < 0) {
+              error(pointer, "'" + entry.getKey() + "' must be a whole number, 0 or more");
+            } else {
+              conditions.put(entry.getKey(), entry.getValue().asLong());
+            }
+          } else {
+            error(
+                pointer,
+                "unknown correlation condition '"
+                    + entry.getKey()
+                    + "' (gt, gte, lt, lte, eq, neq, field)");
+          }
+        }
+      }
+    }
+    if (type == CorrelationType.EVENT_COUNT || type == CorrelationType.VALUE_COUNT) {
+      if (conditions.isEmpty()) {
+        error(
+            "/correlation",
+            "a " + type.label() + " correlation needs a 'condition' such as {gte: 10}");
+      }
+      if (type == CorrelationType.VALUE_COUNT && field == null) {
+        error(
+            "/correlation",
+            "a value_count correlation needs 'condition.field': the field to count");
+      }
+    } else if (type != null && condition != null) {
+      error("/correlation/condition", "a " + type.label() + " correlation takes no 'condition'");
+    }
+    Map<String, Map<String, String>> aliases = new LinkedHashMap<>();
+    JsonNode aliasNode = node.get("aliases");
+    if (aliasNode != null) {
+      if (!aliasNode.isObject()) {
+        error("/correlation/aliases", "'aliases' must map alias names to {rule: field}");
+      } else {
+        for (Iterator<Map.Entry<String, JsonNode>> it = aliasNode.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> alias = it.next();
+          Map<String, String> perRule = new LinkedHashMap<>();
+          if (!alias.getValue().isObject()) {
+            error(
+                YamlDocument.child("/correlation/aliases", alias.getKey()),
+                "alias '" + alias.getKey() + "' must map each rule (id or name) to its field");
+            continue;
+          }
+          alias
+              .getValue()
+              .fields()
+              .forEachRemaining(e -> perRule.put(e.getKey(), e.getValue().asText()));
+          aliases.put(alias.getKey(), perRule);
+        }
+      }
+    }
+    boolean generate = false;
+    JsonNode generateNode = node.get("generate");
+    if (generateNode != null) {
+      if (!generateNode.isBoolean()) {
+        error("/correlation/generate", "'generate' must be true or false");
+      }
+      generate = generateNode.asBoolean();
+    }
+    return new CorrelationRule(
+        meta,
+        type,
+        rules,
+        groupBy,
+        timespan,
+        conditions,
+        field,
+        aliases,
+        generate,
+        tests(root.get("tests")));
+  }
+
+  private List<RuleTest> tests(JsonNode node) {
+    if (node == null) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      error("/tests", "'tests' must be a list of tests");
+      return List.of();
+    }
+    List<RuleTest> tests = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String pointer = YamlDocument.child("/tests", i);
+      JsonNode test = node.get(i);
+      if (!test.isObject()) {
+        error(pointer, "a test must be a map with 'name', 'events' and 'expect'");
+        continue;
+      }
+      String name = text(test, pointer + "/name", false, test.get("name"));
+      if (name == null) {
+        name = "test " + (i + 1);
+      }
+      List<RuleTest.TestEvent> events = new ArrayList<>();
+      JsonNode eventList = test.get("events");
+      if (eventList == null || !eventList.isArray() || eventList.isEmpty()) {
+        error(
+            pointer, "test '" + name + "' needs 'events': a list of event:, raw: or file: entries");
+      } else {
+        for (int e = 0; e < eventList.size(); e++) {
+          RuleTest.TestEvent event = testEvent(eventList.get(e), pointer + "/events/" + e);
+          if (event != null) {
+            events.add(event);
+          }
+        }
+      }
+      JsonNode expect = test.get("expect");
+      int alerts = 0;
+      String rule = null;
+      Map<String, String> group = new LinkedHashMap<>();
+      Long eventCount = null;
+      if (expect == null || !expect.isObject() || !expect.has("alerts")) {
+        error(pointer, "test '" + name + "' needs 'expect: {alerts: N}'");
+      } else {
+        JsonNode alertsNode = expect.get("alerts");
+        if (!alertsNode.isIntegralNumber() || alertsNode.asInt() < 0) {
+          error(pointer + "/expect/alerts", "'expect.alerts' must be a whole number, 0 or more");
+        }
+        alerts = alertsNode.asInt();
+        rule = expect.hasNonNull("rule") ? expect.get("rule").asText() : null;
+        if (expect.has("group")) {
+          expect
+              .get("group")
+              .fields()
+              .forEachRemaining(g -> group.put(g.getKey(), g.getValue().asText()));
+        }
+        if (expect.has("event_count")) {
+          eventCount = expect.get("event_count").asLong();
+        }
+      }
+      tests.add(
+          new RuleTest(
+              name,
+              document.lineOf(pointer),
+              List.copyOf(events),
+              alerts,
+              rule,
+              group,
+              eventCount));
+    }
+    return tests;
+  }
+
+  private RuleTest.TestEvent testEvent(JsonNode entry, String pointer) {
+    if (entry == null || !entry.isObject()) {
+      error(pointer, "a test event must be a map with 'event:', 'raw:' or 'file:'");
+      return null;
+    }
+    String kind = null;
+    for (String candidate : List.of("event", "raw", "file")) {
+      if (entry.has(candidate)) {
+        if (kind != null) {
+          error(pointer, "a test event has one of 'event:', 'raw:' or 'file:', not several");
+          return null;
+        }
+        kind = candidate;
+      }
+    }
+    if (kind == null) {
+      error(pointer, "a test event must be a map with 'event:', 'raw:' or 'file:'");
+      return null;
+    }
+    int repeat = 1;
+    if (entry.has("repeat")) {
+      if (!entry.get("repeat").isIntegralNumber()
+          || entry.get("repeat").asInt() < 1
+          || entry.get("repeat").asInt() > 10_000) {
+        error(pointer + "/repeat", "'repeat' must be a whole number from 1 to 10000");
+        return null;
+      }
+      repeat = entry.get("repeat").asInt();
+    }
+    long every = 1000;
+    if (entry.has("every")) {
+      Duration span = Durations.parse(entry.get("every").asText());
+      if (span == null) {
+        error(pointer + "/every", "'every' must be a time span such as 10s");
+        return null;
+      }
+      every = span.toMillis();
+    }
+    return new RuleTest.TestEvent(kind, entry.get(kind), document.lineOf(pointer), repeat, every);
+  }
+
+  private String text(JsonNode root, String pointer, boolean required) {
+    return text(root, pointer, required, root.at(pointer.substring(pointer.lastIndexOf('/'))));
+  }
+
+  private String text(JsonNode root, String pointer, boolean required, JsonNode value) {
+    if (value == null || value.isMissingNode() || value.isNull()) {
+      if (required) {
+        error(
+            parent(pointer),
+            "'" + pointer.substring(pointer.lastIndexOf('/') + 1) + "' is required");
+      }
+      return null;
+    }
+    if (!value.isValueNode()) {
+      error(
+          pointer,
+          "'" + pointer.substring(pointer.lastIndexOf('/') + 1) + "' must be a single value");
+      return null;
+    }
+    return value.asText();
+  }
+
+  private List<String> strings(JsonNode root, String pointer) {
+    return stringsAt(root.at(pointer), pointer);
+  }
+
+  private List<String> stringsAt(JsonNode value, String pointer) {
+    if (value == null || value.isMissingNode() || value.isNull()) {
+      return List.of();
+    }
+    if (value.isValueNode()) {
+      return List.of(value.asText());
+    }
+    if (!value.isArray()) {
+      error(
+          pointer,
+          "'" + pointer.substring(pointer.lastIndexOf('/') + 1) + "' must be a list of values");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      if (!item.isValueNode() || item.isNull()) {
+        error(YamlDocument.child(pointer, i), "expected a single value");
+      } else {
+        out.add(item.asText());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static String parent(String pointer) {
+    int slash = pointer.lastIndexOf('/');
+    return slash <= 0 ? "" : pointer.substring(0, slash);
+  }
+
+  private static String lower(String text) {
+    return text == null ? null : text.toLowerCase(Locale.ROOT);
+  }
+
+  private void error(String pointer, String message) {
+    errors.add(new RuleError(file, document.lineOf(pointer), message));
+  }
+
+  /** A shallow copy of a map node without some keys. */
+  private record ObjectCopy(JsonNode node) {
+    JsonNode withoutKeys(String... keys) {
+      if (!node.isObject()) {
+        return node;
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode copy =
+          ((com.fasterxml.jackson.databind.node.ObjectNode) node).deepCopy();
+      copy.remove(List.of(keys));
+      return copy;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.vigil.rules.model;
+
+import java.util.List;
+
+/**
+ * What every rule document has, base rule or correlation: identity, authorship, and Vigil's alert
+ * attributes.
+ *
+ * @param file the rule file, as the author named it
+ * @param line the line where the document starts
+ * @param id the rule's UUID
+ * @param name the rule's unique name (Sigma 2), or null
+ * @param version Vigil's {@code version} (default 1); part of the alert id
+ * @param detectionClass Vigil's {@code detection_class}: the built-in detection this rule
+ *     implements, or null for the rule's own name
+ * @param notifyRoutes Vigil's {@code notify}: the routes alerts of this rule go to (empty:
+ *     defaults)
+ */
+public record RuleMeta(
+    String file,
+    int line,
+    String id,
+    String name,
+    String title,
+    String status,
+    String description,
+    String author,
+    String date,
+    String modified,
+    List<String> references,
+    List<String> tags,
+    List<String> falsepositives,
+    Level level,
+    int version,
+    String detectionClass,
+    List<String> notifyRoutes,
+    Suppress suppress) {
+
+  /** The alert's {@code detection}: the built-in class, else the rule's name, else its id. */
+  public String detection() {
+    if (detectionClass != null) {
+      return detectionClass;
+    }
+    return name != null ? name : id;
+  }
+}

@@ -1,0 +1,250 @@
+package dev.vigil.rules.testing;
+
+import dev.vigil.event.AuditEvent;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.ingest.NormalizeOutput;
+import dev.vigil.ingest.Normalizer;
+import dev.vigil.ingest.NormalizerLimits;
+import dev.vigil.ingest.RawRecord;
+import dev.vigil.ingest.io.RecordSplitter;
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.RuleError;
+import dev.vigil.rules.RuleException;
+import dev.vigil.rules.RulePack;
+import dev.vigil.rules.engine.CompiledPack;
+import dev.vigil.rules.engine.DetectionEngine;
+import dev.vigil.rules.engine.PackCompiler;
+import dev.vigil.rules.model.RuleDocument;
+import dev.vigil.rules.model.RuleFile;
+import dev.vigil.rules.model.RuleTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the tests declared inside rule files ({@code vigil rules test}).
+ *
+ * <p>Each file is compiled on its own (with the pack's value lists), and each of its tests runs in
+ * a fresh engine: the events in the order written (inline canonical events, raw source records
+ * normalized by the ingest parsers, or files of raw records), then the end of input. A test passes
+ * when the file's rules (or the rule named by {@code expect.rule}) produce exactly {@code
+ * expect.alerts} alerts and, when given, the first alert's {@code group} and {@code event_count}
+ * match. A file that does not load or compile counts as one failure per error.
+ */
+public final class RuleTestRunner {
+
+  /** One failed test (or rule file that could not run), with the reason. */
+  public record Failure(String file, int line, String test, String reason) {
+    @Override
+    public String toString() {
+      return file + ":" + line + ": " + (test == null ? "" : "test '" + test + "': ") + reason;
+    }
+  }
+
+  /** The outcome of a run. */
+  public record Report(int passed, int failed, List<Failure> failures) {
+    /** One line per failure, then {@code N passed, M failed}. */
+    public List<String> lines() {
+      List<String> lines = new ArrayList<>();
+      failures.forEach(f -> lines.add(f.toString()));
+      lines.add(passed + " passed, " + failed + " failed");
+      return lines;
+    }
+
+    public boolean ok() {
+      return failed == 0;
+    }
+  }
+
+  private final Map<String, List<String>> lists;
+  private Normalizer normalizer;
+
+  private RuleTestRunner(Map<String, List<String>> lists) {
+    this.lists = lists;
+  }
+
+  /** Runs every test of the rule files under the paths (value lists come from the same paths). */
+  public static Report run(List<Path> paths) {
+    RulePack.Loaded loaded = RulePack.loadLenient(paths);
+    List<Failure> failures = new ArrayList<>();
+    loaded.errors().forEach(error -> failures.add(failure(error)));
+    return new RuleTestRunner(loaded.pack().lists()).run(loaded.pack().files(), failures);
+  }
+
+  /** Runs every test of an already loaded pack. */
+  public static Report run(RulePack pack) {
+    return new RuleTestRunner(pack.lists()).run(pack.files(), new ArrayList<>());
+  }
+
+  private Report run(List<RuleFile> files, List<Failure> failures) {
+    int passed = 0;
+    int failed = failures.size();
+    for (RuleFile file : files) {
+      CompiledPack pack;
+      try {
+        pack = PackCompiler.compile(new RulePack(List.of(file), lists));
+      } catch (RuleException e) {
+        e.errors().forEach(error -> failures.add(failure(error)));
+        failed += e.errors().size();
+        continue;
+      }
+      for (RuleDocument document : file.documents()) {
+        for (RuleTest test : document.tests()) {
+          String reason = runTest(pack, file, test);
+          if (reason == null) {
+            passed++;
+          } else {
+            failed++;
+            failures.add(new Failure(file.file(), test.line(), test.name(), reason));
+          }
+        }
+      }
+    }
+    return new Report(passed, failed, List.copyOf(failures));
+  }
+
+  /** Null when the test passes, else why not. */
+  private String runTest(CompiledPack pack, RuleFile file, RuleTest test) {
+    List<AuditEvent> events = new ArrayList<>();
+    try {
+      int serial = 0;
+      for (int entry = 0; entry < test.events().size(); entry++) {
+        RuleTest.TestEvent event = test.events().get(entry);
+        for (int copy = 0; copy < event.repeat(); copy++) {
+          long offset = copy * event.everyMillis();
+          String origin = file.file() + ":" + event.line();
+          switch (event.kind()) {
+            case "event" ->
+                events.add(InlineEvents.build(event.body(), ++serial, entry, copy, offset, origin));
+            case "raw" -> events.addAll(shift(normalize(event.body().toString(), origin), offset));
+            default ->
+                events.addAll(shift(normalizeFile(file.file(), event.body().asText()), offset));
+          }
+        }
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return "bad test event: " + e.getMessage();
+    }
+    Set<String> ids = file.documents().stream().map(RuleDocument::id).collect(Collectors.toSet());
+    Set<String> expectedRules =
+        test.expectRule() == null
+            ? ids
+            : file.documents().stream()
+                .filter(
+                    d ->
+                        test.expectRule().equals(d.id())
+                            || test.expectRule().equals(d.meta().name()))
+                .map(RuleDocument::id)
+                .collect(Collectors.toSet());
+    if (expectedRules.isEmpty()) {
+      return "expect.rule '" + test.expectRule() + "' is no rule of this file";
+    }
+    List<Alert> alerts = new ArrayList<>();
+    try (DetectionEngine engine =
+        DetectionEngine.start(
+            pack,
+            alert -> {
+              if (expectedRules.contains(alert.ruleId())) {
+                alerts.add(alert);
+              }
+            })) {
+      events.forEach(engine::accept);
+      engine.flush();
+    }
+    if (alerts.size() != test.expectAlerts()) {
+      return "expected "
+          + test.expectAlerts()
+          + " alert(s), got "
+          + alerts.size()
+          + describe(alerts);
+    }
+    if (!alerts.isEmpty()) {
+      Alert first = alerts.get(0);
+      for (Map.Entry<String, String> expected : test.expectGroup().entrySet()) {
+        if (!expected.getValue().equals(first.group().get(expected.getKey()))) {
+          return "expected group "
+              + expected.getKey()
+              + "="
+              + expected.getValue()
+              + ", got "
+              + first.group();
+        }
+      }
+      if (test.expectEventCount() != null && first.eventCount() != test.expectEventCount()) {
+        return "expected event_count " + test.expectEventCount() + ", got " + first.eventCount();
+      }
+    }
+    return null;
+  }
+
+  private static String describe(List<Alert> alerts) {
+    if (alerts.isEmpty()) {
+      return "";
+    }
+    return alerts.stream()
+        .limit(3)
+        .map(Alert::summary)
+        .collect(Collectors.joining("; ", " (", alerts.size() > 3 ? "; ...)" : ")"));
+  }
+
+  private static List<AuditEvent> shift(List<AuditEvent> events, long offset) {
+    if (offset != 0) {
+      events.forEach(e -> e.setTime(e.getTime().plusMillis(offset)));
+    }
+    return events;
+  }
+
+  private List<AuditEvent> normalize(String text, String origin) {
+    List<AuditEvent> events = new ArrayList<>();
+    normalizer().normalize(RawRecord.of(text, origin), collector(events));
+    return events;
+  }
+
+  private List<AuditEvent> normalizeFile(String ruleFile, String relative) {
+    Path path = Path.of(ruleFile).resolveSibling(relative);
+    List<AuditEvent> events = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(path)) {
+      new RecordSplitter(path.getFileName().toString(), NormalizerLimits.DEFAULTS.maxRecordBytes())
+          .split(in, record -> normalizer().normalize(record, collector(events)));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the test file " + relative + " (" + e.getClass().getSimpleName() + ")");
+    }
+    return events;
+  }
+
+  private NormalizeOutput collector(List<AuditEvent> events) {
+    return new NormalizeOutput() {
+      @Override
+      public void event(AuditEvent event) {
+        events.add(event);
+      }
+
+      @Override
+      public void deadLetter(DeadLetter deadLetter) {
+        throw new IllegalArgumentException(
+            "the raw record at "
+                + deadLetter.getOrigin()
+                + " does not normalize: "
+                + deadLetter.getMessage());
+      }
+    };
+  }
+
+  private Normalizer normalizer() {
+    if (normalizer == null) {
+      normalizer = Normalizer.create();
+    }
+    return normalizer;
+  }
+
+  private static Failure failure(RuleError error) {
+    return new Failure(error.file(), error.line(), null, error.message());
+  }
+}

@@ -1,0 +1,58 @@
+package dev.vigil.rules;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.rules.engine.CompiledPack;
+import dev.vigil.rules.engine.DetectionEngine;
+import dev.vigil.rules.engine.PackCompiler;
+import dev.vigil.rules.model.RuleFile;
+import dev.vigil.rules.model.RuleLoader;
+import dev.vigil.rules.testing.InlineEvents;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Test helpers: packs from YAML text, events from short JSON, engines that collect alerts. */
+public final class Rules {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static int serial;
+
+  private Rules() {}
+
+  public static CompiledPack compile(String yaml) throws RuleException {
+    return compile(yaml, Map.of());
+  }
+
+  public static CompiledPack compile(String yaml, Map<String, List<String>> lists)
+      throws RuleException {
+    RuleFile file = RuleLoader.load("test.yml", yaml);
+    return PackCompiler.compile(new RulePack(List.of(file), lists));
+  }
+
+  /** A canonical event from JSON text, with the defaults of inline test events. */
+  public static AuditEvent event(String json) {
+    try {
+      return InlineEvents.build(JSON.readTree(json), ++serial, 0, 0, 0, "test:1");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs events through a fresh engine in the given order and returns every alert. */
+  public static List<Alert> run(CompiledPack pack, List<AuditEvent> events) {
+    List<Alert> alerts = new ArrayList<>();
+    try (DetectionEngine engine = DetectionEngine.start(pack, alerts::add)) {
+      events.forEach(engine::accept);
+      engine.flush();
+    }
+    return alerts;
+  }
+
+  /** Whether a single-event rule matches one event. */
+  public static boolean matches(String yaml, String eventJson) throws RuleException {
+    return !run(compile(yaml), List.of(event(eventJson))).isEmpty();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.vigil.rules.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.event.AuditEvent;
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.Rules;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DetectionEngineTest {
+
+  private static final String ROOT_RULE =
+      """
+      title: Root token use
+      id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a01
+      name: root_token_use
+      author: Vigil
+      level: critical
+      detection_class: root_token_use
+      tags: [attack.t1078]
+      detection:
+        selection:
+          actor.root: true
+        condition: selection
+      """;
+
+  @Test
+  void singleEventRuleAlertsWithTheContractFields() throws Exception {
+    CompiledPack pack = Rules.compile(ROOT_RULE);
+    List<Alert> alerts =
+        Rules.run(
+            pack,
+            List.of(
+                Rules.event(
+                    "{\"event_id\":\"e1\",\"source\":\"AWS_CLOUDTRAIL\",\"operation\":\"ConsoleLogin\","
+                        + "\"actor\":{\"name\":\"root\",\"root\":true},\"time\":\"2024-05-01T10:00:00Z\"}"),
+                Rules.event("{\"source\":\"VAULT\",\"actor\":{\"name\":\"alice\"}}")));
+    assertThat(alerts).hasSize(1);
+    Alert alert = alerts.get(0);
+    assertThat(alert.ruleId()).isEqualTo("5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a01");
+    assertThat(alert.detection()).isEqualTo("root_token_use");
+    assertThat(alert.severity()).isEqualTo("critical");
+    assertThat(alert.ruleAuthor()).isEqualTo("Vigil");
+    assertThat(alert.eventIds()).containsExactly("e1");
+    assertThat(alert.eventCount()).isEqualTo(1);
+    assertThat(alert.summary()).contains("root (root)").contains("ConsoleLogin");
+    assertThat(alert.tags()).containsExactly("attack.t1078");
+  }
+
+  @Test
+  void eventCountCorrelationSlidesOnEventTime() throws Exception {
+    String yaml =
+        """
+        title: Denied
+        id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a02
+        name: denied
+        detection:
+          selection:
+            denied: true
+          condition: selection
+        ---
+        title: Denied spike
+        id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a03
+        correlation:
+          type: event_count
+          rules: [denied]
+          group-by: [actor.id]
+          timespan: 5m
+          condition:
+            gte: 3
+        """;
+    CompiledPack pack = Rules.compile(yaml);
+    List<AuditEvent> events = new ArrayList<>();
+    // Straddles a clock boundary: 10:04:00, 10:05:30, 10:08:59 are within 5 minutes.
+    for (String time : List.of("10:00:00", "10:04:00", "10:05:30", "10:08:59")) {
+      events.add(
+          Rules.event(
+              "{\"source\":\"VAULT\",\"denied\":true,\"actor\":{\"id\":\"alice\"},\"time\":\"2024-05-01T"
+                  + time
+                  + "Z\"}"));
+    }
+    List<Alert> alerts = Rules.run(pack, events);
+    assertThat(alerts).hasSize(1);
+    assertThat(alerts.get(0).group()).containsEntry("actor.id", "alice");
+    assertThat(alerts.get(0).eventCount()).isEqualTo(3);
+    assertThat(alerts.get(0).windowStart().toString()).isEqualTo("2024-05-01T10:04:00Z");
+  }
+}
