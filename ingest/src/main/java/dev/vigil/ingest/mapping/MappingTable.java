@@ -161,7 +161,12 @@ public final class MappingTable {
     return rules;
   }
 
-  private static Pattern glob(String glob) {
+  /**
+   * The pattern of one glob as the tables read it: case-insensitive, {@code *} spans any characters
+   * including {@code /}, {@code ?} is one character. Other YAML tables of Vigil use the same
+   * syntax.
+   */
+  public static Pattern glob(String glob) {
     StringBuilder regex = new StringBuilder(glob.length() + 8);
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
