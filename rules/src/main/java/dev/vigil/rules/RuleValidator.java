@@ -52,21 +52,14 @@ public final class RuleValidator {
   /** Validates every rule file and list under the paths. */
   public static Report validate(List<Path> paths) {
     RulePack.Loaded loaded = RulePack.loadLenient(paths);
-    List<RuleError> errors = new ArrayList<>(loaded.errors());
+    List<RuleError> errors = new ArrayList<>();
     int valid = 0;
-    int invalid = loaded.invalidFiles().size();
-    List<RulePack.Source> sources = RulePack.sources(paths);
-    for (RulePack.Source source : sources) {
-      if (source.isList()) {
-        if (!loaded.invalidFiles().contains(source.name())) {
-          valid++;
-        }
-        continue;
-      }
-      if (loaded.invalidFiles().contains(source.name())) {
-        continue;
-      }
-      List<RuleError> fileErrors = validateSource(source, loaded.pack());
+    int invalid = 0;
+    for (RulePack.Source source : RulePack.sources(paths)) {
+      List<RuleError> fileErrors =
+          source.isList()
+              ? loaded.errors().stream().filter(e -> e.file().equals(source.name())).toList()
+              : validateSource(source, loaded.pack());
       if (fileErrors.isEmpty()) {
         valid++;
       } else {

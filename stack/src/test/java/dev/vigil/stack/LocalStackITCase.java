@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +19,16 @@ class LocalStackITCase {
   private LocalStack stack;
 
   @AfterEach
-  void stopWhateverIsLeft() {
+  void stopWhateverIsLeftAndDeleteTheState() throws Exception {
     if (stack != null) {
       stack.down();
+    }
+    if (stateDir != null) {
+      try (Stream<Path> paths = Files.walk(stateDir)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
     }
   }
 

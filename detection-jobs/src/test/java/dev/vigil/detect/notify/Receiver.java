@@ -35,6 +35,7 @@ final class Receiver implements AutoCloseable {
   private final List<Request> requests = new ArrayList<>();
   private final Deque<Response> script = new ArrayDeque<>();
   private final Response fallback;
+  private volatile long delayMillis;
 
   Receiver(int defaultStatus, String defaultBody) throws IOException {
     this.fallback = new Response(defaultStatus, Map.of(), defaultBody);
@@ -59,6 +60,12 @@ final class Receiver implements AutoCloseable {
     return this;
   }
 
+  /** Makes every answer wait, as a slow destination would. */
+  Receiver slow(long millis) {
+    this.delayMillis = millis;
+    return this;
+  }
+
   synchronized List<Request> requests() {
     return List.copyOf(requests);
   }
@@ -74,6 +81,13 @@ final class Receiver implements AutoCloseable {
               exchange.getRequestHeaders(),
               body));
       response = script.isEmpty() ? fallback : script.poll();
+    }
+    if (delayMillis > 0) {
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
     byte[] answer = response.body().getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.vigil.ingest.spi;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -79,10 +80,50 @@ public final class IpAddresses {
     }
     try {
       // A literal of hex digits, colons and dots is parsed without any name lookup.
-      return InetAddress.getByName(address).getHostAddress();
+      InetAddress parsed = InetAddress.getByName(address);
+      return parsed instanceof Inet6Address
+          ? rfc5952(parsed.getAddress())
+          : parsed.getHostAddress();
     } catch (UnknownHostException | SecurityException e) {
       return null;
     }
+  }
+
+  /**
+   * The RFC 5952 text of an IPv6 address: lower-case hex, leading zeros dropped, the longest run
+   * (two or more) of zero groups shortened to {@code ::}, so one address always reads the same.
+   */
+  private static String rfc5952(byte[] bytes) {
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((bytes[2 * i] & 0xFF) << 8) | (bytes[2 * i + 1] & 0xFF);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder text = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        text.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+        text.append(':');
+      }
+      text.append(Integer.toHexString(groups[i]));
+    }
+    return text.toString();
   }
 
   private static boolean isIpv6Char(int c) {

@@ -546,7 +546,7 @@ class CloudTrailParserTest {
           "075.050.255.67|75.50.255.67",
           "81.2.69.142, 192.168.10.10|81.2.69.142",
           "proxy.internal, 10.0.0.7|10.0.0.7",
-          "2001:db8::1|2001:db8:0:0:0:0:0:1",
+          "2001:db8::1|2001:db8::1",
         })
     void sourceIpAddress(String sourceIpAddress, String expectedIp) {
       AuditEvent event =

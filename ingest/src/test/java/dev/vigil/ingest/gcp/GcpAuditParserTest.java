@@ -137,7 +137,7 @@ class GcpAuditParserTest {
       AuditEvent anonymous = corpus(ELASTIC + "10");
       assertThat(anonymous.getActor().getType()).isEqualTo(ActorType.ANONYMOUS);
       assertThat(anonymous.getAction()).isEqualTo("read");
-      assertThat(corpus(ELASTIC + "11").getSrc().getIp()).isEqualTo("0:0:0:0:0:0:0:1");
+      assertThat(corpus(ELASTIC + "11").getSrc().getIp()).isEqualTo("::1");
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class ConditionParser {
   public static Condition parse(String text) {
     if (text.contains("|")) {
       throw new IllegalArgumentException(
-          "aggregation expressions ('| count() by ...') were removed in Sigma 2: write a"
+          "aggregation expressions ('| count() by ...') were removed in Sigma 2: use a"
               + " correlation rule (type event_count or value_count) that references this rule");
     }
     ConditionParser parser = new ConditionParser(text, tokenize(text));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePack;
+import dev.vigil.rules.RuleValidator;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.PackCompiler;
 import dev.vigil.rules.model.RuleFile;
@@ -36,6 +37,15 @@ class UpstreamSigmaTest {
     try (Stream<Path> walk = Files.walk(sigmaDir())) {
       return walk.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
     }
+  }
+
+  @Test
+  void everyUpstreamCloudRuleValidatesAgainstTheSchema() {
+    RuleValidator.Report report = RuleValidator.validate(List.of(sigmaDir()));
+    report.errors().forEach(e -> System.out.println("  " + e));
+    System.out.println(
+        "upstream Sigma cloud rules, validate: " + report.lines().get(report.lines().size() - 1));
+    assertThat(report.errors()).isEmpty();
   }
 
   @Test

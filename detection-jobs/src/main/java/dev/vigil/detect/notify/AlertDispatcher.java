@@ -1,0 +1,258 @@
+package dev.vigil.detect.notify;
+
+import dev.vigil.rules.Alert;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pager: takes alerts from the detection pipeline and delivers them to the configured
+ * destinations (PagerDuty, webhooks, Slack).
+ *
+ * <p>Design. {@link #submit} is called on the pipeline's thread and does only cheap work under one
+ * lock: the replay check and grouping ({@link AlertGrouper}), routing ({@link Routing}), and
+ * handing the message to each destination's bounded queue ({@link DestinationWorker}, whose
+ * backpressure policy bounds how long a submit can wait). Delivery, retries and rate limits happen
+ * on one thread per destination. A scheduler thread sends grown group counts once they are due.
+ * {@link #flush} sends every pending group count and waits until all queues are empty; {@link
+ * #close} flushes, then stops the threads.
+ *
+ * <p>Secrets are resolved once, at {@link #start}; a missing one fails the start with the config
+ * key and the variable or file it names, never the value.
+ */
+public final class AlertDispatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlertDispatcher.class);
+
+  private final AlertGrouper grouper;
+  private final Routing routing;
+  private final Map<String, DestinationWorker> workers;
+  private final Map<String, NotifyStats.Counters> counters;
+  private final ScheduledExecutorService ticker;
+  private final AtomicLong submitted = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong folded = new AtomicLong();
+  private final AtomicLong unrouted = new AtomicLong();
+  private volatile boolean closed;
+
+  private AlertDispatcher(
+      NotifyConfig config,
+      Map<String, DestinationWorker> workers,
+      Map<String, NotifyStats.Counters> counters,
+      Function<String, List<String>> ruleNotify) {
+    this.grouper = new AlertGrouper(config.grouping(), config.replayMemory());
+    this.routing = new Routing(config, ruleNotify);
+    this.workers = workers;
+    this.counters = counters;
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "vigil-notify-groups");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long tickMillis = Math.max(50, Math.min(1_000, config.grouping().window().toMillis() / 4));
+    ticker.scheduleWithFixedDelay(
+        this::sendDueUpdates, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    workers.values().forEach(DestinationWorker::start);
+  }
+
+  /**
+   * Resolves the destinations' secrets and starts one delivery thread per destination.
+   *
+   * @param environment environment variables by name ({@code System::getenv} in production)
+   * @param ruleNotify a rule id's {@code notify} list, empty when the rule names none
+   * @throws NotifyConfigException when a secret is missing or unreadable
+   */
+  public static AlertDispatcher start(
+      NotifyConfig config,
+      Function<String, String> environment,
+      Function<String, List<String>> ruleNotify) {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    UnaryOperator<String> alertUrl = config::alertUrl;
+    HttpSender.Sleeper sleeper = duration -> TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+    Map<String, DestinationWorker> workers = new LinkedHashMap<>();
+    Map<String, NotifyStats.Counters> counters = new LinkedHashMap<>();
+    for (NotifyConfig.Destination destination : config.destinations().values()) {
+      Secret secret = destination.secret().resolve(environment);
+      NotifyConfig.Delivery delivery = destination.delivery();
+      Duration timeout = delivery.retry().requestTimeout();
+      Notifier notifier =
+          switch (destination.type()) {
+            case PAGERDUTY ->
+                new PagerDutyNotifier(
+                    destination.url(), secret, destination.source(), alertUrl, timeout);
+            case WEBHOOK -> new WebhookNotifier(destination.url(), secret, alertUrl, timeout);
+            case SLACK -> {
+              URI uri = NotifyConfig.slackUri(secret, destination.secret().key());
+              yield new SlackNotifier(secret, uri, alertUrl, timeout);
+            }
+          };
+      HttpSender sender =
+          new HttpSender(
+              client, delivery.retry(), new Random(), sleeper, System::nanoTime, secret::mask);
+      TokenBucket rateLimit =
+          new TokenBucket(delivery.perMinute() / 60.0, delivery.burst(), System::nanoTime);
+      NotifyStats.Counters live = new NotifyStats.Counters();
+      counters.put(destination.name(), live);
+      workers.put(
+          destination.name(),
+          new DestinationWorker(
+              destination.name(),
+              notifier,
+              sender,
+              rateLimit,
+              sleeper,
+              delivery.queueCapacity(),
+              delivery.enqueueTimeout(),
+              live));
+      LOG.info("notify destination '{}': {}", destination.name(), notifier);
+    }
+    return new AlertDispatcher(config, workers, counters, ruleNotify);
+  }
+
+  /**
+   * Pages for an alert unless it is a replay or folds into an open group. Returns once the message
+   * is queued for each destination (or dropped after the destination's enqueue timeout).
+   */
+  public void submit(Alert alert) {
+    if (closed) {
+      throw new IllegalStateException("the alert dispatcher is closed");
+    }
+    submitted.incrementAndGet();
+    List<AlertGrouper.Group> closedGroups = new ArrayList<>();
+    AlertGrouper.Decision decision;
+    synchronized (grouper) {
+      decision = grouper.accept(alert, System.nanoTime(), closedGroups);
+      if (decision instanceof AlertGrouper.Page page) {
+        page.group().destinations = routing.destinations(alert);
+      }
+    }
+    sendUpdates(closedGroups);
+    if (decision instanceof AlertGrouper.Page page) {
+      if (page.group().destinations.isEmpty()) {
+        unrouted.incrementAndGet();
+        LOG.debug("alert {} matches no notify destination", alert.alertId());
+      }
+      for (String name : page.group().destinations) {
+        workers.get(name).offer(page.trigger());
+      }
+    } else if (decision instanceof AlertGrouper.Folded) {
+      folded.incrementAndGet();
+    } else {
+      duplicates.incrementAndGet();
+    }
+  }
+
+  /**
+   * Sends every grown group count now and waits until each destination has handled everything
+   * queued (delivered, rejected or given up).
+   *
+   * @return false when the timeout passed first
+   */
+  public boolean flush(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<AlertGrouper.Group> due;
+    synchronized (grouper) {
+      due = grouper.pendingUpdates(System.nanoTime(), true);
+    }
+    sendUpdates(due);
+    try {
+      for (DestinationWorker worker : workers.values()) {
+        if (!worker.awaitIdle(deadline)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Flushes for at most {@code timeout}, then stops; what is still queued is counted dropped. */
+  public void close(Duration timeout) {
+    if (closed) {
+      return;
+    }
+    boolean drained = flush(timeout);
+    closed = true;
+    ticker.shutdownNow();
+    if (!drained) {
+      LOG.warn("notify: closing before every message was delivered (waited {})", timeout);
+    }
+    for (DestinationWorker worker : workers.values()) {
+      try {
+        worker.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** {@link #close(Duration)} with 30 seconds to drain. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  public NotifyStats stats() {
+    return new NotifyStats(
+        submitted.get(),
+        duplicates.get(),
+        folded.get(),
+        unrouted.get(),
+        NotifyStats.snapshot(counters));
+  }
+
+  private void sendDueUpdates() {
+    try {
+      List<AlertGrouper.Group> due;
+      synchronized (grouper) {
+        due = grouper.pendingUpdates(System.nanoTime(), false);
+      }
+      sendUpdates(due);
+    } catch (RuntimeException e) {
+      // An exception would cancel the schedule, and with it every later group count.
+      LOG.error("notify: sending group updates failed ({})", e.getClass().getName());
+    }
+  }
+
+  /**
+   * Queues the update of each group whose count grew since its last message. The check is repeated
+   * under the lock, since the scheduler and a flush may pick the same group.
+   */
+  private void sendUpdates(List<AlertGrouper.Group> groups) {
+    for (AlertGrouper.Group group : groups) {
+      Notification update;
+      synchronized (grouper) {
+        if (group.alertCount <= group.sentCount) {
+          continue;
+        }
+        update = group.update();
+        AlertGrouper.markSent(group, System.nanoTime());
+      }
+      for (String name : group.destinations) {
+        workers.get(name).offer(update);
+      }
+    }
+  }
+}

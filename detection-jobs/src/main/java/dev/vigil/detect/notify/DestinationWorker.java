@@ -1,0 +1,195 @@
+package dev.vigil.detect.notify;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One destination's delivery thread behind a bounded queue.
+ *
+ * <p>Backpressure: {@link #offer} waits at most the destination's {@code enqueue_timeout} for room,
+ * then drops the notification with an error log naming the alert (the alert itself is safe in the
+ * alerts topic and index; only this page is lost). So a destination that is down or slow delays the
+ * caller by at most that timeout per alert and never blocks it for good, and one slow destination
+ * does not hold up the others, which have their own queues and threads.
+ *
+ * <p>The thread takes a token from the destination's rate limit before each send (waiting for one),
+ * then sends with retries. {@link #awaitIdle} lets a flush wait until everything accepted so far
+ * has been handled, delivered or not.
+ */
+final class DestinationWorker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DestinationWorker.class);
+
+  private final String name;
+  private final Notifier notifier;
+  private final HttpSender sender;
+  private final TokenBucket rateLimit;
+  private final HttpSender.Sleeper sleeper;
+  private final Duration enqueueTimeout;
+  private final BlockingQueue<Notification> queue;
+  private final Thread thread;
+  private final Object idle = new Object();
+  private final AtomicLong pending = new AtomicLong();
+  private final NotifyStats.Counters counters;
+  private volatile boolean stopping;
+
+  DestinationWorker(
+      String name,
+      Notifier notifier,
+      HttpSender sender,
+      TokenBucket rateLimit,
+      HttpSender.Sleeper sleeper,
+      int queueCapacity,
+      Duration enqueueTimeout,
+      NotifyStats.Counters counters) {
+    this.name = name;
+    this.notifier = notifier;
+    this.sender = sender;
+    this.rateLimit = rateLimit;
+    this.sleeper = sleeper;
+    this.enqueueTimeout = enqueueTimeout;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.counters = counters;
+    this.thread = new Thread(this::run, "vigil-notify-" + name);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Queues a notification, waiting at most {@code enqueue_timeout}; false when it was dropped. */
+  boolean offer(Notification notification) {
+    pending.incrementAndGet();
+    boolean queued = false;
+    try {
+      queued =
+          !stopping && queue.offer(notification, enqueueTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!queued) {
+      done();
+      counters.dropped.incrementAndGet();
+      LOG.error(
+          "notify destination '{}': queue full or closing, dropped {} for alert {} (rule {});"
+              + " the alert itself is unaffected",
+          name,
+          notification.kind(),
+          notification.alert().alertId(),
+          notification.alert().ruleId());
+    }
+    return queued;
+  }
+
+  /** Waits until every accepted notification has been handled; false on timeout. */
+  boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+    synchronized (idle) {
+      while (pending.get() > 0) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
+      }
+      return true;
+    }
+  }
+
+  /** Stops taking work; what is queued is abandoned once the thread is interrupted. */
+  void stop() throws InterruptedException {
+    stopping = true;
+    thread.interrupt();
+    thread.join(TimeUnit.SECONDS.toMillis(5));
+    int abandoned = queue.size();
+    if (abandoned > 0) {
+      counters.dropped.addAndGet(abandoned);
+      LOG.error(
+          "notify destination '{}': closed with {} notification(s) undelivered", name, abandoned);
+    }
+  }
+
+  private void run() {
+    while (!Thread.currentThread().isInterrupted()) {
+      Notification notification;
+      try {
+        notification = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        deliver(notification);
+      } catch (InterruptedException e) {
+        counters.dropped.incrementAndGet();
+        done();
+        return;
+      } catch (RuntimeException e) {
+        // A bug in rendering must not kill the destination's thread for every later alert.
+        counters.gaveUp.incrementAndGet();
+        LOG.error(
+            "notify destination '{}': cannot render alert {} ({})",
+            name,
+            notification.alert().alertId(),
+            e.getClass().getName());
+      }
+      done();
+    }
+  }
+
+  private void deliver(Notification notification) throws InterruptedException {
+    for (long wait = rateLimit.tryTake(); wait > 0; wait = rateLimit.tryTake()) {
+      sleeper.sleep(Duration.ofNanos(wait));
+    }
+    byte[] body = notifier.body(notification);
+    DeliveryOutcome outcome = sender.send(now -> notifier.request(notification, body, now));
+    String alertId = notification.alert().alertId();
+    switch (outcome.result()) {
+      case DELIVERED -> {
+        counters.delivered.incrementAndGet();
+        LOG.debug(
+            "notify destination '{}': delivered {} for alert {} (HTTP {}, {} attempt(s))",
+            name,
+            notification.kind(),
+            alertId,
+            outcome.httpStatus(),
+            outcome.attempts());
+      }
+      case REJECTED -> {
+        counters.rejected.incrementAndGet();
+        LOG.error(
+            "notify destination '{}': rejected {} for alert {}, not retried: {}",
+            name,
+            notification.kind(),
+            alertId,
+            outcome.detail());
+      }
+      case GAVE_UP -> {
+        counters.gaveUp.incrementAndGet();
+        LOG.error(
+            "notify destination '{}': could not deliver {} for alert {}: {}",
+            name,
+            notification.kind(),
+            alertId,
+            outcome.detail());
+      }
+      default -> throw new IllegalStateException(outcome.result().name());
+    }
+  }
+
+  private void done() {
+    if (pending.decrementAndGet() == 0) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.vigil.detect.notify;
+
+import dev.vigil.rules.Alert;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * What a destination is asked to deliver: the first alert of a group ({@link Kind#TRIGGER}), or a
+ * later count for the same group ({@link Kind#GROUP_UPDATE}). Both carry the group's first alert,
+ * whose {@code alert_id} is the PagerDuty {@code dedup_key}, so every message of a group lands on
+ * one incident.
+ *
+ * @param alertCount alerts folded into the group so far, the first included
+ * @param eventCount events behind those alerts, summed
+ * @param lastTime event time of the group's latest alert
+ */
+record Notification(Kind kind, Alert alert, int alertCount, long eventCount, Instant lastTime) {
+
+  enum Kind {
+    TRIGGER,
+    GROUP_UPDATE
+  }
+
+  static Notification trigger(Alert alert) {
+    return new Notification(Kind.TRIGGER, alert, 1, alert.eventCount(), alert.time());
+  }
+
+  /** {@code actor.id=alice, src.ip=192.0.2.1}: the group key as a person reads it, keys sorted. */
+  String groupText() {
+    return groupText(alert.group());
+  }
+
+  static String groupText(Map<String, String> group) {
+    return new TreeMap<>(group)
+        .entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(", "));
+  }
+
+  /** The alert's summary, with the group's count appended once more than one alert folded in. */
+  String headline() {
+    if (alertCount == 1) {
+      return alert.summary();
+    }
+    return alert.summary()
+        + " ("
+        + alertCount
+        + " alerts for this group, "
+        + eventCount
+        + " events)";
+  }
+}

@@ -1,0 +1,125 @@
+package dev.vigil.detect.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.model.Level;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * A Slack incoming webhook: a short Block Kit message (severity and title as header, the summary,
+ * then who/what/where as fields, and the link), with {@code text} as the notification fallback.
+ * Alert values are escaped for Slack's mrkdwn, so an actor named {@code <!channel>} cannot ping a
+ * channel or forge a link. The webhook URL is the credential and is never logged.
+ */
+final class SlackNotifier implements Notifier {
+
+  /** Block Kit limits: header text 150, section text 3000, field text 2000 characters. */
+  static final int MAX_HEADER = 150;
+
+  static final int MAX_SECTION = 3000;
+  static final int MAX_FIELD = 2000;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Secret webhookUrl;
+  private final URI uri;
+  private final UnaryOperator<String> alertUrl;
+  private final Duration timeout;
+
+  SlackNotifier(Secret webhookUrl, URI uri, UnaryOperator<String> alertUrl, Duration timeout) {
+    this.webhookUrl = webhookUrl;
+    this.uri = uri;
+    this.alertUrl = alertUrl;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public byte[] body(Notification notification) {
+    Alert alert = notification.alert();
+    Level level = Routing.level(alert);
+    String severity = level.label().toUpperCase(Locale.ROOT);
+    String link = alertUrl.apply(alert.alertId());
+
+    ObjectNode message = MAPPER.createObjectNode();
+    message.put(
+        "text",
+        PagerDutyNotifier.truncate(
+            "[" + severity + "] " + alert.ruleTitle() + ": " + escape(notification.headline()),
+            MAX_SECTION));
+    ArrayNode blocks = message.putArray("blocks");
+
+    ObjectNode header = blocks.addObject().put("type", "header");
+    header
+        .putObject("text")
+        .put("type", "plain_text")
+        .put("text", PagerDutyNotifier.truncate(severity + " · " + alert.ruleTitle(), MAX_HEADER));
+
+    blocks
+        .addObject()
+        .put("type", "section")
+        .putObject("text")
+        .put("type", "mrkdwn")
+        .put("text", PagerDutyNotifier.truncate(escape(notification.headline()), MAX_SECTION));
+
+    ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
+    field(fields, "Severity", level.label());
+    field(fields, "Detection", alert.detection());
+    field(
+        fields, "Who / what", notification.groupText().isEmpty() ? "-" : notification.groupText());
+    field(fields, "Where", alert.sources().isEmpty() ? "-" : String.join(", ", alert.sources()));
+    field(
+        fields,
+        "Count",
+        notification.alertCount() == 1
+            ? notification.eventCount() + " events"
+            : notification.alertCount() + " alerts, " + notification.eventCount() + " events");
+    field(fields, "When", alert.windowStart() + " – " + notification.lastTime());
+
+    String context = "Rule " + escape(alert.ruleId()) + " · alert " + escape(alert.alertId());
+    if (link != null) {
+      context += " · <" + link + "|Open alert>";
+    }
+    blocks
+        .addObject()
+        .put("type", "context")
+        .putArray("elements")
+        .addObject()
+        .put("type", "mrkdwn")
+        .put("text", PagerDutyNotifier.truncate(context, MAX_FIELD));
+    try {
+      return MAPPER.writeValueAsBytes(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void field(ArrayNode fields, String title, String value) {
+    fields
+        .addObject()
+        .put("type", "mrkdwn")
+        .put("text", PagerDutyNotifier.truncate("*" + title + "*\n" + escape(value), MAX_FIELD));
+  }
+
+  /** Slack's three control characters in mrkdwn: {@code &}, {@code <}, {@code >}. */
+  static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  @Override
+  public HttpRequest request(Notification notification, byte[] body, Instant now) {
+    return Notifier.jsonPost(uri, body, timeout).build();
+  }
+
+  @Override
+  public String toString() {
+    return "Slack[webhook " + webhookUrl + "]";
+  }
+}

@@ -1,0 +1,527 @@
+package dev.vigil.detect.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.AlertJson;
+import dev.vigil.rules.model.Level;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class AlertDispatcherTest {
+
+  static final String ROUTING_KEY = "R0UT1NGK3Y0000000000000000SECRET";
+  static final String HMAC_KEY = "whsec-hmac-key-4f8a9b";
+  static final Function<String, String> ENV =
+      Map.of("VIGIL_PD_ROUTING_KEY", ROUTING_KEY, "VIGIL_WEBHOOK_KEY", HMAC_KEY)::get;
+  static final Function<String, List<String>> NO_RULE_ROUTES = ruleId -> List.of();
+  static final Duration FLUSH = Duration.ofSeconds(20);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  static Map<String, Object> pagerDuty(URI url) {
+    Map<String, Object> destination = new LinkedHashMap<>();
+    destination.put("type", "pagerduty");
+    destination.put("url", url.toString());
+    destination.put("routing_key_env", "VIGIL_PD_ROUTING_KEY");
+    destination.put(
+        "retry",
+        Map.of(
+            "initial_backoff", "10ms",
+            "max_backoff", "50ms",
+            "give_up_after", "5s",
+            "request_timeout", "2s"));
+    destination.put("rate_limit", Map.of("per_minute", 60_000, "burst", 1000));
+    return destination;
+  }
+
+  static NotifyConfig config(Map<String, Object> destinations) {
+    Map<String, Object> notify = new HashMap<>();
+    notify.put("alert_url", "https://search.example.com/vigil-alerts/_doc/{alert_id}");
+    notify.put("grouping", Map.of("window", "5m"));
+    notify.put("destinations", destinations);
+    return NotifyConfig.fromMap(notify);
+  }
+
+  static List<JsonNode> bodies(Receiver receiver) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (Receiver.Request request : receiver.requests()) {
+      out.add(MAPPER.readTree(request.body()));
+    }
+    return out;
+  }
+
+  @Test
+  void pagerDutyEventMeetsTheEventsApiContractFieldByField() throws IOException {
+    try (Receiver receiver = Receiver.pagerDuty()) {
+      Alert alert =
+          Alerts.alert(
+              Alerts.id(1),
+              "rule-root",
+              "critical",
+              "root_token_use",
+              Map.of("actor.id", "root-token-accessor"),
+              Alerts.T0);
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(receiver.uri("/v2/enqueue")))),
+              ENV,
+              NO_RULE_ROUTES)) {
+        dispatcher.submit(alert);
+        assertThat(dispatcher.flush(FLUSH)).isTrue();
+      }
+      List<Receiver.Request> requests = receiver.requests();
+      assertThat(requests).hasSize(1);
+      Receiver.Request request = requests.get(0);
+      assertThat(request.method()).isEqualTo("POST");
+      assertThat(request.path()).isEqualTo("/v2/enqueue");
+      assertThat(request.headers().getFirst("Content-Type")).startsWith("application/json");
+      JsonNode event = MAPPER.readTree(request.body());
+      assertThat(PagerDutyContract.violations(event)).isEmpty();
+
+      assertThat(event.get("routing_key").asText()).isEqualTo(ROUTING_KEY);
+      assertThat(event.get("event_action").asText()).isEqualTo("trigger");
+      assertThat(event.get("dedup_key").asText()).isEqualTo(alert.alertId());
+      JsonNode payload = event.get("payload");
+      assertThat(payload.get("summary").asText()).isEqualTo(alert.summary());
+      assertThat(payload.get("severity").asText()).isEqualTo("critical");
+      assertThat(payload.get("source").asText()).isEqualTo("vault");
+      assertThat(payload.get("timestamp").asText()).isEqualTo("2024-05-01T12:00:00Z");
+      assertThat(payload.get("class").asText()).isEqualTo("root_token_use");
+      assertThat(payload.get("component").asText()).isEqualTo("vigil_root_token_use");
+      assertThat(payload.get("group").asText()).isEqualTo("actor.id=root-token-accessor");
+      JsonNode details = payload.get("custom_details");
+      assertThat(details.get("summary").asText()).isEqualTo(alert.summary());
+      assertThat(details.get("group").get("actor.id").asText()).isEqualTo("root-token-accessor");
+      assertThat(details.get("alert_count").asInt()).isEqualTo(1);
+      assertThat(details.get("event_count").asLong()).isEqualTo(12);
+      assertThat(details.get("rule_id").asText()).isEqualTo("rule-root");
+      assertThat(details.get("rule_title").asText()).isEqualTo("Denied access spike");
+      assertThat(details.get("rule_author").asText()).isEqualTo("Vigil maintainers");
+      assertThat(details.get("sources").get(0).asText()).isEqualTo("VAULT");
+      assertThat(details.get("event_ids")).hasSize(3);
+      String link = "https://search.example.com/vigil-alerts/_doc/" + alert.alertId();
+      assertThat(details.get("alert_url").asText()).isEqualTo(link);
+      assertThat(event.get("links").get(0).get("href").asText()).isEqualTo(link);
+      assertThat(event.get("client_url").asText()).isEqualTo(link);
+      // Only the routing key is a credential, and only in its own field.
+      assertThat(payload.toString()).doesNotContain(ROUTING_KEY);
+    }
+  }
+
+  @Test
+  void contractCheckCatchesViolations() throws IOException {
+    JsonNode bad =
+        MAPPER.readTree(
+            "{\"routing_key\":\"k\",\"event_action\":\"fire\",\"extra\":1,"
+                + "\"payload\":{\"summary\":\""
+                + "x".repeat(1025)
+                + "\",\"severity\":\"high\",\"custom_details\":\"no\"}}");
+    List<String> violations = PagerDutyContract.violations(bad);
+    assertThat(violations)
+        .contains(
+            "unknown field extra",
+            "summary length 1025 outside [1, 1024]",
+            "source is required",
+            "payload.custom_details is not an object");
+    assertThat(violations).anyMatch(v -> v.startsWith("event_action not one of"));
+    assertThat(violations).anyMatch(v -> v.startsWith("payload.severity not one of"));
+  }
+
+  @Test
+  void mapsEverySeverity() {
+    assertThat(PagerDutyNotifier.severity(Level.CRITICAL)).isEqualTo("critical");
+    assertThat(PagerDutyNotifier.severity(Level.HIGH)).isEqualTo("error");
+    assertThat(PagerDutyNotifier.severity(Level.MEDIUM)).isEqualTo("warning");
+    assertThat(PagerDutyNotifier.severity(Level.LOW)).isEqualTo("info");
+    assertThat(PagerDutyNotifier.severity(Level.INFORMATIONAL)).isEqualTo("info");
+  }
+
+  @Test
+  void dedupKeyIsTheAlertIdWithinTheApiLimit() {
+    assertThat(PagerDutyNotifier.dedupKey(Alerts.id(1))).isEqualTo(Alerts.id(1));
+    String huge = "x".repeat(300);
+    assertThat(PagerDutyNotifier.dedupKey(huge))
+        .hasSizeLessThanOrEqualTo(255)
+        .isEqualTo(PagerDutyNotifier.dedupKey(huge));
+  }
+
+  @Test
+  void longSummariesAreCutToTheApiLimit() throws IOException {
+    try (Receiver receiver = Receiver.pagerDuty()) {
+      Alert base = Alerts.spike(Alerts.id(2), "alice", 0);
+      Alert longOne =
+          new Alert(
+              base.alertId(),
+              base.ruleId(),
+              base.ruleName(),
+              base.ruleTitle(),
+              base.ruleVersion(),
+              base.ruleAuthor(),
+              base.detection(),
+              base.severity(),
+              base.time(),
+              base.windowStart(),
+              base.windowEnd(),
+              base.group(),
+              base.sources(),
+              base.eventIds(),
+              base.eventCount(),
+              "é".repeat(3000),
+              base.tags());
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+        dispatcher.submit(longOne);
+        dispatcher.flush(FLUSH);
+      }
+      JsonNode event = bodies(receiver).get(0);
+      assertThat(PagerDutyContract.violations(event)).isEmpty();
+      assertThat(event.at("/payload/summary").asText()).hasSize(1024).endsWith("…");
+    }
+  }
+
+  @Test
+  void aStormForOneGroupIsOneIncidentWithItsCount() throws IOException {
+    try (Receiver receiver = Receiver.pagerDuty()) {
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+        for (int i = 0; i < 10; i++) {
+          dispatcher.submit(Alerts.spike(Alerts.id(100 + i), "alice", i * 10L));
+        }
+        assertThat(dispatcher.flush(FLUSH)).isTrue();
+        assertThat(dispatcher.stats().folded()).isEqualTo(9);
+      }
+      List<JsonNode> events = bodies(receiver);
+      assertThat(events).hasSize(2);
+      events.forEach(event -> assertThat(PagerDutyContract.violations(event)).isEmpty());
+      assertThat(events)
+          .extracting(event -> event.get("dedup_key").asText())
+          .containsOnly(Alerts.id(100));
+      JsonNode last = events.get(1);
+      assertThat(last.at("/payload/custom_details/alert_count").asInt()).isEqualTo(10);
+      assertThat(last.at("/payload/custom_details/event_count").asLong()).isEqualTo(120);
+      assertThat(last.at("/payload/summary").asText()).contains("10 alerts for this group");
+      assertThat(last.at("/payload/timestamp").asText()).isEqualTo("2024-05-01T12:01:30Z");
+    }
+  }
+
+  @Test
+  void otherGroupsAndLaterWindowsPageSeparately() throws IOException {
+    try (Receiver receiver = Receiver.pagerDuty()) {
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+        dispatcher.submit(Alerts.spike(Alerts.id(1), "alice", 0));
+        dispatcher.submit(Alerts.spike(Alerts.id(2), "bob", 5));
+        dispatcher.submit(Alerts.spike(Alerts.id(3), "alice", 600)); // past the 5 min window
+        dispatcher.flush(FLUSH);
+      }
+      assertThat(bodies(receiver))
+          .extracting(event -> event.get("dedup_key").asText())
+          .containsExactly(Alerts.id(1), Alerts.id(2), Alerts.id(3));
+    }
+  }
+
+  @Test
+  void aReplaySendsTheSameDedupKeysAndNothingTwiceInOneProcess() throws IOException {
+    List<Alert> storm = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      storm.add(Alerts.spike(Alerts.id(200 + i), "alice", i));
+      storm.add(Alerts.spike(Alerts.id(300 + i), "bob", i));
+    }
+    try (Receiver first = Receiver.pagerDuty();
+        Receiver restarted = Receiver.pagerDuty()) {
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(first.uri("/")))), ENV, NO_RULE_ROUTES)) {
+        storm.forEach(dispatcher::submit);
+        dispatcher.flush(FLUSH);
+        int sent = first.requests().size();
+        storm.forEach(dispatcher::submit); // replay in the same process
+        dispatcher.flush(FLUSH);
+        assertThat(first.requests()).hasSize(sent);
+        assertThat(dispatcher.stats().duplicates()).isEqualTo(20);
+      }
+      // A restart forgets everything in memory; the replay still lands on the same incidents.
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(restarted.uri("/")))), ENV, NO_RULE_ROUTES)) {
+        storm.forEach(dispatcher::submit);
+        dispatcher.flush(FLUSH);
+      }
+      assertThat(bodies(restarted))
+          .extracting(event -> event.get("dedup_key").asText())
+          .containsExactlyElementsOf(
+              bodies(first).stream().map(event -> event.get("dedup_key").asText()).toList())
+          .containsOnly(Alerts.id(200), Alerts.id(300));
+    }
+  }
+
+  @Test
+  void retriesServerErrorsAndHonorsRetryAfter() throws IOException {
+    try (Receiver receiver = Receiver.pagerDuty()) {
+      receiver
+          .then(500, Map.of(), "{}")
+          .then(500, Map.of(), "{}")
+          .then(429, Map.of("Retry-After", "1"), "{\"status\":\"throttled\"}");
+      long start = System.nanoTime();
+      NotifyStats stats;
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+        dispatcher.submit(Alerts.spike(Alerts.id(5), "alice", 0));
+        assertThat(dispatcher.flush(FLUSH)).isTrue();
+        stats = dispatcher.stats();
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(1));
+      assertThat(receiver.requests()).hasSize(4);
+      assertThat(stats.destinations().get("oncall").delivered()).isEqualTo(1);
+      assertThat(bodies(receiver))
+          .extracting(b -> b.get("dedup_key").asText())
+          .containsOnly(Alerts.id(5));
+    }
+  }
+
+  @Test
+  void doesNotRetryABadRequest() throws IOException {
+    try (Receiver receiver = Receiver.pagerDuty()) {
+      receiver.then(400, Map.of(), "{\"status\":\"invalid event\",\"errors\":[\"bad\"]}");
+      NotifyStats stats;
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+        dispatcher.submit(Alerts.spike(Alerts.id(6), "alice", 0));
+        dispatcher.flush(FLUSH);
+        stats = dispatcher.stats();
+      }
+      assertThat(receiver.requests()).hasSize(1);
+      assertThat(stats.destinations().get("oncall").rejected()).isEqualTo(1);
+      assertThat(stats.destinations().get("oncall").delivered()).isZero();
+    }
+  }
+
+  @Test
+  void rateLimitsEachDestination() throws IOException {
+    try (Receiver receiver = Receiver.pagerDuty()) {
+      Map<String, Object> destination = pagerDuty(receiver.uri("/"));
+      destination.put("rate_limit", Map.of("per_minute", 600, "burst", 2)); // 10 per second
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(config(Map.of("oncall", destination)), ENV, NO_RULE_ROUTES)) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 7; i++) {
+          dispatcher.submit(Alerts.spike(Alerts.id(400 + i), "actor-" + i, 0));
+        }
+        assertThat(dispatcher.flush(FLUSH)).isTrue();
+        // 2 at once, then 5 more at 100 ms each.
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .isGreaterThanOrEqualTo(Duration.ofMillis(450));
+      }
+      assertThat(receiver.requests()).hasSize(7);
+    }
+  }
+
+  @Test
+  void aSlowDestinationDelaysSubmitBoundedlyAndDropsOverflow() throws IOException {
+    try (Receiver slow = Receiver.pagerDuty().slow(2_000);
+        Receiver fast = Receiver.pagerDuty()) {
+      Map<String, Object> slowDestination = pagerDuty(slow.uri("/"));
+      slowDestination.put("queue_capacity", 1);
+      slowDestination.put("enqueue_timeout", "100ms");
+      slowDestination.put("retry", Map.of("request_timeout", "10s"));
+      Map<String, Object> destinations = new LinkedHashMap<>();
+      destinations.put("slow", slowDestination);
+      destinations.put("fast", pagerDuty(fast.uri("/")));
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(config(destinations), ENV, NO_RULE_ROUTES)) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+          dispatcher.submit(Alerts.spike(Alerts.id(500 + i), "actor-" + i, 0));
+        }
+        // One in flight, one queued, three dropped after 100 ms each; waiting for the slow
+        // destination instead would take at least 6 s.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(dispatcher.flush(FLUSH)).isTrue();
+        NotifyStats stats = dispatcher.stats();
+        assertThat(stats.destinations().get("slow").dropped()).isEqualTo(3);
+        assertThat(stats.destinations().get("slow").delivered()).isEqualTo(2);
+        assertThat(stats.destinations().get("fast").delivered()).isEqualTo(5);
+      }
+    }
+  }
+
+  @Test
+  void closeDrainsWhatIsQueued() throws IOException {
+    try (Receiver receiver = Receiver.pagerDuty().slow(100)) {
+      AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES);
+      for (int i = 0; i < 5; i++) {
+        dispatcher.submit(Alerts.spike(Alerts.id(600 + i), "actor-" + i, 0));
+      }
+      dispatcher.close();
+      assertThat(receiver.requests()).hasSize(5);
+      assertThat(dispatcher.stats().destinations().get("oncall").delivered()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void routesBySeverityDetectionAndTheRulesNotify() throws IOException {
+    try (Receiver pager = Receiver.pagerDuty();
+        Receiver audit = Receiver.pagerDuty();
+        Receiver team = Receiver.pagerDuty()) {
+      Map<String, Object> pagerDestination = pagerDuty(pager.uri("/"));
+      pagerDestination.put("min_severity", "high");
+      pagerDestination.put("detections", Map.of("exclude", List.of("policy_change")));
+      Map<String, Object> auditDestination = pagerDuty(audit.uri("/"));
+      auditDestination.put("detections", Map.of("include", List.of("policy_change")));
+      Map<String, Object> teamDestination = pagerDuty(team.uri("/"));
+      teamDestination.put("default_route", false);
+      Map<String, Object> destinations = new LinkedHashMap<>();
+      destinations.put("pager", pagerDestination);
+      destinations.put("audit", auditDestination);
+      destinations.put("team", teamDestination);
+      Function<String, List<String>> ruleNotify =
+          ruleId -> ruleId.equals("rule-team") ? List.of("team", "no-such-destination") : List.of();
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(config(destinations), ENV, ruleNotify)) {
+        Map<String, String> group = Map.of("actor.id", "x");
+        dispatcher.submit(
+            Alerts.alert(Alerts.id(1), "rule-a", "critical", "root_token_use", group, Alerts.T0));
+        dispatcher.submit(
+            Alerts.alert(Alerts.id(2), "rule-b", "medium", "mass_secret_reads", group, Alerts.T0));
+        dispatcher.submit(
+            Alerts.alert(Alerts.id(3), "rule-c", "critical", "policy_change", group, Alerts.T0));
+        dispatcher.submit(
+            Alerts.alert(Alerts.id(4), "rule-team", "low", "custom_rule", group, Alerts.T0));
+        dispatcher.submit(
+            Alerts.alert(Alerts.id(5), "rule-d", "low", "custom_rule", group, Alerts.T0));
+        dispatcher.flush(FLUSH);
+        assertThat(dispatcher.stats().unrouted()).isEqualTo(2);
+      }
+      assertThat(bodies(pager))
+          .extracting(b -> b.get("dedup_key").asText())
+          .containsExactly(Alerts.id(1));
+      assertThat(bodies(audit))
+          .extracting(b -> b.get("dedup_key").asText())
+          .containsExactly(Alerts.id(3));
+      assertThat(bodies(team))
+          .extracting(b -> b.get("dedup_key").asText())
+          .containsExactly(Alerts.id(4));
+    }
+  }
+
+  @Test
+  void webhookIsSignedOverTheExactBodyAndCarriesTheAlertDocument() throws IOException {
+    try (Receiver receiver = new Receiver(204, "")) {
+      Map<String, Object> webhook = pagerDuty(receiver.uri("/hooks/vigil"));
+      webhook.remove("routing_key_env");
+      webhook.put("type", "webhook");
+      webhook.put("hmac_key_env", "VIGIL_WEBHOOK_KEY");
+      Alert alert = Alerts.spike(Alerts.id(7), "alice", 0);
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(config(Map.of("siem", webhook)), ENV, NO_RULE_ROUTES)) {
+        dispatcher.submit(alert);
+        dispatcher.submit(Alerts.spike(Alerts.id(8), "alice", 30));
+        dispatcher.flush(FLUSH);
+      }
+      List<Receiver.Request> requests = receiver.requests();
+      assertThat(requests).hasSize(2);
+      byte[] key = HMAC_KEY.getBytes(StandardCharsets.UTF_8);
+      for (Receiver.Request request : requests) {
+        String timestamp = request.headers().getFirst(WebhookSignature.TIMESTAMP_HEADER);
+        String signature = request.headers().getFirst(WebhookSignature.SIGNATURE_HEADER);
+        assertThat(signature).matches("sha256=[0-9a-f]{64}");
+        assertThat(
+                WebhookSignature.verify(
+                    key,
+                    timestamp,
+                    signature,
+                    request.body(),
+                    Instant.now(),
+                    Duration.ofMinutes(5)))
+            .isTrue();
+        byte[] altered =
+            request.text().replace("alice", "mallory").getBytes(StandardCharsets.UTF_8);
+        assertThat(
+                WebhookSignature.verify(
+                    key, timestamp, signature, altered, Instant.now(), Duration.ofMinutes(5)))
+            .isFalse();
+        assertThat(request.headers().getFirst("X-Vigil-Alert-Id")).isEqualTo(alert.alertId());
+        assertThat(request.text()).doesNotContain(HMAC_KEY);
+      }
+      JsonNode trigger = MAPPER.readTree(requests.get(0).body());
+      assertThat(trigger.get("type").asText()).isEqualTo("alert");
+      assertThat(trigger.get("alert")).isEqualTo(MAPPER.readTree(AlertJson.toJson(alert)));
+      assertThat(trigger.get("alert_url").asText()).endsWith(alert.alertId());
+      JsonNode update = MAPPER.readTree(requests.get(1).body());
+      assertThat(update.get("type").asText()).isEqualTo("alert_group_update");
+      assertThat(requests.get(1).headers().getFirst("X-Vigil-Event"))
+          .isEqualTo("alert_group_update");
+      assertThat(update.at("/grouping/alert_count").asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void slackMessageIsConciseBlockKitWithEscapedValues() throws IOException {
+    try (Receiver receiver = new Receiver(200, "ok")) {
+      String webhookUrl = receiver.uri("/services/T000/B000/XXXXSECRETXXXX").toString();
+      Map<String, Object> slack = new LinkedHashMap<>();
+      slack.put("type", "slack");
+      slack.put("webhook_url_env", "VIGIL_SLACK_WEBHOOK_URL");
+      Function<String, String> env = Map.of("VIGIL_SLACK_WEBHOOK_URL", webhookUrl)::get;
+      Alert alert =
+          Alerts.alert(
+              Alerts.id(9),
+              "rule-root",
+              "critical",
+              "root_token_use",
+              Map.of("actor.id", "<!channel>"),
+              Alerts.T0);
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(config(Map.of("secops", slack)), env, NO_RULE_ROUTES)) {
+        dispatcher.submit(alert);
+        dispatcher.flush(FLUSH);
+      }
+      List<Receiver.Request> requests = receiver.requests();
+      assertThat(requests).hasSize(1);
+      assertThat(requests.get(0).path()).isEqualTo("/services/T000/B000/XXXXSECRETXXXX");
+      JsonNode message = MAPPER.readTree(requests.get(0).body());
+      assertThat(message.get("text").asText()).startsWith("[CRITICAL] Denied access spike: ");
+      JsonNode blocks = message.get("blocks");
+      assertThat(blocks)
+          .extracting(b -> b.get("type").asText())
+          .containsExactly("header", "section", "section", "context");
+      assertThat(blocks.get(0).at("/text/type").asText()).isEqualTo("plain_text");
+      assertThat(blocks.get(0).at("/text/text").asText())
+          .isEqualTo("CRITICAL · Denied access spike");
+      assertThat(blocks.get(0).at("/text/text").asText().length()).isLessThanOrEqualTo(150);
+      assertThat(blocks.get(1).at("/text/text").asText()).isEqualTo(alert.summary());
+      List<String> fields = new ArrayList<>();
+      blocks.get(2).get("fields").forEach(f -> fields.add(f.get("text").asText()));
+      assertThat(fields)
+          .hasSizeLessThanOrEqualTo(10)
+          .contains(
+              "*Severity*\ncritical",
+              "*Who / what*\nactor.id=&lt;!channel&gt;",
+              "*Where*\nVAULT",
+              "*Count*\n12 events");
+      assertThat(blocks.get(3).at("/elements/0/text").asText())
+          .contains(
+              "<https://search.example.com/vigil-alerts/_doc/" + alert.alertId() + "|Open alert>");
+      assertThat(requests.get(0).text()).doesNotContain("<!channel>");
+    }
+  }
+}

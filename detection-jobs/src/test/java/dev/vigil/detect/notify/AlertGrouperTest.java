@@ -1,0 +1,100 @@
+package dev.vigil.detect.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertGrouperTest {
+
+  private static final NotifyConfig.Grouping FIVE_MINUTES =
+      new NotifyConfig.Grouping(true, Duration.ofMinutes(5), 100);
+
+  @Test
+  void membershipFollowsEventTimeNotArrivalTime() {
+    AlertGrouper grouper = new AlertGrouper(FIVE_MINUTES, 1000);
+    List<AlertGrouper.Group> closed = new ArrayList<>();
+    // Arrival an hour apart in processing time changes nothing: event times decide.
+    assertThat(grouper.accept(Alerts.spike(Alerts.id(1), "alice", 0), 0, closed))
+        .isInstanceOf(AlertGrouper.Page.class);
+    assertThat(
+            grouper.accept(
+                Alerts.spike(Alerts.id(2), "alice", 299), Duration.ofHours(1).toNanos(), closed))
+        .isInstanceOf(AlertGrouper.Folded.class);
+    // Exactly one window after the first alert starts a new group, closing the old one.
+    AlertGrouper.Decision next =
+        grouper.accept(Alerts.spike(Alerts.id(3), "alice", 300), 0, closed);
+    assertThat(next).isInstanceOf(AlertGrouper.Page.class);
+    assertThat(((AlertGrouper.Page) next).trigger().alert().alertId()).isEqualTo(Alerts.id(3));
+    assertThat(closed).singleElement().satisfies(g -> assertThat(g.alertCount).isEqualTo(2));
+  }
+
+  @Test
+  void groupKeyIsRuleAndGroupFieldsInAnyOrder() {
+    var a = Alerts.alert(Alerts.id(1), "r", "high", "d", Map.of("a", "1", "b", "2"), Alerts.T0);
+    var b =
+        Alerts.alert(
+            Alerts.id(2),
+            "r",
+            "high",
+            "d",
+            new java.util.LinkedHashMap<>(Map.of("b", "2", "a", "1")),
+            Alerts.T0);
+    var otherRule =
+        Alerts.alert(Alerts.id(3), "s", "high", "d", Map.of("a", "1", "b", "2"), Alerts.T0);
+    assertThat(AlertGrouper.key(a)).isEqualTo(AlertGrouper.key(b));
+    assertThat(AlertGrouper.key(a)).isNotEqualTo(AlertGrouper.key(otherRule));
+  }
+
+  @Test
+  void updatesAreDueAfterTheWindowInProcessingTimeOrOnFlush() {
+    AlertGrouper grouper = new AlertGrouper(FIVE_MINUTES, 1000);
+    List<AlertGrouper.Group> closed = new ArrayList<>();
+    grouper.accept(Alerts.spike(Alerts.id(1), "alice", 0), 0, closed);
+    assertThat(grouper.pendingUpdates(Duration.ofMinutes(10).toNanos(), false))
+        .as("nothing folded yet")
+        .isEmpty();
+    grouper.accept(Alerts.spike(Alerts.id(2), "alice", 1), 0, closed);
+    assertThat(grouper.pendingUpdates(Duration.ofMinutes(1).toNanos(), false)).isEmpty();
+    assertThat(grouper.pendingUpdates(Duration.ofMinutes(1).toNanos(), true)).hasSize(1);
+    List<AlertGrouper.Group> due = grouper.pendingUpdates(Duration.ofMinutes(5).toNanos(), false);
+    assertThat(due).hasSize(1);
+    AlertGrouper.markSent(due.get(0), Duration.ofMinutes(5).toNanos());
+    assertThat(grouper.pendingUpdates(Duration.ofMinutes(20).toNanos(), true)).isEmpty();
+  }
+
+  @Test
+  void forgetsGroupsOnceEventTimeMovesPastThemAndBoundsOpenGroups() {
+    AlertGrouper grouper =
+        new AlertGrouper(new NotifyConfig.Grouping(true, Duration.ofMinutes(5), 3), 1000);
+    List<AlertGrouper.Group> closed = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      grouper.accept(Alerts.spike(Alerts.id(i), "actor-" + i, i), 0, closed);
+    }
+    assertThat(grouper.openGroups()).isEqualTo(3);
+    assertThat(closed)
+        .extracting(g -> g.first.alertId())
+        .containsExactly(Alerts.id(0), Alerts.id(1));
+    grouper.accept(Alerts.spike(Alerts.id(99), "late-comer", 3600), 0, closed);
+    assertThat(grouper.openGroups()).isEqualTo(1);
+  }
+
+  @Test
+  void remembersRecentIdsOnlyUpToItsMemory() {
+    AlertGrouper grouper =
+        new AlertGrouper(new NotifyConfig.Grouping(false, Duration.ofMinutes(5), 100), 2);
+    List<AlertGrouper.Group> closed = new ArrayList<>();
+    assertThat(grouper.accept(Alerts.spike(Alerts.id(1), "a", 0), 0, closed))
+        .isInstanceOf(AlertGrouper.Page.class);
+    assertThat(grouper.accept(Alerts.spike(Alerts.id(1), "a", 0), 0, closed))
+        .isInstanceOf(AlertGrouper.Duplicate.class);
+    grouper.accept(Alerts.spike(Alerts.id(2), "a", 0), 0, closed);
+    grouper.accept(Alerts.spike(Alerts.id(3), "a", 0), 0, closed);
+    assertThat(grouper.accept(Alerts.spike(Alerts.id(1), "a", 0), 0, closed))
+        .as("forgotten after two newer ids")
+        .isInstanceOf(AlertGrouper.Page.class);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.vigil.detect.notify;
+
+import dev.vigil.rules.Alert;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Alerts for tests, shaped like the built-in pack's. */
+final class Alerts {
+
+  static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
+
+  private Alerts() {}
+
+  static Alert alert(
+      String alertId,
+      String ruleId,
+      String severity,
+      String detection,
+      Map<String, String> group,
+      Instant time) {
+    return new Alert(
+        alertId,
+        ruleId,
+        "vigil_" + detection,
+        "Denied access spike",
+        2,
+        "Vigil maintainers",
+        detection,
+        severity,
+        time,
+        time.minusSeconds(300),
+        time,
+        group,
+        List.of("VAULT"),
+        List.of("ev-1:request", "ev-2:request", "ev-3:request"),
+        12,
+        "actor alice (USER) was denied 12 times on secret/data/payments from 198.51.100.7",
+        List.of("attack.credential_access", "attack.t1552"));
+  }
+
+  /** A denied-access spike for {@code actor}, {@code secondsLater} after {@link #T0}. */
+  static Alert spike(String alertId, String actor, long secondsLater) {
+    return alert(
+        alertId,
+        "8f5b2c1e-0000-4000-8000-000000000001",
+        "high",
+        "denied_access_spike",
+        Map.of("actor.id", actor),
+        T0.plusSeconds(secondsLater));
+  }
+
+  /** A 64-hex-character id, like the pack's SHA-256 alert ids. */
+  static String id(int n) {
+    return String.format("%064x", n);
+  }
+}

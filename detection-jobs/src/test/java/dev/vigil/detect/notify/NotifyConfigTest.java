@@ -1,0 +1,193 @@
+package dev.vigil.detect.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.rules.model.Level;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NotifyConfigTest {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private static NotifyConfig parse(String yaml) throws IOException {
+    return NotifyConfig.fromTree(YAML.readTree(yaml).get("notify"));
+  }
+
+  private static String pd(String extra) {
+    return "notify:\n  destinations:\n    oncall:\n      type: pagerduty\n"
+        + "      routing_key_env: VIGIL_PD_ROUTING_KEY\n"
+        + extra;
+  }
+
+  /** The example in docs/notify.md is the reference users copy: it must load as documented. */
+  @Test
+  void theDocumentedExampleLoads() throws IOException {
+    String doc = Files.readString(Path.of("..", "docs", "notify.md"));
+    int start = doc.indexOf("```yaml\nnotify:");
+    assertThat(start).as("docs/notify.md has a ```yaml notify: example").isNotNegative();
+    String yaml = doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 7));
+    NotifyConfig config = parse(yaml);
+
+    assertThat(config.destinations()).containsOnlyKeys("oncall", "siem", "secops-slack");
+    NotifyConfig.Destination oncall = config.destinations().get("oncall");
+    assertThat(oncall.type()).isEqualTo(NotifyConfig.DestinationType.PAGERDUTY);
+    assertThat(oncall.url()).isEqualTo(NotifyConfig.PAGERDUTY_EVENTS_URL);
+    assertThat(oncall.secret().env()).isEqualTo("VIGIL_PD_ROUTING_KEY");
+    assertThat(oncall.route().minSeverity()).isEqualTo(Level.HIGH);
+    assertThat(oncall.route().exclude()).containsExactly("policy_change");
+    assertThat(config.grouping().window()).isEqualTo(Duration.ofMinutes(5));
+    NotifyConfig.Destination siem = config.destinations().get("siem");
+    assertThat(siem.secret().file()).isEqualTo(Path.of("/run/secrets/vigil-webhook-key"));
+    assertThat(siem.delivery().retry().giveUpAfter()).isEqualTo(Duration.ofMinutes(10));
+    NotifyConfig.Destination slack = config.destinations().get("secops-slack");
+    assertThat(slack.route().defaultRoute()).isFalse();
+    assertThat(slack.delivery().perMinute()).isEqualTo(60);
+    assertThat(config.alertUrl("a b")).endsWith("/vigil-alerts/_doc/a+b");
+  }
+
+  @Test
+  void appliesDefaults() throws IOException {
+    NotifyConfig config = parse(pd(""));
+    NotifyConfig.Destination oncall = config.destinations().get("oncall");
+    assertThat(config.alertUrlTemplate()).isNull();
+    assertThat(config.alertUrl("x")).isNull();
+    assertThat(config.grouping())
+        .isEqualTo(new NotifyConfig.Grouping(true, Duration.ofMinutes(5), 10_000));
+    assertThat(config.replayMemory()).isEqualTo(100_000);
+    assertThat(oncall.route())
+        .isEqualTo(new NotifyConfig.Route(Level.INFORMATIONAL, Set.of(), Set.of(), true));
+    assertThat(oncall.delivery())
+        .isEqualTo(
+            new NotifyConfig.Delivery(1000, Duration.ofSeconds(2), 60, 10, RetryPolicy.DEFAULT));
+  }
+
+  @Test
+  void loadsFromAPlainMap() {
+    NotifyConfig config =
+        NotifyConfig.fromMap(
+            Map.of(
+                "destinations",
+                Map.of(
+                    "hook",
+                    Map.of(
+                        "type", "webhook",
+                        "url", "https://siem.example.com/vigil",
+                        "hmac_key_file", "/run/secrets/key",
+                        "detections", Map.of("include", List.of("root_token_use"))))));
+    assertThat(config.destinations().get("hook").route().include())
+        .containsExactly("root_token_use");
+  }
+
+  @Test
+  void errorsNameTheBadKey() {
+    assertError(
+        pd("      min_severty: high\n"), "notify.destinations.oncall.min_severty", "unknown key");
+    assertError(
+        pd("      min_severity: urgent\n"),
+        "notify.destinations.oncall.min_severity",
+        "informational, low, medium, high, critical");
+    assertError(
+        pd("      queue_capacity: 0\n"), "notify.destinations.oncall.queue_capacity", "between 1");
+    assertError(
+        pd("      retry: {give_up_after: soon}\n"),
+        "notify.destinations.oncall.retry.give_up_after",
+        "duration");
+    assertError(
+        pd("      retry: {initial_backoff: 1m, max_backoff: 1s}\n"),
+        "notify.destinations.oncall.retry.max_backoff",
+        "initial_backoff");
+    assertError(
+        pd("      detections: {include: policy_change}\n"),
+        "notify.destinations.oncall.detections.include",
+        "list");
+    assertError(
+        pd("      rate_limit: {per_second: 5}\n"),
+        "notify.destinations.oncall.rate_limit.per_second",
+        "unknown key");
+    assertError(pd("      url: ftp://x\n"), "notify.destinations.oncall.url", "http(s)");
+    assertError(
+        pd("      routing_key_file: /k\n"),
+        "notify.destinations.oncall.routing_key_env",
+        "exactly one");
+    assertError(
+        "notify:\n  destinations:\n    x:\n      type: email\n",
+        "notify.destinations.x.type",
+        "pagerduty, webhook, slack");
+    assertError(
+        "notify:\n  destinations:\n    x:\n      type: webhook\n      hmac_key_env: K\n",
+        "notify.destinations.x.url",
+        "required");
+    assertError(
+        "notify:\n  destinations:\n    x:\n      type: slack\n",
+        "notify.destinations.x.webhook_url_env",
+        "exactly one");
+    assertError("notify:\n  alert_url: https://x/y\n", "notify.alert_url", "{alert_id}");
+    assertError("notify:\n  grouping: {window: 0s}\n", "notify.grouping.window", "duration");
+    assertError("notify:\n  destination: {}\n", "notify.destination", "unknown key");
+    assertError(
+        "notify:\n  destinations:\n    'bad name':\n      type: slack\n",
+        "notify.destinations.bad name",
+        "destination names");
+  }
+
+  @Test
+  void refusesInlineSecretsWithoutEchoingThem() {
+    String yaml =
+        "notify:\n  destinations:\n    oncall:\n      type: pagerduty\n"
+            + "      routing_key: R0UT1NGK3Y0000000000000000SECRET\n";
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOf(NotifyConfigException.class)
+        .hasMessageContaining("notify.destinations.oncall.routing_key")
+        .hasMessageContaining("routing_key_env")
+        .hasMessageNotContaining("R0UT1NGK3Y");
+  }
+
+  @Test
+  void resolvesSecretsFromEnvironmentOrFile(@TempDir Path dir) throws IOException {
+    SecretRef env = new SecretRef("notify.destinations.oncall.routing_key_env", "PD_KEY", null);
+    Secret fromEnv = env.resolve(Map.of("PD_KEY", "k3y-from-env\n")::get);
+    assertThat(fromEnv.reveal()).isEqualTo("k3y-from-env");
+    assertThat(fromEnv.toString()).doesNotContain("k3y").contains("env PD_KEY");
+    assertThatThrownBy(() -> env.resolve(name -> null))
+        .isInstanceOf(NotifyConfigException.class)
+        .hasMessage(
+            "notify.destinations.oncall.routing_key_env: environment variable PD_KEY is not set"
+                + " or empty");
+
+    Path file = dir.resolve("key");
+    Files.writeString(file, "k3y-from-file\n");
+    SecretRef fromFile = new SecretRef("notify.destinations.siem.hmac_key_file", null, file);
+    assertThat(fromFile.resolve(name -> null).reveal()).isEqualTo("k3y-from-file");
+    assertThatThrownBy(
+            () ->
+                new SecretRef("notify.destinations.siem.hmac_key_file", null, dir.resolve("none"))
+                    .resolve(name -> null))
+        .isInstanceOf(NotifyConfigException.class)
+        .hasMessageContaining("notify.destinations.siem.hmac_key_file: cannot read secret file");
+  }
+
+  private static void assertError(String yaml, String key, String problem) {
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOf(NotifyConfigException.class)
+        .satisfies(e -> assertThat(((NotifyConfigException) e).key()).isEqualTo(key))
+        .hasMessageContaining(problem);
+  }
+
+  @Test
+  void rejectsANonMappingSection() {
+    JsonNode list = new ObjectMapper().createArrayNode();
+    assertThatThrownBy(() -> NotifyConfig.fromTree(list)).hasMessage("notify: must be a mapping");
+  }
+}

@@ -1,0 +1,90 @@
+package dev.vigil.detect.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs deliveries that fail in every way a credential could leak (an endpoint that echoes the key
+ * in its 400 answer, a 500 storm, a dead port, a Slack URL whose path is the secret) and checks
+ * that the captured log output names the failures but never a secret.
+ */
+class SecretsNeverLoggedTest {
+
+  @Test
+  void noSecretReachesTheLog() throws IOException {
+    String slackSecretPath = "/services/T0SECRET/B0SECRET/slackw3bh00ks3cr3t";
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (Receiver echo = Receiver.pagerDuty();
+        Receiver failing = new Receiver(500, "internal error");
+        Receiver slackEcho = new Receiver(404, "no_service")) {
+      echo.then(
+          400,
+          Map.of(),
+          "{\"status\":\"invalid event\",\"errors\":[\"routing_key "
+              + AlertDispatcherTest.ROUTING_KEY
+              + " is not valid\"]}");
+      Map<String, Object> destinations = new LinkedHashMap<>();
+      destinations.put("echo", AlertDispatcherTest.pagerDuty(echo.uri("/")));
+      Map<String, Object> shortRetry =
+          Map.of("initial_backoff", "10ms", "max_backoff", "50ms", "give_up_after", "1s");
+      Map<String, Object> failingPager = AlertDispatcherTest.pagerDuty(failing.uri("/"));
+      failingPager.put("retry", shortRetry);
+      destinations.put("failing", failingPager);
+      Map<String, Object> hook = AlertDispatcherTest.pagerDuty(failing.uri("/hook"));
+      hook.remove("routing_key_env");
+      hook.put("type", "webhook");
+      hook.put("hmac_key_env", "VIGIL_WEBHOOK_KEY");
+      hook.put("retry", shortRetry);
+      destinations.put("hook", hook);
+      Map<String, Object> slack = AlertDispatcherTest.pagerDuty(slackEcho.uri("/"));
+      slack.remove("routing_key_env");
+      slack.remove("url");
+      slack.put("type", "slack");
+      slack.put("webhook_url_env", "VIGIL_SLACK_WEBHOOK_URL");
+      destinations.put("slack", slack);
+      String slackUrl = slackEcho.uri(slackSecretPath).toString();
+      Function<String, String> env =
+          Map.of(
+                  "VIGIL_PD_ROUTING_KEY", AlertDispatcherTest.ROUTING_KEY,
+                  "VIGIL_WEBHOOK_KEY", AlertDispatcherTest.HMAC_KEY,
+                  "VIGIL_SLACK_WEBHOOK_URL", slackUrl)
+              ::get;
+      NotifyStats stats;
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              AlertDispatcherTest.config(destinations), env, AlertDispatcherTest.NO_RULE_ROUTES)) {
+        dispatcher.submit(Alerts.spike(Alerts.id(1), "alice", 0));
+        dispatcher.flush(AlertDispatcherTest.FLUSH);
+        stats = dispatcher.stats();
+      }
+      assertThat(stats.destinations().get("echo").rejected()).isEqualTo(1);
+      assertThat(stats.destinations().get("failing").gaveUp()).isEqualTo(1);
+      assertThat(stats.destinations().get("hook").gaveUp()).isEqualTo(1);
+      assertThat(stats.destinations().get("slack").rejected()).isEqualTo(1);
+      assertThat(slackEcho.requests())
+          .singleElement()
+          .satisfies(r -> assertThat(r.path()).isEqualTo(slackSecretPath));
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(log)
+        .contains("notify destination 'echo': rejected TRIGGER", "HTTP 400", "****")
+        .contains("notify destination 'failing': could not deliver", "HTTP 500", "giving up")
+        .contains("notify destination 'slack': rejected", "HTTP 404", "no_service")
+        .doesNotContain(AlertDispatcherTest.ROUTING_KEY)
+        .doesNotContain(AlertDispatcherTest.HMAC_KEY)
+        .doesNotContain("slackw3bh00ks3cr3t")
+        .doesNotContain("T0SECRET");
+  }
+}

@@ -1,0 +1,105 @@
+package dev.vigil.rules.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.rules.RuleException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RuleLoaderTest {
+
+  @Test
+  void readsSigmaAttributesAndVigilExtensions() throws Exception {
+    RuleFile file =
+        RuleLoader.load(
+            "r.yml",
+            """
+            title: Policy change
+            id: 33333333-3333-4333-8333-333333333333
+            name: policy_change_vault
+            author: Jane Doe
+            level: high
+            version: 3
+            detection_class: policy_change
+            notify: [pagerduty-secops]
+            suppress: {period: 1h, by: [actor.id]}
+            tags: [attack.t1098]
+            logsource: {product: HashiCorp, service: vault}
+            detection:
+              sel:
+                action: update
+              condition: sel
+            """);
+    SigmaRule rule = (SigmaRule) file.documents().get(0);
+    assertThat(rule.meta().version()).isEqualTo(3);
+    assertThat(rule.meta().level()).isEqualTo(Level.HIGH);
+    assertThat(rule.meta().detection()).isEqualTo("policy_change");
+    assertThat(rule.meta().notifyRoutes()).containsExactly("pagerduty-secops");
+    assertThat(rule.meta().suppress().period()).isEqualTo(Duration.ofHours(1));
+    assertThat(rule.meta().suppress().by()).containsExactly("actor.id");
+    assertThat(rule.logsource().product()).isEqualTo("hashicorp");
+    assertThat(rule.condition()).containsExactly("sel");
+  }
+
+  @Test
+  void errorsNameTheFileAndLine() {
+    assertThatThrownBy(
+            () ->
+                RuleLoader.load(
+                    "bad.yml",
+                    """
+                    title: t
+                    id: not-a-uuid
+                    level: severe
+                    detection:
+                      sel:
+                        a: 1
+                    """))
+        .isInstanceOf(RuleException.class)
+        .hasMessageContaining("bad.yml:2: 'id' must be a UUID")
+        .hasMessageContaining("bad.yml:3: unknown level 'severe'")
+        .hasMessageContaining("bad.yml:4: 'detection' needs a 'condition'");
+  }
+
+  @Test
+  void duplicateKeysAndYamlSyntaxErrorsAreReported() {
+    assertThatThrownBy(
+            () ->
+                RuleLoader.load(
+                    "dup.yml",
+                    "title: t\nid: 33333333-3333-4333-8333-333333333333\ndetection:\n  sel: {a: 1}\n  sel: {a: 2}\n  condition: sel\n"))
+        .hasMessageContaining("dup.yml:5: duplicate key 'sel'");
+    assertThatThrownBy(() -> RuleLoader.load("syntax.yml", "title: [unclosed\n"))
+        .hasMessageContaining("syntax.yml:")
+        .hasMessageContaining("invalid YAML");
+  }
+
+  @Test
+  void readsCorrelationsAndTimeframeIsRefused() throws Exception {
+    RuleFile file =
+        RuleLoader.load(
+            "c.yml",
+            """
+            title: c
+            id: 33333333-3333-4333-8333-333333333334
+            correlation:
+              type: value_count
+              rules: [a]
+              group-by: [actor.id]
+              timespan: 10m
+              condition: {field: target.resource, gte: 50}
+            """);
+    CorrelationRule correlation = (CorrelationRule) file.documents().get(0);
+    assertThat(correlation.type()).isEqualTo(CorrelationType.VALUE_COUNT);
+    assertThat(correlation.timespan()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(correlation.conditions()).containsEntry("gte", 50L);
+    assertThat(correlation.conditionField()).isEqualTo("target.resource");
+    assertThatThrownBy(
+            () ->
+                RuleLoader.load(
+                    "t.yml",
+                    "title: t\nid: 33333333-3333-4333-8333-333333333333\ndetection:\n  sel: {a: 1}\n  timeframe: 5m\n  condition: sel\n"))
+        .hasMessageContaining("t.yml:5: 'timeframe' belongs to Sigma 1");
+  }
+}

@@ -1,0 +1,73 @@
+package dev.vigil.rules.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.rules.RuleValidator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuleTestRunnerTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void reportsOneLinePerFailureAndTheTotals() throws Exception {
+    Files.writeString(
+        dir.resolve("r.yml"),
+        """
+        title: read
+        id: 55555555-5555-4555-8555-555555555555
+        detection:
+          sel:
+            action: read
+          condition: sel
+        tests:
+          - name: a read alerts
+            events:
+              - event: {source: VAULT, action: read}
+            expect: {alerts: 1}
+          - name: wrong on purpose
+            events:
+              - event: {source: VAULT, action: list}
+            expect: {alerts: 1}
+        """);
+    Files.writeString(
+        dir.resolve("broken.yml"), "title: x\nid: 55555555-5555-4555-8555-555555555556\n");
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+    assertThat(report.passed()).isEqualTo(1);
+    assertThat(report.failed()).isEqualTo(2);
+    assertThat(report.lines())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("r.yml:12: test 'wrong on purpose': expected 1 alert(s), got 0"))
+        .anySatisfy(line -> assertThat(line).contains("broken.yml:1: a rule needs 'detection'"))
+        .last()
+        .isEqualTo("1 passed, 2 failed");
+  }
+
+  @Test
+  void validatorReportsSchemaErrorsWithLines() throws Exception {
+    Files.writeString(
+        dir.resolve("v.yml"),
+        """
+        title: t
+        id: 55555555-5555-4555-8555-555555555557
+        level: urgent
+        detection:
+          sel:
+            action: read
+          condition: sel
+        """);
+    RuleValidator.Report report = RuleValidator.validate(List.of(dir));
+    assertThat(report.invalid()).isEqualTo(1);
+    assertThat(report.lines())
+        .first()
+        .asString()
+        .startsWith(dir.resolve("v.yml") + ":3: schema: level");
+    assertThat(report.lines()).last().isEqualTo("0 valid, 1 invalid");
+  }
+}
