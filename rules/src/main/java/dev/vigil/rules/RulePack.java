@@ -17,6 +17,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,11 +103,19 @@ public final class RulePack {
 
   /** Loads what loads: every file that parses is kept, every error is reported. */
   public static Loaded loadLenient(List<Path> roots) {
+    return loadSources(sources(roots));
+  }
+
+  /**
+   * Loads what loads from files already read: a pack shipped as text to another process (the Flink
+   * job's task managers do not see the rule directory of the machine that submitted it).
+   */
+  public static Loaded loadSources(Collection<Source> sources) {
     List<RuleError> errors = new ArrayList<>();
     List<String> invalid = new ArrayList<>();
     List<RuleFile> files = new ArrayList<>();
     Map<String, List<String>> lists = new LinkedHashMap<>();
-    for (Source source : sources(roots)) {
+    for (Source source : sources) {
       try {
         if (source.isList()) {
           readList(source, lists);

@@ -45,6 +45,14 @@ public final class VigilEvent {
   private final Map<Long, String> groupKeys = new HashMap<>(4);
   private int matcherRuns;
 
+  /**
+   * An event outside any engine, for code that reads a pack's fields or runs its predicates before
+   * the event reaches an engine (the Flink job routes events by their correlation group keys).
+   */
+  public static VigilEvent standalone(AuditEvent event, CompiledPack pack) {
+    return new VigilEvent(event, pack, -1);
+  }
+
   VigilEvent(AuditEvent event, CompiledPack pack, long sequence) {
     this.event = event;
     this.pack = pack;

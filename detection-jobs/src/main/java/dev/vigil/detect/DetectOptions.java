@@ -1,0 +1,181 @@
+package dev.vigil.detect;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A bounded detection run ({@code vigil detect}, {@code vigil rules backtest}).
+ *
+ * @param inputs raw files or directories, any source
+ * @param rules rule directories or files; empty for the built-in pack
+ * @param alertsOut where alerts go as JSON Lines, or null to keep only the summary
+ * @param eventsOut where normalized events go as JSON Lines, or null
+ * @param deadLetterOut where dead letters go as JSON Lines, or null
+ * @param parallelism subtasks per operator
+ * @param maxOutOfOrderness the watermark delay (see {@link JobOptions})
+ * @param timeout the run is cancelled and fails after this long
+ * @param progress called about every {@code progressInterval} with the counts so far, or null
+ * @param progressInterval how often {@code progress} is called
+ */
+public record DetectOptions(
+    List<Path> inputs,
+    List<Path> rules,
+    Path alertsOut,
+    Path eventsOut,
+    Path deadLetterOut,
+    int parallelism,
+    Duration maxOutOfOrderness,
+    Duration timeout,
+    Consumer<DetectSummary> progress,
+    Duration progressInterval) {
+
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(6);
+  public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(2);
+
+  public DetectOptions {
+    inputs = List.copyOf(inputs);
+    rules = List.copyOf(rules);
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("no input given");
+    }
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1");
+    }
+    Objects.requireNonNull(maxOutOfOrderness, "maxOutOfOrderness");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("the timeout must be positive");
+    }
+  }
+
+  /**
+   * Built-in rules, no file outputs, default parallelism (up to 4), watermark delay and timeout.
+   */
+  public static DetectOptions of(List<Path> inputs) {
+    return new DetectOptions(
+        inputs,
+        List.of(),
+        null,
+        null,
+        null,
+        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+        JobOptions.DEFAULT_MAX_OUT_OF_ORDERNESS,
+        DEFAULT_TIMEOUT,
+        null,
+        DEFAULT_PROGRESS_INTERVAL);
+  }
+
+  public DetectOptions withRules(List<Path> value) {
+    return new DetectOptions(
+        inputs,
+        value,
+        alertsOut,
+        eventsOut,
+        deadLetterOut,
+        parallelism,
+        maxOutOfOrderness,
+        timeout,
+        progress,
+        progressInterval);
+  }
+
+  public DetectOptions withAlertsOut(Path value) {
+    return new DetectOptions(
+        inputs,
+        rules,
+        value,
+        eventsOut,
+        deadLetterOut,
+        parallelism,
+        maxOutOfOrderness,
+        timeout,
+        progress,
+        progressInterval);
+  }
+
+  public DetectOptions withEventsOut(Path value) {
+    return new DetectOptions(
+        inputs,
+        rules,
+        alertsOut,
+        value,
+        deadLetterOut,
+        parallelism,
+        maxOutOfOrderness,
+        timeout,
+        progress,
+        progressInterval);
+  }
+
+  public DetectOptions withDeadLetterOut(Path value) {
+    return new DetectOptions(
+        inputs,
+        rules,
+        alertsOut,
+        eventsOut,
+        value,
+        parallelism,
+        maxOutOfOrderness,
+        timeout,
+        progress,
+        progressInterval);
+  }
+
+  public DetectOptions withParallelism(int value) {
+    return new DetectOptions(
+        inputs,
+        rules,
+        alertsOut,
+        eventsOut,
+        deadLetterOut,
+        value,
+        maxOutOfOrderness,
+        timeout,
+        progress,
+        progressInterval);
+  }
+
+  public DetectOptions withMaxOutOfOrderness(Duration value) {
+    return new DetectOptions(
+        inputs,
+        rules,
+        alertsOut,
+        eventsOut,
+        deadLetterOut,
+        parallelism,
+        value,
+        timeout,
+        progress,
+        progressInterval);
+  }
+
+  public DetectOptions withTimeout(Duration value) {
+    return new DetectOptions(
+        inputs,
+        rules,
+        alertsOut,
+        eventsOut,
+        deadLetterOut,
+        parallelism,
+        maxOutOfOrderness,
+        value,
+        progress,
+        progressInterval);
+  }
+
+  public DetectOptions withProgress(Consumer<DetectSummary> value, Duration interval) {
+    return new DetectOptions(
+        inputs,
+        rules,
+        alertsOut,
+        eventsOut,
+        deadLetterOut,
+        parallelism,
+        maxOutOfOrderness,
+        timeout,
+        value,
+        interval);
+  }
+}

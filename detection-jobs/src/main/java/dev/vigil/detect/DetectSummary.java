@@ -1,0 +1,76 @@
+package dev.vigil.detect;
+
+import dev.vigil.detect.job.Tally;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a bounded run did (or has done so far, in a progress report).
+ *
+ * @param records raw records read
+ * @param eventsBySource normalized events per source
+ * @param deadLettered records dead-lettered, per reason
+ * @param lateRecords events that arrived behind the watermark (judged at the engine's clock)
+ * @param alerts alerts per detection, then per severity
+ * @param elapsed wall-clock time of the run so far
+ */
+public record DetectSummary(
+    long records,
+    Map<String, Long> eventsBySource,
+    Map<String, Long> deadLettered,
+    long lateRecords,
+    Map<String, Map<String, Long>> alerts,
+    Duration elapsed) {
+
+  public long events() {
+    return eventsBySource.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public long deadLetters() {
+    return deadLettered.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public long totalAlerts() {
+    return alerts.values().stream()
+        .flatMap(bySeverity -> bySeverity.values().stream())
+        .mapToLong(Long::longValue)
+        .sum();
+  }
+
+  /** Reads the job's accumulators (see {@link Tally}). */
+  static DetectSummary fromAccumulators(Map<String, Object> accumulators, Duration elapsed) {
+    Map<String, Long> events = new TreeMap<>();
+    Map<String, Long> dead = new TreeMap<>();
+    Map<String, Map<String, Long>> alerts = new TreeMap<>();
+    accumulators.forEach(
+        (name, value) -> {
+          if (!(value instanceof Long count)) {
+            return;
+          }
+          if (name.startsWith(Tally.EVENTS)) {
+            events.put(name.substring(Tally.EVENTS.length()), count);
+          } else if (name.startsWith(Tally.DEAD_LETTERS)) {
+            dead.put(name.substring(Tally.DEAD_LETTERS.length()), count);
+          } else if (name.startsWith(Tally.ALERTS)) {
+            String label = name.substring(Tally.ALERTS.length());
+            int slash = label.lastIndexOf('/');
+            alerts
+                .computeIfAbsent(label.substring(0, slash), d -> new TreeMap<>())
+                .put(label.substring(slash + 1), count);
+          }
+        });
+    return new DetectSummary(
+        count(accumulators, Tally.RECORDS),
+        Collections.unmodifiableMap(events),
+        Collections.unmodifiableMap(dead),
+        count(accumulators, Tally.LATE),
+        Collections.unmodifiableMap(alerts),
+        elapsed);
+  }
+
+  private static long count(Map<String, Object> accumulators, String name) {
+    return accumulators.get(name) instanceof Long count ? count : 0;
+  }
+}

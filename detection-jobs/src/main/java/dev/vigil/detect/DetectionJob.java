@@ -1,0 +1,168 @@
+package dev.vigil.detect;
+
+import dev.vigil.detect.file.FileOutputs;
+import dev.vigil.detect.file.RawFiles;
+import dev.vigil.detect.job.AlertDeduplicator;
+import dev.vigil.detect.job.AlertRecord;
+import dev.vigil.detect.job.DetectionOperator;
+import dev.vigil.detect.job.GroupRouter;
+import dev.vigil.detect.job.IngestedEvent;
+import dev.vigil.detect.job.NormalizeFunction;
+import dev.vigil.detect.job.RoutedEvent;
+import dev.vigil.detect.route.Routes;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.ingest.RawRecord;
+import dev.vigil.rules.RuleException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The detection job. Its only work is wiring; each step is an operator of its own, with its state,
+ * TTL and late-data policy described there:
+ *
+ * <pre>
+ * raw records ─▶ normalize ──────────────────────────────────────────────▶ events
+ *                   └─(dead letters)─────────────────────────────────────▶ dead letters
+ *                   ▼
+ *             event time (bounded out-of-orderness, idleness)
+ *                   ▼
+ *             route (one record per route and group; late ones counted) ─▶ late
+ *                   ▼ keyBy(route + group)
+ *             detect (one engine per route per subtask, clock = watermark)
+ *                   ▼ keyBy(alert_id)
+ *             deduplicate ─────────────────────────────────────────────▶ alerts
+ * </pre>
+ *
+ * Sources and sinks are plugged in by the deployment: files for a bounded run ({@link
+ * EmbeddedDetection}, {@link #main}), Kafka topics for a streaming one; the operators and so the
+ * alerts are the same.
+ */
+public final class DetectionJob {
+
+  private DetectionJob() {}
+
+  /**
+   * Wires the job from {@code raw} and attaches {@code sinks}. Compiles the rules here (on the
+   * submitting side) so a broken rule fails before the job starts.
+   */
+  public static JobStreams build(
+      StreamExecutionEnvironment env, DataStream<RawRecord> raw, JobSinks sinks, JobOptions options)
+      throws RuleException {
+    JobStreams streams = build(raw, options);
+    sinks.attach(streams);
+    return streams;
+  }
+
+  /** Wires the job from {@code raw}; the caller attaches sinks to the returned streams. */
+  public static JobStreams build(DataStream<RawRecord> raw, JobOptions options)
+      throws RuleException {
+    RuleSet rules = options.rules();
+    Routes routes = Routes.of(rules);
+
+    SingleOutputStreamOperator<IngestedEvent> normalized =
+        raw.process(new NormalizeFunction())
+            .returns(TypeInformation.of(IngestedEvent.class))
+            .name("normalize")
+            .uid("normalize");
+    DataStream<AuditEvent> events =
+        normalized
+            .map(in -> in.event)
+            .returns(TypeInformation.of(AuditEvent.class))
+            .name("events")
+            .uid("events");
+
+    WatermarkStrategy<IngestedEvent> eventTime =
+        WatermarkStrategy.<IngestedEvent>forBoundedOutOfOrderness(options.maxOutOfOrderness())
+            .withTimestampAssigner((in, previous) -> in.event.getTime().toEpochMilli())
+            .withIdleness(options.idleness());
+    SingleOutputStreamOperator<RoutedEvent> routed =
+        normalized
+            .assignTimestampsAndWatermarks(eventTime)
+            .name("event-time")
+            .uid("event-time")
+            .process(new GroupRouter(rules))
+            .returns(TypeInformation.of(RoutedEvent.class))
+            .name("route")
+            .uid("route");
+
+    DataStream<AlertRecord> candidates =
+        routed
+            .keyBy(RoutedEvent::getKey, Types.STRING)
+            .transform(
+                "detect", TypeInformation.of(AlertRecord.class), new DetectionOperator(rules))
+            .uid("detect");
+    Duration alertMemory =
+        routes.longestRetention().compareTo(options.minimumAlertMemory()) > 0
+            ? routes.longestRetention()
+            : options.minimumAlertMemory();
+    DataStream<AlertRecord> alerts =
+        candidates
+            .keyBy(AlertRecord::getAlertId, Types.STRING)
+            .process(new AlertDeduplicator(alertMemory))
+            .returns(TypeInformation.of(AlertRecord.class))
+            .name("deduplicate-alerts")
+            .uid("deduplicate-alerts");
+
+    return new JobStreams(
+        events,
+        normalized.getSideOutput(NormalizeFunction.DEAD_LETTERS),
+        alerts,
+        routed.getSideOutput(GroupRouter.LATE));
+  }
+
+  /**
+   * Entry point for {@code flink run}: a bounded run over files on the cluster's file system,
+   * writing part files (exactly once, committed on checkpoints).
+   *
+   * <pre>
+   * flink run vigil-detection-jobs.jar --input PATH [--input PATH]... --output DIR
+   *     [--rules DIR]... [--max-out-of-orderness 30s]
+   * </pre>
+   */
+  public static void main(String[] args) throws Exception {
+    List<Path> inputs = new ArrayList<>();
+    List<Path> ruleRoots = new ArrayList<>();
+    String output = null;
+    Duration outOfOrderness = JobOptions.DEFAULT_MAX_OUT_OF_ORDERNESS;
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--input" -> inputs.add(Path.of(value));
+        case "--rules" -> ruleRoots.add(Path.of(value));
+        case "--output" -> output = value;
+        case "--max-out-of-orderness" -> outOfOrderness = TimeUtils.parseDuration(value);
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      }
+    }
+    if (inputs.isEmpty() || output == null) {
+      throw new IllegalArgumentException(
+          "usage: --input PATH [--input PATH]... --output DIR [--rules DIR]..."
+              + " [--max-out-of-orderness 30s]");
+    }
+    RuleSet rules = ruleRoots.isEmpty() ? RuleSet.builtIn() : RuleSet.load(ruleRoots);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.enableCheckpointing(Duration.ofSeconds(30).toMillis());
+    DataStream<RawRecord> raw =
+        env.fromSource(RawFiles.source(inputs), WatermarkStrategy.noWatermarks(), "raw-files")
+            .uid("raw-files");
+    build(
+        env,
+        raw,
+        FileOutputs.partFiles(output),
+        JobOptions.defaults(rules).withMaxOutOfOrderness(outOfOrderness));
+    env.execute("vigil-detection");
+  }
+}

@@ -1,0 +1,194 @@
+package dev.vigil.detect;
+
+import dev.vigil.detect.file.FileOutputs;
+import dev.vigil.detect.file.RawFiles;
+import dev.vigil.ingest.RawRecord;
+import dev.vigil.rules.RuleException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.util.OptionalFailure;
+import org.apache.flink.util.SerializedValue;
+
+/**
+ * Runs the detection job bounded, over files, on a Flink MiniCluster inside this JVM: {@code vigil
+ * detect} and {@code vigil rules backtest}.
+ *
+ * <p>Design: the cluster is owned here, not by Flink's local executor, so every exit path closes it
+ * (a failed or hung job must not keep the JVM alive): the job is awaited with the run's timeout,
+ * cancelled when it expires, and the cluster is shut down in {@code finally}. Restarts are disabled
+ * (a bounded run that fails is reported, and its file outputs, written whole at the end, are not
+ * left half done). The summary comes from the job's accumulators.
+ */
+public final class EmbeddedDetection {
+
+  private static final Duration CANCEL_WAIT = Duration.ofSeconds(30);
+  private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+
+  private EmbeddedDetection() {}
+
+  /**
+   * Runs the job to the end of its input.
+   *
+   * @throws RuleException when a rule does not load or compile (nothing ran)
+   * @throws IOException when an input does not exist (nothing ran)
+   * @throws DetectionFailedException when the job failed or timed out
+   */
+  public static DetectSummary run(DetectOptions options)
+      throws RuleException, IOException, DetectionFailedException {
+    RuleSet rules = options.rules().isEmpty() ? RuleSet.builtIn() : RuleSet.load(options.rules());
+    Configuration configuration = new Configuration();
+    configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+    StreamExecutionEnvironment env = new StreamExecutionEnvironment(configuration);
+    env.setParallelism(options.parallelism());
+    DataStream<RawRecord> raw =
+        env.fromSource(
+                RawFiles.source(options.inputs()), WatermarkStrategy.noWatermarks(), "raw-files")
+            .uid("raw-files");
+    DetectionJob.build(
+        env,
+        raw,
+        FileOutputs.singleFiles(options.alertsOut(), options.eventsOut(), options.deadLetterOut()),
+        JobOptions.defaults(rules).withMaxOutOfOrderness(options.maxOutOfOrderness()));
+    StreamGraph graph = env.getStreamGraph();
+    graph.setJobName("vigil-detect");
+
+    MiniClusterConfiguration clusterConfiguration =
+        new MiniClusterConfiguration.Builder()
+            .setConfiguration(configuration)
+            .setNumTaskManagers(1)
+            .setNumSlotsPerTaskManager(options.parallelism())
+            .build();
+    long started = System.nanoTime();
+    MiniCluster cluster = new MiniCluster(clusterConfiguration);
+    try {
+      cluster.start();
+      JobID job = cluster.submitJob(graph).get().getJobID();
+      JobResult result = await(cluster, job, options, started);
+      Map<String, Object> accumulators = accumulators(result.getAccumulatorResults());
+      DetectSummary summary = DetectSummary.fromAccumulators(accumulators, since(started));
+      if (!result.isSuccess()) {
+        Throwable cause =
+            result
+                .getSerializedThrowable()
+                .map(t -> t.deserializeError(EmbeddedDetection.class.getClassLoader()))
+                .orElse(null);
+        throw new DetectionFailedException(
+            "the detection job failed: " + rootMessage(cause), cause);
+      }
+      return summary;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DetectionFailedException("interrupted while the detection job ran", e);
+    } catch (ExecutionException e) {
+      throw new DetectionFailedException(
+          "the detection job could not run: " + rootMessage(e.getCause()), e.getCause());
+    } catch (DetectionFailedException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new DetectionFailedException("the embedded Flink cluster failed: " + rootMessage(e), e);
+    } finally {
+      try {
+        cluster.closeAsync().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // Nothing more to do: the run's result stands, and the cluster's threads end with the JVM.
+      }
+    }
+  }
+
+  private static JobResult await(
+      MiniCluster cluster, JobID job, DetectOptions options, long started)
+      throws InterruptedException, ExecutionException, DetectionFailedException {
+    CompletableFuture<JobResult> result = cluster.requestJobResult(job);
+    long deadline = started + options.timeout().toNanos();
+    long interval =
+        options.progress() == null ? Long.MAX_VALUE : options.progressInterval().toNanos();
+    while (true) {
+      long wait = Math.min(deadline - System.nanoTime(), interval);
+      if (wait <= 0) {
+        cancel(cluster, job);
+        throw new DetectionFailedException(
+            "the detection job did not finish within " + options.timeout() + "; it was cancelled",
+            null);
+      }
+      try {
+        return result.get(wait, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        if (options.progress() != null && System.nanoTime() < deadline) {
+          reportProgress(cluster, job, options, started);
+        }
+      }
+    }
+  }
+
+  private static void reportProgress(
+      MiniCluster cluster, JobID job, DetectOptions options, long started) {
+    try {
+      Map<String, Object> accumulators =
+          accumulators(
+              cluster.getExecutionGraph(job).get(5, TimeUnit.SECONDS).getAccumulatorsSerialized());
+      options.progress().accept(DetectSummary.fromAccumulators(accumulators, since(started)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // Progress is best effort: the job may be finishing while we ask.
+    }
+  }
+
+  private static void cancel(MiniCluster cluster, JobID job) throws InterruptedException {
+    try {
+      cluster.cancelJob(job).get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      cluster.requestJobResult(job).get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // The cluster is closed next, which ends the job's tasks whatever state they are in.
+    }
+  }
+
+  private static Map<String, Object> accumulators(
+      Map<String, SerializedValue<OptionalFailure<Object>>> serialized) throws Exception {
+    Map<String, Object> values = new HashMap<>();
+    for (Map.Entry<String, SerializedValue<OptionalFailure<Object>>> entry :
+        serialized.entrySet()) {
+      OptionalFailure<Object> value =
+          entry.getValue().deserializeValue(EmbeddedDetection.class.getClassLoader());
+      if (!value.isFailure()) {
+        values.put(entry.getKey(), value.getUnchecked());
+      }
+    }
+    return values;
+  }
+
+  private static Duration since(long started) {
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /** The innermost message: what went wrong, without Flink's wrapping. */
+  static String rootMessage(Throwable error) {
+    if (error == null) {
+      return "no cause was reported";
+    }
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null ? root.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.vigil.detect;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the detection job's wiring depends on, whatever its sources and sinks.
+ *
+ * @param rules the rules to run
+ * @param maxOutOfOrderness how far behind the newest event time seen an event may arrive and still
+ *     be judged at its own time (the watermark delay); later events are judged at the clock and
+ *     counted as late
+ * @param idleness how long a source split (or normalize subtask) may send nothing before the
+ *     watermark stops waiting for it
+ * @param minimumAlertMemory the least time an alert id is remembered for deduplication (the pack's
+ *     longest window plus suppression period when longer)
+ */
+public record JobOptions(
+    RuleSet rules, Duration maxOutOfOrderness, Duration idleness, Duration minimumAlertMemory)
+    implements Serializable {
+
+  public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_IDLENESS = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_MINIMUM_ALERT_MEMORY = Duration.ofMinutes(10);
+
+  public JobOptions {
+    Objects.requireNonNull(rules, "rules");
+    if (maxOutOfOrderness.isNegative()) {
+      throw new IllegalArgumentException("the maximum out-of-orderness cannot be negative");
+    }
+    if (idleness.isNegative() || idleness.isZero()) {
+      throw new IllegalArgumentException("the idleness timeout must be positive");
+    }
+  }
+
+  /** The defaults, with the given rules. */
+  public static JobOptions defaults(RuleSet rules) {
+    return new JobOptions(
+        rules, DEFAULT_MAX_OUT_OF_ORDERNESS, DEFAULT_IDLENESS, DEFAULT_MINIMUM_ALERT_MEMORY);
+  }
+
+  public JobOptions withMaxOutOfOrderness(Duration value) {
+    return new JobOptions(rules, value, idleness, minimumAlertMemory);
+  }
+
+  public JobOptions withIdleness(Duration value) {
+    return new JobOptions(rules, maxOutOfOrderness, value, minimumAlertMemory);
+  }
+}

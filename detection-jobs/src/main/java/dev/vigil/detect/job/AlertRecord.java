@@ -1,0 +1,45 @@
+package dev.vigil.detect.job;
+
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.AlertJson;
+
+/**
+ * An alert between operators and to the sinks: its JSON document (the contract of DESIGN.md, "The
+ * alert") and the few fields the job keys, counts and measures by. A Flink POJO, so it travels and
+ * sits in state with Flink's own serializer instead of Kryo over the alert's immutable collections.
+ */
+public class AlertRecord {
+
+  public String alertId;
+  public String ruleId;
+  public String detection;
+  public String severity;
+
+  /** Event time of the firing, epoch millis. */
+  public long time;
+
+  /** The alert as one JSON document ({@link AlertJson}). */
+  public String json;
+
+  public AlertRecord() {}
+
+  public static AlertRecord of(Alert alert) {
+    AlertRecord record = new AlertRecord();
+    record.alertId = alert.alertId();
+    record.ruleId = alert.ruleId();
+    record.detection = alert.detection();
+    record.severity = alert.severity();
+    record.time = alert.time().toEpochMilli();
+    record.json = AlertJson.toJson(alert);
+    return record;
+  }
+
+  public String getAlertId() {
+    return alertId;
+  }
+
+  @Override
+  public String toString() {
+    return "Alert[" + detection + " " + severity + " " + alertId + "]";
+  }
+}

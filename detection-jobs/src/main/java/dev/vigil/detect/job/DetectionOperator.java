@@ -1,0 +1,275 @@
+package dev.vigil.detect.job;
+
+import dev.vigil.detect.RuleSet;
+import dev.vigil.detect.route.Route;
+import dev.vigil.detect.route.Routes;
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.engine.DetectionEngine;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Hosts the rule engine: one {@link DetectionEngine} per route per subtask, its event-time clock
+ * moved by the watermark, its behavior made checkpointable by keeping its input in Flink state.
+ *
+ * <p>Design: Esper's windows cannot be snapshotted, so the operator keeps what rebuilds them: each
+ * key (a route and a group, see {@link Routes}) holds the events it received in a {@link
+ * ListState}, and the operator state holds the clock the engines had reached (the last watermark).
+ * After a restore, {@link #open} replays every key's events into fresh engines, in the order the
+ * first engines judged them (events at their time, late events at the clock they were judged at),
+ * up to the restored clock, and discards the alerts of that replay: they were emitted before the
+ * checkpoint, and so is every decision a replay would change (an alert suppressed then, for
+ * instance). Events past the clock wait in the engines' buffers as they did before the failure. The
+ * engines are then in the state they had, as far as anything still open can tell, so the output
+ * after a restore equals that of an undisturbed run.
+ *
+ * <p>The clock advances in {@link #processWatermark}, before the watermark is forwarded, so alerts
+ * are never behind it downstream; the final watermark of a bounded input flushes the engines.
+ *
+ * <p>State: per key, the events received ({@link HeldEvent}). TTL: an event leaves when the
+ * watermark passes its time plus its route's retention (the longest window plus suppression period
+ * of the route's rules; zero for single-event rules), by an event-time timer per key rounded up to
+ * the second, so state and timers are bounded by the rules' windows, on event time, exactly as a
+ * replay of past data needs (a processing-time TTL would expire state in a replay too late, and in
+ * a lagging stream too early). Late data: an event behind the clock is judged at once, at the
+ * clock, and held with that clock so a replay judges it the same way.
+ *
+ * <p>Metrics: {@code eventToAlertLatencyMs}: processing time at the alert's emission minus the time
+ * the job read the newest event behind it (of those still in this subtask's memory).
+ */
+public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
+    implements OneInputStreamOperator<RoutedEvent, AlertRecord>,
+        Triggerable<String, VoidNamespace>,
+        BoundedOneInput {
+
+  private static final long serialVersionUID = 1L;
+  private static final long TIMER_GRANULARITY_MS = 1000;
+
+  private static final ListStateDescriptor<HeldEvent> HELD =
+      new ListStateDescriptor<>("held-events", TypeInformation.of(HeldEvent.class));
+  private static final ListStateDescriptor<Long> CLOCK =
+      new ListStateDescriptor<>("engine-clock", Types.LONG);
+
+  private final RuleSet rules;
+
+  private transient Routes routes;
+  private transient DetectionEngine[] engines;
+  private transient ListState<HeldEvent> held;
+  private transient ListState<Long> clockState;
+  private transient InternalTimerService<VoidNamespace> cleanup;
+  private transient long clock;
+  private transient boolean replaying;
+  private transient Map<String, Long> ingestedAt;
+  private transient Histogram latency;
+
+  public DetectionOperator(RuleSet rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    held = context.getKeyedStateStore().getListState(HELD);
+    clockState = context.getOperatorStateStore().getListState(CLOCK);
+    clock = Long.MIN_VALUE;
+    if (context.isRestored()) {
+      // After a rescale a subtask may hold several clocks (or none): the smallest is safe, events
+      // it counts as pending that another subtask had judged alert again under the same ids.
+      long restored = Long.MAX_VALUE;
+      for (Long value : clockState.get()) {
+        restored = Math.min(restored, value);
+      }
+      clock = restored == Long.MAX_VALUE ? Long.MIN_VALUE : restored;
+    }
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    routes = Routes.of(rules);
+    ingestedAt = new HashMap<>();
+    latency =
+        getMetricGroup()
+            .histogram("eventToAlertLatencyMs", new DescriptiveStatisticsHistogram(10_000));
+    cleanup =
+        getInternalTimerService("held-events-cleanup", VoidNamespaceSerializer.INSTANCE, this);
+    engines = new DetectionEngine[routes.routes().size()];
+    for (Route route : routes.routes()) {
+      engines[route.index()] = DetectionEngine.start(route.pack(), this::emit);
+    }
+    replay();
+  }
+
+  /** Rebuilds the engines from the held events (nothing to do on a fresh start). */
+  private void replay() throws Exception {
+    record Held(String key, int position, HeldEvent held) {}
+    List<Held> all = new ArrayList<>();
+    this.<String>getKeyedStateBackend()
+        .applyToAllKeys(
+            VoidNamespace.INSTANCE,
+            VoidNamespaceSerializer.INSTANCE,
+            HELD,
+            (String key, ListState<HeldEvent> state) -> {
+              int position = 0;
+              for (HeldEvent event : state.get()) {
+                all.add(new Held(key, position++, event));
+              }
+            });
+    if (all.isEmpty()) {
+      return;
+    }
+    replaying = true;
+    try {
+      all.sort(
+          Comparator.comparingLong((Held h) -> h.held().event.getTime().toEpochMilli())
+              .thenComparing(Held::key)
+              .thenComparingInt(Held::position));
+      List<Held> late = new ArrayList<>();
+      for (Held h : all) {
+        if (h.held().judgedLateAt == Long.MIN_VALUE) {
+          engines[Route.routeOf(h.key())].accept(h.held().event);
+        } else {
+          late.add(h);
+        }
+      }
+      late.sort(Comparator.comparingLong((Held h) -> h.held().judgedLateAt));
+      for (Held h : late) {
+        for (DetectionEngine engine : engines) {
+          engine.advanceTo(Instant.ofEpochMilli(h.held().judgedLateAt));
+        }
+        engines[Route.routeOf(h.key())].accept(h.held().event);
+      }
+      if (clock != Long.MIN_VALUE) {
+        for (DetectionEngine engine : engines) {
+          engine.advanceTo(Instant.ofEpochMilli(clock));
+        }
+      }
+    } finally {
+      replaying = false;
+    }
+  }
+
+  @Override
+  public void processElement(StreamRecord<RoutedEvent> element) throws Exception {
+    RoutedEvent in = element.getValue();
+    int route = Route.routeOf(in.key);
+    long time = in.event.getTime().toEpochMilli();
+    long judgedLateAt = time < clock ? clock : Long.MIN_VALUE;
+    HeldEvent event = new HeldEvent(in.event, in.ingestedAt, judgedLateAt);
+    held.add(event);
+    long leaves = event.effectiveTime() + routes.route(route).retention().toMillis();
+    cleanup.registerEventTimeTimer(VoidNamespace.INSTANCE, roundUp(leaves));
+    ingestedAt.merge(in.event.getEventId().toString(), in.ingestedAt, Math::max);
+    engines[route].accept(in.event);
+  }
+
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    if (mark.getTimestamp() == Long.MAX_VALUE) {
+      flushEngines();
+    } else if (mark.getTimestamp() > clock) {
+      clock = mark.getTimestamp();
+      Instant to = Instant.ofEpochMilli(clock);
+      for (DetectionEngine engine : engines) {
+        engine.advanceTo(to);
+      }
+    }
+    super.processWatermark(mark);
+  }
+
+  @Override
+  public void endInput() {
+    flushEngines();
+  }
+
+  private void flushEngines() {
+    for (DetectionEngine engine : engines) {
+      engine.flush();
+    }
+  }
+
+  @Override
+  public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    long retention = routes.route(Route.routeOf(timer.getKey())).retention().toMillis();
+    List<HeldEvent> kept = new ArrayList<>();
+    for (HeldEvent event : held.get()) {
+      if (event.effectiveTime() + retention > timer.getTimestamp()) {
+        kept.add(event);
+      } else {
+        ingestedAt.remove(event.event.getEventId().toString());
+      }
+    }
+    if (kept.isEmpty()) {
+      held.clear();
+    } else {
+      held.update(kept);
+    }
+  }
+
+  @Override
+  public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+    throw new IllegalStateException("the detection operator sets no processing-time timers");
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    clockState.update(List.of(clock));
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (engines != null) {
+      for (DetectionEngine engine : engines) {
+        if (engine != null) {
+          engine.close();
+        }
+      }
+    }
+    super.close();
+  }
+
+  private void emit(Alert alert) {
+    if (replaying) {
+      return;
+    }
+    long newest = Long.MIN_VALUE;
+    for (String eventId : alert.eventIds()) {
+      Long at = ingestedAt.get(eventId);
+      if (at != null && at > newest) {
+        newest = at;
+      }
+    }
+    if (newest != Long.MIN_VALUE) {
+      latency.update(getProcessingTimeService().getCurrentProcessingTime() - newest);
+    }
+    output.collect(new StreamRecord<>(AlertRecord.of(alert), alert.time().toEpochMilli()));
+  }
+
+  private static long roundUp(long time) {
+    long rounded = Math.floorDiv(time, TIMER_GRANULARITY_MS) * TIMER_GRANULARITY_MS;
+    return rounded == time ? time : rounded + TIMER_GRANULARITY_MS;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.vigil.detect.job;
+
+import dev.vigil.event.AuditEvent;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.ingest.NormalizeOutput;
+import dev.vigil.ingest.Normalizer;
+import dev.vigil.ingest.RawRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Raw records to canonical events, with every record that cannot become one on the {@link
+ * #DEAD_LETTERS} side output (reason, raw bytes and origin kept; see {@link Normalizer}).
+ *
+ * <p>State: none (the normalizer is stateless and thread-safe). TTL: not applicable. Late data: not
+ * applicable (event time is assigned after this operator).
+ *
+ * <p>Metrics: {@code recordsIn}; {@code source.<SOURCE>.eventsOut} (a raw record's source is known
+ * only once it is parsed, so records in per source are counted as the events each source yields);
+ * {@code reason.<REASON>.deadLettered}.
+ */
+public final class NormalizeFunction extends ProcessFunction<RawRecord, IngestedEvent> {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>(
+          "dead-letters",
+          org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetter.class)) {};
+
+  private transient Normalizer normalizer;
+  private transient Tally.Single records;
+  private transient Tally events;
+  private transient Tally deadLetters;
+
+  @Override
+  public void open(OpenContext openContext) {
+    normalizer = Normalizer.create();
+    records = Tally.single(getRuntimeContext(), Tally.RECORDS);
+    events = new Tally(getRuntimeContext(), "source", "eventsOut", Tally.EVENTS);
+    deadLetters = new Tally(getRuntimeContext(), "reason", "deadLettered", Tally.DEAD_LETTERS);
+  }
+
+  @Override
+  public void processElement(RawRecord raw, Context context, Collector<IngestedEvent> out) {
+    records.add();
+    long ingestedAt = context.timerService().currentProcessingTime();
+    normalizer.normalize(
+        raw,
+        new NormalizeOutput() {
+          @Override
+          public void event(AuditEvent event) {
+            events.add(event.getSource().name());
+            out.collect(new IngestedEvent(event, ingestedAt));
+          }
+
+          @Override
+          public void deadLetter(DeadLetter deadLetter) {
+            deadLetters.add(deadLetter.getReason().name());
+            context.output(DEAD_LETTERS, deadLetter);
+          }
+        });
+  }
+}

@@ -1,0 +1,72 @@
+package dev.vigil.detect.route;
+
+import dev.vigil.rules.detect.FieldRef;
+import dev.vigil.rules.engine.CompiledPack;
+import dev.vigil.rules.engine.CompiledRule;
+import dev.vigil.rules.engine.VigilEvent;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One way of partitioning events, and the part of the pack that runs behind it: every rule whose
+ * groups are formed by the same fields shares a route, so one keyed record per event and route
+ * reaches the one subtask that owns the event's group.
+ *
+ * @param index position among the pack's routes; the first part of every key of this route
+ * @param kind what the route's rules look at
+ * @param description the fields it keys by, for logs and docs
+ * @param pack the rules of this route only, compiled (the engine of a route sees only its events,
+ *     so it must not hold rules keyed otherwise)
+ * @param retention how long after the watermark passes an event the route keeps it in state, so a
+ *     restored engine can rebuild its windows and suppression: the longest window plus suppression
+ *     period of the route's rules
+ * @param keyedRules per base rule of the full pack that feeds this route (by the rule's index in
+ *     the full pack), the fields whose values form the key of the events it matches; empty for the
+ *     event route, which keys every event by its request
+ */
+public record Route(
+    int index,
+    Kind kind,
+    String description,
+    CompiledPack pack,
+    Duration retention,
+    List<KeyedRule> keyedRules) {
+
+  /** A base rule of the full pack that feeds the route, and the fields that key its matches. */
+  public record KeyedRule(CompiledRule rule, List<FieldRef> fields) {}
+
+  /** What decides a route's key. */
+  public enum Kind {
+    /** Single-event rules without suppression: every event, keyed by its request. */
+    EVENT,
+    /** Single-event rules with {@code suppress.by}: matching events, keyed by those fields. */
+    SUPPRESS,
+    /** Correlations: events of their base rules, keyed by the group-by fields. */
+    CORRELATION
+  }
+
+  /** The key for a group: the route, then the group values, with separators no value holds. */
+  static String key(int route, List<String> values) {
+    StringBuilder key = new StringBuilder(64).append(route).append('\u001e');
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        key.append('\u001f');
+      }
+      key.append(values.get(i));
+    }
+    return key.toString();
+  }
+
+  /** The route index a key belongs to. */
+  public static int routeOf(String key) {
+    return Integer.parseInt(key, 0, key.indexOf('\u001e'), 10);
+  }
+
+  /** Whether the base rule (of the full pack) matches the event. */
+  static boolean matches(CompiledRule rule, VigilEvent event) {
+    return (rule.mapping() == null
+            || rule.mapping().source() == null
+            || rule.mapping().source().name().equals(event.getSource()))
+        && rule.predicate().test(event);
+  }
+}

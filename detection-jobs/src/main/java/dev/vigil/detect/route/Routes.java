@@ -1,0 +1,259 @@
+package dev.vigil.detect.route;
+
+import dev.vigil.detect.RuleSet;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.ingest.spi.EventIds;
+import dev.vigil.rules.RuleException;
+import dev.vigil.rules.RulePack;
+import dev.vigil.rules.detect.FieldRef;
+import dev.vigil.rules.engine.CompiledCorrelation;
+import dev.vigil.rules.engine.CompiledPack;
+import dev.vigil.rules.engine.CompiledRule;
+import dev.vigil.rules.engine.PackCompiler;
+import dev.vigil.rules.engine.VigilEvent;
+import dev.vigil.rules.model.CorrelationRule;
+import dev.vigil.rules.model.RuleDocument;
+import dev.vigil.rules.model.RuleFile;
+import dev.vigil.rules.model.Suppress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * How a pack's events are partitioned across subtasks: one {@link Route} per distinct way the
+ * pack's rules form groups.
+ *
+ * <p>Design: a correlation must see every event of its group in one place, but the pack's
+ * correlations group by different fields (actor, actor and source, resource...), so no single key
+ * serves them all, and broadcasting every event to every subtask (or running at parallelism 1) does
+ * not scale. Rules are therefore split by the fields that form their groups: correlations whose
+ * base rules all group by the same fields share a route; single-event rules with {@code
+ * suppress.by} share a route per distinct {@code by}; single-event rules without suppression form
+ * the event route, keyed by the event's request (a Vault request and its response meet there, so
+ * the engine alerts once for both). For each event the router emits one record per route the event
+ * can matter to, keyed by the route's fields: the event route always, the others only when one of
+ * their base rules matches (most events feed no correlation), so traffic grows with what rules
+ * need, not with the number of subtasks. Each route runs only its own rules (a compiled sub-pack),
+ * so a correlation never sees a partial group routed for another correlation.
+ *
+ * <p>A correlation whose base rules group by different fields ({@code aliases}) gets a route of its
+ * own, each match keyed by its rule's fields. An event that matches two of its base rules with
+ * different values is sent under both keys, and each copy is judged by the whole sub-pack there.
+ *
+ * <p>Routes are computed once per JVM and rule set, like the compiled pack.
+ */
+public final class Routes {
+
+  private static final Map<String, Routes> PLANNED = new ConcurrentHashMap<>();
+
+  private final CompiledPack full;
+  private final List<Route> routes;
+
+  private Routes(CompiledPack full, List<Route> routes) {
+    this.full = full;
+    this.routes = List.copyOf(routes);
+  }
+
+  /** The routes of a rule set, planned and compiled once per JVM. */
+  public static Routes of(RuleSet rules) throws RuleException {
+    Routes cached = PLANNED.get(rules.fingerprint());
+    if (cached != null) {
+      return cached;
+    }
+    synchronized (PLANNED) {
+      cached = PLANNED.get(rules.fingerprint());
+      if (cached == null) {
+        cached = plan(rules.pack(), rules.compiled());
+        PLANNED.put(rules.fingerprint(), cached);
+      }
+      return cached;
+    }
+  }
+
+  public List<Route> routes() {
+    return routes;
+  }
+
+  public Route route(int index) {
+    return routes.get(index);
+  }
+
+  /** The longest retention of any route: what bounds the job's detection state. */
+  public Duration longestRetention() {
+    return routes.stream().map(Route::retention).max(Duration::compareTo).orElse(Duration.ZERO);
+  }
+
+  /** Hands {@code out} each (route, key) the event must be judged under; never the same twice. */
+  public void route(AuditEvent event, BiConsumer<Route, String> out) {
+    VigilEvent view = VigilEvent.standalone(event, full);
+    for (Route route : routes) {
+      if (route.kind() == Route.Kind.EVENT) {
+        out.accept(route, Route.key(route.index(), List.of(EventIds.requestKey(event))));
+        continue;
+      }
+      Set<String> keys = new LinkedHashSet<>(2);
+      for (Route.KeyedRule keyed : route.keyedRules()) {
+        if (!Route.matches(keyed.rule(), view)) {
+          continue;
+        }
+        List<String> values = values(keyed.fields(), view, route.kind() == Route.Kind.SUPPRESS);
+        if (values != null) {
+          keys.add(Route.key(route.index(), values));
+        }
+      }
+      keys.forEach(key -> out.accept(route, key));
+    }
+  }
+
+  /**
+   * The values of the fields; a missing value is empty text for suppression (the engine groups it
+   * so) and excludes the event from a correlation's groups (the engine ignores it there).
+   */
+  private static List<String> values(List<FieldRef> fields, VigilEvent event, boolean suppress) {
+    List<String> values = new ArrayList<>(fields.size());
+    for (FieldRef field : fields) {
+      String text = VigilEvent.scalarText(field.read(event));
+      if (text == null) {
+        if (!suppress) {
+          return null;
+        }
+        text = "";
+      }
+      values.add(text);
+    }
+    return values;
+  }
+
+  static Routes plan(RulePack pack, CompiledPack full) throws RuleException {
+    // Signature (what forms the groups) to the documents of that route, in pack order.
+    Map<String, Plan> plans = new LinkedHashMap<>();
+    for (CompiledRule rule : full.rules()) {
+      if (!rule.alerts()) {
+        continue;
+      }
+      Suppress suppress = rule.rule().meta().suppress();
+      if (suppress == null) {
+        plans.computeIfAbsent("event", s -> new Plan(Route.Kind.EVENT, "request")).add(rule);
+      } else {
+        List<String> fieldKeys = rule.suppressBy().stream().map(FieldRef::key).toList();
+        Plan plan =
+            plans.computeIfAbsent(
+                "suppress:" + fieldKeys,
+                s -> new Plan(Route.Kind.SUPPRESS, "suppress.by " + fieldKeys));
+        plan.add(rule);
+        plan.keyed.add(new Route.KeyedRule(rule, rule.suppressBy()));
+        plan.retain(suppress.period());
+      }
+    }
+    for (CompiledCorrelation correlation : full.correlations()) {
+      Set<List<String>> fieldLists = new LinkedHashSet<>();
+      correlation
+          .groupFields()
+          .values()
+          .forEach(fields -> fieldLists.add(fields.stream().map(FieldRef::key).toList()));
+      CorrelationRule rule = correlation.rule();
+      String signature =
+          fieldLists.size() == 1
+              ? "group-by:" + fieldLists.iterator().next()
+              : "correlation:" + rule.meta().id();
+      Plan plan =
+          plans.computeIfAbsent(
+              signature,
+              s ->
+                  new Plan(
+                      Route.Kind.CORRELATION,
+                      fieldLists.size() == 1
+                          ? "group-by " + fieldLists.iterator().next()
+                          : "group-by " + rule.groupBy() + " of " + rule.meta().id()));
+      plan.documents.add(rule.meta().id());
+      for (int input : new LinkedHashSet<>(correlation.ruleIndexes())) {
+        CompiledRule base = full.rules().get(input);
+        plan.documents.add(base.rule().meta().id());
+        plan.keyed.add(new Route.KeyedRule(base, correlation.groupFields().get(input)));
+      }
+      Duration suppress =
+          rule.meta().suppress() != null ? rule.meta().suppress().period() : rule.timespan();
+      plan.retain(rule.timespan().plus(suppress));
+    }
+    List<Route> routes = new ArrayList<>();
+    for (Plan plan : plans.values()) {
+      int index = routes.size();
+      CompiledPack subPack = PackCompiler.compile(subPack(pack, plan.documents));
+      routes.add(
+          new Route(
+              index,
+              plan.kind,
+              plan.description,
+              subPack,
+              plan.retention,
+              List.copyOf(plan.keyed)));
+    }
+    return new Routes(full, routes);
+  }
+
+  /**
+   * The documents of a route as a pack of their own. Base rules that feed a correlation stay quiet
+   * here even when the correlation says {@code generate}: they alert on the event or suppression
+   * route, once.
+   */
+  private static RulePack subPack(RulePack pack, Set<String> documentIds) {
+    List<RuleFile> files = new ArrayList<>();
+    for (RuleFile file : pack.files()) {
+      List<RuleDocument> kept = new ArrayList<>();
+      for (RuleDocument document : file.documents()) {
+        if (!documentIds.contains(document.id())) {
+          continue;
+        }
+        if (document instanceof CorrelationRule c && c.generate()) {
+          kept.add(
+              new CorrelationRule(
+                  c.meta(),
+                  c.type(),
+                  c.rules(),
+                  c.groupBy(),
+                  c.timespan(),
+                  c.conditions(),
+                  c.conditionField(),
+                  c.aliases(),
+                  false,
+                  c.tests()));
+        } else {
+          kept.add(document);
+        }
+      }
+      if (!kept.isEmpty()) {
+        files.add(new RuleFile(file.file(), kept));
+      }
+    }
+    return new RulePack(files, pack.lists());
+  }
+
+  private static final class Plan {
+    final Route.Kind kind;
+    final String description;
+    final Set<String> documents = new LinkedHashSet<>();
+    final List<Route.KeyedRule> keyed = new ArrayList<>();
+    Duration retention = Duration.ZERO;
+
+    Plan(Route.Kind kind, String description) {
+      this.kind = kind;
+      this.description = description;
+    }
+
+    void add(CompiledRule rule) {
+      documents.add(rule.rule().meta().id());
+    }
+
+    void retain(Duration needed) {
+      if (needed.compareTo(retention) > 0) {
+        retention = needed;
+      }
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package dev.vigil.detect.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.detect.RuleSet;
+import dev.vigil.detect.route.Routes;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.rules.testing.InlineEvents;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine host under Flink's operator harness: explicit watermarks, out-of-order input, window
+ * boundaries, suppression, state cleanup, and snapshot/restore mid-window.
+ *
+ * <p>Rules (src/test/resources/rules/test): {@code test_denied_burst}, three denials of one actor
+ * within a minute (suppressed for a minute after it fires), and {@code test_root}, every event of a
+ * root identity.
+ */
+class DetectionOperatorTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant T0 = Instant.parse("2024-03-01T10:00:00Z");
+  private static RuleSet rules;
+  private static Routes routes;
+
+  @BeforeAll
+  static void compile() throws Exception {
+    rules = RuleSet.load(List.of(Path.of("src/test/resources/rules/test")));
+    routes = Routes.of(rules);
+  }
+
+  @Test
+  void aBurstAlertsOnceTheWatermarkPassesItWhateverTheArrivalOrder() throws Exception {
+    try (var harness = harness()) {
+      feed(harness, denied("a", 20), denied("a", 0), denied("a", 10));
+      assertThat(alerts(harness)).isEmpty();
+
+      harness.processWatermark(new Watermark(at(19)));
+      assertThat(alerts(harness)).isEmpty();
+
+      harness.processWatermark(new Watermark(at(20)));
+      assertThat(alerts(harness)).extracting(a -> a.detection).containsExactly("test_denied_burst");
+      assertThat(alerts(harness).get(0).json)
+          .contains("\"window_start\":\"2024-03-01T10:00:00Z\"")
+          .contains("\"window_end\":\"2024-03-01T10:00:20Z\"")
+          .contains("\"actor.id\":\"a\"");
+    }
+  }
+
+  @Test
+  void windowsAreExactOnEventTime() throws Exception {
+    try (var harness = harness()) {
+      // 60 s apart: outside a one-minute window (which holds events less than a minute old).
+      feed(harness, denied("a", 0), denied("a", 30), denied("a", 60));
+      // Another actor's denials never add up with a's.
+      feed(harness, denied("b", 0), denied("b", 59));
+      harness.processWatermark(new Watermark(at(120)));
+      assertThat(alerts(harness)).isEmpty();
+
+      feed(harness, denied("b", 121));
+      harness.processWatermark(new Watermark(at(121)));
+      assertThat(alerts(harness)).isEmpty();
+
+      feed(harness, denied("a", 125), denied("a", 126), denied("a", 130));
+      harness.processWatermark(new Watermark(at(130)));
+      assertThat(alerts(harness)).hasSize(1);
+    }
+  }
+
+  @Test
+  void aGroupStaysQuietForItsSuppressionPeriod() throws Exception {
+    try (var harness = harness()) {
+      feed(harness, denied("a", 0), denied("a", 1), denied("a", 2), denied("a", 3));
+      feed(harness, denied("a", 30), denied("a", 40));
+      harness.processWatermark(new Watermark(at(59)));
+      assertThat(alerts(harness)).hasSize(1);
+
+      feed(harness, denied("a", 70), denied("a", 71), denied("a", 72));
+      harness.processWatermark(new Watermark(at(72)));
+      assertThat(alerts(harness)).hasSize(2);
+    }
+  }
+
+  @Test
+  void stateAndTimersAreGoneOnceTheWatermarkPassesTheRetention() throws Exception {
+    try (var harness = harness()) {
+      feed(harness, denied("a", 0), denied("a", 1), denied("a", 2), root("r", 5));
+      harness.processWatermark(new Watermark(at(10)));
+      assertThat(alerts(harness)).hasSize(2);
+      // The root event (single-event rule, retention zero) is gone; the burst's events stay for
+      // the window plus the suppression period.
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+      harness.processWatermark(new Watermark(at(2 + 120)));
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void aLateEventIsJudgedAtTheClockNotDropped() throws Exception {
+    try (var harness = harness()) {
+      feed(harness, denied("a", 100), denied("a", 101));
+      harness.processWatermark(new Watermark(at(110)));
+      feed(harness, denied("a", 50), root("r", 40));
+      assertThat(alerts(harness))
+          .extracting(a -> a.detection)
+          .containsExactlyInAnyOrder("test_denied_burst", "test_root");
+    }
+  }
+
+  @Test
+  void aRestoreMidWindowGivesTheOutputOfAnUndisturbedRun() throws Exception {
+    List<List<AuditEvent>> batches =
+        List.of(
+            List.of(denied("a", 0), denied("a", 5), root("r", 6), denied("b", 3)),
+            List.of(denied("a", 40), denied("b", 50), denied("a", 8)),
+            List.of(denied("b", 55), denied("a", 70), denied("a", 75), denied("a", 130)));
+    long[] watermarks = {at(4), at(45), at(200)};
+
+    List<String> undisturbed = new ArrayList<>();
+    try (var harness = harness()) {
+      for (int i = 0; i < batches.size(); i++) {
+        feed(harness, batches.get(i).toArray(AuditEvent[]::new));
+        harness.processWatermark(new Watermark(watermarks[i]));
+      }
+      alerts(harness).forEach(a -> undisturbed.add(a.json));
+    }
+
+    List<String> restored = new ArrayList<>();
+    OperatorSubtaskState snapshot;
+    try (var harness = harness()) {
+      feed(harness, batches.get(0).toArray(AuditEvent[]::new));
+      harness.processWatermark(new Watermark(watermarks[0]));
+      feed(harness, batches.get(1).toArray(AuditEvent[]::new));
+      // Mid-window: b's events at 3 and 50 are open, a's burst is pending behind the watermark.
+      snapshot = harness.snapshot(1, 1);
+      alerts(harness).forEach(a -> restored.add(a.json));
+    }
+    try (var harness = harness(snapshot)) {
+      harness.processWatermark(new Watermark(watermarks[1]));
+      feed(harness, batches.get(2).toArray(AuditEvent[]::new));
+      harness.processWatermark(new Watermark(watermarks[2]));
+      alerts(harness).forEach(a -> restored.add(a.json));
+    }
+
+    assertThat(undisturbed).hasSize(4);
+    assertThat(restored).containsExactlyElementsOf(undisturbed);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness()
+      throws Exception {
+    return harness(null);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness(
+      OperatorSubtaskState restoreFrom) throws Exception {
+    var harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new DetectionOperator(rules), RoutedEvent::getKey, Types.STRING);
+    if (restoreFrom != null) {
+      harness.initializeState(restoreFrom);
+    }
+    harness.open();
+    return harness;
+  }
+
+  private static void feed(
+      KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness,
+      AuditEvent... events)
+      throws Exception {
+    for (AuditEvent event : events) {
+      List<RoutedEvent> routed = new ArrayList<>();
+      routes.route(event, (route, key) -> routed.add(new RoutedEvent(key, event, 0)));
+      for (RoutedEvent r : routed) {
+        harness.processElement(new StreamRecord<>(r, event.getTime().toEpochMilli()));
+      }
+    }
+  }
+
+  private static List<AlertRecord> alerts(
+      KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness) {
+    return harness.extractOutputValues();
+  }
+
+  private static long at(int seconds) {
+    return T0.plusSeconds(seconds).toEpochMilli();
+  }
+
+  private static int serial;
+
+  private static AuditEvent denied(String actor, int second) {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("source", "AWS_CLOUDTRAIL");
+    event.put("denied", true);
+    event.put("time", T0.plusSeconds(second).toString());
+    event.putObject("actor").put("id", actor);
+    return InlineEvents.build(event, serial++, 0, 0, 0, "test");
+  }
+
+  private static AuditEvent root(String actor, int second) {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("source", "VAULT");
+    event.put("time", T0.plusSeconds(second).toString());
+    event.putObject("actor").put("id", actor).put("root", true);
+    return InlineEvents.build(event, serial++, 0, 0, 0, "test");
+  }
+}
