@@ -2,12 +2,12 @@ package dev.vigil.detect.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.io.EventJson;
-import dev.vigil.rules.Alert;
-import dev.vigil.rules.AlertJson;
 import java.io.Serializable;
+import java.time.Instant;
 
 /**
  * Turns a stream element into the document the sink indexes: the index from the {@link
@@ -46,14 +46,17 @@ public interface DocumentMapper<T> extends Serializable {
     };
   }
 
-  /** Alerts: id {@code alert_id}, index by the event time of the firing. */
-  static DocumentMapper<Alert> alerts(IndexContract contract) {
+  /**
+   * Alerts as the job carries them: id {@code alert_id}, index by the event time of the firing, the
+   * document the job already serialized ({@code AlertJson}).
+   */
+  static DocumentMapper<AlertRecord> alerts(IndexContract contract) {
     return alert ->
         new IndexDocument(
-            contract.alertIndex(alert.time()),
-            alert.alertId(),
-            AlertJson.toJson(alert),
-            "alert:" + alert.alertId(),
+            contract.alertIndex(Instant.ofEpochMilli(alert.time)),
+            alert.alertId,
+            alert.json,
+            "alert:" + alert.alertId,
             null);
   }
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
-import dev.vigil.rules.Alert;
 import java.nio.file.Path;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -49,7 +49,7 @@ public final class OpenSearchSink<T> implements Sink<T> {
     return new OpenSearchSink<>(config, contract, DocumentMapper.eventTrees(contract), "events");
   }
 
-  public static OpenSearchSink<Alert> alerts(OpenSearchConfig config) {
+  public static OpenSearchSink<AlertRecord> alerts(OpenSearchConfig config) {
     IndexContract contract = contract(config);
     return new OpenSearchSink<>(config, contract, DocumentMapper.alerts(contract), "alerts");
   }
