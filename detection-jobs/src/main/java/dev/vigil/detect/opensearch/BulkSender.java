@@ -209,7 +209,7 @@ final class BulkSender implements AutoCloseable {
             sendErrors.inc();
             rejected.inc();
           } else {
-            throw new IOException(
+            throw new Refused(
                 "OpenSearch refused document "
                     + document.id()
                     + " in "
@@ -235,9 +235,11 @@ final class BulkSender implements AutoCloseable {
                 + statusOfFirstFailure(response)
                 + " (a busy cluster)";
         pending = again;
+      } catch (Refused e) {
+        throw e;
       } catch (OpenSearchException e) {
         if (!retryable(e.status())) {
-          throw new IOException(
+          throw new Refused(
               "OpenSearch refused the bulk request with HTTP "
                   + e.status()
                   + " ("
@@ -245,13 +247,19 @@ final class BulkSender implements AutoCloseable {
                   + ")");
         }
         problem = "HTTP " + e.status() + " (" + Rejections.describe(e.error()) + ")";
+      } catch (ResponseException e) {
+        // The transport's own answer to a status it counts as a node failure (502, 503, 504).
+        if (!retryable(e.status())) {
+          throw new Refused("OpenSearch refused the bulk request with HTTP " + e.status());
+        }
+        problem = "HTTP " + e.status();
       } catch (TransportException e) {
         int status = e.getCause() instanceof ResponseException response ? response.status() : -1;
         if (status > 0 && !retryable(status)) {
-          throw new IOException(
+          throw new Refused(
               "OpenSearch refused the bulk request with HTTP " + status + ": " + e.getMessage());
         }
-        problem = e.getMessage();
+        problem = status > 0 ? "HTTP " + status + ": " + e.getMessage() : e.getMessage();
       } catch (IOException e) {
         problem = e.getClass().getSimpleName() + ": " + e.getMessage();
       }
@@ -265,10 +273,10 @@ final class BulkSender implements AutoCloseable {
             "OpenSearch did not take a batch of "
                 + pending.size()
                 + " documents for "
-                + failing.toSeconds()
-                + " s (give_up_after "
-                + config.giveUpAfter().toSeconds()
-                + " s); last problem: "
+                + failing.toMillis()
+                + " ms (give_up_after "
+                + config.giveUpAfter().toMillis()
+                + " ms); last problem: "
                 + problem);
       }
       long wait = backoffMillis(attempt++);
@@ -339,5 +347,12 @@ final class BulkSender implements AutoCloseable {
 
   private static boolean retryable(int status) {
     return status == 429 || status >= 500;
+  }
+
+  /** OpenSearch said no in a way no retry changes. */
+  private static final class Refused extends IOException {
+    Refused(String message) {
+      super(message);
+    }
   }
 }
