@@ -21,6 +21,7 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.HttpHost;
@@ -145,12 +146,15 @@ public final class OpenSearchConnection implements AutoCloseable {
 
   static TlsStrategy tlsStrategy(TlsConfig tls, Function<String, String> environment) {
     ClientTlsStrategyBuilder builder =
-        ClientTlsStrategyBuilder.create().setSslContext(sslContext(tls, environment));
-    if (!tls.verifyHostname()) {
-      builder
-          .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
-          .setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
-    }
+        ClientTlsStrategyBuilder.create()
+            .setSslContext(sslContext(tls, environment))
+            .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT);
+    // Verification by the client's own verifier, always named: httpclient5 5.6's BUILTIN policy
+    // (its default without a verifier) sets JSSE's endpoint identification after the engine's
+    // parameters are applied, so on its own it checks no host name at all
+    // (OpenSearchConnectionTlsTest catches that).
+    builder.setHostnameVerifier(
+        tls.verifyHostname() ? new DefaultHostnameVerifier() : NoopHostnameVerifier.INSTANCE);
     return builder.buildAsync();
   }
 
