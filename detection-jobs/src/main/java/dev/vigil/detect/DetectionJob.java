@@ -125,7 +125,7 @@ public final class DetectionJob {
    *
    * <pre>
    * flink run vigil-detection-jobs.jar --input PATH [--input PATH]... --output DIR
-   *     [--rules DIR]... [--max-out-of-orderness 30s]
+   *     [--rules DIR]... [--max-out-of-orderness 30s] [--checkpoint-interval 30s]
    * </pre>
    */
   public static void main(String[] args) throws Exception {
@@ -133,6 +133,7 @@ public final class DetectionJob {
     List<Path> ruleRoots = new ArrayList<>();
     String output = null;
     Duration outOfOrderness = JobOptions.DEFAULT_MAX_OUT_OF_ORDERNESS;
+    Duration checkpointInterval = Duration.ofSeconds(30);
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -144,17 +145,19 @@ public final class DetectionJob {
         case "--rules" -> ruleRoots.add(Path.of(value));
         case "--output" -> output = value;
         case "--max-out-of-orderness" -> outOfOrderness = TimeUtils.parseDuration(value);
+        case "--checkpoint-interval" -> checkpointInterval = TimeUtils.parseDuration(value);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
     if (inputs.isEmpty() || output == null) {
       throw new IllegalArgumentException(
           "usage: --input PATH [--input PATH]... --output DIR [--rules DIR]..."
-              + " [--max-out-of-orderness 30s]");
+              + " [--max-out-of-orderness 30s] [--checkpoint-interval 30s]");
     }
     RuleSet rules = ruleRoots.isEmpty() ? RuleSet.builtIn() : RuleSet.load(ruleRoots);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.enableCheckpointing(Duration.ofSeconds(30).toMillis());
+    // The file sink commits its part files on checkpoints (the last one after the input ends).
+    env.enableCheckpointing(checkpointInterval.toMillis());
     DataStream<RawRecord> raw =
         env.fromSource(RawFiles.source(inputs), WatermarkStrategy.noWatermarks(), "raw-files")
             .uid("raw-files");

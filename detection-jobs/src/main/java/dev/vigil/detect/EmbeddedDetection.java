@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -54,6 +55,8 @@ public final class EmbeddedDetection {
     RuleSet rules = options.rules().isEmpty() ? RuleSet.builtIn() : RuleSet.load(options.rules());
     Configuration configuration = new Configuration();
     configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+    // Any free port: a Flink (or another run) may hold the default 8081.
+    configuration.set(RestOptions.BIND_PORT, "0");
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(configuration);
     env.setParallelism(options.parallelism());
     DataStream<RawRecord> raw =

@@ -60,6 +60,14 @@ public final class RulePack {
 
   /** The built-in pack shipped in this jar. */
   public static RulePack builtIn() throws RuleException {
+    return load(List.of(builtInRoot()));
+  }
+
+  /**
+   * Where the built-in pack lives: a directory when running from a build tree, a path inside the
+   * jar otherwise. Commands that take rule paths use it when none is given.
+   */
+  public static Path builtInRoot() {
     URL url = RulePack.class.getClassLoader().getResource(BUILT_IN_ROOT);
     if (url == null) {
       throw new IllegalStateException(BUILT_IN_ROOT + " is missing from the class path");
@@ -73,9 +81,9 @@ public final class RulePack {
         } catch (FileSystemAlreadyExistsException e) {
           jar = FileSystems.getFileSystem(uri);
         }
-        return load(List.of(jar.getPath(BUILT_IN_ROOT)));
+        return jar.getPath(BUILT_IN_ROOT);
       }
-      return load(List.of(Path.of(uri)));
+      return Path.of(uri);
     } catch (URISyntaxException | IOException e) {
       throw new IllegalStateException("cannot read the built-in pack at " + url, e);
     }

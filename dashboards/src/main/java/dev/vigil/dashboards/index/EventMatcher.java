@@ -3,12 +3,14 @@ package dev.vigil.dashboards.index;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.mapping.MappingTable;
+import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -97,22 +99,39 @@ public final class EventMatcher implements Serializable {
     }
   }
 
-  /** A literal compares without a regex; only a value with a wildcard compiles one. */
-  private record ValuePattern(String literal, Pattern glob) implements Serializable {
+  /**
+   * One value as a glob. The matcher is a lambda, not serializable, so it is rebuilt from the text
+   * when a Flink task manager deserializes the contract.
+   */
+  private static final class ValuePattern implements Serializable {
+    private final String glob;
+    private transient Predicate<String> matcher;
+
+    private ValuePattern(String glob) {
+      this.glob = glob;
+      this.matcher = MappingTable.glob(glob);
+    }
+
     static ValuePattern of(String value) {
-      boolean wildcard = value.indexOf('*') >= 0 || value.indexOf('?') >= 0;
-      return wildcard
-          ? new ValuePattern(value, MappingTable.glob(value))
-          : new ValuePattern(value, null);
+      return new ValuePattern(value);
+    }
+
+    boolean isLiteral() {
+      return glob.indexOf('*') < 0 && glob.indexOf('?') < 0;
     }
 
     boolean matches(String value) {
-      return glob == null ? literal.equalsIgnoreCase(value) : glob.matcher(value).matches();
+      return matcher.test(value);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      matcher = MappingTable.glob(glob);
     }
 
     @Override
     public String toString() {
-      return literal;
+      return glob;
     }
   }
 
@@ -160,7 +179,7 @@ public final class EventMatcher implements Serializable {
      * would otherwise silently never match.
      */
     void checkValue(ValuePattern pattern) {
-      if (pattern.glob != null) {
+      if (!pattern.isLiteral()) {
         return;
       }
       Schema leaf = AuditEvent.getClassSchema();
@@ -170,7 +189,7 @@ public final class EventMatcher implements Serializable {
       if (leaf.getType() == Schema.Type.ARRAY) {
         leaf = nonNull(leaf.getElementType());
       }
-      String value = pattern.literal;
+      String value = pattern.glob;
       boolean valid =
           switch (leaf.getType()) {
             case ENUM -> leaf.getEnumSymbols().stream().anyMatch(value::equalsIgnoreCase);

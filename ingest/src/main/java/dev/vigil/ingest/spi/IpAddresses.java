@@ -75,11 +75,12 @@ public final class IpAddresses {
   private static String ipv6(String text) {
     int zone = text.indexOf('%');
     String address = zone >= 0 ? text.substring(0, zone) : text;
-    if (address.isEmpty() || !address.chars().allMatch(IpAddresses::isIpv6Char)) {
+    if (!isIpv6Literal(address)) {
       return null;
     }
     try {
-      // A literal of hex digits, colons and dots is parsed without any name lookup.
+      // Only a well-formed literal gets here, and the JDK parses a literal without a name lookup
+      // (anything else it would try to resolve, which must never happen for log data).
       InetAddress parsed = InetAddress.getByName(address);
       return parsed instanceof Inet6Address
           ? rfc5952(parsed.getAddress())
@@ -126,7 +127,40 @@ public final class IpAddresses {
     return text.toString();
   }
 
-  private static boolean isIpv6Char(int c) {
-    return c == ':' || c == '.' || Character.digit(c, 16) >= 0;
+  /**
+   * The RFC 4291 text forms: eight groups of 1 to 4 hex digits, at most one {@code ::} standing for
+   * one or more zero groups, and optionally a dotted IPv4 address as the last two groups.
+   */
+  static boolean isIpv6Literal(String address) {
+    int doubleColon = address.indexOf("::");
+    if (doubleColon >= 0 && address.indexOf("::", doubleColon + 1) >= 0) {
+      return false;
+    }
+    String head = doubleColon >= 0 ? address.substring(0, doubleColon) : address;
+    String tail = doubleColon >= 0 ? address.substring(doubleColon + 2) : "";
+    int groups = 0;
+    for (String part : new String[] {head, tail}) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      String[] fields = part.split(":", -1);
+      for (int i = 0; i < fields.length; i++) {
+        String field = fields[i];
+        boolean last = part == tail || doubleColon < 0 ? i == fields.length - 1 : false;
+        if (last && field.indexOf('.') >= 0) {
+          if (ipv4(field) == null) {
+            return false;
+          }
+          groups += 2;
+        } else if (field.isEmpty()
+            || field.length() > 4
+            || !field.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+          return false;
+        } else {
+          groups++;
+        }
+      }
+    }
+    return doubleColon >= 0 ? groups <= 7 : groups == 8;
   }
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Writes the demo story under samples/ (deterministic; re-run after editing the story).
 
+Usage: python3 tools/generate-samples.py
+
 The story, 2026-11-20 UTC, across the four sources, mixed with ordinary traffic:
   10:02  a stolen Vault CI token probes denied paths (denied-access spike)
   10:06  the same token reads 60 distinct secrets (mass secret reads)
@@ -19,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 rnd = random.Random(20261120)
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "samples"
 DAY = datetime(2026, 11, 20, tzinfo=timezone.utc)
 
 

@@ -1,0 +1,59 @@
+package dev.vigil.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil detect}: the detection job, bounded, on the embedded Flink, over raw files. */
+@Command(
+    name = "detect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the detection job over raw audit files of any source (auto-detected) on the embedded",
+      "Flink, and write alerts as JSON lines. Exit 0 on success, 2 when some records were",
+      "dead-lettered, 1 on usage or I/O errors or a failed job."
+    })
+final class DetectCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--rules",
+      paramLabel = "PATH",
+      description = "Rule files or directories (default: the built-in pack).")
+  private List<String> rules;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Write alerts to FILE instead of stdout.")
+  private String out;
+
+  @Option(
+      names = "--events-out",
+      paramLabel = "FILE",
+      description = "Also write the normalized events to FILE (JSON lines).")
+  private String eventsOut;
+
+  @Option(
+      names = "--dead-letter",
+      paramLabel = "FILE",
+      description =
+          "Write dead letters to FILE (default: vigil-deadletters-<time>.jsonl, only when any).")
+  private String deadLetter;
+
+  @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files or directories.")
+  private List<String> inputs;
+
+  private final CliEnvironment env;
+
+  DetectCommand(CliEnvironment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    return new DetectionRun(env, "vigil detect").run(inputs, rules, out, eventsOut, deadLetter);
+  }
+}

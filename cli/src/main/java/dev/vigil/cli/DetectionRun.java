@@ -1,0 +1,192 @@
+package dev.vigil.cli;
+
+import dev.vigil.detect.DetectOptions;
+import dev.vigil.detect.DetectSummary;
+import dev.vigil.detect.DetectionFailedException;
+import dev.vigil.detect.EmbeddedDetection;
+import dev.vigil.rules.RuleException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One bounded run of the detection job on the embedded Flink, as {@code vigil detect} and {@code
+ * vigil rules backtest} both need it: inputs checked first, alerts to a file or stdout, dead
+ * letters never lost (to the named file, or to a timestamped file in the working directory when any
+ * occur), a progress line on a terminal, and a summary on stderr.
+ */
+final class DetectionRun {
+
+  private final CliEnvironment env;
+  private final String commandName;
+
+  DetectionRun(CliEnvironment env, String commandName) {
+    this.env = env;
+    this.commandName = commandName;
+  }
+
+  /**
+   * Runs the job; returns the exit code (0, or {@link VigilCommand#EXIT_FINDINGS} on dead letters).
+   */
+  int run(
+      List<String> inputArguments,
+      List<String> ruleArguments,
+      String alertsOut,
+      String eventsOut,
+      String deadLetterOut)
+      throws IOException {
+    List<Path> inputs = new ArrayList<>();
+    for (String input : inputArguments) {
+      Path path = env.resolve(input);
+      if (!Files.exists(path)) {
+        throw new CommandFailedException("no such file or directory: " + input);
+      }
+      inputs.add(path);
+    }
+    List<Path> rules =
+        ruleArguments == null || ruleArguments.isEmpty()
+            ? List.of()
+            : RulesCommand.rulePaths(env, ruleArguments);
+    Path scratch = Files.createTempDirectory("vigil-detect");
+    try {
+      Path alerts = alertsOut != null ? env.resolve(alertsOut) : scratch.resolve("alerts.jsonl");
+      Path deadLetters =
+          deadLetterOut != null ? env.resolve(deadLetterOut) : scratch.resolve("deadletters.jsonl");
+      DetectOptions options =
+          DetectOptions.of(inputs)
+              .withRules(rules)
+              .withAlertsOut(alerts)
+              .withEventsOut(eventsOut == null ? null : env.resolve(eventsOut))
+              .withDeadLetterOut(deadLetters);
+      if (env.stderrIsTerminal()) {
+        options = options.withProgress(this::progress, DetectOptions.DEFAULT_PROGRESS_INTERVAL);
+      }
+      DetectSummary summary = runJob(options);
+      if (alertsOut == null) {
+        copyTo(alerts, env.stdout());
+      }
+      String keptDeadLetters = deadLetterOut;
+      if (deadLetterOut == null && summary.deadLetters() > 0) {
+        Path kept = env.resolve("vigil-deadletters-" + STAMP.format(Instant.now()) + ".jsonl");
+        Files.move(deadLetters, kept, StandardCopyOption.REPLACE_EXISTING);
+        keptDeadLetters = env.workingDir().relativize(kept).toString();
+      }
+      printSummary(summary, keptDeadLetters);
+      return summary.deadLetters() > 0 ? VigilCommand.EXIT_FINDINGS : 0;
+    } finally {
+      deleteRecursively(scratch);
+    }
+  }
+
+  private DetectSummary runJob(DetectOptions options) throws IOException {
+    try {
+      return EmbeddedDetection.run(options);
+    } catch (RuleException e) {
+      e.errors().forEach(error -> env.stderr().println(error));
+      throw new CommandFailedException(
+          "the rules do not load; run 'vigil rules validate' for details");
+    } catch (NoSuchFileException e) {
+      throw new CommandFailedException("no such file or directory: " + e.getFile());
+    } catch (DetectionFailedException e) {
+      throw new CommandFailedException("the detection job failed: " + e.getMessage());
+    } finally {
+      if (env.stderrIsTerminal()) {
+        env.stderr().print("\r\033[K");
+        env.stderr().flush();
+      }
+    }
+  }
+
+  private void progress(DetectSummary soFar) {
+    PrintWriter err = env.stderr();
+    err.print(
+        "\r\033[K"
+            + commandName
+            + ": "
+            + soFar.records()
+            + " records, "
+            + soFar.events()
+            + " events, "
+            + soFar.totalAlerts()
+            + " alerts ("
+            + soFar.elapsed().toSeconds()
+            + " s)");
+    err.flush();
+  }
+
+  private void printSummary(DetectSummary summary, String deadLetterFile) {
+    PrintWriter err = env.stderr();
+    err.println(
+        commandName
+            + ": "
+            + summary.records()
+            + " records in, "
+            + summary.events()
+            + " events, "
+            + summary.deadLetters()
+            + " dead-lettered, "
+            + summary.totalAlerts()
+            + " alerts in "
+            + seconds(summary.elapsed()));
+    if (!summary.eventsBySource().isEmpty()) {
+      err.println("  events by source: " + counts(summary.eventsBySource()));
+    }
+    if (summary.lateRecords() > 0) {
+      err.println(
+          "  late records (judged at the watermark, not dropped): " + summary.lateRecords());
+    }
+    if (summary.deadLetters() > 0) {
+      err.println("  dead-lettered by reason: " + counts(summary.deadLettered()));
+      err.println("  dead letters written to " + deadLetterFile);
+    }
+    summary
+        .alerts()
+        .forEach(
+            (detection, bySeverity) ->
+                err.println("  alerts " + detection + ": " + counts(bySeverity)));
+    err.flush();
+  }
+
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private static String seconds(Duration elapsed) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", elapsed.toMillis() / 1000.0);
+  }
+
+  private static String counts(Map<String, Long> counts) {
+    return counts.entrySet().stream()
+        .map(entry -> entry.getKey() + " " + entry.getValue())
+        .collect(Collectors.joining(", "));
+  }
+
+  private static void copyTo(Path file, OutputStream out) throws IOException {
+    if (Files.exists(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        in.transferTo(out);
+      }
+    }
+    out.flush();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

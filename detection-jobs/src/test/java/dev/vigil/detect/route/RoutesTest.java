@@ -1,0 +1,86 @@
+package dev.vigil.detect.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.detect.RuleSet;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.rules.testing.InlineEvents;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** How the built-in pack partitions events. */
+class RoutesTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Routes routes;
+
+  @BeforeAll
+  static void plan() throws Exception {
+    routes = Routes.of(RuleSet.builtIn());
+  }
+
+  @Test
+  void correlationsGroupedByTheSameFieldsShareOneRoute() {
+    List<Route> correlationRoutes =
+        routes.routes().stream().filter(r -> r.kind() == Route.Kind.CORRELATION).toList();
+    assertThat(correlationRoutes)
+        .anySatisfy(
+            route -> {
+              assertThat(route.description()).isEqualTo("group-by [actor.id]");
+              assertThat(route.pack().correlations())
+                  .extracting(c -> c.rule().meta().detection())
+                  .contains("denied_access_spike", "mass_secret_reads");
+              // Window plus suppression of the longest one (mass secret reads: 10 min each).
+              assertThat(route.retention()).isEqualTo(Duration.ofMinutes(20));
+            });
+    assertThat(routes.route(0).kind()).isEqualTo(Route.Kind.EVENT);
+    assertThat(routes.route(0).retention()).isZero();
+  }
+
+  @Test
+  void anOrdinaryEventTakesOnlyTheEventRoute() {
+    List<String> keys = keys(event(false, "alice"));
+    assertThat(keys).hasSize(1);
+    assertThat(Route.routeOf(keys.get(0))).isZero();
+  }
+
+  @Test
+  void aDenialAlsoGoesToItsActorsGroupAndTheSameActorAlwaysToTheSameKey() {
+    List<String> first = keys(event(true, "mallory"));
+    List<String> second = keys(event(true, "mallory"));
+    List<String> other = keys(event(true, "bob"));
+    assertThat(first).hasSize(2);
+    assertThat(first.get(1)).isEqualTo(second.get(1));
+    assertThat(other.get(1)).isNotEqualTo(first.get(1));
+    assertThat(routes.route(Route.routeOf(first.get(1))).kind()).isEqualTo(Route.Kind.CORRELATION);
+  }
+
+  @Test
+  void anEventWithoutTheGroupByValueJoinsNoGroup() {
+    assertThat(keys(event(true, null))).hasSize(1);
+  }
+
+  private static List<String> keys(AuditEvent event) {
+    List<String> keys = new ArrayList<>();
+    routes.route(event, (route, key) -> keys.add(key));
+    return keys;
+  }
+
+  private static int serial;
+
+  private static AuditEvent event(boolean denied, String actor) {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("source", "AWS_CLOUDTRAIL");
+    event.put("denied", denied);
+    ObjectNode actorNode = event.putObject("actor");
+    if (actor != null) {
+      actorNode.put("id", actor);
+    }
+    return InlineEvents.build(event, serial++, 0, 0, 0, "test");
+  }
+}
