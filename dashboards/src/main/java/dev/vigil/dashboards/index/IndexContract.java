@@ -1,6 +1,7 @@
 package dev.vigil.dashboards.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.event.AuditEvent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,6 +95,11 @@ public final class IndexContract implements Serializable {
       throw new IllegalArgumentException(
           "cannot read retention file " + file + ": " + e.getMessage());
     }
+  }
+
+  /** The contract of a configuration's {@code retention_file}, or the built-in one. */
+  public static IndexContract of(OpenSearchConfig config) {
+    return load(config.retentionFile() == null ? null : Path.of(config.retentionFile()));
   }
 
   /** The retention class of an event: the longest-kept class that matches, else the default. */

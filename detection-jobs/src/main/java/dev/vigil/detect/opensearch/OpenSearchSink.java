@@ -7,7 +7,6 @@ import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
-import java.nio.file.Path;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -39,24 +38,24 @@ public final class OpenSearchSink<T> implements Sink<T> {
   }
 
   public static OpenSearchSink<AuditEvent> events(OpenSearchConfig config) {
-    IndexContract contract = contract(config);
+    IndexContract contract = IndexContract.of(config);
     return new OpenSearchSink<>(config, contract, DocumentMapper.events(contract), "events");
   }
 
   /** Events in their JSON form ({@code EventJson.toTree}). */
   public static OpenSearchSink<JsonNode> eventTrees(OpenSearchConfig config) {
-    IndexContract contract = contract(config);
+    IndexContract contract = IndexContract.of(config);
     return new OpenSearchSink<>(config, contract, DocumentMapper.eventTrees(contract), "events");
   }
 
   public static OpenSearchSink<AlertRecord> alerts(OpenSearchConfig config) {
-    IndexContract contract = contract(config);
+    IndexContract contract = IndexContract.of(config);
     return new OpenSearchSink<>(config, contract, DocumentMapper.alerts(contract), "alerts");
   }
 
   /** The normalizer's dead letters, into the dead-letter index. */
   public static OpenSearchSink<DeadLetter> deadLetters(OpenSearchConfig config) {
-    IndexContract contract = contract(config);
+    IndexContract contract = IndexContract.of(config);
     return new OpenSearchSink<>(
         config, contract, DocumentMapper.deadLetters(contract), "deadletters");
   }
@@ -71,10 +70,5 @@ public final class OpenSearchSink<T> implements Sink<T> {
         context.metricGroup(),
         context.getProcessingTimeService(),
         "vigil-opensearch-" + kind + "-" + context.getTaskInfo().getIndexOfThisSubtask());
-  }
-
-  private static IndexContract contract(OpenSearchConfig config) {
-    return IndexContract.load(
-        config.retentionFile() == null ? null : Path.of(config.retentionFile()));
   }
 }
