@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
       NormalizeCommand.class,
       DetectCommand.class,
       RulesCommand.class,
-      StackCommand.class
+      StackCommand.class,
+      RetentionCommand.class,
+      DashboardsCommand.class
     })
 public final class VigilCommand implements Runnable {
 

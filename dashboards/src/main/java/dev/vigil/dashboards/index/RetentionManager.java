@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.ExpandWildcard;
 import org.opensearch.client.opensearch._types.OpenSearchException;
@@ -81,13 +82,19 @@ public final class RetentionManager {
    *     before the failure stay deleted, and a second run carries on
    */
   public List<Decision> apply(boolean dryRun) throws IOException {
+    return apply(dryRun, decision -> {});
+  }
+
+  /**
+   * {@link #apply(boolean)}, telling {@code onDecision} about each index as soon as it is judged or
+   * deleted, so a caller can report what was deleted even when a later deletion fails.
+   */
+  public List<Decision> apply(boolean dryRun, Consumer<Decision> onDecision) throws IOException {
     List<Decision> plan = plan();
-    if (dryRun) {
-      return plan;
-    }
     List<Decision> done = new ArrayList<>(plan.size());
     for (Decision decision : plan) {
-      if (decision.verdict() != Verdict.EXPIRED) {
+      if (dryRun || decision.verdict() != Verdict.EXPIRED) {
+        onDecision.accept(decision);
         done.add(decision);
         continue;
       }
@@ -100,13 +107,15 @@ public final class RetentionManager {
         }
         // Gone already (another run, a person): the goal is met.
       }
-      done.add(
+      Decision deleted =
           new Decision(
               decision.index(),
               decision.family(),
               decision.verdict(),
               decision.deletableFrom(),
-              true));
+              true);
+      onDecision.accept(deleted);
+      done.add(deleted);
     }
     return done;
   }
