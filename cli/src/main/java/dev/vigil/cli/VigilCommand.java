@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
       DetectCommand.class,
       RunCommand.class,
       RulesCommand.class,
-      StackCommand.class
+      StackCommand.class,
+      RetentionCommand.class,
+      DashboardsCommand.class
     })
 public final class VigilCommand implements Runnable {
 
