@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       NormalizeCommand.class,
       DetectCommand.class,
+      DemoCommand.class,
       RulesCommand.class,
       StackCommand.class
     })
