@@ -20,6 +20,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -99,13 +100,7 @@ public final class Normalizer {
     }
     String text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
+      text = strictUtf8(bytes);
     } catch (CharacterCodingException e) {
       out.deadLetter(
           deadLetter(
@@ -128,7 +123,7 @@ public final class Normalizer {
               depth ? DeadLetterReason.TOO_DEEP : DeadLetterReason.TOO_LARGE,
               depth
                   ? "record nests deeper than " + limits.maxDepth() + " levels"
-                  : "a value in the record is longer than the limit of " + limits.maxRecordBytes(),
+                  : "a value in the record is over a parser limit (" + limitExceeded(e) + ")",
               null));
       return;
     } catch (IOException e) {
@@ -136,11 +131,30 @@ public final class Normalizer {
           deadLetter(bytes, record.origin(), DeadLetterReason.MALFORMED_JSON, describe(e), null));
       return;
     }
-    if (root.isObject() && !isEnvelope(root)) {
+    String envelopeKey = root.isObject() ? envelopeKey(root) : null;
+    if (root.isObject() && envelopeKey == null) {
       normalizeOne((ObjectNode) root, text, record.origin(), out);
       return;
     }
-    unwrap(root, text, record.origin(), out);
+    unwrap(root, envelopeKey, text, record.origin(), out);
+  }
+
+  /**
+   * The bytes as text, refusing invalid UTF-8. The lenient String constructor is intrinsified and
+   * much faster; it marks every malformed sequence with U+FFFD, so only text holding that character
+   * (rare, and possibly genuine) needs the strict decoder's verdict.
+   */
+  private static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.indexOf('\uFFFD') < 0) {
+      return text;
+    }
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes))
+        .toString();
   }
 
   private JsonNode readSingleValue(String text) throws IOException {
@@ -160,18 +174,28 @@ public final class Normalizer {
     }
   }
 
-  private static boolean isEnvelope(JsonNode root) {
+  /** The key whose array holds the envelope's records, or null when the object is a record. */
+  private static String envelopeKey(JsonNode root) {
+    if (root.size() > 2) {
+      return null;
+    }
     for (String key : ENVELOPE_KEYS) {
       JsonNode members = root.get(key);
-      if (members != null && members.isArray() && root.size() <= 2) {
-        return true;
+      if (members != null && members.isArray()) {
+        return key;
       }
     }
-    return false;
+    return null;
   }
 
-  /** Normalizes each member of an array or envelope, with its exact text cut from the envelope. */
-  private void unwrap(JsonNode root, String text, String origin, NormalizeOutput out) {
+  /**
+   * Normalizes each member of an array or envelope. The members are already parsed (in {@code
+   * root}); one more pass of the tokenizer, which skips values without building them, finds where
+   * each member's text starts and ends, so {@code raw} is cut from the envelope exactly. For a key
+   * given twice, the tree holds the last occurrence, and so do the offsets.
+   */
+  private void unwrap(
+      JsonNode root, String envelopeKey, String text, String origin, NormalizeOutput out) {
     if (!root.isObject() && !root.isArray()) {
       out.deadLetter(
           deadLetter(
@@ -182,43 +206,24 @@ public final class Normalizer {
               null));
       return;
     }
+    JsonNode members = envelopeKey == null ? root : root.get(envelopeKey);
+    int[] bounds = null;
     try (JsonParser parser = mapper.createParser(text)) {
-      JsonToken token = parser.nextToken();
-      if (token == JsonToken.START_OBJECT) {
-        String envelopeKey = null;
+      parser.nextToken(); // the root's start
+      if (envelopeKey == null) {
+        bounds = memberBounds(parser);
+      } else {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
           String key = parser.currentName();
-          JsonToken value = parser.nextToken();
-          if (value == JsonToken.START_ARRAY && ENVELOPE_KEYS.contains(key)) {
-            envelopeKey = key;
-            break;
+          if (parser.nextToken() == JsonToken.START_ARRAY && key.equals(envelopeKey)) {
+            bounds = memberBounds(parser);
+          } else {
+            parser.skipChildren();
           }
-          parser.skipChildren();
-        }
-        if (envelopeKey == null) {
-          throw new IllegalStateException("envelope without its array");
         }
       }
-      int index = 0;
-      while (parser.nextToken() != JsonToken.END_ARRAY) {
-        index++;
-        String memberOrigin = origin + "#" + index;
-        int start = (int) parser.currentTokenLocation().getCharOffset();
-        JsonToken memberStart = parser.currentToken();
-        parser.skipChildren();
-        int end = (int) parser.currentLocation().getCharOffset();
-        String memberText = text.substring(start, end);
-        if (memberStart != JsonToken.START_OBJECT) {
-          out.deadLetter(
-              deadLetter(
-                  memberText.getBytes(StandardCharsets.UTF_8),
-                  memberOrigin,
-                  DeadLetterReason.WRONG_TYPE,
-                  "envelope member " + index + " is not a JSON object",
-                  null));
-          continue;
-        }
-        normalizeOne((ObjectNode) mapper.readTree(memberText), memberText, memberOrigin, out);
+      if (bounds == null || bounds.length != 2 * members.size()) {
+        throw new IllegalStateException("the envelope's members were not found again");
       }
     } catch (IOException | RuntimeException e) {
       // The whole text already parsed once, so this is a bug, not bad input; keep the record.
@@ -230,7 +235,45 @@ public final class Normalizer {
               DeadLetterReason.INTERNAL_ERROR,
               "could not unwrap the envelope (" + e.getClass().getSimpleName() + ")",
               null));
+      return;
     }
+    for (int i = 0; i < members.size(); i++) {
+      int index = i + 1;
+      String memberOrigin = origin + "#" + index;
+      String memberText = text.substring(bounds[2 * i], bounds[2 * i + 1]);
+      JsonNode member = members.get(i);
+      if (!member.isObject()) {
+        out.deadLetter(
+            deadLetter(
+                memberText.getBytes(StandardCharsets.UTF_8),
+                memberOrigin,
+                DeadLetterReason.WRONG_TYPE,
+                "envelope member " + index + " is not a JSON object",
+                null));
+        continue;
+      }
+      normalizeOne((ObjectNode) member, memberText, memberOrigin, out);
+    }
+  }
+
+  /**
+   * Start and end character offsets of each member of the array whose start the parser is on;
+   * leaves the parser on the array's end.
+   */
+  private static int[] memberBounds(JsonParser parser) throws IOException {
+    int[] bounds = new int[16];
+    int count = 0;
+    while (parser.nextToken() != JsonToken.END_ARRAY) {
+      if (count + 2 > bounds.length) {
+        bounds = Arrays.copyOf(bounds, bounds.length * 2);
+      }
+      bounds[count++] = (int) parser.currentTokenLocation().getCharOffset();
+      parser.skipChildren();
+      // A string's end is only known once its token is finished.
+      parser.finishToken();
+      bounds[count++] = (int) parser.currentLocation().getCharOffset();
+    }
+    return Arrays.copyOf(bounds, count);
   }
 
   private void normalizeOne(ObjectNode record, String raw, String origin, NormalizeOutput out) {
@@ -330,6 +373,16 @@ public final class Normalizer {
       return "malformed JSON: the record ends before its value is complete" + where;
     }
     return "malformed JSON: unexpected character" + where;
+  }
+
+  /**
+   * Which limit a value broke, from Jackson's message ("Number value length (1001) exceeds the
+   * maximum allowed (1000, from ...)"), which holds sizes, never record content.
+   */
+  private static String limitExceeded(StreamConstraintsException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    int from = message.indexOf(", from");
+    return from > 0 ? message.substring(0, from) + ")" : "size limit";
   }
 
   /** Trailing content after a complete value; reported like any malformed JSON. */

@@ -16,10 +16,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.IndexedRecord;
@@ -38,6 +41,11 @@ public final class EventJson {
 
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** Always three fractional digits, as the schema's timestamp-millis holds. */
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   private EventJson() {}
 
@@ -82,7 +90,7 @@ public final class EventJson {
       json.writeStringField(
           "source_guess",
           deadLetter.getSourceGuess() == null ? null : deadLetter.getSourceGuess().name());
-      json.writeStringField("received_at", deadLetter.getReceivedAt().toString());
+      json.writeStringField("received_at", TIME.format(deadLetter.getReceivedAt()));
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -133,7 +141,7 @@ public final class EventJson {
     } else if (value instanceof Enum<?> symbol) {
       json.writeString(symbol.name());
     } else if (value instanceof Instant instant) {
-      json.writeString(instant.toString());
+      json.writeString(TIME.format(instant));
     } else if (value instanceof Boolean bool) {
       json.writeBoolean(bool);
     } else if (value instanceof Integer number) {

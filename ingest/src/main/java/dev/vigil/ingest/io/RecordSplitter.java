@@ -48,22 +48,19 @@ public final class RecordSplitter {
     boolean escaped = false;
     boolean inGarbage = false;
     boolean atLineStart = true;
-    boolean firstByte = true;
     boolean objectRecord = false;
     long count = 0;
-    int read;
-    while ((read = in.read(buffer)) > 0) {
-      int offset = 0;
-      if (firstByte) {
-        firstByte = false;
-        // A UTF-8 byte order mark is not part of any record.
-        if (read >= 3
-            && (buffer[0] & 0xFF) == 0xEF
-            && (buffer[1] & 0xFF) == 0xBB
-            && (buffer[2] & 0xFF) == 0xBF) {
-          offset = 3;
-        }
-      }
+    // A UTF-8 byte order mark is not part of any record; read the head whole, since a pipe or a
+    // decompressor may hand over fewer bytes per read than the mark has.
+    int read = in.readNBytes(buffer, 0, 3);
+    int offset =
+        read == 3
+                && (buffer[0] & 0xFF) == 0xEF
+                && (buffer[1] & 0xFF) == 0xBB
+                && (buffer[2] & 0xFF) == 0xBF
+            ? 3
+            : 0;
+    while (read > 0) {
       for (int i = offset; i < read; i++) {
         byte b = buffer[i];
         boolean lineStart = atLineStart;
@@ -98,11 +95,16 @@ public final class RecordSplitter {
         } else {
           append(current, b);
           if (inString) {
-            if (escaped) {
+            if (b == '\n') {
+              // Even an escaped raw newline ends the string: JSON strings cannot hold one, and a
+              // line cut after a backslash must not swallow the next line.
+              inString = false;
+              escaped = false;
+            } else if (escaped) {
               escaped = false;
             } else if (b == '\\') {
               escaped = true;
-            } else if (b == '"' || b == '\n') {
+            } else if (b == '"') {
               inString = false;
             }
           } else if (b == '"') {
@@ -120,6 +122,8 @@ public final class RecordSplitter {
           line++;
         }
       }
+      offset = 0;
+      read = in.read(buffer);
     }
     if (current.size() > 0) {
       count += emit(current, recordLine, sink);

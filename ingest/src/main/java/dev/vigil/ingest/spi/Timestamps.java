@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.List;
 import java.util.Locale;
@@ -50,13 +51,18 @@ public final class Timestamps {
           .optionalStart()
           .appendOffset("+HHMM", "Z")
           .optionalEnd()
-          .toFormatter(Locale.ROOT);
+          .toFormatter(Locale.ROOT)
+          // SMART would turn February 29 of a common year into the 28th: a guess.
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private static final List<DateTimeFormatter> US_STYLE =
       List.of(
-          DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a xxx", Locale.US),
-          DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US),
-          DateTimeFormatter.ofPattern("M/d/yyyy H:mm:ss", Locale.US));
+          DateTimeFormatter.ofPattern("M/d/uuuu h:mm:ss a xxx", Locale.US)
+              .withResolverStyle(ResolverStyle.STRICT),
+          DateTimeFormatter.ofPattern("M/d/uuuu h:mm:ss a", Locale.US)
+              .withResolverStyle(ResolverStyle.STRICT),
+          DateTimeFormatter.ofPattern("M/d/uuuu H:mm:ss", Locale.US)
+              .withResolverStyle(ResolverStyle.STRICT));
 
   private static final DateTimeFormatter BASIC_ISO =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX", Locale.ROOT);

@@ -1,0 +1,52 @@
+package dev.vigil.cli;
+
+import dev.vigil.ingest.spi.SourceParser;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a command may touch of the outside world: the standard streams, the working directory,
+ * whether stdout and stderr are terminals, and the parsers to use. {@link #system()} is the real
+ * process; tests build their own, so commands never reach for {@code System.out} directly.
+ *
+ * @param stdin standard input (for the input {@code -})
+ * @param stdout standard output, as bytes (JSON Lines or an Avro container)
+ * @param stderr standard error, for the summary, progress and one-line errors
+ * @param workingDir relative paths on the command line resolve against it
+ * @param stdoutIsTerminal true when stdout is a terminal (binary output is refused there)
+ * @param stderrIsTerminal true when stderr is a terminal (only then is progress shown)
+ * @param parsers the parsers to use; empty for every parser on the class path
+ */
+public record CliEnvironment(
+    InputStream stdin,
+    OutputStream stdout,
+    PrintWriter stderr,
+    Path workingDir,
+    boolean stdoutIsTerminal,
+    boolean stderrIsTerminal,
+    List<SourceParser> parsers) {
+
+  public CliEnvironment {
+    parsers = List.copyOf(parsers);
+    workingDir = workingDir.toAbsolutePath();
+  }
+
+  public static CliEnvironment system() {
+    return new CliEnvironment(
+        System.in,
+        System.out,
+        new PrintWriter(System.err, true),
+        Path.of(""),
+        Terminals.isTerminal(1),
+        Terminals.isTerminal(2),
+        List.of());
+  }
+
+  /** A path from the command line, relative to {@link #workingDir}. */
+  public Path resolve(String path) {
+    return workingDir.resolve(path);
+  }
+}

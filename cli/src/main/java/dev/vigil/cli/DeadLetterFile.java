@@ -1,0 +1,102 @@
+package dev.vigil.cli;
+
+import dev.vigil.event.DeadLetter;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Where dead letters go, so none is ever lost: the file given with {@code --dead-letter}, else
+ * {@code <out>.deadletters.<format>} beside {@code --out} (both always written, empty when there
+ * are none), else, when events go to stdout, a timestamped file in the working directory that is
+ * created only when the first dead letter arrives and never overwrites an existing file.
+ */
+final class DeadLetterFile implements Closeable {
+
+  private static final int MAX_SUFFIX = 1000;
+
+  private final OutputFormat format;
+  private final Path path;
+  private final boolean createNew;
+  private OutputFormat.RecordWriter<DeadLetter> writer;
+  private Path written;
+
+  private DeadLetterFile(OutputFormat format, Path path, boolean createNew) {
+    this.format = format;
+    this.path = path;
+    this.createNew = createNew;
+  }
+
+  /** A file written whether or not there are dead letters, replacing what was there. */
+  static DeadLetterFile always(OutputFormat format, Path path) throws IOException {
+    DeadLetterFile file = new DeadLetterFile(format, path, false);
+    file.open();
+    return file;
+  }
+
+  /** A new file created on the first dead letter, with a numeric suffix if the name is taken. */
+  static DeadLetterFile onDemand(OutputFormat format, Path path) {
+    return new DeadLetterFile(format, path, true);
+  }
+
+  void write(DeadLetter deadLetter) throws IOException {
+    if (writer == null) {
+      open();
+    }
+    writer.write(deadLetter);
+  }
+
+  /** The file written to, or null when none was created. */
+  Path written() {
+    return written;
+  }
+
+  /** The intended file, for messages before anything is written. */
+  Path path() {
+    return path;
+  }
+
+  private void open() throws IOException {
+    OutputStream out;
+    if (createNew) {
+      Path candidate = path;
+      int suffix = 1;
+      while (true) {
+        try {
+          out = Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW);
+          break;
+        } catch (FileAlreadyExistsException e) {
+          if (++suffix > MAX_SUFFIX) {
+            throw e;
+          }
+          candidate = withSuffix(path, suffix);
+        }
+      }
+      written = candidate;
+    } else {
+      out = Files.newOutputStream(path);
+      written = path;
+    }
+    writer = format.deadLetters(new BufferedOutputStream(out, 65536));
+  }
+
+  private static Path withSuffix(Path path, int suffix) {
+    String name = path.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String numbered =
+        dot > 0 ? name.substring(0, dot) + "-" + suffix + name.substring(dot) : name + "-" + suffix;
+    return path.resolveSibling(numbered);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (writer != null) {
+      writer.close();
+    }
+  }
+}

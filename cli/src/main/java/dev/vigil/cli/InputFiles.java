@@ -1,0 +1,168 @@
+package dev.vigil.cli;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Turns the INPUT arguments into the list of streams to read, before anything is read, so a typo in
+ * the third argument fails the command before any output is written.
+ *
+ * <p>A directory is read recursively in name order, skipping hidden entries (names starting with
+ * {@code .}), the corpus sidecars {@code *.tsv} and {@code *.md}, and symbolic links to directories
+ * (which could loop). Gzip is recognized by its magic bytes, whatever the file name.
+ */
+final class InputFiles {
+
+  /** Name used in origins for standard input. */
+  static final String STDIN_NAME = "stdin";
+
+  private static final int GZIP_MAGIC_1 = 0x1f;
+  private static final int GZIP_MAGIC_2 = 0x8b;
+  private static final int BUFFER = 64 * 1024;
+
+  /**
+   * One stream to read.
+   *
+   * @param name the origin name: the path as given, or the path relative to a directory argument
+   * @param path the file, or null for standard input
+   */
+  record Input(String name, Path path) {
+    boolean isStdin() {
+      return path == null;
+    }
+  }
+
+  private InputFiles() {}
+
+  static List<Input> expand(List<String> arguments, CliEnvironment env) throws IOException {
+    List<Input> inputs = new ArrayList<>();
+    boolean stdinSeen = false;
+    for (String argument : arguments) {
+      if (argument.equals("-")) {
+        if (stdinSeen) {
+          throw new CommandFailedException("standard input '-' is given more than once");
+        }
+        stdinSeen = true;
+        inputs.add(new Input(STDIN_NAME, null));
+        continue;
+      }
+      Path path = env.resolve(argument);
+      if (Files.isDirectory(path)) {
+        collect(path, path, inputs);
+      } else if (Files.isRegularFile(path)) {
+        requireReadable(path, argument);
+        inputs.add(new Input(argument, path));
+      } else if (Files.exists(path)) {
+        throw new CommandFailedException("not a regular file or directory: " + argument);
+      } else {
+        throw new NoSuchFileException(argument);
+      }
+    }
+    return inputs;
+  }
+
+  private static void collect(Path root, Path dir, List<Input> inputs) throws IOException {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      stream.forEach(entries::add);
+    }
+    entries.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    for (Path entry : entries) {
+      String name = entry.getFileName().toString();
+      if (name.startsWith(".")) {
+        continue;
+      }
+      if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+        collect(root, entry, inputs);
+      } else if (Files.isRegularFile(entry) && !name.endsWith(".tsv") && !name.endsWith(".md")) {
+        String relative = root.relativize(entry).toString().replace('\\', '/');
+        requireReadable(entry, relative);
+        inputs.add(new Input(relative, entry));
+      }
+    }
+  }
+
+  private static void requireReadable(Path path, String shownAs) {
+    if (!Files.isReadable(path)) {
+      throw new CommandFailedException("permission denied: " + shownAs);
+    }
+  }
+
+  /** Total size of the files, or -1 when standard input is among them (its size is unknown). */
+  static long totalBytes(List<Input> inputs) throws IOException {
+    long total = 0;
+    for (Input input : inputs) {
+      if (input.isStdin()) {
+        return -1;
+      }
+      total += Files.size(input.path());
+    }
+    return total;
+  }
+
+  /**
+   * Opens an input, decompressing gzip, and reports every byte read from the underlying file (not
+   * the decompressed bytes) to {@code bytesRead}.
+   */
+  static InputStream open(Input input, CliEnvironment env, LongConsumer bytesRead)
+      throws IOException {
+    InputStream raw =
+        input.isStdin() ? unclosable(env.stdin()) : Files.newInputStream(input.path());
+    BufferedInputStream buffered = new BufferedInputStream(counting(raw, bytesRead), BUFFER);
+    buffered.mark(2);
+    int first = buffered.read();
+    int second = buffered.read();
+    buffered.reset();
+    if (first == GZIP_MAGIC_1 && second == GZIP_MAGIC_2) {
+      return new GZIPInputStream(buffered, BUFFER);
+    }
+    return buffered;
+  }
+
+  private static InputStream counting(InputStream in, LongConsumer bytesRead) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          bytesRead.accept(1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        if (n > 0) {
+          bytesRead.accept(n);
+        }
+        return n;
+      }
+    };
+  }
+
+  /** Standard input stays open for the process: closing one input must not close it. */
+  private static InputStream unclosable(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        return in.read(buffer, offset, length);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+}

@@ -1,0 +1,279 @@
+package dev.vigil.cli;
+
+import dev.vigil.event.AuditEvent;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.event.Source;
+import dev.vigil.ingest.NormalizeOutput;
+import dev.vigil.ingest.Normalizer;
+import dev.vigil.ingest.NormalizerLimits;
+import dev.vigil.ingest.io.RecordSplitter;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code vigil normalize}: audit files in, canonical events out, every record accounted for.
+ *
+ * <p>Design: inputs are expanded and checked before anything is read, so a usage mistake produces
+ * no partial output. Then one pass: each input is split into raw records ({@link RecordSplitter})
+ * and each record normalized straight to the writers, so memory does not grow with the input. Every
+ * record ends as an event or a dead letter; dead letters always land in a file (see {@link
+ * DeadLetterFile}), and the exit code says whether there were any.
+ */
+@Command(
+    name = "normalize",
+    mixinStandardHelpOptions = true,
+    versionProvider = VigilCommand.Version.class,
+    sortOptions = false,
+    description = {
+      "Normalize audit records of Vault, CloudTrail, Azure Monitor and GCP into canonical events.",
+      "",
+      "INPUT is a file, a directory (read recursively in name order, skipping hidden entries and"
+          + " *.tsv/*.md sidecars), a gzip file (recognized by its content), or - for standard"
+          + " input. Files may hold JSON Lines, concatenated pretty-printed JSON, arrays and"
+          + " envelopes ({\"Records\":[...]}, {\"records\":[...]}, {\"value\":[...]}) in any mix.",
+      ""
+    },
+    footer = {
+      "",
+      "Dead letters (records that could not become events) are never dropped: they go to"
+          + " --dead-letter FILE, else to <out>.deadletters.<format> beside --out, else to"
+          + " vigil-deadletters-<time>.<format> in the working directory, created only if needed.",
+      "",
+      "A summary goes to stderr. Exit codes: 0 every record became an event; 2 some records were"
+          + " dead-lettered; 1 usage or I/O error (one line on stderr)."
+    })
+final class NormalizeCommand implements Callable<Integer> {
+
+  /** Exit code when at least one record was dead-lettered. */
+  static final int EXIT_DEAD_LETTERS = 2;
+
+  private static final DateTimeFormatter FILE_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /** The values of {@code --source}. */
+  enum SourceOption {
+    auto(null),
+    vault(Source.VAULT),
+    cloudtrail(Source.AWS_CLOUDTRAIL),
+    azure(Source.AZURE_MONITOR),
+    gcp(Source.GCP_AUDIT);
+
+    private final Source source;
+
+    SourceOption(Source source) {
+      this.source = source;
+    }
+  }
+
+  @Option(
+      names = "--source",
+      defaultValue = "auto",
+      paramLabel = "SOURCE",
+      description =
+          "Source of every record: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, detected"
+              + " per record).")
+  private SourceOption source;
+
+  @Option(
+      names = "--format",
+      defaultValue = "jsonl",
+      paramLabel = "FORMAT",
+      description =
+          "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). jsonl is one"
+              + " event per line as plain nested JSON; avro is an Avro container file (deflate).")
+  private OutputFormat format;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Write events to FILE instead of stdout.")
+  private String out;
+
+  @Option(
+      names = "--dead-letter",
+      paramLabel = "FILE",
+      description = "Write dead letters to FILE (in the output format).")
+  private String deadLetter;
+
+  @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files, directories, or -.")
+  private List<String> inputArguments;
+
+  private final CliEnvironment env;
+
+  NormalizeCommand(CliEnvironment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    if (format == OutputFormat.avro && out == null && env.stdoutIsTerminal()) {
+      throw new CommandFailedException(
+          "refusing to write binary Avro to a terminal; give --out FILE or redirect stdout");
+    }
+    List<InputFiles.Input> inputs = InputFiles.expand(inputArguments, env);
+    Normalizer normalizer = normalizer();
+    Path outPath = out == null ? null : env.resolve(out);
+    Path deadLetterPath = deadLetterPath(outPath);
+    refuseToOverwrite(inputs, outPath, "--out");
+    refuseToOverwrite(inputs, deadLetterPath, "--dead-letter");
+    if (outPath != null && Files.exists(deadLetterPath) && isSame(outPath, deadLetterPath)) {
+      throw new CommandFailedException("--out and --dead-letter name the same file: " + out);
+    }
+
+    NormalizeSummary summary = new NormalizeSummary();
+    Progress progress =
+        new Progress(env.stderr(), env.stderrIsTerminal(), InputFiles.totalBytes(inputs));
+    String eventTarget = out == null ? "stdout" : out;
+    DeadLetterFile deadLetters =
+        deadLetter != null || outPath != null
+            ? DeadLetterFile.always(format, deadLetterPath)
+            : DeadLetterFile.onDemand(format, deadLetterPath);
+    try (deadLetters;
+        OutputFormat.RecordWriter<AuditEvent> events = format.events(eventStream(outPath))) {
+      NormalizeOutput output = output(summary, progress, events, eventTarget, deadLetters);
+      for (InputFiles.Input input : inputs) {
+        RecordSplitter splitter =
+            new RecordSplitter(input.name(), NormalizerLimits.DEFAULTS.maxRecordBytes());
+        try (InputStream in = InputFiles.open(input, env, progress::bytesRead)) {
+          splitter.split(in, record -> normalizer.normalize(record, output));
+        } catch (IOException e) {
+          throw new CommandFailedException(
+              "cannot read " + input.name() + ": " + IoErrors.describe(e));
+        }
+      }
+    } catch (OutputFailure e) {
+      throw new CommandFailedException(
+          "cannot write to " + e.target + ": " + IoErrors.describe(e.getCause()));
+    } catch (IOException e) {
+      throw new CommandFailedException("cannot write the output: " + IoErrors.describe(e));
+    } finally {
+      progress.finish();
+    }
+    summary.print(
+        env.stderr(),
+        inputs.size(),
+        deadLetters.written() == null ? null : display(deadLetters.written()));
+    return summary.deadLetters() > 0 ? EXIT_DEAD_LETTERS : 0;
+  }
+
+  private Normalizer normalizer() {
+    Normalizer.Builder builder = Normalizer.builder().forceSource(source.source);
+    env.parsers().forEach(builder::parser);
+    try {
+      return builder.build();
+    } catch (IllegalStateException e) {
+      // No parser on the class path, or none for the forced source: a broken installation.
+      throw new CommandFailedException(e.getMessage());
+    }
+  }
+
+  private Path deadLetterPath(Path outPath) {
+    if (deadLetter != null) {
+      return env.resolve(deadLetter);
+    }
+    if (outPath != null) {
+      return outPath.resolveSibling(outPath.getFileName() + ".deadletters." + format.extension());
+    }
+    return env.workingDir()
+        .resolve("vigil-deadletters-" + FILE_TIME.format(Instant.now()) + "." + format.extension());
+  }
+
+  private NormalizeOutput output(
+      NormalizeSummary summary,
+      Progress progress,
+      OutputFormat.RecordWriter<AuditEvent> events,
+      String eventTarget,
+      DeadLetterFile deadLetters) {
+    return new NormalizeOutput() {
+      @Override
+      public void event(AuditEvent event) {
+        summary.event(event);
+        try {
+          events.write(event);
+        } catch (IOException | UncheckedIOException e) {
+          throw new OutputFailure(eventTarget, e);
+        }
+        progress.record(summary.recordsIn());
+      }
+
+      @Override
+      public void deadLetter(DeadLetter deadLetter) {
+        summary.deadLetter(deadLetter);
+        try {
+          deadLetters.write(deadLetter);
+        } catch (IOException | UncheckedIOException e) {
+          throw new OutputFailure(display(deadLetters.path()), e);
+        }
+        progress.record(summary.recordsIn());
+      }
+    };
+  }
+
+  /** Events go to the file, or to stdout without closing it (the summary still follows). */
+  private OutputStream eventStream(Path outPath) throws IOException {
+    if (outPath != null) {
+      return new BufferedOutputStream(Files.newOutputStream(outPath), 65536);
+    }
+    OutputStream stdout = env.stdout();
+    return new FilterOutputStream(stdout) {
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        stdout.write(bytes, offset, length);
+      }
+
+      @Override
+      public void close() throws IOException {
+        stdout.flush();
+      }
+    };
+  }
+
+  private void refuseToOverwrite(List<InputFiles.Input> inputs, Path target, String option)
+      throws IOException {
+    if (target == null || !Files.exists(target)) {
+      return;
+    }
+    for (InputFiles.Input input : inputs) {
+      if (!input.isStdin() && isSame(input.path(), target)) {
+        throw new CommandFailedException(
+            "refusing to overwrite the input " + input.name() + " (" + option + ")");
+      }
+    }
+  }
+
+  private static boolean isSame(Path a, Path b) throws IOException {
+    return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+  }
+
+  /** A path as the user would write it: relative to the working directory when inside it. */
+  private String display(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    return absolute.startsWith(env.workingDir())
+        ? env.workingDir().relativize(absolute).toString()
+        : absolute.toString();
+  }
+
+  /** A write failed; carried out of the splitter's callback to name the target in the message. */
+  private static final class OutputFailure extends RuntimeException {
+    private final String target;
+
+    OutputFailure(String target, Exception cause) {
+      super(cause.getMessage(), cause instanceof UncheckedIOException u ? u.getCause() : cause);
+      this.target = target;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.vigil.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code vigil} command: one verb per subcommand. Every command reports user mistakes as one
+ * line on stderr with exit code 1 (see {@link #commandLine}).
+ */
+@Command(
+    name = "vigil",
+    mixinStandardHelpOptions = true,
+    versionProvider = VigilCommand.Version.class,
+    description = "Streaming audit analytics and detection for Vault, CloudTrail, Azure and GCP.",
+    subcommands = {NormalizeCommand.class})
+public final class VigilCommand implements Runnable {
+
+  /** Exit code for usage and I/O errors. */
+  public static final int EXIT_ERROR = 1;
+
+  @Spec private CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine(CliEnvironment.system()).execute(args));
+  }
+
+  /** The command line wired to {@code env}: its streams, and its way of reporting errors. */
+  public static CommandLine commandLine(CliEnvironment env) {
+    CommandLine commandLine = new CommandLine(new VigilCommand(), factory(env));
+    commandLine.setOut(
+        new PrintWriter(new OutputStreamWriter(env.stdout(), StandardCharsets.UTF_8), true));
+    commandLine.setErr(env.stderr());
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setParameterExceptionHandler(
+        (e, args) -> {
+          reportError(e.getCommandLine(), oneLine(e.getMessage()) + helpHint(e.getCommandLine()));
+          return EXIT_ERROR;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parseResult) -> {
+          if (e instanceof CommandFailedException) {
+            reportError(cmd, e.getMessage());
+          } else if (e instanceof IOException || e instanceof UncheckedIOException) {
+            reportError(cmd, IoErrors.describe(e));
+          } else {
+            // A bug, not a user mistake: the trace is what a maintainer needs.
+            reportError(cmd, "internal error (" + e.getClass().getName() + "), please report it");
+            e.printStackTrace(cmd.getErr());
+          }
+          return EXIT_ERROR;
+        });
+    return commandLine;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  private static void reportError(CommandLine cmd, String message) {
+    cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message);
+    cmd.getErr().flush();
+  }
+
+  private static String helpHint(CommandLine cmd) {
+    return " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')";
+  }
+
+  private static String oneLine(String message) {
+    return message == null
+        ? "invalid command line"
+        : message.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /** Commands that need the environment take it in their constructor. */
+  private static CommandLine.IFactory factory(CliEnvironment env) {
+    CommandLine.IFactory fallback = CommandLine.defaultFactory();
+    return new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> type) throws Exception {
+        for (Constructor<?> constructor : type.getDeclaredConstructors()) {
+          Class<?>[] parameters = constructor.getParameterTypes();
+          if (parameters.length == 1 && parameters[0] == CliEnvironment.class) {
+            constructor.setAccessible(true);
+            return type.cast(constructor.newInstance(env));
+          }
+        }
+        return fallback.create(type);
+      }
+    };
+  }
+
+  /** The version Maven wrote into {@code version.properties} at build time. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = VigilCommand.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {"vigil " + properties.getProperty("version", "(unknown version)")};
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.vigil.cli;
+
+import dev.vigil.ingest.spi.SourceParser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** Runs {@code vigil} in-process with captured streams, the way a shell would. */
+final class CliRun {
+
+  private final Path workingDir;
+  private final List<SourceParser> parsers;
+  private byte[] stdin = new byte[0];
+  private boolean stdoutIsTerminal;
+
+  CliRun(Path workingDir, List<SourceParser> parsers) {
+    this.workingDir = workingDir;
+    this.parsers = parsers;
+  }
+
+  CliRun stdin(byte[] bytes) {
+    this.stdin = bytes;
+    return this;
+  }
+
+  CliRun stdoutIsTerminal() {
+    this.stdoutIsTerminal = true;
+    return this;
+  }
+
+  /** What one run left behind. */
+  record Result(int exitCode, byte[] stdoutBytes, String stderr) {
+    String stdout() {
+      return new String(stdoutBytes, StandardCharsets.UTF_8);
+    }
+
+    List<String> stdoutLines() {
+      return stdout().lines().toList();
+    }
+
+    List<String> stderrLines() {
+      return stderr.lines().toList();
+    }
+  }
+
+  Result execute(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    CliEnvironment env =
+        new CliEnvironment(
+            new ByteArrayInputStream(stdin),
+            out,
+            new PrintWriter(err, true),
+            workingDir,
+            stdoutIsTerminal,
+            false,
+            parsers);
+    int exit = VigilCommand.commandLine(env).execute(Arrays.copyOf(args, args.length));
+    return new Result(exit, out.toByteArray(), err.toString());
+  }
+}

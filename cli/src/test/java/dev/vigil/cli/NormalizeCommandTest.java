@@ -1,0 +1,394 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.event.DeadLetterReason;
+import dev.vigil.event.Source;
+import dev.vigil.ingest.io.EventJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NormalizeCommandTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String VAULT_1 =
+      "{\"type\":\"request\",\"time\":\"2024-05-01T10:00:00.123456Z\",\"user\":\"alice\","
+          + "\"request\":{\"operation\":\"read\"}}";
+  private static final String VAULT_2 =
+      "{\"type\":\"response\",\"time\":\"2024-05-01T10:00:01Z\",\"user\":\"bob\","
+          + "\"request\":{\"operation\":\"list\"}}";
+  private static final String GCP_1 =
+      "{\"timestamp\":\"2024-05-01T11:00:00Z\",\"protoPayload\":{\"operation\":\"get\"}}";
+
+  @TempDir Path dir;
+  private CliRun cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new CliRun(dir, FakeParsers.both());
+  }
+
+  @Test
+  void printsOneEventPerLineAsPlainNestedJson() throws IOException {
+    write("in.log", VAULT_1 + "\n" + VAULT_2 + "\n");
+
+    CliRun.Result result = cli.execute("normalize", "in.log");
+
+    assertThat(result.exitCode()).isZero();
+    List<String> lines = result.stdoutLines();
+    assertThat(lines).hasSize(2);
+    JsonNode first = MAPPER.readTree(lines.get(0));
+    assertThat(first.get("source").asText()).isEqualTo("VAULT");
+    assertThat(first.get("time").asText()).isEqualTo("2024-05-01T10:00:00.123Z");
+    assertThat(first.get("actor").get("name").asText()).isEqualTo("alice");
+    assertThat(first.get("actor").get("type").asText()).isEqualTo("UNKNOWN");
+    assertThat(first.get("error_code").isNull()).isTrue();
+    assertThat(first.get("raw").asText()).isEqualTo(VAULT_1);
+    assertThat(first.get("origin").asText()).isEqualTo("in.log:1");
+    assertThat(MAPPER.readTree(lines.get(1)).get("origin").asText()).isEqualTo("in.log:2");
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil normalize: 1 input, 2 records in, 2 events out, 0 dead-lettered",
+            "  events by source: VAULT 2");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).as("no dead-letter file without dead letters").hasSize(1);
+    }
+  }
+
+  @Test
+  void avroOutputHoldsTheSameEventsAsJsonLines() throws IOException {
+    write("in.log", VAULT_1 + "\n" + GCP_1 + "\n" + VAULT_2 + "\n");
+
+    CliRun.Result jsonl = cli.execute("normalize", "in.log");
+    CliRun.Result avro =
+        cli.execute("normalize", "--format", "avro", "--out", "events.avro", "in.log");
+
+    assertThat(avro.exitCode()).isZero();
+    assertThat(avro.stdoutBytes()).isEmpty();
+    List<AuditEvent> fromJson = jsonl.stdoutLines().stream().map(EventJson::readEvent).toList();
+    assertThat(readAvro(dir.resolve("events.avro"), AuditEvent.class))
+        .hasSize(3)
+        .isEqualTo(fromJson);
+    assertThat(readAvro(dir.resolve("events.avro.deadletters.avro"), DeadLetter.class)).isEmpty();
+  }
+
+  @Test
+  void avroGoesToStdoutWhenItIsNotATerminal() throws IOException {
+    write("in.log", VAULT_1 + "\n");
+
+    CliRun.Result result = cli.execute("normalize", "--format", "AVRO", "in.log");
+
+    assertThat(result.exitCode()).isZero();
+    Path avro = Files.write(dir.resolve("stdout.avro"), result.stdoutBytes());
+    assertThat(readAvro(avro, AuditEvent.class))
+        .extracting(AuditEvent::getOrigin)
+        .containsExactly("in.log:1");
+  }
+
+  @Test
+  void refusesAvroToATerminalInOneLine() throws IOException {
+    write("in.log", VAULT_1 + "\n");
+
+    CliRun.Result result =
+        cli.stdoutIsTerminal().execute("normalize", "--format", "avro", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stdoutBytes()).isEmpty();
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil normalize: refusing to write binary Avro to a terminal; give --out FILE or"
+                + " redirect stdout");
+  }
+
+  @Test
+  void writesDeadLettersToTheGivenFileAndExitsWithTwo() throws IOException {
+    String secretLine = "{\"type\":\"request\",\"password\":\"s3cr3t-value\"";
+    write("in.log", VAULT_1 + "\n" + secretLine + "\n" + VAULT_2 + "\n");
+
+    CliRun.Result result = cli.execute("normalize", "--dead-letter", "dl.jsonl", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stdoutLines()).hasSize(2);
+    List<String> deadLetters = Files.readAllLines(dir.resolve("dl.jsonl"));
+    assertThat(deadLetters).hasSize(1);
+    JsonNode letter = MAPPER.readTree(deadLetters.get(0));
+    assertThat(letter.get("reason").asText()).isEqualTo("MALFORMED_JSON");
+    assertThat(letter.get("origin").asText()).isEqualTo("in.log:2");
+    assertThat(letter.get("raw").asText()).isEqualTo(secretLine);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil normalize: 1 input, 3 records in, 2 events out, 1 dead-lettered",
+            "  events by source: VAULT 2",
+            "  dead-lettered by reason: MALFORMED_JSON 1",
+            "  dead-lettered by source: unknown 1",
+            "  dead letters written to dl.jsonl");
+    assertThat(result.stderr()).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void deadLettersGoBesideOutWhenNoFileIsGiven() throws IOException {
+    write("in.log", VAULT_1 + "\n{\"type\":\"request\",\"request\":{}}\n");
+
+    CliRun.Result result = cli.execute("normalize", "--out", "events.jsonl", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(Files.readAllLines(dir.resolve("events.jsonl"))).hasSize(1);
+    List<String> deadLetters = Files.readAllLines(dir.resolve("events.jsonl.deadletters.jsonl"));
+    assertThat(deadLetters).hasSize(1);
+    assertThat(MAPPER.readTree(deadLetters.get(0)).get("reason").asText())
+        .isEqualTo("MISSING_TIME");
+    assertThat(MAPPER.readTree(deadLetters.get(0)).get("source_guess").asText()).isEqualTo("VAULT");
+    assertThat(result.stderrLines())
+        .contains(
+            "  dead-lettered by reason: MISSING_TIME 1",
+            "  dead-lettered by source: VAULT 1",
+            "  dead letters written to events.jsonl.deadletters.jsonl");
+  }
+
+  @Test
+  void deadLettersOfAStdoutRunGoToANewFileInTheWorkingDirectory() throws IOException {
+    write("in.log", "not json\n");
+    Files.createDirectory(dir.resolve("out"));
+    CliRun inOut = new CliRun(dir.resolve("out"), FakeParsers.both());
+
+    CliRun.Result first = inOut.execute("normalize", "../in.log");
+    CliRun.Result second = inOut.execute("normalize", "../in.log");
+
+    assertThat(first.exitCode()).isEqualTo(2);
+    assertThat(second.exitCode()).isEqualTo(2);
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir.resolve("out"))) {
+      files = list.sorted().toList();
+    }
+    assertThat(files)
+        .as("a second run in the same second never overwrites the first one's dead letters")
+        .hasSizeBetween(2, 2)
+        .allSatisfy(
+            file -> {
+              assertThat(file.getFileName().toString())
+                  .matches("vigil-deadletters-\\d{8}T\\d{6}Z(-\\d+)?\\.jsonl");
+              assertThat(Files.readAllLines(file)).hasSize(1);
+            });
+    assertThat(first.stderr()).contains("  dead letters written to vigil-deadletters-");
+  }
+
+  @Test
+  void avroDeadLettersAreAnAvroContainerToo() throws IOException {
+    write("in.log", VAULT_1 + "\n[1]\n");
+
+    CliRun.Result result =
+        cli.execute(
+            "normalize",
+            "--format",
+            "avro",
+            "--out",
+            "e.avro",
+            "--dead-letter",
+            "d.avro",
+            "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    List<DeadLetter> letters = readAvro(dir.resolve("d.avro"), DeadLetter.class);
+    assertThat(letters)
+        .singleElement()
+        .satisfies(
+            letter -> {
+              assertThat(letter.getReason()).isEqualTo(DeadLetterReason.WRONG_TYPE);
+              assertThat(letter.getOrigin()).isEqualTo("in.log:2#1");
+              assertThat(StandardCharsets.UTF_8.decode(letter.getRaw()).toString()).isEqualTo("1");
+            });
+  }
+
+  @Test
+  void readsGzipByItsContentWhateverTheName() throws IOException {
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+      gzip.write((VAULT_1 + "\n" + VAULT_2 + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    Files.write(dir.resolve("audit.data"), gzipped.toByteArray());
+    Files.write(dir.resolve("audit.log.gz"), gzipped.toByteArray());
+
+    CliRun.Result result = cli.execute("normalize", "audit.data", "audit.log.gz");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(origins(result))
+        .containsExactly("audit.data:1", "audit.data:2", "audit.log.gz:1", "audit.log.gz:2");
+  }
+
+  @Test
+  void aTruncatedGzipIsAnIoErrorNamingTheFile() throws IOException {
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+      gzip.write((VAULT_1 + "\n").repeat(200).getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] bytes = gzipped.toByteArray();
+    Files.write(dir.resolve("cut.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+    CliRun.Result result = cli.execute("normalize", "cut.gz");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .last()
+        .asString()
+        .startsWith("vigil normalize: cannot read cut.gz: ");
+    assertThat(result.stderr()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void readsDirectoriesRecursivelyInNameOrderSkippingHiddenFilesAndSidecars() throws IOException {
+    write("logs/b.log", VAULT_2 + "\n");
+    write("logs/a/z.json", VAULT_1 + "\n");
+    write("logs/.hidden.log", VAULT_1 + "\n");
+    write("logs/.git/objects.log", VAULT_1 + "\n");
+    write("logs/index.tsv", "1\tnot a record\n");
+    write("logs/NOTES.md", "# notes\n");
+
+    CliRun.Result result = cli.execute("normalize", "logs");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(origins(result)).containsExactly("a/z.json:1", "b.log:1");
+    assertThat(result.stderrLines())
+        .first()
+        .asString()
+        .startsWith("vigil normalize: 2 inputs, 2 records in");
+  }
+
+  @Test
+  void readsStandardInputForADash() {
+    CliRun.Result result =
+        cli.stdin((VAULT_1 + "\n\n" + GCP_1 + "\n").getBytes(StandardCharsets.UTF_8))
+            .execute("normalize", "-");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(origins(result)).containsExactly("stdin:1", "stdin:3");
+    assertThat(result.stderrLines()).contains("  events by source: VAULT 1, GCP_AUDIT 1");
+  }
+
+  @Test
+  void forcedSourceSkipsDetection() throws IOException {
+    write("in.log", VAULT_1 + "\n" + GCP_1 + "\n");
+
+    CliRun.Result result =
+        cli.execute("normalize", "--source", "gcp", "--dead-letter", "dl.jsonl", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stdoutLines())
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(MAPPER.readTree(line).get("source").asText()).isEqualTo("GCP_AUDIT"));
+    JsonNode letter = MAPPER.readTree(Files.readAllLines(dir.resolve("dl.jsonl")).get(0));
+    assertThat(letter.get("reason").asText()).isEqualTo("MISSING_TIME");
+    assertThat(letter.get("source_guess").asText()).isEqualTo(Source.GCP_AUDIT.name());
+    assertThat(letter.get("origin").asText()).isEqualTo("in.log:1");
+  }
+
+  @Test
+  void aForcedSourceWithoutItsParserIsOneLineError() throws IOException {
+    write("in.log", VAULT_1 + "\n");
+
+    CliRun.Result result = cli.execute("normalize", "--source", "azure", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil normalize: no parser for the forced source AZURE_MONITOR");
+  }
+
+  @Test
+  void aMissingFileIsOneLineAndNothingIsWritten() throws IOException {
+    write("in.log", VAULT_1 + "\n");
+
+    CliRun.Result result =
+        cli.execute("normalize", "--out", "events.jsonl", "in.log", "nothere.log");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil normalize: no such file or directory: nothere.log");
+    assertThat(dir.resolve("events.jsonl")).doesNotExist();
+  }
+
+  @Test
+  void aBadOptionIsOneLineWithExitOne() {
+    CliRun.Result unknown = cli.execute("normalize", "--bogus", "in.log");
+    CliRun.Result badValue = cli.execute("normalize", "--format", "xml", "in.log");
+    CliRun.Result noInput = cli.execute("normalize");
+
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.stderrLines())
+        .containsExactly(
+            "vigil normalize: Unknown option: '--bogus' (see 'vigil normalize --help')");
+    assertThat(badValue.exitCode()).isEqualTo(1);
+    assertThat(badValue.stderrLines()).singleElement().asString().contains("'--format'", "xml");
+    assertThat(noInput.exitCode()).isEqualTo(1);
+    assertThat(noInput.stderrLines()).singleElement().asString().contains("INPUT");
+  }
+
+  @Test
+  void refusesToOverwriteAnInput() throws IOException {
+    write("in.log", VAULT_1 + "\n");
+
+    CliRun.Result result = cli.execute("normalize", "--out", "in.log", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil normalize: refusing to overwrite the input in.log (--out)");
+    assertThat(Files.readString(dir.resolve("in.log"))).isEqualTo(VAULT_1 + "\n");
+  }
+
+  @Test
+  void helpAndVersionExitZero() {
+    CliRun.Result help = cli.execute("normalize", "--help");
+    CliRun.Result version = cli.execute("--version");
+
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.stdout()).contains("--dead-letter=FILE", "Exit codes");
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.stdout()).startsWith("vigil ").doesNotContain("unknown");
+  }
+
+  private void write(String name, String content) throws IOException {
+    Path file = dir.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+
+  private static List<String> origins(CliRun.Result result) {
+    return result.stdoutLines().stream()
+        .map(line -> readTree(line).get("origin").asText())
+        .toList();
+  }
+
+  private static JsonNode readTree(String line) {
+    try {
+      return MAPPER.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static <T> List<T> readAvro(Path file, Class<T> type) throws IOException {
+    List<T> records = new ArrayList<>();
+    try (DataFileReader<T> reader =
+        new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(type))) {
+      reader.forEach(records::add);
+    }
+    return records;
+  }
+}
