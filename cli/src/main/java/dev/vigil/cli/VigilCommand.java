@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       NormalizeCommand.class,
       DetectCommand.class,
       RunCommand.class,
+      DemoCommand.class,
       RulesCommand.class,
       StackCommand.class,
       RetentionCommand.class,

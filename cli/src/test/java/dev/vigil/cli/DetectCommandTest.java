@@ -17,6 +17,9 @@ class DetectCommandTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** The project root, where {@code samples/} is: the tests run in {@code cli/}. */
+  private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath().getParent();
+
   /**
    * A Vault root token writing a policy: one request, its response (one use), and a broken line.
    */
@@ -102,6 +105,38 @@ class DetectCommandTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
         .containsExactly("vigil detect: no such file or directory: nowhere.log");
+  }
+
+  @Test
+  void aBoundCoveringTheInputsJudgesNoRecordLate() throws IOException {
+    Path alerts = dir.resolve("alerts.jsonl");
+    CliRun.Result result =
+        new CliRun(PROJECT_ROOT, List.of())
+            .execute(
+                "detect",
+                "--max-out-of-orderness",
+                "1d",
+                "--out",
+                alerts.toString(),
+                "--dead-letter",
+                dir.resolve("dead.jsonl").toString(),
+                "samples");
+    // 2: the samples hold two broken records on purpose.
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(result.stderr()).doesNotContain("late records").contains(", 11 alerts in ");
+    assertThat(Files.readAllLines(alerts)).hasSize(11);
+  }
+
+  @Test
+  void refusesABoundThatIsNotADuration() {
+    CliRun.Result result =
+        new CliRun(PROJECT_ROOT, List.of())
+            .execute("detect", "--max-out-of-orderness", "soon", "samples");
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr())
+        .startsWith(
+            "vigil detect: Invalid value for option '--max-out-of-orderness': 'soon' is not"
+                + " a duration (for example 30s, 10min, 2h, 1d)");
   }
 
   private static List<JsonNode> parse(List<String> lines) {
