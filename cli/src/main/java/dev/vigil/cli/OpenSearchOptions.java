@@ -22,6 +22,9 @@ final class OpenSearchOptions {
   /** Where the password is read from unless {@code --password-file} is given. */
   static final String PASSWORD_ENV = "VIGIL_OPENSEARCH_PASSWORD";
 
+  /** Where {@code vigil stack up} runs OpenSearch. */
+  private static final String LOCAL_STACK = "http://127.0.0.1:9200";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(
@@ -29,8 +32,10 @@ final class OpenSearchOptions {
       paramLabel = "URL",
       split = ",",
       description =
-          "OpenSearch node URL(s), comma-separated (default: ${DEFAULT-VALUE}, the local stack).")
-  List<String> urls = List.of("http://127.0.0.1:9200");
+          "OpenSearch node URL(s), comma-separated (default: "
+              + LOCAL_STACK
+              + ", the local stack).")
+  List<String> urls = List.of(LOCAL_STACK);
 
   @Option(
       names = "--user",
