@@ -105,4 +105,18 @@ class BuiltInPackTest {
         .contains("#time(300000 milliseconds)")
         .contains("count(distinct event.requestKey) >= 10");
   }
+
+  @Test
+  void docsListEveryBuiltInRule() throws Exception {
+    String reference =
+        java.nio.file.Files.readString(Path.of("..", "docs", "rules.md"))
+            .split("## Built-in rules", 2)[1];
+    for (RuleFile file : RulePack.builtIn().files()) {
+      for (RuleDocument document : file.documents()) {
+        assertThat(reference)
+            .as("docs/rules.md, Built-in rules, lists %s (%s)", document.meta().name(), file.file())
+            .contains("| `" + document.meta().name() + "` |");
+      }
+    }
+  }
 }
