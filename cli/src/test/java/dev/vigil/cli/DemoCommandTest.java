@@ -51,8 +51,13 @@ class DemoCommandTest {
                 "mass_secret_reads", 1,
                 // 10:20 the Vault root token; 10:40 the AWS root user signs in and creates a key
                 "root_token_use", 3,
-                // 10:30 bob as break-glass-admin: three secret reads and a policy attachment
-                "break_glass_use", 4));
+                // 10:30 bob assumes break-glass-admin (a use by bob, a use by the session) and
+                // reads production secrets with it (the escalation)
+                "break_glass_use", 3,
+                // 10:20 the Vault ACL policy, 10:36 AttachRolePolicy by the break-glass session,
+                // 11:07 an Azure role assignment, 11:15 GCP SetIamPolicy, 11:24 the GCP audit
+                // sink deleted (critical)
+                "policy_change", 5));
     assertThat(alerts)
         .filteredOn(a -> a.path("detection").asText().equals("denied_access_spike"))
         .extracting(a -> a.path("sources").get(0).asText())
@@ -72,10 +77,11 @@ class DemoCommandTest {
     assertThat(lines.get(1))
         .isEqualTo(
             "  322 events (AWS_CLOUDTRAIL 33, AZURE_MONITOR 27, GCP_AUDIT 24, VAULT 238),"
-                + " 2 dead letters, 11 alerts");
+                + " 2 dead letters, 15 alerts");
     assertThat(section(lines, "Alerts by detection"))
         .containsExactly(
-            "  break_glass_use      4  critical 4",
+            "  policy_change        5  critical 1, high 4",
+            "  break_glass_use      3  critical 3",
             "  denied_access_spike  3  high 3",
             "  root_token_use       3  critical 3",
             "  mass_secret_reads    1  high 1");
@@ -84,7 +90,8 @@ class DemoCommandTest {
         .first()
         .asString()
         .matches(
-            "  break-glass-admin/bob-incident-4411 +AWS_CLOUDTRAIL +4 alerts +break_glass_use");
+            "  break-glass-admin/bob-incident-4411 +AWS_CLOUDTRAIL +3 alerts"
+                + " +break_glass_use, policy_change");
     assertThat(section(lines, "Top actors (by alerts)"))
         .anyMatch(
             line ->
@@ -92,7 +99,7 @@ class DemoCommandTest {
                     "  token-ci-runner +VAULT +2 alerts +denied_access_spike, mass_secret_reads"));
     List<String> alertLines = section(lines, "Alerts (UTC)");
     assertThat(alertLines)
-        .hasSize(11)
+        .hasSize(15)
         .allMatch(line -> line.matches("  2026-11-20 \\d\\d:\\d\\d:\\d\\d  (critical|high) .+"));
     assertThat(alertLines.get(0))
         .startsWith("  2026-11-20 10:03:48  high      denied_access_spike  Denied access spike");
@@ -105,7 +112,7 @@ class DemoCommandTest {
         .anyMatch(
             line ->
                 line.contains(outDir.resolve("alerts.jsonl") + "  ")
-                    && line.endsWith("11 alerts, one JSON document each"));
+                    && line.endsWith("15 alerts, one JSON document each"));
     assertThat(section(lines, "Next steps"))
         .hasSize(3)
         .anyMatch(line -> line.startsWith("  bin/vigil rules explain mass_secret_reads"));

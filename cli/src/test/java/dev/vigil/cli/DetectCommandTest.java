@@ -29,8 +29,8 @@ class DetectCommandTest {
                 "samples");
     // 2: the samples hold two broken records on purpose.
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(VigilCommand.EXIT_FINDINGS);
-    assertThat(result.stderr()).doesNotContain("late records").contains(", 11 alerts in ");
-    assertThat(Files.readAllLines(alerts)).hasSize(11);
+    assertThat(result.stderr()).doesNotContain("late records").contains(", 15 alerts in ");
+    assertThat(Files.readAllLines(alerts)).hasSize(15);
   }
 
   @Test
