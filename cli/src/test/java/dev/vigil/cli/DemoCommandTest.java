@@ -51,11 +51,12 @@ class DemoCommandTest {
                 "mass_secret_reads", 1,
                 // 10:20 the Vault root token; 10:40 the AWS root user signs in and creates a key
                 "root_token_use", 3,
-                // 10:30 bob assumes break-glass-admin; 10:33 the session reads secrets: its use
-                // and its escalation
+                // 10:30 bob assumes break-glass-admin (a use by bob, a use by the session) and
+                // reads production secrets with it (the escalation)
                 "break_glass_use", 3,
-                // 10:20 Vault ACL policy; 10:36 AWS AttachRolePolicy; 11:07 Azure role
-                // assignment; 11:15 GCP SetIamPolicy; 11:24 GCP audit sink deleted (critical)
+                // 10:20 the Vault ACL policy, 10:36 AttachRolePolicy by the break-glass session,
+                // 11:07 an Azure role assignment, 11:15 GCP SetIamPolicy, 11:24 the GCP audit
+                // sink deleted (critical)
                 "policy_change", 5));
     assertThat(alerts)
         .filteredOn(a -> a.path("detection").asText().equals("denied_access_spike"))
