@@ -29,6 +29,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -151,10 +152,13 @@ public final class ContinuousDetection {
     restoreFrom.ifPresent(
         path -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(path, false)));
 
+    Configuration clusterConfiguration = new Configuration(flink);
+    // Any free port: a Flink (or another run) may hold the default 8081.
+    clusterConfiguration.set(RestOptions.BIND_PORT, "0");
     MiniCluster cluster =
         new MiniCluster(
             new MiniClusterConfiguration.Builder()
-                .setConfiguration(flink)
+                .setConfiguration(clusterConfiguration)
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(config.job().parallelism())
                 .build());
