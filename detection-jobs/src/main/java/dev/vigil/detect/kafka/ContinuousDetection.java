@@ -31,6 +31,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -61,6 +62,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  */
 public final class ContinuousDetection {
 
+  static final String EMBEDDED_REST_PORTS = "8081-8180";
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
@@ -178,6 +180,9 @@ public final class ContinuousDetection {
       throws RuleException {
     prepare(config);
     Configuration flink = flinkConfiguration(config);
+    // The embedded cluster's REST endpoint (web UI) takes the first free port from 8081, so a
+    // second run, or anything else on 8081, does not stop this one from starting.
+    flink.set(RestOptions.BIND_PORT, EMBEDDED_REST_PORTS);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
     build(env, config, afterSource);
     StreamGraph graph = env.getStreamGraph();
