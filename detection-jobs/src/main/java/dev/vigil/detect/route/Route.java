@@ -21,8 +21,8 @@ import java.util.List;
  *     restored engine can rebuild its windows and suppression: the longest window plus suppression
  *     period of the route's rules
  * @param keyedRules per base rule of the full pack that feeds this route (by the rule's index in
- *     the full pack), the fields whose values form the key of the events it matches; empty for the
- *     event route, which keys every event by its request
+ *     the full pack), the fields whose values form the key of the events it matches; none for the
+ *     rules of the event route, which keys the events they match by request
  */
 public record Route(
     int index,
@@ -37,7 +37,7 @@ public record Route(
 
   /** What decides a route's key. */
   public enum Kind {
-    /** Single-event rules without suppression: every event, keyed by its request. */
+    /** Single-event rules without suppression: matching events, keyed by their request. */
     EVENT,
     /** Single-event rules with {@code suppress.by}: matching events, keyed by those fields. */
     SUPPRESS,

@@ -43,26 +43,34 @@ class RoutesTest {
   }
 
   @Test
-  void anOrdinaryEventTakesOnlyTheEventRoute() {
-    List<String> keys = keys(event(false, "alice"));
-    assertThat(keys).hasSize(1);
-    assertThat(Route.routeOf(keys.get(0))).isZero();
+  void anEventNoRuleMatchesTakesNoRoute() {
+    assertThat(keys(event(false, "alice"))).isEmpty();
   }
 
   @Test
-  void aDenialAlsoGoesToItsActorsGroupAndTheSameActorAlwaysToTheSameKey() {
+  void anEventASingleEventRuleMatchesTakesTheEventRouteKeyedByItsRequest() {
+    AuditEvent root = event(false, "123456789012");
+    root.getActor().setRoot(true);
+    List<String> keys = keys(root);
+    assertThat(keys).hasSize(1);
+    assertThat(Route.routeOf(keys.get(0))).isZero();
+    assertThat(keys.get(0)).endsWith(root.getEventId());
+  }
+
+  @Test
+  void aDenialGoesToItsActorsGroupAndTheSameActorAlwaysToTheSameKey() {
     List<String> first = keys(event(true, "mallory"));
     List<String> second = keys(event(true, "mallory"));
     List<String> other = keys(event(true, "bob"));
-    assertThat(first).hasSize(2);
-    assertThat(first.get(1)).isEqualTo(second.get(1));
-    assertThat(other.get(1)).isNotEqualTo(first.get(1));
-    assertThat(routes.route(Route.routeOf(first.get(1))).kind()).isEqualTo(Route.Kind.CORRELATION);
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0)).isEqualTo(second.get(0));
+    assertThat(other.get(0)).isNotEqualTo(first.get(0));
+    assertThat(routes.route(Route.routeOf(first.get(0))).kind()).isEqualTo(Route.Kind.CORRELATION);
   }
 
   @Test
   void anEventWithoutTheGroupByValueJoinsNoGroup() {
-    assertThat(keys(event(true, null))).hasSize(1);
+    assertThat(keys(event(true, null))).isEmpty();
   }
 
   private static List<String> keys(AuditEvent event) {
