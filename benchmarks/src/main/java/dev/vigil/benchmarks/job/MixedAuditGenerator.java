@@ -2,6 +2,7 @@ package dev.vigil.benchmarks.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,8 @@ import java.util.UUID;
  * JSON-lines files, one per source subtask, each in arrival order (as two partitions of a topic
  * would be).
  *
- * <p>Deterministic by seed: the same config gives the same bytes. Identities and secrets are made
- * up; every "secret" value is a fake HMAC, as Vault writes them.
+ * <p>Deterministic by seed: the same config gives the same bytes, in any JVM. Identities and
+ * secrets are made up; every "secret" value is a fake HMAC, as Vault writes them.
  */
 public final class MixedAuditGenerator {
 
@@ -96,7 +97,9 @@ public final class MixedAuditGenerator {
   /** What was written. */
   public record Generated(List<Path> files, long records, long bytes, List<Incident> incidents) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Keys sorted: Map.of iterates in an order salted per JVM, and the bytes must not depend on it.
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final DateTimeFormatter SECONDS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter AZURE_TIME =
