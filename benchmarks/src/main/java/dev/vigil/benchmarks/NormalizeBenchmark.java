@@ -6,17 +6,9 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
-import dev.vigil.ingest.NormalizerLimits;
 import dev.vigil.ingest.RawRecord;
-import dev.vigil.ingest.io.RecordSplitter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -66,28 +58,7 @@ public class NormalizeBenchmark {
   @Setup
   public void setUp() throws IOException {
     normalizer = Normalizer.create();
-    Path folder =
-        Path.of(System.getProperty("vigil.shared.dir", "../shared"))
-            .resolve("corpus")
-            .resolve(source);
-    if (!Files.isDirectory(folder)) {
-      throw new IllegalStateException(
-          "corpus folder not found: " + folder.toAbsolutePath() + " (set -Dvigil.shared.dir)");
-    }
-    List<RawRecord> split = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(folder)) {
-      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-        String name = file.getFileName().toString();
-        if (name.endsWith(".tsv") || name.endsWith(".md")) {
-          continue;
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-          new RecordSplitter(name, NormalizerLimits.DEFAULTS.maxRecordBytes())
-              .split(in, split::add);
-        }
-      }
-    }
-    records = split.toArray(RawRecord[]::new);
+    records = Corpus.records(source).toArray(RawRecord[]::new);
   }
 
   private RawRecord nextRecord() {

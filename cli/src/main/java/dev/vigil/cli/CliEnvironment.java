@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a command may touch of the outside world: the standard streams, the working directory,
@@ -19,6 +20,7 @@ import java.util.List;
  * @param stdoutIsTerminal true when stdout is a terminal (binary output is refused there)
  * @param stderrIsTerminal true when stderr is a terminal (only then is progress shown)
  * @param parsers the parsers to use; empty for every parser on the class path
+ * @param environment the environment variables (passwords are read from them, never from argv)
  */
 public record CliEnvironment(
     InputStream stdin,
@@ -27,11 +29,33 @@ public record CliEnvironment(
     Path workingDir,
     boolean stdoutIsTerminal,
     boolean stderrIsTerminal,
-    List<SourceParser> parsers) {
+    List<SourceParser> parsers,
+    Map<String, String> environment) {
 
   public CliEnvironment {
     parsers = List.copyOf(parsers);
     workingDir = workingDir.toAbsolutePath();
+    environment = Map.copyOf(environment);
+  }
+
+  /** An environment with the process's environment variables. */
+  public CliEnvironment(
+      InputStream stdin,
+      OutputStream stdout,
+      PrintWriter stderr,
+      Path workingDir,
+      boolean stdoutIsTerminal,
+      boolean stderrIsTerminal,
+      List<SourceParser> parsers) {
+    this(
+        stdin,
+        stdout,
+        stderr,
+        workingDir,
+        stdoutIsTerminal,
+        stderrIsTerminal,
+        parsers,
+        System.getenv());
   }
 
   public static CliEnvironment system() {

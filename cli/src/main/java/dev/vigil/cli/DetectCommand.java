@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,6 +44,8 @@ final class DetectCommand implements Callable<Integer> {
           "Write dead letters to FILE (default: vigil-deadletters-<time>.jsonl, only when any).")
   private String deadLetter;
 
+  @Mixin private OutOfOrdernessOption maxOutOfOrderness;
+
   @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files or directories.")
   private List<String> inputs;
 
@@ -54,6 +57,7 @@ final class DetectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    return new DetectionRun(env, "vigil detect").run(inputs, rules, out, eventsOut, deadLetter);
+    return new DetectionRun(env, "vigil detect")
+        .run(inputs, rules, out, eventsOut, deadLetter, maxOutOfOrderness.value());
   }
 }

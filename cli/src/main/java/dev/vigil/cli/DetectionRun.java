@@ -46,7 +46,8 @@ final class DetectionRun {
       List<String> ruleArguments,
       String alertsOut,
       String eventsOut,
-      String deadLetterOut)
+      String deadLetterOut,
+      Duration maxOutOfOrderness)
       throws IOException {
     List<Path> inputs = new ArrayList<>();
     for (String input : inputArguments) {
@@ -70,11 +71,9 @@ final class DetectionRun {
               .withRules(rules)
               .withAlertsOut(alerts)
               .withEventsOut(eventsOut == null ? null : env.resolve(eventsOut))
-              .withDeadLetterOut(deadLetters);
-      if (env.stderrIsTerminal()) {
-        options = options.withProgress(this::progress, DetectOptions.DEFAULT_PROGRESS_INTERVAL);
-      }
-      DetectSummary summary = runJob(options);
+              .withDeadLetterOut(deadLetters)
+              .withMaxOutOfOrderness(maxOutOfOrderness);
+      DetectSummary summary = execute(options);
       if (alertsOut == null) {
         copyTo(alerts, env.stdout());
       }
@@ -91,7 +90,14 @@ final class DetectionRun {
     }
   }
 
-  private DetectSummary runJob(DetectOptions options) throws IOException {
+  /**
+   * Runs the job with a progress line on a terminal, turning what the user can fix (rules that do
+   * not load, a missing input, a failed job) into a {@link CommandFailedException}.
+   */
+  DetectSummary execute(DetectOptions options) throws IOException {
+    if (env.stderrIsTerminal()) {
+      options = options.withProgress(this::progress, DetectOptions.DEFAULT_PROGRESS_INTERVAL);
+    }
     try {
       return EmbeddedDetection.run(options);
     } catch (RuleException e) {
@@ -146,7 +152,10 @@ final class DetectionRun {
     }
     if (summary.lateRecords() > 0) {
       err.println(
-          "  late records (judged at the watermark, not dropped): " + summary.lateRecords());
+          "  late records (judged at the watermark, not dropped): "
+              + summary.lateRecords()
+              + "; files covering the same period are read one after another, and a"
+              + " --max-out-of-orderness of at least their time span judges none late");
     }
     if (summary.deadLetters() > 0) {
       err.println("  dead-lettered by reason: " + counts(summary.deadLettered()));

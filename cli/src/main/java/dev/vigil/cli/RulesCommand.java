@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -180,6 +181,8 @@ final class RulesCommand implements Runnable {
     @Option(names = "--out", paramLabel = "FILE", description = "Write alerts to FILE.")
     private String out;
 
+    @Mixin private OutOfOrdernessOption maxOutOfOrderness;
+
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Past raw records.")
     private List<String> inputs;
 
@@ -189,7 +192,8 @@ final class RulesCommand implements Runnable {
 
     @Override
     public Integer call() throws java.io.IOException {
-      return new DetectionRun(env, "vigil rules backtest").run(inputs, rules, out, null, null);
+      return new DetectionRun(env, "vigil rules backtest")
+          .run(inputs, rules, out, null, null, maxOutOfOrderness.value());
     }
   }
 

@@ -27,8 +27,12 @@ import picocli.CommandLine.Spec;
     subcommands = {
       NormalizeCommand.class,
       DetectCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
       RulesCommand.class,
-      StackCommand.class
+      StackCommand.class,
+      RetentionCommand.class,
+      DashboardsCommand.class
     })
 public final class VigilCommand implements Runnable {
 

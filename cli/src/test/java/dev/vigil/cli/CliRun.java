@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Runs {@code vigil} in-process with captured streams, the way a shell would. */
 final class CliRun {
@@ -17,6 +18,7 @@ final class CliRun {
   private final List<SourceParser> parsers;
   private byte[] stdin = new byte[0];
   private boolean stdoutIsTerminal;
+  private Map<String, String> environment = Map.of();
 
   CliRun(Path workingDir, List<SourceParser> parsers) {
     this.workingDir = workingDir;
@@ -25,6 +27,12 @@ final class CliRun {
 
   CliRun stdin(byte[] bytes) {
     this.stdin = bytes;
+    return this;
+  }
+
+  /** The environment variables the run sees (none by default: runs don't depend on the host). */
+  CliRun environment(Map<String, String> variables) {
+    this.environment = variables;
     return this;
   }
 
@@ -59,7 +67,8 @@ final class CliRun {
             workingDir,
             stdoutIsTerminal,
             false,
-            parsers);
+            parsers,
+            environment);
     int exit = VigilCommand.commandLine(env).execute(Arrays.copyOf(args, args.length));
     return new Result(exit, out.toByteArray(), err.toString());
   }

@@ -9,6 +9,8 @@ import dev.vigil.detect.job.GroupRouter;
 import dev.vigil.detect.job.IngestedEvent;
 import dev.vigil.detect.job.NormalizeFunction;
 import dev.vigil.detect.job.RoutedEvent;
+import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.PartitionWatermarks;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.RawRecord;
@@ -33,7 +35,7 @@ import org.apache.flink.util.TimeUtils;
  * raw records ─▶ normalize ──────────────────────────────────────────────▶ events
  *                   └─(dead letters)─────────────────────────────────────▶ dead letters
  *                   ▼
- *             event time (bounded out-of-orderness, idleness)
+ *             event time (bounded out-of-orderness per Kafka partition, idleness)
  *                   ▼
  *             route (one record per route and group; late ones counted) ─▶ late
  *                   ▼ keyBy(route + group)
@@ -69,7 +71,7 @@ public final class DetectionJob {
     Routes routes = Routes.of(rules);
 
     SingleOutputStreamOperator<IngestedEvent> normalized =
-        raw.process(new NormalizeFunction())
+        raw.process(new NormalizeFunction(options.sourceHints()))
             .returns(TypeInformation.of(IngestedEvent.class))
             .name("normalize")
             .uid("normalize");
@@ -80,10 +82,17 @@ public final class DetectionJob {
             .name("events")
             .uid("events");
 
+    // Per Kafka partition (told apart by origin), so that one subtask reading several partitions
+    // is held back by the slowest; file records share one watermark (see PartitionWatermarks).
     WatermarkStrategy<IngestedEvent> eventTime =
-        WatermarkStrategy.<IngestedEvent>forBoundedOutOfOrderness(options.maxOutOfOrderness())
-            .withTimestampAssigner((in, previous) -> in.event.getTime().toEpochMilli())
-            .withIdleness(options.idleness());
+        WatermarkStrategy.<IngestedEvent>forGenerator(
+                context ->
+                    new PartitionWatermarks<>(
+                        in -> in.event.getOrigin(),
+                        options.maxOutOfOrderness(),
+                        options.idleness(),
+                        System::currentTimeMillis))
+            .withTimestampAssigner((in, previous) -> in.event.getTime().toEpochMilli());
     SingleOutputStreamOperator<RoutedEvent> routed =
         normalized
             .assignTimestampsAndWatermarks(eventTime)
@@ -120,15 +129,22 @@ public final class DetectionJob {
   }
 
   /**
-   * Entry point for {@code flink run}: a bounded run over files on the cluster's file system,
-   * writing part files (exactly once, committed on checkpoints).
+   * Entry point for {@code flink run}: either a bounded run over files on the cluster's file
+   * system, writing part files (exactly once, committed on checkpoints), or, with {@code --config},
+   * the unbounded job from Kafka ({@link ContinuousDetection#main}).
    *
    * <pre>
    * flink run vigil-detection-jobs.jar --input PATH [--input PATH]... --output DIR
    *     [--rules DIR]... [--max-out-of-orderness 30s] [--checkpoint-interval 30s]
+   * flink run vigil-detection-jobs.jar --config vigil.yaml
    * </pre>
    */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--config")) {
+      // The streaming job from Kafka, as vigil.yaml describes it: the jar has one main class.
+      ContinuousDetection.main(args);
+      return;
+    }
     List<Path> inputs = new ArrayList<>();
     List<Path> ruleRoots = new ArrayList<>();
     String output = null;

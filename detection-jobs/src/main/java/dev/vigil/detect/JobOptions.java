@@ -1,5 +1,6 @@
 package dev.vigil.detect;
 
+import dev.vigil.detect.kafka.SourceHints;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,9 +16,14 @@ import java.util.Objects;
  *     watermark stops waiting for it
  * @param minimumAlertMemory the least time an alert id is remembered for deduplication (the pack's
  *     longest window plus suppression period when longer)
+ * @param sourceHints the source each raw Kafka topic declares (none: every record is detected)
  */
 public record JobOptions(
-    RuleSet rules, Duration maxOutOfOrderness, Duration idleness, Duration minimumAlertMemory)
+    RuleSet rules,
+    Duration maxOutOfOrderness,
+    Duration idleness,
+    Duration minimumAlertMemory,
+    SourceHints sourceHints)
     implements Serializable {
 
   public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(30);
@@ -26,6 +32,7 @@ public record JobOptions(
 
   public JobOptions {
     Objects.requireNonNull(rules, "rules");
+    Objects.requireNonNull(sourceHints, "sourceHints");
     if (maxOutOfOrderness.isNegative()) {
       throw new IllegalArgumentException("the maximum out-of-orderness cannot be negative");
     }
@@ -37,14 +44,22 @@ public record JobOptions(
   /** The defaults, with the given rules. */
   public static JobOptions defaults(RuleSet rules) {
     return new JobOptions(
-        rules, DEFAULT_MAX_OUT_OF_ORDERNESS, DEFAULT_IDLENESS, DEFAULT_MINIMUM_ALERT_MEMORY);
+        rules,
+        DEFAULT_MAX_OUT_OF_ORDERNESS,
+        DEFAULT_IDLENESS,
+        DEFAULT_MINIMUM_ALERT_MEMORY,
+        SourceHints.none());
   }
 
   public JobOptions withMaxOutOfOrderness(Duration value) {
-    return new JobOptions(rules, value, idleness, minimumAlertMemory);
+    return new JobOptions(rules, value, idleness, minimumAlertMemory, sourceHints);
   }
 
   public JobOptions withIdleness(Duration value) {
-    return new JobOptions(rules, maxOutOfOrderness, value, minimumAlertMemory);
+    return new JobOptions(rules, maxOutOfOrderness, value, minimumAlertMemory, sourceHints);
+  }
+
+  public JobOptions withSourceHints(SourceHints value) {
+    return new JobOptions(rules, maxOutOfOrderness, idleness, minimumAlertMemory, value);
   }
 }

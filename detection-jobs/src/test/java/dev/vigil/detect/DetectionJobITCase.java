@@ -49,11 +49,12 @@ class DetectionJobITCase {
               + " "
               + alert.path("event_count").asLong());
     }
-    // The built-in pack as of this test: when a rule is added that these records should fire
-    // (a GCP SetIamPolicy is a policy change), it belongs in this list.
+    // The built-in pack as of this test (policy_change: the GCP SetIamPolicy): when a rule is
+    // added that these records should fire, it belongs in this list.
     assertThat(found)
         .containsExactlyInAnyOrder(
             "root_token_use critical {} 1",
+            "policy_change high {} 1",
             "denied_access_spike high {\"actor.id\":\"arn:aws:iam::111122223333:user/mallory\"} 10",
             "mass_secret_reads high {\"actor.id\":\"9a1b2c3d-0000-4000-8000-00000000e1e1\"} 50");
 
@@ -68,6 +69,7 @@ class DetectionJobITCase {
         .isEqualTo(
             Map.of(
                 "root_token_use", Map.of("critical", 1L),
+                "policy_change", Map.of("high", 1L),
                 "denied_access_spike", Map.of("high", 1L),
                 "mass_secret_reads", Map.of("high", 1L)));
     assertThat(Files.readAllLines(out.resolve("events.jsonl"))).hasSize(69);

@@ -60,7 +60,8 @@ class JobJarITCase {
       detections.add(JSON.readTree(line).path("detection").asText());
     }
     assertThat(detections)
-        .containsExactlyInAnyOrder("root_token_use", "denied_access_spike", "mass_secret_reads");
+        .containsExactlyInAnyOrder(
+            "root_token_use", "policy_change", "denied_access_spike", "mass_secret_reads");
     assertThat(committedLines(out.resolve("events"))).hasSize(69);
     assertThat(committedLines(out.resolve("dead-letters"))).hasSize(2);
   }

@@ -77,7 +77,7 @@ public final class RuleExplainer {
         .append(
             rule.indexKey() == null
                 ? "(none: filtered by source only)"
-                : rule.indexKey().field() + " in " + rule.indexKey().values())
+                : rule.indexKey().field().key() + " in " + rule.indexKey().lookupValues())
         .append('\n');
     out.append("alerts:      ")
         .append(rule.alerts() ? "yes" : "no (only feeds correlations)")

@@ -1,5 +1,7 @@
 package dev.vigil.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.engine.CompiledPack;
@@ -10,6 +12,7 @@ import dev.vigil.rules.model.RuleLoader;
 import dev.vigil.rules.testing.InlineEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,15 @@ public final class Rules {
       engine.flush();
     }
     return alerts;
+  }
+
+  /** The upstream SigmaHQ cloud rules, {@code ../shared/sigma/rules/cloud}; fails when missing. */
+  public static Path upstreamSigmaDir() {
+    String configured = System.getProperty("vigil.shared.dir");
+    Path shared = configured != null ? Path.of(configured) : Path.of("..", "shared");
+    Path dir = shared.resolve("sigma").resolve("rules").resolve("cloud");
+    assertThat(dir).as("the upstream Sigma rules (set -Dvigil.shared.dir)").isDirectory();
+    return dir;
   }
 
   /** Whether a single-event rule matches one event. */

@@ -10,9 +10,11 @@ import java.time.Instant;
 
 /**
  * The identity by which the benchmark compares the two jobs' alerts (their alert ids differ: the
- * baseline has no rule ids). A windowed alert is its detection, {@code actor.id} and the event time
- * of the firing; a single-event alert is its detection and the request it is about (a Vault request
- * and its response are one request).
+ * baseline has no rule ids). A windowed alert is its rule's name (two correlations of the pack
+ * share the {@code break_glass_use} detection and may fire at one instant), {@code actor.id} and
+ * the event time of the firing; a single-event alert is its detection and the request it is about
+ * (a Vault request and its response are one request; the pack's rules of one detection never match
+ * one event together).
  */
 public final class AlertKeys {
 
@@ -20,8 +22,8 @@ public final class AlertKeys {
 
   private AlertKeys() {}
 
-  static String windowed(String detection, String actorId, long time) {
-    return detection + " actor.id=" + actorId + " at " + Instant.ofEpochMilli(time);
+  static String windowed(String rule, String actorId, long time) {
+    return rule + " actor.id=" + actorId + " at " + Instant.ofEpochMilli(time);
   }
 
   static String single(String detection, String requestKey) {
@@ -40,7 +42,7 @@ public final class AlertKeys {
     JsonNode actorId = alert.path("group").path("actor.id");
     if (!actorId.isMissingNode()) {
       long time = Instant.parse(alert.path("time").asText()).toEpochMilli();
-      return windowed(detection, actorId.asText(), time);
+      return windowed(alert.path("rule_name").asText(), actorId.asText(), time);
     }
     // A single-event alert is about one event: its one source and its id.
     Source source = Source.valueOf(alert.path("sources").path(0).asText());

@@ -30,14 +30,16 @@ import java.util.UUID;
  * request and its response, a small CloudTrail {@code {"Records":[...]}} delivery, an Azure Key
  * Vault or Administrative record, a GCP audit entry), by one of thousands of identities, each with
  * its own few secrets; a small share of it is refused, a smaller one is an administrator's
- * permission change that no rule of the pack flags. Every {@link Config#incidentEvery} records an
- * incident is planted, cycling through the five detections of the built-in pack (DESIGN.md,
- * "Detections") and the sources where the pack's rules catch each: its records are scheduled over
- * the following minutes and merge with the traffic. Each record gets an arrival jitter of up to
- * {@link Config#maxDisorder}, and records are written in arrival order, so event time is mildly out
- * of order (within the job's bound, so none is late). Lines go round-robin to {@code files}
- * JSON-lines files, one per source subtask, each in arrival order (as two partitions of a topic
- * would be).
+ * permission change (which the pack reports as a policy change). Every {@link Config#incidentEvery}
+ * records an incident is planted, cycling through the five detections of the built-in pack
+ * (DESIGN.md, "Detections") and their shapes on the sources where the pack catches them:
+ * denied-access spikes and mass secret reads on all four sources; root use and root credentials
+ * created on Vault and AWS; audit logging switched off on all four; break-glass sessions that read
+ * secrets (use and escalation) and a break-glass role assumed. Its records are scheduled over the
+ * following minutes and merge with the traffic. Each record gets an arrival jitter of up to {@link
+ * Config#maxDisorder}, and records are written in arrival order, so event time is mildly out of
+ * order (within the job's bound, so none is late). Lines go round-robin to {@code files} JSON-lines
+ * files, one per source subtask, each in arrival order (as two partitions of a topic would be).
  *
  * <p>Deterministic by seed: the same config gives the same bytes, in any JVM. Identities and
  * secrets are made up; every "secret" value is a fake HMAC, as Vault writes them.
@@ -326,9 +328,9 @@ public final class MixedAuditGenerator {
 
   /**
    * An administrator's permission change, one of four kinds across the sources: a Vault ACL policy
-   * written, an IAM policy attached, an Azure role assignment, a GCP IAM policy set. Ordinary
-   * traffic: no rule of the built-in pack alerts on them, but they take the parsers' and the
-   * engine's policy paths.
+   * written, an IAM policy attached, an Azure role assignment, a GCP IAM policy set. Not planted
+   * incidents, but every successful change is a policy_change alert of the complete pack (and a
+   * privileged action for the break-glass escalation), in both jobs.
    */
   private void permissionChange(int who) {
     String suffix = Integer.toString(who);
@@ -520,90 +522,207 @@ public final class MixedAuditGenerator {
         }
       }
       case "root_token_use" -> {
+        // Root use, and the creation of root credentials (rules/any/root_token_use.yml).
         to = from;
-        if (variant % 2 == 0) {
-          source = "VAULT";
-          identity = "root";
-          vaultPair(
-              VaultIdentity.root(),
-              from,
-              "update",
-              "sys/mounts/kv-" + suffix,
-              "system",
-              false,
-              false);
-        } else {
-          source = "AWS_CLOUDTRAIL";
-          Map<String, Object> root =
-              Map.of(
-                  "type",
-                  "Root",
-                  "principalId",
-                  ACCOUNT,
-                  "arn",
-                  "arn:aws:iam::" + ACCOUNT + ":root",
-                  "accountId",
-                  ACCOUNT,
-                  "accessKeyId",
-                  "");
-          identity = (String) root.get("arn");
-          emit(
-              from,
-              trail(
-                  from,
-                  "ConsoleLogin",
-                  "signin.amazonaws.com",
-                  root,
-                  null,
-                  Map.of("ConsoleLogin", "Success"),
-                  false,
-                  false));
+        switch (variant % 4) {
+          case 0 -> {
+            source = "VAULT";
+            identity = "root";
+            vaultPair(
+                VaultIdentity.root(),
+                from,
+                "update",
+                "sys/mounts/kv-" + suffix,
+                "system",
+                false,
+                false);
+          }
+          case 1 -> {
+            source = "AWS_CLOUDTRAIL";
+            identity = (String) awsRoot().get("arn");
+            emit(
+                from,
+                trail(
+                    from,
+                    "ConsoleLogin",
+                    "signin.amazonaws.com",
+                    awsRoot(),
+                    null,
+                    Map.of("ConsoleLogin", "Success"),
+                    false,
+                    false));
+          }
+          case 2 -> {
+            // An administrator starts a root token generation.
+            source = "VAULT";
+            identity = VaultIdentity.admin().entityId();
+            vaultPair(
+                VaultIdentity.admin(),
+                from,
+                "update",
+                "sys/generate-root/attempt",
+                "system",
+                false,
+                false);
+          }
+          default -> {
+            // The root user creates an access key for itself (no userName).
+            source = "AWS_CLOUDTRAIL";
+            identity = (String) awsRoot().get("arn");
+            emit(
+                from,
+                Map.of(
+                    "Records",
+                    List.of(
+                        trail(
+                            from,
+                            "CreateAccessKey",
+                            "iam.amazonaws.com",
+                            awsRoot(),
+                            null,
+                            Map.of(
+                                "accessKey",
+                                Map.of(
+                                    "accessKeyId",
+                                    "AKIA" + hex64(incidentNumber),
+                                    "status",
+                                    "Active")),
+                            false,
+                            false))));
+          }
         }
       }
       case "policy_change" -> {
-        // What the pack's policy_change rule flags: a Vault audit device disabled.
+        // Audit trails switched off, one source after the other (the critical policy_change rules).
         to = from;
-        source = "VAULT";
-        identity = VaultIdentity.admin().entityId();
-        vaultPair(
-            VaultIdentity.admin(),
-            from,
-            "delete",
-            "sys/audit/" + (variant % 2 == 0 ? "file-" : "socket-") + suffix,
-            "system",
-            false,
-            false);
+        switch (variant % 4) {
+          case 0 -> {
+            source = "VAULT";
+            identity = VaultIdentity.admin().entityId();
+            vaultPair(
+                VaultIdentity.admin(),
+                from,
+                "delete",
+                "sys/audit/" + (variant % 8 == 0 ? "file-" : "socket-") + suffix,
+                "system",
+                false,
+                false);
+          }
+          case 1 -> {
+            source = "AWS_CLOUDTRAIL";
+            Map<String, Object> user = iamUser(3_000_000 + incidentNumber);
+            identity = (String) user.get("arn");
+            emit(
+                from,
+                Map.of(
+                    "Records",
+                    List.of(
+                        trail(
+                            from,
+                            "StopLogging",
+                            "cloudtrail.amazonaws.com",
+                            user,
+                            Map.of(
+                                "name",
+                                "arn:aws:cloudtrail:eu-west-1:" + ACCOUNT + ":trail/org-" + suffix),
+                            null,
+                            false,
+                            false))));
+          }
+          case 2 -> {
+            source = "AZURE_MONITOR";
+            Map<String, Object> principal = servicePrincipal(3_000_000 + incidentNumber);
+            identity = (String) principal.get("oid");
+            emit(
+                from,
+                azureAdministrative(
+                    from,
+                    "Microsoft.Insights/diagnosticSettings/delete",
+                    KEY_VAULT
+                        + "/providers/microsoft.insights/diagnosticSettings/to-siem-"
+                        + suffix,
+                    principal,
+                    false));
+          }
+          default -> {
+            source = "GCP_AUDIT";
+            identity = "admin-" + suffix + "@example.com";
+            emit(
+                from,
+                gcp(
+                    from,
+                    "google.logging.v2.ConfigServiceV2.DeleteSink",
+                    "logging.googleapis.com",
+                    identity,
+                    "projects/" + PROJECT + "/sinks/to-siem-" + suffix,
+                    "activity",
+                    false,
+                    "logging.sinks.delete",
+                    null));
+          }
+        }
       }
       default -> {
-        // break_glass_use: a few actions of a break-glass identity.
+        // break_glass_use: a break-glass identity reads secrets (use, then escalation), or a
+        // break-glass role is assumed and nothing more (use only).
         int count = 3 + random.nextInt(3);
         long every = 20_000;
         to = from + (count - 1) * every;
-        if (variant % 2 == 0) {
-          source = "AWS_CLOUDTRAIL";
-          Map<String, Object> session =
-              roleSession("break-glass-admin", "incident-" + suffix, "true");
-          identity = (String) session.get("arn");
-          for (int i = 0; i < count; i++) {
+        switch (variant % 3) {
+          case 0 -> {
+            source = "AWS_CLOUDTRAIL";
+            Map<String, Object> session =
+                roleSession("break-glass-admin", "incident-" + suffix, "true");
+            identity = (String) session.get("arn");
+            for (int i = 0; i < count; i++) {
+              emit(
+                  from + i * every,
+                  trail(
+                      from + i * every,
+                      "GetSecretValue",
+                      "secretsmanager.amazonaws.com",
+                      session,
+                      Map.of("secretId", "prod/db-" + i),
+                      null,
+                      false,
+                      true));
+            }
+          }
+          case 1 -> {
+            source = "VAULT";
+            VaultIdentity emergency = VaultIdentity.emergency(suffix);
+            identity = emergency.entityId();
+            for (int i = 0; i < count; i++) {
+              vaultPair(
+                  emergency,
+                  from + i * every,
+                  "read",
+                  "secret/data/prod/db-" + i,
+                  "kv",
+                  false,
+                  true);
+            }
+          }
+          default -> {
+            to = from;
+            source = "AWS_CLOUDTRAIL";
+            Map<String, Object> user = iamUser(4_000_000 + incidentNumber);
+            identity = (String) user.get("arn");
             emit(
-                from + i * every,
+                from,
                 trail(
-                    from + i * every,
-                    "GetSecretValue",
-                    "secretsmanager.amazonaws.com",
-                    session,
-                    Map.of("secretId", "prod/db-" + i),
+                    from,
+                    "AssumeRole",
+                    "sts.amazonaws.com",
+                    user,
+                    Map.of(
+                        "roleArn",
+                        "arn:aws:iam::" + ACCOUNT + ":role/break-glass-admin",
+                        "roleSessionName",
+                        "incident-" + suffix),
                     null,
                     false,
                     true));
-          }
-        } else {
-          source = "VAULT";
-          VaultIdentity emergency = VaultIdentity.emergency(suffix);
-          identity = emergency.entityId();
-          for (int i = 0; i < count; i++) {
-            vaultPair(
-                emergency, from + i * every, "read", "secret/data/prod/db-" + i, "kv", false, true);
           }
         }
       }
@@ -790,6 +909,20 @@ public final class MixedAuditGenerator {
           "User: " + identity.get("arn") + " is not authorized to perform: " + name);
     }
     return rec;
+  }
+
+  private static Map<String, Object> awsRoot() {
+    return Map.of(
+        "type",
+        "Root",
+        "principalId",
+        ACCOUNT,
+        "arn",
+        "arn:aws:iam::" + ACCOUNT + ":root",
+        "accountId",
+        ACCOUNT,
+        "accessKeyId",
+        "");
   }
 
   private static Map<String, Object> iamUser(int i) {

@@ -7,34 +7,45 @@ package dev.vigil.benchmarks.job;
  */
 public class Signal {
 
-  /** What the signal feeds. */
-  public static final byte DENIED = 1;
+  /** Actor signals: what the event is to the actor's windows (several may hold). */
+  public static final int DENIED = 1;
 
-  public static final byte SECRET_READ = 2;
-  public static final byte SINGLE = 3;
+  public static final int SECRET_READ = 2;
 
-  public byte kind;
+  /** An event of a break-glass identity, role or policy ({@code break_glass_activity}). */
+  public static final int BREAK_GLASS = 4;
+
+  /**
+   * A secret read or a successful policy or audit change ({@code break_glass_privileged_action}).
+   */
+  public static final int PRIVILEGED = 8;
 
   /** Event time, epoch millis. */
   public long time;
 
-  /** The key: {@code actor.id} for the windowed detections, the request key for single events. */
+  /** The key: {@code actor.id} for actor signals, the request key for single events. */
   public String key;
 
-  /** Denied: the request key (counted once per request); secret read: the resource read. */
-  public String value;
+  /**
+   * Single events: the detections the event matches ({@link BaselineDetectionJob} bits); actor
+   * signals: the bits above.
+   */
+  public int flags;
 
-  /** Single events: the detections the event matches ({@link BaselineDetectionJob} bits). */
-  public int detections;
+  /** Actor signals: the request key (requests are counted once each). */
+  public String request;
+
+  /** Actor signals that are secret reads: the resource read. */
+  public String resource;
 
   public Signal() {}
 
-  Signal(byte kind, long time, String key, String value, int detections) {
-    this.kind = kind;
+  Signal(long time, String key, int flags, String request, String resource) {
     this.time = time;
     this.key = key;
-    this.value = value;
-    this.detections = detections;
+    this.flags = flags;
+    this.request = request;
+    this.resource = resource;
   }
 
   public String getKey() {

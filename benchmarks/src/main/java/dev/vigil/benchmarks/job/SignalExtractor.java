@@ -16,25 +16,33 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The baseline's predicates, written by hand: turns each event into the {@link Signal}s it feeds.
- * Single-event detections on the main output, denied requests and secret reads on side outputs
- * (each to its own keyed detector).
+ * Single-event detections on the main output, what an actor's windows need on {@link #ACTOR}.
  *
- * <p>The predicates are those of the built-in pack's rules ({@code rules/}): root use is {@code
- * actor.root}; a policy change is what the pack's one {@code policy_change} rule flags, a Vault
- * audit device disabled ({@code rules/vault/vault_audit_device_disabled.yml}); break-glass use is
- * an identity, id or policy named like the default break-glass list ({@code
- * rules/lists/break_glass.yml}); a denied request is {@code denied}; a secret read is a successful
- * {@code SECRET_ACCESS} {@code read}. An event without {@code actor.id} joins no windowed group, as
- * in the engine.
+ * <p>The predicates are those of the complete built-in pack ({@code rules/}, docs/rules.md):
+ *
+ * <ul>
+ *   <li>root use ({@code rules/any/root_token_use.yml}): a root credential created and the request
+ *       succeeded (Vault {@code target.type} {@code root_token}; the AWS root user creating a key
+ *       or signing certificate for itself; {@code AssumeRoot}), or any other act of a root
+ *       identity;
+ *   <li>policy change (the {@code policy_change} rules of {@code rules/vault|aws|azure|gcp}, which
+ *       together cover their sources' whole categories): a successful, not refused event in {@code
+ *       POLICY_CHANGE} or {@code AUDIT_CONFIG};
+ *   <li>break-glass activity ({@code rules/any/break_glass_use.yml}): an identity, id or policy
+ *       named like the default list ({@code rules/lists/break_glass.yml}), or a successful
+ *       assumption of such a role; a privileged action: a secret read or a policy change;
+ *   <li>a denied request is {@code denied}; a secret read is a successful {@code SECRET_ACCESS}
+ *       {@code read}.
+ * </ul>
+ *
+ * Sigma compares strings case-insensitively, and so do these. An event without {@code actor.id}
+ * joins no actor's window, as in the engine.
  */
 public final class SignalExtractor extends ProcessFunction<IngestedEvent, Signal> {
 
   private static final long serialVersionUID = 1L;
 
-  static final OutputTag<Signal> DENIED =
-      new OutputTag<>("denied", TypeInformation.of(Signal.class));
-  static final OutputTag<Signal> SECRET_READS =
-      new OutputTag<>("secret-reads", TypeInformation.of(Signal.class));
+  static final OutputTag<Signal> ACTOR = new OutputTag<>("actor", TypeInformation.of(Signal.class));
 
   private static final List<String> BREAK_GLASS =
       List.of("break-glass", "breakglass", "break_glass", "emergency-access");
@@ -44,55 +52,80 @@ public final class SignalExtractor extends ProcessFunction<IngestedEvent, Signal
     AuditEvent event = in.event;
     long time = event.getTime().toEpochMilli();
     Actor actor = event.getActor();
-    String actorId = actor.getId();
+    boolean succeeded = event.getOutcome() == Outcome.SUCCESS && !event.getDenied();
+    boolean change =
+        succeeded
+            && (event.getCategory() == Category.POLICY_CHANGE
+                || event.getCategory() == Category.AUDIT_CONFIG);
     int detections = 0;
-    if (actor.getRoot()) {
+    if (rootUse(event, succeeded)) {
       detections |= BaselineDetectionJob.ROOT_TOKEN_USE;
     }
-    if (auditDeviceDisabled(event)) {
+    if (change) {
       detections |= BaselineDetectionJob.POLICY_CHANGE;
-    }
-    if (breakGlass(actor)) {
-      detections |= BaselineDetectionJob.BREAK_GLASS_USE;
     }
     String requestKey = null;
     if (detections != 0) {
       requestKey = EventIds.requestKey(event);
-      out.collect(new Signal(Signal.SINGLE, time, requestKey, null, detections));
+      out.collect(new Signal(time, requestKey, detections, null, null));
     }
+    String actorId = actor.getId();
     if (actorId == null) {
       return;
     }
+    String resource = event.getTarget().getResource();
+    boolean secretRead =
+        event.getCategory() == Category.SECRET_ACCESS
+            && event.getOutcome() == Outcome.SUCCESS
+            && "read".equalsIgnoreCase(event.getAction());
+    int flags = 0;
     if (event.getDenied()) {
+      flags |= Signal.DENIED;
+    }
+    if (secretRead && resource != null) {
+      flags |= Signal.SECRET_READ;
+    }
+    if (breakGlass(event, actor, resource)) {
+      flags |= Signal.BREAK_GLASS;
+    }
+    if (secretRead || change) {
+      flags |= Signal.PRIVILEGED;
+    }
+    if (flags != 0) {
       if (requestKey == null) {
         requestKey = EventIds.requestKey(event);
       }
-      context.output(DENIED, new Signal(Signal.DENIED, time, actorId, requestKey, 0));
-    }
-    String resource = event.getTarget().getResource();
-    if (event.getCategory() == Category.SECRET_ACCESS
-        && event.getOutcome() == Outcome.SUCCESS
-        && resource != null
-        && "read".equals(event.getAction())) {
-      context.output(SECRET_READS, new Signal(Signal.SECRET_READ, time, actorId, resource, 0));
+      context.output(
+          ACTOR,
+          new Signal(
+              time,
+              actorId,
+              flags,
+              requestKey,
+              (flags & Signal.SECRET_READ) != 0 ? resource : null));
     }
   }
 
   /**
-   * A Vault audit device disabled: a successful response (a request entry's outcome is UNKNOWN, a
-   * failed one has an error) to a delete under {@code sys/audit/}, whose path the parser keeps as
-   * the target.
+   * {@code root_credential_created} or {@code root_token_use}: the first for the creation of a root
+   * credential that succeeded, the second for every other act of a root identity.
    */
-  private static boolean auditDeviceDisabled(AuditEvent event) {
-    String path = event.getTarget().getResource();
-    return event.getSource() == Source.VAULT
-        && event.getOutcome() == Outcome.SUCCESS
-        && "delete".equals(event.getOperation())
-        && path != null
-        && path.startsWith("sys/audit/");
+  private static boolean rootUse(AuditEvent event, boolean succeeded) {
+    Actor actor = event.getActor();
+    boolean aws = event.getSource() == Source.AWS_CLOUDTRAIL;
+    boolean rootCredential =
+        "root_token".equalsIgnoreCase(event.getTarget().getType())
+            || (aws
+                && actor.getRoot()
+                && ("CreateAccessKey".equalsIgnoreCase(event.getOperation())
+                    || "UploadSigningCertificate".equalsIgnoreCase(event.getOperation()))
+                && actor.getId() != null
+                && actor.getId().equals(event.getTarget().getResource()));
+    boolean rootSession = aws && "AssumeRoot".equalsIgnoreCase(event.getOperation());
+    return (succeeded && (rootCredential || rootSession)) || (actor.getRoot() && !rootCredential);
   }
 
-  private static boolean breakGlass(Actor actor) {
+  private static boolean breakGlass(AuditEvent event, Actor actor, String resource) {
     if (named(actor.getName()) || named(actor.getId())) {
       return true;
     }
@@ -101,7 +134,9 @@ public final class SignalExtractor extends ProcessFunction<IngestedEvent, Signal
         return true;
       }
     }
-    return false;
+    return "assume_role".equalsIgnoreCase(event.getAction())
+        && event.getOutcome() == Outcome.SUCCESS
+        && named(resource);
   }
 
   private static boolean named(String value) {

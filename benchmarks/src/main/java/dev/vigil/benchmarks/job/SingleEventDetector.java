@@ -8,11 +8,11 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The baseline's single-event detections (root use, policy change, break-glass use), keyed by
- * request: one alert per detection per request (a Vault request and its response alert once), at
- * the event time of the earliest matching entry, emitted when the watermark passes it. The request
- * is remembered for ten minutes after its alert, as the engine remembers alert ids, so a late
- * duplicate does not alert again.
+ * The baseline's single-event detections (root use, policy change), keyed by request: one alert per
+ * detection per request (a Vault request and its response alert once), at the event time of the
+ * earliest matching entry, emitted when the watermark passes it. The request is remembered for ten
+ * minutes after its alert, as the engine remembers alert ids, so a late duplicate does not alert
+ * again.
  */
 public final class SingleEventDetector extends KeyedProcessFunction<String, Signal, BaselineAlert> {
 
@@ -21,7 +21,7 @@ public final class SingleEventDetector extends KeyedProcessFunction<String, Sign
 
   /** Per request: the earliest matching time per detection not yet alerted, and those alerted. */
   public static class Request {
-    public long[] earliest = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    public long[] earliest = {Long.MAX_VALUE, Long.MAX_VALUE};
     public int alerted;
     public long forgetAt = Long.MAX_VALUE;
   }
@@ -42,7 +42,7 @@ public final class SingleEventDetector extends KeyedProcessFunction<String, Sign
     if (request == null) {
       request = new Request();
     }
-    int pending = signal.detections & ~request.alerted;
+    int pending = signal.flags & ~request.alerted;
     if (pending == 0) {
       return;
     }
@@ -73,10 +73,10 @@ public final class SingleEventDetector extends KeyedProcessFunction<String, Sign
         out.collect(
             new BaselineAlert(
                 BaselineDetectionJob.SINGLE_DETECTIONS[i],
+                BaselineDetectionJob.SINGLE_DETECTIONS[i],
                 null,
                 earliest,
-                context.getCurrentKey(),
-                1));
+                context.getCurrentKey()));
         request.alerted |= 1 << i;
         request.earliest[i] = Long.MAX_VALUE;
         emitted = true;

@@ -1,5 +1,6 @@
 package dev.vigil.detect.job;
 
+import dev.vigil.detect.kafka.SourceHints;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.NormalizeOutput;
@@ -30,14 +31,23 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
           "dead-letters",
           org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetter.class)) {};
 
-  private transient Normalizer normalizer;
+  private final SourceHints sourceHints;
+  private transient SourceHints.HintedNormalizer normalizer;
   private transient Tally.Single records;
   private transient Tally events;
   private transient Tally deadLetters;
 
+  /**
+   * @param sourceHints the source each raw Kafka topic declares; records of other origins are
+   *     detected
+   */
+  public NormalizeFunction(SourceHints sourceHints) {
+    this.sourceHints = sourceHints;
+  }
+
   @Override
   public void open(OpenContext openContext) {
-    normalizer = Normalizer.create();
+    normalizer = sourceHints.normalizer();
     records = Tally.single(getRuntimeContext(), Tally.RECORDS);
     events = new Tally(getRuntimeContext(), "source", "eventsOut", Tally.EVENTS);
     deadLetters = new Tally(getRuntimeContext(), "reason", "deadLettered", Tally.DEAD_LETTERS);

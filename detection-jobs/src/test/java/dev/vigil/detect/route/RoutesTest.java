@@ -35,8 +35,9 @@ class RoutesTest {
               assertThat(route.pack().correlations())
                   .extracting(c -> c.rule().meta().detection())
                   .contains("denied_access_spike", "mass_secret_reads");
-              // Window plus suppression of the longest one (mass secret reads: 10 min each).
-              assertThat(route.retention()).isEqualTo(Duration.ofMinutes(20));
+              // Window plus suppression of the longest one (break-glass use and its escalation:
+              // a 1 h window, suppressed as long by default).
+              assertThat(route.retention()).isEqualTo(Duration.ofHours(2));
             });
     assertThat(routes.route(0).kind()).isEqualTo(Route.Kind.EVENT);
     assertThat(routes.route(0).retention()).isZero();

@@ -31,9 +31,14 @@ import java.util.regex.PatternSyntaxException;
  * flags ({@code all}, {@code cased}, {@code neq}) anywhere. Anything else is refused with the file,
  * the line and the modifier's name; nothing is silently ignored.
  *
- * <p>Besides the predicate, the compiler reports an <em>index key</em>: an equality on a canonical
- * scalar field that every match must satisfy, which the EPL exposes to Esper's filter index so that
- * a rule costs nothing for events that cannot match it.
+ * <p>Besides the predicate, the compiler reports an <em>index key</em>: exact values one field must
+ * hold in every match, which the EPL exposes to Esper's filter index so that a rule costs nothing
+ * for events that cannot match it. Keys combine through the condition: {@code and} keeps the keys
+ * of both sides, {@code or} (and {@code 1 of}, and a list of maps) keeps a field both sides
+ * require, with the union of their values, so {@code 1 of selection_*} over two eventNames is one
+ * {@code operation in (a, b)} key; the logsource's {@code where} adds its own. The cheapest key
+ * wins: a canonical scalar (free to read) before a raw path (which parses the raw record once per
+ * event), then the fewest values.
  */
 public final class SearchCompiler {
 
@@ -50,8 +55,83 @@ public final class SearchCompiler {
   /** The result: the predicate and, when found, the index key. */
   public record Compiled(EventPredicate predicate, IndexKey indexKey) {}
 
-  /** {@code field in (values)}: lower-cased values of a canonical scalar field. */
-  public record IndexKey(String field, Set<String> values) {}
+  /**
+   * {@code field in (values)}: lower-cased exact values one field must hold for the rule to match.
+   * A canonical scalar field is free to read; any other field (a raw path, a list) may hold several
+   * values or a container, which the lookup reports as {@link #MULTI_VALUED}: that marker is always
+   * one of such a key's values, so those events reach the rule's full detection.
+   */
+  public record IndexKey(FieldRef field, Set<String> values) {
+
+    /** The lookup's value for a field holding a list or an object (never a lower-cased text). */
+    public static final String MULTI_VALUED = "(multi-valued)";
+
+    /** Whether reading the field costs nothing (a canonical scalar, no raw parse). */
+    public boolean canonical() {
+      return field instanceof FieldRef.Canonical canonical
+          && CanonicalFields.isScalar(canonical.path());
+    }
+
+    /** The values to look up, with the multi-valued marker for fields that may hold several. */
+    public Set<String> lookupValues() {
+      if (canonical()) {
+        return values;
+      }
+      Set<String> out = new LinkedHashSet<>(values);
+      out.add(MULTI_VALUED);
+      return out;
+    }
+
+    /** Cheaper first: canonical before raw, then fewer values. */
+    static IndexKey better(IndexKey a, IndexKey b) {
+      if (a == null || b == null) {
+        return a == null ? b : a;
+      }
+      if (a.canonical() != b.canonical()) {
+        return a.canonical() ? a : b;
+      }
+      return b.values().size() < a.values().size() ? b : a;
+    }
+  }
+
+  /** Required index keys of a detection part, by field key. */
+  private record Keys(Map<String, IndexKey> byField) {
+    static final Keys NONE = new Keys(Map.of());
+
+    /**
+     * Both parts hold: every key of either is required (the smaller value set on a shared field).
+     */
+    Keys and(Keys other) {
+      Map<String, IndexKey> out = new LinkedHashMap<>(byField);
+      other.byField.forEach(
+          (field, key) ->
+              out.merge(field, key, (a, b) -> b.values().size() < a.values().size() ? b : a));
+      return new Keys(out);
+    }
+
+    /** Either part holds: only fields both require, with the union of their values. */
+    Keys or(Keys other) {
+      Map<String, IndexKey> out = new LinkedHashMap<>();
+      byField.forEach(
+          (field, key) -> {
+            IndexKey theirs = other.byField.get(field);
+            if (theirs != null) {
+              Set<String> union = new LinkedHashSet<>(key.values());
+              union.addAll(theirs.values());
+              out.put(field, new IndexKey(key.field(), union));
+            }
+          });
+      return new Keys(out);
+    }
+
+    IndexKey best() {
+      IndexKey best = null;
+      for (IndexKey key : byField.values()) {
+        best = IndexKey.better(best, key);
+      }
+      return best;
+    }
+  }
 
   private SearchCompiler(
       SigmaRule rule, LogSources.LogsourceMapping mapping, Map<String, List<String>> lists) {
@@ -85,7 +165,7 @@ public final class SearchCompiler {
 
   private Compiled compile() {
     Map<String, EventPredicate> searches = new LinkedHashMap<>();
-    Map<String, IndexKey> searchKeys = new LinkedHashMap<>();
+    Map<String, Keys> searchKeys = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = rule.detection().fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       String pointer = YamlDocument.child("/detection", entry.getKey());
@@ -98,13 +178,12 @@ public final class SearchCompiler {
       error("/detection", "the detection has no search identifier");
     }
     List<EventPredicate> conditions = new ArrayList<>();
-    List<IndexKey> conditionKeys = new ArrayList<>();
+    List<Keys> conditionKeys = new ArrayList<>();
     for (String text : rule.condition()) {
       try {
         Condition condition = ConditionParser.parse(text);
         conditions.add(resolve(condition, searches, text));
-        conditionKeys.add(
-            rule.condition().size() == 1 ? indexKey(condition, searchKeys, searches) : null);
+        conditionKeys.add(required(condition, searchKeys, searches));
       } catch (IllegalArgumentException e) {
         error("/detection/condition", e.getMessage());
       }
@@ -113,54 +192,50 @@ public final class SearchCompiler {
       return null;
     }
     List<EventPredicate> parts = new ArrayList<>();
+    // A list of conditions is their OR; the logsource's `where` selection holds besides.
+    Keys keys = conditionKeys.isEmpty() ? Keys.NONE : conditionKeys.get(0);
+    for (Keys other :
+        conditionKeys.subList(Math.min(1, conditionKeys.size()), conditionKeys.size())) {
+      keys = keys.or(other);
+    }
     if (mapping != null) {
       parts.add(new EventPredicate.FromSource(mapping.source().name()));
       if (mapping.where() != null) {
-        EventPredicate where = selection(mapping.where(), "/logsource", null, "logsource");
+        Map<String, Keys> whereKeys = new LinkedHashMap<>();
+        EventPredicate where = selection(mapping.where(), "/logsource", whereKeys, "logsource");
         if (where != null) {
           parts.add(where);
+          keys = keys.and(whereKeys.get("logsource"));
         }
       }
     }
     parts.add(conditions.size() == 1 ? conditions.get(0) : new EventPredicate.Any(conditions));
-    IndexKey key = conditionKeys.size() == 1 ? conditionKeys.get(0) : null;
-    return new Compiled(parts.size() == 1 ? parts.get(0) : new EventPredicate.All(parts), key);
+    return new Compiled(
+        parts.size() == 1 ? parts.get(0) : new EventPredicate.All(parts), keys.best());
   }
 
-  /** The narrowest index key that every match of the condition must satisfy, or null. */
-  private static IndexKey indexKey(
-      Condition condition, Map<String, IndexKey> keys, Map<String, EventPredicate> searches) {
-    List<IndexKey> candidates = new ArrayList<>();
-    collectRequired(condition, keys, searches, candidates);
-    IndexKey best = null;
-    for (IndexKey candidate : candidates) {
-      if (best == null || candidate.values().size() < best.values().size()) {
-        best = candidate;
-      }
-    }
-    return best;
-  }
-
-  private static void collectRequired(
-      Condition condition,
-      Map<String, IndexKey> keys,
-      Map<String, EventPredicate> searches,
-      List<IndexKey> out) {
+  /** The index keys every match of the condition must satisfy. */
+  private static Keys required(
+      Condition condition, Map<String, Keys> keys, Map<String, EventPredicate> searches) {
     if (condition instanceof Condition.And and) {
-      collectRequired(and.left(), keys, searches, out);
-      collectRequired(and.right(), keys, searches, out);
-    } else if (condition instanceof Condition.Ref ref && keys.get(ref.name()) != null) {
-      out.add(keys.get(ref.name()));
-    } else if (condition instanceof Condition.Quantified quantified) {
-      List<String> names = matching(quantified.pattern(), searches.keySet());
-      if (quantified.all() || names.size() == 1) {
-        for (String name : names) {
-          if (keys.get(name) != null) {
-            out.add(keys.get(name));
-          }
-        }
-      }
+      return required(and.left(), keys, searches).and(required(and.right(), keys, searches));
     }
+    if (condition instanceof Condition.Or or) {
+      return required(or.left(), keys, searches).or(required(or.right(), keys, searches));
+    }
+    if (condition instanceof Condition.Ref ref) {
+      return keys.getOrDefault(ref.name(), Keys.NONE);
+    }
+    if (condition instanceof Condition.Quantified quantified) {
+      Keys out = null;
+      for (String name : matching(quantified.pattern(), searches.keySet())) {
+        Keys one = keys.getOrDefault(name, Keys.NONE);
+        out = out == null ? one : quantified.all() ? out.and(one) : out.or(one);
+      }
+      return out == null ? Keys.NONE : out;
+    }
+    // `not x` requires nothing that can be looked up.
+    return Keys.NONE;
   }
 
   private EventPredicate resolve(
@@ -219,7 +294,7 @@ public final class SearchCompiler {
   // Search identifiers.
 
   private EventPredicate search(
-      JsonNode node, String pointer, Map<String, IndexKey> keys, String name) {
+      JsonNode node, String pointer, Map<String, Keys> keys, String name) {
     if (node.isObject()) {
       return selection(node, pointer, keys, name);
     }
@@ -230,6 +305,7 @@ public final class SearchCompiler {
       }
       boolean maps = node.get(0).isObject();
       List<EventPredicate> alternatives = new ArrayList<>();
+      Keys alternativeKeys = null;
       List<StringPattern> keywords = new ArrayList<>();
       for (int i = 0; i < node.size(); i++) {
         JsonNode item = node.get(i);
@@ -239,9 +315,12 @@ public final class SearchCompiler {
           return null;
         }
         if (maps) {
-          EventPredicate alternative = selection(item, itemPointer, null, name);
+          Map<String, Keys> itemKeys = new LinkedHashMap<>();
+          EventPredicate alternative = selection(item, itemPointer, itemKeys, name);
           if (alternative != null) {
             alternatives.add(alternative);
+            Keys one = itemKeys.getOrDefault(name, Keys.NONE);
+            alternativeKeys = alternativeKeys == null ? one : alternativeKeys.or(one);
           }
         } else if (item.isNull()) {
           error(itemPointer, "a keyword cannot be null");
@@ -250,6 +329,9 @@ public final class SearchCompiler {
         }
       }
       if (maps) {
+        if (keys != null && alternativeKeys != null) {
+          keys.put(name, alternativeKeys);
+        }
         return alternatives.size() == 1
             ? alternatives.get(0)
             : new EventPredicate.Any(alternatives);
@@ -264,11 +346,11 @@ public final class SearchCompiler {
         List.of(StringPattern.parse(node.asText(), false).wrap(true, true)), false);
   }
 
-  /** A map: every field must match. Records the index key of a plain equality when given one. */
+  /** A map: every field must match. Records the index keys of its plain equalities in keys. */
   private EventPredicate selection(
-      JsonNode node, String pointer, Map<String, IndexKey> keys, String name) {
+      JsonNode node, String pointer, Map<String, Keys> keys, String name) {
     List<EventPredicate> fields = new ArrayList<>();
-    IndexKey key = null;
+    Keys required = Keys.NONE;
     if (node.isEmpty()) {
       error(pointer, "search identifier '" + name + "' is an empty map");
       return null;
@@ -281,13 +363,12 @@ public final class SearchCompiler {
         continue;
       }
       fields.add(spec.predicate());
-      if (spec.indexKey() != null
-          && (key == null || spec.indexKey().values().size() < key.values().size())) {
-        key = spec.indexKey();
+      if (spec.indexKey() != null) {
+        required = required.and(new Keys(Map.of(spec.indexKey().field().key(), spec.indexKey())));
       }
     }
     if (keys != null) {
-      keys.put(name, key);
+      keys.put(name, required);
     }
     if (fields.isEmpty()) {
       return null;
@@ -358,10 +439,7 @@ public final class SearchCompiler {
         new EventPredicate.FieldMatch(
             field, List.copyOf(matchers), mods.all() && matchers.size() > 1, mods.neq());
     IndexKey indexKey = null;
-    if (field instanceof FieldRef.Canonical canonical
-        && CanonicalFields.isScalar(canonical.path())
-        && !mods.neq()
-        && !(mods.all() && matchers.size() > 1)) {
+    if (!mods.neq() && !(mods.all() && matchers.size() > 1)) {
       Set<String> exact = new LinkedHashSet<>();
       for (ValueMatcher matcher : matchers) {
         String literal =
@@ -373,7 +451,7 @@ public final class SearchCompiler {
         exact.add(literal);
       }
       if (exact != null) {
-        indexKey = new IndexKey(canonical.path(), exact);
+        indexKey = new IndexKey(field, exact);
       }
     }
     return new FieldSpec(predicate, indexKey);

@@ -71,7 +71,12 @@ public record CompiledCorrelation(
     return field == null ? null : VigilEvent.scalarText(field.read(event));
   }
 
-  /** Whether window rows hold the base rules in declared order ({@code temporal_ordered}). */
+  /**
+   * Whether window rows hold the base rules in declared order ({@code temporal_ordered}). The
+   * matches of one event happen at the same instant, so they count as in order, whatever order
+   * Esper inserted them in: the first event of a break-glass session may be both the use and the
+   * action that follows it.
+   */
   boolean inOrder(Object[] rows) {
     List<Map<?, ?>> sorted = new ArrayList<>();
     for (Object row : rows) {
@@ -80,7 +85,8 @@ public record CompiledCorrelation(
     sorted.sort(
         Comparator.comparingLong(
                 (Map<?, ?> row) -> DetectionEngine.vigilEvent(row.get("event")).getTime())
-            .thenComparingLong(row -> DetectionEngine.vigilEvent(row.get("event")).sequence()));
+            .thenComparingLong(row -> DetectionEngine.vigilEvent(row.get("event")).sequence())
+            .thenComparingInt(row -> ruleIndexes.indexOf((Integer) row.get("ruleIndex"))));
     int next = 0;
     for (Map<?, ?> row : sorted) {
       if (((Integer) row.get("ruleIndex")) == ruleIndexes.get(next)) {

@@ -312,7 +312,14 @@ public final class DetectionEngine implements AutoCloseable {
             List.copyOf(sources),
             List.copyOf(ids),
             eventCount,
-            Summaries.correlation(correlation.rule(), group, eventCount, counted, start, end),
+            Summaries.correlation(
+                correlation.rule(),
+                group,
+                eventCount,
+                counted,
+                start,
+                end,
+                window.get(window.size() - 1).event()),
             meta.tags()));
   }
 

@@ -11,7 +11,9 @@ public final class EplFunctions {
 
   private EplFunctions() {}
 
-  /** {@code vigil_lookup(self, 'operation')}: the indexable, lower-cased canonical field. */
+  /**
+   * {@code vigil_lookup(self, 'operation')}: an indexed field's lower-cased value (once per event).
+   */
   public static String lookup(VigilEvent event, String field) {
     return event.lookup(field);
   }

@@ -265,17 +265,22 @@ public final class PackCompiler {
   static Configuration configuration() {
     Configuration configuration = new Configuration();
     configuration.getCommon().addEventType("VigilEvent", VigilEvent.class);
-    addFunction(configuration, "vigil_lookup", "lookup");
-    addFunction(configuration, "vigil_matches", "matches");
-    addFunction(configuration, "vigil_group", "group");
-    addFunction(configuration, "vigil_value", "value");
-    addFunction(configuration, "vigil_ordered", "ordered");
+    // Only the lookup feeds Esper's filter index. The matcher must stay a plain boolean
+    // expression: were it filter-optimizable, Esper would plan it as an equality index
+    // (`vigil_matches(...) = true`) ranked above the lookup's in-list, and so run every rule's full
+    // detection on every event of its source.
+    addFunction(configuration, "vigil_lookup", "lookup", true);
+    addFunction(configuration, "vigil_matches", "matches", false);
+    addFunction(configuration, "vigil_group", "group", false);
+    addFunction(configuration, "vigil_value", "value", false);
+    addFunction(configuration, "vigil_ordered", "ordered", false);
     configuration.getRuntime().getThreading().setInternalTimerEnabled(false);
     configuration.getRuntime().getLogging().setEnableExecutionDebug(false);
     return configuration;
   }
 
-  private static void addFunction(Configuration configuration, String name, String method) {
+  private static void addFunction(
+      Configuration configuration, String name, String method, boolean indexable) {
     configuration
         .getCompiler()
         .addPlugInSingleRowFunction(
@@ -283,7 +288,9 @@ public final class PackCompiler {
             EplFunctions.class.getName(),
             method,
             ConfigurationCompilerPlugInSingleRowFunction.ValueCache.DISABLED,
-            ConfigurationCompilerPlugInSingleRowFunction.FilterOptimizable.ENABLED,
+            indexable
+                ? ConfigurationCompilerPlugInSingleRowFunction.FilterOptimizable.ENABLED
+                : ConfigurationCompilerPlugInSingleRowFunction.FilterOptimizable.DISABLED,
             false);
   }
 
@@ -299,15 +306,14 @@ public final class PackCompiler {
     }
     SearchCompiler.IndexKey key = compiled.indexKey();
     if (key != null) {
-      String lookup = "vigil_lookup(self, " + literal(key.field()) + ")";
+      String lookup = "vigil_lookup(self, " + literal(key.field().key()) + ")";
+      Set<String> values = key.lookupValues();
       filters.add(
-          key.values().size() == 1
-              ? lookup + " = " + literal(key.values().iterator().next())
+          values.size() == 1
+              ? lookup + " = " + literal(values.iterator().next())
               : lookup
                   + " in ("
-                  + key.values().stream()
-                      .map(PackCompiler::literal)
-                      .collect(Collectors.joining(", "))
+                  + values.stream().map(PackCompiler::literal).collect(Collectors.joining(", "))
                   + ")");
     }
     filters.add("vigil_matches(self, " + index + ")");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.spi.EventIds;
+import dev.vigil.rules.detect.SearchCompiler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,15 +105,21 @@ public final class VigilEvent {
   }
 
   /**
-   * The lower-cased text of a canonical scalar field, for case-insensitive equality in the filter
-   * index.
+   * The lower-cased text of an indexed field, for case-insensitive equality in the filter index:
+   * null when absent or null, {@link SearchCompiler.IndexKey#MULTI_VALUED} for a list or an object
+   * (so that rules indexed on the field still judge such events in full).
    */
   String lookup(String fieldKey) {
     Object cached = lookups.get(fieldKey);
     if (cached == null && !lookups.containsKey(fieldKey)) {
-      Object value = dev.vigil.rules.detect.CanonicalFields.read(event, fieldKey);
-      cached = scalarText(value);
-      cached = cached == null ? null : ((String) cached).toLowerCase(Locale.ROOT);
+      Object value = pack.indexField(fieldKey).read(this);
+      if (value == null || value == ABSENT) {
+        cached = null;
+      } else {
+        String text = scalarText(value);
+        cached =
+            text == null ? SearchCompiler.IndexKey.MULTI_VALUED : text.toLowerCase(Locale.ROOT);
+      }
       lookups.put(fieldKey, cached);
     }
     return (String) cached;

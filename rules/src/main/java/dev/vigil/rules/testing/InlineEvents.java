@@ -82,7 +82,11 @@ public final class InlineEvents {
     }
   }
 
-  private static JsonNode substitute(JsonNode node, int copy) {
+  /**
+   * Replaces {@code {i}} in every string value of a (copied) tree with the repeat index; raw test
+   * records use it too, so that repeated records get their own ids, paths and names.
+   */
+  static JsonNode substitute(JsonNode node, int copy) {
     if (node.isTextual()) {
       return node.asText().contains("{i}")
           ? TextNode.valueOf(node.asText().replace("{i}", Integer.toString(copy)))

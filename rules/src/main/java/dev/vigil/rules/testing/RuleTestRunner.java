@@ -39,16 +39,39 @@ import java.util.stream.Collectors;
  */
 public final class RuleTestRunner {
 
-  /** One failed test (or rule file that could not run), with the reason. */
-  public record Failure(String file, int line, String test, String reason) {
+  /**
+   * One failed test (or rule file that could not run), with the reason.
+   *
+   * @param rule the name (else the id) of the rule the test belongs to; null for a file error
+   * @param test the test's name; null for a file error
+   */
+  public record Failure(String file, int line, String rule, String test, String reason) {
     @Override
     public String toString() {
-      return file + ":" + line + ": " + (test == null ? "" : "test '" + test + "': ") + reason;
+      return file
+          + ":"
+          + line
+          + ": "
+          + (rule == null ? "" : "rule '" + rule + "' ")
+          + (test == null ? "" : "test '" + test + "': ")
+          + reason;
     }
   }
 
-  /** The outcome of a run. */
-  public record Report(int passed, int failed, List<Failure> failures) {
+  /** One test that ran: where it is declared, whose it is, and why it failed (null: it passed). */
+  public record Result(String file, int line, String rule, String test, String failure) {
+    public boolean passed() {
+      return failure == null;
+    }
+  }
+
+  /**
+   * The outcome of a run.
+   *
+   * @param failures every failed test and every error of a file that could not run
+   * @param results every test that ran, passed or failed, in file order
+   */
+  public record Report(int passed, int failed, List<Failure> failures, List<Result> results) {
     /** One line per failure, then {@code N passed, M failed}. */
     public List<String> lines() {
       List<String> lines = new ArrayList<>();
@@ -83,6 +106,7 @@ public final class RuleTestRunner {
   }
 
   private Report run(List<RuleFile> files, List<Failure> failures) {
+    List<Result> results = new ArrayList<>();
     int passed = 0;
     int failed = failures.size();
     for (RuleFile file : files) {
@@ -95,18 +119,20 @@ public final class RuleTestRunner {
         continue;
       }
       for (RuleDocument document : file.documents()) {
+        String rule = document.meta().name() != null ? document.meta().name() : document.id();
         for (RuleTest test : document.tests()) {
           String reason = runTest(pack, file, test);
+          results.add(new Result(file.file(), test.line(), rule, test.name(), reason));
           if (reason == null) {
             passed++;
           } else {
             failed++;
-            failures.add(new Failure(file.file(), test.line(), test.name(), reason));
+            failures.add(new Failure(file.file(), test.line(), rule, test.name(), reason));
           }
         }
       }
     }
-    return new Report(passed, failed, List.copyOf(failures));
+    return new Report(passed, failed, List.copyOf(failures), List.copyOf(results));
   }
 
   /** Null when the test passes, else why not. */
@@ -122,7 +148,13 @@ public final class RuleTestRunner {
           switch (event.kind()) {
             case "event" ->
                 events.add(InlineEvents.build(event.body(), ++serial, entry, copy, offset, origin));
-            case "raw" -> events.addAll(shift(normalize(event.body().toString(), origin), offset));
+            case "raw" ->
+                events.addAll(
+                    shift(
+                        normalize(
+                            InlineEvents.substitute(event.body().deepCopy(), copy).toString(),
+                            origin),
+                        offset));
             default ->
                 events.addAll(shift(normalizeFile(file.file(), event.body().asText()), offset));
           }
@@ -245,6 +277,6 @@ public final class RuleTestRunner {
   }
 
   private static Failure failure(RuleError error) {
-    return new Failure(error.file(), error.line(), null, error.message());
+    return new Failure(error.file(), error.line(), null, null, error.message());
   }
 }

@@ -7,6 +7,7 @@ import dev.vigil.ingest.CorpusRun;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.RulePack;
+import dev.vigil.rules.Rules;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.DetectionEngine;
 import dev.vigil.rules.engine.PackCompiler;
@@ -28,7 +29,7 @@ class CorpusDetectionTest {
   @Test
   void upstreamAndBuiltInRulesRunOverTheWholeCorpus() throws Exception {
     List<RuleFile> files = new ArrayList<>(RulePack.builtIn().files());
-    files.addAll(RulePack.load(List.of(UpstreamSigmaTest.sigmaDir())).files());
+    files.addAll(RulePack.load(List.of(Rules.upstreamSigmaDir())).files());
     CompiledPack pack = PackCompiler.compile(new RulePack(files, RulePack.builtIn().lists()));
 
     Normalizer normalizer = Normalizer.create();

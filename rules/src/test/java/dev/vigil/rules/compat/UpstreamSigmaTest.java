@@ -6,6 +6,7 @@ import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePack;
 import dev.vigil.rules.RuleValidator;
+import dev.vigil.rules.Rules;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.PackCompiler;
 import dev.vigil.rules.model.RuleFile;
@@ -25,23 +26,15 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamSigmaTest {
 
-  static Path sigmaDir() {
-    String configured = System.getProperty("vigil.shared.dir");
-    Path shared = configured != null ? Path.of(configured) : Path.of("..", "shared");
-    Path dir = shared.resolve("sigma").resolve("rules").resolve("cloud");
-    assertThat(dir).as("the upstream Sigma rules (set -Dvigil.shared.dir)").isDirectory();
-    return dir;
-  }
-
   static List<Path> upstreamRules() throws Exception {
-    try (Stream<Path> walk = Files.walk(sigmaDir())) {
+    try (Stream<Path> walk = Files.walk(Rules.upstreamSigmaDir())) {
       return walk.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
     }
   }
 
   @Test
   void everyUpstreamCloudRuleValidatesAgainstTheSchema() {
-    RuleValidator.Report report = RuleValidator.validate(List.of(sigmaDir()));
+    RuleValidator.Report report = RuleValidator.validate(List.of(Rules.upstreamSigmaDir()));
     report.errors().forEach(e -> System.out.println("  " + e));
     System.out.println(
         "upstream Sigma cloud rules, validate: " + report.lines().get(report.lines().size() - 1));
@@ -56,7 +49,7 @@ class UpstreamSigmaTest {
     Map<String, Integer> perFolder = new TreeMap<>();
     List<String> failures = new ArrayList<>();
     for (Path file : files) {
-      String name = sigmaDir().relativize(file).toString();
+      String name = Rules.upstreamSigmaDir().relativize(file).toString();
       try {
         RuleFile rule = RuleLoader.load(name, Files.readString(file));
         // Each file alone, so one failure names its file.

@@ -50,8 +50,14 @@ class LogSourcesTest {
         .isEqualTo(
             new FieldRef.Raw(
                 List.of("AuthenticationRequirement", "properties.AuthenticationRequirement")));
+    // The operation's own names map to the canonical operation, which the filter index reads for
+    // free (the parser takes operationName, else activityDisplayName, as the table used to).
     assertThat(field("azure", "auditlogs", "properties.message"))
-        .isEqualTo(new FieldRef.Raw(List.of("operationName", "properties.activityDisplayName")));
+        .isEqualTo(new FieldRef.Canonical("operation"));
+    assertThat(field("azure", "auditlogs", "ActivityDisplayName"))
+        .isEqualTo(new FieldRef.Canonical("operation"));
+    assertThat(field("azure", "activitylogs", "properties.message"))
+        .isEqualTo(new FieldRef.Canonical("operation"));
   }
 
   @Test

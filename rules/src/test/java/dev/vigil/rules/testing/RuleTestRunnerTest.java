@@ -43,10 +43,46 @@ class RuleTestRunnerTest {
         .anySatisfy(
             line ->
                 assertThat(line)
-                    .contains("r.yml:12: test 'wrong on purpose': expected 1 alert(s), got 0"))
+                    .contains(
+                        "r.yml:12: rule '55555555-5555-4555-8555-555555555555'"
+                            + " test 'wrong on purpose': expected 1 alert(s), got 0"))
         .anySatisfy(line -> assertThat(line).contains("broken.yml:1: a rule needs 'detection'"))
         .last()
         .isEqualTo("1 passed, 2 failed");
+    assertThat(report.results())
+        .extracting(RuleTestRunner.Result::test, RuleTestRunner.Result::passed)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a read alerts", true),
+            org.assertj.core.groups.Tuple.tuple("wrong on purpose", false));
+  }
+
+  @Test
+  void rawRecordsTakeTheRepeatIndexToo() throws Exception {
+    Files.writeString(
+        dir.resolve("raw.yml"),
+        """
+        title: denied
+        id: 55555555-5555-4555-8555-555555555558
+        name: denied
+        detection:
+          sel:
+            denied: true
+          condition: sel
+        ---
+        title: spike
+        id: 55555555-5555-4555-8555-555555555559
+        correlation: {type: event_count, rules: [denied], group-by: [actor.id], timespan: 1m, condition: {gte: 3}}
+        tests:
+          - name: three requests with their own ids are three
+            events:
+              - raw: {time: '2025-01-01T00:00:00Z', type: response, error: permission denied, auth: {entity_id: e1, policies: [default], token_type: service}, request: {id: 'r-{i}', operation: read, path: 'secret/x{i}'}}
+                repeat: 3
+                every: 1s
+            expect: {alerts: 1, event_count: 3}
+        """);
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+    assertThat(report.failures()).isEmpty();
+    assertThat(report.passed()).isEqualTo(1);
   }
 
   @Test

@@ -1,0 +1,119 @@
+package dev.vigil.cli;
+
+import dev.vigil.dashboards.client.OpenSearchConfig;
+import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.dashboards.index.TemplateInstaller;
+import dev.vigil.dashboards.index.TemplateInstaller.Installed;
+import dev.vigil.dashboards.objects.SavedObjectsImporter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil dashboards install}: the index templates on the cluster ({@link TemplateInstaller}),
+ * then, given a Dashboards URL, the saved objects ({@link SavedObjectsImporter}). Both are
+ * idempotent, so it is also how an upgrade brings its templates and dashboards.
+ */
+@Command(
+    name = "dashboards",
+    mixinStandardHelpOptions = true,
+    description = "Set up OpenSearch and OpenSearch Dashboards for Vigil.",
+    subcommands = DashboardsCommand.Install.class)
+final class DashboardsCommand implements Runnable {
+
+  @Spec private CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "install",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Install Vigil's index templates (events, alerts, dead letters) on OpenSearch and, with"
+            + " --dashboards, import the index patterns, visualizations and the 'Vigil overview'"
+            + " dashboard into OpenSearch Dashboards (replacing earlier versions).",
+        "Run it before the first document is written: a template shapes indices created after it."
+      })
+  static final class Install implements Callable<Integer> {
+    private final CliEnvironment env;
+    @Spec private CommandSpec spec;
+    @Mixin private OpenSearchOptions openSearch = new OpenSearchOptions();
+
+    @Option(
+        names = "--dashboards",
+        paramLabel = "URL",
+        description =
+            "OpenSearch Dashboards URL, e.g. https://dashboards.example:5601; logs in as --user.")
+    String dashboardsUrl;
+
+    @Option(
+        names = "--shards",
+        paramLabel = "N",
+        description = "Primary shards of each new index (default: ${DEFAULT-VALUE}).")
+    int shards = 1;
+
+    @Option(
+        names = "--replicas",
+        paramLabel = "N",
+        description = "Replicas of each new index (default: ${DEFAULT-VALUE}; 0 on a single node).")
+    int replicas = 1;
+
+    Install(CliEnvironment env) {
+      this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+      OpenSearchConfig cluster =
+          openSearch.cluster(
+              env,
+              section ->
+                  section.putObject("index").put("shards", shards).put("replicas", replicas));
+      // Both configurations are checked before anything is written.
+      OpenSearchConfig dashboards =
+          dashboardsUrl == null ? null : openSearch.sameLoginFor(env, dashboardsUrl);
+      PrintWriter out = spec.commandLine().getOut();
+      List<Installed> templates;
+      try (OpenSearchConnection connection = OpenSearchOptions.open(env, cluster)) {
+        templates = new TemplateInstaller(connection.client(), cluster.index()).install();
+      } catch (IOException | OpenSearchException e) {
+        throw OpenSearchOptions.failure(cluster, "installing the index templates", e);
+      }
+      for (Installed template : templates) {
+        out.println("index template " + template.name() + ": " + template.status());
+      }
+      out.flush();
+      if (dashboards == null) {
+        env.stderr()
+            .println(
+                "vigil dashboards install: saved objects not imported; give --dashboards URL to"
+                    + " import them");
+        env.stderr().flush();
+        return 0;
+      }
+      int imported;
+      try (OpenSearchConnection connection = OpenSearchOptions.open(env, dashboards)) {
+        imported = new SavedObjectsImporter(connection).importAll();
+      } catch (IOException | OpenSearchException e) {
+        throw new CommandFailedException(
+            "importing the saved objects into OpenSearch Dashboards at "
+                + dashboardsUrl
+                + " failed: "
+                + IoErrors.describe(e));
+      }
+      out.println("saved objects: " + imported + " imported into OpenSearch Dashboards");
+      out.flush();
+      return 0;
+    }
+  }
+}

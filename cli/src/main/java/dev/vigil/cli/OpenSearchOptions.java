@@ -1,0 +1,122 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.dashboards.client.OpenSearchConfig;
+import dev.vigil.dashboards.client.OpenSearchConnection;
+import java.util.List;
+import java.util.function.Consumer;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import picocli.CommandLine.Option;
+
+/**
+ * The connection flags every OpenSearch command shares. They are turned into the {@code
+ * opensearch:} section vigil.yaml would hold and read by {@link OpenSearchConfig#fromTree}, so
+ * flags and configuration file are validated by the same rules (https for basic auth, no
+ * credentials in URLs). The password is never a flag: argv is visible to every user of the machine
+ * ({@code ps}) and lands in shell histories.
+ */
+final class OpenSearchOptions {
+
+  /** Where the password is read from unless {@code --password-file} is given. */
+  static final String PASSWORD_ENV = "VIGIL_OPENSEARCH_PASSWORD";
+
+  /** Where {@code vigil stack up} runs OpenSearch. */
+  private static final String LOCAL_STACK = "http://127.0.0.1:9200";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(
+      names = "--opensearch",
+      paramLabel = "URL",
+      split = ",",
+      description =
+          "OpenSearch node URL(s), comma-separated (default: "
+              + LOCAL_STACK
+              + ", the local stack).")
+  List<String> urls = List.of(LOCAL_STACK);
+
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      description =
+          "Basic-auth user (https only); the password comes from $"
+              + PASSWORD_ENV
+              + " or --password-file.")
+  String user;
+
+  @Option(
+      names = "--password-file",
+      paramLabel = "FILE",
+      description = "File holding the password of --user (surrounding whitespace is ignored).")
+  String passwordFile;
+
+  @Option(
+      names = "--ca-pem",
+      paramLabel = "FILE",
+      description = "PEM file of the CA certificate(s) to trust (default: the JVM's trust store).")
+  String caPem;
+
+  /** The cluster's configuration; {@code more} adds keys of the section (index, retention_file). */
+  OpenSearchConfig cluster(CliEnvironment env, Consumer<ObjectNode> more) {
+    return config(env, urls, more);
+  }
+
+  /** The same credentials and trust for another service, e.g. OpenSearch Dashboards. */
+  OpenSearchConfig sameLoginFor(CliEnvironment env, String url) {
+    return config(env, List.of(url), section -> {});
+  }
+
+  private OpenSearchConfig config(
+      CliEnvironment env, List<String> serviceUrls, Consumer<ObjectNode> more) {
+    ObjectNode section = JSON.createObjectNode();
+    ArrayNode list = section.putArray("urls");
+    serviceUrls.forEach(list::add);
+    if (user != null) {
+      section.put("username", user);
+    }
+    if (passwordFile != null) {
+      section.put("password_file", env.resolve(passwordFile).toString());
+    } else if (user != null) {
+      section.put("password_env", PASSWORD_ENV);
+    }
+    if (caPem != null) {
+      section.putObject("tls").put("ca_pem", env.resolve(caPem).toString());
+    }
+    more.accept(section);
+    try {
+      return OpenSearchConfig.fromTree(section);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailedException(e.getMessage());
+    }
+  }
+
+  /** Opens a connection; a password or CA file that cannot be read is the user's to fix. */
+  static OpenSearchConnection open(CliEnvironment env, OpenSearchConfig config) {
+    try {
+      return OpenSearchConnection.open(config, env.environment()::get);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailedException(e.getMessage());
+    }
+  }
+
+  /**
+   * One line for a failed call: unreachable, refused (401/403, a bad request), or failed on the
+   * server. OpenSearch's messages carry index names and error types, not credentials.
+   */
+  static CommandFailedException failure(OpenSearchConfig config, String doing, Exception e) {
+    String reason;
+    if (e instanceof OpenSearchException refused) {
+      reason = "HTTP " + refused.status() + ", " + refused.getMessage();
+    } else {
+      reason = IoErrors.describe(e);
+    }
+    return new CommandFailedException(
+        doing + " failed on OpenSearch at " + String.join(",", urlTexts(config)) + ": " + reason);
+  }
+
+  private static List<String> urlTexts(OpenSearchConfig config) {
+    return config.urls().stream().map(Object::toString).toList();
+  }
+}

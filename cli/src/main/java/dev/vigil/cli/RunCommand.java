@@ -1,0 +1,82 @@
+package dev.vigil.cli;
+
+import dev.vigil.detect.config.ConfigException;
+import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.config.VigilConfigLoader;
+import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.TopicSetup;
+import dev.vigil.rules.RuleException;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigil run --config vigil.yaml}: the detection job, unbounded, from Kafka, on the embedded
+ * Flink until Ctrl-C (which cancels it, keeping its last checkpoint to resume from). The shaded job
+ * jar runs the same job on a cluster: {@code flink run vigil-detection-jobs.jar --config
+ * vigil.yaml}.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the detection job from the raw Kafka topics on the embedded Flink, as vigil.yaml",
+      "describes it (docs/configuration.md), until interrupted. Resumes from the newest retained",
+      "checkpoint. Exit 1 on a configuration mistake, unreachable brokers or a failed job."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "The configuration file (vigil.yaml).")
+  private String config;
+
+  private final CliEnvironment env;
+
+  RunCommand(CliEnvironment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    VigilConfig loaded;
+    try {
+      loaded = VigilConfigLoader.load(env.resolve(config));
+    } catch (ConfigException e) {
+      throw new CommandFailedException(e.getMessage());
+    }
+    env.stderr()
+        .println(
+            "vigil run: job "
+                + loaded.job().name()
+                + " reading "
+                + String.join(", ", loaded.kafka().topics().raw().keySet())
+                + " from "
+                + loaded.kafka().bootstrapServers()
+                + "; Ctrl-C stops it");
+    env.stderr().flush();
+    JobResult result;
+    try {
+      result = ContinuousDetection.run(loaded);
+    } catch (TopicSetup.TopicSetupException e) {
+      throw new CommandFailedException(e.getMessage());
+    } catch (RuleException e) {
+      e.errors().forEach(error -> env.stderr().println(error));
+      throw new CommandFailedException(
+          "the rules do not load; run 'vigil rules validate' for details");
+    }
+    if (result.getApplicationStatus().deriveJobStatus() == JobStatus.FAILED) {
+      String cause =
+          result
+              .getSerializedThrowable()
+              .map(t -> t.getOriginalErrorClassName() + ": " + t.getMessage())
+              .orElse("unknown cause");
+      throw new CommandFailedException("the detection job failed: " + cause);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The detection job through the CLI, on the embedded Flink, with the real parsers and pack. */
+class DetectCommandTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** The project root, where {@code samples/} is: the tests run in {@code cli/}. */
+  private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath().getParent();
+
+  /**
+   * A Vault root token writing a policy: one request, its response (one use), and a broken line.
+   */
+  private static final String VAULT_ROOT_POLICY_WRITE =
+      """
+      {"time":"2026-11-20T10:20:14.000000001Z","type":"request","auth":{"client_token":"hmac-sha256:aa","accessor":"hmac-sha256:bb","display_name":"root","policies":["root"],"token_policies":["root"],"token_type":"service"},"request":{"id":"7c0e9a0e-1111-2222-3333-444455556666","operation":"update","mount_type":"system","namespace":{"id":"root"},"path":"sys/policies/acl/ops-admin","data":{"policy":"hmac-sha256:cc"},"remote_address":"10.20.0.5"}}
+      {"time":"2026-11-20T10:20:14.003Z","type":"response","auth":{"client_token":"hmac-sha256:aa","accessor":"hmac-sha256:bb","display_name":"root","policies":["root"],"token_policies":["root"],"token_type":"service"},"request":{"id":"7c0e9a0e-1111-2222-3333-444455556666","operation":"update","mount_type":"system","namespace":{"id":"root"},"path":"sys/policies/acl/ops-admin","remote_address":"10.20.0.5"},"response":{"mount_type":"system"}}
+      {"time":"2026-11-20T10:21:00Z","type":"request","auth":
+      """;
+
+  private static final String CONSOLE_LOGIN =
+      """
+      {"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAALICE","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","userName":"alice"},"eventTime":"2026-11-20T10:40:01Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.44","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"ConsoleLogin":"Success"},"eventID":"3d1e2f40-aaaa-4bbb-8ccc-000000000001","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"}
+      """;
+
+  @TempDir Path dir;
+
+  private CliRun cli() {
+    return new CliRun(dir, List.of());
+  }
+
+  @Test
+  void alertsGoToStdoutAndDeadLettersAreKept() throws IOException {
+    Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
+
+    CliRun.Result result = cli().execute("detect", "vault.log", "--events-out", "events.jsonl");
+
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    List<JsonNode> alerts = parse(result.stdoutLines());
+    assertThat(alerts)
+        .as("a request and its response are one use of the root token")
+        .filteredOn(a -> a.get("detection").asText().equals("root_token_use"))
+        .hasSize(1);
+    assertThat(Files.readAllLines(dir.resolve("events.jsonl"))).hasSize(2);
+    assertThat(result.stderrLines().get(0))
+        .startsWith("vigil detect: 3 records in, 2 events, 1 dead-lettered, ");
+    assertThat(result.stderr()).contains("dead-lettered by reason: MALFORMED_JSON 1");
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> kept =
+          files.filter(p -> p.getFileName().toString().startsWith("vigil-deadletters-")).toList();
+      assertThat(kept).hasSize(1);
+      assertThat(Files.readString(kept.get(0))).contains("\"reason\":\"MALFORMED_JSON\"");
+    }
+  }
+
+  @Test
+  void writesAlertsToTheOutFileAndExitsZeroWithoutDeadLetters() throws IOException {
+    Files.writeString(
+        dir.resolve("vault.log"),
+        VAULT_ROOT_POLICY_WRITE.lines().limit(2).map(l -> l + "\n").reduce("", String::concat));
+
+    CliRun.Result result = cli().execute("detect", "--out", "alerts.jsonl", "vault.log");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout()).isEmpty();
+    assertThat(parse(Files.readAllLines(dir.resolve("alerts.jsonl"))))
+        .extracting(a -> a.get("detection").asText())
+        .contains("root_token_use");
+  }
+
+  @Test
+  void backtestRunsOnlyTheGivenRules() throws IOException {
+    Files.writeString(dir.resolve("rule.yml"), RulesCommandTest.CONSOLE_LOGIN_RULE);
+    Files.writeString(dir.resolve("trail.json"), CONSOLE_LOGIN);
+    Files.writeString(
+        dir.resolve("vault.log"),
+        VAULT_ROOT_POLICY_WRITE.lines().limit(2).map(l -> l + "\n").reduce("", String::concat));
+
+    CliRun.Result result =
+        cli().execute("rules", "backtest", "--rules", "rule.yml", "trail.json", "vault.log");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    List<JsonNode> alerts = parse(result.stdoutLines());
+    assertThat(alerts).hasSize(1);
+    assertThat(alerts.get(0).get("rule_name").asText()).isEqualTo("console_sign_in");
+    assertThat(alerts.get(0).get("rule_author").asText()).isEqualTo("Vigil tests");
+  }
+
+  @Test
+  void aMissingInputIsAOneLineErrorAndNothingRuns() {
+    CliRun.Result result = cli().execute("detect", "nowhere.log");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil detect: no such file or directory: nowhere.log");
+  }
+
+  @Test
+  void aBoundCoveringTheInputsJudgesNoRecordLate() throws IOException {
+    Path alerts = dir.resolve("alerts.jsonl");
+    CliRun.Result result =
+        new CliRun(PROJECT_ROOT, List.of())
+            .execute(
+                "detect",
+                "--max-out-of-orderness",
+                "1d",
+                "--out",
+                alerts.toString(),
+                "--dead-letter",
+                dir.resolve("dead.jsonl").toString(),
+                "samples");
+    // 2: the samples hold two broken records on purpose.
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(result.stderr()).doesNotContain("late records").contains(", 15 alerts in ");
+    assertThat(Files.readAllLines(alerts)).hasSize(15);
+  }
+
+  @Test
+  void refusesABoundThatIsNotADuration() {
+    CliRun.Result result =
+        new CliRun(PROJECT_ROOT, List.of())
+            .execute("detect", "--max-out-of-orderness", "soon", "samples");
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr())
+        .startsWith(
+            "vigil detect: Invalid value for option '--max-out-of-orderness': 'soon' is not"
+                + " a duration (for example 30s, 10min, 2h, 1d)");
+  }
+
+  private static List<JsonNode> parse(List<String> lines) {
+    return lines.stream()
+        .filter(line -> !line.isBlank())
+        .map(
+            line -> {
+              try {
+                return MAPPER.readTree(line);
+              } catch (IOException e) {
+                throw new AssertionError("not JSON: " + line, e);
+              }
+            })
+        .toList();
+  }
+}

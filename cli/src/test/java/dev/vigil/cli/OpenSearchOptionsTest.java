@@ -1,0 +1,143 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connection flags of {@code retention apply} and {@code dashboards install}: mistakes are one
+ * line naming the flag's problem, found before anything is written, and a password is never echoed.
+ * No cluster is needed: every case fails before or at connecting.
+ */
+class OpenSearchOptionsTest {
+
+  private static final String PASSWORD = "correct-horse-battery";
+
+  @TempDir Path dir;
+
+  @Test
+  void basicAuthOverPlainHttpIsRefused() {
+    CliRun.Result result =
+        cli(Map.of(OpenSearchOptions.PASSWORD_ENV, PASSWORD))
+            .execute(
+                "retention",
+                "apply",
+                "--opensearch",
+                "http://search.example:9200",
+                "--user",
+                "vigil");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil retention apply: opensearch: basic auth over plain http would send the password"
+                + " in clear; use https urls");
+  }
+
+  @Test
+  void aUserWithoutAPasswordNamesTheVariableToSet() {
+    CliRun.Result result =
+        cli(Map.of())
+            .execute(
+                "retention", "apply", "--opensearch", "https://127.0.0.1:1", "--user", "vigil");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .singleElement()
+        .asString()
+        .contains("VIGIL_OPENSEARCH_PASSWORD is not set or empty");
+  }
+
+  @Test
+  void thePasswordIsReadButNeverShownWhenTheClusterIsUnreachable() {
+    CliRun.Result fromEnv =
+        cli(Map.of(OpenSearchOptions.PASSWORD_ENV, PASSWORD))
+            .execute(
+                "retention", "apply", "--opensearch", "https://127.0.0.1:1", "--user", "vigil");
+
+    assertThat(fromEnv.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(fromEnv.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil retention apply: retention failed on OpenSearch at https://127.0.0.1:1: ")
+        .doesNotContain(PASSWORD);
+    assertThat(fromEnv.stdout()).isEmpty();
+  }
+
+  @Test
+  void aMissingPasswordFileIsNamed() {
+    CliRun.Result result =
+        cli(Map.of())
+            .execute(
+                "retention",
+                "apply",
+                "--opensearch",
+                "https://127.0.0.1:1",
+                "--user",
+                "vigil",
+                "--password-file",
+                "missing-password");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .singleElement()
+        .asString()
+        .contains("cannot read password file " + dir.resolve("missing-password"));
+  }
+
+  @Test
+  void aMissingRetentionFileIsNamed() {
+    CliRun.Result result =
+        cli(Map.of()).execute("retention", "apply", "--retention-file", "nowhere.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil retention apply: retention file "
+                + dir.resolve("nowhere.yaml")
+                + " does not exist");
+  }
+
+  @Test
+  void aDashboardsUrlThatWouldLeakThePasswordIsRefusedBeforeAnyTemplateIsWritten() {
+    CliRun.Result result =
+        cli(Map.of(OpenSearchOptions.PASSWORD_ENV, PASSWORD))
+            .execute(
+                "dashboards",
+                "install",
+                "--opensearch",
+                "https://127.0.0.1:1",
+                "--user",
+                "vigil",
+                "--dashboards",
+                "http://dashboards.example:5601");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil dashboards install: opensearch: basic auth over plain http would send the"
+                + " password in clear; use https urls");
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void aUrlThatIsNotHttpIsRefused() {
+    CliRun.Result result =
+        cli(Map.of()).execute("dashboards", "install", "--opensearch", "ftp://search.example");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil dashboards install: opensearch: 'ftp://search.example' is not an"
+                + " http(s)://host[:port] URL");
+  }
+
+  private CliRun cli(Map<String, String> environment) {
+    return new CliRun(dir, List.of()).environment(environment);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RulesCommandTest {
+
+  static final String CONSOLE_LOGIN_RULE =
+      """
+      title: Console sign-in
+      id: 0d7b3c1e-5a40-4f1f-9d2a-6c2b8e1f4a10
+      name: console_sign_in
+      status: experimental
+      author: Vigil tests
+      date: 2026-11-20
+      level: low
+      logsource: {product: aws, service: cloudtrail}
+      detection:
+        selection:
+          eventName: ConsoleLogin
+        condition: selection
+      tests:
+        - name: a console login alerts
+          events:
+            - event: {source: AWS_CLOUDTRAIL, operation: ConsoleLogin, actor: {id: alice}}
+          expect: {alerts: 1}
+        - name: an API call does not
+          events:
+            - event: {source: AWS_CLOUDTRAIL, operation: DescribeInstances, actor: {id: alice}}
+          expect: {alerts: 0}
+      """;
+
+  @TempDir Path dir;
+
+  private CliRun cli() {
+    return new CliRun(dir, List.of());
+  }
+
+  @Test
+  void validatesTheBuiltInPackWhenNoPathIsGiven() {
+    CliRun.Result result = cli().execute("rules", "validate");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stderrLines()).last().asString().matches("\\d+ valid, 0 invalid");
+  }
+
+  @Test
+  void namesTheFileAndLineOfAnInvalidRuleAndExitsTwo() throws IOException {
+    Files.writeString(dir.resolve("good.yml"), CONSOLE_LOGIN_RULE);
+    Files.writeString(
+        dir.resolve("bad.yml"),
+        CONSOLE_LOGIN_RULE
+            .replace("0d7b3c1e-5a40-4f1f-9d2a-6c2b8e1f4a10", "1e8c4d2f-6b51-4a2a-8e3b-7d3c9f2a5b21")
+            .replace("name: console_sign_in", "name: console_sign_in_2")
+            .replace("condition: selection", "condition: selection and missing"));
+
+    CliRun.Result result = cli().execute("rules", "validate", "good.yml", "bad.yml");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(result.stderr()).contains("bad.yml:").contains("missing");
+    assertThat(result.stderrLines()).last().isEqualTo("1 valid, 1 invalid");
+  }
+
+  @Test
+  void runsTheTestsInsideRuleFiles() throws IOException {
+    Files.writeString(dir.resolve("rule.yml"), CONSOLE_LOGIN_RULE);
+
+    CliRun.Result passing = cli().execute("rules", "test", "rule.yml");
+    Files.writeString(
+        dir.resolve("rule.yml"),
+        CONSOLE_LOGIN_RULE.replace("expect: {alerts: 0}", "expect: {alerts: 1}"));
+    CliRun.Result failing = cli().execute("rules", "test", "rule.yml");
+
+    assertThat(passing.exitCode()).isZero();
+    assertThat(passing.stderrLines()).containsExactly("2 passed, 0 failed");
+    assertThat(failing.exitCode()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(failing.stderr()).contains("an API call does not");
+    assertThat(failing.stderrLines()).last().isEqualTo("1 passed, 1 failed");
+  }
+
+  @Test
+  void theBuiltInPackPassesItsOwnTests() {
+    CliRun.Result result = cli().execute("rules", "test");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stderrLines()).last().asString().matches("\\d+ passed, 0 failed");
+  }
+
+  @Test
+  void explainsARuleWithTheEplItCompilesTo() throws IOException {
+    Files.writeString(dir.resolve("rule.yml"), CONSOLE_LOGIN_RULE);
+
+    CliRun.Result result =
+        cli().execute("rules", "explain", "console_sign_in", "--rules", "rule.yml");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout()).contains("Console sign-in").containsIgnoringCase("select");
+  }
+
+  @Test
+  void explainSaysSoWhenNoRuleHasThatName() {
+    CliRun.Result result = cli().execute("rules", "explain", "no_such_rule");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil rules explain: no rule with id, name or title 'no_such_rule'");
+  }
+
+  @Test
+  void aMissingRulePathIsAOneLineError() {
+    CliRun.Result result = cli().execute("rules", "validate", "nowhere.yml");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil rules validate: no such file or directory: nowhere.yml");
+  }
+}

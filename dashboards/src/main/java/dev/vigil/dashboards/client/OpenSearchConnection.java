@@ -1,0 +1,213 @@
+package dev.vigil.dashboards.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
+import org.apache.hc.core5.util.Timeout;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+
+/**
+ * An {@code opensearch-java} client on the Apache HttpClient 5 transport, configured from {@link
+ * OpenSearchConfig}: TLS trust (CA PEM or trust store) with host-name verification on by default,
+ * basic auth with the password read from its environment variable or file at this moment, and the
+ * configured timeouts. Close it to release the connection pool.
+ *
+ * <p>The password goes into the HTTP client's credentials provider and nowhere else: it is not kept
+ * in a field of this class, in the configuration, or in any message.
+ */
+public final class OpenSearchConnection implements AutoCloseable {
+
+  private final ApacheHttpClient5Transport transport;
+  private final OpenSearchClient client;
+  private final String description;
+
+  private OpenSearchConnection(ApacheHttpClient5Transport transport, String description) {
+    this.transport = transport;
+    this.client = new OpenSearchClient(transport);
+    this.description = description;
+  }
+
+  /** Opens a connection with the process environment for passwords. */
+  public static OpenSearchConnection open(OpenSearchConfig config) {
+    return open(config, System::getenv);
+  }
+
+  /**
+   * @param environment looks up environment variables (tests pass a map)
+   * @throws IllegalArgumentException when a password or trust material cannot be read; the message
+   *     names the file or variable, never a value
+   */
+  public static OpenSearchConnection open(
+      OpenSearchConfig config, Function<String, String> environment) {
+    HttpHost[] hosts =
+        config.urls().stream()
+            .map(url -> new HttpHost(url.getScheme(), url.getHost(), port(url)))
+            .toArray(HttpHost[]::new);
+    BasicCredentialsProvider credentials = null;
+    if (config.username() != null) {
+      char[] password = config.password().resolve(environment);
+      credentials = new BasicCredentialsProvider();
+      for (HttpHost host : hosts) {
+        credentials.setCredentials(
+            new AuthScope(host), new UsernamePasswordCredentials(config.username(), password));
+      }
+    }
+    TlsStrategy tls =
+        hosts[0].getSchemeName().equals("https") ? tlsStrategy(config.tls(), environment) : null;
+    ConnectionConfig connection =
+        ConnectionConfig.custom()
+            .setConnectTimeout(Timeout.of(config.connectTimeout()))
+            .setSocketTimeout(Timeout.of(config.responseTimeout()))
+            .build();
+    BasicCredentialsProvider credentialsProvider = credentials;
+    ApacheHttpClient5TransportBuilder builder =
+        ApacheHttpClient5TransportBuilder.builder(hosts)
+            .setMapper(new JacksonJsonpMapper(new ObjectMapper()))
+            .setRequestConfigCallback(
+                request -> request.setResponseTimeout(Timeout.of(config.responseTimeout())))
+            .setHttpClientConfigCallback(
+                http -> {
+                  PoolingAsyncClientConnectionManagerBuilder pool =
+                      PoolingAsyncClientConnectionManagerBuilder.create()
+                          .setDefaultConnectionConfig(connection)
+                          .setMaxConnPerRoute(
+                              ApacheHttpClient5TransportBuilder.DEFAULT_MAX_CONN_PER_ROUTE)
+                          .setMaxConnTotal(
+                              ApacheHttpClient5TransportBuilder.DEFAULT_MAX_CONN_TOTAL);
+                  if (tls != null) {
+                    pool.setTlsStrategy(tls);
+                  }
+                  http.setConnectionManager(pool.build());
+                  if (credentialsProvider != null) {
+                    http.setDefaultCredentialsProvider(credentialsProvider);
+                  }
+                  return http;
+                });
+    String prefix = OpenSearchConfig.pathOf(config.urls().get(0));
+    if (!prefix.isEmpty()) {
+      builder.setPathPrefix(prefix);
+    }
+    String description =
+        config.urls()
+            + (config.username() == null ? "" : " as " + config.username())
+            + (tls == null
+                ? ""
+                : config.tls().verifyHostname() ? " (tls)" : " (tls, host names not verified)");
+    return new OpenSearchConnection(builder.build(), description);
+  }
+
+  public OpenSearchClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() throws IOException {
+    transport.close();
+  }
+
+  /** Where it connects and how, without credentials. */
+  @Override
+  public String toString() {
+    return "OpenSearch " + description;
+  }
+
+  private static int port(URI url) {
+    if (url.getPort() > 0) {
+      return url.getPort();
+    }
+    return url.getScheme().equals("https") ? 443 : 80;
+  }
+
+  static TlsStrategy tlsStrategy(TlsConfig tls, Function<String, String> environment) {
+    ClientTlsStrategyBuilder builder =
+        ClientTlsStrategyBuilder.create()
+            .setSslContext(sslContext(tls, environment))
+            .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT);
+    // Verification by the client's own verifier, always named: httpclient5 5.6's BUILTIN policy
+    // (its default without a verifier) sets JSSE's endpoint identification after the engine's
+    // parameters are applied, so on its own it checks no host name at all
+    // (OpenSearchConnectionTlsTest catches that).
+    builder.setHostnameVerifier(
+        tls.verifyHostname() ? new DefaultHostnameVerifier() : NoopHostnameVerifier.INSTANCE);
+    return builder.buildAsync();
+  }
+
+  static SSLContext sslContext(TlsConfig tls, Function<String, String> environment) {
+    try {
+      if (tls.caPem() == null && tls.truststore() == null) {
+        return SSLContext.getDefault();
+      }
+      KeyStore trusted;
+      if (tls.caPem() != null) {
+        trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        Collection<? extends Certificate> certificates;
+        try (InputStream in = Files.newInputStream(Path.of(tls.caPem()))) {
+          certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        }
+        if (certificates.isEmpty()) {
+          throw new IllegalArgumentException(
+              "opensearch.tls.ca_pem: " + tls.caPem() + " holds no certificate");
+        }
+        int index = 0;
+        for (Certificate certificate : certificates) {
+          trusted.setCertificateEntry("ca-" + index++, certificate);
+        }
+      } else {
+        trusted = KeyStore.getInstance(tls.truststoreType());
+        char[] password =
+            tls.truststorePassword() == null ? null : tls.truststorePassword().resolve(environment);
+        try (InputStream in = Files.newInputStream(Path.of(tls.truststore()))) {
+          trusted.load(in, password);
+        } finally {
+          if (password != null) {
+            Arrays.fill(password, '\0');
+          }
+        }
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      String file =
+          tls.caPem() != null ? "ca_pem " + tls.caPem() : "truststore " + tls.truststore();
+      throw new IllegalArgumentException(
+          "opensearch.tls: cannot load "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + ")");
+    }
+  }
+}

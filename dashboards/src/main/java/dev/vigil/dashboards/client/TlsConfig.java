@@ -1,0 +1,76 @@
+package dev.vigil.dashboards.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
+import java.util.Set;
+
+/**
+ * How Vigil trusts an OpenSearch cluster's certificate: a CA certificate file (PEM, one or more
+ * certificates), a trust store (PKCS12 or JKS, its password from an environment variable or a
+ * file), or, with neither, the JVM's default trust. Host names are verified unless {@code
+ * verify_hostname: false} says otherwise (for clusters addressed by an IP their certificates do not
+ * name; it weakens TLS to "encrypted, signed by a trusted CA").
+ *
+ * @param caPem path of a PEM file of trusted CA certificates, or null
+ * @param truststore path of a trust store, or null
+ * @param truststoreType PKCS12 (default) or JKS
+ * @param truststorePassword where the trust store's password is, or null for none
+ * @param verifyHostname whether the certificate must name the host Vigil connects to
+ */
+public record TlsConfig(
+    String caPem,
+    String truststore,
+    String truststoreType,
+    PasswordSource truststorePassword,
+    boolean verifyHostname)
+    implements Serializable {
+
+  private static final Set<String> KEYS =
+      Set.of(
+          "ca_pem",
+          "truststore",
+          "truststore_type",
+          "truststore_password_env",
+          "truststore_password_file",
+          "verify_hostname");
+
+  /** The JVM's default trust, host names verified. */
+  public static final TlsConfig DEFAULT = new TlsConfig(null, null, "PKCS12", null, true);
+
+  /** True when this says anything beyond the defaults. */
+  public boolean customized() {
+    return caPem != null || truststore != null || !verifyHostname;
+  }
+
+  static TlsConfig fromTree(JsonNode node, String where) {
+    if (node.isMissingNode()) {
+      return DEFAULT;
+    }
+    ConfigValues.checkKeys(node, KEYS, where);
+    String caPem = ConfigValues.text(node, "ca_pem", where);
+    String truststore = ConfigValues.text(node, "truststore", where);
+    if (caPem != null && truststore != null) {
+      throw new IllegalArgumentException(where + ": set either ca_pem or truststore, not both");
+    }
+    String type = ConfigValues.text(node, "truststore_type", where);
+    if (type != null && !type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
+      throw new IllegalArgumentException(
+          where + ".truststore_type: '" + type + "' is not PKCS12 or JKS");
+    }
+    PasswordSource password = OpenSearchConfig.passwordSource(node, "truststore_password", where);
+    if ((type != null || password != null) && truststore == null) {
+      throw new IllegalArgumentException(
+          where + ": truststore_type and truststore_password_* need a truststore");
+    }
+    JsonNode verify = node.get("verify_hostname");
+    if (verify != null && !verify.isBoolean()) {
+      throw new IllegalArgumentException(where + ".verify_hostname must be true or false");
+    }
+    return new TlsConfig(
+        caPem,
+        truststore,
+        type == null ? "PKCS12" : type.toUpperCase(java.util.Locale.ROOT),
+        password,
+        verify == null || verify.asBoolean());
+  }
+}

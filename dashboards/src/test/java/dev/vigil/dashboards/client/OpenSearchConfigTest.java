@@ -1,0 +1,165 @@
+package dev.vigil.dashboards.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OpenSearchConfigTest {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @Test
+  void readsAFullSection() throws IOException {
+    OpenSearchConfig config =
+        read(
+            """
+            urls: [https://search-1.example:9200, https://search-2.example:9200]
+            username: vigil
+            password_env: VIGIL_OPENSEARCH_PASSWORD
+            tls:
+              ca_pem: /etc/vigil/ca.pem
+            connect_timeout: 2s
+            response_timeout: 90s
+            retention_file: /etc/vigil/retention.yaml
+            index: {shards: 2, replicas: 1, refresh_interval: 5s}
+            bulk: {max_actions: 500, max_bytes: 2mb, flush_interval: 250ms, give_up_after: 0s}
+            """);
+
+    assertThat(config.urls())
+        .containsExactly(
+            URI.create("https://search-1.example:9200"),
+            URI.create("https://search-2.example:9200"));
+    assertThat(config.username()).isEqualTo("vigil");
+    assertThat(config.password()).hasToString("env:VIGIL_OPENSEARCH_PASSWORD");
+    assertThat(config.tls().caPem()).isEqualTo("/etc/vigil/ca.pem");
+    assertThat(config.tls().verifyHostname()).isTrue();
+    assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.responseTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.retentionFile()).isEqualTo("/etc/vigil/retention.yaml");
+    assertThat(config.index()).isEqualTo(new IndexSettings(2, 1, Duration.ofSeconds(5)));
+    assertThat(config.bulk().maxActions()).isEqualTo(500);
+    assertThat(config.bulk().maxBytes()).isEqualTo(2L * 1024 * 1024);
+    assertThat(config.bulk().flushInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.bulk().giveUpAfter()).isZero();
+    assertThat(config.bulk().initialBackoff()).isEqualTo(BulkConfig.DEFAULT.initialBackoff());
+  }
+
+  @Test
+  void aUrlAloneGivesTheDefaults() throws IOException {
+    OpenSearchConfig config = read("url: http://127.0.0.1:9200");
+
+    assertThat(config).isEqualTo(OpenSearchConfig.local(URI.create("http://127.0.0.1:9200")));
+    assertThat(config.tls()).isEqualTo(TlsConfig.DEFAULT);
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "urls: []                                                   | opensearch.urls must be a non-empty list",
+        "{url: 'http://a:9200', urls: ['http://b:9200']}            | set exactly one of url or urls",
+        "url: ftp://a                                               | is not an http(s)://host[:port] URL",
+        "url: 'https://vigil:hunter2@a:9200'                        | put credentials in username",
+        "urls: ['http://a:9200', 'https://b:9200']                  | share one scheme and path prefix",
+        "{url: 'http://a:9200', username: vigil, password_env: P}   | basic auth over plain http",
+        "{url: 'https://a:9200', username: vigil}                   | neither password_env nor password_file",
+        "{url: 'https://a:9200', password_env: P}                   | a password needs a username",
+        "{url: 'https://a', username: u, password_env: P, password_file: /f} | either password_env or password_file",
+        "{url: 'http://a:9200', tls: {ca_pem: /ca.pem}}             | tls is configured but the urls are http",
+        "{url: 'https://a', tls: {ca_pem: /a, truststore: /b}}      | either ca_pem or truststore",
+        "{url: 'https://a', tls: {verify_hostname: 'no'}}           | verify_hostname must be true or false",
+        "{url: 'https://a', tls: {truststore_type: PEM, truststore: /t}} | is not PKCS12 or JKS",
+        "{url: 'http://a:9200', connect_timeout: 5 seconds}         | opensearch.connect_timeout: '5 seconds' is not a duration",
+        "{url: 'http://a:9200', bulk: {max_bytes: lots}}            | opensearch.bulk.max_bytes: 'lots' is not a size",
+        "{url: 'http://a:9200', bulk: {max_actions: 0}}             | opensearch.bulk.max_actions must be greater than 0",
+        "{url: 'http://a:9200', bulk: {max_backoff: 1ms}}           | max_backoff at least initial_backoff",
+        "{url: 'http://a:9200', index: {replicas: -1}}              | opensearch.index.replicas: '-1' is not a whole number >= 0",
+        "{url: 'http://a:9200', pasword_env: P}                     | opensearch: unknown key 'pasword_env'",
+      })
+  void saysWhichKeyIsWrong(String yaml, String message) {
+    assertThatThrownBy(() -> read(yaml))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void holdsNoCredentialAndTravelsToTaskManagers() throws IOException {
+    OpenSearchConfig config =
+        read("{url: 'https://a:9200', username: vigil, password_env: VIGIL_OS_PASSWORD}");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(config);
+    }
+    String serialized = bytes.toString(StandardCharsets.ISO_8859_1);
+    assertThat(serialized).contains("VIGIL_OS_PASSWORD").doesNotContain("hunter2");
+    assertThat(config.toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void readsThePasswordFromTheEnvironmentOrATrimmedFile(@TempDir Path dir) throws IOException {
+    PasswordSource env = PasswordSource.fromEnv("opensearch.password_env", "P");
+    assertThat(env.resolve(Map.of("P", "hunter2")::get)).containsExactly("hunter2".toCharArray());
+
+    Path file = Files.writeString(dir.resolve("password"), "hunter2\n");
+    PasswordSource fromFile = PasswordSource.fromFile("opensearch.password_file", file);
+    assertThat(fromFile.resolve(name -> null)).containsExactly("hunter2".toCharArray());
+  }
+
+  @Test
+  void aMissingPasswordNamesWhereItLookedAndNoValue(@TempDir Path dir) throws IOException {
+    assertThatThrownBy(
+            () ->
+                PasswordSource.fromEnv("opensearch.password_env", "P")
+                    .resolve(Map.<String, String>of()::get))
+        .hasMessage("opensearch.password_env: environment variable P is not set or empty");
+    Path empty = Files.writeString(dir.resolve("empty"), "\n");
+    assertThatThrownBy(
+            () -> PasswordSource.fromFile("opensearch.password_file", empty).resolve(n -> null))
+        .hasMessage("opensearch.password_file: password file " + empty + " is empty");
+    Path missing = dir.resolve("missing");
+    assertThatThrownBy(
+            () -> PasswordSource.fromFile("opensearch.password_file", missing).resolve(n -> null))
+        .hasMessage(
+            "opensearch.password_file: cannot read password file "
+                + missing
+                + " (NoSuchFileException)");
+  }
+
+  @Test
+  void aCaFileWithoutCertificatesIsAConfigurationError(@TempDir Path dir) throws IOException {
+    Path notACertificate = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
+    TlsConfig tls = new TlsConfig(notACertificate.toString(), null, "PKCS12", null, true);
+
+    assertThatThrownBy(() -> OpenSearchConnection.sslContext(tls, name -> null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("opensearch.tls: cannot load ca_pem " + notACertificate);
+  }
+
+  @Test
+  void listsOfUrlsKeepTheirOrder() throws IOException {
+    assertThat(read("urls: ['http://a:9200', 'http://b:9200']").urls())
+        .isEqualTo(List.of(URI.create("http://a:9200"), URI.create("http://b:9200")));
+  }
+
+  private static OpenSearchConfig read(String yaml) throws IOException {
+    JsonNode node = YAML.readTree(yaml);
+    return OpenSearchConfig.fromTree(node);
+  }
+}

@@ -1,0 +1,187 @@
+package dev.vigil.detect.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.detect.notify.NotifyConfig;
+import dev.vigil.detect.notify.SecretRef;
+import dev.vigil.event.Source;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * vigil.yaml, read and validated by {@link VigilConfigLoader}: everything {@code vigil run} needs
+ * to run the detection job unbounded from Kafka. Every value here is final (defaults applied);
+ * docs/configuration.md lists each key with its default.
+ *
+ * @param file where it was read from (for messages)
+ * @param job the Flink job's name and parallelism
+ * @param rulesPath a directory or file of rules; empty for the built-in pack
+ * @param kafka brokers, topics, consumer group, security and the alerts' delivery guarantee
+ * @param watermarks event-time settings
+ * @param checkpoints checkpointing and restarts
+ * @param sinks which outputs are written
+ * @param openSearch the {@code opensearch:} section as given, for its own reader; empty when absent
+ * @param notifications the {@code notify:} section; empty when absent (no pager)
+ */
+public record VigilConfig(
+    String file,
+    Job job,
+    Optional<Path> rulesPath,
+    Kafka kafka,
+    Watermarks watermarks,
+    Checkpoints checkpoints,
+    Sinks sinks,
+    Optional<JsonNode> openSearch,
+    Optional<NotifyConfig> notifications) {
+
+  /**
+   * @param name the Flink job name
+   * @param parallelism of every operator
+   * @param maxParallelism key groups; fixed for the life of the job's state
+   */
+  public record Job(String name, int parallelism, int maxParallelism) {}
+
+  /**
+   * @param bootstrapServers the brokers, {@code host:port,...}
+   * @param groupId the consumer group (offsets are committed to it on checkpoints, for monitoring;
+   *     the checkpoint holds the offsets that count)
+   * @param clientIdPrefix prefix of the client ids of the source's consumers
+   * @param startingOffsets where a job without a checkpoint starts reading
+   * @param partitionDiscovery how often new partitions and pattern-matched topics are picked up
+   * @param topics the raw topics and the output topics
+   * @param alertsDelivery transactional alerts (visible at checkpoint completion) or at-least-once
+   * @param transactionalIdPrefix prefix of the alerts sink's transactional ids; unique per job
+   * @param transactionTimeout the alerts sink's transaction timeout, below the broker's {@code
+   *     transaction.max.timeout.ms}
+   * @param security how clients authenticate and encrypt
+   * @param clientProperties further client settings, passed as given (never credentials)
+   * @param createTopics which missing topics the job creates at start, and how
+   */
+  public record Kafka(
+      String bootstrapServers,
+      String groupId,
+      String clientIdPrefix,
+      StartingOffsets startingOffsets,
+      Duration partitionDiscovery,
+      Topics topics,
+      AlertsDelivery alertsDelivery,
+      String transactionalIdPrefix,
+      Duration transactionTimeout,
+      Security security,
+      Map<String, String> clientProperties,
+      CreateTopics createTopics) {}
+
+  /**
+   * @param enabled create missing raw and output topics when the job starts (listed raw topics
+   *     only; a pattern names no topic to create)
+   * @param partitions of each created topic
+   * @param replicationFactor of each created topic
+   */
+  public record CreateTopics(boolean enabled, int partitions, short replicationFactor) {}
+
+  /** Where a job without a checkpoint or savepoint starts on each raw partition. */
+  public enum StartingOffsets {
+    /** The group's committed offsets, else the earliest: a redeployed job resumes. */
+    COMMITTED,
+    EARLIEST,
+    LATEST
+  }
+
+  /** The alerts sink's delivery guarantee (see docs/kafka.md for the trade-off). */
+  public enum AlertsDelivery {
+    EXACTLY_ONCE,
+    AT_LEAST_ONCE
+  }
+
+  /**
+   * @param raw raw topics and the source each one carries; an empty value means "detect per record"
+   * @param rawPattern further raw topics by pattern (detected per record unless listed in raw)
+   * @param events normalized events, Avro single-object encoding
+   * @param deadLetter dead letters, Avro single-object encoding
+   * @param alerts alerts, JSON
+   */
+  public record Topics(
+      Map<String, Optional<Source>> raw,
+      Optional<Pattern> rawPattern,
+      String events,
+      String deadLetter,
+      String alerts) {}
+
+  /**
+   * @param protocol {@code PLAINTEXT}, {@code SSL}, {@code SASL_PLAINTEXT} or {@code SASL_SSL}
+   * @param sasl the SASL login, when the protocol uses SASL
+   * @param ssl trust and key stores, when the protocol uses TLS
+   */
+  public record Security(String protocol, Optional<Sasl> sasl, Optional<Ssl> ssl) {}
+
+  /**
+   * @param mechanism {@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
+   * @param password from the environment or a file, never inline
+   */
+  public record Sasl(String mechanism, String username, SecretRef password) {}
+
+  /**
+   * @param truststore CA certificates to trust (PEM or PKCS12/JKS per {@code truststoreType}); none
+   *     for the JVM's default trust
+   * @param keystore the client's key for mutual TLS; none without
+   * @param endpointIdentification whether the broker's host name must match its certificate
+   */
+  public record Ssl(
+      Optional<Path> truststore,
+      String truststoreType,
+      Optional<SecretRef> truststorePassword,
+      Optional<Path> keystore,
+      String keystoreType,
+      Optional<SecretRef> keystorePassword,
+      Optional<SecretRef> keyPassword,
+      boolean endpointIdentification) {}
+
+  /**
+   * @param outOfOrderness how far behind the newest event time an event may arrive and still be on
+   *     time
+   * @param idleness after how long without records a partition stops holding the watermark back
+   */
+  public record Watermarks(Duration outOfOrderness, Duration idleness) {}
+
+  /**
+   * @param interval between checkpoints; with exactly-once alerts, how long an alert waits to be
+   *     visible at most
+   * @param mode exactly-once or at-least-once barrier alignment
+   * @param timeout a checkpoint that takes longer is aborted
+   * @param minPause least time between the end of one checkpoint and the start of the next
+   * @param storage where checkpoints are written (a directory or a URI such as {@code s3://...})
+   * @param retainOnCancel keep the last checkpoint when the job is cancelled, to restart from it
+   * @param restartAttempts how many failures in a row the job survives before it fails
+   * @param restartDelay between a failure and the restart
+   */
+  public record Checkpoints(
+      Duration interval,
+      CheckpointMode mode,
+      Duration timeout,
+      Duration minPause,
+      String storage,
+      boolean retainOnCancel,
+      int restartAttempts,
+      Duration restartDelay) {}
+
+  public enum CheckpointMode {
+    EXACTLY_ONCE,
+    AT_LEAST_ONCE
+  }
+
+  /**
+   * @param kafkaEvents write normalized events to the events topic
+   * @param kafkaDeadLetter write dead letters to the dead-letter topic
+   * @param kafkaAlerts write alerts to the alerts topic
+   * @param filesDirectory also write alerts, events and dead letters as JSON lines, in part files
+   *     committed on checkpoints under {@code alerts/}, {@code events/} and {@code dead-letters/}
+   *     of this directory (a path or a URI such as {@code s3://...})
+   */
+  public record Sinks(
+      boolean kafkaEvents,
+      boolean kafkaDeadLetter,
+      boolean kafkaAlerts,
+      Optional<String> filesDirectory) {}
+}

@@ -1,0 +1,474 @@
+package dev.vigil.detect.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
+import dev.vigil.detect.config.VigilConfig.CheckpointMode;
+import dev.vigil.detect.config.VigilConfig.Checkpoints;
+import dev.vigil.detect.config.VigilConfig.CreateTopics;
+import dev.vigil.detect.config.VigilConfig.Job;
+import dev.vigil.detect.config.VigilConfig.Kafka;
+import dev.vigil.detect.config.VigilConfig.Sasl;
+import dev.vigil.detect.config.VigilConfig.Security;
+import dev.vigil.detect.config.VigilConfig.Sinks;
+import dev.vigil.detect.config.VigilConfig.Ssl;
+import dev.vigil.detect.config.VigilConfig.StartingOffsets;
+import dev.vigil.detect.config.VigilConfig.Topics;
+import dev.vigil.detect.config.VigilConfig.Watermarks;
+import dev.vigil.detect.notify.NotifyConfig;
+import dev.vigil.detect.notify.NotifyConfigException;
+import dev.vigil.detect.notify.SecretRef;
+import dev.vigil.event.Source;
+import dev.vigil.rules.RuleError;
+import dev.vigil.rules.RuleException;
+import dev.vigil.rules.yaml.YamlDocument;
+import dev.vigil.rules.yaml.YamlReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads vigil.yaml into a {@link VigilConfig}, applying defaults and failing on the first mistake
+ * with a {@link ConfigException} that names the file, line and key.
+ *
+ * <p>Design: the file is composed by the rules module's {@link YamlReader} (line of every node,
+ * duplicate keys and aliases refused), then each section is read by hand with {@link ConfigTree},
+ * which rejects keys nobody asked for. The {@code notify:} section is read by its owner, {@link
+ * NotifyConfig}, whose errors are mapped back to a line here; {@code opensearch:} is kept as a
+ * subtree for its owner. Relative paths are resolved against the config file's directory, so a
+ * config works the same from any working directory. Secrets are references (env or file), read only
+ * when a client is built, never here.
+ */
+public final class VigilConfigLoader {
+
+  static final Map<String, Optional<Source>> DEFAULT_RAW_TOPICS = defaultRawTopics();
+  static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+  static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
+  /**
+   * Client settings that {@code kafka.client_properties} may not set: credentials (they belong in
+   * {@code kafka.security}, from env or file) and what the job itself owns.
+   */
+  private static final Set<String> RESERVED_CLIENT_PROPERTIES =
+      Set.of(
+          "bootstrap.servers",
+          "group.id",
+          "client.id",
+          "security.protocol",
+          "sasl.mechanism",
+          "sasl.jaas.config",
+          "enable.auto.commit",
+          "transactional.id",
+          "transaction.timeout.ms",
+          "isolation.level",
+          "key.serializer",
+          "value.serializer",
+          "key.deserializer",
+          "value.deserializer");
+
+  private static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+  private VigilConfigLoader() {}
+
+  /** Reads and validates the file. */
+  public static VigilConfig load(Path file) {
+    String name = file.toString();
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(name, 0, "", "no such file");
+    } catch (IOException e) {
+      throw new ConfigException(
+          name, 0, "", "cannot read the file (" + e.getClass().getSimpleName() + ")");
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(name, text, base);
+  }
+
+  /**
+   * Reads and validates configuration text.
+   *
+   * @param file the name used in messages
+   * @param base the directory relative paths are resolved against
+   */
+  public static VigilConfig parse(String file, String text, Path base) {
+    List<YamlDocument> documents;
+    try {
+      documents = YamlReader.read(file, text);
+    } catch (RuleException e) {
+      RuleError first = e.errors().get(0);
+      throw new ConfigException(file, first.line(), "", first.message());
+    }
+    if (documents.size() > 1) {
+      throw new ConfigException(
+          file, documents.get(1).line(), "", "holds more than one YAML document");
+    }
+    if (documents.isEmpty()) {
+      // An empty file is a valid config: every default.
+      documents =
+          List.of(
+              new YamlDocument(
+                  com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+                  Map.of(),
+                  1));
+    }
+    ConfigTree root = ConfigTree.root(file, documents.get(0));
+    VigilConfig config =
+        new VigilConfig(
+            file,
+            job(root.section("job")),
+            rules(root.section("rules"), base),
+            kafka(root.section("kafka"), base),
+            watermarks(root.section("watermarks")),
+            checkpoints(root.section("checkpoints"), base),
+            sinks(root.section("sinks"), base),
+            Optional.ofNullable(root.subtree("opensearch")),
+            notify(root));
+    root.rejectUnknown();
+    // An open transaction must outlive the wait for the checkpoint that commits it, with room for
+    // a slow checkpoint and a restart; otherwise the broker aborts it and alerts are lost.
+    Duration needed = config.checkpoints().interval().plus(config.checkpoints().timeout());
+    if (config.kafka().alertsDelivery() == AlertsDelivery.EXACTLY_ONCE
+        && config.kafka().transactionTimeout().compareTo(needed) <= 0) {
+      throw root.errorAtPath(
+          "kafka.transaction_timeout",
+          "must be longer than checkpoints.interval plus checkpoints.timeout ("
+              + needed.toSeconds()
+              + "s), or the broker aborts transactions that wait for their checkpoint");
+    }
+    // The pager and the OpenSearch sink read audit.alerts, so they are no alert output of the job.
+    if (!config.sinks().kafkaAlerts() && config.sinks().filesDirectory().isEmpty()) {
+      throw root.error(
+          "sinks",
+          "every alert output is off; enable sinks.kafka.alerts or set sinks.files.directory");
+    }
+    return config;
+  }
+
+  private static Job job(ConfigTree job) {
+    Job read =
+        new Job(
+            job.text("name", "vigil-detection"),
+            job.integer("parallelism", 2, 1, 32_768),
+            job.integer("max_parallelism", 128, 1, 32_768));
+    if (read.maxParallelism() < read.parallelism()) {
+      throw job.error("max_parallelism", "must be at least job.parallelism");
+    }
+    job.rejectUnknown();
+    return read;
+  }
+
+  private static Optional<Path> rules(ConfigTree rules, Path base) {
+    String path = rules.text("path", null);
+    rules.rejectUnknown();
+    if (path == null) {
+      return Optional.empty();
+    }
+    Path resolved = base.resolve(path).normalize();
+    if (!Files.exists(resolved)) {
+      throw rules.error("path", "no rules at " + resolved);
+    }
+    return Optional.of(resolved);
+  }
+
+  private static Kafka kafka(ConfigTree kafka, Path base) {
+    String servers = kafka.text("bootstrap_servers", "localhost:9092");
+    for (String server : servers.split(",")) {
+      if (!server.trim().matches("\\[?[A-Za-z0-9.:\\-_]+]?:\\d{1,5}")) {
+        throw kafka.error("bootstrap_servers", "must list host:port pairs separated by commas");
+      }
+    }
+    Duration transactionTimeout =
+        kafka.duration("transaction_timeout", Duration.ofMinutes(15), false);
+    Kafka read =
+        new Kafka(
+            servers,
+            kafka.text("group_id", "vigil-detection"),
+            kafka.text("client_id_prefix", "vigil-detection"),
+            StartingOffsets.valueOf(
+                kafka
+                    .choice(
+                        "starting_offsets", "committed", List.of("committed", "earliest", "latest"))
+                    .toUpperCase(Locale.ROOT)),
+            kafka.duration("partition_discovery", Duration.ofMinutes(1), false),
+            topics(kafka.section("topics")),
+            AlertsDelivery.valueOf(
+                kafka
+                    .choice(
+                        "alerts_delivery", "exactly_once", List.of("exactly_once", "at_least_once"))
+                    .toUpperCase(Locale.ROOT)),
+            kafka.text("transactional_id_prefix", "vigil-detection-alerts"),
+            transactionTimeout,
+            security(kafka.section("security"), base),
+            clientProperties(kafka),
+            createTopics(kafka.section("create_topics")));
+    // Brokers refuse a producer whose transaction timeout exceeds transaction.max.timeout.ms
+    // (15 min by default): fail here rather than at the first checkpoint.
+    if (transactionTimeout.compareTo(MAX_TRANSACTION_TIMEOUT) > 0) {
+      throw kafka.error(
+          "transaction_timeout",
+          "must be at most 15m, the brokers' default transaction.max.timeout.ms, which they enforce");
+    }
+    kafka.rejectUnknown();
+    return read;
+  }
+
+  private static CreateTopics createTopics(ConfigTree create) {
+    CreateTopics read =
+        new CreateTopics(
+            create.bool("enabled", true),
+            create.integer("partitions", 4, 1, 10_000),
+            (short) create.integer("replication_factor", 1, 1, Short.MAX_VALUE));
+    create.rejectUnknown();
+    return read;
+  }
+
+  private static Topics topics(ConfigTree topics) {
+    Map<String, Optional<Source>> raw = DEFAULT_RAW_TOPICS;
+    if (topics.has("raw")) {
+      raw = new LinkedHashMap<>();
+      for (Map.Entry<String, String> entry : topics.stringMap("raw", Map.of()).entrySet()) {
+        checkTopicName(topics, List.of("raw", entry.getKey()), entry.getKey());
+        raw.put(entry.getKey(), sourceHint(topics, entry.getKey(), entry.getValue()));
+      }
+    }
+    Optional<Pattern> pattern = Optional.empty();
+    String patternText = topics.text("raw_pattern", null);
+    if (patternText != null) {
+      try {
+        pattern = Optional.of(Pattern.compile(patternText));
+      } catch (PatternSyntaxException e) {
+        throw topics.error(
+            "raw_pattern", "is not a valid regular expression: " + e.getDescription());
+      }
+    }
+    if (raw.isEmpty() && pattern.isEmpty()) {
+      throw topics.error("raw", "name at least one raw topic, or a raw_pattern");
+    }
+    Topics read =
+        new Topics(
+            Collections.unmodifiableMap(raw),
+            pattern,
+            topic(topics, "events", "audit.events"),
+            topic(topics, "dead_letter", "audit.deadletter"),
+            topic(topics, "alerts", "audit.alerts"));
+    for (String output : List.of(read.events(), read.deadLetter(), read.alerts())) {
+      if (raw.containsKey(output) || pattern.map(p -> p.matcher(output).matches()).orElse(false)) {
+        throw topics.error("raw", "the output topic " + output + " must not also be read as raw");
+      }
+    }
+    topics.rejectUnknown();
+    return read;
+  }
+
+  private static String topic(ConfigTree topics, String key, String fallback) {
+    String name = topics.text(key, fallback);
+    checkTopicName(topics, List.of(key), name);
+    return name;
+  }
+
+  /** Kafka's own rule for topic names, so a typo fails here and not at the first write. */
+  private static void checkTopicName(ConfigTree topics, List<String> key, String name) {
+    if (!name.matches("[A-Za-z0-9._\\-]{1,249}") || name.equals(".") || name.equals("..")) {
+      throw topics.errorAt(
+          key,
+          "'" + name + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
+    }
+  }
+
+  private static Optional<Source> sourceHint(ConfigTree topics, String topic, String value) {
+    String normalized = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    if (normalized.equals("AUTO")) {
+      return Optional.empty();
+    }
+    for (Source source : Source.values()) {
+      if (source.name().equals(normalized)) {
+        return Optional.of(source);
+      }
+    }
+    throw topics.errorAt(
+        List.of("raw", topic),
+        "must be auto, vault, aws_cloudtrail, azure_monitor or gcp_audit, got '" + value + "'");
+  }
+
+  private static Security security(ConfigTree security, Path base) {
+    String protocol =
+        security.text("protocol", "PLAINTEXT").toUpperCase(Locale.ROOT).replace('-', '_');
+    if (!PROTOCOLS.contains(protocol)) {
+      throw security.error(
+          "protocol", "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got " + protocol);
+    }
+    boolean usesSasl = protocol.startsWith("SASL_");
+    boolean usesTls = protocol.endsWith("SSL");
+    Optional<Sasl> sasl = Optional.empty();
+    if (security.has("sasl")) {
+      if (!usesSasl) {
+        throw security.error("sasl", "is only used with protocol SASL_PLAINTEXT or SASL_SSL");
+      }
+      sasl = Optional.of(sasl(security.section("sasl")));
+    } else if (usesSasl) {
+      throw security.error("sasl", "is required with protocol " + protocol);
+    }
+    Optional<Ssl> ssl = Optional.empty();
+    if (security.has("ssl")) {
+      if (!usesTls) {
+        throw security.error("ssl", "is only used with protocol SSL or SASL_SSL");
+      }
+      ssl = Optional.of(ssl(security.section("ssl"), base));
+    }
+    security.rejectUnknown();
+    return new Security(protocol, sasl, ssl);
+  }
+
+  private static Sasl sasl(ConfigTree sasl) {
+    String mechanism = sasl.text("mechanism", "SCRAM-SHA-512").toUpperCase(Locale.ROOT);
+    if (!SASL_MECHANISMS.contains(mechanism)) {
+      throw sasl.error(
+          "mechanism",
+          "must be one of " + String.join(", ", SASL_MECHANISMS) + ", got " + mechanism);
+    }
+    String username = sasl.text("username", null);
+    if (username == null) {
+      throw sasl.error("username", "is required");
+    }
+    SecretRef password = sasl.secret("password");
+    if (password == null) {
+      throw sasl.error("password_env", "is required (or password_file)");
+    }
+    sasl.rejectUnknown();
+    return new Sasl(mechanism, username, password);
+  }
+
+  private static Ssl ssl(ConfigTree ssl, Path base) {
+    Optional<Path> truststore =
+        Optional.ofNullable(ssl.text("truststore_path", null))
+            .map(p -> base.resolve(p).normalize());
+    Optional<Path> keystore =
+        Optional.ofNullable(ssl.text("keystore_path", null)).map(p -> base.resolve(p).normalize());
+    Ssl read =
+        new Ssl(
+            truststore,
+            storeType(ssl, "truststore_type"),
+            Optional.ofNullable(ssl.secret("truststore_password")),
+            keystore,
+            storeType(ssl, "keystore_type"),
+            Optional.ofNullable(ssl.secret("keystore_password")),
+            Optional.ofNullable(ssl.secret("key_password")),
+            ssl.bool("endpoint_identification", true));
+    if (keystore.isEmpty()
+        && (read.keystorePassword().isPresent() || read.keyPassword().isPresent())) {
+      throw ssl.error("keystore_path", "is required when a keystore or key password is given");
+    }
+    ssl.rejectUnknown();
+    return read;
+  }
+
+  private static String storeType(ConfigTree ssl, String key) {
+    return ssl.choice(key, "PKCS12", List.of("PKCS12", "JKS", "PEM")).toUpperCase(Locale.ROOT);
+  }
+
+  private static Map<String, String> clientProperties(ConfigTree kafka) {
+    Map<String, String> properties = kafka.stringMap("client_properties", Map.of());
+    for (String key : properties.keySet()) {
+      String lower = key.toLowerCase(Locale.ROOT);
+      if (RESERVED_CLIENT_PROPERTIES.contains(lower)) {
+        throw kafka.errorAt(
+            List.of("client_properties", key), "is set by Vigil itself; use the kafka.* keys");
+      }
+      if (lower.contains("password") || lower.contains("secret") || lower.contains("jaas")) {
+        throw kafka.errorAt(
+            List.of("client_properties", key),
+            "credentials are not accepted here; use kafka.security with *_env or *_file");
+      }
+    }
+    return Map.copyOf(properties);
+  }
+
+  private static Watermarks watermarks(ConfigTree watermarks) {
+    Watermarks read =
+        new Watermarks(
+            watermarks.duration("out_of_orderness", Duration.ofSeconds(30), true),
+            watermarks.duration("idleness", Duration.ofMinutes(1), false));
+    watermarks.rejectUnknown();
+    return read;
+  }
+
+  private static Checkpoints checkpoints(ConfigTree checkpoints, Path base) {
+    Duration interval = checkpoints.duration("interval", Duration.ofSeconds(10), false);
+    if (interval.toMillis() < 100) {
+      throw checkpoints.error("interval", "must be at least 100ms");
+    }
+    String storage = checkpoints.text("storage", ".vigil/checkpoints");
+    Checkpoints read =
+        new Checkpoints(
+            interval,
+            CheckpointMode.valueOf(
+                checkpoints
+                    .choice("mode", "exactly_once", List.of("exactly_once", "at_least_once"))
+                    .toUpperCase(Locale.ROOT)),
+            checkpoints.duration("timeout", Duration.ofMinutes(10), false),
+            checkpoints.duration("min_pause", Duration.ZERO, true),
+            storageUri(storage, base),
+            checkpoints.bool("retain_on_cancel", true),
+            checkpoints.integer("restart_attempts", 10, 0, 1_000_000),
+            checkpoints.duration("restart_delay", Duration.ofSeconds(10), true));
+    checkpoints.rejectUnknown();
+    return read;
+  }
+
+  /** A URI with a scheme passes as given; a plain path becomes a file URI against the base. */
+  private static String storageUri(String storage, Path base) {
+    if (storage.matches("[A-Za-z][A-Za-z0-9+.\\-]*://.*")) {
+      return storage;
+    }
+    return base.resolve(storage).normalize().toUri().toString();
+  }
+
+  private static Sinks sinks(ConfigTree sinks, Path base) {
+    ConfigTree kafka = sinks.section("kafka");
+    boolean events = kafka.bool("events", true);
+    boolean deadLetter = kafka.bool("dead_letter", true);
+    boolean alerts = kafka.bool("alerts", true);
+    kafka.rejectUnknown();
+    ConfigTree files = sinks.section("files");
+    Optional<String> directory =
+        Optional.ofNullable(files.text("directory", null)).map(d -> storageUri(d, base));
+    files.rejectUnknown();
+    sinks.rejectUnknown();
+    return new Sinks(events, deadLetter, alerts, directory);
+  }
+
+  private static Optional<NotifyConfig> notify(ConfigTree root) {
+    JsonNode section = root.subtree("notify");
+    if (section == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(NotifyConfig.fromTree(section));
+    } catch (NotifyConfigException e) {
+      String problem = e.getMessage().substring(e.key().length() + 2);
+      throw root.errorAtPath(e.key(), problem);
+    }
+  }
+
+  private static Map<String, Optional<Source>> defaultRawTopics() {
+    Map<String, Optional<Source>> topics = new LinkedHashMap<>();
+    topics.put("audit.raw.vault", Optional.of(Source.VAULT));
+    topics.put("audit.raw.cloudtrail", Optional.of(Source.AWS_CLOUDTRAIL));
+    topics.put("audit.raw.azure", Optional.of(Source.AZURE_MONITOR));
+    topics.put("audit.raw.gcp", Optional.of(Source.GCP_AUDIT));
+    return topics;
+  }
+}

@@ -1,0 +1,130 @@
+package dev.vigil.detect.kafka;
+
+import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
+import dev.vigil.detect.job.AlertRecord;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.ingest.RawRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The job's Kafka source and sinks, built from {@link VigilConfig.Kafka}.
+ *
+ * <p>Guarantees (docs/kafka.md): the source keeps its offsets in Flink checkpoints (committing them
+ * to the consumer group too, for lag monitoring only), so a restored job re-reads exactly what
+ * followed its checkpoint. Events and dead letters are written at-least-once: after a failure some
+ * are written twice, with the same key ({@code event_id}, the origin), which consumers and the
+ * OpenSearch index already treat as one. Alerts are written in Kafka transactions committed with
+ * each checkpoint (exactly-once for {@code read_committed} consumers, at the cost of alerts
+ * becoming visible only when the checkpoint completes), or at-least-once when configured, keyed by
+ * {@code alert_id} either way.
+ */
+public final class KafkaConnectors {
+
+  private KafkaConnectors() {}
+
+  /** The raw topics: those listed, plus those matching the pattern, as one subscription. */
+  public static KafkaSource<RawRecord> rawSource(VigilConfig.Kafka kafka) {
+    KafkaSourceBuilder<RawRecord> builder =
+        KafkaSource.<RawRecord>builder()
+            .setProperties(KafkaClientProperties.of(kafka))
+            .setGroupId(kafka.groupId())
+            .setClientIdPrefix(kafka.clientIdPrefix())
+            .setStartingOffsets(startingOffsets(kafka.startingOffsets()))
+            .setDeserializer(new RawRecordDeserializer())
+            .setProperty(
+                "partition.discovery.interval.ms",
+                Long.toString(kafka.partitionDiscovery().toMillis()))
+            .setProperty("commit.offsets.on.checkpoint", "true")
+            // Raw topics may be written transactionally by a shipper; never read what it aborted.
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<String> listed = new ArrayList<>(kafka.topics().raw().keySet());
+    if (kafka.topics().rawPattern().isEmpty()) {
+      builder.setTopics(listed);
+    } else {
+      builder.setTopicPattern(subscription(listed, kafka.topics().rawPattern().get()));
+    }
+    return builder.build();
+  }
+
+  /** One pattern for the listed topics and the configured pattern. */
+  static Pattern subscription(List<String> listed, Pattern pattern) {
+    StringBuilder combined = new StringBuilder("(?:").append(pattern.pattern()).append(')');
+    for (String topic : listed) {
+      combined.append("|").append(Pattern.quote(topic));
+    }
+    return Pattern.compile(combined.toString());
+  }
+
+  private static OffsetsInitializer startingOffsets(VigilConfig.StartingOffsets startingOffsets) {
+    return switch (startingOffsets) {
+      case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+    };
+  }
+
+  /** Normalized events, Avro single-object encoded, keyed by {@code event_id}. */
+  public static KafkaSink<AuditEvent> eventsSink(VigilConfig.Kafka kafka) {
+    return atLeastOnce(
+        kafka,
+        new AvroSingleObjectSerializer<>(
+            kafka.topics().events(), AuditEvent.class, event -> event.getEventId()));
+  }
+
+  /** Dead letters, Avro single-object encoded, keyed by their origin. */
+  public static KafkaSink<DeadLetter> deadLetterSink(VigilConfig.Kafka kafka) {
+    return atLeastOnce(
+        kafka,
+        new AvroSingleObjectSerializer<>(
+            kafka.topics().deadLetter(), DeadLetter.class, letter -> letter.getOrigin()));
+  }
+
+  /** Alerts as JSON keyed by {@code alert_id}, with the configured guarantee. */
+  public static KafkaSink<AlertRecord> alertsSink(VigilConfig.Kafka kafka) {
+    AlertJsonSerializer serializer = new AlertJsonSerializer(kafka.topics().alerts());
+    if (kafka.alertsDelivery() == AlertsDelivery.AT_LEAST_ONCE) {
+      return atLeastOnce(kafka, serializer);
+    }
+    Properties properties = producerProperties(kafka);
+    properties.setProperty(
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        Long.toString(kafka.transactionTimeout().toMillis()));
+    return KafkaSink.<AlertRecord>builder()
+        .setKafkaProducerConfig(properties)
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(kafka.transactionalIdPrefix())
+        .build();
+  }
+
+  private static <T> KafkaSink<T> atLeastOnce(
+      VigilConfig.Kafka kafka, KafkaRecordSerializationSchema<T> serializer) {
+    return KafkaSink.<T>builder()
+        .setKafkaProducerConfig(producerProperties(kafka))
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+  }
+
+  private static Properties producerProperties(VigilConfig.Kafka kafka) {
+    Properties properties = KafkaClientProperties.of(kafka);
+    properties.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+    properties.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return properties;
+  }
+}

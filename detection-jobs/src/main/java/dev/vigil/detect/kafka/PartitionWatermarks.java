@@ -1,0 +1,120 @@
+package dev.vigil.detect.kafka;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+
+/**
+ * Bounded out-of-orderness watermarks kept per Kafka partition, after normalization.
+ *
+ * <p>Why here and not in the source: event time is known only once a raw record is parsed, which
+ * happens in the normalize operator, after the source. One source subtask reads several partitions,
+ * and a partition catching up on a backlog would, with one watermark per subtask, make every record
+ * of the others look late (or its own records late once the others advance it). So this generator,
+ * running right after normalization on the same subtask, tracks the newest event time of each
+ * partition (told apart by the record's origin, {@code kafka:<topic>/<partition>@...}) and emits
+ * the minimum over the partitions that are not idle, minus the bound: Flink's per-partition
+ * watermarking, rebuilt where the timestamps exist.
+ *
+ * <p>A partition with no record for {@code idleness} (processing time) stops holding the watermark
+ * back; when all of this subtask's partitions are idle the generator marks its output idle, so
+ * downstream operators follow the other subtasks. Records of other origins (files) share one group.
+ * The watermark never goes backwards. State: one entry per partition seen, not checkpointed (after
+ * a restore it starts low and catches up, which delays firings slightly but never makes an on-time
+ * record late).
+ *
+ * @param <T> the element type
+ */
+public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
+
+  /** How the generator reads an element's origin. */
+  public interface OriginOf<T> extends Function<T, String>, Serializable {}
+
+  private static final String NOT_KAFKA = "";
+
+  private final OriginOf<T> originOf;
+  private final long outOfOrdernessMillis;
+  private final long idlenessMillis;
+  private final LongSupplier clock;
+  private final Map<String, Partition> partitions = new HashMap<>();
+  private String lastKey;
+  private Partition lastPartition;
+  private long emitted = Long.MIN_VALUE;
+  private boolean idle;
+
+  private static final class Partition {
+    long maxTimestamp = Long.MIN_VALUE;
+    long lastSeen;
+  }
+
+  public PartitionWatermarks(
+      OriginOf<T> originOf, Duration outOfOrderness, Duration idleness, LongSupplier clock) {
+    this.originOf = originOf;
+    this.outOfOrdernessMillis = outOfOrderness.toMillis();
+    this.idlenessMillis = idleness.toMillis();
+    this.clock = clock;
+  }
+
+  @Override
+  public void onEvent(T element, long timestamp, WatermarkOutput output) {
+    String origin = originOf.apply(element);
+    Partition partition;
+    // Records come in runs from one partition: reuse the last lookup without cutting the origin.
+    if (lastKey != null
+        && origin.startsWith(lastKey)
+        && origin.length() > lastKey.length()
+        && origin.charAt(lastKey.length()) == '@') {
+      partition = lastPartition;
+    } else {
+      String key = partitionOf(origin);
+      partition = partitions.computeIfAbsent(key, k -> new Partition());
+      lastKey = key.isEmpty() ? null : key;
+      lastPartition = partition;
+    }
+    partition.maxTimestamp = Math.max(partition.maxTimestamp, timestamp);
+    partition.lastSeen = clock.getAsLong();
+  }
+
+  @Override
+  public void onPeriodicEmit(WatermarkOutput output) {
+    long now = clock.getAsLong();
+    long lowest = Long.MAX_VALUE;
+    for (Partition partition : partitions.values()) {
+      if (now - partition.lastSeen < idlenessMillis) {
+        lowest = Math.min(lowest, partition.maxTimestamp);
+      }
+    }
+    if (lowest == Long.MAX_VALUE) {
+      if (!partitions.isEmpty() && !idle) {
+        idle = true;
+        output.markIdle();
+      }
+      return;
+    }
+    if (idle) {
+      idle = false;
+      output.markActive();
+    }
+    // -1: a record at exactly the bound is still on time (as Flink's own generator does).
+    long candidate = lowest == Long.MIN_VALUE ? Long.MIN_VALUE : lowest - outOfOrdernessMillis - 1;
+    if (candidate > emitted) {
+      emitted = candidate;
+      output.emitWatermark(new Watermark(candidate));
+    }
+  }
+
+  /** {@code kafka:<topic>/<partition>} of a Kafka origin; one shared group for other origins. */
+  static String partitionOf(String origin) {
+    if (!origin.startsWith(KafkaOrigin.PREFIX)) {
+      return NOT_KAFKA;
+    }
+    int at = origin.lastIndexOf('@');
+    return at < 0 ? NOT_KAFKA : origin.substring(0, at);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.vigil.detect.kafka;
+
+import dev.vigil.detect.config.VigilConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Checks, before the job starts, that the brokers answer and that the topics exist, creating the
+ * missing ones when {@code kafka.create_topics.enabled}: a job subscribed to a topic that does not
+ * exist would otherwise fail on a cluster, far from the person who can fix it.
+ */
+public final class TopicSetup {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private TopicSetup() {}
+
+  /** Thrown when the brokers cannot be reached or a topic is missing; says which and why. */
+  public static final class TopicSetupException extends RuntimeException {
+    TopicSetupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  public static void ensureTopics(VigilConfig.Kafka kafka) {
+    Set<String> wanted = new LinkedHashSet<>(kafka.topics().raw().keySet());
+    wanted.add(kafka.topics().events());
+    wanted.add(kafka.topics().deadLetter());
+    wanted.add(kafka.topics().alerts());
+    var properties = KafkaClientProperties.of(kafka);
+    properties.setProperty(
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
+    try (Admin admin = Admin.create(properties)) {
+      Set<String> existing =
+          admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      List<String> missing = new ArrayList<>();
+      for (String topic : wanted) {
+        if (!existing.contains(topic)) {
+          missing.add(topic);
+        }
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      VigilConfig.CreateTopics create = kafka.createTopics();
+      if (!create.enabled()) {
+        throw new TopicSetupException(
+            "these topics do not exist on "
+                + kafka.bootstrapServers()
+                + ": "
+                + String.join(", ", missing)
+                + " (create them, or set kafka.create_topics.enabled: true)",
+            null);
+      }
+      List<NewTopic> topics = new ArrayList<>();
+      for (String topic : missing) {
+        topics.add(new NewTopic(topic, create.partitions(), create.replicationFactor()));
+      }
+      try {
+        admin.createTopics(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        // Another job or an auto-create got there first: the topic exists, which is the point.
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TopicSetupException("interrupted while checking the Kafka topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new TopicSetupException(
+          "cannot check or create the Kafka topics on "
+              + kafka.bootstrapServers()
+              + ": "
+              + cause.getClass().getSimpleName()
+              + (cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""),
+          cause);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.vigil.detect.opensearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.detect.job.AlertRecord;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.ingest.io.EventJson;
+import java.io.Serializable;
+import java.time.Instant;
+
+/**
+ * Turns a stream element into the document the sink indexes: the index from the {@link
+ * IndexContract} and the id from the element itself, so the same element always lands on the same
+ * document.
+ */
+@FunctionalInterface
+public interface DocumentMapper<T> extends Serializable {
+
+  IndexDocument map(T element);
+
+  /** Events: id {@code event_id}, index by retention class and event time. */
+  static DocumentMapper<AuditEvent> events(IndexContract contract) {
+    return event ->
+        new IndexDocument(
+            contract.eventIndex(event),
+            event.getEventId(),
+            EventJson.toJson(event),
+            event.getOrigin(),
+            event.getSource());
+  }
+
+  /** Events in their JSON form ({@code EventJson.toTree}), as {@link #events} would map them. */
+  static DocumentMapper<JsonNode> eventTrees(IndexContract contract) {
+    return event -> {
+      JsonNode id = event.get("event_id");
+      if (id == null || !id.isTextual() || id.asText().isEmpty()) {
+        throw new IllegalArgumentException("event in JSON form has no event_id");
+      }
+      return new IndexDocument(
+          contract.eventIndex(event),
+          id.asText(),
+          Documents.write(event),
+          event.path("origin").asText(""),
+          Documents.source(event));
+    };
+  }
+
+  /**
+   * Alerts as the job carries them: id {@code alert_id}, index by the event time of the firing, the
+   * document the job already serialized ({@code AlertJson}).
+   */
+  static DocumentMapper<AlertRecord> alerts(IndexContract contract) {
+    return alert ->
+        new IndexDocument(
+            contract.alertIndex(Instant.ofEpochMilli(alert.time)),
+            alert.alertId,
+            alert.json,
+            "alert:" + alert.alertId,
+            null);
+  }
+
+  /**
+   * Dead letters of the normalizer: index by when the record was received, id a digest of origin
+   * and bytes (a replay of the same input position with the same bytes overwrites).
+   */
+  static DocumentMapper<DeadLetter> deadLetters(IndexContract contract) {
+    return deadLetter ->
+        new IndexDocument(
+            contract.deadLetterIndex(deadLetter.getReceivedAt()),
+            Documents.deadLetterId(deadLetter),
+            EventJson.toJson(deadLetter),
+            deadLetter.getOrigin(),
+            deadLetter.getSourceGuess());
+  }
+}

@@ -1,0 +1,498 @@
+package dev.vigil.detect.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
+import dev.vigil.detect.config.VigilConfig.CheckpointMode;
+import dev.vigil.detect.config.VigilConfig.StartingOffsets;
+import dev.vigil.event.Source;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VigilConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  private VigilConfig parse(String yaml) {
+    return VigilConfigLoader.parse("vigil.yaml", yaml, dir);
+  }
+
+  private AbstractThrowableAssert<?, ? extends Throwable> failsWith(
+      String yaml, int line, String key, String problem) {
+    return assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(problem)
+        .satisfies(
+            e -> {
+              ConfigException error = (ConfigException) e;
+              assertThat(error.file()).isEqualTo("vigil.yaml");
+              assertThat(error.line()).isEqualTo(line);
+              assertThat(error.key()).isEqualTo(key);
+            });
+  }
+
+  @Test
+  void anEmptyFileGivesEveryDefault() {
+    VigilConfig config = parse("");
+    assertThat(config.job().name()).isEqualTo("vigil-detection");
+    assertThat(config.job().parallelism()).isEqualTo(2);
+    assertThat(config.job().maxParallelism()).isEqualTo(128);
+    assertThat(config.rulesPath()).isEmpty();
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(config.kafka().groupId()).isEqualTo("vigil-detection");
+    assertThat(config.kafka().startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
+    assertThat(config.kafka().topics().raw())
+        .containsEntry("audit.raw.vault", Optional.of(Source.VAULT))
+        .containsEntry("audit.raw.cloudtrail", Optional.of(Source.AWS_CLOUDTRAIL))
+        .containsEntry("audit.raw.azure", Optional.of(Source.AZURE_MONITOR))
+        .containsEntry("audit.raw.gcp", Optional.of(Source.GCP_AUDIT))
+        .hasSize(4);
+    assertThat(config.kafka().topics().rawPattern()).isEmpty();
+    assertThat(config.kafka().topics().events()).isEqualTo("audit.events");
+    assertThat(config.kafka().topics().deadLetter()).isEqualTo("audit.deadletter");
+    assertThat(config.kafka().topics().alerts()).isEqualTo("audit.alerts");
+    assertThat(config.kafka().alertsDelivery()).isEqualTo(AlertsDelivery.EXACTLY_ONCE);
+    assertThat(config.kafka().transactionTimeout()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.kafka().security().protocol()).isEqualTo("PLAINTEXT");
+    assertThat(config.watermarks().outOfOrderness()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.checkpoints().interval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.checkpoints().mode()).isEqualTo(CheckpointMode.EXACTLY_ONCE);
+    assertThat(config.checkpoints().storage())
+        .isEqualTo(dir.resolve(".vigil/checkpoints").toUri().toString());
+    assertThat(config.checkpoints().retainOnCancel()).isTrue();
+    assertThat(config.sinks().kafkaAlerts()).isTrue();
+    assertThat(config.sinks().filesDirectory()).isEmpty();
+    assertThat(config.openSearch()).isEmpty();
+    assertThat(config.notifications()).isEmpty();
+  }
+
+  @Test
+  void aFullConfigIsReadWithEveryValue() throws Exception {
+    Files.createDirectories(dir.resolve("my-rules"));
+    VigilConfig config =
+        parse(
+            """
+            job:
+              name: prod-detection
+              parallelism: 4
+              max_parallelism: 256
+            rules:
+              path: my-rules
+            kafka:
+              bootstrap_servers: kafka-1:9093,kafka-2:9093
+              group_id: vigil-prod
+              client_id_prefix: vigil-prod
+              starting_offsets: earliest
+              partition_discovery: 30s
+              topics:
+                raw:
+                  audit.raw.vault: vault
+                  audit.raw.mixed: auto
+                raw_pattern: 'audit\\.raw\\.team-.*'
+                events: prod.events
+                dead_letter: prod.deadletter
+                alerts: prod.alerts
+              alerts_delivery: at_least_once
+              transactional_id_prefix: prod-alerts
+              transaction_timeout: 5m
+              security:
+                protocol: SASL_SSL
+                sasl:
+                  mechanism: SCRAM-SHA-256
+                  username: vigil
+                  password_env: VIGIL_KAFKA_PASSWORD
+                ssl:
+                  truststore_path: /etc/vigil/ca.pem
+                  truststore_type: PEM
+                  endpoint_identification: false
+              client_properties:
+                linger.ms: 10
+            watermarks:
+              out_of_orderness: 1m
+              idleness: 30s
+            checkpoints:
+              interval: 5s
+              mode: at_least_once
+              timeout: 2m
+              min_pause: 1s
+              storage: s3://bucket/vigil
+              retain_on_cancel: false
+              restart_attempts: 3
+              restart_delay: 2s
+            sinks:
+              kafka:
+                events: false
+                dead_letter: true
+                alerts: true
+              files:
+                directory: out
+            opensearch:
+              url: http://localhost:9200
+            notify:
+              destinations: {}
+            """);
+    assertThat(config.job().parallelism()).isEqualTo(4);
+    assertThat(config.rulesPath()).contains(dir.resolve("my-rules"));
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka-1:9093,kafka-2:9093");
+    assertThat(config.kafka().startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
+    assertThat(config.kafka().topics().raw())
+        .containsEntry("audit.raw.vault", Optional.of(Source.VAULT))
+        .containsEntry("audit.raw.mixed", Optional.empty())
+        .hasSize(2);
+    assertThat(config.kafka().topics().rawPattern().orElseThrow().pattern())
+        .isEqualTo("audit\\.raw\\.team-.*");
+    assertThat(config.kafka().alertsDelivery()).isEqualTo(AlertsDelivery.AT_LEAST_ONCE);
+    assertThat(config.kafka().security().sasl().orElseThrow().password().env())
+        .isEqualTo("VIGIL_KAFKA_PASSWORD");
+    assertThat(config.kafka().security().ssl().orElseThrow().truststoreType()).isEqualTo("PEM");
+    assertThat(config.kafka().clientProperties()).containsEntry("linger.ms", "10");
+    assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.checkpoints().storage()).isEqualTo("s3://bucket/vigil");
+    assertThat(config.checkpoints().restartAttempts()).isEqualTo(3);
+    assertThat(config.sinks().kafkaEvents()).isFalse();
+    assertThat(config.sinks().filesDirectory()).contains(dir.resolve("out").toUri().toString());
+    assertThat(config.openSearch().orElseThrow().path("url").asText())
+        .isEqualTo("http://localhost:9200");
+    assertThat(config.notifications()).isPresent();
+  }
+
+  @Test
+  void relativeStorePathsAreResolvedAgainstTheConfigDirectory() {
+    VigilConfig config =
+        VigilConfigLoader.parse(
+            "vigil.yaml",
+            "kafka:\n  security:\n    protocol: SSL\n    ssl:\n      truststore_path: tls/ca.pem\n"
+                + "      keystore_path: /etc/vigil/client.p12\n",
+            dir);
+    VigilConfig.Ssl ssl = config.kafka().security().ssl().orElseThrow();
+    assertThat(ssl.truststore()).contains(dir.resolve("tls/ca.pem"));
+    assertThat(ssl.keystore()).contains(Path.of("/etc/vigil/client.p12"));
+  }
+
+  @Test
+  void loadReadsAFileAndResolvesPathsAgainstItsDirectory() throws Exception {
+    Path file = dir.resolve("conf/vigil.yaml");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "checkpoints:\n  storage: state/cp\n");
+    VigilConfig config = VigilConfigLoader.load(file);
+    assertThat(config.checkpoints().storage())
+        .isEqualTo(dir.resolve("conf/state/cp").toUri().toString());
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    assertThatThrownBy(() -> VigilConfigLoader.load(dir.resolve("nope.yaml")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("nope.yaml: no such file");
+  }
+
+  @Test
+  void invalidYamlNamesItsLine() {
+    failsWith("kafka:\n  topics: [unclosed\n", 3, "", "invalid YAML");
+  }
+
+  @Test
+  void duplicateKeysAreRefused() {
+    failsWith("kafka:\n  group_id: a\n  group_id: b\n", 3, "", "duplicate key 'group_id'");
+  }
+
+  @Test
+  void aSecondDocumentIsRefused() {
+    failsWith("job: {}\n---\njob: {}\n", 3, "", "more than one YAML document");
+  }
+
+  @Test
+  void theRootMustBeAMapping() {
+    failsWith("- a\n- b\n", 1, "", "must be a mapping of sections");
+  }
+
+  @Test
+  void unknownTopLevelKeysAreRefused() {
+    failsWith("job: {}\nkafak: {}\n", 2, "kafak", "unknown key; known keys here:")
+        .hasMessageContaining("kafka");
+  }
+
+  @Test
+  void unknownNestedKeysAreRefusedWithTheirPath() {
+    failsWith(
+        "checkpoints:\n  intervall: 5s\n",
+        2,
+        "checkpoints.intervall",
+        "unknown key; known keys here: interval");
+  }
+
+  @Test
+  void aSectionMustBeAMapping() {
+    failsWith("kafka: localhost:9092\n", 1, "kafka", "must be a mapping");
+  }
+
+  @Test
+  void badDurationsAreExplained() {
+    failsWith(
+        "watermarks:\n  out_of_orderness: 30 seconds\n",
+        2,
+        "watermarks.out_of_orderness",
+        "must be a duration like 500ms, 30s, 5m or 1h (or 0s), got '30 seconds'");
+  }
+
+  @Test
+  void zeroIsRefusedWhereItMakesNoSense() {
+    failsWith("watermarks:\n  idleness: 0s\n", 2, "watermarks.idleness", "must be a duration");
+  }
+
+  @Test
+  void aTooShortCheckpointIntervalIsRefused() {
+    failsWith("checkpoints:\n  interval: 10ms\n", 2, "checkpoints.interval", "at least 100ms");
+  }
+
+  @Test
+  void numbersAreCheckedForTypeAndRange() {
+    failsWith("job:\n  parallelism: two\n", 2, "job.parallelism", "must be a whole number");
+    failsWith("job:\n  parallelism: 0\n", 2, "job.parallelism", "between 1 and 32768, got 0");
+    failsWith(
+        "job:\n  parallelism: 8\n  max_parallelism: 4\n",
+        3,
+        "job.max_parallelism",
+        "at least job.parallelism");
+  }
+
+  @Test
+  void booleansMustBeBooleans() {
+    failsWith(
+        "checkpoints:\n  retain_on_cancel: maybe\n",
+        2,
+        "checkpoints.retain_on_cancel",
+        "must be true or false");
+  }
+
+  @Test
+  void choicesListTheirValues() {
+    failsWith(
+        "checkpoints:\n  mode: twice\n",
+        2,
+        "checkpoints.mode",
+        "must be one of exactly_once, at_least_once, got 'twice'");
+    failsWith(
+        "kafka:\n  starting_offsets: newest\n",
+        2,
+        "kafka.starting_offsets",
+        "must be one of committed, earliest, latest");
+  }
+
+  @Test
+  void bootstrapServersNeedHostAndPort() {
+    failsWith(
+        "kafka:\n  bootstrap_servers: kafka-1\n", 2, "kafka.bootstrap_servers", "host:port pairs");
+  }
+
+  @Test
+  void topicNamesFollowKafkasRule() {
+    failsWith(
+        "kafka:\n  topics:\n    alerts: audit alerts\n",
+        3,
+        "kafka.topics.alerts",
+        "'audit alerts' is not a valid topic name");
+    failsWith(
+        "kafka:\n  topics:\n    raw:\n      audit/raw: vault\n",
+        4,
+        "kafka.topics.raw.audit/raw",
+        "is not a valid topic name");
+  }
+
+  @Test
+  void aRawTopicNamesAKnownSourceOrAuto() {
+    failsWith(
+        "kafka:\n  topics:\n    raw:\n      audit.raw.okta: okta\n",
+        4,
+        "kafka.topics.raw.audit.raw.okta",
+        "must be auto, vault, aws_cloudtrail, azure_monitor or gcp_audit, got 'okta'");
+  }
+
+  @Test
+  void someRawTopicIsRequired() {
+    failsWith(
+        "kafka:\n  topics:\n    raw: {}\n",
+        3,
+        "kafka.topics.raw",
+        "name at least one raw topic, or a raw_pattern");
+  }
+
+  @Test
+  void aBadPatternIsExplained() {
+    failsWith(
+        "kafka:\n  topics:\n    raw_pattern: 'audit.raw.(vault'\n",
+        3,
+        "kafka.topics.raw_pattern",
+        "is not a valid regular expression");
+  }
+
+  @Test
+  void anOutputTopicMustNotBeReadAsRaw() {
+    failsWith(
+        "kafka:\n  topics:\n    raw_pattern: 'audit\\..*'\n",
+        2,
+        "kafka.topics.raw",
+        "the output topic audit.events must not also be read as raw");
+  }
+
+  @Test
+  void secretsAreNeverInline() {
+    failsWith(
+            """
+            kafka:
+              security:
+                protocol: SASL_SSL
+                sasl:
+                  username: vigil
+                  password: hunter2
+            """,
+            6,
+            "kafka.security.sasl.password",
+            "secrets are not accepted inline")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+  }
+
+  @Test
+  void aSecretComesFromOneOfEnvOrFile() {
+    failsWith(
+        """
+        kafka:
+          security:
+            protocol: SASL_PLAINTEXT
+            sasl:
+              username: vigil
+              password_env: A
+              password_file: /run/secrets/b
+        """,
+        7,
+        "kafka.security.sasl.password_file",
+        "either password_env or password_file, not both");
+  }
+
+  @Test
+  void saslNeedsAUsernameAndAPassword() {
+    failsWith(
+        "kafka:\n  security:\n    protocol: SASL_SSL\n    sasl:\n      password_env: X\n",
+        4,
+        "kafka.security.sasl.username",
+        "is required");
+    failsWith(
+        "kafka:\n  security:\n    protocol: SASL_SSL\n    sasl:\n      username: v\n",
+        4,
+        "kafka.security.sasl.password_env",
+        "is required (or password_file)");
+  }
+
+  @Test
+  void securitySectionsMustMatchTheProtocol() {
+    failsWith(
+        "kafka:\n  security:\n    protocol: SASL_SSL\n",
+        2,
+        "kafka.security.sasl",
+        "is required with protocol SASL_SSL");
+    failsWith(
+        "kafka:\n  security:\n    ssl:\n      truststore_path: /ca.pem\n",
+        3,
+        "kafka.security.ssl",
+        "is only used with protocol SSL or SASL_SSL");
+    failsWith(
+        "kafka:\n  security:\n    protocol: TLS\n",
+        3,
+        "kafka.security.protocol",
+        "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL");
+    failsWith(
+        "kafka:\n  security:\n    protocol: SASL_SSL\n    sasl:\n      mechanism: GSSAPI\n",
+        5,
+        "kafka.security.sasl.mechanism",
+        "must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512");
+  }
+
+  @Test
+  void aKeyPasswordNeedsAKeystore() {
+    failsWith(
+        "kafka:\n  security:\n    protocol: SSL\n    ssl:\n      key_password_env: K\n",
+        4,
+        "kafka.security.ssl.keystore_path",
+        "is required when a keystore or key password is given");
+  }
+
+  @Test
+  void clientPropertiesCannotCarryCredentialsOrOverrideTheJob() {
+    failsWith(
+        "kafka:\n  client_properties:\n    ssl.truststore.password: x\n",
+        3,
+        "kafka.client_properties.ssl.truststore.password",
+        "credentials are not accepted here");
+    failsWith(
+        "kafka:\n  client_properties:\n    group.id: other\n",
+        3,
+        "kafka.client_properties.group.id",
+        "is set by Vigil itself");
+    failsWith(
+        "kafka:\n  client_properties:\n    linger.ms: [1]\n",
+        3,
+        "kafka.client_properties.linger.ms",
+        "must be a string, number or boolean");
+  }
+
+  @Test
+  void theTransactionTimeoutStaysWithinTheBrokersLimitAndOutlivesACheckpoint() {
+    failsWith(
+        "kafka:\n  transaction_timeout: 1h\n",
+        2,
+        "kafka.transaction_timeout",
+        "must be at most 15m");
+    failsWith(
+        "kafka:\n  transaction_timeout: 1m\ncheckpoints:\n  interval: 30s\n  timeout: 1m\n",
+        2,
+        "kafka.transaction_timeout",
+        "must be longer than checkpoints.interval plus checkpoints.timeout (90s)");
+  }
+
+  @Test
+  void atLeastOnceAlertsNeedNoTransactionTimeoutCheck() {
+    VigilConfig config =
+        parse(
+            "kafka:\n  alerts_delivery: at_least_once\n  transaction_timeout: 1m\n"
+                + "checkpoints:\n  timeout: 5m\n");
+    assertThat(config.kafka().alertsDelivery()).isEqualTo(AlertsDelivery.AT_LEAST_ONCE);
+  }
+
+  @Test
+  void aMissingRulesPathIsNamed() {
+    failsWith(
+        "rules:\n  path: nowhere\n", 2, "rules.path", "no rules at " + dir.resolve("nowhere"));
+  }
+
+  @Test
+  void someAlertOutputMustRemain() {
+    failsWith("sinks:\n  kafka:\n    alerts: false\n", 1, "sinks", "every alert output is off");
+  }
+
+  @Test
+  void notifyErrorsAreLocatedInTheFile() {
+    failsWith(
+        "job: {}\nnotify:\n  grouping:\n    enabled: perhaps\n",
+        4,
+        "notify.grouping.enabled",
+        "must be true or false");
+  }
+
+  @Test
+  void theOpenSearchSectionMustBeAMapping() {
+    failsWith("opensearch: http://localhost:9200\n", 1, "opensearch", "must be a mapping");
+  }
+
+  @Test
+  void aMessageReadsAsFileLineKeyProblem() {
+    assertThatThrownBy(() -> parse("job:\n  parallelism: -1\n"))
+        .hasMessage("vigil.yaml:2: job.parallelism: must be between 1 and 32768, got -1");
+  }
+}

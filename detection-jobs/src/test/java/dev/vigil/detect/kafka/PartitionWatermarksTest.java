@@ -1,0 +1,99 @@
+package dev.vigil.detect.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.junit.jupiter.api.Test;
+
+class PartitionWatermarksTest {
+
+  private final AtomicLong now = new AtomicLong(1_000_000);
+  private final List<Long> watermarks = new ArrayList<>();
+  private final List<String> idleness = new ArrayList<>();
+  private final WatermarkOutput output =
+      new WatermarkOutput() {
+        @Override
+        public void emitWatermark(Watermark watermark) {
+          watermarks.add(watermark.getTimestamp());
+        }
+
+        @Override
+        public void markIdle() {
+          idleness.add("idle");
+        }
+
+        @Override
+        public void markActive() {
+          idleness.add("active");
+        }
+      };
+
+  private final PartitionWatermarks<String> generator =
+      new PartitionWatermarks<>(
+          origin -> origin, Duration.ofSeconds(30), Duration.ofMinutes(1), now::get);
+
+  private void record(String origin, long eventTime) {
+    generator.onEvent(origin, eventTime, output);
+  }
+
+  @Test
+  void theSlowestActivePartitionHoldsTheWatermark() {
+    record("kafka:raw/0@1", 100_000);
+    record("kafka:raw/1@1", 500_000);
+    record("kafka:raw/0@2", 110_000);
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(110_000L - 30_000 - 1);
+  }
+
+  @Test
+  void anIdlePartitionStopsHoldingItBackAndTheWatermarkNeverGoesBack() {
+    record("kafka:raw/0@1", 100_000);
+    record("kafka:raw/1@1", 500_000);
+    generator.onPeriodicEmit(output);
+    now.addAndGet(30_000);
+    record("kafka:raw/1@2", 600_000);
+    now.addAndGet(40_000); // partition 0 silent for 70 s, partition 1 for 40 s
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(69_999L, 569_999L);
+
+    record("kafka:raw/0@2", 120_000); // partition 0 wakes up, far behind
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(69_999L, 569_999L);
+  }
+
+  @Test
+  void whenEveryPartitionIsIdleTheOutputIsMarkedIdleUntilARecordArrives() {
+    record("kafka:raw/0@1", 100_000);
+    now.addAndGet(61_000);
+    generator.onPeriodicEmit(output);
+    generator.onPeriodicEmit(output);
+    assertThat(idleness).containsExactly("idle");
+    record("kafka:raw/0@2", 200_000);
+    generator.onPeriodicEmit(output);
+    assertThat(idleness).containsExactly("idle", "active");
+    assertThat(watermarks).containsExactly(169_999L);
+  }
+
+  @Test
+  void nothingIsEmittedBeforeTheFirstRecord() {
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).isEmpty();
+    assertThat(idleness).isEmpty();
+  }
+
+  @Test
+  void originsOtherThanKafkaShareOneGroupAndEnvelopeMembersTheirRecordsPartition() {
+    assertThat(PartitionWatermarks.partitionOf("kafka:raw/3@17#2")).isEqualTo("kafka:raw/3");
+    assertThat(PartitionWatermarks.partitionOf("/data/a.json:3"))
+        .isEqualTo(PartitionWatermarks.partitionOf("/data/b.json:9"));
+    record("/data/a.json:1", 100_000);
+    record("/data/b.json:1", 50_000);
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(69_999L);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.vigil.detect.opensearch;
+
+import static dev.vigil.detect.opensearch.FakeBulkServer.items;
+import static dev.vigil.detect.opensearch.FakeBulkServer.whole;
+import static dev.vigil.detect.opensearch.SinkFixture.CONTRACT;
+import static dev.vigil.detect.opensearch.SinkFixture.bulk;
+import static dev.vigil.detect.opensearch.SinkFixture.config;
+import static dev.vigil.detect.opensearch.SinkFixture.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.detect.opensearch.FakeBulkServer.Doc;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.ingest.io.EventJson;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Retry, dead-letter and failure decisions of the sink against scripted bulk answers. */
+@Timeout(60)
+class BulkSenderTest {
+
+  private static final Instant TIME = Instant.parse("2031-01-01T00:00:00Z");
+
+  @Test
+  void retriesAWholeRequestRefusedWith429Or503() throws Exception {
+    try (FakeBulkServer server =
+        new FakeBulkServer(
+            List.of(
+                whole(429, "rejected_execution_exception"),
+                whole(503, "cluster_block_exception"),
+                items(201)))) {
+      write(server, events(3), Duration.ofMinutes(1));
+
+      assertThat(server.requests()).hasSize(3);
+      assertThat(ids(server.requests().get(2))).containsExactly("e0", "e1", "e2");
+    }
+  }
+
+  @Test
+  void retriesOnlyTheItemsRefusedForLoadAndDeadLettersTheOnesTheMappingRefuses() throws Exception {
+    try (FakeBulkServer server =
+        new FakeBulkServer(List.of(items(201, 429, 400, 201), items(201)))) {
+      List<AuditEvent> events = events(4);
+
+      write(server, events, Duration.ofMinutes(1));
+
+      List<List<Doc>> requests = server.requests();
+      assertThat(requests).hasSize(3);
+      assertThat(ids(requests.get(1))).as("the retry").containsExactly("e1");
+      List<Doc> deadLetters = requests.get(2);
+      assertThat(deadLetters).hasSize(1);
+      Doc letter = deadLetters.get(0);
+      assertThat(letter.index()).startsWith("vigil-deadletters-");
+      assertThat(letter.source().path("reason").asText()).isEqualTo("INDEX_REJECTED");
+      assertThat(letter.source().path("origin").asText()).isEqualTo("test:e2");
+      assertThat(letter.source().path("source_guess").asText()).isEqualTo("AWS_CLOUDTRAIL");
+      assertThat(EventJson.readEvent(letter.source().path("raw").asText()))
+          .isEqualTo(events.get(2));
+      assertThat(letter.source().path("message").asText())
+          .isEqualTo(
+              "OpenSearch rejected document e2 for index vigil-events-general-2031.01:"
+                  + " mapper_parsing_exception: failed to parse field [src.ip] of type [ip] in"
+                  + " document with id '…' (caused by illegal_argument_exception)");
+    }
+  }
+
+  @Test
+  void aPermissionProblemFailsTheWriterInsteadOfDeadLetteringEverything() throws Exception {
+    try (FakeBulkServer server = new FakeBulkServer(List.of(items(403)))) {
+      assertThatThrownBy(() -> write(server, events(2), Duration.ofMinutes(1)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("HTTP 403")
+          .hasMessageContaining("security_exception")
+          .hasMessageContaining("check the cluster and its permissions");
+      assertThat(server.requests()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aRefusedRequestThatRetryingCannotFixFailsAtOnce() throws Exception {
+    try (FakeBulkServer server =
+        new FakeBulkServer(List.of(whole(400, "illegal_argument_exception")))) {
+      assertThatThrownBy(() -> write(server, events(1), Duration.ofMinutes(1)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("HTTP 400");
+      assertThat(server.requests()).hasSize(1);
+    }
+  }
+
+  @Test
+  void givesUpAfterTheConfiguredTimeAndSaysWhy() throws Exception {
+    try (FakeBulkServer server =
+        new FakeBulkServer(List.of(whole(503, "master_not_discovered_exception")))) {
+      assertThatThrownBy(() -> write(server, events(1), Duration.ofMillis(400)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("did not take a batch of 1 documents")
+          .hasMessageContaining("HTTP 503");
+      assertThat(server.requests().size()).isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void aDeadLetterTheDeadLetterIndexRefusesFailsTheWriter() throws Exception {
+    try (FakeBulkServer server = new FakeBulkServer(List.of(items(400)))) {
+      assertThatThrownBy(() -> write(server, events(1), Duration.ofMinutes(1)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("the dead-letter index must take every dead letter");
+    }
+  }
+
+  @Test
+  void sanitizesReasonsThatQuoteValues() {
+    assertThat(
+            Rejections.sanitize(
+                "failed to parse field [time] of type [date] in document with id 'abc'."
+                    + " Preview of field's value: '2025-13-01'"))
+        .isEqualTo("failed to parse field [time] of type [date] in document with id '…'");
+    assertThat(Rejections.sanitize("value \"s3cr3t\" is too long"))
+        .isEqualTo("value \"…\" is too long");
+    assertThat(Rejections.sanitize("unterminated 'quote")).isEqualTo("unterminated '…");
+  }
+
+  @Test
+  void countsDocumentSizeInUtf8() {
+    IndexDocument ascii = new IndexDocument("i", "id", "{\"a\":\"b\"}", "o", null);
+    IndexDocument accented = new IndexDocument("i", "id", "{\"a\":\"é\"}", "o", null);
+    IndexDocument emoji = new IndexDocument("i", "id", "{\"a\":\"\uD83D\uDD11\"}", "o", null);
+    long base = ascii.sizeInBytes() - 1;
+    assertThat(accented.sizeInBytes()).isEqualTo(base + 2);
+    assertThat(emoji.sizeInBytes()).isEqualTo(base + 4);
+  }
+
+  private static void write(FakeBulkServer server, List<AuditEvent> events, Duration giveUp)
+      throws Exception {
+    try (OpenSearchSinkWriter<AuditEvent> writer =
+        SinkFixture.writer(
+            config(server.url(), bulk(100, 1, giveUp)), DocumentMapper.events(CONTRACT), null)) {
+      SinkFixture.writeAll(writer, events);
+    }
+  }
+
+  private static List<AuditEvent> events(int count) {
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(event("e" + i, TIME));
+    }
+    return events;
+  }
+
+  private static List<String> ids(List<Doc> docs) {
+    return docs.stream().map(Doc::id).toList();
+  }
+}

@@ -1,0 +1,361 @@
+package dev.vigil.detect.opensearch;
+
+import static dev.vigil.detect.opensearch.SinkFixture.CONTRACT;
+import static dev.vigil.detect.opensearch.SinkFixture.bulk;
+import static dev.vigil.detect.opensearch.SinkFixture.config;
+import static dev.vigil.detect.opensearch.SinkFixture.count;
+import static dev.vigil.detect.opensearch.SinkFixture.countTerm;
+import static dev.vigil.detect.opensearch.SinkFixture.event;
+import static dev.vigil.detect.opensearch.SinkFixture.writeAll;
+import static dev.vigil.detect.opensearch.SinkFixture.writer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.dashboards.client.BulkConfig;
+import dev.vigil.dashboards.client.OpenSearchConfig;
+import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.detect.job.AlertRecord;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.event.Source;
+import dev.vigil.ingest.CorpusRun;
+import dev.vigil.ingest.Normalizer;
+import dev.vigil.ingest.io.EventJson;
+import dev.vigil.rules.Alert;
+import dev.vigil.stack.OpenSearchEndpoint;
+import dev.vigil.stack.junit.RealOpenSearch;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.GetResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.util.ObjectBuilder;
+
+/** The sink against a real OpenSearch: corpus events of all four sources, alerts, dead letters. */
+@RealOpenSearch
+class OpenSearchSinkITCase {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> CORPUS =
+      List.of(
+          "vault/elastic_hashicorp_vault_test-audit.log",
+          "vault/tallen-hashicorp_vault-tfc-jwt_audit.json",
+          "cloudtrail/elastic_aws_cloudtrail_test-console-login-json.log",
+          "cloudtrail/elastic_aws_cloudtrail_test-get-secret-value-json.log",
+          "cloudtrail/panther_test_scenarios_cloudtrail.jsonl",
+          "azure/elastic_azure_signinlogs_test-service-principal.log",
+          "azure/msdocs_keyvault_AuditEvent_PT1H_jsonlines.json",
+          "gcp/elastic_gcp_audit_test-audit.log",
+          "gcp/elastic_gcp_audit_test-iamcredentials-googleapis-com.log");
+
+  private static URI url;
+  private static OpenSearchConnection connection;
+  private static OpenSearchClient client;
+  private static List<AuditEvent> corpusEvents;
+
+  @BeforeAll
+  static void setUp(OpenSearchEndpoint openSearch) throws IOException {
+    url = openSearch.url();
+    connection = OpenSearchConnection.open(OpenSearchConfig.local(url));
+    client = connection.client();
+    SinkFixture.installTemplates(client);
+    Normalizer normalizer = Normalizer.create();
+    corpusEvents = new ArrayList<>();
+    for (String file : CORPUS) {
+      corpusEvents.addAll(CorpusRun.normalize(CorpusRun.file(file), normalizer).events());
+    }
+  }
+
+  @AfterAll
+  static void tearDown() throws IOException {
+    connection.close();
+  }
+
+  @Test
+  void corpusEventsOfAllFourSourcesAreSearchableByTheirTypes() throws Exception {
+    assertThat(corpusEvents).extracting(AuditEvent::getSource).contains(Source.values());
+
+    try (OpenSearchSinkWriter<AuditEvent> writer =
+        writer(config(url, bulk(25, 2, Duration.ofMinutes(1))), eventsMapper(), null)) {
+      writeAll(writer, corpusEvents);
+    }
+
+    // Documents are keyed by index and event_id: sanitized samples reuse ids ("1"), and the
+    // last event written under a key is the one stored.
+    Map<String, AuditEvent> stored = new LinkedHashMap<>();
+    corpusEvents.forEach(e -> stored.put(CONTRACT.eventIndex(e) + "/" + e.getEventId(), e));
+    Map<String, Set<String>> expected = new HashMap<>();
+    for (AuditEvent event : corpusEvents) {
+      expected
+          .computeIfAbsent(CONTRACT.eventIndex(event), i -> new HashSet<>())
+          .add(event.getEventId());
+    }
+    for (Map.Entry<String, Set<String>> index : expected.entrySet()) {
+      assertThat(count(client, index.getKey()))
+          .as("documents in " + index.getKey())
+          .isEqualTo(index.getValue().size());
+    }
+    assertThat(expected.keySet())
+        .as("several retention classes")
+        .anyMatch(i -> i.startsWith("vigil-events-secret-"))
+        .anyMatch(i -> i.startsWith("vigil-events-auth-"))
+        .anyMatch(i -> i.startsWith("vigil-events-access_failure-"));
+
+    AuditEvent withActor =
+        stored.values().stream()
+            .filter(e -> e.getSource() == Source.AWS_CLOUDTRAIL && e.getActor().getId() != null)
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            hits(
+                IndexContract.EVENTS_ALIAS,
+                q ->
+                    q.term(
+                        t ->
+                            t.field("actor.id")
+                                .value(FieldValue.of(withActor.getActor().getId())))))
+        .contains(withActor.getEventId());
+
+    AuditEvent withIpv4 =
+        stored.values().stream()
+            .filter(e -> e.getSrc().getIp() != null && e.getSrc().getIp().matches("[0-9.]+"))
+            .findFirst()
+            .orElseThrow();
+    String ip = withIpv4.getSrc().getIp();
+    String network = ip.substring(0, ip.lastIndexOf('.')) + ".0/24";
+    assertThat(
+            hits(
+                IndexContract.EVENTS_PATTERN,
+                q -> q.term(t -> t.field("src.ip").value(FieldValue.of(network)))))
+        .as("a CIDR term query only works on an ip field")
+        .contains(withIpv4.getEventId());
+
+    List<Instant> times = stored.values().stream().map(AuditEvent::getTime).sorted().toList();
+    Instant from = times.get(times.size() / 4);
+    Instant to = times.get(times.size() / 2);
+    long inRange =
+        stored.values().stream()
+            .filter(e -> !e.getTime().isBefore(from) && !e.getTime().isAfter(to))
+            .count();
+    List<String> rangeHits =
+        hits(
+            IndexContract.EVENTS_PATTERN,
+            q ->
+                q.range(
+                    r ->
+                        r.field("time")
+                            .gte(JsonData.of(from.toString()))
+                            .lte(JsonData.of(to.toString()))));
+    assertThat(rangeHits).as(from + ".." + to + " " + rangeHits).hasSize((int) inRange);
+
+    GetResponse<ObjectNode> document =
+        client.get(
+            g -> g.index(CONTRACT.eventIndex(withActor)).id(withActor.getEventId()),
+            ObjectNode.class);
+    assertThat(document.source()).isNotNull();
+    assertThat(document.source().path("raw").asText())
+        .as("raw kept in _source, byte for byte")
+        .isEqualTo(withActor.getRaw());
+  }
+
+  @Test
+  void aReplayOverwritesInsteadOfAddingCopies() throws Exception {
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      events.add(event("replay-" + i, Instant.parse("2031-04-01T00:00:00Z").plusSeconds(i)));
+    }
+    String index = CONTRACT.eventIndex(events.get(0));
+    BulkConfig bulk = bulk(15, 1, Duration.ofMinutes(1));
+
+    try (OpenSearchSinkWriter<AuditEvent> first = writer(config(url, bulk), eventsMapper(), null)) {
+      writeAll(first, events);
+    }
+    try (OpenSearchSinkWriter<AuditEvent> replay =
+        writer(config(url, bulk), eventsMapper(), null)) {
+      writeAll(replay, events);
+    }
+
+    assertThat(count(client, index)).isEqualTo(40);
+    assertThat(client.get(g -> g.index(index).id("replay-7"), ObjectNode.class).version())
+        .isEqualTo(2L);
+  }
+
+  @Test
+  void documentsTheMappingRefusesBecomeDeadLettersAndTheRestIsIndexed() throws Exception {
+    Instant time = Instant.parse("2031-05-02T10:00:00Z");
+    AuditEvent good = event("conflict-good", time);
+    AuditEvent badIp = event("conflict-bad-ip", time);
+    badIp.getSrc().setIp("not-an-ip-7f3a9c");
+    ObjectNode unknownField = EventJson.toTree(event("conflict-unknown-field", time));
+    unknownField.put("extra_field", "value-5d1e");
+    String eventsIndex = CONTRACT.eventIndex(good);
+    String deadLetterIndex = CONTRACT.deadLetterIndex(Instant.now());
+
+    try (OpenSearchSinkWriter<AuditEvent> events =
+        writer(config(url, bulk(10, 1, Duration.ofMinutes(1))), eventsMapper(), null)) {
+      writeAll(events, List.of(good, badIp));
+    }
+    try (OpenSearchSinkWriter<JsonNode> trees =
+        writer(
+            config(url, bulk(10, 1, Duration.ofMinutes(1))),
+            DocumentMapper.eventTrees(CONTRACT),
+            null)) {
+      writeAll(trees, List.of(unknownField));
+    }
+
+    assertThat(count(client, eventsIndex)).isEqualTo(1);
+    assertThat(countTerm(client, eventsIndex, "event_id", "conflict-good")).isEqualTo(1);
+
+    Map<String, JsonNode> deadLetters = new HashMap<>();
+    for (JsonNode letter :
+        sources(
+            deadLetterIndex,
+            q -> q.term(t -> t.field("reason").value(FieldValue.of("INDEX_REJECTED"))))) {
+      deadLetters.put(letter.path("origin").asText(), letter);
+    }
+    JsonNode ipLetter = deadLetters.get("test:conflict-bad-ip");
+    assertThat(ipLetter).as("dead letter of the bad ip").isNotNull();
+    assertThat(ipLetter.path("source_guess").asText()).isEqualTo("AWS_CLOUDTRAIL");
+    assertThat(ipLetter.path("message").asText())
+        .contains("conflict-bad-ip", eventsIndex, "mapper_parsing_exception", "[src.ip]")
+        .doesNotContain("not-an-ip-7f3a9c");
+    assertThat(EventJson.readEvent(ipLetter.path("raw").asText()))
+        .as("the whole document kept")
+        .isEqualTo(badIp);
+    JsonNode fieldLetter = deadLetters.get("test:conflict-unknown-field");
+    assertThat(fieldLetter).as("dead letter of the unknown field").isNotNull();
+    assertThat(fieldLetter.path("message").asText())
+        .contains("strict_dynamic_mapping_exception", "[extra_field]")
+        .doesNotContain("value-5d1e");
+    assertThat(JSON.readTree(fieldLetter.path("raw").asText())).isEqualTo(unknownField);
+  }
+
+  @Test
+  void alertsAreKeyedByAlertIdAndSearchableByGroup() throws Exception {
+    Alert alert =
+        new Alert(
+            "alert-0f3c",
+            "vigil-denied-access-spike",
+            "denied_access_spike",
+            "Denied access spike",
+            1,
+            "Vigil",
+            "denied_access_spike",
+            "high",
+            Instant.parse("2031-06-01T12:05:00Z"),
+            Instant.parse("2031-06-01T12:00:00Z"),
+            Instant.parse("2031-06-01T12:05:00Z"),
+            Map.of("actor.id", "arn:aws:iam::123456789012:user/mallory"),
+            List.of("AWS_CLOUDTRAIL"),
+            List.of("e1", "e2"),
+            12,
+            "mallory was denied 12 times in 5 min",
+            List.of("attack.discovery"));
+    AlertRecord record = AlertRecord.of(alert);
+
+    try (OpenSearchSinkWriter<AlertRecord> writer =
+        writer(
+            config(url, bulk(10, 1, Duration.ofMinutes(1))),
+            DocumentMapper.alerts(CONTRACT),
+            null)) {
+      writeAll(writer, List.of(record, record));
+    }
+
+    String index = CONTRACT.alertIndex(alert.time());
+    assertThat(index).isEqualTo("vigil-alerts-2031.06");
+    assertThat(count(client, index)).isEqualTo(1);
+    assertThat(
+            countTerm(
+                client,
+                IndexContract.ALERTS_ALIAS,
+                "group.actor.id",
+                "arn:aws:iam::123456789012:user/mallory"))
+        .isEqualTo(1);
+    assertThat(countTerm(client, IndexContract.ALERTS_ALIAS, "event_ids", "e2")).isEqualTo(1);
+  }
+
+  @Test
+  void aPartlyFilledBatchGoesOutWhenTheFlushTimerFires() throws Exception {
+    ManualTimers timers = new ManualTimers();
+    BulkConfig bulk =
+        new BulkConfig(
+            100,
+            BulkConfig.DEFAULT.maxBytes(),
+            Duration.ofMillis(200),
+            1,
+            Duration.ofMillis(50),
+            Duration.ofMillis(500),
+            Duration.ofMinutes(1));
+    AuditEvent event = event("timer-1", Instant.parse("2031-07-01T00:00:00Z"));
+    String index = CONTRACT.eventIndex(event);
+
+    try (OpenSearchSinkWriter<AuditEvent> writer =
+        writer(config(url, bulk), eventsMapper(), timers)) {
+      writer.write(event, null);
+      assertThat(timers.pending()).isEqualTo(1);
+      timers.fireAll();
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (count(client, index) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(count(client, index)).as("indexed without a flush").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aFlinkJobWritesThroughTheSinkAndFlushesAtTheEnd() throws Exception {
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      events.add(event("flink-" + i, Instant.parse("2031-08-01T00:00:00Z").plusSeconds(i)));
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    env.enableCheckpointing(200);
+    env.fromData(events)
+        .sinkTo(OpenSearchSink.events(config(url, bulk(40, 2, Duration.ofMinutes(1)))));
+
+    env.execute("opensearch-sink-test");
+
+    assertThat(count(client, CONTRACT.eventIndex(events.get(0)))).isEqualTo(250);
+  }
+
+  private static DocumentMapper<AuditEvent> eventsMapper() {
+    return DocumentMapper.events(CONTRACT);
+  }
+
+  private static List<String> hits(
+      String index, Function<Query.Builder, ObjectBuilder<Query>> query) throws IOException {
+    client.indices().refresh(r -> r.index(index));
+    SearchResponse<ObjectNode> response =
+        client.search(s -> s.index(index).size(1000).query(query), ObjectNode.class);
+    return response.hits().hits().stream().map(Hit::id).toList();
+  }
+
+  private static List<JsonNode> sources(
+      String index, Function<Query.Builder, ObjectBuilder<Query>> query) throws IOException {
+    client.indices().refresh(r -> r.index(index));
+    SearchResponse<ObjectNode> response =
+        client.search(s -> s.index(index).size(1000).query(query), ObjectNode.class);
+    return response.hits().hits().stream().map(hit -> (JsonNode) hit.source()).toList();
+  }
+}
