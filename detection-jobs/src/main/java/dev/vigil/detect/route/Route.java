@@ -23,6 +23,8 @@ import java.util.List;
  * @param keyedRules per base rule of the full pack that feeds this route (by the rule's index in
  *     the full pack), the fields whose values form the key of the events it matches; none for the
  *     rules of the event route, which keys the events they match by request
+ * @param readsRaw whether the route's rules read the raw record (see {@link RawReads}); when not,
+ *     its events travel and are held without it
  */
 public record Route(
     int index,
@@ -30,7 +32,8 @@ public record Route(
     String description,
     CompiledPack pack,
     Duration retention,
-    List<KeyedRule> keyedRules) {
+    List<KeyedRule> keyedRules,
+    boolean readsRaw) {
 
   /** A base rule of the full pack that feeds the route, and the fields that key its matches. */
   public record KeyedRule(CompiledRule rule, List<FieldRef> fields) {}

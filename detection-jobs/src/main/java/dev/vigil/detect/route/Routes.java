@@ -206,7 +206,8 @@ public final class Routes {
               plan.description,
               subPack,
               plan.retention,
-              List.copyOf(plan.keyed)));
+              List.copyOf(plan.keyed),
+              RawReads.of(subPack)));
     }
     return new Routes(full, routes);
   }
