@@ -75,12 +75,6 @@ public final class DetectionJob {
             .returns(TypeInformation.of(IngestedEvent.class))
             .name("normalize")
             .uid("normalize");
-    DataStream<AuditEvent> events =
-        normalized
-            .map(in -> in.event)
-            .returns(TypeInformation.of(AuditEvent.class))
-            .name("events")
-            .uid("events");
 
     // Per Kafka partition (told apart by origin), so that one subtask reading several partitions
     // is held back by the slowest; file records share one watermark (see PartitionWatermarks).
@@ -122,7 +116,12 @@ public final class DetectionJob {
             .uid("deduplicate-alerts");
 
     return new JobStreams(
-        events,
+        () ->
+            normalized
+                .map(in -> in.event)
+                .returns(TypeInformation.of(AuditEvent.class))
+                .name("events")
+                .uid("events"),
         normalized.getSideOutput(NormalizeFunction.DEAD_LETTERS),
         alerts,
         routed.getSideOutput(GroupRouter.LATE));

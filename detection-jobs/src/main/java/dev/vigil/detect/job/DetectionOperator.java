@@ -48,13 +48,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>The clock advances in {@link #processWatermark}, before the watermark is forwarded, so alerts
  * are never behind it downstream; the final watermark of a bounded input flushes the engines.
  *
- * <p>State: per key, the events received ({@link HeldEvent}). TTL: an event leaves when the
- * watermark passes its time plus its route's retention (the longest window plus suppression period
- * of the route's rules; zero for single-event rules), by an event-time timer per key rounded up to
- * the second, so state and timers are bounded by the rules' windows, on event time, exactly as a
- * replay of past data needs (a processing-time TTL would expire state in a replay too late, and in
- * a lagging stream too early). Late data: an event behind the clock is judged at once, at the
- * clock, and held with that clock so a replay judges it the same way.
+ * <p>State: per key, the events received ({@link HeldEvent}), without their raw record when the
+ * route's rules read none (see {@link GroupRouter}). TTL: an event leaves when the watermark passes
+ * its time plus its route's retention (the longest window plus suppression period of the route's
+ * rules; zero for single-event rules), by an event-time timer per key rounded up to the second, so
+ * state and timers are bounded by the rules' windows, on event time, exactly as a replay of past
+ * data needs (a processing-time TTL would expire state in a replay too late, and in a lagging
+ * stream too early). Late data: an event behind the clock is judged at once, at the clock, and held
+ * with that clock so a replay judges it the same way.
  *
  * <p>Metrics: {@code eventToAlertLatencyMs}: processing time at the alert's emission minus the time
  * the job read the newest event behind it (of those still in this subtask's memory).
@@ -212,6 +213,13 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
 
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    if (cleanup.currentWatermark() == Long.MAX_VALUE) {
+      // The input has ended: every timer fires now, the key's last one after every event's time
+      // plus retention, so all its events leave; no need to sort out which leave at this one.
+      held.clear();
+      ingestedAt.clear();
+      return;
+    }
     long retention = routes.route(Route.routeOf(timer.getKey())).retention().toMillis();
     List<HeldEvent> kept = new ArrayList<>();
     for (HeldEvent event : held.get()) {

@@ -21,8 +21,10 @@ import java.util.List;
  *     restored engine can rebuild its windows and suppression: the longest window plus suppression
  *     period of the route's rules
  * @param keyedRules per base rule of the full pack that feeds this route (by the rule's index in
- *     the full pack), the fields whose values form the key of the events it matches; empty for the
- *     event route, which keys every event by its request
+ *     the full pack), the fields whose values form the key of the events it matches; none for the
+ *     rules of the event route, which keys the events they match by request
+ * @param readsRaw whether the route's rules read the raw record (see {@link RawReads}); when not,
+ *     its events travel and are held without it
  */
 public record Route(
     int index,
@@ -30,14 +32,15 @@ public record Route(
     String description,
     CompiledPack pack,
     Duration retention,
-    List<KeyedRule> keyedRules) {
+    List<KeyedRule> keyedRules,
+    boolean readsRaw) {
 
   /** A base rule of the full pack that feeds the route, and the fields that key its matches. */
   public record KeyedRule(CompiledRule rule, List<FieldRef> fields) {}
 
   /** What decides a route's key. */
   public enum Kind {
-    /** Single-event rules without suppression: every event, keyed by its request. */
+    /** Single-event rules without suppression: matching events, keyed by their request. */
     EVENT,
     /** Single-event rules with {@code suppress.by}: matching events, keyed by those fields. */
     SUPPRESS,

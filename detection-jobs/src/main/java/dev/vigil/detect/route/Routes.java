@@ -37,10 +37,11 @@ import java.util.function.BiConsumer;
  * suppress.by} share a route per distinct {@code by}; single-event rules without suppression form
  * the event route, keyed by the event's request (a Vault request and its response meet there, so
  * the engine alerts once for both). For each event the router emits one record per route the event
- * can matter to, keyed by the route's fields: the event route always, the others only when one of
- * their base rules matches (most events feed no correlation), so traffic grows with what rules
- * need, not with the number of subtasks. Each route runs only its own rules (a compiled sub-pack),
- * so a correlation never sees a partial group routed for another correlation.
+ * can matter to, keyed by the route's fields, and only when one of the route's rules (or base
+ * rules) matches: most events match no rule at all, and an event no rule of a route can match would
+ * only cost that route a shuffle, state and an engine's time. Traffic so grows with what rules
+ * need, not with the input or the number of subtasks. Each route runs only its own rules (a
+ * compiled sub-pack), so a correlation never sees a partial group routed for another correlation.
  *
  * <p>A correlation whose base rules group by different fields ({@code aliases}) gets a route of its
  * own, each match keyed by its rule's fields. An event that matches two of its base rules with
@@ -94,7 +95,9 @@ public final class Routes {
     VigilEvent view = VigilEvent.standalone(event, full);
     for (Route route : routes) {
       if (route.kind() == Route.Kind.EVENT) {
-        out.accept(route, Route.key(route.index(), List.of(EventIds.requestKey(event))));
+        if (anyMatches(route, view)) {
+          out.accept(route, Route.key(route.index(), List.of(EventIds.requestKey(event))));
+        }
         continue;
       }
       Set<String> keys = new LinkedHashSet<>(2);
@@ -109,6 +112,15 @@ public final class Routes {
       }
       keys.forEach(key -> out.accept(route, key));
     }
+  }
+
+  private static boolean anyMatches(Route route, VigilEvent view) {
+    for (Route.KeyedRule keyed : route.keyedRules()) {
+      if (Route.matches(keyed.rule(), view)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -139,7 +151,9 @@ public final class Routes {
       }
       Suppress suppress = rule.rule().meta().suppress();
       if (suppress == null) {
-        plans.computeIfAbsent("event", s -> new Plan(Route.Kind.EVENT, "request")).add(rule);
+        Plan plan = plans.computeIfAbsent("event", s -> new Plan(Route.Kind.EVENT, "request"));
+        plan.add(rule);
+        plan.keyed.add(new Route.KeyedRule(rule, List.of()));
       } else {
         List<String> fieldKeys = rule.suppressBy().stream().map(FieldRef::key).toList();
         Plan plan =
@@ -192,7 +206,8 @@ public final class Routes {
               plan.description,
               subPack,
               plan.retention,
-              List.copyOf(plan.keyed)));
+              List.copyOf(plan.keyed),
+              RawReads.of(subPack)));
     }
     return new Routes(full, routes);
   }

@@ -183,7 +183,7 @@ class DetectionOperatorTest {
       throws Exception {
     for (AuditEvent event : events) {
       List<RoutedEvent> routed = new ArrayList<>();
-      routes.route(event, (route, key) -> routed.add(new RoutedEvent(key, event, 0)));
+      GroupRouter.routed(routes, event, 0, routed::add);
       for (RoutedEvent r : routed) {
         harness.processElement(new StreamRecord<>(r, event.getTime().toEpochMilli()));
       }

@@ -6,18 +6,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.event.AuditEvent;
+import dev.vigil.rules.RulePack;
+import dev.vigil.rules.engine.CompiledPack;
+import dev.vigil.rules.engine.PackCompiler;
 import dev.vigil.rules.testing.InlineEvents;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How the built-in pack partitions events. */
 class RoutesTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static Routes routes;
+
+  @TempDir static Path rulesDir;
 
   @BeforeAll
   static void plan() throws Exception {
@@ -44,26 +52,60 @@ class RoutesTest {
   }
 
   @Test
-  void anOrdinaryEventTakesOnlyTheEventRoute() {
-    List<String> keys = keys(event(false, "alice"));
-    assertThat(keys).hasSize(1);
-    assertThat(Route.routeOf(keys.get(0))).isZero();
+  void onlyRoutesWhoseRulesReadRawFieldsNeedTheRawRecord() {
+    Route actor =
+        routes.routes().stream()
+            .filter(r -> r.description().equals("group-by [actor.id]"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(actor.readsRaw()).isFalse();
+    // The GCP audit-logging rules read protoPayload fields of the raw record.
+    assertThat(routes.route(0).readsRaw()).isTrue();
   }
 
   @Test
-  void aDenialAlsoGoesToItsActorsGroupAndTheSameActorAlwaysToTheSameKey() {
+  void aRuleWithAKeywordSearchOrARawFieldReadsTheRawRecord() throws Exception {
+    assertThat(RawReads.of(compile("keywords:\n    - 'mimikatz'\n  condition: keywords"))).isTrue();
+    assertThat(
+            RawReads.of(
+                compile(
+                    "selection:\n    eventSource: cloudtrail.amazonaws.com\n  condition: selection",
+                    "product: aws\n  service: cloudtrail")))
+        .isTrue();
+    assertThat(
+            RawReads.of(compile("selection:\n    operation: StopLogging\n  condition: selection")))
+        .isFalse();
+  }
+
+  @Test
+  void anEventNoRuleMatchesTakesNoRoute() {
+    assertThat(keys(event(false, "alice"))).isEmpty();
+  }
+
+  @Test
+  void anEventASingleEventRuleMatchesTakesTheEventRouteKeyedByItsRequest() {
+    AuditEvent root = event(false, "123456789012");
+    root.getActor().setRoot(true);
+    List<String> keys = keys(root);
+    assertThat(keys).hasSize(1);
+    assertThat(Route.routeOf(keys.get(0))).isZero();
+    assertThat(keys.get(0)).endsWith(root.getEventId());
+  }
+
+  @Test
+  void aDenialGoesToItsActorsGroupAndTheSameActorAlwaysToTheSameKey() {
     List<String> first = keys(event(true, "mallory"));
     List<String> second = keys(event(true, "mallory"));
     List<String> other = keys(event(true, "bob"));
-    assertThat(first).hasSize(2);
-    assertThat(first.get(1)).isEqualTo(second.get(1));
-    assertThat(other.get(1)).isNotEqualTo(first.get(1));
-    assertThat(routes.route(Route.routeOf(first.get(1))).kind()).isEqualTo(Route.Kind.CORRELATION);
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0)).isEqualTo(second.get(0));
+    assertThat(other.get(0)).isNotEqualTo(first.get(0));
+    assertThat(routes.route(Route.routeOf(first.get(0))).kind()).isEqualTo(Route.Kind.CORRELATION);
   }
 
   @Test
   void anEventWithoutTheGroupByValueJoinsNoGroup() {
-    assertThat(keys(event(true, null))).hasSize(1);
+    assertThat(keys(event(true, null))).isEmpty();
   }
 
   private static List<String> keys(AuditEvent event) {
@@ -83,5 +125,25 @@ class RoutesTest {
       actorNode.put("id", actor);
     }
     return InlineEvents.build(event, serial++, 0, 0, 0, "test");
+  }
+
+  private static CompiledPack compile(String detection) throws Exception {
+    return compile(detection, null);
+  }
+
+  /** A pack of one rule with the given detection (and logsource), through the real loader. */
+  private static CompiledPack compile(String detection, String logsource) throws Exception {
+    Path dir = Files.createTempDirectory(rulesDir, "rule");
+    Files.writeString(
+        dir.resolve("rule.yml"),
+        "title: Probe\n"
+            + "id: 0f9e8d7c-6b5a-4c3d-9e2f-1a0b9c8d7e6f\n"
+            + "status: test\n"
+            + "level: high\n"
+            + (logsource == null ? "" : "logsource:\n  " + logsource + "\n")
+            + "detection:\n  "
+            + detection
+            + "\n");
+    return PackCompiler.compile(RulePack.load(List.of(dir)));
   }
 }

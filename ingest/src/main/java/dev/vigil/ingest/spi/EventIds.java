@@ -45,13 +45,17 @@ public final class EventIds {
    * once. For every other id it is the id itself.
    */
   public static String requestKey(dev.vigil.event.AuditEvent event) {
-    String id = event.getEventId();
-    if (event.getSource() == dev.vigil.event.Source.VAULT) {
-      int colon = id.lastIndexOf(':');
-      if (colon > 0 && !id.startsWith("sha256:")) {
-        return id.substring(0, colon);
+    return requestKey(event.getSource(), event.getEventId());
+  }
+
+  /** {@link #requestKey(dev.vigil.event.AuditEvent)} from an event's source and id alone. */
+  public static String requestKey(dev.vigil.event.Source source, String eventId) {
+    if (source == dev.vigil.event.Source.VAULT) {
+      int colon = eventId.lastIndexOf(':');
+      if (colon > 0 && !eventId.startsWith("sha256:")) {
+        return eventId.substring(0, colon);
       }
     }
-    return id;
+    return eventId;
   }
 }
