@@ -114,14 +114,16 @@ class KafkaJobJarITCase {
       }
 
       List<ConsumerRecord<byte[], byte[]>> alerts =
-          readUntil(kafka, prefix + ".alerts", read -> read.size() >= 3, launcher, log);
+          readUntil(kafka, prefix + ".alerts", read -> read.size() >= 4, launcher, log);
       List<String> detections = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> alert : alerts) {
         detections.add(JSON.readTree(alert.value()).path("detection").asText());
       }
       assertThat(detections)
           .as(Files.readString(log))
-          .containsExactlyInAnyOrder("root_token_use", "denied_access_spike", "mass_secret_reads");
+          // policy_change: the fixture's GCP SetIamPolicy, as in JobJarITCase.
+          .containsExactlyInAnyOrder(
+              "root_token_use", "denied_access_spike", "mass_secret_reads", "policy_change");
       assertThat(readUntil(kafka, prefix + ".events", read -> read.size() >= 70, launcher, log))
           .hasSize(70);
       assertThat(readUntil(kafka, prefix + ".deadletter", read -> read.size() >= 2, launcher, log))
