@@ -24,11 +24,11 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  *
  * <p>A partition with no record for {@code idleness} (processing time) stops holding the watermark
  * back; when all of this subtask's partitions are idle (or it has had none for {@code idleness}
- * since it started: a job with more subtasks than partitions) the generator marks its output idle,
- * so downstream operators follow the other subtasks. Records of other origins (files) share one
- * group. The watermark never goes backwards. State: one entry per partition seen, not checkpointed
- * (after a restore it starts low and catches up, which delays firings slightly but never makes an
- * on-time record late).
+ * since it started: a job with more subtasks than partitions) the generator first advances to its
+ * newest record and then marks its output idle, so downstream operators follow the other subtasks.
+ * Records of other origins (files) share one group. The watermark never goes backwards. State: one
+ * entry per partition seen, not checkpointed (after a restore it starts low and catches up, which
+ * delays firings slightly but never makes an on-time record late).
  *
  * @param <T> the element type
  */
@@ -100,6 +100,15 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
       // once it has waited as long as a silent partition would: else it holds back every window.
       boolean silent = !partitions.isEmpty() || now - firstEmit >= idlenessMillis;
       if (silent && !idle) {
+        // Partitions that fall silent together (a backlog read to its end) held the watermark at
+        // the slowest of them; an idle output is ignored downstream but its last watermark is not
+        // raised, so windows up to the newest record would wait for the next one. Everything
+        // read so far is in: advance to the newest record before going idle.
+        long newest = Long.MIN_VALUE;
+        for (Partition partition : partitions.values()) {
+          newest = Math.max(newest, partition.maxTimestamp);
+        }
+        emitAtMost(newest, output);
         idle = true;
         output.markIdle();
       }
@@ -109,8 +118,14 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
       idle = false;
       output.markActive();
     }
+    emitAtMost(lowest, output);
+  }
+
+  /** The watermark for records up to {@code newestOnTime}, if it moves forward. */
+  private void emitAtMost(long newestOnTime, WatermarkOutput output) {
     // -1: a record at exactly the bound is still on time (as Flink's own generator does).
-    long candidate = lowest == Long.MIN_VALUE ? Long.MIN_VALUE : lowest - outOfOrdernessMillis - 1;
+    long candidate =
+        newestOnTime == Long.MIN_VALUE ? Long.MIN_VALUE : newestOnTime - outOfOrdernessMillis - 1;
     if (candidate > emitted) {
       emitted = candidate;
       output.emitWatermark(new Watermark(candidate));

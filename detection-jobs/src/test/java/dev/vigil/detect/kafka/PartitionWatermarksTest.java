@@ -67,6 +67,17 @@ class PartitionWatermarksTest {
   }
 
   @Test
+  void partitionsFallingSilentTogetherReleaseTheirNewestRecordBeforeGoingIdle() {
+    record("kafka:raw/0@1", 100_000);
+    record("kafka:raw/1@1", 500_000);
+    generator.onPeriodicEmit(output);
+    now.addAndGet(61_000); // the backlog is read: both partitions silent at once
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(69_999L, 469_999L);
+    assertThat(idleness).containsExactly("idle");
+  }
+
+  @Test
   void whenEveryPartitionIsIdleTheOutputIsMarkedIdleUntilARecordArrives() {
     record("kafka:raw/0@1", 100_000);
     now.addAndGet(61_000);
@@ -76,7 +87,7 @@ class PartitionWatermarksTest {
     record("kafka:raw/0@2", 200_000);
     generator.onPeriodicEmit(output);
     assertThat(idleness).containsExactly("idle", "active");
-    assertThat(watermarks).containsExactly(169_999L);
+    assertThat(watermarks).containsExactly(69_999L, 169_999L);
   }
 
   @Test
