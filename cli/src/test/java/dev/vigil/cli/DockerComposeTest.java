@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.config.VigilConfigLoader;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
@@ -203,6 +205,14 @@ class DockerComposeTest {
     assertThat(mounts.get(jar)).endsWith(".jar");
     String config = command.get(command.indexOf("--config") + 1);
     assertThat(mounts.get(config)).isEqualTo("./deploy/vigil.yaml");
+  }
+
+  @Test
+  void theSubmittedConfigurationIsOneTheJobAccepts() {
+    // The loader the job runs at submission: a key it does not know or a bad value fails here,
+    // not in a compose run nobody can do on this machine.
+    VigilConfig config = VigilConfigLoader.load(ROOT.resolve("deploy/vigil.yaml"));
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka:19092");
   }
 
   @Test

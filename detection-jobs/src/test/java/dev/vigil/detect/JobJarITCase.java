@@ -67,11 +67,11 @@ class JobJarITCase {
   }
 
   /**
-   * This JVM's class path without Vigil and what only the job jar brings (Avro, flink-avro, Esper,
-   * Jackson, YAML, test libraries): what a Flink distribution offers a job. The test classes stay,
-   * for the launcher.
+   * This JVM's class path without Vigil and what only the job jar brings (Avro, flink-avro, the
+   * Kafka connector and client, Esper, Jackson, YAML, test libraries): what a Flink distribution
+   * offers a job. The test classes stay, for the launcher.
    */
-  private static String flinkOnlyClassPath() {
+  static String flinkOnlyClassPath() {
     List<String> kept = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       String path = entry.replace(File.separatorChar, '/');
@@ -79,6 +79,8 @@ class JobJarITCase {
           path.endsWith("/target/classes")
               || path.contains("/org/apache/avro/")
               || path.contains("/flink-avro")
+              || path.contains("/flink-connector-kafka")
+              || path.contains("/org/apache/kafka/")
               || path.contains("/com/espertech/")
               || path.contains("/org/codehaus/janino/")
               || path.contains("/org/antlr/")

@@ -214,6 +214,26 @@ class NormalizerTest {
   }
 
   @Test
+  void envelopesReadInOnePassOrTwoCutTheSameMembers() {
+    // The envelope key first is read in one pass; after another key, or escaped, in two.
+    String first = "{ \"vault_key\": [1, \"]\"] }";
+    String second = "{\"gcp_key\":\"x\"}";
+    for (String envelope :
+        List.of(
+            " \n{ \"Records\" :\t[" + first + " ,\n" + second + "], \"next\": 1}",
+            "{\"next\": {\"a\": [1]}, \"Records\": [" + first + "," + second + "]}",
+            "{\"\\u0052ecords\": [" + first + "," + second + "]}")) {
+      Result result = normalize(envelope);
+
+      assertThat(result.deadLetters()).as(envelope).isEmpty();
+      assertThat(result.events())
+          .as(envelope)
+          .extracting(AuditEvent::getRaw)
+          .containsExactly(first, second);
+    }
+  }
+
+  @Test
   void aTopLevelArrayIsAnEnvelopeToo() {
     Result result = normalize("[{\"vault_key\":1},{\"gcp_key\":2}]");
 

@@ -103,10 +103,20 @@ public final class LocalStack {
   }
 
   /** Stops every recorded process (SIGTERM, SIGKILL after the grace period) and only those. */
-  public synchronized StackStatus down() {
+  public StackStatus down() {
+    return down(EnumSet.allOf(Component.class));
+  }
+
+  /**
+   * Stops the recorded processes of {@code components} only; the others keep running. Their state
+   * stays, so a later {@link #up(Set)} starts them again on the same data (on the same ports when
+   * the configuration fixes them): how a test takes OpenSearch away from a running job and gives it
+   * back.
+   */
+  public synchronized StackStatus down(Set<Component> components) {
     try (StateLock lock = lock(config.startTimeout().plus(EXTRA_LOCK_WAIT))) {
       Map<Component, String> changes = new EnumMap<>(Component.class);
-      for (Component component : launchOrder(EnumSet.allOf(Component.class))) {
+      for (Component component : launchOrder(components)) {
         Path pidFile = config.pidFile(component);
         Optional<ProcessRecord> record = ProcessRecord.read(pidFile);
         if (record.isPresent() && record.get().liveProcess().isPresent()) {

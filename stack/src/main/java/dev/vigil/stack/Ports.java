@@ -27,7 +27,9 @@ final class Ports {
 
   static boolean isFree(int port) {
     try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(false);
+      // As the servers bind (SO_REUSEADDR): a port held only by connections in TIME_WAIT, as after
+      // a component was stopped, is free for them; a listening socket still makes bind fail.
+      socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port), 1);
       return true;
     } catch (IOException e) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,14 @@ class LocalStackITCase {
             "vigil-stack-lifecycle-",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     List<String> progress = new ArrayList<>();
-    stack = new LocalStack(StackConfig.forTests(stateDir), progress::add);
+    // OpenSearch on fixed ports, so that it comes back where its clients expect it.
+    stack =
+        new LocalStack(
+            StackConfig.forTests(stateDir).toBuilder()
+                .openSearchHttpPort(Ports.resolve(0))
+                .openSearchTransportPort(Ports.resolve(0))
+                .build(),
+            progress::add);
 
     assertThat(stack.status().components())
         .allSatisfy(component -> assertThat(component.running()).isFalse());
@@ -74,6 +82,20 @@ class LocalStackITCase {
     assertThat(again.component(Component.KAFKA).pid()).hasValue(kafkaPid);
     assertThat(again.component(Component.OPENSEARCH).pid()).hasValue(openSearchPid);
     assertThat(progress).isEmpty();
+
+    // One component down, then up again: the other keeps running, untouched.
+    StackStatus openSearchDown = stack.down(EnumSet.of(Component.OPENSEARCH));
+    assertThat(openSearchDown.component(Component.OPENSEARCH).running()).isFalse();
+    assertThat(openSearchDown.component(Component.OPENSEARCH).change()).isEqualTo("stopped");
+    assertThat(ProcessHandle.of(openSearchPid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(openSearchDown.component(Component.KAFKA).pid()).hasValue(kafkaPid);
+    assertThat(openSearchDown.component(Component.KAFKA).change()).isEqualTo("running");
+    StackStatus openSearchUp = stack.up();
+    assertThat(openSearchUp.component(Component.OPENSEARCH).change()).isEqualTo("started");
+    assertThat(openSearchUp.component(Component.KAFKA).change()).isEqualTo("already running");
+    assertThat(openSearchUp.component(Component.KAFKA).pid()).hasValue(kafkaPid);
+    assertThat(openSearchUp.openSearch()).isEqualTo(up.openSearch());
+    openSearchPid = openSearchUp.component(Component.OPENSEARCH).pid().getAsLong();
 
     StackStatus down = stack.down();
     assertThat(down.components())

@@ -6,6 +6,8 @@ import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
+import dev.vigil.detect.notify.NotifyConfigException;
+import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.rules.RuleException;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -41,7 +44,8 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * {@code vigil run --config vigil.yaml}: the detection job, unbounded, from the raw Kafka topics to
- * the Kafka (and file) outputs, with the same operators as the bounded file run.
+ * the Kafka, OpenSearch, pager and file outputs vigil.yaml selects ({@link KafkaJobSinks}), with
+ * the same operators as the bounded file run.
  *
  * <p>Two ways to run it. {@link #start} runs it on a Flink MiniCluster inside this JVM (a laptop, a
  * single container) and returns a {@link Running} handle whose {@link Running#close()} cancels the
@@ -52,11 +56,13 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * <p>Design: vigil.yaml's checkpointing, restart and parallelism settings become Flink
  * configuration ({@link #flinkConfiguration}), so both ways behave alike; checkpoints are retained
  * on cancellation by default, so a cancelled or crashed embedded run resumes from {@link
- * #latestCheckpoint} with its Kafka offsets and rule state. The topics are checked (and created
- * when allowed) before the job is built: a missing topic is a message here, not a failing task.
+ * #latestCheckpoint} with its Kafka offsets and rule state. Topics, index templates and credentials
+ * are made ready before the job is built ({@link #prepare}): a missing topic or an unreadable
+ * password is a message here, not a failing task.
  */
 public final class ContinuousDetection {
 
+  static final String EMBEDDED_REST_PORTS = "8081-8180";
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
@@ -128,7 +134,37 @@ public final class ContinuousDetection {
                 WatermarkStrategy.noWatermarks(),
                 "raw-kafka")
             .uid("raw-kafka");
-    DetectionJob.build(env, afterSource.apply(raw), new KafkaJobSinks(config), options);
+    DetectionJob.build(
+        env, afterSource.apply(raw), new KafkaJobSinks(config, rules.pack()), options);
+  }
+
+  /**
+   * Makes the outside world ready for the job, before it is built: the Kafka topics (checked, and
+   * created when allowed), the OpenSearch index templates (when configured) and the readability of
+   * every credential the sinks will read on the task managers. A problem is one message here
+   * instead of a job that fails and restarts.
+   *
+   * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
+   * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates or its password
+   *     cannot be read
+   * @throws NotifyConfigException when a destination's secret cannot be read
+   */
+  public static void prepare(VigilConfig config) {
+    TopicSetup.ensureTopics(config.kafka());
+    config
+        .openSearch()
+        .ifPresent(
+            cluster ->
+                IndexSetup.prepare(
+                    cluster, config.sinks().openSearch().installTemplates(), System::getenv));
+    config
+        .notifications()
+        .ifPresent(
+            notify ->
+                notify
+                    .destinations()
+                    .values()
+                    .forEach(destination -> destination.secret().resolve(System::getenv)));
   }
 
   /** Starts the job on a MiniCluster in this JVM, resuming from {@code restoreFrom} when given. */
@@ -142,8 +178,11 @@ public final class ContinuousDetection {
       Optional<String> restoreFrom,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
-    TopicSetup.ensureTopics(config.kafka());
+    prepare(config);
     Configuration flink = flinkConfiguration(config);
+    // The embedded cluster's REST endpoint (web UI) takes the first free port from 8081, so a
+    // second run, or anything else on 8081, does not stop this one from starting.
+    flink.set(RestOptions.BIND_PORT, EMBEDDED_REST_PORTS);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
     build(env, config, afterSource);
     StreamGraph graph = env.getStreamGraph();
@@ -151,10 +190,13 @@ public final class ContinuousDetection {
     restoreFrom.ifPresent(
         path -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(path, false)));
 
+    Configuration clusterConfiguration = new Configuration(flink);
+    // Any free port: a Flink (or another run) may hold the default 8081.
+    clusterConfiguration.set(RestOptions.BIND_PORT, "0");
     MiniCluster cluster =
         new MiniCluster(
             new MiniClusterConfiguration.Builder()
-                .setConfiguration(flink)
+                .setConfiguration(clusterConfiguration)
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(config.job().parallelism())
                 .build());
@@ -255,10 +297,13 @@ public final class ContinuousDetection {
     StreamExecutionEnvironment env;
     try {
       config = VigilConfigLoader.load(Path.of(args[1]));
-      TopicSetup.ensureTopics(config.kafka());
+      prepare(config);
       env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
       build(env, config);
-    } catch (ConfigException | TopicSetup.TopicSetupException e) {
+    } catch (ConfigException
+        | TopicSetup.TopicSetupException
+        | IndexSetup.IndexSetupException
+        | NotifyConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;

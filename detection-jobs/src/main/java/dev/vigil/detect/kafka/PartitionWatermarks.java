@@ -23,11 +23,12 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * watermarking, rebuilt where the timestamps exist.
  *
  * <p>A partition with no record for {@code idleness} (processing time) stops holding the watermark
- * back; when all of this subtask's partitions are idle the generator marks its output idle, so
- * downstream operators follow the other subtasks. Records of other origins (files) share one group.
- * The watermark never goes backwards. State: one entry per partition seen, not checkpointed (after
- * a restore it starts low and catches up, which delays firings slightly but never makes an on-time
- * record late).
+ * back; when all of this subtask's partitions are idle (or it has had none for {@code idleness}
+ * since it started: a job with more subtasks than partitions) the generator marks its output idle,
+ * so downstream operators follow the other subtasks. Records of other origins (files) share one
+ * group. The watermark never goes backwards. State: one entry per partition seen, not checkpointed
+ * (after a restore it starts low and catches up, which delays firings slightly but never makes an
+ * on-time record late).
  *
  * @param <T> the element type
  */
@@ -47,6 +48,7 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
   private Partition lastPartition;
   private long emitted = Long.MIN_VALUE;
   private boolean idle;
+  private long firstEmit = Long.MIN_VALUE;
 
   private static final class Partition {
     long maxTimestamp = Long.MIN_VALUE;
@@ -84,6 +86,9 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
   @Override
   public void onPeriodicEmit(WatermarkOutput output) {
     long now = clock.getAsLong();
+    if (firstEmit == Long.MIN_VALUE) {
+      firstEmit = now;
+    }
     long lowest = Long.MAX_VALUE;
     for (Partition partition : partitions.values()) {
       if (now - partition.lastSeen < idlenessMillis) {
@@ -91,7 +96,10 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
       }
     }
     if (lowest == Long.MAX_VALUE) {
-      if (!partitions.isEmpty() && !idle) {
+      // A subtask that has had no partition at all (more subtasks than partitions) is idle too,
+      // once it has waited as long as a silent partition would: else it holds back every window.
+      boolean silent = !partitions.isEmpty() || now - firstEmit >= idlenessMillis;
+      if (silent && !idle) {
         idle = true;
         output.markIdle();
       }

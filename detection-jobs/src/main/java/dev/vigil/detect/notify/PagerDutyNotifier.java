@@ -86,7 +86,11 @@ final class PagerDutyNotifier implements Notifier {
     payload.put("severity", severity(Routing.level(alert)));
     payload.put("timestamp", notification.lastTime().toString());
     payload.put("component", alert.ruleName() != null ? alert.ruleName() : alert.ruleId());
-    payload.put("group", notification.groupText());
+    // The API takes no empty strings; a single-event rule's alert has no group.
+    String groupText = notification.groupText();
+    if (!groupText.isEmpty()) {
+      payload.put("group", groupText);
+    }
     payload.put("class", alert.detection());
 
     ObjectNode details = payload.putObject("custom_details");

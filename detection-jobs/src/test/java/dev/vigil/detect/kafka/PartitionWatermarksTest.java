@@ -87,6 +87,24 @@ class PartitionWatermarksTest {
   }
 
   @Test
+  void aSubtaskWithoutPartitionsIsMarkedIdleAfterTheIdlenessAndActiveAtItsFirstRecord() {
+    generator.onPeriodicEmit(output);
+    now.addAndGet(59_000);
+    generator.onPeriodicEmit(output);
+    assertThat(idleness).isEmpty();
+    now.addAndGet(1_000);
+    generator.onPeriodicEmit(output);
+    generator.onPeriodicEmit(output);
+    assertThat(idleness).containsExactly("idle");
+    assertThat(watermarks).isEmpty();
+
+    record("kafka:raw/0@1", 100_000);
+    generator.onPeriodicEmit(output);
+    assertThat(idleness).containsExactly("idle", "active");
+    assertThat(watermarks).containsExactly(69_999L);
+  }
+
+  @Test
   void originsOtherThanKafkaShareOneGroupAndEnvelopeMembersTheirRecordsPartition() {
     assertThat(PartitionWatermarks.partitionOf("kafka:raw/3@17#2")).isEqualTo("kafka:raw/3");
     assertThat(PartitionWatermarks.partitionOf("/data/a.json:3"))

@@ -12,7 +12,7 @@ import java.util.Set;
  * The PagerDuty Events API v2 contract for an enqueued event, field by field, as its reference
  * documents it: what a receiver standing in for PagerDuty checks on every request.
  */
-final class PagerDutyContract {
+public final class PagerDutyContract {
 
   private static final Set<String> TOP_LEVEL =
       Set.of(
@@ -40,7 +40,7 @@ final class PagerDutyContract {
   private PagerDutyContract() {}
 
   /** Every violation of the contract; empty when the event is valid. */
-  static List<String> violations(JsonNode event) {
+  public static List<String> violations(JsonNode event) {
     List<String> out = new ArrayList<>();
     if (!event.isObject()) {
       out.add("event is not a JSON object");

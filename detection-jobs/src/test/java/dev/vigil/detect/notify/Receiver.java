@@ -21,10 +21,10 @@ import java.util.concurrent.Executors;
  * of responses; once it is empty, the default answer). Stands in for PagerDuty, a webhook receiver
  * or Slack.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
 
-  record Request(String method, String path, Headers headers, byte[] body) {
-    String text() {
+  public record Request(String method, String path, Headers headers, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -46,12 +46,12 @@ final class Receiver implements AutoCloseable {
   }
 
   /** A PagerDuty-like endpoint answering 202 with the Events API's success body. */
-  static Receiver pagerDuty() throws IOException {
+  public static Receiver pagerDuty() throws IOException {
     return new Receiver(
         202, "{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"x\"}");
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
   }
 
@@ -61,12 +61,12 @@ final class Receiver implements AutoCloseable {
   }
 
   /** Makes every answer wait, as a slow destination would. */
-  Receiver slow(long millis) {
+  public Receiver slow(long millis) {
     this.delayMillis = millis;
     return this;
   }
 
-  synchronized List<Request> requests() {
+  public synchronized List<Request> requests() {
     return List.copyOf(requests);
   }
 

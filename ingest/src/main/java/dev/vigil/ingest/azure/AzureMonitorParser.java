@@ -45,10 +45,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * AzureFields}), because the same field arrives in three casings. The record's kind (activity, Key
  * Vault, sign-in, Entra audit, other resource log) decides where the actor, target and outcome
  * live; the category and action come from the {@code mappings/azure.yaml} table (documented in its
- * header). Table lookups are cached per (kind, category, operation, sign-in error), all of bounded
- * cardinality, with the operation lower-cased first since Azure spells one operation in several
- * cases; so the glob matching runs once per distinct operation, not per record. JSON held in
- * strings ({@code properties}, {@code requestbody}, {@code properties.statusMessage}) is parsed
+ * header). Table lookups are cached per (kind, category, operation, sign-in error) as spelled, all
+ * of bounded cardinality; the table sees them lower-cased, since Azure spells one operation in
+ * several cases. So the glob matching runs once per distinct operation, not per record. JSON held
+ * in strings ({@code properties}, {@code requestbody}, {@code properties.statusMessage}) is parsed
  * only when a field inside it is needed, and nothing from a request or response body is copied into
  * the event. Outcome trusts the HTTP status over {@code resultType} (Key Vault writes {@code
  * resultType: Success} on a 403), and an authorization refusal is always a failure. Stateless and
@@ -115,7 +115,10 @@ public final class AzureMonitorParser implements SourceParser {
       boolean accessPoliciesInBody) {}
 
   private final MappingTable table;
-  private final Map<String, Resolved> resolved = new ConcurrentHashMap<>();
+
+  private record LookupKey(Kind kind, String category, String operation, String signInError) {}
+
+  private final Map<LookupKey, Resolved> resolved = new ConcurrentHashMap<>();
 
   /** The parser with the built-in table and the user's overrides (see {@link MappingTable}). */
   public AzureMonitorParser() {
@@ -313,20 +316,15 @@ public final class AzureMonitorParser implements SourceParser {
   // ---- mapping table --------------------------------------------------------------------------
 
   private Resolved lookup(Kind kind, String category, String operation, String signInError) {
-    String lowerCategory = category == null ? "" : category.toLowerCase(Locale.ROOT);
-    String lowerOperation = operation.toLowerCase(Locale.ROOT);
-    String cacheKey =
-        kind.key
-            + '\u0000'
-            + lowerCategory
-            + '\u0000'
-            + lowerOperation
-            + '\u0000'
-            + (signInError == null ? "" : signInError);
+    // Keyed by the spellings as they arrive: lower-casing and joining them into one string for
+    // every record cost more than the lookup; a few case variants of one operation share a result.
+    LookupKey cacheKey = new LookupKey(kind, category, operation, signInError);
     Resolved hit = resolved.get(cacheKey);
     if (hit != null) {
       return hit;
     }
+    String lowerCategory = category == null ? "" : category.toLowerCase(Locale.ROOT);
+    String lowerOperation = operation.toLowerCase(Locale.ROOT);
     Map<String, String> keys = new HashMap<>(8);
     keys.put("kind", kind.key);
     keys.put("operationName", lowerOperation);

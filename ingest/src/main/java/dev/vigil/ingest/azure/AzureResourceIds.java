@@ -125,8 +125,15 @@ final class AzureResourceIds {
     return segment.isBlank() ? null : segment.toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * Tries only the positions of the part's first character, which must have no case ({@code /} for
+   * both parts here): comparing at every position was a tenth of Azure's normalize time.
+   */
   private static int lastIndexOfIgnoreCase(String text, String part) {
-    for (int i = text.length() - part.length(); i >= 0; i--) {
+    char first = part.charAt(0);
+    for (int i = text.lastIndexOf(first, text.length() - part.length());
+        i >= 0;
+        i = text.lastIndexOf(first, i - 1)) {
       if (text.regionMatches(true, i, part, 0, part.length())) {
         return i;
       }

@@ -14,6 +14,7 @@ import dev.vigil.event.Target;
 import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.mapping.Mapping;
 import dev.vigil.ingest.mapping.MappingTable;
+import dev.vigil.ingest.mapping.OperationCache;
 import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.ingest.spi.Json;
@@ -554,25 +555,12 @@ public final class GcpAuditParser implements SourceParser {
       return text.substring(start, end < 0 ? text.length() : end);
     }
 
-    /** Log ids are URL-encoded in logName; only the encoded slash matters here. */
+    /**
+     * Log ids are URL-encoded in logName; only the encoded slash matters here. {@link
+     * String#replace} finds it with the JDK's fast search instead of a copy built char by char.
+     */
     private static String decodeSlashes(String logName) {
-      if (logName.indexOf('%') < 0) {
-        return logName;
-      }
-      StringBuilder out = new StringBuilder(logName.length());
-      for (int i = 0; i < logName.length(); i++) {
-        char c = logName.charAt(i);
-        if (c == '%'
-            && i + 2 < logName.length()
-            && logName.charAt(i + 1) == '2'
-            && (logName.charAt(i + 2) == 'F' || logName.charAt(i + 2) == 'f')) {
-          out.append('/');
-          i += 2;
-        } else {
-          out.append(c);
-        }
-      }
-      return out.toString();
+      return logName.replace("%2F", "/").replace("%2f", "/");
     }
   }
 

@@ -8,18 +8,34 @@ import java.util.HexFormat;
 /** Stable event ids for records that carry no id of their own. */
 public final class EventIds {
 
+  private static final MessageDigest SHA256 = newSha256();
+
   private EventIds() {}
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
 
   /**
    * {@code sha256:<hex>} of the raw record's exact text: the same record always gives the same id.
    */
   public static String ofRaw(String raw) {
+    return "sha256:"
+        + HexFormat.of().formatHex(sha256().digest(raw.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * A fresh digest, cloned: looking the algorithm up in the providers for every record cost more.
+   */
+  private static MessageDigest sha256() {
     try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      return "sha256:"
-          + HexFormat.of().formatHex(sha256.digest(raw.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
+      return (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("the JDK's SHA-256 digest is cloneable", e);
     }
   }
 

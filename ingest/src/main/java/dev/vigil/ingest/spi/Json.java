@@ -2,6 +2,8 @@ package dev.vigil.ingest.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Lenient reads from a record, for sources whose types drift: a number may arrive as a string, a
@@ -10,22 +12,38 @@ import com.fasterxml.jackson.databind.node.MissingNode;
  */
 public final class Json {
 
+  private static final int MAX_CACHED_PATHS = 1024;
+  private static final Map<String, String[]> PATH_KEYS = new ConcurrentHashMap<>();
+
   private Json() {}
 
   /** The node at a dotted path, or {@link MissingNode} when any step is absent or not an object. */
   public static JsonNode at(JsonNode node, String path) {
     JsonNode current = node;
-    int start = 0;
-    while (current != null && start <= path.length()) {
-      int dot = path.indexOf('.', start);
-      String key = dot < 0 ? path.substring(start) : path.substring(start, dot);
-      current = current.isObject() ? current.get(key) : null;
-      if (dot < 0) {
-        break;
+    if (path.indexOf('.') < 0) {
+      current = current != null && current.isObject() ? current.get(path) : null;
+    } else {
+      for (String key : keys(path)) {
+        current = current != null && current.isObject() ? current.get(key) : null;
       }
-      start = dot + 1;
     }
     return current == null ? MissingNode.getInstance() : current;
+  }
+
+  /**
+   * A dotted path's keys, cut once per distinct path: cutting them on every call made new strings
+   * whose hash each object lookup then computed again. Paths are constants of the parsers; the cap
+   * only keeps computed paths from growing the map.
+   */
+  private static String[] keys(String path) {
+    String[] keys = PATH_KEYS.get(path);
+    if (keys == null) {
+      keys = path.split("\\.", -1);
+      if (PATH_KEYS.size() < MAX_CACHED_PATHS) {
+        PATH_KEYS.put(path, keys);
+      }
+    }
+    return keys;
   }
 
   /**

@@ -1,10 +1,11 @@
-package dev.vigil.ingest.gcp;
+package dev.vigil.ingest.mapping;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * A bounded, thread-safe memo of a pure function, for the per-operation mapping lookup.
+ * A bounded, thread-safe memo of a pure function, for the per-operation mapping lookups of the
+ * parsers (GCP, Vault).
  *
  * <p>Design: a real deployment sees a few hundred distinct (service, method, log) triples, so a
  * plain concurrent map answers almost every record with one hash lookup and no regex. The bound is
@@ -13,15 +14,15 @@ import java.util.function.Function;
  * flood, never unbounded memory; an LRU would buy little for a function this cheap to recompute.
  * Keys longer than {@link #MAX_KEY_CHARS} are computed but never stored.
  */
-final class OperationCache<K, V> {
+public final class OperationCache<K, V> {
 
-  static final int MAX_KEY_CHARS = 512;
+  public static final int MAX_KEY_CHARS = 512;
 
   private final ConcurrentHashMap<K, V> entries = new ConcurrentHashMap<>();
   private final int maxEntries;
   private final Function<K, V> compute;
 
-  OperationCache(int maxEntries, Function<K, V> compute) {
+  public OperationCache(int maxEntries, Function<K, V> compute) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be positive");
     }
@@ -30,7 +31,7 @@ final class OperationCache<K, V> {
   }
 
   /** The cached value, computing and storing it on a miss; {@code keyChars} sizes the key. */
-  V get(K key, int keyChars) {
+  public V get(K key, int keyChars) {
     V value = entries.get(key);
     if (value != null) {
       return value;
@@ -45,7 +46,7 @@ final class OperationCache<K, V> {
     return value;
   }
 
-  int size() {
+  public int size() {
     return entries.size();
   }
 }

@@ -1,4 +1,4 @@
-package dev.vigil.ingest.gcp;
+package dev.vigil.ingest.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
