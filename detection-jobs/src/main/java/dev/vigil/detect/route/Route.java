@@ -20,9 +20,9 @@ import java.util.List;
  * @param retention how long after the watermark passes an event the route keeps it in state, so a
  *     restored engine can rebuild its windows and suppression: the longest window plus suppression
  *     period of the route's rules
- * @param keyedRules per base rule of the full pack that feeds this route (by the rule's index in
- *     the full pack), the fields whose values form the key of the events it matches; none for the
- *     rules of the event route, which keys the events they match by request
+ * @param keyedRules each base rule of the full pack that feeds this route, once, with the fields
+ *     whose values form the key of the events it matches (none for the rules of the event route,
+ *     which keys the events they match by request), in the order the router tries them
  * @param readsRaw whether the route's rules read the raw record (see {@link RawReads}); when not,
  *     its events travel and are held without it
  */

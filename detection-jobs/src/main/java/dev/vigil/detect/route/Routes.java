@@ -17,6 +17,7 @@ import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.model.Suppress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,14 +102,21 @@ public final class Routes {
         continue;
       }
       Set<String> keys = new LinkedHashSet<>(2);
+      List<List<FieldRef>> decided = null;
       for (Route.KeyedRule keyed : route.keyedRules()) {
-        if (!Route.matches(keyed.rule(), view)) {
+        // A rule keyed by fields an earlier match already keyed the event by adds nothing.
+        if ((decided != null && decided.contains(keyed.fields()))
+            || !Route.matches(keyed.rule(), view)) {
           continue;
         }
         List<String> values = values(keyed.fields(), view, route.kind() == Route.Kind.SUPPRESS);
         if (values != null) {
           keys.add(Route.key(route.index(), values));
         }
+        if (decided == null) {
+          decided = new ArrayList<>(2);
+        }
+        decided.add(keyed.fields());
       }
       keys.forEach(key -> out.accept(route, key));
     }
@@ -189,7 +197,7 @@ public final class Routes {
       for (int input : new LinkedHashSet<>(correlation.ruleIndexes())) {
         CompiledRule base = full.rules().get(input);
         plan.documents.add(base.rule().meta().id());
-        plan.keyed.add(new Route.KeyedRule(base, correlation.groupFields().get(input)));
+        plan.feed(base, correlation.groupFields().get(input));
       }
       Duration suppress =
           rule.meta().suppress() != null ? rule.meta().suppress().period() : rule.timespan();
@@ -206,7 +214,7 @@ public final class Routes {
               plan.description,
               subPack,
               plan.retention,
-              List.copyOf(plan.keyed),
+              plan.keyedInTryOrder(),
               RawReads.of(subPack)));
     }
     return new Routes(full, routes);
@@ -263,6 +271,33 @@ public final class Routes {
 
     void add(CompiledRule rule) {
       documents.add(rule.rule().meta().id());
+    }
+
+    /** A base rule feeding the route's correlations; once, though several correlations use it. */
+    void feed(CompiledRule rule, List<FieldRef> fields) {
+      for (Route.KeyedRule known : keyed) {
+        if (known.rule() == rule && known.fields().equals(fields)) {
+          return;
+        }
+      }
+      keyed.add(new Route.KeyedRule(rule, fields));
+    }
+
+    /**
+     * The keyed rules in the order the router tries them. When all key by the same fields, one
+     * match decides the event's key, so the rules with an index key go first: exact values on one
+     * field, most often cheap and selective (a rule without one, such as a list of wildcards over
+     * several fields, then runs only on the events none of the others took). Otherwise the order of
+     * the pack, which is the order of the keys the router hands out.
+     */
+    List<Route.KeyedRule> keyedInTryOrder() {
+      boolean oneKey = keyed.stream().map(Route.KeyedRule::fields).distinct().count() <= 1;
+      if (!oneKey) {
+        return List.copyOf(keyed);
+      }
+      List<Route.KeyedRule> ordered = new ArrayList<>(keyed);
+      ordered.sort(Comparator.comparing(k -> k.rule().indexKey() == null));
+      return List.copyOf(ordered);
     }
 
     void retain(Duration needed) {

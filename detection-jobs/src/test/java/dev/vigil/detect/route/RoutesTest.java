@@ -52,13 +52,20 @@ class RoutesTest {
   }
 
   @Test
+  void eachBaseRuleFeedsItsRouteOnceAndRulesWithAnIndexKeyAreTriedFirst() {
+    Route actor = actorRoute();
+    List<String> names =
+        actor.keyedRules().stream().map(k -> k.rule().rule().meta().name()).toList();
+    // break_glass_activity feeds two correlations (use and escalation) and has no index key.
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "break_glass_activity", "break_glass_privileged_action", "denied_access", "secret_read")
+        .endsWith("break_glass_activity");
+  }
+
+  @Test
   void onlyRoutesWhoseRulesReadRawFieldsNeedTheRawRecord() {
-    Route actor =
-        routes.routes().stream()
-            .filter(r -> r.description().equals("group-by [actor.id]"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(actor.readsRaw()).isFalse();
+    assertThat(actorRoute().readsRaw()).isFalse();
     // The GCP audit-logging rules read protoPayload fields of the raw record.
     assertThat(routes.route(0).readsRaw()).isTrue();
   }
@@ -106,6 +113,13 @@ class RoutesTest {
   @Test
   void anEventWithoutTheGroupByValueJoinsNoGroup() {
     assertThat(keys(event(true, null))).isEmpty();
+  }
+
+  private static Route actorRoute() {
+    return routes.routes().stream()
+        .filter(r -> r.description().equals("group-by [actor.id]"))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static List<String> keys(AuditEvent event) {
