@@ -2,14 +2,17 @@ package dev.vigil.benchmarks;
 
 import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.RuleException;
+import dev.vigil.rules.RulePack;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.DetectionEngine;
 import dev.vigil.rules.engine.PackCompiler;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,9 +26,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Detection engine throughput with packs of 10, 100 and 1000 rules (see {@link PackVariants}) over
- * the events of the whole corpus (every source, normalized beforehand). Each operation judges one
- * event: {@code accept}, then the clock advanced to its time, so ops/s is events per second through
+ * Detection engine throughput with packs of 10, 100 and 1000 rules, each either a sample of the
+ * 1000-rule pack's mix or the pack grown kind by kind (see {@link PackVariants}), over the events
+ * of the whole corpus (every source, normalized beforehand). Each operation judges one event:
+ * {@code accept}, then the clock advanced to its time, so ops/s is events per second through
  * Esper's filter index, the rules' detections, correlations and alert building.
  *
  * <p>The corpus is replayed in passes, each shifted one day past the last in event time, so the
@@ -40,6 +44,10 @@ public class EngineBenchmark {
 
   @Param({"10", "100", "1000"})
   public int rules;
+
+  /** How the pack's rules are chosen ({@link PackVariants.Composition}, lower-case). */
+  @Param({"sampled", "grown"})
+  public String composition;
 
   private CompiledPack pack;
   private AuditEvent[] events;
@@ -63,9 +71,15 @@ public class EngineBenchmark {
     }
     passLength =
         originalTimes[events.length - 1] - originalTimes[0] + Duration.ofDays(1).toMillis();
-    pack =
-        PackCompiler.compile(
-            PackVariants.of(rules, Corpus.sharedDir().resolve("sigma/rules/cloud")));
+    Path sigmaDir = Corpus.sharedDir().resolve("sigma/rules/cloud");
+    RulePack rulePack =
+        PackVariants.of(
+            rules,
+            sigmaDir,
+            PackVariants.Composition.valueOf(composition.toUpperCase(Locale.ROOT)));
+    System.out.printf(
+        "%n%d rules, %s: %s%n", rules, composition, PackVariants.describe(rulePack, sigmaDir));
+    pack = PackCompiler.compile(rulePack);
   }
 
   @Setup(Level.Iteration)

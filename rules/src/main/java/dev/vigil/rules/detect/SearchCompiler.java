@@ -507,7 +507,7 @@ public final class SearchCompiler {
               mods.regexFlags().contains("i") ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
           flags |= mods.regexFlags().contains("m") ? Pattern.MULTILINE : 0;
           flags |= mods.regexFlags().contains("s") ? Pattern.DOTALL : 0;
-          return List.of(new ValueMatcher.Regex(Pattern.compile(text, flags)));
+          return List.of(ValueMatcher.Regex.of(Pattern.compile(text, flags)));
         } catch (PatternSyntaxException e) {
           throw new IllegalArgumentException(
               "invalid regular expression '" + text + "': " + e.getDescription());

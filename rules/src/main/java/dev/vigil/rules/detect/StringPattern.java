@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  *
  * <p>Design: the four shapes that make up nearly every rule (exact, prefix, suffix, contains) are
  * plain {@link String} operations on the already lower-cased value; only patterns with inner
- * wildcards fall back to a precompiled regex.
+ * wildcards fall back to a precompiled regex, and only for texts that hold the pattern's literal
+ * pieces in order (a plain search, which rejects most texts, such as a whole raw record searched
+ * for a keyword, without running the regex).
  */
 public final class StringPattern {
 
@@ -34,6 +36,7 @@ public final class StringPattern {
   private final Shape shape;
   private final String literal;
   private final Pattern regex;
+  private final List<String> regexPieces;
 
   private StringPattern(List<Object> parts, boolean cased) {
     this.parts = List.copyOf(parts);
@@ -41,6 +44,7 @@ public final class StringPattern {
     boolean leading = !parts.isEmpty() && parts.get(0) == ANY;
     boolean trailing = parts.size() > 1 && parts.get(parts.size() - 1) == ANY;
     List<Object> inner = parts.subList(leading ? 1 : 0, parts.size() - (trailing ? 1 : 0));
+    List<String> pieces = new ArrayList<>();
     if (parts.size() == 1 && parts.get(0) == ANY) {
       shape = Shape.CONTAINS;
       literal = "";
@@ -64,11 +68,16 @@ public final class StringPattern {
           expression.append('.');
         } else {
           expression.append(Pattern.quote((String) part));
+          // A piece with surrogates would need code-point case folding: leave it to the regex.
+          if (cased || ((String) part).chars().noneMatch(ch -> Character.isSurrogate((char) ch))) {
+            pieces.add((String) part);
+          }
         }
       }
       int flags = Pattern.DOTALL | (cased ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
       regex = Pattern.compile(expression.toString(), flags);
     }
+    regexPieces = List.copyOf(pieces);
   }
 
   /** Parses a Sigma value with its wildcards and escapes. */
@@ -133,9 +142,17 @@ public final class StringPattern {
       return false;
     }
     if (shape == Shape.REGEX) {
-      return regex.matcher(text).matches();
+      return matchesRegex(text);
     }
     return test(cased ? text : text.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Whether {@link #matchesPrepared} wants the text lower-cased (a case-insensitive pattern that
+   * compares plain strings); otherwise it takes the text as is.
+   */
+  public boolean comparesLowerCase() {
+    return !cased && shape != Shape.REGEX;
   }
 
   /**
@@ -144,9 +161,21 @@ public final class StringPattern {
    */
   public boolean matchesPrepared(String prepared) {
     if (shape == Shape.REGEX) {
-      return regex.matcher(prepared).matches();
+      return matchesRegex(prepared);
     }
     return test(prepared);
+  }
+
+  private boolean matchesRegex(String text) {
+    int from = 0;
+    for (String piece : regexPieces) {
+      int at = RequiredLiterals.indexOf(text, piece, from, !cased);
+      if (at < 0) {
+        return false;
+      }
+      from = at + piece.length();
+    }
+    return regex.matcher(text).matches();
   }
 
   public boolean cased() {

@@ -1,8 +1,6 @@
 package dev.vigil.rules.detect;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.rules.engine.VigilEvent;
 import java.math.BigDecimal;
@@ -20,8 +18,6 @@ import java.util.regex.Pattern;
  * {@code requestParameters|contains: x} works as upstream authors intend.
  */
 public sealed interface ValueMatcher {
-
-  ObjectMapper JSON = new ObjectMapper();
 
   /** Judges one scalar's text (never null). */
   boolean matchesText(String text, VigilEvent event);
@@ -42,7 +38,7 @@ public sealed interface ValueMatcher {
           return true;
         }
       }
-      return matchesText(jsonText(list), event);
+      return matchesText(event.jsonText(list), event);
     }
     if (value instanceof JsonNode node) {
       if (node.isArray()) {
@@ -52,7 +48,7 @@ public sealed interface ValueMatcher {
           }
         }
       }
-      return matchesText(node.toString(), event);
+      return matchesText(event.jsonText(node), event);
     }
     return matchesText(VigilEvent.scalarText(value), event);
   }
@@ -67,19 +63,13 @@ public sealed interface ValueMatcher {
     return item.isNumber() ? item.numberValue() : item.asText();
   }
 
-  private static String jsonText(List<?> list) {
-    try {
-      return JSON.writeValueAsString(list);
-    } catch (JsonProcessingException e) {
-      return list.toString();
-    }
-  }
-
   /** A string value with wildcards (also numbers and booleans, by their text). */
   record Text(StringPattern pattern) implements ValueMatcher {
     @Override
     public boolean matchesText(String text, VigilEvent event) {
-      return pattern.matches(text);
+      return pattern.comparesLowerCase()
+          ? pattern.matchesPrepared(event.lowerCase(text))
+          : pattern.matches(text);
     }
 
     @Override
@@ -106,10 +96,26 @@ public sealed interface ValueMatcher {
     }
   }
 
-  /** {@code |re}: a Java regular expression, found anywhere in the value (unanchored). */
-  record Regex(Pattern pattern) implements ValueMatcher {
+  /**
+   * {@code |re}: a Java regular expression, found anywhere in the value (unanchored). {@code
+   * required} is a literal every match contains (see {@link RequiredLiterals}), or null: a value
+   * without it is rejected by a plain search, without running the regex (an unanchored {@code .+}
+   * costs time quadratic in the value's length when it fails).
+   */
+  record Regex(Pattern pattern, String required) implements ValueMatcher {
+
+    public static Regex of(Pattern pattern) {
+      return new Regex(pattern, RequiredLiterals.of(pattern));
+    }
+
     @Override
     public boolean matchesText(String text, VigilEvent event) {
+      if (required != null
+          && RequiredLiterals.indexOf(
+                  text, required, 0, (pattern.flags() & Pattern.CASE_INSENSITIVE) != 0)
+              < 0) {
+        return false;
+      }
       return pattern.matcher(text).find();
     }
 

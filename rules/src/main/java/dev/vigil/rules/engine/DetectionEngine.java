@@ -55,6 +55,7 @@ public final class DetectionEngine implements AutoCloseable {
 
   private static final AtomicLong RUNTIMES = new AtomicLong();
   private static final Duration DUPLICATE_MEMORY = Duration.ofMinutes(10);
+  private static final HexFormat HEX = HexFormat.of();
 
   private final CompiledPack pack;
   private final EPRuntime runtime;
@@ -66,6 +67,9 @@ public final class DetectionEngine implements AutoCloseable {
   private final Map<String, Long> lastAlertByGroup = new HashMap<>();
   private final LinkedHashMap<String, Long> recentAlertIds = new LinkedHashMap<>();
   private final List<Alert> batch = new ArrayList<>();
+  // One digest per engine (an engine runs on one thread): looking one up per alert costs more than
+  // hashing.
+  private final MessageDigest sha256 = sha256();
   private long clock = Long.MIN_VALUE;
   private long arrivals;
   private long currentSequence = -1;
@@ -353,12 +357,15 @@ public final class DetectionEngine implements AutoCloseable {
   }
 
   /** SHA-256 over the rule id, its version, the group key and what the alert is about. */
-  static String alertId(RuleMeta meta, String groupKey, String kind, String about) {
+  private String alertId(RuleMeta meta, String groupKey, String kind, String about) {
+    String material =
+        meta.id() + '\n' + meta.version() + '\n' + groupKey + '\n' + kind + '\n' + about;
+    return HEX.formatHex(sha256.digest(material.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static MessageDigest sha256() {
     try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      String material =
-          meta.id() + '\n' + meta.version() + '\n' + groupKey + '\n' + kind + '\n' + about;
-      return HexFormat.of().formatHex(sha256.digest(material.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }

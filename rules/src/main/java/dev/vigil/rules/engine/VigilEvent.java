@@ -1,6 +1,7 @@
 package dev.vigil.rules.engine;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import dev.vigil.rules.detect.SearchCompiler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +24,12 @@ import java.util.Map;
  *
  * <p>Design: the raw record is parsed only when a rule that reads raw fields asks for one (most
  * canonical-field rules never pay for it), then kept for every other rule judging the same event.
- * Field values read by filter-index lookups are cached by field key, so Esper's shared index and
- * the rules' residual matchers read each field once. An instance belongs to one engine thread.
+ * Field values read by filter-index lookups are cached by field key, and raw paths by path, so
+ * Esper's shared index and the rules' residual matchers read each field once. What matchers derive
+ * from a value is shared too: the JSON text of an object or list (computed once per value, only
+ * when a matcher compares against it) and the lower-cased text of the value last compared (the
+ * values of one field selection are judged one after another against the same text). An instance
+ * belongs to one engine thread.
  */
 public final class VigilEvent {
 
@@ -43,6 +49,10 @@ public final class VigilEvent {
   private JsonNode rawTree;
   private String rawLower;
   private final Map<String, Object> lookups = new HashMap<>();
+  private final Map<String, Object> rawValues = new HashMap<>();
+  private Map<Object, String> jsonTexts;
+  private String lastLowered;
+  private String lastLowerCase;
   private final Map<Long, String> groupKeys = new HashMap<>(4);
   private int matcherRuns;
 
@@ -154,6 +164,49 @@ public final class VigilEvent {
    * resultDescription}); a key that itself contains dots (claims URIs) is found too.
    */
   public Object rawValue(String path) {
+    Object cached = rawValues.get(path);
+    if (cached == null && !rawValues.containsKey(path)) {
+      cached = readRaw(path);
+      rawValues.put(path, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * The JSON text of a container value read from this event (a Jackson object or array, or a List),
+   * computed once per value.
+   */
+  public String jsonText(Object container) {
+    if (jsonTexts == null) {
+      jsonTexts = new IdentityHashMap<>(4);
+    }
+    return jsonTexts.computeIfAbsent(container, VigilEvent::toJson);
+  }
+
+  private static String toJson(Object container) {
+    if (container instanceof JsonNode node) {
+      return node.toString();
+    }
+    try {
+      return RAW_MAPPER.writeValueAsString(container);
+    } catch (JsonProcessingException e) {
+      return container.toString();
+    }
+  }
+
+  /**
+   * A text of this event lower-cased; the last one is remembered (by identity), since the values of
+   * one selection are compared with the same field text one after another.
+   */
+  public String lowerCase(String text) {
+    if (text != lastLowered) {
+      lastLowerCase = text.toLowerCase(Locale.ROOT);
+      lastLowered = text;
+    }
+    return lastLowerCase;
+  }
+
+  private Object readRaw(String path) {
     List<JsonNode> found = new ArrayList<>(1);
     collect(rawTree(), path.split("\\.", -1), 0, found);
     if (found.isEmpty()) {
