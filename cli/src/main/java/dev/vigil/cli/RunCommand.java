@@ -5,6 +5,8 @@ import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.TopicSetup;
+import dev.vigil.detect.notify.NotifyConfigException;
+import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.rules.RuleException;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobStatus;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run the detection job from the raw Kafka topics on the embedded Flink, as vigil.yaml",
       "describes it (docs/configuration.md), until interrupted. Resumes from the newest retained",
-      "checkpoint. Exit 1 on a configuration mistake, unreachable brokers or a failed job."
+      "checkpoint. Exit 1 on a configuration mistake, unreachable brokers or OpenSearch, an",
+      "unreadable credential or a failed job."
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -62,7 +65,9 @@ final class RunCommand implements Callable<Integer> {
     JobResult result;
     try {
       result = ContinuousDetection.run(loaded);
-    } catch (TopicSetup.TopicSetupException e) {
+    } catch (TopicSetup.TopicSetupException
+        | IndexSetup.IndexSetupException
+        | NotifyConfigException e) {
       throw new CommandFailedException(e.getMessage());
     } catch (RuleException e) {
       e.errors().forEach(error -> env.stderr().println(error));

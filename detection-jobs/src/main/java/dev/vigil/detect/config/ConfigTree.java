@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.yaml.YamlDocument;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -256,9 +255,7 @@ final class ConfigTree {
     if (env != null) {
       return new SecretRef(key(name + "_env"), env, null);
     }
-    return secretFile != null
-        ? new SecretRef(key(name + "_file"), null, Path.of(secretFile))
-        : null;
+    return secretFile != null ? new SecretRef(key(name + "_file"), null, secretFile) : null;
   }
 
   /** Fails on the first key nobody asked for, listing the keys this mapping accepts. */

@@ -1,6 +1,6 @@
 package dev.vigil.detect.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.event.Source;
@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * @param watermarks event-time settings
  * @param checkpoints checkpointing and restarts
  * @param sinks which outputs are written
- * @param openSearch the {@code opensearch:} section as given, for its own reader; empty when absent
- * @param notifications the {@code notify:} section; empty when absent (no pager)
+ * @param openSearch the cluster the OpenSearch sinks write to ({@code opensearch:}); empty when
+ *     absent (no OpenSearch output)
+ * @param notifications the pager's destinations ({@code notify:}); empty when absent (no pager)
  */
 public record VigilConfig(
     String file,
@@ -33,7 +34,7 @@ public record VigilConfig(
     Watermarks watermarks,
     Checkpoints checkpoints,
     Sinks sinks,
-    Optional<JsonNode> openSearch,
+    Optional<OpenSearchConfig> openSearch,
     Optional<NotifyConfig> notifications) {
 
   /**
@@ -178,10 +179,29 @@ public record VigilConfig(
    * @param filesDirectory also write alerts, events and dead letters as JSON lines, in part files
    *     committed on checkpoints under {@code alerts/}, {@code events/} and {@code dead-letters/}
    *     of this directory (a path or a URI such as {@code s3://...})
+   * @param openSearch what goes to the {@code opensearch:} cluster; all off without that section
    */
   public record Sinks(
       boolean kafkaEvents,
       boolean kafkaDeadLetter,
       boolean kafkaAlerts,
-      Optional<String> filesDirectory) {}
+      Optional<String> filesDirectory,
+      OpenSearchSinks openSearch) {}
+
+  /**
+   * @param events index normalized events ({@code vigil-events-*})
+   * @param alerts index alerts ({@code vigil-alerts-*})
+   * @param deadLetters index dead letters ({@code vigil-deadletters-*})
+   * @param installTemplates put Vigil's index templates on the cluster when the job starts
+   *     (idempotent; an unchanged template is left alone)
+   */
+  public record OpenSearchSinks(
+      boolean events, boolean alerts, boolean deadLetters, boolean installTemplates) {
+
+    public static final OpenSearchSinks NONE = new OpenSearchSinks(false, false, false, false);
+
+    public boolean any() {
+      return events || alerts || deadLetters;
+    }
+  }
 }

@@ -1,12 +1,15 @@
 package dev.vigil.detect.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
 import dev.vigil.detect.config.VigilConfig.CheckpointMode;
 import dev.vigil.detect.config.VigilConfig.Checkpoints;
 import dev.vigil.detect.config.VigilConfig.CreateTopics;
 import dev.vigil.detect.config.VigilConfig.Job;
 import dev.vigil.detect.config.VigilConfig.Kafka;
+import dev.vigil.detect.config.VigilConfig.OpenSearchSinks;
 import dev.vigil.detect.config.VigilConfig.Sasl;
 import dev.vigil.detect.config.VigilConfig.Security;
 import dev.vigil.detect.config.VigilConfig.Sinks;
@@ -28,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -45,10 +50,10 @@ import java.util.regex.PatternSyntaxException;
  * <p>Design: the file is composed by the rules module's {@link YamlReader} (line of every node,
  * duplicate keys and aliases refused), then each section is read by hand with {@link ConfigTree},
  * which rejects keys nobody asked for. The {@code notify:} section is read by its owner, {@link
- * NotifyConfig}, whose errors are mapped back to a line here; {@code opensearch:} is kept as a
- * subtree for its owner. Relative paths are resolved against the config file's directory, so a
- * config works the same from any working directory. Secrets are references (env or file), read only
- * when a client is built, never here.
+ * NotifyConfig}, and {@code opensearch:} by {@link OpenSearchConfig}; their errors are mapped back
+ * to a line here. Relative paths are resolved against the config file's directory, so a config
+ * works the same from any working directory. Secrets are references (env or file), read only when a
+ * client is built, never here.
  */
 public final class VigilConfigLoader {
 
@@ -78,6 +83,12 @@ public final class VigilConfigLoader {
           "value.deserializer");
 
   private static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+  /** How {@link OpenSearchConfig} words its errors: the dotted key first. */
+  private static final Pattern OWNER_MESSAGE =
+      Pattern.compile("(opensearch(?:\\.[A-Za-z0-9_]+)*)(?::\\s*|\\s+)(.*)", Pattern.DOTALL);
+
+  private static final Pattern UNKNOWN_KEY = Pattern.compile("unknown key '([^']+)'");
 
   private VigilConfigLoader() {}
 
@@ -125,6 +136,7 @@ public final class VigilConfigLoader {
                   1));
     }
     ConfigTree root = ConfigTree.root(file, documents.get(0));
+    Optional<OpenSearchConfig> openSearch = openSearch(root, base);
     VigilConfig config =
         new VigilConfig(
             file,
@@ -133,9 +145,9 @@ public final class VigilConfigLoader {
             kafka(root.section("kafka"), base),
             watermarks(root.section("watermarks")),
             checkpoints(root.section("checkpoints"), base),
-            sinks(root.section("sinks"), base),
-            Optional.ofNullable(root.subtree("opensearch")),
-            notify(root));
+            sinks(root.section("sinks"), base, openSearch.isPresent()),
+            openSearch,
+            notify(root, base));
     root.rejectUnknown();
     // An open transaction must outlive the wait for the checkpoint that commits it, with room for
     // a slow checkpoint and a restart; otherwise the broker aborts it and alerts are lost.
@@ -148,11 +160,14 @@ public final class VigilConfigLoader {
               + needed.toSeconds()
               + "s), or the broker aborts transactions that wait for their checkpoint");
     }
-    // The pager and the OpenSearch sink read audit.alerts, so they are no alert output of the job.
-    if (!config.sinks().kafkaAlerts() && config.sinks().filesDirectory().isEmpty()) {
+    // The pager is no record of the alerts: one of the stores must keep them.
+    if (!config.sinks().kafkaAlerts()
+        && config.sinks().filesDirectory().isEmpty()
+        && !config.sinks().openSearch().alerts()) {
       throw root.error(
           "sinks",
-          "every alert output is off; enable sinks.kafka.alerts or set sinks.files.directory");
+          "every alert output is off; enable sinks.kafka.alerts or sinks.opensearch.alerts, or set"
+              + " sinks.files.directory");
     }
     return config;
   }
@@ -436,7 +451,7 @@ public final class VigilConfigLoader {
     return base.resolve(storage).normalize().toUri().toString();
   }
 
-  private static Sinks sinks(ConfigTree sinks, Path base) {
+  private static Sinks sinks(ConfigTree sinks, Path base, boolean openSearchConfigured) {
     ConfigTree kafka = sinks.section("kafka");
     boolean events = kafka.bool("events", true);
     boolean deadLetter = kafka.bool("dead_letter", true);
@@ -446,17 +461,119 @@ public final class VigilConfigLoader {
     Optional<String> directory =
         Optional.ofNullable(files.text("directory", null)).map(d -> storageUri(d, base));
     files.rejectUnknown();
+    OpenSearchSinks openSearch = openSearchSinks(sinks.section("opensearch"), openSearchConfigured);
     sinks.rejectUnknown();
-    return new Sinks(events, deadLetter, alerts, directory);
+    return new Sinks(events, deadLetter, alerts, directory, openSearch);
   }
 
-  private static Optional<NotifyConfig> notify(ConfigTree root) {
+  /** On by default when there is an {@code opensearch:} section; refused without one. */
+  private static OpenSearchSinks openSearchSinks(ConfigTree sinks, boolean configured) {
+    OpenSearchSinks read =
+        new OpenSearchSinks(
+            sinks.bool("events", configured),
+            sinks.bool("alerts", configured),
+            sinks.bool("dead_letter", configured),
+            sinks.bool("install_templates", configured));
+    for (String key : List.of("events", "alerts", "dead_letter", "install_templates")) {
+      if (!configured && sinks.node().path(key).asBoolean(false)) {
+        throw sinks.error(key, "needs an opensearch: section naming the cluster (opensearch.url)");
+      }
+    }
+    sinks.rejectUnknown();
+    return read;
+  }
+
+  /**
+   * The {@code opensearch:} section, read by its owner ({@link OpenSearchConfig#fromTree}, which
+   * the CLI's connection flags share) after its file paths are resolved against the config's
+   * directory; the owner's messages name the key by its dotted path, which is mapped back to a line
+   * here.
+   */
+  private static Optional<OpenSearchConfig> openSearch(ConfigTree root, Path base) {
+    JsonNode section = root.subtree("opensearch");
+    if (section == null) {
+      return Optional.empty();
+    }
+    refuseInlineSecret(root, section, List.of("opensearch"), "password");
+    refuseInlineSecret(
+        root, section.path("tls"), List.of("opensearch", "tls"), "truststore_password");
+    try {
+      return Optional.of(
+          OpenSearchConfig.fromTree(
+              resolvePaths(section, base, Set.of("retention_file", "ca_pem", "truststore"))));
+    } catch (IllegalArgumentException e) {
+      throw located(root, e.getMessage());
+    }
+  }
+
+  private static void refuseInlineSecret(
+      ConfigTree root, JsonNode section, List<String> at, String key) {
+    if (section.has(key)) {
+      List<String> path = new ArrayList<>(at);
+      path.add(key);
+      throw root.errorAt(
+          path,
+          "secrets are not accepted inline; name an environment variable with "
+              + key
+              + "_env or a file with "
+              + key
+              + "_file");
+    }
+  }
+
+  /**
+   * A message of {@link OpenSearchConfig} ({@code opensearch.bulk.max_actions: ...}, {@code
+   * opensearch.urls must be ...}, {@code opensearch: unknown key 'x' ...}) as a located error.
+   */
+  private static ConfigException located(ConfigTree root, String message) {
+    Matcher matcher = OWNER_MESSAGE.matcher(message);
+    if (!matcher.matches()) {
+      return root.error("opensearch", message);
+    }
+    String key = matcher.group(1);
+    String problem = matcher.group(2);
+    Matcher unknown = UNKNOWN_KEY.matcher(problem);
+    if (unknown.lookingAt()) {
+      key = key + "." + unknown.group(1);
+    }
+    return root.errorAtPath(key, problem);
+  }
+
+  /**
+   * A copy of {@code section} whose file paths ({@code *_file} keys and {@code pathKeys}), when
+   * relative, are resolved against {@code base}, so the file works from any working directory.
+   */
+  private static JsonNode resolvePaths(JsonNode section, Path base, Set<String> pathKeys) {
+    JsonNode copy = section.deepCopy();
+    resolvePathsIn(copy, base, pathKeys);
+    return copy;
+  }
+
+  private static void resolvePathsIn(JsonNode node, Path base, Set<String> pathKeys) {
+    if (!(node instanceof ObjectNode object)) {
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    for (String name : names) {
+      JsonNode value = object.get(name);
+      if (value.isTextual()
+          && !value.asText().isBlank()
+          && (name.endsWith("_file") || pathKeys.contains(name))) {
+        object.put(name, base.resolve(value.asText().trim()).normalize().toString());
+      } else {
+        resolvePathsIn(value, base, pathKeys);
+      }
+    }
+  }
+
+  private static Optional<NotifyConfig> notify(ConfigTree root, Path base) {
     JsonNode section = root.subtree("notify");
     if (section == null) {
       return Optional.empty();
     }
     try {
-      return Optional.of(NotifyConfig.fromTree(section));
+      return Optional.of(NotifyConfig.fromTree(resolvePaths(section, base, Set.of())));
     } catch (NotifyConfigException e) {
       String problem = e.getMessage().substring(e.key().length() + 2);
       throw root.errorAtPath(e.key(), problem);

@@ -6,6 +6,8 @@ import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
+import dev.vigil.detect.notify.NotifyConfigException;
+import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.rules.RuleException;
 import java.io.IOException;
@@ -41,7 +43,8 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * {@code vigil run --config vigil.yaml}: the detection job, unbounded, from the raw Kafka topics to
- * the Kafka (and file) outputs, with the same operators as the bounded file run.
+ * the Kafka, OpenSearch, pager and file outputs vigil.yaml selects ({@link KafkaJobSinks}), with
+ * the same operators as the bounded file run.
  *
  * <p>Two ways to run it. {@link #start} runs it on a Flink MiniCluster inside this JVM (a laptop, a
  * single container) and returns a {@link Running} handle whose {@link Running#close()} cancels the
@@ -52,8 +55,9 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * <p>Design: vigil.yaml's checkpointing, restart and parallelism settings become Flink
  * configuration ({@link #flinkConfiguration}), so both ways behave alike; checkpoints are retained
  * on cancellation by default, so a cancelled or crashed embedded run resumes from {@link
- * #latestCheckpoint} with its Kafka offsets and rule state. The topics are checked (and created
- * when allowed) before the job is built: a missing topic is a message here, not a failing task.
+ * #latestCheckpoint} with its Kafka offsets and rule state. Topics, index templates and credentials
+ * are made ready before the job is built ({@link #prepare}): a missing topic or an unreadable
+ * password is a message here, not a failing task.
  */
 public final class ContinuousDetection {
 
@@ -128,7 +132,37 @@ public final class ContinuousDetection {
                 WatermarkStrategy.noWatermarks(),
                 "raw-kafka")
             .uid("raw-kafka");
-    DetectionJob.build(env, afterSource.apply(raw), new KafkaJobSinks(config), options);
+    DetectionJob.build(
+        env, afterSource.apply(raw), new KafkaJobSinks(config, rules.pack()), options);
+  }
+
+  /**
+   * Makes the outside world ready for the job, before it is built: the Kafka topics (checked, and
+   * created when allowed), the OpenSearch index templates (when configured) and the readability of
+   * every credential the sinks will read on the task managers. A problem is one message here
+   * instead of a job that fails and restarts.
+   *
+   * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
+   * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates or its password
+   *     cannot be read
+   * @throws NotifyConfigException when a destination's secret cannot be read
+   */
+  public static void prepare(VigilConfig config) {
+    TopicSetup.ensureTopics(config.kafka());
+    config
+        .openSearch()
+        .ifPresent(
+            cluster ->
+                IndexSetup.prepare(
+                    cluster, config.sinks().openSearch().installTemplates(), System::getenv));
+    config
+        .notifications()
+        .ifPresent(
+            notify ->
+                notify
+                    .destinations()
+                    .values()
+                    .forEach(destination -> destination.secret().resolve(System::getenv)));
   }
 
   /** Starts the job on a MiniCluster in this JVM, resuming from {@code restoreFrom} when given. */
@@ -142,7 +176,7 @@ public final class ContinuousDetection {
       Optional<String> restoreFrom,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
-    TopicSetup.ensureTopics(config.kafka());
+    prepare(config);
     Configuration flink = flinkConfiguration(config);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
     build(env, config, afterSource);
@@ -255,10 +289,13 @@ public final class ContinuousDetection {
     StreamExecutionEnvironment env;
     try {
       config = VigilConfigLoader.load(Path.of(args[1]));
-      TopicSetup.ensureTopics(config.kafka());
+      prepare(config);
       env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
       build(env, config);
-    } catch (ConfigException | TopicSetup.TopicSetupException e) {
+    } catch (ConfigException
+        | TopicSetup.TopicSetupException
+        | IndexSetup.IndexSetupException
+        | NotifyConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;

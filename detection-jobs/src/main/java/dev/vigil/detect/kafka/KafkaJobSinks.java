@@ -4,17 +4,27 @@ import dev.vigil.detect.JobSinks;
 import dev.vigil.detect.JobStreams;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.file.FileOutputs;
+import dev.vigil.detect.notify.NotifySink;
+import dev.vigil.detect.opensearch.OpenSearchSink;
+import dev.vigil.rules.RulePack;
 
 /**
- * The outputs of {@code vigil run}, as {@code sinks:} of vigil.yaml selects them: the Kafka topics
- * ({@link KafkaConnectors}) and, optionally, part files under a directory ({@link FileOutputs}).
+ * The outputs of {@code vigil run}, as vigil.yaml selects them: the Kafka topics ({@link
+ * KafkaConnectors}), OpenSearch ({@link OpenSearchSink}, with an {@code opensearch:} section), the
+ * pager ({@link NotifySink}, with a {@code notify:} section) and, optionally, part files under a
+ * directory ({@link FileOutputs}).
  */
 public final class KafkaJobSinks implements JobSinks {
 
   private final VigilConfig config;
+  private final RulePack rules;
 
-  public KafkaJobSinks(VigilConfig config) {
+  /**
+   * @param rules the job's rules, whose {@code notify} attributes route their alerts
+   */
+  public KafkaJobSinks(VigilConfig config, RulePack rules) {
     this.config = config;
+    this.rules = rules;
   }
 
   @Override
@@ -42,6 +52,44 @@ public final class KafkaJobSinks implements JobSinks {
           .name("alerts-kafka")
           .uid("alerts-kafka");
     }
+    config
+        .openSearch()
+        .ifPresent(
+            cluster -> {
+              VigilConfig.OpenSearchSinks indexed = sinks.openSearch();
+              if (indexed.events()) {
+                streams
+                    .events()
+                    .sinkTo(OpenSearchSink.events(cluster))
+                    .name("events-opensearch")
+                    .uid("events-opensearch");
+              }
+              if (indexed.alerts()) {
+                streams
+                    .alerts()
+                    .sinkTo(OpenSearchSink.alerts(cluster))
+                    .name("alerts-opensearch")
+                    .uid("alerts-opensearch");
+              }
+              if (indexed.deadLetters()) {
+                streams
+                    .deadLetters()
+                    .sinkTo(OpenSearchSink.deadLetters(cluster))
+                    .name("dead-letters-opensearch")
+                    .uid("dead-letters-opensearch");
+              }
+            });
+    // One pager for the whole job: grouping and rate limits are per destination, not per subtask.
+    config
+        .notifications()
+        .ifPresent(
+            notify ->
+                streams
+                    .alerts()
+                    .sinkTo(NotifySink.of(notify, rules))
+                    .setParallelism(1)
+                    .name("alerts-notify")
+                    .uid("alerts-notify"));
     sinks.filesDirectory().ifPresent(directory -> FileOutputs.partFiles(directory).attach(streams));
   }
 }

@@ -3,11 +3,11 @@ package dev.vigil.detect.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.rules.model.Level;
+import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -36,7 +36,8 @@ public record NotifyConfig(
     String alertUrlTemplate,
     Grouping grouping,
     int replayMemory,
-    Map<String, Destination> destinations) {
+    Map<String, Destination> destinations)
+    implements Serializable {
 
   public static final URI PAGERDUTY_EVENTS_URL =
       URI.create("https://events.pagerduty.com/v2/enqueue");
@@ -59,7 +60,8 @@ public record NotifyConfig(
    *     group's first alert fold into its page
    * @param maxOpenGroups the most groups held at once; beyond it the oldest is closed early
    */
-  public record Grouping(boolean enabled, Duration window, int maxOpenGroups) {}
+  public record Grouping(boolean enabled, Duration window, int maxOpenGroups)
+      implements Serializable {}
 
   /**
    * Which alerts a destination receives: it is a candidate when {@code defaultRoute} is true or the
@@ -68,7 +70,8 @@ public record NotifyConfig(
    * exclude}.
    */
   public record Route(
-      Level minSeverity, Set<String> include, Set<String> exclude, boolean defaultRoute) {}
+      Level minSeverity, Set<String> include, Set<String> exclude, boolean defaultRoute)
+      implements Serializable {}
 
   /**
    * @param queueCapacity notifications waiting for this destination, at most
@@ -77,7 +80,8 @@ public record NotifyConfig(
    * @param burst sends allowed back to back
    */
   public record Delivery(
-      int queueCapacity, Duration enqueueTimeout, int perMinute, int burst, RetryPolicy retry) {}
+      int queueCapacity, Duration enqueueTimeout, int perMinute, int burst, RetryPolicy retry)
+      implements Serializable {}
 
   /**
    * @param url the endpoint; for Slack null, since the webhook URL is itself the {@code secret}
@@ -91,7 +95,8 @@ public record NotifyConfig(
       SecretRef secret,
       String source,
       Route route,
-      Delivery delivery) {}
+      Delivery delivery)
+      implements Serializable {}
 
   public static NotifyConfig fromMap(Map<String, ?> notifySection) {
     return fromTree(MAPPER.valueToTree(notifySection));
@@ -202,7 +207,7 @@ public record NotifyConfig(
     }
     return env != null
         ? new SecretRef(node.key(key + "_env"), env, null)
-        : new SecretRef(node.key(key + "_file"), null, Path.of(file));
+        : new SecretRef(node.key(key + "_file"), null, file);
   }
 
   private static Route route(ConfigNode node) {

@@ -1,5 +1,6 @@
 package dev.vigil.detect.notify;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
@@ -13,7 +14,8 @@ import java.util.random.RandomGenerator;
  * @param requestTimeout how long one HTTP exchange may take
  */
 public record RetryPolicy(
-    Duration initialBackoff, Duration maxBackoff, Duration giveUpAfter, Duration requestTimeout) {
+    Duration initialBackoff, Duration maxBackoff, Duration giveUpAfter, Duration requestTimeout)
+    implements Serializable {
 
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(

@@ -1,6 +1,7 @@
 package dev.vigil.detect.notify;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,9 @@ import java.util.function.Function;
  *
  * @param key the configuration key it was read from, for error messages
  * @param env the environment variable's name, or null
- * @param file the file's path, or null
+ * @param file the file's path (text, so the reference can travel to Flink task managers), or null
  */
-public record SecretRef(String key, String env, Path file) {
+public record SecretRef(String key, String env, String file) implements Serializable {
 
   /** Reads the value now; a missing variable or unreadable file is a configuration error. */
   public Secret resolve(Function<String, String> environment) {
@@ -30,7 +31,7 @@ public record SecretRef(String key, String env, Path file) {
       return Secret.of(value.trim(), "env " + env);
     }
     try {
-      String value = Files.readString(file, StandardCharsets.UTF_8).trim();
+      String value = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
       if (value.isEmpty()) {
         throw new NotifyConfigException(key, "secret file " + file + " is empty");
       }

@@ -3,10 +3,15 @@ package dev.vigil.detect.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.dashboards.client.BulkConfig;
+import dev.vigil.dashboards.client.IndexSettings;
+import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
 import dev.vigil.detect.config.VigilConfig.CheckpointMode;
 import dev.vigil.detect.config.VigilConfig.StartingOffsets;
+import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.event.Source;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +75,7 @@ class VigilConfigLoaderTest {
     assertThat(config.sinks().kafkaAlerts()).isTrue();
     assertThat(config.sinks().filesDirectory()).isEmpty();
     assertThat(config.openSearch()).isEmpty();
+    assertThat(config.sinks().openSearch()).isEqualTo(VigilConfig.OpenSearchSinks.NONE);
     assertThat(config.notifications()).isEmpty();
   }
 
@@ -158,8 +164,10 @@ class VigilConfigLoaderTest {
     assertThat(config.checkpoints().restartAttempts()).isEqualTo(3);
     assertThat(config.sinks().kafkaEvents()).isFalse();
     assertThat(config.sinks().filesDirectory()).contains(dir.resolve("out").toUri().toString());
-    assertThat(config.openSearch().orElseThrow().path("url").asText())
-        .isEqualTo("http://localhost:9200");
+    assertThat(config.openSearch().orElseThrow().urls())
+        .containsExactly(URI.create("http://localhost:9200"));
+    assertThat(config.sinks().openSearch())
+        .isEqualTo(new VigilConfig.OpenSearchSinks(true, true, true, true));
     assertThat(config.notifications()).isPresent();
   }
 
@@ -494,5 +502,183 @@ class VigilConfigLoaderTest {
   void aMessageReadsAsFileLineKeyProblem() {
     assertThatThrownBy(() -> parse("job:\n  parallelism: -1\n"))
         .hasMessage("vigil.yaml:2: job.parallelism: must be between 1 and 32768, got -1");
+  }
+
+  @Test
+  void theOpenSearchSectionIsReadWithItsDefaultsAndEverySinkOn() {
+    VigilConfig config = parse("opensearch:\n  url: http://127.0.0.1:9200\n");
+    OpenSearchConfig cluster = config.openSearch().orElseThrow();
+    assertThat(cluster.urls()).containsExactly(URI.create("http://127.0.0.1:9200"));
+    assertThat(cluster.username()).isNull();
+    assertThat(cluster.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(cluster.responseTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(cluster.index()).isEqualTo(IndexSettings.DEFAULT);
+    assertThat(cluster.bulk()).isEqualTo(BulkConfig.DEFAULT);
+    assertThat(cluster.retentionFile()).isNull();
+    assertThat(config.sinks().openSearch())
+        .isEqualTo(new VigilConfig.OpenSearchSinks(true, true, true, true));
+  }
+
+  @Test
+  void aProductionOpenSearchSectionKeepsOnlyReferencesToSecretsAndResolvesItsFiles() {
+    VigilConfig config =
+        parse(
+            """
+            opensearch:
+              urls: [https://search-1.example:9200, https://search-2.example:9200]
+              username: vigil
+              password_file: secrets/opensearch
+              tls:
+                ca_pem: tls/ca.pem
+              retention_file: retention.yaml
+              index: {shards: 2, replicas: 1, refresh_interval: 5s}
+              bulk: {max_actions: 500, max_bytes: 2mb, give_up_after: 0s}
+            sinks:
+              opensearch:
+                dead_letter: false
+                install_templates: false
+            """);
+    OpenSearchConfig cluster = config.openSearch().orElseThrow();
+    assertThat(cluster.urls()).hasSize(2);
+    assertThat(cluster.username()).isEqualTo("vigil");
+    assertThat(cluster.password().file()).isEqualTo(dir.resolve("secrets/opensearch").toString());
+    assertThat(cluster.password().env()).isNull();
+    assertThat(cluster.tls().caPem()).isEqualTo(dir.resolve("tls/ca.pem").toString());
+    assertThat(cluster.retentionFile()).isEqualTo(dir.resolve("retention.yaml").toString());
+    assertThat(cluster.index()).isEqualTo(new IndexSettings(2, 1, Duration.ofSeconds(5)));
+    assertThat(cluster.bulk().maxActions()).isEqualTo(500);
+    assertThat(cluster.bulk().maxBytes()).isEqualTo(2L * 1024 * 1024);
+    assertThat(cluster.bulk().giveUpAfter()).isZero();
+    assertThat(config.sinks().openSearch())
+        .isEqualTo(new VigilConfig.OpenSearchSinks(true, true, false, false));
+  }
+
+  @Test
+  void theOpenSearchPasswordIsNeverInline() {
+    failsWith(
+            "opensearch:\n  url: https://search:9200\n  username: vigil\n  password: hunter2\n",
+            4,
+            "opensearch.password",
+            "secrets are not accepted inline; name an environment variable with password_env")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+    failsWith(
+            "opensearch:\n  url: https://search:9200\n  tls:\n    truststore: ts.p12\n"
+                + "    truststore_password: hunter2\n",
+            5,
+            "opensearch.tls.truststore_password",
+            "secrets are not accepted inline")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+  }
+
+  @Test
+  void openSearchErrorsAreLocatedInTheFile() {
+    failsWith(
+        "job: {}\nopensearch:\n  url: http://localhost:9200\n  bulk:\n    max_actions: lots\n",
+        5,
+        "opensearch.bulk.max_actions",
+        "'lots' is not a whole number");
+    failsWith(
+        "opensearch:\n  url: http://localhost:9200\n  tls:\n    verify_hostnme: false\n",
+        4,
+        "opensearch.tls.verify_hostnme",
+        "unknown key 'verify_hostnme'");
+    failsWith(
+        "opensearch:\n  url: http://localhost:9200\n  username: vigil\n"
+            + "  password_env: VIGIL_OPENSEARCH_PASSWORD\n",
+        1,
+        "opensearch",
+        "basic auth over plain http would send the password in clear");
+    failsWith("opensearch:\n  index: {}\n", 1, "opensearch", "set exactly one of url or urls");
+    failsWith("opensearch:\n  url: ftp://search\n", 1, "opensearch", "is not an http(s)://host");
+  }
+
+  @Test
+  void openSearchSinksNeedTheSection() {
+    failsWith(
+        "sinks:\n  opensearch:\n    events: true\n",
+        3,
+        "sinks.opensearch.events",
+        "needs an opensearch: section");
+    assertThat(parse("sinks:\n  opensearch:\n    events: false\n").sinks().openSearch())
+        .isEqualTo(VigilConfig.OpenSearchSinks.NONE);
+  }
+
+  @Test
+  void openSearchAlertsAreAnAlertOutput() {
+    VigilConfig config =
+        parse("opensearch:\n  url: http://localhost:9200\nsinks:\n  kafka:\n    alerts: false\n");
+    assertThat(config.sinks().kafkaAlerts()).isFalse();
+    assertThat(config.sinks().openSearch().alerts()).isTrue();
+    failsWith(
+        "opensearch:\n  url: http://localhost:9200\n"
+            + "sinks:\n  kafka:\n    alerts: false\n  opensearch:\n    alerts: false\n",
+        3,
+        "sinks",
+        "every alert output is off");
+  }
+
+  @Test
+  void theNotifySectionIsReadWithItsSecretFilesResolved() {
+    VigilConfig config =
+        parse(
+            """
+            notify:
+              destinations:
+                oncall:
+                  type: pagerduty
+                  routing_key_file: secrets/pd
+                siem:
+                  type: webhook
+                  url: https://siem.example/hook
+                  hmac_key_env: VIGIL_WEBHOOK_KEY
+            """);
+    NotifyConfig notify = config.notifications().orElseThrow();
+    assertThat(notify.destinations().get("oncall").secret().file())
+        .isEqualTo(dir.resolve("secrets/pd").toString());
+    assertThat(notify.destinations().get("siem").secret().env()).isEqualTo("VIGIL_WEBHOOK_KEY");
+  }
+
+  @Test
+  void theConfigTravelsWithTheJob() throws Exception {
+    VigilConfig config =
+        parse(
+            """
+            opensearch:
+              url: http://localhost:9200
+            notify:
+              destinations:
+                oncall:
+                  type: pagerduty
+                  routing_key_env: VIGIL_PD_ROUTING_KEY
+            """);
+    // Both go into sinks that Flink serializes into the job graph.
+    assertThat(roundTrip(config.openSearch().orElseThrow()))
+        .isEqualTo(config.openSearch().orElseThrow());
+    assertThat(roundTrip(config.notifications().orElseThrow()))
+        .isEqualTo(config.notifications().orElseThrow());
+  }
+
+  private static Object roundTrip(java.io.Serializable value) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return in.readObject();
+    }
+  }
+
+  /** docs/configuration.md's example is what users copy: it must load as documented. */
+  @Test
+  void theDocumentedExampleLoads() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+    int start = doc.indexOf("```yaml", doc.indexOf("## Example"));
+    assertThat(start).as("docs/configuration.md has a ```yaml example").isNotNegative();
+    String yaml = doc.substring(start + "```yaml".length(), doc.indexOf("```", start + 7));
+    VigilConfig config = VigilConfigLoader.parse("configuration.md", yaml, Path.of(".."));
+    assertThat(config.openSearch().orElseThrow().username()).isEqualTo("vigil");
+    assertThat(config.sinks().openSearch().any()).isTrue();
+    assertThat(config.notifications().orElseThrow().destinations()).containsOnlyKeys("oncall");
   }
 }

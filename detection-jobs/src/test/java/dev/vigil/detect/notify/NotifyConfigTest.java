@@ -49,7 +49,7 @@ class NotifyConfigTest {
     assertThat(oncall.route().exclude()).containsExactly("policy_change");
     assertThat(config.grouping().window()).isEqualTo(Duration.ofMinutes(5));
     NotifyConfig.Destination siem = config.destinations().get("siem");
-    assertThat(siem.secret().file()).isEqualTo(Path.of("/run/secrets/vigil-webhook-key"));
+    assertThat(siem.secret().file()).isEqualTo("/run/secrets/vigil-webhook-key");
     assertThat(siem.delivery().retry().giveUpAfter()).isEqualTo(Duration.ofMinutes(10));
     NotifyConfig.Destination slack = config.destinations().get("secops-slack");
     assertThat(slack.route().defaultRoute()).isFalse();
@@ -168,11 +168,15 @@ class NotifyConfigTest {
 
     Path file = dir.resolve("key");
     Files.writeString(file, "k3y-from-file\n");
-    SecretRef fromFile = new SecretRef("notify.destinations.siem.hmac_key_file", null, file);
+    SecretRef fromFile =
+        new SecretRef("notify.destinations.siem.hmac_key_file", null, file.toString());
     assertThat(fromFile.resolve(name -> null).reveal()).isEqualTo("k3y-from-file");
     assertThatThrownBy(
             () ->
-                new SecretRef("notify.destinations.siem.hmac_key_file", null, dir.resolve("none"))
+                new SecretRef(
+                        "notify.destinations.siem.hmac_key_file",
+                        null,
+                        dir.resolve("none").toString())
                     .resolve(name -> null))
         .isInstanceOf(NotifyConfigException.class)
         .hasMessageContaining("notify.destinations.siem.hmac_key_file: cannot read secret file");

@@ -1,0 +1,64 @@
+package dev.vigil.detect.opensearch;
+
+import dev.vigil.dashboards.client.OpenSearchConfig;
+import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.dashboards.index.TemplateInstaller;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Function;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+
+/**
+ * What a job that writes to OpenSearch does before it starts: check that the password can be read,
+ * and, when asked, install Vigil's index templates, so that the first index a sink creates already
+ * has its mappings (a template applies only to indices created after it). Failing here gives one
+ * message at start instead of a job that fails and restarts on every task manager.
+ */
+public final class IndexSetup {
+
+  private IndexSetup() {}
+
+  /**
+   * @param installTemplates put the templates (idempotent: an unchanged one is left alone)
+   * @param environment environment variables by name, for the password
+   * @return the templates and what became of each; empty when not asked to install
+   * @throws IndexSetupException naming the cluster and what failed; never a password
+   */
+  public static List<TemplateInstaller.Installed> prepare(
+      OpenSearchConfig config, boolean installTemplates, Function<String, String> environment) {
+    if (!installTemplates) {
+      if (config.password() != null) {
+        try {
+          config.password().resolve(environment);
+        } catch (IllegalArgumentException e) {
+          throw new IndexSetupException(e.getMessage());
+        }
+      }
+      return List.of();
+    }
+    try (OpenSearchConnection connection = OpenSearchConnection.open(config, environment)) {
+      return new TemplateInstaller(connection.client(), config.index()).install();
+    } catch (IllegalArgumentException e) {
+      // The password or the trust material cannot be read; the message names where it was looked.
+      throw new IndexSetupException(e.getMessage());
+    } catch (OpenSearchException e) {
+      throw failure(config, "HTTP " + e.status() + ", " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      String message = e.getMessage();
+      throw failure(
+          config, message == null ? e.getClass().getSimpleName() : message.replaceAll("\\R", " "));
+    }
+  }
+
+  private static IndexSetupException failure(OpenSearchConfig config, String reason) {
+    return new IndexSetupException(
+        "installing the index templates failed on OpenSearch at " + config.urls() + ": " + reason);
+  }
+
+  /** OpenSearch is not ready for the job; a message for the person starting it. */
+  public static final class IndexSetupException extends RuntimeException {
+    public IndexSetupException(String message) {
+      super(message);
+    }
+  }
+}
