@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -40,6 +43,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code vigil run --config vigil.yaml}: the detection job, unbounded, from the raw Kafka topics to
@@ -115,6 +119,15 @@ public final class ContinuousDetection {
       VigilConfig config,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
+    build(env, config, KafkaConnectors.rawSource(config.kafka()), afterSource);
+  }
+
+  private static void build(
+      StreamExecutionEnvironment env,
+      VigilConfig config,
+      KafkaSource<RawRecord> source,
+      UnaryOperator<DataStream<RawRecord>> afterSource)
+      throws RuleException {
     RuleSet rules =
         config.rulesPath().isPresent()
             ? RuleSet.load(List.of(config.rulesPath().get()))
@@ -127,11 +140,7 @@ public final class ContinuousDetection {
     // No watermarks at the source: event time exists only after normalization, where the job
     // assigns it per Kafka partition (see PartitionWatermarks).
     DataStream<RawRecord> raw =
-        env.fromSource(
-                KafkaConnectors.rawSource(config.kafka()),
-                WatermarkStrategy.noWatermarks(),
-                "raw-kafka")
-            .uid("raw-kafka");
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw-kafka").uid("raw-kafka");
     DetectionJob.build(
         env, afterSource.apply(raw), new KafkaJobSinks(config, rules.pack()), options);
   }
@@ -176,10 +185,45 @@ public final class ContinuousDetection {
       Optional<String> restoreFrom,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
-    prepare(config);
+    return start(
+        config,
+        flinkConfiguration(config),
+        KafkaConnectors.rawSource(config.kafka()),
+        restoreFrom,
+        afterSource);
+  }
+
+  /**
+   * Starts the job on a MiniCluster in this JVM over the raw records between two sets of offsets
+   * ({@link KafkaConnectors#rawSource(VigilConfig.Kafka, Map, Map)}): the job finishes by itself
+   * once every record of the range is through and every sink has flushed, so {@link
+   * Running#result()} completes. Never restores from a checkpoint: the range says what to read. Its
+   * web UI takes any free port, since such runs are short and may overlap a {@code vigil run}
+   * holding Flink's default one.
+   */
+  public static Running startBounded(
+      VigilConfig config, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
+      throws RuleException {
     Configuration flink = flinkConfiguration(config);
+    flink.set(RestOptions.BIND_PORT, "0");
+    return start(
+        config,
+        flink,
+        KafkaConnectors.rawSource(config.kafka(), from, until),
+        Optional.empty(),
+        UnaryOperator.identity());
+  }
+
+  private static Running start(
+      VigilConfig config,
+      Configuration flink,
+      KafkaSource<RawRecord> source,
+      Optional<String> restoreFrom,
+      UnaryOperator<DataStream<RawRecord>> afterSource)
+      throws RuleException {
+    prepare(config);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
-    build(env, config, afterSource);
+    build(env, config, source, afterSource);
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(config.job().name());
     restoreFrom.ifPresent(
