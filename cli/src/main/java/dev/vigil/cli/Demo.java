@@ -46,13 +46,7 @@ final class Demo {
    */
   void run(String outDirArgument) throws IOException {
     Path root = VigilCommand.projectRoot(env);
-    Path samples = root.resolve("samples");
-    if (!Files.isDirectory(samples)) {
-      throw new CommandFailedException(
-          "the bundled samples are not at "
-              + samples
-              + "; run the demo with bin/vigil of a Vigil checkout");
-    }
+    Path samples = samples(root);
     Path outDir = outDirArgument != null ? env.resolve(outDirArgument) : root.resolve("out");
     Files.createDirectories(outDir);
     Path alerts = outDir.resolve(ALERTS_FILE);
@@ -75,6 +69,31 @@ final class Demo {
     PrintWriter out = new PrintWriter(env.stdout(), false, StandardCharsets.UTF_8);
     report.forEach(out::println);
     out.flush();
+  }
+
+  /**
+   * Runs the demo on the local stack ({@link StackDemo}), writing into {@code outDirArgument} or,
+   * when null, {@code out/stack/} of the checkout; {@code kafka} and {@code openSearch} replace the
+   * local stack's addresses when given.
+   */
+  void runOnStack(String outDirArgument, String kafka, String openSearch) throws IOException {
+    Path root = VigilCommand.projectRoot(env);
+    Path samples = samples(root);
+    Path outDir =
+        outDirArgument != null ? env.resolve(outDirArgument) : root.resolve("out").resolve("stack");
+    new StackDemo(env, this::display)
+        .run(samples, outDir.toAbsolutePath().normalize(), kafka, openSearch);
+  }
+
+  private static Path samples(Path root) {
+    Path samples = root.resolve("samples");
+    if (!Files.isDirectory(samples)) {
+      throw new CommandFailedException(
+          "the bundled samples are not at "
+              + samples
+              + "; run the demo with bin/vigil of a Vigil checkout");
+    }
+    return samples;
   }
 
   /** A path as the user would type it from where they are: relative when below it. */

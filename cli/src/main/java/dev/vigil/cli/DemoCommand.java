@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
       "Run the detection job on the embedded Flink with the built-in rules over the bundled",
       "samples (samples/: a day of Vault, CloudTrail, Azure and GCP audit records with an attack",
       "story in it), write events, alerts and dead letters as JSON lines, and summarize what",
-      "was found. Needs nothing running. Exit 0 on success, 1 on errors."
+      "was found. Needs nothing running. With --stack, the same samples go through the local",
+      "stack instead (bin/vigil stack up): raw records to Kafka, the job as vigil run builds it,",
+      "events and alerts into OpenSearch, pages to a local PagerDuty receiver. Exit 0 on",
+      "success, 1 on errors."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -22,8 +25,27 @@ final class DemoCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Write events.jsonl, alerts.jsonl and deadletters.jsonl to DIR (default: out/"
-              + " in the Vigil checkout).")
+              + " in the Vigil checkout; with --stack, the job's files to DIR, default out/stack/).")
   private String outDir;
+
+  @Option(
+      names = "--stack",
+      description =
+          "Run against the local stack (Kafka and OpenSearch of 'vigil stack up') instead of"
+              + " embedded defaults.")
+  private boolean stack;
+
+  @Option(
+      names = "--kafka",
+      paramLabel = "HOST:PORT",
+      description = "With --stack: the Kafka brokers to use instead of the local stack's.")
+  private String kafka;
+
+  @Option(
+      names = "--opensearch",
+      paramLabel = "URL",
+      description = "With --stack: the OpenSearch node to use instead of the local stack's.")
+  private String openSearch;
 
   private final CliEnvironment env;
 
@@ -33,7 +55,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    new Demo(env).run(outDir);
+    if (stack) {
+      new Demo(env).runOnStack(outDir, kafka, openSearch);
+    } else if (kafka != null || openSearch != null) {
+      throw new CommandFailedException("--kafka and --opensearch need --stack");
+    } else {
+      new Demo(env).run(outDir);
+    }
     return 0;
   }
 }

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The summary {@code vigil demo} prints: what a SOC analyst wants to see first (what fired, who is
@@ -57,73 +58,38 @@ final class DemoReport {
     this.launcher = launcher;
   }
 
+  /**
+   * What a run's outputs hold: its alerts (by time, then id), the actors of their events, and its
+   * dead letters.
+   */
+  record Findings(
+      List<JsonNode> alerts, Map<String, Actor> actorsByEvent, List<JsonNode> deadLetters) {
+
+    /** Reads a run's outputs: each a JSON Lines file, or a directory of part files. */
+    static Findings read(Outputs files) throws IOException {
+      List<JsonNode> alerts = new ArrayList<>(readLines(files.alerts()));
+      alerts.sort(
+          Comparator.comparing((JsonNode alert) -> Instant.parse(alert.path("time").asText()))
+              .thenComparing(alert -> alert.path("alert_id").asText()));
+      return new Findings(
+          List.copyOf(alerts),
+          actorsOf(files.events(), eventIdsOf(alerts)),
+          readLines(files.deadLetters()));
+    }
+  }
+
+  /** The embedded demo's whole report. */
   List<String> render(DetectSummary summary, Path samples, Outputs files) throws IOException {
-    List<JsonNode> alerts = readLines(files.alerts());
-    List<JsonNode> deadLetters = readLines(files.deadLetters());
-    Map<String, Actor> actorsByEvent = actorsOf(files.events(), eventIdsOf(alerts));
-
-    List<String> out = new ArrayList<>();
-    out.add(
-        "vigil demo: the detection job (embedded Flink, built-in rules) over "
-            + display.apply(samples)
-            + "/");
-    out.add(
-        "  "
-            + summary.events()
-            + " events ("
-            + counts(summary.eventsBySource())
-            + "), "
-            + summary.deadLetters()
-            + " dead letters, "
-            + summary.totalAlerts()
-            + " alerts");
-    if (summary.lateRecords() > 0) {
-      out.add("  late records (judged at the watermark): " + summary.lateRecords());
-    }
-
-    out.add("");
-    out.add("Alerts by detection");
-    out.addAll(table(detectionRows(summary.alerts())));
-
-    List<String[]> actorRows = actorRows(alerts, actorsByEvent);
-    if (!actorRows.isEmpty()) {
-      out.add("");
-      out.add("Top actors (by alerts)");
-      out.addAll(table(actorRows));
-    }
-
-    out.add("");
-    out.add("Alerts (UTC)");
-    out.addAll(
-        table(
-            alerts.stream()
-                .map(
-                    alert ->
-                        new String[] {
-                          TIME.format(Instant.parse(alert.path("time").asText())),
-                          alert.path("severity").asText(),
-                          alert.path("detection").asText(),
-                          alert.path("summary").asText()
-                        })
-                .toList()));
-
-    if (!deadLetters.isEmpty()) {
-      out.add("");
-      out.add("Dead letters (raw record, reason and origin kept in the file)");
-      out.addAll(
-          table(
-              deadLetters.stream()
-                  .map(
-                      dead ->
-                          new String[] {
-                            dead.path("origin").asText(),
-                            dead.path("reason").asText(),
-                            dead.path("message").asText()
-                          })
-                  .sorted(Comparator.comparing((String[] row) -> row[0]))
-                  .toList()));
-    }
-
+    Findings findings = Findings.read(files);
+    List<String> out =
+        findings(
+            "vigil demo: the detection job (embedded Flink, built-in rules) over "
+                + display.apply(samples)
+                + "/",
+            summary,
+            findings);
+    List<JsonNode> alerts = findings.alerts();
+    List<JsonNode> deadLetters = findings.deadLetters();
     String alertsFile = display.apply(files.alerts());
     out.add("");
     out.add("Files");
@@ -155,6 +121,72 @@ final class DemoReport {
         "  "
             + vigil
             + " detect --out alerts.jsonl YOUR_AUDIT_LOGS/   # your own files, see docs/cli.md");
+    return out;
+  }
+
+  /**
+   * What was found, whichever way the job ran: the counts, alerts by detection, the top actors, one
+   * line per alert and the dead letters.
+   */
+  List<String> findings(String title, DetectSummary summary, Findings findings) {
+    List<String> out = new ArrayList<>();
+    out.add(title);
+    out.add(
+        "  "
+            + summary.events()
+            + " events ("
+            + counts(summary.eventsBySource())
+            + "), "
+            + summary.deadLetters()
+            + " dead letters, "
+            + summary.totalAlerts()
+            + " alerts");
+    if (summary.lateRecords() > 0) {
+      out.add("  late records (judged at the watermark): " + summary.lateRecords());
+    }
+
+    out.add("");
+    out.add("Alerts by detection");
+    out.addAll(table(detectionRows(summary.alerts())));
+
+    List<String[]> actorRows = actorRows(findings.alerts(), findings.actorsByEvent());
+    if (!actorRows.isEmpty()) {
+      out.add("");
+      out.add("Top actors (by alerts)");
+      out.addAll(table(actorRows));
+    }
+
+    out.add("");
+    out.add("Alerts (UTC)");
+    out.addAll(
+        table(
+            findings.alerts().stream()
+                .map(
+                    alert ->
+                        new String[] {
+                          TIME.format(Instant.parse(alert.path("time").asText())),
+                          alert.path("severity").asText(),
+                          alert.path("detection").asText(),
+                          alert.path("summary").asText()
+                        })
+                .toList()));
+
+    if (!findings.deadLetters().isEmpty()) {
+      out.add("");
+      out.add("Dead letters (raw record, reason and origin kept in the file)");
+      out.addAll(
+          table(
+              findings.deadLetters().stream()
+                  .map(
+                      dead ->
+                          new String[] {
+                            dead.path("origin").asText(),
+                            dead.path("reason").asText(),
+                            dead.path("message").asText()
+                          })
+                  .sorted(Comparator.comparing((String[] row) -> row[0]))
+                  .toList()));
+    }
     return out;
   }
 
@@ -213,7 +245,7 @@ final class DemoReport {
   }
 
   /** An actor as analysts name it: its name where the source gives one, and the source. */
-  private record Actor(String name, String source) {}
+  record Actor(String name, String source) {}
 
   private static Set<String> eventIdsOf(List<JsonNode> alerts) {
     Set<String> ids = new HashSet<>();
@@ -239,8 +271,23 @@ final class DemoReport {
     return actors;
   }
 
-  private static List<JsonNode> readLines(Path file) throws IOException {
+  /** The JSON documents of a JSON Lines file, or of every visible file below a directory. */
+  static List<JsonNode> readLines(Path file) throws IOException {
     List<JsonNode> nodes = new ArrayList<>();
+    if (Files.isDirectory(file)) {
+      // Part files of a file sink: unfinished ones are hidden (".part-...inprogress...").
+      try (Stream<Path> parts = Files.walk(file)) {
+        for (Path part :
+            parts
+                .filter(Files::isRegularFile)
+                .filter(part -> !part.getFileName().toString().startsWith("."))
+                .sorted()
+                .toList()) {
+          nodes.addAll(readLines(part));
+        }
+      }
+      return nodes;
+    }
     if (!Files.exists(file)) {
       return nodes;
     }
@@ -261,7 +308,7 @@ final class DemoReport {
   }
 
   /** Rows as aligned columns, two spaces apart, indented; the last column is not padded. */
-  private static List<String> table(Collection<String[]> rows) {
+  static List<String> table(Collection<String[]> rows) {
     int columns = rows.stream().mapToInt(row -> row.length).max().orElse(0);
     int[] widths = new int[columns];
     for (String[] row : rows) {

@@ -191,7 +191,11 @@ final class DetectionRun {
     out.flush();
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything below it; nothing when it does not exist. */
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (var walk = Files.walk(dir)) {
       for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

@@ -141,6 +141,30 @@ class DemoCommandTest {
     assertThat(elsewhere.resolve("out")).doesNotExist();
   }
 
+  @Test
+  void withStackSaysHowToStartTheStackWhenItIsNotRunning(@TempDir Path checkout)
+      throws IOException {
+    Files.createDirectories(checkout.resolve("samples"));
+    CliRun.Result result = new CliRun(checkout, List.of()).execute("demo", "--stack");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr())
+        .isEqualTo(
+            "vigil demo: the local stack is not running (Kafka stopped, OpenSearch stopped);"
+                + " start it with: bin/vigil stack up"
+                + System.lineSeparator());
+    assertThat(checkout.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void refusesStackAddressesWithoutStack() {
+    CliRun.Result result = new CliRun(ROOT, List.of()).execute("demo", "--kafka", "127.0.0.1:9092");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr())
+        .isEqualTo("vigil demo: --kafka and --opensearch need --stack" + System.lineSeparator());
+  }
+
   /** The lines of a section: after its title, up to the blank line that ends it. */
   private static List<String> section(List<String> lines, String title) {
     int start = lines.indexOf(title);

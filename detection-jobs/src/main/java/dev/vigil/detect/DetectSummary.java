@@ -1,10 +1,14 @@
 package dev.vigil.detect;
 
 import dev.vigil.detect.job.Tally;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.util.OptionalFailure;
+import org.apache.flink.util.SerializedValue;
 
 /**
  * What a bounded run did (or has done so far, in a progress report).
@@ -37,6 +41,25 @@ public record DetectSummary(
         .flatMap(bySeverity -> bySeverity.values().stream())
         .mapToLong(Long::longValue)
         .sum();
+  }
+
+  /**
+   * Reads the job's accumulators as a job result or execution graph carries them (see {@link
+   * Tally}); an accumulator that failed is left out.
+   */
+  public static DetectSummary fromSerialized(
+      Map<String, SerializedValue<OptionalFailure<Object>>> serialized, Duration elapsed)
+      throws IOException, ClassNotFoundException {
+    Map<String, Object> values = new HashMap<>();
+    for (Map.Entry<String, SerializedValue<OptionalFailure<Object>>> entry :
+        serialized.entrySet()) {
+      OptionalFailure<Object> value =
+          entry.getValue().deserializeValue(DetectSummary.class.getClassLoader());
+      if (!value.isFailure()) {
+        values.put(entry.getKey(), value.getUnchecked());
+      }
+    }
+    return fromAccumulators(values, elapsed);
   }
 
   /** Reads the job's accumulators (see {@link Tally}). */

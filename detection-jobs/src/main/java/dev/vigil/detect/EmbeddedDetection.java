@@ -6,8 +6,6 @@ import dev.vigil.ingest.RawRecord;
 import dev.vigil.rules.RuleException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +21,6 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.flink.util.OptionalFailure;
-import org.apache.flink.util.SerializedValue;
 
 /**
  * Runs the detection job bounded, over files, on a Flink MiniCluster inside this JVM: {@code vigil
@@ -83,8 +79,8 @@ public final class EmbeddedDetection {
       cluster.start();
       JobID job = cluster.submitJob(graph).get().getJobID();
       JobResult result = await(cluster, job, options, started);
-      Map<String, Object> accumulators = accumulators(result.getAccumulatorResults());
-      DetectSummary summary = DetectSummary.fromAccumulators(accumulators, since(started));
+      DetectSummary summary =
+          DetectSummary.fromSerialized(result.getAccumulatorResults(), since(started));
       if (!result.isSuccess()) {
         Throwable cause =
             result
@@ -144,10 +140,15 @@ public final class EmbeddedDetection {
   private static void reportProgress(
       MiniCluster cluster, JobID job, DetectOptions options, long started) {
     try {
-      Map<String, Object> accumulators =
-          accumulators(
-              cluster.getExecutionGraph(job).get(5, TimeUnit.SECONDS).getAccumulatorsSerialized());
-      options.progress().accept(DetectSummary.fromAccumulators(accumulators, since(started)));
+      options
+          .progress()
+          .accept(
+              DetectSummary.fromSerialized(
+                  cluster
+                      .getExecutionGraph(job)
+                      .get(5, TimeUnit.SECONDS)
+                      .getAccumulatorsSerialized(),
+                  since(started)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -162,20 +163,6 @@ public final class EmbeddedDetection {
     } catch (ExecutionException | TimeoutException e) {
       // The cluster is closed next, which ends the job's tasks whatever state they are in.
     }
-  }
-
-  private static Map<String, Object> accumulators(
-      Map<String, SerializedValue<OptionalFailure<Object>>> serialized) throws Exception {
-    Map<String, Object> values = new HashMap<>();
-    for (Map.Entry<String, SerializedValue<OptionalFailure<Object>>> entry :
-        serialized.entrySet()) {
-      OptionalFailure<Object> value =
-          entry.getValue().deserializeValue(EmbeddedDetection.class.getClassLoader());
-      if (!value.isFailure()) {
-        values.put(entry.getKey(), value.getUnchecked());
-      }
-    }
-    return values;
   }
 
   private static Duration since(long started) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -41,6 +43,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code vigil run --config vigil.yaml}: the detection job, unbounded, from the raw Kafka topics to
@@ -62,7 +65,6 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  */
 public final class ContinuousDetection {
 
-  static final String EMBEDDED_REST_PORTS = "8081-8180";
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
@@ -117,6 +119,15 @@ public final class ContinuousDetection {
       VigilConfig config,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
+    build(env, config, KafkaConnectors.rawSource(config.kafka()), afterSource);
+  }
+
+  private static void build(
+      StreamExecutionEnvironment env,
+      VigilConfig config,
+      KafkaSource<RawRecord> source,
+      UnaryOperator<DataStream<RawRecord>> afterSource)
+      throws RuleException {
     RuleSet rules =
         config.rulesPath().isPresent()
             ? RuleSet.load(List.of(config.rulesPath().get()))
@@ -129,11 +140,7 @@ public final class ContinuousDetection {
     // No watermarks at the source: event time exists only after normalization, where the job
     // assigns it per Kafka partition (see PartitionWatermarks).
     DataStream<RawRecord> raw =
-        env.fromSource(
-                KafkaConnectors.rawSource(config.kafka()),
-                WatermarkStrategy.noWatermarks(),
-                "raw-kafka")
-            .uid("raw-kafka");
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw-kafka").uid("raw-kafka");
     DetectionJob.build(
         env, afterSource.apply(raw), new KafkaJobSinks(config, rules.pack()), options);
   }
@@ -178,13 +185,35 @@ public final class ContinuousDetection {
       Optional<String> restoreFrom,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
+    return start(config, KafkaConnectors.rawSource(config.kafka()), restoreFrom, afterSource);
+  }
+
+  /**
+   * Starts the job on a MiniCluster in this JVM over the raw records between two sets of offsets
+   * ({@link KafkaConnectors#rawSource(VigilConfig.Kafka, Map, Map)}): the job finishes by itself
+   * once every record of the range is through and every sink has flushed, so {@link
+   * Running#result()} completes. Never restores from a checkpoint: the range says what to read.
+   */
+  public static Running startBounded(
+      VigilConfig config, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
+      throws RuleException {
+    return start(
+        config,
+        KafkaConnectors.rawSource(config.kafka(), from, until),
+        Optional.empty(),
+        UnaryOperator.identity());
+  }
+
+  private static Running start(
+      VigilConfig config,
+      KafkaSource<RawRecord> source,
+      Optional<String> restoreFrom,
+      UnaryOperator<DataStream<RawRecord>> afterSource)
+      throws RuleException {
     prepare(config);
     Configuration flink = flinkConfiguration(config);
-    // The embedded cluster's REST endpoint (web UI) takes the first free port from 8081, so a
-    // second run, or anything else on 8081, does not stop this one from starting.
-    flink.set(RestOptions.BIND_PORT, EMBEDDED_REST_PORTS);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
-    build(env, config, afterSource);
+    build(env, config, source, afterSource);
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(config.job().name());
     restoreFrom.ifPresent(

@@ -8,6 +8,7 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.RawRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -19,6 +20,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The job's Kafka source and sinks, built from {@link VigilConfig.Kafka}.
@@ -38,12 +40,31 @@ public final class KafkaConnectors {
 
   /** The raw topics: those listed, plus those matching the pattern, as one subscription. */
   public static KafkaSource<RawRecord> rawSource(VigilConfig.Kafka kafka) {
+    return rawSourceBuilder(kafka)
+        .setStartingOffsets(startingOffsets(kafka.startingOffsets()))
+        .build();
+  }
+
+  /**
+   * The raw topics from the offsets {@code from} up to (not including) {@code until}: a bounded
+   * source that finishes there, so the job ends once that range is through (a replay of a known
+   * range, {@code vigil demo --stack}, the end-to-end benchmark). Partitions missing from {@code
+   * from} start at their earliest offset.
+   */
+  public static KafkaSource<RawRecord> rawSource(
+      VigilConfig.Kafka kafka, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until) {
+    return rawSourceBuilder(kafka)
+        .setStartingOffsets(OffsetsInitializer.offsets(from, OffsetResetStrategy.EARLIEST))
+        .setBounded(OffsetsInitializer.offsets(until))
+        .build();
+  }
+
+  private static KafkaSourceBuilder<RawRecord> rawSourceBuilder(VigilConfig.Kafka kafka) {
     KafkaSourceBuilder<RawRecord> builder =
         KafkaSource.<RawRecord>builder()
             .setProperties(KafkaClientProperties.of(kafka))
             .setGroupId(kafka.groupId())
             .setClientIdPrefix(kafka.clientIdPrefix())
-            .setStartingOffsets(startingOffsets(kafka.startingOffsets()))
             .setDeserializer(new RawRecordDeserializer())
             .setProperty(
                 "partition.discovery.interval.ms",
@@ -57,7 +78,7 @@ public final class KafkaConnectors {
     } else {
       builder.setTopicPattern(subscription(listed, kafka.topics().rawPattern().get()));
     }
-    return builder.build();
+    return builder;
   }
 
   /** One pattern for the listed topics and the configured pattern. */

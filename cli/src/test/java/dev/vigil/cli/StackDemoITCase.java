@@ -1,0 +1,283 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.stack.KafkaEndpoint;
+import dev.vigil.stack.OpenSearchEndpoint;
+import dev.vigil.stack.junit.RealKafka;
+import dev.vigil.stack.junit.RealOpenSearch;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vigil demo --stack} on a real Kafka broker and OpenSearch node: the samples go through
+ * Kafka, the job, OpenSearch and the pager, and what arrives is checked where it arrived (the
+ * indices, the receiver's payloads), against the embedded demo's alerts.
+ */
+@RealKafka
+@RealOpenSearch
+class StackDemoITCase {
+
+  /** The checkout: tests run in the module's directory. */
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir static Path outDir;
+  private static String kafka;
+  private static String openSearch;
+  private static CliRun.Result demo;
+
+  /**
+   * The test JVM's one OpenSearch node is shared with the other classes, some of which create
+   * {@code vigil-*} indices of their own (the retention test makes this month's secret index before
+   * any template exists): this class starts and leaves the Vigil indices empty.
+   */
+  private static final String VIGIL_INDICES = "/vigil-events-*,vigil-alerts-*,vigil-deadletters-*";
+
+  @BeforeAll
+  static void runDemo(KafkaEndpoint kafkaEndpoint, OpenSearchEndpoint openSearchEndpoint)
+      throws Exception {
+    kafka = kafkaEndpoint.bootstrapServers();
+    openSearch = openSearchEndpoint.url().toString();
+    delete(VIGIL_INDICES);
+    demo = runOnStack(outDir);
+  }
+
+  @AfterAll
+  static void removeTheIndices() throws Exception {
+    delete(VIGIL_INDICES);
+  }
+
+  @Test
+  void indexesEveryEventAndAlertOfTheSamplesAndSaysSo() throws Exception {
+    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
+    assertThat(demo.stdoutLines().get(1))
+        .isEqualTo(
+            "  322 events (AWS_CLOUDTRAIL 33, AZURE_MONITOR 27, GCP_AUDIT 24, VAULT 238),"
+                + " 2 dead letters, 15 alerts");
+    assertThat(section(demo.stdoutLines(), "In OpenSearch at " + openSearch))
+        .containsExactly(
+            "  vigil-events       322 of the run's 322 events (by event_id)",
+            "  vigil-alerts       15 of its 15 alerts (by alert_id)",
+            "  vigil-deadletters  2 of its 2 dead letters (by origin)");
+
+    post("/vigil-*/_refresh", "");
+    List<JsonNode> alerts = search("vigil-alerts", "{\"size\":100,\"query\":{\"match_all\":{}}}");
+    Map<String, Integer> byDetection = new TreeMap<>();
+    alerts.forEach(a -> byDetection.merge(a.path("detection").asText(), 1, Integer::sum));
+    assertThat(byDetection)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "denied_access_spike", 3,
+                "mass_secret_reads", 1,
+                "root_token_use", 3,
+                "break_glass_use", 3,
+                "policy_change", 5));
+
+    JsonNode events =
+        JSON.readTree(
+            post(
+                "/vigil-events/_search",
+                "{\"size\":0,\"track_total_hits\":true,\"query\":{\"prefix\":{\"origin\":"
+                    + "\"kafka:audit.raw.\"}},\"aggs\":{\"by_source\":{\"terms\":{\"field\":"
+                    + "\"source\"}}}}"));
+    assertThat(events.at("/hits/total/value").asLong()).isEqualTo(322);
+    Map<String, Long> bySource = new TreeMap<>();
+    events
+        .at("/aggregations/by_source/buckets")
+        .forEach(b -> bySource.put(b.path("key").asText(), b.path("doc_count").asLong()));
+    assertThat(bySource)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("AWS_CLOUDTRAIL", 33L, "AZURE_MONITOR", 27L, "GCP_AUDIT", 24L, "VAULT", 238L));
+    // Every event behind an alert is there, with its raw record.
+    Set<String> behindAlerts =
+        alerts.stream()
+            .flatMap(a -> stream(a.path("event_ids")).map(JsonNode::asText))
+            .collect(Collectors.toSet());
+    List<JsonNode> evidence =
+        search(
+            "vigil-events",
+            "{\"size\":1000,\"query\":{\"ids\":{\"values\":"
+                + JSON.writeValueAsString(behindAlerts)
+                + "}}}");
+    assertThat(evidence).hasSize(behindAlerts.size());
+    assertThat(evidence).allSatisfy(e -> assertThat(e.path("raw").asText()).isNotEmpty());
+
+    List<JsonNode> deadLetters =
+        search("vigil-deadletters", "{\"size\":10,\"query\":{\"prefix\":{\"origin\":\"kafka:\"}}}");
+    assertThat(deadLetters)
+        .extracting(d -> d.path("reason").asText())
+        .containsExactlyInAnyOrder("MALFORMED_JSON", "INVALID_TIME");
+  }
+
+  @Test
+  void pagesEachAlertOnceWithItsIdAsTheDedupKey() throws Exception {
+    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
+    List<JsonNode> pages = readLines(outDir.resolve(StackDemo.PAGER_FILE));
+    Map<String, JsonNode> alertsById = new HashMap<>();
+    DemoReport.readLines(outDir.resolve("alerts"))
+        .forEach(a -> alertsById.put(a.path("alert_id").asText(), a));
+    assertThat(alertsById).hasSize(15);
+
+    assertThat(pages).hasSize(15);
+    assertThat(pages)
+        .extracting(p -> p.path("dedup_key").asText())
+        .containsExactlyInAnyOrderElementsOf(alertsById.keySet());
+    Map<String, String> pagerSeverity =
+        Map.of("critical", "critical", "high", "error", "medium", "warning", "low", "info");
+    for (JsonNode page : pages) {
+      JsonNode alert = alertsById.get(page.path("dedup_key").asText());
+      assertThat(page.path("event_action").asText()).isEqualTo("trigger");
+      assertThat(page.path("routing_key").asText()).isEqualTo("****");
+      assertThat(page.at("/payload/summary").asText()).isEqualTo(alert.path("summary").asText());
+      assertThat(page.at("/payload/severity").asText())
+          .isEqualTo(pagerSeverity.get(alert.path("severity").asText()));
+      assertThat(page.at("/payload/custom_details/alert_id").asText())
+          .isEqualTo(alert.path("alert_id").asText());
+      assertThat(page.at("/payload/custom_details/alert_url").asText())
+          .isEqualTo(
+              openSearch + "/vigil-alerts/_search?q=alert_id:" + alert.path("alert_id").asText());
+      // Never a raw record in a page.
+      assertThat(page.toString()).doesNotContain("\"raw\"");
+    }
+    assertThat(
+            section(
+                demo.stdoutLines(), "Pager (a local PagerDuty Events API v2 receiver on loopback)"))
+        .first()
+        .asString()
+        .startsWith("  15 incidents from 15 trigger events");
+  }
+
+  @Test
+  void findsTheAlertsOfTheEmbeddedDemo(@TempDir Path embeddedOut) throws IOException {
+    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
+    CliRun.Result embedded =
+        new CliRun(ROOT, List.of()).execute("demo", "--out-dir", embeddedOut.toString());
+    assertThat(embedded.exitCode()).as(embedded.stderr()).isZero();
+
+    assertThat(alertIds(DemoReport.readLines(outDir.resolve("alerts"))))
+        .isEqualTo(alertIds(readLines(embeddedOut.resolve(Demo.ALERTS_FILE))));
+  }
+
+  @Test
+  void aSecondRunReadsOnlyItsOwnRecordsAndOverwritesTheSameDocuments(@TempDir Path secondOut)
+      throws Exception {
+    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
+    CliRun.Result second = runOnStack(secondOut);
+
+    assertThat(second.exitCode()).as(second.stderr()).isZero();
+    assertThat(second.stdoutLines().get(1)).isEqualTo(demo.stdoutLines().get(1));
+    post("/vigil-*/_refresh", "");
+    JsonNode count = JSON.readTree(post("/vigil-alerts/_count", "{\"query\":{\"match_all\":{}}}"));
+    assertThat(count.path("count").asLong()).isEqualTo(15);
+  }
+
+  @Test
+  void anUnreachableOpenSearchIsOneLineNamingIt(@TempDir Path elsewhere) {
+    CliRun.Result result =
+        new CliRun(ROOT, List.of())
+            .execute(
+                "demo",
+                "--stack",
+                "--kafka",
+                kafka,
+                "--opensearch",
+                "http://127.0.0.1:1",
+                "--out-dir",
+                elsewhere.toString());
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines()).hasSize(1);
+    assertThat(result.stderr()).startsWith("vigil demo: ").contains("http://127.0.0.1:1");
+  }
+
+  private static CliRun.Result runOnStack(Path out) {
+    return new CliRun(ROOT, List.of())
+        .execute(
+            "demo",
+            "--stack",
+            "--kafka",
+            kafka,
+            "--opensearch",
+            openSearch,
+            "--out-dir",
+            out.toString());
+  }
+
+  private static Set<String> alertIds(List<JsonNode> alerts) {
+    return alerts.stream().map(a -> a.path("alert_id").asText()).collect(Collectors.toSet());
+  }
+
+  private static List<JsonNode> search(String index, String body) throws Exception {
+    JsonNode answer = JSON.readTree(post("/" + index + "/_search", body));
+    return stream(answer.at("/hits/hits")).map(hit -> hit.path("_source")).toList();
+  }
+
+  private static void delete(String path) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(openSearch + path)).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path + ": " + response.body()).isIn(200, 404);
+  }
+
+  private static String post(String path, String body) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(openSearch + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    return response.body();
+  }
+
+  private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+    return java.util.stream.StreamSupport.stream(array.spliterator(), false);
+  }
+
+  private static List<JsonNode> readLines(Path file) throws IOException {
+    return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+        .map(
+            line -> {
+              try {
+                return JSON.readTree(line);
+              } catch (IOException e) {
+                throw new AssertionError("not JSON: " + line, e);
+              }
+            })
+        .toList();
+  }
+
+  /** The lines of a section: after its title, up to the blank line that ends it. */
+  private static List<String> section(List<String> lines, String title) {
+    int start = lines.indexOf(title);
+    assertThat(start).as("section " + title + " in " + lines).isNotNegative();
+    int end = start + 1;
+    while (end < lines.size() && !lines.get(end).isEmpty()) {
+      end++;
+    }
+    return lines.subList(start + 1, end);
+  }
+}
