@@ -78,7 +78,7 @@ final class PagerReceiver implements AutoCloseable {
             + EVENTS_PATH);
   }
 
-  /** Distinct dedup keys of accepted events, in arrival order: one per incident. */
+  /** Distinct dedup keys of accepted events: one per incident. */
   synchronized Set<String> incidents() {
     return Set.copyOf(dedupKeys);
   }

@@ -61,16 +61,12 @@ import org.opensearch.client.opensearch._types.query_dsl.Query;
 final class StackDemo {
 
   /** Sample directories and the raw topic each is written to (vigil.yaml's default topics). */
-  private static final Map<String, String> SAMPLE_TOPICS =
-      orderedMap(
-          "vault",
-          "audit.raw.vault",
-          "aws",
-          "audit.raw.cloudtrail",
-          "azure",
-          "audit.raw.azure",
-          "gcp",
-          "audit.raw.gcp");
+  private static final List<Map.Entry<String, String>> SAMPLE_TOPICS =
+      List.of(
+          Map.entry("vault", "audit.raw.vault"),
+          Map.entry("aws", "audit.raw.cloudtrail"),
+          Map.entry("azure", "audit.raw.azure"),
+          Map.entry("gcp", "audit.raw.gcp"));
 
   /** A bounded run over a few hundred records takes seconds; this is for a stuck one. */
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -297,7 +293,7 @@ final class StackDemo {
       throws IOException {
     Map<String, Integer> written = new LinkedHashMap<>();
     try (RawTopics topics = RawTopics.writer(config.kafka())) {
-      for (Map.Entry<String, String> sample : SAMPLE_TOPICS.entrySet()) {
+      for (Map.Entry<String, String> sample : SAMPLE_TOPICS) {
         String topic = sample.getValue();
         int[] count = {0};
         for (Path file : files(samples.resolve(sample.getKey()))) {
@@ -458,13 +454,5 @@ final class StackDemo {
 
   private static String[] row(String... cells) {
     return cells;
-  }
-
-  private static Map<String, String> orderedMap(String... pairs) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put(pairs[i], pairs[i + 1]);
-    }
-    return java.util.Collections.unmodifiableMap(map);
   }
 }
