@@ -26,6 +26,8 @@ record SystemUser(String name, int uid, int gid) {
     try {
       return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     } catch (IOException | UnsupportedOperationException e) {
+      // No /proc or no unix attribute view: not Linux, where OpenSearch's root check and the
+      // user switch apply; start it as the current user and let OpenSearch judge.
       return false;
     }
   }

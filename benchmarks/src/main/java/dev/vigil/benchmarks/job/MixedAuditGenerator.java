@@ -427,19 +427,7 @@ public final class MixedAuditGenerator {
             source = "AWS_CLOUDTRAIL";
             Map<String, Object> user = iamUser(1_000_000 + incidentNumber);
             identity = (String) user.get("arn");
-            for (int i = 0; i < count; i++) {
-              emit(
-                  from + i * every,
-                  trail(
-                      from + i * every,
-                      "GetSecretValue",
-                      "secretsmanager.amazonaws.com",
-                      user,
-                      Map.of("secretId", "prod/db-" + i),
-                      null,
-                      true,
-                      true));
-            }
+            emitSecretReads(user, "prod/db-", true, from, every, count);
           }
           case 2 -> {
             source = "AZURE_MONITOR";
@@ -486,19 +474,7 @@ public final class MixedAuditGenerator {
             source = "AWS_CLOUDTRAIL";
             Map<String, Object> session = roleSession("harvest-" + suffix, "s-" + suffix, null);
             identity = (String) session.get("arn");
-            for (int i = 0; i < count; i++) {
-              emit(
-                  from + i * every,
-                  trail(
-                      from + i * every,
-                      "GetSecretValue",
-                      "secretsmanager.amazonaws.com",
-                      session,
-                      Map.of("secretId", "prod/app-" + i),
-                      null,
-                      false,
-                      true));
-            }
+            emitSecretReads(session, "prod/app-", false, from, every, count);
           }
           case 2 -> {
             source = "AZURE_MONITOR";
@@ -674,19 +650,7 @@ public final class MixedAuditGenerator {
             Map<String, Object> session =
                 roleSession("break-glass-admin", "incident-" + suffix, "true");
             identity = (String) session.get("arn");
-            for (int i = 0; i < count; i++) {
-              emit(
-                  from + i * every,
-                  trail(
-                      from + i * every,
-                      "GetSecretValue",
-                      "secretsmanager.amazonaws.com",
-                      session,
-                      Map.of("secretId", "prod/db-" + i),
-                      null,
-                      false,
-                      true));
-            }
+            emitSecretReads(session, "prod/db-", false, from, every, count);
           }
           case 1 -> {
             source = "VAULT";
@@ -874,6 +838,32 @@ public final class MixedAuditGenerator {
   }
 
   // ------------------------------------------------------------------ AWS CloudTrail
+
+  /**
+   * {@code count} Secrets Manager reads by {@code identity}, {@code every} ms apart from {@code
+   * from}, of the secrets {@code secretPrefix + i}.
+   */
+  private void emitSecretReads(
+      Map<String, Object> identity,
+      String secretPrefix,
+      boolean denied,
+      long from,
+      long every,
+      int count) {
+    for (int i = 0; i < count; i++) {
+      emit(
+          from + i * every,
+          trail(
+              from + i * every,
+              "GetSecretValue",
+              "secretsmanager.amazonaws.com",
+              identity,
+              Map.of("secretId", secretPrefix + i),
+              null,
+              denied,
+              true));
+    }
+  }
 
   private Map<String, Object> trail(
       long time,
