@@ -185,7 +185,7 @@ public final class DetectionEngine implements AutoCloseable {
       events.advanceTime(clock);
     }
     currentSequence = arrivals++;
-    VigilEvent vigilEvent = new VigilEvent(event, pack, currentSequence);
+    VigilEvent vigilEvent = new VigilEvent(event, pack, this, currentSequence);
     events.sendEventBean(vigilEvent, "VigilEvent");
     currentSequence = -1;
     judged++;
@@ -285,9 +285,7 @@ public final class DetectionEngine implements AutoCloseable {
     RuleMeta meta = correlation.rule().meta();
     long start = window.get(0).getTime();
     long end = window.get(window.size() - 1).getTime();
-    Duration period =
-        meta.suppress() != null ? meta.suppress().period() : correlation.rule().timespan();
-    if (suppressed(meta, groupKey, end, period)) {
+    if (suppressed(meta, groupKey, end, suppressionPeriod(correlation))) {
       return;
     }
     Set<String> ids = new LinkedHashSet<>();
@@ -336,8 +334,29 @@ public final class DetectionEngine implements AutoCloseable {
     return value instanceof EventBean bean ? bean.getUnderlying() : value;
   }
 
+  /**
+   * Whether an alert of correlation {@code correlationIndex} for {@code groupKey}, raised now,
+   * could escape the suppression of the group's last alert. An alert's time is that of the newest
+   * event in its window, never after the clock: while the clock is inside the period of the last
+   * alert, every alert the group could raise is suppressed, so Esper need not hand out its window.
+   */
+  boolean correlationDue(int correlationIndex, String groupKey) {
+    CompiledCorrelation correlation = pack.correlations().get(correlationIndex);
+    Long last = lastAlertByGroup.get(suppressionKey(correlation.rule().meta(), groupKey));
+    return last == null || clock - last >= suppressionPeriod(correlation).toMillis();
+  }
+
+  private static Duration suppressionPeriod(CompiledCorrelation correlation) {
+    RuleMeta meta = correlation.rule().meta();
+    return meta.suppress() != null ? meta.suppress().period() : correlation.rule().timespan();
+  }
+
+  private static String suppressionKey(RuleMeta meta, String groupKey) {
+    return meta.id() + '\u0000' + groupKey;
+  }
+
   private boolean suppressed(RuleMeta meta, String groupKey, long time, Duration period) {
-    String key = meta.id() + '\u0000' + groupKey;
+    String key = suppressionKey(meta, groupKey);
     Long last = lastAlertByGroup.get(key);
     if (last != null && time - last < period.toMillis()) {
       return true;

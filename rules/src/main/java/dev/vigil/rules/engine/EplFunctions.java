@@ -34,6 +34,16 @@ public final class EplFunctions {
   }
 
   /**
+   * {@code vigil_due(last(event), groupKey, c)}: false when an alert of correlation c for this
+   * group is certain to fall in the suppression period of the group's last alert. Placed in the
+   * having clause before anything that reads the window, so a group that stays over its threshold
+   * costs no window copy per arriving event while it is quiet.
+   */
+  public static boolean due(VigilEvent event, String groupKey, int correlationIndex) {
+    return event.engine().correlationDue(correlationIndex, groupKey);
+  }
+
+  /**
    * {@code vigil_ordered(window(*), c)}: whether the window holds correlation c's rules in their
    * declared order (each after the previous one, by event time then arrival).
    */

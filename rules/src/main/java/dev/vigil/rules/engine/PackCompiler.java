@@ -273,6 +273,7 @@ public final class PackCompiler {
     addFunction(configuration, "vigil_matches", "matches", false);
     addFunction(configuration, "vigil_group", "group", false);
     addFunction(configuration, "vigil_value", "value", false);
+    addFunction(configuration, "vigil_due", "due", false);
     addFunction(configuration, "vigil_ordered", "ordered", false);
     configuration.getRuntime().getThreading().setInternalTimerEnabled(false);
     configuration.getRuntime().getLogging().setEnableExecutionDebug(false);
@@ -349,9 +350,6 @@ public final class PackCompiler {
     if (correlation.type() == CorrelationType.TEMPORAL
         || correlation.type() == CorrelationType.TEMPORAL_ORDERED) {
       having.add(counted + " >= " + inputs.stream().distinct().count());
-      if (correlation.type() == CorrelationType.TEMPORAL_ORDERED) {
-        having.add("vigil_ordered(window(*), " + index + ")");
-      }
     } else {
       correlation
           .conditions()
@@ -368,6 +366,12 @@ public final class PackCompiler {
                             default -> " != ";
                           }
                           + bound));
+    }
+    // Esper evaluates the having clause left to right and stops at the first false: the count
+    // first (incremental), then the suppression check, and only then what reads the whole window.
+    having.add("vigil_due(last(event), " + group + ", " + index + ")");
+    if (correlation.type() == CorrelationType.TEMPORAL_ORDERED) {
+      having.add("vigil_ordered(window(*), " + index + ")");
     }
     return "@name("
         + literal("correlation:" + correlation.meta().id())

@@ -44,6 +44,7 @@ public final class VigilEvent {
 
   private final AuditEvent event;
   private final CompiledPack pack;
+  private final DetectionEngine engine;
   private final long sequence;
   private final String requestKey;
   private JsonNode rawTree;
@@ -61,12 +62,16 @@ public final class VigilEvent {
    * the event reaches an engine (the Flink job routes events by their correlation group keys).
    */
   public static VigilEvent standalone(AuditEvent event, CompiledPack pack) {
-    return new VigilEvent(event, pack, -1);
+    return new VigilEvent(event, pack, null, -1);
   }
 
-  VigilEvent(AuditEvent event, CompiledPack pack, long sequence) {
+  /**
+   * @param engine the engine judging the event (null for a standalone event)
+   */
+  VigilEvent(AuditEvent event, CompiledPack pack, DetectionEngine engine, long sequence) {
     this.event = event;
     this.pack = pack;
+    this.engine = engine;
     this.sequence = sequence;
     this.requestKey = EventIds.requestKey(event);
   }
@@ -77,6 +82,11 @@ public final class VigilEvent {
 
   CompiledPack pack() {
     return pack;
+  }
+
+  /** The engine judging this event; null for a {@link #standalone} one. */
+  DetectionEngine engine() {
+    return engine;
   }
 
   long sequence() {

@@ -105,7 +105,7 @@ class FilterIndexTest {
     }
     long admitted = 0;
     for (AuditEvent event : events) {
-      VigilEvent probe = new VigilEvent(event, pack, 0);
+      VigilEvent probe = new VigilEvent(event, pack, null, 0);
       for (CompiledRule rule : pack.rules()) {
         boolean source =
             rule.mapping() == null
