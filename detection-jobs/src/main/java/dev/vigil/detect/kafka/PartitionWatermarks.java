@@ -22,6 +22,18 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * the minimum over the partitions that are not idle, minus the bound: Flink's per-partition
  * watermarking, rebuilt where the timestamps exist.
  *
+ * <p>Partitions not heard from yet: the generator cannot see which partitions the source assigned
+ * to its subtask, only those it has had records from, and a source reading a backlog delivers them
+ * one fetch at a time. Were the watermark the minimum over the partitions seen so far, the first
+ * one read would set it, and the backlog of every other partition would arrive late (in a benchmark
+ * reading 100,000 records of 16 partitions, 88% of them). So for its first {@code idleness} after
+ * it starts, a generator that reads Kafka emits no watermark: an unseen partition is treated as one
+ * last heard from at the start, which by the idleness rule below holds the watermark back that
+ * long. Events read meanwhile wait in the engines' buffers and are judged once the watermark moves
+ * (or at the end of a bounded read); what this costs is detection latency, and memory for the
+ * records of a backlog read in that time, once per start. File records are not held: their splits
+ * are read one after the other, and their one shared group has its watermark from the start.
+ *
  * <p>A partition with no record for {@code idleness} (processing time) stops holding the watermark
  * back; when all of this subtask's partitions are idle (or it has had none for {@code idleness}
  * since it started: a job with more subtasks than partitions) the generator first advances to its
@@ -49,6 +61,7 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
   private long emitted = Long.MIN_VALUE;
   private boolean idle;
   private long firstEmit = Long.MIN_VALUE;
+  private boolean readsKafka;
 
   private static final class Partition {
     long maxTimestamp = Long.MIN_VALUE;
@@ -77,6 +90,7 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
       String key = partitionOf(origin);
       partition = partitions.computeIfAbsent(key, k -> new Partition());
       lastKey = key.isEmpty() ? null : key;
+      readsKafka |= !key.isEmpty();
       lastPartition = partition;
     }
     partition.maxTimestamp = Math.max(partition.maxTimestamp, timestamp);
@@ -88,6 +102,9 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
     long now = clock.getAsLong();
     if (firstEmit == Long.MIN_VALUE) {
       firstEmit = now;
+    }
+    if (readsKafka && now - firstEmit < idlenessMillis) {
+      return; // partitions not heard from yet may still hold older records
     }
     long lowest = Long.MAX_VALUE;
     for (Partition partition : partitions.values()) {

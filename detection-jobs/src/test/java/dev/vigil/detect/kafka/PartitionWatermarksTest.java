@@ -41,8 +41,37 @@ class PartitionWatermarksTest {
     generator.onEvent(origin, eventTime, output);
   }
 
+  /** Starts the generator and lets its first idleness (the wait for unseen partitions) pass. */
+  private void pastStartup() {
+    generator.onPeriodicEmit(output);
+    now.addAndGet(60_000);
+  }
+
+  @Test
+  void aKafkaReaderWaitsOneIdlenessForPartitionsItHasNotHeardFromYet() {
+    generator.onPeriodicEmit(output);
+    record("kafka:raw/0@1", 500_000); // the first fetch: one partition's backlog
+    now.addAndGet(59_000);
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).isEmpty();
+    record("kafka:raw/1@1", 100_000); // another partition's, older
+    now.addAndGet(1_000);
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(100_000L - 30_000 - 1);
+    assertThat(idleness).isEmpty();
+  }
+
+  @Test
+  void fileRecordsGetTheirWatermarkFromTheStart() {
+    generator.onPeriodicEmit(output);
+    record("/data/a.json:3", 100_000);
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(100_000L - 30_000 - 1);
+  }
+
   @Test
   void theSlowestActivePartitionHoldsTheWatermark() {
+    pastStartup();
     record("kafka:raw/0@1", 100_000);
     record("kafka:raw/1@1", 500_000);
     record("kafka:raw/0@2", 110_000);
@@ -52,6 +81,7 @@ class PartitionWatermarksTest {
 
   @Test
   void anIdlePartitionStopsHoldingItBackAndTheWatermarkNeverGoesBack() {
+    pastStartup();
     record("kafka:raw/0@1", 100_000);
     record("kafka:raw/1@1", 500_000);
     generator.onPeriodicEmit(output);
@@ -68,6 +98,7 @@ class PartitionWatermarksTest {
 
   @Test
   void partitionsFallingSilentTogetherReleaseTheirNewestRecordBeforeGoingIdle() {
+    pastStartup();
     record("kafka:raw/0@1", 100_000);
     record("kafka:raw/1@1", 500_000);
     generator.onPeriodicEmit(output);
@@ -79,6 +110,7 @@ class PartitionWatermarksTest {
 
   @Test
   void whenEveryPartitionIsIdleTheOutputIsMarkedIdleUntilARecordArrives() {
+    pastStartup();
     record("kafka:raw/0@1", 100_000);
     now.addAndGet(61_000);
     generator.onPeriodicEmit(output);
