@@ -59,19 +59,31 @@ final class AzureResourceIds {
       }
       return subscription(resourceId) != null ? "microsoft.resources/subscriptions" : null;
     }
-    String[] segments = resourceId.substring(at + PROVIDERS.length()).split("/", -1);
-    if (segments.length == 0 || segments[0].isBlank()) {
+    // Read in place rather than split: the namespace, then <type>/<name> pairs whose types are
+    // kept, up to the first empty type.
+    int start = at + PROVIDERS.length();
+    int end = segmentEnd(resourceId, start);
+    if (resourceId.substring(start, end).isBlank()) {
       return null;
     }
-    StringBuilder type = new StringBuilder(segments[0]);
-    // namespace, then type/name pairs: keep the types.
-    for (int i = 1; i < segments.length; i += 2) {
-      if (segments[i].isEmpty()) {
+    StringBuilder type = new StringBuilder(resourceId.length() - start);
+    type.append(resourceId, start, end);
+    while (end < resourceId.length()) {
+      int typeStart = end + 1;
+      int typeEnd = segmentEnd(resourceId, typeStart);
+      if (typeEnd == typeStart) {
         break;
       }
-      type.append('/').append(segments[i]);
+      type.append('/').append(resourceId, typeStart, typeEnd);
+      end = typeEnd < resourceId.length() ? segmentEnd(resourceId, typeEnd + 1) : typeEnd;
     }
     return type.toString().toLowerCase(Locale.ROOT);
+  }
+
+  /** Where the segment starting at {@code start} ends: the next {@code /}, or the text's end. */
+  private static int segmentEnd(String text, int start) {
+    int slash = text.indexOf('/', start);
+    return slash < 0 ? text.length() : slash;
   }
 
   /**
@@ -131,10 +143,13 @@ final class AzureResourceIds {
    */
   private static int lastIndexOfIgnoreCase(String text, String part) {
     char first = part.charAt(0);
+    // The second character is an ASCII letter in both parts: a cheap test before the full one.
+    char second = part.charAt(1);
     for (int i = text.lastIndexOf(first, text.length() - part.length());
         i >= 0;
         i = text.lastIndexOf(first, i - 1)) {
-      if (text.regionMatches(true, i, part, 0, part.length())) {
+      if ((text.charAt(i + 1) | 0x20) == second
+          && text.regionMatches(true, i, part, 0, part.length())) {
         return i;
       }
     }

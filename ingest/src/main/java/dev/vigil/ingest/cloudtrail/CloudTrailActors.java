@@ -24,82 +24,125 @@ final class CloudTrailActors {
   private CloudTrailActors() {}
 
   static Actor actor(JsonNode userIdentity, JsonNode additionalEventData) {
-    Actor.Builder actor =
-        Actor.newBuilder()
-            .setId(null)
-            .setName(null)
-            .setType(ActorType.UNKNOWN)
-            .setRoot(false)
-            .setSession(null)
-            .setAuthMethod(null)
-            .setMfa(mfa(userIdentity, additionalEventData))
-            .setPolicies(List.of());
+    Boolean mfa = mfa(userIdentity, additionalEventData);
     if (userIdentity == null || !userIdentity.isObject()) {
-      return actor.build();
+      return new Actor(null, null, ActorType.UNKNOWN, false, null, null, mfa, List.of());
     }
     String type = text(userIdentity, "type");
     String arn = text(userIdentity, "arn");
     String principalId = text(userIdentity, "principalId");
     String accountId = text(userIdentity, "accountId");
     String userName = text(userIdentity, "userName");
-    actor.setSession(text(userIdentity, "accessKeyId")).setAuthMethod(type);
+    String session = text(userIdentity, "accessKeyId");
     if ("Root".equals(type) || isRootArn(arn)) {
-      return actor
-          .setType(ActorType.ROOT)
-          .setRoot(true)
-          .setId(first(arn, principalId, accountId))
-          .setName(first(userName, "root"))
-          .build();
+      return new Actor(
+          first(arn, principalId, accountId),
+          first(userName, "root"),
+          ActorType.ROOT,
+          true,
+          session,
+          type,
+          mfa,
+          List.of());
     }
-    switch (type == null ? "" : type) {
+    // Constructors rather than Avro's builders, which check every value again on every record.
+    return switch (type == null ? "" : type) {
       case "IAMUser" ->
-          actor
-              .setType(ActorType.USER)
-              .setId(first(arn, principalId, accountId))
-              .setName(first(userName, afterMarker(arn, ":user/")));
+          new Actor(
+              first(arn, principalId, accountId),
+              first(userName, afterMarker(arn, ":user/")),
+              ActorType.USER,
+              false,
+              session,
+              type,
+              mfa,
+              List.of());
       case "AssumedRole" ->
-          actor
-              .setType(ActorType.ROLE_SESSION)
-              .setId(first(arn, principalId))
-              .setName(first(afterMarker(arn, ":assumed-role/"), issuerAndSession(userIdentity)));
+          new Actor(
+              first(arn, principalId),
+              first(afterMarker(arn, ":assumed-role/"), issuerAndSession(userIdentity)),
+              ActorType.ROLE_SESSION,
+              false,
+              session,
+              type,
+              mfa,
+              List.of());
       case "FederatedUser" ->
           // A GetFederationToken session: temporary credentials issued by an IAM user.
-          actor
-              .setType(ActorType.ROLE_SESSION)
-              .setId(first(arn, principalId))
-              .setName(first(afterMarker(arn, ":federated-user/"), afterColon(principalId)));
+          new Actor(
+              first(arn, principalId),
+              first(afterMarker(arn, ":federated-user/"), afterColon(principalId)),
+              ActorType.ROLE_SESSION,
+              false,
+              session,
+              type,
+              mfa,
+              List.of());
       case "SAMLUser", "WebIdentityUser" ->
-          actor
-              .setType(ActorType.USER)
-              .setId(first(principalId, userName))
-              .setName(first(userName, principalId));
+          new Actor(
+              first(principalId, userName),
+              first(userName, principalId),
+              ActorType.USER,
+              false,
+              session,
+              type,
+              mfa,
+              List.of());
       case "AWSService" -> {
         String service = text(userIdentity, "invokedBy");
-        actor.setType(ActorType.SERVICE).setId(first(service, principalId)).setName(service);
+        yield new Actor(
+            first(service, principalId),
+            service,
+            ActorType.SERVICE,
+            false,
+            session,
+            type,
+            mfa,
+            List.of());
       }
-      case "AWSAccount" -> awsAccount(actor, principalId, accountId);
+      case "AWSAccount" -> awsAccount(principalId, accountId, session, type, mfa);
       case "IdentityCenterUser" -> {
         String storeUserId = text(userIdentity.path("onBehalfOf"), "userId");
-        actor
-            .setType(ActorType.USER)
-            .setId(first(storeUserId, text(userIdentity, "credentialId"), arn))
-            .setName(first(userName, text(additionalEventData, "UserName"), storeUserId));
+        yield new Actor(
+            first(storeUserId, text(userIdentity, "credentialId"), arn),
+            first(userName, text(additionalEventData, "UserName"), storeUserId),
+            ActorType.USER,
+            false,
+            session,
+            type,
+            mfa,
+            List.of());
       }
       default ->
           // Unknown, missing or a type newer than this parser: keep whatever names the caller.
-          actor.setId(first(arn, principalId, accountId)).setName(userName);
-    }
-    return actor.build();
+          new Actor(
+              first(arn, principalId, accountId),
+              userName,
+              ActorType.UNKNOWN,
+              false,
+              session,
+              type,
+              mfa,
+              List.of());
+    };
   }
 
   /**
    * Another account's principal (cross-account access, S3 anonymous access). IAM unique-id prefixes
    * tell a role session ({@code AROA}) from a user ({@code AIDA}).
    */
-  private static void awsAccount(Actor.Builder actor, String principalId, String accountId) {
+  private static Actor awsAccount(
+      String principalId, String accountId, String session, String authMethod, Boolean mfa) {
     if (ANONYMOUS_PRINCIPAL.equals(accountId) || ANONYMOUS_PRINCIPAL.equals(principalId)) {
-      actor.setType(ActorType.ANONYMOUS).setId(ANONYMOUS_PRINCIPAL).setName("anonymous");
-      return;
+      return new Actor(
+          ANONYMOUS_PRINCIPAL,
+          "anonymous",
+          ActorType.ANONYMOUS,
+          false,
+          session,
+          authMethod,
+          mfa,
+          List.of());
     }
     ActorType type = ActorType.UNKNOWN;
     if (principalId != null && principalId.startsWith("AROA")) {
@@ -107,10 +150,15 @@ final class CloudTrailActors {
     } else if (principalId != null && principalId.startsWith("AIDA")) {
       type = ActorType.USER;
     }
-    actor
-        .setType(type)
-        .setId(first(principalId, accountId))
-        .setName(first(afterColon(principalId), accountId));
+    return new Actor(
+        first(principalId, accountId),
+        first(afterColon(principalId), accountId),
+        type,
+        false,
+        session,
+        authMethod,
+        mfa,
+        List.of());
   }
 
   /**

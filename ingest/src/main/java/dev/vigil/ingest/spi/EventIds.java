@@ -3,12 +3,21 @@ package dev.vigil.ingest.spi;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Arrays;
 
 /** Stable event ids for records that carry no id of their own. */
 public final class EventIds {
 
-  private static final MessageDigest SHA256 = newSha256();
+  private static final byte[] PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * One digest per thread, reset by each {@code digest} call: looking the algorithm up in the
+   * providers for every record cost more than the hash of a small record, and cloning a prototype
+   * still allocated its state every time.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(EventIds::newSha256);
 
   private EventIds() {}
 
@@ -22,21 +31,17 @@ public final class EventIds {
 
   /**
    * {@code sha256:<hex>} of the raw record's exact text: the same record always gives the same id.
+   * The id is written as Latin-1 bytes directly, without a formatter and a concatenation.
    */
   public static String ofRaw(String raw) {
-    return "sha256:"
-        + HexFormat.of().formatHex(sha256().digest(raw.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /**
-   * A fresh digest, cloned: looking the algorithm up in the providers for every record cost more.
-   */
-  private static MessageDigest sha256() {
-    try {
-      return (MessageDigest) SHA256.clone();
-    } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException("the JDK's SHA-256 digest is cloneable", e);
+    byte[] digest = SHA256.get().digest(raw.getBytes(StandardCharsets.UTF_8));
+    byte[] id = Arrays.copyOf(PREFIX, PREFIX.length + 2 * digest.length);
+    int at = PREFIX.length;
+    for (byte b : digest) {
+      id[at++] = HEX_DIGITS[(b >> 4) & 0xF];
+      id[at++] = HEX_DIGITS[b & 0xF];
     }
+    return new String(id, StandardCharsets.ISO_8859_1);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.vigil.event.DeadLetterReason;
 import dev.vigil.ingest.RecordRejectedException;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -173,12 +174,19 @@ public final class Timestamps {
     } else {
       return null;
     }
+    if (hour > 23 || minute > 59 || second > 59 || Math.abs(offsetSeconds) > 18 * 3600) {
+      return null;
+    }
+    // The instant from the epoch day, rather than through LocalDateTime and a ZoneOffset (looked up
+    // in a concurrent map per record); LocalDate still judges the date.
+    long epochDay;
     try {
-      return LocalDateTime.of(year, month, day, hour, minute, second, nanos)
-          .toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+      epochDay = LocalDate.of(year, month, day).toEpochDay();
     } catch (DateTimeException e) {
       return null;
     }
+    return Instant.ofEpochSecond(
+        epochDay * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds, nanos);
   }
 
   /** The value of {@code count} ASCII digits at {@code start}, or -1 when one is not a digit. */

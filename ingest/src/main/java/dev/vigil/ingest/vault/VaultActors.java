@@ -55,9 +55,9 @@ final class VaultActors {
    * @param mfa true when the entry proves a completed MFA step, else null (unknown)
    */
   static Actor fromAuth(JsonNode auth, String loginMethod, Boolean mfa) {
-    Actor.Builder actor = Actor.newBuilder().setMfa(mfa).setAuthMethod(loginMethod);
+    // Constructors rather than Avro's builders, which check every value again on every record.
     if (auth == null || !auth.isObject()) {
-      return actor.setType(ActorType.UNKNOWN).build();
+      return new Actor(null, null, ActorType.UNKNOWN, false, null, loginMethod, mfa, List.of());
     }
     List<String> policies = policies(auth);
     String entityId = Json.text(auth, "entity_id");
@@ -83,24 +83,28 @@ final class VaultActors {
     } else {
       type = kindOf(method, metadata);
     }
-    return actor
-        .setId(entityId != null ? entityId : accessor)
-        .setName(nameOf(displayName, metadata))
-        .setType(type)
-        .setRoot(root)
-        .setSession(accessor)
-        .setAuthMethod(method)
-        .setPolicies(policies)
-        .build();
+    return new Actor(
+        entityId != null ? entityId : accessor,
+        nameOf(displayName, metadata),
+        type,
+        root,
+        accessor,
+        method,
+        mfa,
+        policies);
   }
 
   /** A KMIP client authenticates with a TLS client certificate; its serial number names it. */
   static Actor kmipClient(String certificateSerial) {
-    return Actor.newBuilder()
-        .setId(certificateSerial)
-        .setType(certificateSerial != null ? ActorType.SERVICE : ActorType.UNKNOWN)
-        .setAuthMethod("kmip")
-        .build();
+    return new Actor(
+        certificateSerial,
+        null,
+        certificateSerial != null ? ActorType.SERVICE : ActorType.UNKNOWN,
+        false,
+        null,
+        "kmip",
+        null,
+        List.of());
   }
 
   /** The token's policies: {@code policies}, then any extra {@code token_/identity_policies}. */

@@ -149,8 +149,15 @@ public final class VaultParser implements SourceParser {
       }
     }
 
-    String mountType = Json.firstText(record, "request.mount_type", "response.mount_type");
-    String mountClass = Json.firstText(record, "request.mount_class", "response.mount_class");
+    // Read from the nodes already in hand: dotted paths from the record would look them up again.
+    String mountType = Json.text(request, "mount_type");
+    if (mountType == null) {
+      mountType = Json.text(responseNode, "mount_type");
+    }
+    String mountClass = Json.text(request, "mount_class");
+    if (mountClass == null) {
+      mountClass = Json.text(responseNode, "mount_class");
+    }
     MatchKey matchKey =
         MatchKey.of(
             type, operation, path, mountType, mountClass, Json.text(request, "mount_point"));
