@@ -19,6 +19,7 @@ public final class CompiledPack {
   private final EPCompiled compiled;
   private final Configuration configuration;
   private final CandidateIndex candidates;
+  private final RawPaths rawPaths;
 
   CompiledPack(
       RulePack source,
@@ -34,6 +35,12 @@ public final class CompiledPack {
     this.compiled = compiled;
     this.configuration = configuration;
     this.candidates = new CandidateIndex(this.rules);
+    this.rawPaths = new RawPaths(this);
+  }
+
+  /** The raw-record paths the pack reads. */
+  RawPaths rawPaths() {
+    return rawPaths;
   }
 
   /** The pre-selection of the rules that could match an event. */

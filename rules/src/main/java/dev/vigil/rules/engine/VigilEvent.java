@@ -22,12 +22,13 @@ import java.util.Map;
  * once per event.
  *
  * <p>Design: the raw record is parsed only when a rule that reads raw fields asks for one (most
- * canonical-field rules never pay for it), then kept for every other rule judging the same event.
- * Raw paths are cached by path, so the pack's pre-selection and the rules' matchers read each field
- * once. What matchers derive from a value is shared too: the JSON text of an object or list
- * (computed once per value, only when a matcher compares against it) and the lower-cased text of
- * the value last compared (the values of one field selection are judged one after another against
- * the same text). An instance belongs to one engine thread.
+ * canonical-field rules never pay for it), then kept for every other rule judging the same event;
+ * the parse builds only the parts the pack's raw paths reach ({@link RawPaths}), the whole tree
+ * only for a path outside them. Raw paths are cached by path, so the pack's pre-selection and the
+ * rules' matchers read each field once. What matchers derive from a value is shared too: the JSON
+ * text of an object or list (computed once per value, only when a matcher compares against it) and
+ * the lower-cased text of the value last compared (the values of one field selection are judged one
+ * after another against the same text). An instance belongs to one engine thread.
  */
 public final class VigilEvent {
 
@@ -46,6 +47,7 @@ public final class VigilEvent {
   private final long sequence;
   private final String requestKey;
   private JsonNode rawTree;
+  private JsonNode prunedTree;
   private String rawLower;
   private final Map<String, Object> rawValues = new HashMap<>();
   private Map<Object, String> jsonTexts;
@@ -194,7 +196,8 @@ public final class VigilEvent {
 
   private Object readRaw(String path) {
     List<JsonNode> found = new ArrayList<>(1);
-    collect(rawTree(), path.split("\\.", -1), 0, found);
+    collect(
+        pack.rawPaths().covers(path) ? prunedTree() : rawTree(), path.split("\\.", -1), 0, found);
     if (found.isEmpty()) {
       return ABSENT;
     }
@@ -206,6 +209,21 @@ public final class VigilEvent {
       values.add(toValue(node));
     }
     return values;
+  }
+
+  /** The raw record with only what the pack's paths reach (see {@link RawPaths}). */
+  private JsonNode prunedTree() {
+    if (prunedTree == null) {
+      try {
+        prunedTree = pack.rawPaths().prune(RAW_MAPPER, event.getRaw());
+      } catch (IOException e) {
+        prunedTree = MissingNode.getInstance();
+      }
+      if (prunedTree == null) {
+        prunedTree = rawTree();
+      }
+    }
+    return prunedTree;
   }
 
   private JsonNode rawTree() {
