@@ -10,10 +10,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,12 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * 1000-rule pack's mix or the pack grown kind by kind (see {@link PackVariants}), over the events
  * of the whole corpus (every source, normalized beforehand). Each operation judges one event:
  * {@code accept}, then the clock advanced to its time, so ops/s is events per second through
- * Esper's filter index, the rules' detections, correlations and alert building.
- *
- * <p>The corpus is replayed in passes, each shifted one day past the last in event time, so the
- * engine sees one endless stream on a forward clock (windows slide and expire as in a live run, and
- * no event is late). The events are reused with their time set in place: copying them per pass
- * would cost more than judging them.
+ * Esper's filter index, the rules' detections, correlations and alert building. The corpus is
+ * replayed in passes on a forward clock ({@link CorpusReplay}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -54,28 +46,14 @@ public class EngineBenchmark {
   public String composition;
 
   private CompiledPack pack;
-  private AuditEvent[] events;
-  private long[] originalTimes;
-  private long passLength;
+  private CorpusReplay replay;
   private DetectionEngine engine;
   private long alerts;
   private long cpuAtStart;
-  private int next;
-  private long shift;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException, RuleException {
-    List<AuditEvent> corpus =
-        Corpus.events(List.of("vault", "cloudtrail", "azure", "gcp")).stream()
-            .sorted(Comparator.comparing(AuditEvent::getTime))
-            .toList();
-    events = corpus.toArray(AuditEvent[]::new);
-    originalTimes = new long[events.length];
-    for (int i = 0; i < events.length; i++) {
-      originalTimes[i] = events[i].getTime().toEpochMilli();
-    }
-    passLength =
-        originalTimes[events.length - 1] - originalTimes[0] + Duration.ofDays(1).toMillis();
+    replay = new CorpusReplay();
     Path sigmaDir = Corpus.sharedDir().resolve("sigma/rules/cloud");
     RulePack rulePack =
         PackVariants.of(
@@ -90,8 +68,7 @@ public class EngineBenchmark {
   @Setup(Level.Iteration)
   public void startEngine() {
     engine = DetectionEngine.start(pack, alert -> alerts++);
-    next = 0;
-    shift = 0;
+    replay.rewind();
     cpuAtStart = THREADS.getCurrentThreadCpuTime();
   }
 
@@ -114,15 +91,9 @@ public class EngineBenchmark {
 
   @Benchmark
   public long judge() {
-    AuditEvent event = events[next];
-    Instant time = Instant.ofEpochMilli(originalTimes[next] + shift);
-    event.setTime(time);
-    if (++next == events.length) {
-      next = 0;
-      shift += passLength;
-    }
+    AuditEvent event = replay.next();
     engine.accept(event);
-    engine.advanceTo(time);
+    engine.advanceTo(event.getTime());
     return engine.judged();
   }
 }

@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * What {@code vigil rules explain RULE} prints: the rule as Vigil understood it (logsource and the
- * source it selects, the compiled detection with every field resolved, the index key, alert
- * attributes) and the EPL statement(s) it compiles to.
+ * source it selects, the compiled detection with every field resolved, the gate of the
+ * pre-selection, alert attributes) and the EPL statement(s) it compiles to.
  */
 public final class RuleExplainer {
 
@@ -73,11 +73,8 @@ public final class RuleExplainer {
         .append('\n');
     out.append("condition:   ").append(String.join(" | ", rule.rule().condition())).append('\n');
     out.append("matches:     ").append(rule.predicate()).append('\n');
-    out.append("index key:   ")
-        .append(
-            rule.indexKey() == null
-                ? "(none: filtered by source only)"
-                : rule.indexKey().field().key() + " in " + rule.indexKey().lookupValues())
+    out.append("judged when: ")
+        .append(rule.gate() == null ? "(always: filtered by source only)" : rule.gate())
         .append('\n');
     out.append("alerts:      ")
         .append(rule.alerts() ? "yes" : "no (only feeds correlations)")

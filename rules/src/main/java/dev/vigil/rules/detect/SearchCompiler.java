@@ -31,14 +31,11 @@ import java.util.regex.PatternSyntaxException;
  * flags ({@code all}, {@code cased}, {@code neq}) anywhere. Anything else is refused with the file,
  * the line and the modifier's name; nothing is silently ignored.
  *
- * <p>Besides the predicate, the compiler reports an <em>index key</em>: exact values one field must
- * hold in every match, which the EPL exposes to Esper's filter index so that a rule costs nothing
- * for events that cannot match it. Keys combine through the condition: {@code and} keeps the keys
- * of both sides, {@code or} (and {@code 1 of}, and a list of maps) keeps a field both sides
- * require, with the union of their values, so {@code 1 of selection_*} over two eventNames is one
- * {@code operation in (a, b)} key; the logsource's {@code where} adds its own. The cheapest key
- * wins: a canonical scalar (free to read) before a raw path (which parses the raw record once per
- * event), then the fewest values.
+ * <p>Besides the predicate, the compiler reports a {@link Gate}: tests on the event that every
+ * match passes (an exact value of a field, or a literal a field or the raw record contains), which
+ * the engine evaluates for all rules at once so that a rule costs nothing for events that cannot
+ * match it. Gates combine through the condition as {@link Gate} describes; the logsource's {@code
+ * where} selection gives the gate of a rule whose condition has none.
  */
 public final class SearchCompiler {
 
@@ -52,86 +49,14 @@ public final class SearchCompiler {
   private final List<RuleError> errors = new ArrayList<>();
   private final String file;
 
-  /** The result: the predicate and, when found, the index key. */
-  public record Compiled(EventPredicate predicate, IndexKey indexKey) {}
+  /** The result: the predicate and, when found, the gate (null: the rule has none). */
+  public record Compiled(EventPredicate predicate, Gate gate) {}
 
   /**
-   * {@code field in (values)}: lower-cased exact values one field must hold for the rule to match.
-   * A canonical scalar field is free to read; any other field (a raw path, a list) may hold several
-   * values or a container, which the lookup reports as {@link #MULTI_VALUED}: that marker is always
-   * one of such a key's values, so those events reach the rule's full detection.
+   * {@code field in (values)}: lower-cased exact values one field must hold for the rule to match
+   * (a {@link Gate} of equalities on one field, see {@link Gate#indexKey}).
    */
-  public record IndexKey(FieldRef field, Set<String> values) {
-
-    /** The lookup's value for a field holding a list or an object (never a lower-cased text). */
-    public static final String MULTI_VALUED = "(multi-valued)";
-
-    /** Whether reading the field costs nothing (a canonical scalar, no raw parse). */
-    public boolean canonical() {
-      return field instanceof FieldRef.Canonical canonical
-          && CanonicalFields.isScalar(canonical.path());
-    }
-
-    /** The values to look up, with the multi-valued marker for fields that may hold several. */
-    public Set<String> lookupValues() {
-      if (canonical()) {
-        return values;
-      }
-      Set<String> out = new LinkedHashSet<>(values);
-      out.add(MULTI_VALUED);
-      return out;
-    }
-
-    /** Cheaper first: canonical before raw, then fewer values. */
-    static IndexKey better(IndexKey a, IndexKey b) {
-      if (a == null || b == null) {
-        return a == null ? b : a;
-      }
-      if (a.canonical() != b.canonical()) {
-        return a.canonical() ? a : b;
-      }
-      return b.values().size() < a.values().size() ? b : a;
-    }
-  }
-
-  /** Required index keys of a detection part, by field key. */
-  private record Keys(Map<String, IndexKey> byField) {
-    static final Keys NONE = new Keys(Map.of());
-
-    /**
-     * Both parts hold: every key of either is required (the smaller value set on a shared field).
-     */
-    Keys and(Keys other) {
-      Map<String, IndexKey> out = new LinkedHashMap<>(byField);
-      other.byField.forEach(
-          (field, key) ->
-              out.merge(field, key, (a, b) -> b.values().size() < a.values().size() ? b : a));
-      return new Keys(out);
-    }
-
-    /** Either part holds: only fields both require, with the union of their values. */
-    Keys or(Keys other) {
-      Map<String, IndexKey> out = new LinkedHashMap<>();
-      byField.forEach(
-          (field, key) -> {
-            IndexKey theirs = other.byField.get(field);
-            if (theirs != null) {
-              Set<String> union = new LinkedHashSet<>(key.values());
-              union.addAll(theirs.values());
-              out.put(field, new IndexKey(key.field(), union));
-            }
-          });
-      return new Keys(out);
-    }
-
-    IndexKey best() {
-      IndexKey best = null;
-      for (IndexKey key : byField.values()) {
-        best = IndexKey.better(best, key);
-      }
-      return best;
-    }
-  }
+  public record IndexKey(FieldRef field, Set<String> values) {}
 
   private SearchCompiler(
       SigmaRule rule, LogSources.LogsourceMapping mapping, Map<String, List<String>> lists) {
@@ -165,11 +90,11 @@ public final class SearchCompiler {
 
   private Compiled compile() {
     Map<String, EventPredicate> searches = new LinkedHashMap<>();
-    Map<String, Keys> searchKeys = new LinkedHashMap<>();
+    Map<String, List<Gate>> searchGates = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = rule.detection().fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       String pointer = YamlDocument.child("/detection", entry.getKey());
-      EventPredicate search = search(entry.getValue(), pointer, searchKeys, entry.getKey());
+      EventPredicate search = search(entry.getValue(), pointer, searchGates, entry.getKey());
       if (search != null) {
         searches.put(entry.getKey(), search);
       }
@@ -178,12 +103,12 @@ public final class SearchCompiler {
       error("/detection", "the detection has no search identifier");
     }
     List<EventPredicate> conditions = new ArrayList<>();
-    List<Keys> conditionKeys = new ArrayList<>();
+    List<List<Gate>> conditionGates = new ArrayList<>();
     for (String text : rule.condition()) {
       try {
         Condition condition = ConditionParser.parse(text);
         conditions.add(resolve(condition, searches, text));
-        conditionKeys.add(required(condition, searchKeys, searches));
+        conditionGates.add(required(condition, searchGates, searches));
       } catch (IllegalArgumentException e) {
         error("/detection/condition", e.getMessage());
       }
@@ -193,49 +118,54 @@ public final class SearchCompiler {
     }
     List<EventPredicate> parts = new ArrayList<>();
     // A list of conditions is their OR; the logsource's `where` selection holds besides.
-    Keys keys = conditionKeys.isEmpty() ? Keys.NONE : conditionKeys.get(0);
-    for (Keys other :
-        conditionKeys.subList(Math.min(1, conditionKeys.size()), conditionKeys.size())) {
-      keys = keys.or(other);
+    List<Gate> gates = conditionGates.isEmpty() ? List.of() : conditionGates.get(0);
+    for (List<Gate> other :
+        conditionGates.subList(Math.min(1, conditionGates.size()), conditionGates.size())) {
+      gates = Gate.or(gates, other);
     }
     if (mapping != null) {
       parts.add(new EventPredicate.FromSource(mapping.source().name()));
       if (mapping.where() != null) {
-        Map<String, Keys> whereKeys = new LinkedHashMap<>();
-        EventPredicate where = selection(mapping.where(), "/logsource", whereKeys, "logsource");
+        Map<String, List<Gate>> whereGates = new LinkedHashMap<>();
+        EventPredicate where = selection(mapping.where(), "/logsource", whereGates, "logsource");
         if (where != null) {
           parts.add(where);
-          keys = keys.and(whereKeys.get("logsource"));
+          // The `where` selection describes the logsource, so most of its events pass it: its
+          // gate serves only a rule whose condition has none.
+          gates = gates.isEmpty() ? whereGates.get("logsource") : gates;
         }
       }
     }
     parts.add(conditions.size() == 1 ? conditions.get(0) : new EventPredicate.Any(conditions));
     return new Compiled(
-        parts.size() == 1 ? parts.get(0) : new EventPredicate.All(parts), keys.best());
+        parts.size() == 1 ? parts.get(0) : new EventPredicate.All(parts), Gate.best(gates));
   }
 
-  /** The index keys every match of the condition must satisfy. */
-  private static Keys required(
-      Condition condition, Map<String, Keys> keys, Map<String, EventPredicate> searches) {
+  /** The gates every match of the condition passes (empty: none is known). */
+  private static List<Gate> required(
+      Condition condition, Map<String, List<Gate>> gates, Map<String, EventPredicate> searches) {
     if (condition instanceof Condition.And and) {
-      return required(and.left(), keys, searches).and(required(and.right(), keys, searches));
+      return Gate.and(
+          required(and.left(), gates, searches), required(and.right(), gates, searches));
     }
     if (condition instanceof Condition.Or or) {
-      return required(or.left(), keys, searches).or(required(or.right(), keys, searches));
+      return Gate.or(required(or.left(), gates, searches), required(or.right(), gates, searches));
     }
     if (condition instanceof Condition.Ref ref) {
-      return keys.getOrDefault(ref.name(), Keys.NONE);
+      return gates.getOrDefault(ref.name(), List.of());
     }
     if (condition instanceof Condition.Quantified quantified) {
-      Keys out = null;
+      List<Gate> out = List.of();
+      boolean first = true;
       for (String name : matching(quantified.pattern(), searches.keySet())) {
-        Keys one = keys.getOrDefault(name, Keys.NONE);
-        out = out == null ? one : quantified.all() ? out.and(one) : out.or(one);
+        List<Gate> one = gates.getOrDefault(name, List.of());
+        out = first ? one : quantified.all() ? Gate.and(out, one) : Gate.or(out, one);
+        first = false;
       }
-      return out == null ? Keys.NONE : out;
+      return out;
     }
-    // `not x` requires nothing that can be looked up.
-    return Keys.NONE;
+    // `not x` requires nothing that can be tested.
+    return List.of();
   }
 
   private EventPredicate resolve(
@@ -293,10 +223,11 @@ public final class SearchCompiler {
 
   // Search identifiers.
 
+  /** A search identifier's predicate; its gate goes to {@code gates} under its name. */
   private EventPredicate search(
-      JsonNode node, String pointer, Map<String, Keys> keys, String name) {
+      JsonNode node, String pointer, Map<String, List<Gate>> gates, String name) {
     if (node.isObject()) {
-      return selection(node, pointer, keys, name);
+      return selection(node, pointer, gates, name);
     }
     if (node.isArray()) {
       if (node.isEmpty()) {
@@ -305,7 +236,7 @@ public final class SearchCompiler {
       }
       boolean maps = node.get(0).isObject();
       List<EventPredicate> alternatives = new ArrayList<>();
-      Keys alternativeKeys = null;
+      List<Gate> alternativesGates = List.of();
       List<StringPattern> keywords = new ArrayList<>();
       for (int i = 0; i < node.size(); i++) {
         JsonNode item = node.get(i);
@@ -315,12 +246,12 @@ public final class SearchCompiler {
           return null;
         }
         if (maps) {
-          Map<String, Keys> itemKeys = new LinkedHashMap<>();
-          EventPredicate alternative = selection(item, itemPointer, itemKeys, name);
+          Map<String, List<Gate>> itemGates = new LinkedHashMap<>();
+          EventPredicate alternative = selection(item, itemPointer, itemGates, name);
           if (alternative != null) {
+            List<Gate> one = itemGates.get(name);
+            alternativesGates = alternatives.isEmpty() ? one : Gate.or(alternativesGates, one);
             alternatives.add(alternative);
-            Keys one = itemKeys.getOrDefault(name, Keys.NONE);
-            alternativeKeys = alternativeKeys == null ? one : alternativeKeys.or(one);
           }
         } else if (item.isNull()) {
           error(itemPointer, "a keyword cannot be null");
@@ -329,28 +260,29 @@ public final class SearchCompiler {
         }
       }
       if (maps) {
-        if (keys != null && alternativeKeys != null) {
-          keys.put(name, alternativeKeys);
-        }
+        gates.put(name, alternativesGates);
         return alternatives.size() == 1
             ? alternatives.get(0)
             : new EventPredicate.Any(alternatives);
       }
+      gates.put(name, keywordsGate(keywords, false));
       return new EventPredicate.Keywords(List.copyOf(keywords), false);
     }
     if (node.isNull()) {
       error(pointer, "search identifier '" + name + "' is empty");
       return null;
     }
-    return new EventPredicate.Keywords(
-        List.of(StringPattern.parse(node.asText(), false).wrap(true, true)), false);
+    List<StringPattern> keyword =
+        List.of(StringPattern.parse(node.asText(), false).wrap(true, true));
+    gates.put(name, keywordsGate(keyword, false));
+    return new EventPredicate.Keywords(keyword, false);
   }
 
-  /** A map: every field must match. Records the index keys of its plain equalities in keys. */
+  /** A map: every field must match. Its gate (the best of its fields') goes to {@code gates}. */
   private EventPredicate selection(
-      JsonNode node, String pointer, Map<String, Keys> keys, String name) {
+      JsonNode node, String pointer, Map<String, List<Gate>> namedGates, String name) {
     List<EventPredicate> fields = new ArrayList<>();
-    Keys required = Keys.NONE;
+    List<Gate> gates = List.of();
     if (node.isEmpty()) {
       error(pointer, "search identifier '" + name + "' is an empty map");
       return null;
@@ -363,20 +295,52 @@ public final class SearchCompiler {
         continue;
       }
       fields.add(spec.predicate());
-      if (spec.indexKey() != null) {
-        required = required.and(new Keys(Map.of(spec.indexKey().field().key(), spec.indexKey())));
-      }
+      gates = Gate.and(gates, spec.gates());
     }
-    if (keys != null) {
-      keys.put(name, required);
-    }
+    namedGates.put(name, gates);
     if (fields.isEmpty()) {
       return null;
     }
     return fields.size() == 1 ? fields.get(0) : new EventPredicate.All(fields);
   }
 
-  private record FieldSpec(EventPredicate predicate, IndexKey indexKey) {}
+  /** A field selection's predicate and the gates its every match passes (empty: none). */
+  private record FieldSpec(EventPredicate predicate, List<Gate> gates) {}
+
+  /** The gate of keywords: a literal of one (with {@code all}) or of each in the raw record. */
+  private static List<Gate> keywordsGate(List<StringPattern> patterns, boolean all) {
+    List<List<Gate>> each = new ArrayList<>();
+    for (StringPattern pattern : patterns) {
+      String literal = pattern.gateLiteral();
+      each.add(literal == null ? List.of() : Gate.of(new Gate.Contains(null, literal)));
+    }
+    return combine(each, all);
+  }
+
+  /** The gate of values that must all hold ({@code all}) or any of which must. */
+  private static List<Gate> combine(List<List<Gate>> each, boolean all) {
+    List<Gate> out = List.of();
+    for (int i = 0; i < each.size(); i++) {
+      out = i == 0 ? each.get(i) : all ? Gate.and(out, each.get(i)) : Gate.or(out, each.get(i));
+    }
+    return out;
+  }
+
+  /** The probe a value matcher's every match passes on its field, or null. */
+  private static Gate.Probe probe(FieldRef field, ValueMatcher matcher) {
+    if (matcher instanceof ValueMatcher.Text text) {
+      String exact = text.pattern().exactLowerCase();
+      if (exact != null) {
+        return new Gate.Equals(field, exact);
+      }
+      String literal = text.pattern().gateLiteral();
+      return literal == null ? null : new Gate.Contains(field, literal);
+    }
+    if (matcher instanceof ValueMatcher.Regex regex && regex.required() != null) {
+      return new Gate.Contains(field, Gate.asciiLiteral(regex.required()));
+    }
+    return null;
+  }
 
   private FieldSpec field(String key, JsonNode value, String pointer) {
     String[] parts = key.split("\\|", -1);
@@ -424,7 +388,7 @@ public final class SearchCompiler {
         error(pointer, "'|exists' takes true or false");
         return null;
       }
-      return new FieldSpec(new EventPredicate.Exists(field, values.get(0).asBoolean()), null);
+      return new FieldSpec(new EventPredicate.Exists(field, values.get(0).asBoolean()), List.of());
     }
     List<ValueMatcher> matchers = new ArrayList<>();
     for (JsonNode item : values) {
@@ -438,23 +402,16 @@ public final class SearchCompiler {
     EventPredicate predicate =
         new EventPredicate.FieldMatch(
             field, List.copyOf(matchers), mods.all() && matchers.size() > 1, mods.neq());
-    IndexKey indexKey = null;
-    if (!mods.neq() && !(mods.all() && matchers.size() > 1)) {
-      Set<String> exact = new LinkedHashSet<>();
+    List<Gate> gates = List.of();
+    if (!mods.neq()) {
+      List<List<Gate>> each = new ArrayList<>();
       for (ValueMatcher matcher : matchers) {
-        String literal =
-            matcher instanceof ValueMatcher.Text text ? text.pattern().exactLowerCase() : null;
-        if (literal == null) {
-          exact = null;
-          break;
-        }
-        exact.add(literal);
+        Gate.Probe probe = probe(field, matcher);
+        each.add(probe == null ? List.of() : Gate.of(probe));
       }
-      if (exact != null) {
-        indexKey = new IndexKey(field, exact);
-      }
+      gates = combine(each, mods.all());
     }
-    return new FieldSpec(predicate, indexKey);
+    return new FieldSpec(predicate, gates);
   }
 
   private FieldRef resolveField(String name) {
@@ -484,7 +441,8 @@ public final class SearchCompiler {
     for (JsonNode value : values) {
       patterns.add(StringPattern.parse(value.asText(), mods.cased()).wrap(true, true));
     }
-    return new FieldSpec(new EventPredicate.Keywords(patterns, mods.all()), null);
+    return new FieldSpec(
+        new EventPredicate.Keywords(patterns, mods.all()), keywordsGate(patterns, mods.all()));
   }
 
   /** The matchers one YAML value becomes (transformations may turn one value into several). */

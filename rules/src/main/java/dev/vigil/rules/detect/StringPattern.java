@@ -192,6 +192,25 @@ public final class StringPattern {
     };
   }
 
+  /**
+   * A literal every text this pattern matches contains, folded as {@link Gate} searches for it: the
+   * longest ASCII run of the literal of an exact, prefix, suffix or contains pattern, or of the
+   * longest piece of one with inner wildcards; null when there is none.
+   */
+  String gateLiteral() {
+    if (shape != Shape.REGEX) {
+      return Gate.asciiLiteral(literal);
+    }
+    String best = null;
+    for (String piece : regexPieces) {
+      String candidate = Gate.asciiLiteral(piece);
+      if (candidate != null && (best == null || candidate.length() > best.length())) {
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
   /** The lower-cased literal when this pattern is an exact, case-insensitive value; else null. */
   public String exactLowerCase() {
     return shape == Shape.EXACT && !cased ? literal : null;

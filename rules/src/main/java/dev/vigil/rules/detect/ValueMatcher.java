@@ -17,46 +17,44 @@ import java.util.regex.Pattern;
  * element matches; a field holding a JSON object or array is also judged by its JSON text, so
  * {@code requestParameters|contains: x} works as upstream authors intend.
  */
-public sealed interface ValueMatcher {
-
-  /** Judges one scalar's text (never null). */
-  boolean matchesText(String text, VigilEvent event);
-
-  /** Whether a field that is absent or null matches. */
-  default boolean matchesNull() {
-    return false;
-  }
+public sealed interface ValueMatcher extends TextTest {
 
   /** Judges any field value, following the list and JSON-text rules above. */
   default boolean matches(Object value, VigilEvent event) {
-    if (value == null) {
-      return matchesNull();
-    }
+    return value == null ? matchesNull() : anyText(value, event, this);
+  }
+
+  /**
+   * Whether {@code test} holds for any text a matcher compares for a (non-null) value: the text of
+   * a scalar; for a list, its items (a null item as {@link TextTest#matchesNull}) and its JSON
+   * text; for a JSON array, its scalar items and its JSON text; for a JSON object, its JSON text.
+   * The engine's pre-selection reads a value through the same walk, so it sees every text a matcher
+   * could match.
+   */
+  static boolean anyText(Object value, VigilEvent event, TextTest test) {
     if (value instanceof List<?> list) {
       for (Object item : list) {
-        if (matches(item, event)) {
+        if (item == null ? test.matchesNull() : anyText(item, event, test)) {
           return true;
         }
       }
-      return matchesText(event.jsonText(list), event);
+      return test.matchesText(event.jsonText(list), event);
     }
     if (value instanceof JsonNode node) {
       if (node.isArray()) {
         for (JsonNode item : node) {
-          if (item.isValueNode() && matches(scalar(item), event)) {
+          if (item.isValueNode()
+              && (item.isNull() ? test.matchesNull() : anyText(scalar(item), event, test))) {
             return true;
           }
         }
       }
-      return matchesText(event.jsonText(node), event);
+      return test.matchesText(event.jsonText(node), event);
     }
-    return matchesText(VigilEvent.scalarText(value), event);
+    return test.matchesText(VigilEvent.scalarText(value), event);
   }
 
   private static Object scalar(JsonNode item) {
-    if (item.isNull()) {
-      return null;
-    }
     if (item.isTextual()) {
       return item.textValue();
     }

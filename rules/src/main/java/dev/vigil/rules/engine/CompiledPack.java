@@ -3,10 +3,7 @@ package dev.vigil.rules.engine;
 import com.espertech.esper.common.client.EPCompiled;
 import com.espertech.esper.common.client.configuration.Configuration;
 import dev.vigil.rules.RulePack;
-import dev.vigil.rules.detect.FieldRef;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A rule pack compiled once: the rules, their EPL module and its Esper bytecode. Immutable; any
@@ -21,7 +18,8 @@ public final class CompiledPack {
   private final String epl;
   private final EPCompiled compiled;
   private final Configuration configuration;
-  private final Map<String, FieldRef> indexFields = new HashMap<>();
+  private final CandidateIndex candidates;
+  private final RawPaths rawPaths;
 
   CompiledPack(
       RulePack source,
@@ -36,20 +34,18 @@ public final class CompiledPack {
     this.epl = epl;
     this.compiled = compiled;
     this.configuration = configuration;
-    for (CompiledRule rule : this.rules) {
-      if (rule.indexKey() != null) {
-        indexFields.put(rule.indexKey().field().key(), rule.indexKey().field());
-      }
-    }
+    this.candidates = new CandidateIndex(this.rules);
+    this.rawPaths = new RawPaths(this);
   }
 
-  /** The field an index lookup in the EPL names by its key. */
-  FieldRef indexField(String key) {
-    FieldRef field = indexFields.get(key);
-    if (field == null) {
-      throw new IllegalStateException("the EPL looks up '" + key + "', which no rule indexes");
-    }
-    return field;
+  /** The raw-record paths the pack reads. */
+  RawPaths rawPaths() {
+    return rawPaths;
+  }
+
+  /** The pre-selection of the rules that could match an event. */
+  CandidateIndex candidates() {
+    return candidates;
   }
 
   public RulePack source() {

@@ -2,6 +2,7 @@ package dev.vigil.rules.engine;
 
 import dev.vigil.rules.detect.EventPredicate;
 import dev.vigil.rules.detect.FieldRef;
+import dev.vigil.rules.detect.Gate;
 import dev.vigil.rules.detect.LogSources;
 import dev.vigil.rules.detect.SearchCompiler;
 import dev.vigil.rules.model.SigmaRule;
@@ -11,6 +12,8 @@ import java.util.List;
  * A base rule ready to run.
  *
  * @param index its position in the pack (the EPL refers to it by this number)
+ * @param gate what every match passes, for the pack's pre-selection; null: judged on every event of
+ *     its source
  * @param mapping its logsource's mapping, or null for every source
  * @param alerts whether it alerts on its own (false when only correlations use it)
  * @param suppressBy the fields of its {@code suppress.by}
@@ -20,11 +23,18 @@ public record CompiledRule(
     int index,
     SigmaRule rule,
     EventPredicate predicate,
-    SearchCompiler.IndexKey indexKey,
+    Gate gate,
     LogSources.LogsourceMapping mapping,
     boolean alerts,
     List<FieldRef> suppressBy,
     String epl) {
+
+  /**
+   * The gate as exact values of one field, when it is that, else null (see {@link Gate#indexKey}).
+   */
+  public SearchCompiler.IndexKey indexKey() {
+    return gate == null ? null : gate.indexKey();
+  }
 
   public String statementName() {
     return "rule:" + rule.meta().id();

@@ -70,6 +70,7 @@ public final class DetectionEngine implements AutoCloseable {
   // One digest per engine (an engine runs on one thread): looking one up per alert costs more than
   // hashing.
   private final MessageDigest sha256 = sha256();
+  private final CandidateIndex.Selection candidates;
   private long clock = Long.MIN_VALUE;
   private long arrivals;
   private long currentSequence = -1;
@@ -86,6 +87,7 @@ public final class DetectionEngine implements AutoCloseable {
         EPRuntimeProvider.getRuntime(
             "vigil-engine-" + RUNTIMES.incrementAndGet(), pack.configuration());
     this.events = runtime.getEventService();
+    this.candidates = new CandidateIndex.Selection(pack.candidates());
     events.advanceTime(0);
     EPDeployment deployment;
     try {
@@ -186,7 +188,11 @@ public final class DetectionEngine implements AutoCloseable {
     }
     currentSequence = arrivals++;
     VigilEvent vigilEvent = new VigilEvent(event, pack, this, currentSequence);
-    events.sendEventBean(vigilEvent, "VigilEvent");
+    // In ascending rule order, so correlations fed by several rules see an event's matches in
+    // the same order on every run.
+    for (int i = 0, n = candidates.select(vigilEvent); i < n; i++) {
+      events.sendEventBean(new RuleCandidate(candidates.rule(i), vigilEvent), "RuleCandidate");
+    }
     currentSequence = -1;
     judged++;
     matcherRuns += vigilEvent.matcherRuns();

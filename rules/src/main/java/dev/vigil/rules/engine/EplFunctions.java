@@ -11,13 +11,6 @@ public final class EplFunctions {
 
   private EplFunctions() {}
 
-  /**
-   * {@code vigil_lookup(self, 'operation')}: an indexed field's lower-cased value (once per event).
-   */
-  public static String lookup(VigilEvent event, String field) {
-    return event.lookup(field);
-  }
-
   /** {@code vigil_matches(self, n)}: base rule n's full Sigma detection. */
   public static boolean matches(VigilEvent event, int ruleIndex) {
     return event.matches(ruleIndex);

@@ -29,13 +29,15 @@ import java.util.stream.Collectors;
 /**
  * Compiles a {@link RulePack} into one Esper EPL module.
  *
- * <p>Design: every base rule is one filter statement on the {@code VigilEvent} stream. Its filter
- * lists first what Esper can index (the logsource's {@code source}, and an equality on a canonical
- * field every match must satisfy, through {@code vigil_lookup}, a filter-optimizable function whose
- * value Esper computes once per event and looks up in a hash shared by all statements), then the
- * full Sigma detection ({@code vigil_matches}), which Esper evaluates only for events that passed
- * the indexed part. A thousand rules on different operations therefore cost one hash lookup per
- * event, not a thousand matcher runs.
+ * <p>Design: every base rule is one filter statement on the {@code RuleCandidate} stream: {@code
+ * RuleCandidate(ruleIndex = n, vigil_matches(event, n))}, the rule's full Sigma detection behind
+ * Esper's hash index on the rule's number. Which rules an event is offered to is decided before
+ * Esper, once per event for the whole pack, by the {@link CandidateIndex} built from each rule's
+ * {@link dev.vigil.rules.detect.Gate} (exact values and required literals, searched for all rules
+ * at once): a thousand rules cost one pass of the pre-selection per event and Esper sees only the
+ * few candidates, not a thousand filters. (Esper's own filter index served equalities only, one per
+ * rule; rules keyed by {@code contains}, wildcards, regexes or keywords, or by an {@code or} over
+ * different fields, ran their detection on every event of their source.)
  *
  * <p>A base rule that a correlation uses also inserts its matches into the {@code RuleMatch}
  * stream. Each correlation is one statement on that stream: a time window of the correlation's
@@ -117,13 +119,13 @@ public final class PackCompiler {
             suppressBy.add(resolve(mapping, field));
           }
         }
-        String epl = ruleEpl(i, rule, compiled, mapping, feeding.contains(i));
+        String epl = ruleEpl(i, rule, feeding.contains(i));
         rules.add(
             new CompiledRule(
                 i,
                 rule,
                 compiled.predicate(),
-                compiled.indexKey(),
+                compiled.gate(),
                 mapping,
                 alerts,
                 List.copyOf(suppressBy),
@@ -265,23 +267,18 @@ public final class PackCompiler {
   static Configuration configuration() {
     Configuration configuration = new Configuration();
     configuration.getCommon().addEventType("VigilEvent", VigilEvent.class);
-    // Only the lookup feeds Esper's filter index. The matcher must stay a plain boolean
-    // expression: were it filter-optimizable, Esper would plan it as an equality index
-    // (`vigil_matches(...) = true`) ranked above the lookup's in-list, and so run every rule's full
-    // detection on every event of its source.
-    addFunction(configuration, "vigil_lookup", "lookup", true);
-    addFunction(configuration, "vigil_matches", "matches", false);
-    addFunction(configuration, "vigil_group", "group", false);
-    addFunction(configuration, "vigil_value", "value", false);
-    addFunction(configuration, "vigil_due", "due", false);
-    addFunction(configuration, "vigil_ordered", "ordered", false);
+    configuration.getCommon().addEventType("RuleCandidate", RuleCandidate.class);
+    addFunction(configuration, "vigil_matches", "matches");
+    addFunction(configuration, "vigil_group", "group");
+    addFunction(configuration, "vigil_value", "value");
+    addFunction(configuration, "vigil_due", "due");
+    addFunction(configuration, "vigil_ordered", "ordered");
     configuration.getRuntime().getThreading().setInternalTimerEnabled(false);
     configuration.getRuntime().getLogging().setEnableExecutionDebug(false);
     return configuration;
   }
 
-  private static void addFunction(
-      Configuration configuration, String name, String method, boolean indexable) {
+  private static void addFunction(Configuration configuration, String name, String method) {
     configuration
         .getCompiler()
         .addPlugInSingleRowFunction(
@@ -289,50 +286,26 @@ public final class PackCompiler {
             EplFunctions.class.getName(),
             method,
             ConfigurationCompilerPlugInSingleRowFunction.ValueCache.DISABLED,
-            indexable
-                ? ConfigurationCompilerPlugInSingleRowFunction.FilterOptimizable.ENABLED
-                : ConfigurationCompilerPlugInSingleRowFunction.FilterOptimizable.DISABLED,
+            // The matcher must stay a plain boolean expression: were it filter-optimizable, Esper
+            // would plan it as an equality index (`vigil_matches(...) = true`) beside the rule
+            // index's, and run it for every candidate of every rule.
+            ConfigurationCompilerPlugInSingleRowFunction.FilterOptimizable.DISABLED,
             false);
   }
 
-  private static String ruleEpl(
-      int index,
-      SigmaRule rule,
-      SearchCompiler.Compiled compiled,
-      LogSources.LogsourceMapping mapping,
-      boolean feeds) {
-    List<String> filters = new ArrayList<>();
-    if (mapping != null) {
-      filters.add("source = " + literal(mapping.source().name()));
-    }
-    SearchCompiler.IndexKey key = compiled.indexKey();
-    if (key != null) {
-      String lookup = "vigil_lookup(self, " + literal(key.field().key()) + ")";
-      Set<String> values = key.lookupValues();
-      filters.add(
-          values.size() == 1
-              ? lookup + " = " + literal(values.iterator().next())
-              : lookup
-                  + " in ("
-                  + values.stream().map(PackCompiler::literal).collect(Collectors.joining(", "))
-                  + ")");
-    }
-    filters.add("vigil_matches(self, " + index + ")");
+  private static String ruleEpl(int index, SigmaRule rule, boolean feeds) {
     String header =
         "@name("
             + literal("rule:" + rule.meta().id())
             + ") @Description("
             + literal(rule.meta().title())
             + ")\n";
-    String from = "from VigilEvent(" + String.join(", ", filters) + ")";
+    String from =
+        "from RuleCandidate(ruleIndex = " + index + ", vigil_matches(event, " + index + "))";
     if (feeds) {
-      return header
-          + "insert into RuleMatch select "
-          + index
-          + " as ruleIndex, self as event\n"
-          + from;
+      return header + "insert into RuleMatch select " + index + " as ruleIndex, event\n" + from;
     }
-    return header + "select self as event\n" + from;
+    return header + "select event\n" + from;
   }
 
   private static String correlationEpl(

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.spi.EventIds;
-import dev.vigil.rules.detect.SearchCompiler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,13 +22,13 @@ import java.util.Map;
  * once per event.
  *
  * <p>Design: the raw record is parsed only when a rule that reads raw fields asks for one (most
- * canonical-field rules never pay for it), then kept for every other rule judging the same event.
- * Field values read by filter-index lookups are cached by field key, and raw paths by path, so
- * Esper's shared index and the rules' residual matchers read each field once. What matchers derive
- * from a value is shared too: the JSON text of an object or list (computed once per value, only
- * when a matcher compares against it) and the lower-cased text of the value last compared (the
- * values of one field selection are judged one after another against the same text). An instance
- * belongs to one engine thread.
+ * canonical-field rules never pay for it), then kept for every other rule judging the same event;
+ * the parse builds only the parts the pack's raw paths reach ({@link RawPaths}), the whole tree
+ * only for a path outside them. Raw paths are cached by path, so the pack's pre-selection and the
+ * rules' matchers read each field once. What matchers derive from a value is shared too: the JSON
+ * text of an object or list (computed once per value, only when a matcher compares against it) and
+ * the lower-cased text of the value last compared (the values of one field selection are judged one
+ * after another against the same text). An instance belongs to one engine thread.
  */
 public final class VigilEvent {
 
@@ -48,8 +47,8 @@ public final class VigilEvent {
   private final long sequence;
   private final String requestKey;
   private JsonNode rawTree;
+  private JsonNode prunedTree;
   private String rawLower;
-  private final Map<String, Object> lookups = new HashMap<>();
   private final Map<String, Object> rawValues = new HashMap<>();
   private Map<Object, String> jsonTexts;
   private String lastLowered;
@@ -125,27 +124,6 @@ public final class VigilEvent {
   }
 
   /**
-   * The lower-cased text of an indexed field, for case-insensitive equality in the filter index:
-   * null when absent or null, {@link SearchCompiler.IndexKey#MULTI_VALUED} for a list or an object
-   * (so that rules indexed on the field still judge such events in full).
-   */
-  String lookup(String fieldKey) {
-    Object cached = lookups.get(fieldKey);
-    if (cached == null && !lookups.containsKey(fieldKey)) {
-      Object value = pack.indexField(fieldKey).read(this);
-      if (value == null || value == ABSENT) {
-        cached = null;
-      } else {
-        String text = scalarText(value);
-        cached =
-            text == null ? SearchCompiler.IndexKey.MULTI_VALUED : text.toLowerCase(Locale.ROOT);
-      }
-      lookups.put(fieldKey, cached);
-    }
-    return (String) cached;
-  }
-
-  /**
    * The key of this event's group in a correlation when matched by a base rule: a JSON array of the
    * group-by values, or null when one of them is missing (such events join no group).
    */
@@ -218,7 +196,8 @@ public final class VigilEvent {
 
   private Object readRaw(String path) {
     List<JsonNode> found = new ArrayList<>(1);
-    collect(rawTree(), path.split("\\.", -1), 0, found);
+    collect(
+        pack.rawPaths().covers(path) ? prunedTree() : rawTree(), path.split("\\.", -1), 0, found);
     if (found.isEmpty()) {
       return ABSENT;
     }
@@ -230,6 +209,21 @@ public final class VigilEvent {
       values.add(toValue(node));
     }
     return values;
+  }
+
+  /** The raw record with only what the pack's paths reach (see {@link RawPaths}). */
+  private JsonNode prunedTree() {
+    if (prunedTree == null) {
+      try {
+        prunedTree = pack.rawPaths().prune(RAW_MAPPER, event.getRaw());
+      } catch (IOException e) {
+        prunedTree = MissingNode.getInstance();
+      }
+      if (prunedTree == null) {
+        prunedTree = rawTree();
+      }
+    }
+    return prunedTree;
   }
 
   private JsonNode rawTree() {
