@@ -23,7 +23,9 @@ public interface DocumentMapper<T> extends Serializable {
   /** Events: id {@code event_id}, index by retention class and event time. */
   static DocumentMapper<AuditEvent> events(IndexContract contract) {
     return event -> {
-      Utf8Writer json = new Utf8Writer(512 + event.getRaw().length());
+      // The fields besides raw take under 1 KB; escaping raw's quotes adds a fraction of its
+      // length.
+      Utf8Writer json = new Utf8Writer(1024 + event.getRaw().length() * 5 / 4);
       EventJson.write(event, json);
       return new IndexDocument(
           contract.eventIndex(event),
