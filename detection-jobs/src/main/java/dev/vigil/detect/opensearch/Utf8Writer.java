@@ -31,8 +31,25 @@ final class Utf8Writer extends Writer {
   @Override
   public void write(char[] chars, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, chars.length);
-    for (int i = offset, end = offset + length; i < end; i++) {
-      encode(chars[i]);
+    int i = offset;
+    int end = offset + length;
+    while (i < end) {
+      if (pendingHigh == 0) {
+        // ASCII, nearly all of a document, one byte per char: copy the run in a tight loop.
+        ensure(end - i);
+        byte[] out = bytes;
+        int n = size;
+        char c;
+        while (i < end && (c = chars[i]) < 0x80) {
+          out[n++] = (byte) c;
+          i++;
+        }
+        size = n;
+        if (i == end) {
+          return;
+        }
+      }
+      encode(chars[i++]);
     }
   }
 

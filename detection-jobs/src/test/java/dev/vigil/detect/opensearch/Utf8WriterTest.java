@@ -12,9 +12,15 @@ class Utf8WriterTest {
 
   @Test
   void encodesAsStringGetBytesDoes() throws Exception {
-    Utf8Writer writer = new Utf8Writer(1);
-    writer.write(MIXED);
-    assertThat(writer.toByteArray()).isEqualTo(MIXED.getBytes(StandardCharsets.UTF_8));
+    for (String text :
+        new String[] {MIXED, "", "plain ascii", "\u00e9 first", "last \u00e9", "\uD83D\uDD11x"}) {
+      Utf8Writer strings = new Utf8Writer(1);
+      strings.write(text);
+      assertThat(strings.toByteArray()).as(text).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+      Utf8Writer arrays = new Utf8Writer(1);
+      arrays.write(text.toCharArray());
+      assertThat(arrays.toByteArray()).as(text).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   @Test
@@ -37,6 +43,9 @@ class Utf8WriterTest {
       assertThat(writer.toByteArray())
           .as(broken)
           .isEqualTo(broken.getBytes(StandardCharsets.UTF_8));
+      Utf8Writer whole = new Utf8Writer(16);
+      whole.write(broken.toCharArray());
+      assertThat(whole.toByteArray()).as(broken).isEqualTo(broken.getBytes(StandardCharsets.UTF_8));
     }
   }
 
