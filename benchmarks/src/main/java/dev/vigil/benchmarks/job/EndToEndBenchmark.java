@@ -56,11 +56,18 @@ public final class EndToEndBenchmark {
   private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
+  /**
+   * Enough that the fixed costs of a start (the embedded cluster, deploying the job, compiling the
+   * rules, and the JIT compiling the hot paths, some 15 CPU-seconds) are a small share of the run,
+   * as they are of a {@code vigil run} that runs for days.
+   */
+  private static final long DEFAULT_RECORDS = 500_000;
+
   private EndToEndBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = options(args);
-    long records = Long.parseLong(options.getOrDefault("records", "200000"));
+    long records = Long.parseLong(options.getOrDefault("records", Long.toString(DEFAULT_RECORDS)));
     int parallelism = Integer.parseInt(options.getOrDefault("parallelism", "2"));
     String kafka = options.getOrDefault("kafka", "127.0.0.1:9092");
     URI openSearch = URI.create(options.getOrDefault("opensearch", "http://127.0.0.1:9200"));
@@ -108,6 +115,7 @@ public final class EndToEndBenchmark {
 
       double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       Map<String, Duration> cpuBefore = cpuTimes();
+      Map<String, VmThread> vmBefore = vmThreads();
       long jobStarted = System.nanoTime();
       JobResult result;
       try (ContinuousDetection.Running running =
@@ -117,6 +125,7 @@ public final class EndToEndBenchmark {
       double jobSeconds = seconds(System.nanoTime() - jobStarted);
       double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       Map<String, Duration> cpuAfter = cpuTimes();
+      Map<String, VmThread> vmAfter = vmThreads();
       if (!result.isSuccess()) {
         throw new IllegalStateException(
             "the job failed: "
@@ -150,11 +159,13 @@ public final class EndToEndBenchmark {
       System.out.printf(
           Locale.ROOT,
           "end to end: %.1f s from submission to the last document in OpenSearch,"
-              + " %,.0f records/s (job running %.1f s: %,.0f records/s)%n",
+              + " %,.0f records/s (job running %.1f s: %,.0f records/s; the other %.1f s the"
+              + " embedded cluster's start and the job's deployment)%n",
           jobSeconds,
           records / jobSeconds,
           runtimeSeconds,
-          records / runtimeSeconds);
+          records / runtimeSeconds,
+          jobSeconds - runtimeSeconds);
       System.out.printf(
           Locale.ROOT,
           "machine: %d cores, load average %.1f before the job and %.1f after%n",
@@ -179,6 +190,14 @@ public final class EndToEndBenchmark {
           cpu,
           cpuSeconds,
           records / cpuSeconds);
+      if (!vmAfter.isEmpty()) {
+        // Mostly fixed costs of a fresh JVM, which a longer run spreads thinner.
+        System.out.printf(
+            Locale.ROOT,
+            "of the job JVM's CPU: JIT compiler threads %.1f s, GC threads %.1f s%n",
+            VmThread.used(vmBefore, vmAfter, "jit"),
+            VmThread.used(vmBefore, vmAfter, "gc"));
+      }
       complete = indexedEvents == summary.events() && indexedAlerts == summary.totalAlerts();
     } finally {
       deleteRecursively(work);
@@ -211,6 +230,59 @@ public final class EndToEndBenchmark {
                       .ifPresent(cpu -> times.put(component.component().displayName(), cpu)));
     }
     return times;
+  }
+
+  /** A JIT compiler ({@code jit}) or garbage collector ({@code gc}) thread and its CPU time. */
+  private record VmThread(String kind, double seconds) {
+
+    /** CPU seconds the threads of a kind used between two readings, threads started since too. */
+    static double used(Map<String, VmThread> before, Map<String, VmThread> after, String kind) {
+      double used = 0;
+      for (Map.Entry<String, VmThread> thread : after.entrySet()) {
+        if (thread.getValue().kind().equals(kind)) {
+          VmThread earlier = before.get(thread.getKey());
+          used += thread.getValue().seconds() - (earlier == null ? 0 : earlier.seconds());
+        }
+      }
+      return used;
+    }
+  }
+
+  /**
+   * This JVM's JIT compiler and garbage collector threads by thread id, from Linux's {@code
+   * /proc/self/task/<tid>/stat} (the JVM's own compilation bean counts wall time, which on a busy
+   * machine includes waiting for a core); empty where there is no {@code /proc}.
+   */
+  private static Map<String, VmThread> vmThreads() {
+    Path tasks = Path.of("/proc/self/task");
+    Map<String, VmThread> threads = new HashMap<>();
+    if (!Files.isDirectory(tasks)) {
+      return threads;
+    }
+    try (var listed = Files.list(tasks)) {
+      for (Path thread : listed.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(thread.resolve("stat"));
+        } catch (java.io.IOException gone) {
+          continue; // the thread ended while listing
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String kind =
+            name.contains("CompilerThre")
+                ? "jit"
+                : name.startsWith("GC Thread") || name.startsWith("G1 ") ? "gc" : null;
+        if (kind != null) {
+          // After the name: state, then 10 fields up to utime and stime, in ticks of 1/100 s.
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+          threads.put(thread.getFileName().toString(), new VmThread(kind, seconds));
+        }
+      }
+    } catch (java.io.IOException e) {
+      return Map.of();
+    }
+    return threads;
   }
 
   private static String topic(String sampleDirectory) {

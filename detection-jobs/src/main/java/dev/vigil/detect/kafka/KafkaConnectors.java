@@ -36,6 +36,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class KafkaConnectors {
 
+  static final int LINGER_MS = 20;
+  static final int BATCH_BYTES = 128 * 1024;
+
   private KafkaConnectors() {}
 
   /** The raw topics: those listed, plus those matching the pattern, as one subscription. */
@@ -141,11 +144,23 @@ public final class KafkaConnectors {
         .build();
   }
 
-  private static Properties producerProperties(VigilConfig.Kafka kafka) {
+  /**
+   * Durable, idempotent, compressed, and batched. Every record is keyed, so it goes to its key's
+   * partition and a producer fills one batch per partition; with Kafka's 5 ms linger a sink at a
+   * few thousand records a second spread over the partitions sent batches of one or two records,
+   * each paying a new LZ4 frame (its 64 KB buffers and checksum) and a request. Waiting up to 20 ms
+   * for batches of up to 128 KB costs at most 20 ms of latency per record (nothing for exactly-once
+   * alerts, which are visible only at the next checkpoint) and compresses far better. A checkpoint
+   * flushes whatever is waiting, so the delivery guarantees are unchanged. Every value here yields
+   * to the user's {@code client_properties}.
+   */
+  static Properties producerProperties(VigilConfig.Kafka kafka) {
     Properties properties = KafkaClientProperties.of(kafka);
     properties.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
     properties.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(LINGER_MS));
+    properties.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_BYTES));
     return properties;
   }
 }

@@ -6,7 +6,6 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -296,7 +295,7 @@ final class BulkSender implements AutoCloseable {
   private BulkRequest request(List<IndexDocument> documents) {
     BulkRequest.Builder bulk = new BulkRequest.Builder();
     for (IndexDocument document : documents) {
-      // The JSON was written once by the mapper; RawValue copies it to the wire as it is.
+      // The JSON was written once, as UTF-8, by the mapper; RawValue copies its bytes as they are.
       bulk.operations(
           op ->
               op.index(
@@ -304,7 +303,7 @@ final class BulkSender implements AutoCloseable {
                       index
                           .index(document.index())
                           .id(document.id())
-                          .document(new RawValue(document.json()))));
+                          .document(new RawValue(new RawJson(document.json())))));
     }
     return bulk.build();
   }
@@ -314,7 +313,7 @@ final class BulkSender implements AutoCloseable {
     LOG.warn("OpenSearch rejected document {} in {}: {}", document.id(), document.index(), reason);
     DeadLetter deadLetter =
         DeadLetter.newBuilder()
-            .setRaw(ByteBuffer.wrap(document.json().getBytes(StandardCharsets.UTF_8)))
+            .setRaw(ByteBuffer.wrap(document.json()))
             .setReason(DeadLetterReason.INDEX_REJECTED)
             .setMessage(
                 "OpenSearch rejected document "

@@ -19,9 +19,9 @@ final class Documents {
 
   private Documents() {}
 
-  static String write(JsonNode node) {
+  static byte[] write(JsonNode node) {
     try {
-      return JSON.writeValueAsString(node);
+      return JSON.writeValueAsBytes(node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -13,6 +13,7 @@ import dev.vigil.detect.opensearch.FakeBulkServer.Doc;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.io.EventJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,13 +127,24 @@ class BulkSenderTest {
   }
 
   @Test
-  void countsDocumentSizeInUtf8() {
-    IndexDocument ascii = new IndexDocument("i", "id", "{\"a\":\"b\"}", "o", null);
-    IndexDocument accented = new IndexDocument("i", "id", "{\"a\":\"é\"}", "o", null);
-    IndexDocument emoji = new IndexDocument("i", "id", "{\"a\":\"\uD83D\uDD11\"}", "o", null);
-    long base = ascii.sizeInBytes() - 1;
-    assertThat(accented.sizeInBytes()).isEqualTo(base + 2);
-    assertThat(emoji.sizeInBytes()).isEqualTo(base + 4);
+  void mapsAnEventOnceToTheUtf8BytesOfItsJsonAndSendsThemAsTheyAre() throws Exception {
+    AuditEvent event = event("e0", TIME);
+    // Two-, three- and four-byte characters, and JSON that must stay escaped inside raw.
+    event.setRaw("{\"user\":\"jos\u00e9\",\"city\":\"\u6771\u4eac\",\"key\":\"\uD83D\uDD11\"}");
+
+    IndexDocument document = DocumentMapper.events(CONTRACT).map(event);
+
+    byte[] expected = EventJson.toJson(event).getBytes(StandardCharsets.UTF_8);
+    assertThat(document.json()).isEqualTo(expected);
+    assertThat(document.sizeInBytes())
+        .isEqualTo(expected.length + document.index().length() + "e0".length() + 48);
+    try (FakeBulkServer server = new FakeBulkServer(List.of(items(201)))) {
+      write(server, List.of(event), Duration.ofMinutes(1));
+
+      Doc sent = server.requests().get(0).get(0);
+      assertThat(sent.id()).isEqualTo("e0");
+      assertThat(EventJson.readEvent(sent.source())).isEqualTo(event);
+    }
   }
 
   private static void write(FakeBulkServer server, List<AuditEvent> events, Duration giveUp)

@@ -1,0 +1,44 @@
+package dev.vigil.detect.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.config.VigilConfigLoader;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KafkaConnectorsTest {
+
+  @TempDir Path dir;
+
+  private VigilConfig.Kafka kafka(String yaml) {
+    return VigilConfigLoader.parse("vigil.yaml", yaml, dir).kafka();
+  }
+
+  @Test
+  void producersAreDurableCompressedAndBatched() {
+    Properties properties =
+        KafkaConnectors.producerProperties(kafka("kafka:\n  bootstrap_servers: k:9092\n"));
+    assertThat(properties)
+        .containsEntry("acks", "all")
+        .containsEntry("enable.idempotence", "true")
+        .containsEntry("compression.type", "lz4")
+        .containsEntry("linger.ms", "20")
+        .containsEntry("batch.size", Integer.toString(128 * 1024));
+  }
+
+  @Test
+  void theUsersClientPropertiesWinOverTheBatchingDefaults() {
+    Properties properties =
+        KafkaConnectors.producerProperties(
+            kafka(
+                "kafka:\n  client_properties:\n    linger.ms: 0\n    batch.size: 16384\n"
+                    + "    compression.type: zstd\n"));
+    assertThat(properties)
+        .containsEntry("linger.ms", "0")
+        .containsEntry("batch.size", "16384")
+        .containsEntry("compression.type", "zstd");
+  }
+}
