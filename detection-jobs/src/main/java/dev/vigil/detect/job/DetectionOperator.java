@@ -50,12 +50,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>The clock advances in {@link #processWatermark}, before the watermark is forwarded, so alerts
  * are never behind it downstream; the final watermark of a bounded input flushes the engines.
  *
- * <p>State: per key, the events received ({@link HeldEvent}), without their raw record when the
- * route's rules read none (see {@link GroupRouter}), in buckets by the time they leave: a list per
- * (key, leave time), the leave time being the namespace of the list and of the key's cleanup timer.
- * TTL: an event leaves when the watermark passes its time plus its route's retention (the longest
- * window plus suppression period of the route's rules; zero for single-event rules), rounded up to
- * a bucket of 1/60 of the retention (at least a second, at most a minute), so state and timers are
+ * <p>State: per key, the events received ({@link HeldEvent}), projected to what the route's rules
+ * and alerts read (see {@link GroupRouter}), in buckets by the time they leave: a list per (key,
+ * leave time), the leave time being the namespace of the list and of the key's cleanup timer. TTL:
+ * an event leaves when the watermark passes its time plus its route's retention (the longest window
+ * plus suppression period of the route's rules; zero for single-event rules), rounded up to a
+ * bucket of 1/60 of the retention (at least a second, at most a minute), so state and timers are
  * bounded by the rules' windows, on event time, exactly as a replay of past data needs (a
  * processing-time TTL would expire state in a replay too late, and in a lagging stream too early).
  * A timer drops its bucket whole, so a busy key's cleanup costs what leaves, not what stays (one

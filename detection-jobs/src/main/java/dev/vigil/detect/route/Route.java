@@ -23,8 +23,8 @@ import java.util.List;
  * @param keyedRules each base rule of the full pack that feeds this route, once, with the fields
  *     whose values form the key of the events it matches (none for the rules of the event route,
  *     which keys the events they match by request), in the order the router tries them
- * @param readsRaw whether the route's rules read the raw record (see {@link RawReads}); when not,
- *     its events travel and are held without it
+ * @param projection what of an event the route's engine needs (see {@link EventProjection}): its
+ *     events travel and are held with that only
  */
 public record Route(
     int index,
@@ -33,7 +33,12 @@ public record Route(
     CompiledPack pack,
     Duration retention,
     List<KeyedRule> keyedRules,
-    boolean readsRaw) {
+    EventProjection projection) {
+
+  /** Whether the route's rules read the raw record; when not, its events travel without it. */
+  public boolean readsRaw() {
+    return projection.keepsRaw();
+  }
 
   /** A base rule of the full pack that feeds the route, and the fields that key its matches. */
   public record KeyedRule(CompiledRule rule, List<FieldRef> fields) {}

@@ -72,16 +72,20 @@ class RoutesTest {
 
   @Test
   void aRuleWithAKeywordSearchOrARawFieldReadsTheRawRecord() throws Exception {
-    assertThat(RawReads.of(compile("keywords:\n    - 'mimikatz'\n  condition: keywords"))).isTrue();
-    assertThat(
-            RawReads.of(
-                compile(
-                    "selection:\n    eventSource: cloudtrail.amazonaws.com\n  condition: selection",
-                    "product: aws\n  service: cloudtrail")))
+    assertThat(FieldReads.of(compile("keywords:\n    - 'mimikatz'\n  condition: keywords")).raw())
         .isTrue();
     assertThat(
-            RawReads.of(compile("selection:\n    operation: StopLogging\n  condition: selection")))
-        .isFalse();
+            FieldReads.of(
+                    compile(
+                        "selection:\n    eventSource: cloudtrail.amazonaws.com\n  condition: selection",
+                        "product: aws\n  service: cloudtrail"))
+                .raw())
+        .isTrue();
+    assertThat(
+            FieldReads.of(
+                compile("selection:\n    operation: StopLogging\n  condition: selection")))
+        .satisfies(reads -> assertThat(reads.raw()).isFalse())
+        .satisfies(reads -> assertThat(reads.canonical()).containsExactly("operation"));
   }
 
   @Test
