@@ -69,6 +69,12 @@ public final class DetectionJob {
       throws RuleException {
     RuleSet rules = options.rules();
     Routes routes = Routes.of(rules);
+    // Without object reuse Flink deep-copies every record into each operator chained behind the
+    // one that made it (a whole event twice between normalize and route). No operator of the job
+    // changes a record it received or emits one it later changes, and the detection state holds
+    // events that came through the shuffle (fresh objects), so sharing them is safe; sinks
+    // attached to the outputs must not change what they receive either (none does).
+    raw.getExecutionEnvironment().getConfig().enableObjectReuse();
 
     SingleOutputStreamOperator<IngestedEvent> normalized =
         raw.process(new NormalizeFunction(options.sourceHints()))

@@ -10,9 +10,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * The outputs of the detection job's wiring, for sinks to consume.
  *
- * <p>The events output is wired on first use: it is one more operator on every event, and with
- * object reuse off Flink copies each event into every operator chained behind normalize, whether
- * anything consumes that operator's output or not (a run that keeps only the alerts, such as the
+ * <p>The events output is wired on first use: it is one more operator on every event, which Flink
+ * runs whether anything consumes its output or not (a run that keeps only the alerts, such as the
  * backtest, needs no events).
  */
 public final class JobStreams {

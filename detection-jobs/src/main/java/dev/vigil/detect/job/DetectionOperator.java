@@ -11,16 +11,18 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -48,28 +50,37 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>The clock advances in {@link #processWatermark}, before the watermark is forwarded, so alerts
  * are never behind it downstream; the final watermark of a bounded input flushes the engines.
  *
- * <p>State: per key, the events received ({@link HeldEvent}), without their raw record when the
- * route's rules read none (see {@link GroupRouter}). TTL: an event leaves when the watermark passes
- * its time plus its route's retention (the longest window plus suppression period of the route's
- * rules; zero for single-event rules), by an event-time timer per key rounded up to the second, so
- * state and timers are bounded by the rules' windows, on event time, exactly as a replay of past
- * data needs (a processing-time TTL would expire state in a replay too late, and in a lagging
- * stream too early). Late data: an event behind the clock is judged at once, at the clock, and held
- * with that clock so a replay judges it the same way.
+ * <p>State: per key, the events received ({@link HeldEvent}), projected to what the route's rules
+ * and alerts read (see {@link GroupRouter}), in buckets by the time they leave: a list per (key,
+ * leave time), the leave time being the namespace of the list and of the key's cleanup timer. TTL:
+ * an event leaves when the watermark passes its time plus its route's retention (the longest window
+ * plus suppression period of the route's rules; zero for single-event rules), rounded up to a
+ * bucket of 1/60 of the retention (at least a second, at most a minute), so state and timers are
+ * bounded by the rules' windows, on event time, exactly as a replay of past data needs (a
+ * processing-time TTL would expire state in a replay too late, and in a lagging stream too early).
+ * A timer drops its bucket whole, so a busy key's cleanup costs what leaves, not what stays (one
+ * list per key rewritten at every timer was quadratic in the key's events); a bucket holds every
+ * event of the key with the same time, in arrival order, so the replay order is the same as from
+ * one list. Late data: an event behind the clock is judged at once, at the clock, and held with
+ * that clock so a replay judges it the same way.
  *
  * <p>Metrics: {@code eventToAlertLatencyMs}: processing time at the alert's emission minus the time
  * the job read the newest event behind it (of those still in this subtask's memory).
  */
 public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     implements OneInputStreamOperator<RoutedEvent, AlertRecord>,
-        Triggerable<String, VoidNamespace>,
+        Triggerable<String, Long>,
         BoundedOneInput {
 
   private static final long serialVersionUID = 1L;
-  private static final long TIMER_GRANULARITY_MS = 1000;
+  private static final long FINEST_BUCKET_MS = 1000;
+  private static final long COARSEST_BUCKET_MS = 60_000;
+  private static final int BUCKETS_PER_RETENTION = 60;
 
+  /** Namespace: the time the bucket's events leave (epoch millis). */
   private static final ListStateDescriptor<HeldEvent> HELD =
-      new ListStateDescriptor<>("held-events", TypeInformation.of(HeldEvent.class));
+      new ListStateDescriptor<>("held-events-by-leave-time", TypeInformation.of(HeldEvent.class));
+
   private static final ListStateDescriptor<Long> CLOCK =
       new ListStateDescriptor<>("engine-clock", Types.LONG);
 
@@ -77,9 +88,11 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
 
   private transient Routes routes;
   private transient DetectionEngine[] engines;
-  private transient ListState<HeldEvent> held;
+  private transient InternalListState<String, Long, HeldEvent> held;
   private transient ListState<Long> clockState;
-  private transient InternalTimerService<VoidNamespace> cleanup;
+  private transient InternalTimerService<Long> cleanup;
+  private transient long[] retentionMs;
+  private transient long[] bucketMs;
   private transient long clock;
   private transient boolean replaying;
   private transient Map<String, Long> ingestedAt;
@@ -92,7 +105,6 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
-    held = context.getKeyedStateStore().getListState(HELD);
     clockState = context.getOperatorStateStore().getListState(CLOCK);
     clock = Long.MIN_VALUE;
     if (context.isRestored()) {
@@ -110,12 +122,21 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   public void open() throws Exception {
     super.open();
     routes = Routes.of(rules);
+    held =
+        (InternalListState<String, Long, HeldEvent>)
+            getOrCreateKeyedState(LongSerializer.INSTANCE, HELD);
+    retentionMs = new long[routes.routes().size()];
+    bucketMs = new long[retentionMs.length];
+    for (Route route : routes.routes()) {
+      retentionMs[route.index()] = route.retention().toMillis();
+      bucketMs[route.index()] = bucketSize(retentionMs[route.index()]);
+    }
     ingestedAt = new HashMap<>();
     latency =
         getMetricGroup()
             .histogram("eventToAlertLatencyMs", new DescriptiveStatisticsHistogram(10_000));
     cleanup =
-        getInternalTimerService("held-events-cleanup", VoidNamespaceSerializer.INSTANCE, this);
+        getInternalTimerService("held-events-cleanup-by-leave-time", LongSerializer.INSTANCE, this);
     engines = new DetectionEngine[routes.routes().size()];
     for (Route route : routes.routes()) {
       engines[route.index()] = DetectionEngine.start(route.pack(), this::emit);
@@ -125,27 +146,34 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
 
   /** Rebuilds the engines from the held events (nothing to do on a fresh start). */
   private void replay() throws Exception {
-    record Held(String key, int position, HeldEvent held) {}
-    List<Held> all = new ArrayList<>();
-    this.<String>getKeyedStateBackend()
-        .applyToAllKeys(
-            VoidNamespace.INSTANCE,
-            VoidNamespaceSerializer.INSTANCE,
-            HELD,
-            (String key, ListState<HeldEvent> state) -> {
-              int position = 0;
-              for (HeldEvent event : state.get()) {
-                all.add(new Held(key, position++, event));
-              }
-            });
-    if (all.isEmpty()) {
+    record Held(String key, long bucket, int position, HeldEvent held) {}
+    List<Tuple2<String, Long>> buckets;
+    try (Stream<Tuple2<String, Long>> stored =
+        this.<String>getKeyedStateBackend().getKeysAndNamespaces(HELD.getName())) {
+      buckets = stored.map(b -> Tuple2.of(b.f0, b.f1)).toList();
+    }
+    if (buckets.isEmpty()) {
       return;
+    }
+    List<Held> all = new ArrayList<>();
+    for (Tuple2<String, Long> bucket : buckets) {
+      setCurrentKey(bucket.f0);
+      held.setCurrentNamespace(bucket.f1);
+      Iterable<HeldEvent> events = held.get();
+      if (events == null) {
+        continue;
+      }
+      int position = 0;
+      for (HeldEvent event : events) {
+        all.add(new Held(bucket.f0, bucket.f1, position++, event));
+      }
     }
     replaying = true;
     try {
       all.sort(
           Comparator.comparingLong((Held h) -> h.held().event.getTime().toEpochMilli())
               .thenComparing(Held::key)
+              .thenComparingLong(Held::bucket)
               .thenComparingInt(Held::position));
       List<Held> late = new ArrayList<>();
       for (Held h : all) {
@@ -179,9 +207,10 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     long time = in.event.getTime().toEpochMilli();
     long judgedLateAt = time < clock ? clock : Long.MIN_VALUE;
     HeldEvent event = new HeldEvent(in.event, in.ingestedAt, judgedLateAt);
+    long leaves = roundUp(event.effectiveTime() + retentionMs[route], bucketMs[route]);
+    held.setCurrentNamespace(leaves);
     held.add(event);
-    long leaves = event.effectiveTime() + routes.route(route).retention().toMillis();
-    cleanup.registerEventTimeTimer(VoidNamespace.INSTANCE, roundUp(leaves));
+    cleanup.registerEventTimeTimer(leaves, leaves);
     ingestedAt.merge(in.event.getEventId().toString(), in.ingestedAt, Math::max);
     engines[route].accept(in.event);
   }
@@ -212,32 +241,24 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   }
 
   @Override
-  public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+  public void onEventTime(InternalTimer<String, Long> timer) throws Exception {
+    held.setCurrentNamespace(timer.getNamespace());
     if (cleanup.currentWatermark() == Long.MAX_VALUE) {
-      // The input has ended: every timer fires now, the key's last one after every event's time
-      // plus retention, so all its events leave; no need to sort out which leave at this one.
-      held.clear();
+      // The input has ended: every bucket leaves now, and nothing more will be measured.
       ingestedAt.clear();
-      return;
-    }
-    long retention = routes.route(Route.routeOf(timer.getKey())).retention().toMillis();
-    List<HeldEvent> kept = new ArrayList<>();
-    for (HeldEvent event : held.get()) {
-      if (event.effectiveTime() + retention > timer.getTimestamp()) {
-        kept.add(event);
-      } else {
-        ingestedAt.remove(event.event.getEventId().toString());
+    } else {
+      Iterable<HeldEvent> leaving = held.get();
+      if (leaving != null) {
+        for (HeldEvent event : leaving) {
+          ingestedAt.remove(event.event.getEventId());
+        }
       }
     }
-    if (kept.isEmpty()) {
-      held.clear();
-    } else {
-      held.update(kept);
-    }
+    held.clear();
   }
 
   @Override
-  public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+  public void onProcessingTime(InternalTimer<String, Long> timer) {
     throw new IllegalStateException("the detection operator sets no processing-time timers");
   }
 
@@ -276,8 +297,18 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     output.collect(new StreamRecord<>(AlertRecord.of(alert), alert.time().toEpochMilli()));
   }
 
-  private static long roundUp(long time) {
-    long rounded = Math.floorDiv(time, TIMER_GRANULARITY_MS) * TIMER_GRANULARITY_MS;
-    return rounded == time ? time : rounded + TIMER_GRANULARITY_MS;
+  /**
+   * The width of a route's leave-time buckets: events stay at most that much past their retention,
+   * and a key has at most one bucket (and one timer) per width.
+   */
+  private static long bucketSize(long retentionMs) {
+    long size = retentionMs / BUCKETS_PER_RETENTION;
+    size -= size % FINEST_BUCKET_MS;
+    return Math.max(FINEST_BUCKET_MS, Math.min(COARSEST_BUCKET_MS, size));
+  }
+
+  private static long roundUp(long time, long bucket) {
+    long rounded = Math.floorDiv(time, bucket) * bucket;
+    return rounded == time ? time : rounded + bucket;
   }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.detect.job;
 
 import dev.vigil.detect.RuleSet;
+import dev.vigil.detect.route.Route;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.RuleException;
@@ -18,12 +19,12 @@ import org.apache.flink.util.OutputTag;
  * {@link #LATE} (counted as {@code lateRecords}) and is still routed and judged; it was already
  * written with the events, like every other.
  *
- * <p>A route whose rules never read the raw record ({@link dev.vigil.detect.route.Route#readsRaw})
- * receives the event without it: the raw record is most of an event's size, and what travels to the
- * detect operator is serialized through the shuffle and held in its state until the route's
- * retention has passed. The full event goes on to the events output untouched; the engine, its
- * replay after a restore and the alerts read only canonical fields and the event's id, source and
- * time there.
+ * <p>Each route receives the event projected to what its engine needs ({@link
+ * dev.vigil.detect.route.EventProjection}): the fields its rules read and those alerts take, the
+ * raw record only when a rule reads it. What travels to the detect operator is serialized through
+ * the shuffle and held in its state and its engines' windows until the route's retention has
+ * passed; the raw record alone is most of an event's size. The full event goes on to the events
+ * output untouched.
  *
  * <p>State: none. TTL: not applicable. Late data: counted, side-output, and judged.
  */
@@ -33,9 +34,6 @@ public final class GroupRouter extends ProcessFunction<IngestedEvent, RoutedEven
 
   public static final OutputTag<IngestedEvent> LATE =
       new OutputTag<>("late-events", TypeInformation.of(IngestedEvent.class)) {};
-
-  private static final int FIELDS = AuditEvent.getClassSchema().getFields().size();
-  private static final int RAW = AuditEvent.getClassSchema().getField("raw").pos();
 
   private final RuleSet rules;
   private transient Routes routes;
@@ -62,34 +60,20 @@ public final class GroupRouter extends ProcessFunction<IngestedEvent, RoutedEven
 
   /**
    * Hands {@code out} the records of {@code event}, one per (route, group) it must be judged in,
-   * without the raw record on routes that read none.
+   * each projected to what its route needs.
    */
   static void routed(Routes routes, AuditEvent event, long ingestedAt, Consumer<RoutedEvent> out) {
-    AuditEvent[] withoutRaw = new AuditEvent[1];
+    // An event a correlation's aliases send under two keys of one route is projected once.
+    Route[] lastRoute = new Route[1];
+    AuditEvent[] lastProjected = new AuditEvent[1];
     routes.route(
         event,
         (route, key) -> {
-          AuditEvent judged = event;
-          if (!route.readsRaw()) {
-            if (withoutRaw[0] == null) {
-              withoutRaw[0] = withoutRaw(event);
-            }
-            judged = withoutRaw[0];
+          if (route != lastRoute[0]) {
+            lastRoute[0] = route;
+            lastProjected[0] = route.projection().apply(event);
           }
-          out.accept(new RoutedEvent(key, judged, ingestedAt));
+          out.accept(new RoutedEvent(key, lastProjected[0], ingestedAt));
         });
-  }
-
-  /**
-   * The event with an empty raw record. Shares the other fields' objects with {@code event}: both
-   * are serialized at once (the router's output goes through the shuffle) and nothing modifies
-   * them.
-   */
-  static AuditEvent withoutRaw(AuditEvent event) {
-    AuditEvent compact = new AuditEvent();
-    for (int field = 0; field < FIELDS; field++) {
-      compact.put(field, field == RAW ? "" : event.get(field));
-    }
-    return compact;
   }
 }

@@ -1,11 +1,15 @@
 package dev.vigil.detect.route;
 
+import dev.vigil.event.AuditEvent;
+import dev.vigil.rules.detect.CanonicalFields;
 import dev.vigil.rules.detect.FieldRef;
+import dev.vigil.rules.detect.SearchCompiler;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.CompiledRule;
 import dev.vigil.rules.engine.VigilEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One way of partitioning events, and the part of the pack that runs behind it: every rule whose
@@ -23,8 +27,8 @@ import java.util.List;
  * @param keyedRules each base rule of the full pack that feeds this route, once, with the fields
  *     whose values form the key of the events it matches (none for the rules of the event route,
  *     which keys the events they match by request), in the order the router tries them
- * @param readsRaw whether the route's rules read the raw record (see {@link RawReads}); when not,
- *     its events travel and are held without it
+ * @param projection what of an event the route's engine needs (see {@link EventProjection}): its
+ *     events travel and are held with that only
  */
 public record Route(
     int index,
@@ -33,7 +37,12 @@ public record Route(
     CompiledPack pack,
     Duration retention,
     List<KeyedRule> keyedRules,
-    boolean readsRaw) {
+    EventProjection projection) {
+
+  /** Whether the route's rules read the raw record; when not, its events travel without it. */
+  public boolean readsRaw() {
+    return projection.keepsRaw();
+  }
 
   /** A base rule of the full pack that feeds the route, and the fields that key its matches. */
   public record KeyedRule(CompiledRule rule, List<FieldRef> fields) {}
@@ -65,11 +74,42 @@ public record Route(
     return Integer.parseInt(key, 0, key.indexOf('\u001e'), 10);
   }
 
-  /** Whether the base rule (of the full pack) matches the event. */
+  /**
+   * Whether the base rule (of the full pack) matches the event. A rule whose index key is a
+   * canonical scalar is first looked up the way the engine's filter index does (the field's value,
+   * lower-cased, among the key's values): a plain comparison turns most events away before the
+   * rule's detection runs.
+   */
   static boolean matches(CompiledRule rule, VigilEvent event) {
     return (rule.mapping() == null
             || rule.mapping().source() == null
             || rule.mapping().source().name().equals(event.getSource()))
+        && admitted(rule.indexKey(), event.event())
         && rule.predicate().test(event);
+  }
+
+  /** False only when the index key rules the event out; true when it cannot tell. */
+  private static boolean admitted(SearchCompiler.IndexKey key, AuditEvent event) {
+    if (key == null || !key.canonical()) {
+      return true;
+    }
+    String text =
+        VigilEvent.scalarText(
+            CanonicalFields.read(event, ((FieldRef.Canonical) key.field()).path()));
+    if (text == null) {
+      return false;
+    }
+    for (String value : key.values()) {
+      if (value.equalsIgnoreCase(text)) {
+        return true;
+      }
+    }
+    // Past ASCII, lower-casing and a case-blind comparison may disagree: ask as the index does.
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return key.values().contains(text.toLowerCase(Locale.ROOT));
+      }
+    }
+    return false;
   }
 }

@@ -215,7 +215,7 @@ public final class Routes {
               subPack,
               plan.retention,
               plan.keyedInTryOrder(),
-              RawReads.of(subPack)));
+              EventProjection.of(FieldReads.of(subPack))));
     }
     return new Routes(full, routes);
   }

@@ -100,13 +100,64 @@ class DetectionOperatorTest {
       harness.processWatermark(new Watermark(at(10)));
       assertThat(alerts(harness)).hasSize(2);
       // The root event (single-event rule, retention zero) is gone; the burst's events stay for
-      // the window plus the suppression period.
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+      // the window plus the suppression period (120 s), in buckets of 1/60 of it: leaving at 120 s
+      // (the event at 0) and at 122 s (those at 1 and 2).
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
       harness.processWatermark(new Watermark(at(2 + 120)));
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
     }
+  }
+
+  @Test
+  void aBusyKeyDropsOneBucketPerTimerAndARestoreAfterwardsChangesNothing() throws Exception {
+    List<AuditEvent> firstMinute = new ArrayList<>();
+    for (int second = 0; second < 60; second++) {
+      firstMinute.add(denied("a", second));
+    }
+    List<AuditEvent> later = List.of(denied("a", 200), denied("a", 201), denied("a", 202));
+
+    List<String> undisturbed = new ArrayList<>();
+    try (var harness = harness()) {
+      feed(harness, firstMinute.toArray(AuditEvent[]::new));
+      harness.processWatermark(new Watermark(at(60)));
+      // Leave times 120 s to 179 s, in 2 s buckets: 120, 122, ..., 180.
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(31);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(31);
+
+      harness.processWatermark(new Watermark(at(150)));
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(15);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(15);
+
+      feed(harness, later.toArray(AuditEvent[]::new));
+      harness.processWatermark(new Watermark(at(202)));
+      alerts(harness).forEach(a -> undisturbed.add(a.json));
+
+      harness.processWatermark(new Watermark(at(202 + 120)));
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    List<String> restored = new ArrayList<>();
+    OperatorSubtaskState snapshot;
+    try (var harness = harness()) {
+      feed(harness, firstMinute.toArray(AuditEvent[]::new));
+      harness.processWatermark(new Watermark(at(150)));
+      snapshot = harness.snapshot(1, 1);
+      alerts(harness).forEach(a -> restored.add(a.json));
+    }
+    try (var harness = harness(snapshot)) {
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(15);
+      feed(harness, later.toArray(AuditEvent[]::new));
+      harness.processWatermark(new Watermark(at(202)));
+      alerts(harness).forEach(a -> restored.add(a.json));
+    }
+
+    // The burst at 0-2 s, then (after a minute's suppression) the one at 200-202 s.
+    assertThat(undisturbed).hasSize(2);
+    assertThat(restored).containsExactlyElementsOf(undisturbed);
   }
 
   @Test

@@ -19,14 +19,17 @@ class GroupRouterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void aRouteThatReadsNoRawFieldGetsTheEventWithoutItsRawRecordAndNothingElseChanged()
-      throws Exception {
+  void eachRouteGetsTheEventProjectedToWhatItsRulesAndAlertsRead() throws Exception {
     Routes routes = Routes.of(RuleSet.builtIn());
     ObjectNode node = JSON.createObjectNode();
     node.put("source", "AWS_CLOUDTRAIL");
     node.put("denied", true);
     node.put("operation", "GetSecretValue");
-    node.putObject("actor").put("id", "arn:aws:iam::111122223333:user/mallory").put("root", true);
+    node.putObject("actor")
+        .put("id", "arn:aws:iam::111122223333:user/mallory")
+        .put("root", true)
+        .put("session", "mallory-session");
+    node.putObject("src").put("ip", "203.0.113.5").put("user_agent", "aws-cli/2.15.0");
     node.putObject("raw").put("eventName", "GetSecretValue");
     AuditEvent event = InlineEvents.build(node, 0, 0, 0, 0, "test");
 
@@ -39,16 +42,29 @@ class GroupRouterTest {
       Route route = routes.route(Route.routeOf(out.key));
       assertThat(out.ingestedAt).isEqualTo(42);
       if (route.readsRaw()) {
-        assertThat(out.event).isSameAs(event);
+        // The event route: the GCP audit-logging rules read the raw record.
+        assertThat(out.event.getRaw()).isSameAs(event.getRaw());
       } else {
         assertThat(out.event.getRaw()).isEmpty();
-        AuditEvent restored = AuditEvent.newBuilder(out.event).setRaw(event.getRaw()).build();
-        assertThat(restored).isEqualTo(event);
       }
+      // Neither route's rules nor the alerts read the session, the user agent or the origin; what
+      // they read is there.
+      assertThat(out.event.getOrigin()).isEmpty();
+      assertThat(out.event.getActor().getSession()).isNull();
+      assertThat(out.event.getSrc().getUserAgent()).isNull();
+      assertThat(out.event.getSrc().getIp()).isEqualTo("203.0.113.5");
+      assertThat(out.event.getActor().getId()).isEqualTo(event.getActor().getId());
+      assertThat(out.event.getActor().getRoot()).isTrue();
+      assertThat(out.event.getDenied()).isTrue();
+      assertThat(out.event.getOperation()).isEqualTo("GetSecretValue");
+      assertThat(out.event.getEventId()).isEqualTo(event.getEventId());
+      assertThat(out.event.getTime()).isEqualTo(event.getTime());
     }
     assertThat(routed)
         .extracting(r -> routes.route(Route.routeOf(r.key)).readsRaw())
         .containsExactlyInAnyOrder(true, false);
+    // The original is untouched: the events output writes it whole.
     assertThat(event.getRaw()).contains("GetSecretValue");
+    assertThat(event.getActor().getSession()).isEqualTo("mallory-session");
   }
 }

@@ -8,7 +8,9 @@ import dev.vigil.detect.RuleSet;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.RulePack;
 import dev.vigil.rules.engine.CompiledPack;
+import dev.vigil.rules.engine.CompiledRule;
 import dev.vigil.rules.engine.PackCompiler;
+import dev.vigil.rules.engine.VigilEvent;
 import dev.vigil.rules.testing.InlineEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,16 +74,43 @@ class RoutesTest {
 
   @Test
   void aRuleWithAKeywordSearchOrARawFieldReadsTheRawRecord() throws Exception {
-    assertThat(RawReads.of(compile("keywords:\n    - 'mimikatz'\n  condition: keywords"))).isTrue();
-    assertThat(
-            RawReads.of(
-                compile(
-                    "selection:\n    eventSource: cloudtrail.amazonaws.com\n  condition: selection",
-                    "product: aws\n  service: cloudtrail")))
+    assertThat(FieldReads.of(compile("keywords:\n    - 'mimikatz'\n  condition: keywords")).raw())
         .isTrue();
     assertThat(
-            RawReads.of(compile("selection:\n    operation: StopLogging\n  condition: selection")))
-        .isFalse();
+            FieldReads.of(
+                    compile(
+                        "selection:\n    eventSource: cloudtrail.amazonaws.com\n  condition: selection",
+                        "product: aws\n  service: cloudtrail"))
+                .raw())
+        .isTrue();
+    assertThat(
+            FieldReads.of(
+                compile("selection:\n    operation: StopLogging\n  condition: selection")))
+        .satisfies(reads -> assertThat(reads.raw()).isFalse())
+        .satisfies(reads -> assertThat(reads.canonical()).containsExactly("operation"));
+  }
+
+  @Test
+  void theRoutersIndexKeyLookupTurnsAwayOnlyEventsTheRuleCannotMatch() throws Exception {
+    CompiledPack pack =
+        compile(
+            "selection:\n    operation:\n      - StopLogging\n      - Café\n  condition: selection");
+    CompiledRule rule = pack.rules().get(0);
+    assertThat(rule.indexKey()).isNotNull();
+    assertThat(rule.indexKey().canonical()).isTrue();
+
+    assertThat(Route.matches(rule, view(pack, "STOPLOGGING"))).isTrue();
+    assertThat(Route.matches(rule, view(pack, "CAFÉ"))).isTrue();
+    assertThat(Route.matches(rule, view(pack, "StartLogging"))).isFalse();
+    assertThat(Route.matches(rule, view(pack, "Cafe"))).isFalse();
+    assertThat(Route.matches(rule, view(pack, ""))).isFalse();
+  }
+
+  private static VigilEvent view(CompiledPack pack, String operation) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("source", "AWS_CLOUDTRAIL");
+    node.put("operation", operation);
+    return VigilEvent.standalone(InlineEvents.build(node, serial++, 0, 0, 0, "test"), pack);
   }
 
   @Test
