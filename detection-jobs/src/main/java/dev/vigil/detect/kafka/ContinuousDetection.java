@@ -77,11 +77,6 @@ public final class ContinuousDetection {
     flink.set(CoreOptions.DEFAULT_PARALLELISM, config.job().parallelism());
     flink.set(PipelineOptions.MAX_PARALLELISM, config.job().maxParallelism());
     flink.set(PipelineOptions.NAME, config.job().name());
-    // Chained operators hand each other the same object instead of a deep copy per consumer (each
-    // event was copied five times: for event-time, route, events, and the Kafka and OpenSearch
-    // writers). Safe because no operator of the job modifies a record it received, or one it has
-    // emitted, and every record crossing a shuffle is deserialized into a new object anyway.
-    flink.set(PipelineOptions.OBJECT_REUSE, true);
     flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpoints.interval());
     flink.set(
         CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,

@@ -8,7 +8,6 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.PipelineOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +16,7 @@ class ContinuousDetectionTest {
   @TempDir Path dir;
 
   @Test
-  void vigilYamlBecomesFlinkConfigurationWithObjectReuseBetweenChainedOperators() {
+  void vigilYamlBecomesFlinkConfiguration() {
     Configuration flink =
         ContinuousDetection.flinkConfiguration(
             VigilConfigLoader.parse(
@@ -25,6 +24,5 @@ class ContinuousDetectionTest {
     assertThat(flink.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(3);
     assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
         .isEqualTo(Duration.ofSeconds(7));
-    assertThat(flink.get(PipelineOptions.OBJECT_REUSE)).isTrue();
   }
 }
