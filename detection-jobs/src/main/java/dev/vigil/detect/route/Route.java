@@ -90,12 +90,13 @@ public record Route(
 
   /** False only when the index key rules the event out; true when it cannot tell. */
   private static boolean admitted(SearchCompiler.IndexKey key, AuditEvent event) {
-    if (key == null || !key.canonical()) {
+    // Only a canonical scalar is free to read; a raw path or a list is left to the detection.
+    if (key == null
+        || !(key.field() instanceof FieldRef.Canonical field)
+        || !CanonicalFields.isScalar(field.path())) {
       return true;
     }
-    String text =
-        VigilEvent.scalarText(
-            CanonicalFields.read(event, ((FieldRef.Canonical) key.field()).path()));
+    String text = VigilEvent.scalarText(CanonicalFields.read(event, field.path()));
     if (text == null) {
       return false;
     }
