@@ -111,8 +111,8 @@ final class CandidateIndex {
             Map<String, List<Integer>> fieldLiterals = literals.getOrDefault(key, Map.of());
             boolean guard =
                 field instanceof FieldRef.Raw
-                    && fieldExact.keySet().stream().allMatch(CandidateIndex::provableInRawText)
-                    && fieldLiterals.keySet().stream().allMatch(CandidateIndex::provableInRawText);
+                    && fieldExact.keySet().stream().allMatch(v -> provableInRawText(v, true))
+                    && fieldLiterals.keySet().stream().allMatch(v -> provableInRawText(v, false));
             if (guard) {
               int hit = guardHit(probes.size());
               fieldExact.keySet().forEach(v -> withId(rawLiterals, v, hit));
@@ -149,22 +149,39 @@ final class CandidateIndex {
   /**
    * Whether a raw field's text can hold {@code literal} (folded) only if the raw record's text
    * holds it too, when that text has no backslash. Without escapes, every string and key of the
-   * record stands verbatim in its text, and so do {@code true}, {@code false} and {@code null}; a
-   * number may be written differently ({@code 1E5} is read as {@code 100000.0}), and the JSON text
-   * of a container is rebuilt (other spacing), so a literal qualifies only if it cannot lie in a
-   * number's text nor span tokens: ASCII, with a character outside numbers, and no JSON structure.
+   * record stands verbatim in its text, and so do {@code true}, {@code false}, {@code null} and
+   * integers; a fraction may be written otherwise ({@code 1E5} is read as {@code 100000.0}), and
+   * the JSON text of a container is rebuilt compactly (no spaces between tokens). So a literal
+   * qualifies when it cannot lie in a fraction's text nor span tokens: ASCII, with a character
+   * outside numbers (for an exact value, an integer qualifies too: a whole field equal to it is
+   * written so), no quote, bracket, brace or comma, and a colon only where the compact text could
+   * not put a key's colon (not first, or first before a character that starts no unquoted value).
    */
-  static boolean provableInRawText(String literal) {
+  static boolean provableInRawText(String literal, boolean exact) {
+    if (literal.isEmpty()) {
+      return false;
+    }
+    if (exact && INTEGER.matcher(literal).matches()) {
+      return true;
+    }
     boolean numeric = true;
     for (int i = 0; i < literal.length(); i++) {
       char c = literal.charAt(i);
-      if (c >= 128 || "\"\\{}[]:,".indexOf(c) >= 0) {
+      if (c >= 128 || "\"\\{}[],".indexOf(c) >= 0) {
+        return false;
+      }
+      if (c == ':'
+          && i == 0
+          && (literal.length() == 1 || "0123456789-tfn".indexOf(literal.charAt(1)) >= 0)) {
         return false;
       }
       numeric &= "0123456789.eE+-".indexOf(c) >= 0;
     }
-    return !literal.isEmpty() && !numeric;
+    return !numeric;
   }
+
+  private static final java.util.regex.Pattern INTEGER =
+      java.util.regex.Pattern.compile("-?[0-9]+");
 
   private static Map<String, int[]> arrays(Map<String, List<Integer>> lists) {
     Map<String, int[]> out = new HashMap<>();

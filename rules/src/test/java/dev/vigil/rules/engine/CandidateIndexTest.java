@@ -186,15 +186,21 @@ class CandidateIndexTest {
 
   @Test
   void onlyLiteralsARawTextShowsVerbatimAreTestedAgainstIt() {
-    assertThat(CandidateIndex.provableInRawText("iamuser")).isTrue();
-    assertThat(CandidateIndex.provableInRawText("true")).isTrue();
-    assertThat(CandidateIndex.provableInRawText("new object")).isTrue();
-    // A number may be written otherwise (1E5 for 100000), a container's text is rebuilt.
-    assertThat(CandidateIndex.provableInRawText("100000")).isFalse();
-    assertThat(CandidateIndex.provableInRawText("1.0e5")).isFalse();
-    assertThat(CandidateIndex.provableInRawText("\"a\":1")).isFalse();
-    assertThat(CandidateIndex.provableInRawText("[x")).isFalse();
-    assertThat(CandidateIndex.provableInRawText("caf\u00e9")).isFalse();
+    assertThat(CandidateIndex.provableInRawText("iamuser", false)).isTrue();
+    assertThat(CandidateIndex.provableInRawText("true", true)).isTrue();
+    assertThat(CandidateIndex.provableInRawText("new object", false)).isTrue();
+    assertThat(CandidateIndex.provableInRawText(":assumed-role/aws:", false)).isTrue();
+    // A whole integer is written as itself; part of a number's text may not be (1E5 for 100000).
+    assertThat(CandidateIndex.provableInRawText("500121", true)).isTrue();
+    assertThat(CandidateIndex.provableInRawText("100000", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("1.5", true)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("1.0e5", false)).isFalse();
+    // A container's text is rebuilt without the record's spaces between tokens.
+    assertThat(CandidateIndex.provableInRawText("\"a\":1", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText(":true", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("1,2", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("[x", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("caf\u00e9", false)).isFalse();
   }
 
   /**
