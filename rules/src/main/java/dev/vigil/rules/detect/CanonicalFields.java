@@ -2,7 +2,9 @@ package dev.vigil.rules.detect;
 
 import dev.vigil.event.AuditEvent;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** The canonical event's field paths that rules may name, and how to read each. */
 public final class CanonicalFields {
@@ -52,34 +54,47 @@ public final class CanonicalFields {
 
   /** The value at a canonical path: String, Boolean, Integer, Long (time in epoch ms) or List. */
   public static Object read(AuditEvent event, String path) {
-    return switch (path) {
-      case "event_id" -> event.getEventId();
-      case "time" -> event.getTime().toString();
-      case "source" -> event.getSource().name();
-      case "category" -> event.getCategory().name();
-      case "ocsf_class_uid" -> event.getOcsfClassUid();
-      case "action" -> event.getAction();
-      case "operation" -> event.getOperation();
-      case "outcome" -> event.getOutcome().name();
-      case "denied" -> event.getDenied();
-      case "error_code" -> event.getErrorCode();
-      case "error_message" -> event.getErrorMessage();
-      case "actor.id" -> event.getActor().getId();
-      case "actor.name" -> event.getActor().getName();
-      case "actor.type" -> event.getActor().getType().name();
-      case "actor.root" -> event.getActor().getRoot();
-      case "actor.session" -> event.getActor().getSession();
-      case "actor.auth_method" -> event.getActor().getAuthMethod();
-      case "actor.mfa" -> event.getActor().getMfa();
-      case "actor.policies" -> event.getActor().getPolicies();
-      case "src.ip" -> event.getSrc().getIp();
-      case "src.user_agent" -> event.getSrc().getUserAgent();
-      case "target.resource" -> event.getTarget().getResource();
-      case "target.type" -> event.getTarget().getType();
-      case "target.account" -> event.getTarget().getAccount();
-      case "target.region" -> event.getTarget().getRegion();
-      case "origin" -> event.getOrigin();
-      default -> throw new IllegalArgumentException("not a canonical field: " + path);
-    };
+    return reader(path).apply(event);
   }
+
+  /**
+   * How to read a canonical path, resolved once: a rule's field reads its value without matching
+   * the path's name on every read.
+   */
+  public static Function<AuditEvent, Object> reader(String path) {
+    Function<AuditEvent, Object> reader = READERS.get(path);
+    if (reader == null) {
+      throw new IllegalArgumentException("not a canonical field: " + path);
+    }
+    return reader;
+  }
+
+  private static final Map<String, Function<AuditEvent, Object>> READERS =
+      Map.ofEntries(
+          Map.entry("event_id", AuditEvent::getEventId),
+          Map.entry("time", event -> event.getTime().toString()),
+          Map.entry("source", event -> event.getSource().name()),
+          Map.entry("category", event -> event.getCategory().name()),
+          Map.entry("ocsf_class_uid", AuditEvent::getOcsfClassUid),
+          Map.entry("action", AuditEvent::getAction),
+          Map.entry("operation", AuditEvent::getOperation),
+          Map.entry("outcome", event -> event.getOutcome().name()),
+          Map.entry("denied", AuditEvent::getDenied),
+          Map.entry("error_code", AuditEvent::getErrorCode),
+          Map.entry("error_message", AuditEvent::getErrorMessage),
+          Map.entry("actor.id", event -> event.getActor().getId()),
+          Map.entry("actor.name", event -> event.getActor().getName()),
+          Map.entry("actor.type", event -> event.getActor().getType().name()),
+          Map.entry("actor.root", event -> event.getActor().getRoot()),
+          Map.entry("actor.session", event -> event.getActor().getSession()),
+          Map.entry("actor.auth_method", event -> event.getActor().getAuthMethod()),
+          Map.entry("actor.mfa", event -> event.getActor().getMfa()),
+          Map.entry("actor.policies", event -> event.getActor().getPolicies()),
+          Map.entry("src.ip", event -> event.getSrc().getIp()),
+          Map.entry("src.user_agent", event -> event.getSrc().getUserAgent()),
+          Map.entry("target.resource", event -> event.getTarget().getResource()),
+          Map.entry("target.type", event -> event.getTarget().getType()),
+          Map.entry("target.account", event -> event.getTarget().getAccount()),
+          Map.entry("target.region", event -> event.getTarget().getRegion()),
+          Map.entry("origin", AuditEvent::getOrigin));
 }

@@ -1,6 +1,8 @@
 package dev.vigil.rules.detect;
 
+import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.engine.VigilEvent;
+import java.util.function.Function;
 
 /**
  * A field a rule reads, resolved once at compile time: a path of the canonical event, or a path
@@ -16,11 +18,32 @@ public sealed interface FieldRef {
   /** A stable text naming the field, used as the key of per-event caches and in the EPL. */
   String key();
 
-  /** A canonical field (see {@link CanonicalFields}). */
-  record Canonical(String path) implements FieldRef {
+  /**
+   * A canonical field (see {@link CanonicalFields}).
+   *
+   * @param reader how to read it, resolved from the path once ({@link CanonicalFields#reader})
+   */
+  record Canonical(String path, Function<AuditEvent, Object> reader) implements FieldRef {
+
+    public Canonical {
+      if (reader != CanonicalFields.reader(path)) {
+        throw new IllegalArgumentException("not the reader of " + path);
+      }
+    }
+
+    /** The canonical field at {@code path}. */
+    public Canonical(String path) {
+      this(path, CanonicalFields.reader(path));
+    }
+
     @Override
     public Object read(VigilEvent event) {
-      return CanonicalFields.read(event.event(), path);
+      return reader.apply(event.event());
+    }
+
+    @Override
+    public String toString() {
+      return "Canonical[path=" + path + "]";
     }
 
     @Override

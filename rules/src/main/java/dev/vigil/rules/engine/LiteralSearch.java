@@ -26,6 +26,8 @@ final class LiteralSearch {
   }
 
   private final int[] symbols = new int[128];
+  // The symbol of each ASCII character after folding, so the scan folds with one table read.
+  private final int[] foldedSymbols = new int[128];
   private final int width;
   private final int[] next;
   private final int[][] reports;
@@ -44,6 +46,9 @@ final class LiteralSearch {
       }
     }
     width = alphabet + 1;
+    for (char c = 0; c < 128; c++) {
+      foldedSymbols[c] = symbols[Gate.fold(c)];
+    }
     // The trie: children by symbol, then suffix links, turned into a complete transition table.
     List<int[]> children = new ArrayList<>();
     List<Set<Integer>> found = new ArrayList<>();
@@ -98,12 +103,18 @@ final class LiteralSearch {
     }
   }
 
+  /** A few characters beyond ASCII fold into it (the Kelvin sign into {@code k}). */
+  private int symbolOfFolded(char c) {
+    char folded = Gate.fold(c);
+    return folded < 128 ? symbols[folded] : 0;
+  }
+
   /** Reports the rules of every literal the text contains. */
   void scan(String text, Hits hits) {
     int state = 0;
     for (int i = 0, n = text.length(); i < n; i++) {
-      char folded = Gate.fold(text.charAt(i));
-      int symbol = folded < 128 ? symbols[folded] : 0;
+      char c = text.charAt(i);
+      int symbol = c < 128 ? foldedSymbols[c] : symbolOfFolded(c);
       state = next[state * width + symbol];
       int[] rules = reports[state];
       if (rules != null) {

@@ -142,6 +142,68 @@ class CandidateIndexTest {
   }
 
   /**
+   * A raw field's probes are tested against the raw text before the record is parsed; a value
+   * written with JSON escapes, which the text does not show verbatim, still reaches its rule.
+   */
+  @Test
+  void rawFieldsAreReadOnlyWhenTheRawTextCouldHoldTheirLiterals() throws Exception {
+    CompiledPack pack =
+        Rules.compile(
+            """
+            title: agent
+            id: 00000000-0000-4000-8000-000000000001
+            logsource: {product: aws, service: cloudtrail}
+            detection:
+              selection:
+                userAgent|contains: Agent-7
+              condition: selection
+            ---
+            title: identity type
+            id: 00000000-0000-4000-8000-000000000002
+            logsource: {product: aws, service: cloudtrail}
+            detection:
+              selection:
+                userIdentity.type: IAMUser
+              condition: selection
+            """);
+    List<String> alerts = new ArrayList<>();
+    try (DetectionEngine engine = DetectionEngine.start(pack, a -> alerts.add(a.ruleTitle()))) {
+      for (String raw :
+          List.of(
+              "{\"userAgent\":\"my-AGENT-7\",\"userIdentity\":{\"type\":\"Root\"}}",
+              "{\"userAgent\":\"\\u0061gent-7\",\"userIdentity\":{\"type\":\"IAM\\u0055ser\"}}",
+              "{\"userAgent\":\"other\",\"userIdentity\":{\"type\":\"AssumedRole\"}}")) {
+        AuditEvent event = Rules.event("{\"source\":\"AWS_CLOUDTRAIL\",\"operation\":\"X\"}");
+        event.setRaw(raw);
+        engine.accept(event);
+      }
+      engine.flush();
+      assertThat(alerts).containsExactly("agent", "agent", "identity type");
+      // The third event shows neither literal: neither rule runs its detection.
+      assertThat(engine.matcherRuns()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void onlyLiteralsARawTextShowsVerbatimAreTestedAgainstIt() {
+    assertThat(CandidateIndex.provableInRawText("iamuser", false)).isTrue();
+    assertThat(CandidateIndex.provableInRawText("true", true)).isTrue();
+    assertThat(CandidateIndex.provableInRawText("new object", false)).isTrue();
+    assertThat(CandidateIndex.provableInRawText(":assumed-role/aws:", false)).isTrue();
+    // A whole integer is written as itself; part of a number's text may not be (1E5 for 100000).
+    assertThat(CandidateIndex.provableInRawText("500121", true)).isTrue();
+    assertThat(CandidateIndex.provableInRawText("100000", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("1.5", true)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("1.0e5", false)).isFalse();
+    // A container's text is rebuilt without the record's spaces between tokens.
+    assertThat(CandidateIndex.provableInRawText("\"a\":1", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText(":true", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("1,2", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("[x", false)).isFalse();
+    assertThat(CandidateIndex.provableInRawText("caf\u00e9", false)).isFalse();
+  }
+
+  /**
    * Each feature of the detection language behind a gate: the engine (pre-selection, then the
    * detection) alerts exactly when the detection alone matches, for events that do and do not
    * match, in other letter cases, and with characters that fold to ASCII.
