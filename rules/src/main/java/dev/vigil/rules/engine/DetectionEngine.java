@@ -17,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -51,13 +50,6 @@ import java.util.function.Consumer;
  * window that satisfies the condition, then stays quiet for that group for the rule's {@code
  * suppress} period (by default its timespan). {@code suppress} on a single-event rule gives one
  * alert per {@code suppress.by} key per period. Alerts of one event are sorted by rule id.
- *
- * <p>Design: the pack's pre-selection ({@link CandidateIndex}) picks the rules that could match an
- * event. A candidate that feeds a correlation goes to Esper (its statement runs the detection and
- * inserts the match into the correlations' stream); one that feeds none only alerts, so the engine
- * runs its detection and builds its alert itself, sparing Esper's send and dispatch for the
- * candidates that make up most of the work. Both paths share the alert state (duplicate ids,
- * suppression), which is keyed by rule, so the order in which they run does not change any alert.
  */
 public final class DetectionEngine implements AutoCloseable {
 
@@ -79,8 +71,6 @@ public final class DetectionEngine implements AutoCloseable {
   // hashing.
   private final MessageDigest sha256 = sha256();
   private final CandidateIndex.Selection candidates;
-  // Rules that feed no correlation: judged and alerted here, without an Esper round trip.
-  private final boolean[] judgedDirectly;
   private long clock = Long.MIN_VALUE;
   private long arrivals;
   private long currentSequence = -1;
@@ -98,9 +88,6 @@ public final class DetectionEngine implements AutoCloseable {
             "vigil-engine-" + RUNTIMES.incrementAndGet(), pack.configuration());
     this.events = runtime.getEventService();
     this.candidates = new CandidateIndex.Selection(pack.candidates());
-    this.judgedDirectly = new boolean[pack.rules().size()];
-    Arrays.fill(judgedDirectly, true);
-    pack.correlations().forEach(c -> c.ruleIndexes().forEach(i -> judgedDirectly[i] = false));
     events.advanceTime(0);
     EPDeployment deployment;
     try {
@@ -204,12 +191,7 @@ public final class DetectionEngine implements AutoCloseable {
     // In ascending rule order, so correlations fed by several rules see an event's matches in
     // the same order on every run.
     for (int i = 0, n = candidates.select(vigilEvent); i < n; i++) {
-      int rule = candidates.rule(i);
-      if (!judgedDirectly[rule]) {
-        events.sendEventBean(new RuleCandidate(rule, vigilEvent), "RuleCandidate");
-      } else if (vigilEvent.matches(rule)) {
-        singleEventAlert(pack.rules().get(rule), vigilEvent);
-      }
+      events.sendEventBean(new RuleCandidate(candidates.rule(i), vigilEvent), "RuleCandidate");
     }
     currentSequence = -1;
     judged++;
