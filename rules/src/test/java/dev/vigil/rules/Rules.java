@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.event.AuditEvent;
+import dev.vigil.ingest.CorpusRun;
+import dev.vigil.ingest.Normalizer;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.DetectionEngine;
 import dev.vigil.rules.engine.PackCompiler;
@@ -61,6 +63,25 @@ public final class Rules {
     Path dir = shared.resolve("sigma").resolve("rules").resolve("cloud");
     assertThat(dir).as("the upstream Sigma rules (set -Dvigil.shared.dir)").isDirectory();
     return dir;
+  }
+
+  /** The built-in pack and every upstream SigmaHQ cloud rule, in one pack. */
+  public static CompiledPack builtInAndUpstream() throws RuleException {
+    List<RuleFile> files = new ArrayList<>(RulePack.builtIn().files());
+    files.addAll(RulePack.load(List.of(upstreamSigmaDir())).files());
+    return PackCompiler.compile(new RulePack(files, RulePack.builtIn().lists()));
+  }
+
+  /** Every event of the shared corpus, all four sources, normalized as the CLI does. */
+  public static List<AuditEvent> corpusEvents() throws IOException {
+    Normalizer normalizer = Normalizer.create();
+    List<AuditEvent> events = new ArrayList<>();
+    for (String folder : List.of("vault", "cloudtrail", "azure", "gcp")) {
+      for (Path file : CorpusRun.files(folder)) {
+        events.addAll(CorpusRun.normalize(file, normalizer).events());
+      }
+    }
+    return events;
   }
 
   /** Whether a single-event rule matches one event. */

@@ -23,6 +23,22 @@ final class CloudTrailActors {
 
   private CloudTrailActors() {}
 
+  /**
+   * What every actor of a record shares: the access key, the identity type as CloudTrail names it,
+   * and whether MFA was used. Builds actors with Avro's constructor rather than its builder, which
+   * checks every value again on every record.
+   */
+  private record Credentials(String session, String authMethod, Boolean mfa) {
+
+    Actor actor(String id, String name, ActorType type) {
+      return new Actor(id, name, type, false, session, authMethod, mfa, List.of());
+    }
+
+    Actor root(String id, String name) {
+      return new Actor(id, name, ActorType.ROOT, true, session, authMethod, mfa, List.of());
+    }
+  }
+
   static Actor actor(JsonNode userIdentity, JsonNode additionalEventData) {
     Boolean mfa = mfa(userIdentity, additionalEventData);
     if (userIdentity == null || !userIdentity.isObject()) {
@@ -33,97 +49,45 @@ final class CloudTrailActors {
     String principalId = text(userIdentity, "principalId");
     String accountId = text(userIdentity, "accountId");
     String userName = text(userIdentity, "userName");
-    String session = text(userIdentity, "accessKeyId");
+    Credentials credentials = new Credentials(text(userIdentity, "accessKeyId"), type, mfa);
     if ("Root".equals(type) || isRootArn(arn)) {
-      return new Actor(
-          first(arn, principalId, accountId),
-          first(userName, "root"),
-          ActorType.ROOT,
-          true,
-          session,
-          type,
-          mfa,
-          List.of());
+      return credentials.root(first(arn, principalId, accountId), first(userName, "root"));
     }
-    // Constructors rather than Avro's builders, which check every value again on every record.
     return switch (type == null ? "" : type) {
       case "IAMUser" ->
-          new Actor(
+          credentials.actor(
               first(arn, principalId, accountId),
               first(userName, afterMarker(arn, ":user/")),
-              ActorType.USER,
-              false,
-              session,
-              type,
-              mfa,
-              List.of());
+              ActorType.USER);
       case "AssumedRole" ->
-          new Actor(
+          credentials.actor(
               first(arn, principalId),
               first(afterMarker(arn, ":assumed-role/"), issuerAndSession(userIdentity)),
-              ActorType.ROLE_SESSION,
-              false,
-              session,
-              type,
-              mfa,
-              List.of());
+              ActorType.ROLE_SESSION);
       case "FederatedUser" ->
           // A GetFederationToken session: temporary credentials issued by an IAM user.
-          new Actor(
+          credentials.actor(
               first(arn, principalId),
               first(afterMarker(arn, ":federated-user/"), afterColon(principalId)),
-              ActorType.ROLE_SESSION,
-              false,
-              session,
-              type,
-              mfa,
-              List.of());
+              ActorType.ROLE_SESSION);
       case "SAMLUser", "WebIdentityUser" ->
-          new Actor(
-              first(principalId, userName),
-              first(userName, principalId),
-              ActorType.USER,
-              false,
-              session,
-              type,
-              mfa,
-              List.of());
+          credentials.actor(
+              first(principalId, userName), first(userName, principalId), ActorType.USER);
       case "AWSService" -> {
         String service = text(userIdentity, "invokedBy");
-        yield new Actor(
-            first(service, principalId),
-            service,
-            ActorType.SERVICE,
-            false,
-            session,
-            type,
-            mfa,
-            List.of());
+        yield credentials.actor(first(service, principalId), service, ActorType.SERVICE);
       }
-      case "AWSAccount" -> awsAccount(principalId, accountId, session, type, mfa);
+      case "AWSAccount" -> awsAccount(principalId, accountId, credentials);
       case "IdentityCenterUser" -> {
         String storeUserId = text(userIdentity.path("onBehalfOf"), "userId");
-        yield new Actor(
+        yield credentials.actor(
             first(storeUserId, text(userIdentity, "credentialId"), arn),
             first(userName, text(additionalEventData, "UserName"), storeUserId),
-            ActorType.USER,
-            false,
-            session,
-            type,
-            mfa,
-            List.of());
+            ActorType.USER);
       }
       default ->
           // Unknown, missing or a type newer than this parser: keep whatever names the caller.
-          new Actor(
-              first(arn, principalId, accountId),
-              userName,
-              ActorType.UNKNOWN,
-              false,
-              session,
-              type,
-              mfa,
-              List.of());
+          credentials.actor(first(arn, principalId, accountId), userName, ActorType.UNKNOWN);
     };
   }
 
@@ -131,18 +95,9 @@ final class CloudTrailActors {
    * Another account's principal (cross-account access, S3 anonymous access). IAM unique-id prefixes
    * tell a role session ({@code AROA}) from a user ({@code AIDA}).
    */
-  private static Actor awsAccount(
-      String principalId, String accountId, String session, String authMethod, Boolean mfa) {
+  private static Actor awsAccount(String principalId, String accountId, Credentials credentials) {
     if (ANONYMOUS_PRINCIPAL.equals(accountId) || ANONYMOUS_PRINCIPAL.equals(principalId)) {
-      return new Actor(
-          ANONYMOUS_PRINCIPAL,
-          "anonymous",
-          ActorType.ANONYMOUS,
-          false,
-          session,
-          authMethod,
-          mfa,
-          List.of());
+      return credentials.actor(ANONYMOUS_PRINCIPAL, "anonymous", ActorType.ANONYMOUS);
     }
     ActorType type = ActorType.UNKNOWN;
     if (principalId != null && principalId.startsWith("AROA")) {
@@ -150,15 +105,8 @@ final class CloudTrailActors {
     } else if (principalId != null && principalId.startsWith("AIDA")) {
       type = ActorType.USER;
     }
-    return new Actor(
-        first(principalId, accountId),
-        first(afterColon(principalId), accountId),
-        type,
-        false,
-        session,
-        authMethod,
-        mfa,
-        List.of());
+    return credentials.actor(
+        first(principalId, accountId), first(afterColon(principalId), accountId), type);
   }
 
   /**

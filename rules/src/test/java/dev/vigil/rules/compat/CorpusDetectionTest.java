@@ -11,7 +11,6 @@ import dev.vigil.rules.Rules;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.DetectionEngine;
 import dev.vigil.rules.engine.PackCompiler;
-import dev.vigil.rules.model.RuleFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +27,9 @@ class CorpusDetectionTest {
 
   @Test
   void upstreamAndBuiltInRulesRunOverTheWholeCorpus() throws Exception {
-    List<RuleFile> files = new ArrayList<>(RulePack.builtIn().files());
-    files.addAll(RulePack.load(List.of(Rules.upstreamSigmaDir())).files());
-    CompiledPack pack = PackCompiler.compile(new RulePack(files, RulePack.builtIn().lists()));
+    CompiledPack pack = Rules.builtInAndUpstream();
 
-    Normalizer normalizer = Normalizer.create();
-    List<AuditEvent> events = new ArrayList<>();
-    for (String folder : List.of("vault", "cloudtrail", "azure", "gcp")) {
-      for (Path file : CorpusRun.files(folder)) {
-        events.addAll(CorpusRun.normalize(file, normalizer).events());
-      }
-    }
+    List<AuditEvent> events = Rules.corpusEvents();
     assertThat(events).hasSizeGreaterThan(1000);
 
     Map<String, Integer> alertsByRule = new TreeMap<>();

@@ -3,16 +3,12 @@ package dev.vigil.rules.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.event.AuditEvent;
-import dev.vigil.ingest.CorpusRun;
-import dev.vigil.ingest.Normalizer;
-import dev.vigil.rules.RulePack;
 import dev.vigil.rules.Rules;
-import dev.vigil.rules.model.RuleFile;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,20 +19,14 @@ class CandidateIndexTest {
 
   @Test
   void onlyTheRulesWhoseGateHoldsRunTheirDetection() throws Exception {
-    StringBuilder yaml = new StringBuilder();
-    int rules = 300;
-    for (int i = 0; i < rules; i++) {
-      yaml.append(i == 0 ? "" : "---\n")
-          .append("title: rule ")
-          .append(i)
-          .append("\nid: 00000000-0000-4000-8000-")
-          .append(String.format("%012d", i))
-          .append("\nlogsource: {product: aws, service: cloudtrail}\n")
-          .append("detection:\n  selection:\n    eventName: Operation")
-          .append(i)
-          .append("\n    userIdentity.type|contains: user\n  condition: selection\n");
-    }
-    CompiledPack pack = Rules.compile(yaml.toString());
+    CompiledPack pack =
+        Rules.compile(
+            cloudTrailRules(
+                300,
+                i ->
+                    "  selection:\n    eventName: Operation"
+                        + i
+                        + "\n    userIdentity.type|contains: user\n  condition: selection\n"));
     List<String> alerts = new ArrayList<>();
     try (DetectionEngine engine = DetectionEngine.start(pack, a -> alerts.add(a.ruleTitle()))) {
       engine.accept(
@@ -56,23 +46,17 @@ class CandidateIndexTest {
 
   @Test
   void inListsAndRawFieldsAreIndexedToo() throws Exception {
-    StringBuilder yaml = new StringBuilder();
-    int rules = 100;
-    for (int i = 0; i < rules; i++) {
-      // Even rules: two operations (an in-list); odd rules: a raw field with no canonical twin.
-      String selection =
-          i % 2 == 0 ? "eventName: [Create" + i + ", Delete" + i + "]" : "userAgent: agent-" + i;
-      yaml.append(i == 0 ? "" : "---\n")
-          .append("title: rule ")
-          .append(i)
-          .append("\nid: 00000000-0000-4000-8000-")
-          .append(String.format("%012d", i))
-          .append("\nlogsource: {product: aws, service: cloudtrail}\n")
-          .append("detection:\n  selection:\n    ")
-          .append(selection)
-          .append("\n  condition: selection\n");
-    }
-    CompiledPack pack = Rules.compile(yaml.toString());
+    // Even rules: two operations (an in-list); odd rules: a raw field with no canonical twin.
+    CompiledPack pack =
+        Rules.compile(
+            cloudTrailRules(
+                100,
+                i ->
+                    "  selection:\n    "
+                        + (i % 2 == 0
+                            ? "eventName: [Create" + i + ", Delete" + i + "]"
+                            : "userAgent: agent-" + i)
+                        + "\n  condition: selection\n"));
     List<String> alerts = new ArrayList<>();
     try (DetectionEngine engine = DetectionEngine.start(pack, a -> alerts.add(a.ruleTitle()))) {
       engine.accept(
@@ -93,30 +77,23 @@ class CandidateIndexTest {
 
   @Test
   void rulesWithoutExactValuesAreSelectedByTheirLiterals() throws Exception {
-    StringBuilder yaml = new StringBuilder();
-    int rules = 200;
-    for (int i = 0; i < rules; i++) {
-      // contains, startswith, endswith, an inner wildcard, a regex, a keyword: one kind per rule.
-      String selection =
-          switch (i % 6) {
-            case 0 -> "sel:\n    userAgent|contains: Tool" + i + "Agent";
-            case 1 -> "sel:\n    userAgent|startswith: 'boto-" + i + "/'";
-            case 2 -> "sel:\n    requestParameters.name|endswith: '-" + i + "-prod'";
-            case 3 -> "sel:\n    userAgent: 'Scan*/s" + i + "x.*'";
-            case 4 -> "sel:\n    userIdentity.arn|re: '.+:assumed-role/r" + i + "/.+'";
-            default -> "sel:\n    - 'keyword" + i + "x'";
-          };
-      yaml.append(i == 0 ? "" : "---\n")
-          .append("title: rule ")
-          .append(i)
-          .append("\nid: 00000000-0000-4000-8000-")
-          .append(String.format("%012d", i))
-          .append("\nlogsource: {product: aws, service: cloudtrail}\n")
-          .append("detection:\n  ")
-          .append(selection)
-          .append("\n  condition: sel\n");
-    }
-    CompiledPack pack = Rules.compile(yaml.toString());
+    // contains, startswith, endswith, an inner wildcard, a regex, a keyword: one kind per rule.
+    CompiledPack pack =
+        Rules.compile(
+            cloudTrailRules(
+                200,
+                i ->
+                    switch (i % 6) {
+                          case 0 -> "  sel:\n    userAgent|contains: Tool" + i + "Agent";
+                          case 1 -> "  sel:\n    userAgent|startswith: 'boto-" + i + "/'";
+                          case 2 ->
+                              "  sel:\n    requestParameters.name|endswith: '-" + i + "-prod'";
+                          case 3 -> "  sel:\n    userAgent: 'Scan*/s" + i + "x.*'";
+                          case 4 ->
+                              "  sel:\n    userIdentity.arn|re: '.+:assumed-role/r" + i + "/.+'";
+                          default -> "  sel:\n    - 'keyword" + i + "x'";
+                        }
+                        + "\n  condition: sel\n"));
     assertThat(pack.rules()).allSatisfy(rule -> assertThat(rule.gate()).isNotNull());
     List<String> alerts = new ArrayList<>();
     try (DetectionEngine engine = DetectionEngine.start(pack, a -> alerts.add(a.ruleTitle()))) {
@@ -288,16 +265,8 @@ class CandidateIndexTest {
    */
   @Test
   void overTheCorpusEveryMatchIsACandidateAndCandidatesAreFew() throws Exception {
-    List<RuleFile> files = new ArrayList<>(RulePack.builtIn().files());
-    files.addAll(RulePack.load(List.of(Rules.upstreamSigmaDir())).files());
-    CompiledPack pack = PackCompiler.compile(new RulePack(files, RulePack.builtIn().lists()));
-    Normalizer normalizer = Normalizer.create();
-    List<AuditEvent> events = new ArrayList<>();
-    for (String folder : List.of("vault", "cloudtrail", "azure", "gcp")) {
-      for (Path file : CorpusRun.files(folder)) {
-        events.addAll(CorpusRun.normalize(file, normalizer).events());
-      }
-    }
+    CompiledPack pack = Rules.builtInAndUpstream();
+    List<AuditEvent> events = Rules.corpusEvents();
     CandidateIndex.Selection selection = new CandidateIndex.Selection(pack.candidates());
     long candidates = 0;
     long matches = 0;
@@ -326,5 +295,23 @@ class CandidateIndexTest {
     assertThat(matches).isPositive();
     // A few rules per event, against 230 in the pack.
     assertThat((double) candidates / events.size()).isLessThan(8);
+  }
+
+  /**
+   * {@code count} CloudTrail rules titled {@code rule <i>}, each with the detection block (indented
+   * under {@code detection:}) that {@code detection} gives for its number.
+   */
+  private static String cloudTrailRules(int count, IntFunction<String> detection) {
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      yaml.append(i == 0 ? "" : "---\n")
+          .append("title: rule ")
+          .append(i)
+          .append("\nid: 00000000-0000-4000-8000-")
+          .append(String.format("%012d", i))
+          .append("\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n")
+          .append(detection.apply(i));
+    }
+    return yaml.toString();
   }
 }
