@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.yaml.YamlDocument;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -235,9 +236,11 @@ final class ConfigTree {
 
   /**
    * A credential named by {@code <name>_env} or {@code <name>_file}, exactly one; a literal {@code
-   * <name>} is refused so that no secret sits in the file. Null when neither is given.
+   * <name>} is refused so that no secret sits in the file. A relative file is resolved against
+   * {@code base} (the configuration file's directory), as every other path of the file is. Null
+   * when neither is given.
    */
-  SecretRef secret(String name) {
+  SecretRef secret(String name, Path base) {
     if (has(name)) {
       throw error(
           name,
@@ -255,7 +258,10 @@ final class ConfigTree {
     if (env != null) {
       return new SecretRef(key(name + "_env"), env, null);
     }
-    return secretFile != null ? new SecretRef(key(name + "_file"), null, secretFile) : null;
+    return secretFile != null
+        ? new SecretRef(
+            key(name + "_file"), null, base.resolve(secretFile.trim()).normalize().toString())
+        : null;
   }
 
   /** Fails on the first key nobody asked for, listing the keys this mapping accepts. */

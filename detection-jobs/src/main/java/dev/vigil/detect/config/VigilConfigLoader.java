@@ -332,7 +332,7 @@ public final class VigilConfigLoader {
       if (!usesSasl) {
         throw security.error("sasl", "is only used with protocol SASL_PLAINTEXT or SASL_SSL");
       }
-      sasl = Optional.of(sasl(security.section("sasl")));
+      sasl = Optional.of(sasl(security.section("sasl"), base));
     } else if (usesSasl) {
       throw security.error("sasl", "is required with protocol " + protocol);
     }
@@ -347,7 +347,7 @@ public final class VigilConfigLoader {
     return new Security(protocol, sasl, ssl);
   }
 
-  private static Sasl sasl(ConfigTree sasl) {
+  private static Sasl sasl(ConfigTree sasl, Path base) {
     String mechanism = sasl.text("mechanism", "SCRAM-SHA-512").toUpperCase(Locale.ROOT);
     if (!SASL_MECHANISMS.contains(mechanism)) {
       throw sasl.error(
@@ -358,7 +358,7 @@ public final class VigilConfigLoader {
     if (username == null) {
       throw sasl.error("username", "is required");
     }
-    SecretRef password = sasl.secret("password");
+    SecretRef password = sasl.secret("password", base);
     if (password == null) {
       throw sasl.error("password_env", "is required (or password_file)");
     }
@@ -376,11 +376,11 @@ public final class VigilConfigLoader {
         new Ssl(
             truststore,
             storeType(ssl, "truststore_type"),
-            Optional.ofNullable(ssl.secret("truststore_password")),
+            Optional.ofNullable(ssl.secret("truststore_password", base)),
             keystore,
             storeType(ssl, "keystore_type"),
-            Optional.ofNullable(ssl.secret("keystore_password")),
-            Optional.ofNullable(ssl.secret("key_password")),
+            Optional.ofNullable(ssl.secret("keystore_password", base)),
+            Optional.ofNullable(ssl.secret("key_password", base)),
             ssl.bool("endpoint_identification", true));
     if (keystore.isEmpty()
         && (read.keystorePassword().isPresent() || read.keyPassword().isPresent())) {

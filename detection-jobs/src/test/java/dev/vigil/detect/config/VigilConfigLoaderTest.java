@@ -185,6 +185,34 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void relativeKafkaSecretFilesAreResolvedAgainstTheConfigDirectory() {
+    VigilConfig config =
+        VigilConfigLoader.parse(
+            "vigil.yaml",
+            """
+            kafka:
+              security:
+                protocol: SASL_SSL
+                sasl:
+                  username: vigil
+                  password_file: secrets/kafka
+                ssl:
+                  truststore_path: tls/ca.p12
+                  truststore_password_file: ./secrets/../secrets/truststore
+                  keystore_path: tls/client.p12
+                  keystore_password_file: /run/secrets/keystore
+            """,
+            dir);
+    VigilConfig.Security security = config.kafka().security();
+    assertThat(security.sasl().orElseThrow().password().file())
+        .isEqualTo(dir.resolve("secrets/kafka").toString());
+    VigilConfig.Ssl ssl = security.ssl().orElseThrow();
+    assertThat(ssl.truststorePassword().orElseThrow().file())
+        .isEqualTo(dir.resolve("secrets/truststore").toString());
+    assertThat(ssl.keystorePassword().orElseThrow().file()).isEqualTo("/run/secrets/keystore");
+  }
+
+  @Test
   void loadReadsAFileAndResolvesPathsAgainstItsDirectory() throws Exception {
     Path file = dir.resolve("conf/vigil.yaml");
     Files.createDirectories(file.getParent());
