@@ -33,7 +33,10 @@ public record CompiledCorrelation(
     return "correlation:" + rule.meta().id();
   }
 
-  /** The group key of an event matched by a base rule; null when a group-by value is missing. */
+  /**
+   * The group key of an event matched by a base rule: the JSON array of its group-by values (as
+   * Jackson writes it, part of alert ids), or null when one of them is missing.
+   */
   String groupKey(int ruleIndex, VigilEvent event) {
     List<FieldRef> fields = groupFields.get(ruleIndex);
     List<String> values = new ArrayList<>(fields.size());
@@ -44,11 +47,7 @@ public record CompiledCorrelation(
       }
       values.add(text);
     }
-    try {
-      return JSON.writeValueAsString(values);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a list of strings always serializes", e);
-    }
+    return JsonArrays.ofStrings(values);
   }
 
   /** The group-by values of a group key, by group-by name. */

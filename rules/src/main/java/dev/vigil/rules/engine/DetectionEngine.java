@@ -61,9 +61,7 @@ public final class DetectionEngine implements AutoCloseable {
   private final EPRuntime runtime;
   private final EPEventService events;
   private final Consumer<Alert> sink;
-  private final PriorityQueue<Pending> buffer =
-      new PriorityQueue<>(
-          Comparator.comparingLong(Pending::time).thenComparingLong(Pending::arrival));
+  private final PriorityQueue<Pending> buffer = new PriorityQueue<>();
   private final Map<String, Long> lastAlertByGroup = new HashMap<>();
   private final LinkedHashMap<String, Long> recentAlertIds = new LinkedHashMap<>();
   private final List<Alert> batch = new ArrayList<>();
@@ -78,7 +76,17 @@ public final class DetectionEngine implements AutoCloseable {
   private long judged;
   private long matcherRuns;
 
-  private record Pending(long time, long arrival, AuditEvent event) {}
+  /**
+   * An accepted event waiting for the clock, in (event time, arrival) order. A plain comparison
+   * rather than a composed {@link Comparator}: the buffer compares a few times per event.
+   */
+  private record Pending(long time, long arrival, AuditEvent event) implements Comparable<Pending> {
+    @Override
+    public int compareTo(Pending other) {
+      int byTime = Long.compare(time, other.time);
+      return byTime != 0 ? byTime : Long.compare(arrival, other.arrival);
+    }
+  }
 
   private DetectionEngine(CompiledPack pack, Consumer<Alert> sink) {
     this.pack = pack;

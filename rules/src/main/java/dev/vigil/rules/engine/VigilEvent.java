@@ -35,6 +35,9 @@ public final class VigilEvent {
   /** Marks a raw path that the record does not have (as opposed to one holding JSON null). */
   public static final Object ABSENT = new Object();
 
+  /** How many lower-cased texts an event remembers (see {@link #lowerCase}). */
+  private static final int LOWER_CASES_KEPT = 4;
+
   private static final ObjectMapper RAW_MAPPER =
       new ObjectMapper(
           JsonFactory.builder()
@@ -45,15 +48,18 @@ public final class VigilEvent {
   private final CompiledPack pack;
   private final DetectionEngine engine;
   private final long sequence;
-  private final String requestKey;
+  // Everything below is derived on first use: the router makes a view of every event, and most
+  // events need none of it.
+  private String requestKey;
   private JsonNode rawTree;
   private JsonNode prunedTree;
   private String rawLower;
-  private final Map<String, Object> rawValues = new HashMap<>();
+  private Map<String, Object> rawValues;
   private Map<Object, String> jsonTexts;
-  private String lastLowered;
-  private String lastLowerCase;
-  private final Map<Long, String> groupKeys = new HashMap<>(4);
+  private String[] lowered;
+  private String[] lowerCases;
+  private int nextLowered;
+  private Map<Long, String> groupKeys;
   private int matcherRuns;
 
   /**
@@ -72,7 +78,6 @@ public final class VigilEvent {
     this.pack = pack;
     this.engine = engine;
     this.sequence = sequence;
-    this.requestKey = EventIds.requestKey(event);
   }
 
   public AuditEvent event() {
@@ -116,6 +121,9 @@ public final class VigilEvent {
   }
 
   public String getRequestKey() {
+    if (requestKey == null) {
+      requestKey = EventIds.requestKey(event);
+    }
     return requestKey;
   }
 
@@ -129,6 +137,9 @@ public final class VigilEvent {
    */
   String groupKey(int ruleIndex, int correlationIndex) {
     long cacheKey = ((long) ruleIndex << 32) | correlationIndex;
+    if (groupKeys == null) {
+      groupKeys = new HashMap<>(4);
+    }
     String cached = groupKeys.get(cacheKey);
     if (cached == null && !groupKeys.containsKey(cacheKey)) {
       cached = pack.correlations().get(correlationIndex).groupKey(ruleIndex, this);
@@ -152,6 +163,9 @@ public final class VigilEvent {
    * resultDescription}); a key that itself contains dots (claims URIs) is found too.
    */
   public Object rawValue(String path) {
+    if (rawValues == null) {
+      rawValues = new HashMap<>();
+    }
     Object cached = rawValues.get(path);
     if (cached == null && !rawValues.containsKey(path)) {
       cached = readRaw(path);
@@ -175,6 +189,11 @@ public final class VigilEvent {
     if (container instanceof JsonNode node) {
       return node.toString();
     }
+    if (container instanceof List<?> list && JsonArrays.allStrings(list)) {
+      // Lists of strings (Vault policies) are the common case, and Jackson's serializers for a
+      // list cost far more than the text.
+      return JsonArrays.ofStrings(list);
+    }
     try {
       return RAW_MAPPER.writeValueAsString(container);
     } catch (JsonProcessingException e) {
@@ -183,15 +202,25 @@ public final class VigilEvent {
   }
 
   /**
-   * A text of this event lower-cased; the last one is remembered (by identity), since the values of
-   * one selection are compared with the same field text one after another.
+   * A text of this event lower-cased. The last few are remembered (by identity): every rule judging
+   * the event compares the same handful of field texts (category, operation, actor...), one rule's
+   * selections after another's.
    */
   public String lowerCase(String text) {
-    if (text != lastLowered) {
-      lastLowerCase = text.toLowerCase(Locale.ROOT);
-      lastLowered = text;
+    if (lowered == null) {
+      lowered = new String[LOWER_CASES_KEPT];
+      lowerCases = new String[LOWER_CASES_KEPT];
     }
-    return lastLowerCase;
+    for (int i = 0; i < LOWER_CASES_KEPT; i++) {
+      if (lowered[i] == text) {
+        return lowerCases[i];
+      }
+    }
+    String lowerCase = text.toLowerCase(Locale.ROOT);
+    lowered[nextLowered] = text;
+    lowerCases[nextLowered] = lowerCase;
+    nextLowered = (nextLowered + 1) % LOWER_CASES_KEPT;
+    return lowerCase;
   }
 
   private Object readRaw(String path) {
