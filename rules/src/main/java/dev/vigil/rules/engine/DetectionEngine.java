@@ -204,6 +204,7 @@ public final class DetectionEngine implements AutoCloseable {
     currentSequence = -1;
     judged++;
     matcherRuns += vigilEvent.matcherRuns();
+    vigilEvent.judged();
     if (!batch.isEmpty()) {
       batch.sort(Comparator.comparing(Alert::ruleId).thenComparing(Alert::alertId));
       batch.forEach(sink);

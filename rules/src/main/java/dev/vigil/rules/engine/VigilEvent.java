@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.spi.EventIds;
+import dev.vigil.rules.detect.FieldRef;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -59,7 +61,10 @@ public final class VigilEvent {
   private String[] lowered;
   private String[] lowerCases;
   private int nextLowered;
-  private Map<Long, String> groupKeys;
+  private long[] groupKeyIds;
+  private List<FieldRef>[] groupKeyFields;
+  private String[] groupKeys;
+  private int groupKeyCount;
   private int matcherRuns;
 
   /**
@@ -110,6 +115,20 @@ public final class VigilEvent {
     return matcherRuns;
   }
 
+  /**
+   * Drops what only judging the event needed: its matches are decided, but the event may stay in
+   * correlation windows for their timespan, and there Esper reads only its request key, its group
+   * keys and counted values (kept, as are the raw values read, for a counted raw field).
+   */
+  void judged() {
+    rawTree = null;
+    prunedTree = null;
+    rawLower = null;
+    jsonTexts = null;
+    lowered = null;
+    lowerCases = null;
+  }
+
   // Bean properties Esper reads (and indexes) in filters.
 
   public VigilEvent getSelf() {
@@ -135,17 +154,43 @@ public final class VigilEvent {
    * The key of this event's group in a correlation when matched by a base rule: a JSON array of the
    * group-by values, or null when one of them is missing (such events join no group).
    */
+  @SuppressWarnings("unchecked")
   String groupKey(int ruleIndex, int correlationIndex) {
-    long cacheKey = ((long) ruleIndex << 32) | correlationIndex;
-    if (groupKeys == null) {
-      groupKeys = new HashMap<>(4);
+    // Esper asks several times per event and correlation; the correlations of one route most
+    // often group by the same fields, and share the text. A few entries per event: a linear search.
+    long id = ((long) ruleIndex << 32) | correlationIndex;
+    for (int i = 0; i < groupKeyCount; i++) {
+      if (groupKeyIds[i] == id) {
+        return groupKeys[i];
+      }
     }
-    String cached = groupKeys.get(cacheKey);
-    if (cached == null && !groupKeys.containsKey(cacheKey)) {
-      cached = pack.correlations().get(correlationIndex).groupKey(ruleIndex, this);
-      groupKeys.put(cacheKey, cached);
+    CompiledCorrelation correlation = pack.correlations().get(correlationIndex);
+    List<FieldRef> fields = correlation.groupFields().get(ruleIndex);
+    String key = null;
+    boolean known = false;
+    for (int i = 0; i < groupKeyCount && !known; i++) {
+      if (groupKeyFields[i].equals(fields)) {
+        key = groupKeys[i];
+        known = true;
+      }
     }
-    return cached;
+    if (!known) {
+      key = correlation.groupKey(ruleIndex, this);
+    }
+    if (groupKeyIds == null) {
+      groupKeyIds = new long[4];
+      groupKeyFields = new List[4];
+      groupKeys = new String[4];
+    } else if (groupKeyCount == groupKeyIds.length) {
+      groupKeyIds = Arrays.copyOf(groupKeyIds, groupKeyCount * 2);
+      groupKeyFields = Arrays.copyOf(groupKeyFields, groupKeyCount * 2);
+      groupKeys = Arrays.copyOf(groupKeys, groupKeyCount * 2);
+    }
+    groupKeyIds[groupKeyCount] = id;
+    groupKeyFields[groupKeyCount] = fields;
+    groupKeys[groupKeyCount] = key;
+    groupKeyCount++;
+    return key;
   }
 
   /** The raw record lower-cased, for keyword searches. */
@@ -313,7 +358,7 @@ public final class VigilEvent {
     if (to - from == 1) {
       return segments[from];
     }
-    return String.join(".", java.util.Arrays.copyOfRange(segments, from, to));
+    return String.join(".", Arrays.copyOfRange(segments, from, to));
   }
 
   private static Object toValue(JsonNode node) {
