@@ -77,18 +77,14 @@ public record CompiledCorrelation(
    * action that follows it.
    */
   boolean inOrder(Object[] rows) {
-    List<Map<?, ?>> sorted = new ArrayList<>();
-    for (Object row : rows) {
-      sorted.add((Map<?, ?>) DetectionEngine.vigilRow(row));
-    }
+    List<Object> sorted = new ArrayList<>(Arrays.asList(rows));
     sorted.sort(
-        Comparator.comparingLong(
-                (Map<?, ?> row) -> DetectionEngine.vigilEvent(row.get("event")).getTime())
-            .thenComparingLong(row -> DetectionEngine.vigilEvent(row.get("event")).sequence())
-            .thenComparingInt(row -> ruleIndexes.indexOf((Integer) row.get("ruleIndex"))));
+        Comparator.comparingLong((Object row) -> DetectionEngine.matchEvent(row).getTime())
+            .thenComparingLong(row -> DetectionEngine.matchEvent(row).sequence())
+            .thenComparingInt(row -> ruleIndexes.indexOf(DetectionEngine.matchRule(row))));
     int next = 0;
-    for (Map<?, ?> row : sorted) {
-      if (((Integer) row.get("ruleIndex")) == ruleIndexes.get(next)) {
+    for (Object row : sorted) {
+      if (DetectionEngine.matchRule(row) == ruleIndexes.get(next)) {
         next++;
         if (next == ruleIndexes.size()) {
           return true;

@@ -273,7 +273,7 @@ public final class DetectionEngine implements AutoCloseable {
       List<VigilEvent> window = new ArrayList<>(matches.length);
       boolean triggered = false;
       for (Object match : matches) {
-        VigilEvent event = vigilEvent(((Map<?, ?>) vigilRow(match)).get("event"));
+        VigilEvent event = matchEvent(match);
         window.add(event);
         triggered |= event.sequence() == currentSequence;
       }
@@ -345,8 +345,18 @@ public final class DetectionEngine implements AutoCloseable {
     return (VigilEvent) (value instanceof EventBean bean ? bean.getUnderlying() : value);
   }
 
-  static Object vigilRow(Object value) {
-    return value instanceof EventBean bean ? bean.getUnderlying() : value;
+  /** The event of a {@code RuleMatch} row (a window's element): {@code (ruleIndex, event)}. */
+  static VigilEvent matchEvent(Object match) {
+    return vigilEvent(matchRow(match)[1]);
+  }
+
+  /** The base rule of a {@code RuleMatch} row. */
+  static int matchRule(Object match) {
+    return (Integer) matchRow(match)[0];
+  }
+
+  private static Object[] matchRow(Object match) {
+    return (Object[]) (match instanceof EventBean bean ? bean.getUnderlying() : match);
   }
 
   /**

@@ -178,9 +178,9 @@ public final class VigilEvent {
       key = correlation.groupKey(ruleIndex, this);
     }
     if (groupKeyIds == null) {
-      groupKeyIds = new long[4];
-      groupKeyFields = new List[4];
-      groupKeys = new String[4];
+      groupKeyIds = new long[2];
+      groupKeyFields = new List[2];
+      groupKeys = new String[2];
     } else if (groupKeyCount == groupKeyIds.length) {
       groupKeyIds = Arrays.copyOf(groupKeyIds, groupKeyCount * 2);
       groupKeyFields = Arrays.copyOf(groupKeyFields, groupKeyCount * 2);
