@@ -29,8 +29,10 @@ import java.util.Map;
  * only for a path outside them. Raw paths are cached by path, so the pack's pre-selection and the
  * rules' matchers read each field once. What matchers derive from a value is shared too: the JSON
  * text of an object or list (computed once per value, only when a matcher compares against it) and
- * the lower-cased text of the value last compared (the values of one field selection are judged one
- * after another against the same text). An instance belongs to one engine thread.
+ * the lower-cased texts of the last few values compared (the values of one field selection are
+ * judged one after another against the same text, and every rule reads the same few fields). Once
+ * the event is judged, {@link #judged} lets go of what only matching needed, since the event may
+ * then wait in correlation windows. An instance belongs to one engine thread.
  */
 public final class VigilEvent {
 
