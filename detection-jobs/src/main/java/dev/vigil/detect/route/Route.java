@@ -10,6 +10,8 @@ import dev.vigil.rules.engine.VigilEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One way of partitioning events, and the part of the pack that runs behind it: every rule whose
@@ -44,8 +46,17 @@ public record Route(
     return projection.keepsRaw();
   }
 
-  /** A base rule of the full pack that feeds the route, and the fields that key its matches. */
-  public record KeyedRule(CompiledRule rule, List<FieldRef> fields) {}
+  /**
+   * A base rule of the full pack that feeds the route, and the fields that key its matches.
+   *
+   * @param indexLookup the rule's index key as the router looks it up, resolved once (the router
+   *     asks for it for every event and rule); null when the key cannot turn events away cheaply
+   */
+  public record KeyedRule(CompiledRule rule, List<FieldRef> fields, IndexLookup indexLookup) {
+    public KeyedRule(CompiledRule rule, List<FieldRef> fields) {
+      this(rule, fields, IndexLookup.of(rule.indexKey()));
+    }
+  }
 
   /** What decides a route's key. */
   public enum Kind {
@@ -80,37 +91,58 @@ public record Route(
    * lower-cased, among the key's values): a plain comparison turns most events away before the
    * rule's detection runs.
    */
-  static boolean matches(CompiledRule rule, VigilEvent event) {
+  static boolean matches(KeyedRule keyed, VigilEvent event) {
+    CompiledRule rule = keyed.rule();
     return (rule.mapping() == null
             || rule.mapping().source() == null
-            || rule.mapping().source().name().equals(event.getSource()))
-        && admitted(rule.indexKey(), event.event())
+            || rule.mapping().source() == event.event().getSource())
+        && (keyed.indexLookup() == null || keyed.indexLookup().admits(event.event()))
         && rule.predicate().test(event);
   }
 
-  /** False only when the index key rules the event out; true when it cannot tell. */
-  private static boolean admitted(SearchCompiler.IndexKey key, AuditEvent event) {
-    // Only a canonical scalar is free to read; a raw path or a list is left to the detection.
-    if (key == null
-        || !(key.field() instanceof FieldRef.Canonical field)
-        || !CanonicalFields.isScalar(field.path())) {
-      return true;
+  /**
+   * A rule's index key on a canonical scalar (only such a field is free to read; a raw path or a
+   * list is left to the detection): the field's reader and the key's values.
+   */
+  public static final class IndexLookup {
+    private final Function<AuditEvent, Object> reader;
+    private final String[] values;
+    private final Set<String> valueSet;
+
+    private IndexLookup(Function<AuditEvent, Object> reader, Set<String> values) {
+      this.reader = reader;
+      this.values = values.toArray(String[]::new);
+      this.valueSet = Set.copyOf(values);
     }
-    String text = VigilEvent.scalarText(CanonicalFields.read(event, field.path()));
-    if (text == null) {
+
+    /** The lookup of an index key, or null when it has none the router can use. */
+    static IndexLookup of(SearchCompiler.IndexKey key) {
+      if (key == null
+          || !(key.field() instanceof FieldRef.Canonical field)
+          || !CanonicalFields.isScalar(field.path())) {
+        return null;
+      }
+      return new IndexLookup(field.reader(), key.values());
+    }
+
+    /** False only when the index key rules the event out; true when it cannot tell. */
+    boolean admits(AuditEvent event) {
+      String text = VigilEvent.scalarText(reader.apply(event));
+      if (text == null) {
+        return false;
+      }
+      for (String value : values) {
+        if (value.equalsIgnoreCase(text)) {
+          return true;
+        }
+      }
+      // Past ASCII, lower-casing and a case-blind comparison may disagree: ask as the index does.
+      for (int i = 0; i < text.length(); i++) {
+        if (text.charAt(i) >= 0x80) {
+          return valueSet.contains(text.toLowerCase(Locale.ROOT));
+        }
+      }
       return false;
     }
-    for (String value : key.values()) {
-      if (value.equalsIgnoreCase(text)) {
-        return true;
-      }
-    }
-    // Past ASCII, lower-casing and a case-blind comparison may disagree: ask as the index does.
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= 0x80) {
-        return key.values().contains(text.toLowerCase(Locale.ROOT));
-      }
-    }
-    return false;
   }
 }

@@ -2,7 +2,6 @@ package dev.vigil.detect.route;
 
 import dev.vigil.detect.RuleSet;
 import dev.vigil.event.AuditEvent;
-import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePack;
 import dev.vigil.rules.detect.FieldRef;
@@ -94,37 +93,57 @@ public final class Routes {
   /** Hands {@code out} each (route, key) the event must be judged under; never the same twice. */
   public void route(AuditEvent event, BiConsumer<Route, String> out) {
     VigilEvent view = VigilEvent.standalone(event, full);
-    for (Route route : routes) {
+    // Indexed loops: this runs for every event, and iterators would be its garbage.
+    for (int r = 0; r < routes.size(); r++) {
+      Route route = routes.get(r);
+      List<Route.KeyedRule> keyedRules = route.keyedRules();
       if (route.kind() == Route.Kind.EVENT) {
-        if (anyMatches(route, view)) {
-          out.accept(route, Route.key(route.index(), List.of(EventIds.requestKey(event))));
+        if (anyMatches(keyedRules, view)) {
+          out.accept(route, Route.key(route.index(), List.of(view.getRequestKey())));
         }
         continue;
       }
-      Set<String> keys = new LinkedHashSet<>(2);
+      // Most events match none of a route's rules, so what keys a match is made only for one.
+      String firstKey = null;
+      Set<String> moreKeys = null;
       List<List<FieldRef>> decided = null;
-      for (Route.KeyedRule keyed : route.keyedRules()) {
+      for (int k = 0; k < keyedRules.size(); k++) {
+        Route.KeyedRule keyed = keyedRules.get(k);
         // A rule keyed by fields an earlier match already keyed the event by adds nothing.
-        if ((decided != null && decided.contains(keyed.fields()))
-            || !Route.matches(keyed.rule(), view)) {
+        if ((decided != null && decided.contains(keyed.fields())) || !Route.matches(keyed, view)) {
           continue;
         }
         List<String> values = values(keyed.fields(), view, route.kind() == Route.Kind.SUPPRESS);
         if (values != null) {
-          keys.add(Route.key(route.index(), values));
+          String key = Route.key(route.index(), values);
+          if (firstKey == null) {
+            firstKey = key;
+          } else if (!firstKey.equals(key)) {
+            if (moreKeys == null) {
+              moreKeys = new LinkedHashSet<>(2);
+            }
+            moreKeys.add(key);
+          }
         }
         if (decided == null) {
           decided = new ArrayList<>(2);
         }
         decided.add(keyed.fields());
       }
-      keys.forEach(key -> out.accept(route, key));
+      if (firstKey != null) {
+        out.accept(route, firstKey);
+      }
+      if (moreKeys != null) {
+        for (String key : moreKeys) {
+          out.accept(route, key);
+        }
+      }
     }
   }
 
-  private static boolean anyMatches(Route route, VigilEvent view) {
-    for (Route.KeyedRule keyed : route.keyedRules()) {
-      if (Route.matches(keyed.rule(), view)) {
+  private static boolean anyMatches(List<Route.KeyedRule> keyedRules, VigilEvent view) {
+    for (int k = 0; k < keyedRules.size(); k++) {
+      if (Route.matches(keyedRules.get(k), view)) {
         return true;
       }
     }

@@ -99,12 +99,14 @@ class RoutesTest {
     CompiledRule rule = pack.rules().get(0);
     assertThat(rule.indexKey()).isNotNull();
     assertThat(rule.indexKey().field()).isEqualTo(new FieldRef.Canonical("operation"));
+    Route.KeyedRule keyed = new Route.KeyedRule(rule, List.of());
+    assertThat(keyed.indexLookup()).isNotNull();
 
-    assertThat(Route.matches(rule, view(pack, "STOPLOGGING"))).isTrue();
-    assertThat(Route.matches(rule, view(pack, "CAFÉ"))).isTrue();
-    assertThat(Route.matches(rule, view(pack, "StartLogging"))).isFalse();
-    assertThat(Route.matches(rule, view(pack, "Cafe"))).isFalse();
-    assertThat(Route.matches(rule, view(pack, ""))).isFalse();
+    assertThat(Route.matches(keyed, view(pack, "STOPLOGGING"))).isTrue();
+    assertThat(Route.matches(keyed, view(pack, "CAFÉ"))).isTrue();
+    assertThat(Route.matches(keyed, view(pack, "StartLogging"))).isFalse();
+    assertThat(Route.matches(keyed, view(pack, "Cafe"))).isFalse();
+    assertThat(Route.matches(keyed, view(pack, ""))).isFalse();
   }
 
   private static VigilEvent view(CompiledPack pack, String operation) {

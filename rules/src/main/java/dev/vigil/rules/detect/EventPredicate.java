@@ -4,16 +4,26 @@ import dev.vigil.rules.engine.VigilEvent;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A compiled detection (or part of one): judges one event. Immutable and thread-safe. */
+/**
+ * A compiled detection (or part of one): judges one event. Immutable and thread-safe.
+ *
+ * <p>Every event is judged by many predicates (the router's and each engine's), so the tests walk
+ * their lists by index: an iterator per test was a large share of the job's garbage. The lists are
+ * copied to immutable ones, whose {@code get} is constant-time.
+ */
 public sealed interface EventPredicate {
 
   boolean test(VigilEvent event);
 
   record All(List<EventPredicate> parts) implements EventPredicate {
+    public All {
+      parts = List.copyOf(parts);
+    }
+
     @Override
     public boolean test(VigilEvent event) {
-      for (EventPredicate part : parts) {
-        if (!part.test(event)) {
+      for (int i = 0, n = parts.size(); i < n; i++) {
+        if (!parts.get(i).test(event)) {
           return false;
         }
       }
@@ -27,10 +37,14 @@ public sealed interface EventPredicate {
   }
 
   record Any(List<EventPredicate> parts) implements EventPredicate {
+    public Any {
+      parts = List.copyOf(parts);
+    }
+
     @Override
     public boolean test(VigilEvent event) {
-      for (EventPredicate part : parts) {
-        if (part.test(event)) {
+      for (int i = 0, n = parts.size(); i < n; i++) {
+        if (parts.get(i).test(event)) {
           return true;
         }
       }
@@ -61,30 +75,35 @@ public sealed interface EventPredicate {
    */
   record FieldMatch(FieldRef field, List<ValueMatcher> values, boolean all, boolean notEqual)
       implements EventPredicate {
+    public FieldMatch {
+      values = List.copyOf(values);
+    }
+
     @Override
     public boolean test(VigilEvent event) {
       Object value = field.read(event);
+      int n = values.size();
       if (notEqual) {
         if (value == null) {
           return false;
         }
-        for (ValueMatcher matcher : values) {
-          if (matcher.matches(value, event)) {
+        for (int i = 0; i < n; i++) {
+          if (values.get(i).matches(value, event)) {
             return false;
           }
         }
         return true;
       }
       if (all) {
-        for (ValueMatcher matcher : values) {
-          if (!matcher.matches(value, event)) {
+        for (int i = 0; i < n; i++) {
+          if (!values.get(i).matches(value, event)) {
             return false;
           }
         }
         return true;
       }
-      for (ValueMatcher matcher : values) {
-        if (matcher.matches(value, event)) {
+      for (int i = 0; i < n; i++) {
+        if (values.get(i).matches(value, event)) {
           return true;
         }
       }
@@ -118,9 +137,14 @@ public sealed interface EventPredicate {
 
   /** Keywords: substrings of the raw record, case-insensitive unless {@code |cased}. */
   record Keywords(List<StringPattern> patterns, boolean all) implements EventPredicate {
+    public Keywords {
+      patterns = List.copyOf(patterns);
+    }
+
     @Override
     public boolean test(VigilEvent event) {
-      for (StringPattern pattern : patterns) {
+      for (int i = 0, n = patterns.size(); i < n; i++) {
+        StringPattern pattern = patterns.get(i);
         String text = pattern.cased() ? event.event().getRaw() : event.rawLowerCase();
         boolean found = pattern.matchesPrepared(text);
         if (found != all) {

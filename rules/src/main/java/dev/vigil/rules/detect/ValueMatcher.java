@@ -32,8 +32,11 @@ public sealed interface ValueMatcher extends TextTest {
    * could match.
    */
   static boolean anyText(Object value, VigilEvent event, TextTest test) {
+    // Indexed loops: this runs for every value of every field a rule or the pre-selection reads,
+    // and an iterator per call was garbage.
     if (value instanceof List<?> list) {
-      for (Object item : list) {
+      for (int i = 0, n = list.size(); i < n; i++) {
+        Object item = list.get(i);
         if (item == null ? test.matchesNull() : anyText(item, event, test)) {
           return true;
         }
@@ -42,7 +45,8 @@ public sealed interface ValueMatcher extends TextTest {
     }
     if (value instanceof JsonNode node) {
       if (node.isArray()) {
-        for (JsonNode item : node) {
+        for (int i = 0, n = node.size(); i < n; i++) {
+          JsonNode item = node.get(i);
           if (item.isValueNode()
               && (item.isNull() ? test.matchesNull() : anyText(scalar(item), event, test))) {
             return true;

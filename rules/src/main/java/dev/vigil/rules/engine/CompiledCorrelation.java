@@ -33,7 +33,10 @@ public record CompiledCorrelation(
     return "correlation:" + rule.meta().id();
   }
 
-  /** The group key of an event matched by a base rule; null when a group-by value is missing. */
+  /**
+   * The group key of an event matched by a base rule: the JSON array of its group-by values (as
+   * Jackson writes it, part of alert ids), or null when one of them is missing.
+   */
   String groupKey(int ruleIndex, VigilEvent event) {
     List<FieldRef> fields = groupFields.get(ruleIndex);
     List<String> values = new ArrayList<>(fields.size());
@@ -44,11 +47,7 @@ public record CompiledCorrelation(
       }
       values.add(text);
     }
-    try {
-      return JSON.writeValueAsString(values);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a list of strings always serializes", e);
-    }
+    return JsonArrays.ofStrings(values);
   }
 
   /** The group-by values of a group key, by group-by name. */
@@ -78,18 +77,14 @@ public record CompiledCorrelation(
    * action that follows it.
    */
   boolean inOrder(Object[] rows) {
-    List<Map<?, ?>> sorted = new ArrayList<>();
-    for (Object row : rows) {
-      sorted.add((Map<?, ?>) DetectionEngine.vigilRow(row));
-    }
+    List<Object> sorted = new ArrayList<>(Arrays.asList(rows));
     sorted.sort(
-        Comparator.comparingLong(
-                (Map<?, ?> row) -> DetectionEngine.vigilEvent(row.get("event")).getTime())
-            .thenComparingLong(row -> DetectionEngine.vigilEvent(row.get("event")).sequence())
-            .thenComparingInt(row -> ruleIndexes.indexOf((Integer) row.get("ruleIndex"))));
+        Comparator.comparingLong((Object row) -> DetectionEngine.matchEvent(row).getTime())
+            .thenComparingLong(row -> DetectionEngine.matchEvent(row).sequence())
+            .thenComparingInt(row -> ruleIndexes.indexOf(DetectionEngine.matchRule(row))));
     int next = 0;
-    for (Map<?, ?> row : sorted) {
-      if (((Integer) row.get("ruleIndex")) == ruleIndexes.get(next)) {
+    for (Object row : sorted) {
+      if (DetectionEngine.matchRule(row) == ruleIndexes.get(next)) {
         next++;
         if (next == ruleIndexes.size()) {
           return true;

@@ -61,9 +61,7 @@ public final class DetectionEngine implements AutoCloseable {
   private final EPRuntime runtime;
   private final EPEventService events;
   private final Consumer<Alert> sink;
-  private final PriorityQueue<Pending> buffer =
-      new PriorityQueue<>(
-          Comparator.comparingLong(Pending::time).thenComparingLong(Pending::arrival));
+  private final PriorityQueue<Pending> buffer = new PriorityQueue<>();
   private final Map<String, Long> lastAlertByGroup = new HashMap<>();
   private final LinkedHashMap<String, Long> recentAlertIds = new LinkedHashMap<>();
   private final List<Alert> batch = new ArrayList<>();
@@ -78,7 +76,17 @@ public final class DetectionEngine implements AutoCloseable {
   private long judged;
   private long matcherRuns;
 
-  private record Pending(long time, long arrival, AuditEvent event) {}
+  /**
+   * An accepted event waiting for the clock, in (event time, arrival) order. A plain comparison
+   * rather than a composed {@link Comparator}: the buffer compares a few times per event.
+   */
+  private record Pending(long time, long arrival, AuditEvent event) implements Comparable<Pending> {
+    @Override
+    public int compareTo(Pending other) {
+      int byTime = Long.compare(time, other.time);
+      return byTime != 0 ? byTime : Long.compare(arrival, other.arrival);
+    }
+  }
 
   private DetectionEngine(CompiledPack pack, Consumer<Alert> sink) {
     this.pack = pack;
@@ -196,6 +204,7 @@ public final class DetectionEngine implements AutoCloseable {
     currentSequence = -1;
     judged++;
     matcherRuns += vigilEvent.matcherRuns();
+    vigilEvent.judged();
     if (!batch.isEmpty()) {
       batch.sort(Comparator.comparing(Alert::ruleId).thenComparing(Alert::alertId));
       batch.forEach(sink);
@@ -264,7 +273,7 @@ public final class DetectionEngine implements AutoCloseable {
       List<VigilEvent> window = new ArrayList<>(matches.length);
       boolean triggered = false;
       for (Object match : matches) {
-        VigilEvent event = vigilEvent(((Map<?, ?>) vigilRow(match)).get("event"));
+        VigilEvent event = matchEvent(match);
         window.add(event);
         triggered |= event.sequence() == currentSequence;
       }
@@ -336,8 +345,18 @@ public final class DetectionEngine implements AutoCloseable {
     return (VigilEvent) (value instanceof EventBean bean ? bean.getUnderlying() : value);
   }
 
-  static Object vigilRow(Object value) {
-    return value instanceof EventBean bean ? bean.getUnderlying() : value;
+  /** The event of a {@code RuleMatch} row (a window's element): {@code (ruleIndex, event)}. */
+  static VigilEvent matchEvent(Object match) {
+    return vigilEvent(matchRow(match)[1]);
+  }
+
+  /** The base rule of a {@code RuleMatch} row. */
+  static int matchRule(Object match) {
+    return (Integer) matchRow(match)[0];
+  }
+
+  private static Object[] matchRow(Object match) {
+    return (Object[]) (match instanceof EventBean bean ? bean.getUnderlying() : match);
   }
 
   /**

@@ -1,7 +1,5 @@
 package dev.vigil.rules.engine;
 
-import java.util.Map;
-
 /**
  * The single-row functions the generated EPL calls. Esper needs static methods; the state they use
  * (the compiled pack) travels with the event, so several engines in one JVM never share anything
@@ -44,8 +42,7 @@ public final class EplFunctions {
     if (!(window instanceof Object[] rows) || rows.length == 0) {
       return false;
     }
-    VigilEvent any =
-        DetectionEngine.vigilEvent(((Map<?, ?>) DetectionEngine.vigilRow(rows[0])).get("event"));
+    VigilEvent any = DetectionEngine.matchEvent(rows[0]);
     return any.pack().correlations().get(correlationIndex).inOrder(rows);
   }
 }

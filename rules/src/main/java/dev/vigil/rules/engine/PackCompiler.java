@@ -181,7 +181,9 @@ public final class PackCompiler {
     }
 
     StringBuilder module = new StringBuilder();
-    module.append("create schema RuleMatch (ruleIndex int, event VigilEvent);\n\n");
+    // Object-array rows (ruleIndex, event), not maps: every match of a rule that feeds a
+    // correlation is one, held in the correlation's window for its timespan and read by position.
+    module.append("create objectarray schema RuleMatch (ruleIndex int, event VigilEvent);\n\n");
     for (CompiledRule rule : rules) {
       module.append(rule.epl()).append(";\n\n");
     }

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.spi.EventIds;
+import dev.vigil.rules.detect.FieldRef;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -27,13 +29,18 @@ import java.util.Map;
  * only for a path outside them. Raw paths are cached by path, so the pack's pre-selection and the
  * rules' matchers read each field once. What matchers derive from a value is shared too: the JSON
  * text of an object or list (computed once per value, only when a matcher compares against it) and
- * the lower-cased text of the value last compared (the values of one field selection are judged one
- * after another against the same text). An instance belongs to one engine thread.
+ * the lower-cased texts of the last few values compared (the values of one field selection are
+ * judged one after another against the same text, and every rule reads the same few fields). Once
+ * the event is judged, {@link #judged} lets go of what only matching needed, since the event may
+ * then wait in correlation windows. An instance belongs to one engine thread.
  */
 public final class VigilEvent {
 
   /** Marks a raw path that the record does not have (as opposed to one holding JSON null). */
   public static final Object ABSENT = new Object();
+
+  /** How many lower-cased texts an event remembers (see {@link #lowerCase}). */
+  private static final int LOWER_CASES_KEPT = 4;
 
   private static final ObjectMapper RAW_MAPPER =
       new ObjectMapper(
@@ -45,15 +52,21 @@ public final class VigilEvent {
   private final CompiledPack pack;
   private final DetectionEngine engine;
   private final long sequence;
-  private final String requestKey;
+  // Everything below is derived on first use: the router makes a view of every event, and most
+  // events need none of it.
+  private String requestKey;
   private JsonNode rawTree;
   private JsonNode prunedTree;
   private String rawLower;
-  private final Map<String, Object> rawValues = new HashMap<>();
+  private Map<String, Object> rawValues;
   private Map<Object, String> jsonTexts;
-  private String lastLowered;
-  private String lastLowerCase;
-  private final Map<Long, String> groupKeys = new HashMap<>(4);
+  private String[] lowered;
+  private String[] lowerCases;
+  private int nextLowered;
+  private long[] groupKeyIds;
+  private List<FieldRef>[] groupKeyFields;
+  private String[] groupKeys;
+  private int groupKeyCount;
   private int matcherRuns;
 
   /**
@@ -72,7 +85,6 @@ public final class VigilEvent {
     this.pack = pack;
     this.engine = engine;
     this.sequence = sequence;
-    this.requestKey = EventIds.requestKey(event);
   }
 
   public AuditEvent event() {
@@ -105,6 +117,20 @@ public final class VigilEvent {
     return matcherRuns;
   }
 
+  /**
+   * Drops what only judging the event needed: its matches are decided, but the event may stay in
+   * correlation windows for their timespan, and there Esper reads only its request key, its group
+   * keys and counted values (kept, as are the raw values read, for a counted raw field).
+   */
+  void judged() {
+    rawTree = null;
+    prunedTree = null;
+    rawLower = null;
+    jsonTexts = null;
+    lowered = null;
+    lowerCases = null;
+  }
+
   // Bean properties Esper reads (and indexes) in filters.
 
   public VigilEvent getSelf() {
@@ -116,6 +142,9 @@ public final class VigilEvent {
   }
 
   public String getRequestKey() {
+    if (requestKey == null) {
+      requestKey = EventIds.requestKey(event);
+    }
     return requestKey;
   }
 
@@ -127,14 +156,43 @@ public final class VigilEvent {
    * The key of this event's group in a correlation when matched by a base rule: a JSON array of the
    * group-by values, or null when one of them is missing (such events join no group).
    */
+  @SuppressWarnings("unchecked")
   String groupKey(int ruleIndex, int correlationIndex) {
-    long cacheKey = ((long) ruleIndex << 32) | correlationIndex;
-    String cached = groupKeys.get(cacheKey);
-    if (cached == null && !groupKeys.containsKey(cacheKey)) {
-      cached = pack.correlations().get(correlationIndex).groupKey(ruleIndex, this);
-      groupKeys.put(cacheKey, cached);
+    // Esper asks several times per event and correlation; the correlations of one route most
+    // often group by the same fields, and share the text. A few entries per event: a linear search.
+    long id = ((long) ruleIndex << 32) | correlationIndex;
+    for (int i = 0; i < groupKeyCount; i++) {
+      if (groupKeyIds[i] == id) {
+        return groupKeys[i];
+      }
     }
-    return cached;
+    CompiledCorrelation correlation = pack.correlations().get(correlationIndex);
+    List<FieldRef> fields = correlation.groupFields().get(ruleIndex);
+    String key = null;
+    boolean known = false;
+    for (int i = 0; i < groupKeyCount && !known; i++) {
+      if (groupKeyFields[i].equals(fields)) {
+        key = groupKeys[i];
+        known = true;
+      }
+    }
+    if (!known) {
+      key = correlation.groupKey(ruleIndex, this);
+    }
+    if (groupKeyIds == null) {
+      groupKeyIds = new long[2];
+      groupKeyFields = new List[2];
+      groupKeys = new String[2];
+    } else if (groupKeyCount == groupKeyIds.length) {
+      groupKeyIds = Arrays.copyOf(groupKeyIds, groupKeyCount * 2);
+      groupKeyFields = Arrays.copyOf(groupKeyFields, groupKeyCount * 2);
+      groupKeys = Arrays.copyOf(groupKeys, groupKeyCount * 2);
+    }
+    groupKeyIds[groupKeyCount] = id;
+    groupKeyFields[groupKeyCount] = fields;
+    groupKeys[groupKeyCount] = key;
+    groupKeyCount++;
+    return key;
   }
 
   /** The raw record lower-cased, for keyword searches. */
@@ -152,6 +210,9 @@ public final class VigilEvent {
    * resultDescription}); a key that itself contains dots (claims URIs) is found too.
    */
   public Object rawValue(String path) {
+    if (rawValues == null) {
+      rawValues = new HashMap<>();
+    }
     Object cached = rawValues.get(path);
     if (cached == null && !rawValues.containsKey(path)) {
       cached = readRaw(path);
@@ -175,6 +236,11 @@ public final class VigilEvent {
     if (container instanceof JsonNode node) {
       return node.toString();
     }
+    if (container instanceof List<?> list && JsonArrays.allStrings(list)) {
+      // Lists of strings (Vault policies) are the common case, and Jackson's serializers for a
+      // list cost far more than the text.
+      return JsonArrays.ofStrings(list);
+    }
     try {
       return RAW_MAPPER.writeValueAsString(container);
     } catch (JsonProcessingException e) {
@@ -183,15 +249,25 @@ public final class VigilEvent {
   }
 
   /**
-   * A text of this event lower-cased; the last one is remembered (by identity), since the values of
-   * one selection are compared with the same field text one after another.
+   * A text of this event lower-cased. The last few are remembered (by identity): every rule judging
+   * the event compares the same handful of field texts (category, operation, actor...), one rule's
+   * selections after another's.
    */
   public String lowerCase(String text) {
-    if (text != lastLowered) {
-      lastLowerCase = text.toLowerCase(Locale.ROOT);
-      lastLowered = text;
+    if (lowered == null) {
+      lowered = new String[LOWER_CASES_KEPT];
+      lowerCases = new String[LOWER_CASES_KEPT];
     }
-    return lastLowerCase;
+    for (int i = 0; i < LOWER_CASES_KEPT; i++) {
+      if (lowered[i] == text) {
+        return lowerCases[i];
+      }
+    }
+    String lowerCase = text.toLowerCase(Locale.ROOT);
+    lowered[nextLowered] = text;
+    lowerCases[nextLowered] = lowerCase;
+    nextLowered = (nextLowered + 1) % LOWER_CASES_KEPT;
+    return lowerCase;
   }
 
   private Object readRaw(String path) {
@@ -284,7 +360,7 @@ public final class VigilEvent {
     if (to - from == 1) {
       return segments[from];
     }
-    return String.join(".", java.util.Arrays.copyOfRange(segments, from, to));
+    return String.join(".", Arrays.copyOfRange(segments, from, to));
   }
 
   private static Object toValue(JsonNode node) {
