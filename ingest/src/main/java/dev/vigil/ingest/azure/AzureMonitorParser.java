@@ -19,14 +19,15 @@ import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.azure.AzureFields.Field;
 import dev.vigil.ingest.mapping.Mapping;
 import dev.vigil.ingest.mapping.MappingTable;
-import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.ingest.spi.Json;
 import dev.vigil.ingest.spi.SourceParser;
+import dev.vigil.ingest.spi.SourceRecord;
 import dev.vigil.ingest.spi.Timestamps;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -134,9 +135,26 @@ public final class AzureMonitorParser implements SourceParser {
     return Source.AZURE_MONITOR;
   }
 
+  /** The fields {@link #recognize} scores without another one present, in any case. */
+  private static final Set<Field> RECOGNIZED_FIELDS =
+      EnumSet.of(
+          Field.OPERATION_NAME,
+          Field.RESOURCE_ID,
+          Field.EVENT_DATA_ID,
+          Field.SUBMISSION_TIMESTAMP,
+          Field.IDENTITY,
+          Field.EVENT_TIME_STRING,
+          Field.ACTIVITY_DISPLAY_NAME);
+
   @Override
-  public int recognize(ObjectNode record) {
-    AzureFields f = AzureFields.of(record);
+  public boolean recognizesKey(String key) {
+    Field field = AzureFields.field(key);
+    return field != null && RECOGNIZED_FIELDS.contains(field);
+  }
+
+  @Override
+  public int recognize(SourceRecord record) {
+    AzureFields f = record.view(AzureFields.READER);
     int score = 0;
     // Not EventName: CloudTrail's eventName would match it, whatever its case.
     boolean operation = f.valueText(Field.OPERATION_NAME) != null;
@@ -181,8 +199,9 @@ public final class AzureMonitorParser implements SourceParser {
   }
 
   @Override
-  public AuditEvent parse(ObjectNode record, String raw, String origin) {
-    AzureFields f = AzureFields.of(record);
+  public AuditEvent parse(SourceRecord input) {
+    ObjectNode record = input.json();
+    AzureFields f = input.view(AzureFields.READER);
     Instant time = time(f);
     String operation = operation(f);
     JsonNode properties = embeddedObject(f.get(Field.PROPERTIES));
@@ -220,7 +239,7 @@ public final class AzureMonitorParser implements SourceParser {
       actor.setRoot(true);
     }
     return new AuditEvent(
-        eventId(f, kind, body, raw),
+        eventId(f, kind, body, input),
         time,
         Source.AZURE_MONITOR,
         eventCategory,
@@ -234,8 +253,8 @@ public final class AzureMonitorParser implements SourceParser {
         actor,
         new Src(sourceIp(f, body), userAgent(properties, body)),
         target(f, kind, properties, body),
-        raw,
-        origin);
+        input.raw(),
+        input.origin());
   }
 
   // ---- time, operation, kind ------------------------------------------------------------------
@@ -1013,12 +1032,12 @@ public final class AzureMonitorParser implements SourceParser {
    * or Entra audit entry's {@code id}; otherwise the SHA-256 of the raw record (Event Hub activity
    * records, Key Vault and resource logs carry only a correlation id, which several records share).
    */
-  private static String eventId(AzureFields f, Kind kind, JsonNode body, String raw) {
+  private static String eventId(AzureFields f, Kind kind, JsonNode body, SourceRecord input) {
     String own = f.text(Field.EVENT_DATA_ID);
     if (own == null && (kind == Kind.SIGNIN || kind == Kind.ENTRA_AUDIT)) {
       own = Json.text(body, "id");
     }
-    return own != null ? own : EventIds.ofRaw(raw);
+    return own != null ? own : input.rawId();
   }
 
   // ---- small helpers --------------------------------------------------------------------------
