@@ -597,10 +597,20 @@ public final class AzureMonitorParser implements SourceParser {
       return node.longValue();
     }
     String text = Json.scalarText(node);
-    if (text != null && text.length() <= 9 && text.chars().allMatch(Character::isDigit)) {
+    if (text != null && text.length() <= 9 && allDigits(text)) {
       return Long.parseLong(text);
     }
     return null;
+  }
+
+  /** {@link Character#isDigit} for every char, as {@link Long#parseLong} reads them. */
+  private static boolean allDigits(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!Character.isDigit(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The sign-in's error code: {@code properties.status.errorCode}, else a numeric resultType. */
@@ -827,21 +837,36 @@ public final class AzureMonitorParser implements SourceParser {
     String appId = claim(claims, "appid", "azp");
     String idType = claim(claims, "idtyp");
     String caller = f.text(Field.CALLER);
-    String id =
-        firstNonNull(
-            claim(claims, CLAIM_OBJECT_ID, "oid"),
-            Json.text(requester, "objectId"),
-            Json.text(evidence, "principalId"));
-    String name =
-        firstNonNull(
-            upn,
-            Json.text(requester, "upn"),
-            caller,
-            trimmed(claim(claims, CLAIM_NAME, "unique_name")),
-            claim(claims, "name"),
-            claim(claims, CLAIM_EMAIL, "email"),
-            claim(claims, CLAIM_SPN),
-            identity != null && identity.isTextual() ? Json.scalarText(identity) : null);
+    // The first found of each list, read in turn: most records stop at the first or second.
+    String id = claim(claims, CLAIM_OBJECT_ID, "oid");
+    if (id == null) {
+      id = Json.text(requester, "objectId");
+    }
+    if (id == null) {
+      id = Json.text(evidence, "principalId");
+    }
+    String name = upn;
+    if (name == null) {
+      name = Json.text(requester, "upn");
+    }
+    if (name == null) {
+      name = caller;
+    }
+    if (name == null) {
+      name = trimmed(claim(claims, CLAIM_NAME, "unique_name"));
+    }
+    if (name == null) {
+      name = claim(claims, "name");
+    }
+    if (name == null) {
+      name = claim(claims, CLAIM_EMAIL, "email");
+    }
+    if (name == null) {
+      name = claim(claims, CLAIM_SPN);
+    }
+    if (name == null && identity != null && identity.isTextual()) {
+      name = Json.scalarText(identity);
+    }
 
     ActorType type;
     if (upn != null || "user".equalsIgnoreCase(idType)) {
@@ -966,13 +991,7 @@ public final class AzureMonitorParser implements SourceParser {
             f.text(Field.RESOURCE_ID),
             Json.text(properties, "entity"),
             Json.text(f.get(Field.AUTHORIZATION), "scope"));
-    String account =
-        firstNonNull(
-            AzureResourceIds.subscription(resourceId),
-            lower(f.text(Field.SUBSCRIPTION_ID)),
-            AzureResourceIds.tenant(resourceId),
-            lower(f.text(Field.TENANT_ID)),
-            lower(claim(f.get(Field.CLAIMS), CLAIM_TENANT)));
+    String account = account(f, resourceId);
     String region = firstNonNull(f.text(Field.LOCATION), f.text(Field.REGION));
     String resource = resourceId;
     String type = null;
@@ -1025,6 +1044,28 @@ public final class AzureMonitorParser implements SourceParser {
       type = restType != null ? lower(restType) : AzureResourceIds.type(resourceId);
     }
     return new Target(resource, type, account, region);
+  }
+
+  /**
+   * The subscription or tenant the target belongs to, the first found of: the resource id's
+   * subscription, {@code subscriptionId}, the resource id's tenant, {@code tenantId}, the token's
+   * tenant claim. Tried in turn, since one is nearly always there.
+   */
+  private static String account(AzureFields f, String resourceId) {
+    String account = AzureResourceIds.subscription(resourceId);
+    if (account == null) {
+      account = lower(f.text(Field.SUBSCRIPTION_ID));
+    }
+    if (account == null) {
+      account = AzureResourceIds.tenant(resourceId);
+    }
+    if (account == null) {
+      account = lower(f.text(Field.TENANT_ID));
+    }
+    if (account == null) {
+      account = lower(claim(f.get(Field.CLAIMS), CLAIM_TENANT));
+    }
+    return account;
   }
 
   /**
