@@ -10,12 +10,12 @@ import dev.vigil.ingest.io.EventJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,11 +95,13 @@ public final class NormalizeOutputs {
   }
 
   private static byte[] join(byte[]... parts) {
-    List<byte[]> list = new ArrayList<>(List.of(parts));
-    int length = list.stream().mapToInt(part -> part.length).sum();
+    int length = 0;
+    for (byte[] part : parts) {
+      length += part.length;
+    }
     byte[] joined = new byte[length];
     int at = 0;
-    for (byte[] part : list) {
+    for (byte[] part : parts) {
       System.arraycopy(part, 0, joined, at, part.length);
       at += part.length;
     }
@@ -116,7 +118,7 @@ public final class NormalizeOutputs {
         EventJson.write(event, out);
         out.write('\n');
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }
 
@@ -127,7 +129,7 @@ public final class NormalizeOutputs {
         EventJson.write(deadLetter, out);
         out.write('\n');
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }
   }
