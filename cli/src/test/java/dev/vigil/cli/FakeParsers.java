@@ -9,9 +9,9 @@ import dev.vigil.event.Outcome;
 import dev.vigil.event.Source;
 import dev.vigil.event.Src;
 import dev.vigil.event.Target;
-import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.Json;
 import dev.vigil.ingest.spi.SourceParser;
+import dev.vigil.ingest.spi.SourceRecord;
 import dev.vigil.ingest.spi.Timestamps;
 import java.util.List;
 
@@ -32,14 +32,15 @@ final class FakeParsers {
 
   private record Fake(Source source, String key, String timeField) implements SourceParser {
     @Override
-    public int recognize(ObjectNode record) {
-      return record.has(key) ? 10 : 0;
+    public int recognize(SourceRecord record) {
+      return record.json().has(key) ? 10 : 0;
     }
 
     @Override
-    public AuditEvent parse(ObjectNode record, String raw, String origin) {
+    public AuditEvent parse(SourceRecord input) {
+      ObjectNode record = input.json();
       return AuditEvent.newBuilder()
-          .setEventId(EventIds.ofRaw(raw))
+          .setEventId(input.rawId())
           .setTime(Timestamps.parse(Json.text(record, timeField), timeField))
           .setSource(source)
           .setCategory(Category.SECRET_ACCESS)
@@ -55,8 +56,8 @@ final class FakeParsers {
                   .build())
           .setSrc(Src.newBuilder().build())
           .setTarget(Target.newBuilder().build())
-          .setRaw(raw)
-          .setOrigin(origin)
+          .setRaw(input.raw())
+          .setOrigin(input.origin())
           .build();
     }
   }

@@ -15,6 +15,7 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.spi.SourceParser;
+import dev.vigil.ingest.spi.SourceRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +54,19 @@ public final class Normalizer {
   private static final Logger LOG = LoggerFactory.getLogger(Normalizer.class);
   private static final List<String> ENVELOPE_KEYS = List.of("Records", "records", "value");
 
+  /** A cap on cached key spellings, so that records with invented keys cannot grow memory. */
+  private static final int CLAIMS_LIMIT = 4_096;
+
   private final Map<Source, SourceParser> parsers;
+
+  /** The parsers in detection order; bit {@code i} of a claim mask stands for parser {@code i}. */
+  private final SourceParser[] detectionOrder;
+
+  private final int allParsers;
+
+  /** Which parsers claim each top-level key spelling seen so far ({@link #claims}). */
+  private final Map<String, Integer> claimsByKey = new ConcurrentHashMap<>();
+
   private final Source forcedSource;
   private final NormalizerLimits limits;
   private final ObjectMapper mapper;
@@ -64,6 +78,8 @@ public final class Normalizer {
       NormalizerLimits limits,
       Clock clock) {
     this.parsers = parsers;
+    this.detectionOrder = parsers.values().toArray(SourceParser[]::new);
+    this.allParsers = (1 << detectionOrder.length) - 1;
     this.forcedSource = forcedSource;
     this.limits = limits;
     this.clock = clock;
@@ -138,7 +154,8 @@ public final class Normalizer {
     JsonNode root = parsed.root();
     String envelopeKey = root.isObject() ? envelopeKey(root) : null;
     if (root.isObject() && envelopeKey == null) {
-      normalizeOne((ObjectNode) root, text, record.origin(), out);
+      normalizeOne(
+          SourceRecord.of((ObjectNode) root, text, record.origin(), bytes, 0, bytes.length), out);
       return;
     }
     unwrap(parsed, envelopeKey, input, record.origin(), out);
@@ -189,6 +206,14 @@ public final class Normalizer {
       return fromBytes
           ? new String(bytes, start, end - start, StandardCharsets.UTF_8)
           : text.substring(start, end);
+    }
+
+    /** A member cut by {@link #cut}, with its bytes when the offsets are bytes. */
+    SourceRecord member(ObjectNode json, int start, int end, String origin) {
+      String memberText = cut(start, end);
+      return fromBytes
+          ? SourceRecord.of(json, memberText, origin, bytes, start, end - start)
+          : SourceRecord.of(json, memberText, origin);
     }
   }
 
@@ -394,19 +419,19 @@ public final class Normalizer {
     for (int i = 0; i < members.size(); i++) {
       int index = i + 1;
       String memberOrigin = origin + "#" + index;
-      String memberText = input.cut(bounds[2 * i], bounds[2 * i + 1]);
       JsonNode member = members.get(i);
       if (!member.isObject()) {
         out.deadLetter(
             deadLetter(
-                memberText.getBytes(StandardCharsets.UTF_8),
+                input.cut(bounds[2 * i], bounds[2 * i + 1]).getBytes(StandardCharsets.UTF_8),
                 memberOrigin,
                 DeadLetterReason.WRONG_TYPE,
                 "envelope member " + index + " is not a JSON object",
                 null));
         continue;
       }
-      normalizeOne((ObjectNode) member, memberText, memberOrigin, out);
+      normalizeOne(
+          input.member((ObjectNode) member, bounds[2 * i], bounds[2 * i + 1], memberOrigin), out);
     }
   }
 
@@ -458,7 +483,9 @@ public final class Normalizer {
     return Arrays.copyOf(bounds, count);
   }
 
-  private void normalizeOne(ObjectNode record, String raw, String origin, NormalizeOutput out) {
+  private void normalizeOne(SourceRecord record, NormalizeOutput out) {
+    String raw = record.raw();
+    String origin = record.origin();
     SourceParser parser = forcedSource != null ? parsers.get(forcedSource) : detect(record);
     if (parser == null) {
       out.deadLetter(
@@ -466,12 +493,12 @@ public final class Normalizer {
               raw.getBytes(StandardCharsets.UTF_8),
               origin,
               DeadLetterReason.UNKNOWN_FORMAT,
-              "no source recognizes a record with the keys " + keysOf(record),
+              "no source recognizes a record with the keys " + keysOf(record.json()),
               null));
       return;
     }
     try {
-      out.event(parser.parse(record, raw, origin));
+      out.event(parser.parse(record));
     } catch (RecordRejectedException e) {
       out.deadLetter(
           deadLetter(
@@ -503,18 +530,48 @@ public final class Normalizer {
     }
   }
 
-  /** The parser that scores the record's shape highest, or null when none recognizes it. */
-  public SourceParser detect(ObjectNode record) {
+  /**
+   * The parser that scores the record's shape highest, or null when none recognizes it. Only the
+   * parsers that claim one of the record's top-level keys ({@link SourceParser#recognizesKey}) are
+   * asked; the others would score 0. On a tie the first parser in source order wins.
+   */
+  public SourceParser detect(SourceRecord record) {
+    ObjectNode json = record.json();
+    int candidates = json.isEmpty() ? allParsers : 0;
+    for (Iterator<String> keys = json.fieldNames(); keys.hasNext() && candidates != allParsers; ) {
+      candidates |= claims(keys.next());
+    }
     SourceParser best = null;
     int bestScore = 0;
-    for (SourceParser parser : parsers.values()) {
-      int score = parser.recognize(record);
+    for (int i = 0; i < detectionOrder.length; i++) {
+      if ((candidates & (1 << i)) == 0) {
+        continue;
+      }
+      int score = detectionOrder[i].recognize(record);
       if (score > bestScore) {
-        best = parser;
+        best = detectionOrder[i];
         bestScore = score;
       }
     }
     return best;
+  }
+
+  /** The mask of the parsers that claim a top-level key of this spelling. */
+  private int claims(String key) {
+    Integer known = claimsByKey.get(key);
+    if (known != null) {
+      return known;
+    }
+    int claims = 0;
+    for (int i = 0; i < detectionOrder.length; i++) {
+      if (detectionOrder[i].recognizesKey(key)) {
+        claims |= 1 << i;
+      }
+    }
+    if (claimsByKey.size() < CLAIMS_LIMIT) {
+      claimsByKey.put(key, claims);
+    }
+    return claims;
   }
 
   private static String keysOf(ObjectNode record) {

@@ -9,8 +9,8 @@ import dev.vigil.event.Outcome;
 import dev.vigil.event.Source;
 import dev.vigil.event.Src;
 import dev.vigil.event.Target;
-import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.SourceParser;
+import dev.vigil.ingest.spi.SourceRecord;
 import java.time.Instant;
 import java.util.function.Function;
 
@@ -31,18 +31,18 @@ record TestParser(
   }
 
   @Override
-  public int recognize(ObjectNode record) {
-    return record.has(key) ? score : 0;
+  public int recognize(SourceRecord record) {
+    return record.json().has(key) ? score : 0;
   }
 
   @Override
-  public AuditEvent parse(ObjectNode record, String raw, String origin) {
-    RuntimeException failure = this.failure.apply(record);
+  public AuditEvent parse(SourceRecord record) {
+    RuntimeException failure = this.failure.apply(record.json());
     if (failure != null) {
       throw failure;
     }
     return AuditEvent.newBuilder()
-        .setEventId(EventIds.ofRaw(raw))
+        .setEventId(record.rawId())
         .setTime(Instant.parse("2024-01-02T03:04:05.678Z"))
         .setSource(source)
         .setCategory(Category.OTHER)
@@ -54,8 +54,8 @@ record TestParser(
         .setActor(Actor.newBuilder().setType(ActorType.UNKNOWN).build())
         .setSrc(Src.newBuilder().build())
         .setTarget(Target.newBuilder().build())
-        .setRaw(raw)
-        .setOrigin(origin)
+        .setRaw(record.raw())
+        .setOrigin(record.origin())
         .build();
   }
 }

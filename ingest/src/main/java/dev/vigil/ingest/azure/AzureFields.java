@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The top-level members of one Azure record, found whatever their case: the same field arrives as
@@ -82,6 +83,9 @@ final class AzureFields {
     }
   }
 
+  /** {@link #of} as the constant {@link dev.vigil.ingest.spi.SourceRecord#view} keys views by. */
+  static final Function<ObjectNode, AzureFields> READER = AzureFields::of;
+
   private final JsonNode[] values = new JsonNode[Field.values().length];
 
   private AzureFields() {}
@@ -97,6 +101,11 @@ final class AzureFields {
       }
     }
     return fields;
+  }
+
+  /** The field a key of this spelling is, whatever its case; null for a key the parser ignores. */
+  static Field field(String key) {
+    return BY_KEY.get(key);
   }
 
   private static Field resolve(String key) {

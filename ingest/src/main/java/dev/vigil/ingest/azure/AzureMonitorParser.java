@@ -19,14 +19,15 @@ import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.azure.AzureFields.Field;
 import dev.vigil.ingest.mapping.Mapping;
 import dev.vigil.ingest.mapping.MappingTable;
-import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.ingest.spi.Json;
 import dev.vigil.ingest.spi.SourceParser;
+import dev.vigil.ingest.spi.SourceRecord;
 import dev.vigil.ingest.spi.Timestamps;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -134,9 +135,26 @@ public final class AzureMonitorParser implements SourceParser {
     return Source.AZURE_MONITOR;
   }
 
+  /** The fields {@link #recognize} scores without another one present, in any case. */
+  private static final Set<Field> RECOGNIZED_FIELDS =
+      EnumSet.of(
+          Field.OPERATION_NAME,
+          Field.RESOURCE_ID,
+          Field.EVENT_DATA_ID,
+          Field.SUBMISSION_TIMESTAMP,
+          Field.IDENTITY,
+          Field.EVENT_TIME_STRING,
+          Field.ACTIVITY_DISPLAY_NAME);
+
   @Override
-  public int recognize(ObjectNode record) {
-    AzureFields f = AzureFields.of(record);
+  public boolean recognizesKey(String key) {
+    Field field = AzureFields.field(key);
+    return field != null && RECOGNIZED_FIELDS.contains(field);
+  }
+
+  @Override
+  public int recognize(SourceRecord record) {
+    AzureFields f = record.view(AzureFields.READER);
     int score = 0;
     // Not EventName: CloudTrail's eventName would match it, whatever its case.
     boolean operation = f.valueText(Field.OPERATION_NAME) != null;
@@ -181,8 +199,9 @@ public final class AzureMonitorParser implements SourceParser {
   }
 
   @Override
-  public AuditEvent parse(ObjectNode record, String raw, String origin) {
-    AzureFields f = AzureFields.of(record);
+  public AuditEvent parse(SourceRecord input) {
+    ObjectNode record = input.json();
+    AzureFields f = input.view(AzureFields.READER);
     Instant time = time(f);
     String operation = operation(f);
     JsonNode properties = embeddedObject(f.get(Field.PROPERTIES));
@@ -220,7 +239,7 @@ public final class AzureMonitorParser implements SourceParser {
       actor.setRoot(true);
     }
     return new AuditEvent(
-        eventId(f, kind, body, raw),
+        eventId(f, kind, body, input),
         time,
         Source.AZURE_MONITOR,
         eventCategory,
@@ -234,8 +253,8 @@ public final class AzureMonitorParser implements SourceParser {
         actor,
         new Src(sourceIp(f, body), userAgent(properties, body)),
         target(f, kind, properties, body),
-        raw,
-        origin);
+        input.raw(),
+        input.origin());
   }
 
   // ---- time, operation, kind ------------------------------------------------------------------
@@ -578,10 +597,20 @@ public final class AzureMonitorParser implements SourceParser {
       return node.longValue();
     }
     String text = Json.scalarText(node);
-    if (text != null && text.length() <= 9 && text.chars().allMatch(Character::isDigit)) {
+    if (text != null && text.length() <= 9 && allDigits(text)) {
       return Long.parseLong(text);
     }
     return null;
+  }
+
+  /** {@link Character#isDigit} for every char, as {@link Long#parseLong} reads them. */
+  private static boolean allDigits(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!Character.isDigit(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The sign-in's error code: {@code properties.status.errorCode}, else a numeric resultType. */
@@ -808,21 +837,36 @@ public final class AzureMonitorParser implements SourceParser {
     String appId = claim(claims, "appid", "azp");
     String idType = claim(claims, "idtyp");
     String caller = f.text(Field.CALLER);
-    String id =
-        firstNonNull(
-            claim(claims, CLAIM_OBJECT_ID, "oid"),
-            Json.text(requester, "objectId"),
-            Json.text(evidence, "principalId"));
-    String name =
-        firstNonNull(
-            upn,
-            Json.text(requester, "upn"),
-            caller,
-            trimmed(claim(claims, CLAIM_NAME, "unique_name")),
-            claim(claims, "name"),
-            claim(claims, CLAIM_EMAIL, "email"),
-            claim(claims, CLAIM_SPN),
-            identity != null && identity.isTextual() ? Json.scalarText(identity) : null);
+    // The first found of each list, read in turn: most records stop at the first or second.
+    String id = claim(claims, CLAIM_OBJECT_ID, "oid");
+    if (id == null) {
+      id = Json.text(requester, "objectId");
+    }
+    if (id == null) {
+      id = Json.text(evidence, "principalId");
+    }
+    String name = upn;
+    if (name == null) {
+      name = Json.text(requester, "upn");
+    }
+    if (name == null) {
+      name = caller;
+    }
+    if (name == null) {
+      name = trimmed(claim(claims, CLAIM_NAME, "unique_name"));
+    }
+    if (name == null) {
+      name = claim(claims, "name");
+    }
+    if (name == null) {
+      name = claim(claims, CLAIM_EMAIL, "email");
+    }
+    if (name == null) {
+      name = claim(claims, CLAIM_SPN);
+    }
+    if (name == null && identity != null && identity.isTextual()) {
+      name = Json.scalarText(identity);
+    }
 
     ActorType type;
     if (upn != null || "user".equalsIgnoreCase(idType)) {
@@ -947,13 +991,7 @@ public final class AzureMonitorParser implements SourceParser {
             f.text(Field.RESOURCE_ID),
             Json.text(properties, "entity"),
             Json.text(f.get(Field.AUTHORIZATION), "scope"));
-    String account =
-        firstNonNull(
-            AzureResourceIds.subscription(resourceId),
-            lower(f.text(Field.SUBSCRIPTION_ID)),
-            AzureResourceIds.tenant(resourceId),
-            lower(f.text(Field.TENANT_ID)),
-            lower(claim(f.get(Field.CLAIMS), CLAIM_TENANT)));
+    String account = account(f, resourceId);
     String region = firstNonNull(f.text(Field.LOCATION), f.text(Field.REGION));
     String resource = resourceId;
     String type = null;
@@ -1009,16 +1047,38 @@ public final class AzureMonitorParser implements SourceParser {
   }
 
   /**
+   * The subscription or tenant the target belongs to, the first found of: the resource id's
+   * subscription, {@code subscriptionId}, the resource id's tenant, {@code tenantId}, the token's
+   * tenant claim. Tried in turn, since one is nearly always there.
+   */
+  private static String account(AzureFields f, String resourceId) {
+    String account = AzureResourceIds.subscription(resourceId);
+    if (account == null) {
+      account = lower(f.text(Field.SUBSCRIPTION_ID));
+    }
+    if (account == null) {
+      account = AzureResourceIds.tenant(resourceId);
+    }
+    if (account == null) {
+      account = lower(f.text(Field.TENANT_ID));
+    }
+    if (account == null) {
+      account = lower(claim(f.get(Field.CLAIMS), CLAIM_TENANT));
+    }
+    return account;
+  }
+
+  /**
    * The record's own unique id where it has one: the REST schema's {@code eventDataId}, a sign-in's
    * or Entra audit entry's {@code id}; otherwise the SHA-256 of the raw record (Event Hub activity
    * records, Key Vault and resource logs carry only a correlation id, which several records share).
    */
-  private static String eventId(AzureFields f, Kind kind, JsonNode body, String raw) {
+  private static String eventId(AzureFields f, Kind kind, JsonNode body, SourceRecord input) {
     String own = f.text(Field.EVENT_DATA_ID);
     if (own == null && (kind == Kind.SIGNIN || kind == Kind.ENTRA_AUDIT)) {
       own = Json.text(body, "id");
     }
-    return own != null ? own : EventIds.ofRaw(raw);
+    return own != null ? own : input.rawId();
   }
 
   // ---- small helpers --------------------------------------------------------------------------

@@ -63,21 +63,52 @@ final class AzureResourceIds {
     // kept, up to the first empty type.
     int start = at + PROVIDERS.length();
     int end = segmentEnd(resourceId, start);
-    if (resourceId.substring(start, end).isBlank()) {
+    if (isBlank(resourceId, start, end)) {
       return null;
     }
     StringBuilder type = new StringBuilder(resourceId.length() - start);
-    type.append(resourceId, start, end);
+    boolean ascii = appendLowerAscii(type, resourceId, start, end);
     while (end < resourceId.length()) {
       int typeStart = end + 1;
       int typeEnd = segmentEnd(resourceId, typeStart);
       if (typeEnd == typeStart) {
         break;
       }
-      type.append('/').append(resourceId, typeStart, typeEnd);
+      type.append('/');
+      ascii &= appendLowerAscii(type, resourceId, typeStart, typeEnd);
       end = typeEnd < resourceId.length() ? segmentEnd(resourceId, typeEnd + 1) : typeEnd;
     }
-    return type.toString().toLowerCase(Locale.ROOT);
+    // Letters outside ASCII were copied as they are: lower-case them the way String does.
+    return ascii ? type.toString() : type.toString().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Appends a part of {@code text} with its ASCII letters lower-cased, in one pass rather than a
+   * copy and a lower-cased copy of the copy; false when it holds other characters, which it copies
+   * unchanged.
+   */
+  private static boolean appendLowerAscii(StringBuilder out, String text, int start, int end) {
+    boolean ascii = true;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + ('a' - 'A'));
+      } else if (c >= 0x80) {
+        ascii = false;
+      }
+      out.append(c);
+    }
+    return ascii;
+  }
+
+  /** {@link String#isBlank} of a part of the text, without cutting it out. */
+  private static boolean isBlank(String text, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (!Character.isWhitespace(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Where the segment starting at {@code start} ends: the next {@code /}, or the text's end. */

@@ -16,16 +16,17 @@ import dev.vigil.event.Target;
 import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.cloudtrail.CloudTrailOperations.Operation;
 import dev.vigil.ingest.mapping.MappingTable;
-import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.ingest.spi.Json;
 import dev.vigil.ingest.spi.SourceParser;
+import dev.vigil.ingest.spi.SourceRecord;
 import dev.vigil.ingest.spi.Timestamps;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -117,8 +118,35 @@ public final class CloudTrailParser implements SourceParser {
     return Source.AWS_CLOUDTRAIL;
   }
 
+  /** Every key {@link #recognize} scores, in both spellings, and those of digest files. */
+  private static final Set<String> RECOGNIZED_KEYS =
+      Set.of(
+          "digestStartTime",
+          "logFiles",
+          "eventSource",
+          "eventsource",
+          "eventName",
+          "eventname",
+          "eventVersion",
+          "eventversion",
+          "userIdentity",
+          "useridentity",
+          "awsRegion",
+          "awsregion",
+          "recipientAccountId",
+          "recipientaccountid",
+          "eventType",
+          "eventtype",
+          "insightDetails");
+
   @Override
-  public int recognize(ObjectNode record) {
+  public boolean recognizesKey(String key) {
+    return RECOGNIZED_KEYS.contains(key);
+  }
+
+  @Override
+  public int recognize(SourceRecord input) {
+    ObjectNode record = input.json();
     if (isDigest(record)) {
       return 10;
     }
@@ -154,8 +182,8 @@ public final class CloudTrailParser implements SourceParser {
   }
 
   @Override
-  public AuditEvent parse(ObjectNode input, String raw, String origin) {
-    ObjectNode record = withCanonicalKeys(input);
+  public AuditEvent parse(SourceRecord input) {
+    ObjectNode record = withCanonicalKeys(input.json());
     rejectNonEvents(record);
     String eventName = eventName(record);
     Instant time = time(record);
@@ -183,7 +211,7 @@ public final class CloudTrailParser implements SourceParser {
     // Constructors rather than Avro's builders, which copy the schema's field list and check every
     // value again on every record.
     return new AuditEvent(
-        eventId != null ? eventId : EventIds.ofRaw(raw),
+        eventId != null ? eventId : input.rawId(),
         time,
         Source.AWS_CLOUDTRAIL,
         category,
@@ -206,8 +234,8 @@ public final class CloudTrailParser implements SourceParser {
             service,
             first(text(record, "recipientAccountId"), text(userIdentity, "accountId")),
             text(record, "awsRegion")),
-        raw,
-        origin);
+        input.raw(),
+        input.origin());
   }
 
   private static void rejectNonEvents(ObjectNode record) {

@@ -15,10 +15,10 @@ import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.mapping.Mapping;
 import dev.vigil.ingest.mapping.MappingTable;
 import dev.vigil.ingest.mapping.OperationCache;
-import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.ingest.spi.Json;
 import dev.vigil.ingest.spi.SourceParser;
+import dev.vigil.ingest.spi.SourceRecord;
 import dev.vigil.ingest.spi.Timestamps;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -153,8 +153,29 @@ public final class GcpAuditParser implements SourceParser {
     return Source.GCP_AUDIT;
   }
 
+  /**
+   * The keys {@link #recognize} needs one of: the payload, the log name, a monitored resource
+   * (which every other LogEntry score requires), or a fragment's key.
+   */
+  private static final Set<String> RECOGNIZED_KEYS =
+      Set.of(
+          "protoPayload",
+          "protopayload",
+          "logName",
+          "logname",
+          "resource",
+          "methodName",
+          "serviceData",
+          "policyDelta");
+
   @Override
-  public int recognize(ObjectNode record) {
+  public boolean recognizesKey(String key) {
+    return RECOGNIZED_KEYS.contains(key);
+  }
+
+  @Override
+  public int recognize(SourceRecord input) {
+    ObjectNode record = input.json();
     JsonNode payload = member(record, "protoPayload", "protopayload");
     if (payload != null) {
       if (!payload.isObject()) {
@@ -188,7 +209,8 @@ public final class GcpAuditParser implements SourceParser {
   }
 
   @Override
-  public AuditEvent parse(ObjectNode record, String raw, String origin) {
+  public AuditEvent parse(SourceRecord input) {
+    ObjectNode record = input.json();
     JsonNode payload = member(record, "protoPayload", "protopayload");
     if (payload == null) {
       if (record.has("jsonPayload") || record.has("textPayload")) {
@@ -247,7 +269,7 @@ public final class GcpAuditParser implements SourceParser {
     JsonNode resource = record.path("resource");
     String eventId = Json.scalarText(member(record, "insertId", "insertid"));
     return new AuditEvent(
-        eventId != null ? eventId : EventIds.ofRaw(raw),
+        eventId != null ? eventId : input.rawId(),
         time,
         Source.GCP_AUDIT,
         category,
@@ -268,8 +290,8 @@ public final class GcpAuditParser implements SourceParser {
             serviceName != null ? serviceName : Json.text(resource, "type"),
             account(resource, log),
             region(payload, resource)),
-        raw,
-        origin);
+        input.raw(),
+        input.origin());
   }
 
   // ---- operation mapping --------------------------------------------------------------------

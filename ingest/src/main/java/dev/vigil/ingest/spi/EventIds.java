@@ -34,7 +34,18 @@ public final class EventIds {
    * The id is written as Latin-1 bytes directly, without a formatter and a concatenation.
    */
   public static String ofRaw(String raw) {
-    byte[] digest = SHA256.get().digest(raw.getBytes(StandardCharsets.UTF_8));
+    byte[] utf8 = raw.getBytes(StandardCharsets.UTF_8);
+    return ofUtf8(utf8, 0, utf8.length);
+  }
+
+  /**
+   * {@link #ofRaw} of the text whose UTF-8 encoding is {@code length} bytes of {@code utf8} from
+   * {@code offset}: the same id, without encoding the text again when its bytes are in hand.
+   */
+  public static String ofUtf8(byte[] utf8, int offset, int length) {
+    MessageDigest sha256 = SHA256.get();
+    sha256.update(utf8, offset, length);
+    byte[] digest = sha256.digest();
     byte[] id = Arrays.copyOf(PREFIX, PREFIX.length + 2 * digest.length);
     int at = PREFIX.length;
     for (byte b : digest) {

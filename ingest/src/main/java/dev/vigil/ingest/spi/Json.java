@@ -26,6 +26,10 @@ public final class Json {
    */
   public static JsonNode at(JsonNode node, String path) {
     JsonNode current = node;
+    if (!(current instanceof ObjectNode)) {
+      // Absent (a parser's optional part) or a scalar: no step can succeed, whatever the path.
+      return MissingNode.getInstance();
+    }
     if (path.indexOf('.') < 0) {
       current = current instanceof ObjectNode object ? object.get(path) : null;
     } else {
@@ -110,11 +114,21 @@ public final class Json {
     }
     if (value.isTextual()) {
       String text = value.textValue().trim();
-      if (!text.isEmpty() && text.length() < 19 && text.chars().allMatch(Character::isDigit)) {
+      if (!text.isEmpty() && text.length() < 19 && allDigits(text)) {
         return Long.parseLong(text);
       }
     }
     return null;
+  }
+
+  /** {@link Character#isDigit} for every char, without a stream per call. */
+  private static boolean allDigits(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!Character.isDigit(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when the node is an object that has the key (with any value, even null). */

@@ -1,6 +1,5 @@
 package dev.vigil.ingest.spi;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.RecordRejectedException;
@@ -13,6 +12,9 @@ import dev.vigil.ingest.RecordRejectedException;
  * unwrapped envelopes, so {@link #parse} sees one record object. A record with a genuine defect (no
  * time, a digest file, a trimmed excerpt) is refused with {@link RecordRejectedException}; any
  * other exception is a bug in the parser and becomes an {@code INTERNAL_ERROR} dead letter.
+ *
+ * <p>Detection calls {@link #recognize} and then {@link #parse} with the same {@link SourceRecord},
+ * so what recognizing read can be kept for parsing ({@link SourceRecord#view}).
  */
 public interface SourceParser {
 
@@ -22,11 +24,20 @@ public interface SourceParser {
    * How sure this parser is that the record is of its source, from its shape alone: 0 for "not
    * mine", higher for more distinctive keys. Format detection picks the highest score.
    */
-  int recognize(ObjectNode record);
+  int recognize(SourceRecord record);
 
   /**
-   * Builds the event. {@code raw} is the record's exact text and {@code origin} where it came from;
-   * both go into the event unchanged.
+   * Whether a top-level key spelled {@code key} can make {@link #recognize} score above 0: a record
+   * with none of the keys a parser claims scores 0 with it, so detection does not ask it (an Azure
+   * record is not scored by the CloudTrail parser). Detection caches the answer per spelling, so it
+   * must depend on the spelling alone. By default every key: the parser scores every record.
    */
-  AuditEvent parse(ObjectNode record, String raw, String origin) throws RecordRejectedException;
+  default boolean recognizesKey(String key) {
+    return true;
+  }
+
+  /**
+   * Builds the event. The record's {@code raw} text and {@code origin} go into the event unchanged.
+   */
+  AuditEvent parse(SourceRecord record) throws RecordRejectedException;
 }

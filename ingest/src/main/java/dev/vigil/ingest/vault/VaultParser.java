@@ -18,6 +18,7 @@ import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.ingest.spi.Json;
 import dev.vigil.ingest.spi.SourceParser;
+import dev.vigil.ingest.spi.SourceRecord;
 import dev.vigil.ingest.spi.Timestamps;
 import java.util.HashMap;
 import java.util.Map;
@@ -83,8 +84,15 @@ public final class VaultParser implements SourceParser {
     return Source.VAULT;
   }
 
+  /** An entry needs both; {@code request} alone decides. */
   @Override
-  public int recognize(ObjectNode record) {
+  public boolean recognizesKey(String key) {
+    return key.equals("request");
+  }
+
+  @Override
+  public int recognize(SourceRecord input) {
+    ObjectNode record = input.json();
     JsonNode type = record.get("type");
     JsonNode request = record.get("request");
     if (type == null
@@ -99,7 +107,8 @@ public final class VaultParser implements SourceParser {
   }
 
   @Override
-  public AuditEvent parse(ObjectNode record, String raw, String origin) {
+  public AuditEvent parse(SourceRecord input) {
+    ObjectNode record = input.json();
     JsonNode typeNode = record.get("type");
     if (typeNode == null || typeNode.isNull()) {
       throw new RecordRejectedException(
@@ -212,7 +221,7 @@ public final class VaultParser implements SourceParser {
     // Constructors, as the other parsers use, rather than Avro's builders: every field is given,
     // and a builder copies the schema's field list and checks each value again on every record.
     return new AuditEvent(
-        eventId(request, type, raw),
+        eventId(request, type, input),
         time,
         Source.VAULT,
         mapping != null ? mapping.category() : Category.OTHER,
@@ -236,8 +245,8 @@ public final class VaultParser implements SourceParser {
                 : kmip ? "kmip" : mountType != null ? mountType : mountClass,
             namespace,
             null),
-        raw,
-        origin);
+        input.raw(),
+        input.origin());
   }
 
   /**
@@ -292,9 +301,9 @@ public final class VaultParser implements SourceParser {
     }
   }
 
-  private static String eventId(JsonNode request, String type, String raw) {
+  private static String eventId(JsonNode request, String type, SourceRecord input) {
     String requestId = Json.text(request, "id");
-    return requestId != null ? requestId + ":" + type : EventIds.ofRaw(raw);
+    return requestId != null ? requestId + ":" + type : input.rawId();
   }
 
   private static Outcome kmipOutcome(String status) {

@@ -17,6 +17,7 @@ import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.NormalizerLimits;
 import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.spi.EventIds;
+import dev.vigil.ingest.spi.SourceRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -601,7 +602,7 @@ class AzureMonitorParserTest {
     void everyAzureRecordIsRecognized() {
       for (Path file : CorpusRun.files("azure")) {
         for (ObjectNode record : records(file)) {
-          assertThat(PARSER.recognize(record))
+          assertThat(PARSER.recognize(SourceRecord.of(record)))
               .as("%s: %s", file.getFileName(), record.fieldNames().next())
               .isPositive();
         }
@@ -614,7 +615,9 @@ class AzureMonitorParserTest {
       int checked = 0;
       for (Path file : CorpusRun.files(folder)) {
         for (ObjectNode record : records(file)) {
-          assertThat(PARSER.recognize(record)).as("%s", file.getFileName()).isZero();
+          assertThat(PARSER.recognize(SourceRecord.of(record)))
+              .as("%s", file.getFileName())
+              .isZero();
           checked++;
         }
       }

@@ -17,6 +17,7 @@ import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.mapping.MappingTable;
 import dev.vigil.ingest.spi.EventIds;
+import dev.vigil.ingest.spi.SourceRecord;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -846,7 +847,7 @@ class CloudTrailParserTest {
     private final CloudTrailParser parser = new CloudTrailParser();
 
     private int score(String json) throws IOException {
-      return parser.recognize((ObjectNode) JSON.readTree(json));
+      return parser.recognize(SourceRecord.of((ObjectNode) JSON.readTree(json)));
     }
 
     @Test
@@ -867,7 +868,9 @@ class CloudTrailParserTest {
       for (String folder : List.of("vault", "azure", "gcp")) {
         for (Path file : CorpusRun.files(folder)) {
           for (ObjectNode record : records(file)) {
-            assertThat(parser.recognize(record)).as(file.getFileName() + ": " + record).isZero();
+            assertThat(parser.recognize(SourceRecord.of(record)))
+                .as(file.getFileName() + ": " + record)
+                .isZero();
             checked++;
           }
         }

@@ -18,6 +18,7 @@ import dev.vigil.ingest.NormalizerLimits;
 import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.mapping.MappingTable;
+import dev.vigil.ingest.spi.SourceRecord;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -376,11 +377,11 @@ class GcpAuditParserTest {
   }
 
   private static AuditEvent parse(ObjectNode record) {
-    return PARSER.parse(record, record.toString(), "test:1");
+    return PARSER.parse(SourceRecord.of(record, record.toString(), "test:1"));
   }
 
   private static AuditEvent parse(GcpAuditParser parser, ObjectNode record) {
-    return parser.parse(record, record.toString(), "test:1");
+    return parser.parse(SourceRecord.of(record, record.toString(), "test:1"));
   }
 
   private static RecordRejectedException rejected(ObjectNode record) {
@@ -519,7 +520,7 @@ class GcpAuditParserTest {
         (ObjectNode)
             JSON.readTree(
                 "{\"serviceData\":{\"policyDelta\":{\"bindingDeltas\":[{\"action\":\"ADD\"}]}}}");
-    assertThat(PARSER.recognize(fragment)).isPositive();
+    assertThat(PARSER.recognize(SourceRecord.of(fragment))).isPositive();
     RecordRejectedException rejected = rejected(fragment);
     assertThat(rejected.reason()).isEqualTo(DeadLetterReason.MISSING_FIELD);
     assertThat(rejected.getMessage()).contains("protoPayload is absent").contains("logName");
@@ -856,16 +857,17 @@ class GcpAuditParserTest {
 
   @Test
   void recognizesGcpEntries() {
-    assertThat(PARSER.recognize(entry())).isEqualTo(100);
+    assertThat(PARSER.recognize(SourceRecord.of(entry()))).isEqualTo(100);
     ObjectNode untyped = entry();
     payload(untyped).remove("@type");
-    assertThat(PARSER.recognize(untyped)).isPositive();
+    assertThat(PARSER.recognize(SourceRecord.of(untyped))).isPositive();
     ObjectNode logEntry = entry();
     logEntry.remove("protoPayload");
-    assertThat(PARSER.recognize(logEntry)).isPositive();
+    assertThat(PARSER.recognize(SourceRecord.of(logEntry))).isPositive();
     logEntry.remove("logName");
-    assertThat(PARSER.recognize(logEntry)).isPositive();
-    assertThat(PARSER.recognize(JSON.createObjectNode().put("hello", "world"))).isZero();
+    assertThat(PARSER.recognize(SourceRecord.of(logEntry))).isPositive();
+    assertThat(PARSER.recognize(SourceRecord.of(JSON.createObjectNode().put("hello", "world"))))
+        .isZero();
   }
 
   @Test
@@ -875,7 +877,7 @@ class GcpAuditParserTest {
       for (Path file : CorpusRun.files(folder)) {
         for (ObjectNode record : records(file)) {
           seen++;
-          assertThat(PARSER.recognize(record))
+          assertThat(PARSER.recognize(SourceRecord.of(record)))
               .as(folder + "/" + file.getFileName() + ": " + record.size() + " keys")
               .isZero();
         }
@@ -932,7 +934,7 @@ class GcpAuditParserTest {
     Normalizer normalizer = Normalizer.builder().parser(PARSER).build();
     CorpusRun.Outcome outcome = CorpusRun.normalizeText(entry().toString(), normalizer);
     assertThat(outcome.events()).hasSize(1);
-    assertThatThrownBy(() -> PARSER.parse(JSON.createObjectNode(), "{}", "test:1"))
+    assertThatThrownBy(() -> PARSER.parse(SourceRecord.of(JSON.createObjectNode(), "{}", "test:1")))
         .isInstanceOf(RecordRejectedException.class);
   }
 }

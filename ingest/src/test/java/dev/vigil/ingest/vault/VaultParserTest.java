@@ -17,6 +17,7 @@ import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.mapping.MappingTable;
 import dev.vigil.ingest.spi.EventIds;
+import dev.vigil.ingest.spi.SourceRecord;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -702,14 +703,15 @@ class VaultParserTest {
       VaultParser parser = new VaultParser(table);
       AuditEvent event =
           parser.parse(
-              object(
-                  entry(
-                      "request",
-                      "{\"id\":\"r\",\"operation\":\"list\",\"path\":\"secret/x\"}",
-                      null,
-                      TOKEN_AUTH)),
-              "raw",
-              "test:1");
+              SourceRecord.of(
+                  object(
+                      entry(
+                          "request",
+                          "{\"id\":\"r\",\"operation\":\"list\",\"path\":\"secret/x\"}",
+                          null,
+                          TOKEN_AUTH)),
+                  "raw",
+                  "test:1"));
       assertThat(event.getCategory()).isEqualTo(Category.OTHER);
       assertThat(event.getAction()).isEqualTo("list");
     }
@@ -807,19 +809,20 @@ class VaultParserTest {
       assertThatThrownBy(
               () ->
                   PARSER.parse(
-                      object(
-                          "{\"time\":\"2024-01-01T00:00:00Z\",\"type\":\"response\",\"error\":[\""
-                              + secret
-                              + "\"],\"request\":{\"id\":\"r\",\"operation\":\"read\",\"path\":\"a\"}}"),
-                      "raw",
-                      "t:1"))
+                      SourceRecord.of(
+                          object(
+                              "{\"time\":\"2024-01-01T00:00:00Z\",\"type\":\"response\",\"error\":[\""
+                                  + secret
+                                  + "\"],\"request\":{\"id\":\"r\",\"operation\":\"read\",\"path\":\"a\"}}"),
+                          "raw",
+                          "t:1")))
           .isInstanceOf(RecordRejectedException.class)
           .message()
           .doesNotContain(secret);
     }
 
     private void assertRejected(String record, DeadLetterReason reason) {
-      assertThatThrownBy(() -> PARSER.parse(object(record), record, "test:1"))
+      assertThatThrownBy(() -> PARSER.parse(SourceRecord.of(object(record), record, "test:1")))
           .isInstanceOf(RecordRejectedException.class)
           .extracting(e -> ((RecordRejectedException) e).reason())
           .isEqualTo(reason);
@@ -833,7 +836,9 @@ class VaultParserTest {
     void everyVaultCorpusEntryIsRecognized() throws Exception {
       for (Path file : CorpusRun.files("vault")) {
         for (ObjectNode record : records(file)) {
-          assertThat(PARSER.recognize(record)).as(file.getFileName().toString()).isPositive();
+          assertThat(PARSER.recognize(SourceRecord.of(record)))
+              .as(file.getFileName().toString())
+              .isPositive();
         }
       }
     }
@@ -844,7 +849,7 @@ class VaultParserTest {
       int seen = 0;
       for (Path file : CorpusRun.files(folder)) {
         for (ObjectNode record : records(file)) {
-          assertThat(PARSER.recognize(record))
+          assertThat(PARSER.recognize(SourceRecord.of(record)))
               .as("%s in %s", record.properties().size(), file.getFileName())
               .isZero();
           seen++;
@@ -862,19 +867,24 @@ class VaultParserTest {
                   "{\"id\":\"r\",\"operation\":\"read\",\"path\":\"a\"}",
                   null,
                   TOKEN_AUTH));
-      assertThat(Normalizer.create().detect(entry)).isInstanceOf(VaultParser.class);
+      assertThat(Normalizer.create().detect(SourceRecord.of(entry)))
+          .isInstanceOf(VaultParser.class);
     }
 
     @Test
     void aTimelessVaultEntryIsStillVaultsToDeadLetter() {
       ObjectNode timeless = object("{\"type\":\"response\",\"request\":{}}");
-      assertThat(PARSER.recognize(timeless)).isPositive();
-      assertThat(NORMALIZER.detect(timeless)).isSameAs(PARSER);
+      assertThat(PARSER.recognize(SourceRecord.of(timeless))).isPositive();
+      assertThat(NORMALIZER.detect(SourceRecord.of(timeless))).isSameAs(PARSER);
       assertThat(
-              PARSER.recognize(object("{\"type\":\"response\",\"request\":\"x\",\"time\":\"t\"}")))
+              PARSER.recognize(
+                  SourceRecord.of(
+                      object("{\"type\":\"response\",\"request\":\"x\",\"time\":\"t\"}"))))
           .isZero();
       assertThat(
-              PARSER.recognize(object("{\"type\":\"AuditEvent\",\"request\":{},\"time\":\"t\"}")))
+              PARSER.recognize(
+                  SourceRecord.of(
+                      object("{\"type\":\"AuditEvent\",\"request\":{},\"time\":\"t\"}"))))
           .isZero();
     }
 
@@ -935,7 +945,7 @@ class VaultParserTest {
   }
 
   private static AuditEvent parse(String raw) {
-    return PARSER.parse(object(raw), raw, "test:1");
+    return PARSER.parse(SourceRecord.of(object(raw), raw, "test:1"));
   }
 
   private static ObjectNode object(String json) {
