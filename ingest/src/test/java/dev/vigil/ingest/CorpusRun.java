@@ -2,6 +2,9 @@ package dev.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.io.RecordSplitter;
@@ -72,6 +75,52 @@ public final class CorpusRun {
     Path file = sharedDir().resolve("corpus").resolve(relative);
     assertThat(file).as("corpus file " + relative).isRegularFile();
     return file;
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The record objects of a corpus file as the normalizer meets them: split into raw records,
+   * arrays and envelopes ({@code Records}, {@code records}, {@code value} with at most one other
+   * key) unwrapped; raw records that are not JSON are left out, since no parser sees them.
+   */
+  public static List<ObjectNode> recordObjects(Path file) {
+    List<ObjectNode> records = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(file)) {
+      new RecordSplitter(file.getFileName().toString(), NormalizerLimits.DEFAULTS.maxRecordBytes())
+          .split(
+              in,
+              raw -> {
+                try {
+                  collectRecordObjects(JSON.readTree(raw.bytes()), records);
+                } catch (IOException e) {
+                  // Not JSON: a dead letter, never a parser's input.
+                }
+              });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return records;
+  }
+
+  private static void collectRecordObjects(JsonNode node, List<ObjectNode> into) {
+    if (node == null) {
+      return;
+    }
+    if (node.isArray()) {
+      node.forEach(member -> collectRecordObjects(member, into));
+      return;
+    }
+    if (!(node instanceof ObjectNode object)) {
+      return;
+    }
+    for (String envelope : List.of("Records", "records", "value")) {
+      if (object.path(envelope).isArray() && object.size() <= 2) {
+        collectRecordObjects(object.get(envelope), into);
+        return;
+      }
+    }
+    into.add(object);
   }
 
   /** Normalizes a whole file; origins are {@code <file name>:<line>[#n]}. */

@@ -2,7 +2,6 @@ package dev.vigil.detect.route;
 
 import dev.vigil.rules.detect.EventPredicate;
 import dev.vigil.rules.detect.FieldRef;
-import dev.vigil.rules.detect.ValueMatcher;
 import dev.vigil.rules.engine.CompiledCorrelation;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.CompiledRule;
@@ -56,28 +55,20 @@ public final class FieldReads {
   }
 
   private void add(EventPredicate predicate) {
-    if (predicate instanceof EventPredicate.All all) {
-      all.parts().forEach(this::add);
-    } else if (predicate instanceof EventPredicate.Any any) {
-      any.parts().forEach(this::add);
-    } else if (predicate instanceof EventPredicate.Not not) {
-      add(not.operand());
-    } else if (predicate instanceof EventPredicate.FieldMatch match) {
-      add(match.field());
-      for (ValueMatcher matcher : match.values()) {
-        if (matcher instanceof ValueMatcher.FieldReference reference) {
-          add(reference.other());
-        }
-      }
-    } else if (predicate instanceof EventPredicate.Exists exists) {
-      add(exists.field());
-    } else if (predicate instanceof EventPredicate.Keywords) {
-      raw = true;
-    } else if (predicate instanceof EventPredicate.FromSource) {
-      canonical.add("source");
-    } else {
-      throw new IllegalStateException("unknown kind of predicate: " + predicate.getClass());
-    }
+    predicate.forEachReader(
+        reader -> {
+          if (reader instanceof EventPredicate.FieldMatch match) {
+            match.forEachField(this::add);
+          } else if (reader instanceof EventPredicate.Exists exists) {
+            add(exists.field());
+          } else if (reader instanceof EventPredicate.Keywords) {
+            raw = true;
+          } else if (reader instanceof EventPredicate.FromSource) {
+            canonical.add("source");
+          } else {
+            throw new IllegalStateException("unknown kind of predicate: " + reader.getClass());
+          }
+        });
   }
 
   private void addAll(Collection<FieldRef> fields) {

@@ -2,7 +2,6 @@ package dev.vigil.ingest.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.event.ActorType;
@@ -14,18 +13,10 @@ import dev.vigil.event.Outcome;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.CorpusRun;
 import dev.vigil.ingest.Normalizer;
-import dev.vigil.ingest.NormalizerLimits;
-import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.SourceRecord;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -601,7 +592,7 @@ class AzureMonitorParserTest {
     @Test
     void everyAzureRecordIsRecognized() {
       for (Path file : CorpusRun.files("azure")) {
-        for (ObjectNode record : records(file)) {
+        for (ObjectNode record : CorpusRun.recordObjects(file)) {
           assertThat(PARSER.recognize(SourceRecord.of(record)))
               .as("%s: %s", file.getFileName(), record.fieldNames().next())
               .isPositive();
@@ -614,7 +605,7 @@ class AzureMonitorParserTest {
     void noRecordOfAnotherSourceIsRecognized(String folder) {
       int checked = 0;
       for (Path file : CorpusRun.files(folder)) {
-        for (ObjectNode record : records(file)) {
+        for (ObjectNode record : CorpusRun.recordObjects(file)) {
           assertThat(PARSER.recognize(SourceRecord.of(record)))
               .as("%s", file.getFileName())
               .isZero();
@@ -622,48 +613,6 @@ class AzureMonitorParserTest {
         }
       }
       assertThat(checked).isPositive();
-    }
-
-    /** The record objects of a corpus file, envelopes and arrays unwrapped. */
-    private List<ObjectNode> records(Path file) {
-      List<ObjectNode> records = new ArrayList<>();
-      try (InputStream in = Files.newInputStream(file)) {
-        new RecordSplitter(
-                file.getFileName().toString(), NormalizerLimits.DEFAULTS.maxRecordBytes())
-            .split(
-                in,
-                raw -> {
-                  try {
-                    collect(
-                        JSON.readTree(new String(raw.bytes(), StandardCharsets.UTF_8)), records);
-                  } catch (IOException e) {
-                    // Not JSON: no parser sees it, so there is nothing to recognize.
-                  }
-                });
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return records;
-    }
-
-    private void collect(JsonNode node, List<ObjectNode> into) {
-      if (node == null) {
-        return;
-      }
-      if (node.isArray()) {
-        node.forEach(member -> collect(member, into));
-        return;
-      }
-      if (!node.isObject()) {
-        return;
-      }
-      for (String envelope : List.of("Records", "records", "value")) {
-        if (node.path(envelope).isArray() && node.size() <= 2) {
-          collect(node.get(envelope), into);
-          return;
-        }
-      }
-      into.add((ObjectNode) node);
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.vigil.ingest.gcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.event.ActorType;
@@ -14,19 +13,14 @@ import dev.vigil.event.Outcome;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.CorpusRun;
 import dev.vigil.ingest.Normalizer;
-import dev.vigil.ingest.NormalizerLimits;
 import dev.vigil.ingest.RecordRejectedException;
-import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.mapping.MappingTable;
 import dev.vigil.ingest.spi.SourceRecord;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -875,7 +869,7 @@ class GcpAuditParserTest {
     for (String folder : List.of("vault", "cloudtrail", "azure")) {
       int seen = 0;
       for (Path file : CorpusRun.files(folder)) {
-        for (ObjectNode record : records(file)) {
+        for (ObjectNode record : CorpusRun.recordObjects(file)) {
           seen++;
           assertThat(PARSER.recognize(SourceRecord.of(record)))
               .as(folder + "/" + file.getFileName() + ": " + record.size() + " keys")
@@ -884,49 +878,6 @@ class GcpAuditParserTest {
       }
       assertThat(seen).as("records in " + folder).isPositive();
     }
-  }
-
-  /** The JSON objects of a corpus file, envelope members included. */
-  private static List<ObjectNode> records(Path file) throws IOException {
-    List<ObjectNode> records = new ArrayList<>();
-    String name = file.getFileName().toString();
-    byte[] bytes = Files.readAllBytes(file);
-    if (name.endsWith(".gz")) {
-      try (InputStream in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(bytes))) {
-        bytes = in.readAllBytes();
-      }
-    }
-    new RecordSplitter(name, NormalizerLimits.DEFAULTS.maxRecordBytes())
-        .split(
-            new ByteArrayInputStream(bytes),
-            raw -> {
-              try {
-                collect(JSON.readTree(raw.bytes()), records);
-              } catch (IOException e) {
-                // Records that are not JSON never reach a parser.
-              }
-            });
-    return records;
-  }
-
-  private static void collect(JsonNode node, List<ObjectNode> into) {
-    if (node == null) {
-      return;
-    }
-    if (node.isArray()) {
-      node.forEach(member -> collect(member, into));
-      return;
-    }
-    if (!node.isObject()) {
-      return;
-    }
-    for (String envelope : List.of("Records", "records", "value")) {
-      if (node.path(envelope).isArray() && node.size() <= 2) {
-        collect(node.get(envelope), into);
-        return;
-      }
-    }
-    into.add((ObjectNode) node);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.vigil.rules.detect;
 
 import dev.vigil.rules.engine.VigilEvent;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -14,6 +15,23 @@ import java.util.stream.Collectors;
 public sealed interface EventPredicate {
 
   boolean test(VigilEvent event);
+
+  /**
+   * Hands {@code reader} every part of this tree that reads the event itself ({@link FieldMatch},
+   * {@link Exists}, {@link Keywords}, {@link FromSource}), through every and, or and not: what
+   * plans a pack's reads ahead (the raw parse's paths, the router's projection) walks this.
+   */
+  default void forEachReader(Consumer<EventPredicate> reader) {
+    if (this instanceof All all) {
+      all.parts().forEach(part -> part.forEachReader(reader));
+    } else if (this instanceof Any any) {
+      any.parts().forEach(part -> part.forEachReader(reader));
+    } else if (this instanceof Not not) {
+      not.operand().forEachReader(reader);
+    } else {
+      reader.accept(this);
+    }
+  }
 
   record All(List<EventPredicate> parts) implements EventPredicate {
     public All {
@@ -77,6 +95,16 @@ public sealed interface EventPredicate {
       implements EventPredicate {
     public FieldMatch {
       values = List.copyOf(values);
+    }
+
+    /** The fields this match reads: its own, and those its {@code |fieldref} values name. */
+    public void forEachField(Consumer<FieldRef> sink) {
+      sink.accept(field);
+      for (ValueMatcher value : values) {
+        if (value instanceof ValueMatcher.FieldReference reference) {
+          sink.accept(reference.other());
+        }
+      }
     }
 
     @Override

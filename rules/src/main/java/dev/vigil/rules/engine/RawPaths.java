@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.rules.detect.EventPredicate;
 import dev.vigil.rules.detect.FieldRef;
 import dev.vigil.rules.detect.Gate;
-import dev.vigil.rules.detect.ValueMatcher;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -112,22 +111,14 @@ final class RawPaths {
   }
 
   private void addPredicate(EventPredicate predicate) {
-    if (predicate instanceof EventPredicate.All all) {
-      all.parts().forEach(this::addPredicate);
-    } else if (predicate instanceof EventPredicate.Any any) {
-      any.parts().forEach(this::addPredicate);
-    } else if (predicate instanceof EventPredicate.Not not) {
-      addPredicate(not.operand());
-    } else if (predicate instanceof EventPredicate.FieldMatch match) {
-      addField(match.field());
-      for (ValueMatcher value : match.values()) {
-        if (value instanceof ValueMatcher.FieldReference reference) {
-          addField(reference.other());
-        }
-      }
-    } else if (predicate instanceof EventPredicate.Exists exists) {
-      addField(exists.field());
-    }
+    predicate.forEachReader(
+        reader -> {
+          if (reader instanceof EventPredicate.FieldMatch match) {
+            match.forEachField(this::addField);
+          } else if (reader instanceof EventPredicate.Exists exists) {
+            addField(exists.field());
+          }
+        });
   }
 
   private void addField(FieldRef field) {
