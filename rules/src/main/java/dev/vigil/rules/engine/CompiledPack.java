@@ -20,6 +20,7 @@ public final class CompiledPack {
   private final Configuration configuration;
   private final CandidateIndex candidates;
   private final RawPaths rawPaths;
+  private final ModuleClassLoaders classLoaders;
 
   CompiledPack(
       RulePack source,
@@ -36,6 +37,12 @@ public final class CompiledPack {
     this.configuration = configuration;
     this.candidates = new CandidateIndex(this.rules);
     this.rawPaths = new RawPaths(this);
+    this.classLoaders = new ModuleClassLoaders(compiled.getClasses());
+  }
+
+  /** The loaders of the generated classes, handed from closed engines to new ones. */
+  ModuleClassLoaders classLoaders() {
+    return classLoaders;
   }
 
   /** The raw-record paths the pack reads. */

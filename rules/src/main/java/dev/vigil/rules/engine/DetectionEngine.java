@@ -1,12 +1,14 @@
 package dev.vigil.rules.engine;
 
 import com.espertech.esper.common.client.EventBean;
+import com.espertech.esper.runtime.client.DeploymentOptions;
 import com.espertech.esper.runtime.client.EPDeployException;
 import com.espertech.esper.runtime.client.EPDeployment;
 import com.espertech.esper.runtime.client.EPEventService;
 import com.espertech.esper.runtime.client.EPRuntime;
 import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import com.espertech.esper.runtime.client.EPStatement;
+import com.espertech.esper.runtime.client.EPUndeployException;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.detect.FieldRef;
@@ -69,6 +71,7 @@ public final class DetectionEngine implements AutoCloseable {
   // hashing.
   private final MessageDigest sha256 = sha256();
   private final CandidateIndex.Selection candidates;
+  private ClassLoader classLoader;
   private long clock = Long.MIN_VALUE;
   private long arrivals;
   private long currentSequence = -1;
@@ -99,7 +102,21 @@ public final class DetectionEngine implements AutoCloseable {
     events.advanceTime(0);
     EPDeployment deployment;
     try {
-      deployment = runtime.getDeploymentService().deploy(pack.compiled());
+      deployment =
+          runtime
+              .getDeploymentService()
+              .deploy(
+                  pack.compiled(),
+                  new DeploymentOptions()
+                      .setDeploymentClassLoaderOption(
+                          context -> {
+                            // The runtime's own parent loader only adds classes an EPL module
+                            // declares ('create class'), which packs do not: its parent serves.
+                            classLoader =
+                                pack.classLoaders()
+                                    .acquire(context.getRuntimeParentClassLoader().getParent());
+                            return classLoader;
+                          }));
     } catch (EPDeployException e) {
       runtime.destroy();
       throw new IllegalStateException("the compiled pack does not deploy: " + e.getMessage(), e);
@@ -186,7 +203,23 @@ public final class DetectionEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    if (runtime.isDestroyed()) {
+      return;
+    }
+    // Undeployed first, so the statements' static fields let go of this runtime's state before
+    // the loader that holds them waits for the next engine; a loader whose statements did not all
+    // undeploy is not handed on.
+    boolean undeployed;
+    try {
+      runtime.getDeploymentService().undeployAll();
+      undeployed = true;
+    } catch (EPUndeployException e) {
+      undeployed = false;
+    }
     runtime.destroy();
+    if (undeployed && classLoader != null) {
+      pack.classLoaders().release(classLoader);
+    }
   }
 
   private void send(AuditEvent event, long at) {

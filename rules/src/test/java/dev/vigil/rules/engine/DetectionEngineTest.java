@@ -49,42 +49,93 @@ class DetectionEngineTest {
     assertThat(alert.tags()).containsExactly("attack.t1078");
   }
 
-  @Test
-  void eventCountCorrelationSlidesOnEventTime() throws Exception {
-    String yaml =
-        """
-        title: Denied
-        id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a02
-        name: denied
-        detection:
-          selection:
-            denied: true
-          condition: selection
-        ---
-        title: Denied spike
-        id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a03
-        correlation:
-          type: event_count
-          rules: [denied]
-          group-by: [actor.id]
-          timespan: 5m
-          condition:
-            gte: 3
-        """;
-    CompiledPack pack = Rules.compile(yaml);
+  private static final String DENIED_SPIKE =
+      """
+      title: Denied
+      id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a02
+      name: denied
+      detection:
+        selection:
+          denied: true
+        condition: selection
+      ---
+      title: Denied spike
+      id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a03
+      correlation:
+        type: event_count
+        rules: [denied]
+        group-by: [actor.id]
+        timespan: 5m
+        condition:
+          gte: 3
+      """;
+
+  /** Four denials of one actor; the last three straddle a clock boundary within 5 minutes. */
+  private static List<AuditEvent> deniedBurst(String actor) {
     List<AuditEvent> events = new ArrayList<>();
-    // Straddles a clock boundary: 10:04:00, 10:05:30, 10:08:59 are within 5 minutes.
     for (String time : List.of("10:00:00", "10:04:00", "10:05:30", "10:08:59")) {
       events.add(
           Rules.event(
-              "{\"source\":\"VAULT\",\"denied\":true,\"actor\":{\"id\":\"alice\"},\"time\":\"2024-05-01T"
+              "{\"source\":\"VAULT\",\"denied\":true,\"actor\":{\"id\":\""
+                  + actor
+                  + "\"},\"time\":\"2024-05-01T"
                   + time
                   + "Z\"}"));
     }
-    List<Alert> alerts = Rules.run(pack, events);
+    return events;
+  }
+
+  @Test
+  void eventCountCorrelationSlidesOnEventTime() throws Exception {
+    CompiledPack pack = Rules.compile(DENIED_SPIKE);
+    List<Alert> alerts = Rules.run(pack, deniedBurst("alice"));
     assertThat(alerts).hasSize(1);
     assertThat(alerts.get(0).group()).containsEntry("actor.id", "alice");
     assertThat(alerts.get(0).eventCount()).isEqualTo(3);
     assertThat(alerts.get(0).windowStart().toString()).isEqualTo("2024-05-01T10:04:00Z");
+  }
+
+  @Test
+  void enginesOnOnePackKeepTheirOwnStateAndHandTheirClassesOn() throws Exception {
+    CompiledPack pack = Rules.compile(DENIED_SPIKE);
+    List<Alert> first = new ArrayList<>();
+    List<Alert> second = new ArrayList<>();
+    DetectionEngine one = DetectionEngine.start(pack, first::add);
+    DetectionEngine two = DetectionEngine.start(pack, second::add);
+    // Interleaved: two live engines share no statement state, though they deploy one module.
+    List<AuditEvent> alice = deniedBurst("alice");
+    List<AuditEvent> bob = deniedBurst("bob");
+    for (int i = 0; i < alice.size(); i++) {
+      one.accept(alice.get(i));
+      two.accept(bob.get(i));
+      one.flush();
+      two.flush();
+    }
+    assertThat(first).singleElement().satisfies(a -> assertThat(a.eventCount()).isEqualTo(3));
+    assertThat(second)
+        .singleElement()
+        .satisfies(a -> assertThat(a.group()).containsEntry("actor.id", "bob"));
+    assertThat(pack.classLoaders().idle()).isZero();
+    one.close();
+    two.close();
+    two.close();
+    assertThat(pack.classLoaders().idle()).isEqualTo(2);
+
+    // The next engines take the loaders back and start from empty windows: one denial of a
+    // previous engine's actor does not complete its burst.
+    List<Alert> again = new ArrayList<>();
+    try (DetectionEngine three = DetectionEngine.start(pack, again::add)) {
+      assertThat(pack.classLoaders().idle()).isEqualTo(1);
+      three.accept(deniedBurst("alice").get(3));
+      three.flush();
+      assertThat(again).isEmpty();
+      deniedBurst("carol").forEach(three::accept);
+      three.flush();
+    }
+    assertThat(again)
+        .singleElement()
+        .satisfies(a -> assertThat(a.group()).containsEntry("actor.id", "carol"));
+    assertThat(pack.classLoaders().idle()).isEqualTo(2);
+    assertThat(Rules.run(pack, alice)).containsExactlyElementsOf(first);
   }
 }

@@ -1,0 +1,73 @@
+package dev.vigil.rules.engine;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+
+/**
+ * The class loaders that hold a compiled pack's generated classes, kept for the next engine once an
+ * engine is closed.
+ *
+ * <p>Design: Esper defines a deployment's generated classes in a fresh class loader per deployment,
+ * so every engine that starts (a Flink subtask after a restart, the next run of a bounded job in
+ * the same JVM) loads them anew and the JIT compiles them again, which costs more CPU than the
+ * first minute of detection. The classes cannot be shared by engines that run at the same time:
+ * each statement keeps its runtime's services in static fields, assigned when it is deployed. They
+ * can be handed on: Esper asks a deployment option for the parent of its per-deployment loader and
+ * delegates to that parent first, so a parent that has already defined the classes (this class's
+ * loaders) serves them, already compiled, and the next deployment assigns the static fields again.
+ * A loader is lent to one engine at a time ({@link #acquire}, {@link #release}); the pool never
+ * holds more loaders than engines of this pack ever ran at once, and it lives as long as its {@link
+ * CompiledPack}.
+ */
+final class ModuleClassLoaders {
+
+  private final Map<String, byte[]> classes;
+  private final ArrayDeque<ClassLoader> idle = new ArrayDeque<>();
+
+  ModuleClassLoaders(Map<String, byte[]> classes) {
+    this.classes = Map.copyOf(classes);
+  }
+
+  /** An idle loader of this pack's classes, or a new one whose parent is {@code parent}. */
+  synchronized ClassLoader acquire(ClassLoader parent) {
+    ClassLoader loader = idle.poll();
+    return loader != null ? loader : new ModuleClassLoader(classes, parent);
+  }
+
+  /**
+   * Hands back a loader whose engine is closed: its runtime is destroyed and its deployments
+   * undeployed, so no statement uses its classes any more.
+   */
+  synchronized void release(ClassLoader loader) {
+    idle.push(loader);
+  }
+
+  /** Loaders waiting for an engine (for tests). */
+  synchronized int idle() {
+    return idle.size();
+  }
+
+  /** Defines the generated classes from their bytes, on first use. */
+  private static final class ModuleClassLoader extends ClassLoader {
+
+    static {
+      registerAsParallelCapable();
+    }
+
+    private final Map<String, byte[]> classes;
+
+    ModuleClassLoader(Map<String, byte[]> classes, ClassLoader parent) {
+      super("vigil-pack", parent);
+      this.classes = classes;
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      byte[] bytes = classes.get(name);
+      if (bytes == null) {
+        throw new ClassNotFoundException(name);
+      }
+      return defineClass(name, bytes, 0, bytes.length);
+    }
+  }
+}
