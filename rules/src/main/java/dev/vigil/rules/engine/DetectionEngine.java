@@ -111,10 +111,8 @@ public final class DetectionEngine implements AutoCloseable {
                       .setDeploymentClassLoaderOption(
                           context -> {
                             // The runtime's own parent loader only adds classes an EPL module
-                            // declares ('create class'), which packs do not: its parent serves.
-                            classLoader =
-                                pack.classLoaders()
-                                    .acquire(context.getRuntimeParentClassLoader().getParent());
+                            // declares ('create class'), which packs do not.
+                            classLoader = pack.classLoaders().acquire();
                             return classLoader;
                           }));
     } catch (EPDeployException e) {

@@ -28,10 +28,18 @@ final class ModuleClassLoaders {
     this.classes = Map.copyOf(classes);
   }
 
-  /** An idle loader of this pack's classes, or a new one whose parent is {@code parent}. */
-  synchronized ClassLoader acquire(ClassLoader parent) {
+  /**
+   * An idle loader of this pack's classes, or a new one. Its parent is the loader of Vigil's own
+   * classes, which resolves everything generated code refers to (Esper, the engine's functions),
+   * and lives exactly as long as this pool: the caches that keep a compiled pack are static fields
+   * of classes that loader loaded. Not the thread's context loader, which in Flink belongs to one
+   * job and is closed when that job ends, while the pack may serve the next job in the JVM.
+   */
+  synchronized ClassLoader acquire() {
     ClassLoader loader = idle.poll();
-    return loader != null ? loader : new ModuleClassLoader(classes, parent);
+    return loader != null
+        ? loader
+        : new ModuleClassLoader(classes, ModuleClassLoaders.class.getClassLoader());
   }
 
   /**
