@@ -148,7 +148,7 @@ public final class RecordSplitter {
     /** Where the current read began: before it, {@link #atLineStart} stands for the byte. */
     private int readStart;
 
-    /** Where the open record begins in the current read (0 if it began in an earlier one). */
+    /** Where the open record begins in the current read (where the read begins, if before it). */
     private int recordStart;
 
     /** The open record's bytes from earlier reads, up to the hard cap. */
