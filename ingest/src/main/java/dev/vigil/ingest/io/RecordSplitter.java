@@ -1,9 +1,12 @@
 package dev.vigil.ingest.io;
 
 import dev.vigil.ingest.RawRecord;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -20,10 +23,25 @@ import java.util.function.Consumer;
  * record). A raw newline ends a string, since JSON strings cannot hold one. Records over {@code
  * maxRecordBytes} are still emitted whole up to a hard cap, so the normalizer can dead-letter them
  * with their bytes.
+ *
+ * <p>Shape, for speed (this runs over every byte of every input file): a record is always one
+ * contiguous run of the input, so it is never copied byte by byte; it is copied once, straight from
+ * the read buffer, when it ends, and only a record that straddles reads is gathered, in bulk, in a
+ * buffer of the splitter's own. The scanning happens in a {@link Cutter} called once per read,
+ * whose state lives in its fields, with one small method per state ({@code between}, {@code
+ * garbage}, {@code structure}, {@code string}), each a tight loop over the bytes that cannot change
+ * that state. A single loop over the whole stream is entered once per file, so the JIT can only
+ * compile it on-stack, late and poorly: a 300 MB file spent most of its first pass interpreted.
+ * Small methods called thousands of times are compiled early and whole. Strings, most of an audit
+ * record's bytes and dozens per record, are skipped from within {@code structure} rather than by a
+ * trip through the per-state dispatch each, eight bytes at a time for a quote, backslash or
+ * newline. {@code RecordSplitterEquivalenceTest} holds all this to the plain byte-at-a-time
+ * algorithm it replaced ({@code ReferenceRecordSplitter}, in the tests), output for output.
  */
 public final class RecordSplitter {
 
   private static final int HARD_CAP_FACTOR = 2;
+  private static final int READ_BUFFER_BYTES = 64 * 1024;
 
   private final String originPrefix;
   private final int hardCap;
@@ -34,22 +52,14 @@ public final class RecordSplitter {
    */
   public RecordSplitter(String originName, int maxRecordBytes) {
     this.originPrefix = originName + ":";
-    this.hardCap = (int) Math.min(Integer.MAX_VALUE - 16, (long) maxRecordBytes * HARD_CAP_FACTOR);
+    long cap = Math.min(Integer.MAX_VALUE - 16, (long) maxRecordBytes * HARD_CAP_FACTOR);
+    this.hardCap = (int) Math.max(0, cap);
   }
 
   /** Reads the whole stream, handing each record to {@code sink}; returns how many there were. */
   public long split(InputStream in, Consumer<RawRecord> sink) throws IOException {
-    byte[] buffer = new byte[64 * 1024];
-    ByteArrayOutputStream current = new ByteArrayOutputStream(4096);
-    long line = 1;
-    long recordLine = 0;
-    int depth = 0;
-    boolean inString = false;
-    boolean escaped = false;
-    boolean inGarbage = false;
-    boolean atLineStart = true;
-    boolean objectRecord = false;
-    long count = 0;
+    byte[] buffer = new byte[READ_BUFFER_BYTES];
+    Cutter cutter = new Cutter(originPrefix, hardCap, sink);
     // A UTF-8 byte order mark is not part of any record; read the head whole, since a pipe or a
     // decompressor may hand over fewer bytes per read than the mark has.
     int read = in.readNBytes(buffer, 0, 3);
@@ -61,101 +71,321 @@ public final class RecordSplitter {
             ? 3
             : 0;
     while (read > 0) {
-      for (int i = offset; i < read; i++) {
-        byte b = buffer[i];
-        boolean lineStart = atLineStart;
-        atLineStart = b == '\n';
-        if (inGarbage) {
-          if (b == '\n' || b == '\r') {
-            count += emit(current, recordLine, sink);
-            inGarbage = false;
-          } else {
-            append(current, b);
-          }
-        } else if (depth == 0) {
-          if (b == '{' || b == '[') {
-            recordLine = line;
-            objectRecord = b == '{';
-            depth = 1;
-            inString = false;
-            escaped = false;
-            append(current, b);
-          } else if (!isWhitespace(b)) {
-            recordLine = line;
-            inGarbage = true;
-            append(current, b);
-          }
-        } else if (b == '{' && lineStart && !inString && objectRecord) {
-          // A column-0 brace inside an open object: the open record was truncated. Only objects
-          // resync this way; an array's members may legitimately start in column 0.
-          count += emit(current, recordLine, sink);
-          recordLine = line;
-          depth = 1;
-          append(current, b);
-        } else {
-          append(current, b);
-          if (inString) {
-            if (b == '\n') {
-              // Even an escaped raw newline ends the string: JSON strings cannot hold one, and a
-              // line cut after a backslash must not swallow the next line.
-              inString = false;
-              escaped = false;
-            } else if (escaped) {
-              escaped = false;
-            } else if (b == '\\') {
-              escaped = true;
-            } else if (b == '"') {
-              inString = false;
-            }
-          } else if (b == '"') {
-            inString = true;
-          } else if (b == '{' || b == '[') {
-            depth++;
-          } else if (b == '}' || b == ']') {
-            depth--;
-            if (depth == 0) {
-              count += emit(current, recordLine, sink);
-            }
-          }
-        }
-        if (b == '\n') {
-          line++;
-        }
-      }
+      cutter.cut(buffer, offset, read);
       offset = 0;
       read = in.read(buffer);
     }
-    if (current.size() > 0) {
-      count += emit(current, recordLine, sink);
-    }
-    return count;
+    cutter.finish();
+    return cutter.count;
   }
 
-  private void append(ByteArrayOutputStream current, byte b) {
-    if (current.size() < hardCap) {
-      current.write(b);
-    }
-  }
+  /** The state of one {@link #split} between reads, and the loops that advance it. */
+  private static final class Cutter {
 
-  private int emit(ByteArrayOutputStream current, long recordLine, Consumer<RawRecord> sink) {
-    byte[] bytes = trimTrailingWhitespace(current.toByteArray());
-    current.reset();
-    if (bytes.length == 0) {
-      return 0;
-    }
-    sink.accept(new RawRecord(bytes, originPrefix + recordLine));
-    return 1;
-  }
+    /** At the top level, between records: whitespace is skipped. */
+    private static final int BETWEEN = 0;
 
-  private static byte[] trimTrailingWhitespace(byte[] bytes) {
-    int end = bytes.length;
-    while (end > 0 && isWhitespace(bytes[end - 1])) {
-      end--;
-    }
-    return end == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, end);
-  }
+    /** In a top-level run that is not JSON, which ends at the end of its line. */
+    private static final int GARBAGE = 1;
 
-  private static boolean isWhitespace(byte b) {
-    return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    /** In an object or array, outside strings. */
+    private static final int STRUCTURE = 2;
+
+    /** In a string of an object or array. */
+    private static final int STRING = 3;
+
+    /** What {@link #skipString} returns when the read ends inside the string. */
+    private static final int IN_STRING = -1;
+
+    private static final byte PLAIN = 0;
+    private static final byte QUOTE = 1;
+    private static final byte OPEN = 2;
+    private static final byte CLOSE = 3;
+    private static final byte NEWLINE = 4;
+
+    /** What each byte means outside strings: {@link #PLAIN} ones cannot change the state. */
+    private static final byte[] STRUCTURAL = new byte[256];
+
+    /** The bytes that end or escape a string, for the tail of a read shorter than a word. */
+    private static final boolean[] STRING_SPECIAL = new boolean[256];
+
+    private static final VarHandle LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    private static final byte[] EMPTY = new byte[0];
+    private static final int FIRST_GATHER_BYTES = 4096;
+
+    static {
+      STRUCTURAL['"'] = QUOTE;
+      STRUCTURAL['{'] = OPEN;
+      STRUCTURAL['['] = OPEN;
+      STRUCTURAL['}'] = CLOSE;
+      STRUCTURAL[']'] = CLOSE;
+      STRUCTURAL['\n'] = NEWLINE;
+      STRING_SPECIAL['"'] = true;
+      STRING_SPECIAL['\\'] = true;
+      STRING_SPECIAL['\n'] = true;
+    }
+
+    private final String originPrefix;
+    private final int hardCap;
+    private final Consumer<RawRecord> sink;
+
+    private int mode = BETWEEN;
+    private long line = 1;
+    private long recordLine;
+    private int depth;
+    private boolean objectRecord;
+
+    /** The last byte of the string so far was a backslash, at the end of the previous read. */
+    private boolean escaped;
+
+    /** The last byte of the previous read was a newline (or nothing was read yet). */
+    private boolean atLineStart = true;
+
+    /** Where the current read began: before it, {@link #atLineStart} stands for the byte. */
+    private int readStart;
+
+    /** Where the open record begins in the current read (where the read begins, if before it). */
+    private int recordStart;
+
+    /** The open record's bytes from earlier reads, up to the hard cap. */
+    private byte[] gathered = EMPTY;
+
+    private int gatheredLength;
+    long count;
+
+    Cutter(String originPrefix, int hardCap, Consumer<RawRecord> sink) {
+      this.originPrefix = originPrefix;
+      this.hardCap = hardCap;
+      this.sink = sink;
+    }
+
+    /** Takes the bytes of one read, {@code buffer[from, to)}. */
+    void cut(byte[] buffer, int from, int to) {
+      if (from == to) {
+        return;
+      }
+      readStart = from;
+      recordStart = from;
+      int i = from;
+      while (i < to) {
+        switch (mode) {
+          case BETWEEN -> i = between(buffer, i, to);
+          case GARBAGE -> i = garbage(buffer, i, to);
+          case STRUCTURE -> i = structure(buffer, i, to);
+          default -> i = string(buffer, i, to);
+        }
+      }
+      if (mode != BETWEEN) {
+        gather(buffer, recordStart, to);
+      }
+      atLineStart = buffer[to - 1] == '\n';
+    }
+
+    /** Ends the stream: an open record was truncated, and is emitted as it is. */
+    void finish() {
+      if (mode != BETWEEN) {
+        emit(EMPTY, 0, 0);
+        mode = BETWEEN;
+      }
+    }
+
+    private int between(byte[] buffer, int i, int to) {
+      for (; i < to; i++) {
+        byte b = buffer[i];
+        if (b == '\n') {
+          line++;
+        } else if (b != ' ' && b != '\r' && b != '\t') {
+          recordLine = line;
+          recordStart = i;
+          if (b == '{' || b == '[') {
+            objectRecord = b == '{';
+            depth = 1;
+            mode = STRUCTURE;
+          } else {
+            mode = GARBAGE;
+          }
+          return i + 1;
+        }
+      }
+      return to;
+    }
+
+    /** The line break that ends garbage is left to {@link #between}, which counts it. */
+    private int garbage(byte[] buffer, int i, int to) {
+      for (; i < to; i++) {
+        byte b = buffer[i];
+        if (b == '\n' || b == '\r') {
+          emit(buffer, recordStart, i);
+          mode = BETWEEN;
+          return i;
+        }
+      }
+      return to;
+    }
+
+    private int structure(byte[] buffer, int i, int to) {
+      while (i < to) {
+        byte b = buffer[i++];
+        switch (STRUCTURAL[b & 0xFF]) {
+          case PLAIN -> {}
+          case QUOTE -> {
+            // Strings are skipped right here: a record holds dozens of them, and a trip through
+            // cut's dispatch for each would cost more than the bytes themselves.
+            i = skipString(buffer, i, to);
+            if (i == IN_STRING) {
+              return to;
+            }
+          }
+          case NEWLINE -> line++;
+          case OPEN -> {
+            int at = i - 1;
+            if (b == '{' && objectRecord && startsLine(buffer, at)) {
+              // A column-0 brace inside an open object: the open record was truncated. Only
+              // objects resync this way; an array's members may legitimately start in column 0.
+              emit(buffer, recordStart, at);
+              recordLine = line;
+              recordStart = at;
+              depth = 1;
+            } else {
+              depth++;
+            }
+          }
+          case CLOSE -> {
+            if (--depth == 0) {
+              emit(buffer, recordStart, i);
+              mode = BETWEEN;
+              return i;
+            }
+          }
+        }
+      }
+      return to;
+    }
+
+    /** Goes on with a string that the previous read ended in. */
+    private int string(byte[] buffer, int i, int to) {
+      mode = STRUCTURE;
+      if (escaped) {
+        escaped = false;
+        if (buffer[i] != '\n') {
+          i++;
+        }
+      }
+      int end = skipString(buffer, i, to);
+      return end == IN_STRING ? to : end;
+    }
+
+    /**
+     * Skips a string from {@code i} to the quote or newline that ends it, returning the index after
+     * that; or, if the read ends first, switches to {@link #STRING} and returns {@link #IN_STRING}.
+     */
+    private int skipString(byte[] buffer, int i, int to) {
+      for (; ; ) {
+        i = nextStringSpecial(buffer, i, to);
+        if (i == to) {
+          mode = STRING;
+          return IN_STRING;
+        }
+        byte b = buffer[i];
+        if (b != '\\') {
+          if (b == '\n') {
+            line++;
+          }
+          return i + 1;
+        }
+        if (i + 1 == to) {
+          mode = STRING;
+          escaped = true;
+          return IN_STRING;
+        }
+        // Even an escaped raw newline ends the string: JSON strings cannot hold one, and a line cut
+        // after a backslash must not swallow the next line.
+        i += buffer[i + 1] != '\n' ? 2 : 1;
+      }
+    }
+
+    /**
+     * The first quote, backslash or newline in {@code buffer[i, to)}, or {@code to}: eight bytes at
+     * a time, since most of an audit record's bytes are in strings (HMACs, ARNs, user agents).
+     */
+    private static int nextStringSpecial(byte[] buffer, int i, int to) {
+      for (; i + Long.BYTES <= to; i += Long.BYTES) {
+        long word = (long) LONGS.get(buffer, i);
+        long found =
+            zeroBytes(word ^ (ONES * '"'))
+                | zeroBytes(word ^ (ONES * '\\'))
+                | zeroBytes(word ^ (ONES * '\n'));
+        if (found != 0) {
+          // The lowest flag marks the first match exactly (flags above it may be false).
+          return i + (Long.numberOfTrailingZeros(found) >>> 3);
+        }
+      }
+      for (; i < to; i++) {
+        if (STRING_SPECIAL[buffer[i] & 0xFF]) {
+          return i;
+        }
+      }
+      return to;
+    }
+
+    /** The high bit of the lowest zero byte of {@code x} (and maybe of some above it) set. */
+    private static long zeroBytes(long x) {
+      return (x - ONES) & ~x & HIGHS;
+    }
+
+    private boolean startsLine(byte[] buffer, int i) {
+      return i > readStart ? buffer[i - 1] == '\n' : atLineStart;
+    }
+
+    /** Keeps {@code buffer[from, to)} of the open record, up to the hard cap. */
+    private void gather(byte[] buffer, int from, int to) {
+      int length = Math.min(to - from, hardCap - gatheredLength);
+      if (length <= 0) {
+        return;
+      }
+      int needed = gatheredLength + length;
+      if (needed > gathered.length) {
+        long doubled = Math.max(FIRST_GATHER_BYTES, 2L * gathered.length);
+        gathered = Arrays.copyOf(gathered, (int) Math.min(hardCap, Math.max(needed, doubled)));
+      }
+      System.arraycopy(buffer, from, gathered, gatheredLength, length);
+      gatheredLength = needed;
+    }
+
+    /**
+     * Emits the open record, whose bytes are those gathered and {@code buffer[from, to)}, cut at
+     * the hard cap and without trailing whitespace; nothing if that leaves none.
+     */
+    private void emit(byte[] buffer, int from, int to) {
+      byte[] bytes;
+      if (gatheredLength == 0) {
+        int end = trimmedEnd(buffer, from, to - from > hardCap ? from + hardCap : to);
+        bytes = end == from ? null : Arrays.copyOfRange(buffer, from, end);
+      } else {
+        gather(buffer, from, to);
+        int end = trimmedEnd(gathered, 0, gatheredLength);
+        gatheredLength = 0;
+        bytes = end == 0 ? null : Arrays.copyOf(gathered, end);
+      }
+      if (bytes != null) {
+        count++;
+        sink.accept(new RawRecord(bytes, originPrefix + recordLine));
+      }
+    }
+
+    private static int trimmedEnd(byte[] bytes, int from, int end) {
+      while (end > from && isWhitespace(bytes[end - 1])) {
+        end--;
+      }
+      return end;
+    }
+
+    private static boolean isWhitespace(byte b) {
+      return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
   }
 }
