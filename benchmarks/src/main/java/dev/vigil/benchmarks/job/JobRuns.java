@@ -104,6 +104,10 @@ public final class JobRuns implements AutoCloseable {
     }
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(name);
+    // Every run starts on a collected heap: the previous run's state (Vigil's held events, the
+    // hand-written job's windows) is garbage by now, and collecting it inside this run would
+    // charge one job for the other's memory.
+    System.gc();
     long started = System.nanoTime();
     long cpuStarted = PROCESS.getProcessCpuTime();
     var submitted = cluster.submitJob(graph).get(1, TimeUnit.MINUTES);
