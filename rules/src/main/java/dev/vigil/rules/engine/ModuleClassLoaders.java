@@ -1,6 +1,9 @@
 package dev.vigil.rules.engine;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,15 +47,20 @@ final class ModuleClassLoaders {
 
   /**
    * Hands back a loader whose engine is closed: its runtime is destroyed and its deployments
-   * undeployed, so no statement uses its classes any more.
+   * undeployed, so no statement uses its classes any more. Their static fields still point into
+   * that runtime (its services, its aggregation state, and through the statements' listeners the
+   * engine and whatever its alert sink holds), so they are cleared first: a waiting loader keeps
+   * nothing of the engine that used it. A loader whose fields cannot be cleared is dropped.
    */
   synchronized void release(ClassLoader loader) {
-    idle.push(loader);
+    if (loader instanceof ModuleClassLoader module && module.clearStaticFields()) {
+      idle.push(loader);
+    }
   }
 
-  /** Loaders waiting for an engine (for tests). */
-  synchronized int idle() {
-    return idle.size();
+  /** Loaders waiting for an engine, most recently released first. */
+  synchronized List<ClassLoader> idle() {
+    return List.copyOf(idle);
   }
 
   /** Defines the generated classes from their bytes, on first use. */
@@ -67,6 +75,34 @@ final class ModuleClassLoaders {
     ModuleClassLoader(Map<String, byte[]> classes, ClassLoader parent) {
       super("vigil-pack", parent);
       this.classes = classes;
+    }
+
+    /**
+     * Sets every static reference field of the generated classes loaded so far to null. Only
+     * deployment assigns them ({@code init} and {@code assign} of each statement's fields class),
+     * and the next deployment assigns them all again; static final fields are constants.
+     */
+    boolean clearStaticFields() {
+      try {
+        for (String name : classes.keySet()) {
+          Class<?> loaded = findLoadedClass(name);
+          if (loaded == null) {
+            continue;
+          }
+          for (Field field : loaded.getDeclaredFields()) {
+            int modifiers = field.getModifiers();
+            if (Modifier.isStatic(modifiers)
+                && !Modifier.isFinal(modifiers)
+                && !field.getType().isPrimitive()) {
+              field.setAccessible(true);
+              field.set(null, null);
+            }
+          }
+        }
+        return true;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return false;
+      }
     }
 
     @Override
