@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntBinaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +83,7 @@ class RecordSplitterEquivalenceTest {
       for (int cap : new int[] {1, 5, 1 << 20}) {
         List<RawRecord> expected = reference(bytes, cap);
         for (int cut = 0; cut <= bytes.length; cut++) {
-          assertThat(split(new CutInputStream(bytes, cut), cap))
+          assertThat(split(cutAt(bytes, cut), cap))
               .as("read boundary at byte %d, cap %d", cut, cap)
               .containsExactlyElementsOf(expected);
         }
@@ -131,7 +132,7 @@ class RecordSplitterEquivalenceTest {
     assertThat(split(new ByteArrayInputStream(bytes), cap))
         .as("%s, cap %d, full reads", what, cap)
         .containsExactlyElementsOf(expected);
-    assertThat(split(new ChoppyInputStream(bytes, new SplittableRandom(readSeed)), cap))
+    assertThat(split(choppy(bytes, new SplittableRandom(readSeed)), cap))
         .as("%s, cap %d, short reads (seed %d)", what, cap, readSeed)
         .containsExactlyElementsOf(expected);
     tally.add(expected, cap);
@@ -432,48 +433,34 @@ class RecordSplitterEquivalenceTest {
     }
   }
 
-  /** Hands the bytes over in reads of random, mostly short, lengths. */
-  private static final class ChoppyInputStream extends InputStream {
-    private final byte[] bytes;
-    private final SplittableRandom random;
-    private int position;
-
-    ChoppyInputStream(byte[] bytes, SplittableRandom random) {
-      this.bytes = bytes;
-      this.random = random;
-    }
-
-    @Override
-    public int read() {
-      return position < bytes.length ? bytes[position++] & 0xFF : -1;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) {
-      if (length == 0) {
-        return 0;
-      }
-      if (position == bytes.length) {
-        return -1;
-      }
-      int roll = random.nextInt(10);
-      int wanted = roll < 7 ? random.nextInt(1, 33) : roll < 9 ? random.nextInt(1, 5000) : length;
-      int n = Math.min(Math.min(wanted, length), bytes.length - position);
-      System.arraycopy(bytes, position, buffer, offset, n);
-      position += n;
-      return n;
-    }
+  /** Reads in random, mostly short, lengths. */
+  private static InputStream choppy(byte[] bytes, SplittableRandom random) {
+    return new ShortReadInputStream(
+        bytes,
+        (position, remaining) -> {
+          int roll = random.nextInt(10);
+          return roll < 7 ? random.nextInt(1, 33) : roll < 9 ? random.nextInt(1, 5000) : remaining;
+        });
   }
 
-  /** Hands the bytes over in reads that never cross byte {@code cut}. */
-  private static final class CutInputStream extends InputStream {
+  /** Reads that never cross byte {@code cut}. */
+  private static InputStream cutAt(byte[] bytes, int cut) {
+    return new ShortReadInputStream(
+        bytes, (position, remaining) -> position < cut ? cut - position : remaining);
+  }
+
+  /** Hands the bytes over in reads no longer than {@code readLength} allows at each position. */
+  private static final class ShortReadInputStream extends InputStream {
     private final byte[] bytes;
-    private final int cut;
+    private final IntBinaryOperator readLength;
     private int position;
 
-    CutInputStream(byte[] bytes, int cut) {
+    /**
+     * @param readLength the longest read at (position, bytes remaining); at least 1
+     */
+    ShortReadInputStream(byte[] bytes, IntBinaryOperator readLength) {
       this.bytes = bytes;
-      this.cut = cut;
+      this.readLength = readLength;
     }
 
     @Override
@@ -489,8 +476,8 @@ class RecordSplitterEquivalenceTest {
       if (position == bytes.length) {
         return -1;
       }
-      int end = position < cut ? cut : bytes.length;
-      int n = Math.min(length, end - position);
+      int remaining = bytes.length - position;
+      int n = Math.min(Math.min(length, remaining), readLength.applyAsInt(position, remaining));
       System.arraycopy(bytes, position, buffer, offset, n);
       position += n;
       return n;
