@@ -8,7 +8,6 @@ import com.espertech.esper.runtime.client.EPEventService;
 import com.espertech.esper.runtime.client.EPRuntime;
 import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import com.espertech.esper.runtime.client.EPStatement;
-import com.espertech.esper.runtime.client.EPUndeployException;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.detect.FieldRef;
@@ -204,18 +203,8 @@ public final class DetectionEngine implements AutoCloseable {
     if (runtime.isDestroyed()) {
       return;
     }
-    // Undeployed first, so the statements' static fields let go of this runtime's state before
-    // the loader that holds them waits for the next engine; a loader whose statements did not all
-    // undeploy is not handed on.
-    boolean undeployed;
-    try {
-      runtime.getDeploymentService().undeployAll();
-      undeployed = true;
-    } catch (EPUndeployException e) {
-      undeployed = false;
-    }
     runtime.destroy();
-    if (undeployed && classLoader != null) {
+    if (classLoader != null) {
       pack.classLoaders().release(classLoader);
     }
   }

@@ -46,11 +46,11 @@ final class ModuleClassLoaders {
   }
 
   /**
-   * Hands back a loader whose engine is closed: its runtime is destroyed and its deployments
-   * undeployed, so no statement uses its classes any more. Their static fields still point into
-   * that runtime (its services, its aggregation state, and through the statements' listeners the
-   * engine and whatever its alert sink holds), so they are cleared first: a waiting loader keeps
-   * nothing of the engine that used it. A loader whose fields cannot be cleared is dropped.
+   * Hands back a loader whose engine is closed: its runtime is destroyed, so no statement uses its
+   * classes any more. Their static fields still point into that runtime (its services, its
+   * aggregation state, and through the statements' listeners the engine and whatever its alert sink
+   * holds), so they are cleared first: a waiting loader keeps nothing of the engine that used it. A
+   * loader whose fields cannot be cleared is dropped.
    */
   synchronized void release(ClassLoader loader) {
     if (loader instanceof ModuleClassLoader module && module.clearStaticFields()) {
