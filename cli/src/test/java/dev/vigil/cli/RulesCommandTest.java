@@ -36,6 +36,9 @@ class RulesCommandTest {
           expect: {alerts: 0}
       """;
 
+  /** The project root, where the built-in pack's module {@code rules/} is: tests run in cli/. */
+  private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath().getParent();
+
   @TempDir Path dir;
 
   private CliRun cli() {
@@ -47,6 +50,16 @@ class RulesCommandTest {
     CliRun.Result result = cli().execute("rules", "validate");
 
     assertThat(result.exitCode()).isZero();
+    assertThat(result.stderrLines()).last().asString().matches("\\d+ valid, 0 invalid");
+  }
+
+  @Test
+  void validatesThePackModuleDirectoryAsTheRuleGuideSays() {
+    // docs/rules.md: `bin/vigil rules test rules/`; the module also holds src/ and target/.
+    CliRun.Result result =
+        cli().execute("rules", "validate", PROJECT_ROOT.resolve("rules").toString());
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stderrLines()).last().asString().matches("\\d+ valid, 0 invalid");
   }
 
