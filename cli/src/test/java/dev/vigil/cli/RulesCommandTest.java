@@ -126,6 +126,44 @@ class RulesCommandTest {
   }
 
   @Test
+  void theHelpListsEachRulesCommandWithAWholeSentence() {
+    CliRun.Result result = cli().execute("rules", "--help");
+
+    List<String> lines = result.stdoutLines();
+    List<String> entries = new java.util.ArrayList<>();
+    for (String line : lines.subList(lines.indexOf("Commands:") + 1, lines.size())) {
+      if (line.startsWith("  ") && !line.startsWith("   ")) {
+        entries.add(line.strip());
+      } else {
+        entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + line.strip());
+      }
+    }
+    assertThat(entries)
+        .extracting(entry -> entry.split("\\s+", 2)[0])
+        .containsExactly("validate", "test", "explain", "backtest");
+    assertThat(entries).allSatisfy(entry -> assertThat(entry).endsWith("."));
+  }
+
+  @Test
+  void theOutOfOrdernessOptionIsOneParagraph() {
+    CliRun.Result result = cli().execute("rules", "backtest", "--help");
+
+    // Written as one paragraph, picocli fills every line but the last to the usage width.
+    String help = result.stdout();
+    assertThat(help).contains("--max-out-of-orderness=DURATION");
+    assertThat(help.replaceAll("\\s+", " "))
+        .contains(
+            "How far behind the newest event time a record may arrive and still be judged at"
+                + " its own time");
+    assertThat(
+            new picocli.CommandLine(new OutOfOrdernessOption())
+                .getCommandSpec()
+                .findOption("--max-out-of-orderness")
+                .description())
+        .hasSize(1);
+  }
+
+  @Test
   void aMissingRulePathIsAOneLineError() {
     CliRun.Result result = cli().execute("rules", "validate", "nowhere.yml");
 
