@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "rules",
     mixinStandardHelpOptions = true,
-    description = "Validate, test and explain detection rules.",
+    description = "Validate, test, explain and backtest detection rules.",
     subcommands = {
       RulesCommand.Validate.class,
       RulesCommand.Test.class,
@@ -58,9 +58,11 @@ final class RulesCommand implements Runnable {
   @Command(
       name = "validate",
       mixinStandardHelpOptions = true,
+      // The first line is the command's entry in 'vigil rules --help': a whole sentence.
       description = {
-        "Check rule files against the schema and the language: errors with file and line,",
-        "then 'N valid, M invalid'. Exit 0 when all are valid, 2 otherwise."
+        "Check rule files against the schema and the language.",
+        "Errors with file and line, then 'N valid, M invalid'; exit 0 when all are valid, 2"
+            + " otherwise."
       })
   static final class Validate implements Callable<Integer> {
     private final CliEnvironment env;
@@ -87,8 +89,9 @@ final class RulesCommand implements Runnable {
       name = "test",
       mixinStandardHelpOptions = true,
       description = {
-        "Run the tests inside rule files: one line per failure with its reason,",
-        "then 'N passed, M failed'. Exit 0 when all pass, 2 otherwise."
+        "Run the tests inside rule files.",
+        "One line per failure with its reason, then 'N passed, M failed'; exit 0 when all pass,"
+            + " 2 otherwise."
       })
   static final class Test implements Callable<Integer> {
     private final CliEnvironment env;
@@ -165,8 +168,8 @@ final class RulesCommand implements Runnable {
       name = "backtest",
       mixinStandardHelpOptions = true,
       description = {
-        "What the given rules would have fired over past raw records, through the same job",
-        "as 'vigil detect'. Alerts as JSON lines to stdout or --out, a summary on stderr."
+        "Run the given rules over past raw records, through the job of 'vigil detect'.",
+        "Alerts as JSON lines to stdout or --out, a summary on stderr."
       })
   static final class Backtest implements Callable<Integer> {
     private final CliEnvironment env;

@@ -36,6 +36,9 @@ class RulesCommandTest {
           expect: {alerts: 0}
       """;
 
+  /** The project root, where the built-in pack's module {@code rules/} is: tests run in cli/. */
+  private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath().getParent();
+
   @TempDir Path dir;
 
   private CliRun cli() {
@@ -47,6 +50,16 @@ class RulesCommandTest {
     CliRun.Result result = cli().execute("rules", "validate");
 
     assertThat(result.exitCode()).isZero();
+    assertThat(result.stderrLines()).last().asString().matches("\\d+ valid, 0 invalid");
+  }
+
+  @Test
+  void validatesThePackModuleDirectoryAsTheRuleGuideSays() {
+    // docs/rules.md: `bin/vigil rules test rules/`; the module also holds src/ and target/.
+    CliRun.Result result =
+        cli().execute("rules", "validate", PROJECT_ROOT.resolve("rules").toString());
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stderrLines()).last().asString().matches("\\d+ valid, 0 invalid");
   }
 
@@ -110,6 +123,44 @@ class RulesCommandTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
         .containsExactly("vigil rules explain: no rule with id, name or title 'no_such_rule'");
+  }
+
+  @Test
+  void theHelpListsEachRulesCommandWithAWholeSentence() {
+    CliRun.Result result = cli().execute("rules", "--help");
+
+    List<String> lines = result.stdoutLines();
+    List<String> entries = new java.util.ArrayList<>();
+    for (String line : lines.subList(lines.indexOf("Commands:") + 1, lines.size())) {
+      if (line.startsWith("  ") && !line.startsWith("   ")) {
+        entries.add(line.strip());
+      } else {
+        entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + line.strip());
+      }
+    }
+    assertThat(entries)
+        .extracting(entry -> entry.split("\\s+", 2)[0])
+        .containsExactly("validate", "test", "explain", "backtest");
+    assertThat(entries).allSatisfy(entry -> assertThat(entry).endsWith("."));
+  }
+
+  @Test
+  void theOutOfOrdernessOptionIsOneParagraph() {
+    CliRun.Result result = cli().execute("rules", "backtest", "--help");
+
+    // Written as one paragraph, picocli fills every line but the last to the usage width.
+    String help = result.stdout();
+    assertThat(help).contains("--max-out-of-orderness=DURATION");
+    assertThat(help.replaceAll("\\s+", " "))
+        .contains(
+            "How far behind the newest event time a record may arrive and still be judged at"
+                + " its own time");
+    assertThat(
+            new picocli.CommandLine(new OutOfOrdernessOption())
+                .getCommandSpec()
+                .findOption("--max-out-of-orderness")
+                .description())
+        .hasSize(1);
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.vigil.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.rules.model.CorrelationRule;
+import dev.vigil.rules.model.RuleDocument;
 import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.model.RuleLoader;
 import dev.vigil.rules.yaml.YamlDocument;
@@ -14,15 +16,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * A set of rule files and value lists, as loaded from directories, single files, or the built-in
@@ -56,6 +62,43 @@ public final class RulePack {
   /** Value lists by name, for {@code |expand}. */
   public Map<String, List<String>> lists() {
     return lists;
+  }
+
+  /**
+   * One file of this pack as a pack of its own, for checking and testing it alone: the file, the
+   * rules of other files that its correlations reference (a correlation may join rules of any file
+   * of the pack, as {@code vigil detect} compiles them), and this pack's value lists.
+   */
+  public RulePack forFile(RuleFile file) {
+    Set<String> own = new HashSet<>();
+    Set<String> references = new HashSet<>();
+    for (RuleDocument document : file.documents()) {
+      own.add(document.id());
+      if (document.meta().name() != null) {
+        own.add(document.meta().name());
+      }
+      if (document instanceof CorrelationRule correlation) {
+        references.addAll(correlation.rules());
+      }
+    }
+    references.removeAll(own);
+    List<RuleFile> selected = new ArrayList<>(List.of(file));
+    for (RuleFile other : files) {
+      if (other.file().equals(file.file())) {
+        continue;
+      }
+      List<RuleDocument> referenced =
+          other.documents().stream()
+              .filter(
+                  d ->
+                      references.contains(d.id())
+                          || (d.meta().name() != null && references.contains(d.meta().name())))
+              .toList();
+      if (!referenced.isEmpty()) {
+        selected.add(new RuleFile(other.file(), referenced));
+      }
+    }
+    return new RulePack(selected, lists);
   }
 
   /** The built-in pack shipped in this jar. */
@@ -141,26 +184,25 @@ public final class RulePack {
   /** One file of a pack: its display name, its text, and whether it is a value list. */
   public record Source(String name, String text, boolean isList) {}
 
-  /** The files under the roots, in a stable order, read as UTF-8. */
+  /**
+   * The files under the roots, in a stable order, read as UTF-8; a file reached through two roots
+   * (a directory and a file or subdirectory of it) is read once.
+   *
+   * <p>A directory walk skips hidden entries ({@code .git}, {@code .github/workflows/*.yml}) and,
+   * in a directory holding a {@code pom.xml}, the Maven module's {@code src} and {@code target}:
+   * YAML there is build configuration or a build copy of the pack, not rules. So {@code vigil rules
+   * test rules/} works on the built-in pack's module directory as on any directory of rules.
+   */
   public static List<Source> sources(List<Path> roots) {
     List<Source> out = new ArrayList<>();
+    Set<Path> seen = new HashSet<>();
     for (Path root : roots) {
-      List<Path> paths;
-      if (Files.isDirectory(root)) {
-        try (Stream<Path> walk = Files.walk(root)) {
-          paths =
-              walk.filter(Files::isRegularFile)
-                  .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
-                  .sorted()
-                  .toList();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      } else {
-        paths = List.of(root);
-      }
+      List<Path> paths = Files.isDirectory(root) ? ruleFiles(root) : List.of(root);
       for (Path path : paths) {
-        String display = path.toString();
+        if (!seen.add(path.toAbsolutePath().normalize())) {
+          continue;
+        }
+        String display = path.normalize().toString();
         boolean isList = inLists(root, path);
         try {
           out.add(new Source(display, Files.readString(path, StandardCharsets.UTF_8), isList));
@@ -170,6 +212,48 @@ public final class RulePack {
       }
     }
     return out;
+  }
+
+  private static List<Path> ruleFiles(Path root) {
+    List<Path> files = new ArrayList<>();
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+              return dir.equals(root) || (!hidden(dir) && !mavenBuildDirectory(dir))
+                  ? FileVisitResult.CONTINUE
+                  : FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+              String name = file.getFileName().toString();
+              if (attributes.isRegularFile()
+                  && !hidden(file)
+                  && (name.endsWith(".yml") || name.endsWith(".yaml"))) {
+                files.add(file);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    files.sort(null);
+    return files;
+  }
+
+  private static boolean hidden(Path path) {
+    return path.getFileName() != null && path.getFileName().toString().startsWith(".");
+  }
+
+  private static boolean mavenBuildDirectory(Path dir) {
+    String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+    return (name.equals("src") || name.equals("target"))
+        && dir.getParent() != null
+        && Files.isRegularFile(dir.getParent().resolve("pom.xml"));
   }
 
   /** Whether a file is a value list: it sits in a {@code lists/} directory of its root. */

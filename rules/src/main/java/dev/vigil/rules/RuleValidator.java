@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -52,14 +53,19 @@ public final class RuleValidator {
   /** Validates every rule file and list under the paths. */
   public static Report validate(List<Path> paths) {
     RulePack.Loaded loaded = RulePack.loadLenient(paths);
+    // An id or name used in two files is an error of the pack, which no file shows on its own.
+    List<RuleError> duplicates = PackCompiler.duplicates(loaded.pack());
     List<RuleError> errors = new ArrayList<>();
     int valid = 0;
     int invalid = 0;
     for (RulePack.Source source : RulePack.sources(paths)) {
-      List<RuleError> fileErrors =
-          source.isList()
-              ? loaded.errors().stream().filter(e -> e.file().equals(source.name())).toList()
-              : validateSource(source, loaded.pack());
+      Set<RuleError> fileErrors = new LinkedHashSet<>();
+      if (source.isList()) {
+        fileErrors.addAll(ofFile(loaded.errors(), source.name()));
+      } else {
+        fileErrors.addAll(validateSource(source, loaded.pack()));
+        fileErrors.addAll(ofFile(duplicates, source.name()));
+      }
       if (fileErrors.isEmpty()) {
         valid++;
       } else {
@@ -86,11 +92,20 @@ public final class RuleValidator {
         return errors;
       }
       RuleFile file = RuleLoader.load(source.name(), source.text());
-      PackCompiler.compile(new RulePack(List.of(file), context.lists()));
+      try {
+        PackCompiler.compile(context.forFile(file));
+      } catch (RuleException e) {
+        // A referenced rule of another file that does not compile is that file's error.
+        errors.addAll(ofFile(e.errors(), source.name()));
+      }
     } catch (RuleException e) {
       errors.addAll(e.errors());
     }
     return errors;
+  }
+
+  private static List<RuleError> ofFile(List<RuleError> errors, String file) {
+    return errors.stream().filter(error -> error.file().equals(file)).toList();
   }
 
   /** The schema's findings for one document, located by line. */

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -204,9 +205,15 @@ public final class EventJson {
         return value.asInt();
       case LONG:
         if ("timestamp-millis".equals(logicalType(schema))) {
-          return value.isNumber()
-              ? Instant.ofEpochMilli(value.asLong())
-              : Instant.parse(value.asText());
+          if (value.isNumber()) {
+            return Instant.ofEpochMilli(value.asLong());
+          }
+          try {
+            return Instant.parse(value.asText());
+          } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                path + ": '" + value.asText() + "' is not a UTC time such as 2024-03-01T10:00:00Z");
+          }
         }
         return value.asLong();
       case ARRAY:

@@ -91,6 +91,11 @@ class EventJsonTest {
         .hasMessage("not an event in JSON form: malformed JSON");
     String badEnum = EventJson.toJson(minimalEvent()).replace("\"VAULT\"", "\"NOPE\"");
     assertThatThrownBy(() -> EventJson.readEvent(badEnum)).hasMessageContaining("source: 'NOPE'");
+    String badTime =
+        EventJson.toJson(minimalEvent()).replaceFirst("\"time\":\"[^\"]*\"", "\"time\":\"soon\"");
+    assertThatThrownBy(() -> EventJson.readEvent(badTime))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("time: 'soon' is not a UTC time");
   }
 
   @Test

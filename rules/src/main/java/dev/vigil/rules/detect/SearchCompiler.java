@@ -95,9 +95,9 @@ public final class SearchCompiler {
       Map.Entry<String, JsonNode> entry = it.next();
       String pointer = YamlDocument.child("/detection", entry.getKey());
       EventPredicate search = search(entry.getValue(), pointer, searchGates, entry.getKey());
-      if (search != null) {
-        searches.put(entry.getKey(), search);
-      }
+      // A search with an error (null) still counts as defined, so that the condition naming it
+      // is not reported as well; the rule is rejected for the error before anything runs.
+      searches.put(entry.getKey(), search == null ? new EventPredicate.Any(List.of()) : search);
     }
     if (searches.isEmpty() && errors.isEmpty()) {
       error("/detection", "the detection has no search identifier");

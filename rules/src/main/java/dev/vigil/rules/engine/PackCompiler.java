@@ -57,10 +57,9 @@ public final class PackCompiler {
     List<RuleError> errors = new ArrayList<>();
     List<SigmaRule> bases = new ArrayList<>();
     List<CorrelationRule> correlationRules = new ArrayList<>();
-    Map<String, RuleDocument> byReference = new HashMap<>();
+    Map<String, RuleDocument> byReference = byReference(pack, errors);
     for (RuleFile file : pack.files()) {
       for (RuleDocument document : file.documents()) {
-        register(document, byReference, errors);
         if (document instanceof SigmaRule rule) {
           bases.add(rule);
         } else {
@@ -201,6 +200,27 @@ public final class PackCompiler {
       throw new IllegalStateException("the generated EPL does not compile: " + e.getMessage(), e);
     }
     return new CompiledPack(pack, rules, correlations, module.toString(), compiled, configuration);
+  }
+
+  /**
+   * Ids and names used by more than one rule of the pack: an error at each later use. {@code rules
+   * validate} checks files one by one, and this across them, as {@link #compile} does.
+   */
+  public static List<RuleError> duplicates(RulePack pack) {
+    List<RuleError> errors = new ArrayList<>();
+    byReference(pack, errors);
+    return errors;
+  }
+
+  /** Every rule of the pack by id and by name; a reference used twice is an error. */
+  private static Map<String, RuleDocument> byReference(RulePack pack, List<RuleError> errors) {
+    Map<String, RuleDocument> byReference = new HashMap<>();
+    for (RuleFile file : pack.files()) {
+      for (RuleDocument document : file.documents()) {
+        register(document, byReference, errors);
+      }
+    }
+    return byReference;
   }
 
   private static void register(

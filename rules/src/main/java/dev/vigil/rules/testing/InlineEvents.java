@@ -8,6 +8,7 @@ import dev.vigil.ingest.io.EventJson;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import org.apache.avro.Schema;
 
 /**
  * Canonical events written inline in rule tests: the JSON form of {@link EventJson} where only what
@@ -37,6 +38,7 @@ public final class InlineEvents {
     if (!inline.isObject()) {
       throw new IllegalArgumentException("an inline event must be a map of canonical fields");
     }
+    checkFields(inline, AuditEvent.getClassSchema(), "");
     ObjectNode event = (ObjectNode) substitute(inline.deepCopy(), copy);
     putIfMissing(event, "event_id", "test-" + serial);
     putIfMissing(event, "time", EPOCH.plusSeconds(entry).toString());
@@ -74,6 +76,40 @@ public final class InlineEvents {
       built.setTime(built.getTime().plusMillis(offsetMillis));
     }
     return built;
+  }
+
+  /** A misspelled field would not be set, and the test would pass or fail for the wrong reason. */
+  private static void checkFields(JsonNode node, Schema schema, String path) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      Schema.Field field = schema.getField(entry.getKey());
+      if (field == null) {
+        throw new IllegalArgumentException(
+            "an inline event has no field '"
+                + path
+                + entry.getKey()
+                + "' (fields: "
+                + schema.getFields().stream().map(f -> path + f.name()).toList()
+                + ")");
+      }
+      Schema record = recordOf(field.schema());
+      if (record != null && entry.getValue().isObject()) {
+        checkFields(entry.getValue(), record, path + entry.getKey() + ".");
+      }
+    }
+  }
+
+  private static Schema recordOf(Schema schema) {
+    if (schema.getType() == Schema.Type.RECORD) {
+      return schema;
+    }
+    if (schema.getType() == Schema.Type.UNION) {
+      return schema.getTypes().stream()
+          .filter(branch -> branch.getType() == Schema.Type.RECORD)
+          .findFirst()
+          .orElse(null);
+    }
+    return null;
   }
 
   private static void putIfMissing(ObjectNode event, String field, String value) {

@@ -30,12 +30,13 @@ import java.util.stream.Collectors;
 /**
  * Runs the tests declared inside rule files ({@code vigil rules test}).
  *
- * <p>Each file is compiled on its own (with the pack's value lists), and each of its tests runs in
- * a fresh engine: the events in the order written (inline canonical events, raw source records
- * normalized by the ingest parsers, or files of raw records), then the end of input. A test passes
- * when the file's rules (or the rule named by {@code expect.rule}) produce exactly {@code
- * expect.alerts} alerts and, when given, the first alert's {@code group} and {@code event_count}
- * match. A file that does not load or compile counts as one failure per error.
+ * <p>Each file is compiled on its own (with the pack's value lists and the rules of other files
+ * that its correlations reference), and each of its tests runs in a fresh engine: the events in the
+ * order written (inline canonical events, raw source records normalized by the ingest parsers, or
+ * files of raw records), then the end of input. A test passes when the file's rules (or the rule
+ * named by {@code expect.rule}) produce exactly {@code expect.alerts} alerts and, when given, the
+ * first alert's {@code group} and {@code event_count} match. A file that does not load or compile
+ * counts as one failure per error.
  */
 public final class RuleTestRunner {
 
@@ -85,11 +86,11 @@ public final class RuleTestRunner {
     }
   }
 
-  private final Map<String, List<String>> lists;
+  private final RulePack pack;
   private Normalizer normalizer;
 
-  private RuleTestRunner(Map<String, List<String>> lists) {
-    this.lists = lists;
+  private RuleTestRunner(RulePack pack) {
+    this.pack = pack;
   }
 
   /** Runs every test of the rule files under the paths (value lists come from the same paths). */
@@ -97,31 +98,46 @@ public final class RuleTestRunner {
     RulePack.Loaded loaded = RulePack.loadLenient(paths);
     List<Failure> failures = new ArrayList<>();
     loaded.errors().forEach(error -> failures.add(failure(error)));
-    return new RuleTestRunner(loaded.pack().lists()).run(loaded.pack().files(), failures);
+    return new RuleTestRunner(loaded.pack()).runAll(failures);
   }
 
   /** Runs every test of an already loaded pack. */
   public static Report run(RulePack pack) {
-    return new RuleTestRunner(pack.lists()).run(pack.files(), new ArrayList<>());
+    return new RuleTestRunner(pack).runAll(new ArrayList<>());
   }
 
-  private Report run(List<RuleFile> files, List<Failure> failures) {
+  private Report runAll(List<Failure> failures) {
     List<Result> results = new ArrayList<>();
     int passed = 0;
     int failed = failures.size();
-    for (RuleFile file : files) {
-      CompiledPack pack;
+    for (RuleFile file : pack.files()) {
+      CompiledPack compiled;
       try {
-        pack = PackCompiler.compile(new RulePack(List.of(file), lists));
+        compiled = PackCompiler.compile(pack.forFile(file));
       } catch (RuleException e) {
-        e.errors().forEach(error -> failures.add(failure(error)));
-        failed += e.errors().size();
+        List<RuleError> own =
+            e.errors().stream().filter(error -> error.file().equals(file.file())).toList();
+        if (own.isEmpty()) {
+          // The errors are another file's, reported with its own tests.
+          failures.add(
+              new Failure(
+                  file.file(),
+                  file.documents().get(0).meta().line(),
+                  null,
+                  null,
+                  "the tests cannot run: a rule of another file that this file's correlations"
+                      + " reference does not compile"));
+          failed++;
+        } else {
+          own.forEach(error -> failures.add(failure(error)));
+          failed += own.size();
+        }
         continue;
       }
       for (RuleDocument document : file.documents()) {
         String rule = document.meta().name() != null ? document.meta().name() : document.id();
         for (RuleTest test : document.tests()) {
-          String reason = runTest(pack, file, test);
+          String reason = runTest(compiled, file, test);
           results.add(new Result(file.file(), test.line(), rule, test.name(), reason));
           if (reason == null) {
             passed++;

@@ -106,4 +106,44 @@ class RuleTestRunnerTest {
         .startsWith(dir.resolve("v.yml") + ":3: schema: level");
     assertThat(report.lines()).last().isEqualTo("0 valid, 1 invalid");
   }
+
+  @Test
+  void aMisspelledOrMalformedInlineEventFieldFailsTheTestByName() throws Exception {
+    Files.writeString(
+        dir.resolve("r.yml"),
+        """
+        title: read
+        id: 55555555-5555-4555-8555-555555555555
+        detection:
+          sel:
+            action: read
+          condition: sel
+        tests:
+          - name: misspelled field
+            events:
+              - event: {source: VAULT, acton: read}
+            expect: {alerts: 0}
+          - name: misspelled nested field
+            events:
+              - event: {source: VAULT, action: read, actor: {nmae: bob}}
+            expect: {alerts: 1}
+          - name: not a time
+            events:
+              - event: {source: VAULT, action: read, time: yesterday}
+            expect: {alerts: 1}
+        """);
+
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+
+    assertThat(report.failures())
+        .extracting(RuleTestRunner.Failure::reason)
+        .containsExactly(
+            "bad test event: an inline event has no field 'acton' (fields: [event_id, time,"
+                + " source, category, ocsf_class_uid, action, operation, outcome, denied,"
+                + " error_code, error_message, actor, src, target, raw, origin])",
+            "bad test event: an inline event has no field 'actor.nmae' (fields: [actor.id,"
+                + " actor.name, actor.type, actor.root, actor.session, actor.auth_method,"
+                + " actor.mfa, actor.policies])",
+            "bad test event: time: 'yesterday' is not a UTC time such as 2024-03-01T10:00:00Z");
+  }
 }

@@ -1,0 +1,72 @@
+package dev.vigil.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RulePackTest {
+
+  @TempDir Path dir;
+
+  private void write(String relative, String text) throws IOException {
+    Path file = dir.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  private List<String> names(List<Path> roots) {
+    return RulePack.sources(roots).stream()
+        .map(source -> dir.relativize(Path.of(source.name())).toString())
+        .toList();
+  }
+
+  @Test
+  void aMavenModuleOfRulesIsReadWithoutItsSourcesBuildOutputOrHiddenFiles() throws IOException {
+    write("pom.xml", "<project/>");
+    write("vault/rule.yml", "title: r\n");
+    write("lists/admins.yml", "list: admins\n");
+    write("src/main/resources/vigil/logsources.yml", "logsources: {}\n");
+    write("target/classes/vigil/pack/vault/rule.yml", "title: r\n");
+    write(".github/workflows/ci.yml", "on: push\n");
+    write("vault/.rule.yml.swp.yml", "x\n");
+
+    assertThat(names(List.of(dir))).containsExactly("lists/admins.yml", "vault/rule.yml");
+  }
+
+  @Test
+  void directoriesNamedSrcOrTargetOutsideAMavenModuleAreRules() throws IOException {
+    write("target/rule.yml", "title: r\n");
+    write("src/rule.yml", "title: r\n");
+
+    assertThat(names(List.of(dir))).containsExactly("src/rule.yml", "target/rule.yml");
+  }
+
+  @Test
+  void aFileReachedThroughTwoPathsIsReadOnce() throws IOException {
+    write("vault/rule.yml", "title: r\n");
+    write("aws/rule.yml", "title: r\n");
+
+    assertThat(
+            names(
+                List.of(
+                    dir.resolve("vault/rule.yml"),
+                    dir,
+                    dir.resolve("vault"),
+                    dir.resolve("./aws/../vault/rule.yml"))))
+        .containsExactly("vault/rule.yml", "aws/rule.yml");
+  }
+
+  @Test
+  void fileNamesAreShownWithoutDotSegments() throws IOException {
+    write("vault/rule.yml", "title: r\n");
+
+    assertThat(RulePack.sources(List.of(dir.resolve("."))))
+        .extracting(RulePack.Source::name)
+        .containsExactly(dir.resolve("vault/rule.yml").toString());
+  }
+}
