@@ -41,6 +41,23 @@ class RunCommandTest {
   }
 
   @Test
+  void brokersThatCannotBeResolvedAreOneLineNotAnInternalError() throws Exception {
+    Files.writeString(
+        dir.resolve("vigil.yaml"), "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\n");
+
+    CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr()).doesNotContain("internal error").doesNotContain("\tat ");
+    assertThat(result.stderrLines())
+        .last()
+        .asString()
+        .startsWith(
+            "vigil run: cannot check or create the Kafka topics on no-such-host.invalid:9092")
+        .contains("No resolvable bootstrap urls");
+  }
+
+  @Test
   void theConfigIsRequired() {
     CliRun.Result result = new CliRun(dir, List.of()).execute("run");
 
