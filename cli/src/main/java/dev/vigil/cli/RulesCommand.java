@@ -59,8 +59,9 @@ final class RulesCommand implements Runnable {
       name = "validate",
       mixinStandardHelpOptions = true,
       description = {
-        "Check rule files against the schema and the language: errors with file and line,",
-        "then 'N valid, M invalid'. Exit 0 when all are valid, 2 otherwise."
+        "Check rule files against the schema and the language.",
+        "Errors with file and line, then 'N valid, M invalid'. Exit 0 when all are valid, 2"
+            + " otherwise."
       })
   static final class Validate implements Callable<Integer> {
     private final CliEnvironment env;
@@ -87,8 +88,9 @@ final class RulesCommand implements Runnable {
       name = "test",
       mixinStandardHelpOptions = true,
       description = {
-        "Run the tests inside rule files: one line per failure with its reason,",
-        "then 'N passed, M failed'. Exit 0 when all pass, 2 otherwise."
+        "Run the tests inside rule files.",
+        "One line per failure with its reason, then 'N passed, M failed'. Exit 0 when all pass, 2"
+            + " otherwise."
       })
   static final class Test implements Callable<Integer> {
     private final CliEnvironment env;
@@ -165,8 +167,9 @@ final class RulesCommand implements Runnable {
       name = "backtest",
       mixinStandardHelpOptions = true,
       description = {
-        "What the given rules would have fired over past raw records, through the same job",
-        "as 'vigil detect'. Alerts as JSON lines to stdout or --out, a summary on stderr."
+        "What the given rules would have fired over past raw records.",
+        "The same job as 'vigil detect', with these rules instead of the built-in pack. Alerts as"
+            + " JSON lines to stdout or --out, a summary on stderr."
       })
   static final class Backtest implements Callable<Integer> {
     private final CliEnvironment env;
