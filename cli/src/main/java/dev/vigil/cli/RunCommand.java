@@ -60,6 +60,12 @@ final class RunCommand implements Callable<Integer> {
                 + loaded.job().name()
                 + " reading "
                 + String.join(", ", loaded.kafka().topics().raw().keySet())
+                + loaded
+                    .kafka()
+                    .topics()
+                    .rawPattern()
+                    .map(pattern -> " and the topics matching " + pattern.pattern())
+                    .orElse("")
                 + " from "
                 + loaded.kafka().bootstrapServers()
                 + "; Ctrl-C stops it");
