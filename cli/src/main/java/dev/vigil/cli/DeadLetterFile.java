@@ -85,6 +85,26 @@ final class DeadLetterFile implements Closeable {
     writer = format.deadLetters(new BufferedOutputStream(out, 65536));
   }
 
+  /**
+   * Moves {@code file} to {@code target}, or, when that name is taken, to the first free name with
+   * a numeric suffix, as {@link #onDemand} names its file: an earlier run's dead letters are never
+   * replaced. Returns where the file went.
+   */
+  static Path moveToNewName(Path file, Path target) throws IOException {
+    Path candidate = target;
+    int suffix = 1;
+    while (true) {
+      try {
+        return Files.move(file, candidate);
+      } catch (FileAlreadyExistsException e) {
+        if (++suffix > MAX_SUFFIX) {
+          throw e;
+        }
+        candidate = withSuffix(target, suffix);
+      }
+    }
+  }
+
   private static Path withSuffix(Path path, int suffix) {
     String name = path.getFileName().toString();
     int dot = name.lastIndexOf('.');

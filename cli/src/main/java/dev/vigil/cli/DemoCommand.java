@@ -9,14 +9,16 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    // One string per paragraph: picocli wraps each to the terminal, and the first is the
+    // command's line in 'vigil --help'.
     description = {
-      "Run the detection job on the embedded Flink with the built-in rules over the bundled",
-      "samples (samples/: a day of Vault, CloudTrail, Azure and GCP audit records with an attack",
-      "story in it), write events, alerts and dead letters as JSON lines, and summarize what",
-      "was found. Needs nothing running. With --stack, the same samples go through the local",
-      "stack instead (bin/vigil stack up): raw records to Kafka, the job as vigil run builds it,",
-      "events and alerts into OpenSearch, pages to a local PagerDuty receiver. Exit 0 on",
-      "success, 1 on errors."
+      "Run the detection job with the built-in rules over the bundled samples, and summarize it.",
+      "The samples (samples/) are a day of Vault, CloudTrail, Azure and GCP audit records with an"
+          + " attack story in it; the job runs on the embedded Flink, writes events, alerts and"
+          + " dead letters as JSON lines, and the summary says what was found. Needs nothing"
+          + " running. With --stack, the same samples go through the local stack instead (bin/vigil"
+          + " stack up): raw records to Kafka, the job as vigil run builds it, events and alerts"
+          + " into OpenSearch, pages to a local PagerDuty receiver. Exit 0 on success, 1 on errors."
     })
 final class DemoCommand implements Callable<Integer> {
 

@@ -12,10 +12,13 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "detect",
     mixinStandardHelpOptions = true,
+    // One string per paragraph: picocli wraps each to the terminal, and the first is the
+    // command's line in 'vigil --help'.
     description = {
-      "Run the detection job over raw audit files of any source (auto-detected) on the embedded",
-      "Flink, and write alerts as JSON lines. Exit 0 on success, 2 when some records were",
-      "dead-lettered, 1 on usage or I/O errors or a failed job."
+      "Run the detection job over raw audit files and write the alerts as JSON lines.",
+      "Files of any source (detected per record) and directories, read as vigil normalize reads"
+          + " them, by the job on the embedded Flink. Exit 0 on success, 2 when some records were"
+          + " dead-lettered, 1 on usage or I/O errors or a failed job."
     })
 final class DetectCommand implements Callable<Integer> {
 

@@ -12,12 +12,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -49,14 +47,15 @@ final class DetectionRun {
       String deadLetterOut,
       Duration maxOutOfOrderness)
       throws IOException {
-    List<Path> inputs = new ArrayList<>();
-    for (String input : inputArguments) {
-      Path path = env.resolve(input);
-      if (!Files.exists(path)) {
-        throw new CommandFailedException("no such file or directory: " + input);
-      }
-      inputs.add(path);
+    if (inputArguments.contains("-")) {
+      throw new CommandFailedException(
+          "standard input '-' is not read here; give files or directories (vigil normalize reads"
+              + " standard input)");
     }
+    // Expanded as vigil normalize does, so that a missing, unreadable or special file fails here
+    // in one line, before the job starts, and the outputs can be checked against every file read.
+    OutputTargets targets = new OutputTargets(InputFiles.expand(inputArguments, env));
+    List<Path> inputs = inputArguments.stream().map(env::resolve).toList();
     List<Path> rules =
         ruleArguments == null || ruleArguments.isEmpty()
             ? List.of()
@@ -64,13 +63,17 @@ final class DetectionRun {
     Path scratch = Files.createTempDirectory("vigil-detect");
     try {
       Path alerts = alertsOut != null ? env.resolve(alertsOut) : scratch.resolve("alerts.jsonl");
+      Path events = eventsOut == null ? null : env.resolve(eventsOut);
       Path deadLetters =
           deadLetterOut != null ? env.resolve(deadLetterOut) : scratch.resolve("deadletters.jsonl");
+      targets.claim(alerts, "--out", alertsOut);
+      targets.claim(events, "--events-out", eventsOut);
+      targets.claim(deadLetters, "--dead-letter", deadLetterOut);
       DetectOptions options =
           DetectOptions.of(inputs)
               .withRules(rules)
               .withAlertsOut(alerts)
-              .withEventsOut(eventsOut == null ? null : env.resolve(eventsOut))
+              .withEventsOut(events)
               .withDeadLetterOut(deadLetters)
               .withMaxOutOfOrderness(maxOutOfOrderness);
       DetectSummary summary = execute(options);
@@ -79,8 +82,10 @@ final class DetectionRun {
       }
       String keptDeadLetters = deadLetterOut;
       if (deadLetterOut == null && summary.deadLetters() > 0) {
-        Path kept = env.resolve("vigil-deadletters-" + STAMP.format(Instant.now()) + ".jsonl");
-        Files.move(deadLetters, kept, StandardCopyOption.REPLACE_EXISTING);
+        Path kept =
+            DeadLetterFile.moveToNewName(
+                deadLetters,
+                env.resolve("vigil-deadletters-" + STAMP.format(Instant.now()) + ".jsonl"));
         keptDeadLetters = env.workingDir().relativize(kept).toString();
       }
       printSummary(summary, keptDeadLetters);
@@ -107,7 +112,8 @@ final class DetectionRun {
     } catch (NoSuchFileException e) {
       throw new CommandFailedException("no such file or directory: " + e.getFile());
     } catch (DetectionFailedException e) {
-      throw new CommandFailedException("the detection job failed: " + e.getMessage());
+      // The message says what failed ("the detection job failed: ...", "... did not finish ...").
+      throw new CommandFailedException(e.getMessage());
     } finally {
       if (env.stderrIsTerminal()) {
         env.stderr().print("\r\033[K");

@@ -128,11 +128,9 @@ final class NormalizeCommand implements Callable<Integer> {
     Normalizer normalizer = normalizer();
     Path outPath = out == null ? null : env.resolve(out);
     Path deadLetterPath = deadLetterPath(outPath);
-    refuseToOverwrite(inputs, outPath, "--out");
-    refuseToOverwrite(inputs, deadLetterPath, "--dead-letter");
-    if (outPath != null && Files.exists(deadLetterPath) && isSame(outPath, deadLetterPath)) {
-      throw new CommandFailedException("--out and --dead-letter name the same file: " + out);
-    }
+    OutputTargets targets = new OutputTargets(inputs);
+    targets.claim(outPath, "--out", out);
+    targets.claim(deadLetterPath, "--dead-letter", display(deadLetterPath));
 
     NormalizeSummary summary = new NormalizeSummary();
     Progress progress =
@@ -240,23 +238,6 @@ final class NormalizeCommand implements Callable<Integer> {
         stdout.flush();
       }
     };
-  }
-
-  private void refuseToOverwrite(List<InputFiles.Input> inputs, Path target, String option)
-      throws IOException {
-    if (target == null || !Files.exists(target)) {
-      return;
-    }
-    for (InputFiles.Input input : inputs) {
-      if (!input.isStdin() && isSame(input.path(), target)) {
-        throw new CommandFailedException(
-            "refusing to overwrite the input " + input.name() + " (" + option + ")");
-      }
-    }
-  }
-
-  private static boolean isSame(Path a, Path b) throws IOException {
-    return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
   }
 
   /** A path as the user would write it: relative to the working directory when inside it. */

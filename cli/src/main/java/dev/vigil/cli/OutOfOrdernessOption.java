@@ -25,12 +25,11 @@ final class OutOfOrdernessOption {
       names = "--max-out-of-orderness",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      // One paragraph: picocli wraps it to the terminal; each array element would start a line.
       description =
           "How far behind the newest event time a record may arrive and still be judged at its"
-              + " own time (default: 30s, as the streaming job). Files covering the same period"
-              + " are read one after another: give at least their time span (e.g. 1d) so that"
-              + " none is late; events then wait in memory until the watermark passes them.")
+              + " own time (default: 30s, as the streaming job). Files covering the same period are"
+              + " read one after another: give at least their time span (e.g. 1d) so that none is"
+              + " late; events then wait in memory until the watermark passes them.")
   private Duration value = JobOptions.DEFAULT_MAX_OUT_OF_ORDERNESS;
 
   Duration value() {

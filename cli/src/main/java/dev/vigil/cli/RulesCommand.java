@@ -61,7 +61,7 @@ final class RulesCommand implements Runnable {
       // The first line is the command's entry in 'vigil rules --help': a whole sentence.
       description = {
         "Check rule files against the schema and the language.",
-        "Errors with file and line, then 'N valid, M invalid'; exit 0 when all are valid, 2"
+        "Errors with file and line, then 'N valid, M invalid'. Exit 0 when all are valid, 2"
             + " otherwise."
       })
   static final class Validate implements Callable<Integer> {
@@ -90,8 +90,8 @@ final class RulesCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Run the tests inside rule files.",
-        "One line per failure with its reason, then 'N passed, M failed'; exit 0 when all pass,"
-            + " 2 otherwise."
+        "One line per failure with its reason, then 'N passed, M failed'. Exit 0 when all pass, 2"
+            + " otherwise."
       })
   static final class Test implements Callable<Integer> {
     private final CliEnvironment env;
@@ -168,8 +168,9 @@ final class RulesCommand implements Runnable {
       name = "backtest",
       mixinStandardHelpOptions = true,
       description = {
-        "Run the given rules over past raw records, through the job of 'vigil detect'.",
-        "Alerts as JSON lines to stdout or --out, a summary on stderr."
+        "What the given rules would have fired over past raw records.",
+        "The same job as 'vigil detect', with these rules instead of the built-in pack. Alerts as"
+            + " JSON lines to stdout or --out, a summary on stderr."
       })
   static final class Backtest implements Callable<Integer> {
     private final CliEnvironment env;

@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    // One string per paragraph: picocli wraps each to the terminal, and the first is the
+    // command's line in 'vigil --help'.
     description = {
-      "Run the detection job from the raw Kafka topics on the embedded Flink, as vigil.yaml",
-      "describes it (docs/configuration.md), until interrupted. Resumes from the newest retained",
-      "checkpoint. Exit 1 on a configuration mistake, unreachable brokers or OpenSearch, an",
-      "unreadable credential or a failed job."
+      "Run the detection job from the raw Kafka topics until interrupted, as vigil.yaml says.",
+      "The job runs on the embedded Flink, configured by the file (docs/configuration.md), and"
+          + " resumes from the newest retained checkpoint. Exit 1 on a configuration mistake,"
+          + " unreachable brokers or OpenSearch, an unreadable credential or a failed job."
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -58,6 +60,12 @@ final class RunCommand implements Callable<Integer> {
                 + loaded.job().name()
                 + " reading "
                 + String.join(", ", loaded.kafka().topics().raw().keySet())
+                + loaded
+                    .kafka()
+                    .topics()
+                    .rawPattern()
+                    .map(pattern -> " and the topics matching " + pattern.pattern())
+                    .orElse("")
                 + " from "
                 + loaded.kafka().bootstrapServers()
                 + "; Ctrl-C stops it");

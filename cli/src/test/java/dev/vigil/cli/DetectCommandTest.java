@@ -108,6 +108,55 @@ class DetectCommandTest {
   }
 
   @Test
+  void refusesToWriteOverAnInput() throws IOException {
+    Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
+    Files.createDirectories(dir.resolve("logs"));
+    Files.writeString(dir.resolve("logs/trail.json"), CONSOLE_LOGIN);
+
+    CliRun.Result file = cli().execute("detect", "--events-out", "vault.log", "vault.log");
+    CliRun.Result inDirectory =
+        cli().execute("detect", "--out", "logs/trail.json", "vault.log", "logs");
+
+    assertThat(file.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(file.stderrLines())
+        .containsExactly("vigil detect: refusing to overwrite the input vault.log (--events-out)");
+    assertThat(inDirectory.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(inDirectory.stderrLines())
+        .containsExactly("vigil detect: refusing to overwrite the input trail.json (--out)");
+    assertThat(Files.readString(dir.resolve("vault.log"))).isEqualTo(VAULT_ROOT_POLICY_WRITE);
+    assertThat(Files.readString(dir.resolve("logs/trail.json"))).isEqualTo(CONSOLE_LOGIN);
+  }
+
+  @Test
+  void refusesTwoOutputsNamingOneFile() throws IOException {
+    Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
+
+    CliRun.Result result =
+        cli().execute("detect", "--out", "out.jsonl", "--dead-letter", "./out.jsonl", "vault.log");
+
+    // Each output replaces the file at the end of the run: all but one would be lost.
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil detect: --out and --dead-letter name the same file: ./out.jsonl");
+    assertThat(dir.resolve("out.jsonl")).doesNotExist();
+  }
+
+  @Test
+  void inputsThatAreNotFilesOrDirectoriesAreOneLineBeforeTheJobRuns() {
+    CliRun.Result stdin = cli().execute("detect", "-");
+    CliRun.Result device = cli().execute("detect", "/dev/null");
+
+    assertThat(stdin.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(stdin.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith("vigil detect: standard input '-' is not read here; give files or directories");
+    assertThat(device.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(device.stderrLines())
+        .containsExactly("vigil detect: not a regular file or directory: /dev/null");
+  }
+
+  @Test
   void aBoundCoveringTheInputsJudgesNoRecordLate() throws IOException {
     Path alerts = dir.resolve("alerts.jsonl");
     CliRun.Result result =

@@ -353,6 +353,20 @@ class NormalizeCommandTest {
   }
 
   @Test
+  void refusesOneNewFileForEventsAndDeadLetters() throws IOException {
+    write("in.log", VAULT_1 + "\nnot json\n");
+
+    CliRun.Result result =
+        cli.execute("normalize", "--out", "all.jsonl", "--dead-letter", "./all.jsonl", "in.log");
+
+    // Two writers truncating one file interleave their output; found before anything is written.
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil normalize: --out and --dead-letter name the same file: all.jsonl");
+    assertThat(dir.resolve("all.jsonl")).doesNotExist();
+  }
+
+  @Test
   void helpAndVersionExitZero() {
     CliRun.Result help = cli.execute("normalize", "--help");
     CliRun.Result version = cli.execute("--version");

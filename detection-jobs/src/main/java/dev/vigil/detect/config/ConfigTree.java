@@ -165,8 +165,11 @@ final class ConfigTree {
       return fallback;
     }
     String text = value.isTextual() ? value.asText().trim() : "";
-    if (zeroAllowed && text.matches("0(ms|s|m|h|d|w)?")) {
-      return Duration.ZERO;
+    if (text.matches("0+(ms|s|m|h|d|w)?")) {
+      if (zeroAllowed) {
+        return Duration.ZERO;
+      }
+      throw error(name, "must be longer than zero, got " + describe(value));
     }
     Duration span = Durations.parse(text);
     if (span == null) {

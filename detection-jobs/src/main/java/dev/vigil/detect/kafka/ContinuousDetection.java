@@ -157,13 +157,8 @@ public final class ContinuousDetection {
    * @throws NotifyConfigException when a destination's secret cannot be read
    */
   public static void prepare(VigilConfig config) {
-    TopicSetup.ensureTopics(config.kafka());
-    config
-        .openSearch()
-        .ifPresent(
-            cluster ->
-                IndexSetup.prepare(
-                    cluster, config.sinks().openSearch().installTemplates(), System::getenv));
+    // The pager's secrets first: reading them is local and instant, while an unreachable broker
+    // costs the Kafka check's whole timeout before its message.
     config
         .notifications()
         .ifPresent(
@@ -172,6 +167,13 @@ public final class ContinuousDetection {
                     .destinations()
                     .values()
                     .forEach(destination -> destination.secret().resolve(System::getenv)));
+    TopicSetup.ensureTopics(config.kafka());
+    config
+        .openSearch()
+        .ifPresent(
+            cluster ->
+                IndexSetup.prepare(
+                    cluster, config.sinks().openSearch().installTemplates(), System::getenv));
   }
 
   /** Starts the job on a MiniCluster in this JVM, resuming from {@code restoreFrom} when given. */

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -77,15 +78,39 @@ public final class TopicSetup {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TopicSetupException("interrupted while checking the Kafka topics", e);
-    } catch (ExecutionException | TimeoutException e) {
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+    } catch (TimeoutException e) {
       throw new TopicSetupException(
           "cannot check or create the Kafka topics on "
               + kafka.bootstrapServers()
-              + ": "
-              + cause.getClass().getSimpleName()
-              + (cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""),
-          cause);
+              + ": no answer within "
+              + TIMEOUT.toSeconds()
+              + " s (are the brokers running and reachable?)",
+          e);
+    } catch (ExecutionException e) {
+      throw failure(kafka, e.getCause());
+    } catch (KafkaException e) {
+      // The client could not even be built: a host name that does not resolve, a trust store that
+      // does not load. Kafka's messages name the setting or file, never a password.
+      throw failure(kafka, e);
     }
+  }
+
+  private static TopicSetupException failure(VigilConfig.Kafka kafka, Throwable cause) {
+    StringBuilder reasons = new StringBuilder();
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+      if (reasons.indexOf(message) < 0) {
+        reasons.append(reasons.isEmpty() ? "" : ": ").append(message);
+      }
+    }
+    return new TopicSetupException(
+        "cannot check or create the Kafka topics on "
+            + kafka.bootstrapServers()
+            + ": "
+            + cause.getClass().getSimpleName()
+            + " ("
+            + reasons
+            + ")",
+        cause);
   }
 }

@@ -280,7 +280,17 @@ class VigilConfigLoaderTest {
 
   @Test
   void zeroIsRefusedWhereItMakesNoSense() {
-    failsWith("watermarks:\n  idleness: 0s\n", 2, "watermarks.idleness", "must be a duration");
+    // Said as such: "must be a duration like 30s, got '0s'" left the reader puzzled.
+    failsWith(
+        "watermarks:\n  idleness: 0s\n",
+        2,
+        "watermarks.idleness",
+        "must be longer than zero, got '0s'");
+    failsWith(
+        "kafka:\n  partition_discovery: 0m\n",
+        2,
+        "kafka.partition_discovery",
+        "must be longer than zero, got '0m'");
   }
 
   @Test

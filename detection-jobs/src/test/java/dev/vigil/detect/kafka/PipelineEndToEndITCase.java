@@ -309,10 +309,21 @@ class PipelineEndToEndITCase {
   /** Polls until {@code count} reaches {@code expected} or the timeout passes. */
   static void awaitCount(Callable<Long> count, long expected, Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
-    long seen = count.call();
-    while (seen < expected && Instant.now().isBefore(deadline)) {
+    long seen = -1;
+    while (true) {
+      try {
+        seen = count.call();
+      } catch (IOException e) {
+        // A node just restarted answers 503 ("all shards failed") until its shards are allocated
+        // again: not yet, unless the time is up.
+        if (!Instant.now().isBefore(deadline)) {
+          throw e;
+        }
+      }
+      if (seen >= expected || !Instant.now().isBefore(deadline)) {
+        break;
+      }
       Thread.sleep(500);
-      seen = count.call();
     }
     assertThat(seen).as("count after waiting up to %s", timeout).isGreaterThanOrEqualTo(expected);
   }
