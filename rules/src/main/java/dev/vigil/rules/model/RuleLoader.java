@@ -64,6 +64,20 @@ public final class RuleLoader {
       return null;
     }
     int before = errors.size();
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      AttributeNames.misspelled(name)
+          .ifPresent(
+              known ->
+                  error(
+                      YamlDocument.child("", name),
+                      "unknown attribute '"
+                          + name
+                          + "': did you mean '"
+                          + known
+                          + "'? (custom attributes are allowed, but not one this close to a known"
+                          + " one, which would be ignored)"));
+    }
     RuleMeta meta = meta(root, doc.line());
     if (root.has("correlation")) {
       CorrelationRule correlation = correlation(meta, root);

@@ -63,6 +63,64 @@ class RuleLoaderTest {
   }
 
   @Test
+  void aMisspelledAttributeIsAnErrorNotACustomOne() {
+    // 'test' would be kept as a custom attribute, and the rule's tests would never run.
+    assertThatThrownBy(
+            () ->
+                RuleLoader.load(
+                    "typo.yml",
+                    """
+                    title: t
+                    id: 33333333-3333-4333-8333-333333333333
+                    detection:
+                      sel:
+                        action: read
+                      condition: sel
+                    supress: 1h
+                    Detection_Class: policy_change
+                    falsepositive: [none]
+                    test:
+                      - name: a read
+                        events: [{event: {action: read}}]
+                        expect: {alerts: 1}
+                    """))
+        .isInstanceOf(RuleException.class)
+        .hasMessageContaining("typo.yml:7: unknown attribute 'supress': did you mean 'suppress'?")
+        .hasMessageContaining(
+            "typo.yml:8: unknown attribute 'Detection_Class': did you mean 'detection_class'?")
+        .hasMessageContaining(
+            "typo.yml:9: unknown attribute 'falsepositive': did you mean 'falsepositives'?")
+        .hasMessageContaining("typo.yml:10: unknown attribute 'test': did you mean 'tests'?");
+  }
+
+  @Test
+  void customAttributesFarFromKnownOnesAreAllowed() throws Exception {
+    RuleFile file =
+        RuleLoader.load(
+            "custom.yml",
+            """
+            title: t
+            id: 33333333-3333-4333-8333-333333333333
+            uid: 42
+            owner: secops
+            runbook: https://wiki.example.com/runbooks/t
+            detection:
+              sel:
+                action: read
+              condition: sel
+            """);
+    assertThat(file.documents()).hasSize(1);
+  }
+
+  @Test
+  void editDistanceCountsASwapOfNeighboursAsOneEdit() {
+    assertThat(AttributeNames.distance("detcetion", "detection")).isEqualTo(1);
+    assertThat(AttributeNames.distance("tests", "test")).isEqualTo(1);
+    assertThat(AttributeNames.distance("corelation", "correlation")).isEqualTo(1);
+    assertThat(AttributeNames.distance("owner", "author")).isGreaterThan(2);
+  }
+
+  @Test
   void duplicateKeysAndYamlSyntaxErrorsAreReported() {
     assertThatThrownBy(
             () ->
