@@ -48,6 +48,7 @@ final class Demo {
     Path root = VigilCommand.projectRoot(env);
     Path samples = samples(root);
     Path outDir = outDirArgument != null ? env.resolve(outDirArgument) : root.resolve("out");
+    refuseInsideSamples(outDir, samples);
     Files.createDirectories(outDir);
     Path alerts = outDir.resolve(ALERTS_FILE);
     Path events = outDir.resolve(EVENTS_FILE);
@@ -81,8 +82,24 @@ final class Demo {
     Path samples = samples(root);
     Path outDir =
         outDirArgument != null ? env.resolve(outDirArgument) : root.resolve("out").resolve("stack");
+    refuseInsideSamples(outDir, samples);
     new StackDemo(env, this::display)
         .run(samples, outDir.toAbsolutePath().normalize(), kafka, openSearch);
+  }
+
+  /**
+   * The demo reads every file under the samples directory: output written there would be read as
+   * samples by the next run (its events file as raw records of no source, so dead letters).
+   */
+  private void refuseInsideSamples(Path outDir, Path samples) {
+    if (outDir.toAbsolutePath().normalize().startsWith(samples.toAbsolutePath().normalize())) {
+      throw new CommandFailedException(
+          "--out-dir "
+              + display(outDir)
+              + " is inside the samples directory, which every demo reads whole; choose a"
+              + " directory outside "
+              + display(samples));
+    }
   }
 
   private static Path samples(Path root) {

@@ -157,6 +157,25 @@ class DemoCommandTest {
   }
 
   @Test
+  void refusesAnOutputDirectoryInsideTheSamples(@TempDir Path checkout) throws IOException {
+    Files.createDirectories(checkout.resolve("samples"));
+    for (List<String> arguments :
+        List.of(
+            List.of("demo", "--out-dir", "samples/out"),
+            List.of("demo", "--stack", "--out-dir", "samples"))) {
+      CliRun.Result result =
+          new CliRun(checkout, List.of()).execute(arguments.toArray(String[]::new));
+
+      assertThat(result.exitCode()).as(arguments.toString()).isEqualTo(VigilCommand.EXIT_ERROR);
+      assertThat(result.stderr())
+          .as(arguments.toString())
+          .startsWith("vigil demo: --out-dir samples")
+          .contains("is inside the samples directory, which every demo reads whole");
+    }
+    assertThat(checkout.resolve("samples").resolve("out")).doesNotExist();
+  }
+
+  @Test
   void refusesStackAddressesWithoutStack() {
     CliRun.Result result = new CliRun(ROOT, List.of()).execute("demo", "--kafka", "127.0.0.1:9092");
 
