@@ -25,7 +25,13 @@ public final class ConditionParser {
 
   /** The condition's tree; {@link IllegalArgumentException} explains what is wrong and where. */
   public static Condition parse(String text) {
-    if (text.contains("|")) {
+    int pipe = text.indexOf('|');
+    if (pipe >= 0 && text.substring(pipe + 1).strip().toLowerCase(Locale.ROOT).startsWith("near")) {
+      throw new IllegalArgumentException(
+          "'| near' was removed in Sigma 2: use a correlation rule of type temporal (or"
+              + " temporal_ordered) that references the rules to be near each other");
+    }
+    if (pipe >= 0) {
       throw new IllegalArgumentException(
           "aggregation expressions ('| count() by ...') were removed in Sigma 2: use a"
               + " correlation rule (type event_count or value_count) that references this rule");

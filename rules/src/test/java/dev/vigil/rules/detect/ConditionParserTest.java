@@ -33,7 +33,10 @@ class ConditionParserTest {
   @Test
   void errorsSayWhatIsWrong() {
     assertThatThrownBy(() -> ConditionParser.parse("selection | count() by user > 5"))
-        .hasMessageContaining("correlation rule");
+        .hasMessageContaining("correlation rule (type event_count or value_count)");
+    assertThatThrownBy(() -> ConditionParser.parse("selection | near other"))
+        .hasMessageContaining("'| near' was removed in Sigma 2")
+        .hasMessageContaining("type temporal");
     assertThatThrownBy(() -> ConditionParser.parse("2 of sel*"))
         .hasMessageContaining("'1 of' or 'all of'");
     assertThatThrownBy(() -> ConditionParser.parse("(a and b"))
