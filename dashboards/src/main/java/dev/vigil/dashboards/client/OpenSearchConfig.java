@@ -161,6 +161,8 @@ public record OpenSearchConfig(
     if ((one == null) == (many == null)) {
       throw new IllegalArgumentException(WHERE + ": set exactly one of url or urls");
     }
+    // Errors name the key the URLs came from, so a configuration file's error points at its line.
+    String where = WHERE + (one != null ? ".url" : ".urls");
     List<String> texts = new ArrayList<>();
     if (one != null) {
       texts.add(ConfigValues.text(node, "url", WHERE));
@@ -175,28 +177,34 @@ public record OpenSearchConfig(
       try {
         url = new URI(text);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException(WHERE + ": '" + text + "' is not a URL");
+        throw new IllegalArgumentException(
+            where + ": " + shown(text) + " is not a URL (" + e.getReason() + ")");
       }
       if (url.getScheme() == null
           || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
           || url.getHost() == null) {
         throw new IllegalArgumentException(
-            WHERE + ": '" + text + "' is not an http(s)://host[:port] URL");
+            where + ": " + shown(text) + " is not an http(s)://host[:port] URL");
       }
       if (url.getUserInfo() != null) {
         throw new IllegalArgumentException(
-            WHERE + ": put credentials in username and password_env/password_file, not the URL");
+            where + ": put credentials in username and password_env/password_file, not the URL");
       }
       if (!urls.isEmpty()) {
         URI first = urls.get(0);
         if (!first.getScheme().equals(url.getScheme()) || !pathOf(first).equals(pathOf(url))) {
           throw new IllegalArgumentException(
-              WHERE + ": all urls must share one scheme and path prefix");
+              where + ": all urls must share one scheme and path prefix");
         }
       }
       urls.add(url);
     }
     return urls;
+  }
+
+  /** The URL as written, unless it may carry credentials ({@code user:password@}). */
+  private static String shown(String url) {
+    return url.contains("@") ? "the URL" : "'" + url + "'";
   }
 
   static String pathOf(URI url) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OpenSearchConfigTest {
 
@@ -77,6 +78,8 @@ class OpenSearchConfigTest {
         "{url: 'http://a:9200', urls: ['http://b:9200']}            | set exactly one of url or urls",
         "url: ftp://a                                               | is not an http(s)://host[:port] URL",
         "url: 'https://vigil:hunter2@a:9200'                        | put credentials in username",
+        "url: 'ftp://vigil:hunter2@a'                               | opensearch.url: the URL is not an http(s)://host[:port] URL",
+        "url: 'http://vigil:hunt er2@a'                             | opensearch.url: the URL is not a URL (Illegal character in authority)",
         "urls: ['http://a:9200', 'https://b:9200']                  | share one scheme and path prefix",
         "{url: 'http://a:9200', username: vigil, password_env: P}   | basic auth over plain http",
         "{url: 'https://a:9200', username: vigil}                   | neither password_env nor password_file",
@@ -97,6 +100,22 @@ class OpenSearchConfigTest {
     assertThatThrownBy(() -> read(yaml))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "url: 'https://vigil:hunter2@a:9200'",
+        "url: 'ftp://vigil:hunter2@a'",
+        "url: 'http://vigil:hunt er2@a'",
+        "urls: ['http://a:9200', 'http://vigil:hunter2@b:9200']"
+      })
+  void neverQuotesAUrlThatMayHoldAPassword(String yaml) {
+    assertThatThrownBy(() -> read(yaml))
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .doesNotContain("hunter2")
+        .doesNotContain("hunt er2");
   }
 
   @Test

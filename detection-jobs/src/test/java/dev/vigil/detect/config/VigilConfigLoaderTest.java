@@ -627,7 +627,13 @@ class VigilConfigLoaderTest {
         "opensearch",
         "basic auth over plain http would send the password in clear");
     failsWith("opensearch:\n  index: {}\n", 1, "opensearch", "set exactly one of url or urls");
-    failsWith("opensearch:\n  url: ftp://search\n", 1, "opensearch", "is not an http(s)://host");
+    failsWith(
+        "opensearch:\n  url: ftp://search\n", 2, "opensearch.url", "is not an http(s)://host");
+    failsWith(
+        "opensearch:\n  urls: [http://a:9200, https://b:9200]\n",
+        2,
+        "opensearch.urls",
+        "share one scheme and path prefix");
   }
 
   @Test
