@@ -43,6 +43,14 @@ final class ConfigNode {
     return value != null && !value.isNull();
   }
 
+  /**
+   * Whether the mapping holds {@code name}, for a key that is refused when present (an inline
+   * secret): unlike {@link #has}, it does not make the key one of those this mapping accepts.
+   */
+  boolean holds(String name) {
+    return node.has(name);
+  }
+
   ConfigNode child(String name) {
     return has(name) ? new ConfigNode(node.get(name), key(name)) : null;
   }

@@ -191,7 +191,7 @@ public record NotifyConfig(
   private static SecretRef secretRef(ConfigNode node, String key) {
     String env = node.text(key + "_env", null);
     String file = node.text(key + "_file", null);
-    if (node.has(key)) {
+    if (node.holds(key)) {
       throw new NotifyConfigException(
           node.key(key),
           "secrets are not accepted inline; name an environment variable with "

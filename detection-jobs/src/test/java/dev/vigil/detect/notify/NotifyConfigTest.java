@@ -91,6 +91,16 @@ class NotifyConfigTest {
   }
 
   @Test
+  void theKnownKeysOfAnUnknownKeyErrorAreTheAcceptedOnes() {
+    // routing_key is refused (secrets are not inline): listing it as known would invite it.
+    assertThatThrownBy(() -> parse(pd("      routing_kye_env: X\n")))
+        .hasMessageContaining("routing_key_env")
+        .hasMessageContaining("routing_key_file")
+        .message()
+        .doesNotContainPattern("[ :,]routing_key(,|$)");
+  }
+
+  @Test
   void errorsNameTheBadKey() {
     assertError(
         pd("      min_severty: high\n"), "notify.destinations.oncall.min_severty", "unknown key");
