@@ -78,6 +78,9 @@ class DetectCommandTest {
     assertThat(parse(Files.readAllLines(dir.resolve("alerts.jsonl"))))
         .extracting(a -> a.get("detection").asText())
         .contains("root_token_use");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("alerts.jsonl")))
+        .as("the umask decides, as for any file the user writes")
+        .isEqualTo(Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain.txt"))));
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -81,7 +82,12 @@ public final class LineFileSink<T> implements Sink<T> {
     Writer() throws IOException {
       Path parent = targetPath.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      temporary = Files.createTempFile(parent, "." + targetPath.getFileName(), ".partial");
+      // Not Files.createTempFile: it makes the file owner-only (0600), and the output would differ
+      // from every other file the user writes (the umask decides, as for vigil normalize).
+      temporary =
+          Files.createFile(
+              parent.resolve(
+                  "." + targetPath.getFileName() + "." + UUID.randomUUID() + ".partial"));
       out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
     }
 
