@@ -1,10 +1,8 @@
 package dev.vigil.rules;
 
-import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import dev.vigil.rules.engine.PackCompiler;
 import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.model.RuleLoader;
@@ -110,33 +108,15 @@ public final class RuleValidator {
 
   /** The schema's findings for one document, located by line. */
   public static List<RuleError> schemaErrors(String file, YamlDocument document) {
-    Set<ValidationMessage> messages = SCHEMA.validate(document.root());
     List<RuleError> errors = new ArrayList<>();
-    for (ValidationMessage message : messages) {
-      String pointer = pointer(message.getInstanceLocation());
+    for (SchemaFindings.Finding finding : SchemaFindings.of(SCHEMA.validate(document.root()))) {
+      String pointer = finding.pointer();
       String where = pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.') + ": ";
-      String text = message.getMessage();
-      // The validator prefixes its own path notation; the location is already in the line.
-      int colon = text.indexOf(": ");
-      if (text.startsWith("$") && colon > 0) {
-        text = text.substring(colon + 2);
-      }
-      errors.add(new RuleError(file, document.lineOf(pointer), "schema: " + where + text));
+      errors.add(
+          new RuleError(file, document.lineOf(pointer), "schema: " + where + finding.text()));
     }
     errors.sort(Comparator.comparingInt(RuleError::line));
     return errors;
-  }
-
-  private static String pointer(JsonNodePath path) {
-    StringBuilder pointer = new StringBuilder();
-    for (int i = 0; i < path.getNameCount(); i++) {
-      Object element = path.getElement(i);
-      pointer.append(
-          element instanceof Integer index
-              ? YamlDocument.child("", index)
-              : YamlDocument.child("", String.valueOf(element)));
-    }
-    return pointer.toString();
   }
 
   private static JsonSchema loadSchema() {

@@ -52,6 +52,27 @@ class RuleValidatorTest {
   }
 
   @Test
+  void aValueOfTwoPossibleShapesGetsOneFindingPerMistake() throws IOException {
+    // suppress is a period or a map: a bad period inside the map is the one mistake, and a value
+    // of neither shape is one finding naming both.
+    write(
+        "map.yml",
+        STOP_LOGGING.replace("level: low", "level: low\nsuppress: {period: soon, by: [actor.id]}"));
+    write("number.yml", STOP_LOGGING.replace("level: low", "level: low\nsuppress: 5"));
+
+    RuleValidator.Report report = RuleValidator.validate(List.of(dir));
+
+    assertThat(report.lines())
+        .containsExactly(
+            dir.resolve("map.yml")
+                + ":5: schema: suppress.period: does not match the regex pattern"
+                + " ^[1-9][0-9]*(ms|s|m|h|d|w)$",
+            dir.resolve("number.yml")
+                + ":5: schema: suppress: integer found, string or object expected",
+            "0 valid, 2 invalid");
+  }
+
+  @Test
   void anIdOrNameUsedInTwoFilesIsAnError() throws IOException {
     write("a.yml", STOP_LOGGING);
     write("b.yml", STOP_LOGGING.replace("name: stop_logging", "name: other"));
