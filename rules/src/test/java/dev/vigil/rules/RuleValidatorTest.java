@@ -113,9 +113,25 @@ class RuleValidatorTest {
     assertThat(RuleValidator.validate(List.of(dir)).lines())
         .containsExactly(
             dir.resolve("correlation.yml")
-                + ":1: the correlation references 'stop_logging', which no rule of the pack"
+                + ":7: the correlation references 'stop_logging', which no rule of the pack"
                 + " has as id or name",
             "0 valid, 1 invalid");
+  }
+
+  @Test
+  void aMissingReferenceIsReportedAtItsOwnLine() throws IOException {
+    write("base.yml", STOP_LOGGING);
+    write(
+        "correlation.yml",
+        REPEATED_STOP_LOGGING.replace(
+            "  rules: [stop_logging]\n", "  rules:\n    - stop_logging\n    - stop_loging\n"));
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            dir.resolve("correlation.yml")
+                + ":9: the correlation references 'stop_loging', which no rule of the pack"
+                + " has as id or name",
+            "1 valid, 1 invalid");
   }
 
   @Test

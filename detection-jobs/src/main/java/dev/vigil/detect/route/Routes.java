@@ -253,18 +253,7 @@ public final class Routes {
           continue;
         }
         if (document instanceof CorrelationRule c && c.generate()) {
-          kept.add(
-              new CorrelationRule(
-                  c.meta(),
-                  c.type(),
-                  c.rules(),
-                  c.groupBy(),
-                  c.timespan(),
-                  c.conditions(),
-                  c.conditionField(),
-                  c.aliases(),
-                  false,
-                  c.tests()));
+          kept.add(c.withGenerate(false));
         } else {
           kept.add(document);
         }

@@ -77,12 +77,14 @@ public final class PackCompiler {
     List<List<Integer>> correlationInputs = new ArrayList<>();
     for (CorrelationRule correlation : correlationRules) {
       List<Integer> inputs = new ArrayList<>();
-      for (String reference : correlation.rules()) {
+      for (int r = 0; r < correlation.rules().size(); r++) {
+        String reference = correlation.rules().get(r);
         RuleDocument target = byReference.get(reference);
         if (target == null) {
           errors.add(
               error(
                   correlation,
+                  correlation.ruleLine(r),
                   "the correlation references '"
                       + reference
                       + "', which no rule of the pack has as id or name"));
@@ -90,6 +92,7 @@ public final class PackCompiler {
           errors.add(
               error(
                   correlation,
+                  correlation.ruleLine(r),
                   "the correlation references the correlation '"
                       + reference
                       + "': chained correlations are not supported"));
@@ -395,6 +398,10 @@ public final class PackCompiler {
   }
 
   private static RuleError error(RuleDocument document, String message) {
-    return new RuleError(document.meta().file(), document.meta().line(), message);
+    return error(document, document.meta().line(), message);
+  }
+
+  private static RuleError error(RuleDocument document, int line, String message) {
+    return new RuleError(document.meta().file(), line, message);
   }
 }

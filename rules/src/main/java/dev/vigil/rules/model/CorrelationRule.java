@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * @param rules the referenced rules, by id or name, in the author's order (the order matters for
  *     {@code temporal_ordered})
+ * @param ruleLines the line of each reference in the file, in the order of {@code rules} (an error
+ *     about a reference points at it)
  * @param groupBy the group-by fields (or aliases)
  * @param conditions comparison operator ({@code gt}, {@code gte}, {@code lt}, {@code lte}, {@code
  *     eq}, {@code neq}) to threshold; all must hold; empty for temporal types
@@ -20,6 +22,7 @@ public record CorrelationRule(
     RuleMeta meta,
     CorrelationType type,
     List<String> rules,
+    List<Integer> ruleLines,
     List<String> groupBy,
     Duration timespan,
     Map<String, Long> conditions,
@@ -27,4 +30,26 @@ public record CorrelationRule(
     Map<String, Map<String, String>> aliases,
     boolean generate,
     List<RuleTest> tests)
-    implements RuleDocument {}
+    implements RuleDocument {
+
+  /** The same correlation, whose referenced rules alert on their own or not. */
+  public CorrelationRule withGenerate(boolean generate) {
+    return new CorrelationRule(
+        meta,
+        type,
+        rules,
+        ruleLines,
+        groupBy,
+        timespan,
+        conditions,
+        conditionField,
+        aliases,
+        generate,
+        tests);
+  }
+
+  /** The line of the {@code i}th reference of {@link #rules}. */
+  public int ruleLine(int i) {
+    return ruleLines.get(i);
+  }
+}

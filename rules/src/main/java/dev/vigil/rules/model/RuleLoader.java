@@ -234,6 +234,14 @@ public final class RuleLoader {
       }
     }
     List<String> rules = stringsAt(node.get("rules"), "/correlation/rules");
+    List<Integer> ruleLines = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      ruleLines.add(
+          document.lineOf(
+              node.get("rules").isArray()
+                  ? YamlDocument.child("/correlation/rules", i)
+                  : "/correlation/rules"));
+    }
     if (rules.isEmpty()) {
       error("/correlation", "a correlation needs 'rules': the ids or names of the rules it joins");
     }
@@ -326,6 +334,7 @@ public final class RuleLoader {
         meta,
         type,
         rules,
+        List.copyOf(ruleLines),
         groupBy,
         timespan,
         conditions,
