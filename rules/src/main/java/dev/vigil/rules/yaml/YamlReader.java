@@ -58,8 +58,19 @@ public final class YamlReader {
       }
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-      throw new RuleException(
-          new RuleError(file, line, "invalid YAML: " + firstLine(e.getProblem())));
+      String message = "invalid YAML: " + firstLine(e.getProblem());
+      // The parser notices an unclosed '[' or '{' lines after it: say where that began too.
+      if (e.getContext() != null
+          && e.getContextMark() != null
+          && e.getContextMark().getLine() + 1 != line) {
+        message +=
+            " ("
+                + firstLine(e.getContext())
+                + " started at line "
+                + (e.getContextMark().getLine() + 1)
+                + ")";
+      }
+      throw new RuleException(new RuleError(file, line, message));
     } catch (YAMLException e) {
       throw new RuleException(new RuleError(file, 0, "invalid YAML: " + firstLine(e.getMessage())));
     }

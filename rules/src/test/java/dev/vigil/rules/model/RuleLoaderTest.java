@@ -131,6 +131,15 @@ class RuleLoaderTest {
     assertThatThrownBy(() -> RuleLoader.load("syntax.yml", "title: [unclosed\n"))
         .hasMessageContaining("syntax.yml:")
         .hasMessageContaining("invalid YAML");
+    // Noticed at the next key, two lines below the '[' that was never closed.
+    assertThatThrownBy(
+            () ->
+                RuleLoader.load(
+                    "flow.yml",
+                    "title: t\nid: 33333333-3333-4333-8333-333333333333\ntags: [a.b, c.d\n\n"
+                        + "level: low\n"))
+        .hasMessageContaining("flow.yml:5: invalid YAML: expected ',' or ']'")
+        .hasMessageContaining("(while parsing a flow sequence started at line 3)");
   }
 
   @Test
