@@ -16,7 +16,10 @@ import java.util.List;
  *       filter:key=value|value} pairs, since CloudTrail does not say which secrets a filter
  *       returned;
  *   <li>SSM Parameter Store: {@code name}, the {@code names} list (comma-joined) or {@code path};
- *   <li>{@code resources[0].ARN} (data events, AssumeRole, KMS);
+ *   <li>the ARN in {@code resources} (data events, AssumeRole, KMS): the first one, except that an
+ *       S3 object wins over its bucket, since the object is what an object-level call touched
+ *       (CloudTrail lists bucket and object in either order), and of several objects (CopyObject
+ *       lists source and destination) the one the request's {@code bucketName}/{@code key} names;
  *   <li>IAM: the principal changed, as the resource part of its ARN ({@code role/Name}, {@code
  *       user/Name}, {@code group/Name}), else {@code policyArn}, else {@code policy/Name};
  *   <li>S3: {@code bucketName}, with {@code /key} for an object;
@@ -56,6 +59,14 @@ final class CloudTrailTargets {
           "roleArn",
           "target");
 
+  private static final String S3_OBJECT = "AWS::S3::Object";
+
+  /**
+   * S3 ARNs carry neither region nor account ({@code arn:<partition>:s3:::bucket/key}), so the
+   * request's bucket and key name exactly one of them in any partition.
+   */
+  private static final String S3_ARN_SERVICE_PART = ":s3:::";
+
   /** What AWS itself writes in place of a sensitive request parameter. */
   private static final String HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
@@ -85,7 +96,7 @@ final class CloudTrailTargets {
       found = CloudTrailActors.first(found, text(request, "path"));
     }
     if (found == null) {
-      found = firstResourceArn(resources);
+      found = resourceArn(resources, request);
     }
     if (found == null && request != null) {
       found = "iam".equals(service) ? iam(request) : null;
@@ -130,12 +141,30 @@ final class CloudTrailTargets {
     return out.toString();
   }
 
-  private static String firstResourceArn(JsonNode resources) {
+  private static String resourceArn(JsonNode resources, JsonNode request) {
     if (resources == null || !resources.isArray() || resources.isEmpty()) {
       return null;
     }
-    JsonNode first = resources.get(0);
-    return CloudTrailActors.first(text(first, "ARN"), text(first, "arn"));
+    String requested = request != null ? bucket(request) : null;
+    String requestedSuffix = requested != null ? S3_ARN_SERVICE_PART + requested : null;
+    String firstObject = null;
+    for (JsonNode resource : resources) {
+      String arn = arn(resource);
+      if (arn == null || !S3_OBJECT.equals(text(resource, "type"))) {
+        continue;
+      }
+      if (requestedSuffix != null && arn.endsWith(requestedSuffix)) {
+        return arn;
+      }
+      if (firstObject == null) {
+        firstObject = arn;
+      }
+    }
+    return firstObject != null ? firstObject : arn(resources.get(0));
+  }
+
+  private static String arn(JsonNode resource) {
+    return CloudTrailActors.first(text(resource, "ARN"), text(resource, "arn"));
   }
 
   private static String iam(JsonNode request) {

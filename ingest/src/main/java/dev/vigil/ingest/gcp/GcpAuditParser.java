@@ -387,7 +387,7 @@ public final class GcpAuditParser implements SourceParser {
     return new Actor(
         principal,
         principal,
-        actorType(principal),
+        actorType(principal, subject, keyName),
         isSuperAdmin(email, subject),
         keyName != null ? keyName : delegate,
         authMethod,
@@ -413,6 +413,26 @@ public final class GcpAuditParser implements SourceParser {
       return "oauth";
     }
     return null;
+  }
+
+  /**
+   * The caller's type from everything {@code authenticationInfo} says, not from the email alone: a
+   * {@code serviceAccountKeyName} is, per the AuditLog reference, the key "used to create or
+   * exchange credentials for authenticating the service account making the request", and a typed
+   * {@code principalSubject} ({@code serviceAccount:}, {@code user:}, {@code principal://}) names
+   * the kind of identity where an email (a service account outside {@code .gserviceaccount.com}, a
+   * redacted address) does not.
+   */
+  static ActorType actorType(String principal, String subject, String keyName) {
+    ActorType byPrincipal = actorType(principal);
+    if (principal == null || byPrincipal == ActorType.ANONYMOUS) {
+      return byPrincipal;
+    }
+    if (keyName != null) {
+      return ActorType.SERVICE;
+    }
+    ActorType bySubject = actorType(subject);
+    return bySubject == ActorType.SERVICE || bySubject == ActorType.USER ? bySubject : byPrincipal;
   }
 
   static ActorType actorType(String principal) {

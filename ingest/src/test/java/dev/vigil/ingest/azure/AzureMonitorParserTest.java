@@ -233,6 +233,28 @@ class AzureMonitorParserTest {
     }
 
     @Test
+    void kubernetesRbacWritesThroughArmArePolicyChangesAsOnGke() {
+      Map<String, AuditEvent> activity = corpus("panther_azure_monitor_activity_rule_tests.jsonl");
+      // Arc rolebindings, Arc clusterrolebindings, AKS rolebindings, AKS clusterrolebindings, roles
+      for (String line : List.of("64", "65", "66", "67", "68")) {
+        AuditEvent event = activity.get(line);
+        assertThat(event.getOperation()).containsIgnoringCase("/rbac.authorization.k8s.io/");
+        assertThat(event.getCategory()).as(line).isEqualTo(Category.POLICY_CHANGE);
+        assertThat(event.getAction()).as(line).isEqualTo("update");
+        assertThat(event.getOcsfClassUid()).as(line).isEqualTo(3008);
+      }
+      AuditEvent deleted =
+          one(
+              """
+              {"time":"2024-12-17T10:30:00Z","category":"Administrative","resultType":"Success",
+               "operationName":"Microsoft.ContainerService/managedClusters/rbac.authorization.k8s.io/clusterrolebindings/delete",
+               "resourceId":"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks1"}
+              """);
+      assertThat(deleted.getCategory()).isEqualTo(Category.POLICY_CHANGE);
+      assertThat(deleted.getAction()).isEqualTo("delete");
+    }
+
+    @Test
     void startedOperationHasUnknownOutcome() {
       AuditEvent e = corpus("elastic_azure_activitylogs_test-activitylogs-raw.log").get("1");
       assertThat(e.getOperation())

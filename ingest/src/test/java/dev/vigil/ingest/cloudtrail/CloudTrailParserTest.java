@@ -135,6 +135,41 @@ class CloudTrailParserTest {
     }
 
     @Test
+    void s3DataEventsTargetTheObjectWhateverOrderResourcesListIt() {
+      // resources: [object, bucket] (OTRF, a real capture)
+      AuditEvent objectFirst =
+          corpusEvent("otrf_ec2_proxy_s3_exfiltration_2020-09-14011940.json", "80");
+      assertThat(objectFirst.getTarget().getResource())
+          .isEqualTo("arn:aws:s3:::mordors3stack-s3bucket-llp2yingx64a/ring.txt");
+      // resources: [bucket, object]
+      AuditEvent bucketFirst = corpusEvent("panther_aws_cloudtrail_rule_tests.jsonl", "354");
+      assertThat(bucketFirst.getOperation()).isEqualTo("PutObject");
+      assertThat(bucketFirst.getTarget().getResource())
+          .isEqualTo(
+              "arn:aws:s3:::sample-bucket-hungry-buck/documents/financial/HOW_TO_DECRYPT_FILES.txt");
+    }
+
+    @Test
+    void copyObjectTargetsTheObjectTheRequestNames() {
+      AuditEvent event =
+          parse(
+              """
+              {"eventVersion":"1.09","eventTime":"2024-05-01T10:00:00Z",
+               "eventSource":"s3.amazonaws.com","eventName":"CopyObject","awsRegion":"us-east-1",
+               "userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/a"},
+               "requestParameters":{"bucketName":"dst","key":"k.csv",
+                                    "x-amz-copy-source":"src/k.csv"},
+               "resources":[
+                 {"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::src"},
+                 {"type":"AWS::S3::Object","ARN":"arn:aws:s3:::src/k.csv"},
+                 {"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::dst"},
+                 {"type":"AWS::S3::Object","ARN":"arn:aws:s3:::dst/k.csv"}],
+               "eventID":"e1","recipientAccountId":"111122223333"}
+              """);
+      assertThat(event.getTarget().getResource()).isEqualTo("arn:aws:s3:::dst/k.csv");
+    }
+
+    @Test
     void assumeRoleBySessionTargetsTheRole() {
       AuditEvent event = corpusEvent("elastic_aws_cloudtrail_test-assume-role-json.log", "1");
       assertThat(event.getCategory()).isEqualTo(Category.AUTHENTICATION);

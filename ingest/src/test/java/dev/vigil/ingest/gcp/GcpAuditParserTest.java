@@ -143,7 +143,20 @@ class GcpAuditParserTest {
       assertThat(event.getAction()).isEqualTo("list");
       assertThat(event.getActor().getSession()).isEqualTo("//xxx@xxx");
       assertThat(event.getActor().getAuthMethod()).isEqualTo("service_account_key");
+      // The redacted email looks like a person's; the key says a service account called.
+      assertThat(event.getActor().getType()).isEqualTo(ActorType.SERVICE);
       assertThat(event.getSrc().getIp()).isNull();
+    }
+
+    @Test
+    void principalSubjectAndServiceAccountKeyNameTypeTheCallerOverItsEmail() {
+      // principalEmail some.user@some-project.com, principalSubject serviceAccount:..., a key
+      AuditEvent apiKey = corpus(PANTHER + "112");
+      assertThat(apiKey.getActor().getId()).isEqualTo("some.user@some-project.com");
+      assertThat(apiKey.getActor().getType()).isEqualTo(ActorType.SERVICE);
+      assertThat(corpus(PANTHER + "19").getActor().getType()).isEqualTo(ActorType.SERVICE);
+      // principalSubject user: stays a person
+      assertThat(corpus(PANTHER + "109").getActor().getType()).isEqualTo(ActorType.USER);
     }
 
     @Test
@@ -703,6 +716,24 @@ class GcpAuditParserTest {
   })
   void actorTypes(String principal, ActorType type) {
     assertThat(GcpAuditParser.actorType(principal)).isEqualTo(type);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      nullValues = "-",
+      value = {
+        "ci@example.com, serviceAccount:ci@example.com, -, SERVICE",
+        "ci@example.com, -, //iam.googleapis.com/projects/p/serviceAccounts/ci@example.com/keys/k,"
+            + " SERVICE",
+        "alice@example.com, user:alice@example.com, -, USER",
+        "alice@example.com, -, -, USER",
+        "sa@p.iam.gserviceaccount.com, example_principal_subject, -, SERVICE",
+        "system:anonymous, -, k, ANONYMOUS",
+        "-, -, k, UNKNOWN"
+      })
+  void actorTypeFromSubjectAndKey(String email, String subject, String key, ActorType type) {
+    String principal = email != null ? email : subject;
+    assertThat(GcpAuditParser.actorType(principal, subject, key)).isEqualTo(type);
   }
 
   @Test
