@@ -68,6 +68,8 @@ final class OpenSearchOptions {
     return config(env, List.of(url), section -> {});
   }
 
+  private static final String URLS_KEY = "opensearch.urls";
+
   private OpenSearchConfig config(
       CliEnvironment env, List<String> serviceUrls, Consumer<ObjectNode> more) {
     ObjectNode section = JSON.createObjectNode();
@@ -88,7 +90,12 @@ final class OpenSearchOptions {
     try {
       return OpenSearchConfig.fromTree(section);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailedException(e.getMessage());
+      // The URLs came from --opensearch here, not from a file's opensearch.urls.
+      String message = e.getMessage();
+      throw new CommandFailedException(
+          message.startsWith(URLS_KEY)
+              ? "--opensearch" + message.substring(URLS_KEY.length())
+              : message);
     }
   }
 
