@@ -23,6 +23,9 @@ import java.util.Set;
  * username}, {@code email}); otherwise {@link ActorType#UNKNOWN}. The auth method comes from the
  * login's mount when the entry is a login, else from the display name's prefix (Vault builds it as
  * {@code <auth mount>-<name>}) when that prefix is a known method, else the token type.
+ *
+ * <p>The actor's id: the entity, else the token's accessor, else the HMAC of the token itself (see
+ * {@link #tokenHmac}).
  */
 final class VaultActors {
 
@@ -51,10 +54,11 @@ final class VaultActors {
 
   /**
    * @param auth the {@code auth} block to read (may be missing or not an object)
+   * @param requestToken the request's {@code client_token}, or null
    * @param loginMethod the auth method of a login entry, or null
    * @param mfa true when the entry proves a completed MFA step, else null (unknown)
    */
-  static Actor fromAuth(JsonNode auth, String loginMethod, Boolean mfa) {
+  static Actor fromAuth(JsonNode auth, String requestToken, String loginMethod, Boolean mfa) {
     // Constructors rather than Avro's builders, which check every value again on every record.
     if (auth == null || !auth.isObject()) {
       return new Actor(null, null, ActorType.UNKNOWN, false, null, loginMethod, mfa, List.of());
@@ -84,7 +88,7 @@ final class VaultActors {
       type = kindOf(method, metadata);
     }
     return new Actor(
-        entityId != null ? entityId : accessor,
+        entityId != null ? entityId : accessor != null ? accessor : tokenHmac(auth, requestToken),
         nameOf(displayName, metadata),
         type,
         root,
@@ -92,6 +96,21 @@ final class VaultActors {
         method,
         mfa,
         policies);
+  }
+
+  /**
+   * The HMAC of the token used, for an entry that names neither entity nor accessor: Vault could
+   * not resolve the token (revoked, expired, made up), and writes only its type in {@code auth}.
+   * The HMAC is the same for every use of one token, so the denied requests of a replayed token
+   * count against it. Only an HMAC: an audit device with {@code log_raw} writes the token itself, a
+   * secret that must not leave {@code raw}.
+   */
+  private static String tokenHmac(JsonNode auth, String requestToken) {
+    String token = Json.text(auth, "client_token");
+    if (token == null) {
+      token = requestToken;
+    }
+    return token != null && token.startsWith(HMAC_PREFIX) ? token : null;
   }
 
   /** A KMIP client authenticates with a TLS client certificate; its serial number names it. */

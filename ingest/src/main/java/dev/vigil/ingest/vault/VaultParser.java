@@ -207,7 +207,12 @@ public final class VaultParser implements SourceParser {
           mapping != null && mapping.has("mfa") && response && outcome == Outcome.SUCCESS
               ? Boolean.TRUE
               : null;
-      actor = VaultActors.fromAuth(auth, login ? loginMethod(path, mountType) : null, mfa);
+      actor =
+          VaultActors.fromAuth(
+              auth,
+              Json.text(request, "client_token"),
+              login ? loginMethod(path, mountType) : null,
+              mfa);
     }
 
     boolean rootCredential =

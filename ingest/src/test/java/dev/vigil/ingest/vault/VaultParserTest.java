@@ -14,6 +14,7 @@ import dev.vigil.event.Outcome;
 import dev.vigil.ingest.CorpusRun;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.RecordRejectedException;
+import dev.vigil.ingest.io.EventJson;
 import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.mapping.MappingTable;
 import dev.vigil.ingest.spi.EventIds;
@@ -80,7 +81,12 @@ class VaultParserTest {
       String homeAssistant =
           "actor=SERVICE,root=false,id=hmac-sha256:2ee197e25b333d83ba45d0c40aca153e0ad6c9e42b04b6de6a5b5b575de58771"
               + ",name=token-c1d6c089-2f46-ff11-5988-38636bddf8d9-homeassistant,method=token";
-      String anonymous = "actor=ANONYMOUS,root=false,id=null,name=null,method=default";
+      // A token Vault could not resolve: the denied request names no entity or accessor, and the
+      // token's HMAC is its actor id, so its retries count against it.
+      String unresolvedToken =
+          "actor=ANONYMOUS,root=false"
+              + ",id=hmac-sha256:db417023d954a03aea8f56a3daf35460aa51920337420c7c22bcbb6b10852f23"
+              + ",name=null,method=default";
       String kmipClient =
           "actor=SERVICE,root=false,id=79311139933792246475030417908586135267121780670,name=null,method=kmip";
       List<String> summaries = summaries("vault/elastic_hashicorp_vault_test-audit.log");
@@ -96,11 +102,11 @@ class VaultParserTest {
                   + " target=sys/capabilities-self",
               "24ac580b-805a-d9ee-4d0d-7046932f4e05:request 2021-07-19T17:19:00.673Z"
                   + " KEY_MANAGEMENT/issue(6003) FAILURE denied=true "
-                  + anonymous
+                  + unresolvedToken
                   + " target=internal-ca/issue/internal-server",
               "24ac580b-805a-d9ee-4d0d-7046932f4e05:response 2021-07-19T17:19:00.674Z"
                   + " KEY_MANAGEMENT/issue(6003) FAILURE denied=true "
-                  + anonymous
+                  + unresolvedToken
                   + " target=internal-ca/issue/internal-server",
               "0042ad1b-1400-7eb7-5e25-1dfc898c1998:request 2021-06-29T17:26:11.402Z"
                   + " SECRET_ACCESS/read(6003) UNKNOWN denied=false "
@@ -368,6 +374,33 @@ class VaultParserTest {
       assertThat(event.getActor().getType()).isEqualTo(ActorType.SERVICE);
       assertThat(event.getTarget().getType()).isEqualTo("kmip");
       assertThat(event.getTarget().getAccount()).isEqualTo("root");
+    }
+
+    @Test
+    void anUnresolvedTokenIsItsHmacButNeverARawToken() {
+      String denied = "{\"token_type\":\"default\"}";
+      AuditEvent hmac =
+          parse(
+              entry(
+                  "request",
+                  """
+                  {"id":"r1","operation":"read","path":"secret/data/x",                  "client_token":"hmac-sha256:5eb6"}""",
+                  null,
+                  denied));
+      assertThat(hmac.getActor().getType()).isEqualTo(ActorType.ANONYMOUS);
+      assertThat(hmac.getActor().getId()).isEqualTo("hmac-sha256:5eb6");
+      // An audit device with log_raw writes the token itself: a secret, kept in raw only.
+      AuditEvent raw =
+          parse(
+              entry(
+                  "request",
+                  """
+                  {"id":"r2","operation":"read","path":"secret/data/x",                  "client_token":"hvs.CAESIJrawtoken"}""",
+                  null,
+                  denied));
+      assertThat(raw.getActor().getId()).isNull();
+      raw.setRaw("");
+      assertThat(EventJson.toJson(raw)).doesNotContain("hvs.");
     }
 
     @Test
