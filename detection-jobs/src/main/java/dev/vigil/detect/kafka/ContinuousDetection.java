@@ -253,8 +253,16 @@ public final class ContinuousDetection {
    * @return the job's result
    */
   public static JobResult run(VigilConfig config) throws RuleException, InterruptedException {
-    Optional<String> resume = latestCheckpoint(config.checkpoints().storage());
-    try (Running running = start(config, resume)) {
+    return run(config, latestCheckpoint(config.checkpoints().storage()));
+  }
+
+  /**
+   * As {@link #run(VigilConfig)}, resuming from {@code resumeFrom} (a checkpoint or savepoint, as
+   * {@link #latestCheckpoint} finds them) instead of looking for one.
+   */
+  public static JobResult run(VigilConfig config, Optional<String> resumeFrom)
+      throws RuleException, InterruptedException {
+    try (Running running = start(config, resumeFrom)) {
       Thread stopper = new Thread(running::close, "vigil-run-shutdown");
       Runtime.getRuntime().addShutdownHook(stopper);
       try {
