@@ -133,7 +133,7 @@ class OpenSearchOptionsTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
         .containsExactly(
-            "vigil dashboards install: opensearch: 'ftp://search.example' is not an"
+            "vigil dashboards install: opensearch.urls: 'ftp://search.example' is not an"
                 + " http(s)://host[:port] URL");
   }
 
