@@ -247,18 +247,11 @@ public final class ContinuousDetection {
 
   /**
    * Runs on a MiniCluster until the job ends or the JVM is asked to stop (Ctrl-C, SIGTERM), which
-   * cancels the job, retaining its last checkpoint. Resumes from the newest retained checkpoint in
-   * {@code checkpoints.storage} when there is one.
+   * cancels the job, retaining its last checkpoint.
    *
+   * @param resumeFrom the checkpoint (or savepoint) to resume from: {@link #latestCheckpoint} of
+   *     {@code checkpoints.storage} for {@code vigil run}
    * @return the job's result
-   */
-  public static JobResult run(VigilConfig config) throws RuleException, InterruptedException {
-    return run(config, latestCheckpoint(config.checkpoints().storage()));
-  }
-
-  /**
-   * As {@link #run(VigilConfig)}, resuming from {@code resumeFrom} (a checkpoint or savepoint, as
-   * {@link #latestCheckpoint} finds them) instead of looking for one.
    */
   public static JobResult run(VigilConfig config, Optional<String> resumeFrom)
       throws RuleException, InterruptedException {
