@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.detect.EmbeddedDetection;
 import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
@@ -8,8 +9,10 @@ import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.rules.RuleException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.client.JobInitializationException;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,10 +72,15 @@ final class RunCommand implements Callable<Integer> {
                 + " from "
                 + loaded.kafka().bootstrapServers()
                 + "; Ctrl-C stops it");
+    Optional<String> resumeFrom =
+        ContinuousDetection.latestCheckpoint(loaded.checkpoints().storage());
+    resumeFrom.ifPresent(
+        checkpoint ->
+            env.stderr().println("vigil run: resuming from the checkpoint " + checkpoint));
     env.stderr().flush();
     JobResult result;
     try {
-      result = ContinuousDetection.run(loaded);
+      result = ContinuousDetection.run(loaded, resumeFrom);
     } catch (TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
         | NotifyConfigException e) {
@@ -83,13 +91,29 @@ final class RunCommand implements Callable<Integer> {
           "the rules do not load; run 'vigil rules validate' for details");
     }
     if (result.getApplicationStatus().deriveJobStatus() == JobStatus.FAILED) {
-      String cause =
-          result
-              .getSerializedThrowable()
-              .map(t -> t.getOriginalErrorClassName() + ": " + t.getMessage())
-              .orElse("unknown cause");
-      throw new CommandFailedException("the detection job failed: " + cause);
+      throw new CommandFailedException(failure(result, resumeFrom));
     }
     return 0;
+  }
+
+  /**
+   * Why the job failed, from the innermost cause. A job that cannot even start while resuming was
+   * most likely refused its checkpoint (another {@code job.max_parallelism}, a changed job), which
+   * the message then names with the way out.
+   */
+  static String failure(JobResult result, Optional<String> resumedFrom) {
+    Throwable cause =
+        result
+            .getSerializedThrowable()
+            .map(t -> t.deserializeError(RunCommand.class.getClassLoader()))
+            .orElse(null);
+    String message = "the detection job failed: " + EmbeddedDetection.rootMessage(cause);
+    if (cause instanceof JobInitializationException && resumedFrom.isPresent()) {
+      message +=
+          " (it was resuming from the checkpoint "
+              + resumedFrom.get()
+              + "; to start without it, point checkpoints.storage elsewhere)";
+    }
+    return message;
   }
 }

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -255,12 +256,7 @@ final class StackDemo {
           ContinuousDetection.startBounded(config, from, until)) {
         JobResult result = running.result().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (!result.isSuccess()) {
-          String cause =
-              result
-                  .getSerializedThrowable()
-                  .map(t -> t.getOriginalErrorClassName() + ": " + t.getMessage())
-                  .orElse("unknown cause");
-          throw new CommandFailedException("the detection job failed: " + cause);
+          throw new CommandFailedException(RunCommand.failure(result, Optional.empty()));
         }
         return DetectSummary.fromSerialized(
             result.getAccumulatorResults(), Duration.ofNanos(System.nanoTime() - started));

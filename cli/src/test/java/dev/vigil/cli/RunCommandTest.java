@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.client.JobInitializationException;
+import org.apache.flink.runtime.clusterframework.ApplicationStatus;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.util.SerializedThrowable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +94,53 @@ class RunCommandTest {
         .startsWith("vigil run: ")
         .contains("VIGIL_PD_ROUTING_KEY")
         .doesNotContain("Kafka");
+  }
+
+  @Test
+  void aRetainedCheckpointToResumeFromIsNamedAtStart() throws Exception {
+    Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d/chk-7");
+    Files.createDirectories(checkpoint);
+    Files.writeString(checkpoint.resolve("_metadata"), "");
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\n"
+            + "checkpoints:\n  storage: checkpoints\n");
+
+    CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(result.stderrLines())
+        .contains("vigil run: resuming from the checkpoint " + checkpoint.toUri());
+  }
+
+  @Test
+  void aJobThatCannotStartFromItsCheckpointSaysWhyAndWhichCheckpoint() {
+    // What the embedded Flink reports when a checkpoint does not fit the job (seen with a changed
+    // job.max_parallelism): the reason is only at the bottom of the chain.
+    Exception refused =
+        new JobInitializationException(
+            new JobID(),
+            "Could not start the JobMaster.",
+            new CompletionException(
+                new IllegalStateException(
+                    "Failed to rollback to checkpoint/savepoint Checkpoint Metadata. Max"
+                        + " parallelism mismatch between checkpoint/savepoint state and new"
+                        + " program.")));
+    JobResult result =
+        new JobResult.Builder()
+            .jobId(new JobID())
+            .applicationStatus(ApplicationStatus.FAILED)
+            .netRuntime(1)
+            .serializedThrowable(new SerializedThrowable(refused))
+            .build();
+
+    String message = RunCommand.failure(result, Optional.of("file:/var/vigil/abc/chk-7"));
+
+    assertThat(message)
+        .isEqualTo(
+            "the detection job failed: Failed to rollback to checkpoint/savepoint Checkpoint"
+                + " Metadata. Max parallelism mismatch between checkpoint/savepoint state and new"
+                + " program. (it was resuming from the checkpoint file:/var/vigil/abc/chk-7; to"
+                + " start without it, point checkpoints.storage elsewhere)");
   }
 
   @Test

@@ -169,8 +169,11 @@ public final class EmbeddedDetection {
     return Duration.ofNanos(System.nanoTime() - started);
   }
 
-  /** The innermost message: what went wrong, without Flink's wrapping. */
-  static String rootMessage(Throwable error) {
+  /**
+   * The innermost message: what went wrong, without Flink's wrapping (a job that cannot start says
+   * "Could not start the JobMaster" at the top and why only at the bottom).
+   */
+  public static String rootMessage(Throwable error) {
     if (error == null) {
       return "no cause was reported";
     }

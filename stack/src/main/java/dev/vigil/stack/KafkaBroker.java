@@ -75,14 +75,18 @@ final class KafkaBroker implements ManagedComponent {
   }
 
   @Override
+  public void requirePortsFree() {
+    Ports.requireFree(config.kafkaPort(), Component.KAFKA, "the broker");
+    Ports.requireFree(config.kafkaControllerPort(), Component.KAFKA, "the controller");
+  }
+
+  @Override
   public Launched launch() {
     int port = Ports.resolve(config.kafkaPort());
     int controllerPort = Ports.resolve(config.kafkaControllerPort());
     if (port == controllerPort) {
       throw new StackException("the Kafka client and controller ports must differ: " + port);
     }
-    Ports.requireFree(port, Component.KAFKA, "the broker");
-    Ports.requireFree(controllerPort, Component.KAFKA, "the controller");
     try {
       Files.createDirectories(logsDir());
       Files.createDirectories(dataDir());

@@ -67,6 +67,7 @@ public final class LocalStack {
       List<Started> started = new ArrayList<>();
       ComponentArtifacts artifacts = null;
       try {
+        List<ManagedComponent> toStart = new ArrayList<>();
         // OpenSearch first: the slowest to boot gets going while Kafka's storage is formatted.
         for (Component component : launchOrder(components)) {
           if (liveRecord(component).isPresent()) {
@@ -77,6 +78,11 @@ public final class LocalStack {
             artifacts = ComponentArtifacts.fromBuild();
           }
           ManagedComponent managed = managed(component, artifacts);
+          managed.requirePortsFree();
+          toStart.add(managed);
+        }
+        for (ManagedComponent managed : toStart) {
+          Component component = managed.component();
           progress.accept("starting " + component.displayName());
           Files.deleteIfExists(config.pidFile(component));
           ManagedComponent.Launched launched = managed.launch();

@@ -82,6 +82,12 @@ final class OpenSearchNode implements ManagedComponent {
   }
 
   @Override
+  public void requirePortsFree() {
+    Ports.requireFree(config.openSearchHttpPort(), Component.OPENSEARCH, "the HTTP");
+    Ports.requireFree(config.openSearchTransportPort(), Component.OPENSEARCH, "the transport");
+  }
+
+  @Override
   public Launched launch() {
     String what = "OpenSearch " + artifacts.openSearchVersion();
     Path javaHome = JavaRuntimes.find(MINIMUM_JDK, config.openSearchJavaHome(), what);
@@ -90,8 +96,6 @@ final class OpenSearchNode implements ManagedComponent {
     if (httpPort == transportPort) {
       throw new StackException("the OpenSearch HTTP and transport ports must differ: " + httpPort);
     }
-    Ports.requireFree(httpPort, Component.OPENSEARCH, "the HTTP");
-    Ports.requireFree(transportPort, Component.OPENSEARCH, "the transport");
     Optional<SystemUser> runAs =
         SystemUser.runningAsRoot()
             ? Optional.of(SystemUser.ensure(config.openSearchUser()))

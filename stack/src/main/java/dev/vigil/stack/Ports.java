@@ -48,6 +48,7 @@ final class Ports {
 
   static void requireFree(int port, Component component, String what) {
     if (!isFree(port)) {
+      // Not "or choose another port": `vigil stack up` has no port to choose.
       throw new StackException(
           component.displayName()
               + " cannot start: "
@@ -56,7 +57,7 @@ final class Ports {
               + port
               + " on "
               + LOOPBACK
-              + " is in use by another process. Stop that process or choose another port.");
+              + " is in use by another process; stop it first ('ss -ltnp' names it).");
     }
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,8 +58,27 @@ class StackConfigTest {
       assertThatThrownBy(stack::up)
           .isInstanceOf(StackException.class)
           .hasMessageContaining("port " + taken.getLocalPort())
-          .hasMessageContaining("in use by another process");
+          .hasMessageEndingWith(
+              "is in use by another process; stop it first ('ss -ltnp' names it).");
       assertThat(stack.status().isRunning(Component.KAFKA)).isFalse();
+    }
+  }
+
+  @Test
+  void aTakenKafkaPortStartsNotEvenOpenSearch() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      List<String> progress = new ArrayList<>();
+      LocalStack stack =
+          new LocalStack(
+              StackConfig.forTests(stateDir).toBuilder().kafkaPort(taken.getLocalPort()).build(),
+              progress::add);
+
+      assertThatThrownBy(stack::up)
+          .isInstanceOf(StackException.class)
+          .hasMessageContaining("Kafka cannot start: the broker port " + taken.getLocalPort());
+      // OpenSearch launches first; the taken port must stop the start before it does.
+      assertThat(progress).isEmpty();
+      assertThat(stack.status().isRunning(Component.OPENSEARCH)).isFalse();
     }
   }
 }

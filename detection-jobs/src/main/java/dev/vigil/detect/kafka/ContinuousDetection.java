@@ -247,14 +247,15 @@ public final class ContinuousDetection {
 
   /**
    * Runs on a MiniCluster until the job ends or the JVM is asked to stop (Ctrl-C, SIGTERM), which
-   * cancels the job, retaining its last checkpoint. Resumes from the newest retained checkpoint in
-   * {@code checkpoints.storage} when there is one.
+   * cancels the job, retaining its last checkpoint.
    *
+   * @param resumeFrom the checkpoint (or savepoint) to resume from: {@link #latestCheckpoint} of
+   *     {@code checkpoints.storage} for {@code vigil run}
    * @return the job's result
    */
-  public static JobResult run(VigilConfig config) throws RuleException, InterruptedException {
-    Optional<String> resume = latestCheckpoint(config.checkpoints().storage());
-    try (Running running = start(config, resume)) {
+  public static JobResult run(VigilConfig config, Optional<String> resumeFrom)
+      throws RuleException, InterruptedException {
+    try (Running running = start(config, resumeFrom)) {
       Thread stopper = new Thread(running::close, "vigil-run-shutdown");
       Runtime.getRuntime().addShutdownHook(stopper);
       try {

@@ -4,8 +4,10 @@ import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.TemplateInstaller;
 import java.io.IOException;
+import java.net.URI;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 
 /**
@@ -52,7 +54,10 @@ public final class IndexSetup {
 
   private static IndexSetupException failure(OpenSearchConfig config, String reason) {
     return new IndexSetupException(
-        "installing the index templates failed on OpenSearch at " + config.urls() + ": " + reason);
+        "installing the index templates failed on OpenSearch at "
+            + config.urls().stream().map(URI::toString).collect(Collectors.joining(","))
+            + ": "
+            + reason);
   }
 
   /** OpenSearch is not ready for the job; a message for the person starting it. */
