@@ -87,6 +87,9 @@ class AlertDispatcherTest {
       assertThat(request.method()).isEqualTo("POST");
       assertThat(request.path()).isEqualTo("/v2/enqueue");
       assertThat(request.headers().getFirst("Content-Type")).startsWith("application/json");
+      assertThat(request.headers())
+          .as("plain HTTP/1.1: no h2c upgrade, which some proxies and servers refuse")
+          .doesNotContainKeys("Upgrade", "Http2-settings");
       JsonNode event = MAPPER.readTree(request.body());
       assertThat(PagerDutyContract.violations(event)).isEmpty();
 
