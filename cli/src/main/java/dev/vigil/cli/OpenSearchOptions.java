@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import picocli.CommandLine.Option;
@@ -68,7 +69,16 @@ final class OpenSearchOptions {
     return config(env, List.of(url), section -> {});
   }
 
-  private static final String URLS_KEY = "opensearch.urls";
+  /** The keys of the {@code opensearch:} section that flags of the commands fill in. */
+  private static final Map<String, String> FLAGS =
+      Map.of(
+          "urls", "--opensearch",
+          "username", "--user",
+          "password_file", "--password-file",
+          "tls.ca_pem", "--ca-pem",
+          "index.shards", "--shards",
+          "index.replicas", "--replicas",
+          "retention_file", "--retention-file");
 
   private OpenSearchConfig config(
       CliEnvironment env, List<String> serviceUrls, Consumer<ObjectNode> more) {
@@ -90,13 +100,25 @@ final class OpenSearchOptions {
     try {
       return OpenSearchConfig.fromTree(section);
     } catch (IllegalArgumentException e) {
-      // The URLs came from --opensearch here, not from a file's opensearch.urls.
-      String message = e.getMessage();
-      throw new CommandFailedException(
-          message.startsWith(URLS_KEY)
-              ? "--opensearch" + message.substring(URLS_KEY.length())
-              : message);
+      throw new CommandFailedException(asFlag(e.getMessage()));
     }
+  }
+
+  /**
+   * A message of {@link OpenSearchConfig}, which names the keys of a configuration file's {@code
+   * opensearch:} section, with the key replaced by the flag the user gave here instead.
+   */
+  static String asFlag(String message) {
+    for (Map.Entry<String, String> key : FLAGS.entrySet()) {
+      String prefix = "opensearch." + key.getKey();
+      if (message.startsWith(prefix)
+          && (message.length() == prefix.length()
+              || !Character.isLetterOrDigit(message.charAt(prefix.length()))
+                  && message.charAt(prefix.length()) != '_')) {
+        return key.getValue() + message.substring(prefix.length());
+      }
+    }
+    return message;
   }
 
   /** Opens a connection; a password or CA file that cannot be read is the user's to fix. */
@@ -104,7 +126,7 @@ final class OpenSearchOptions {
     try {
       return OpenSearchConnection.open(config, env.environment()::get);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailedException(e.getMessage());
+      throw new CommandFailedException(asFlag(e.getMessage()));
     }
   }
 

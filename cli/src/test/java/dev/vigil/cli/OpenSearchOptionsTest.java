@@ -137,6 +137,30 @@ class OpenSearchOptionsTest {
                 + " http(s)://host[:port] URL");
   }
 
+  @Test
+  void aBadFlagValueIsNamedByTheFlag() {
+    CliRun.Result result =
+        cli(Map.of())
+            .execute(
+                "dashboards", "install", "--opensearch", "http://127.0.0.1:9", "--replicas", "-1");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil dashboards install: --replicas: '-1' is not a whole number >= 0");
+  }
+
+  @Test
+  void configKeysAreReplacedByTheirFlagsOnlyWhole() {
+    assertThat(OpenSearchOptions.asFlag("opensearch.index.shards: '0' is not"))
+        .isEqualTo("--shards: '0' is not");
+    assertThat(OpenSearchOptions.asFlag("opensearch.urls must be a non-empty list"))
+        .isEqualTo("--opensearch must be a non-empty list");
+    assertThat(OpenSearchOptions.asFlag("opensearch.username_env: x"))
+        .isEqualTo("opensearch.username_env: x");
+    assertThat(OpenSearchOptions.asFlag("opensearch: set exactly one of url or urls"))
+        .isEqualTo("opensearch: set exactly one of url or urls");
+  }
+
   private CliRun cli(Map<String, String> environment) {
     return new CliRun(dir, List.of()).environment(environment);
   }
