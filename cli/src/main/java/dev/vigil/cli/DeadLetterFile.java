@@ -4,11 +4,9 @@ import dev.vigil.event.DeadLetter;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Where dead letters go, so none is ever lost: the file given with {@code --dead-letter}, else
@@ -62,27 +60,8 @@ final class DeadLetterFile implements Closeable {
   }
 
   private void open() throws IOException {
-    OutputStream out;
-    if (createNew) {
-      Path candidate = path;
-      int suffix = 1;
-      while (true) {
-        try {
-          out = Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW);
-          break;
-        } catch (FileAlreadyExistsException e) {
-          if (++suffix > MAX_SUFFIX) {
-            throw e;
-          }
-          candidate = withSuffix(path, suffix);
-        }
-      }
-      written = candidate;
-    } else {
-      out = Files.newOutputStream(path);
-      written = path;
-    }
-    writer = format.deadLetters(new BufferedOutputStream(out, 65536));
+    written = createNew ? claimFreeName(path, Files::createFile) : path;
+    writer = format.deadLetters(new BufferedOutputStream(Files.newOutputStream(written), 65536));
   }
 
   /**
@@ -91,11 +70,24 @@ final class DeadLetterFile implements Closeable {
    * replaced. Returns where the file went.
    */
   static Path moveToNewName(Path file, Path target) throws IOException {
+    return claimFreeName(target, candidate -> Files.move(file, candidate));
+  }
+
+  /** Takes a name atomically: fails with {@link FileAlreadyExistsException} when it is taken. */
+  private interface NameClaim {
+    Path claim(Path candidate) throws IOException;
+  }
+
+  /**
+   * {@code target}, else {@code target-2}, {@code target-3}, ...: the first name {@code claim}
+   * gets.
+   */
+  private static Path claimFreeName(Path target, NameClaim claim) throws IOException {
     Path candidate = target;
     int suffix = 1;
     while (true) {
       try {
-        return Files.move(file, candidate);
+        return claim.claim(candidate);
       } catch (FileAlreadyExistsException e) {
         if (++suffix > MAX_SUFFIX) {
           throw e;

@@ -111,14 +111,20 @@ final class OpenSearchOptions {
   static String asFlag(String message) {
     for (Map.Entry<String, String> key : FLAGS.entrySet()) {
       String prefix = "opensearch." + key.getKey();
-      if (message.startsWith(prefix)
-          && (message.length() == prefix.length()
-              || !Character.isLetterOrDigit(message.charAt(prefix.length()))
-                  && message.charAt(prefix.length()) != '_')) {
+      if (message.startsWith(prefix) && !continuesKey(message, prefix.length())) {
         return key.getValue() + message.substring(prefix.length());
       }
     }
     return message;
+  }
+
+  /** Whether the key ending at {@code end} goes on ({@code opensearch.username_env}). */
+  private static boolean continuesKey(String message, int end) {
+    if (end == message.length()) {
+      return false;
+    }
+    char next = message.charAt(end);
+    return Character.isLetterOrDigit(next) || next == '_';
   }
 
   /** Opens a connection; a password or CA file that cannot be read is the user's to fix. */
