@@ -8,9 +8,7 @@ import dev.vigil.rules.engine.DetectionEngine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -65,7 +63,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * that clock so a replay judges it the same way.
  *
  * <p>Metrics: {@code eventToAlertLatencyMs}: processing time at the alert's emission minus the time
- * the job read the newest event behind it (of those still in this subtask's memory).
+ * the job read the event whose arrival raised it (the engine hands that back with the alert, so
+ * nothing is kept per held event for the metric).
  */
 public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     implements OneInputStreamOperator<RoutedEvent, AlertRecord>,
@@ -95,7 +94,6 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   private transient long[] bucketMs;
   private transient long clock;
   private transient boolean replaying;
-  private transient Map<String, Long> ingestedAt;
   private transient Histogram latency;
 
   public DetectionOperator(RuleSet rules) {
@@ -131,7 +129,6 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
       retentionMs[route.index()] = route.retention().toMillis();
       bucketMs[route.index()] = bucketSize(retentionMs[route.index()]);
     }
-    ingestedAt = new HashMap<>();
     latency =
         getMetricGroup()
             .histogram("eventToAlertLatencyMs", new DescriptiveStatisticsHistogram(10_000));
@@ -139,7 +136,8 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
         getInternalTimerService("held-events-cleanup-by-leave-time", LongSerializer.INSTANCE, this);
     engines = new DetectionEngine[routes.routes().size()];
     for (Route route : routes.routes()) {
-      engines[route.index()] = DetectionEngine.start(route.pack(), this::emit);
+      int index = route.index();
+      engines[index] = DetectionEngine.start(route.pack(), alert -> emit(alert, engines[index]));
     }
     replay();
   }
@@ -178,7 +176,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
       List<Held> late = new ArrayList<>();
       for (Held h : all) {
         if (h.held().judgedLateAt == Long.MIN_VALUE) {
-          engines[Route.routeOf(h.key())].accept(h.held().event);
+          engines[Route.routeOf(h.key())].accept(h.held().event, h.held().ingestedAt);
         } else {
           late.add(h);
         }
@@ -188,7 +186,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
         for (DetectionEngine engine : engines) {
           engine.advanceTo(Instant.ofEpochMilli(h.held().judgedLateAt));
         }
-        engines[Route.routeOf(h.key())].accept(h.held().event);
+        engines[Route.routeOf(h.key())].accept(h.held().event, h.held().ingestedAt);
       }
       if (clock != Long.MIN_VALUE) {
         for (DetectionEngine engine : engines) {
@@ -211,8 +209,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     held.setCurrentNamespace(leaves);
     held.add(event);
     cleanup.registerEventTimeTimer(leaves, leaves);
-    ingestedAt.merge(in.event.getEventId().toString(), in.ingestedAt, Math::max);
-    engines[route].accept(in.event);
+    engines[route].accept(in.event, in.ingestedAt);
   }
 
   @Override
@@ -243,17 +240,6 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   @Override
   public void onEventTime(InternalTimer<String, Long> timer) throws Exception {
     held.setCurrentNamespace(timer.getNamespace());
-    if (cleanup.currentWatermark() == Long.MAX_VALUE) {
-      // The input has ended: every bucket leaves now, and nothing more will be measured.
-      ingestedAt.clear();
-    } else {
-      Iterable<HeldEvent> leaving = held.get();
-      if (leaving != null) {
-        for (HeldEvent event : leaving) {
-          ingestedAt.remove(event.event.getEventId());
-        }
-      }
-    }
     held.clear();
   }
 
@@ -280,20 +266,11 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     super.close();
   }
 
-  private void emit(Alert alert) {
+  private void emit(Alert alert, DetectionEngine engine) {
     if (replaying) {
       return;
     }
-    long newest = Long.MIN_VALUE;
-    for (String eventId : alert.eventIds()) {
-      Long at = ingestedAt.get(eventId);
-      if (at != null && at > newest) {
-        newest = at;
-      }
-    }
-    if (newest != Long.MIN_VALUE) {
-      latency.update(getProcessingTimeService().getCurrentProcessingTime() - newest);
-    }
+    latency.update(getProcessingTimeService().getCurrentProcessingTime() - engine.triggerTag());
     output.collect(new StreamRecord<>(AlertRecord.of(alert), alert.time().toEpochMilli()));
   }
 

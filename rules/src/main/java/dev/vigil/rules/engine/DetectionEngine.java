@@ -11,6 +11,7 @@ import com.espertech.esper.runtime.client.EPStatement;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.detect.FieldRef;
+import dev.vigil.rules.model.CorrelationType;
 import dev.vigil.rules.model.RuleMeta;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -70,10 +72,14 @@ public final class DetectionEngine implements AutoCloseable {
   // hashing.
   private final MessageDigest sha256 = sha256();
   private final CandidateIndex.Selection candidates;
+  // By correlation index; null but for temporal_ordered correlations.
+  private final OrderedAdmission[] admissions;
+  private final TextInterner texts = new TextInterner();
   private ClassLoader classLoader;
   private long clock = Long.MIN_VALUE;
   private long arrivals;
   private long currentSequence = -1;
+  private long currentTag;
   private long lateEvents;
   private long judged;
   private long matcherRuns;
@@ -82,7 +88,8 @@ public final class DetectionEngine implements AutoCloseable {
    * An accepted event waiting for the clock, in (event time, arrival) order. A plain comparison
    * rather than a composed {@link Comparator}: the buffer compares a few times per event.
    */
-  private record Pending(long time, long arrival, AuditEvent event) implements Comparable<Pending> {
+  private record Pending(long time, long arrival, AuditEvent event, long tag)
+      implements Comparable<Pending> {
     @Override
     public int compareTo(Pending other) {
       int byTime = Long.compare(time, other.time);
@@ -98,6 +105,12 @@ public final class DetectionEngine implements AutoCloseable {
             "vigil-engine-" + RUNTIMES.incrementAndGet(), pack.configuration());
     this.events = runtime.getEventService();
     this.candidates = new CandidateIndex.Selection(pack.candidates());
+    this.admissions = new OrderedAdmission[pack.correlations().size()];
+    for (CompiledCorrelation correlation : pack.correlations()) {
+      if (correlation.rule().type() == CorrelationType.TEMPORAL_ORDERED) {
+        admissions[correlation.index()] = new OrderedAdmission(correlation);
+      }
+    }
     events.advanceTime(0);
     EPDeployment deployment;
     try {
@@ -139,15 +152,36 @@ public final class DetectionEngine implements AutoCloseable {
     return new DetectionEngine(pack, sink);
   }
 
-  /** Takes an event; it is judged once the clock reaches its time. */
+  /**
+   * Takes an event; it is judged once the clock reaches its time. Its texts that repeat across
+   * events (identity, action, resource...) are replaced in place by equal instances the engine
+   * already holds (see {@link TextInterner}): values stay equal, only object identity changes.
+   */
   public void accept(AuditEvent event) {
+    accept(event, 0);
+  }
+
+  /**
+   * Takes an event with a caller's tag (the Flink job's: when it read the event), which {@link
+   * #triggerTag} reports while the alerts its judging raised go to the sink.
+   */
+  public void accept(AuditEvent event, long tag) {
+    texts.internFields(event);
     long time = event.getTime().toEpochMilli();
     if (time < clock) {
       lateEvents++;
-      send(event, clock);
+      send(event, clock, tag);
       return;
     }
-    buffer.add(new Pending(time, arrivals++, event));
+    buffer.add(new Pending(time, arrivals++, event, tag));
+  }
+
+  /**
+   * The tag of the event being judged, while the sink receives the alerts it raised: an alert is
+   * raised by the arrival of the event that completes it.
+   */
+  public long triggerTag() {
+    return currentTag;
   }
 
   /** Moves the event-time clock: judges every buffered event at or before the watermark. */
@@ -155,11 +189,10 @@ public final class DetectionEngine implements AutoCloseable {
     long target = watermark.toEpochMilli();
     while (!buffer.isEmpty() && buffer.peek().time() <= target) {
       Pending next = buffer.poll();
-      send(next.event(), next.time());
+      send(next.event(), next.time(), next.tag());
     }
     if (target > clock) {
-      clock = target;
-      events.advanceTime(clock);
+      moveClock(target);
     }
   }
 
@@ -167,7 +200,7 @@ public final class DetectionEngine implements AutoCloseable {
   public void flush() {
     while (!buffer.isEmpty()) {
       Pending next = buffer.poll();
-      send(next.event(), next.time());
+      send(next.event(), next.time(), next.tag());
     }
   }
 
@@ -209,12 +242,22 @@ public final class DetectionEngine implements AutoCloseable {
     }
   }
 
-  private void send(AuditEvent event, long at) {
+  private void moveClock(long to) {
+    clock = to;
+    events.advanceTime(clock);
+    for (OrderedAdmission admission : admissions) {
+      if (admission != null) {
+        admission.purge(clock);
+      }
+    }
+  }
+
+  private void send(AuditEvent event, long at, long tag) {
     if (at > clock) {
-      clock = at;
-      events.advanceTime(clock);
+      moveClock(at);
     }
     currentSequence = arrivals++;
+    currentTag = tag;
     VigilEvent vigilEvent = new VigilEvent(event, pack, this, currentSequence);
     // In ascending rule order, so correlations fed by several rules see an event's matches in
     // the same order on every run.
@@ -305,32 +348,32 @@ public final class DetectionEngine implements AutoCloseable {
       correlationAlert(
           correlation,
           (String) row.get("groupKey"),
-          ((Number) row.get("eventCount")).longValue(),
           ((Number) row.get("counted")).longValue(),
           window);
     }
   }
 
   private void correlationAlert(
-      CompiledCorrelation correlation,
-      String groupKey,
-      long eventCount,
-      long counted,
-      List<VigilEvent> window) {
+      CompiledCorrelation correlation, String groupKey, long counted, List<VigilEvent> window) {
     RuleMeta meta = correlation.rule().meta();
     long start = window.get(0).getTime();
     long end = window.get(window.size() - 1).getTime();
     if (suppressed(meta, groupKey, end, suppressionPeriod(correlation))) {
       return;
     }
+    // The events behind an alert are its window's distinct requests (a Vault request and its
+    // response are one), counted here rather than by an aggregation every arrival would update.
+    Set<String> requests = new HashSet<>();
     Set<String> ids = new LinkedHashSet<>();
     Set<String> sources = new TreeSet<>();
     for (VigilEvent event : window) {
+      requests.add(event.getRequestKey());
       if (ids.size() < Alert.MAX_EVENT_IDS) {
         ids.add(event.event().getEventId());
       }
       sources.add(event.getSource());
     }
+    long eventCount = requests.size();
     Map<String, String> group = correlation.groupValues(groupKey);
     batch.add(
         new Alert(
@@ -389,6 +432,24 @@ public final class DetectionEngine implements AutoCloseable {
     CompiledCorrelation correlation = pack.correlations().get(correlationIndex);
     Long last = lastAlertByGroup.get(suppressionKey(correlation.rule().meta(), groupKey));
     return last == null || clock - last >= suppressionPeriod(correlation).toMillis();
+  }
+
+  /**
+   * Whether a match of base rule {@code ruleIndex} enters the window of {@code temporal_ordered}
+   * correlation {@code correlationIndex} (see {@link OrderedAdmission}); false without a group key.
+   */
+  boolean admitted(int correlationIndex, int ruleIndex, VigilEvent event) {
+    String group = event.groupKey(ruleIndex, correlationIndex);
+    return group != null && admissions[correlationIndex].admit(ruleIndex, group, event, clock);
+  }
+
+  String intern(String text) {
+    return texts.intern(text);
+  }
+
+  /** Groups a temporal_ordered correlation remembers a sequence under way for (for tests). */
+  int orderedGroups(int correlationIndex) {
+    return admissions[correlationIndex].groups();
   }
 
   private static Duration suppressionPeriod(CompiledCorrelation correlation) {

@@ -25,6 +25,15 @@ public final class EplFunctions {
   }
 
   /**
+   * {@code vigil_admit(event, ruleIndex, c)}: whether a match enters the window of {@code
+   * temporal_ordered} correlation c, its predecessor in the declared order being in the window
+   * already (see {@link OrderedAdmission}); false without a group key.
+   */
+  public static boolean admit(VigilEvent event, int ruleIndex, int correlationIndex) {
+    return event.engine().admitted(correlationIndex, ruleIndex, event);
+  }
+
+  /**
    * {@code vigil_due(last(event), groupKey, c)}: false when an alert of correlation c for this
    * group is certain to fall in the suppression period of the group's last alert. Placed in the
    * having clause before anything that reads the window, so a group that stays over its threshold

@@ -297,6 +297,7 @@ public final class PackCompiler {
     addFunction(configuration, "vigil_group", "group");
     addFunction(configuration, "vigil_value", "value");
     addFunction(configuration, "vigil_due", "due");
+    addFunction(configuration, "vigil_admit", "admit");
     addFunction(configuration, "vigil_ordered", "ordered");
     configuration.getRuntime().getThreading().setInternalTimerEnabled(false);
     configuration.getRuntime().getLogging().setEnableExecutionDebug(false);
@@ -371,20 +372,28 @@ public final class PackCompiler {
     if (correlation.type() == CorrelationType.TEMPORAL_ORDERED) {
       having.add("vigil_ordered(window(*), " + index + ")");
     }
+    // A temporal_ordered window admits a match only after its predecessor's (OrderedAdmission),
+    // which also requires the group key.
+    String admission =
+        correlation.type() == CorrelationType.TEMPORAL_ORDERED
+            ? "vigil_admit(event, ruleIndex, " + index + ")"
+            : group + " is not null";
+    // The alert's event count is taken from the window when it fires (DetectionEngine), not kept
+    // by an aggregation every arrival and expiry would update.
     return "@name("
         + literal("correlation:" + correlation.meta().id())
         + ") @Description("
         + literal(correlation.meta().title())
         + ")\nselect "
         + group
-        + " as groupKey, count(distinct event.requestKey) as eventCount, "
+        + " as groupKey, "
         + counted
         + " as counted, window(*) as matches\n"
         + "from RuleMatch(ruleIndex in ("
         + inputList
         + "), "
-        + group
-        + " is not null)#time("
+        + admission
+        + ")#time("
         + correlation.timespan().toMillis()
         + " milliseconds)\ngroup by "
         + group

@@ -42,6 +42,13 @@ public final class VigilEvent {
   /** How many lower-cased texts an event remembers (see {@link #lowerCase}). */
   private static final int LOWER_CASES_KEPT = 4;
 
+  /**
+   * The canonical enums' names lower-cased, made once: rules compare category, outcome, source and
+   * actor type on nearly every event, and a lower-cased copy made per event is also hashed anew by
+   * every index lookup.
+   */
+  private static final Map<String, String> ENUM_NAMES_LOWER_CASE = enumNamesLowerCase();
+
   private static final ObjectMapper RAW_MAPPER =
       new ObjectMapper(
           JsonFactory.builder()
@@ -178,6 +185,10 @@ public final class VigilEvent {
     }
     if (!known) {
       key = correlation.groupKey(ruleIndex, this);
+      if (engine != null) {
+        // Held in windows with the event: one instance per group, not one per event.
+        key = engine.intern(key);
+      }
     }
     if (groupKeyIds == null) {
       groupKeyIds = new long[2];
@@ -263,7 +274,10 @@ public final class VigilEvent {
         return lowerCases[i];
       }
     }
-    String lowerCase = text.toLowerCase(Locale.ROOT);
+    String lowerCase = ENUM_NAMES_LOWER_CASE.get(text);
+    if (lowerCase == null) {
+      lowerCase = text.toLowerCase(Locale.ROOT);
+    }
     lowered[nextLowered] = text;
     lowerCases[nextLowered] = lowerCase;
     nextLowered = (nextLowered + 1) % LOWER_CASES_KEPT;
@@ -388,5 +402,20 @@ public final class VigilEvent {
       return value.toString();
     }
     return null;
+  }
+
+  private static Map<String, String> enumNamesLowerCase() {
+    Map<String, String> names = new HashMap<>();
+    for (Class<? extends Enum<?>> type :
+        List.<Class<? extends Enum<?>>>of(
+            dev.vigil.event.Source.class,
+            dev.vigil.event.Category.class,
+            dev.vigil.event.Outcome.class,
+            dev.vigil.event.ActorType.class)) {
+      for (Enum<?> constant : type.getEnumConstants()) {
+        names.put(constant.name(), constant.name().toLowerCase(Locale.ROOT));
+      }
+    }
+    return Map.copyOf(names);
   }
 }

@@ -174,6 +174,58 @@ class CorrelationTest {
   }
 
   @Test
+  void temporalOrderedAlertsListTheSequenceNotEarlierMatches() throws Exception {
+    CompiledPack pack =
+        Rules.compile(
+            correlation(
+                "type: temporal_ordered\nrules: [login, read]\ngroup-by: [actor.id]\ntimespan: 1m"));
+    List<AuditEvent> events =
+        List.of(
+            event("read", "a", "10:00:00"),
+            event("read", "a", "10:00:05"),
+            event("login", "a", "10:00:10"),
+            event("read", "a", "10:00:20"));
+    List<Alert> alerts = Rules.run(pack, events);
+    assertThat(alerts).hasSize(1);
+    Alert alert = alerts.get(0);
+    // The reads before the login cannot be part of the sequence: not in the alert, nor counted.
+    assertThat(alert.eventIds())
+        .containsExactly(events.get(2).getEventId(), events.get(3).getEventId());
+    assertThat(alert.eventCount()).isEqualTo(2);
+    assertThat(alert.windowStart()).isEqualTo(Instant.parse("2024-06-01T10:00:10Z"));
+    assertThat(alert.time()).isEqualTo(Instant.parse("2024-06-01T10:00:20Z"));
+  }
+
+  @Test
+  void temporalOrderedAdmitsAMatchOnlyWhileItsPredecessorIsInTheWindow() throws Exception {
+    CompiledPack pack =
+        Rules.compile(
+            correlation(
+                "type: temporal_ordered\nrules: [login, read]\ngroup-by: [actor.id]\ntimespan: 1m"));
+    int correlation = pack.correlations().get(0).index();
+    List<Alert> alerts = new ArrayList<>();
+    try (DetectionEngine engine = DetectionEngine.start(pack, alerts::add)) {
+      for (int second = 0; second < 50; second += 10) {
+        engine.accept(event("read", "reader-" + second, "10:00:%02d".formatted(second)));
+      }
+      engine.advanceTo(Instant.parse("2024-06-01T10:00:50Z"));
+      // Reads with no login before them keep nothing for their identities.
+      assertThat(engine.orderedGroups(correlation)).isZero();
+      engine.accept(event("login", "a", "10:01:00"));
+      engine.accept(event("login", "b", "10:01:00"));
+      engine.accept(event("read", "a", "10:01:30"));
+      // Exactly a timespan after b's login, it has left the window: b's read is not admitted.
+      engine.accept(event("read", "b", "10:02:00"));
+      engine.advanceTo(Instant.parse("2024-06-01T10:02:00Z"));
+      assertThat(alerts).singleElement().satisfies(a -> assertThat(a.group()).containsValue("a"));
+      assertThat(engine.orderedGroups(correlation)).isOne();
+      // Once a's read has left the window too, the group's sequence is forgotten.
+      engine.advanceTo(Instant.parse("2024-06-01T10:03:00Z"));
+      assertThat(engine.orderedGroups(correlation)).isZero();
+    }
+  }
+
+  @Test
   void temporalOrderedTakesOneEventMatchingSeveralRulesAsInOrder() throws Exception {
     String both =
         "{\"source\":\"VAULT\",\"action\":\"read\",\"operation\":\"first\","

@@ -98,6 +98,46 @@ class DetectionEngineTest {
   }
 
   @Test
+  void theSinkLearnsTheTagOfTheEventWhoseArrivalRaisedTheAlert() throws Exception {
+    CompiledPack pack = Rules.compile(DENIED_SPIKE);
+    List<Long> tags = new ArrayList<>();
+    DetectionEngine[] engine = new DetectionEngine[1];
+    engine[0] = DetectionEngine.start(pack, alert -> tags.add(engine[0].triggerTag()));
+    try (DetectionEngine running = engine[0]) {
+      List<AuditEvent> burst = deniedBurst("alice");
+      // Accepted in reverse, judged in event time order: the 10:08:59 denial (tag 3) is the one
+      // that completes the window, though it arrived first.
+      for (int i = burst.size() - 1; i >= 0; i--) {
+        running.accept(burst.get(i), i);
+      }
+      running.flush();
+    }
+    assertThat(tags).containsExactly(3L);
+  }
+
+  @Test
+  void heldEventsShareTheirRepeatedTextsButKeepTheirValues() throws Exception {
+    CompiledPack pack = Rules.compile(DENIED_SPIKE);
+    List<AuditEvent> burst = deniedBurst(new String("alice".toCharArray()));
+    AuditEvent other = deniedBurst(new String("alice".toCharArray())).get(0);
+    other.getActor().setPolicies(new ArrayList<>(List.of(new String("default".toCharArray()))));
+    burst.get(0).getActor().setPolicies(new ArrayList<>(List.of("default")));
+    burst.get(1).getActor().setPolicies(List.of(new String("default".toCharArray())));
+    try (DetectionEngine engine = DetectionEngine.start(pack, alert -> {})) {
+      engine.accept(burst.get(0));
+      engine.accept(other);
+      engine.accept(burst.get(1));
+    }
+    assertThat(other.getActor().getId())
+        .isEqualTo("alice")
+        .isSameAs(burst.get(0).getActor().getId());
+    assertThat(other.getActor().getPolicies().get(0))
+        .isSameAs(burst.get(0).getActor().getPolicies().get(0));
+    // An immutable list is left as it came.
+    assertThat(burst.get(1).getActor().getPolicies()).containsExactly("default");
+  }
+
+  @Test
   void enginesOnOnePackKeepTheirOwnStateAndHandTheirClassesOn() throws Exception {
     CompiledPack pack = Rules.compile(DENIED_SPIKE);
     List<Alert> first = new ArrayList<>();
