@@ -53,8 +53,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * leave time), the leave time being the namespace of the list and of the key's cleanup timer. TTL:
  * an event leaves when the watermark passes its time plus its route's retention (the longest window
  * plus suppression period of the route's rules; zero for single-event rules), rounded up to a
- * bucket of 1/60 of the retention (at least a second, at most a minute), so state and timers are
- * bounded by the rules' windows, on event time, exactly as a replay of past data needs (a
+ * bucket of 1/24 of the retention (at least a second, at most five minutes), so state and timers
+ * are bounded by the rules' windows, on event time, exactly as a replay of past data needs (a
  * processing-time TTL would expire state in a replay too late, and in a lagging stream too early).
  * A timer drops its bucket whole, so a busy key's cleanup costs what leaves, not what stays (one
  * list per key rewritten at every timer was quadratic in the key's events); a bucket holds every
@@ -73,8 +73,10 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
 
   private static final long serialVersionUID = 1L;
   private static final long FINEST_BUCKET_MS = 1000;
-  private static final long COARSEST_BUCKET_MS = 60_000;
-  private static final int BUCKETS_PER_RETENTION = 60;
+  private static final long COARSEST_BUCKET_MS = 300_000;
+  // A bucket and its timer per key cost about as much memory as one held event; at 1/24 of the
+  // retention an event stays at most about 4% longer than its windows need.
+  private static final int BUCKETS_PER_RETENTION = 24;
 
   /** Namespace: the time the bucket's events leave (epoch millis). */
   private static final ListStateDescriptor<HeldEvent> HELD =

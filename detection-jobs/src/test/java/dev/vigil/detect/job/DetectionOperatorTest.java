@@ -100,12 +100,14 @@ class DetectionOperatorTest {
       harness.processWatermark(new Watermark(at(10)));
       assertThat(alerts(harness)).hasSize(2);
       // The root event (single-event rule, retention zero) is gone; the burst's events stay for
-      // the window plus the suppression period (120 s), in buckets of 1/60 of it: leaving at 120 s
-      // (the event at 0) and at 122 s (those at 1 and 2).
+      // the window plus the suppression period (120 s), in buckets of 1/24 of it (5 s): leaving at
+      // 120 s (the event at 0) and at 125 s (those at 1 and 2).
       assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
       assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
-      harness.processWatermark(new Watermark(at(2 + 120)));
+      harness.processWatermark(new Watermark(at(124)));
+      assertThat(harness.numKeyedStateEntries()).isOne();
+      harness.processWatermark(new Watermark(at(125)));
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -123,19 +125,19 @@ class DetectionOperatorTest {
     try (var harness = harness()) {
       feed(harness, firstMinute.toArray(AuditEvent[]::new));
       harness.processWatermark(new Watermark(at(60)));
-      // Leave times 120 s to 179 s, in 2 s buckets: 120, 122, ..., 180.
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(31);
-      assertThat(harness.numEventTimeTimers()).isEqualTo(31);
+      // Leave times 120 s to 179 s, in 5 s buckets: 120, 125, ..., 180.
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(13);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(13);
 
       harness.processWatermark(new Watermark(at(150)));
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(15);
-      assertThat(harness.numEventTimeTimers()).isEqualTo(15);
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(6);
+      assertThat(harness.numEventTimeTimers()).isEqualTo(6);
 
       feed(harness, later.toArray(AuditEvent[]::new));
       harness.processWatermark(new Watermark(at(202)));
       alerts(harness).forEach(a -> undisturbed.add(a.json));
 
-      harness.processWatermark(new Watermark(at(202 + 120)));
+      harness.processWatermark(new Watermark(at(205 + 120)));
       assertThat(harness.numKeyedStateEntries()).isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -149,7 +151,7 @@ class DetectionOperatorTest {
       alerts(harness).forEach(a -> restored.add(a.json));
     }
     try (var harness = harness(snapshot)) {
-      assertThat(harness.numKeyedStateEntries()).isEqualTo(15);
+      assertThat(harness.numKeyedStateEntries()).isEqualTo(6);
       feed(harness, later.toArray(AuditEvent[]::new));
       harness.processWatermark(new Watermark(at(202)));
       alerts(harness).forEach(a -> restored.add(a.json));

@@ -75,6 +75,9 @@ public final class DetectionEngine implements AutoCloseable {
   // By correlation index; null but for temporal_ordered correlations.
   private final OrderedAdmission[] admissions;
   private final TextInterner texts = new TextInterner();
+  // By rule index: for a rule whose matches only a temporal_ordered window past its first rule
+  // takes (it does not alert), those correlations; null for every other rule.
+  private final int[][] orderedConsumers;
   private ClassLoader classLoader;
   private long clock = Long.MIN_VALUE;
   private long arrivals;
@@ -83,6 +86,7 @@ public final class DetectionEngine implements AutoCloseable {
   private long lateEvents;
   private long judged;
   private long matcherRuns;
+  private long unadmittedCandidates;
 
   /**
    * An accepted event waiting for the clock, in (event time, arrival) order. A plain comparison
@@ -111,6 +115,7 @@ public final class DetectionEngine implements AutoCloseable {
         admissions[correlation.index()] = new OrderedAdmission(correlation);
       }
     }
+    this.orderedConsumers = orderedConsumers(pack);
     events.advanceTime(0);
     EPDeployment deployment;
     try {
@@ -222,6 +227,11 @@ public final class DetectionEngine implements AutoCloseable {
     return matcherRuns;
   }
 
+  /** Candidates not judged: no temporal_ordered window, their only use, would take their match. */
+  long unadmittedCandidates() {
+    return unadmittedCandidates;
+  }
+
   /** Events accepted but not yet judged. */
   public int buffered() {
     return buffer.size();
@@ -262,7 +272,12 @@ public final class DetectionEngine implements AutoCloseable {
     // In ascending rule order, so correlations fed by several rules see an event's matches in
     // the same order on every run.
     for (int i = 0, n = candidates.select(vigilEvent); i < n; i++) {
-      events.sendEventBean(new RuleCandidate(candidates.rule(i), vigilEvent), "RuleCandidate");
+      int rule = candidates.rule(i);
+      if (orderedConsumers[rule] == null || admissible(rule, vigilEvent)) {
+        events.sendEventBean(new RuleCandidate(rule, vigilEvent), "RuleCandidate");
+      } else {
+        unadmittedCandidates++;
+      }
     }
     currentSequence = -1;
     judged++;
@@ -445,6 +460,51 @@ public final class DetectionEngine implements AutoCloseable {
 
   String intern(String text) {
     return texts.intern(text);
+  }
+
+  /**
+   * Whether a match of {@code rule}, a rule only temporal_ordered windows past their first rule
+   * take, would enter one of them: when none would, the engine does not judge the rule at all (in
+   * the built-in pack, every secret read would otherwise be judged for the escalation of a
+   * break-glass session that nearly never exists).
+   */
+  private boolean admissible(int rule, VigilEvent event) {
+    for (int correlation : orderedConsumers[rule]) {
+      String group = event.groupKey(rule, correlation);
+      if (group != null && admissions[correlation].mayAdmit(rule, group, event, clock)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int[][] orderedConsumers(CompiledPack pack) {
+    int[][] consumers = new int[pack.rules().size()][];
+    boolean[] alwaysJudged = new boolean[consumers.length];
+    for (CompiledRule rule : pack.rules()) {
+      alwaysJudged[rule.index()] = rule.alerts();
+    }
+    Map<Integer, List<Integer>> ordered = new HashMap<>();
+    for (CompiledCorrelation correlation : pack.correlations()) {
+      boolean temporalOrdered = correlation.rule().type() == CorrelationType.TEMPORAL_ORDERED;
+      List<Integer> rules = correlation.ruleIndexes();
+      for (int position = 0; position < rules.size(); position++) {
+        int rule = rules.get(position);
+        if (!temporalOrdered || position == 0) {
+          alwaysJudged[rule] = true;
+        } else {
+          ordered.computeIfAbsent(rule, r -> new ArrayList<>()).add(correlation.index());
+        }
+      }
+    }
+    ordered.forEach(
+        (rule, correlations) -> {
+          if (!alwaysJudged[rule]) {
+            consumers[rule] =
+                correlations.stream().distinct().mapToInt(Integer::intValue).toArray();
+          }
+        });
+    return consumers;
   }
 
   /** Groups a temporal_ordered correlation remembers a sequence under way for (for tests). */

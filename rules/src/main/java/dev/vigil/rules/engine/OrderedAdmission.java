@@ -60,6 +60,20 @@ final class OrderedAdmission {
     return admitted;
   }
 
+  /**
+   * Whether the match of base rule {@code ruleIndex} by {@code event}, judged at {@code now}, would
+   * enter the window; records nothing.
+   */
+  boolean mayAdmit(int ruleIndex, String group, VigilEvent event, long now) {
+    long[] last = lastAdmitted.get(group);
+    for (int position = 0; position < ruleIndexes.size(); position++) {
+      if (ruleIndexes.get(position) == ruleIndex && reachable(position, last, event, now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private boolean reachable(int position, long[] last, VigilEvent event, long now) {
     if (position == 0) {
       return true;

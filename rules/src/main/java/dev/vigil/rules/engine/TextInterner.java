@@ -76,8 +76,11 @@ final class TextInterner {
       actor.setSession(intern(actor.getSession()));
       actor.setAuthMethod(intern(actor.getAuthMethod()));
       List<String> policies = actor.getPolicies();
-      // Lists made by code may be immutable; deserialized ones are Avro's or Java's arrays.
-      if (policies instanceof GenericArray<?> || policies instanceof ArrayList<?>) {
+      if (policies != null && policies.isEmpty()) {
+        // Most identities carry no policies; a deserialized event has its own empty array each.
+        actor.setPolicies(List.of());
+      } else if (policies instanceof GenericArray<?> || policies instanceof ArrayList<?>) {
+        // Lists made by code may be immutable; deserialized ones are Avro's or Java's arrays.
         for (int i = 0; i < policies.size(); i++) {
           policies.set(i, intern(policies.get(i)));
         }
