@@ -75,6 +75,8 @@ public final class DetectionEngine implements AutoCloseable {
   // By correlation index; null but for temporal_ordered correlations.
   private final OrderedAdmission[] admissions;
   private final TextInterner texts = new TextInterner();
+  // Only windows hold events past their judging: without correlations, sharing texts saves nothing.
+  private final boolean holdsEvents;
   // By rule index: for a rule whose matches only a temporal_ordered window past its first rule
   // takes (it does not alert), those correlations; null for every other rule.
   private final int[][] orderedConsumers;
@@ -116,6 +118,7 @@ public final class DetectionEngine implements AutoCloseable {
       }
     }
     this.orderedConsumers = orderedConsumers(pack);
+    this.holdsEvents = !pack.correlations().isEmpty();
     events.advanceTime(0);
     EPDeployment deployment;
     try {
@@ -158,9 +161,10 @@ public final class DetectionEngine implements AutoCloseable {
   }
 
   /**
-   * Takes an event; it is judged once the clock reaches its time. Its texts that repeat across
-   * events (identity, action, resource...) are replaced in place by equal instances the engine
-   * already holds (see {@link TextInterner}): values stay equal, only object identity changes.
+   * Takes an event; it is judged once the clock reaches its time. When the pack has correlations
+   * (whose windows hold events), its texts that repeat across events (identity, action,
+   * resource...) are replaced in place by equal instances the engine already holds (see {@link
+   * TextInterner}): values stay equal, only object identity changes.
    */
   public void accept(AuditEvent event) {
     accept(event, 0);
@@ -171,7 +175,9 @@ public final class DetectionEngine implements AutoCloseable {
    * #triggerTag} reports while the alerts its judging raised go to the sink.
    */
   public void accept(AuditEvent event, long tag) {
-    texts.internFields(event);
+    if (holdsEvents) {
+      texts.internFields(event);
+    }
     long time = event.getTime().toEpochMilli();
     if (time < clock) {
       lateEvents++;

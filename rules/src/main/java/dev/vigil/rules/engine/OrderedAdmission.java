@@ -44,34 +44,33 @@ final class OrderedAdmission {
    * same event is still to come, the event's own match of that rule stands for it.
    */
   boolean admit(int ruleIndex, String group, VigilEvent event, long now) {
-    long[] last = lastAdmitted.get(group);
-    boolean admitted = false;
-    for (int position = 0; position < ruleIndexes.size(); position++) {
-      if (ruleIndexes.get(position) == ruleIndex && reachable(position, last, event, now)) {
-        if (last == null) {
-          last = new long[ruleIndexes.size()];
-          Arrays.fill(last, Long.MIN_VALUE);
-          lastAdmitted.put(group, last);
-        }
-        last[position] = now;
-        admitted = true;
-      }
-    }
-    return admitted;
+    return enters(ruleIndex, group, event, now, true);
   }
 
-  /**
-   * Whether the match of base rule {@code ruleIndex} by {@code event}, judged at {@code now}, would
-   * enter the window; records nothing.
-   */
+  /** As {@link #admit}, recording nothing: whether the match would enter the window. */
   boolean mayAdmit(int ruleIndex, String group, VigilEvent event, long now) {
+    return enters(ruleIndex, group, event, now, false);
+  }
+
+  private boolean enters(int ruleIndex, String group, VigilEvent event, long now, boolean record) {
     long[] last = lastAdmitted.get(group);
+    boolean enters = false;
     for (int position = 0; position < ruleIndexes.size(); position++) {
-      if (ruleIndexes.get(position) == ruleIndex && reachable(position, last, event, now)) {
+      if (ruleIndexes.get(position) != ruleIndex || !reachable(position, last, event, now)) {
+        continue;
+      }
+      if (!record) {
         return true;
       }
+      if (last == null) {
+        last = new long[ruleIndexes.size()];
+        Arrays.fill(last, Long.MIN_VALUE);
+        lastAdmitted.put(group, last);
+      }
+      last[position] = now;
+      enters = true;
     }
-    return false;
+    return enters;
   }
 
   private boolean reachable(int position, long[] last, VigilEvent event, long now) {

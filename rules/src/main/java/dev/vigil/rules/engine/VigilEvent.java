@@ -45,7 +45,8 @@ public final class VigilEvent {
   /**
    * The canonical enums' names lower-cased, made once: rules compare category, outcome, source and
    * actor type on nearly every event, and a lower-cased copy made per event is also hashed anew by
-   * every index lookup.
+   * every index lookup. By identity: the readers hand out the constants' own names, and any other
+   * text is not hashed just to miss.
    */
   private static final Map<String, String> ENUM_NAMES_LOWER_CASE = enumNamesLowerCase();
 
@@ -405,7 +406,7 @@ public final class VigilEvent {
   }
 
   private static Map<String, String> enumNamesLowerCase() {
-    Map<String, String> names = new HashMap<>();
+    Map<String, String> names = new IdentityHashMap<>();
     for (Class<? extends Enum<?>> type :
         List.<Class<? extends Enum<?>>>of(
             dev.vigil.event.Source.class,
@@ -416,6 +417,7 @@ public final class VigilEvent {
         names.put(constant.name(), constant.name().toLowerCase(Locale.ROOT));
       }
     }
-    return Map.copyOf(names);
+    // Never written after this: safe to read from every thread.
+    return names;
   }
 }
