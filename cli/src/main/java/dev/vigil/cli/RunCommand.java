@@ -5,10 +5,14 @@ import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.rules.RuleException;
+import dev.vigil.rules.model.Durations;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobStatus;
@@ -19,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vigil run --config vigil.yaml}: the detection job, unbounded, from Kafka, on the embedded
- * Flink until Ctrl-C (which cancels it, keeping its last checkpoint to resume from). The shaded job
+ * Flink until Ctrl-C or SIGTERM, which stop it with a final savepoint that the next run resumes
+ * from (or, when none can be taken in time, cancel it, keeping its last checkpoint). The shaded job
  * jar runs the same job on a cluster: {@code flink run vigil-detection-jobs.jar --config
  * vigil.yaml}.
  */
@@ -31,8 +36,10 @@ import picocli.CommandLine.Option;
     description = {
       "Run the detection job from the raw Kafka topics until interrupted, as vigil.yaml says.",
       "The job runs on the embedded Flink, configured by the file (docs/configuration.md), and"
-          + " resumes from the newest retained checkpoint. Exit 1 on a configuration mistake,"
-          + " unreachable brokers or OpenSearch, an unreadable credential or a failed job."
+          + " resumes from the newest savepoint or checkpoint of an earlier run. Ctrl-C or SIGTERM"
+          + " stop it with a final savepoint, so a restart repeats nothing. Exit 1 on a"
+          + " configuration mistake, unreachable brokers or OpenSearch, an unreadable credential,"
+          + " an embedded Flink that cannot start, or a failed job."
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -72,18 +79,19 @@ final class RunCommand implements Callable<Integer> {
                 + " from "
                 + loaded.kafka().bootstrapServers()
                 + "; Ctrl-C stops it");
-    Optional<String> resumeFrom =
-        ContinuousDetection.latestCheckpoint(loaded.checkpoints().storage());
+    Optional<ResumePoint> resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
     resumeFrom.ifPresent(
-        checkpoint ->
-            env.stderr().println("vigil run: resuming from the checkpoint " + checkpoint));
+        point -> env.stderr().println("vigil run: resuming from " + point.describe()));
     env.stderr().flush();
     JobResult result;
     try {
-      result = ContinuousDetection.run(loaded, resumeFrom);
+      result =
+          ContinuousDetection.run(
+              loaded, resumeFrom.map(ResumePoint::path), new StopReport(env.stderr()));
     } catch (TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
-        | NotifyConfigException e) {
+        | NotifyConfigException
+        | ContinuousDetection.EmbeddedClusterException e) {
       throw new CommandFailedException(e.getMessage());
     } catch (RuleException e) {
       e.errors().forEach(error -> env.stderr().println(error));
@@ -101,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
    * most likely refused its checkpoint (another {@code job.max_parallelism}, a changed job), which
    * the message then names with the way out.
    */
-  static String failure(JobResult result, Optional<String> resumedFrom) {
+  static String failure(JobResult result, Optional<ResumePoint> resumedFrom) {
     Throwable cause =
         result
             .getSerializedThrowable()
@@ -110,10 +118,51 @@ final class RunCommand implements Callable<Integer> {
     String message = "the detection job failed: " + EmbeddedDetection.rootMessage(cause);
     if (cause instanceof JobInitializationException && resumedFrom.isPresent()) {
       message +=
-          " (it was resuming from the checkpoint "
-              + resumedFrom.get()
+          " (it was resuming from "
+              + resumedFrom.get().describe()
               + "; to start without it, point checkpoints.storage elsewhere)";
     }
     return message;
+  }
+
+  /** The lines Ctrl-C and SIGTERM print: what the stop waits for, and how the job ended. */
+  static final class StopReport implements ContinuousDetection.StopListener {
+    private final PrintWriter stderr;
+
+    StopReport(PrintWriter stderr) {
+      this.stderr = stderr;
+    }
+
+    @Override
+    public void savepointRequested(Duration timeout) {
+      print(
+          "stopping the job with a final savepoint (waiting at most "
+              + Durations.format(timeout)
+              + ")");
+    }
+
+    @Override
+    public void stopped(ContinuousDetection.Stop stop) {
+      if (stop instanceof ContinuousDetection.Stop.WithSavepoint savepoint) {
+        print(
+            "stopped with the savepoint "
+                + savepoint.path()
+                + "; the next vigil run resumes from it");
+      } else if (stop instanceof ContinuousDetection.Stop.Cancelled cancelled) {
+        print(
+            "no final savepoint ("
+                + cancelled.reason()
+                + "); cancelled the job instead, "
+                + (cancelled.checkpointRetained()
+                    ? "so the next vigil run resumes from its last checkpoint and repeats what"
+                        + " followed it"
+                    : "and checkpoints.retain_on_cancel is false, so its checkpoints are gone"));
+      }
+    }
+
+    private void print(String line) {
+      stderr.println("vigil run: " + line);
+      stderr.flush();
+    }
   }
 }

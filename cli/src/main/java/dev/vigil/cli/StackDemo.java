@@ -263,7 +263,8 @@ final class StackDemo {
       }
     } catch (TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
-        | NotifyConfigException e) {
+        | NotifyConfigException
+        | ContinuousDetection.EmbeddedClusterException e) {
       throw new CommandFailedException(e.getMessage());
     } catch (IllegalStateException e) {
       throw new CommandFailedException(e.getMessage());

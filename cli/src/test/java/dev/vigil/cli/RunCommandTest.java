@@ -2,8 +2,15 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.ResumePoint;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -133,14 +140,73 @@ class RunCommandTest {
             .serializedThrowable(new SerializedThrowable(refused))
             .build();
 
-    String message = RunCommand.failure(result, Optional.of("file:/var/vigil/abc/chk-7"));
+    String message =
+        RunCommand.failure(
+            result,
+            Optional.of(
+                new ResumePoint(
+                    ResumePoint.Kind.SAVEPOINT,
+                    "file:///var/vigil/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/",
+                    Instant.now())));
 
     assertThat(message)
         .isEqualTo(
             "the detection job failed: Failed to rollback to checkpoint/savepoint Checkpoint"
                 + " Metadata. Max parallelism mismatch between checkpoint/savepoint state and new"
-                + " program. (it was resuming from the checkpoint file:/var/vigil/abc/chk-7; to"
-                + " start without it, point checkpoints.storage elsewhere)");
+                + " program. (it was resuming from the savepoint"
+                + " file:///var/vigil/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/; to start without"
+                + " it, point checkpoints.storage elsewhere)");
+  }
+
+  @Test
+  void aFinalSavepointNewerThanTheCheckpointsIsResumedFromAndNamedAtStart() throws Exception {
+    Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d/chk-7");
+    Path savepoint = dir.resolve("checkpoints/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f");
+    for (Path folder : List.of(checkpoint, savepoint)) {
+      Files.createDirectories(folder);
+      Files.writeString(folder.resolve("_metadata"), "");
+    }
+    Instant stopped = Instant.parse("2026-01-01T12:00:00Z");
+    Files.setLastModifiedTime(
+        checkpoint.resolve("_metadata"), FileTime.from(stopped.minusSeconds(4)));
+    Files.setLastModifiedTime(savepoint.resolve("_metadata"), FileTime.from(stopped));
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\n"
+            + "checkpoints:\n  storage: checkpoints\n");
+
+    CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(result.stderrLines())
+        .contains("vigil run: resuming from the savepoint " + savepoint.toUri());
+  }
+
+  @Test
+  void aStopSaysWhatItWaitsForAndHowTheJobEnded() {
+    StringWriter lines = new StringWriter();
+    RunCommand.StopReport report = new RunCommand.StopReport(new PrintWriter(lines));
+
+    report.savepointRequested(Duration.ofMinutes(1));
+    report.stopped(
+        new ContinuousDetection.Stop.WithSavepoint(
+            "file:///srv/vigil/checkpoints/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/"));
+    report.stopped(
+        new ContinuousDetection.Stop.Cancelled(
+            "it was not taken within 1m (checkpoints.final_savepoint_timeout)", true));
+    report.stopped(new ContinuousDetection.Stop.Cancelled("No space left on device", false));
+    report.stopped(new ContinuousDetection.Stop.AlreadyEnded());
+
+    assertThat(lines.toString().lines())
+        .containsExactly(
+            "vigil run: stopping the job with a final savepoint (waiting at most 1m)",
+            "vigil run: stopped with the savepoint"
+                + " file:///srv/vigil/checkpoints/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/; the"
+                + " next vigil run resumes from it",
+            "vigil run: no final savepoint (it was not taken within 1m"
+                + " (checkpoints.final_savepoint_timeout)); cancelled the job instead, so the next"
+                + " vigil run resumes from its last checkpoint and repeats what followed it",
+            "vigil run: no final savepoint (No space left on device); cancelled the job instead,"
+                + " and checkpoints.retain_on_cancel is false, so its checkpoints are gone");
   }
 
   @Test

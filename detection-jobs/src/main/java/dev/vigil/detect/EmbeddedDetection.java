@@ -5,6 +5,7 @@ import dev.vigil.detect.file.RawFiles;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.rules.RuleException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -171,7 +172,8 @@ public final class EmbeddedDetection {
 
   /**
    * The innermost message: what went wrong, without Flink's wrapping (a job that cannot start says
-   * "Could not start the JobMaster" at the top and why only at the bottom).
+   * "Could not start the JobMaster" at the top and why only at the bottom). A file system error
+   * whose message is only a path is named by its type too, or it would not say what failed.
    */
   public static String rootMessage(Throwable error) {
     if (error == null) {
@@ -182,6 +184,11 @@ public final class EmbeddedDetection {
       root = root.getCause();
     }
     String message = root.getMessage();
-    return message == null ? root.getClass().getSimpleName() : message;
+    if (message == null) {
+      return root.getClass().getSimpleName();
+    }
+    return root instanceof FileSystemException fs && fs.getReason() == null
+        ? root.getClass().getSimpleName() + ": " + message
+        : message;
   }
 }

@@ -156,6 +156,8 @@ public record VigilConfig(
    * @param retainOnCancel keep the last checkpoint when the job is cancelled, to restart from it
    * @param restartAttempts how many failures in a row the job survives before it fails
    * @param restartDelay between a failure and the restart
+   * @param finalSavepointTimeout how long stopping the embedded job waits for its final savepoint
+   *     before it cancels the job instead
    */
   public record Checkpoints(
       Duration interval,
@@ -165,7 +167,8 @@ public record VigilConfig(
       String storage,
       boolean retainOnCancel,
       int restartAttempts,
-      Duration restartDelay) {}
+      Duration restartDelay,
+      Duration finalSavepointTimeout) {}
 
   public enum CheckpointMode {
     EXACTLY_ONCE,

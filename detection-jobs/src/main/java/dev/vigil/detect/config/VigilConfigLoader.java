@@ -23,6 +23,7 @@ import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.event.Source;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
+import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
 import java.io.IOException;
@@ -83,6 +84,12 @@ public final class VigilConfigLoader {
           "value.deserializer");
 
   private static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+  /**
+   * Long enough for a savepoint of this job's state on a slow disk (it takes a second or two when
+   * idle), short enough that a stuck one does not hold Ctrl-C for long.
+   */
+  private static final Duration DEFAULT_FINAL_SAVEPOINT_TIMEOUT = Duration.ofMinutes(1);
 
   /** How {@link OpenSearchConfig} words its errors: the dotted key first. */
   private static final Pattern OWNER_MESSAGE =
@@ -426,6 +433,23 @@ public final class VigilConfigLoader {
       throw checkpoints.error("interval", "must be at least 100ms");
     }
     String storage = checkpoints.text("storage", ".vigil/checkpoints");
+    Duration timeout = checkpoints.duration("timeout", Duration.ofMinutes(10), false);
+    // Flink aborts a savepoint at the checkpoint timeout: a longer wait for it is a mistake when
+    // written, and the default gives way to a shorter timeout.
+    Duration finalSavepointTimeout =
+        checkpoints.duration(
+            "final_savepoint_timeout",
+            DEFAULT_FINAL_SAVEPOINT_TIMEOUT.compareTo(timeout) < 0
+                ? DEFAULT_FINAL_SAVEPOINT_TIMEOUT
+                : timeout,
+            false);
+    if (finalSavepointTimeout.compareTo(timeout) > 0) {
+      throw checkpoints.error(
+          "final_savepoint_timeout",
+          "must be at most checkpoints.timeout ("
+              + Durations.format(timeout)
+              + "), after which Flink aborts the savepoint");
+    }
     Checkpoints read =
         new Checkpoints(
             interval,
@@ -433,12 +457,13 @@ public final class VigilConfigLoader {
                 checkpoints
                     .choice("mode", "exactly_once", List.of("exactly_once", "at_least_once"))
                     .toUpperCase(Locale.ROOT)),
-            checkpoints.duration("timeout", Duration.ofMinutes(10), false),
+            timeout,
             checkpoints.duration("min_pause", Duration.ZERO, true),
             storageUri(storage, base),
             checkpoints.bool("retain_on_cancel", true),
             checkpoints.integer("restart_attempts", 10, 0, 1_000_000),
-            checkpoints.duration("restart_delay", Duration.ofSeconds(10), true));
+            checkpoints.duration("restart_delay", Duration.ofSeconds(10), true),
+            finalSavepointTimeout);
     checkpoints.rejectUnknown();
     return read;
   }

@@ -1,6 +1,7 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.DetectionJob;
+import dev.vigil.detect.EmbeddedDetection;
 import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.ConfigException;
@@ -10,13 +11,9 @@ import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.rules.RuleException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
+import dev.vigil.rules.model.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -36,6 +32,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -51,17 +48,20 @@ import org.apache.kafka.common.TopicPartition;
  * the same operators as the bounded file run.
  *
  * <p>Two ways to run it. {@link #start} runs it on a Flink MiniCluster inside this JVM (a laptop, a
- * single container) and returns a {@link Running} handle whose {@link Running#close()} cancels the
- * job and stops the cluster. {@link #main} is the entry point of the shaded job jar: {@code flink
- * run vigil-detection-jobs.jar --config vigil.yaml} builds the same job on the submitting machine
- * and hands it to the cluster (restore from a checkpoint there with {@code flink run -s <path>}).
+ * single container) and returns a {@link Running} handle: {@link Running#stop} ends the job with a
+ * final savepoint (what Ctrl-C does to {@link #run}), {@link Running#close()} cancels it and stops
+ * the cluster. {@link #main} is the entry point of the shaded job jar: {@code flink run
+ * vigil-detection-jobs.jar --config vigil.yaml} builds the same job on the submitting machine and
+ * hands it to the cluster (restore from a checkpoint there with {@code flink run -s <path>}).
  *
  * <p>Design: vigil.yaml's checkpointing, restart and parallelism settings become Flink
- * configuration ({@link #flinkConfiguration}), so both ways behave alike; checkpoints are retained
- * on cancellation by default, so a cancelled or crashed embedded run resumes from {@link
- * #latestCheckpoint} with its Kafka offsets and rule state. Topics, index templates and credentials
- * are made ready before the job is built ({@link #prepare}): a missing topic or an unreadable
- * password is a message here, not a failing task.
+ * configuration ({@link #flinkConfiguration}), so both ways behave alike. An embedded run resumes
+ * from the newest {@link ResumePoint} under the checkpoint storage: the final savepoint of a run
+ * that was stopped, or the checkpoint retained by a run that was cancelled or crashed, with its
+ * Kafka offsets and rule state. The savepoint is what keeps a restart from paging twice: nothing
+ * the stopped run did is after it, while everything after the last checkpoint is done again.
+ * Topics, index templates and credentials are made ready before the job is built ({@link
+ * #prepare}): a missing topic or an unreadable password is a message here, not a failing task.
  */
 public final class ContinuousDetection {
 
@@ -234,29 +234,42 @@ public final class ContinuousDetection {
     try {
       cluster.start();
       JobID job = cluster.submitJob(graph).get().getJobID();
-      return new Running(cluster, job);
+      return new Running(cluster, job, config.checkpoints());
     } catch (Exception e) {
       closeQuietly(cluster);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException(
-          "the embedded Flink cluster could not start the job: " + e.getMessage(), e);
+      throw new EmbeddedClusterException(
+          "the embedded Flink cluster could not start the job: " + EmbeddedDetection.rootMessage(e),
+          e);
     }
   }
 
   /**
    * Runs on a MiniCluster until the job ends or the JVM is asked to stop (Ctrl-C, SIGTERM), which
-   * cancels the job, retaining its last checkpoint.
+   * stops the job with a final savepoint ({@link Running#stop}) and tells {@code onStop}.
    *
-   * @param resumeFrom the checkpoint (or savepoint) to resume from: {@link #latestCheckpoint} of
+   * @param resumeFrom the checkpoint or savepoint to resume from: {@link ResumePoint#latest} of
    *     {@code checkpoints.storage} for {@code vigil run}
    * @return the job's result
+   * @throws EmbeddedClusterException when the embedded cluster cannot start or take the job
    */
-  public static JobResult run(VigilConfig config, Optional<String> resumeFrom)
+  public static JobResult run(VigilConfig config, Optional<String> resumeFrom, StopListener onStop)
       throws RuleException, InterruptedException {
     try (Running running = start(config, resumeFrom)) {
-      Thread stopper = new Thread(running::close, "vigil-run-shutdown");
+      Thread stopper =
+          new Thread(
+              () -> {
+                try {
+                  running.stop(onStop);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } finally {
+                  running.close();
+                }
+              },
+              "vigil-run-shutdown");
       Runtime.getRuntime().addShutdownHook(stopper);
       try {
         return running.result().get();
@@ -269,49 +282,6 @@ public final class ContinuousDetection {
           // The hook is running: it closes the cluster.
         }
       }
-    }
-  }
-
-  /**
-   * The newest completed checkpoint under {@code storage} (a local directory or {@code file:} URI),
-   * of any earlier run: {@code <storage>/<job id>/chk-<n>} holding {@code _metadata}.
-   */
-  public static Optional<String> latestCheckpoint(String storage) {
-    URI uri = URI.create(storage);
-    if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
-      return Optional.empty();
-    }
-    Path root = uri.getScheme() == null ? Path.of(storage) : Path.of(uri);
-    if (!Files.isDirectory(root)) {
-      return Optional.empty();
-    }
-    try (Stream<Path> jobs = Files.list(root)) {
-      return jobs.filter(Files::isDirectory)
-          .flatMap(ContinuousDetection::completedCheckpoints)
-          .max(Comparator.comparing(ContinuousDetection::modified))
-          .map(path -> path.toUri().toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list checkpoints under " + root, e);
-    }
-  }
-
-  private static Stream<Path> completedCheckpoints(Path jobDirectory) {
-    try {
-      return Files.list(jobDirectory)
-          .filter(p -> p.getFileName().toString().startsWith("chk-"))
-          .filter(p -> Files.isRegularFile(p.resolve("_metadata")))
-          .toList()
-          .stream();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + jobDirectory, e);
-    }
-  }
-
-  private static java.nio.file.attribute.FileTime modified(Path checkpoint) {
-    try {
-      return Files.getLastModifiedTime(checkpoint.resolve("_metadata"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -357,15 +327,51 @@ public final class ContinuousDetection {
     }
   }
 
-  /** A job running on an embedded MiniCluster; closing it cancels the job and stops the cluster. */
+  /** The embedded cluster could not start, or could not take the job. */
+  public static final class EmbeddedClusterException extends RuntimeException {
+    EmbeddedClusterException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** How a job was stopped. */
+  public sealed interface Stop {
+    /** Stopped with its final savepoint, at {@code path} (a {@code file:} URI when local). */
+    record WithSavepoint(String path) implements Stop {}
+
+    /**
+     * Cancelled, because no final savepoint could be taken ({@code reason}): the next run resumes
+     * from the last checkpoint, when {@code checkpoints.retain_on_cancel} kept it.
+     */
+    record Cancelled(String reason, boolean checkpointRetained) implements Stop {}
+
+    /** The job had already ended (failed, or stopped before): there was nothing to stop. */
+    record AlreadyEnded() implements Stop {}
+  }
+
+  /** Told, as it happens, what stopping a job does: a stop may wait for its savepoint. */
+  public interface StopListener {
+    /** The final savepoint has been asked for; the stop waits for it at most {@code timeout}. */
+    void savepointRequested(Duration timeout);
+
+    /** The job has ended, as {@code stop} says. */
+    void stopped(Stop stop);
+  }
+
+  /**
+   * A job running on an embedded MiniCluster: {@link #stop} ends it with a final savepoint, closing
+   * it cancels the job (if still running) and stops the cluster.
+   */
   public static final class Running implements AutoCloseable {
     private final MiniCluster cluster;
     private final JobID job;
+    private final VigilConfig.Checkpoints checkpoints;
     private boolean closed;
 
-    Running(MiniCluster cluster, JobID job) {
+    Running(MiniCluster cluster, JobID job, VigilConfig.Checkpoints checkpoints) {
       this.cluster = cluster;
       this.job = job;
+      this.checkpoints = checkpoints;
     }
 
     public JobID jobId() {
@@ -381,10 +387,66 @@ public final class ContinuousDetection {
       return cluster.requestJobResult(job);
     }
 
+    /**
+     * Stops the job with a final savepoint under {@link ResumePoint#savepointDirectory} (Flink's
+     * stop-with-savepoint, without draining: open windows stay open in the savepoint, and the sinks
+     * commit what they wrote before it), waiting at most {@code
+     * checkpoints.final_savepoint_timeout}. A savepoint that fails or does not complete in time
+     * leaves the job running; it is then cancelled, as {@link #cancel} does. This is what the
+     * shutdown hook of {@link ContinuousDetection#run} calls on Ctrl-C and SIGTERM.
+     *
+     * @return how the job ended, as also told to {@code listener}
+     */
+    public synchronized Stop stop(StopListener listener) throws InterruptedException {
+      if (closed || result().isDone()) {
+        Stop ended = new Stop.AlreadyEnded();
+        listener.stopped(ended);
+        return ended;
+      }
+      Duration timeout = checkpoints.finalSavepointTimeout();
+      listener.savepointRequested(timeout);
+      Stop stop;
+      try {
+        String location =
+            cluster
+                .stopWithSavepoint(
+                    job,
+                    ResumePoint.savepointDirectory(checkpoints.storage()),
+                    false,
+                    SavepointFormatType.CANONICAL)
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        stop = new Stop.WithSavepoint(ResumePoint.display(location));
+        awaitEnd();
+      } catch (TimeoutException e) {
+        cancel();
+        stop =
+            new Stop.Cancelled(
+                "it was not taken within "
+                    + Durations.format(timeout)
+                    + " (checkpoints.final_savepoint_timeout)",
+                checkpoints.retainOnCancel());
+      } catch (ExecutionException e) {
+        cancel();
+        stop =
+            new Stop.Cancelled(
+                EmbeddedDetection.rootMessage(e.getCause()), checkpoints.retainOnCancel());
+      }
+      listener.stopped(stop);
+      return stop;
+    }
+
     /** Cancels the job and waits until it has ended; its last checkpoint is retained. */
     public void cancel() throws InterruptedException {
       try {
         cluster.cancelJob(job).get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // Closing the cluster ends the job's tasks whatever state they are in.
+      }
+      awaitEnd();
+    }
+
+    private void awaitEnd() throws InterruptedException {
+      try {
         result().get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
         // Closing the cluster ends the job's tasks whatever state they are in.

@@ -72,6 +72,7 @@ class VigilConfigLoaderTest {
     assertThat(config.checkpoints().storage())
         .isEqualTo(dir.resolve(".vigil/checkpoints").toUri().toString());
     assertThat(config.checkpoints().retainOnCancel()).isTrue();
+    assertThat(config.checkpoints().finalSavepointTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.sinks().kafkaAlerts()).isTrue();
     assertThat(config.sinks().filesDirectory()).isEmpty();
     assertThat(config.openSearch()).isEmpty();
@@ -132,6 +133,7 @@ class VigilConfigLoaderTest {
               retain_on_cancel: false
               restart_attempts: 3
               restart_delay: 2s
+              final_savepoint_timeout: 90s
             sinks:
               kafka:
                 events: false
@@ -162,6 +164,7 @@ class VigilConfigLoaderTest {
     assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.checkpoints().storage()).isEqualTo("s3://bucket/vigil");
     assertThat(config.checkpoints().restartAttempts()).isEqualTo(3);
+    assertThat(config.checkpoints().finalSavepointTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.sinks().kafkaEvents()).isFalse();
     assertThat(config.sinks().filesDirectory()).contains(dir.resolve("out").toUri().toString());
     assertThat(config.openSearch().orElseThrow().urls())
@@ -261,7 +264,7 @@ class VigilConfigLoaderTest {
         "checkpoints:\n  intervall: 5s\n",
         2,
         "checkpoints.intervall",
-        "unknown key; known keys here: interval");
+        "unknown key; known keys here: final_savepoint_timeout, interval, min_pause");
   }
 
   @Test
@@ -291,6 +294,23 @@ class VigilConfigLoaderTest {
         2,
         "kafka.partition_discovery",
         "must be longer than zero, got '0m'");
+  }
+
+  @Test
+  void theFinalSavepointWaitIsPositiveAndWithinTheCheckpointTimeout() {
+    failsWith(
+        "checkpoints:\n  final_savepoint_timeout: 0s\n",
+        2,
+        "checkpoints.final_savepoint_timeout",
+        "must be longer than zero, got '0s'");
+    failsWith(
+        "checkpoints:\n  timeout: 30s\n  final_savepoint_timeout: 45s\n",
+        3,
+        "checkpoints.final_savepoint_timeout",
+        "must be at most checkpoints.timeout (30s), after which Flink aborts the savepoint");
+    // Unwritten, it follows a checkpoint timeout shorter than its default.
+    assertThat(parse("checkpoints:\n  timeout: 20s\n").checkpoints().finalSavepointTimeout())
+        .isEqualTo(Duration.ofSeconds(20));
   }
 
   @Test

@@ -70,9 +70,13 @@ class KafkaFailoverITCase {
       first.cancel();
     }
 
-    Optional<String> checkpoint =
-        ContinuousDetection.latestCheckpoint(config.checkpoints().storage());
-    assertThat(checkpoint).as("a retained checkpoint").isPresent();
+    Optional<ResumePoint> retained = ResumePoint.latest(config.checkpoints().storage());
+    assertThat(retained)
+        .as("a retained checkpoint")
+        .get()
+        .extracting(ResumePoint::kind)
+        .isEqualTo(ResumePoint.Kind.CHECKPOINT);
+    Optional<String> checkpoint = retained.map(ResumePoint::path);
     // The restarted job fails once more, at the second pusher: its alerts come from the first
     // pusher, sent just before, so they are in flight (in an open transaction, or not yet out of
     // the detection operator) when it fails, and are emitted again after the restore.

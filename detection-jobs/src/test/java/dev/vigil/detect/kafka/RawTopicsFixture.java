@@ -286,12 +286,18 @@ final class RawTopicsFixture {
   }
 
   void producePushers() {
+    produceVault(pushers());
+  }
+
+  /** Records to the Vault topic, the i-th to partition {@code i % PARTITIONS}. */
+  void produceVault(List<String> records) {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
-      List<String> pushers = pushers();
-      for (int i = 0; i < pushers.size(); i++) {
+      for (int i = 0; i < records.size(); i++) {
         sent.add(
-            producer.send(new ProducerRecord<>(rawTopic("vault"), i, null, bytes(pushers.get(i)))));
+            producer.send(
+                new ProducerRecord<>(
+                    rawTopic("vault"), i % PARTITIONS, null, bytes(records.get(i)))));
       }
       producer.flush();
     }

@@ -1,0 +1,213 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.detect.kafka.ResumePoint;
+import dev.vigil.stack.KafkaEndpoint;
+import dev.vigil.stack.junit.RealKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vigil run} as a user runs it: the CLI jar in its own JVM against a real broker, stopped by
+ * real signals. Exit codes, what it prints, and that stderr holds its own lines only (no stack
+ * trace, from Vigil or Flink) on every way a stop can go, and when the embedded Flink cannot start.
+ */
+@RealKafka
+class RunCommandITCase {
+
+  private static final Path JAR = Path.of("target", "vigil-cli.jar");
+  private static final String FALLBACK_END =
+      "); cancelled the job instead, so the next vigil run resumes from its last checkpoint and"
+          + " repeats what followed it";
+
+  @TempDir Path dir;
+
+  /** Every run this test started: none outlives it, whatever failed. */
+  private final List<VigilRun> started = new ArrayList<>();
+
+  @AfterEach
+  void killWhatIsLeft() throws InterruptedException {
+    for (VigilRun run : started) {
+      if (run.process().isAlive()) {
+        run.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  @Timeout(600)
+  void signalsStopWithASavepointThatTheNextRunResumesFrom(KafkaEndpoint kafka) throws Exception {
+    Path storage = dir.resolve("checkpoints");
+    writeConfig(kafka);
+    String storageUri = storage.toUri().toString();
+
+    VigilRun first = start(List.of());
+    Optional<ResumePoint> checkpoint =
+        awaitResumePoint(storageUri, point -> point.kind() == ResumePoint.Kind.CHECKPOINT);
+    assertThat(checkpoint).as("the first run checkpoints, so its job is running").isPresent();
+    first.signal("INT");
+
+    assertThat(first.awaitExit()).isEqualTo(130);
+    ResumePoint savepoint = ResumePoint.latest(storageUri).orElseThrow();
+    assertThat(savepoint.kind()).isEqualTo(ResumePoint.Kind.SAVEPOINT);
+    assertThat(first.stderrLines())
+        .containsExactly(
+            first.startLine(),
+            "vigil run: stopping the job with a final savepoint (waiting at most 30s)",
+            "vigil run: stopped with the savepoint "
+                + savepoint.path()
+                + "; the next vigil run resumes from it");
+
+    VigilRun second = start(List.of());
+    // Resumed, running, and checkpointing after the savepoint, which the checkpoint supersedes.
+    assertThat(awaitResumePoint(storageUri, point -> point.kind() == ResumePoint.Kind.CHECKPOINT))
+        .isPresent();
+    // A file where the savepoints go: the stop's savepoint fails, and the job is cancelled.
+    Files.move(storage.resolve(ResumePoint.SAVEPOINTS), dir.resolve("savepoints-kept"));
+    Path blocker = Files.writeString(storage.resolve(ResumePoint.SAVEPOINTS), "");
+    second.signal("TERM");
+
+    assertThat(second.awaitExit()).isEqualTo(143);
+    assertThat(second.stderrLines())
+        .containsExactly(
+            second.startLine(),
+            "vigil run: resuming from the savepoint " + savepoint.path(),
+            "vigil run: stopping the job with a final savepoint (waiting at most 30s)",
+            "vigil run: no final savepoint (FileAlreadyExistsException: " + blocker + FALLBACK_END);
+    assertThat(ResumePoint.latest(storageUri))
+        .as("the cancelled run's last checkpoint is kept")
+        .get()
+        .extracting(ResumePoint::kind)
+        .isEqualTo(ResumePoint.Kind.CHECKPOINT);
+  }
+
+  @Test
+  @Timeout(300)
+  void anEmbeddedFlinkThatCannotStartIsOneLine(KafkaEndpoint kafka) throws Exception {
+    writeConfig(kafka);
+    // The embedded cluster's working directory goes under java.io.tmpdir: here under a file.
+    Path file = Files.writeString(dir.resolve("not-a-directory"), "");
+
+    VigilRun run = start(List.of("-Djava.io.tmpdir=" + file.resolve("tmp")));
+
+    assertThat(run.awaitExit()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(run.stderrLines()).hasSize(2).first().isEqualTo(run.startLine());
+    assertThat(run.stderrLines().get(1))
+        .startsWith(
+            "vigil run: the embedded Flink cluster could not start the job: Could not create the"
+                + " working directory "
+                + file.resolve("tmp"));
+  }
+
+  private VigilRun start(List<String> jvmOptions) throws IOException {
+    VigilRun run = VigilRun.start(dir, jvmOptions);
+    started.add(run);
+    return run;
+  }
+
+  /** Fresh topics, one partition each, and checkpoints every second under {@code checkpoints}. */
+  private void writeConfig(KafkaEndpoint kafka) throws IOException {
+    String prefix = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        """
+        job:
+          name: %1$s
+          parallelism: 1
+        kafka:
+          bootstrap_servers: %2$s
+          group_id: %1$s
+          transactional_id_prefix: %1$s-alerts
+          starting_offsets: earliest
+          create_topics:
+            partitions: 1
+          topics:
+            raw:
+              %1$s.raw.vault: vault
+            events: %1$s.events
+            dead_letter: %1$s.deadletter
+            alerts: %1$s.alerts
+        checkpoints:
+          interval: 1s
+          timeout: 30s
+          storage: checkpoints
+        """
+            .formatted(prefix, kafka.bootstrapServers()));
+  }
+
+  private static Optional<ResumePoint> awaitResumePoint(
+      String storage, Predicate<ResumePoint> wanted) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (Instant.now().isBefore(deadline)) {
+      Optional<ResumePoint> point = ResumePoint.latest(storage).filter(wanted);
+      if (point.isPresent()) {
+        return point;
+      }
+      Thread.sleep(200);
+    }
+    return Optional.empty();
+  }
+
+  /** One {@code vigil run --config vigil.yaml} process, its stderr in a file. */
+  private record VigilRun(Process process, Path stderr) {
+
+    static VigilRun start(Path dir, List<String> jvmOptions) throws IOException {
+      assertThat(JAR).as("the CLI jar, built in the package phase").isRegularFile();
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvmOptions);
+      command.addAll(
+          List.of("-jar", JAR.toAbsolutePath().toString(), "run", "--config", "vigil.yaml"));
+      Path stderr = Files.createTempFile(dir, "vigil-run-", ".stderr");
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(stderr.toFile())
+              .start();
+      return new VigilRun(process, stderr);
+    }
+
+    void signal(String name) throws IOException, InterruptedException {
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0)
+          .as("kill -" + name)
+          .isTrue();
+    }
+
+    /** The exit code; a run still alive after three minutes is killed and fails the test. */
+    int awaitExit() throws InterruptedException {
+      if (!process.waitFor(3, TimeUnit.MINUTES)) {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        throw new AssertionError("vigil run did not end within 3 minutes");
+      }
+      return process.exitValue();
+    }
+
+    List<String> stderrLines() throws IOException {
+      return Files.readAllLines(stderr);
+    }
+
+    /** The first line: the job, its topics and brokers. */
+    String startLine() throws IOException {
+      String first = stderrLines().get(0);
+      assertThat(first).startsWith("vigil run: job run-it-").endsWith("; Ctrl-C stops it");
+      return first;
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.vigil.detect.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.notify.Receiver;
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.AlertJson;
+import dev.vigil.stack.KafkaEndpoint;
+import dev.vigil.stack.junit.RealKafka;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stopping the job the way Ctrl-C and SIGTERM stop {@code vigil run} ({@link
+ * ContinuousDetection.Running#stop}, which the shutdown hook calls) and starting it again from what
+ * {@code vigil run} would pick: the alert raised before the stop is not raised, written or paged
+ * again, and records fed after the restart are judged.
+ *
+ * <p>No checkpoint completes before the stop (the first is four minutes away), so the final
+ * savepoint is the only state the restart can resume from: resuming from nothing would read the
+ * alerting record again and page twice. The alerts go out in Kafka transactions (the default), so
+ * the first alert is visible to a {@code read_committed} consumer only if the stop committed it.
+ */
+@RealKafka
+class GracefulStopITCase {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  @Timeout(600)
+  void aRestartAfterAGracefulStopPagesNothingTwiceAndJudgesWhatFollows(KafkaEndpoint kafka)
+      throws Exception {
+    RawTopicsFixture fixture = new RawTopicsFixture(kafka.bootstrapServers());
+    Path storage = dir.resolve("checkpoints");
+    try (Receiver pagerDuty = Receiver.pagerDuty()) {
+      VigilConfig config = config(fixture, storage, pagerDuty);
+      String storageUri = config.checkpoints().storage();
+      RecordingListener listener = new RecordingListener();
+
+      ContinuousDetection.Stop stop;
+      try (ContinuousDetection.Running first =
+          ContinuousDetection.start(config, Optional.empty())) {
+        fixture.produceVault(List.of(rootTokenUse("graceful-stop-0001", "2080-01-01T00:00:00Z")));
+        fixture.produceVault(pushers("2100-01-01", "graceful-stop-push-1"));
+        await(() -> pagerDuty.requests().size() >= 1, Duration.ofMinutes(3), "the first page");
+        assertThat(ResumePoint.latest(storageUri))
+            .as("no checkpoint before the stop: only the savepoint holds what the run did")
+            .isEmpty();
+
+        stop = first.stop(listener);
+      }
+
+      assertThat(stop).isInstanceOf(ContinuousDetection.Stop.WithSavepoint.class);
+      String savepoint = ((ContinuousDetection.Stop.WithSavepoint) stop).path();
+      assertThat(savepoint).startsWith(storage.resolve(ResumePoint.SAVEPOINTS).toUri().toString());
+      assertThat(listener.heard)
+          .containsExactly("savepoint requested within 30s", "stopped: " + stop);
+      Optional<ResumePoint> resumeFrom = ResumePoint.latest(storageUri);
+      assertThat(resumeFrom)
+          .as("the restart resumes from the final savepoint")
+          .get()
+          .extracting(ResumePoint::kind, ResumePoint::path)
+          .containsExactly(ResumePoint.Kind.SAVEPOINT, savepoint);
+      List<String> committedAtStop = alertIds(fixture, 1, Duration.ofSeconds(30));
+      assertThat(committedAtStop).as("the stop committed the alert it wrote").hasSize(1);
+      String firstAlert = committedAtStop.get(0);
+      assertThat(pageKeys(pagerDuty)).containsExactly(firstAlert);
+
+      try (ContinuousDetection.Running second =
+          ContinuousDetection.start(config, resumeFrom.map(ResumePoint::path))) {
+        fixture.produceVault(List.of(rootTokenUse("graceful-stop-0002", "2095-06-01T00:00:00Z")));
+        fixture.produceVault(pushers("2110-01-01", "graceful-stop-push-2"));
+        await(() -> pagerDuty.requests().size() >= 2, Duration.ofMinutes(3), "the second page");
+        // Commits the second alert's transaction; the checkpoint is newer than the savepoint.
+        second.cluster().triggerCheckpoint(second.jobId()).get(2, TimeUnit.MINUTES);
+        List<String> alerts = alertIds(fixture, 2, Duration.ofMinutes(1));
+        // A little longer: an alert or page sent twice would arrive now.
+        Thread.sleep(3_000);
+        alerts = alertIds(fixture, 3, Duration.ofSeconds(5));
+
+        assertThat(alerts).doesNotHaveDuplicates().hasSize(2).contains(firstAlert);
+        assertThat(pageKeys(pagerDuty)).containsExactlyInAnyOrderElementsOf(alerts);
+        assertThat(ResumePoint.latest(storageUri))
+            .as("a checkpoint taken after the restart supersedes the savepoint resumed from")
+            .get()
+            .extracting(ResumePoint::kind)
+            .isEqualTo(ResumePoint.Kind.CHECKPOINT);
+      }
+    }
+  }
+
+  /**
+   * The fixture's topics at exactly-once alerts, a PagerDuty destination at the receiver (one page
+   * per alert), and checkpoints no sooner than four minutes after the start (Flink starts the first
+   * one at a random point between the least pause and the interval).
+   */
+  private VigilConfig config(RawTopicsFixture fixture, Path storage, Receiver pagerDuty)
+      throws IOException {
+    Files.writeString(dir.resolve("pd-routing-key"), "graceful-stop-routing-key\n");
+    String sections =
+        """
+        notify:
+          grouping: {enabled: false}
+          destinations:
+            oncall:
+              type: pagerduty
+              url: %s
+              routing_key_file: pd-routing-key
+        """
+            .formatted(pagerDuty.uri("/v2/enqueue"));
+    return fixture.config(
+        dir,
+        "interval: 4m\nmin_pause: 4m\ntimeout: 30s\nstorage: " + storage,
+        "exactly_once",
+        sections);
+  }
+
+  /** A Vault request by a root token: one critical {@code root_token_use} alert. */
+  private static String rootTokenUse(String requestId, String time) {
+    return vaultRequest(requestId, time, "root", "update", "sys/mounts/kv-new");
+  }
+
+  /** Benign reads, one per Vault partition, that move event time to {@code day}. */
+  private static List<String> pushers(String day, String idPrefix) {
+    List<String> pushers = new ArrayList<>();
+    for (int i = 0; i < RawTopicsFixture.PARTITIONS; i++) {
+      pushers.add(
+          vaultRequest(
+              idPrefix + "-" + i, day + "T00:00:0" + i + "Z", "default", "read", "sys/health"));
+    }
+    return pushers;
+  }
+
+  private static String vaultRequest(
+      String requestId, String time, String policy, String operation, String path) {
+    return ("{\"time\":\"%s\",\"type\":\"request\",\"auth\":{\"accessor\":\"hmac-sha256:11aa\","
+            + "\"display_name\":\"%s\",\"policies\":[\"%s\"],\"token_policies\":[\"%s\"],"
+            + "\"token_type\":\"service\"},\"request\":{\"id\":\"%s\",\"operation\":\"%s\","
+            + "\"mount_type\":\"system\",\"namespace\":{\"id\":\"root\"},\"path\":\"%s\","
+            + "\"remote_address\":\"10.20.0.5\"}}")
+        .formatted(time, policy, policy, policy, requestId, operation, path);
+  }
+
+  /** The ids of the committed alerts, read until {@code atLeast} are there or the time is up. */
+  private static List<String> alertIds(RawTopicsFixture fixture, int atLeast, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records =
+        fixture.readUntil(fixture.alertsTopic(), timeout, read -> read.size() >= atLeast);
+    return records.stream()
+        .map(record -> AlertJson.read(new String(record.value(), StandardCharsets.UTF_8)))
+        .map(Alert::alertId)
+        .toList();
+  }
+
+  /** The dedup key of every page, in the order they came: PagerDuty's key is the alert id. */
+  private static List<String> pageKeys(Receiver pagerDuty) throws IOException {
+    List<String> keys = new ArrayList<>();
+    for (Receiver.Request request : pagerDuty.requests()) {
+      keys.add(JSON.readTree(request.body()).path("dedup_key").asText());
+    }
+    return keys;
+  }
+
+  private static void await(BooleanSupplier done, Duration timeout, String what)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!done.getAsBoolean() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+    }
+    assertThat(done.getAsBoolean()).as(what + " within " + timeout).isTrue();
+  }
+
+  /** What the shutdown hook's listener is told, in order. */
+  private static final class RecordingListener implements ContinuousDetection.StopListener {
+    final List<String> heard = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void savepointRequested(Duration timeout) {
+      heard.add("savepoint requested within " + timeout.toSeconds() + "s");
+    }
+
+    @Override
+    public void stopped(ContinuousDetection.Stop stop) {
+      heard.add("stopped: " + stop);
+    }
+  }
+}
