@@ -96,14 +96,17 @@ final class DemoReport {
     out.addAll(
         table(
             List.of(
-                new String[] {alertsFile, alerts.size() + " alerts, one JSON document each"},
+                new String[] {
+                  alertsFile, Plurals.count(alerts.size(), "alert") + ", one JSON document each"
+                },
                 new String[] {
                   display.apply(files.events()),
-                  summary.events() + " events in the canonical schema, raw record included"
+                  Plurals.count(summary.events(), "event")
+                      + " in the canonical schema, raw record included"
                 },
                 new String[] {
                   display.apply(files.deadLetters()),
-                  deadLetters.size() + " dead letters, with reason and origin"
+                  Plurals.count(deadLetters.size(), "dead letter") + ", with reason and origin"
                 })));
 
     out.add("");
@@ -133,14 +136,13 @@ final class DemoReport {
     out.add(title);
     out.add(
         "  "
-            + summary.events()
-            + " events ("
+            + Plurals.count(summary.events(), "event")
+            + " ("
             + counts(summary.eventsBySource())
             + "), "
-            + summary.deadLetters()
-            + " dead letters, "
-            + summary.totalAlerts()
-            + " alerts");
+            + Plurals.count(summary.deadLetters(), "dead letter")
+            + ", "
+            + Plurals.count(summary.totalAlerts(), "alert"));
     if (summary.lateRecords() > 0) {
       out.add("  late records (judged at the watermark): " + summary.lateRecords());
     }
@@ -238,7 +240,7 @@ final class DemoReport {
                 new String[] {
                   entry.getKey().name(),
                   entry.getKey().source(),
-                  entry.getValue() + (entry.getValue() == 1 ? " alert" : " alerts"),
+                  Plurals.count(entry.getValue(), "alert"),
                   String.join(", ", detections.get(entry.getKey()))
                 })
         .toList();

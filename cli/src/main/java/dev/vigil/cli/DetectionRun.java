@@ -128,12 +128,12 @@ final class DetectionRun {
         "\r\033[K"
             + commandName
             + ": "
-            + soFar.records()
-            + " records, "
-            + soFar.events()
-            + " events, "
-            + soFar.totalAlerts()
-            + " alerts ("
+            + Plurals.count(soFar.records(), "record")
+            + ", "
+            + Plurals.count(soFar.events(), "event")
+            + ", "
+            + Plurals.count(soFar.totalAlerts(), "alert")
+            + " ("
             + soFar.elapsed().toSeconds()
             + " s)");
     err.flush();
@@ -144,14 +144,14 @@ final class DetectionRun {
     err.println(
         commandName
             + ": "
-            + summary.records()
-            + " records in, "
-            + summary.events()
-            + " events, "
+            + Plurals.count(summary.records(), "record")
+            + " in, "
+            + Plurals.count(summary.events(), "event")
+            + ", "
             + summary.deadLetters()
             + " dead-lettered, "
-            + summary.totalAlerts()
-            + " alerts in "
+            + Plurals.count(summary.totalAlerts(), "alert")
+            + " in "
             + seconds(summary.elapsed()));
     if (!summary.eventsBySource().isEmpty()) {
       err.println("  events by source: " + counts(summary.eventsBySource()));

@@ -61,12 +61,12 @@ final class NormalizeSummary {
   void print(PrintWriter err, int inputs, String deadLetterFile) {
     err.println(
         "vigil normalize: "
-            + inputs
-            + (inputs == 1 ? " input, " : " inputs, ")
-            + recordsIn()
-            + " records in, "
-            + events
-            + " events out, "
+            + Plurals.count(inputs, "input")
+            + ", "
+            + Plurals.count(recordsIn(), "record")
+            + " in, "
+            + Plurals.count(events, "event")
+            + " out, "
             + deadLetters
             + " dead-lettered");
     if (!eventsBySource.isEmpty()) {

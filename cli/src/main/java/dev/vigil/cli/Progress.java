@@ -52,7 +52,12 @@ final class Progress {
 
   String line(long records) {
     String counts =
-        String.format(Locale.ROOT, "%,d records, %s read", records, mebibytes(bytesRead));
+        String.format(
+            Locale.ROOT,
+            "%,d %s, %s read",
+            records,
+            Plurals.noun(records, "record"),
+            mebibytes(bytesRead));
     if (totalBytes <= 0) {
       return counts;
     }

@@ -100,7 +100,7 @@ final class RetentionCommand implements Runnable {
         throw OpenSearchOptions.failure(config, "retention", e);
       }
       out.flush();
-      env.stderr().println(summary(decisions.size(), counts));
+      env.stderr().println(summary(decisions.size(), counts, dryRun));
       env.stderr().flush();
       return 0;
     }
@@ -125,13 +125,14 @@ final class RetentionCommand implements Runnable {
       return line;
     }
 
-    private String summary(int indices, Map<Verdict, Integer> counts) {
+    /** The closing line on stderr: how many indices there were and what became of them. */
+    static String summary(int indices, Map<Verdict, Integer> counts, boolean dryRun) {
       int expired = counts.getOrDefault(Verdict.EXPIRED, 0);
       int kept =
           counts.getOrDefault(Verdict.KEEP, 0) + counts.getOrDefault(Verdict.KEEP_FOREVER, 0);
       return "vigil retention apply: "
-          + indices
-          + " vigil-* indices, "
+          + Plurals.count(indices, "vigil-* index", "vigil-* indices")
+          + ", "
           + expired
           + (dryRun ? " would be deleted (dry run), " : " deleted, ")
           + kept

@@ -170,29 +170,28 @@ final class StackDemo {
                     "vigil-events",
                     indexed.events()
                         + " of the run's "
-                        + indexed.eventIds()
-                        + " events (by event_id)"),
+                        + Plurals.count(indexed.eventIds(), "event")
+                        + " (by event_id)"),
                 row(
                     "vigil-alerts",
                     indexed.alerts()
                         + " of its "
-                        + findings.alerts().size()
-                        + " alerts (by alert_id)"),
+                        + Plurals.count(findings.alerts().size(), "alert")
+                        + " (by alert_id)"),
                 row(
                     "vigil-deadletters",
                     indexed.deadLetters()
                         + " of its "
-                        + findings.deadLetters().size()
-                        + " dead letters (by origin)"))));
+                        + Plurals.count(findings.deadLetters().size(), "dead letter")
+                        + " (by origin)"))));
     out.add("");
     out.add("Pager (a local PagerDuty Events API v2 receiver on loopback)");
     out.add(
         "  "
-            + incidents.size()
-            + (incidents.size() == 1 ? " incident" : " incidents")
+            + Plurals.count(incidents.size(), "incident")
             + " from "
-            + pagerEventsReceived
-            + " trigger events (one incident per dedup_key = alert_id; grouping is off in"
+            + Plurals.count(pagerEventsReceived, "trigger event")
+            + " (one incident per dedup_key = alert_id; grouping is off in"
             + " the demo, so every alert pages)");
     out.add("  payloads, routing key masked: " + display.apply(pagerEvents));
 
@@ -245,8 +244,9 @@ final class StackDemo {
       Map<String, Integer> written = writeSamples(config, samples);
       Map<TopicPartition, Long> until = RawTopics.endOffsets(config.kafka());
       progress(
-          written.values().stream().mapToInt(Integer::intValue).sum()
-              + " sample records written to Kafka ("
+          Plurals.count(
+                  written.values().stream().mapToInt(Integer::intValue).sum(), "sample record")
+              + " written to Kafka ("
               + written.entrySet().stream()
                   .map(entry -> entry.getKey() + " " + entry.getValue())
                   .collect(Collectors.joining(", "))

@@ -99,6 +99,8 @@ class DetectCommandTest {
     assertThat(alerts).hasSize(1);
     assertThat(alerts.get(0).get("rule_name").asText()).isEqualTo("console_sign_in");
     assertThat(alerts.get(0).get("rule_author").asText()).isEqualTo("Vigil tests");
+    assertThat(result.stderrLines().get(0))
+        .startsWith("vigil rules backtest: 3 records in, 3 events, 0 dead-lettered, 1 alert in ");
   }
 
   @Test

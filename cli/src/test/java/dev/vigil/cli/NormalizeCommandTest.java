@@ -271,6 +271,18 @@ class NormalizeCommandTest {
   }
 
   @Test
+  void countsOneOfAnythingInTheSingular() throws IOException {
+    write("in.log", VAULT_1 + "\n");
+
+    CliRun.Result result = cli.execute("normalize", "in.log");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stderrLines())
+        .first()
+        .isEqualTo("vigil normalize: 1 input, 1 record in, 1 event out, 0 dead-lettered");
+  }
+
+  @Test
   void readsStandardInputForADash() {
     CliRun.Result result =
         cli.stdin((VAULT_1 + "\n\n" + GCP_1 + "\n").getBytes(StandardCharsets.UTF_8))

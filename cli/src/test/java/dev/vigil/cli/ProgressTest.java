@@ -30,6 +30,13 @@ class ProgressTest {
   }
 
   @Test
+  void countsOneRecordInTheSingular() {
+    Progress progress = new Progress(new PrintWriter(new StringWriter()), true, -1);
+
+    assertThat(progress.line(1)).isEqualTo("1 record, 0.0 MiB read");
+  }
+
+  @Test
   void printsNothingWhenStderrIsNotATerminalOrTheRunIsShort() {
     StringWriter disabledOut = new StringWriter();
     StringWriter shortOut = new StringWriter();

@@ -63,6 +63,7 @@ public final class GcpAuditParser implements SourceParser {
   public static final String SUPER_ADMINS_ENV = "VIGIL_GCP_SUPER_ADMINS";
 
   private static final int CACHE_ENTRIES = 4096;
+  private static final int NAMED_PERMISSIONS = 3;
   private static final int API_ACTIVITY = 6003;
   private static final String AUDIT_LOG_TYPE = "google.cloud.audit.AuditLog";
   private static final String AUDIT_LOG_NAME = "cloudaudit.googleapis.com/";
@@ -249,11 +250,20 @@ public final class GcpAuditParser implements SourceParser {
 
     JsonNode status = payload.path("status");
     Long code = RpcCodes.codeOf(status.path("code"));
-    boolean failed = code != null && code != RpcCodes.OK;
+    String errorMessage = Json.text(status, "message");
+    String refusal = refusal(payload.path("authorizationInfo"));
     boolean denied =
         (code != null && code == RpcCodes.PERMISSION_DENIED)
-            || anyRefused(payload.path("authorizationInfo"))
+            || refusal != null
             || "policy".equals(log.logType());
+    if (denied && code == null) {
+      // Services that refuse a check often log no status (or an empty one) of their own: the
+      // refusal is the result, so the call failed as a status 7 would say. An explicit status
+      // (code 0 included) is the service's word on the call and is kept.
+      code = (long) RpcCodes.PERMISSION_DENIED;
+      errorMessage = errorMessage != null ? errorMessage : refusal;
+    }
+    boolean failed = code != null && code != RpcCodes.OK;
 
     Category category = operation.category();
     int ocsfClassUid = operation.ocsfClassUid();
@@ -279,7 +289,7 @@ public final class GcpAuditParser implements SourceParser {
         outcome,
         denied,
         failed ? RpcCodes.nameOf(code) : null,
-        failed ? Json.text(status, "message") : null,
+        failed ? errorMessage : null,
         actor(payload, serviceName),
         new Src(
             IpAddresses.normalize(
@@ -346,14 +356,39 @@ public final class GcpAuditParser implements SourceParser {
     return false;
   }
 
-  /** True when any authorization check says {@code granted: false}. */
-  private static boolean anyRefused(JsonNode authorizationInfo) {
+  /**
+   * What the authorization checks refused, as an error message naming the permissions ({@code
+   * permission 'run.services.setIamPolicy' not granted}); null when no check says {@code granted:
+   * false}. At most {@value #NAMED_PERMISSIONS} permissions are named.
+   */
+  private static String refusal(JsonNode authorizationInfo) {
+    Set<String> permissions = null;
+    boolean more = false;
     for (JsonNode check : authorizationInfo) {
       if (Boolean.FALSE.equals(Json.bool(check, "granted"))) {
-        return true;
+        if (permissions == null) {
+          permissions = new LinkedHashSet<>();
+        }
+        String permission = Json.text(check, "permission");
+        if (permission != null && !permissions.contains(permission)) {
+          if (permissions.size() < NAMED_PERMISSIONS) {
+            permissions.add(permission);
+          } else {
+            more = true;
+          }
+        }
       }
     }
-    return false;
+    if (permissions == null) {
+      return null;
+    }
+    if (permissions.isEmpty()) {
+      return "permission not granted";
+    }
+    return (permissions.size() == 1 && !more ? "permission '" : "permissions '")
+        + String.join("', '", permissions)
+        + (more ? "' and more" : "'")
+        + " not granted";
   }
 
   // ---- actor ---------------------------------------------------------------------------------

@@ -22,7 +22,11 @@ import java.util.Set;
  * Kubernetes {@code service_account_name}, AppRole {@code role_name}) or only people carry ({@code
  * username}, {@code email}); otherwise {@link ActorType#UNKNOWN}. The auth method comes from the
  * login's mount when the entry is a login, else from the display name's prefix (Vault builds it as
- * {@code <auth mount>-<name>}) when that prefix is a known method, else the token type.
+ * {@code <auth mount>-<name>}) when that prefix is a known method, else it is unknown (null).
+ * {@code auth.token_type} is never used: it is the kind of token ({@code service}, {@code batch}),
+ * not how it was obtained, and {@code default} is only Vault's word for "no token" on
+ * unauthenticated requests. Metadata is not used either: JWT and OIDC claim mappings put any key
+ * there, so a key names no method for sure.
  *
  * <p>The actor's id: the entity, else the token's accessor, else the HMAC of the token itself (see
  * {@link #tokenHmac}).
@@ -73,10 +77,7 @@ final class VaultActors {
             || displayName != null
             || !policies.isEmpty()
             || Json.text(auth, "client_token") != null;
-    String method =
-        loginMethod != null
-            ? loginMethod
-            : firstNonNull(methodOf(displayName), Json.text(auth, "token_type"));
+    String method = loginMethod != null ? loginMethod : methodOf(displayName);
     boolean root = policies.contains("root");
     JsonNode metadata = auth.path("metadata");
     ActorType type;
@@ -205,9 +206,5 @@ final class VaultActors {
 
   private static String usable(String value) {
     return value == null || value.startsWith(HMAC_PREFIX) ? null : value;
-  }
-
-  private static String firstNonNull(String first, String second) {
-    return first != null ? first : second;
   }
 }

@@ -86,12 +86,15 @@ class GcpAuditParserTest {
     }
 
     @Test
-    void grantedFalseIsDeniedAndGfeSuffixesAreStripped() {
+    void grantedFalseWithoutStatusIsADeniedFailureAndGfeSuffixesAreStripped() {
       AuditEvent event = corpus(ELASTIC + "2");
       assertThat(event.getDenied()).isTrue();
       assertThat(event.getAction()).isEqualTo("list");
-      // No status: the call itself completed (numResponseItems "71"), one check was refused.
-      assertThat(event.getOutcome()).isEqualTo(Outcome.SUCCESS);
+      // No status: the refused check is the result, as Elastic's pipeline reads it too.
+      assertThat(event.getOutcome()).isEqualTo(Outcome.FAILURE);
+      assertThat(event.getErrorCode()).isEqualTo("PERMISSION_DENIED");
+      assertThat(event.getErrorMessage())
+          .isEqualTo("permission 'compute.machineTypes.list' not granted");
       assertThat(event.getSrc().getUserAgent())
           .isEqualTo(
               "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:71.0) Gecko/20100101 Firefox/71.0");
@@ -244,6 +247,11 @@ class GcpAuditParserTest {
       AuditEvent event = corpus(PANTHER + "9");
       assertThat(event.getCategory()).isEqualTo(Category.POLICY_CHANGE);
       assertThat(event.getDenied()).isTrue();
+      // Two refused checks of one permission, no status: the policy was not set.
+      assertThat(event.getOutcome()).isEqualTo(Outcome.FAILURE);
+      assertThat(event.getErrorCode()).isEqualTo("PERMISSION_DENIED");
+      assertThat(event.getErrorMessage())
+          .isEqualTo("permission 'run.services.setIamPolicy' not granted");
     }
 
     @Test
@@ -298,7 +306,11 @@ class GcpAuditParserTest {
       AuditEvent event = corpus(PANTHER + "70");
       assertThat(event.getCategory()).isEqualTo(Category.AUTHENTICATION);
       assertThat(event.getAction()).isEqualTo("sign");
-      assertThat(corpus(PANTHER + "71").getDenied()).isTrue();
+      AuditEvent notSigned = corpus(PANTHER + "71");
+      assertThat(notSigned.getDenied()).isTrue();
+      // status {} beside a refused check: no code of its own, so the refusal decides.
+      assertThat(notSigned.getOutcome()).isEqualTo(Outcome.FAILURE);
+      assertThat(notSigned.getErrorCode()).isEqualTo("PERMISSION_DENIED");
     }
 
     @Test
@@ -591,6 +603,79 @@ class GcpAuditParserTest {
     assertThat(unauthenticated.getDenied()).isFalse();
     payload(entry).set("status", JSON.readTree("{\"code\":42}"));
     assertThat(parse(entry).getErrorCode()).isEqualTo("42");
+  }
+
+  @Test
+  void aRefusedCheckWithoutAStatusCodeIsAPermissionDeniedFailure() throws IOException {
+    ObjectNode entry = entry();
+    payload(entry)
+        .set(
+            "authorizationInfo",
+            JSON.readTree(
+                "[{\"granted\":true,\"permission\":\"a.get\"},"
+                    + "{\"granted\":false,\"permission\":\"a.list\"}]"));
+    for (String status : List.of("null", "{}", "{\"message\":\"\"}")) {
+      payload(entry).set("status", JSON.readTree(status));
+      AuditEvent event = parse(entry);
+      assertThat(event.getDenied()).as(status).isTrue();
+      assertThat(event.getOutcome()).as(status).isEqualTo(Outcome.FAILURE);
+      assertThat(event.getErrorCode()).as(status).isEqualTo("PERMISSION_DENIED");
+      assertThat(event.getErrorMessage()).as(status).isEqualTo("permission 'a.list' not granted");
+    }
+    payload(entry).remove("status");
+    assertThat(parse(entry).getOutcome()).isEqualTo(Outcome.FAILURE);
+  }
+
+  @Test
+  void anExplicitStatusCodeIsKeptBesideARefusedCheck() throws IOException {
+    ObjectNode entry = entry();
+    payload(entry)
+        .set("authorizationInfo", JSON.readTree("[{\"granted\":false,\"permission\":\"p\"}]"));
+    payload(entry).set("status", JSON.readTree("{\"code\":0}"));
+    AuditEvent ok = parse(entry);
+    assertThat(ok.getOutcome()).as("the service said OK").isEqualTo(Outcome.SUCCESS);
+    assertThat(ok.getDenied()).isTrue();
+    assertThat(ok.getErrorCode()).isNull();
+    payload(entry).set("status", JSON.readTree("{\"code\":5,\"message\":\"gone\"}"));
+    AuditEvent notFound = parse(entry);
+    assertThat(notFound.getErrorCode()).isEqualTo("NOT_FOUND");
+    assertThat(notFound.getErrorMessage()).isEqualTo("gone");
+    payload(entry).set("status", JSON.readTree("{\"code\":7,\"message\":\"no\"}"));
+    assertThat(parse(entry).getErrorMessage()).as("the service's own message").isEqualTo("no");
+  }
+
+  @Test
+  void aRefusalNamesAtMostThreePermissions() throws IOException {
+    ObjectNode entry = entry();
+    payload(entry)
+        .set(
+            "authorizationInfo",
+            JSON.readTree(
+                "[{\"granted\":false,\"permission\":\"a\"},{\"granted\":false,\"permission\":\"a\"},"
+                    + "{\"granted\":false,\"permission\":\"b\"}]"));
+    assertThat(parse(entry).getErrorMessage()).isEqualTo("permissions 'a', 'b' not granted");
+    payload(entry)
+        .set(
+            "authorizationInfo",
+            JSON.readTree(
+                "[{\"granted\":false,\"permission\":\"a\"},{\"granted\":false,\"permission\":\"b\"},"
+                    + "{\"granted\":false,\"permission\":\"c\"},{\"granted\":false,\"permission\":\"d\"}]"));
+    assertThat(parse(entry).getErrorMessage())
+        .isEqualTo("permissions 'a', 'b', 'c' and more not granted");
+    payload(entry).set("authorizationInfo", JSON.readTree("[{\"granted\":false}]"));
+    assertThat(parse(entry).getErrorMessage()).isEqualTo("permission not granted");
+  }
+
+  @Test
+  void aPolicyDeniedEntryWithoutStatusIsAFailure() {
+    ObjectNode entry = entry();
+    entry.put("logName", "projects/p/logs/cloudaudit.googleapis.com%2Fpolicy");
+    payload(entry).remove("status");
+    AuditEvent event = parse(entry);
+    assertThat(event.getDenied()).isTrue();
+    assertThat(event.getOutcome()).isEqualTo(Outcome.FAILURE);
+    assertThat(event.getErrorCode()).isEqualTo("PERMISSION_DENIED");
+    assertThat(event.getErrorMessage()).isNull();
   }
 
   @Test

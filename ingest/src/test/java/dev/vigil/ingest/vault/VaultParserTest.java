@@ -63,7 +63,7 @@ class VaultParserTest {
           .containsExactly(
               "b513fe1e-a8c0-3058-c27b-a471e13b0290:request 2021-07-26T22:31:57.709Z"
                   + " AUDIT_CONFIG/enable(6003) UNKNOWN denied=false"
-                  + " actor=ANONYMOUS,root=false,id=null,name=null,method=default"
+                  + " actor=ANONYMOUS,root=false,id=null,name=null,method=null"
                   + " target=sys/audit/test",
               "f9bb414b-d534-c783-ed64-cece1dc5fc72:response 2021-07-26T22:31:58.145Z"
                   + " AUDIT_CONFIG/enable(6003) SUCCESS denied=false"
@@ -86,7 +86,7 @@ class VaultParserTest {
       String unresolvedToken =
           "actor=ANONYMOUS,root=false"
               + ",id=hmac-sha256:db417023d954a03aea8f56a3daf35460aa51920337420c7c22bcbb6b10852f23"
-              + ",name=null,method=default";
+              + ",name=null,method=null";
       String kmipClient =
           "actor=SERVICE,root=false,id=79311139933792246475030417908586135267121780670,name=null,method=kmip";
       List<String> summaries = summaries("vault/elastic_hashicorp_vault_test-audit.log");
@@ -151,8 +151,9 @@ class VaultParserTest {
       String legacyToken =
           "actor=UNKNOWN,root=false,id=hmac-sha256:f5a8798113bb65c0676abb3eef5ca5482c0c7daac38da36d402282a5414fcf3d"
               + ",name=token,method=token";
-      // policies ["root"] beside token_policies ["web"]: the token is root.
-      String root = "actor=ROOT,root=true,id=foobarentity,name=testtoken,method=service";
+      // policies ["root"] beside token_policies ["web"]: the token is root. Its display name
+      // names no auth method, and its token_type (service) is not one.
+      String root = "actor=ROOT,root=true,id=foobarentity,name=testtoken,method=null";
       assertThat(summaries("vault/elastic_hashicorp_vault_test-faked-all-fields.log"))
           .containsExactly(
               "b2f72168-6cba-1bab-808a-72d9304b82f8:request 2018-04-09T21:04:29.640Z"
@@ -417,8 +418,38 @@ class VaultParserTest {
       assertThat(event.getActor().getType()).isEqualTo(ActorType.ANONYMOUS);
       assertThat(event.getActor().getId()).isNull();
       assertThat(event.getActor().getRoot()).isFalse();
+      assertThat(event.getActor().getAuthMethod())
+          .as("token_type default is Vault's word for no token, not an auth method")
+          .isNull();
       assertThat(event.getCategory()).isEqualTo(Category.SYSTEM);
       assertThat(event.getAction()).isEqualTo("unseal");
+    }
+
+    @Test
+    void theTokenTypeIsNeverTheAuthMethod() {
+      for (String tokenType : List.of("service", "batch", "default")) {
+        AuditEvent event =
+            parse(
+                entry(
+                    "request",
+                    """
+                    {"id":"r1","operation":"read","path":"secret/data/x"}""",
+                    null,
+                    """
+                    {"accessor":"acc","display_name":"ci-deployer","policies":["ci"],"token_type":"%s"}"""
+                        .formatted(tokenType)));
+        assertThat(event.getActor().getAuthMethod()).as(tokenType).isNull();
+      }
+      AuditEvent known =
+          parse(
+              entry(
+                  "request",
+                  """
+                  {"id":"r2","operation":"read","path":"secret/data/x"}""",
+                  null,
+                  """
+                  {"accessor":"acc","display_name":"ldap-alice","policies":["dev"],"token_type":"batch"}"""));
+      assertThat(known.getActor().getAuthMethod()).isEqualTo("ldap");
     }
 
     @Test
