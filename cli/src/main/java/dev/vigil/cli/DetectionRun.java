@@ -128,7 +128,7 @@ final class DetectionRun {
         "\r\033[K"
             + commandName
             + ": "
-            + Plurals.count(soFar.records(), "record")
+            + Plurals.count(recordsIn(soFar), "record")
             + ", "
             + Plurals.count(soFar.events(), "event")
             + ", "
@@ -144,7 +144,7 @@ final class DetectionRun {
     err.println(
         commandName
             + ": "
-            + Plurals.count(summary.records(), "record")
+            + Plurals.count(recordsIn(summary), "record")
             + " in, "
             + Plurals.count(summary.events(), "event")
             + ", "
@@ -171,8 +171,17 @@ final class DetectionRun {
         .alerts()
         .forEach(
             (detection, bySeverity) ->
-                err.println("  alerts " + detection + ": " + counts(bySeverity)));
+                err.println("  alerts " + summary.describe(detection) + ": " + counts(bySeverity)));
     err.flush();
+  }
+
+  /**
+   * The audit records read, counted as {@code vigil normalize} counts them: each ends as an event
+   * or a dead letter, and an envelope ({@code {"Records":[...]}}) counts as the records it holds,
+   * not as the one raw record the job's {@code recordsIn} metric counts.
+   */
+  private static long recordsIn(DetectSummary summary) {
+    return summary.events() + summary.deadLetters();
   }
 
   private static final DateTimeFormatter STAMP =

@@ -44,7 +44,8 @@ class DemoReportTest {
             Map.of("MALFORMED_JSON", 1L),
             0,
             Map.of("root_token_use", Map.of("high", 1L)),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            Map.of());
 
     List<String> lines =
         new DemoReport(Path::toString, Path.of("bin/vigil"))

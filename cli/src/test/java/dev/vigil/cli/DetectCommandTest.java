@@ -66,6 +66,20 @@ class DetectCommandTest {
   }
 
   @Test
+  void anEnvelopeCountsAsTheRecordsItHoldsAsNormalizeCountsThem() throws IOException {
+    String login = CONSOLE_LOGIN.strip();
+    String second = login.replace("000000000001", "000000000002");
+    Files.writeString(
+        dir.resolve("cloudtrail.json"), "{\"Records\":[" + login + "," + second + "]}\n");
+
+    CliRun.Result result = cli().execute("detect", "cloudtrail.json");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stderrLines().get(0))
+        .startsWith("vigil detect: 2 records in, 2 events, 0 dead-lettered, ");
+  }
+
+  @Test
   void writesAlertsToTheOutFileAndExitsZeroWithoutDeadLetters() throws IOException {
     Files.writeString(
         dir.resolve("vault.log"),
@@ -101,6 +115,23 @@ class DetectCommandTest {
     assertThat(alerts.get(0).get("rule_author").asText()).isEqualTo("Vigil tests");
     assertThat(result.stderrLines().get(0))
         .startsWith("vigil rules backtest: 3 records in, 3 events, 0 dead-lettered, 1 alert in ");
+  }
+
+  @Test
+  void theSummaryNamesARuleWithoutANameByItsTitle() throws IOException {
+    // As most upstream Sigma rules: no name, so alerts carry the id as their detection.
+    Files.writeString(
+        dir.resolve("rule.yml"),
+        RulesCommandTest.CONSOLE_LOGIN_RULE.replace("name: console_sign_in\n", ""));
+    Files.writeString(dir.resolve("trail.json"), CONSOLE_LOGIN);
+
+    CliRun.Result result = cli().execute("rules", "backtest", "--rules", "rule.yml", "trail.json");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(parse(result.stdoutLines()).get(0).get("detection").asText())
+        .isEqualTo("0d7b3c1e-5a40-4f1f-9d2a-6c2b8e1f4a10");
+    assertThat(result.stderrLines())
+        .contains("  alerts Console sign-in (0d7b3c1e-5a40-4f1f-9d2a-6c2b8e1f4a10): low 1");
   }
 
   @Test

@@ -19,6 +19,9 @@ import org.apache.flink.util.SerializedValue;
  * @param lateRecords events that arrived behind the watermark (judged at the engine's clock)
  * @param alerts alerts per detection, then per severity
  * @param elapsed wall-clock time of the run so far
+ * @param ruleTitles the title of each detection in {@code alerts} that is a bare rule id (the
+ *     detection of a rule with neither {@code name} nor {@code detection_class}, as most upstream
+ *     Sigma rules are), for a person to read instead of the id
  */
 public record DetectSummary(
     long records,
@@ -26,7 +29,8 @@ public record DetectSummary(
     Map<String, Long> deadLettered,
     long lateRecords,
     Map<String, Map<String, Long>> alerts,
-    Duration elapsed) {
+    Duration elapsed,
+    Map<String, String> ruleTitles) {
 
   public long events() {
     return eventsBySource.values().stream().mapToLong(Long::longValue).sum();
@@ -90,7 +94,20 @@ public record DetectSummary(
         Collections.unmodifiableMap(dead),
         count(accumulators, Tally.LATE),
         Collections.unmodifiableMap(alerts),
-        elapsed);
+        elapsed,
+        Map.of());
+  }
+
+  /** This summary, with the titles of the rules whose detection is their id. */
+  public DetectSummary withRuleTitles(Map<String, String> titles) {
+    return new DetectSummary(
+        records, eventsBySource, deadLettered, lateRecords, alerts, elapsed, Map.copyOf(titles));
+  }
+
+  /** How a person reads a detection: its title and id when the detection is a bare rule id. */
+  public String describe(String detection) {
+    String title = ruleTitles.get(detection);
+    return title == null ? detection : title + " (" + detection + ")";
   }
 
   private static long count(Map<String, Object> accumulators, String name) {

@@ -4,13 +4,18 @@ import dev.vigil.detect.file.FileOutputs;
 import dev.vigil.detect.file.RawFiles;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.rules.RuleException;
+import dev.vigil.rules.engine.CompiledPack;
+import dev.vigil.rules.model.RuleMeta;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -81,7 +86,8 @@ public final class EmbeddedDetection {
       JobID job = cluster.submitJob(graph).get().getJobID();
       JobResult result = await(cluster, job, options, started);
       DetectSummary summary =
-          DetectSummary.fromSerialized(result.getAccumulatorResults(), since(started));
+          DetectSummary.fromSerialized(result.getAccumulatorResults(), since(started))
+              .withRuleTitles(titlesOfUnnamedRules(rules.compiled()));
       if (!result.isSuccess()) {
         Throwable cause =
             result
@@ -111,6 +117,19 @@ public final class EmbeddedDetection {
         // Nothing more to do: the run's result stands, and the cluster's threads end with the JVM.
       }
     }
+  }
+
+  /**
+   * The titles of the rules whose alerts' detection is their id (see {@link RuleMeta#detection}).
+   */
+  private static Map<String, String> titlesOfUnnamedRules(CompiledPack pack) {
+    Map<String, String> titles = new HashMap<>();
+    Stream.concat(
+            pack.rules().stream().map(rule -> rule.rule().meta()),
+            pack.correlations().stream().map(correlation -> correlation.rule().meta()))
+        .filter(meta -> meta.detection().equals(meta.id()))
+        .forEach(meta -> titles.put(meta.id(), meta.title()));
+    return titles;
   }
 
   private static JobResult await(

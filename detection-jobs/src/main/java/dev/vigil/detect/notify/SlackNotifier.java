@@ -79,8 +79,8 @@ final class SlackNotifier implements Notifier {
         fields,
         "Count",
         notification.alertCount() == 1
-            ? notification.eventCount() + " events"
-            : notification.alertCount() + " alerts, " + notification.eventCount() + " events");
+            ? events(notification.eventCount())
+            : notification.alertCount() + " alerts, " + events(notification.eventCount()));
     field(fields, "When", alert.windowStart() + " – " + notification.lastTime());
 
     String context = "Rule " + escape(alert.ruleId()) + " · alert " + escape(alert.alertId());
@@ -121,5 +121,9 @@ final class SlackNotifier implements Notifier {
   @Override
   public String toString() {
     return "Slack[webhook " + webhookUrl + "]";
+  }
+
+  private static String events(long count) {
+    return count + (count == 1 ? " event" : " events");
   }
 }

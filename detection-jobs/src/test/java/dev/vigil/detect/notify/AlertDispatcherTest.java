@@ -527,4 +527,51 @@ class AlertDispatcherTest {
       assertThat(requests.get(0).text()).doesNotContain("<!channel>");
     }
   }
+
+  @Test
+  void slackCountsOneEventInTheSingular() throws IOException {
+    try (Receiver receiver = new Receiver(200, "ok")) {
+      Map<String, Object> slack = new LinkedHashMap<>();
+      slack.put("type", "slack");
+      slack.put("webhook_url_env", "VIGIL_SLACK_WEBHOOK_URL");
+      Function<String, String> env =
+          Map.of("VIGIL_SLACK_WEBHOOK_URL", receiver.uri("/services/T1/B1/X").toString())::get;
+      Alert spike =
+          Alerts.alert(
+              Alerts.id(10),
+              "rule-root",
+              "critical",
+              "root_token_use",
+              Map.of("actor.id", "root"),
+              Alerts.T0);
+      Alert single =
+          new Alert(
+              spike.alertId(),
+              spike.ruleId(),
+              spike.ruleName(),
+              "Root credential used",
+              spike.ruleVersion(),
+              spike.ruleAuthor(),
+              spike.detection(),
+              spike.severity(),
+              spike.time(),
+              spike.time(),
+              spike.time(),
+              spike.group(),
+              spike.sources(),
+              List.of("ev-1:request"),
+              1,
+              "Root credential used: root (root) update on sys/policies/acl/ops from 10.20.0.5",
+              spike.tags());
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(config(Map.of("secops", slack)), env, NO_RULE_ROUTES)) {
+        dispatcher.submit(single);
+        dispatcher.flush(FLUSH);
+      }
+      JsonNode message = MAPPER.readTree(receiver.requests().get(0).body());
+      List<String> fields = new ArrayList<>();
+      message.at("/blocks/2/fields").forEach(f -> fields.add(f.get("text").asText()));
+      assertThat(fields).contains("*Count*\n1 event");
+    }
+  }
 }
