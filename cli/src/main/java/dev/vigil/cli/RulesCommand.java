@@ -151,7 +151,12 @@ final class RulesCommand implements Runnable {
                 .orElseThrow(
                     () ->
                         new CommandFailedException(
-                            "no rule with id, name or title '" + rule + "'"));
+                            "no rule with id, name or title '"
+                                + rule
+                                + "'"
+                                + (paths == null || paths.isEmpty()
+                                    ? " in the built-in pack (--rules PATH looks in other rules)"
+                                    : " under " + String.join(", ", paths))));
       } catch (RuleException e) {
         print(env.stderr(), e.errors().stream().map(Object::toString).toList());
         throw new CommandFailedException("the rules do not compile");

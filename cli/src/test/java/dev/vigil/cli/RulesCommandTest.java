@@ -122,7 +122,21 @@ class RulesCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
-        .containsExactly("vigil rules explain: no rule with id, name or title 'no_such_rule'");
+        .containsExactly(
+            "vigil rules explain: no rule with id, name or title 'no_such_rule' in the built-in"
+                + " pack (--rules PATH looks in other rules)");
+  }
+
+  @Test
+  void explainNamesWhereItLookedWhenGivenRules() throws IOException {
+    Files.writeString(dir.resolve("good.yml"), CONSOLE_LOGIN_RULE);
+
+    CliRun.Result result = cli().execute("rules", "explain", "--rules", "good.yml", "nothing");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil rules explain: no rule with id, name or title 'nothing' under good.yml");
   }
 
   @Test
