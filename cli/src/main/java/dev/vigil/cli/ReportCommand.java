@@ -14,6 +14,7 @@ import dev.vigil.reports.ReportSource;
 import dev.vigil.reports.ReportVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Spec;
       "Write a period's compliance report: report.pdf, alerts.csv, report.json and manifest.json"
           + " (with manifest.json.sig when signed), from the files of a run (--input) or from"
           + " OpenSearch (--opensearch).",
-      "Example: vigil report --period 2026-11 --input out/ --out report-2026-11/"
+      "For example, the demo's month: vigil report --period 2026-11 --input out/ --out"
+          + " report-2026-11/ (docs/reports.md)."
     },
     subcommands = ReportCommand.Verify.class)
 final class ReportCommand implements Callable<Integer> {
@@ -261,6 +263,9 @@ final class ReportCommand implements Callable<Integer> {
         key = publicKey == null ? null : ManifestSigning.readPublicKey(env.resolve(publicKey));
       } catch (IllegalArgumentException e) {
         throw new CommandFailedException(e.getMessage());
+      }
+      if (!Files.isDirectory(env.resolve(directory))) {
+        throw new CommandFailedException("report directory " + directory + " does not exist");
       }
       ReportVerifier.Result result = ReportVerifier.verify(env.resolve(directory), key);
       PrintWriter err = env.stderr();

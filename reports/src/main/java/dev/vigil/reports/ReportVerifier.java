@@ -40,14 +40,14 @@ public final class ReportVerifier {
 
   /**
    * @param publicKey the key to check the signature with; null to check the hashes only
+   * @throws IllegalArgumentException when the directory does not exist
    * @throws IOException when the directory cannot be read
    */
   public static Result verify(Path directory, PublicKey publicKey) throws IOException {
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     if (!Files.isDirectory(directory)) {
-      problems.add(directory + ": not a directory");
-      return new Result(problems, notes, 0, false);
+      throw new IllegalArgumentException("report directory " + directory + " does not exist");
     }
     Path manifestFile = directory.resolve(ReportFiles.MANIFEST);
     if (!Files.isRegularFile(manifestFile)) {
