@@ -4,6 +4,7 @@ import dev.vigil.event.Category;
 import dev.vigil.event.Source;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -222,8 +223,7 @@ public record ComplianceReport(
   private static List<DeadLetterCount> deadLetters(List<DeadLetterCount> counts) {
     Map<List<String>, Long> merged = new HashMap<>();
     for (DeadLetterCount count : counts) {
-      merged.merge(
-          java.util.Arrays.asList(count.reason(), count.sourceGuess()), count.count(), Long::sum);
+      merged.merge(Arrays.asList(count.reason(), count.sourceGuess()), count.count(), Long::sum);
     }
     List<DeadLetterCount> rows = new ArrayList<>();
     merged.forEach((key, count) -> rows.add(new DeadLetterCount(key.get(0), key.get(1), count)));

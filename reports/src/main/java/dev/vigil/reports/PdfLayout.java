@@ -142,9 +142,14 @@ final class PdfLayout implements AutoCloseable {
       widths[i] = columns.get(i).width() / total * width();
     }
     List<String> header = columns.stream().map(Column::header).toList();
+    // A header row never ends a page alone: it starts one with the first row under it.
+    float headerHeight = rowHeight(widths, header, bold);
+    if (!rows.isEmpty() && !fits(headerHeight + rowHeight(widths, rows.get(0), regular))) {
+      newPage();
+    }
     row(columns, widths, header, true);
     for (List<String> row : rows) {
-      if (!fits(widths, row)) {
+      if (!fits(rowHeight(widths, row, regular))) {
         newPage();
         row(columns, widths, header, true);
       }
@@ -153,8 +158,8 @@ final class PdfLayout implements AutoCloseable {
     y -= 8;
   }
 
-  private boolean fits(float[] widths, List<String> row) {
-    return y - rowHeight(widths, row, regular) < MARGIN + 12;
+  private boolean fits(float height) {
+    return y - height >= MARGIN + 12;
   }
 
   private float rowHeight(float[] widths, List<String> row, PDType1Font font) {
@@ -168,9 +173,6 @@ final class PdfLayout implements AutoCloseable {
   private void row(List<Column> columns, float[] widths, List<String> cells, boolean header) {
     PDType1Font font = header ? bold : regular;
     float height = rowHeight(widths, cells, font);
-    if (y - height < MARGIN + 12) {
-      newPage();
-    }
     try {
       if (header) {
         content.setNonStrokingColor(0.88f, 0.90f, 0.93f);
@@ -184,7 +186,7 @@ final class PdfLayout implements AutoCloseable {
         float lineY = y - CELL_PAD - TABLE;
         for (String line : lines) {
           float textX = x + CELL_PAD;
-          if (columns.get(i).right() && !header) {
+          if (columns.get(i).right()) {
             textX = x + widths[i] - CELL_PAD - textWidth(font, TABLE, line);
           }
           write(font, TABLE, textX, lineY, line);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.PrivateKey;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -89,7 +90,7 @@ public final class ReportFiles {
     root.set("input", ReportJson.input(report.input()));
     ArrayNode list = root.putArray("files");
     files.stream()
-        .sorted(java.util.Comparator.comparing(FileDigest::name))
+        .sorted(Comparator.comparing(FileDigest::name))
         .forEach(file -> list.add(ReportJson.digest(file)));
     if (signed) {
       root.putObject("signature")

@@ -235,6 +235,14 @@ class ReportFilesTest {
         + "-----\n";
   }
 
+  @Test
+  void thePdfIsPaginatedByContentNotByRow() throws IOException {
+    try (PDDocument pdf = Loader.loadPDF(write("out", null).resolve("report.pdf").toFile())) {
+      // cover, controls, alerts, coverage with 30 days and completeness
+      assertThat(pdf.getNumberOfPages()).isBetween(4, 7);
+    }
+  }
+
   private static String pdfText(Path out) throws IOException {
     try (PDDocument pdf = Loader.loadPDF(out.resolve("report.pdf").toFile())) {
       return new PDFTextStripper().getText(pdf);
