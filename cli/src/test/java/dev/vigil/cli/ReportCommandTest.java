@@ -159,6 +159,22 @@ class ReportCommandTest {
             + demoOut
             + ": it holds files that are not part of a report (alerts.jsonl, deadletters.jsonl,"
             + " events.jsonl); use a new or empty directory");
+    assertThat(
+            cli()
+                .execute(
+                    "report",
+                    "--period",
+                    "2026-11",
+                    "--opensearch",
+                    "http://127.0.0.1:9",
+                    "--out",
+                    "x")
+                .stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil report: reading the report's input failed on OpenSearch at"
+                + " http://127.0.0.1:9: ");
     assertOneLineError(
         cli().execute("report", "verify", "nothing-here"),
         "vigil report verify: report directory nothing-here does not exist");
