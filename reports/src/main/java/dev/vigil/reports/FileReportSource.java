@@ -1,5 +1,6 @@
 package dev.vigil.reports;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,7 +49,10 @@ public final class FileReportSource implements ReportSource {
   /** The fields of an event a report counts by; the rest, {@code raw} included, is skipped. */
   record EventFields(String time, String source, String category, Boolean denied) {}
 
-  record DeadLetterFields(String reason, String source_guess, String received_at) {}
+  record DeadLetterFields(
+      String reason,
+      @JsonProperty("source_guess") String sourceGuess,
+      @JsonProperty("received_at") String receivedAt) {}
 
   private final Path directory;
   private final List<Path> alerts;
@@ -122,9 +126,9 @@ public final class FileReportSource implements ReportSource {
           if (dead.reason() == null) {
             throw new IllegalArgumentException("dead letter has no 'reason'");
           }
-          if (period.contains(instant(dead.received_at(), "received_at"))) {
+          if (period.contains(instant(dead.receivedAt(), "received_at"))) {
             deadLetterCounts.merge(
-                new DeadLetterKey(dead.reason(), dead.source_guess()), 1L, Long::sum);
+                new DeadLetterKey(dead.reason(), dead.sourceGuess()), 1L, Long::sum);
           }
         });
 

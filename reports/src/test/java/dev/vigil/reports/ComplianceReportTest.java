@@ -164,6 +164,32 @@ class ComplianceReportTest {
                 + ":2 is not an event (malformed JSON, or a field of the wrong type)");
   }
 
+  @Test
+  void aControlCatalogIsCheckedWhenLoaded() throws IOException {
+    Path catalog = temp.resolve("controls.yml");
+    Files.writeString(
+        catalog,
+        "frameworks: {hipaa: HIPAA Security Rule}\n"
+            + "controls: {compliance.hipaa.164.312.b: Audit controls}\n");
+    assertThat(ControlCatalog.load(catalog).title("compliance.hipaa.164.312.b"))
+        .isEqualTo("Audit controls");
+
+    Files.writeString(catalog, "frameworks: {}\ncontrols: {compliance.hipaa.x: Audit}\n");
+    assertThatThrownBy(() -> ControlCatalog.load(catalog))
+        .hasMessage(
+            "control catalog "
+                + catalog
+                + ": 'compliance.hipaa.x' names framework 'hipaa', which 'frameworks' does not"
+                + " list");
+    Files.writeString(catalog, "framework: {}\n");
+    assertThatThrownBy(() -> ControlCatalog.load(catalog))
+        .hasMessage(
+            "control catalog " + catalog + ": unknown key 'framework' (frameworks, controls)");
+    Files.writeString(catalog, "frameworks: {a: A}\ncontrols: {soc2.cc1: x}\n");
+    assertThatThrownBy(() -> ControlCatalog.load(catalog))
+        .hasMessageContaining("is not a control tag (compliance.<framework>.<control>)");
+  }
+
   private static ComplianceReport.ControlEvidence control(ComplianceReport report, String tag) {
     return report.controls().stream().filter(c -> c.tag().equals(tag)).findFirst().orElseThrow();
   }
