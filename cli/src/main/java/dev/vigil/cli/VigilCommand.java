@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       RulesCommand.class,
       StackCommand.class,
       RetentionCommand.class,
-      DashboardsCommand.class
+      DashboardsCommand.class,
+      ReportCommand.class
     })
 public final class VigilCommand implements Runnable {
 
@@ -130,13 +131,18 @@ public final class VigilCommand implements Runnable {
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
+      return new String[] {"vigil " + version()};
+    }
+
+    /** The version of this build, as Maven wrote it. */
+    static String version() throws IOException {
       Properties properties = new Properties();
       try (InputStream in = VigilCommand.class.getResourceAsStream("version.properties")) {
         if (in != null) {
           properties.load(in);
         }
       }
-      return new String[] {"vigil " + properties.getProperty("version", "(unknown version)")};
+      return properties.getProperty("version", "(unknown version)");
     }
   }
 }

@@ -1,0 +1,198 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vigil report} and {@code vigil report verify} over the output of {@code vigil demo}. */
+class ReportCommandTest {
+
+  /** The checkout: tests run in the module's directory. */
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path temp;
+  private static Path demoOut;
+  private static Path privateKey;
+  private static Path publicKey;
+
+  @BeforeAll
+  static void runTheDemoAndMakeAKey() throws IOException, NoSuchAlgorithmException {
+    demoOut = temp.resolve("demo");
+    CliRun.Result demo =
+        new CliRun(ROOT, List.of()).execute("demo", "--out-dir", demoOut.toString());
+    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
+    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    privateKey = temp.resolve("signing.pem");
+    publicKey = temp.resolve("public.pem");
+    Files.writeString(privateKey, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    Files.writeString(publicKey, pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+  }
+
+  private static CliRun cli() {
+    return new CliRun(temp, List.of());
+  }
+
+  @Test
+  void aSignedReportOfTheDemoMonthIsReproducibleAndVerifies() throws IOException {
+    CliRun.Result first =
+        cli()
+            .environment(Map.of(ReportCommand.SIGNING_KEY_ENV, privateKey.toString()))
+            .execute("report", "--period", "2026-11", "--input", "demo", "--out", "first");
+    CliRun.Result second =
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-11",
+                "--input",
+                "demo",
+                "--out",
+                "second",
+                "--signing-key",
+                privateKey.toString());
+
+    assertThat(first.exitCode()).as(first.stderr()).isZero();
+    assertThat(second.exitCode()).as(second.stderr()).isZero();
+    assertThat(first.stderrLines().get(0))
+        .isEqualTo(
+            "vigil report: 2026-11: 15 alerts, 322 events, 2 dead letters, from files in "
+                + demoOut);
+    assertThat(first.stderr()).contains("signed (Ed25519)").doesNotContain("PRIVATE KEY");
+    for (String name :
+        List.of("report.pdf", "alerts.csv", "report.json", "manifest.json", "manifest.json.sig")) {
+      assertThat(Files.readAllBytes(temp.resolve("second").resolve(name)))
+          .as(name)
+          .isEqualTo(Files.readAllBytes(temp.resolve("first").resolve(name)));
+    }
+    JsonNode report = JSON.readTree(temp.resolve("first/report.json").toFile());
+    assertThat(report.path("totals").path("alerts").asLong()).isEqualTo(15);
+    assertThat(report.path("coverage").path("events_by_category").path("AUDIT_CONFIG").asLong())
+        .isPositive();
+    assertThat(Files.readAllLines(temp.resolve("first/alerts.csv"))).hasSize(16);
+
+    CliRun.Result verified =
+        cli().execute("report", "verify", "first", "--public-key", publicKey.toString());
+    assertThat(verified.exitCode()).as(verified.stderr()).isZero();
+    assertThat(verified.stderr())
+        .isEqualTo(
+            "vigil report verify: first: intact, 3 files checked against the manifest,"
+                + " signature valid\n");
+  }
+
+  @Test
+  void verifyNamesEveryProblemAndFails() throws IOException {
+    CliRun.Result made =
+        cli()
+            .execute(
+                "report",
+                "--from",
+                "2026-11-20",
+                "--to",
+                "2026-11-21",
+                "--input",
+                "demo",
+                "--out",
+                "tampered",
+                "--signing-key",
+                privateKey.toString());
+    assertThat(made.exitCode()).as(made.stderr()).isZero();
+    Path csv = temp.resolve("tampered/alerts.csv");
+    Files.writeString(csv, Files.readString(csv).replace("critical", "low"));
+
+    CliRun.Result verified =
+        cli().execute("report", "verify", "tampered", "--public-key", publicKey.toString());
+
+    assertThat(verified.exitCode()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(verified.stderrLines())
+        .hasSize(2)
+        .first()
+        .asString()
+        .startsWith("tampered/alerts.csv: SHA-256 differs from the manifest");
+  }
+
+  @Test
+  void userMistakesAreOneLine() {
+    assertOneLineError(
+        cli().execute("report", "--period", "2026-11", "--out", "x"),
+        "vigil report: give one input: --input DIR (the files of a run) or --opensearch URL");
+    assertOneLineError(
+        cli().execute("report", "--period", "11/2026", "--input", "demo", "--out", "x"),
+        "vigil report: period '11/2026' is not a month (2026-11), a quarter (2026-Q4) or a year"
+            + " (2026)");
+    assertOneLineError(
+        cli().execute("report", "--period", "2026-11", "--input", "nowhere", "--out", "x"),
+        "vigil report: input directory " + temp.resolve("nowhere") + " does not exist");
+    assertOneLineError(
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-11",
+                "--input",
+                "demo",
+                "--out",
+                "x",
+                "--signing-key",
+                publicKey.toString()),
+        "vigil report: private key file "
+            + publicKey
+            + " holds no '-----BEGIN PRIVATE KEY-----' block (PEM)");
+    assertOneLineError(
+        cli().execute("report", "--period", "2026-11", "--input", "demo", "--out", "demo"),
+        "vigil report: refusing to write a report into "
+            + demoOut
+            + ": it holds files that are not part of a report (alerts.jsonl, deadletters.jsonl,"
+            + " events.jsonl); use a new or empty directory");
+    assertThat(
+            cli()
+                .execute(
+                    "report",
+                    "--period",
+                    "2026-11",
+                    "--opensearch",
+                    "http://127.0.0.1:9",
+                    "--out",
+                    "x")
+                .stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil report: reading the report's input failed on OpenSearch at"
+                + " http://127.0.0.1:9: ");
+    assertOneLineError(
+        cli().execute("report", "verify", "nothing-here"),
+        "vigil report verify: report directory nothing-here does not exist");
+  }
+
+  private static void assertOneLineError(CliRun.Result result, String line) {
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderrLines()).first().isEqualTo(line);
+    assertThat(result.stderr()).doesNotContain("\tat ");
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+}

@@ -1,0 +1,233 @@
+package dev.vigil.reports;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads a report's input from the files of a run in one directory: {@code alerts.jsonl}, {@code
+ * events.jsonl} and {@code deadletters.jsonl} as {@code vigil demo} writes them ({@code vigil
+ * detect} with {@code --out}, {@code --events-out} and {@code --dead-letter}), or the part-file
+ * directories {@code alerts/}, {@code events/} and {@code dead-letters/} of a job on a cluster.
+ *
+ * <p>All three are required: a report that counted no events because the events file was not there
+ * would tell an auditor that nothing was logged. Events are read field by field without keeping
+ * {@code raw}, so a large file costs one line at a time. A line that is not a document of its kind
+ * fails the report, naming the file and line (never its content).
+ */
+public final class FileReportSource implements ReportSource {
+
+  /** The names of the three inputs, as single files and as part-file directories. */
+  public static final String ALERTS_FILE = "alerts.jsonl";
+
+  public static final String EVENTS_FILE = "events.jsonl";
+  public static final String DEAD_LETTERS_FILE = "deadletters.jsonl";
+  private static final Map<String, String> PART_DIRECTORIES =
+      Map.of(ALERTS_FILE, "alerts", EVENTS_FILE, "events", DEAD_LETTERS_FILE, "dead-letters");
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectReader EVENT = JSON.readerFor(EventFields.class);
+  private static final ObjectReader DEAD_LETTER = JSON.readerFor(DeadLetterFields.class);
+
+  /** The fields of an event a report counts by; the rest, {@code raw} included, is skipped. */
+  record EventFields(String time, String source, String category, Boolean denied) {}
+
+  record DeadLetterFields(
+      String reason,
+      @JsonProperty("source_guess") String sourceGuess,
+      @JsonProperty("received_at") String receivedAt) {}
+
+  private final Path directory;
+  private final List<Path> alerts;
+  private final List<Path> events;
+  private final List<Path> deadLetters;
+  private final InputDescription description;
+
+  /**
+   * Finds the three inputs and digests them, so the manifest names the bytes the report is made of.
+   *
+   * @throws IllegalArgumentException when the directory or one of its three inputs is missing
+   */
+  public FileReportSource(Path directory) throws IOException {
+    this.directory = directory.toAbsolutePath().normalize();
+    if (!Files.isDirectory(this.directory)) {
+      throw new IllegalArgumentException("input directory " + directory + " does not exist");
+    }
+    this.alerts = files(ALERTS_FILE);
+    this.events = files(EVENTS_FILE);
+    this.deadLetters = files(DEAD_LETTERS_FILE);
+    List<FileDigest> digests = new ArrayList<>();
+    for (List<Path> files : List.of(alerts, events, deadLetters)) {
+      for (Path file : files) {
+        digests.add(FileDigest.of(file, this.directory.relativize(file).toString()));
+      }
+    }
+    this.description = new InputDescription("files", this.directory.toString(), digests);
+  }
+
+  @Override
+  public ReportInput read(ReportPeriod period) throws IOException {
+    List<AlertEntry> periodAlerts = new ArrayList<>();
+    forEachLine(
+        alerts,
+        "an alert",
+        line -> {
+          AlertEntry alert = AlertEntry.fromJson(JSON.readTree(line));
+          if (period.contains(alert.time())) {
+            periodAlerts.add(alert);
+          }
+        });
+
+    Map<EventKey, Long> eventCounts = new HashMap<>();
+    forEachLine(
+        events,
+        "an event",
+        line -> {
+          EventFields event = EVENT.readValue(line);
+          Instant time = instant(event.time(), "time");
+          if (event.source() == null || event.category() == null) {
+            throw new IllegalArgumentException("event has no 'source' or 'category'");
+          }
+          if (period.contains(time)) {
+            eventCounts.merge(
+                new EventKey(
+                    event.source(),
+                    event.category(),
+                    Boolean.TRUE.equals(event.denied()),
+                    LocalDate.ofInstant(time, ZoneOffset.UTC)),
+                1L,
+                Long::sum);
+          }
+        });
+
+    Map<DeadLetterKey, Long> deadLetterCounts = new HashMap<>();
+    forEachLine(
+        deadLetters,
+        "a dead letter",
+        line -> {
+          DeadLetterFields dead = DEAD_LETTER.readValue(line);
+          if (dead.reason() == null) {
+            throw new IllegalArgumentException("dead letter has no 'reason'");
+          }
+          if (period.contains(instant(dead.receivedAt(), "received_at"))) {
+            deadLetterCounts.merge(
+                new DeadLetterKey(dead.reason(), dead.sourceGuess()), 1L, Long::sum);
+          }
+        });
+
+    return new ReportInput(
+        periodAlerts,
+        eventCounts.entrySet().stream()
+            .map(
+                e ->
+                    new EventCount(
+                        e.getKey().source(),
+                        e.getKey().category(),
+                        e.getKey().denied(),
+                        e.getKey().day(),
+                        e.getValue()))
+            .toList(),
+        deadLetterCounts.entrySet().stream()
+            .map(
+                e ->
+                    new DeadLetterCount(
+                        e.getKey().reason(), e.getKey().sourceGuess(), e.getValue()))
+            .toList());
+  }
+
+  @Override
+  public InputDescription description() {
+    return description;
+  }
+
+  private record EventKey(String source, String category, boolean denied, LocalDate day) {}
+
+  private record DeadLetterKey(String reason, String sourceGuess) {}
+
+  private interface LineHandler {
+    void accept(String line) throws IOException;
+  }
+
+  /** The file {@code name}, or the visible files below its part-file directory, sorted. */
+  private List<Path> files(String name) throws IOException {
+    Path single = directory.resolve(name);
+    if (Files.isRegularFile(single)) {
+      return List.of(single);
+    }
+    Path parts = directory.resolve(PART_DIRECTORIES.get(name));
+    if (Files.isDirectory(parts)) {
+      try (Stream<Path> walk = Files.walk(parts)) {
+        // In-progress part files are hidden (".part-…inprogress…"): not yet committed output.
+        return walk.filter(Files::isRegularFile)
+            .filter(part -> !part.getFileName().toString().startsWith("."))
+            .sorted()
+            .toList();
+      }
+    }
+    throw new IllegalArgumentException(
+        "input directory "
+            + directory
+            + " has no "
+            + name
+            + " (nor "
+            + PART_DIRECTORIES.get(name)
+            + "/); a report needs the alerts, events and dead letters of a run, as 'vigil demo"
+            + " --out-dir DIR' writes them");
+  }
+
+  private void forEachLine(List<Path> files, String kind, LineHandler handler) throws IOException {
+    for (Path file : files) {
+      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        int number = 0;
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          number++;
+          if (line.isBlank()) {
+            continue;
+          }
+          try {
+            handler.accept(line);
+          } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                file
+                    + ":"
+                    + number
+                    + " is not "
+                    + kind
+                    + " (malformed JSON, or a field of the wrong type)");
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                file + ":" + number + " is not " + kind + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+  }
+
+  private static Instant instant(String text, String field) {
+    if (text == null) {
+      throw new IllegalArgumentException("no '" + field + "'");
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + field + "' is not an ISO-8601 instant");
+    }
+  }
+}

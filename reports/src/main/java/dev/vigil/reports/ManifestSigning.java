@@ -1,0 +1,118 @@
+package dev.vigil.reports;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+
+/**
+ * Ed25519 signatures of a report's manifest with the JDK's own provider: a PKCS#8 PEM private key
+ * ({@code openssl genpkey -algorithm ed25519}) signs, an X.509 PEM public key ({@code openssl pkey
+ * -pubout}) verifies. Ed25519 signatures are deterministic, so a signed report is reproducible too.
+ *
+ * <p>Messages name the key file, never its content.
+ */
+public final class ManifestSigning {
+
+  public static final String ALGORITHM = "Ed25519";
+
+  private ManifestSigning() {}
+
+  /**
+   * @throws IllegalArgumentException when the file is missing or is not an Ed25519 private key
+   */
+  public static PrivateKey readPrivateKey(Path file) {
+    byte[] der = pem(file, "PRIVATE KEY", "private key");
+    try {
+      return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "signing key " + file + " is not an Ed25519 private key (PKCS#8 PEM)");
+    }
+  }
+
+  /**
+   * @throws IllegalArgumentException when the file is missing or is not an Ed25519 public key
+   */
+  public static PublicKey readPublicKey(Path file) {
+    byte[] der = pem(file, "PUBLIC KEY", "public key");
+    try {
+      return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "public key " + file + " is not an Ed25519 public key (PEM, 'openssl pkey -pubout')");
+    }
+  }
+
+  /** The signature of {@code content}, base64. */
+  public static String sign(PrivateKey key, byte[] content) {
+    try {
+      Signature signature = Signature.getInstance(ALGORITHM);
+      signature.initSign(key);
+      signature.update(content);
+      return Base64.getEncoder().encodeToString(signature.sign());
+    } catch (InvalidKeyException e) {
+      throw new IllegalArgumentException("the signing key is not an Ed25519 private key");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 signing failed", e);
+    }
+  }
+
+  /** Whether {@code signatureBase64} is {@code key}'s signature of {@code content}. */
+  public static boolean verify(PublicKey key, byte[] content, String signatureBase64) {
+    byte[] signatureBytes;
+    try {
+      signatureBytes = Base64.getDecoder().decode(signatureBase64.strip());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    try {
+      Signature signature = Signature.getInstance(ALGORITHM);
+      signature.initVerify(key);
+      signature.update(content);
+      return signature.verify(signatureBytes);
+    } catch (SignatureException e) {
+      return false;
+    } catch (InvalidKeyException e) {
+      throw new IllegalArgumentException("the public key is not an Ed25519 public key");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 verification failed", e);
+    }
+  }
+
+  private static byte[] pem(Path file, String type, String what) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(what + " file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read " + what + " file " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+    String begin = "-----BEGIN " + type + "-----";
+    String end = "-----END " + type + "-----";
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new IllegalArgumentException(
+          what + " file " + file + " holds no '" + begin + "' block (PEM)");
+    }
+    try {
+      return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " file " + file + " is not valid PEM (base64)");
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package dev.vigil.reports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.dashboards.index.IndexContract;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch.generic.Body;
+import org.opensearch.client.opensearch.generic.Requests;
+import org.opensearch.client.opensearch.generic.Response;
+
+/**
+ * Reads a report's input from OpenSearch through the index contract ({@link IndexContract}'s
+ * aliases and field names), never through detection internals.
+ *
+ * <p>Design: alerts are few and each is listed, so they are fetched whole, sorted by {@code time}
+ * and {@code alert_id} and paged with {@code search_after} (no scroll context to leak). Events are
+ * many and only counted, so they are never fetched: a composite aggregation by source, category,
+ * {@code denied} and UTC day pages through every bucket, which is exact where a {@code terms}
+ * aggregation's counts may not be. Dead letters are counted the same way, by reason and source
+ * guess. Every search ignores missing indices: a period with no alerts has no alerts index, and
+ * that is zero alerts, not an error. {@code raw} is never requested.
+ */
+public final class OpenSearchReportSource implements ReportSource {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int PAGE = 1000;
+  private static final List<String> ALERT_FIELDS =
+      List.of(
+          "alert_id",
+          "time",
+          "severity",
+          "detection",
+          "rule_id",
+          "rule_title",
+          "rule_version",
+          "summary",
+          "event_count",
+          "sources",
+          "tags");
+  private static final Map<String, String> LENIENT =
+      Map.of("ignore_unavailable", "true", "allow_no_indices", "true");
+
+  private final OpenSearchClient client;
+  private final InputDescription description;
+
+  /**
+   * @param location where the client connects, for the manifest: URLs only, never credentials
+   */
+  public OpenSearchReportSource(OpenSearchClient client, String location) {
+    this.client = client;
+    this.description = new InputDescription("opensearch", location, List.of());
+  }
+
+  @Override
+  public ReportInput read(ReportPeriod period) throws IOException {
+    return new ReportInput(alerts(period), events(period), deadLetters(period));
+  }
+
+  @Override
+  public InputDescription description() {
+    return description;
+  }
+
+  private List<AlertEntry> alerts(ReportPeriod period) throws IOException {
+    List<AlertEntry> alerts = new ArrayList<>();
+    JsonNode after = null;
+    while (true) {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("size", PAGE);
+      body.set("query", range("time", period));
+      ArrayNode sort = body.putArray("sort");
+      sort.addObject().put("time", "asc");
+      sort.addObject().put("alert_id", "asc");
+      ALERT_FIELDS.forEach(body.putObject("_source").putArray("includes")::add);
+      if (after != null) {
+        body.set("search_after", after);
+      }
+      JsonNode hits = search(IndexContract.ALERTS_ALIAS, body).path("hits").path("hits");
+      for (JsonNode hit : hits) {
+        try {
+          alerts.add(AlertEntry.fromJson(hit.path("_source")));
+        } catch (IllegalArgumentException e) {
+          throw new IOException(
+              "alert "
+                  + hit.path("_id").asText()
+                  + " in "
+                  + hit.path("_index").asText()
+                  + ": "
+                  + e.getMessage());
+        }
+      }
+      if (hits.size() < PAGE) {
+        return alerts;
+      }
+      after = hits.get(hits.size() - 1).path("sort");
+    }
+  }
+
+  private List<EventCount> events(ReportPeriod period) throws IOException {
+    ArrayNode sources = JSON.createArrayNode();
+    sources.addObject().putObject("source").putObject("terms").put("field", "source");
+    sources.addObject().putObject("category").putObject("terms").put("field", "category");
+    sources
+        .addObject()
+        .putObject("denied")
+        .putObject("terms")
+        .put("field", "denied")
+        .put("missing_bucket", true);
+    sources
+        .addObject()
+        .putObject("day")
+        .putObject("date_histogram")
+        .put("field", "time")
+        .put("calendar_interval", "1d")
+        .put("time_zone", "UTC");
+    List<EventCount> counts = new ArrayList<>();
+    composite(
+        IndexContract.EVENTS_ALIAS,
+        range("time", period),
+        sources,
+        bucket -> {
+          JsonNode key = bucket.path("key");
+          counts.add(
+              new EventCount(
+                  key.path("source").asText(),
+                  key.path("category").asText(),
+                  bool(key.path("denied")),
+                  LocalDate.ofInstant(
+                      Instant.ofEpochMilli(key.path("day").asLong()), ZoneOffset.UTC),
+                  bucket.path("doc_count").asLong()));
+        });
+    return counts;
+  }
+
+  private List<DeadLetterCount> deadLetters(ReportPeriod period) throws IOException {
+    ArrayNode sources = JSON.createArrayNode();
+    sources.addObject().putObject("reason").putObject("terms").put("field", "reason");
+    sources
+        .addObject()
+        .putObject("source_guess")
+        .putObject("terms")
+        .put("field", "source_guess")
+        .put("missing_bucket", true);
+    List<DeadLetterCount> counts = new ArrayList<>();
+    composite(
+        IndexContract.DEAD_LETTERS_ALIAS,
+        range("received_at", period),
+        sources,
+        bucket -> {
+          JsonNode key = bucket.path("key");
+          counts.add(
+              new DeadLetterCount(
+                  key.path("reason").asText(),
+                  key.path("source_guess").isNull() ? null : key.path("source_guess").asText(),
+                  bucket.path("doc_count").asLong()));
+        });
+    return counts;
+  }
+
+  /** Every bucket of a composite aggregation, page by page. */
+  private void composite(
+      String alias, JsonNode query, ArrayNode sources, Consumer<JsonNode> bucketHandler)
+      throws IOException {
+    JsonNode after = null;
+    while (true) {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("size", 0);
+      body.put("track_total_hits", false);
+      body.set("query", query);
+      ObjectNode composite =
+          body.putObject("aggs").putObject("counts").putObject("composite").put("size", PAGE);
+      composite.set("sources", sources);
+      if (after != null) {
+        composite.set("after", after);
+      }
+      JsonNode counts = search(alias, body).path("aggregations").path("counts");
+      counts.path("buckets").forEach(bucketHandler);
+      after = counts.get("after_key");
+      if (after == null || counts.path("buckets").size() < PAGE) {
+        return;
+      }
+    }
+  }
+
+  private static ObjectNode range(String field, ReportPeriod period) {
+    ObjectNode query = JSON.createObjectNode();
+    query
+        .putObject("range")
+        .putObject(field)
+        .put("gte", period.from().toString())
+        .put("lt", period.to().toString())
+        .put("format", "strict_date_optional_time");
+    return query;
+  }
+
+  private JsonNode search(String alias, ObjectNode body) throws IOException {
+    try (Response response =
+        client
+            .generic()
+            .execute(
+                Requests.builder()
+                    .method("POST")
+                    .endpoint("/" + alias + "/_search")
+                    .query(LENIENT)
+                    .json(JSON.writeValueAsString(body))
+                    .build())) {
+      String text = response.getBody().map(Body::bodyAsString).orElse("");
+      if (response.getStatus() >= 300) {
+        throw new IOException(
+            "searching " + alias + " failed (HTTP " + response.getStatus() + "): " + reason(text));
+      }
+      return JSON.readTree(text);
+    }
+  }
+
+  /** OpenSearch's error type and reason; they name indices and fields, not document content. */
+  private static String reason(String body) {
+    try {
+      JsonNode error = JSON.readTree(body).path("error");
+      JsonNode cause = error.path("root_cause").path(0);
+      JsonNode source = cause.isMissingNode() ? error : cause;
+      return source.path("type").asText("error") + ": " + source.path("reason").asText("");
+    } catch (IOException e) {
+      return "the response is not JSON";
+    }
+  }
+
+  /** A composite key of a boolean field: true or false, 1 or 0, or missing (false). */
+  private static boolean bool(JsonNode value) {
+    if (value.isBoolean()) {
+      return value.asBoolean();
+    }
+    if (value.isNumber()) {
+      return value.asLong() != 0;
+    }
+    return "true".equals(value.asText());
+  }
+}

@@ -1,0 +1,196 @@
+package dev.vigil.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ComplianceReportTest {
+
+  private static final ReportPeriod NOVEMBER = ReportPeriod.parse("2026-11");
+
+  @TempDir Path temp;
+
+  private ComplianceReport november() throws IOException {
+    FileReportSource source = new FileReportSource(Fixtures.run(temp.resolve("run")));
+    return ComplianceReport.build(
+        NOVEMBER, source.description(), "1.2.3", source.read(NOVEMBER), ControlCatalog.builtIn());
+  }
+
+  @Test
+  void periodsAreMonthsQuartersYearsOrDayRanges() {
+    assertThat(ReportPeriod.parse("2026-11"))
+        .extracting(p -> p.from().toString(), p -> p.to().toString())
+        .containsExactly("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z");
+    assertThat(ReportPeriod.parse("2026-q4").label()).isEqualTo("2026-Q4");
+    assertThat(ReportPeriod.parse("2026-Q4").from().toString()).isEqualTo("2026-10-01T00:00:00Z");
+    assertThat(ReportPeriod.parse("2026").to().toString()).isEqualTo("2027-01-01T00:00:00Z");
+    ReportPeriod days = ReportPeriod.days("2026-11-01", "2026-11-16");
+    assertThat(days.label()).isEqualTo("2026-11-01..2026-11-15");
+    assertThat(days.to().toString()).isEqualTo("2026-11-16T00:00:00Z");
+    assertThatThrownBy(() -> ReportPeriod.parse("November"))
+        .hasMessage(
+            "period 'November' is not a month (2026-11), a quarter (2026-Q4) or a year (2026)");
+    assertThatThrownBy(() -> ReportPeriod.days("2026-11-16", "2026-11-16"))
+        .hasMessageContaining("must be after --from");
+    assertThatThrownBy(() -> ReportPeriod.days("2026-11-1x", "2026-11-16"))
+        .hasMessage("--from '2026-11-1x' is not a date (yyyy-MM-dd)");
+  }
+
+  @Test
+  void onlyThePeriodIsCountedAlertsByTimeEventsByTimeDeadLettersByReceipt() throws IOException {
+    ComplianceReport report = november();
+
+    assertThat(report.alerts()).extracting(AlertEntry::alertId).containsExactly("a1", "b2", "c3");
+    assertThat(report.totals()).isEqualTo(new ComplianceReport.Totals(3, 4, 1, 3));
+    assertThat(report.alertsWithoutControl()).isEqualTo(1);
+    assertThat(report.deadLetters())
+        .containsExactly(
+            new DeadLetterCount("INVALID_TIME", "GCP_AUDIT", 1),
+            new DeadLetterCount("MALFORMED_JSON", null, 2));
+  }
+
+  @Test
+  void everyCatalogControlIsListedInNaturalOrderWithItsEvidence() throws IOException {
+    ComplianceReport report = november();
+
+    assertThat(report.controls())
+        .extracting(ComplianceReport.ControlEvidence::tag)
+        .containsSubsequence(
+            "compliance.iso27001.a.8.2",
+            "compliance.iso27001.a.8.15",
+            "compliance.iso27001.a.8.16",
+            "compliance.pci-dss.10.2.1.1",
+            "compliance.pci-dss.10.7.2",
+            "compliance.soc2.cc6.1",
+            "compliance.soc2.cc7.3");
+    ComplianceReport.ControlEvidence cc72 = control(report, "compliance.soc2.cc7.2");
+    assertThat(cc72.alertIds()).containsExactly("a1");
+    assertThat(cc72.frameworkName()).isEqualTo("SOC 2 (2017 Trust Services Criteria)");
+    assertThat(cc72.controlId()).isEqualTo("cc7.2");
+    assertThat(cc72.bySeverity()).containsEntry("high", 1L).containsEntry("critical", 0L);
+    assertThat(control(report, "compliance.soc2.cc6.1").alerts()).isZero();
+  }
+
+  @Test
+  void aControlOutsideTheCatalogIsShownByItsTag() throws IOException {
+    Path run = Fixtures.run(temp.resolve("run"));
+    Fixtures.write(
+        run.resolve("alerts.jsonl"),
+        List.of(
+            Fixtures.alert(
+                "x", "2026-11-02T00:00:00Z", "medium", "own", "\"compliance.hipaa.164.312.b\"")));
+    FileReportSource source = new FileReportSource(run);
+    ComplianceReport report =
+        ComplianceReport.build(
+            NOVEMBER, source.description(), "1", source.read(NOVEMBER), ControlCatalog.builtIn());
+
+    ComplianceReport.ControlEvidence hipaa = control(report, "compliance.hipaa.164.312.b");
+    assertThat(hipaa.framework()).isEqualTo("hipaa");
+    assertThat(hipaa.frameworkName()).isEqualTo("hipaa");
+    assertThat(hipaa.title()).isEmpty();
+    assertThat(hipaa.alertIds()).containsExactly("x");
+  }
+
+  @Test
+  void coverageListsEveryCategoryAndEachDayOfTheSourcesThatLogged() throws IOException {
+    ComplianceReport.Coverage coverage = november().coverage();
+
+    assertThat(coverage.byCategory())
+        .containsEntry("AUDIT_CONFIG", 1L)
+        .containsEntry("POLICY_CHANGE", 1L)
+        .containsEntry("SECRET_ACCESS", 2L)
+        .containsEntry("KEY_MANAGEMENT", 0L)
+        .hasSize(8);
+    assertThat(coverage.bySource()).containsEntry("GCP_AUDIT", 0L).containsEntry("VAULT", 2L);
+    assertThat(coverage.bySourceAndCategory())
+        .contains(new ComplianceReport.SourceCategoryCount("VAULT", "SECRET_ACCESS", 2, 1));
+    assertThat(coverage.daily()).hasSize(30);
+    assertThat(coverage.daily().get(0).day()).isEqualTo(LocalDate.of(2026, 11, 1));
+    assertThat(coverage.daily().get(0).bySource())
+        .containsExactly(
+            java.util.Map.entry("AWS_CLOUDTRAIL", 0L), java.util.Map.entry("VAULT", 2L));
+    assertThat(coverage.daily().get(29).bySource()).containsEntry("AWS_CLOUDTRAIL", 1L);
+  }
+
+  @Test
+  void csvFollowsRfc4180AndDefusesFormulas() throws IOException {
+    assertThat(AlertsCsv.field("plain")).isEqualTo("plain");
+    assertThat(AlertsCsv.field("a,b")).isEqualTo("\"a,b\"");
+    assertThat(AlertsCsv.field("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+    assertThat(AlertsCsv.field("two\nlines")).isEqualTo("\"two\nlines\"");
+    assertThat(AlertsCsv.field("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
+    assertThat(AlertsCsv.field("@sum")).isEqualTo("'@sum");
+
+    String csv = new String(AlertsCsv.write(november()), StandardCharsets.UTF_8);
+    String[] rows = csv.split("\r\n", -1);
+    assertThat(rows).hasSize(5);
+    assertThat(rows[0])
+        .isEqualTo(
+            "time,severity,detection,rule_id,rule_title,rule_version,alert_id,event_count,sources,controls,summary");
+    assertThat(rows[1])
+        .isEqualTo(
+            "2026-11-20T10:00:00Z,high,denied_access_spike,r-denied_access_spike,Title of"
+                + " denied_access_spike,1,a1,3,VAULT,compliance.iso27001.a.8.16;compliance.soc2.cc7.2,"
+                + "\"alice did denied_access_spike, 3 times\"");
+    assertThat(rows[4]).isEmpty();
+  }
+
+  @Test
+  void missingInputsAndBrokenLinesAreNamed() throws IOException {
+    Path run = Fixtures.run(temp.resolve("run"));
+    Files.delete(run.resolve("deadletters.jsonl"));
+    assertThatThrownBy(() -> new FileReportSource(run))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has no deadletters.jsonl");
+
+    Fixtures.run(run);
+    Files.writeString(
+        run.resolve("events.jsonl"),
+        Fixtures.event("e", "2026-11-01T00:00:00Z", "VAULT", "OTHER", false)
+            + "\n{\"raw\":\"s3cr3t\",\n");
+    FileReportSource source = new FileReportSource(run);
+    assertThatThrownBy(() -> source.read(NOVEMBER))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            run.resolve("events.jsonl")
+                + ":2 is not an event (malformed JSON, or a field of the wrong type)");
+  }
+
+  @Test
+  void aControlCatalogIsCheckedWhenLoaded() throws IOException {
+    Path catalog = temp.resolve("controls.yml");
+    Files.writeString(
+        catalog,
+        "frameworks: {hipaa: HIPAA Security Rule}\n"
+            + "controls: {compliance.hipaa.164.312.b: Audit controls}\n");
+    assertThat(ControlCatalog.load(catalog).title("compliance.hipaa.164.312.b"))
+        .isEqualTo("Audit controls");
+
+    Files.writeString(catalog, "frameworks: {}\ncontrols: {compliance.hipaa.x: Audit}\n");
+    assertThatThrownBy(() -> ControlCatalog.load(catalog))
+        .hasMessage(
+            "control catalog "
+                + catalog
+                + ": 'compliance.hipaa.x' names framework 'hipaa', which 'frameworks' does not"
+                + " list");
+    Files.writeString(catalog, "framework: {}\n");
+    assertThatThrownBy(() -> ControlCatalog.load(catalog))
+        .hasMessage(
+            "control catalog " + catalog + ": unknown key 'framework' (frameworks, controls)");
+    Files.writeString(catalog, "frameworks: {a: A}\ncontrols: {soc2.cc1: x}\n");
+    assertThatThrownBy(() -> ControlCatalog.load(catalog))
+        .hasMessageContaining("is not a control tag (compliance.<framework>.<control>)");
+  }
+
+  private static ComplianceReport.ControlEvidence control(ComplianceReport report, String tag) {
+    return report.controls().stream().filter(c -> c.tag().equals(tag)).findFirst().orElseThrow();
+  }
+}

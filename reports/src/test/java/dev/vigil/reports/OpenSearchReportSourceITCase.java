@@ -1,0 +1,135 @@
+package dev.vigil.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.dashboards.client.IndexSettings;
+import dev.vigil.dashboards.client.OpenSearchConfig;
+import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.dashboards.index.TemplateInstaller;
+import dev.vigil.stack.OpenSearchEndpoint;
+import dev.vigil.stack.junit.RealOpenSearch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch.generic.Body;
+import org.opensearch.client.opensearch.generic.Requests;
+import org.opensearch.client.opensearch.generic.Response;
+
+/**
+ * The OpenSearch reader gives the same report as the file reader: the fixture run is indexed by the
+ * index contract (templates installed, each document in the index its fields choose, with its id),
+ * and both reports are compared whole.
+ */
+@RealOpenSearch
+class OpenSearchReportSourceITCase {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ReportPeriod NOVEMBER = ReportPeriod.parse("2026-11");
+
+  private static OpenSearchConnection connection;
+  private static OpenSearchClient client;
+  private static Path run;
+
+  @BeforeAll
+  static void indexTheFixtureRun(OpenSearchEndpoint openSearch, @TempDir Path temp)
+      throws IOException {
+    connection = OpenSearchConnection.open(OpenSearchConfig.local(openSearch.url()));
+    client = connection.client();
+    new TemplateInstaller(client, new IndexSettings(1, 0, Duration.ofSeconds(1))).install();
+    run = Fixtures.run(temp.resolve("run"));
+    IndexContract contract = IndexContract.builtIn();
+    for (JsonNode alert : lines("alerts.jsonl")) {
+      put(
+          contract.alertIndex(Instant.parse(alert.path("time").asText())),
+          alert.path("alert_id").asText(),
+          alert);
+    }
+    for (JsonNode event : lines("events.jsonl")) {
+      put(contract.eventIndex(event), event.path("event_id").asText(), event);
+    }
+    int deadLetter = 0;
+    for (JsonNode dead : lines("deadletters.jsonl")) {
+      put(
+          contract.deadLetterIndex(Instant.parse(dead.path("received_at").asText())),
+          "dead-" + deadLetter++,
+          dead);
+    }
+    call("POST", "/vigil-*/_refresh", null);
+  }
+
+  @AfterAll
+  static void close() throws IOException {
+    connection.close();
+  }
+
+  @Test
+  void theReportFromOpenSearchEqualsTheReportFromTheSameFiles() throws IOException {
+    OpenSearchReportSource fromIndex = new OpenSearchReportSource(client, "http://test");
+    FileReportSource fromFiles = new FileReportSource(run);
+    InputDescription sameInput = fromIndex.description();
+
+    ComplianceReport indexed =
+        ComplianceReport.build(
+            NOVEMBER, sameInput, "1", fromIndex.read(NOVEMBER), ControlCatalog.builtIn());
+    ComplianceReport files =
+        ComplianceReport.build(
+            NOVEMBER, sameInput, "1", fromFiles.read(NOVEMBER), ControlCatalog.builtIn());
+
+    assertThat(indexed.alerts()).extracting(AlertEntry::alertId).containsExactly("a1", "b2", "c3");
+    assertThat(indexed.totals()).isEqualTo(new ComplianceReport.Totals(3, 4, 1, 3));
+    assertThat(new String(ReportJson.write(indexed), StandardCharsets.UTF_8))
+        .isEqualTo(new String(ReportJson.write(files), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aPeriodWithoutIndicesIsAnEmptyReportNotAnError() throws IOException {
+    ReportInput input =
+        new OpenSearchReportSource(client, "http://test").read(ReportPeriod.parse("1999"));
+
+    assertThat(input.alerts()).isEmpty();
+    assertThat(input.events()).isEmpty();
+    assertThat(input.deadLetters()).isEmpty();
+  }
+
+  private static List<JsonNode> lines(String file) throws IOException {
+    return Files.readAllLines(run.resolve(file)).stream()
+        .filter(line -> !line.isBlank())
+        .map(
+            line -> {
+              try {
+                return JSON.readTree(line);
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            })
+        .toList();
+  }
+
+  private static void put(String index, String id, JsonNode document) throws IOException {
+    call("PUT", "/" + index + "/_doc/" + id, JSON.writeValueAsString(document));
+  }
+
+  private static void call(String method, String endpoint, String body) throws IOException {
+    var request = Requests.builder().method(method).endpoint(endpoint);
+    if (body != null) {
+      request.json(body);
+    }
+    try (Response response = client.generic().execute(request.build())) {
+      assertThat(response.getStatus())
+          .as("%s %s: %s", method, endpoint, response.getBody().map(Body::bodyAsString).orElse(""))
+          .isLessThan(300);
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package dev.vigil.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.util.Base64;
+import java.util.List;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportFilesTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ReportPeriod NOVEMBER = ReportPeriod.parse("2026-11");
+  private static KeyPair keys;
+  private static KeyPair otherKeys;
+
+  @TempDir Path temp;
+
+  @BeforeAll
+  static void generateKeys() throws Exception {
+    keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    otherKeys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+  }
+
+  private ComplianceReport report(Path run) throws IOException {
+    FileReportSource source = new FileReportSource(run);
+    return ComplianceReport.build(
+        NOVEMBER, source.description(), "1.2.3", source.read(NOVEMBER), ControlCatalog.builtIn());
+  }
+
+  private Path write(String name, PrivateKey key) throws IOException {
+    Path out = temp.resolve(name);
+    ReportFiles.write(report(Fixtures.run(temp.resolve("run"))), out, key);
+    return out;
+  }
+
+  @Test
+  void theSameInputGivesByteIdenticalFiles() throws IOException {
+    Path first = write("first", keys.getPrivate());
+    Path second = write("second", keys.getPrivate());
+
+    for (String name :
+        List.of("report.pdf", "alerts.csv", "report.json", "manifest.json", "manifest.json.sig")) {
+      assertThat(Files.readAllBytes(second.resolve(name)))
+          .as(name)
+          .isEqualTo(Files.readAllBytes(first.resolve(name)));
+    }
+  }
+
+  @Test
+  void theManifestListsEveryFileWithItsDigestPeriodAndInput() throws IOException {
+    Path out = write("out", null);
+
+    JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
+    assertThat(manifest.path("format").asText()).isEqualTo("vigil-report-manifest/1");
+    assertThat(manifest.path("vigil_version").asText()).isEqualTo("1.2.3");
+    assertThat(manifest.path("period").path("from").asText()).isEqualTo("2026-11-01T00:00:00Z");
+    assertThat(manifest.path("period").path("to").asText()).isEqualTo("2026-12-01T00:00:00Z");
+    assertThat(manifest.path("input").path("kind").asText()).isEqualTo("files");
+    assertThat(manifest.path("input").path("files").findValuesAsText("name"))
+        .containsExactly("alerts.jsonl", "events.jsonl", "deadletters.jsonl");
+    assertThat(manifest.path("files").findValuesAsText("name"))
+        .containsExactly("alerts.csv", "report.json", "report.pdf");
+    for (JsonNode file : manifest.path("files")) {
+      Path path = out.resolve(file.path("name").asText());
+      assertThat(file.path("sha256").asText())
+          .isEqualTo(FileDigest.sha256Hex(Files.readAllBytes(path)));
+      assertThat(file.path("size").asLong()).isEqualTo(Files.size(path));
+    }
+    assertThat(manifest.path("signature").isNull()).isTrue();
+    assertThat(out.resolve("manifest.json.sig")).doesNotExist();
+  }
+
+  @Test
+  void noOutputHoldsRawRecordsOrTheirSecrets() throws IOException {
+    Path out = write("out", keys.getPrivate());
+
+    for (String name : List.of("alerts.csv", "report.json", "manifest.json")) {
+      assertThat(Files.readString(out.resolve(name))).as(name).doesNotContain("s3cr3t", "\"raw\"");
+    }
+    assertThat(pdfText(out)).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void thePdfShowsThePeriodTotalsControlsAlertsCoverageAndCompleteness() throws IOException {
+    String text = pdfText(write("out", null));
+
+    assertThat(text)
+        .contains("Compliance report 2026-11")
+        .contains("2026-11-01T00:00:00Z up to, not including, 2026-12-01T00:00:00Z")
+        .contains("Vigil 1.2.3")
+        .contains("Controls and their evidence")
+        .contains("Monitoring activities")
+        .contains("alice did policy_change, 3 times")
+        .contains("AUDIT_CONFIG")
+        .contains("MALFORMED_JSON")
+        .contains("page 1 of");
+  }
+
+  @Test
+  void aSignedReportVerifiesWithItsPublicKeyAndNotWithAnother() throws IOException {
+    Path out = write("out", keys.getPrivate());
+
+    ReportVerifier.Result good = ReportVerifier.verify(out, keys.getPublic());
+    assertThat(good.problems()).isEmpty();
+    assertThat(good.filesChecked()).isEqualTo(3);
+    assertThat(good.signed()).isTrue();
+
+    assertThat(ReportVerifier.verify(out, otherKeys.getPublic()).problems())
+        .singleElement()
+        .asString()
+        .contains("signature does not verify");
+  }
+
+  @Test
+  void aChangedFileIsDetectedWithOrWithoutAKey() throws IOException {
+    Path out = write("out", keys.getPrivate());
+    Path csv = out.resolve("alerts.csv");
+    Files.writeString(csv, Files.readString(csv).replace("critical", "low     "));
+
+    assertThat(ReportVerifier.verify(out, null).problems())
+        .containsExactly("alerts.csv: SHA-256 differs from the manifest (the file was changed)");
+    assertThat(ReportVerifier.verify(out, keys.getPublic()).problems())
+        .containsExactly("alerts.csv: SHA-256 differs from the manifest (the file was changed)");
+  }
+
+  @Test
+  void aManifestRewrittenToMatchAChangedFileFailsTheSignature() throws IOException {
+    Path out = write("out", keys.getPrivate());
+    Path csv = out.resolve("alerts.csv");
+    Files.writeString(csv, Files.readString(csv) + "forged,row\r\n");
+    Path manifest = out.resolve("manifest.json");
+    String oldDigest =
+        JSON.readTree(manifest.toFile()).path("files").get(0).path("sha256").asText();
+    Files.writeString(
+        manifest,
+        Files.readString(manifest)
+            .replace(oldDigest, FileDigest.sha256Hex(Files.readAllBytes(csv))));
+
+    // The hashes agree again: only the signature tells.
+    assertThat(ReportVerifier.verify(out, null).problems()).isEmpty();
+    assertThat(ReportVerifier.verify(out, keys.getPublic()).problems())
+        .singleElement()
+        .asString()
+        .startsWith("manifest.json: the signature does not verify");
+  }
+
+  @Test
+  void missingAddedAndUnsignedFilesAreProblems() throws IOException {
+    Path out = write("out", keys.getPrivate());
+    Files.delete(out.resolve("report.pdf"));
+    Files.writeString(out.resolve("notes.txt"), "added later");
+
+    assertThat(ReportVerifier.verify(out, keys.getPublic()).problems())
+        .containsExactly("report.pdf: missing", "notes.txt: not listed in the manifest");
+
+    Files.delete(out.resolve("notes.txt"));
+    Files.delete(out.resolve("manifest.json.sig"));
+    assertThat(ReportVerifier.verify(out, null).problems())
+        .anyMatch(problem -> problem.startsWith("manifest.json.sig: missing"));
+  }
+
+  @Test
+  void anUnsignedRunRemovesTheSignatureOfAnEarlierOne() throws IOException {
+    Path out = write("out", keys.getPrivate());
+    assertThat(out.resolve("manifest.json.sig")).exists();
+
+    ReportFiles.write(report(temp.resolve("run")), out, null);
+
+    assertThat(out.resolve("manifest.json.sig")).doesNotExist();
+    ReportVerifier.Result result = ReportVerifier.verify(out, null);
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.notes())
+        .containsExactly("the report is unsigned: the hashes show damage, not forgery");
+  }
+
+  @Test
+  void aDirectoryWithOtherFilesIsRefused() throws IOException {
+    Path run = Fixtures.run(temp.resolve("run"));
+
+    assertThatThrownBy(() -> ReportFiles.write(report(run), run, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("alerts.jsonl")
+        .hasMessageContaining("use a new or empty directory");
+  }
+
+  @Test
+  void keysAreReadFromPemFilesAsOpensslWritesThem() throws IOException {
+    Path privatePem = temp.resolve("signing.pem");
+    Path publicPem = temp.resolve("public.pem");
+    Files.writeString(privatePem, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    Files.writeString(publicPem, pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+
+    byte[] content = "manifest".getBytes(StandardCharsets.UTF_8);
+    String signature = ManifestSigning.sign(ManifestSigning.readPrivateKey(privatePem), content);
+
+    assertThat(ManifestSigning.verify(ManifestSigning.readPublicKey(publicPem), content, signature))
+        .isTrue();
+    assertThat(
+            ManifestSigning.verify(
+                ManifestSigning.readPublicKey(publicPem),
+                "other".getBytes(StandardCharsets.UTF_8),
+                signature))
+        .isFalse();
+    assertThatThrownBy(() -> ManifestSigning.readPrivateKey(publicPem))
+        .hasMessage(
+            "private key file "
+                + publicPem
+                + " holds no '-----BEGIN PRIVATE KEY-----' block (PEM)");
+    assertThatThrownBy(() -> ManifestSigning.readPrivateKey(temp.resolve("none.pem")))
+        .hasMessageContaining("does not exist");
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
+  @Test
+  void thePdfIsPaginatedByContentNotByRow() throws IOException {
+    try (PDDocument pdf = Loader.loadPDF(write("out", null).resolve("report.pdf").toFile())) {
+      // cover, controls, alerts, coverage with 30 days and completeness
+      assertThat(pdf.getNumberOfPages()).isBetween(4, 7);
+    }
+  }
+
+  private static String pdfText(Path out) throws IOException {
+    try (PDDocument pdf = Loader.loadPDF(out.resolve("report.pdf").toFile())) {
+      return new PDFTextStripper().getText(pdf);
+    }
+  }
+}
