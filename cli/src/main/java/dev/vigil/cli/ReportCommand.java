@@ -30,15 +30,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil report}: a period's compliance report for auditors (docs/reports.md), read from the
- * files of a run or from OpenSearch, written as PDF, CSV and JSON with a manifest, signed when a
- * key is given; {@code vigil report verify} checks one. The reports module does the work; this
- * class parses options and turns what the user can fix into one line.
+ * files of a run or from OpenSearch, written as PDF, HTML, CSV and JSON with a manifest, signed
+ * when a key is given; {@code vigil report verify} checks one. The reports module does the work;
+ * this class parses options and turns what the user can fix into one line.
  */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Write a period's compliance report: report.pdf, alerts.csv, report.json and manifest.json"
+      "Write a period's compliance report: report.pdf, report.html, alerts.csv, report.json and"
+          + " manifest.json"
           + " (with manifest.json.sig when signed), from the files of a run (--input) or from"
           + " OpenSearch (--opensearch).",
       "For example, the demo's month: vigil report --period 2026-11 --input out/ --out"
@@ -237,7 +238,8 @@ final class ReportCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
         "Check a report directory: every file's SHA-256 and size against manifest.json, no file"
-            + " added, and with --public-key the manifest's Ed25519 signature.",
+            + " added, and with --public-key the manifest's Ed25519 signature and that the key is"
+            + " the one the manifest names.",
         "Prints one line per problem; exit code 2 when there is any."
       })
   static final class Verify implements Callable<Integer> {

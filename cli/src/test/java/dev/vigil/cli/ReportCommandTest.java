@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.reports.FileDigest;
+import dev.vigil.reports.ManifestSigning;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +77,13 @@ class ReportCommandTest {
                 + demoOut);
     assertThat(first.stderr()).contains("signed (Ed25519)").doesNotContain("PRIVATE KEY");
     for (String name :
-        List.of("report.pdf", "alerts.csv", "report.json", "manifest.json", "manifest.json.sig")) {
+        List.of(
+            "report.pdf",
+            "report.html",
+            "alerts.csv",
+            "report.json",
+            "manifest.json",
+            "manifest.json.sig")) {
       assertThat(Files.readAllBytes(temp.resolve("second").resolve(name)))
           .as(name)
           .isEqualTo(Files.readAllBytes(temp.resolve("first").resolve(name)));
@@ -91,8 +99,45 @@ class ReportCommandTest {
     assertThat(verified.exitCode()).as(verified.stderr()).isZero();
     assertThat(verified.stderr())
         .isEqualTo(
-            "vigil report verify: first: intact, 3 files checked against the manifest,"
+            "vigil report verify: first: intact, 4 files checked against the manifest,"
                 + " signature valid\n");
+  }
+
+  @Test
+  void verifyWithAnotherKeySaysInOneLineWhichKeySigned() throws Exception {
+    KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Path otherPublic = temp.resolve("other-public.pem");
+    Files.writeString(otherPublic, pem("PUBLIC KEY", other.getPublic().getEncoded()));
+    CliRun.Result made =
+        cli()
+            .execute(
+                "report",
+                "--from",
+                "2026-11-20",
+                "--to",
+                "2026-11-21",
+                "--input",
+                "demo",
+                "--out",
+                "other-key",
+                "--signing-key",
+                privateKey.toString());
+    assertThat(made.exitCode()).as(made.stderr()).isZero();
+    assertThat(made.stderrLines().get(1)).contains("report.html");
+
+    CliRun.Result verified =
+        cli().execute("report", "verify", "other-key", "--public-key", otherPublic.toString());
+
+    assertThat(verified.exitCode()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    String signer = FileDigest.sha256Hex(ManifestSigning.readPublicKey(publicKey).getEncoded());
+    assertThat(verified.stderrLines())
+        .containsExactly(
+            "other-key/manifest.json: signed by the key with SHA-256 "
+                + signer
+                + ", not by the given public key ("
+                + FileDigest.sha256Hex(other.getPublic().getEncoded())
+                + ")",
+            "vigil report verify: other-key: 1 problem");
   }
 
   @Test

@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -53,6 +57,60 @@ public final class ManifestSigning {
       throw new IllegalArgumentException(
           "public key " + file + " is not an Ed25519 public key (PEM, 'openssl pkey -pubout')");
     }
+  }
+
+  /**
+   * The public key of an Ed25519 private key. The JDK 17 API does not expose it ({@link
+   * EdECPrivateKey} holds only the 32-byte seed), but its key pair generator derives the public key
+   * from a seed it draws from the given random source: handing it the seed yields the pair. The
+   * result is checked by signing and verifying a probe, so a JDK that draws its seed differently
+   * fails here rather than recording a wrong fingerprint.
+   *
+   * @throws IllegalArgumentException when the key is not an Ed25519 private key
+   */
+  public static PublicKey publicKeyOf(PrivateKey key) {
+    byte[] seed =
+        key instanceof EdECPrivateKey edKey
+            ? edKey.getBytes().orElseThrow(ManifestSigning::notEd25519)
+            : null;
+    if (seed == null || seed.length != 32) {
+      throw notEd25519();
+    }
+    SecureRandom seeded =
+        new SecureRandom() {
+          @Override
+          public void nextBytes(byte[] bytes) {
+            if (bytes.length != seed.length) {
+              throw new IllegalStateException("Ed25519 key generation drew an unexpected length");
+            }
+            System.arraycopy(seed, 0, bytes, 0, seed.length);
+          }
+        };
+    PublicKey publicKey;
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
+      generator.initialize(NamedParameterSpec.ED25519, seeded);
+      publicKey = generator.generateKeyPair().getPublic();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 key derivation failed", e);
+    }
+    byte[] probe = "vigil signing key probe".getBytes(StandardCharsets.US_ASCII);
+    if (!verify(publicKey, probe, sign(key, probe))) {
+      throw new IllegalStateException("the JDK derived a public key that does not match");
+    }
+    return publicKey;
+  }
+
+  /**
+   * The SHA-256 (lower-case hex) of the key's X.509 SubjectPublicKeyInfo encoding, as {@code
+   * openssl pkey -pubin -in key.pem -outform DER | sha256sum} prints it.
+   */
+  public static String fingerprint(PublicKey key) {
+    return FileDigest.sha256Hex(key.getEncoded());
+  }
+
+  private static IllegalArgumentException notEd25519() {
+    return new IllegalArgumentException("the signing key is not an Ed25519 private key");
   }
 
   /** The signature of {@code content}, base64. */

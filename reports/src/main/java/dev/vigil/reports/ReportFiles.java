@@ -18,10 +18,10 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Writes a report's files into a directory: {@code report.pdf}, {@code alerts.csv}, {@code
- * report.json}, then {@code manifest.json} (each file's SHA-256 and size, the period, the input and
- * the Vigil version) and, with a key, {@code manifest.json.sig} (Ed25519 of the manifest's bytes,
- * base64).
+ * Writes a report's files into a directory: {@code report.pdf}, {@code report.html}, {@code
+ * alerts.csv}, {@code report.json}, then {@code manifest.json} (each file's SHA-256 and size, the
+ * period, the input and the Vigil version) and, with a key, {@code manifest.json.sig} (Ed25519 of
+ * the manifest's bytes, base64).
  *
  * <p>Design: the manifest is the one thing signed, and it pins every other file by digest, so a
  * verifier needs one signature check and a hash per file. A directory holding anything but a
@@ -35,6 +35,7 @@ public final class ReportFiles {
   public static final String PDF = "report.pdf";
   public static final String CSV = "alerts.csv";
   public static final String JSON_FILE = "report.json";
+  public static final String HTML = "report.html";
   public static final String MANIFEST = "manifest.json";
   public static final String SIGNATURE = "manifest.json.sig";
 
@@ -42,7 +43,7 @@ public final class ReportFiles {
   public static final String MANIFEST_FORMAT = "vigil-report-manifest/1";
 
   /** Every name a report directory may hold. */
-  static final Set<String> NAMES = Set.of(PDF, CSV, JSON_FILE, MANIFEST, SIGNATURE);
+  static final Set<String> NAMES = Set.of(PDF, HTML, CSV, JSON_FILE, MANIFEST, SIGNATURE);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,9 +69,14 @@ public final class ReportFiles {
     List<FileDigest> files = new ArrayList<>();
     files.add(put(directory, CSV, csv));
     files.add(put(directory, PDF, pdf));
+    files.add(put(directory, HTML, ReportHtml.write(report)));
     files.add(put(directory, JSON_FILE, json));
 
-    byte[] manifest = manifest(report, files, signingKey != null);
+    String signer =
+        signingKey == null
+            ? null
+            : ManifestSigning.fingerprint(ManifestSigning.publicKeyOf(signingKey));
+    byte[] manifest = manifest(report, files, signer);
     if (signingKey != null) {
       String signature = ManifestSigning.sign(signingKey, manifest);
       put(directory, MANIFEST, manifest);
@@ -82,7 +88,11 @@ public final class ReportFiles {
     return new Written(List.copyOf(files), signingKey != null);
   }
 
-  static byte[] manifest(ComplianceReport report, List<FileDigest> files, boolean signed) {
+  /**
+   * @param signer the fingerprint of the signing key ({@link ManifestSigning#fingerprint}); null
+   *     for an unsigned report
+   */
+  static byte[] manifest(ComplianceReport report, List<FileDigest> files, String signer) {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", MANIFEST_FORMAT);
     root.put("vigil_version", report.vigilVersion());
@@ -92,10 +102,11 @@ public final class ReportFiles {
     files.stream()
         .sorted(Comparator.comparing(FileDigest::name))
         .forEach(file -> list.add(ReportJson.digest(file)));
-    if (signed) {
+    if (signer != null) {
       root.putObject("signature")
           .put("algorithm", ManifestSigning.ALGORITHM)
-          .put("file", SIGNATURE);
+          .put("file", SIGNATURE)
+          .put("signing_key", signer);
     } else {
       root.putNull("signature");
     }

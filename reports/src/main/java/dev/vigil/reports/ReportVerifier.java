@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 /**
  * Checks a report directory against its manifest: every listed file is there with the listed size
  * and SHA-256, nothing else is there, and, given the public key, the manifest's signature holds.
+ * The manifest names its signing key by fingerprint, so a report checked with the wrong key says
+ * which key it wants instead of only that the signature fails.
  *
  * <p>Without a public key only the hashes are checked, which catches a damaged or carelessly edited
  * file but not a forger who rewrites the manifest too: that takes the signature.
@@ -114,11 +116,22 @@ public final class ReportVerifier {
       problems.add(
           ReportFiles.SIGNATURE + ": present, though the manifest says the report is unsigned");
     }
+    String signer = manifest.path("signature").path("signing_key").asText("");
     if (publicKey != null) {
+      String given = ManifestSigning.fingerprint(publicKey);
       if (!hasSignature) {
         if (!claimsSigned) {
           problems.add(ReportFiles.MANIFEST + ": unsigned, so the public key cannot vouch for it");
         }
+      } else if (!signer.isEmpty() && !signer.equals(given)) {
+        // One line that says which key to ask for; the signature cannot hold for another key.
+        problems.add(
+            ReportFiles.MANIFEST
+                + ": signed by the key with SHA-256 "
+                + signer
+                + ", not by the given public key ("
+                + given
+                + ")");
       } else {
         String signature = Files.readString(signatureFile, StandardCharsets.US_ASCII);
         if (!ManifestSigning.verify(publicKey, manifestBytes, signature)) {
@@ -129,7 +142,11 @@ public final class ReportVerifier {
         }
       }
     } else if (hasSignature) {
-      notes.add("signature not checked: give the signer's public key with --public-key");
+      notes.add(
+          "signature not checked: give the signer's public key with --public-key"
+              + (signer.isEmpty()
+                  ? ""
+                  : " (the manifest names the key with SHA-256 " + signer + ")"));
     } else {
       notes.add("the report is unsigned: the hashes show damage, not forgery");
     }

@@ -54,7 +54,13 @@ class ReportFilesTest {
     Path second = write("second", keys.getPrivate());
 
     for (String name :
-        List.of("report.pdf", "alerts.csv", "report.json", "manifest.json", "manifest.json.sig")) {
+        List.of(
+            "report.pdf",
+            "report.html",
+            "alerts.csv",
+            "report.json",
+            "manifest.json",
+            "manifest.json.sig")) {
       assertThat(Files.readAllBytes(second.resolve(name)))
           .as(name)
           .isEqualTo(Files.readAllBytes(first.resolve(name)));
@@ -74,7 +80,7 @@ class ReportFilesTest {
     assertThat(manifest.path("input").path("files").findValuesAsText("name"))
         .containsExactly("alerts.jsonl", "events.jsonl", "deadletters.jsonl");
     assertThat(manifest.path("files").findValuesAsText("name"))
-        .containsExactly("alerts.csv", "report.json", "report.pdf");
+        .containsExactly("alerts.csv", "report.html", "report.json", "report.pdf");
     for (JsonNode file : manifest.path("files")) {
       Path path = out.resolve(file.path("name").asText());
       assertThat(file.path("sha256").asText())
@@ -89,7 +95,7 @@ class ReportFilesTest {
   void noOutputHoldsRawRecordsOrTheirSecrets() throws IOException {
     Path out = write("out", keys.getPrivate());
 
-    for (String name : List.of("alerts.csv", "report.json", "manifest.json")) {
+    for (String name : List.of("alerts.csv", "report.html", "report.json", "manifest.json")) {
       assertThat(Files.readString(out.resolve(name))).as(name).doesNotContain("s3cr3t", "\"raw\"");
     }
     assertThat(pdfText(out)).doesNotContain("s3cr3t");
@@ -117,13 +123,91 @@ class ReportFilesTest {
 
     ReportVerifier.Result good = ReportVerifier.verify(out, keys.getPublic());
     assertThat(good.problems()).isEmpty();
-    assertThat(good.filesChecked()).isEqualTo(3);
+    assertThat(good.filesChecked()).isEqualTo(4);
     assertThat(good.signed()).isTrue();
+
+    assertThat(ReportVerifier.verify(out, otherKeys.getPublic()).problems())
+        .containsExactly(
+            "manifest.json: signed by the key with SHA-256 "
+                + ManifestSigning.fingerprint(keys.getPublic())
+                + ", not by the given public key ("
+                + ManifestSigning.fingerprint(otherKeys.getPublic())
+                + ")");
+  }
+
+  @Test
+  void theManifestNamesItsSigningKeyByTheSha256OfItsPublicKey() throws IOException {
+    Path out = write("out", keys.getPrivate());
+
+    JsonNode signature = JSON.readTree(out.resolve("manifest.json").toFile()).path("signature");
+    // openssl pkey -pubin -in public.pem -outform DER | sha256sum
+    assertThat(signature.path("signing_key").asText())
+        .isEqualTo(FileDigest.sha256Hex(keys.getPublic().getEncoded()))
+        .isNotEqualTo(FileDigest.sha256Hex(otherKeys.getPublic().getEncoded()));
+    assertThat(ReportVerifier.verify(out, null).notes())
+        .containsExactly(
+            "signature not checked: give the signer's public key with --public-key (the manifest"
+                + " names the key with SHA-256 "
+                + FileDigest.sha256Hex(keys.getPublic().getEncoded())
+                + ")");
+  }
+
+  @Test
+  void thePublicKeyIsDerivedFromAPrivateKeyReadFromPem() throws IOException {
+    Path privatePem = temp.resolve("signing.pem");
+    Files.writeString(privatePem, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+
+    PrivateKey read = ManifestSigning.readPrivateKey(privatePem);
+
+    assertThat(ManifestSigning.publicKeyOf(read).getEncoded())
+        .isEqualTo(keys.getPublic().getEncoded());
+    assertThat(ManifestSigning.publicKeyOf(otherKeys.getPrivate()).getEncoded())
+        .isEqualTo(otherKeys.getPublic().getEncoded());
+  }
+
+  @Test
+  void aManifestWhoseSigningKeyWasRewrittenFailsTheSignature() throws IOException {
+    Path out = write("out", keys.getPrivate());
+    Path manifest = out.resolve("manifest.json");
+    Files.writeString(
+        manifest,
+        Files.readString(manifest)
+            .replace(
+                ManifestSigning.fingerprint(keys.getPublic()),
+                ManifestSigning.fingerprint(otherKeys.getPublic())));
 
     assertThat(ReportVerifier.verify(out, otherKeys.getPublic()).problems())
         .singleElement()
         .asString()
-        .contains("signature does not verify");
+        .startsWith("manifest.json: the signature does not verify");
+  }
+
+  @Test
+  void aChangedHtmlFileIsDetected() throws IOException {
+    Path out = write("out", keys.getPrivate());
+    Path html = out.resolve("report.html");
+    Files.writeString(html, Files.readString(html).replace("critical", "low     "));
+
+    assertThat(ReportVerifier.verify(out, keys.getPublic()).problems())
+        .containsExactly("report.html: SHA-256 differs from the manifest (the file was changed)");
+  }
+
+  @Test
+  void theHtmlShowsThePdfsContentInOneSelfContainedPage() throws IOException {
+    String html = Files.readString(write("out", null).resolve("report.html"));
+
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>\n")
+        .contains("<h1>Compliance report 2026-11</h1>")
+        .contains("2026-11-01T00:00:00Z up to, not including, 2026-12-01T00:00:00Z")
+        .contains("Vigil 1.2.3")
+        .contains("1 Controls and their evidence")
+        .contains("Monitoring activities")
+        .contains("alice did policy_change, 3 times")
+        .contains("<td>AUDIT_CONFIG</td>")
+        .contains("<td>MALFORMED_JSON</td>")
+        .contains("4 Completeness")
+        .doesNotContain("<script", "src=", "href=", "url(", "@import", "\r");
   }
 
   @Test

@@ -1,0 +1,131 @@
+package dev.vigil.reports;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The words and cell texts the readable forms of a report share ({@code report.pdf} and {@code
+ * report.html}), so the two say the same thing in the same way; only the layout differs.
+ */
+final class ReportText {
+
+  static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  static final String ABOUT =
+      "Audit activity of HashiCorp Vault, AWS CloudTrail, Azure Monitor and GCP Cloud Audit Logs"
+          + " as normalized and analysed by Vigil: the alerts of the period as evidence for each"
+          + " compliance control, logging coverage, and the completeness of the input.";
+
+  static final String INTEGRITY =
+      "manifest.json lists the SHA-256 of this file and of the report's other files; check"
+          + " them with 'vigil report verify'. The report carries no generation time: the same"
+          + " input and period give the same bytes.";
+
+  static final String CONTENTS =
+      "1 Controls and their evidence   2 Alerts   3 Logging coverage   4 Completeness";
+
+  static final String CONTROLS_HEADING = "1 Controls and their evidence";
+  static final String CONTROLS_ABOUT =
+      "Each control with the alerts of the period that are evidence for it (from the rules'"
+          + " compliance tags). A control with no alerts was monitored and nothing fired.";
+
+  static final String ALERTS_HEADING = "2 Alerts";
+  static final String ALERTS_ABOUT =
+      "Every alert of the period, by time (UTC). alerts.csv holds the same rows for sampling;"
+          + " an alert's id finds it in the alerts index, with the events behind it.";
+  static final String NO_ALERTS = "No alerts in the period.";
+
+  static final String COVERAGE_HEADING = "3 Logging coverage";
+  static final String COVERAGE_ABOUT =
+      "Events logged in the period by source and by category. AUDIT_CONFIG (audit devices,"
+          + " trails, diagnostic settings) and POLICY_CHANGE (policies, roles, assignments) are"
+          + " the changes to who may do what and to what is logged.";
+  static final String DAILY_ABOUT =
+      "Each day of the period for every source that logged in it; a day marked 'none' had no"
+          + " events of that source: a quiet day, or logging that stopped.";
+  static final String NO_EVENTS = "No events in the period.";
+
+  static final String COMPLETENESS_HEADING = "4 Completeness";
+  static final String NO_DEAD_LETTERS = "No dead letters in the period.";
+
+  private ReportText() {}
+
+  static String title(ComplianceReport report) {
+    return "Compliance report " + report.period().label();
+  }
+
+  /** The cover's totals, as rows of a label and a count. */
+  static List<List<String>> totals(ComplianceReport report) {
+    ComplianceReport.Totals totals = report.totals();
+    return List.of(
+        List.of("Alerts", Long.toString(totals.alerts())),
+        List.of(
+            "Alerts not mapped to a compliance control",
+            Long.toString(report.alertsWithoutControl())),
+        List.of("Events logged", Long.toString(totals.events())),
+        List.of("Events refused (denied access)", Long.toString(totals.deniedEvents())),
+        List.of(
+            "Records that could not be read (dead letters)", Long.toString(totals.deadLetters())));
+  }
+
+  static String period(ReportPeriod period) {
+    return period.from() + " up to, not including, " + period.to();
+  }
+
+  static String completeness(ComplianceReport.Totals totals) {
+    return "Every record Vigil reads ends as an event or as a dead letter that keeps its raw bytes,"
+        + " the reason and where it came from: nothing is dropped. In the period: "
+        + totals.events()
+        + " events and "
+        + totals.deadLetters()
+        + " dead letters (counted by when Vigil read the record).";
+  }
+
+  static String frameworkName(ComplianceReport.ControlEvidence control) {
+    return control.frameworkName().isEmpty() ? "(unnamed)" : control.frameworkName();
+  }
+
+  static String controlId(ComplianceReport.ControlEvidence control) {
+    return control.controlId().toUpperCase(Locale.ROOT);
+  }
+
+  static String controlTitle(ComplianceReport.ControlEvidence control) {
+    return control.title().isEmpty() ? control.tag() : control.title();
+  }
+
+  /** The summary, led by the rule's title unless the summary already starts with it. */
+  static String withTitle(AlertEntry alert) {
+    return alert.summary().startsWith(alert.ruleTitle())
+        ? alert.summary()
+        : alert.ruleTitle() + ": " + alert.summary();
+  }
+
+  static String dayCount(long count) {
+    return count == 0 ? "none" : Long.toString(count);
+  }
+
+  static String sourceGuess(DeadLetterCount count) {
+    return count.sourceGuess() == null ? "(unknown)" : count.sourceGuess();
+  }
+
+  /** A count per name, as rows of the name and the count. */
+  static List<List<String>> counts(Map<String, Long> counts) {
+    return counts.entrySet().stream()
+        .map(e -> List.of(e.getKey(), Long.toString(e.getValue())))
+        .toList();
+  }
+
+  static String severities(Map<String, Long> bySeverity) {
+    String text =
+        bySeverity.entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+    return text.isEmpty() ? "-" : text;
+  }
+}
