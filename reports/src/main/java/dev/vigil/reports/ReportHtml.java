@@ -54,7 +54,7 @@ public final class ReportHtml {
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta http-equiv=\"Content-Security-Policy\"")
         .append(" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
-        .append("<title>Vigil ")
+        .append("<title>")
         .append(escape("Vigil compliance report " + report.period().label()))
         .append("</title>\n<style>\n")
         .append(STYLE)

@@ -198,6 +198,7 @@ class ReportFilesTest {
 
     assertThat(html)
         .startsWith("<!DOCTYPE html>\n")
+        .contains("<title>Vigil compliance report 2026-11</title>")
         .contains("<h1>Compliance report 2026-11</h1>")
         .contains("2026-11-01T00:00:00Z up to, not including, 2026-12-01T00:00:00Z")
         .contains("Vigil 1.2.3")
