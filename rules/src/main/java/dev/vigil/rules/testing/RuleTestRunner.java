@@ -206,9 +206,11 @@ public final class RuleTestRunner {
       engine.flush();
     }
     if (alerts.size() != test.expectAlerts()) {
+      int expected = test.expectAlerts();
       return "expected "
-          + test.expectAlerts()
-          + " alert(s), got "
+          + expected
+          + (expected == 1 ? " alert" : " alerts")
+          + ", got "
           + alerts.size()
           + describe(alerts);
     }

@@ -45,7 +45,7 @@ class RuleTestRunnerTest {
                 assertThat(line)
                     .contains(
                         "r.yml:12: rule '55555555-5555-4555-8555-555555555555'"
-                            + " test 'wrong on purpose': expected 1 alert(s), got 0"))
+                            + " test 'wrong on purpose': expected 1 alert, got 0"))
         .anySatisfy(line -> assertThat(line).contains("broken.yml:1: a rule needs 'detection'"))
         .last()
         .isEqualTo("1 passed, 2 failed");
