@@ -6,6 +6,7 @@ import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.ResumePoint;
+import dev.vigil.detect.kafka.StateRetention;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run the detection job from the raw Kafka topics until interrupted, as vigil.yaml says.",
       "The job runs on the embedded Flink, configured by the file (docs/configuration.md), and"
-          + " resumes from the newest savepoint or checkpoint of an earlier run. Ctrl-C or SIGTERM"
+          + " resumes from the newest savepoint or checkpoint of an earlier run, deleting those"
+          + " older than the newest few (checkpoints.retained_states). Ctrl-C or SIGTERM"
           + " stop it with a final savepoint, so a restart repeats nothing. Exit 1 on a"
           + " configuration mistake, unreachable brokers or OpenSearch, an unreadable credential,"
           + " an embedded Flink that cannot start, or a failed job."
@@ -81,7 +83,10 @@ final class RunCommand implements Callable<Integer> {
                 + "; Ctrl-C stops it");
     Optional<ResumePoint> resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
     resumeFrom.ifPresent(
-        point -> env.stderr().println("vigil run: resuming from " + point.describe()));
+        point -> {
+          env.stderr().println("vigil run: resuming from " + point.describe());
+          pruneOlderStates(loaded.checkpoints(), point);
+        });
     env.stderr().flush();
     JobResult result;
     try {
@@ -102,6 +107,28 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandFailedException(failure(result, resumeFrom));
     }
     return 0;
+  }
+
+  /**
+   * Deletes the states older than the {@code checkpoints.retained_states} newest and than {@code
+   * resumeFrom}, saying so in one line; a folder that cannot be deleted is a line of its own, and
+   * the job starts all the same.
+   */
+  private void pruneOlderStates(VigilConfig.Checkpoints checkpoints, ResumePoint resumeFrom) {
+    StateRetention.Pruned pruned =
+        StateRetention.prune(checkpoints.storage(), checkpoints.retainedStates(), resumeFrom);
+    pruned.failures().forEach(line -> env.stderr().println("vigil run: " + line));
+    if (pruned.removedAny()) {
+      env.stderr().println(prunedLine(pruned, checkpoints.retainedStates().getAsInt()));
+    }
+  }
+
+  static String prunedLine(StateRetention.Pruned pruned, int retainedStates) {
+    return "vigil run: removed "
+        + pruned.removed()
+        + " (checkpoints.retained_states: "
+        + retainedStates
+        + ")";
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.stack.KafkaEndpoint;
 import dev.vigil.stack.junit.RealKafka;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,11 +89,28 @@ class RunCommandITCase {
             "vigil run: resuming from the savepoint " + savepoint.path(),
             "vigil run: stopping the job with a final savepoint (waiting at most 30s)",
             "vigil run: no final savepoint (FileAlreadyExistsException: " + blocker + FALLBACK_END);
-    assertThat(ResumePoint.latest(storageUri))
+    ResumePoint kept = ResumePoint.latest(storageUri).orElseThrow();
+    assertThat(kept.kind())
         .as("the cancelled run's last checkpoint is kept")
-        .get()
-        .extracting(ResumePoint::kind)
         .isEqualTo(ResumePoint.Kind.CHECKPOINT);
+
+    // One state retained: the next start keeps the cancelled run's checkpoint, and deletes the
+    // first run's savepoint and the folder its job left (Flink's empty shared/ and taskowned/).
+    Files.delete(blocker);
+    Files.move(dir.resolve("savepoints-kept"), storage.resolve(ResumePoint.SAVEPOINTS));
+    VigilRun third = start(List.of());
+    String pruned =
+        "vigil run: removed 1 older savepoint and the checkpoints of 1 older run"
+            + " (checkpoints.retained_states: 1)";
+    third.awaitLine(pruned);
+    third.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+    assertThat(third.stderrLines())
+        .startsWith(third.startLine(), "vigil run: resuming from " + kept.describe(), pruned);
+    assertThat(storage.resolve(ResumePoint.SAVEPOINTS)).isEmptyDirectory();
+    Path firstRunFolder = Path.of(URI.create(checkpoint.orElseThrow().path())).getParent();
+    assertThat(firstRunFolder).doesNotExist();
+    assertThat(Path.of(URI.create(kept.path())).resolve("_metadata")).isRegularFile();
   }
 
   @Test
@@ -119,7 +137,10 @@ class RunCommandITCase {
     return run;
   }
 
-  /** Fresh topics, one partition each, and checkpoints every second under {@code checkpoints}. */
+  /**
+   * Fresh topics, one partition each, and checkpoints every second under {@code checkpoints}, of
+   * which a start keeps one state.
+   */
   private void writeConfig(KafkaEndpoint kafka) throws IOException {
     String prefix = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
     Files.writeString(
@@ -145,6 +166,7 @@ class RunCommandITCase {
           interval: 1s
           timeout: 30s
           storage: checkpoints
+          retained_states: 1
         """
             .formatted(prefix, kafka.bootstrapServers()));
   }
@@ -201,6 +223,17 @@ class RunCommandITCase {
 
     List<String> stderrLines() throws IOException {
       return Files.readAllLines(stderr);
+    }
+
+    /** Waits for {@code line} on stderr, at most three minutes, while the run lives. */
+    void awaitLine(String line) throws IOException, InterruptedException {
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+      while (!stderrLines().contains(line)) {
+        assertThat(process.isAlive() && Instant.now().isBefore(deadline))
+            .as("vigil run printed %s; it printed %s", line, stderrLines())
+            .isTrue();
+        Thread.sleep(100);
+      }
     }
 
     /** The first line: the job, its topics and brokers. */

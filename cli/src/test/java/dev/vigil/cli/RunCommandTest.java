@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.ResumePoint;
+import dev.vigil.detect.kafka.StateRetention;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -105,7 +106,7 @@ class RunCommandTest {
 
   @Test
   void aRetainedCheckpointToResumeFromIsNamedAtStart() throws Exception {
-    Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d/chk-7");
+    Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d00112233445566778899/chk-7");
     Files.createDirectories(checkpoint);
     Files.writeString(checkpoint.resolve("_metadata"), "");
     Files.writeString(
@@ -159,26 +160,47 @@ class RunCommandTest {
   }
 
   @Test
-  void aFinalSavepointNewerThanTheCheckpointsIsResumedFromAndNamedAtStart() throws Exception {
-    Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d/chk-7");
+  void aFinalSavepointNewerThanTheCheckpointsIsResumedFromAndOlderStatesArePruned()
+      throws Exception {
+    Path olderSavepoint = dir.resolve("checkpoints/savepoints/savepoint-5f0e4c-0a0b0c0d0e0f");
+    Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d00112233445566778899/chk-7");
     Path savepoint = dir.resolve("checkpoints/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f");
-    for (Path folder : List.of(checkpoint, savepoint)) {
+    Instant stopped = Instant.parse("2026-01-01T12:00:00Z");
+    Instant written = stopped.minusSeconds(60);
+    for (Path folder : List.of(olderSavepoint, checkpoint, savepoint)) {
       Files.createDirectories(folder);
       Files.writeString(folder.resolve("_metadata"), "");
+      for (Path path = folder.resolve("_metadata");
+          !path.equals(dir.resolve("checkpoints"));
+          path = path.getParent()) {
+        Files.setLastModifiedTime(path, FileTime.from(written));
+      }
+      written = written.plusSeconds(56);
     }
-    Instant stopped = Instant.parse("2026-01-01T12:00:00Z");
-    Files.setLastModifiedTime(
-        checkpoint.resolve("_metadata"), FileTime.from(stopped.minusSeconds(4)));
-    Files.setLastModifiedTime(savepoint.resolve("_metadata"), FileTime.from(stopped));
     Files.writeString(
         dir.resolve("vigil.yaml"),
         "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\n"
-            + "checkpoints:\n  storage: checkpoints\n");
+            + "checkpoints:\n  storage: checkpoints\n  retained_states: 2\n");
 
     CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
 
     assertThat(result.stderrLines())
-        .contains("vigil run: resuming from the savepoint " + savepoint.toUri());
+        .containsSubsequence(
+            "vigil run: resuming from the savepoint " + savepoint.toUri(),
+            "vigil run: removed 1 older savepoint (checkpoints.retained_states: 2)");
+    assertThat(olderSavepoint).doesNotExist();
+    assertThat(List.of(checkpoint, savepoint)).allMatch(Files::isDirectory);
+  }
+
+  @Test
+  void theLineOfWhatWasPrunedNamesTheSetting() {
+    assertThat(RunCommand.prunedLine(new StateRetention.Pruned(2, 1, List.of()), 3))
+        .isEqualTo(
+            "vigil run: removed 2 older savepoints and the checkpoints of 1 older run"
+                + " (checkpoints.retained_states: 3)");
+    assertThat(RunCommand.prunedLine(new StateRetention.Pruned(0, 2, List.of()), 1))
+        .isEqualTo(
+            "vigil run: removed the checkpoints of 2 older runs (checkpoints.retained_states: 1)");
   }
 
   @Test

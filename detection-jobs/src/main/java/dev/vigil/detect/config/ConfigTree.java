@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -145,6 +146,31 @@ final class ConfigTree {
       throw error(name, "must be between " + min + " and " + max + ", got " + number);
     }
     return number;
+  }
+
+  /**
+   * A count of at least {@code min}, or the word {@code unbounded} (case-insensitive) for no limit,
+   * returned as empty.
+   */
+  OptionalInt countOrUnbounded(String name, OptionalInt fallback, int min, String unbounded) {
+    JsonNode value = value(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (value.isTextual() && value.asText().trim().equalsIgnoreCase(unbounded)) {
+      return OptionalInt.empty();
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < min) {
+      throw error(
+          name,
+          "must be a whole number of at least "
+              + min
+              + ", or "
+              + unbounded
+              + ", got "
+              + describe(value));
+    }
+    return OptionalInt.of(value.asInt());
   }
 
   boolean bool(String name, boolean fallback) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -158,6 +159,8 @@ public record VigilConfig(
    * @param restartDelay between a failure and the restart
    * @param finalSavepointTimeout how long stopping the embedded job waits for its final savepoint
    *     before it cancels the job instead
+   * @param retainedStates how many of the newest savepoints and runs' checkpoints {@code vigil run}
+   *     keeps under a local storage, deleting older ones when it starts; empty: all of them
    */
   public record Checkpoints(
       Duration interval,
@@ -168,7 +171,8 @@ public record VigilConfig(
       boolean retainOnCancel,
       int restartAttempts,
       Duration restartDelay,
-      Duration finalSavepointTimeout) {}
+      Duration finalSavepointTimeout,
+      OptionalInt retainedStates) {}
 
   public enum CheckpointMode {
     EXACTLY_ONCE,

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,6 +91,12 @@ public final class VigilConfigLoader {
    * idle), short enough that a stuck one does not hold Ctrl-C for long.
    */
   private static final Duration DEFAULT_FINAL_SAVEPOINT_TIMEOUT = Duration.ofMinutes(1);
+
+  /**
+   * The state a run resumes from, the one before it should that one turn out unusable, and one more
+   * to go back to by hand.
+   */
+  private static final int DEFAULT_RETAINED_STATES = 3;
 
   /** How {@link OpenSearchConfig} words its errors: the dotted key first. */
   private static final Pattern OWNER_MESSAGE =
@@ -463,7 +470,9 @@ public final class VigilConfigLoader {
             checkpoints.bool("retain_on_cancel", true),
             checkpoints.integer("restart_attempts", 10, 0, 1_000_000),
             checkpoints.duration("restart_delay", Duration.ofSeconds(10), true),
-            finalSavepointTimeout);
+            finalSavepointTimeout,
+            checkpoints.countOrUnbounded(
+                "retained_states", OptionalInt.of(DEFAULT_RETAINED_STATES), 1, "all"));
     checkpoints.rejectUnknown();
     return read;
   }

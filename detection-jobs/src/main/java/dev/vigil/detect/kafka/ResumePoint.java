@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -21,8 +26,8 @@ import java.util.stream.Stream;
  * written wins, whatever its kind. That settles a savepoint already resumed from without marking or
  * deleting anything: the run that resumed from it writes checkpoints after it, so its first
  * completed checkpoint supersedes the savepoint; a run stopped before completing one resumes from
- * the savepoint again, which is still its latest state. Older checkpoints and savepoints stay where
- * they are, for an operator to delete or to resume from by hand.
+ * the savepoint again, which is still its latest state. Older checkpoints and savepoints stay until
+ * {@link StateRetention} removes them, the same folders read the same way.
  *
  * @param kind a checkpoint or a savepoint
  * @param path its folder, as a {@code file:} URI
@@ -32,6 +37,9 @@ public record ResumePoint(Kind kind, String path, Instant written) {
 
   /** The folder under {@code checkpoints.storage} that holds the final savepoints. */
   public static final String SAVEPOINTS = "savepoints";
+
+  /** A job folder's name: the Flink job id, as {@code JobID#toString} writes it. */
+  private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{32}");
 
   public enum Kind {
     CHECKPOINT,
@@ -54,25 +62,54 @@ public record ResumePoint(Kind kind, String path, Instant written) {
    * storage is resumed from with {@code flink run -s}).
    */
   public static Optional<ResumePoint> latest(String storage) {
+    return localRoot(storage)
+        .flatMap(
+            root ->
+                stateFolders(root).stream()
+                    .flatMap(folder -> folder.completed().stream())
+                    .max(Comparator.comparing(ResumePoint::written)));
+  }
+
+  /** The directory of a local {@code storage}; empty when the storage is not local. */
+  static Optional<Path> localRoot(String storage) {
     URI uri = URI.create(storage);
     if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
       return Optional.empty();
     }
-    Path root = uri.getScheme() == null ? Path.of(storage) : Path.of(uri);
-    if (!Files.isDirectory(root)) {
-      return Optional.empty();
+    return Optional.of(uri.getScheme() == null ? Path.of(storage) : Path.of(uri));
+  }
+
+  /**
+   * A folder of state as Flink lays it out under the storage: a job's checkpoint folder {@code <job
+   * id>/} (its {@code chk-<n>} folders share files in its {@code shared/}), or one self-contained
+   * {@code savepoints/savepoint-<id>/}.
+   *
+   * @param completed the resume points completed in it, none when it never completed one (or is
+   *     still being written)
+   */
+  record StateFolder(Path path, Kind kind, List<ResumePoint> completed) {}
+
+  /**
+   * Every job folder (named by a Flink job id: 32 hex digits) and savepoint folder under {@code
+   * root}, nothing else that may lie there. A folder deleted while it is read (a running job drops
+   * its older checkpoints) is skipped.
+   */
+  static List<StateFolder> stateFolders(Path root) {
+    List<StateFolder> folders = new ArrayList<>();
+    for (Path job : subfolders(root, name -> JOB_ID.matcher(name).matches())) {
+      List<ResumePoint> checkpoints = new ArrayList<>();
+      for (Path checkpoint : subfolders(job, name -> name.startsWith("chk-"))) {
+        completed(checkpoint, Kind.CHECKPOINT).ifPresent(checkpoints::add);
+      }
+      folders.add(new StateFolder(job, Kind.CHECKPOINT, List.copyOf(checkpoints)));
     }
-    Path savepoints = root.resolve(SAVEPOINTS);
-    try (Stream<Path> folders = Files.list(root)) {
-      Stream<ResumePoint> checkpoints =
-          folders
-              .filter(folder -> !folder.equals(savepoints) && Files.isDirectory(folder))
-              .flatMap(job -> completed(job, "chk-", Kind.CHECKPOINT));
-      return Stream.concat(checkpoints, completed(savepoints, "savepoint-", Kind.SAVEPOINT))
-          .max(Comparator.comparing(ResumePoint::written));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list checkpoints under " + root, e);
+    for (Path savepoint :
+        subfolders(root.resolve(SAVEPOINTS), name -> name.startsWith("savepoint-"))) {
+      folders.add(
+          new StateFolder(
+              savepoint, Kind.SAVEPOINT, completed(savepoint, Kind.SAVEPOINT).stream().toList()));
     }
+    return folders;
   }
 
   /**
@@ -89,28 +126,32 @@ public record ResumePoint(Kind kind, String path, Instant written) {
     return "the " + kind + " " + path;
   }
 
-  private static Stream<ResumePoint> completed(Path parent, String prefix, Kind kind) {
+  private static List<Path> subfolders(Path parent, Predicate<String> named) {
     if (!Files.isDirectory(parent)) {
-      return Stream.empty();
+      return List.of();
     }
     try (Stream<Path> children = Files.list(parent)) {
       return children
-          .filter(child -> child.getFileName().toString().startsWith(prefix))
-          .map(child -> child.resolve("_metadata"))
-          .filter(Files::isRegularFile)
-          .map(
-              metadata ->
-                  new ResumePoint(kind, metadata.getParent().toUri().toString(), written(metadata)))
-          .toList()
-          .stream();
+          .filter(child -> named.test(child.getFileName().toString()) && Files.isDirectory(child))
+          .toList();
+    } catch (NoSuchFileException gone) {
+      return List.of();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + parent, e);
     }
   }
 
-  private static Instant written(Path metadata) {
+  /** The resume point {@code folder} holds, when its {@code _metadata} was written. */
+  private static Optional<ResumePoint> completed(Path folder, Kind kind) {
+    Path metadata = folder.resolve("_metadata");
+    if (!Files.isRegularFile(metadata)) {
+      return Optional.empty();
+    }
     try {
-      return Files.getLastModifiedTime(metadata).toInstant();
+      Instant written = Files.getLastModifiedTime(metadata).toInstant();
+      return Optional.of(new ResumePoint(kind, folder.toUri().toString(), written));
+    } catch (NoSuchFileException gone) {
+      return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the time of " + metadata, e);
     }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,7 @@ class VigilConfigLoaderTest {
         .isEqualTo(dir.resolve(".vigil/checkpoints").toUri().toString());
     assertThat(config.checkpoints().retainOnCancel()).isTrue();
     assertThat(config.checkpoints().finalSavepointTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.checkpoints().retainedStates()).isEqualTo(OptionalInt.of(3));
     assertThat(config.sinks().kafkaAlerts()).isTrue();
     assertThat(config.sinks().filesDirectory()).isEmpty();
     assertThat(config.openSearch()).isEmpty();
@@ -134,6 +136,7 @@ class VigilConfigLoaderTest {
               restart_attempts: 3
               restart_delay: 2s
               final_savepoint_timeout: 90s
+              retained_states: 5
             sinks:
               kafka:
                 events: false
@@ -165,6 +168,7 @@ class VigilConfigLoaderTest {
     assertThat(config.checkpoints().storage()).isEqualTo("s3://bucket/vigil");
     assertThat(config.checkpoints().restartAttempts()).isEqualTo(3);
     assertThat(config.checkpoints().finalSavepointTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.checkpoints().retainedStates()).isEqualTo(OptionalInt.of(5));
     assertThat(config.sinks().kafkaEvents()).isFalse();
     assertThat(config.sinks().filesDirectory()).contains(dir.resolve("out").toUri().toString());
     assertThat(config.openSearch().orElseThrow().urls())
@@ -311,6 +315,29 @@ class VigilConfigLoaderTest {
     // Unwritten, it follows a checkpoint timeout shorter than its default.
     assertThat(parse("checkpoints:\n  timeout: 20s\n").checkpoints().finalSavepointTimeout())
         .isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void retainedStatesIsACountOfAtLeastOneOrAll() {
+    assertThat(parse("checkpoints:\n  retained_states: ALL\n").checkpoints().retainedStates())
+        .isEmpty();
+    assertThat(parse("checkpoints:\n  retained_states: 1\n").checkpoints().retainedStates())
+        .isEqualTo(OptionalInt.of(1));
+    failsWith(
+        "checkpoints:\n  retained_states: 0\n",
+        2,
+        "checkpoints.retained_states",
+        "must be a whole number of at least 1, or all, got 0");
+    failsWith(
+        "checkpoints:\n  retained_states: none\n",
+        2,
+        "checkpoints.retained_states",
+        "must be a whole number of at least 1, or all, got 'none'");
+    failsWith(
+        "checkpoints:\n  retained_states: 2.5\n",
+        2,
+        "checkpoints.retained_states",
+        "must be a whole number of at least 1, or all, got 2.5");
   }
 
   @Test

@@ -20,9 +20,9 @@ class ResumePointTest {
 
   @Test
   void theNewestRetainedCheckpointOfAnyEarlierRun() throws IOException {
-    completed("3c1f9e0a/chk-12", T.minusSeconds(60));
-    Path newest = completed("8b2d4f6e/chk-3", T);
-    completed("8b2d4f6e/chk-2", T.minusSeconds(10));
+    completed("3c1f9e0a5d7b4e2f8a9c0d1e2f3a4b5c/chk-12", T.minusSeconds(60));
+    Path newest = completed("8b2d4f6e1a3c5e7f9b0d2f4a6c8e0b1d/chk-3", T);
+    completed("8b2d4f6e1a3c5e7f9b0d2f4a6c8e0b1d/chk-2", T.minusSeconds(10));
 
     assertThat(ResumePoint.latest(storage.toUri().toString()))
         .contains(new ResumePoint(Kind.CHECKPOINT, newest.toUri().toString(), T));
@@ -30,7 +30,7 @@ class ResumePointTest {
 
   @Test
   void theFinalSavepointOfAStoppedRunIsNewerThanItsLastCheckpoint() throws IOException {
-    completed("3c1f9e0a/chk-12", T.minusSeconds(4));
+    completed("3c1f9e0a5d7b4e2f8a9c0d1e2f3a4b5c/chk-12", T.minusSeconds(4));
     Path savepoint = completed("savepoints/savepoint-3c1f9e-0a1b2c3d4e5f", T);
 
     assertThat(ResumePoint.latest(storage.toUri().toString()))
@@ -41,7 +41,7 @@ class ResumePointTest {
   void aSavepointResumedFromGivesWayToTheCheckpointsTakenSince() throws IOException {
     completed("savepoints/savepoint-3c1f9e-0a1b2c3d4e5f", T);
     // The run that resumed from the savepoint, with a job id of its own.
-    Path since = completed("8b2d4f6e/chk-1", T.plusSeconds(10));
+    Path since = completed("8b2d4f6e1a3c5e7f9b0d2f4a6c8e0b1d/chk-1", T.plusSeconds(10));
 
     assertThat(ResumePoint.latest(storage.toUri().toString()))
         .get()
@@ -60,13 +60,24 @@ class ResumePointTest {
 
   @Test
   void whatDidNotCompleteIsNeverResumedFrom() throws IOException {
-    Path checkpoint = completed("3c1f9e0a/chk-12", T);
+    Path checkpoint = completed("3c1f9e0a5d7b4e2f8a9c0d1e2f3a4b5c/chk-12", T);
     // A savepoint or checkpoint that failed midway has its folder but no _metadata.
     Files.createDirectories(storage.resolve("savepoints/savepoint-3c1f9e-0a1b2c3d4e5f"));
-    Files.createDirectories(storage.resolve("3c1f9e0a/chk-13"));
+    Files.createDirectories(storage.resolve("3c1f9e0a5d7b4e2f8a9c0d1e2f3a4b5c/chk-13"));
     // Flink's own folders beside the checkpoints are not checkpoints.
-    Files.createDirectories(storage.resolve("3c1f9e0a/shared"));
-    Files.createDirectories(storage.resolve("3c1f9e0a/taskowned"));
+    Files.createDirectories(storage.resolve("3c1f9e0a5d7b4e2f8a9c0d1e2f3a4b5c/shared"));
+    Files.createDirectories(storage.resolve("3c1f9e0a5d7b4e2f8a9c0d1e2f3a4b5c/taskowned"));
+
+    assertThat(ResumePoint.latest(storage.toUri().toString()).map(ResumePoint::path))
+        .contains(checkpoint.toUri().toString());
+  }
+
+  @Test
+  void onlyFoldersNamedByAJobIdHoldCheckpoints() throws IOException {
+    Path checkpoint = completed("3c1f9e0a5d7b4e2f8a9c0d1e2f3a4b5c/chk-12", T);
+    // An operator's copy, or something else entirely, is not Flink's layout.
+    completed("backup-3c1f9e0a/chk-12", T.plusSeconds(60));
+    completed("3C1F9E0A5D7B4E2F8A9C0D1E2F3A4B5C/chk-12", T.plusSeconds(60));
 
     assertThat(ResumePoint.latest(storage.toUri().toString()).map(ResumePoint::path))
         .contains(checkpoint.toUri().toString());
