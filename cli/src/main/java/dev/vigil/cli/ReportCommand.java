@@ -127,10 +127,9 @@ final class ReportCommand implements Callable<Integer> {
     } else {
       OpenSearchConfig config = openSearch.cluster(env, section -> {});
       try (OpenSearchConnection connection = OpenSearchOptions.open(env, config)) {
-        String urls = String.join(",", config.urls().stream().map(Object::toString).toList());
         report =
             build(
-                new OpenSearchReportSource(connection.client(), urls),
+                new OpenSearchReportSource(connection.client(), config.urls()),
                 reportPeriod,
                 version,
                 catalog);
@@ -158,7 +157,9 @@ final class ReportCommand implements Callable<Integer> {
             + ", "
             + Plurals.count(totals.deadLetters(), "dead letter")
             + ", from "
-            + report.input().describe());
+            + (input != null
+                ? "files in " + input
+                : "OpenSearch at " + String.join(", ", report.input().urls())));
     err.println(
         "  written to "
             + out

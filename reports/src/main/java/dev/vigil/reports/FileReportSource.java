@@ -76,10 +76,21 @@ public final class FileReportSource implements ReportSource {
     List<FileDigest> digests = new ArrayList<>();
     for (List<Path> files : List.of(alerts, events, deadLetters)) {
       for (Path file : files) {
-        digests.add(FileDigest.of(file, this.directory.relativize(file).toString()));
+        digests.add(FileDigest.of(file, relativeName(file)));
       }
     }
-    this.description = new InputDescription("files", this.directory.toString(), digests);
+    this.description = InputDescription.files(digests);
+  }
+
+  /**
+   * The file's path below the input directory with {@code /} as separator on every platform: what
+   * identifies it in an archived copy of the input, wherever that copy sits.
+   */
+  private String relativeName(Path file) {
+    Path relative = directory.relativize(file);
+    List<String> parts = new ArrayList<>();
+    relative.forEach(part -> parts.add(part.toString()));
+    return String.join("/", parts);
   }
 
   @Override

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.index.IndexContract;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -54,11 +56,16 @@ public final class OpenSearchReportSource implements ReportSource {
   private final InputDescription description;
 
   /**
-   * @param location where the client connects, for the manifest: URLs only, never credentials
+   * @param urls the nodes the client connects to, for the report and its manifest (any credentials
+   *     in them are left out)
    */
-  public OpenSearchReportSource(OpenSearchClient client, String location) {
+  public OpenSearchReportSource(OpenSearchClient client, List<URI> urls) {
     this.client = client;
-    this.description = new InputDescription("opensearch", location, List.of());
+    Map<String, String> aliases = new LinkedHashMap<>();
+    aliases.put("alerts", IndexContract.ALERTS_ALIAS);
+    aliases.put("events", IndexContract.EVENTS_ALIAS);
+    aliases.put("dead_letters", IndexContract.DEAD_LETTERS_ALIAS);
+    this.description = InputDescription.openSearch(urls, aliases);
   }
 
   @Override

@@ -18,7 +18,7 @@ import java.util.Map;
 public final class ReportJson {
 
   /** The format of report.json; a change of shape gets a new number. */
-  public static final String FORMAT = "vigil-report/1";
+  public static final String FORMAT = "vigil-report/2";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -121,9 +121,14 @@ public final class ReportJson {
   static ObjectNode input(InputDescription input) {
     ObjectNode node = JSON.createObjectNode();
     node.put("kind", input.kind());
-    node.put("location", input.location());
-    ArrayNode files = node.putArray("files");
-    input.files().forEach(file -> files.add(digest(file)));
+    if (input.kind().equals(InputDescription.FILES)) {
+      ArrayNode files = node.putArray("files");
+      input.files().forEach(file -> files.add(digest(file)));
+    } else {
+      input.urls().forEach(node.putArray("urls")::add);
+      ObjectNode aliases = node.putObject("aliases");
+      input.aliases().forEach(aliases::put);
+    }
     return node;
   }
 

@@ -12,6 +12,7 @@ import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.stack.OpenSearchEndpoint;
 import dev.vigil.stack.junit.RealOpenSearch;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,8 @@ class OpenSearchReportSourceITCase {
 
   @Test
   void theReportFromOpenSearchEqualsTheReportFromTheSameFiles() throws IOException {
-    OpenSearchReportSource fromIndex = new OpenSearchReportSource(client, "http://test");
+    OpenSearchReportSource fromIndex =
+        new OpenSearchReportSource(client, List.of(URI.create("http://test")));
     FileReportSource fromFiles = new FileReportSource(run);
     InputDescription sameInput = fromIndex.description();
 
@@ -96,7 +98,8 @@ class OpenSearchReportSourceITCase {
   @Test
   void aPeriodWithoutIndicesIsAnEmptyReportNotAnError() throws IOException {
     ReportInput input =
-        new OpenSearchReportSource(client, "http://test").read(ReportPeriod.parse("1999"));
+        new OpenSearchReportSource(client, List.of(URI.create("http://test")))
+            .read(ReportPeriod.parse("1999"));
 
     assertThat(input.alerts()).isEmpty();
     assertThat(input.events()).isEmpty();

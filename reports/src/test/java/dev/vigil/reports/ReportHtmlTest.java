@@ -41,7 +41,7 @@ class ReportHtmlTest {
     ComplianceReport report =
         ComplianceReport.build(
             period,
-            new InputDescription("files", "dir " + HOSTILE, List.of()),
+            InputDescription.files(List.of(new FileDigest("alerts/" + HOSTILE, "ab", 1))),
             "1.0",
             new ReportInput(
                 List.of(alert),
@@ -56,7 +56,7 @@ class ReportHtmlTest {
         .contains("<td>detection " + ESCAPED + "</td>")
         .contains("Title " + ESCAPED + ": summary " + ESCAPED)
         .contains("<td>id-" + ESCAPED + "</td>")
-        .contains("files in dir " + ESCAPED)
+        .contains("alerts/" + ESCAPED + " (1 bytes)")
         .contains("<td>" + ESCAPED + "</td>");
   }
 }
