@@ -174,6 +174,24 @@ final class ReportCommand implements Callable<Integer> {
             : "  unsigned: no --signing-key and no $"
                 + SIGNING_KEY_ENV
                 + "; the manifest's hashes show damage, not forgery");
+    if (report.noData()) {
+      err.println(
+          "vigil report: warning: no data for "
+              + reportPeriod.label()
+              + ": the input has no alerts, events or dead letters in it (check --period and the"
+              + " input); the report was written and says so");
+    }
+    if (report.endedBeforeFirstReceipt()) {
+      err.println(
+          "vigil report: warning: "
+              + reportPeriod.label()
+              + " ended before the input's first dead letter was received ("
+              + report.firstDeadLetterReceivedAt()
+              + "); dead letters are counted by receipt, so the report cannot judge the period's"
+              + " completeness ("
+              + report.deadLettersOutsidePeriod()
+              + " received outside it)");
+    }
     if (reportPeriod.to().isAfter(Instant.now())) {
       err.println(
           "  note: the period has not ended yet; a report made after "

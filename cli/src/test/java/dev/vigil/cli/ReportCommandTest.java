@@ -109,6 +109,30 @@ class ReportCommandTest {
   }
 
   @Test
+  void aPeriodWithoutDataIsWrittenWithAOneLineWarningAndExitsZero() throws IOException {
+    CliRun.Result empty =
+        cli().execute("report", "--period", "2019-01", "--input", "demo", "--out", "empty");
+
+    assertThat(empty.exitCode()).as(empty.stderr()).isZero();
+    assertThat(empty.stderrLines())
+        .contains(
+            "vigil report: warning: no data for 2019-01: the input has no alerts, events or dead"
+                + " letters in it (check --period and the input); the report was written and says"
+                + " so")
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "vigil report: warning: 2019-01 ended before the input's first dead letter"
+                            + " was received (2026-11-")
+                    .endsWith(
+                        "); dead letters are counted by receipt, so the report cannot judge the"
+                            + " period's completeness (2 received outside it)"));
+    JsonNode report = JSON.readTree(temp.resolve("empty/report.json").toFile());
+    assertThat(report.path("data_found").asBoolean(true)).isFalse();
+  }
+
+  @Test
   void verifyWithAnotherKeySaysInOneLineWhichKeySigned() throws Exception {
     KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     Path otherPublic = temp.resolve("other-public.pem");
@@ -174,6 +198,44 @@ class ReportCommandTest {
         .first()
         .asString()
         .startsWith("tampered/alerts.csv: SHA-256 differs from the manifest");
+  }
+
+  @Test
+  void verifyReportsAnEditedSizeBeforeTheBrokenSignature() throws IOException {
+    CliRun.Result made =
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-11",
+                "--input",
+                "demo",
+                "--out",
+                "resized",
+                "--signing-key",
+                privateKey.toString());
+    assertThat(made.exitCode()).as(made.stderr()).isZero();
+    Path manifest = temp.resolve("resized/manifest.json");
+    long size = Files.size(temp.resolve("resized/alerts.csv"));
+    Files.writeString(
+        manifest,
+        Files.readString(manifest).replace("\"size\" : " + size, "\"size\" : " + (size - 1)));
+
+    CliRun.Result verified =
+        cli().execute("report", "verify", "resized", "--public-key", publicKey.toString());
+
+    assertThat(verified.exitCode()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(verified.stderrLines()).hasSize(3);
+    assertThat(verified.stderrLines().get(0))
+        .isEqualTo(
+            "resized/alerts.csv: size differs from the manifest (the manifest was changed; "
+                + size
+                + " bytes, listed "
+                + (size - 1)
+                + ")");
+    assertThat(verified.stderrLines().get(1))
+        .startsWith("resized/manifest.json: the signature does not verify");
+    assertThat(verified.stderrLines().get(2)).isEqualTo("vigil report verify: resized: 2 problems");
   }
 
   @Test

@@ -129,6 +129,8 @@ public final class FileReportSource implements ReportSource {
         });
 
     Map<DeadLetterKey, Long> deadLetterCounts = new HashMap<>();
+    long[] outsidePeriod = {0};
+    Instant[] firstReceived = {null};
     forEachLine(
         deadLetters,
         "a dead letter",
@@ -137,9 +139,15 @@ public final class FileReportSource implements ReportSource {
           if (dead.reason() == null) {
             throw new IllegalArgumentException("dead letter has no 'reason'");
           }
-          if (period.contains(instant(dead.receivedAt(), "received_at"))) {
+          Instant received = instant(dead.receivedAt(), "received_at");
+          if (firstReceived[0] == null || received.isBefore(firstReceived[0])) {
+            firstReceived[0] = received;
+          }
+          if (period.contains(received)) {
             deadLetterCounts.merge(
                 new DeadLetterKey(dead.reason(), dead.sourceGuess()), 1L, Long::sum);
+          } else {
+            outsidePeriod[0]++;
           }
         });
 
@@ -160,7 +168,9 @@ public final class FileReportSource implements ReportSource {
                 e ->
                     new DeadLetterCount(
                         e.getKey().reason(), e.getKey().sourceGuess(), e.getValue()))
-            .toList());
+            .toList(),
+        outsidePeriod[0],
+        firstReceived[0]);
   }
 
   @Override

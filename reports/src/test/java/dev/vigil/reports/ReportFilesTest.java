@@ -175,6 +175,32 @@ class ReportFilesTest {
   }
 
   @Test
+  void everyReadableFormStatesThatThePeriodHoldsNoData() throws IOException {
+    ReportPeriod empty = ReportPeriod.parse("2019-01");
+    FileReportSource source = new FileReportSource(Fixtures.run(temp.resolve("run")));
+    Path out = temp.resolve("empty");
+    ReportFiles.write(
+        ComplianceReport.build(
+            empty, source.description(), "1", source.read(empty), ControlCatalog.builtIn()),
+        out,
+        null);
+
+    JsonNode json = JSON.readTree(out.resolve("report.json").toFile());
+    assertThat(json.path("data_found").asBoolean(true)).isFalse();
+    assertThat(json.path("notes")).hasSize(2);
+    assertThat(json.path("notes").get(0).asText()).isEqualTo(ReportText.NO_DATA);
+    // 2019-01 also ended before the fixture's dead letters were received (November 2026).
+    assertThat(json.path("notes").get(1).asText()).startsWith("This period ended before Vigil");
+    assertThat(json.path("completeness").path("dead_letters_counted_by").asText())
+        .isEqualTo("received_at");
+    assertThat(json.path("completeness").path("dead_letters_received_outside_period").asLong())
+        .isEqualTo(4);
+    assertThat(Files.readString(out.resolve("report.html")))
+        .contains("<h3>Notes</h3>\n<p>" + ReportText.NO_DATA + "</p>");
+    assertThat(pdfText(out).replaceAll("\\s+", " ")).contains(ReportText.NO_DATA);
+  }
+
+  @Test
   void thePdfShowsThePeriodTotalsControlsAlertsCoverageAndCompleteness() throws IOException {
     String text = pdfText(write("out", null));
 
@@ -188,6 +214,11 @@ class ReportFilesTest {
         .contains("AUDIT_CONFIG")
         .contains("MALFORMED_JSON")
         .contains("page 1 of");
+    assertThat(text.replaceAll("\\s+", " "))
+        .contains(
+            "Records that could not be read (dead letters) have no event time, so they are"
+                + " counted by when Vigil received them: 3 in this period; 1 received outside it.")
+        .doesNotContain("No data was found");
   }
 
   @Test

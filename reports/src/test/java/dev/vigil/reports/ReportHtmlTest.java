@@ -46,7 +46,9 @@ class ReportHtmlTest {
             new ReportInput(
                 List.of(alert),
                 List.of(new EventCount("VAULT", "AUTH", false, LocalDate.parse("2026-11-20"), 1)),
-                List.of(new DeadLetterCount("MALFORMED_JSON", HOSTILE, 1))),
+                List.of(new DeadLetterCount("MALFORMED_JSON", HOSTILE, 1)),
+                0,
+                null),
             ControlCatalog.builtIn());
 
     String html = new String(ReportHtml.write(report), StandardCharsets.UTF_8);
