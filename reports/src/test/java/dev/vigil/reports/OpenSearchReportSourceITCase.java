@@ -91,6 +91,9 @@ class OpenSearchReportSourceITCase {
 
     assertThat(indexed.alerts()).extracting(AlertEntry::alertId).containsExactly("a1", "b2", "c3");
     assertThat(indexed.totals()).isEqualTo(new ComplianceReport.Totals(3, 4, 1, 3));
+    assertThat(indexed.deadLettersOutsidePeriod()).isEqualTo(1);
+    assertThat(indexed.firstDeadLetterReceivedAt())
+        .isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
     assertThat(new String(ReportJson.write(indexed), StandardCharsets.UTF_8))
         .isEqualTo(new String(ReportJson.write(files), StandardCharsets.UTF_8));
   }
@@ -104,6 +107,7 @@ class OpenSearchReportSourceITCase {
     assertThat(input.alerts()).isEmpty();
     assertThat(input.events()).isEmpty();
     assertThat(input.deadLetters()).isEmpty();
+    assertThat(input.deadLettersOutsidePeriod()).isEqualTo(4);
   }
 
   private static List<JsonNode> lines(String file) throws IOException {
