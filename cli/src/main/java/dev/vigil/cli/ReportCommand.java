@@ -127,10 +127,9 @@ final class ReportCommand implements Callable<Integer> {
     } else {
       OpenSearchConfig config = openSearch.cluster(env, section -> {});
       try (OpenSearchConnection connection = OpenSearchOptions.open(env, config)) {
-        String urls = String.join(",", config.urls().stream().map(Object::toString).toList());
         report =
             build(
-                new OpenSearchReportSource(connection.client(), urls),
+                new OpenSearchReportSource(connection.client(), config.urls()),
                 reportPeriod,
                 version,
                 catalog);
@@ -158,7 +157,9 @@ final class ReportCommand implements Callable<Integer> {
             + ", "
             + Plurals.count(totals.deadLetters(), "dead letter")
             + ", from "
-            + report.input().describe());
+            + (input != null
+                ? "files in " + input
+                : "OpenSearch at " + String.join(", ", report.input().urls())));
     err.println(
         "  written to "
             + out
@@ -173,6 +174,24 @@ final class ReportCommand implements Callable<Integer> {
             : "  unsigned: no --signing-key and no $"
                 + SIGNING_KEY_ENV
                 + "; the manifest's hashes show damage, not forgery");
+    if (report.noData()) {
+      err.println(
+          "vigil report: warning: no data for "
+              + reportPeriod.label()
+              + ": the input has no alerts, events or dead letters in it (check --period and the"
+              + " input); the report was written and says so");
+    }
+    if (report.endedBeforeFirstReceipt()) {
+      err.println(
+          "vigil report: warning: "
+              + reportPeriod.label()
+              + " ended before the input's first dead letter was received ("
+              + report.firstDeadLetterReceivedAt()
+              + "); dead letters are counted by receipt, so the report cannot judge the period's"
+              + " completeness ("
+              + report.deadLettersOutsidePeriod()
+              + " received outside it)");
+    }
     if (reportPeriod.to().isAfter(Instant.now())) {
       err.println(
           "  note: the period has not ended yet; a report made after "

@@ -81,6 +81,10 @@ class ReportCommandITCase {
                 + openSearch.url());
     JsonNode json = JSON.readTree(dir.resolve("out/report.json").toFile());
     assertThat(json.path("input").path("kind").asText()).isEqualTo("opensearch");
+    assertThat(json.path("input").path("urls").path(0).asText())
+        .isEqualTo(openSearch.url().toString());
+    assertThat(json.path("input").path("aliases").path("dead_letters").asText())
+        .isEqualTo("vigil-deadletters");
     assertThat(json.path("coverage").path("events_by_category").path("POLICY_CHANGE").asLong())
         .isEqualTo(1);
     assertThat(json.path("controls").findValuesAsText("tag")).contains("compliance.soc2.cc6.3");

@@ -51,7 +51,13 @@ class ReportCommandTest {
   }
 
   @Test
-  void aSignedReportOfTheDemoMonthIsReproducibleAndVerifies() throws IOException {
+  void aSignedReportOfTheDemoMonthIsReproducibleFromACopyAndVerifies() throws IOException {
+    Path archived = Files.createDirectories(temp.resolve("archive/demo-copy"));
+    try (var files = Files.list(demoOut)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, archived.resolve(file.getFileName()));
+      }
+    }
     CliRun.Result first =
         cli()
             .environment(Map.of(ReportCommand.SIGNING_KEY_ENV, privateKey.toString()))
@@ -63,7 +69,7 @@ class ReportCommandTest {
                 "--period",
                 "2026-11",
                 "--input",
-                "demo",
+                "archive/demo-copy",
                 "--out",
                 "second",
                 "--signing-key",
@@ -73,8 +79,7 @@ class ReportCommandTest {
     assertThat(second.exitCode()).as(second.stderr()).isZero();
     assertThat(first.stderrLines().get(0))
         .isEqualTo(
-            "vigil report: 2026-11: 15 alerts, 322 events, 2 dead letters, from files in "
-                + demoOut);
+            "vigil report: 2026-11: 15 alerts, 322 events, 2 dead letters, from files in demo");
     assertThat(first.stderr()).contains("signed (Ed25519)").doesNotContain("PRIVATE KEY");
     for (String name :
         List.of(
@@ -101,6 +106,30 @@ class ReportCommandTest {
         .isEqualTo(
             "vigil report verify: first: intact, 4 files checked against the manifest,"
                 + " signature valid\n");
+  }
+
+  @Test
+  void aPeriodWithoutDataIsWrittenWithAOneLineWarningAndExitsZero() throws IOException {
+    CliRun.Result empty =
+        cli().execute("report", "--period", "2019-01", "--input", "demo", "--out", "empty");
+
+    assertThat(empty.exitCode()).as(empty.stderr()).isZero();
+    assertThat(empty.stderrLines())
+        .contains(
+            "vigil report: warning: no data for 2019-01: the input has no alerts, events or dead"
+                + " letters in it (check --period and the input); the report was written and says"
+                + " so")
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "vigil report: warning: 2019-01 ended before the input's first dead letter"
+                            + " was received (2026-11-")
+                    .endsWith(
+                        "); dead letters are counted by receipt, so the report cannot judge the"
+                            + " period's completeness (2 received outside it)"));
+    JsonNode report = JSON.readTree(temp.resolve("empty/report.json").toFile());
+    assertThat(report.path("data_found").asBoolean(true)).isFalse();
   }
 
   @Test
@@ -169,6 +198,44 @@ class ReportCommandTest {
         .first()
         .asString()
         .startsWith("tampered/alerts.csv: SHA-256 differs from the manifest");
+  }
+
+  @Test
+  void verifyReportsAnEditedSizeBeforeTheBrokenSignature() throws IOException {
+    CliRun.Result made =
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-11",
+                "--input",
+                "demo",
+                "--out",
+                "resized",
+                "--signing-key",
+                privateKey.toString());
+    assertThat(made.exitCode()).as(made.stderr()).isZero();
+    Path manifest = temp.resolve("resized/manifest.json");
+    long size = Files.size(temp.resolve("resized/alerts.csv"));
+    Files.writeString(
+        manifest,
+        Files.readString(manifest).replace("\"size\" : " + size, "\"size\" : " + (size - 1)));
+
+    CliRun.Result verified =
+        cli().execute("report", "verify", "resized", "--public-key", publicKey.toString());
+
+    assertThat(verified.exitCode()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(verified.stderrLines()).hasSize(3);
+    assertThat(verified.stderrLines().get(0))
+        .isEqualTo(
+            "resized/alerts.csv: size differs from the manifest (the manifest was changed; "
+                + size
+                + " bytes, listed "
+                + (size - 1)
+                + ")");
+    assertThat(verified.stderrLines().get(1))
+        .startsWith("resized/manifest.json: the signature does not verify");
+    assertThat(verified.stderrLines().get(2)).isEqualTo("vigil report verify: resized: 2 problems");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.vigil.reports;
 
 import dev.vigil.event.Category;
 import dev.vigil.event.Source;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,12 @@ import java.util.TreeSet;
  * coverage (events by source and category, and by day to show gaps) and completeness (dead letters
  * by reason).
  *
+ * <p>A dead letter has no event time (its record could not be read), so it is counted by when Vigil
+ * received it, and the report says so; it also keeps how many of the input's dead letters were
+ * received outside the period and the first receipt time, so a report on a period that ended before
+ * the input was received says that its completeness cannot be judged from receipt times, instead of
+ * showing an input that looks complete.
+ *
  * <p>Everything is sorted by content (alerts by time then id, controls in their natural order,
  * counts by name), so the same input gives the same report whatever order it was read in. No wall
  * clock enters it: the report is a function of its input and period.
@@ -34,14 +41,34 @@ public record ComplianceReport(
     List<AlertEntry> alerts,
     long alertsWithoutControl,
     Coverage coverage,
-    List<DeadLetterCount> deadLetters) {
+    List<DeadLetterCount> deadLetters,
+    long deadLettersOutsidePeriod,
+    Instant firstDeadLetterReceivedAt) {
 
   /** Severities from the most to the least urgent (DESIGN.md, "The alert"). */
   public static final List<String> SEVERITIES =
       List.of("critical", "high", "medium", "low", "informational");
 
-  /** The headline numbers of the period. */
+  /**
+   * The headline numbers of the period.
+   *
+   * @param deadLetters the dead letters received in the period
+   */
   public record Totals(long alerts, long events, long deniedEvents, long deadLetters) {}
+
+  /** Whether nothing at all was found: no alert, no event and no dead letter received in it. */
+  public boolean noData() {
+    return totals.alerts() == 0 && totals.events() == 0 && totals.deadLetters() == 0;
+  }
+
+  /**
+   * Whether the period ended before the input's first dead letter was received: the period's
+   * records that could not be read, if any, were received later and are not counted in it, so its
+   * completeness cannot be judged from receipt times.
+   */
+  public boolean endedBeforeFirstReceipt() {
+    return firstDeadLetterReceivedAt != null && !period.to().isAfter(firstDeadLetterReceivedAt);
+  }
 
   /**
    * The alerts that are evidence for one control.
@@ -110,7 +137,9 @@ public record ComplianceReport(
         List.copyOf(alerts),
         alerts.stream().filter(alert -> alert.controls().isEmpty()).count(),
         coverage,
-        deadLetters);
+        deadLetters,
+        data.deadLettersOutsidePeriod(),
+        data.firstDeadLetterReceivedAt());
   }
 
   private static List<ControlEvidence> controls(List<AlertEntry> alerts, ControlCatalog catalog) {

@@ -76,10 +76,21 @@ public final class FileReportSource implements ReportSource {
     List<FileDigest> digests = new ArrayList<>();
     for (List<Path> files : List.of(alerts, events, deadLetters)) {
       for (Path file : files) {
-        digests.add(FileDigest.of(file, this.directory.relativize(file).toString()));
+        digests.add(FileDigest.of(file, relativeName(file)));
       }
     }
-    this.description = new InputDescription("files", this.directory.toString(), digests);
+    this.description = InputDescription.files(digests);
+  }
+
+  /**
+   * The file's path below the input directory with {@code /} as separator on every platform: what
+   * identifies it in an archived copy of the input, wherever that copy sits.
+   */
+  private String relativeName(Path file) {
+    Path relative = directory.relativize(file);
+    List<String> parts = new ArrayList<>();
+    relative.forEach(part -> parts.add(part.toString()));
+    return String.join("/", parts);
   }
 
   @Override
@@ -118,6 +129,8 @@ public final class FileReportSource implements ReportSource {
         });
 
     Map<DeadLetterKey, Long> deadLetterCounts = new HashMap<>();
+    long[] outsidePeriod = {0};
+    Instant[] firstReceived = {null};
     forEachLine(
         deadLetters,
         "a dead letter",
@@ -126,9 +139,15 @@ public final class FileReportSource implements ReportSource {
           if (dead.reason() == null) {
             throw new IllegalArgumentException("dead letter has no 'reason'");
           }
-          if (period.contains(instant(dead.receivedAt(), "received_at"))) {
+          Instant received = instant(dead.receivedAt(), "received_at");
+          if (firstReceived[0] == null || received.isBefore(firstReceived[0])) {
+            firstReceived[0] = received;
+          }
+          if (period.contains(received)) {
             deadLetterCounts.merge(
                 new DeadLetterKey(dead.reason(), dead.sourceGuess()), 1L, Long::sum);
+          } else {
+            outsidePeriod[0]++;
           }
         });
 
@@ -149,7 +168,9 @@ public final class FileReportSource implements ReportSource {
                 e ->
                     new DeadLetterCount(
                         e.getKey().reason(), e.getKey().sourceGuess(), e.getValue()))
-            .toList());
+            .toList(),
+        outsidePeriod[0],
+        firstReceived[0]);
   }
 
   @Override

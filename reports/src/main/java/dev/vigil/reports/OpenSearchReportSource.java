@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.index.IndexContract;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -27,8 +29,10 @@ import org.opensearch.client.opensearch.generic.Response;
  * many and only counted, so they are never fetched: a composite aggregation by source, category,
  * {@code denied} and UTC day pages through every bucket, which is exact where a {@code terms}
  * aggregation's counts may not be. Dead letters are counted the same way, by reason and source
- * guess. Every search ignores missing indices: a period with no alerts has no alerts index, and
- * that is zero alerts, not an error. {@code raw} is never requested.
+ * guess, and over the whole alias for how many were received outside the period and when the first
+ * was (a filter and a min aggregation, both exact). Every search ignores missing indices: a period
+ * with no alerts has no alerts index, and that is zero alerts, not an error. {@code raw} is never
+ * requested.
  */
 public final class OpenSearchReportSource implements ReportSource {
 
@@ -54,16 +58,28 @@ public final class OpenSearchReportSource implements ReportSource {
   private final InputDescription description;
 
   /**
-   * @param location where the client connects, for the manifest: URLs only, never credentials
+   * @param urls the nodes the client connects to, for the report and its manifest (any credentials
+   *     in them are left out)
    */
-  public OpenSearchReportSource(OpenSearchClient client, String location) {
+  public OpenSearchReportSource(OpenSearchClient client, List<URI> urls) {
     this.client = client;
-    this.description = new InputDescription("opensearch", location, List.of());
+    Map<String, String> aliases = new LinkedHashMap<>();
+    aliases.put("alerts", IndexContract.ALERTS_ALIAS);
+    aliases.put("events", IndexContract.EVENTS_ALIAS);
+    aliases.put("dead_letters", IndexContract.DEAD_LETTERS_ALIAS);
+    this.description = InputDescription.openSearch(urls, aliases);
   }
 
   @Override
   public ReportInput read(ReportPeriod period) throws IOException {
-    return new ReportInput(alerts(period), events(period), deadLetters(period));
+    JsonNode receipts = deadLetterReceipts(period);
+    JsonNode first = receipts.path("first").path("value");
+    return new ReportInput(
+        alerts(period),
+        events(period),
+        deadLetters(period),
+        receipts.path("outside").path("doc_count").asLong(0),
+        first.isNumber() ? Instant.ofEpochMilli(first.asLong()) : null);
   }
 
   @Override
@@ -165,6 +181,25 @@ public final class OpenSearchReportSource implements ReportSource {
                   bucket.path("doc_count").asLong()));
         });
     return counts;
+  }
+
+  /**
+   * Over every dead letter of the alias, not only the period's: how many were received outside the
+   * period ({@code outside.doc_count}) and the first receipt time ({@code first.value}, epoch
+   * milliseconds, null without dead letters).
+   */
+  private JsonNode deadLetterReceipts(ReportPeriod period) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("size", 0);
+    body.put("track_total_hits", false);
+    ObjectNode aggs = body.putObject("aggs");
+    aggs.putObject("first").putObject("min").put("field", "received_at");
+    aggs.putObject("outside")
+        .putObject("filter")
+        .putObject("bool")
+        .putArray("must_not")
+        .add(range("received_at", period));
+    return search(IndexContract.DEAD_LETTERS_ALIAS, body).path("aggregations");
   }
 
   /** Every bucket of a composite aggregation, page by page. */

@@ -39,8 +39,18 @@ public final class ReportFiles {
   public static final String MANIFEST = "manifest.json";
   public static final String SIGNATURE = "manifest.json.sig";
 
-  /** The format of manifest.json; a change of shape gets a new number. */
-  public static final String MANIFEST_FORMAT = "vigil-report-manifest/1";
+  /**
+   * The format of manifest.json; a change of shape gets a new number. Version 2 records the input
+   * by what identifies it (files by relative path and digest, OpenSearch by URLs and aliases)
+   * instead of version 1's {@code location}, the host path of the input.
+   */
+  public static final String MANIFEST_FORMAT = "vigil-report-manifest/2";
+
+  /**
+   * The manifest formats verify reads: the file list and the signature are the same in both, so a
+   * report made before the input's description changed still verifies.
+   */
+  static final Set<String> VERIFIABLE_FORMATS = Set.of("vigil-report-manifest/1", MANIFEST_FORMAT);
 
   /** Every name a report directory may hold. */
   static final Set<String> NAMES = Set.of(PDF, HTML, CSV, JSON_FILE, MANIFEST, SIGNATURE);

@@ -85,6 +85,11 @@ public final class ReportHtml {
     }
     field(html, "Integrity", ReportText.INTEGRITY);
     html.append("</dl>\n");
+    List<String> notes = ReportText.notes(report);
+    if (!notes.isEmpty()) {
+      element(html, "h3", ReportText.NOTES_HEADING);
+      notes.forEach(note -> element(html, "p", note));
+    }
     element(html, "h3", "Totals");
     table(html, List.of(Column.text(""), Column.number("count")), ReportText.totals(report));
     element(html, "h3", "Contents");
@@ -227,7 +232,10 @@ public final class ReportHtml {
     // Short, like the PDF: it follows the coverage section on the same page.
     html.append("<div>\n");
     element(html, "h2", ReportText.COMPLETENESS_HEADING);
-    element(html, "p", ReportText.completeness(report.totals()));
+    element(html, "p", ReportText.completeness(report));
+    if (report.endedBeforeFirstReceipt()) {
+      element(html, "p", ReportText.receiptsAfterPeriod(report));
+    }
     if (report.deadLetters().isEmpty()) {
       element(html, "p", ReportText.NO_DEAD_LETTERS);
     } else {

@@ -18,7 +18,7 @@ import java.util.Map;
 public final class ReportJson {
 
   /** The format of report.json; a change of shape gets a new number. */
-  public static final String FORMAT = "vigil-report/1";
+  public static final String FORMAT = "vigil-report/2";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,6 +30,8 @@ public final class ReportJson {
     root.put("vigil_version", report.vigilVersion());
     root.set("period", period(report.period()));
     root.set("input", input(report.input()));
+    root.put("data_found", !report.noData());
+    ReportText.notes(report).forEach(root.putArray("notes")::add);
 
     ComplianceReport.Totals totals = report.totals();
     ObjectNode totalsNode = root.putObject("totals");
@@ -37,6 +39,7 @@ public final class ReportJson {
     totalsNode.put("events", totals.events());
     totalsNode.put("denied_events", totals.deniedEvents());
     totalsNode.put("dead_letters", totals.deadLetters());
+    totalsNode.put("dead_letters_received_outside_period", report.deadLettersOutsidePeriod());
     totalsNode.put("alerts_without_control", report.alertsWithoutControl());
 
     ArrayNode controls = root.putArray("controls");
@@ -98,7 +101,14 @@ public final class ReportJson {
     }
 
     ObjectNode completeness = root.putObject("completeness");
+    completeness.put("dead_letters_counted_by", "received_at");
     completeness.put("dead_letters", totals.deadLetters());
+    completeness.put("dead_letters_received_outside_period", report.deadLettersOutsidePeriod());
+    completeness.put(
+        "first_dead_letter_received_at",
+        report.firstDeadLetterReceivedAt() == null
+            ? null
+            : report.firstDeadLetterReceivedAt().toString());
     ArrayNode deadLetters = completeness.putArray("dead_letters_by_reason");
     for (DeadLetterCount count : report.deadLetters()) {
       deadLetters
@@ -121,9 +131,14 @@ public final class ReportJson {
   static ObjectNode input(InputDescription input) {
     ObjectNode node = JSON.createObjectNode();
     node.put("kind", input.kind());
-    node.put("location", input.location());
-    ArrayNode files = node.putArray("files");
-    input.files().forEach(file -> files.add(digest(file)));
+    if (input.kind().equals(InputDescription.FILES)) {
+      ArrayNode files = node.putArray("files");
+      input.files().forEach(file -> files.add(digest(file)));
+    } else {
+      input.urls().forEach(node.putArray("urls")::add);
+      ObjectNode aliases = node.putObject("aliases");
+      input.aliases().forEach(aliases::put);
+    }
     return node;
   }
 

@@ -51,6 +51,12 @@ public final class ReportPdf {
       pdf.field("", "    SHA-256 " + file.sha256());
     }
     pdf.field("Integrity", ReportText.INTEGRITY);
+    List<String> notes = ReportText.notes(report);
+    if (!notes.isEmpty()) {
+      pdf.gap(14);
+      pdf.subheading(ReportText.NOTES_HEADING);
+      notes.forEach(pdf::paragraph);
+    }
     pdf.gap(14);
     pdf.subheading("Totals");
     pdf.table(List.of(Column.left("", 3), Column.right("count", 1)), ReportText.totals(report));
@@ -183,9 +189,11 @@ public final class ReportPdf {
   }
 
   private static void completeness(PdfLayout pdf, ComplianceReport report) {
-    ComplianceReport.Totals totals = report.totals();
     pdf.heading(ReportText.COMPLETENESS_HEADING);
-    pdf.paragraph(ReportText.completeness(totals));
+    pdf.paragraph(ReportText.completeness(report));
+    if (report.endedBeforeFirstReceipt()) {
+      pdf.paragraph(ReportText.receiptsAfterPeriod(report));
+    }
     if (report.deadLetters().isEmpty()) {
       pdf.paragraph(ReportText.NO_DEAD_LETTERS);
       return;

@@ -7,7 +7,8 @@ public interface ReportSource {
 
   /**
    * The period's alerts (by {@code time}), events (by {@code time}) and dead letters (by {@code
-   * received_at}, when Vigil read the record, the time the index contract files them by).
+   * received_at}, when Vigil read the record, the time the index contract files them by), with how
+   * many of the input's dead letters were received outside the period and when the first was.
    *
    * @throws IOException when the input cannot be read; the message names the file or service
    */

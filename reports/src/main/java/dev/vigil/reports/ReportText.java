@@ -2,6 +2,7 @@ package dev.vigil.reports;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +52,12 @@ final class ReportText {
   static final String NO_EVENTS = "No events in the period.";
 
   static final String COMPLETENESS_HEADING = "4 Completeness";
-  static final String NO_DEAD_LETTERS = "No dead letters in the period.";
+  static final String NO_DEAD_LETTERS = "No dead letters received in the period.";
+
+  static final String NOTES_HEADING = "Notes";
+  static final String NO_DATA =
+      "No data was found for this period: the input holds no alerts and no events in it, and no"
+          + " record that could not be read was received during it.";
 
   private ReportText() {}
 
@@ -70,20 +76,53 @@ final class ReportText {
         List.of("Events logged", Long.toString(totals.events())),
         List.of("Events refused (denied access)", Long.toString(totals.deniedEvents())),
         List.of(
-            "Records that could not be read (dead letters)", Long.toString(totals.deadLetters())));
+            "Records that could not be read (dead letters), received in the period",
+            Long.toString(totals.deadLetters())),
+        List.of(
+            "Records that could not be read, received outside the period",
+            Long.toString(report.deadLettersOutsidePeriod())));
+  }
+
+  /**
+   * What a reader must know before trusting the numbers: that the period holds no data at all, and
+   * that its completeness cannot be judged from receipt times. Empty when neither applies.
+   */
+  static List<String> notes(ComplianceReport report) {
+    List<String> notes = new ArrayList<>();
+    if (report.noData()) {
+      notes.add(NO_DATA);
+    }
+    if (report.endedBeforeFirstReceipt()) {
+      notes.add(receiptsAfterPeriod(report));
+    }
+    return notes;
+  }
+
+  static String receiptsAfterPeriod(ComplianceReport report) {
+    return "This period ended before Vigil received the input's first record that could not be"
+        + " read (on "
+        + TIME.format(report.firstDeadLetterReceivedAt())
+        + " UTC). Such records are counted by when they were received, so any of this period's"
+        + " records that could not be read would be among the "
+        + report.deadLettersOutsidePeriod()
+        + " received outside it: the completeness of this period cannot be judged from receipt"
+        + " times.";
   }
 
   static String period(ReportPeriod period) {
     return period.from() + " up to, not including, " + period.to();
   }
 
-  static String completeness(ComplianceReport.Totals totals) {
+  static String completeness(ComplianceReport report) {
     return "Every record Vigil reads ends as an event or as a dead letter that keeps its raw bytes,"
-        + " the reason and where it came from: nothing is dropped. In the period: "
-        + totals.events()
-        + " events and "
-        + totals.deadLetters()
-        + " dead letters (counted by when Vigil read the record).";
+        + " the reason and where it came from: nothing is dropped. Events in the period: "
+        + report.totals().events()
+        + ". Records that could not be read (dead letters) have no event time, so they are counted"
+        + " by when Vigil received them: "
+        + report.totals().deadLetters()
+        + " in this period; "
+        + report.deadLettersOutsidePeriod()
+        + " received outside it.";
   }
 
   static String frameworkName(ComplianceReport.ControlEvidence control) {

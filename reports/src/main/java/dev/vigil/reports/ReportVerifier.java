@@ -64,12 +64,12 @@ public final class ReportVerifier {
       manifest = null;
     }
     if (manifest == null
-        || !ReportFiles.MANIFEST_FORMAT.equals(manifest.path("format").asText())
+        || !ReportFiles.VERIFIABLE_FORMATS.contains(manifest.path("format").asText())
         || !manifest.path("files").isArray()) {
       problems.add(
           ReportFiles.MANIFEST
               + ": not a Vigil report manifest ("
-              + ReportFiles.MANIFEST_FORMAT
+              + String.join(" or ", new TreeSet<>(ReportFiles.VERIFIABLE_FORMATS))
               + ")");
       return new Result(problems, notes, 0, false);
     }
@@ -93,13 +93,22 @@ public final class ReportVerifier {
       }
       FileDigest actual = FileDigest.of(file, name);
       checked++;
+      JsonNode listedSize = entry.path("size");
+      boolean sizeAgrees = listedSize.isIntegralNumber() && listedSize.asLong() == actual.size();
+      String sizes =
+          actual.size()
+              + " bytes, listed "
+              + (listedSize.isMissingNode() ? "none" : listedSize.toString());
       if (!actual.sha256().equals(entry.path("sha256").asText())) {
-        long size = entry.path("size").asLong(-1);
         problems.add(
             name
                 + ": SHA-256 differs from the manifest (the file was changed"
-                + (size == actual.size() ? "" : "; " + actual.size() + " bytes, listed " + size)
+                + (sizeAgrees ? "" : "; " + sizes)
                 + ")");
+      } else if (!sizeAgrees) {
+        // The bytes are the ones the manifest's digest names, so the manifest is what changed.
+        problems.add(
+            name + ": size differs from the manifest (the manifest was changed; " + sizes + ")");
       }
     }
     for (String name : extraFiles(directory, listed)) {

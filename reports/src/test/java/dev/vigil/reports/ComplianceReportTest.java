@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,45 @@ class ComplianceReportTest {
         .containsExactly(
             new DeadLetterCount("INVALID_TIME", "GCP_AUDIT", 1),
             new DeadLetterCount("MALFORMED_JSON", null, 2));
+    assertThat(report.deadLettersOutsidePeriod()).isEqualTo(1);
+    assertThat(report.firstDeadLetterReceivedAt()).isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
+    assertThat(report.noData()).isFalse();
+    assertThat(report.endedBeforeFirstReceipt()).isFalse();
+  }
+
+  @Test
+  void aPeriodBeforeTheInputWasReceivedCountsItsDeadLettersOutsideAndSaysSo() throws IOException {
+    ReportPeriod october = ReportPeriod.parse("2026-10");
+    FileReportSource source = new FileReportSource(Fixtures.run(temp.resolve("run")));
+    ComplianceReport report =
+        ComplianceReport.build(
+            october, source.description(), "1", source.read(october), ControlCatalog.builtIn());
+
+    // z9 fired on 2026-10-31; the four dead letters were all received in November or later.
+    assertThat(report.totals()).isEqualTo(new ComplianceReport.Totals(1, 0, 0, 0));
+    assertThat(report.deadLettersOutsidePeriod()).isEqualTo(4);
+    assertThat(report.noData()).isFalse();
+    assertThat(report.endedBeforeFirstReceipt()).isTrue();
+    assertThat(ReportText.notes(report))
+        .containsExactly(
+            "This period ended before Vigil received the input's first record that could not be"
+                + " read (on 2026-11-20 10:00:00 UTC). Such records are counted by when they were"
+                + " received, so any of this period's records that could not be read would be"
+                + " among the 4 received outside it: the completeness of this period cannot be"
+                + " judged from receipt times.");
+  }
+
+  @Test
+  void aPeriodWithNothingInItIsNoData() throws IOException {
+    ReportPeriod later = ReportPeriod.parse("2027");
+    FileReportSource source = new FileReportSource(Fixtures.run(temp.resolve("run")));
+    ComplianceReport report =
+        ComplianceReport.build(
+            later, source.description(), "1", source.read(later), ControlCatalog.builtIn());
+
+    assertThat(report.noData()).isTrue();
+    assertThat(report.endedBeforeFirstReceipt()).isFalse();
+    assertThat(ReportText.notes(report)).containsExactly(ReportText.NO_DATA);
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.stack.OpenSearchEndpoint;
 import dev.vigil.stack.junit.RealOpenSearch;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,8 @@ class OpenSearchReportSourceITCase {
 
   @Test
   void theReportFromOpenSearchEqualsTheReportFromTheSameFiles() throws IOException {
-    OpenSearchReportSource fromIndex = new OpenSearchReportSource(client, "http://test");
+    OpenSearchReportSource fromIndex =
+        new OpenSearchReportSource(client, List.of(URI.create("http://test")));
     FileReportSource fromFiles = new FileReportSource(run);
     InputDescription sameInput = fromIndex.description();
 
@@ -89,6 +91,9 @@ class OpenSearchReportSourceITCase {
 
     assertThat(indexed.alerts()).extracting(AlertEntry::alertId).containsExactly("a1", "b2", "c3");
     assertThat(indexed.totals()).isEqualTo(new ComplianceReport.Totals(3, 4, 1, 3));
+    assertThat(indexed.deadLettersOutsidePeriod()).isEqualTo(1);
+    assertThat(indexed.firstDeadLetterReceivedAt())
+        .isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
     assertThat(new String(ReportJson.write(indexed), StandardCharsets.UTF_8))
         .isEqualTo(new String(ReportJson.write(files), StandardCharsets.UTF_8));
   }
@@ -96,11 +101,13 @@ class OpenSearchReportSourceITCase {
   @Test
   void aPeriodWithoutIndicesIsAnEmptyReportNotAnError() throws IOException {
     ReportInput input =
-        new OpenSearchReportSource(client, "http://test").read(ReportPeriod.parse("1999"));
+        new OpenSearchReportSource(client, List.of(URI.create("http://test")))
+            .read(ReportPeriod.parse("1999"));
 
     assertThat(input.alerts()).isEmpty();
     assertThat(input.events()).isEmpty();
     assertThat(input.deadLetters()).isEmpty();
+    assertThat(input.deadLettersOutsidePeriod()).isEqualTo(4);
   }
 
   private static List<JsonNode> lines(String file) throws IOException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -68,15 +70,86 @@ class ReportFilesTest {
   }
 
   @Test
+  void theSameInputCopiedElsewhereGivesByteIdenticalFilesAndNoHostPath() throws IOException {
+    Path original = Fixtures.run(temp.resolve("run"));
+    Path archived = Fixtures.run(temp.resolve("archive/2026/another-name"));
+    Path first = temp.resolve("first");
+    Path second = temp.resolve("second");
+    ReportFiles.write(report(original), first, keys.getPrivate());
+    ReportFiles.write(report(archived), second, keys.getPrivate());
+
+    for (String name :
+        List.of(
+            "report.pdf",
+            "report.html",
+            "alerts.csv",
+            "report.json",
+            "manifest.json",
+            "manifest.json.sig")) {
+      assertThat(Files.readAllBytes(second.resolve(name)))
+          .as(name)
+          .isEqualTo(Files.readAllBytes(first.resolve(name)));
+    }
+    for (String name : List.of("report.html", "report.json", "manifest.json")) {
+      assertThat(Files.readString(first.resolve(name))).as(name).doesNotContain(temp.toString());
+    }
+    assertThat(pdfText(first)).doesNotContain(temp.toString());
+  }
+
+  @Test
+  void partFilesAreListedByTheirPathBelowTheInputDirectory() throws IOException {
+    Path run = Fixtures.run(temp.resolve("run"));
+    Path parts = Files.createDirectories(run.resolve("alerts/2026-11-20--10"));
+    Files.move(run.resolve("alerts.jsonl"), parts.resolve("part-0-0"));
+
+    assertThat(new FileReportSource(run).description().files())
+        .extracting(FileDigest::name)
+        .containsExactly("alerts/2026-11-20--10/part-0-0", "events.jsonl", "deadletters.jsonl");
+  }
+
+  @Test
+  void anOpenSearchInputIsRecordedByItsUrlsWithoutCredentialsAndItsAliases() {
+    InputDescription input =
+        InputDescription.openSearch(
+            List.of(
+                URI.create("https://reports:s3cr3t@search-1.example:9200/os?token=s3cr3t"),
+                URI.create("https://search-2.example:9200")),
+            Map.of("alerts", "vigil-alerts"));
+
+    String json = ReportJson.input(input).toString();
+    assertThat(json)
+        .isEqualTo(
+            "{\"kind\":\"opensearch\",\"urls\":[\"https://search-1.example:9200/os\","
+                + "\"https://search-2.example:9200\"],\"aliases\":{\"alerts\":\"vigil-alerts\"}}");
+    assertThat(input.describe())
+        .isEqualTo(
+            "OpenSearch at https://search-1.example:9200/os, https://search-2.example:9200"
+                + " (aliases vigil-alerts)");
+  }
+
+  @Test
+  void aManifestOfTheFirstFormatStillVerifies() throws IOException {
+    Path out = write("out", null);
+    Path manifest = out.resolve("manifest.json");
+    Files.writeString(
+        manifest,
+        Files.readString(manifest)
+            .replace("\"vigil-report-manifest/2\"", "\"vigil-report-manifest/1\""));
+
+    assertThat(ReportVerifier.verify(out, null).problems()).isEmpty();
+  }
+
+  @Test
   void theManifestListsEveryFileWithItsDigestPeriodAndInput() throws IOException {
     Path out = write("out", null);
 
     JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
-    assertThat(manifest.path("format").asText()).isEqualTo("vigil-report-manifest/1");
+    assertThat(manifest.path("format").asText()).isEqualTo("vigil-report-manifest/2");
     assertThat(manifest.path("vigil_version").asText()).isEqualTo("1.2.3");
     assertThat(manifest.path("period").path("from").asText()).isEqualTo("2026-11-01T00:00:00Z");
     assertThat(manifest.path("period").path("to").asText()).isEqualTo("2026-12-01T00:00:00Z");
     assertThat(manifest.path("input").path("kind").asText()).isEqualTo("files");
+    assertThat(manifest.path("input").has("location")).isFalse();
     assertThat(manifest.path("input").path("files").findValuesAsText("name"))
         .containsExactly("alerts.jsonl", "events.jsonl", "deadletters.jsonl");
     assertThat(manifest.path("files").findValuesAsText("name"))
@@ -102,6 +175,32 @@ class ReportFilesTest {
   }
 
   @Test
+  void everyReadableFormStatesThatThePeriodHoldsNoData() throws IOException {
+    ReportPeriod empty = ReportPeriod.parse("2019-01");
+    FileReportSource source = new FileReportSource(Fixtures.run(temp.resolve("run")));
+    Path out = temp.resolve("empty");
+    ReportFiles.write(
+        ComplianceReport.build(
+            empty, source.description(), "1", source.read(empty), ControlCatalog.builtIn()),
+        out,
+        null);
+
+    JsonNode json = JSON.readTree(out.resolve("report.json").toFile());
+    assertThat(json.path("data_found").asBoolean(true)).isFalse();
+    assertThat(json.path("notes")).hasSize(2);
+    assertThat(json.path("notes").get(0).asText()).isEqualTo(ReportText.NO_DATA);
+    // 2019-01 also ended before the fixture's dead letters were received (November 2026).
+    assertThat(json.path("notes").get(1).asText()).startsWith("This period ended before Vigil");
+    assertThat(json.path("completeness").path("dead_letters_counted_by").asText())
+        .isEqualTo("received_at");
+    assertThat(json.path("completeness").path("dead_letters_received_outside_period").asLong())
+        .isEqualTo(4);
+    assertThat(Files.readString(out.resolve("report.html")))
+        .contains("<h3>Notes</h3>\n<p>" + ReportText.NO_DATA + "</p>");
+    assertThat(pdfText(out).replaceAll("\\s+", " ")).contains(ReportText.NO_DATA);
+  }
+
+  @Test
   void thePdfShowsThePeriodTotalsControlsAlertsCoverageAndCompleteness() throws IOException {
     String text = pdfText(write("out", null));
 
@@ -115,6 +214,11 @@ class ReportFilesTest {
         .contains("AUDIT_CONFIG")
         .contains("MALFORMED_JSON")
         .contains("page 1 of");
+    assertThat(text.replaceAll("\\s+", " "))
+        .contains(
+            "Records that could not be read (dead letters) have no event time, so they are"
+                + " counted by when Vigil received them: 3 in this period; 1 received outside it.")
+        .doesNotContain("No data was found");
   }
 
   @Test
@@ -212,6 +316,27 @@ class ReportFilesTest {
   }
 
   @Test
+  void anEditedSizeInTheManifestIsAProblemBeforeTheSignatureThatItBreaks() throws IOException {
+    Path out = write("out", keys.getPrivate());
+    Path manifest = out.resolve("manifest.json");
+    long size = Files.size(out.resolve("report.pdf"));
+    Files.writeString(
+        manifest,
+        Files.readString(manifest).replace("\"size\" : " + size, "\"size\" : " + (size + 1)));
+    String sizeProblem =
+        "report.pdf: size differs from the manifest (the manifest was changed; "
+            + size
+            + " bytes, listed "
+            + (size + 1)
+            + ")";
+
+    assertThat(ReportVerifier.verify(out, null).problems()).containsExactly(sizeProblem);
+    List<String> withKey = ReportVerifier.verify(out, keys.getPublic()).problems();
+    assertThat(withKey).hasSize(2).first().isEqualTo(sizeProblem);
+    assertThat(withKey.get(1)).startsWith("manifest.json: the signature does not verify");
+  }
+
+  @Test
   void aChangedFileIsDetectedWithOrWithoutAKey() throws IOException {
     Path out = write("out", keys.getPrivate());
     Path csv = out.resolve("alerts.csv");
@@ -229,12 +354,13 @@ class ReportFilesTest {
     Path csv = out.resolve("alerts.csv");
     Files.writeString(csv, Files.readString(csv) + "forged,row\r\n");
     Path manifest = out.resolve("manifest.json");
-    String oldDigest =
-        JSON.readTree(manifest.toFile()).path("files").get(0).path("sha256").asText();
+    JsonNode listed = JSON.readTree(manifest.toFile()).path("files").get(0);
     Files.writeString(
         manifest,
         Files.readString(manifest)
-            .replace(oldDigest, FileDigest.sha256Hex(Files.readAllBytes(csv))));
+            .replace(listed.path("sha256").asText(), FileDigest.sha256Hex(Files.readAllBytes(csv)))
+            .replace(
+                "\"size\" : " + listed.path("size").asLong(), "\"size\" : " + Files.size(csv)));
 
     // The hashes agree again: only the signature tells.
     assertThat(ReportVerifier.verify(out, null).problems()).isEmpty();

@@ -41,12 +41,14 @@ class ReportHtmlTest {
     ComplianceReport report =
         ComplianceReport.build(
             period,
-            new InputDescription("files", "dir " + HOSTILE, List.of()),
+            InputDescription.files(List.of(new FileDigest("alerts/" + HOSTILE, "ab", 1))),
             "1.0",
             new ReportInput(
                 List.of(alert),
                 List.of(new EventCount("VAULT", "AUTH", false, LocalDate.parse("2026-11-20"), 1)),
-                List.of(new DeadLetterCount("MALFORMED_JSON", HOSTILE, 1))),
+                List.of(new DeadLetterCount("MALFORMED_JSON", HOSTILE, 1)),
+                0,
+                null),
             ControlCatalog.builtIn());
 
     String html = new String(ReportHtml.write(report), StandardCharsets.UTF_8);
@@ -56,7 +58,7 @@ class ReportHtmlTest {
         .contains("<td>detection " + ESCAPED + "</td>")
         .contains("Title " + ESCAPED + ": summary " + ESCAPED)
         .contains("<td>id-" + ESCAPED + "</td>")
-        .contains("files in dir " + ESCAPED)
+        .contains("alerts/" + ESCAPED + " (1 bytes)")
         .contains("<td>" + ESCAPED + "</td>");
   }
 }
