@@ -1,6 +1,6 @@
 package dev.vigil.cli;
 
-import java.io.BufferedInputStream;
+import dev.vigil.ingest.io.RawInputs;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongConsumer;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Turns the INPUT arguments into the list of streams to read, before anything is read, so a typo in
@@ -27,10 +26,6 @@ final class InputFiles {
 
   /** Name used in origins for standard input. */
   static final String STDIN_NAME = "stdin";
-
-  private static final int GZIP_MAGIC_1 = 0x1f;
-  private static final int GZIP_MAGIC_2 = 0x8b;
-  private static final int BUFFER = 64 * 1024;
 
   /**
    * One stream to read.
@@ -120,15 +115,7 @@ final class InputFiles {
       throws IOException {
     InputStream raw =
         input.isStdin() ? unclosable(env.stdin()) : Files.newInputStream(input.path());
-    BufferedInputStream buffered = new BufferedInputStream(counting(raw, bytesRead), BUFFER);
-    buffered.mark(2);
-    int first = buffered.read();
-    int second = buffered.read();
-    buffered.reset();
-    if (first == GZIP_MAGIC_1 && second == GZIP_MAGIC_2) {
-      return new GZIPInputStream(buffered, BUFFER);
-    }
-    return buffered;
+    return RawInputs.decompressed(counting(raw, bytesRead));
   }
 
   private static InputStream counting(InputStream in, LongConsumer bytesRead) {

@@ -147,7 +147,22 @@ final class NormalizeCommand implements Callable<Integer> {
         RecordSplitter splitter =
             new RecordSplitter(input.name(), NormalizerLimits.DEFAULTS.maxRecordBytes());
         try (InputStream in = InputFiles.open(input, env, progress::bytesRead)) {
-          splitter.split(in, record -> normalizer.normalize(record, output));
+          splitter.split(
+              in,
+              record -> {
+                if (record.readFailure() != null) {
+                  progress.finish();
+                  env.stderr()
+                      .println(
+                          "vigil normalize: "
+                              + record.origin()
+                              + ": "
+                              + record.readFailure()
+                              + "; what was read of this record is dead-lettered, and the next"
+                              + " input follows");
+                }
+                normalizer.normalize(record, output);
+              });
         } catch (IOException e) {
           throw new CommandFailedException(
               "cannot read " + input.name() + ": " + IoErrors.describe(e));

@@ -233,22 +233,44 @@ class NormalizeCommandTest {
   }
 
   @Test
-  void aTruncatedGzipIsAnIoErrorNamingTheFile() throws IOException {
+  void aTruncatedGzipKeepsItsRecordsDeadLettersItsTailAndTheRunGoesOn() throws IOException {
     ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
-      gzip.write((VAULT_1 + "\n").repeat(200).getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < 400; i++) {
+        gzip.write((VAULT_1.replace("alice", "user" + i) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
     }
     byte[] bytes = gzipped.toByteArray();
-    Files.write(dir.resolve("cut.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    write("logs/a-cut.gz", "");
+    Files.write(dir.resolve("logs/a-cut.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    write("logs/b.log", VAULT_2 + "\n");
 
-    CliRun.Result result = cli.execute("normalize", "cut.gz");
+    CliRun.Result result =
+        cli.execute("normalize", "--out", "out.jsonl", "--dead-letter", "dl.jsonl", "logs");
 
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.exitCode()).isEqualTo(NormalizeCommand.EXIT_DEAD_LETTERS);
+    List<String> events = Files.readAllLines(dir.resolve("out.jsonl"));
+    assertThat(events).hasSizeGreaterThan(10);
+    assertThat(MAPPER.readTree(events.get(events.size() - 1)).get("origin").asText())
+        .isEqualTo("b.log:1");
+    List<String> deadLetters = Files.readAllLines(dir.resolve("dl.jsonl"));
+    assertThat(deadLetters).hasSize(1);
+    JsonNode letter = MAPPER.readTree(deadLetters.get(0));
+    assertThat(letter.get("reason").asText()).isEqualTo("MALFORMED_JSON");
+    assertThat(letter.get("origin").asText()).isEqualTo("a-cut.gz:" + events.size());
+    assertThat(letter.get("message").asText()).startsWith("the gzip file is cut off");
     assertThat(result.stderrLines())
-        .last()
-        .asString()
-        .startsWith("vigil normalize: cannot read cut.gz: ");
-    assertThat(result.stderr()).doesNotContain("\tat ");
+        .contains(
+            "vigil normalize: 2 inputs, "
+                + (events.size() + 1)
+                + " records in, "
+                + events.size()
+                + " events out, 1 dead-lettered")
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("vigil normalize: a-cut.gz:" + events.size() + ": the gzip file"));
+    assertThat(result.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
   }
 
   @Test
