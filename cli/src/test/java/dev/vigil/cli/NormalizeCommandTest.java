@@ -335,6 +335,24 @@ class NormalizeCommandTest {
   }
 
   @Test
+  void sourceTakesTheCanonicalNamesInAnyCaseBesideTheShortOnes() throws IOException {
+    write("in.log", VAULT_1 + "\n" + GCP_1 + "\n");
+
+    CliRun.Result shortName = cli.execute("normalize", "--source", "gcp", "in.log");
+    CliRun.Result canonical = cli.execute("normalize", "--source", "GCP_AUDIT", "in.log");
+    CliRun.Result lowerCase = cli.execute("normalize", "--source", "gcp_audit", "in.log");
+    CliRun.Result help = cli.execute("normalize", "--help");
+
+    assertThat(canonical.exitCode()).isEqualTo(shortName.exitCode()).isEqualTo(2);
+    assertThat(canonical.stdoutLines()).isEqualTo(shortName.stdoutLines()).hasSize(1);
+    assertThat(lowerCase.stdoutLines()).isEqualTo(shortName.stdoutLines());
+    assertThat(help.stdout().replaceAll("\\s+", " "))
+        .contains(
+            "auto, vault, cloudtrail, aws_cloudtrail, azure, azure_monitor, gcp, gcp_audit, in any"
+                + " case");
+  }
+
+  @Test
   void aForcedSourceWithoutItsParserIsOneLineError() throws IOException {
     write("in.log", VAULT_1 + "\n");
 
@@ -372,6 +390,80 @@ class NormalizeCommandTest {
     assertThat(badValue.stderrLines()).singleElement().asString().contains("'--format'", "xml");
     assertThat(noInput.exitCode()).isEqualTo(1);
     assertThat(noInput.stderrLines()).singleElement().asString().contains("INPUT");
+  }
+
+  @Test
+  void aDirectoryWithoutAnyInputFileIsAnErrorSayingWhatWasSkipped() throws IOException {
+    Files.createDirectories(dir.resolve("empty"));
+    write("notes/README.md", "# notes\n");
+    write("notes/index.tsv", "1\tx\n");
+    write("notes/.hidden.log", VAULT_1 + "\n");
+
+    CliRun.Result empty = cli.execute("normalize", "--out", "out.jsonl", "empty");
+    CliRun.Result notes = cli.execute("normalize", "notes");
+
+    assertThat(empty.exitCode()).isEqualTo(1);
+    assertThat(empty.stderrLines())
+        .containsExactly(
+            "vigil normalize: no input files in empty (it holds no file); give the files or the"
+                + " directory that holds the audit logs");
+    assertThat(dir.resolve("out.jsonl")).doesNotExist();
+    assertThat(notes.exitCode()).isEqualTo(1);
+    assertThat(notes.stderrLines())
+        .containsExactly(
+            "vigil normalize: no input files in notes (skipped: 2 *.tsv/*.md sidecars, 1 hidden"
+                + " entry); give the files or the directory that holds the audit logs");
+  }
+
+  @Test
+  void inputsWithoutAnyRecordSucceedWithAWarning() throws IOException {
+    write("empty.log", "");
+    write("blank.log", "\n  \n");
+
+    CliRun.Result result = cli.execute("normalize", "empty.log", "blank.log");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil normalize: 2 inputs, 0 records in, 0 events out, 0 dead-lettered",
+            "vigil normalize: no records found in the inputs (2 inputs read, all empty or blank);"
+                + " check that they are the audit logs meant");
+  }
+
+  @Test
+  void outCreatesMissingDirectoriesForItselfAndItsDeadLetters() throws IOException {
+    write("in.log", VAULT_1 + "\nnot json\n");
+
+    CliRun.Result result = cli.execute("normalize", "--out", "nodir/sub/x.jsonl", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(Files.readAllLines(dir.resolve("nodir/sub/x.jsonl"))).hasSize(1);
+    assertThat(Files.readAllLines(dir.resolve("nodir/sub/x.jsonl.deadletters.jsonl"))).hasSize(1);
+  }
+
+  @Test
+  void anUnwritableOutputIsNamedAsTheUserKnowsIt() throws IOException {
+    write("in.log", VAULT_1 + "\n");
+    write("afile", "");
+    Files.createDirectories(dir.resolve("x.jsonl.deadletters.jsonl"));
+
+    CliRun.Result underAFile = cli.execute("normalize", "--out", "afile/x.jsonl", "in.log");
+    CliRun.Result derived = cli.execute("normalize", "--out", "x.jsonl", "in.log");
+
+    assertThat(underAFile.exitCode()).isEqualTo(1);
+    assertThat(underAFile.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil normalize: cannot create the directory of --out afile/x.jsonl: not a"
+                + " directory: ");
+    assertThat(derived.exitCode()).isEqualTo(1);
+    assertThat(derived.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil normalize: cannot write the dead-letter file x.jsonl.deadletters.jsonl (named"
+                + " after --out; give --dead-letter FILE to put it elsewhere): ");
   }
 
   @Test
