@@ -1,6 +1,6 @@
 package dev.vigil.cli;
 
-import java.io.BufferedInputStream;
+import dev.vigil.ingest.io.RawInputs;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongConsumer;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Turns the INPUT arguments into the list of streams to read, before anything is read, so a typo in
@@ -21,16 +20,13 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>A directory is read recursively in name order, skipping hidden entries (names starting with
  * {@code .}), the corpus sidecars {@code *.tsv} and {@code *.md}, and symbolic links to directories
- * (which could loop). Gzip is recognized by its magic bytes, whatever the file name.
+ * (which could loop). Gzip is recognized by its magic bytes, whatever the file name. A directory
+ * that gives no input file at all fails the command: it is almost always a wrong path.
  */
 final class InputFiles {
 
   /** Name used in origins for standard input. */
   static final String STDIN_NAME = "stdin";
-
-  private static final int GZIP_MAGIC_1 = 0x1f;
-  private static final int GZIP_MAGIC_2 = 0x8b;
-  private static final int BUFFER = 64 * 1024;
 
   /**
    * One stream to read.
@@ -60,7 +56,19 @@ final class InputFiles {
       }
       Path path = env.resolve(argument);
       if (Files.isDirectory(path)) {
-        collect(path, path, inputs);
+        int before = inputs.size();
+        Skipped skipped = new Skipped();
+        collect(path, path, inputs, skipped);
+        if (inputs.size() == before) {
+          // Almost certainly a wrong path; reading nothing and exiting 0 would hide it.
+          throw new CommandFailedException(
+              "no input files in "
+                  + argument
+                  + " ("
+                  + skipped
+                  + "); give the files or the"
+                  + " directory that holds the audit logs");
+        }
       } else if (Files.isRegularFile(path)) {
         requireReadable(path, argument);
         inputs.add(new Input(argument, path));
@@ -73,7 +81,8 @@ final class InputFiles {
     return inputs;
   }
 
-  private static void collect(Path root, Path dir, List<Input> inputs) throws IOException {
+  private static void collect(Path root, Path dir, List<Input> inputs, Skipped skipped)
+      throws IOException {
     List<Path> entries = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       stream.forEach(entries::add);
@@ -82,15 +91,44 @@ final class InputFiles {
     for (Path entry : entries) {
       String name = entry.getFileName().toString();
       if (name.startsWith(".")) {
-        continue;
-      }
-      if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-        collect(root, entry, inputs);
-      } else if (Files.isRegularFile(entry) && !name.endsWith(".tsv") && !name.endsWith(".md")) {
+        skipped.hidden++;
+      } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+        collect(root, entry, inputs, skipped);
+      } else if (!Files.isRegularFile(entry)) {
+        skipped.other++;
+      } else if (name.endsWith(".tsv") || name.endsWith(".md")) {
+        skipped.sidecars++;
+      } else {
         String relative = root.relativize(entry).toString().replace('\\', '/');
         requireReadable(entry, relative);
         inputs.add(new Input(relative, entry));
       }
+    }
+  }
+
+  /** What a directory walk passed over, to explain a directory that gave no input file. */
+  private static final class Skipped {
+    int hidden;
+    int sidecars;
+    int other;
+
+    @Override
+    public String toString() {
+      List<String> parts = new ArrayList<>();
+      if (sidecars > 0) {
+        parts.add(Plurals.count(sidecars, "*.tsv/*.md sidecar"));
+      }
+      if (hidden > 0) {
+        parts.add(Plurals.count(hidden, "hidden entry", "hidden entries"));
+      }
+      if (other > 0) {
+        parts.add(
+            Plurals.count(
+                other,
+                "link to a directory or special file",
+                "links to directories or special files"));
+      }
+      return parts.isEmpty() ? "it holds no file" : "skipped: " + String.join(", ", parts);
     }
   }
 
@@ -120,15 +158,7 @@ final class InputFiles {
       throws IOException {
     InputStream raw =
         input.isStdin() ? unclosable(env.stdin()) : Files.newInputStream(input.path());
-    BufferedInputStream buffered = new BufferedInputStream(counting(raw, bytesRead), BUFFER);
-    buffered.mark(2);
-    int first = buffered.read();
-    int second = buffered.read();
-    buffered.reset();
-    if (first == GZIP_MAGIC_1 && second == GZIP_MAGIC_2) {
-      return new GZIPInputStream(buffered, BUFFER);
-    }
-    return buffered;
+    return RawInputs.decompressed(counting(raw, bytesRead));
   }
 
   private static InputStream counting(InputStream in, LongConsumer bytesRead) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -53,8 +54,12 @@ import picocli.CommandLine.Parameters;
           + " --dead-letter FILE, else to <out>.deadletters.<format> beside --out, else to"
           + " vigil-deadletters-<time>.<format> in the working directory, created only if needed.",
       "",
-      "A summary goes to stderr. Exit codes: 0 every record became an event; 2 some records were"
-          + " dead-lettered; 1 usage or I/O error (one line on stderr)."
+      "A damaged file (a cut-off or corrupt gzip, an I/O error part-way) keeps its complete"
+          + " records; its tail becomes one dead letter, and the next input follows.",
+      "",
+      "A summary goes to stderr. Exit codes: 0 every record became an event (with a warning"
+          + " when the inputs held no record at all); 2 some records were dead-lettered; 1 usage"
+          + " or I/O error (one line on stderr), such as a directory without any input file."
     })
 final class NormalizeCommand implements Callable<Integer> {
 
@@ -64,13 +69,19 @@ final class NormalizeCommand implements Callable<Integer> {
   private static final DateTimeFormatter FILE_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  /** The values of {@code --source}. */
+  /**
+   * The values of {@code --source}: the short names, and the canonical names the events carry in
+   * {@code source} (as vigil.yaml's topics name them), matched case-insensitively.
+   */
   enum SourceOption {
     auto(null),
     vault(Source.VAULT),
     cloudtrail(Source.AWS_CLOUDTRAIL),
+    aws_cloudtrail(Source.AWS_CLOUDTRAIL),
     azure(Source.AZURE_MONITOR),
-    gcp(Source.GCP_AUDIT);
+    azure_monitor(Source.AZURE_MONITOR),
+    gcp(Source.GCP_AUDIT),
+    gcp_audit(Source.GCP_AUDIT);
 
     private final Source source;
 
@@ -84,8 +95,9 @@ final class NormalizeCommand implements Callable<Integer> {
       defaultValue = "auto",
       paramLabel = "SOURCE",
       description =
-          "Source of every record: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, detected"
-              + " per record).")
+          "Source of every record: ${COMPLETION-CANDIDATES}, in any case (default:"
+              + " ${DEFAULT-VALUE}, detected per record). The long names are those events carry"
+              + " in their source field.")
   private SourceOption source;
 
   @Option(
@@ -132,22 +144,54 @@ final class NormalizeCommand implements Callable<Integer> {
     targets.claim(outPath, "--out", out);
     targets.claim(deadLetterPath, "--dead-letter", display(deadLetterPath));
 
+    String deadLetterLabel = deadLetterLabel(deadLetterPath);
+    createParentDirectory(outPath, "--out " + out);
+    createParentDirectory(deadLetterPath, deadLetterLabel);
+
     NormalizeSummary summary = new NormalizeSummary();
     Progress progress =
         new Progress(env.stderr(), env.stderrIsTerminal(), InputFiles.totalBytes(inputs));
     String eventTarget = out == null ? "stdout" : out;
-    DeadLetterFile deadLetters =
-        deadLetter != null || outPath != null
-            ? DeadLetterFile.always(format, deadLetterPath)
-            : DeadLetterFile.onDemand(format, deadLetterPath);
+    DeadLetterFile deadLetters;
+    try {
+      deadLetters =
+          deadLetter != null || outPath != null
+              ? DeadLetterFile.always(format, deadLetterPath)
+              : DeadLetterFile.onDemand(format, deadLetterPath);
+    } catch (IOException e) {
+      throw new CommandFailedException(
+          "cannot write " + deadLetterLabel + ": " + IoErrors.describe(e));
+    }
+    OutputFormat.RecordWriter<AuditEvent> eventWriter;
+    try {
+      eventWriter = format.events(eventStream(outPath));
+    } catch (IOException e) {
+      deadLetters.close();
+      throw new CommandFailedException("cannot write --out " + out + ": " + IoErrors.describe(e));
+    }
     try (deadLetters;
-        OutputFormat.RecordWriter<AuditEvent> events = format.events(eventStream(outPath))) {
+        OutputFormat.RecordWriter<AuditEvent> events = eventWriter) {
       NormalizeOutput output = output(summary, progress, events, eventTarget, deadLetters);
       for (InputFiles.Input input : inputs) {
         RecordSplitter splitter =
             new RecordSplitter(input.name(), NormalizerLimits.DEFAULTS.maxRecordBytes());
         try (InputStream in = InputFiles.open(input, env, progress::bytesRead)) {
-          splitter.split(in, record -> normalizer.normalize(record, output));
+          splitter.split(
+              in,
+              record -> {
+                if (record.readFailure() != null) {
+                  progress.finish();
+                  env.stderr()
+                      .println(
+                          "vigil normalize: "
+                              + record.origin()
+                              + ": "
+                              + record.readFailure()
+                              + "; what was read of this record is dead-lettered, and the next"
+                              + " input follows");
+                }
+                normalizer.normalize(record, output);
+              });
         } catch (IOException e) {
           throw new CommandFailedException(
               "cannot read " + input.name() + ": " + IoErrors.describe(e));
@@ -165,6 +209,14 @@ final class NormalizeCommand implements Callable<Integer> {
         env.stderr(),
         inputs.size(),
         deadLetters.written() == null ? null : display(deadLetters.written()));
+    if (summary.recordsIn() == 0) {
+      env.stderr()
+          .println(
+              "vigil normalize: no records found in the inputs ("
+                  + Plurals.count(inputs.size(), "input")
+                  + " read, all empty or blank); check that they are the audit logs meant");
+      env.stderr().flush();
+    }
     return summary.deadLetters() > 0 ? EXIT_DEAD_LETTERS : 0;
   }
 
@@ -188,6 +240,35 @@ final class NormalizeCommand implements Callable<Integer> {
     }
     return env.workingDir()
         .resolve("vigil-deadletters-" + FILE_TIME.format(Instant.now()) + "." + format.extension());
+  }
+
+  /** The dead-letter file as the user knows it: a derived name says where it comes from. */
+  private String deadLetterLabel(Path path) {
+    if (deadLetter != null) {
+      return "--dead-letter " + deadLetter;
+    }
+    return "the dead-letter file "
+        + display(path)
+        + (out != null
+            ? " (named after --out; give --dead-letter FILE to put it elsewhere)"
+            : " (give --dead-letter FILE to put it elsewhere)");
+  }
+
+  /** Creates a missing directory of an output, as detect does, before anything is read. */
+  private static void createParentDirectory(Path file, String label) {
+    Path parent = file == null ? null : file.toAbsolutePath().getParent();
+    if (parent == null || Files.isDirectory(parent)) {
+      return;
+    }
+    try {
+      Files.createDirectories(parent);
+    } catch (FileAlreadyExistsException e) {
+      throw new CommandFailedException(
+          "cannot create the directory of " + label + ": not a directory: " + e.getFile());
+    } catch (IOException e) {
+      throw new CommandFailedException(
+          "cannot create the directory of " + label + ": " + IoErrors.describe(e));
+    }
   }
 
   private NormalizeOutput output(

@@ -144,6 +144,20 @@ class DetectCommandTest {
   }
 
   @Test
+  void aDirectoryWithoutAnyInputFileIsAOneLineErrorAndNothingRuns() throws IOException {
+    Files.createDirectories(dir.resolve("docs"));
+    Files.writeString(dir.resolve("docs/README.md"), "# notes");
+
+    CliRun.Result result = cli().execute("detect", "docs");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil detect: no input files in docs (skipped: 1 *.tsv/*.md sidecar); give the files"
+                + " or the directory that holds the audit logs");
+  }
+
+  @Test
   void refusesToWriteOverAnInput() throws IOException {
     Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
     Files.createDirectories(dir.resolve("logs"));

@@ -233,22 +233,44 @@ class NormalizeCommandTest {
   }
 
   @Test
-  void aTruncatedGzipIsAnIoErrorNamingTheFile() throws IOException {
+  void aTruncatedGzipKeepsItsRecordsDeadLettersItsTailAndTheRunGoesOn() throws IOException {
     ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
-      gzip.write((VAULT_1 + "\n").repeat(200).getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < 400; i++) {
+        gzip.write((VAULT_1.replace("alice", "user" + i) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
     }
     byte[] bytes = gzipped.toByteArray();
-    Files.write(dir.resolve("cut.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    write("logs/a-cut.gz", "");
+    Files.write(dir.resolve("logs/a-cut.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    write("logs/b.log", VAULT_2 + "\n");
 
-    CliRun.Result result = cli.execute("normalize", "cut.gz");
+    CliRun.Result result =
+        cli.execute("normalize", "--out", "out.jsonl", "--dead-letter", "dl.jsonl", "logs");
 
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.exitCode()).isEqualTo(NormalizeCommand.EXIT_DEAD_LETTERS);
+    List<String> events = Files.readAllLines(dir.resolve("out.jsonl"));
+    assertThat(events).hasSizeGreaterThan(10);
+    assertThat(MAPPER.readTree(events.get(events.size() - 1)).get("origin").asText())
+        .isEqualTo("b.log:1");
+    List<String> deadLetters = Files.readAllLines(dir.resolve("dl.jsonl"));
+    assertThat(deadLetters).hasSize(1);
+    JsonNode letter = MAPPER.readTree(deadLetters.get(0));
+    assertThat(letter.get("reason").asText()).isEqualTo("MALFORMED_JSON");
+    assertThat(letter.get("origin").asText()).isEqualTo("a-cut.gz:" + events.size());
+    assertThat(letter.get("message").asText()).startsWith("the gzip file is cut off");
     assertThat(result.stderrLines())
-        .last()
-        .asString()
-        .startsWith("vigil normalize: cannot read cut.gz: ");
-    assertThat(result.stderr()).doesNotContain("\tat ");
+        .contains(
+            "vigil normalize: 2 inputs, "
+                + (events.size() + 1)
+                + " records in, "
+                + events.size()
+                + " events out, 1 dead-lettered")
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("vigil normalize: a-cut.gz:" + events.size() + ": the gzip file"));
+    assertThat(result.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
   }
 
   @Test
@@ -313,6 +335,24 @@ class NormalizeCommandTest {
   }
 
   @Test
+  void sourceTakesTheCanonicalNamesInAnyCaseBesideTheShortOnes() throws IOException {
+    write("in.log", VAULT_1 + "\n" + GCP_1 + "\n");
+
+    CliRun.Result shortName = cli.execute("normalize", "--source", "gcp", "in.log");
+    CliRun.Result canonical = cli.execute("normalize", "--source", "GCP_AUDIT", "in.log");
+    CliRun.Result lowerCase = cli.execute("normalize", "--source", "gcp_audit", "in.log");
+    CliRun.Result help = cli.execute("normalize", "--help");
+
+    assertThat(canonical.exitCode()).isEqualTo(shortName.exitCode()).isEqualTo(2);
+    assertThat(canonical.stdoutLines()).isEqualTo(shortName.stdoutLines()).hasSize(1);
+    assertThat(lowerCase.stdoutLines()).isEqualTo(shortName.stdoutLines());
+    assertThat(help.stdout().replaceAll("\\s+", " "))
+        .contains(
+            "auto, vault, cloudtrail, aws_cloudtrail, azure, azure_monitor, gcp, gcp_audit, in any"
+                + " case");
+  }
+
+  @Test
   void aForcedSourceWithoutItsParserIsOneLineError() throws IOException {
     write("in.log", VAULT_1 + "\n");
 
@@ -350,6 +390,80 @@ class NormalizeCommandTest {
     assertThat(badValue.stderrLines()).singleElement().asString().contains("'--format'", "xml");
     assertThat(noInput.exitCode()).isEqualTo(1);
     assertThat(noInput.stderrLines()).singleElement().asString().contains("INPUT");
+  }
+
+  @Test
+  void aDirectoryWithoutAnyInputFileIsAnErrorSayingWhatWasSkipped() throws IOException {
+    Files.createDirectories(dir.resolve("empty"));
+    write("notes/README.md", "# notes\n");
+    write("notes/index.tsv", "1\tx\n");
+    write("notes/.hidden.log", VAULT_1 + "\n");
+
+    CliRun.Result empty = cli.execute("normalize", "--out", "out.jsonl", "empty");
+    CliRun.Result notes = cli.execute("normalize", "notes");
+
+    assertThat(empty.exitCode()).isEqualTo(1);
+    assertThat(empty.stderrLines())
+        .containsExactly(
+            "vigil normalize: no input files in empty (it holds no file); give the files or the"
+                + " directory that holds the audit logs");
+    assertThat(dir.resolve("out.jsonl")).doesNotExist();
+    assertThat(notes.exitCode()).isEqualTo(1);
+    assertThat(notes.stderrLines())
+        .containsExactly(
+            "vigil normalize: no input files in notes (skipped: 2 *.tsv/*.md sidecars, 1 hidden"
+                + " entry); give the files or the directory that holds the audit logs");
+  }
+
+  @Test
+  void inputsWithoutAnyRecordSucceedWithAWarning() throws IOException {
+    write("empty.log", "");
+    write("blank.log", "\n  \n");
+
+    CliRun.Result result = cli.execute("normalize", "empty.log", "blank.log");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil normalize: 2 inputs, 0 records in, 0 events out, 0 dead-lettered",
+            "vigil normalize: no records found in the inputs (2 inputs read, all empty or blank);"
+                + " check that they are the audit logs meant");
+  }
+
+  @Test
+  void outCreatesMissingDirectoriesForItselfAndItsDeadLetters() throws IOException {
+    write("in.log", VAULT_1 + "\nnot json\n");
+
+    CliRun.Result result = cli.execute("normalize", "--out", "nodir/sub/x.jsonl", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(Files.readAllLines(dir.resolve("nodir/sub/x.jsonl"))).hasSize(1);
+    assertThat(Files.readAllLines(dir.resolve("nodir/sub/x.jsonl.deadletters.jsonl"))).hasSize(1);
+  }
+
+  @Test
+  void anUnwritableOutputIsNamedAsTheUserKnowsIt() throws IOException {
+    write("in.log", VAULT_1 + "\n");
+    write("afile", "");
+    Files.createDirectories(dir.resolve("x.jsonl.deadletters.jsonl"));
+
+    CliRun.Result underAFile = cli.execute("normalize", "--out", "afile/x.jsonl", "in.log");
+    CliRun.Result derived = cli.execute("normalize", "--out", "x.jsonl", "in.log");
+
+    assertThat(underAFile.exitCode()).isEqualTo(1);
+    assertThat(underAFile.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil normalize: cannot create the directory of --out afile/x.jsonl: not a"
+                + " directory: ");
+    assertThat(derived.exitCode()).isEqualTo(1);
+    assertThat(derived.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil normalize: cannot write the dead-letter file x.jsonl.deadletters.jsonl (named"
+                + " after --out; give --dead-letter FILE to put it elsewhere): ");
   }
 
   @Test

@@ -107,6 +107,13 @@ public final class Normalizer {
   /** Normalizes one raw record (which may be an envelope of many) into {@code out}. */
   public void normalize(RawRecord record, NormalizeOutput out) {
     byte[] bytes = record.bytes();
+    if (record.readFailure() != null) {
+      // Incomplete by definition: the file could not be read to the record's end.
+      out.deadLetter(
+          deadLetter(
+              bytes, record.origin(), DeadLetterReason.MALFORMED_JSON, record.readFailure(), null));
+      return;
+    }
     if (bytes.length > limits.maxRecordBytes()) {
       out.deadLetter(
           deadLetter(

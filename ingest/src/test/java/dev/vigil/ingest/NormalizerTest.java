@@ -104,6 +104,20 @@ class NormalizerTest {
   }
 
   @Test
+  void aRecordCutOffByAFailedReadIsDeadLetteredWithTheFailure() {
+    byte[] partial = "{\"vault_key\":1".getBytes(StandardCharsets.UTF_8);
+
+    DeadLetter letter =
+        normalize(new RawRecord(partial, "trail.gz:7", "the gzip file is cut off"))
+            .onlyDeadLetter();
+
+    assertThat(letter.getReason()).isEqualTo(DeadLetterReason.MALFORMED_JSON);
+    assertThat(letter.getMessage()).isEqualTo("the gzip file is cut off");
+    assertThat(letter.getOrigin()).isEqualTo("trail.gz:7");
+    assertThat(letter.getRaw()).isEqualTo(ByteBuffer.wrap(partial));
+  }
+
+  @Test
   void contentAfterTheValueIsMalformed() {
     DeadLetter second = normalize("{\"vault_key\":1} {\"vault_key\":2}").onlyDeadLetter();
     DeadLetter garbage = normalize("{\"vault_key\":1} hunter2").onlyDeadLetter();

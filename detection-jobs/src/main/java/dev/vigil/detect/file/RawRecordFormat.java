@@ -2,14 +2,13 @@ package dev.vigil.detect.file;
 
 import dev.vigil.ingest.NormalizerLimits;
 import dev.vigil.ingest.RawRecord;
+import dev.vigil.ingest.io.RawInputs;
 import dev.vigil.ingest.io.RecordSplitter;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -18,6 +17,8 @@ import org.apache.flink.connector.file.src.util.ArrayResultIterator;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads raw audit files (any source, any mix of JSON Lines, pretty-printed or enveloped records,
@@ -29,14 +30,14 @@ import org.apache.flink.core.fs.Path;
  * thread per open file runs the splitter into a small bounded queue, so memory stays bounded on any
  * file size, and {@link #readBatch} drains it. A file is one split (the splitter needs the whole
  * stream to find record boundaries); the checkpointed position is the number of records already
- * emitted, which a restored reader skips.
+ * emitted, which a restored reader skips. A file cut off or corrupt part-way does not fail the job:
+ * the splitter turns the damage into one record with a read failure, which becomes a dead letter.
  */
 public final class RawRecordFormat implements BulkFormat<RawRecord, FileSourceSplit> {
 
   private static final long serialVersionUID = 1L;
   private static final int BATCH = 256;
-  private static final int GZIP_MAGIC_1 = 0x1f;
-  private static final int GZIP_MAGIC_2 = 0x8b;
+  private static final Logger LOG = LoggerFactory.getLogger(RawRecordFormat.class);
 
   private final List<InputRoot> roots;
 
@@ -110,10 +111,14 @@ public final class RawRecordFormat implements BulkFormat<RawRecord, FileSourceSp
           new Thread(
               () -> {
                 long[] seen = {0};
-                try (InputStream in = decompressed(file)) {
+                try (InputStream in = RawInputs.decompressed(file)) {
                   splitter.split(
                       in,
                       record -> {
+                        if (record.readFailure() != null) {
+                          // The damaged tail becomes a dead letter; the job goes on.
+                          LOG.warn("{}: {}", record.origin(), record.readFailure());
+                        }
                         if (seen[0]++ >= skip) {
                           put(record);
                         }
@@ -188,18 +193,6 @@ public final class RawRecordFormat implements BulkFormat<RawRecord, FileSourceSp
     public void close() throws IOException {
       scanner.interrupt();
       file.close();
-    }
-
-    private static InputStream decompressed(InputStream in) throws IOException {
-      BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
-      buffered.mark(2);
-      int first = buffered.read();
-      int second = buffered.read();
-      buffered.reset();
-      if (first == GZIP_MAGIC_1 && second == GZIP_MAGIC_2) {
-        return new GZIPInputStream(buffered, 64 * 1024);
-      }
-      return buffered;
     }
   }
 

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -66,6 +68,45 @@ class RawRecordFormatTest {
     assertThat(resumed).hasSize(303);
     assertThat(resumed.get(0).record()).isEqualTo(all.get(300).record());
     assertThat(resumed.get(0).skip()).isEqualTo(301);
+  }
+
+  @Test
+  void aCutOffGzipFileEndsWithOneRecordCarryingTheFailureInsteadOfFailingTheJob() throws Exception {
+    Path whole = dir.resolve("whole.log.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(whole))) {
+      // Records that differ, so that half of the compressed file holds many of them.
+      for (int i = 0; i < 2000; i++) {
+        out.write(
+            ("{\"id\":\""
+                    + UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)})
+                    + "\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] gzip = Files.readAllBytes(whole);
+    Path cut = Files.write(dir.resolve("cut.log.gz"), Arrays.copyOf(gzip, gzip.length / 2));
+    RawRecordFormat format =
+        new RawRecordFormat(List.of(new RawRecordFormat.InputRoot("in", dir.toString())));
+
+    List<RawRecord> all =
+        readAll(format.createReader(new Configuration(), split(whole, null))).stream()
+            .map(Read::record)
+            .toList();
+    List<RawRecord> read =
+        readAll(format.createReader(new Configuration(), split(cut, null))).stream()
+            .map(Read::record)
+            .toList();
+
+    RawRecord last = read.get(read.size() - 1);
+    List<RawRecord> complete = read.subList(0, read.size() - 1);
+    assertThat(complete)
+        .isNotEmpty()
+        .allSatisfy(record -> assertThat(record.readFailure()).isNull())
+        .extracting(RawRecord::bytes)
+        .containsExactlyElementsOf(
+            all.subList(0, complete.size()).stream().map(RawRecord::bytes).toList());
+    assertThat(last.origin()).startsWith("cut.log.gz:");
+    assertThat(last.readFailure()).startsWith("the gzip file is cut off");
   }
 
   private record Read(RawRecord record, long skip) {}

@@ -37,6 +37,11 @@ import java.util.function.Consumer;
  * trip through the per-state dispatch each, eight bytes at a time for a quote, backslash or
  * newline. {@code RecordSplitterEquivalenceTest} holds all this to the plain byte-at-a-time
  * algorithm it replaced ({@code ReferenceRecordSplitter}, in the tests), output for output.
+ *
+ * <p>A read that fails (a cut-off or corrupt gzip file, an I/O error) ends the file, not the run:
+ * the records before it were emitted as usual, and the failure becomes one more record carrying
+ * {@link RawRecord#readFailure()}, with the bytes of the record it broke off (none between
+ * records), so that every input file is accounted for by records, and the damage by a dead letter.
  */
 public final class RecordSplitter {
 
@@ -56,27 +61,51 @@ public final class RecordSplitter {
     this.hardCap = (int) Math.max(0, cap);
   }
 
-  /** Reads the whole stream, handing each record to {@code sink}; returns how many there were. */
-  public long split(InputStream in, Consumer<RawRecord> sink) throws IOException {
+  /**
+   * Reads the whole stream, handing each record to {@code sink}, a failed read included (see the
+   * class comment); returns how many records there were.
+   */
+  public long split(InputStream in, Consumer<RawRecord> sink) {
     byte[] buffer = new byte[READ_BUFFER_BYTES];
     Cutter cutter = new Cutter(originPrefix, hardCap, sink);
-    // A UTF-8 byte order mark is not part of any record; read the head whole, since a pipe or a
-    // decompressor may hand over fewer bytes per read than the mark has.
-    int read = in.readNBytes(buffer, 0, 3);
-    int offset =
-        read == 3
-                && (buffer[0] & 0xFF) == 0xEF
-                && (buffer[1] & 0xFF) == 0xBB
-                && (buffer[2] & 0xFF) == 0xBF
-            ? 3
-            : 0;
-    while (read > 0) {
-      cutter.cut(buffer, offset, read);
-      offset = 0;
-      read = in.read(buffer);
+    long bytesRead = 0;
+    try {
+      // A UTF-8 byte order mark is not part of any record; read the head whole, since a pipe or a
+      // decompressor may hand over fewer bytes per read than the mark has.
+      int read = in.readNBytes(buffer, 0, 3);
+      int offset =
+          read == 3
+                  && (buffer[0] & 0xFF) == 0xEF
+                  && (buffer[1] & 0xFF) == 0xBB
+                  && (buffer[2] & 0xFF) == 0xBF
+              ? 3
+              : 0;
+      while (read > 0) {
+        bytesRead += read;
+        cutter.cut(buffer, offset, read);
+        offset = 0;
+        read = in.read(buffer);
+      }
+    } catch (IOException e) {
+      cutter.broken(readFailure(e, bytesRead));
+      return cutter.count;
     }
     cutter.finish();
     return cutter.count;
+  }
+
+  /** What a failed read did, for a person: never file content, nor a Java class name. */
+  private static String readFailure(IOException e, long bytesRead) {
+    String cause =
+        e instanceof DamagedInputException
+            ? e.getMessage()
+            : "reading the file failed ("
+                + (e.getMessage() == null ? "I/O error" : e.getMessage().replaceAll("\\R", " "))
+                + ")";
+    return cause
+        + "; reading stopped after byte "
+        + bytesRead
+        + (e instanceof DamagedInputException ? " of the decompressed data" : "");
   }
 
   /** The state of one {@link #split} between reads, and the loops that advance it. */
@@ -183,6 +212,23 @@ public final class RecordSplitter {
         gather(buffer, recordStart, to);
       }
       atLineStart = buffer[to - 1] == '\n';
+    }
+
+    /**
+     * Ends the stream at a failed read: the open record, or an empty one at the current line when
+     * the failure fell between records, is emitted with the failure.
+     */
+    void broken(String readFailure) {
+      byte[] bytes = EMPTY;
+      if (mode == BETWEEN) {
+        recordLine = line;
+      } else {
+        bytes = Arrays.copyOf(gathered, gatheredLength);
+        gatheredLength = 0;
+        mode = BETWEEN;
+      }
+      count++;
+      sink.accept(new RawRecord(bytes, originPrefix + recordLine, readFailure));
     }
 
     /** Ends the stream: an open record was truncated, and is emitted as it is. */
