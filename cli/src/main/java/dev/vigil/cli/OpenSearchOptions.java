@@ -61,12 +61,12 @@ final class OpenSearchOptions {
 
   /** The cluster's configuration; {@code more} adds keys of the section (index, retention_file). */
   OpenSearchConfig cluster(CliEnvironment env, Consumer<ObjectNode> more) {
-    return config(env, urls, more);
+    return config(env, urls, "--opensearch", more);
   }
 
   /** The same credentials and trust for another service, e.g. OpenSearch Dashboards. */
   OpenSearchConfig sameLoginFor(CliEnvironment env, String url) {
-    return config(env, List.of(url), section -> {});
+    return config(env, List.of(url), "--dashboards", section -> {});
   }
 
   /** The keys of the {@code opensearch:} section that flags of the commands fill in. */
@@ -81,7 +81,7 @@ final class OpenSearchOptions {
           "retention_file", "--retention-file");
 
   private OpenSearchConfig config(
-      CliEnvironment env, List<String> serviceUrls, Consumer<ObjectNode> more) {
+      CliEnvironment env, List<String> serviceUrls, String urlFlag, Consumer<ObjectNode> more) {
     ObjectNode section = JSON.createObjectNode();
     ArrayNode list = section.putArray("urls");
     serviceUrls.forEach(list::add);
@@ -100,15 +100,38 @@ final class OpenSearchOptions {
     try {
       return OpenSearchConfig.fromTree(section);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailedException(asFlag(e.getMessage()));
+      throw new CommandFailedException(asFlag(e.getMessage(), urlFlag));
     }
+  }
+
+  static String asFlag(String message) {
+    return asFlag(message, "--opensearch");
   }
 
   /**
    * A message of {@link OpenSearchConfig}, which names the keys of a configuration file's {@code
-   * opensearch:} section, with the key replaced by the flag the user gave here instead.
+   * opensearch:} section, with the key replaced by the flag the user gave here instead; {@code
+   * urlFlag} is the flag the URLs came from.
    */
-  static String asFlag(String message) {
+  static String asFlag(String message, String urlFlag) {
+    // Keys no flag names: the password's variable, and where credentials belong.
+    if (message.startsWith("opensearch.password_env: environment variable " + PASSWORD_ENV + " ")) {
+      return "--user: the password is read from $"
+          + PASSWORD_ENV
+          + ", which is not set or empty; set it, or give --password-file";
+    }
+    if (message.startsWith("opensearch.urls: put credentials in ")) {
+      return urlFlag
+          + ": credentials (user:password@) do not go in the URL; give the user with"
+          + " --user and the password in $"
+          + PASSWORD_ENV
+          + " or --password-file";
+    }
+    if (message.startsWith("opensearch: basic auth over plain http")) {
+      return "--user: basic auth over plain http would send the password in clear; give https"
+          + " URLs to "
+          + urlFlag;
+    }
     for (Map.Entry<String, String> key : FLAGS.entrySet()) {
       String prefix = "opensearch." + key.getKey();
       if (message.startsWith(prefix) && !continuesKey(message, prefix.length())) {

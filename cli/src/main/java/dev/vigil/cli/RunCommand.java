@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.detect.EmbeddedDetection;
+import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
@@ -39,8 +40,10 @@ import picocli.CommandLine.Option;
       "The job runs on the embedded Flink, configured by the file (docs/configuration.md), and"
           + " resumes from the newest savepoint or checkpoint of an earlier run, deleting those"
           + " older than the newest few (checkpoints.retained_states). Ctrl-C or SIGTERM"
-          + " stop it with a final savepoint, so a restart repeats nothing. Exit 1 on a"
-          + " configuration mistake, unreachable brokers or OpenSearch, an unreadable credential,"
+          + " stop it with a final savepoint, so a restart repeats nothing. The file, credentials,"
+          + " rules and the notify destinations rules name are checked before Kafka is contacted."
+          + " Exit 1 on a configuration mistake, a rule that does not load or names an"
+          + " unconfigured destination, unreachable brokers or OpenSearch, an unreadable credential,"
           + " an embedded Flink that cannot start, or a failed job."
     })
 final class RunCommand implements Callable<Integer> {
@@ -58,45 +61,43 @@ final class RunCommand implements Callable<Integer> {
     this.env = env;
   }
 
+  /**
+   * Checks first what needs no network (the file, credentials, rules, the destinations rules name),
+   * then resumes, prunes and starts; the line saying the job runs comes only once the embedded
+   * cluster has taken it.
+   */
   @Override
   public Integer call() throws InterruptedException {
-    VigilConfig loaded;
-    try {
-      loaded = VigilConfigLoader.load(env.resolve(config));
-    } catch (ConfigException e) {
-      throw new CommandFailedException(e.getMessage());
-    }
-    env.stderr()
-        .println(
-            "vigil run: job "
-                + loaded.job().name()
-                + " reading "
-                + String.join(", ", loaded.kafka().topics().raw().keySet())
-                + loaded
-                    .kafka()
-                    .topics()
-                    .rawPattern()
-                    .map(pattern -> " and the topics matching " + pattern.pattern())
-                    .orElse("")
-                + " from "
-                + loaded.kafka().bootstrapServers()
-                + "; Ctrl-C stops it");
-    Optional<ResumePoint> resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
-    resumeFrom.ifPresent(
-        point -> {
-          env.stderr().println("vigil run: resuming from " + point.describe());
-          pruneOlderStates(loaded.checkpoints(), point);
-        });
-    env.stderr().flush();
     JobResult result;
+    Optional<ResumePoint> resumeFrom;
     try {
+      VigilConfig loaded = VigilConfigLoader.load(env.resolve(config));
+      RuleSet rules = ContinuousDetection.check(loaded);
+      resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
+      resumeFrom.ifPresent(
+          point -> {
+            env.stderr().println("vigil run: resuming from " + point.describe());
+            pruneOlderStates(loaded.checkpoints(), point);
+          });
+      env.stderr().flush();
       result =
           ContinuousDetection.run(
-              loaded, resumeFrom.map(ResumePoint::path), new StopReport(env.stderr()));
-    } catch (TopicSetup.TopicSetupException
-        | IndexSetup.IndexSetupException
+              loaded,
+              rules,
+              resumeFrom.map(ResumePoint::path),
+              () -> {
+                env.stderr().println(startedLine(loaded));
+                env.stderr().flush();
+              },
+              new StopReport(env.stderr()));
+    } catch (ConfigException
         | NotifyConfigException
+        | TopicSetup.TopicSetupException
+        | IndexSetup.IndexSetupException
         | ContinuousDetection.EmbeddedClusterException e) {
+      throw new CommandFailedException(e.getMessage());
+    } catch (ContinuousDetection.UnknownDestinationException e) {
+      e.errors().forEach(error -> env.stderr().println(error));
       throw new CommandFailedException(e.getMessage());
     } catch (RuleException e) {
       e.errors().forEach(error -> env.stderr().println(error));
@@ -107,6 +108,23 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandFailedException(failure(result, resumeFrom));
     }
     return 0;
+  }
+
+  /** What runs, from where: printed once the job has been taken, so it is true when read. */
+  static String startedLine(VigilConfig config) {
+    return "vigil run: job "
+        + config.job().name()
+        + " is running, reading "
+        + String.join(", ", config.kafka().topics().raw().keySet())
+        + config
+            .kafka()
+            .topics()
+            .rawPattern()
+            .map(pattern -> " and the topics matching " + pattern.pattern())
+            .orElse("")
+        + " from "
+        + config.kafka().bootstrapServers()
+        + "; Ctrl-C stops it";
   }
 
   /**

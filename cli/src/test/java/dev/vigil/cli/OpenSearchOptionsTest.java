@@ -34,8 +34,8 @@ class OpenSearchOptionsTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
         .containsExactly(
-            "vigil retention apply: opensearch: basic auth over plain http would send the password"
-                + " in clear; use https urls");
+            "vigil retention apply: --user: basic auth over plain http would send the password in"
+                + " clear; give https URLs to --opensearch");
   }
 
   @Test
@@ -49,7 +49,23 @@ class OpenSearchOptionsTest {
     assertThat(result.stderrLines())
         .singleElement()
         .asString()
-        .contains("VIGIL_OPENSEARCH_PASSWORD is not set or empty");
+        .isEqualTo(
+            "vigil retention apply: --user: the password is read from $VIGIL_OPENSEARCH_PASSWORD,"
+                + " which is not set or empty; set it, or give --password-file");
+  }
+
+  @Test
+  void credentialsInTheUrlAreSentToTheFlags() {
+    CliRun.Result result =
+        cli(Map.of())
+            .execute("retention", "apply", "--opensearch", "https://bob:s3cr3t@127.0.0.1:1");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil retention apply: --opensearch: credentials (user:password@) do not go in the"
+                + " URL; give the user with --user and the password in $VIGIL_OPENSEARCH_PASSWORD"
+                + " or --password-file");
   }
 
   @Test
@@ -120,8 +136,8 @@ class OpenSearchOptionsTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
         .containsExactly(
-            "vigil dashboards install: opensearch: basic auth over plain http would send the"
-                + " password in clear; use https urls");
+            "vigil dashboards install: --user: basic auth over plain http would send the password"
+                + " in clear; give https URLs to --dashboards");
     assertThat(result.stdout()).isEmpty();
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.StateRetention;
+import dev.vigil.detect.kafka.TopicSetup;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -66,16 +67,73 @@ class RunCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderr()).doesNotContain("internal error").doesNotContain("\tat ");
+    // The job never ran: no line says it does.
     assertThat(result.stderrLines())
-        .first()
+        .singleElement()
         .asString()
-        .contains("reading audit.raw.vault and the topics matching audit\\.raw\\..* from");
+        .isEqualTo("vigil run: " + TopicSetup.unreachable("no-such-host.invalid:9092"));
+  }
+
+  @Test
+  void rulesThatDoNotLoadAreNamedBeforeTheBrokersAreTried() throws Exception {
+    Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(dir.resolve("rules/broken.yml"), "title: broken\nid: x\n");
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "kafka:\n  bootstrap_servers: 192.0.2.1:9092\nrules:\n  path: rules\n");
+
+    // 192.0.2.1 (TEST-NET-1) never answers: the Kafka check would spend its 30 s timeout first.
+    CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr()).contains("broken.yml").doesNotContain("Kafka");
     assertThat(result.stderrLines())
         .last()
-        .asString()
-        .startsWith(
-            "vigil run: cannot check or create the Kafka topics on no-such-host.invalid:9092")
-        .contains("No resolvable bootstrap urls");
+        .isEqualTo("vigil run: the rules do not load; run 'vigil rules validate' for details");
+  }
+
+  @Test
+  void aRuleNamingAnUnconfiguredDestinationStopsTheStartWithASuggestion() throws Exception {
+    Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(
+        dir.resolve("rules/paged.yml"),
+        """
+        title: Paged
+        id: 7b0c6a52-9f43-4a57-a0c1-3f5e9f1d2c11
+        name: paged_rule
+        level: high
+        notify: [secops-slak]
+        detection:
+          selection:
+            denied: true
+          condition: selection
+        """);
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        """
+        kafka:
+          bootstrap_servers: 192.0.2.1:9092
+        rules:
+          path: rules
+        notify:
+          destinations:
+            secops-slack:
+              type: webhook
+              url: https://hooks.example.com/vigil
+              hmac_key_env: HOME
+        """);
+
+    CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr()).doesNotContain("Kafka").doesNotContain("is running");
+    assertThat(result.stderrLines())
+        .containsExactly(
+            dir.resolve("rules/paged.yml")
+                + ":1: rule paged_rule: notify names the destination 'secops-slak', which"
+                + " vigil.yaml does not configure; did you mean 'secops-slack'?",
+            "vigil run: a rule names a notify destination that vigil.yaml does not configure"
+                + " (notify.destinations); fix the name in the rule or add the destination");
   }
 
   @Test

@@ -1,7 +1,5 @@
 package dev.vigil.detect;
 
-import dev.vigil.detect.file.FileOutputs;
-import dev.vigil.detect.file.RawFiles;
 import dev.vigil.detect.job.AlertDeduplicator;
 import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.detect.job.DetectionOperator;
@@ -9,23 +7,18 @@ import dev.vigil.detect.job.GroupRouter;
 import dev.vigil.detect.job.IngestedEvent;
 import dev.vigil.detect.job.NormalizeFunction;
 import dev.vigil.detect.job.RoutedEvent;
-import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.PartitionWatermarks;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.rules.RuleException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.TimeUtils;
 
 /**
  * The detection job. Its only work is wiring; each step is an operator of its own, with its state,
@@ -136,7 +129,9 @@ public final class DetectionJob {
   /**
    * Entry point for {@code flink run}: either a bounded run over files on the cluster's file
    * system, writing part files (exactly once, committed on checkpoints), or, with {@code --config},
-   * the unbounded job from Kafka ({@link ContinuousDetection#main}).
+   * the unbounded job from Kafka ({@link dev.vigil.detect.kafka.ContinuousDetection}). A wrong
+   * command line prints the usage, a mistake in the configuration, the credentials or the rules its
+   * message; both exit 1, as {@code vigil run} does, without a stack trace ({@link JobEntry}).
    *
    * <pre>
    * flink run vigil-detection-jobs.jar --input PATH [--input PATH]... --output DIR
@@ -145,48 +140,9 @@ public final class DetectionJob {
    * </pre>
    */
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("--config")) {
-      // The streaming job from Kafka, as vigil.yaml describes it: the jar has one main class.
-      ContinuousDetection.main(args);
-      return;
+    int status = JobEntry.run(args, System.err);
+    if (status != 0) {
+      System.exit(status);
     }
-    List<Path> inputs = new ArrayList<>();
-    List<Path> ruleRoots = new ArrayList<>();
-    String output = null;
-    Duration outOfOrderness = JobOptions.DEFAULT_MAX_OUT_OF_ORDERNESS;
-    Duration checkpointInterval = Duration.ofSeconds(30);
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag + " needs a value");
-      }
-      String value = args[++i];
-      switch (flag) {
-        case "--input" -> inputs.add(Path.of(value));
-        case "--rules" -> ruleRoots.add(Path.of(value));
-        case "--output" -> output = value;
-        case "--max-out-of-orderness" -> outOfOrderness = TimeUtils.parseDuration(value);
-        case "--checkpoint-interval" -> checkpointInterval = TimeUtils.parseDuration(value);
-        default -> throw new IllegalArgumentException("unknown option " + flag);
-      }
-    }
-    if (inputs.isEmpty() || output == null) {
-      throw new IllegalArgumentException(
-          "usage: --input PATH [--input PATH]... --output DIR [--rules DIR]..."
-              + " [--max-out-of-orderness 30s] [--checkpoint-interval 30s]");
-    }
-    RuleSet rules = ruleRoots.isEmpty() ? RuleSet.builtIn() : RuleSet.load(ruleRoots);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    // The file sink commits its part files on checkpoints (the last one after the input ends).
-    env.enableCheckpointing(checkpointInterval.toMillis());
-    DataStream<RawRecord> raw =
-        env.fromSource(RawFiles.source(inputs), WatermarkStrategy.noWatermarks(), "raw-files")
-            .uid("raw-files");
-    build(
-        env,
-        raw,
-        FileOutputs.partFiles(output),
-        JobOptions.defaults(rules).withMaxOutOfOrderness(outOfOrderness));
-    env.execute("vigil-detection");
   }
 }

@@ -29,7 +29,6 @@ import dev.vigil.rules.yaml.YamlReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +101,13 @@ public final class VigilConfigLoader {
   private static final Pattern OWNER_MESSAGE =
       Pattern.compile("(opensearch(?:\\.[A-Za-z0-9_]+)*)(?::\\s*|\\s+)(.*)", Pattern.DOTALL);
 
+  /** The CLI's short source names ({@code vigil normalize --source}), accepted here too. */
+  private static final Map<String, Source> SOURCE_ALIASES =
+      Map.of(
+          "cloudtrail", Source.AWS_CLOUDTRAIL,
+          "azure", Source.AZURE_MONITOR,
+          "gcp", Source.GCP_AUDIT);
+
   private static final Pattern UNKNOWN_KEY = Pattern.compile("unknown key '([^']+)'");
 
   private VigilConfigLoader() {}
@@ -112,11 +118,8 @@ public final class VigilConfigLoader {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(name, 0, "", "no such file");
     } catch (IOException e) {
-      throw new ConfigException(
-          name, 0, "", "cannot read the file (" + e.getClass().getSimpleName() + ")");
+      throw new ConfigException(name, 0, "", ReadProblems.describe(file, e));
     }
     Path base = file.toAbsolutePath().getParent();
     return parse(name, text, base);
@@ -317,6 +320,10 @@ public final class VigilConfigLoader {
     }
   }
 
+  /**
+   * A raw topic's source: the event's name in lower case ({@code aws_cloudtrail}), or the short
+   * name {@code vigil normalize --source} takes ({@code cloudtrail}), or {@code auto}.
+   */
   private static Optional<Source> sourceHint(ConfigTree topics, String topic, String value) {
     String normalized = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
     if (normalized.equals("AUTO")) {
@@ -327,9 +334,16 @@ public final class VigilConfigLoader {
         return Optional.of(source);
       }
     }
+    Source aliased = SOURCE_ALIASES.get(normalized.toLowerCase(Locale.ROOT));
+    if (aliased != null) {
+      return Optional.of(aliased);
+    }
     throw topics.errorAt(
         List.of("raw", topic),
-        "must be auto, vault, aws_cloudtrail, azure_monitor or gcp_audit, got '" + value + "'");
+        "must be auto, vault, aws_cloudtrail (or cloudtrail), azure_monitor (or azure) or"
+            + " gcp_audit (or gcp), got '"
+            + value
+            + "'");
   }
 
   private static Security security(ConfigTree security, Path base) {

@@ -4,15 +4,14 @@ import dev.vigil.detect.DetectionJob;
 import dev.vigil.detect.EmbeddedDetection;
 import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
-import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
-import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.notify.NotifyConfigException;
+import dev.vigil.detect.notify.NotifySink;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.RawRecord;
+import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Two ways to run it. {@link #start} runs it on a Flink MiniCluster inside this JVM (a laptop, a
  * single container) and returns a {@link Running} handle: {@link Running#stop} ends the job with a
  * final savepoint (what Ctrl-C does to {@link #run}), {@link Running#close()} cancels it and stops
- * the cluster. {@link #main} is the entry point of the shaded job jar: {@code flink run
+ * the cluster. The shaded job jar's entry point ({@code DetectionJob.main}): {@code flink run
  * vigil-detection-jobs.jar --config vigil.yaml} builds the same job on the submitting machine and
  * hands it to the cluster (restore from a checkpoint there with {@code flink run -s <path>}).
  *
@@ -59,9 +58,11 @@ import org.apache.kafka.common.TopicPartition;
  * from the newest {@link ResumePoint} under the checkpoint storage: the final savepoint of a run
  * that was stopped, or the checkpoint retained by a run that was cancelled or crashed, with its
  * Kafka offsets and rule state. The savepoint is what keeps a restart from paging twice: nothing
- * the stopped run did is after it, while everything after the last checkpoint is done again.
- * Topics, index templates and credentials are made ready before the job is built ({@link
- * #prepare}): a missing topic or an unreadable password is a message here, not a failing task.
+ * the stopped run did is after it, while everything after the last checkpoint is done again. What
+ * can be checked without the network is checked first ({@link #check}: credentials, rules, the
+ * destinations rules name), then topics and index templates are made ready ({@link #prepare}), and
+ * only then is the job built: a missing topic, an unreadable password or a rule paging a
+ * destination that does not exist is a message at start, not a failing task or a lost page.
  */
 public final class ContinuousDetection {
 
@@ -104,10 +105,13 @@ public final class ContinuousDetection {
     return flink;
   }
 
-  /** Wires the job into {@code env}: Kafka source, the detection job, the configured sinks. */
-  public static void build(StreamExecutionEnvironment env, VigilConfig config)
+  /**
+   * Wires the job into {@code env}: Kafka source, the detection job over {@code rules} (from {@link
+   * #check}), the configured sinks.
+   */
+  public static void build(StreamExecutionEnvironment env, VigilConfig config, RuleSet rules)
       throws RuleException {
-    build(env, config, UnaryOperator.identity());
+    build(env, config, rules, KafkaConnectors.rawSource(config.kafka()), UnaryOperator.identity());
   }
 
   /**
@@ -119,19 +123,16 @@ public final class ContinuousDetection {
       VigilConfig config,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
-    build(env, config, KafkaConnectors.rawSource(config.kafka()), afterSource);
+    build(env, config, check(config), KafkaConnectors.rawSource(config.kafka()), afterSource);
   }
 
   private static void build(
       StreamExecutionEnvironment env,
       VigilConfig config,
+      RuleSet rules,
       KafkaSource<RawRecord> source,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
-    RuleSet rules =
-        config.rulesPath().isPresent()
-            ? RuleSet.load(List.of(config.rulesPath().get()))
-            : RuleSet.builtIn();
     JobOptions options =
         JobOptions.defaults(rules)
             .withMaxOutOfOrderness(config.watermarks().outOfOrderness())
@@ -146,19 +147,19 @@ public final class ContinuousDetection {
   }
 
   /**
-   * Makes the outside world ready for the job, before it is built: the Kafka topics (checked, and
-   * created when allowed), the OpenSearch index templates (when configured) and the readability of
-   * every credential the sinks will read on the task managers. A problem is one message here
-   * instead of a job that fails and restarts.
+   * Checks everything about a start that needs no network, before anything outside is touched: the
+   * credentials every client will read (notify destinations, Kafka, OpenSearch), the rules ({@code
+   * rules.path} loaded and compiled, or the built-in pack), and that every destination a rule's
+   * {@code notify} names is configured. A mistake here costs no broker timeout and leaves no topic
+   * or template behind.
    *
-   * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
-   * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates or its password
-   *     cannot be read
-   * @throws NotifyConfigException when a destination's secret cannot be read
+   * @return the rules the job runs, for {@link #build} and {@link #start}
+   * @throws NotifyConfigException when a destination's or Kafka's secret cannot be read
+   * @throws IndexSetup.IndexSetupException when OpenSearch's password cannot be read
+   * @throws RuleException when the rules do not load or compile
+   * @throws UnknownDestinationException when a rule names a destination vigil.yaml lacks
    */
-  public static void prepare(VigilConfig config) {
-    // The pager's secrets first: reading them is local and instant, while an unreachable broker
-    // costs the Kafka check's whole timeout before its message.
+  public static RuleSet check(VigilConfig config) throws RuleException {
     config
         .notifications()
         .ifPresent(
@@ -167,6 +168,32 @@ public final class ContinuousDetection {
                     .destinations()
                     .values()
                     .forEach(destination -> destination.secret().resolve(System::getenv)));
+    // Builds the clients' settings, which reads the SASL and key store passwords.
+    KafkaClientProperties.of(config.kafka());
+    config.openSearch().ifPresent(cluster -> IndexSetup.prepare(cluster, false, System::getenv));
+    RuleSet rules =
+        config.rulesPath().isPresent()
+            ? RuleSet.load(List.of(config.rulesPath().get()))
+            : RuleSet.builtIn();
+    if (config.notifications().isPresent()) {
+      List<RuleError> unknown =
+          NotifySink.unknownDestinations(config.notifications().get(), rules.pack());
+      if (!unknown.isEmpty()) {
+        throw new UnknownDestinationException(unknown);
+      }
+    }
+    return rules;
+  }
+
+  /**
+   * Makes the outside world ready for the job, after {@link #check} and before it is built: the
+   * Kafka topics (checked, and created when allowed) and the OpenSearch index templates (when
+   * configured). A problem is one message here instead of a job that fails and restarts.
+   *
+   * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
+   * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
+   */
+  public static void prepare(VigilConfig config) {
     TopicSetup.ensureTopics(config.kafka());
     config
         .openSearch()
@@ -179,7 +206,18 @@ public final class ContinuousDetection {
   /** Starts the job on a MiniCluster in this JVM, resuming from {@code restoreFrom} when given. */
   public static Running start(VigilConfig config, Optional<String> restoreFrom)
       throws RuleException {
-    return start(config, restoreFrom, UnaryOperator.identity());
+    return start(config, check(config), restoreFrom);
+  }
+
+  /** As {@link #start(VigilConfig, Optional)}, with the rules {@link #check} returned. */
+  public static Running start(VigilConfig config, RuleSet rules, Optional<String> restoreFrom)
+      throws RuleException {
+    return start(
+        config,
+        rules,
+        KafkaConnectors.rawSource(config.kafka()),
+        restoreFrom,
+        UnaryOperator.identity());
   }
 
   static Running start(
@@ -187,7 +225,8 @@ public final class ContinuousDetection {
       Optional<String> restoreFrom,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
-    return start(config, KafkaConnectors.rawSource(config.kafka()), restoreFrom, afterSource);
+    return start(
+        config, check(config), KafkaConnectors.rawSource(config.kafka()), restoreFrom, afterSource);
   }
 
   /**
@@ -201,6 +240,7 @@ public final class ContinuousDetection {
       throws RuleException {
     return start(
         config,
+        check(config),
         KafkaConnectors.rawSource(config.kafka(), from, until),
         Optional.empty(),
         UnaryOperator.identity());
@@ -208,6 +248,7 @@ public final class ContinuousDetection {
 
   private static Running start(
       VigilConfig config,
+      RuleSet rules,
       KafkaSource<RawRecord> source,
       Optional<String> restoreFrom,
       UnaryOperator<DataStream<RawRecord>> afterSource)
@@ -215,7 +256,7 @@ public final class ContinuousDetection {
     prepare(config);
     Configuration flink = flinkConfiguration(config);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
-    build(env, config, source, afterSource);
+    build(env, config, rules, source, afterSource);
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(config.job().name());
     restoreFrom.ifPresent(
@@ -250,14 +291,22 @@ public final class ContinuousDetection {
    * Runs on a MiniCluster until the job ends or the JVM is asked to stop (Ctrl-C, SIGTERM), which
    * stops the job with a final savepoint ({@link Running#stop}) and tells {@code onStop}.
    *
+   * @param rules what {@link #check} returned
    * @param resumeFrom the checkpoint or savepoint to resume from: {@link ResumePoint#latest} of
    *     {@code checkpoints.storage} for {@code vigil run}
+   * @param onStart told once the cluster has taken the job, which then runs
    * @return the job's result
    * @throws EmbeddedClusterException when the embedded cluster cannot start or take the job
    */
-  public static JobResult run(VigilConfig config, Optional<String> resumeFrom, StopListener onStop)
+  public static JobResult run(
+      VigilConfig config,
+      RuleSet rules,
+      Optional<String> resumeFrom,
+      Runnable onStart,
+      StopListener onStop)
       throws RuleException, InterruptedException {
-    try (Running running = start(config, resumeFrom)) {
+    try (Running running = start(config, rules, resumeFrom)) {
+      onStart.run();
       Thread stopper =
           new Thread(
               () -> {
@@ -285,38 +334,6 @@ public final class ContinuousDetection {
     }
   }
 
-  /**
-   * The shaded job jar's entry point: {@code flink run vigil-detection-jobs.jar --config
-   * vigil.yaml}. A mistake in the file ends the submission with its message.
-   */
-  public static void main(String[] args) throws Exception {
-    if (args.length != 2 || !args[0].equals("--config")) {
-      System.err.println("usage: flink run vigil-detection-jobs.jar --config vigil.yaml");
-      System.exit(2);
-      return;
-    }
-    VigilConfig config;
-    StreamExecutionEnvironment env;
-    try {
-      config = VigilConfigLoader.load(Path.of(args[1]));
-      prepare(config);
-      env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
-      build(env, config);
-    } catch (ConfigException
-        | TopicSetup.TopicSetupException
-        | IndexSetup.IndexSetupException
-        | NotifyConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    } catch (RuleException e) {
-      e.errors().forEach(System.err::println);
-      System.exit(2);
-      return;
-    }
-    env.execute(config.job().name());
-  }
-
   private static void closeQuietly(MiniCluster cluster) {
     try {
       cluster.closeAsync().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -324,6 +341,30 @@ public final class ContinuousDetection {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       // Nothing more to do: the cluster's threads end with the JVM.
+    }
+  }
+
+  /**
+   * Rules whose {@code notify} names a destination that {@code notify.destinations} lacks: their
+   * pages would never reach whom the author meant. One error per rule and name, located in the rule
+   * file, with the closest configured name.
+   */
+  public static final class UnknownDestinationException extends RuntimeException {
+    private final List<RuleError> errors;
+
+    UnknownDestinationException(List<RuleError> errors) {
+      super(
+          (errors.size() == 1
+                  ? "a rule names a notify destination"
+                  : "rules name notify destinations")
+              + " that vigil.yaml does not configure (notify.destinations); fix the name in the"
+              + " rule or add the destination");
+      this.errors = List.copyOf(errors);
+    }
+
+    /** One per rule and unknown name, with the rule file and line. */
+    public List<RuleError> errors() {
+      return errors;
     }
   }
 

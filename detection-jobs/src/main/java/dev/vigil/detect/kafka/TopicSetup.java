@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -79,13 +80,7 @@ public final class TopicSetup {
       Thread.currentThread().interrupt();
       throw new TopicSetupException("interrupted while checking the Kafka topics", e);
     } catch (TimeoutException e) {
-      throw new TopicSetupException(
-          "cannot check or create the Kafka topics on "
-              + kafka.bootstrapServers()
-              + ": no answer within "
-              + TIMEOUT.toSeconds()
-              + " s (are the brokers running and reachable?)",
-          e);
+      throw new TopicSetupException(unreachable(kafka.bootstrapServers()), e);
     } catch (ExecutionException e) {
       throw failure(kafka, e.getCause());
     } catch (KafkaException e) {
@@ -95,7 +90,21 @@ public final class TopicSetup {
     }
   }
 
+  /**
+   * The one line for brokers that cannot be reached, however the client noticed: names that do not
+   * resolve fail at once, addresses that do not answer after the timeout, but the fix is the same.
+   */
+  public static String unreachable(String bootstrapServers) {
+    return "cannot reach the Kafka brokers at "
+        + bootstrapServers
+        + " (kafka.bootstrap_servers): check that they are running and that their names resolve"
+        + " and answer from this machine";
+  }
+
   private static TopicSetupException failure(VigilConfig.Kafka kafka, Throwable cause) {
+    if (isUnreachable(cause)) {
+      return new TopicSetupException(unreachable(kafka.bootstrapServers()), cause);
+    }
     StringBuilder reasons = new StringBuilder();
     for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
@@ -104,13 +113,23 @@ public final class TopicSetup {
       }
     }
     return new TopicSetupException(
-        "cannot check or create the Kafka topics on "
-            + kafka.bootstrapServers()
-            + ": "
-            + cause.getClass().getSimpleName()
-            + " ("
-            + reasons
-            + ")",
+        "cannot check or create the Kafka topics on " + kafka.bootstrapServers() + ": " + reasons,
         cause);
+  }
+
+  /**
+   * Whether the client gave up for want of a broker: its own timeout (no node answered) or no
+   * bootstrap address that resolves (Kafka says so only in the message of a configuration error).
+   */
+  private static boolean isUnreachable(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.TimeoutException
+          || (t instanceof ConfigException
+              && t.getMessage() != null
+              && t.getMessage().contains("No resolvable bootstrap urls"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -272,6 +272,15 @@ public record NotifyConfig(
       if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
         throw new NotifyConfigException(key, "must be an absolute http(s) URL");
       }
+      // As for opensearch.url: a user:password@ travels into logs and tickets with the URL. A
+      // token in the path or query is how Slack and many receivers authenticate, and stays.
+      if (uri.getRawUserInfo() != null) {
+        throw new NotifyConfigException(
+            key,
+            "credentials (user:password@) do not go in the URL; a webhook is authenticated by its"
+                + " hmac_key_env or hmac_key_file, a token the receiver wants goes in the path or"
+                + " query");
+      }
       return uri;
     } catch (URISyntaxException e) {
       throw new NotifyConfigException(key, "is not a valid URL (" + e.getReason() + ")");

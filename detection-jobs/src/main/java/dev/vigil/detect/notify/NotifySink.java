@@ -2,12 +2,17 @@ package dev.vigil.detect.notify;
 
 import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.rules.AlertJson;
+import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RulePack;
+import dev.vigil.rules.model.AttributeNames;
 import dev.vigil.rules.model.RuleDocument;
 import dev.vigil.rules.model.RuleFile;
+import dev.vigil.rules.model.RuleMeta;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -56,6 +61,56 @@ public final class NotifySink implements Sink<AlertRecord> {
       }
     }
     return new NotifySink(config, routes);
+  }
+
+  /**
+   * The destinations rules name in {@code notify} that {@code config} does not configure: one error
+   * per rule and name, at the rule's line, with the configured name it most likely meant. A job
+   * must not start with any: their pages would go only to the default routes, not to whom the
+   * rule's author meant.
+   */
+  public static List<RuleError> unknownDestinations(NotifyConfig config, RulePack rules) {
+    Set<String> configured = config.destinations().keySet();
+    List<RuleError> errors = new ArrayList<>();
+    for (RuleFile file : rules.files()) {
+      for (RuleDocument rule : file.documents()) {
+        RuleMeta meta = rule.meta();
+        for (String name : meta.notifyRoutes()) {
+          if (!configured.contains(name)) {
+            errors.add(
+                new RuleError(
+                    file.file(),
+                    meta.line(),
+                    "rule "
+                        + (meta.name() != null ? meta.name() : meta.id())
+                        + ": notify names the destination '"
+                        + name
+                        + "', which vigil.yaml does not configure; "
+                        + suggestion(name, configured)));
+          }
+        }
+      }
+    }
+    return errors;
+  }
+
+  private static String suggestion(String name, Set<String> configured) {
+    if (configured.isEmpty()) {
+      return "notify.destinations names none";
+    }
+    String closest = null;
+    int closestDistance = Integer.MAX_VALUE;
+    for (String candidate : configured) {
+      int distance = AttributeNames.distance(name, candidate);
+      if (distance < closestDistance) {
+        closest = candidate;
+        closestDistance = distance;
+      }
+    }
+    // A third of the name may differ: 'secops-slak' is 'secops-slack', 'ops' is not 'oncall'.
+    return closestDistance <= Math.max(1, name.length() / 3)
+        ? "did you mean '" + closest + "'?"
+        : "configured: " + String.join(", ", configured);
   }
 
   /**

@@ -4,11 +4,7 @@ import dev.vigil.rules.Alert;
 import dev.vigil.rules.model.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Decides which destinations receive an alert. A destination is a candidate when it takes the
@@ -18,16 +14,13 @@ import org.slf4j.LoggerFactory;
  * they are the destination owner's guard (a pager that takes only {@code high} and above stays so
  * whatever a rule asks).
  *
- * <p>A rule that names an unknown destination is reported once per (rule, name) and otherwise
- * routed as if the name were absent, so a typo never silences the default routes.
+ * <p>Every name a rule gives is configured: a job does not start otherwise ({@link
+ * NotifySink#unknownDestinations}).
  */
 final class Routing {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Routing.class);
-
   private final NotifyConfig config;
   private final Function<String, List<String>> ruleNotify;
-  private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
   /**
    * @param ruleNotify a rule id's {@code notify} list (empty when the rule names none)
@@ -42,15 +35,6 @@ final class Routing {
     List<String> named = ruleNotify.apply(alert.ruleId());
     if (named == null) {
       named = List.of();
-    }
-    for (String name : named) {
-      if (!config.destinations().containsKey(name) && reported.add(alert.ruleId() + "\0" + name)) {
-        LOG.warn(
-            "rule {} names notify destination '{}', which is not configured; known: {}",
-            alert.ruleId(),
-            name,
-            config.destinations().keySet());
-      }
     }
     Level level = level(alert);
     List<String> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.vigil.detect.notify;
 
+import dev.vigil.detect.config.ReadProblems;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -30,15 +31,16 @@ public record SecretRef(String key, String env, String file) implements Serializ
       }
       return Secret.of(value.trim(), "env " + env);
     }
+    Path path = Path.of(file);
     try {
-      String value = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+      String value = Files.readString(path, StandardCharsets.UTF_8).trim();
       if (value.isEmpty()) {
         throw new NotifyConfigException(key, "secret file " + file + " is empty");
       }
       return Secret.of(value, "file " + file);
     } catch (IOException e) {
       throw new NotifyConfigException(
-          key, "cannot read secret file " + file + " (" + e.getClass().getSimpleName() + ")");
+          key, "cannot read secret file " + file + ": " + ReadProblems.describe(path, e));
     }
   }
 

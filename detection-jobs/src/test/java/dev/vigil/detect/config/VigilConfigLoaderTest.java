@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.assertj.core.api.AbstractThrowableAssert;
@@ -405,7 +406,33 @@ class VigilConfigLoaderTest {
         "kafka:\n  topics:\n    raw:\n      audit.raw.okta: okta\n",
         4,
         "kafka.topics.raw.audit.raw.okta",
-        "must be auto, vault, aws_cloudtrail, azure_monitor or gcp_audit, got 'okta'");
+        "must be auto, vault, aws_cloudtrail (or cloudtrail), azure_monitor (or azure) or"
+            + " gcp_audit (or gcp), got 'okta'");
+  }
+
+  @Test
+  void aRawTopicTakesTheShortSourceNamesOfTheCommandLineToo() {
+    VigilConfig config =
+        VigilConfigLoader.parse(
+            "vigil.yaml",
+            "kafka:\n  topics:\n    raw:\n      t1: cloudtrail\n      t2: Azure\n      t3: gcp\n",
+            dir);
+    assertThat(config.kafka().topics().raw())
+        .containsExactly(
+            Map.entry("t1", Optional.of(Source.AWS_CLOUDTRAIL)),
+            Map.entry("t2", Optional.of(Source.AZURE_MONITOR)),
+            Map.entry("t3", Optional.of(Source.GCP_AUDIT)));
+  }
+
+  @Test
+  void aConfigThatIsADirectoryOrNotTextSaysSoInWords() throws Exception {
+    Path binary = Files.write(dir.resolve("binary.yaml"), new byte[] {'a', ':', ' ', (byte) 0xC3});
+    assertThatThrownBy(() -> VigilConfigLoader.load(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(": is a directory, not a file");
+    assertThatThrownBy(() -> VigilConfigLoader.load(binary))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(binary + ": is not UTF-8 text");
   }
 
   @Test

@@ -21,9 +21,21 @@ class TopicSetupTest {
 
     assertThatThrownBy(() -> TopicSetup.ensureTopics(config.kafka()))
         .isInstanceOf(TopicSetup.TopicSetupException.class)
-        .hasMessageStartingWith(
-            "cannot check or create the Kafka topics on no-such-host.invalid:9092: ")
-        .hasMessageContaining("No resolvable bootstrap urls given in bootstrap.servers");
+        .hasMessage(
+            "cannot reach the Kafka brokers at no-such-host.invalid:9092 (kafka.bootstrap_servers):"
+                + " check that they are running and that their names resolve and answer from this"
+                + " machine");
+  }
+
+  @Test
+  void brokersThatDoNotAnswerGetTheSameLineAsNamesThatDoNotResolve() {
+    // Nothing listens on port 9 of this machine: the client retries until its timeout.
+    VigilConfig config =
+        VigilConfigLoader.parse("vigil.yaml", "kafka:\n  bootstrap_servers: 127.0.0.1:9\n", dir);
+
+    assertThatThrownBy(() -> TopicSetup.ensureTopics(config.kafka()))
+        .isInstanceOf(TopicSetup.TopicSetupException.class)
+        .hasMessage(TopicSetup.unreachable("127.0.0.1:9"));
   }
 
   @Test

@@ -91,6 +91,33 @@ class NotifyConfigTest {
   }
 
   @Test
+  void credentialsInAWebhookUrlAreRefusedButATokenInItsQueryIsNot() {
+    Map<String, Object> withUserInfo =
+        Map.of(
+            "type", "webhook",
+            "url", "https://user:SECRETPW@siem.example.com/hooks?token=ABC",
+            "hmac_key_env", "X");
+    assertThatThrownBy(
+            () -> NotifyConfig.fromMap(Map.of("destinations", Map.of("hook", withUserInfo))))
+        .isInstanceOf(NotifyConfigException.class)
+        .hasMessageStartingWith(
+            "notify.destinations.hook.url: credentials (user:password@) do not go in the URL")
+        .message()
+        .doesNotContain("SECRETPW");
+    NotifyConfig withToken =
+        NotifyConfig.fromMap(
+            Map.of(
+                "destinations",
+                Map.of(
+                    "hook",
+                    Map.of(
+                        "type", "webhook",
+                        "url", "https://siem.example.com/hooks?token=ABC",
+                        "hmac_key_env", "X"))));
+    assertThat(withToken.destinations()).containsKey("hook");
+  }
+
+  @Test
   void theKnownKeysOfAnUnknownKeyErrorAreTheAcceptedOnes() {
     // routing_key is refused (secrets are not inline): listing it as known would invite it.
     assertThatThrownBy(() -> parse(pd("      routing_kye_env: X\n")))

@@ -27,7 +27,7 @@ import java.util.Optional;
  * <p>The known names are the top-level properties of the rule schema ({@link
  * RuleValidator#SCHEMA_RESOURCE}), so the schema stays the one list of them.
  */
-final class AttributeNames {
+public final class AttributeNames {
 
   /** In the schema's order, so that a name close to two known ones gets the same suggestion. */
   private static final List<String> KNOWN = load();
@@ -57,7 +57,7 @@ final class AttributeNames {
    * Edits (insert, delete, substitute, swap two adjacent letters) between two names: the optimal
    * string alignment distance, which counts {@code detcetion} as one edit from {@code detection}.
    */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) {
       d[i][0] = i;

@@ -1,0 +1,161 @@
+package dev.vigil.detect;
+
+import dev.vigil.detect.config.ConfigException;
+import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.config.VigilConfigLoader;
+import dev.vigil.detect.file.FileOutputs;
+import dev.vigil.detect.file.RawFiles;
+import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.TopicSetup;
+import dev.vigil.detect.notify.NotifyConfigException;
+import dev.vigil.detect.opensearch.IndexSetup;
+import dev.vigil.ingest.RawRecord;
+import dev.vigil.rules.RuleException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The job jar's command line, behind {@link DetectionJob#main}: {@code --config vigil.yaml} builds
+ * the unbounded job from Kafka ({@link ContinuousDetection}), {@code --input ... --output DIR} the
+ * bounded one over files. Everything that can be checked before submitting is checked in the order
+ * {@code vigil run} checks it (the file, credentials, rules and their destinations, then topics and
+ * templates), and a mistake is its message on stderr and exit code {@value #EXIT_ERROR}, as {@code
+ * vigil run} gives for the same mistake; a wrong command line is the usage and the same code. No
+ * stack trace for any of these: the person at the terminal made them, not the job.
+ */
+final class JobEntry {
+
+  /** The exit code of every mistake, as the {@code vigil} command line uses for its own. */
+  static final int EXIT_ERROR = 1;
+
+  static final String USAGE =
+      "usage: flink run vigil-detection-jobs.jar --config vigil.yaml\n"
+          + "   or: flink run vigil-detection-jobs.jar --input PATH [--input PATH]... --output DIR"
+          + " [--rules PATH]... [--max-out-of-orderness 30s] [--checkpoint-interval 30s]";
+
+  private JobEntry() {}
+
+  /**
+   * Builds and runs (on a cluster: submits) the job {@code args} describe.
+   *
+   * @return 0 once the job has run or been submitted, {@value #EXIT_ERROR} after a mistake, which
+   *     {@code err} then names
+   */
+  static int run(String[] args, PrintStream err) throws Exception {
+    try {
+      if (args.length > 0 && args[0].equals("--config")) {
+        if (args.length != 2) {
+          return usage(err, args.length == 1 ? "--config needs a value" : "too many arguments");
+        }
+        streaming(Path.of(args[1]));
+      } else {
+        bounded(args);
+      }
+      return 0;
+    } catch (UsageException e) {
+      return usage(err, e.getMessage());
+    } catch (ConfigException
+        | NotifyConfigException
+        | IndexSetup.IndexSetupException
+        | TopicSetup.TopicSetupException e) {
+      err.println(e.getMessage());
+      return EXIT_ERROR;
+    } catch (ContinuousDetection.UnknownDestinationException e) {
+      e.errors().forEach(err::println);
+      err.println(e.getMessage());
+      return EXIT_ERROR;
+    } catch (RuleException e) {
+      e.errors().forEach(err::println);
+      err.println("the rules do not load; run 'vigil rules validate' for details");
+      return EXIT_ERROR;
+    }
+  }
+
+  private static void streaming(Path file) throws Exception {
+    VigilConfig config = VigilConfigLoader.load(file);
+    RuleSet rules = ContinuousDetection.check(config);
+    ContinuousDetection.prepare(config);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(
+            ContinuousDetection.flinkConfiguration(config));
+    ContinuousDetection.build(env, config, rules);
+    env.execute(config.job().name());
+  }
+
+  private static void bounded(String[] args) throws Exception {
+    List<Path> inputs = new ArrayList<>();
+    List<Path> ruleRoots = new ArrayList<>();
+    String output = null;
+    Duration outOfOrderness = JobOptions.DEFAULT_MAX_OUT_OF_ORDERNESS;
+    Duration checkpointInterval = Duration.ofSeconds(30);
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (!List.of(
+              "--input", "--rules", "--output", "--max-out-of-orderness", "--checkpoint-interval")
+          .contains(flag)) {
+        throw new UsageException(
+            flag.equals("--config")
+                ? "--config goes alone"
+                : "unknown option or argument '" + flag + "'");
+      }
+      if (i + 1 >= args.length) {
+        throw new UsageException(flag + " needs a value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--input" -> inputs.add(Path.of(value));
+        case "--rules" -> ruleRoots.add(Path.of(value));
+        case "--output" -> output = value;
+        case "--max-out-of-orderness" -> outOfOrderness = duration(flag, value);
+        default -> checkpointInterval = duration(flag, value);
+      }
+    }
+    if (inputs.isEmpty() || output == null) {
+      throw new UsageException(
+          args.length == 0 ? null : "--input and --output are required without --config");
+    }
+    RuleSet rules = ruleRoots.isEmpty() ? RuleSet.builtIn() : RuleSet.load(ruleRoots);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    // The file sink commits its part files on checkpoints (the last one after the input ends).
+    env.enableCheckpointing(checkpointInterval.toMillis());
+    DataStream<RawRecord> raw =
+        env.fromSource(RawFiles.source(inputs), WatermarkStrategy.noWatermarks(), "raw-files")
+            .uid("raw-files");
+    DetectionJob.build(
+        env,
+        raw,
+        FileOutputs.partFiles(output),
+        JobOptions.defaults(rules).withMaxOutOfOrderness(outOfOrderness));
+    env.execute("vigil-detection");
+  }
+
+  private static Duration duration(String flag, String value) {
+    try {
+      return TimeUtils.parseDuration(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(flag + ": '" + value + "' is not a duration (e.g. 30s, 5m)");
+    }
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    if (problem != null) {
+      err.println(problem);
+    }
+    err.println(USAGE);
+    return EXIT_ERROR;
+  }
+
+  /** A command line that does not describe a job; null message: nothing but the usage to say. */
+  private static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.vigil.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job jar's command line: a wrong one prints the usage, a mistake its message, both exit 1 as
+ * {@code vigil run} does, and neither a stack trace.
+ */
+class JobEntryTest {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+  private int run(String... args) throws Exception {
+    return JobEntry.run(args, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+  }
+
+  private String stderr() {
+    return stderr.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void noArgumentsPrintTheUsage() throws Exception {
+    assertThat(run()).isEqualTo(1);
+    assertThat(stderr()).isEqualTo(JobEntry.USAGE + System.lineSeparator());
+  }
+
+  @Test
+  void anUnknownOptionIsNamedBeforeTheUsage() throws Exception {
+    assertThat(run("--inptu", "x")).isEqualTo(1);
+    assertThat(stderr().lines()).first().isEqualTo("unknown option or argument '--inptu'");
+    assertThat(stderr()).contains(JobEntry.USAGE).doesNotContain("Exception");
+  }
+
+  @Test
+  void aBadDurationAndAMissingValueAreUsageErrors() throws Exception {
+    assertThat(run("--input", "x", "--output", "y", "--max-out-of-orderness", "soon")).isEqualTo(1);
+    assertThat(run("--input")).isEqualTo(1);
+    assertThat(stderr().lines())
+        .contains(
+            "--max-out-of-orderness: 'soon' is not a duration (e.g. 30s, 5m)",
+            "--input needs a value");
+  }
+
+  @Test
+  void aMistakeInTheConfigIsItsLine() throws Exception {
+    Files.writeString(dir.resolve("vigil.yaml"), "checkpoints:\n  intervall: 5s\n");
+
+    assertThat(run("--config", dir.resolve("vigil.yaml").toString())).isEqualTo(1);
+    assertThat(stderr().lines())
+        .singleElement()
+        .asString()
+        .contains("vigil.yaml:2: checkpoints.intervall: unknown key");
+  }
+
+  @Test
+  void aRuleNamingAnUnconfiguredDestinationIsRefusedBeforeKafka() throws Exception {
+    Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(
+        dir.resolve("rules/paged.yml"),
+        """
+        title: Paged
+        id: 7b0c6a52-9f43-4a57-a0c1-3f5e9f1d2c11
+        level: high
+        notify: [oncall, secops]
+        detection:
+          selection:
+            denied: true
+          condition: selection
+        """);
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        """
+        kafka:
+          bootstrap_servers: 192.0.2.1:9092
+        rules:
+          path: rules
+        notify:
+          destinations:
+            oncall:
+              type: webhook
+              url: https://hooks.example.com/vigil
+              hmac_key_env: HOME
+        """);
+
+    assertThat(run("--config", dir.resolve("vigil.yaml").toString())).isEqualTo(1);
+    assertThat(stderr().lines())
+        .first()
+        .asString()
+        .endsWith(
+            "rules/paged.yml:1: rule 7b0c6a52-9f43-4a57-a0c1-3f5e9f1d2c11: notify names the"
+                + " destination 'secops', which vigil.yaml does not configure; configured: oncall");
+    assertThat(stderr()).doesNotContain("Kafka");
+  }
+}
