@@ -26,14 +26,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Set up OpenSearch and OpenSearch Dashboards for Vigil.",
     subcommands = DashboardsCommand.Install.class)
-final class DashboardsCommand implements Runnable {
-
-  @Spec private CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class DashboardsCommand {
 
   @Command(
       name = "install",

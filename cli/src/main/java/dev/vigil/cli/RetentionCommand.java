@@ -31,14 +31,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Apply the retention classes to Vigil's OpenSearch indices.",
     subcommands = RetentionCommand.Apply.class)
-final class RetentionCommand implements Runnable {
-
-  @Spec private CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class RetentionCommand {
 
   @Command(
       name = "apply",

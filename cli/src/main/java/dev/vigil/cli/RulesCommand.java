@@ -30,14 +30,7 @@ import picocli.CommandLine.Parameters;
       RulesCommand.Explain.class,
       RulesCommand.Backtest.class
     })
-final class RulesCommand implements Runnable {
-
-  @picocli.CommandLine.Spec private picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class RulesCommand {
 
   /** Rule files or directories from the command line, or the built-in pack when none are given. */
   static List<Path> rulePaths(CliEnvironment env, List<String> given) {

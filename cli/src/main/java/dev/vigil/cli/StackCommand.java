@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.stack.ComponentStatus;
 import dev.vigil.stack.LocalStack;
 import dev.vigil.stack.StackConfig;
 import dev.vigil.stack.StackException;
@@ -19,14 +20,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Start, stop and inspect the local Kafka broker and OpenSearch node.",
     subcommands = {StackCommand.Up.class, StackCommand.Down.class, StackCommand.Status.class})
-final class StackCommand implements Runnable {
+final class StackCommand {
 
-  @picocli.CommandLine.Spec private picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+  /**
+   * Exit code of {@code stack status} when a component is stopped: 3, "program is not running" in
+   * the LSB init-script conventions that {@code systemctl status} follows too.
+   */
+  static final int EXIT_NOT_RUNNING = 3;
 
   /** Options every stack verb shares. */
   static class StateDirOption {
@@ -46,13 +46,13 @@ final class StackCommand implements Runnable {
     }
   }
 
-  private static int runStack(
+  private static StackStatus runStack(
       CliEnvironment env, StateDirOption options, Function<LocalStack, StackStatus> verb) {
     try {
       StackStatus status = verb.apply(options.stack(env));
       env.stderr().println(status.describe());
       env.stderr().flush();
-      return 0;
+      return status;
     } catch (StackException e) {
       throw new CommandFailedException(e.getMessage());
     }
@@ -73,7 +73,8 @@ final class StackCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return runStack(env, options, LocalStack::up);
+      runStack(env, options, LocalStack::up);
+      return 0;
     }
   }
 
@@ -91,11 +92,18 @@ final class StackCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return runStack(env, options, LocalStack::down);
+      runStack(env, options, LocalStack::down);
+      return 0;
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Say what runs where.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Say what runs where.",
+        "Exit 0 when Kafka and OpenSearch both run, 3 when either is stopped, 1 on errors."
+      })
   static final class Status implements Callable<Integer> {
     private final CliEnvironment env;
     @picocli.CommandLine.Mixin private StateDirOption options = new StateDirOption();
@@ -106,7 +114,9 @@ final class StackCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return runStack(env, options, LocalStack::status);
+      StackStatus status = runStack(env, options, LocalStack::status);
+      boolean allRunning = status.components().stream().allMatch(ComponentStatus::running);
+      return allRunning ? 0 : EXIT_NOT_RUNNING;
     }
   }
 }

@@ -8,16 +8,25 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code vigil} command: one verb per subcommand. Every command reports user mistakes as one
- * line on stderr with exit code 1 (see {@link #commandLine}).
+ * line on stderr with exit code 1 (see {@link #commandLine}); a command group ({@code vigil},
+ * {@code vigil rules}, ...) given no command prints its usage to stderr, also with exit code 1.
+ * Groups therefore implement neither {@link Runnable} nor {@link java.util.concurrent.Callable}:
+ * picocli then reports a missing command as a usage error.
  */
 @Command(
     name = "vigil",
@@ -35,7 +44,7 @@ import picocli.CommandLine.Spec;
       DashboardsCommand.class,
       ReportCommand.class
     })
-public final class VigilCommand implements Runnable {
+public final class VigilCommand {
 
   /** Exit code for usage and I/O errors. */
   public static final int EXIT_ERROR = 1;
@@ -45,8 +54,6 @@ public final class VigilCommand implements Runnable {
    * invalid rules, failed rule tests.
    */
   public static final int EXIT_FINDINGS = 2;
-
-  @Spec private CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine(CliEnvironment.system()).execute(args));
@@ -59,11 +66,7 @@ public final class VigilCommand implements Runnable {
         new PrintWriter(new OutputStreamWriter(env.stdout(), StandardCharsets.UTF_8), true));
     commandLine.setErr(env.stderr());
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-    commandLine.setParameterExceptionHandler(
-        (e, args) -> {
-          reportError(e.getCommandLine(), oneLine(e.getMessage()) + helpHint(e.getCommandLine()));
-          return EXIT_ERROR;
-        });
+    commandLine.setParameterExceptionHandler(VigilCommand::reportUsageError);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parseResult) -> {
           if (e instanceof CommandFailedException) {
@@ -77,6 +80,7 @@ public final class VigilCommand implements Runnable {
           }
           return EXIT_ERROR;
         });
+    TokenSafeHelp.install(commandLine);
     return commandLine;
   }
 
@@ -89,9 +93,71 @@ public final class VigilCommand implements Runnable {
     return root == null || root.isBlank() ? env.workingDir() : Path.of(root);
   }
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  private static int reportUsageError(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    List<String> unmatched = cmd.getUnmatchedArguments();
+    UnmatchedArgumentException unknownOption =
+        unmatched.isEmpty() ? null : new UnmatchedArgumentException(cmd, unmatched);
+    if (e instanceof UnmatchedArgumentException unknown) {
+      reportError(cmd, describeUnmatched(unknown));
+    } else if (unknownOption != null && unknownOption.isUnknownOption()) {
+      // An unknown option ('--rule' for '--rules') also leaves the option it was meant to be
+      // missing; the typo is the mistake to report, not the consequence.
+      reportError(cmd, describeUnmatched(unknownOption));
+    } else if (isCommandGroup(cmd)
+        && cmd.getParseResult() != null
+        && !cmd.getParseResult().hasSubcommand()) {
+      cmd.usage(cmd.getErr());
+    } else {
+      reportError(cmd, oneLine(e.getMessage()) + helpHint(cmd));
+    }
+    return EXIT_ERROR;
+  }
+
+  /**
+   * "unknown option '--rule'; did you mean '--rules'?", "unknown command 'normalise'; did you mean
+   * 'normalize'?"; without a close name, a pointer to the command's help.
+   */
+  private static String describeUnmatched(UnmatchedArgumentException e) {
+    CommandLine cmd = e.getCommandLine();
+    CommandSpec spec = cmd.getCommandSpec();
+    String typed = e.getUnmatched().get(0);
+    String message;
+    Optional<String> suggestion;
+    if (e.isUnknownOption()) {
+      typed = typed.split("=", 2)[0]; // '--rule=x' is the option '--rule'
+      message = "unknown option '" + typed + "'";
+      suggestion =
+          Suggestions.closest(
+              typed,
+              spec.options().stream()
+                  .filter(option -> !option.hidden())
+                  .flatMap(option -> Arrays.stream(option.names()))
+                  .toList());
+    } else if (!spec.subcommands().isEmpty() && spec.positionalParameters().isEmpty()) {
+      message = "unknown command '" + typed + "'";
+      suggestion =
+          Suggestions.closest(
+              typed,
+              spec.subcommands().entrySet().stream()
+                  .filter(command -> !command.getValue().getCommandSpec().usageMessage().hidden())
+                  .map(Map.Entry::getKey)
+                  .toList());
+    } else {
+      message = "unexpected argument '" + typed + "'";
+      suggestion = Optional.empty();
+    }
+    return suggestion
+        .map(name -> message + "; did you mean '" + name + "'?")
+        .orElse(message + helpHint(cmd));
+  }
+
+  /** A command that only groups others: it has nothing to run itself. */
+  private static boolean isCommandGroup(CommandLine cmd) {
+    Object command = cmd.getCommand();
+    return !cmd.getSubcommands().isEmpty()
+        && !(command instanceof Runnable)
+        && !(command instanceof Callable);
   }
 
   private static void reportError(CommandLine cmd, String message) {

@@ -385,7 +385,7 @@ class NormalizeCommandTest {
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.stderrLines())
         .containsExactly(
-            "vigil normalize: Unknown option: '--bogus' (see 'vigil normalize --help')");
+            "vigil normalize: unknown option '--bogus' (see 'vigil normalize --help')");
     assertThat(badValue.exitCode()).isEqualTo(1);
     assertThat(badValue.stderrLines()).singleElement().asString().contains("'--format'", "xml");
     assertThat(noInput.exitCode()).isEqualTo(1);

@@ -13,11 +13,12 @@ class StackCommandTest {
   @TempDir Path dir;
 
   @Test
-  void statusOfAStackNeverStartedSaysNothingRuns() {
+  void statusOfAStackNeverStartedSaysNothingRunsAndExitsThree() {
     CliRun.Result result =
         new CliRun(dir, List.of()).execute("stack", "status", "--state-dir", "state");
 
-    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    // 3 as LSB and systemctl say "not running", so scripts can test for a running stack.
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(StackCommand.EXIT_NOT_RUNNING);
     assertThat(result.stderr())
         .containsPattern("Kafka +stopped")
         .containsPattern("OpenSearch +stopped")
