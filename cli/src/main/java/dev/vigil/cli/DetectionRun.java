@@ -157,11 +157,7 @@ final class DetectionRun {
       err.println("  events by source: " + counts(summary.eventsBySource()));
     }
     if (summary.lateRecords() > 0) {
-      err.println(
-          "  late records (judged at the watermark, not dropped): "
-              + summary.lateRecords()
-              + "; files covering the same period are read one after another, and a"
-              + " --max-out-of-orderness of at least their time span judges none late");
+      err.println("  " + lateRecordsLine(summary));
     }
     if (summary.deadLetters() > 0) {
       err.println("  dead-lettered by reason: " + counts(summary.deadLettered()));
@@ -174,6 +170,51 @@ final class DetectionRun {
                 err.println("  alerts " + summary.describe(detection) + ": " + counts(bySeverity)));
     err.flush();
   }
+
+  /**
+   * How many records were late, and the bound that would judge none late: the time the inputs'
+   * events span, rounded up to a unit {@code --max-out-of-orderness} reads.
+   */
+  static String lateRecordsLine(DetectSummary summary) {
+    String line = "late records (judged at the watermark, not dropped): " + summary.lateRecords();
+    if (summary.earliestEvent() == null || summary.latestEvent() == null) {
+      return line;
+    }
+    Duration span = Duration.between(summary.earliestEvent(), summary.latestEvent());
+    DateTimeFormatter shown = span.compareTo(Duration.ofDays(2)) >= 0 ? DAY : SECOND;
+    return line
+        + "; the inputs span "
+        + shown.format(summary.earliestEvent())
+        + " to "
+        + shown.format(summary.latestEvent())
+        + ": --max-out-of-orderness "
+        + roundedUp(span)
+        + " judges none late (events then wait in memory until the input ends)";
+  }
+
+  /** {@code span} rounded up to whole days, hours, minutes or seconds, in the option's syntax. */
+  static String roundedUp(Duration span) {
+    long millis = span.toMillis();
+    if (millis >= Duration.ofDays(1).toMillis()) {
+      return ceilDiv(millis, Duration.ofDays(1).toMillis()) + "d";
+    }
+    if (millis >= Duration.ofHours(1).toMillis()) {
+      return ceilDiv(millis, Duration.ofHours(1).toMillis()) + "h";
+    }
+    if (millis >= Duration.ofMinutes(1).toMillis()) {
+      return ceilDiv(millis, Duration.ofMinutes(1).toMillis()) + "min";
+    }
+    return Math.max(1, ceilDiv(millis, 1000)) + "s";
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SECOND =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   /**
    * The audit records read, counted as {@code vigil normalize} counts them: each ends as an event
