@@ -50,10 +50,14 @@ final class Demo {
     Path samples = samples(root);
     Path outDir = outDirArgument != null ? env.resolve(outDirArgument) : root.resolve("out");
     refuseInsideSamples(outDir, samples);
-    Files.createDirectories(outDir);
     Path alerts = outDir.resolve(ALERTS_FILE);
     Path events = outDir.resolve(EVENTS_FILE);
     Path deadLetters = outDir.resolve(DEAD_LETTERS_FILE);
+    // Checked (and the directory created) before the job: it writes them whole at its end.
+    OutputTargets targets = new OutputTargets(List.of());
+    for (Path file : List.of(alerts, events, deadLetters)) {
+      targets.claimWritable(file, "--out-dir", display(file));
+    }
 
     DetectSummary summary =
         new DetectionRun(env, "vigil demo")

@@ -61,14 +61,22 @@ final class DetectionRun {
             ? List.of()
             : RulesCommand.rulePaths(env, ruleArguments);
     Path scratch = Files.createTempDirectory("vigil-detect");
+    boolean keepScratch = false;
     try {
       Path alerts = alertsOut != null ? env.resolve(alertsOut) : scratch.resolve("alerts.jsonl");
       Path events = eventsOut == null ? null : env.resolve(eventsOut);
       Path deadLetters =
           deadLetterOut != null ? env.resolve(deadLetterOut) : scratch.resolve("deadletters.jsonl");
-      targets.claim(alerts, "--out", alertsOut);
-      targets.claim(events, "--events-out", eventsOut);
-      targets.claim(deadLetters, "--dead-letter", deadLetterOut);
+      // Checked now, not when the job writes them at its end: a mistake costs no run.
+      targets.claimWritable(alerts, "--out", alertsOut);
+      targets.claimWritable(events, "--events-out", eventsOut);
+      targets.claimWritable(deadLetters, "--dead-letter", deadLetterOut);
+      if (deadLetterOut == null && !Files.isWritable(env.workingDir())) {
+        throw new CommandFailedException(
+            "dead letters, when any, go to the working directory, which is not writable: "
+                + env.workingDir()
+                + "; give --dead-letter FILE");
+      }
       DetectOptions options =
           DetectOptions.of(inputs)
               .withRules(rules)
@@ -82,16 +90,29 @@ final class DetectionRun {
       }
       String keptDeadLetters = deadLetterOut;
       if (deadLetterOut == null && summary.deadLetters() > 0) {
-        Path kept =
-            DeadLetterFile.moveToNewName(
-                deadLetters,
-                env.resolve("vigil-deadletters-" + STAMP.format(Instant.now()) + ".jsonl"));
+        Path kept;
+        try {
+          kept =
+              DeadLetterFile.moveToNewName(
+                  deadLetters,
+                  env.resolve("vigil-deadletters-" + STAMP.format(Instant.now()) + ".jsonl"));
+        } catch (IOException e) {
+          // Never lost: left where the job wrote them, and the user is told where that is.
+          keepScratch = true;
+          throw new CommandFailedException(
+              "cannot move the dead letters to the working directory ("
+                  + IoErrors.describe(e)
+                  + "); they are in "
+                  + deadLetters);
+        }
         keptDeadLetters = env.workingDir().relativize(kept).toString();
       }
       printSummary(summary, keptDeadLetters);
       return summary.deadLetters() > 0 ? VigilCommand.EXIT_FINDINGS : 0;
     } finally {
-      deleteRecursively(scratch);
+      if (!keepScratch) {
+        deleteRecursively(scratch);
+      }
     }
   }
 

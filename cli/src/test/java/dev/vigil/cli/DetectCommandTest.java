@@ -182,6 +182,28 @@ class DetectCommandTest {
   }
 
   @Test
+  void outputsThatCannotBeWrittenAreOneLineBeforeTheJobRuns() throws IOException {
+    Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
+    Files.createDirectories(dir.resolve("some-dir"));
+    Files.writeString(dir.resolve("plain.txt"), "");
+
+    CliRun.Result directory = cli().execute("detect", "--out", "some-dir/", "vault.log");
+    CliRun.Result belowAFile =
+        cli().execute("detect", "--dead-letter", "plain.txt/dead.jsonl", "vault.log");
+
+    assertThat(directory.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(directory.stderrLines())
+        .containsExactly("vigil detect: --out some-dir/ is a directory; give a file name");
+    assertThat(belowAFile.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(belowAFile.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil detect: cannot write --dead-letter plain.txt/dead.jsonl: not a directory: ")
+        .endsWith("plain.txt");
+  }
+
+  @Test
   void inputsThatAreNotFilesOrDirectoriesAreOneLineBeforeTheJobRuns() {
     CliRun.Result stdin = cli().execute("detect", "-");
     CliRun.Result device = cli().execute("detect", "/dev/null");
