@@ -16,11 +16,12 @@ import java.util.List;
  * outputs in one directory and prints {@link DemoReport}.
  *
  * <p>The one setting that differs from {@code vigil detect}: the watermark delay covers the whole
- * sample day. The samples are four files covering the same hours, read one after another by each
- * source subtask, so with the streaming default of 30 s the records of whichever file is read
- * second would be late, and which ones would depend on scheduling. With a bound longer than the
- * samples' span nothing is late (every event waits in state until the input ends: a few hundred
- * here), and the output is the same on every run.
+ * sample day. The samples are four files covering the same hours, read one after another, so with
+ * the streaming default of 30 s the records of every file read after a newer one would be late
+ * (judged at the engine's clock, and the attack story's correlations missed). With a bound longer
+ * than the samples' span nothing is late (every event waits in state until the input ends: a few
+ * hundred here). The output is the same on every run either way (see {@link
+ * dev.vigil.detect.JobOptions#orderedInput}).
  */
 final class Demo {
 
@@ -49,10 +50,14 @@ final class Demo {
     Path samples = samples(root);
     Path outDir = outDirArgument != null ? env.resolve(outDirArgument) : root.resolve("out");
     refuseInsideSamples(outDir, samples);
-    Files.createDirectories(outDir);
     Path alerts = outDir.resolve(ALERTS_FILE);
     Path events = outDir.resolve(EVENTS_FILE);
     Path deadLetters = outDir.resolve(DEAD_LETTERS_FILE);
+    // Checked (and the directory created) before the job: it writes them whole at its end.
+    OutputTargets targets = new OutputTargets(List.of());
+    for (Path file : List.of(alerts, events, deadLetters)) {
+      targets.claimWritable(file, "--out-dir", display(file));
+    }
 
     DetectSummary summary =
         new DetectionRun(env, "vigil demo")

@@ -61,14 +61,22 @@ final class DetectionRun {
             ? List.of()
             : RulesCommand.rulePaths(env, ruleArguments);
     Path scratch = Files.createTempDirectory("vigil-detect");
+    boolean keepScratch = false;
     try {
       Path alerts = alertsOut != null ? env.resolve(alertsOut) : scratch.resolve("alerts.jsonl");
       Path events = eventsOut == null ? null : env.resolve(eventsOut);
       Path deadLetters =
           deadLetterOut != null ? env.resolve(deadLetterOut) : scratch.resolve("deadletters.jsonl");
-      targets.claim(alerts, "--out", alertsOut);
-      targets.claim(events, "--events-out", eventsOut);
-      targets.claim(deadLetters, "--dead-letter", deadLetterOut);
+      // Checked now, not when the job writes them at its end: a mistake costs no run.
+      targets.claimWritable(alerts, "--out", alertsOut);
+      targets.claimWritable(events, "--events-out", eventsOut);
+      targets.claimWritable(deadLetters, "--dead-letter", deadLetterOut);
+      if (deadLetterOut == null && !Files.isWritable(env.workingDir())) {
+        throw new CommandFailedException(
+            "dead letters, when any, go to the working directory, which is not writable: "
+                + env.workingDir()
+                + "; give --dead-letter FILE");
+      }
       DetectOptions options =
           DetectOptions.of(inputs)
               .withRules(rules)
@@ -82,16 +90,29 @@ final class DetectionRun {
       }
       String keptDeadLetters = deadLetterOut;
       if (deadLetterOut == null && summary.deadLetters() > 0) {
-        Path kept =
-            DeadLetterFile.moveToNewName(
-                deadLetters,
-                env.resolve("vigil-deadletters-" + STAMP.format(Instant.now()) + ".jsonl"));
+        Path kept;
+        try {
+          kept =
+              DeadLetterFile.moveToNewName(
+                  deadLetters,
+                  env.resolve("vigil-deadletters-" + STAMP.format(Instant.now()) + ".jsonl"));
+        } catch (IOException e) {
+          // Never lost: left where the job wrote them, and the user is told where that is.
+          keepScratch = true;
+          throw new CommandFailedException(
+              "cannot move the dead letters to the working directory ("
+                  + IoErrors.describe(e)
+                  + "); they are in "
+                  + deadLetters);
+        }
         keptDeadLetters = env.workingDir().relativize(kept).toString();
       }
       printSummary(summary, keptDeadLetters);
       return summary.deadLetters() > 0 ? VigilCommand.EXIT_FINDINGS : 0;
     } finally {
-      deleteRecursively(scratch);
+      if (!keepScratch) {
+        deleteRecursively(scratch);
+      }
     }
   }
 
@@ -157,11 +178,7 @@ final class DetectionRun {
       err.println("  events by source: " + counts(summary.eventsBySource()));
     }
     if (summary.lateRecords() > 0) {
-      err.println(
-          "  late records (judged at the watermark, not dropped): "
-              + summary.lateRecords()
-              + "; files covering the same period are read one after another, and a"
-              + " --max-out-of-orderness of at least their time span judges none late");
+      err.println("  " + lateRecordsLine(summary));
     }
     if (summary.deadLetters() > 0) {
       err.println("  dead-lettered by reason: " + counts(summary.deadLettered()));
@@ -174,6 +191,51 @@ final class DetectionRun {
                 err.println("  alerts " + summary.describe(detection) + ": " + counts(bySeverity)));
     err.flush();
   }
+
+  /**
+   * How many records were late, and the bound that would judge none late: the time the inputs'
+   * events span, rounded up to a unit {@code --max-out-of-orderness} reads.
+   */
+  static String lateRecordsLine(DetectSummary summary) {
+    String line = "late records (judged at the watermark, not dropped): " + summary.lateRecords();
+    if (summary.earliestEvent() == null || summary.latestEvent() == null) {
+      return line;
+    }
+    Duration span = Duration.between(summary.earliestEvent(), summary.latestEvent());
+    DateTimeFormatter shown = span.compareTo(Duration.ofDays(2)) >= 0 ? DAY : SECOND;
+    return line
+        + "; the inputs span "
+        + shown.format(summary.earliestEvent())
+        + " to "
+        + shown.format(summary.latestEvent())
+        + ": --max-out-of-orderness "
+        + roundedUp(span)
+        + " judges none late (events then wait in memory until the input ends)";
+  }
+
+  /** {@code span} rounded up to whole days, hours, minutes or seconds, in the option's syntax. */
+  static String roundedUp(Duration span) {
+    long millis = span.toMillis();
+    if (millis >= Duration.ofDays(1).toMillis()) {
+      return ceilDiv(millis, Duration.ofDays(1).toMillis()) + "d";
+    }
+    if (millis >= Duration.ofHours(1).toMillis()) {
+      return ceilDiv(millis, Duration.ofHours(1).toMillis()) + "h";
+    }
+    if (millis >= Duration.ofMinutes(1).toMillis()) {
+      return ceilDiv(millis, Duration.ofMinutes(1).toMillis()) + "min";
+    }
+    return Math.max(1, ceilDiv(millis, 1000)) + "s";
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SECOND =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   /**
    * The audit records read, counted as {@code vigil normalize} counts them: each ends as an event

@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +49,40 @@ final class OutputTargets {
       }
     }
     claims.add(new Claim(target, option, shownAs));
+  }
+
+  /**
+   * {@link #claim}, then checks what writing {@code target} needs, before anything is read: that it
+   * is not a directory, and that its directory exists (created here when missing) and is writable.
+   * For runs that write a file whole at their end (the job of {@code vigil detect}), so that a
+   * mistake fails in one line at the start, not after the whole run.
+   *
+   * @throws CommandFailedException naming {@code option} and {@code shownAs} when it cannot be
+   *     written
+   */
+  void claimWritable(Path target, String option, String shownAs) throws IOException {
+    claim(target, option, shownAs);
+    if (target == null) {
+      return;
+    }
+    String named = option + " " + shownAs;
+    if (Files.isDirectory(target)) {
+      throw new CommandFailedException(named + " is a directory; give a file name");
+    }
+    Path directory = target.toAbsolutePath().normalize().getParent();
+    try {
+      Files.createDirectories(directory);
+    } catch (FileAlreadyExistsException e) {
+      throw new CommandFailedException(
+          "cannot write " + named + ": not a directory: " + e.getFile());
+    } catch (IOException e) {
+      throw new CommandFailedException(
+          "cannot create the directory of " + named + ": " + IoErrors.describe(e));
+    }
+    if (!Files.isWritable(directory)) {
+      throw new CommandFailedException(
+          "cannot write " + named + ": permission denied on its directory " + directory);
+    }
   }
 
   private static boolean sameFile(Path a, Path b) throws IOException {

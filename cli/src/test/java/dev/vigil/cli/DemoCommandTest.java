@@ -176,6 +176,21 @@ class DemoCommandTest {
   }
 
   @Test
+  void refusesAnOutputDirectoryThatIsAFileBeforeTheJobRuns(@TempDir Path checkout)
+      throws IOException {
+    Files.createDirectories(checkout.resolve("samples"));
+    Files.writeString(checkout.resolve("taken"), "");
+
+    CliRun.Result result = new CliRun(checkout, List.of()).execute("demo", "--out-dir", "taken");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith("vigil demo: cannot write --out-dir taken/alerts.jsonl: not a directory: ");
+  }
+
+  @Test
   void refusesStackAddressesWithoutStack() {
     CliRun.Result result = new CliRun(ROOT, List.of()).execute("demo", "--kafka", "127.0.0.1:9092");
 

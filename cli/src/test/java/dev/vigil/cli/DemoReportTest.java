@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,8 @@ class DemoReportTest {
             Map.of("VAULT", 1L),
             Map.of("MALFORMED_JSON", 1L),
             0,
+            Instant.parse("2026-11-20T10:20:14Z"),
+            Instant.parse("2026-11-20T10:20:14Z"),
             Map.of("root_token_use", Map.of("high", 1L)),
             Duration.ofSeconds(1),
             Map.of());

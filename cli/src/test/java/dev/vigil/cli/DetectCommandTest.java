@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.detect.DetectSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,6 +196,28 @@ class DetectCommandTest {
   }
 
   @Test
+  void outputsThatCannotBeWrittenAreOneLineBeforeTheJobRuns() throws IOException {
+    Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
+    Files.createDirectories(dir.resolve("some-dir"));
+    Files.writeString(dir.resolve("plain.txt"), "");
+
+    CliRun.Result directory = cli().execute("detect", "--out", "some-dir/", "vault.log");
+    CliRun.Result belowAFile =
+        cli().execute("detect", "--dead-letter", "plain.txt/dead.jsonl", "vault.log");
+
+    assertThat(directory.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(directory.stderrLines())
+        .containsExactly("vigil detect: --out some-dir/ is a directory; give a file name");
+    assertThat(belowAFile.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(belowAFile.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil detect: cannot write --dead-letter plain.txt/dead.jsonl: not a directory: ")
+        .endsWith("plain.txt");
+  }
+
+  @Test
   void inputsThatAreNotFilesOrDirectoriesAreOneLineBeforeTheJobRuns() {
     CliRun.Result stdin = cli().execute("detect", "-");
     CliRun.Result device = cli().execute("detect", "/dev/null");
@@ -224,6 +250,34 @@ class DetectCommandTest {
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(VigilCommand.EXIT_FINDINGS);
     assertThat(result.stderr()).doesNotContain("late records").contains(", 15 alerts in ");
     assertThat(Files.readAllLines(alerts)).hasSize(15);
+  }
+
+  @Test
+  void theLateRecordsLineNamesTheInputsSpanAndABoundThatJudgesNoneLate() {
+    assertThat(
+            DetectionRun.lateRecordsLine(
+                summary(7, "2014-03-06T10:00:00Z", "2026-05-20T09:00:00Z")))
+        .isEqualTo(
+            "late records (judged at the watermark, not dropped): 7; the inputs span 2014-03-06"
+                + " to 2026-05-20: --max-out-of-orderness 4458d judges none late (events then wait"
+                + " in memory until the input ends)");
+    assertThat(
+            DetectionRun.lateRecordsLine(
+                summary(2, "2026-11-20T10:00:00Z", "2026-11-20T11:30:00Z")))
+        .contains("span 2026-11-20T10:00:00Z to 2026-11-20T11:30:00Z: --max-out-of-orderness 2h ");
+  }
+
+  private static DetectSummary summary(long late, String earliest, String latest) {
+    return new DetectSummary(
+        10,
+        Map.of("VAULT", 10L),
+        Map.of(),
+        late,
+        Instant.parse(earliest),
+        Instant.parse(latest),
+        Map.of(),
+        Duration.ofSeconds(1),
+        Map.of());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.vigil.detect;
 import dev.vigil.detect.job.Tally;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,6 +18,8 @@ import org.apache.flink.util.SerializedValue;
  * @param eventsBySource normalized events per source
  * @param deadLettered records dead-lettered, per reason
  * @param lateRecords events that arrived behind the watermark (judged at the engine's clock)
+ * @param earliestEvent the earliest event time among the events, or null when there were none
+ * @param latestEvent the latest event time among the events, or null when there were none
  * @param alerts alerts per detection, then per severity
  * @param elapsed wall-clock time of the run so far
  * @param ruleTitles the title of each detection in {@code alerts} that is a bare rule id (the
@@ -28,6 +31,8 @@ public record DetectSummary(
     Map<String, Long> eventsBySource,
     Map<String, Long> deadLettered,
     long lateRecords,
+    Instant earliestEvent,
+    Instant latestEvent,
     Map<String, Map<String, Long>> alerts,
     Duration elapsed,
     Map<String, String> ruleTitles) {
@@ -93,6 +98,8 @@ public record DetectSummary(
         Collections.unmodifiableMap(events),
         Collections.unmodifiableMap(dead),
         count(accumulators, Tally.LATE),
+        eventTime(accumulators, Tally.EARLIEST_EVENT, Long.MAX_VALUE),
+        eventTime(accumulators, Tally.LATEST_EVENT, Long.MIN_VALUE),
         Collections.unmodifiableMap(alerts),
         elapsed,
         Map.of());
@@ -101,13 +108,28 @@ public record DetectSummary(
   /** This summary, with the titles of the rules whose detection is their id. */
   public DetectSummary withRuleTitles(Map<String, String> titles) {
     return new DetectSummary(
-        records, eventsBySource, deadLettered, lateRecords, alerts, elapsed, Map.copyOf(titles));
+        records,
+        eventsBySource,
+        deadLettered,
+        lateRecords,
+        earliestEvent,
+        latestEvent,
+        alerts,
+        elapsed,
+        Map.copyOf(titles));
   }
 
   /** How a person reads a detection: its title and id when the detection is a bare rule id. */
   public String describe(String detection) {
     String title = ruleTitles.get(detection);
     return title == null ? detection : title + " (" + detection + ")";
+  }
+
+  /** An event-time accumulator, or null while it holds its initial value (no event yet). */
+  private static Instant eventTime(Map<String, Object> accumulators, String name, long none) {
+    return accumulators.get(name) instanceof Long millis && millis != none
+        ? Instant.ofEpochMilli(millis)
+        : null;
   }
 
   private static long count(Map<String, Object> accumulators, String name) {

@@ -5,6 +5,7 @@ import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.detect.job.DetectionOperator;
 import dev.vigil.detect.job.GroupRouter;
 import dev.vigil.detect.job.IngestedEvent;
+import dev.vigil.detect.job.InputOrderWatermarks;
 import dev.vigil.detect.job.NormalizeFunction;
 import dev.vigil.detect.job.RoutedEvent;
 import dev.vigil.detect.kafka.PartitionWatermarks;
@@ -28,7 +29,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * raw records ─▶ normalize ──────────────────────────────────────────────▶ events
  *                   └─(dead letters)─────────────────────────────────────▶ dead letters
  *                   ▼
- *             event time (bounded out-of-orderness per Kafka partition, idleness)
+ *             event time (bounded out-of-orderness: per Kafka partition with idleness, or
+ *                   │         following the records of an ordered file input)
  *                   ▼
  *             route (one record per route and group; late ones counted) ─▶ late
  *                   ▼ keyBy(route + group)
@@ -40,6 +42,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Sources and sinks are plugged in by the deployment: files for a bounded run ({@link
  * EmbeddedDetection}, {@link #main}), Kafka topics for a streaming one; the operators and so the
  * alerts are the same.
+ *
+ * <p>Over an ordered input ({@link JobOptions#orderedInput}: one reader, files in a fixed order)
+ * everything before the first shuffle runs in one subtask and the watermark moves with the records,
+ * so the alerts are the same on every run over the same files with the same options.
  */
 public final class DetectionJob {
 
@@ -70,31 +76,26 @@ public final class DetectionJob {
     raw.getExecutionEnvironment().getConfig().enableObjectReuse();
 
     SingleOutputStreamOperator<IngestedEvent> normalized =
-        raw.process(new NormalizeFunction(options.sourceHints()))
-            .returns(TypeInformation.of(IngestedEvent.class))
-            .name("normalize")
-            .uid("normalize");
+        inputOrder(
+            raw.process(new NormalizeFunction(options.sourceHints()))
+                .returns(TypeInformation.of(IngestedEvent.class))
+                .name("normalize")
+                .uid("normalize"),
+            options);
 
-    // Per Kafka partition (told apart by origin), so that one subtask reading several partitions
-    // is held back by the slowest; file records share one watermark (see PartitionWatermarks).
-    WatermarkStrategy<IngestedEvent> eventTime =
-        WatermarkStrategy.<IngestedEvent>forGenerator(
-                context ->
-                    new PartitionWatermarks<>(
-                        in -> in.event.getOrigin(),
-                        options.maxOutOfOrderness(),
-                        options.idleness(),
-                        System::currentTimeMillis))
-            .withTimestampAssigner((in, previous) -> in.event.getTime().toEpochMilli());
     SingleOutputStreamOperator<RoutedEvent> routed =
-        normalized
-            .assignTimestampsAndWatermarks(eventTime)
-            .name("event-time")
-            .uid("event-time")
-            .process(new GroupRouter(rules))
-            .returns(TypeInformation.of(RoutedEvent.class))
-            .name("route")
-            .uid("route");
+        inputOrder(
+            inputOrder(
+                    normalized
+                        .assignTimestampsAndWatermarks(eventTime(options))
+                        .name("event-time")
+                        .uid("event-time"),
+                    options)
+                .process(new GroupRouter(rules))
+                .returns(TypeInformation.of(RoutedEvent.class))
+                .name("route")
+                .uid("route"),
+            options);
 
     DataStream<AlertRecord> candidates =
         routed
@@ -116,14 +117,49 @@ public final class DetectionJob {
 
     return new JobStreams(
         () ->
-            normalized
-                .map(in -> in.event)
-                .returns(TypeInformation.of(AuditEvent.class))
-                .name("events")
-                .uid("events"),
+            inputOrder(
+                normalized
+                    .map(in -> in.event)
+                    .returns(TypeInformation.of(AuditEvent.class))
+                    .name("events")
+                    .uid("events"),
+                options),
         normalized.getSideOutput(NormalizeFunction.DEAD_LETTERS),
         alerts,
         routed.getSideOutput(GroupRouter.LATE));
+  }
+
+  /**
+   * Event time. Over an ordered input (a bounded run over files) the watermark follows the records
+   * ({@link InputOrderWatermarks}), so lateness depends on the input alone. Otherwise per Kafka
+   * partition (told apart by origin), so that one subtask reading several partitions is held back
+   * by the slowest, on a wall-clock timer so that it advances past a silent partition (see {@link
+   * PartitionWatermarks}).
+   */
+  private static WatermarkStrategy<IngestedEvent> eventTime(JobOptions options) {
+    WatermarkStrategy<IngestedEvent> strategy =
+        options.orderedInput()
+            ? WatermarkStrategy.forGenerator(
+                context -> new InputOrderWatermarks<>(options.maxOutOfOrderness()))
+            : WatermarkStrategy.forGenerator(
+                context ->
+                    new PartitionWatermarks<>(
+                        in -> in.event.getOrigin(),
+                        options.maxOutOfOrderness(),
+                        options.idleness(),
+                        System::currentTimeMillis));
+    return strategy.withTimestampAssigner((in, previous) -> in.event.getTime().toEpochMilli());
+  }
+
+  /**
+   * Over an ordered input, an operator before the shuffle runs in one subtask, chained to the one
+   * reader: every record then passes the watermark generator and the lateness check in the order
+   * read, and each detect subtask has one input channel, so it sees one fixed sequence of records
+   * and watermarks. Detection after the shuffle stays parallel.
+   */
+  private static <T> SingleOutputStreamOperator<T> inputOrder(
+      SingleOutputStreamOperator<T> operator, JobOptions options) {
+    return options.orderedInput() ? operator.setParallelism(1) : operator;
   }
 
   /**

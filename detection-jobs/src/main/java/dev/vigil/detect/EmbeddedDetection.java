@@ -37,6 +37,10 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * cancelled when it expires, and the cluster is shut down in {@code finally}. Restarts are disabled
  * (a bounded run that fails is reported, and its file outputs, written whole at the end, are not
  * left half done). The summary comes from the job's accumulators.
+ *
+ * <p>The files are read by one reader in path order, and the job is wired for that ordered input
+ * ({@link JobOptions#orderedInput}): the same files with the same options give the same alerts on
+ * every run; only detection runs in {@code parallelism} subtasks.
  */
 public final class EmbeddedDetection {
 
@@ -61,15 +65,20 @@ public final class EmbeddedDetection {
     configuration.set(RestOptions.BIND_PORT, "0");
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(configuration);
     env.setParallelism(options.parallelism());
+    // One reader, files in path order: the job sees one fixed sequence of records, and so gives
+    // the same alerts on every run (see JobOptions#orderedInput).
     DataStream<RawRecord> raw =
         env.fromSource(
                 RawFiles.source(options.inputs()), WatermarkStrategy.noWatermarks(), "raw-files")
+            .setParallelism(1)
             .uid("raw-files");
     DetectionJob.build(
         env,
         raw,
         FileOutputs.singleFiles(options.alertsOut(), options.eventsOut(), options.deadLetterOut()),
-        JobOptions.defaults(rules).withMaxOutOfOrderness(options.maxOutOfOrderness()));
+        JobOptions.defaults(rules)
+            .withMaxOutOfOrderness(options.maxOutOfOrderness())
+            .withOrderedInput());
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName("vigil-detect");
 

@@ -17,13 +17,20 @@ import java.util.Objects;
  * @param minimumAlertMemory the least time an alert id is remembered for deduplication (the pack's
  *     longest window plus suppression period when longer)
  * @param sourceHints the source each raw Kafka topic declares (none: every record is detected)
+ * @param orderedInput the raw stream is one reader's fixed sequence (a bounded run over files, see
+ *     {@link dev.vigil.detect.file.RawFiles}): normalization, event time and routing then run in
+ *     one subtask and the watermark follows event time instead of a wall-clock timer, so which
+ *     records are late, and so every alert, is a function of the input alone; false for Kafka,
+ *     whose partitions are read in parallel and whose watermarks must advance while a partition is
+ *     silent
  */
 public record JobOptions(
     RuleSet rules,
     Duration maxOutOfOrderness,
     Duration idleness,
     Duration minimumAlertMemory,
-    SourceHints sourceHints)
+    SourceHints sourceHints,
+    boolean orderedInput)
     implements Serializable {
 
   public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(30);
@@ -48,18 +55,29 @@ public record JobOptions(
         DEFAULT_MAX_OUT_OF_ORDERNESS,
         DEFAULT_IDLENESS,
         DEFAULT_MINIMUM_ALERT_MEMORY,
-        SourceHints.none());
+        SourceHints.none(),
+        false);
   }
 
   public JobOptions withMaxOutOfOrderness(Duration value) {
-    return new JobOptions(rules, value, idleness, minimumAlertMemory, sourceHints);
+    return new JobOptions(rules, value, idleness, minimumAlertMemory, sourceHints, orderedInput);
   }
 
   public JobOptions withIdleness(Duration value) {
-    return new JobOptions(rules, maxOutOfOrderness, value, minimumAlertMemory, sourceHints);
+    return new JobOptions(
+        rules, maxOutOfOrderness, value, minimumAlertMemory, sourceHints, orderedInput);
   }
 
   public JobOptions withSourceHints(SourceHints value) {
-    return new JobOptions(rules, maxOutOfOrderness, idleness, minimumAlertMemory, value);
+    return new JobOptions(
+        rules, maxOutOfOrderness, idleness, minimumAlertMemory, value, orderedInput);
+  }
+
+  /**
+   * These options for a raw stream that is one reader's fixed sequence (see {@code orderedInput}).
+   */
+  public JobOptions withOrderedInput() {
+    return new JobOptions(
+        rules, maxOutOfOrderness, idleness, minimumAlertMemory, sourceHints, true);
   }
 }

@@ -18,13 +18,21 @@ public class AlertRecord {
   /** Event time of the firing, epoch millis. */
   public long time;
 
+  /**
+   * The detect operator's clock (the last watermark it had) when it raised the alert, epoch millis;
+   * {@link AlertDeduplicator} decides on it, as it is the same however the alerts of several detect
+   * subtasks interleave.
+   */
+  public long raisedAtClock = Long.MIN_VALUE;
+
   /** The alert as one JSON document ({@link AlertJson}). */
   public String json;
 
   public AlertRecord() {}
 
-  public static AlertRecord of(Alert alert) {
+  public static AlertRecord of(Alert alert, long raisedAtClock) {
     AlertRecord record = new AlertRecord();
+    record.raisedAtClock = raisedAtClock;
     record.alertId = alert.alertId();
     record.ruleId = alert.ruleId();
     record.detection = alert.detection();

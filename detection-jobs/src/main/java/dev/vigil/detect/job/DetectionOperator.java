@@ -273,7 +273,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
       return;
     }
     latency.update(getProcessingTimeService().getCurrentProcessingTime() - engine.triggerTag());
-    output.collect(new StreamRecord<>(AlertRecord.of(alert), alert.time().toEpochMilli()));
+    output.collect(new StreamRecord<>(AlertRecord.of(alert, clock), alert.time().toEpochMilli()));
   }
 
   /**

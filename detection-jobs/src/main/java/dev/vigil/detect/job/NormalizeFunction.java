@@ -6,6 +6,8 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.RawRecord;
+import org.apache.flink.api.common.accumulators.LongMaximum;
+import org.apache.flink.api.common.accumulators.LongMinimum;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -20,7 +22,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Metrics: {@code recordsIn}; {@code source.<SOURCE>.eventsOut} (a raw record's source is known
  * only once it is parsed, so records in per source are counted as the events each source yields);
- * {@code reason.<REASON>.deadLettered}.
+ * {@code reason.<REASON>.deadLettered}. Accumulators also keep the earliest and latest event time,
+ * for a bounded run to tell the time its inputs span.
  */
 public final class NormalizeFunction extends ProcessFunction<RawRecord, IngestedEvent> {
 
@@ -36,6 +39,8 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
   private transient Tally.Single records;
   private transient Tally events;
   private transient Tally deadLetters;
+  private transient LongMinimum earliest;
+  private transient LongMaximum latest;
 
   /**
    * @param sourceHints the source each raw Kafka topic declares; records of other origins are
@@ -51,6 +56,10 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
     records = Tally.single(getRuntimeContext(), Tally.RECORDS);
     events = new Tally(getRuntimeContext(), "source", "eventsOut", Tally.EVENTS);
     deadLetters = new Tally(getRuntimeContext(), "reason", "deadLettered", Tally.DEAD_LETTERS);
+    earliest = new LongMinimum();
+    latest = new LongMaximum();
+    getRuntimeContext().addAccumulator(Tally.EARLIEST_EVENT, earliest);
+    getRuntimeContext().addAccumulator(Tally.LATEST_EVENT, latest);
   }
 
   @Override
@@ -63,6 +72,9 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
           @Override
           public void event(AuditEvent event) {
             events.add(event.getSource().name());
+            long time = event.getTime().toEpochMilli();
+            earliest.add(time);
+            latest.add(time);
             out.collect(new IngestedEvent(event, ingestedAt));
           }
 

@@ -22,6 +22,11 @@ public final class Tally {
   public static final String ALERTS = "alerts/";
   public static final String LATE = "lateRecords";
 
+  /** The earliest and latest event time normalized, epoch millis (accumulators only). */
+  public static final String EARLIEST_EVENT = "earliestEventTime";
+
+  public static final String LATEST_EVENT = "latestEventTime";
+
   private final RuntimeContext context;
   private final MetricGroup metrics;
   private final String labelKey;

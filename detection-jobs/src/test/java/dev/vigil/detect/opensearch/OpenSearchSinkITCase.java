@@ -271,7 +271,7 @@ class OpenSearchSinkITCase {
             12,
             "mallory was denied 12 times in 5 min",
             List.of("attack.discovery"));
-    AlertRecord record = AlertRecord.of(alert);
+    AlertRecord record = AlertRecord.of(alert, Long.MIN_VALUE);
 
     try (OpenSearchSinkWriter<AlertRecord> writer =
         writer(
