@@ -125,14 +125,17 @@ final class JobEntry {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     // The file sink commits its part files on checkpoints (the last one after the input ends).
     env.enableCheckpointing(checkpointInterval.toMillis());
+    // One reader, files in path order, as vigil detect: the same files give the same alerts on
+    // every run (see JobOptions#orderedInput).
     DataStream<RawRecord> raw =
         env.fromSource(RawFiles.source(inputs), WatermarkStrategy.noWatermarks(), "raw-files")
+            .setParallelism(1)
             .uid("raw-files");
     DetectionJob.build(
         env,
         raw,
         FileOutputs.partFiles(output),
-        JobOptions.defaults(rules).withMaxOutOfOrderness(outOfOrderness));
+        JobOptions.defaults(rules).withMaxOutOfOrderness(outOfOrderness).withOrderedInput());
     env.execute("vigil-detection");
   }
 
