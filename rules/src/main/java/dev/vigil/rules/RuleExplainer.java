@@ -8,14 +8,19 @@ import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.model.RuleMeta;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What {@code vigil rules explain RULE} prints: the rule as Vigil understood it (logsource and the
  * source it selects, the compiled detection with every field resolved, the gate of the
- * pre-selection, alert attributes) and the EPL statement(s) it compiles to.
+ * pre-selection, alert attributes) and the EPL statement(s) it compiles to; for a detection class
+ * the rules that carry it; for a name that is neither, the names near it.
  */
 public final class RuleExplainer {
+
+  private static final Pattern TITLE_WORDS = Pattern.compile("[^\\p{L}\\p{N}_]+");
 
   private RuleExplainer() {}
 
@@ -61,6 +66,68 @@ public final class RuleExplainer {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The rules whose alerts carry the detection {@code detection} (a built-in class such as {@code
+   * policy_change}, as the demo's summary and alerts show it), one line each: file and line, name
+   * (else id), title.
+   *
+   * @return empty when no rule has that detection
+   */
+  public static List<String> rulesOfDetection(CompiledPack pack, String detection) {
+    List<String> lines = new ArrayList<>();
+    for (CompiledRule rule : pack.rules()) {
+      RuleMeta meta = rule.rule().meta();
+      if (detection.equals(meta.detection())) {
+        lines.add(listed(meta) + (rule.alerts() ? "" : " (only feeds correlations)"));
+      }
+    }
+    for (CompiledCorrelation correlation : pack.correlations()) {
+      RuleMeta meta = correlation.rule().meta();
+      if (detection.equals(meta.detection())) {
+        lines.add(listed(meta) + " (correlation)");
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * What {@code reference} may have been meant to be, nearest first: rule names and detections a
+   * few edits away or containing it, ids it begins, titles a few edits away, and the rules whose
+   * title has a word near it.
+   */
+  public static List<String> nearNames(CompiledPack pack, String reference) {
+    NearNames near = new NearNames(reference);
+    List<RuleMeta> metas = new ArrayList<>();
+    pack.rules().forEach(rule -> metas.add(rule.rule().meta()));
+    pack.correlations().forEach(correlation -> metas.add(correlation.rule().meta()));
+    String typed = reference.toLowerCase(Locale.ROOT);
+    for (RuleMeta meta : metas) {
+      String handle = meta.name() != null ? meta.name() : meta.id();
+      near.consider(meta.name());
+      near.consider(meta.detection());
+      if (typed.length() >= 4 && meta.id().toLowerCase(Locale.ROOT).startsWith(typed)) {
+        near.consider(typed, meta.id());
+      }
+      near.consider(meta.title());
+      for (String word : TITLE_WORDS.split(meta.title())) {
+        if (word.length() >= 4) {
+          near.consider(word, handle);
+        }
+      }
+    }
+    return near.suggestions();
+  }
+
+  private static String listed(RuleMeta meta) {
+    return meta.file()
+        + ":"
+        + meta.line()
+        + "  "
+        + (meta.name() != null ? meta.name() : meta.id())
+        + "  "
+        + meta.title();
   }
 
   private static String explain(CompiledRule rule) {
