@@ -150,7 +150,7 @@ class RulesCommandTest {
     CliRun.Result idPrefix = cli().execute("rules", "explain", "--rules", "good.yml", "0d7b3c1e");
 
     assertThat(typo.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
-    assertThat(typo.stderr()).contains("did you mean 'mass_secret_reads'");
+    assertThat(typo.stderr()).contains("; did you mean 'mass_secret_reads'? (--rules PATH");
     assertThat(part.stderrLines())
         .containsExactly(
             "vigil rules explain: no rule (id, name or title) or detection 'console_sign' under"

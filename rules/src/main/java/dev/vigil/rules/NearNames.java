@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * "Did you mean": the known names closest to one a user typed.
@@ -31,28 +32,27 @@ public final class NearNames {
     this.allowed = length >= 12 ? 3 : length >= 8 ? 2 : length >= 4 ? 1 : 0;
   }
 
-  /** Offers {@code known} as a suggestion when it is near what was typed. */
-  public void consider(String known) {
-    if (known != null) {
-      consider(known, known);
-    }
-  }
-
   /**
-   * Offers {@code suggestion} when {@code known} (a title word, an id) is near what was typed: a
-   * rule is suggested by its name when a word of its title was typed.
+   * How near {@code known} is to what was typed: the edits between them, or one more than allowed
+   * when it contains what was typed; empty when it is not near.
    */
-  public void consider(String known, String suggestion) {
+  public OptionalInt rank(String known) {
+    if (known == null) {
+      return OptionalInt.empty();
+    }
     String candidate = known.toLowerCase(Locale.ROOT);
-    int rank;
     int edits = distance(typed, candidate);
     if (edits <= allowed) {
-      rank = edits;
-    } else if (typed.length() >= 4 && candidate.contains(typed)) {
-      rank = allowed + 1;
-    } else {
-      return;
+      return OptionalInt.of(edits);
     }
+    if (typed.length() >= 4 && candidate.contains(typed)) {
+      return OptionalInt.of(allowed + 1);
+    }
+    return OptionalInt.empty();
+  }
+
+  /** Offers a suggestion of that rank; one offered twice keeps its better rank. */
+  public void offer(String suggestion, int rank) {
     ranks.merge(suggestion, rank, Math::min);
   }
 

@@ -7,9 +7,12 @@ import dev.vigil.rules.model.CorrelationRule;
 import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.model.RuleMeta;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -93,9 +96,9 @@ public final class RuleExplainer {
   }
 
   /**
-   * What {@code reference} may have been meant to be, nearest first: rule names and detections a
-   * few edits away or containing it, ids it begins, titles a few edits away, and the rules whose
-   * title has a word near it.
+   * What {@code reference} may have been meant to be, nearest first: detections, and per rule the
+   * nearest of its name, its title, its id (when {@code reference} begins it) and its name for a
+   * word of its title, so that no rule is suggested twice.
    */
   public static List<String> nearNames(CompiledPack pack, String reference) {
     NearNames near = new NearNames(reference);
@@ -104,17 +107,34 @@ public final class RuleExplainer {
     pack.correlations().forEach(correlation -> metas.add(correlation.rule().meta()));
     String typed = reference.toLowerCase(Locale.ROOT);
     for (RuleMeta meta : metas) {
-      String handle = meta.name() != null ? meta.name() : meta.id();
-      near.consider(meta.name());
-      near.consider(meta.detection());
-      if (typed.length() >= 4 && meta.id().toLowerCase(Locale.ROOT).startsWith(typed)) {
-        near.consider(typed, meta.id());
+      if (meta.detectionClass() != null) {
+        near.rank(meta.detectionClass()).ifPresent(rank -> near.offer(meta.detectionClass(), rank));
       }
-      near.consider(meta.title());
-      for (String word : TITLE_WORDS.split(meta.title())) {
-        if (word.length() >= 4) {
-          near.consider(word, handle);
+      String handle = meta.name() != null ? meta.name() : meta.id();
+      String best = null;
+      int bestRank = Integer.MAX_VALUE;
+      Map<String, OptionalInt> candidates = new LinkedHashMap<>();
+      candidates.put(handle, near.rank(meta.name()));
+      candidates.put(meta.title(), near.rank(meta.title()));
+      if (typed.length() >= 4 && meta.id().toLowerCase(Locale.ROOT).startsWith(typed)) {
+        candidates.put(meta.id(), OptionalInt.of(0));
+      }
+      for (Map.Entry<String, OptionalInt> candidate : candidates.entrySet()) {
+        if (candidate.getValue().isPresent() && candidate.getValue().getAsInt() < bestRank) {
+          best = candidate.getKey();
+          bestRank = candidate.getValue().getAsInt();
         }
+      }
+      for (String word : TITLE_WORDS.split(meta.title())) {
+        OptionalInt rank = word.length() >= 4 ? near.rank(word) : OptionalInt.empty();
+        // A word of the title is a weaker hint than the name or the title itself.
+        if (rank.isPresent() && rank.getAsInt() + 1 < bestRank) {
+          best = handle;
+          bestRank = rank.getAsInt() + 1;
+        }
+      }
+      if (best != null) {
+        near.offer(best, bestRank);
       }
     }
     return near.suggestions();
