@@ -1,9 +1,11 @@
 package dev.vigil.cli;
 
+import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RuleExplainer;
 import dev.vigil.rules.RulePack;
 import dev.vigil.rules.RuleValidator;
+import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.PackCompiler;
 import dev.vigil.rules.testing.RuleTestRunner;
 import java.io.PrintWriter;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,11 +113,17 @@ final class RulesCommand {
   @Command(
       name = "explain",
       mixinStandardHelpOptions = true,
-      description = "Show a rule as Vigil reads it and the Esper EPL it compiles to.")
+      description = {
+        "Show a rule as Vigil reads it and the Esper EPL it compiles to.",
+        "Given a detection (policy_change, as alerts show it), list the rules that carry it."
+      })
   static final class Explain implements Callable<Integer> {
     private final CliEnvironment env;
 
-    @Parameters(index = "0", paramLabel = "RULE", description = "The rule's id, name or title.")
+    @Parameters(
+        index = "0",
+        paramLabel = "RULE",
+        description = "The rule's id, name or title, or a detection.")
     private String rule;
 
     @Option(
@@ -137,28 +146,46 @@ final class RulesCommand {
         throw new CommandFailedException(
             "the rules do not load; run 'vigil rules validate' for details");
       }
-      String explanation;
+      CompiledPack compiled;
       try {
-        explanation =
-            RuleExplainer.explain(PackCompiler.compile(pack), rule)
-                .orElseThrow(
-                    () ->
-                        new CommandFailedException(
-                            "no rule with id, name or title '"
-                                + rule
-                                + "'"
-                                + (paths == null || paths.isEmpty()
-                                    ? " in the built-in pack (--rules PATH looks in other rules)"
-                                    : " under " + String.join(", ", paths))));
+        compiled = PackCompiler.compile(pack);
       } catch (RuleException e) {
         print(env.stderr(), e.errors().stream().map(Object::toString).toList());
         throw new CommandFailedException("the rules do not compile");
       }
+      String where =
+          paths == null || paths.isEmpty()
+              ? " in the built-in pack"
+              : " under " + String.join(", ", paths);
       PrintWriter out =
           new PrintWriter(env.stdout(), true, java.nio.charset.StandardCharsets.UTF_8);
-      out.println(explanation);
-      out.flush();
-      return 0;
+      Optional<String> explanation = RuleExplainer.explain(compiled, rule);
+      if (explanation.isPresent()) {
+        out.println(explanation.get());
+        out.flush();
+        return 0;
+      }
+      List<String> members = RuleExplainer.rulesOfDetection(compiled, rule);
+      if (!members.isEmpty()) {
+        out.println("detection " + rule + ": " + Plurals.count(members.size(), "rule") + where);
+        members.forEach(line -> out.println("  " + line));
+        out.flush();
+        print(
+            env.stderr(),
+            List.of(
+                "'vigil rules explain NAME"
+                    + (paths == null || paths.isEmpty() ? "" : " --rules PATH")
+                    + "' explains one of them"));
+        return 0;
+      }
+      String didYouMean = NearNames.didYouMean(RuleExplainer.nearNames(compiled, rule));
+      throw new CommandFailedException(
+          "no rule (id, name or title) or detection '"
+              + rule
+              + "'"
+              + where
+              + (didYouMean.isEmpty() ? "" : "; " + didYouMean)
+              + (paths == null || paths.isEmpty() ? " (--rules PATH looks in other rules)" : ""));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.rules.NearNames;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
@@ -20,12 +21,13 @@ final class Suggestions {
     return names.stream()
         .filter(name -> !name.equals(typed))
         .filter(name -> isClose(word, stripDashes(name)))
-        .min(Comparator.comparingInt(name -> distance(word, stripDashes(name))));
+        .min(Comparator.comparingInt(name -> NearNames.distance(word, stripDashes(name))));
   }
 
   private static boolean isClose(String typed, String name) {
     int allowed = name.length() >= 8 ? 2 : name.length() >= 4 ? 1 : 0;
-    return distance(typed, name) <= allowed || (typed.length() >= 3 && name.startsWith(typed));
+    return NearNames.distance(typed, name) <= allowed
+        || (typed.length() >= 3 && name.startsWith(typed));
   }
 
   private static String stripDashes(String name) {
@@ -34,32 +36,5 @@ final class Suggestions {
       start++;
     }
     return name.substring(start);
-  }
-
-  /**
-   * Edits (insert, delete, substitute, swap two adjacent letters) between two words: the optimal
-   * string alignment distance.
-   */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1
-            && j > 1
-            && a.charAt(i - 1) == b.charAt(j - 2)
-            && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 }

@@ -123,8 +123,39 @@ class RulesCommandTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
         .containsExactly(
-            "vigil rules explain: no rule with id, name or title 'no_such_rule' in the built-in"
-                + " pack (--rules PATH looks in other rules)");
+            "vigil rules explain: no rule (id, name or title) or detection 'no_such_rule' in the"
+                + " built-in pack (--rules PATH looks in other rules)");
+  }
+
+  @Test
+  void explainOfADetectionListsTheRulesThatCarryIt() {
+    CliRun.Result result = cli().execute("rules", "explain", "policy_change");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout().lines().toList().get(0))
+        .matches("detection policy_change: \\d+ rules in the built-in pack");
+    assertThat(result.stdout())
+        .containsPattern(
+            "(?m)^  \\S*vault/vault_policy_change\\.yml:\\d+  vault_policy_change  .+$")
+        .doesNotContain("mass_secret_reads");
+    assertThat(result.stderrLines())
+        .containsExactly("'vigil rules explain NAME' explains one of them");
+  }
+
+  @Test
+  void explainSuggestsNearNamesWhenNothingMatches() throws IOException {
+    CliRun.Result typo = cli().execute("rules", "explain", "mass_secret_read");
+    Files.writeString(dir.resolve("good.yml"), CONSOLE_LOGIN_RULE);
+    CliRun.Result part = cli().execute("rules", "explain", "--rules", "good.yml", "console_sign");
+    CliRun.Result idPrefix = cli().execute("rules", "explain", "--rules", "good.yml", "0d7b3c1e");
+
+    assertThat(typo.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(typo.stderr()).contains("; did you mean 'mass_secret_reads'? (--rules PATH");
+    assertThat(part.stderrLines())
+        .containsExactly(
+            "vigil rules explain: no rule (id, name or title) or detection 'console_sign' under"
+                + " good.yml; did you mean 'console_sign_in'?");
+    assertThat(idPrefix.stderr()).contains("did you mean '0d7b3c1e-5a40-4f1f-9d2a-6c2b8e1f4a10'?");
   }
 
   @Test
@@ -136,7 +167,8 @@ class RulesCommandTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
         .containsExactly(
-            "vigil rules explain: no rule with id, name or title 'nothing' under good.yml");
+            "vigil rules explain: no rule (id, name or title) or detection 'nothing' under"
+                + " good.yml");
   }
 
   @Test

@@ -7,15 +7,23 @@ import dev.vigil.rules.model.CorrelationRule;
 import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.model.RuleMeta;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * What {@code vigil rules explain RULE} prints: the rule as Vigil understood it (logsource and the
  * source it selects, the compiled detection with every field resolved, the gate of the
- * pre-selection, alert attributes) and the EPL statement(s) it compiles to.
+ * pre-selection, alert attributes) and the EPL statement(s) it compiles to; for a detection class
+ * the rules that carry it; for a name that is neither, the names near it.
  */
 public final class RuleExplainer {
+
+  private static final Pattern TITLE_WORDS = Pattern.compile("[^\\p{L}\\p{N}_]+");
 
   private RuleExplainer() {}
 
@@ -61,6 +69,85 @@ public final class RuleExplainer {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The rules whose alerts carry the detection {@code detection} (a built-in class such as {@code
+   * policy_change}, as the demo's summary and alerts show it), one line each: file and line, name
+   * (else id), title.
+   *
+   * @return empty when no rule has that detection
+   */
+  public static List<String> rulesOfDetection(CompiledPack pack, String detection) {
+    List<String> lines = new ArrayList<>();
+    for (CompiledRule rule : pack.rules()) {
+      RuleMeta meta = rule.rule().meta();
+      if (detection.equals(meta.detection())) {
+        lines.add(listed(meta) + (rule.alerts() ? "" : " (only feeds correlations)"));
+      }
+    }
+    for (CompiledCorrelation correlation : pack.correlations()) {
+      RuleMeta meta = correlation.rule().meta();
+      if (detection.equals(meta.detection())) {
+        lines.add(listed(meta) + " (correlation)");
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * What {@code reference} may have been meant to be, nearest first: detections, and per rule the
+   * nearest of its name, its title, its id (when {@code reference} begins it) and its name for a
+   * word of its title, so that no rule is suggested twice.
+   */
+  public static List<String> nearNames(CompiledPack pack, String reference) {
+    NearNames near = new NearNames(reference);
+    List<RuleMeta> metas = new ArrayList<>();
+    pack.rules().forEach(rule -> metas.add(rule.rule().meta()));
+    pack.correlations().forEach(correlation -> metas.add(correlation.rule().meta()));
+    String typed = reference.toLowerCase(Locale.ROOT);
+    for (RuleMeta meta : metas) {
+      if (meta.detectionClass() != null) {
+        near.rank(meta.detectionClass()).ifPresent(rank -> near.offer(meta.detectionClass(), rank));
+      }
+      String handle = meta.name() != null ? meta.name() : meta.id();
+      String best = null;
+      int bestRank = Integer.MAX_VALUE;
+      Map<String, OptionalInt> candidates = new LinkedHashMap<>();
+      candidates.put(handle, near.rank(meta.name()));
+      candidates.put(meta.title(), near.rank(meta.title()));
+      if (typed.length() >= 4 && meta.id().toLowerCase(Locale.ROOT).startsWith(typed)) {
+        candidates.put(meta.id(), OptionalInt.of(0));
+      }
+      for (Map.Entry<String, OptionalInt> candidate : candidates.entrySet()) {
+        if (candidate.getValue().isPresent() && candidate.getValue().getAsInt() < bestRank) {
+          best = candidate.getKey();
+          bestRank = candidate.getValue().getAsInt();
+        }
+      }
+      for (String word : TITLE_WORDS.split(meta.title())) {
+        OptionalInt rank = word.length() >= 4 ? near.rank(word) : OptionalInt.empty();
+        // A word of the title is a weaker hint than the name or the title itself.
+        if (rank.isPresent() && rank.getAsInt() + 1 < bestRank) {
+          best = handle;
+          bestRank = rank.getAsInt() + 1;
+        }
+      }
+      if (best != null) {
+        near.offer(best, bestRank);
+      }
+    }
+    return near.suggestions();
+  }
+
+  private static String listed(RuleMeta meta) {
+    return meta.file()
+        + ":"
+        + meta.line()
+        + "  "
+        + (meta.name() != null ? meta.name() : meta.id())
+        + "  "
+        + meta.title();
   }
 
   private static String explain(CompiledRule rule) {

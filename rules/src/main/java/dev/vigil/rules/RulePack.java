@@ -12,6 +12,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
@@ -24,6 +29,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,9 +158,26 @@ public final class RulePack {
    */
   public record Loaded(RulePack pack, List<RuleError> errors, List<String> invalidFiles) {}
 
-  /** Loads what loads: every file that parses is kept, every error is reported. */
+  /**
+   * Loads what loads: every file that parses is kept, every error is reported, a file that is not
+   * UTF-8 text among them.
+   */
   public static Loaded loadLenient(List<Path> roots) {
-    return loadSources(sources(roots));
+    return loadLenient(read(roots));
+  }
+
+  /** Loads what loads of files already read. */
+  public static Loaded loadLenient(Read read) {
+    Loaded loaded = loadSources(read.sources());
+    if (read.unreadable().isEmpty()) {
+      return loaded;
+    }
+    List<RuleError> errors = new ArrayList<>(read.unreadable());
+    errors.addAll(loaded.errors());
+    errors.sort(Comparator.comparing(RuleError::file).thenComparingInt(RuleError::line));
+    List<String> invalid = new ArrayList<>(loaded.invalidFiles());
+    read.unreadable().forEach(error -> invalid.add(error.file()));
+    return new Loaded(loaded.pack(), List.copyOf(errors), List.copyOf(invalid));
   }
 
   /**
@@ -185,6 +208,26 @@ public final class RulePack {
   public record Source(String name, String text, boolean isList) {}
 
   /**
+   * The files under the roots as read: the text of each, and an error for each that is not UTF-8
+   * text (a binary or Latin-1 file), which is none of the sources.
+   */
+  public record Read(List<Source> sources, List<RuleError> unreadable) {}
+
+  /**
+   * The files under the roots, in a stable order, read as UTF-8.
+   *
+   * @throws RuleException when a file is not UTF-8 text: with that error and the load errors of
+   *     every other file, so that one run shows them all
+   */
+  public static List<Source> sources(List<Path> roots) throws RuleException {
+    Read read = read(roots);
+    if (!read.unreadable().isEmpty()) {
+      throw new RuleException(loadLenient(read).errors());
+    }
+    return read.sources();
+  }
+
+  /**
    * The files under the roots, in a stable order, read as UTF-8; a file reached through two roots
    * (a directory and a file or subdirectory of it) is read once.
    *
@@ -193,8 +236,9 @@ public final class RulePack {
    * YAML there is build configuration or a build copy of the pack, not rules. So {@code vigil rules
    * test rules/} works on the built-in pack's module directory as on any directory of rules.
    */
-  public static List<Source> sources(List<Path> roots) {
+  public static Read read(List<Path> roots) {
     List<Source> out = new ArrayList<>();
+    List<RuleError> unreadable = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     for (Path root : roots) {
       List<Path> paths = Files.isDirectory(root) ? ruleFiles(root) : List.of(root);
@@ -204,14 +248,56 @@ public final class RulePack {
         }
         String display = path.normalize().toString();
         boolean isList = inLists(root, path);
+        byte[] bytes;
         try {
-          out.add(new Source(display, Files.readString(path, StandardCharsets.UTF_8), isList));
+          bytes = Files.readAllBytes(path);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read " + display, e);
         }
+        String text = utf8(display, bytes, unreadable);
+        if (text != null) {
+          out.add(new Source(display, text, isList));
+        }
       }
     }
-    return out;
+    return new Read(List.copyOf(out), List.copyOf(unreadable));
+  }
+
+  /**
+   * The file's text, or null when it is not UTF-8 text (then {@code unreadable} gets the line and
+   * byte offset of the first byte that is not, so that an author finds the one Latin-1 letter in a
+   * comment).
+   */
+  private static String utf8(String file, byte[] bytes, List<RuleError> unreadable) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never gives more chars than bytes
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (!result.isError()) {
+      return out.flip().toString();
+    }
+    int offset = in.position();
+    int line = 1;
+    for (int i = 0; i < offset; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+      }
+    }
+    unreadable.add(
+        new RuleError(
+            file,
+            line,
+            String.format(
+                "not UTF-8 text (invalid byte 0x%02X at offset %d): save it as UTF-8",
+                bytes[offset] & 0xff, offset)));
+    return null;
   }
 
   private static List<Path> ruleFiles(Path root) {

@@ -4,6 +4,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.vigil.rules.engine.PackCompiler;
+import dev.vigil.rules.model.RuleDocument;
 import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.model.RuleLoader;
 import dev.vigil.rules.yaml.YamlDocument;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +32,12 @@ public final class RuleValidator {
   public static final String SCHEMA_RESOURCE = "vigil/schema/vigil-rule.schema.json";
 
   private static final JsonSchema SCHEMA = loadSchema();
+
+  /**
+   * The attributes the compiler reads as the loader passes them on, trusting the schema for their
+   * shape: a rule whose schema errors lie in one of them is not compiled.
+   */
+  private static final Set<String> COMPILED = Set.of("logsource", "detection", "correlation");
 
   /** The outcome: file counts and every error, in file and line order. */
   public record Report(int valid, int invalid, List<RuleError> errors) {
@@ -50,13 +58,14 @@ public final class RuleValidator {
 
   /** Validates every rule file and list under the paths. */
   public static Report validate(List<Path> paths) {
-    RulePack.Loaded loaded = RulePack.loadLenient(paths);
+    RulePack.Read read = RulePack.read(paths);
+    RulePack.Loaded loaded = RulePack.loadLenient(read);
     // An id or name used in two files is an error of the pack, which no file shows on its own.
     List<RuleError> duplicates = PackCompiler.duplicates(loaded.pack());
-    List<RuleError> errors = new ArrayList<>();
+    List<RuleError> errors = new ArrayList<>(read.unreadable());
     int valid = 0;
-    int invalid = 0;
-    for (RulePack.Source source : RulePack.sources(paths)) {
+    int invalid = read.unreadable().size();
+    for (RulePack.Source source : read.sources()) {
       Set<RuleError> fileErrors = new LinkedHashSet<>();
       if (source.isList()) {
         fileErrors.addAll(ofFile(loaded.errors(), source.name()));
@@ -75,48 +84,77 @@ public final class RuleValidator {
     return new Report(valid, invalid, List.copyOf(errors));
   }
 
-  /** Schema, then semantic, errors of one rule file; empty when it is valid. */
+  /** Every error of one rule file that can be found; empty when it is valid. */
   public static List<RuleError> validateText(String file, String text, RulePack context) {
     return validateSource(new RulePack.Source(file, text, false), context);
   }
 
+  /**
+   * Every error of one rule file: the loader's, the compiler's (for the rules whose errors, if any,
+   * do not touch what it compiles), and the schema's on lines neither of them reported.
+   *
+   * <p>Why that order of precedence: the loader's and the compiler's messages are the ones {@code
+   * vigil rules test} and {@code vigil detect} print, so the same mistake reads the same in every
+   * command ({@code unknown level 'hihg' (...)}, not the schema's {@code does not have a value in
+   * the enumeration}); the schema adds what they do not check ({@code status}, the form of tags).
+   */
   private static List<RuleError> validateSource(RulePack.Source source, RulePack context) {
-    List<RuleError> errors = new ArrayList<>();
+    List<YamlDocument> documents;
+    RuleLoader.Checked checked;
     try {
-      for (YamlDocument document : YamlReader.read(source.name(), source.text())) {
-        errors.addAll(schemaErrors(source.name(), document));
+      documents = YamlReader.read(source.name(), source.text());
+      checked = RuleLoader.check(source.name(), source.text());
+    } catch (RuleException e) {
+      return e.errors(); // not YAML: nothing else can be checked
+    }
+    List<RuleError> schema = new ArrayList<>();
+    Set<Integer> shapeBroken = new HashSet<>();
+    for (YamlDocument document : documents) {
+      for (SchemaFindings.Finding finding : findings(document)) {
+        schema.add(schemaError(source.name(), document, finding));
+        if (COMPILED.contains(topLevelKey(finding.pointer()))) {
+          shapeBroken.add(document.line());
+        }
       }
-      if (!errors.isEmpty()) {
-        return errors;
-      }
-      RuleFile file = RuleLoader.load(source.name(), source.text());
+    }
+    List<RuleError> errors = new ArrayList<>(checked.errors());
+    List<RuleDocument> compilable =
+        checked.checkable().documents().stream()
+            .filter(document -> !shapeBroken.contains(document.meta().line()))
+            .toList();
+    if (!compilable.isEmpty()) {
       try {
-        PackCompiler.compile(context.forFile(file));
+        PackCompiler.compile(context.forFile(new RuleFile(source.name(), compilable)));
       } catch (RuleException e) {
         // A referenced rule of another file that does not compile is that file's error.
         errors.addAll(ofFile(e.errors(), source.name()));
       }
-    } catch (RuleException e) {
-      errors.addAll(e.errors());
     }
+    Set<Integer> reported = new HashSet<>();
+    errors.forEach(error -> reported.add(error.line()));
+    schema.stream().filter(error -> !reported.contains(error.line())).forEach(errors::add);
+    errors.sort(Comparator.comparingInt(RuleError::line));
     return errors;
+  }
+
+  private static String topLevelKey(String pointer) {
+    int end = pointer.indexOf('/', 1);
+    return pointer.isEmpty() ? "" : pointer.substring(1, end < 0 ? pointer.length() : end);
   }
 
   private static List<RuleError> ofFile(List<RuleError> errors, String file) {
     return errors.stream().filter(error -> error.file().equals(file)).toList();
   }
 
-  /** The schema's findings for one document, located by line. */
-  public static List<RuleError> schemaErrors(String file, YamlDocument document) {
-    List<RuleError> errors = new ArrayList<>();
-    for (SchemaFindings.Finding finding : SchemaFindings.of(SCHEMA.validate(document.root()))) {
-      String pointer = finding.pointer();
-      String where = pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.') + ": ";
-      errors.add(
-          new RuleError(file, document.lineOf(pointer), "schema: " + where + finding.text()));
-    }
-    errors.sort(Comparator.comparingInt(RuleError::line));
-    return errors;
+  private static List<SchemaFindings.Finding> findings(YamlDocument document) {
+    return SchemaFindings.of(SCHEMA.validate(document.root()));
+  }
+
+  private static RuleError schemaError(
+      String file, YamlDocument document, SchemaFindings.Finding finding) {
+    String pointer = finding.pointer();
+    String where = pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.') + ": ";
+    return new RuleError(file, document.lineOf(pointer), "schema: " + where + finding.text());
   }
 
   private static JsonSchema loadSchema() {

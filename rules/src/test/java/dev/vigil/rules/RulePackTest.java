@@ -19,14 +19,14 @@ class RulePackTest {
     Files.writeString(file, text);
   }
 
-  private List<String> names(List<Path> roots) {
+  private List<String> names(List<Path> roots) throws RuleException {
     return RulePack.sources(roots).stream()
         .map(source -> dir.relativize(Path.of(source.name())).toString())
         .toList();
   }
 
   @Test
-  void aMavenModuleOfRulesIsReadWithoutItsSourcesBuildOutputOrHiddenFiles() throws IOException {
+  void aMavenModuleOfRulesIsReadWithoutItsSourcesBuildOutputOrHiddenFiles() throws Exception {
     write("pom.xml", "<project/>");
     write("vault/rule.yml", "title: r\n");
     write("lists/admins.yml", "list: admins\n");
@@ -39,7 +39,7 @@ class RulePackTest {
   }
 
   @Test
-  void directoriesNamedSrcOrTargetOutsideAMavenModuleAreRules() throws IOException {
+  void directoriesNamedSrcOrTargetOutsideAMavenModuleAreRules() throws Exception {
     write("target/rule.yml", "title: r\n");
     write("src/rule.yml", "title: r\n");
 
@@ -47,7 +47,7 @@ class RulePackTest {
   }
 
   @Test
-  void aFileReachedThroughTwoPathsIsReadOnce() throws IOException {
+  void aFileReachedThroughTwoPathsIsReadOnce() throws Exception {
     write("vault/rule.yml", "title: r\n");
     write("aws/rule.yml", "title: r\n");
 
@@ -62,7 +62,7 @@ class RulePackTest {
   }
 
   @Test
-  void fileNamesAreShownWithoutDotSegments() throws IOException {
+  void fileNamesAreShownWithoutDotSegments() throws Exception {
     write("vault/rule.yml", "title: r\n");
 
     assertThat(RulePack.sources(List.of(dir.resolve("."))))

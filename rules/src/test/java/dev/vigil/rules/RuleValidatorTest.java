@@ -1,6 +1,7 @@
 package dev.vigil.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,25 +52,93 @@ class RuleValidatorTest {
     Files.writeString(dir.resolve(name), text);
   }
 
+  /** STOP_LOGGING with id and name of its own, to be one more file of the pack. */
+  private static String stopLogging(int n) {
+    return STOP_LOGGING
+        .replace("11111111-1111", "1111111" + n + "-1111")
+        .replace("name: stop_logging", "name: stop_logging_" + n);
+  }
+
   @Test
   void aValueOfTwoPossibleShapesGetsOneFindingPerMistake() throws IOException {
-    // suppress is a period or a map: a bad period inside the map is the one mistake, and a value
-    // of neither shape is one finding naming both.
-    write(
-        "map.yml",
-        STOP_LOGGING.replace("level: low", "level: low\nsuppress: {period: soon, by: [actor.id]}"));
-    write("number.yml", STOP_LOGGING.replace("level: low", "level: low\nsuppress: 5"));
+    // notify and falsepositives are a value or a list: a bad item inside the list is the one
+    // mistake, and a value of neither shape is one finding naming both.
+    write("list.yml", stopLogging(1).replace("level: low", "level: low\nfalsepositives: [ok, 5]"));
+    write("number.yml", stopLogging(2).replace("level: low", "level: low\nnotify: 5"));
 
     RuleValidator.Report report = RuleValidator.validate(List.of(dir));
 
     assertThat(report.lines())
         .containsExactly(
-            dir.resolve("map.yml")
-                + ":5: schema: suppress.period: does not match the regex pattern"
-                + " ^[1-9][0-9]*(ms|s|m|h|d|w)$",
+            dir.resolve("list.yml")
+                + ":5: schema: falsepositives.1: integer found, string expected",
             dir.resolve("number.yml")
-                + ":5: schema: suppress: integer found, string or object expected",
+                + ":5: schema: notify: integer found, string or array expected",
             "0 valid, 2 invalid");
+  }
+
+  @Test
+  void everyErrorOfAFileIsReportedAtItsLineInTheWordsRulesTestUses() throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING
+            .replace("level: low", "level: hihg\nstatus: finished\nsuppress: {period: soon}")
+            .replace("eventName:", "eventName|contain:"));
+    write("empty.yml", "# nothing yet\n");
+
+    RuleValidator.Report report = RuleValidator.validate(List.of(dir));
+
+    assertThat(report.lines())
+        .containsExactly(
+            dir.resolve("empty.yml") + ":1: the file holds no rule",
+            dir.resolve("rule.yml")
+                + ":4: unknown level 'hihg' (informational, low, medium, high, critical)",
+            dir.resolve("rule.yml")
+                + ":5: schema: status: does not have a value in the enumeration [\"stable\","
+                + " \"test\", \"experimental\", \"deprecated\", \"unsupported\"]",
+            dir.resolve("rule.yml")
+                + ":6: 'suppress.period' must be a time span such as 30m, 1h, 1d",
+            dir.resolve("rule.yml") + ":10: unknown modifier 'contain'",
+            "0 valid, 2 invalid");
+    // rules test stops at the loader's errors, but words and locates them the same way.
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+    assertThat(tested)
+        .contains(
+            report.lines().get(0),
+            report.lines().get(1),
+            report.lines().get(3),
+            "0 passed, 3 failed");
+  }
+
+  @Test
+  void aFileThatIsNotUtf8TextIsOneInvalidFileAndTheOthersAreStillChecked() throws IOException {
+    write("good.yml", STOP_LOGGING);
+    Files.write(
+        dir.resolve("latin1.yml"),
+        "title: Caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    byte[] binary = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, (byte) 0xff, (byte) 0xfe, 0, '\n'};
+    Files.write(dir.resolve("binary.yml"), binary);
+    write("bad.yml", stopLogging(2).replace("eventName:", "eventName|contain:"));
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            dir.resolve("bad.yml") + ":8: unknown modifier 'contain'",
+            dir.resolve("binary.yml")
+                + ":1: not UTF-8 text (invalid byte 0xFF at offset 8): save it as UTF-8",
+            dir.resolve("latin1.yml")
+                + ":1: not UTF-8 text (invalid byte 0xE9 at offset 10): save it as UTF-8",
+            "1 valid, 3 invalid");
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .contains(
+            dir.resolve("binary.yml")
+                + ":1: not UTF-8 text (invalid byte 0xFF at offset 8): save it as UTF-8",
+            dir.resolve("bad.yml") + ":8: unknown modifier 'contain'",
+            "0 passed, 3 failed");
+    // What detect and run load (RuleSet reads the sources): every file's error at once.
+    assertThatThrownBy(() -> RulePack.sources(List.of(dir)))
+        .isInstanceOf(RuleException.class)
+        .hasMessageContaining("binary.yml:1: not UTF-8 text")
+        .hasMessageContaining("latin1.yml:1: not UTF-8 text");
   }
 
   @Test

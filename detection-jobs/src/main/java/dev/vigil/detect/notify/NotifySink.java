@@ -2,9 +2,9 @@ package dev.vigil.detect.notify;
 
 import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.rules.AlertJson;
+import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RulePack;
-import dev.vigil.rules.model.AttributeNames;
 import dev.vigil.rules.model.RuleDocument;
 import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.model.RuleMeta;
@@ -101,7 +101,7 @@ public final class NotifySink implements Sink<AlertRecord> {
     String closest = null;
     int closestDistance = Integer.MAX_VALUE;
     for (String candidate : configured) {
-      int distance = AttributeNames.distance(name, candidate);
+      int distance = NearNames.distance(name, candidate);
       if (distance < closestDistance) {
         closest = candidate;
         closestDistance = distance;

@@ -2,6 +2,7 @@ package dev.vigil.rules.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleValidator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,7 @@ import java.util.Optional;
  * <p>The known names are the top-level properties of the rule schema ({@link
  * RuleValidator#SCHEMA_RESOURCE}), so the schema stays the one list of them.
  */
-public final class AttributeNames {
+final class AttributeNames {
 
   /** In the schema's order, so that a name close to two known ones gets the same suggestion. */
   private static final List<String> KNOWN = load();
@@ -42,7 +43,7 @@ public final class AttributeNames {
     String folded = fold(name);
     for (String known : KNOWN) {
       int allowed = known.length() >= 8 ? 2 : known.length() >= 4 ? 1 : 0;
-      if (fold(known).equals(folded) || distance(name, known) <= allowed) {
+      if (fold(known).equals(folded) || NearNames.distance(name, known) <= allowed) {
         return Optional.of(known);
       }
     }
@@ -51,33 +52,6 @@ public final class AttributeNames {
 
   private static String fold(String name) {
     return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-  }
-
-  /**
-   * Edits (insert, delete, substitute, swap two adjacent letters) between two names: the optimal
-   * string alignment distance, which counts {@code detcetion} as one edit from {@code detection}.
-   */
-  public static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1
-            && j > 1
-            && a.charAt(i - 1) == b.charAt(j - 2)
-            && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 
   private static List<String> load() {

@@ -39,6 +39,29 @@ public final class RuleLoader {
 
   /** Parses one rule file; every problem found is in the exception. */
   public static RuleFile load(String file, String text) throws RuleException {
+    Checked checked = check(file, text);
+    if (!checked.errors().isEmpty()) {
+      throw new RuleException(checked.errors());
+    }
+    return checked.checkable();
+  }
+
+  /**
+   * A rule file as far as it loads, for {@code vigil rules validate}: every error found, and the
+   * documents the compiler can still check.
+   *
+   * @param checkable the documents without errors, and those whose only errors are in attributes
+   *     the compiler does not read ({@code level}, {@code version}, a misspelled attribute):
+   *     compiling them finds the detection's errors too, so one run reports both
+   */
+  public record Checked(RuleFile checkable, List<RuleError> errors) {}
+
+  /**
+   * Parses one rule file, keeping every error.
+   *
+   * @throws RuleException when the file is not YAML (nothing else can be checked then)
+   */
+  public static Checked check(String file, String text) throws RuleException {
     RuleLoader loader = new RuleLoader(file);
     List<RuleDocument> documents = new ArrayList<>();
     for (YamlDocument doc : YamlReader.read(file, text)) {
@@ -48,14 +71,13 @@ public final class RuleLoader {
       }
     }
     if (documents.isEmpty() && loader.errors.isEmpty()) {
-      loader.errors.add(new RuleError(file, 0, "the file holds no rule"));
+      // Line 1, not 0 (the whole file): editors jump to it as to any other error.
+      loader.errors.add(new RuleError(file, 1, "the file holds no rule"));
     }
-    if (!loader.errors.isEmpty()) {
-      throw new RuleException(loader.errors);
-    }
-    return new RuleFile(file, List.copyOf(documents));
+    return new Checked(new RuleFile(file, List.copyOf(documents)), List.copyOf(loader.errors));
   }
 
+  /** The document's rule: valid, or with errors only in attributes the compiler does not read. */
   private RuleDocument document(YamlDocument doc) {
     this.document = doc;
     JsonNode root = doc.root();
@@ -63,7 +85,6 @@ public final class RuleLoader {
       error("", "a rule document must be a map of attributes");
       return null;
     }
-    int before = errors.size();
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       AttributeNames.misspelled(name)
@@ -79,16 +100,19 @@ public final class RuleLoader {
                           + " one, which would be ignored)"));
     }
     RuleMeta meta = meta(root, doc.line());
+    // The compiler keys rules by id and shows titles: without them the rule cannot be checked.
+    boolean compilable = meta.id() != null && meta.title() != null;
+    int before = errors.size();
     if (root.has("correlation")) {
       CorrelationRule correlation = correlation(meta, root);
-      return errors.size() == before ? correlation : null;
+      return compilable && errors.size() == before ? correlation : null;
     }
     if (!root.has("detection")) {
       error("", "a rule needs 'detection' (or 'correlation')");
       return null;
     }
     SigmaRule rule = sigma(meta, root);
-    return errors.size() == before ? rule : null;
+    return compilable && errors.size() == before ? rule : null;
   }
 
   private RuleMeta meta(JsonNode root, int line) {

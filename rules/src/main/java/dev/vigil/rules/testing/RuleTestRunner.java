@@ -49,13 +49,14 @@ public final class RuleTestRunner {
   public record Failure(String file, int line, String rule, String test, String reason) {
     @Override
     public String toString() {
-      return file
-          + ":"
-          + line
-          + ": "
-          + (rule == null ? "" : "rule '" + rule + "' ")
-          + (test == null ? "" : "test '" + test + "': ")
-          + reason;
+      // Located as validate locates errors, so a file's error reads the same in both.
+      return new RuleError(
+              file,
+              line,
+              (rule == null ? "" : "rule '" + rule + "' ")
+                  + (test == null ? "" : "test '" + test + "': ")
+                  + reason)
+          .toString();
     }
   }
 

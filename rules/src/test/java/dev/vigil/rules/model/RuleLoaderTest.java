@@ -3,6 +3,7 @@ package dev.vigil.rules.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -114,10 +115,10 @@ class RuleLoaderTest {
 
   @Test
   void editDistanceCountsASwapOfNeighboursAsOneEdit() {
-    assertThat(AttributeNames.distance("detcetion", "detection")).isEqualTo(1);
-    assertThat(AttributeNames.distance("tests", "test")).isEqualTo(1);
-    assertThat(AttributeNames.distance("corelation", "correlation")).isEqualTo(1);
-    assertThat(AttributeNames.distance("owner", "author")).isGreaterThan(2);
+    assertThat(NearNames.distance("detcetion", "detection")).isEqualTo(1);
+    assertThat(NearNames.distance("tests", "test")).isEqualTo(1);
+    assertThat(NearNames.distance("corelation", "correlation")).isEqualTo(1);
+    assertThat(NearNames.distance("owner", "author")).isGreaterThan(2);
   }
 
   @Test

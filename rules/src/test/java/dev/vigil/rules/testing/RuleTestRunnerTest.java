@@ -86,7 +86,7 @@ class RuleTestRunnerTest {
   }
 
   @Test
-  void validatorReportsSchemaErrorsWithLines() throws Exception {
+  void validatorReportsALevelErrorWithItsLine() throws Exception {
     Files.writeString(
         dir.resolve("v.yml"),
         """
@@ -103,7 +103,9 @@ class RuleTestRunnerTest {
     assertThat(report.lines())
         .first()
         .asString()
-        .startsWith(dir.resolve("v.yml") + ":3: schema: level");
+        .isEqualTo(
+            dir.resolve("v.yml")
+                + ":3: unknown level 'urgent' (informational, low, medium, high, critical)");
     assertThat(report.lines()).last().isEqualTo("0 valid, 1 invalid");
   }
 
