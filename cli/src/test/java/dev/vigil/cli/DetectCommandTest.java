@@ -289,7 +289,21 @@ class DetectCommandTest {
     assertThat(result.stderr())
         .startsWith(
             "vigil detect: Invalid value for option '--max-out-of-orderness': 'soon' is not"
-                + " a duration (for example 30s, 10min, 2h, 1d)");
+                + " a duration; write a whole number and a unit: 500ms, 30s, 10m (or 10min), 2h,"
+                + " 1d, 1w");
+  }
+
+  @Test
+  void refusesABoundWithoutAUnit() {
+    // Flink's syntax read a bare 5 as 5 ms; meant as seconds or minutes, it judged records late.
+    CliRun.Result result =
+        new CliRun(PROJECT_ROOT, List.of())
+            .execute("detect", "--max-out-of-orderness", "5", "samples");
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr())
+        .startsWith(
+            "vigil detect: Invalid value for option '--max-out-of-orderness': '5' has no unit;"
+                + " add one, e.g. 5s or 5m");
   }
 
   private static List<JsonNode> parse(List<String> lines) {
