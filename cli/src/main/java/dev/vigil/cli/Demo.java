@@ -60,7 +60,7 @@ final class Demo {
     }
 
     DetectSummary summary =
-        new DetectionRun(env, "vigil demo")
+        new DetectionRun(env, "vigil demo", DetectionRun.UnnamedDeadLetters.TIMESTAMPED_FILE)
             .execute(
                 DetectOptions.of(List.of(samples))
                     .withAlertsOut(alerts)

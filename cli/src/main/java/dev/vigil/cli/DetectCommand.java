@@ -60,7 +60,7 @@ final class DetectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    return new DetectionRun(env, "vigil detect")
+    return new DetectionRun(env, "vigil detect", DetectionRun.UnnamedDeadLetters.TIMESTAMPED_FILE)
         .run(inputs, rules, out, eventsOut, deadLetter, maxOutOfOrderness.value());
   }
 }

@@ -17,23 +17,38 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * One bounded run of the detection job on the embedded Flink, as {@code vigil detect} and {@code
  * vigil rules backtest} both need it: inputs checked first, alerts to a file or stdout, dead
- * letters never lost (to the named file, or to a timestamped file in the working directory when any
- * occur), a progress line on a terminal, and a summary on stderr.
+ * letters to the named file or as {@link UnnamedDeadLetters} says, a progress line on a terminal,
+ * and a summary on stderr.
  */
 final class DetectionRun {
 
+  /** Where the dead letters go without {@code --dead-letter}. */
+  enum UnnamedDeadLetters {
+    /**
+     * To a new timestamped file in the working directory, when any occur: {@code vigil detect}
+     * reads audit logs for what they hold, so no record may vanish.
+     */
+    TIMESTAMPED_FILE,
+    /**
+     * Counted in the summary, not kept: {@code vigil rules backtest} is run again and again over
+     * the same past inputs to try rules, which stay on disk; a new file per run would only litter
+     * the working directory. {@code --dead-letter} keeps them.
+     */
+    COUNTED_ONLY
+  }
+
   private final CliEnvironment env;
   private final String commandName;
+  private final UnnamedDeadLetters unnamedDeadLetters;
 
-  DetectionRun(CliEnvironment env, String commandName) {
+  DetectionRun(CliEnvironment env, String commandName, UnnamedDeadLetters unnamedDeadLetters) {
     this.env = env;
     this.commandName = commandName;
+    this.unnamedDeadLetters = unnamedDeadLetters;
   }
 
   /**
@@ -54,7 +69,8 @@ final class DetectionRun {
     }
     // Expanded as vigil normalize does, so that a missing, unreadable or special file fails here
     // in one line, before the job starts, and the outputs can be checked against every file read.
-    OutputTargets targets = new OutputTargets(InputFiles.expand(inputArguments, env));
+    List<InputFiles.Input> inputFiles = InputFiles.expand(inputArguments, env);
+    OutputTargets targets = new OutputTargets(inputFiles);
     List<Path> inputs = inputArguments.stream().map(env::resolve).toList();
     List<Path> rules =
         ruleArguments == null || ruleArguments.isEmpty()
@@ -71,7 +87,8 @@ final class DetectionRun {
       targets.claimWritable(alerts, "--out", alertsOut);
       targets.claimWritable(events, "--events-out", eventsOut);
       targets.claimWritable(deadLetters, "--dead-letter", deadLetterOut);
-      if (deadLetterOut == null && !Files.isWritable(env.workingDir())) {
+      boolean keepUnnamed = unnamedDeadLetters == UnnamedDeadLetters.TIMESTAMPED_FILE;
+      if (deadLetterOut == null && keepUnnamed && !Files.isWritable(env.workingDir())) {
         throw new CommandFailedException(
             "dead letters, when any, go to the working directory, which is not writable: "
                 + env.workingDir()
@@ -89,7 +106,7 @@ final class DetectionRun {
         copyTo(alerts, env.stdout());
       }
       String keptDeadLetters = deadLetterOut;
-      if (deadLetterOut == null && summary.deadLetters() > 0) {
+      if (deadLetterOut == null && keepUnnamed && summary.deadLetters() > 0) {
         Path kept;
         try {
           kept =
@@ -107,7 +124,7 @@ final class DetectionRun {
         }
         keptDeadLetters = env.workingDir().relativize(kept).toString();
       }
-      printSummary(summary, keptDeadLetters);
+      printSummary(summary, inputFiles.size(), keptDeadLetters);
       return summary.deadLetters() > 0 ? VigilCommand.EXIT_FINDINGS : 0;
     } finally {
       if (!keepScratch) {
@@ -160,35 +177,34 @@ final class DetectionRun {
     err.flush();
   }
 
-  private void printSummary(DetectSummary summary, String deadLetterFile) {
+  /** The lines {@code vigil normalize} prints (see {@link SummaryLines}), then the alerts. */
+  private void printSummary(DetectSummary summary, int inputs, String deadLetterFile) {
     PrintWriter err = env.stderr();
     err.println(
-        commandName
-            + ": "
-            + Plurals.count(recordsIn(summary), "record")
-            + " in, "
-            + Plurals.count(summary.events(), "event")
+        SummaryLines.head(commandName, inputs, summary.events(), summary.deadLetters())
             + ", "
-            + summary.deadLetters()
-            + " dead-lettered, "
             + Plurals.count(summary.totalAlerts(), "alert")
             + " in "
             + seconds(summary.elapsed()));
-    if (!summary.eventsBySource().isEmpty()) {
-      err.println("  events by source: " + counts(summary.eventsBySource()));
-    }
+    SummaryLines.eventsBySource(err, summary.eventsBySource());
     if (summary.lateRecords() > 0) {
       err.println("  " + lateRecordsLine(summary));
     }
-    if (summary.deadLetters() > 0) {
-      err.println("  dead-lettered by reason: " + counts(summary.deadLettered()));
-      err.println("  dead letters written to " + deadLetterFile);
+    SummaryLines.deadLetters(
+        err, summary.deadLettered(), summary.deadLetteredBySource(), deadLetterFile);
+    if (deadLetterFile == null && summary.deadLetters() > 0) {
+      err.println("  dead letters not kept; give --dead-letter FILE to keep them");
     }
     summary
         .alerts()
         .forEach(
             (detection, bySeverity) ->
-                err.println("  alerts " + summary.describe(detection) + ": " + counts(bySeverity)));
+                err.println(
+                    "  alerts "
+                        + summary.describe(detection)
+                        + ": "
+                        + SummaryLines.counts(bySeverity)));
+    SummaryLines.warnWhenNoRecords(err, commandName, inputs, recordsIn(summary));
     err.flush();
   }
 
@@ -251,12 +267,6 @@ final class DetectionRun {
 
   private static String seconds(Duration elapsed) {
     return String.format(java.util.Locale.ROOT, "%.1f s", elapsed.toMillis() / 1000.0);
-  }
-
-  private static String counts(Map<String, Long> counts) {
-    return counts.entrySet().stream()
-        .map(entry -> entry.getKey() + " " + entry.getValue())
-        .collect(Collectors.joining(", "));
   }
 
   private static void copyTo(Path file, OutputStream out) throws IOException {

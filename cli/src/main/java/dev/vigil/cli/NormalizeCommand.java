@@ -209,14 +209,6 @@ final class NormalizeCommand implements Callable<Integer> {
         env.stderr(),
         inputs.size(),
         deadLetters.written() == null ? null : display(deadLetters.written()));
-    if (summary.recordsIn() == 0) {
-      env.stderr()
-          .println(
-              "vigil normalize: no records found in the inputs ("
-                  + Plurals.count(inputs.size(), "input")
-                  + " read, all empty or blank); check that they are the audit logs meant");
-      env.stderr().flush();
-    }
     return summary.deadLetters() > 0 ? EXIT_DEAD_LETTERS : 0;
   }
 

@@ -1,8 +1,8 @@
 package dev.vigil.cli;
 
 import dev.vigil.detect.JobOptions;
+import dev.vigil.ingest.spi.DurationSyntax;
 import java.time.Duration;
-import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -42,15 +42,14 @@ final class OutOfOrdernessOption {
     return value;
   }
 
-  /** Flink's duration syntax: {@code 500ms}, {@code 30s}, {@code 10min}, {@code 2h}, {@code 1d}. */
+  /** Vigil's one duration syntax ({@link DurationSyntax}), as in vigil.yaml. */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String text) {
       try {
-        return TimeUtils.parseDuration(text);
-      } catch (IllegalArgumentException | NullPointerException e) {
-        throw new TypeConversionException(
-            "'" + text + "' is not a duration (for example 30s, 10min, 2h, 1d)");
+        return DurationSyntax.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
     }
   }

@@ -195,7 +195,9 @@ final class RulesCommand {
       description = {
         "What the given rules would have fired over past raw records.",
         "The same job as 'vigil detect', with these rules instead of the built-in pack. Alerts as"
-            + " JSON lines to stdout or --out, a summary on stderr."
+            + " JSON lines to stdout or --out, a summary on stderr. Dead letters are counted in the"
+            + " summary and kept only with --dead-letter FILE (no file per run in the working"
+            + " directory)."
       })
   static final class Backtest implements Callable<Integer> {
     private final CliEnvironment env;
@@ -210,6 +212,18 @@ final class RulesCommand {
     @Option(names = "--out", paramLabel = "FILE", description = "Write alerts to FILE.")
     private String out;
 
+    @Option(
+        names = "--events-out",
+        paramLabel = "FILE",
+        description = "Also write the normalized events to FILE (JSON lines).")
+    private String eventsOut;
+
+    @Option(
+        names = "--dead-letter",
+        paramLabel = "FILE",
+        description = "Write dead letters to FILE (default: counted in the summary, not kept).")
+    private String deadLetter;
+
     @Mixin private OutOfOrdernessOption maxOutOfOrderness;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Past raw records.")
@@ -221,8 +235,9 @@ final class RulesCommand {
 
     @Override
     public Integer call() throws java.io.IOException {
-      return new DetectionRun(env, "vigil rules backtest")
-          .run(inputs, rules, out, null, null, maxOutOfOrderness.value());
+      return new DetectionRun(
+              env, "vigil rules backtest", DetectionRun.UnnamedDeadLetters.COUNTED_ONLY)
+          .run(inputs, rules, out, eventsOut, deadLetter, maxOutOfOrderness.value());
     }
   }
 

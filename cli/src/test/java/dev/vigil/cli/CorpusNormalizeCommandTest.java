@@ -106,7 +106,7 @@ class CorpusNormalizeCommandTest {
                 + total
                 + " records in, "
                 + events.size()
-                + " events out, "
+                + " events, "
                 + deadLetters.size()
                 + " dead-lettered");
     assertThat(result.stderr()).doesNotContain("UNKNOWN_FORMAT", "INTERNAL_ERROR");

@@ -76,7 +76,7 @@ class DemoCommandTest {
         .isEqualTo("vigil demo: the detection job (embedded Flink, built-in rules) over samples/");
     assertThat(lines.get(1))
         .isEqualTo(
-            "  322 events (AWS_CLOUDTRAIL 33, AZURE_MONITOR 27, GCP_AUDIT 24, VAULT 238),"
+            "  322 events (VAULT 238, AWS_CLOUDTRAIL 33, AZURE_MONITOR 27, GCP_AUDIT 24),"
                 + " 2 dead letters, 15 alerts");
     assertThat(section(lines, "Alerts by detection"))
         .containsExactly(

@@ -43,6 +43,7 @@ class DemoReportTest {
             2,
             Map.of("VAULT", 1L),
             Map.of("MALFORMED_JSON", 1L),
+            Map.of("VAULT", 1L),
             0,
             Instant.parse("2026-11-20T10:20:14Z"),
             Instant.parse("2026-11-20T10:20:14Z"),

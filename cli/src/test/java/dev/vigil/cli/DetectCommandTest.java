@@ -59,7 +59,7 @@ class DetectCommandTest {
         .hasSize(1);
     assertThat(Files.readAllLines(dir.resolve("events.jsonl"))).hasSize(2);
     assertThat(result.stderrLines().get(0))
-        .startsWith("vigil detect: 3 records in, 2 events, 1 dead-lettered, ");
+        .startsWith("vigil detect: 1 input, 3 records in, 2 events, 1 dead-lettered, ");
     assertThat(result.stderr()).contains("dead-lettered by reason: MALFORMED_JSON 1");
     try (Stream<Path> files = Files.list(dir)) {
       List<Path> kept =
@@ -67,6 +67,103 @@ class DetectCommandTest {
       assertThat(kept).hasSize(1);
       assertThat(Files.readString(kept.get(0))).contains("\"reason\":\"MALFORMED_JSON\"");
     }
+  }
+
+  @Test
+  void theSummaryPrintsTheCountsAsNormalizeDoesInTheSameWordsAndOrder() throws IOException {
+    Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
+    Files.writeString(
+        dir.resolve("trail.json"), CONSOLE_LOGIN + "{\"eventVersion\":\"1.09\"}\n{\"x\":1}\n");
+
+    List<String> detect =
+        cli()
+            .execute(
+                "detect",
+                "--max-out-of-orderness",
+                "1h",
+                "--dead-letter",
+                "dl.jsonl",
+                "vault.log",
+                "trail.json")
+            .stderrLines();
+    List<String> normalize =
+        cli()
+            .execute(
+                "normalize",
+                "--out",
+                "ev.jsonl",
+                "--dead-letter",
+                "dl2.jsonl",
+                "vault.log",
+                "trail.json")
+            .stderrLines();
+
+    assertThat(detect.get(0))
+        .startsWith("vigil detect: 2 inputs, 6 records in, 3 events, 3 dead-lettered, ");
+    assertThat(normalize.get(0))
+        .isEqualTo("vigil normalize: 2 inputs, 6 records in, 3 events, 3 dead-lettered");
+    // Sources and reasons in the schema's order, unknown last.
+    assertThat(normalize.subList(1, 4))
+        .containsExactly(
+            "  events by source: VAULT 2, AWS_CLOUDTRAIL 1",
+            "  dead-lettered by reason: MALFORMED_JSON 1, UNKNOWN_FORMAT 1, MISSING_FIELD 1",
+            "  dead-lettered by source: AWS_CLOUDTRAIL 1, unknown 2");
+    assertThat(detect.subList(1, 5))
+        .containsExactlyElementsOf(
+            Stream.concat(
+                    normalize.subList(1, 4).stream(),
+                    Stream.of("  dead letters written to dl.jsonl"))
+                .toList());
+  }
+
+  @Test
+  void inputsWithoutAnyRecordGetTheWarningNormalizeGives() throws IOException {
+    Files.writeString(dir.resolve("empty.log"), "");
+    Files.writeString(dir.resolve("blank.log"), "\n  \n");
+
+    CliRun.Result detect = cli().execute("detect", "empty.log", "blank.log");
+    CliRun.Result normalize = cli().execute("normalize", "empty.log", "blank.log");
+
+    assertThat(detect.exitCode()).as(detect.stderr()).isZero();
+    String warning =
+        ": no records found in the inputs (2 inputs read, all empty or blank); check that they"
+            + " are the audit logs meant";
+    assertThat(detect.stderrLines()).last().isEqualTo("vigil detect" + warning);
+    assertThat(normalize.stderrLines()).last().isEqualTo("vigil normalize" + warning);
+  }
+
+  @Test
+  void backtestKeepsDeadLettersOnlyWhenAskedAndLeavesNoFilePerRun() throws IOException {
+    Files.writeString(dir.resolve("rule.yml"), RulesCommandTest.CONSOLE_LOGIN_RULE);
+    Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
+
+    CliRun.Result counted = cli().execute("rules", "backtest", "--rules", "rule.yml", "vault.log");
+    assertThat(counted.exitCode()).as(counted.stderr()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(counted.stderrLines())
+        .contains(
+            "  dead-lettered by reason: MALFORMED_JSON 1",
+            "  dead letters not kept; give --dead-letter FILE to keep them");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("rule.yml", "vault.log");
+    }
+
+    CliRun.Result kept =
+        cli()
+            .execute(
+                "rules",
+                "backtest",
+                "--rules",
+                "rule.yml",
+                "--dead-letter",
+                "out/dl.jsonl",
+                "--events-out",
+                "out/events.jsonl",
+                "vault.log");
+    assertThat(kept.exitCode()).as(kept.stderr()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(kept.stderrLines()).contains("  dead letters written to out/dl.jsonl");
+    assertThat(Files.readString(dir.resolve("out/dl.jsonl"))).contains("MALFORMED_JSON");
+    assertThat(Files.readAllLines(dir.resolve("out/events.jsonl"))).hasSize(2);
   }
 
   @Test
@@ -80,7 +177,7 @@ class DetectCommandTest {
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stderrLines().get(0))
-        .startsWith("vigil detect: 2 records in, 2 events, 0 dead-lettered, ");
+        .startsWith("vigil detect: 1 input, 2 records in, 2 events, 0 dead-lettered, ");
   }
 
   @Test
@@ -118,7 +215,8 @@ class DetectCommandTest {
     assertThat(alerts.get(0).get("rule_name").asText()).isEqualTo("console_sign_in");
     assertThat(alerts.get(0).get("rule_author").asText()).isEqualTo("Vigil tests");
     assertThat(result.stderrLines().get(0))
-        .startsWith("vigil rules backtest: 3 records in, 3 events, 0 dead-lettered, 1 alert in ");
+        .startsWith(
+            "vigil rules backtest: 2 inputs, 3 records in, 3 events, 0 dead-lettered, 1 alert in ");
   }
 
   @Test
@@ -272,6 +370,7 @@ class DetectCommandTest {
         10,
         Map.of("VAULT", 10L),
         Map.of(),
+        Map.of(),
         late,
         Instant.parse(earliest),
         Instant.parse(latest),
@@ -289,7 +388,21 @@ class DetectCommandTest {
     assertThat(result.stderr())
         .startsWith(
             "vigil detect: Invalid value for option '--max-out-of-orderness': 'soon' is not"
-                + " a duration (for example 30s, 10min, 2h, 1d)");
+                + " a duration; write a whole number and a unit: 500ms, 30s, 10m (or 10min), 2h,"
+                + " 1d, 1w");
+  }
+
+  @Test
+  void refusesABoundWithoutAUnit() {
+    // Flink's syntax read a bare 5 as 5 ms; meant as seconds or minutes, it judged records late.
+    CliRun.Result result =
+        new CliRun(PROJECT_ROOT, List.of())
+            .execute("detect", "--max-out-of-orderness", "5", "samples");
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr())
+        .startsWith(
+            "vigil detect: Invalid value for option '--max-out-of-orderness': '5' has no unit;"
+                + " add one, e.g. 5s or 5m");
   }
 
   private static List<JsonNode> parse(List<String> lines) {

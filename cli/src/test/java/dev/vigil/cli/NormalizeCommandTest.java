@@ -65,7 +65,7 @@ class NormalizeCommandTest {
     assertThat(MAPPER.readTree(lines.get(1)).get("origin").asText()).isEqualTo("in.log:2");
     assertThat(result.stderrLines())
         .containsExactly(
-            "vigil normalize: 1 input, 2 records in, 2 events out, 0 dead-lettered",
+            "vigil normalize: 1 input, 2 records in, 2 events, 0 dead-lettered",
             "  events by source: VAULT 2");
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).as("no dead-letter file without dead letters").hasSize(1);
@@ -134,7 +134,7 @@ class NormalizeCommandTest {
     assertThat(letter.get("raw").asText()).isEqualTo(secretLine);
     assertThat(result.stderrLines())
         .containsExactly(
-            "vigil normalize: 1 input, 3 records in, 2 events out, 1 dead-lettered",
+            "vigil normalize: 1 input, 3 records in, 2 events, 1 dead-lettered",
             "  events by source: VAULT 2",
             "  dead-lettered by reason: MALFORMED_JSON 1",
             "  dead-lettered by source: unknown 1",
@@ -265,7 +265,7 @@ class NormalizeCommandTest {
                 + (events.size() + 1)
                 + " records in, "
                 + events.size()
-                + " events out, 1 dead-lettered")
+                + " events, 1 dead-lettered")
         .anySatisfy(
             line ->
                 assertThat(line)
@@ -301,7 +301,7 @@ class NormalizeCommandTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.stderrLines())
         .first()
-        .isEqualTo("vigil normalize: 1 input, 1 record in, 1 event out, 0 dead-lettered");
+        .isEqualTo("vigil normalize: 1 input, 1 record in, 1 event, 0 dead-lettered");
   }
 
   @Test
@@ -425,7 +425,7 @@ class NormalizeCommandTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.stderrLines())
         .containsExactly(
-            "vigil normalize: 2 inputs, 0 records in, 0 events out, 0 dead-lettered",
+            "vigil normalize: 2 inputs, 0 records in, 0 events, 0 dead-lettered",
             "vigil normalize: no records found in the inputs (2 inputs read, all empty or blank);"
                 + " check that they are the audit logs meant");
   }

@@ -73,7 +73,7 @@ class StackDemoITCase {
     assertThat(demo.exitCode()).as(demo.stderr()).isZero();
     assertThat(demo.stdoutLines().get(1))
         .isEqualTo(
-            "  322 events (AWS_CLOUDTRAIL 33, AZURE_MONITOR 27, GCP_AUDIT 24, VAULT 238),"
+            "  322 events (VAULT 238, AWS_CLOUDTRAIL 33, AZURE_MONITOR 27, GCP_AUDIT 24),"
                 + " 2 dead letters, 15 alerts");
     assertThat(section(demo.stdoutLines(), "In OpenSearch at " + openSearch))
         .containsExactly(

@@ -1,11 +1,14 @@
 package dev.vigil.detect;
 
 import dev.vigil.detect.job.Tally;
+import dev.vigil.event.DeadLetterReason;
+import dev.vigil.event.Source;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.util.OptionalFailure;
@@ -17,6 +20,8 @@ import org.apache.flink.util.SerializedValue;
  * @param records raw records read
  * @param eventsBySource normalized events per source
  * @param deadLettered records dead-lettered, per reason
+ * @param deadLetteredBySource records dead-lettered, per source guess ({@value #UNKNOWN_SOURCE}
+ *     when the record's source could not be told)
  * @param lateRecords events that arrived behind the watermark (judged at the engine's clock)
  * @param earliestEvent the earliest event time among the events, or null when there were none
  * @param latestEvent the latest event time among the events, or null when there were none
@@ -30,12 +35,16 @@ public record DetectSummary(
     long records,
     Map<String, Long> eventsBySource,
     Map<String, Long> deadLettered,
+    Map<String, Long> deadLetteredBySource,
     long lateRecords,
     Instant earliestEvent,
     Instant latestEvent,
     Map<String, Map<String, Long>> alerts,
     Duration elapsed,
     Map<String, String> ruleTitles) {
+
+  /** The source of a dead letter whose source could not be told. */
+  public static final String UNKNOWN_SOURCE = "unknown";
 
   public long events() {
     return eventsBySource.values().stream().mapToLong(Long::longValue).sum();
@@ -73,8 +82,9 @@ public record DetectSummary(
 
   /** Reads the job's accumulators (see {@link Tally}). */
   static DetectSummary fromAccumulators(Map<String, Object> accumulators, Duration elapsed) {
-    Map<String, Long> events = new TreeMap<>();
-    Map<String, Long> dead = new TreeMap<>();
+    Map<String, Long> events = new HashMap<>();
+    Map<String, Long> dead = new HashMap<>();
+    Map<String, Long> deadBySource = new HashMap<>();
     Map<String, Map<String, Long>> alerts = new TreeMap<>();
     accumulators.forEach(
         (name, value) -> {
@@ -83,6 +93,8 @@ public record DetectSummary(
           }
           if (name.startsWith(Tally.EVENTS)) {
             events.put(name.substring(Tally.EVENTS.length()), count);
+          } else if (name.startsWith(Tally.DEAD_LETTERS_BY_SOURCE)) {
+            deadBySource.put(name.substring(Tally.DEAD_LETTERS_BY_SOURCE.length()), count);
           } else if (name.startsWith(Tally.DEAD_LETTERS)) {
             dead.put(name.substring(Tally.DEAD_LETTERS.length()), count);
           } else if (name.startsWith(Tally.ALERTS)) {
@@ -95,8 +107,9 @@ public record DetectSummary(
         });
     return new DetectSummary(
         count(accumulators, Tally.RECORDS),
-        Collections.unmodifiableMap(events),
-        Collections.unmodifiableMap(dead),
+        inSchemaOrder(events, Source.class),
+        inSchemaOrder(dead, DeadLetterReason.class),
+        inSchemaOrder(deadBySource, Source.class),
         count(accumulators, Tally.LATE),
         eventTime(accumulators, Tally.EARLIEST_EVENT, Long.MAX_VALUE),
         eventTime(accumulators, Tally.LATEST_EVENT, Long.MIN_VALUE),
@@ -111,6 +124,7 @@ public record DetectSummary(
         records,
         eventsBySource,
         deadLettered,
+        deadLetteredBySource,
         lateRecords,
         earliestEvent,
         latestEvent,
@@ -123,6 +137,25 @@ public record DetectSummary(
   public String describe(String detection) {
     String title = ruleTitles.get(detection);
     return title == null ? detection : title + " (" + detection + ")";
+  }
+
+  /**
+   * Counts in the order of the schema's symbols ({@code Source}: VAULT, AWS_CLOUDTRAIL,
+   * AZURE_MONITOR, GCP_AUDIT; {@code DeadLetterReason} as listed), names that are no symbol (such
+   * as {@value #UNKNOWN_SOURCE}) last: the order every summary prints, so runs and commands compare
+   * line by line.
+   */
+  public static Map<String, Long> inSchemaOrder(
+      Map<String, Long> counts, Class<? extends Enum<?>> symbols) {
+    Map<String, Long> ordered = new LinkedHashMap<>();
+    for (Enum<?> symbol : symbols.getEnumConstants()) {
+      Long count = counts.get(symbol.name());
+      if (count != null) {
+        ordered.put(symbol.name(), count);
+      }
+    }
+    new TreeMap<>(counts).forEach(ordered::putIfAbsent);
+    return Collections.unmodifiableMap(ordered);
   }
 
   /** An event-time accumulator, or null while it holds its initial value (no event yet). */

@@ -10,6 +10,7 @@ import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.RawRecord;
+import dev.vigil.ingest.spi.DurationSyntax;
 import dev.vigil.rules.RuleException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.TimeUtils;
 
 /**
  * The job jar's command line, behind {@link DetectionJob#main}: {@code --config vigil.yaml} builds
@@ -114,7 +114,13 @@ final class JobEntry {
         case "--rules" -> ruleRoots.add(Path.of(value));
         case "--output" -> output = value;
         case "--max-out-of-orderness" -> outOfOrderness = duration(flag, value);
-        default -> checkpointInterval = duration(flag, value);
+        default -> {
+          checkpointInterval = duration(flag, value);
+          // As checkpoints.interval in vigil.yaml: shorter only burdens the job.
+          if (checkpointInterval.toMillis() < 100) {
+            throw new UsageException(flag + ": must be at least 100ms, got '" + value + "'");
+          }
+        }
       }
     }
     if (inputs.isEmpty() || output == null) {
@@ -141,9 +147,9 @@ final class JobEntry {
 
   private static Duration duration(String flag, String value) {
     try {
-      return TimeUtils.parseDuration(value);
+      return DurationSyntax.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(flag + ": '" + value + "' is not a duration (e.g. 30s, 5m)");
+      throw new UsageException(flag + ": " + e.getMessage());
     }
   }
 

@@ -44,10 +44,16 @@ class JobEntryTest {
   @Test
   void aBadDurationAndAMissingValueAreUsageErrors() throws Exception {
     assertThat(run("--input", "x", "--output", "y", "--max-out-of-orderness", "soon")).isEqualTo(1);
+    assertThat(run("--input", "x", "--output", "y", "--checkpoint-interval", "5")).isEqualTo(1);
+    assertThat(run("--input", "x", "--output", "y", "--checkpoint-interval", "5ms")).isEqualTo(1);
     assertThat(run("--input")).isEqualTo(1);
     assertThat(stderr().lines())
         .contains(
-            "--max-out-of-orderness: 'soon' is not a duration (e.g. 30s, 5m)",
+            "--max-out-of-orderness: 'soon' is not a duration; write a whole number and a unit:"
+                + " 500ms, 30s, 10m (or 10min), 2h, 1d, 1w",
+            "--checkpoint-interval: '5' has no unit; add one, e.g. 5s or 5m (a duration is a"
+                + " whole number and a unit: 500ms, 30s, 10m (or 10min), 2h, 1d, 1w)",
+            "--checkpoint-interval: must be at least 100ms, got '5ms'",
             "--input needs a value");
   }
 

@@ -1,6 +1,7 @@
 package dev.vigil.dashboards.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.spi.DurationSyntax;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
@@ -11,33 +12,17 @@ final class ConfigValues {
 
   private ConfigValues() {}
 
-  /** {@code 250ms}, {@code 5s}, {@code 10m}, {@code 1h}. */
+  /** A duration in {@link DurationSyntax}, zero included. */
   static Duration duration(JsonNode node, String key, Duration fallback, String where) {
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return fallback;
     }
-    String text = value.asText().trim().toLowerCase(Locale.ROOT);
-    String error =
-        where + "." + key + ": '" + value.asText() + "' is not a duration like 250ms, 5s, 10m, 1h";
-    String unit =
-        text.endsWith("ms") ? "ms" : text.isEmpty() ? "" : text.substring(text.length() - 1);
-    long amount;
     try {
-      amount = Long.parseLong(text.substring(0, text.length() - unit.length()));
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException(error);
+      return DurationSyntax.parse(value.isValueNode() ? value.asText() : "");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + "." + key + ": " + e.getMessage());
     }
-    if (amount < 0) {
-      throw new IllegalArgumentException(error);
-    }
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      case "h" -> Duration.ofHours(amount);
-      default -> throw new IllegalArgumentException(error);
-    };
   }
 
   /** {@code 512kb}, {@code 5mb}, {@code 1gb} or a plain number of bytes. */

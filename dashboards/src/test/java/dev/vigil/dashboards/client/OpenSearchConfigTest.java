@@ -63,6 +63,20 @@ class OpenSearchConfigTest {
   }
 
   @Test
+  void durationsTakeTheSyntaxOfEveryOtherSetting() throws IOException {
+    // Days, weeks and "min" were refused here while the rest of vigil.yaml took them.
+    OpenSearchConfig config =
+        read("{url: 'http://a:9200', response_timeout: 2min, bulk: {give_up_after: 1d}}");
+    assertThat(config.responseTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.bulk().giveUpAfter()).isEqualTo(Duration.ofDays(1));
+    assertThatThrownBy(() -> read("{url: 'http://a:9200', bulk: {give_up_after: 600}}"))
+        .hasMessage(
+            "opensearch.bulk.give_up_after: '600' has no unit; add one, e.g. 600s or 600m (a"
+                + " duration is a whole number and a unit: 500ms, 30s, 10m (or 10min), 2h, 1d,"
+                + " 1w)");
+  }
+
+  @Test
   void aUrlAloneGivesTheDefaults() throws IOException {
     OpenSearchConfig config = read("url: http://127.0.0.1:9200");
 

@@ -2,7 +2,7 @@ package dev.vigil.detect.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detect.notify.SecretRef;
-import dev.vigil.rules.model.Durations;
+import dev.vigil.ingest.spi.DurationSyntax;
 import dev.vigil.rules.yaml.YamlDocument;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,27 +184,24 @@ final class ConfigTree {
     return value.asBoolean();
   }
 
-  /** A duration like {@code 500ms}, {@code 30s}, {@code 5m}; {@code 0s} only when allowed. */
+  /** A duration in {@link DurationSyntax}; zero ({@code 0s}) only when allowed. */
   Duration duration(String name, Duration fallback, boolean zeroAllowed) {
     JsonNode value = value(name);
     if (value == null) {
       return fallback;
     }
-    String text = value.isTextual() ? value.asText().trim() : "";
-    if (text.matches("0+(ms|s|m|h|d|w)?")) {
-      if (zeroAllowed) {
-        return Duration.ZERO;
-      }
-      throw error(name, "must be longer than zero, got " + describe(value));
-    }
-    Duration span = Durations.parse(text);
-    if (span == null) {
+    if (!value.isTextual() && !value.isNumber()) {
       throw error(
-          name,
-          "must be a duration like 500ms, 30s, 5m or 1h"
-              + (zeroAllowed ? " (or 0s)" : "")
-              + ", got "
-              + describe(value));
+          name, "must be a duration (" + DurationSyntax.EXAMPLES + "), got " + describe(value));
+    }
+    Duration span;
+    try {
+      span = DurationSyntax.parse(value.asText());
+    } catch (IllegalArgumentException e) {
+      throw error(name, e.getMessage());
+    }
+    if (span.isZero() && !zeroAllowed) {
+      throw error(name, "must be longer than zero, got " + describe(value));
     }
     return span;
   }

@@ -1,8 +1,10 @@
 package dev.vigil.detect.job;
 
+import dev.vigil.detect.DetectSummary;
 import dev.vigil.detect.kafka.SourceHints;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
+import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.RawRecord;
@@ -22,8 +24,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Metrics: {@code recordsIn}; {@code source.<SOURCE>.eventsOut} (a raw record's source is known
  * only once it is parsed, so records in per source are counted as the events each source yields);
- * {@code reason.<REASON>.deadLettered}. Accumulators also keep the earliest and latest event time,
- * for a bounded run to tell the time its inputs span.
+ * {@code reason.<REASON>.deadLettered} and {@code source_guess.<SOURCE or unknown>.deadLettered}.
+ * Accumulators also keep the earliest and latest event time, for a bounded run to tell the time its
+ * inputs span.
  */
 public final class NormalizeFunction extends ProcessFunction<RawRecord, IngestedEvent> {
 
@@ -39,6 +42,7 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
   private transient Tally.Single records;
   private transient Tally events;
   private transient Tally deadLetters;
+  private transient Tally deadLettersBySource;
   private transient LongMinimum earliest;
   private transient LongMaximum latest;
 
@@ -56,6 +60,9 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
     records = Tally.single(getRuntimeContext(), Tally.RECORDS);
     events = new Tally(getRuntimeContext(), "source", "eventsOut", Tally.EVENTS);
     deadLetters = new Tally(getRuntimeContext(), "reason", "deadLettered", Tally.DEAD_LETTERS);
+    deadLettersBySource =
+        new Tally(
+            getRuntimeContext(), "source_guess", "deadLettered", Tally.DEAD_LETTERS_BY_SOURCE);
     earliest = new LongMinimum();
     latest = new LongMaximum();
     getRuntimeContext().addAccumulator(Tally.EARLIEST_EVENT, earliest);
@@ -81,6 +88,8 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
           @Override
           public void deadLetter(DeadLetter deadLetter) {
             deadLetters.add(deadLetter.getReason().name());
+            Source guess = deadLetter.getSourceGuess();
+            deadLettersBySource.add(guess == null ? DetectSummary.UNKNOWN_SOURCE : guess.name());
             context.output(DEAD_LETTERS, deadLetter);
           }
         });

@@ -19,6 +19,7 @@ public final class Tally {
 
   public static final String EVENTS = "events/";
   public static final String DEAD_LETTERS = "dead_letters/";
+  public static final String DEAD_LETTERS_BY_SOURCE = "dead_letters_by_source/";
   public static final String ALERTS = "alerts/";
   public static final String LATE = "lateRecords";
 

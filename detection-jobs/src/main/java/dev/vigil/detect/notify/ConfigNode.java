@@ -1,7 +1,7 @@
 package dev.vigil.detect.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.rules.model.Durations;
+import dev.vigil.ingest.spi.DurationSyntax;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -97,15 +97,25 @@ final class ConfigNode {
     return value.asBoolean();
   }
 
+  /** A positive duration in {@link DurationSyntax}. */
   Duration duration(String name, Duration fallback) {
     if (!has(name)) {
       return fallback;
     }
     JsonNode value = node.get(name);
-    Duration span = value.isTextual() ? Durations.parse(value.asText()) : null;
-    if (span == null) {
+    if (!value.isTextual() && !value.isNumber()) {
       throw new NotifyConfigException(
-          key(name), "must be a duration like 500ms, 30s, 5m or 1h, got " + value);
+          key(name), "must be a duration (" + DurationSyntax.EXAMPLES + ")");
+    }
+    Duration span;
+    try {
+      span = DurationSyntax.parse(value.asText());
+    } catch (IllegalArgumentException e) {
+      throw new NotifyConfigException(key(name), e.getMessage());
+    }
+    if (span.isZero()) {
+      throw new NotifyConfigException(
+          key(name), "must be longer than zero, got '" + value.asText() + "'");
     }
     return span;
   }

@@ -278,12 +278,25 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void durationsTakeMinutesAsTheCommandLineDoes() {
+    VigilConfig config = parse("watermarks:\n  idleness: 10min\n  out_of_orderness: 1w\n");
+    assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.watermarks().outOfOrderness()).isEqualTo(Duration.ofDays(7));
+  }
+
+  @Test
   void badDurationsAreExplained() {
     failsWith(
         "watermarks:\n  out_of_orderness: 30 seconds\n",
         2,
         "watermarks.out_of_orderness",
-        "must be a duration like 500ms, 30s, 5m or 1h (or 0s), got '30 seconds'");
+        "'30 seconds' is not a duration; write a whole number and a unit: 500ms, 30s, 10m (or"
+            + " 10min), 2h, 1d, 1w");
+    failsWith(
+        "watermarks:\n  idleness: 5\n",
+        2,
+        "watermarks.idleness",
+        "'5' has no unit; add one, e.g. 5s or 5m");
   }
 
   @Test

@@ -171,7 +171,8 @@ class NotifyConfigTest {
         "notify.destinations.x.webhook_url_env",
         "exactly one");
     assertError("notify:\n  alert_url: https://x/y\n", "notify.alert_url", "{alert_id}");
-    assertError("notify:\n  grouping: {window: 0s}\n", "notify.grouping.window", "duration");
+    assertError(
+        "notify:\n  grouping: {window: 0s}\n", "notify.grouping.window", "longer than zero");
     assertError("notify:\n  destination: {}\n", "notify.destination", "unknown key");
     assertError(
         "notify:\n  destinations:\n    'bad name':\n      type: slack\n",

@@ -1,42 +1,25 @@
 package dev.vigil.rules.model;
 
+import dev.vigil.ingest.spi.DurationSyntax;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
- * Sigma's time spans: a positive whole number and a unit ({@code ms}, {@code s}, {@code m}, {@code
- * h}, {@code d}, {@code w}).
+ * Time spans in rule files ({@code timeframe}, {@code suppress.period}, ...): a positive whole
+ * number and a unit, in the one syntax of {@link DurationSyntax} (Sigma's {@code ms}, {@code s},
+ * {@code m}, {@code h}, {@code d}, {@code w}, and {@code min} as everywhere else in Vigil).
  */
 public final class Durations {
 
   private Durations() {}
 
-  /** The span, or null when the text is not one. */
+  /** The span, or null when the text is not a positive one. */
   public static Duration parse(String text) {
-    if (text == null) {
+    try {
+      Duration span = DurationSyntax.parse(text);
+      return span.isZero() ? null : span;
+    } catch (IllegalArgumentException e) {
       return null;
     }
-    String value = text.trim().toLowerCase(Locale.ROOT);
-    int split = 0;
-    while (split < value.length() && Character.isDigit(value.charAt(split))) {
-      split++;
-    }
-    if (split == 0 || split > 12) {
-      return null;
-    }
-    long amount = Long.parseLong(value.substring(0, split));
-    if (amount <= 0) {
-      return null;
-    }
-    return switch (value.substring(split)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      case "h" -> Duration.ofHours(amount);
-      case "d" -> Duration.ofDays(amount);
-      case "w" -> Duration.ofDays(7 * amount);
-      default -> null;
-    };
   }
 
   /** The shortest text {@link #parse} reads back to the same span. */
