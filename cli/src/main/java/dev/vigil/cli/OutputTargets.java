@@ -69,6 +69,14 @@ final class OutputTargets {
     if (Files.isDirectory(target)) {
       throw new CommandFailedException(named + " is a directory; give a file name");
     }
+    if (Files.exists(target) && !Files.isRegularFile(target)) {
+      // A device or pipe (/dev/null, a named pipe) is written in place; its directory does not
+      // matter.
+      if (!Files.isWritable(target)) {
+        throw new CommandFailedException("cannot write " + named + ": permission denied");
+      }
+      return;
+    }
     Path directory = target.toAbsolutePath().normalize().getParent();
     try {
       Files.createDirectories(directory);

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.detect.DetectSummary;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -291,6 +294,34 @@ class DetectCommandTest {
     assertThat(result.stderrLines())
         .containsExactly("vigil detect: --out and --dead-letter name the same file: ./out.jsonl");
     assertThat(dir.resolve("out.jsonl")).doesNotExist();
+  }
+
+  @Test
+  void anOutputThatIsAPipeIsWrittenInPlaceNotReplacedByAFile() throws Exception {
+    Files.writeString(
+        dir.resolve("vault.log"),
+        VAULT_ROOT_POLICY_WRITE.lines().limit(2).map(l -> l + "\n").reduce("", String::concat));
+    Path pipe = dir.resolve("alerts.pipe");
+    Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    CompletableFuture<String> received =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Files.readString(pipe);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+
+    CliRun.Result result = cli().execute("detect", "--out", "alerts.pipe", "vault.log");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    // Renamed onto, the pipe would have become a regular file (and /dev/null, for root, too).
+    assertThat(Files.isRegularFile(pipe)).isFalse();
+    assertThat(parse(received.get(30, TimeUnit.SECONDS).lines().toList()))
+        .extracting(a -> a.get("detection").asText())
+        .contains("root_token_use");
   }
 
   @Test

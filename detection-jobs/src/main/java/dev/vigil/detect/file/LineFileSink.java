@@ -19,7 +19,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 /**
  * Writes a bounded run's output as one local file of lines, whole or not at all: lines go to a
  * temporary file beside the target, which replaces the target only at the end of the input; a
- * failed run leaves no partial output (and the target's previous content, if any).
+ * failed run leaves no partial output (and the target's previous content, if any). A target that
+ * exists and is neither a regular file nor a directory ({@code /dev/null}, {@code /dev/stdout}, a
+ * named pipe) is written in place instead: renaming onto it would replace the device or pipe with a
+ * regular file (for root, {@code /dev/null} itself).
  *
  * <p>Why not {@code FileSink}: it writes a directory of part files, committed on checkpoints, which
  * is what an unbounded job on a cluster needs (and what {@link dev.vigil.detect.DetectionJob#main}
@@ -71,15 +74,28 @@ public final class LineFileSink<T> implements Sink<T> {
     return new Writer();
   }
 
+  /** A device or pipe: it exists, and is neither a regular file nor a directory. */
+  static boolean writtenInPlace(Path target) {
+    return Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target);
+  }
+
   private final class Writer implements SinkWriter<T> {
 
     private final Path targetPath = Path.of(target);
+
+    /** Where lines go until the end of the input; null when the target is written in place. */
     private final Path temporary;
+
     private final BufferedWriter out;
     private final List<T> held = new ArrayList<>();
     private boolean committed;
 
     Writer() throws IOException {
+      if (writtenInPlace(targetPath)) {
+        temporary = null;
+        out = Files.newBufferedWriter(targetPath, StandardCharsets.UTF_8);
+        return;
+      }
       Path parent = targetPath.toAbsolutePath().getParent();
       Files.createDirectories(parent);
       // Not Files.createTempFile: it makes the file owner-only (0600), and the output would differ
@@ -116,11 +132,13 @@ public final class LineFileSink<T> implements Sink<T> {
         held.clear();
       }
       out.close();
-      Files.move(
-          temporary,
-          targetPath,
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      if (temporary != null) {
+        Files.move(
+            temporary,
+            targetPath,
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
       committed = true;
     }
 
@@ -128,7 +146,9 @@ public final class LineFileSink<T> implements Sink<T> {
     public void close() {
       try {
         out.close();
-        Files.deleteIfExists(temporary);
+        if (temporary != null) {
+          Files.deleteIfExists(temporary);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot remove " + temporary, e);
       }
