@@ -128,7 +128,7 @@ class RunCommandITCase {
         .singleElement()
         .asString()
         .startsWith(
-            "vigil run: the embedded Flink cluster could not start the job: Could not create the"
+            "vigil run: the embedded Flink cluster could not start the job: could not create the"
                 + " working directory "
                 + file.resolve("tmp"));
   }

@@ -140,7 +140,10 @@ public final class IoProblems {
           + (fs.getOtherFile() != null ? " (to " + fs.getOtherFile() + ")" : "");
     }
     if (e instanceof UnknownHostException && e.getMessage() != null) {
-      return reason + ": " + words(e.getMessage());
+      // "kafka.internal: Name or service not known": the host, then the resolver's words for ours
+      String host = e.getMessage().strip();
+      int colon = host.indexOf(": ");
+      return reason + ": " + (colon > 0 ? host.substring(0, colon) : host);
     }
     return reason;
   }

@@ -88,6 +88,10 @@ class IoProblemsTest {
         .isEqualTo("permission denied: /a (to /b)");
     assertThat(IoProblems.describe(new UnknownHostException("kafka.internal")))
         .isEqualTo("name does not resolve: kafka.internal");
+    assertThat(
+            IoProblems.describe(
+                new UnknownHostException("kafka.internal: Name or service not known")))
+        .isEqualTo("name does not resolve: kafka.internal");
     assertThat(IoProblems.describe(new UncheckedIOException(new NotDirectoryException("/f"))))
         .isEqualTo("not a directory: /f");
   }
