@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.detect.EmbeddedDetection;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
@@ -11,6 +10,7 @@ import dev.vigil.detect.kafka.StateRetention;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
 import java.io.PrintWriter;
@@ -160,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
             .getSerializedThrowable()
             .map(t -> t.deserializeError(RunCommand.class.getClassLoader()))
             .orElse(null);
-    String message = "the detection job failed: " + EmbeddedDetection.rootMessage(cause);
+    String message = "the detection job failed: " + IoProblems.innermost(cause);
     if (cause instanceof JobInitializationException && resumedFrom.isPresent()) {
       message +=
           " (it was resuming from "

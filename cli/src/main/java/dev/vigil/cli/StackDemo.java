@@ -281,7 +281,8 @@ final class StackDemo {
       Thread.currentThread().interrupt();
       throw new CommandFailedException("interrupted while the detection job ran");
     } catch (ExecutionException | ClassNotFoundException e) {
-      throw new CommandFailedException("the detection job's result is unknown: " + e.getMessage());
+      throw new CommandFailedException(
+          "the detection job's result is unknown: " + IoErrors.describe(e));
     }
   }
 
@@ -410,7 +411,7 @@ final class StackDemo {
           "cannot count the run's documents in OpenSearch at "
               + openSearch
               + ": "
-              + e.getMessage());
+              + (e instanceof OpenSearchException ? e.getMessage() : IoErrors.describe(e)));
     }
   }
 

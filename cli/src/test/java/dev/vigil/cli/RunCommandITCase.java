@@ -88,7 +88,7 @@ class RunCommandITCase {
             "vigil run: resuming from the savepoint " + savepoint.path(),
             second.startLine(),
             "vigil run: stopping the job with a final savepoint (waiting at most 30s)",
-            "vigil run: no final savepoint (FileAlreadyExistsException: " + blocker + FALLBACK_END);
+            "vigil run: no final savepoint (already exists as a file: " + blocker + FALLBACK_END);
     ResumePoint kept = ResumePoint.latest(storageUri).orElseThrow();
     assertThat(kept.kind())
         .as("the cancelled run's last checkpoint is kept")
@@ -128,7 +128,7 @@ class RunCommandITCase {
         .singleElement()
         .asString()
         .startsWith(
-            "vigil run: the embedded Flink cluster could not start the job: Could not create the"
+            "vigil run: the embedded Flink cluster could not start the job: could not create the"
                 + " working directory "
                 + file.resolve("tmp"));
   }

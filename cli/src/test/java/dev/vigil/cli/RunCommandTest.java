@@ -210,7 +210,7 @@ class RunCommandTest {
 
     assertThat(message)
         .isEqualTo(
-            "the detection job failed: Failed to rollback to checkpoint/savepoint Checkpoint"
+            "the detection job failed: failed to rollback to checkpoint/savepoint Checkpoint"
                 + " Metadata. Max parallelism mismatch between checkpoint/savepoint state and new"
                 + " program. (it was resuming from the savepoint"
                 + " file:///var/vigil/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/; to start without"

@@ -3,11 +3,11 @@ package dev.vigil.detect;
 import dev.vigil.detect.file.FileOutputs;
 import dev.vigil.detect.file.RawFiles;
 import dev.vigil.ingest.RawRecord;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.model.RuleMeta;
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -104,7 +104,7 @@ public final class EmbeddedDetection {
                 .map(t -> t.deserializeError(EmbeddedDetection.class.getClassLoader()))
                 .orElse(null);
         throw new DetectionFailedException(
-            "the detection job failed: " + rootMessage(cause), cause);
+            "the detection job failed: " + IoProblems.innermost(cause), cause);
       }
       return summary;
     } catch (InterruptedException e) {
@@ -112,11 +112,12 @@ public final class EmbeddedDetection {
       throw new DetectionFailedException("interrupted while the detection job ran", e);
     } catch (ExecutionException e) {
       throw new DetectionFailedException(
-          "the detection job could not run: " + rootMessage(e.getCause()), e.getCause());
+          "the detection job could not run: " + IoProblems.innermost(e.getCause()), e.getCause());
     } catch (DetectionFailedException e) {
       throw e;
     } catch (Exception e) {
-      throw new DetectionFailedException("the embedded Flink cluster failed: " + rootMessage(e), e);
+      throw new DetectionFailedException(
+          "the embedded Flink cluster failed: " + IoProblems.innermost(e), e);
     } finally {
       try {
         cluster.closeAsync().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -196,27 +197,5 @@ public final class EmbeddedDetection {
 
   private static Duration since(long started) {
     return Duration.ofNanos(System.nanoTime() - started);
-  }
-
-  /**
-   * The innermost message: what went wrong, without Flink's wrapping (a job that cannot start says
-   * "Could not start the JobMaster" at the top and why only at the bottom). A file system error
-   * whose message is only a path is named by its type too, or it would not say what failed.
-   */
-  public static String rootMessage(Throwable error) {
-    if (error == null) {
-      return "no cause was reported";
-    }
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    if (message == null) {
-      return root.getClass().getSimpleName();
-    }
-    return root instanceof FileSystemException fs && fs.getReason() == null
-        ? root.getClass().getSimpleName() + ": " + message
-        : message;
   }
 }

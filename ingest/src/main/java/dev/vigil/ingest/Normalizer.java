@@ -127,13 +127,13 @@ public final class Normalizer {
     String text;
     try {
       text = strictUtf8(bytes);
-    } catch (CharacterCodingException e) {
+    } catch (CharacterCodingException notUtf8) {
       out.deadLetter(
           deadLetter(
               bytes,
               record.origin(),
               DeadLetterReason.INVALID_UTF8,
-              "record is not valid UTF-8 (" + e.getClass().getSimpleName() + ")",
+              "record is not UTF-8 text",
               null));
       return;
     }

@@ -77,6 +77,7 @@ class NormalizerTest {
     DeadLetter letter = normalize(new RawRecord(bytes, "f:3")).onlyDeadLetter();
 
     assertThat(letter.getReason()).isEqualTo(DeadLetterReason.INVALID_UTF8);
+    assertThat(letter.getMessage()).isEqualTo("record is not UTF-8 text");
     assertThat(bytes(letter)).isEqualTo(bytes);
     assertThat(letter.getOrigin()).isEqualTo("f:3");
   }

@@ -3,6 +3,7 @@ package dev.vigil.reports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,7 +60,7 @@ public final class ControlCatalog {
       throw new IllegalArgumentException("control catalog " + file + " does not exist");
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read control catalog " + file + ": " + e.getMessage());
+          "cannot read control catalog " + file + ": " + IoProblems.readProblem(file, e));
     }
   }
 

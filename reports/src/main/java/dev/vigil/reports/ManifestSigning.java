@@ -1,6 +1,8 @@
 package dev.vigil.reports;
 
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -155,9 +157,12 @@ public final class ManifestSigning {
       text = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(what + " file " + file + " does not exist");
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(
+          what + " file " + file + " is not a PEM file (it holds bytes that are not ASCII text)");
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read " + what + " file " + file + " (" + e.getClass().getSimpleName() + ")");
+          "cannot read " + what + " file " + file + ": " + IoProblems.readProblem(file, e));
     }
     String begin = "-----BEGIN " + type + "-----";
     String end = "-----END " + type + "-----";

@@ -1,9 +1,11 @@
 package dev.vigil.dashboards.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -198,16 +200,15 @@ public final class OpenSearchConnection implements AutoCloseable {
       context.init(null, trust.getTrustManagers(), null);
       return context;
     } catch (IOException | GeneralSecurityException e) {
-      String file =
-          tls.caPem() != null ? "ca_pem " + tls.caPem() : "truststore " + tls.truststore();
-      throw new IllegalArgumentException(
-          "opensearch.tls: cannot load "
-              + file
-              + " ("
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
-              + ")");
+      String path = tls.caPem() != null ? tls.caPem() : tls.truststore();
+      String file = (tls.caPem() != null ? "ca_pem " : "truststore ") + path;
+      // The JDK's own text is the useful one ("keystore password was incorrect"), except for a
+      // file that cannot be opened, whose words are ours.
+      String reason =
+          e instanceof FileSystemException unreadable
+              ? IoProblems.readProblem(Path.of(path), unreadable)
+              : IoProblems.reason(e);
+      throw new IllegalArgumentException("opensearch.tls: cannot load " + file + ": " + reason);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.dashboards.client;
 
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -43,15 +44,16 @@ public record PasswordSource(String key, String env, String file) implements Ser
       }
       return value.trim().toCharArray();
     }
+    Path path = Path.of(file);
     try {
-      String value = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+      String value = Files.readString(path, StandardCharsets.UTF_8).trim();
       if (value.isEmpty()) {
         throw new IllegalArgumentException(key + ": password file " + file + " is empty");
       }
       return value.toCharArray();
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          key + ": cannot read password file " + file + " (" + e.getClass().getSimpleName() + ")");
+          key + ": cannot read password file " + file + ": " + IoProblems.readProblem(path, e));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.vigil.dashboards.index;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.event.AuditEvent;
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -93,7 +94,7 @@ public final class IndexContract implements Serializable {
       throw new IllegalArgumentException("retention file " + file + " does not exist");
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read retention file " + file + ": " + e.getMessage());
+          "cannot read retention file " + file + ": " + IoProblems.readProblem(file, e));
     }
   }
 

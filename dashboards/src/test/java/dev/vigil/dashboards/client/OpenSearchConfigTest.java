@@ -172,7 +172,18 @@ class OpenSearchConfigTest {
         .hasMessage(
             "opensearch.password_file: cannot read password file "
                 + missing
-                + " (NoSuchFileException)");
+                + ": no such file or directory");
+    assertThatThrownBy(
+            () -> PasswordSource.fromFile("opensearch.password_file", dir).resolve(n -> null))
+        .hasMessage(
+            "opensearch.password_file: cannot read password file "
+                + dir
+                + ": is a directory, not a file");
+    Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'p', (byte) 0xE9, 'w'});
+    assertThatThrownBy(
+            () -> PasswordSource.fromFile("opensearch.password_file", latin1).resolve(n -> null))
+        .hasMessage(
+            "opensearch.password_file: cannot read password file " + latin1 + ": not UTF-8 text");
   }
 
   @Test

@@ -21,6 +21,7 @@ import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
@@ -119,7 +120,7 @@ public final class VigilConfigLoader {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException(name, 0, "", ReadProblems.describe(file, e));
+      throw new ConfigException(name, 0, "", IoProblems.readProblem(file, e));
     }
     Path base = file.toAbsolutePath().getParent();
     return parse(name, text, base);

@@ -1,7 +1,6 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.DetectionJob;
-import dev.vigil.detect.EmbeddedDetection;
 import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.VigilConfig;
@@ -9,6 +8,7 @@ import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.notify.NotifySink;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.RawRecord;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
@@ -282,8 +282,7 @@ public final class ContinuousDetection {
         Thread.currentThread().interrupt();
       }
       throw new EmbeddedClusterException(
-          "the embedded Flink cluster could not start the job: " + EmbeddedDetection.rootMessage(e),
-          e);
+          "the embedded Flink cluster could not start the job: " + IoProblems.innermost(e), e);
     }
   }
 
@@ -323,7 +322,8 @@ public final class ContinuousDetection {
       try {
         return running.result().get();
       } catch (ExecutionException e) {
-        throw new IllegalStateException("the job's result is unknown: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "the job's result is unknown: " + IoProblems.innermost(e), e);
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(stopper);
@@ -468,9 +468,7 @@ public final class ContinuousDetection {
                 checkpoints.retainOnCancel());
       } catch (ExecutionException e) {
         cancel();
-        stop =
-            new Stop.Cancelled(
-                EmbeddedDetection.rootMessage(e.getCause()), checkpoints.retainOnCancel());
+        stop = new Stop.Cancelled(IoProblems.innermost(e.getCause()), checkpoints.retainOnCancel());
       }
       listener.stopped(stop);
       return stop;

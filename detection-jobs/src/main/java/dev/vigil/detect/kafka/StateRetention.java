@@ -1,8 +1,8 @@
 package dev.vigil.detect.kafka;
 
-import dev.vigil.detect.EmbeddedDetection;
 import dev.vigil.detect.kafka.ResumePoint.Kind;
 import dev.vigil.detect.kafka.ResumePoint.StateFolder;
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -109,7 +109,7 @@ public final class StateRetention {
               "could not look for older states under "
                   + root.toUri()
                   + " ("
-                  + EmbeddedDetection.rootMessage(e)
+                  + IoProblems.innermost(e)
                   + "); none was removed"));
     }
 
@@ -157,7 +157,7 @@ public final class StateRetention {
             "could not remove "
                 + name
                 + " ("
-                + EmbeddedDetection.rootMessage(e)
+                + IoProblems.innermost(e)
                 + "); the job starts all the same");
         continue;
       }

@@ -1,6 +1,7 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.ingest.io.IoProblems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -107,7 +108,7 @@ public final class TopicSetup {
     }
     StringBuilder reasons = new StringBuilder();
     for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+      String message = IoProblems.reason(t);
       if (reasons.indexOf(message) < 0) {
         reasons.append(reasons.isEmpty() ? "" : ": ").append(message);
       }

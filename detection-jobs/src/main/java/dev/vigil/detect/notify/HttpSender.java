@@ -1,5 +1,6 @@
 package dev.vigil.detect.notify;
 
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,7 +84,7 @@ final class HttpSender {
           retryAfter = retryAfter(response.headers().firstValue("Retry-After")).orElse(null);
         }
       } catch (IOException e) {
-        failure = e.getClass().getSimpleName() + messageOf(e);
+        failure = masker.apply(IoProblems.innermost(e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return gaveUp(status, attempts, "interrupted while sending");
@@ -131,11 +132,6 @@ final class HttpSender {
       flat = flat.substring(0, DETAIL_BODY_CHARS) + "…";
     }
     return ": " + masker.apply(flat);
-  }
-
-  private String messageOf(IOException e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? "" : ": " + masker.apply(message);
   }
 
   /** {@code Retry-After} as delta-seconds or an HTTP date; absent or unreadable gives empty. */

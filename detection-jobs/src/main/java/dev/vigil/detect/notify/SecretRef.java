@@ -1,6 +1,6 @@
 package dev.vigil.detect.notify;
 
-import dev.vigil.detect.config.ReadProblems;
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ public record SecretRef(String key, String env, String file) implements Serializ
       return Secret.of(value, "file " + file);
     } catch (IOException e) {
       throw new NotifyConfigException(
-          key, "cannot read secret file " + file + ": " + ReadProblems.describe(path, e));
+          key, "cannot read secret file " + file + ": " + IoProblems.readProblem(path, e));
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.vigil.dashboards.client.BulkConfig;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -260,7 +261,7 @@ final class BulkSender implements AutoCloseable {
         }
         problem = status > 0 ? "HTTP " + status + ": " + e.getMessage() : e.getMessage();
       } catch (IOException e) {
-        problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+        problem = IoProblems.innermost(e);
       }
       long now = clock.millis();
       if (failingSince < 0) {

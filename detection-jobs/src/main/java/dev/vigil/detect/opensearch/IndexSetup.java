@@ -3,6 +3,7 @@ package dev.vigil.detect.opensearch;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.TemplateInstaller;
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -46,9 +47,7 @@ public final class IndexSetup {
     } catch (OpenSearchException e) {
       throw failure(config, "HTTP " + e.status() + ", " + e.getMessage());
     } catch (IOException | RuntimeException e) {
-      String message = e.getMessage();
-      throw failure(
-          config, message == null ? e.getClass().getSimpleName() : message.replaceAll("\\R", " "));
+      throw failure(config, IoProblems.innermost(e));
     }
   }
 

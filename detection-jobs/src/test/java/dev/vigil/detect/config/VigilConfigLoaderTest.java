@@ -234,7 +234,7 @@ class VigilConfigLoaderTest {
   void aMissingFileIsNamed() {
     assertThatThrownBy(() -> VigilConfigLoader.load(dir.resolve("nope.yaml")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageEndingWith("nope.yaml: no such file");
+        .hasMessageEndingWith("nope.yaml: no such file or directory");
   }
 
   @Test
@@ -445,7 +445,7 @@ class VigilConfigLoaderTest {
         .hasMessageEndingWith(": is a directory, not a file");
     assertThatThrownBy(() -> VigilConfigLoader.load(binary))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(binary + ": is not UTF-8 text");
+        .hasMessage(binary + ": not UTF-8 text");
   }
 
   @Test

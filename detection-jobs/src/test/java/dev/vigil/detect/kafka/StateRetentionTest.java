@@ -201,7 +201,7 @@ class StateRetentionTest {
                 List.of(
                     "could not remove the older savepoint "
                         + stuck.toUri()
-                        + " (AccessDeniedException: "
+                        + " (permission denied: "
                         + stuck.resolve("_metadata")
                         + "); the job starts all the same")));
     assertThat(stuck.resolve("_metadata")).exists();

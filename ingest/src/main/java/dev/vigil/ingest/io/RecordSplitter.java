@@ -99,9 +99,7 @@ public final class RecordSplitter {
     String cause =
         e instanceof DamagedInputException
             ? e.getMessage()
-            : "reading the file failed ("
-                + (e.getMessage() == null ? "I/O error" : e.getMessage().replaceAll("\\R", " "))
-                + ")";
+            : "reading the file failed (" + IoProblems.reason(e) + ")";
     return cause
         + "; reading stopped after byte "
         + bytesRead

@@ -125,7 +125,7 @@ class RawInputsTest {
     assertThat(new String(records.get(1).bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"b\":");
     assertThat(records.get(1).origin()).isEqualTo("f.gz:2");
     assertThat(records.get(1).readFailure())
-        .isEqualTo("reading the file failed (Input/output error); reading stopped after byte 13");
+        .isEqualTo("reading the file failed (input/output error); reading stopped after byte 13");
   }
 
   private static List<RawRecord> split(InputStream in) {

@@ -6,6 +6,7 @@ import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.NormalizerLimits;
 import dev.vigil.ingest.RawRecord;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.RuleError;
@@ -265,7 +266,7 @@ public final class RuleTestRunner {
           .split(in, record -> normalizer().normalize(record, collector(events)));
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read the test file " + relative + " (" + e.getClass().getSimpleName() + ")");
+          "cannot read the test file " + relative + ": " + IoProblems.readProblem(path, e));
     }
     return events;
   }
