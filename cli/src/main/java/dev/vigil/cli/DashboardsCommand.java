@@ -5,6 +5,7 @@ import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.dashboards.index.TemplateInstaller.Installed;
 import dev.vigil.dashboards.objects.SavedObjectsImporter;
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -102,7 +103,7 @@ final class DashboardsCommand {
             "importing the saved objects into OpenSearch Dashboards at "
                 + dashboardsUrl
                 + " failed: "
-                + IoErrors.describe(e));
+                + IoProblems.innermost(e));
       }
       out.println("saved objects: " + imported + " imported into OpenSearch Dashboards");
       out.flush();

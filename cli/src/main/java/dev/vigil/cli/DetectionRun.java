@@ -4,6 +4,7 @@ import dev.vigil.detect.DetectOptions;
 import dev.vigil.detect.DetectSummary;
 import dev.vigil.detect.DetectionFailedException;
 import dev.vigil.detect.EmbeddedDetection;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,7 +119,7 @@ final class DetectionRun {
           keepScratch = true;
           throw new CommandFailedException(
               "cannot move the dead letters to the working directory ("
-                  + IoErrors.describe(e)
+                  + IoProblems.innermost(e)
                   + "); they are in "
                   + deadLetters);
         }

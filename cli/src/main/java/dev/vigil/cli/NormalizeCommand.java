@@ -6,6 +6,7 @@ import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.NormalizerLimits;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.io.RecordSplitter;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -160,14 +161,15 @@ final class NormalizeCommand implements Callable<Integer> {
               : DeadLetterFile.onDemand(format, deadLetterPath);
     } catch (IOException e) {
       throw new CommandFailedException(
-          "cannot write " + deadLetterLabel + ": " + IoErrors.describe(e));
+          "cannot write " + deadLetterLabel + ": " + IoProblems.innermost(e));
     }
     OutputFormat.RecordWriter<AuditEvent> eventWriter;
     try {
       eventWriter = format.events(eventStream(outPath));
     } catch (IOException e) {
       deadLetters.close();
-      throw new CommandFailedException("cannot write --out " + out + ": " + IoErrors.describe(e));
+      throw new CommandFailedException(
+          "cannot write --out " + out + ": " + IoProblems.innermost(e));
     }
     try (deadLetters;
         OutputFormat.RecordWriter<AuditEvent> events = eventWriter) {
@@ -194,14 +196,14 @@ final class NormalizeCommand implements Callable<Integer> {
               });
         } catch (IOException e) {
           throw new CommandFailedException(
-              "cannot read " + input.name() + ": " + IoErrors.describe(e));
+              "cannot read " + input.name() + ": " + IoProblems.innermost(e));
         }
       }
     } catch (OutputFailure e) {
       throw new CommandFailedException(
-          "cannot write to " + e.target + ": " + IoErrors.describe(e.getCause()));
+          "cannot write to " + e.target + ": " + IoProblems.innermost(e.getCause()));
     } catch (IOException e) {
-      throw new CommandFailedException("cannot write the output: " + IoErrors.describe(e));
+      throw new CommandFailedException("cannot write the output: " + IoProblems.innermost(e));
     } finally {
       progress.finish();
     }
@@ -259,7 +261,7 @@ final class NormalizeCommand implements Callable<Integer> {
           "cannot create the directory of " + label + ": not a directory: " + e.getFile());
     } catch (IOException e) {
       throw new CommandFailedException(
-          "cannot create the directory of " + label + ": " + IoErrors.describe(e));
+          "cannot create the directory of " + label + ": " + IoProblems.innermost(e));
     }
   }
 

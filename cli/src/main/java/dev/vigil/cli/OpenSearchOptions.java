@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.ingest.io.IoProblems;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -168,7 +169,7 @@ final class OpenSearchOptions {
     if (e instanceof OpenSearchException refused) {
       reason = "HTTP " + refused.status() + ", " + refused.getMessage();
     } else {
-      reason = IoErrors.describe(e);
+      reason = IoProblems.innermost(e);
     }
     return new CommandFailedException(
         doing + " failed on OpenSearch at " + String.join(",", urlTexts(config)) + ": " + reason);

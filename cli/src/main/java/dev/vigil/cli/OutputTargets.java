@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ final class OutputTargets {
           "cannot write " + named + ": not a directory: " + e.getFile());
     } catch (IOException e) {
       throw new CommandFailedException(
-          "cannot create the directory of " + named + ": " + IoErrors.describe(e));
+          "cannot create the directory of " + named + ": " + IoProblems.innermost(e));
     }
     if (!Files.isWritable(directory)) {
       throw new CommandFailedException(

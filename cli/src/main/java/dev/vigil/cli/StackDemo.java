@@ -12,6 +12,7 @@ import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.NormalizerLimits;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.rules.RuleException;
 import dev.vigil.stack.LocalStack;
@@ -282,7 +283,7 @@ final class StackDemo {
       throw new CommandFailedException("interrupted while the detection job ran");
     } catch (ExecutionException | ClassNotFoundException e) {
       throw new CommandFailedException(
-          "the detection job's result is unknown: " + IoErrors.describe(e));
+          "the detection job's result is unknown: " + IoProblems.innermost(e));
     }
   }
 
@@ -389,7 +390,7 @@ final class StackDemo {
       DemoReport.readLines(outputs.events())
           .forEach(event -> eventIds.add(event.path("event_id").asText()));
     } catch (IOException e) {
-      throw new CommandFailedException(IoErrors.describe(e));
+      throw new CommandFailedException(IoProblems.innermost(e));
     }
     List<String> alertIds =
         findings.alerts().stream().map(alert -> alert.path("alert_id").asText()).toList();
@@ -411,7 +412,7 @@ final class StackDemo {
           "cannot count the run's documents in OpenSearch at "
               + openSearch
               + ": "
-              + (e instanceof OpenSearchException ? e.getMessage() : IoErrors.describe(e)));
+              + (e instanceof OpenSearchException ? e.getMessage() : IoProblems.innermost(e)));
     }
   }
 

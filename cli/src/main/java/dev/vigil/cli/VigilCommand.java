@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -72,7 +73,7 @@ public final class VigilCommand {
           if (e instanceof CommandFailedException) {
             reportError(cmd, e.getMessage());
           } else if (e instanceof IOException || e instanceof UncheckedIOException) {
-            reportError(cmd, IoErrors.describe(e));
+            reportError(cmd, IoProblems.innermost(e));
           } else {
             // A bug, not a user mistake: the trace is what a maintainer needs.
             reportError(cmd, "internal error (" + e.getClass().getName() + "), please report it");
