@@ -16,6 +16,7 @@ import java.util.List;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.HealthStatus;
 
 /** Shared pieces of the sink's real-OpenSearch tests. */
 final class SinkFixture {
@@ -64,17 +65,32 @@ final class SinkFixture {
   }
 
   static long count(OpenSearchClient client, String index) throws IOException {
+    awaitPrimaries(client, index);
     client.indices().refresh(r -> r.index(index).ignoreUnavailable(true));
     return client.count(c -> c.index(index).ignoreUnavailable(true)).count();
   }
 
   static long countTerm(OpenSearchClient client, String index, String field, String value)
       throws IOException {
+    awaitPrimaries(client, index);
     client.indices().refresh(r -> r.index(index).ignoreUnavailable(true));
     return client
         .count(
             c -> c.index(index).query(q -> q.term(t -> t.field(field).value(FieldValue.of(value)))))
         .count();
+  }
+
+  /**
+   * Waits until an index the sink has just created has its primary shards: counted in between, it
+   * answers 503 "all shards failed" (seen in CI when a poll met the index being created).
+   */
+  private static void awaitPrimaries(OpenSearchClient client, String index) throws IOException {
+    if (client.indices().exists(e -> e.index(index)).value()) {
+      client
+          .cluster()
+          .health(
+              h -> h.index(index).waitForStatus(HealthStatus.Yellow).timeout(t -> t.time("30s")));
+    }
   }
 
   /** A synthetic event of the default class at a given time, with a given id. */
