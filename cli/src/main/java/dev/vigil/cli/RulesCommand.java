@@ -35,17 +35,28 @@ import picocli.CommandLine.Parameters;
     })
 final class RulesCommand {
 
-  /** Rule files or directories from the command line, or the built-in pack when none are given. */
-  static List<Path> rulePaths(CliEnvironment env, List<String> given) {
+  /**
+   * Rule files or directories from the command line, or the built-in pack when none are given. A
+   * path that is missing or yields no rule file fails here, in one line naming it as typed.
+   *
+   * @param flag the option that took the paths ({@code --rules}), or null for arguments
+   */
+  static List<Path> rulePaths(CliEnvironment env, String flag, List<String> given) {
     if (given == null || given.isEmpty()) {
       return List.of(RulePack.builtInRoot());
     }
+    String named = flag == null ? "" : flag + " ";
     List<Path> paths = new ArrayList<>();
     for (String path : given) {
       Path resolved = env.resolve(path);
       if (!Files.exists(resolved)) {
         throw new CommandFailedException("no such file or directory: " + path);
       }
+      RulePack.ruleFilesProblem(resolved)
+          .ifPresent(
+              problem -> {
+                throw new CommandFailedException(named + path + ": " + problem);
+              });
       paths.add(resolved);
     }
     return paths;
@@ -75,7 +86,7 @@ final class RulesCommand {
 
     @Override
     public Integer call() {
-      RuleValidator.Report report = RuleValidator.validate(rulePaths(env, paths));
+      RuleValidator.Report report = RuleValidator.validate(rulePaths(env, null, paths));
       print(env.stderr(), report.lines());
       return report.ok() ? 0 : VigilCommand.EXIT_FINDINGS;
     }
@@ -104,7 +115,7 @@ final class RulesCommand {
 
     @Override
     public Integer call() {
-      RuleTestRunner.Report report = RuleTestRunner.run(rulePaths(env, paths));
+      RuleTestRunner.Report report = RuleTestRunner.run(rulePaths(env, null, paths));
       print(env.stderr(), report.lines());
       return report.ok() ? 0 : VigilCommand.EXIT_FINDINGS;
     }
@@ -140,7 +151,7 @@ final class RulesCommand {
     public Integer call() {
       RulePack pack;
       try {
-        pack = RulePack.load(rulePaths(env, paths));
+        pack = RulePack.load(rulePaths(env, "--rules", paths));
       } catch (RuleException e) {
         print(env.stderr(), e.errors().stream().map(Object::toString).toList());
         throw new CommandFailedException(

@@ -217,4 +217,26 @@ class RulesCommandTest {
     assertThat(result.stderrLines())
         .containsExactly("vigil rules validate: no such file or directory: nowhere.yml");
   }
+
+  @Test
+  void aRulePathWithoutRuleFilesIsAOneLineErrorInEveryCommand() throws IOException {
+    Files.createDirectories(dir.resolve("my-rules"));
+    Files.writeString(dir.resolve("in.log"), "{}\n");
+    String empty = "my-rules: no rule files (*.yml, *.yaml) in it (the directory is empty)";
+
+    CliRun.Result validate = cli().execute("rules", "validate", "my-rules");
+    CliRun.Result test = cli().execute("rules", "test", "my-rules");
+    CliRun.Result explain = cli().execute("rules", "explain", "x", "--rules", "my-rules");
+    CliRun.Result detect = cli().execute("detect", "--rules", "my-rules", "in.log");
+    CliRun.Result backtest = cli().execute("rules", "backtest", "--rules", "my-rules", "in.log");
+
+    assertThat(validate.stderrLines()).containsExactly("vigil rules validate: " + empty);
+    assertThat(test.stderrLines()).containsExactly("vigil rules test: " + empty);
+    assertThat(explain.stderrLines()).containsExactly("vigil rules explain: --rules " + empty);
+    assertThat(detect.stderrLines()).containsExactly("vigil detect: --rules " + empty);
+    assertThat(backtest.stderrLines()).containsExactly("vigil rules backtest: --rules " + empty);
+    assertThat(List.of(validate, test, explain, detect, backtest))
+        .extracting(CliRun.Result::exitCode)
+        .containsOnly(VigilCommand.EXIT_ERROR);
+  }
 }

@@ -34,7 +34,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A set of rule files and value lists, as loaded from directories, single files, or the built-in
@@ -235,6 +237,8 @@ public final class RulePack {
    * in a directory holding a {@code pom.xml}, the Maven module's {@code src} and {@code target}:
    * YAML there is build configuration or a build copy of the pack, not rules. So {@code vigil rules
    * test rules/} works on the built-in pack's module directory as on any directory of rules.
+   *
+   * @throws RulePathException when a directory among the roots holds no rule file
    */
   public static Read read(List<Path> roots) {
     List<Source> out = new ArrayList<>();
@@ -242,6 +246,10 @@ public final class RulePack {
     Set<Path> seen = new HashSet<>();
     for (Path root : roots) {
       List<Path> paths = Files.isDirectory(root) ? ruleFiles(root) : List.of(root);
+      String empty = withoutRuleFiles(root, paths);
+      if (empty != null) {
+        throw new RulePathException(root, empty);
+      }
       for (Path path : paths) {
         if (!seen.add(path.toAbsolutePath().normalize())) {
           continue;
@@ -298,6 +306,39 @@ public final class RulePack {
                 "not UTF-8 text (invalid byte 0x%02X at offset %d): save it as UTF-8",
                 bytes[offset] & 0xff, offset)));
     return null;
+  }
+
+  /**
+   * What a rule path holds when it yields no rule file, e.g. {@code no rule files (*.yml, *.yaml)
+   * in it}; empty when it yields one (a file given by name always does: it is read as a rule file
+   * whatever its name). Every entry that takes rule paths gets this check through {@link #read};
+   * entries that know how the user typed the path call it first to name the flag or key.
+   */
+  public static Optional<String> ruleFilesProblem(Path root) {
+    return Files.isDirectory(root)
+        ? Optional.ofNullable(withoutRuleFiles(root, ruleFiles(root)))
+        : Optional.empty();
+  }
+
+  /** Null when {@code found} (the YAML files under {@code root}) holds a rule file. */
+  private static String withoutRuleFiles(Path root, List<Path> found) {
+    if (!Files.isDirectory(root) || found.stream().anyMatch(file -> !inLists(root, file))) {
+      return null;
+    }
+    String problem = "no rule files (*.yml, *.yaml) in it";
+    if (!found.isEmpty()) {
+      return problem + ", only value lists (lists/)";
+    }
+    long others;
+    try (Stream<Path> entries = Files.list(root)) {
+      others = entries.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + root, e);
+    }
+    return problem
+        + (others == 0
+            ? " (the directory is empty)"
+            : ", only " + others + (others == 1 ? " other entry" : " other entries"));
   }
 
   private static List<Path> ruleFiles(Path root) {

@@ -1,6 +1,7 @@
 package dev.vigil.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,5 +69,30 @@ class RulePackTest {
     assertThat(RulePack.sources(List.of(dir.resolve("."))))
         .extracting(RulePack.Source::name)
         .containsExactly(dir.resolve("vault/rule.yml").toString());
+  }
+
+  @Test
+  void aDirectoryWithoutRuleFilesIsAnErrorNamingWhatIsThere() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    write("notes/readme.txt", "not a rule\n");
+    write("only-lists/lists/admins.yml", "list: admins\nvalues: [root]\n");
+
+    assertThatThrownBy(() -> RulePack.sources(List.of(empty)))
+        .isInstanceOf(RulePathException.class)
+        .hasMessage(empty + ": no rule files (*.yml, *.yaml) in it (the directory is empty)");
+    assertThatThrownBy(() -> RulePack.read(List.of(dir.resolve("notes"))))
+        .hasMessage(
+            dir.resolve("notes") + ": no rule files (*.yml, *.yaml) in it, only 1 other entry");
+    assertThat(RulePack.ruleFilesProblem(dir.resolve("only-lists")))
+        .contains("no rule files (*.yml, *.yaml) in it, only value lists (lists/)");
+  }
+
+  @Test
+  void aRuleFileOrADirectoryWithOneHasNoPathProblem() throws Exception {
+    write("vault/rule.yml", "title: r\n");
+
+    assertThat(RulePack.ruleFilesProblem(dir)).isEmpty();
+    assertThat(RulePack.ruleFilesProblem(dir.resolve("vault/rule.yml"))).isEmpty();
+    assertThat(RulePack.ruleFilesProblem(RulePack.builtInRoot())).isEmpty();
   }
 }
