@@ -4,6 +4,7 @@ import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RuleExplainer;
 import dev.vigil.rules.RulePack;
+import dev.vigil.rules.RulePathException;
 import dev.vigil.rules.RuleValidator;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.PackCompiler;
@@ -52,12 +53,13 @@ final class RulesCommand {
       if (!Files.exists(resolved)) {
         throw new CommandFailedException("no such file or directory: " + path);
       }
-      RulePack.ruleFilesProblem(resolved)
-          .ifPresent(
-              problem -> {
-                throw new CommandFailedException(named + path + ": " + problem);
-              });
       paths.add(resolved);
+    }
+    try {
+      RulePack.requireRuleFiles(paths);
+    } catch (RulePathException e) {
+      throw new CommandFailedException(
+          named + given.get(paths.indexOf(e.path())) + ": " + e.problem());
     }
     return paths;
   }

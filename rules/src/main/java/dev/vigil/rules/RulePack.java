@@ -34,7 +34,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -244,12 +243,9 @@ public final class RulePack {
     List<Source> out = new ArrayList<>();
     List<RuleError> unreadable = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
+    requireRuleFiles(roots);
     for (Path root : roots) {
       List<Path> paths = Files.isDirectory(root) ? ruleFiles(root) : List.of(root);
-      String empty = withoutRuleFiles(root, paths);
-      if (empty != null) {
-        throw new RulePathException(root, empty);
-      }
       for (Path path : paths) {
         if (!seen.add(path.toAbsolutePath().normalize())) {
           continue;
@@ -309,36 +305,49 @@ public final class RulePack {
   }
 
   /**
-   * What a rule path holds when it yields no rule file, e.g. {@code no rule files (*.yml, *.yaml)
-   * in it}; empty when it yields one (a file given by name always does: it is read as a rule file
-   * whatever its name). Every entry that takes rule paths gets this check through {@link #read};
-   * entries that know how the user typed the path call it first to name the flag or key.
+   * Refuses rule paths that are almost always a mistake: a directory without any rule file or list
+   * (empty, or only other files), or value lists alone with no rule file under any other path. A
+   * file given by name always counts: it is read as a rule file whatever its name. Every entry that
+   * takes rule paths gets this check through {@link #read}; entries that know how the user typed
+   * the paths call it first, to name the flag or key with {@link RulePathException#problem()}.
+   *
+   * @throws RulePathException naming the first such path and what is there
    */
-  public static Optional<String> ruleFilesProblem(Path root) {
-    return Files.isDirectory(root)
-        ? Optional.ofNullable(withoutRuleFiles(root, ruleFiles(root)))
-        : Optional.empty();
+  public static void requireRuleFiles(List<Path> roots) {
+    Path listsOnly = null;
+    boolean anyRuleFile = false;
+    for (Path root : roots) {
+      if (!Files.isDirectory(root)) {
+        anyRuleFile = true;
+        continue;
+      }
+      List<Path> found = ruleFiles(root);
+      if (found.isEmpty()) {
+        throw new RulePathException(root, NO_RULE_FILES + nothingThere(root));
+      }
+      if (found.stream().anyMatch(file -> !inLists(root, file))) {
+        anyRuleFile = true;
+      } else if (listsOnly == null) {
+        listsOnly = root;
+      }
+    }
+    if (!anyRuleFile && listsOnly != null) {
+      throw new RulePathException(listsOnly, NO_RULE_FILES + ", only value lists (lists/)");
+    }
   }
 
-  /** Null when {@code found} (the YAML files under {@code root}) holds a rule file. */
-  private static String withoutRuleFiles(Path root, List<Path> found) {
-    if (!Files.isDirectory(root) || found.stream().anyMatch(file -> !inLists(root, file))) {
-      return null;
-    }
-    String problem = "no rule files (*.yml, *.yaml) in it";
-    if (!found.isEmpty()) {
-      return problem + ", only value lists (lists/)";
-    }
+  private static final String NO_RULE_FILES = "no rule files (*.yml, *.yaml) in it";
+
+  private static String nothingThere(Path root) {
     long others;
     try (Stream<Path> entries = Files.list(root)) {
       others = entries.count();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + root, e);
     }
-    return problem
-        + (others == 0
-            ? " (the directory is empty)"
-            : ", only " + others + (others == 1 ? " other entry" : " other entries"));
+    return others == 0
+        ? " (the directory is empty)"
+        : ", only " + others + (others == 1 ? " other entry" : " other entries");
   }
 
   private static List<Path> ruleFiles(Path root) {

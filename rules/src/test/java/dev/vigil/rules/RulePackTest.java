@@ -83,16 +83,26 @@ class RulePackTest {
     assertThatThrownBy(() -> RulePack.read(List.of(dir.resolve("notes"))))
         .hasMessage(
             dir.resolve("notes") + ": no rule files (*.yml, *.yaml) in it, only 1 other entry");
-    assertThat(RulePack.ruleFilesProblem(dir.resolve("only-lists")))
-        .contains("no rule files (*.yml, *.yaml) in it, only value lists (lists/)");
+    assertThatThrownBy(() -> RulePack.read(List.of(dir.resolve("only-lists"))))
+        .isInstanceOfSatisfying(
+            RulePathException.class,
+            e ->
+                assertThat(e.problem())
+                    .isEqualTo("no rule files (*.yml, *.yaml) in it, only value lists (lists/)"));
   }
 
   @Test
-  void aRuleFileOrADirectoryWithOneHasNoPathProblem() throws Exception {
+  void listsBesideRuleFilesAndAFileGivenByNameAreRulePaths() throws Exception {
     write("vault/rule.yml", "title: r\n");
+    write("lists/admins.yml", "list: admins\nvalues: [root]\n");
+    write("notes.txt", "title: r\n");
+    Files.createDirectories(dir.resolve("empty"));
 
-    assertThat(RulePack.ruleFilesProblem(dir)).isEmpty();
-    assertThat(RulePack.ruleFilesProblem(dir.resolve("vault/rule.yml"))).isEmpty();
-    assertThat(RulePack.ruleFilesProblem(RulePack.builtInRoot())).isEmpty();
+    RulePack.requireRuleFiles(List.of(dir.resolve("vault"), dir.resolve("lists")));
+    RulePack.requireRuleFiles(List.of(dir.resolve("notes.txt")));
+    RulePack.requireRuleFiles(List.of(RulePack.builtInRoot()));
+    assertThatThrownBy(
+            () -> RulePack.requireRuleFiles(List.of(dir.resolve("vault"), dir.resolve("empty"))))
+        .isInstanceOf(RulePathException.class);
   }
 }

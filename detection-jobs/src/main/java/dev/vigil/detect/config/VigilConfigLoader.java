@@ -25,6 +25,7 @@ import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePack;
+import dev.vigil.rules.RulePathException;
 import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
@@ -214,11 +215,11 @@ public final class VigilConfigLoader {
     if (!Files.exists(resolved)) {
       throw rules.error("path", "no rules at " + resolved);
     }
-    RulePack.ruleFilesProblem(resolved)
-        .ifPresent(
-            problem -> {
-              throw rules.error("path", path + ": " + problem);
-            });
+    try {
+      RulePack.requireRuleFiles(List.of(resolved));
+    } catch (RulePathException e) {
+      throw rules.error("path", path + ": " + e.problem());
+    }
     return Optional.of(resolved);
   }
 
