@@ -111,6 +111,23 @@ class RuleValidatorTest {
   }
 
   @Test
+  void aLogsourceErrorReadsTheSameInValidateAndTestAtTheKeysLine() throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING.replace(
+            "logsource: {product: aws, service: cloudtrail}", "logsource:\n  product: vault"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String error =
+        dir.resolve("rule.yml")
+            + ":6: logsource product 'vault' is not a Vigil source (aws, azure, gcp, hashicorp)";
+    assertThat(validated).containsExactly(error, "0 valid, 1 invalid");
+    assertThat(tested).first().isEqualTo(error);
+  }
+
+  @Test
   void aFileThatIsNotUtf8TextIsOneInvalidFileAndTheOthersAreStillChecked() throws IOException {
     write("good.yml", STOP_LOGGING);
     Files.write(
