@@ -145,6 +145,11 @@ final class RulesCommand {
         description = "Rule files or directories to look in (default: the built-in pack).")
     private List<String> paths;
 
+    @Option(
+        names = "--detection",
+        description = "RULE is a detection: list its rules even when a rule has the same name.")
+    private boolean detection;
+
     Explain(CliEnvironment env) {
       this.env = env;
     }
@@ -172,23 +177,36 @@ final class RulesCommand {
               : " under " + String.join(", ", paths);
       PrintWriter out =
           new PrintWriter(env.stdout(), true, java.nio.charset.StandardCharsets.UTF_8);
-      Optional<String> explanation = RuleExplainer.explain(compiled, rule);
+      String rulesFlag = paths == null || paths.isEmpty() ? "" : " --rules PATH";
+      Optional<String> explanation =
+          detection ? Optional.empty() : RuleExplainer.explain(compiled, rule);
+      List<String> members = RuleExplainer.rulesOfDetection(compiled, rule);
       if (explanation.isPresent()) {
         out.println(explanation.get());
         out.flush();
+        if (!members.isEmpty()) {
+          // A detection often shares its name with one of its rules (root_token_use): say so.
+          print(
+              env.stderr(),
+              List.of(
+                  "the detection "
+                      + rule
+                      + " has "
+                      + Plurals.count(members.size(), "rule")
+                      + "; 'vigil rules explain --detection "
+                      + rule
+                      + rulesFlag
+                      + "' lists them"));
+        }
         return 0;
       }
-      List<String> members = RuleExplainer.rulesOfDetection(compiled, rule);
       if (!members.isEmpty()) {
         out.println("detection " + rule + ": " + Plurals.count(members.size(), "rule") + where);
         members.forEach(line -> out.println("  " + line));
         out.flush();
         print(
             env.stderr(),
-            List.of(
-                "'vigil rules explain NAME"
-                    + (paths == null || paths.isEmpty() ? "" : " --rules PATH")
-                    + "' explains one of them"));
+            List.of("'vigil rules explain NAME" + rulesFlag + "' explains one of them"));
         return 0;
       }
       String didYouMean = NearNames.didYouMean(RuleExplainer.nearNames(compiled, rule));

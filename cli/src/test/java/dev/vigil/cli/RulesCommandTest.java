@@ -143,6 +143,26 @@ class RulesCommandTest {
   }
 
   @Test
+  void explainOfARuleNamedAsItsDetectionSaysTheDetectionHasMoreRules() {
+    CliRun.Result rule = cli().execute("rules", "explain", "root_token_use");
+    CliRun.Result detection = cli().execute("rules", "explain", "--detection", "root_token_use");
+
+    assertThat(rule.exitCode()).isZero();
+    // Built-in rules are named by their file in the repository, not the copy in the jar.
+    assertThat(rule.stdout())
+        .contains("rules/any/root_token_use.yml:")
+        .doesNotContain("vigil/pack");
+    assertThat(rule.stderrLines())
+        .containsExactly(
+            "the detection root_token_use has 2 rules; 'vigil rules explain --detection"
+                + " root_token_use' lists them");
+    assertThat(detection.exitCode()).isZero();
+    assertThat(detection.stdout().lines())
+        .first()
+        .isEqualTo("detection root_token_use: 2 rules in the built-in pack");
+  }
+
+  @Test
   void explainSuggestsNearNamesWhenNothingMatches() throws IOException {
     CliRun.Result typo = cli().execute("rules", "explain", "mass_secret_read");
     Files.writeString(dir.resolve("good.yml"), CONSOLE_LOGIN_RULE);

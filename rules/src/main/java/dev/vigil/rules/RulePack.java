@@ -54,6 +54,9 @@ public final class RulePack {
 
   private static final String LISTS_DIR = "lists";
 
+  /** The built-in pack's directory in the repository, which the jar's copy is named after. */
+  private static final String BUILT_IN_SOURCE = "rules";
+
   private final List<RuleFile> files;
   private final Map<String, List<String>> lists;
 
@@ -244,13 +247,14 @@ public final class RulePack {
     List<RuleError> unreadable = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     requireRuleFiles(roots);
+    Path builtIn = builtInRoot();
     for (Path root : roots) {
       List<Path> paths = Files.isDirectory(root) ? ruleFiles(root) : List.of(root);
       for (Path path : paths) {
         if (!seen.add(path.toAbsolutePath().normalize())) {
           continue;
         }
-        String display = path.normalize().toString();
+        String display = displayName(root, path, builtIn);
         boolean isList = inLists(root, path);
         byte[] bytes;
         try {
@@ -265,6 +269,20 @@ public final class RulePack {
       }
     }
     return new Read(List.copyOf(out), List.copyOf(unreadable));
+  }
+
+  /**
+   * How a file is named to users: as found, or for the built-in pack as it is in the repository
+   * ({@code rules/any/root_token_use.yml}), the file an author opens, not the copy inside the jar
+   * ({@code vigil/pack/any/...}) or the build tree.
+   */
+  private static String displayName(Path root, Path file, Path builtIn) {
+    if (root.equals(builtIn) && file.startsWith(builtIn)) {
+      StringBuilder name = new StringBuilder(BUILT_IN_SOURCE);
+      builtIn.relativize(file).forEach(part -> name.append('/').append(part));
+      return name.toString();
+    }
+    return file.normalize().toString();
   }
 
   /**

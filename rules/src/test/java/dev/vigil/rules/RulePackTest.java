@@ -105,4 +105,12 @@ class RulePackTest {
             () -> RulePack.requireRuleFiles(List.of(dir.resolve("vault"), dir.resolve("empty"))))
         .isInstanceOf(RulePathException.class);
   }
+
+  @Test
+  void builtInRulesAreNamedByTheirPathInTheRepository() throws Exception {
+    assertThat(RulePack.builtIn().files())
+        .extracting(file -> file.file())
+        .contains("rules/any/root_token_use.yml")
+        .allMatch(name -> name.startsWith("rules/"));
+  }
 }
