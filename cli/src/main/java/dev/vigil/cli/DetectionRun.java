@@ -76,7 +76,7 @@ final class DetectionRun {
     List<Path> rules =
         ruleArguments == null || ruleArguments.isEmpty()
             ? List.of()
-            : RulesCommand.rulePaths(env, ruleArguments);
+            : RulesCommand.rulePaths(env, "--rules", ruleArguments);
     Path scratch = Files.createTempDirectory("vigil-detect");
     boolean keepScratch = false;
     try {

@@ -4,6 +4,7 @@ import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RuleExplainer;
 import dev.vigil.rules.RulePack;
+import dev.vigil.rules.RulePathException;
 import dev.vigil.rules.RuleValidator;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.PackCompiler;
@@ -35,11 +36,17 @@ import picocli.CommandLine.Parameters;
     })
 final class RulesCommand {
 
-  /** Rule files or directories from the command line, or the built-in pack when none are given. */
-  static List<Path> rulePaths(CliEnvironment env, List<String> given) {
+  /**
+   * Rule files or directories from the command line, or the built-in pack when none are given. A
+   * path that is missing or yields no rule file fails here, in one line naming it as typed.
+   *
+   * @param flag the option that took the paths ({@code --rules}), or null for arguments
+   */
+  static List<Path> rulePaths(CliEnvironment env, String flag, List<String> given) {
     if (given == null || given.isEmpty()) {
       return List.of(RulePack.builtInRoot());
     }
+    String named = flag == null ? "" : flag + " ";
     List<Path> paths = new ArrayList<>();
     for (String path : given) {
       Path resolved = env.resolve(path);
@@ -47,6 +54,12 @@ final class RulesCommand {
         throw new CommandFailedException("no such file or directory: " + path);
       }
       paths.add(resolved);
+    }
+    try {
+      RulePack.requireRuleFiles(paths);
+    } catch (RulePathException e) {
+      throw new CommandFailedException(
+          named + given.get(paths.indexOf(e.path())) + ": " + e.problem());
     }
     return paths;
   }
@@ -75,7 +88,7 @@ final class RulesCommand {
 
     @Override
     public Integer call() {
-      RuleValidator.Report report = RuleValidator.validate(rulePaths(env, paths));
+      RuleValidator.Report report = RuleValidator.validate(rulePaths(env, null, paths));
       print(env.stderr(), report.lines());
       return report.ok() ? 0 : VigilCommand.EXIT_FINDINGS;
     }
@@ -104,7 +117,7 @@ final class RulesCommand {
 
     @Override
     public Integer call() {
-      RuleTestRunner.Report report = RuleTestRunner.run(rulePaths(env, paths));
+      RuleTestRunner.Report report = RuleTestRunner.run(rulePaths(env, null, paths));
       print(env.stderr(), report.lines());
       return report.ok() ? 0 : VigilCommand.EXIT_FINDINGS;
     }
@@ -132,6 +145,11 @@ final class RulesCommand {
         description = "Rule files or directories to look in (default: the built-in pack).")
     private List<String> paths;
 
+    @Option(
+        names = "--detection",
+        description = "RULE is a detection: list its rules even when a rule has the same name.")
+    private boolean detection;
+
     Explain(CliEnvironment env) {
       this.env = env;
     }
@@ -140,7 +158,7 @@ final class RulesCommand {
     public Integer call() {
       RulePack pack;
       try {
-        pack = RulePack.load(rulePaths(env, paths));
+        pack = RulePack.load(rulePaths(env, "--rules", paths));
       } catch (RuleException e) {
         print(env.stderr(), e.errors().stream().map(Object::toString).toList());
         throw new CommandFailedException(
@@ -159,23 +177,36 @@ final class RulesCommand {
               : " under " + String.join(", ", paths);
       PrintWriter out =
           new PrintWriter(env.stdout(), true, java.nio.charset.StandardCharsets.UTF_8);
-      Optional<String> explanation = RuleExplainer.explain(compiled, rule);
+      String rulesFlag = paths == null || paths.isEmpty() ? "" : " --rules PATH";
+      Optional<String> explanation =
+          detection ? Optional.empty() : RuleExplainer.explain(compiled, rule);
+      List<String> members = RuleExplainer.rulesOfDetection(compiled, rule);
       if (explanation.isPresent()) {
         out.println(explanation.get());
         out.flush();
+        if (!members.isEmpty()) {
+          // A detection often shares its name with one of its rules (root_token_use): say so.
+          print(
+              env.stderr(),
+              List.of(
+                  "the detection "
+                      + rule
+                      + " has "
+                      + Plurals.count(members.size(), "rule")
+                      + "; 'vigil rules explain --detection "
+                      + rule
+                      + rulesFlag
+                      + "' lists them"));
+        }
         return 0;
       }
-      List<String> members = RuleExplainer.rulesOfDetection(compiled, rule);
       if (!members.isEmpty()) {
         out.println("detection " + rule + ": " + Plurals.count(members.size(), "rule") + where);
         members.forEach(line -> out.println("  " + line));
         out.flush();
         print(
             env.stderr(),
-            List.of(
-                "'vigil rules explain NAME"
-                    + (paths == null || paths.isEmpty() ? "" : " --rules PATH")
-                    + "' explains one of them"));
+            List.of("'vigil rules explain NAME" + rulesFlag + "' explains one of them"));
         return 0;
       }
       String didYouMean = NearNames.didYouMean(RuleExplainer.nearNames(compiled, rule));

@@ -143,6 +143,26 @@ class RulesCommandTest {
   }
 
   @Test
+  void explainOfARuleNamedAsItsDetectionSaysTheDetectionHasMoreRules() {
+    CliRun.Result rule = cli().execute("rules", "explain", "root_token_use");
+    CliRun.Result detection = cli().execute("rules", "explain", "--detection", "root_token_use");
+
+    assertThat(rule.exitCode()).isZero();
+    // Built-in rules are named by their file in the repository, not the copy in the jar.
+    assertThat(rule.stdout())
+        .contains("rules/any/root_token_use.yml:")
+        .doesNotContain("vigil/pack");
+    assertThat(rule.stderrLines())
+        .containsExactly(
+            "the detection root_token_use has 2 rules; 'vigil rules explain --detection"
+                + " root_token_use' lists them");
+    assertThat(detection.exitCode()).isZero();
+    assertThat(detection.stdout().lines())
+        .first()
+        .isEqualTo("detection root_token_use: 2 rules in the built-in pack");
+  }
+
+  @Test
   void explainSuggestsNearNamesWhenNothingMatches() throws IOException {
     CliRun.Result typo = cli().execute("rules", "explain", "mass_secret_read");
     Files.writeString(dir.resolve("good.yml"), CONSOLE_LOGIN_RULE);
@@ -216,5 +236,27 @@ class RulesCommandTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
         .containsExactly("vigil rules validate: no such file or directory: nowhere.yml");
+  }
+
+  @Test
+  void aRulePathWithoutRuleFilesIsAOneLineErrorInEveryCommand() throws IOException {
+    Files.createDirectories(dir.resolve("my-rules"));
+    Files.writeString(dir.resolve("in.log"), "{}\n");
+    String empty = "my-rules: no rule files (*.yml, *.yaml) in it (the directory is empty)";
+
+    CliRun.Result validate = cli().execute("rules", "validate", "my-rules");
+    CliRun.Result test = cli().execute("rules", "test", "my-rules");
+    CliRun.Result explain = cli().execute("rules", "explain", "x", "--rules", "my-rules");
+    CliRun.Result detect = cli().execute("detect", "--rules", "my-rules", "in.log");
+    CliRun.Result backtest = cli().execute("rules", "backtest", "--rules", "my-rules", "in.log");
+
+    assertThat(validate.stderrLines()).containsExactly("vigil rules validate: " + empty);
+    assertThat(test.stderrLines()).containsExactly("vigil rules test: " + empty);
+    assertThat(explain.stderrLines()).containsExactly("vigil rules explain: --rules " + empty);
+    assertThat(detect.stderrLines()).containsExactly("vigil detect: --rules " + empty);
+    assertThat(backtest.stderrLines()).containsExactly("vigil rules backtest: --rules " + empty);
+    assertThat(List.of(validate, test, explain, detect, backtest))
+        .extracting(CliRun.Result::exitCode)
+        .containsOnly(VigilCommand.EXIT_ERROR);
   }
 }

@@ -12,6 +12,7 @@ import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.ingest.spi.DurationSyntax;
 import dev.vigil.rules.RuleException;
+import dev.vigil.rules.RulePathException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +71,11 @@ final class JobEntry {
     } catch (ContinuousDetection.UnknownDestinationException e) {
       e.errors().forEach(err::println);
       err.println(e.getMessage());
+      return EXIT_ERROR;
+    } catch (RulePathException e) {
+      // Only --rules reaches the loader unchecked: vigil.yaml's rules.path is checked with its
+      // line.
+      err.println("--rules " + e.getMessage());
       return EXIT_ERROR;
     } catch (RuleException e) {
       e.errors().forEach(err::println);

@@ -58,6 +58,16 @@ class JobEntryTest {
   }
 
   @Test
+  void aRulesPathWithoutRuleFilesIsOneLine() throws Exception {
+    Path rules = Files.createDirectories(dir.resolve("my-rules"));
+
+    assertThat(run("--input", "x", "--output", "y", "--rules", rules.toString())).isEqualTo(1);
+    assertThat(stderr().lines())
+        .containsExactly(
+            "--rules " + rules + ": no rule files (*.yml, *.yaml) in it (the directory is empty)");
+  }
+
+  @Test
   void aMistakeInTheConfigIsItsLine() throws Exception {
     Files.writeString(dir.resolve("vigil.yaml"), "checkpoints:\n  intervall: 5s\n");
 

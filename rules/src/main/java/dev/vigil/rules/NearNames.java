@@ -63,6 +63,16 @@ public final class NearNames {
     return List.copyOf(sorted.subList(0, Math.min(MAX_SUGGESTIONS, sorted.size())));
   }
 
+  /**
+   * {@code did you mean 'contains'?} for a name typed where one of {@code known} belongs, or empty
+   * when none is near.
+   */
+  public static String didYouMean(String typed, Collection<String> known) {
+    NearNames near = new NearNames(typed);
+    known.forEach(name -> near.rank(name).ifPresent(rank -> near.offer(name, rank)));
+    return didYouMean(near.suggestions());
+  }
+
   /** {@code did you mean 'a' or 'b'?}, or empty when nothing is near. */
   public static String didYouMean(Collection<String> suggestions) {
     if (suggestions.isEmpty()) {

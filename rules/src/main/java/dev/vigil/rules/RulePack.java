@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A set of rule files and value lists, as loaded from directories, single files, or the built-in
@@ -52,6 +53,9 @@ public final class RulePack {
   public static final String BUILT_IN_ROOT = "vigil/pack";
 
   private static final String LISTS_DIR = "lists";
+
+  /** The built-in pack's directory in the repository, which the jar's copy is named after. */
+  private static final String BUILT_IN_SOURCE = "rules";
 
   private final List<RuleFile> files;
   private final Map<String, List<String>> lists;
@@ -235,18 +239,22 @@ public final class RulePack {
    * in a directory holding a {@code pom.xml}, the Maven module's {@code src} and {@code target}:
    * YAML there is build configuration or a build copy of the pack, not rules. So {@code vigil rules
    * test rules/} works on the built-in pack's module directory as on any directory of rules.
+   *
+   * @throws RulePathException when a directory among the roots holds no rule file
    */
   public static Read read(List<Path> roots) {
     List<Source> out = new ArrayList<>();
     List<RuleError> unreadable = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
+    requireRuleFiles(roots);
+    Path builtIn = builtInRoot();
     for (Path root : roots) {
       List<Path> paths = Files.isDirectory(root) ? ruleFiles(root) : List.of(root);
       for (Path path : paths) {
         if (!seen.add(path.toAbsolutePath().normalize())) {
           continue;
         }
-        String display = path.normalize().toString();
+        String display = displayName(root, path, builtIn);
         boolean isList = inLists(root, path);
         byte[] bytes;
         try {
@@ -261,6 +269,20 @@ public final class RulePack {
       }
     }
     return new Read(List.copyOf(out), List.copyOf(unreadable));
+  }
+
+  /**
+   * How a file is named to users: as found, or for the built-in pack as it is in the repository
+   * ({@code rules/any/root_token_use.yml}), the file an author opens, not the copy inside the jar
+   * ({@code vigil/pack/any/...}) or the build tree.
+   */
+  private static String displayName(Path root, Path file, Path builtIn) {
+    if (root.equals(builtIn) && file.startsWith(builtIn)) {
+      StringBuilder name = new StringBuilder(BUILT_IN_SOURCE);
+      builtIn.relativize(file).forEach(part -> name.append('/').append(part));
+      return name.toString();
+    }
+    return file.normalize().toString();
   }
 
   /**
@@ -298,6 +320,52 @@ public final class RulePack {
                 "not UTF-8 text (invalid byte 0x%02X at offset %d): save it as UTF-8",
                 bytes[offset] & 0xff, offset)));
     return null;
+  }
+
+  /**
+   * Refuses rule paths that are almost always a mistake: a directory without any rule file or list
+   * (empty, or only other files), or value lists alone with no rule file under any other path. A
+   * file given by name always counts: it is read as a rule file whatever its name. Every entry that
+   * takes rule paths gets this check through {@link #read}; entries that know how the user typed
+   * the paths call it first, to name the flag or key with {@link RulePathException#problem()}.
+   *
+   * @throws RulePathException naming the first such path and what is there
+   */
+  public static void requireRuleFiles(List<Path> roots) {
+    Path listsOnly = null;
+    boolean anyRuleFile = false;
+    for (Path root : roots) {
+      if (!Files.isDirectory(root)) {
+        anyRuleFile = true;
+        continue;
+      }
+      List<Path> found = ruleFiles(root);
+      if (found.isEmpty()) {
+        throw new RulePathException(root, NO_RULE_FILES + nothingThere(root));
+      }
+      if (found.stream().anyMatch(file -> !inLists(root, file))) {
+        anyRuleFile = true;
+      } else if (listsOnly == null) {
+        listsOnly = root;
+      }
+    }
+    if (!anyRuleFile && listsOnly != null) {
+      throw new RulePathException(listsOnly, NO_RULE_FILES + ", only value lists (lists/)");
+    }
+  }
+
+  private static final String NO_RULE_FILES = "no rule files (*.yml, *.yaml) in it";
+
+  private static String nothingThere(Path root) {
+    long others;
+    try (Stream<Path> entries = Files.list(root)) {
+      others = entries.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + root, e);
+    }
+    return others == 0
+        ? " (the directory is empty)"
+        : ", only " + others + (others == 1 ? " other entry" : " other entries");
   }
 
   private static List<Path> ruleFiles(Path root) {

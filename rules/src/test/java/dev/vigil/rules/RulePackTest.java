@@ -1,6 +1,7 @@
 package dev.vigil.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,5 +69,48 @@ class RulePackTest {
     assertThat(RulePack.sources(List.of(dir.resolve("."))))
         .extracting(RulePack.Source::name)
         .containsExactly(dir.resolve("vault/rule.yml").toString());
+  }
+
+  @Test
+  void aDirectoryWithoutRuleFilesIsAnErrorNamingWhatIsThere() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    write("notes/readme.txt", "not a rule\n");
+    write("only-lists/lists/admins.yml", "list: admins\nvalues: [root]\n");
+
+    assertThatThrownBy(() -> RulePack.sources(List.of(empty)))
+        .isInstanceOf(RulePathException.class)
+        .hasMessage(empty + ": no rule files (*.yml, *.yaml) in it (the directory is empty)");
+    assertThatThrownBy(() -> RulePack.read(List.of(dir.resolve("notes"))))
+        .hasMessage(
+            dir.resolve("notes") + ": no rule files (*.yml, *.yaml) in it, only 1 other entry");
+    assertThatThrownBy(() -> RulePack.read(List.of(dir.resolve("only-lists"))))
+        .isInstanceOfSatisfying(
+            RulePathException.class,
+            e ->
+                assertThat(e.problem())
+                    .isEqualTo("no rule files (*.yml, *.yaml) in it, only value lists (lists/)"));
+  }
+
+  @Test
+  void listsBesideRuleFilesAndAFileGivenByNameAreRulePaths() throws Exception {
+    write("vault/rule.yml", "title: r\n");
+    write("lists/admins.yml", "list: admins\nvalues: [root]\n");
+    write("notes.txt", "title: r\n");
+    Files.createDirectories(dir.resolve("empty"));
+
+    RulePack.requireRuleFiles(List.of(dir.resolve("vault"), dir.resolve("lists")));
+    RulePack.requireRuleFiles(List.of(dir.resolve("notes.txt")));
+    RulePack.requireRuleFiles(List.of(RulePack.builtInRoot()));
+    assertThatThrownBy(
+            () -> RulePack.requireRuleFiles(List.of(dir.resolve("vault"), dir.resolve("empty"))))
+        .isInstanceOf(RulePathException.class);
+  }
+
+  @Test
+  void builtInRulesAreNamedByTheirPathInTheRepository() throws Exception {
+    assertThat(RulePack.builtIn().files())
+        .extracting(file -> file.file())
+        .contains("rules/any/root_token_use.yml")
+        .allMatch(name -> name.startsWith("rules/"));
   }
 }

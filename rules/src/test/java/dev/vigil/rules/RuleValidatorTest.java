@@ -98,7 +98,7 @@ class RuleValidatorTest {
                 + " \"test\", \"experimental\", \"deprecated\", \"unsupported\"]",
             dir.resolve("rule.yml")
                 + ":6: 'suppress.period' must be a time span such as 30m, 1h, 1d",
-            dir.resolve("rule.yml") + ":10: unknown modifier 'contain'",
+            dir.resolve("rule.yml") + ":10: unknown modifier 'contain'; did you mean 'contains'?",
             "0 valid, 2 invalid");
     // rules test stops at the loader's errors, but words and locates them the same way.
     List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
@@ -108,6 +108,23 @@ class RuleValidatorTest {
             report.lines().get(1),
             report.lines().get(3),
             "0 passed, 3 failed");
+  }
+
+  @Test
+  void aLogsourceErrorReadsTheSameInValidateAndTestAtTheKeysLine() throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING.replace(
+            "logsource: {product: aws, service: cloudtrail}", "logsource:\n  product: vault"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String error =
+        dir.resolve("rule.yml")
+            + ":6: logsource product 'vault' is not a Vigil source (aws, azure, gcp, hashicorp)";
+    assertThat(validated).containsExactly(error, "0 valid, 1 invalid");
+    assertThat(tested).first().isEqualTo(error);
   }
 
   @Test
@@ -122,7 +139,7 @@ class RuleValidatorTest {
 
     assertThat(RuleValidator.validate(List.of(dir)).lines())
         .containsExactly(
-            dir.resolve("bad.yml") + ":8: unknown modifier 'contain'",
+            dir.resolve("bad.yml") + ":8: unknown modifier 'contain'; did you mean 'contains'?",
             dir.resolve("binary.yml")
                 + ":1: not UTF-8 text (invalid byte 0xFF at offset 8): save it as UTF-8",
             dir.resolve("latin1.yml")
@@ -132,7 +149,7 @@ class RuleValidatorTest {
         .contains(
             dir.resolve("binary.yml")
                 + ":1: not UTF-8 text (invalid byte 0xFF at offset 8): save it as UTF-8",
-            dir.resolve("bad.yml") + ":8: unknown modifier 'contain'",
+            dir.resolve("bad.yml") + ":8: unknown modifier 'contain'; did you mean 'contains'?",
             "0 passed, 3 failed");
     // What detect and run load (RuleSet reads the sources): every file's error at once.
     assertThatThrownBy(() -> RulePack.sources(List.of(dir)))
@@ -209,6 +226,7 @@ class RuleValidatorTest {
 
     assertThat(RuleValidator.validate(List.of(dir)).lines())
         .containsExactly(
-            dir.resolve("rule.yml") + ":8: unknown modifier 'contain'", "0 valid, 1 invalid");
+            dir.resolve("rule.yml") + ":8: unknown modifier 'contain'; did you mean 'contains'?",
+            "0 valid, 1 invalid");
   }
 }

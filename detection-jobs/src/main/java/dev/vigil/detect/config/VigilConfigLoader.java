@@ -24,6 +24,8 @@ import dev.vigil.event.Source;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
+import dev.vigil.rules.RulePack;
+import dev.vigil.rules.RulePathException;
 import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
@@ -212,6 +214,11 @@ public final class VigilConfigLoader {
     Path resolved = base.resolve(path).normalize();
     if (!Files.exists(resolved)) {
       throw rules.error("path", "no rules at " + resolved);
+    }
+    try {
+      RulePack.requireRuleFiles(List.of(resolved));
+    } catch (RulePathException e) {
+      throw rules.error("path", path + ": " + e.problem());
     }
     return Optional.of(resolved);
   }

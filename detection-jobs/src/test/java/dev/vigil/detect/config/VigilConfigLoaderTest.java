@@ -86,6 +86,7 @@ class VigilConfigLoaderTest {
   @Test
   void aFullConfigIsReadWithEveryValue() throws Exception {
     Files.createDirectories(dir.resolve("my-rules"));
+    Files.writeString(dir.resolve("my-rules/rule.yml"), "title: read when the job starts\n");
     VigilConfig config =
         parse(
             """
@@ -602,6 +603,16 @@ class VigilConfigLoaderTest {
   void aMissingRulesPathIsNamed() {
     failsWith(
         "rules:\n  path: nowhere\n", 2, "rules.path", "no rules at " + dir.resolve("nowhere"));
+  }
+
+  @Test
+  void aRulesPathWithoutRuleFilesIsNamed() throws java.io.IOException {
+    java.nio.file.Files.createDirectories(dir.resolve("my-rules"));
+    failsWith(
+        "rules:\n  path: my-rules\n",
+        2,
+        "rules.path",
+        "my-rules: no rule files (*.yml, *.yaml) in it (the directory is empty)");
   }
 
   @Test

@@ -87,19 +87,20 @@ public final class LogSources {
    * The mapping for a rule's logsource, or null for a logsource without product (every source,
    * canonical fields only).
    *
-   * @throws IllegalArgumentException naming what Vigil does not know
+   * @throws UnknownLogsource naming what Vigil does not know
    */
   public LogsourceMapping resolve(LogSource logsource) {
     if (logsource.category() != null) {
-      throw new IllegalArgumentException(
+      throw new UnknownLogsource(
+          "category",
           "logsource category '"
               + logsource.category()
               + "' is not supported: Vigil selects events by product and service");
     }
     if (logsource.product() == null) {
       if (logsource.service() != null) {
-        throw new IllegalArgumentException(
-            "logsource service '" + logsource.service() + "' needs a product");
+        throw new UnknownLogsource(
+            "service", "logsource service '" + logsource.service() + "' needs a product");
       }
       return null;
     }
@@ -108,7 +109,8 @@ public final class LogSources {
     if (ofProduct.isEmpty()) {
       TreeSet<String> products = new TreeSet<>();
       mappings.forEach(m -> products.add(m.product()));
-      throw new IllegalArgumentException(
+      throw new UnknownLogsource(
+          "product",
           "logsource product '"
               + logsource.product()
               + "' is not a Vigil source ("
@@ -120,7 +122,8 @@ public final class LogSources {
       if (ofProduct.size() == 1) {
         return ofProduct.get(0);
       }
-      throw new IllegalArgumentException(
+      throw new UnknownLogsource(
+          "product",
           "logsource product '"
               + logsource.product()
               + "' needs a service ("
@@ -132,7 +135,8 @@ public final class LogSources {
         .findFirst()
         .orElseThrow(
             () ->
-                new IllegalArgumentException(
+                new UnknownLogsource(
+                    "service",
                     "logsource service '"
                         + logsource.service()
                         + "' of product '"
@@ -140,6 +144,24 @@ public final class LogSources {
                         + "' is not supported ("
                         + services(ofProduct)
                         + ")"));
+  }
+
+  /**
+   * A logsource Vigil cannot select events by, and the key at fault ({@code product}, {@code
+   * service} or {@code category}), so that the error is on that key's line.
+   */
+  public static final class UnknownLogsource extends IllegalArgumentException {
+    private final String key;
+
+    UnknownLogsource(String key, String message) {
+      super(message);
+      this.key = key;
+    }
+
+    /** The key of {@code logsource} at fault. */
+    public String key() {
+      return key;
+    }
   }
 
   public List<LogsourceMapping> mappings() {

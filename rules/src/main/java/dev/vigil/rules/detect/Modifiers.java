@@ -1,5 +1,6 @@
 package dev.vigil.rules.detect;
 
+import dev.vigil.rules.NearNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +31,32 @@ record Modifiers(
     FIELDREF,
     EXISTS
   }
+
+  /** Every modifier {@link #parse} knows but the flags of {@code |re}: the names to suggest. */
+  static final List<String> NAMES =
+      List.of(
+          "contains",
+          "startswith",
+          "endswith",
+          "all",
+          "cased",
+          "neq",
+          "expand",
+          "windash",
+          "base64",
+          "base64offset",
+          "wide",
+          "utf16le",
+          "utf16be",
+          "utf16",
+          "re",
+          "cidr",
+          "lt",
+          "lte",
+          "gt",
+          "gte",
+          "fieldref",
+          "exists");
 
   static Modifiers parse(List<String> modifiers) {
     Kind kind = Kind.TEXT;
@@ -88,7 +115,12 @@ record Modifiers(
             return error(
                 "the modifier '" + modifier + "' is not supported by Vigil (see docs/rules.md)");
           }
-          return error("unknown modifier '" + modifier + "'");
+          String didYouMean = NearNames.didYouMean(modifier, NAMES);
+          return error(
+              "unknown modifier '"
+                  + modifier
+                  + "'"
+                  + (didYouMean.isEmpty() ? "" : "; " + didYouMean));
         }
       }
     }

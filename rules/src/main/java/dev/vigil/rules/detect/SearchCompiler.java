@@ -76,9 +76,11 @@ public final class SearchCompiler {
     LogSources.LogsourceMapping mapping;
     try {
       mapping = logSources.resolve(rule.logsource());
-    } catch (IllegalArgumentException e) {
+    } catch (LogSources.UnknownLogsource e) {
+      // On the key's line, where the schema's finding for it is too: validate then shows this one.
       throw new RuleException(
-          new RuleError(rule.meta().file(), rule.document().lineOf("/logsource"), e.getMessage()));
+          new RuleError(
+              rule.meta().file(), rule.document().lineOf("/logsource/" + e.key()), e.getMessage()));
     }
     SearchCompiler compiler = new SearchCompiler(rule, mapping, lists);
     Compiled compiled = compiler.compile();

@@ -1,12 +1,14 @@
 package dev.vigil.rules.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,8 @@ public final class RuleLoader {
           "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   private static final Set<String> CONDITION_OPERATORS =
       Set.of("gt", "gte", "lt", "lte", "eq", "neq");
+  private static final List<String> CONDITION_KEYS =
+      List.of("gt", "gte", "lt", "lte", "eq", "neq", "field");
 
   private final String file;
   private final List<RuleError> errors = new ArrayList<>();
@@ -254,7 +258,10 @@ public final class RuleLoader {
             "/correlation/type",
             "unsupported correlation type '"
                 + typeText
-                + "' (event_count, value_count, temporal, temporal_ordered)");
+                + "' (event_count, value_count, temporal, temporal_ordered)"
+                + suggestion(
+                    typeText,
+                    Arrays.stream(CorrelationType.values()).map(CorrelationType::label).toList()));
       }
     }
     List<String> rules = stringsAt(node.get("rules"), "/correlation/rules");
@@ -304,7 +311,8 @@ public final class RuleLoader {
                 pointer,
                 "unknown correlation condition '"
                     + entry.getKey()
-                    + "' (gt, gte, lt, lte, eq, neq, field)");
+                    + "' (gt, gte, lt, lte, eq, neq, field)"
+                    + suggestion(entry.getKey(), CONDITION_KEYS));
           }
         }
       }
@@ -528,6 +536,12 @@ public final class RuleLoader {
       }
     }
     return List.copyOf(out);
+  }
+
+  /** {@code ; did you mean 'gte'?} when a known name is near the typed one, else empty. */
+  private static String suggestion(String typed, List<String> known) {
+    String didYouMean = NearNames.didYouMean(typed, known);
+    return didYouMean.isEmpty() ? "" : "; " + didYouMean;
   }
 
   private static String parent(String pointer) {

@@ -251,12 +251,24 @@ class SigmaSemanticsTest {
   }
 
   @Test
+  void everySuggestedModifierIsOneTheParserKnows() {
+    assertThat(Modifiers.NAMES)
+        .allSatisfy(
+            name ->
+                assertThat(String.valueOf(Modifiers.parse(List.of(name)).error()))
+                    .doesNotContain("unknown modifier"));
+  }
+
+  @Test
   void unsupportedAndUnknownModifiersNameFileLineAndModifier() {
     assertThatThrownBy(() -> awsMatches("sel:\n  a|minute: 5\ncondition: sel", "{}"))
         .hasMessageContaining("test.yml:6")
         .hasMessageContaining("'minute' is not supported");
     assertThatThrownBy(() -> awsMatches("sel:\n  a|bogus: 5\ncondition: sel", "{}"))
-        .hasMessageContaining("unknown modifier 'bogus'");
+        .hasMessageContaining("unknown modifier 'bogus'")
+        .hasMessageNotContaining("did you mean");
+    assertThatThrownBy(() -> awsMatches("sel:\n  a|contians: x\ncondition: sel", "{}"))
+        .hasMessageContaining("unknown modifier 'contians'; did you mean 'contains'?");
     assertThatThrownBy(() -> awsMatches("sel:\n  a|contains|base64: x\ncondition: sel", "{}"))
         .hasMessageContaining("'base64' must come before");
     assertThatThrownBy(() -> awsMatches("sel:\n  a|re: '('\ncondition: sel", "{}"))

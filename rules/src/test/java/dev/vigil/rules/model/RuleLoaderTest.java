@@ -170,4 +170,27 @@ class RuleLoaderTest {
                     "title: t\nid: 33333333-3333-4333-8333-333333333333\ndetection:\n  sel: {a: 1}\n  timeframe: 5m\n  condition: sel\n"))
         .hasMessageContaining("t.yml:5: 'timeframe' belongs to Sigma 1");
   }
+
+  @Test
+  void aMisspelledCorrelationTypeOrConditionGetsTheNearName() {
+    assertThatThrownBy(
+            () ->
+                RuleLoader.load(
+                    "c.yml",
+                    """
+                    title: c
+                    id: 33333333-3333-4333-8333-333333333334
+                    correlation:
+                      type: event_cuont
+                      rules: [a]
+                      timespan: 10m
+                      condition: {gtee: 5}
+                    """))
+        .hasMessageContaining(
+            "c.yml:4: unsupported correlation type 'event_cuont' (event_count, value_count,"
+                + " temporal, temporal_ordered); did you mean 'event_count'?")
+        .hasMessageContaining(
+            "c.yml:7: unknown correlation condition 'gtee' (gt, gte, lt, lte, eq, neq, field);"
+                + " did you mean 'gte'?");
+  }
 }
