@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -142,12 +141,17 @@ final class NormalizeCommand implements Callable<Integer> {
     Path outPath = out == null ? null : env.resolve(out);
     Path deadLetterPath = deadLetterPath(outPath);
     OutputTargets targets = new OutputTargets(inputs);
-    targets.claim(outPath, "--out", out);
-    targets.claim(deadLetterPath, "--dead-letter", display(deadLetterPath));
-
+    // Checked (missing directories created) before anything is read: a mistake costs no output.
+    targets.claimWritable(outPath, "--out", out);
     String deadLetterLabel = deadLetterLabel(deadLetterPath);
-    createParentDirectory(outPath, "--out " + out);
-    createParentDirectory(deadLetterPath, deadLetterLabel);
+    if (deadLetter != null) {
+      targets.claimWritable(deadLetterPath, "--dead-letter", deadLetter);
+    } else if (outPath != null) {
+      targets.claim(deadLetterPath, "--dead-letter", display(deadLetterPath));
+      OutputTargets.requireWritable(deadLetterPath, display(deadLetterPath), deadLetterLabel, "");
+    } else {
+      DeadLetterFile.requireWorkingDirectoryWritable(env.workingDir());
+    }
 
     NormalizeSummary summary = new NormalizeSummary();
     Progress progress =
@@ -246,23 +250,6 @@ final class NormalizeCommand implements Callable<Integer> {
         + (out != null
             ? " (named after --out; give --dead-letter FILE to put it elsewhere)"
             : " (give --dead-letter FILE to put it elsewhere)");
-  }
-
-  /** Creates a missing directory of an output, as detect does, before anything is read. */
-  private static void createParentDirectory(Path file, String label) {
-    Path parent = file == null ? null : file.toAbsolutePath().getParent();
-    if (parent == null || Files.isDirectory(parent)) {
-      return;
-    }
-    try {
-      Files.createDirectories(parent);
-    } catch (FileAlreadyExistsException e) {
-      throw new CommandFailedException(
-          "cannot create the directory of " + label + ": not a directory: " + e.getFile());
-    } catch (IOException e) {
-      throw new CommandFailedException(
-          "cannot create the directory of " + label + ": " + IoProblems.innermost(e));
-    }
   }
 
   private NormalizeOutput output(

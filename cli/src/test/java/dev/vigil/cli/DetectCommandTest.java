@@ -336,14 +336,13 @@ class DetectCommandTest {
 
     assertThat(directory.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(directory.stderrLines())
-        .containsExactly("vigil detect: --out some-dir/ is a directory; give a file name");
+        .containsExactly(
+            "vigil detect: cannot write --out some-dir/: it is a directory; give a file name");
     assertThat(belowAFile.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(belowAFile.stderrLines())
-        .singleElement()
-        .asString()
-        .startsWith(
-            "vigil detect: cannot write --dead-letter plain.txt/dead.jsonl: not a directory: ")
-        .endsWith("plain.txt");
+        .containsExactly(
+            "vigil detect: cannot write --dead-letter plain.txt/dead.jsonl: plain.txt is not a"
+                + " directory");
   }
 
   @Test
