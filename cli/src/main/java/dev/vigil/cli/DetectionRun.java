@@ -99,6 +99,7 @@ final class DetectionRun {
       }
       DetectOptions options =
           DetectOptions.of(inputs)
+              .withInputNames(inputArguments)
               .withRules(rules)
               .withAlertsOut(alerts)
               .withEventsOut(events)

@@ -73,6 +73,51 @@ class DetectCommandTest {
   }
 
   @Test
+  void originsNameTheInputsAsGivenAsNormalizeDoes() throws IOException {
+    Files.createDirectories(dir.resolve("one"));
+    Files.createDirectories(dir.resolve("two/sub"));
+    Files.writeString(dir.resolve("one/vault.log"), VAULT_ROOT_POLICY_WRITE);
+    Files.writeString(dir.resolve("two/sub/trail.json"), CONSOLE_LOGIN + "{\"x\":1}\n");
+
+    CliRun.Result detect =
+        cli()
+            .execute(
+                "detect",
+                "--events-out",
+                "d.jsonl",
+                "--dead-letter",
+                "d.dead.jsonl",
+                "one/vault.log",
+                "two");
+    CliRun.Result normalize =
+        cli().execute("normalize", "--out", "n.jsonl", "one/vault.log", "two");
+
+    assertThat(detect.exitCode()).as(detect.stderr()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    assertThat(normalize.exitCode()).as(normalize.stderr()).isEqualTo(2);
+    List<String> detected = origins("d.jsonl", "d.dead.jsonl");
+    assertThat(detected)
+        .as("a file as typed, relative stays relative; a directory's files relative to it")
+        .containsExactlyInAnyOrder(
+            "one/vault.log:1",
+            "one/vault.log:2",
+            "one/vault.log:3",
+            "sub/trail.json:1",
+            "sub/trail.json:2");
+    assertThat(detected)
+        .containsExactlyInAnyOrderElementsOf(origins("n.jsonl", "n.jsonl.deadletters.jsonl"));
+  }
+
+  private List<String> origins(String... files) throws IOException {
+    List<String> origins = new java.util.ArrayList<>();
+    for (String file : files) {
+      for (String line : Files.readAllLines(dir.resolve(file))) {
+        origins.add(MAPPER.readTree(line).get("origin").asText());
+      }
+    }
+    return origins;
+  }
+
+  @Test
   void theSummaryPrintsTheCountsAsNormalizeDoesInTheSameWordsAndOrder() throws IOException {
     Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
     Files.writeString(
