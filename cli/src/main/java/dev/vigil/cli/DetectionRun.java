@@ -184,6 +184,10 @@ final class DetectionRun {
   /** The lines {@code vigil normalize} prints (see {@link SummaryLines}), then the alerts. */
   private void printSummary(DetectSummary summary, int inputs, String deadLetterFile) {
     PrintWriter err = env.stderr();
+    // Before the summary, as vigil normalize prints them as it reads.
+    summary
+        .damagedInputs()
+        .forEach(damaged -> err.println(NormalizeCommand.damagedInputLine(commandName, damaged)));
     err.println(
         SummaryLines.head(commandName, inputs, summary.events(), summary.deadLetters())
             + ", "

@@ -189,12 +189,8 @@ final class NormalizeCommand implements Callable<Integer> {
                   progress.finish();
                   env.stderr()
                       .println(
-                          "vigil normalize: "
-                              + record.origin()
-                              + ": "
-                              + record.readFailure()
-                              + "; what was read of this record is dead-lettered, and the next"
-                              + " input follows");
+                          damagedInputLine(
+                              "vigil normalize", record.origin() + ": " + record.readFailure()));
                 }
                 normalizer.normalize(record, output);
               });
@@ -216,6 +212,19 @@ final class NormalizeCommand implements Callable<Integer> {
         inputs.size(),
         deadLetters.written() == null ? null : display(deadLetters.written()));
     return summary.deadLetters() > 0 ? EXIT_DEAD_LETTERS : 0;
+  }
+
+  /**
+   * What the user is told of an input whose reading failed part-way, in every command that reads
+   * files: {@code vigil normalize: t5.gz:1: the gzip file is cut off ...; what was read ...}.
+   *
+   * @param originAndFailure {@code <origin>: <what went wrong>}
+   */
+  static String damagedInputLine(String commandName, String originAndFailure) {
+    return commandName
+        + ": "
+        + originAndFailure
+        + "; what was read of this record is dead-lettered, and the next input follows";
   }
 
   private Normalizer normalizer() {

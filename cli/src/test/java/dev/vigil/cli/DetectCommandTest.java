@@ -5,17 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.detect.DetectSummary;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,6 +109,31 @@ class DetectCommandTest {
             "sub/trail.json:2");
     assertThat(detected)
         .containsExactlyInAnyOrderElementsOf(origins("n.jsonl", "n.jsonl.deadletters.jsonl"));
+  }
+
+  @Test
+  void aDamagedGzipIsReportedAsNormalizeReportsIt() throws IOException {
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+      gzip.write(VAULT_ROOT_POLICY_WRITE.getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] bytes = gzipped.toByteArray();
+    Files.write(dir.resolve("t5.gz"), Arrays.copyOf(bytes, bytes.length / 2));
+
+    CliRun.Result detect = cli().execute("detect", "--dead-letter", "dl.jsonl", "t5.gz");
+    CliRun.Result normalize = cli().execute("normalize", "--dead-letter", "dl2.jsonl", "t5.gz");
+
+    assertThat(detect.exitCode()).as(detect.stderr()).isEqualTo(VigilCommand.EXIT_FINDINGS);
+    String prefix = "vigil normalize: t5.gz:";
+    String normalized =
+        normalize.stderrLines().stream()
+            .filter(l -> l.startsWith(prefix))
+            .findFirst()
+            .orElseThrow();
+    assertThat(normalized).contains("the gzip file is cut off");
+    assertThat(detect.stderrLines())
+        .as("the path as given, once, in normalize's words, before the summary")
+        .startsWith(normalized.replace("vigil normalize:", "vigil detect:"));
   }
 
   private List<String> origins(String... files) throws IOException {
@@ -451,7 +480,8 @@ class DetectCommandTest {
         Instant.parse(latest),
         Map.of(),
         Duration.ofSeconds(1),
-        Map.of());
+        Map.of(),
+        List.of());
   }
 
   @Test
