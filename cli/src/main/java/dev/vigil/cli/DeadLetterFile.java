@@ -42,6 +42,22 @@ final class DeadLetterFile implements Closeable {
     return new DeadLetterFile(format, path, true);
   }
 
+  /**
+   * Checks, before anything is read, that the timestamped file of {@link #onDemand} could be
+   * created in {@code workingDir}: found out at the first dead letter, the run would stop with its
+   * outputs half written and the dead letters lost.
+   *
+   * @throws CommandFailedException naming the working directory and {@code --dead-letter}
+   */
+  static void requireWorkingDirectoryWritable(Path workingDir) {
+    try {
+      OutputTargets.requireWritableDirectory(
+          workingDir, null, "dead letters (when any) to the working directory " + workingDir);
+    } catch (CommandFailedException e) {
+      throw new CommandFailedException(e.getMessage() + "; give --dead-letter FILE");
+    }
+  }
+
   void write(DeadLetter deadLetter) throws IOException {
     if (writer == null) {
       open();

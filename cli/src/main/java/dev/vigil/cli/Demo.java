@@ -49,14 +49,18 @@ final class Demo {
     Path root = VigilCommand.projectRoot(env);
     Path samples = samples(root);
     Path outDir = outDirArgument != null ? env.resolve(outDirArgument) : root.resolve("out");
-    refuseInsideSamples(outDir, samples);
+    String outDirShown = outDirArgument != null ? outDirArgument : display(outDir);
+    String outDirLabel = outDirLabel(outDirArgument, outDirShown);
+    refuseInsideSamples(outDir, outDirLabel, samples);
     Path alerts = outDir.resolve(ALERTS_FILE);
     Path events = outDir.resolve(EVENTS_FILE);
     Path deadLetters = outDir.resolve(DEAD_LETTERS_FILE);
     // Checked (and the directory created) before the job: it writes them whole at its end.
-    OutputTargets targets = new OutputTargets(List.of());
+    OutputTargets.requireWritableDirectory(outDir, outDirShown, outDirLabel);
     for (Path file : List.of(alerts, events, deadLetters)) {
-      targets.claimWritable(file, "--out-dir", display(file));
+      String name = file.getFileName().toString();
+      OutputTargets.requireWritable(
+          file, Path.of(outDirShown, name).toString(), name + " in " + outDirLabel, "");
     }
 
     DetectSummary summary =
@@ -87,7 +91,10 @@ final class Demo {
     Path samples = samples(root);
     Path outDir =
         outDirArgument != null ? env.resolve(outDirArgument) : root.resolve("out").resolve("stack");
-    refuseInsideSamples(outDir, samples);
+    refuseInsideSamples(
+        outDir,
+        outDirLabel(outDirArgument, outDirArgument != null ? outDirArgument : display(outDir)),
+        samples);
     new StackDemo(env, this::display)
         .run(samples, outDir.toAbsolutePath().normalize(), kafka, openSearch);
   }
@@ -96,15 +103,21 @@ final class Demo {
    * The demo reads every file under the samples directory: output written there would be read as
    * samples by the next run (its events file as raw records of no source, so dead letters).
    */
-  private void refuseInsideSamples(Path outDir, Path samples) {
+  private void refuseInsideSamples(Path outDir, String outDirLabel, Path samples) {
     if (outDir.toAbsolutePath().normalize().startsWith(samples.toAbsolutePath().normalize())) {
       throw new CommandFailedException(
-          "--out-dir "
-              + display(outDir)
+          outDirLabel
               + " is inside the samples directory, which every demo reads whole; choose a"
               + " directory outside "
               + display(samples));
     }
+  }
+
+  /** The output directory as the user gave it, or words that say it is the default. */
+  private static String outDirLabel(String outDirArgument, String shown) {
+    return outDirArgument != null
+        ? "--out-dir " + outDirArgument
+        : "the default output directory " + shown + "/ (give --out-dir DIR to write elsewhere)";
   }
 
   private static Path samples(Path root) {

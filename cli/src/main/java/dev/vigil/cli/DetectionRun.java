@@ -85,18 +85,21 @@ final class DetectionRun {
       Path deadLetters =
           deadLetterOut != null ? env.resolve(deadLetterOut) : scratch.resolve("deadletters.jsonl");
       // Checked now, not when the job writes them at its end: a mistake costs no run.
-      targets.claimWritable(alerts, "--out", alertsOut);
+      // (The scratch files, the job's own, need no check.)
+      if (alertsOut != null) {
+        targets.claimWritable(alerts, "--out", alertsOut);
+      }
       targets.claimWritable(events, "--events-out", eventsOut);
-      targets.claimWritable(deadLetters, "--dead-letter", deadLetterOut);
+      if (deadLetterOut != null) {
+        targets.claimWritable(deadLetters, "--dead-letter", deadLetterOut);
+      }
       boolean keepUnnamed = unnamedDeadLetters == UnnamedDeadLetters.TIMESTAMPED_FILE;
-      if (deadLetterOut == null && keepUnnamed && !Files.isWritable(env.workingDir())) {
-        throw new CommandFailedException(
-            "dead letters, when any, go to the working directory, which is not writable: "
-                + env.workingDir()
-                + "; give --dead-letter FILE");
+      if (deadLetterOut == null && keepUnnamed) {
+        DeadLetterFile.requireWorkingDirectoryWritable(env.workingDir());
       }
       DetectOptions options =
           DetectOptions.of(inputs)
+              .withInputNames(inputArguments)
               .withRules(rules)
               .withAlertsOut(alerts)
               .withEventsOut(events)
@@ -181,6 +184,10 @@ final class DetectionRun {
   /** The lines {@code vigil normalize} prints (see {@link SummaryLines}), then the alerts. */
   private void printSummary(DetectSummary summary, int inputs, String deadLetterFile) {
     PrintWriter err = env.stderr();
+    // Before the summary, as vigil normalize prints them as it reads.
+    summary
+        .damagedInputs()
+        .forEach(damaged -> err.println(NormalizeCommand.damagedInputLine(commandName, damaged)));
     err.println(
         SummaryLines.head(commandName, inputs, summary.events(), summary.deadLetters())
             + ", "

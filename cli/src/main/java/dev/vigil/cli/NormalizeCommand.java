@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -142,12 +141,17 @@ final class NormalizeCommand implements Callable<Integer> {
     Path outPath = out == null ? null : env.resolve(out);
     Path deadLetterPath = deadLetterPath(outPath);
     OutputTargets targets = new OutputTargets(inputs);
-    targets.claim(outPath, "--out", out);
-    targets.claim(deadLetterPath, "--dead-letter", display(deadLetterPath));
-
+    // Checked (missing directories created) before anything is read: a mistake costs no output.
+    targets.claimWritable(outPath, "--out", out);
     String deadLetterLabel = deadLetterLabel(deadLetterPath);
-    createParentDirectory(outPath, "--out " + out);
-    createParentDirectory(deadLetterPath, deadLetterLabel);
+    if (deadLetter != null) {
+      targets.claimWritable(deadLetterPath, "--dead-letter", deadLetter);
+    } else if (outPath != null) {
+      targets.claim(deadLetterPath, "--dead-letter", display(deadLetterPath));
+      OutputTargets.requireWritable(deadLetterPath, display(deadLetterPath), deadLetterLabel, "");
+    } else {
+      DeadLetterFile.requireWorkingDirectoryWritable(env.workingDir());
+    }
 
     NormalizeSummary summary = new NormalizeSummary();
     Progress progress =
@@ -185,12 +189,8 @@ final class NormalizeCommand implements Callable<Integer> {
                   progress.finish();
                   env.stderr()
                       .println(
-                          "vigil normalize: "
-                              + record.origin()
-                              + ": "
-                              + record.readFailure()
-                              + "; what was read of this record is dead-lettered, and the next"
-                              + " input follows");
+                          damagedInputLine(
+                              "vigil normalize", record.origin() + ": " + record.readFailure()));
                 }
                 normalizer.normalize(record, output);
               });
@@ -212,6 +212,19 @@ final class NormalizeCommand implements Callable<Integer> {
         inputs.size(),
         deadLetters.written() == null ? null : display(deadLetters.written()));
     return summary.deadLetters() > 0 ? EXIT_DEAD_LETTERS : 0;
+  }
+
+  /**
+   * What the user is told of an input whose reading failed part-way, in every command that reads
+   * files: {@code vigil normalize: t5.gz:1: the gzip file is cut off ...; what was read ...}.
+   *
+   * @param originAndFailure {@code <origin>: <what went wrong>}
+   */
+  static String damagedInputLine(String commandName, String originAndFailure) {
+    return commandName
+        + ": "
+        + originAndFailure
+        + "; what was read of this record is dead-lettered, and the next input follows";
   }
 
   private Normalizer normalizer() {
@@ -246,23 +259,6 @@ final class NormalizeCommand implements Callable<Integer> {
         + (out != null
             ? " (named after --out; give --dead-letter FILE to put it elsewhere)"
             : " (give --dead-letter FILE to put it elsewhere)");
-  }
-
-  /** Creates a missing directory of an output, as detect does, before anything is read. */
-  private static void createParentDirectory(Path file, String label) {
-    Path parent = file == null ? null : file.toAbsolutePath().getParent();
-    if (parent == null || Files.isDirectory(parent)) {
-      return;
-    }
-    try {
-      Files.createDirectories(parent);
-    } catch (FileAlreadyExistsException e) {
-      throw new CommandFailedException(
-          "cannot create the directory of " + label + ": not a directory: " + e.getFile());
-    } catch (IOException e) {
-      throw new CommandFailedException(
-          "cannot create the directory of " + label + ": " + IoProblems.innermost(e));
-    }
   }
 
   private NormalizeOutput output(

@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.reports.ComplianceReport;
 import dev.vigil.reports.ControlCatalog;
 import dev.vigil.reports.FileReportSource;
@@ -111,8 +112,14 @@ final class ReportCommand implements Callable<Integer> {
       throw new CommandFailedException(
           "give one input: --input DIR (the files of a run) or --opensearch URL");
     }
+    if (input != null) {
+      requireRunDirectory(input);
+    }
     ControlCatalog catalog = catalog();
     PrivateKey key = signingKey();
+    // Checked before the input is read: a mistake costs no read of a month of events.
+    Path outDir = env.resolve(out);
+    OutputTargets.requireWritableDirectory(outDir, out, "--out " + out);
     String version = VigilCommand.Version.version();
 
     ComplianceReport report;
@@ -138,12 +145,14 @@ final class ReportCommand implements Callable<Integer> {
       }
     }
 
-    Path outDir = env.resolve(out);
     ReportFiles.Written written;
     try {
       written = ReportFiles.write(report, outDir, key);
     } catch (IllegalArgumentException e) {
       throw new CommandFailedException(e.getMessage());
+    } catch (IOException e) {
+      throw new CommandFailedException(
+          "cannot write --out " + out + ": " + IoProblems.innermost(e));
     }
     PrintWriter err = env.stderr();
     ComplianceReport.Totals totals = report.totals();
@@ -212,6 +221,20 @@ final class ReportCommand implements Callable<Integer> {
       throw new CommandFailedException(e.getMessage());
     }
     return ComplianceReport.build(period, source.description(), version, data, catalog);
+  }
+
+  /** --input names the directory a run wrote its files to; a file there is a common slip. */
+  private void requireRunDirectory(String directory) {
+    Path path = env.resolve(directory);
+    if (!Files.exists(path)) {
+      throw new CommandFailedException("no such file or directory: --input " + directory);
+    }
+    if (!Files.isDirectory(path)) {
+      throw new CommandFailedException(
+          "--input "
+              + directory
+              + " is a file; give the directory a run wrote its files to (vigil demo --out-dir)");
+    }
   }
 
   private ReportPeriod period() {

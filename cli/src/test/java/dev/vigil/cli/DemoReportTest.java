@@ -49,7 +49,8 @@ class DemoReportTest {
             Instant.parse("2026-11-20T10:20:14Z"),
             Map.of("root_token_use", Map.of("high", 1L)),
             Duration.ofSeconds(1),
-            Map.of());
+            Map.of(),
+            List.of());
 
     List<String> lines =
         new DemoReport(Path::toString, Path.of("bin/vigil"))

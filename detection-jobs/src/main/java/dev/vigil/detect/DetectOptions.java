@@ -10,6 +10,8 @@ import java.util.function.Consumer;
  * A bounded detection run ({@code vigil detect}, {@code vigil rules backtest}).
  *
  * @param inputs raw files or directories, any source
+ * @param inputNames each input as the user gave it, for the origins of its records (a relative path
+ *     stays relative; see {@link dev.vigil.detect.file.RawFiles}); same size as {@code inputs}
  * @param rules rule directories or files; empty for the built-in pack
  * @param alertsOut where alerts go as JSON Lines, or null to keep only the summary
  * @param eventsOut where normalized events go as JSON Lines, or null
@@ -22,6 +24,7 @@ import java.util.function.Consumer;
  */
 public record DetectOptions(
     List<Path> inputs,
+    List<String> inputNames,
     List<Path> rules,
     Path alertsOut,
     Path eventsOut,
@@ -37,6 +40,10 @@ public record DetectOptions(
 
   public DetectOptions {
     inputs = List.copyOf(inputs);
+    inputNames = List.copyOf(inputNames);
+    if (inputNames.size() != inputs.size()) {
+      throw new IllegalArgumentException("one name per input");
+    }
     rules = List.copyOf(rules);
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("no input given");
@@ -51,11 +58,13 @@ public record DetectOptions(
   }
 
   /**
-   * Built-in rules, no file outputs, default parallelism (up to 4), watermark delay and timeout.
+   * Built-in rules, no file outputs, default parallelism (up to 4), watermark delay and timeout;
+   * each input named in origins as its path here.
    */
   public static DetectOptions of(List<Path> inputs) {
     return new DetectOptions(
         inputs,
+        inputs.stream().map(Path::toString).toList(),
         List.of(),
         null,
         null,
@@ -67,9 +76,29 @@ public record DetectOptions(
         DEFAULT_PROGRESS_INTERVAL);
   }
 
+  /**
+   * The inputs named as the user gave them (relative paths resolved against a working directory
+   * that is not the process's keep their given form in origins).
+   */
+  public DetectOptions withInputNames(List<String> value) {
+    return new DetectOptions(
+        inputs,
+        value,
+        rules,
+        alertsOut,
+        eventsOut,
+        deadLetterOut,
+        parallelism,
+        maxOutOfOrderness,
+        timeout,
+        progress,
+        progressInterval);
+  }
+
   public DetectOptions withRules(List<Path> value) {
     return new DetectOptions(
         inputs,
+        inputNames,
         value,
         alertsOut,
         eventsOut,
@@ -84,6 +113,7 @@ public record DetectOptions(
   public DetectOptions withAlertsOut(Path value) {
     return new DetectOptions(
         inputs,
+        inputNames,
         rules,
         value,
         eventsOut,
@@ -98,6 +128,7 @@ public record DetectOptions(
   public DetectOptions withEventsOut(Path value) {
     return new DetectOptions(
         inputs,
+        inputNames,
         rules,
         alertsOut,
         value,
@@ -112,6 +143,7 @@ public record DetectOptions(
   public DetectOptions withDeadLetterOut(Path value) {
     return new DetectOptions(
         inputs,
+        inputNames,
         rules,
         alertsOut,
         eventsOut,
@@ -126,6 +158,7 @@ public record DetectOptions(
   public DetectOptions withParallelism(int value) {
     return new DetectOptions(
         inputs,
+        inputNames,
         rules,
         alertsOut,
         eventsOut,
@@ -140,6 +173,7 @@ public record DetectOptions(
   public DetectOptions withMaxOutOfOrderness(Duration value) {
     return new DetectOptions(
         inputs,
+        inputNames,
         rules,
         alertsOut,
         eventsOut,
@@ -154,6 +188,7 @@ public record DetectOptions(
   public DetectOptions withTimeout(Duration value) {
     return new DetectOptions(
         inputs,
+        inputNames,
         rules,
         alertsOut,
         eventsOut,
@@ -168,6 +203,7 @@ public record DetectOptions(
   public DetectOptions withProgress(Consumer<DetectSummary> value, Duration interval) {
     return new DetectOptions(
         inputs,
+        inputNames,
         rules,
         alertsOut,
         eventsOut,

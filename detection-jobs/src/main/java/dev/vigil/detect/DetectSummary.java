@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.util.OptionalFailure;
@@ -30,6 +31,8 @@ import org.apache.flink.util.SerializedValue;
  * @param ruleTitles the title of each detection in {@code alerts} that is a bare rule id (the
  *     detection of a rule with neither {@code name} nor {@code detection_class}, as most upstream
  *     Sigma rules are), for a person to read instead of the id
+ * @param damagedInputs {@code <origin>: <what went wrong>} of each input whose reading failed
+ *     part-way (its tail is a dead letter), in read order
  */
 public record DetectSummary(
     long records,
@@ -41,7 +44,8 @@ public record DetectSummary(
     Instant latestEvent,
     Map<String, Map<String, Long>> alerts,
     Duration elapsed,
-    Map<String, String> ruleTitles) {
+    Map<String, String> ruleTitles,
+    List<String> damagedInputs) {
 
   /** The source of a dead letter whose source could not be told. */
   public static final String UNKNOWN_SOURCE = "unknown";
@@ -115,7 +119,10 @@ public record DetectSummary(
         eventTime(accumulators, Tally.LATEST_EVENT, Long.MIN_VALUE),
         Collections.unmodifiableMap(alerts),
         elapsed,
-        Map.of());
+        Map.of(),
+        accumulators.get(Tally.DAMAGED_INPUTS) instanceof List<?> damaged
+            ? damaged.stream().map(String::valueOf).toList()
+            : List.of());
   }
 
   /** This summary, with the titles of the rules whose detection is their id. */
@@ -130,7 +137,8 @@ public record DetectSummary(
         latestEvent,
         alerts,
         elapsed,
-        Map.copyOf(titles));
+        Map.copyOf(titles),
+        damagedInputs);
   }
 
   /** How a person reads a detection: its title and id when the detection is a bare rule id. */

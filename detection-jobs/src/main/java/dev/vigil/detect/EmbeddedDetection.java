@@ -69,7 +69,9 @@ public final class EmbeddedDetection {
     // the same alerts on every run (see JobOptions#orderedInput).
     DataStream<RawRecord> raw =
         env.fromSource(
-                RawFiles.source(options.inputs()), WatermarkStrategy.noWatermarks(), "raw-files")
+                RawFiles.source(options.inputs(), options.inputNames()),
+                WatermarkStrategy.noWatermarks(),
+                "raw-files")
             .setParallelism(1)
             .uid("raw-files");
     DetectionJob.build(

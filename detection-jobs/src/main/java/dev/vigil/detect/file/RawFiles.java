@@ -32,21 +32,38 @@ public final class RawFiles {
   private RawFiles() {}
 
   /**
-   * A source over the inputs, each named in origins as given.
+   * A source over the inputs, each named in origins as its path here.
    *
    * @throws NoSuchFileException when an input does not exist (before anything runs)
    */
   public static FileSource<RawRecord> source(List<java.nio.file.Path> inputs)
       throws NoSuchFileException {
+    return source(inputs, inputs.stream().map(java.nio.file.Path::toString).toList());
+  }
+
+  /**
+   * A source over the inputs, each named in origins by its name, as {@code vigil normalize} names
+   * it: a file {@code <name>:<line>}, a file below a directory {@code <path relative to the
+   * directory>:<line>}. The names are the paths as the user typed them: Flink reads absolute paths,
+   * and a relative one given by the user must not become the host's absolute path in every event.
+   *
+   * @param names one per input
+   * @throws NoSuchFileException when an input does not exist (before anything runs)
+   */
+  public static FileSource<RawRecord> source(List<java.nio.file.Path> inputs, List<String> names)
+      throws NoSuchFileException {
+    if (names.size() != inputs.size()) {
+      throw new IllegalArgumentException("one name per input");
+    }
     List<RawRecordFormat.InputRoot> roots = new ArrayList<>();
     Path[] paths = new Path[inputs.size()];
     for (int i = 0; i < inputs.size(); i++) {
       java.nio.file.Path input = inputs.get(i);
       if (!Files.exists(input)) {
-        throw new NoSuchFileException(input.toString());
+        throw new NoSuchFileException(names.get(i));
       }
       java.nio.file.Path absolute = input.toAbsolutePath().normalize();
-      roots.add(new RawRecordFormat.InputRoot(input.toString(), absolute.toString()));
+      roots.add(new RawRecordFormat.InputRoot(names.get(i), absolute.toString()));
       paths[i] = new Path(absolute.toUri());
     }
     return FileSource.forBulkFileFormat(new RawRecordFormat(roots), paths)

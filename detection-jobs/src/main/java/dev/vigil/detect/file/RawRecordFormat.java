@@ -116,8 +116,12 @@ public final class RawRecordFormat implements BulkFormat<RawRecord, FileSourceSp
                       in,
                       record -> {
                         if (record.readFailure() != null) {
-                          // The damaged tail becomes a dead letter; the job goes on.
-                          LOG.warn("{}: {}", record.origin(), record.readFailure());
+                          // The damaged tail becomes a dead letter; the job goes on. For the logs
+                          // of
+                          // a job on a cluster: vigil detect tells its user from the job's result
+                          // (DetectSummary#damagedInputs), in normalize's words, and prints no
+                          // info.
+                          LOG.info("{}: {}", record.origin(), record.readFailure());
                         }
                         if (seen[0]++ >= skip) {
                           put(record);

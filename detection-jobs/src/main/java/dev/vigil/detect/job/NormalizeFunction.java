@@ -8,6 +8,7 @@ import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.RawRecord;
+import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.accumulators.LongMinimum;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -26,7 +27,8 @@ import org.apache.flink.util.OutputTag;
  * only once it is parsed, so records in per source are counted as the events each source yields);
  * {@code reason.<REASON>.deadLettered} and {@code source_guess.<SOURCE or unknown>.deadLettered}.
  * Accumulators also keep the earliest and latest event time, for a bounded run to tell the time its
- * inputs span.
+ * inputs span, and which inputs were damaged (read failures, one per damaged file), for a bounded
+ * run to tell the user.
  */
 public final class NormalizeFunction extends ProcessFunction<RawRecord, IngestedEvent> {
 
@@ -45,6 +47,7 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
   private transient Tally deadLettersBySource;
   private transient LongMinimum earliest;
   private transient LongMaximum latest;
+  private transient ListAccumulator<String> damagedInputs;
 
   /**
    * @param sourceHints the source each raw Kafka topic declares; records of other origins are
@@ -67,11 +70,16 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
     latest = new LongMaximum();
     getRuntimeContext().addAccumulator(Tally.EARLIEST_EVENT, earliest);
     getRuntimeContext().addAccumulator(Tally.LATEST_EVENT, latest);
+    damagedInputs = new ListAccumulator<>();
+    getRuntimeContext().addAccumulator(Tally.DAMAGED_INPUTS, damagedInputs);
   }
 
   @Override
   public void processElement(RawRecord raw, Context context, Collector<IngestedEvent> out) {
     records.add();
+    if (raw.readFailure() != null) {
+      damagedInputs.add(raw.origin() + ": " + raw.readFailure());
+    }
     long ingestedAt = context.timerService().currentProcessingTime();
     normalizer.normalize(
         raw,

@@ -23,6 +23,12 @@ public final class Tally {
   public static final String ALERTS = "alerts/";
   public static final String LATE = "lateRecords";
 
+  /**
+   * {@code <origin>: <what went wrong>} of each input whose reading failed part-way (a cut-off
+   * gzip), in read order (accumulator only: a list, not a count).
+   */
+  public static final String DAMAGED_INPUTS = "damagedInputs";
+
   /** The earliest and latest event time normalized, epoch millis (accumulators only). */
   public static final String EARLIEST_EVENT = "earliestEventTime";
 
