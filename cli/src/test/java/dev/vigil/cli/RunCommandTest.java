@@ -69,9 +69,9 @@ class RunCommandTest {
     assertThat(result.stderr()).doesNotContain("internal error").doesNotContain("\tat ");
     // The job never ran: no line says it does.
     assertThat(result.stderrLines())
-        .singleElement()
-        .asString()
-        .isEqualTo("vigil run: " + TopicSetup.unreachable("no-such-host.invalid:9092"));
+        .containsExactly(
+            "vigil run: checking the Kafka brokers at no-such-host.invalid:9092 (up to 30s)",
+            "vigil run: " + TopicSetup.unreachable("no-such-host.invalid:9092"));
   }
 
   @Test
