@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
     JobResult result;
     Optional<ResumePoint> resumeFrom;
     try {
-      VigilConfig loaded = VigilConfigLoader.load(env.resolve(config));
+      VigilConfig loaded = VigilConfigLoader.load(env.resolve(config), config);
       RuleSet rules = ContinuousDetection.check(loaded);
       resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
       resumeFrom.ifPresent(

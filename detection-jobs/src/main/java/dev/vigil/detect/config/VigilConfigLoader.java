@@ -115,7 +115,14 @@ public final class VigilConfigLoader {
 
   /** Reads and validates the file. */
   public static VigilConfig load(Path file) {
-    String name = file.toString();
+    return load(file, file.toString());
+  }
+
+  /**
+   * Reads and validates the file, naming it in messages as {@code name}: the path as the user typed
+   * it, where {@code file} is that path resolved.
+   */
+  public static VigilConfig load(Path file, String name) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -165,7 +172,8 @@ public final class VigilConfigLoader {
             checkpoints(root.section("checkpoints"), base),
             sinks(root.section("sinks"), base, openSearch.isPresent()),
             openSearch,
-            notify(root, base));
+            notify(root, base),
+            credentialLines(documents.get(0)));
     root.rejectUnknown();
     // An open transaction must outlive the wait for the checkpoint that commits it, with room for
     // a slow checkpoint and a restart; otherwise the broker aborts it and alerts are lost.
@@ -627,6 +635,33 @@ public final class VigilConfigLoader {
       String problem = e.getMessage().substring(e.key().length() + 2);
       throw root.errorAtPath(e.key(), problem);
     }
+  }
+
+  /** The line of every {@code *_env} and {@code *_file} key, by dotted path. */
+  private static Map<String, Integer> credentialLines(YamlDocument document) {
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    collectCredentialLines(document, document.root(), "", "", lines);
+    return Map.copyOf(lines);
+  }
+
+  private static void collectCredentialLines(
+      YamlDocument document,
+      JsonNode node,
+      String dotted,
+      String pointer,
+      Map<String, Integer> lines) {
+    node.fields()
+        .forEachRemaining(
+            field -> {
+              String name = field.getKey();
+              String key = dotted.isEmpty() ? name : dotted + "." + name;
+              String at = YamlDocument.child(pointer, name);
+              if (field.getValue().isObject()) {
+                collectCredentialLines(document, field.getValue(), key, at, lines);
+              } else if (name.endsWith("_env") || name.endsWith("_file")) {
+                lines.put(key, document.lineOf(at));
+              }
+            });
   }
 
   private static Map<String, Optional<Source>> defaultRawTopics() {

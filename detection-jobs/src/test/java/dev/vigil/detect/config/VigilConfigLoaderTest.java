@@ -812,4 +812,27 @@ class VigilConfigLoaderTest {
     assertThat(config.sinks().openSearch().any()).isTrue();
     assertThat(config.notifications().orElseThrow().destinations()).containsOnlyKeys("oncall");
   }
+
+  @Test
+  void aCredentialReadAfterLoadingIsLocatedByItsKey() {
+    VigilConfig config =
+        parse(
+            "kafka:\n  security:\n    protocol: SASL_SSL\n    sasl:\n      username: bob\n"
+                + "      password_env: KAFKA_PW\n"
+                + "opensearch:\n  url: https://os:9200\n  username: bob\n"
+                + "  password_file: pw.txt\n");
+
+    assertThat(
+            config
+                .credentialError(
+                    "kafka.security.sasl.password_env: environment variable KAFKA_PW is not set")
+                .getMessage())
+        .isEqualTo(
+            "vigil.yaml:6: kafka.security.sasl.password_env: environment variable KAFKA_PW is not"
+                + " set");
+    assertThat(config.credentialError("opensearch.password_file: cannot read").getMessage())
+        .isEqualTo("vigil.yaml:10: opensearch.password_file: cannot read");
+    assertThat(config.credentialError("something else").getMessage())
+        .isEqualTo("vigil.yaml: something else");
+  }
 }
