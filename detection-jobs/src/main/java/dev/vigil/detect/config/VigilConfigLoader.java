@@ -28,7 +28,6 @@ import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +108,9 @@ public final class VigilConfigLoader {
           "azure", Source.AZURE_MONITOR,
           "gcp", Source.GCP_AUDIT);
 
-  private static final Pattern UNKNOWN_KEY = Pattern.compile("unknown key '([^']+)'");
+  /** How {@link OpenSearchConfig} words an unknown key: the key, then every allowed one. */
+  private static final Pattern UNKNOWN_KEY =
+      Pattern.compile("unknown key '([^']+)'(?: \\(allowed: \\[([^\\]]*)]\\))?");
 
   private VigilConfigLoader() {}
 
@@ -123,11 +124,17 @@ public final class VigilConfigLoader {
    * it, where {@code file} is that path resolved.
    */
   public static VigilConfig load(Path file, String name) {
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException(name, 0, "", IoProblems.readProblem(file, e));
+    }
+    String text;
+    try {
+      text = IoProblems.utf8(bytes);
+    } catch (IoProblems.NotUtf8Text e) {
+      throw new ConfigException(name, e.line(), "", e.getMessage());
     }
     Path base = file.toAbsolutePath().getParent();
     return parse(name, text, base);
@@ -360,7 +367,8 @@ public final class VigilConfigLoader {
         security.text("protocol", "PLAINTEXT").toUpperCase(Locale.ROOT).replace('-', '_');
     if (!PROTOCOLS.contains(protocol)) {
       throw security.error(
-          "protocol", "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got " + protocol);
+          "protocol",
+          "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got '" + protocol + "'");
     }
     boolean usesSasl = protocol.startsWith("SASL_");
     boolean usesTls = protocol.endsWith("SSL");
@@ -389,7 +397,7 @@ public final class VigilConfigLoader {
     if (!SASL_MECHANISMS.contains(mechanism)) {
       throw sasl.error(
           "mechanism",
-          "must be one of " + String.join(", ", SASL_MECHANISMS) + ", got " + mechanism);
+          "must be one of " + String.join(", ", SASL_MECHANISMS) + ", got '" + mechanism + "'");
     }
     String username = sasl.text("username", null);
     if (username == null) {
@@ -592,6 +600,10 @@ public final class VigilConfigLoader {
     Matcher unknown = UNKNOWN_KEY.matcher(problem);
     if (unknown.lookingAt()) {
       key = key + "." + unknown.group(1);
+      if (unknown.group(2) != null) {
+        problem =
+            ConfigException.unknownKey(unknown.group(1), List.of(unknown.group(2).split(",\\s*")));
+      }
     }
     return root.errorAtPath(key, problem);
   }
