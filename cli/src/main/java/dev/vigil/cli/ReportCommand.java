@@ -11,6 +11,7 @@ import dev.vigil.reports.ReportFiles;
 import dev.vigil.reports.ReportInput;
 import dev.vigil.reports.ReportPeriod;
 import dev.vigil.reports.ReportSource;
+import dev.vigil.reports.ReportText;
 import dev.vigil.reports.ReportVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -186,7 +187,7 @@ final class ReportCommand implements Callable<Integer> {
           "vigil report: warning: "
               + reportPeriod.label()
               + " ended before the input's first dead letter was received ("
-              + report.firstDeadLetterReceivedAt()
+              + ReportText.time(report.firstDeadLetterReceivedAt())
               + "); dead letters are counted by receipt, so the report cannot judge the period's"
               + " completeness ("
               + report.deadLettersOutsidePeriod()
@@ -195,7 +196,7 @@ final class ReportCommand implements Callable<Integer> {
     if (reportPeriod.to().isAfter(Instant.now())) {
       err.println(
           "  note: the period has not ended yet; a report made after "
-              + reportPeriod.to()
+              + ReportText.time(reportPeriod.to())
               + " covers all of it");
     }
     err.flush();

@@ -130,6 +130,17 @@ class ReportCommandTest {
                             + " period's completeness (2 received outside it)"));
     JsonNode report = JSON.readTree(temp.resolve("empty/report.json").toFile());
     assertThat(report.path("data_found").asBoolean(true)).isFalse();
+    // The same time in the same form on stderr and in the report's note, to the second.
+    String warning =
+        empty.stderrLines().stream()
+            .filter(line -> line.contains("ended before"))
+            .findFirst()
+            .get();
+    java.util.regex.Matcher time =
+        java.util.regex.Pattern.compile("\\((\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ)\\)")
+            .matcher(warning);
+    assertThat(time.find()).as(warning).isTrue();
+    assertThat(report.path("notes").toString()).contains("(on " + time.group(1) + ")");
   }
 
   @Test
