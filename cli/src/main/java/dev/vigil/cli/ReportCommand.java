@@ -127,7 +127,7 @@ final class ReportCommand implements Callable<Integer> {
       report = build(source, reportPeriod, version, catalog);
     } else {
       OpenSearchConfig config = openSearch.cluster(env, section -> {});
-      try (OpenSearchConnection connection = OpenSearchOptions.open(env, config)) {
+      try (OpenSearchConnection connection = openSearch.open(env, config)) {
         report =
             build(
                 new OpenSearchReportSource(connection.client(), config.urls()),
@@ -247,7 +247,7 @@ final class ReportCommand implements Callable<Integer> {
       return null;
     }
     try {
-      return ManifestSigning.readPrivateKey(env.resolve(file));
+      return ManifestSigning.readPrivateKey(env.resolve(file), file);
     } catch (IllegalArgumentException e) {
       throw new CommandFailedException(e.getMessage());
     }
@@ -282,12 +282,20 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       PublicKey key;
       try {
-        key = publicKey == null ? null : ManifestSigning.readPublicKey(env.resolve(publicKey));
+        key =
+            publicKey == null
+                ? null
+                : ManifestSigning.readPublicKey(env.resolve(publicKey), publicKey);
       } catch (IllegalArgumentException e) {
         throw new CommandFailedException(e.getMessage());
       }
       if (!Files.isDirectory(env.resolve(directory))) {
-        throw new CommandFailedException("report directory " + directory + " does not exist");
+        throw new CommandFailedException(
+            "cannot read report directory "
+                + directory
+                + (Files.exists(env.resolve(directory))
+                    ? ": not a directory"
+                    : ": no such file or directory"));
       }
       ReportVerifier.Result result = ReportVerifier.verify(env.resolve(directory), key);
       PrintWriter err = env.stderr();

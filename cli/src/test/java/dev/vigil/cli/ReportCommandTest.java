@@ -277,6 +277,22 @@ class ReportCommandTest {
             + publicKey
             + " holds no '-----BEGIN PRIVATE KEY-----' block (PEM)");
     assertOneLineError(
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-11",
+                "--input",
+                "demo",
+                "--out",
+                "x",
+                "--signing-key",
+                "no-key.pem"),
+        "vigil report: cannot read private key file no-key.pem: no such file or directory");
+    assertOneLineError(
+        cli().execute("report", "verify", "demo", "--public-key", "no-key.pem"),
+        "vigil report verify: cannot read public key file no-key.pem: no such file or directory");
+    assertOneLineError(
         cli().execute("report", "--period", "2026-11", "--input", "demo", "--out", "demo"),
         "vigil report: refusing to write a report into "
             + demoOut
@@ -300,7 +316,8 @@ class ReportCommandTest {
                 + " http://127.0.0.1:9: ");
     assertOneLineError(
         cli().execute("report", "verify", "nothing-here"),
-        "vigil report verify: report directory nothing-here does not exist");
+        "vigil report verify: cannot read report directory nothing-here: no such file or"
+            + " directory");
   }
 
   private static void assertOneLineError(CliRun.Result result, String line) {
