@@ -78,7 +78,7 @@ final class DashboardsCommand {
           dashboardsUrl == null ? null : openSearch.sameLoginFor(env, dashboardsUrl);
       PrintWriter out = spec.commandLine().getOut();
       List<Installed> templates;
-      try (OpenSearchConnection connection = OpenSearchOptions.open(env, cluster)) {
+      try (OpenSearchConnection connection = openSearch.open(env, cluster)) {
         templates = new TemplateInstaller(connection.client(), cluster.index()).install();
       } catch (IOException | OpenSearchException e) {
         throw OpenSearchOptions.failure(cluster, "installing the index templates", e);
@@ -96,7 +96,7 @@ final class DashboardsCommand {
         return 0;
       }
       int imported;
-      try (OpenSearchConnection connection = OpenSearchOptions.open(env, dashboards)) {
+      try (OpenSearchConnection connection = openSearch.open(env, dashboards)) {
         imported = new SavedObjectsImporter(connection).importAll();
       } catch (IOException | OpenSearchException e) {
         throw new CommandFailedException(

@@ -101,8 +101,22 @@ final class OpenSearchOptions {
     try {
       return OpenSearchConfig.fromTree(section);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailedException(asFlag(e.getMessage(), urlFlag));
+      throw new CommandFailedException(asFlag(asTyped(env, e.getMessage()), urlFlag));
     }
+  }
+
+  /**
+   * A message naming the files of {@code --password-file} and {@code --ca-pem} as the user typed
+   * them: they are resolved against the working directory before they are read.
+   */
+  private String asTyped(CliEnvironment env, String message) {
+    String typed = message;
+    for (String file : new String[] {passwordFile, caPem}) {
+      if (file != null) {
+        typed = typed.replace(env.resolve(file).toString(), file);
+      }
+    }
+    return typed;
   }
 
   static String asFlag(String message) {
@@ -151,12 +165,15 @@ final class OpenSearchOptions {
     return Character.isLetterOrDigit(next) || next == '_';
   }
 
-  /** Opens a connection; a password or CA file that cannot be read is the user's to fix. */
-  static OpenSearchConnection open(CliEnvironment env, OpenSearchConfig config) {
+  /**
+   * Opens a connection to {@code config}, made from these flags; a password or CA file that cannot
+   * be read is the user's to fix, and named by its flag and as typed.
+   */
+  OpenSearchConnection open(CliEnvironment env, OpenSearchConfig config) {
     try {
       return OpenSearchConnection.open(config, env.environment()::get);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailedException(asFlag(e.getMessage()));
+      throw new CommandFailedException(asFlag(asTyped(env, e.getMessage())));
     }
   }
 

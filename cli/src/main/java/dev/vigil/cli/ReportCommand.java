@@ -12,6 +12,7 @@ import dev.vigil.reports.ReportFiles;
 import dev.vigil.reports.ReportInput;
 import dev.vigil.reports.ReportPeriod;
 import dev.vigil.reports.ReportSource;
+import dev.vigil.reports.ReportText;
 import dev.vigil.reports.ReportVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -133,7 +134,7 @@ final class ReportCommand implements Callable<Integer> {
       report = build(source, reportPeriod, version, catalog);
     } else {
       OpenSearchConfig config = openSearch.cluster(env, section -> {});
-      try (OpenSearchConnection connection = OpenSearchOptions.open(env, config)) {
+      try (OpenSearchConnection connection = openSearch.open(env, config)) {
         report =
             build(
                 new OpenSearchReportSource(connection.client(), config.urls()),
@@ -195,7 +196,7 @@ final class ReportCommand implements Callable<Integer> {
           "vigil report: warning: "
               + reportPeriod.label()
               + " ended before the input's first dead letter was received ("
-              + report.firstDeadLetterReceivedAt()
+              + ReportText.time(report.firstDeadLetterReceivedAt())
               + "); dead letters are counted by receipt, so the report cannot judge the period's"
               + " completeness ("
               + report.deadLettersOutsidePeriod()
@@ -204,7 +205,7 @@ final class ReportCommand implements Callable<Integer> {
     if (reportPeriod.to().isAfter(Instant.now())) {
       err.println(
           "  note: the period has not ended yet; a report made after "
-              + reportPeriod.to()
+              + ReportText.time(reportPeriod.to())
               + " covers all of it");
     }
     err.flush();
@@ -269,7 +270,7 @@ final class ReportCommand implements Callable<Integer> {
       return null;
     }
     try {
-      return ManifestSigning.readPrivateKey(env.resolve(file));
+      return ManifestSigning.readPrivateKey(env.resolve(file), file);
     } catch (IllegalArgumentException e) {
       throw new CommandFailedException(e.getMessage());
     }
@@ -304,12 +305,20 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       PublicKey key;
       try {
-        key = publicKey == null ? null : ManifestSigning.readPublicKey(env.resolve(publicKey));
+        key =
+            publicKey == null
+                ? null
+                : ManifestSigning.readPublicKey(env.resolve(publicKey), publicKey);
       } catch (IllegalArgumentException e) {
         throw new CommandFailedException(e.getMessage());
       }
       if (!Files.isDirectory(env.resolve(directory))) {
-        throw new CommandFailedException("report directory " + directory + " does not exist");
+        throw new CommandFailedException(
+            "cannot read report directory "
+                + directory
+                + (Files.exists(env.resolve(directory))
+                    ? ": not a directory"
+                    : ": no such file or directory"));
       }
       ReportVerifier.Result result = ReportVerifier.verify(env.resolve(directory), key);
       PrintWriter err = env.stderr();

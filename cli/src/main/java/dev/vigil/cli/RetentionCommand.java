@@ -79,7 +79,7 @@ final class RetentionCommand {
       PrintWriter out = spec.commandLine().getOut();
       Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
       List<Decision> decisions;
-      try (OpenSearchConnection connection = OpenSearchOptions.open(env, config)) {
+      try (OpenSearchConnection connection = openSearch.open(env, config)) {
         decisions =
             new RetentionManager(connection.client(), contract, Clock.systemUTC())
                 .apply(

@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
     JobResult result;
     Optional<ResumePoint> resumeFrom;
     try {
-      VigilConfig loaded = VigilConfigLoader.load(env.resolve(config));
+      VigilConfig loaded = VigilConfigLoader.load(env.resolve(config), config);
       RuleSet rules = ContinuousDetection.check(loaded);
       resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
       resumeFrom.ifPresent(
@@ -79,6 +79,9 @@ final class RunCommand implements Callable<Integer> {
             env.stderr().println("vigil run: resuming from " + point.describe());
             pruneOlderStates(loaded.checkpoints(), point);
           });
+      // Brokers that refuse or do not answer hold the start for the whole timeout: without this
+      // line, an on-call engineer watches a silent terminal for half a minute.
+      env.stderr().println(checkingLine(loaded));
       env.stderr().flush();
       result =
           ContinuousDetection.run(
@@ -108,6 +111,15 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandFailedException(failure(result, resumeFrom));
     }
     return 0;
+  }
+
+  /** What the start waits for, before the brokers are first asked. */
+  static String checkingLine(VigilConfig config) {
+    return "vigil run: checking the Kafka brokers at "
+        + config.kafka().bootstrapServers()
+        + " (up to "
+        + Durations.format(TopicSetup.TIMEOUT)
+        + ")";
   }
 
   /** What runs, from where: printed once the job has been taken, so it is true when read. */

@@ -9,8 +9,10 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -18,8 +20,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -109,10 +115,92 @@ public final class VigilCommand {
         && cmd.getParseResult() != null
         && !cmd.getParseResult().hasSubcommand()) {
       cmd.usage(cmd.getErr());
+    } else if (e instanceof MissingParameterException missing) {
+      reportError(cmd, describeMissing(missing, args) + helpHint(cmd));
+    } else if (e.getArgSpec() != null && e.getValue() != null) {
+      reportError(cmd, describeInvalidValue(e));
     } else {
-      reportError(cmd, oneLine(e.getMessage()) + helpHint(cmd));
+      reportError(cmd, lowerCased(oneLine(e.getMessage())) + helpHint(cmd));
     }
     return EXIT_ERROR;
+  }
+
+  /**
+   * What is missing, as the user would type it: "--out needs a value (FILE)" for an option given
+   * without its value, "missing --config FILE" for a required option left out, "needs DIR" for a
+   * positional parameter.
+   */
+  private static String describeMissing(MissingParameterException e, String[] args) {
+    List<String> absent = new ArrayList<>();
+    List<String> parameters = new ArrayList<>();
+    for (ArgSpec arg : e.getMissing()) {
+      if (arg instanceof OptionSpec option) {
+        if (typed(option, args)) {
+          return option.longestName() + " needs a value (" + option.paramLabel() + ")";
+        }
+        absent.add(
+            option.longestName() + (option.arity().max() > 0 ? " " + option.paramLabel() : ""));
+      } else {
+        parameters.add(arg.paramLabel());
+      }
+    }
+    if (!absent.isEmpty()) {
+      return "missing " + String.join(" and ", absent);
+    }
+    return parameters.isEmpty()
+        ? lowerCased(oneLine(e.getMessage()))
+        : "needs " + String.join(" and ", parameters);
+  }
+
+  /**
+   * Whether the command line holds {@code option} by one of its names ({@code --out}, {@code
+   * --out=}).
+   */
+  private static boolean typed(OptionSpec option, String[] args) {
+    for (String arg : args) {
+      for (String name : option.names()) {
+        if (arg.equals(name) || arg.startsWith(name + "=")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * "--source 'vaul': did you mean 'vault'? (one of auto, vault, ...)" for a value outside a fixed
+   * set; otherwise the converter's own words after the option ("--max-out-of-orderness: 'soon' is
+   * not a duration; ...").
+   */
+  private static String describeInvalidValue(ParameterException e) {
+    ArgSpec arg = e.getArgSpec();
+    String name = arg instanceof OptionSpec option ? option.longestName() : arg.paramLabel();
+    List<String> choices = new ArrayList<>();
+    if (arg.completionCandidates() != null && arg.type().isEnum()) {
+      arg.completionCandidates().forEach(choices::add);
+    }
+    if (!choices.isEmpty()) {
+      String oneOf = "(one of " + String.join(", ", choices) + ")";
+      String value = name + " '" + e.getValue() + "'";
+      return Suggestions.closest(e.getValue().toLowerCase(Locale.ROOT), choices)
+          .map(choice -> value + ": did you mean '" + choice + "'? " + oneOf)
+          .orElse(value + ": not " + oneOf);
+    }
+    Throwable cause = e.getCause();
+    String reason =
+        cause instanceof TypeConversionException && cause.getMessage() != null
+            ? cause.getMessage()
+            : "'" + e.getValue() + "' is not valid here";
+    return name + ": " + lowerCased(oneLine(reason)) + helpHint(e.getCommandLine());
+  }
+
+  /** picocli's sentences start with a capital; Vigil's follow the command's name after a colon. */
+  private static String lowerCased(String message) {
+    return message.length() > 1
+            && Character.isUpperCase(message.charAt(0))
+            && Character.isLowerCase(message.charAt(1))
+        ? Character.toLowerCase(message.charAt(0)) + message.substring(1)
+        : message;
   }
 
   /**

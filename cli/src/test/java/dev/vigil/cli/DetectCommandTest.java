@@ -492,7 +492,7 @@ class DetectCommandTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderr())
         .startsWith(
-            "vigil detect: Invalid value for option '--max-out-of-orderness': 'soon' is not"
+            "vigil detect: --max-out-of-orderness: 'soon' is not"
                 + " a duration; write a whole number and a unit: 500ms, 30s, 10m (or 10min), 2h,"
                 + " 1d, 1w");
   }
@@ -506,8 +506,7 @@ class DetectCommandTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderr())
         .startsWith(
-            "vigil detect: Invalid value for option '--max-out-of-orderness': '5' has no unit;"
-                + " add one, e.g. 5s or 5m");
+            "vigil detect: --max-out-of-orderness: '5' has no unit;" + " add one, e.g. 5s or 5m");
   }
 
   private static List<JsonNode> parse(List<String> lines) {

@@ -2,6 +2,8 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +105,37 @@ class OpenSearchOptionsTest {
     assertThat(result.stderrLines())
         .singleElement()
         .asString()
-        .contains("cannot read password file " + dir.resolve("missing-password"));
+        .isEqualTo(
+            "vigil retention apply: --password-file: cannot read password file missing-password:"
+                + " no such file or directory");
+  }
+
+  @Test
+  void aCaFileThatCannotBeLoadedIsNamedByItsFlagAsTyped() throws IOException {
+    Files.write(dir.resolve("binary.pem"), new byte[] {0, (byte) 0xFF, (byte) 0xFE, 1});
+
+    CliRun.Result missing =
+        cli(Map.of())
+            .execute(
+                "retention", "apply", "--opensearch", "https://127.0.0.1:1", "--ca-pem", "no.pem");
+    CliRun.Result binary =
+        cli(Map.of())
+            .execute(
+                "retention",
+                "apply",
+                "--opensearch",
+                "https://127.0.0.1:1",
+                "--ca-pem",
+                "binary.pem");
+
+    assertThat(missing.stderrLines())
+        .containsExactly(
+            "vigil retention apply: --ca-pem: cannot load the CA certificates from no.pem: no such"
+                + " file or directory");
+    assertThat(binary.stderrLines())
+        .containsExactly(
+            "vigil retention apply: --ca-pem: cannot load the CA certificates from binary.pem: not"
+                + " a PEM file of certificates (no -----BEGIN CERTIFICATE----- block)");
   }
 
   @Test

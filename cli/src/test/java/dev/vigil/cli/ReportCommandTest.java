@@ -130,6 +130,17 @@ class ReportCommandTest {
                             + " period's completeness (2 received outside it)"));
     JsonNode report = JSON.readTree(temp.resolve("empty/report.json").toFile());
     assertThat(report.path("data_found").asBoolean(true)).isFalse();
+    // The same time in the same form on stderr and in the report's note, to the second.
+    String warning =
+        empty.stderrLines().stream()
+            .filter(line -> line.contains("ended before"))
+            .findFirst()
+            .get();
+    java.util.regex.Matcher time =
+        java.util.regex.Pattern.compile("\\((\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ)\\)")
+            .matcher(warning);
+    assertThat(time.find()).as(warning).isTrue();
+    assertThat(report.path("notes").toString()).contains("(on " + time.group(1) + ")");
   }
 
   @Test
@@ -266,6 +277,22 @@ class ReportCommandTest {
             + publicKey
             + " holds no '-----BEGIN PRIVATE KEY-----' block (PEM)");
     assertOneLineError(
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-11",
+                "--input",
+                "demo",
+                "--out",
+                "x",
+                "--signing-key",
+                "no-key.pem"),
+        "vigil report: cannot read private key file no-key.pem: no such file or directory");
+    assertOneLineError(
+        cli().execute("report", "verify", "demo", "--public-key", "no-key.pem"),
+        "vigil report verify: cannot read public key file no-key.pem: no such file or directory");
+    assertOneLineError(
         cli().execute("report", "--period", "2026-11", "--input", "demo", "--out", "demo"),
         "vigil report: refusing to write a report into "
             + demoOut
@@ -289,7 +316,8 @@ class ReportCommandTest {
                 + " http://127.0.0.1:9: ");
     assertOneLineError(
         cli().execute("report", "verify", "nothing-here"),
-        "vigil report verify: report directory nothing-here does not exist");
+        "vigil report verify: cannot read report directory nothing-here: no such file or"
+            + " directory");
   }
 
   private static void assertOneLineError(CliRun.Result result, String line) {

@@ -67,6 +67,7 @@ class RunCommandITCase {
     assertThat(savepoint.kind()).isEqualTo(ResumePoint.Kind.SAVEPOINT);
     assertThat(first.stderrLines())
         .containsExactly(
+            checkingLine(kafka),
             first.startLine(),
             "vigil run: stopping the job with a final savepoint (waiting at most 30s)",
             "vigil run: stopped with the savepoint "
@@ -86,6 +87,7 @@ class RunCommandITCase {
     assertThat(second.stderrLines())
         .containsExactly(
             "vigil run: resuming from the savepoint " + savepoint.path(),
+            checkingLine(kafka),
             second.startLine(),
             "vigil run: stopping the job with a final savepoint (waiting at most 30s)",
             "vigil run: no final savepoint (already exists as a file: " + blocker + FALLBACK_END);
@@ -124,8 +126,9 @@ class RunCommandITCase {
 
     assertThat(run.awaitExit()).isEqualTo(VigilCommand.EXIT_ERROR);
     // The job never ran: no line says it does.
+    assertThat(run.stderrLines()).hasSize(2).first().isEqualTo(checkingLine(kafka));
     assertThat(run.stderrLines())
-        .singleElement()
+        .last()
         .asString()
         .startsWith(
             "vigil run: the embedded Flink cluster could not start the job: could not create the"
@@ -143,6 +146,10 @@ class RunCommandITCase {
    * Fresh topics, one partition each, and checkpoints every second under {@code checkpoints}, of
    * which a start keeps one state.
    */
+  private static String checkingLine(KafkaEndpoint kafka) {
+    return "vigil run: checking the Kafka brokers at " + kafka.bootstrapServers() + " (up to 30s)";
+  }
+
   private void writeConfig(KafkaEndpoint kafka) throws IOException {
     String prefix = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
     Files.writeString(

@@ -49,7 +49,28 @@ class UsageErrorsTest {
     assertThat(run("run", "x.yaml").stderrLines())
         .singleElement()
         .asString()
-        .startsWith("vigil run: Missing required option: '--config=FILE'");
+        .startsWith("vigil run: missing --config FILE");
+  }
+
+  @Test
+  void aMissingOptionOrParameterIsNamedAsTyped() {
+    assertThat(run("run").stderrLines())
+        .containsExactly("vigil run: missing --config FILE (see 'vigil run --help')");
+    assertThat(run("report", "verify").stderrLines())
+        .containsExactly("vigil report verify: needs DIR (see 'vigil report verify --help')");
+    assertThat(run("detect", "--out").stderrLines())
+        .containsExactly("vigil detect: --out needs a value (FILE) (see 'vigil detect --help')");
+    assertThat(run("report", "verify").exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+  }
+
+  @Test
+  void aValueOutsideAFixedSetGetsTheClosestOneSuggested() {
+    String choices =
+        "(one of auto, vault, cloudtrail, aws_cloudtrail, azure, azure_monitor, gcp, gcp_audit)";
+    assertThat(run("normalize", "--source", "vaul", "x").stderrLines())
+        .containsExactly("vigil normalize: --source 'vaul': did you mean 'vault'? " + choices);
+    assertThat(run("normalize", "--source", "splunk", "x").stderrLines())
+        .containsExactly("vigil normalize: --source 'splunk': not " + choices);
   }
 
   @Test

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -39,12 +38,20 @@ public final class ManifestSigning {
    * @throws IllegalArgumentException when the file is missing or is not an Ed25519 private key
    */
   public static PrivateKey readPrivateKey(Path file) {
-    byte[] der = pem(file, "PRIVATE KEY", "private key");
+    return readPrivateKey(file, file.toString());
+  }
+
+  /**
+   * As {@link #readPrivateKey(Path)}, naming the file in messages as {@code shownAs} (the path as
+   * the user typed it).
+   */
+  public static PrivateKey readPrivateKey(Path file, String shownAs) {
+    byte[] der = pem(file, shownAs, "PRIVATE KEY", "private key");
     try {
       return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(
-          "signing key " + file + " is not an Ed25519 private key (PKCS#8 PEM)");
+          "private key file " + shownAs + " is not an Ed25519 private key (PKCS#8 PEM)");
     }
   }
 
@@ -52,12 +59,22 @@ public final class ManifestSigning {
    * @throws IllegalArgumentException when the file is missing or is not an Ed25519 public key
    */
   public static PublicKey readPublicKey(Path file) {
-    byte[] der = pem(file, "PUBLIC KEY", "public key");
+    return readPublicKey(file, file.toString());
+  }
+
+  /**
+   * As {@link #readPublicKey(Path)}, naming the file in messages as {@code shownAs} (the path as
+   * the user typed it).
+   */
+  public static PublicKey readPublicKey(Path file, String shownAs) {
+    byte[] der = pem(file, shownAs, "PUBLIC KEY", "public key");
     try {
       return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(
-          "public key " + file + " is not an Ed25519 public key (PEM, 'openssl pkey -pubout')");
+          "public key file "
+              + shownAs
+              + " is not an Ed25519 public key (PEM, 'openssl pkey -pubout')");
     }
   }
 
@@ -151,18 +168,16 @@ public final class ManifestSigning {
     }
   }
 
-  private static byte[] pem(Path file, String type, String what) {
+  private static byte[] pem(Path path, String file, String type, String what) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(what + " file " + file + " does not exist");
+      text = Files.readString(path, StandardCharsets.US_ASCII);
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(
           what + " file " + file + " is not a PEM file (it holds bytes that are not ASCII text)");
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read " + what + " file " + file + ": " + IoProblems.readProblem(file, e));
+          "cannot read " + what + " file " + file + ": " + IoProblems.readProblem(path, e));
     }
     String begin = "-----BEGIN " + type + "-----";
     String end = "-----END " + type + "-----";

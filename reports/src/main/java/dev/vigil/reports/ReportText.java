@@ -1,5 +1,6 @@
 package dev.vigil.reports;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -12,10 +13,19 @@ import java.util.stream.Collectors;
  * The words and cell texts the readable forms of a report share ({@code report.pdf} and {@code
  * report.html}), so the two say the same thing in the same way; only the layout differs.
  */
-final class ReportText {
+public final class ReportText {
 
+  /**
+   * Every time a report shows, in its files and on stderr: UTC to the second, {@code
+   * 2026-11-24T11:06:40Z}, so a time in a note and in a warning can be compared by eye.
+   */
   static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  /** A time as the report shows it ({@link #TIME}). */
+  public static String time(Instant instant) {
+    return TIME.format(instant);
+  }
 
   static final String ABOUT =
       "Audit activity of HashiCorp Vault, AWS CloudTrail, Azure Monitor and GCP Cloud Audit Logs"
@@ -102,7 +112,7 @@ final class ReportText {
     return "This period ended before Vigil received the input's first record that could not be"
         + " read (on "
         + TIME.format(report.firstDeadLetterReceivedAt())
-        + " UTC). Such records are counted by when they were received, so any of this period's"
+        + "). Such records are counted by when they were received, so any of this period's"
         + " records that could not be read would be among the "
         + report.deadLettersOutsidePeriod()
         + " received outside it: the completeness of this period cannot be judged from receipt"

@@ -78,7 +78,7 @@ class ComplianceReportTest {
     assertThat(ReportText.notes(report))
         .containsExactly(
             "This period ended before Vigil received the input's first record that could not be"
-                + " read (on 2026-11-20 10:00:00 UTC). Such records are counted by when they were"
+                + " read (on 2026-11-20T10:00:00Z). Such records are counted by when they were"
                 + " received, so any of this period's records that could not be read would be"
                 + " among the 4 received outside it: the completeness of this period cannot be"
                 + " judged from receipt times.");

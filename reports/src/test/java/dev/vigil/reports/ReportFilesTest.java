@@ -432,8 +432,8 @@ class ReportFilesTest {
             "private key file "
                 + publicPem
                 + " holds no '-----BEGIN PRIVATE KEY-----' block (PEM)");
-    assertThatThrownBy(() -> ManifestSigning.readPrivateKey(temp.resolve("none.pem")))
-        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> ManifestSigning.readPrivateKey(temp.resolve("none.pem"), "none.pem"))
+        .hasMessage("cannot read private key file none.pem: no such file or directory");
   }
 
   private static String pem(String type, byte[] der) {

@@ -1,6 +1,7 @@
 package dev.vigil.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.model.CorrelationRule;
 import dev.vigil.rules.model.RuleDocument;
 import dev.vigil.rules.model.RuleFile;
@@ -12,12 +13,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -291,35 +286,12 @@ public final class RulePack {
    * comment).
    */
   private static String utf8(String file, byte[] bytes, List<RuleError> unreadable) {
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never gives more chars than bytes
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    CoderResult result = decoder.decode(in, out, true);
-    if (!result.isError()) {
-      result = decoder.flush(out);
+    try {
+      return IoProblems.utf8(bytes);
+    } catch (IoProblems.NotUtf8Text e) {
+      unreadable.add(new RuleError(file, e.line(), e.getMessage()));
+      return null;
     }
-    if (!result.isError()) {
-      return out.flip().toString();
-    }
-    int offset = in.position();
-    int line = 1;
-    for (int i = 0; i < offset; i++) {
-      if (bytes[i] == '\n') {
-        line++;
-      }
-    }
-    unreadable.add(
-        new RuleError(
-            file,
-            line,
-            String.format(
-                "not UTF-8 text (invalid byte 0x%02X at offset %d): save it as UTF-8",
-                bytes[offset] & 0xff, offset)));
-    return null;
   }
 
   /**

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Arrays;
 import java.util.Collection;
@@ -160,6 +161,9 @@ public final class OpenSearchConnection implements AutoCloseable {
     return builder.buildAsync();
   }
 
+  private static final String NOT_PEM_CERTIFICATES =
+      "not a PEM file of certificates (no -----BEGIN CERTIFICATE----- block)";
+
   static SSLContext sslContext(TlsConfig tls, Function<String, String> environment) {
     try {
       if (tls.caPem() == null && tls.truststore() == null) {
@@ -175,7 +179,10 @@ public final class OpenSearchConnection implements AutoCloseable {
         }
         if (certificates.isEmpty()) {
           throw new IllegalArgumentException(
-              "opensearch.tls.ca_pem: " + tls.caPem() + " holds no certificate");
+              "opensearch.tls.ca_pem: cannot load the CA certificates from "
+                  + tls.caPem()
+                  + ": "
+                  + NOT_PEM_CERTIFICATES);
         }
         int index = 0;
         for (Certificate certificate : certificates) {
@@ -200,15 +207,24 @@ public final class OpenSearchConnection implements AutoCloseable {
       context.init(null, trust.getTrustManagers(), null);
       return context;
     } catch (IOException | GeneralSecurityException e) {
-      String path = tls.caPem() != null ? tls.caPem() : tls.truststore();
-      String file = (tls.caPem() != null ? "ca_pem " : "truststore ") + path;
-      // The JDK's own text is the useful one ("keystore password was incorrect"), except for a
-      // file that cannot be opened, whose words are ours.
+      boolean pem = tls.caPem() != null;
+      String path = pem ? tls.caPem() : tls.truststore();
+      // The JDK's own text is the useful one for a trust store ("keystore password was
+      // incorrect"); a file that cannot be opened, or a CA file the certificate parser finds
+      // nothing in ("No certificate data found"), gets ours.
       String reason =
           e instanceof FileSystemException unreadable
               ? IoProblems.readProblem(Path.of(path), unreadable)
-              : IoProblems.reason(e);
-      throw new IllegalArgumentException("opensearch.tls: cannot load " + file + ": " + reason);
+              : pem && e instanceof CertificateException
+                  ? NOT_PEM_CERTIFICATES
+                  : IoProblems.reason(e);
+      throw new IllegalArgumentException(
+          pem
+              ? "opensearch.tls.ca_pem: cannot load the CA certificates from "
+                  + path
+                  + ": "
+                  + reason
+              : "opensearch.tls.truststore: cannot load the trust store " + path + ": " + reason);
     }
   }
 }

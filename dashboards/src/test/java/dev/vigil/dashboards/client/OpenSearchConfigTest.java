@@ -193,7 +193,10 @@ class OpenSearchConfigTest {
 
     assertThatThrownBy(() -> OpenSearchConnection.sslContext(tls, name -> null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("opensearch.tls: cannot load ca_pem " + notACertificate);
+        .hasMessage(
+            "opensearch.tls.ca_pem: cannot load the CA certificates from "
+                + notACertificate
+                + ": not a PEM file of certificates (no -----BEGIN CERTIFICATE----- block)");
   }
 
   @Test

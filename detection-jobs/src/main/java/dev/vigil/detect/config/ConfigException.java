@@ -1,5 +1,10 @@
 package dev.vigil.detect.config;
 
+import dev.vigil.rules.NearNames;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+
 /**
  * A mistake in vigil.yaml, located for the person who wrote it: the file, the 1-based line (0 when
  * unknown), the key by its full dotted path, and what is wrong. A user mistake, so callers print
@@ -30,6 +35,22 @@ public final class ConfigException extends RuntimeException {
       text.append(key).append(": ");
     }
     return text.append(problem).toString();
+  }
+
+  /**
+   * What to say of a key nobody reads: the known keys near it ({@code unknown key; did you mean
+   * 'interval'?}), or all of them when none is near, so a typo gets its fix and a guess its
+   * options.
+   */
+  public static String unknownKey(String typed, Collection<String> known) {
+    NearNames near = new NearNames(typed);
+    for (String name : known) {
+      near.rank(name).ifPresent(rank -> near.offer(name, rank));
+    }
+    List<String> suggestions = near.suggestions();
+    return suggestions.isEmpty()
+        ? "unknown key; known keys here: " + String.join(", ", new TreeSet<>(known))
+        : "unknown key; " + NearNames.didYouMean(suggestions);
   }
 
   public String file() {

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One mapping of vigil.yaml while it is read: typed getters whose errors carry the file, the line
@@ -290,13 +289,12 @@ final class ConfigTree {
         : null;
   }
 
-  /** Fails on the first key nobody asked for, listing the keys this mapping accepts. */
+  /** Fails on the first key nobody asked for, with the near keys this mapping accepts. */
   void rejectUnknown() {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!asked.contains(name)) {
-        throw error(
-            name, "unknown key; known keys here: " + String.join(", ", new TreeSet<>(asked)));
+        throw error(name, ConfigException.unknownKey(name, asked));
       }
     }
   }

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param openSearch the cluster the OpenSearch sinks write to ({@code opensearch:}); empty when
  *     absent (no OpenSearch output)
  * @param notifications the pager's destinations ({@code notify:}); empty when absent (no pager)
+ * @param credentialLines the line of each credential key ({@code *_env}, {@code *_file}) by its
+ *     dotted path: credentials are read after loading, and their errors name the line too
  */
 public record VigilConfig(
     String file,
@@ -36,7 +38,27 @@ public record VigilConfig(
     Checkpoints checkpoints,
     Sinks sinks,
     Optional<OpenSearchConfig> openSearch,
-    Optional<NotifyConfig> notifications) {
+    Optional<NotifyConfig> notifications,
+    Map<String, Integer> credentialLines) {
+
+  /**
+   * A credential's error ({@code notify.destinations.pd.routing_key_env: environment variable X is
+   * not set or empty}) located like every mistake of the file: {@code vigil.yaml:7:
+   * notify.destinations.pd.routing_key_env: ...}. A message about no credential key is left as it
+   * is, in a {@link ConfigException} without a line.
+   */
+  public ConfigException credentialError(String message) {
+    String key = "";
+    for (String candidate : credentialLines.keySet()) {
+      if (message.startsWith(candidate + ": ") && candidate.length() > key.length()) {
+        key = candidate;
+      }
+    }
+    return key.isEmpty()
+        ? new ConfigException(file, 0, "", message)
+        : new ConfigException(
+            file, credentialLines.get(key), key, message.substring(key.length() + 2));
+  }
 
   /**
    * @param name the Flink job name

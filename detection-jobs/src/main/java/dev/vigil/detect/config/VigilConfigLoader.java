@@ -30,7 +30,6 @@ import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,18 +110,33 @@ public final class VigilConfigLoader {
           "azure", Source.AZURE_MONITOR,
           "gcp", Source.GCP_AUDIT);
 
-  private static final Pattern UNKNOWN_KEY = Pattern.compile("unknown key '([^']+)'");
+  /** How {@link OpenSearchConfig} words an unknown key: the key, then every allowed one. */
+  private static final Pattern UNKNOWN_KEY =
+      Pattern.compile("unknown key '([^']+)'(?: \\(allowed: \\[([^\\]]*)]\\))?");
 
   private VigilConfigLoader() {}
 
   /** Reads and validates the file. */
   public static VigilConfig load(Path file) {
-    String name = file.toString();
-    String text;
+    return load(file, file.toString());
+  }
+
+  /**
+   * Reads and validates the file, naming it in messages as {@code name}: the path as the user typed
+   * it, where {@code file} is that path resolved.
+   */
+  public static VigilConfig load(Path file, String name) {
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException(name, 0, "", IoProblems.readProblem(file, e));
+    }
+    String text;
+    try {
+      text = IoProblems.utf8(bytes);
+    } catch (IoProblems.NotUtf8Text e) {
+      throw new ConfigException(name, e.line(), "", e.getMessage());
     }
     Path base = file.toAbsolutePath().getParent();
     return parse(name, text, base);
@@ -167,7 +181,8 @@ public final class VigilConfigLoader {
             checkpoints(root.section("checkpoints"), base),
             sinks(root.section("sinks"), base, openSearch.isPresent()),
             openSearch,
-            notify(root, base));
+            notify(root, base),
+            credentialLines(documents.get(0)));
     root.rejectUnknown();
     // An open transaction must outlive the wait for the checkpoint that commits it, with room for
     // a slow checkpoint and a restart; otherwise the broker aborts it and alerts are lost.
@@ -359,7 +374,8 @@ public final class VigilConfigLoader {
         security.text("protocol", "PLAINTEXT").toUpperCase(Locale.ROOT).replace('-', '_');
     if (!PROTOCOLS.contains(protocol)) {
       throw security.error(
-          "protocol", "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got " + protocol);
+          "protocol",
+          "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got '" + protocol + "'");
     }
     boolean usesSasl = protocol.startsWith("SASL_");
     boolean usesTls = protocol.endsWith("SSL");
@@ -388,7 +404,7 @@ public final class VigilConfigLoader {
     if (!SASL_MECHANISMS.contains(mechanism)) {
       throw sasl.error(
           "mechanism",
-          "must be one of " + String.join(", ", SASL_MECHANISMS) + ", got " + mechanism);
+          "must be one of " + String.join(", ", SASL_MECHANISMS) + ", got '" + mechanism + "'");
     }
     String username = sasl.text("username", null);
     if (username == null) {
@@ -591,6 +607,10 @@ public final class VigilConfigLoader {
     Matcher unknown = UNKNOWN_KEY.matcher(problem);
     if (unknown.lookingAt()) {
       key = key + "." + unknown.group(1);
+      if (unknown.group(2) != null) {
+        problem =
+            ConfigException.unknownKey(unknown.group(1), List.of(unknown.group(2).split(",\\s*")));
+      }
     }
     return root.errorAtPath(key, problem);
   }
@@ -634,6 +654,33 @@ public final class VigilConfigLoader {
       String problem = e.getMessage().substring(e.key().length() + 2);
       throw root.errorAtPath(e.key(), problem);
     }
+  }
+
+  /** The line of every {@code *_env} and {@code *_file} key, by dotted path. */
+  private static Map<String, Integer> credentialLines(YamlDocument document) {
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    collectCredentialLines(document, document.root(), "", "", lines);
+    return Map.copyOf(lines);
+  }
+
+  private static void collectCredentialLines(
+      YamlDocument document,
+      JsonNode node,
+      String dotted,
+      String pointer,
+      Map<String, Integer> lines) {
+    node.fields()
+        .forEachRemaining(
+            field -> {
+              String name = field.getKey();
+              String key = dotted.isEmpty() ? name : dotted + "." + name;
+              String at = YamlDocument.child(pointer, name);
+              if (field.getValue().isObject()) {
+                collectCredentialLines(document, field.getValue(), key, at, lines);
+              } else if (name.endsWith("_env") || name.endsWith("_file")) {
+                lines.put(key, document.lineOf(at));
+              }
+            });
   }
 
   private static Map<String, Optional<Source>> defaultRawTopics() {

@@ -154,23 +154,27 @@ public final class ContinuousDetection {
    * or template behind.
    *
    * @return the rules the job runs, for {@link #build} and {@link #start}
-   * @throws NotifyConfigException when a destination's or Kafka's secret cannot be read
-   * @throws IndexSetup.IndexSetupException when OpenSearch's password cannot be read
+   * @throws dev.vigil.detect.config.ConfigException when a credential (a destination's, Kafka's,
+   *     OpenSearch's) cannot be read, with the file and line of its key
    * @throws RuleException when the rules do not load or compile
    * @throws UnknownDestinationException when a rule names a destination vigil.yaml lacks
    */
   public static RuleSet check(VigilConfig config) throws RuleException {
-    config
-        .notifications()
-        .ifPresent(
-            notify ->
-                notify
-                    .destinations()
-                    .values()
-                    .forEach(destination -> destination.secret().resolve(System::getenv)));
-    // Builds the clients' settings, which reads the SASL and key store passwords.
-    KafkaClientProperties.of(config.kafka());
-    config.openSearch().ifPresent(cluster -> IndexSetup.prepare(cluster, false, System::getenv));
+    try {
+      config
+          .notifications()
+          .ifPresent(
+              notify ->
+                  notify
+                      .destinations()
+                      .values()
+                      .forEach(destination -> destination.secret().resolve(System::getenv)));
+      // Builds the clients' settings, which reads the SASL and key store passwords.
+      KafkaClientProperties.of(config.kafka());
+      config.openSearch().ifPresent(cluster -> IndexSetup.prepare(cluster, false, System::getenv));
+    } catch (NotifyConfigException | IndexSetup.IndexSetupException e) {
+      throw config.credentialError(e.getMessage());
+    }
     RuleSet rules =
         config.rulesPath().isPresent()
             ? RuleSet.load(List.of(config.rulesPath().get()))

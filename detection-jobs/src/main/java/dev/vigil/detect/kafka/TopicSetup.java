@@ -24,7 +24,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicSetup {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** How long the brokers have to answer before they count as unreachable. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private TopicSetup() {}
 

@@ -1,6 +1,7 @@
 package dev.vigil.detect.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.detect.config.ConfigException;
 import dev.vigil.ingest.spi.DurationSyntax;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One mapping of the {@code notify:} section while it is read: typed getters that name the full key
@@ -138,13 +138,12 @@ final class ConfigNode {
     return List.copyOf(out);
   }
 
-  /** Fails on the first key nobody asked for, listing the keys this mapping accepts. */
+  /** Fails on the first key nobody asked for, with the near keys this mapping accepts. */
   void rejectUnknown(Set<String> accepted) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!asked.contains(name) && !accepted.contains(name)) {
-        throw new NotifyConfigException(
-            key(name), "unknown key; known keys here: " + String.join(", ", new TreeSet<>(asked)));
+        throw new NotifyConfigException(key(name), ConfigException.unknownKey(name, asked));
       }
     }
   }

@@ -155,7 +155,8 @@ public record NotifyConfig(
             .orElseThrow(
                 () ->
                     new NotifyConfigException(
-                        node.key("type"), "must be one of " + typeLabels() + ", got " + typeText));
+                        node.key("type"),
+                        "must be one of " + typeLabels() + ", got '" + typeText + "'"));
     URI url;
     SecretRef secret;
     switch (type) {
@@ -221,8 +222,9 @@ public record NotifyConfig(
             node.key("min_severity"),
             "must be one of "
                 + Arrays.stream(Level.values()).map(Level::label).collect(Collectors.joining(", "))
-                + ", got "
-                + severityText);
+                + ", got '"
+                + severityText
+                + "'");
       }
     }
     Set<String> include = Set.of();

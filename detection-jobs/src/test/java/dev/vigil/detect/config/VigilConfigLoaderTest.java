@@ -260,8 +260,8 @@ class VigilConfigLoaderTest {
 
   @Test
   void unknownTopLevelKeysAreRefused() {
-    failsWith("job: {}\nkafak: {}\n", 2, "kafak", "unknown key; known keys here:")
-        .hasMessageContaining("kafka");
+    failsWith("job: {}\nkafak: {}\n", 2, "kafak", "unknown key; did you mean 'kafka'?");
+    failsWith("job: {}\nxyzzy: {}\n", 2, "xyzzy", "unknown key; known keys here: checkpoints,");
   }
 
   @Test
@@ -270,7 +270,7 @@ class VigilConfigLoaderTest {
         "checkpoints:\n  intervall: 5s\n",
         2,
         "checkpoints.intervall",
-        "unknown key; known keys here: final_savepoint_timeout, interval, min_pause");
+        "unknown key; did you mean 'interval'?");
   }
 
   @Test
@@ -446,7 +446,8 @@ class VigilConfigLoaderTest {
         .hasMessageEndingWith(": is a directory, not a file");
     assertThatThrownBy(() -> VigilConfigLoader.load(binary))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(binary + ": not UTF-8 text");
+        .hasMessage(
+            binary + ":1: not UTF-8 text (invalid byte 0xC3 at offset 3): save it as UTF-8");
   }
 
   @Test
@@ -717,7 +718,7 @@ class VigilConfigLoaderTest {
         "opensearch:\n  url: http://localhost:9200\n  tls:\n    verify_hostnme: false\n",
         4,
         "opensearch.tls.verify_hostnme",
-        "unknown key 'verify_hostnme'");
+        "unknown key; did you mean 'verify_hostname'?");
     failsWith(
         "opensearch:\n  url: http://localhost:9200\n  username: vigil\n"
             + "  password_env: VIGIL_OPENSEARCH_PASSWORD\n",
@@ -822,5 +823,53 @@ class VigilConfigLoaderTest {
     assertThat(config.openSearch().orElseThrow().username()).isEqualTo("vigil");
     assertThat(config.sinks().openSearch().any()).isTrue();
     assertThat(config.notifications().orElseThrow().destinations()).containsOnlyKeys("oncall");
+  }
+
+  @Test
+  void aCredentialReadAfterLoadingIsLocatedByItsKey() {
+    VigilConfig config =
+        parse(
+            "kafka:\n  security:\n    protocol: SASL_SSL\n    sasl:\n      username: bob\n"
+                + "      password_env: KAFKA_PW\n"
+                + "opensearch:\n  url: https://os:9200\n  username: bob\n"
+                + "  password_file: pw.txt\n");
+
+    assertThat(
+            config
+                .credentialError(
+                    "kafka.security.sasl.password_env: environment variable KAFKA_PW is not set")
+                .getMessage())
+        .isEqualTo(
+            "vigil.yaml:6: kafka.security.sasl.password_env: environment variable KAFKA_PW is not"
+                + " set");
+    assertThat(config.credentialError("opensearch.password_file: cannot read").getMessage())
+        .isEqualTo("vigil.yaml:10: opensearch.password_file: cannot read");
+    assertThat(config.credentialError("something else").getMessage())
+        .isEqualTo("vigil.yaml: something else");
+  }
+
+  @Test
+  void valuesOutsideTheirSetAreQuotedAlike() {
+    failsWith(
+        "kafka:\n  security:\n    protocol: plain\n",
+        3,
+        "kafka.security.protocol",
+        "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got 'PLAIN'");
+    failsWith(
+        "notify:\n  destinations:\n    d:\n      type: slak\n",
+        4,
+        "notify.destinations.d.type",
+        "got 'slak'");
+  }
+
+  @Test
+  void aFileThatIsNotUtf8NamesTheLineAndByte() throws Exception {
+    Path file = dir.resolve("latin.yaml");
+    Files.write(
+        file, "job:\n  name: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+    assertThatThrownBy(() -> VigilConfigLoader.load(file, "latin.yaml"))
+        .hasMessage(
+            "latin.yaml:2: not UTF-8 text (invalid byte 0xE9 at offset 16): save it as UTF-8");
   }
 }

@@ -121,6 +121,8 @@ class NotifyConfigTest {
   void theKnownKeysOfAnUnknownKeyErrorAreTheAcceptedOnes() {
     // routing_key is refused (secrets are not inline): listing it as known would invite it.
     assertThatThrownBy(() -> parse(pd("      routing_kye_env: X\n")))
+        .hasMessageEndingWith("unknown key; did you mean 'routing_key_env'?");
+    assertThatThrownBy(() -> parse(pd("      xyzzy: X\n")))
         .hasMessageContaining("routing_key_env")
         .hasMessageContaining("routing_key_file")
         .message()

@@ -8,9 +8,15 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -59,6 +65,60 @@ public final class IoProblems {
   private static final Pattern FIRST_WORD_CAPITALIZED = Pattern.compile("\\p{Lu}\\p{Ll}+\\b");
 
   private IoProblems() {}
+
+  /**
+   * Text a person wrote (vigil.yaml, a rule file) that is not UTF-8: where the first bad byte is,
+   * so the one Latin-1 letter in a comment can be found.
+   */
+  public static final class NotUtf8Text extends CharacterCodingException {
+    private final int line;
+    private final int offset;
+    private final int value;
+
+    NotUtf8Text(int line, int offset, int value) {
+      this.line = line;
+      this.offset = offset;
+      this.value = value;
+    }
+
+    /** The 1-based line of the first byte that is not UTF-8. */
+    public int line() {
+      return line;
+    }
+
+    /** "not UTF-8 text (invalid byte 0xE9 at offset 12): save it as UTF-8". */
+    @Override
+    public String getMessage() {
+      return String.format(
+          "not UTF-8 text (invalid byte 0x%02X at offset %d): save it as UTF-8", value, offset);
+    }
+  }
+
+  /** The bytes as UTF-8 text, or where they stop being it. */
+  public static String utf8(byte[] bytes) throws NotUtf8Text {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never gives more chars than bytes
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (!result.isError()) {
+      return out.flip().toString();
+    }
+    int offset = in.position();
+    int line = 1;
+    for (int i = 0; i < offset; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+      }
+    }
+    throw new NotUtf8Text(line, offset, bytes[offset] & 0xff);
+  }
 
   /**
    * What went wrong, without the file or host it happened to: for a sentence that names it itself
