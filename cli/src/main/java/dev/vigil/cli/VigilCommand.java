@@ -169,8 +169,9 @@ public final class VigilCommand {
 
   /**
    * "--source 'vaul': did you mean 'vault'? (one of auto, vault, ...)" for a value outside a fixed
-   * set; otherwise the converter's own words after the option ("--max-out-of-orderness: 'soon' is
-   * not a duration; ...").
+   * set, or "--format 'xml' is not one of jsonl, avro" when no value is near; otherwise the
+   * converter's own words after the option ("--max-out-of-orderness: 'soon' is not a duration;
+   * ...").
    */
   private static String describeInvalidValue(ParameterException e) {
     ArgSpec arg = e.getArgSpec();
@@ -184,7 +185,7 @@ public final class VigilCommand {
       String value = name + " '" + e.getValue() + "'";
       return Suggestions.closest(e.getValue().toLowerCase(Locale.ROOT), choices)
           .map(choice -> value + ": did you mean '" + choice + "'? " + oneOf)
-          .orElse(value + ": not " + oneOf);
+          .orElse(value + " is not one of " + String.join(", ", choices));
     }
     Throwable cause = e.getCause();
     String reason =

@@ -70,7 +70,9 @@ class UsageErrorsTest {
     assertThat(run("normalize", "--source", "vaul", "x").stderrLines())
         .containsExactly("vigil normalize: --source 'vaul': did you mean 'vault'? " + choices);
     assertThat(run("normalize", "--source", "splunk", "x").stderrLines())
-        .containsExactly("vigil normalize: --source 'splunk': not " + choices);
+        .containsExactly(
+            "vigil normalize: --source 'splunk' is not one of auto, vault, cloudtrail,"
+                + " aws_cloudtrail, azure, azure_monitor, gcp, gcp_audit");
   }
 
   @Test
