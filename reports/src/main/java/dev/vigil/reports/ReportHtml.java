@@ -101,16 +101,6 @@ public final class ReportHtml {
     html.append("<section>\n");
     element(html, "h2", ReportText.CONTROLS_HEADING);
     element(html, "p", ReportText.CONTROLS_ABOUT);
-    List<List<String>> rows = new ArrayList<>();
-    for (ComplianceReport.ControlEvidence control : report.controls()) {
-      rows.add(
-          List.of(
-              ReportText.frameworkName(control),
-              ReportText.controlId(control),
-              ReportText.controlTitle(control),
-              Long.toString(control.alerts()),
-              ReportText.severities(control.bySeverity())));
-    }
     table(
         html,
         List.of(
@@ -119,7 +109,7 @@ public final class ReportHtml {
             Column.text("title"),
             Column.number("alerts"),
             Column.text("by severity")),
-        rows);
+        ReportText.controlRows(report));
     element(html, "h3", "Alerts by severity");
     table(
         html,
@@ -129,14 +119,7 @@ public final class ReportHtml {
     table(
         html,
         List.of(Column.text("detection"), Column.number("alerts"), Column.text("by severity")),
-        report.alertsByDetection().stream()
-            .map(
-                d ->
-                    List.of(
-                        d.detection(),
-                        Long.toString(d.alerts()),
-                        ReportText.severities(d.bySeverity())))
-            .toList());
+        ReportText.detectionRows(report));
     html.append("</section>\n");
   }
 
@@ -147,17 +130,6 @@ public final class ReportHtml {
     if (report.alerts().isEmpty()) {
       element(html, "p", ReportText.NO_ALERTS);
     } else {
-      List<List<String>> rows = new ArrayList<>();
-      for (AlertEntry alert : report.alerts()) {
-        rows.add(
-            List.of(
-                ReportText.TIME.format(alert.time()),
-                alert.severity(),
-                alert.detection(),
-                ReportText.withTitle(alert),
-                Long.toString(alert.eventCount()),
-                alert.alertId()));
-      }
       table(
           html,
           List.of(
@@ -167,7 +139,7 @@ public final class ReportHtml {
               Column.text("rule: summary"),
               Column.number("events"),
               Column.text("alert id")),
-          rows);
+          ReportText.alertRows(report));
     }
     html.append("</section>\n");
   }
@@ -195,19 +167,8 @@ public final class ReportHtml {
             Column.text("category"),
             Column.number("events"),
             Column.number("denied")),
-        coverage.bySourceAndCategory().stream()
-            .map(
-                c ->
-                    List.of(
-                        c.source(),
-                        c.category(),
-                        Long.toString(c.events()),
-                        Long.toString(c.denied())))
-            .toList());
-    List<String> sources =
-        coverage.daily().isEmpty()
-            ? List.of()
-            : List.copyOf(coverage.daily().get(0).bySource().keySet());
+        ReportText.sourceCategoryRows(coverage));
+    List<String> sources = ReportText.dailySources(coverage);
     if (sources.isEmpty()) {
       element(html, "p", ReportText.NO_EVENTS);
     } else {
@@ -216,14 +177,7 @@ public final class ReportHtml {
       List<Column> columns = new ArrayList<>();
       columns.add(Column.text("day (UTC)"));
       sources.forEach(source -> columns.add(Column.number(source)));
-      List<List<String>> rows = new ArrayList<>();
-      for (ComplianceReport.DayCount day : coverage.daily()) {
-        List<String> row = new ArrayList<>();
-        row.add(day.day().toString());
-        sources.forEach(source -> row.add(ReportText.dayCount(day.bySource().get(source))));
-        rows.add(row);
-      }
-      table(html, columns, rows);
+      table(html, columns, ReportText.dailyRows(coverage, sources));
     }
     html.append("</section>\n");
   }
@@ -242,9 +196,7 @@ public final class ReportHtml {
       table(
           html,
           List.of(Column.text("reason"), Column.text("likely source"), Column.number("records")),
-          report.deadLetters().stream()
-              .map(d -> List.of(d.reason(), ReportText.sourceGuess(d), Long.toString(d.count())))
-              .toList());
+          ReportText.deadLetterRows(report));
     }
     html.append("</div>\n");
   }

@@ -68,16 +68,6 @@ public final class ReportPdf {
     pdf.newPage();
     pdf.heading(ReportText.CONTROLS_HEADING);
     pdf.paragraph(ReportText.CONTROLS_ABOUT);
-    List<List<String>> rows = new ArrayList<>();
-    for (ComplianceReport.ControlEvidence control : report.controls()) {
-      rows.add(
-          List.of(
-              ReportText.frameworkName(control),
-              ReportText.controlId(control),
-              ReportText.controlTitle(control),
-              Long.toString(control.alerts()),
-              ReportText.severities(control.bySeverity())));
-    }
     pdf.table(
         List.of(
             Column.left("framework", 2.2f),
@@ -85,7 +75,7 @@ public final class ReportPdf {
             Column.left("title", 4.2f),
             Column.right("alerts", 0.8f),
             Column.left("by severity", 2.2f)),
-        rows);
+        ReportText.controlRows(report));
     pdf.subheading("Alerts by severity");
     pdf.table(
         List.of(Column.left("severity", 3), Column.right("alerts", 1)),
@@ -96,32 +86,14 @@ public final class ReportPdf {
             Column.left("detection", 2),
             Column.right("alerts", 0.7f),
             Column.left("by severity", 2.5f)),
-        report.alertsByDetection().stream()
-            .map(
-                d ->
-                    List.of(
-                        d.detection(),
-                        Long.toString(d.alerts()),
-                        ReportText.severities(d.bySeverity())))
-            .toList());
+        ReportText.detectionRows(report));
   }
 
   private static void alerts(PdfLayout pdf, ComplianceReport report) {
     pdf.newPage();
     pdf.heading(ReportText.ALERTS_HEADING);
     pdf.paragraph(ReportText.ALERTS_ABOUT);
-    List<List<String>> rows = new ArrayList<>();
-    for (AlertEntry alert : report.alerts()) {
-      rows.add(
-          List.of(
-              ReportText.TIME.format(alert.time()),
-              alert.severity(),
-              alert.detection(),
-              ReportText.withTitle(alert),
-              Long.toString(alert.eventCount()),
-              alert.alertId()));
-    }
-    if (rows.isEmpty()) {
+    if (report.alerts().isEmpty()) {
       pdf.paragraph(ReportText.NO_ALERTS);
       return;
     }
@@ -133,7 +105,7 @@ public final class ReportPdf {
             Column.left("rule: summary", 3.6f),
             Column.right("events", 0.6f),
             Column.left("alert id", 1.55f)),
-        rows);
+        ReportText.alertRows(report));
   }
 
   private static void coverage(PdfLayout pdf, ComplianceReport report) {
@@ -156,19 +128,8 @@ public final class ReportPdf {
             Column.left("category", 2),
             Column.right("events", 1),
             Column.right("denied", 1)),
-        coverage.bySourceAndCategory().stream()
-            .map(
-                c ->
-                    List.of(
-                        c.source(),
-                        c.category(),
-                        Long.toString(c.events()),
-                        Long.toString(c.denied())))
-            .toList());
-    List<String> sources =
-        coverage.daily().isEmpty()
-            ? List.of()
-            : List.copyOf(coverage.daily().get(0).bySource().keySet());
+        ReportText.sourceCategoryRows(coverage));
+    List<String> sources = ReportText.dailySources(coverage);
     if (sources.isEmpty()) {
       pdf.paragraph(ReportText.NO_EVENTS);
       return;
@@ -178,14 +139,7 @@ public final class ReportPdf {
     List<Column> columns = new ArrayList<>();
     columns.add(Column.left("day (UTC)", 1.2f));
     sources.forEach(source -> columns.add(Column.right(source, 1)));
-    List<List<String>> rows = new ArrayList<>();
-    for (ComplianceReport.DayCount day : coverage.daily()) {
-      List<String> row = new ArrayList<>();
-      row.add(day.day().toString());
-      sources.forEach(source -> row.add(ReportText.dayCount(day.bySource().get(source))));
-      rows.add(row);
-    }
-    pdf.table(columns, rows);
+    pdf.table(columns, ReportText.dailyRows(coverage, sources));
   }
 
   private static void completeness(PdfLayout pdf, ComplianceReport report) {
@@ -201,8 +155,6 @@ public final class ReportPdf {
     pdf.table(
         List.of(
             Column.left("reason", 2), Column.left("likely source", 2), Column.right("records", 1)),
-        report.deadLetters().stream()
-            .map(d -> List.of(d.reason(), ReportText.sourceGuess(d), Long.toString(d.count())))
-            .toList());
+        ReportText.deadLetterRows(report));
   }
 }

@@ -135,31 +135,105 @@ public final class ReportText {
         + " received outside it.";
   }
 
-  static String frameworkName(ComplianceReport.ControlEvidence control) {
+  private static String frameworkName(ComplianceReport.ControlEvidence control) {
     return control.frameworkName().isEmpty() ? "(unnamed)" : control.frameworkName();
   }
 
-  static String controlId(ComplianceReport.ControlEvidence control) {
+  private static String controlId(ComplianceReport.ControlEvidence control) {
     return control.controlId().toUpperCase(Locale.ROOT);
   }
 
-  static String controlTitle(ComplianceReport.ControlEvidence control) {
+  private static String controlTitle(ComplianceReport.ControlEvidence control) {
     return control.title().isEmpty() ? control.tag() : control.title();
   }
 
   /** The summary, led by the rule's title unless the summary already starts with it. */
-  static String withTitle(AlertEntry alert) {
+  private static String withTitle(AlertEntry alert) {
     return alert.summary().startsWith(alert.ruleTitle())
         ? alert.summary()
         : alert.ruleTitle() + ": " + alert.summary();
   }
 
-  static String dayCount(long count) {
+  private static String dayCount(long count) {
     return count == 0 ? "none" : Long.toString(count);
   }
 
-  static String sourceGuess(DeadLetterCount count) {
+  private static String sourceGuess(DeadLetterCount count) {
     return count.sourceGuess() == null ? "(unknown)" : count.sourceGuess();
+  }
+
+  // Rows of the report's tables, shared by the PDF and the HTML page so that both show the same.
+
+  /** Framework, control, title, alerts, alerts by severity. */
+  static List<List<String>> controlRows(ComplianceReport report) {
+    return report.controls().stream()
+        .map(
+            control ->
+                List.of(
+                    frameworkName(control),
+                    controlId(control),
+                    controlTitle(control),
+                    Long.toString(control.alerts()),
+                    severities(control.bySeverity())))
+        .toList();
+  }
+
+  /** Detection, alerts, alerts by severity. */
+  static List<List<String>> detectionRows(ComplianceReport report) {
+    return report.alertsByDetection().stream()
+        .map(d -> List.of(d.detection(), Long.toString(d.alerts()), severities(d.bySeverity())))
+        .toList();
+  }
+
+  /** Time, severity, detection, rule title and summary, events, alert id. */
+  static List<List<String>> alertRows(ComplianceReport report) {
+    return report.alerts().stream()
+        .map(
+            alert ->
+                List.of(
+                    TIME.format(alert.time()),
+                    alert.severity(),
+                    alert.detection(),
+                    withTitle(alert),
+                    Long.toString(alert.eventCount()),
+                    alert.alertId()))
+        .toList();
+  }
+
+  /** Source, category, events, denied. */
+  static List<List<String>> sourceCategoryRows(ComplianceReport.Coverage coverage) {
+    return coverage.bySourceAndCategory().stream()
+        .map(
+            c ->
+                List.of(
+                    c.source(), c.category(), Long.toString(c.events()), Long.toString(c.denied())))
+        .toList();
+  }
+
+  /** The sources of the daily table's columns, in its order; empty when there were no events. */
+  static List<String> dailySources(ComplianceReport.Coverage coverage) {
+    return coverage.daily().isEmpty()
+        ? List.of()
+        : List.copyOf(coverage.daily().get(0).bySource().keySet());
+  }
+
+  /** The day, then its count for each of {@code sources}. */
+  static List<List<String>> dailyRows(ComplianceReport.Coverage coverage, List<String> sources) {
+    List<List<String>> rows = new ArrayList<>();
+    for (ComplianceReport.DayCount day : coverage.daily()) {
+      List<String> row = new ArrayList<>();
+      row.add(day.day().toString());
+      sources.forEach(source -> row.add(dayCount(day.bySource().get(source))));
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  /** Reason, likely source, records. */
+  static List<List<String>> deadLetterRows(ComplianceReport report) {
+    return report.deadLetters().stream()
+        .map(d -> List.of(d.reason(), sourceGuess(d), Long.toString(d.count())))
+        .toList();
   }
 
   /** A count per name, as rows of the name and the count. */
@@ -169,7 +243,7 @@ public final class ReportText {
         .toList();
   }
 
-  static String severities(Map<String, Long> bySeverity) {
+  private static String severities(Map<String, Long> bySeverity) {
     String text =
         bySeverity.entrySet().stream()
             .filter(e -> e.getValue() > 0)
