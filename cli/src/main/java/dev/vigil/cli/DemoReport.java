@@ -138,7 +138,7 @@ final class DemoReport {
         "  "
             + Plurals.count(summary.events(), "event")
             + " ("
-            + counts(summary.eventsBySource())
+            + SummaryLines.counts(summary.eventsBySource())
             + "), "
             + Plurals.count(summary.deadLetters(), "dead letter")
             + ", "
@@ -301,12 +301,6 @@ final class DemoReport {
       }
     }
     return nodes;
-  }
-
-  private static String counts(Map<String, Long> counts) {
-    return counts.entrySet().stream()
-        .map(entry -> entry.getKey() + " " + entry.getValue())
-        .collect(Collectors.joining(", "));
   }
 
   /** Rows as aligned columns, two spaces apart, indented; the last column is not padded. */
