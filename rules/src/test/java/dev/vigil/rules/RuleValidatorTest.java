@@ -193,6 +193,36 @@ class RuleValidatorTest {
   }
 
   @Test
+  void aLogsourceValueInCapitalsIsTheSameErrorWithADidYouMeanInValidateAndTest()
+      throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING.replace(
+            "logsource: {product: aws, service: cloudtrail}",
+            "logsource:\n  product: AWS\n  service: cloudtrail"));
+    write(
+        "service.yml",
+        stopLogging(2)
+            .replace(
+                "logsource: {product: aws, service: cloudtrail}",
+                "logsource:\n  product: aws\n  service: CloudTrail"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String product =
+        dir.resolve("rule.yml")
+            + ":6: logsource product 'AWS' is not a Vigil source (aws, azure, gcp, hashicorp); did"
+            + " you mean 'aws'?";
+    String service =
+        dir.resolve("service.yml")
+            + ":7: logsource service 'CloudTrail' of product 'aws' is not supported (cloudtrail);"
+            + " did you mean 'cloudtrail'?";
+    assertThat(validated).containsExactly(product, service, "0 valid, 2 invalid");
+    assertThat(tested).containsExactly(product, service, "0 passed, 2 failed");
+  }
+
+  @Test
   void aFileThatIsNotUtf8TextIsOneInvalidFileAndTheOthersAreStillChecked() throws IOException {
     write("good.yml", STOP_LOGGING);
     Files.write(

@@ -118,7 +118,8 @@ public final class LogSources {
               + logsource.product()
               + "' is not a Vigil source ("
               + String.join(", ", products)
-              + ")");
+              + ")"
+              + suggestion(logsource.product(), products));
     }
     if (logsource.service() == null) {
       // A product alone means its single audit service when it has one.
@@ -146,7 +147,19 @@ public final class LogSources {
                         + logsource.product()
                         + "' is not supported ("
                         + services(ofProduct)
-                        + ")"));
+                        + ")"
+                        + suggestion(
+                            logsource.service(),
+                            ofProduct.stream().map(LogsourceMapping::service).toList())));
+  }
+
+  /**
+   * {@code ; did you mean 'aws'?} for a value near a known one (case aside: Sigma's values are
+   * lower-case, and are compared as written), else empty.
+   */
+  private static String suggestion(String typed, java.util.Collection<String> known) {
+    String didYouMean = NearNames.didYouMean(typed, known);
+    return didYouMean.isEmpty() ? "" : "; " + didYouMean;
   }
 
   /**
