@@ -4,6 +4,7 @@ import dev.vigil.detect.DetectOptions;
 import dev.vigil.detect.DetectSummary;
 import dev.vigil.detect.DetectionFailedException;
 import dev.vigil.detect.EmbeddedDetection;
+import dev.vigil.detect.RuleSet;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleException;
 import java.io.IOException;
@@ -146,6 +147,11 @@ final class DetectionRun {
       options = options.withProgress(this::progress, DetectOptions.DEFAULT_PROGRESS_INTERVAL);
     }
     try {
+      if (!options.rules().isEmpty()) {
+        // Compiled here, once (the job finds the pack compiled), to tell the author what
+        // `rules validate` warns about before the run, in the same words.
+        RuleSet.load(options.rules()).compiled().warnings().forEach(env.stderr()::println);
+      }
       return EmbeddedDetection.run(options);
     } catch (RuleException e) {
       e.errors().forEach(error -> env.stderr().println(error));

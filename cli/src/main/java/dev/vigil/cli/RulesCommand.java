@@ -70,8 +70,8 @@ final class RulesCommand {
       // The first line is the command's entry in 'vigil rules --help': a whole sentence.
       description = {
         "Check rule files against the schema and the language.",
-        "Errors with file and line, then 'N valid, M invalid'. Exit 0 when all are valid, 2"
-            + " otherwise."
+        "Errors and warnings with file and line, then 'N valid, M invalid' (', K warnings' when"
+            + " there are any). Exit 0 when all are valid (warnings or not), 2 otherwise."
       })
   static final class Validate implements Callable<Integer> {
     private final CliEnvironment env;
@@ -99,8 +99,8 @@ final class RulesCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Run the tests inside rule files.",
-        "One line per failure with its reason, then 'N passed, M failed'. Exit 0 when all pass, 2"
-            + " otherwise."
+        "One line per failure with its reason and per warning, then 'N passed, M failed'. Exit 0"
+            + " when all pass, 2 otherwise."
       })
   static final class Test implements Callable<Integer> {
     private final CliEnvironment env;

@@ -73,6 +73,10 @@ final class RunCommand implements Callable<Integer> {
     try {
       VigilConfig loaded = VigilConfigLoader.load(env.resolve(config), config);
       RuleSet rules = ContinuousDetection.check(loaded);
+      if (loaded.rulesPath().isPresent()) {
+        // Compiled by the check: what `rules validate` warns about, in its words, before the start.
+        rules.compiled().warnings().forEach(env.stderr()::println);
+      }
       resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
       resumeFrom.ifPresent(
           point -> {

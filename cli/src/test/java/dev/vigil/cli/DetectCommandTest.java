@@ -297,6 +297,26 @@ class DetectCommandTest {
   }
 
   @Test
+  void backtestTellsTheRulesWarningsBeforeItRuns() throws IOException {
+    Files.writeString(
+        dir.resolve("rule.yml"),
+        RulesCommandTest.CONSOLE_LOGIN_RULE.replace(
+            "eventName: ConsoleLogin",
+            "eventName: ConsoleLogin\n    userIdentity.tpye|exists: false"));
+    Files.writeString(dir.resolve("trail.json"), CONSOLE_LOGIN);
+
+    CliRun.Result result = cli().execute("rules", "backtest", "--rules", "rule.yml", "trail.json");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stderrLines().get(0))
+        .isEqualTo(
+            dir.resolve("rule.yml")
+                + ":12: warning: unknown field 'userIdentity.tpye' for aws/cloudtrail records;"
+                + " did you mean 'userIdentity.type'? (write raw.userIdentity.tpye if it is right)");
+    assertThat(result.stderrLines().get(1)).startsWith("vigil rules backtest: 1 input, ");
+  }
+
+  @Test
   void theSummaryNamesARuleWithoutANameByItsTitle() throws IOException {
     // As most upstream Sigma rules: no name, so alerts carry the id as their detection.
     Files.writeString(

@@ -81,6 +81,25 @@ class RulesCommandTest {
   }
 
   @Test
+  void aFieldNoRecordHasIsAWarningThatKeepsTheFileValidAndTheExitZero() throws IOException {
+    Files.writeString(
+        dir.resolve("rule.yml"),
+        CONSOLE_LOGIN_RULE.replace("eventName: ConsoleLogin", "eventNmae: ConsoleLogin"));
+
+    CliRun.Result validated = cli().execute("rules", "validate", "rule.yml");
+    CliRun.Result tested = cli().execute("rules", "test", "rule.yml");
+
+    String warning =
+        dir.resolve("rule.yml")
+            + ":11: warning: unknown field 'eventNmae' for aws/cloudtrail records; did you mean"
+            + " 'eventName'? (write raw.eventNmae if it is right)";
+    assertThat(validated.exitCode()).isZero();
+    assertThat(validated.stderrLines()).containsExactly(warning, "1 valid, 0 invalid, 1 warning");
+    assertThat(tested.stderrLines()).first().isEqualTo(warning);
+    assertThat(tested.stderrLines()).last().asString().endsWith(" failed, 1 warning");
+  }
+
+  @Test
   void runsTheTestsInsideRuleFiles() throws IOException {
     Files.writeString(dir.resolve("rule.yml"), CONSOLE_LOGIN_RULE);
 

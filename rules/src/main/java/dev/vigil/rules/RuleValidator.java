@@ -42,13 +42,23 @@ public final class RuleValidator {
    */
   private static final Set<String> COMPILED = Set.of("detection", "correlation");
 
-  /** The outcome: file counts and every error, in file and line order. */
-  public record Report(int valid, int invalid, List<RuleError> errors) {
-    /** One line per error, then {@code N valid, M invalid}. */
+  /**
+   * The outcome: file counts, every error, and every warning (a field no record of the rule's
+   * logsource is known to have: the file is still valid), each in file and line order.
+   */
+  public record Report(int valid, int invalid, List<RuleError> errors, List<RuleError> warnings) {
+    /**
+     * One line per error and warning, in file and line order, then {@code N valid, M invalid}, with
+     * {@code , K warnings} when there are any.
+     */
     public List<String> lines() {
+      List<RuleError> all = new ArrayList<>(errors);
+      all.addAll(warnings);
+      all.sort(RuleError.IN_FILE_ORDER);
       List<String> lines = new ArrayList<>();
-      errors.forEach(e -> lines.add(e.toString()));
-      lines.add(valid + " valid, " + invalid + " invalid");
+      all.forEach(e -> lines.add(e.toString()));
+      lines.add(
+          valid + " valid, " + invalid + " invalid" + RuleError.warningsNote(warnings.size()));
       return lines;
     }
 
@@ -66,6 +76,7 @@ public final class RuleValidator {
     // An id or name used in two files is an error of the pack, which no file shows on its own.
     List<RuleError> duplicates = PackCompiler.duplicates(loaded.pack());
     List<RuleError> errors = new ArrayList<>(read.unreadable());
+    List<RuleError> warnings = new ArrayList<>();
     int valid = 0;
     int invalid = read.unreadable().size();
     for (RulePack.Source source : read.sources()) {
@@ -73,7 +84,7 @@ public final class RuleValidator {
       if (source.isList()) {
         fileErrors.addAll(ofFile(loaded.errors(), source.name()));
       } else {
-        fileErrors.addAll(validateSource(source, loaded.pack()));
+        fileErrors.addAll(validateSource(source, loaded.pack(), warnings));
         fileErrors.addAll(ofFile(duplicates, source.name()));
       }
       if (fileErrors.isEmpty()) {
@@ -83,13 +94,14 @@ public final class RuleValidator {
         errors.addAll(fileErrors);
       }
     }
-    errors.sort(Comparator.comparing(RuleError::file).thenComparingInt(RuleError::line));
-    return new Report(valid, invalid, List.copyOf(errors));
+    errors.sort(RuleError.IN_FILE_ORDER);
+    warnings.sort(RuleError.IN_FILE_ORDER);
+    return new Report(valid, invalid, List.copyOf(errors), List.copyOf(warnings));
   }
 
   /** Every error of one rule file that can be found; empty when it is valid. */
   public static List<RuleError> validateText(String file, String text, RulePack context) {
-    return validateSource(new RulePack.Source(file, text, false), context);
+    return validateSource(new RulePack.Source(file, text, false), context, new ArrayList<>());
   }
 
   /**
@@ -100,8 +112,10 @@ public final class RuleValidator {
    * vigil rules test} and {@code vigil detect} print, so the same mistake reads the same in every
    * command ({@code unknown level 'hihg' (...)}, not the schema's {@code does not have a value in
    * the enumeration}); the schema adds what they do not check ({@code status}, the form of tags).
+   * The compiler's warnings for the file go to {@code warnings}.
    */
-  private static List<RuleError> validateSource(RulePack.Source source, RulePack context) {
+  private static List<RuleError> validateSource(
+      RulePack.Source source, RulePack context, List<RuleError> warnings) {
     List<YamlDocument> documents;
     RuleLoader.Checked checked;
     try {
@@ -127,7 +141,11 @@ public final class RuleValidator {
             .toList();
     if (!compilable.isEmpty()) {
       try {
-        PackCompiler.compile(context.forFile(new RuleFile(source.name(), compilable)));
+        warnings.addAll(
+            ofFile(
+                PackCompiler.compile(context.forFile(new RuleFile(source.name(), compilable)))
+                    .warnings(),
+                source.name()));
       } catch (RuleException e) {
         // A referenced rule of another file that does not compile is that file's error.
         errors.addAll(ofFile(e.errors(), source.name()));

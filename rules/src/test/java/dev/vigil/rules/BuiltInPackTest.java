@@ -34,6 +34,8 @@ class BuiltInPackTest {
     RuleValidator.Report report = RuleValidator.validate(PACK_DIRS);
     report.lines().forEach(System.out::println);
     assertThat(report.errors()).isEmpty();
+    // Every field the pack names is canonical, a logsource's name, or a known key of its records.
+    assertThat(report.warnings()).isEmpty();
     assertThat(report.valid()).isGreaterThanOrEqualTo(6);
   }
 
@@ -98,6 +100,7 @@ class BuiltInPackTest {
     RulePack pack = RulePack.builtIn();
     assertThat(pack.lists()).containsKey("break_glass");
     CompiledPack compiled = PackCompiler.compile(pack);
+    assertThat(compiled.warnings()).isEmpty();
     assertThat(compiled.correlations()).hasSizeGreaterThanOrEqualTo(2);
     assertThat(RuleExplainer.explain(compiled, "denied_access_spike"))
         .get()

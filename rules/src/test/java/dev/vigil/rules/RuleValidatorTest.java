@@ -127,6 +127,101 @@ class RuleValidatorTest {
     assertThat(tested).first().isEqualTo(error);
   }
 
+  /** A rule of the logsource selecting on one field, named as given. */
+  private static String ruleWithField(String logsource, String field) {
+    return STOP_LOGGING
+        .replace("logsource: {product: aws, service: cloudtrail}", "logsource: " + logsource)
+        .replace("eventName: StopLogging", field + ": x");
+  }
+
+  @Test
+  void aFieldNoRecordHasIsAWarningWithTheNearestKnownFieldAtEveryLevel() throws IOException {
+    String cloudtrail = "{product: aws, service: cloudtrail}";
+    write("top.yml", ruleWithField(cloudtrail, "eventNmae"));
+    write("nested.yml", stopLogging(2).replace("eventName: StopLogging", "userIdentity.tpye: x"));
+    write(
+        "gcp.yml",
+        stopLogging(3)
+            .replace("{product: aws, service: cloudtrail}", "{product: gcp, service: gcp.audit}")
+            .replace(
+                "eventName: StopLogging", "protoPayload.authenticationInfo.principalEmial: x"));
+    write(
+        "vault.yml",
+        stopLogging(4)
+            .replace("{product: aws, service: cloudtrail}", "{product: hashicorp, service: vault}")
+            .replace("eventName: StopLogging", "request.opration: x"));
+    // Known keys, containers that take any key, canonical fields and raw.<path> stay quiet.
+    write(
+        "fine.yml",
+        stopLogging(5)
+            .replace(
+                "eventName: StopLogging",
+                "requestParameters.bucketName: x\n    userIdentity.sessionContext.attributes"
+                    + ".mfaAuthenticated: 'false'\n    actor.id: x\n    raw.brandNewKey: x"));
+
+    RuleValidator.Report report = RuleValidator.validate(List.of(dir));
+
+    assertThat(report.lines())
+        .containsExactly(
+            dir.resolve("gcp.yml")
+                + ":8: warning: unknown field 'protoPayload.authenticationInfo.principalEmial' for"
+                + " gcp/gcp.audit records; did you mean"
+                + " 'protoPayload.authenticationInfo.principalEmail'? (write"
+                + " raw.protoPayload.authenticationInfo.principalEmial if it is right)",
+            dir.resolve("nested.yml")
+                + ":8: warning: unknown field 'userIdentity.tpye' for aws/cloudtrail records; did"
+                + " you mean 'userIdentity.type'? (write raw.userIdentity.tpye if it is right)",
+            dir.resolve("top.yml")
+                + ":8: warning: unknown field 'eventNmae' for aws/cloudtrail records; did you mean"
+                + " 'eventName'? (write raw.eventNmae if it is right)",
+            dir.resolve("vault.yml")
+                + ":8: warning: unknown field 'request.opration' for hashicorp/vault records; did"
+                + " you mean 'request.operation'? (write raw.request.opration if it is right)",
+            "5 valid, 0 invalid, 4 warnings");
+    assertThat(report.ok()).isTrue();
+  }
+
+  @Test
+  void testPrintsTheWarningsAsValidateDoes() throws IOException {
+    write("top.yml", ruleWithField("{product: aws, service: cloudtrail}", "eventNmae"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    assertThat(validated).containsExactly(validated.get(0), "1 valid, 0 invalid, 1 warning");
+    assertThat(tested).containsExactly(validated.get(0), "0 passed, 0 failed, 1 warning");
+  }
+
+  @Test
+  void aLogsourceValueInCapitalsIsTheSameErrorWithADidYouMeanInValidateAndTest()
+      throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING.replace(
+            "logsource: {product: aws, service: cloudtrail}",
+            "logsource:\n  product: AWS\n  service: cloudtrail"));
+    write(
+        "service.yml",
+        stopLogging(2)
+            .replace(
+                "logsource: {product: aws, service: cloudtrail}",
+                "logsource:\n  product: aws\n  service: CloudTrail"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String product =
+        dir.resolve("rule.yml")
+            + ":6: logsource product 'AWS' is not a Vigil source (aws, azure, gcp, hashicorp); did"
+            + " you mean 'aws'?";
+    String service =
+        dir.resolve("service.yml")
+            + ":7: logsource service 'CloudTrail' of product 'aws' is not supported (cloudtrail);"
+            + " did you mean 'cloudtrail'?";
+    assertThat(validated).containsExactly(product, service, "0 valid, 2 invalid");
+    assertThat(tested).containsExactly(product, service, "0 passed, 2 failed");
+  }
+
   @Test
   void aFileThatIsNotUtf8TextIsOneInvalidFileAndTheOthersAreStillChecked() throws IOException {
     write("good.yml", STOP_LOGGING);

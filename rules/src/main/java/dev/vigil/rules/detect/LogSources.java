@@ -2,6 +2,7 @@ package dev.vigil.rules.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.event.Source;
+import dev.vigil.rules.NearNames;
 import dev.vigil.rules.model.LogSource;
 import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
@@ -25,9 +26,11 @@ public final class LogSources {
   private static final String RESOURCE = "vigil/logsources.yml";
 
   private final List<LogsourceMapping> mappings;
+  private final RecordFields recordFields;
 
-  private LogSources(List<LogsourceMapping> mappings) {
+  private LogSources(List<LogsourceMapping> mappings, RecordFields recordFields) {
     this.mappings = mappings;
+    this.recordFields = recordFields;
   }
 
   /** The built-in table. */
@@ -80,7 +83,7 @@ public final class LogSources {
               List.copyOf(searchUnder),
               entry.get("where")));
     }
-    return new LogSources(List.copyOf(mappings));
+    return new LogSources(List.copyOf(mappings), RecordFields.builtIn());
   }
 
   /**
@@ -115,7 +118,8 @@ public final class LogSources {
               + logsource.product()
               + "' is not a Vigil source ("
               + String.join(", ", products)
-              + ")");
+              + ")"
+              + suggestion(logsource.product(), products));
     }
     if (logsource.service() == null) {
       // A product alone means its single audit service when it has one.
@@ -143,7 +147,19 @@ public final class LogSources {
                         + logsource.product()
                         + "' is not supported ("
                         + services(ofProduct)
-                        + ")"));
+                        + ")"
+                        + suggestion(
+                            logsource.service(),
+                            ofProduct.stream().map(LogsourceMapping::service).toList())));
+  }
+
+  /**
+   * {@code ; did you mean 'aws'?} for a value near a known one (case aside: Sigma's values are
+   * lower-case, and are compared as written), else empty.
+   */
+  private static String suggestion(String typed, java.util.Collection<String> known) {
+    String didYouMean = NearNames.didYouMean(typed, known);
+    return didYouMean.isEmpty() ? "" : "; " + didYouMean;
   }
 
   /**
@@ -168,6 +184,42 @@ public final class LogSources {
     return mappings;
   }
 
+  /**
+   * A warning for a field a rule of the logsource names that no record of its source is known to
+   * have, or null: a name that is not {@code raw.<path>} (the author's explicit form), not one of
+   * the logsource's {@code fields} and not canonical is read as a raw path, and a misspelled one
+   * would silently never match. Known paths are {@link RecordFields}'; the "did you mean" offers
+   * them, the logsource's names and the canonical fields.
+   */
+  public String unknownField(LogsourceMapping mapping, String name) {
+    if (mapping == null || name.startsWith("raw.") || !recordFields.describes(mapping.source())) {
+      return null;
+    }
+    String rewritten = mapping.rewrite(name);
+    if (mapping.fields().containsKey(rewritten)
+        || !(mapping.field(name) instanceof FieldRef.Raw raw)) {
+      return null;
+    }
+    for (String path : raw.alternatives()) {
+      if (recordFields.known(mapping.source(), path)) {
+        return null;
+      }
+    }
+    List<String> known = new ArrayList<>(recordFields.paths(mapping.source()));
+    known.addAll(mapping.fields().keySet());
+    known.addAll(CanonicalFields.PATHS);
+    String didYouMean = NearNames.didYouMean(rewritten, known);
+    return "warning: unknown field '"
+        + name
+        + "' for "
+        + mapping.label()
+        + " records"
+        + (didYouMean.isEmpty() ? "" : "; " + didYouMean)
+        + " (write raw."
+        + rewritten
+        + " if it is right)";
+  }
+
   private static String services(List<LogsourceMapping> mappings) {
     return String.join(", ", mappings.stream().map(LogsourceMapping::service).toList());
   }
@@ -190,13 +242,7 @@ public final class LogSources {
       if (name.startsWith("raw.")) {
         return raw(List.of(name.substring(4)));
       }
-      String rewritten = name;
-      for (Map.Entry<String, String> prefix : prefixes.entrySet()) {
-        if (rewritten.startsWith(prefix.getKey())) {
-          rewritten = prefix.getValue() + rewritten.substring(prefix.getKey().length());
-          break;
-        }
-      }
+      String rewritten = rewrite(name);
       List<String> targets = fields.get(rewritten);
       if (targets != null) {
         if (targets.size() == 1 && CanonicalFields.isCanonical(targets.get(0))) {
@@ -225,6 +271,21 @@ public final class LogSources {
         paths.add(prefix + "." + rewritten);
       }
       return raw(paths);
+    }
+
+    /** The name with the first of the table's {@code prefixes} it starts with rewritten. */
+    String rewrite(String name) {
+      for (Map.Entry<String, String> prefix : prefixes.entrySet()) {
+        if (name.startsWith(prefix.getKey())) {
+          return prefix.getValue() + name.substring(prefix.getKey().length());
+        }
+      }
+      return name;
+    }
+
+    /** {@code aws/cloudtrail}, as the docs name a logsource. */
+    public String label() {
+      return service == null ? product : product + "/" + service;
     }
 
     private static FieldRef raw(List<String> paths) {

@@ -44,13 +44,18 @@ public final class SearchCompiler {
       Set.of("minute", "hour", "day", "week", "month", "year");
 
   private final SigmaRule rule;
+  private final LogSources logSources;
   private final LogSources.LogsourceMapping mapping;
   private final Map<String, List<String>> lists;
   private final List<RuleError> errors = new ArrayList<>();
+  private final List<RuleError> warnings = new ArrayList<>();
   private final String file;
 
-  /** The result: the predicate and, when found, the gate (null: the rule has none). */
-  public record Compiled(EventPredicate predicate, Gate gate) {}
+  /**
+   * The result: the predicate, the gate when found (null: the rule has none), and warnings: fields
+   * no record of the logsource's source is known to have ({@link LogSources#unknownField}).
+   */
+  public record Compiled(EventPredicate predicate, Gate gate, List<RuleError> warnings) {}
 
   /**
    * {@code field in (values)}: lower-cased exact values one field must hold for the rule to match
@@ -59,8 +64,12 @@ public final class SearchCompiler {
   public record IndexKey(FieldRef field, Set<String> values) {}
 
   private SearchCompiler(
-      SigmaRule rule, LogSources.LogsourceMapping mapping, Map<String, List<String>> lists) {
+      SigmaRule rule,
+      LogSources logSources,
+      LogSources.LogsourceMapping mapping,
+      Map<String, List<String>> lists) {
     this.rule = rule;
+    this.logSources = logSources;
     this.mapping = mapping;
     this.lists = lists;
     this.file = rule.meta().file();
@@ -82,12 +91,12 @@ public final class SearchCompiler {
           new RuleError(
               rule.meta().file(), rule.document().lineOf("/logsource/" + e.key()), e.getMessage()));
     }
-    SearchCompiler compiler = new SearchCompiler(rule, mapping, lists);
+    SearchCompiler compiler = new SearchCompiler(rule, logSources, mapping, lists);
     Compiled compiled = compiler.compile();
     if (!compiler.errors.isEmpty()) {
       throw new RuleException(compiler.errors);
     }
-    return compiled;
+    return new Compiled(compiled.predicate(), compiled.gate(), List.copyOf(compiler.warnings));
   }
 
   private Compiled compile() {
@@ -140,7 +149,9 @@ public final class SearchCompiler {
     }
     parts.add(conditions.size() == 1 ? conditions.get(0) : new EventPredicate.Any(conditions));
     return new Compiled(
-        parts.size() == 1 ? parts.get(0) : new EventPredicate.All(parts), Gate.best(gates));
+        parts.size() == 1 ? parts.get(0) : new EventPredicate.All(parts),
+        Gate.best(gates),
+        List.of());
   }
 
   /** The gates every match of the condition passes (empty: none is known). */
@@ -380,7 +391,7 @@ public final class SearchCompiler {
     }
     FieldRef field;
     try {
-      field = resolveField(fieldName);
+      field = resolveField(fieldName, pointer);
     } catch (IllegalArgumentException e) {
       error(pointer, e.getMessage());
       return null;
@@ -395,7 +406,7 @@ public final class SearchCompiler {
     List<ValueMatcher> matchers = new ArrayList<>();
     for (JsonNode item : values) {
       try {
-        matchers.addAll(matchers(item, mods));
+        matchers.addAll(matchers(item, mods, pointer));
       } catch (IllegalArgumentException e) {
         error(pointer, e.getMessage());
         return null;
@@ -416,9 +427,15 @@ public final class SearchCompiler {
     return new FieldSpec(predicate, gates);
   }
 
-  private FieldRef resolveField(String name) {
+  /** The field a name reads; a name no record is known to have gets a warning at its line. */
+  private FieldRef resolveField(String name, String pointer) {
     if (mapping != null) {
-      return mapping.field(name);
+      FieldRef field = mapping.field(name);
+      String unknown = logSources.unknownField(mapping, name);
+      if (unknown != null) {
+        warnings.add(new RuleError(file, rule.document().lineOf(pointer), unknown));
+      }
+      return field;
     }
     if (name.startsWith("raw.")) {
       return new FieldRef.Raw(List.of(name.substring(4)));
@@ -448,7 +465,7 @@ public final class SearchCompiler {
   }
 
   /** The matchers one YAML value becomes (transformations may turn one value into several). */
-  private List<ValueMatcher> matchers(JsonNode item, Modifiers mods) {
+  private List<ValueMatcher> matchers(JsonNode item, Modifiers mods, String pointer) {
     if (item.isNull()) {
       if (mods.kind() != Modifiers.Kind.TEXT
           || !mods.transforms().isEmpty()
@@ -485,7 +502,7 @@ public final class SearchCompiler {
       case FIELDREF:
         return List.of(
             new ValueMatcher.FieldReference(
-                resolveField(text), mods.wrapBefore(), mods.wrapAfter(), mods.cased()));
+                resolveField(text, pointer), mods.wrapBefore(), mods.wrapAfter(), mods.cased()));
       case TEXT:
       default:
         break;

@@ -2,6 +2,7 @@ package dev.vigil.rules.engine;
 
 import com.espertech.esper.common.client.EPCompiled;
 import com.espertech.esper.common.client.configuration.Configuration;
+import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RulePack;
 import java.util.List;
 
@@ -21,6 +22,7 @@ public final class CompiledPack {
   private final CandidateIndex candidates;
   private final RawPaths rawPaths;
   private final ModuleClassLoaders classLoaders;
+  private final List<RuleError> warnings;
 
   CompiledPack(
       RulePack source,
@@ -28,7 +30,8 @@ public final class CompiledPack {
       List<CompiledCorrelation> correlations,
       String epl,
       EPCompiled compiled,
-      Configuration configuration) {
+      Configuration configuration,
+      List<RuleError> warnings) {
     this.source = source;
     this.rules = List.copyOf(rules);
     this.correlations = List.copyOf(correlations);
@@ -38,6 +41,15 @@ public final class CompiledPack {
     this.candidates = new CandidateIndex(this.rules);
     this.rawPaths = new RawPaths(this);
     this.classLoaders = new ModuleClassLoaders(compiled.getClasses());
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * What the rules may have wrong without failing to load, in rule order: fields no record of their
+   * logsource is known to have ({@code my.yml:9: warning: unknown field 'eventNmae' ...}).
+   */
+  public List<RuleError> warnings() {
+    return warnings;
   }
 
   /** The loaders of the generated classes, handed from closed engines to new ones. */

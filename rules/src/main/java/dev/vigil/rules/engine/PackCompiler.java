@@ -55,6 +55,7 @@ public final class PackCompiler {
 
   public static CompiledPack compile(RulePack pack, LogSources logSources) throws RuleException {
     List<RuleError> errors = new ArrayList<>();
+    List<RuleError> warnings = new ArrayList<>();
     List<SigmaRule> bases = new ArrayList<>();
     List<CorrelationRule> correlationRules = new ArrayList<>();
     Map<String, RuleDocument> byReference = byReference(pack, errors);
@@ -113,12 +114,18 @@ public final class PackCompiler {
       SigmaRule rule = bases.get(i);
       try {
         SearchCompiler.Compiled compiled = SearchCompiler.compile(rule, logSources, pack.lists());
+        warnings.addAll(compiled.warnings());
         LogSources.LogsourceMapping mapping = logSources.resolve(rule.logsource());
         boolean alerts = !feeding.contains(i) || generating.contains(i);
         List<FieldRef> suppressBy = new ArrayList<>();
         if (rule.meta().suppress() != null) {
           for (String field : rule.meta().suppress().by()) {
             suppressBy.add(resolve(mapping, field));
+            String unknown = logSources.unknownField(mapping, field);
+            if (unknown != null) {
+              warnings.add(
+                  new RuleError(rule.meta().file(), rule.document().lineOf("/suppress"), unknown));
+            }
           }
         }
         String epl = ruleEpl(i, rule, feeding.contains(i));
@@ -202,7 +209,8 @@ public final class PackCompiler {
       // The EPL is generated from validated rules: a failure here is a Vigil bug, not the author's.
       throw new IllegalStateException("the generated EPL does not compile: " + e.getMessage(), e);
     }
-    return new CompiledPack(pack, rules, correlations, module.toString(), compiled, configuration);
+    return new CompiledPack(
+        pack, rules, correlations, module.toString(), compiled, configuration, warnings);
   }
 
   /**

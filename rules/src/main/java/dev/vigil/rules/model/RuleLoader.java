@@ -203,9 +203,11 @@ public final class RuleLoader {
       } else {
         source =
             new LogSource(
-                lower(text(logsource, "/logsource/product", false)),
-                lower(text(logsource, "/logsource/service", false)),
-                lower(text(logsource, "/logsource/category", false)));
+                // As written: Sigma's values are lower-case, the schema's enumeration and
+                // LogSources compare them exactly, and 'AWS' gets a did-you-mean from both.
+                text(logsource, "/logsource/product", false),
+                text(logsource, "/logsource/service", false),
+                text(logsource, "/logsource/category", false));
       }
     }
     JsonNode detection = root.get("detection");
@@ -547,10 +549,6 @@ public final class RuleLoader {
   private static String parent(String pointer) {
     int slash = pointer.lastIndexOf('/');
     return slash <= 0 ? "" : pointer.substring(0, slash);
-  }
-
-  private static String lower(String text) {
-    return text == null ? null : text.toLowerCase(Locale.ROOT);
   }
 
   private void error(String pointer, String message) {

@@ -50,14 +50,17 @@ public final class RuleTestRunner {
   public record Failure(String file, int line, String rule, String test, String reason) {
     @Override
     public String toString() {
-      // Located as validate locates errors, so a file's error reads the same in both.
+      return asError().toString();
+    }
+
+    /** Located as validate locates errors, so a file's error reads the same in both. */
+    RuleError asError() {
       return new RuleError(
-              file,
-              line,
-              (rule == null ? "" : "rule '" + rule + "' ")
-                  + (test == null ? "" : "test '" + test + "': ")
-                  + reason)
-          .toString();
+          file,
+          line,
+          (rule == null ? "" : "rule '" + rule + "' ")
+              + (test == null ? "" : "test '" + test + "': ")
+              + reason);
     }
   }
 
@@ -73,13 +76,28 @@ public final class RuleTestRunner {
    *
    * @param failures every failed test and every error of a file that could not run
    * @param results every test that ran, passed or failed, in file order
+   * @param warnings what {@code rules validate} warns about too (fields no record of the rule's
+   *     logsource is known to have), in file and line order
    */
-  public record Report(int passed, int failed, List<Failure> failures, List<Result> results) {
-    /** One line per failure, then {@code N passed, M failed}. */
+  public record Report(
+      int passed,
+      int failed,
+      List<Failure> failures,
+      List<Result> results,
+      List<RuleError> warnings) {
+    /**
+     * One line per failure and warning, in file and line order, then {@code N passed, M failed},
+     * with {@code , K warnings} when there are any.
+     */
     public List<String> lines() {
+      List<RuleError> all = new ArrayList<>();
+      failures.forEach(f -> all.add(f.asError()));
+      all.addAll(warnings);
+      all.sort(RuleError.IN_FILE_ORDER);
       List<String> lines = new ArrayList<>();
-      failures.forEach(f -> lines.add(f.toString()));
-      lines.add(passed + " passed, " + failed + " failed");
+      all.forEach(e -> lines.add(e.toString()));
+      lines.add(
+          passed + " passed, " + failed + " failed" + RuleError.warningsNote(warnings.size()));
       return lines;
     }
 
@@ -110,6 +128,7 @@ public final class RuleTestRunner {
 
   private Report runAll(List<Failure> failures) {
     List<Result> results = new ArrayList<>();
+    List<RuleError> warnings = new ArrayList<>();
     int passed = 0;
     int failed = failures.size();
     for (RuleFile file : pack.files()) {
@@ -136,6 +155,9 @@ public final class RuleTestRunner {
         }
         continue;
       }
+      compiled.warnings().stream()
+          .filter(warning -> warning.file().equals(file.file()))
+          .forEach(warnings::add);
       for (RuleDocument document : file.documents()) {
         String rule = document.meta().name() != null ? document.meta().name() : document.id();
         for (RuleTest test : document.tests()) {
@@ -150,7 +172,8 @@ public final class RuleTestRunner {
         }
       }
     }
-    return new Report(passed, failed, List.copyOf(failures), List.copyOf(results));
+    return new Report(
+        passed, failed, List.copyOf(failures), List.copyOf(results), List.copyOf(warnings));
   }
 
   /** Null when the test passes, else why not. */

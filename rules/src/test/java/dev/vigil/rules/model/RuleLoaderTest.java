@@ -26,7 +26,7 @@ class RuleLoaderTest {
             notify: [pagerduty-secops]
             suppress: {period: 1h, by: [actor.id]}
             tags: [attack.t1098]
-            logsource: {product: HashiCorp, service: vault}
+            logsource: {product: hashicorp, service: vault}
             detection:
               sel:
                 action: update
