@@ -117,4 +117,27 @@ class JobEntryTest {
                 + " destination 'secops', which vigil.yaml does not configure; configured: oncall");
     assertThat(stderr()).doesNotContain("Kafka");
   }
+
+  @Test
+  void anOpenSearchCaFileThatIsNotThereIsRefusedBeforeKafka() throws Exception {
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        """
+        kafka:
+          bootstrap_servers: 192.0.2.1:9092
+        opensearch:
+          urls: [https://search-1.example:9200]
+          tls:
+            ca_pem: tls/ca.pem
+        """);
+
+    assertThat(run("--config", dir.resolve("vigil.yaml").toString())).isEqualTo(1);
+    assertThat(stderr().lines())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "vigil.yaml:6: opensearch.tls.ca_pem: cannot load the CA certificates from "
+                + dir.resolve("tls/ca.pem")
+                + ": no such file or directory");
+  }
 }
