@@ -242,9 +242,22 @@ public final class ContinuousDetection {
   public static Running startBounded(
       VigilConfig config, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
       throws RuleException {
+    return startBounded(config, check(config), from, until);
+  }
+
+  /**
+   * As {@link #startBounded(VigilConfig, Map, Map)}, with the rules {@link #check} returned: for a
+   * caller that checks before it writes the records to read.
+   */
+  public static Running startBounded(
+      VigilConfig config,
+      RuleSet rules,
+      Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> until)
+      throws RuleException {
     return start(
         config,
-        check(config),
+        rules,
         KafkaConnectors.rawSource(config.kafka(), from, until),
         Optional.empty(),
         UnaryOperator.identity());
