@@ -151,13 +151,22 @@ public final class LocalStack {
   }
 
   /**
-   * A state directory that is a file would otherwise surface as a PID file that is "not a
-   * directory", or a lock that cannot be created, neither of which names the real mistake.
+   * A state directory that is a file, or under one, would otherwise surface as a PID file that is
+   * "not a directory", or a lock that cannot be created, neither of which names the real mistake.
    */
   private void requireStateDirectory() {
-    if (Files.exists(config.stateDir()) && !Files.isDirectory(config.stateDir())) {
+    Path stateDir = config.stateDir().toAbsolutePath();
+    Path existing = stateDir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
       throw new StackException(
-          "state directory " + config.stateDir() + ": not a directory (a file is in its place)");
+          "state directory "
+              + config.stateDir()
+              + ": not a directory ("
+              + (existing.equals(stateDir) ? "a file is in its place" : existing + " is a file")
+              + ")");
     }
   }
 

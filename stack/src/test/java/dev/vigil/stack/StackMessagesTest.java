@@ -29,14 +29,14 @@ class StackMessagesTest {
   }
 
   @Test
-  void aStateDirectoryUnderAFileSaysWhichFileIsInTheWay() throws Exception {
+  void aStateDirectoryUnderAFileNamesTheFileInTheWay() throws Exception {
     Path file = Files.writeString(dir.resolve("file"), "");
-    LocalStack stack = new LocalStack(StackConfig.forTests(file.resolve("state")));
+    Path stateDir = file.resolve("state");
+    LocalStack stack = new LocalStack(StackConfig.forTests(stateDir));
 
-    assertThatThrownBy(stack::down)
-        .isInstanceOf(StackException.class)
-        .hasMessageStartingWith("cannot stop the stack in " + file.resolve("state") + ": ")
-        .hasMessageNotContaining("Exception");
+    String expected = "state directory " + stateDir + ": not a directory (" + file + " is a file)";
+    assertThatThrownBy(stack::status).isInstanceOf(StackException.class).hasMessage(expected);
+    assertThatThrownBy(stack::down).isInstanceOf(StackException.class).hasMessage(expected);
   }
 
   @Test
