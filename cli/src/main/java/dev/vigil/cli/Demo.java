@@ -91,12 +91,15 @@ final class Demo {
     Path samples = samples(root);
     Path outDir =
         outDirArgument != null ? env.resolve(outDirArgument) : root.resolve("out").resolve("stack");
-    refuseInsideSamples(
-        outDir,
-        outDirLabel(outDirArgument, outDirArgument != null ? outDirArgument : display(outDir)),
-        samples);
+    String outDirShown = outDirArgument != null ? outDirArgument : display(outDir);
+    String outDirLabel = outDirLabel(outDirArgument, outDirShown);
+    refuseInsideSamples(outDir, outDirLabel, samples);
     new StackDemo(env, this::display)
-        .run(samples, outDir.toAbsolutePath().normalize(), kafka, openSearch);
+        .run(
+            samples,
+            new StackDemo.OutDir(outDir.toAbsolutePath().normalize(), outDirShown, outDirLabel),
+            kafka,
+            openSearch);
   }
 
   /**

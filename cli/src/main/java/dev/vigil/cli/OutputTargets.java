@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.detect.file.LineFileSink;
 import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ final class OutputTargets {
       throw new CommandFailedException(
           "cannot write " + label + ": it is a directory" + directoryHint);
     }
-    if (Files.exists(target) && !Files.isRegularFile(target)) {
+    if (LineFileSink.writtenInPlace(target)) {
       // A device or pipe (/dev/null, a named pipe) is written in place; its directory does not
       // matter.
       if (!Files.isWritable(target)) {

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.detect.DetectSummary;
+import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
@@ -62,6 +63,9 @@ import org.opensearch.client.opensearch._types.query_dsl.Query;
  */
 final class StackDemo {
 
+  /** Where the job's files go: the absolute path, and how messages name it. */
+  record OutDir(Path path, String shownAs, String label) {}
+
   /** Sample directories and the raw topic each is written to (vigil.yaml's default topics). */
   private static final List<Map.Entry<String, String>> SAMPLE_TOPICS =
       List.of(
@@ -90,8 +94,9 @@ final class StackDemo {
    * Runs the demo on the stack at {@code kafkaArgument} and {@code openSearchArgument}, or, for
    * each one not given, the local stack's.
    */
-  void run(Path samples, Path outDir, String kafkaArgument, String openSearchArgument)
+  void run(Path samples, OutDir target, String kafkaArgument, String openSearchArgument)
       throws IOException {
+    Path outDir = target.path();
     Path launcher = VigilCommand.projectRoot(env).resolve("bin").resolve("vigil");
     String bootstrapServers = kafkaArgument;
     URI openSearch = openSearchArgument == null ? null : openSearchUrl(openSearchArgument);
@@ -116,10 +121,13 @@ final class StackDemo {
       openSearch = openSearch != null ? openSearch : status.openSearch().get().url();
     }
 
+    // Before Kafka is asked anything: the samples, then the output directory as without --stack
+    // (created here).
+    Map<String, List<Path>> sampleFiles = sampleFiles(samples);
+    OutputTargets.requireWritableDirectory(outDir, target.shownAs(), target.label());
     for (String output : List.of("alerts", "events", "dead-letters", "checkpoints")) {
       DetectionRun.deleteRecursively(outDir.resolve(output));
     }
-    Files.createDirectories(outDir);
     Path routingKey = outDir.resolve(ROUTING_KEY_FILE);
     Files.writeString(routingKey, ROUTING_KEY + "\n", StandardCharsets.UTF_8);
     Path pagerEvents = outDir.resolve(PAGER_FILE);
@@ -139,7 +147,7 @@ final class StackDemo {
       } catch (ConfigException e) {
         throw new IllegalStateException("the demo wrote an invalid " + configFile, e);
       }
-      summary = runJob(config, samples);
+      summary = runJob(config, sampleFiles);
       incidents = pager.incidents();
       pagerEventsReceived = pager.accepted();
     } finally {
@@ -237,12 +245,17 @@ final class StackDemo {
     stdout.flush();
   }
 
-  /** Writes the samples to Kafka and runs the job over exactly them, to its end. */
-  private DetectSummary runJob(VigilConfig config, Path samples) throws IOException {
+  /**
+   * Writes the samples to Kafka and runs the job over exactly them, to its end. What needs no
+   * network (the rules, the credentials) is checked before the topics are made.
+   */
+  private DetectSummary runJob(VigilConfig config, Map<String, List<Path>> sampleFiles)
+      throws IOException {
     try {
+      RuleSet rules = ContinuousDetection.check(config);
       ContinuousDetection.prepare(config);
       Map<TopicPartition, Long> from = RawTopics.endOffsets(config.kafka());
-      Map<String, Integer> written = writeSamples(config, samples);
+      Map<String, Integer> written = writeSamples(config, sampleFiles);
       Map<TopicPartition, Long> until = RawTopics.endOffsets(config.kafka());
       progress(
           Plurals.count(
@@ -254,7 +267,7 @@ final class StackDemo {
               + "); running the detection job");
       long started = System.nanoTime();
       try (ContinuousDetection.Running running =
-          ContinuousDetection.startBounded(config, from, until)) {
+          ContinuousDetection.startBounded(config, rules, from, until)) {
         JobResult result = running.result().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (!result.isSuccess()) {
           throw new CommandFailedException(RunCommand.failure(result, Optional.empty()));
@@ -287,15 +300,24 @@ final class StackDemo {
     }
   }
 
+  /** The sample files by the raw topic they go to, found before anything is sent. */
+  private static Map<String, List<Path>> sampleFiles(Path samples) throws IOException {
+    Map<String, List<Path>> files = new LinkedHashMap<>();
+    for (Map.Entry<String, String> sample : SAMPLE_TOPICS) {
+      files.put(sample.getValue(), files(samples.resolve(sample.getKey())));
+    }
+    return files;
+  }
+
   /** Each sample file's records, one Kafka record each, to its source's raw topic. */
-  private static Map<String, Integer> writeSamples(VigilConfig config, Path samples)
-      throws IOException {
+  private static Map<String, Integer> writeSamples(
+      VigilConfig config, Map<String, List<Path>> sampleFiles) throws IOException {
     Map<String, Integer> written = new LinkedHashMap<>();
     try (RawTopics topics = RawTopics.writer(config.kafka())) {
-      for (Map.Entry<String, String> sample : SAMPLE_TOPICS) {
-        String topic = sample.getValue();
+      for (Map.Entry<String, List<Path>> sample : sampleFiles.entrySet()) {
+        String topic = sample.getKey();
         int[] count = {0};
-        for (Path file : files(samples.resolve(sample.getKey()))) {
+        for (Path file : sample.getValue()) {
           try (InputStream in = Files.newInputStream(file)) {
             new RecordSplitter(
                     file.getFileName().toString(), NormalizerLimits.DEFAULTS.maxRecordBytes())

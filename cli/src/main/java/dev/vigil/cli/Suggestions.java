@@ -2,14 +2,16 @@ package dev.vigil.cli;
 
 import dev.vigil.rules.NearNames;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The command or option name a mistyped one was probably meant to be. Picocli's own suggestions
- * compare letter pairs, which finds nothing for a swap of two letters ({@code tset}); this counts
- * edits instead, a swap being one, and also takes a name the typed word begins ({@code stat} for
- * {@code status}, {@code --conf} for {@code --config}).
+ * The command, option or option value a mistyped one was probably meant to be, by the rule every
+ * suggestion of Vigil follows ({@link NearNames}: edits, a swap of two letters being one, and a
+ * name that contains the typed word, {@code stat} for {@code status}, {@code --conf} for {@code
+ * --config}). Picocli's own suggestions compare letter pairs, which finds nothing for a swap
+ * ({@code tset}). Leading dashes do not count as letters.
  */
 final class Suggestions {
 
@@ -17,17 +19,15 @@ final class Suggestions {
 
   /** The closest of {@code names} to {@code typed}, if any is close enough to be meant. */
   static Optional<String> closest(String typed, Collection<String> names) {
-    String word = stripDashes(typed);
-    return names.stream()
-        .filter(name -> !name.equals(typed))
-        .filter(name -> isClose(word, stripDashes(name)))
-        .min(Comparator.comparingInt(name -> NearNames.distance(word, stripDashes(name))));
-  }
-
-  private static boolean isClose(String typed, String name) {
-    int allowed = name.length() >= 8 ? 2 : name.length() >= 4 ? 1 : 0;
-    return NearNames.distance(typed, name) <= allowed
-        || (typed.length() >= 3 && name.startsWith(typed));
+    Map<String, String> byWord = new LinkedHashMap<>();
+    for (String name : names) {
+      if (!name.equals(typed)) {
+        byWord.putIfAbsent(stripDashes(name), name);
+      }
+    }
+    return NearNames.near(stripDashes(typed), byWord.keySet()).stream()
+        .findFirst()
+        .map(byWord::get);
   }
 
   private static String stripDashes(String name) {

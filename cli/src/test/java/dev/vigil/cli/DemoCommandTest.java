@@ -190,6 +190,44 @@ class DemoCommandTest {
   }
 
   @Test
+  void withStackChecksTheOutputAndTheSamplesBeforeKafka(@TempDir Path checkout) throws IOException {
+    for (String source : List.of("vault", "aws", "azure", "gcp")) {
+      Files.createDirectories(checkout.resolve("samples").resolve(source));
+    }
+    Files.writeString(checkout.resolve("taken"), "");
+    // TEST-NET addresses: nothing answers there, so a run that asked them first would wait.
+    List<String> unreachable =
+        List.of(
+            "demo",
+            "--stack",
+            "--kafka",
+            "192.0.2.1:9092",
+            "--opensearch",
+            "http://192.0.2.1:9200");
+
+    CliRun.Result intoAFile =
+        new CliRun(checkout, List.of())
+            .execute(concat(unreachable, List.of("--out-dir", "taken")).toArray(String[]::new));
+    Files.delete(checkout.resolve("samples").resolve("vault"));
+    CliRun.Result withoutSamples =
+        new CliRun(checkout, List.of())
+            .execute(concat(unreachable, List.of("--out-dir", "out")).toArray(String[]::new));
+
+    assertThat(intoAFile.stderrLines())
+        .containsExactly(
+            "vigil demo: cannot write --out-dir taken: it is a file; give a directory");
+    assertThat(withoutSamples.stderrLines())
+        .containsExactly(
+            "vigil demo: the bundled samples have no directory "
+                + checkout.resolve("samples").resolve("vault"));
+    assertThat(checkout.resolve("out")).doesNotExist();
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+  }
+
+  @Test
   void refusesStackAddressesWithoutStack() {
     CliRun.Result result = new CliRun(ROOT, List.of()).execute("demo", "--kafka", "127.0.0.1:9092");
 

@@ -22,6 +22,20 @@ class SuggestionsTest {
   }
 
   @Test
+  void aNameThatContainsTheTypedWordSuggestsItAsEverywhereInVigil() {
+    assertThat(
+            Suggestions.closest(
+                "--out-of-orderness", List.of("--max-out-of-orderness", "--out", "--rules")))
+        .contains("--max-out-of-orderness");
+  }
+
+  @Test
+  void threeLettersAreTooFewToSuggestAnything() {
+    // As for rule names and vigil.yaml keys: below four letters everything is near everything.
+    assertThat(Suggestions.closest("sta", List.of("up", "down", "status"))).isEmpty();
+  }
+
+  @Test
   void theClosestNameWins() {
     assertThat(Suggestions.closest("--rule", List.of("--rules", "--out"))).contains("--rules");
     assertThat(Suggestions.closest("normalise", List.of("normalize", "demo")))

@@ -117,4 +117,70 @@ class JobEntryTest {
                 + " destination 'secops', which vigil.yaml does not configure; configured: oncall");
     assertThat(stderr()).doesNotContain("Kafka");
   }
+
+  @Test
+  void aDestinationNamedByPartOfItsNameGetsTheSameDidYouMeanAsEveryOtherName() throws Exception {
+    Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(
+        dir.resolve("rules/paged.yml"),
+        """
+        title: Paged
+        id: 7b0c6a52-9f43-4a57-a0c1-3f5e9f1d2c11
+        level: high
+        notify: [secops]
+        detection:
+          selection:
+            denied: true
+          condition: selection
+        """);
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        """
+        kafka:
+          bootstrap_servers: 192.0.2.1:9092
+        rules:
+          path: rules
+        notify:
+          destinations:
+            secops-slack:
+              type: webhook
+              url: https://hooks.example.com/vigil
+              hmac_key_env: HOME
+            oncall:
+              type: webhook
+              url: https://hooks.example.com/oncall
+              hmac_key_env: HOME
+        """);
+
+    assertThat(run("--config", dir.resolve("vigil.yaml").toString())).isEqualTo(1);
+    assertThat(stderr().lines())
+        .first()
+        .asString()
+        .endsWith(
+            "notify names the destination 'secops', which vigil.yaml does not configure;"
+                + " did you mean 'secops-slack'?");
+  }
+
+  @Test
+  void anOpenSearchCaFileThatIsNotThereIsRefusedBeforeKafka() throws Exception {
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        """
+        kafka:
+          bootstrap_servers: 192.0.2.1:9092
+        opensearch:
+          urls: [https://search-1.example:9200]
+          tls:
+            ca_pem: tls/ca.pem
+        """);
+
+    assertThat(run("--config", dir.resolve("vigil.yaml").toString())).isEqualTo(1);
+    assertThat(stderr().lines())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "vigil.yaml:6: opensearch.tls.ca_pem: cannot load the CA certificates from "
+                + dir.resolve("tls/ca.pem")
+                + ": no such file or directory");
+  }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * "Did you mean": the known names closest to one a user typed.
+ * "Did you mean": the known names closest to one a user typed. The one rule of nearness for every
+ * suggestion Vigil makes: rule names, modifiers and keys, vigil.yaml keys, notify destinations, and
+ * the CLI's commands, options and option values.
  *
  * <p>Why edits and containment both: a typo ({@code mass_secret_read} for {@code
  * mass_secret_reads}) is a few edits away, while a half-remembered name ({@code secret_read}) is
@@ -63,14 +65,19 @@ public final class NearNames {
     return List.copyOf(sorted.subList(0, Math.min(MAX_SUGGESTIONS, sorted.size())));
   }
 
+  /** The best few of {@code known} for {@code typed}, nearest first; empty when none is near. */
+  public static List<String> near(String typed, Collection<String> known) {
+    NearNames near = new NearNames(typed);
+    known.forEach(name -> near.rank(name).ifPresent(rank -> near.offer(name, rank)));
+    return near.suggestions();
+  }
+
   /**
    * {@code did you mean 'contains'?} for a name typed where one of {@code known} belongs, or empty
    * when none is near.
    */
   public static String didYouMean(String typed, Collection<String> known) {
-    NearNames near = new NearNames(typed);
-    known.forEach(name -> near.rank(name).ifPresent(rank -> near.offer(name, rank)));
-    return didYouMean(near.suggestions());
+    return didYouMean(near(typed, known));
   }
 
   /** {@code did you mean 'a' or 'b'?}, or empty when nothing is near. */

@@ -45,7 +45,7 @@ final class Commands {
         Files.deleteIfExists(output);
       }
     } catch (IOException e) {
-      throw new StackException("cannot run `" + command.get(0) + "`: " + e.getMessage(), e);
+      throw StackException.io("cannot run `" + command.get(0) + "`", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StackException("interrupted while running `" + command.get(0) + "`", e);

@@ -2,7 +2,6 @@ package dev.vigil.stack;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +58,7 @@ record ComponentArtifacts(List<Path> kafkaClasspath, Path openSearchZip, String 
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read resource " + name, e);
+      throw StackException.io("cannot read resource " + name, e);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.vigil.stack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,7 +111,7 @@ final class KafkaBroker implements ManagedComponent {
       endpoints.put(CONTROLLER, Ports.LOOPBACK + ":" + controllerPort);
       return new Launched(process, ProcessRecord.of(process.toHandle(), endpoints));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare Kafka under " + directory, e);
+      throw StackException.io("cannot prepare Kafka under " + directory, e);
     }
   }
 
@@ -130,7 +129,7 @@ final class KafkaBroker implements ManagedComponent {
     try {
       Files.writeString(logsDir().resolve("format.log"), result.output() + "\n");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + logsDir().resolve("format.log"), e);
+      throw StackException.io("cannot write " + logsDir().resolve("format.log"), e);
     }
     if (!result.succeeded()) {
       throw new StackException("formatting Kafka's storage failed:\n" + result.output());

@@ -1,7 +1,6 @@
 package dev.vigil.stack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -100,11 +99,11 @@ public final class LocalStack {
           each.launched().record().stop(config.stopGracePeriod());
           Files.deleteIfExists(config.pidFile(each.component().component()));
         }
-        throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        throw e;
       }
       return snapshot(changes);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw StackException.io("cannot start the stack in " + config.stateDir(), e);
     }
   }
 
@@ -141,13 +140,34 @@ public final class LocalStack {
       }
       return snapshot(changes);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw StackException.io("cannot stop the stack in " + config.stateDir(), e);
     }
   }
 
   /** What runs where; changes nothing. */
   public StackStatus status() {
+    requireStateDirectory();
     return snapshot(Map.of());
+  }
+
+  /**
+   * A state directory that is a file, or under one, would otherwise surface as a PID file that is
+   * "not a directory", or a lock that cannot be created, neither of which names the real mistake.
+   */
+  private void requireStateDirectory() {
+    Path stateDir = config.stateDir().toAbsolutePath();
+    Path existing = stateDir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new StackException(
+          "state directory "
+              + config.stateDir()
+              + ": not a directory ("
+              + (existing.equals(stateDir) ? "a file is in its place" : existing + " is a file")
+              + ")");
+    }
   }
 
   private StackStatus snapshot(Map<Component, String> changes) {
@@ -192,6 +212,7 @@ public final class LocalStack {
    * call may be starting or stopping the same stack.
    */
   private StateLock lock(Duration timeout) throws IOException {
+    requireStateDirectory();
     Files.createDirectories(config.stateDir());
     Path lockFile = config.stateDir().resolve("stack.lock");
     FileChannel channel =

@@ -1,5 +1,6 @@
 package dev.vigil.stack;
 
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ final class LogTail {
       List<String> last = all.subList(Math.max(0, all.size() - lines), all.size());
       return last.isEmpty() ? "" : String.join("\n", last) + "\n";
     } catch (IOException e) {
-      return "(cannot read " + file + ": " + e.getMessage() + ")\n";
+      return "(cannot read " + file + ": " + IoProblems.readProblem(file, e) + ")\n";
     }
   }
 }

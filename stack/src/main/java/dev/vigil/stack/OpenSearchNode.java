@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -137,7 +136,7 @@ final class OpenSearchNode implements ManagedComponent {
       endpoints.put(TRANSPORT, Ports.LOOPBACK + ":" + transportPort);
       return new Launched(process, ProcessRecord.of(process.toHandle(), endpoints));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare OpenSearch under " + directory, e);
+      throw StackException.io("cannot prepare OpenSearch under " + directory, e);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.vigil.stack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -21,7 +20,7 @@ final class Ports {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
+      throw StackException.io("no free loopback port", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.stack;
 
+import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ final class ProcessLauncher {
               try {
                 return builder.start();
               } catch (IOException e) {
-                throw new StackException("cannot start `" + full.get(0) + "`: " + e.getMessage());
+                throw StackException.io("cannot start `" + full.get(0) + "`", e);
               }
             });
     try {
@@ -85,7 +86,9 @@ final class ProcessLauncher {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof StackException stackException
           ? stackException
-          : new StackException("cannot start " + command.get(0), e.getCause());
+          : new StackException(
+              "cannot start `" + command.get(0) + "`: " + IoProblems.innermost(e.getCause()),
+              e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StackException("interrupted while starting " + command.get(0), e);

@@ -2,7 +2,6 @@ package dev.vigil.stack;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -108,7 +107,7 @@ record ProcessRecord(long pid, Optional<Instant> startedAt, Map<String, String> 
       }
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write PID file " + file, e);
+      throw StackException.io("cannot write PID file " + file, e);
     }
   }
 
@@ -120,7 +119,7 @@ record ProcessRecord(long pid, Optional<Instant> startedAt, Map<String, String> 
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read PID file " + file, e);
+      throw StackException.io("cannot read PID file " + file, e);
     }
     long pid;
     Optional<Instant> startedAt;

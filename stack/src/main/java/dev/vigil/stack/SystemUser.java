@@ -1,7 +1,6 @@
 package dev.vigil.stack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -94,7 +93,7 @@ record SystemUser(String name, int uid, int gid) {
             }
           });
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot give " + dir + " to " + name, e);
+      throw StackException.io("cannot give " + dir + " to " + name, e);
     }
   }
 
@@ -124,7 +123,7 @@ record SystemUser(String name, int uid, int gid) {
                   + "`.");
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the permissions of " + ancestor, e);
+        throw StackException.io("cannot read the permissions of " + ancestor, e);
       }
     }
   }

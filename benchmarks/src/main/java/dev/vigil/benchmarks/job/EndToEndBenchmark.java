@@ -3,6 +3,7 @@ package dev.vigil.benchmarks.job;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.detect.DetectSummary;
+import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.ContinuousDetection;
@@ -86,6 +87,11 @@ public final class EndToEndBenchmark {
 
     try (OpenSearchConnection connection =
         OpenSearchConnection.open(OpenSearchConfig.local(openSearch))) {
+      // What needs no network first (opening the connection asks nothing yet): a wrong --samples
+      // or a rule that does not compile fails at once, before an index is deleted or a topic made.
+      RuleSet rules = ContinuousDetection.check(config);
+      RawRecordGenerator generator =
+          RawRecordGenerator.fromSamples(samples, START, Long.toString(System.nanoTime()));
       OpenSearchClient client = connection.client();
       client
           .indices()
@@ -96,8 +102,6 @@ public final class EndToEndBenchmark {
                       .allowNoIndices(true));
       ContinuousDetection.prepare(config);
 
-      RawRecordGenerator generator =
-          RawRecordGenerator.fromSamples(samples, START, Long.toString(System.nanoTime()));
       Map<TopicPartition, Long> from = RawTopics.endOffsets(config.kafka());
       long produceStarted = System.nanoTime();
       try (RawTopics topics = RawTopics.writer(config.kafka())) {
@@ -119,7 +123,7 @@ public final class EndToEndBenchmark {
       long jobStarted = System.nanoTime();
       JobResult result;
       try (ContinuousDetection.Running running =
-          ContinuousDetection.startBounded(config, from, until)) {
+          ContinuousDetection.startBounded(config, rules, from, until)) {
         result = running.result().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       }
       double jobSeconds = seconds(System.nanoTime() - jobStarted);

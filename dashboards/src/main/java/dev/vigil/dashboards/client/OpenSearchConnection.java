@@ -125,6 +125,23 @@ public final class OpenSearchConnection implements AutoCloseable {
     return new OpenSearchConnection(builder.build(), description);
   }
 
+  /**
+   * Reads what {@link #open} reads from files and the environment (the password, the CA file or
+   * trust store and its password) without connecting: a start that will connect later refuses a
+   * wrong path at once, before it waits for any other service.
+   *
+   * @throws IllegalArgumentException as {@link #open} does, naming the key and the file or variable
+   */
+  public static void checkCredentials(
+      OpenSearchConfig config, Function<String, String> environment) {
+    if (config.password() != null) {
+      Arrays.fill(config.password().resolve(environment), '\0');
+    }
+    if (config.urls().get(0).getScheme().equals("https")) {
+      sslContext(config.tls(), environment);
+    }
+  }
+
   public OpenSearchClient client() {
     return client;
   }

@@ -656,7 +656,13 @@ public final class VigilConfigLoader {
     }
   }
 
-  /** The line of every {@code *_env} and {@code *_file} key, by dotted path. */
+  /**
+   * The line of every key a client reads a secret or a file through at start ({@code *_env}, {@code
+   * *_file}, and the TLS files {@code ca_pem}, {@code truststore}, {@code keystore}), by dotted
+   * path.
+   */
+  private static final Set<String> CLIENT_FILE_KEYS = Set.of("ca_pem", "truststore", "keystore");
+
   private static Map<String, Integer> credentialLines(YamlDocument document) {
     Map<String, Integer> lines = new LinkedHashMap<>();
     collectCredentialLines(document, document.root(), "", "", lines);
@@ -677,7 +683,9 @@ public final class VigilConfigLoader {
               String at = YamlDocument.child(pointer, name);
               if (field.getValue().isObject()) {
                 collectCredentialLines(document, field.getValue(), key, at, lines);
-              } else if (name.endsWith("_env") || name.endsWith("_file")) {
+              } else if (name.endsWith("_env")
+                  || name.endsWith("_file")
+                  || CLIENT_FILE_KEYS.contains(name)) {
                 lines.put(key, document.lineOf(at));
               }
             });

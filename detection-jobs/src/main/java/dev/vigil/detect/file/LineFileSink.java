@@ -74,8 +74,11 @@ public final class LineFileSink<T> implements Sink<T> {
     return new Writer();
   }
 
-  /** A device or pipe: it exists, and is neither a regular file nor a directory. */
-  static boolean writtenInPlace(Path target) {
+  /**
+   * A device or pipe: it exists, and is neither a regular file nor a directory. Written in place,
+   * not replaced; the CLI's check of an output before a run ({@code OutputTargets}) asks the same.
+   */
+  public static boolean writtenInPlace(Path target) {
     return Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target);
   }
 

@@ -148,14 +148,14 @@ public final class ContinuousDetection {
 
   /**
    * Checks everything about a start that needs no network, before anything outside is touched: the
-   * credentials every client will read (notify destinations, Kafka, OpenSearch), the rules ({@code
-   * rules.path} loaded and compiled, or the built-in pack), and that every destination a rule's
-   * {@code notify} names is configured. A mistake here costs no broker timeout and leaves no topic
-   * or template behind.
+   * credentials every client will read (notify destinations, Kafka, OpenSearch) and OpenSearch's
+   * TLS trust files, the rules ({@code rules.path} loaded and compiled, or the built-in pack), and
+   * that every destination a rule's {@code notify} names is configured. A mistake here costs no
+   * broker timeout and leaves no topic or template behind.
    *
    * @return the rules the job runs, for {@link #build} and {@link #start}
    * @throws dev.vigil.detect.config.ConfigException when a credential (a destination's, Kafka's,
-   *     OpenSearch's) cannot be read, with the file and line of its key
+   *     OpenSearch's) or a TLS trust file cannot be read, with the file and line of its key
    * @throws RuleException when the rules do not load or compile
    * @throws UnknownDestinationException when a rule names a destination vigil.yaml lacks
    */
@@ -242,9 +242,22 @@ public final class ContinuousDetection {
   public static Running startBounded(
       VigilConfig config, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
       throws RuleException {
+    return startBounded(config, check(config), from, until);
+  }
+
+  /**
+   * As {@link #startBounded(VigilConfig, Map, Map)}, with the rules {@link #check} returned: for a
+   * caller that checks before it writes the records to read.
+   */
+  public static Running startBounded(
+      VigilConfig config,
+      RuleSet rules,
+      Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> until)
+      throws RuleException {
     return start(
         config,
-        check(config),
+        rules,
         KafkaConnectors.rawSource(config.kafka(), from, until),
         Optional.empty(),
         UnaryOperator.identity());

@@ -98,19 +98,8 @@ public final class NotifySink implements Sink<AlertRecord> {
     if (configured.isEmpty()) {
       return "notify.destinations names none";
     }
-    String closest = null;
-    int closestDistance = Integer.MAX_VALUE;
-    for (String candidate : configured) {
-      int distance = NearNames.distance(name, candidate);
-      if (distance < closestDistance) {
-        closest = candidate;
-        closestDistance = distance;
-      }
-    }
-    // A third of the name may differ: 'secops-slak' is 'secops-slack', 'ops' is not 'oncall'.
-    return closestDistance <= Math.max(1, name.length() / 3)
-        ? "did you mean '" + closest + "'?"
-        : "configured: " + String.join(", ", configured);
+    String didYouMean = NearNames.didYouMean(name, configured);
+    return didYouMean.isEmpty() ? "configured: " + String.join(", ", configured) : didYouMean;
   }
 
   /**

@@ -12,10 +12,11 @@ import java.util.stream.Collectors;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 
 /**
- * What a job that writes to OpenSearch does before it starts: check that the password can be read,
- * and, when asked, install Vigil's index templates, so that the first index a sink creates already
- * has its mappings (a template applies only to indices created after it). Failing here gives one
- * message at start instead of a job that fails and restarts on every task manager.
+ * What a job that writes to OpenSearch does before it starts: check that the password and the TLS
+ * trust material can be read, and, when asked, install Vigil's index templates, so that the first
+ * index a sink creates already has its mappings (a template applies only to indices created after
+ * it). Failing here gives one message at start instead of a job that fails and restarts on every
+ * task manager.
  */
 public final class IndexSetup {
 
@@ -30,12 +31,10 @@ public final class IndexSetup {
   public static List<TemplateInstaller.Installed> prepare(
       OpenSearchConfig config, boolean installTemplates, Function<String, String> environment) {
     if (!installTemplates) {
-      if (config.password() != null) {
-        try {
-          config.password().resolve(environment);
-        } catch (IllegalArgumentException e) {
-          throw new IndexSetupException(e.getMessage());
-        }
+      try {
+        OpenSearchConnection.checkCredentials(config, environment);
+      } catch (IllegalArgumentException e) {
+        throw new IndexSetupException(e.getMessage());
       }
       return List.of();
     }

@@ -61,6 +61,15 @@ public final class IoProblems {
   private static final Pattern CLASS_NAME =
       Pattern.compile("(?<=^|: )(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)(?:: |:?$)");
 
+  /**
+   * ProcessBuilder's failure to start a program: {@code Cannot run program "x" (in directory "d"):
+   * error=2, No such file or directory}. The caller names the program; the OS's words are the
+   * reason.
+   */
+  private static final Pattern CANNOT_RUN_PROGRAM =
+      Pattern.compile(
+          "^Cannot run program \".*?\"(?: \\(in directory \".*?\"\\))?: (?:error=\\d+, )?");
+
   /** "Is a", "Connection": a capital then small letters only, so "TLS", "OpenSearch" stay. */
   private static final Pattern FIRST_WORD_CAPITALIZED = Pattern.compile("\\p{Lu}\\p{Ll}+\\b");
 
@@ -297,6 +306,7 @@ public final class IoProblems {
    */
   private static String words(String message) {
     String text = message.replaceAll("\\s*\\R\\s*", " ").strip();
+    text = CANNOT_RUN_PROGRAM.matcher(text).replaceFirst("");
     String previous;
     do {
       previous = text;

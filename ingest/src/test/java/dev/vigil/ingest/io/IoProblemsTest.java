@@ -1,6 +1,7 @@
 package dev.vigil.ingest.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -69,6 +70,20 @@ class IoProblemsTest {
   @MethodSource("wordsOfEachType")
   void eachTypeHasItsWordsAndNoClassName(Throwable error, String words) {
     assertThat(IoProblems.reason(error)).isEqualTo(words).doesNotContain("Exception");
+  }
+
+  @Test
+  void aProgramThatCannotBeStartedGetsTheSystemsWordsOnly() {
+    IOException missing =
+        assertThrows(
+            IOException.class,
+            () -> new ProcessBuilder(dir.resolve("no-such-program").toString()).start());
+    IOException inDirectory =
+        new IOException(
+            "Cannot run program \"/opt/x\" (in directory \"/tmp\"): error=13, Permission denied");
+
+    assertThat(IoProblems.reason(missing)).isEqualTo("no such file or directory");
+    assertThat(IoProblems.reason(inDirectory)).isEqualTo("permission denied");
   }
 
   @Test

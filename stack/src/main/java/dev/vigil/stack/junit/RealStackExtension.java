@@ -8,7 +8,6 @@ import dev.vigil.stack.StackConfig;
 import dev.vigil.stack.StackException;
 import dev.vigil.stack.StackStatus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -97,7 +96,7 @@ public final class RealStackExtension implements BeforeAllCallback, ParameterRes
                 "vigil-stack-test-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create a state directory for the test stack", e);
+        throw StackException.io("cannot create a state directory for the test stack", e);
       }
       stack = new LocalStack(StackConfig.forTests(stateDir));
     }
