@@ -37,10 +37,12 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * <p>A partition with no record for {@code idleness} (processing time) stops holding the watermark
  * back; when all of this subtask's partitions are idle (or it has had none for {@code idleness}
  * since it started: a job with more subtasks than partitions) the generator first advances to its
- * newest record and then marks its output idle, so downstream operators follow the other subtasks.
- * Records of other origins (files) share one group. The watermark never goes backwards. State: one
- * entry per partition seen, not checkpointed (after a restore it starts low and catches up, which
- * delays firings slightly but never makes an on-time record late).
+ * newest record itself, without the bound, and then marks its output idle, so downstream operators
+ * follow the other subtasks, and a quiet stream's last records are judged one idleness after they
+ * arrived instead of waiting for the next record. Records of other origins (files) share one group.
+ * The watermark never goes backwards. State: one entry per partition seen, not checkpointed (after
+ * a restore it starts low and catches up, which delays firings slightly but never makes an on-time
+ * record late).
  *
  * @param <T> the element type
  */
@@ -117,15 +119,22 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
       // once it has waited as long as a silent partition would: else it holds back every window.
       boolean silent = !partitions.isEmpty() || now - firstEmit >= idlenessMillis;
       if (silent && !idle) {
-        // Partitions that fall silent together (a backlog read to its end) held the watermark at
-        // the slowest of them; an idle output is ignored downstream but its last watermark is not
-        // raised, so windows up to the newest record would wait for the next one. Everything
-        // read so far is in: advance to the newest record before going idle.
+        // An idle output is ignored downstream but its last watermark is not raised, so records
+        // still within the bound of the newest one (the last records before a quiet night: a
+        // root token used at 3 a.m.) would wait for the next record, which may be hours away.
+        // Silence for the whole idleness says everything read so far is in: advance to the
+        // newest record itself, bound waived, before going idle. When every subtask is idle,
+        // Flink forwards the highest of their watermarks, so the job judges all it has read.
+        // The price: a record that arrives after the silence with a time before the newest is
+        // late (still judged, at the engine's clock).
         long newest = Long.MIN_VALUE;
         for (Partition partition : partitions.values()) {
           newest = Math.max(newest, partition.maxTimestamp);
         }
-        emitAtMost(newest, output);
+        if (newest > emitted) {
+          emitted = newest;
+          output.emitWatermark(new Watermark(newest));
+        }
         idle = true;
         output.markIdle();
       }

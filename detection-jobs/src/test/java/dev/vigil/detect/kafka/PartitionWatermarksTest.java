@@ -104,7 +104,7 @@ class PartitionWatermarksTest {
     generator.onPeriodicEmit(output);
     now.addAndGet(61_000); // the backlog is read: both partitions silent at once
     generator.onPeriodicEmit(output);
-    assertThat(watermarks).containsExactly(69_999L, 469_999L);
+    assertThat(watermarks).containsExactly(69_999L, 500_000L);
     assertThat(idleness).containsExactly("idle");
   }
 
@@ -119,7 +119,31 @@ class PartitionWatermarksTest {
     record("kafka:raw/0@2", 200_000);
     generator.onPeriodicEmit(output);
     assertThat(idleness).containsExactly("idle", "active");
-    assertThat(watermarks).containsExactly(69_999L, 169_999L);
+    assertThat(watermarks).containsExactly(100_000L, 169_999L);
+  }
+
+  @Test
+  void aQuietStreamsLastRecordIsReleasedOneIdlenessAfterItArrivedNotAtTheNextRecord() {
+    pastStartup();
+    record("kafka:raw/0@1", 100_000);
+    generator.onPeriodicEmit(output);
+    now.addAndGet(10_000);
+    record("kafka:raw/0@2", 110_000); // the root token use, 10 s later: within the 30 s bound
+    generator.onPeriodicEmit(output);
+    // held back by the bound while traffic flows
+    assertThat(watermarks).containsExactly(69_999L, 79_999L);
+    now.addAndGet(59_999);
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(69_999L, 79_999L);
+    now.addAndGet(1);
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(69_999L, 79_999L, 110_000L);
+    assertThat(idleness).containsExactly("idle");
+
+    record("kafka:raw/0@3", 105_000); // after the silence, behind the newest record: late
+    generator.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(69_999L, 79_999L, 110_000L);
+    assertThat(idleness).containsExactly("idle", "active");
   }
 
   @Test
