@@ -14,6 +14,7 @@ import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -93,8 +94,8 @@ final class RunCommand implements Callable<Integer> {
               loaded,
               rules,
               resumeFrom.map(ResumePoint::path),
-              () -> {
-                env.stderr().println(startedLine(loaded));
+              restAddress -> {
+                env.stderr().println(startedLine(loaded, restAddress));
                 env.stderr().flush();
               },
               new StopReport(env.stderr()));
@@ -127,8 +128,11 @@ final class RunCommand implements Callable<Integer> {
         + ")";
   }
 
-  /** What runs, from where: printed once the job has been taken, so it is true when read. */
-  static String startedLine(VigilConfig config) {
+  /**
+   * What runs, from where, and where its status and metrics are: printed once the job has been
+   * taken, so it is true when read.
+   */
+  static String startedLine(VigilConfig config, URI restAddress) {
     return "vigil run: job "
         + config.job().name()
         + " is running, reading "
@@ -141,7 +145,10 @@ final class RunCommand implements Callable<Integer> {
             .orElse("")
         + " from "
         + config.kafka().bootstrapServers()
-        + "; Ctrl-C stops it";
+        + "; status and metrics: "
+        // The CLI has no Flink web UI: the REST API's root answers 404, its job list does not.
+        + restAddress.resolve("jobs/overview")
+        + " (Flink REST API, this machine only); Ctrl-C stops it";
   }
 
   /**

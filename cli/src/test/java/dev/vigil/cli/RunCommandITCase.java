@@ -6,7 +6,12 @@ import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.stack.KafkaEndpoint;
 import dev.vigil.stack.junit.RealKafka;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +22,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandITCase {
 
   private static final Path JAR = Path.of("target", "vigil-cli.jar");
+  private static final Pattern REST_ADDRESS =
+      Pattern.compile(
+          "; status and metrics: (http://127\\.0\\.0\\.1:\\d+/)jobs/overview \\(Flink REST API,");
   private static final String FALLBACK_END =
       "); cancelled the job instead, so the next vigil run resumes from its last checkpoint and"
           + " repeats what followed it";
@@ -60,6 +70,16 @@ class RunCommandITCase {
     Optional<ResumePoint> checkpoint =
         awaitResumePoint(storageUri, point -> point.kind() == ResumePoint.Kind.CHECKPOINT);
     assertThat(checkpoint).as("the first run checkpoints, so its job is running").isPresent();
+    // The start line names the REST API, on the loopback interface, where the job's status is.
+    URI rest = first.restAddress();
+    assertThat(rest.getHost()).isEqualTo("127.0.0.1");
+    HttpResponse<String> overview =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(rest.resolve("jobs/overview")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(overview.statusCode()).isEqualTo(200);
+    assertThat(overview.body()).contains("\"name\":\"run-it-", "\"state\":\"RUNNING\"");
     first.signal("INT");
 
     assertThat(first.awaitExit()).isEqualTo(130);
@@ -136,6 +156,25 @@ class RunCommandITCase {
                 + file.resolve("tmp"));
   }
 
+  @Test
+  @Timeout(300)
+  void aTakenRestPortIsOneLineNamingTheKey(KafkaEndpoint kafka) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      writeConfig(kafka, "\n  rest_port: " + taken.getLocalPort());
+
+      VigilRun run = start(List.of());
+
+      assertThat(run.awaitExit()).isEqualTo(VigilCommand.EXIT_ERROR);
+      assertThat(run.stderrLines())
+          .containsExactly(
+              checkingLine(kafka),
+              "vigil run: the embedded Flink cluster could not listen on 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + " (job.rest_port in vigil.yaml): the port is taken; choose another, or 0 for a"
+                  + " free one");
+    }
+  }
+
   private VigilRun start(List<String> jvmOptions) throws IOException {
     VigilRun run = VigilRun.start(dir, jvmOptions);
     started.add(run);
@@ -151,13 +190,18 @@ class RunCommandITCase {
   }
 
   private void writeConfig(KafkaEndpoint kafka) throws IOException {
+    writeConfig(kafka, "");
+  }
+
+  /** As {@link #writeConfig(KafkaEndpoint)}, with {@code jobKeys} added to {@code job}. */
+  private void writeConfig(KafkaEndpoint kafka, String jobKeys) throws IOException {
     String prefix = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
     Files.writeString(
         dir.resolve("vigil.yaml"),
         """
         job:
           name: %1$s
-          parallelism: 1
+          parallelism: 1%3$s
         kafka:
           bootstrap_servers: %2$s
           group_id: %1$s
@@ -177,7 +221,7 @@ class RunCommandITCase {
           storage: checkpoints
           retained_states: 1
         """
-            .formatted(prefix, kafka.bootstrapServers()));
+            .formatted(prefix, kafka.bootstrapServers(), jobKeys));
   }
 
   private static Optional<ResumePoint> awaitResumePoint(
@@ -254,6 +298,13 @@ class RunCommandITCase {
               line -> line.contains(" is running, reading ") && line.endsWith("; Ctrl-C stops it"))
           .findFirst()
           .orElseThrow(() -> new AssertionError("no start line in " + lines));
+    }
+
+    /** The REST API's address, as the start line names it. */
+    URI restAddress() throws IOException {
+      Matcher rest = REST_ADDRESS.matcher(startLine());
+      assertThat(rest.find()).as("the start line names the REST API: %s", startLine()).isTrue();
+      return URI.create(rest.group(1));
     }
   }
 }

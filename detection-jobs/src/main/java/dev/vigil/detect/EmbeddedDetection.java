@@ -19,11 +19,9 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -61,8 +59,6 @@ public final class EmbeddedDetection {
     RuleSet rules = options.rules().isEmpty() ? RuleSet.builtIn() : RuleSet.load(options.rules());
     Configuration configuration = new Configuration();
     configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
-    // Any free port: a Flink (or another run) may hold the default 8081.
-    configuration.set(RestOptions.BIND_PORT, "0");
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(configuration);
     env.setParallelism(options.parallelism());
     // One reader, files in path order: the job sees one fixed sequence of records, and so gives
@@ -84,14 +80,9 @@ public final class EmbeddedDetection {
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName("vigil-detect");
 
-    MiniClusterConfiguration clusterConfiguration =
-        new MiniClusterConfiguration.Builder()
-            .setConfiguration(configuration)
-            .setNumTaskManagers(1)
-            .setNumSlotsPerTaskManager(options.parallelism())
-            .build();
     long started = System.nanoTime();
-    MiniCluster cluster = new MiniCluster(clusterConfiguration);
+    MiniCluster cluster =
+        EmbeddedFlink.cluster(configuration, options.parallelism(), EmbeddedFlink.ANY_FREE_PORT);
     try {
       cluster.start();
       JobID job = cluster.submitJob(graph).get().getJobID();

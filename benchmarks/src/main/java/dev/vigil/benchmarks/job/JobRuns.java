@@ -2,6 +2,7 @@ package dev.vigil.benchmarks.job;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.vigil.detect.DetectionJob;
+import dev.vigil.detect.EmbeddedFlink;
 import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.file.RawFiles;
@@ -14,11 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -68,14 +67,7 @@ public final class JobRuns implements AutoCloseable {
     this.options = JobOptions.defaults(RuleSet.builtIn());
     configuration = new Configuration();
     configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
-    configuration.set(RestOptions.BIND_PORT, "0");
-    cluster =
-        new MiniCluster(
-            new MiniClusterConfiguration.Builder()
-                .setConfiguration(configuration)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(parallelism)
-                .build());
+    cluster = EmbeddedFlink.cluster(configuration, parallelism, EmbeddedFlink.ANY_FREE_PORT);
     cluster.start();
   }
 

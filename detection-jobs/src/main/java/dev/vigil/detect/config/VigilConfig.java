@@ -64,8 +64,10 @@ public record VigilConfig(
    * @param name the Flink job name
    * @param parallelism of every operator
    * @param maxParallelism key groups; fixed for the life of the job's state
+   * @param restPort the port of the embedded cluster's REST API on 127.0.0.1 ({@code vigil run}); 0
+   *     for a free port the system picks. Not used by {@code flink run}
    */
-  public record Job(String name, int parallelism, int maxParallelism) {}
+  public record Job(String name, int parallelism, int maxParallelism, int restPort) {}
 
   /**
    * @param bootstrapServers the brokers, {@code host:port,...}

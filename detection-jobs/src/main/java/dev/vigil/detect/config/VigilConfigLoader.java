@@ -212,7 +212,8 @@ public final class VigilConfigLoader {
         new Job(
             job.text("name", "vigil-detection"),
             job.integer("parallelism", 2, 1, 32_768),
-            job.integer("max_parallelism", 128, 1, 32_768));
+            job.integer("max_parallelism", 128, 1, 32_768),
+            job.integer("rest_port", 0, 0, 65_535));
     if (read.maxParallelism() < read.parallelism()) {
       throw job.error("max_parallelism", "must be at least job.parallelism");
     }

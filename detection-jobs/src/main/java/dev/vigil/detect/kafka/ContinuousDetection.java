@@ -1,6 +1,7 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.DetectionJob;
+import dev.vigil.detect.EmbeddedFlink;
 import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.VigilConfig;
@@ -12,6 +13,8 @@ import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
+import java.net.BindException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -27,7 +31,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -35,7 +38,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -207,7 +209,10 @@ public final class ContinuousDetection {
                     cluster, config.sinks().openSearch().installTemplates(), System::getenv));
   }
 
-  /** Starts the job on a MiniCluster in this JVM, resuming from {@code restoreFrom} when given. */
+  /**
+   * Starts the job on a MiniCluster in this JVM, resuming from {@code restoreFrom} when given, its
+   * REST API on {@code job.rest_port} of the loopback interface ({@link Running#restAddress}).
+   */
   public static Running start(VigilConfig config, Optional<String> restoreFrom)
       throws RuleException {
     return start(config, check(config), restoreFrom);
@@ -221,6 +226,7 @@ public final class ContinuousDetection {
         rules,
         KafkaConnectors.rawSource(config.kafka()),
         restoreFrom,
+        config.job().restPort(),
         UnaryOperator.identity());
   }
 
@@ -230,14 +236,21 @@ public final class ContinuousDetection {
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
     return start(
-        config, check(config), KafkaConnectors.rawSource(config.kafka()), restoreFrom, afterSource);
+        config,
+        check(config),
+        KafkaConnectors.rawSource(config.kafka()),
+        restoreFrom,
+        config.job().restPort(),
+        afterSource);
   }
 
   /**
    * Starts the job on a MiniCluster in this JVM over the raw records between two sets of offsets
    * ({@link KafkaConnectors#rawSource(VigilConfig.Kafka, Map, Map)}): the job finishes by itself
    * once every record of the range is through and every sink has flushed, so {@link
-   * Running#result()} completes. Never restores from a checkpoint: the range says what to read.
+   * Running#result()} completes. Never restores from a checkpoint: the range says what to read. Its
+   * REST API takes any free port of the loopback interface, not {@code job.rest_port}: a {@code
+   * vigil run} of the same file may hold that one.
    */
   public static Running startBounded(
       VigilConfig config, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
@@ -260,6 +273,7 @@ public final class ContinuousDetection {
         rules,
         KafkaConnectors.rawSource(config.kafka(), from, until),
         Optional.empty(),
+        EmbeddedFlink.ANY_FREE_PORT,
         UnaryOperator.identity());
   }
 
@@ -268,6 +282,7 @@ public final class ContinuousDetection {
       RuleSet rules,
       KafkaSource<RawRecord> source,
       Optional<String> restoreFrom,
+      int restPort,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
     prepare(config);
@@ -279,16 +294,7 @@ public final class ContinuousDetection {
     restoreFrom.ifPresent(
         path -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(path, false)));
 
-    Configuration clusterConfiguration = new Configuration(flink);
-    // Any free port: a Flink (or another run) may hold the default 8081.
-    clusterConfiguration.set(RestOptions.BIND_PORT, "0");
-    MiniCluster cluster =
-        new MiniCluster(
-            new MiniClusterConfiguration.Builder()
-                .setConfiguration(clusterConfiguration)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(config.job().parallelism())
-                .build());
+    MiniCluster cluster = EmbeddedFlink.cluster(flink, config.job().parallelism(), restPort);
     try {
       cluster.start();
       JobID job = cluster.submitJob(graph).get().getJobID();
@@ -298,9 +304,29 @@ public final class ContinuousDetection {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
+      if (restPort != EmbeddedFlink.ANY_FREE_PORT && causedBy(e, BindException.class)) {
+        throw new EmbeddedClusterException(
+            "the embedded Flink cluster could not listen on "
+                + EmbeddedFlink.LOOPBACK
+                + ":"
+                + restPort
+                + " (job.rest_port in "
+                + config.file()
+                + "): the port is taken; choose another, or 0 for a free one",
+            e);
+      }
       throw new EmbeddedClusterException(
           "the embedded Flink cluster could not start the job: " + IoProblems.innermost(e), e);
     }
+  }
+
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -310,7 +336,8 @@ public final class ContinuousDetection {
    * @param rules what {@link #check} returned
    * @param resumeFrom the checkpoint or savepoint to resume from: {@link ResumePoint#latest} of
    *     {@code checkpoints.storage} for {@code vigil run}
-   * @param onStart told once the cluster has taken the job, which then runs
+   * @param onStart told once the cluster has taken the job, which then runs, with the address of
+   *     the cluster's REST API ({@link Running#restAddress})
    * @return the job's result
    * @throws EmbeddedClusterException when the embedded cluster cannot start or take the job
    */
@@ -318,11 +345,11 @@ public final class ContinuousDetection {
       VigilConfig config,
       RuleSet rules,
       Optional<String> resumeFrom,
-      Runnable onStart,
+      Consumer<URI> onStart,
       StopListener onStop)
       throws RuleException, InterruptedException {
     try (Running running = start(config, rules, resumeFrom)) {
-      onStart.run();
+      onStart.accept(running.restAddress());
       Thread stopper =
           new Thread(
               () -> {
@@ -438,6 +465,14 @@ public final class ContinuousDetection {
 
     public MiniCluster cluster() {
       return cluster;
+    }
+
+    /**
+     * The cluster's REST API, {@code http://127.0.0.1:<port>/}: the job's status, checkpoints,
+     * exceptions and metrics ({@code jobs/<job id>}); it listens on the loopback interface only.
+     */
+    public URI restAddress() throws InterruptedException {
+      return EmbeddedFlink.restAddress(cluster);
     }
 
     /** Completes when the job ends (it does not, unless cancelled or failed beyond restarts). */

@@ -50,6 +50,7 @@ class VigilConfigLoaderTest {
     assertThat(config.job().name()).isEqualTo("vigil-detection");
     assertThat(config.job().parallelism()).isEqualTo(2);
     assertThat(config.job().maxParallelism()).isEqualTo(128);
+    assertThat(config.job().restPort()).isZero();
     assertThat(config.rulesPath()).isEmpty();
     assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(config.kafka().groupId()).isEqualTo("vigil-detection");
@@ -94,6 +95,7 @@ class VigilConfigLoaderTest {
               name: prod-detection
               parallelism: 4
               max_parallelism: 256
+              rest_port: 18081
             rules:
               path: my-rules
             kafka:
@@ -152,6 +154,7 @@ class VigilConfigLoaderTest {
               destinations: {}
             """);
     assertThat(config.job().parallelism()).isEqualTo(4);
+    assertThat(config.job().restPort()).isEqualTo(18081);
     assertThat(config.rulesPath()).contains(dir.resolve("my-rules"));
     assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka-1:9093,kafka-2:9093");
     assertThat(config.kafka().startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
@@ -369,6 +372,8 @@ class VigilConfigLoaderTest {
         3,
         "job.max_parallelism",
         "at least job.parallelism");
+    failsWith("job:\n  rest_port: 70000\n", 2, "job.rest_port", "between 0 and 65535, got 70000");
+    failsWith("job:\n  rest-port: 8081\n", 2, "job.rest-port", "did you mean 'rest_port'?");
   }
 
   @Test
