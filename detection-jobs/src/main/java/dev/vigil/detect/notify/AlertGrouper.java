@@ -11,16 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns a stream of alerts into pages: one per storm, plus its count.
  *
- * <p>Design. Alerts group by (rule id, group key). The first alert of a group is paged at once and
- * its {@code alert_id} becomes the group's identity (PagerDuty's {@code dedup_key}). A later alert
- * of the same key whose <em>event time</em> lies within {@code window} of that first alert folds
- * into the group: no new page, the counts grow. Membership depends only on the alerts and their
- * order, never on the wall clock, so a replay of the same alerts forms the same groups and sends
- * the same dedup keys: one incident, however often the stream is replayed.
+ * <p>Design. Alerts group by (rule id, group key, sources); a single-event alert's group key is its
+ * actor (see docs/notify.md, "Grouping"), so one actor's storm folds and another actor's act, or
+ * the same rule on another platform, pages on its own. The first alert of a group is paged at once
+ * and its {@code alert_id} becomes the group's identity (PagerDuty's {@code dedup_key}). A later
+ * alert of the same key whose <em>event time</em> lies within {@code window} of that first alert
+ * folds into the group: no new page, the counts grow. Membership depends only on the alerts and
+ * their order, never on the wall clock, so a replay of the same alerts forms the same groups and
+ * sends the same dedup keys: one incident, however often the stream is replayed.
  *
  * <p>The wall clock decides only <em>when</em> a grown count is sent: a group update goes out once
  * {@code window} has passed (in processing time) since the group's last message, and on {@link
@@ -158,11 +161,20 @@ final class AlertGrouper {
     }
   }
 
-  /** Rule id and group fields sorted by name: the same key however the map was built. */
+  /**
+   * Rule id, group fields sorted by name, and sources sorted: the same key however the map and list
+   * were built. The sources are part of it so that one rule firing on two platforms (a root login
+   * in AWS, a root token in Vault) pages twice even when the group values coincide, and so that
+   * every alert folded into a page has the page's sources.
+   */
   static String key(Alert alert) {
     StringBuilder key = new StringBuilder(alert.ruleId());
     for (Map.Entry<String, String> field : new TreeMap<>(alert.group()).entrySet()) {
       key.append('\u0000').append(field.getKey()).append('\u0001').append(field.getValue());
+    }
+    key.append('\u0002');
+    for (String source : new TreeSet<>(alert.sources())) {
+      key.append('\u0000').append(source);
     }
     return key.toString();
   }

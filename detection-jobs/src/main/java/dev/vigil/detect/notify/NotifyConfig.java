@@ -2,6 +2,8 @@ package dev.vigil.detect.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.rules.NearNames;
 import dev.vigil.rules.model.Level;
 import java.io.Serializable;
 import java.net.URI;
@@ -14,9 +16,12 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -41,7 +46,17 @@ public record NotifyConfig(
 
   public static final URI PAGERDUTY_EVENTS_URL =
       URI.create("https://events.pagerduty.com/v2/enqueue");
-  static final String ALERT_ID_PLACEHOLDER = "{alert_id}";
+  static final String ALERT_ID = "alert_id";
+  static final String ALERT_ID_PLACEHOLDER = "{" + ALERT_ID + "}";
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+
+  /**
+   * {@code /vigil-alerts/_doc/}, {@code /vigil-alerts-*\/_doc/}, {@code
+   * /vigil-alerts-2024.05/_doc/}.
+   */
+  private static final Pattern ALERTS_DOC_READ =
+      Pattern.compile("/" + Pattern.quote(IndexContract.ALERTS_ALIAS) + "[^/]*/_doc(/|$)");
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public enum DestinationType {
@@ -107,11 +122,7 @@ public record NotifyConfig(
     ConfigNode root = new ConfigNode(notifySection, "notify");
     String alertUrl = root.text("alert_url", null);
     if (alertUrl != null) {
-      if (!alertUrl.contains(ALERT_ID_PLACEHOLDER)) {
-        throw new NotifyConfigException(
-            root.key("alert_url"), "must contain " + ALERT_ID_PLACEHOLDER);
-      }
-      httpUri(alertUrl.replace(ALERT_ID_PLACEHOLDER, "id"), root.key("alert_url"));
+      checkAlertUrl(alertUrl, root.key("alert_url"));
     }
     Grouping grouping = new Grouping(true, Duration.ofMinutes(5), 10_000);
     ConfigNode groupingNode = root.child("grouping");
@@ -289,6 +300,57 @@ public record NotifyConfig(
     }
   }
 
+  /**
+   * What can be known about the link without a network: its placeholders, that it is an http(s)
+   * URL, and that it does not read one document through the alerts alias. Alerts are written to
+   * monthly indices ({@code vigil-alerts-<yyyy.MM>}) behind that alias, and OpenSearch refuses a
+   * {@code _doc} read through an alias with more than one index: such a link breaks from the second
+   * month on, on every page.
+   */
+  private static void checkAlertUrl(String template, String key) {
+    Matcher placeholders = PLACEHOLDER.matcher(template);
+    while (placeholders.find()) {
+      String name = placeholders.group(1);
+      if (!name.equals(ALERT_ID)) {
+        boolean near = new NearNames(name).rank(ALERT_ID).isPresent();
+        throw new NotifyConfigException(
+            key,
+            "unknown placeholder {"
+                + name
+                + "}; "
+                + (near
+                    ? NearNames.didYouMean(List.of(ALERT_ID_PLACEHOLDER))
+                    : "the only one is " + ALERT_ID_PLACEHOLDER));
+      }
+    }
+    if (!template.contains(ALERT_ID_PLACEHOLDER)) {
+      throw new NotifyConfigException(key, "must contain " + ALERT_ID_PLACEHOLDER);
+    }
+    URI uri = httpUri(template.replace(ALERT_ID_PLACEHOLDER, "id"), key);
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    Matcher docRead = ALERTS_DOC_READ.matcher(path);
+    if (docRead.find()) {
+      String search =
+          uri.getScheme()
+              + "://"
+              + uri.getRawAuthority()
+              + path.substring(0, docRead.start())
+              + "/"
+              + IndexContract.ALERTS_ALIAS
+              + "/_search?q=alert_id:"
+              + ALERT_ID_PLACEHOLDER;
+      throw new NotifyConfigException(
+          key,
+          "_doc cannot open every alert: alerts go to one index per month ("
+              + IndexContract.ALERTS_ALIAS
+              + "-<yyyy.MM>) and _doc reads one index (through the alias "
+              + IndexContract.ALERTS_ALIAS
+              + " it fails once there are two); use \""
+              + search
+              + "\"");
+    }
+  }
+
   private static String typeLabels() {
     return Arrays.stream(DestinationType.values())
         .map(DestinationType::label)
@@ -296,7 +358,7 @@ public record NotifyConfig(
   }
 
   /** The link to an alert, or null when {@code alert_url} is not configured. */
-  String alertUrl(String alertId) {
+  public String alertUrl(String alertId) {
     if (alertUrlTemplate == null) {
       return null;
     }

@@ -1,6 +1,7 @@
 package dev.vigil.detect.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,8 @@ class AlertDispatcherTest {
 
   static NotifyConfig config(Map<String, Object> destinations) {
     Map<String, Object> notify = new HashMap<>();
-    notify.put("alert_url", "https://search.example.com/vigil-alerts/_doc/{alert_id}");
+    notify.put(
+        "alert_url", "https://search.example.com/vigil-alerts/_search?q=alert_id:{alert_id}");
     notify.put("grouping", Map.of("window", "5m"));
     notify.put("destinations", destinations);
     return NotifyConfig.fromMap(notify);
@@ -114,7 +117,7 @@ class AlertDispatcherTest {
       assertThat(details.get("rule_author").asText()).isEqualTo("Vigil maintainers");
       assertThat(details.get("sources").get(0).asText()).isEqualTo("VAULT");
       assertThat(details.get("event_ids")).hasSize(3);
-      String link = "https://search.example.com/vigil-alerts/_doc/" + alert.alertId();
+      String link = "https://search.example.com/vigil-alerts/_search?q=alert_id:" + alert.alertId();
       assertThat(details.get("alert_url").asText()).isEqualTo(link);
       assertThat(event.get("links").get(0).get("href").asText()).isEqualTo(link);
       assertThat(event.get("client_url").asText()).isEqualTo(link);
@@ -235,6 +238,198 @@ class AlertDispatcherTest {
       assertThat(bodies(receiver))
           .extracting(event -> event.get("dedup_key").asText())
           .containsExactly(Alerts.id(1), Alerts.id(2), Alerts.id(3));
+    }
+  }
+
+  private static final String ROOT_RULE = "65065d23-db52-4ac9-87b3-8acb9667497d";
+  private static final String VAULT_ROOT = "hmac-sha256:7b1d0c";
+  private static final String AWS_ROOT = "arn:aws:iam::999988887777:root";
+
+  /**
+   * The expected PagerDuty event of a root credential page, every field: {@code alertCount} and
+   * {@code lastSecond} tell a group update from the trigger.
+   */
+  private static JsonNode rootPage(Alert first, int alertCount, long lastSecond)
+      throws IOException {
+    String link = "https://search.example.com/vigil-alerts/_search?q=alert_id:" + first.alertId();
+    String actor = first.group().get("actor.id");
+    String source = first.sources().get(0);
+    String summary =
+        alertCount == 1
+            ? first.summary()
+            : first.summary()
+                + " ("
+                + alertCount
+                + " alerts for this group, "
+                + alertCount
+                + " events)";
+    String last = Alerts.T0.plusSeconds(lastSecond).toString();
+    String firstTime = first.time().toString();
+    return MAPPER.readTree(
+        """
+        {"routing_key": "%s", "event_action": "trigger", "dedup_key": "%s",
+         "payload": {
+           "summary": "%s", "source": "%s", "severity": "critical", "timestamp": "%s",
+           "component": "root_token_use", "group": "actor.id=%s", "class": "root_token_use",
+           "custom_details": {
+             "summary": "%s", "detection": "root_token_use", "severity": "critical",
+             "group": {"actor.id": "%s"}, "alert_count": %d, "event_count": %d,
+             "first_alert_time": "%s", "last_alert_time": "%s",
+             "window_start": "%s", "window_end": "%s", "sources": ["%s"],
+             "rule_id": "%s", "rule_title": "Root credential used", "rule_version": 2,
+             "rule_author": "Vigil", "alert_id": "%s", "event_ids": ["%s"],
+             "tags": ["attack.privilege-escalation"], "alert_url": "%s"}},
+         "client": "Vigil", "client_url": "%s",
+         "links": [{"href": "%s", "text": "Vigil alert %s"}]}
+        """
+            .formatted(
+                ROUTING_KEY,
+                first.alertId(),
+                summary,
+                source.toLowerCase(Locale.ROOT),
+                last,
+                actor,
+                first.summary(),
+                actor,
+                alertCount,
+                alertCount,
+                firstTime,
+                last,
+                firstTime,
+                firstTime,
+                source,
+                ROOT_RULE,
+                first.alertId(),
+                first.eventIds().get(0),
+                link,
+                link,
+                link,
+                first.alertId()));
+  }
+
+  /**
+   * The review's case: a storm of root-token policy writes in Vault, and within its window another
+   * Vault actor's root use and an AWS root console login. Single-event alerts group by their actor
+   * and source: three pages, the storm's with its count, each naming its own source and actor.
+   */
+  @Test
+  void unrelatedRootUsesInOneWindowPageSeparatelyAndAStormOfOneActorOnce() throws IOException {
+    List<Alert> storm = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      storm.add(
+          Alerts.rootUse(
+              Alerts.id(200 + i),
+              VAULT_ROOT,
+              "VAULT",
+              "root (root) update on sys/policies/acl/storm-" + (i + 1) + " from 10.9.9.9 (VAULT)",
+              i * 5L));
+    }
+    Alert otherVaultActor =
+        Alerts.rootUse(
+            Alerts.id(300),
+            "hmac-sha256:99aa01",
+            "VAULT",
+            "root (root) read on sys/raw (VAULT)",
+            20);
+    Alert awsRoot =
+        Alerts.rootUse(
+            Alerts.id(301),
+            AWS_ROOT,
+            "AWS_CLOUDTRAIL",
+            "root (root) ConsoleLogin from 203.0.113.200 (AWS_CLOUDTRAIL 999988887777)",
+            40);
+    try (Receiver receiver = Receiver.pagerDuty()) {
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+        for (Alert alert : storm) {
+          dispatcher.submit(alert);
+          if (alert.time().equals(Alerts.T0.plusSeconds(20))) {
+            dispatcher.submit(otherVaultActor);
+          }
+          if (alert.time().equals(Alerts.T0.plusSeconds(40))) {
+            dispatcher.submit(awsRoot);
+          }
+        }
+        assertThat(dispatcher.flush(FLUSH)).isTrue();
+        assertThat(dispatcher.stats().folded()).isEqualTo(11);
+      }
+      List<JsonNode> events = bodies(receiver);
+      events.forEach(event -> assertThat(PagerDutyContract.violations(event)).isEmpty());
+      assertThat(events)
+          .containsExactly(
+              rootPage(storm.get(0), 1, 0),
+              rootPage(otherVaultActor, 1, 20),
+              rootPage(awsRoot, 1, 40),
+              rootPage(storm.get(0), 12, 55));
+    }
+  }
+
+  /** The same case through a webhook and Slack: the AWS login is its own message in each. */
+  @Test
+  void webhookAndSlackAlsoKeepUnrelatedRootUsesApart() throws IOException {
+    Alert vault =
+        Alerts.rootUse(Alerts.id(310), VAULT_ROOT, "VAULT", "root (root) update on a (VAULT)", 0);
+    Alert vaultAgain =
+        Alerts.rootUse(Alerts.id(311), VAULT_ROOT, "VAULT", "root (root) update on b (VAULT)", 30);
+    Alert aws =
+        Alerts.rootUse(Alerts.id(312), AWS_ROOT, "AWS_CLOUDTRAIL", "root (root) ConsoleLogin", 40);
+    try (Receiver hook = new Receiver(204, "");
+        Receiver slack = new Receiver(200, "ok")) {
+      Map<String, Object> webhook = pagerDuty(hook.uri("/hooks/vigil"));
+      webhook.remove("routing_key_env");
+      webhook.put("type", "webhook");
+      webhook.put("hmac_key_env", "VIGIL_WEBHOOK_KEY");
+      Map<String, Object> slackDestination = new LinkedHashMap<>();
+      slackDestination.put("type", "slack");
+      slackDestination.put("webhook_url_env", "VIGIL_SLACK_WEBHOOK_URL");
+      Map<String, String> env = new HashMap<>();
+      env.put("VIGIL_WEBHOOK_KEY", HMAC_KEY);
+      env.put("VIGIL_SLACK_WEBHOOK_URL", slack.uri("/services/T1/B1/X").toString());
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("siem", webhook, "secops", slackDestination)),
+              env::get,
+              NO_RULE_ROUTES)) {
+        dispatcher.submit(vault);
+        dispatcher.submit(vaultAgain);
+        dispatcher.submit(aws);
+        assertThat(dispatcher.flush(FLUSH)).isTrue();
+      }
+      List<JsonNode> hooks = bodies(hook);
+      assertThat(hooks)
+          .extracting(b -> b.get("type").asText(), b -> b.at("/alert/alert_id").asText())
+          .containsExactly(
+              tuple("alert", vault.alertId()),
+              tuple("alert", aws.alertId()),
+              tuple("alert_group_update", vault.alertId()));
+      assertThat(hooks.get(1))
+          .isEqualTo(
+              MAPPER.readTree(
+                  "{\"type\": \"alert\", \"alert\": "
+                      + AlertJson.toJson(aws)
+                      + ", \"grouping\": {\"alert_count\": 1, \"event_count\": 1,"
+                      + " \"last_alert_time\": \"2024-05-01T12:00:40Z\"},"
+                      + " \"alert_url\": \"https://search.example.com/vigil-alerts/_search?q=alert_id:"
+                      + aws.alertId()
+                      + "\"}"));
+      assertThat(hooks.get(2).at("/grouping/alert_count").asInt()).isEqualTo(2);
+      assertThat(hooks.get(2).at("/alert/sources")).isEqualTo(MAPPER.readTree("[\"VAULT\"]"));
+
+      List<JsonNode> messages = bodies(slack);
+      assertThat(messages).hasSize(3);
+      List<String> awsFields = new ArrayList<>();
+      messages.get(1).at("/blocks/2/fields").forEach(f -> awsFields.add(f.get("text").asText()));
+      assertThat(awsFields)
+          .containsExactly(
+              "*Severity*\ncritical",
+              "*Detection*\nroot_token_use",
+              "*Who / what*\nactor.id=" + AWS_ROOT,
+              "*Where*\nAWS_CLOUDTRAIL",
+              "*Count*\n1 event",
+              "*When*\n2024-05-01T12:00:40Z – 2024-05-01T12:00:40Z");
+      assertThat(messages.get(2).get("text").asText())
+          .endsWith("root (root) update on a (VAULT) (2 alerts for this group, 2 events)");
     }
   }
 
@@ -523,7 +718,9 @@ class AlertDispatcherTest {
               "*Count*\n12 events");
       assertThat(blocks.get(3).at("/elements/0/text").asText())
           .contains(
-              "<https://search.example.com/vigil-alerts/_doc/" + alert.alertId() + "|Open alert>");
+              "<https://search.example.com/vigil-alerts/_search?q=alert_id:"
+                  + alert.alertId()
+                  + "|Open alert>");
       assertThat(requests.get(0).text()).doesNotContain("<!channel>");
     }
   }

@@ -50,6 +50,33 @@ final class Alerts {
         T0.plusSeconds(secondsLater));
   }
 
+  /**
+   * A root credential use as the built-in single-event rule alerts it: the actor is its group,
+   * {@code secondsLater} after {@link #T0}.
+   */
+  static Alert rootUse(
+      String alertId, String actorId, String source, String act, long secondsLater) {
+    Instant time = T0.plusSeconds(secondsLater);
+    return new Alert(
+        alertId,
+        "65065d23-db52-4ac9-87b3-8acb9667497d",
+        "root_token_use",
+        "Root credential used",
+        2,
+        "Vigil",
+        "root_token_use",
+        "critical",
+        time,
+        time,
+        time,
+        Map.of("actor.id", actorId),
+        List.of(source),
+        List.of("ev-" + alertId.substring(60)),
+        1,
+        "Root credential used: " + act,
+        List.of("attack.privilege-escalation"));
+  }
+
   /** A 64-hex-character id, like the pack's SHA-256 alert ids. */
   static String id(int n) {
     return String.format("%064x", n);

@@ -54,7 +54,8 @@ class NotifyConfigTest {
     NotifyConfig.Destination slack = config.destinations().get("secops-slack");
     assertThat(slack.route().defaultRoute()).isFalse();
     assertThat(slack.delivery().perMinute()).isEqualTo(60);
-    assertThat(config.alertUrl("a b")).endsWith("/vigil-alerts/_doc/a+b");
+    assertThat(config.alertUrl("a b"))
+        .isEqualTo("https://opensearch.example.com:9200/vigil-alerts/_search?q=alert_id:a+b");
   }
 
   @Test
@@ -180,6 +181,38 @@ class NotifyConfigTest {
         "notify:\n  destinations:\n    'bad name':\n      type: slack\n",
         "notify.destinations.bad name",
         "destination names");
+  }
+
+  /**
+   * A {@code _doc} link through the alerts alias fails in OpenSearch as soon as alerts span two
+   * monthly indices; it is refused at load with the search link that works.
+   */
+  @Test
+  void refusesAnAlertUrlThatCannotOpenTheAlert() {
+    assertThatThrownBy(
+            () -> parse("notify:\n  alert_url: https://os:9200/vigil-alerts/_doc/{alert_id}\n"))
+        .isInstanceOf(NotifyConfigException.class)
+        .hasMessage(
+            "notify.alert_url: _doc cannot open every alert: alerts go to one index per month"
+                + " (vigil-alerts-<yyyy.MM>) and _doc reads one index (through the alias"
+                + " vigil-alerts it fails once there are two); use"
+                + " \"https://os:9200/vigil-alerts/_search?q=alert_id:{alert_id}\"");
+    assertError(
+        "notify:\n  alert_url: http://proxy/os/vigil-alerts-2024.05/_doc/{alert_id}\n",
+        "notify.alert_url",
+        "use \"http://proxy/os/vigil-alerts/_search?q=alert_id:{alert_id}\"");
+    assertError(
+        "notify:\n  alert_url: https://os/vigil-alerts/_search?q=alert_id:{alertid}\n",
+        "notify.alert_url",
+        "unknown placeholder {alertid}; did you mean '{alert_id}'?");
+    assertError(
+        "notify:\n  alert_url: https://os/{index}/_search?q=alert_id:{alert_id}\n",
+        "notify.alert_url",
+        "unknown placeholder {index}; the only one is {alert_id}");
+    assertError(
+        "notify:\n  alert_url: os.example.com/vigil-alerts/_search?q=alert_id:{alert_id}\n",
+        "notify.alert_url",
+        "must be an absolute http(s) URL");
   }
 
   @Test

@@ -18,16 +18,23 @@ import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.detect.job.AlertRecord;
+import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.CorpusRun;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.io.EventJson;
+import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.rules.Alert;
 import dev.vigil.stack.OpenSearchEndpoint;
 import dev.vigil.stack.junit.RealOpenSearch;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +45,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -292,6 +301,80 @@ class OpenSearchSinkITCase {
                 "arn:aws:iam::123456789012:user/mallory"))
         .isEqualTo(1);
     assertThat(countTerm(client, IndexContract.ALERTS_ALIAS, "event_ids", "e2")).isEqualTo(1);
+  }
+
+  /**
+   * The {@code alert_url} docs/notify.md documents, filled with a real alert id as a page would
+   * carry it, answers that alert from a node whose alerts span two monthly indices; the {@code
+   * _doc} link it replaced fails there.
+   */
+  @Test
+  void theDocumentedAlertLinkOpensAnAlertOfEitherMonth() throws Exception {
+    Alert june = linkAlert("5d1c", Instant.parse("2032-06-30T23:59:00Z"));
+    Alert july = linkAlert("7e2a", Instant.parse("2032-07-01T00:01:00Z"));
+    try (OpenSearchSinkWriter<AlertRecord> writer =
+        writer(
+            config(url, bulk(10, 1, Duration.ofMinutes(1))),
+            DocumentMapper.alerts(CONTRACT),
+            null)) {
+      writeAll(
+          writer,
+          List.of(AlertRecord.of(june, Long.MIN_VALUE), AlertRecord.of(july, Long.MIN_VALUE)));
+    }
+    assertThat(count(client, "vigil-alerts-2032.06")).isEqualTo(1);
+    assertThat(count(client, "vigil-alerts-2032.07")).isEqualTo(1);
+
+    String doc = Files.readString(Path.of("..", "docs", "notify.md"));
+    Matcher documented =
+        Pattern.compile("alert_url: \"https://opensearch\\.example\\.com:9200(/[^\"]+)\"")
+            .matcher(doc.substring(doc.indexOf("### The alert link")));
+    assertThat(documented.find()).as("docs/notify.md documents an alert_url").isTrue();
+    NotifyConfig notify =
+        NotifyConfig.fromMap(
+            Map.of("alert_url", url.toString().replaceAll("/$", "") + documented.group(1)));
+
+    // HTTP/1.1 as a browser and the pager send it: the JDK's default h2c upgrade gets a 400.
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (Alert alert : List.of(june, july)) {
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(URI.create(notify.alertUrl(alert.alertId()))).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      JsonNode hits = JSON.readTree(answer.body()).path("hits");
+      assertThat(hits.path("total").path("value").asInt()).isEqualTo(1);
+      assertThat(hits.path("hits").get(0).path("_source").path("alert_id").asText())
+          .isEqualTo(alert.alertId());
+    }
+    HttpResponse<String> docRead =
+        http.send(
+            HttpRequest.newBuilder(url.resolve("/vigil-alerts/_doc/" + july.alertId())).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(docRead.statusCode()).isEqualTo(400);
+    assertThat(docRead.body()).contains("has more than one index associated with it");
+  }
+
+  /** A root credential use as the built-in rule alerts it, with a real (SHA-256 hex) alert id. */
+  private static Alert linkAlert(String seed, Instant time) {
+    return new Alert(
+        // The engine's form: lowercase hex SHA-256, without EventIds' "sha256:" prefix.
+        EventIds.ofRaw(seed).substring("sha256:".length()),
+        "65065d23-db52-4ac9-87b3-8acb9667497d",
+        "root_token_use",
+        "Root credential used",
+        2,
+        "Vigil",
+        "root_token_use",
+        "critical",
+        time,
+        time,
+        time,
+        Map.of(),
+        List.of("VAULT"),
+        List.of("e-" + seed),
+        1,
+        "Root credential used: root (root) update on sys/policies/acl/x (VAULT)",
+        List.of("attack.privilege-escalation"));
   }
 
   @Test

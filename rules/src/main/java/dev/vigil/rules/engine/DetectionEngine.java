@@ -339,12 +339,28 @@ public final class DetectionEngine implements AutoCloseable {
             source.getTime(),
             source.getTime(),
             source.getTime(),
-            group,
+            group.isEmpty() ? actorGroup(source) : group,
             List.of(source.getSource().name()),
             List.of(source.getEventId()),
             1,
             Summaries.single(meta, source),
             meta.tags()));
+  }
+
+  /**
+   * A single-event rule without {@code suppress.by} has no group key of its own; its alert names
+   * the actor instead ({@code actor.id}, else {@code actor.name}), so that an alert says whose act
+   * it is and a pager can tell one actor's storm from another actor's act. The alert id and
+   * suppression keep using the rule's own (empty) key: ids stay as they were.
+   */
+  private static Map<String, String> actorGroup(AuditEvent event) {
+    if (event.getActor().getId() != null) {
+      return Map.of("actor.id", event.getActor().getId());
+    }
+    if (event.getActor().getName() != null) {
+      return Map.of("actor.name", event.getActor().getName());
+    }
+    return Map.of();
   }
 
   private void onCorrelation(CompiledCorrelation correlation, EventBean[] fresh) {

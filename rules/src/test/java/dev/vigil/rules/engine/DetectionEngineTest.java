@@ -9,6 +9,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DetectionEngineTest {
@@ -49,6 +50,32 @@ class DetectionEngineTest {
     assertThat(alert.eventCount()).isEqualTo(1);
     assertThat(alert.summary()).contains("root (root)").contains("ConsoleLogin");
     assertThat(alert.tags()).containsExactly("attack.t1078");
+    assertThat(alert.group()).containsExactly(Map.entry("actor.name", "root"));
+  }
+
+  /**
+   * Without suppress.by a single-event alert is grouped by its actor, which the pager's grouping
+   * keys on; the alert id does not depend on it.
+   */
+  @Test
+  void singleEventAlertNamesItsActorAsTheGroupAndKeepsItsId() throws Exception {
+    CompiledPack pack = Rules.compile(ROOT_RULE);
+    String event =
+        "{\"event_id\":\"e1\",\"source\":\"AWS_CLOUDTRAIL\",\"operation\":\"ConsoleLogin\","
+            + "\"actor\":{\"id\":\"arn:aws:iam::999988887777:root\",\"name\":\"root\","
+            + "\"root\":true},\"time\":\"2024-05-01T10:00:00Z\"}";
+    Alert alert = Rules.run(pack, List.of(Rules.event(event))).get(0);
+    assertThat(alert.group())
+        .containsExactly(Map.entry("actor.id", "arn:aws:iam::999988887777:root"));
+    Alert anonymous =
+        Rules.run(
+                pack,
+                List.of(
+                    Rules.event(
+                        event.replaceAll("\"actor\":\\{[^}]*}", "\"actor\":{\"root\":true}"))))
+            .get(0);
+    assertThat(anonymous.group()).isEmpty();
+    assertThat(anonymous.alertId()).isEqualTo(alert.alertId());
   }
 
   private static final String DENIED_SPIKE =
