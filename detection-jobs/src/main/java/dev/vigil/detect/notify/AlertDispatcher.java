@@ -50,8 +50,9 @@ public final class AlertDispatcher implements AutoCloseable {
   private final AtomicLong unrouted = new AtomicLong();
 
   /**
-   * Held while group counts are marked sent and handed to the workers, and while {@link
-   * #undelivered} reads both: a count is then either still unsent or in a worker, never in between.
+   * Held while a group count is marked sent and held by the workers (which never waits), and while
+   * {@link #undelivered} reads both: a count is then either still unsent or owed by a worker, never
+   * in between.
    */
   private final Object handOver = new Object();
 
@@ -283,9 +284,9 @@ public final class AlertDispatcher implements AutoCloseable {
    * under the lock, since the scheduler and a flush may pick the same group.
    */
   private void sendUpdates(List<AlertGrouper.Group> groups) {
-    synchronized (handOver) {
-      for (AlertGrouper.Group group : groups) {
-        Notification update;
+    for (AlertGrouper.Group group : groups) {
+      Notification update;
+      synchronized (handOver) {
         synchronized (grouper) {
           if (group.alertCount <= group.sentCount) {
             continue;
@@ -293,10 +294,10 @@ public final class AlertDispatcher implements AutoCloseable {
           update = group.update();
           AlertGrouper.markSent(group, System.nanoTime());
         }
-        for (String name : group.destinations) {
-          workers.get(name).offer(update);
-        }
+        group.destinations.forEach(name -> workers.get(name).hold(update));
       }
+      // Outside the lock: a full queue may make this wait, and a checkpoint must not.
+      group.destinations.forEach(name -> workers.get(name).enqueue(update));
     }
   }
 }

@@ -73,9 +73,22 @@ final class DestinationWorker {
 
   /** Queues a notification, waiting at most {@code enqueue_timeout}; false when it was dropped. */
   boolean offer(Notification notification) {
+    hold(notification);
+    return enqueue(notification);
+  }
+
+  /**
+   * The first half of {@link #offer}, which never waits: from here on the notification counts as
+   * owed ({@link #unhandled()}) until {@link #enqueue} drops it or the thread has handled it.
+   */
+  void hold(Notification notification) {
     synchronized (unhandled) {
       unhandled.add(notification);
     }
+  }
+
+  /** The second half of {@link #offer}, for a notification already {@link #hold held}. */
+  boolean enqueue(Notification notification) {
     boolean queued = false;
     try {
       queued =
