@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * backpressure policy bounds how long a submit can wait). Delivery, retries and rate limits happen
  * on one thread per destination. A scheduler thread sends grown group counts once they are due.
  * {@link #flush} sends every pending group count and waits until all queues are empty; {@link
- * #close} flushes, then stops the threads.
+ * #close} flushes, then stops the threads. {@link #undelivered} instead lists, without waiting,
+ * what has not been delivered yet (for a checkpoint to hold), and {@link #resend} hands such a
+ * message to its destination again after a restore.
  *
  * <p>Secrets are resolved once, at {@link #start}; a missing one fails the start with the config
  * key and the variable or file it names, never the value.
@@ -46,6 +48,14 @@ public final class AlertDispatcher implements AutoCloseable {
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong folded = new AtomicLong();
   private final AtomicLong unrouted = new AtomicLong();
+
+  /**
+   * Held while a group count is marked sent and held by the workers (which never waits), and while
+   * {@link #undelivered} reads both: a count is then either still unsent or owed by a worker, never
+   * in between.
+   */
+  private final Object handOver = new Object();
+
   private volatile boolean closed;
 
   private AlertDispatcher(
@@ -190,6 +200,36 @@ public final class AlertDispatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Every message not delivered yet, per destination in configuration order, oldest first: those
+   * queued or being sent and retried, and the grown count of each group whose update is not due yet
+   * (as the update it will become). Does not wait for delivery, and changes nothing.
+   */
+  Map<String, List<Notification>> undelivered() {
+    Map<String, List<Notification>> out = new LinkedHashMap<>();
+    synchronized (handOver) {
+      workers.forEach((name, worker) -> out.put(name, new ArrayList<>(worker.unhandled())));
+      synchronized (grouper) {
+        for (AlertGrouper.Group group : grouper.pendingUpdates(System.nanoTime(), true)) {
+          Notification update = group.update();
+          group.destinations.forEach(name -> out.get(name).add(update));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Hands a message that {@link #undelivered} listed (in this process or one before a restore) to
+   * its destination again, past grouping and routing, which it went through already.
+   *
+   * @return false when no destination of that name is configured (any more), or it was dropped
+   */
+  boolean resend(String destination, Notification message) {
+    DestinationWorker worker = workers.get(destination);
+    return worker != null && worker.offer(message);
+  }
+
   /** Flushes for at most {@code timeout}, then stops; what is still queued is counted dropped. */
   public void close(Duration timeout) {
     if (closed) {
@@ -246,16 +286,18 @@ public final class AlertDispatcher implements AutoCloseable {
   private void sendUpdates(List<AlertGrouper.Group> groups) {
     for (AlertGrouper.Group group : groups) {
       Notification update;
-      synchronized (grouper) {
-        if (group.alertCount <= group.sentCount) {
-          continue;
+      synchronized (handOver) {
+        synchronized (grouper) {
+          if (group.alertCount <= group.sentCount) {
+            continue;
+          }
+          update = group.update();
+          AlertGrouper.markSent(group, System.nanoTime());
         }
-        update = group.update();
-        AlertGrouper.markSent(group, System.nanoTime());
+        group.destinations.forEach(name -> workers.get(name).hold(update));
       }
-      for (String name : group.destinations) {
-        workers.get(name).offer(update);
-      }
+      // Outside the lock: a full queue may make this wait, and a checkpoint must not.
+      group.destinations.forEach(name -> workers.get(name).enqueue(update));
     }
   }
 }

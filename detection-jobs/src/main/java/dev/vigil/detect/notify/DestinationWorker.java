@@ -1,10 +1,11 @@
 package dev.vigil.detect.notify;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * does not hold up the others, which have their own queues and threads.
  *
  * <p>The thread takes a token from the destination's rate limit before each send (waiting for one),
- * then sends with retries. {@link #awaitIdle} lets a flush wait until everything accepted so far
- * has been handled, delivered or not.
+ * then sends with retries. Every notification accepted and not yet handled (queued, or being sent
+ * and retried) is also held in {@code unhandled}: {@link #awaitIdle} lets a flush wait until it is
+ * empty, and {@link #unhandled()} lets a checkpoint record it instead of waiting.
  */
 final class DestinationWorker {
 
@@ -33,8 +35,10 @@ final class DestinationWorker {
   private final Duration enqueueTimeout;
   private final BlockingQueue<Notification> queue;
   private final Thread thread;
-  private final Object idle = new Object();
-  private final AtomicLong pending = new AtomicLong();
+
+  /** Accepted and not yet handled, in order of acceptance; guarded by itself. */
+  private final ArrayDeque<Notification> unhandled = new ArrayDeque<>();
+
   private final NotifyStats.Counters counters;
   private volatile boolean stopping;
 
@@ -69,7 +73,22 @@ final class DestinationWorker {
 
   /** Queues a notification, waiting at most {@code enqueue_timeout}; false when it was dropped. */
   boolean offer(Notification notification) {
-    pending.incrementAndGet();
+    hold(notification);
+    return enqueue(notification);
+  }
+
+  /**
+   * The first half of {@link #offer}, which never waits: from here on the notification counts as
+   * owed ({@link #unhandled()}) until {@link #enqueue} drops it or the thread has handled it.
+   */
+  void hold(Notification notification) {
+    synchronized (unhandled) {
+      unhandled.add(notification);
+    }
+  }
+
+  /** The second half of {@link #offer}, for a notification already {@link #hold held}. */
+  boolean enqueue(Notification notification) {
     boolean queued = false;
     try {
       queued =
@@ -78,7 +97,7 @@ final class DestinationWorker {
       Thread.currentThread().interrupt();
     }
     if (!queued) {
-      done();
+      done(notification);
       counters.dropped.incrementAndGet();
       LOG.error(
           "notify destination '{}': queue full or closing, dropped {} for alert {} (rule {});"
@@ -93,15 +112,22 @@ final class DestinationWorker {
 
   /** Waits until every accepted notification has been handled; false on timeout. */
   boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-    synchronized (idle) {
-      while (pending.get() > 0) {
+    synchronized (unhandled) {
+      while (!unhandled.isEmpty()) {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
           return false;
         }
-        TimeUnit.NANOSECONDS.timedWait(idle, left);
+        TimeUnit.NANOSECONDS.timedWait(unhandled, left);
       }
       return true;
+    }
+  }
+
+  /** The notifications accepted and not yet handled (queued, or being sent), oldest first. */
+  List<Notification> unhandled() {
+    synchronized (unhandled) {
+      return List.copyOf(unhandled);
     }
   }
 
@@ -130,7 +156,7 @@ final class DestinationWorker {
         deliver(notification);
       } catch (InterruptedException e) {
         counters.dropped.incrementAndGet();
-        done();
+        done(notification);
         return;
       } catch (RuntimeException e) {
         // A bug in rendering must not kill the destination's thread for every later alert.
@@ -141,7 +167,7 @@ final class DestinationWorker {
             notification.alert().alertId(),
             e.getClass().getName());
       }
-      done();
+      done(notification);
     }
   }
 
@@ -185,10 +211,12 @@ final class DestinationWorker {
     }
   }
 
-  private void done() {
-    if (pending.decrementAndGet() == 0) {
-      synchronized (idle) {
-        idle.notifyAll();
+  /** Equal notifications are interchangeable, so removing the first equal one is exact. */
+  private void done(Notification notification) {
+    synchronized (unhandled) {
+      unhandled.removeFirstOccurrence(notification);
+      if (unhandled.isEmpty()) {
+        unhandled.notifyAll();
       }
     }
   }

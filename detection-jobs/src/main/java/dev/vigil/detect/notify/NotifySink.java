@@ -10,13 +10,18 @@ import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.model.RuleMeta;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,15 +33,23 @@ import org.slf4j.LoggerFactory;
  * <p>Design. Run it at parallelism 1: grouping (one page per storm of a group key) and the rate
  * limit per destination are meant for the whole job, and alerts are few. The dispatcher starts in
  * the writer, on the task manager, and reads its secrets there (environment or file); the
- * configuration that travels with the job holds only where they are. Before every checkpoint the
- * writer waits until each page handed over so far is delivered, refused or given up ({@link
- * AlertDispatcher#flush}), so a completed checkpoint never covers an alert still in a queue. After
- * a failure the job replays the alerts since its last checkpoint; a PagerDuty page is a {@code
- * trigger} with {@code dedup_key} = the alert id (the group's first), so a replayed alert folds
- * into the incident it already opened instead of opening another. At least once to the endpoint,
- * one incident per alert id. Webhook receivers get the same id in {@code X-Vigil-Alert-Id}.
+ * configuration that travels with the job holds only where they are.
+ *
+ * <p>The pager is off the checkpoint path: delivery goes on in the background across checkpoints,
+ * and a checkpoint records the messages not delivered yet ({@link PendingPages}: queued, in retry,
+ * or a grown group count not sent yet) instead of waiting for them. So a failing destination or a
+ * rate limit delays only its own pages, never a checkpoint, nor the exactly-once alerts topic that
+ * commits with it. After a restore the writer hands those messages to the new dispatcher again, and
+ * the job replays the alerts since the checkpoint, which are paged again. A PagerDuty page is a
+ * {@code trigger} with {@code dedup_key} = the alert id (the group's first), webhook receivers get
+ * that id in {@code X-Vigil-Alert-Id}, so a message sent twice (delivered after the checkpoint,
+ * then restored) folds into the incident it opened: at least once to the endpoint, one incident per
+ * alert id. Only at the end of the input (a bounded run) does the writer wait for delivery, since
+ * no restore follows it, and at most {@link #drainTime}; {@code close} (cancel, failure, or after
+ * the final savepoint of a stop) does not wait, as what is owed is in the last checkpoint.
  */
-public final class NotifySink implements Sink<AlertRecord> {
+public final class NotifySink
+    implements Sink<AlertRecord>, SupportsWriterState<AlertRecord, PendingPages> {
 
   private static final long serialVersionUID = 1L;
 
@@ -103,8 +116,9 @@ public final class NotifySink implements Sink<AlertRecord> {
   }
 
   /**
-   * The longest a flush may take: the slowest destination's retry budget plus one request. A
-   * message still queued after it has been dropped or given up by its destination.
+   * The longest the end of the input waits for delivery: the slowest destination's retry budget
+   * plus one request. A message still queued after it has been dropped or given up by its
+   * destination.
    */
   static Duration drainTime(NotifyConfig config) {
     return config.destinations().values().stream()
@@ -115,11 +129,24 @@ public final class NotifySink implements Sink<AlertRecord> {
   }
 
   @Override
-  public SinkWriter<AlertRecord> createWriter(WriterInitContext context) {
+  public StatefulSinkWriter<AlertRecord, PendingPages> createWriter(WriterInitContext context) {
+    return restoreWriter(context, List.of());
+  }
+
+  @Override
+  public StatefulSinkWriter<AlertRecord, PendingPages> restoreWriter(
+      WriterInitContext context, Collection<PendingPages> checkpointed) {
     AlertDispatcher dispatcher =
         AlertDispatcher.start(config, System::getenv, ruleId -> ruleRoutes.get(ruleId));
     registerMetrics(context.metricGroup(), dispatcher);
-    return new Writer(dispatcher, drainTime(config));
+    Writer writer = new Writer(dispatcher, drainTime(config));
+    writer.resend(checkpointed);
+    return writer;
+  }
+
+  @Override
+  public SimpleVersionedSerializer<PendingPages> getWriterStateSerializer() {
+    return new PendingPages.Serializer();
   }
 
   private static void registerMetrics(MetricGroup group, AlertDispatcher dispatcher) {
@@ -147,16 +174,43 @@ public final class NotifySink implements Sink<AlertRecord> {
         metric, () -> value.applyAsLong(dispatcher.stats().destinations().get(destination)));
   }
 
-  private static final class Writer implements SinkWriter<AlertRecord> {
+  /** The writer; package-private so that tests can drive it with a dispatcher of their own. */
+  static final class Writer implements StatefulSinkWriter<AlertRecord, PendingPages> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifySink.class);
 
     private final AlertDispatcher dispatcher;
     private final Duration drainTime;
+    private boolean ended;
 
     Writer(AlertDispatcher dispatcher, Duration drainTime) {
       this.dispatcher = dispatcher;
       this.drainTime = drainTime;
+    }
+
+    /** Hands the messages a checkpoint held to their destinations again, in their order. */
+    void resend(Collection<PendingPages> checkpointed) {
+      int resent = 0;
+      Map<String, Integer> unknown = new TreeMap<>();
+      for (PendingPages state : checkpointed) {
+        for (PendingPages.Page page : state.pages()) {
+          if (dispatcher.resend(page.destination(), page.message())) {
+            resent++;
+          } else if (!dispatcher.stats().destinations().containsKey(page.destination())) {
+            unknown.merge(page.destination(), 1, Integer::sum);
+          }
+        }
+      }
+      if (resent > 0) {
+        LOG.info("notify: sending {} page(s) again that the restored checkpoint held", resent);
+      }
+      unknown.forEach(
+          (name, count) ->
+              LOG.warn(
+                  "notify: the restored checkpoint holds {} page(s) for destination '{}', which"
+                      + " vigil.yaml no longer configures; they are not sent",
+                  count,
+                  name));
     }
 
     @Override
@@ -164,18 +218,42 @@ public final class NotifySink implements Sink<AlertRecord> {
       dispatcher.submit(AlertJson.read(alert.json));
     }
 
+    /**
+     * Before a checkpoint: nothing, the checkpoint records what is owed ({@link #snapshotState}).
+     * At the end of the input: waits for delivery, at most {@code drainTime}, since no restore
+     * follows that could send what is still owed.
+     */
     @Override
     public void flush(boolean endOfInput) {
+      if (!endOfInput || ended) {
+        return;
+      }
+      ended = true;
       if (!dispatcher.flush(drainTime)) {
-        // Only when a destination's own give-up did not end its retries: the pages may still go
-        // out; the checkpoint goes on, since the alerts themselves are in their stores.
-        LOG.warn("notify: pages still queued after {} at a checkpoint", drainTime);
+        LOG.warn("notify: pages still queued {} after the end of the input", drainTime);
       }
     }
 
     @Override
+    public List<PendingPages> snapshotState(long checkpointId) {
+      PendingPages owed = PendingPages.of(dispatcher.undelivered());
+      return owed.pages().isEmpty() ? List.of() : List.of(owed);
+    }
+
+    /**
+     * Does not wait: what is owed is in the last checkpoint or savepoint (or its alerts come after
+     * that checkpoint and are replayed from it), and goes out when the job resumes from it.
+     */
+    @Override
     public void close() {
-      dispatcher.close();
+      int owed = dispatcher.undelivered().values().stream().mapToInt(List::size).sum();
+      if (owed > 0 && !ended) {
+        LOG.info(
+            "notify: stopping with {} page(s) not delivered yet; the job's last checkpoint or"
+                + " savepoint holds them, and they are sent when the job resumes from it",
+            owed);
+      }
+      dispatcher.close(Duration.ZERO);
     }
   }
 }

@@ -1,12 +1,31 @@
 package dev.vigil.detect.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.detect.job.AlertRecord;
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.AlertJson;
 import dev.vigil.rules.RulePack;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.runtime.operators.sink.SinkWriterOperatorFactory;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NotifySinkTest {
 
@@ -43,8 +62,216 @@ class NotifySinkTest {
   }
 
   @Test
-  void aCheckpointWaitsAtMostForTheSlowestDestinationToGiveUp() {
+  void theEndOfTheInputWaitsAtMostForTheSlowestDestinationToGiveUp() {
     // oncall: 2m + 20s; siem: the default 5m + 10s; plus 5s of slack.
     assertThat(NotifySink.drainTime(CONFIG)).isEqualTo(Duration.ofMinutes(5).plusSeconds(15));
+  }
+
+  /** Far longer than a test waits: without the pager off the checkpoint path, it would hang. */
+  private static final String GIVE_UP = "10m";
+
+  private static final Duration PROMPTLY = Duration.ofSeconds(30);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private final PendingPages.Serializer serializer = new PendingPages.Serializer();
+
+  @Test
+  void aCheckpointHoldsWhatAFailingDestinationOwesWithoutWaitingAndARestoreDeliversIt()
+      throws Exception {
+    Alert alert = Alerts.spike(Alerts.id(1), "alice", 0);
+    PendingPages checkpointed;
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver failing = new Receiver(500, "")) {
+      AlertDispatcher dispatcher = start(config(pagerDuty, failing));
+      NotifySink.Writer writer = new NotifySink.Writer(dispatcher, Duration.ofMinutes(10));
+      try {
+        writer.write(AlertRecord.of(alert, 0), null);
+        await(() -> failing.requests().size() >= 2, "the webhook retrying");
+        await(() -> delivered(dispatcher, "oncall") == 1, "the page to PagerDuty");
+        List<PendingPages> state =
+            assertTimeoutPreemptively(
+                PROMPTLY,
+                () -> {
+                  writer.flush(false);
+                  return writer.snapshotState(1);
+                });
+        // PagerDuty has its page: only the webhook's, still in retry, is owed.
+        assertThat(state).hasSize(1);
+        assertThat(state.get(0).pages())
+            .containsExactly(new PendingPages.Page("siem", Notification.trigger(alert)));
+        checkpointed =
+            serializer.deserialize(serializer.getVersion(), serializer.serialize(state.get(0)));
+      } finally {
+        assertTimeoutPreemptively(PROMPTLY, writer::close);
+      }
+    }
+
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver recovering = new Receiver(204, "").then(500, Map.of(), "")) {
+      NotifySink.Writer writer =
+          new NotifySink.Writer(start(config(pagerDuty, recovering)), Duration.ofMinutes(1));
+      writer.resend(List.of(checkpointed));
+      writer.flush(true);
+      writer.close();
+
+      assertThat(pagerDuty.requests()).as("delivered before the checkpoint: not again").isEmpty();
+      List<Receiver.Request> requests = recovering.requests();
+      assertThat(requests).hasSize(2);
+      for (Receiver.Request request : requests) {
+        assertThat(request.headers().getFirst("X-Vigil-Alert-Id")).isEqualTo(alert.alertId());
+        assertThat(request.headers().getFirst("X-Vigil-Event")).isEqualTo("alert");
+        JsonNode body = MAPPER.readTree(request.body());
+        assertThat(body.get("type").asText()).isEqualTo("alert");
+        assertThat(body.get("alert")).isEqualTo(MAPPER.readTree(AlertJson.toJson(alert)));
+        assertThat(body.at("/grouping/alert_count").asInt()).isEqualTo(1);
+        assertThat(body.at("/grouping/event_count").asLong()).isEqualTo(12);
+      }
+    }
+  }
+
+  @Test
+  void aGrownCountNotSentYetIsHeldAndAfterARestoreUpdatesTheSameIncident() throws Exception {
+    Alert first = Alerts.spike(Alerts.id(1), "alice", 0);
+    PendingPages checkpointed;
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver webhook = new Receiver(204, "")) {
+      AlertDispatcher dispatcher = start(config(pagerDuty, webhook));
+      NotifySink.Writer writer = new NotifySink.Writer(dispatcher, Duration.ofMinutes(1));
+      writer.write(AlertRecord.of(first, 0), null);
+      writer.write(AlertRecord.of(Alerts.spike(Alerts.id(2), "alice", 10), 0), null);
+      await(() -> delivered(dispatcher, "oncall") == 1, "the first page");
+      await(() -> delivered(dispatcher, "siem") == 1, "the first webhook call");
+      // The update is due only a window (5 minutes) after the page: the checkpoint holds it.
+      Notification update =
+          new Notification(Notification.Kind.GROUP_UPDATE, first, 2, 24, Alerts.T0.plusSeconds(10));
+      List<PendingPages> state = writer.snapshotState(1);
+      assertThat(state).hasSize(1);
+      assertThat(state.get(0).pages())
+          .containsExactly(
+              new PendingPages.Page("oncall", update), new PendingPages.Page("siem", update));
+      checkpointed = state.get(0);
+      writer.close();
+    }
+
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver webhook = new Receiver(204, "")) {
+      NotifySink.Writer writer =
+          new NotifySink.Writer(start(config(pagerDuty, webhook)), Duration.ofMinutes(1));
+      writer.resend(List.of(checkpointed));
+      writer.flush(true);
+      writer.close();
+
+      assertThat(pagerDuty.requests()).hasSize(1);
+      JsonNode event = MAPPER.readTree(pagerDuty.requests().get(0).body());
+      assertThat(PagerDutyContract.violations(event)).isEmpty();
+      assertThat(event.get("event_action").asText()).isEqualTo("trigger");
+      assertThat(event.get("dedup_key").asText()).isEqualTo(first.alertId());
+      assertThat(event.at("/payload/custom_details/alert_count").asInt()).isEqualTo(2);
+      assertThat(event.at("/payload/custom_details/event_count").asLong()).isEqualTo(24);
+      assertThat(webhook.requests()).hasSize(1);
+      assertThat(webhook.requests().get(0).headers().getFirst("X-Vigil-Event"))
+          .isEqualTo("alert_group_update");
+      assertThat(webhook.requests().get(0).headers().getFirst("X-Vigil-Alert-Id"))
+          .isEqualTo(first.alertId());
+    }
+  }
+
+  @Test
+  void theSinkOperatorCheckpointsWhileADestinationFailsAndResumesItsPagesFromTheState(
+      @TempDir Path secrets) throws Exception {
+    Files.writeString(secrets.resolve("pd"), AlertDispatcherTest.ROUTING_KEY);
+    Files.writeString(secrets.resolve("hmac"), AlertDispatcherTest.HMAC_KEY);
+    Alert alert = Alerts.spike(Alerts.id(3), "carol", 0);
+    OperatorSubtaskState snapshot;
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver failing = new Receiver(503, "");
+        OneInputStreamOperatorTestHarness<AlertRecord, CommittableMessage<Void>> harness =
+            harness(fromFiles(config(pagerDuty, failing), secrets))) {
+      harness.open();
+      harness.processElement(new StreamRecord<>(AlertRecord.of(alert, 0)));
+      await(() -> failing.requests().size() >= 2, "the webhook retrying");
+      snapshot =
+          assertTimeoutPreemptively(
+              PROMPTLY,
+              () -> {
+                harness.prepareSnapshotPreBarrier(1);
+                return harness.snapshot(1, 1);
+              });
+    }
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver recovering = new Receiver(204, "").then(500, Map.of(), "")) {
+      try (OneInputStreamOperatorTestHarness<AlertRecord, CommittableMessage<Void>> harness =
+          harness(fromFiles(config(pagerDuty, recovering), secrets))) {
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.endInput();
+      }
+      assertThat(recovering.requests()).hasSize(2);
+      assertThat(recovering.requests().get(1).headers().getFirst("X-Vigil-Alert-Id"))
+          .isEqualTo(alert.alertId());
+      assertThat(
+              MAPPER.readTree(recovering.requests().get(1).body()).at("/alert/alert_id").asText())
+          .isEqualTo(alert.alertId());
+    }
+  }
+
+  /** PagerDuty as {@code oncall} and a webhook as {@code siem}, both retrying for 10 minutes. */
+  private static Map<String, Map<String, Object>> config(
+      Receiver pagerDuty, Receiver webhookReceiver) {
+    Map<String, Object> oncall = AlertDispatcherTest.pagerDuty(pagerDuty.uri("/v2/enqueue"));
+    Map<String, Object> siem = AlertDispatcherTest.pagerDuty(webhookReceiver.uri("/hooks/vigil"));
+    siem.remove("routing_key_env");
+    siem.put("type", "webhook");
+    siem.put("hmac_key_env", "VIGIL_WEBHOOK_KEY");
+    for (Map<String, Object> destination : List.of(oncall, siem)) {
+      destination.put(
+          "retry",
+          Map.of(
+              "initial_backoff", "10ms",
+              "max_backoff", "50ms",
+              "give_up_after", GIVE_UP,
+              "request_timeout", "2s"));
+    }
+    Map<String, Map<String, Object>> destinations = new LinkedHashMap<>();
+    destinations.put("oncall", oncall);
+    destinations.put("siem", siem);
+    return destinations;
+  }
+
+  private static AlertDispatcher start(Map<String, Map<String, Object>> destinations) {
+    return AlertDispatcher.start(
+        AlertDispatcherTest.config(new LinkedHashMap<>(destinations)),
+        AlertDispatcherTest.ENV,
+        AlertDispatcherTest.NO_RULE_ROUTES);
+  }
+
+  /** The same destinations with their secrets in files, which the sink reads on its own. */
+  private static NotifyConfig fromFiles(
+      Map<String, Map<String, Object>> destinations, Path secrets) {
+    destinations.get("oncall").remove("routing_key_env");
+    destinations.get("oncall").put("routing_key_file", secrets.resolve("pd").toString());
+    destinations.get("siem").remove("hmac_key_env");
+    destinations.get("siem").put("hmac_key_file", secrets.resolve("hmac").toString());
+    return AlertDispatcherTest.config(new LinkedHashMap<>(destinations));
+  }
+
+  private static OneInputStreamOperatorTestHarness<AlertRecord, CommittableMessage<Void>> harness(
+      NotifyConfig config) throws Exception {
+    return new OneInputStreamOperatorTestHarness<>(
+        new SinkWriterOperatorFactory<AlertRecord, Void>(NotifySink.of(config, RulePack.builtIn())),
+        TypeInformation.of(AlertRecord.class).createSerializer(new SerializerConfigImpl()));
+  }
+
+  private static long delivered(AlertDispatcher dispatcher, String destination) {
+    return dispatcher.stats().destinations().get(destination).delivered();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
   }
 }
