@@ -16,6 +16,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -28,6 +31,13 @@ import org.apache.kafka.common.Uuid;
  * is 0 so a consumer in a test gets its partitions at once. Readiness is the broker listing itself
  * in a {@code describeCluster} answer, which needs the quorum up and the broker registered, not
  * just an open port.
+ *
+ * <p>Transactions use protocol version 1 ({@code transaction.version=1}), not the version 2 that
+ * Kafka 4 finalizes on a new cluster: version 2 bumps the producer epoch at every commit, and
+ * Flink's Kafka sink, restored from a checkpoint, commits that checkpoint's transaction again with
+ * the epoch it stored; version 1 accepts that as a retry, version 2 refuses it as fenced and the
+ * sink logs it as a likely data loss. A storage formatted before this setting is brought down to
+ * version 1 when the broker is ready.
  */
 final class KafkaBroker implements ManagedComponent {
   static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -36,6 +46,8 @@ final class KafkaBroker implements ManagedComponent {
   private static final int NODE_ID = 1;
   private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration ADMIN_CALL_TIMEOUT = Duration.ofSeconds(5);
+  static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
+  static final short TRANSACTION_VERSION = 1;
 
   private final StackConfig config;
   private final ComponentArtifacts artifacts;
@@ -124,7 +136,9 @@ final class KafkaBroker implements ManagedComponent {
             serverProperties.toString(),
             "--cluster-id",
             Uuid.randomUuid().toString(),
-            "--standalone"));
+            "--standalone",
+            "--feature",
+            TRANSACTION_VERSION_FEATURE + "=" + TRANSACTION_VERSION));
     Commands.Result result = Commands.run(command, FORMAT_TIMEOUT);
     try {
       Files.writeString(logsDir().resolve("format.log"), result.output() + "\n");
@@ -219,8 +233,53 @@ final class KafkaBroker implements ManagedComponent {
                 (int) ADMIN_CALL_TIMEOUT.toMillis()));
     try {
       Readiness.await(this, launched.process(), deadline, () -> brokerRegistered(admin));
+      settleTransactionVersion(admin, bootstrap);
     } finally {
       admin.close(ADMIN_CALL_TIMEOUT);
+    }
+  }
+
+  /** Brings a storage formatted with a newer transaction protocol down to the one Vigil needs. */
+  static void settleTransactionVersion(Admin admin, String bootstrap) {
+    try {
+      FinalizedVersionRange finalized =
+          admin
+              .describeFeatures()
+              .featureMetadata()
+              .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .finalizedFeatures()
+              .get(TRANSACTION_VERSION_FEATURE);
+      if (finalized == null || finalized.maxVersionLevel() <= TRANSACTION_VERSION) {
+        return;
+      }
+      admin
+          .updateFeatures(
+              Map.of(
+                  TRANSACTION_VERSION_FEATURE,
+                  new FeatureUpdate(TRANSACTION_VERSION, FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)),
+              new UpdateFeaturesOptions())
+          .all()
+          .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      String reason =
+          e instanceof ExecutionException ? e.getCause().getMessage() : "no answer in time";
+      throw new StackException(
+          "cannot set Kafka's "
+              + TRANSACTION_VERSION_FEATURE
+              + " to "
+              + TRANSACTION_VERSION
+              + " (run: kafka-features.sh --bootstrap-server "
+              + bootstrap
+              + " downgrade --feature "
+              + TRANSACTION_VERSION_FEATURE
+              + "="
+              + TRANSACTION_VERSION
+              + "): "
+              + reason,
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StackException("interrupted while waiting for Kafka", e);
     }
   }
 

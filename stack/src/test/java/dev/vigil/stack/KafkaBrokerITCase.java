@@ -9,6 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -63,5 +69,49 @@ class KafkaBrokerITCase {
     assertThat(read.get(0).key()).isEqualTo("key-1");
     assertThat(read.get(0).value()).isEqualTo("{\"hello\":\"kafka\"}");
     assertThat(read.get(0).topic()).isEqualTo(topic);
+  }
+
+  @Test
+  void transactionsUseTheProtocolWhoseRecoveryCommitsFlinkGetsRight(KafkaEndpoint kafka)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      assertThat(transactionVersion(admin)).isEqualTo(KafkaBroker.TRANSACTION_VERSION);
+    }
+  }
+
+  @Test
+  void aStorageFormattedWithTheNewerTransactionProtocolIsBroughtDownWhenReady(KafkaEndpoint kafka)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      // What Kafka 4 finalizes on a storage formatted without the setting.
+      admin
+          .updateFeatures(
+              Map.of(
+                  KafkaBroker.TRANSACTION_VERSION_FEATURE,
+                  new FeatureUpdate((short) 2, FeatureUpdate.UpgradeType.UPGRADE)),
+              new UpdateFeaturesOptions())
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      assertThat(transactionVersion(admin)).isEqualTo((short) 2);
+
+      KafkaBroker.settleTransactionVersion(admin, kafka.bootstrapServers());
+
+      assertThat(transactionVersion(admin)).isEqualTo(KafkaBroker.TRANSACTION_VERSION);
+    }
+  }
+
+  private static short transactionVersion(Admin admin) throws Exception {
+    FinalizedVersionRange finalized =
+        admin
+            .describeFeatures()
+            .featureMetadata()
+            .get(30, TimeUnit.SECONDS)
+            .finalizedFeatures()
+            .get(KafkaBroker.TRANSACTION_VERSION_FEATURE);
+    return finalized.maxVersionLevel();
   }
 }

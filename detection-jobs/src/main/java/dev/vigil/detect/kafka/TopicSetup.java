@@ -1,31 +1,52 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
 import dev.vigil.ingest.io.IoProblems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks, before the job starts, that the brokers answer and that the topics exist, creating the
  * missing ones when {@code kafka.create_topics.enabled}: a job subscribed to a topic that does not
  * exist would otherwise fail on a cluster, far from the person who can fix it.
+ *
+ * <p>It also warns when exactly-once alerts meet brokers whose finalized {@code
+ * transaction.version} is 2 or more (Kafka 4 finalizes 2 on a new cluster). Under that protocol the
+ * broker bumps the producer epoch at every commit, and Flink's Kafka sink, restored from a
+ * checkpoint, commits that checkpoint's already committed transaction again with the epoch it
+ * stored: the broker refuses it as fenced and the sink logs an error with a stack trace calling it
+ * a likely data loss. No alert is lost by that, but a transaction that was really lost gives the
+ * same error, so the error stops meaning anything. A warning rather than a refusal: the alerts stay
+ * exactly once, and on a managed cluster the operator may not be allowed to change the feature.
  */
 public final class TopicSetup {
 
   /** How long the brokers have to answer before they count as unreachable. */
   public static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** The newest transaction protocol whose recovery commits Flink's Kafka sink gets right. */
+  static final short RECOVERABLE_TRANSACTION_VERSION = 1;
+
+  private static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
+  private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
   private TopicSetup() {}
 
@@ -47,6 +68,10 @@ public final class TopicSetup {
     try (Admin admin = Admin.create(properties)) {
       Set<String> existing =
           admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (kafka.alertsDelivery() == AlertsDelivery.EXACTLY_ONCE) {
+        transactionVersionWarning(kafka.bootstrapServers(), finalizedTransactionVersion(admin))
+            .ifPresent(LOG::warn);
+      }
       List<String> missing = new ArrayList<>();
       for (String topic : wanted) {
         if (!existing.contains(topic)) {
@@ -90,6 +115,53 @@ public final class TopicSetup {
       // does not load. Kafka's messages name the setting or file, never a password.
       throw failure(kafka, e);
     }
+  }
+
+  /**
+   * The warning for exactly-once alerts on brokers whose finalized transaction protocol is {@code
+   * version}, if that protocol breaks the sink's recovery commits.
+   */
+  static Optional<String> transactionVersionWarning(String bootstrapServers, short version) {
+    if (version <= RECOVERABLE_TRANSACTION_VERSION) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the Kafka brokers at "
+            + bootstrapServers
+            + " run "
+            + TRANSACTION_VERSION_FEATURE
+            + " "
+            + version
+            + ", under which a job restored from a checkpoint logs an already committed alert"
+            + " transaction as fenced (a likely data loss) though it is not, hiding real losses;"
+            + " downgrade it (kafka-features.sh --bootstrap-server "
+            + bootstrapServers
+            + " downgrade --feature "
+            + TRANSACTION_VERSION_FEATURE
+            + "="
+            + RECOVERABLE_TRANSACTION_VERSION
+            + ") or set kafka.alerts_delivery: at_least_once");
+  }
+
+  /** The cluster's finalized transaction protocol; 0 when the brokers predate the feature. */
+  private static short finalizedTransactionVersion(Admin admin)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    FinalizedVersionRange finalized;
+    try {
+      finalized =
+          admin
+              .describeFeatures()
+              .featureMetadata()
+              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .finalizedFeatures()
+              .get(TRANSACTION_VERSION_FEATURE);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnsupportedVersionException) {
+        return 0;
+      }
+      throw e;
+    }
+    return finalized == null ? 0 : finalized.maxVersionLevel();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.vigil.detect.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.detect.config.VigilConfig;
@@ -57,5 +58,22 @@ class TopicSetupTest {
         .isInstanceOf(TopicSetup.TopicSetupException.class)
         .hasMessageStartingWith("cannot check or create the Kafka topics on 127.0.0.1:9: ")
         .hasMessageContaining(dir.resolve("missing-ca.p12").toString());
+  }
+
+  @Test
+  void brokersOnTransactionProtocolTwoGetOneLineNamingBothWaysOut() {
+    assertThat(TopicSetup.transactionVersionWarning("kafka-1:9092", (short) 2))
+        .hasValue(
+            "the Kafka brokers at kafka-1:9092 run transaction.version 2, under which a job"
+                + " restored from a checkpoint logs an already committed alert transaction as"
+                + " fenced (a likely data loss) though it is not, hiding real losses; downgrade it"
+                + " (kafka-features.sh --bootstrap-server kafka-1:9092 downgrade --feature"
+                + " transaction.version=1) or set kafka.alerts_delivery: at_least_once");
+  }
+
+  @Test
+  void brokersOnTransactionProtocolOneOrOlderGetNoWarning() {
+    assertThat(TopicSetup.transactionVersionWarning("kafka-1:9092", (short) 1)).isEmpty();
+    assertThat(TopicSetup.transactionVersionWarning("kafka-1:9092", (short) 0)).isEmpty();
   }
 }
