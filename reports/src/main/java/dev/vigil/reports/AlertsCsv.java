@@ -38,7 +38,7 @@ public final class AlertsCsv {
       row(
           out,
           List.of(
-              alert.time().toString(),
+              ReportText.time(alert.time()),
               alert.severity(),
               alert.detection(),
               alert.ruleId(),

@@ -68,7 +68,7 @@ public final class ReportJson {
     for (AlertEntry alert : report.alerts()) {
       ObjectNode node = alerts.addObject();
       node.put("alert_id", alert.alertId());
-      node.put("time", alert.time().toString());
+      node.put("time", ReportText.time(alert.time()));
       node.put("severity", alert.severity());
       node.put("detection", alert.detection());
       node.put("rule_id", alert.ruleId());
@@ -108,7 +108,7 @@ public final class ReportJson {
         "first_dead_letter_received_at",
         report.firstDeadLetterReceivedAt() == null
             ? null
-            : report.firstDeadLetterReceivedAt().toString());
+            : ReportText.time(report.firstDeadLetterReceivedAt()));
     ArrayNode deadLetters = completeness.putArray("dead_letters_by_reason");
     for (DeadLetterCount count : report.deadLetters()) {
       deadLetters
@@ -123,8 +123,8 @@ public final class ReportJson {
   static ObjectNode period(ReportPeriod period) {
     ObjectNode node = JSON.createObjectNode();
     node.put("label", period.label());
-    node.put("from", period.from().toString());
-    node.put("to", period.to().toString());
+    node.put("from", ReportText.time(period.from()));
+    node.put("to", ReportText.time(period.to()));
     return node;
   }
 

@@ -57,7 +57,8 @@ class ComplianceReportTest {
             new DeadLetterCount("INVALID_TIME", "GCP_AUDIT", 1),
             new DeadLetterCount("MALFORMED_JSON", null, 2));
     assertThat(report.deadLettersOutsidePeriod()).isEqualTo(1);
-    assertThat(report.firstDeadLetterReceivedAt()).isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
+    assertThat(report.firstDeadLetterReceivedAt())
+        .isEqualTo(Instant.parse("2026-11-20T10:00:00.250Z"));
     assertThat(report.noData()).isFalse();
     assertThat(report.endedBeforeFirstReceipt()).isFalse();
   }

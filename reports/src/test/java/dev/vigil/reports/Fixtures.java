@@ -80,7 +80,7 @@ final class Fixtures {
                 "high",
                 "denied_access_spike",
                 "\"compliance.soc2.cc7.2\",\"compliance.iso27001.a.8.16\""),
-            alert("c3", "2026-11-21T08:00:00Z", "low", "custom_rule", "\"attack.t1078\""),
+            alert("c3", "2026-11-21T08:00:00.500Z", "low", "custom_rule", "\"attack.t1078\""),
             alert(
                 "z9",
                 "2026-10-31T23:59:59.999Z",
@@ -98,7 +98,7 @@ final class Fixtures {
     write(
         directory.resolve("deadletters.jsonl"),
         List.of(
-            deadLetter("MALFORMED_JSON", null, "2026-11-20T10:00:00Z"),
+            deadLetter("MALFORMED_JSON", null, "2026-11-20T10:00:00.250Z"),
             deadLetter("INVALID_TIME", "GCP_AUDIT", "2026-11-20T10:00:01Z"),
             deadLetter("MALFORMED_JSON", null, "2026-11-21T10:00:00Z"),
             deadLetter("MALFORMED_JSON", null, "2026-12-02T10:00:00Z")));

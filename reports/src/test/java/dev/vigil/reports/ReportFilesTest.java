@@ -195,9 +195,33 @@ class ReportFilesTest {
         .isEqualTo("received_at");
     assertThat(json.path("completeness").path("dead_letters_received_outside_period").asLong())
         .isEqualTo(4);
+    // Received at 10:00:00.250: shown to the second, as the note shows it.
+    assertThat(json.path("completeness").path("first_dead_letter_received_at").asText())
+        .isEqualTo("2026-11-20T10:00:00Z");
+    assertThat(json.path("notes").get(1).asText()).contains("(on 2026-11-20T10:00:00Z)");
     assertThat(Files.readString(out.resolve("report.html")))
         .contains("<h3>Notes</h3>\n<p>" + ReportText.NO_DATA + "</p>");
     assertThat(pdfText(out).replaceAll("\\s+", " ")).contains(ReportText.NO_DATA);
+  }
+
+  @Test
+  void everyTimeInTheFilesIsUtcToTheSecondInOneForm() throws IOException {
+    Path out = temp.resolve("times");
+    ReportPeriod november = ReportPeriod.parse("2026-11");
+    FileReportSource source = new FileReportSource(Fixtures.run(temp.resolve("run")));
+    ReportFiles.write(
+        ComplianceReport.build(
+            november, source.description(), "1", source.read(november), ControlCatalog.builtIn()),
+        out,
+        null);
+
+    JsonNode json = JSON.readTree(out.resolve("report.json").toFile());
+    assertThat(json.path("alerts").findValuesAsText("time"))
+        .containsExactly("2026-11-20T10:00:00Z", "2026-11-20T10:00:00Z", "2026-11-21T08:00:00Z");
+    assertThat(json.path("period").path("to").asText()).isEqualTo("2026-12-01T00:00:00Z");
+    assertThat(Files.readString(out.resolve("alerts.csv")))
+        .contains("\r\n2026-11-21T08:00:00Z,")
+        .doesNotContain(".500Z");
   }
 
   @Test
