@@ -67,8 +67,10 @@ class DemoStoryTest {
             // 10:20 Vault: a root token rewrites the ops-admin policy (the use alerts on the
             // request
             // entry, the change on the response that says it succeeded).
-            "10:20:14 root_token_use root_token_use critical {} VAULT",
-            "10:20:14 policy_change vault_policy_change high {} VAULT",
+            "10:20:14 root_token_use root_token_use critical"
+                + " {actor.id=hmac-sha256:5d0f57dc32af39350589f4d7ac84452463f2f15eade2fa29161cfaa0dee8643b} VAULT",
+            "10:20:14 policy_change vault_policy_change high"
+                + " {actor.id=hmac-sha256:5d0f57dc32af39350589f4d7ac84452463f2f15eade2fa29161cfaa0dee8643b} VAULT",
             // 10:30 AWS: bob assumes break-glass-admin, reads secrets, attaches a policy.
             "10:30:02 break_glass_use break_glass_use critical"
                 + " {actor.id=arn:aws:iam::111122223333:user/bob} AWS_CLOUDTRAIL",
@@ -78,22 +80,27 @@ class DemoStoryTest {
             "10:33:00 break_glass_use break_glass_use critical {actor.id="
                 + "arn:aws:sts::111122223333:assumed-role/break-glass-admin/bob-incident-4411}"
                 + " AWS_CLOUDTRAIL",
-            "10:36:40 policy_change aws_iam_policy_change high {} AWS_CLOUDTRAIL",
+            "10:36:40 policy_change aws_iam_policy_change high"
+                + " {actor.id=arn:aws:sts::111122223333:assumed-role/break-glass-admin/bob-incident-4411} AWS_CLOUDTRAIL",
             // 10:40 AWS: the root user signs in and creates an access key.
-            "10:40:01 root_token_use root_token_use critical {} AWS_CLOUDTRAIL",
-            "10:41:30 root_token_use root_credential_created critical {} AWS_CLOUDTRAIL",
+            "10:40:01 root_token_use root_token_use critical"
+                + " {actor.id=arn:aws:iam::111122223333:root} AWS_CLOUDTRAIL",
+            "10:41:30 root_token_use root_credential_created critical"
+                + " {actor.id=arn:aws:iam::111122223333:root} AWS_CLOUDTRAIL",
             // 11:00 Azure: a service principal refused 12 SecretGets in 4 minutes.
             "11:02:56 denied_access_spike denied_access_spike high"
                 + " {actor.id=e9d8c7b6-a5f4-4e3d-9c2b-1a0f9e8d7c6b} AZURE_MONITOR",
             // 11:07 Azure: carol adds a role assignment.
-            "11:07:41 policy_change azure_role_assignment_change high {} AZURE_MONITOR",
+            "11:07:41 policy_change azure_role_assignment_change high"
+                + " {actor.id=5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d} AZURE_MONITOR",
             // 11:15 GCP: dave grants roles/owner.
-            "11:15:03 policy_change gcp_iam_policy_change high {} GCP_AUDIT",
+            "11:15:03 policy_change gcp_iam_policy_change high {actor.id=dave@example.com} GCP_AUDIT",
             // 11:16 GCP: a service account refused AccessSecretVersion 11 times.
             "11:19:19 denied_access_spike denied_access_spike high"
                 + " {actor.id=scraper@acme-prod-4411.iam.gserviceaccount.com} GCP_AUDIT",
             // 11:24 GCP: the audit-archive sink deleted.
-            "11:24:50 policy_change gcp_audit_logging_disabled critical {} GCP_AUDIT");
+            "11:24:50 policy_change gcp_audit_logging_disabled critical"
+                + " {actor.id=dave@example.com} GCP_AUDIT");
   }
 
   @Test
