@@ -184,8 +184,14 @@ final class RulesCommand {
       if (explanation.isPresent()) {
         out.println(explanation.get());
         out.flush();
-        if (!members.isEmpty()) {
-          // A detection often shares its name with one of its rules (root_token_use): say so.
+        // A detection often shares its name with one of its rules (root_token_use): say so when
+        // it has others. A custom rule's detection is its own name, with no other rule.
+        boolean onlyThisRule =
+            members.size() == 1
+                && RuleExplainer.find(compiled, rule)
+                    .map(meta -> rule.equals(meta.detection()))
+                    .orElse(false);
+        if (!members.isEmpty() && !onlyThisRule) {
           print(
               env.stderr(),
               List.of(

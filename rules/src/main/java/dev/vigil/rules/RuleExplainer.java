@@ -72,6 +72,14 @@ public final class RuleExplainer {
   }
 
   /**
+   * The rule or correlation whose id, name or title is {@code reference}: the one {@link #explain}
+   * explains.
+   */
+  public static Optional<RuleMeta> find(CompiledPack pack, String reference) {
+    return metas(pack).stream().filter(meta -> refersTo(meta, reference)).findFirst();
+  }
+
+  /**
    * The rules whose alerts carry the detection {@code detection} (a built-in class such as {@code
    * policy_change}, as the demo's summary and alerts show it), one line each: file and line, name
    * (else id), title.
@@ -102,11 +110,8 @@ public final class RuleExplainer {
    */
   public static List<String> nearNames(CompiledPack pack, String reference) {
     NearNames near = new NearNames(reference);
-    List<RuleMeta> metas = new ArrayList<>();
-    pack.rules().forEach(rule -> metas.add(rule.rule().meta()));
-    pack.correlations().forEach(correlation -> metas.add(correlation.rule().meta()));
     String typed = reference.toLowerCase(Locale.ROOT);
-    for (RuleMeta meta : metas) {
+    for (RuleMeta meta : metas(pack)) {
       if (meta.detectionClass() != null) {
         near.rank(meta.detectionClass()).ifPresent(rank -> near.offer(meta.detectionClass(), rank));
       }
@@ -138,6 +143,14 @@ public final class RuleExplainer {
       }
     }
     return near.suggestions();
+  }
+
+  /** Every rule's, then every correlation's meta, in pack order (the order explain looks in). */
+  private static List<RuleMeta> metas(CompiledPack pack) {
+    List<RuleMeta> metas = new ArrayList<>();
+    pack.rules().forEach(rule -> metas.add(rule.rule().meta()));
+    pack.correlations().forEach(correlation -> metas.add(correlation.rule().meta()));
+    return metas;
   }
 
   private static String listed(RuleMeta meta) {

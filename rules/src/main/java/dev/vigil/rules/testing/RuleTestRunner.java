@@ -13,6 +13,7 @@ import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePack;
 import dev.vigil.rules.engine.CompiledPack;
+import dev.vigil.rules.engine.CompiledRule;
 import dev.vigil.rules.engine.DetectionEngine;
 import dev.vigil.rules.engine.PackCompiler;
 import dev.vigil.rules.model.RuleDocument;
@@ -159,9 +160,9 @@ public final class RuleTestRunner {
           .filter(warning -> warning.file().equals(file.file()))
           .forEach(warnings::add);
       for (RuleDocument document : file.documents()) {
-        String rule = document.meta().name() != null ? document.meta().name() : document.id();
+        String rule = handle(document);
         for (RuleTest test : document.tests()) {
-          String reason = runTest(compiled, file, test);
+          String reason = runTest(compiled, file, document, test);
           results.add(new Result(file.file(), test.line(), rule, test.name(), reason));
           if (reason == null) {
             passed++;
@@ -177,7 +178,7 @@ public final class RuleTestRunner {
   }
 
   /** Null when the test passes, else why not. */
-  private String runTest(CompiledPack pack, RuleFile file, RuleTest test) {
+  private String runTest(CompiledPack pack, RuleFile file, RuleDocument owner, RuleTest test) {
     List<AuditEvent> events = new ArrayList<>();
     try {
       int serial = 0;
@@ -237,7 +238,8 @@ public final class RuleTestRunner {
           + (expected == 1 ? " alert" : " alerts")
           + ", got "
           + alerts.size()
-          + describe(alerts);
+          + describe(alerts)
+          + (alerts.size() < expected ? silentRuleNote(pack, owner, expectedRules) : "");
     }
     if (!alerts.isEmpty()) {
       Alert first = alerts.get(0);
@@ -256,6 +258,51 @@ public final class RuleTestRunner {
       }
     }
     return null;
+  }
+
+  /**
+   * Why too few alerts came when the rule the test counts is a base rule that never alerts on its
+   * own (it only feeds correlations without {@code generate: true}), else empty. The rule matched
+   * or not, its test cannot tell: the author wrote a test of the rule and must test the
+   * correlation.
+   *
+   * @param counted the ids of the rules whose alerts the test counts
+   */
+  private static String silentRuleNote(CompiledPack pack, RuleDocument owner, Set<String> counted) {
+    // Without expect.rule the test counts every rule of the file: it is the owner's test.
+    String subject = counted.size() == 1 ? counted.iterator().next() : owner.id();
+    for (CompiledRule rule : pack.rules()) {
+      if (rule.rule().id().equals(subject) && !rule.alerts()) {
+        return ": "
+            + (subject.equals(owner.id()) ? "the rule" : "rule '" + handle(rule.rule()) + "'")
+            + onlyFeeds(pack, rule);
+      }
+    }
+    return "";
+  }
+
+  /**
+   * The end of the sentence that says a rule only feeds correlations: {@code only feeds correlation
+   * 'x' (no generate: true); expect the correlation's alert, or set generate: true there}.
+   */
+  private static String onlyFeeds(CompiledPack pack, CompiledRule rule) {
+    List<String> correlations =
+        pack.correlations().stream()
+            .filter(correlation -> correlation.ruleIndexes().contains(rule.index()))
+            .map(correlation -> "'" + handle(correlation.rule()) + "'")
+            .toList();
+    return correlations.size() == 1
+        ? " only feeds correlation "
+            + correlations.get(0)
+            + " (no generate: true); expect the correlation's alert, or set generate: true there"
+        : " only feeds correlations "
+            + String.join(", ", correlations)
+            + " (none with generate: true); expect a correlation's alert, or set generate: true"
+            + " on one of them";
+  }
+
+  private static String handle(RuleDocument document) {
+    return document.meta().name() != null ? document.meta().name() : document.id();
   }
 
   private static String describe(List<Alert> alerts) {

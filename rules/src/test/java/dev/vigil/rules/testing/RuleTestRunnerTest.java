@@ -56,6 +56,119 @@ class RuleTestRunnerTest {
             org.assertj.core.groups.Tuple.tuple("wrong on purpose", false));
   }
 
+  /**
+   * The review's crown-jewel pair: a base rule with its own positive test, fed to a correlation.
+   */
+  private static final String RULE_THAT_ONLY_FEEDS =
+      """
+      title: Crown-jewel secret read
+      id: 5a0f1c9e-8d1b-4e52-a7a4-3c0b9b1d6e22
+      name: aws_crown_jewel_read
+      logsource: {product: aws, service: cloudtrail}
+      detection:
+        selection:
+          eventName: GetSecretValue
+          target.resource: prod/payments/db
+        condition: selection
+      tests:
+        - name: read of a jewel
+          events:
+            - raw: {eventVersion: '1.08', eventTime: '2026-11-24T10:00:00Z', eventSource: secretsmanager.amazonaws.com, eventName: GetSecretValue, awsRegion: us-east-1, sourceIPAddress: 198.51.100.1, eventID: 00000000-0000-0000-0000-000000000011, userIdentity: {type: IAMUser, arn: 'arn:aws:iam::111122223333:user/bob', accountId: '111122223333', userName: bob}, requestParameters: {secretId: prod/payments/db}, recipientAccountId: '111122223333'}
+          expect: {alerts: 1, rule: aws_crown_jewel_read}
+      ---
+      title: Many crown-jewel reads by one identity
+      id: 7e3b2d10-9c4a-4f6b-8e21-5d7c9a0b1f33
+      name: aws_crown_jewel_burst
+      correlation:
+        type: value_count
+        rules: [aws_crown_jewel_read]
+        group-by: [actor.id]
+        timespan: 10m
+        condition: {field: target.resource, gte: 3}
+      tests:
+        - name: the read alerts
+          events:
+            - event: {source: AWS_CLOUDTRAIL, operation: GetSecretValue, target: {resource: prod/payments/db}}
+          expect: {alerts: 1, rule: aws_crown_jewel_read}
+      """;
+
+  @Test
+  void aTestOfARuleThatOnlyFeedsACorrelationSaysWhyItGotNoAlert() throws Exception {
+    Files.writeString(dir.resolve("crown.yml"), RULE_THAT_ONLY_FEEDS);
+
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+
+    String burst =
+        " only feeds correlation 'aws_crown_jewel_burst' (no generate: true); expect the"
+            + " correlation's alert, or set generate: true there";
+    assertThat(report.lines())
+        .containsExactly(
+            dir.resolve("crown.yml")
+                + ":11: rule 'aws_crown_jewel_read' test 'read of a jewel': expected 1 alert, got"
+                + " 0: the rule"
+                + burst,
+            dir.resolve("crown.yml")
+                + ":26: rule 'aws_crown_jewel_burst' test 'the read alerts': expected 1 alert, got"
+                + " 0: rule 'aws_crown_jewel_read'"
+                + burst,
+            "0 passed, 2 failed");
+  }
+
+  @Test
+  void aRuleThatFeedsSeveralCorrelationsNamesThemAll() throws Exception {
+    Files.writeString(
+        dir.resolve("crown.yml"),
+        RULE_THAT_ONLY_FEEDS
+            + """
+            ---
+            title: Any crown-jewel read twice
+            id: 7e3b2d10-9c4a-4f6b-8e21-5d7c9a0b1f34
+            correlation: {type: event_count, rules: [aws_crown_jewel_read], timespan: 1h, condition: {gte: 2}}
+            """);
+
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+
+    assertThat(report.failures().get(0).reason())
+        .isEqualTo(
+            "expected 1 alert, got 0: the rule only feeds correlations 'aws_crown_jewel_burst',"
+                + " '7e3b2d10-9c4a-4f6b-8e21-5d7c9a0b1f34' (none with generate: true); expect a"
+                + " correlation's alert, or set generate: true on one of them");
+  }
+
+  @Test
+  void withGenerateTheRuleAlertsItselfAndTheTestsPass() throws Exception {
+    Files.writeString(
+        dir.resolve("crown.yml"),
+        RULE_THAT_ONLY_FEEDS.replace("  timespan: 10m\n", "  timespan: 10m\n  generate: true\n"));
+
+    assertThat(RuleTestRunner.run(List.of(dir)).lines()).containsExactly("2 passed, 0 failed");
+  }
+
+  @Test
+  void theDocumentedTestOfARuleThatOnlyFeedsACorrelationPasses() throws Exception {
+    String docs = Files.readString(Path.of("..", "docs", "rules.md"));
+    String heading = "### Testing a rule that only feeds a correlation";
+    assertThat(docs).contains(heading);
+    String section = docs.substring(docs.indexOf(heading));
+    int start = section.indexOf("```yaml\n") + "```yaml\n".length();
+    String example = section.substring(start, section.indexOf("```", start));
+    Files.writeString(dir.resolve("crown.yml"), example);
+
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+
+    assertThat(report.lines()).containsExactly("2 passed, 0 failed");
+    // Its first test, expecting the rule's own alerts instead, fails as the docs show.
+    Files.writeString(
+        dir.resolve("crown.yml"),
+        example
+            .replace("three prod secrets read by one identity trip the burst", "prod reads alert")
+            .replace(
+                "{alerts: 1, rule: crown_jewel_burst, group: {actor.id: bob}}",
+                "{alerts: 3, rule: crown_jewel_read}"));
+    String failure = RuleTestRunner.run(List.of(dir)).lines().get(0);
+    assertThat(section).contains(failure.replace(dir.resolve("crown.yml").toString(), "crown.yml"));
+  }
+
   @Test
   void rawRecordsTakeTheRepeatIndexToo() throws Exception {
     Files.writeString(
