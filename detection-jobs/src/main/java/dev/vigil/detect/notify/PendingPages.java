@@ -46,16 +46,12 @@ record PendingPages(List<Page> pages) {
   }
 
   /**
-   * Version 2: the page count, then per page its destination, kind, alert count, event count, last
+   * Version 1: the page count, then per page its destination, kind, alert count, event count, last
    * alert time (epoch seconds and nanos), the alert's JSON document and the latest alert's summary.
-   * Version 1 (without that summary) is still read: its pages show the first alert's summary, as
-   * they did when it was written.
    */
   static final class Serializer implements SimpleVersionedSerializer<PendingPages> {
 
-    static final int VERSION = 2;
-
-    private static final int WITHOUT_LAST_SUMMARY = 1;
+    static final int VERSION = 1;
 
     @Override
     public int getVersion() {
@@ -85,7 +81,7 @@ record PendingPages(List<Page> pages) {
 
     @Override
     public PendingPages deserialize(int version, byte[] serialized) throws IOException {
-      if (version != VERSION && version != WITHOUT_LAST_SUMMARY) {
+      if (version != VERSION) {
         throw new IOException(
             "the pager's checkpointed pages are in format version "
                 + version
@@ -103,7 +99,7 @@ record PendingPages(List<Page> pages) {
           long eventCount = in.readLong();
           Instant lastTime = Instant.ofEpochSecond(in.readLong(), in.readInt());
           Alert alert = AlertJson.read(readText(in));
-          String lastSummary = version == WITHOUT_LAST_SUMMARY ? alert.summary() : readText(in);
+          String lastSummary = readText(in);
           pages.add(
               new Page(
                   destination,

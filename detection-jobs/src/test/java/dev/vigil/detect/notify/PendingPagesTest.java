@@ -3,12 +3,7 @@ package dev.vigil.detect.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.rules.Alert;
-import dev.vigil.rules.AlertJson;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,42 +33,6 @@ class PendingPagesTest {
         serializer.deserialize(serializer.getVersion(), serializer.serialize(pages));
 
     assertThat(restored).isEqualTo(pages);
-  }
-
-  /**
-   * A checkpoint taken before updates carried their latest summary (version 1) still restores: its
-   * pages show the first alert's summary, as they would have then.
-   */
-  @Test
-  void aVersionOneCheckpointRestoresWithTheFirstSummary() throws IOException {
-    Alert first = Alerts.spike(Alerts.id(2), "bob", 0);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(1);
-      out.writeUTF("oncall");
-      out.writeUTF("GROUP_UPDATE");
-      out.writeInt(7);
-      out.writeLong(84);
-      out.writeLong(Alerts.T0.plusSeconds(200).getEpochSecond());
-      out.writeInt(0);
-      byte[] alert = AlertJson.toJson(first).getBytes(StandardCharsets.UTF_8);
-      out.writeInt(alert.length);
-      out.write(alert);
-    }
-
-    PendingPages restored = serializer.deserialize(1, bytes.toByteArray());
-
-    assertThat(restored.pages())
-        .containsExactly(
-            new PendingPages.Page(
-                "oncall",
-                new Notification(
-                    Notification.Kind.GROUP_UPDATE,
-                    first,
-                    7,
-                    84,
-                    Alerts.T0.plusSeconds(200),
-                    first.summary())));
   }
 
   @Test
