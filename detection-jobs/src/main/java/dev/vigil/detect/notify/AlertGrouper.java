@@ -57,6 +57,7 @@ final class AlertGrouper {
     int alertCount = 1;
     long eventCount;
     Instant lastTime;
+    String lastSummary;
     int sentCount = 1;
     long lastMessageNanos;
 
@@ -64,12 +65,13 @@ final class AlertGrouper {
       this.first = first;
       this.eventCount = first.eventCount();
       this.lastTime = first.time();
+      this.lastSummary = first.summary();
       this.lastMessageNanos = nowNanos;
     }
 
     Notification update() {
       return new Notification(
-          Notification.Kind.GROUP_UPDATE, first, alertCount, eventCount, lastTime);
+          Notification.Kind.GROUP_UPDATE, first, alertCount, eventCount, lastTime, lastSummary);
     }
   }
 
@@ -101,8 +103,10 @@ final class AlertGrouper {
     if (group != null && within(group.first.time(), alert.time())) {
       group.alertCount++;
       group.eventCount += alert.eventCount();
-      if (alert.time().isAfter(group.lastTime)) {
+      // Of alerts at the same instant, the one that came last is the latest.
+      if (!alert.time().isBefore(group.lastTime)) {
         group.lastTime = alert.time();
+        group.lastSummary = alert.summary();
       }
       return new Folded(group);
     }

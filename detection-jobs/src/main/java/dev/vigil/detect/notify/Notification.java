@@ -10,13 +10,17 @@ import java.util.stream.Collectors;
  * What a destination is asked to deliver: the first alert of a group ({@link Kind#TRIGGER}), or a
  * later count for the same group ({@link Kind#GROUP_UPDATE}). Both carry the group's first alert,
  * whose {@code alert_id} is the PagerDuty {@code dedup_key}, so every message of a group lands on
- * one incident.
+ * one incident. An update's headline is the group's <em>latest</em> act with the count: the first
+ * is already what the incident (or the first chat message) shows, so the update says what is new.
  *
  * @param alertCount alerts folded into the group so far, the first included
  * @param eventCount events behind those alerts, summed
  * @param lastTime event time of the group's latest alert
+ * @param lastSummary summary of the group's latest alert (by event time; of the first for a
+ *     trigger)
  */
-record Notification(Kind kind, Alert alert, int alertCount, long eventCount, Instant lastTime) {
+record Notification(
+    Kind kind, Alert alert, int alertCount, long eventCount, Instant lastTime, String lastSummary) {
 
   enum Kind {
     TRIGGER,
@@ -24,7 +28,8 @@ record Notification(Kind kind, Alert alert, int alertCount, long eventCount, Ins
   }
 
   static Notification trigger(Alert alert) {
-    return new Notification(Kind.TRIGGER, alert, 1, alert.eventCount(), alert.time());
+    return new Notification(
+        Kind.TRIGGER, alert, 1, alert.eventCount(), alert.time(), alert.summary());
   }
 
   /** {@code actor.id=alice, src.ip=192.0.2.1}: the group key as a person reads it, keys sorted. */
@@ -39,16 +44,13 @@ record Notification(Kind kind, Alert alert, int alertCount, long eventCount, Ins
             .collect(Collectors.joining(", "));
   }
 
-  /** The alert's summary, with the group's count appended once more than one alert folded in. */
+  /**
+   * The latest alert's summary, with the group's count appended once more than one alert folded in.
+   */
   String headline() {
     if (alertCount == 1) {
-      return alert.summary();
+      return lastSummary;
     }
-    return alert.summary()
-        + " ("
-        + alertCount
-        + " alerts for this group, "
-        + eventCount
-        + " events)";
+    return lastSummary + " (" + alertCount + " alerts for this group, " + eventCount + " events)";
   }
 }

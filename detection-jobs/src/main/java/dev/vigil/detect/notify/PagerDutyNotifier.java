@@ -17,8 +17,9 @@ import java.util.function.UnaryOperator;
 /**
  * PagerDuty Events API v2: one {@code trigger} event per notification, {@code dedup_key} = the
  * group's first {@code alert_id}. A group update is a second {@code trigger} with the same key,
- * which PagerDuty folds into the open incident's alert rather than opening another, so the incident
- * shows the final count; a replay of the same alerts produces the same key, hence still one
+ * which PagerDuty appends to the open incident's alert log as another trigger entry rather than
+ * opening another incident: the incident keeps the first act as its title, the entry says the
+ * latest act and the count; a replay of the same alerts produces the same key, hence still one
  * incident.
  *
  * <p>The payload carries only what the alert document already holds (summary, group, counts, rule

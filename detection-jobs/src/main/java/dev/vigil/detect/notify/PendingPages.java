@@ -1,5 +1,6 @@
 package dev.vigil.detect.notify;
 
+import dev.vigil.rules.Alert;
 import dev.vigil.rules.AlertJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,13 +21,13 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>Design. A checkpoint records what is still owed to the destinations instead of waiting until
  * they have taken it, so a failing webhook or PagerDuty's rate limit never holds back a checkpoint,
  * nor with it the exactly-once alerts topic. A message carries everything its destination renders
- * (the group's first alert, whose id is the dedup key, and the group's counts), so after a restore
- * it goes out as it would have, and a message delivered between the checkpoint and the failure
- * folds into the incident it already reached. The state is only what is owed: usually nothing, at
- * most each destination's {@code queue_capacity} messages plus one in flight, and one update per
- * open group whose count grew. It is written by {@link Serializer}, versioned like the job's other
- * state, with each alert in its JSON document form (the contract of the alerts topic), so the state
- * does not depend on how the classes behind it are laid out.
+ * (the group's first alert, whose id is the dedup key, the group's counts and its latest alert's
+ * summary), so after a restore it goes out as it would have, and a message delivered between the
+ * checkpoint and the failure folds into the incident it already reached. The state is only what is
+ * owed: usually nothing, at most each destination's {@code queue_capacity} messages plus one in
+ * flight, and one update per open group whose count grew. It is written by {@link Serializer},
+ * versioned like the job's other state, with each alert in its JSON document form (the contract of
+ * the alerts topic), so the state does not depend on how the classes behind it are laid out.
  */
 record PendingPages(List<Page> pages) {
 
@@ -46,7 +47,7 @@ record PendingPages(List<Page> pages) {
 
   /**
    * Version 1: the page count, then per page its destination, kind, alert count, event count, last
-   * alert time (epoch seconds and nanos) and the alert's JSON document.
+   * alert time (epoch seconds and nanos), the alert's JSON document and the latest alert's summary.
    */
   static final class Serializer implements SimpleVersionedSerializer<PendingPages> {
 
@@ -71,9 +72,8 @@ record PendingPages(List<Page> pages) {
           out.writeLong(message.lastTime().getEpochSecond());
           out.writeInt(message.lastTime().getNano());
           // Not writeUTF: an alert with many long event ids may pass its 64 KiB limit.
-          byte[] alert = AlertJson.toJson(message.alert()).getBytes(StandardCharsets.UTF_8);
-          out.writeInt(alert.length);
-          out.write(alert);
+          writeText(out, AlertJson.toJson(message.alert()));
+          writeText(out, message.lastSummary());
         }
       }
       return bytes.toByteArray();
@@ -98,20 +98,27 @@ record PendingPages(List<Page> pages) {
           int alertCount = in.readInt();
           long eventCount = in.readLong();
           Instant lastTime = Instant.ofEpochSecond(in.readLong(), in.readInt());
-          byte[] alert = new byte[in.readInt()];
-          in.readFully(alert);
+          Alert alert = AlertJson.read(readText(in));
+          String lastSummary = readText(in);
           pages.add(
               new Page(
                   destination,
-                  new Notification(
-                      kind,
-                      AlertJson.read(new String(alert, StandardCharsets.UTF_8)),
-                      alertCount,
-                      eventCount,
-                      lastTime)));
+                  new Notification(kind, alert, alertCount, eventCount, lastTime, lastSummary)));
         }
         return new PendingPages(pages);
       }
+    }
+
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+
+    private static String readText(DataInputStream in) throws IOException {
+      byte[] bytes = new byte[in.readInt()];
+      in.readFully(bytes);
+      return new String(bytes, StandardCharsets.UTF_8);
     }
   }
 }

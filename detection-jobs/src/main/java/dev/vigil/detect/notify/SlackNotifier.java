@@ -14,10 +14,11 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
- * A Slack incoming webhook: a short Block Kit message (severity and title as header, the summary,
+ * A Slack incoming webhook: a short Block Kit message (severity and rule title as header, the act,
  * then who/what/where as fields, and the link), with {@code text} as the notification fallback.
- * Alert values are escaped for Slack's mrkdwn, so an actor named {@code <!channel>} cannot ping a
- * channel or forge a link. The webhook URL is the credential and is never logged.
+ * Summaries start with the rule title; the header already shows it, so the section and the fallback
+ * name it once. Alert values are escaped for Slack's mrkdwn, so an actor named {@code <!channel>}
+ * cannot ping a channel or forge a link. The webhook URL is the credential and is never logged.
  */
 final class SlackNotifier implements Notifier {
 
@@ -49,11 +50,11 @@ final class SlackNotifier implements Notifier {
     String link = alertUrl.apply(alert.alertId());
 
     ObjectNode message = MAPPER.createObjectNode();
+    String act = escape(act(notification));
     message.put(
         "text",
         PagerDutyNotifier.truncate(
-            "[" + severity + "] " + alert.ruleTitle() + ": " + escape(notification.headline()),
-            MAX_SECTION));
+            "[" + severity + "] " + escape(alert.ruleTitle()) + ": " + act, MAX_SECTION));
     ArrayNode blocks = message.putArray("blocks");
 
     ObjectNode header = blocks.addObject().put("type", "header");
@@ -67,7 +68,7 @@ final class SlackNotifier implements Notifier {
         .put("type", "section")
         .putObject("text")
         .put("type", "mrkdwn")
-        .put("text", PagerDutyNotifier.truncate(escape(notification.headline()), MAX_SECTION));
+        .put("text", PagerDutyNotifier.truncate(act, MAX_SECTION));
 
     ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
     field(fields, "Severity", level.label());
@@ -83,7 +84,9 @@ final class SlackNotifier implements Notifier {
             : notification.alertCount() + " alerts, " + events(notification.eventCount()));
     field(fields, "When", alert.windowStart() + " – " + notification.lastTime());
 
-    String context = "Rule " + escape(alert.ruleId()) + " · alert " + escape(alert.alertId());
+    // The rule's name is what `vigil rules explain` and the rule files use; its id is a UUID.
+    String rule = alert.ruleName() != null ? alert.ruleName() : alert.ruleId();
+    String context = "Rule " + escape(rule) + " · alert " + escape(alert.alertId());
     if (link != null) {
       context += " · <" + link + "|Open alert>";
     }
@@ -99,6 +102,13 @@ final class SlackNotifier implements Notifier {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The headline without the rule title it starts with (a custom summary may not). */
+  static String act(Notification notification) {
+    String headline = notification.headline();
+    String title = notification.alert().ruleTitle() + ": ";
+    return headline.startsWith(title) ? headline.substring(title.length()) : headline;
   }
 
   private static void field(ArrayNode fields, String title, String value) {

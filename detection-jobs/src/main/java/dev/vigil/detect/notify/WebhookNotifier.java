@@ -20,7 +20,8 @@ import java.util.function.UnaryOperator;
  * <pre>{@code
  * {"type": "alert" | "alert_group_update",
  *  "alert": { ...the group's first alert... },
- *  "grouping": {"alert_count": 10, "event_count": 130, "last_alert_time": "..."},
+ *  "grouping": {"alert_count": 10, "event_count": 130, "last_alert_time": "...",
+ *               "last_alert_summary": "...the latest alert's summary..."},
  *  "alert_url": "..."}            // when notify.alert_url is configured
  * }</pre>
  *
@@ -59,6 +60,7 @@ final class WebhookNotifier implements Notifier {
       json.writeNumberField("alert_count", notification.alertCount());
       json.writeNumberField("event_count", notification.eventCount());
       json.writeStringField("last_alert_time", notification.lastTime().toString());
+      json.writeStringField("last_alert_summary", notification.lastSummary());
       json.writeEndObject();
       String link = alertUrl.apply(notification.alert().alertId());
       if (link != null) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.AlertJson;
 import dev.vigil.rules.model.Level;
@@ -105,7 +107,7 @@ class AlertDispatcherTest {
       assertThat(payload.get("source").asText()).isEqualTo("vault");
       assertThat(payload.get("timestamp").asText()).isEqualTo("2024-05-01T12:00:00Z");
       assertThat(payload.get("class").asText()).isEqualTo("root_token_use");
-      assertThat(payload.get("component").asText()).isEqualTo("vigil_root_token_use");
+      assertThat(payload.get("component").asText()).isEqualTo("root_token_use");
       assertThat(payload.get("group").asText()).isEqualTo("actor.id=root-token-accessor");
       JsonNode details = payload.get("custom_details");
       assertThat(details.get("summary").asText()).isEqualTo(alert.summary());
@@ -114,7 +116,7 @@ class AlertDispatcherTest {
       assertThat(details.get("event_count").asLong()).isEqualTo(12);
       assertThat(details.get("rule_id").asText()).isEqualTo("rule-root");
       assertThat(details.get("rule_title").asText()).isEqualTo("Denied access spike");
-      assertThat(details.get("rule_author").asText()).isEqualTo("Vigil maintainers");
+      assertThat(details.get("rule_author").asText()).isEqualTo("Vigil");
       assertThat(details.get("sources").get(0).asText()).isEqualTo("VAULT");
       assertThat(details.get("event_ids")).hasSize(3);
       String link = "https://search.example.com/vigil-alerts/_search?q=alert_id:" + alert.alertId();
@@ -246,24 +248,24 @@ class AlertDispatcherTest {
   private static final String AWS_ROOT = "arn:aws:iam::999988887777:root";
 
   /**
-   * The expected PagerDuty event of a root credential page, every field: {@code alertCount} and
-   * {@code lastSecond} tell a group update from the trigger.
+   * The expected PagerDuty event of a root credential page, every field: a trigger when {@code
+   * latest} is {@code first}, else a group update whose latest alert is {@code latest}.
    */
-  private static JsonNode rootPage(Alert first, int alertCount, long lastSecond)
-      throws IOException {
+  private static JsonNode rootPage(Alert first, Alert latest, int alertCount) throws IOException {
     String link = "https://search.example.com/vigil-alerts/_search?q=alert_id:" + first.alertId();
     String actor = first.group().get("actor.id");
     String source = first.sources().get(0);
+    // An update's headline is the latest act with the count; the details stay the first alert's.
     String summary =
         alertCount == 1
             ? first.summary()
-            : first.summary()
+            : latest.summary()
                 + " ("
                 + alertCount
                 + " alerts for this group, "
                 + alertCount
                 + " events)";
-    String last = Alerts.T0.plusSeconds(lastSecond).toString();
+    String last = latest.time().toString();
     String firstTime = first.time().toString();
     return MAPPER.readTree(
         """
@@ -358,10 +360,10 @@ class AlertDispatcherTest {
       events.forEach(event -> assertThat(PagerDutyContract.violations(event)).isEmpty());
       assertThat(events)
           .containsExactly(
-              rootPage(storm.get(0), 1, 0),
-              rootPage(otherVaultActor, 1, 20),
-              rootPage(awsRoot, 1, 40),
-              rootPage(storm.get(0), 12, 55));
+              rootPage(storm.get(0), storm.get(0), 1),
+              rootPage(otherVaultActor, otherVaultActor, 1),
+              rootPage(awsRoot, awsRoot, 1),
+              rootPage(storm.get(0), storm.get(11), 12));
     }
   }
 
@@ -409,28 +411,95 @@ class AlertDispatcherTest {
                   "{\"type\": \"alert\", \"alert\": "
                       + AlertJson.toJson(aws)
                       + ", \"grouping\": {\"alert_count\": 1, \"event_count\": 1,"
-                      + " \"last_alert_time\": \"2024-05-01T12:00:40Z\"},"
+                      + " \"last_alert_time\": \"2024-05-01T12:00:40Z\","
+                      + " \"last_alert_summary\": \"Root credential used: root (root) ConsoleLogin\"},"
                       + " \"alert_url\": \"https://search.example.com/vigil-alerts/_search?q=alert_id:"
                       + aws.alertId()
                       + "\"}"));
-      assertThat(hooks.get(2).at("/grouping/alert_count").asInt()).isEqualTo(2);
-      assertThat(hooks.get(2).at("/alert/sources")).isEqualTo(MAPPER.readTree("[\"VAULT\"]"));
+      // The update: the first alert, and the latest alert's act with the group's count.
+      assertThat(hooks.get(2))
+          .isEqualTo(
+              MAPPER.readTree(
+                  "{\"type\": \"alert_group_update\", \"alert\": "
+                      + AlertJson.toJson(vault)
+                      + ", \"grouping\": {\"alert_count\": 2, \"event_count\": 2,"
+                      + " \"last_alert_time\": \"2024-05-01T12:00:30Z\","
+                      + " \"last_alert_summary\": \"Root credential used: root (root) update on b"
+                      + " (VAULT)\"},"
+                      + " \"alert_url\": \"https://search.example.com/vigil-alerts/_search?q=alert_id:"
+                      + vault.alertId()
+                      + "\"}"));
 
-      List<JsonNode> messages = bodies(slack);
-      assertThat(messages).hasSize(3);
-      List<String> awsFields = new ArrayList<>();
-      messages.get(1).at("/blocks/2/fields").forEach(f -> awsFields.add(f.get("text").asText()));
-      assertThat(awsFields)
+      // Each message names the rule title once, and who acted.
+      assertThat(bodies(slack))
           .containsExactly(
-              "*Severity*\ncritical",
-              "*Detection*\nroot_token_use",
-              "*Who / what*\nactor.id=" + AWS_ROOT,
-              "*Where*\nAWS_CLOUDTRAIL",
-              "*Count*\n1 event",
-              "*When*\n2024-05-01T12:00:40Z – 2024-05-01T12:00:40Z");
-      assertThat(messages.get(2).get("text").asText())
-          .endsWith("root (root) update on a (VAULT) (2 alerts for this group, 2 events)");
+              slackMessage(
+                  vault,
+                  "root (root) update on a (VAULT)",
+                  "actor.id=" + VAULT_ROOT,
+                  "VAULT",
+                  "1 event",
+                  "2024-05-01T12:00:00Z"),
+              slackMessage(
+                  aws,
+                  "root (root) ConsoleLogin",
+                  "actor.id=" + AWS_ROOT,
+                  "AWS_CLOUDTRAIL",
+                  "1 event",
+                  "2024-05-01T12:00:40Z"),
+              slackMessage(
+                  vault,
+                  "root (root) update on b (VAULT) (2 alerts for this group, 2 events)",
+                  "actor.id=" + VAULT_ROOT,
+                  "VAULT",
+                  "2 alerts, 2 events",
+                  "2024-05-01T12:00:30Z"));
     }
+  }
+
+  /** The expected Slack message of a root credential alert, every field. */
+  private static JsonNode slackMessage(
+      Alert first, String act, String who, String where, String count, String lastTime) {
+    ObjectNode message = MAPPER.createObjectNode();
+    message.put("text", "[CRITICAL] Root credential used: " + act);
+    ArrayNode blocks = message.putArray("blocks");
+    blocks
+        .addObject()
+        .put("type", "header")
+        .putObject("text")
+        .put("type", "plain_text")
+        .put("text", "CRITICAL · Root credential used");
+    blocks
+        .addObject()
+        .put("type", "section")
+        .putObject("text")
+        .put("type", "mrkdwn")
+        .put("text", act);
+    ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
+    for (String field :
+        List.of(
+            "*Severity*\ncritical",
+            "*Detection*\nroot_token_use",
+            "*Who / what*\n" + who,
+            "*Where*\n" + where,
+            "*Count*\n" + count,
+            "*When*\n" + first.windowStart() + " – " + lastTime)) {
+      fields.addObject().put("type", "mrkdwn").put("text", field);
+    }
+    blocks
+        .addObject()
+        .put("type", "context")
+        .putArray("elements")
+        .addObject()
+        .put("type", "mrkdwn")
+        .put(
+            "text",
+            "Rule root_token_use · alert "
+                + first.alertId()
+                + " · <https://search.example.com/vigil-alerts/_search?q=alert_id:"
+                + first.alertId()
+                + "|Open alert>");
+    return message;
   }
 
   @Test
@@ -697,7 +766,8 @@ class AlertDispatcherTest {
       assertThat(requests).hasSize(1);
       assertThat(requests.get(0).path()).isEqualTo("/services/T000/B000/XXXXSECRETXXXX");
       JsonNode message = MAPPER.readTree(requests.get(0).body());
-      assertThat(message.get("text").asText()).startsWith("[CRITICAL] Denied access spike: ");
+      assertThat(message.get("text").asText())
+          .isEqualTo("[CRITICAL] " + alert.summary().replace("<!channel>", "&lt;!channel&gt;"));
       JsonNode blocks = message.get("blocks");
       assertThat(blocks)
           .extracting(b -> b.get("type").asText())
@@ -706,7 +776,12 @@ class AlertDispatcherTest {
       assertThat(blocks.get(0).at("/text/text").asText())
           .isEqualTo("CRITICAL · Denied access spike");
       assertThat(blocks.get(0).at("/text/text").asText().length()).isLessThanOrEqualTo(150);
-      assertThat(blocks.get(1).at("/text/text").asText()).isEqualTo(alert.summary());
+      assertThat(blocks.get(1).at("/text/text").asText())
+          .isEqualTo(
+              alert
+                  .summary()
+                  .substring("Denied access spike: ".length())
+                  .replace("<!channel>", "&lt;!channel&gt;"));
       List<String> fields = new ArrayList<>();
       blocks.get(2).get("fields").forEach(f -> fields.add(f.get("text").asText()));
       assertThat(fields)

@@ -13,6 +13,27 @@ class AlertGrouperTest {
   private static final NotifyConfig.Grouping FIVE_MINUTES =
       new NotifyConfig.Grouping(true, Duration.ofMinutes(5), 100);
 
+  /** An update's headline is the latest act (by event time) with the count, not the first. */
+  @Test
+  void anUpdateCarriesTheLatestAlertsSummary() {
+    AlertGrouper grouper = new AlertGrouper(FIVE_MINUTES, 1000);
+    List<AlertGrouper.Group> closed = new ArrayList<>();
+    String actor = "hmac-sha256:7b1d0c";
+    grouper.accept(Alerts.rootUse(Alerts.id(1), actor, "VAULT", "update on acl/a", 0), 0, closed);
+    grouper.accept(Alerts.rootUse(Alerts.id(2), actor, "VAULT", "update on acl/c", 20), 0, closed);
+    // Arrives last but happened before the latest: it counts, it is not the latest act.
+    grouper.accept(Alerts.rootUse(Alerts.id(3), actor, "VAULT", "update on acl/b", 10), 0, closed);
+
+    List<AlertGrouper.Group> due = grouper.pendingUpdates(0, true);
+
+    assertThat(due).hasSize(1);
+    Notification update = due.get(0).update();
+    assertThat(update.alert().alertId()).isEqualTo(Alerts.id(1));
+    assertThat(update.headline())
+        .isEqualTo("Root credential used: update on acl/c (3 alerts for this group, 3 events)");
+    assertThat(update.lastTime()).isEqualTo(Alerts.T0.plusSeconds(20));
+  }
+
   @Test
   void membershipFollowsEventTimeNotArrivalTime() {
     AlertGrouper grouper = new AlertGrouper(FIVE_MINUTES, 1000);

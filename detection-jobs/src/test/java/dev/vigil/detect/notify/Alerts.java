@@ -12,6 +12,10 @@ final class Alerts {
 
   private Alerts() {}
 
+  /**
+   * A correlation's alert shaped like the built-in {@code denied_access_spike}'s: its rule name is
+   * the detection, its summary the rule title, the count, the group and the last act.
+   */
   static Alert alert(
       String alertId,
       String ruleId,
@@ -19,31 +23,38 @@ final class Alerts {
       String detection,
       Map<String, String> group,
       Instant time) {
+    Instant start = time.minusSeconds(300);
     return new Alert(
         alertId,
         ruleId,
-        "vigil_" + detection,
+        detection,
         "Denied access spike",
-        2,
-        "Vigil maintainers",
+        1,
+        "Vigil",
         detection,
         severity,
         time,
-        time.minusSeconds(300),
+        start,
         time,
         group,
         List.of("VAULT"),
         List.of("ev-1:request", "ev-2:request", "ev-3:request"),
         12,
-        "actor alice (USER) was denied 12 times on secret/data/payments from 198.51.100.7",
-        List.of("attack.credential_access", "attack.t1552"));
+        "Denied access spike: 12 events by "
+            + Notification.groupText(group)
+            + " within 5m ("
+            + start
+            + " to "
+            + time
+            + "); last: alice was denied read on secret/data/payments from 198.51.100.7",
+        List.of("attack.discovery", "attack.t1087"));
   }
 
   /** A denied-access spike for {@code actor}, {@code secondsLater} after {@link #T0}. */
   static Alert spike(String alertId, String actor, long secondsLater) {
     return alert(
         alertId,
-        "8f5b2c1e-0000-4000-8000-000000000001",
+        "afd1b446-ce0e-4d35-8b73-13c62c1c9120",
         "high",
         "denied_access_spike",
         Map.of("actor.id", actor),

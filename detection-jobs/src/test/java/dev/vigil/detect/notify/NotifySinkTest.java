@@ -137,12 +137,19 @@ class NotifySinkTest {
       AlertDispatcher dispatcher = start(config(pagerDuty, webhook));
       NotifySink.Writer writer = new NotifySink.Writer(dispatcher, Duration.ofMinutes(1));
       writer.write(AlertRecord.of(first, 0), null);
-      writer.write(AlertRecord.of(Alerts.spike(Alerts.id(2), "alice", 10), 0), null);
+      Alert second = Alerts.spike(Alerts.id(2), "alice", 10);
+      writer.write(AlertRecord.of(second, 0), null);
       await(() -> delivered(dispatcher, "oncall") == 1, "the first page");
       await(() -> delivered(dispatcher, "siem") == 1, "the first webhook call");
       // The update is due only a window (5 minutes) after the page: the checkpoint holds it.
       Notification update =
-          new Notification(Notification.Kind.GROUP_UPDATE, first, 2, 24, Alerts.T0.plusSeconds(10));
+          new Notification(
+              Notification.Kind.GROUP_UPDATE,
+              first,
+              2,
+              24,
+              Alerts.T0.plusSeconds(10),
+              second.summary());
       List<PendingPages> state = writer.snapshotState(1);
       assertThat(state).hasSize(1);
       assertThat(state.get(0).pages())

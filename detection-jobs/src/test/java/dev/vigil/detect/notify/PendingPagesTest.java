@@ -20,7 +20,8 @@ class PendingPagesTest {
             Alerts.spike(Alerts.id(2), "bob", 0),
             7,
             84,
-            Alerts.T0.plusSeconds(200).plusNanos(123_456_789));
+            Alerts.T0.plusSeconds(200).plusNanos(123_456_789),
+            "Denied access spike: the latest act");
     PendingPages pages =
         new PendingPages(
             List.of(
@@ -41,8 +42,8 @@ class PendingPagesTest {
 
   @Test
   void aFormatVersionItDoesNotKnowIsAnErrorNotGarbage() {
-    assertThatThrownBy(() -> serializer.deserialize(2, new byte[4]))
+    assertThatThrownBy(() -> serializer.deserialize(3, new byte[4]))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("format version 2");
+        .hasMessageContaining("format version 3");
   }
 }
