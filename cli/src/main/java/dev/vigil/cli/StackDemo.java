@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.detect.DetectSummary;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.ConfigException;
@@ -52,6 +53,12 @@ import org.opensearch.client.opensearch._types.query_dsl.Query;
  * Flink) with OpenSearch and pager sinks, and the same summary as the embedded demo is printed,
  * followed by what reached OpenSearch and the pager and how to look at it.
  *
+ * <p>Everything it writes is named apart from a real run's: the topics start with {@value
+ * #TOPIC_PREFIX}, the indices, aliases and templates with {@link IndexContract#DEMO_PREFIX}, the
+ * consumer group and transactional ids are {@code vigil-demo}. A {@code vigil run} on the same
+ * stack (default topics), {@code vigil report}, the dashboards and retention (the default {@code
+ * vigil-} names) never read the demo's made-up incidents as real ones.
+ *
  * <p>Design: the run is bounded by offsets, not by time. The raw topics' end offsets are read
  * before and after the samples are written, and the job's Kafka source reads exactly that range
  * ({@link ContinuousDetection#startBounded}), so the job finishes by itself once the samples are
@@ -66,18 +73,33 @@ final class StackDemo {
   /** Where the job's files go: the absolute path, and how messages name it. */
   record OutDir(Path path, String shownAs, String label) {}
 
-  /** Sample directories and the raw topic each is written to (vigil.yaml's default topics). */
-  private static final List<Map.Entry<String, String>> SAMPLE_TOPICS =
+  /** What every topic the demo reads or writes is named by: vigil.yaml's default, prefixed. */
+  static final String TOPIC_PREFIX = "vigil-demo.";
+
+  /** Sample directories, the raw topic each is written to, and the source of that topic. */
+  private static final List<SampleTopic> SAMPLE_TOPICS =
       List.of(
-          Map.entry("vault", "audit.raw.vault"),
-          Map.entry("aws", "audit.raw.cloudtrail"),
-          Map.entry("azure", "audit.raw.azure"),
-          Map.entry("gcp", "audit.raw.gcp"));
+          new SampleTopic("vault", TOPIC_PREFIX + "audit.raw.vault", "vault"),
+          new SampleTopic("aws", TOPIC_PREFIX + "audit.raw.cloudtrail", "aws_cloudtrail"),
+          new SampleTopic("azure", TOPIC_PREFIX + "audit.raw.azure", "azure_monitor"),
+          new SampleTopic("gcp", TOPIC_PREFIX + "audit.raw.gcp", "gcp_audit"));
+
+  static final String EVENTS_TOPIC = TOPIC_PREFIX + "audit.events";
+  static final String DEAD_LETTER_TOPIC = TOPIC_PREFIX + "audit.deadletter";
+  static final String ALERTS_TOPIC = TOPIC_PREFIX + "audit.alerts";
+
+  private record SampleTopic(String directory, String topic, String source) {}
+
+  /** The demo's indices and aliases: the built-in families under the demo's prefix. */
+  private static final IndexContract INDICES =
+      IndexContract.builtIn().withPrefix(IndexContract.DEMO_PREFIX);
 
   /** A bounded run over a few hundred records takes seconds; this is for a stuck one. */
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   static final String CONFIG_FILE = "vigil-demo.yaml";
+  static final String APART_TITLE =
+      "Kept apart from real runs (vigil run, report, the dashboards and retention read none of it)";
   static final String PAGER_FILE = "pagerduty-events.jsonl";
   private static final String ROUTING_KEY_FILE = "pagerduty-routing-key";
   private static final String ROUTING_KEY = "vigil-demo-local-receiver";
@@ -176,19 +198,19 @@ final class StackDemo {
         DemoReport.table(
             List.of(
                 row(
-                    "vigil-events",
+                    INDICES.eventsAlias(),
                     indexed.events()
                         + " of the run's "
                         + Plurals.count(indexed.eventIds(), "event")
                         + " (by event_id)"),
                 row(
-                    "vigil-alerts",
+                    INDICES.alertsAlias(),
                     indexed.alerts()
                         + " of its "
                         + Plurals.count(findings.alerts().size(), "alert")
                         + " (by alert_id)"),
                 row(
-                    "vigil-deadletters",
+                    INDICES.deadLettersAlias(),
                     indexed.deadLetters()
                         + " of its "
                         + Plurals.count(findings.deadLetters().size(), "dead letter")
@@ -210,24 +232,51 @@ final class StackDemo {
     out.add(
         "  curl -s '"
             + url
-            + "/vigil-alerts/_search?q=severity:critical&pretty'"
+            + "/"
+            + INDICES.alertsAlias()
+            + "/_search?q=severity:critical&pretty'"
             + "   # the critical alerts");
     out.add(
         "  curl -s '"
             + url
-            + "/vigil-alerts/_search?size=100&pretty'"
+            + "/"
+            + INDICES.alertsAlias()
+            + "/_search?size=100&pretty'"
             + "   # every alert, with the event_ids behind it");
     out.add(
         "  curl -s '"
             + url
-            + "/vigil-events/_search?q=denied:true&size=5&pretty'"
+            + "/"
+            + INDICES.eventsAlias()
+            + "/_search?q=denied:true&size=5&pretty'"
             + "   # refused requests, raw record included");
     out.add(
         "  curl -s '"
             + url
-            + "/vigil-events/_count?q=source:VAULT&pretty'"
+            + "/"
+            + INDICES.eventsAlias()
+            + "/_count?q=source:VAULT&pretty'"
             + "   # events of one source");
     out.add("  jq -r '.payload.summary' " + display.apply(pagerEvents) + "   # what on-call got");
+    out.add("");
+    out.add(APART_TITLE);
+    out.add(
+        "  Kafka topics "
+            + TOPIC_PREFIX
+            + "audit.*, consumer group vigil-demo; OpenSearch indices "
+            + IndexContract.DEMO_PREFIX
+            + "*");
+    out.add(
+        "  delete them: curl -s -X DELETE '"
+            + url
+            + "/"
+            + INDICES.eventsAlias()
+            + "-*,"
+            + INDICES.alertsAlias()
+            + "-*,"
+            + INDICES.deadLettersAlias()
+            + "-*'; nothing reads the topics (docs/cli.md#vigil-demo---stack-the-same-samples"
+            + "-through-kafka-opensearch-and-the-pager)");
     out.add("");
     out.add("Files");
     out.addAll(
@@ -303,8 +352,8 @@ final class StackDemo {
   /** The sample files by the raw topic they go to, found before anything is sent. */
   private static Map<String, List<Path>> sampleFiles(Path samples) throws IOException {
     Map<String, List<Path>> files = new LinkedHashMap<>();
-    for (Map.Entry<String, String> sample : SAMPLE_TOPICS) {
-      files.put(sample.getValue(), files(samples.resolve(sample.getKey())));
+    for (SampleTopic sample : SAMPLE_TOPICS) {
+      files.put(sample.topic(), files(samples.resolve(sample.directory())));
     }
     return files;
   }
@@ -364,10 +413,19 @@ final class StackDemo {
         "  name: vigil-demo",
         "kafka:",
         "  bootstrap_servers: " + yamlString(bootstrapServers),
-        "  # Its own group and transactional ids: a demo never touches a running job's.",
+        "  # Its own topics, group and transactional ids: a vigil run on the same brokers reads",
+        "  # none of the demo's made-up records, and the demo touches none of a running job's.",
         "  group_id: vigil-demo",
         "  client_id_prefix: vigil-demo",
         "  transactional_id_prefix: vigil-demo-alerts",
+        "  topics:",
+        "    raw:",
+        SAMPLE_TOPICS.stream()
+            .map(sample -> "      " + sample.topic() + ": " + sample.source())
+            .collect(Collectors.joining("\n")),
+        "    events: " + EVENTS_TOPIC,
+        "    dead_letter: " + DEAD_LETTER_TOPIC,
+        "    alerts: " + ALERTS_TOPIC,
         "watermarks:",
         "  # The samples cover one day; a bound longer than that judges no record late, so the",
         "  # alerts are those of the embedded `vigil demo` whatever order the records arrive in.",
@@ -384,9 +442,15 @@ final class StackDemo {
         "    directory: " + yamlString(outDir.toString()),
         "opensearch:",
         "  url: " + yamlString(url),
-        "  index: {shards: 1, replicas: 0}   # a single node holds no replicas",
+        "  index:",
+        "    # Its own indices, aliases and templates (vigil-demo-alerts, ...): vigil report, the",
+        "    # dashboards and retention read the vigil- ones of real runs.",
+        "    prefix: " + IndexContract.DEMO_PREFIX,
+        "    shards: 1",
+        "    replicas: 0   # a single node holds no replicas",
         "notify:",
-        "  alert_url: " + yamlString(url + "/vigil-alerts/_search?q=alert_id:{alert_id}"),
+        "  alert_url: "
+            + yamlString(url + "/" + INDICES.alertsAlias() + "/_search?q=alert_id:{alert_id}"),
         "  # Off so that every alert pages on its own: one incident per alert_id.",
         "  grouping: {enabled: false}",
         "  destinations:",
@@ -423,12 +487,15 @@ final class StackDemo {
       var client = connection.client();
       client
           .indices()
-          .refresh(r -> r.index("vigil-events*", "vigil-alerts*", "vigil-deadletters*"));
+          .refresh(
+              r ->
+                  r.index(INDICES.eventsAlias(), INDICES.alertsAlias(), INDICES.deadLettersAlias())
+                      .ignoreUnavailable(true));
       return new Indexed(
           eventIds.size(),
-          count(client, "vigil-events", idsQuery(eventIds)),
-          count(client, "vigil-alerts", idsQuery(alertIds)),
-          count(client, "vigil-deadletters", termsQuery("origin", origins)));
+          count(client, INDICES.eventsAlias(), idsQuery(eventIds)),
+          count(client, INDICES.alertsAlias(), idsQuery(alertIds)),
+          count(client, INDICES.deadLettersAlias(), termsQuery("origin", origins)));
     } catch (IOException | OpenSearchException e) {
       throw new CommandFailedException(
           "cannot count the run's documents in OpenSearch at "

@@ -16,12 +16,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code vigil demo --stack} on a real Kafka broker and OpenSearch node: the samples go through
  * Kafka, the job, OpenSearch and the pager, and what arrives is checked where it arrived (the
- * indices, the receiver's payloads), against the embedded demo's alerts.
+ * demo's own topics and indices, the receiver's payloads), against the embedded demo's alerts; and
+ * that none of it is where a real run, retention or a report would read it.
  */
 @RealKafka
 @RealOpenSearch
@@ -50,9 +58,10 @@ class StackDemoITCase {
   /**
    * The test JVM's one OpenSearch node is shared with the other classes, some of which create
    * {@code vigil-*} indices of their own (the retention test makes this month's secret index before
-   * any template exists): this class starts and leaves the Vigil indices empty.
+   * any template exists): this class starts and leaves the demo's indices and the real ones empty.
    */
-  private static final String VIGIL_INDICES = "/vigil-events-*,vigil-alerts-*,vigil-deadletters-*";
+  private static final String VIGIL_INDICES =
+      "/vigil-events-*,vigil-alerts-*,vigil-deadletters-*,vigil-demo-*";
 
   @BeforeAll
   static void runDemo(KafkaEndpoint kafkaEndpoint, OpenSearchEndpoint openSearchEndpoint)
@@ -77,12 +86,13 @@ class StackDemoITCase {
                 + " 2 dead letters, 15 alerts");
     assertThat(section(demo.stdoutLines(), "In OpenSearch at " + openSearch))
         .containsExactly(
-            "  vigil-events       322 of the run's 322 events (by event_id)",
-            "  vigil-alerts       15 of its 15 alerts (by alert_id)",
-            "  vigil-deadletters  2 of its 2 dead letters (by origin)");
+            "  vigil-demo-events       322 of the run's 322 events (by event_id)",
+            "  vigil-demo-alerts       15 of its 15 alerts (by alert_id)",
+            "  vigil-demo-deadletters  2 of its 2 dead letters (by origin)");
 
-    post("/vigil-*/_refresh", "");
-    List<JsonNode> alerts = search("vigil-alerts", "{\"size\":100,\"query\":{\"match_all\":{}}}");
+    post("/vigil-demo-*/_refresh", "");
+    List<JsonNode> alerts =
+        search("vigil-demo-alerts", "{\"size\":100,\"query\":{\"match_all\":{}}}");
     Map<String, Integer> byDetection = new TreeMap<>();
     alerts.forEach(a -> byDetection.merge(a.path("detection").asText(), 1, Integer::sum));
     assertThat(byDetection)
@@ -97,10 +107,10 @@ class StackDemoITCase {
     JsonNode events =
         JSON.readTree(
             post(
-                "/vigil-events/_search",
+                "/vigil-demo-events/_search",
                 "{\"size\":0,\"track_total_hits\":true,\"query\":{\"prefix\":{\"origin\":"
-                    + "\"kafka:audit.raw.\"}},\"aggs\":{\"by_source\":{\"terms\":{\"field\":"
-                    + "\"source\"}}}}"));
+                    + "\"kafka:vigil-demo.audit.raw.\"}},\"aggs\":{\"by_source\":{\"terms\":"
+                    + "{\"field\":\"source\"}}}}"));
     assertThat(events.at("/hits/total/value").asLong()).isEqualTo(322);
     Map<String, Long> bySource = new TreeMap<>();
     events
@@ -116,7 +126,7 @@ class StackDemoITCase {
             .collect(Collectors.toSet());
     List<JsonNode> evidence =
         search(
-            "vigil-events",
+            "vigil-demo-events",
             "{\"size\":1000,\"query\":{\"ids\":{\"values\":"
                 + JSON.writeValueAsString(behindAlerts)
                 + "}}}");
@@ -124,7 +134,9 @@ class StackDemoITCase {
     assertThat(evidence).allSatisfy(e -> assertThat(e.path("raw").asText()).isNotEmpty());
 
     List<JsonNode> deadLetters =
-        search("vigil-deadletters", "{\"size\":10,\"query\":{\"prefix\":{\"origin\":\"kafka:\"}}}");
+        search(
+            "vigil-demo-deadletters",
+            "{\"size\":10,\"query\":{\"prefix\":{\"origin\":\"kafka:vigil-demo.\"}}}");
     assertThat(deadLetters)
         .extracting(d -> d.path("reason").asText())
         .containsExactlyInAnyOrder("MALFORMED_JSON", "INVALID_TIME");
@@ -156,7 +168,9 @@ class StackDemoITCase {
           .isEqualTo(alert.path("alert_id").asText());
       assertThat(page.at("/payload/custom_details/alert_url").asText())
           .isEqualTo(
-              openSearch + "/vigil-alerts/_search?q=alert_id:" + alert.path("alert_id").asText());
+              openSearch
+                  + "/vigil-demo-alerts/_search?q=alert_id:"
+                  + alert.path("alert_id").asText());
       // Never a raw record in a page.
       assertThat(page.toString()).doesNotContain("\"raw\"");
     }
@@ -187,9 +201,57 @@ class StackDemoITCase {
 
     assertThat(second.exitCode()).as(second.stderr()).isZero();
     assertThat(second.stdoutLines().get(1)).isEqualTo(demo.stdoutLines().get(1));
-    post("/vigil-*/_refresh", "");
-    JsonNode count = JSON.readTree(post("/vigil-alerts/_count", "{\"query\":{\"match_all\":{}}}"));
+    post("/vigil-demo-*/_refresh", "");
+    JsonNode count =
+        JSON.readTree(post("/vigil-demo-alerts/_count", "{\"query\":{\"match_all\":{}}}"));
     assertThat(count.path("count").asLong()).isEqualTo(15);
+    // The alert topic holds each alert once per run (read_committed), under the same ids.
+    Map<String, Integer> published = alertIdsIn(StackDemo.ALERTS_TOPIC);
+    assertThat(published.keySet())
+        .isEqualTo(alertIds(DemoReport.readLines(outDir.resolve("alerts"))));
+    assertThat(published.values()).containsOnly(2);
+  }
+
+  @Test
+  void writesNothingWhereARealRunRetentionOrAReportReads() throws Exception {
+    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
+    Set<String> topics;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+      topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    }
+    assertThat(topics)
+        .contains(
+            "vigil-demo.audit.raw.vault",
+            "vigil-demo.audit.raw.cloudtrail",
+            "vigil-demo.audit.raw.azure",
+            "vigil-demo.audit.raw.gcp",
+            "vigil-demo.audit.events",
+            "vigil-demo.audit.deadletter",
+            "vigil-demo.audit.alerts");
+    // Other classes on this broker may use vigil run's default topics; none holds a demo alert.
+    Set<String> demoAlerts = alertIds(DemoReport.readLines(outDir.resolve("alerts")));
+    if (topics.contains("audit.alerts")) {
+      assertThat(alertIdsIn("audit.alerts").keySet()).doesNotContainAnyElementsOf(demoAlerts);
+    }
+    // The default aliases and the dashboards' patterns hold none of the demo's documents.
+    JsonNode real =
+        JSON.readTree(
+            post(
+                "/vigil-events-*,vigil-alerts-*,vigil-deadletters-*/_count?ignore_unavailable=true"
+                    + "&allow_no_indices=true",
+                "{\"query\":{\"ids\":{\"values\":" + JSON.writeValueAsString(demoAlerts) + "}}}"));
+    assertThat(real.path("count").asLong()).isZero();
+    assertThat(section(demo.stdoutLines(), StackDemo.APART_TITLE).get(0))
+        .isEqualTo(
+            "  Kafka topics vigil-demo.audit.*, consumer group vigil-demo; OpenSearch indices"
+                + " vigil-demo-*");
+
+    // Retention lists vigil-* without the demo's indices: it neither counts nor judges them.
+    CliRun.Result retention =
+        new CliRun(ROOT, List.of())
+            .execute("retention", "apply", "--dry-run", "--opensearch", openSearch);
+    assertThat(retention.exitCode()).as(retention.stderr()).isZero();
+    assertThat(retention.stdout()).doesNotContain("vigil-demo");
   }
 
   @Test
@@ -222,6 +284,40 @@ class StackDemoITCase {
             openSearch,
             "--out-dir",
             out.toString());
+  }
+
+  /** How often each alert id is in a topic, read_committed from its start to its end. */
+  private static Map<String, Integer> alertIdsIn(String topic) throws Exception {
+    Map<String, Object> settings =
+        Map.of(
+            "bootstrap.servers",
+            kafka,
+            "isolation.level",
+            "read_committed",
+            "enable.auto.commit",
+            "false",
+            "key.deserializer",
+            StringDeserializer.class.getName(),
+            "value.deserializer",
+            StringDeserializer.class.getName());
+    Map<String, Integer> ids = new TreeMap<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        assertThat(System.nanoTime()).as("reading " + topic).isLessThan(deadline);
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
+          ids.merge(JSON.readTree(record.value()).path("alert_id").asText(), 1, Integer::sum);
+        }
+      }
+    }
+    return ids;
   }
 
   private static Set<String> alertIds(List<JsonNode> alerts) {

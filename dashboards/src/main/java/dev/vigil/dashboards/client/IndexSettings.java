@@ -1,23 +1,39 @@
 package dev.vigil.dashboards.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.dashboards.index.IndexContract;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The settings the index templates give every new Vigil index.
+ * The settings the index templates give every new Vigil index, and the prefix the indices, their
+ * aliases and templates are named by.
  *
  * @param shards primary shards per index (time-based indices stay small: 1 is right for most)
  * @param replicas replica copies; 1 for a production cluster, 0 on a single node
  * @param refreshInterval how soon a written document becomes searchable
+ * @param prefix {@link IndexContract#PREFIX}, the names every reader reads, or another (the demo's
+ *     {@link IndexContract#DEMO_PREFIX}) to keep a job's documents apart from them
  */
-public record IndexSettings(int shards, int replicas, Duration refreshInterval)
+public record IndexSettings(int shards, int replicas, Duration refreshInterval, String prefix)
     implements Serializable {
 
-  private static final Set<String> KEYS = Set.of("shards", "replicas", "refresh_interval");
+  private static final Set<String> KEYS =
+      Set.of("shards", "replicas", "refresh_interval", "prefix");
 
-  public static final IndexSettings DEFAULT = new IndexSettings(1, 1, Duration.ofSeconds(1));
+  /** What OpenSearch accepts at the start of an index name, ending where a family name begins. */
+  private static final Pattern PREFIX_SYNTAX = Pattern.compile("[a-z0-9][a-z0-9._-]{0,98}-");
+
+  public static final IndexSettings DEFAULT =
+      new IndexSettings(1, 1, Duration.ofSeconds(1), IndexContract.PREFIX);
+
+  /** Settings under the default prefix. */
+  public IndexSettings(int shards, int replicas, Duration refreshInterval) {
+    this(shards, replicas, refreshInterval, IndexContract.PREFIX);
+  }
 
   static IndexSettings fromTree(JsonNode node, String where) {
     if (node.isMissingNode()) {
@@ -32,6 +48,35 @@ public record IndexSettings(int shards, int replicas, Duration refreshInterval)
     return new IndexSettings(
         ConfigValues.positiveInt(node, "shards", DEFAULT.shards(), where),
         ConfigValues.nonNegativeInt(node, "replicas", DEFAULT.replicas(), where),
-        refresh);
+        refresh,
+        prefix(ConfigValues.text(node, "prefix", where), where + ".prefix"));
+  }
+
+  private static String prefix(String text, String where) {
+    if (text == null) {
+      return DEFAULT.prefix();
+    }
+    if (!PREFIX_SYNTAX.matcher(text).matches()) {
+      throw new IllegalArgumentException(
+          where
+              + ": \""
+              + text
+              + "\" is not an index name prefix: lowercase letters, digits, '.', '_' and '-',"
+              + " ending with '-' (like vigil-demo-)");
+    }
+    // Under the default names, its indices would take the default templates and join their aliases.
+    for (String family : List.of("events-", "alerts-", "deadletters-")) {
+      if (text.startsWith(IndexContract.PREFIX + family)) {
+        throw new IllegalArgumentException(
+            where
+                + ": \""
+                + text
+                + "\" names indices inside "
+                + IndexContract.PREFIX
+                + family
+                + "*, which every reader reads as real; choose another, like vigil-demo-");
+      }
+    }
+    return text;
   }
 }

@@ -31,8 +31,18 @@ import java.util.Optional;
  */
 public final class IndexContract implements Serializable {
 
-  /** Every Vigil index name starts with this. */
+  /**
+   * What the indices, aliases and templates of a real run are named by: every reader (reports, the
+   * dashboards' index patterns, retention) reads these names.
+   */
   public static final String PREFIX = "vigil-";
+
+  /**
+   * The prefix of {@code vigil demo --stack}'s indices: {@code vigil-demo-alerts-*} and the like,
+   * which no default pattern ({@code vigil-alerts-*}) or alias ({@code vigil-alerts}) covers, so
+   * the demo's made-up documents are never read as real ones. Retention leaves them alone.
+   */
+  public static final String DEMO_PREFIX = "vigil-demo-";
 
   /** The alias every events index joins (set by the template), for readers. */
   public static final String EVENTS_ALIAS = "vigil-events";
@@ -51,16 +61,19 @@ public final class IndexContract implements Serializable {
 
   private static final String BUILT_IN = "opensearch/retention.yaml";
 
+  private final String prefix;
   private final List<RetentionClass> classes;
   private final RetentionClass defaultClass;
   private final IndexFamily alerts;
   private final IndexFamily deadLetters;
 
   IndexContract(
+      String prefix,
       List<RetentionClass> classes,
       RetentionClass defaultClass,
       IndexFamily alerts,
       IndexFamily deadLetters) {
+    this.prefix = prefix;
     this.classes = List.copyOf(classes);
     this.defaultClass = defaultClass;
     this.alerts = alerts;
@@ -98,9 +111,36 @@ public final class IndexContract implements Serializable {
     }
   }
 
-  /** The contract of a configuration's {@code retention_file}, or the built-in one. */
+  /**
+   * The contract of a configuration: its {@code retention_file} (or the built-in one) and its
+   * {@code index.prefix}.
+   */
   public static IndexContract of(OpenSearchConfig config) {
-    return load(config.retentionFile() == null ? null : Path.of(config.retentionFile()));
+    return load(config.retentionFile() == null ? null : Path.of(config.retentionFile()))
+        .withPrefix(config.index().prefix());
+  }
+
+  /** The same classes and families under another index prefix. */
+  public IndexContract withPrefix(String indexPrefix) {
+    return new IndexContract(indexPrefix, classes, defaultClass, alerts, deadLetters);
+  }
+
+  /** What every index of this contract is named by ({@link #PREFIX} unless configured). */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** The alias every events index joins (its template sets it). */
+  public String eventsAlias() {
+    return prefix + "events";
+  }
+
+  public String alertsAlias() {
+    return prefix + ALERTS_FAMILY;
+  }
+
+  public String deadLettersAlias() {
+    return prefix + DEAD_LETTERS_FAMILY;
   }
 
   /** The retention class of an event: the longest-kept class that matches, else the default. */
@@ -129,7 +169,7 @@ public final class IndexContract implements Serializable {
 
   /** The index an event is written to: its class's family, at its event time. */
   public String eventIndex(AuditEvent event) {
-    return classify(event).family().indexFor(event.getTime());
+    return classify(event).family().indexFor(prefix, event.getTime());
   }
 
   /**
@@ -143,7 +183,7 @@ public final class IndexContract implements Serializable {
       throw new IllegalArgumentException("event has no 'time' in ISO-8601 form");
     }
     try {
-      return classify(event).family().indexFor(Instant.parse(time.asText()));
+      return classify(event).family().indexFor(prefix, Instant.parse(time.asText()));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("event 'time' is not ISO-8601: " + e.getMessage());
     }
@@ -151,12 +191,12 @@ public final class IndexContract implements Serializable {
 
   /** The index of an alert, by the event time of its firing. */
   public String alertIndex(Instant alertTime) {
-    return alerts.indexFor(alertTime);
+    return alerts.indexFor(prefix, alertTime);
   }
 
   /** The index of a dead letter, by when Vigil received the record. */
   public String deadLetterIndex(Instant receivedAt) {
-    return deadLetters.indexFor(receivedAt);
+    return deadLetters.indexFor(prefix, receivedAt);
   }
 
   public List<RetentionClass> classes() {
@@ -186,22 +226,22 @@ public final class IndexContract implements Serializable {
 
   /**
    * What a Vigil index name says: its family and the period it covers. Empty for a name that is not
-   * {@code vigil-<known family>-<yyyy.MM[.dd]>}, for example a family whose class was removed from
-   * the retention file.
+   * {@code <prefix><known family>-<yyyy.MM[.dd]>}, for example a family whose class was removed
+   * from the retention file, or an index of another prefix.
    */
   public Optional<ManagedIndex> parse(String indexName) {
-    if (!indexName.startsWith(PREFIX)) {
+    if (!indexName.startsWith(prefix)) {
       return Optional.empty();
     }
     int dash = indexName.lastIndexOf('-');
-    if (dash <= PREFIX.length()) {
+    if (dash <= prefix.length()) {
       return Optional.empty();
     }
     IndexPeriod.Dated dated = IndexPeriod.parseSuffix(indexName.substring(dash + 1));
     if (dated == null) {
       return Optional.empty();
     }
-    String familyName = indexName.substring(PREFIX.length(), dash);
+    String familyName = indexName.substring(prefix.length(), dash);
     for (IndexFamily family : families()) {
       if (family.name().equals(familyName)) {
         return Optional.of(new ManagedIndex(indexName, family, dated));

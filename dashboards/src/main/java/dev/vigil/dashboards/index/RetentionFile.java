@@ -83,7 +83,7 @@ final class RetentionFile {
     IndexFamily alerts = familySection(root, "alerts", IndexContract.ALERTS_FAMILY, name);
     IndexFamily deadLetters =
         familySection(root, "dead_letters", IndexContract.DEAD_LETTERS_FAMILY, name);
-    return new IndexContract(classes, defaultClass, alerts, deadLetters);
+    return new IndexContract(IndexContract.PREFIX, classes, defaultClass, alerts, deadLetters);
   }
 
   private static List<EventMatcher> matchers(JsonNode node, String where) {

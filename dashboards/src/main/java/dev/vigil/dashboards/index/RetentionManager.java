@@ -23,11 +23,12 @@ import org.opensearch.client.opensearch.cat.indices.IndicesRecord;
  * CronJob).
  *
  * <p>Design: a plan first, then deletion. The plan lists every index matching {@code vigil-*} (open
- * and closed) with a verdict; only names that parse as {@code vigil-<known family>-<period>} can be
- * deleted, and only when {@code today >= period end + retention} (UTC), so every document in a
- * deleted index is at least its retention old. Indices of unknown families (a class removed from
- * the retention file, a hand-made index) are listed and kept: deleting data needs a rule that says
- * so. Each index is deleted by its exact name, never by a pattern.
+ * and closed; the contract's prefix, without {@code vigil demo --stack}'s) with a verdict; only
+ * names that parse as {@code vigil-<known family>-<period>} can be deleted, and only when {@code
+ * today >= period end + retention} (UTC), so every document in a deleted index is at least its
+ * retention old. Indices of unknown families (a class removed from the retention file, a hand-made
+ * index) are listed and kept: deleting data needs a rule that says so. Each index is deleted by its
+ * exact name, never by a pattern.
  */
 public final class RetentionManager {
 
@@ -134,15 +135,23 @@ public final class RetentionManager {
     return new Decision(index, managed.family().name(), verdict, deletableFrom, false);
   }
 
+  /**
+   * The indices under the contract's prefix, open and closed. Those of {@code vigil demo --stack}
+   * ({@link IndexContract#DEMO_PREFIX}) are not listed by a real run's {@code vigil-*}: they are
+   * not Vigil's records of anything, so they are neither counted nor judged.
+   */
   private List<String> vigilIndices() throws IOException {
+    List<String> patterns = new ArrayList<>(List.of(contract.prefix() + "*"));
+    if (IndexContract.DEMO_PREFIX.startsWith(contract.prefix())
+        && !IndexContract.DEMO_PREFIX.equals(contract.prefix())) {
+      patterns.add("-" + IndexContract.DEMO_PREFIX + "*");
+    }
     List<String> names = new ArrayList<>();
     for (IndicesRecord record :
         client
             .cat()
             .indices(
-                r ->
-                    r.index(IndexContract.PREFIX + "*")
-                        .expandWildcards(ExpandWildcard.Open, ExpandWildcard.Closed))
+                r -> r.index(patterns).expandWildcards(ExpandWildcard.Open, ExpandWildcard.Closed))
             .valueBody()) {
       names.add(record.index());
     }

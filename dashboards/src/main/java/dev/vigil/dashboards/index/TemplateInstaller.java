@@ -2,6 +2,7 @@ package dev.vigil.dashboards.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.IndexSettings;
 import java.io.IOException;
@@ -63,8 +64,9 @@ public final class TemplateInstaller {
    */
   public List<Installed> install() throws IOException {
     List<Installed> results = new ArrayList<>();
-    for (String name : TEMPLATES) {
-      ObjectNode template = render(name, settings);
+    for (String resourceName : TEMPLATES) {
+      String name = installedName(resourceName, settings);
+      ObjectNode template = render(resourceName, settings);
       String digest = template.path("_meta").path(DIGEST_KEY).asText();
       String installed = installedDigest(name);
       if (digest.equals(installed)) {
@@ -96,8 +98,16 @@ public final class TemplateInstaller {
   }
 
   /**
-   * The template as it is installed: the resource with the index settings filled in and its digest
-   * in {@code _meta}.
+   * The name a template is installed under: the resource's, with the settings' index prefix in
+   * place of {@code vigil-} ({@code vigil-demo-alerts} for the demo).
+   */
+  public static String installedName(String name, IndexSettings settings) {
+    return renamed(name, settings.prefix());
+  }
+
+  /**
+   * The template as it is installed: the resource with the index settings and the index prefix (its
+   * pattern and alias) filled in, and its digest in {@code _meta}.
    */
   public static ObjectNode render(String name, IndexSettings settings) {
     if (!TEMPLATES.contains(name)) {
@@ -113,6 +123,9 @@ public final class TemplateInstaller {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + resource, e);
     }
+    if (!settings.prefix().equals(IndexContract.PREFIX)) {
+      withPrefix(template, settings.prefix());
+    }
     ObjectNode index = ((ObjectNode) template.path("template").path("settings")).with("index");
     index.put("number_of_shards", settings.shards());
     index.put("number_of_replicas", settings.replicas());
@@ -121,6 +134,27 @@ public final class TemplateInstaller {
     meta.remove(DIGEST_KEY);
     meta.put(DIGEST_KEY, sha256(template));
     return template;
+  }
+
+  /** The resource's {@code vigil-} patterns and aliases under another prefix. */
+  private static void withPrefix(ObjectNode template, String prefix) {
+    List<String> patterns = new ArrayList<>();
+    template.path("index_patterns").forEach(pattern -> patterns.add(pattern.asText()));
+    ArrayNode renamedPatterns = template.putArray("index_patterns");
+    patterns.forEach(pattern -> renamedPatterns.add(renamed(pattern, prefix)));
+    ObjectNode aliases = (ObjectNode) template.path("template").path("aliases");
+    List<String> names = new ArrayList<>();
+    aliases.fieldNames().forEachRemaining(names::add);
+    for (String alias : names) {
+      aliases.set(renamed(alias, prefix), aliases.remove(alias));
+    }
+  }
+
+  private static String renamed(String name, String prefix) {
+    if (!name.startsWith(IndexContract.PREFIX)) {
+      throw new IllegalStateException("index template name outside " + IndexContract.PREFIX);
+    }
+    return prefix + name.substring(IndexContract.PREFIX.length());
   }
 
   private String installedDigest(String name) throws IOException {

@@ -63,6 +63,13 @@ class OpenSearchConfigTest {
   }
 
   @Test
+  void readsAnIndexPrefix() throws IOException {
+    assertThat(read("{url: 'http://a:9200', index: {prefix: vigil-demo-}}").index())
+        .isEqualTo(new IndexSettings(1, 1, Duration.ofSeconds(1), "vigil-demo-"));
+    assertThat(read("{url: 'http://a:9200'}").index().prefix()).isEqualTo("vigil-");
+  }
+
+  @Test
   void durationsTakeTheSyntaxOfEveryOtherSetting() throws IOException {
     // Days, weeks and "min" were refused here while the rest of vigil.yaml took them.
     OpenSearchConfig config =
@@ -109,6 +116,9 @@ class OpenSearchConfigTest {
         "{url: 'http://a:9200', bulk: {max_backoff: 1ms}}           | max_backoff at least initial_backoff",
         "{url: 'http://a:9200', index: {replicas: -1}}              | opensearch.index.replicas: '-1' is not a whole number >= 0",
         "{url: 'http://a:9200', pasword_env: P}                     | opensearch: unknown key 'pasword_env'",
+        "{url: 'http://a:9200', index: {prefix: Vigil-Demo-}}       | opensearch.index.prefix: \"Vigil-Demo-\" is not an index name prefix",
+        "{url: 'http://a:9200', index: {prefix: vigil-demo}}        | ending with '-' (like vigil-demo-)",
+        "{url: 'http://a:9200', index: {prefix: vigil-alerts-old-}} | opensearch.index.prefix: \"vigil-alerts-old-\" names indices inside vigil-alerts-*",
       })
   void saysWhichKeyIsWrong(String yaml, String message) {
     assertThatThrownBy(() -> read(yaml))

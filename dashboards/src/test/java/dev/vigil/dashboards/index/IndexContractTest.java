@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.dashboards.client.IndexSettings;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.io.EventJson;
 import java.io.ByteArrayInputStream;
@@ -122,6 +123,48 @@ class IndexContractTest {
             index -> assertThat(index.period().end()).isEqualTo(LocalDate.of(2025, 3, 1)));
     assertThat(CONTRACT.parse("vigil-alerts-2025.03")).isPresent();
     assertThat(CONTRACT.parse("vigil-deadletters-2025.03")).isPresent();
+  }
+
+  @Test
+  void theDemosIndicesAliasesAndTemplatesAreNoneOfTheDefaultReadersOnes() {
+    IndexContract demo = CONTRACT.withPrefix(IndexContract.DEMO_PREFIX);
+    AuditEvent event = event(T, "category=SECRET_ACCESS");
+    String eventIndex = demo.eventIndex(event);
+    String alertIndex = demo.alertIndex(Instant.parse(T));
+    String deadLetterIndex = demo.deadLetterIndex(Instant.parse(T));
+    assertThat(List.of(eventIndex, alertIndex, deadLetterIndex))
+        .containsExactly(
+            "vigil-demo-events-secret-2025.03",
+            "vigil-demo-alerts-2025.03",
+            "vigil-demo-deadletters-2025.03");
+    assertThat(List.of(demo.eventsAlias(), demo.alertsAlias(), demo.deadLettersAlias()))
+        .containsExactly("vigil-demo-events", "vigil-demo-alerts", "vigil-demo-deadletters");
+    for (String pattern :
+        List.of(
+            IndexContract.EVENTS_PATTERN,
+            IndexContract.ALERTS_PATTERN,
+            IndexContract.DEAD_LETTERS_PATTERN)) {
+      assertThat(List.of(eventIndex, alertIndex, deadLetterIndex))
+          .noneMatch(index -> index.startsWith(pattern.replace("*", "")));
+    }
+    // Retention under the default names never judges them; the demo's own contract does.
+    assertThat(CONTRACT.parse(alertIndex)).isEmpty();
+    assertThat(CONTRACT.parse(eventIndex)).isEmpty();
+    assertThat(demo.parse(alertIndex)).isPresent();
+    assertThat(demo.parse("vigil-alerts-2025.03")).isEmpty();
+
+    IndexSettings settings =
+        new IndexSettings(1, 0, java.time.Duration.ofSeconds(1), IndexContract.DEMO_PREFIX);
+    for (String name : TemplateInstaller.TEMPLATES) {
+      ObjectNode template = TemplateInstaller.render(name, settings);
+      String family = name.substring(IndexContract.PREFIX.length());
+      assertThat(TemplateInstaller.installedName(name, settings)).isEqualTo("vigil-demo-" + family);
+      assertThat(template.path("index_patterns").toString())
+          .isEqualTo("[\"vigil-demo-" + family + "-*\"]");
+      assertThat(template.path("template").path("aliases").fieldNames())
+          .toIterable()
+          .containsExactly("vigil-demo-" + family);
+    }
   }
 
   @ParameterizedTest
