@@ -4,6 +4,7 @@ import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
+import dev.vigil.detect.kafka.CheckpointStorageLock;
 import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.StateRetention;
@@ -13,6 +14,7 @@ import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
@@ -43,8 +45,9 @@ import picocli.CommandLine.Option;
           + " older than the newest few (checkpoints.retained_states). Ctrl-C or SIGTERM"
           + " stop it with a final savepoint, so a restart repeats nothing. The file, credentials,"
           + " TLS trust files, rules and the notify destinations rules name are checked before"
-          + " Kafka is contacted."
-          + " Exit 1 on a configuration mistake, a rule that does not load or names an"
+          + " Kafka is contacted. One run per checkpoints.storage: a second run on the same"
+          + " local storage is refused at once."
+          + " Exit 1 on a configuration mistake, another run on the same checkpoint storage, a rule that does not load or names an"
           + " unconfigured destination, unreachable brokers or OpenSearch, an unreadable credential,"
           + " an embedded Flink that cannot start, or a failed job."
     })
@@ -64,46 +67,52 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * Checks first what needs no network (the file, credentials, rules, the destinations rules name),
-   * then resumes, prunes and starts; the line saying the job runs comes only once the embedded
-   * cluster has taken it.
+   * Locks the checkpoint storage, checks what needs no network (the file, credentials, rules, the
+   * destinations rules name), then resumes, prunes and starts; the line saying the job runs comes
+   * only once the embedded cluster has taken it.
    */
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     JobResult result;
     Optional<ResumePoint> resumeFrom;
     try {
       VigilConfig loaded = VigilConfigLoader.load(env.resolve(config), config);
-      RuleSet rules = ContinuousDetection.check(loaded);
-      if (loaded.rulesPath().isPresent()) {
-        // Compiled by the check: what `rules validate` warns about, in its words, before the start.
-        rules.compiled().warnings().forEach(env.stderr()::println);
+      // Held until the job has ended (after its final savepoint): a second run on this storage
+      // would resume from this one's live state, prune it, and fence its alert transactions.
+      try (CheckpointStorageLock storageLock = lockStorage(loaded.checkpoints().storage())) {
+        RuleSet rules = ContinuousDetection.check(loaded);
+        if (loaded.rulesPath().isPresent()) {
+          // Compiled by the check: what `rules validate` warns about, in its words, before the
+          // start.
+          rules.compiled().warnings().forEach(env.stderr()::println);
+        }
+        resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
+        resumeFrom.ifPresent(
+            point -> {
+              env.stderr().println("vigil run: resuming from " + point.describe());
+              pruneOlderStates(loaded.checkpoints(), point);
+            });
+        // Brokers that refuse or do not answer hold the start for the whole timeout: without this
+        // line, an on-call engineer watches a silent terminal for half a minute.
+        env.stderr().println(checkingLine(loaded));
+        env.stderr().flush();
+        result =
+            ContinuousDetection.run(
+                loaded,
+                rules,
+                resumeFrom.map(ResumePoint::path),
+                restAddress -> {
+                  env.stderr().println(startedLine(loaded, restAddress));
+                  env.stderr().flush();
+                },
+                new StopReport(env.stderr()));
       }
-      resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
-      resumeFrom.ifPresent(
-          point -> {
-            env.stderr().println("vigil run: resuming from " + point.describe());
-            pruneOlderStates(loaded.checkpoints(), point);
-          });
-      // Brokers that refuse or do not answer hold the start for the whole timeout: without this
-      // line, an on-call engineer watches a silent terminal for half a minute.
-      env.stderr().println(checkingLine(loaded));
-      env.stderr().flush();
-      result =
-          ContinuousDetection.run(
-              loaded,
-              rules,
-              resumeFrom.map(ResumePoint::path),
-              restAddress -> {
-                env.stderr().println(startedLine(loaded, restAddress));
-                env.stderr().flush();
-              },
-              new StopReport(env.stderr()));
     } catch (ConfigException
         | NotifyConfigException
         | TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
-        | ContinuousDetection.EmbeddedClusterException e) {
+        | ContinuousDetection.EmbeddedClusterException
+        | CheckpointStorageLock.LockException e) {
       throw new CommandFailedException(e.getMessage());
     } catch (ContinuousDetection.UnknownDestinationException e) {
       e.errors().forEach(error -> env.stderr().println(error));
@@ -117,6 +126,26 @@ final class RunCommand implements Callable<Integer> {
       throw new CommandFailedException(failure(result, resumeFrom));
     }
     return 0;
+  }
+
+  /**
+   * The lock on a local {@code storage} that keeps a second {@code vigil run} from resuming from,
+   * pruning and fencing this one's state; null for storage that cannot be locked, which a line then
+   * says.
+   */
+  private CheckpointStorageLock lockStorage(String storage) {
+    Optional<CheckpointStorageLock> lock = CheckpointStorageLock.acquire(storage);
+    if (lock.isEmpty()) {
+      env.stderr().println(unlockedStorageLine(storage));
+    }
+    return lock.orElse(null);
+  }
+
+  static String unlockedStorageLine(String storage) {
+    return "vigil run: checkpoints.storage "
+        + storage
+        + " is not a local directory, so nothing keeps a second vigil run from using it too;"
+        + " make sure this is the only run with that storage";
   }
 
   /** What the start waits for, before the brokers are first asked. */

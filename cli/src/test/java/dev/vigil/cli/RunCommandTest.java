@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.detect.kafka.CheckpointStorageLock;
 import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.StateRetention;
@@ -171,6 +172,54 @@ class RunCommandTest {
 
     assertThat(result.stderrLines())
         .contains("vigil run: resuming from the checkpoint " + checkpoint.toUri());
+  }
+
+  @Test
+  void aSecondRunOnTheSameStorageIsOneLineBeforeItResumesPrunesOrTriesTheBrokers()
+      throws Exception {
+    Path olderSavepoint = dir.resolve("checkpoints/savepoints/savepoint-5f0e4c-0a0b0c0d0e0f");
+    Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d00112233445566778899/chk-7");
+    for (Path folder : List.of(olderSavepoint, checkpoint)) {
+      Files.createDirectories(folder);
+      Files.writeString(folder.resolve("_metadata"), "");
+    }
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\n"
+            + "checkpoints:\n  storage: checkpoints\n  retained_states: 1\n");
+    Instant since = Instant.parse("2026-11-24T13:20:05Z");
+
+    CliRun.Result result;
+    try (CheckpointStorageLock running =
+        CheckpointStorageLock.acquire(dir.resolve("checkpoints").toString(), 1234, since)
+            .orElseThrow()) {
+      result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+    }
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil run: another vigil run (pid 1234, since 2026-11-24 13:20:05 UTC) uses the"
+                + " checkpoint storage "
+                + dir.resolve("checkpoints")
+                + "; stop it first, or give this run its own checkpoints.storage");
+    assertThat(List.of(olderSavepoint, checkpoint)).allMatch(Files::isDirectory);
+  }
+
+  @Test
+  void storageThatCannotBeLockedIsSaidToBeForOneRunOnly() throws Exception {
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\n"
+            + "checkpoints:\n  storage: s3://vigil-state/checkpoints\n");
+
+    CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(result.stderrLines())
+        .startsWith(
+            "vigil run: checkpoints.storage s3://vigil-state/checkpoints is not a local directory,"
+                + " so nothing keeps a second vigil run from using it too; make sure this is the"
+                + " only run with that storage");
   }
 
   @Test
