@@ -2,22 +2,27 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.dashboards.client.IndexSettings;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.stack.OpenSearchEndpoint;
 import dev.vigil.stack.junit.RealOpenSearch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.Refresh;
 
 /** {@code vigil retention apply} on a real OpenSearch node, with indices dated from today. */
 @RealOpenSearch
@@ -34,6 +39,13 @@ class RetentionCommandITCase {
   /** Kept 90 days, ended 199 days ago. */
   private static final String OLD_LOGINS = "vigil-events-auth-" + TODAY.minusDays(200).format(DAY);
 
+  /** Kept 90 days, ended 249 days ago, but holds the event behind {@link #ALERTS}' alert. */
+  private static final String CITED_LOGINS =
+      "vigil-events-auth-" + TODAY.minusDays(250).format(DAY);
+
+  /** Kept 2 years: this month's alerts. */
+  private static final String ALERTS = "vigil-alerts-" + TODAY.format(MONTH);
+
   private static final String NEW_SECRETS = "vigil-events-secret-" + TODAY.format(MONTH);
   private static final String NEW_LOGINS = "vigil-events-auth-" + TODAY.format(DAY);
   private static final String SEALS = "vigil-events-seal-2001.01";
@@ -49,10 +61,32 @@ class RetentionCommandITCase {
     url = openSearch.url().toString();
     connection = OpenSearchConnection.open(OpenSearchConfig.local(openSearch.url()));
     client = connection.client();
+    // The templates give event_id and event_ids their keyword mappings, as in production.
+    new TemplateInstaller(client, new IndexSettings(1, 0, Duration.ofSeconds(1))).install();
     for (String index :
-        List.of(OLD_SECRETS, OLD_LOGINS, NEW_SECRETS, NEW_LOGINS, SEALS, HAND_MADE)) {
+        List.of(
+            OLD_SECRETS,
+            OLD_LOGINS,
+            CITED_LOGINS,
+            ALERTS,
+            NEW_SECRETS,
+            NEW_LOGINS,
+            SEALS,
+            HAND_MADE)) {
       client.indices().create(c -> c.index(index));
     }
+    client.index(
+        i ->
+            i.index(CITED_LOGINS)
+                .id("login-behind-alert")
+                .document(Map.of("event_id", "login-behind-alert")));
+    client.index(
+        i ->
+            i.index(ALERTS)
+                .id("alert-1")
+                .document(Map.of("alert_id", "alert-1", "event_ids", List.of("login-behind-alert")))
+                .refresh(Refresh.True));
+    client.indices().refresh(r -> r.index(CITED_LOGINS));
   }
 
   @AfterAll
@@ -61,41 +95,72 @@ class RetentionCommandITCase {
   }
 
   @Test
-  void aDryRunPrintsWhatWouldGoAndDeletesNothingThenApplyDeletesExactlyThat() throws IOException {
+  void expiredIndicesWrittenTodayAreKeptUntilDeleteRecentAndEvidenceOfKeptAlertsAlways()
+      throws IOException {
+    // Every index here was created today: the expired ones are what a backfill leaves.
+    LocalDate oldSecretsSince = TODAY.minusYears(2).withDayOfMonth(1).plusMonths(1).plusYears(1);
+    LocalDate oldLoginsSince = TODAY.minusDays(199).plusDays(90);
     CliRun.Result dryRun = cli().execute("retention", "apply", "--dry-run", "--opensearch", url);
 
     assertThat(dryRun.exitCode()).as(dryRun.stderr()).isZero();
     assertThat(dryRun.stdoutLines())
         .contains(
-            "would delete  "
+            "keep recent    "
                 + OLD_SECRETS
                 + "  family events-secret, deletable since "
-                + TODAY.minusYears(2).withDayOfMonth(1).plusMonths(1).plusYears(1),
-            "would delete  "
-                + OLD_LOGINS
-                + "  family events-auth, deletable since "
-                + TODAY.minusDays(199).plusDays(90),
-            "keep forever  " + SEALS + "  family events-seal",
-            "unmanaged     " + HAND_MADE)
+                + oldSecretsSince
+                + " by event time, but written "
+                + TODAY
+                + ": kept until "
+                + TODAY.plusDays(30)
+                + " (--delete-recent deletes it now)",
+            "keep forever   " + SEALS + "  family events-seal",
+            "unmanaged      " + HAND_MADE)
+        .anyMatch(line -> line.startsWith("keep recent    " + OLD_LOGINS + "  family events-auth"))
         .anyMatch(
-            line -> line.startsWith("keep          " + NEW_SECRETS + "  family events-secret"))
-        .anyMatch(line -> line.startsWith("keep          " + NEW_LOGINS + "  family events-auth"));
-    assertThat(dryRun.stderr()).contains("would be deleted (dry run)");
-    assertThat(existing()).contains(OLD_SECRETS, OLD_LOGINS);
+            line -> line.startsWith("keep           " + NEW_SECRETS + "  family events-secret"))
+        .anyMatch(line -> line.startsWith("keep           " + NEW_LOGINS + "  family events-auth"))
+        .noneMatch(line -> line.startsWith("would delete"));
+    assertThat(dryRun.stderr())
+        .contains("would be deleted (dry run)", "written in the last 30 days");
 
-    CliRun.Result applied = cli().execute("retention", "apply", "--opensearch", url);
+    CliRun.Result kept = cli().execute("retention", "apply", "--opensearch", url);
+
+    assertThat(kept.exitCode()).as(kept.stderr()).isZero();
+    assertThat(kept.stdoutLines()).noneMatch(line -> line.startsWith("delete "));
+    assertThat(existing()).contains(OLD_SECRETS, OLD_LOGINS, CITED_LOGINS);
+
+    CliRun.Result applied =
+        cli().execute("retention", "apply", "--delete-recent", "--opensearch", url);
 
     assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+    assertThat(applied.stdoutLines())
+        .contains(
+            "delete         "
+                + OLD_LOGINS
+                + "  family events-auth, deletable since "
+                + oldLoginsSince
+                + " by event time; written "
+                + TODAY
+                + ", deleted for its event time (--delete-recent)",
+            "keep evidence  "
+                + CITED_LOGINS
+                + "  family events-auth, deletable since "
+                + TODAY.minusDays(249).plusDays(90)
+                + " by event time, but holds 1 event behind kept alerts: kept until "
+                + TODAY.withDayOfMonth(1).plusMonths(1).plusYears(2)
+                + ", when they expire");
     assertThat(applied.stdoutLines().stream().filter(line -> line.startsWith("delete ")))
         .anyMatch(line -> line.contains(OLD_SECRETS))
-        .anyMatch(line -> line.contains(OLD_LOGINS))
         .noneMatch(line -> line.contains(NEW_SECRETS) || line.contains(NEW_LOGINS));
     assertThat(applied.stderrLines().get(0))
         .matches(
-            "vigil retention apply: \\d+ vigil-\\* indices, \\d+ deleted, \\d+ kept, \\d+ unmanaged");
+            "vigil retention apply: \\d+ vigil-\\* indices, \\d+ deleted \\(\\d+ written in the"
+                + " last 30 days\\), \\d+ kept \\(\\d+ as evidence of kept alerts\\), \\d+"
+                + " unmanaged");
     assertThat(existing())
         .doesNotContain(OLD_SECRETS, OLD_LOGINS)
-        .contains(NEW_SECRETS, NEW_LOGINS, SEALS, HAND_MADE);
+        .contains(CITED_LOGINS, ALERTS, NEW_SECRETS, NEW_LOGINS, SEALS, HAND_MADE);
   }
 
   @Test
@@ -126,7 +191,7 @@ class RetentionCommandITCase {
 
     assertThat(dryRun.exitCode()).as(dryRun.stderr()).isZero();
     assertThat(dryRun.stdoutLines())
-        .contains("unmanaged     " + NEW_SECRETS, "unmanaged     " + SEALS);
+        .contains("unmanaged      " + NEW_SECRETS, "unmanaged      " + SEALS);
   }
 
   @Test

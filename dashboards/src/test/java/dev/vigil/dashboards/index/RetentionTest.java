@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +19,11 @@ class RetentionTest {
 
   private static final RetentionManager MANAGER =
       new RetentionManager(
-          null, IndexContract.builtIn(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+          null, IndexContract.builtIn(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), false);
+
+  private static final RetentionManager DELETING_RECENT =
+      new RetentionManager(
+          null, IndexContract.builtIn(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), true);
 
   @Test
   void parsesDaysWeeksYearsAndForever() {
@@ -59,6 +65,8 @@ class RetentionTest {
                 "events-secret",
                 Verdict.KEEP,
                 LocalDate.of(2026, 2, 1),
+                null,
+                null,
                 false));
     assertThat(judge("vigil-events-secret-2025.01", "2026-02-01").verdict())
         .isEqualTo(Verdict.EXPIRED);
@@ -114,7 +122,64 @@ class RetentionTest {
     assertThat(IndexPeriod.parseSuffix("+025.02")).isNull();
   }
 
+  @Test
+  void anExpiredIndexCreatedInTheLast30DaysIsKeptUntil30DaysAfterItsCreation() {
+    // A backfill on 2026-11-20 of logins of 2018-11-02 (expired by event time since 2019-02-01).
+    LocalDate backfilled = LocalDate.parse("2026-11-20");
+    Decision today = MANAGER.judge("vigil-events-auth-2018.11.02", backfilled, backfilled);
+    assertThat(today)
+        .isEqualTo(
+            new Decision(
+                "vigil-events-auth-2018.11.02",
+                "events-auth",
+                Verdict.KEEP_RECENT,
+                LocalDate.parse("2019-02-01"),
+                backfilled,
+                null,
+                false));
+    assertThat(today.recentUntil()).isEqualTo(LocalDate.parse("2026-12-20"));
+    assertThat(
+            MANAGER
+                .judge("vigil-events-auth-2018.11.02", backfilled, LocalDate.parse("2026-12-19"))
+                .verdict())
+        .isEqualTo(Verdict.KEEP_RECENT);
+    Decision after =
+        MANAGER.judge("vigil-events-auth-2018.11.02", backfilled, LocalDate.parse("2026-12-20"));
+    assertThat(after.verdict()).isEqualTo(Verdict.EXPIRED);
+    assertThat(after.writtenOn()).isNull();
+    assertThat(after.recentUntil()).isNull();
+  }
+
+  @Test
+  void deletingRecentIndicesExpiresThemButKeepsTheDayTheyWereWritten() {
+    LocalDate backfilled = LocalDate.parse("2026-11-20");
+    Decision decision =
+        DELETING_RECENT.judge("vigil-alerts-2018.11", backfilled, backfilled.plusDays(3));
+    assertThat(decision.verdict()).isEqualTo(Verdict.EXPIRED);
+    assertThat(decision.writtenOn()).isEqualTo(backfilled);
+  }
+
+  @Test
+  void theCreationDayMattersOnlyForExpiredIndices() {
+    LocalDate today = LocalDate.parse("2026-11-20");
+    assertThat(MANAGER.judge("vigil-events-auth-2026.11.20", today, today).writtenOn()).isNull();
+    assertThat(MANAGER.judge("vigil-events-seal-2001.01", today, today).verdict())
+        .isEqualTo(Verdict.KEEP_FOREVER);
+    assertThat(MANAGER.judge("vigil-events-auth-2018.11.02", null, today).verdict())
+        .isEqualTo(Verdict.EXPIRED);
+  }
+
+  @Test
+  void eventIdsAreLookedUpInChunksOfAtMostTheLimit() {
+    List<Integer> ids = IntStream.range(0, 25).boxed().toList();
+    assertThat(RetentionManager.chunks(ids, 10))
+        .containsExactly(ids.subList(0, 10), ids.subList(10, 20), ids.subList(20, 25));
+    assertThat(RetentionManager.chunks(List.of(), 10)).isEmpty();
+    assertThat(RetentionManager.IDS_PER_QUERY).isLessThan(65_536);
+  }
+
   private static Decision judge(String index, String today) {
-    return MANAGER.judge(index, LocalDate.parse(today));
+    // Created long before the day judged: never "recently written".
+    return MANAGER.judge(index, LocalDate.EPOCH, LocalDate.parse(today));
   }
 }
