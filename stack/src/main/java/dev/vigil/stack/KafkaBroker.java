@@ -242,14 +242,7 @@ final class KafkaBroker implements ManagedComponent {
   /** Brings a storage formatted with a newer transaction protocol down to the one Vigil needs. */
   static void settleTransactionVersion(Admin admin, String bootstrap) {
     try {
-      FinalizedVersionRange finalized =
-          admin
-              .describeFeatures()
-              .featureMetadata()
-              .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-              .finalizedFeatures()
-              .get(TRANSACTION_VERSION_FEATURE);
-      if (finalized == null || finalized.maxVersionLevel() <= TRANSACTION_VERSION) {
+      if (finalizedTransactionVersion(admin) <= TRANSACTION_VERSION) {
         return;
       }
       admin
@@ -260,6 +253,15 @@ final class KafkaBroker implements ManagedComponent {
               new UpdateFeaturesOptions())
           .all()
           .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      // The controller has it; the broker that producers ask learns it from the metadata log a
+      // moment later. Return only once the broker says so, or a producer made now still uses 2.
+      long deadline = System.nanoTime() + ADMIN_CALL_TIMEOUT.toNanos();
+      while (finalizedTransactionVersion(admin) > TRANSACTION_VERSION) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException();
+        }
+        Thread.sleep(100);
+      }
     } catch (ExecutionException | TimeoutException e) {
       String reason =
           e instanceof ExecutionException ? e.getCause().getMessage() : "no answer in time";
@@ -281,6 +283,19 @@ final class KafkaBroker implements ManagedComponent {
       Thread.currentThread().interrupt();
       throw new StackException("interrupted while waiting for Kafka", e);
     }
+  }
+
+  /** The finalized {@code transaction.version} the broker reports (0 when none is finalized). */
+  private static short finalizedTransactionVersion(Admin admin)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    FinalizedVersionRange finalized =
+        admin
+            .describeFeatures()
+            .featureMetadata()
+            .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .finalizedFeatures()
+            .get(TRANSACTION_VERSION_FEATURE);
+    return finalized == null ? 0 : finalized.maxVersionLevel();
   }
 
   private static boolean brokerRegistered(Admin admin) {

@@ -96,10 +96,16 @@ class KafkaBrokerITCase {
               new UpdateFeaturesOptions())
           .all()
           .get(30, TimeUnit.SECONDS);
+      // The broker learns the controller's update a moment later.
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (transactionVersion(admin) != 2 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(100);
+      }
       assertThat(transactionVersion(admin)).isEqualTo((short) 2);
 
       KafkaBroker.settleTransactionVersion(admin, kafka.bootstrapServers());
 
+      // No waiting here: settling returns only once the broker reports it.
       assertThat(transactionVersion(admin)).isEqualTo(KafkaBroker.TRANSACTION_VERSION);
     }
   }
