@@ -93,7 +93,7 @@ class OpenSearchReportSourceITCase {
     assertThat(indexed.totals()).isEqualTo(new ComplianceReport.Totals(3, 4, 1, 3));
     assertThat(indexed.deadLettersOutsidePeriod()).isEqualTo(1);
     assertThat(indexed.firstDeadLetterReceivedAt())
-        .isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
+        .isEqualTo(Instant.parse("2026-11-20T10:00:00.250Z"));
     assertThat(new String(ReportJson.write(indexed), StandardCharsets.UTF_8))
         .isEqualTo(new String(ReportJson.write(files), StandardCharsets.UTF_8));
   }
