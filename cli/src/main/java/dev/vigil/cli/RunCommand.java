@@ -98,6 +98,10 @@ final class RunCommand implements Callable<Integer> {
                 env.stderr().println(startedLine(loaded, restAddress));
                 env.stderr().flush();
               },
+              status -> {
+                env.stderr().println("vigil run: " + status);
+                env.stderr().flush();
+              },
               new StopReport(env.stderr()));
     } catch (ConfigException
         | NotifyConfigException

@@ -338,6 +338,8 @@ public final class ContinuousDetection {
    *     {@code checkpoints.storage} for {@code vigil run}
    * @param onStart told once the cluster has taken the job, which then runs, with the address of
    *     the cluster's REST API ({@link Running#restAddress})
+   * @param onStatus told, one line each, of failed checkpoints, failures, restarts and recoveries
+   *     while the job runs ({@link JobWatch}), until it is stopped
    * @return the job's result
    * @throws EmbeddedClusterException when the embedded cluster cannot start or take the job
    */
@@ -346,14 +348,18 @@ public final class ContinuousDetection {
       RuleSet rules,
       Optional<String> resumeFrom,
       Consumer<URI> onStart,
+      Consumer<String> onStatus,
       StopListener onStop)
       throws RuleException, InterruptedException {
-    try (Running running = start(config, rules, resumeFrom)) {
+    try (Running running = start(config, rules, resumeFrom);
+        JobWatch watch =
+            JobWatch.start(running.cluster(), running.jobId(), config.checkpoints(), onStatus)) {
       onStart.accept(running.restAddress());
       Thread stopper =
           new Thread(
               () -> {
                 try {
+                  watch.close();
                   running.stop(onStop);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
