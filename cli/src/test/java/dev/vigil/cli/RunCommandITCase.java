@@ -65,7 +65,8 @@ class RunCommandITCase {
   @Timeout(600)
   void signalsStopWithASavepointThatTheNextRunResumesFrom(KafkaEndpoint kafka) throws Exception {
     Path storage = dir.resolve("checkpoints");
-    writeConfig(kafka);
+    int metricsPort = freePort();
+    writeConfig(kafka, "", "metrics:\n  prometheus:\n    port: " + metricsPort + "\n");
     String storageUri = storage.toUri().toString();
 
     VigilRun first = start(List.of());
@@ -82,6 +83,8 @@ class RunCommandITCase {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(overview.statusCode()).isEqualTo(200);
     assertThat(overview.body()).contains("\"name\":\"run-it-", "\"state\":\"RUNNING\"");
+    URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+    assertThat(first.startLine()).contains("; Prometheus metrics: " + metrics + "; Ctrl-C");
     // A stray HTTP probe of every other port it listens on (the blob server's answers "Unknown
     // operation 71", 'G'): not a line on the terminal, let alone a stack trace.
     probeListeningPortsExcept(first.process().pid(), rest.getPort());
@@ -118,6 +121,13 @@ class RunCommandITCase {
             "vigil run: the job recovered: all its tasks run again from checkpoint "
                 + (blocked - 1)
                 + " (restart 1 of at most 10, checkpoints.restart_attempts)");
+    // The restart is in the metrics Prometheus scrapes, on the loopback interface.
+    assertThat(
+            HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .body())
+        .containsPattern("\nflink_jobmanager_job_numRestarts\\{[^}]*job_name=\"run-it-[^}]*\\} 1\n")
+        .containsPattern("\nflink_taskmanager_job_task_operator_recordsIn\\{[^}]*\\} \\d+\n");
     assertThat(checkpointsBack)
         .isEqualTo(
             "vigil run: checkpoint "
@@ -242,6 +252,12 @@ class RunCommandITCase {
 
   /** As {@link #writeConfig(KafkaEndpoint)}, with {@code jobKeys} added to {@code job}. */
   private void writeConfig(KafkaEndpoint kafka, String jobKeys) throws IOException {
+    writeConfig(kafka, jobKeys, "");
+  }
+
+  /** As {@link #writeConfig(KafkaEndpoint, String)}, with {@code sections} at the end. */
+  private void writeConfig(KafkaEndpoint kafka, String jobKeys, String sections)
+      throws IOException {
     String prefix = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
     Files.writeString(
         dir.resolve("vigil.yaml"),
@@ -268,8 +284,14 @@ class RunCommandITCase {
           storage: checkpoints
           retained_states: 1
           restart_delay: 1s
-        """
-            .formatted(prefix, kafka.bootstrapServers(), jobKeys));
+        %4$s"""
+            .formatted(prefix, kafka.bootstrapServers(), jobKeys, sections));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
   }
 
   /** {@code n} of a checkpoint's {@code .../chk-<n>/}. */
