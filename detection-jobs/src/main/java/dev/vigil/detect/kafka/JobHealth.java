@@ -24,8 +24,8 @@ import org.apache.flink.runtime.executiongraph.ErrorInfo;
  * checkpoint that failed, checkpoints completing again, the job failing and restarting, and the job
  * running again after a restart. {@link JobWatch} feeds it a {@link Snapshot} per poll.
  *
- * <p>Design: every event is detected by a value that only grows (the count of failed and of
- * completed checkpoints, the time of the latest failure, the time every task last started running),
+ * <p>Design: every event is detected by a value that only grows (the id of the newest failed and
+ * completed checkpoint, the time of the latest failure, the time every task last started running),
  * never by the job status seen at a poll: with region failover the job stays RUNNING through a
  * restart, and a restart shorter than the poll interval would be missed. So each event is one line
  * however often the job is polled, and a poll that comes late still reports it, merged ("3
@@ -49,6 +49,8 @@ final class JobHealth {
    * @param runningSince when the last of its tasks started running (epoch ms), or -1 while any is
    *     not running
    * @param restarts how often the job's tasks have been restarted
+   * @param tolerableCheckpointFailures how many checkpoints in a row may fail before the job does
+   *     (Flink's default, which Vigil keeps: 0)
    */
   record Snapshot(
       JobStatus status,
@@ -61,7 +63,8 @@ final class JobHealth {
       long failedAt,
       Throwable failure,
       long runningSince,
-      int restarts) {
+      int restarts,
+      int tolerableCheckpointFailures) {
 
     static Snapshot of(AccessExecutionGraph graph, ClassLoader classLoader) {
       CheckpointStatsSnapshot checkpoints = graph.getCheckpointStatsSnapshot();
@@ -109,9 +112,26 @@ final class JobHealth {
           failure == null ? -1 : failure.getTimestamp(),
           failure == null ? null : failure.getException().deserializeError(classLoader),
           runningSince,
-          restarts);
+          restarts,
+          graph.getCheckpointCoordinatorConfiguration() == null
+              ? 0
+              : graph
+                  .getCheckpointCoordinatorConfiguration()
+                  .getTolerableCheckpointFailureNumber());
     }
   }
+
+  /**
+   * The reasons Flink's CheckpointFailureManager counts against the tolerated failures (its
+   * checkFailureCounter, Flink 2.2); it ignores every other.
+   */
+  private static final List<CheckpointFailureReason> COUNTED =
+      List.of(
+          CheckpointFailureReason.IO_EXCEPTION,
+          CheckpointFailureReason.CHECKPOINT_ASYNC_EXCEPTION,
+          CheckpointFailureReason.CHECKPOINT_DECLINED,
+          CheckpointFailureReason.CHECKPOINT_EXPIRED,
+          CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE);
 
   private final VigilConfig.Checkpoints settings;
   private Snapshot seen;
@@ -190,10 +210,23 @@ final class JobHealth {
     if (jobFailedToo) {
       return what;
     }
+    if (failsTheJob(now.latestFailure()) && now.tolerableCheckpointFailures() == 0) {
+      // Flink fails the job a moment later, which the next line reports.
+      return what + "; the job restarts from its last completed checkpoint";
+    }
     return what
         + "; the job keeps running and tries again within "
         + Durations.format(settings.interval())
         + " (checkpoints.interval)";
+  }
+
+  /**
+   * Whether Flink counts a checkpoint that failed so against the failures it tolerates: a failure
+   * to write or finalize the checkpoint or of a task's snapshot, a decline, a timeout; not a
+   * trigger refused for the moment (tasks not all running) or a checkpoint aborted by a failover.
+   */
+  private static boolean failsTheJob(String message) {
+    return COUNTED.stream().anyMatch(reason -> reason.message().equals(message));
   }
 
   /**

@@ -29,7 +29,8 @@ class JobHealthTest {
 
   /** A running job at t=1000 with 4 completed checkpoints, the newest 4, and no failure. */
   private static final S HEALTHY =
-      new S(new JobHealth.Snapshot(JobStatus.RUNNING, 0, -1, null, 4, 4, -1, -1, null, 1_000, 0));
+      new S(
+          new JobHealth.Snapshot(JobStatus.RUNNING, 0, -1, null, 4, 4, -1, -1, null, 1_000, 0, 0));
 
   @Test
   void theFirstSnapshotIsTheBaselineEvenWithTheCheckpointAResumedJobRestored() {
@@ -42,9 +43,10 @@ class JobHealthTest {
   @Test
   void aFailedCheckpointIsOneLineAndItsRecoveryAnother() {
     JobHealth health = new JobHealth(SETTINGS);
-    observe(health, HEALTHY);
+    S tolerant = HEALTHY.tolerating(5);
+    observe(health, tolerant);
 
-    S failed = HEALTHY.withFailedCheckpoints(1, 5, "Checkpoint expired before completing.");
+    S failed = tolerant.withFailedCheckpoints(1, 5, "Checkpoint expired before completing.");
     assertThat(observe(health, failed))
         .containsExactly(
             "checkpoint 5 failed: it did not complete within checkpoints.timeout (2m): an operator"
@@ -52,7 +54,7 @@ class JobHealthTest {
                 + " (checkpoints.interval)");
     assertThat(observe(health, failed)).as("polled again: nothing new").isEmpty();
 
-    S twoMore = HEALTHY.withFailedCheckpoints(3, 7, "Checkpoint was declined.");
+    S twoMore = tolerant.withFailedCheckpoints(3, 7, "Checkpoint was declined.");
     assertThat(observe(health, twoMore))
         .containsExactly(
             "2 checkpoints failed, the latest (7): checkpoint was declined; the job keeps running"
@@ -79,8 +81,18 @@ class JobHealthTest {
                     "An Exception occurred while triggering the checkpoint. IO-problem detected.")))
         .containsExactly(
             "checkpoint 5 failed: its files could not be written to checkpoints.storage"
-                + " (file:///state); the job keeps running and tries again within 10s"
-                + " (checkpoints.interval)");
+                + " (file:///state); the job restarts from its last completed checkpoint");
+  }
+
+  @Test
+  void aCheckpointFlinkDoesNotCountAgainstTheJobLeavesItRunning() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    assertThat(observe(health, HEALTHY.withFailedCheckpoints(1, 5, "Trigger checkpoint failure.")))
+        .containsExactly(
+            "checkpoint 5 failed: trigger checkpoint failure; the job keeps running and tries"
+                + " again within 10s (checkpoints.interval)");
   }
 
   @Test
@@ -190,7 +202,8 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               s.runningSince(),
-              s.restarts()));
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
     }
 
     S withFailedCheckpoints(long count, long latest, String why) {
@@ -206,7 +219,8 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               s.runningSince(),
-              s.restarts()));
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
     }
 
     S withCompleted(long count, long latest) {
@@ -222,7 +236,8 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               s.runningSince(),
-              s.restarts()));
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
     }
 
     S withRestored(long checkpoint) {
@@ -238,7 +253,8 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               s.runningSince(),
-              s.restarts()));
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
     }
 
     S withFailure(long at, Throwable failure) {
@@ -254,7 +270,8 @@ class JobHealthTest {
               at,
               failure,
               s.runningSince(),
-              s.restarts()));
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
     }
 
     S runningSince(long at, int restarts) {
@@ -270,7 +287,25 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               at,
-              restarts));
+              restarts,
+              s.tolerableCheckpointFailures()));
+    }
+
+    S tolerating(int failures) {
+      return new S(
+          new JobHealth.Snapshot(
+              s.status(),
+              s.failedCheckpoints(),
+              s.latestFailed(),
+              s.latestFailure(),
+              s.completedCheckpoints(),
+              s.latestCompleted(),
+              s.restored(),
+              s.failedAt(),
+              s.failure(),
+              s.runningSince(),
+              s.restarts(),
+              failures));
     }
 
     S notAllRunning() {
