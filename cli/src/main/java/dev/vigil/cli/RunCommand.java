@@ -105,6 +105,10 @@ final class RunCommand implements Callable<Integer> {
                   env.stderr().println(startedLine(loaded, restAddress));
                   env.stderr().flush();
                 },
+                status -> {
+                  env.stderr().println("vigil run: " + status);
+                  env.stderr().flush();
+                },
                 new StopReport(env.stderr()));
       }
     } catch (ConfigException
@@ -177,7 +181,13 @@ final class RunCommand implements Callable<Integer> {
         + "; status and metrics: "
         // The CLI has no Flink web UI: the REST API's root answers 404, its job list does not.
         + restAddress.resolve("jobs/overview")
-        + " (Flink REST API, this machine only); Ctrl-C stops it";
+        + " (Flink REST API, this machine only)"
+        + config
+            .metrics()
+            .prometheus()
+            .map(prometheus -> "; Prometheus metrics: " + prometheus.url())
+            .orElse("")
+        + "; Ctrl-C stops it";
   }
 
   /**

@@ -8,10 +8,12 @@ import dev.vigil.stack.junit.RealKafka;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +65,8 @@ class RunCommandITCase {
   @Timeout(600)
   void signalsStopWithASavepointThatTheNextRunResumesFrom(KafkaEndpoint kafka) throws Exception {
     Path storage = dir.resolve("checkpoints");
-    writeConfig(kafka);
+    int metricsPort = freePort();
+    writeConfig(kafka, "", "metrics:\n  prometheus:\n    port: " + metricsPort + "\n");
     String storageUri = storage.toUri().toString();
 
     VigilRun first = start(List.of());
@@ -80,6 +83,56 @@ class RunCommandITCase {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(overview.statusCode()).isEqualTo(200);
     assertThat(overview.body()).contains("\"name\":\"run-it-", "\"state\":\"RUNNING\"");
+    URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+    assertThat(first.startLine()).contains("; Prometheus metrics: " + metrics + "; Ctrl-C");
+    // A stray HTTP probe of every other port it listens on (the blob server's answers "Unknown
+    // operation 71", 'G'): not a line on the terminal, let alone a stack trace.
+    probeListeningPortsExcept(first.process().pid(), rest.getPort());
+    // A file where a coming checkpoint's folder goes (one a second): that checkpoint fails, which
+    // Flink tolerates none of, so the job restarts from the previous one and checkpoints again.
+    ResumePoint newest = ResumePoint.latest(storageUri).orElseThrow();
+    Path jobFolder = Path.of(URI.create(newest.path())).getParent();
+    long blocked = checkpointNumber(newest) + 3;
+    Files.writeString(jobFolder.resolve("chk-" + blocked), "");
+    String checkpointFailed =
+        first.awaitLineStartingWith("vigil run: checkpoint " + blocked + " failed: ");
+    String restarting =
+        first.awaitLineStartingWith(
+            "vigil run: the job failed: checkpoint " + blocked + " failed; restarting from");
+    String recovered = first.awaitLineStartingWith("vigil run: the job recovered: ");
+    String checkpointsBack =
+        first.awaitLineStartingWith("vigil run: checkpoint " + (blocked + 1) + " completed: ");
+    assertThat(checkpointFailed)
+        .isEqualTo(
+            "vigil run: checkpoint "
+                + blocked
+                + " failed: its files could not be written to checkpoints.storage ("
+                + storageUri
+                + ")");
+    assertThat(restarting)
+        .isEqualTo(
+            "vigil run: the job failed: checkpoint "
+                + blocked
+                + " failed; restarting from checkpoint "
+                + (blocked - 1)
+                + " in 1s (checkpoints.restart_delay)");
+    assertThat(recovered)
+        .isEqualTo(
+            "vigil run: the job recovered: all its tasks run again from checkpoint "
+                + (blocked - 1)
+                + " (restart 1 of at most 10, checkpoints.restart_attempts)");
+    // The restart is in the metrics Prometheus scrapes, on the loopback interface.
+    assertThat(
+            HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .body())
+        .containsPattern("\nflink_jobmanager_job_numRestarts\\{[^}]*job_name=\"run-it-[^}]*\\} 1\n")
+        .containsPattern("\nflink_taskmanager_job_task_operator_recordsIn\\{[^}]*\\} \\d+\n");
+    assertThat(checkpointsBack)
+        .isEqualTo(
+            "vigil run: checkpoint "
+                + (blocked + 1)
+                + " completed: checkpointing works again after 1 failed checkpoint");
     first.signal("INT");
 
     assertThat(first.awaitExit()).isEqualTo(130);
@@ -89,6 +142,10 @@ class RunCommandITCase {
         .containsExactly(
             checkingLine(kafka),
             first.startLine(),
+            checkpointFailed,
+            restarting,
+            recovered,
+            checkpointsBack,
             "vigil run: stopping the job with a final savepoint (waiting at most 30s)",
             "vigil run: stopped with the savepoint "
                 + savepoint.path()
@@ -195,6 +252,12 @@ class RunCommandITCase {
 
   /** As {@link #writeConfig(KafkaEndpoint)}, with {@code jobKeys} added to {@code job}. */
   private void writeConfig(KafkaEndpoint kafka, String jobKeys) throws IOException {
+    writeConfig(kafka, jobKeys, "");
+  }
+
+  /** As {@link #writeConfig(KafkaEndpoint, String)}, with {@code sections} at the end. */
+  private void writeConfig(KafkaEndpoint kafka, String jobKeys, String sections)
+      throws IOException {
     String prefix = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
     Files.writeString(
         dir.resolve("vigil.yaml"),
@@ -220,8 +283,67 @@ class RunCommandITCase {
           timeout: 30s
           storage: checkpoints
           retained_states: 1
-        """
-            .formatted(prefix, kafka.bootstrapServers(), jobKeys));
+          restart_delay: 1s
+        %4$s"""
+            .formatted(prefix, kafka.bootstrapServers(), jobKeys, sections));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** {@code n} of a checkpoint's {@code .../chk-<n>/}. */
+  private static long checkpointNumber(ResumePoint checkpoint) {
+    String folder = Path.of(URI.create(checkpoint.path())).getFileName().toString();
+    return Long.parseLong(folder.substring("chk-".length()));
+  }
+
+  /**
+   * Sends an HTTP GET to every TCP port process {@code pid} listens on but {@code except}, as a
+   * port scanner or a mistyped URL would, from the kernel's socket table and the process's fds.
+   */
+  private static void probeListeningPortsExcept(long pid, int except) throws IOException {
+    List<String> inodes = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(target.substring("socket:[".length(), target.length() - 1));
+          }
+        } catch (IOException closedMeanwhile) {
+          // An fd closed while listed is no listening socket.
+        }
+      }
+    }
+    int probed = 0;
+    // Java's sockets are IPv6 ones (127.0.0.1 as ::ffff:127.0.0.1) unless IPv4 is preferred.
+    List<String> table = new ArrayList<>();
+    for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      List<String> lines = Files.readAllLines(Path.of(file));
+      table.addAll(lines.subList(1, lines.size()));
+    }
+    for (String line : table) {
+      String[] fields = line.trim().split("\\s+");
+      boolean listening = fields[3].equals("0A");
+      int port = Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16);
+      if (listening && inodes.contains(fields[9]) && port != except) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+          socket
+              .getOutputStream()
+              .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          socket.setSoTimeout(2_000);
+          socket.getInputStream().read();
+        } catch (IOException closedByTheServer) {
+          // What the server does with the probe is its own business; its log is the point.
+        }
+        probed++;
+      }
+    }
+    assertThat(probed).as("ports of the embedded Flink besides its REST API").isPositive();
   }
 
   private static Optional<ResumePoint> awaitResumePoint(
@@ -284,6 +406,22 @@ class RunCommandITCase {
       while (!stderrLines().contains(line)) {
         assertThat(process.isAlive() && Instant.now().isBefore(deadline))
             .as("vigil run printed %s; it printed %s", line, stderrLines())
+            .isTrue();
+        Thread.sleep(100);
+      }
+    }
+
+    /** Waits for a line starting with {@code prefix} (as {@link #awaitLine}), and returns it. */
+    String awaitLineStartingWith(String prefix) throws IOException, InterruptedException {
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+      while (true) {
+        Optional<String> line =
+            stderrLines().stream().filter(l -> l.startsWith(prefix)).findFirst();
+        if (line.isPresent()) {
+          return line.get();
+        }
+        assertThat(process.isAlive() && Instant.now().isBefore(deadline))
+            .as("vigil run printed a line starting %s; it printed %s", prefix, stderrLines())
             .isTrue();
         Thread.sleep(100);
       }

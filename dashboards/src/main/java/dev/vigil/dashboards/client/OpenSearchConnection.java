@@ -16,6 +16,7 @@ import java.security.cert.CertificateFactory;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.auth.AuthScope;
@@ -49,11 +50,14 @@ public final class OpenSearchConnection implements AutoCloseable {
   private final ApacheHttpClient5Transport transport;
   private final OpenSearchClient client;
   private final String description;
+  private final String endpoint;
 
-  private OpenSearchConnection(ApacheHttpClient5Transport transport, String description) {
+  private OpenSearchConnection(
+      ApacheHttpClient5Transport transport, String description, String endpoint) {
     this.transport = transport;
     this.client = new OpenSearchClient(transport);
     this.description = description;
+    this.endpoint = endpoint;
   }
 
   /** Opens a connection with the process environment for passwords. */
@@ -122,7 +126,8 @@ public final class OpenSearchConnection implements AutoCloseable {
             + (tls == null
                 ? ""
                 : config.tls().verifyHostname() ? " (tls)" : " (tls, host names not verified)");
-    return new OpenSearchConnection(builder.build(), description);
+    String endpoint = config.urls().stream().map(URI::toString).collect(Collectors.joining(", "));
+    return new OpenSearchConnection(builder.build(), description, endpoint);
   }
 
   /**
@@ -140,6 +145,14 @@ public final class OpenSearchConnection implements AutoCloseable {
     if (config.urls().get(0).getScheme().equals("https")) {
       sslContext(config.tls(), environment);
     }
+  }
+
+  /**
+   * The URLs it sends to, for a message about a request that failed: never a credential, since
+   * {@link OpenSearchConfig} refuses user info in a URL and the user name is not part of it.
+   */
+  public String endpoint() {
+    return endpoint;
   }
 
   public OpenSearchClient client() {

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param openSearch the cluster the OpenSearch sinks write to ({@code opensearch:}); empty when
  *     absent (no OpenSearch output)
  * @param notifications the pager's destinations ({@code notify:}); empty when absent (no pager)
+ * @param metrics where the embedded job's metrics are served ({@code metrics:})
  * @param credentialLines the line of each credential key ({@code *_env}, {@code *_file}) by its
  *     dotted path: credentials are read after loading, and their errors name the line too
  */
@@ -39,6 +40,7 @@ public record VigilConfig(
     Sinks sinks,
     Optional<OpenSearchConfig> openSearch,
     Optional<NotifyConfig> notifications,
+    Metrics metrics,
     Map<String, Integer> credentialLines) {
 
   /**
@@ -68,6 +70,29 @@ public record VigilConfig(
    *     for a free port the system picks. Not used by {@code flink run}
    */
   public record Job(String name, int parallelism, int maxParallelism, int restPort) {}
+
+  /**
+   * @param prometheus the Prometheus endpoint of {@code vigil run}'s embedded Flink ({@code
+   *     metrics.prometheus}); empty when not configured
+   */
+  public record Metrics(Optional<Prometheus> prometheus) {}
+
+  /**
+   * Where {@code vigil run} serves its metrics for Prometheus to scrape: {@code
+   * http://<host>:<port>/metrics}. Not used by {@code flink run}, whose cluster has its own
+   * reporters.
+   *
+   * @param host the address to listen on, 127.0.0.1 unless configured
+   * @param port the port to listen on
+   */
+  public record Prometheus(String host, int port) {
+
+    /** What Prometheus is told to scrape. */
+    public java.net.URI url() {
+      String address = host.contains(":") ? "[" + host + "]" : host;
+      return java.net.URI.create("http://" + address + ":" + port + "/metrics");
+    }
+  }
 
   /**
    * @param bootstrapServers the brokers, {@code host:port,...}

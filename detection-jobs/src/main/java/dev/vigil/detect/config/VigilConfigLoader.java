@@ -3,13 +3,16 @@ package dev.vigil.detect.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
+import dev.vigil.detect.EmbeddedFlink;
 import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
 import dev.vigil.detect.config.VigilConfig.CheckpointMode;
 import dev.vigil.detect.config.VigilConfig.Checkpoints;
 import dev.vigil.detect.config.VigilConfig.CreateTopics;
 import dev.vigil.detect.config.VigilConfig.Job;
 import dev.vigil.detect.config.VigilConfig.Kafka;
+import dev.vigil.detect.config.VigilConfig.Metrics;
 import dev.vigil.detect.config.VigilConfig.OpenSearchSinks;
+import dev.vigil.detect.config.VigilConfig.Prometheus;
 import dev.vigil.detect.config.VigilConfig.Sasl;
 import dev.vigil.detect.config.VigilConfig.Security;
 import dev.vigil.detect.config.VigilConfig.Sinks;
@@ -111,6 +114,9 @@ public final class VigilConfigLoader {
           "gcp", Source.GCP_AUDIT);
 
   /** How {@link OpenSearchConfig} words an unknown key: the key, then every allowed one. */
+  /** A host name or an IPv4 or IPv6 address: no scheme, port, path or user. */
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+|[0-9A-Fa-f:.]+");
+
   private static final Pattern UNKNOWN_KEY =
       Pattern.compile("unknown key '([^']+)'(?: \\(allowed: \\[([^\\]]*)]\\))?");
 
@@ -182,6 +188,7 @@ public final class VigilConfigLoader {
             sinks(root.section("sinks"), base, openSearch.isPresent()),
             openSearch,
             notify(root, base),
+            metrics(root),
             credentialLines(documents.get(0)));
     root.rejectUnknown();
     // An open transaction must outlive the wait for the checkpoint that commits it, with room for
@@ -194,6 +201,11 @@ public final class VigilConfigLoader {
           "must be longer than checkpoints.interval plus checkpoints.timeout ("
               + needed.toSeconds()
               + "s), or the broker aborts transactions that wait for their checkpoint");
+    }
+    if (config.metrics().prometheus().isPresent()
+        && config.metrics().prometheus().get().port() == config.job().restPort()) {
+      throw root.errorAtPath(
+          "metrics.prometheus.port", "is job.rest_port too; give each its own port");
     }
     // The pager is no record of the alerts: one of the stores must keep them.
     if (!config.sinks().kafkaAlerts()
@@ -219,6 +231,31 @@ public final class VigilConfigLoader {
     }
     job.rejectUnknown();
     return read;
+  }
+
+  /**
+   * {@code metrics.prometheus}: present (a mapping, even {@code {}}) to serve the metrics; on the
+   * loopback interface unless {@code host} says otherwise, like every listener of the embedded
+   * Flink.
+   */
+  private static Metrics metrics(ConfigTree root) {
+    ConfigTree metrics = root.section("metrics");
+    Optional<Prometheus> prometheus = Optional.empty();
+    if (metrics.node().has("prometheus") && !metrics.has("prometheus")) {
+      throw metrics.error("prometheus", "must be a mapping; give at least its port (port: 9249)");
+    }
+    if (metrics.has("prometheus")) {
+      ConfigTree section = metrics.section("prometheus");
+      String host = section.text("host", EmbeddedFlink.LOOPBACK);
+      if (!HOST.matcher(host).matches()) {
+        throw section.error(
+            "host", "must be a host name or IP address to listen on, such as 127.0.0.1");
+      }
+      prometheus = Optional.of(new Prometheus(host, section.integer("port", 9249, 1, 65_535)));
+      section.rejectUnknown();
+    }
+    metrics.rejectUnknown();
+    return new Metrics(prometheus);
   }
 
   private static Optional<Path> rules(ConfigTree rules, Path base) {

@@ -5,6 +5,7 @@ import dev.vigil.detect.EmbeddedFlink;
 import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.metrics.PrometheusEndpoint;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.notify.NotifySink;
 import dev.vigil.detect.opensearch.IndexSetup;
@@ -13,7 +14,10 @@ import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -227,6 +231,7 @@ public final class ContinuousDetection {
         KafkaConnectors.rawSource(config.kafka()),
         restoreFrom,
         config.job().restPort(),
+        config.metrics().prometheus(),
         UnaryOperator.identity());
   }
 
@@ -241,6 +246,7 @@ public final class ContinuousDetection {
         KafkaConnectors.rawSource(config.kafka()),
         restoreFrom,
         config.job().restPort(),
+        config.metrics().prometheus(),
         afterSource);
   }
 
@@ -249,8 +255,8 @@ public final class ContinuousDetection {
    * ({@link KafkaConnectors#rawSource(VigilConfig.Kafka, Map, Map)}): the job finishes by itself
    * once every record of the range is through and every sink has flushed, so {@link
    * Running#result()} completes. Never restores from a checkpoint: the range says what to read. Its
-   * REST API takes any free port of the loopback interface, not {@code job.rest_port}: a {@code
-   * vigil run} of the same file may hold that one.
+   * REST API takes any free port of the loopback interface, not {@code job.rest_port}, and it
+   * serves no {@code metrics.prometheus}: a {@code vigil run} of the same file may hold those.
    */
   public static Running startBounded(
       VigilConfig config, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
@@ -274,6 +280,7 @@ public final class ContinuousDetection {
         KafkaConnectors.rawSource(config.kafka(), from, until),
         Optional.empty(),
         EmbeddedFlink.ANY_FREE_PORT,
+        Optional.empty(),
         UnaryOperator.identity());
   }
 
@@ -283,8 +290,12 @@ public final class ContinuousDetection {
       KafkaSource<RawRecord> source,
       Optional<String> restoreFrom,
       int restPort,
+      Optional<VigilConfig.Prometheus> metrics,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
+    // Before anything is prepared: a taken port is a mistake to fix, like a taken REST port, and
+    // Flink would only log it and run without the reporter.
+    metrics.ifPresent(endpoint -> checkMetricsPort(endpoint, config.file()));
     prepare(config);
     Configuration flink = flinkConfiguration(config);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
@@ -294,7 +305,11 @@ public final class ContinuousDetection {
     restoreFrom.ifPresent(
         path -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(path, false)));
 
-    MiniCluster cluster = EmbeddedFlink.cluster(flink, config.job().parallelism(), restPort);
+    Configuration clusterSettings = new Configuration(flink);
+    metrics.ifPresent(
+        endpoint -> PrometheusEndpoint.addTo(clusterSettings, endpoint.host(), endpoint.port()));
+    MiniCluster cluster =
+        EmbeddedFlink.cluster(clusterSettings, config.job().parallelism(), restPort);
     try {
       cluster.start();
       JobID job = cluster.submitJob(graph).get().getJobID();
@@ -320,6 +335,24 @@ public final class ContinuousDetection {
     }
   }
 
+  private static void checkMetricsPort(VigilConfig.Prometheus endpoint, String file) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(endpoint.host(), endpoint.port()));
+    } catch (IOException e) {
+      throw new EmbeddedClusterException(
+          "cannot serve metrics on "
+              + endpoint.host()
+              + ":"
+              + endpoint.port()
+              + " (metrics.prometheus in "
+              + file
+              + "): "
+              + IoProblems.reason(e)
+              + "; choose another port, or a host of this machine",
+          e);
+    }
+  }
+
   private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (type.isInstance(t)) {
@@ -338,6 +371,8 @@ public final class ContinuousDetection {
    *     {@code checkpoints.storage} for {@code vigil run}
    * @param onStart told once the cluster has taken the job, which then runs, with the address of
    *     the cluster's REST API ({@link Running#restAddress})
+   * @param onStatus told, one line each, of failed checkpoints, failures, restarts and recoveries
+   *     while the job runs ({@link JobWatch}), until it is stopped
    * @return the job's result
    * @throws EmbeddedClusterException when the embedded cluster cannot start or take the job
    */
@@ -346,14 +381,18 @@ public final class ContinuousDetection {
       RuleSet rules,
       Optional<String> resumeFrom,
       Consumer<URI> onStart,
+      Consumer<String> onStatus,
       StopListener onStop)
       throws RuleException, InterruptedException {
-    try (Running running = start(config, rules, resumeFrom)) {
+    try (Running running = start(config, rules, resumeFrom);
+        JobWatch watch =
+            JobWatch.start(running.cluster(), running.jobId(), config.checkpoints(), onStatus)) {
       onStart.accept(running.restAddress());
       Thread stopper =
           new Thread(
               () -> {
                 try {
+                  watch.close();
                   running.stop(onStop);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();

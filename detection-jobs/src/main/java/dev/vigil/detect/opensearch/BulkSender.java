@@ -61,6 +61,7 @@ final class BulkSender implements AutoCloseable {
   private static final long POLL_MILLIS = 100;
 
   private final OpenSearchClient client;
+  private final String endpoint;
   private final BulkConfig config;
   private final DocumentMapper<DeadLetter> deadLetters;
   private final Clock clock;
@@ -77,14 +78,20 @@ final class BulkSender implements AutoCloseable {
   private volatile Throwable failure;
   private volatile boolean closed;
 
+  /**
+   * @param endpoint the URLs {@code client} sends to, named in every warning and failure (on-call
+   *     reads which cluster is down from them); never credentials
+   */
   BulkSender(
       OpenSearchClient client,
+      String endpoint,
       BulkConfig config,
       DocumentMapper<DeadLetter> deadLetters,
       SinkWriterMetricGroup metrics,
       Clock clock,
       String threadName) {
     this.client = client;
+    this.endpoint = endpoint;
     this.config = config;
     this.deadLetters = deadLetters;
     this.clock = clock;
@@ -164,7 +171,7 @@ final class BulkSender implements AutoCloseable {
       // closing
     } catch (Throwable t) {
       if (!closed) {
-        LOG.error("OpenSearch sink failed: {}", t.getMessage());
+        LOG.error("OpenSearch sink for {} failed: {}", endpoint, t.getMessage());
         failure = t;
       }
       synchronized (lock) {
@@ -270,7 +277,9 @@ final class BulkSender implements AutoCloseable {
       Duration failing = Duration.ofMillis(now - failingSince);
       if (!config.giveUpAfter().isZero() && failing.compareTo(config.giveUpAfter()) >= 0) {
         throw new IOException(
-            "OpenSearch did not take a batch of "
+            "OpenSearch at "
+                + endpoint
+                + " did not take a batch of "
                 + pending.size()
                 + " documents for "
                 + failing.toMillis()
@@ -282,8 +291,9 @@ final class BulkSender implements AutoCloseable {
       long wait = backoffMillis(attempt++);
       if (attempt == 1 || attempt % 10 == 0) {
         LOG.warn(
-            "OpenSearch bulk attempt {} failed, retrying {} documents in {} ms: {}",
+            "OpenSearch bulk attempt {} to {} failed, retrying {} documents in {} ms: {}",
             attempt,
+            endpoint,
             pending.size(),
             wait,
             problem);

@@ -44,7 +44,14 @@ final class OpenSearchSinkWriter<T> implements SinkWriter<T> {
     this.config = config;
     this.timers = timers;
     this.sender =
-        new BulkSender(connection.client(), config, deadLetters, metrics, Clock.systemUTC(), name);
+        new BulkSender(
+            connection.client(),
+            connection.endpoint(),
+            config,
+            deadLetters,
+            metrics,
+            Clock.systemUTC(),
+            name);
     this.batch = new ArrayList<>();
   }
 

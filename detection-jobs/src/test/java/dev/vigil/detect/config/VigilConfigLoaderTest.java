@@ -377,6 +377,49 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void prometheusMetricsAreServedOnTheLoopbackInterfaceUnlessAHostIsGiven() {
+    assertThat(parse("").metrics().prometheus()).isEmpty();
+    assertThat(parse("metrics:\n  prometheus: {}\n").metrics().prometheus())
+        .contains(new VigilConfig.Prometheus("127.0.0.1", 9249));
+    VigilConfig.Prometheus given =
+        parse("metrics:\n  prometheus:\n    host: 0.0.0.0\n    port: 19249\n")
+            .metrics()
+            .prometheus()
+            .orElseThrow();
+    assertThat(given).isEqualTo(new VigilConfig.Prometheus("0.0.0.0", 19249));
+    assertThat(given.url()).hasToString("http://0.0.0.0:19249/metrics");
+    assertThat(new VigilConfig.Prometheus("::1", 9249).url())
+        .hasToString("http://[::1]:9249/metrics");
+  }
+
+  @Test
+  void prometheusSettingsAreChecked() {
+    failsWith(
+        "metrics:\n  prometheus:\n", 2, "metrics.prometheus", "must be a mapping; give at least");
+    failsWith(
+        "metrics:\n  prometheus:\n    port: 0\n",
+        3,
+        "metrics.prometheus.port",
+        "between 1 and 65535, got 0");
+    failsWith(
+        "metrics:\n  prometheus:\n    host: http://localhost\n",
+        3,
+        "metrics.prometheus.host",
+        "must be a host name or IP address to listen on");
+    failsWith(
+        "metrics:\n  prometheus:\n    prot: 9249\n",
+        3,
+        "metrics.prometheus.prot",
+        "did you mean 'port'?");
+    failsWith("metrics:\n  promethus: {}\n", 2, "metrics.promethus", "did you mean 'prometheus'?");
+    failsWith(
+        "job:\n  rest_port: 9249\nmetrics:\n  prometheus: {}\n",
+        4,
+        "metrics.prometheus.port",
+        "is job.rest_port too");
+  }
+
+  @Test
   void booleansMustBeBooleans() {
     failsWith(
         "checkpoints:\n  retain_on_cancel: maybe\n",

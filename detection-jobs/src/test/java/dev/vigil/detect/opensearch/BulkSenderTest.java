@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.detect.opensearch.FakeBulkServer.Doc;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.io.EventJson;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,14 +96,25 @@ class BulkSenderTest {
   }
 
   @Test
-  void givesUpAfterTheConfiguredTimeAndSaysWhy() throws Exception {
+  void givesUpAfterTheConfiguredTimeAndSaysWhyAndWhere() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
     try (FakeBulkServer server =
         new FakeBulkServer(List.of(whole(503, "master_not_discovered_exception")))) {
-      assertThatThrownBy(() -> write(server, events(1), Duration.ofMillis(400)))
-          .isInstanceOf(IOException.class)
-          .hasMessageContaining("did not take a batch of 1 documents")
-          .hasMessageContaining("HTTP 503");
+      // slf4j-simple writes to whatever System.err is at the moment it logs.
+      System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+      try {
+        assertThatThrownBy(() -> write(server, events(1), Duration.ofMillis(400)))
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("OpenSearch at " + server.url() + " did not take a batch of 1")
+            .hasMessageContaining("HTTP 503");
+      } finally {
+        System.setErr(stderr);
+      }
       assertThat(server.requests().size()).isGreaterThan(1);
+      assertThat(log.toString(StandardCharsets.UTF_8))
+          .contains(
+              "OpenSearch bulk attempt 1 to " + server.url() + " failed, retrying 1 documents");
     }
   }
 

@@ -302,9 +302,9 @@ public final class IoProblems {
   /**
    * A JDK or library text as part of a sentence: one line, no leading exception class name, the
    * first letter lower-cased unless the word is an acronym ("Is a directory" → "is a directory",
-   * "TLS ..." stays).
+   * "TLS ..." stays). For a library's reason that comes as text, not as an exception.
    */
-  private static String words(String message) {
+  public static String words(String message) {
     String text = message.replaceAll("\\s*\\R\\s*", " ").strip();
     text = CANNOT_RUN_PROGRAM.matcher(text).replaceFirst("");
     String previous;

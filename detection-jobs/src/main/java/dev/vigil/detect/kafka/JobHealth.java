@@ -1,0 +1,284 @@
+package dev.vigil.detect.kafka;
+
+import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.rules.model.Durations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureManager;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.FailedCheckpointStats;
+import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecution;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
+
+/**
+ * What happened to a running job since it was last looked at, as status lines for on-call: a
+ * checkpoint that failed, checkpoints completing again, the job failing and restarting, and the job
+ * running again after a restart. {@link JobWatch} feeds it a {@link Snapshot} per poll.
+ *
+ * <p>Design: every event is detected by a value that only grows (the id of the newest failed and
+ * completed checkpoint, the time of the latest failure, the time every task last started running),
+ * never by the job status seen at a poll: with region failover the job stays RUNNING through a
+ * restart, and a restart shorter than the poll interval would be missed. So each event is one line
+ * however often the job is polled, and a poll that comes late still reports it, merged ("3
+ * checkpoints failed"). The first snapshot is the baseline: what a resumed job brings with it (the
+ * checkpoint it restored) is not news. A job that failed for good (FAILING, FAILED) is left to the
+ * caller, which reports how the job ended.
+ */
+final class JobHealth {
+
+  /**
+   * The facts of one poll.
+   *
+   * @param failedCheckpoints checkpoints that failed since the job started
+   * @param latestFailed the newest failed checkpoint's id, or -1
+   * @param latestFailure why it failed, Flink's words
+   * @param completedCheckpoints checkpoints that completed since the job started
+   * @param latestCompleted the newest completed checkpoint's id, or -1
+   * @param restored the checkpoint the job last restored, or -1
+   * @param failedAt when the job's latest failure happened (epoch ms), or -1
+   * @param failure the latest failure, or null
+   * @param runningSince when the last of its tasks started running (epoch ms), or -1 while any is
+   *     not running
+   * @param restarts how often the job's tasks have been restarted
+   * @param tolerableCheckpointFailures how many checkpoints in a row may fail before the job does
+   *     (Flink's default, which Vigil keeps: 0)
+   */
+  record Snapshot(
+      JobStatus status,
+      long failedCheckpoints,
+      long latestFailed,
+      String latestFailure,
+      long completedCheckpoints,
+      long latestCompleted,
+      long restored,
+      long failedAt,
+      Throwable failure,
+      long runningSince,
+      int restarts,
+      int tolerableCheckpointFailures) {
+
+    static Snapshot of(AccessExecutionGraph graph, ClassLoader classLoader) {
+      CheckpointStatsSnapshot checkpoints = graph.getCheckpointStatsSnapshot();
+      long failed = 0;
+      long completed = 0;
+      long latestFailed = -1;
+      String latestFailure = null;
+      long latestCompleted = -1;
+      long restored = -1;
+      if (checkpoints != null) {
+        failed = checkpoints.getCounts().getNumberOfFailedCheckpoints();
+        completed = checkpoints.getCounts().getNumberOfCompletedCheckpoints();
+        FailedCheckpointStats failedStats = checkpoints.getHistory().getLatestFailedCheckpoint();
+        if (failedStats != null) {
+          latestFailed = failedStats.getCheckpointId();
+          latestFailure = failedStats.getFailureMessage();
+        }
+        AbstractCheckpointStats completedStats =
+            checkpoints.getHistory().getLatestCompletedCheckpoint();
+        latestCompleted = completedStats == null ? -1 : completedStats.getCheckpointId();
+        RestoredCheckpointStats restoredStats = checkpoints.getLatestRestoredCheckpoint();
+        restored = restoredStats == null ? -1 : restoredStats.getCheckpointId();
+      }
+      ErrorInfo failure = graph.getFailureInfo();
+      long runningSince = 0;
+      int restarts = 0;
+      for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
+        AccessExecution execution = vertex.getCurrentExecutionAttempt();
+        restarts = Math.max(restarts, execution.getAttemptNumber());
+        if (runningSince >= 0) {
+          runningSince =
+              execution.getState() == ExecutionState.RUNNING
+                  ? Math.max(runningSince, execution.getStateTimestamp(ExecutionState.RUNNING))
+                  : -1;
+        }
+      }
+      return new Snapshot(
+          graph.getState(),
+          failed,
+          latestFailed,
+          latestFailure,
+          completed,
+          latestCompleted,
+          restored,
+          failure == null ? -1 : failure.getTimestamp(),
+          failure == null ? null : failure.getException().deserializeError(classLoader),
+          runningSince,
+          restarts,
+          graph.getCheckpointCoordinatorConfiguration() == null
+              ? 0
+              : graph
+                  .getCheckpointCoordinatorConfiguration()
+                  .getTolerableCheckpointFailureNumber());
+    }
+  }
+
+  /**
+   * The reasons Flink's CheckpointFailureManager counts against the tolerated failures (its
+   * checkFailureCounter, Flink 2.2); it ignores every other.
+   */
+  private static final List<CheckpointFailureReason> COUNTED =
+      List.of(
+          CheckpointFailureReason.IO_EXCEPTION,
+          CheckpointFailureReason.CHECKPOINT_ASYNC_EXCEPTION,
+          CheckpointFailureReason.CHECKPOINT_DECLINED,
+          CheckpointFailureReason.CHECKPOINT_EXPIRED,
+          CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE);
+
+  private final VigilConfig.Checkpoints settings;
+  private Snapshot seen;
+  private long failedInARow;
+  private long unrecoveredFailureAt = -1;
+
+  JobHealth(VigilConfig.Checkpoints settings) {
+    this.settings = settings;
+  }
+
+  /** The lines for what changed since the previous snapshot; none for the first. */
+  List<String> observe(Snapshot now) {
+    List<String> lines = new ArrayList<>();
+    if (seen == null) {
+      seen = now;
+      return lines;
+    }
+    if (now.status() == JobStatus.FAILING || now.status().isGloballyTerminalState()) {
+      seen = now;
+      return lines;
+    }
+    boolean newJobFailure = now.failedAt() > seen.failedAt();
+    // A checkpoint a failing job aborts is part of that failure, already reported with it; one that
+    // fails in the same poll may have caused it, and is reported. A trigger refused before the
+    // checkpoint got an id (tasks still starting) is counted by Flink but is no event.
+    boolean restarting = unrecoveredFailureAt >= 0;
+    if (now.latestFailed() > seen.latestFailed() && !restarting) {
+      long count = Math.max(1, now.failedCheckpoints() - seen.failedCheckpoints());
+      failedInARow += count;
+      lines.add(checkpointFailed(now, count, newJobFailure));
+    }
+    if (newJobFailure) {
+      unrecoveredFailureAt = now.failedAt();
+      lines.add(
+          "the job failed: "
+              + jobFailure(now)
+              + "; restarting "
+              + from(now)
+              + " in "
+              + Durations.format(settings.restartDelay())
+              + " (checkpoints.restart_delay)");
+    }
+    if (unrecoveredFailureAt >= 0 && now.runningSince() > unrecoveredFailureAt) {
+      unrecoveredFailureAt = -1;
+      lines.add(
+          "the job recovered: all its tasks run again"
+              + (now.restored() >= 0
+                  ? " from checkpoint " + now.restored()
+                  : ", from its starting offsets (no checkpoint yet)")
+              + " (restart "
+              + now.restarts()
+              + " of at most "
+              + settings.restartAttempts()
+              + ", checkpoints.restart_attempts)");
+    }
+    if (failedInARow > 0
+        && now.completedCheckpoints() > seen.completedCheckpoints()
+        && now.latestCompleted() > now.latestFailed()) {
+      lines.add(
+          "checkpoint "
+              + now.latestCompleted()
+              + " completed: checkpointing works again after "
+              + plural(failedInARow, "failed checkpoint"));
+      failedInARow = 0;
+    }
+    seen = now;
+    return lines;
+  }
+
+  private String checkpointFailed(Snapshot now, long count, boolean jobFailedToo) {
+    String cause = checkpointCause(now.latestFailure());
+    String what =
+        count == 1
+            ? "checkpoint " + now.latestFailed() + " failed: " + cause
+            : count + " checkpoints failed, the latest (" + now.latestFailed() + "): " + cause;
+    if (jobFailedToo) {
+      return what;
+    }
+    if (failsTheJob(now.latestFailure()) && now.tolerableCheckpointFailures() == 0) {
+      // Flink fails the job a moment later, which the next line reports.
+      return what + "; the job restarts from its last completed checkpoint";
+    }
+    return what
+        + "; the job keeps running and tries again within "
+        + Durations.format(settings.interval())
+        + " (checkpoints.interval)";
+  }
+
+  /**
+   * Whether Flink counts a checkpoint that failed so against the failures it tolerates: a failure
+   * to write or finalize the checkpoint or of a task's snapshot, a decline, a timeout; not a
+   * trigger refused for the moment (tasks not all running) or a checkpoint aborted by a failover.
+   */
+  private static boolean failsTheJob(String message) {
+    return COUNTED.stream().anyMatch(reason -> reason.message().equals(message));
+  }
+
+  /**
+   * Why the job failed. Flink fails a job whose checkpoint fails (none is tolerated) with a message
+   * about its web UI's checkpoint history, which the CLI has not: the failed checkpoint is the
+   * reason, and its own line says why it failed.
+   */
+  private static String jobFailure(Snapshot now) {
+    String message = now.failure() == null ? null : now.failure().getMessage();
+    if (message != null
+        && message.startsWith(
+            CheckpointFailureManager.EXCEEDED_CHECKPOINT_TOLERABLE_FAILURE_MESSAGE)) {
+      return now.latestFailed() >= 0
+          ? "checkpoint " + now.latestFailed() + " failed"
+          : "a checkpoint failed";
+    }
+    return IoProblems.innermost(now.failure());
+  }
+
+  /**
+   * Flink's reason, as part of a sentence: the two an operator acts on in Vigil's words with the
+   * key to look at (Flink's own says "An Exception occurred ... IO-problem detected" for a storage
+   * it cannot write), the others in Flink's ("checkpoint was declined").
+   */
+  private String checkpointCause(String message) {
+    if (message == null || message.isBlank()) {
+      return "no cause was reported";
+    }
+    if (message.equals(CheckpointFailureReason.IO_EXCEPTION.message())) {
+      return "its files could not be written to checkpoints.storage (" + settings.storage() + ")";
+    }
+    if (message.equals(CheckpointFailureReason.CHECKPOINT_EXPIRED.message())) {
+      return "it did not complete within checkpoints.timeout ("
+          + Durations.format(settings.timeout())
+          + "): an operator or a sink is stuck or slow";
+    }
+    String words = IoProblems.words(message);
+    return words.endsWith(".") ? words.substring(0, words.length() - 1) : words;
+  }
+
+  /** Where the restart resumes: the newest completed checkpoint, else what the job restored. */
+  private static String from(Snapshot now) {
+    OptionalLong checkpoint =
+        now.latestCompleted() >= 0
+            ? OptionalLong.of(now.latestCompleted())
+            : now.restored() >= 0 ? OptionalLong.of(now.restored()) : OptionalLong.empty();
+    return checkpoint.isPresent()
+        ? "from checkpoint " + checkpoint.getAsLong()
+        : "from its starting offsets (no checkpoint yet)";
+  }
+
+  private static String plural(long count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
+  }
+}

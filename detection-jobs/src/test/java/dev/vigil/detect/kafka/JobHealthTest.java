@@ -1,0 +1,327 @@
+package dev.vigil.detect.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.detect.config.VigilConfig;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import org.apache.flink.api.common.JobStatus;
+import org.junit.jupiter.api.Test;
+
+/** The status lines of a watched job, from the snapshots a poll would see. */
+class JobHealthTest {
+
+  private static final VigilConfig.Checkpoints SETTINGS =
+      new VigilConfig.Checkpoints(
+          Duration.ofSeconds(10),
+          VigilConfig.CheckpointMode.EXACTLY_ONCE,
+          Duration.ofMinutes(2),
+          Duration.ZERO,
+          "file:///state",
+          true,
+          3,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(30),
+          OptionalInt.empty());
+
+  /** A running job at t=1000 with 4 completed checkpoints, the newest 4, and no failure. */
+  private static final S HEALTHY =
+      new S(
+          new JobHealth.Snapshot(JobStatus.RUNNING, 0, -1, null, 4, 4, -1, -1, null, 1_000, 0, 0));
+
+  @Test
+  void theFirstSnapshotIsTheBaselineEvenWithTheCheckpointAResumedJobRestored() {
+    JobHealth health = new JobHealth(SETTINGS);
+
+    assertThat(observe(health, HEALTHY.withRestored(3))).isEmpty();
+    assertThat(observe(health, HEALTHY.withRestored(3))).isEmpty();
+  }
+
+  @Test
+  void aFailedCheckpointIsOneLineAndItsRecoveryAnother() {
+    JobHealth health = new JobHealth(SETTINGS);
+    S tolerant = HEALTHY.tolerating(5);
+    observe(health, tolerant);
+
+    S failed = tolerant.withFailedCheckpoints(1, 5, "Checkpoint expired before completing.");
+    assertThat(observe(health, failed))
+        .containsExactly(
+            "checkpoint 5 failed: it did not complete within checkpoints.timeout (2m): an operator"
+                + " or a sink is stuck or slow; the job keeps running and tries again within 10s"
+                + " (checkpoints.interval)");
+    assertThat(observe(health, failed)).as("polled again: nothing new").isEmpty();
+
+    S twoMore = tolerant.withFailedCheckpoints(3, 7, "Checkpoint was declined.");
+    assertThat(observe(health, twoMore))
+        .containsExactly(
+            "2 checkpoints failed, the latest (7): checkpoint was declined; the job keeps running"
+                + " and tries again within 10s (checkpoints.interval)");
+
+    S completed = twoMore.withCompleted(5, 8);
+    assertThat(observe(health, completed))
+        .containsExactly(
+            "checkpoint 8 completed: checkpointing works again after 3 failed checkpoints");
+    assertThat(observe(health, completed.withCompleted(6, 9))).isEmpty();
+  }
+
+  @Test
+  void aStorageThatCannotBeWrittenIsNamed() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    assertThat(
+            observe(
+                health,
+                HEALTHY.withFailedCheckpoints(
+                    1,
+                    5,
+                    "An Exception occurred while triggering the checkpoint. IO-problem detected.")))
+        .containsExactly(
+            "checkpoint 5 failed: its files could not be written to checkpoints.storage"
+                + " (file:///state); the job restarts from its last completed checkpoint");
+  }
+
+  @Test
+  void aCheckpointFlinkDoesNotCountAgainstTheJobLeavesItRunning() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    assertThat(observe(health, HEALTHY.withFailedCheckpoints(1, 5, "Trigger checkpoint failure.")))
+        .containsExactly(
+            "checkpoint 5 failed: trigger checkpoint failure; the job keeps running and tries"
+                + " again within 10s (checkpoints.interval)");
+  }
+
+  @Test
+  void aCheckpointRefusedBeforeItHadAnIdIsNoEvent() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY.withCompleted(0, -1));
+
+    // Flink counts the triggers refused while the tasks start, without a checkpoint to show.
+    S starting = HEALTHY.withCompleted(0, -1).withFailedCheckpoints(2, -1, null);
+    assertThat(observe(health, starting)).isEmpty();
+    assertThat(observe(health, starting.withCompleted(1, 1))).isEmpty();
+  }
+
+  @Test
+  void aFailureIsOneLineSayingWhereTheRestartResumesAndTheRecoveryAnother() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S failing =
+        HEALTHY
+            .withFailure(
+                2_000, new IOException("wrapped", new ConnectException("Connection refused")))
+            .notAllRunning();
+    assertThat(observe(health, failing))
+        .containsExactly(
+            "the job failed: connection refused; restarting from checkpoint 4 in 5s"
+                + " (checkpoints.restart_delay)");
+    // The job stays RUNNING through a region failover: only its tasks say it is restarting.
+    assertThat(observe(health, failing)).isEmpty();
+    // The checkpoint the failure aborted belongs to the failure, already reported.
+    S aborted = failing.withFailedCheckpoints(1, 5, "Task has failed.");
+    assertThat(observe(health, aborted)).isEmpty();
+
+    S recovered = aborted.runningSince(3_000, 1).withRestored(4);
+    assertThat(observe(health, recovered))
+        .containsExactly(
+            "the job recovered: all its tasks run again from checkpoint 4 (restart 1 of at most 3,"
+                + " checkpoints.restart_attempts)");
+    assertThat(observe(health, recovered)).isEmpty();
+  }
+
+  @Test
+  void aRestartFasterThanThePollIsStillAFailureAndARecovery() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S alreadyBack =
+        HEALTHY
+            .withFailure(2_000, new IllegalStateException("injected failure"))
+            .runningSince(2_500, 1)
+            .withRestored(4);
+
+    assertThat(observe(health, alreadyBack))
+        .containsExactly(
+            "the job failed: injected failure; restarting from checkpoint 4 in 5s"
+                + " (checkpoints.restart_delay)",
+            "the job recovered: all its tasks run again from checkpoint 4 (restart 1 of at most 3,"
+                + " checkpoints.restart_attempts)");
+  }
+
+  @Test
+  void aCheckpointFailureThatFailsTheJobSaysSoInTheNextLine() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY.withCompleted(0, -1));
+
+    S both =
+        HEALTHY
+            .withCompleted(0, -1)
+            .withFailedCheckpoints(1, 1, "Checkpoint expired before completing.")
+            .withFailure(
+                2_000,
+                new IllegalStateException(
+                    "Exceeded checkpoint tolerable failure threshold. The latest checkpoint failed"
+                        + " due to Checkpoint expired before completing., view the Checkpoint"
+                        + " History tab or the Job Manager log to find out why continuous"
+                        + " checkpoints failed."))
+            .notAllRunning();
+
+    assertThat(observe(health, both))
+        .containsExactly(
+            "checkpoint 1 failed: it did not complete within checkpoints.timeout (2m): an operator"
+                + " or a sink is stuck or slow",
+            "the job failed: checkpoint 1 failed; restarting from its starting offsets (no"
+                + " checkpoint yet) in 5s (checkpoints.restart_delay)");
+    assertThat(observe(health, both.runningSince(3_000, 1)))
+        .containsExactly(
+            "the job recovered: all its tasks run again, from its starting offsets (no checkpoint"
+                + " yet) (restart 1 of at most 3, checkpoints.restart_attempts)");
+  }
+
+  private static List<String> observe(JobHealth health, S snapshot) {
+    return health.observe(snapshot.s());
+  }
+
+  /** A snapshot and the one-fact changes the tests make to it. */
+  private record S(JobHealth.Snapshot s) {
+    S withStatus(JobStatus status) {
+      return new S(
+          new JobHealth.Snapshot(
+              status,
+              s.failedCheckpoints(),
+              s.latestFailed(),
+              s.latestFailure(),
+              s.completedCheckpoints(),
+              s.latestCompleted(),
+              s.restored(),
+              s.failedAt(),
+              s.failure(),
+              s.runningSince(),
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
+    }
+
+    S withFailedCheckpoints(long count, long latest, String why) {
+      return new S(
+          new JobHealth.Snapshot(
+              s.status(),
+              count,
+              latest,
+              why,
+              s.completedCheckpoints(),
+              s.latestCompleted(),
+              s.restored(),
+              s.failedAt(),
+              s.failure(),
+              s.runningSince(),
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
+    }
+
+    S withCompleted(long count, long latest) {
+      return new S(
+          new JobHealth.Snapshot(
+              s.status(),
+              s.failedCheckpoints(),
+              s.latestFailed(),
+              s.latestFailure(),
+              count,
+              latest,
+              s.restored(),
+              s.failedAt(),
+              s.failure(),
+              s.runningSince(),
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
+    }
+
+    S withRestored(long checkpoint) {
+      return new S(
+          new JobHealth.Snapshot(
+              s.status(),
+              s.failedCheckpoints(),
+              s.latestFailed(),
+              s.latestFailure(),
+              s.completedCheckpoints(),
+              s.latestCompleted(),
+              checkpoint,
+              s.failedAt(),
+              s.failure(),
+              s.runningSince(),
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
+    }
+
+    S withFailure(long at, Throwable failure) {
+      return new S(
+          new JobHealth.Snapshot(
+              s.status(),
+              s.failedCheckpoints(),
+              s.latestFailed(),
+              s.latestFailure(),
+              s.completedCheckpoints(),
+              s.latestCompleted(),
+              s.restored(),
+              at,
+              failure,
+              s.runningSince(),
+              s.restarts(),
+              s.tolerableCheckpointFailures()));
+    }
+
+    S runningSince(long at, int restarts) {
+      return new S(
+          new JobHealth.Snapshot(
+              s.status(),
+              s.failedCheckpoints(),
+              s.latestFailed(),
+              s.latestFailure(),
+              s.completedCheckpoints(),
+              s.latestCompleted(),
+              s.restored(),
+              s.failedAt(),
+              s.failure(),
+              at,
+              restarts,
+              s.tolerableCheckpointFailures()));
+    }
+
+    S tolerating(int failures) {
+      return new S(
+          new JobHealth.Snapshot(
+              s.status(),
+              s.failedCheckpoints(),
+              s.latestFailed(),
+              s.latestFailure(),
+              s.completedCheckpoints(),
+              s.latestCompleted(),
+              s.restored(),
+              s.failedAt(),
+              s.failure(),
+              s.runningSince(),
+              s.restarts(),
+              failures));
+    }
+
+    S notAllRunning() {
+      return runningSince(-1, s.restarts());
+    }
+  }
+
+  @Test
+  void aJobThatFailedForGoodIsLeftToTheCaller() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S failed =
+        HEALTHY.withFailure(2_000, new IllegalStateException("no restarts left")).notAllRunning();
+
+    assertThat(observe(health, failed.withStatus(JobStatus.FAILING))).isEmpty();
+    assertThat(observe(health, failed.withStatus(JobStatus.FAILED))).isEmpty();
+  }
+}
