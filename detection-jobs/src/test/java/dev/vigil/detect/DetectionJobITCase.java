@@ -53,8 +53,8 @@ class DetectionJobITCase {
     // added that these records should fire, it belongs in this list.
     assertThat(found)
         .containsExactlyInAnyOrder(
-            "root_token_use critical {} 1",
-            "policy_change high {} 1",
+            "root_token_use critical {\"actor.id\":\"hmac-sha256:2222\"} 1",
+            "policy_change high {\"actor.id\":\"ops@example.com\"} 1",
             "denied_access_spike high {\"actor.id\":\"arn:aws:iam::111122223333:user/mallory\"} 10",
             "mass_secret_reads high {\"actor.id\":\"9a1b2c3d-0000-4000-8000-00000000e1e1\"} 50");
 

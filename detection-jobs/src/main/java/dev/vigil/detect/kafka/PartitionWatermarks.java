@@ -36,13 +36,14 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  *
  * <p>A partition with no record for {@code idleness} (processing time) stops holding the watermark
  * back; when all of this subtask's partitions are idle (or it has had none for {@code idleness}
- * since it started: a job with more subtasks than partitions) the generator first advances to its
- * newest record itself, without the bound, and then marks its output idle, so downstream operators
- * follow the other subtasks, and a quiet stream's last records are judged one idleness after they
- * arrived instead of waiting for the next record. Records of other origins (files) share one group.
- * The watermark never goes backwards. State: one entry per partition seen, not checkpointed (after
- * a restore it starts low and catches up, which delays firings slightly but never makes an on-time
- * record late).
+ * since it started: a job with more subtasks than partitions) the generator marks its output idle,
+ * so downstream operators follow the other subtasks, and from then on counts the bound in
+ * wall-clock time from the last record's arrival: once the silence has lasted the bound, the
+ * watermark stands at the newest record, so a quiet stream's last records are judged max(idleness,
+ * bound) after they arrived instead of waiting for the next record. Records of other origins
+ * (files) share one group. The watermark never goes backwards. State: one entry per partition seen,
+ * not checkpointed (after a restore it starts low and catches up, which delays firings slightly but
+ * never makes an on-time record late).
  *
  * @param <T> the element type
  */
@@ -118,25 +119,38 @@ public final class PartitionWatermarks<T> implements WatermarkGenerator<T> {
       // A subtask that has had no partition at all (more subtasks than partitions) is idle too,
       // once it has waited as long as a silent partition would: else it holds back every window.
       boolean silent = !partitions.isEmpty() || now - firstEmit >= idlenessMillis;
-      if (silent && !idle) {
+      if (silent) {
         // An idle output is ignored downstream but its last watermark is not raised, so records
         // still within the bound of the newest one (the last records before a quiet night: a
         // root token used at 3 a.m.) would wait for the next record, which may be hours away.
-        // Silence for the whole idleness says everything read so far is in: advance to the
-        // newest record itself, bound waived, before going idle. When every subtask is idle,
-        // Flink forwards the highest of their watermarks, so the job judges all it has read.
-        // The price: a record that arrives after the silence with a time before the newest is
-        // late (still judged, at the engine's clock).
+        // So while everything is silent, event time moves on with the wall clock: the bound is
+        // counted from the last record's arrival, and once the silence is as long as the bound,
+        // the watermark reaches the newest record itself. A record arriving later with an older
+        // time would have been late by the bound anyway, had the clock been its own. Watermarks
+        // emitted here make the output active for a moment (Flink's emitter does that) and it
+        // goes idle again at once; downstream, a watermark below what it has passed changes
+        // nothing, and once every subtask is idle Flink forwards the highest of theirs.
         long newest = Long.MIN_VALUE;
+        long lastArrival = Long.MIN_VALUE;
         for (Partition partition : partitions.values()) {
           newest = Math.max(newest, partition.maxTimestamp);
+          lastArrival = Math.max(lastArrival, partition.lastSeen);
         }
-        if (newest > emitted) {
-          emitted = newest;
-          output.emitWatermark(new Watermark(newest));
+        if (newest != Long.MIN_VALUE) {
+          // In whole seconds of silence: one status flip downstream a second, not one a period.
+          long silence = (now - lastArrival) / 1000 * 1000;
+          long candidate = Math.min(newest, newest - outOfOrdernessMillis - 1 + silence);
+          if (candidate > emitted) {
+            emitted = candidate;
+            output.emitWatermark(new Watermark(candidate));
+            idle = true;
+            output.markIdle();
+          }
         }
-        idle = true;
-        output.markIdle();
+        if (!idle) {
+          idle = true;
+          output.markIdle();
+        }
       }
       return;
     }

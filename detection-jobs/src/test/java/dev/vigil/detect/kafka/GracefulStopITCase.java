@@ -59,8 +59,8 @@ class GracefulStopITCase {
       try (ContinuousDetection.Running first =
           ContinuousDetection.start(config, Optional.empty())) {
         // One record and then silence, as a root token used at night: nothing follows to move
-        // event time past the fixture's 20-year bound, so the page comes only because a quiet
-        // stream's last record is judged one idleness (3 s) after it arrived.
+        // event time on, so the page comes only because, while all is silent, the 2 s bound is
+        // counted in wall-clock time and the record is judged once the 3 s idleness has passed.
         fixture.produceVault(List.of(rootTokenUse("graceful-stop-0001", "2070-01-01T00:00:00Z")));
         await(() -> pagerDuty.requests().size() >= 1, Duration.ofMinutes(3), "the first page");
         assertThat(ResumePoint.latest(storageUri))
@@ -132,7 +132,8 @@ class GracefulStopITCase {
         dir,
         "interval: 4m\nmin_pause: 4m\ntimeout: 30s\nstorage: " + storage,
         "exactly_once",
-        sections);
+        sections,
+        Duration.ofSeconds(2));
   }
 
   /** A Vault request by a root token: one critical {@code root_token_use} alert. */

@@ -147,6 +147,32 @@ class PartitionWatermarksTest {
   }
 
   @Test
+  void aBoundLongerThanTheIdlenessIsCountedInWallClockTimeWhileAllIsSilent() {
+    PartitionWatermarks<String> patient =
+        new PartitionWatermarks<>(
+            origin -> origin, Duration.ofMinutes(5), Duration.ofMinutes(1), now::get);
+    patient.onPeriodicEmit(output);
+    now.addAndGet(60_000);
+    patient.onEvent("kafka:raw/0@1", 1_000_000, output);
+    patient.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(699_999L);
+
+    now.addAndGet(60_000); // idle: a minute of the five-minute bound has passed
+    patient.onPeriodicEmit(output);
+    now.addAndGet(500); // within the same second: nothing new
+    patient.onPeriodicEmit(output);
+    now.addAndGet(179_500); // four minutes
+    patient.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(699_999L, 759_999L, 939_999L);
+    now.addAndGet(61_000); // past the bound: the newest record itself, and no further
+    patient.onPeriodicEmit(output);
+    now.addAndGet(60_000);
+    patient.onPeriodicEmit(output);
+    assertThat(watermarks).containsExactly(699_999L, 759_999L, 939_999L, 1_000_000L);
+    assertThat(idleness).containsExactly("idle", "idle", "idle");
+  }
+
+  @Test
   void nothingIsEmittedBeforeTheFirstRecord() {
     generator.onPeriodicEmit(output);
     assertThat(watermarks).isEmpty();

@@ -114,6 +114,16 @@ final class RawTopicsFixture {
    * sections} adds further top-level sections.
    */
   VigilConfig config(Path dir, String checkpoints, String alertsDelivery, String sections) {
+    return config(dir, checkpoints, alertsDelivery, sections, OUT_OF_ORDERNESS);
+  }
+
+  /** As above, with {@code outOfOrderness} as the watermarks' bound instead of the fixture's. */
+  VigilConfig config(
+      Path dir,
+      String checkpoints,
+      String alertsDelivery,
+      String sections,
+      Duration outOfOrderness) {
     String yaml =
         """
         job:
@@ -139,7 +149,7 @@ final class RawTopicsFixture {
             dead_letter: %1$s.deadletter
             alerts: %1$s.alerts
         watermarks:
-          out_of_orderness: %7$sd
+          out_of_orderness: %7$ds
           idleness: 3s
         checkpoints:
         %5$s
@@ -152,7 +162,7 @@ final class RawTopicsFixture {
                 PARTITIONS,
                 checkpoints.indent(2),
                 sections,
-                OUT_OF_ORDERNESS.toDays());
+                outOfOrderness.toSeconds());
     return VigilConfigLoader.parse("it-vigil.yaml", yaml, dir);
   }
 
