@@ -216,6 +216,16 @@ class DockerComposeTest {
   }
 
   @Test
+  void setupBringsKafkaTransactionsToTheProtocolFlinkRecoversCorrectly() {
+    String setup = services.path("kafka-setup").path("command").get(0).asText();
+    // As vigil stack formats its broker (KafkaBroker): protocol 2 turns restores into errors.
+    assertThat(setup)
+        .contains("kafka-features.sh --bootstrap-server kafka:19092 describe")
+        .contains("downgrade --feature transaction.version=1");
+    assertThat(setup.indexOf("transaction.version=1")).isLessThan(setup.indexOf("kafka-topics.sh"));
+  }
+
+  @Test
   void setupCreatesEveryTopicTheJobUses() throws Exception {
     JsonNode config = new YAMLMapper().readTree(ROOT.resolve("deploy/vigil.yaml").toFile());
     JsonNode topics = config.path("kafka").path("topics");
