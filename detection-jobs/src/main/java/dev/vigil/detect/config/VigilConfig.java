@@ -204,7 +204,9 @@ public record VigilConfig(
    * @param minPause least time between the end of one checkpoint and the start of the next
    * @param storage where checkpoints are written (a directory or a URI such as {@code s3://...})
    * @param retainOnCancel keep the last checkpoint when the job is cancelled, to restart from it
-   * @param restartAttempts how many failures in a row the job survives before it fails
+   * @param tolerableFailures how many checkpoints in a row may fail (written, declined, timed out)
+   *     before the job fails and restarts from its last completed checkpoint
+   * @param restartAttempts how many restarts the job makes over its life before it fails
    * @param restartDelay between a failure and the restart
    * @param finalSavepointTimeout how long stopping the embedded job waits for its final savepoint
    *     before it cancels the job instead
@@ -218,6 +220,7 @@ public record VigilConfig(
       Duration minPause,
       String storage,
       boolean retainOnCancel,
+      int tolerableFailures,
       int restartAttempts,
       Duration restartDelay,
       Duration finalSavepointTimeout,

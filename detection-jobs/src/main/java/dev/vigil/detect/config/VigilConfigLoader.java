@@ -544,6 +544,7 @@ public final class VigilConfigLoader {
             checkpoints.duration("min_pause", Duration.ZERO, true),
             storageUri(storage, base),
             checkpoints.bool("retain_on_cancel", true),
+            checkpoints.integer("tolerable_failures", 0, 0, 1_000_000),
             checkpoints.integer("restart_attempts", 10, 0, 1_000_000),
             checkpoints.duration("restart_delay", Duration.ofSeconds(10), true),
             finalSavepointTimeout,

@@ -98,6 +98,7 @@ public final class ContinuousDetection {
         checkpoints.retainOnCancel()
             ? ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION
             : ExternalizedCheckpointRetention.DELETE_ON_CANCELLATION);
+    flink.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, checkpoints.tolerableFailures());
     if (checkpoints.restartAttempts() == 0) {
       flink.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
     } else {

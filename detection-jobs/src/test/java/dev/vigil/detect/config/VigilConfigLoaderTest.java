@@ -137,6 +137,7 @@ class VigilConfigLoaderTest {
               min_pause: 1s
               storage: s3://bucket/vigil
               retain_on_cancel: false
+              tolerable_failures: 2
               restart_attempts: 3
               restart_delay: 2s
               final_savepoint_timeout: 90s
@@ -171,6 +172,7 @@ class VigilConfigLoaderTest {
     assertThat(config.kafka().clientProperties()).containsEntry("linger.ms", "10");
     assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.checkpoints().storage()).isEqualTo("s3://bucket/vigil");
+    assertThat(config.checkpoints().tolerableFailures()).isEqualTo(2);
     assertThat(config.checkpoints().restartAttempts()).isEqualTo(3);
     assertThat(config.checkpoints().finalSavepointTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.checkpoints().retainedStates()).isEqualTo(OptionalInt.of(5));

@@ -29,6 +29,15 @@ class ContinuousDetectionTest {
     assertThat(flink.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(3);
     assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
         .isEqualTo(Duration.ofSeconds(7));
+    assertThat(flink.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isZero();
+  }
+
+  @Test
+  void tolerableCheckpointFailuresReachFlink() {
+    Configuration flink =
+        ContinuousDetection.flinkConfiguration(
+            VigilConfigLoader.parse("vigil.yaml", "checkpoints: {tolerable_failures: 3}\n", dir));
+    assertThat(flink.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isEqualTo(3);
   }
 
   @Test

@@ -22,6 +22,7 @@ class JobHealthTest {
           Duration.ZERO,
           "file:///state",
           true,
+          0,
           3,
           Duration.ofSeconds(5),
           Duration.ofSeconds(30),
