@@ -208,6 +208,13 @@ class PipelineEndToEndITCase {
       eventIds.forEach(id -> assertThat(expected.eventIds()).contains(id.asText()));
       assertThat(indexed.remove("summary").asText()).isNotBlank();
       fileAlert.remove("summary");
+      // A single-event alert's group is its event's actor, so it too tells of whichever record
+      // with that event id came first.
+      if (fileAlert.path("event_count").asLong() == 1
+          && fileAlert.path("window_start").equals(fileAlert.path("window_end"))) {
+        assertThat(indexed.remove("group").isObject()).isTrue();
+        fileAlert.remove("group");
+      }
       assertThat(indexed).as("alert %s", hit.id()).isEqualTo(fileAlert);
     }
   }
