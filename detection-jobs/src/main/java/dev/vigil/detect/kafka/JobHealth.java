@@ -49,8 +49,6 @@ final class JobHealth {
    * @param runningSince when the last of its tasks started running (epoch ms), or -1 while any is
    *     not running
    * @param restarts how often the job's tasks have been restarted
-   * @param tolerableCheckpointFailures how many checkpoints in a row may fail before the job does
-   *     (Flink's default, which Vigil keeps: 0)
    */
   record Snapshot(
       JobStatus status,
@@ -63,8 +61,7 @@ final class JobHealth {
       long failedAt,
       Throwable failure,
       long runningSince,
-      int restarts,
-      int tolerableCheckpointFailures) {
+      int restarts) {
 
     static Snapshot of(AccessExecutionGraph graph, ClassLoader classLoader) {
       CheckpointStatsSnapshot checkpoints = graph.getCheckpointStatsSnapshot();
@@ -112,12 +109,7 @@ final class JobHealth {
           failure == null ? -1 : failure.getTimestamp(),
           failure == null ? null : failure.getException().deserializeError(classLoader),
           runningSince,
-          restarts,
-          graph.getCheckpointCoordinatorConfiguration() == null
-              ? 0
-              : graph
-                  .getCheckpointCoordinatorConfiguration()
-                  .getTolerableCheckpointFailureNumber());
+          restarts);
     }
   }
 
@@ -210,7 +202,7 @@ final class JobHealth {
     if (jobFailedToo) {
       return what;
     }
-    if (failsTheJob(now.latestFailure()) && now.tolerableCheckpointFailures() == 0) {
+    if (failsTheJob(now.latestFailure()) && settings.tolerableFailures() == 0) {
       // Flink fails the job a moment later, which the next line reports.
       return what + "; the job restarts from its last completed checkpoint";
     }

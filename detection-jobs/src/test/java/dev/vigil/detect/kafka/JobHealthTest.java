@@ -30,8 +30,7 @@ class JobHealthTest {
 
   /** A running job at t=1000 with 4 completed checkpoints, the newest 4, and no failure. */
   private static final S HEALTHY =
-      new S(
-          new JobHealth.Snapshot(JobStatus.RUNNING, 0, -1, null, 4, 4, -1, -1, null, 1_000, 0, 0));
+      new S(new JobHealth.Snapshot(JobStatus.RUNNING, 0, -1, null, 4, 4, -1, -1, null, 1_000, 0));
 
   @Test
   void theFirstSnapshotIsTheBaselineEvenWithTheCheckpointAResumedJobRestored() {
@@ -43,11 +42,10 @@ class JobHealthTest {
 
   @Test
   void aFailedCheckpointIsOneLineAndItsRecoveryAnother() {
-    JobHealth health = new JobHealth(SETTINGS);
-    S tolerant = HEALTHY.tolerating(5);
-    observe(health, tolerant);
+    JobHealth health = new JobHealth(tolerating(5));
+    observe(health, HEALTHY);
 
-    S failed = tolerant.withFailedCheckpoints(1, 5, "Checkpoint expired before completing.");
+    S failed = HEALTHY.withFailedCheckpoints(1, 5, "Checkpoint expired before completing.");
     assertThat(observe(health, failed))
         .containsExactly(
             "checkpoint 5 failed: it did not complete within checkpoints.timeout (2m): an operator"
@@ -55,7 +53,7 @@ class JobHealthTest {
                 + " (checkpoints.interval)");
     assertThat(observe(health, failed)).as("polled again: nothing new").isEmpty();
 
-    S twoMore = tolerant.withFailedCheckpoints(3, 7, "Checkpoint was declined.");
+    S twoMore = HEALTHY.withFailedCheckpoints(3, 7, "Checkpoint was declined.");
     assertThat(observe(health, twoMore))
         .containsExactly(
             "2 checkpoints failed, the latest (7): checkpoint was declined; the job keeps running"
@@ -184,6 +182,22 @@ class JobHealthTest {
                 + " yet) (restart 1 of at most 3, checkpoints.restart_attempts)");
   }
 
+  /** {@link #SETTINGS} with {@code failures} checkpoints in a row tolerated. */
+  private static VigilConfig.Checkpoints tolerating(int failures) {
+    return new VigilConfig.Checkpoints(
+        SETTINGS.interval(),
+        SETTINGS.mode(),
+        SETTINGS.timeout(),
+        SETTINGS.minPause(),
+        SETTINGS.storage(),
+        SETTINGS.retainOnCancel(),
+        failures,
+        SETTINGS.restartAttempts(),
+        SETTINGS.restartDelay(),
+        SETTINGS.finalSavepointTimeout(),
+        SETTINGS.retainedStates());
+  }
+
   private static List<String> observe(JobHealth health, S snapshot) {
     return health.observe(snapshot.s());
   }
@@ -203,8 +217,7 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               s.runningSince(),
-              s.restarts(),
-              s.tolerableCheckpointFailures()));
+              s.restarts()));
     }
 
     S withFailedCheckpoints(long count, long latest, String why) {
@@ -220,8 +233,7 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               s.runningSince(),
-              s.restarts(),
-              s.tolerableCheckpointFailures()));
+              s.restarts()));
     }
 
     S withCompleted(long count, long latest) {
@@ -237,8 +249,7 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               s.runningSince(),
-              s.restarts(),
-              s.tolerableCheckpointFailures()));
+              s.restarts()));
     }
 
     S withRestored(long checkpoint) {
@@ -254,8 +265,7 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               s.runningSince(),
-              s.restarts(),
-              s.tolerableCheckpointFailures()));
+              s.restarts()));
     }
 
     S withFailure(long at, Throwable failure) {
@@ -271,8 +281,7 @@ class JobHealthTest {
               at,
               failure,
               s.runningSince(),
-              s.restarts(),
-              s.tolerableCheckpointFailures()));
+              s.restarts()));
     }
 
     S runningSince(long at, int restarts) {
@@ -288,25 +297,7 @@ class JobHealthTest {
               s.failedAt(),
               s.failure(),
               at,
-              restarts,
-              s.tolerableCheckpointFailures()));
-    }
-
-    S tolerating(int failures) {
-      return new S(
-          new JobHealth.Snapshot(
-              s.status(),
-              s.failedCheckpoints(),
-              s.latestFailed(),
-              s.latestFailure(),
-              s.completedCheckpoints(),
-              s.latestCompleted(),
-              s.restored(),
-              s.failedAt(),
-              s.failure(),
-              s.runningSince(),
-              s.restarts(),
-              failures));
+              restarts));
     }
 
     S notAllRunning() {
