@@ -264,21 +264,24 @@ class NotifySinkTest {
         harness.endInput();
       }
 
+      // The count held at the checkpoint (2), then the whole storm's (3), on one incident; the
+      // first trigger comes again if its answer had not arrived by the snapshot (same key).
       List<JsonNode> events = AlertDispatcherTest.bodies(pagerDuty);
-      // The count held at the checkpoint (2), then the whole storm's (3), on one incident.
+      assertThat(events).extracting(e -> e.get("dedup_key").asText()).containsOnly(first.alertId());
       assertThat(events)
           .extracting(
-              e -> e.get("dedup_key").asText(),
               e -> e.at("/payload/custom_details/alert_count").asInt(),
               e -> e.at("/payload/custom_details/event_count").asLong())
-          .containsExactly(tuple(first.alertId(), 2, 24L), tuple(first.alertId(), 3, 36L));
+          .containsSubsequence(tuple(2, 24L), tuple(3, 36L))
+          .last()
+          .isEqualTo(tuple(3, 36L));
       events.forEach(e -> assertThat(PagerDutyContract.violations(e)).isEmpty());
-      assertThat(events.get(1).at("/payload/summary").asText())
+      assertThat(events.get(events.size() - 1).at("/payload/summary").asText())
           .startsWith(afterRestore.summary())
           .endsWith("(3 alerts for this group, 36 events)");
       assertThat(webhook.requests())
           .extracting(r -> r.headers().getFirst("X-Vigil-Alert-Id"))
-          .containsExactly(first.alertId(), first.alertId());
+          .containsOnly(first.alertId());
     }
   }
 
