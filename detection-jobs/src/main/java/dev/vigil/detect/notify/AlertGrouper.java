@@ -45,11 +45,12 @@ import java.util.function.UnaryOperator;
  * and a storm spanning a restart stays one incident with one count. What does not carry over is the
  * wall clock ({@code lastMessageNanos}): a restored group counts as messaged at the restore. Its
  * count at the checkpoint has gone out or is owed by the checkpoint's pages, which the restore
- * sends at once; a count grown since goes out a {@code window} after the restore, when the group
- * closes, at a flush, or as the next checkpoint's page, so none is lost, and a restore does not
- * send an update for every open group at once. The recent ids are not saved: the alerts replayed
- * after a restore are those after the checkpoint, which no id remembered at the checkpoint can
- * match, and repeats among them are caught by the new process's memory as they come.
+ * sends at once ({@link AlertDispatcher#checkpoint} saves a grown count as sent, as its pages hold
+ * it); a count grown since goes out a {@code window} after the restore, when the group closes, at a
+ * flush, or as the next checkpoint's page, so none is lost, and a restore does not send an update
+ * for every open group at once. The recent ids are not saved: the alerts replayed after a restore
+ * are those after the checkpoint, which no id remembered at the checkpoint can match, and repeats
+ * among them are caught by the new process's memory as they come.
  *
  * <p>Not thread-safe; {@link AlertDispatcher} serializes calls.
  */
