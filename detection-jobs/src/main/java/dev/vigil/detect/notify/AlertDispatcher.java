@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * backpressure policy bounds how long a submit can wait). Delivery, retries and rate limits happen
  * on one thread per destination. A scheduler thread sends grown group counts once they are due.
  * {@link #flush} sends every pending group count and waits until all queues are empty; {@link
- * #close} flushes, then stops the threads. {@link #undelivered} instead lists, without waiting,
- * what has not been delivered yet (for a checkpoint to hold), and {@link #resend} hands such a
- * message to its destination again after a restore.
+ * #close} flushes, then stops the threads. {@link #checkpoint} instead takes, without waiting, what
+ * has not been delivered yet and the open groups (for a checkpoint to hold); after a restore,
+ * {@link #restore} reopens those groups and {@link #resend} hands each such message to its
+ * destination again.
  *
  * <p>Secrets are resolved once, at {@link #start}; a missing one fails the start with the config
  * key and the variable or file it names, never the value.
@@ -51,8 +52,8 @@ public final class AlertDispatcher implements AutoCloseable {
 
   /**
    * Held while a group count is marked sent and held by the workers (which never waits), and while
-   * {@link #undelivered} reads both: a count is then either still unsent or owed by a worker, never
-   * in between.
+   * {@link #undelivered} and {@link #checkpoint} read both: a count is then either still unsent or
+   * owed by a worker, never in between.
    */
   private final Object handOver = new Object();
 
@@ -220,8 +221,39 @@ public final class AlertDispatcher implements AutoCloseable {
   }
 
   /**
-   * Hands a message that {@link #undelivered} listed (in this process or one before a restore) to
-   * its destination again, past grouping and routing, which it went through already.
+   * What a checkpoint holds, taken at once and without waiting for delivery: every message not
+   * delivered yet ({@link #undelivered}) and the open groups. A grown count is among the messages
+   * (as its group's update), so its group is saved with its whole count sent: the restore sends
+   * that count once, as a page, and the restored group only what grows after it.
+   */
+  PendingPages checkpoint() {
+    synchronized (handOver) {
+      synchronized (grouper) {
+        return PendingPages.of(
+            undelivered(), grouper.save().map(AlertGrouper.SavedGroup::countSent));
+      }
+    }
+  }
+
+  /**
+   * Reopens the groups a checkpoint held ({@link #checkpoint}), before the first alert, so that
+   * alerts after the restore fold into them as they would have without it (see {@link
+   * AlertGrouper}). A group keeps the destinations its trigger went to, less those no longer
+   * configured. A group the current configuration closes at once (grouping disabled, a lower {@code
+   * max_open_groups}) sends its count if it grew.
+   */
+  void restore(AlertGrouper.Saved grouping) {
+    AlertGrouper.Saved configured = grouping.map(g -> g.sendingTo(workers::containsKey));
+    List<AlertGrouper.Group> closedGroups = new ArrayList<>();
+    synchronized (grouper) {
+      grouper.restore(configured, System.nanoTime(), closedGroups);
+    }
+    sendUpdates(closedGroups);
+  }
+
+  /**
+   * Hands a message that {@link #checkpoint} held (in this process or one before a restore) to its
+   * destination again, past grouping and routing, which it went through already.
    *
    * @return false when no destination of that name is configured (any more), or it was dropped
    */

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns a stream of alerts into pages: one per storm, plus its count.
@@ -29,10 +31,26 @@ import java.util.TreeSet;
  * {@code window} has passed (in processing time) since the group's last message, and on {@link
  * #pendingUpdates(long, boolean) flush}. A group is forgotten when the newest alert time seen
  * passes its first alert's time plus {@code window} (its update, if due, is sent then), or when
- * more than {@code maxOpenGroups} are open (the oldest goes first), which bounds memory.
+ * more than {@code maxOpenGroups} are open (the oldest goes first), which bounds memory and the
+ * checkpointed state.
  *
  * <p>Replays inside one process are caught before grouping: the ids of the last {@code
  * replayMemory} alerts are remembered, and an alert seen again sends nothing.
+ *
+ * <p>Checkpoints. The open groups and the newest alert time seen are the grouping's state: {@link
+ * #save} takes them for a checkpoint ({@link PendingPages}) and {@link #restore} reopens them in a
+ * new process before its first alert. A checkpoint is taken between two alerts and the job replays
+ * exactly the alerts after it, so the restored grouper meets the same alerts in the same state as
+ * the one before the failure: they fold into the same groups, and close them, by the same rules,
+ * and a storm spanning a restart stays one incident with one count. What does not carry over is the
+ * wall clock ({@code lastMessageNanos}): a restored group counts as messaged at the restore. Its
+ * count at the checkpoint has gone out or is owed by the checkpoint's pages, which the restore
+ * sends at once ({@link AlertDispatcher#checkpoint} saves a grown count as sent, as its pages hold
+ * it); a count grown since goes out a {@code window} after the restore, when the group closes, at a
+ * flush, or as the next checkpoint's page, so none is lost, and a restore does not send an update
+ * for every open group at once. The recent ids are not saved: the alerts replayed after a restore
+ * are those after the checkpoint, which no id remembered at the checkpoint can match, and repeats
+ * among them are caught by the new process's memory as they come.
  *
  * <p>Not thread-safe; {@link AlertDispatcher} serializes calls.
  */
@@ -69,9 +87,86 @@ final class AlertGrouper {
       this.lastMessageNanos = nowNanos;
     }
 
+    /** A group a checkpoint held, as messaged at {@code nowNanos}. */
+    Group(SavedGroup saved, long nowNanos) {
+      this.first = saved.first();
+      this.destinations = saved.destinations();
+      this.alertCount = saved.alertCount();
+      this.eventCount = saved.eventCount();
+      this.lastTime = saved.lastTime();
+      this.lastSummary = saved.lastSummary();
+      this.sentCount = saved.sentCount();
+      this.lastMessageNanos = nowNanos;
+    }
+
     Notification update() {
       return new Notification(
           Notification.Kind.GROUP_UPDATE, first, alertCount, eventCount, lastTime, lastSummary);
+    }
+
+    SavedGroup saved() {
+      return new SavedGroup(
+          first, destinations, alertCount, eventCount, lastTime, lastSummary, sentCount);
+    }
+  }
+
+  /**
+   * An open group as a checkpoint holds it: all of {@link Group} but the wall clock.
+   *
+   * @param sentCount the count its destinations have been sent (or, in a checkpoint, are owed by
+   *     its pages)
+   */
+  record SavedGroup(
+      Alert first,
+      List<String> destinations,
+      int alertCount,
+      long eventCount,
+      Instant lastTime,
+      String lastSummary,
+      int sentCount) {
+
+    SavedGroup {
+      destinations = List.copyOf(destinations);
+    }
+
+    /** The same group with its whole count sent: for a checkpoint whose pages hold its update. */
+    SavedGroup countSent() {
+      return new SavedGroup(
+          first, destinations, alertCount, eventCount, lastTime, lastSummary, alertCount);
+    }
+
+    /** The same group sending only to the destinations {@code configured} accepts. */
+    SavedGroup sendingTo(Predicate<String> configured) {
+      return new SavedGroup(
+          first,
+          destinations.stream().filter(configured).toList(),
+          alertCount,
+          eventCount,
+          lastTime,
+          lastSummary,
+          sentCount);
+    }
+  }
+
+  /**
+   * The grouping a checkpoint holds: the newest alert time seen ({@link Instant#MIN} before the
+   * first alert) and the open groups, oldest first.
+   */
+  record Saved(Instant newest, List<SavedGroup> groups) {
+
+    static final Saved NONE = new Saved(Instant.MIN, List.of());
+
+    Saved {
+      groups = List.copyOf(groups);
+    }
+
+    boolean isEmpty() {
+      return groups.isEmpty() && newest.equals(Instant.MIN);
+    }
+
+    /** The same grouping with {@code change} applied to each group. */
+    Saved map(UnaryOperator<SavedGroup> change) {
+      return new Saved(newest, groups.stream().map(change).toList());
     }
   }
 
@@ -143,6 +238,32 @@ final class AlertGrouper {
 
   int openGroups() {
     return open.size();
+  }
+
+  /** The open groups, oldest first, and the newest alert time seen: what a checkpoint holds. */
+  Saved save() {
+    return new Saved(newest, open.values().stream().map(Group::saved).toList());
+  }
+
+  /**
+   * Reopens the groups a checkpoint held, before the first alert, each as messaged at {@code
+   * nowNanos} (see the class comment). The usual rules then apply at once, for a configuration
+   * changed since: with grouping disabled no group stays open, beyond {@code maxOpenGroups} the
+   * oldest close, and so do those a shorter {@code window} has expired; through {@code closed}, so
+   * that a count not sent yet is not lost. Of two groups with one key (states of several subtasks)
+   * the first stays open.
+   */
+  void restore(Saved saved, long nowNanos, List<Group> closed) {
+    if (saved.newest().isAfter(newest)) {
+      newest = saved.newest();
+    }
+    for (SavedGroup savedGroup : saved.groups()) {
+      Group group = new Group(savedGroup, nowNanos);
+      if (!config.enabled() || open.putIfAbsent(key(group.first), group) != null) {
+        closed.add(group);
+      }
+    }
+    evictExpired(closed);
   }
 
   private boolean within(Instant first, Instant time) {

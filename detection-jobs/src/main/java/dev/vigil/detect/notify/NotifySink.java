@@ -37,16 +37,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The pager is off the checkpoint path: delivery goes on in the background across checkpoints,
  * and a checkpoint records the messages not delivered yet ({@link PendingPages}: queued, in retry,
- * or a grown group count not sent yet) instead of waiting for them. So a failing destination or a
- * rate limit delays only its own pages, never a checkpoint, nor the exactly-once alerts topic that
- * commits with it. After a restore the writer hands those messages to the new dispatcher again, and
- * the job replays the alerts since the checkpoint, which are paged again. A PagerDuty page is a
- * {@code trigger} with {@code dedup_key} = the alert id (the group's first), webhook receivers get
- * that id in {@code X-Vigil-Alert-Id}, so a message sent twice (delivered after the checkpoint,
- * then restored) folds into the incident it opened: at least once to the endpoint, one incident per
- * alert id. Only at the end of the input (a bounded run) does the writer wait for delivery, since
- * no restore follows it, and at most {@link #drainTime}; {@code close} (cancel, failure, or after
- * the final savepoint of a stop) does not wait, as what is owed is in the last checkpoint.
+ * or a grown group count not sent yet) instead of waiting for them, together with the open groups.
+ * Taking it reads memory under the dispatcher's locks and never waits for a destination. So a
+ * failing destination or a rate limit delays only its own pages, never a checkpoint, nor the
+ * exactly-once alerts topic that commits with it. After a restore the writer reopens those groups
+ * in the new dispatcher and hands it those messages again, and the job replays the alerts since the
+ * checkpoint: an alert of a storm open at the checkpoint folds into its group (no second incident,
+ * and the group's update carries the whole count), and one that opened a group after it is paged
+ * again. A PagerDuty page is a {@code trigger} with {@code dedup_key} = the alert id (the group's
+ * first), webhook receivers get that id in {@code X-Vigil-Alert-Id}, so a message sent twice
+ * (delivered after the checkpoint, then restored or replayed) folds into the incident it opened: at
+ * least once to the endpoint, one incident per storm. Only at the end of the input (a bounded run)
+ * does the writer wait for delivery, since no restore follows it, and at most {@link #drainTime};
+ * {@code close} (cancel, failure, or after the final savepoint of a stop) does not wait, as what is
+ * owed is in the last checkpoint.
  */
 public final class NotifySink
     implements Sink<AlertRecord>, SupportsWriterState<AlertRecord, PendingPages> {
@@ -140,7 +144,7 @@ public final class NotifySink
         AlertDispatcher.start(config, System::getenv, ruleId -> ruleRoutes.get(ruleId));
     registerMetrics(context.metricGroup(), dispatcher);
     Writer writer = new Writer(dispatcher, drainTime(config));
-    writer.resend(checkpointed);
+    writer.restore(checkpointed);
     return writer;
   }
 
@@ -188,11 +192,17 @@ public final class NotifySink
       this.drainTime = drainTime;
     }
 
-    /** Hands the messages a checkpoint held to their destinations again, in their order. */
-    void resend(Collection<PendingPages> checkpointed) {
+    /**
+     * Resumes from what a checkpoint held, before the first alert: reopens its open groups, then
+     * hands its messages to their destinations again, in their order.
+     */
+    void restore(Collection<PendingPages> checkpointed) {
+      int groups = 0;
       int resent = 0;
       Map<String, Integer> unknown = new TreeMap<>();
       for (PendingPages state : checkpointed) {
+        dispatcher.restore(state.grouping());
+        groups += state.grouping().groups().size();
         for (PendingPages.Page page : state.pages()) {
           if (dispatcher.resend(page.destination(), page.message())) {
             resent++;
@@ -200,6 +210,9 @@ public final class NotifySink
             unknown.merge(page.destination(), 1, Integer::sum);
           }
         }
+      }
+      if (groups > 0) {
+        LOG.info("notify: resuming {} open alert group(s) from the restored checkpoint", groups);
       }
       if (resent > 0) {
         LOG.info("notify: sending {} page(s) again that the restored checkpoint held", resent);
@@ -234,10 +247,11 @@ public final class NotifySink
       }
     }
 
+    /** What is owed and the open groups, without waiting ({@link AlertDispatcher#checkpoint}). */
     @Override
     public List<PendingPages> snapshotState(long checkpointId) {
-      PendingPages owed = PendingPages.of(dispatcher.undelivered());
-      return owed.pages().isEmpty() ? List.of() : List.of(owed);
+      PendingPages state = dispatcher.checkpoint();
+      return state.isEmpty() ? List.of() : List.of(state);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.vigil.detect.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.notify.Receiver;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Stopping the job the way Ctrl-C and SIGTERM stop {@code vigil run} ({@link
  * ContinuousDetection.Running#stop}, which the shutdown hook calls) and starting it again from what
  * {@code vigil run} would pick: the alert raised before the stop is not raised, written or paged
- * again, and records fed after the restart are judged.
+ * again, a storm spanning the stop stays one incident (the pager's open group is in the savepoint),
+ * and records fed after the restart are judged.
  *
  * <p>No checkpoint completes before the stop (the first is four minutes away), so the final
  * savepoint is the only state the restart can resume from: resuming from nothing would read the
@@ -46,8 +48,8 @@ class GracefulStopITCase {
 
   @Test
   @Timeout(600)
-  void aRestartAfterAGracefulStopPagesNothingTwiceAndJudgesWhatFollows(KafkaEndpoint kafka)
-      throws Exception {
+  void aRestartAfterAGracefulStopPagesNothingTwiceKeepsAStormOneIncidentAndJudgesWhatFollows(
+      KafkaEndpoint kafka) throws Exception {
     RawTopicsFixture fixture = new RawTopicsFixture(kafka.bootstrapServers());
     Path storage = dir.resolve("checkpoints");
     try (Receiver pagerDuty = Receiver.pagerDuty()) {
@@ -81,25 +83,48 @@ class GracefulStopITCase {
           .get()
           .extracting(ResumePoint::kind, ResumePoint::path)
           .containsExactly(ResumePoint.Kind.SAVEPOINT, savepoint);
-      List<String> committedAtStop = alertIds(fixture, 1, Duration.ofSeconds(30));
+      List<Alert> committedAtStop = alerts(fixture, 1, Duration.ofSeconds(30));
       assertThat(committedAtStop).as("the stop committed the alert it wrote").hasSize(1);
-      String firstAlert = committedAtStop.get(0);
+      String firstAlert = committedAtStop.get(0).alertId();
       assertThat(pageKeys(pagerDuty)).containsExactly(firstAlert);
 
       try (ContinuousDetection.Running second =
           ContinuousDetection.start(config, resumeFrom.map(ResumePoint::path))) {
-        // After the first run's clock (2070), so not late; judged after one idleness again.
-        fixture.produceVault(List.of(rootTokenUse("graceful-stop-0002", "2085-06-01T00:00:00Z")));
-        await(() -> pagerDuty.requests().size() >= 2, Duration.ofMinutes(3), "the second page");
-        // Commits the second alert's transaction; the checkpoint is newer than the savepoint.
+        // The same root token 10 s after the first use, within the grouping window: the storm
+        // goes on across the stop. After the first run's clock, so not late; judged after one
+        // idleness again. It folds into the first alert's group, restored from the savepoint, so
+        // no page under a new key: the group's update, due a window after the restart, carries
+        // the count to the first alert's incident.
+        fixture.produceVault(List.of(rootTokenUse("graceful-stop-0002", "2070-01-01T00:00:10Z")));
+        await(() -> pagerDuty.requests().size() >= 2, Duration.ofMinutes(3), "the group update");
+        JsonNode update = JSON.readTree(pagerDuty.requests().get(1).body());
+        assertThat(update.path("dedup_key").asText()).isEqualTo(firstAlert);
+        assertThat(update.at("/payload/custom_details/alert_count").asInt()).isEqualTo(2);
+
+        // Years later (2085): a new incident, paged at once.
+        fixture.produceVault(List.of(rootTokenUse("graceful-stop-0003", "2085-06-01T00:00:00Z")));
+        await(() -> pagerDuty.requests().size() >= 3, Duration.ofMinutes(3), "the second page");
+        // Commits the later alerts' transaction; the checkpoint is newer than the savepoint.
         second.cluster().triggerCheckpoint(second.jobId()).get(2, TimeUnit.MINUTES);
-        List<String> alerts = alertIds(fixture, 2, Duration.ofMinutes(1));
+        List<Alert> alerts = alerts(fixture, 3, Duration.ofMinutes(1));
         // A little longer: an alert or page sent twice would arrive now.
         Thread.sleep(3_000);
-        alerts = alertIds(fixture, 3, Duration.ofSeconds(5));
+        alerts = alerts(fixture, 4, Duration.ofSeconds(5));
 
-        assertThat(alerts).doesNotHaveDuplicates().hasSize(2).contains(firstAlert);
-        assertThat(pageKeys(pagerDuty)).containsExactlyInAnyOrderElementsOf(alerts);
+        assertThat(alerts)
+            .extracting(Alert::alertId)
+            .doesNotHaveDuplicates()
+            .hasSize(3)
+            .contains(firstAlert);
+        String laterIncident =
+            alerts.stream()
+                .filter(alert -> alert.time().equals(Instant.parse("2085-06-01T00:00:00Z")))
+                .map(Alert::alertId)
+                .findFirst()
+                .orElseThrow();
+        assertThat(pageKeys(pagerDuty))
+            .as("the storm across the stop is one incident, the later use another")
+            .containsExactly(firstAlert, firstAlert, laterIncident);
         assertThat(ResumePoint.latest(storageUri))
             .as("a checkpoint taken after the restart supersedes the savepoint resumed from")
             .get()
@@ -110,8 +135,9 @@ class GracefulStopITCase {
   }
 
   /**
-   * The fixture's topics at exactly-once alerts, a PagerDuty destination at the receiver (one page
-   * per alert), and checkpoints no sooner than four minutes after the start (Flink starts the first
+   * The fixture's topics at exactly-once alerts, a PagerDuty destination at the receiver, grouping
+   * alerts within 20 s of event time (and sending a grown count 20 s after the group's last
+   * message), and checkpoints no sooner than four minutes after the start (Flink starts the first
    * one at a random point between the least pause and the interval).
    */
   private VigilConfig config(RawTopicsFixture fixture, Path storage, Receiver pagerDuty)
@@ -120,7 +146,7 @@ class GracefulStopITCase {
     String sections =
         """
         notify:
-          grouping: {enabled: false}
+          grouping: {window: 20s}
           destinations:
             oncall:
               type: pagerduty
@@ -151,13 +177,12 @@ class GracefulStopITCase {
         .formatted(time, policy, policy, policy, requestId, operation, path);
   }
 
-  /** The ids of the committed alerts, read until {@code atLeast} are there or the time is up. */
-  private static List<String> alertIds(RawTopicsFixture fixture, int atLeast, Duration timeout) {
+  /** The committed alerts, read until {@code atLeast} are there or the time is up. */
+  private static List<Alert> alerts(RawTopicsFixture fixture, int atLeast, Duration timeout) {
     List<ConsumerRecord<byte[], byte[]>> records =
         fixture.readUntil(fixture.alertsTopic(), timeout, read -> read.size() >= atLeast);
     return records.stream()
         .map(record -> AlertJson.read(new String(record.value(), StandardCharsets.UTF_8)))
-        .map(Alert::alertId)
         .toList();
   }
 

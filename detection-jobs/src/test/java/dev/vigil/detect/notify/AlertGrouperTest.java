@@ -118,4 +118,91 @@ class AlertGrouperTest {
         .as("forgotten after two newer ids")
         .isInstanceOf(AlertGrouper.Page.class);
   }
+
+  /**
+   * A storm spanning a checkpoint and a restore is one group: the alert after the restore folds
+   * into the group the first alert opened, whose update carries the whole count, and no second page
+   * opens under a new identity.
+   */
+  @Test
+  void aStormAcrossARestoreStaysOneGroup() {
+    AlertGrouper before = new AlertGrouper(FIVE_MINUTES, 1000);
+    List<AlertGrouper.Group> closed = new ArrayList<>();
+    before.accept(Alerts.spike(Alerts.id(1), "alice", 0), 0, closed);
+    before.accept(Alerts.spike(Alerts.id(2), "alice", 10), 0, closed);
+    AlertGrouper.Saved saved = before.save();
+
+    AlertGrouper after = new AlertGrouper(FIVE_MINUTES, 1000);
+    long restoredAt = Duration.ofHours(3).toNanos();
+    after.restore(saved, restoredAt, closed);
+    assertThat(after.save()).as("restored as saved").isEqualTo(saved);
+
+    AlertGrouper.Decision next =
+        after.accept(Alerts.spike(Alerts.id(3), "alice", 20), restoredAt, closed);
+
+    assertThat(next).isInstanceOf(AlertGrouper.Folded.class);
+    AlertGrouper.Group group = ((AlertGrouper.Folded) next).group();
+    assertThat(group.first.alertId()).isEqualTo(Alerts.id(1));
+    Notification update = group.update();
+    assertThat(update.alertCount()).isEqualTo(3);
+    assertThat(update.eventCount()).isEqualTo(36);
+    assertThat(update.lastTime()).isEqualTo(Alerts.T0.plusSeconds(20));
+    assertThat(closed).isEmpty();
+    // Event time still closes it: a window after the first alert opens the next storm's group.
+    AlertGrouper.Decision later =
+        after.accept(Alerts.spike(Alerts.id(4), "alice", 300), restoredAt, closed);
+    assertThat(later).isInstanceOf(AlertGrouper.Page.class);
+    assertThat(closed).singleElement().isSameAs(group);
+  }
+
+  /**
+   * The wall clock does not carry over: a restored group counts as messaged at the restore, so a
+   * count grown after it is due a window later (not at once for every group), and is never lost.
+   */
+  @Test
+  void aRestoredGroupsUpdateIsDueAWindowAfterTheRestore() {
+    AlertGrouper before = new AlertGrouper(FIVE_MINUTES, 1000);
+    List<AlertGrouper.Group> closed = new ArrayList<>();
+    before.accept(Alerts.spike(Alerts.id(1), "alice", 0), 0, closed);
+    AlertGrouper after = new AlertGrouper(FIVE_MINUTES, 1000);
+    long restoredAt = Duration.ofHours(3).toNanos();
+    after.restore(before.save(), restoredAt, closed);
+    after.accept(Alerts.spike(Alerts.id(2), "alice", 10), restoredAt, closed);
+
+    long soon = restoredAt + Duration.ofMinutes(1).toNanos();
+    assertThat(after.pendingUpdates(soon, false)).isEmpty();
+    assertThat(after.pendingUpdates(soon, true)).as("a flush sends it").hasSize(1);
+    assertThat(after.pendingUpdates(restoredAt + Duration.ofMinutes(5).toNanos(), false))
+        .singleElement()
+        .satisfies(g -> assertThat(g.alertCount).isEqualTo(2));
+  }
+
+  /** A configuration changed across the restore applies at once; what grew is closed, not lost. */
+  @Test
+  void aRestoreAppliesTheCurrentGroupingConfiguration() {
+    AlertGrouper before = new AlertGrouper(FIVE_MINUTES, 1000);
+    List<AlertGrouper.Group> ignored = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      before.accept(Alerts.spike(Alerts.id(i), "actor-" + i, i), 0, ignored);
+    }
+    before.accept(Alerts.spike(Alerts.id(10), "actor-0", 5), 0, ignored);
+    AlertGrouper.Saved saved = before.save();
+
+    AlertGrouper fewer =
+        new AlertGrouper(new NotifyConfig.Grouping(true, Duration.ofMinutes(5), 2), 1000);
+    List<AlertGrouper.Group> closed = new ArrayList<>();
+    fewer.restore(saved, 0, closed);
+    assertThat(fewer.openGroups()).isEqualTo(2);
+    assertThat(closed)
+        .singleElement()
+        .satisfies(g -> assertThat(g.first.alertId()).isEqualTo(Alerts.id(0)))
+        .satisfies(g -> assertThat(g.alertCount).isEqualTo(2));
+
+    AlertGrouper disabled =
+        new AlertGrouper(new NotifyConfig.Grouping(false, Duration.ofMinutes(5), 100), 1000);
+    closed.clear();
+    disabled.restore(saved, 0, closed);
+    assertThat(disabled.openGroups()).isZero();
+    assertThat(closed).hasSize(3);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.detect.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,7 +110,7 @@ class NotifySinkTest {
         Receiver recovering = new Receiver(204, "").then(500, Map.of(), "")) {
       NotifySink.Writer writer =
           new NotifySink.Writer(start(config(pagerDuty, recovering)), Duration.ofMinutes(1));
-      writer.resend(List.of(checkpointed));
+      writer.restore(List.of(checkpointed));
       writer.flush(true);
       writer.close();
 
@@ -155,6 +156,12 @@ class NotifySinkTest {
       assertThat(state.get(0).pages())
           .containsExactly(
               new PendingPages.Page("oncall", update), new PendingPages.Page("siem", update));
+      // The group is held too, its count counted as sent: the page above carries it.
+      assertThat(state.get(0).grouping().groups())
+          .singleElement()
+          .satisfies(g -> assertThat(g.first()).isEqualTo(first))
+          .satisfies(g -> assertThat(g.destinations()).containsExactly("oncall", "siem"))
+          .satisfies(g -> assertThat(g.sentCount()).isEqualTo(2).isEqualTo(g.alertCount()));
       checkpointed = state.get(0);
       writer.close();
     }
@@ -163,11 +170,11 @@ class NotifySinkTest {
         Receiver webhook = new Receiver(204, "")) {
       NotifySink.Writer writer =
           new NotifySink.Writer(start(config(pagerDuty, webhook)), Duration.ofMinutes(1));
-      writer.resend(List.of(checkpointed));
+      writer.restore(List.of(checkpointed));
       writer.flush(true);
       writer.close();
 
-      assertThat(pagerDuty.requests()).hasSize(1);
+      assertThat(pagerDuty.requests()).as("the held count, once").hasSize(1);
       JsonNode event = MAPPER.readTree(pagerDuty.requests().get(0).body());
       assertThat(PagerDutyContract.violations(event)).isEmpty();
       assertThat(event.get("event_action").asText()).isEqualTo("trigger");
@@ -218,6 +225,99 @@ class NotifySinkTest {
       assertThat(
               MAPPER.readTree(recovering.requests().get(1).body()).at("/alert/alert_id").asText())
           .isEqualTo(alert.alertId());
+    }
+  }
+
+  /**
+   * A storm spanning a checkpoint and a restore of the sink operator is one incident: the alert
+   * after the restore folds into the group opened before it, so PagerDuty gets no trigger under a
+   * new dedup key, only updates of the first alert's incident, the last carrying the whole count.
+   */
+  @Test
+  void aStormSpanningARestoreIsOneIncident(@TempDir Path secrets) throws Exception {
+    Files.writeString(secrets.resolve("pd"), AlertDispatcherTest.ROUTING_KEY);
+    Files.writeString(secrets.resolve("hmac"), AlertDispatcherTest.HMAC_KEY);
+    Alert first = Alerts.spike(Alerts.id(1), "alice", 0);
+    Alert second = Alerts.spike(Alerts.id(2), "alice", 10);
+    Alert afterRestore = Alerts.spike(Alerts.id(3), "alice", 20);
+    OperatorSubtaskState snapshot;
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver webhook = new Receiver(204, "");
+        OneInputStreamOperatorTestHarness<AlertRecord, CommittableMessage<Void>> harness =
+            harness(fromFiles(config(pagerDuty, webhook), secrets))) {
+      harness.open();
+      harness.processElement(new StreamRecord<>(AlertRecord.of(first, 0)));
+      harness.processElement(new StreamRecord<>(AlertRecord.of(second, 0)));
+      await(() -> pagerDuty.requests().size() == 1, "the first page");
+      harness.prepareSnapshotPreBarrier(1);
+      snapshot = harness.snapshot(1, 1);
+      assertThat(MAPPER.readTree(pagerDuty.requests().get(0).body()).get("dedup_key").asText())
+          .isEqualTo(first.alertId());
+    }
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver webhook = new Receiver(204, "")) {
+      try (OneInputStreamOperatorTestHarness<AlertRecord, CommittableMessage<Void>> harness =
+          harness(fromFiles(config(pagerDuty, webhook), secrets))) {
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processElement(new StreamRecord<>(AlertRecord.of(afterRestore, 0)));
+        harness.endInput();
+      }
+
+      // The count held at the checkpoint (2), then the whole storm's (3), on one incident; the
+      // first trigger comes again if its answer had not arrived by the snapshot (same key).
+      List<JsonNode> events = AlertDispatcherTest.bodies(pagerDuty);
+      assertThat(events).extracting(e -> e.get("dedup_key").asText()).containsOnly(first.alertId());
+      assertThat(events)
+          .extracting(
+              e -> e.at("/payload/custom_details/alert_count").asInt(),
+              e -> e.at("/payload/custom_details/event_count").asLong())
+          .containsSubsequence(tuple(2, 24L), tuple(3, 36L))
+          .last()
+          .isEqualTo(tuple(3, 36L));
+      events.forEach(e -> assertThat(PagerDutyContract.violations(e)).isEmpty());
+      assertThat(events.get(events.size() - 1).at("/payload/summary").asText())
+          .startsWith(afterRestore.summary())
+          .endsWith("(3 alerts for this group, 36 events)");
+      assertThat(webhook.requests())
+          .extracting(r -> r.headers().getFirst("X-Vigil-Alert-Id"))
+          .containsOnly(first.alertId());
+    }
+  }
+
+  /**
+   * A restored group keeps the destinations its trigger went to, less one vigil.yaml no longer
+   * configures: its updates go to the others.
+   */
+  @Test
+  void aRestoredGroupUpdatesOnlyTheDestinationsStillConfigured() throws Exception {
+    Alert first = Alerts.spike(Alerts.id(1), "alice", 0);
+    PendingPages checkpointed;
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver webhook = new Receiver(204, "")) {
+      AlertDispatcher dispatcher = start(config(pagerDuty, webhook));
+      NotifySink.Writer writer = new NotifySink.Writer(dispatcher, Duration.ofMinutes(1));
+      writer.write(AlertRecord.of(first, 0), null);
+      writer.flush(true);
+      checkpointed = writer.snapshotState(1).get(0);
+      writer.close();
+    }
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver webhook = new Receiver(204, "")) {
+      Map<String, Map<String, Object>> destinations = config(pagerDuty, webhook);
+      destinations.remove("oncall");
+      NotifySink.Writer writer = new NotifySink.Writer(start(destinations), Duration.ofMinutes(1));
+      writer.restore(List.of(checkpointed));
+      writer.write(AlertRecord.of(Alerts.spike(Alerts.id(2), "alice", 10), 0), null);
+      writer.flush(true);
+      writer.close();
+
+      assertThat(pagerDuty.requests()).isEmpty();
+      assertThat(webhook.requests()).singleElement();
+      assertThat(webhook.requests().get(0).headers().getFirst("X-Vigil-Event"))
+          .isEqualTo("alert_group_update");
+      assertThat(webhook.requests().get(0).headers().getFirst("X-Vigil-Alert-Id"))
+          .isEqualTo(first.alertId());
     }
   }
 
