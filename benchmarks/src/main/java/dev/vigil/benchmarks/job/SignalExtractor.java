@@ -24,7 +24,8 @@ import org.apache.flink.util.OutputTag;
  *   <li>root use ({@code rules/any/root_token_use.yml}): a root credential created and the request
  *       succeeded (Vault {@code target.type} {@code root_token}; the AWS root user creating a key
  *       or signing certificate for itself; {@code AssumeRoot}), or any other act of a root
- *       identity;
+ *       identity, failed creations included (the request entry of a Vault token issue waits for its
+ *       response);
  *   <li>policy change (the {@code policy_change} rules of {@code rules/vault|aws|azure|gcp}, which
  *       together cover their sources' whole categories): a successful, not refused event in {@code
  *       POLICY_CHANGE} or {@code AUDIT_CONFIG};
@@ -108,11 +109,23 @@ public final class SignalExtractor extends ProcessFunction<IngestedEvent, Signal
 
   /**
    * {@code root_credential_created} or {@code root_token_use}: the first for the creation of a root
-   * credential that succeeded, the second for every other act of a root identity.
+   * credential that succeeded, the second for every other act of a root identity (a creation that
+   * failed included). A Vault token issue's request entry waits for its response, which alone tells
+   * a root token's creation from a use.
    */
   private static boolean rootUse(AuditEvent event, boolean succeeded) {
     Actor actor = event.getActor();
     boolean aws = event.getSource() == Source.AWS_CLOUDTRAIL;
+    boolean failed = event.getOutcome() == Outcome.FAILURE;
+    boolean vaultTokenIssueRequest =
+        event.getSource() == Source.VAULT
+            && event.getOutcome() == Outcome.UNKNOWN
+            && event.getTarget().getResource() != null
+            && event
+                .getTarget()
+                .getResource()
+                .toLowerCase(Locale.ROOT)
+                .startsWith("auth/token/create");
     boolean rootCredential =
         "root_token".equalsIgnoreCase(event.getTarget().getType())
             || (aws
@@ -122,7 +135,8 @@ public final class SignalExtractor extends ProcessFunction<IngestedEvent, Signal
                 && actor.getId() != null
                 && actor.getId().equals(event.getTarget().getResource()));
     boolean rootSession = aws && "AssumeRoot".equalsIgnoreCase(event.getOperation());
-    return (succeeded && (rootCredential || rootSession)) || (actor.getRoot() && !rootCredential);
+    return (succeeded && (rootCredential || rootSession))
+        || (actor.getRoot() && !(rootCredential && !failed) && !vaultTokenIssueRequest);
   }
 
   private static boolean breakGlass(AuditEvent event, Actor actor, String resource) {

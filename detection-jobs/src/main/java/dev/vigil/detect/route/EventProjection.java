@@ -32,7 +32,8 @@ public final class EventProjection {
 
   /**
    * What the engine's alerts read of an event: id, source and time (the alert's ids, sources and
-   * window; the request key is made of source and id), and the fields of the one-line summary.
+   * window; the request key is made of source and id), and the fields of the one-line summary (a
+   * failed act's error text among them).
    */
   static final Set<String> ALERT_FIELDS =
       Set.of(
@@ -43,6 +44,9 @@ public final class EventProjection {
           "actor.name",
           "actor.root",
           "denied",
+          "outcome",
+          "error_code",
+          "error_message",
           "operation",
           "action",
           "target.resource",

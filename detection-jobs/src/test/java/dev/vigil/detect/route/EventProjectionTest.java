@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.event.AuditEvent;
+import dev.vigil.event.Outcome;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.AlertJson;
 import dev.vigil.rules.engine.DetectionEngine;
@@ -48,12 +49,12 @@ class EventProjectionTest {
 
     assertThat(projected.getRaw()).isEmpty();
     assertThat(projected.getOrigin()).isEmpty();
-    assertThat(projected.getErrorMessage()).isNull();
     assertThat(projected.getActor().getSession()).isNull();
     assertThat(projected.getActor().getAuthMethod()).isNull();
     assertThat(projected.getSrc().getUserAgent()).isNull();
     assertThat(projected.getTarget().getRegion()).isNull();
     // Read by the rules (break-glass policies, secret reads) or the alerts (summary).
+    assertThat(projected.getErrorMessage()).isEqualTo(whole.getErrorMessage());
     assertThat(projected.getActor().getPolicies()).isEqualTo(whole.getActor().getPolicies());
     assertThat(projected.getCategory()).isEqualTo(whole.getCategory());
     assertThat(projected.getTarget().getResource()).isEqualTo("secret/data/a");
@@ -92,6 +93,12 @@ class EventProjectionTest {
         event(second += 5, "VAULT", "root", "SYSTEM", "update", "sys/mounts/x", false);
     root.getActor().setRoot(true);
     events.add(root);
+    // A failed act's summary says why it failed.
+    AuditEvent failedRoot =
+        event(second += 5, "AWS_CLOUDTRAIL", "root", "AUTHENTICATION", "login", "signin", false);
+    failedRoot.getActor().setRoot(true);
+    failedRoot.setOutcome(Outcome.FAILURE);
+    events.add(failedRoot);
     events.add(
         event(
             second += 5, "VAULT", "alice", "POLICY_CHANGE", "update", "sys/policies/acl/a", false));

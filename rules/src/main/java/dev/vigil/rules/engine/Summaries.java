@@ -1,6 +1,7 @@
 package dev.vigil.rules.engine;
 
 import dev.vigil.event.AuditEvent;
+import dev.vigil.event.Outcome;
 import dev.vigil.rules.model.CorrelationRule;
 import dev.vigil.rules.model.CorrelationType;
 import dev.vigil.rules.model.Durations;
@@ -12,12 +13,15 @@ import java.util.stream.Collectors;
 /**
  * The alert's one-line summary: who did what, where, how many times (for a correlation, also the
  * event that completed it, so the page names a person and an act rather than only a count). Built
- * from canonical fields only (which never hold request or response values), each shortened, so no
- * secret can reach a page or a chat message through it.
+ * from canonical fields only (names, ids, the operation and, for a failure, the source's error
+ * text; never request or response values), each shortened, so no secret can reach a page or a chat
+ * message through it.
  */
 final class Summaries {
 
   private static final int MAX_VALUE = 120;
+  // A failure's reason is an aside to the act: a source's short message or its error code.
+  private static final int MAX_REASON = 60;
 
   private Summaries() {}
 
@@ -31,7 +35,12 @@ final class Summaries {
     return line.append(')').toString();
   }
 
-  /** Who did what on what, from where: {@code alice was denied read on secret/x from 10.0.0.1}. */
+  /**
+   * Who did what on what, from where, and whether it failed: {@code alice was denied read on
+   * secret/x from 10.0.0.1}, {@code root (root) failed ConsoleLogin (Failed authentication) on
+   * signin.amazonaws.com from 192.0.2.0}. An outcome not known yet (a Vault request entry) reads as
+   * a success would: the act was attempted.
+   */
   private static void appendAct(StringBuilder line, AuditEvent event) {
     String actor =
         event.getActor().getName() != null ? event.getActor().getName() : event.getActor().getId();
@@ -39,10 +48,16 @@ final class Summaries {
     if (event.getActor().getRoot()) {
       line.append(" (root)");
     }
-    line.append(event.getDenied() ? " was denied " : " ");
+    // A refusal is always a failure too; its wording says why already.
+    boolean failed = !event.getDenied() && event.getOutcome() == Outcome.FAILURE;
+    line.append(event.getDenied() ? " was denied " : failed ? " failed " : " ");
     // Inline test events and a few parsers' edge cases have no operation; the verb still reads.
     String operation = event.getOperation();
     line.append(shorten(operation == null || operation.isEmpty() ? event.getAction() : operation));
+    String reason = failed ? failureReason(event) : null;
+    if (reason != null) {
+      line.append(" (").append(reason).append(')');
+    }
     if (event.getTarget().getResource() != null) {
       line.append(" on ").append(shorten(event.getTarget().getResource()));
     }
@@ -93,11 +108,34 @@ final class Summaries {
     return line.toString();
   }
 
+  /**
+   * Why an act failed, in a few words: the source's error message when it is short ({@code Failed
+   * authentication}, {@code Cannot exceed quota for AccessKeysPerUser: 2}), else its error code
+   * ({@code EntityTemporarilyUnmodifiableException}), else the message shortened; null when the
+   * event gives neither.
+   */
+  private static String failureReason(AuditEvent event) {
+    String message = blankToNull(event.getErrorMessage());
+    String code = blankToNull(event.getErrorCode());
+    if (message != null && (message.length() <= MAX_REASON || code == null)) {
+      return shorten(message, MAX_REASON);
+    }
+    return code == null ? null : shorten(code, MAX_REASON);
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
   private static String shorten(String value) {
+    return shorten(value, MAX_VALUE);
+  }
+
+  private static String shorten(String value, int max) {
     if (value == null) {
       return "?";
     }
     String flat = value.replace('\n', ' ').replace('\r', ' ');
-    return flat.length() <= MAX_VALUE ? flat : flat.substring(0, MAX_VALUE - 1) + "…";
+    return flat.length() <= max ? flat : flat.substring(0, max - 1) + "…";
   }
 }

@@ -10,7 +10,8 @@ import org.apache.avro.generic.GenericArray;
 
 /**
  * Makes the repeated texts of the events an engine holds one object each: an identity's id, name
- * and policies, its address, the action, the resource, the group keys of its correlations.
+ * and policies, its address, the action, the resource, an error's code and message, the group keys
+ * of its correlations.
  *
  * <p>Design: an engine keeps every event a correlation may still need, in its windows and (in the
  * Flink job) in keyed state for the replay after a restore, and each arrives with its own copy of
@@ -69,6 +70,7 @@ final class TextInterner {
     event.setAction(intern(event.getAction()));
     event.setOperation(intern(event.getOperation()));
     event.setErrorCode(intern(event.getErrorCode()));
+    event.setErrorMessage(intern(event.getErrorMessage()));
     Actor actor = event.getActor();
     if (actor != null) {
       actor.setId(intern(actor.getId()));
