@@ -11,6 +11,7 @@ import dev.vigil.event.Source;
 import dev.vigil.ingest.io.EventJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -429,6 +430,29 @@ class NormalizeCommandTest {
             "vigil normalize: 2 inputs, 0 records in, 0 events, 0 dead-lettered",
             "vigil normalize: no records found in the inputs (2 inputs read, all empty or blank);"
                 + " check that they are the audit logs meant");
+  }
+
+  @Test
+  void aFailingOutputStopsTheRunInOneLineAndDeadLettersNothing() throws IOException {
+    // Enough events to fill the writer's buffer, so that writes fail while records are normalized.
+    write("in.log", (VAULT_1 + "\n").repeat(2_000));
+    OutputStream full =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("No space left on device");
+          }
+        };
+
+    CliRun.Result result = cli.stdout(full).execute("normalize", "in.log");
+
+    // Not the records' fault: none may become a dead letter blaming the parser.
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil normalize: cannot write to stdout: no space left on device");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("in.log");
+    }
   }
 
   @Test

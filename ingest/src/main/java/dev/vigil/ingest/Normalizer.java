@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
@@ -504,8 +505,12 @@ public final class Normalizer {
               null));
       return;
     }
+    // Only the parse is guarded: a failure of the output (a full disk, a failed sink chained
+    // after this one) is not the record's fault, and must fail the run rather than turn valid
+    // records into dead letters that blame the parser.
+    AuditEvent event;
     try {
-      out.event(parser.parse(record));
+      event = parser.parse(record);
     } catch (RecordRejectedException e) {
       out.deadLetter(
           deadLetter(
@@ -514,6 +519,7 @@ public final class Normalizer {
               e.reason(),
               e.getMessage(),
               parser.source()));
+      return;
     } catch (RuntimeException e) {
       // A parser bug: keep the record and say where, without its content or the exception's
       // message (which may quote a value).
@@ -534,7 +540,9 @@ public final class Normalizer {
                   + e.getClass().getSimpleName()
                   + "); please report it",
               parser.source()));
+      return;
     }
+    out.event(event);
   }
 
   /**
