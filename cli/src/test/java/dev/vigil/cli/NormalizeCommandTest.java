@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.avro.file.DataFileReader;
@@ -188,6 +190,39 @@ class NormalizeCommandTest {
               assertThat(Files.readAllLines(file)).hasSize(1);
             });
     assertThat(first.stderr()).contains("  dead letters written to vigil-deadletters-");
+  }
+
+  @Test
+  void deadLettersOfARunToAPipeGoToANewFileInTheWorkingDirectoryNotBesideThePipe()
+      throws Exception {
+    write("in.log", VAULT_1 + "\nnot json\n");
+    Path pipe = dir.resolve("events.pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+    CompletableFuture<String> received =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Files.readString(pipe);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+
+    CliRun.Result result = cli.execute("normalize", "--out", "events.pipe", "in.log");
+
+    // A device or pipe has no sibling to name after it (/dev/null.deadletters.jsonl, in /dev):
+    // its dead letters go where those of a run to stdout go, as in vigil detect.
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(2);
+    assertThat(received.get(30, TimeUnit.SECONDS).lines()).hasSize(1);
+    List<String> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    assertThat(files).hasSize(3).contains("events.pipe", "in.log");
+    String deadLetters = files.get(2);
+    assertThat(deadLetters).matches("vigil-deadletters-\\d{8}T\\d{6}Z\\.jsonl");
+    assertThat(Files.readAllLines(dir.resolve(deadLetters))).hasSize(1);
+    assertThat(result.stderrLines()).contains("  dead letters written to " + deadLetters);
   }
 
   @Test
