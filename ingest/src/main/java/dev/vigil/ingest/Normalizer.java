@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -646,10 +645,6 @@ public final class Normalizer {
     }
   }
 
-  public Optional<Source> forcedSource() {
-    return Optional.ofNullable(forcedSource);
-  }
-
   /** Builds a {@link Normalizer}; {@link #build()} checks that a forced source has a parser. */
   public static final class Builder {
     private final List<SourceParser> parsers = new ArrayList<>();
@@ -671,7 +666,8 @@ public final class Normalizer {
       return this;
     }
 
-    public Builder limits(NormalizerLimits limits) {
+    /** Limits other than {@link NormalizerLimits#DEFAULTS}, for tests of the limits themselves. */
+    Builder limits(NormalizerLimits limits) {
       this.limits = limits;
       return this;
     }

@@ -203,10 +203,6 @@ public final class IndexContract implements Serializable {
     return classes;
   }
 
-  public RetentionClass defaultClass() {
-    return defaultClass;
-  }
-
   public IndexFamily alerts() {
     return alerts;
   }

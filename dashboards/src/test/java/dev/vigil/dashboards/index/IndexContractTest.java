@@ -42,7 +42,6 @@ class IndexContractTest {
                 "access_failure", "1y",
                 "auth", "90d",
                 "general", "1y"));
-    assertThat(CONTRACT.defaultClass().name()).isEqualTo("general");
     assertThat(CONTRACT.alerts().retention()).hasToString("2y");
     assertThat(CONTRACT.deadLetters().retention()).hasToString("1y");
   }
