@@ -10,9 +10,10 @@ import java.nio.file.Path;
 
 /**
  * Where dead letters go, so none is ever lost: the file given with {@code --dead-letter}, else
- * {@code <out>.deadletters.<format>} beside {@code --out} (both always written, empty when there
- * are none), else, when events go to stdout, a timestamped file in the working directory that is
- * created only when the first dead letter arrives and never overwrites an existing file.
+ * {@code <out>.deadletters.<format>} beside a {@code --out} file (both always written, empty when
+ * there are none), else, when events go to stdout, a device or a pipe, a timestamped file in the
+ * working directory that is created only when the first dead letter arrives and never overwrites an
+ * existing file.
  */
 final class DeadLetterFile implements Closeable {
 

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.detect.file.LineFileSink;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.Source;
@@ -51,8 +52,9 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Dead letters (records that could not become events) are never dropped: they go to"
-          + " --dead-letter FILE, else to <out>.deadletters.<format> beside --out, else to"
-          + " vigil-deadletters-<time>.<format> in the working directory, created only if needed.",
+          + " --dead-letter FILE, else to <out>.deadletters.<format> beside a --out file, else"
+          + " (events to stdout, a device or a pipe) to vigil-deadletters-<time>.<format> in the"
+          + " working directory, created only if needed.",
       "",
       "A damaged file (a cut-off or corrupt gzip, an I/O error part-way) keeps its complete"
           + " records; its tail becomes one dead letter, and the next input follows.",
@@ -143,10 +145,10 @@ final class NormalizeCommand implements Callable<Integer> {
     OutputTargets targets = new OutputTargets(inputs);
     // Checked (missing directories created) before anything is read: a mistake costs no output.
     targets.claimWritable(outPath, "--out", out);
-    String deadLetterLabel = deadLetterLabel(deadLetterPath);
+    String deadLetterLabel = deadLetterLabel(deadLetterPath, outPath);
     if (deadLetter != null) {
       targets.claimWritable(deadLetterPath, "--dead-letter", deadLetter);
-    } else if (outPath != null) {
+    } else if (deadLettersBesideOut(outPath)) {
       targets.claim(deadLetterPath, "--dead-letter", display(deadLetterPath));
       OutputTargets.requireWritable(deadLetterPath, display(deadLetterPath), deadLetterLabel, "");
     } else {
@@ -160,7 +162,7 @@ final class NormalizeCommand implements Callable<Integer> {
     DeadLetterFile deadLetters;
     try {
       deadLetters =
-          deadLetter != null || outPath != null
+          deadLetter != null || deadLettersBesideOut(outPath)
               ? DeadLetterFile.always(format, deadLetterPath)
               : DeadLetterFile.onDemand(format, deadLetterPath);
     } catch (IOException e) {
@@ -238,11 +240,21 @@ final class NormalizeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Whether dead letters go to {@code <out>.deadletters.<format>}: only beside a file. A device or
+   * pipe ({@code /dev/null}, {@code /dev/stdout}, a named pipe) has no sibling to name after it,
+   * and its directory is no place for one ({@code /dev}); its dead letters go where those of a run
+   * to stdout go, as in {@code vigil detect}.
+   */
+  private boolean deadLettersBesideOut(Path outPath) {
+    return deadLetter == null && outPath != null && !LineFileSink.writtenInPlace(outPath);
+  }
+
   private Path deadLetterPath(Path outPath) {
     if (deadLetter != null) {
       return env.resolve(deadLetter);
     }
-    if (outPath != null) {
+    if (deadLettersBesideOut(outPath)) {
       return outPath.resolveSibling(outPath.getFileName() + ".deadletters." + format.extension());
     }
     return env.workingDir()
@@ -250,13 +262,13 @@ final class NormalizeCommand implements Callable<Integer> {
   }
 
   /** The dead-letter file as the user knows it: a derived name says where it comes from. */
-  private String deadLetterLabel(Path path) {
+  private String deadLetterLabel(Path path, Path outPath) {
     if (deadLetter != null) {
       return "--dead-letter " + deadLetter;
     }
     return "the dead-letter file "
         + display(path)
-        + (out != null
+        + (deadLettersBesideOut(outPath)
             ? " (named after --out; give --dead-letter FILE to put it elsewhere)"
             : " (give --dead-letter FILE to put it elsewhere)");
   }

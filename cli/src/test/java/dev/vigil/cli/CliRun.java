@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.ingest.spi.SourceParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ final class CliRun {
   private final List<SourceParser> parsers;
   private byte[] stdin = new byte[0];
   private boolean stdoutIsTerminal;
+  private OutputStream stdout;
   private Map<String, String> environment = Map.of();
 
   CliRun(Path workingDir, List<SourceParser> parsers) {
@@ -33,6 +35,12 @@ final class CliRun {
   /** The environment variables the run sees (none by default: runs don't depend on the host). */
   CliRun environment(Map<String, String> variables) {
     this.environment = variables;
+    return this;
+  }
+
+  /** Standard output goes to this stream instead of being captured (a failing one, say). */
+  CliRun stdout(OutputStream stream) {
+    this.stdout = stream;
     return this;
   }
 
@@ -62,7 +70,7 @@ final class CliRun {
     CliEnvironment env =
         new CliEnvironment(
             new ByteArrayInputStream(stdin),
-            out,
+            stdout != null ? stdout : out,
             new PrintWriter(err, true),
             workingDir,
             stdoutIsTerminal,

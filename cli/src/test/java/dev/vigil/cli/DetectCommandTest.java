@@ -419,6 +419,46 @@ class DetectCommandTest {
   }
 
   @Test
+  void anOutputFailingDuringTheRunFailsItInOneLineAndDeadLettersNothing() throws Exception {
+    // Enough events to overflow the pipe once its reader has gone, as a full disk would.
+    String twoEvents =
+        VAULT_ROOT_POLICY_WRITE.lines().limit(2).map(l -> l + "\n").reduce("", String::concat);
+    Files.writeString(dir.resolve("vault.log"), twoEvents.repeat(1_000));
+    Path pipe = dir.resolve("events.pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+    CompletableFuture<Void> readerGone =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                Files.newInputStream(pipe).close();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+
+    CliRun.Result result =
+        cli()
+            .execute(
+                "detect",
+                "--events-out",
+                "events.pipe",
+                "--dead-letter",
+                "dl.jsonl",
+                "--out",
+                "alerts.jsonl",
+                "vault.log");
+
+    readerGone.get(30, TimeUnit.SECONDS);
+    // The sink's failure is not the records' fault: no dead letter blames the parser, and the
+    // clean-up of the failed task does not take the embedded cluster down with another error.
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil detect: the detection job failed: broken pipe");
+    assertThat(dir.resolve("dl.jsonl")).doesNotExist();
+    assertThat(dir.resolve("alerts.jsonl")).doesNotExist();
+  }
+
+  @Test
   void outputsThatCannotBeWrittenAreOneLineBeforeTheJobRuns() throws IOException {
     Files.writeString(dir.resolve("vault.log"), VAULT_ROOT_POLICY_WRITE);
     Files.createDirectories(dir.resolve("some-dir"));

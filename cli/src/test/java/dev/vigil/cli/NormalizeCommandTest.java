@@ -11,12 +11,15 @@ import dev.vigil.event.Source;
 import dev.vigil.ingest.io.EventJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.avro.file.DataFileReader;
@@ -187,6 +190,39 @@ class NormalizeCommandTest {
               assertThat(Files.readAllLines(file)).hasSize(1);
             });
     assertThat(first.stderr()).contains("  dead letters written to vigil-deadletters-");
+  }
+
+  @Test
+  void deadLettersOfARunToAPipeGoToANewFileInTheWorkingDirectoryNotBesideThePipe()
+      throws Exception {
+    write("in.log", VAULT_1 + "\nnot json\n");
+    Path pipe = dir.resolve("events.pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+    CompletableFuture<String> received =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Files.readString(pipe);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+
+    CliRun.Result result = cli.execute("normalize", "--out", "events.pipe", "in.log");
+
+    // A device or pipe has no sibling to name after it (/dev/null.deadletters.jsonl, in /dev):
+    // its dead letters go where those of a run to stdout go, as in vigil detect.
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(2);
+    assertThat(received.get(30, TimeUnit.SECONDS).lines()).hasSize(1);
+    List<String> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    assertThat(files).hasSize(3).contains("events.pipe", "in.log");
+    String deadLetters = files.get(2);
+    assertThat(deadLetters).matches("vigil-deadletters-\\d{8}T\\d{6}Z\\.jsonl");
+    assertThat(Files.readAllLines(dir.resolve(deadLetters))).hasSize(1);
+    assertThat(result.stderrLines()).contains("  dead letters written to " + deadLetters);
   }
 
   @Test
@@ -429,6 +465,29 @@ class NormalizeCommandTest {
             "vigil normalize: 2 inputs, 0 records in, 0 events, 0 dead-lettered",
             "vigil normalize: no records found in the inputs (2 inputs read, all empty or blank);"
                 + " check that they are the audit logs meant");
+  }
+
+  @Test
+  void aFailingOutputStopsTheRunInOneLineAndDeadLettersNothing() throws IOException {
+    // Enough events to fill the writer's buffer, so that writes fail while records are normalized.
+    write("in.log", (VAULT_1 + "\n").repeat(2_000));
+    OutputStream full =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("No space left on device");
+          }
+        };
+
+    CliRun.Result result = cli.stdout(full).execute("normalize", "in.log");
+
+    // Not the records' fault: none may become a dead letter blaming the parser.
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil normalize: cannot write to stdout: no space left on device");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("in.log");
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
@@ -30,7 +31,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -504,8 +504,12 @@ public final class Normalizer {
               null));
       return;
     }
+    // Only the parse is guarded: a failure of the output (a full disk, a failed sink chained
+    // after this one) is not the record's fault, and must fail the run rather than turn valid
+    // records into dead letters that blame the parser.
+    AuditEvent event;
     try {
-      out.event(parser.parse(record));
+      event = parser.parse(record);
     } catch (RecordRejectedException e) {
       out.deadLetter(
           deadLetter(
@@ -514,6 +518,7 @@ public final class Normalizer {
               e.reason(),
               e.getMessage(),
               parser.source()));
+      return;
     } catch (RuntimeException e) {
       // A parser bug: keep the record and say where, without its content or the exception's
       // message (which may quote a value).
@@ -534,7 +539,9 @@ public final class Normalizer {
                   + e.getClass().getSimpleName()
                   + "); please report it",
               parser.source()));
+      return;
     }
+    out.event(event);
   }
 
   /**
@@ -638,10 +645,6 @@ public final class Normalizer {
     }
   }
 
-  public Optional<Source> forcedSource() {
-    return Optional.ofNullable(forcedSource);
-  }
-
   /** Builds a {@link Normalizer}; {@link #build()} checks that a forced source has a parser. */
   public static final class Builder {
     private final List<SourceParser> parsers = new ArrayList<>();
@@ -663,7 +666,8 @@ public final class Normalizer {
       return this;
     }
 
-    public Builder limits(NormalizerLimits limits) {
+    /** Limits other than {@link NormalizerLimits#DEFAULTS}, for tests of the limits themselves. */
+    Builder limits(NormalizerLimits limits) {
       this.limits = limits;
       return this;
     }

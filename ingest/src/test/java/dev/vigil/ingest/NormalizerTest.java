@@ -7,6 +7,8 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -297,7 +299,6 @@ class NormalizerTest {
         .singleElement()
         .extracting(AuditEvent::getSource)
         .isEqualTo(Source.VAULT);
-    assertThat(forced.forcedSource()).contains(Source.VAULT);
   }
 
   @Test
@@ -340,6 +341,35 @@ class NormalizerTest {
         .doesNotContain("hunter2");
     assertThat(letter.getSourceGuess()).isEqualTo(Source.AZURE_MONITOR);
     assertThat(rawText(letter)).isEqualTo("{\"records_key\":1}");
+  }
+
+  @Test
+  void aFailureOfTheOutputPropagatesAndDeadLettersNothing() {
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    UncheckedIOException full = new UncheckedIOException(new IOException("No space left"));
+    NormalizeOutput failing =
+        new NormalizeOutput() {
+          @Override
+          public void event(AuditEvent event) {
+            throw full;
+          }
+
+          @Override
+          public void deadLetter(DeadLetter deadLetter) {
+            deadLetters.add(deadLetter);
+          }
+        };
+
+    assertThatThrownBy(
+            () -> normalizer.normalize(RawRecord.of("{\"vault_key\":1}", "t:1"), failing))
+        .isSameAs(full);
+    assertThatThrownBy(
+            () ->
+                normalizer.normalize(
+                    RawRecord.of("{\"Records\":[{\"vault_key\":1},{\"gcp_key\":2}]}", "t:2"),
+                    failing))
+        .isSameAs(full);
+    assertThat(deadLetters).isEmpty();
   }
 
   @Test

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.IndexSettings;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.dashboards.index.TemplateInstaller;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.ingest.io.EventJson;
 import dev.vigil.stack.OpenSearchEndpoint;
 import dev.vigil.stack.junit.RealOpenSearch;
 import java.io.IOException;
@@ -58,7 +61,7 @@ class OpenSearchReportSourceITCase {
           alert);
     }
     for (JsonNode event : lines("events.jsonl")) {
-      put(contract.eventIndex(event), event.path("event_id").asText(), event);
+      put(contract.eventIndex(canonical(event)), event.path("event_id").asText(), event);
     }
     int deadLetter = 0;
     for (JsonNode dead : lines("deadletters.jsonl")) {
@@ -108,6 +111,23 @@ class OpenSearchReportSourceITCase {
     assertThat(input.events()).isEmpty();
     assertThat(input.deadLetters()).isEmpty();
     assertThat(input.deadLettersOutsidePeriod()).isEqualTo(4);
+  }
+
+  /**
+   * A fixture event, which holds only the fields reports read, completed with the other required
+   * fields of the canonical event, so that the contract places it as the job would.
+   */
+  private static AuditEvent canonical(JsonNode fixture) {
+    ObjectNode event = fixture.deepCopy();
+    event.put("ocsf_class_uid", 6003);
+    event.put("action", "read");
+    event.put("operation", "read");
+    event.put("outcome", "SUCCESS");
+    event.put("origin", "fixture");
+    ((ObjectNode) event.get("actor")).put("type", "USER");
+    event.putObject("src");
+    event.putObject("target");
+    return EventJson.readEvent(event);
   }
 
   private static List<JsonNode> lines(String file) throws IOException {

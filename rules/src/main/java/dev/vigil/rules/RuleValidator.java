@@ -99,11 +99,6 @@ public final class RuleValidator {
     return new Report(valid, invalid, List.copyOf(errors), List.copyOf(warnings));
   }
 
-  /** Every error of one rule file that can be found; empty when it is valid. */
-  public static List<RuleError> validateText(String file, String text, RulePack context) {
-    return validateSource(new RulePack.Source(file, text, false), context, new ArrayList<>());
-  }
-
   /**
    * Every error of one rule file: the loader's, the compiler's (for the rules whose errors, if any,
    * do not touch what it compiles), and the schema's on lines neither of them reported.

@@ -79,20 +79,6 @@ public record OpenSearchConfig(
         BulkConfig.DEFAULT);
   }
 
-  /** The same configuration with other bulk settings. */
-  public OpenSearchConfig withBulk(BulkConfig settings) {
-    return new OpenSearchConfig(
-        urls,
-        username,
-        password,
-        tls,
-        connectTimeout,
-        responseTimeout,
-        retentionFile,
-        index,
-        settings);
-  }
-
   /**
    * Reads the {@code opensearch:} section (a Jackson tree of vigil.yaml's YAML).
    *

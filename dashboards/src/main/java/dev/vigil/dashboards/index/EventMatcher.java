@@ -1,6 +1,5 @@
 package dev.vigil.dashboards.index;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.mapping.MappingTable;
 import java.io.IOException;
@@ -20,10 +19,10 @@ import org.apache.avro.generic.IndexedRecord;
  * of the mapping tables ({@link MappingTable#glob}); a multi-valued field ({@code actor.policies})
  * matches when any of its values does.
  *
- * <p>The same matcher reads an {@link AuditEvent} and its JSON form ({@code EventJson}), so a job
- * holding either classifies without converting. Paths are checked against the AuditEvent schema
- * when the file is read; {@code raw} cannot be matched (classifying on record content beyond the
- * canonical fields would make the index depend on secret-bearing text).
+ * <p>It reads the fields of an {@link AuditEvent} by their Avro positions, resolved once. Paths are
+ * checked against the AuditEvent schema when the file is read; {@code raw} cannot be matched
+ * (classifying on record content beyond the canonical fields would make the index depend on
+ * secret-bearing text).
  */
 public final class EventMatcher implements Serializable {
 
@@ -61,15 +60,6 @@ public final class EventMatcher implements Serializable {
   }
 
   public boolean matches(AuditEvent event) {
-    for (Condition condition : conditions) {
-      if (!condition.path.anyValue(event, condition)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  public boolean matches(JsonNode event) {
     for (Condition condition : conditions) {
       if (!condition.path.anyValue(event, condition)) {
         return false;
@@ -224,25 +214,6 @@ public final class EventMatcher implements Serializable {
         return false;
       }
       return value != null && condition.test(text(value));
-    }
-
-    boolean anyValue(JsonNode event, Condition condition) {
-      JsonNode value = event;
-      for (String name : names) {
-        value = value.get(name);
-        if (value == null) {
-          return false;
-        }
-      }
-      if (value.isArray()) {
-        for (JsonNode item : value) {
-          if (item.isValueNode() && !item.isNull() && condition.test(item.asText())) {
-            return true;
-          }
-        }
-        return false;
-      }
-      return value.isValueNode() && !value.isNull() && condition.test(value.asText());
     }
 
     private static String text(Object value) {

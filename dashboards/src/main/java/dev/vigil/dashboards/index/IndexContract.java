@@ -1,6 +1,5 @@
 package dev.vigil.dashboards.index;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.io.IoProblems;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -155,38 +153,9 @@ public final class IndexContract implements Serializable {
     return chosen == null ? defaultClass : chosen;
   }
 
-  /** {@link #classify(AuditEvent)} for an event in its JSON form ({@code EventJson}). */
-  public RetentionClass classify(JsonNode event) {
-    RetentionClass chosen = null;
-    for (RetentionClass candidate : classes) {
-      if ((chosen == null || candidate.retention().longerThan(chosen.retention()))
-          && candidate.matches(event)) {
-        chosen = candidate;
-      }
-    }
-    return chosen == null ? defaultClass : chosen;
-  }
-
   /** The index an event is written to: its class's family, at its event time. */
   public String eventIndex(AuditEvent event) {
     return classify(event).family().indexFor(prefix, event.getTime());
-  }
-
-  /**
-   * {@link #eventIndex(AuditEvent)} for an event in its JSON form.
-   *
-   * @throws IllegalArgumentException when the event has no ISO-8601 {@code time}
-   */
-  public String eventIndex(JsonNode event) {
-    JsonNode time = event.get("time");
-    if (time == null || !time.isTextual()) {
-      throw new IllegalArgumentException("event has no 'time' in ISO-8601 form");
-    }
-    try {
-      return classify(event).family().indexFor(prefix, Instant.parse(time.asText()));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("event 'time' is not ISO-8601: " + e.getMessage());
-    }
   }
 
   /** The index of an alert, by the event time of its firing. */
@@ -201,10 +170,6 @@ public final class IndexContract implements Serializable {
 
   public List<RetentionClass> classes() {
     return classes;
-  }
-
-  public RetentionClass defaultClass() {
-    return defaultClass;
   }
 
   public IndexFamily alerts() {

@@ -43,10 +43,6 @@ public record Retention(Period period) implements Serializable {
     };
   }
 
-  public boolean isForever() {
-    return period == null;
-  }
-
   /**
    * The first day on which an index whose period ends (exclusive) on {@code periodEnd} may be
    * deleted: every event in it is then at least this retention old. Null when kept forever.

@@ -1,6 +1,5 @@
 package dev.vigil.dashboards.index;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.event.AuditEvent;
 import java.io.Serializable;
 import java.util.List;
@@ -22,15 +21,6 @@ public record RetentionClass(
   }
 
   boolean matches(AuditEvent event) {
-    for (EventMatcher matcher : matchers) {
-      if (matcher.matches(event)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  boolean matches(JsonNode event) {
     for (EventMatcher matcher : matchers) {
       if (matcher.matches(event)) {
         return true;

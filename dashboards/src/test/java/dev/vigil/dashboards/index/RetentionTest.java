@@ -33,7 +33,7 @@ class RetentionTest {
         .isEqualTo(LocalDate.of(2025, 2, 15));
     assertThat(Retention.parse("1y").deletableFrom(LocalDate.of(2024, 3, 1)))
         .isEqualTo(LocalDate.of(2025, 3, 1));
-    assertThat(Retention.parse("forever").isForever()).isTrue();
+    assertThat(Retention.parse("forever")).isEqualTo(Retention.FOREVER);
     assertThat(Retention.parse("forever").deletableFrom(LocalDate.of(2025, 1, 1))).isNull();
   }
 

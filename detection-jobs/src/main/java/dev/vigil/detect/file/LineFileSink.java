@@ -3,7 +3,6 @@ package dev.vigil.detect.file;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a bounded run's output as one local file of lines, whole or not at all: lines go to a
@@ -35,6 +36,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 public final class LineFileSink<T> implements Sink<T> {
 
   private static final long serialVersionUID = 1L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(LineFileSink.class);
 
   /** Turns an element into its line (without the newline). */
   @FunctionalInterface
@@ -145,15 +148,26 @@ public final class LineFileSink<T> implements Sink<T> {
       committed = true;
     }
 
+    /**
+     * Nothing is left to do after a commit. Otherwise the run failed or was cancelled, and this is
+     * its clean-up, which must not throw: Flink treats an exception while cleaning up a failed task
+     * as fatal and takes the whole TaskManager down, hiding the failure that matters (a full disk
+     * fails the write, then the close's flush again). Lines not yet written are dropped with the
+     * failed run's output.
+     */
     @Override
     public void close() {
       try {
         out.close();
-        if (temporary != null) {
+      } catch (IOException discarded) {
+        // The run's own failure is already on its way; this one says nothing new.
+      }
+      if (temporary != null) {
+        try {
           Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+          LOG.warn("cannot remove the partial output {}: {}", temporary, e.getMessage());
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot remove " + temporary, e);
       }
     }
   }

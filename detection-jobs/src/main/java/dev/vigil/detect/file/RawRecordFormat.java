@@ -116,11 +116,10 @@ public final class RawRecordFormat implements BulkFormat<RawRecord, FileSourceSp
                       in,
                       record -> {
                         if (record.readFailure() != null) {
-                          // The damaged tail becomes a dead letter; the job goes on. For the logs
-                          // of
-                          // a job on a cluster: vigil detect tells its user from the job's result
-                          // (DetectSummary#damagedInputs), in normalize's words, and prints no
-                          // info.
+                          // The damaged tail becomes a dead letter; the job goes on. Logged for a
+                          // job on a cluster; vigil detect prints no info logs, and tells its user
+                          // from the job's result (DetectSummary#damagedInputs), in normalize's
+                          // words.
                           LOG.info("{}: {}", record.origin(), record.readFailure());
                         }
                         if (seen[0]++ >= skip) {

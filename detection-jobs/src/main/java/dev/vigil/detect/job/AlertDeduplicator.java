@@ -27,9 +27,12 @@ import org.apache.flink.util.Collector;
  *
  * <p>State: per alert id, the expiry of the last alert that passed. TTL: cleared by an event-time
  * timer at that expiry, so state follows the rules' windows (the retention is the longest window
- * plus suppression period of the pack, at least ten minutes). Late data: an alert is never late
- * here; a duplicate of an alert whose entry has expired passes again, which consumers keyed by
- * alert id (OpenSearch, the pager) absorb.
+ * plus suppression period of the pack, at least ten minutes). An id that passes again keeps the
+ * timer of its earlier pass: that timer is already due (the id passed because its clock reached
+ * that expiry, and this watermark follows), and when it fires it finds the later expiry and leaves
+ * the entry to the later timer: left, not deleted, it is at most one extra timer per id, for a
+ * short while. Late data: an alert is never late here; a duplicate of an alert whose entry has
+ * expired passes again, which consumers keyed by alert id (OpenSearch, the pager) absorb.
  *
  * <p>Metrics: {@code rule.<id>.alerts} and, for the summary, accumulators per detection and
  * severity; {@code duplicateAlerts}.

@@ -122,8 +122,8 @@ public final class ContinuousDetection {
   }
 
   /**
-   * As {@link #build(StreamExecutionEnvironment, VigilConfig)}, with a stage between the source and
-   * the job (tests inject failures there).
+   * As {@link #build(StreamExecutionEnvironment, VigilConfig, RuleSet)} with the rules of {@link
+   * #check}, and a stage between the source and the job (tests inject failures there).
    */
   static void build(
       StreamExecutionEnvironment env,
@@ -566,7 +566,10 @@ public final class ContinuousDetection {
       return stop;
     }
 
-    /** Cancels the job and waits until it has ended; its last checkpoint is retained. */
+    /**
+     * Cancels the job and waits until it has ended. Its last completed checkpoint outlives it only
+     * when {@code checkpoints.retain_on_cancel} is set (as {@link Stop.Cancelled} reports).
+     */
     public void cancel() throws InterruptedException {
       try {
         cluster.cancelJob(job).get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -32,15 +32,6 @@ public record KafkaOrigin(String topic, int partition, long offset) {
     }
   }
 
-  /** The topic of a Kafka origin without building the record; null for any other origin. */
-  public static String topicOf(String origin) {
-    if (!origin.startsWith(PREFIX)) {
-      return null;
-    }
-    int slash = origin.indexOf('/', PREFIX.length());
-    return slash < 0 ? null : origin.substring(PREFIX.length(), slash);
-  }
-
   @Override
   public String toString() {
     return format(topic, partition, offset);

@@ -47,10 +47,6 @@ public final class SourceHints implements Serializable {
     return new SourceHints(forced);
   }
 
-  public Map<String, Source> forced() {
-    return forced;
-  }
-
   /** A normalizer that applies these hints; build one per task (normalizers are thread-safe). */
   public HintedNormalizer normalizer() {
     return new HintedNormalizer(forced);

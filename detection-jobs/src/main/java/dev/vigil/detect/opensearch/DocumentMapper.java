@@ -1,6 +1,5 @@
 package dev.vigil.detect.opensearch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.event.AuditEvent;
@@ -33,22 +32,6 @@ public interface DocumentMapper<T> extends Serializable {
           json.toByteArray(),
           event.getOrigin(),
           event.getSource());
-    };
-  }
-
-  /** Events in their JSON form ({@code EventJson.toTree}), as {@link #events} would map them. */
-  static DocumentMapper<JsonNode> eventTrees(IndexContract contract) {
-    return event -> {
-      JsonNode id = event.get("event_id");
-      if (id == null || !id.isTextual() || id.asText().isEmpty()) {
-        throw new IllegalArgumentException("event in JSON form has no event_id");
-      }
-      return new IndexDocument(
-          contract.eventIndex(event),
-          id.asText(),
-          Documents.write(event),
-          event.path("origin").asText(""),
-          Documents.source(event));
     };
   }
 

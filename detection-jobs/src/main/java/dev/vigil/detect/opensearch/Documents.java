@@ -1,11 +1,6 @@
 package dev.vigil.detect.opensearch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.event.DeadLetter;
-import dev.vigil.event.Source;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,27 +10,7 @@ import java.util.HexFormat;
 /** Small pieces the document mappers share. */
 final class Documents {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private Documents() {}
-
-  static byte[] write(JsonNode node) {
-    try {
-      return JSON.writeValueAsBytes(node);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Source source(JsonNode event) {
-    String name = event.path("source").asText("");
-    for (Source source : Source.values()) {
-      if (source.name().equals(name)) {
-        return source;
-      }
-    }
-    return null;
-  }
 
   /** A digest of reason, origin and bytes: the same dead letter always gets the same id. */
   static String deadLetterId(DeadLetter deadLetter) {

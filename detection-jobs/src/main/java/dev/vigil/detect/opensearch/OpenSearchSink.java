@@ -1,6 +1,5 @@
 package dev.vigil.detect.opensearch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.IndexContract;
@@ -40,12 +39,6 @@ public final class OpenSearchSink<T> implements Sink<T> {
   public static OpenSearchSink<AuditEvent> events(OpenSearchConfig config) {
     IndexContract contract = IndexContract.of(config);
     return new OpenSearchSink<>(config, contract, DocumentMapper.events(contract), "events");
-  }
-
-  /** Events in their JSON form ({@code EventJson.toTree}). */
-  public static OpenSearchSink<JsonNode> eventTrees(OpenSearchConfig config) {
-    IndexContract contract = IndexContract.of(config);
-    return new OpenSearchSink<>(config, contract, DocumentMapper.eventTrees(contract), "events");
   }
 
   public static OpenSearchSink<AlertRecord> alerts(OpenSearchConfig config) {

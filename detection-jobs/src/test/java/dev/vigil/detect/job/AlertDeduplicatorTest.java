@@ -23,10 +23,7 @@ class AlertDeduplicatorTest {
 
   private static List<String> passed(boolean watermarkPassesTheExpiryFirst) throws Exception {
     try (KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord> harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new AlertDeduplicator(Duration.ofMinutes(10))),
-            AlertRecord::getAlertId,
-            Types.STRING)) {
+        harness()) {
       harness.open();
       harness.processElement(alert("first", 0, 0), 0);
       // Raised while its detect subtask's clock was before the first's expiry: a duplicate.
@@ -37,8 +34,45 @@ class AlertDeduplicatorTest {
       // Raised once that clock had passed it: the same finding again, much later.
       harness.processElement(alert("third", 2 * MINUTE, 11 * MINUTE), 2 * MINUTE);
       harness.processWatermark(new Watermark(Long.MAX_VALUE));
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
       return harness.extractOutputValues().stream().map(a -> a.json).toList();
     }
+  }
+
+  @Test
+  void aReArmedIdOutlivesTheTimerOfItsEarlierPassAndIsGoneAfterItsOwn() throws Exception {
+    try (KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord> harness =
+        harness()) {
+      harness.open();
+      harness.processElement(alert("first", 0, 0), 0);
+      // The same id again once the clock it was raised at passed the first's expiry (10 minutes),
+      // while this operator's watermark is still behind: it passes and re-arms the entry, to 22
+      // minutes, with the first's timer still pending.
+      harness.processElement(alert("second", 12 * MINUTE, 12 * MINUTE), 12 * MINUTE);
+
+      // The first's timer fires and finds the later expiry: the entry stays, the timer is gone.
+      harness.processWatermark(new Watermark(15 * MINUTE));
+      assertThat(harness.numKeyedStateEntries()).isOne();
+      assertThat(harness.numEventTimeTimers()).isOne();
+      // So a repeat raised before the re-armed expiry is still a duplicate.
+      harness.processElement(alert("third", 13 * MINUTE, 15 * MINUTE), 13 * MINUTE);
+
+      harness.processWatermark(new Watermark(Long.MAX_VALUE));
+      assertThat(harness.extractOutputValues())
+          .extracting(a -> a.json)
+          .containsExactly("first", "second");
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, AlertRecord, AlertRecord> harness()
+      throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new AlertDeduplicator(Duration.ofMinutes(10))),
+        AlertRecord::getAlertId,
+        Types.STRING);
   }
 
   private static AlertRecord alert(String name, long time, long raisedAtClock) {

@@ -18,7 +18,6 @@ class KafkaOriginTest {
     assertThat(origin).isEqualTo("kafka:audit.raw.vault/3@1234567890123");
     assertThat(KafkaOrigin.parse(origin))
         .isEqualTo(new KafkaOrigin("audit.raw.vault", 3, 1_234_567_890_123L));
-    assertThat(KafkaOrigin.topicOf(origin)).isEqualTo("audit.raw.vault");
   }
 
   @Test
@@ -29,7 +28,6 @@ class KafkaOriginTest {
 
   @Test
   void otherOriginsAreNotKafka() {
-    assertThat(KafkaOrigin.topicOf("/data/vault.log:12")).isNull();
     assertThatThrownBy(() -> KafkaOrigin.parse("/data/vault.log:12"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> KafkaOrigin.parse("kafka:t/x@1"))

@@ -7,9 +7,10 @@ import static dev.vigil.detect.kafka.PipelineEndToEndITCase.awaitCount;
 import static dev.vigil.detect.kafka.PipelineEndToEndITCase.expectedEventDocuments;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.ingest.io.EventJson;
 import dev.vigil.stack.KafkaEndpoint;
 import dev.vigil.stack.junit.RealKafka;
 import java.nio.file.Path;
@@ -134,9 +135,9 @@ class OpenSearchOutageEndToEndITCase {
     IndexContract contract = IndexContract.builtIn();
     Set<String> documents = new HashSet<>();
     for (String line : expected.eventJson()) {
-      JsonNode event = PipelineEndToEndITCase.JSON.readTree(line);
-      if (event.path("source").asText().equals(source)) {
-        documents.add(contract.eventIndex(event) + "/" + event.path("event_id").asText());
+      AuditEvent event = EventJson.readEvent(line);
+      if (event.getSource().name().equals(source)) {
+        documents.add(contract.eventIndex(event) + "/" + event.getEventId());
       }
     }
     return documents.size();

@@ -9,6 +9,8 @@ import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.notify.PagerDutyContract;
 import dev.vigil.detect.notify.Receiver;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.ingest.io.EventJson;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.AlertJson;
 import dev.vigil.stack.KafkaEndpoint;
@@ -126,8 +128,8 @@ class PipelineEndToEndITCase {
     IndexContract contract = IndexContract.builtIn();
     Set<String> documents = new HashSet<>();
     for (String line : expected.eventJson()) {
-      JsonNode event = JSON.readTree(line);
-      documents.add(contract.eventIndex(event) + "/" + event.path("event_id").asText());
+      AuditEvent event = EventJson.readEvent(line);
+      documents.add(contract.eventIndex(event) + "/" + event.getEventId());
     }
     return documents;
   }

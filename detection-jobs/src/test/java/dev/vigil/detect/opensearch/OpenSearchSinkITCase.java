@@ -33,6 +33,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -224,11 +225,17 @@ class OpenSearchSinkITCase {
         writer(config(url, bulk(10, 1, Duration.ofMinutes(1))), eventsMapper(), null)) {
       writeAll(events, List.of(good, badIp));
     }
-    try (OpenSearchSinkWriter<JsonNode> trees =
-        writer(
-            config(url, bulk(10, 1, Duration.ofMinutes(1))),
-            DocumentMapper.eventTrees(CONTRACT),
-            null)) {
+    // A document the events mapper would never write, as an older or newer Vigil might.
+    DocumentMapper<ObjectNode> asIs =
+        tree ->
+            new IndexDocument(
+                eventsIndex,
+                tree.get("event_id").asText(),
+                tree.toString().getBytes(StandardCharsets.UTF_8),
+                tree.get("origin").asText(),
+                Source.valueOf(tree.get("source").asText()));
+    try (OpenSearchSinkWriter<ObjectNode> trees =
+        writer(config(url, bulk(10, 1, Duration.ofMinutes(1))), asIs, null)) {
       writeAll(trees, List.of(unknownField));
     }
 

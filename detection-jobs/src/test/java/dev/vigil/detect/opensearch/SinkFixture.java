@@ -30,8 +30,19 @@ final class SinkFixture {
     new TemplateInstaller(client, SINGLE_NODE).install();
   }
 
+  /** The local cluster's configuration, with these bulk settings. */
   static OpenSearchConfig config(URI url, BulkConfig bulk) {
-    return OpenSearchConfig.local(url).withBulk(bulk);
+    OpenSearchConfig local = OpenSearchConfig.local(url);
+    return new OpenSearchConfig(
+        local.urls(),
+        null,
+        null,
+        local.tls(),
+        local.connectTimeout(),
+        local.responseTimeout(),
+        null,
+        local.index(),
+        bulk);
   }
 
   static BulkConfig bulk(int maxActions, int maxBuffered, Duration giveUp) {

@@ -86,11 +86,6 @@ public final class Timestamps {
     return truncateToMillis(parsed);
   }
 
-  /** Milliseconds since the epoch as sources sometimes give them (GCP {@code timeUsec} etc.). */
-  public static Instant ofEpochMicros(long micros) {
-    return Instant.ofEpochMilli(Math.floorDiv(micros, 1000));
-  }
-
   private static Instant tryParse(String value) {
     if (value.isEmpty() || value.length() > 64) {
       return null;

@@ -102,11 +102,4 @@ class TimestampsTest {
     assertThatThrownBy(() -> Timestamps.parse(junk, "time"))
         .hasMessageNotContaining("x".repeat(41));
   }
-
-  @Test
-  void convertsEpochMicrosecondsTruncatingToMilliseconds() {
-    assertThat(Timestamps.ofEpochMicros(1_714_557_604_123_999L))
-        .isEqualTo(Instant.parse("2024-05-01T10:00:04.123Z"));
-    assertThat(Timestamps.ofEpochMicros(-1L)).isEqualTo(Instant.ofEpochMilli(-1));
-  }
 }

@@ -9,7 +9,7 @@ public final class EplFunctions {
 
   private EplFunctions() {}
 
-  /** {@code vigil_matches(self, n)}: base rule n's full Sigma detection. */
+  /** {@code vigil_matches(event, n)}: base rule n's full Sigma detection. */
   public static boolean matches(VigilEvent event, int ruleIndex) {
     return event.matches(ruleIndex);
   }

@@ -141,10 +141,6 @@ public final class VigilEvent {
 
   // Bean properties Esper reads (and indexes) in filters.
 
-  public VigilEvent getSelf() {
-    return this;
-  }
-
   public String getSource() {
     return event.getSource().name();
   }
