@@ -120,6 +120,23 @@ public final class NormalizerSettings implements Serializable {
     return values;
   }
 
+  /**
+   * The first entry that cannot be an email, which no GCP principal would ever match (a name, a
+   * {@code user:} subject, two emails without their comma); empty when every one can be.
+   */
+  public static Optional<String> firstNonEmail(Collection<String> superAdmins) {
+    return superAdmins.stream()
+        .map(String::trim)
+        .filter(admin -> !admin.isEmpty())
+        .filter(
+            admin ->
+                admin.indexOf('@') <= 0
+                    || admin.indexOf('@') != admin.lastIndexOf('@')
+                    || admin.chars().anyMatch(Character::isWhitespace)
+                    || admin.contains(":"))
+        .findFirst();
+  }
+
   private static void readTables(Path dir, EnumMap<Source, TableText> tables) {
     List<Path> files;
     try (Stream<Path> entries = Files.list(dir)) {

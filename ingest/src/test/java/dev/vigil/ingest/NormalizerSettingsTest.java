@@ -116,6 +116,16 @@ class NormalizerSettingsTest {
         .containsExactly("a@x.io", "b@y.io");
   }
 
+  @Test
+  void aSuperAdminThatCannotBeAnEmailIsFound() {
+    assertThat(NormalizerSettings.firstNonEmail(List.of("a@x.io", " B@Y.io "))).isEmpty();
+    assertThat(NormalizerSettings.firstNonEmail(List.of("a@x.io", "breakglass")))
+        .contains("breakglass");
+    assertThat(NormalizerSettings.firstNonEmail(List.of("user:a@x.io"))).contains("user:a@x.io");
+    assertThat(NormalizerSettings.firstNonEmail(List.of("a@x.io b@y.io")))
+        .contains("a@x.io b@y.io");
+  }
+
   private static AuditEvent normalizeOne(Normalizer normalizer, String record) {
     List<AuditEvent> events = new ArrayList<>();
     List<DeadLetter> deadLetters = new ArrayList<>();

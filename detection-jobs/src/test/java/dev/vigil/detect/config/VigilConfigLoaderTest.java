@@ -667,6 +667,97 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void theSourcesSectionReadsTheSuperAdminsAndTheUsersTablesWithTheFile() throws Exception {
+    Files.createDirectories(dir.resolve("maps"));
+    Files.writeString(
+        dir.resolve("maps/gcp.yaml"),
+        "rules:\n  - match: {methodName: storage.buckets.get}\n    category: SYSTEM\n");
+
+    VigilConfig config =
+        parse(
+            "sources:\n  gcp:\n    super_admins: [admin@example.com, Break.Glass@example.com]\n"
+                + "  mappings_dir: maps\n");
+
+    assertThat(config.normalizer().gcpSuperAdmins())
+        .containsExactly("admin@example.com", "Break.Glass@example.com");
+    assertThat(config.normalizer().overrideFiles())
+        .isEqualTo(Map.of(Source.GCP_AUDIT, dir.resolve("maps/gcp.yaml").toString()));
+    assertThat(parse("").normalizer().gcpSuperAdmins()).isEmpty();
+    assertThat(parse("").normalizer().overrideFiles()).isEmpty();
+  }
+
+  @Test
+  void aMistakeInAUsersTableStopsTheLoadWithTheTablesFileAndLine() throws Exception {
+    Files.createDirectories(dir.resolve("maps"));
+    Path table = dir.resolve("maps/vault.yaml");
+    Files.writeString(
+        table, "rules:\n  - match: {pathh: \"sys/*\"}\n    category: SECRET_ACCESS\n");
+
+    assertThatThrownBy(() -> parse("sources:\n  mappings_dir: maps\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            table + ":2: rule 1: match key 'pathh' is not one the VAULT parser supplies (path,");
+  }
+
+  @Test
+  void sourcesMistakesAreLocatedInTheFile() {
+    failsWith(
+        "sources:\n  mappings_dir: nowhere\n",
+        2,
+        "sources.mappings_dir",
+        "no directory at " + dir.resolve("nowhere"));
+    failsWith(
+        "sources:\n  gcp:\n    super_admins: [admin@example.com, breakglass]\n",
+        3,
+        "sources.gcp.super_admins",
+        "must list emails (admin@example.com), got 'breakglass'");
+    failsWith(
+        "sources:\n  gcp:\n    super_admins: admin@example.com\n",
+        3,
+        "sources.gcp.super_admins",
+        "must be a list of strings");
+    failsWith(
+        "sources:\n  gcp:\n    superadmins: [admin@example.com]\n",
+        3,
+        "sources.gcp.superadmins",
+        "did you mean 'super_admins'?");
+  }
+
+  @Test
+  void absentSourcesKeysFallBackToTheEnvironmentOfTheProcessReadingTheFile() throws Exception {
+    Files.createDirectories(dir.resolve("maps"));
+    Files.writeString(
+        dir.resolve("maps/vault.yaml"),
+        "rules:\n  - match: {path: \"x/*\"}\n    category: SYSTEM\n");
+    Map<String, String> environment =
+        Map.of(
+            "VIGIL_GCP_SUPER_ADMINS",
+            "env@example.com",
+            "VIGIL_MAPPINGS_DIR",
+            dir.resolve("maps").toString());
+
+    VigilConfig fromEnvironment = VigilConfigLoader.parse("vigil.yaml", "", dir, environment);
+    VigilConfig fromFile =
+        VigilConfigLoader.parse(
+            "vigil.yaml",
+            "sources:\n  gcp:\n    super_admins: [file@example.com]\n",
+            dir,
+            environment);
+
+    assertThat(fromEnvironment.normalizer().gcpSuperAdmins()).containsExactly("env@example.com");
+    assertThat(fromEnvironment.normalizer().overrideFiles()).containsOnlyKeys(Source.VAULT);
+    assertThat(fromFile.normalizer().gcpSuperAdmins()).containsExactly("file@example.com");
+    assertThatThrownBy(
+            () ->
+                VigilConfigLoader.parse(
+                    "vigil.yaml", "", dir, Map.of("VIGIL_MAPPINGS_DIR", "/no/such/dir")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "vigil.yaml: VIGIL_MAPPINGS_DIR (read as sources.mappings_dir is not set): no directory"
+                + " at /no/such/dir");
+  }
+
+  @Test
   void someAlertOutputMustRemain() {
     failsWith("sinks:\n  kafka:\n    alerts: false\n", 1, "sinks", "every alert output is off");
   }
