@@ -964,6 +964,8 @@ class VigilConfigLoaderTest {
     assertThat(config.openSearch().orElseThrow().username()).isEqualTo("vigil");
     assertThat(config.sinks().openSearch().any()).isTrue();
     assertThat(config.notifications().orElseThrow().destinations()).containsOnlyKeys("oncall");
+    assertThat(config.normalizer().gcpSuperAdmins())
+        .containsExactly("admin@example.com", "breakglass@example.com");
   }
 
   @Test
