@@ -18,7 +18,6 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -174,13 +173,6 @@ public final class NormalizerSettings implements Serializable {
   /** The super-admin emails, as given. */
   public List<String> gcpSuperAdmins() {
     return List.copyOf(gcpSuperAdmins);
-  }
-
-  /** The user's table file of each source that has one, as messages name it. */
-  public Map<Source, String> overrideFiles() {
-    Map<Source, String> files = new EnumMap<>(Source.class);
-    overrides.forEach((source, table) -> files.put(source, table.name()));
-    return files;
   }
 
   /** The table of the schema's source: the user's rules, if any, then the built-in ones. */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.Category;
 import dev.vigil.event.DeadLetter;
-import dev.vigil.event.Source;
 import dev.vigil.ingest.mapping.MappingTableException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,8 +55,6 @@ class NormalizerSettingsTest {
     Normalizer normalizer = Normalizer.builder().settings(travelled).build();
 
     assertThat(travelled.gcpSuperAdmins()).containsExactly("admin@example.com");
-    assertThat(travelled.overrideFiles())
-        .isEqualTo(Map.of(Source.VAULT, dir.resolve("vault.yaml").toString()));
     AuditEvent gcp = normalizeOne(normalizer, GCP_ENTRY);
     assertThat(gcp.getActor().getRoot()).as("a listed super-admin, any case").isTrue();
     AuditEvent vault = normalizeOne(normalizer, VAULT_ENTRY);

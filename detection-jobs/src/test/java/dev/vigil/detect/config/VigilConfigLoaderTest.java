@@ -10,7 +10,11 @@ import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
 import dev.vigil.detect.config.VigilConfig.CheckpointMode;
 import dev.vigil.detect.config.VigilConfig.StartingOffsets;
 import dev.vigil.detect.notify.NotifyConfig;
+import dev.vigil.event.Category;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.gcp.GcpAuditParser;
+import dev.vigil.ingest.mapping.Mapping;
+import dev.vigil.ingest.vault.VaultParser;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -680,10 +684,9 @@ class VigilConfigLoaderTest {
 
     assertThat(config.normalizer().gcpSuperAdmins())
         .containsExactly("admin@example.com", "Break.Glass@example.com");
-    assertThat(config.normalizer().overrideFiles())
-        .isEqualTo(Map.of(Source.GCP_AUDIT, dir.resolve("maps/gcp.yaml").toString()));
+    assertThat(gcpCategory(config, "storage.buckets.get")).isEqualTo(Category.SYSTEM);
     assertThat(parse("").normalizer().gcpSuperAdmins()).isEmpty();
-    assertThat(parse("").normalizer().overrideFiles()).isEmpty();
+    assertThat(gcpCategory(parse(""), "storage.buckets.get")).isNotEqualTo(Category.SYSTEM);
   }
 
   @Test
@@ -745,7 +748,13 @@ class VigilConfigLoaderTest {
             environment);
 
     assertThat(fromEnvironment.normalizer().gcpSuperAdmins()).containsExactly("env@example.com");
-    assertThat(fromEnvironment.normalizer().overrideFiles()).containsOnlyKeys(Source.VAULT);
+    assertThat(
+            fromEnvironment
+                .normalizer()
+                .table(VaultParser.TABLE)
+                .lookup(Map.of("path", "x/y"))
+                .map(Mapping::category))
+        .contains(Category.SYSTEM);
     assertThat(fromFile.normalizer().gcpSuperAdmins()).containsExactly("file@example.com");
     assertThatThrownBy(
             () ->
@@ -755,6 +764,15 @@ class VigilConfigLoaderTest {
         .hasMessage(
             "vigil.yaml: VIGIL_MAPPINGS_DIR (read as sources.mappings_dir is not set): no directory"
                 + " at /no/such/dir");
+  }
+
+  private static Category gcpCategory(VigilConfig config, String methodName) {
+    return config
+        .normalizer()
+        .table(GcpAuditParser.TABLE)
+        .lookup(Map.of("methodName", methodName))
+        .map(Mapping::category)
+        .orElse(Category.OTHER);
   }
 
   @Test

@@ -100,11 +100,11 @@ public final class MappingTable {
   }
 
   /**
-   * A table of these rules alone (tests, tools).
+   * A table of these rules alone, without the built-in ones (tests of the table's semantics).
    *
    * @throws MappingTableException when the text has a mistake, with its file and line
    */
-  public static MappingTable of(Schema schema, String name, String text) {
+  static MappingTable of(Schema schema, String name, String text) {
     return new MappingTable(read(name, text, schema));
   }
 

@@ -759,7 +759,7 @@ class VaultParserTest {
             - match: {path: "secret/*"}
               category: OTHER
           """;
-      MappingTable table = MappingTable.of(VaultParser.TABLE, "test.yaml", yaml);
+      MappingTable table = MappingTable.withOverride(VaultParser.TABLE, "test.yaml", yaml);
       VaultParser parser = new VaultParser(table);
       AuditEvent event =
           parser.parse(
