@@ -39,10 +39,16 @@ public final class NormalizerSettings implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** The command line's default for the super-admins: comma-separated emails. */
+  /**
+   * The super-admins (comma-separated emails) when neither vigil.yaml nor the command line gives
+   * them, read by the process that starts the job.
+   */
   public static final String SUPER_ADMINS_ENV = "VIGIL_GCP_SUPER_ADMINS";
 
-  /** The command line's default for the directory of the user's mapping tables. */
+  /**
+   * The directory of the user's mapping tables when neither vigil.yaml nor the command line gives
+   * one, read by the process that starts the job.
+   */
   public static final String MAPPINGS_DIR_ENV = "VIGIL_MAPPINGS_DIR";
 
   /** Each source's table schema, as its parser declares it. */
