@@ -49,6 +49,8 @@ final class DetectCommand implements Callable<Integer> {
 
   @Mixin private OutOfOrdernessOption maxOutOfOrderness;
 
+  @Mixin private NormalizerOptions normalizerOptions;
+
   @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files or directories.")
   private List<String> inputs;
 
@@ -61,6 +63,13 @@ final class DetectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     return new DetectionRun(env, "vigil detect", DetectionRun.UnnamedDeadLetters.TIMESTAMPED_FILE)
-        .run(inputs, rules, out, eventsOut, deadLetter, maxOutOfOrderness.value());
+        .run(
+            inputs,
+            rules,
+            out,
+            eventsOut,
+            deadLetter,
+            maxOutOfOrderness.value(),
+            normalizerOptions);
   }
 }

@@ -5,6 +5,7 @@ import dev.vigil.detect.DetectSummary;
 import dev.vigil.detect.DetectionFailedException;
 import dev.vigil.detect.EmbeddedDetection;
 import dev.vigil.detect.RuleSet;
+import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleException;
 import java.io.IOException;
@@ -62,7 +63,8 @@ final class DetectionRun {
       String alertsOut,
       String eventsOut,
       String deadLetterOut,
-      Duration maxOutOfOrderness)
+      Duration maxOutOfOrderness,
+      NormalizerOptions normalizerOptions)
       throws IOException {
     if (inputArguments.contains("-")) {
       throw new CommandFailedException(
@@ -72,6 +74,8 @@ final class DetectionRun {
     // Expanded as vigil normalize does, so that a missing, unreadable or special file fails here
     // in one line, before the job starts, and the outputs can be checked against every file read.
     List<InputFiles.Input> inputFiles = InputFiles.expand(inputArguments, env);
+    // Read and checked here, as the rules are below: a mistake in a mapping table costs no run.
+    NormalizerSettings normalizer = normalizerOptions.settings(env);
     OutputTargets targets = new OutputTargets(inputFiles);
     List<Path> inputs = inputArguments.stream().map(env::resolve).toList();
     List<Path> rules =
@@ -102,6 +106,7 @@ final class DetectionRun {
           DetectOptions.of(inputs)
               .withInputNames(inputArguments)
               .withRules(rules)
+              .withNormalizer(normalizer)
               .withAlertsOut(alerts)
               .withEventsOut(events)
               .withDeadLetterOut(deadLetters)

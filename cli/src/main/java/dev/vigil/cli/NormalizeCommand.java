@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -122,6 +123,8 @@ final class NormalizeCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "Write dead letters to FILE (in the output format).")
   private String deadLetter;
+
+  @Mixin private NormalizerOptions normalizerOptions;
 
   @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files, directories, or -.")
   private List<String> inputArguments;
@@ -230,12 +233,13 @@ final class NormalizeCommand implements Callable<Integer> {
   }
 
   private Normalizer normalizer() {
-    Normalizer.Builder builder = Normalizer.builder().forceSource(source.source);
+    Normalizer.Builder builder =
+        Normalizer.builder().settings(normalizerOptions.settings(env)).forceSource(source.source);
     env.parsers().forEach(builder::parser);
     try {
       return builder.build();
     } catch (IllegalStateException e) {
-      // No parser on the class path, or none for the forced source: a broken installation.
+      // Two parsers for one source, or none for the forced source: a broken installation.
       throw new CommandFailedException(e.getMessage());
     }
   }

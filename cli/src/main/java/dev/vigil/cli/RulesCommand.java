@@ -263,6 +263,8 @@ final class RulesCommand {
 
     @Mixin private OutOfOrdernessOption maxOutOfOrderness;
 
+    @Mixin private NormalizerOptions normalizerOptions;
+
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Past raw records.")
     private List<String> inputs;
 
@@ -274,7 +276,14 @@ final class RulesCommand {
     public Integer call() throws java.io.IOException {
       return new DetectionRun(
               env, "vigil rules backtest", DetectionRun.UnnamedDeadLetters.COUNTED_ONLY)
-          .run(inputs, rules, out, eventsOut, deadLetter, maxOutOfOrderness.value());
+          .run(
+              inputs,
+              rules,
+              out,
+              eventsOut,
+              deadLetter,
+              maxOutOfOrderness.value(),
+              normalizerOptions);
     }
   }
 

@@ -76,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
     JobResult result;
     Optional<ResumePoint> resumeFrom;
     try {
-      VigilConfig loaded = VigilConfigLoader.load(env.resolve(config), config);
+      VigilConfig loaded = VigilConfigLoader.load(env.resolve(config), config, env.environment());
       // Held until the job has ended (after its final savepoint): a second run on this storage
       // would resume from this one's live state, prune it, and fence its alert transactions.
       try (CheckpointStorageLock storageLock = lockStorage(loaded.checkpoints().storage())) {

@@ -165,7 +165,9 @@ final class StackDemo {
           StandardCharsets.UTF_8);
       VigilConfig config;
       try {
-        config = VigilConfigLoader.load(configFile);
+        // Without the environment's super-admins and mapping tables: the demo's story is the
+        // samples' with the built-in tables, as `vigil demo` tells it.
+        config = VigilConfigLoader.load(configFile, configFile.toString(), Map.of());
       } catch (ConfigException e) {
         throw new IllegalStateException("the demo wrote an invalid " + configFile, e);
       }

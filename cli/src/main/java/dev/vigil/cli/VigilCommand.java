@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.ServiceConfigurationError;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -87,8 +89,30 @@ public final class VigilCommand {
           }
           return EXIT_ERROR;
         });
+    commandLine.setExecutionStrategy(VigilCommand::executeReportingBrokenInstallations);
     TokenSafeHelp.install(commandLine);
     return commandLine;
+  }
+
+  /**
+   * Runs the command picocli's default way. A {@link ServiceConfigurationError} (a library's
+   * service that cannot be loaded: a jar missing from or doubled on the class path) is an {@code
+   * Error}, which the execution exception handler never sees; it is the installation's fault, not a
+   * bug in the command, so it gets one line and exit code 1 instead of the JVM's stack trace.
+   */
+  private static int executeReportingBrokenInstallations(ParseResult parseResult) {
+    try {
+      return new CommandLine.RunLast().execute(parseResult);
+    } catch (ServiceConfigurationError e) {
+      List<CommandLine> commands = parseResult.asCommandLineList();
+      reportError(
+          commands.get(commands.size() - 1),
+          "the installation is broken ("
+              + oneLine(e.getMessage())
+              + "); rebuild it ("
+              + "./mvnw -B -q package -DskipTests) or reinstall");
+      return EXIT_ERROR;
+    }
   }
 
   /**

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code vigil normalize} over the whole shared corpus with the real parsers (found through
- * META-INF/services, as the shipped jar finds them): every record is accounted for, and every dead
- * letter is one the parsers' own corpus tests expect, for a defect of that record.
+ * {@code vigil normalize} over the whole shared corpus with the real parsers (those the normalizer
+ * builds itself, as the shipped jar does): every record is accounted for, and every dead letter is
+ * one the parsers' own corpus tests expect, for a defect of that record.
  */
 class CorpusNormalizeCommandTest {
 

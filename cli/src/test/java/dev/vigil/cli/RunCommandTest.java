@@ -46,6 +46,27 @@ class RunCommandTest {
   }
 
   @Test
+  void aMistakeInAMappingTableIsItsFileAndLineBeforeTheBrokersAreTried() throws Exception {
+    Files.createDirectories(dir.resolve("maps"));
+    Files.writeString(
+        dir.resolve("maps/vault.yaml"),
+        "rules:\n  - match: {path: \"sys/*\"}\n    category: SYSTEM\n    flags: [mfaa]\n");
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\nsources:\n  mappings_dir: maps\n");
+
+    CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil run: "
+                + dir.resolve("maps/vault.yaml")
+                + ":4: rule 1: flag 'mfaa' is not one the VAULT parser reads (root_credential,"
+                + " token_issue, mfa, dynamic_credential)");
+  }
+
+  @Test
   void aMissingConfigIsNamed() {
     CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "absent.yaml");
 

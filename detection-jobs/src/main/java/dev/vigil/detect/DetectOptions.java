@@ -1,5 +1,6 @@
 package dev.vigil.detect;
 
+import dev.vigil.ingest.NormalizerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.function.Consumer;
  * @param inputNames each input as the user gave it, for the origins of its records (a relative path
  *     stays relative; see {@link dev.vigil.detect.file.RawFiles}); same size as {@code inputs}
  * @param rules rule directories or files; empty for the built-in pack
+ * @param normalizer the GCP super-admins and the user's mapping tables the parsers are built with
  * @param alertsOut where alerts go as JSON Lines, or null to keep only the summary
  * @param eventsOut where normalized events go as JSON Lines, or null
  * @param deadLetterOut where dead letters go as JSON Lines, or null
@@ -26,6 +28,7 @@ public record DetectOptions(
     List<Path> inputs,
     List<String> inputNames,
     List<Path> rules,
+    NormalizerSettings normalizer,
     Path alertsOut,
     Path eventsOut,
     Path deadLetterOut,
@@ -45,6 +48,7 @@ public record DetectOptions(
       throw new IllegalArgumentException("one name per input");
     }
     rules = List.copyOf(rules);
+    Objects.requireNonNull(normalizer, "normalizer");
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("no input given");
     }
@@ -58,14 +62,16 @@ public record DetectOptions(
   }
 
   /**
-   * Built-in rules, no file outputs, default parallelism (up to 4), watermark delay and timeout;
-   * each input named in origins as its path here.
+   * Built-in rules, the built-in mapping tables and no GCP super-admins, no file outputs, default
+   * parallelism (up to 4), watermark delay and timeout; each input named in origins as its path
+   * here.
    */
   public static DetectOptions of(List<Path> inputs) {
     return new DetectOptions(
         inputs,
         inputs.stream().map(Path::toString).toList(),
         List.of(),
+        NormalizerSettings.none(),
         null,
         null,
         null,
@@ -85,6 +91,7 @@ public record DetectOptions(
         inputs,
         value,
         rules,
+        normalizer,
         alertsOut,
         eventsOut,
         deadLetterOut,
@@ -99,6 +106,23 @@ public record DetectOptions(
     return new DetectOptions(
         inputs,
         inputNames,
+        value,
+        normalizer,
+        alertsOut,
+        eventsOut,
+        deadLetterOut,
+        parallelism,
+        maxOutOfOrderness,
+        timeout,
+        progress,
+        progressInterval);
+  }
+
+  public DetectOptions withNormalizer(NormalizerSettings value) {
+    return new DetectOptions(
+        inputs,
+        inputNames,
+        rules,
         value,
         alertsOut,
         eventsOut,
@@ -115,6 +139,7 @@ public record DetectOptions(
         inputs,
         inputNames,
         rules,
+        normalizer,
         value,
         eventsOut,
         deadLetterOut,
@@ -130,6 +155,7 @@ public record DetectOptions(
         inputs,
         inputNames,
         rules,
+        normalizer,
         alertsOut,
         value,
         deadLetterOut,
@@ -145,6 +171,7 @@ public record DetectOptions(
         inputs,
         inputNames,
         rules,
+        normalizer,
         alertsOut,
         eventsOut,
         value,
@@ -160,6 +187,7 @@ public record DetectOptions(
         inputs,
         inputNames,
         rules,
+        normalizer,
         alertsOut,
         eventsOut,
         deadLetterOut,
@@ -175,6 +203,7 @@ public record DetectOptions(
         inputs,
         inputNames,
         rules,
+        normalizer,
         alertsOut,
         eventsOut,
         deadLetterOut,
@@ -190,6 +219,7 @@ public record DetectOptions(
         inputs,
         inputNames,
         rules,
+        normalizer,
         alertsOut,
         eventsOut,
         deadLetterOut,
@@ -205,6 +235,7 @@ public record DetectOptions(
         inputs,
         inputNames,
         rules,
+        normalizer,
         alertsOut,
         eventsOut,
         deadLetterOut,

@@ -77,7 +77,7 @@ public final class DetectionJob {
 
     SingleOutputStreamOperator<IngestedEvent> normalized =
         inputOrder(
-            raw.process(new NormalizeFunction(options.sourceHints()))
+            raw.process(new NormalizeFunction(options.sourceHints(), options.normalizer()))
                 .returns(TypeInformation.of(IngestedEvent.class))
                 .name("normalize")
                 .uid("normalize"),

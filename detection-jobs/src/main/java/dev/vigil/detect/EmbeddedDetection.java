@@ -76,6 +76,7 @@ public final class EmbeddedDetection {
         FileOutputs.singleFiles(options.alertsOut(), options.eventsOut(), options.deadLetterOut()),
         JobOptions.defaults(rules)
             .withMaxOutOfOrderness(options.maxOutOfOrderness())
+            .withNormalizer(options.normalizer())
             .withOrderedInput());
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName("vigil-detect");

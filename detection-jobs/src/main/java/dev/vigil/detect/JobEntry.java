@@ -9,15 +9,20 @@ import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
+import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.RawRecord;
+import dev.vigil.ingest.mapping.MappingTableException;
 import dev.vigil.ingest.spi.DurationSyntax;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePathException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,6 +35,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * templates), and a mistake is its message on stderr and exit code {@value #EXIT_ERROR}, as {@code
  * vigil run} gives for the same mistake; a wrong command line is the usage and the same code. No
  * stack trace for any of these: the person at the terminal made them, not the job.
+ *
+ * <p>The GCP super-admins and the user's mapping tables are read here, on the submitting machine,
+ * and travel in the job graph ({@link dev.vigil.ingest.NormalizerSettings}): from vigil.yaml's
+ * {@code sources:} section, or {@code --gcp-super-admins} and {@code --mappings-dir} for files,
+ * each falling back to its environment variable of this process. A TaskManager's environment is
+ * never read.
  */
 final class JobEntry {
 
@@ -39,7 +50,8 @@ final class JobEntry {
   static final String USAGE =
       "usage: flink run vigil-detection-jobs.jar --config vigil.yaml\n"
           + "   or: flink run vigil-detection-jobs.jar --input PATH [--input PATH]... --output DIR"
-          + " [--rules PATH]... [--max-out-of-orderness 30s] [--checkpoint-interval 30s]";
+          + " [--rules PATH]... [--max-out-of-orderness 30s] [--checkpoint-interval 30s]"
+          + " [--gcp-super-admins EMAIL,...] [--mappings-dir DIR]";
 
   private JobEntry() {}
 
@@ -50,14 +62,19 @@ final class JobEntry {
    *     {@code err} then names
    */
   static int run(String[] args, PrintStream err) throws Exception {
+    return run(args, err, System.getenv());
+  }
+
+  /** As {@link #run(String[], PrintStream)}, with the given environment variables. */
+  static int run(String[] args, PrintStream err, Map<String, String> environment) throws Exception {
     try {
       if (args.length > 0 && args[0].equals("--config")) {
         if (args.length != 2) {
           return usage(err, args.length == 1 ? "--config needs a value" : "too many arguments");
         }
-        streaming(Path.of(args[1]));
+        streaming(Path.of(args[1]), environment);
       } else {
-        bounded(args);
+        bounded(args, environment);
       }
       return 0;
     } catch (UsageException e) {
@@ -65,7 +82,8 @@ final class JobEntry {
     } catch (ConfigException
         | NotifyConfigException
         | IndexSetup.IndexSetupException
-        | TopicSetup.TopicSetupException e) {
+        | TopicSetup.TopicSetupException
+        | MappingTableException e) {
       err.println(e.getMessage());
       return EXIT_ERROR;
     } catch (ContinuousDetection.UnknownDestinationException e) {
@@ -84,8 +102,8 @@ final class JobEntry {
     }
   }
 
-  private static void streaming(Path file) throws Exception {
-    VigilConfig config = VigilConfigLoader.load(file);
+  private static void streaming(Path file, Map<String, String> environment) throws Exception {
+    VigilConfig config = VigilConfigLoader.load(file, file.toString(), environment);
     RuleSet rules = ContinuousDetection.check(config);
     ContinuousDetection.prepare(config);
     StreamExecutionEnvironment env =
@@ -95,16 +113,26 @@ final class JobEntry {
     env.execute(config.job().name());
   }
 
-  private static void bounded(String[] args) throws Exception {
+  private static void bounded(String[] args, Map<String, String> environment) throws Exception {
     List<Path> inputs = new ArrayList<>();
     List<Path> ruleRoots = new ArrayList<>();
     String output = null;
+    String superAdmins = environment.get(NormalizerSettings.SUPER_ADMINS_ENV);
+    String superAdminsFrom = NormalizerSettings.SUPER_ADMINS_ENV;
+    String mappingsDir = environment.get(NormalizerSettings.MAPPINGS_DIR_ENV);
+    String mappingsDirFrom = NormalizerSettings.MAPPINGS_DIR_ENV;
     Duration outOfOrderness = JobOptions.DEFAULT_MAX_OUT_OF_ORDERNESS;
     Duration checkpointInterval = Duration.ofSeconds(30);
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (!List.of(
-              "--input", "--rules", "--output", "--max-out-of-orderness", "--checkpoint-interval")
+              "--input",
+              "--rules",
+              "--output",
+              "--max-out-of-orderness",
+              "--checkpoint-interval",
+              "--gcp-super-admins",
+              "--mappings-dir")
           .contains(flag)) {
         throw new UsageException(
             flag.equals("--config")
@@ -120,6 +148,14 @@ final class JobEntry {
         case "--rules" -> ruleRoots.add(Path.of(value));
         case "--output" -> output = value;
         case "--max-out-of-orderness" -> outOfOrderness = duration(flag, value);
+        case "--gcp-super-admins" -> {
+          superAdmins = value;
+          superAdminsFrom = flag;
+        }
+        case "--mappings-dir" -> {
+          mappingsDir = value;
+          mappingsDirFrom = flag;
+        }
         default -> {
           checkpointInterval = duration(flag, value);
           // As checkpoints.interval in vigil.yaml: shorter only burdens the job.
@@ -133,6 +169,8 @@ final class JobEntry {
       throw new UsageException(
           args.length == 0 ? null : "--input and --output are required without --config");
     }
+    NormalizerSettings normalizer =
+        normalizerSettings(superAdmins, superAdminsFrom, mappingsDir, mappingsDirFrom);
     RuleSet rules = ruleRoots.isEmpty() ? RuleSet.builtIn() : RuleSet.load(ruleRoots);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     // The file sink commits its part files on checkpoints (the last one after the input ends).
@@ -147,8 +185,39 @@ final class JobEntry {
         env,
         raw,
         FileOutputs.partFiles(output),
-        JobOptions.defaults(rules).withMaxOutOfOrderness(outOfOrderness).withOrderedInput());
+        JobOptions.defaults(rules)
+            .withMaxOutOfOrderness(outOfOrderness)
+            .withNormalizer(normalizer)
+            .withOrderedInput());
     env.execute("vigil-detection");
+  }
+
+  /**
+   * The super-admins and the tables of the mappings directory, each named in messages by where it
+   * came from ({@code --mappings-dir} or its environment variable); a table's mistake is a {@link
+   * MappingTableException} naming its file and line.
+   */
+  private static NormalizerSettings normalizerSettings(
+      String superAdmins, String superAdminsFrom, String mappingsDir, String mappingsDirFrom) {
+    List<String> admins = NormalizerSettings.commaSeparated(superAdmins);
+    NormalizerSettings.firstNonEmail(admins)
+        .ifPresent(
+            notEmail -> {
+              throw new UsageException(
+                  superAdminsFrom
+                      + ": must list emails (admin@example.com), got '"
+                      + notEmail
+                      + "'");
+            });
+    Optional<Path> dir = Optional.empty();
+    if (mappingsDir != null && !mappingsDir.isBlank()) {
+      Path resolved = Path.of(mappingsDir.trim()).toAbsolutePath().normalize();
+      if (!Files.isDirectory(resolved)) {
+        throw new UsageException(mappingsDirFrom + ": no directory at " + resolved);
+      }
+      dir = Optional.of(resolved);
+    }
+    return NormalizerSettings.load(admins, dir);
   }
 
   private static Duration duration(String flag, String value) {

@@ -1,6 +1,7 @@
 package dev.vigil.detect;
 
 import dev.vigil.detect.kafka.SourceHints;
+import dev.vigil.ingest.NormalizerSettings;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param minimumAlertMemory the least time an alert id is remembered for deduplication (the pack's
  *     longest window plus suppression period when longer)
  * @param sourceHints the source each raw Kafka topic declares (none: every record is detected)
+ * @param normalizer the GCP super-admins and the user's mapping tables, read where the job was
+ *     configured and carried with it to every TaskManager
  * @param orderedInput the raw stream is one reader's fixed sequence (a bounded run over files, see
  *     {@link dev.vigil.detect.file.RawFiles}): normalization, event time and routing then run in
  *     one subtask and the watermark follows event time instead of a wall-clock timer, so which
@@ -30,6 +33,7 @@ public record JobOptions(
     Duration idleness,
     Duration minimumAlertMemory,
     SourceHints sourceHints,
+    NormalizerSettings normalizer,
     boolean orderedInput)
     implements Serializable {
 
@@ -40,6 +44,7 @@ public record JobOptions(
   public JobOptions {
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(sourceHints, "sourceHints");
+    Objects.requireNonNull(normalizer, "normalizer");
     if (maxOutOfOrderness.isNegative()) {
       throw new IllegalArgumentException("the maximum out-of-orderness cannot be negative");
     }
@@ -56,21 +61,28 @@ public record JobOptions(
         DEFAULT_IDLENESS,
         DEFAULT_MINIMUM_ALERT_MEMORY,
         SourceHints.none(),
+        NormalizerSettings.none(),
         false);
   }
 
   public JobOptions withMaxOutOfOrderness(Duration value) {
-    return new JobOptions(rules, value, idleness, minimumAlertMemory, sourceHints, orderedInput);
+    return new JobOptions(
+        rules, value, idleness, minimumAlertMemory, sourceHints, normalizer, orderedInput);
   }
 
   public JobOptions withIdleness(Duration value) {
     return new JobOptions(
-        rules, maxOutOfOrderness, value, minimumAlertMemory, sourceHints, orderedInput);
+        rules, maxOutOfOrderness, value, minimumAlertMemory, sourceHints, normalizer, orderedInput);
   }
 
   public JobOptions withSourceHints(SourceHints value) {
     return new JobOptions(
-        rules, maxOutOfOrderness, idleness, minimumAlertMemory, value, orderedInput);
+        rules, maxOutOfOrderness, idleness, minimumAlertMemory, value, normalizer, orderedInput);
+  }
+
+  public JobOptions withNormalizer(NormalizerSettings value) {
+    return new JobOptions(
+        rules, maxOutOfOrderness, idleness, minimumAlertMemory, sourceHints, value, orderedInput);
   }
 
   /**
@@ -78,6 +90,6 @@ public record JobOptions(
    */
   public JobOptions withOrderedInput() {
     return new JobOptions(
-        rules, maxOutOfOrderness, idleness, minimumAlertMemory, sourceHints, true);
+        rules, maxOutOfOrderness, idleness, minimumAlertMemory, sourceHints, normalizer, true);
   }
 }

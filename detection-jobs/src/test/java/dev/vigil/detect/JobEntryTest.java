@@ -183,4 +183,42 @@ class JobEntryTest {
                 + dir.resolve("tls/ca.pem")
                 + ": no such file or directory");
   }
+
+  @Test
+  void aMistakeInAUsersMappingTableIsItsFileAndLineBeforeTheJobIsBuilt() throws Exception {
+    Files.createDirectories(dir.resolve("maps"));
+    Path table = dir.resolve("maps/vault.yaml");
+    Files.writeString(table, "rules:\n  - match: {path: \"sys/*\"}\n    category: BOGUS\n");
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "kafka:\n  bootstrap_servers: 192.0.2.1:9092\nsources:\n  mappings_dir: maps\n");
+
+    assertThat(run("--config", dir.resolve("vigil.yaml").toString())).isEqualTo(1);
+    assertThat(run("--input", "x", "--output", "y", "--mappings-dir", table.getParent().toString()))
+        .isEqualTo(1);
+    assertThat(stderr().lines())
+        .hasSize(2)
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(table + ":3: rule 1: category 'BOGUS' is not one of [")
+                    .doesNotContain("Exception"));
+  }
+
+  @Test
+  void theMappingsDirAndSuperAdminsOfAFileRunAreCheckedWhereTheyCameFrom() throws Exception {
+    assertThat(run("--input", "x", "--output", "y", "--mappings-dir", "no-such-dir")).isEqualTo(1);
+    assertThat(
+            JobEntry.run(
+                new String[] {"--input", "x", "--output", "y"},
+                new PrintStream(stderr, true, StandardCharsets.UTF_8),
+                java.util.Map.of("VIGIL_GCP_SUPER_ADMINS", "admin@example.com;root@example.com")))
+        .isEqualTo(1);
+    assertThat(stderr().lines())
+        .contains(
+            "--mappings-dir: no directory at " + Path.of("no-such-dir").toAbsolutePath(),
+            "VIGIL_GCP_SUPER_ADMINS: must list emails (admin@example.com), got"
+                + " 'admin@example.com;root@example.com'")
+        .doesNotContain("Exception");
+  }
 }

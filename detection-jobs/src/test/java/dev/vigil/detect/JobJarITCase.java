@@ -2,6 +2,7 @@ package dev.vigil.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.nio.file.Files;
@@ -17,19 +18,24 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shaded job jar as {@code flink run} uses it: its main class builds the job graph in a user
  * code class loader over the jar alone, and a cluster runs it from the uploaded jar. Proves the jar
- * carries what a cluster does not (Vigil, the built-in pack, parsers registered as services, Esper,
- * flink-avro).
+ * carries what a cluster does not (Vigil, the built-in pack and mapping tables, Esper, flink-avro),
+ * and that the GCP super-admins and a user's mapping table given on the submitting side reach the
+ * normalizer in the tasks, in the job graph (the launcher's environment names neither).
  */
 class JobJarITCase {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path out;
+  @TempDir Path mappings;
 
   @Test
   @Timeout(240)
   void theJobJarRunsOnACluster() throws Exception {
     Path jar = Path.of("target/vigil-detection-jobs.jar").toAbsolutePath();
+    Files.writeString(
+        mappings.resolve("gcp.yaml"),
+        "rules:\n  - match: {methodName: storage.buckets.get}\n    category: SYSTEM\n");
     assertThat(jar).as("the shaded job jar (built in the package phase)").isRegularFile();
     List<String> command =
         List.of(
@@ -43,10 +49,17 @@ class JobJarITCase {
             "--output",
             out.toString(),
             "--checkpoint-interval",
-            "1s");
+            "1s",
+            "--gcp-super-admins",
+            "ops@example.com",
+            "--mappings-dir",
+            mappings.toString());
     Path log = out.resolve("launcher.log");
-    Process launcher =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().remove("VIGIL_GCP_SUPER_ADMINS");
+    builder.environment().remove("VIGIL_MAPPINGS_DIR");
+    Process launcher = builder.start();
     try {
       boolean exited = launcher.waitFor(200, TimeUnit.SECONDS);
       assertThat(exited).as("the launcher finished in time").isTrue();
@@ -56,13 +69,45 @@ class JobJarITCase {
     }
 
     List<String> detections = new ArrayList<>();
+    List<String> rootEventIds = new ArrayList<>();
     for (String line : committedLines(out.resolve("alerts"))) {
-      detections.add(JSON.readTree(line).path("detection").asText());
+      JsonNode alert = JSON.readTree(line);
+      detections.add(alert.path("detection").asText());
+      if (alert.path("detection").asText().equals("root_token_use")) {
+        alert.path("event_ids").forEach(id -> rootEventIds.add(id.asText()));
+      }
     }
+    // Root use by the Vault root token, and by the GCP super-admin in each of its two events.
     assertThat(detections)
         .containsExactlyInAnyOrder(
-            "root_token_use", "policy_change", "denied_access_spike", "mass_secret_reads");
-    assertThat(committedLines(out.resolve("events"))).hasSize(69);
+            "root_token_use",
+            "root_token_use",
+            "root_token_use",
+            "policy_change",
+            "denied_access_spike",
+            "mass_secret_reads");
+    assertThat(rootEventIds).contains("gcp-setiam-0001", "gcp-get-0001");
+    List<String> events = committedLines(out.resolve("events"));
+    assertThat(events).hasSize(69);
+    List<JsonNode> gcp = new ArrayList<>();
+    for (String line : events) {
+      JsonNode event = JSON.readTree(line);
+      if (event.path("source").asText().equals("GCP_AUDIT")) {
+        gcp.add(event);
+      }
+    }
+    assertThat(gcp)
+        .as("both GCP events are the listed super-admin's")
+        .hasSize(2)
+        .allSatisfy(event -> assertThat(event.path("actor").path("root").asBoolean()).isTrue());
+    assertThat(gcp)
+        .filteredOn(event -> event.path("event_id").asText().equals("gcp-get-0001"))
+        .singleElement()
+        .satisfies(
+            event ->
+                assertThat(event.path("category").asText())
+                    .as("the user's gcp.yaml rule, ahead of the built-in ones")
+                    .isEqualTo("SYSTEM"));
     assertThat(committedLines(out.resolve("dead-letters"))).hasSize(2);
   }
 

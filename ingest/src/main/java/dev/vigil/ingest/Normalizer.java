@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -95,7 +94,10 @@ public final class Normalizer {
     this.mapper = new ObjectMapper(factory);
   }
 
-  /** A normalizer with every parser on the class path, auto-detecting the source per record. */
+  /**
+   * A normalizer with every source's parser over the built-in tables, no GCP super-admins,
+   * auto-detecting the source per record.
+   */
   public static Normalizer create() {
     return builder().build();
   }
@@ -648,15 +650,25 @@ public final class Normalizer {
   /** Builds a {@link Normalizer}; {@link #build()} checks that a forced source has a parser. */
   public static final class Builder {
     private final List<SourceParser> parsers = new ArrayList<>();
+    private NormalizerSettings settings = NormalizerSettings.none();
     private Source forcedSource;
     private NormalizerLimits limits = NormalizerLimits.DEFAULTS;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
-    /** Parsers to use instead of those found with {@link ServiceLoader}. */
+    /** Parsers to use instead of every source's own ({@link NormalizerSettings#parsers}). */
     public Builder parser(SourceParser parser) {
       parsers.add(parser);
+      return this;
+    }
+
+    /**
+     * The super-admins and user tables every source's parser is built with (by default none);
+     * ignored when {@link #parser} gives the parsers.
+     */
+    public Builder settings(NormalizerSettings settings) {
+      this.settings = settings;
       return this;
     }
 
@@ -678,19 +690,12 @@ public final class Normalizer {
     }
 
     public Normalizer build() {
-      List<SourceParser> chosen = new ArrayList<>(parsers);
-      if (chosen.isEmpty()) {
-        ServiceLoader.load(SourceParser.class, Normalizer.class.getClassLoader())
-            .forEach(chosen::add);
-      }
+      List<SourceParser> chosen = parsers.isEmpty() ? settings.parsers() : parsers;
       Map<Source, SourceParser> bySource = new EnumMap<>(Source.class);
       for (SourceParser parser : chosen) {
         if (bySource.put(parser.source(), parser) != null) {
           throw new IllegalStateException("two parsers for " + parser.source());
         }
-      }
-      if (bySource.isEmpty()) {
-        throw new IllegalStateException("no source parsers on the class path");
       }
       if (forcedSource != null && !bySource.containsKey(forcedSource)) {
         throw new IllegalStateException("no parser for the forced source " + forcedSource);

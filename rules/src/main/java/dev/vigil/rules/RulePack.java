@@ -2,11 +2,11 @@ package dev.vigil.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.yaml.YamlDocument;
 import dev.vigil.rules.model.CorrelationRule;
 import dev.vigil.rules.model.RuleDocument;
 import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.model.RuleLoader;
-import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

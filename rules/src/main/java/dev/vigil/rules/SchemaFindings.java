@@ -2,7 +2,7 @@ package dev.vigil.rules;
 
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.ValidationMessage;
-import dev.vigil.rules.yaml.YamlDocument;
+import dev.vigil.ingest.yaml.YamlDocument;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;

@@ -43,7 +43,7 @@ public final class BaselineDetectionJob {
             .withTimestampAssigner((in, previous) -> in.event.getTime().toEpochMilli())
             .withIdleness(options.idleness());
     SingleOutputStreamOperator<Signal> signals =
-        raw.process(new NormalizeFunction(options.sourceHints()))
+        raw.process(new NormalizeFunction(options.sourceHints(), options.normalizer()))
             .returns(TypeInformation.of(IngestedEvent.class))
             .name("normalize")
             .assignTimestampsAndWatermarks(eventTime)

@@ -3,7 +3,7 @@ package dev.vigil.detect.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.ingest.spi.DurationSyntax;
-import dev.vigil.rules.yaml.YamlDocument;
+import dev.vigil.ingest.yaml.YamlDocument;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

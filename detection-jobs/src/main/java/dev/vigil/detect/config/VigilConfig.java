@@ -4,6 +4,7 @@ import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.NormalizerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.regex.Pattern;
  * @param file where it was read from (for messages)
  * @param job the Flink job's name and parallelism
  * @param rulesPath a directory or file of rules; empty for the built-in pack
+ * @param normalizer the GCP super-admins and the user's mapping tables ({@code sources:}), their
+ *     tables read and checked with the file, to travel with the job
  * @param kafka brokers, topics, consumer group, security and the alerts' delivery guarantee
  * @param watermarks event-time settings
  * @param checkpoints checkpointing and restarts
@@ -34,6 +37,7 @@ public record VigilConfig(
     String file,
     Job job,
     Optional<Path> rulesPath,
+    NormalizerSettings normalizer,
     Kafka kafka,
     Watermarks watermarks,
     Checkpoints checkpoints,

@@ -24,13 +24,15 @@ import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.mapping.MappingTableException;
+import dev.vigil.ingest.yaml.YamlDocument;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePack;
 import dev.vigil.rules.RulePathException;
 import dev.vigil.rules.model.Durations;
-import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -122,16 +124,24 @@ public final class VigilConfigLoader {
 
   private VigilConfigLoader() {}
 
-  /** Reads and validates the file. */
+  /**
+   * Reads and validates the file, with this process's environment for the keys that fall back to a
+   * variable ({@link #parse(String, String, Path, Map)}).
+   */
   public static VigilConfig load(Path file) {
     return load(file, file.toString());
   }
 
   /**
    * Reads and validates the file, naming it in messages as {@code name}: the path as the user typed
-   * it, where {@code file} is that path resolved.
+   * it, where {@code file} is that path resolved; with this process's environment.
    */
   public static VigilConfig load(Path file, String name) {
+    return load(file, name, System.getenv());
+  }
+
+  /** As {@link #load(Path, String)}, with the given environment variables. */
+  public static VigilConfig load(Path file, String name, Map<String, String> environment) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -145,7 +155,12 @@ public final class VigilConfigLoader {
       throw new ConfigException(name, e.line(), "", e.getMessage());
     }
     Path base = file.toAbsolutePath().getParent();
-    return parse(name, text, base);
+    return parse(name, text, base, environment);
+  }
+
+  /** Reads and validates configuration text, with no environment variables set. */
+  public static VigilConfig parse(String file, String text, Path base) {
+    return parse(file, text, base, Map.of());
   }
 
   /**
@@ -153,8 +168,13 @@ public final class VigilConfigLoader {
    *
    * @param file the name used in messages
    * @param base the directory relative paths are resolved against
+   * @param environment the variables a {@code sources:} key falls back to when absent ({@value
+   *     NormalizerSettings#SUPER_ADMINS_ENV}, {@value NormalizerSettings#MAPPINGS_DIR_ENV}), as the
+   *     command line's options do: the process reading the file is the one submitting the job, so
+   *     they travel with it like the keys
    */
-  public static VigilConfig parse(String file, String text, Path base) {
+  public static VigilConfig parse(
+      String file, String text, Path base, Map<String, String> environment) {
     List<YamlDocument> documents;
     try {
       documents = YamlReader.read(file, text);
@@ -182,6 +202,7 @@ public final class VigilConfigLoader {
             file,
             job(root.section("job")),
             rules(root.section("rules"), base),
+            sources(root.section("sources"), base, environment),
             kafka(root.section("kafka"), base),
             watermarks(root.section("watermarks")),
             checkpoints(root.section("checkpoints"), base),
@@ -274,6 +295,72 @@ public final class VigilConfigLoader {
       throw rules.error("path", path + ": " + e.problem());
     }
     return Optional.of(resolved);
+  }
+
+  /**
+   * The {@code sources:} section: the GCP super-admins ({@code gcp.super_admins}) and the directory
+   * of the user's mapping tables ({@code mappings_dir}), each falling back to its environment
+   * variable when absent. The tables are read and checked here, so a mistake in one stops the start
+   * with its file and line, and what the job carries is their text.
+   */
+  private static NormalizerSettings sources(
+      ConfigTree sources, Path base, Map<String, String> environment) {
+    ConfigTree gcp = sources.section("gcp");
+    List<String> superAdmins;
+    if (gcp.has("super_admins")) {
+      superAdmins = gcp.strings("super_admins", List.of());
+      Optional<String> notEmail = NormalizerSettings.firstNonEmail(superAdmins);
+      if (notEmail.isPresent()) {
+        throw gcp.error(
+            "super_admins", "must list emails (admin@example.com), got '" + notEmail.get() + "'");
+      }
+    } else {
+      superAdmins =
+          NormalizerSettings.commaSeparated(environment.get(NormalizerSettings.SUPER_ADMINS_ENV));
+      Optional<String> notEmail = NormalizerSettings.firstNonEmail(superAdmins);
+      if (notEmail.isPresent()) {
+        throw new ConfigException(
+            sources.file(),
+            0,
+            "",
+            NormalizerSettings.SUPER_ADMINS_ENV
+                + " (read as sources.gcp.super_admins is not set) must list emails, got '"
+                + notEmail.get()
+                + "'");
+      }
+    }
+    gcp.rejectUnknown();
+    Optional<Path> mappingsDir = Optional.empty();
+    String dir = sources.text("mappings_dir", null);
+    if (dir != null) {
+      Path resolved = base.resolve(dir).normalize();
+      if (!Files.isDirectory(resolved)) {
+        throw sources.error("mappings_dir", "no directory at " + resolved);
+      }
+      mappingsDir = Optional.of(resolved);
+    } else {
+      String fromEnvironment = environment.get(NormalizerSettings.MAPPINGS_DIR_ENV);
+      if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+        Path resolved = Path.of(fromEnvironment.trim()).toAbsolutePath().normalize();
+        if (!Files.isDirectory(resolved)) {
+          throw new ConfigException(
+              sources.file(),
+              0,
+              "",
+              NormalizerSettings.MAPPINGS_DIR_ENV
+                  + " (read as sources.mappings_dir is not set): no directory at "
+                  + resolved);
+        }
+        mappingsDir = Optional.of(resolved);
+      }
+    }
+    sources.rejectUnknown();
+    try {
+      return NormalizerSettings.load(superAdmins, mappingsDir);
+    } catch (MappingTableException e) {
+      // Located in the table's own file, which the message names.
+      throw new ConfigException(e.file(), e.line(), "", e.problem());
+    }
   }
 
   private static Kafka kafka(ConfigTree kafka, Path base) {

@@ -7,6 +7,7 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
+import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.RawRecord;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.accumulators.LongMaximum;
@@ -40,6 +41,7 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
           org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetter.class)) {};
 
   private final SourceHints sourceHints;
+  private final NormalizerSettings settings;
   private transient SourceHints.HintedNormalizer normalizer;
   private transient Tally.Single records;
   private transient Tally events;
@@ -52,14 +54,16 @@ public final class NormalizeFunction extends ProcessFunction<RawRecord, Ingested
   /**
    * @param sourceHints the source each raw Kafka topic declares; records of other origins are
    *     detected
+   * @param settings the super-admins and user tables the parsers are built with, in this task
    */
-  public NormalizeFunction(SourceHints sourceHints) {
+  public NormalizeFunction(SourceHints sourceHints, NormalizerSettings settings) {
     this.sourceHints = sourceHints;
+    this.settings = settings;
   }
 
   @Override
   public void open(OpenContext openContext) {
-    normalizer = sourceHints.normalizer();
+    normalizer = sourceHints.normalizer(settings);
     records = Tally.single(getRuntimeContext(), Tally.RECORDS);
     events = new Tally(getRuntimeContext(), "source", "eventsOut", Tally.EVENTS);
     deadLetters = new Tally(getRuntimeContext(), "reason", "deadLettered", Tally.DEAD_LETTERS);

@@ -144,7 +144,8 @@ public final class ContinuousDetection {
         JobOptions.defaults(rules)
             .withMaxOutOfOrderness(config.watermarks().outOfOrderness())
             .withIdleness(config.watermarks().idleness())
-            .withSourceHints(SourceHints.of(config.kafka().topics().raw()));
+            .withSourceHints(SourceHints.of(config.kafka().topics().raw()))
+            .withNormalizer(config.normalizer());
     // No watermarks at the source: event time exists only after normalization, where the job
     // assigns it per Kafka partition (see PartitionWatermarks).
     DataStream<RawRecord> raw =
@@ -157,7 +158,8 @@ public final class ContinuousDetection {
    * Checks everything about a start that needs no network, before anything outside is touched: the
    * credentials every client will read (notify destinations, Kafka, OpenSearch) and OpenSearch's
    * TLS trust files, the rules ({@code rules.path} loaded and compiled, or the built-in pack), and
-   * that every destination a rule's {@code notify} names is configured. A mistake here costs no
+   * that every destination a rule's {@code notify} names is configured. (The user's mapping tables
+   * were read and checked with the file, {@link VigilConfig#normalizer}.) A mistake here costs no
    * broker timeout and leaves no topic or template behind.
    *
    * @return the rules the job runs, for {@link #build} and {@link #start}

@@ -3,6 +3,7 @@ package dev.vigil.detect.kafka;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
+import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.RawRecord;
 import java.io.Serializable;
 import java.util.EnumMap;
@@ -47,9 +48,12 @@ public final class SourceHints implements Serializable {
     return new SourceHints(forced);
   }
 
-  /** A normalizer that applies these hints; build one per task (normalizers are thread-safe). */
-  public HintedNormalizer normalizer() {
-    return new HintedNormalizer(forced);
+  /**
+   * A normalizer that applies these hints, its parsers built with {@code settings}; build one per
+   * task (normalizers are thread-safe).
+   */
+  public HintedNormalizer normalizer(NormalizerSettings settings) {
+    return new HintedNormalizer(forced, settings);
   }
 
   /**
@@ -57,11 +61,12 @@ public final class SourceHints implements Serializable {
    * or detecting. The topic is matched by prefix on the origin, without cutting it per record.
    */
   public static final class HintedNormalizer {
-    private final Normalizer detecting = Normalizer.create();
+    private final Normalizer detecting;
     private final String[] prefixes;
     private final Normalizer[] normalizers;
 
-    private HintedNormalizer(Map<String, Source> forced) {
+    private HintedNormalizer(Map<String, Source> forced, NormalizerSettings settings) {
+      detecting = Normalizer.builder().settings(settings).build();
       Map<Source, Normalizer> bySource = new EnumMap<>(Source.class);
       prefixes = new String[forced.size()];
       normalizers = new Normalizer[forced.size()];
@@ -70,7 +75,8 @@ public final class SourceHints implements Serializable {
         prefixes[index] = KafkaOrigin.PREFIX + hint.getKey() + '/';
         normalizers[index] =
             bySource.computeIfAbsent(
-                hint.getValue(), source -> Normalizer.builder().forceSource(source).build());
+                hint.getValue(),
+                source -> Normalizer.builder().settings(settings).forceSource(source).build());
         index++;
       }
     }

@@ -10,7 +10,11 @@ import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
 import dev.vigil.detect.config.VigilConfig.CheckpointMode;
 import dev.vigil.detect.config.VigilConfig.StartingOffsets;
 import dev.vigil.detect.notify.NotifyConfig;
+import dev.vigil.event.Category;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.gcp.GcpAuditParser;
+import dev.vigil.ingest.mapping.Mapping;
+import dev.vigil.ingest.vault.VaultParser;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -667,6 +671,111 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void theSourcesSectionReadsTheSuperAdminsAndTheUsersTablesWithTheFile() throws Exception {
+    Files.createDirectories(dir.resolve("maps"));
+    Files.writeString(
+        dir.resolve("maps/gcp.yaml"),
+        "rules:\n  - match: {methodName: storage.buckets.get}\n    category: SYSTEM\n");
+
+    VigilConfig config =
+        parse(
+            "sources:\n  gcp:\n    super_admins: [admin@example.com, Break.Glass@example.com]\n"
+                + "  mappings_dir: maps\n");
+
+    assertThat(config.normalizer().gcpSuperAdmins())
+        .containsExactly("admin@example.com", "Break.Glass@example.com");
+    assertThat(gcpCategory(config, "storage.buckets.get")).isEqualTo(Category.SYSTEM);
+    assertThat(parse("").normalizer().gcpSuperAdmins()).isEmpty();
+    assertThat(gcpCategory(parse(""), "storage.buckets.get")).isNotEqualTo(Category.SYSTEM);
+  }
+
+  @Test
+  void aMistakeInAUsersTableStopsTheLoadWithTheTablesFileAndLine() throws Exception {
+    Files.createDirectories(dir.resolve("maps"));
+    Path table = dir.resolve("maps/vault.yaml");
+    Files.writeString(
+        table, "rules:\n  - match: {pathh: \"sys/*\"}\n    category: SECRET_ACCESS\n");
+
+    assertThatThrownBy(() -> parse("sources:\n  mappings_dir: maps\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            table + ":2: rule 1: match key 'pathh' is not one the VAULT parser supplies (path,");
+  }
+
+  @Test
+  void sourcesMistakesAreLocatedInTheFile() {
+    failsWith(
+        "sources:\n  mappings_dir: nowhere\n",
+        2,
+        "sources.mappings_dir",
+        "no directory at " + dir.resolve("nowhere"));
+    failsWith(
+        "sources:\n  gcp:\n    super_admins: [admin@example.com, breakglass]\n",
+        3,
+        "sources.gcp.super_admins",
+        "must list emails (admin@example.com), got 'breakglass'");
+    failsWith(
+        "sources:\n  gcp:\n    super_admins: admin@example.com\n",
+        3,
+        "sources.gcp.super_admins",
+        "must be a list of strings");
+    failsWith(
+        "sources:\n  gcp:\n    superadmins: [admin@example.com]\n",
+        3,
+        "sources.gcp.superadmins",
+        "did you mean 'super_admins'?");
+  }
+
+  @Test
+  void absentSourcesKeysFallBackToTheEnvironmentOfTheProcessReadingTheFile() throws Exception {
+    Files.createDirectories(dir.resolve("maps"));
+    Files.writeString(
+        dir.resolve("maps/vault.yaml"),
+        "rules:\n  - match: {path: \"x/*\"}\n    category: SYSTEM\n");
+    Map<String, String> environment =
+        Map.of(
+            "VIGIL_GCP_SUPER_ADMINS",
+            "env@example.com",
+            "VIGIL_MAPPINGS_DIR",
+            dir.resolve("maps").toString());
+
+    VigilConfig fromEnvironment = VigilConfigLoader.parse("vigil.yaml", "", dir, environment);
+    VigilConfig fromFile =
+        VigilConfigLoader.parse(
+            "vigil.yaml",
+            "sources:\n  gcp:\n    super_admins: [file@example.com]\n",
+            dir,
+            environment);
+
+    assertThat(fromEnvironment.normalizer().gcpSuperAdmins()).containsExactly("env@example.com");
+    assertThat(
+            fromEnvironment
+                .normalizer()
+                .table(VaultParser.TABLE)
+                .lookup(Map.of("path", "x/y"))
+                .map(Mapping::category))
+        .contains(Category.SYSTEM);
+    assertThat(fromFile.normalizer().gcpSuperAdmins()).containsExactly("file@example.com");
+    assertThatThrownBy(
+            () ->
+                VigilConfigLoader.parse(
+                    "vigil.yaml", "", dir, Map.of("VIGIL_MAPPINGS_DIR", "/no/such/dir")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "vigil.yaml: VIGIL_MAPPINGS_DIR (read as sources.mappings_dir is not set): no directory"
+                + " at /no/such/dir");
+  }
+
+  private static Category gcpCategory(VigilConfig config, String methodName) {
+    return config
+        .normalizer()
+        .table(GcpAuditParser.TABLE)
+        .lookup(Map.of("methodName", methodName))
+        .map(Mapping::category)
+        .orElse(Category.OTHER);
+  }
+
+  @Test
   void someAlertOutputMustRemain() {
     failsWith("sinks:\n  kafka:\n    alerts: false\n", 1, "sinks", "every alert output is off");
   }
@@ -873,6 +982,8 @@ class VigilConfigLoaderTest {
     assertThat(config.openSearch().orElseThrow().username()).isEqualTo("vigil");
     assertThat(config.sinks().openSearch().any()).isTrue();
     assertThat(config.notifications().orElseThrow().destinations()).containsOnlyKeys("oncall");
+    assertThat(config.normalizer().gcpSuperAdmins())
+        .containsExactly("admin@example.com", "breakglass@example.com");
   }
 
   @Test

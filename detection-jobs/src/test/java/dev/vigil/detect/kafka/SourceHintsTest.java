@@ -7,6 +7,7 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizeOutput;
+import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.RawRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +55,7 @@ class SourceHintsTest {
     Map<String, Optional<Source>> topics = new LinkedHashMap<>();
     topics.put("audit.raw.vault", Optional.of(Source.VAULT));
     topics.put("audit.raw.mixed", Optional.empty());
-    return SourceHints.of(topics).normalizer();
+    return SourceHints.of(topics).normalizer(NormalizerSettings.none());
   }
 
   @Test

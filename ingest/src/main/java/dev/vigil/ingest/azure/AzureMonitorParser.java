@@ -121,11 +121,19 @@ public final class AzureMonitorParser implements SourceParser {
 
   private final Map<LookupKey, Resolved> resolved = new ConcurrentHashMap<>();
 
-  /** The parser with the built-in table and the user's overrides (see {@link MappingTable}). */
+  /** What {@code azure.yaml} may say: the keys {@link #lookup} supplies, the flags it reads. */
+  public static final MappingTable.Schema TABLE =
+      new MappingTable.Schema(
+          Source.AZURE_MONITOR,
+          List.of("kind", "category", "operationName", "signInError"),
+          List.of("root", "denied", "access_policies_in_body"));
+
+  /** The parser with the built-in table. */
   public AzureMonitorParser() {
-    this(MappingTable.forSource(Source.AZURE_MONITOR));
+    this(MappingTable.builtIn(TABLE));
   }
 
+  /** A parser over a given table: the built-in one with a user's rules, or a test's. */
   public AzureMonitorParser(MappingTable table) {
     this.table = table;
   }

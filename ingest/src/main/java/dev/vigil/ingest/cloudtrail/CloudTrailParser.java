@@ -101,14 +101,21 @@ public final class CloudTrailParser implements SourceParser {
               Collectors.toUnmodifiableMap(
                   key -> key.toLowerCase(Locale.ROOT), Function.identity()));
 
+  /** What {@code cloudtrail.yaml} may say: the keys and flags {@link CloudTrailOperations} uses. */
+  public static final MappingTable.Schema TABLE =
+      new MappingTable.Schema(
+          Source.AWS_CLOUDTRAIL,
+          List.of("eventSource", "eventName"),
+          List.of(CloudTrailOperations.REQUIRES_DECRYPTION, CloudTrailOperations.ROOT_CREDENTIAL));
+
   private final CloudTrailOperations operations;
 
-  /** The parser with the built-in table and the user's overrides (see {@link MappingTable}). */
+  /** The parser with the built-in table. */
   public CloudTrailParser() {
-    this(MappingTable.forSource(Source.AWS_CLOUDTRAIL));
+    this(MappingTable.builtIn(TABLE));
   }
 
-  /** A parser over a given table (tests, tools). */
+  /** A parser over a given table: the built-in one with a user's rules, or a test's. */
   public CloudTrailParser(MappingTable table) {
     this.operations = new CloudTrailOperations(table);
   }

@@ -23,6 +23,7 @@ import dev.vigil.ingest.spi.Timestamps;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,18 +50,19 @@ import java.util.Set;
  * Panther's {@code 2024-01-19 13:47:18.279921000}, or as a protobuf {@code {seconds, nanos}}
  * object.
  *
- * <p>Super-admins (the identities that are {@code actor.root}) are configuration: the no-argument
- * constructor, used by {@link java.util.ServiceLoader}, reads a comma-separated list of emails from
- * the system property {@value #SUPER_ADMINS_PROPERTY} or else the environment variable {@value
- * #SUPER_ADMINS_ENV}, compared case-insensitively.
+ * <p>Super-admins (the identities that are {@code actor.root}) are configuration, given to the
+ * constructor as emails compared case-insensitively ({@link dev.vigil.ingest.NormalizerSettings}
+ * carries them from vigil.yaml or the command line); this class reads no environment, so a parser
+ * built on a Flink TaskManager sees exactly what the job was submitted with.
  */
 public final class GcpAuditParser implements SourceParser {
 
-  /** System property naming the super-admin identities, comma-separated. */
-  public static final String SUPER_ADMINS_PROPERTY = "vigil.gcp.super-admins";
-
-  /** Environment variable read when the system property is not set. */
-  public static final String SUPER_ADMINS_ENV = "VIGIL_GCP_SUPER_ADMINS";
+  /** What {@code gcp.yaml} may say: the keys {@link #resolve} supplies, the flags it reads. */
+  public static final MappingTable.Schema TABLE =
+      new MappingTable.Schema(
+          Source.GCP_AUDIT,
+          List.of("serviceName", "methodName", "logType"),
+          List.of("iam_policy", "outcome_failure", "outcome_unknown"));
 
   private static final int CACHE_ENTRIES = 4096;
   private static final int NAMED_PERMISSIONS = 3;
@@ -99,17 +101,20 @@ public final class GcpAuditParser implements SourceParser {
   private final MappingTable mappings;
   private final OperationCache<OperationKey, Operation> operations;
 
-  /** Super-admins from {@value #SUPER_ADMINS_PROPERTY} or {@value #SUPER_ADMINS_ENV}. */
+  /** No super-admins; the built-in table. */
   public GcpAuditParser() {
-    this(superAdminsFromEnvironment());
+    this(Set.of());
   }
 
-  /** Super-admins given as emails (any case); the built-in mapping table with user overrides. */
-  public GcpAuditParser(Set<String> superAdmins) {
-    this(superAdmins, MappingTable.forSource(Source.GCP_AUDIT));
+  /** Super-admins given as emails (any case); the built-in table. */
+  public GcpAuditParser(Collection<String> superAdmins) {
+    this(superAdmins, MappingTable.builtIn(TABLE));
   }
 
-  GcpAuditParser(Set<String> superAdmins, MappingTable mappings) {
+  /**
+   * Super-admins given as emails (any case), over a given table (built in, with a user's rules).
+   */
+  public GcpAuditParser(Collection<String> superAdmins, MappingTable mappings) {
     Set<String> normalized = new LinkedHashSet<>();
     for (String admin : superAdmins) {
       String email = admin == null ? "" : admin.trim();
@@ -125,28 +130,6 @@ public final class GcpAuditParser implements SourceParser {
   /** The configured super-admins, lower-cased. */
   public Set<String> superAdmins() {
     return superAdmins;
-  }
-
-  private static Set<String> superAdminsFromEnvironment() {
-    return superAdmins(System.getProperty(SUPER_ADMINS_PROPERTY), System.getenv(SUPER_ADMINS_ENV));
-  }
-
-  /** The property's list when it is set and not blank, else the environment variable's. */
-  static Set<String> superAdmins(String propertyValue, String environmentValue) {
-    return parseList(
-        propertyValue == null || propertyValue.isBlank() ? environmentValue : propertyValue);
-  }
-
-  static Set<String> parseList(String commaSeparated) {
-    Set<String> values = new LinkedHashSet<>();
-    if (commaSeparated != null) {
-      for (String part : commaSeparated.split(",")) {
-        if (!part.isBlank()) {
-          values.add(part.trim());
-        }
-      }
-    }
-    return values;
   }
 
   @Override

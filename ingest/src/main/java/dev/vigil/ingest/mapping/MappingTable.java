@@ -1,15 +1,14 @@
 package dev.vigil.ingest.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.event.Category;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.yaml.YamlDocument;
+import dev.vigil.ingest.yaml.YamlTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -29,15 +29,40 @@ import java.util.function.Predicate;
  * eventSource}, {@code eventName}; ...), each with one glob or a list of globs; all keys must
  * match, any glob of a key may. Globs are case-insensitive, {@code *} spans any characters
  * including {@code /}, {@code ?} is one character. The built-in table is {@code
- * mappings/<source>.yaml} on the classpath; a file of the same name in the directory named by the
- * system property {@code vigil.mappings.dir} (or env {@code VIGIL_MAPPINGS_DIR}) is read first, so
- * its rules take precedence.
+ * mappings/<source>.yaml} on the classpath; a user's table of the same name ({@link
+ * dev.vigil.ingest.NormalizerSettings}) is read first, so its rules take precedence.
+ *
+ * <p>Every table is checked against its source's {@link Schema} when it is read, with the file and
+ * line of each mistake: a match key the parser does not supply, or a flag it does not read, would
+ * never take effect, so it is an error rather than a rule that silently never matches.
  */
 public final class MappingTable {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> RULE_KEYS =
-      Set.of("match", "category", "action", "ocsf_class_uid", "flags", "note");
+  private static final List<String> RULE_KEYS =
+      List.of("match", "category", "action", "ocsf_class_uid", "flags", "note");
+
+  /** The built-in rules of each source, read once per JVM: they are immutable. */
+  private static final Map<Source, List<Rule>> BUILT_IN = new ConcurrentHashMap<>();
+
+  /**
+   * What a source's table may say: the keys its parser supplies to {@link #lookup} and the flags it
+   * reads from a {@link Mapping}; its parser declares it.
+   *
+   * @param source the source whose parser reads the table
+   * @param matchKeys every key the parser may supply (a key absent from a record never matches)
+   * @param flags every flag the parser reads, or documents
+   */
+  public record Schema(Source source, List<String> matchKeys, List<String> flags) {
+    public Schema {
+      matchKeys = List.copyOf(matchKeys);
+      flags = List.copyOf(flags);
+    }
+
+    /** The table's file name, as built in and in an override directory. */
+    public String fileName() {
+      return MappingTable.fileName(source);
+    }
+  }
 
   /** Every key some rule matches on; a lookup reads each from the caller's map once. */
   private final String[] keyNames;
@@ -56,38 +81,40 @@ public final class MappingTable {
     this.indexed = rules.stream().map(rule -> rule.indexed(keyIndex)).toArray(IndexedRule[]::new);
   }
 
-  /** The table for a source: the user's overrides, then the built-in rules. */
-  public static MappingTable forSource(Source source) {
-    String fileName = fileName(source);
-    List<Rule> rules = new ArrayList<>();
-    String overrideDir =
-        Optional.ofNullable(System.getProperty("vigil.mappings.dir"))
-            .orElse(System.getenv("VIGIL_MAPPINGS_DIR"));
-    if (overrideDir != null && !overrideDir.isBlank()) {
-      Path override = Path.of(overrideDir, fileName);
-      if (Files.isRegularFile(override)) {
-        try (InputStream in = Files.newInputStream(override)) {
-          rules.addAll(parse(in, override.toString()));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read mapping table " + override, e);
-        }
-      }
-    }
-    String resource = "mappings/" + fileName;
-    try (InputStream in = MappingTable.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("built-in mapping table missing: " + resource);
-      }
-      rules.addAll(parse(in, resource));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read mapping table " + resource, e);
-    }
+  /** The built-in table of a source. */
+  public static MappingTable builtIn(Schema schema) {
+    return new MappingTable(builtInRules(schema));
+  }
+
+  /**
+   * A user's rules ahead of the built-in ones.
+   *
+   * @param name the user's file, as messages name it
+   * @param text its content
+   * @throws MappingTableException when the user's table has a mistake, with its file and line
+   */
+  public static MappingTable withOverride(Schema schema, String name, String text) {
+    List<Rule> rules = new ArrayList<>(read(name, text, schema));
+    rules.addAll(builtInRules(schema));
     return new MappingTable(rules);
   }
 
-  /** A table from YAML text, for tests and tools. */
-  public static MappingTable fromYaml(InputStream yaml, String name) throws IOException {
-    return new MappingTable(parse(yaml, name));
+  /**
+   * A table of these rules alone, without the built-in ones (tests of the table's semantics).
+   *
+   * @throws MappingTableException when the text has a mistake, with its file and line
+   */
+  static MappingTable of(Schema schema, String name, String text) {
+    return new MappingTable(read(name, text, schema));
+  }
+
+  /**
+   * Checks a user's table without building it: the mistakes {@link #withOverride} would throw.
+   *
+   * @throws MappingTableException at the first mistake, with its file and line
+   */
+  public static void check(Schema schema, String name, String text) {
+    read(name, text, schema);
   }
 
   public static String fileName(Source source) {
@@ -97,6 +124,23 @@ public final class MappingTable {
       case AZURE_MONITOR -> "azure.yaml";
       case GCP_AUDIT -> "gcp.yaml";
     };
+  }
+
+  private static List<Rule> builtInRules(Schema schema) {
+    return BUILT_IN.computeIfAbsent(
+        schema.source(),
+        source -> {
+          String resource = "mappings/" + fileName(source);
+          try (InputStream in = MappingTable.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+              throw new IllegalStateException("built-in mapping table missing: " + resource);
+            }
+            return List.copyOf(
+                read(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8), schema));
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read mapping table " + resource, e);
+          }
+        });
   }
 
   /**
@@ -121,76 +165,193 @@ public final class MappingTable {
     return indexed.length;
   }
 
-  private static List<Rule> parse(InputStream in, String name) throws IOException {
-    JsonNode root = YAML.readTree(in);
-    JsonNode list = root == null ? null : root.get("rules");
-    if (list == null || !list.isArray()) {
-      throw new IllegalArgumentException(name + ": a mapping table needs a top-level 'rules' list");
+  /** The rules of one table's text, checked against {@code schema}. */
+  private static List<Rule> read(String name, String text, Schema schema) {
+    List<YamlDocument> documents;
+    try {
+      documents = YamlTrees.read(text);
+    } catch (YamlTrees.InvalidYamlException e) {
+      YamlTrees.Problem first = e.problems().get(0);
+      throw new MappingTableException(name, first.line(), first.message());
     }
-    List<Rule> rules = new ArrayList<>();
-    int index = 0;
-    for (JsonNode node : list) {
-      index++;
-      String where = name + ", rule " + index;
+    if (documents.size() > 1) {
+      throw new MappingTableException(
+          name, documents.get(1).line(), "holds more than one YAML document");
+    }
+    if (documents.isEmpty() || !documents.get(0).root().isObject()) {
+      throw new MappingTableException(
+          name,
+          documents.isEmpty() ? 0 : documents.get(0).line(),
+          "a mapping table needs a top-level 'rules' list");
+    }
+    TableReader reader = new TableReader(name, documents.get(0), schema);
+    return reader.rules();
+  }
+
+  /** Reads one document of a table, naming the line of each mistake. */
+  private record TableReader(String name, YamlDocument document, Schema schema) {
+
+    List<Rule> rules() {
+      JsonNode root = document.root();
+      for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!key.equals("rules")) {
+          throw error(
+              YamlDocument.child("", key),
+              "unknown key '" + key + "'; a mapping table holds only a 'rules' list");
+        }
+      }
+      JsonNode list = root.get("rules");
+      if (list == null || !list.isArray()) {
+        throw error("/rules", "a mapping table needs a top-level 'rules' list");
+      }
+      List<Rule> rules = new ArrayList<>();
+      for (int index = 0; index < list.size(); index++) {
+        rules.add(
+            rule(list.get(index), YamlDocument.child("/rules", index), "rule " + (index + 1)));
+      }
+      return rules;
+    }
+
+    private Rule rule(JsonNode node, String at, String where) {
+      if (!node.isObject()) {
+        throw error(at, where + ": must be a mapping (match, category, ...)");
+      }
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!RULE_KEYS.contains(key)) {
-          throw new IllegalArgumentException(
-              where + ": unknown key '" + key + "' (allowed: " + RULE_KEYS + ")");
+          throw error(
+              YamlDocument.child(at, key),
+              where
+                  + ": unknown key '"
+                  + key
+                  + "' (allowed: "
+                  + String.join(", ", RULE_KEYS)
+                  + ")");
         }
       }
+      Map<String, List<Predicate<String>>> patterns = match(node, at, where);
+      Category category = category(node, at, where);
+      String action = null;
+      JsonNode actionNode = node.get("action");
+      if (actionNode != null && !actionNode.isNull()) {
+        if (!actionNode.isTextual() || actionNode.asText().isBlank()) {
+          throw error(YamlDocument.child(at, "action"), where + ": 'action' must be a word");
+        }
+        action = actionNode.asText().trim();
+      }
+      Integer ocsf = null;
+      JsonNode ocsfNode = node.get("ocsf_class_uid");
+      if (ocsfNode != null && !ocsfNode.isNull()) {
+        if (!ocsfNode.isIntegralNumber() || !ocsfNode.canConvertToInt()) {
+          throw error(
+              YamlDocument.child(at, "ocsf_class_uid"),
+              where + ": 'ocsf_class_uid' must be an integer");
+        }
+        ocsf = ocsfNode.intValue();
+      }
+      JsonNode note = node.get("note");
+      if (note != null && !note.isNull() && !note.isValueNode()) {
+        throw error(YamlDocument.child(at, "note"), where + ": 'note' must be text");
+      }
+      return new Rule(patterns, new Mapping(category, action, ocsf, flags(node, at, where)));
+    }
+
+    private Map<String, List<Predicate<String>>> match(JsonNode node, String at, String where) {
       JsonNode match = node.get("match");
+      String matchAt = YamlDocument.child(at, "match");
       if (match == null || !match.isObject() || match.isEmpty()) {
-        throw new IllegalArgumentException(where + ": 'match' must be a non-empty map");
+        throw error(
+            match == null ? at : matchAt,
+            where + ": 'match' must be a non-empty map of keys to globs");
       }
       Map<String, List<Predicate<String>>> patterns = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
-        List<Predicate<String>> globs = new ArrayList<>();
+        String key = entry.getKey();
+        String keyAt = YamlDocument.child(matchAt, key);
+        if (!schema.matchKeys().contains(key)) {
+          throw error(
+              keyAt,
+              where
+                  + ": match key '"
+                  + key
+                  + "' is not one the "
+                  + schema.source()
+                  + " parser supplies ("
+                  + String.join(", ", schema.matchKeys())
+                  + "), so the rule would never match");
+        }
         JsonNode value = entry.getValue();
+        List<Predicate<String>> globs = new ArrayList<>();
         for (JsonNode glob : value.isArray() ? value : List.of(value)) {
           if (!glob.isValueNode() || glob.isNull()) {
-            throw new IllegalArgumentException(
-                where + ": match." + entry.getKey() + " must be a string or a list of strings");
+            throw error(keyAt, where + ": match." + key + " must be a string or a list of strings");
           }
           globs.add(glob(glob.asText()));
         }
-        patterns.put(entry.getKey(), globs);
+        if (globs.isEmpty()) {
+          throw error(keyAt, where + ": match." + key + " is an empty list, which nothing matches");
+        }
+        patterns.put(key, globs);
       }
-      String categoryName = node.path("category").asText("");
-      Category category;
+      return patterns;
+    }
+
+    private Category category(JsonNode node, String at, String where) {
+      JsonNode categoryNode = node.get("category");
+      if (categoryNode == null || categoryNode.isNull()) {
+        throw error(at, where + ": 'category' is required, one of " + List.of(Category.values()));
+      }
       try {
-        category = Category.valueOf(categoryName);
+        return Category.valueOf(categoryNode.asText());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
+        throw error(
+            YamlDocument.child(at, "category"),
             where
                 + ": category '"
-                + categoryName
+                + categoryNode.asText()
                 + "' is not one of "
                 + List.of(Category.values()));
       }
-      String action = node.hasNonNull("action") ? node.get("action").asText() : null;
-      JsonNode ocsfNode = node.path("ocsf_class_uid");
-      if (!ocsfNode.isMissingNode() && !ocsfNode.isNull() && !ocsfNode.isInt()) {
-        throw new IllegalArgumentException(where + ": 'ocsf_class_uid' must be an integer");
-      }
-      Integer ocsf = ocsfNode.isInt() ? ocsfNode.intValue() : null;
-      Set<String> flags = new LinkedHashSet<>();
-      JsonNode flagsNode = node.path("flags");
-      if (!flagsNode.isMissingNode() && !flagsNode.isNull()) {
-        if (!flagsNode.isArray()) {
-          throw new IllegalArgumentException(where + ": 'flags' must be a list of strings");
-        }
-        for (JsonNode flag : flagsNode) {
-          if (!flag.isTextual()) {
-            throw new IllegalArgumentException(where + ": 'flags' must be a list of strings");
-          }
-          flags.add(flag.asText());
-        }
-      }
-      rules.add(new Rule(patterns, new Mapping(category, action, ocsf, Set.copyOf(flags))));
     }
-    return rules;
+
+    private Set<String> flags(JsonNode node, String at, String where) {
+      JsonNode flagsNode = node.get("flags");
+      if (flagsNode == null || flagsNode.isNull()) {
+        return Set.of();
+      }
+      String flagsAt = YamlDocument.child(at, "flags");
+      if (!flagsNode.isArray()) {
+        throw error(flagsAt, where + ": 'flags' must be a list of strings");
+      }
+      Set<String> flags = new LinkedHashSet<>();
+      for (int i = 0; i < flagsNode.size(); i++) {
+        JsonNode flag = flagsNode.get(i);
+        String flagAt = YamlDocument.child(flagsAt, i);
+        if (!flag.isTextual()) {
+          throw error(flagAt, where + ": 'flags' must be a list of strings");
+        }
+        if (!schema.flags().contains(flag.asText())) {
+          throw error(
+              flagAt,
+              where
+                  + ": flag '"
+                  + flag.asText()
+                  + "' is not one the "
+                  + schema.source()
+                  + " parser reads ("
+                  + String.join(", ", schema.flags())
+                  + ")");
+        }
+        flags.add(flag.asText());
+      }
+      return Set.copyOf(flags);
+    }
+
+    private MappingTableException error(String pointer, String problem) {
+      return new MappingTableException(name, document.lineOf(pointer), problem);
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ import dev.vigil.ingest.spi.SourceParser;
 import dev.vigil.ingest.spi.SourceRecord;
 import dev.vigil.ingest.spi.Timestamps;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +53,13 @@ import java.util.Set;
  */
 public final class VaultParser implements SourceParser {
 
+  /** What {@code vault.yaml} may say: the keys of {@link MatchKey#asMap}, the flags read here. */
+  public static final MappingTable.Schema TABLE =
+      new MappingTable.Schema(
+          Source.VAULT,
+          List.of("path", "operation", "mount_type", "mount_class", "mount_point", "type"),
+          List.of("root_credential", "token_issue", "mfa", "dynamic_credential"));
+
   private static final Set<String> ENTRY_TYPES =
       Set.of("request", "response", "kmip-request", "kmip-response");
   private static final String HMAC_PREFIX = "hmac-sha256:";
@@ -70,11 +78,12 @@ public final class VaultParser implements SourceParser {
    */
   private final OperationCache<MatchKey, Optional<Mapping>> mappings;
 
+  /** The parser with the built-in table. */
   public VaultParser() {
-    this(MappingTable.forSource(Source.VAULT));
+    this(MappingTable.builtIn(TABLE));
   }
 
-  /** A parser with its own table, for tests and tools. */
+  /** A parser over a given table: the built-in one with a user's rules, or a test's. */
   public VaultParser(MappingTable table) {
     this.mappings = new OperationCache<>(CACHE_ENTRIES, key -> table.lookup(key.asMap()));
   }

@@ -18,10 +18,8 @@ import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.mapping.MappingTable;
 import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.SourceRecord;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -855,8 +853,7 @@ class CloudTrailParserTest {
               + "    action: read\n";
       CloudTrailOperations operations =
           new CloudTrailOperations(
-              MappingTable.fromYaml(
-                  new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml"));
+              MappingTable.withOverride(CloudTrailParser.TABLE, "test.yaml", yaml));
       assertThat(operations.resolve("ec2.amazonaws.com", "GetPasswordData").category())
           .isEqualTo(Category.SECRET_ACCESS);
       assertThat(operations.resolve("ec2.amazonaws.com", "GetPasswordData"))
@@ -867,7 +864,7 @@ class CloudTrailParserTest {
     @Test
     void cacheIsBounded() {
       CloudTrailOperations operations =
-          new CloudTrailOperations(MappingTable.forSource(Source.AWS_CLOUDTRAIL), 100);
+          new CloudTrailOperations(MappingTable.builtIn(CloudTrailParser.TABLE), 100);
       for (int i = 0; i < 1_000; i++) {
         operations.resolve("fuzz" + (i % 7) + ".amazonaws.com", "Op" + i);
         assertThat(operations.cachedCount()).isBetween(1, 100);

@@ -16,9 +16,7 @@ import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.mapping.MappingTable;
 import dev.vigil.ingest.spi.SourceRecord;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -839,42 +837,6 @@ class GcpAuditParserTest {
         .isFalse();
   }
 
-  @Test
-  void superAdminsFromTheSystemProperty() {
-    String before = System.getProperty(GcpAuditParser.SUPER_ADMINS_PROPERTY);
-    try {
-      System.setProperty(
-          GcpAuditParser.SUPER_ADMINS_PROPERTY, "root@example.com, ALICE@example.com");
-      GcpAuditParser parser = new GcpAuditParser();
-      assertThat(parser.superAdmins())
-          .containsExactlyInAnyOrder("root@example.com", "alice@example.com");
-      assertThat(parse(parser, entry()).getActor().getRoot()).isTrue();
-    } finally {
-      if (before == null) {
-        System.clearProperty(GcpAuditParser.SUPER_ADMINS_PROPERTY);
-      } else {
-        System.setProperty(GcpAuditParser.SUPER_ADMINS_PROPERTY, before);
-      }
-    }
-  }
-
-  @Test
-  void superAdminsFromTheEnvironmentWhenThePropertyIsUnset() {
-    assertThat(GcpAuditParser.superAdmins(null, "env@example.com"))
-        .containsExactly("env@example.com");
-    assertThat(GcpAuditParser.superAdmins("  ", "env@example.com"))
-        .containsExactly("env@example.com");
-    assertThat(GcpAuditParser.superAdmins("prop@example.com", "env@example.com"))
-        .containsExactly("prop@example.com");
-    assertThat(GcpAuditParser.superAdmins(null, null)).isEmpty();
-  }
-
-  @Test
-  void superAdminListParsing() {
-    assertThat(GcpAuditParser.parseList(null)).isEmpty();
-    assertThat(GcpAuditParser.parseList(" , a@x.io,,b@y.io ")).containsExactly("a@x.io", "b@y.io");
-  }
-
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -956,8 +918,7 @@ class GcpAuditParserTest {
             category: SYSTEM
             action: create
         """;
-    MappingTable table =
-        MappingTable.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "t");
+    MappingTable table = MappingTable.withOverride(GcpAuditParser.TABLE, "t", yaml);
     AuditEvent event = parse(new GcpAuditParser(Set.of(), table), entry());
     assertThat(event.getCategory()).isEqualTo(Category.SYSTEM);
     assertThat(event.getOcsfClassUid()).isEqualTo(6003);

@@ -5,17 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.event.Category;
 import dev.vigil.event.Source;
-import java.io.ByteArrayInputStream;
+import dev.vigil.ingest.vault.VaultParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class MappingTableTest {
+
+  /** The keys and flags the tables of these tests use. */
+  private static final MappingTable.Schema SCHEMA =
+      new MappingTable.Schema(
+          Source.VAULT,
+          List.of("path", "operation", "eventName", "a"),
+          List.of("kv_v2", "sensitive", "mfa"));
+
+  private static final MappingTable.Schema VAULT = VaultParser.TABLE;
 
   private static final String TABLE =
       """
@@ -110,54 +116,108 @@ class MappingTableTest {
   }
 
   @Test
-  void aKeyTheParserDoesNotSupplyNeverMatches() throws IOException {
+  void aKeyTheLookupLacksNeverMatches() throws IOException {
     MappingTable table = table("rules:\n  - match: {eventName: \"*\"}\n    category: OTHER\n");
 
     assertThat(table.lookup(Map.of("path", "x"))).isEmpty();
   }
 
   @Test
-  void errorsNameTheFileAndTheRule() {
+  void errorsNameTheFileTheLineAndTheRule() {
     assertThatThrownBy(
             () ->
                 table(
-                    "rules:\n  - match: {a: b}\n    category: OTHER\n  - match: {a: b}\n    catgory: OTHER\n"))
-        .hasMessageStartingWith("t.yaml, rule 2: unknown key 'catgory'");
+                    "rules:\n  - match: {a: b}\n    category: OTHER\n  - match: {a: b}\n"
+                        + "    catgory: OTHER\n"))
+        .isInstanceOf(MappingTableException.class)
+        .hasMessageStartingWith("t.yaml:5: rule 2: unknown key 'catgory' (allowed: match,");
     assertThatThrownBy(() -> table("rules:\n  - match: {a: b}\n    category: SECRETS\n"))
-        .hasMessageStartingWith("t.yaml, rule 1: category 'SECRETS' is not one of");
+        .hasMessageStartingWith("t.yaml:3: rule 1: category 'SECRETS' is not one of [AUTH");
     assertThatThrownBy(() -> table("rules:\n  - match: {a: b}\n"))
-        .hasMessageStartingWith("t.yaml, rule 1: category '' is not one of");
+        .hasMessageStartingWith("t.yaml:2: rule 1: 'category' is required, one of [AUTH");
     assertThatThrownBy(() -> table("rules:\n  - category: OTHER\n"))
-        .hasMessage("t.yaml, rule 1: 'match' must be a non-empty map");
+        .hasMessage("t.yaml:2: rule 1: 'match' must be a non-empty map of keys to globs");
     assertThatThrownBy(() -> table("rules:\n  - match: {a: {b: c}}\n    category: OTHER\n"))
-        .hasMessage("t.yaml, rule 1: match.a must be a string or a list of strings");
+        .hasMessage("t.yaml:2: rule 1: match.a must be a string or a list of strings");
     assertThatThrownBy(() -> table("rule:\n  - match: {a: b}\n"))
+        .hasMessage("t.yaml:1: unknown key 'rule'; a mapping table holds only a 'rules' list");
+    assertThatThrownBy(() -> table("# nothing yet\n"))
         .hasMessage("t.yaml: a mapping table needs a top-level 'rules' list");
+    assertThatThrownBy(() -> table("rules:\n  - oops\n"))
+        .hasMessage("t.yaml:2: rule 1: must be a mapping (match, category, ...)");
+  }
+
+  @Test
+  void aMatchKeyTheParserDoesNotSupplyIsAnErrorNotARuleThatNeverMatches() {
+    assertThatThrownBy(
+            () ->
+                MappingTable.withOverride(
+                    VAULT,
+                    "maps/vault.yaml",
+                    "rules:\n  - match:\n      pathh: \"sys/*\"\n    category: SECRET_ACCESS\n"))
+        .isInstanceOf(MappingTableException.class)
+        .hasMessage(
+            "maps/vault.yaml:3: rule 1: match key 'pathh' is not one the VAULT parser supplies"
+                + " (path, operation, mount_type, mount_class, mount_point, type), so the rule"
+                + " would never match");
+  }
+
+  @Test
+  void aFlagTheParserDoesNotReadIsAnError() {
+    assertThatThrownBy(
+            () ->
+                MappingTable.withOverride(
+                    VAULT,
+                    "maps/vault.yaml",
+                    "rules:\n  - match: {path: \"sys/x\"}\n    category: SYSTEM\n"
+                        + "    flags:\n      - mfa\n      - root_credentail\n"))
+        .hasMessage(
+            "maps/vault.yaml:6: rule 1: flag 'root_credentail' is not one the VAULT parser reads"
+                + " (root_credential, token_issue, mfa, dynamic_credential)");
+  }
+
+  @Test
+  void aYamlSyntaxErrorHasItsLine() {
+    assertThatThrownBy(
+            () ->
+                table(
+                    "rules:\n  - match: {path: \"a\"}\n    category: OTHER\n"
+                        + "  - match: {path: [b, c}\n    category: OTHER\n"))
+        .isInstanceOf(MappingTableException.class)
+        .hasMessageStartingWith("t.yaml:4: invalid YAML: ");
+    assertThatThrownBy(() -> table("rules:\n  - match: {path: a, path: b}\n    category: OTHER\n"))
+        .hasMessage("t.yaml:2: duplicate key 'path' (YAML keeps only one of them)");
   }
 
   @Test
   void valuesOfTheWrongShapeAreErrorsNotSilentlyIgnored() {
     assertThatThrownBy(
             () -> table("rules:\n  - match: {a: b}\n    category: OTHER\n    flags: mfa\n"))
-        .hasMessage("t.yaml, rule 1: 'flags' must be a list of strings");
+        .hasMessage("t.yaml:4: rule 1: 'flags' must be a list of strings");
     assertThatThrownBy(() -> table("rules:\n  - match: {a: }\n    category: OTHER\n"))
-        .hasMessage("t.yaml, rule 1: match.a must be a string or a list of strings");
+        .hasMessage("t.yaml:2: rule 1: match.a must be a string or a list of strings");
     assertThatThrownBy(() -> table("rules:\n  - match: {a: [b, [c]]}\n    category: OTHER\n"))
-        .hasMessage("t.yaml, rule 1: match.a must be a string or a list of strings");
+        .hasMessage("t.yaml:2: rule 1: match.a must be a string or a list of strings");
+    assertThatThrownBy(() -> table("rules:\n  - match: {a: []}\n    category: OTHER\n"))
+        .hasMessage("t.yaml:2: rule 1: match.a is an empty list, which nothing matches");
     assertThatThrownBy(
             () ->
                 table("rules:\n  - match: {a: b}\n    category: OTHER\n    ocsf_class_uid: api\n"))
-        .hasMessage("t.yaml, rule 1: 'ocsf_class_uid' must be an integer");
+        .hasMessage("t.yaml:4: rule 1: 'ocsf_class_uid' must be an integer");
+    assertThatThrownBy(
+            () -> table("rules:\n  - match: {a: b}\n    category: OTHER\n    action: [read]\n"))
+        .hasMessage("t.yaml:4: rule 1: 'action' must be a word");
   }
 
   @Test
-  void aUserTableInTheOverrideDirectoryComesFirst(@TempDir Path dir) throws IOException {
-    Files.writeString(
-        dir.resolve(MappingTable.fileName(Source.VAULT)),
-        "rules:\n  - match: {path: \"secret/data/break-glass/*\"}\n    category: AUDIT_CONFIG\n");
-    MappingTable builtIn = MappingTable.forSource(Source.VAULT);
+  void aUserTableComesBeforeTheBuiltInRules() {
+    MappingTable builtIn = MappingTable.builtIn(VAULT);
 
-    MappingTable withOverride = withOverrideDir(dir, () -> MappingTable.forSource(Source.VAULT));
+    MappingTable withOverride =
+        MappingTable.withOverride(
+            VAULT,
+            "maps/vault.yaml",
+            "rules:\n  - match: {path: \"secret/data/break-glass/*\"}\n    category: AUDIT_CONFIG\n");
 
     Map<String, String> keys =
         Map.of(
@@ -176,15 +236,6 @@ class MappingTableTest {
   }
 
   @Test
-  void aBrokenUserTableIsAnErrorNamingItsFile(@TempDir Path dir) throws IOException {
-    Path file = dir.resolve(MappingTable.fileName(Source.GCP_AUDIT));
-    Files.writeString(file, "rules:\n  - match: {methodName: x}\n    category: NOPE\n");
-
-    assertThatThrownBy(() -> withOverrideDir(dir, () -> MappingTable.forSource(Source.GCP_AUDIT)))
-        .hasMessageStartingWith(file + ", rule 1: category 'NOPE'");
-  }
-
-  @Test
   void everySourceHasABuiltInTableNamedAfterIt() {
     assertThat(MappingTable.fileName(Source.VAULT)).isEqualTo("vault.yaml");
     assertThat(MappingTable.fileName(Source.AWS_CLOUDTRAIL)).isEqualTo("cloudtrail.yaml");
@@ -192,27 +243,11 @@ class MappingTableTest {
     assertThat(MappingTable.fileName(Source.GCP_AUDIT)).isEqualTo("gcp.yaml");
   }
 
-  private static MappingTable withOverrideDir(
-      Path dir, java.util.function.Supplier<MappingTable> load) {
-    String previous = System.getProperty("vigil.mappings.dir");
-    System.setProperty("vigil.mappings.dir", dir.toString());
-    try {
-      return load.get();
-    } finally {
-      if (previous == null) {
-        System.clearProperty("vigil.mappings.dir");
-      } else {
-        System.setProperty("vigil.mappings.dir", previous);
-      }
-    }
-  }
-
   private static Category category(MappingTable table, String path) {
     return table.lookup(Map.of("path", path, "operation", "x")).orElseThrow().category();
   }
 
   private static MappingTable table(String yaml) throws IOException {
-    return MappingTable.fromYaml(
-        new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "t.yaml");
+    return MappingTable.of(SCHEMA, "t.yaml", yaml);
   }
 }

@@ -19,9 +19,7 @@ import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.mapping.MappingTable;
 import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.SourceRecord;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -761,9 +759,7 @@ class VaultParserTest {
             - match: {path: "secret/*"}
               category: OTHER
           """;
-      MappingTable table =
-          MappingTable.fromYaml(
-              new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml");
+      MappingTable table = MappingTable.withOverride(VaultParser.TABLE, "test.yaml", yaml);
       VaultParser parser = new VaultParser(table);
       AuditEvent event =
           parser.parse(
@@ -782,7 +778,7 @@ class VaultParserTest {
 
     @Test
     void theBuiltInTableLoads() {
-      assertThat(MappingTable.forSource(dev.vigil.event.Source.VAULT).size()).isGreaterThan(50);
+      assertThat(MappingTable.builtIn(VaultParser.TABLE).size()).isGreaterThan(50);
     }
   }
 

@@ -2,9 +2,9 @@ package dev.vigil.rules.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.yaml.YamlDocument;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
-import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package dev.vigil.rules.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.yaml.YamlDocument;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.SigmaRule;
-import dev.vigil.rules.yaml.YamlDocument;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

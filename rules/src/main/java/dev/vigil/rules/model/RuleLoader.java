@@ -1,10 +1,10 @@
 package dev.vigil.rules.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.yaml.YamlDocument;
 import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
-import dev.vigil.rules.yaml.YamlDocument;
 import dev.vigil.rules.yaml.YamlReader;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -19,5 +19,5 @@ public record SigmaRule(
     List<String> condition,
     List<String> fields,
     List<RuleTest> tests,
-    dev.vigil.rules.yaml.YamlDocument document)
+    dev.vigil.ingest.yaml.YamlDocument document)
     implements RuleDocument {}

@@ -1,159 +1,29 @@
 package dev.vigil.rules.yaml;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.ingest.yaml.YamlDocument;
+import dev.vigil.ingest.yaml.YamlTrees;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
-import java.io.StringReader;
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Reads a multi-document YAML file into {@link YamlDocument}s that remember each node's line.
- *
- * <p>Design: SnakeYAML's composer keeps positions (Jackson's YAML mapper does not expose them per
- * node), so documents are composed, then converted once into Jackson trees that the rest of the
- * rule pipeline (schema validation, model building) shares. Plain scalars keep the types YAML 1.1
- * resolves (int, float, bool, null); dates stay text. Duplicate keys, which YAML parsers usually
- * resolve silently by keeping the last, are an error: in a Sigma detection they hide a selection.
- * Aliases are refused, so a hostile file cannot expand into a billion nodes.
+ * Reads a multi-document YAML file into {@link YamlDocument}s that remember each node's line, with
+ * its mistakes as the rule pipeline reports them: {@link RuleError}s of the file. The reading
+ * itself (line of every node, duplicate keys and aliases refused) is {@link YamlTrees}, shared with
+ * vigil.yaml and the mapping tables.
  */
 public final class YamlReader {
-
-  private static final int MAX_CODE_POINTS = 4 * 1024 * 1024;
 
   private YamlReader() {}
 
   public static List<YamlDocument> read(String file, String text) throws RuleException {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowRecursiveKeys(false);
-    options.setMaxAliasesForCollections(0);
-    options.setCodePointLimit(MAX_CODE_POINTS);
-    Yaml yaml = new Yaml(options);
-    List<YamlDocument> documents = new ArrayList<>();
-    List<RuleError> errors = new ArrayList<>();
     try {
-      for (Node node : yaml.composeAll(new StringReader(text))) {
-        if (node == null) {
-          continue;
-        }
-        Map<String, Integer> lines = new HashMap<>();
-        JsonNode root = convert(file, node, "", lines, errors);
-        documents.add(new YamlDocument(root, lines, node.getStartMark().getLine() + 1));
-      }
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-      String message = "invalid YAML: " + firstLine(e.getProblem());
-      // The parser notices an unclosed '[' or '{' lines after it: say where that began too.
-      if (e.getContext() != null
-          && e.getContextMark() != null
-          && e.getContextMark().getLine() + 1 != line) {
-        message +=
-            " ("
-                + firstLine(e.getContext())
-                + " started at line "
-                + (e.getContextMark().getLine() + 1)
-                + ")";
-      }
-      throw new RuleException(new RuleError(file, line, message));
-    } catch (YAMLException e) {
-      throw new RuleException(new RuleError(file, 0, "invalid YAML: " + firstLine(e.getMessage())));
+      return YamlTrees.read(text);
+    } catch (YamlTrees.InvalidYamlException e) {
+      throw new RuleException(
+          e.problems().stream()
+              .map(problem -> new RuleError(file, problem.line(), problem.message()))
+              .toList());
     }
-    if (!errors.isEmpty()) {
-      throw new RuleException(errors);
-    }
-    return documents;
-  }
-
-  private static JsonNode convert(
-      String file, Node node, String pointer, Map<String, Integer> lines, List<RuleError> errors) {
-    int line = node.getStartMark().getLine() + 1;
-    lines.put(pointer, line);
-    JsonNodeFactory nodes = JsonNodeFactory.instance;
-    if (node instanceof MappingNode mapping) {
-      ObjectNode object = nodes.objectNode();
-      for (NodeTuple tuple : mapping.getValue()) {
-        if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
-          errors.add(
-              new RuleError(
-                  file, tuple.getKeyNode().getStartMark().getLine() + 1, "a key must be a scalar"));
-          continue;
-        }
-        String key = keyNode.getValue();
-        String childPointer = YamlDocument.child(pointer, key);
-        if (object.has(key)) {
-          errors.add(
-              new RuleError(
-                  file,
-                  keyNode.getStartMark().getLine() + 1,
-                  "duplicate key '" + key + "' (YAML keeps only one of them)"));
-          continue;
-        }
-        object.set(key, convert(file, tuple.getValueNode(), childPointer, lines, errors));
-        lines.put(childPointer, keyNode.getStartMark().getLine() + 1);
-      }
-      return object;
-    }
-    if (node instanceof SequenceNode sequence) {
-      ArrayNode array = nodes.arrayNode();
-      int index = 0;
-      for (Node item : sequence.getValue()) {
-        array.add(convert(file, item, YamlDocument.child(pointer, index++), lines, errors));
-      }
-      return array;
-    }
-    ScalarNode scalar = (ScalarNode) node;
-    String value = scalar.getValue();
-    Tag tag = scalar.getTag();
-    if (Tag.NULL.equals(tag)) {
-      return nodes.nullNode();
-    }
-    if (Tag.BOOL.equals(tag)) {
-      String lower = value.toLowerCase(java.util.Locale.ROOT);
-      return nodes.booleanNode(lower.equals("true") || lower.equals("yes") || lower.equals("on"));
-    }
-    if (Tag.INT.equals(tag)) {
-      try {
-        String digits = value.replace("_", "");
-        BigInteger number = new BigInteger(digits);
-        return number.bitLength() < 63
-            ? nodes.numberNode(number.longValue())
-            : nodes.textNode(value);
-      } catch (NumberFormatException e) {
-        // Octal, hex or sexagesimal forms: keep the author's text.
-        return nodes.textNode(value);
-      }
-    }
-    if (Tag.FLOAT.equals(tag)) {
-      try {
-        return nodes.numberNode(Double.parseDouble(value.replace("_", "")));
-      } catch (NumberFormatException e) {
-        return nodes.textNode(value);
-      }
-    }
-    return nodes.textNode(value);
-  }
-
-  private static String firstLine(String text) {
-    if (text == null) {
-      return "unreadable document";
-    }
-    int newline = text.indexOf('\n');
-    return newline < 0 ? text : text.substring(0, newline);
   }
 }

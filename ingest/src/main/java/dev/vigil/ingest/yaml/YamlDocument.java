@@ -1,11 +1,12 @@
-package dev.vigil.rules.yaml;
+package dev.vigil.ingest.yaml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
- * One YAML document of a rule file as a Jackson tree, with the line of every node so that errors
- * found anywhere later (schema, semantics, compilation) can point the author at the right line.
+ * One YAML document (a rule file, vigil.yaml, a mapping table) as a Jackson tree, with the line of
+ * every node so that errors found anywhere later (schema, semantics, compilation) can point the
+ * author at the right line.
  *
  * @param root the document's value
  * @param lines the 1-based line of each node, keyed by its JSON pointer ({@code /detection/sel})
