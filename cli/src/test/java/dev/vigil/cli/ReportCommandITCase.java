@@ -9,6 +9,7 @@ import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.dashboards.index.TemplateInstaller;
+import dev.vigil.ingest.io.EventJson;
 import dev.vigil.stack.OpenSearchEndpoint;
 import dev.vigil.stack.junit.RealOpenSearch;
 import java.io.IOException;
@@ -53,14 +54,16 @@ class ReportCommandITCase {
           JSON.readTree(
               "{\"event_id\":\"it-event\",\"time\":\"2031-02-10T12:00:00.000Z\","
                   + "\"source\":\"VAULT\",\"category\":\"POLICY_CHANGE\",\"action\":\"update\","
-                  + "\"outcome\":\"SUCCESS\",\"denied\":false,\"actor\":{\"id\":\"alice\"},"
+                  + "\"operation\":\"sys/policies/acl/it\",\"ocsf_class_uid\":6003,"
+                  + "\"outcome\":\"SUCCESS\",\"denied\":false,"
+                  + "\"actor\":{\"id\":\"alice\",\"type\":\"USER\"},\"src\":{},\"target\":{},"
                   + "\"raw\":\"{}\",\"origin\":\"it:1\"}");
       index(
           connection,
           contract.alertIndex(Instant.parse("2031-02-10T12:00:00Z")),
           "it-alert",
           alert);
-      index(connection, contract.eventIndex(event), "it-event", event);
+      index(connection, contract.eventIndex(EventJson.readEvent(event)), "it-event", event);
     }
 
     CliRun.Result report =
