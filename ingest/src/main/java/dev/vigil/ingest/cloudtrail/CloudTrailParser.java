@@ -198,7 +198,9 @@ public final class CloudTrailParser implements SourceParser {
       // The caller got ciphertext (SecureString) or a plain config value, not a secret.
       category = Category.OTHER;
     }
-    Actor actor = CloudTrailActors.actor(userIdentity, record.get("additionalEventData"));
+    Actor actor =
+        CloudTrailActors.actor(
+            userIdentity, record.get("additionalEventData"), text(record, "awsRegion"));
     String selfCredentialOwner =
         operation.has(CloudTrailOperations.ROOT_CREDENTIAL)
                 && text(requestParameters, "userName") == null

@@ -1,6 +1,7 @@
 package dev.vigil.ingest.cloudtrail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -121,6 +122,36 @@ class CloudTrailParserTest {
       assertThat(event.getDenied()).isFalse();
       assertThat(event.getErrorCode()).isNull();
       assertThat(event.getErrorMessage()).isEqualTo("Failed authentication");
+    }
+
+    @Test
+    void oneIamUserHasOneIdAcrossSignInSuccessFailureAndMfaCheck() {
+      // AWS's own examples: the failed ConsoleLogin and both CheckMfa records carry no arn.
+      CorpusRun.Outcome outcome =
+          CORPUS.computeIfAbsent(
+              "awsdocs_console-sign-in-events_examples.json",
+              f -> CorpusRun.normalize(CorpusRun.file("cloudtrail/" + f), NORMALIZER));
+      List<AuditEvent> anaya =
+          outcome.events().stream()
+              .filter(event -> "anaya".equals(event.getActor().getName()))
+              .toList();
+      assertThat(anaya)
+          .extracting(AuditEvent::getOperation, AuditEvent::getOutcome)
+          .containsExactlyInAnyOrder(
+              tuple("ConsoleLogin", Outcome.SUCCESS),
+              tuple("ConsoleLogin", Outcome.SUCCESS),
+              tuple("ConsoleLogin", Outcome.FAILURE),
+              tuple("CheckMfa", Outcome.SUCCESS),
+              tuple("CheckMfa", Outcome.SUCCESS));
+      assertThat(anaya)
+          .extracting(event -> event.getActor().getId())
+          .containsOnly("arn:aws:iam::111122223333:user/anaya");
+      List<AuditEvent> root =
+          outcome.events().stream().filter(event -> event.getActor().getRoot()).toList();
+      assertThat(root).hasSize(5);
+      assertThat(root)
+          .extracting(event -> event.getActor().getId())
+          .containsOnly("arn:aws:iam::111122223333:root");
     }
 
     @Test
@@ -403,6 +434,108 @@ class CloudTrailParserTest {
       assertThat(event.getActor().getAuthMethod()).isEqualTo("IAMUser");
       assertThat(event.getActor().getMfa()).isNull();
       assertThat(event.getActor().getRoot()).isFalse();
+    }
+
+    @Test
+    void iamUserWithoutArnGetsTheArnOfItsOtherRecords() {
+      // A failed ConsoleLogin: CloudTrail writes principalId, account and name, but no arn.
+      String user =
+          "{\"type\":\"IAMUser\",\"principalId\":\"AIDACKCEVSQ6C2EXAMPLE\","
+              + "\"accountId\":\"111122223333\",\"accessKeyId\":\"\",\"userName\":\"anaya\"}";
+      AuditEvent event =
+          parse(
+              call(
+                  "signin.amazonaws.com",
+                  "ConsoleLogin",
+                  identity(user)
+                      + ",\"errorMessage\":\"Failed authentication\","
+                      + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"}"));
+      assertThat(event.getActor().getId()).isEqualTo("arn:aws:iam::111122223333:user/anaya");
+      assertThat(event.getActor().getName()).isEqualTo("anaya");
+      assertThat(event.getActor().getType()).isEqualTo(ActorType.USER);
+      assertThat(event.getOutcome()).isEqualTo(Outcome.FAILURE);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+      "cn-north-1,     arn:aws-cn:iam::111122223333:user/anaya",
+      "cn-northwest-1, arn:aws-cn:iam::111122223333:user/anaya",
+      "us-gov-west-1,  arn:aws-us-gov:iam::111122223333:user/anaya",
+      "us-iso-east-1,  arn:aws-iso:iam::111122223333:user/anaya",
+      "us-isob-east-1, arn:aws-iso-b:iam::111122223333:user/anaya",
+      "eu-west-1,      arn:aws:iam::111122223333:user/anaya"
+    })
+    void aRebuiltArnIsInTheRegionsPartition(String region, String arn) {
+      String record =
+          call(
+                  "signin.amazonaws.com",
+                  "CheckMfa",
+                  identity(
+                      "{\"type\":\"IAMUser\",\"principalId\":\"AIDAEXAMPLE\","
+                          + "\"accountId\":\"111122223333\",\"userName\":\"anaya\"}"))
+              .replace("eu-west-1", region);
+      assertThat(parse(record).getActor().getId()).isEqualTo(arn);
+    }
+
+    @Test
+    void iamUserWithoutAccountKeepsThePrincipalId() {
+      AuditEvent event =
+          parse(
+              call(
+                  "signin.amazonaws.com",
+                  "CheckMfa",
+                  identity(
+                      "{\"type\":\"IAMUser\",\"principalId\":\"AIDAEXAMPLE\","
+                          + "\"userName\":\"anaya\"}")));
+      assertThat(event.getActor().getId()).isEqualTo("AIDAEXAMPLE");
+    }
+
+    @Test
+    void rootWithoutArnGetsTheRootArn() {
+      AuditEvent event =
+          parse(
+              call(
+                      "signin.amazonaws.com",
+                      "ConsoleLogin",
+                      identity("{\"type\":\"Root\",\"principalId\":\"111122223333\"}"))
+                  .replace("eu-west-1", "cn-north-1"));
+      assertThat(event.getActor().getId()).isEqualTo("arn:aws-cn:iam::111122223333:root");
+      assertThat(event.getActor().getRoot()).isTrue();
+    }
+
+    @Test
+    void assumedRoleWithoutArnGetsTheSessionArn() {
+      AuditEvent event =
+          parse(
+              call(
+                  "s3.amazonaws.com",
+                  "ListBuckets",
+                  identity(
+                      "{\"type\":\"AssumedRole\",\"principalId\":\"AROAEXAMPLE:bob\","
+                          + "\"accountId\":\"111122223333\","
+                          + "\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\","
+                          + "\"principalId\":\"AROAEXAMPLE\","
+                          + "\"arn\":\"arn:aws-us-gov:iam::111122223333:role/admin/Ops\","
+                          + "\"accountId\":\"111122223333\",\"userName\":\"Ops\"}}}")));
+      // A session ARN names the role without its path, in the issuer's partition.
+      assertThat(event.getActor().getId())
+          .isEqualTo("arn:aws-us-gov:sts::111122223333:assumed-role/Ops/bob");
+      assertThat(event.getActor().getName()).isEqualTo("Ops/bob");
+    }
+
+    @Test
+    void federatedUserWithoutArnGetsItsArn() {
+      AuditEvent event =
+          parse(
+              call(
+                  "s3.amazonaws.com",
+                  "ListBuckets",
+                  identity(
+                      "{\"type\":\"FederatedUser\",\"principalId\":\"111122223333:carol\","
+                          + "\"accountId\":\"111122223333\"}")));
+      assertThat(event.getActor().getId())
+          .isEqualTo("arn:aws:sts::111122223333:federated-user/carol");
+      assertThat(event.getActor().getName()).isEqualTo("carol");
     }
 
     @Test
