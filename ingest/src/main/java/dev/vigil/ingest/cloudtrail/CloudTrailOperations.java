@@ -4,6 +4,7 @@ import dev.vigil.event.Category;
 import dev.vigil.ingest.mapping.Mapping;
 import dev.vigil.ingest.mapping.MappingTable;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,8 +45,12 @@ final class CloudTrailOperations {
   private static final Set<String> CHANGING_ACTIONS =
       Set.of("create", "update", "delete", "enable", "disable", "revoke");
 
-  /** The answer for one operation. */
-  record Operation(Category category, String action, int ocsfClassUid, Set<String> flags) {
+  /**
+   * The answer for one operation; {@code target} lists the request fields that name what it
+   * changed, most specific first (empty when the table names none).
+   */
+  record Operation(
+      Category category, String action, int ocsfClassUid, Set<String> flags, List<String> target) {
     boolean has(String flag) {
       return flags.contains(flag);
     }
@@ -96,14 +101,15 @@ final class CloudTrailOperations {
     String verbAction = actionOfVerb(eventName);
     if (mapping.isEmpty()) {
       Category category = CHANGING_ACTIONS.contains(verbAction) ? Category.SYSTEM : Category.OTHER;
-      return new Operation(category, verbAction, DEFAULT_OCSF_CLASS, Set.of());
+      return new Operation(category, verbAction, DEFAULT_OCSF_CLASS, Set.of(), List.of());
     }
     Mapping found = mapping.get();
     return new Operation(
         found.category(),
         found.action() != null ? found.action() : verbAction,
         found.ocsfClassUid() != null ? found.ocsfClassUid() : DEFAULT_OCSF_CLASS,
-        found.flags());
+        found.flags(),
+        found.target());
   }
 
   /** The action named by the eventName's leading verb, or {@code other}. */

@@ -232,6 +232,7 @@ public final class CloudTrailParser implements SourceParser {
                 eventSource,
                 requestParameters,
                 record.get("resources"),
+                operation.target(),
                 selfCredentialOwner),
             service,
             first(text(record, "recipientAccountId"), text(userIdentity, "accountId")),

@@ -31,13 +31,18 @@ import java.util.function.Predicate;
  * including {@code /}, {@code ?} is one character. The built-in table is {@code
  * mappings/<source>.yaml} on the classpath; a file of the same name in the directory named by the
  * system property {@code vigil.mappings.dir} (or env {@code VIGIL_MAPPINGS_DIR}) is read first, so
- * its rules take precedence.
+ * its rules take precedence. A rule's {@code target} (request fields naming what the operation
+ * changed) is accepted in {@code cloudtrail.yaml} only, the one parser that reads it, so that a
+ * user's {@code target} elsewhere is an error rather than silently ignored.
  */
 public final class MappingTable {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> RULE_KEYS =
-      Set.of("match", "category", "action", "ocsf_class_uid", "flags", "note");
+      Set.of("match", "category", "action", "ocsf_class_uid", "flags", "target", "note");
+
+  /** The one table whose parser reads a rule's {@code target} (see {@link Mapping#target()}). */
+  private static final String TARGET_TABLE = "cloudtrail.yaml";
 
   /** Every key some rule matches on; a lookup reads each from the caller's map once. */
   private final String[] keyNames;
@@ -67,7 +72,7 @@ public final class MappingTable {
       Path override = Path.of(overrideDir, fileName);
       if (Files.isRegularFile(override)) {
         try (InputStream in = Files.newInputStream(override)) {
-          rules.addAll(parse(in, override.toString()));
+          rules.addAll(parse(in, override.toString(), fileName.equals(TARGET_TABLE)));
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read mapping table " + override, e);
         }
@@ -78,7 +83,7 @@ public final class MappingTable {
       if (in == null) {
         throw new IllegalStateException("built-in mapping table missing: " + resource);
       }
-      rules.addAll(parse(in, resource));
+      rules.addAll(parse(in, resource, fileName.equals(TARGET_TABLE)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read mapping table " + resource, e);
     }
@@ -87,7 +92,7 @@ public final class MappingTable {
 
   /** A table from YAML text, for tests and tools. */
   public static MappingTable fromYaml(InputStream yaml, String name) throws IOException {
-    return new MappingTable(parse(yaml, name));
+    return new MappingTable(parse(yaml, name, true));
   }
 
   public static String fileName(Source source) {
@@ -121,7 +126,8 @@ public final class MappingTable {
     return indexed.length;
   }
 
-  private static List<Rule> parse(InputStream in, String name) throws IOException {
+  private static List<Rule> parse(InputStream in, String name, boolean targetsRead)
+      throws IOException {
     JsonNode root = YAML.readTree(in);
     JsonNode list = root == null ? null : root.get("rules");
     if (list == null || !list.isArray()) {
@@ -188,9 +194,33 @@ public final class MappingTable {
           flags.add(flag.asText());
         }
       }
-      rules.add(new Rule(patterns, new Mapping(category, action, ocsf, Set.copyOf(flags))));
+      List<String> target = strings(node.path("target"), where, "target");
+      if (!target.isEmpty() && !targetsRead) {
+        throw new IllegalArgumentException(
+            where
+                + ": 'target' is read from "
+                + TARGET_TABLE
+                + " only (CloudTrail request fields)");
+      }
+      rules.add(new Rule(patterns, new Mapping(category, action, ocsf, Set.copyOf(flags), target)));
     }
     return rules;
+  }
+
+  /** A string or a list of strings, as a list; empty when absent. */
+  private static List<String> strings(JsonNode node, String where, String key) {
+    if (node.isMissingNode() || node.isNull()) {
+      return List.of();
+    }
+    List<String> values = new ArrayList<>();
+    for (JsonNode value : node.isArray() ? node : List.of(node)) {
+      if (!value.isTextual() || value.asText().isBlank()) {
+        throw new IllegalArgumentException(
+            where + ": '" + key + "' must be a string or a list of strings");
+      }
+      values.add(value.asText());
+    }
+    return List.copyOf(values);
   }
 
   /**

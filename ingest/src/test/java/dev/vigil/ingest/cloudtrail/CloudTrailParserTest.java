@@ -1009,6 +1009,141 @@ class CloudTrailParserTest {
     }
   }
 
+  /**
+   * Every AUDIT_CONFIG operation names what it changed (the {@code target} of its cloudtrail.yaml
+   * rule), in the request shapes CloudTrail logs, so an audit-disabling alert says which trail,
+   * recorder, detector or flow log, not which service.
+   */
+  @Nested
+  class AuditConfigTargets {
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(
+        delimiter = '|',
+        value = {
+          "cloudtrail | StopLogging | {\"name\":\"org-trail\"} | org-trail",
+          "cloudtrail | PutEventSelectors | {\"trailName\":\"org-trail\",\"eventSelectors\":[]}"
+              + " | org-trail",
+          "cloudtrail | DeleteEventDataStore | {\"eventDataStore\":\"arn:aws:cloudtrail:us-east-1:"
+              + "111122223333:eventdatastore/eds-1\"}"
+              + " | arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/eds-1",
+          "config | StopConfigurationRecorder | {\"configurationRecorderName\":\"default\"}"
+              + " | default",
+          "config | DeleteDeliveryChannel | {\"deliveryChannelName\":\"audit-channel\"}"
+              + " | audit-channel",
+          "config | PutDeliveryChannel | {\"deliveryChannel\":{\"name\":\"audit-channel\","
+              + "\"s3BucketName\":\"config-bucket\"}} | audit-channel",
+          "config | PutConfigurationRecorder | {\"configurationRecorder\":{\"name\":\"default\","
+              + "\"recordingGroup\":{\"allSupported\":false}}} | default",
+          "config | DeleteConfigRule | {\"configRuleName\":\"s3-public-read\"} | s3-public-read",
+          "guardduty | DeleteDetector | {\"detectorId\":\"12abc34d567e8fa901bc2d34e56789f0\"}"
+              + " | 12abc34d567e8fa901bc2d34e56789f0",
+          "guardduty | UpdateIPSet | {\"detectorId\":\"d-1\",\"ipSetId\":\"ips-7\","
+              + "\"activate\":true} | ips-7",
+          "guardduty | CreateIPSet | {\"detectorId\":\"d-1\",\"name\":\"trusted\","
+              + "\"format\":\"TXT\"} | trusted",
+          "guardduty | CreateFilter | {\"detectorId\":\"d-1\",\"name\":\"archive-all\","
+              + "\"action\":\"ARCHIVE\"} | archive-all",
+          "guardduty | DisassociateMembers | {\"detectorId\":\"d-1\","
+              + "\"accountIds\":[\"444455556666\",\"777788889999\"]}"
+              + " | 444455556666,777788889999",
+          "ec2 | DeleteFlowLogs | {\"DeleteFlowLogsRequest\":{\"FlowLogId\":"
+              + "{\"content\":\"fl-0e17aa62a21d4bbfe\",\"tag\":1}}} | fl-0e17aa62a21d4bbfe",
+          "ec2 | DeleteFlowLogs | {\"DeleteFlowLogsRequest\":{\"FlowLogId\":"
+              + "[{\"content\":\"fl-1\",\"tag\":1},{\"content\":\"fl-2\",\"tag\":2}]}}"
+              + " | fl-1,fl-2",
+          "ec2 | CreateFlowLogs | {\"CreateFlowLogsRequest\":{\"ResourceId\":"
+              + "{\"tag\":1,\"content\":\"vpc-12345678\"},\"ResourceType\":\"VPC\"}}"
+              + " | vpc-12345678",
+          "logs | DeleteLogGroup | {\"logGroupName\":\"/aws/lambda/payments\"}"
+              + " | /aws/lambda/payments",
+          "logs | DeleteDestination | {\"destinationName\":\"central-logs\"} | central-logs",
+          "route53resolver | DeleteResolverQueryLogConfig | {\"originSequenceNumber\":0,"
+              + "\"resolverQueryLogConfigId\":\"rqlc-4473f20ca554c07\"} | rqlc-4473f20ca554c07",
+          "s3 | PutBucketLogging | {\"bucketName\":\"critical-data\","
+              + "\"BucketLoggingStatus\":{}} | critical-data",
+          "securityhub | BatchDisableStandards | {\"StandardsSubscriptionArns\":"
+              + "[\"arn:aws:securityhub:us-east-1:111122223333:subscription/cis/v/1.2.0\"]}"
+              + " | arn:aws:securityhub:us-east-1:111122223333:subscription/cis/v/1.2.0",
+          "securityhub | DeleteInsight | {\"InsightArn\":\"arn:aws:securityhub:us-east-1:"
+              + "111122223333:insight/111122223333/custom/i-1\"}"
+              + " | arn:aws:securityhub:us-east-1:111122223333:insight/111122223333/custom/i-1",
+          "securityhub | BatchUpdateFindings | {\"FindingIdentifiers\":[{\"Id\":\"f-1\","
+              + "\"ProductArn\":\"p\"},{\"Id\":\"f-2\",\"ProductArn\":\"p\"}],"
+              + "\"Workflow\":{\"Status\":\"SUPPRESSED\"}} | f-1,f-2",
+          "macie2 | DeleteMember | {\"id\":\"444455556666\"} | 444455556666",
+          "access-analyzer | DeleteAnalyzer | {\"analyzerName\":\"org\"} | org",
+          "access-analyzer | CreateArchiveRule | {\"analyzerName\":\"org\","
+              + "\"ruleName\":\"ignore-all\"} | ignore-all",
+          "bedrock | PutModelInvocationLoggingConfiguration | {\"loggingConfig\":"
+              + "{\"s3Config\":{\"bucketName\":\"invocations\"}}} | invocations",
+          "wafv2 | DeleteLoggingConfiguration | {\"resourceArn\":\"arn:aws:wafv2:us-east-1:"
+              + "111122223333:regional/webacl/w/1\"}"
+              + " | arn:aws:wafv2:us-east-1:111122223333:regional/webacl/w/1",
+          "detective | DeleteGraph | {\"graphArn\":\"arn:aws:detective:us-east-1:111122223333:"
+              + "graph:027c7c4610ea4aacaf0b883093cab899\"}"
+              + " | arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
+          "inspector2 | Disable | {\"accountIds\":[\"111122223333\"],"
+              + "\"resourceTypes\":[\"EC2\"]} | 111122223333",
+          "organizations | RemoveAccountFromOrganization | {\"accountId\":\"444455556666\"}"
+              + " | 444455556666",
+        })
+    void namesWhatTheOperationChanged(
+        String service, String eventName, String requestParameters, String resource) {
+      AuditEvent event =
+          parse(
+              call(
+                  service + ".amazonaws.com",
+                  eventName,
+                  "\"requestParameters\":" + requestParameters));
+      assertThat(event.getCategory()).isEqualTo(Category.AUDIT_CONFIG);
+      assertThat(event.getTarget().getResource()).isEqualTo(resource);
+    }
+
+    @Test
+    void aLongListIsCapped() {
+      StringBuilder ids = new StringBuilder();
+      for (int i = 0; i < 25; i++) {
+        ids.append(i == 0 ? "" : ",").append("{\"content\":\"fl-").append(i).append("\"}");
+      }
+      AuditEvent event =
+          parse(
+              call(
+                  "ec2.amazonaws.com",
+                  "DeleteFlowLogs",
+                  "\"requestParameters\":{\"DeleteFlowLogsRequest\":{\"FlowLogId\":["
+                      + ids
+                      + "]}}"));
+      assertThat(event.getTarget().getResource()).startsWith("fl-0,fl-1,").endsWith(",fl-19,…+5");
+    }
+
+    @Test
+    void aUserTableCanNameTheTargetOfItsOperations() throws IOException {
+      String yaml =
+          """
+          rules:
+            - match: {eventSource: ec2.amazonaws.com, eventName: DeleteTrafficMirrorSession}
+              category: AUDIT_CONFIG
+              target: [DeleteTrafficMirrorSessionRequest.TrafficMirrorSessionId]
+          """;
+      CloudTrailParser parser =
+          new CloudTrailParser(
+              MappingTable.fromYaml(
+                  new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml"));
+      AuditEvent event =
+          CorpusRun.normalizeText(
+                  call(
+                      "ec2.amazonaws.com",
+                      "DeleteTrafficMirrorSession",
+                      "\"requestParameters\":{\"DeleteTrafficMirrorSessionRequest\":"
+                          + "{\"TrafficMirrorSessionId\":\"tms-1\"}}"),
+                  Normalizer.builder().parser(parser).build())
+              .events()
+              .get(0);
+      assertThat(event.getTarget().getResource()).isEqualTo("tms-1");
+    }
+  }
+
   @Nested
   class Recognition {
 

@@ -185,6 +185,44 @@ class MappingTableTest {
   }
 
   @Test
+  void aRuleNamesTheRequestFieldsOfItsTarget() throws IOException {
+    MappingTable table =
+        table(
+            "rules:\n  - match: {eventName: DeleteFlowLogs}\n    category: AUDIT_CONFIG\n"
+                + "    target: [DeleteFlowLogsRequest.FlowLogId, flowLogIds]\n"
+                + "  - match: {eventName: StopLogging}\n    category: AUDIT_CONFIG\n"
+                + "    target: name\n"
+                + "  - match: {eventName: \"*\"}\n    category: OTHER\n");
+
+    assertThat(table.lookup(Map.of("eventName", "DeleteFlowLogs")).orElseThrow().target())
+        .containsExactly("DeleteFlowLogsRequest.FlowLogId", "flowLogIds");
+    assertThat(table.lookup(Map.of("eventName", "StopLogging")).orElseThrow().target())
+        .containsExactly("name");
+    assertThat(table.lookup(Map.of("eventName", "Other")).orElseThrow().target()).isEmpty();
+    assertThatThrownBy(
+            () -> table("rules:\n  - match: {a: b}\n    category: OTHER\n    target: [[x]]\n"))
+        .hasMessage("t.yaml, rule 1: 'target' must be a string or a list of strings");
+  }
+
+  @Test
+  void onlyTheCloudTrailTableMayNameTargets(@TempDir Path dir) throws IOException {
+    String rule =
+        "rules:\n  - match: {operationName: x}\n    category: AUDIT_CONFIG\n    target: [id]\n";
+    Path azure = dir.resolve(MappingTable.fileName(Source.AZURE_MONITOR));
+    Files.writeString(azure, rule);
+    Files.writeString(dir.resolve(MappingTable.fileName(Source.AWS_CLOUDTRAIL)), rule);
+
+    assertThatThrownBy(
+            () -> withOverrideDir(dir, () -> MappingTable.forSource(Source.AZURE_MONITOR)))
+        .hasMessage(
+            azure
+                + ", rule 1: 'target' is read from cloudtrail.yaml only (CloudTrail"
+                + " request fields)");
+    assertThat(withOverrideDir(dir, () -> MappingTable.forSource(Source.AWS_CLOUDTRAIL)).size())
+        .isEqualTo(MappingTable.forSource(Source.AWS_CLOUDTRAIL).size() + 1);
+  }
+
+  @Test
   void everySourceHasABuiltInTableNamedAfterIt() {
     assertThat(MappingTable.fileName(Source.VAULT)).isEqualTo("vault.yaml");
     assertThat(MappingTable.fileName(Source.AWS_CLOUDTRAIL)).isEqualTo("cloudtrail.yaml");
