@@ -75,6 +75,13 @@ public final class GcpAuditParser implements SourceParser {
   };
   private static final String[] ENTRY_KEYS = {"logName", "insertId", "timestamp", "resource"};
   private static final String[] ENTRY_KEYS_BESIDES_TIME = {"logName", "insertId", "resource"};
+
+  /**
+   * The principal of Google's own actions on a project's resources (system_event entries: live
+   * migration, preemption, automatic restarts): a service, not a person.
+   */
+  private static final String GOOGLE_SYSTEMS = "system@google.com";
+
   private static final Set<String> ANONYMOUS_PRINCIPALS =
       Set.of("allusers", "system:anonymous", "system:unauthenticated");
 
@@ -313,8 +320,9 @@ public final class GcpAuditParser implements SourceParser {
       Category category, String action, int ocsfClassUid, boolean iamPolicy, Outcome outcome) {}
 
   private Operation resolve(OperationKey key) {
-    Map<String, String> keys = new HashMap<>(4);
+    Map<String, String> keys = new HashMap<>(8);
     keys.put("methodName", key.methodName());
+    keys.put("verb", MethodVerbs.actionOf(key.methodName()));
     if (key.serviceName() != null) {
       keys.put("serviceName", key.serviceName());
     }
@@ -480,7 +488,8 @@ public final class GcpAuditParser implements SourceParser {
     }
     if (id.endsWith(".gserviceaccount.com")
         || id.startsWith("serviceaccount:")
-        || id.startsWith("system:")) {
+        || id.startsWith("system:")
+        || id.equals(GOOGLE_SYSTEMS)) {
       // system:* are Kubernetes service accounts and control-plane components in GKE entries.
       return ActorType.SERVICE;
     }

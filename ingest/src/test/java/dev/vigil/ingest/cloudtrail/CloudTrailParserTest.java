@@ -956,6 +956,17 @@ class CloudTrailParserTest {
       "ec2.amazonaws.com, TerminateInstances, SYSTEM, delete, 6003",
       "ec2.amazonaws.com, DescribeRegions, OTHER, read, 6003",
       "example.amazonaws.com, FrobnicateWidget, OTHER, other, 6003",
+      "monitoring.amazonaws.com, DeleteAlarms, AUDIT_CONFIG, delete, 6003",
+      "monitoring.amazonaws.com, PutMetricAlarm, AUDIT_CONFIG, update, 6003",
+      "monitoring.amazonaws.com, DescribeAlarms, OTHER, read, 6003",
+      "logs.amazonaws.com, DeleteMetricFilter, AUDIT_CONFIG, delete, 6003",
+      "logs.amazonaws.com, CreateLogStream, OTHER, create, 6003",
+      "securityhub.amazonaws.com, BatchDeleteAutomationRules, AUDIT_CONFIG, delete, 6003",
+      "athena.amazonaws.com, StartQueryExecution, OTHER, enable, 6003",
+      "ssmmessages.amazonaws.com, CreateControlChannel, OTHER, create, 6003",
+      "ec2.amazonaws.com, RunInstances, SYSTEM, create, 6003",
+      "ec2.amazonaws.com, CreateSecurityGroup, SYSTEM, create, 6003",
+      "ec2.amazonaws.com, RevokeSecurityGroupIngress, SYSTEM, revoke, 6003",
     })
     void operations(
         String eventSource, String eventName, Category category, String action, int ocsf) {
@@ -994,7 +1005,22 @@ class CloudTrailParserTest {
           .isEqualTo(Category.SECRET_ACCESS);
       assertThat(operations.resolve("ec2.amazonaws.com", "GetPasswordData"))
           .isSameAs(operations.resolve("ec2.amazonaws.com", "GetPasswordData"));
+      assertThat(operations.resolve(null, "DeleteThing").category())
+          .as("no rule matches")
+          .isEqualTo(Category.OTHER);
+    }
+
+    @Test
+    void theBuiltInTableFilesAnyOtherChangeAsSystem() {
+      CloudTrailOperations operations =
+          new CloudTrailOperations(MappingTable.forSource(Source.AWS_CLOUDTRAIL));
       assertThat(operations.resolve(null, "DeleteThing").category()).isEqualTo(Category.SYSTEM);
+      assertThat(operations.resolve("ec2.amazonaws.com", "RevokeSecurityGroupIngress").category())
+          .isEqualTo(Category.SYSTEM);
+      assertThat(operations.resolve("ec2.amazonaws.com", "DescribeThings").category())
+          .isEqualTo(Category.OTHER);
+      assertThat(operations.resolve("example.amazonaws.com", "FrobnicateWidget").category())
+          .isEqualTo(Category.OTHER);
     }
 
     @Test
