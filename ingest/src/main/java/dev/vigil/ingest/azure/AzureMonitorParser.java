@@ -125,7 +125,7 @@ public final class AzureMonitorParser implements SourceParser {
   public static final MappingTable.Schema TABLE =
       new MappingTable.Schema(
           Source.AZURE_MONITOR,
-          List.of("kind", "category", "operationName", "signInError"),
+          List.of("kind", "category", "operationName", "signInError", "verb"),
           List.of("root", "denied", "access_policies_in_body"));
 
   /** The parser with the built-in table. */
@@ -362,6 +362,7 @@ public final class AzureMonitorParser implements SourceParser {
       keys.put("signInError", signInError);
     }
     String derived = derivedAction(kind, operation);
+    keys.put("verb", derived);
     Resolved result =
         table
             .lookup(keys)
@@ -457,6 +458,7 @@ public final class AzureMonitorParser implements SourceParser {
           Map.entry("download", "read"),
           Map.entry("list", "list"),
           Map.entry("enumerate", "list"),
+          Map.entry("publish", "create"),
           Map.entry("create", "create"),
           Map.entry("put", "create"),
           Map.entry("add", "create"),
@@ -477,7 +479,16 @@ public final class AzureMonitorParser implements SourceParser {
           Map.entry("decrypt", "decrypt"),
           Map.entry("sign", "sign"),
           Map.entry("enable", "enable"),
-          Map.entry("disable", "disable"));
+          Map.entry("disable", "disable"),
+          // Power and state changes, as AWS's Start/Stop/Reboot: restart before start, whose
+          // suffix it carries.
+          Map.entry("restart", "update"),
+          Map.entry("start", "enable"),
+          Map.entry("stop", "disable"),
+          Map.entry("poweroff", "disable"),
+          Map.entry("deallocate", "disable"),
+          Map.entry("redeploy", "update"),
+          Map.entry("reimage", "update"));
 
   private static String verbOf(String lowerName) {
     for (Map.Entry<String, String> verb : VERBS) {

@@ -16,10 +16,32 @@ import java.util.List;
  * {@code auth_method} the identity type as CloudTrail names it ({@code IAMUser}, {@code
  * AssumedRole}, ...). {@code root} holds for the account root user only: type {@code Root}, or an
  * IAM ARN ending in {@code :root}.
+ *
+ * <p>CloudTrail leaves {@code arn} out of some records of an identity that has one: a failed {@code
+ * ConsoleLogin} and {@code CheckMfa} of an IAM user carry only its principalId, account and name.
+ * Falling back to the principalId there would file one user under two ids, so the ARN is rebuilt
+ * from the parts the record does carry wherever AWS's format makes that exact: an IAM user ({@code
+ * arn:<partition>:iam::<account>:user/<userName>}), the root user ({@code ...:root}), a role
+ * session ({@code arn:<partition>:sts::<account>:assumed-role/<role>/<session>}, role from the
+ * session issuer, session from the principalId) and a federated user ({@code
+ * ...:federated-user/<name>}). The partition is taken from another ARN of the identity (the session
+ * issuer's) or else from the region ({@code cn-}, {@code us-gov-}, the ISO regions), else {@code
+ * aws}. An IAM user created with a path ({@code /ops/}) has it in its ARN, which such a record does
+ * not carry; that one user still gets two ids.
  */
 final class CloudTrailActors {
 
   static final String ANONYMOUS_PRINCIPAL = "ANONYMOUS_PRINCIPAL";
+
+  /** Region prefixes of the partitions other than {@code aws}. */
+  private static final String[][] REGION_PARTITIONS = {
+    {"cn-", "aws-cn"},
+    {"us-gov-", "aws-us-gov"},
+    {"us-iso-", "aws-iso"},
+    {"us-isob-", "aws-iso-b"},
+    {"eu-isoe-", "aws-iso-e"},
+    {"us-isof-", "aws-iso-f"}
+  };
 
   private CloudTrailActors() {}
 
@@ -39,7 +61,11 @@ final class CloudTrailActors {
     }
   }
 
-  static Actor actor(JsonNode userIdentity, JsonNode additionalEventData) {
+  /**
+   * @param region the record's {@code awsRegion}, which names the partition when no ARN of the
+   *     identity does; may be null
+   */
+  static Actor actor(JsonNode userIdentity, JsonNode additionalEventData, String region) {
     Boolean mfa = mfa(userIdentity, additionalEventData);
     if (userIdentity == null || !userIdentity.isObject()) {
       return new Actor(null, null, ActorType.UNKNOWN, false, null, null, mfa, List.of());
@@ -51,23 +77,26 @@ final class CloudTrailActors {
     String userName = text(userIdentity, "userName");
     Credentials credentials = new Credentials(text(userIdentity, "accessKeyId"), type, mfa);
     if ("Root".equals(type) || isRootArn(arn)) {
-      return credentials.root(first(arn, principalId, accountId), first(userName, "root"));
+      return credentials.root(
+          first(arn, rootArn(userIdentity, accountId, principalId, region), principalId, accountId),
+          first(userName, "root"));
     }
     return switch (type == null ? "" : type) {
       case "IAMUser" ->
           credentials.actor(
-              first(arn, principalId, accountId),
+              first(
+                  arn, userArn(userIdentity, accountId, userName, region), principalId, accountId),
               first(userName, afterMarker(arn, ":user/")),
               ActorType.USER);
       case "AssumedRole" ->
           credentials.actor(
-              first(arn, principalId),
+              first(arn, sessionArn(userIdentity, accountId, principalId, region), principalId),
               first(afterMarker(arn, ":assumed-role/"), issuerAndSession(userIdentity)),
               ActorType.ROLE_SESSION);
       case "FederatedUser" ->
           // A GetFederationToken session: temporary credentials issued by an IAM user.
           credentials.actor(
-              first(arn, principalId),
+              first(arn, federatedArn(userIdentity, accountId, principalId, region), principalId),
               first(afterMarker(arn, ":federated-user/"), afterColon(principalId)),
               ActorType.ROLE_SESSION);
       case "SAMLUser", "WebIdentityUser" ->
@@ -128,6 +157,95 @@ final class CloudTrailActors {
     }
     JsonNode attributes = userIdentity.path("sessionContext").path("attributes");
     return attributes.isObject() ? Json.bool(attributes, "mfaAuthenticated") : null;
+  }
+
+  // ---- ARNs CloudTrail left out (see the class comment)
+  // ------------------------------------------
+
+  private static String userArn(
+      JsonNode userIdentity, String accountId, String userName, String region) {
+    if (accountId == null || userName == null) {
+      return null;
+    }
+    return "arn:" + partition(userIdentity, region) + ":iam::" + accountId + ":user/" + userName;
+  }
+
+  /** The root user's principalId is its account id, so either names the account. */
+  private static String rootArn(
+      JsonNode userIdentity, String accountId, String principalId, String region) {
+    String account = first(accountId, isAccountId(principalId) ? principalId : null);
+    return account == null
+        ? null
+        : "arn:" + partition(userIdentity, region) + ":iam::" + account + ":root";
+  }
+
+  /** A session ARN names the role without its path, as the session issuer's userName does. */
+  private static String sessionArn(
+      JsonNode userIdentity, String accountId, String principalId, String region) {
+    JsonNode issuer = userIdentity.path("sessionContext").path("sessionIssuer");
+    String role = text(issuer, "userName");
+    String account = first(accountId, text(issuer, "accountId"));
+    String session = afterColon(principalId);
+    if (role == null || account == null || session == null) {
+      return null;
+    }
+    return "arn:"
+        + partition(userIdentity, region)
+        + ":sts::"
+        + account
+        + ":assumed-role/"
+        + role
+        + "/"
+        + session;
+  }
+
+  /** A federated user's principalId is {@code <account>:<name>}. */
+  private static String federatedArn(
+      JsonNode userIdentity, String accountId, String principalId, String region) {
+    String name = afterColon(principalId);
+    if (accountId == null || name == null) {
+      return null;
+    }
+    return "arn:"
+        + partition(userIdentity, region)
+        + ":sts::"
+        + accountId
+        + ":federated-user/"
+        + name;
+  }
+
+  /**
+   * The AWS partition of the identity: from the session issuer's ARN when there is one, else from
+   * the region's prefix, else the commercial partition.
+   */
+  static String partition(JsonNode userIdentity, String region) {
+    String issuerArn = text(userIdentity.path("sessionContext").path("sessionIssuer"), "arn");
+    if (issuerArn != null && issuerArn.startsWith("arn:")) {
+      int end = issuerArn.indexOf(':', 4);
+      if (end > 4) {
+        return issuerArn.substring(4, end);
+      }
+    }
+    if (region != null) {
+      for (String[] prefix : REGION_PARTITIONS) {
+        if (region.startsWith(prefix[0])) {
+          return prefix[1];
+        }
+      }
+    }
+    return "aws";
+  }
+
+  private static boolean isAccountId(String value) {
+    if (value == null || value.length() != 12) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String issuerAndSession(JsonNode userIdentity) {

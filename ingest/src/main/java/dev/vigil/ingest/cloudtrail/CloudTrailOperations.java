@@ -4,6 +4,7 @@ import dev.vigil.event.Category;
 import dev.vigil.ingest.mapping.Mapping;
 import dev.vigil.ingest.mapping.MappingTable;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,7 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What a CloudTrail operation ({@code eventSource}, {@code eventName}) is: category, action, OCSF
  * class and flags, from the {@code cloudtrail.yaml} mapping table with the action derived from the
- * eventName's verb where the table leaves it out.
+ * eventName's verb where the table leaves it out. The table is looked up with three keys: {@code
+ * eventSource}, {@code eventName} and {@code verb}, the action the eventName's verb names, so that
+ * its last rule can say in data that any other change is SYSTEM. An operation no rule matches is
+ * OTHER.
  *
  * <p>Design: a table lookup runs every rule's glob regexes, but a trail repeats a few hundred
  * operations millions of times, so answers are memoized per (eventSource, eventName) in a two-level
@@ -40,12 +44,12 @@ final class CloudTrailOperations {
    */
   private static final Map<String, String> VERB_ACTIONS = verbActions();
 
-  /** Actions that change state: an operation no rule maps is SYSTEM with these, else OTHER. */
-  private static final Set<String> CHANGING_ACTIONS =
-      Set.of("create", "update", "delete", "enable", "disable", "revoke");
-
-  /** The answer for one operation. */
-  record Operation(Category category, String action, int ocsfClassUid, Set<String> flags) {
+  /**
+   * The answer for one operation; {@code target} lists the request fields that name what it
+   * changed, most specific first (empty when the table names none).
+   */
+  record Operation(
+      Category category, String action, int ocsfClassUid, Set<String> flags, List<String> target) {
     boolean has(String flag) {
       return flags.contains(flag);
     }
@@ -88,22 +92,22 @@ final class CloudTrailOperations {
   }
 
   private Operation lookup(String eventSource, String eventName) {
+    String verbAction = actionOfVerb(eventName);
     Map<String, String> keys =
         eventSource == null
-            ? Map.of("eventName", eventName)
-            : Map.of("eventSource", eventSource, "eventName", eventName);
+            ? Map.of("eventName", eventName, "verb", verbAction)
+            : Map.of("eventSource", eventSource, "eventName", eventName, "verb", verbAction);
     Optional<Mapping> mapping = table.lookup(keys);
-    String verbAction = actionOfVerb(eventName);
     if (mapping.isEmpty()) {
-      Category category = CHANGING_ACTIONS.contains(verbAction) ? Category.SYSTEM : Category.OTHER;
-      return new Operation(category, verbAction, DEFAULT_OCSF_CLASS, Set.of());
+      return new Operation(Category.OTHER, verbAction, DEFAULT_OCSF_CLASS, Set.of(), List.of());
     }
     Mapping found = mapping.get();
     return new Operation(
         found.category(),
         found.action() != null ? found.action() : verbAction,
         found.ocsfClassUid() != null ? found.ocsfClassUid() : DEFAULT_OCSF_CLASS,
-        found.flags());
+        found.flags(),
+        found.target());
   }
 
   /** The action named by the eventName's leading verb, or {@code other}. */

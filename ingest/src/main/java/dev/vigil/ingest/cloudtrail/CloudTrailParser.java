@@ -105,7 +105,7 @@ public final class CloudTrailParser implements SourceParser {
   public static final MappingTable.Schema TABLE =
       new MappingTable.Schema(
           Source.AWS_CLOUDTRAIL,
-          List.of("eventSource", "eventName"),
+          List.of("eventSource", "eventName", "verb"),
           List.of(CloudTrailOperations.REQUIRES_DECRYPTION, CloudTrailOperations.ROOT_CREDENTIAL));
 
   private final CloudTrailOperations operations;
@@ -205,7 +205,9 @@ public final class CloudTrailParser implements SourceParser {
       // The caller got ciphertext (SecureString) or a plain config value, not a secret.
       category = Category.OTHER;
     }
-    Actor actor = CloudTrailActors.actor(userIdentity, record.get("additionalEventData"));
+    Actor actor =
+        CloudTrailActors.actor(
+            userIdentity, record.get("additionalEventData"), text(record, "awsRegion"));
     String selfCredentialOwner =
         operation.has(CloudTrailOperations.ROOT_CREDENTIAL)
                 && text(requestParameters, "userName") == null
@@ -237,6 +239,7 @@ public final class CloudTrailParser implements SourceParser {
                 eventSource,
                 requestParameters,
                 record.get("resources"),
+                operation.target(),
                 selfCredentialOwner),
             service,
             first(text(record, "recipientAccountId"), text(userIdentity, "accountId")),

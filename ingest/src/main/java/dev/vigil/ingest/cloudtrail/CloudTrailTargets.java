@@ -4,6 +4,7 @@ import static dev.vigil.ingest.cloudtrail.CloudTrailActors.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.ingest.spi.Json;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,6 +12,10 @@ import java.util.List;
  * (first present wins):
  *
  * <ol>
+ *   <li>the request fields the operation table names for the operation ({@code target} of its rule
+ *       in {@code cloudtrail.yaml}, e.g. the flow log ids of {@code DeleteFlowLogs}): dotted paths
+ *       into {@code requestParameters} whose arrays fan out (comma-joined) and whose EC2-style
+ *       {@code {"content": ..., "tag": ...}} members read as their content;
  *   <li>Secrets Manager: {@code secretId}; for {@code BatchGetSecretValue} the {@code secretIdList}
  *       (comma-joined) or, when the batch selects by {@code filters}, {@code
  *       filter:key=value|value} pairs, since CloudTrail does not say which secrets a filter
@@ -74,6 +79,7 @@ final class CloudTrailTargets {
 
   /**
    * @param service the eventSource without {@code .amazonaws.com}, or null
+   * @param targetPaths the request fields the operation table names, most specific first
    * @param selfCredentialOwner the caller's id when the operation creates a credential for the
    *     caller itself (flag {@code root_credential} without a {@code userName}), else null
    */
@@ -82,6 +88,7 @@ final class CloudTrailTargets {
       String eventSource,
       JsonNode requestParameters,
       JsonNode resources,
+      List<String> targetPaths,
       String selfCredentialOwner) {
     JsonNode request =
         requestParameters != null && requestParameters.isObject() ? requestParameters : null;
@@ -89,6 +96,14 @@ final class CloudTrailTargets {
       return selfCredentialOwner;
     }
     String found = null;
+    if (request != null) {
+      for (String path : targetPaths) {
+        found = atPath(request, path);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
     if (request != null && "secretsmanager".equals(service)) {
       found = secret(request);
     } else if (request != null && "ssm".equals(service)) {
@@ -213,6 +228,52 @@ final class CloudTrailTargets {
       return text(instances.get(0), "instanceId");
     }
     return null;
+  }
+
+  /**
+   * The values at a dotted path of the request, comma-joined (capped at {@link #MAX_LISTED}); null
+   * when there are none. Arrays on the way fan out; an EC2-style {@code {"content": "fl-1", "tag":
+   * 1}} object reads as its content; AWS's placeholder for hidden values is skipped.
+   */
+  static String atPath(JsonNode request, String path) {
+    Found found = new Found();
+    collect(request, path.split("\\."), 0, found);
+    if (found.values.isEmpty()) {
+      return null;
+    }
+    String listed = String.join(",", found.values);
+    return found.count > MAX_LISTED ? listed + ",…+" + (found.count - MAX_LISTED) : listed;
+  }
+
+  /** The first {@link #MAX_LISTED} values found and how many there were in all. */
+  private static final class Found {
+    final List<String> values = new ArrayList<>();
+    int count;
+  }
+
+  private static void collect(JsonNode node, String[] path, int depth, Found found) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return;
+    }
+    if (node.isArray()) {
+      for (JsonNode member : node) {
+        collect(member, path, depth, found);
+      }
+      return;
+    }
+    if (depth == path.length) {
+      String text = Json.scalarText(node.isObject() ? node.get("content") : node);
+      if (text != null && !text.equals(HIDDEN)) {
+        if (found.count < MAX_LISTED) {
+          found.values.add(text);
+        }
+        found.count++;
+      }
+      return;
+    }
+    if (node.isObject()) {
+      collect(node.get(path[depth]), path, depth + 1, found);
+    }
   }
 
   private static String joined(JsonNode array) {

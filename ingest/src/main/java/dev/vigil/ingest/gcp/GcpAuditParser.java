@@ -61,7 +61,7 @@ public final class GcpAuditParser implements SourceParser {
   public static final MappingTable.Schema TABLE =
       new MappingTable.Schema(
           Source.GCP_AUDIT,
-          List.of("serviceName", "methodName", "logType"),
+          List.of("serviceName", "methodName", "logType", "verb"),
           List.of("iam_policy", "outcome_failure", "outcome_unknown"));
 
   private static final int CACHE_ENTRIES = 4096;
@@ -77,6 +77,13 @@ public final class GcpAuditParser implements SourceParser {
   };
   private static final String[] ENTRY_KEYS = {"logName", "insertId", "timestamp", "resource"};
   private static final String[] ENTRY_KEYS_BESIDES_TIME = {"logName", "insertId", "resource"};
+
+  /**
+   * The principal of Google's own actions on a project's resources (system_event entries: live
+   * migration, preemption, automatic restarts): a service, not a person.
+   */
+  private static final String GOOGLE_SYSTEMS = "system@google.com";
+
   private static final Set<String> ANONYMOUS_PRINCIPALS =
       Set.of("allusers", "system:anonymous", "system:unauthenticated");
 
@@ -296,8 +303,9 @@ public final class GcpAuditParser implements SourceParser {
       Category category, String action, int ocsfClassUid, boolean iamPolicy, Outcome outcome) {}
 
   private Operation resolve(OperationKey key) {
-    Map<String, String> keys = new HashMap<>(4);
+    Map<String, String> keys = new HashMap<>(8);
     keys.put("methodName", key.methodName());
+    keys.put("verb", MethodVerbs.actionOf(key.methodName()));
     if (key.serviceName() != null) {
       keys.put("serviceName", key.serviceName());
     }
@@ -463,7 +471,8 @@ public final class GcpAuditParser implements SourceParser {
     }
     if (id.endsWith(".gserviceaccount.com")
         || id.startsWith("serviceaccount:")
-        || id.startsWith("system:")) {
+        || id.startsWith("system:")
+        || id.equals(GOOGLE_SYSTEMS)) {
       // system:* are Kubernetes service accounts and control-plane components in GKE entries.
       return ActorType.SERVICE;
     }

@@ -66,6 +66,12 @@ final class MethodVerbs {
           new Verb("drop", "delete"),
           new Verb("enable", "enable"),
           new Verb("disable", "disable"),
+          // Power and state changes, as AWS's StartInstances, StopInstances, RebootInstances.
+          new Verb("start", "enable"),
+          new Verb("resume", "enable"),
+          new Verb("stop", "disable"),
+          new Verb("suspend", "disable"),
+          new Verb("reset", "update"),
           new Verb("login", "login"),
           new Verb("logout", "logout"),
           new Verb("encrypt", "encrypt"),

@@ -34,12 +34,17 @@ import java.util.function.Predicate;
  *
  * <p>Every table is checked against its source's {@link Schema} when it is read, with the file and
  * line of each mistake: a match key the parser does not supply, or a flag it does not read, would
- * never take effect, so it is an error rather than a rule that silently never matches.
+ * never take effect, so it is an error rather than a rule that silently never matches. For the same
+ * reason a rule's {@code target} (request fields naming what the operation changed) is accepted in
+ * {@code cloudtrail.yaml} only, the one parser that reads it.
  */
 public final class MappingTable {
 
   private static final List<String> RULE_KEYS =
-      List.of("match", "category", "action", "ocsf_class_uid", "flags", "note");
+      List.of("match", "category", "action", "ocsf_class_uid", "flags", "target", "note");
+
+  /** The one table whose parser reads a rule's {@code target} (see {@link Mapping#target()}). */
+  private static final String TARGET_TABLE = "cloudtrail.yaml";
 
   /** The built-in rules of each source, read once per JVM: they are immutable. */
   private static final Map<Source, List<Rule>> BUILT_IN = new ConcurrentHashMap<>();
@@ -254,7 +259,9 @@ public final class MappingTable {
       if (note != null && !note.isNull() && !note.isValueNode()) {
         throw error(YamlDocument.child(at, "note"), where + ": 'note' must be text");
       }
-      return new Rule(patterns, new Mapping(category, action, ocsf, flags(node, at, where)));
+      return new Rule(
+          patterns,
+          new Mapping(category, action, ocsf, flags(node, at, where), target(node, at, where)));
     }
 
     private Map<String, List<Predicate<String>>> match(JsonNode node, String at, String where) {
@@ -347,6 +354,31 @@ public final class MappingTable {
         flags.add(flag.asText());
       }
       return Set.copyOf(flags);
+    }
+
+    /** The request fields a rule's {@code target} names: a string or a list; empty when absent. */
+    private List<String> target(JsonNode node, String at, String where) {
+      JsonNode targetNode = node.get("target");
+      if (targetNode == null || targetNode.isNull()) {
+        return List.of();
+      }
+      String targetAt = YamlDocument.child(at, "target");
+      if (!schema.fileName().equals(TARGET_TABLE)) {
+        throw error(
+            targetAt,
+            where
+                + ": 'target' is read from "
+                + TARGET_TABLE
+                + " only (CloudTrail request fields)");
+      }
+      List<String> fields = new ArrayList<>();
+      for (JsonNode field : targetNode.isArray() ? targetNode : List.of(targetNode)) {
+        if (!field.isTextual() || field.asText().isBlank()) {
+          throw error(targetAt, where + ": 'target' must be a string or a list of strings");
+        }
+        fields.add(field.asText());
+      }
+      return List.copyOf(fields);
     }
 
     private MappingTableException error(String pointer, String problem) {

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Golden tests over the Azure corpus, then one test per quirk on small records. */
@@ -66,7 +67,8 @@ class AzureMonitorParserTest {
       assertThat(e.getSource()).isEqualTo(Source.AZURE_MONITOR);
       assertThat(e.getTime()).isEqualTo(Instant.parse("2019-01-21T22:14:26.979Z"));
       assertThat(e.getOperation()).isEqualTo("microsoft.support/supporttickets/write");
-      assertThat(e.getCategory()).isEqualTo(Category.OTHER);
+      // A caller's change through ARM, as any create or update on AWS and GCP.
+      assertThat(e.getCategory()).isEqualTo(Category.SYSTEM);
       assertThat(e.getAction()).isEqualTo("update");
       assertThat(e.getOutcome()).isEqualTo(Outcome.SUCCESS);
       assertThat(e.getDenied()).isFalse();
@@ -169,7 +171,7 @@ class AzureMonitorParserTest {
       AuditEvent envelope = corpus("msdocs_keyvault_AuditEvent_PT1H_records-array.json").get("1#1");
       for (AuditEvent e : List.of(lines, envelope)) {
         assertThat(e.getOperation()).isEqualTo("VaultGet");
-        assertThat(e.getCategory()).isEqualTo(Category.SYSTEM);
+        assertThat(e.getCategory()).as("a read changes nothing").isEqualTo(Category.OTHER);
         assertThat(e.getAction()).isEqualTo("read");
         assertThat(e.getOutcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(e.getTime()).isEqualTo(Instant.parse("2016-01-05T01:32:01.269Z"));
@@ -211,7 +213,9 @@ class AzureMonitorParserTest {
       assertThat(activity.get("119").getAction()).isEqualTo("create");
       assertThat(activity.get("119").getActor().getPolicies()).containsExactly("Owner");
       assertThat(activity.get("98").getCategory()).isEqualTo(Category.POLICY_CHANGE);
-      assertThat(activity.get("99").getCategory()).isEqualTo(Category.SYSTEM);
+      assertThat(activity.get("99").getCategory())
+          .as("a policy evaluation changes nothing")
+          .isEqualTo(Category.OTHER);
       assertThat(activity.get("31").getCategory()).isEqualTo(Category.AUDIT_CONFIG);
       assertThat(activity.get("31").getAction()).isEqualTo("delete");
       assertThat(activity.get("32").getCategory()).isEqualTo(Category.AUDIT_CONFIG);
@@ -395,7 +399,9 @@ class AzureMonitorParserTest {
       assertThat(sekoia.get("2").getOutcome()).isEqualTo(Outcome.UNKNOWN);
       assertThat(sekoia.get("2").getActor().getType()).isEqualTo(ActorType.SERVICE);
       assertThat(sekoia.get("4").getOutcome()).isEqualTo(Outcome.UNKNOWN);
-      assertThat(sekoia.get("3").getCategory()).isEqualTo(Category.SYSTEM);
+      assertThat(sekoia.get("3").getCategory())
+          .as("Azure Policy's evaluation is a notice, not a change")
+          .isEqualTo(Category.OTHER);
     }
   }
 
@@ -505,6 +511,65 @@ class AzureMonitorParserTest {
           {"time":"2024-01-01T00:00:00Z","category":"SignInLogs","operationName":"Sign-in activity","resultType":"%s",\
           "properties":{"id":"s1","userId":"u1","userPrincipalName":"u@x.y","status":{"errorCode":%s}}}"""
           .formatted(code, code);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+      // what records, keeps or watches activity: AUDIT_CONFIG, as CloudTrail, GuardDuty, alarms
+      "Administrative, Microsoft.Insights/dataCollectionRules/delete, AUDIT_CONFIG, delete",
+      "Administrative, Microsoft.Compute/virtualMachines/providers/Microsoft.Insights/dataCollectionRuleAssociations/delete, AUDIT_CONFIG, delete",
+      "Administrative, Microsoft.Network/networkWatchers/flowLogs/delete, AUDIT_CONFIG, delete",
+      "Administrative, Microsoft.OperationalInsights/workspaces/purge/action, AUDIT_CONFIG, delete",
+      "Administrative, Microsoft.OperationalInsights/workspaces/tables/write, AUDIT_CONFIG, update",
+      "Administrative, Microsoft.Insights/scheduledQueryRules/delete, AUDIT_CONFIG, delete",
+      "Administrative, Microsoft.AlertsManagement/actionRules/write, AUDIT_CONFIG, update",
+      "Administrative, Microsoft.Security/pricings/write, AUDIT_CONFIG, update",
+      "Administrative, Microsoft.Security/locations/alerts/dismiss/action, AUDIT_CONFIG, update",
+      "Administrative, Microsoft.SecurityInsights/alertRules/delete, AUDIT_CONFIG, delete",
+      "Administrative, Microsoft.OperationalInsights/workspaces/providers/Microsoft.SecurityInsights/dataConnectors/delete, AUDIT_CONFIG, delete",
+      // a change a caller makes to the infrastructure: SYSTEM, as on AWS and GCP
+      "Administrative, Microsoft.Compute/virtualMachines/start/action, SYSTEM, enable",
+      "Administrative, Microsoft.Compute/virtualMachines/powerOff/action, SYSTEM, disable",
+      "Administrative, Microsoft.Compute/virtualMachines/deallocate/action, SYSTEM, disable",
+      "Administrative, Microsoft.Compute/virtualMachines/restart/action, SYSTEM, update",
+      "Administrative, Microsoft.Resources/deployments/write, SYSTEM, update",
+      "Administrative, Microsoft.Compute/virtualMachines/runCommand/action, SYSTEM, other",
+      // reads, and what Azure reports of itself: OTHER
+      "Administrative, Microsoft.Compute/virtualMachines/read, OTHER, read",
+      "Administrative, Microsoft.Insights/metricAlerts/read, OTHER, read",
+      "ResourceHealth, Microsoft.Resourcehealth/healthevent/Updated/action, OTHER, update",
+      "Policy, Microsoft.Authorization/policies/deny/action, OTHER, other",
+      "Autoscale, Microsoft.Insights/AutoscaleSettings/Scaleup/Action, OTHER, other",
+    })
+    void oneCategoryMeaningForActivityLogOperations(
+        String logCategory, String operation, Category category, String action) {
+      AuditEvent e =
+          one(
+              """
+              {"time":"2024-01-01T00:00:00Z","operationName":"%s","category":"%s","resultType":"Success",              "resourceId":"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"}"""
+                  .formatted(operation, logCategory));
+      assertThat(e.getCategory()).as("category").isEqualTo(category);
+      assertThat(e.getAction()).as("action").isEqualTo(action);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+      "VaultGet, OTHER, read",
+      "VaultList, OTHER, list",
+      "VaultDelete, SYSTEM, delete",
+      "VaultPurge, SYSTEM, delete",
+      "SecretNearExpiryEventGridNotification, OTHER, other",
+      "CertificateExpiredEventGridNotification, OTHER, other",
+      "VaultAccessPolicyChangedEventGridNotification, POLICY_CHANGE, update",
+    })
+    void keyVaultOperationsOfTheVaultItself(String operation, Category category, String action) {
+      AuditEvent e =
+          one(
+              """
+              {"time":"2024-01-01T00:00:00Z","category":"AuditEvent","operationName":"%s","resultType":"Success",              "resourceId":"/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV1",              "properties":{"httpStatusCode":200}}"""
+                  .formatted(operation));
+      assertThat(e.getCategory()).as("category").isEqualTo(category);
+      assertThat(e.getAction()).as("action").isEqualTo(action);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vigil.ingest.cloudtrail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.event.AuditEvent;
+import dev.vigil.event.Category;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
@@ -90,6 +91,46 @@ class CloudTrailCorpusTest {
       assertThat(event.getRaw()).as(event.getOrigin()).startsWith("{").endsWith("}");
       assertThat(event.getEventId()).as(event.getOrigin()).isNotBlank();
     }
+  }
+
+  /**
+   * Operations that change a setting of the whole account: their requests name nothing, so the
+   * service is what was changed and target.resource stays the eventSource (target.account names the
+   * account).
+   */
+  private static final Map<String, String> ACCOUNT_WIDE_AUDIT_CONFIG =
+      Map.of(
+          "DeleteModelInvocationLoggingConfiguration", "Bedrock's one invocation logging setting",
+          "UpdateMacieSession", "the account's Macie session",
+          "LeaveOrganization", "the calling account leaves its organization");
+
+  /** Corpus records whose request carries nothing to name (Panther writes it as null). */
+  private static final Map<String, String> AUDIT_CONFIG_WITHOUT_REQUEST =
+      Map.of(
+          "panther_aws_cloudtrail_rule_tests.jsonl:195",
+          "a hand-written CreateIPSet with requestParameters null");
+
+  @Test
+  void everyAuditConfigEventNamesWhatItChangedNotTheService() {
+    Normalizer normalizer = Normalizer.builder().parser(new CloudTrailParser()).build();
+    List<String> namedTheService = new ArrayList<>();
+    int auditConfig = 0;
+    for (Path file : CorpusRun.files("cloudtrail")) {
+      for (AuditEvent event : CorpusRun.normalize(file, normalizer).events()) {
+        if (event.getCategory() != Category.AUDIT_CONFIG) {
+          continue;
+        }
+        auditConfig++;
+        String resource = event.getTarget().getResource();
+        if (resource.equals(event.getTarget().getType() + ".amazonaws.com")
+            && !ACCOUNT_WIDE_AUDIT_CONFIG.containsKey(event.getOperation())
+            && !AUDIT_CONFIG_WITHOUT_REQUEST.containsKey(event.getOrigin())) {
+          namedTheService.add(event.getOrigin() + " " + event.getOperation() + " on " + resource);
+        }
+      }
+    }
+    assertThat(auditConfig).as("AUDIT_CONFIG events in the corpus").isGreaterThan(30);
+    assertThat(namedTheService).as("AUDIT_CONFIG events whose target is the service").isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.vigil.ingest.cloudtrail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -119,6 +120,36 @@ class CloudTrailParserTest {
       assertThat(event.getDenied()).isFalse();
       assertThat(event.getErrorCode()).isNull();
       assertThat(event.getErrorMessage()).isEqualTo("Failed authentication");
+    }
+
+    @Test
+    void oneIamUserHasOneIdAcrossSignInSuccessFailureAndMfaCheck() {
+      // AWS's own examples: the failed ConsoleLogin and both CheckMfa records carry no arn.
+      CorpusRun.Outcome outcome =
+          CORPUS.computeIfAbsent(
+              "awsdocs_console-sign-in-events_examples.json",
+              f -> CorpusRun.normalize(CorpusRun.file("cloudtrail/" + f), NORMALIZER));
+      List<AuditEvent> anaya =
+          outcome.events().stream()
+              .filter(event -> "anaya".equals(event.getActor().getName()))
+              .toList();
+      assertThat(anaya)
+          .extracting(AuditEvent::getOperation, AuditEvent::getOutcome)
+          .containsExactlyInAnyOrder(
+              tuple("ConsoleLogin", Outcome.SUCCESS),
+              tuple("ConsoleLogin", Outcome.SUCCESS),
+              tuple("ConsoleLogin", Outcome.FAILURE),
+              tuple("CheckMfa", Outcome.SUCCESS),
+              tuple("CheckMfa", Outcome.SUCCESS));
+      assertThat(anaya)
+          .extracting(event -> event.getActor().getId())
+          .containsOnly("arn:aws:iam::111122223333:user/anaya");
+      List<AuditEvent> root =
+          outcome.events().stream().filter(event -> event.getActor().getRoot()).toList();
+      assertThat(root).hasSize(5);
+      assertThat(root)
+          .extracting(event -> event.getActor().getId())
+          .containsOnly("arn:aws:iam::111122223333:root");
     }
 
     @Test
@@ -401,6 +432,108 @@ class CloudTrailParserTest {
       assertThat(event.getActor().getAuthMethod()).isEqualTo("IAMUser");
       assertThat(event.getActor().getMfa()).isNull();
       assertThat(event.getActor().getRoot()).isFalse();
+    }
+
+    @Test
+    void iamUserWithoutArnGetsTheArnOfItsOtherRecords() {
+      // A failed ConsoleLogin: CloudTrail writes principalId, account and name, but no arn.
+      String user =
+          "{\"type\":\"IAMUser\",\"principalId\":\"AIDACKCEVSQ6C2EXAMPLE\","
+              + "\"accountId\":\"111122223333\",\"accessKeyId\":\"\",\"userName\":\"anaya\"}";
+      AuditEvent event =
+          parse(
+              call(
+                  "signin.amazonaws.com",
+                  "ConsoleLogin",
+                  identity(user)
+                      + ",\"errorMessage\":\"Failed authentication\","
+                      + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"}"));
+      assertThat(event.getActor().getId()).isEqualTo("arn:aws:iam::111122223333:user/anaya");
+      assertThat(event.getActor().getName()).isEqualTo("anaya");
+      assertThat(event.getActor().getType()).isEqualTo(ActorType.USER);
+      assertThat(event.getOutcome()).isEqualTo(Outcome.FAILURE);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+      "cn-north-1,     arn:aws-cn:iam::111122223333:user/anaya",
+      "cn-northwest-1, arn:aws-cn:iam::111122223333:user/anaya",
+      "us-gov-west-1,  arn:aws-us-gov:iam::111122223333:user/anaya",
+      "us-iso-east-1,  arn:aws-iso:iam::111122223333:user/anaya",
+      "us-isob-east-1, arn:aws-iso-b:iam::111122223333:user/anaya",
+      "eu-west-1,      arn:aws:iam::111122223333:user/anaya"
+    })
+    void aRebuiltArnIsInTheRegionsPartition(String region, String arn) {
+      String record =
+          call(
+                  "signin.amazonaws.com",
+                  "CheckMfa",
+                  identity(
+                      "{\"type\":\"IAMUser\",\"principalId\":\"AIDAEXAMPLE\","
+                          + "\"accountId\":\"111122223333\",\"userName\":\"anaya\"}"))
+              .replace("eu-west-1", region);
+      assertThat(parse(record).getActor().getId()).isEqualTo(arn);
+    }
+
+    @Test
+    void iamUserWithoutAccountKeepsThePrincipalId() {
+      AuditEvent event =
+          parse(
+              call(
+                  "signin.amazonaws.com",
+                  "CheckMfa",
+                  identity(
+                      "{\"type\":\"IAMUser\",\"principalId\":\"AIDAEXAMPLE\","
+                          + "\"userName\":\"anaya\"}")));
+      assertThat(event.getActor().getId()).isEqualTo("AIDAEXAMPLE");
+    }
+
+    @Test
+    void rootWithoutArnGetsTheRootArn() {
+      AuditEvent event =
+          parse(
+              call(
+                      "signin.amazonaws.com",
+                      "ConsoleLogin",
+                      identity("{\"type\":\"Root\",\"principalId\":\"111122223333\"}"))
+                  .replace("eu-west-1", "cn-north-1"));
+      assertThat(event.getActor().getId()).isEqualTo("arn:aws-cn:iam::111122223333:root");
+      assertThat(event.getActor().getRoot()).isTrue();
+    }
+
+    @Test
+    void assumedRoleWithoutArnGetsTheSessionArn() {
+      AuditEvent event =
+          parse(
+              call(
+                  "s3.amazonaws.com",
+                  "ListBuckets",
+                  identity(
+                      "{\"type\":\"AssumedRole\",\"principalId\":\"AROAEXAMPLE:bob\","
+                          + "\"accountId\":\"111122223333\","
+                          + "\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\","
+                          + "\"principalId\":\"AROAEXAMPLE\","
+                          + "\"arn\":\"arn:aws-us-gov:iam::111122223333:role/admin/Ops\","
+                          + "\"accountId\":\"111122223333\",\"userName\":\"Ops\"}}}")));
+      // A session ARN names the role without its path, in the issuer's partition.
+      assertThat(event.getActor().getId())
+          .isEqualTo("arn:aws-us-gov:sts::111122223333:assumed-role/Ops/bob");
+      assertThat(event.getActor().getName()).isEqualTo("Ops/bob");
+    }
+
+    @Test
+    void federatedUserWithoutArnGetsItsArn() {
+      AuditEvent event =
+          parse(
+              call(
+                  "s3.amazonaws.com",
+                  "ListBuckets",
+                  identity(
+                      "{\"type\":\"FederatedUser\",\"principalId\":\"111122223333:carol\","
+                          + "\"accountId\":\"111122223333\"}")));
+      assertThat(event.getActor().getId())
+          .isEqualTo("arn:aws:sts::111122223333:federated-user/carol");
+      assertThat(event.getActor().getName()).isEqualTo("carol");
     }
 
     @Test
@@ -821,6 +954,17 @@ class CloudTrailParserTest {
       "ec2.amazonaws.com, TerminateInstances, SYSTEM, delete, 6003",
       "ec2.amazonaws.com, DescribeRegions, OTHER, read, 6003",
       "example.amazonaws.com, FrobnicateWidget, OTHER, other, 6003",
+      "monitoring.amazonaws.com, DeleteAlarms, AUDIT_CONFIG, delete, 6003",
+      "monitoring.amazonaws.com, PutMetricAlarm, AUDIT_CONFIG, update, 6003",
+      "monitoring.amazonaws.com, DescribeAlarms, OTHER, read, 6003",
+      "logs.amazonaws.com, DeleteMetricFilter, AUDIT_CONFIG, delete, 6003",
+      "logs.amazonaws.com, CreateLogStream, OTHER, create, 6003",
+      "securityhub.amazonaws.com, BatchDeleteAutomationRules, AUDIT_CONFIG, delete, 6003",
+      "athena.amazonaws.com, StartQueryExecution, OTHER, enable, 6003",
+      "ssmmessages.amazonaws.com, CreateControlChannel, OTHER, create, 6003",
+      "ec2.amazonaws.com, RunInstances, SYSTEM, create, 6003",
+      "ec2.amazonaws.com, CreateSecurityGroup, SYSTEM, create, 6003",
+      "ec2.amazonaws.com, RevokeSecurityGroupIngress, SYSTEM, revoke, 6003",
     })
     void operations(
         String eventSource, String eventName, Category category, String action, int ocsf) {
@@ -858,7 +1002,19 @@ class CloudTrailParserTest {
           .isEqualTo(Category.SECRET_ACCESS);
       assertThat(operations.resolve("ec2.amazonaws.com", "GetPasswordData"))
           .isSameAs(operations.resolve("ec2.amazonaws.com", "GetPasswordData"));
+    }
+
+    @Test
+    void theBuiltInTableFilesAnyOtherChangeAsSystem() {
+      CloudTrailOperations operations =
+          new CloudTrailOperations(MappingTable.builtIn(CloudTrailParser.TABLE));
       assertThat(operations.resolve(null, "DeleteThing").category()).isEqualTo(Category.SYSTEM);
+      assertThat(operations.resolve("ec2.amazonaws.com", "RevokeSecurityGroupIngress").category())
+          .isEqualTo(Category.SYSTEM);
+      assertThat(operations.resolve("ec2.amazonaws.com", "DescribeThings").category())
+          .isEqualTo(Category.OTHER);
+      assertThat(operations.resolve("example.amazonaws.com", "FrobnicateWidget").category())
+          .isEqualTo(Category.OTHER);
     }
 
     @Test
@@ -870,6 +1026,140 @@ class CloudTrailParserTest {
         assertThat(operations.cachedCount()).isBetween(1, 100);
       }
       assertThat(operations.resolve("kms.amazonaws.com", "Decrypt").action()).isEqualTo("decrypt");
+    }
+  }
+
+  /**
+   * Every AUDIT_CONFIG operation names what it changed (the {@code target} of its cloudtrail.yaml
+   * rule), in the request shapes CloudTrail logs, so an audit-disabling alert says which trail,
+   * recorder, detector or flow log, not which service.
+   */
+  @Nested
+  class AuditConfigTargets {
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(
+        delimiter = '|',
+        value = {
+          "cloudtrail | StopLogging | {\"name\":\"org-trail\"} | org-trail",
+          "cloudtrail | PutEventSelectors | {\"trailName\":\"org-trail\",\"eventSelectors\":[]}"
+              + " | org-trail",
+          "cloudtrail | DeleteEventDataStore | {\"eventDataStore\":\"arn:aws:cloudtrail:us-east-1:"
+              + "111122223333:eventdatastore/eds-1\"}"
+              + " | arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/eds-1",
+          "config | StopConfigurationRecorder | {\"configurationRecorderName\":\"default\"}"
+              + " | default",
+          "config | DeleteDeliveryChannel | {\"deliveryChannelName\":\"audit-channel\"}"
+              + " | audit-channel",
+          "config | PutDeliveryChannel | {\"deliveryChannel\":{\"name\":\"audit-channel\","
+              + "\"s3BucketName\":\"config-bucket\"}} | audit-channel",
+          "config | PutConfigurationRecorder | {\"configurationRecorder\":{\"name\":\"default\","
+              + "\"recordingGroup\":{\"allSupported\":false}}} | default",
+          "config | DeleteConfigRule | {\"configRuleName\":\"s3-public-read\"} | s3-public-read",
+          "guardduty | DeleteDetector | {\"detectorId\":\"12abc34d567e8fa901bc2d34e56789f0\"}"
+              + " | 12abc34d567e8fa901bc2d34e56789f0",
+          "guardduty | UpdateIPSet | {\"detectorId\":\"d-1\",\"ipSetId\":\"ips-7\","
+              + "\"activate\":true} | ips-7",
+          "guardduty | CreateIPSet | {\"detectorId\":\"d-1\",\"name\":\"trusted\","
+              + "\"format\":\"TXT\"} | trusted",
+          "guardduty | CreateFilter | {\"detectorId\":\"d-1\",\"name\":\"archive-all\","
+              + "\"action\":\"ARCHIVE\"} | archive-all",
+          "guardduty | DisassociateMembers | {\"detectorId\":\"d-1\","
+              + "\"accountIds\":[\"444455556666\",\"777788889999\"]}"
+              + " | 444455556666,777788889999",
+          "ec2 | DeleteFlowLogs | {\"DeleteFlowLogsRequest\":{\"FlowLogId\":"
+              + "{\"content\":\"fl-0e17aa62a21d4bbfe\",\"tag\":1}}} | fl-0e17aa62a21d4bbfe",
+          "ec2 | DeleteFlowLogs | {\"DeleteFlowLogsRequest\":{\"FlowLogId\":"
+              + "[{\"content\":\"fl-1\",\"tag\":1},{\"content\":\"fl-2\",\"tag\":2}]}}"
+              + " | fl-1,fl-2",
+          "ec2 | CreateFlowLogs | {\"CreateFlowLogsRequest\":{\"ResourceId\":"
+              + "{\"tag\":1,\"content\":\"vpc-12345678\"},\"ResourceType\":\"VPC\"}}"
+              + " | vpc-12345678",
+          "logs | DeleteLogGroup | {\"logGroupName\":\"/aws/lambda/payments\"}"
+              + " | /aws/lambda/payments",
+          "logs | DeleteDestination | {\"destinationName\":\"central-logs\"} | central-logs",
+          "route53resolver | DeleteResolverQueryLogConfig | {\"originSequenceNumber\":0,"
+              + "\"resolverQueryLogConfigId\":\"rqlc-4473f20ca554c07\"} | rqlc-4473f20ca554c07",
+          "s3 | PutBucketLogging | {\"bucketName\":\"critical-data\","
+              + "\"BucketLoggingStatus\":{}} | critical-data",
+          "securityhub | BatchDisableStandards | {\"StandardsSubscriptionArns\":"
+              + "[\"arn:aws:securityhub:us-east-1:111122223333:subscription/cis/v/1.2.0\"]}"
+              + " | arn:aws:securityhub:us-east-1:111122223333:subscription/cis/v/1.2.0",
+          "securityhub | DeleteInsight | {\"InsightArn\":\"arn:aws:securityhub:us-east-1:"
+              + "111122223333:insight/111122223333/custom/i-1\"}"
+              + " | arn:aws:securityhub:us-east-1:111122223333:insight/111122223333/custom/i-1",
+          "securityhub | BatchUpdateFindings | {\"FindingIdentifiers\":[{\"Id\":\"f-1\","
+              + "\"ProductArn\":\"p\"},{\"Id\":\"f-2\",\"ProductArn\":\"p\"}],"
+              + "\"Workflow\":{\"Status\":\"SUPPRESSED\"}} | f-1,f-2",
+          "macie2 | DeleteMember | {\"id\":\"444455556666\"} | 444455556666",
+          "access-analyzer | DeleteAnalyzer | {\"analyzerName\":\"org\"} | org",
+          "access-analyzer | CreateArchiveRule | {\"analyzerName\":\"org\","
+              + "\"ruleName\":\"ignore-all\"} | ignore-all",
+          "bedrock | PutModelInvocationLoggingConfiguration | {\"loggingConfig\":"
+              + "{\"s3Config\":{\"bucketName\":\"invocations\"}}} | invocations",
+          "wafv2 | DeleteLoggingConfiguration | {\"resourceArn\":\"arn:aws:wafv2:us-east-1:"
+              + "111122223333:regional/webacl/w/1\"}"
+              + " | arn:aws:wafv2:us-east-1:111122223333:regional/webacl/w/1",
+          "detective | DeleteGraph | {\"graphArn\":\"arn:aws:detective:us-east-1:111122223333:"
+              + "graph:027c7c4610ea4aacaf0b883093cab899\"}"
+              + " | arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
+          "inspector2 | Disable | {\"accountIds\":[\"111122223333\"],"
+              + "\"resourceTypes\":[\"EC2\"]} | 111122223333",
+          "organizations | RemoveAccountFromOrganization | {\"accountId\":\"444455556666\"}"
+              + " | 444455556666",
+        })
+    void namesWhatTheOperationChanged(
+        String service, String eventName, String requestParameters, String resource) {
+      AuditEvent event =
+          parse(
+              call(
+                  service + ".amazonaws.com",
+                  eventName,
+                  "\"requestParameters\":" + requestParameters));
+      assertThat(event.getCategory()).isEqualTo(Category.AUDIT_CONFIG);
+      assertThat(event.getTarget().getResource()).isEqualTo(resource);
+    }
+
+    @Test
+    void aLongListIsCapped() {
+      StringBuilder ids = new StringBuilder();
+      for (int i = 0; i < 25; i++) {
+        ids.append(i == 0 ? "" : ",").append("{\"content\":\"fl-").append(i).append("\"}");
+      }
+      AuditEvent event =
+          parse(
+              call(
+                  "ec2.amazonaws.com",
+                  "DeleteFlowLogs",
+                  "\"requestParameters\":{\"DeleteFlowLogsRequest\":{\"FlowLogId\":["
+                      + ids
+                      + "]}}"));
+      assertThat(event.getTarget().getResource()).startsWith("fl-0,fl-1,").endsWith(",fl-19,…+5");
+    }
+
+    @Test
+    void aUserTableCanNameTheTargetOfItsOperations() throws IOException {
+      String yaml =
+          """
+          rules:
+            - match: {eventSource: ec2.amazonaws.com, eventName: DeleteTrafficMirrorSession}
+              category: AUDIT_CONFIG
+              target: [DeleteTrafficMirrorSessionRequest.TrafficMirrorSessionId]
+          """;
+      CloudTrailParser parser =
+          new CloudTrailParser(
+              MappingTable.withOverride(CloudTrailParser.TABLE, "test.yaml", yaml));
+      AuditEvent event =
+          CorpusRun.normalizeText(
+                  call(
+                      "ec2.amazonaws.com",
+                      "DeleteTrafficMirrorSession",
+                      "\"requestParameters\":{\"DeleteTrafficMirrorSessionRequest\":"
+                          + "{\"TrafficMirrorSessionId\":\"tms-1\"}}"),
+                  Normalizer.builder().parser(parser).build())
+              .events()
+              .get(0);
+      assertThat(event.getTarget().getResource()).isEqualTo("tms-1");
     }
   }
 

@@ -418,7 +418,7 @@ class GcpAuditParserTest {
     AuditEvent event = parse(entry());
     assertThat(event.getEventId()).isEqualTo("abc123");
     assertThat(event.getTime()).isEqualTo(Instant.parse("2024-05-01T10:00:00.123Z"));
-    assertThat(event.getCategory()).isEqualTo(Category.OTHER);
+    assertThat(event.getCategory()).as("a new instance").isEqualTo(Category.SYSTEM);
     assertThat(event.getAction()).isEqualTo("create");
     assertThat(event.getOutcome()).isEqualTo(Outcome.SUCCESS);
     assertThat(event.getActor().getType()).isEqualTo(ActorType.USER);
@@ -543,13 +543,59 @@ class GcpAuditParserTest {
     assertThat(rejected.getMessage()).contains("protoPayload is absent").contains("logName");
   }
 
+  @ParameterizedTest(name = "{1}")
+  @CsvSource({
+    // what records, keeps or watches activity: AUDIT_CONFIG, as on AWS and Azure
+    "monitoring.googleapis.com, google.monitoring.v3.AlertPolicyService.DeleteAlertPolicy, activity, AUDIT_CONFIG, delete",
+    "monitoring.googleapis.com, google.monitoring.v3.NotificationChannelService.UpdateNotificationChannel, activity, AUDIT_CONFIG, update",
+    "logging.googleapis.com, google.logging.v2.MetricsServiceV2.DeleteLogMetric, activity, AUDIT_CONFIG, delete",
+    "securitycenter.googleapis.com, google.cloud.securitycenter.v1.SecurityCenter.SetMute, activity, AUDIT_CONFIG, update",
+    "securitycenter.googleapis.com, google.cloud.securitycenter.v1.SecurityCenter.CreateMuteConfig, activity, AUDIT_CONFIG, create",
+    "securitycenter.googleapis.com, google.cloud.securitycenter.v1.SecurityCenter.UpdateNotificationConfig, activity, AUDIT_CONFIG, update",
+    "securitycenter.googleapis.com, google.cloud.securitycenter.v1.SecurityCenter.GetMuteConfig, data_access, OTHER, read",
+    "monitoring.googleapis.com, google.monitoring.v3.AlertPolicyService.ListAlertPolicies, data_access, OTHER, list",
+    // a change to the project's infrastructure: SYSTEM, as on AWS and Azure
+    "compute.googleapis.com, v1.compute.instances.start, activity, SYSTEM, enable",
+    "compute.googleapis.com, v1.compute.instances.reset, activity, SYSTEM, update",
+    "container.googleapis.com, google.container.v1.ClusterManager.CreateCluster, activity, SYSTEM, create",
+    "sqladmin.googleapis.com, cloudsql.instances.delete, activity, SYSTEM, delete",
+    // user data, reads, the Kubernetes API: OTHER
+    "firestore.googleapis.com, google.firestore.v1.Firestore.UpdateDocument, data_access, OTHER, update",
+    "storage.googleapis.com, storage.objects.delete, data_access, OTHER, delete",
+    "bigquery.googleapis.com, google.cloud.bigquery.v2.JobService.InsertJob, activity, OTHER, create",
+    "k8s.io, io.k8s.apps.v1.deployments.patch, activity, OTHER, update",
+    "compute.googleapis.com, v1.compute.instances.get, data_access, OTHER, read",
+  })
+  void oneCategoryMeaningForMethods(
+      String service, String method, String logType, Category category, String action) {
+    ObjectNode entry = withMethod(service, method);
+    entry.put("logName", "projects/proj-1/logs/cloudaudit.googleapis.com%2F" + logType);
+    AuditEvent event = parse(entry);
+    assertThat(event.getCategory()).as("category").isEqualTo(category);
+    assertThat(event.getAction()).as("action").isEqualTo(action);
+  }
+
+  @Test
+  void googlesOwnChangeIsSystemByAService() {
+    // A Compute Engine preemption, as Google logs it in the system_event log.
+    ObjectNode entry = withMethod("compute.googleapis.com", "compute.instances.preempted");
+    entry.put("logName", "projects/proj-1/logs/cloudaudit.googleapis.com%2Fsystem_event");
+    ((ObjectNode) payload(entry).get("authenticationInfo"))
+        .put("principalEmail", "system@google.com");
+    payload(entry).remove("requestMetadata");
+    AuditEvent event = parse(entry);
+    assertThat(event.getCategory()).isEqualTo(Category.SYSTEM);
+    assertThat(event.getActor().getType()).isEqualTo(ActorType.SERVICE);
+    assertThat(event.getActor().getName()).isEqualTo("system@google.com");
+  }
+
   @ParameterizedTest
   @CsvSource({
-    "cloudaudit.googleapis.com%2Factivity, OTHER, false",
+    "cloudaudit.googleapis.com%2Factivity, SYSTEM, false",
     "cloudaudit.googleapis.com%2Fdata_access, OTHER, false",
     "cloudaudit.googleapis.com%2fsystem_event, SYSTEM, false",
-    "cloudaudit.googleapis.com%2Fpolicy, OTHER, true",
-    "cloudaudit.googleapis.com/activity, OTHER, false"
+    "cloudaudit.googleapis.com%2Fpolicy, SYSTEM, true",
+    "cloudaudit.googleapis.com/activity, SYSTEM, false"
   })
   void logTypeFromTheEncodedLogName(String logId, Category category, boolean denied) {
     ObjectNode entry = entry();
@@ -792,6 +838,7 @@ class GcpAuditParserTest {
     "serviceAccount:sa@proj.iam.gserviceaccount.com, SERVICE",
     "system:serviceaccount:kube-system:default, SERVICE",
     "system:kube-scheduler, SERVICE",
+    "system@google.com, SERVICE",
     "allUsers, ANONYMOUS",
     "system:anonymous, ANONYMOUS",
     "user:bob@example.com, USER",

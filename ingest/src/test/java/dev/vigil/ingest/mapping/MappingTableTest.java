@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.event.Category;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.azure.AzureMonitorParser;
+import dev.vigil.ingest.cloudtrail.CloudTrailParser;
 import dev.vigil.ingest.vault.VaultParser;
 import java.io.IOException;
 import java.util.List;
@@ -233,6 +235,50 @@ class MappingTableTest {
     assertThat(withOverride.lookup(keys).orElseThrow().category()).isEqualTo(Category.AUDIT_CONFIG);
     assertThat(builtIn.lookup(keys).map(Mapping::category))
         .isNotEqualTo(java.util.Optional.of(Category.AUDIT_CONFIG));
+  }
+
+  @Test
+  void aRuleNamesTheRequestFieldsOfItsTarget() {
+    MappingTable table =
+        MappingTable.of(
+            CloudTrailParser.TABLE,
+            "cloudtrail.yaml",
+            "rules:\n  - match: {eventName: DeleteFlowLogs}\n    category: AUDIT_CONFIG\n"
+                + "    target: [DeleteFlowLogsRequest.FlowLogId, flowLogIds]\n"
+                + "  - match: {eventName: StopLogging}\n    category: AUDIT_CONFIG\n"
+                + "    target: name\n"
+                + "  - match: {eventName: \"*\"}\n    category: OTHER\n");
+
+    assertThat(table.lookup(Map.of("eventName", "DeleteFlowLogs")).orElseThrow().target())
+        .containsExactly("DeleteFlowLogsRequest.FlowLogId", "flowLogIds");
+    assertThat(table.lookup(Map.of("eventName", "StopLogging")).orElseThrow().target())
+        .containsExactly("name");
+    assertThat(table.lookup(Map.of("eventName", "Other")).orElseThrow().target()).isEmpty();
+    assertThatThrownBy(
+            () ->
+                MappingTable.check(
+                    CloudTrailParser.TABLE,
+                    "cloudtrail.yaml",
+                    "rules:\n  - match: {eventName: x}\n    category: OTHER\n    target: [[x]]\n"))
+        .hasMessage("cloudtrail.yaml:4: rule 1: 'target' must be a string or a list of strings");
+  }
+
+  @Test
+  void onlyTheCloudTrailTableMayNameTargets() {
+    String rule =
+        "rules:\n  - match: {operationName: x}\n    category: AUDIT_CONFIG\n    target: [id]\n";
+
+    assertThatThrownBy(() -> MappingTable.check(AzureMonitorParser.TABLE, "azure.yaml", rule))
+        .hasMessage(
+            "azure.yaml:4: rule 1: 'target' is read from cloudtrail.yaml only (CloudTrail"
+                + " request fields)");
+    assertThat(
+            MappingTable.withOverride(
+                    CloudTrailParser.TABLE,
+                    "cloudtrail.yaml",
+                    rule.replace("operationName", "eventName"))
+                .size())
+        .isEqualTo(MappingTable.builtIn(CloudTrailParser.TABLE).size() + 1);
   }
 
   @Test
