@@ -26,7 +26,18 @@ class KafkaConnectorsTest {
         .containsEntry("enable.idempotence", "true")
         .containsEntry("compression.type", "lz4")
         .containsEntry("linger.ms", "20")
-        .containsEntry("batch.size", Integer.toString(128 * 1024));
+        .containsEntry("batch.size", Integer.toString(128 * 1024))
+        .containsEntry("max.request.size", Integer.toString(OutputRecordLimits.MAX_REQUEST_BYTES));
+  }
+
+  @Test
+  void theLargestRecordTheProducersSendIsTheUsersWhenSet() {
+    assertThat(KafkaConnectors.maxRequestBytes(kafka("kafka:\n  bootstrap_servers: k:9092\n")))
+        .isEqualTo(OutputRecordLimits.MAX_REQUEST_BYTES);
+    assertThat(
+            KafkaConnectors.maxRequestBytes(
+                kafka("kafka:\n  client_properties:\n    max.request.size: 2097152\n")))
+        .isEqualTo(2_097_152);
   }
 
   @Test
