@@ -489,7 +489,8 @@ public final class VigilConfigLoader {
     Map<String, String> properties = kafka.stringMap("client_properties", Map.of());
     for (String key : properties.keySet()) {
       String lower = key.toLowerCase(Locale.ROOT);
-      if (RESERVED_CLIENT_PROPERTIES.contains(lower)) {
+      // Vigil's own config provider reads kafka.security's credentials on the task managers.
+      if (RESERVED_CLIENT_PROPERTIES.contains(lower) || lower.startsWith("config.providers")) {
         throw kafka.errorAt(
             List.of("client_properties", key), "is set by Vigil itself; use the kafka.* keys");
       }

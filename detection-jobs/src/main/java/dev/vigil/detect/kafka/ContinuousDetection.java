@@ -173,8 +173,8 @@ public final class ContinuousDetection {
                       .destinations()
                       .values()
                       .forEach(destination -> destination.secret().resolve(System::getenv)));
-      // Builds the clients' settings, which reads the SASL and key store passwords.
-      KafkaClientProperties.of(config.kafka());
+      // The clients read them again where they run; this is the check that they are there.
+      KafkaClientProperties.checkSecrets(config.kafka(), System::getenv);
       config.openSearch().ifPresent(cluster -> IndexSetup.prepare(cluster, false, System::getenv));
     } catch (NotifyConfigException | IndexSetup.IndexSetupException e) {
       throw config.credentialError(e.getMessage());
