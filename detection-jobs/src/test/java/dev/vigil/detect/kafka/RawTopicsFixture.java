@@ -125,6 +125,21 @@ final class RawTopicsFixture {
       String alertsDelivery,
       String sections,
       Duration outOfOrderness) {
+    return config(dir, checkpoints, alertsDelivery, sections, outOfOrderness, bootstrap, "");
+  }
+
+  /**
+   * As above, for a job that reaches the broker at {@code jobBootstrap} with {@code security} as
+   * the body of {@code kafka.security} (the fixture itself keeps to its own listener).
+   */
+  VigilConfig config(
+      Path dir,
+      String checkpoints,
+      String alertsDelivery,
+      String sections,
+      Duration outOfOrderness,
+      String jobBootstrap,
+      String security) {
     String yaml =
         """
         job:
@@ -149,6 +164,8 @@ final class RawTopicsFixture {
             events: %1$s.events
             dead_letter: %1$s.deadletter
             alerts: %1$s.alerts
+          security:
+        %8$s
         watermarks:
           out_of_orderness: %7$ds
           idleness: 3s
@@ -158,12 +175,15 @@ final class RawTopicsFixture {
         """
             .formatted(
                 prefix,
-                bootstrap,
+                jobBootstrap,
                 alertsDelivery,
                 PARTITIONS,
                 checkpoints.indent(2),
                 sections,
-                outOfOrderness.toSeconds());
+                outOfOrderness.toSeconds(),
+                security.isEmpty()
+                    ? "    protocol: PLAINTEXT"
+                    : security.indent(4).stripTrailing());
     return VigilConfigLoader.parse("it-vigil.yaml", yaml, dir);
   }
 
