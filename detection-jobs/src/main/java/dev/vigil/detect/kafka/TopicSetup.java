@@ -89,8 +89,8 @@ public final class TopicSetup {
         transactionVersionWarning(kafka.bootstrapServers(), finalizedTransactionVersion(admin))
             .ifPresent(LOG::warn);
       }
-      createMissing(admin, kafka, existing);
-      return outputLimits(admin, kafka);
+      Set<String> created = createMissing(admin, kafka, existing);
+      return outputLimits(admin, kafka, created);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TopicSetupException("interrupted while checking the Kafka topics", e);
@@ -109,8 +109,11 @@ public final class TopicSetup {
    * Creates the raw and output topics that do not exist, when allowed. Output topics are made to
    * take the largest record the job's producers send ({@code max.message.bytes} = their {@code
    * max.request.size}), so every event the normalizer lets through is written whole.
+   *
+   * @return the topics created
    */
-  private static void createMissing(Admin admin, VigilConfig.Kafka kafka, Set<String> existing)
+  private static Set<String> createMissing(
+      Admin admin, VigilConfig.Kafka kafka, Set<String> existing)
       throws InterruptedException, ExecutionException, TimeoutException {
     Set<String> outputs = outputTopics(kafka);
     Set<String> wanted = new LinkedHashSet<>(kafka.topics().raw().keySet());
@@ -122,7 +125,7 @@ public final class TopicSetup {
       }
     }
     if (missing.isEmpty()) {
-      return;
+      return Set.of();
     }
     VigilConfig.CreateTopics create = kafka.createTopics();
     if (!create.enabled()) {
@@ -146,11 +149,14 @@ public final class TopicSetup {
     try {
       admin.createTopics(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      // Another job or an auto-create got there first: the topic exists, which is the point.
+      // Another job or an auto-create got there first: the topic exists, which is the point,
+      // though not necessarily as made here.
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;
       }
+      return Set.of();
     }
+    return new LinkedHashSet<>(missing);
   }
 
   private static Set<String> outputTopics(VigilConfig.Kafka kafka) {
@@ -162,14 +168,25 @@ public final class TopicSetup {
    * How large a record the events and dead-letter sinks may send: what their producers send, or
    * less where a topic takes less (with a warning naming the setting to raise). A topic whose limit
    * cannot be read (no permission to describe its configuration) counts as taking the brokers'
-   * default, so that no record the broker would refuse is sent.
+   * default, so that no record the broker would refuse is sent. A topic just created takes what it
+   * was created with (asked at once, a broker may not know it yet).
    */
-  private static OutputRecordLimits outputLimits(Admin admin, VigilConfig.Kafka kafka)
+  private static OutputRecordLimits outputLimits(
+      Admin admin, VigilConfig.Kafka kafka, Set<String> created)
       throws InterruptedException, ExecutionException, TimeoutException {
     String events = kafka.topics().events();
     String deadLetter = kafka.topics().deadLetter();
-    Map<String, Integer> taken = maxMessageBytes(admin, kafka, List.of(events, deadLetter));
     int maxRequest = KafkaConnectors.maxRequestBytes(kafka);
+    List<String> described = new ArrayList<>();
+    Map<String, Integer> taken = new LinkedHashMap<>();
+    for (String topic : List.of(events, deadLetter)) {
+      if (created.contains(topic)) {
+        taken.put(topic, maxRequest);
+      } else {
+        described.add(topic);
+      }
+    }
+    taken.putAll(maxMessageBytes(admin, kafka, described));
     for (String topic : List.of(events, deadLetter)) {
       int topicLimit = taken.get(topic);
       if (topicLimit < OutputRecordLimits.MIN_RECORD_BYTES) {
@@ -224,6 +241,9 @@ public final class TopicSetup {
   private static Map<String, Integer> maxMessageBytes(
       Admin admin, VigilConfig.Kafka kafka, List<String> topics)
       throws InterruptedException, ExecutionException, TimeoutException {
+    if (topics.isEmpty()) {
+      return Map.of();
+    }
     List<ConfigResource> resources = new ArrayList<>();
     for (String topic : topics) {
       resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
