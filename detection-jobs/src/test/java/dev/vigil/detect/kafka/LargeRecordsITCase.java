@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Raw records over Kafka's 1 MiB default, which a shipper's compressed batches bring through a raw
  * topic that takes 1 MiB: each ends as an event or a dead letter, and the job goes on to the record
- * after them. Before the sinks knew the limits, the producer refused such an event, the sink failed
- * the job, and every restart read the same record again.
+ * after them. Sent as it is, such an event is refused by the producer (1 MiB by default) or the
+ * topic, the sink fails the job, and every restart reads the same record again.
  *
  * <p>Restarts are off, so a sink that fails ends the job at once instead of hiding in a restart.
  */
