@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
+import dev.vigil.detect.kafka.OutputRecordLimits;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
@@ -223,6 +224,14 @@ class DockerComposeTest {
         .contains("kafka-features.sh --bootstrap-server kafka:19092 describe")
         .contains("downgrade --feature transaction.version=1");
     assertThat(setup.indexOf("transaction.version=1")).isLessThan(setup.indexOf("kafka-topics.sh"));
+  }
+
+  @Test
+  void setupMakesTheOutputTopicsTakeTheLargestRecordTheJobWrites() {
+    String setup = services.path("kafka-setup").path("command").get(0).asText();
+    assertThat(setup)
+        .contains("for topic in audit.events audit.deadletter audit.alerts; do")
+        .contains("--config max.message.bytes=" + OutputRecordLimits.MAX_REQUEST_BYTES);
   }
 
   @Test

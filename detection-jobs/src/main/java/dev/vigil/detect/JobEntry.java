@@ -6,6 +6,7 @@ import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.file.FileOutputs;
 import dev.vigil.detect.file.RawFiles;
 import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.OutputRecordLimits;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
@@ -105,11 +106,11 @@ final class JobEntry {
   private static void streaming(Path file, Map<String, String> environment) throws Exception {
     VigilConfig config = VigilConfigLoader.load(file, file.toString(), environment);
     RuleSet rules = ContinuousDetection.check(config);
-    ContinuousDetection.prepare(config);
+    OutputRecordLimits limits = ContinuousDetection.prepare(config);
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(
             ContinuousDetection.flinkConfiguration(config));
-    ContinuousDetection.build(env, config, rules);
+    ContinuousDetection.build(env, config, rules, limits);
     env.execute(config.job().name());
   }
 

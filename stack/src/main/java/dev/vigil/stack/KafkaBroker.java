@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +43,12 @@ import org.apache.kafka.common.Uuid;
 final class KafkaBroker implements ManagedComponent {
   static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   static final String CONTROLLER = "controller";
+  static final String SASL_PLAIN_BOOTSTRAP_SERVERS = "sasl-plain.bootstrap.servers";
+
+  /** The SASL/PLAIN test listener's one login: loopback only, in test stacks only. */
+  static final String SASL_PLAIN_USER = "vigil";
+
+  static final String SASL_PLAIN_PASSWORD = "vigil-test-login";
 
   private static final int NODE_ID = 1;
   private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(120);
@@ -89,6 +96,10 @@ final class KafkaBroker implements ManagedComponent {
   public void requirePortsFree() {
     Ports.requireFree(config.kafkaPort(), Component.KAFKA, "the broker");
     Ports.requireFree(config.kafkaControllerPort(), Component.KAFKA, "the controller");
+    if (config.kafkaSaslPort().isPresent()) {
+      Ports.requireFree(
+          config.kafkaSaslPort().getAsInt(), Component.KAFKA, "the SASL/PLAIN listener");
+    }
   }
 
   @Override
@@ -98,11 +109,15 @@ final class KafkaBroker implements ManagedComponent {
     if (port == controllerPort) {
       throw new StackException("the Kafka client and controller ports must differ: " + port);
     }
+    OptionalInt saslPort =
+        config.kafkaSaslPort().isPresent()
+            ? OptionalInt.of(Ports.resolve(config.kafkaSaslPort().getAsInt()))
+            : OptionalInt.empty();
     try {
       Files.createDirectories(logsDir());
       Files.createDirectories(dataDir());
       Path serverProperties = directory.resolve("server.properties");
-      Files.writeString(serverProperties, serverProperties(port, controllerPort));
+      Files.writeString(serverProperties, serverProperties(port, controllerPort, saslPort));
       Path log4jConfig = directory.resolve("log4j2.properties");
       Files.writeString(log4jConfig, log4jConfig());
       if (!Files.exists(dataDir().resolve("meta.properties"))) {
@@ -121,6 +136,8 @@ final class KafkaBroker implements ManagedComponent {
       Map<String, String> endpoints = new LinkedHashMap<>();
       endpoints.put(BOOTSTRAP_SERVERS, Ports.LOOPBACK + ":" + port);
       endpoints.put(CONTROLLER, Ports.LOOPBACK + ":" + controllerPort);
+      saslPort.ifPresent(
+          sasl -> endpoints.put(SASL_PLAIN_BOOTSTRAP_SERVERS, Ports.LOOPBACK + ":" + sasl));
       return new Launched(process, ProcessRecord.of(process.toHandle(), endpoints));
     } catch (IOException e) {
       throw StackException.io("cannot prepare Kafka under " + directory, e);
@@ -168,19 +185,42 @@ final class KafkaBroker implements ManagedComponent {
     return command;
   }
 
-  private String serverProperties(int port, int controllerPort) {
+  private String serverProperties(int port, int controllerPort, OptionalInt saslPort) {
     String controller = Ports.LOOPBACK + ":" + controllerPort;
-    return String.join(
-            "\n",
+    String clients = "PLAINTEXT://" + Ports.LOOPBACK + ":" + port;
+    List<String> lines = new ArrayList<>();
+    lines.addAll(
+        List.of(
             "# Written by vigil stack on every start; edits are overwritten.",
             "process.roles=broker,controller",
             "node.id=" + NODE_ID,
             "controller.quorum.bootstrap.servers=" + controller,
-            "listeners=PLAINTEXT://" + Ports.LOOPBACK + ":" + port + ",CONTROLLER://" + controller,
-            "advertised.listeners=PLAINTEXT://" + Ports.LOOPBACK + ":" + port,
             "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "inter.broker.listener.name=PLAINTEXT"));
+    if (saslPort.isPresent()) {
+      String sasl = "SASL_PLAINTEXT://" + Ports.LOOPBACK + ":" + saslPort.getAsInt();
+      lines.addAll(
+          List.of(
+              "listeners=" + clients + "," + sasl + ",CONTROLLER://" + controller,
+              "advertised.listeners=" + clients + "," + sasl,
+              "listener.security.protocol.map="
+                  + "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+              "sasl.enabled.mechanisms=PLAIN",
+              "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+                  + "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                  + SASL_PLAIN_USER
+                  + "=\""
+                  + SASL_PLAIN_PASSWORD
+                  + "\";"));
+    } else {
+      lines.addAll(
+          List.of(
+              "listeners=" + clients + ",CONTROLLER://" + controller,
+              "advertised.listeners=" + clients,
+              "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"));
+    }
+    lines.addAll(
+        List.of(
             "log.dirs=" + dataDir(),
             "num.partitions=1",
             "offsets.topic.replication.factor=1",
@@ -189,8 +229,8 @@ final class KafkaBroker implements ManagedComponent {
             "share.coordinator.state.topic.replication.factor=1",
             "share.coordinator.state.topic.min.isr=1",
             "group.initial.rebalance.delay.ms=0",
-            "auto.create.topics.enable=true")
-        + "\n";
+            "auto.create.topics.enable=true"));
+    return String.join("\n", lines) + "\n";
   }
 
   private String log4jConfig() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Set;
  * @param kafkaPort the broker's client listener on 127.0.0.1
  * @param kafkaControllerPort the KRaft controller listener on 127.0.0.1; fixed once the storage is
  *     formatted (a new port needs a fresh state directory)
+ * @param kafkaSaslPort a further client listener on 127.0.0.1 that takes SASL/PLAIN logins of
+ *     {@link KafkaEndpoint.SaslPlain}'s test user, for tests of clients that authenticate; empty
+ *     for none (what {@code vigil stack} runs)
  * @param openSearchHttpPort OpenSearch's HTTP port on 127.0.0.1
  * @param openSearchTransportPort OpenSearch's transport port on 127.0.0.1
  * @param kafkaHeap the broker JVM's heap (-Xms and -Xmx), e.g. {@code 512m}
@@ -36,6 +40,7 @@ public record StackConfig(
     Set<Component> components,
     int kafkaPort,
     int kafkaControllerPort,
+    OptionalInt kafkaSaslPort,
     int openSearchHttpPort,
     int openSearchTransportPort,
     String kafkaHeap,
@@ -55,8 +60,15 @@ public record StackConfig(
     if (components.isEmpty()) {
       throw new IllegalArgumentException("at least one component is required");
     }
+    Objects.requireNonNull(kafkaSaslPort, "kafkaSaslPort");
     for (int port :
-        new int[] {kafkaPort, kafkaControllerPort, openSearchHttpPort, openSearchTransportPort}) {
+        new int[] {
+          kafkaPort,
+          kafkaControllerPort,
+          kafkaSaslPort.orElse(0),
+          openSearchHttpPort,
+          openSearchTransportPort
+        }) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("not a TCP port: " + port);
       }
@@ -89,11 +101,15 @@ public record StackConfig(
     return builder(stateDir).build();
   }
 
-  /** Free ports, processes bound to this JVM: what the test extension uses. */
+  /**
+   * Free ports, processes bound to this JVM, and a SASL/PLAIN listener besides: what the test
+   * extension uses.
+   */
   public static StackConfig forTests(Path stateDir) {
     return builder(stateDir)
         .kafkaPort(0)
         .kafkaControllerPort(0)
+        .kafkaSaslPort(0)
         .openSearchHttpPort(0)
         .openSearchTransportPort(0)
         .lifetime(Lifetime.BOUND_TO_THIS_JVM)
@@ -110,6 +126,7 @@ public record StackConfig(
         .components(components)
         .kafkaPort(kafkaPort)
         .kafkaControllerPort(kafkaControllerPort)
+        .kafkaSaslPort(kafkaSaslPort.isPresent() ? Integer.valueOf(kafkaSaslPort.getAsInt()) : null)
         .openSearchHttpPort(openSearchHttpPort)
         .openSearchTransportPort(openSearchTransportPort)
         .kafkaHeap(kafkaHeap)
@@ -151,6 +168,7 @@ public record StackConfig(
     private Set<Component> components = EnumSet.allOf(Component.class);
     private int kafkaPort = 9092;
     private int kafkaControllerPort = 9093;
+    private Integer kafkaSaslPort;
     private int openSearchHttpPort = 9200;
     private int openSearchTransportPort = 9300;
     private String kafkaHeap = "512m";
@@ -177,6 +195,12 @@ public record StackConfig(
 
     public Builder kafkaControllerPort(int port) {
       this.kafkaControllerPort = port;
+      return this;
+    }
+
+    /** The SASL/PLAIN test listener's port (0: a free one); {@code null} for none. */
+    public Builder kafkaSaslPort(Integer port) {
+      this.kafkaSaslPort = port;
       return this;
     }
 
@@ -232,6 +256,7 @@ public record StackConfig(
           components,
           kafkaPort,
           kafkaControllerPort,
+          kafkaSaslPort == null ? OptionalInt.empty() : OptionalInt.of(kafkaSaslPort),
           openSearchHttpPort,
           openSearchTransportPort,
           kafkaHeap,

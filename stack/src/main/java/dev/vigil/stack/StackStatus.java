@@ -32,9 +32,17 @@ public record StackStatus(Path stateDir, List<ComponentStatus> components) {
   /** The running broker's endpoint. */
   public Optional<KafkaEndpoint> kafka() {
     ComponentStatus kafka = component(Component.KAFKA);
-    return kafka.running()
-        ? Optional.of(new KafkaEndpoint(kafka.endpoints().get(KafkaBroker.BOOTSTRAP_SERVERS)))
-        : Optional.empty();
+    if (!kafka.running()) {
+      return Optional.empty();
+    }
+    Optional<KafkaEndpoint.SaslPlain> saslPlain =
+        Optional.ofNullable(kafka.endpoints().get(KafkaBroker.SASL_PLAIN_BOOTSTRAP_SERVERS))
+            .map(
+                servers ->
+                    new KafkaEndpoint.SaslPlain(
+                        servers, KafkaBroker.SASL_PLAIN_USER, KafkaBroker.SASL_PLAIN_PASSWORD));
+    return Optional.of(
+        new KafkaEndpoint(kafka.endpoints().get(KafkaBroker.BOOTSTRAP_SERVERS), saslPlain));
   }
 
   /** The running node's endpoint. */

@@ -20,6 +20,7 @@ class StackConfigTest {
     StackConfig config = StackConfig.defaults(stateDir);
     assertThat(config.components()).containsExactlyInAnyOrder(Component.values());
     assertThat(config.kafkaPort()).isEqualTo(9092);
+    assertThat(config.kafkaSaslPort()).as("no test login on a user's stack").isEmpty();
     assertThat(config.openSearchHttpPort()).isEqualTo(9200);
     assertThat(config.lifetime()).isEqualTo(Lifetime.DETACHED);
     assertThat(config.pidFile(Component.KAFKA)).isEqualTo(stateDir.resolve("kafka/kafka.pid"));
@@ -30,6 +31,7 @@ class StackConfigTest {
   void testsUseFreePortsAndProcessesBoundToTheJvm() {
     StackConfig config = StackConfig.forTests(stateDir);
     assertThat(config.kafkaPort()).isZero();
+    assertThat(config.kafkaSaslPort()).hasValue(0);
     assertThat(config.openSearchHttpPort()).isZero();
     assertThat(config.lifetime()).isEqualTo(Lifetime.BOUND_TO_THIS_JVM);
   }

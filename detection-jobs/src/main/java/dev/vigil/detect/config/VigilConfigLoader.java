@@ -20,6 +20,7 @@ import dev.vigil.detect.config.VigilConfig.Ssl;
 import dev.vigil.detect.config.VigilConfig.StartingOffsets;
 import dev.vigil.detect.config.VigilConfig.Topics;
 import dev.vigil.detect.config.VigilConfig.Watermarks;
+import dev.vigil.detect.kafka.OutputRecordLimits;
 import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.notify.SecretRef;
@@ -575,7 +576,8 @@ public final class VigilConfigLoader {
     Map<String, String> properties = kafka.stringMap("client_properties", Map.of());
     for (String key : properties.keySet()) {
       String lower = key.toLowerCase(Locale.ROOT);
-      if (RESERVED_CLIENT_PROPERTIES.contains(lower)) {
+      // Vigil's own config provider reads kafka.security's credentials on the task managers.
+      if (RESERVED_CLIENT_PROPERTIES.contains(lower) || lower.startsWith("config.providers")) {
         throw kafka.errorAt(
             List.of("client_properties", key), "is set by Vigil itself; use the kafka.* keys");
       }
@@ -584,8 +586,27 @@ public final class VigilConfigLoader {
             List.of("client_properties", key),
             "credentials are not accepted here; use kafka.security with *_env or *_file");
       }
+      // The sinks size their records by it: a value the producer would refuse fails here.
+      if (lower.equals("max.request.size")
+          && !isCountAtLeast(properties.get(key), OutputRecordLimits.MIN_RECORD_BYTES)) {
+        throw kafka.errorAt(
+            List.of("client_properties", key),
+            "must be a whole number of bytes, at least "
+                + OutputRecordLimits.MIN_RECORD_BYTES
+                + ", got '"
+                + properties.get(key)
+                + "'");
+      }
     }
     return Map.copyOf(properties);
+  }
+
+  private static boolean isCountAtLeast(String value, int least) {
+    try {
+      return Integer.parseInt(value.trim()) >= least;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private static Watermarks watermarks(ConfigTree watermarks) {

@@ -114,29 +114,26 @@ public final class ContinuousDetection {
 
   /**
    * Wires the job into {@code env}: Kafka source, the detection job over {@code rules} (from {@link
-   * #check}), the configured sinks.
+   * #check}), the configured sinks, which size their records by {@code limits} (from {@link
+   * #prepare}).
    */
-  public static void build(StreamExecutionEnvironment env, VigilConfig config, RuleSet rules)
+  public static void build(
+      StreamExecutionEnvironment env, VigilConfig config, RuleSet rules, OutputRecordLimits limits)
       throws RuleException {
-    build(env, config, rules, KafkaConnectors.rawSource(config.kafka()), UnaryOperator.identity());
-  }
-
-  /**
-   * As {@link #build(StreamExecutionEnvironment, VigilConfig, RuleSet)} with the rules of {@link
-   * #check}, and a stage between the source and the job (tests inject failures there).
-   */
-  static void build(
-      StreamExecutionEnvironment env,
-      VigilConfig config,
-      UnaryOperator<DataStream<RawRecord>> afterSource)
-      throws RuleException {
-    build(env, config, check(config), KafkaConnectors.rawSource(config.kafka()), afterSource);
+    build(
+        env,
+        config,
+        rules,
+        limits,
+        KafkaConnectors.rawSource(config.kafka()),
+        UnaryOperator.identity());
   }
 
   private static void build(
       StreamExecutionEnvironment env,
       VigilConfig config,
       RuleSet rules,
+      OutputRecordLimits limits,
       KafkaSource<RawRecord> source,
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
@@ -151,7 +148,7 @@ public final class ContinuousDetection {
     DataStream<RawRecord> raw =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw-kafka").uid("raw-kafka");
     DetectionJob.build(
-        env, afterSource.apply(raw), new KafkaJobSinks(config, rules.pack()), options);
+        env, afterSource.apply(raw), new KafkaJobSinks(config, rules.pack(), limits), options);
   }
 
   /**
@@ -178,8 +175,8 @@ public final class ContinuousDetection {
                       .destinations()
                       .values()
                       .forEach(destination -> destination.secret().resolve(System::getenv)));
-      // Builds the clients' settings, which reads the SASL and key store passwords.
-      KafkaClientProperties.of(config.kafka());
+      // The clients read them again where they run; this is the check that they are there.
+      KafkaClientProperties.checkSecrets(config.kafka(), System::getenv);
       config.openSearch().ifPresent(cluster -> IndexSetup.prepare(cluster, false, System::getenv));
     } catch (NotifyConfigException | IndexSetup.IndexSetupException e) {
       throw config.credentialError(e.getMessage());
@@ -203,17 +200,19 @@ public final class ContinuousDetection {
    * Kafka topics (checked, and created when allowed) and the OpenSearch index templates (when
    * configured). A problem is one message here instead of a job that fails and restarts.
    *
+   * @return how large a record the output topics take, for {@link #build}
    * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
    * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
    */
-  public static void prepare(VigilConfig config) {
-    TopicSetup.ensureTopics(config.kafka());
+  public static OutputRecordLimits prepare(VigilConfig config) {
+    OutputRecordLimits limits = TopicSetup.ensureTopics(config.kafka());
     config
         .openSearch()
         .ifPresent(
             cluster ->
                 IndexSetup.prepare(
                     cluster, config.sinks().openSearch().installTemplates(), System::getenv));
+    return limits;
   }
 
   /**
@@ -299,10 +298,10 @@ public final class ContinuousDetection {
     // Before anything is prepared: a taken port is a mistake to fix, like a taken REST port, and
     // Flink would only log it and run without the reporter.
     metrics.ifPresent(endpoint -> checkMetricsPort(endpoint, config.file()));
-    prepare(config);
+    OutputRecordLimits limits = prepare(config);
     Configuration flink = flinkConfiguration(config);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
-    build(env, config, rules, source, afterSource);
+    build(env, config, rules, limits, source, afterSource);
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(config.job().name());
     restoreFrom.ifPresent(

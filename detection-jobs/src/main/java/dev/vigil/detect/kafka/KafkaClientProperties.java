@@ -3,44 +3,84 @@ package dev.vigil.detect.kafka;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfig.Sasl;
 import dev.vigil.detect.config.VigilConfig.Ssl;
+import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.notify.SecretRef;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Function;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 
 /**
  * The client settings every Vigil Kafka client shares: brokers, security, and the user's further
- * {@code client_properties}. Credentials are read from their environment variable or file here,
- * when a client is about to be built, and go only into Kafka's password-typed settings ({@code
- * sasl.jaas.config}, {@code ssl.*.password}), which Kafka's own config logging masks.
+ * {@code client_properties}.
+ *
+ * <p>Credentials are not in them: their password-typed settings ({@code sasl.jaas.config}, {@code
+ * ssl.*.password}) hold a placeholder that the client resolves where it is built, through {@link
+ * SecretConfigProvider}, from the environment variable or file vigil.yaml names. These settings are
+ * part of the Kafka source and sinks, which travel in the job graph to the cluster; with the
+ * placeholders, the graph carries where each secret is, never its value, like the OpenSearch and
+ * pager sinks. {@link #checkSecrets} reads each one once before the start, so a missing one is a
+ * message at start rather than a failing task. Kafka's own config logging masks the resolved
+ * values.
  */
 public final class KafkaClientProperties {
 
   private KafkaClientProperties() {}
 
   public static Properties of(VigilConfig.Kafka kafka) {
-    return of(kafka, System::getenv);
-  }
-
-  static Properties of(VigilConfig.Kafka kafka, Function<String, String> environment) {
     Properties properties = new Properties();
     properties.putAll(kafka.clientProperties());
     properties.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     properties.setProperty(
         CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, kafka.security().protocol());
-    kafka.security().sasl().ifPresent(sasl -> sasl(sasl, properties, environment));
-    kafka.security().ssl().ifPresent(ssl -> ssl(ssl, properties, environment));
+    kafka.security().sasl().ifPresent(sasl -> sasl(sasl, properties));
+    kafka.security().ssl().ifPresent(ssl -> ssl(ssl, properties));
+    if (!secrets(kafka).isEmpty()) {
+      properties.setProperty(AbstractConfig.CONFIG_PROVIDERS_CONFIG, SecretConfigProvider.NAME);
+      properties.setProperty(
+          AbstractConfig.CONFIG_PROVIDERS_CONFIG + "." + SecretConfigProvider.NAME + ".class",
+          SecretConfigProvider.class.getName());
+    }
     return properties;
   }
 
-  private static void sasl(Sasl sasl, Properties properties, Function<String, String> environment) {
+  /**
+   * Reads every Kafka credential vigil.yaml names, as the clients will, and forgets it: the check
+   * before the start.
+   *
+   * @throws NotifyConfigException naming the key and the variable or file, never a value
+   */
+  public static void checkSecrets(VigilConfig.Kafka kafka, Function<String, String> environment) {
+    for (SecretRef secret : secrets(kafka)) {
+      secret.resolve(environment);
+      SecretConfigProvider.placeholder(secret, SecretConfigProvider.TEXT);
+    }
+  }
+
+  private static List<SecretRef> secrets(VigilConfig.Kafka kafka) {
+    List<SecretRef> secrets = new ArrayList<>();
+    kafka.security().sasl().ifPresent(sasl -> secrets.add(sasl.password()));
+    kafka
+        .security()
+        .ssl()
+        .ifPresent(
+            ssl -> {
+              ssl.truststorePassword().ifPresent(secrets::add);
+              ssl.keystorePassword().ifPresent(secrets::add);
+              ssl.keyPassword().ifPresent(secrets::add);
+            });
+    return secrets;
+  }
+
+  private static void sasl(Sasl sasl, Properties properties) {
     String module =
         sasl.mechanism().equals("PLAIN")
             ? "org.apache.kafka.common.security.plain.PlainLoginModule"
             : "org.apache.kafka.common.security.scram.ScramLoginModule";
-    String password = sasl.password().resolve(environment).reveal();
     properties.setProperty(SaslConfigs.SASL_MECHANISM, sasl.mechanism());
     properties.setProperty(
         SaslConfigs.SASL_JAAS_CONFIG,
@@ -48,11 +88,11 @@ public final class KafkaClientProperties {
             + " required username=\""
             + jaasQuoted(sasl.username())
             + "\" password=\""
-            + jaasQuoted(password)
+            + SecretConfigProvider.placeholder(sasl.password(), SecretConfigProvider.JAAS)
             + "\";");
   }
 
-  private static void ssl(Ssl ssl, Properties properties, Function<String, String> environment) {
+  private static void ssl(Ssl ssl, Properties properties) {
     ssl.truststore()
         .ifPresent(
             path -> {
@@ -63,7 +103,7 @@ public final class KafkaClientProperties {
         .ifPresent(
             secret ->
                 properties.setProperty(
-                    SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, reveal(secret, environment)));
+                    SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, placeholder(secret)));
     ssl.keystore()
         .ifPresent(
             path -> {
@@ -74,19 +114,18 @@ public final class KafkaClientProperties {
         .ifPresent(
             secret ->
                 properties.setProperty(
-                    SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, reveal(secret, environment)));
+                    SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, placeholder(secret)));
     ssl.keyPassword()
         .ifPresent(
             secret ->
-                properties.setProperty(
-                    SslConfigs.SSL_KEY_PASSWORD_CONFIG, reveal(secret, environment)));
+                properties.setProperty(SslConfigs.SSL_KEY_PASSWORD_CONFIG, placeholder(secret)));
     properties.setProperty(
         SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG,
         ssl.endpointIdentification() ? "https" : "");
   }
 
-  private static String reveal(SecretRef secret, Function<String, String> environment) {
-    return secret.resolve(environment).reveal();
+  private static String placeholder(SecretRef secret) {
+    return SecretConfigProvider.placeholder(secret, SecretConfigProvider.TEXT);
   }
 
   /** JAAS option values are double-quoted; a quote or backslash inside is escaped. */

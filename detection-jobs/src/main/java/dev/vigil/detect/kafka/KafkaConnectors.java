@@ -101,20 +101,33 @@ public final class KafkaConnectors {
     };
   }
 
-  /** Normalized events, Avro single-object encoded, keyed by {@code event_id}. */
-  public static KafkaSink<AuditEvent> eventsSink(VigilConfig.Kafka kafka) {
+  /**
+   * Normalized events, Avro single-object encoded, keyed by {@code event_id}; one larger than the
+   * events topic takes goes to the dead-letter topic as {@code TOO_LARGE_FOR_SINK} when {@code
+   * deadLettersToKafka} ({@link EventSerializer}).
+   */
+  public static KafkaSink<AuditEvent> eventsSink(
+      VigilConfig.Kafka kafka, OutputRecordLimits limits, boolean deadLettersToKafka) {
     return atLeastOnce(
         kafka,
-        new AvroSingleObjectSerializer<>(
-            kafka.topics().events(), AuditEvent.class, event -> event.getEventId()));
+        new EventSerializer(
+            kafka.topics().events(),
+            limits.events(),
+            deadLettersToKafka ? deadLetterSerializer(kafka, limits) : null));
   }
 
-  /** Dead letters, Avro single-object encoded, keyed by their origin. */
-  public static KafkaSink<DeadLetter> deadLetterSink(VigilConfig.Kafka kafka) {
-    return atLeastOnce(
-        kafka,
-        new AvroSingleObjectSerializer<>(
-            kafka.topics().deadLetter(), DeadLetter.class, letter -> letter.getOrigin()));
+  /**
+   * Dead letters, Avro single-object encoded, keyed by their origin; one larger than the topic
+   * takes has its raw record cut to fit ({@link DeadLetterSerializer}).
+   */
+  public static KafkaSink<DeadLetter> deadLetterSink(
+      VigilConfig.Kafka kafka, OutputRecordLimits limits) {
+    return atLeastOnce(kafka, deadLetterSerializer(kafka, limits));
+  }
+
+  private static DeadLetterSerializer deadLetterSerializer(
+      VigilConfig.Kafka kafka, OutputRecordLimits limits) {
+    return new DeadLetterSerializer(kafka.topics().deadLetter(), limits.deadLetter());
   }
 
   /** Alerts as JSON keyed by {@code alert_id}, with the configured guarantee. */
@@ -151,16 +164,27 @@ public final class KafkaConnectors {
    * each paying a new LZ4 frame (its 64 KB buffers and checksum) and a request. Waiting up to 20 ms
    * for batches of up to 128 KB costs at most 20 ms of latency per record (nothing for exactly-once
    * alerts, which are visible only at the next checkpoint) and compresses far better. A checkpoint
-   * flushes whatever is waiting, so the delivery guarantees are unchanged. Every value here yields
-   * to the user's {@code client_properties}.
+   * flushes whatever is waiting, so the delivery guarantees are unchanged. Records may be as large
+   * as the largest event the normalizer lets through ({@link
+   * OutputRecordLimits#MAX_REQUEST_BYTES}). Every value here yields to the user's {@code
+   * client_properties}.
    */
   static Properties producerProperties(VigilConfig.Kafka kafka) {
     Properties properties = KafkaClientProperties.of(kafka);
+    properties.putIfAbsent(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        Integer.toString(OutputRecordLimits.MAX_REQUEST_BYTES));
     properties.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
     properties.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(LINGER_MS));
     properties.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_BYTES));
     return properties;
+  }
+
+  /** The producers' {@code max.request.size}: Vigil's, or the user's {@code client_properties}. */
+  static int maxRequestBytes(VigilConfig.Kafka kafka) {
+    return Integer.parseInt(
+        producerProperties(kafka).getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG).trim());
   }
 }

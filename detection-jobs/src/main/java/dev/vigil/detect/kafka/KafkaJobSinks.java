@@ -18,13 +18,16 @@ public final class KafkaJobSinks implements JobSinks {
 
   private final VigilConfig config;
   private final RulePack rules;
+  private final OutputRecordLimits limits;
 
   /**
    * @param rules the job's rules, whose {@code notify} attributes route their alerts
+   * @param limits how large a record the events and dead-letter topics take ({@link TopicSetup})
    */
-  public KafkaJobSinks(VigilConfig config, RulePack rules) {
+  public KafkaJobSinks(VigilConfig config, RulePack rules, OutputRecordLimits limits) {
     this.config = config;
     this.rules = rules;
+    this.limits = limits;
   }
 
   @Override
@@ -34,14 +37,14 @@ public final class KafkaJobSinks implements JobSinks {
     if (sinks.kafkaEvents()) {
       streams
           .events()
-          .sinkTo(KafkaConnectors.eventsSink(kafka))
+          .sinkTo(KafkaConnectors.eventsSink(kafka, limits, sinks.kafkaDeadLetter()))
           .name("events-kafka")
           .uid("events-kafka");
     }
     if (sinks.kafkaDeadLetter()) {
       streams
           .deadLetters()
-          .sinkTo(KafkaConnectors.deadLetterSink(kafka))
+          .sinkTo(KafkaConnectors.deadLetterSink(kafka, limits))
           .name("dead-letters-kafka")
           .uid("dead-letters-kafka");
     }

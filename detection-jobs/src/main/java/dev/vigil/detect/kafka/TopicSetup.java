@@ -5,8 +5,10 @@ import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
 import dev.vigil.ingest.io.IoProblems;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -14,10 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
@@ -27,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * Checks, before the job starts, that the brokers answer and that the topics exist, creating the
  * missing ones when {@code kafka.create_topics.enabled}: a job subscribed to a topic that does not
  * exist would otherwise fail on a cluster, far from the person who can fix it.
+ *
+ * <p>It reads how large a record the events and dead-letter topics take ({@code max.message.bytes})
+ * for the sinks, which write a larger one as a dead letter ({@link OutputRecordLimits}), and warns
+ * when that is less than the job's producers send: Kafka creates topics for records of 1 MiB, and
+ * an event carrying its raw record can be up to the normalizer's limit (8 MiB) and more. The topics
+ * it creates itself take what the producers send.
  *
  * <p>It also warns when exactly-once alerts meet brokers whose finalized {@code
  * transaction.version} is 2 or more (Kafka 4 finalizes 2 on a new cluster). Under that protocol the
@@ -57,11 +70,15 @@ public final class TopicSetup {
     }
   }
 
-  public static void ensureTopics(VigilConfig.Kafka kafka) {
-    Set<String> wanted = new LinkedHashSet<>(kafka.topics().raw().keySet());
-    wanted.add(kafka.topics().events());
-    wanted.add(kafka.topics().deadLetter());
-    wanted.add(kafka.topics().alerts());
+  /**
+   * Checks the brokers and topics, creating missing ones when allowed, and reads how large a record
+   * the events and dead-letter topics take.
+   *
+   * @return the largest record the sinks write whole to each output topic
+   * @throws TopicSetupException when the brokers cannot be reached, a topic is missing, or an
+   *     output topic takes records too small for a dead letter
+   */
+  public static OutputRecordLimits ensureTopics(VigilConfig.Kafka kafka) {
     var properties = KafkaClientProperties.of(kafka);
     properties.setProperty(
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
@@ -72,37 +89,8 @@ public final class TopicSetup {
         transactionVersionWarning(kafka.bootstrapServers(), finalizedTransactionVersion(admin))
             .ifPresent(LOG::warn);
       }
-      List<String> missing = new ArrayList<>();
-      for (String topic : wanted) {
-        if (!existing.contains(topic)) {
-          missing.add(topic);
-        }
-      }
-      if (missing.isEmpty()) {
-        return;
-      }
-      VigilConfig.CreateTopics create = kafka.createTopics();
-      if (!create.enabled()) {
-        throw new TopicSetupException(
-            "these topics do not exist on "
-                + kafka.bootstrapServers()
-                + ": "
-                + String.join(", ", missing)
-                + " (create them, or set kafka.create_topics.enabled: true)",
-            null);
-      }
-      List<NewTopic> topics = new ArrayList<>();
-      for (String topic : missing) {
-        topics.add(new NewTopic(topic, create.partitions(), create.replicationFactor()));
-      }
-      try {
-        admin.createTopics(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        // Another job or an auto-create got there first: the topic exists, which is the point.
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
+      Set<String> created = createMissing(admin, kafka, existing);
+      return outputLimits(admin, kafka, created);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TopicSetupException("interrupted while checking the Kafka topics", e);
@@ -115,6 +103,181 @@ public final class TopicSetup {
       // does not load. Kafka's messages name the setting or file, never a password.
       throw failure(kafka, e);
     }
+  }
+
+  /**
+   * Creates the raw and output topics that do not exist, when allowed. Output topics are made to
+   * take the largest record the job's producers send ({@code max.message.bytes} = their {@code
+   * max.request.size}), so every event the normalizer lets through is written whole.
+   *
+   * @return the topics created
+   */
+  private static Set<String> createMissing(
+      Admin admin, VigilConfig.Kafka kafka, Set<String> existing)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Set<String> outputs = outputTopics(kafka);
+    Set<String> wanted = new LinkedHashSet<>(kafka.topics().raw().keySet());
+    wanted.addAll(outputs);
+    List<String> missing = new ArrayList<>();
+    for (String topic : wanted) {
+      if (!existing.contains(topic)) {
+        missing.add(topic);
+      }
+    }
+    if (missing.isEmpty()) {
+      return Set.of();
+    }
+    VigilConfig.CreateTopics create = kafka.createTopics();
+    if (!create.enabled()) {
+      throw new TopicSetupException(
+          "these topics do not exist on "
+              + kafka.bootstrapServers()
+              + ": "
+              + String.join(", ", missing)
+              + " (create them, or set kafka.create_topics.enabled: true)",
+          null);
+    }
+    Map<String, String> outputConfig =
+        Map.of(
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            Integer.toString(KafkaConnectors.maxRequestBytes(kafka)));
+    List<NewTopic> topics = new ArrayList<>();
+    for (String topic : missing) {
+      NewTopic created = new NewTopic(topic, create.partitions(), create.replicationFactor());
+      topics.add(outputs.contains(topic) ? created.configs(outputConfig) : created);
+    }
+    try {
+      admin.createTopics(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      // Another job or an auto-create got there first: the topic exists, which is the point,
+      // though not necessarily as made here.
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+      return Set.of();
+    }
+    return new LinkedHashSet<>(missing);
+  }
+
+  private static Set<String> outputTopics(VigilConfig.Kafka kafka) {
+    return new LinkedHashSet<>(
+        List.of(kafka.topics().events(), kafka.topics().deadLetter(), kafka.topics().alerts()));
+  }
+
+  /**
+   * How large a record the events and dead-letter sinks may send: what their producers send, or
+   * less where a topic takes less (with a warning naming the setting to raise). A topic whose limit
+   * cannot be read (no permission to describe its configuration) counts as taking the brokers'
+   * default, so that no record the broker would refuse is sent. A topic just created takes what it
+   * was created with (asked at once, a broker may not know it yet).
+   */
+  private static OutputRecordLimits outputLimits(
+      Admin admin, VigilConfig.Kafka kafka, Set<String> created)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    String events = kafka.topics().events();
+    String deadLetter = kafka.topics().deadLetter();
+    int maxRequest = KafkaConnectors.maxRequestBytes(kafka);
+    List<String> described = new ArrayList<>();
+    Map<String, Integer> taken = new LinkedHashMap<>();
+    for (String topic : List.of(events, deadLetter)) {
+      if (created.contains(topic)) {
+        taken.put(topic, maxRequest);
+      } else {
+        described.add(topic);
+      }
+    }
+    taken.putAll(maxMessageBytes(admin, kafka, described));
+    for (String topic : List.of(events, deadLetter)) {
+      int topicLimit = taken.get(topic);
+      if (topicLimit < OutputRecordLimits.MIN_RECORD_BYTES) {
+        throw new TopicSetupException(
+            "the topic "
+                + topic
+                + " on "
+                + kafka.bootstrapServers()
+                + " takes records of at most "
+                + topicLimit
+                + " bytes (max.message.bytes), too few for Vigil's dead letters: give it at least "
+                + OutputRecordLimits.MIN_RECORD_BYTES
+                + ", or better "
+                + maxRequest,
+            null);
+      }
+      if (topicLimit < maxRequest) {
+        LOG.warn(smallTopicWarning(kafka, topic, topicLimit, maxRequest));
+      }
+    }
+    return new OutputRecordLimits(
+        OutputRecordLimits.limit(maxRequest, taken.get(events)),
+        OutputRecordLimits.limit(maxRequest, taken.get(deadLetter)));
+  }
+
+  /** The warning for an output topic that takes smaller records than the job may write. */
+  static String smallTopicWarning(
+      VigilConfig.Kafka kafka, String topic, int topicLimit, int maxRequest) {
+    String larger =
+        topic.equals(kafka.topics().events())
+            ? "larger events go to " + kafka.topics().deadLetter() + " as dead letters"
+            : "larger dead letters are written with their raw record cut to fit";
+    return "the topic "
+        + topic
+        + " takes records of at most "
+        + topicLimit
+        + " bytes (max.message.bytes), fewer than the "
+        + maxRequest
+        + " Vigil writes: "
+        + larger
+        + " (reason TOO_LARGE_FOR_SINK); raise it with kafka-configs.sh --bootstrap-server "
+        + kafka.bootstrapServers()
+        + " --alter --entity-type topics --entity-name "
+        + topic
+        + " --add-config "
+        + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
+        + "="
+        + maxRequest;
+  }
+
+  /** Each topic's {@code max.message.bytes}, or the brokers' default where it cannot be read. */
+  private static Map<String, Integer> maxMessageBytes(
+      Admin admin, VigilConfig.Kafka kafka, List<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (topics.isEmpty()) {
+      return Map.of();
+    }
+    List<ConfigResource> resources = new ArrayList<>();
+    for (String topic : topics) {
+      resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+    }
+    Map<String, Integer> limits = new LinkedHashMap<>();
+    Map<ConfigResource, Config> configs;
+    try {
+      configs =
+          admin.describeConfigs(resources).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof AuthorizationException)) {
+        throw e;
+      }
+      LOG.warn(
+          "cannot read the max.message.bytes of the topics {} on {} ({}): records over the"
+              + " brokers' default of {} bytes are written as TOO_LARGE_FOR_SINK dead letters;"
+              + " allow the job to describe the topics' configuration to lift that",
+          String.join(", ", topics),
+          kafka.bootstrapServers(),
+          e.getCause().getMessage(),
+          OutputRecordLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
+      topics.forEach(
+          topic -> limits.put(topic, OutputRecordLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES));
+      return limits;
+    }
+    for (ConfigResource resource : resources) {
+      ConfigEntry entry = configs.get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      limits.put(
+          resource.name(),
+          entry == null || entry.value() == null
+              ? OutputRecordLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES
+              : Integer.parseInt(entry.value()));
+    }
+    return limits;
   }
 
   /**

@@ -632,6 +632,20 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void theProducersRequestSizeMustHoldADeadLetter() {
+    failsWith(
+        "kafka:\n  client_properties:\n    max.request.size: 1000\n",
+        3,
+        "kafka.client_properties.max.request.size",
+        "must be a whole number of bytes, at least 65536, got '1000'");
+    failsWith(
+        "kafka:\n  client_properties:\n    max.request.size: 1mb\n",
+        3,
+        "kafka.client_properties.max.request.size",
+        "must be a whole number of bytes, at least 65536, got '1mb'");
+  }
+
+  @Test
   void theTransactionTimeoutStaysWithinTheBrokersLimitAndOutlivesACheckpoint() {
     failsWith(
         "kafka:\n  transaction_timeout: 1h\n",

@@ -10,10 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KafkaClientPropertiesTest {
+
+  private static final String PLAIN_MODULE =
+      "org.apache.kafka.common.security.plain.PlainLoginModule";
 
   @TempDir Path dir;
 
@@ -22,36 +29,45 @@ class KafkaClientPropertiesTest {
   }
 
   @Test
-  void plaintextNeedsNoCredentials() {
+  void plaintextNeedsNoCredentialsNorTheirProvider() {
     Properties properties =
         KafkaClientProperties.of(
-            kafka("kafka:\n  bootstrap_servers: k:9092\n  client_properties:\n    linger.ms: 10\n"),
-            name -> null);
+            kafka(
+                "kafka:\n  bootstrap_servers: k:9092\n  client_properties:\n    linger.ms: 10\n"));
     assertThat(properties)
         .containsEntry("bootstrap.servers", "k:9092")
         .containsEntry("security.protocol", "PLAINTEXT")
         .containsEntry("linger.ms", "10")
-        .doesNotContainKey("sasl.jaas.config");
+        .doesNotContainKey("sasl.jaas.config")
+        .doesNotContainKey("config.providers");
   }
 
   @Test
-  void saslReadsThePasswordFromTheEnvironmentIntoTheJaasConfig() {
+  void theSaslPasswordIsReadByTheClientWhereItIsBuiltNotBefore() throws Exception {
+    Path secret = dir.resolve("kafka-password");
+    Files.writeString(secret, "pa\"ss\\word\n");
     Properties properties =
         KafkaClientProperties.of(
             kafka(
                 "kafka:\n  security:\n    protocol: SASL_SSL\n    sasl:\n      mechanism: PLAIN\n"
-                    + "      username: vigil\n      password_env: VIGIL_KAFKA_PASSWORD\n"),
-            Map.of("VIGIL_KAFKA_PASSWORD", "pa\"ss\n")::get);
+                    + "      username: vigil\n      password_file: kafka-password\n"));
+
+    String placeholder = "${vigil:jaas:kafka.security.sasl.password_file=" + secret + "}";
     assertThat(properties)
         .containsEntry("sasl.mechanism", "PLAIN")
         .containsEntry(
             "sasl.jaas.config",
-            "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                + " username=\"vigil\" password=\"pa\\\"ss\";");
+            PLAIN_MODULE + " required username=\"vigil\" password=\"" + placeholder + "\";")
+        .containsEntry("config.providers", "vigil")
+        .containsEntry("config.providers.vigil.class", SecretConfigProvider.class.getName());
+    assertThat(properties.toString()).doesNotContain("pa\"ss");
+    // The real client resolves it, JAAS-quoted and trimmed of the file's newline.
+    assertThat(producerConfig(properties).getPassword("sasl.jaas.config").value())
+        .isEqualTo(PLAIN_MODULE + " required username=\"vigil\" password=\"pa\\\"ss\\\\word\";");
   }
 
   @Test
-  void tlsStoresAndTheirPasswordsFromFiles() throws Exception {
+  void tlsStorePasswordsAreReadByTheClientToo() throws Exception {
     Path secret = dir.resolve("ts-pass");
     Files.writeString(secret, "changeit\n");
     Properties properties =
@@ -61,25 +77,100 @@ class KafkaClientPropertiesTest {
                     + "      truststore_path: /etc/ca.p12\n"
                     + "      truststore_password_file: "
                     + secret
-                    + "\n      endpoint_identification: false\n"),
-            name -> null);
+                    + "\n      endpoint_identification: false\n"));
     assertThat(properties)
         .containsEntry("ssl.truststore.location", "/etc/ca.p12")
         .containsEntry("ssl.truststore.type", "PKCS12")
-        .containsEntry("ssl.truststore.password", "changeit")
+        .containsEntry(
+            "ssl.truststore.password",
+            "${vigil:text:kafka.security.ssl.truststore_password_file=" + secret + "}")
         .containsEntry("ssl.endpoint.identification.algorithm", "");
+    assertThat(producerConfig(properties).getPassword("ssl.truststore.password").value())
+        .isEqualTo("changeit");
   }
 
   @Test
-  void aMissingSecretNamesTheKeyAndVariableButNoValue() {
+  void theProviderReadsAnEnvironmentVariableAsTheCheckBeforeTheStartDoes() {
+    SecretConfigProvider provider =
+        new SecretConfigProvider(Map.of("VIGIL_KAFKA_PASSWORD", " pa\"ss\n")::get);
+    String key = "kafka.security.sasl.password_env=VIGIL_KAFKA_PASSWORD";
+    assertThat(provider.get("jaas", Set.of(key)).data()).containsEntry(key, "pa\\\"ss");
+    assertThat(provider.get("text", Set.of(key)).data()).containsEntry(key, "pa\"ss");
+  }
+
+  @Test
+  void aMissingSecretNamesTheKeyAndVariableButNoValueBeforeTheStartAndOnTheCluster() {
     VigilConfig.Kafka kafka =
         kafka(
             "kafka:\n  security:\n    protocol: SASL_PLAINTEXT\n    sasl:\n      username: v\n"
                 + "      password_env: VIGIL_KAFKA_PASSWORD\n");
-    assertThatThrownBy(() -> KafkaClientProperties.of(kafka, name -> null))
+    String problem =
+        "kafka.security.sasl.password_env: environment variable VIGIL_KAFKA_PASSWORD is not set"
+            + " or empty";
+    assertThatThrownBy(() -> KafkaClientProperties.checkSecrets(kafka, name -> null))
         .isInstanceOf(NotifyConfigException.class)
-        .hasMessage(
-            "kafka.security.sasl.password_env: environment variable VIGIL_KAFKA_PASSWORD is not"
-                + " set or empty");
+        .hasMessage(problem);
+    assertThatThrownBy(
+            () ->
+                new SecretConfigProvider(name -> null)
+                    .get("jaas", Set.of("kafka.security.sasl.password_env=VIGIL_KAFKA_PASSWORD")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(problem);
+  }
+
+  @Test
+  void aPresentSecretPassesTheCheck() {
+    KafkaClientProperties.checkSecrets(
+        kafka(
+            "kafka:\n  security:\n    protocol: SASL_PLAINTEXT\n    sasl:\n      username: v\n"
+                + "      password_env: VIGIL_KAFKA_PASSWORD\n"),
+        Map.of("VIGIL_KAFKA_PASSWORD", "x")::get);
+  }
+
+  /**
+   * Kafka 4 instantiates a config provider only if the JVM's {@code
+   * org.apache.kafka.automatic.config.providers} allows it, when that property is set (unset, it
+   * allows any): a cluster that sets it must list Vigil's.
+   */
+  @Test
+  void aJvmThatRestrictsConfigProvidersMustListVigils() throws Exception {
+    Path secret = dir.resolve("ts-pass");
+    Files.writeString(secret, "changeit");
+    Properties properties =
+        KafkaClientProperties.of(
+            kafka(
+                "kafka:\n  security:\n    protocol: SSL\n    ssl:\n"
+                    + "      truststore_path: /etc/ca.p12\n"
+                    + "      truststore_password_file: ts-pass\n"));
+    String property = "org.apache.kafka.automatic.config.providers";
+    String before = System.getProperty(property);
+    try {
+      System.setProperty(property, "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+      assertThatThrownBy(() -> producerConfig(properties))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(SecretConfigProvider.class.getName())
+          .hasMessageContaining(property);
+      System.setProperty(
+          property,
+          "org.apache.kafka.common.config.provider.EnvVarConfigProvider,"
+              + SecretConfigProvider.class.getName());
+      assertThat(producerConfig(properties).getPassword("ssl.truststore.password").value())
+          .isEqualTo("changeit");
+    } finally {
+      if (before == null) {
+        System.clearProperty(property);
+      } else {
+        System.setProperty(property, before);
+      }
+    }
+  }
+
+  /** The settings as a Kafka producer reads them, config providers applied. */
+  private static ProducerConfig producerConfig(Properties properties) {
+    Properties producer = new Properties();
+    producer.putAll(properties);
+    producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return new ProducerConfig(producer);
   }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,6 +125,21 @@ final class RawTopicsFixture {
       String alertsDelivery,
       String sections,
       Duration outOfOrderness) {
+    return config(dir, checkpoints, alertsDelivery, sections, outOfOrderness, bootstrap, "");
+  }
+
+  /**
+   * As above, for a job that reaches the broker at {@code jobBootstrap} with {@code security} as
+   * the body of {@code kafka.security} (the fixture itself keeps to its own listener).
+   */
+  VigilConfig config(
+      Path dir,
+      String checkpoints,
+      String alertsDelivery,
+      String sections,
+      Duration outOfOrderness,
+      String jobBootstrap,
+      String security) {
     String yaml =
         """
         job:
@@ -148,6 +164,8 @@ final class RawTopicsFixture {
             events: %1$s.events
             dead_letter: %1$s.deadletter
             alerts: %1$s.alerts
+          security:
+        %8$s
         watermarks:
           out_of_orderness: %7$ds
           idleness: 3s
@@ -157,12 +175,15 @@ final class RawTopicsFixture {
         """
             .formatted(
                 prefix,
-                bootstrap,
+                jobBootstrap,
                 alertsDelivery,
                 PARTITIONS,
                 checkpoints.indent(2),
                 sections,
-                outOfOrderness.toSeconds());
+                outOfOrderness.toSeconds(),
+                security.isEmpty()
+                    ? "    protocol: PLAINTEXT"
+                    : security.indent(4).stripTrailing());
     return VigilConfigLoader.parse("it-vigil.yaml", yaml, dir);
   }
 
@@ -317,6 +338,27 @@ final class RawTopicsFixture {
     awaitAll(sent);
   }
 
+  /**
+   * Records to one partition of a topic, in order, compressed with {@code compression} as a shipper
+   * may: a batch the broker takes may then hold records far larger than the topic's {@code
+   * max.message.bytes}, which counts the compressed batch.
+   */
+  void produceCompressed(String topic, String compression, List<byte[]> values) {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    Map<String, Object> settings = new HashMap<>(producerSettings());
+    settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+    settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 * 1024 * 1024);
+    settings.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64 * 1024 * 1024);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (byte[] value : values) {
+        sent.add(producer.send(new ProducerRecord<>(topic, 0, null, value)));
+      }
+      producer.flush();
+    }
+    awaitAll(sent);
+  }
+
   /** Every send acknowledged by the broker: a record the broker refused must fail the test. */
   private static void awaitAll(List<Future<RecordMetadata>> sent) {
     for (Future<RecordMetadata> send : sent) {
@@ -330,17 +372,19 @@ final class RawTopicsFixture {
 
   private KafkaProducer<byte[], byte[]> producer() {
     return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-            8 * 1024 * 1024,
-            ProducerConfig.MAX_BLOCK_MS_CONFIG,
-            60_000),
-        new ByteArraySerializer(),
-        new ByteArraySerializer());
+        producerSettings(), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private Map<String, Object> producerSettings() {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrap,
+        ProducerConfig.ACKS_CONFIG,
+        "all",
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        8 * 1024 * 1024,
+        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+        60_000);
   }
 
   private static byte[] bytes(String text) {

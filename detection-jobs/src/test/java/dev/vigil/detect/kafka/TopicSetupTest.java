@@ -72,6 +72,24 @@ class TopicSetupTest {
   }
 
   @Test
+  void anOutputTopicTakingSmallerRecordsThanTheJobWritesGetsOneLineNamingTheFix() {
+    VigilConfig.Kafka kafka =
+        VigilConfigLoader.parse("vigil.yaml", "kafka:\n  bootstrap_servers: kafka-1:9092\n", dir)
+            .kafka();
+    assertThat(TopicSetup.smallTopicWarning(kafka, "audit.events", 1_048_588, 9_437_184))
+        .isEqualTo(
+            "the topic audit.events takes records of at most 1048588 bytes (max.message.bytes),"
+                + " fewer than the 9437184 Vigil writes: larger events go to audit.deadletter as"
+                + " dead letters (reason TOO_LARGE_FOR_SINK); raise it with kafka-configs.sh"
+                + " --bootstrap-server kafka-1:9092 --alter --entity-type topics --entity-name"
+                + " audit.events --add-config max.message.bytes=9437184");
+    assertThat(TopicSetup.smallTopicWarning(kafka, "audit.deadletter", 1_048_588, 9_437_184))
+        .contains(
+            "Vigil writes: larger dead letters are written with their raw record cut to fit"
+                + " (reason TOO_LARGE_FOR_SINK)");
+  }
+
+  @Test
   void brokersOnTransactionProtocolOneOrOlderGetNoWarning() {
     assertThat(TopicSetup.transactionVersionWarning("kafka-1:9092", (short) 1)).isEmpty();
     assertThat(TopicSetup.transactionVersionWarning("kafka-1:9092", (short) 0)).isEmpty();

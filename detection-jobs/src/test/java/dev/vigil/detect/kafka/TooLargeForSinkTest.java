@@ -1,0 +1,194 @@
+package dev.vigil.detect.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.event.AuditEvent;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.event.DeadLetterReason;
+import dev.vigil.event.Source;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.UserCodeClassLoader;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kafka sinks never send a record larger than its topic takes: an event too large goes to the
+ * dead-letter topic, a dead letter too large keeps as much of its raw record as fits.
+ */
+class TooLargeForSinkTest {
+
+  private static final int LIMIT = OutputRecordLimits.MIN_RECORD_BYTES;
+  private static final String EVENTS = "audit.events";
+  private static final String DEAD_LETTERS = "audit.deadletter";
+
+  private final Map<String, Counter> counters = new HashMap<>();
+
+  @Test
+  void anEventThatFitsGoesToTheEventsTopic() throws Exception {
+    AuditEvent event = eventWithRaw(LIMIT / 2);
+    ProducerRecord<byte[], byte[]> record = open(eventSerializer()).serialize(event, null, null);
+
+    assertThat(record.topic()).isEqualTo(EVENTS);
+    assertThat(AuditEvent.getDecoder().decode(record.value())).isEqualTo(event);
+    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isZero();
+  }
+
+  @Test
+  void anEventTooLargeForItsTopicBecomesADeadLetterWithItsWholeRawRecord() throws Exception {
+    AuditEvent event = eventWithRaw(LIMIT);
+    EventSerializer serializer =
+        new EventSerializer(EVENTS, LIMIT, new DeadLetterSerializer(DEAD_LETTERS, 2 * LIMIT));
+    ProducerRecord<byte[], byte[]> record = open(serializer).serialize(event, null, null);
+
+    assertThat(record.topic()).isEqualTo(DEAD_LETTERS);
+    assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(event.getOrigin());
+    DeadLetter letter = DeadLetter.getDecoder().decode(record.value());
+    assertThat(letter.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE_FOR_SINK);
+    assertThat(StandardCharsets.UTF_8.decode(letter.getRaw()).toString()).isEqualTo(event.getRaw());
+    assertThat(letter.getOrigin()).isEqualTo(event.getOrigin());
+    assertThat(letter.getSourceGuess()).isEqualTo(Source.VAULT);
+    assertThat(letter.getMessage())
+        .matches(
+            "the event is \\d+ bytes, over the "
+                + LIMIT
+                + " of a record of topic audit.events \\(event_id big-1\\)");
+    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+  }
+
+  @Test
+  void anEventTooLargeForBothTopicsKeepsTheStartOfItsRawRecord() throws Exception {
+    AuditEvent event = eventWithRaw(3 * LIMIT);
+    ProducerRecord<byte[], byte[]> record = open(eventSerializer()).serialize(event, null, null);
+
+    assertThat(record.topic()).isEqualTo(DEAD_LETTERS);
+    assertThat(OutputRecordLimits.sizeOf(record)).isLessThanOrEqualTo(LIMIT);
+    DeadLetter letter = DeadLetter.getDecoder().decode(record.value());
+    assertThat(letter.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE_FOR_SINK);
+    assertThat(letter.getMessage())
+        .contains("of a record of topic audit.events (event_id big-1); raw holds the first of its")
+        .endsWith(
+            "bytes only, as many as fit in a record of topic audit.deadletter (at most 65536 bytes)");
+    String kept = StandardCharsets.UTF_8.decode(letter.getRaw()).toString();
+    assertThat(event.getRaw()).startsWith(kept);
+    assertThat(kept.length()).isGreaterThan(LIMIT - 1024);
+    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+  }
+
+  @Test
+  void withoutKafkaDeadLettersAnEventTooLargeIsLeftOutOfKafka() throws Exception {
+    EventSerializer serializer = open(new EventSerializer(EVENTS, LIMIT, null));
+    assertThat(serializer.serialize(eventWithRaw(LIMIT), null, null)).isNull();
+    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+  }
+
+  @Test
+  void aDeadLetterThatFitsIsWrittenAsItIs() throws Exception {
+    DeadLetter letter = tooLarge(LIMIT / 2);
+    ProducerRecord<byte[], byte[]> record =
+        open(new DeadLetterSerializer(DEAD_LETTERS, LIMIT)).serialize(letter, null, null);
+
+    assertThat(DeadLetter.getDecoder().decode(record.value())).isEqualTo(letter);
+    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isZero();
+  }
+
+  @Test
+  void aDeadLetterTooLargeKeepsAsMuchOfItsRawRecordAsFitsAndItsReasonInTheMessage()
+      throws Exception {
+    DeadLetter letter = tooLarge(5 * LIMIT);
+    ProducerRecord<byte[], byte[]> record =
+        open(new DeadLetterSerializer(DEAD_LETTERS, LIMIT)).serialize(letter, null, null);
+
+    assertThat(record.topic()).isEqualTo(DEAD_LETTERS);
+    assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(letter.getOrigin());
+    int size = OutputRecordLimits.sizeOf(record);
+    assertThat(size).isLessThanOrEqualTo(LIMIT).isGreaterThan(LIMIT - 16);
+    DeadLetter cut = DeadLetter.getDecoder().decode(record.value());
+    assertThat(cut.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE_FOR_SINK);
+    assertThat(cut.getMessage())
+        .isEqualTo(
+            "TOO_LARGE: record is 327680 bytes, over the limit of 8388608; raw holds the first of"
+                + " its 327680 bytes only, as many as fit in a record of topic audit.deadletter"
+                + " (at most 65536 bytes)");
+    byte[] kept = new byte[cut.getRaw().remaining()];
+    cut.getRaw().get(kept);
+    assertThat(kept).isEqualTo(Arrays.copyOf(letter.getRaw().array(), kept.length));
+    assertThat(cut.getOrigin()).isEqualTo(letter.getOrigin());
+    assertThat(cut.getSourceGuess()).isEqualTo(letter.getSourceGuess());
+    assertThat(cut.getReceivedAt()).isEqualTo(letter.getReceivedAt());
+    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+  }
+
+  @Test
+  void theProducersMayWriteTheLargestEventTheNormalizerLetsThrough() {
+    assertThat(OutputRecordLimits.MAX_REQUEST_BYTES).isEqualTo(9 * 1024 * 1024);
+    assertThat(OutputRecordLimits.limit(OutputRecordLimits.MAX_REQUEST_BYTES, 1_048_588))
+        .as("a topic's limit counts the compressed batch: room is left for the codec's framing")
+        .isEqualTo(1_048_588 - 2048);
+    assertThat(
+            OutputRecordLimits.limit(
+                OutputRecordLimits.MAX_REQUEST_BYTES, 4 * OutputRecordLimits.MAX_REQUEST_BYTES))
+        .isEqualTo(OutputRecordLimits.MAX_REQUEST_BYTES);
+  }
+
+  private EventSerializer eventSerializer() {
+    return new EventSerializer(EVENTS, LIMIT, new DeadLetterSerializer(DEAD_LETTERS, LIMIT));
+  }
+
+  private <T extends org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<?>>
+      T open(T serializer) throws Exception {
+    serializer.open(new Context(), null);
+    return serializer;
+  }
+
+  /** A Vault event whose raw record is {@code bytes} long. */
+  private static AuditEvent eventWithRaw(int bytes) {
+    String prefix = "{\"type\":\"request\",\"request\":{\"data\":\"";
+    String raw = prefix + "a1b2c3d4".repeat(bytes / 8).substring(0, bytes - prefix.length() - 3);
+    return AuditEvent.newBuilder(AvroSingleObjectSerializerTest.event("big-1"))
+        .setRaw(raw + "\"}}")
+        .build();
+  }
+
+  private static DeadLetter tooLarge(int bytes) {
+    byte[] raw = new byte[bytes];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) ('a' + i % 26);
+    }
+    return DeadLetter.newBuilder()
+        .setRaw(ByteBuffer.wrap(raw))
+        .setReason(DeadLetterReason.TOO_LARGE)
+        .setMessage("record is " + bytes + " bytes, over the limit of 8388608")
+        .setOrigin("kafka:audit.raw.gcp/1@3")
+        .setSourceGuess(Source.GCP_AUDIT)
+        .setReceivedAt(Instant.parse("2024-05-01T10:00:00Z"))
+        .build();
+  }
+
+  /** A sink's context whose counters the test reads. */
+  private final class Context implements InitializationContext {
+    @Override
+    public MetricGroup getMetricGroup() {
+      return new UnregisteredMetricsGroup() {
+        @Override
+        public Counter counter(String name) {
+          return counters.computeIfAbsent(name, n -> new SimpleCounter());
+        }
+      };
+    }
+
+    @Override
+    public UserCodeClassLoader getUserCodeClassLoader() {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
