@@ -84,7 +84,14 @@ final class DashboardsCommand {
         throw OpenSearchOptions.failure(cluster, "installing the index templates", e);
       }
       for (Installed template : templates) {
-        out.println("index template " + template.name() + ": " + template.status());
+        out.println(
+            "index template "
+                + template.name()
+                + ": "
+                + template.status()
+                + (template.extendedIndices().isEmpty()
+                    ? ""
+                    : "; new fields added to " + String.join(", ", template.extendedIndices())));
       }
       out.flush();
       if (dashboards == null) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.dashboards.client.IndexSettings;
+import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.stack.OpenSearchEndpoint;
 import dev.vigil.stack.junit.RealOpenSearch;
 import java.io.IOException;
@@ -17,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +73,36 @@ class DashboardsCommandITCase {
             "index template vigil-events: UNCHANGED",
             "index template vigil-alerts: UNCHANGED",
             "index template vigil-deadletters: UNCHANGED");
+  }
+
+  /**
+   * An upgrade over this month's alerts index, made by the previous template (no {@code
+   * indexed_at}, {@code severity_rank}): the changed template is put again, and the index is given
+   * the fields the upgraded sink writes, by name.
+   */
+  @Test
+  void anUpgradeGivesTheIndexOfThisMonthTheNewFieldsAndSaysWhich() throws Exception {
+    ObjectNode old =
+        TemplateInstaller.render("vigil-alerts", new IndexSettings(1, 0, Duration.ofSeconds(1)));
+    ObjectNode mappings = (ObjectNode) old.path("template").path("mappings");
+    mappings.remove("dynamic_templates");
+    ((ObjectNode) mappings.path("properties")).remove(List.of("indexed_at", "severity_rank"));
+    ((ObjectNode) mappings.path("properties")).putObject("group").put("type", "flat_object");
+    ((ObjectNode) old.path("_meta")).put("vigil_content_sha256", "the previous version's");
+    send("PUT", "/_index_template/vigil-alerts", old.toString());
+    send("PUT", "/vigil-alerts-2030.01", "{}");
+
+    CliRun.Result upgrade =
+        cli().execute("dashboards", "install", "--opensearch", url, "--replicas", "0");
+
+    assertThat(upgrade.exitCode()).as(upgrade.stderr()).isZero();
+    assertThat(upgrade.stdoutLines())
+        .contains("index template vigil-alerts: UPDATED; new fields added to vigil-alerts-2030.01");
+    assertThat(
+            get("/vigil-alerts-2030.01/_mapping/field/indexed_at")
+                .at("/vigil-alerts-2030.01/mappings/indexed_at/mapping/indexed_at/type")
+                .asText())
+        .isEqualTo("date");
   }
 
   @Test
@@ -137,6 +171,20 @@ class DashboardsCommandITCase {
 
   private static CliRun cli() {
     return new CliRun(dir, List.of());
+  }
+
+  private static void send(String method, String path, String body) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url + path))
+                    .method(method, HttpRequest.BodyPublishers.ofString(body))
+                    .header("Content-Type", "application/json")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isEqualTo(200);
   }
 
   private static JsonNode get(String path) throws Exception {

@@ -13,9 +13,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch.generic.Body;
+import org.opensearch.client.opensearch.generic.Request;
 import org.opensearch.client.opensearch.generic.Requests;
 import org.opensearch.client.opensearch.generic.Response;
 
@@ -29,6 +32,13 @@ import org.opensearch.client.opensearch.generic.Response;
  * whose installed digest matches is left alone and reported {@code UNCHANGED}. A changed template
  * applies to indices created after it, not to existing ones (OpenSearch semantics), which is why
  * the templates are installed before the first document is written.
+ *
+ * <p>An upgrade still writes into indices the old template made (this month's, this day's): a field
+ * the new build writes that such an index lacks would be refused by its strict mapping. So every
+ * install also adds to each open index of a template's patterns the fields the template has and the
+ * index does not have at all ({@link #newFields}). A field the index has keeps its mapping, since
+ * OpenSearch cannot change a type, sub-fields on analysis the index lacks, or an object's kind in
+ * place: those changes take effect with the next index.
  */
 public final class TemplateInstaller {
 
@@ -54,10 +64,15 @@ public final class TemplateInstaller {
     UNCHANGED
   }
 
-  public record Installed(String name, Status status) {}
+  /**
+   * @param extendedIndices existing indices of the template's patterns that were given fields they
+   *     lacked, by name
+   */
+  public record Installed(String name, Status status, List<String> extendedIndices) {}
 
   /**
-   * Puts every template whose installed version differs from this build's.
+   * Puts every template whose installed version differs from this build's, and adds its new fields
+   * to the existing indices of its patterns.
    *
    * @throws IOException when OpenSearch cannot be reached or refuses a template (the message
    *     carries OpenSearch's error)
@@ -69,32 +84,99 @@ public final class TemplateInstaller {
       ObjectNode template = render(resourceName, settings);
       String digest = template.path("_meta").path(DIGEST_KEY).asText();
       String installed = installedDigest(name);
-      if (digest.equals(installed)) {
-        results.add(new Installed(name, Status.UNCHANGED));
-        continue;
+      Status status = Status.UNCHANGED;
+      if (!digest.equals(installed)) {
+        put(name, template);
+        status = installed == null ? Status.CREATED : Status.UPDATED;
       }
-      try (Response response =
-          client
-              .generic()
-              .execute(
-                  Requests.builder()
-                      .method("PUT")
-                      .endpoint("/_index_template/" + name)
-                      .json(JSON.writeValueAsString(template))
-                      .build())) {
-        if (response.getStatus() >= 300) {
-          throw new IOException(
-              "OpenSearch refused index template "
-                  + name
-                  + " (HTTP "
-                  + response.getStatus()
-                  + "): "
-                  + response.getBody().map(Body::bodyAsString).orElse(""));
-        }
-      }
-      results.add(new Installed(name, installed == null ? Status.CREATED : Status.UPDATED));
+      // Also when unchanged: an install interrupted after the template was put finishes here.
+      results.add(new Installed(name, status, addNewFieldsToExistingIndices(template)));
     }
     return results;
+  }
+
+  private void put(String name, ObjectNode template) throws IOException {
+    call(
+        Requests.builder()
+            .method("PUT")
+            .endpoint("/_index_template/" + name)
+            .json(JSON.writeValueAsString(template))
+            .build(),
+        "put index template " + name);
+  }
+
+  /**
+   * Gives every open index of the template's patterns the fields of the template it does not have.
+   *
+   * @return the names of the indices that were given any
+   */
+  private List<String> addNewFieldsToExistingIndices(ObjectNode template) throws IOException {
+    List<String> patterns = new ArrayList<>();
+    template.path("index_patterns").forEach(pattern -> patterns.add(pattern.asText()));
+    JsonNode wanted = template.path("template").path("mappings").path("properties");
+    JsonNode indices =
+        call(
+            Requests.builder()
+                .method("GET")
+                .endpoint("/" + String.join(",", patterns) + "/_mapping")
+                .query(Map.of("allow_no_indices", "true", "ignore_unavailable", "true"))
+                .build(),
+            "read the mappings of " + String.join(",", patterns));
+    List<String> extended = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> index : iterable(indices.fields())) {
+      ObjectNode fields = newFields(wanted, index.getValue().path("mappings").path("properties"));
+      if (fields.isEmpty()) {
+        continue;
+      }
+      ObjectNode body = JSON.createObjectNode();
+      body.set("properties", fields);
+      call(
+          Requests.builder()
+              .method("PUT")
+              .endpoint("/" + index.getKey() + "/_mapping")
+              .json(JSON.writeValueAsString(body))
+              .build(),
+          "add new fields to index " + index.getKey());
+      extended.add(index.getKey());
+    }
+    extended.sort(null);
+    return extended;
+  }
+
+  /**
+   * The fields of {@code wanted} (a mapping's {@code properties}) that {@code existing} does not
+   * have, descending into objects both have; a field both have is left out whatever its mapping.
+   */
+  static ObjectNode newFields(JsonNode wanted, JsonNode existing) {
+    ObjectNode missing = JSON.createObjectNode();
+    for (Map.Entry<String, JsonNode> field : iterable(wanted.fields())) {
+      JsonNode present = existing.get(field.getKey());
+      if (present == null) {
+        missing.set(field.getKey(), field.getValue());
+      } else if (field.getValue().has("properties") && present.has("properties")) {
+        ObjectNode inner =
+            newFields(field.getValue().path("properties"), present.path("properties"));
+        if (!inner.isEmpty()) {
+          missing.putObject(field.getKey()).set("properties", inner);
+        }
+      }
+    }
+    return missing;
+  }
+
+  private JsonNode call(Request request, String what) throws IOException {
+    try (Response response = client.generic().execute(request)) {
+      String body = response.getBody().map(Body::bodyAsString).orElse("");
+      if (response.getStatus() >= 300) {
+        throw new IOException(
+            "OpenSearch refused to " + what + " (HTTP " + response.getStatus() + "): " + body);
+      }
+      return body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
+    }
+  }
+
+  private static <T> Iterable<T> iterable(Iterator<T> iterator) {
+    return () -> iterator;
   }
 
   /**
@@ -181,7 +263,8 @@ public final class TemplateInstaller {
     }
   }
 
-  private static String sha256(JsonNode node) {
+  /** The digest {@link #render} puts in {@code _meta}, of the template without it. */
+  static String sha256(JsonNode node) {
     try {
       byte[] canonical = JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));

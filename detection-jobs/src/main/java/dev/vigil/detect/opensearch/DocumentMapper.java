@@ -6,7 +6,7 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.io.EventJson;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 
 /**
@@ -35,16 +35,23 @@ public interface DocumentMapper<T> extends Serializable {
     };
   }
 
+  /** {@link #alerts(IndexContract, Clock)} on the system clock. */
+  static DocumentMapper<AlertRecord> alerts(IndexContract contract) {
+    return alerts(contract, Clock.systemUTC());
+  }
+
   /**
    * Alerts as the job carries them: id {@code alert_id}, index by the event time of the firing, the
-   * document the job already serialized ({@code AlertJson}).
+   * document the job already serialized ({@code AlertJson}) plus two fields of the index only
+   * ({@link Documents#alertDocument}): {@code severity_rank}, and {@code indexed_at} read from
+   * {@code clock} when the alert is mapped, which is when the sink writes it.
    */
-  static DocumentMapper<AlertRecord> alerts(IndexContract contract) {
+  static DocumentMapper<AlertRecord> alerts(IndexContract contract, Clock clock) {
     return alert ->
         new IndexDocument(
             contract.alertIndex(Instant.ofEpochMilli(alert.time)),
             alert.alertId,
-            alert.json.getBytes(StandardCharsets.UTF_8),
+            Documents.alertDocument(alert.json, alert.severity, clock.instant()),
             "alert:" + alert.alertId,
             null);
   }

@@ -23,7 +23,8 @@ public final class IndexSetup {
   private IndexSetup() {}
 
   /**
-   * @param installTemplates put the templates (idempotent: an unchanged one is left alone)
+   * @param installTemplates put the templates (idempotent: an unchanged one is left alone) and give
+   *     existing indices the fields their template gained, which this build's sinks write
    * @param environment environment variables by name, for the password
    * @return the templates and what became of each; empty when not asked to install
    * @throws IndexSetupException naming the cluster and what failed; never a password

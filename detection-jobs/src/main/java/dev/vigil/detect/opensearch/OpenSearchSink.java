@@ -41,6 +41,7 @@ public final class OpenSearchSink<T> implements Sink<T> {
     return new OpenSearchSink<>(config, contract, DocumentMapper.events(contract), "events");
   }
 
+  /** The job's alerts, into the alerts index, with the index's own fields added. */
   public static OpenSearchSink<AlertRecord> alerts(OpenSearchConfig config) {
     IndexContract contract = IndexContract.of(config);
     return new OpenSearchSink<>(config, contract, DocumentMapper.alerts(contract), "alerts");

@@ -13,6 +13,7 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.io.EventJson;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.AlertJson;
+import dev.vigil.rules.model.Level;
 import dev.vigil.stack.KafkaEndpoint;
 import dev.vigil.stack.junit.RealKafka;
 import java.io.IOException;
@@ -205,6 +206,11 @@ class PipelineEndToEndITCase {
       // whichever of them came first.
       ObjectNode indexed = hit.source().deepCopy();
       ObjectNode fileAlert = fromFile.deepCopy();
+      // The alerts index's own fields: severity in order, and when the sink wrote the alert.
+      assertThat(indexed.remove("severity_rank").asInt())
+          .isEqualTo(Level.parse(fileAlert.path("severity").asText()).rank());
+      assertThat(Instant.parse(indexed.remove("indexed_at").asText()))
+          .isAfter(Instant.now().minus(Duration.ofHours(1)));
       JsonNode eventIds = indexed.remove("event_ids");
       assertThat(eventIds.size()).isEqualTo(fileAlert.remove("event_ids").size());
       eventIds.forEach(id -> assertThat(expected.eventIds()).contains(id.asText()));

@@ -14,9 +14,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.BulkConfig;
+import dev.vigil.dashboards.client.IndexSettings;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.event.AuditEvent;
@@ -26,6 +28,8 @@ import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.io.EventJson;
 import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.rules.Alert;
+import dev.vigil.rules.AlertJson;
+import dev.vigil.rules.model.Level;
 import dev.vigil.stack.OpenSearchEndpoint;
 import dev.vigil.stack.junit.RealOpenSearch;
 import java.io.IOException;
@@ -36,13 +40,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -55,6 +62,7 @@ import org.junit.jupiter.api.Test;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.GetResponse;
 import org.opensearch.client.opensearch.core.SearchResponse;
@@ -268,25 +276,7 @@ class OpenSearchSinkITCase {
 
   @Test
   void alertsAreKeyedByAlertIdAndSearchableByGroup() throws Exception {
-    Alert alert =
-        new Alert(
-            "alert-0f3c",
-            "vigil-denied-access-spike",
-            "denied_access_spike",
-            "Denied access spike",
-            1,
-            "Vigil",
-            "denied_access_spike",
-            "high",
-            Instant.parse("2031-06-01T12:05:00Z"),
-            Instant.parse("2031-06-01T12:00:00Z"),
-            Instant.parse("2031-06-01T12:05:00Z"),
-            Map.of("actor.id", "arn:aws:iam::123456789012:user/mallory"),
-            List.of("AWS_CLOUDTRAIL"),
-            List.of("e1", "e2"),
-            12,
-            "mallory was denied 12 times in 5 min",
-            List.of("attack.discovery"));
+    Alert alert = groupAlert("alert-0f3c", "high", "arn:aws:iam::123456789012:user/mallory");
     AlertRecord record = AlertRecord.of(alert, Long.MIN_VALUE);
 
     try (OpenSearchSinkWriter<AlertRecord> writer =
@@ -308,6 +298,210 @@ class OpenSearchSinkITCase {
                 "arn:aws:iam::123456789012:user/mallory"))
         .isEqualTo(1);
     assertThat(countTerm(client, IndexContract.ALERTS_ALIAS, "event_ids", "e2")).isEqualTo(1);
+  }
+
+  /**
+   * What the alerts index adds to the alert (review 4, #1, #12, #16): alerts per actor by a terms
+   * aggregation on the group, severity in order, and when each alert was indexed, which the
+   * contract itself (alerts.jsonl, the alerts topic) does not carry.
+   */
+  @Test
+  void writtenAlertsAggregateByActorAndCarrySeverityRankAndIndexedAt() throws Exception {
+    String root = "arn:aws:iam::210987654321:root";
+    String bob = "arn:aws:iam::210987654321:user/bob";
+    List<Alert> alerts =
+        List.of(
+            groupAlert("rank-1", "critical", root),
+            groupAlert("rank-2", "high", root),
+            groupAlert("rank-3", "medium", bob),
+            groupAlert("rank-4", "informational", root));
+    Instant indexedAt = Instant.parse("2031-06-02T08:30:00.250Z");
+    try (OpenSearchSinkWriter<AlertRecord> writer =
+        writer(
+            config(url, bulk(10, 1, Duration.ofMinutes(1))),
+            DocumentMapper.alerts(CONTRACT, Clock.fixed(indexedAt, ZoneOffset.UTC)),
+            null)) {
+      writeAll(writer, alerts.stream().map(a -> AlertRecord.of(a, Long.MIN_VALUE)).toList());
+    }
+    String index = CONTRACT.alertIndex(alerts.get(0).time());
+    client.indices().refresh(r -> r.index(index));
+    Query theseAlerts =
+        Query.of(
+            q ->
+                q.terms(
+                    t ->
+                        t.field("alert_id")
+                            .terms(
+                                v ->
+                                    v.value(
+                                        alerts.stream()
+                                            .map(a -> FieldValue.of(a.alertId()))
+                                            .toList()))));
+
+    SearchResponse<ObjectNode> byActor =
+        client.search(
+            s ->
+                s.index(IndexContract.ALERTS_ALIAS)
+                    .size(0)
+                    .query(theseAlerts)
+                    .aggregations("actors", a -> a.terms(t -> t.field("group.actor.id"))),
+            ObjectNode.class);
+    assertThat(byActor.aggregations().get("actors").sterms().buckets().array())
+        .extracting(b -> b.key() + "=" + b.docCount())
+        .containsExactly(root + "=3", bob + "=1");
+
+    SearchResponse<ObjectNode> severe =
+        client.search(
+            s ->
+                s.index(IndexContract.ALERTS_ALIAS)
+                    .size(10)
+                    .query(
+                        q ->
+                            q.bool(
+                                b ->
+                                    b.filter(theseAlerts)
+                                        .filter(
+                                            f ->
+                                                f.range(
+                                                    r ->
+                                                        r.field("severity_rank")
+                                                            .gte(JsonData.of(4))))))
+                    .sort(o -> o.field(f -> f.field("severity_rank").order(SortOrder.Desc))),
+            ObjectNode.class);
+    assertThat(severe.hits().hits()).extracting(Hit::id).containsExactly("rank-1", "rank-2");
+
+    for (Alert alert : alerts) {
+      ObjectNode stored =
+          client.get(g -> g.index(index).id(alert.alertId()), ObjectNode.class).source();
+      assertThat(stored.path("indexed_at").asText()).isEqualTo("2031-06-02T08:30:00.250Z");
+      assertThat(stored.path("severity_rank").asInt())
+          .isEqualTo(Level.parse(alert.severity()).rank());
+      stored.remove(List.of("indexed_at", "severity_rank"));
+      assertThat(stored)
+          .as("otherwise the contract's document")
+          .isEqualTo(JSON.readTree(AlertJson.toJson(alert)));
+    }
+    assertThat(
+            client
+                .count(
+                    c ->
+                        c.index(IndexContract.ALERTS_ALIAS)
+                            .query(
+                                q ->
+                                    q.bool(
+                                        b ->
+                                            b.filter(theseAlerts)
+                                                .filter(
+                                                    f ->
+                                                        f.range(
+                                                            r ->
+                                                                r.field("indexed_at")
+                                                                    .gte(
+                                                                        JsonData.of(
+                                                                            "2031-06-02T08:00:00Z")))))))
+                .count())
+        .isEqualTo(4);
+  }
+
+  private static Alert groupAlert(String id, String severity, String actorId) {
+    return new Alert(
+        id,
+        "vigil-denied-access-spike",
+        "denied_access_spike",
+        "Denied access spike",
+        1,
+        "Vigil",
+        "denied_access_spike",
+        severity,
+        Instant.parse("2031-06-01T12:05:00Z"),
+        Instant.parse("2031-06-01T12:00:00Z"),
+        Instant.parse("2031-06-01T12:05:00Z"),
+        Map.of("actor.id", actorId),
+        List.of("AWS_CLOUDTRAIL"),
+        List.of("e1", "e2"),
+        12,
+        actorId + " was denied 12 times in 5 min",
+        List.of("attack.discovery"));
+  }
+
+  /**
+   * One Azure operation that the corpus's records spell three ways (review 4, #10), and a word of
+   * an operation (#11), as the sink indexes the normalized events: under a prefix of their own, as
+   * sanitized samples reuse event ids that other tests' events take in the same index.
+   */
+  @Test
+  void azureOperationsMatchWithoutCaseAndByWord() throws Exception {
+    IndexSettings ownPrefix = new IndexSettings(1, 0, Duration.ofSeconds(1), "vigil-casetest-");
+    new TemplateInstaller(client, ownPrefix).install();
+    IndexContract contract = CONTRACT.withPrefix(ownPrefix.prefix());
+    List<AuditEvent> events =
+        CorpusRun.normalize(
+                CorpusRun.file("azure/panther_azure_monitor_activity_rule_tests.jsonl"),
+                Normalizer.create())
+            .events();
+    try (OpenSearchSinkWriter<AuditEvent> writer =
+        writer(
+            config(url, bulk(100, 2, Duration.ofMinutes(1))),
+            DocumentMapper.events(contract),
+            null)) {
+      writeAll(writer, events);
+    }
+    Map<String, AuditEvent> stored = new LinkedHashMap<>();
+    events.forEach(e -> stored.put(contract.eventIndex(e) + "/" + e.getEventId(), e));
+    String lockDelete = "microsoft.authorization/locks/delete";
+    Set<String> spellings = new HashSet<>();
+    long locksDeleted = 0;
+    for (AuditEvent event : stored.values()) {
+      if (event.getOperation().equalsIgnoreCase(lockDelete)) {
+        spellings.add(event.getOperation());
+        locksDeleted++;
+      }
+    }
+    assertThat(spellings).as("the corpus spells it several ways").hasSizeGreaterThan(2);
+    String pattern = contract.eventsAlias();
+    client.indices().refresh(r -> r.index(pattern));
+
+    assertThat(
+            client
+                .count(
+                    c ->
+                        c.index(pattern)
+                            .query(
+                                q ->
+                                    q.term(
+                                        t ->
+                                            t.field("operation.lower")
+                                                .value(FieldValue.of(lockDelete)))))
+                .count())
+        .isEqualTo(locksDeleted);
+    SearchResponse<ObjectNode> byOperation =
+        client.search(
+            s ->
+                s.index(pattern)
+                    .size(0)
+                    .query(
+                        q ->
+                            q.term(
+                                t -> t.field("operation.lower").value(FieldValue.of(lockDelete))))
+                    .aggregations("o", a -> a.terms(t -> t.field("operation.lower"))),
+            ObjectNode.class);
+    assertThat(byOperation.aggregations().get("o").sterms().buckets().array())
+        .extracting(b -> b.key() + "=" + b.docCount())
+        .containsExactly(lockDelete + "=" + locksDeleted);
+    long lockOperations =
+        stored.values().stream()
+            .filter(e -> e.getOperation().toLowerCase(Locale.ROOT).contains("/locks/"))
+            .count();
+    assertThat(lockOperations).isGreaterThan(locksDeleted);
+    assertThat(
+            client
+                .count(
+                    c ->
+                        c.index(pattern)
+                            .query(q -> q.queryString(qs -> qs.query("operation.text:LOCKS"))))
+                .count())
+        .as("every operation on locks, by a word in any case")
+        .isEqualTo(lockOperations);
   }
 
   /**
