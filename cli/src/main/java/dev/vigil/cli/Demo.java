@@ -86,7 +86,8 @@ final class Demo {
    * when null, {@code out/stack/} of the checkout; {@code kafka} and {@code openSearch} replace the
    * local stack's addresses when given.
    */
-  void runOnStack(String outDirArgument, String kafka, String openSearch) throws IOException {
+  void runOnStack(String outDirArgument, String stateDir, String kafka, String openSearch)
+      throws IOException {
     Path root = VigilCommand.projectRoot(env);
     Path samples = samples(root);
     Path outDir =
@@ -98,6 +99,7 @@ final class Demo {
         .run(
             samples,
             new StackDemo.OutDir(outDir.toAbsolutePath().normalize(), outDirShown, outDirLabel),
+            stateDir,
             kafka,
             openSearch);
   }

@@ -49,6 +49,14 @@ final class DemoCommand implements Callable<Integer> {
       description = "With --stack: the OpenSearch node to use instead of the local stack's.")
   private String openSearch;
 
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "With --stack: the state directory of the local stack, as given to 'vigil stack up"
+              + " --state-dir' (default: $VIGIL_HOME/stack or .vigil/stack).")
+  private String stateDir;
+
   private final CliEnvironment env;
 
   DemoCommand(CliEnvironment env) {
@@ -58,9 +66,9 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (stack) {
-      new Demo(env).runOnStack(outDir, kafka, openSearch);
-    } else if (kafka != null || openSearch != null) {
-      throw new CommandFailedException("--kafka and --opensearch need --stack");
+      new Demo(env).runOnStack(outDir, stateDir, kafka, openSearch);
+    } else if (kafka != null || openSearch != null || stateDir != null) {
+      throw new CommandFailedException("--kafka, --opensearch and --state-dir need --stack");
     } else {
       new Demo(env).run(outDir);
     }

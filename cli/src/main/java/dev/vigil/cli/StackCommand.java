@@ -38,12 +38,19 @@ final class StackCommand {
     String stateDir;
 
     LocalStack stack(CliEnvironment env) {
-      Path dir =
-          stateDir != null
-              ? env.resolve(stateDir)
-              : StackConfig.defaultStateDir(VigilCommand.projectRoot(env));
-      return new LocalStack(StackConfig.defaults(dir), line -> env.stderr().println(line));
+      return new LocalStack(
+          StackConfig.defaults(stateDir(env, stateDir)), line -> env.stderr().println(line));
     }
+  }
+
+  /**
+   * The state directory {@code --state-dir} names (relative to the working directory), or the
+   * default one: what every stack verb, and {@code demo --stack}, looks in.
+   */
+  static Path stateDir(CliEnvironment env, String stateDirArgument) {
+    return stateDirArgument != null
+        ? env.resolve(stateDirArgument)
+        : StackConfig.defaultStateDir(VigilCommand.projectRoot(env));
   }
 
   private static StackStatus runStack(

@@ -19,6 +19,7 @@ import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.rules.RuleException;
 import dev.vigil.stack.LocalStack;
 import dev.vigil.stack.StackConfig;
+import dev.vigil.stack.StackException;
 import dev.vigil.stack.StackStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,29 +115,31 @@ final class StackDemo {
 
   /**
    * Runs the demo on the stack at {@code kafkaArgument} and {@code openSearchArgument}, or, for
-   * each one not given, the local stack's.
+   * each one not given, the local stack's: the one whose state directory is {@code
+   * stateDirArgument} (as {@code vigil stack --state-dir} reads it), else the default one.
    */
-  void run(Path samples, OutDir target, String kafkaArgument, String openSearchArgument)
+  void run(
+      Path samples,
+      OutDir target,
+      String stateDirArgument,
+      String kafkaArgument,
+      String openSearchArgument)
       throws IOException {
     Path outDir = target.path();
     Path launcher = VigilCommand.projectRoot(env).resolve("bin").resolve("vigil");
     String bootstrapServers = kafkaArgument;
     URI openSearch = openSearchArgument == null ? null : openSearchUrl(openSearchArgument);
     if (bootstrapServers == null || openSearch == null) {
-      StackStatus status =
-          new LocalStack(
-                  StackConfig.defaults(StackConfig.defaultStateDir(VigilCommand.projectRoot(env))))
-              .status();
+      Path stateDir = StackCommand.stateDir(env, stateDirArgument);
+      StackStatus status;
+      try {
+        status = new LocalStack(StackConfig.defaults(stateDir)).status();
+      } catch (StackException e) {
+        throw new CommandFailedException("the local stack: " + e.getMessage());
+      }
       if ((bootstrapServers == null && status.kafka().isEmpty())
           || (openSearch == null && status.openSearch().isEmpty())) {
-        throw new CommandFailedException(
-            "the local stack is not running ("
-                + status.components().stream()
-                    .map(c -> c.component().displayName() + (c.running() ? " running" : " stopped"))
-                    .collect(Collectors.joining(", "))
-                + "); start it with: "
-                + display.apply(launcher)
-                + " stack up");
+        throw new CommandFailedException(notRunning(status, stateDir, stateDirArgument, launcher));
       }
       bootstrapServers =
           bootstrapServers != null ? bootstrapServers : status.kafka().get().bootstrapServers();
@@ -520,6 +523,37 @@ final class StackDemo {
   private static Query termsQuery(String field, List<String> values) {
     List<FieldValue> terms = values.stream().map(FieldValue::of).toList();
     return Query.of(q -> q.terms(t -> t.field(field).terms(v -> v.value(terms))));
+  }
+
+  /**
+   * Where the demo looked, what it found, and what to do: start the stack there, or point the demo
+   * at the stack that runs, which {@code vigil stack up --state-dir} may have put elsewhere.
+   */
+  private String notRunning(
+      StackStatus status, Path stateDir, String stateDirArgument, Path launcher) {
+    String found =
+        status.components().stream()
+            .map(c -> c.component().displayName() + (c.running() ? " running" : " stopped"))
+            .collect(Collectors.joining(", "));
+    String start = display.apply(launcher) + " stack up";
+    return stateDirArgument != null
+        ? "the local stack under --state-dir "
+            + stateDirArgument
+            + " is not running ("
+            + found
+            + "); start it with: "
+            + start
+            + " --state-dir "
+            + stateDirArgument
+            + " (or give --kafka HOST:PORT and --opensearch URL)"
+        : "the local stack under "
+            + display.apply(stateDir)
+            + " is not running ("
+            + found
+            + "); start it with: "
+            + start
+            + "; if it runs with another state directory, give the same --state-dir DIR (or"
+            + " --kafka HOST:PORT and --opensearch URL)";
   }
 
   private static URI openSearchUrl(String argument) {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,10 +152,58 @@ class DemoCommandTest {
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderr())
         .isEqualTo(
-            "vigil demo: the local stack is not running (Kafka stopped, OpenSearch stopped);"
-                + " start it with: bin/vigil stack up"
+            "vigil demo: the local stack under .vigil/stack is not running (Kafka stopped,"
+                + " OpenSearch stopped); start it with: bin/vigil stack up; if it runs with"
+                + " another state directory, give the same --state-dir DIR (or --kafka HOST:PORT"
+                + " and --opensearch URL)"
                 + System.lineSeparator());
     assertThat(checkout.resolve("out")).doesNotExist();
+  }
+
+  /**
+   * {@code vigil stack up --state-dir DIR} keeps its PID files under DIR: {@code demo --stack
+   * --state-dir DIR} finds the stack there (here a record of this JVM, so it counts as running, and
+   * the demo goes on to the samples), where without it the demo looks in the default place.
+   */
+  @Test
+  void withStackAndStateDirLooksForTheStackThere(@TempDir Path checkout, @TempDir Path stateDir)
+      throws IOException {
+    Files.createDirectories(checkout.resolve("samples"));
+    // TEST-NET addresses: never reached, the missing samples stop the demo first.
+    recordRunning(stateDir.resolve("kafka"), "kafka.pid", "bootstrap.servers", "192.0.2.1:9092");
+    recordRunning(stateDir.resolve("opensearch"), "opensearch.pid", "url", "http://192.0.2.1:9200");
+    Path empty = Files.createDirectories(checkout.resolve("elsewhere"));
+
+    CliRun.Result there =
+        new CliRun(checkout, List.of())
+            .execute("demo", "--stack", "--state-dir", stateDir.toString());
+    CliRun.Result nothingThere =
+        new CliRun(checkout, List.of()).execute("demo", "--stack", "--state-dir", "elsewhere");
+
+    assertThat(there.stderrLines())
+        .containsExactly(
+            "vigil demo: the bundled samples have no directory "
+                + checkout.resolve("samples").resolve("vault"));
+    assertThat(nothingThere.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(nothingThere.stderrLines())
+        .containsExactly(
+            "vigil demo: the local stack under --state-dir elsewhere is not running (Kafka"
+                + " stopped, OpenSearch stopped); start it with: bin/vigil stack up --state-dir"
+                + " elsewhere (or give --kafka HOST:PORT and --opensearch URL)");
+    assertThat(empty).isEmptyDirectory();
+    assertThat(checkout.resolve("out")).doesNotExist();
+  }
+
+  /** A PID file as {@code vigil stack up} writes it, naming this JVM and one endpoint. */
+  private static void recordRunning(
+      Path componentDir, String pidFile, String endpoint, String value) throws IOException {
+    Files.createDirectories(componentDir);
+    Properties record = new Properties();
+    record.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+    record.setProperty("endpoint." + endpoint, value);
+    try (Writer out = Files.newBufferedWriter(componentDir.resolve(pidFile))) {
+      record.store(out, null);
+    }
   }
 
   @Test
@@ -229,11 +279,17 @@ class DemoCommandTest {
 
   @Test
   void refusesStackAddressesWithoutStack() {
-    CliRun.Result result = new CliRun(ROOT, List.of()).execute("demo", "--kafka", "127.0.0.1:9092");
+    for (List<String> arguments :
+        List.of(
+            List.of("demo", "--kafka", "127.0.0.1:9092"), List.of("demo", "--state-dir", "s"))) {
+      CliRun.Result result = new CliRun(ROOT, List.of()).execute(arguments.toArray(String[]::new));
 
-    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
-    assertThat(result.stderr())
-        .isEqualTo("vigil demo: --kafka and --opensearch need --stack" + System.lineSeparator());
+      assertThat(result.exitCode()).as(arguments.toString()).isEqualTo(VigilCommand.EXIT_ERROR);
+      assertThat(result.stderr())
+          .isEqualTo(
+              "vigil demo: --kafka, --opensearch and --state-dir need --stack"
+                  + System.lineSeparator());
+    }
   }
 
   /** The lines of a section: after its title, up to the blank line that ends it. */
