@@ -196,7 +196,7 @@ class SavedObjectsQueriesITCase {
     assertThat(rows("visualization/vigil-top-actors"))
         .containsExactlyInAnyOrder(
             List.of("arn:aws:iam::111122223333:user/alice", "AWS_CLOUDTRAIL", "2", "alice"),
-            List.of("AIDAEXAMPLEANAYA", "AWS_CLOUDTRAIL", "1", "anaya"),
+            List.of("arn:aws:iam::111122223333:user/anaya", "AWS_CLOUDTRAIL", "1", "anaya"),
             List.of("arn:aws:iam::111122223333:root", "AWS_CLOUDTRAIL", "1", "root"),
             List.of("arn:aws:iam::444455556666:root", "AWS_CLOUDTRAIL", "1", "root"),
             List.of("hmac-sha256:a1", "VAULT", "1", "token-ci-runner"),
