@@ -127,7 +127,7 @@ class RoutesTest {
     root.getActor().setRoot(true);
     List<String> keys = keys(root);
     assertThat(keys).hasSize(1);
-    assertThat(Route.routeOf(keys.get(0))).isZero();
+    assertThat(routes.byId(Route.routeIdOf(keys.get(0))).index()).isZero();
     assertThat(keys.get(0)).endsWith(root.getEventId());
   }
 
@@ -139,7 +139,7 @@ class RoutesTest {
     assertThat(first).hasSize(1);
     assertThat(first.get(0)).isEqualTo(second.get(0));
     assertThat(other.get(0)).isNotEqualTo(first.get(0));
-    assertThat(routes.route(Route.routeOf(first.get(0))).kind()).isEqualTo(Route.Kind.CORRELATION);
+    assertThat(routes.byId(Route.routeIdOf(first.get(0))).kind()).isEqualTo(Route.Kind.CORRELATION);
   }
 
   @Test
