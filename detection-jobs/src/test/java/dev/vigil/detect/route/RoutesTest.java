@@ -54,6 +54,22 @@ class RoutesTest {
     assertThat(routes.route(0).retention()).isZero();
   }
 
+  /**
+   * A route's identity starts every key in state: it must be the same in every JVM and every
+   * version for the same kind and fields, or a savepoint's state would lose its route. These values
+   * are in savepoints already; changing them loses every restored window.
+   */
+  @Test
+  void aRouteIdentityIsItsKindAndFieldsHashedTheSameEverywhere() {
+    assertThat(actorRoute().id()).isEqualTo("cRoJaXJWr");
+    assertThat(routes.route(0).id()).isEqualTo("euOH4C9cK");
+    assertThat(Route.identity(Route.Kind.SUPPRESS, "suppress:[src.ip]"))
+        .startsWith("s")
+        .hasSize(9)
+        .isNotEqualTo(Route.identity(Route.Kind.SUPPRESS, "suppress:[actor.id]"));
+    assertThat(routes.routes()).extracting(Route::id).doesNotHaveDuplicates();
+  }
+
   @Test
   void eachBaseRuleFeedsItsRouteOnceAndRulesWithAnIndexKeyAreTriedFirst() {
     Route actor = actorRoute();
