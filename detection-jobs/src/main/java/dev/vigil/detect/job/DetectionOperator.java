@@ -16,6 +16,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -29,6 +30,8 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hosts the rule engine: one {@link DetectionEngine} per route per subtask, its event-time clock
@@ -72,6 +75,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
         BoundedOneInput {
 
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(DetectionOperator.class);
   private static final long FINEST_BUCKET_MS = 1000;
   private static final long COARSEST_BUCKET_MS = 300_000;
   // A bucket and its timer per key cost about as much memory as one held event; at 1/24 of the
@@ -79,11 +83,14 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   private static final int BUCKETS_PER_RETENTION = 24;
 
   /** Namespace: the time the bucket's events leave (epoch millis). */
-  private static final ListStateDescriptor<HeldEvent> HELD =
+  static final ListStateDescriptor<HeldEvent> HELD =
       new ListStateDescriptor<>("held-events-by-leave-time", TypeInformation.of(HeldEvent.class));
 
-  private static final ListStateDescriptor<Long> CLOCK =
+  static final ListStateDescriptor<Long> CLOCK =
       new ListStateDescriptor<>("engine-clock", Types.LONG);
+
+  /** The timers that drop a key's bucket: namespace and time are the bucket's leave time. */
+  static final String CLEANUP_TIMERS = "held-events-cleanup-by-leave-time";
 
   private final RuleSet rules;
 
@@ -97,6 +104,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   private transient long clock;
   private transient boolean replaying;
   private transient Histogram latency;
+  private transient Counter restoredEventsDropped;
 
   public DetectionOperator(RuleSet rules) {
     this.rules = rules;
@@ -134,8 +142,8 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     latency =
         getMetricGroup()
             .histogram("eventToAlertLatencyMs", new DescriptiveStatisticsHistogram(10_000));
-    cleanup =
-        getInternalTimerService("held-events-cleanup-by-leave-time", LongSerializer.INSTANCE, this);
+    restoredEventsDropped = getMetricGroup().counter("restoredEventsDropped");
+    cleanup = getInternalTimerService(CLEANUP_TIMERS, LongSerializer.INSTANCE, this);
     engines = new DetectionEngine[routes.routes().size()];
     for (Route route : routes.routes()) {
       int index = route.index();
@@ -144,9 +152,14 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     replay();
   }
 
-  /** Rebuilds the engines from the held events (nothing to do on a fresh start). */
+  /**
+   * Rebuilds the engines from the held events (nothing to do on a fresh start). Each key goes to
+   * the route of its identity; the events of a route this pack no longer has are dropped from state
+   * (counted in {@code restoredEventsDropped}, logged once), as are those of a key written before
+   * route identities that cannot be placed (see {@link #legacyRoute}).
+   */
   private void replay() throws Exception {
-    record Held(String key, long bucket, int position, HeldEvent held) {}
+    record Held(String key, int route, long bucket, int position, HeldEvent held) {}
     List<Tuple2<String, Long>> buckets;
     try (Stream<Tuple2<String, Long>> stored =
         this.<String>getKeyedStateBackend().getKeysAndNamespaces(HELD.getName())) {
@@ -155,7 +168,10 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     if (buckets.isEmpty()) {
       return;
     }
+    record Pruned(String key, long bucket, List<HeldEvent> kept) {}
     List<Held> all = new ArrayList<>();
+    List<Pruned> pruned = new ArrayList<>();
+    long droppedEvents = 0;
     for (Tuple2<String, Long> bucket : buckets) {
       setCurrentKey(bucket.f0);
       held.setCurrentNamespace(bucket.f1);
@@ -163,10 +179,42 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
       if (events == null) {
         continue;
       }
-      int position = 0;
+      Route current = routes.byId(Route.routeIdOf(bucket.f0));
+      List<HeldEvent> kept = new ArrayList<>();
+      boolean dropped = false;
       for (HeldEvent event : events) {
-        all.add(new Held(bucket.f0, bucket.f1, position++, event));
+        Route route = current != null ? current : legacyRoute(bucket.f0, event);
+        if (route == null) {
+          dropped = true;
+          droppedEvents++;
+        } else {
+          all.add(new Held(bucket.f0, route.index(), bucket.f1, kept.size(), event));
+          kept.add(event);
+        }
       }
+      if (dropped) {
+        pruned.add(new Pruned(bucket.f0, bucket.f1, kept));
+      }
+    }
+    if (droppedEvents > 0) {
+      // Kept, they would be replayed (and dropped) again at every restore until their timers fire.
+      for (Pruned bucket : pruned) {
+        setCurrentKey(bucket.key());
+        held.setCurrentNamespace(bucket.bucket());
+        if (bucket.kept().isEmpty()) {
+          held.clear();
+          cleanup.deleteEventTimeTimer(bucket.bucket(), bucket.bucket());
+        } else {
+          held.update(bucket.kept());
+        }
+      }
+      restoredEventsDropped.inc(droppedEvents);
+      LOG.warn(
+          "Dropped {} held events of {} keys from the restored state: this rule pack has no route"
+              + " for them (a suppress.by or correlation group-by it no longer has, or a key of an"
+              + " earlier version's savepoint that cannot be placed); metric restoredEventsDropped",
+          droppedEvents,
+          pruned.stream().map(Pruned::key).distinct().count());
     }
     replaying = true;
     try {
@@ -178,7 +226,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
       List<Held> late = new ArrayList<>();
       for (Held h : all) {
         if (h.held().judgedLateAt == Long.MIN_VALUE) {
-          engines[Route.routeOf(h.key())].accept(h.held().event, h.held().ingestedAt);
+          engines[h.route()].accept(h.held().event, h.held().ingestedAt);
         } else {
           late.add(h);
         }
@@ -188,7 +236,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
         for (DetectionEngine engine : engines) {
           engine.advanceTo(Instant.ofEpochMilli(h.held().judgedLateAt));
         }
-        engines[Route.routeOf(h.key())].accept(h.held().event, h.held().ingestedAt);
+        engines[h.route()].accept(h.held().event, h.held().ingestedAt);
       }
       if (clock != Long.MIN_VALUE) {
         for (DetectionEngine engine : engines) {
@@ -200,10 +248,39 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     }
   }
 
+  /**
+   * The route of an event held under a key written before route identities, whose prefix was the
+   * route's position in the pack that wrote it; null when that cannot be told. The writing pack is
+   * not known, so the position is trusted only where it is unambiguous: this pack routes the event
+   * to the route at that position, under the same group. Anything else (a position this pack does
+   * not have, one that now holds another kind of route, an unreadable key) is dropped, never
+   * guessed: replayed into the wrong engine it would fill another rule's windows.
+   */
+  private Route legacyRoute(String key, HeldEvent event) {
+    int legacyPosition = Route.legacyPositionOf(key);
+    if (legacyPosition < 0 || legacyPosition >= routes.routes().size()) {
+      return null;
+    }
+    String group = Route.groupOf(key);
+    Route[] found = new Route[1];
+    routes.route(
+        event.event,
+        (route, routedKey) -> {
+          if (route.index() == legacyPosition && group.equals(Route.groupOf(routedKey))) {
+            found[0] = route;
+          }
+        });
+    return found[0];
+  }
+
   @Override
   public void processElement(StreamRecord<RoutedEvent> element) throws Exception {
     RoutedEvent in = element.getValue();
-    int route = Route.routeOf(in.key);
+    Route of = routes.byId(Route.routeIdOf(in.key));
+    if (of == null) {
+      throw new IllegalStateException("the router and the detect operator disagree on the routes");
+    }
+    int route = of.index();
     long time = in.event.getTime().toEpochMilli();
     long judgedLateAt = time < clock ? clock : Long.MIN_VALUE;
     HeldEvent event = new HeldEvent(in.event, in.ingestedAt, judgedLateAt);

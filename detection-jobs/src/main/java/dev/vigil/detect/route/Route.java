@@ -7,7 +7,11 @@ import dev.vigil.rules.detect.SearchCompiler;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.CompiledRule;
 import dev.vigil.rules.engine.VigilEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -18,7 +22,11 @@ import java.util.function.Function;
  * groups are formed by the same fields shares a route, so one keyed record per event and route
  * reaches the one subtask that owns the event's group.
  *
- * @param index position among the pack's routes; the first part of every key of this route
+ * @param index position among the pack's routes, for the operator's arrays; never in a key, since a
+ *     rule added or removed before it moves it
+ * @param id the route's identity, the first part of every key of this route (see {@link
+ *     #identity}): the same for the same kind and fields in any pack, so keyed state follows its
+ *     route across pack changes
  * @param kind what the route's rules look at
  * @param description the fields it keys by, for logs and docs
  * @param pack the rules of this route only, compiled (the engine of a route sees only its events,
@@ -34,6 +42,7 @@ import java.util.function.Function;
  */
 public record Route(
     int index,
+    String id,
     Kind kind,
     String description,
     CompiledPack pack,
@@ -68,9 +77,40 @@ public record Route(
     CORRELATION
   }
 
-  /** The key for a group: the route, then the group values, with separators no value holds. */
-  static String key(int route, List<String> values) {
-    StringBuilder key = new StringBuilder(64).append(route).append('\u001e');
+  /** Separates a key's route identity from its group values; no value holds it. */
+  private static final char ROUTE_END = '\u001e';
+
+  /**
+   * Hash characters in a route identity: 48 bits, so a pack's routes never share one in practice.
+   */
+  private static final int ID_HASH_CHARS = 8;
+
+  /**
+   * The identity of a route of a kind whose groups are formed as {@code signature} says (its
+   * fields, or a correlation's id when its base rules group by different fields): a letter for the
+   * kind (so it is never a number, as a position was in keys written before identities) and the
+   * start of the signature's SHA-256, URL-safe Base64. Short because it starts every key in state,
+   * deterministic in every JVM.
+   */
+  static String identity(Kind kind, String signature) {
+    byte[] hash;
+    try {
+      hash =
+          MessageDigest.getInstance("SHA-256").digest(signature.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    String letter = kind.name().substring(0, 1).toLowerCase(Locale.ROOT);
+    return letter
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, ID_HASH_CHARS);
+  }
+
+  /**
+   * The key for a group: the route's identity, then the group values, with separators no value
+   * holds.
+   */
+  static String key(String routeId, List<String> values) {
+    StringBuilder key = new StringBuilder(64).append(routeId).append(ROUTE_END);
     for (int i = 0; i < values.size(); i++) {
       if (i > 0) {
         key.append('\u001f');
@@ -80,9 +120,33 @@ public record Route(
     return key.toString();
   }
 
-  /** The route index a key belongs to. */
-  public static int routeOf(String key) {
-    return Integer.parseInt(key, 0, key.indexOf('\u001e'), 10);
+  /** The route identity a key starts with; null for a key without one. */
+  public static String routeIdOf(String key) {
+    int end = key.indexOf(ROUTE_END);
+    return end < 0 ? null : key.substring(0, end);
+  }
+
+  /** The group values part of a key (everything after the route); null for a key without one. */
+  public static String groupOf(String key) {
+    int end = key.indexOf(ROUTE_END);
+    return end < 0 ? null : key.substring(end + 1);
+  }
+
+  /**
+   * The route position a key written before route identities starts with (state of a savepoint of
+   * an earlier version), or -1 when the key does not start with a plain position.
+   */
+  public static int legacyPositionOf(String key) {
+    String prefix = routeIdOf(key);
+    if (prefix == null || prefix.isEmpty() || prefix.length() > 9) {
+      return -1;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (prefix.charAt(i) < '0' || prefix.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    return Integer.parseInt(prefix);
   }
 
   /**

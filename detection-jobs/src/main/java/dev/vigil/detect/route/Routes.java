@@ -17,6 +17,7 @@ import dev.vigil.rules.model.Suppress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,6 +48,11 @@ import java.util.function.BiConsumer;
  * own, each match keyed by its rule's fields. An event that matches two of its base rules with
  * different values is sent under both keys, and each copy is judged by the whole sub-pack there.
  *
+ * <p>A key starts with its route's identity ({@link Route#identity}: the kind and the fields that
+ * form its groups, hashed), not its position: a rule that adds or removes a route before another
+ * must not move the other's keyed state, which a restore from a savepoint taken with another pack
+ * maps back to its route by that identity.
+ *
  * <p>Routes are computed once per JVM and rule set, like the compiled pack.
  */
 public final class Routes {
@@ -55,10 +61,16 @@ public final class Routes {
 
   private final CompiledPack full;
   private final List<Route> routes;
+  private final Map<String, Route> byId;
 
   private Routes(CompiledPack full, List<Route> routes) {
     this.full = full;
     this.routes = List.copyOf(routes);
+    Map<String, Route> ids = new HashMap<>();
+    for (Route route : routes) {
+      ids.put(route.id(), route);
+    }
+    this.byId = Map.copyOf(ids);
   }
 
   /** The routes of a rule set, planned and compiled once per JVM. */
@@ -85,6 +97,11 @@ public final class Routes {
     return routes.get(index);
   }
 
+  /** The route of an identity ({@link Route#id}), or null when this pack has no such route. */
+  public Route byId(String id) {
+    return id == null ? null : byId.get(id);
+  }
+
   /** The longest retention of any route: what bounds the job's detection state. */
   public Duration longestRetention() {
     return routes.stream().map(Route::retention).max(Duration::compareTo).orElse(Duration.ZERO);
@@ -99,7 +116,7 @@ public final class Routes {
       List<Route.KeyedRule> keyedRules = route.keyedRules();
       if (route.kind() == Route.Kind.EVENT) {
         if (anyMatches(keyedRules, view)) {
-          out.accept(route, Route.key(route.index(), List.of(view.getRequestKey())));
+          out.accept(route, Route.key(route.id(), List.of(view.getRequestKey())));
         }
         continue;
       }
@@ -115,7 +132,7 @@ public final class Routes {
         }
         List<String> values = values(keyed.fields(), view, route.kind() == Route.Kind.SUPPRESS);
         if (values != null) {
-          String key = Route.key(route.index(), values);
+          String key = Route.key(route.id(), values);
           if (firstKey == null) {
             firstKey = key;
           } else if (!firstKey.equals(key)) {
@@ -170,7 +187,8 @@ public final class Routes {
   }
 
   static Routes plan(RulePack pack, CompiledPack full) throws RuleException {
-    // Signature (what forms the groups) to the documents of that route, in pack order.
+    // Signature (what forms the groups) to the documents of that route, in pack order. The
+    // signature, not the position, is the route's identity in keys and state (Route.identity).
     Map<String, Plan> plans = new LinkedHashMap<>();
     for (CompiledRule rule : full.rules()) {
       if (!rule.alerts()) {
@@ -223,12 +241,21 @@ public final class Routes {
       plan.retain(rule.timespan().plus(suppress));
     }
     List<Route> routes = new ArrayList<>();
-    for (Plan plan : plans.values()) {
-      int index = routes.size();
+    Map<String, String> signatureOfId = new HashMap<>();
+    for (Map.Entry<String, Plan> entry : plans.entrySet()) {
+      Plan plan = entry.getValue();
+      String id = Route.identity(plan.kind, entry.getKey());
+      String clash = signatureOfId.putIfAbsent(id, entry.getKey());
+      if (clash != null) {
+        // 48 bits of hash among a pack's few routes: not expected in the lifetime of the project.
+        throw new IllegalStateException(
+            "routes " + clash + " and " + entry.getKey() + " have the same identity " + id);
+      }
       CompiledPack subPack = PackCompiler.compile(subPack(pack, plan.documents));
       routes.add(
           new Route(
-              index,
+              routes.size(),
+              id,
               plan.kind,
               plan.description,
               subPack,

@@ -39,7 +39,7 @@ class GroupRouterTest {
     // Root use (the event route, whose GCP rules read raw fields) and the actor's denials.
     assertThat(routed).hasSize(2);
     for (RoutedEvent out : routed) {
-      Route route = routes.route(Route.routeOf(out.key));
+      Route route = routes.byId(Route.routeIdOf(out.key));
       assertThat(out.ingestedAt).isEqualTo(42);
       if (route.readsRaw()) {
         // The event route: the GCP audit-logging rules read the raw record.
@@ -61,7 +61,7 @@ class GroupRouterTest {
       assertThat(out.event.getTime()).isEqualTo(event.getTime());
     }
     assertThat(routed)
-        .extracting(r -> routes.route(Route.routeOf(r.key)).readsRaw())
+        .extracting(r -> routes.byId(Route.routeIdOf(r.key)).readsRaw())
         .containsExactlyInAnyOrder(true, false);
     // The original is untouched: the events output writes it whole.
     assertThat(event.getRaw()).contains("GetSecretValue");
