@@ -4,12 +4,15 @@ import dev.vigil.stack.ComponentStatus;
 import dev.vigil.stack.LocalStack;
 import dev.vigil.stack.StackConfig;
 import dev.vigil.stack.StackException;
+import dev.vigil.stack.StackPorts;
 import dev.vigil.stack.StackStatus;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code vigil stack up|down|status}: the real local Kafka broker and OpenSearch node, without
@@ -38,8 +41,84 @@ final class StackCommand {
     String stateDir;
 
     LocalStack stack(CliEnvironment env) {
-      return new LocalStack(
-          StackConfig.defaults(stateDir(env, stateDir)), line -> env.stderr().println(line));
+      return new LocalStack(configuration(env), line -> env.stderr().println(line));
+    }
+
+    /**
+     * The defaults, with the ports this state directory was last brought up on in their place: a
+     * stack moved off the usual ports stays there.
+     */
+    StackConfig configuration(CliEnvironment env) {
+      Path dir = stateDir(env, stateDir);
+      StackConfig defaults = StackConfig.defaults(dir);
+      return StackPorts.read(dir).map(ports -> ports.applyTo(defaults)).orElse(defaults);
+    }
+  }
+
+  /** {@code up}'s ports; each one given replaces the recorded one (or the default). */
+  static final class PortOptions extends StateDirOption {
+    @Option(
+        names = "--kafka-port",
+        paramLabel = "PORT",
+        converter = PortConverter.class,
+        description = "Kafka's client port on 127.0.0.1 (default: the last one, else 9092).")
+    Integer kafkaPort;
+
+    @Option(
+        names = "--kafka-controller-port",
+        paramLabel = "PORT",
+        converter = PortConverter.class,
+        description =
+            "Kafka's KRaft controller port (default: the last one, else 9093); fixed once the"
+                + " state directory's storage is formatted.")
+    Integer kafkaControllerPort;
+
+    @Option(
+        names = "--opensearch-port",
+        paramLabel = "PORT",
+        converter = PortConverter.class,
+        description = "OpenSearch's HTTP port on 127.0.0.1 (default: the last one, else 9200).")
+    Integer openSearchPort;
+
+    @Option(
+        names = "--opensearch-transport-port",
+        paramLabel = "PORT",
+        converter = PortConverter.class,
+        description = "OpenSearch's transport port (default: the last one, else 9300).")
+    Integer openSearchTransportPort;
+
+    @Override
+    StackConfig configuration(CliEnvironment env) {
+      StackConfig.Builder config = super.configuration(env).toBuilder();
+      if (kafkaPort != null) {
+        config.kafkaPort(kafkaPort);
+      }
+      if (kafkaControllerPort != null) {
+        config.kafkaControllerPort(kafkaControllerPort);
+      }
+      if (openSearchPort != null) {
+        config.openSearchHttpPort(openSearchPort);
+      }
+      if (openSearchTransportPort != null) {
+        config.openSearchTransportPort(openSearchTransportPort);
+      }
+      return config.build();
+    }
+  }
+
+  /** A TCP port, 1 to 65535 (0, "any free port", is for tests: a user's stack stays put). */
+  static final class PortConverter implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String text) {
+      try {
+        int port = Integer.parseInt(text.trim());
+        if (port >= 1 && port <= 65535) {
+          return port;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new TypeConversionException("'" + text + "' is not a TCP port (1 to 65535)");
     }
   }
 
@@ -68,11 +147,13 @@ final class StackCommand {
   @Command(
       name = "up",
       mixinStandardHelpOptions = true,
-      description =
-          "Start Kafka and OpenSearch on loopback and wait until both answer (idempotent).")
+      description = {
+        "Start Kafka and OpenSearch on loopback and wait until both answer (idempotent).",
+        "The ports are recorded in the state directory and reused by its next 'up'."
+      })
   static final class Up implements Callable<Integer> {
     private final CliEnvironment env;
-    @picocli.CommandLine.Mixin private StateDirOption options = new StateDirOption();
+    @picocli.CommandLine.Mixin private PortOptions options = new PortOptions();
 
     Up(CliEnvironment env) {
       this.env = env;

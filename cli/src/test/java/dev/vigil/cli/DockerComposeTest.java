@@ -9,7 +9,10 @@ import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.OutputRecordLimits;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,12 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
 /**
@@ -53,7 +58,8 @@ class DockerComposeTest {
             "apache/kafka", property(pom, "kafka.version"),
             "opensearchproject/opensearch", property(pom, "opensearch.version"),
             "opensearchproject/opensearch-dashboards", property(pom, "opensearch.version"),
-            "flink", property(pom, "flink.version") + "-java17");
+            // Java 21: on 17 each submission leaks the job's class loader (JDK-8078641).
+            "flink", property(pom, "flink.version") + "-java21");
     services
         .properties()
         .forEach(
@@ -171,11 +177,11 @@ class DockerComposeTest {
     JsonNode submitDependsOn = services.path("vigil-submit").path("depends_on");
     assertThat(submitDependsOn.path("kafka-setup").path("condition").asText())
         .isEqualTo("service_completed_successfully");
-    assertThat(submitDependsOn.path("opensearch-setup").path("condition").asText())
+    assertThat(submitDependsOn.path("opensearch-templates").path("condition").asText())
         .isEqualTo("service_completed_successfully");
     List<String> templates = new ArrayList<>();
     services
-        .path("opensearch-setup")
+        .path("opensearch-templates")
         .path("volumes")
         .forEach(
             volume -> {
@@ -260,6 +266,205 @@ class DockerComposeTest {
             "audit.events",
             "audit.deadletter",
             "audit.alerts");
+  }
+
+  @Test
+  void theJobDoesNotWaitForDashboards() {
+    Set<String> submitNeeds = dependenciesOf("vigil-submit");
+    assertThat(submitNeeds)
+        .contains("kafka-setup", "opensearch-templates", "opensearch", "jobmanager", "taskmanager")
+        .doesNotContain("opensearch-dashboards", "dashboards-setup");
+    // The saved objects are imported on their own, once Dashboards is up, and nothing waits on it.
+    assertThat(dependenciesOf("dashboards-setup")).contains("opensearch-dashboards");
+    services
+        .properties()
+        .forEach(
+            service ->
+                assertThat(service.getValue().path("depends_on").has("dashboards-setup"))
+                    .as(service.getKey())
+                    .isFalse());
+    String importCommand = services.path("dashboards-setup").path("command").get(0).asText();
+    assertThat(importCommand).contains("/api/saved_objects/_import").contains("\"success\":true");
+    List<String> mountedFiles = new ArrayList<>();
+    services
+        .path("dashboards-setup")
+        .path("volumes")
+        .forEach(volume -> mountedFiles.add(volume.asText().split(":")[0]));
+    assertThat(mountedFiles)
+        .containsExactly(
+            "./dashboards/src/main/resources/opensearch-dashboards/vigil-saved-objects.ndjson");
+  }
+
+  @Test
+  void theJobManagerWritesSavepointsToTheVolumeTheSubmitterCanRead() {
+    String properties =
+        services.path("jobmanager").path("environment").path("FLINK_PROPERTIES").asText();
+    Matcher savepointDir =
+        Pattern.compile("(?m)^execution\\.checkpointing\\.savepoint-dir: file://(/\\S+)$")
+            .matcher(properties);
+    assertThat(savepointDir.find()).as(properties).isTrue();
+    String volumeRoot = "/" + Path.of(savepointDir.group(1)).getName(0);
+    Set<String> volumes = new HashSet<>();
+    for (String service : List.of("jobmanager", "taskmanager", "vigil-submit")) {
+      services
+          .path(service)
+          .path("volumes")
+          .forEach(
+              volume -> {
+                String[] parts = volume.asText().split(":");
+                if (parts[1].equals(volumeRoot)) {
+                  volumes.add(parts[0]);
+                }
+              });
+      assertThat(volumes).as(service + " mounts " + volumeRoot).hasSize(1);
+    }
+  }
+
+  @Test
+  void theSubmitterLooksForTheJobByTheNameTheConfigurationGivesIt() {
+    assertThat(services.path("vigil-submit").path("environment").path("VIGIL_JOB_NAME").asText())
+        .isEqualTo(VigilConfigLoader.load(ROOT.resolve("deploy/vigil.yaml")).job().name());
+    assertThat(services.path("vigil-submit").path("environment").path("VIGIL_RESTORE").asText())
+        .isEqualTo("${VIGIL_RESTORE:-}");
+  }
+
+  @Test
+  void submitsWhenNoJobOfThatNameRuns(@TempDir Path dir) throws Exception {
+    Submission run =
+        submit(
+            dir,
+            "",
+            "------------------ Running/Restarting Jobs -------------------\n"
+                + "24.11.2026 10:00:00 : 0123456789abcdef0123456789abcdef : vigil-detection-test"
+                + " (RUNNING)\n"
+                + "--------------------------------------------------------------");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.flinkCalls())
+        .containsExactly(
+            "list --running --jobmanager jobmanager:8081", flinkArguments(submitCommand()));
+  }
+
+  @Test
+  void doesNotSubmitASecondJobWhenOneIsRunningOrRestarting(@TempDir Path dir) throws Exception {
+    for (String state : List.of("RUNNING", "RESTARTING")) {
+      Submission run = submit(dir, "", runningJob(state));
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.flinkCalls()).containsExactly("list --running --jobmanager jobmanager:8081");
+      assertThat(run.output()).contains("vigil-detection is already running: not submitting it");
+      Files.delete(dir.resolve("calls"));
+    }
+  }
+
+  @Test
+  void resumesFromTheSavepointItIsGiven(@TempDir Path dir) throws Exception {
+    Path savepoint = Files.createDirectories(dir.resolve("savepoints/savepoint-0a1b2c-3d4e5f"));
+    for (String restore :
+        List.of("file:" + savepoint, "file://" + savepoint, savepoint.toString())) {
+      Submission run = submit(dir, restore, "No running jobs.");
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      List<String> expected = new ArrayList<>(submitCommand());
+      expected.addAll(2, List.of("--fromSavepoint", restore));
+      assertThat(run.flinkCalls())
+          .containsExactly("list --running --jobmanager jobmanager:8081", flinkArguments(expected));
+      Files.delete(dir.resolve("calls"));
+    }
+  }
+
+  @Test
+  void refusesToResumeFromASavepointThatIsNotThereOrOverARunningJob(@TempDir Path dir)
+      throws Exception {
+    Submission missing = submit(dir, "file:/flink-checkpoints/savepoints/gone", "No running jobs.");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.output())
+        .contains("VIGIL_RESTORE=file:/flink-checkpoints/savepoints/gone: no such savepoint");
+    assertThat(missing.flinkCalls()).containsExactly("list --running --jobmanager jobmanager:8081");
+    Files.delete(dir.resolve("calls"));
+
+    Path savepoint = Files.createDirectories(dir.resolve("savepoint-1"));
+    Submission overRunning = submit(dir, savepoint.toString(), runningJob("RUNNING"));
+    assertThat(overRunning.exitCode()).isEqualTo(1);
+    assertThat(overRunning.output())
+        .contains("vigil-detection is running: stop it with a savepoint before resuming");
+    assertThat(overRunning.flinkCalls())
+        .containsExactly("list --running --jobmanager jobmanager:8081");
+  }
+
+  private static String runningJob(String state) {
+    return "------------------ Running/Restarting Jobs -------------------\n"
+        + "24.11.2026 10:00:00 : 0123456789abcdef0123456789abcdef : vigil-detection ("
+        + state
+        + ")\n"
+        + "--------------------------------------------------------------";
+  }
+
+  private record Submission(int exitCode, String output, List<String> flinkCalls) {}
+
+  /**
+   * Runs vigil-submit's entrypoint and command as the container would (compose's {@code $$}
+   * unescaped), with a {@code flink} on the PATH that records its arguments and answers {@code
+   * list} with {@code listOutput}.
+   */
+  private static Submission submit(Path dir, String restore, String listOutput) throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path flink = bin.resolve("flink");
+    Files.writeString(
+        flink,
+        "#!/bin/bash\n"
+            + "echo \"$*\" >> \""
+            + dir.resolve("calls")
+            + "\"\n"
+            + "if [ \"$1\" = list ]; then cat \""
+            + dir.resolve("list")
+            + "\"; fi\n");
+    Files.setPosixFilePermissions(flink, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(dir.resolve("list"), "Waiting for response...\n" + listOutput + "\n");
+    JsonNode submitService = services.path("vigil-submit");
+    List<String> command = new ArrayList<>();
+    submitService.path("entrypoint").forEach(a -> command.add(a.asText().replace("$$", "$")));
+    command.addAll(submitCommand());
+    ProcessBuilder process = new ProcessBuilder(command).redirectErrorStream(true);
+    process.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    process
+        .environment()
+        .put("VIGIL_JOB_NAME", submitService.path("environment").path("VIGIL_JOB_NAME").asText());
+    process.environment().put("VIGIL_RESTORE", restore);
+    Process running = process.start();
+    String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(running.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Path calls = dir.resolve("calls");
+    return new Submission(
+        running.exitValue(), output, Files.exists(calls) ? Files.readAllLines(calls) : List.of());
+  }
+
+  /** The arguments {@code flink} gets from {@code command}, as the stand-in records them. */
+  private static String flinkArguments(List<String> command) {
+    assertThat(command.get(0)).isEqualTo("flink");
+    return String.join(" ", command.subList(1, command.size()));
+  }
+
+  private static List<String> submitCommand() {
+    List<String> command = new ArrayList<>();
+    services.path("vigil-submit").path("command").forEach(a -> command.add(a.asText()));
+    return command;
+  }
+
+  /** Every service {@code service} waits for, directly or through another. */
+  private static Set<String> dependenciesOf(String service) {
+    Set<String> found = new TreeSet<>();
+    List<String> pending = new ArrayList<>(List.of(service));
+    while (!pending.isEmpty()) {
+      services
+          .path(pending.remove(0))
+          .path("depends_on")
+          .fieldNames()
+          .forEachRemaining(
+              dependency -> {
+                if (found.add(dependency)) {
+                  pending.add(dependency);
+                }
+              });
+    }
+    return found;
   }
 
   /** Host side of every volume, by the service that mounts it. */

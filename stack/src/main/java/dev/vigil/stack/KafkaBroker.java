@@ -92,14 +92,13 @@ final class KafkaBroker implements ManagedComponent {
         logsDir().resolve("format.log"));
   }
 
-  @Override
-  public void requirePortsFree() {
-    Ports.requireFree(config.kafkaPort(), Component.KAFKA, "the broker");
-    Ports.requireFree(config.kafkaControllerPort(), Component.KAFKA, "the controller");
-    if (config.kafkaSaslPort().isPresent()) {
-      Ports.requireFree(
-          config.kafkaSaslPort().getAsInt(), Component.KAFKA, "the SASL/PLAIN listener");
-    }
+  /** The broker's ports {@code config} fixes (not those it leaves to the system). */
+  static List<Ports.FixedPort> fixedPorts(StackConfig config) {
+    return Ports.fixed(
+        new Ports.FixedPort("Kafka broker", config.kafkaPort(), "--kafka-port"),
+        new Ports.FixedPort(
+            "Kafka controller", config.kafkaControllerPort(), "--kafka-controller-port"),
+        new Ports.FixedPort("Kafka SASL/PLAIN listener", config.kafkaSaslPort().orElse(0), null));
   }
 
   @Override

@@ -67,19 +67,26 @@ public final class LocalStack {
       ComponentArtifacts artifacts = null;
       try {
         List<ManagedComponent> toStart = new ArrayList<>();
+        List<Ports.FixedPort> portsToBind = new ArrayList<>();
         // OpenSearch first: the slowest to boot gets going while Kafka's storage is formatted.
         for (Component component : launchOrder(components)) {
-          if (liveRecord(component).isPresent()) {
+          Optional<ProcessRecord> running = liveRecord(component);
+          if (running.isPresent()) {
+            requireRunsOnTheConfiguredPorts(component, running.get());
             changes.put(component, "already running");
             continue;
+          }
+          if (component == Component.KAFKA) {
+            requireTheFormattedControllerPort();
           }
           if (artifacts == null) {
             artifacts = ComponentArtifacts.fromBuild();
           }
-          ManagedComponent managed = managed(component, artifacts);
-          managed.requirePortsFree();
-          toStart.add(managed);
+          toStart.add(managed(component, artifacts));
+          portsToBind.addAll(fixedPorts(component));
         }
+        // Every taken port in one message, before anything starts.
+        Ports.requireFree(portsToBind);
         for (ManagedComponent managed : toStart) {
           Component component = managed.component();
           progress.accept("starting " + component.displayName());
@@ -94,6 +101,7 @@ public final class LocalStack {
           changes.put(each.component().component(), "started");
           progress.accept(each.component().component().displayName() + " answers");
         }
+        StackPorts.of(config).write(config.stateDir());
       } catch (RuntimeException | IOException e) {
         for (Started each : started) {
           each.launched().record().stop(config.stopGracePeriod());
@@ -192,6 +200,63 @@ public final class LocalStack {
   private Optional<ProcessRecord> liveRecord(Component component) {
     return ProcessRecord.read(config.pidFile(component))
         .filter(record -> record.liveProcess().isPresent());
+  }
+
+  private List<Ports.FixedPort> fixedPorts(Component component) {
+    return switch (component) {
+      case KAFKA -> KafkaBroker.fixedPorts(config);
+      case OPENSEARCH -> OpenSearchNode.fixedPorts(config);
+    };
+  }
+
+  /**
+   * A running component stays where it is: asked for other ports, {@code up} says so rather than
+   * report "already running" on ports nobody asked for.
+   */
+  private void requireRunsOnTheConfiguredPorts(Component component, ProcessRecord running) {
+    for (Ports.FixedPort port : fixedPorts(component)) {
+      boolean served =
+          running.endpoints().values().stream()
+              .anyMatch(endpoint -> endpoint.endsWith(":" + port.port()));
+      if (!served) {
+        throw new StackException(
+            component.displayName()
+                + " already runs from "
+                + config.stateDir()
+                + " on "
+                + String.join(", ", running.endpoints().values())
+                + ", not on "
+                + port.what()
+                + " port "
+                + port.port()
+                + ": stop it first (vigil stack down) to move it");
+      }
+    }
+  }
+
+  /**
+   * The KRaft controller's address is part of the formatted quorum: a broker restarted on another
+   * controller port finds no controller and never answers.
+   */
+  private void requireTheFormattedControllerPort() {
+    if (!Files.exists(config.componentDir(Component.KAFKA).resolve("data/meta.properties"))
+        || config.kafkaControllerPort() == 0) {
+      return;
+    }
+    StackPorts.read(config.stateDir())
+        .flatMap(recorded -> recorded.kafkaController().stream().boxed().findFirst())
+        .filter(formatted -> formatted != config.kafkaControllerPort())
+        .ifPresent(
+            formatted -> {
+              throw new StackException(
+                  "Kafka's storage in "
+                      + config.stateDir()
+                      + " was formatted with controller port "
+                      + formatted
+                      + ", which cannot change: keep --kafka-controller-port "
+                      + formatted
+                      + ", or use a fresh state directory");
+            });
   }
 
   private static List<Component> launchOrder(Set<Component> components) {

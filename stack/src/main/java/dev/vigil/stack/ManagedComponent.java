@@ -16,12 +16,6 @@ interface ManagedComponent {
   List<Path> logFiles();
 
   /**
-   * Throws {@link StackException} when a port the configuration fixes is taken. {@code up} asks
-   * every component before it launches any, so a taken port starts nothing.
-   */
-  void requirePortsFree();
-
-  /**
    * Writes the configuration, prepares storage, and starts the process. Returns at once; {@link
    * #awaitReady} tells when it answers.
    */

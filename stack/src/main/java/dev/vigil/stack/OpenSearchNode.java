@@ -80,10 +80,14 @@ final class OpenSearchNode implements ManagedComponent {
     return List.of(logsDir().resolve(CLUSTER_NAME + ".log"), logsDir().resolve("opensearch.out"));
   }
 
-  @Override
-  public void requirePortsFree() {
-    Ports.requireFree(config.openSearchHttpPort(), Component.OPENSEARCH, "the HTTP");
-    Ports.requireFree(config.openSearchTransportPort(), Component.OPENSEARCH, "the transport");
+  /** The node's ports {@code config} fixes (not those it leaves to the system). */
+  static List<Ports.FixedPort> fixedPorts(StackConfig config) {
+    return Ports.fixed(
+        new Ports.FixedPort("OpenSearch HTTP", config.openSearchHttpPort(), "--opensearch-port"),
+        new Ports.FixedPort(
+            "OpenSearch transport",
+            config.openSearchTransportPort(),
+            "--opensearch-transport-port"));
   }
 
   @Override

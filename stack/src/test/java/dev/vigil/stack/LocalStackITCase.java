@@ -83,6 +83,47 @@ class LocalStackITCase {
     assertThat(again.component(Component.OPENSEARCH).pid()).hasValue(openSearchPid);
     assertThat(progress).isEmpty();
 
+    // The fixed ports are recorded for the next `vigil stack up` of this directory; free ones not.
+    int openSearchPort = stack.config().openSearchHttpPort();
+    StackPorts recorded = StackPorts.read(stateDir).orElseThrow();
+    assertThat(recorded.openSearchHttp()).hasValue(openSearchPort);
+    assertThat(recorded.kafka()).isEmpty();
+    // Asked for other ports, a running component says where it runs instead of "already running".
+    assertThatThrownBy(
+            () ->
+                new LocalStack(
+                        stack.config().toBuilder().openSearchHttpPort(Ports.resolve(0)).build())
+                    .up())
+        .isInstanceOf(StackException.class)
+        .hasMessageStartingWith("OpenSearch already runs from " + stateDir + " on ")
+        .hasMessageEndingWith(": stop it first (vigil stack down) to move it");
+    // A second stack on the same ports is told which stack holds them.
+    int kafkaPort = Integer.parseInt(up.kafka().orElseThrow().bootstrapServers().split(":")[1]);
+    Path secondStateDir = Files.createTempDirectory("vigil-stack-second-");
+    try {
+      assertThatThrownBy(
+              () ->
+                  new LocalStack(
+                          StackConfig.forTests(secondStateDir).toBuilder()
+                              .kafkaPort(kafkaPort)
+                              .openSearchHttpPort(openSearchPort)
+                              .build())
+                      .up())
+          .isInstanceOf(StackException.class)
+          .hasMessageContaining(
+              "OpenSearch HTTP "
+                  + openSearchPort
+                  + " (held by the vigil stack in "
+                  + stateDir
+                  + ")")
+          .hasMessageContaining(
+              "Kafka broker " + kafkaPort + " (held by the vigil stack in " + stateDir + ")");
+    } finally {
+      try (Stream<Path> files = Files.walk(secondStateDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+
     // One component down, then up again: the other keeps running, untouched.
     StackStatus openSearchDown = stack.down(EnumSet.of(Component.OPENSEARCH));
     assertThat(openSearchDown.component(Component.OPENSEARCH).running()).isFalse();
