@@ -16,9 +16,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The rules a job runs, in a form that travels with the job graph: the built-in pack (which every
- * job jar carries) or the text of rule files read where the job was submitted (task managers do not
- * see that machine's rule directory).
+ * The rules a job runs, in a form that travels with the job graph: the text of the rule files, read
+ * where the job is submitted, whether they are the built-in pack or a rule directory (task managers
+ * do not see that machine's rule directory).
+ *
+ * <p>The built-in pack travels as text too, though every job jar carries it: task managers then
+ * never read rule files from the jar. Reading it there went through a zip file system shared by the
+ * whole JVM, which a task interrupted during a failover closed for every later restart.
  *
  * <p>Design: {@link #compiled()} compiles once per JVM and content, so the operators of every
  * subtask in one task manager (or the whole embedded MiniCluster) share one {@link CompiledPack},
@@ -26,25 +30,33 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RuleSet implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   private static final Map<String, CompiledPack> COMPILED = new ConcurrentHashMap<>();
-  private static final String BUILT_IN = "built-in";
 
-  /** null for the built-in pack. */
   private final ArrayList<SourceText> sources;
-
+  private final boolean builtIn;
   private final String fingerprint;
 
   private record SourceText(String name, String text, boolean isList) implements Serializable {}
 
-  private RuleSet(ArrayList<SourceText> sources, String fingerprint) {
-    this.sources = sources;
-    this.fingerprint = fingerprint;
+  private RuleSet(List<RulePack.Source> read, boolean builtIn) {
+    ArrayList<SourceText> texts = new ArrayList<>(read.size());
+    MessageDigest digest = sha256();
+    for (RulePack.Source source : read) {
+      texts.add(new SourceText(source.name(), source.text(), source.isList()));
+      digest.update(source.name().getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      digest.update(source.text().getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) (source.isList() ? 1 : 0));
+    }
+    this.sources = texts;
+    this.builtIn = builtIn;
+    this.fingerprint = HexFormat.of().formatHex(digest.digest());
   }
 
-  /** The built-in pack. */
+  /** The built-in pack, read now from this process's class path. */
   public static RuleSet builtIn() {
-    return new RuleSet(null, BUILT_IN);
+    return new RuleSet(RulePack.builtInSources(), true);
   }
 
   /**
@@ -52,25 +64,13 @@ public final class RuleSet implements Serializable {
    * not load or compile fails here, on the submitting side, with every error of every file.
    */
   public static RuleSet load(List<Path> roots) throws RuleException {
-    ArrayList<SourceText> texts = new ArrayList<>();
-    MessageDigest digest = sha256();
-    for (RulePack.Source source : RulePack.sources(roots)) {
-      texts.add(new SourceText(source.name(), source.text(), source.isList()));
-      digest.update(source.name().getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      digest.update(source.text().getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) (source.isList() ? 1 : 0));
-    }
-    RuleSet set = new RuleSet(texts, HexFormat.of().formatHex(digest.digest()));
+    RuleSet set = new RuleSet(RulePack.sources(roots), false);
     set.compiled();
     return set;
   }
 
   /** The pack, parsed. */
   public RulePack pack() throws RuleException {
-    if (sources == null) {
-      return RulePack.builtIn();
-    }
     List<RulePack.Source> list = new ArrayList<>(sources.size());
     sources.forEach(s -> list.add(new RulePack.Source(s.name(), s.text(), s.isList())));
     RulePack.Loaded loaded = RulePack.loadSources(list);
@@ -103,7 +103,7 @@ public final class RuleSet implements Serializable {
 
   @Override
   public String toString() {
-    return sources == null ? "the built-in pack" : sources.size() + " rule files";
+    return builtIn ? "the built-in pack" : sources.size() + " rule files";
   }
 
   private static MessageDigest sha256() {

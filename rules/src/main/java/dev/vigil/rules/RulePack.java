@@ -9,10 +9,13 @@ import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.model.RuleLoader;
 import dev.vigil.rules.yaml.YamlReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -31,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * A set of rule files and value lists, as loaded from directories, single files, or the built-in
@@ -108,18 +114,101 @@ public final class RulePack {
 
   /** The built-in pack shipped in this jar. */
   public static RulePack builtIn() throws RuleException {
-    return load(List.of(builtInRoot()));
+    Loaded loaded = loadSources(builtInSources());
+    if (!loaded.errors().isEmpty()) {
+      throw new RuleException(loaded.errors());
+    }
+    return loaded.pack();
   }
 
   /**
-   * Where the built-in pack lives: a directory when running from a build tree, a path inside the
-   * jar otherwise. Commands that take rule paths use it when none is given.
+   * The files of the built-in pack, read now from the class path, named as in the repository
+   * ({@code rules/any/root_token_use.yml}) and in path order, as {@link #sources} reads a
+   * directory.
+   *
+   * <p>Design: a jar is read through a {@link ZipFile} of this call's own, closed before it
+   * returns, never through the JVM-wide zip file system of {@link #builtInRoot}. That one is shared
+   * by every thread of the JVM, and a thread interrupted while it reads (a Flink task cancelled in
+   * a failover) closes its channel for all of them, so that every later load fails with {@code
+   * ClosedChannelException}. A {@code ZipFile} reads without an interruptible channel.
    */
-  public static Path builtInRoot() {
+  public static List<Source> builtInSources() {
+    URL url = builtInUrl();
+    try {
+      URLConnection connection = url.openConnection();
+      if (connection instanceof JarURLConnection entry) {
+        return jarSources(Path.of(entry.getJarFileURL().toURI()));
+      }
+      if (url.getProtocol().equals("file")) {
+        return sources(List.of(Path.of(url.toURI())));
+      }
+    } catch (URISyntaxException | IOException e) {
+      throw new IllegalStateException("cannot read the built-in pack at " + url, e);
+    } catch (RuleException e) {
+      throw new IllegalStateException("the built-in pack is not UTF-8 text: " + e.getMessage(), e);
+    }
+    throw new IllegalStateException("cannot read the built-in pack at " + url);
+  }
+
+  private static List<Source> jarSources(Path jar) throws IOException {
+    String prefix = BUILT_IN_ROOT + "/";
+    List<Source> out = new ArrayList<>();
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      List<? extends ZipEntry> entries =
+          zip.stream()
+              .filter(e -> !e.isDirectory() && e.getName().startsWith(prefix))
+              .filter(e -> isRuleFileName(e.getName().substring(prefix.length())))
+              .sorted(Comparator.comparing(ZipEntry::getName))
+              .toList();
+      for (ZipEntry entry : entries) {
+        String relative = entry.getName().substring(prefix.length());
+        String display = BUILT_IN_SOURCE + "/" + relative;
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(entry)) {
+          bytes = in.readAllBytes();
+        }
+        List<RuleError> unreadable = new ArrayList<>();
+        String text = utf8(display, bytes, unreadable);
+        if (text == null) {
+          throw new IllegalStateException(
+              "the built-in pack is not UTF-8 text: " + unreadable.get(0));
+        }
+        boolean isList = Arrays.asList(relative.split("/")).contains(LISTS_DIR);
+        out.add(new Source(display, text, isList));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Whether a path inside the built-in pack names a rule file or list, as {@link #ruleFiles} finds
+   * them in a directory: {@code *.yml} or {@code *.yaml}, not hidden nor under a hidden directory.
+   */
+  private static boolean isRuleFileName(String relative) {
+    for (String part : relative.split("/")) {
+      if (part.startsWith(".")) {
+        return false;
+      }
+    }
+    return relative.endsWith(".yml") || relative.endsWith(".yaml");
+  }
+
+  private static URL builtInUrl() {
     URL url = RulePack.class.getClassLoader().getResource(BUILT_IN_ROOT);
     if (url == null) {
       throw new IllegalStateException(BUILT_IN_ROOT + " is missing from the class path");
     }
+    return url;
+  }
+
+  /**
+   * Where the built-in pack lives: a directory when running from a build tree, a path inside the
+   * jar otherwise. Commands that take rule paths use it when none is given. For a jar, the path is
+   * on a zip file system shared by the whole JVM and left open: fine for a command, but code in a
+   * long-lived process whose threads get interrupted (a Flink task) reads {@link #builtInSources}.
+   */
+  public static Path builtInRoot() {
+    URL url = builtInUrl();
     try {
       URI uri = url.toURI();
       if (uri.getScheme().equals("jar")) {

@@ -46,6 +46,21 @@ public sealed interface FieldRef {
       return "Canonical[path=" + path + "]";
     }
 
+    // equals, hashCode and toString are written out in the records a task manager compares (field
+    // lists on every routed event, gates while the pack compiles), not generated: on JDK 17 the
+    // generated ones cache a method handle whose type names the record (JDK-8078641, fixed in 18),
+    // which keeps the job's class loader, and so its classes, alive after the job ends.
+    // The reader is the path's own (see the constructor), so the path alone decides.
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Canonical that && path.equals(that.path);
+    }
+
+    @Override
+    public int hashCode() {
+      return path.hashCode();
+    }
+
     @Override
     public String key() {
       return path;
@@ -81,6 +96,22 @@ public sealed interface FieldRef {
     @Override
     public String key() {
       return "raw." + String.join("|", alternatives);
+    }
+
+    // Written out, not generated: see Canonical (JDK-8078641).
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Raw that && alternatives.equals(that.alternatives);
+    }
+
+    @Override
+    public int hashCode() {
+      return alternatives.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Raw[alternatives=" + alternatives + "]";
     }
   }
 }

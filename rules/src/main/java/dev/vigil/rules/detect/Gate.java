@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -59,6 +60,19 @@ public record Gate(List<Probe> probes) {
     public String toString() {
       return field.key() + " = '" + value + "'";
     }
+
+    // Written out, not generated: see FieldRef.Canonical (JDK-8078641).
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Equals that
+          && Objects.equals(field, that.field)
+          && Objects.equals(value, that.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Objects.hashCode(field) + Objects.hashCode(value);
+    }
   }
 
   /** The field's folded text (the raw record's, for a null field) contains {@code literal}. */
@@ -72,6 +86,19 @@ public record Gate(List<Probe> probes) {
     @Override
     public String toString() {
       return (field == null ? "raw record" : field.key()) + " contains '" + literal + "'";
+    }
+
+    // Written out, not generated: see FieldRef.Canonical (JDK-8078641).
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Contains that
+          && Objects.equals(field, that.field)
+          && Objects.equals(literal, that.literal);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Objects.hashCode(field) + Objects.hashCode(literal);
     }
   }
 
@@ -209,5 +236,16 @@ public record Gate(List<Probe> probes) {
   @Override
   public String toString() {
     return probes.stream().map(Object::toString).collect(Collectors.joining(" or "));
+  }
+
+  // Written out, not generated: see FieldRef.Canonical (JDK-8078641).
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Gate that && probes.equals(that.probes);
+  }
+
+  @Override
+  public int hashCode() {
+    return probes.hashCode();
   }
 }
