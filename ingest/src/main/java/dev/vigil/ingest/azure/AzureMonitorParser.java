@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -117,7 +118,44 @@ public final class AzureMonitorParser implements SourceParser {
 
   private final MappingTable table;
 
-  private record LookupKey(Kind kind, String category, String operation, String signInError) {}
+  private record LookupKey(Kind kind, String category, String operation, String signInError) {
+    // equals, hashCode and toString are written out, not generated: on JDK 17 the generated ones
+    // cache a
+    // method handle whose type names this record (JDK-8078641, fixed in 18), which keeps a Flink
+    // job's class loader alive after the job ends; this key is hashed for every record.
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof LookupKey that
+          && kind == that.kind
+          && Objects.equals(category, that.category)
+          && Objects.equals(operation, that.operation)
+          && Objects.equals(signInError, that.signInError);
+    }
+
+    @Override
+    public int hashCode() {
+      // No varargs array: this runs for every record.
+      int hash = Objects.hashCode(kind);
+      hash = 31 * hash + Objects.hashCode(category);
+      hash = 31 * hash + Objects.hashCode(operation);
+      hash = 31 * hash + Objects.hashCode(signInError);
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return "LookupKey["
+          + "kind="
+          + kind
+          + ", category="
+          + category
+          + ", operation="
+          + operation
+          + ", signInError="
+          + signInError
+          + "]";
+    }
+  }
 
   private final Map<LookupKey, Resolved> resolved = new ConcurrentHashMap<>();
 

@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -296,7 +297,40 @@ public final class GcpAuditParser implements SourceParser {
 
   // ---- operation mapping --------------------------------------------------------------------
 
-  private record OperationKey(String serviceName, String methodName, String logType) {}
+  private record OperationKey(String serviceName, String methodName, String logType) {
+    // equals, hashCode and toString are written out, not generated: on JDK 17 the generated ones
+    // cache a
+    // method handle whose type names this record (JDK-8078641, fixed in 18), which keeps a Flink
+    // job's class loader alive after the job ends; this key is hashed for every record.
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof OperationKey that
+          && Objects.equals(serviceName, that.serviceName)
+          && Objects.equals(methodName, that.methodName)
+          && Objects.equals(logType, that.logType);
+    }
+
+    @Override
+    public int hashCode() {
+      // No varargs array: this runs for every record.
+      int hash = Objects.hashCode(serviceName);
+      hash = 31 * hash + Objects.hashCode(methodName);
+      hash = 31 * hash + Objects.hashCode(logType);
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return "OperationKey["
+          + "serviceName="
+          + serviceName
+          + ", methodName="
+          + methodName
+          + ", logType="
+          + logType
+          + "]";
+    }
+  }
 
   /** What the mapping table says about one operation, resolved once and cached. */
   private record Operation(

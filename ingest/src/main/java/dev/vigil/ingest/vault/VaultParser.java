@@ -23,6 +23,7 @@ import dev.vigil.ingest.spi.Timestamps;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -301,6 +302,51 @@ public final class VaultParser implements SourceParser {
           + mountType.length()
           + (mountClass == null ? 0 : mountClass.length())
           + (mountPoint == null ? 0 : mountPoint.length());
+    }
+
+    // equals, hashCode and toString are written out, not generated: on JDK 17 the generated ones
+    // cache a
+    // method handle whose type names this record (JDK-8078641, fixed in 18), which keeps a Flink
+    // job's class loader alive after the job ends; this key is hashed for every record.
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof MatchKey that
+          && Objects.equals(type, that.type)
+          && Objects.equals(operation, that.operation)
+          && path.equals(that.path)
+          && mountType.equals(that.mountType)
+          && Objects.equals(mountClass, that.mountClass)
+          && Objects.equals(mountPoint, that.mountPoint);
+    }
+
+    @Override
+    public int hashCode() {
+      // No varargs array: this runs for every record.
+      int hash = Objects.hashCode(type);
+      hash = 31 * hash + Objects.hashCode(operation);
+      hash = 31 * hash + Objects.hashCode(path);
+      hash = 31 * hash + Objects.hashCode(mountType);
+      hash = 31 * hash + Objects.hashCode(mountClass);
+      hash = 31 * hash + Objects.hashCode(mountPoint);
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return "MatchKey["
+          + "type="
+          + type
+          + ", operation="
+          + operation
+          + ", path="
+          + path
+          + ", mountType="
+          + mountType
+          + ", mountClass="
+          + mountClass
+          + ", mountPoint="
+          + mountPoint
+          + "]";
     }
 
     Map<String, String> asMap() {
