@@ -224,6 +224,7 @@ public final class VigilConfigLoader {
               + needed.toSeconds()
               + "s), or the broker aborts transactions that wait for their checkpoint");
     }
+    checkProducerProperties(root, config);
     if (config.metrics().prometheus().isPresent()
         && config.metrics().prometheus().get().port() == config.job().restPort()) {
       throw root.errorAtPath(
@@ -599,6 +600,69 @@ public final class VigilConfigLoader {
       }
     }
     return Map.copyOf(properties);
+  }
+
+  /**
+   * {@code client_properties} apply to every Kafka client, producers included, and every producer
+   * is idempotent unless {@code enable.idempotence: false} is set: the producer refuses {@code
+   * acks} other than {@code all} or more than 5 requests in flight when it is idempotent, and the
+   * transactional alerts producer of {@code exactly_once} delivery cannot be anything else. Each of
+   * these fails here, at its line, rather than in every attempt of the job on the cluster.
+   */
+  private static void checkProducerProperties(ConfigTree root, VigilConfig config) {
+    Sinks sinks = config.sinks();
+    if (!sinks.kafkaEvents() && !sinks.kafkaDeadLetter() && !sinks.kafkaAlerts()) {
+      return;
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    config
+        .kafka()
+        .clientProperties()
+        .forEach((key, value) -> properties.put(key.toLowerCase(Locale.ROOT), key));
+    boolean transactional =
+        sinks.kafkaAlerts() && config.kafka().alertsDelivery() == AlertsDelivery.EXACTLY_ONCE;
+    String idempotenceKey = properties.get("enable.idempotence");
+    boolean idempotent =
+        idempotenceKey == null
+            || !config
+                .kafka()
+                .clientProperties()
+                .get(idempotenceKey)
+                .trim()
+                .equalsIgnoreCase("false");
+    if (!idempotent && transactional) {
+      throw root.errorAt(
+          List.of("kafka", "client_properties", idempotenceKey),
+          "must stay true with kafka.alerts_delivery: exactly_once, whose transactional alerts"
+              + " producer is idempotent; remove it, or set kafka.alerts_delivery: at_least_once");
+    }
+    if (!idempotent) {
+      return;
+    }
+    String why =
+        transactional
+            ? " with kafka.alerts_delivery: exactly_once, whose transactional alerts producer is"
+                + " idempotent"
+            : " while the producers are idempotent (the default); set enable.idempotence: false"
+                + " too to change it";
+    String acksKey = properties.get("acks");
+    if (acksKey != null) {
+      String acks = config.kafka().clientProperties().get(acksKey).trim();
+      if (!acks.equalsIgnoreCase("all") && !acks.equals("-1")) {
+        throw root.errorAt(
+            List.of("kafka", "client_properties", acksKey),
+            "must be all (or -1)" + why + ", got '" + acks + "'");
+      }
+    }
+    String inFlightKey = properties.get("max.in.flight.requests.per.connection");
+    if (inFlightKey != null) {
+      String inFlight = config.kafka().clientProperties().get(inFlightKey).trim();
+      if (!isCountAtLeast(inFlight, 1) || isCountAtLeast(inFlight, 6)) {
+        throw root.errorAt(
+            List.of("kafka", "client_properties", inFlightKey),
+            "must be a whole number from 1 to 5" + why + ", got '" + inFlight + "'");
+      }
+    }
   }
 
   private static boolean isCountAtLeast(String value, int least) {

@@ -632,6 +632,42 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void clientPropertiesCannotBreakTheIdempotentOrTransactionalProducers() {
+    failsWith(
+        "kafka:\n  client_properties:\n    linger.ms: 5\n    acks: \"1\"\n",
+        4,
+        "kafka.client_properties.acks",
+        "must be all (or -1) with kafka.alerts_delivery: exactly_once, whose transactional alerts"
+            + " producer is idempotent, got '1'");
+    failsWith(
+        "kafka:\n  client_properties:\n    enable.idempotence: false\n",
+        3,
+        "kafka.client_properties.enable.idempotence",
+        "must stay true with kafka.alerts_delivery: exactly_once");
+    failsWith(
+        "kafka:\n  client_properties:\n    max.in.flight.requests.per.connection: 6\n",
+        3,
+        "kafka.client_properties.max.in.flight.requests.per.connection",
+        "must be a whole number from 1 to 5 with kafka.alerts_delivery: exactly_once");
+    // At-least-once producers are idempotent too unless told otherwise.
+    failsWith(
+        "kafka:\n  alerts_delivery: at_least_once\n  client_properties:\n    acks: 1\n",
+        4,
+        "kafka.client_properties.acks",
+        "must be all (or -1) while the producers are idempotent (the default); set"
+            + " enable.idempotence: false too");
+    VigilConfig relaxed =
+        parse(
+            "kafka:\n  alerts_delivery: at_least_once\n  client_properties:\n"
+                + "    acks: 1\n    enable.idempotence: false\n"
+                + "    max.in.flight.requests.per.connection: 10\n");
+    assertThat(relaxed.kafka().clientProperties()).containsEntry("acks", "1");
+    assertThat(parse("kafka:\n  client_properties:\n    acks: all\n    enable.idempotence: true\n"))
+        .isNotNull();
+    assertThat(parse("kafka:\n  client_properties:\n    acks: -1\n")).isNotNull();
+  }
+
+  @Test
   void theProducersRequestSizeMustHoldADeadLetter() {
     failsWith(
         "kafka:\n  client_properties:\n    max.request.size: 1000\n",
