@@ -213,22 +213,16 @@ public final class VigilConfigLoader {
             metrics(root),
             credentialLines(documents.get(0)));
     root.rejectUnknown();
-    // An open transaction must outlive the wait for the checkpoint that commits it, with room for
-    // a slow checkpoint and a restart; otherwise the broker aborts it and alerts are lost.
-    Duration needed = config.checkpoints().interval().plus(config.checkpoints().timeout());
-    if (config.kafka().alertsDelivery() == AlertsDelivery.EXACTLY_ONCE
-        && config.kafka().transactionTimeout().compareTo(needed) <= 0) {
-      throw root.errorAtPath(
-          "kafka.transaction_timeout",
-          "must be longer than checkpoints.interval plus checkpoints.timeout ("
-              + needed.toSeconds()
-              + "s), or the broker aborts transactions that wait for their checkpoint");
-    }
+    checkTransactionOutlivesCheckpoint(root, config);
     checkProducerProperties(root, config);
     if (config.metrics().prometheus().isPresent()
         && config.metrics().prometheus().get().port() == config.job().restPort()) {
-      throw root.errorAtPath(
-          "metrics.prometheus.port", "is job.rest_port too; give each its own port");
+      throw root.writes("metrics.prometheus.port")
+          ? root.errorAtPath(
+              "metrics.prometheus.port", "is job.rest_port too; give each its own port")
+          : root.errorAtPath(
+              "job.rest_port",
+              "is metrics.prometheus.port too (its default); give each its own port");
     }
     // The pager is no record of the alerts: one of the stores must keep them.
     if (!config.sinks().kafkaAlerts()
@@ -242,6 +236,59 @@ public final class VigilConfigLoader {
     return config;
   }
 
+  /**
+   * An open transaction must outlive the wait for the checkpoint that commits it, with room for a
+   * slow checkpoint and a restart; otherwise the broker aborts it and alerts are lost. Reported at
+   * the key the user wrote, with the value it needs: the transaction timeout when it can still
+   * grow, else the checkpoint timeout or interval that has to shrink.
+   */
+  private static void checkTransactionOutlivesCheckpoint(ConfigTree root, VigilConfig config) {
+    Duration interval = config.checkpoints().interval();
+    Duration timeout = config.checkpoints().timeout();
+    Duration transactionTimeout = config.kafka().transactionTimeout();
+    Duration needed = interval.plus(timeout);
+    if (config.kafka().alertsDelivery() != AlertsDelivery.EXACTLY_ONCE
+        || transactionTimeout.compareTo(needed) > 0) {
+      return;
+    }
+    boolean canGrow = needed.compareTo(MAX_TRANSACTION_TIMEOUT) < 0;
+    String transaction =
+        "kafka.transaction_timeout ("
+            + Durations.format(transactionTimeout)
+            + (root.writes("kafka.transaction_timeout") ? "" : ", its default")
+            + (canGrow ? "" : ", at most 15m")
+            + ")";
+    String otherwise = ", or the broker aborts the alert transactions that wait for it";
+    if (root.writes("kafka.transaction_timeout") && canGrow) {
+      throw root.errorAtPath(
+          "kafka.transaction_timeout",
+          "must be longer than checkpoints.interval plus checkpoints.timeout ("
+              + Durations.format(needed)
+              + ") with exactly_once alerts"
+              + otherwise);
+    }
+    if (root.writes("checkpoints.timeout") || !root.writes("checkpoints.interval")) {
+      throw root.errorAtPath(
+          "checkpoints.timeout",
+          "must be shorter than "
+              + Durations.format(transactionTimeout.minus(interval))
+              + " with exactly_once alerts: checkpoints.interval ("
+              + Durations.format(interval)
+              + ") plus checkpoints.timeout must stay below "
+              + transaction
+              + otherwise);
+    }
+    throw root.errorAtPath(
+        "checkpoints.interval",
+        "must be shorter than "
+            + Durations.format(transactionTimeout.minus(timeout))
+            + " with exactly_once alerts: checkpoints.interval plus checkpoints.timeout ("
+            + Durations.format(timeout)
+            + ") must stay below "
+            + transaction
+            + otherwise);
+  }
+
   private static Job job(ConfigTree job) {
     Job read =
         new Job(
@@ -250,7 +297,15 @@ public final class VigilConfigLoader {
             job.integer("max_parallelism", 128, 1, 32_768),
             job.integer("rest_port", 0, 0, 65_535));
     if (read.maxParallelism() < read.parallelism()) {
-      throw job.error("max_parallelism", "must be at least job.parallelism");
+      throw job.has("max_parallelism")
+          ? job.error(
+              "max_parallelism", "must be at least job.parallelism (" + read.parallelism() + ")")
+          : job.error(
+              "parallelism",
+              "must be at most job.max_parallelism ("
+                  + read.maxParallelism()
+                  + ", its default); raise job.max_parallelism too, before the job's first"
+                  + " checkpoint: it is fixed for the life of its state");
     }
     job.rejectUnknown();
     return read;
