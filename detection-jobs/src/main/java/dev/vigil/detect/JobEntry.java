@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.core.fs.UnsupportedFileSystemSchemeException;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -51,6 +50,17 @@ final class JobEntry {
 
   /** The exit code of every mistake, as the {@code vigil} command line uses for its own. */
   static final int EXIT_ERROR = 1;
+
+  /** A scheme the cluster has no file system for, in Flink's words. */
+  private static final Pattern UNSUPPORTED_SCHEME =
+      Pattern.compile("file system implementation for scheme '([^']+)'");
+
+  /**
+   * A "Caused by" line of the stack trace a cluster sends back in the text of a REST error, without
+   * its exception class.
+   */
+  private static final Pattern SERVER_CAUSE =
+      Pattern.compile("\nCaused by: (?:[\\w$]+\\.)*[\\w$]+(?:Exception|Error)(?::[ ]?)?([^\\n]*)");
 
   static final String USAGE =
       "usage: flink run vigil-detection-jobs.jar --config vigil.yaml\n"
@@ -173,10 +183,6 @@ final class JobEntry {
             + " -s cannot resume from it; use s3://, hdfs:// or a mount every host shares");
   }
 
-  /** A scheme the cluster has no file system for, in Flink's words. */
-  private static final Pattern UNSUPPORTED_SCHEME =
-      Pattern.compile("file system implementation for scheme '([^']+)'");
-
   /**
    * A failed submission as one line: its innermost cause, and for a storage scheme the cluster
    * lacks, the plugin to install. Flink's own report is some 70 lines of nested stack traces.
@@ -186,8 +192,10 @@ final class JobEntry {
       if (t instanceof LinkageError linkage) {
         return classClash(linkage);
       }
+      // By message, not type: a failure from the cluster may arrive as a SerializedThrowable, or
+      // as the server's stack trace in the text of a REST error.
       Matcher scheme = UNSUPPORTED_SCHEME.matcher(t.getMessage() == null ? "" : t.getMessage());
-      if (t instanceof UnsupportedFileSystemSchemeException && scheme.find()) {
+      if (scheme.find()) {
         return "the detection job was not started: the cluster has no file system for scheme '"
             + scheme.group(1)
             + "' ("
@@ -197,6 +205,16 @@ final class JobEntry {
                 ? " (flink-s3-fs-hadoop or flink-s3-fs-presto)"
                 : "")
             + " in a folder of its own under the cluster's plugins/ and restart the cluster";
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      Matcher innermost = SERVER_CAUSE.matcher(t.getMessage() == null ? "" : t.getMessage());
+      String cause = null;
+      while (innermost.find()) {
+        cause = innermost.group(1);
+      }
+      if (cause != null && !cause.isBlank()) {
+        return "the detection job was not started: " + cause.strip();
       }
     }
     return "the detection job was not started: " + IoProblems.innermost(failure);

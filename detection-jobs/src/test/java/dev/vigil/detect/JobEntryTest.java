@@ -260,12 +260,13 @@ class JobEntryTest {
             "Failed to execute job 'vigil-detection'.",
             new RuntimeException(
                 "Failed to create checkpoint storage at checkpoint coordinator side.",
-                new org.apache.flink.core.fs.UnsupportedFileSystemSchemeException(
-                    "Could not find a file system implementation for scheme 's3'. The scheme is"
-                        + " directly supported by Flink through the following plugin(s):"
-                        + " flink-s3-fs-hadoop, flink-s3-fs-presto. Please ensure that each"
-                        + " plugin resides within its own subfolder within the plugins"
-                        + " directory.")));
+                new org.apache.flink.util.SerializedThrowable(
+                    new org.apache.flink.core.fs.UnsupportedFileSystemSchemeException(
+                        "Could not find a file system implementation for scheme 's3'. The scheme is"
+                            + " directly supported by Flink through the following plugin(s):"
+                            + " flink-s3-fs-hadoop, flink-s3-fs-presto. Please ensure that each"
+                            + " plugin resides within its own subfolder within the plugins"
+                            + " directory."))));
 
     assertThat(
             submitWith(
@@ -295,6 +296,27 @@ class JobEntryTest {
         .isEqualTo(1);
     assertThat(stderr().lines())
         .containsExactly("the detection job was not started: no slots left for the job");
+  }
+
+  @Test
+  void aFailureTheClusterSentAsTextIsItsInnermostCauseInOneLine() throws Exception {
+    assertThat(
+            submitWith(
+                "checkpoints:\n  storage: hdfs://namenode/vigil\n",
+                (config, rules) -> {
+                  throw new org.apache.flink.util.FlinkException(
+                      "Failed to submit the job.",
+                      new RuntimeException(
+                          "[Internal server error., <Exception on server side:\n"
+                              + "org.apache.flink.util.FlinkException: Failed to start\n"
+                              + "\tat org.apache.flink.runtime.Dispatcher.run(Dispatcher.java:1)\n"
+                              + "Caused by: java.lang.IllegalStateException: no slots left\n"
+                              + "\t... 12 more\n"
+                              + "\nEnd of exception on server side>]"));
+                }))
+        .isEqualTo(1);
+    assertThat(stderr().lines())
+        .containsExactly("the detection job was not started: no slots left");
   }
 
   @Test
