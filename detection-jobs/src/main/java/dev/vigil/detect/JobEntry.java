@@ -6,6 +6,7 @@ import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.file.FileOutputs;
 import dev.vigil.detect.file.RawFiles;
 import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.DroppedState;
 import dev.vigil.detect.kafka.OutputRecordLimits;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
@@ -188,6 +189,14 @@ final class JobEntry {
    * lacks, the plugin to install. Flink's own report is some 70 lines of nested stack traces.
    */
   static String submissionFailure(Throwable failure, VigilConfig config) {
+    Optional<String> dropped = DroppedState.describe(failure);
+    if (dropped.isPresent()) {
+      return "the detection job was not started: the state it resumes from (flink run -s) holds"
+          + " state of "
+          + dropped.get()
+          + ", which this configuration removes; add -n (--allowNonRestoredState) to leave that"
+          + " state behind and restore the rest, or put the setting back";
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof LinkageError linkage) {
         return classClash(linkage);

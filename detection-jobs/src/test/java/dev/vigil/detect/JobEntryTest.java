@@ -320,6 +320,36 @@ class JobEntryTest {
   }
 
   @Test
+  void aSavepointHoldingStateOfARemovedSinkNamesItAndTheFlagThatDropsIt() throws Exception {
+    String alertsKafka =
+        new org.apache.flink.runtime.jobgraph.OperatorID(
+                org.apache.flink.streaming.api.graph.StreamGraphHasherV2.generateUserSpecifiedHash(
+                    "alerts-kafka"))
+            .toString();
+
+    assertThat(
+            submitWith(
+                "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
+                (config, rules) -> {
+                  throw new org.apache.flink.util.FlinkException(
+                      "Failed to execute job 'vigil-detection'.",
+                      new IllegalStateException(
+                          "Failed to rollback to checkpoint/savepoint s3://vigil-state/sp-1. Cannot"
+                              + " map checkpoint/savepoint state for operator "
+                              + alertsKafka
+                              + " to the new program, because the operator is not available in"
+                              + " the new program."));
+                }))
+        .isEqualTo(1);
+    assertThat(stderr().lines())
+        .containsExactly(
+            "the detection job was not started: the state it resumes from (flink run -s) holds"
+                + " state of alerts-kafka (sinks.kafka.alerts), which this configuration removes;"
+                + " add -n (--allowNonRestoredState) to leave that state behind and restore the"
+                + " rest, or put the setting back");
+  }
+
+  @Test
   void aConnectorInTheClustersLibIsNamedInOneLine() throws Exception {
     assertThat(
             submitWith(
