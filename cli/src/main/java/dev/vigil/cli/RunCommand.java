@@ -6,6 +6,7 @@ import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.CheckpointStorageLock;
 import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.DroppedState;
 import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.StateRetention;
 import dev.vigil.detect.kafka.TopicSetup;
@@ -60,6 +61,14 @@ final class RunCommand implements Callable<Integer> {
       description = "The configuration file (vigil.yaml).")
   private String config;
 
+  @Option(
+      names = "--allow-dropped-state",
+      description =
+          "Resume even when the saved state holds state of outputs this configuration removed (a"
+              + " notify: section, a Kafka, OpenSearch or files sink): that state is left behind,"
+              + " the rest is restored. Without it, such a resume fails and names the output.")
+  private boolean allowDroppedState;
+
   private final CliEnvironment env;
 
   RunCommand(CliEnvironment env) {
@@ -101,6 +110,7 @@ final class RunCommand implements Callable<Integer> {
                 loaded,
                 rules,
                 resumeFrom.map(ResumePoint::path),
+                allowDroppedState,
                 restAddress -> {
                   env.stderr().println(startedLine(loaded, restAddress));
                   env.stderr().flush();
@@ -223,6 +233,15 @@ final class RunCommand implements Callable<Integer> {
             .getSerializedThrowable()
             .map(t -> t.deserializeError(RunCommand.class.getClassLoader()))
             .orElse(null);
+    Optional<String> dropped = DroppedState.describe(cause);
+    if (dropped.isPresent() && resumedFrom.isPresent()) {
+      return "the detection job failed: "
+          + resumedFrom.get().describe()
+          + " holds state of "
+          + dropped.get()
+          + ", which this configuration removes; run vigil run --allow-dropped-state once to"
+          + " leave that state behind and restore the rest, or put the setting back";
+    }
     String message = "the detection job failed: " + IoProblems.innermost(cause);
     if (cause instanceof JobInitializationException && resumedFrom.isPresent()) {
       message +=

@@ -244,6 +244,53 @@ class RunCommandTest {
   }
 
   @Test
+  void aSavepointHoldingStateOfARemovedOutputNamesItAndTheWayOut() {
+    // Flink's refusal names only the operator's hash: here that of the pager's operator, whose uid
+    // is alerts-notify.
+    String notifyHash =
+        new org.apache.flink.runtime.jobgraph.OperatorID(
+                org.apache.flink.streaming.api.graph.StreamGraphHasherV2.generateUserSpecifiedHash(
+                    "alerts-notify"))
+            .toString();
+    Exception refused =
+        new JobInitializationException(
+            new JobID(),
+            "Could not start the JobMaster.",
+            new CompletionException(
+                new IllegalStateException(
+                    "Failed to rollback to checkpoint/savepoint file:/var/vigil/savepoints/x."
+                        + " Cannot map checkpoint/savepoint state for operator "
+                        + notifyHash
+                        + " to the new program, because the operator is not available in the new"
+                        + " program. If you want to allow to skip this, you can set the"
+                        + " --allowNonRestoredState option on the CLI.")));
+    JobResult result =
+        new JobResult.Builder()
+            .jobId(new JobID())
+            .applicationStatus(ApplicationStatus.FAILED)
+            .netRuntime(1)
+            .serializedThrowable(new SerializedThrowable(refused))
+            .build();
+
+    String message =
+        RunCommand.failure(
+            result,
+            Optional.of(
+                new ResumePoint(
+                    ResumePoint.Kind.SAVEPOINT,
+                    "file:///var/vigil/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/",
+                    Instant.now())));
+
+    assertThat(message)
+        .isEqualTo(
+            "the detection job failed: the savepoint"
+                + " file:///var/vigil/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/ holds state of"
+                + " alerts-notify (notify:), which this configuration removes; run vigil run"
+                + " --allow-dropped-state once to leave that state behind and restore the rest, or"
+                + " put the setting back");
+  }
+
+  @Test
   void aJobThatCannotStartFromItsCheckpointSaysWhyAndWhichCheckpoint() {
     // What the embedded Flink reports when a checkpoint does not fit the job (seen with a changed
     // job.max_parallelism): the reason is only at the bottom of the chain.

@@ -6,12 +6,14 @@ import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.file.FileOutputs;
 import dev.vigil.detect.file.RawFiles;
 import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.DroppedState;
 import dev.vigil.detect.kafka.OutputRecordLimits;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.RawRecord;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.mapping.MappingTableException;
 import dev.vigil.ingest.spi.DurationSyntax;
 import dev.vigil.rules.RuleException;
@@ -24,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -48,6 +52,17 @@ final class JobEntry {
   /** The exit code of every mistake, as the {@code vigil} command line uses for its own. */
   static final int EXIT_ERROR = 1;
 
+  /** A scheme the cluster has no file system for, in Flink's words. */
+  private static final Pattern UNSUPPORTED_SCHEME =
+      Pattern.compile("file system implementation for scheme '([^']+)'");
+
+  /**
+   * A "Caused by" line of the stack trace a cluster sends back in the text of a REST error, without
+   * its exception class.
+   */
+  private static final Pattern SERVER_CAUSE =
+      Pattern.compile("\nCaused by: (?:[\\w$]+\\.)*[\\w$]+(?:Exception|Error)(?::[ ]?)?([^\\n]*)");
+
   static final String USAGE =
       "usage: flink run vigil-detection-jobs.jar --config vigil.yaml\n"
           + "   or: flink run vigil-detection-jobs.jar --input PATH [--input PATH]... --output DIR"
@@ -63,17 +78,27 @@ final class JobEntry {
    *     {@code err} then names
    */
   static int run(String[] args, PrintStream err) throws Exception {
-    return run(args, err, System.getenv());
+    return run(args, err, System.getenv(), JobEntry::submit);
   }
 
   /** As {@link #run(String[], PrintStream)}, with the given environment variables. */
   static int run(String[] args, PrintStream err, Map<String, String> environment) throws Exception {
+    return run(args, err, environment, JobEntry::submit);
+  }
+
+  /**
+   * As {@link #run(String[], PrintStream, Map)}, with {@code submitter} doing what follows the
+   * checks that need no network: the topics, the job graph and its submission.
+   */
+  static int run(
+      String[] args, PrintStream err, Map<String, String> environment, Submitter submitter)
+      throws Exception {
     try {
       if (args.length > 0 && args[0].equals("--config")) {
         if (args.length != 2) {
           return usage(err, args.length == 1 ? "--config needs a value" : "too many arguments");
         }
-        streaming(Path.of(args[1]), environment);
+        streaming(Path.of(args[1]), environment, err, submitter);
       } else {
         bounded(args, environment);
       }
@@ -100,18 +125,134 @@ final class JobEntry {
       e.errors().forEach(err::println);
       err.println("the rules do not load; run 'vigil rules validate' for details");
       return EXIT_ERROR;
+    } catch (NotSubmittedException e) {
+      err.println(e.getMessage());
+      return EXIT_ERROR;
+    } catch (LinkageError e) {
+      err.println(classClash(e));
+      return EXIT_ERROR;
     }
   }
 
-  private static void streaming(Path file, Map<String, String> environment) throws Exception {
+  /** What follows the checks of {@code --config} that need no network, up to the submission. */
+  @FunctionalInterface
+  interface Submitter {
+    void submit(VigilConfig config, RuleSet rules) throws Exception;
+  }
+
+  private static void streaming(
+      Path file, Map<String, String> environment, PrintStream err, Submitter submitter)
+      throws Exception {
     VigilConfig config = VigilConfigLoader.load(file, file.toString(), environment);
     RuleSet rules = ContinuousDetection.check(config);
+    localStorageWarning(config.checkpoints().storage()).ifPresent(err::println);
+    try {
+      submitter.submit(config, rules);
+    } catch (ConfigException
+        | NotifyConfigException
+        | IndexSetup.IndexSetupException
+        | TopicSetup.TopicSetupException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new NotSubmittedException(submissionFailure(e, config));
+    }
+  }
+
+  private static void submit(VigilConfig config, RuleSet rules) throws Exception {
     OutputRecordLimits limits = ContinuousDetection.prepare(config);
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(
             ContinuousDetection.flinkConfiguration(config));
     ContinuousDetection.build(env, config, rules, limits);
     env.execute(config.job().name());
+  }
+
+  /**
+   * A local {@code file:} checkpoint storage on a cluster: each TaskManager and the JobManager
+   * write their own disk at that path, so no host holds a whole checkpoint and {@code flink run -s}
+   * cannot resume from it, unless the path is a mount every host shares. Only a warning: a one-host
+   * cluster, or such a mount, works.
+   */
+  static Optional<String> localStorageWarning(String storage) {
+    if (!storage.startsWith("file:")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "warning: checkpoints.storage is a local path ("
+            + storage
+            + "): on a cluster of several hosts each one writes its own disk there, and flink run"
+            + " -s cannot resume from it; use s3://, hdfs:// or a mount every host shares");
+  }
+
+  /**
+   * A failed submission as one line: its innermost cause, and for a storage scheme the cluster
+   * lacks, the plugin to install. Flink's own report is some 70 lines of nested stack traces.
+   */
+  static String submissionFailure(Throwable failure, VigilConfig config) {
+    Optional<String> dropped = DroppedState.describe(failure);
+    if (dropped.isPresent()) {
+      return "the detection job was not started: the state it resumes from (flink run -s) holds"
+          + " state of "
+          + dropped.get()
+          + ", which this configuration removes; add -n (--allowNonRestoredState) to leave that"
+          + " state behind and restore the rest, or put the setting back";
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof LinkageError linkage) {
+        return classClash(linkage);
+      }
+      // By message, not type: a failure from the cluster may arrive as a SerializedThrowable, or
+      // as the server's stack trace in the text of a REST error.
+      Matcher scheme = UNSUPPORTED_SCHEME.matcher(t.getMessage() == null ? "" : t.getMessage());
+      if (scheme.find()) {
+        return "the detection job was not started: the cluster has no file system for scheme '"
+            + scheme.group(1)
+            + "' ("
+            + keyUsing(config, scheme.group(1))
+            + "); install its plugin"
+            + (scheme.group(1).startsWith("s3")
+                ? " (flink-s3-fs-hadoop or flink-s3-fs-presto)"
+                : "")
+            + " in a folder of its own under the cluster's plugins/ and restart the cluster";
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      Matcher innermost = SERVER_CAUSE.matcher(t.getMessage() == null ? "" : t.getMessage());
+      String cause = null;
+      while (innermost.find()) {
+        cause = innermost.group(1);
+      }
+      if (cause != null && !cause.isBlank()) {
+        return "the detection job was not started: " + cause.strip();
+      }
+    }
+    return "the detection job was not started: " + IoProblems.innermost(failure);
+  }
+
+  private static String keyUsing(VigilConfig config, String scheme) {
+    String storage = config.checkpoints().storage();
+    Optional<String> files = config.sinks().filesDirectory();
+    if (files.isPresent()
+        && files.get().startsWith(scheme + ":")
+        && !storage.startsWith(scheme + ":")) {
+      return "sinks.files.directory " + files.get();
+    }
+    return "checkpoints.storage " + storage;
+  }
+
+  /**
+   * A class the job jar links against that the cluster replaced: Flink loads {@code
+   * org.apache.flink.*} parent-first, so a Kafka connector or flink-avro in the cluster's {@code
+   * lib/} wins over the jar's own copy, built for another version.
+   */
+  static String classClash(LinkageError error) {
+    return "the job jar's classes clash with the cluster's ("
+        + error.getClass().getSimpleName()
+        + ": "
+        + error.getMessage()
+        + "): a Flink Kafka connector (such as flink-sql-connector-kafka) or flink-avro in the"
+        + " cluster's lib/ is loaded instead of the jar's own; remove it from lib/, see"
+        + " docs/detection-job.md";
   }
 
   private static void bounded(String[] args, Map<String, String> environment) throws Exception {
@@ -235,6 +376,13 @@ final class JobEntry {
     }
     err.println(USAGE);
     return EXIT_ERROR;
+  }
+
+  /** A job that the cluster did not take, said in one line. */
+  private static final class NotSubmittedException extends RuntimeException {
+    NotSubmittedException(String message) {
+      super(message);
+    }
   }
 
   /** A command line that does not describe a job; null message: nothing but the usage to say. */

@@ -221,4 +221,154 @@ class JobEntryTest {
                 + " 'admin@example.com;root@example.com'")
         .doesNotContain("Exception");
   }
+
+  private int submitWith(String yaml, JobEntry.Submitter submitter) throws Exception {
+    Files.writeString(dir.resolve("vigil.yaml"), yaml);
+    return JobEntry.run(
+        new String[] {"--config", dir.resolve("vigil.yaml").toString()},
+        new PrintStream(stderr, true, StandardCharsets.UTF_8),
+        java.util.Map.of(),
+        submitter);
+  }
+
+  @Test
+  void aLocalCheckpointStorageIsWarnedAboutInOneLineBeforeTheSubmission() throws Exception {
+    java.util.List<String> submitted = new java.util.ArrayList<>();
+
+    assertThat(submitWith("", (config, rules) -> submitted.add(config.job().name()))).isZero();
+    assertThat(submitted).containsExactly("vigil-detection");
+    assertThat(stderr().lines())
+        .singleElement()
+        .isEqualTo(
+            "warning: checkpoints.storage is a local path ("
+                + dir.resolve(".vigil/checkpoints").toUri()
+                + "): on a cluster of several hosts each one writes its own disk there, and flink"
+                + " run -s cannot resume from it; use s3://, hdfs:// or a mount every host shares");
+
+    stderr.reset();
+    assertThat(
+            submitWith(
+                "checkpoints:\n  storage: s3://vigil-state/checkpoints\n", (config, rules) -> {}))
+        .isZero();
+    assertThat(stderr()).isEmpty();
+  }
+
+  @Test
+  void aStorageSchemeTheClusterLacksIsOneLineNamingThePlugin() throws Exception {
+    Exception flinkReport =
+        new org.apache.flink.util.FlinkException(
+            "Failed to execute job 'vigil-detection'.",
+            new RuntimeException(
+                "Failed to create checkpoint storage at checkpoint coordinator side.",
+                new org.apache.flink.util.SerializedThrowable(
+                    new org.apache.flink.core.fs.UnsupportedFileSystemSchemeException(
+                        "Could not find a file system implementation for scheme 's3'. The scheme is"
+                            + " directly supported by Flink through the following plugin(s):"
+                            + " flink-s3-fs-hadoop, flink-s3-fs-presto. Please ensure that each"
+                            + " plugin resides within its own subfolder within the plugins"
+                            + " directory."))));
+
+    assertThat(
+            submitWith(
+                "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
+                (config, rules) -> {
+                  throw flinkReport;
+                }))
+        .isEqualTo(1);
+    assertThat(stderr().lines())
+        .containsExactly(
+            "the detection job was not started: the cluster has no file system for scheme 's3'"
+                + " (checkpoints.storage s3://vigil-state/checkpoints); install its plugin"
+                + " (flink-s3-fs-hadoop or flink-s3-fs-presto) in a folder of its own under the"
+                + " cluster's plugins/ and restart the cluster");
+  }
+
+  @Test
+  void anyOtherFailedSubmissionIsItsInnermostCauseInOneLine() throws Exception {
+    assertThat(
+            submitWith(
+                "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
+                (config, rules) -> {
+                  throw new org.apache.flink.util.FlinkException(
+                      "Failed to execute job 'vigil-detection'.",
+                      new IllegalStateException("no slots left for the job"));
+                }))
+        .isEqualTo(1);
+    assertThat(stderr().lines())
+        .containsExactly("the detection job was not started: no slots left for the job");
+  }
+
+  @Test
+  void aFailureTheClusterSentAsTextIsItsInnermostCauseInOneLine() throws Exception {
+    assertThat(
+            submitWith(
+                "checkpoints:\n  storage: hdfs://namenode/vigil\n",
+                (config, rules) -> {
+                  throw new org.apache.flink.util.FlinkException(
+                      "Failed to submit the job.",
+                      new RuntimeException(
+                          "[Internal server error., <Exception on server side:\n"
+                              + "org.apache.flink.util.FlinkException: Failed to start\n"
+                              + "\tat org.apache.flink.runtime.Dispatcher.run(Dispatcher.java:1)\n"
+                              + "Caused by: java.lang.IllegalStateException: no slots left\n"
+                              + "\t... 12 more\n"
+                              + "\nEnd of exception on server side>]"));
+                }))
+        .isEqualTo(1);
+    assertThat(stderr().lines())
+        .containsExactly("the detection job was not started: no slots left");
+  }
+
+  @Test
+  void aSavepointHoldingStateOfARemovedSinkNamesItAndTheFlagThatDropsIt() throws Exception {
+    String alertsKafka =
+        new org.apache.flink.runtime.jobgraph.OperatorID(
+                org.apache.flink.streaming.api.graph.StreamGraphHasherV2.generateUserSpecifiedHash(
+                    "alerts-kafka"))
+            .toString();
+
+    assertThat(
+            submitWith(
+                "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
+                (config, rules) -> {
+                  throw new org.apache.flink.util.FlinkException(
+                      "Failed to execute job 'vigil-detection'.",
+                      new IllegalStateException(
+                          "Failed to rollback to checkpoint/savepoint s3://vigil-state/sp-1. Cannot"
+                              + " map checkpoint/savepoint state for operator "
+                              + alertsKafka
+                              + " to the new program, because the operator is not available in"
+                              + " the new program."));
+                }))
+        .isEqualTo(1);
+    assertThat(stderr().lines())
+        .containsExactly(
+            "the detection job was not started: the state it resumes from (flink run -s) holds"
+                + " state of alerts-kafka (sinks.kafka.alerts), which this configuration removes;"
+                + " add -n (--allowNonRestoredState) to leave that state behind and restore the"
+                + " rest, or put the setting back");
+  }
+
+  @Test
+  void aConnectorInTheClustersLibIsNamedInOneLine() throws Exception {
+    assertThat(
+            submitWith(
+                "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
+                (config, rules) -> {
+                  throw new NoSuchMethodError(
+                      "'org.apache.flink.connector.kafka.source.enumerator.initializer"
+                          + ".OffsetsInitializer org.apache.flink.connector.kafka.source"
+                          + ".enumerator.initializer.OffsetsInitializer.committedOffsets("
+                          + "org.apache.kafka.clients.consumer.OffsetResetStrategy)'");
+                }))
+        .isEqualTo(1);
+    assertThat(stderr().lines())
+        .singleElement()
+        .asString()
+        .startsWith("the job jar's classes clash with the cluster's (NoSuchMethodError: ")
+        .endsWith(
+            "): a Flink Kafka connector (such as flink-sql-connector-kafka) or flink-avro in the"
+                + " cluster's lib/ is loaded instead of the jar's own; remove it from lib/, see"
+                + " docs/detection-job.md");
+  }
 }

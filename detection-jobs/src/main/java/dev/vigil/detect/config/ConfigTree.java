@@ -82,6 +82,21 @@ final class ConfigTree {
     return errorAt(List.of(dottedPath.split("\\.")), problem);
   }
 
+  /**
+   * Whether the file sets the key below this mapping at {@code dottedPath}: a constraint between
+   * two keys is reported at the one the user wrote, not at one that only has its default.
+   */
+  boolean writes(String dottedPath) {
+    JsonNode at = node;
+    for (String name : dottedPath.split("\\.")) {
+      at = at.get(name);
+      if (at == null || at.isNull()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private JsonNode value(String name) {
     asked.add(name);
     JsonNode value = node.get(name);

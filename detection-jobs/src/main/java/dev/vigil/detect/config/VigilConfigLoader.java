@@ -213,21 +213,16 @@ public final class VigilConfigLoader {
             metrics(root),
             credentialLines(documents.get(0)));
     root.rejectUnknown();
-    // An open transaction must outlive the wait for the checkpoint that commits it, with room for
-    // a slow checkpoint and a restart; otherwise the broker aborts it and alerts are lost.
-    Duration needed = config.checkpoints().interval().plus(config.checkpoints().timeout());
-    if (config.kafka().alertsDelivery() == AlertsDelivery.EXACTLY_ONCE
-        && config.kafka().transactionTimeout().compareTo(needed) <= 0) {
-      throw root.errorAtPath(
-          "kafka.transaction_timeout",
-          "must be longer than checkpoints.interval plus checkpoints.timeout ("
-              + needed.toSeconds()
-              + "s), or the broker aborts transactions that wait for their checkpoint");
-    }
+    checkTransactionOutlivesCheckpoint(root, config);
+    checkProducerProperties(root, config);
     if (config.metrics().prometheus().isPresent()
         && config.metrics().prometheus().get().port() == config.job().restPort()) {
-      throw root.errorAtPath(
-          "metrics.prometheus.port", "is job.rest_port too; give each its own port");
+      throw root.writes("metrics.prometheus.port")
+          ? root.errorAtPath(
+              "metrics.prometheus.port", "is job.rest_port too; give each its own port")
+          : root.errorAtPath(
+              "job.rest_port",
+              "is metrics.prometheus.port too (its default); give each its own port");
     }
     // The pager is no record of the alerts: one of the stores must keep them.
     if (!config.sinks().kafkaAlerts()
@@ -241,6 +236,59 @@ public final class VigilConfigLoader {
     return config;
   }
 
+  /**
+   * An open transaction must outlive the wait for the checkpoint that commits it, with room for a
+   * slow checkpoint and a restart; otherwise the broker aborts it and alerts are lost. Reported at
+   * the key the user wrote, with the value it needs: the transaction timeout when it can still
+   * grow, else the checkpoint timeout or interval that has to shrink.
+   */
+  private static void checkTransactionOutlivesCheckpoint(ConfigTree root, VigilConfig config) {
+    Duration interval = config.checkpoints().interval();
+    Duration timeout = config.checkpoints().timeout();
+    Duration transactionTimeout = config.kafka().transactionTimeout();
+    Duration needed = interval.plus(timeout);
+    if (config.kafka().alertsDelivery() != AlertsDelivery.EXACTLY_ONCE
+        || transactionTimeout.compareTo(needed) > 0) {
+      return;
+    }
+    boolean canGrow = needed.compareTo(MAX_TRANSACTION_TIMEOUT) < 0;
+    String transaction =
+        "kafka.transaction_timeout ("
+            + Durations.format(transactionTimeout)
+            + (root.writes("kafka.transaction_timeout") ? "" : ", its default")
+            + (canGrow ? "" : ", at most 15m")
+            + ")";
+    String otherwise = ", or the broker aborts the alert transactions that wait for it";
+    if (root.writes("kafka.transaction_timeout") && canGrow) {
+      throw root.errorAtPath(
+          "kafka.transaction_timeout",
+          "must be longer than checkpoints.interval plus checkpoints.timeout ("
+              + Durations.format(needed)
+              + ") with exactly_once alerts"
+              + otherwise);
+    }
+    if (root.writes("checkpoints.timeout") || !root.writes("checkpoints.interval")) {
+      throw root.errorAtPath(
+          "checkpoints.timeout",
+          "must be shorter than "
+              + Durations.format(transactionTimeout.minus(interval))
+              + " with exactly_once alerts: checkpoints.interval ("
+              + Durations.format(interval)
+              + ") plus checkpoints.timeout must stay below "
+              + transaction
+              + otherwise);
+    }
+    throw root.errorAtPath(
+        "checkpoints.interval",
+        "must be shorter than "
+            + Durations.format(transactionTimeout.minus(timeout))
+            + " with exactly_once alerts: checkpoints.interval plus checkpoints.timeout ("
+            + Durations.format(timeout)
+            + ") must stay below "
+            + transaction
+            + otherwise);
+  }
+
   private static Job job(ConfigTree job) {
     Job read =
         new Job(
@@ -249,7 +297,15 @@ public final class VigilConfigLoader {
             job.integer("max_parallelism", 128, 1, 32_768),
             job.integer("rest_port", 0, 0, 65_535));
     if (read.maxParallelism() < read.parallelism()) {
-      throw job.error("max_parallelism", "must be at least job.parallelism");
+      throw job.has("max_parallelism")
+          ? job.error(
+              "max_parallelism", "must be at least job.parallelism (" + read.parallelism() + ")")
+          : job.error(
+              "parallelism",
+              "must be at most job.max_parallelism ("
+                  + read.maxParallelism()
+                  + ", its default); raise job.max_parallelism too, before the job's first"
+                  + " checkpoint: it is fixed for the life of its state");
     }
     job.rejectUnknown();
     return read;
@@ -599,6 +655,69 @@ public final class VigilConfigLoader {
       }
     }
     return Map.copyOf(properties);
+  }
+
+  /**
+   * {@code client_properties} apply to every Kafka client, producers included, and every producer
+   * is idempotent unless {@code enable.idempotence: false} is set: the producer refuses {@code
+   * acks} other than {@code all} or more than 5 requests in flight when it is idempotent, and the
+   * transactional alerts producer of {@code exactly_once} delivery cannot be anything else. Each of
+   * these fails here, at its line, rather than in every attempt of the job on the cluster.
+   */
+  private static void checkProducerProperties(ConfigTree root, VigilConfig config) {
+    Sinks sinks = config.sinks();
+    if (!sinks.kafkaEvents() && !sinks.kafkaDeadLetter() && !sinks.kafkaAlerts()) {
+      return;
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    config
+        .kafka()
+        .clientProperties()
+        .forEach((key, value) -> properties.put(key.toLowerCase(Locale.ROOT), key));
+    boolean transactional =
+        sinks.kafkaAlerts() && config.kafka().alertsDelivery() == AlertsDelivery.EXACTLY_ONCE;
+    String idempotenceKey = properties.get("enable.idempotence");
+    boolean idempotent =
+        idempotenceKey == null
+            || !config
+                .kafka()
+                .clientProperties()
+                .get(idempotenceKey)
+                .trim()
+                .equalsIgnoreCase("false");
+    if (!idempotent && transactional) {
+      throw root.errorAt(
+          List.of("kafka", "client_properties", idempotenceKey),
+          "must stay true with kafka.alerts_delivery: exactly_once, whose transactional alerts"
+              + " producer is idempotent; remove it, or set kafka.alerts_delivery: at_least_once");
+    }
+    if (!idempotent) {
+      return;
+    }
+    String why =
+        transactional
+            ? " with kafka.alerts_delivery: exactly_once, whose transactional alerts producer is"
+                + " idempotent"
+            : " while the producers are idempotent (the default); set enable.idempotence: false"
+                + " too to change it";
+    String acksKey = properties.get("acks");
+    if (acksKey != null) {
+      String acks = config.kafka().clientProperties().get(acksKey).trim();
+      if (!acks.equalsIgnoreCase("all") && !acks.equals("-1")) {
+        throw root.errorAt(
+            List.of("kafka", "client_properties", acksKey),
+            "must be all (or -1)" + why + ", got '" + acks + "'");
+      }
+    }
+    String inFlightKey = properties.get("max.in.flight.requests.per.connection");
+    if (inFlightKey != null) {
+      String inFlight = config.kafka().clientProperties().get(inFlightKey).trim();
+      if (!isCountAtLeast(inFlight, 1) || isCountAtLeast(inFlight, 6)) {
+        throw root.errorAt(
+            List.of("kafka", "client_properties", inFlightKey),
+            "must be a whole number from 1 to 5" + why + ", got '" + inFlight + "'");
+      }
+    }
   }
 
   private static boolean isCountAtLeast(String value, int least) {

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -74,6 +75,7 @@ public final class ContinuousDetection {
 
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+  private static final Duration RESTORE_POLL = Duration.ofMillis(50);
 
   private ContinuousDetection() {}
 
@@ -227,11 +229,22 @@ public final class ContinuousDetection {
   /** As {@link #start(VigilConfig, Optional)}, with the rules {@link #check} returned. */
   public static Running start(VigilConfig config, RuleSet rules, Optional<String> restoreFrom)
       throws RuleException {
+    return start(config, rules, restoreFrom, false);
+  }
+
+  /**
+   * As {@link #start(VigilConfig, RuleSet, Optional)}; with {@code allowDroppedState}, the state in
+   * {@code restoreFrom} of operators the job no longer has (a removed sink or {@code notify:}) is
+   * left behind instead of failing the restore.
+   */
+  public static Running start(
+      VigilConfig config, RuleSet rules, Optional<String> restoreFrom, boolean allowDroppedState)
+      throws RuleException {
     return start(
         config,
         rules,
         KafkaConnectors.rawSource(config.kafka()),
-        restoreFrom,
+        restoreFrom.map(path -> SavepointRestoreSettings.forPath(path, allowDroppedState)),
         config.job().restPort(),
         config.metrics().prometheus(),
         UnaryOperator.identity());
@@ -246,7 +259,7 @@ public final class ContinuousDetection {
         config,
         check(config),
         KafkaConnectors.rawSource(config.kafka()),
-        restoreFrom,
+        restoreFrom.map(path -> SavepointRestoreSettings.forPath(path, false)),
         config.job().restPort(),
         config.metrics().prometheus(),
         afterSource);
@@ -290,7 +303,7 @@ public final class ContinuousDetection {
       VigilConfig config,
       RuleSet rules,
       KafkaSource<RawRecord> source,
-      Optional<String> restoreFrom,
+      Optional<SavepointRestoreSettings> restoreFrom,
       int restPort,
       Optional<VigilConfig.Prometheus> metrics,
       UnaryOperator<DataStream<RawRecord>> afterSource)
@@ -304,8 +317,7 @@ public final class ContinuousDetection {
     build(env, config, rules, limits, source, afterSource);
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(config.job().name());
-    restoreFrom.ifPresent(
-        path -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(path, false)));
+    restoreFrom.ifPresent(graph::setSavepointRestoreSettings);
 
     Configuration clusterSettings = new Configuration(flink);
     metrics.ifPresent(
@@ -386,10 +398,30 @@ public final class ContinuousDetection {
       Consumer<String> onStatus,
       StopListener onStop)
       throws RuleException, InterruptedException {
-    try (Running running = start(config, rules, resumeFrom);
+    return run(config, rules, resumeFrom, false, onStart, onStatus, onStop);
+  }
+
+  /**
+   * As {@link #run(VigilConfig, RuleSet, Optional, Consumer, Consumer, StopListener)}, leaving
+   * behind the state of operators the job no longer has when {@code allowDroppedState}. {@code
+   * onStart} is told once the job is past its restore: a job that cannot take its saved state fails
+   * before that, and its result says why.
+   */
+  public static JobResult run(
+      VigilConfig config,
+      RuleSet rules,
+      Optional<String> resumeFrom,
+      boolean allowDroppedState,
+      Consumer<URI> onStart,
+      Consumer<String> onStatus,
+      StopListener onStop)
+      throws RuleException, InterruptedException {
+    try (Running running = start(config, rules, resumeFrom, allowDroppedState);
         JobWatch watch =
             JobWatch.start(running.cluster(), running.jobId(), config.checkpoints(), onStatus)) {
-      onStart.accept(running.restAddress());
+      if (pastRestore(running)) {
+        onStart.accept(running.restAddress());
+      }
       Thread stopper =
           new Thread(
               () -> {
@@ -417,6 +449,26 @@ public final class ContinuousDetection {
         }
       }
     }
+  }
+
+  /**
+   * Waits while the job initializes, which is when its JobMaster restores the saved state: whether
+   * it then still runs (false: it failed, for instance on state it cannot map).
+   */
+  private static boolean pastRestore(Running running) throws InterruptedException {
+    while (!running.result().isDone()) {
+      JobStatus status;
+      try {
+        status = running.cluster().getJobStatus(running.jobId()).get();
+      } catch (ExecutionException e) {
+        return !running.result().isDone();
+      }
+      if (status != JobStatus.INITIALIZING) {
+        return !status.isGloballyTerminalState();
+      }
+      Thread.sleep(RESTORE_POLL.toMillis());
+    }
+    return false;
   }
 
   private static void closeQuietly(MiniCluster cluster) {

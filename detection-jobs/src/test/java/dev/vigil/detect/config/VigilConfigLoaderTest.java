@@ -377,7 +377,7 @@ class VigilConfigLoaderTest {
         "job:\n  parallelism: 8\n  max_parallelism: 4\n",
         3,
         "job.max_parallelism",
-        "at least job.parallelism");
+        "at least job.parallelism (8)");
     failsWith("job:\n  rest_port: 70000\n", 2, "job.rest_port", "between 0 and 65535, got 70000");
     failsWith("job:\n  rest-port: 8081\n", 2, "job.rest-port", "did you mean 'rest_port'?");
   }
@@ -419,8 +419,8 @@ class VigilConfigLoaderTest {
         "did you mean 'port'?");
     failsWith("metrics:\n  promethus: {}\n", 2, "metrics.promethus", "did you mean 'prometheus'?");
     failsWith(
-        "job:\n  rest_port: 9249\nmetrics:\n  prometheus: {}\n",
-        4,
+        "job:\n  rest_port: 9250\nmetrics:\n  prometheus:\n    port: 9250\n",
+        5,
         "metrics.prometheus.port",
         "is job.rest_port too");
   }
@@ -632,6 +632,42 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void clientPropertiesCannotBreakTheIdempotentOrTransactionalProducers() {
+    failsWith(
+        "kafka:\n  client_properties:\n    linger.ms: 5\n    acks: \"1\"\n",
+        4,
+        "kafka.client_properties.acks",
+        "must be all (or -1) with kafka.alerts_delivery: exactly_once, whose transactional alerts"
+            + " producer is idempotent, got '1'");
+    failsWith(
+        "kafka:\n  client_properties:\n    enable.idempotence: false\n",
+        3,
+        "kafka.client_properties.enable.idempotence",
+        "must stay true with kafka.alerts_delivery: exactly_once");
+    failsWith(
+        "kafka:\n  client_properties:\n    max.in.flight.requests.per.connection: 6\n",
+        3,
+        "kafka.client_properties.max.in.flight.requests.per.connection",
+        "must be a whole number from 1 to 5 with kafka.alerts_delivery: exactly_once");
+    // At-least-once producers are idempotent too unless told otherwise.
+    failsWith(
+        "kafka:\n  alerts_delivery: at_least_once\n  client_properties:\n    acks: 1\n",
+        4,
+        "kafka.client_properties.acks",
+        "must be all (or -1) while the producers are idempotent (the default); set"
+            + " enable.idempotence: false too");
+    VigilConfig relaxed =
+        parse(
+            "kafka:\n  alerts_delivery: at_least_once\n  client_properties:\n"
+                + "    acks: 1\n    enable.idempotence: false\n"
+                + "    max.in.flight.requests.per.connection: 10\n");
+    assertThat(relaxed.kafka().clientProperties()).containsEntry("acks", "1");
+    assertThat(parse("kafka:\n  client_properties:\n    acks: all\n    enable.idempotence: true\n"))
+        .isNotNull();
+    assertThat(parse("kafka:\n  client_properties:\n    acks: -1\n")).isNotNull();
+  }
+
+  @Test
   void theProducersRequestSizeMustHoldADeadLetter() {
     failsWith(
         "kafka:\n  client_properties:\n    max.request.size: 1000\n",
@@ -656,7 +692,47 @@ class VigilConfigLoaderTest {
         "kafka:\n  transaction_timeout: 1m\ncheckpoints:\n  interval: 30s\n  timeout: 1m\n",
         2,
         "kafka.transaction_timeout",
-        "must be longer than checkpoints.interval plus checkpoints.timeout (90s)");
+        "must be longer than checkpoints.interval plus checkpoints.timeout (90s) with"
+            + " exactly_once alerts");
+  }
+
+  @Test
+  void aConstraintBetweenTwoKeysIsReportedAtTheOneWrittenWithTheValueItNeeds() {
+    // The transaction timeout cannot exceed 15m, so the checkpoint timeout must shrink.
+    failsWith(
+        "checkpoints:\n  timeout: 20m\n",
+        2,
+        "checkpoints.timeout",
+        "must be shorter than 890s with exactly_once alerts: checkpoints.interval (10s) plus"
+            + " checkpoints.timeout must stay below kafka.transaction_timeout (15m, its default, at"
+            + " most 15m)");
+    failsWith(
+        "kafka:\n  transaction_timeout: 15m\ncheckpoints:\n  timeout: 15m\n",
+        4,
+        "checkpoints.timeout",
+        "must be shorter than 890s");
+    failsWith(
+        "kafka:\n  transaction_timeout: 2m\ncheckpoints:\n  interval: 30s\n",
+        2,
+        "kafka.transaction_timeout",
+        "must be longer than checkpoints.interval plus checkpoints.timeout (630s)");
+    failsWith(
+        "checkpoints:\n  interval: 5m\n",
+        2,
+        "checkpoints.interval",
+        "must be shorter than 5m with exactly_once alerts: checkpoints.interval plus"
+            + " checkpoints.timeout (10m) must stay below kafka.transaction_timeout (15m, its"
+            + " default, at most 15m)");
+    failsWith(
+        "job:\n  parallelism: 200\n",
+        2,
+        "job.parallelism",
+        "must be at most job.max_parallelism (128, its default); raise job.max_parallelism too");
+    failsWith(
+        "job:\n  rest_port: 9249\nmetrics:\n  prometheus: {}\n",
+        2,
+        "job.rest_port",
+        "is metrics.prometheus.port too (its default)");
   }
 
   @Test
