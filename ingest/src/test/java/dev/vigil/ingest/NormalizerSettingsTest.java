@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.Category;
-import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.mapping.MappingTableException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,7 +13,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -123,24 +121,10 @@ class NormalizerSettingsTest {
   }
 
   private static AuditEvent normalizeOne(Normalizer normalizer, String record) {
-    List<AuditEvent> events = new ArrayList<>();
-    List<DeadLetter> deadLetters = new ArrayList<>();
-    normalizer.normalize(
-        RawRecord.of(record, "test:1"),
-        new NormalizeOutput() {
-          @Override
-          public void event(AuditEvent event) {
-            events.add(event);
-          }
-
-          @Override
-          public void deadLetter(DeadLetter deadLetter) {
-            deadLetters.add(deadLetter);
-          }
-        });
-    assertThat(deadLetters).isEmpty();
-    assertThat(events).hasSize(1);
-    return events.get(0);
+    CorpusRun.Outcome outcome = CorpusRun.normalizeText(record, normalizer);
+    assertThat(outcome.deadLetters()).isEmpty();
+    assertThat(outcome.events()).hasSize(1);
+    return outcome.events().get(0);
   }
 
   private static NormalizerSettings roundTrip(NormalizerSettings settings) throws Exception {
