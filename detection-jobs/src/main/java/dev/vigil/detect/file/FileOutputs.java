@@ -7,6 +7,7 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.io.EventJson;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -52,6 +53,14 @@ public final class FileOutputs {
     };
   }
 
+  /** The uids of {@link #partFiles}' three sinks, which a savepoint maps their state by. */
+  public static final List<String> PART_FILES_UIDS =
+      List.of(partFilesUid("alerts"), partFilesUid("events"), partFilesUid("dead-letters"));
+
+  private static String partFilesUid(String name) {
+    return name + "-files";
+  }
+
   /**
    * Part files under {@code directory/alerts}, {@code /events} and {@code /dead-letters}, committed
    * on checkpoints ({@link FileSink}: exactly once across failures, for runs on a cluster).
@@ -77,8 +86,8 @@ public final class FileOutputs {
                     new org.apache.flink.core.fs.Path(directory, name),
                     new SimpleStringEncoder<String>())
                 .build())
-        .name(name + "-files")
-        .uid(name + "-files");
+        .name(partFilesUid(name))
+        .uid(partFilesUid(name));
   }
 
   private static int alertOrder(AlertRecord a, AlertRecord b) {

@@ -20,9 +20,6 @@ public final class DroppedState {
   private static final Pattern UNMAPPED =
       Pattern.compile("Cannot map checkpoint/savepoint state for operator ([0-9a-f]{32})");
 
-  /** Each optional output's uid, with the vigil.yaml setting that adds it. */
-  private static final Map<String, String> OUTPUTS = outputs();
-
   private static final Map<OperatorID, String> BY_HASH = byHash();
 
   private DroppedState() {}
@@ -48,24 +45,9 @@ public final class DroppedState {
     return Optional.empty();
   }
 
-  private static Map<String, String> outputs() {
-    Map<String, String> outputs = new LinkedHashMap<>();
-    outputs.put("alerts-notify", "notify:");
-    outputs.put("alerts-kafka", "sinks.kafka.alerts");
-    outputs.put("events-kafka", "sinks.kafka.events");
-    outputs.put("dead-letters-kafka", "sinks.kafka.dead_letter");
-    outputs.put("alerts-opensearch", "sinks.opensearch.alerts");
-    outputs.put("events-opensearch", "sinks.opensearch.events");
-    outputs.put("dead-letters-opensearch", "sinks.opensearch.dead_letter");
-    outputs.put("alerts-files", "sinks.files.directory");
-    outputs.put("events-files", "sinks.files.directory");
-    outputs.put("dead-letters-files", "sinks.files.directory");
-    return Map.copyOf(outputs);
-  }
-
   private static Map<OperatorID, String> byHash() {
     Map<OperatorID, String> byHash = new LinkedHashMap<>();
-    OUTPUTS.forEach(
+    KafkaJobSinks.OUTPUT_SETTINGS.forEach(
         (uid, setting) -> {
           String described = uid + " (" + setting + ")";
           for (String part : new String[] {uid, uid + ": Writer", uid + ": Committer"}) {

@@ -7,6 +7,9 @@ import dev.vigil.detect.file.FileOutputs;
 import dev.vigil.detect.notify.NotifySink;
 import dev.vigil.detect.opensearch.OpenSearchSink;
 import dev.vigil.rules.RulePack;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The outputs of {@code vigil run}, as vigil.yaml selects them: the Kafka topics ({@link
@@ -15,6 +18,19 @@ import dev.vigil.rules.RulePack;
  * directory ({@link FileOutputs}).
  */
 public final class KafkaJobSinks implements JobSinks {
+
+  // The outputs' uids (also their names): a savepoint maps their state by these, and DroppedState
+  // names the vigil.yaml setting behind each (OUTPUT_SETTINGS) when a restore finds one removed.
+  static final String EVENTS_KAFKA = "events-kafka";
+  static final String DEAD_LETTERS_KAFKA = "dead-letters-kafka";
+  static final String ALERTS_KAFKA = "alerts-kafka";
+  static final String EVENTS_OPENSEARCH = "events-opensearch";
+  static final String ALERTS_OPENSEARCH = "alerts-opensearch";
+  static final String DEAD_LETTERS_OPENSEARCH = "dead-letters-opensearch";
+  static final String ALERTS_NOTIFY = "alerts-notify";
+
+  /** Each optional output's uid, with the vigil.yaml setting that adds it. */
+  static final Map<String, String> OUTPUT_SETTINGS = outputSettings();
 
   private final VigilConfig config;
   private final RulePack rules;
@@ -38,22 +54,22 @@ public final class KafkaJobSinks implements JobSinks {
       streams
           .events()
           .sinkTo(KafkaConnectors.eventsSink(kafka, limits, sinks.kafkaDeadLetter()))
-          .name("events-kafka")
-          .uid("events-kafka");
+          .name(EVENTS_KAFKA)
+          .uid(EVENTS_KAFKA);
     }
     if (sinks.kafkaDeadLetter()) {
       streams
           .deadLetters()
           .sinkTo(KafkaConnectors.deadLetterSink(kafka, limits))
-          .name("dead-letters-kafka")
-          .uid("dead-letters-kafka");
+          .name(DEAD_LETTERS_KAFKA)
+          .uid(DEAD_LETTERS_KAFKA);
     }
     if (sinks.kafkaAlerts()) {
       streams
           .alerts()
           .sinkTo(KafkaConnectors.alertsSink(kafka))
-          .name("alerts-kafka")
-          .uid("alerts-kafka");
+          .name(ALERTS_KAFKA)
+          .uid(ALERTS_KAFKA);
     }
     config
         .openSearch()
@@ -64,22 +80,22 @@ public final class KafkaJobSinks implements JobSinks {
                 streams
                     .events()
                     .sinkTo(OpenSearchSink.events(cluster))
-                    .name("events-opensearch")
-                    .uid("events-opensearch");
+                    .name(EVENTS_OPENSEARCH)
+                    .uid(EVENTS_OPENSEARCH);
               }
               if (indexed.alerts()) {
                 streams
                     .alerts()
                     .sinkTo(OpenSearchSink.alerts(cluster))
-                    .name("alerts-opensearch")
-                    .uid("alerts-opensearch");
+                    .name(ALERTS_OPENSEARCH)
+                    .uid(ALERTS_OPENSEARCH);
               }
               if (indexed.deadLetters()) {
                 streams
                     .deadLetters()
                     .sinkTo(OpenSearchSink.deadLetters(cluster))
-                    .name("dead-letters-opensearch")
-                    .uid("dead-letters-opensearch");
+                    .name(DEAD_LETTERS_OPENSEARCH)
+                    .uid(DEAD_LETTERS_OPENSEARCH);
               }
             });
     // One pager for the whole job: grouping and rate limits are per destination, not per subtask.
@@ -91,8 +107,21 @@ public final class KafkaJobSinks implements JobSinks {
                     .alerts()
                     .sinkTo(NotifySink.of(notify, rules))
                     .setParallelism(1)
-                    .name("alerts-notify")
-                    .uid("alerts-notify"));
+                    .name(ALERTS_NOTIFY)
+                    .uid(ALERTS_NOTIFY));
     sinks.filesDirectory().ifPresent(directory -> FileOutputs.partFiles(directory).attach(streams));
+  }
+
+  private static Map<String, String> outputSettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put(ALERTS_NOTIFY, "notify:");
+    settings.put(ALERTS_KAFKA, "sinks.kafka.alerts");
+    settings.put(EVENTS_KAFKA, "sinks.kafka.events");
+    settings.put(DEAD_LETTERS_KAFKA, "sinks.kafka.dead_letter");
+    settings.put(ALERTS_OPENSEARCH, "sinks.opensearch.alerts");
+    settings.put(EVENTS_OPENSEARCH, "sinks.opensearch.events");
+    settings.put(DEAD_LETTERS_OPENSEARCH, "sinks.opensearch.dead_letter");
+    FileOutputs.PART_FILES_UIDS.forEach(uid -> settings.put(uid, "sinks.files.directory"));
+    return Collections.unmodifiableMap(settings);
   }
 }
