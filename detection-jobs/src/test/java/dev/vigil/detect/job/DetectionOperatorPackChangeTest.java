@@ -1,17 +1,16 @@
 package dev.vigil.detect.job;
 
+import static dev.vigil.detect.job.OperatorEvents.at;
+import static dev.vigil.detect.job.OperatorEvents.denied;
+import static dev.vigil.detect.job.OperatorEvents.root;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.route.Route;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.RulePack;
-import dev.vigil.rules.testing.InlineEvents;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
@@ -38,8 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class DetectionOperatorPackChangeTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Instant T0 = Instant.parse("2024-03-01T10:00:00Z");
   private static final Path TEST_PACK = Path.of("src/test/resources/rules/test");
 
   @Test
@@ -264,28 +261,5 @@ class DetectionOperatorPackChangeTest {
 
     @Override
     public void onProcessingTime(InternalTimer<String, Long> timer) {}
-  }
-
-  private static long at(int seconds) {
-    return T0.plusSeconds(seconds).toEpochMilli();
-  }
-
-  private static int serial;
-
-  private static AuditEvent denied(String actor, int second) {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("source", "AWS_CLOUDTRAIL");
-    event.put("denied", true);
-    event.put("time", T0.plusSeconds(second).toString());
-    event.putObject("actor").put("id", actor);
-    return InlineEvents.build(event, serial++, 0, 0, 0, "test");
-  }
-
-  private static AuditEvent root(String actor, int second) {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("source", "VAULT");
-    event.put("time", T0.plusSeconds(second).toString());
-    event.putObject("actor").put("id", actor).put("root", true);
-    return InlineEvents.build(event, serial++, 0, 0, 0, "test");
   }
 }

@@ -1,15 +1,14 @@
 package dev.vigil.detect.job;
 
+import static dev.vigil.detect.job.OperatorEvents.at;
+import static dev.vigil.detect.job.OperatorEvents.denied;
+import static dev.vigil.detect.job.OperatorEvents.root;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
-import dev.vigil.rules.testing.InlineEvents;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -30,8 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class DetectionOperatorTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Instant T0 = Instant.parse("2024-03-01T10:00:00Z");
   private static RuleSet rules;
   private static Routes routes;
 
@@ -246,28 +243,5 @@ class DetectionOperatorTest {
   private static List<AlertRecord> alerts(
       KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness) {
     return harness.extractOutputValues();
-  }
-
-  private static long at(int seconds) {
-    return T0.plusSeconds(seconds).toEpochMilli();
-  }
-
-  private static int serial;
-
-  private static AuditEvent denied(String actor, int second) {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("source", "AWS_CLOUDTRAIL");
-    event.put("denied", true);
-    event.put("time", T0.plusSeconds(second).toString());
-    event.putObject("actor").put("id", actor);
-    return InlineEvents.build(event, serial++, 0, 0, 0, "test");
-  }
-
-  private static AuditEvent root(String actor, int second) {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("source", "VAULT");
-    event.put("time", T0.plusSeconds(second).toString());
-    event.putObject("actor").put("id", actor).put("root", true);
-    return InlineEvents.build(event, serial++, 0, 0, 0, "test");
   }
 }
