@@ -102,16 +102,17 @@ final class DetectionRun {
       if (deadLetterOut == null && keepUnnamed) {
         DeadLetterFile.requireWorkingDirectoryWritable(env.workingDir());
       }
-      DetectOptions options =
-          DetectOptions.of(inputs)
-              .withInputNames(inputArguments)
-              .withRules(rules)
-              .withNormalizer(normalizer)
-              .withAlertsOut(alerts)
-              .withEventsOut(events)
-              .withDeadLetterOut(deadLetters)
-              .withMaxOutOfOrderness(maxOutOfOrderness);
-      DetectSummary summary = execute(options);
+      DetectSummary summary =
+          execute(
+              DetectOptions.builder()
+                  .setInputs(inputs)
+                  .setInputNames(inputArguments)
+                  .setRules(rules)
+                  .setNormalizer(normalizer)
+                  .setAlertsOut(alerts)
+                  .setEventsOut(events)
+                  .setDeadLetterOut(deadLetters)
+                  .setMaxOutOfOrderness(maxOutOfOrderness));
       if (alertsOut == null) {
         copyTo(alerts, env.stdout());
       }
@@ -147,10 +148,11 @@ final class DetectionRun {
    * Runs the job with a progress line on a terminal, turning what the user can fix (rules that do
    * not load, a missing input, a failed job) into a {@link CommandFailedException}.
    */
-  DetectSummary execute(DetectOptions options) throws IOException {
+  DetectSummary execute(DetectOptions.Builder settings) throws IOException {
     if (env.stderrIsTerminal()) {
-      options = options.withProgress(this::progress, DetectOptions.DEFAULT_PROGRESS_INTERVAL);
+      settings.setProgress(this::progress);
     }
+    DetectOptions options = settings.build();
     try {
       if (!options.rules().isEmpty()) {
         // Compiled here, once (the job finds the pack compiled), to tell the author what
