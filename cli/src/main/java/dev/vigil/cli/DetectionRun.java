@@ -60,9 +60,7 @@ final class DetectionRun {
   int run(
       List<String> inputArguments,
       List<String> ruleArguments,
-      String alertsOut,
-      String eventsOut,
-      String deadLetterOut,
+      RunOutputOptions outputs,
       Duration maxOutOfOrderness,
       NormalizerOptions normalizerOptions)
       throws IOException {
@@ -82,26 +80,19 @@ final class DetectionRun {
         ruleArguments == null || ruleArguments.isEmpty()
             ? List.of()
             : RulesCommand.rulePaths(env, "--rules", ruleArguments);
+    // Checked now, not when the job writes them at its end: a mistake costs no run. (The scratch
+    // files below, the job's own, need no check.)
+    RunOutputOptions.NamedFiles named = outputs.claim(env, targets);
+    boolean keepUnnamed = unnamedDeadLetters == UnnamedDeadLetters.TIMESTAMPED_FILE;
+    if (named.deadLetters() == null && keepUnnamed) {
+      DeadLetterFile.requireWorkingDirectoryWritable(env.workingDir());
+    }
     Path scratch = Files.createTempDirectory("vigil-detect");
     boolean keepScratch = false;
     try {
-      Path alerts = alertsOut != null ? env.resolve(alertsOut) : scratch.resolve("alerts.jsonl");
-      Path events = eventsOut == null ? null : env.resolve(eventsOut);
+      Path alerts = named.alerts() != null ? named.alerts() : scratch.resolve("alerts.jsonl");
       Path deadLetters =
-          deadLetterOut != null ? env.resolve(deadLetterOut) : scratch.resolve("deadletters.jsonl");
-      // Checked now, not when the job writes them at its end: a mistake costs no run.
-      // (The scratch files, the job's own, need no check.)
-      if (alertsOut != null) {
-        targets.claimWritable(alerts, "--out", alertsOut);
-      }
-      targets.claimWritable(events, "--events-out", eventsOut);
-      if (deadLetterOut != null) {
-        targets.claimWritable(deadLetters, "--dead-letter", deadLetterOut);
-      }
-      boolean keepUnnamed = unnamedDeadLetters == UnnamedDeadLetters.TIMESTAMPED_FILE;
-      if (deadLetterOut == null && keepUnnamed) {
-        DeadLetterFile.requireWorkingDirectoryWritable(env.workingDir());
-      }
+          named.deadLetters() != null ? named.deadLetters() : scratch.resolve("deadletters.jsonl");
       DetectSummary summary =
           execute(
               DetectOptions.builder()
@@ -110,14 +101,14 @@ final class DetectionRun {
                   .setRules(rules)
                   .setNormalizer(normalizer)
                   .setAlertsOut(alerts)
-                  .setEventsOut(events)
+                  .setEventsOut(named.events())
                   .setDeadLetterOut(deadLetters)
                   .setMaxOutOfOrderness(maxOutOfOrderness));
-      if (alertsOut == null) {
+      if (named.alerts() == null) {
         copyTo(alerts, env.stdout());
       }
-      String keptDeadLetters = deadLetterOut;
-      if (deadLetterOut == null && keepUnnamed && summary.deadLetters() > 0) {
+      String keptDeadLetters = outputs.deadLettersAsTyped();
+      if (named.deadLetters() == null && keepUnnamed && summary.deadLetters() > 0) {
         Path kept;
         try {
           kept =
