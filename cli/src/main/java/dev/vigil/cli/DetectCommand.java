@@ -24,12 +24,11 @@ import picocli.CommandLine.Parameters;
     resourceBundle = "dev.vigil.cli.DetectCommand$OutputHelp")
 final class DetectCommand implements Callable<Integer> {
 
-  /** What {@link RunOutputOptions} says of the alerts and dead letters no option names. */
+  /** What {@link RunOutputOptions} says of the dead letters no option names. */
   public static final class OutputHelp extends ListResourceBundle {
     @Override
     protected Object[][] getContents() {
       return new Object[][] {
-        {RunOutputOptions.OUT_HELP, "Write alerts to FILE instead of stdout."},
         {
           RunOutputOptions.DEAD_LETTER_HELP,
           "Write dead letters to FILE (default: vigil-deadletters-<time>.jsonl, only when any)."

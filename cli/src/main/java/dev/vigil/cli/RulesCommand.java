@@ -246,12 +246,11 @@ final class RulesCommand {
       resourceBundle = "dev.vigil.cli.RulesCommand$Backtest$OutputHelp")
   static final class Backtest implements Callable<Integer> {
 
-    /** What {@link RunOutputOptions} says of the alerts and dead letters no option names. */
+    /** What {@link RunOutputOptions} says of the dead letters no option names. */
     public static final class OutputHelp extends ListResourceBundle {
       @Override
       protected Object[][] getContents() {
         return new Object[][] {
-          {RunOutputOptions.OUT_HELP, "Write alerts to FILE."},
           {
             RunOutputOptions.DEAD_LETTER_HELP,
             "Write dead letters to FILE (default: counted in the summary, not kept)."

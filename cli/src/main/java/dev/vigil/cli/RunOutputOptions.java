@@ -9,20 +9,19 @@ import picocli.CommandLine.Option;
  * runs over files ({@code vigil detect}, {@code vigil rules backtest}, see {@link DetectionRun}):
  * one name and one check for each.
  *
- * <p>What happens to the alerts and the dead letters when their option is not given is the
- * command's to say ({@link DetectionRun.UnnamedDeadLetters}), so the descriptions of {@code --out}
- * and {@code --dead-letter} come from the command's resource bundle, under {@link #OUT_HELP} and
- * {@link #DEAD_LETTER_HELP}.
+ * <p>What happens to the dead letters when {@code --dead-letter} is not given is the command's to
+ * say ({@link DetectionRun.UnnamedDeadLetters}), so that option's description comes from the
+ * command's resource bundle, under {@link #DEAD_LETTER_HELP}.
  */
 final class RunOutputOptions {
-
-  /** The key of {@code --out}'s description in the command's resource bundle. */
-  static final String OUT_HELP = "out";
 
   /** The key of {@code --dead-letter}'s description in the command's resource bundle. */
   static final String DEAD_LETTER_HELP = "dead-letter";
 
-  @Option(names = "--out", paramLabel = "FILE", descriptionKey = OUT_HELP)
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Write alerts to FILE instead of stdout.")
   private String alerts;
 
   @Option(
