@@ -66,12 +66,13 @@ final class Demo {
     DetectSummary summary =
         new DetectionRun(env, "vigil demo", DetectionRun.UnnamedDeadLetters.TIMESTAMPED_FILE)
             .execute(
-                DetectOptions.of(List.of(samples))
-                    .withAlertsOut(alerts)
-                    .withEventsOut(events)
-                    .withDeadLetterOut(deadLetters)
-                    .withMaxOutOfOrderness(SAMPLES_OUT_OF_ORDERNESS)
-                    .withTimeout(TIMEOUT));
+                DetectOptions.builder()
+                    .setInputs(List.of(samples))
+                    .setAlertsOut(alerts)
+                    .setEventsOut(events)
+                    .setDeadLetterOut(deadLetters)
+                    .setMaxOutOfOrderness(SAMPLES_OUT_OF_ORDERNESS)
+                    .setTimeout(TIMEOUT));
 
     List<String> report =
         new DemoReport(this::display, root.resolve("bin").resolve("vigil"))

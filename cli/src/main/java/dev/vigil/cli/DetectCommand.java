@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.ListResourceBundle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,8 +20,22 @@ import picocli.CommandLine.Parameters;
       "Files of any source (detected per record) and directories, read as vigil normalize reads"
           + " them, by the job on the embedded Flink. Exit 0 on success, 2 when some records were"
           + " dead-lettered, 1 on usage or I/O errors or a failed job."
-    })
+    },
+    resourceBundle = "dev.vigil.cli.DetectCommand$OutputHelp")
 final class DetectCommand implements Callable<Integer> {
+
+  /** What {@link RunOutputOptions} says of the dead letters no option names. */
+  public static final class OutputHelp extends ListResourceBundle {
+    @Override
+    protected Object[][] getContents() {
+      return new Object[][] {
+        {
+          RunOutputOptions.DEAD_LETTER_HELP,
+          "Write dead letters to FILE (default: vigil-deadletters-<time>.jsonl, only when any)."
+        }
+      };
+    }
+  }
 
   @Option(
       names = "--rules",
@@ -28,24 +43,7 @@ final class DetectCommand implements Callable<Integer> {
       description = "Rule files or directories (default: the built-in pack).")
   private List<String> rules;
 
-  @Option(
-      names = "--out",
-      paramLabel = "FILE",
-      description = "Write alerts to FILE instead of stdout.")
-  private String out;
-
-  @Option(
-      names = "--events-out",
-      paramLabel = "FILE",
-      description = "Also write the normalized events to FILE (JSON lines).")
-  private String eventsOut;
-
-  @Option(
-      names = "--dead-letter",
-      paramLabel = "FILE",
-      description =
-          "Write dead letters to FILE (default: vigil-deadletters-<time>.jsonl, only when any).")
-  private String deadLetter;
+  @Mixin private RunOutputOptions outputs;
 
   @Mixin private OutOfOrdernessOption maxOutOfOrderness;
 
@@ -63,13 +61,6 @@ final class DetectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     return new DetectionRun(env, "vigil detect", DetectionRun.UnnamedDeadLetters.TIMESTAMPED_FILE)
-        .run(
-            inputs,
-            rules,
-            out,
-            eventsOut,
-            deadLetter,
-            maxOutOfOrderness.value(),
-            normalizerOptions);
+        .run(inputs, rules, outputs, maxOutOfOrderness.value(), normalizerOptions);
   }
 }

@@ -60,9 +60,7 @@ final class DetectionRun {
   int run(
       List<String> inputArguments,
       List<String> ruleArguments,
-      String alertsOut,
-      String eventsOut,
-      String deadLetterOut,
+      RunOutputOptions outputs,
       Duration maxOutOfOrderness,
       NormalizerOptions normalizerOptions)
       throws IOException {
@@ -82,41 +80,35 @@ final class DetectionRun {
         ruleArguments == null || ruleArguments.isEmpty()
             ? List.of()
             : RulesCommand.rulePaths(env, "--rules", ruleArguments);
+    // Checked now, not when the job writes them at its end: a mistake costs no run. (The scratch
+    // files below, the job's own, need no check.)
+    RunOutputOptions.NamedFiles named = outputs.claim(env, targets);
+    boolean keepUnnamed = unnamedDeadLetters == UnnamedDeadLetters.TIMESTAMPED_FILE;
+    if (named.deadLetters() == null && keepUnnamed) {
+      DeadLetterFile.requireWorkingDirectoryWritable(env.workingDir());
+    }
     Path scratch = Files.createTempDirectory("vigil-detect");
     boolean keepScratch = false;
     try {
-      Path alerts = alertsOut != null ? env.resolve(alertsOut) : scratch.resolve("alerts.jsonl");
-      Path events = eventsOut == null ? null : env.resolve(eventsOut);
+      Path alerts = named.alerts() != null ? named.alerts() : scratch.resolve("alerts.jsonl");
       Path deadLetters =
-          deadLetterOut != null ? env.resolve(deadLetterOut) : scratch.resolve("deadletters.jsonl");
-      // Checked now, not when the job writes them at its end: a mistake costs no run.
-      // (The scratch files, the job's own, need no check.)
-      if (alertsOut != null) {
-        targets.claimWritable(alerts, "--out", alertsOut);
-      }
-      targets.claimWritable(events, "--events-out", eventsOut);
-      if (deadLetterOut != null) {
-        targets.claimWritable(deadLetters, "--dead-letter", deadLetterOut);
-      }
-      boolean keepUnnamed = unnamedDeadLetters == UnnamedDeadLetters.TIMESTAMPED_FILE;
-      if (deadLetterOut == null && keepUnnamed) {
-        DeadLetterFile.requireWorkingDirectoryWritable(env.workingDir());
-      }
-      DetectOptions options =
-          DetectOptions.of(inputs)
-              .withInputNames(inputArguments)
-              .withRules(rules)
-              .withNormalizer(normalizer)
-              .withAlertsOut(alerts)
-              .withEventsOut(events)
-              .withDeadLetterOut(deadLetters)
-              .withMaxOutOfOrderness(maxOutOfOrderness);
-      DetectSummary summary = execute(options);
-      if (alertsOut == null) {
+          named.deadLetters() != null ? named.deadLetters() : scratch.resolve("deadletters.jsonl");
+      DetectSummary summary =
+          execute(
+              DetectOptions.builder()
+                  .setInputs(inputs)
+                  .setInputNames(inputArguments)
+                  .setRules(rules)
+                  .setNormalizer(normalizer)
+                  .setAlertsOut(alerts)
+                  .setEventsOut(named.events())
+                  .setDeadLetterOut(deadLetters)
+                  .setMaxOutOfOrderness(maxOutOfOrderness));
+      if (named.alerts() == null) {
         copyTo(alerts, env.stdout());
       }
-      String keptDeadLetters = deadLetterOut;
-      if (deadLetterOut == null && keepUnnamed && summary.deadLetters() > 0) {
+      String keptDeadLetters = outputs.deadLettersAsTyped();
+      if (named.deadLetters() == null && keepUnnamed && summary.deadLetters() > 0) {
         Path kept;
         try {
           kept =
@@ -147,10 +139,11 @@ final class DetectionRun {
    * Runs the job with a progress line on a terminal, turning what the user can fix (rules that do
    * not load, a missing input, a failed job) into a {@link CommandFailedException}.
    */
-  DetectSummary execute(DetectOptions options) throws IOException {
+  DetectSummary execute(DetectOptions.Builder settings) throws IOException {
     if (env.stderrIsTerminal()) {
-      options = options.withProgress(this::progress, DetectOptions.DEFAULT_PROGRESS_INTERVAL);
+      settings.setProgress(this::progress);
     }
+    DetectOptions options = settings.build();
     try {
       if (!options.rules().isEmpty()) {
         // Compiled here, once (the job finds the pack compiled), to tell the author what

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ListResourceBundle;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code vigil rules validate|test|explain}: the rule author's loop, handed to the rules module.
+ * {@code vigil rules validate|test|explain|backtest}: the rule author's loop, handed to the rules
+ * module.
  */
 @Command(
     name = "rules",
@@ -64,6 +66,19 @@ final class RulesCommand {
     return paths;
   }
 
+  /** The rules {@code validate} and {@code test} read: their arguments, or the built-in pack. */
+  static final class RulePathArguments {
+    @Parameters(
+        arity = "0..*",
+        paramLabel = "PATH",
+        description = "Rule files or directories (default: the built-in pack).")
+    private List<String> paths;
+
+    List<Path> resolve(CliEnvironment env) {
+      return rulePaths(env, null, paths);
+    }
+  }
+
   @Command(
       name = "validate",
       mixinStandardHelpOptions = true,
@@ -76,11 +91,7 @@ final class RulesCommand {
   static final class Validate implements Callable<Integer> {
     private final CliEnvironment env;
 
-    @Parameters(
-        arity = "0..*",
-        paramLabel = "PATH",
-        description = "Rule files or directories (default: the built-in pack).")
-    private List<String> paths;
+    @Mixin private RulePathArguments paths;
 
     Validate(CliEnvironment env) {
       this.env = env;
@@ -88,7 +99,7 @@ final class RulesCommand {
 
     @Override
     public Integer call() {
-      RuleValidator.Report report = RuleValidator.validate(rulePaths(env, null, paths));
+      RuleValidator.Report report = RuleValidator.validate(paths.resolve(env));
       print(env.stderr(), report.lines());
       return report.ok() ? 0 : VigilCommand.EXIT_FINDINGS;
     }
@@ -105,11 +116,7 @@ final class RulesCommand {
   static final class Test implements Callable<Integer> {
     private final CliEnvironment env;
 
-    @Parameters(
-        arity = "0..*",
-        paramLabel = "PATH",
-        description = "Rule files or directories (default: the built-in pack).")
-    private List<String> paths;
+    @Mixin private RulePathArguments paths;
 
     Test(CliEnvironment env) {
       this.env = env;
@@ -117,7 +124,7 @@ final class RulesCommand {
 
     @Override
     public Integer call() {
-      RuleTestRunner.Report report = RuleTestRunner.run(rulePaths(env, null, paths));
+      RuleTestRunner.Report report = RuleTestRunner.run(paths.resolve(env));
       print(env.stderr(), report.lines());
       return report.ok() ? 0 : VigilCommand.EXIT_FINDINGS;
     }
@@ -235,8 +242,23 @@ final class RulesCommand {
             + " JSON lines to stdout or --out, a summary on stderr. Dead letters are counted in the"
             + " summary and kept only with --dead-letter FILE (no file per run in the working"
             + " directory)."
-      })
+      },
+      resourceBundle = "dev.vigil.cli.RulesCommand$Backtest$OutputHelp")
   static final class Backtest implements Callable<Integer> {
+
+    /** What {@link RunOutputOptions} says of the dead letters no option names. */
+    public static final class OutputHelp extends ListResourceBundle {
+      @Override
+      protected Object[][] getContents() {
+        return new Object[][] {
+          {
+            RunOutputOptions.DEAD_LETTER_HELP,
+            "Write dead letters to FILE (default: counted in the summary, not kept)."
+          }
+        };
+      }
+    }
+
     private final CliEnvironment env;
 
     @Option(
@@ -246,20 +268,7 @@ final class RulesCommand {
         description = "The rule files or directories to try.")
     private List<String> rules;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write alerts to FILE.")
-    private String out;
-
-    @Option(
-        names = "--events-out",
-        paramLabel = "FILE",
-        description = "Also write the normalized events to FILE (JSON lines).")
-    private String eventsOut;
-
-    @Option(
-        names = "--dead-letter",
-        paramLabel = "FILE",
-        description = "Write dead letters to FILE (default: counted in the summary, not kept).")
-    private String deadLetter;
+    @Mixin private RunOutputOptions outputs;
 
     @Mixin private OutOfOrdernessOption maxOutOfOrderness;
 
@@ -276,14 +285,7 @@ final class RulesCommand {
     public Integer call() throws java.io.IOException {
       return new DetectionRun(
               env, "vigil rules backtest", DetectionRun.UnnamedDeadLetters.COUNTED_ONLY)
-          .run(
-              inputs,
-              rules,
-              out,
-              eventsOut,
-              deadLetter,
-              maxOutOfOrderness.value(),
-              normalizerOptions);
+          .run(inputs, rules, outputs, maxOutOfOrderness.value(), normalizerOptions);
     }
   }
 

@@ -49,12 +49,14 @@ class CorpusDetectionITCase {
   private DetectSummary run(int parallelism, String name) throws Exception {
     Path dir = out.resolve(name);
     return EmbeddedDetection.run(
-        DetectOptions.of(List.of(sharedDir().resolve("corpus")))
-            .withParallelism(parallelism)
-            .withTimeout(Duration.ofMinutes(2))
-            .withAlertsOut(dir.resolve("alerts.jsonl"))
-            .withEventsOut(dir.resolve("events.jsonl"))
-            .withDeadLetterOut(dir.resolve("dead.jsonl")));
+        DetectOptions.builder()
+            .setInputs(List.of(sharedDir().resolve("corpus")))
+            .setParallelism(parallelism)
+            .setTimeout(Duration.ofMinutes(2))
+            .setAlertsOut(dir.resolve("alerts.jsonl"))
+            .setEventsOut(dir.resolve("events.jsonl"))
+            .setDeadLetterOut(dir.resolve("dead.jsonl"))
+            .build());
   }
 
   static Path sharedDir() {

@@ -30,12 +30,14 @@ class DetectionJobITCase {
   void findsExactlyWhatHappened() throws Exception {
     DetectSummary summary =
         EmbeddedDetection.run(
-            DetectOptions.of(List.of(Path.of("src/test/resources/mixed/mixed-sources.jsonl")))
-                .withParallelism(2)
-                .withTimeout(Duration.ofMinutes(2))
-                .withAlertsOut(out.resolve("alerts.jsonl"))
-                .withEventsOut(out.resolve("events.jsonl"))
-                .withDeadLetterOut(out.resolve("dead-letters.jsonl")));
+            DetectOptions.builder()
+                .setInputs(List.of(Path.of("src/test/resources/mixed/mixed-sources.jsonl")))
+                .setParallelism(2)
+                .setTimeout(Duration.ofMinutes(2))
+                .setAlertsOut(out.resolve("alerts.jsonl"))
+                .setEventsOut(out.resolve("events.jsonl"))
+                .setDeadLetterOut(out.resolve("dead-letters.jsonl"))
+                .build());
 
     List<String> found = new ArrayList<>();
     for (String line : Files.readAllLines(out.resolve("alerts.jsonl"))) {

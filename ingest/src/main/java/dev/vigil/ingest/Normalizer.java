@@ -15,12 +15,11 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.spi.SourceParser;
 import dev.vigil.ingest.spi.SourceRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -128,8 +127,8 @@ public final class Normalizer {
     }
     String text;
     try {
-      text = strictUtf8(bytes);
-    } catch (CharacterCodingException notUtf8) {
+      text = IoProblems.utf8(bytes);
+    } catch (IoProblems.NotUtf8Text notUtf8) {
       out.deadLetter(
           deadLetter(
               bytes,
@@ -224,24 +223,6 @@ public final class Normalizer {
           ? SourceRecord.of(json, memberText, origin, bytes, start, end - start)
           : SourceRecord.of(json, memberText, origin);
     }
-  }
-
-  /**
-   * The bytes as text, refusing invalid UTF-8. The lenient String constructor is intrinsified and
-   * much faster; it marks every malformed sequence with U+FFFD, so only text holding that character
-   * (rare, and possibly genuine) needs the strict decoder's verdict.
-   */
-  private static String strictUtf8(byte[] bytes) throws CharacterCodingException {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    if (text.indexOf('\uFFFD') < 0) {
-      return text;
-    }
-    return StandardCharsets.UTF_8
-        .newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(bytes))
-        .toString();
   }
 
   private ParsedRecord readSingleValue(JsonInput input) throws IOException {

@@ -239,12 +239,14 @@ final class RawTopicsFixture {
     // which records those are depends on how the readers share the files.
     DetectSummary summary =
         EmbeddedDetection.run(
-            DetectOptions.of(inputs)
-                .withParallelism(2)
-                .withMaxOutOfOrderness(OUT_OF_ORDERNESS)
-                .withTimeout(Duration.ofMinutes(5))
-                .withAlertsOut(alerts)
-                .withEventsOut(events));
+            DetectOptions.builder()
+                .setInputs(inputs)
+                .setParallelism(2)
+                .setMaxOutOfOrderness(OUT_OF_ORDERNESS)
+                .setTimeout(Duration.ofMinutes(5))
+                .setAlertsOut(alerts)
+                .setEventsOut(events)
+                .build());
     assertThat(summary.lateRecords())
         .as("records the file run judged late (the corpus outgrew the out-of-orderness?)")
         .isZero();

@@ -635,46 +635,22 @@ public final class AzureMonitorParser implements SourceParser {
   private static Integer httpStatus(AzureFields f, JsonNode properties) {
     Long status = Json.integer(properties, "httpStatusCode");
     if (status == null && f.has(Field.HTTP_STATUS_CODE)) {
-      status = integer(f.get(Field.HTTP_STATUS_CODE));
+      status = Json.integer(f.get(Field.HTTP_STATUS_CODE));
     }
     if (status == null && f.has(Field.STATUS_CODE)) {
-      status = integer(f.get(Field.STATUS_CODE));
+      status = Json.integer(f.get(Field.STATUS_CODE));
     }
     if (status == null) {
-      status = integer(f.get(Field.RESULT_SIGNATURE));
+      status = Json.integer(f.get(Field.RESULT_SIGNATURE));
     }
     return status != null && status >= 100 && status <= 599 ? status.intValue() : null;
-  }
-
-  private static Long integer(JsonNode node) {
-    if (node == null) {
-      return null;
-    }
-    if (node.isIntegralNumber()) {
-      return node.longValue();
-    }
-    String text = Json.scalarText(node);
-    if (text != null && text.length() <= 9 && allDigits(text)) {
-      return Long.parseLong(text);
-    }
-    return null;
-  }
-
-  /** {@link Character#isDigit} for every char, as {@link Long#parseLong} reads them. */
-  private static boolean allDigits(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (!Character.isDigit(text.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The sign-in's error code: {@code properties.status.errorCode}, else a numeric resultType. */
   private static String signInError(AzureFields f, JsonNode body) {
     Long code = Json.integer(body, "status.errorCode");
     if (code == null) {
-      code = integer(f.get(Field.RESULT_TYPE));
+      code = Json.integer(f.get(Field.RESULT_TYPE));
     }
     return code == null ? null : code.toString();
   }

@@ -103,8 +103,24 @@ public final class IoProblems {
     }
   }
 
-  /** The bytes as UTF-8 text, or where they stop being it. */
+  /**
+   * The bytes as UTF-8 text, or where they stop being it: the one strict UTF-8 decoding of Vigil
+   * (every record the normalizer reads, rule files, mapping tables, vigil.yaml).
+   *
+   * <p>The lenient String constructor is intrinsified and much faster than a decoder (see
+   * docs/benchmarks.md); it marks every malformed sequence with U+FFFD, so only text holding that
+   * character (rare, and possibly genuine) needs the strict decoder's verdict.
+   */
   public static String utf8(byte[] bytes) throws NotUtf8Text {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.indexOf('\uFFFD') < 0) {
+      return text;
+    }
+    return strictUtf8(bytes);
+  }
+
+  /** {@link #utf8} by the strict decoder, which finds the first byte that is not UTF-8. */
+  private static String strictUtf8(byte[] bytes) throws NotUtf8Text {
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never gives more chars than bytes
     CharsetDecoder decoder =

@@ -108,11 +108,21 @@ public final class Json {
 
   /** An integer from a number or a numeric string; null when absent or not an integer. */
   public static Long integer(JsonNode node, String path) {
-    JsonNode value = at(node, path);
+    return integer(at(node, path));
+  }
+
+  /**
+   * An integer from a number or a numeric string (surrounding spaces ignored, up to 18 digits);
+   * null when the value is null, missing or not an integer.
+   */
+  public static Long integer(JsonNode value) {
+    if (value == null) {
+      return null;
+    }
     if (value.isIntegralNumber()) {
       return value.longValue();
     }
-    if (value.isTextual()) {
+    if (value instanceof TextNode) {
       String text = value.textValue().trim();
       if (!text.isEmpty() && text.length() < 19 && allDigits(text)) {
         return Long.parseLong(text);
