@@ -1,6 +1,6 @@
 package dev.vigil.detect.config;
 
-import dev.vigil.rules.NearNames;
+import dev.vigil.ingest.spi.NearNames;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;

@@ -3,7 +3,7 @@ package dev.vigil.detect.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.dashboards.index.IndexContract;
-import dev.vigil.rules.NearNames;
+import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.rules.model.Level;
 import java.io.Serializable;
 import java.net.URI;
