@@ -962,7 +962,7 @@ class VigilConfigLoaderTest {
         "job: {}\nopensearch:\n  url: http://localhost:9200\n  bulk:\n    max_actions: lots\n",
         5,
         "opensearch.bulk.max_actions",
-        "'lots' is not a whole number");
+        "must be a whole number, got 'lots'");
     failsWith(
         "opensearch:\n  url: http://localhost:9200\n  tls:\n    verify_hostnme: false\n",
         4,
@@ -1105,7 +1105,7 @@ class VigilConfigLoaderTest {
         "kafka:\n  security:\n    protocol: plain\n",
         3,
         "kafka.security.protocol",
-        "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got 'PLAIN'");
+        "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got 'plain'");
     failsWith(
         "notify:\n  destinations:\n    d:\n      type: slak\n",
         4,
