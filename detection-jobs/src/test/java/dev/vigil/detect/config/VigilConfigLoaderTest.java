@@ -975,6 +975,13 @@ class VigilConfigLoaderTest {
         "opensearch",
         "basic auth over plain http would send the password in clear");
     failsWith("opensearch:\n  index: {}\n", 1, "opensearch", "set exactly one of url or urls");
+    // Once reported at opensearch.bulk as "bulk initial_backoff must be > 0 and max_backoff ...".
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "opensearch:\n  url: http://localhost:9200\n  bulk:\n    initial_backoff: 0s\n"))
+        .hasMessage(
+            "vigil.yaml:4: opensearch.bulk.initial_backoff: must be longer than zero, got '0s'");
     failsWith(
         "opensearch:\n  url: ftp://search\n", 2, "opensearch.url", "is not an http(s)://host");
     failsWith(
