@@ -1,6 +1,6 @@
 package dev.vigil.cli;
 
-import dev.vigil.rules.NearNames;
+import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RuleExplainer;
 import dev.vigil.rules.RulePack;

@@ -1,6 +1,6 @@
 package dev.vigil.cli;
 
-import dev.vigil.rules.NearNames;
+import dev.vigil.ingest.spi.NearNames;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

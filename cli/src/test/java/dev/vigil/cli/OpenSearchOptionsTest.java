@@ -194,7 +194,7 @@ class OpenSearchOptionsTest {
 
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
-        .containsExactly("vigil dashboards install: --replicas: '-1' is not a whole number >= 0");
+        .containsExactly("vigil dashboards install: --replicas: must be at least 0, got -1");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.rules.engine.CompiledCorrelation;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.CompiledRule;

@@ -1,6 +1,6 @@
 package dev.vigil.dashboards.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.yaml.ConfigMapping;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Set;
@@ -62,25 +62,27 @@ public record BulkConfig(
     }
   }
 
-  static BulkConfig fromTree(JsonNode node, String where) {
-    if (node.isMissingNode()) {
-      return DEFAULT;
+  static BulkConfig read(ConfigMapping node) {
+    node.onlyKeys(KEYS);
+    int maxActions = node.integer("max_actions", DEFAULT.maxActions(), 1, Integer.MAX_VALUE);
+    long maxBytes = node.bytes("max_bytes", DEFAULT.maxBytes());
+    Duration flushInterval = node.duration("flush_interval", DEFAULT.flushInterval(), true);
+    int maxBufferedRequests =
+        node.integer("max_buffered_requests", DEFAULT.maxBufferedRequests(), 1, Integer.MAX_VALUE);
+    Duration initialBackoff = node.duration("initial_backoff", DEFAULT.initialBackoff(), false);
+    Duration maxBackoff = node.duration("max_backoff", DEFAULT.maxBackoff(), false);
+    if (maxBackoff.compareTo(initialBackoff) < 0) {
+      throw node.writes("max_backoff")
+          ? node.error("max_backoff", "must not be shorter than initial_backoff")
+          : node.error("initial_backoff", "must not be longer than max_backoff (30s, its default)");
     }
-    ConfigValues.checkKeys(node, KEYS, where);
-    try {
-      return new BulkConfig(
-          ConfigValues.positiveInt(node, "max_actions", DEFAULT.maxActions(), where),
-          ConfigValues.bytes(node, "max_bytes", DEFAULT.maxBytes(), where),
-          ConfigValues.duration(node, "flush_interval", DEFAULT.flushInterval(), where),
-          ConfigValues.positiveInt(
-              node, "max_buffered_requests", DEFAULT.maxBufferedRequests(), where),
-          ConfigValues.duration(node, "initial_backoff", DEFAULT.initialBackoff(), where),
-          ConfigValues.duration(node, "max_backoff", DEFAULT.maxBackoff(), where),
-          ConfigValues.duration(node, "give_up_after", DEFAULT.giveUpAfter(), where));
-    } catch (IllegalArgumentException e) {
-      throw e.getMessage().startsWith(where)
-          ? e
-          : new IllegalArgumentException(where + ": " + e.getMessage());
-    }
+    return new BulkConfig(
+        maxActions,
+        maxBytes,
+        flushInterval,
+        maxBufferedRequests,
+        initialBackoff,
+        maxBackoff,
+        node.duration("give_up_after", DEFAULT.giveUpAfter(), true));
   }
 }

@@ -1,7 +1,7 @@
 package dev.vigil.dashboards.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.ingest.yaml.ConfigMapping;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -35,31 +35,24 @@ public record IndexSettings(int shards, int replicas, Duration refreshInterval, 
     this(shards, replicas, refreshInterval, IndexContract.PREFIX);
   }
 
-  static IndexSettings fromTree(JsonNode node, String where) {
-    if (node.isMissingNode()) {
-      return DEFAULT;
-    }
-    ConfigValues.checkKeys(node, KEYS, where);
-    Duration refresh =
-        ConfigValues.duration(node, "refresh_interval", DEFAULT.refreshInterval(), where);
-    if (refresh.isZero()) {
-      throw new IllegalArgumentException(where + ".refresh_interval must be greater than 0");
-    }
+  static IndexSettings read(ConfigMapping node) {
+    node.onlyKeys(KEYS);
     return new IndexSettings(
-        ConfigValues.positiveInt(node, "shards", DEFAULT.shards(), where),
-        ConfigValues.nonNegativeInt(node, "replicas", DEFAULT.replicas(), where),
-        refresh,
-        prefix(ConfigValues.text(node, "prefix", where), where + ".prefix"));
+        node.integer("shards", DEFAULT.shards(), 1, Integer.MAX_VALUE),
+        node.integer("replicas", DEFAULT.replicas(), 0, Integer.MAX_VALUE),
+        node.duration("refresh_interval", DEFAULT.refreshInterval(), false),
+        prefix(node));
   }
 
-  private static String prefix(String text, String where) {
+  private static String prefix(ConfigMapping node) {
+    String text = node.text("prefix", null);
     if (text == null) {
       return DEFAULT.prefix();
     }
     if (!PREFIX_SYNTAX.matcher(text).matches()) {
-      throw new IllegalArgumentException(
-          where
-              + ": \""
+      throw node.error(
+          "prefix",
+          "\""
               + text
               + "\" is not an index name prefix: lowercase letters, digits, '.', '_' and '-',"
               + " ending with '-' (like vigil-demo-)");
@@ -67,9 +60,9 @@ public record IndexSettings(int shards, int replicas, Duration refreshInterval, 
     // Under the default names, its indices would take the default templates and join their aliases.
     for (String family : List.of("events-", "alerts-", "deadletters-")) {
       if (text.startsWith(IndexContract.PREFIX + family)) {
-        throw new IllegalArgumentException(
-            where
-                + ": \""
+        throw node.error(
+            "prefix",
+            "\""
                 + text
                 + "\" names indices inside "
                 + IndexContract.PREFIX

@@ -1,6 +1,8 @@
 package dev.vigil.dashboards.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.yaml.ConfigMapping;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -80,7 +82,8 @@ public record OpenSearchConfig(
   }
 
   /**
-   * Reads the {@code opensearch:} section (a Jackson tree of vigil.yaml's YAML).
+   * Reads the {@code opensearch:} section from a tree that is no file's (the CLI's connection flags
+   * make one).
    *
    * @throws IllegalArgumentException naming the key ({@code opensearch.tls.ca_pem}) and what is
    *     wrong with it
@@ -89,73 +92,70 @@ public record OpenSearchConfig(
     if (node == null || node.isMissingNode() || node.isNull()) {
       throw new IllegalArgumentException(WHERE + ": section missing; it needs at least a url");
     }
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(WHERE + " must be a map");
-    }
-    ConfigValues.checkKeys(node, KEYS, WHERE);
+    return read(ConfigMapping.of(node, WHERE));
+  }
+
+  /**
+   * Reads the {@code opensearch:} section as vigil.yaml's loader hands it down: errors carry the
+   * file, line and key, and relative files are resolved against the file's directory.
+   *
+   * @throws InvalidConfigException naming the key and what is wrong with it
+   */
+  public static OpenSearchConfig read(ConfigMapping node) {
+    // Before the keys: an inline password is refused as such, not as an unknown key.
+    PasswordSource password = passwordSource(node, "password");
+    node.onlyKeys(KEYS);
     List<URI> urls = urls(node);
-    String username = ConfigValues.text(node, "username", WHERE);
-    PasswordSource password = passwordSource(node, "password", WHERE);
+    String username = node.text("username", null);
     if (username != null && password == null) {
-      throw new IllegalArgumentException(
-          WHERE + ": username is set but neither password_env nor password_file is");
+      throw node.error("", "username is set but neither password_env nor password_file is");
     }
     if (username == null && password != null) {
-      throw new IllegalArgumentException(WHERE + ": a password needs a username");
+      throw node.error("", "a password needs a username");
     }
     boolean https = urls.get(0).getScheme().equals("https");
     if (username != null && !https) {
-      throw new IllegalArgumentException(
-          WHERE + ": basic auth over plain http would send the password in clear; use https urls");
+      throw node.error(
+          "", "basic auth over plain http would send the password in clear; use https urls");
     }
-    TlsConfig tls = TlsConfig.fromTree(ConfigValues.section(node, "tls", WHERE), WHERE + ".tls");
+    TlsConfig tls = TlsConfig.read(node.section("tls"));
     if (tls.customized() && !https) {
-      throw new IllegalArgumentException(WHERE + ": tls is configured but the urls are http");
+      throw node.error("", "tls is configured but the urls are http");
     }
-    String retentionFile = ConfigValues.text(node, "retention_file", WHERE);
+    String retentionFile = node.path("retention_file", null);
     return new OpenSearchConfig(
         urls,
         username,
         password,
         tls,
-        ConfigValues.duration(node, "connect_timeout", Duration.ofSeconds(5), WHERE),
-        ConfigValues.duration(node, "response_timeout", Duration.ofSeconds(60), WHERE),
+        node.duration("connect_timeout", Duration.ofSeconds(5), true),
+        node.duration("response_timeout", Duration.ofSeconds(60), true),
         retentionFile == null ? null : Path.of(retentionFile).toString(),
-        IndexSettings.fromTree(ConfigValues.section(node, "index", WHERE), WHERE + ".index"),
-        BulkConfig.fromTree(ConfigValues.section(node, "bulk", WHERE), WHERE + ".bulk"));
+        IndexSettings.read(node.section("index")),
+        BulkConfig.read(node.section("bulk")));
   }
 
-  /** {@code <prefix>_env} or {@code <prefix>_file}, at most one of them. */
-  static PasswordSource passwordSource(JsonNode node, String prefix, String where) {
-    String env = ConfigValues.text(node, prefix + "_env", where);
-    String file = ConfigValues.text(node, prefix + "_file", where);
-    if (env != null && file != null) {
-      throw new IllegalArgumentException(
-          where + ": set either " + prefix + "_env or " + prefix + "_file, not both");
+  /** {@code <prefix>_env} or {@code <prefix>_file}, at most one of them; never inline. */
+  static PasswordSource passwordSource(ConfigMapping node, String prefix) {
+    ConfigMapping.SecretSource source = node.secret(prefix);
+    if (source == null) {
+      return null;
     }
-    if (env != null) {
-      return PasswordSource.fromEnv(where + "." + prefix + "_env", env);
-    }
-    return file == null
-        ? null
-        : PasswordSource.fromFile(where + "." + prefix + "_file", Path.of(file));
+    return source.env() != null
+        ? PasswordSource.fromEnv(source.key(), source.env())
+        : PasswordSource.fromFile(source.key(), Path.of(source.file()));
   }
 
-  private static List<URI> urls(JsonNode node) {
-    JsonNode one = node.get("url");
-    JsonNode many = node.get("urls");
-    if ((one == null) == (many == null)) {
-      throw new IllegalArgumentException(WHERE + ": set exactly one of url or urls");
+  private static List<URI> urls(ConfigMapping node) {
+    if (node.has("url") == node.has("urls")) {
+      throw node.error("", "set exactly one of url or urls");
     }
     // Errors name the key the URLs came from, so a configuration file's error points at its line.
-    String where = WHERE + (one != null ? ".url" : ".urls");
-    List<String> texts = new ArrayList<>();
-    if (one != null) {
-      texts.add(ConfigValues.text(node, "url", WHERE));
-    } else if (many.isArray() && !many.isEmpty()) {
-      many.forEach(url -> texts.add(url.asText()));
-    } else {
-      throw new IllegalArgumentException(WHERE + ".urls must be a non-empty list");
+    String key = node.has("url") ? "url" : "urls";
+    List<String> texts =
+        key.equals("url") ? List.of(node.text("url", null)) : node.strings("urls", List.of());
+    if (texts.isEmpty()) {
+      throw node.error(key, "must be a non-empty list");
     }
     List<URI> urls = new ArrayList<>();
     for (String text : texts) {
@@ -163,24 +163,21 @@ public record OpenSearchConfig(
       try {
         url = new URI(text);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException(
-            where + ": " + shown(text) + " is not a URL (" + e.getReason() + ")");
+        throw node.error(key, shown(text) + " is not a URL (" + e.getReason() + ")");
       }
       if (url.getScheme() == null
           || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
           || url.getHost() == null) {
-        throw new IllegalArgumentException(
-            where + ": " + shown(text) + " is not an http(s)://host[:port] URL");
+        throw node.error(key, shown(text) + " is not an http(s)://host[:port] URL");
       }
       if (url.getUserInfo() != null) {
-        throw new IllegalArgumentException(
-            where + ": put credentials in username and password_env/password_file, not the URL");
+        throw node.error(
+            key, "put credentials in username and password_env/password_file, not the URL");
       }
       if (!urls.isEmpty()) {
         URI first = urls.get(0);
         if (!first.getScheme().equals(url.getScheme()) || !pathOf(first).equals(pathOf(url))) {
-          throw new IllegalArgumentException(
-              where + ": all urls must share one scheme and path prefix");
+          throw node.error(key, "all urls must share one scheme and path prefix");
         }
       }
       urls.add(url);

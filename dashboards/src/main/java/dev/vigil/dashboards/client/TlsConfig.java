@@ -1,7 +1,8 @@
 package dev.vigil.dashboards.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.yaml.ConfigMapping;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,35 +43,24 @@ public record TlsConfig(
     return caPem != null || truststore != null || !verifyHostname;
   }
 
-  static TlsConfig fromTree(JsonNode node, String where) {
-    if (node.isMissingNode()) {
-      return DEFAULT;
-    }
-    ConfigValues.checkKeys(node, KEYS, where);
-    String caPem = ConfigValues.text(node, "ca_pem", where);
-    String truststore = ConfigValues.text(node, "truststore", where);
+  static TlsConfig read(ConfigMapping node) {
+    // Before the keys: an inline password is refused as such, not as an unknown key.
+    PasswordSource password = OpenSearchConfig.passwordSource(node, "truststore_password");
+    node.onlyKeys(KEYS);
+    String caPem = node.path("ca_pem", null);
+    String truststore = node.path("truststore", null);
     if (caPem != null && truststore != null) {
-      throw new IllegalArgumentException(where + ": set either ca_pem or truststore, not both");
+      throw node.error("", "set either ca_pem or truststore, not both");
     }
-    String type = ConfigValues.text(node, "truststore_type", where);
-    if (type != null && !type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
-      throw new IllegalArgumentException(
-          where + ".truststore_type: '" + type + "' is not PKCS12 or JKS");
-    }
-    PasswordSource password = OpenSearchConfig.passwordSource(node, "truststore_password", where);
+    String type = node.choice("truststore_type", null, List.of("PKCS12", "JKS"));
     if ((type != null || password != null) && truststore == null) {
-      throw new IllegalArgumentException(
-          where + ": truststore_type and truststore_password_* need a truststore");
-    }
-    JsonNode verify = node.get("verify_hostname");
-    if (verify != null && !verify.isBoolean()) {
-      throw new IllegalArgumentException(where + ".verify_hostname must be true or false");
+      throw node.error("", "truststore_type and truststore_password_* need a truststore");
     }
     return new TlsConfig(
         caPem,
         truststore,
-        type == null ? "PKCS12" : type.toUpperCase(java.util.Locale.ROOT),
+        type == null ? "PKCS12" : type,
         password,
-        verify == null || verify.asBoolean());
+        node.bool("verify_hostname", true));
   }
 }

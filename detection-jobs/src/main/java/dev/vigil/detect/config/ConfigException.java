@@ -1,14 +1,16 @@
 package dev.vigil.detect.config;
 
-import dev.vigil.rules.NearNames;
-import java.util.Collection;
-import java.util.List;
-import java.util.TreeSet;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 
 /**
  * A mistake in vigil.yaml, located for the person who wrote it: the file, the 1-based line (0 when
- * unknown), the key by its full dotted path, and what is wrong. A user mistake, so callers print
- * {@link #getMessage()} and exit, without a stack trace. Never carries a secret value.
+ * unknown), the key by its full dotted path, and what is wrong; the message reads {@code
+ * <file>:<line>: <dotted.key>: <problem>}. A user mistake, so callers print {@link #getMessage()}
+ * and exit, without a stack trace. Never carries a secret value.
+ *
+ * <p>The sections' readers find their mistakes as {@link InvalidConfigException}s (they live in
+ * modules below this one); {@link VigilConfigLoader} turns them into this one type, which the
+ * commands and the job's entry point catch along with what else can go wrong with the file.
  */
 public final class ConfigException extends RuntimeException {
 
@@ -18,39 +20,11 @@ public final class ConfigException extends RuntimeException {
   private final String problem;
 
   public ConfigException(String file, int line, String key, String problem) {
-    super(format(file, line, key, problem));
+    super(InvalidConfigException.message(file, line, key, problem));
     this.file = file;
     this.line = line;
     this.key = key;
     this.problem = problem;
-  }
-
-  private static String format(String file, int line, String key, String problem) {
-    StringBuilder text = new StringBuilder(file);
-    if (line > 0) {
-      text.append(':').append(line);
-    }
-    text.append(": ");
-    if (key != null && !key.isEmpty()) {
-      text.append(key).append(": ");
-    }
-    return text.append(problem).toString();
-  }
-
-  /**
-   * What to say of a key nobody reads: the known keys near it ({@code unknown key; did you mean
-   * 'interval'?}), or all of them when none is near, so a typo gets its fix and a guess its
-   * options.
-   */
-  public static String unknownKey(String typed, Collection<String> known) {
-    NearNames near = new NearNames(typed);
-    for (String name : known) {
-      near.rank(name).ifPresent(rank -> near.offer(name, rank));
-    }
-    List<String> suggestions = near.suggestions();
-    return suggestions.isEmpty()
-        ? "unknown key; known keys here: " + String.join(", ", new TreeSet<>(known))
-        : "unknown key; " + NearNames.didYouMean(suggestions);
   }
 
   public String file() {

@@ -1,7 +1,6 @@
 package dev.vigil.detect.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.detect.EmbeddedFlink;
 import dev.vigil.detect.config.VigilConfig.AlertsDelivery;
@@ -22,12 +21,13 @@ import dev.vigil.detect.config.VigilConfig.Topics;
 import dev.vigil.detect.config.VigilConfig.Watermarks;
 import dev.vigil.detect.kafka.OutputRecordLimits;
 import dev.vigil.detect.notify.NotifyConfig;
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.mapping.MappingTableException;
+import dev.vigil.ingest.yaml.ConfigMapping;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.ingest.yaml.YamlDocument;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
@@ -39,7 +39,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +47,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -57,17 +55,18 @@ import java.util.regex.PatternSyntaxException;
  * with a {@link ConfigException} that names the file, line and key.
  *
  * <p>Design: the file is composed by the rules module's {@link YamlReader} (line of every node,
- * duplicate keys and aliases refused), then each section is read by hand with {@link ConfigTree},
- * which rejects keys nobody asked for. The {@code notify:} section is read by its owner, {@link
- * NotifyConfig}, and {@code opensearch:} by {@link OpenSearchConfig}; their errors are mapped back
- * to a line here. Relative paths are resolved against the config file's directory, so a config
- * works the same from any working directory. Secrets are references (env or file), read only when a
- * client is built, never here.
+ * duplicate keys and aliases refused), then each section is read by hand with {@link
+ * ConfigMapping}, which locates every mistake and rejects keys nobody asked for. The {@code
+ * notify:} section is read by its owner, {@link NotifyConfig}, and {@code opensearch:} by {@link
+ * OpenSearchConfig}, each from the mapping handed down here, so their mistakes are located alike.
+ * Relative paths are resolved against the config file's directory, so a config works the same from
+ * any working directory. Secrets are references (env or file), read only when a client is built,
+ * never here.
  */
 public final class VigilConfigLoader {
 
   static final Map<String, Optional<Source>> DEFAULT_RAW_TOPICS = defaultRawTopics();
-  static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+  static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
   static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
 
   /**
@@ -105,10 +104,6 @@ public final class VigilConfigLoader {
    */
   private static final int DEFAULT_RETAINED_STATES = 3;
 
-  /** How {@link OpenSearchConfig} words its errors: the dotted key first. */
-  private static final Pattern OWNER_MESSAGE =
-      Pattern.compile("(opensearch(?:\\.[A-Za-z0-9_]+)*)(?::\\s*|\\s+)(.*)", Pattern.DOTALL);
-
   /** The CLI's short source names ({@code vigil normalize --source}), accepted here too. */
   private static final Map<String, Source> SOURCE_ALIASES =
       Map.of(
@@ -116,12 +111,8 @@ public final class VigilConfigLoader {
           "azure", Source.AZURE_MONITOR,
           "gcp", Source.GCP_AUDIT);
 
-  /** How {@link OpenSearchConfig} words an unknown key: the key, then every allowed one. */
   /** A host name or an IPv4 or IPv6 address: no scheme, port, path or user. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+|[0-9A-Fa-f:.]+");
-
-  private static final Pattern UNKNOWN_KEY =
-      Pattern.compile("unknown key '([^']+)'(?: \\(allowed: \\[([^\\]]*)]\\))?");
 
   private VigilConfigLoader() {}
 
@@ -196,22 +187,44 @@ public final class VigilConfigLoader {
                   Map.of(),
                   1));
     }
-    ConfigTree root = ConfigTree.root(file, documents.get(0));
-    Optional<OpenSearchConfig> openSearch = openSearch(root, base);
+    if (!documents.get(0).root().isObject()) {
+      throw new ConfigException(
+          file,
+          documents.get(0).line(),
+          "",
+          "the file must be a mapping of sections (kafka:, rules:, ...)");
+    }
+    try {
+      return read(
+          ConfigMapping.root(file, documents.get(0), base),
+          base,
+          environment,
+          credentialLines(documents.get(0)));
+    } catch (InvalidConfigException e) {
+      throw new ConfigException(file, e.line(), e.key(), e.problem());
+    }
+  }
+
+  private static VigilConfig read(
+      ConfigMapping root,
+      Path base,
+      Map<String, String> environment,
+      Map<String, Integer> credentialLines) {
+    Optional<OpenSearchConfig> openSearch = openSearch(root);
     VigilConfig config =
         new VigilConfig(
-            file,
+            root.file(),
             job(root.section("job")),
             rules(root.section("rules"), base),
             sources(root.section("sources"), base, environment),
-            kafka(root.section("kafka"), base),
+            kafka(root.section("kafka")),
             watermarks(root.section("watermarks")),
             checkpoints(root.section("checkpoints"), base),
             sinks(root.section("sinks"), base, openSearch.isPresent()),
             openSearch,
-            notify(root, base),
+            notify(root),
             metrics(root),
-            credentialLines(documents.get(0)));
+            credentialLines);
     root.rejectUnknown();
     checkTransactionOutlivesCheckpoint(root, config);
     checkProducerProperties(root, config);
@@ -242,7 +255,7 @@ public final class VigilConfigLoader {
    * the key the user wrote, with the value it needs: the transaction timeout when it can still
    * grow, else the checkpoint timeout or interval that has to shrink.
    */
-  private static void checkTransactionOutlivesCheckpoint(ConfigTree root, VigilConfig config) {
+  private static void checkTransactionOutlivesCheckpoint(ConfigMapping root, VigilConfig config) {
     Duration interval = config.checkpoints().interval();
     Duration timeout = config.checkpoints().timeout();
     Duration transactionTimeout = config.kafka().transactionTimeout();
@@ -289,7 +302,7 @@ public final class VigilConfigLoader {
             + otherwise);
   }
 
-  private static Job job(ConfigTree job) {
+  private static Job job(ConfigMapping job) {
     Job read =
         new Job(
             job.text("name", "vigil-detection"),
@@ -316,14 +329,14 @@ public final class VigilConfigLoader {
    * loopback interface unless {@code host} says otherwise, like every listener of the embedded
    * Flink.
    */
-  private static Metrics metrics(ConfigTree root) {
-    ConfigTree metrics = root.section("metrics");
+  private static Metrics metrics(ConfigMapping root) {
+    ConfigMapping metrics = root.section("metrics");
     Optional<Prometheus> prometheus = Optional.empty();
-    if (metrics.node().has("prometheus") && !metrics.has("prometheus")) {
+    if (metrics.holds("prometheus") && !metrics.has("prometheus")) {
       throw metrics.error("prometheus", "must be a mapping; give at least its port (port: 9249)");
     }
     if (metrics.has("prometheus")) {
-      ConfigTree section = metrics.section("prometheus");
+      ConfigMapping section = metrics.section("prometheus");
       String host = section.text("host", EmbeddedFlink.LOOPBACK);
       if (!HOST.matcher(host).matches()) {
         throw section.error(
@@ -336,7 +349,7 @@ public final class VigilConfigLoader {
     return new Metrics(prometheus);
   }
 
-  private static Optional<Path> rules(ConfigTree rules, Path base) {
+  private static Optional<Path> rules(ConfigMapping rules, Path base) {
     String path = rules.text("path", null);
     rules.rejectUnknown();
     if (path == null) {
@@ -361,8 +374,8 @@ public final class VigilConfigLoader {
    * with its file and line, and what the job carries is their text.
    */
   private static NormalizerSettings sources(
-      ConfigTree sources, Path base, Map<String, String> environment) {
-    ConfigTree gcp = sources.section("gcp");
+      ConfigMapping sources, Path base, Map<String, String> environment) {
+    ConfigMapping gcp = sources.section("gcp");
     List<String> superAdmins;
     if (gcp.has("super_admins")) {
       superAdmins = gcp.strings("super_admins", List.of());
@@ -420,7 +433,7 @@ public final class VigilConfigLoader {
     }
   }
 
-  private static Kafka kafka(ConfigTree kafka, Path base) {
+  private static Kafka kafka(ConfigMapping kafka) {
     String servers = kafka.text("bootstrap_servers", "localhost:9092");
     for (String server : servers.split(",")) {
       if (!server.trim().matches("\\[?[A-Za-z0-9.:\\-_]+]?:\\d{1,5}")) {
@@ -448,7 +461,7 @@ public final class VigilConfigLoader {
                     .toUpperCase(Locale.ROOT)),
             kafka.text("transactional_id_prefix", "vigil-detection-alerts"),
             transactionTimeout,
-            security(kafka.section("security"), base),
+            security(kafka.section("security")),
             clientProperties(kafka),
             createTopics(kafka.section("create_topics")));
     // Brokers refuse a producer whose transaction timeout exceeds transaction.max.timeout.ms
@@ -462,7 +475,7 @@ public final class VigilConfigLoader {
     return read;
   }
 
-  private static CreateTopics createTopics(ConfigTree create) {
+  private static CreateTopics createTopics(ConfigMapping create) {
     CreateTopics read =
         new CreateTopics(
             create.bool("enabled", true),
@@ -472,7 +485,7 @@ public final class VigilConfigLoader {
     return read;
   }
 
-  private static Topics topics(ConfigTree topics) {
+  private static Topics topics(ConfigMapping topics) {
     Map<String, Optional<Source>> raw = DEFAULT_RAW_TOPICS;
     if (topics.has("raw")) {
       raw = new LinkedHashMap<>();
@@ -510,14 +523,14 @@ public final class VigilConfigLoader {
     return read;
   }
 
-  private static String topic(ConfigTree topics, String key, String fallback) {
+  private static String topic(ConfigMapping topics, String key, String fallback) {
     String name = topics.text(key, fallback);
     checkTopicName(topics, List.of(key), name);
     return name;
   }
 
   /** Kafka's own rule for topic names, so a typo fails here and not at the first write. */
-  private static void checkTopicName(ConfigTree topics, List<String> key, String name) {
+  private static void checkTopicName(ConfigMapping topics, List<String> key, String name) {
     if (!name.matches("[A-Za-z0-9._\\-]{1,249}") || name.equals(".") || name.equals("..")) {
       throw topics.errorAt(
           key,
@@ -529,7 +542,7 @@ public final class VigilConfigLoader {
    * A raw topic's source: the event's name in lower case ({@code aws_cloudtrail}), or the short
    * name {@code vigil normalize --source} takes ({@code cloudtrail}), or {@code auto}.
    */
-  private static Optional<Source> sourceHint(ConfigTree topics, String topic, String value) {
+  private static Optional<Source> sourceHint(ConfigMapping topics, String topic, String value) {
     String normalized = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
     if (normalized.equals("AUTO")) {
       return Optional.empty();
@@ -551,14 +564,8 @@ public final class VigilConfigLoader {
             + "'");
   }
 
-  private static Security security(ConfigTree security, Path base) {
-    String protocol =
-        security.text("protocol", "PLAINTEXT").toUpperCase(Locale.ROOT).replace('-', '_');
-    if (!PROTOCOLS.contains(protocol)) {
-      throw security.error(
-          "protocol",
-          "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got '" + protocol + "'");
-    }
+  private static Security security(ConfigMapping security) {
+    String protocol = security.choice("protocol", "PLAINTEXT", PROTOCOLS);
     boolean usesSasl = protocol.startsWith("SASL_");
     boolean usesTls = protocol.endsWith("SSL");
     Optional<Sasl> sasl = Optional.empty();
@@ -566,7 +573,7 @@ public final class VigilConfigLoader {
       if (!usesSasl) {
         throw security.error("sasl", "is only used with protocol SASL_PLAINTEXT or SASL_SSL");
       }
-      sasl = Optional.of(sasl(security.section("sasl"), base));
+      sasl = Optional.of(sasl(security.section("sasl")));
     } else if (usesSasl) {
       throw security.error("sasl", "is required with protocol " + protocol);
     }
@@ -575,24 +582,19 @@ public final class VigilConfigLoader {
       if (!usesTls) {
         throw security.error("ssl", "is only used with protocol SSL or SASL_SSL");
       }
-      ssl = Optional.of(ssl(security.section("ssl"), base));
+      ssl = Optional.of(ssl(security.section("ssl")));
     }
     security.rejectUnknown();
     return new Security(protocol, sasl, ssl);
   }
 
-  private static Sasl sasl(ConfigTree sasl, Path base) {
-    String mechanism = sasl.text("mechanism", "SCRAM-SHA-512").toUpperCase(Locale.ROOT);
-    if (!SASL_MECHANISMS.contains(mechanism)) {
-      throw sasl.error(
-          "mechanism",
-          "must be one of " + String.join(", ", SASL_MECHANISMS) + ", got '" + mechanism + "'");
-    }
+  private static Sasl sasl(ConfigMapping sasl) {
+    String mechanism = sasl.choice("mechanism", "SCRAM-SHA-512", SASL_MECHANISMS);
     String username = sasl.text("username", null);
     if (username == null) {
       throw sasl.error("username", "is required");
     }
-    SecretRef password = sasl.secret("password", base);
+    SecretRef password = secret(sasl, "password");
     if (password == null) {
       throw sasl.error("password_env", "is required (or password_file)");
     }
@@ -600,21 +602,19 @@ public final class VigilConfigLoader {
     return new Sasl(mechanism, username, password);
   }
 
-  private static Ssl ssl(ConfigTree ssl, Path base) {
+  private static Ssl ssl(ConfigMapping ssl) {
     Optional<Path> truststore =
-        Optional.ofNullable(ssl.text("truststore_path", null))
-            .map(p -> base.resolve(p).normalize());
-    Optional<Path> keystore =
-        Optional.ofNullable(ssl.text("keystore_path", null)).map(p -> base.resolve(p).normalize());
+        Optional.ofNullable(ssl.path("truststore_path", null)).map(Path::of);
+    Optional<Path> keystore = Optional.ofNullable(ssl.path("keystore_path", null)).map(Path::of);
     Ssl read =
         new Ssl(
             truststore,
             storeType(ssl, "truststore_type"),
-            Optional.ofNullable(ssl.secret("truststore_password", base)),
+            Optional.ofNullable(secret(ssl, "truststore_password")),
             keystore,
             storeType(ssl, "keystore_type"),
-            Optional.ofNullable(ssl.secret("keystore_password", base)),
-            Optional.ofNullable(ssl.secret("key_password", base)),
+            Optional.ofNullable(secret(ssl, "keystore_password")),
+            Optional.ofNullable(secret(ssl, "key_password")),
             ssl.bool("endpoint_identification", true));
     if (keystore.isEmpty()
         && (read.keystorePassword().isPresent() || read.keyPassword().isPresent())) {
@@ -624,11 +624,17 @@ public final class VigilConfigLoader {
     return read;
   }
 
-  private static String storeType(ConfigTree ssl, String key) {
+  /** A credential of {@code kafka.security}, named by {@code <name>_env} or {@code <name>_file}. */
+  private static SecretRef secret(ConfigMapping section, String name) {
+    ConfigMapping.SecretSource source = section.secret(name);
+    return source == null ? null : new SecretRef(source.key(), source.env(), source.file());
+  }
+
+  private static String storeType(ConfigMapping ssl, String key) {
     return ssl.choice(key, "PKCS12", List.of("PKCS12", "JKS", "PEM")).toUpperCase(Locale.ROOT);
   }
 
-  private static Map<String, String> clientProperties(ConfigTree kafka) {
+  private static Map<String, String> clientProperties(ConfigMapping kafka) {
     Map<String, String> properties = kafka.stringMap("client_properties", Map.of());
     for (String key : properties.keySet()) {
       String lower = key.toLowerCase(Locale.ROOT);
@@ -664,7 +670,7 @@ public final class VigilConfigLoader {
    * transactional alerts producer of {@code exactly_once} delivery cannot be anything else. Each of
    * these fails here, at its line, rather than in every attempt of the job on the cluster.
    */
-  private static void checkProducerProperties(ConfigTree root, VigilConfig config) {
+  private static void checkProducerProperties(ConfigMapping root, VigilConfig config) {
     Sinks sinks = config.sinks();
     if (!sinks.kafkaEvents() && !sinks.kafkaDeadLetter() && !sinks.kafkaAlerts()) {
       return;
@@ -728,7 +734,7 @@ public final class VigilConfigLoader {
     }
   }
 
-  private static Watermarks watermarks(ConfigTree watermarks) {
+  private static Watermarks watermarks(ConfigMapping watermarks) {
     Watermarks read =
         new Watermarks(
             watermarks.duration("out_of_orderness", Duration.ofSeconds(30), true),
@@ -737,7 +743,7 @@ public final class VigilConfigLoader {
     return read;
   }
 
-  private static Checkpoints checkpoints(ConfigTree checkpoints, Path base) {
+  private static Checkpoints checkpoints(ConfigMapping checkpoints, Path base) {
     Duration interval = checkpoints.duration("interval", Duration.ofSeconds(10), false);
     if (interval.toMillis() < 100) {
       throw checkpoints.error("interval", "must be at least 100ms");
@@ -789,13 +795,13 @@ public final class VigilConfigLoader {
     return base.resolve(storage).normalize().toUri().toString();
   }
 
-  private static Sinks sinks(ConfigTree sinks, Path base, boolean openSearchConfigured) {
-    ConfigTree kafka = sinks.section("kafka");
+  private static Sinks sinks(ConfigMapping sinks, Path base, boolean openSearchConfigured) {
+    ConfigMapping kafka = sinks.section("kafka");
     boolean events = kafka.bool("events", true);
     boolean deadLetter = kafka.bool("dead_letter", true);
     boolean alerts = kafka.bool("alerts", true);
     kafka.rejectUnknown();
-    ConfigTree files = sinks.section("files");
+    ConfigMapping files = sinks.section("files");
     Optional<String> directory =
         Optional.ofNullable(files.text("directory", null)).map(d -> storageUri(d, base));
     files.rejectUnknown();
@@ -805,121 +811,33 @@ public final class VigilConfigLoader {
   }
 
   /** On by default when there is an {@code opensearch:} section; refused without one. */
-  private static OpenSearchSinks openSearchSinks(ConfigTree sinks, boolean configured) {
-    OpenSearchSinks read =
-        new OpenSearchSinks(
-            sinks.bool("events", configured),
-            sinks.bool("alerts", configured),
-            sinks.bool("dead_letter", configured),
-            sinks.bool("install_templates", configured));
+  private static OpenSearchSinks openSearchSinks(ConfigMapping sinks, boolean configured) {
+    Map<String, Boolean> on = new LinkedHashMap<>();
     for (String key : List.of("events", "alerts", "dead_letter", "install_templates")) {
-      if (!configured && sinks.node().path(key).asBoolean(false)) {
+      on.put(key, sinks.bool(key, configured));
+      if (!configured && on.get(key)) {
         throw sinks.error(key, "needs an opensearch: section naming the cluster (opensearch.url)");
       }
     }
     sinks.rejectUnknown();
-    return read;
+    return new OpenSearchSinks(
+        on.get("events"), on.get("alerts"), on.get("dead_letter"), on.get("install_templates"));
   }
 
   /**
-   * The {@code opensearch:} section, read by its owner ({@link OpenSearchConfig#fromTree}, which
-   * the CLI's connection flags share) after its file paths are resolved against the config's
-   * directory; the owner's messages name the key by its dotted path, which is mapped back to a line
-   * here.
+   * The {@code opensearch:} section, read by its owner ({@link OpenSearchConfig#read}, which the
+   * CLI's connection flags share).
    */
-  private static Optional<OpenSearchConfig> openSearch(ConfigTree root, Path base) {
-    JsonNode section = root.subtree("opensearch");
-    if (section == null) {
-      return Optional.empty();
-    }
-    refuseInlineSecret(root, section, List.of("opensearch"), "password");
-    refuseInlineSecret(
-        root, section.path("tls"), List.of("opensearch", "tls"), "truststore_password");
-    try {
-      return Optional.of(
-          OpenSearchConfig.fromTree(
-              resolvePaths(section, base, Set.of("retention_file", "ca_pem", "truststore"))));
-    } catch (IllegalArgumentException e) {
-      throw located(root, e.getMessage());
-    }
+  private static Optional<OpenSearchConfig> openSearch(ConfigMapping root) {
+    return root.has("opensearch")
+        ? Optional.of(OpenSearchConfig.read(root.section("opensearch")))
+        : Optional.empty();
   }
 
-  private static void refuseInlineSecret(
-      ConfigTree root, JsonNode section, List<String> at, String key) {
-    if (section.has(key)) {
-      List<String> path = new ArrayList<>(at);
-      path.add(key);
-      throw root.errorAt(
-          path,
-          "secrets are not accepted inline; name an environment variable with "
-              + key
-              + "_env or a file with "
-              + key
-              + "_file");
-    }
-  }
-
-  /**
-   * A message of {@link OpenSearchConfig} ({@code opensearch.bulk.max_actions: ...}, {@code
-   * opensearch.urls must be ...}, {@code opensearch: unknown key 'x' ...}) as a located error.
-   */
-  private static ConfigException located(ConfigTree root, String message) {
-    Matcher matcher = OWNER_MESSAGE.matcher(message);
-    if (!matcher.matches()) {
-      return root.error("opensearch", message);
-    }
-    String key = matcher.group(1);
-    String problem = matcher.group(2);
-    Matcher unknown = UNKNOWN_KEY.matcher(problem);
-    if (unknown.lookingAt()) {
-      key = key + "." + unknown.group(1);
-      if (unknown.group(2) != null) {
-        problem =
-            ConfigException.unknownKey(unknown.group(1), List.of(unknown.group(2).split(",\\s*")));
-      }
-    }
-    return root.errorAtPath(key, problem);
-  }
-
-  /**
-   * A copy of {@code section} whose file paths ({@code *_file} keys and {@code pathKeys}), when
-   * relative, are resolved against {@code base}, so the file works from any working directory.
-   */
-  private static JsonNode resolvePaths(JsonNode section, Path base, Set<String> pathKeys) {
-    JsonNode copy = section.deepCopy();
-    resolvePathsIn(copy, base, pathKeys);
-    return copy;
-  }
-
-  private static void resolvePathsIn(JsonNode node, Path base, Set<String> pathKeys) {
-    if (!(node instanceof ObjectNode object)) {
-      return;
-    }
-    List<String> names = new ArrayList<>();
-    object.fieldNames().forEachRemaining(names::add);
-    for (String name : names) {
-      JsonNode value = object.get(name);
-      if (value.isTextual()
-          && !value.asText().isBlank()
-          && (name.endsWith("_file") || pathKeys.contains(name))) {
-        object.put(name, base.resolve(value.asText().trim()).normalize().toString());
-      } else {
-        resolvePathsIn(value, base, pathKeys);
-      }
-    }
-  }
-
-  private static Optional<NotifyConfig> notify(ConfigTree root, Path base) {
-    JsonNode section = root.subtree("notify");
-    if (section == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(NotifyConfig.fromTree(resolvePaths(section, base, Set.of())));
-    } catch (NotifyConfigException e) {
-      String problem = e.getMessage().substring(e.key().length() + 2);
-      throw root.errorAtPath(e.key(), problem);
-    }
+  private static Optional<NotifyConfig> notify(ConfigMapping root) {
+    return root.has("notify")
+        ? Optional.of(NotifyConfig.read(root.section("notify")))
+        : Optional.empty();
   }
 
   /**

@@ -3,7 +3,9 @@ package dev.vigil.detect.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.dashboards.index.IndexContract;
-import dev.vigil.rules.NearNames;
+import dev.vigil.ingest.spi.NearNames;
+import dev.vigil.ingest.yaml.ConfigMapping;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.model.Level;
 import java.io.Serializable;
 import java.net.URI;
@@ -13,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,9 +27,9 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code notify:} section of vigil.yaml: where alerts go and how they are delivered. Read from
- * a Jackson tree or a plain map ({@link #fromTree}, {@link #fromMap}) so the vigil.yaml loader only
- * hands over its {@code notify} node. Secrets are held as references ({@link SecretRef}), resolved
- * when the {@link AlertDispatcher} starts. docs/notify.md is the reference for every key.
+ * vigil.yaml's mapping ({@link #read}), or a Jackson tree or a plain map that is no file's ({@link
+ * #fromTree}, {@link #fromMap}). Secrets are held as references ({@link SecretRef}), resolved when
+ * the {@link AlertDispatcher} starts. docs/notify.md is the reference for every key.
  *
  * @param alertUrlTemplate where a person opens the alert, with {@code {alert_id}} in it; null for
  *     no link
@@ -117,70 +118,71 @@ public record NotifyConfig(
     return fromTree(MAPPER.valueToTree(notifySection));
   }
 
-  /** Reads and validates the section; errors name the key by its full path from {@code notify}. */
+  /**
+   * Reads and validates the section from a tree that is no file's: errors name the key by its full
+   * path from {@code notify}.
+   */
   public static NotifyConfig fromTree(JsonNode notifySection) {
-    ConfigNode root = new ConfigNode(notifySection, "notify");
+    try {
+      return read(ConfigMapping.of(notifySection, "notify"));
+    } catch (InvalidConfigException e) {
+      throw new NotifyConfigException(e.key(), e.problem());
+    }
+  }
+
+  /**
+   * Reads and validates the section as vigil.yaml's loader hands it down: errors carry the file,
+   * line and key; relative secret files are resolved against the file's directory.
+   */
+  public static NotifyConfig read(ConfigMapping root) {
     String alertUrl = root.text("alert_url", null);
     if (alertUrl != null) {
-      checkAlertUrl(alertUrl, root.key("alert_url"));
+      checkAlertUrl(root, alertUrl);
     }
-    Grouping grouping = new Grouping(true, Duration.ofMinutes(5), 10_000);
-    ConfigNode groupingNode = root.child("grouping");
-    if (groupingNode != null) {
-      grouping =
-          new Grouping(
-              groupingNode.bool("enabled", true),
-              groupingNode.duration("window", grouping.window()),
-              groupingNode.integer("max_open_groups", grouping.maxOpenGroups(), 1, 10_000_000));
-      groupingNode.rejectUnknown();
-    }
+    ConfigMapping groupingNode = root.section("grouping");
+    Grouping grouping =
+        new Grouping(
+            groupingNode.bool("enabled", true),
+            groupingNode.duration("window", Duration.ofMinutes(5), false),
+            groupingNode.integer("max_open_groups", 10_000, 1, 10_000_000));
+    groupingNode.rejectUnknown();
     int replayMemory = root.integer("replay_memory", 100_000, 0, 10_000_000);
     Map<String, Destination> destinations = new LinkedHashMap<>();
-    ConfigNode destinationsNode = root.child("destinations");
-    if (destinationsNode != null) {
-      for (Iterator<String> names = destinationsNode.names(); names.hasNext(); ) {
-        String name = names.next();
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-          throw new NotifyConfigException(
-              destinationsNode.key(name),
-              "destination names use letters, digits, '_', '.', '-' and start with a letter or"
-                  + " digit");
-        }
-        destinations.put(name, destination(name, destinationsNode.child(name)));
+    ConfigMapping destinationsNode = root.section("destinations");
+    for (String name : destinationsNode.keys()) {
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        throw destinationsNode.error(
+            name,
+            "destination names use letters, digits, '_', '.', '-' and start with a letter or"
+                + " digit");
       }
+      destinations.put(name, destination(name, destinationsNode.section(name)));
     }
     root.rejectUnknown();
     return new NotifyConfig(
         alertUrl, grouping, replayMemory, Collections.unmodifiableMap(destinations));
   }
 
-  private static Destination destination(String name, ConfigNode node) {
-    String typeText = node.text("type", null);
+  private static Destination destination(String name, ConfigMapping node) {
+    List<String> types =
+        Arrays.stream(DestinationType.values()).map(DestinationType::label).toList();
+    String typeText = node.choice("type", null, types);
     if (typeText == null) {
-      throw new NotifyConfigException(node.key("type"), "is required (" + typeLabels() + ")");
+      throw node.error("type", "is required (" + String.join(", ", types) + ")");
     }
-    DestinationType type =
-        Arrays.stream(DestinationType.values())
-            .filter(t -> t.label().equals(typeText.toLowerCase(Locale.ROOT)))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new NotifyConfigException(
-                        node.key("type"),
-                        "must be one of " + typeLabels() + ", got '" + typeText + "'"));
+    DestinationType type = DestinationType.valueOf(typeText.toUpperCase(Locale.ROOT));
     URI url;
     SecretRef secret;
     switch (type) {
       case PAGERDUTY -> {
-        url = httpUri(node.text("url", PAGERDUTY_EVENTS_URL.toString()), node.key("url"));
+        url = httpUri(node, "url", PAGERDUTY_EVENTS_URL.toString());
         secret = secretRef(node, "routing_key");
       }
       case WEBHOOK -> {
-        String text = node.text("url", null);
-        if (text == null) {
-          throw new NotifyConfigException(node.key("url"), "is required for a webhook");
+        if (!node.has("url")) {
+          throw node.error("url", "is required for a webhook");
         }
-        url = httpUri(text, node.key("url"));
+        url = httpUri(node, "url", null);
         secret = secretRef(node, "hmac_key");
       }
       case SLACK -> {
@@ -197,40 +199,27 @@ public record NotifyConfig(
   }
 
   /**
-   * A secret is named by {@code <key>_env} or {@code <key>_file}, exactly one. A literal {@code
-   * <key>} is refused without echoing it: values in vigil.yaml end up in repositories and tickets.
+   * A secret is named by {@code <key>_env} or {@code <key>_file}, exactly one; a literal {@code
+   * <key>} is refused without echoing it (values in vigil.yaml end up in repositories and tickets).
    */
-  private static SecretRef secretRef(ConfigNode node, String key) {
-    String env = node.text(key + "_env", null);
-    String file = node.text(key + "_file", null);
-    if (node.holds(key)) {
-      throw new NotifyConfigException(
-          node.key(key),
-          "secrets are not accepted inline; name an environment variable with "
-              + key
-              + "_env or a file with "
-              + key
-              + "_file");
+  private static SecretRef secretRef(ConfigMapping node, String key) {
+    ConfigMapping.SecretSource source = node.secret(key);
+    if (source == null) {
+      throw node.error(
+          key + "_env", "exactly one of " + key + "_env and " + key + "_file is required");
     }
-    if ((env == null) == (file == null)) {
-      throw new NotifyConfigException(
-          node.key(key + "_env"),
-          "exactly one of " + key + "_env and " + key + "_file is required");
-    }
-    return env != null
-        ? new SecretRef(node.key(key + "_env"), env, null)
-        : new SecretRef(node.key(key + "_file"), null, file);
+    return new SecretRef(source.key(), source.env(), source.file());
   }
 
-  private static Route route(ConfigNode node) {
+  private static Route route(ConfigMapping node) {
     Level minSeverity = Level.INFORMATIONAL;
     String severityText = node.text("min_severity", null);
     if (severityText != null) {
       try {
         minSeverity = Level.parse(severityText);
       } catch (IllegalArgumentException e) {
-        throw new NotifyConfigException(
-            node.key("min_severity"),
+        throw node.error(
+            "min_severity",
             "must be one of "
                 + Arrays.stream(Level.values()).map(Level::label).collect(Collectors.joining(", "))
                 + ", got '"
@@ -238,66 +227,70 @@ public record NotifyConfig(
                 + "'");
       }
     }
-    Set<String> include = Set.of();
-    Set<String> exclude = Set.of();
-    ConfigNode detections = node.child("detections");
-    if (detections != null) {
-      include = Set.copyOf(new LinkedHashSet<>(detections.strings("include")));
-      exclude = Set.copyOf(new LinkedHashSet<>(detections.strings("exclude")));
-      detections.rejectUnknown();
-    }
+    ConfigMapping detections = node.section("detections");
+    Set<String> include = Set.copyOf(new LinkedHashSet<>(detections.strings("include", List.of())));
+    Set<String> exclude = Set.copyOf(new LinkedHashSet<>(detections.strings("exclude", List.of())));
+    detections.rejectUnknown();
     return new Route(minSeverity, include, exclude, node.bool("default_route", true));
   }
 
-  private static Delivery delivery(ConfigNode node) {
+  private static Delivery delivery(ConfigMapping node) {
     int queueCapacity = node.integer("queue_capacity", 1_000, 1, 1_000_000);
-    Duration enqueueTimeout = node.duration("enqueue_timeout", Duration.ofSeconds(2));
-    int perMinute = 60;
-    int burst = 10;
-    ConfigNode rate = node.child("rate_limit");
-    if (rate != null) {
-      perMinute = rate.integer("per_minute", perMinute, 1, 1_000_000);
-      burst = rate.integer("burst", burst, 1, 1_000_000);
-      rate.rejectUnknown();
+    Duration enqueueTimeout = node.duration("enqueue_timeout", Duration.ofSeconds(2), false);
+    ConfigMapping rate = node.section("rate_limit");
+    int perMinute = rate.integer("per_minute", 60, 1, 1_000_000);
+    int burst = rate.integer("burst", 10, 1, 1_000_000);
+    rate.rejectUnknown();
+    ConfigMapping retryNode = node.section("retry");
+    RetryPolicy defaults = RetryPolicy.DEFAULT;
+    RetryPolicy retry =
+        new RetryPolicy(
+            retryNode.duration("initial_backoff", defaults.initialBackoff(), false),
+            retryNode.duration("max_backoff", defaults.maxBackoff(), false),
+            retryNode.duration("give_up_after", defaults.giveUpAfter(), false),
+            retryNode.duration("request_timeout", defaults.requestTimeout(), false));
+    if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
+      throw retryNode.error("max_backoff", "must not be shorter than initial_backoff");
     }
-    RetryPolicy retry = RetryPolicy.DEFAULT;
-    ConfigNode retryNode = node.child("retry");
-    if (retryNode != null) {
-      retry =
-          new RetryPolicy(
-              retryNode.duration("initial_backoff", retry.initialBackoff()),
-              retryNode.duration("max_backoff", retry.maxBackoff()),
-              retryNode.duration("give_up_after", retry.giveUpAfter()),
-              retryNode.duration("request_timeout", retry.requestTimeout()));
-      if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
-        throw new NotifyConfigException(
-            retryNode.key("max_backoff"), "must not be shorter than initial_backoff");
-      }
-      retryNode.rejectUnknown();
-    }
+    retryNode.rejectUnknown();
     return new Delivery(queueCapacity, enqueueTimeout, perMinute, burst, retry);
   }
 
-  private static URI httpUri(String text, String key) {
+  /** The key's http(s) URL, or {@code fallback}'s when absent (null: none). */
+  private static URI httpUri(ConfigMapping node, String key, String fallback) {
+    String text = node.text(key, fallback);
     try {
-      URI uri = new URI(text);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-        throw new NotifyConfigException(key, "must be an absolute http(s) URL");
-      }
-      // As for opensearch.url: a user:password@ travels into logs and tickets with the URL. A
-      // token in the path or query is how Slack and many receivers authenticate, and stays.
-      if (uri.getRawUserInfo() != null) {
-        throw new NotifyConfigException(
-            key,
-            "credentials (user:password@) do not go in the URL; a webhook is authenticated by its"
-                + " hmac_key_env or hmac_key_file, a token the receiver wants goes in the path or"
-                + " query");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new NotifyConfigException(key, "is not a valid URL (" + e.getReason() + ")");
+      return text == null ? null : httpUri(text);
+    } catch (IllegalArgumentException e) {
+      throw node.error(key, e.getMessage());
     }
+  }
+
+  /**
+   * An absolute http(s) URL without credentials.
+   *
+   * @throws IllegalArgumentException saying what is wrong, never quoting the URL
+   */
+  private static URI httpUri(String text) {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("is not a valid URL (" + e.getReason() + ")");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+      throw new IllegalArgumentException("must be an absolute http(s) URL");
+    }
+    // As for opensearch.url: a user:password@ travels into logs and tickets with the URL. A
+    // token in the path or query is how Slack and many receivers authenticate, and stays.
+    if (uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "credentials (user:password@) do not go in the URL; a webhook is authenticated by its"
+              + " hmac_key_env or hmac_key_file, a token the receiver wants goes in the path or"
+              + " query");
+    }
+    return uri;
   }
 
   /**
@@ -307,13 +300,14 @@ public record NotifyConfig(
    * {@code _doc} read through an alias with more than one index: such a link breaks from the second
    * month on, on every page.
    */
-  private static void checkAlertUrl(String template, String key) {
+  private static void checkAlertUrl(ConfigMapping root, String template) {
+    String key = "alert_url";
     Matcher placeholders = PLACEHOLDER.matcher(template);
     while (placeholders.find()) {
       String name = placeholders.group(1);
       if (!name.equals(ALERT_ID)) {
         boolean near = new NearNames(name).rank(ALERT_ID).isPresent();
-        throw new NotifyConfigException(
+        throw root.error(
             key,
             "unknown placeholder {"
                 + name
@@ -324,9 +318,14 @@ public record NotifyConfig(
       }
     }
     if (!template.contains(ALERT_ID_PLACEHOLDER)) {
-      throw new NotifyConfigException(key, "must contain " + ALERT_ID_PLACEHOLDER);
+      throw root.error(key, "must contain " + ALERT_ID_PLACEHOLDER);
     }
-    URI uri = httpUri(template.replace(ALERT_ID_PLACEHOLDER, "id"), key);
+    URI uri;
+    try {
+      uri = httpUri(template.replace(ALERT_ID_PLACEHOLDER, "id"));
+    } catch (IllegalArgumentException e) {
+      throw root.error(key, e.getMessage());
+    }
     String path = uri.getPath() == null ? "" : uri.getPath();
     Matcher docRead = ALERTS_DOC_READ.matcher(path);
     if (docRead.find()) {
@@ -339,7 +338,7 @@ public record NotifyConfig(
               + IndexContract.ALERTS_ALIAS
               + "/_search?q=alert_id:"
               + ALERT_ID_PLACEHOLDER;
-      throw new NotifyConfigException(
+      throw root.error(
           key,
           "_doc cannot open every alert: alerts go to one index per month ("
               + IndexContract.ALERTS_ALIAS
@@ -349,12 +348,6 @@ public record NotifyConfig(
               + search
               + "\"");
     }
-  }
-
-  private static String typeLabels() {
-    return Arrays.stream(DestinationType.values())
-        .map(DestinationType::label)
-        .collect(Collectors.joining(", "));
   }
 
   /** The link to an alert, or null when {@code alert_url} is not configured. */
@@ -369,8 +362,8 @@ public record NotifyConfig(
   /** Validates a Slack webhook URL once resolved; the message never includes the URL. */
   static URI slackUri(Secret webhookUrl, String key) {
     try {
-      return httpUri(webhookUrl.reveal(), key);
-    } catch (NotifyConfigException e) {
+      return httpUri(webhookUrl.reveal());
+    } catch (IllegalArgumentException e) {
       throw new NotifyConfigException(
           key, "the Slack webhook URL from " + webhookUrl.origin() + " is not an http(s) URL");
     }

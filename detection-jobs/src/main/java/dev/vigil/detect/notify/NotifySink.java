@@ -1,8 +1,8 @@
 package dev.vigil.detect.notify;
 
 import dev.vigil.detect.job.AlertRecord;
+import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.rules.AlertJson;
-import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RulePack;
 import dev.vigil.rules.model.RuleDocument;

@@ -962,7 +962,7 @@ class VigilConfigLoaderTest {
         "job: {}\nopensearch:\n  url: http://localhost:9200\n  bulk:\n    max_actions: lots\n",
         5,
         "opensearch.bulk.max_actions",
-        "'lots' is not a whole number");
+        "must be a whole number, got 'lots'");
     failsWith(
         "opensearch:\n  url: http://localhost:9200\n  tls:\n    verify_hostnme: false\n",
         4,
@@ -975,6 +975,13 @@ class VigilConfigLoaderTest {
         "opensearch",
         "basic auth over plain http would send the password in clear");
     failsWith("opensearch:\n  index: {}\n", 1, "opensearch", "set exactly one of url or urls");
+    // Once reported at opensearch.bulk as "bulk initial_backoff must be > 0 and max_backoff ...".
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "opensearch:\n  url: http://localhost:9200\n  bulk:\n    initial_backoff: 0s\n"))
+        .hasMessage(
+            "vigil.yaml:4: opensearch.bulk.initial_backoff: must be longer than zero, got '0s'");
     failsWith(
         "opensearch:\n  url: ftp://search\n", 2, "opensearch.url", "is not an http(s)://host");
     failsWith(
@@ -1105,7 +1112,7 @@ class VigilConfigLoaderTest {
         "kafka:\n  security:\n    protocol: plain\n",
         3,
         "kafka.security.protocol",
-        "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got 'PLAIN'");
+        "must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got 'plain'");
     failsWith(
         "notify:\n  destinations:\n    d:\n      type: slak\n",
         4,

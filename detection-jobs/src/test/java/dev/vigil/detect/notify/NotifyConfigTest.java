@@ -159,8 +159,8 @@ class NotifyConfigTest {
     assertError(pd("      url: ftp://x\n"), "notify.destinations.oncall.url", "http(s)");
     assertError(
         pd("      routing_key_file: /k\n"),
-        "notify.destinations.oncall.routing_key_env",
-        "exactly one");
+        "notify.destinations.oncall.routing_key_file",
+        "give either routing_key_env or routing_key_file, not both");
     assertError(
         "notify:\n  destinations:\n    x:\n      type: email\n",
         "notify.destinations.x.type",

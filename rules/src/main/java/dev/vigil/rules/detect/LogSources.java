@@ -2,8 +2,8 @@ package dev.vigil.rules.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.ingest.yaml.YamlDocument;
-import dev.vigil.rules.NearNames;
 import dev.vigil.rules.model.LogSource;
 import dev.vigil.rules.yaml.YamlReader;
 import java.io.IOException;

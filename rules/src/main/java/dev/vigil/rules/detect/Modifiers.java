@@ -1,6 +1,6 @@
 package dev.vigil.rules.detect;
 
-import dev.vigil.rules.NearNames;
+import dev.vigil.ingest.spi.NearNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -2,7 +2,7 @@ package dev.vigil.rules.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.rules.NearNames;
+import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.rules.RuleValidator;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package dev.vigil.rules.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.ingest.yaml.YamlDocument;
-import dev.vigil.rules.NearNames;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.yaml.YamlReader;

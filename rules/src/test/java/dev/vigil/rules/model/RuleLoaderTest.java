@@ -3,7 +3,7 @@ package dev.vigil.rules.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.rules.NearNames;
+import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.rules.RuleException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.vigil.rules;
+package dev.vigil.ingest.spi;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +19,9 @@ import java.util.OptionalInt;
  * many edits away but inside the real one. Edits allowed grow with the typed name's length (none
  * below four letters, where everything is close to everything), and a contained name must have four
  * letters too. Case does not count.
+ *
+ * <p>It lives here, in the module every other depends on, so that every reader of user input
+ * (vigil.yaml's sections in detection-jobs and dashboards included) suggests by the same rule.
  */
 public final class NearNames {
 
