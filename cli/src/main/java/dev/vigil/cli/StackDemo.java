@@ -8,7 +8,8 @@ import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
-import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.EmbeddedJobRunner;
+import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.RawTopics;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
@@ -62,7 +63,7 @@ import org.opensearch.client.opensearch._types.query_dsl.Query;
  *
  * <p>Design: the run is bounded by offsets, not by time. The raw topics' end offsets are read
  * before and after the samples are written, and the job's Kafka source reads exactly that range
- * ({@link ContinuousDetection#startBounded}), so the job finishes by itself once the samples are
+ * ({@link EmbeddedJobRunner#startBounded}), so the job finishes by itself once the samples are
  * through: the end of input fires the last windows and flushes every sink (OpenSearch, pager, the
  * part files the summary is read from), and records other producers wrote earlier are not read. A
  * timeout cancels a job that does not finish. The pager is a {@link PagerReceiver} on loopback,
@@ -306,8 +307,8 @@ final class StackDemo {
   private DetectSummary runJob(VigilConfig config, Map<String, List<Path>> sampleFiles)
       throws IOException {
     try {
-      RuleSet rules = ContinuousDetection.check(config);
-      ContinuousDetection.prepare(config);
+      RuleSet rules = JobPreflight.check(config);
+      JobPreflight.prepare(config);
       Map<TopicPartition, Long> from = RawTopics.endOffsets(config.kafka());
       Map<String, Integer> written = writeSamples(config, sampleFiles);
       Map<TopicPartition, Long> until = RawTopics.endOffsets(config.kafka());
@@ -320,8 +321,8 @@ final class StackDemo {
                   .collect(Collectors.joining(", "))
               + "); running the detection job");
       long started = System.nanoTime();
-      try (ContinuousDetection.Running running =
-          ContinuousDetection.startBounded(config, rules, from, until)) {
+      try (EmbeddedJobRunner.Running running =
+          EmbeddedJobRunner.startBounded(config, rules, from, until)) {
         JobResult result = running.result().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (!result.isSuccess()) {
           throw new CommandFailedException(RunCommand.failure(result, Optional.empty()));
@@ -332,7 +333,7 @@ final class StackDemo {
     } catch (TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
         | NotifyConfigException
-        | ContinuousDetection.EmbeddedClusterException e) {
+        | EmbeddedJobRunner.EmbeddedClusterException e) {
       throw new CommandFailedException(e.getMessage());
     } catch (IllegalStateException e) {
       throw new CommandFailedException(e.getMessage());
