@@ -5,8 +5,9 @@ import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.CheckpointStorageLock;
-import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.DroppedState;
+import dev.vigil.detect.kafka.EmbeddedJobRunner;
+import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.StateRetention;
 import dev.vigil.detect.kafka.TopicSetup;
@@ -89,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
       // Held until the job has ended (after its final savepoint): a second run on this storage
       // would resume from this one's live state, prune it, and fence its alert transactions.
       try (CheckpointStorageLock storageLock = lockStorage(loaded.checkpoints().storage())) {
-        RuleSet rules = ContinuousDetection.check(loaded);
+        RuleSet rules = JobPreflight.check(loaded);
         if (loaded.rulesPath().isPresent()) {
           // Compiled by the check: what `rules validate` warns about, in its words, before the
           // start.
@@ -106,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
         env.stderr().println(checkingLine(loaded));
         env.stderr().flush();
         result =
-            ContinuousDetection.run(
+            EmbeddedJobRunner.run(
                 loaded,
                 rules,
                 resumeFrom.map(ResumePoint::path),
@@ -125,10 +126,10 @@ final class RunCommand implements Callable<Integer> {
         | NotifyConfigException
         | TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
-        | ContinuousDetection.EmbeddedClusterException
+        | EmbeddedJobRunner.EmbeddedClusterException
         | CheckpointStorageLock.LockException e) {
       throw new CommandFailedException(e.getMessage());
-    } catch (ContinuousDetection.UnknownDestinationException e) {
+    } catch (JobPreflight.UnknownDestinationException e) {
       e.errors().forEach(error -> env.stderr().println(error));
       throw new CommandFailedException(e.getMessage());
     } catch (RuleException e) {
@@ -253,7 +254,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** The lines Ctrl-C and SIGTERM print: what the stop waits for, and how the job ended. */
-  static final class StopReport implements ContinuousDetection.StopListener {
+  static final class StopReport implements EmbeddedJobRunner.StopListener {
     private final PrintWriter stderr;
 
     StopReport(PrintWriter stderr) {
@@ -269,13 +270,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     @Override
-    public void stopped(ContinuousDetection.Stop stop) {
-      if (stop instanceof ContinuousDetection.Stop.WithSavepoint savepoint) {
+    public void stopped(EmbeddedJobRunner.Stop stop) {
+      if (stop instanceof EmbeddedJobRunner.Stop.WithSavepoint savepoint) {
         print(
             "stopped with the savepoint "
                 + savepoint.path()
                 + "; the next vigil run resumes from it");
-      } else if (stop instanceof ContinuousDetection.Stop.Cancelled cancelled) {
+      } else if (stop instanceof EmbeddedJobRunner.Stop.Cancelled cancelled) {
         print(
             "no final savepoint ("
                 + cancelled.reason()

@@ -3,7 +3,7 @@ package dev.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.detect.kafka.CheckpointStorageLock;
-import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.EmbeddedJobRunner;
 import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.StateRetention;
 import dev.vigil.detect.kafka.TopicSetup;
@@ -380,13 +380,13 @@ class RunCommandTest {
 
     report.savepointRequested(Duration.ofMinutes(1));
     report.stopped(
-        new ContinuousDetection.Stop.WithSavepoint(
+        new EmbeddedJobRunner.Stop.WithSavepoint(
             "file:///srv/vigil/checkpoints/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/"));
     report.stopped(
-        new ContinuousDetection.Stop.Cancelled(
+        new EmbeddedJobRunner.Stop.Cancelled(
             "it was not taken within 1m (checkpoints.final_savepoint_timeout)", true));
-    report.stopped(new ContinuousDetection.Stop.Cancelled("No space left on device", false));
-    report.stopped(new ContinuousDetection.Stop.AlreadyEnded());
+    report.stopped(new EmbeddedJobRunner.Stop.Cancelled("No space left on device", false));
+    report.stopped(new EmbeddedJobRunner.Stop.AlreadyEnded());
 
     assertThat(lines.toString().lines())
         .containsExactly(

@@ -145,7 +145,7 @@ class StackDemoITCase {
   @Test
   void pagesEachAlertOnceWithItsIdAsTheDedupKey() throws Exception {
     assertThat(demo.exitCode()).as(demo.stderr()).isZero();
-    List<JsonNode> pages = readLines(outDir.resolve(StackDemo.PAGER_FILE));
+    List<JsonNode> pages = readLines(outDir.resolve(StackDemoScenario.PAGER_FILE));
     Map<String, JsonNode> alertsById = new HashMap<>();
     DemoReport.readLines(outDir.resolve("alerts"))
         .forEach(a -> alertsById.put(a.path("alert_id").asText(), a));
@@ -206,7 +206,7 @@ class StackDemoITCase {
         JSON.readTree(post("/vigil-demo-alerts/_count", "{\"query\":{\"match_all\":{}}}"));
     assertThat(count.path("count").asLong()).isEqualTo(15);
     // The alert topic holds each alert once per run (read_committed), under the same ids.
-    Map<String, Integer> published = alertIdsIn(StackDemo.ALERTS_TOPIC);
+    Map<String, Integer> published = alertIdsIn(StackDemoScenario.ALERTS_TOPIC);
     assertThat(published.keySet())
         .isEqualTo(alertIds(DemoReport.readLines(outDir.resolve("alerts"))));
     assertThat(published.values()).containsOnly(2);
@@ -241,7 +241,7 @@ class StackDemoITCase {
                     + "&allow_no_indices=true",
                 "{\"query\":{\"ids\":{\"values\":" + JSON.writeValueAsString(demoAlerts) + "}}}"));
     assertThat(real.path("count").asLong()).isZero();
-    assertThat(section(demo.stdoutLines(), StackDemo.APART_TITLE).get(0))
+    assertThat(section(demo.stdoutLines(), StackDemoReport.APART_TITLE).get(0))
         .isEqualTo(
             "  Kafka topics vigil-demo.audit.*, consumer group vigil-demo; OpenSearch indices"
                 + " vigil-demo-*");

@@ -7,6 +7,8 @@ import dev.vigil.detect.file.FileOutputs;
 import dev.vigil.detect.file.RawFiles;
 import dev.vigil.detect.kafka.ContinuousDetection;
 import dev.vigil.detect.kafka.DroppedState;
+import dev.vigil.detect.kafka.FlinkSettings;
+import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.OutputRecordLimits;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.notify.NotifyConfigException;
@@ -112,7 +114,7 @@ final class JobEntry {
         | MappingTableException e) {
       err.println(e.getMessage());
       return EXIT_ERROR;
-    } catch (ContinuousDetection.UnknownDestinationException e) {
+    } catch (JobPreflight.UnknownDestinationException e) {
       e.errors().forEach(err::println);
       err.println(e.getMessage());
       return EXIT_ERROR;
@@ -144,7 +146,7 @@ final class JobEntry {
       Path file, Map<String, String> environment, PrintStream err, Submitter submitter)
       throws Exception {
     VigilConfig config = VigilConfigLoader.load(file, file.toString(), environment);
-    RuleSet rules = ContinuousDetection.check(config);
+    RuleSet rules = JobPreflight.check(config);
     localStorageWarning(config.checkpoints().storage()).ifPresent(err::println);
     try {
       submitter.submit(config, rules);
@@ -159,10 +161,9 @@ final class JobEntry {
   }
 
   private static void submit(VigilConfig config, RuleSet rules) throws Exception {
-    OutputRecordLimits limits = ContinuousDetection.prepare(config);
+    OutputRecordLimits limits = JobPreflight.prepare(config);
     StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(
-            ContinuousDetection.flinkConfiguration(config));
+        StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.from(config));
     ContinuousDetection.build(env, config, rules, limits);
     env.execute(config.job().name());
   }

@@ -6,7 +6,8 @@ import dev.vigil.detect.DetectSummary;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
-import dev.vigil.detect.kafka.ContinuousDetection;
+import dev.vigil.detect.kafka.EmbeddedJobRunner;
+import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.RawTopics;
 import dev.vigil.stack.ComponentStatus;
 import dev.vigil.stack.LocalStack;
@@ -31,9 +32,9 @@ import org.opensearch.client.opensearch.OpenSearchClient;
  * End to end, Kafka to OpenSearch: {@code N} generated raw records of the four sources ({@link
  * RawRecordGenerator}) are written to the raw topics of a running stack, then the detection job, as
  * {@code vigil run} builds it (Kafka and OpenSearch sinks, on the embedded Flink), reads exactly
- * them and finishes ({@link ContinuousDetection#startBounded}); the job ends only when every sink
- * has flushed, so its end is the moment every event and alert is in OpenSearch. The counts there
- * are then checked against the job's own.
+ * them and finishes ({@link EmbeddedJobRunner#startBounded}); the job ends only when every sink has
+ * flushed, so its end is the moment every event and alert is in OpenSearch. The counts there are
+ * then checked against the job's own.
  *
  * <p>Run from the checkout root with the CLI jar on the class path (it carries Flink, Kafka's
  * client and the job; this module compiles against them only):
@@ -89,7 +90,7 @@ public final class EndToEndBenchmark {
         OpenSearchConnection.open(OpenSearchConfig.local(openSearch))) {
       // What needs no network first (opening the connection asks nothing yet): a wrong --samples
       // or a rule that does not compile fails at once, before an index is deleted or a topic made.
-      RuleSet rules = ContinuousDetection.check(config);
+      RuleSet rules = JobPreflight.check(config);
       RawRecordGenerator generator =
           RawRecordGenerator.fromSamples(samples, START, Long.toString(System.nanoTime()));
       OpenSearchClient client = connection.client();
@@ -100,7 +101,7 @@ public final class EndToEndBenchmark {
                   d.index("vigil-events-*-2030.*", "vigil-alerts-2030.*")
                       .ignoreUnavailable(true)
                       .allowNoIndices(true));
-      ContinuousDetection.prepare(config);
+      JobPreflight.prepare(config);
 
       Map<TopicPartition, Long> from = RawTopics.endOffsets(config.kafka());
       long produceStarted = System.nanoTime();
@@ -122,8 +123,8 @@ public final class EndToEndBenchmark {
       Map<String, VmThread> vmBefore = vmThreads();
       long jobStarted = System.nanoTime();
       JobResult result;
-      try (ContinuousDetection.Running running =
-          ContinuousDetection.startBounded(config, rules, from, until)) {
+      try (EmbeddedJobRunner.Running running =
+          EmbeddedJobRunner.startBounded(config, rules, from, until)) {
         result = running.result().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       }
       double jobSeconds = seconds(System.nanoTime() - jobStarted);

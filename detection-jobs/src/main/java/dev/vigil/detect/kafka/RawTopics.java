@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Writes raw records to the job's raw topics, as a log shipper would, and reads where those topics
  * end: what a run over a known range needs ({@code vigil demo --stack}, the end-to-end benchmark):
  * the end offsets before writing are where the job starts, those after writing where its bounded
- * source stops ({@link ContinuousDetection#startBounded}).
+ * source stops ({@link EmbeddedJobRunner#startBounded}).
  *
  * <p>Writes are asynchronous and batched; the first failed send is kept and thrown by {@link
  * #flush}, so a broker that refuses records is an error, never a silently shorter range.

@@ -46,23 +46,23 @@ class DroppedStateITCase {
             "sinks:\n  kafka:\n    alerts: false\n  files:\n    directory: out\n",
             Duration.ofSeconds(2));
 
-    ContinuousDetection.Stop stop;
-    try (ContinuousDetection.Running first =
-        ContinuousDetection.start(withKafkaAlerts, Optional.empty())) {
+    EmbeddedJobRunner.Stop stop;
+    try (EmbeddedJobRunner.Running first =
+        EmbeddedJobRunner.start(withKafkaAlerts, Optional.empty())) {
       // Every task runs once a record is through, so the savepoint can be taken.
       fixture.produceVault(List.of(vaultRead("dropped-state-0001")));
       assertThat(fixture.readUntil(fixture.eventsTopic(), Duration.ofMinutes(3), r -> !r.isEmpty()))
           .isNotEmpty();
       stop = first.stop(new Silent());
     }
-    assertThat(stop).isInstanceOf(ContinuousDetection.Stop.WithSavepoint.class);
-    String savepoint = ((ContinuousDetection.Stop.WithSavepoint) stop).path();
+    assertThat(stop).isInstanceOf(EmbeddedJobRunner.Stop.WithSavepoint.class);
+    String savepoint = ((EmbeddedJobRunner.Stop.WithSavepoint) stop).path();
 
     List<URI> started = new CopyOnWriteArrayList<>();
     JobResult refused =
-        ContinuousDetection.run(
+        EmbeddedJobRunner.run(
             withoutKafkaAlerts,
-            ContinuousDetection.check(withoutKafkaAlerts),
+            JobPreflight.check(withoutKafkaAlerts),
             Optional.of(savepoint),
             false,
             started::add,
@@ -78,10 +78,10 @@ class DroppedStateITCase {
             .deserializeError(getClass().getClassLoader());
     assertThat(DroppedState.describe(cause)).contains("alerts-kafka (sinks.kafka.alerts)");
 
-    try (ContinuousDetection.Running allowed =
-        ContinuousDetection.start(
+    try (EmbeddedJobRunner.Running allowed =
+        EmbeddedJobRunner.start(
             withoutKafkaAlerts,
-            ContinuousDetection.check(withoutKafkaAlerts),
+            JobPreflight.check(withoutKafkaAlerts),
             Optional.of(savepoint),
             true)) {
       Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
@@ -103,11 +103,11 @@ class DroppedStateITCase {
         .formatted(requestId);
   }
 
-  private static final class Silent implements ContinuousDetection.StopListener {
+  private static final class Silent implements EmbeddedJobRunner.StopListener {
     @Override
     public void savepointRequested(Duration timeout) {}
 
     @Override
-    public void stopped(ContinuousDetection.Stop stop) {}
+    public void stopped(EmbeddedJobRunner.Stop stop) {}
   }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stopping the job the way Ctrl-C and SIGTERM stop {@code vigil run} ({@link
- * ContinuousDetection.Running#stop}, which the shutdown hook calls) and starting it again from what
+ * EmbeddedJobRunner.Running#stop}, which the shutdown hook calls) and starting it again from what
  * {@code vigil run} would pick: the alert raised before the stop is not raised, written or paged
  * again, a storm spanning the stop stays one incident (the pager's open group is in the savepoint),
  * and records fed after the restart are judged.
@@ -57,9 +57,8 @@ class GracefulStopITCase {
       String storageUri = config.checkpoints().storage();
       RecordingListener listener = new RecordingListener();
 
-      ContinuousDetection.Stop stop;
-      try (ContinuousDetection.Running first =
-          ContinuousDetection.start(config, Optional.empty())) {
+      EmbeddedJobRunner.Stop stop;
+      try (EmbeddedJobRunner.Running first = EmbeddedJobRunner.start(config, Optional.empty())) {
         // One record and then silence, as a root token used at night: nothing follows to move
         // event time on, so the page comes only because, while all is silent, the 2 s bound is
         // counted in wall-clock time and the record is judged once the 3 s idleness has passed.
@@ -72,8 +71,8 @@ class GracefulStopITCase {
         stop = first.stop(listener);
       }
 
-      assertThat(stop).isInstanceOf(ContinuousDetection.Stop.WithSavepoint.class);
-      String savepoint = ((ContinuousDetection.Stop.WithSavepoint) stop).path();
+      assertThat(stop).isInstanceOf(EmbeddedJobRunner.Stop.WithSavepoint.class);
+      String savepoint = ((EmbeddedJobRunner.Stop.WithSavepoint) stop).path();
       assertThat(savepoint).startsWith(storage.resolve(ResumePoint.SAVEPOINTS).toUri().toString());
       assertThat(listener.heard)
           .containsExactly("savepoint requested within 30s", "stopped: " + stop);
@@ -88,8 +87,8 @@ class GracefulStopITCase {
       String firstAlert = committedAtStop.get(0).alertId();
       assertThat(pageKeys(pagerDuty)).containsExactly(firstAlert);
 
-      try (ContinuousDetection.Running second =
-          ContinuousDetection.start(config, resumeFrom.map(ResumePoint::path))) {
+      try (EmbeddedJobRunner.Running second =
+          EmbeddedJobRunner.start(config, resumeFrom.map(ResumePoint::path))) {
         // The same root token 10 s after the first use, within the grouping window: the storm
         // goes on across the stop. After the first run's clock, so not late; judged after one
         // idleness again. It folds into the first alert's group, restored from the savepoint, so
@@ -205,7 +204,7 @@ class GracefulStopITCase {
   }
 
   /** What the shutdown hook's listener is told, in order. */
-  private static final class RecordingListener implements ContinuousDetection.StopListener {
+  private static final class RecordingListener implements EmbeddedJobRunner.StopListener {
     final List<String> heard = new CopyOnWriteArrayList<>();
 
     @Override
@@ -214,7 +213,7 @@ class GracefulStopITCase {
     }
 
     @Override
-    public void stopped(ContinuousDetection.Stop stop) {
+    public void stopped(EmbeddedJobRunner.Stop stop) {
       heard.add("stopped: " + stop);
     }
   }

@@ -42,8 +42,7 @@ class KafkaDetectionITCase {
     VigilConfig config =
         fixture.config(dir, "interval: 1s\nstorage: " + dir.resolve("cp"), "exactly_once");
 
-    try (ContinuousDetection.Running running =
-        ContinuousDetection.start(config, Optional.empty())) {
+    try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
       int bad = fixture.produceCorpusAndBadRecords();
 
       List<ConsumerRecord<byte[], byte[]>> eventRecords =

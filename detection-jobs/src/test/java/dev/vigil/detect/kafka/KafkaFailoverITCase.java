@@ -42,8 +42,8 @@ class KafkaFailoverITCase {
     FailOnceAfterCheckpoint.CHECKPOINTED.set(false);
     int bad;
 
-    try (ContinuousDetection.Running first =
-        ContinuousDetection.start(
+    try (EmbeddedJobRunner.Running first =
+        EmbeddedJobRunner.start(
             config,
             Optional.empty(),
             raw ->
@@ -81,8 +81,8 @@ class KafkaFailoverITCase {
     // pusher, sent just before, so they are in flight (in an open transaction, or not yet out of
     // the detection operator) when it fails, and are emitted again after the restore.
     FailOnceOnMarker.FAILED.set(false);
-    try (ContinuousDetection.Running second =
-        ContinuousDetection.start(
+    try (EmbeddedJobRunner.Running second =
+        EmbeddedJobRunner.start(
             config,
             checkpoint,
             raw ->

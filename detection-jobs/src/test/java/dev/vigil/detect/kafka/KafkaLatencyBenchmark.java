@@ -124,8 +124,7 @@ public final class KafkaLatencyBenchmark {
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean stop = new AtomicBoolean();
 
-    try (ContinuousDetection.Running running =
-        ContinuousDetection.start(config, Optional.empty())) {
+    try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
       Thread.sleep(5_000); // the source has its partitions
       // The warm-up counts from the first record sent, not from the start of the job.
       long start = System.nanoTime();

@@ -64,8 +64,7 @@ class KafkaSaslITCase {
             """
                 .formatted(sasl.username()));
 
-    try (ContinuousDetection.Running running =
-        ContinuousDetection.start(config, Optional.empty())) {
+    try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
       fixture.produceVault(List.of(rootTokenUse("sasl-login-0001"), "{\"type\": "));
 
       List<AuditEvent> events =

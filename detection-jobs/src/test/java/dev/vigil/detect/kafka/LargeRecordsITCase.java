@@ -48,8 +48,7 @@ class LargeRecordsITCase {
     RawTopicsFixture fixture = new RawTopicsFixture(kafka.bootstrapServers());
     VigilConfig config = config(fixture);
 
-    try (ContinuousDetection.Running running =
-        ContinuousDetection.start(config, Optional.empty())) {
+    try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
       assertThat(maxMessageBytes(kafka, fixture.eventsTopic()))
           .isEqualTo(OutputRecordLimits.MAX_REQUEST_BYTES);
       assertThat(maxMessageBytes(kafka, fixture.deadLetterTopic()))
@@ -97,8 +96,7 @@ class LargeRecordsITCase {
     }
     VigilConfig config = config(fixture);
 
-    try (ContinuousDetection.Running running =
-        ContinuousDetection.start(config, Optional.empty())) {
+    try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
       int topicLimit = maxMessageBytes(kafka, fixture.eventsTopic());
       assertThat(topicLimit).isLessThan(BIG_BYTES);
       String big = vaultUpdate("default-big-1", BIG_BYTES);

@@ -66,8 +66,7 @@ class OpenSearchOutageEndToEndITCase {
               "interval: 1s\ntimeout: 3m\nstorage: " + dir.resolve("cp"),
               "exactly_once",
               sections);
-      try (ContinuousDetection.Running running =
-          ContinuousDetection.start(config, Optional.empty())) {
+      try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
         // Vault's records first, all of them indexed, then OpenSearch goes away.
         fixture.produceCorpus(List.of("vault"));
         long vaultDocuments = documentsOfSource(expected, "VAULT");

@@ -63,8 +63,7 @@ class PipelineEndToEndITCase {
       RawTopicsFixture.Expected expected = RawTopicsFixture.expected(dir);
       OwnOpenSearch openSearch = launching.get();
       VigilConfig config = config(fixture, openSearch, pagerDuty, dir);
-      try (ContinuousDetection.Running running =
-          ContinuousDetection.start(config, Optional.empty())) {
+      try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
         int bad = fixture.produceCorpusAndBadRecords();
         awaitCount(
             () -> openSearch.count("vigil-events-*"),

@@ -1,0 +1,494 @@
+package dev.vigil.detect.kafka;
+
+import dev.vigil.detect.EmbeddedFlink;
+import dev.vigil.detect.RuleSet;
+import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.metrics.PrometheusEndpoint;
+import dev.vigil.ingest.RawRecord;
+import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.rules.RuleException;
+import dev.vigil.rules.model.Durations;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Runs the detection job ({@link ContinuousDetection}) on a Flink MiniCluster inside this JVM, for
+ * {@code vigil run} on a laptop or a single container: {@link #start} returns a {@link Running}
+ * handle, {@link #run} holds the calling thread until the job ends or the JVM is asked to stop, and
+ * {@link #startBounded} reads a fixed range of offsets and finishes by itself (the stack demo, the
+ * end-to-end benchmark). A real cluster runs the same job through the job jar instead ({@code flink
+ * run vigil-detection-jobs.jar --config vigil.yaml}, restoring there with {@code flink run -s}).
+ *
+ * <p>Design note. A start goes through fixed steps, each of which can refuse it with one line
+ * before the next touches anything: {@link JobPreflight#check} (no network), the metrics port
+ * (probed here because Flink would only log a taken one and run without the reporter), {@link
+ * JobPreflight#prepare} (topics, index templates), then the job graph with {@link FlinkSettings}
+ * and the restore settings, and only then the cluster and the submission. A cluster that started is
+ * closed again whenever a later step fails; a bind failure on a fixed {@code job.rest_port} is told
+ * apart from other failures (it is the user's to fix) by walking the causes.
+ *
+ * <p>Resuming: {@code vigil run} restores from the newest {@link ResumePoint} under the checkpoint
+ * storage: the final savepoint of a run that was stopped, or the checkpoint retained by a run that
+ * was cancelled or crashed, with its Kafka offsets and rule state. Flink restores the state while
+ * the job is INITIALIZING, so {@link #run} polls until the job is past that before it reports a
+ * start: a job that cannot take its saved state fails there, and its result says why.
+ *
+ * <p>Stopping: {@link Running#stop} is Flink's stop-with-savepoint, without draining, bounded by
+ * {@code checkpoints.final_savepoint_timeout}; the savepoint is what keeps a restart from paging
+ * twice, since nothing the stopped run did is after it, while everything after the last checkpoint
+ * is done again. A savepoint that fails or is late falls back to a cancel ({@link Stop.Cancelled}
+ * says whether a checkpoint was retained). {@link #run} stops from a JVM shutdown hook (Ctrl-C,
+ * SIGTERM) while its own thread may be closing the same handle as the job ends, so {@code stop} and
+ * {@code close} are synchronized and {@code close} is idempotent; waits are bounded so a stuck job
+ * cannot hold the JVM, whose exit ends the cluster's threads in the end.
+ */
+public final class EmbeddedJobRunner {
+
+  private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
+  private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+  private static final Duration RESTORE_POLL = Duration.ofMillis(50);
+
+  private EmbeddedJobRunner() {}
+
+  /**
+   * Starts the job on a MiniCluster in this JVM, resuming from {@code restoreFrom} when given, its
+   * REST API on {@code job.rest_port} of the loopback interface ({@link Running#restAddress}).
+   */
+  public static Running start(VigilConfig config, Optional<String> restoreFrom)
+      throws RuleException {
+    return start(config, JobPreflight.check(config), restoreFrom);
+  }
+
+  /**
+   * As {@link #start(VigilConfig, Optional)}, with the rules {@link JobPreflight#check} returned.
+   */
+  public static Running start(VigilConfig config, RuleSet rules, Optional<String> restoreFrom)
+      throws RuleException {
+    return start(config, rules, restoreFrom, false);
+  }
+
+  /**
+   * As {@link #start(VigilConfig, RuleSet, Optional)}; with {@code allowDroppedState}, the state in
+   * {@code restoreFrom} of operators the job no longer has (a removed sink or {@code notify:}) is
+   * left behind instead of failing the restore.
+   */
+  public static Running start(
+      VigilConfig config, RuleSet rules, Optional<String> restoreFrom, boolean allowDroppedState)
+      throws RuleException {
+    return start(
+        config,
+        rules,
+        KafkaConnectors.rawSource(config.kafka()),
+        restoreFrom.map(path -> SavepointRestoreSettings.forPath(path, allowDroppedState)),
+        config.job().restPort(),
+        config.metrics().prometheus(),
+        UnaryOperator.identity());
+  }
+
+  static Running start(
+      VigilConfig config,
+      Optional<String> restoreFrom,
+      UnaryOperator<DataStream<RawRecord>> afterSource)
+      throws RuleException {
+    return start(
+        config,
+        JobPreflight.check(config),
+        KafkaConnectors.rawSource(config.kafka()),
+        restoreFrom.map(path -> SavepointRestoreSettings.forPath(path, false)),
+        config.job().restPort(),
+        config.metrics().prometheus(),
+        afterSource);
+  }
+
+  /**
+   * Starts the job on a MiniCluster in this JVM over the raw records between two sets of offsets
+   * ({@link KafkaConnectors#rawSource(VigilConfig.Kafka, Map, Map)}): the job finishes by itself
+   * once every record of the range is through and every sink has flushed, so {@link
+   * Running#result()} completes. Never restores from a checkpoint: the range says what to read. Its
+   * REST API takes any free port of the loopback interface, not {@code job.rest_port}, and it
+   * serves no {@code metrics.prometheus}: a {@code vigil run} of the same file may hold those.
+   */
+  public static Running startBounded(
+      VigilConfig config, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until)
+      throws RuleException {
+    return startBounded(config, JobPreflight.check(config), from, until);
+  }
+
+  /**
+   * As {@link #startBounded(VigilConfig, Map, Map)}, with the rules {@link JobPreflight#check}
+   * returned: for a caller that checks before it writes the records to read.
+   */
+  public static Running startBounded(
+      VigilConfig config,
+      RuleSet rules,
+      Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> until)
+      throws RuleException {
+    return start(
+        config,
+        rules,
+        KafkaConnectors.rawSource(config.kafka(), from, until),
+        Optional.empty(),
+        EmbeddedFlink.ANY_FREE_PORT,
+        Optional.empty(),
+        UnaryOperator.identity());
+  }
+
+  private static Running start(
+      VigilConfig config,
+      RuleSet rules,
+      KafkaSource<RawRecord> source,
+      Optional<SavepointRestoreSettings> restoreFrom,
+      int restPort,
+      Optional<VigilConfig.Prometheus> metrics,
+      UnaryOperator<DataStream<RawRecord>> afterSource)
+      throws RuleException {
+    // Before anything is prepared: a taken port is a mistake to fix, like a taken REST port, and
+    // Flink would only log it and run without the reporter.
+    metrics.ifPresent(endpoint -> checkMetricsPort(endpoint, config.file()));
+    OutputRecordLimits limits = JobPreflight.prepare(config);
+    Configuration flink = FlinkSettings.from(config);
+    StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
+    ContinuousDetection.build(env, config, rules, limits, source, afterSource);
+    StreamGraph graph = env.getStreamGraph();
+    graph.setJobName(config.job().name());
+    restoreFrom.ifPresent(graph::setSavepointRestoreSettings);
+
+    Configuration clusterSettings = new Configuration(flink);
+    metrics.ifPresent(
+        endpoint -> PrometheusEndpoint.addTo(clusterSettings, endpoint.host(), endpoint.port()));
+    MiniCluster cluster =
+        EmbeddedFlink.cluster(clusterSettings, config.job().parallelism(), restPort);
+    try {
+      cluster.start();
+      JobID job = cluster.submitJob(graph).get().getJobID();
+      return new Running(cluster, job, config.checkpoints());
+    } catch (Exception e) {
+      closeQuietly(cluster);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (restPort != EmbeddedFlink.ANY_FREE_PORT && causedBy(e, BindException.class)) {
+        throw new EmbeddedClusterException(
+            "the embedded Flink cluster could not listen on "
+                + EmbeddedFlink.LOOPBACK
+                + ":"
+                + restPort
+                + " (job.rest_port in "
+                + config.file()
+                + "): the port is taken; choose another, or 0 for a free one",
+            e);
+      }
+      throw new EmbeddedClusterException(
+          "the embedded Flink cluster could not start the job: " + IoProblems.innermost(e), e);
+    }
+  }
+
+  private static void checkMetricsPort(VigilConfig.Prometheus endpoint, String file) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(endpoint.host(), endpoint.port()));
+    } catch (IOException e) {
+      throw new EmbeddedClusterException(
+          "cannot serve metrics on "
+              + endpoint.host()
+              + ":"
+              + endpoint.port()
+              + " (metrics.prometheus in "
+              + file
+              + "): "
+              + IoProblems.reason(e)
+              + "; choose another port, or a host of this machine",
+          e);
+    }
+  }
+
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Runs on a MiniCluster until the job ends or the JVM is asked to stop (Ctrl-C, SIGTERM), which
+   * stops the job with a final savepoint ({@link Running#stop}) and tells {@code onStop}.
+   *
+   * @param rules what {@link JobPreflight#check} returned
+   * @param resumeFrom the checkpoint or savepoint to resume from: {@link ResumePoint#latest} of
+   *     {@code checkpoints.storage} for {@code vigil run}
+   * @param onStart told once the cluster has taken the job, which then runs, with the address of
+   *     the cluster's REST API ({@link Running#restAddress})
+   * @param onStatus told, one line each, of failed checkpoints, failures, restarts and recoveries
+   *     while the job runs ({@link JobWatch}), until it is stopped
+   * @return the job's result
+   * @throws EmbeddedClusterException when the embedded cluster cannot start or take the job
+   */
+  public static JobResult run(
+      VigilConfig config,
+      RuleSet rules,
+      Optional<String> resumeFrom,
+      Consumer<URI> onStart,
+      Consumer<String> onStatus,
+      StopListener onStop)
+      throws RuleException, InterruptedException {
+    return run(config, rules, resumeFrom, false, onStart, onStatus, onStop);
+  }
+
+  /**
+   * As {@link #run(VigilConfig, RuleSet, Optional, Consumer, Consumer, StopListener)}, leaving
+   * behind the state of operators the job no longer has when {@code allowDroppedState}. {@code
+   * onStart} is told once the job is past its restore: a job that cannot take its saved state fails
+   * before that, and its result says why.
+   */
+  public static JobResult run(
+      VigilConfig config,
+      RuleSet rules,
+      Optional<String> resumeFrom,
+      boolean allowDroppedState,
+      Consumer<URI> onStart,
+      Consumer<String> onStatus,
+      StopListener onStop)
+      throws RuleException, InterruptedException {
+    try (Running running = start(config, rules, resumeFrom, allowDroppedState);
+        JobWatch watch =
+            JobWatch.start(running.cluster(), running.jobId(), config.checkpoints(), onStatus)) {
+      if (pastRestore(running)) {
+        onStart.accept(running.restAddress());
+      }
+      Thread stopper =
+          new Thread(
+              () -> {
+                try {
+                  watch.close();
+                  running.stop(onStop);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } finally {
+                  running.close();
+                }
+              },
+              "vigil-run-shutdown");
+      Runtime.getRuntime().addShutdownHook(stopper);
+      try {
+        return running.result().get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(
+            "the job's result is unknown: " + IoProblems.innermost(e), e);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(stopper);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running: it closes the cluster.
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits while the job initializes, which is when its JobMaster restores the saved state: whether
+   * it then still runs (false: it failed, for instance on state it cannot map).
+   */
+  private static boolean pastRestore(Running running) throws InterruptedException {
+    while (!running.result().isDone()) {
+      JobStatus status;
+      try {
+        status = running.cluster().getJobStatus(running.jobId()).get();
+      } catch (ExecutionException e) {
+        return !running.result().isDone();
+      }
+      if (status != JobStatus.INITIALIZING) {
+        return !status.isGloballyTerminalState();
+      }
+      Thread.sleep(RESTORE_POLL.toMillis());
+    }
+    return false;
+  }
+
+  private static void closeQuietly(MiniCluster cluster) {
+    try {
+      cluster.closeAsync().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Nothing more to do: the cluster's threads end with the JVM.
+    }
+  }
+
+  /** The embedded cluster could not start, or could not take the job. */
+  public static final class EmbeddedClusterException extends RuntimeException {
+    EmbeddedClusterException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** How a job was stopped. */
+  public sealed interface Stop {
+    /** Stopped with its final savepoint, at {@code path} (a {@code file:} URI when local). */
+    record WithSavepoint(String path) implements Stop {}
+
+    /**
+     * Cancelled, because no final savepoint could be taken ({@code reason}): the next run resumes
+     * from the last checkpoint, when {@code checkpoints.retain_on_cancel} kept it.
+     */
+    record Cancelled(String reason, boolean checkpointRetained) implements Stop {}
+
+    /** The job had already ended (failed, or stopped before): there was nothing to stop. */
+    record AlreadyEnded() implements Stop {}
+  }
+
+  /** Told, as it happens, what stopping a job does: a stop may wait for its savepoint. */
+  public interface StopListener {
+    /** The final savepoint has been asked for; the stop waits for it at most {@code timeout}. */
+    void savepointRequested(Duration timeout);
+
+    /** The job has ended, as {@code stop} says. */
+    void stopped(Stop stop);
+  }
+
+  /**
+   * A job running on an embedded MiniCluster: {@link #stop} ends it with a final savepoint, closing
+   * it cancels the job (if still running) and stops the cluster.
+   */
+  public static final class Running implements AutoCloseable {
+    private final MiniCluster cluster;
+    private final JobID job;
+    private final VigilConfig.Checkpoints checkpoints;
+    private boolean closed;
+
+    Running(MiniCluster cluster, JobID job, VigilConfig.Checkpoints checkpoints) {
+      this.cluster = cluster;
+      this.job = job;
+      this.checkpoints = checkpoints;
+    }
+
+    public JobID jobId() {
+      return job;
+    }
+
+    public MiniCluster cluster() {
+      return cluster;
+    }
+
+    /**
+     * The cluster's REST API, {@code http://127.0.0.1:<port>/}: the job's status, checkpoints,
+     * exceptions and metrics ({@code jobs/<job id>}); it listens on the loopback interface only.
+     */
+    public URI restAddress() throws InterruptedException {
+      return EmbeddedFlink.restAddress(cluster);
+    }
+
+    /** Completes when the job ends (it does not, unless cancelled or failed beyond restarts). */
+    public java.util.concurrent.CompletableFuture<JobResult> result() {
+      return cluster.requestJobResult(job);
+    }
+
+    /**
+     * Stops the job with a final savepoint under {@link ResumePoint#savepointDirectory} (Flink's
+     * stop-with-savepoint, without draining: open windows stay open in the savepoint, and the sinks
+     * commit what they wrote before it), waiting at most {@code
+     * checkpoints.final_savepoint_timeout}. A savepoint that fails or does not complete in time
+     * leaves the job running; it is then cancelled, as {@link #cancel} does. This is what the
+     * shutdown hook of {@link EmbeddedJobRunner#run} calls on Ctrl-C and SIGTERM.
+     *
+     * @return how the job ended, as also told to {@code listener}
+     */
+    public synchronized Stop stop(StopListener listener) throws InterruptedException {
+      if (closed || result().isDone()) {
+        Stop ended = new Stop.AlreadyEnded();
+        listener.stopped(ended);
+        return ended;
+      }
+      Duration timeout = checkpoints.finalSavepointTimeout();
+      listener.savepointRequested(timeout);
+      Stop stop;
+      try {
+        String location =
+            cluster
+                .stopWithSavepoint(
+                    job,
+                    ResumePoint.savepointDirectory(checkpoints.storage()),
+                    false,
+                    SavepointFormatType.CANONICAL)
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        stop = new Stop.WithSavepoint(ResumePoint.display(location));
+        awaitEnd();
+      } catch (TimeoutException e) {
+        cancel();
+        stop =
+            new Stop.Cancelled(
+                "it was not taken within "
+                    + Durations.format(timeout)
+                    + " (checkpoints.final_savepoint_timeout)",
+                checkpoints.retainOnCancel());
+      } catch (ExecutionException e) {
+        cancel();
+        stop = new Stop.Cancelled(IoProblems.innermost(e.getCause()), checkpoints.retainOnCancel());
+      }
+      listener.stopped(stop);
+      return stop;
+    }
+
+    /**
+     * Cancels the job and waits until it has ended. Its last completed checkpoint outlives it only
+     * when {@code checkpoints.retain_on_cancel} is set (as {@link Stop.Cancelled} reports).
+     */
+    public void cancel() throws InterruptedException {
+      try {
+        cluster.cancelJob(job).get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // Closing the cluster ends the job's tasks whatever state they are in.
+      }
+      awaitEnd();
+    }
+
+    private void awaitEnd() throws InterruptedException {
+      try {
+        result().get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // Closing the cluster ends the job's tasks whatever state they are in.
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        if (!result().isDone()) {
+          cancel();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        closeQuietly(cluster);
+      }
+    }
+  }
+}

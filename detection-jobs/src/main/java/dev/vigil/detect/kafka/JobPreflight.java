@@ -1,0 +1,110 @@
+package dev.vigil.detect.kafka;
+
+import dev.vigil.detect.RuleSet;
+import dev.vigil.detect.config.VigilConfig;
+import dev.vigil.detect.notify.NotifyConfigException;
+import dev.vigil.detect.notify.NotifySink;
+import dev.vigil.detect.opensearch.IndexSetup;
+import dev.vigil.rules.RuleError;
+import dev.vigil.rules.RuleException;
+import java.util.List;
+
+/**
+ * What comes before the detection job is built, in two steps: {@link #check} what needs no network
+ * (credentials, rules, the destinations rules name), then {@link #prepare} the outside world
+ * (topics and index templates). A missing topic, an unreadable password or a rule paging a
+ * destination that does not exist is a message at start, not a failing task or a lost page; and a
+ * mistake the first step finds costs no broker timeout and leaves no topic or template behind.
+ */
+public final class JobPreflight {
+
+  private JobPreflight() {}
+
+  /**
+   * Checks everything about a start that needs no network, before anything outside is touched: the
+   * credentials every client will read (notify destinations, Kafka, OpenSearch) and OpenSearch's
+   * TLS trust files, the rules ({@code rules.path} loaded and compiled, or the built-in pack), and
+   * that every destination a rule's {@code notify} names is configured. (The user's mapping tables
+   * were read and checked with the file, {@link VigilConfig#normalizer}.)
+   *
+   * @return the rules the job runs, for {@link ContinuousDetection#build} and {@link
+   *     EmbeddedJobRunner#start}
+   * @throws dev.vigil.detect.config.ConfigException when a credential (a destination's, Kafka's,
+   *     OpenSearch's) or a TLS trust file cannot be read, with the file and line of its key
+   * @throws RuleException when the rules do not load or compile
+   * @throws UnknownDestinationException when a rule names a destination vigil.yaml lacks
+   */
+  public static RuleSet check(VigilConfig config) throws RuleException {
+    try {
+      config
+          .notifications()
+          .ifPresent(
+              notify ->
+                  notify
+                      .destinations()
+                      .values()
+                      .forEach(destination -> destination.secret().resolve(System::getenv)));
+      // The clients read them again where they run; this is the check that they are there.
+      KafkaClientProperties.checkSecrets(config.kafka(), System::getenv);
+      config.openSearch().ifPresent(cluster -> IndexSetup.prepare(cluster, false, System::getenv));
+    } catch (NotifyConfigException | IndexSetup.IndexSetupException e) {
+      throw config.credentialError(e.getMessage());
+    }
+    RuleSet rules =
+        config.rulesPath().isPresent()
+            ? RuleSet.load(List.of(config.rulesPath().get()))
+            : RuleSet.builtIn();
+    if (config.notifications().isPresent()) {
+      List<RuleError> unknown =
+          NotifySink.unknownDestinations(config.notifications().get(), rules.pack());
+      if (!unknown.isEmpty()) {
+        throw new UnknownDestinationException(unknown);
+      }
+    }
+    return rules;
+  }
+
+  /**
+   * Makes the outside world ready for the job, after {@link #check} and before it is built: the
+   * Kafka topics (checked, and created when allowed) and the OpenSearch index templates (when
+   * configured). A problem is one message here instead of a job that fails and restarts.
+   *
+   * @return how large a record the output topics take, for {@link ContinuousDetection#build}
+   * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
+   * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
+   */
+  public static OutputRecordLimits prepare(VigilConfig config) {
+    OutputRecordLimits limits = TopicSetup.ensureTopics(config.kafka());
+    config
+        .openSearch()
+        .ifPresent(
+            cluster ->
+                IndexSetup.prepare(
+                    cluster, config.sinks().openSearch().installTemplates(), System::getenv));
+    return limits;
+  }
+
+  /**
+   * Rules whose {@code notify} names a destination that {@code notify.destinations} lacks: their
+   * pages would never reach whom the author meant. One error per rule and name, located in the rule
+   * file, with the closest configured name.
+   */
+  public static final class UnknownDestinationException extends RuntimeException {
+    private final List<RuleError> errors;
+
+    UnknownDestinationException(List<RuleError> errors) {
+      super(
+          (errors.size() == 1
+                  ? "a rule names a notify destination"
+                  : "rules name notify destinations")
+              + " that vigil.yaml does not configure (notify.destinations); fix the name in the"
+              + " rule or add the destination");
+      this.errors = List.copyOf(errors);
+    }
+
+    /** One per rule and unknown name, with the rule file and line. */
+    public List<RuleError> errors() {
+      return errors;
+    }
+  }
+}
