@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vigil report} and {@code vigil report verify} over the output of {@code vigil demo}. */
-class ReportCommandTest {
+class ReportOfTheDemoITCase {
 
   /** The checkout: tests run in the module's directory. */
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The detection job through the CLI, on the embedded Flink, with the real parsers and pack. */
-class DetectCommandTest {
+class DetectCommandITCase {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
