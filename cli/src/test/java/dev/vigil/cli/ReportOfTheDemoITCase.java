@@ -7,24 +7,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.reports.FileDigest;
 import dev.vigil.reports.ManifestSigning;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code vigil report} and {@code vigil report verify} over the output of {@code vigil demo}. */
+/**
+ * {@code vigil report} and {@code vigil report verify} over the output of the embedded {@code vigil
+ * demo}, shared with the other classes that read it ({@link SamplesDemo#embedded}).
+ */
 class ReportOfTheDemoITCase {
-
-  /** The checkout: tests run in the module's directory. */
-  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,16 +32,17 @@ class ReportOfTheDemoITCase {
   private static Path publicKey;
 
   @BeforeAll
-  static void runTheDemoAndMakeAKey() throws IOException, NoSuchAlgorithmException {
-    demoOut = temp.resolve("demo");
-    CliRun.Result demo =
-        new CliRun(ROOT, List.of()).execute("demo", "--out-dir", demoOut.toString());
-    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
-    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    privateKey = temp.resolve("signing.pem");
-    publicKey = temp.resolve("public.pem");
-    Files.writeString(privateKey, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-    Files.writeString(publicKey, pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+  static void copyTheDemoAndMakeAKey() throws IOException, GeneralSecurityException {
+    SamplesDemo.Run demo = SamplesDemo.embedded();
+    assertThat(demo.result().exitCode()).as(demo.result().stderr()).isZero();
+    // A copy of what the demo wrote, named as the reports below give it.
+    demoOut = Files.createDirectories(temp.resolve("demo"));
+    for (String name : List.of(Demo.ALERTS_FILE, Demo.EVENTS_FILE, Demo.DEAD_LETTERS_FILE)) {
+      Files.copy(demo.outDir().resolve(name), demoOut.resolve(name));
+    }
+    SigningKeys keys = SigningKeys.writeTo(temp);
+    privateKey = keys.privateKey();
+    publicKey = keys.publicKey();
   }
 
   private static CliRun cli() {
@@ -147,7 +146,7 @@ class ReportOfTheDemoITCase {
   void verifyWithAnotherKeySaysInOneLineWhichKeySigned() throws Exception {
     KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     Path otherPublic = temp.resolve("other-public.pem");
-    Files.writeString(otherPublic, pem("PUBLIC KEY", other.getPublic().getEncoded()));
+    Files.writeString(otherPublic, SigningKeys.pem("PUBLIC KEY", other.getPublic().getEncoded()));
     CliRun.Result made =
         cli()
             .execute(
@@ -247,92 +246,5 @@ class ReportOfTheDemoITCase {
     assertThat(verified.stderrLines().get(1))
         .startsWith("resized/manifest.json: the signature does not verify");
     assertThat(verified.stderrLines().get(2)).isEqualTo("vigil report verify: resized: 2 problems");
-  }
-
-  @Test
-  void userMistakesAreOneLine() {
-    assertOneLineError(
-        cli().execute("report", "--period", "2026-11", "--out", "x"),
-        "vigil report: give one input: --input DIR (the files of a run) or --opensearch URL");
-    assertOneLineError(
-        cli().execute("report", "--period", "11/2026", "--input", "demo", "--out", "x"),
-        "vigil report: period '11/2026' is not a month (2026-11), a quarter (2026-Q4) or a year"
-            + " (2026)");
-    assertOneLineError(
-        cli().execute("report", "--period", "2026-11", "--input", "nowhere", "--out", "x"),
-        "vigil report: no such file or directory: --input nowhere");
-    assertOneLineError(
-        cli()
-            .execute(
-                "report",
-                "--period",
-                "2026-11",
-                "--input",
-                "demo",
-                "--out",
-                "x",
-                "--signing-key",
-                publicKey.toString()),
-        "vigil report: private key file "
-            + publicKey
-            + " holds no '-----BEGIN PRIVATE KEY-----' block (PEM)");
-    assertOneLineError(
-        cli()
-            .execute(
-                "report",
-                "--period",
-                "2026-11",
-                "--input",
-                "demo",
-                "--out",
-                "x",
-                "--signing-key",
-                "no-key.pem"),
-        "vigil report: cannot read private key file no-key.pem: no such file or directory");
-    assertOneLineError(
-        cli().execute("report", "verify", "demo", "--public-key", "no-key.pem"),
-        "vigil report verify: cannot read public key file no-key.pem: no such file or directory");
-    assertOneLineError(
-        cli().execute("report", "--period", "2026-11", "--input", "demo", "--out", "demo"),
-        "vigil report: refusing to write a report into "
-            + demoOut
-            + ": it holds files that are not part of a report (alerts.jsonl, deadletters.jsonl,"
-            + " events.jsonl); use a new or empty directory");
-    assertThat(
-            cli()
-                .execute(
-                    "report",
-                    "--period",
-                    "2026-11",
-                    "--opensearch",
-                    "http://127.0.0.1:9",
-                    "--out",
-                    "x")
-                .stderrLines())
-        .singleElement()
-        .asString()
-        .startsWith(
-            "vigil report: reading the report's input failed on OpenSearch at"
-                + " http://127.0.0.1:9: ");
-    assertOneLineError(
-        cli().execute("report", "verify", "nothing-here"),
-        "vigil report verify: cannot read report directory nothing-here: no such file or"
-            + " directory");
-  }
-
-  private static void assertOneLineError(CliRun.Result result, String line) {
-    assertThat(result.exitCode()).isNotZero();
-    assertThat(result.stderrLines()).first().isEqualTo(line);
-    assertThat(result.stderr()).doesNotContain("\tat ");
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
   }
 }

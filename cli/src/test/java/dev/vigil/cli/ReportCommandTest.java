@@ -1,0 +1,115 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vigil report} and {@code vigil report verify}: the user's mistakes, each found before any
+ * input is read (the reports themselves: {@link ReportOfTheDemoITCase}, {@link
+ * ReportCommandITCase}).
+ */
+class ReportCommandTest {
+
+  @TempDir static Path temp;
+  private static Path demoOut;
+  private static Path publicKey;
+
+  @BeforeAll
+  static void makeARunDirectoryAndAKey() throws IOException, GeneralSecurityException {
+    // The files a run writes, empty: every mistake below is found before they are read.
+    demoOut = Files.createDirectories(temp.resolve("demo"));
+    for (String name : List.of(Demo.ALERTS_FILE, Demo.EVENTS_FILE, Demo.DEAD_LETTERS_FILE)) {
+      Files.createFile(demoOut.resolve(name));
+    }
+    publicKey = SigningKeys.writeTo(temp).publicKey();
+  }
+
+  private static CliRun cli() {
+    return new CliRun(temp, List.of());
+  }
+
+  @Test
+  void userMistakesAreOneLine() {
+    assertOneLineError(
+        cli().execute("report", "--period", "2026-11", "--out", "x"),
+        "vigil report: give one input: --input DIR (the files of a run) or --opensearch URL");
+    assertOneLineError(
+        cli().execute("report", "--period", "11/2026", "--input", "demo", "--out", "x"),
+        "vigil report: period '11/2026' is not a month (2026-11), a quarter (2026-Q4) or a year"
+            + " (2026)");
+    assertOneLineError(
+        cli().execute("report", "--period", "2026-11", "--input", "nowhere", "--out", "x"),
+        "vigil report: no such file or directory: --input nowhere");
+    assertOneLineError(
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-11",
+                "--input",
+                "demo",
+                "--out",
+                "x",
+                "--signing-key",
+                publicKey.toString()),
+        "vigil report: private key file "
+            + publicKey
+            + " holds no '-----BEGIN PRIVATE KEY-----' block (PEM)");
+    assertOneLineError(
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-11",
+                "--input",
+                "demo",
+                "--out",
+                "x",
+                "--signing-key",
+                "no-key.pem"),
+        "vigil report: cannot read private key file no-key.pem: no such file or directory");
+    assertOneLineError(
+        cli().execute("report", "verify", "demo", "--public-key", "no-key.pem"),
+        "vigil report verify: cannot read public key file no-key.pem: no such file or directory");
+    assertOneLineError(
+        cli().execute("report", "--period", "2026-11", "--input", "demo", "--out", "demo"),
+        "vigil report: refusing to write a report into "
+            + demoOut
+            + ": it holds files that are not part of a report (alerts.jsonl, deadletters.jsonl,"
+            + " events.jsonl); use a new or empty directory");
+    assertThat(
+            cli()
+                .execute(
+                    "report",
+                    "--period",
+                    "2026-11",
+                    "--opensearch",
+                    "http://127.0.0.1:9",
+                    "--out",
+                    "x")
+                .stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil report: reading the report's input failed on OpenSearch at"
+                + " http://127.0.0.1:9: ");
+    assertOneLineError(
+        cli().execute("report", "verify", "nothing-here"),
+        "vigil report verify: cannot read report directory nothing-here: no such file or"
+            + " directory");
+  }
+
+  private static void assertOneLineError(CliRun.Result result, String line) {
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderrLines()).first().isEqualTo(line);
+    assertThat(result.stderr()).doesNotContain("\tat ");
+  }
+}
