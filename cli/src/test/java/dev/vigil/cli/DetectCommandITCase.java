@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,18 +244,8 @@ class DetectCommandITCase {
     String second = login.replace("000000000001", "000000000002");
     Files.writeString(
         dir.resolve("cloudtrail.json"), "{\"Records\":[" + login + "," + second + "]}\n");
-    Path pipe = dir.resolve("events.pipe");
-    Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
-    assertThat(mkfifo.waitFor()).isZero();
-    CompletableFuture<String> received =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Files.readString(pipe);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
+    Path pipe = NamedPipe.make(dir.resolve("events.pipe"));
+    CompletableFuture<String> received = NamedPipe.readAll(pipe);
 
     CliRun.Result result =
         cli()
@@ -321,17 +310,8 @@ class DetectCommandITCase {
     String twoEvents =
         VAULT_ROOT_POLICY_WRITE.lines().limit(2).map(l -> l + "\n").reduce("", String::concat);
     Files.writeString(dir.resolve("vault.log"), twoEvents.repeat(1_000));
-    Path pipe = dir.resolve("events.pipe");
-    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
-    CompletableFuture<Void> readerGone =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                Files.newInputStream(pipe).close();
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
+    Path pipe = NamedPipe.make(dir.resolve("events.pipe"));
+    CompletableFuture<Void> readerGone = NamedPipe.readerThatLeaves(pipe);
 
     CliRun.Result result =
         cli()

@@ -49,32 +49,12 @@ class ReportCommandTest {
         cli().execute("report", "--period", "2026-11", "--input", "nowhere", "--out", "x"),
         "vigil report: no such file or directory: --input nowhere");
     assertOneLineError(
-        cli()
-            .execute(
-                "report",
-                "--period",
-                "2026-11",
-                "--input",
-                "demo",
-                "--out",
-                "x",
-                "--signing-key",
-                publicKey.toString()),
+        reportOfTheRun("--signing-key", publicKey.toString()),
         "vigil report: private key file "
             + publicKey
             + " holds no '-----BEGIN PRIVATE KEY-----' block (PEM)");
     assertOneLineError(
-        cli()
-            .execute(
-                "report",
-                "--period",
-                "2026-11",
-                "--input",
-                "demo",
-                "--out",
-                "x",
-                "--signing-key",
-                "no-key.pem"),
+        reportOfTheRun("--signing-key", "no-key.pem"),
         "vigil report: cannot read private key file no-key.pem: no such file or directory");
     assertOneLineError(
         cli().execute("report", "verify", "demo", "--public-key", "no-key.pem"),
@@ -105,6 +85,15 @@ class ReportCommandTest {
         cli().execute("report", "verify", "nothing-here"),
         "vigil report verify: cannot read report directory nothing-here: no such file or"
             + " directory");
+  }
+
+  /** {@code vigil report} of the run's month into {@code x}, with {@code options} added. */
+  private static CliRun.Result reportOfTheRun(String... options) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("report", "--period", "2026-11", "--input", "demo", "--out", "x"));
+    args.addAll(List.of(options));
+    return cli().execute(args.toArray(String[]::new));
   }
 
   private static void assertOneLineError(CliRun.Result result, String line) {
