@@ -2,133 +2,20 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code vigil demo} over the real bundled samples, checked against the story they tell
- * (samples/README.md).
+ * {@code vigil demo}'s mistakes, found before the job starts (the runs over the samples: {@link
+ * DemoCommandITCase}).
  */
 class DemoCommandTest {
-
-  /** The checkout: tests run in the module's directory. */
-  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  @TempDir static Path outDir;
-
-  private static CliRun.Result demo;
-
-  @BeforeAll
-  static void runDemo() {
-    assertThat(ROOT.resolve("samples")).as("the bundled samples").isDirectory();
-    demo = new CliRun(ROOT, List.of()).execute("demo", "--out-dir", outDir.toString());
-  }
-
-  @Test
-  void finishesWithTheStoryInItsFiles() throws IOException {
-    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
-    List<JsonNode> alerts = read(outDir.resolve("alerts.jsonl"));
-    Map<String, Integer> byDetection = new TreeMap<>();
-    alerts.forEach(a -> byDetection.merge(a.path("detection").asText(), 1, Integer::sum));
-    assertThat(byDetection)
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                // 10:02 the stolen CI token (Vault), 11:00 an Azure service principal,
-                // 11:16 a GCP service account
-                "denied_access_spike", 3,
-                // 10:06 the stolen CI token reads 60 distinct secrets
-                "mass_secret_reads", 1,
-                // 10:20 the Vault root token; 10:40 the AWS root user signs in and creates a key
-                "root_token_use", 3,
-                // 10:30 bob assumes break-glass-admin (a use by bob, a use by the session) and
-                // reads production secrets with it (the escalation)
-                "break_glass_use", 3,
-                // 10:20 the Vault ACL policy, 10:36 AttachRolePolicy by the break-glass session,
-                // 11:07 an Azure role assignment, 11:15 GCP SetIamPolicy, 11:24 the GCP audit
-                // sink deleted (critical)
-                "policy_change", 5));
-    assertThat(alerts)
-        .filteredOn(a -> a.path("detection").asText().equals("denied_access_spike"))
-        .extracting(a -> a.path("sources").get(0).asText())
-        .containsExactly("VAULT", "AZURE_MONITOR", "GCP_AUDIT");
-    assertThat(read(outDir.resolve("events.jsonl"))).hasSize(322);
-    assertThat(read(outDir.resolve("deadletters.jsonl")))
-        .extracting(d -> d.path("origin").asText() + " " + d.path("reason").asText())
-        .containsExactlyInAnyOrder(
-            "vault/audit.log:121 MALFORMED_JSON", "gcp/cloudaudit.jsonl:14 INVALID_TIME");
-  }
-
-  @Test
-  void summarizesDetectionsActorsAlertsAndDeadLetters() {
-    List<String> lines = demo.stdoutLines();
-    assertThat(lines.get(0))
-        .isEqualTo("vigil demo: the detection job (embedded Flink, built-in rules) over samples/");
-    assertThat(lines.get(1))
-        .isEqualTo(
-            "  322 events (VAULT 238, AWS_CLOUDTRAIL 33, AZURE_MONITOR 27, GCP_AUDIT 24),"
-                + " 2 dead letters, 15 alerts");
-    assertThat(section(lines, "Alerts by detection"))
-        .containsExactly(
-            "  policy_change        5  critical 1, high 4",
-            "  break_glass_use      3  critical 3",
-            "  denied_access_spike  3  high 3",
-            "  root_token_use       3  critical 3",
-            "  mass_secret_reads    1  high 1");
-    assertThat(section(lines, "Top actors (by alerts)"))
-        .hasSize(5)
-        .first()
-        .asString()
-        .matches(
-            "  break-glass-admin/bob-incident-4411 +AWS_CLOUDTRAIL +3 alerts"
-                + " +break_glass_use, policy_change");
-    assertThat(section(lines, "Top actors (by alerts)"))
-        .anyMatch(
-            line ->
-                line.matches(
-                    "  token-ci-runner +VAULT +2 alerts +denied_access_spike, mass_secret_reads"));
-    List<String> alertLines = section(lines, "Alerts (UTC)");
-    assertThat(alertLines)
-        .hasSize(15)
-        .allMatch(line -> line.matches("  2026-11-20 \\d\\d:\\d\\d:\\d\\d  (critical|high) .+"));
-    assertThat(alertLines.get(0))
-        .startsWith("  2026-11-20 10:03:48  high      denied_access_spike  Denied access spike");
-    assertThat(section(lines, "Dead letters (raw record, reason and origin kept in the file)"))
-        .containsExactly(
-            "  gcp/cloudaudit.jsonl:14  INVALID_TIME    timestamp is not a timestamp: \"not a time\"",
-            "  vault/audit.log:121      MALFORMED_JSON  malformed JSON: the record ends before its"
-                + " value is complete at line 1, column 89");
-    assertThat(section(lines, "Files"))
-        .anyMatch(
-            line ->
-                line.contains(outDir.resolve("alerts.jsonl") + "  ")
-                    && line.endsWith("15 alerts, one JSON document each"));
-    assertThat(section(lines, "Next steps"))
-        .hasSize(3)
-        .anyMatch(line -> line.startsWith("  bin/vigil rules explain mass_secret_reads"));
-    assertThat(demo.stdout()).doesNotContain("late records");
-  }
-
-  @Test
-  void givesTheSameSummaryOnEveryRun(@TempDir Path otherOut) {
-    CliRun.Result again =
-        new CliRun(ROOT, List.of()).execute("demo", "--out-dir", otherOut.toString());
-    assertThat(again.exitCode()).isZero();
-    assertThat(again.stdout().replace(otherOut.toString(), "OUT"))
-        .isEqualTo(demo.stdout().replace(outDir.toString(), "OUT"));
-  }
 
   @Test
   void saysWhereItLookedWhenTheSamplesAreMissing(@TempDir Path elsewhere) {
@@ -282,7 +169,8 @@ class DemoCommandTest {
     for (List<String> arguments :
         List.of(
             List.of("demo", "--kafka", "127.0.0.1:9092"), List.of("demo", "--state-dir", "s"))) {
-      CliRun.Result result = new CliRun(ROOT, List.of()).execute(arguments.toArray(String[]::new));
+      CliRun.Result result =
+          new CliRun(SamplesDemo.ROOT, List.of()).execute(arguments.toArray(String[]::new));
 
       assertThat(result.exitCode()).as(arguments.toString()).isEqualTo(VigilCommand.EXIT_ERROR);
       assertThat(result.stderr())
@@ -290,29 +178,5 @@ class DemoCommandTest {
               "vigil demo: --kafka, --opensearch and --state-dir need --stack"
                   + System.lineSeparator());
     }
-  }
-
-  /** The lines of a section: after its title, up to the blank line that ends it. */
-  private static List<String> section(List<String> lines, String title) {
-    int start = lines.indexOf(title);
-    assertThat(start).as("section " + title).isNotNegative();
-    int end = start + 1;
-    while (end < lines.size() && !lines.get(end).isEmpty()) {
-      end++;
-    }
-    return lines.subList(start + 1, end);
-  }
-
-  private static List<JsonNode> read(Path file) throws IOException {
-    return Files.readAllLines(file).stream()
-        .map(
-            line -> {
-              try {
-                return JSON.readTree(line);
-              } catch (IOException e) {
-                throw new AssertionError("not JSON: " + line, e);
-              }
-            })
-        .toList();
   }
 }

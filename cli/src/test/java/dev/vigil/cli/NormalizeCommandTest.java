@@ -196,17 +196,8 @@ class NormalizeCommandTest {
   void deadLettersOfARunToAPipeGoToANewFileInTheWorkingDirectoryNotBesideThePipe()
       throws Exception {
     write("in.log", VAULT_1 + "\nnot json\n");
-    Path pipe = dir.resolve("events.pipe");
-    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
-    CompletableFuture<String> received =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Files.readString(pipe);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
+    Path pipe = NamedPipe.make(dir.resolve("events.pipe"));
+    CompletableFuture<String> received = NamedPipe.readAll(pipe);
 
     CliRun.Result result = cli.execute("normalize", "--out", "events.pipe", "in.log");
 

@@ -33,11 +33,10 @@ class OpenSearchOptionsTest {
                 "--user",
                 "vigil");
 
-    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
-    assertThat(result.stderrLines())
-        .containsExactly(
-            "vigil retention apply: --user: basic auth over plain http would send the password in"
-                + " clear; give https URLs to --opensearch");
+    assertOneLineError(
+        result,
+        "vigil retention apply: --user: basic auth over plain http would send the password in"
+            + " clear; give https URLs to --opensearch");
   }
 
   @Test
@@ -47,13 +46,10 @@ class OpenSearchOptionsTest {
             .execute(
                 "retention", "apply", "--opensearch", "https://127.0.0.1:1", "--user", "vigil");
 
-    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
-    assertThat(result.stderrLines())
-        .singleElement()
-        .asString()
-        .isEqualTo(
-            "vigil retention apply: --user: the password is read from $VIGIL_OPENSEARCH_PASSWORD,"
-                + " which is not set or empty; set it, or give --password-file");
+    assertOneLineError(
+        result,
+        "vigil retention apply: --user: the password is read from $VIGIL_OPENSEARCH_PASSWORD,"
+            + " which is not set or empty; set it, or give --password-file");
   }
 
   @Test
@@ -62,12 +58,11 @@ class OpenSearchOptionsTest {
         cli(Map.of())
             .execute("retention", "apply", "--opensearch", "https://bob:s3cr3t@127.0.0.1:1");
 
-    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
-    assertThat(result.stderrLines())
-        .containsExactly(
-            "vigil retention apply: --opensearch: credentials (user:password@) do not go in the"
-                + " URL; give the user with --user and the password in $VIGIL_OPENSEARCH_PASSWORD"
-                + " or --password-file");
+    assertOneLineError(
+        result,
+        "vigil retention apply: --opensearch: credentials (user:password@) do not go in the"
+            + " URL; give the user with --user and the password in $VIGIL_OPENSEARCH_PASSWORD"
+            + " or --password-file");
   }
 
   @Test
@@ -101,13 +96,10 @@ class OpenSearchOptionsTest {
                 "--password-file",
                 "missing-password");
 
-    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
-    assertThat(result.stderrLines())
-        .singleElement()
-        .asString()
-        .isEqualTo(
-            "vigil retention apply: --password-file: cannot read password file missing-password:"
-                + " no such file or directory");
+    assertOneLineError(
+        result,
+        "vigil retention apply: --password-file: cannot read password file missing-password:"
+            + " no such file or directory");
   }
 
   @Test
@@ -143,12 +135,9 @@ class OpenSearchOptionsTest {
     CliRun.Result result =
         cli(Map.of()).execute("retention", "apply", "--retention-file", "nowhere.yaml");
 
-    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
-    assertThat(result.stderrLines())
-        .containsExactly(
-            "vigil retention apply: retention file "
-                + dir.resolve("nowhere.yaml")
-                + " does not exist");
+    assertOneLineError(
+        result,
+        "vigil retention apply: retention file " + dir.resolve("nowhere.yaml") + " does not exist");
   }
 
   @Test
@@ -165,11 +154,10 @@ class OpenSearchOptionsTest {
                 "--dashboards",
                 "http://dashboards.example:5601");
 
-    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
-    assertThat(result.stderrLines())
-        .containsExactly(
-            "vigil dashboards install: --user: basic auth over plain http would send the password"
-                + " in clear; give https URLs to --dashboards");
+    assertOneLineError(
+        result,
+        "vigil dashboards install: --user: basic auth over plain http would send the password"
+            + " in clear; give https URLs to --dashboards");
     assertThat(result.stdout()).isEmpty();
   }
 
@@ -178,11 +166,10 @@ class OpenSearchOptionsTest {
     CliRun.Result result =
         cli(Map.of()).execute("dashboards", "install", "--opensearch", "ftp://search.example");
 
-    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
-    assertThat(result.stderrLines())
-        .containsExactly(
-            "vigil dashboards install: --opensearch: 'ftp://search.example' is not an"
-                + " http(s)://host[:port] URL");
+    assertOneLineError(
+        result,
+        "vigil dashboards install: --opensearch: 'ftp://search.example' is not an"
+            + " http(s)://host[:port] URL");
   }
 
   @Test
@@ -211,5 +198,11 @@ class OpenSearchOptionsTest {
 
   private CliRun cli(Map<String, String> environment) {
     return new CliRun(dir, List.of()).environment(environment);
+  }
+
+  /** The command failed with exit 1 and said why in this one line. */
+  private static void assertOneLineError(CliRun.Result result, String line) {
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderrLines()).containsExactly(line);
   }
 }

@@ -139,20 +139,4 @@ class OutputMistakesTest {
                   + " give --dead-letter FILE");
     }
   }
-
-  @Test
-  void backtestWithoutDeadLetterRunsInAWorkingDirectoryItCannotWrite() {
-    // Backtest counts its dead letters without --dead-letter: it writes nothing there.
-    CliRun.Result result =
-        new CliRun(UNWRITABLE, List.of())
-            .execute(
-                "rules",
-                "backtest",
-                "--rules",
-                dir.resolve("rule.yml").toString(),
-                dir.resolve("in.log").toString());
-
-    assertThat(result.stderr()).contains("1 dead-lettered").doesNotContain("cannot write");
-    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_FINDINGS);
-  }
 }

@@ -252,34 +252,14 @@ class RunCommandTest {
                 org.apache.flink.streaming.api.graph.StreamGraphHasherV2.generateUserSpecifiedHash(
                     "alerts-notify"))
             .toString();
-    Exception refused =
-        new JobInitializationException(
-            new JobID(),
-            "Could not start the JobMaster.",
-            new CompletionException(
-                new IllegalStateException(
-                    "Failed to rollback to checkpoint/savepoint file:/var/vigil/savepoints/x."
-                        + " Cannot map checkpoint/savepoint state for operator "
-                        + notifyHash
-                        + " to the new program, because the operator is not available in the new"
-                        + " program. If you want to allow to skip this, you can set the"
-                        + " --allowNonRestoredState option on the CLI.")));
-    JobResult result =
-        new JobResult.Builder()
-            .jobId(new JobID())
-            .applicationStatus(ApplicationStatus.FAILED)
-            .netRuntime(1)
-            .serializedThrowable(new SerializedThrowable(refused))
-            .build();
-
     String message =
-        RunCommand.failure(
-            result,
-            Optional.of(
-                new ResumePoint(
-                    ResumePoint.Kind.SAVEPOINT,
-                    "file:///var/vigil/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/",
-                    Instant.now())));
+        failureResumingFromASavepoint(
+            "Failed to rollback to checkpoint/savepoint file:/var/vigil/savepoints/x."
+                + " Cannot map checkpoint/savepoint state for operator "
+                + notifyHash
+                + " to the new program, because the operator is not available in the new"
+                + " program. If you want to allow to skip this, you can set the"
+                + " --allowNonRestoredState option on the CLI.");
 
     assertThat(message)
         .isEqualTo(
@@ -294,31 +274,11 @@ class RunCommandTest {
   void aJobThatCannotStartFromItsCheckpointSaysWhyAndWhichCheckpoint() {
     // What the embedded Flink reports when a checkpoint does not fit the job (seen with a changed
     // job.max_parallelism): the reason is only at the bottom of the chain.
-    Exception refused =
-        new JobInitializationException(
-            new JobID(),
-            "Could not start the JobMaster.",
-            new CompletionException(
-                new IllegalStateException(
-                    "Failed to rollback to checkpoint/savepoint Checkpoint Metadata. Max"
-                        + " parallelism mismatch between checkpoint/savepoint state and new"
-                        + " program.")));
-    JobResult result =
-        new JobResult.Builder()
-            .jobId(new JobID())
-            .applicationStatus(ApplicationStatus.FAILED)
-            .netRuntime(1)
-            .serializedThrowable(new SerializedThrowable(refused))
-            .build();
-
     String message =
-        RunCommand.failure(
-            result,
-            Optional.of(
-                new ResumePoint(
-                    ResumePoint.Kind.SAVEPOINT,
-                    "file:///var/vigil/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/",
-                    Instant.now())));
+        failureResumingFromASavepoint(
+            "Failed to rollback to checkpoint/savepoint Checkpoint Metadata. Max"
+                + " parallelism mismatch between checkpoint/savepoint state and new"
+                + " program.");
 
     assertThat(message)
         .isEqualTo(
@@ -407,5 +367,31 @@ class RunCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderr()).contains("--config");
+  }
+
+  /**
+   * What {@code vigil run} says of a job the embedded Flink could not start, with {@code reason} at
+   * the bottom of the cause chain as Flink reports it, while resuming from a savepoint.
+   */
+  private static String failureResumingFromASavepoint(String reason) {
+    Exception refused =
+        new JobInitializationException(
+            new JobID(),
+            "Could not start the JobMaster.",
+            new CompletionException(new IllegalStateException(reason)));
+    JobResult result =
+        new JobResult.Builder()
+            .jobId(new JobID())
+            .applicationStatus(ApplicationStatus.FAILED)
+            .netRuntime(1)
+            .serializedThrowable(new SerializedThrowable(refused))
+            .build();
+    return RunCommand.failure(
+        result,
+        Optional.of(
+            new ResumePoint(
+                ResumePoint.Kind.SAVEPOINT,
+                "file:///var/vigil/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/",
+                Instant.now())));
   }
 }

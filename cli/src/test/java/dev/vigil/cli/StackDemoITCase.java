@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import static dev.vigil.cli.SamplesDemo.section;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,9 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 @RealKafka
 @RealOpenSearch
 class StackDemoITCase {
-
-  /** The checkout: tests run in the module's directory. */
-  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -80,10 +76,7 @@ class StackDemoITCase {
   @Test
   void indexesEveryEventAndAlertOfTheSamplesAndSaysSo() throws Exception {
     assertThat(demo.exitCode()).as(demo.stderr()).isZero();
-    assertThat(demo.stdoutLines().get(1))
-        .isEqualTo(
-            "  322 events (VAULT 238, AWS_CLOUDTRAIL 33, AZURE_MONITOR 27, GCP_AUDIT 24),"
-                + " 2 dead letters, 15 alerts");
+    assertThat(demo.stdoutLines().get(1)).isEqualTo(SamplesDemo.TOTALS_LINE);
     assertThat(section(demo.stdoutLines(), "In OpenSearch at " + openSearch))
         .containsExactly(
             "  vigil-demo-events       322 of the run's 322 events (by event_id)",
@@ -93,16 +86,8 @@ class StackDemoITCase {
     post("/vigil-demo-*/_refresh", "");
     List<JsonNode> alerts =
         search("vigil-demo-alerts", "{\"size\":100,\"query\":{\"match_all\":{}}}");
-    Map<String, Integer> byDetection = new TreeMap<>();
-    alerts.forEach(a -> byDetection.merge(a.path("detection").asText(), 1, Integer::sum));
-    assertThat(byDetection)
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "denied_access_spike", 3,
-                "mass_secret_reads", 1,
-                "root_token_use", 3,
-                "break_glass_use", 3,
-                "policy_change", 5));
+    assertThat(SamplesDemo.byDetection(alerts))
+        .containsExactlyInAnyOrderEntriesOf(SamplesDemo.ALERTS_BY_DETECTION);
 
     JsonNode events =
         JSON.readTree(
@@ -145,7 +130,7 @@ class StackDemoITCase {
   @Test
   void pagesEachAlertOnceWithItsIdAsTheDedupKey() throws Exception {
     assertThat(demo.exitCode()).as(demo.stderr()).isZero();
-    List<JsonNode> pages = readLines(outDir.resolve(StackDemoScenario.PAGER_FILE));
+    List<JsonNode> pages = DemoReport.readLines(outDir.resolve(StackDemoScenario.PAGER_FILE));
     Map<String, JsonNode> alertsById = new HashMap<>();
     DemoReport.readLines(outDir.resolve("alerts"))
         .forEach(a -> alertsById.put(a.path("alert_id").asText(), a));
@@ -183,14 +168,13 @@ class StackDemoITCase {
   }
 
   @Test
-  void findsTheAlertsOfTheEmbeddedDemo(@TempDir Path embeddedOut) throws IOException {
+  void findsTheAlertsOfTheEmbeddedDemo() throws IOException {
     assertThat(demo.exitCode()).as(demo.stderr()).isZero();
-    CliRun.Result embedded =
-        new CliRun(ROOT, List.of()).execute("demo", "--out-dir", embeddedOut.toString());
-    assertThat(embedded.exitCode()).as(embedded.stderr()).isZero();
+    SamplesDemo.Run embedded = SamplesDemo.embedded();
+    assertThat(embedded.result().exitCode()).as(embedded.result().stderr()).isZero();
 
     assertThat(alertIds(DemoReport.readLines(outDir.resolve("alerts"))))
-        .isEqualTo(alertIds(readLines(embeddedOut.resolve(Demo.ALERTS_FILE))));
+        .isEqualTo(alertIds(DemoReport.readLines(embedded.outDir().resolve(Demo.ALERTS_FILE))));
   }
 
   @Test
@@ -248,7 +232,7 @@ class StackDemoITCase {
 
     // Retention lists vigil-* without the demo's indices: it neither counts nor judges them.
     CliRun.Result retention =
-        new CliRun(ROOT, List.of())
+        new CliRun(SamplesDemo.ROOT, List.of())
             .execute("retention", "apply", "--dry-run", "--opensearch", openSearch);
     assertThat(retention.exitCode()).as(retention.stderr()).isZero();
     assertThat(retention.stdout()).doesNotContain("vigil-demo");
@@ -257,7 +241,7 @@ class StackDemoITCase {
   @Test
   void anUnreachableOpenSearchIsOneLineNamingIt(@TempDir Path elsewhere) {
     CliRun.Result result =
-        new CliRun(ROOT, List.of())
+        new CliRun(SamplesDemo.ROOT, List.of())
             .execute(
                 "demo",
                 "--stack",
@@ -274,7 +258,7 @@ class StackDemoITCase {
   }
 
   private static CliRun.Result runOnStack(Path out) {
-    return new CliRun(ROOT, List.of())
+    return new CliRun(SamplesDemo.ROOT, List.of())
         .execute(
             "demo",
             "--stack",
@@ -351,29 +335,5 @@ class StackDemoITCase {
 
   private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
     return java.util.stream.StreamSupport.stream(array.spliterator(), false);
-  }
-
-  private static List<JsonNode> readLines(Path file) throws IOException {
-    return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-        .map(
-            line -> {
-              try {
-                return JSON.readTree(line);
-              } catch (IOException e) {
-                throw new AssertionError("not JSON: " + line, e);
-              }
-            })
-        .toList();
-  }
-
-  /** The lines of a section: after its title, up to the blank line that ends it. */
-  private static List<String> section(List<String> lines, String title) {
-    int start = lines.indexOf(title);
-    assertThat(start).as("section " + title + " in " + lines).isNotNegative();
-    int end = start + 1;
-    while (end < lines.size() && !lines.get(end).isEmpty()) {
-      end++;
-    }
-    return lines.subList(start + 1, end);
   }
 }

@@ -125,46 +125,20 @@ public final class CorpusRun {
 
   /** Normalizes a whole file; origins are {@code <file name>:<line>[#n]}. */
   public static Outcome normalize(Path file, Normalizer normalizer) {
-    List<AuditEvent> events = new ArrayList<>();
-    List<DeadLetter> deadLetters = new ArrayList<>();
-    NormalizeOutput out =
-        new NormalizeOutput() {
-          @Override
-          public void event(AuditEvent event) {
-            events.add(event);
-          }
-
-          @Override
-          public void deadLetter(DeadLetter deadLetter) {
-            deadLetters.add(deadLetter);
-          }
-        };
+    CollectingOutput out = new CollectingOutput();
     try (InputStream in = Files.newInputStream(file)) {
       new RecordSplitter(file.getFileName().toString(), NormalizerLimits.DEFAULTS.maxRecordBytes())
           .split(in, record -> normalizer.normalize(record, out));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Outcome(file, events, deadLetters);
+    return new Outcome(file, out.events(), out.deadLetters());
   }
 
   /** Normalizes one record given as text, with origin {@code test:1}. */
   public static Outcome normalizeText(String text, Normalizer normalizer) {
-    List<AuditEvent> events = new ArrayList<>();
-    List<DeadLetter> deadLetters = new ArrayList<>();
-    normalizer.normalize(
-        RawRecord.of(text, "test:1"),
-        new NormalizeOutput() {
-          @Override
-          public void event(AuditEvent event) {
-            events.add(event);
-          }
-
-          @Override
-          public void deadLetter(DeadLetter deadLetter) {
-            deadLetters.add(deadLetter);
-          }
-        });
-    return new Outcome(Path.of("test"), events, deadLetters);
+    CollectingOutput out = new CollectingOutput();
+    normalizer.normalize(RawRecord.of(text, "test:1"), out);
+    return new Outcome(Path.of("test"), out.events(), out.deadLetters());
   }
 }

@@ -399,22 +399,9 @@ class NormalizerTest {
   }
 
   private static Result normalize(Normalizer normalizer, RawRecord record) {
-    List<AuditEvent> events = new ArrayList<>();
-    List<DeadLetter> deadLetters = new ArrayList<>();
-    normalizer.normalize(
-        record,
-        new NormalizeOutput() {
-          @Override
-          public void event(AuditEvent event) {
-            events.add(event);
-          }
-
-          @Override
-          public void deadLetter(DeadLetter deadLetter) {
-            deadLetters.add(deadLetter);
-          }
-        });
-    return new Result(events, deadLetters);
+    CollectingOutput out = new CollectingOutput();
+    normalizer.normalize(record, out);
+    return new Result(out.events(), out.deadLetters());
   }
 
   private static byte[] bytes(DeadLetter letter) {

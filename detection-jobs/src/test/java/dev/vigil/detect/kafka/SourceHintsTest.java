@@ -3,15 +3,12 @@ package dev.vigil.detect.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.event.AuditEvent;
-import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
-import dev.vigil.ingest.NormalizeOutput;
+import dev.vigil.ingest.CollectingOutput;
 import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.RawRecord;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -36,20 +33,7 @@ class SourceHintsTest {
           + "\"eventID\":\"e0f1\",\"eventType\":\"AwsApiCall\",\"recipientAccountId\":"
           + "\"123456789012\"}";
 
-  private final List<AuditEvent> events = new ArrayList<>();
-  private final List<DeadLetter> deadLetters = new ArrayList<>();
-  private final NormalizeOutput out =
-      new NormalizeOutput() {
-        @Override
-        public void event(AuditEvent event) {
-          events.add(event);
-        }
-
-        @Override
-        public void deadLetter(DeadLetter deadLetter) {
-          deadLetters.add(deadLetter);
-        }
-      };
+  private final CollectingOutput out = new CollectingOutput();
 
   private SourceHints.HintedNormalizer normalizer() {
     Map<String, Optional<Source>> topics = new LinkedHashMap<>();
@@ -61,7 +45,7 @@ class SourceHintsTest {
   @Test
   void aRecordOnItsSourcesTopicIsParsedAsThatSource() {
     normalizer().normalize(RawRecord.of(VAULT, "kafka:audit.raw.vault/0@1"), out);
-    assertThat(events)
+    assertThat(out.events())
         .singleElement()
         .satisfies(
             e -> {
@@ -73,8 +57,8 @@ class SourceHintsTest {
   @Test
   void aRecordOnTheWrongTopicIsDeadLetteredWithTheTopicsSourceAsGuess() {
     normalizer().normalize(RawRecord.of(CLOUDTRAIL, "kafka:audit.raw.vault/0@2"), out);
-    assertThat(events).isEmpty();
-    assertThat(deadLetters)
+    assertThat(out.events()).isEmpty();
+    assertThat(out.deadLetters())
         .singleElement()
         .satisfies(
             d -> {
@@ -92,10 +76,10 @@ class SourceHintsTest {
     normalizer.normalize(RawRecord.of(CLOUDTRAIL, "/data/trail.json:1"), out);
     // A topic whose name only starts like a hinted one is not hinted.
     normalizer.normalize(RawRecord.of(CLOUDTRAIL, "kafka:audit.raw.vault2/0@1"), out);
-    assertThat(events)
+    assertThat(out.events())
         .extracting(AuditEvent::getSource)
         .containsExactly(
             Source.AWS_CLOUDTRAIL, Source.VAULT, Source.AWS_CLOUDTRAIL, Source.AWS_CLOUDTRAIL);
-    assertThat(deadLetters).isEmpty();
+    assertThat(out.deadLetters()).isEmpty();
   }
 }
