@@ -103,15 +103,16 @@ final class KafkaBroker implements ManagedComponent {
 
   @Override
   public Launched launch() {
-    int port = Ports.resolve(config.kafkaPort());
-    int controllerPort = Ports.resolve(config.kafkaControllerPort());
+    int[] ports =
+        Ports.resolve(
+            config.kafkaPort(), config.kafkaControllerPort(), config.kafkaSaslPort().orElse(0));
+    int port = ports[0];
+    int controllerPort = ports[1];
     if (port == controllerPort) {
       throw new StackException("the Kafka client and controller ports must differ: " + port);
     }
     OptionalInt saslPort =
-        config.kafkaSaslPort().isPresent()
-            ? OptionalInt.of(Ports.resolve(config.kafkaSaslPort().getAsInt()))
-            : OptionalInt.empty();
+        config.kafkaSaslPort().isPresent() ? OptionalInt.of(ports[2]) : OptionalInt.empty();
     try {
       Files.createDirectories(logsDir());
       Files.createDirectories(dataDir());

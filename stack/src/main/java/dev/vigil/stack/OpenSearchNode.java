@@ -94,8 +94,9 @@ final class OpenSearchNode implements ManagedComponent {
   public Launched launch() {
     String what = "OpenSearch " + artifacts.openSearchVersion();
     Path javaHome = JavaRuntimes.find(MINIMUM_JDK, config.openSearchJavaHome(), what);
-    int httpPort = Ports.resolve(config.openSearchHttpPort());
-    int transportPort = Ports.resolve(config.openSearchTransportPort());
+    int[] ports = Ports.resolve(config.openSearchHttpPort(), config.openSearchTransportPort());
+    int httpPort = ports[0];
+    int transportPort = ports[1];
     if (httpPort == transportPort) {
       throw new StackException("the OpenSearch HTTP and transport ports must differ: " + httpPort);
     }

@@ -28,15 +28,43 @@ final class Ports {
 
   private Ports() {}
 
-  /** {@code port}, or a free port when it is 0. */
-  static int resolve(int port) {
-    if (port != 0) {
-      return port;
+  /**
+   * {@code ports} with every 0 replaced by a free loopback port, each different from the others and
+   * from the fixed ones. A component with several listeners resolves them in one call: resolving
+   * them one at a time closes each probe socket before the next is opened, so the system may hand
+   * out the same port twice.
+   */
+  static int[] resolve(int... ports) {
+    int[] resolved = ports.clone();
+    Set<Integer> taken = new TreeSet<>();
+    for (int port : ports) {
+      if (port != 0) {
+        taken.add(port);
+      }
     }
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-      return socket.getLocalPort();
+    List<ServerSocket> probes = new ArrayList<>();
+    try {
+      for (int i = 0; i < resolved.length; i++) {
+        while (resolved[i] == 0) {
+          // Held open until every port is chosen, so the system cannot hand this one out again.
+          ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
+          probes.add(probe);
+          if (taken.add(probe.getLocalPort())) {
+            resolved[i] = probe.getLocalPort();
+          }
+        }
+      }
+      return resolved;
     } catch (IOException e) {
       throw StackException.io("no free loopback port", e);
+    } finally {
+      for (ServerSocket probe : probes) {
+        try {
+          probe.close();
+        } catch (IOException e) {
+          // A probe that does not close cleanly still frees its port when the socket is collected.
+        }
+      }
     }
   }
 

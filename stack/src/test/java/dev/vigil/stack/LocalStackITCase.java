@@ -41,11 +41,12 @@ class LocalStackITCase {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     List<String> progress = new ArrayList<>();
     // OpenSearch on fixed ports, so that it comes back where its clients expect it.
+    int[] openSearchPorts = Ports.resolve(0, 0);
     stack =
         new LocalStack(
             StackConfig.forTests(stateDir).toBuilder()
-                .openSearchHttpPort(Ports.resolve(0))
-                .openSearchTransportPort(Ports.resolve(0))
+                .openSearchHttpPort(openSearchPorts[0])
+                .openSearchTransportPort(openSearchPorts[1])
                 .build(),
             progress::add);
 
@@ -92,7 +93,7 @@ class LocalStackITCase {
     assertThatThrownBy(
             () ->
                 new LocalStack(
-                        stack.config().toBuilder().openSearchHttpPort(Ports.resolve(0)).build())
+                        stack.config().toBuilder().openSearchHttpPort(Ports.resolve(0)[0]).build())
                     .up())
         .isInstanceOf(StackException.class)
         .hasMessageStartingWith("OpenSearch already runs from " + stateDir + " on ")
