@@ -98,6 +98,9 @@ public final class VigilConfigLoader {
    */
   private static final Duration DEFAULT_FINAL_SAVEPOINT_TIMEOUT = Duration.ofMinutes(1);
 
+  /** The Kafka producer's {@code buffer.memory} when not set (32 MiB). */
+  private static final long KAFKA_DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
+
   /**
    * The state a run resumes from, the one before it should that one turn out unusable, and one more
    * to go back to by hand.
@@ -680,6 +683,7 @@ public final class VigilConfigLoader {
         .kafka()
         .clientProperties()
         .forEach((key, value) -> properties.put(key.toLowerCase(Locale.ROOT), key));
+    checkProducerBuffer(root, config.kafka().clientProperties(), properties);
     boolean transactional =
         sinks.kafkaAlerts() && config.kafka().alertsDelivery() == AlertsDelivery.EXACTLY_ONCE;
     String idempotenceKey = properties.get("enable.idempotence");
@@ -723,6 +727,54 @@ public final class VigilConfigLoader {
             List.of("kafka", "client_properties", inFlightKey),
             "must be a whole number from 1 to 5" + why + ", got '" + inFlight + "'");
       }
+    }
+  }
+
+  /**
+   * A producer refuses a record larger than its {@code buffer.memory} as it refuses one over {@code
+   * max.request.size}: with less buffer than request size, a record within {@code max.request.size}
+   * fails the sink (and the job, on every restart) instead of being written or dead-lettered by
+   * size ({@link OutputRecordLimits}). Reported at the key written, with the value it needs.
+   *
+   * @param lowerCaseKeys the lower-case name of each property to the key as written
+   */
+  private static void checkProducerBuffer(
+      ConfigTree root, Map<String, String> properties, Map<String, String> lowerCaseKeys) {
+    String requestKey = lowerCaseKeys.get("max.request.size");
+    long maxRequest =
+        requestKey == null
+            ? OutputRecordLimits.MAX_REQUEST_BYTES
+            : Long.parseLong(properties.get(requestKey).trim());
+    String bufferKey = lowerCaseKeys.get("buffer.memory");
+    if (bufferKey == null) {
+      if (maxRequest > KAFKA_DEFAULT_BUFFER_MEMORY) {
+        throw root.errorAt(
+            List.of("kafka", "client_properties", requestKey),
+            "must be at most buffer.memory, "
+                + KAFKA_DEFAULT_BUFFER_MEMORY
+                + " by default, or the producers cannot send a record this large; set"
+                + " buffer.memory to at least "
+                + maxRequest
+                + " too");
+      }
+      return;
+    }
+    String buffer = properties.get(bufferKey).trim();
+    long bufferMemory;
+    try {
+      bufferMemory = Long.parseLong(buffer);
+    } catch (NumberFormatException e) {
+      bufferMemory = -1;
+    }
+    if (bufferMemory < maxRequest) {
+      throw root.errorAt(
+          List.of("kafka", "client_properties", bufferKey),
+          "must be a whole number of bytes, at least max.request.size ("
+              + maxRequest
+              + (requestKey == null ? ", Vigil's default" : "")
+              + "), or the producers cannot send a record that max.request.size allows, got '"
+              + buffer
+              + "'");
     }
   }
 

@@ -1,23 +1,58 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.job.AlertRecord;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.event.DeadLetterReason;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.metrics.Counter;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes an alert to the alerts topic as its JSON document (the DESIGN.md contract, already
  * rendered by the job), keyed by {@code alert_id}: every copy of one alert lands in one partition,
  * so a consumer deduplicating by id (or a compacted topic) sees them in order.
+ *
+ * <p>An alert larger than the alerts topic takes ({@link OutputRecordLimits}; a custom rule that
+ * groups by a raw field can put a value of megabytes in {@code group} and {@code summary}) goes to
+ * the dead-letter topic instead, as a {@code TOO_LARGE_FOR_SINK} dead letter whose {@code raw} is
+ * the alert's JSON (cut to fit there if need be, by {@link DeadLetterSerializer}) and whose origin
+ * is {@code alert:<alert_id>}: sent as it is, it would fail the sink, and the job, on every
+ * restart. With exactly-once alerts it is written in the alerts' transaction. The alert itself
+ * still reaches the job's other outputs (OpenSearch, the pager, files). With {@code
+ * sinks.kafka.dead_letter} off it is left out of Kafka, with a warning naming its id, as a too
+ * large event is.
  */
-public final class AlertJsonSerializer implements KafkaRecordSerializationSchema<AlertRecord> {
+final class AlertJsonSerializer implements KafkaRecordSerializationSchema<AlertRecord> {
 
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(AlertJsonSerializer.class);
 
   private final String topic;
+  private final int maxRecordBytes;
+  private final DeadLetterSerializer deadLetters;
+  private transient Counter tooLarge;
 
-  public AlertJsonSerializer(String topic) {
+  /**
+   * @param maxRecordBytes the largest record the topic is sent, as {@link
+   *     OutputRecordLimits#sizeOf} counts it
+   * @param deadLetters where an alert too large goes; null when dead letters are not written to
+   *     Kafka
+   */
+  AlertJsonSerializer(String topic, int maxRecordBytes, DeadLetterSerializer deadLetters) {
     this.topic = topic;
+    this.maxRecordBytes = maxRecordBytes;
+    this.deadLetters = deadLetters;
+  }
+
+  @Override
+  public void open(InitializationContext context, KafkaSinkContext sinkContext) {
+    tooLarge = context.getMetricGroup().counter(EventSerializer.TOO_LARGE_METRIC);
   }
 
   @Override
@@ -25,11 +60,52 @@ public final class AlertJsonSerializer implements KafkaRecordSerializationSchema
       AlertRecord alert, KafkaSinkContext context, Long timestamp) {
     // No event-time timestamp: the broker's retention works on record timestamps, and alerts of
     // a replay over old records must not be deleted on arrival. The producer stamps the write time.
-    return new ProducerRecord<>(
-        topic,
-        null,
-        null,
-        alert.alertId.getBytes(StandardCharsets.UTF_8),
-        alert.json.getBytes(StandardCharsets.UTF_8));
+    byte[] json = alert.json.getBytes(StandardCharsets.UTF_8);
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            topic, null, null, alert.alertId.getBytes(StandardCharsets.UTF_8), json);
+    int size = OutputRecordLimits.sizeOf(record);
+    if (size <= maxRecordBytes) {
+      return record;
+    }
+    tooLarge.inc();
+    String problem =
+        "the alert is "
+            + size
+            + " bytes, over the "
+            + maxRecordBytes
+            + " of a record of topic "
+            + topic;
+    if (deadLetters == null) {
+      LOG.warn(
+          "alert {} of rule {} is left out of topic {}: {}, and dead letters are not written to"
+              + " Kafka (sinks.kafka.dead_letter)",
+          alert.alertId,
+          alert.ruleId,
+          topic,
+          problem);
+      return null;
+    }
+    LOG.warn(
+        "alert {} of rule {} goes to topic {} as a {} dead letter: {}",
+        alert.alertId,
+        alert.ruleId,
+        deadLetters.topic(),
+        DeadLetterReason.TOO_LARGE_FOR_SINK,
+        problem);
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setRaw(ByteBuffer.wrap(json))
+            .setReason(DeadLetterReason.TOO_LARGE_FOR_SINK)
+            .setMessage(problem + " (alert_id " + alert.alertId + ", rule " + alert.ruleId + ")")
+            .setOrigin(origin(alert))
+            .setReceivedAt(Instant.now())
+            .build();
+    return deadLetters.serialize(letter, context, timestamp);
+  }
+
+  /** A too large alert's dead letter's origin, as its OpenSearch document names it. */
+  static String origin(AlertRecord alert) {
+    return "alert:" + alert.alertId;
   }
 }

@@ -130,9 +130,18 @@ public final class KafkaConnectors {
     return new DeadLetterSerializer(kafka.topics().deadLetter(), limits.deadLetter());
   }
 
-  /** Alerts as JSON keyed by {@code alert_id}, with the configured guarantee. */
-  public static KafkaSink<AlertRecord> alertsSink(VigilConfig.Kafka kafka) {
-    AlertJsonSerializer serializer = new AlertJsonSerializer(kafka.topics().alerts());
+  /**
+   * Alerts as JSON keyed by {@code alert_id}, with the configured guarantee; one larger than the
+   * alerts topic takes goes to the dead-letter topic as {@code TOO_LARGE_FOR_SINK} when {@code
+   * deadLettersToKafka} ({@link AlertJsonSerializer}).
+   */
+  public static KafkaSink<AlertRecord> alertsSink(
+      VigilConfig.Kafka kafka, OutputRecordLimits limits, boolean deadLettersToKafka) {
+    AlertJsonSerializer serializer =
+        new AlertJsonSerializer(
+            kafka.topics().alerts(),
+            limits.alerts(),
+            deadLettersToKafka ? deadLetterSerializer(kafka, limits) : null);
     if (kafka.alertsDelivery() == AlertsDelivery.AT_LEAST_ONCE) {
       return atLeastOnce(kafka, serializer);
     }

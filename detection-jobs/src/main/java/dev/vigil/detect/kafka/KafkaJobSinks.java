@@ -38,7 +38,7 @@ public final class KafkaJobSinks implements JobSinks {
 
   /**
    * @param rules the job's rules, whose {@code notify} attributes route their alerts
-   * @param limits how large a record the events and dead-letter topics take ({@link TopicSetup})
+   * @param limits how large a record each output topic takes ({@link TopicSetup})
    */
   public KafkaJobSinks(VigilConfig config, RulePack rules, OutputRecordLimits limits) {
     this.config = config;
@@ -67,7 +67,7 @@ public final class KafkaJobSinks implements JobSinks {
     if (sinks.kafkaAlerts()) {
       streams
           .alerts()
-          .sinkTo(KafkaConnectors.alertsSink(kafka))
+          .sinkTo(KafkaConnectors.alertsSink(kafka, limits, sinks.kafkaDeadLetter()))
           .name(ALERTS_KAFKA)
           .uid(ALERTS_KAFKA);
     }

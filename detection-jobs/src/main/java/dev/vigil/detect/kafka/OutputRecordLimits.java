@@ -9,9 +9,9 @@ import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 
 /**
- * The largest record the job writes whole to its events and dead-letter topics, in bytes as Kafka's
- * producer counts a record; a larger one becomes a {@code TOO_LARGE_FOR_SINK} dead letter ({@link
- * EventSerializer}, {@link DeadLetterSerializer}) instead of a failed send.
+ * The largest record the job writes whole to its output topics, in bytes as Kafka's producer counts
+ * a record; a larger one becomes a {@code TOO_LARGE_FOR_SINK} dead letter ({@link EventSerializer},
+ * {@link AlertJsonSerializer}, {@link DeadLetterSerializer}) instead of a failed send.
  *
  * <p>Why: the producer refuses a record over its {@code max.request.size} (counted uncompressed),
  * the broker one whose batch is over the topic's {@code max.message.bytes} (counted compressed).
@@ -21,8 +21,9 @@ import org.apache.kafka.common.record.RecordBatch;
  *
  * @param events for the events topic
  * @param deadLetter for the dead-letter topic
+ * @param alerts for the alerts topic
  */
-public record OutputRecordLimits(int events, int deadLetter) implements Serializable {
+public record OutputRecordLimits(int events, int deadLetter, int alerts) implements Serializable {
 
   /**
    * The producers' {@code max.request.size} unless {@code kafka.client_properties} sets it: room

@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * missing ones when {@code kafka.create_topics.enabled}: a job subscribed to a topic that does not
  * exist would otherwise fail on a cluster, far from the person who can fix it.
  *
- * <p>It reads how large a record the events and dead-letter topics take ({@code max.message.bytes})
- * for the sinks, which write a larger one as a dead letter ({@link OutputRecordLimits}), and warns
- * when that is less than the job's producers send: Kafka creates topics for records of 1 MiB, and
- * an event carrying its raw record can be up to the normalizer's limit (8 MiB) and more. The topics
- * it creates itself take what the producers send.
+ * <p>It reads how large a record the output topics take ({@code max.message.bytes}) for the sinks,
+ * which write a larger one as a dead letter ({@link OutputRecordLimits}), and warns when that is
+ * less than the job's producers send: Kafka creates topics for records of 1 MiB, and an event
+ * carrying its raw record can be up to the normalizer's limit (8 MiB) and more. The topics it
+ * creates itself take what the producers send.
  *
  * <p>It also warns when exactly-once alerts meet brokers whose finalized {@code
  * transaction.version} is 2 or more (Kafka 4 finalizes 2 on a new cluster). Under that protocol the
@@ -72,11 +72,11 @@ public final class TopicSetup {
 
   /**
    * Checks the brokers and topics, creating missing ones when allowed, and reads how large a record
-   * the events and dead-letter topics take.
+   * each output topic takes.
    *
    * @return the largest record the sinks write whole to each output topic
-   * @throws TopicSetupException when the brokers cannot be reached, a topic is missing, or an
-   *     output topic takes records too small for a dead letter
+   * @throws TopicSetupException when the brokers cannot be reached, a topic is missing, or the
+   *     events or dead-letter topic takes records too small for a dead letter
    */
   public static OutputRecordLimits ensureTopics(VigilConfig.Kafka kafka) {
     var properties = KafkaClientProperties.of(kafka);
@@ -165,21 +165,22 @@ public final class TopicSetup {
   }
 
   /**
-   * How large a record the events and dead-letter sinks may send: what their producers send, or
-   * less where a topic takes less (with a warning naming the setting to raise). A topic whose limit
-   * cannot be read (no permission to describe its configuration) counts as taking the brokers'
-   * default, so that no record the broker would refuse is sent. A topic just created takes what it
-   * was created with (asked at once, a broker may not know it yet).
+   * How large a record the events, dead-letter and alerts sinks may send: what their producers
+   * send, or less where a topic takes less (with a warning naming the setting to raise). A topic
+   * whose limit cannot be read (no permission to describe its configuration) counts as taking the
+   * brokers' default, so that no record the broker would refuse is sent. A topic just created takes
+   * what it was created with (asked at once, a broker may not know it yet).
    */
   private static OutputRecordLimits outputLimits(
       Admin admin, VigilConfig.Kafka kafka, Set<String> created)
       throws InterruptedException, ExecutionException, TimeoutException {
     String events = kafka.topics().events();
     String deadLetter = kafka.topics().deadLetter();
+    String alerts = kafka.topics().alerts();
     int maxRequest = KafkaConnectors.maxRequestBytes(kafka);
     List<String> described = new ArrayList<>();
     Map<String, Integer> taken = new LinkedHashMap<>();
-    for (String topic : List.of(events, deadLetter)) {
+    for (String topic : outputTopics(kafka)) {
       if (created.contains(topic)) {
         taken.put(topic, maxRequest);
       } else {
@@ -187,9 +188,10 @@ public final class TopicSetup {
       }
     }
     taken.putAll(maxMessageBytes(admin, kafka, described));
-    for (String topic : List.of(events, deadLetter)) {
+    for (String topic : outputTopics(kafka)) {
       int topicLimit = taken.get(topic);
-      if (topicLimit < OutputRecordLimits.MIN_RECORD_BYTES) {
+      // An alert is a few kilobytes; one larger goes to the dead-letter topic, which must take it.
+      if (topicLimit < OutputRecordLimits.MIN_RECORD_BYTES && !topic.equals(alerts)) {
         throw new TopicSetupException(
             "the topic "
                 + topic
@@ -209,16 +211,21 @@ public final class TopicSetup {
     }
     return new OutputRecordLimits(
         OutputRecordLimits.limit(maxRequest, taken.get(events)),
-        OutputRecordLimits.limit(maxRequest, taken.get(deadLetter)));
+        OutputRecordLimits.limit(maxRequest, taken.get(deadLetter)),
+        OutputRecordLimits.limit(maxRequest, taken.get(alerts)));
   }
 
   /** The warning for an output topic that takes smaller records than the job may write. */
   static String smallTopicWarning(
       VigilConfig.Kafka kafka, String topic, int topicLimit, int maxRequest) {
     String larger =
-        topic.equals(kafka.topics().events())
-            ? "larger events go to " + kafka.topics().deadLetter() + " as dead letters"
-            : "larger dead letters are written with their raw record cut to fit";
+        topic.equals(kafka.topics().deadLetter())
+            ? "larger dead letters are written with their raw record cut to fit"
+            : "larger "
+                + (topic.equals(kafka.topics().events()) ? "events" : "alerts")
+                + " go to "
+                + kafka.topics().deadLetter()
+                + " as dead letters";
     return "the topic "
         + topic
         + " takes records of at most "

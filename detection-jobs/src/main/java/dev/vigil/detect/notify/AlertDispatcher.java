@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * backpressure policy bounds how long a submit can wait). Delivery, retries and rate limits happen
  * on one thread per destination. A scheduler thread sends grown group counts once they are due.
  * {@link #flush} sends every pending group count and waits until all queues are empty; {@link
- * #close} flushes, then stops the threads. {@link #checkpoint} instead takes, without waiting, what
- * has not been delivered yet and the open groups (for a checkpoint to hold); after a restore,
- * {@link #restore} reopens those groups and {@link #resend} hands each such message to its
- * destination again.
+ * #close} flushes for a bounded time, then stops the threads and says what was not delivered.
+ * {@link #checkpoint} instead takes, without waiting, what has not been delivered yet and the open
+ * groups (for a checkpoint to hold); after a restore, {@link #restore} reopens those groups and
+ * {@link #resend} hands each such message to its destination again.
  *
  * <p>Secrets are resolved once, at {@link #start}; a missing one fails the start with the config
  * key and the variable or file it names, never the value.
@@ -262,31 +262,62 @@ public final class AlertDispatcher implements AutoCloseable {
     return worker != null && worker.offer(message);
   }
 
-  /** Flushes for at most {@code timeout}, then stops; what is still queued is counted dropped. */
-  public void close(Duration timeout) {
+  /**
+   * Sends every grown group count, waits at most {@code timeout} for each destination to handle
+   * what it holds (as {@link #flush}), then stops the threads; what is still not delivered is
+   * abandoned and counted dropped.
+   *
+   * @return per destination, how many messages were not delivered (queued, or cut off while being
+   *     sent or retried); destinations with none are left out
+   */
+  public Map<String, Integer> close(Duration timeout) {
     if (closed) {
-      return;
+      return Map.of();
     }
     boolean drained = flush(timeout);
     closed = true;
     ticker.shutdownNow();
+    Map<String, Integer> notDelivered = new LinkedHashMap<>();
     if (!drained) {
-      LOG.warn("notify: closing before every message was delivered (waited {})", timeout);
+      undelivered()
+          .forEach(
+              (name, messages) -> {
+                if (!messages.isEmpty()) {
+                  notDelivered.put(name, messages.size());
+                }
+              });
     }
     for (DestinationWorker worker : workers.values()) {
       try {
         worker.stop();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        break;
       }
+    }
+    return notDelivered;
+  }
+
+  /** {@link #close(Duration)} with 30 seconds to drain, logging what was not delivered. */
+  @Override
+  public void close() {
+    Duration timeout = Duration.ofSeconds(30);
+    Map<String, Integer> notDelivered = close(timeout);
+    if (!notDelivered.isEmpty()) {
+      LOG.warn(
+          "notify: closed after waiting {} with messages not delivered: {}",
+          timeout,
+          describe(notDelivered));
     }
   }
 
-  /** {@link #close(Duration)} with 30 seconds to drain. */
-  @Override
-  public void close() {
-    close(Duration.ofSeconds(30));
+  /** {@code oncall 2, siem 1}: destination names and counts, never a message's content. */
+  static String describe(Map<String, Integer> notDelivered) {
+    StringBuilder line = new StringBuilder();
+    notDelivered.forEach(
+        (name, count) ->
+            line.append(line.isEmpty() ? "" : ", ").append(name).append(' ').append(count));
+    return line.toString();
   }
 
   public NotifyStats stats() {

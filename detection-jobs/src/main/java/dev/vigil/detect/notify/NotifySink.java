@@ -47,10 +47,12 @@ import org.slf4j.LoggerFactory;
  * again. A PagerDuty page is a {@code trigger} with {@code dedup_key} = the alert id (the group's
  * first), webhook receivers get that id in {@code X-Vigil-Alert-Id}, so a message sent twice
  * (delivered after the checkpoint, then restored or replayed) folds into the incident it opened: at
- * least once to the endpoint, one incident per storm. Only at the end of the input (a bounded run)
- * does the writer wait for delivery, since no restore follows it, and at most {@link #drainTime};
- * {@code close} (cancel, failure, or after the final savepoint of a stop) does not wait, as what is
- * owed is in the last checkpoint.
+ * least once to the endpoint, one incident per storm. At the end of the input (a bounded run) the
+ * writer waits for delivery, since no restore follows it, at most {@link #drainTime}. {@code close}
+ * (cancel, failure, or after the final savepoint of a stop) sends the grown counts too and waits
+ * for what is in flight, but only {@link #closeTime}: what is owed is in the last checkpoint, yet a
+ * job stopped for good (or resumed days later) would otherwise never send it, and a send started
+ * and cut off at once helps nobody. What is still not delivered then is logged as counts.
  */
 public final class NotifySink
     implements Sink<AlertRecord>, SupportsWriterState<AlertRecord, PendingPages> {
@@ -132,6 +134,19 @@ public final class NotifySink
         .plusSeconds(5);
   }
 
+  /**
+   * The longest {@code close} waits for what is in flight: one request to the slowest destination,
+   * plus 5 seconds. Enough for messages being sent to a destination that answers; one retrying
+   * against a destination that does not would hold a stop for its whole retry budget.
+   */
+  static Duration closeTime(NotifyConfig config) {
+    return config.destinations().values().stream()
+        .map(d -> d.delivery().retry().requestTimeout())
+        .max(Duration::compareTo)
+        .orElse(Duration.ZERO)
+        .plusSeconds(5);
+  }
+
   @Override
   public StatefulSinkWriter<AlertRecord, PendingPages> createWriter(WriterInitContext context) {
     return restoreWriter(context, List.of());
@@ -143,7 +158,7 @@ public final class NotifySink
     AlertDispatcher dispatcher =
         AlertDispatcher.start(config, System::getenv, ruleId -> ruleRoutes.get(ruleId));
     registerMetrics(context.metricGroup(), dispatcher);
-    Writer writer = new Writer(dispatcher, drainTime(config));
+    Writer writer = new Writer(dispatcher, drainTime(config), closeTime(config));
     writer.restore(checkpointed);
     return writer;
   }
@@ -185,11 +200,13 @@ public final class NotifySink
 
     private final AlertDispatcher dispatcher;
     private final Duration drainTime;
+    private final Duration closeTime;
     private boolean ended;
 
-    Writer(AlertDispatcher dispatcher, Duration drainTime) {
+    Writer(AlertDispatcher dispatcher, Duration drainTime, Duration closeTime) {
       this.dispatcher = dispatcher;
       this.drainTime = drainTime;
+      this.closeTime = closeTime;
     }
 
     /**
@@ -255,19 +272,24 @@ public final class NotifySink
     }
 
     /**
-     * Does not wait: what is owed is in the last checkpoint or savepoint (or its alerts come after
-     * that checkpoint and are replayed from it), and goes out when the job resumes from it.
+     * Sends the grown group counts and waits at most {@code closeTime} for every message in flight
+     * (after the end of the input, which waited already, not again), then stops the delivery
+     * threads and logs how many messages each destination did not get: counts only, never their
+     * content. Those are in the last checkpoint or savepoint (or its alerts come after that
+     * checkpoint and are replayed from it), and go out when the job resumes from it.
      */
     @Override
     public void close() {
-      int owed = dispatcher.undelivered().values().stream().mapToInt(List::size).sum();
-      if (owed > 0 && !ended) {
-        LOG.info(
-            "notify: stopping with {} page(s) not delivered yet; the job's last checkpoint or"
-                + " savepoint holds them, and they are sent when the job resumes from it",
-            owed);
+      Duration wait = ended ? Duration.ZERO : closeTime;
+      Map<String, Integer> notDelivered = dispatcher.close(wait);
+      if (!notDelivered.isEmpty()) {
+        LOG.warn(
+            "notify: stopping after waiting {} with messages not delivered ({}); the job's last"
+                + " checkpoint or savepoint holds them, and they are sent when the job resumes"
+                + " from it",
+            wait,
+            AlertDispatcher.describe(notDelivered));
       }
-      dispatcher.close(Duration.ZERO);
     }
   }
 }

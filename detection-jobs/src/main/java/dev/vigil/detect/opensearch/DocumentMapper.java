@@ -58,18 +58,23 @@ public interface DocumentMapper<T> extends Serializable {
 
   /**
    * Dead letters of the normalizer: index by when the record was received, id a digest of origin
-   * and bytes (a replay of the same input position with the same bytes overwrites).
+   * and bytes (a replay of the same input position with the same bytes overwrites). The document is
+   * at most {@code maxBytes} (a batch of them stays within twice the bulk's {@code max_bytes}, far
+   * from OpenSearch's {@code http.max_content_length}), though not less than {@link
+   * Documents#MIN_DEAD_LETTER_BYTES}: a longer one keeps the start of its raw record and says so
+   * ({@link Documents#deadLetterDocument}). The id is still the whole dead letter's.
+   *
+   * @param maxBytes the bulk requests' {@code max_bytes}
    */
-  static DocumentMapper<DeadLetter> deadLetters(IndexContract contract) {
-    return deadLetter -> {
-      Utf8Writer json = new Utf8Writer(512 + deadLetter.getRaw().remaining());
-      EventJson.write(deadLetter, json);
-      return new IndexDocument(
-          contract.deadLetterIndex(deadLetter.getReceivedAt()),
-          Documents.deadLetterId(deadLetter),
-          json.toByteArray(),
-          deadLetter.getOrigin(),
-          deadLetter.getSourceGuess());
-    };
+  static DocumentMapper<DeadLetter> deadLetters(IndexContract contract, long maxBytes) {
+    int limit =
+        (int) Math.max(Documents.MIN_DEAD_LETTER_BYTES, Math.min(maxBytes, Integer.MAX_VALUE / 2));
+    return deadLetter ->
+        new IndexDocument(
+            contract.deadLetterIndex(deadLetter.getReceivedAt()),
+            Documents.deadLetterId(deadLetter),
+            Documents.deadLetterDocument(deadLetter, limit),
+            deadLetter.getOrigin(),
+            deadLetter.getSourceGuess());
   }
 }

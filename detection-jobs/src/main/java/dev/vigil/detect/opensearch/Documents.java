@@ -3,6 +3,7 @@ package dev.vigil.detect.opensearch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.event.DeadLetter;
+import dev.vigil.ingest.io.EventJson;
 import dev.vigil.rules.model.Level;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -44,6 +46,81 @@ final class Documents {
     } catch (IOException e) {
       throw new UncheckedIOException("an alert's JSON does not parse", e);
     }
+  }
+
+  /**
+   * The least a dead letter's document may be however small the bulk's {@code max_bytes}: its
+   * reason, message and origin, and a useful start of its raw record.
+   */
+  static final int MIN_DEAD_LETTER_BYTES = 64 * 1024;
+
+  /**
+   * The dead letter's document ({@code EventJson}), at most {@code maxBytes}. A larger one (a
+   * {@code TOO_LARGE} record that a compressed raw topic delivered at any size, a refused document
+   * of megabytes) keeps the longest start of its raw record that fits, cut on a character boundary
+   * when it is text, and two fields of the index only: {@code raw_truncated: true} and {@code
+   * raw_length}, the whole record's length in bytes. Kafka's dead-letter topic and the files keep
+   * it whole (or, on Kafka, as much as its topic takes).
+   *
+   * <p>The JSON escapes of {@code raw} (a quote takes 2 bytes, a control character 6; base64 4 per
+   * 3) make its length unknown until written, so the cut is written and measured, and shrunk by the
+   * ratio of JSON to raw bytes it showed until it fits.
+   */
+  static byte[] deadLetterDocument(DeadLetter deadLetter, int maxBytes) {
+    int rawBytes = deadLetter.getRaw().remaining();
+    if (rawBytes <= maxBytes) {
+      byte[] whole = json(deadLetter, 512 + rawBytes);
+      if (whole.length <= maxBytes) {
+        return whole;
+      }
+    }
+    byte[] marker =
+        (",\"raw_truncated\":true,\"raw_length\":" + rawBytes + "}")
+            .getBytes(StandardCharsets.US_ASCII);
+    int overhead = json(withRawPrefix(deadLetter, 0), 512).length - 1 + marker.length;
+    int keep = Math.max(0, Math.min(rawBytes - 1, maxBytes - overhead));
+    while (true) {
+      keep = characterBoundary(deadLetter.getRaw(), keep);
+      byte[] cut = json(withRawPrefix(deadLetter, keep), overhead + keep + keep / 4);
+      byte[] document = Arrays.copyOf(cut, cut.length - 1 + marker.length);
+      System.arraycopy(marker, 0, document, cut.length - 1, marker.length);
+      if (document.length <= maxBytes || keep == 0) {
+        return document;
+      }
+      // Escapes or base64 made raw's JSON longer than its bytes: shrink by that ratio, and by at
+      // least one byte, so the loop ends.
+      long rawJson = Math.max(1, document.length - overhead);
+      long fitting = (long) keep * Math.max(0, maxBytes - overhead) / rawJson;
+      keep = (int) Math.min(keep - 1, fitting);
+    }
+  }
+
+  private static DeadLetter withRawPrefix(DeadLetter deadLetter, int bytes) {
+    ByteBuffer raw = deadLetter.getRaw().duplicate();
+    raw.limit(raw.position() + bytes);
+    return DeadLetter.newBuilder(deadLetter).setRaw(raw.slice()).build();
+  }
+
+  /**
+   * {@code keep}, or less so that the first {@code keep} bytes of {@code raw} do not end inside a
+   * UTF-8 character (a continuation byte follows them): a text record stays valid text when cut. At
+   * most 3 bytes back; bytes that are not UTF-8 anyway are cut where they are.
+   */
+  private static int characterBoundary(ByteBuffer raw, int keep) {
+    int position = raw.position();
+    for (int back = 0; back < 3 && keep > 0 && keep < raw.remaining(); back++) {
+      if ((raw.get(position + keep) & 0xC0) != 0x80) {
+        break;
+      }
+      keep--;
+    }
+    return keep;
+  }
+
+  private static byte[] json(DeadLetter deadLetter, int sizeHint) {
+    Utf8Writer json = new Utf8Writer(sizeHint);
+    EventJson.write(deadLetter, json);
+    return json.toByteArray();
   }
 
   /** A digest of reason, origin and bytes: the same dead letter always gets the same id. */

@@ -51,7 +51,10 @@ public final class OpenSearchSink<T> implements Sink<T> {
   public static OpenSearchSink<DeadLetter> deadLetters(OpenSearchConfig config) {
     IndexContract contract = IndexContract.of(config);
     return new OpenSearchSink<>(
-        config, contract, DocumentMapper.deadLetters(contract), "deadletters");
+        config,
+        contract,
+        DocumentMapper.deadLetters(contract, config.bulk().maxBytes()),
+        "deadletters");
   }
 
   @Override
@@ -59,7 +62,7 @@ public final class OpenSearchSink<T> implements Sink<T> {
     return new OpenSearchSinkWriter<>(
         OpenSearchConnection.open(config),
         mapper,
-        DocumentMapper.deadLetters(contract),
+        DocumentMapper.deadLetters(contract, config.bulk().maxBytes()),
         config.bulk(),
         context.metricGroup(),
         context.getProcessingTimeService(),

@@ -682,6 +682,48 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void theProducersBufferMustHoldTheLargestRecordTheyMaySend() {
+    failsWith(
+        "kafka:\n  client_properties:\n    buffer.memory: 4194304\n",
+        3,
+        "kafka.client_properties.buffer.memory",
+        "must be a whole number of bytes, at least max.request.size (9437184, Vigil's default),"
+            + " or the producers cannot send a record that max.request.size allows, got"
+            + " '4194304'");
+    failsWith(
+        "kafka:\n  client_properties:\n    max.request.size: 2000000\n"
+            + "    buffer.memory: 1000000\n",
+        4,
+        "kafka.client_properties.buffer.memory",
+        "at least max.request.size (2000000)");
+    failsWith(
+        "kafka:\n  client_properties:\n    buffer.memory: 32m\n",
+        3,
+        "kafka.client_properties.buffer.memory",
+        "must be a whole number of bytes");
+    // Above Kafka's default buffer of 32 MiB, the request size needs a buffer to match.
+    failsWith(
+        "kafka:\n  client_properties:\n    max.request.size: 40000000\n",
+        3,
+        "kafka.client_properties.max.request.size",
+        "must be at most buffer.memory, 33554432 by default, or the producers cannot send a"
+            + " record this large; set buffer.memory to at least 40000000 too");
+    assertThat(
+            parse(
+                "kafka:\n  client_properties:\n    max.request.size: 40000000\n"
+                    + "    buffer.memory: 40000000\n"))
+        .isNotNull();
+    assertThat(parse("kafka:\n  client_properties:\n    buffer.memory: 9437184\n")).isNotNull();
+    // Without a Kafka output there is no producer to refuse a record.
+    assertThat(
+            parse(
+                "kafka:\n  client_properties:\n    buffer.memory: 1000000\n"
+                    + "sinks:\n  kafka:\n    events: false\n    dead_letter: false\n"
+                    + "    alerts: false\n  files:\n    directory: out\n"))
+        .isNotNull();
+  }
+
+  @Test
   void theTransactionTimeoutStaysWithinTheBrokersLimitAndOutlivesACheckpoint() {
     failsWith(
         "kafka:\n  transaction_timeout: 1h\n",

@@ -77,13 +77,15 @@ class KafkaConnectorsTest {
             """);
     OutputRecordLimits limits =
         new OutputRecordLimits(
-            OutputRecordLimits.MAX_REQUEST_BYTES, OutputRecordLimits.MAX_REQUEST_BYTES);
+            OutputRecordLimits.MAX_REQUEST_BYTES,
+            OutputRecordLimits.MAX_REQUEST_BYTES,
+            OutputRecordLimits.MAX_REQUEST_BYTES);
     for (Object connector :
         List.of(
             KafkaConnectors.rawSource(kafka),
             KafkaConnectors.eventsSink(kafka, limits, true),
             KafkaConnectors.deadLetterSink(kafka, limits),
-            KafkaConnectors.alertsSink(kafka))) {
+            KafkaConnectors.alertsSink(kafka, limits, true))) {
       String serialized =
           new String(InstantiationUtil.serializeObject(connector), StandardCharsets.ISO_8859_1);
       assertThat(serialized)

@@ -2,6 +2,8 @@ package dev.vigil.detect.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
@@ -9,16 +11,20 @@ import dev.vigil.event.DeadLetterReason;
 import dev.vigil.stack.KafkaEndpoint;
 import dev.vigil.stack.junit.RealKafka;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -38,6 +44,7 @@ class LargeRecordsITCase {
 
   private static final int BIG_BYTES = 1_500_000;
   private static final int HUGE_BYTES = 9_600_000;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -118,6 +125,99 @@ class LargeRecordsITCase {
       String kept = StandardCharsets.UTF_8.decode(letter.getRaw()).toString();
       assertThat(big).startsWith(kept);
       assertThat(kept.length()).isBetween(topicLimit - 8 * 1024, topicLimit);
+      assertThat(running.cluster().getJobStatus(running.jobId()).get(30, TimeUnit.SECONDS))
+          .isEqualTo(JobStatus.RUNNING);
+    }
+  }
+
+  /** A custom rule that groups Vault updates by a raw field: its alerts carry that value whole. */
+  private static final String RAW_GROUP_RULE =
+      """
+      title: Update of a blob
+      id: 0b0c0a55-0000-4000-8000-0000000000b1
+      name: test_blob_update
+      status: test
+      description: An update, one alert per distinct blob.
+      author: Vigil tests
+      date: 2025-01-15
+      level: high
+      logsource:
+        product: hashicorp
+        service: vault
+      detection:
+        selection:
+          action: update
+        condition: selection
+      suppress:
+        period: 1h
+        by: [raw.request.data.blob]
+      """;
+
+  /**
+   * An alert larger than the alerts topic takes (Kafka's default 1 MiB here), from a rule grouping
+   * by a raw field that holds 1.5 MB, goes to the dead-letter topic whole, in the alerts'
+   * transaction, and the job goes on to the next alert. Sent as it is, the broker refuses it, the
+   * sink fails the job, and every restart writes it again.
+   */
+  @Test
+  @Timeout(600)
+  void anAlertTooLargeForTheAlertsTopicBecomesADeadLetterHoldingIt(KafkaEndpoint kafka)
+      throws Exception {
+    RawTopicsFixture fixture = new RawTopicsFixture(kafka.bootstrapServers());
+    try (Admin admin = admin(kafka)) {
+      admin
+          .createTopics(
+              List.of(new NewTopic(fixture.alertsTopic(), RawTopicsFixture.PARTITIONS, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    Path rules = Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(rules.resolve("blob.yml"), RAW_GROUP_RULE);
+    VigilConfig config =
+        fixture.config(
+            dir,
+            "timeout: 1m\ninterval: 1s\nrestart_attempts: 0\nstorage: "
+                + dir.resolve("checkpoints"),
+            "exactly_once",
+            "rules:\n  path: " + rules + "\n",
+            Duration.ofSeconds(1));
+
+    try (ContinuousDetection.Running running =
+        ContinuousDetection.start(config, Optional.empty())) {
+      assertThat(maxMessageBytes(kafka, fixture.alertsTopic())).isLessThan(BIG_BYTES);
+      String big = vaultUpdate("alert-big-1", BIG_BYTES);
+      String small = vaultUpdate("alert-small-1", 1000);
+      fixture.produceCompressed(
+          fixture.rawTopic("vault"), "lz4", List.of(bytes(big), bytes(small)));
+
+      List<JsonNode> alerts = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> record :
+          fixture.readUntil(
+              fixture.alertsTopic(), Duration.ofMinutes(3), read -> !read.isEmpty())) {
+        alerts.add(MAPPER.readTree(record.value()));
+      }
+      assertThat(alerts)
+          .as("the small record's alert, written after the big one's")
+          .singleElement()
+          .satisfies(
+              a -> assertThat(a.at("/event_ids/0").asText()).isEqualTo("alert-small-1:request"));
+
+      DeadLetter letter = deadLetters(fixture, 1).get(0);
+      assertThat(letter.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE_FOR_SINK);
+      JsonNode alert = MAPPER.readTree(StandardCharsets.UTF_8.decode(letter.getRaw()).toString());
+      assertThat(alert.get("rule_name").asText()).isEqualTo("test_blob_update");
+      assertThat(alert.at("/event_ids/0").asText()).isEqualTo("alert-big-1:request");
+      assertThat(alert.get("group").get("raw.request.data.blob").asText())
+          .hasSizeGreaterThan(BIG_BYTES - 1000);
+      String alertId = alert.get("alert_id").asText();
+      assertThat(letter.getOrigin()).isEqualTo("alert:" + alertId);
+      assertThat(letter.getMessage())
+          .matches(
+              "the alert is \\d+ bytes, over the \\d+ of a record of topic "
+                  + Pattern.quote(fixture.alertsTopic())
+                  + " \\(alert_id "
+                  + alertId
+                  + ", rule 0b0c0a55-0000-4000-8000-0000000000b1\\)");
       assertThat(running.cluster().getJobStatus(running.jobId()).get(30, TimeUnit.SECONDS))
           .isEqualTo(JobStatus.RUNNING);
     }

@@ -2,15 +2,18 @@ package dev.vigil.detect.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
+import dev.vigil.rules.Alert;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext;
 import org.apache.flink.metrics.Counter;
@@ -22,14 +25,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kafka sinks never send a record larger than its topic takes: an event too large goes to the
- * dead-letter topic, a dead letter too large keeps as much of its raw record as fits.
+ * The Kafka sinks never send a record larger than its topic takes: an event or an alert too large
+ * goes to the dead-letter topic, a dead letter too large keeps as much of its raw record as fits.
  */
 class TooLargeForSinkTest {
 
   private static final int LIMIT = OutputRecordLimits.MIN_RECORD_BYTES;
   private static final String EVENTS = "audit.events";
   private static final String DEAD_LETTERS = "audit.deadletter";
+  private static final String ALERTS = "audit.alerts";
 
   private final Map<String, Counter> counters = new HashMap<>();
 
@@ -129,6 +133,47 @@ class TooLargeForSinkTest {
   }
 
   @Test
+  void anAlertThatFitsGoesToTheAlertsTopic() throws Exception {
+    AlertRecord alert = alertWithGroupValue(LIMIT / 2);
+    ProducerRecord<byte[], byte[]> record = open(alertSerializer()).serialize(alert, null, null);
+
+    assertThat(record.topic()).isEqualTo(ALERTS);
+    assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(alert.alertId);
+    assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(alert.json);
+    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isZero();
+  }
+
+  @Test
+  void anAlertTooLargeForItsTopicBecomesADeadLetterHoldingTheWholeAlert() throws Exception {
+    AlertRecord alert = alertWithGroupValue(LIMIT);
+    ProducerRecord<byte[], byte[]> record = open(alertSerializer()).serialize(alert, null, null);
+
+    assertThat(record.topic()).isEqualTo(DEAD_LETTERS);
+    assertThat(new String(record.key(), StandardCharsets.UTF_8))
+        .isEqualTo("alert:" + alert.alertId);
+    DeadLetter letter = DeadLetter.getDecoder().decode(record.value());
+    assertThat(letter.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE_FOR_SINK);
+    assertThat(StandardCharsets.UTF_8.decode(letter.getRaw()).toString()).isEqualTo(alert.json);
+    assertThat(letter.getOrigin()).isEqualTo("alert:" + alert.alertId);
+    assertThat(letter.getSourceGuess()).isNull();
+    assertThat(letter.getMessage())
+        .matches(
+            "the alert is \\d+ bytes, over the "
+                + LIMIT
+                + " of a record of topic audit.alerts \\(alert_id "
+                + alert.alertId
+                + ", rule raw-group\\)");
+    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+  }
+
+  @Test
+  void withoutKafkaDeadLettersAnAlertTooLargeIsLeftOutOfKafka() throws Exception {
+    AlertJsonSerializer serializer = open(new AlertJsonSerializer(ALERTS, LIMIT, null));
+    assertThat(serializer.serialize(alertWithGroupValue(LIMIT), null, null)).isNull();
+    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+  }
+
+  @Test
   void theProducersMayWriteTheLargestEventTheNormalizerLetsThrough() {
     assertThat(OutputRecordLimits.MAX_REQUEST_BYTES).isEqualTo(9 * 1024 * 1024);
     assertThat(OutputRecordLimits.limit(OutputRecordLimits.MAX_REQUEST_BYTES, 1_048_588))
@@ -138,6 +183,35 @@ class TooLargeForSinkTest {
             OutputRecordLimits.limit(
                 OutputRecordLimits.MAX_REQUEST_BYTES, 4 * OutputRecordLimits.MAX_REQUEST_BYTES))
         .isEqualTo(OutputRecordLimits.MAX_REQUEST_BYTES);
+  }
+
+  private AlertJsonSerializer alertSerializer() {
+    return new AlertJsonSerializer(
+        ALERTS, LIMIT, new DeadLetterSerializer(DEAD_LETTERS, 2 * LIMIT));
+  }
+
+  /** An alert of a rule grouping by a raw field, whose value is {@code bytes} long. */
+  private static AlertRecord alertWithGroupValue(int bytes) {
+    Alert alert =
+        new Alert(
+            "a1e47" + "0".repeat(59),
+            "raw-group",
+            "raw_group",
+            "Raw group",
+            1,
+            "Vigil tests",
+            "raw_group",
+            "high",
+            Instant.parse("2024-05-01T10:00:00Z"),
+            Instant.parse("2024-05-01T10:00:00Z"),
+            Instant.parse("2024-05-01T10:00:00Z"),
+            Map.of("raw.request.data.blob", "0123456789abcdef".repeat(bytes / 16)),
+            List.of("VAULT"),
+            List.of("big-1:request"),
+            1,
+            "Raw group: app update on secret/data/app (VAULT)",
+            List.of());
+    return AlertRecord.of(alert, 0);
   }
 
   private EventSerializer eventSerializer() {

@@ -87,6 +87,10 @@ class TopicSetupTest {
         .contains(
             "Vigil writes: larger dead letters are written with their raw record cut to fit"
                 + " (reason TOO_LARGE_FOR_SINK)");
+    assertThat(TopicSetup.smallTopicWarning(kafka, "audit.alerts", 1_048_588, 9_437_184))
+        .contains(
+            "Vigil writes: larger alerts go to audit.deadletter as dead letters (reason"
+                + " TOO_LARGE_FOR_SINK)");
   }
 
   @Test

@@ -10,6 +10,9 @@ import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.AlertJson;
 import dev.vigil.rules.RulePack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +75,10 @@ class NotifySinkTest {
   private static final String GIVE_UP = "10m";
 
   private static final Duration PROMPTLY = Duration.ofSeconds(30);
+
+  /** How long the writers of these tests wait at close for what is in flight. */
+  private static final Duration CLOSE_TIME = Duration.ofSeconds(3);
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final PendingPages.Serializer serializer = new PendingPages.Serializer();
 
@@ -83,7 +90,8 @@ class NotifySinkTest {
     try (Receiver pagerDuty = Receiver.pagerDuty();
         Receiver failing = new Receiver(500, "")) {
       AlertDispatcher dispatcher = start(config(pagerDuty, failing));
-      NotifySink.Writer writer = new NotifySink.Writer(dispatcher, Duration.ofMinutes(10));
+      NotifySink.Writer writer =
+          new NotifySink.Writer(dispatcher, Duration.ofMinutes(10), CLOSE_TIME);
       try {
         writer.write(AlertRecord.of(alert, 0), null);
         await(() -> failing.requests().size() >= 2, "the webhook retrying");
@@ -109,7 +117,8 @@ class NotifySinkTest {
     try (Receiver pagerDuty = Receiver.pagerDuty();
         Receiver recovering = new Receiver(204, "").then(500, Map.of(), "")) {
       NotifySink.Writer writer =
-          new NotifySink.Writer(start(config(pagerDuty, recovering)), Duration.ofMinutes(1));
+          new NotifySink.Writer(
+              start(config(pagerDuty, recovering)), Duration.ofMinutes(1), CLOSE_TIME);
       writer.restore(List.of(checkpointed));
       writer.flush(true);
       writer.close();
@@ -136,7 +145,8 @@ class NotifySinkTest {
     try (Receiver pagerDuty = Receiver.pagerDuty();
         Receiver webhook = new Receiver(204, "")) {
       AlertDispatcher dispatcher = start(config(pagerDuty, webhook));
-      NotifySink.Writer writer = new NotifySink.Writer(dispatcher, Duration.ofMinutes(1));
+      NotifySink.Writer writer =
+          new NotifySink.Writer(dispatcher, Duration.ofMinutes(1), CLOSE_TIME);
       writer.write(AlertRecord.of(first, 0), null);
       Alert second = Alerts.spike(Alerts.id(2), "alice", 10);
       writer.write(AlertRecord.of(second, 0), null);
@@ -169,7 +179,8 @@ class NotifySinkTest {
     try (Receiver pagerDuty = Receiver.pagerDuty();
         Receiver webhook = new Receiver(204, "")) {
       NotifySink.Writer writer =
-          new NotifySink.Writer(start(config(pagerDuty, webhook)), Duration.ofMinutes(1));
+          new NotifySink.Writer(
+              start(config(pagerDuty, webhook)), Duration.ofMinutes(1), CLOSE_TIME);
       writer.restore(List.of(checkpointed));
       writer.flush(true);
       writer.close();
@@ -296,7 +307,8 @@ class NotifySinkTest {
     try (Receiver pagerDuty = Receiver.pagerDuty();
         Receiver webhook = new Receiver(204, "")) {
       AlertDispatcher dispatcher = start(config(pagerDuty, webhook));
-      NotifySink.Writer writer = new NotifySink.Writer(dispatcher, Duration.ofMinutes(1));
+      NotifySink.Writer writer =
+          new NotifySink.Writer(dispatcher, Duration.ofMinutes(1), CLOSE_TIME);
       writer.write(AlertRecord.of(first, 0), null);
       writer.flush(true);
       checkpointed = writer.snapshotState(1).get(0);
@@ -306,7 +318,8 @@ class NotifySinkTest {
         Receiver webhook = new Receiver(204, "")) {
       Map<String, Map<String, Object>> destinations = config(pagerDuty, webhook);
       destinations.remove("oncall");
-      NotifySink.Writer writer = new NotifySink.Writer(start(destinations), Duration.ofMinutes(1));
+      NotifySink.Writer writer =
+          new NotifySink.Writer(start(destinations), Duration.ofMinutes(1), CLOSE_TIME);
       writer.restore(List.of(checkpointed));
       writer.write(AlertRecord.of(Alerts.spike(Alerts.id(2), "alice", 10), 0), null);
       writer.flush(true);
@@ -319,6 +332,92 @@ class NotifySinkTest {
       assertThat(webhook.requests().get(0).headers().getFirst("X-Vigil-Alert-Id"))
           .isEqualTo(first.alertId());
     }
+  }
+
+  @Test
+  void closeWaitsForInFlightMessagesAtMostOneRequestToTheSlowestDestination() {
+    // oncall: request_timeout 20s; siem: the default 10s; plus 5s of slack.
+    assertThat(NotifySink.closeTime(CONFIG)).isEqualTo(Duration.ofSeconds(25));
+  }
+
+  /**
+   * Closing the writer (a stop or a cancel, not the end of the input) sends each group's grown
+   * count, the update of the open incident, and waits for it: sent and cut off at once, it would be
+   * lost to a job that is not resumed.
+   */
+  @Test
+  void closeDeliversTheGrownCountsItSends() throws Exception {
+    Alert first = Alerts.spike(Alerts.id(1), "alice", 0);
+    Alert second = Alerts.spike(Alerts.id(2), "alice", 10);
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver webhook = new Receiver(204, "")) {
+      AlertDispatcher dispatcher = start(config(pagerDuty, webhook));
+      NotifySink.Writer writer =
+          new NotifySink.Writer(dispatcher, Duration.ofMinutes(1), CLOSE_TIME);
+      writer.write(AlertRecord.of(first, 0), null);
+      writer.write(AlertRecord.of(second, 0), null);
+      await(() -> delivered(dispatcher, "oncall") == 1, "the first page");
+      await(() -> delivered(dispatcher, "siem") == 1, "the first webhook call");
+      // An answer that takes a moment, as PagerDuty's does: the update is in flight at the close.
+      pagerDuty.slow(500);
+      webhook.slow(500);
+
+      assertTimeoutPreemptively(PROMPTLY, writer::close);
+
+      assertThat(delivered(dispatcher, "oncall")).isEqualTo(2);
+      assertThat(delivered(dispatcher, "siem")).isEqualTo(2);
+      assertThat(dispatcher.stats().destinations().get("oncall").dropped()).isZero();
+      List<JsonNode> events = AlertDispatcherTest.bodies(pagerDuty);
+      assertThat(events).hasSize(2);
+      JsonNode update = events.get(1);
+      assertThat(PagerDutyContract.violations(update)).isEmpty();
+      assertThat(update.get("event_action").asText()).isEqualTo("trigger");
+      assertThat(update.get("dedup_key").asText()).isEqualTo(first.alertId());
+      assertThat(update.at("/payload/custom_details/alert_count").asInt()).isEqualTo(2);
+      assertThat(update.at("/payload/custom_details/event_count").asLong()).isEqualTo(24);
+      assertThat(update.at("/payload/summary").asText())
+          .isEqualTo(second.summary() + " (2 alerts for this group, 24 events)");
+      assertThat(webhook.requests().get(1).headers().getFirst("X-Vigil-Event"))
+          .isEqualTo("alert_group_update");
+    }
+  }
+
+  /**
+   * A destination that does not answer holds the close for the close time only; what it did not get
+   * is logged as a count per destination, never a message's content or a key.
+   */
+  @Test
+  void closeGivesUpOnADestinationThatDoesNotAnswerAndCountsWhatItDidNotGet() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    Alert alert = Alerts.spike(Alerts.id(1), "alice", 0);
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver failing = new Receiver(503, "")) {
+      AlertDispatcher dispatcher = start(config(pagerDuty, failing));
+      NotifySink.Writer writer =
+          new NotifySink.Writer(dispatcher, Duration.ofMinutes(1), CLOSE_TIME);
+      writer.write(AlertRecord.of(alert, 0), null);
+      await(() -> delivered(dispatcher, "oncall") == 1, "the page to PagerDuty");
+
+      long start = System.nanoTime();
+      assertTimeoutPreemptively(PROMPTLY, writer::close);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(took).isBetween(CLOSE_TIME, CLOSE_TIME.plusSeconds(10));
+      // Cut off while retrying: given up, as an interrupted send is.
+      assertThat(dispatcher.stats().destinations().get("siem").gaveUp()).isOne();
+      assertThat(dispatcher.stats().destinations().get("siem").delivered()).isZero();
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains(
+            "notify: stopping after waiting PT3S with messages not delivered (siem 1); the job's"
+                + " last checkpoint or savepoint holds them")
+        .doesNotContain(AlertDispatcherTest.ROUTING_KEY)
+        .doesNotContain(AlertDispatcherTest.HMAC_KEY)
+        .doesNotContain(alert.summary());
   }
 
   /** PagerDuty as {@code oncall} and a webhook as {@code siem}, both retrying for 10 minutes. */

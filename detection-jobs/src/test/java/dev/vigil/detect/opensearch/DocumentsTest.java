@@ -5,19 +5,93 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.event.DeadLetterReason;
+import dev.vigil.event.Source;
+import dev.vigil.ingest.io.EventJson;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.AlertJson;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DocumentsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final int LIMIT = Documents.MIN_DEAD_LETTER_BYTES;
+
+  @Test
+  void aDeadLetterThatFitsIsItsWholeDocumentWithoutMarkers() {
+    DeadLetter letter = deadLetter("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+    assertThat(Documents.deadLetterDocument(letter, LIMIT))
+        .isEqualTo(EventJson.toJson(letter).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Three-byte characters: a cut anywhere but between them would leave invalid UTF-8. */
+  @Test
+  void aTextRecordIsCutBetweenCharactersToTheLongestStartThatFits() throws IOException {
+    String text = "\u20ac".repeat(3 * LIMIT);
+    DeadLetter letter = deadLetter(text.getBytes(StandardCharsets.UTF_8));
+
+    byte[] document = Documents.deadLetterDocument(letter, LIMIT);
+
+    assertThat(document.length).isLessThanOrEqualTo(LIMIT).isGreaterThan(LIMIT - 16);
+    JsonNode json = JSON.readTree(document);
+    assertThat(json.path("raw_truncated").asBoolean()).isTrue();
+    assertThat(json.path("raw_length").asLong()).isEqualTo(9L * LIMIT);
+    assertThat(text).startsWith(json.path("raw").asText());
+    assertThat(json.path("reason").asText()).isEqualTo("TOO_LARGE");
+  }
+
+  @Test
+  void bytesThatAreNotTextAreCutInTheirBase64Form() throws IOException {
+    byte[] raw = new byte[3 * LIMIT];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) (0xC0 + i % 7);
+    }
+
+    byte[] document = Documents.deadLetterDocument(deadLetter(raw), LIMIT);
+
+    assertThat(document.length).isLessThanOrEqualTo(LIMIT).isGreaterThan(LIMIT - 16);
+    JsonNode json = JSON.readTree(document);
+    byte[] kept = Base64.getDecoder().decode(json.path("raw_base64").asText());
+    assertThat(kept).isEqualTo(Arrays.copyOf(raw, kept.length));
+    assertThat(json.path("raw_length").asLong()).isEqualTo(raw.length);
+  }
+
+  @Test
+  void theDocumentIsAtMostTheBulksMaxBytesButNeverBelowTheLeast() {
+    DeadLetter letter = deadLetter(new byte[4 * LIMIT]);
+    IndexContract contract = IndexContract.builtIn();
+    assertThat(DocumentMapper.deadLetters(contract, 2 * LIMIT).map(letter).json().length)
+        .isLessThanOrEqualTo(2 * LIMIT)
+        .isGreaterThan(2 * LIMIT - 16);
+    assertThat(DocumentMapper.deadLetters(contract, 1024).map(letter).json().length)
+        .isLessThanOrEqualTo(LIMIT)
+        .isGreaterThan(LIMIT - 16);
+  }
+
+  private static DeadLetter deadLetter(byte[] raw) {
+    return DeadLetter.newBuilder()
+        .setRaw(ByteBuffer.wrap(raw))
+        .setReason(DeadLetterReason.TOO_LARGE)
+        .setMessage("record is " + raw.length + " bytes, over the limit of 8388608")
+        .setOrigin("kafka:audit.raw.vault/0@3")
+        .setSourceGuess(Source.VAULT)
+        .setReceivedAt(Instant.parse("2031-06-02T08:30:00Z"))
+        .build();
+  }
 
   @ParameterizedTest
   @CsvSource({"informational,1", "low,2", "medium,3", "high,4", "critical,5"})

@@ -22,6 +22,8 @@ import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.event.AuditEvent;
+import dev.vigil.event.DeadLetter;
+import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.CorpusRun;
 import dev.vigil.ingest.Normalizer;
@@ -37,6 +39,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -272,6 +275,73 @@ class OpenSearchSinkITCase {
         .contains("strict_dynamic_mapping_exception", "[extra_field]")
         .doesNotContain("value-5d1e");
     assertThat(JSON.readTree(fieldLetter.path("raw").asText())).isEqualTo(unknownField);
+  }
+
+  /**
+   * A dead letter larger than the bulk's {@code max_bytes} (a {@code TOO_LARGE} record that a
+   * compressed raw topic delivered at any size: 100 MB of it would pass OpenSearch's 100 MB {@code
+   * http.max_content_length} once indexed, a 413 no retry helps) is indexed with the longest start
+   * of its raw record that fits, cut between characters, and says so; one that fits stays whole.
+   */
+  @Test
+  void aDeadLetterOverTheBulksMaxBytesKeepsTheStartOfItsRawRecordAndSaysSo() throws Exception {
+    int maxBytes = Documents.MIN_DEAD_LETTER_BYTES;
+    BulkConfig bulk =
+        new BulkConfig(
+            10,
+            maxBytes,
+            Duration.ZERO,
+            1,
+            Duration.ofMillis(50),
+            Duration.ofMillis(500),
+            Duration.ofMinutes(1));
+    Instant received = Instant.parse("2031-07-01T10:00:00Z");
+    // Quotes and a two-byte character: the JSON is longer than the bytes, and a cut could split
+    // one.
+    String line = "{\"request\":{\"path\":\"secret/caf\u00e9\",\"data\":\"\\\"x\\\"\"}}\n";
+    byte[] huge = line.repeat(300_000 / line.length()).getBytes(StandardCharsets.UTF_8);
+    DeadLetter big = deadLetter(huge, DeadLetterReason.TOO_LARGE, "kafka:os-it.raw/0@7", received);
+    byte[] small = "{\"request\":".getBytes(StandardCharsets.UTF_8);
+    DeadLetter whole =
+        deadLetter(small, DeadLetterReason.MALFORMED_JSON, "kafka:os-it.raw/0@8", received);
+
+    try (OpenSearchSinkWriter<DeadLetter> writer =
+        writer(config(url, bulk), DocumentMapper.deadLetters(CONTRACT, maxBytes), null)) {
+      writeAll(writer, List.of(big, whole));
+    }
+
+    String index = CONTRACT.deadLetterIndex(received);
+    assertThat(count(client, index)).isEqualTo(2);
+    List<JsonNode> cut =
+        sources(index, q -> q.term(t -> t.field("raw_truncated").value(FieldValue.of(true))));
+    assertThat(cut).singleElement();
+    JsonNode letter = cut.get(0);
+    assertThat(letter.path("origin").asText()).isEqualTo("kafka:os-it.raw/0@7");
+    assertThat(letter.path("reason").asText()).isEqualTo("TOO_LARGE");
+    assertThat(letter.path("raw_length").asLong()).isEqualTo(huge.length);
+    String kept = letter.path("raw").asText();
+    assertThat(new String(huge, StandardCharsets.UTF_8)).startsWith(kept);
+    assertThat(JSON.writeValueAsBytes(letter).length).isLessThanOrEqualTo(maxBytes);
+    assertThat(kept.getBytes(StandardCharsets.UTF_8).length)
+        .as("as much as fits: a quote, a backslash, a newline take two bytes of JSON each")
+        .isGreaterThan(maxBytes * 2 / 3);
+    GetResponse<ObjectNode> fits =
+        client.get(g -> g.index(index).id(Documents.deadLetterId(whole)), ObjectNode.class);
+    assertThat(fits.source().path("raw").asText()).isEqualTo("{\"request\":");
+    assertThat(fits.source().has("raw_truncated")).isFalse();
+    assertThat(fits.source().has("raw_length")).isFalse();
+  }
+
+  private static DeadLetter deadLetter(
+      byte[] raw, DeadLetterReason reason, String origin, Instant received) {
+    return DeadLetter.newBuilder()
+        .setRaw(ByteBuffer.wrap(raw))
+        .setReason(reason)
+        .setMessage(reason + " test record")
+        .setOrigin(origin)
+        .setSourceGuess(Source.VAULT)
+        .setReceivedAt(received)
+        .build();
   }
 
   @Test

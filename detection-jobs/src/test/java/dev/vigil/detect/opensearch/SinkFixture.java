@@ -61,7 +61,7 @@ final class SinkFixture {
     return new OpenSearchSinkWriter<>(
         OpenSearchConnection.open(config),
         mapper,
-        DocumentMapper.deadLetters(CONTRACT),
+        DocumentMapper.deadLetters(CONTRACT, config.bulk().maxBytes()),
         config.bulk(),
         UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
         timers,
