@@ -739,7 +739,7 @@ public final class VigilConfigLoader {
    * @param lowerCaseKeys the lower-case name of each property to the key as written
    */
   private static void checkProducerBuffer(
-      ConfigTree root, Map<String, String> properties, Map<String, String> lowerCaseKeys) {
+      ConfigMapping root, Map<String, String> properties, Map<String, String> lowerCaseKeys) {
     String requestKey = lowerCaseKeys.get("max.request.size");
     long maxRequest =
         requestKey == null

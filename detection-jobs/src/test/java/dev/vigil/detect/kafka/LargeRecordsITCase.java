@@ -182,8 +182,7 @@ class LargeRecordsITCase {
             "rules:\n  path: " + rules + "\n",
             Duration.ofSeconds(1));
 
-    try (ContinuousDetection.Running running =
-        ContinuousDetection.start(config, Optional.empty())) {
+    try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
       assertThat(maxMessageBytes(kafka, fixture.alertsTopic())).isLessThan(BIG_BYTES);
       String big = vaultUpdate("alert-big-1", BIG_BYTES);
       String small = vaultUpdate("alert-small-1", 1000);
