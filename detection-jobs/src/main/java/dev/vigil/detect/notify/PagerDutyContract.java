@@ -10,7 +10,9 @@ import java.util.Set;
 
 /**
  * The PagerDuty Events API v2 contract for an enqueued event, field by field, as its reference
- * documents it: what a receiver standing in for PagerDuty checks on every request.
+ * documents it: what a receiver standing in for PagerDuty checks on every request. One home for
+ * both stand-ins, the tests' receiver and the one {@code vigil demo --stack} pages, so that the
+ * demo refuses exactly what the tests prove Vigil never sends.
  */
 public final class PagerDutyContract {
 
