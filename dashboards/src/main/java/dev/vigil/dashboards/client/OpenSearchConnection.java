@@ -78,7 +78,7 @@ public final class OpenSearchConnection implements AutoCloseable {
             .toArray(HttpHost[]::new);
     BasicCredentialsProvider credentials = null;
     if (config.username() != null) {
-      char[] password = config.password().resolve(environment);
+      char[] password = config.password().readPassword(environment);
       credentials = new BasicCredentialsProvider();
       for (HttpHost host : hosts) {
         credentials.setCredentials(
@@ -140,7 +140,7 @@ public final class OpenSearchConnection implements AutoCloseable {
   public static void checkCredentials(
       OpenSearchConfig config, Function<String, String> environment) {
     if (config.password() != null) {
-      Arrays.fill(config.password().resolve(environment), '\0');
+      Arrays.fill(config.password().readPassword(environment), '\0');
     }
     if (config.urls().get(0).getScheme().equals("https")) {
       sslContext(config.tls(), environment);
@@ -221,7 +221,9 @@ public final class OpenSearchConnection implements AutoCloseable {
       } else {
         trusted = KeyStore.getInstance(tls.truststoreType());
         char[] password =
-            tls.truststorePassword() == null ? null : tls.truststorePassword().resolve(environment);
+            tls.truststorePassword() == null
+                ? null
+                : tls.truststorePassword().readPassword(environment);
         try (InputStream in = Files.newInputStream(Path.of(tls.truststore()))) {
           trusted.load(in, password);
         } finally {
