@@ -86,12 +86,12 @@ public record OpenSearchConfig(
    * Reads the {@code opensearch:} section from a tree that is no file's (the CLI's connection flags
    * make one).
    *
-   * @throws IllegalArgumentException naming the key ({@code opensearch.tls.ca_pem}) and what is
-   *     wrong with it
+   * @throws InvalidConfigException naming the key ({@code opensearch.tls.ca_pem}) and what is wrong
+   *     with it
    */
   public static OpenSearchConfig fromTree(JsonNode node) {
     if (node == null || node.isMissingNode() || node.isNull()) {
-      throw new IllegalArgumentException(WHERE + ": section missing; it needs at least a url");
+      throw new InvalidConfigException(null, 0, WHERE, "section missing; it needs at least a url");
     }
     return read(ConfigMapping.of(node, WHERE));
   }
