@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -70,17 +71,6 @@ final class OpenSearchOptions {
     return config(env, List.of(url), "--dashboards", section -> {});
   }
 
-  /** The keys of the {@code opensearch:} section that flags of the commands fill in. */
-  private static final Map<String, String> FLAGS =
-      Map.of(
-          "urls", "--opensearch",
-          "username", "--user",
-          "password_file", "--password-file",
-          "tls.ca_pem", "--ca-pem",
-          "index.shards", "--shards",
-          "index.replicas", "--replicas",
-          "retention_file", "--retention-file");
-
   private OpenSearchConfig config(
       CliEnvironment env, List<String> serviceUrls, String urlFlag, Consumer<ObjectNode> more) {
     ObjectNode section = JSON.createObjectNode();
@@ -101,7 +91,7 @@ final class OpenSearchOptions {
     try {
       return OpenSearchConfig.fromTree(section);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailedException(asFlag(asTyped(env, e.getMessage()), urlFlag));
+      throw new CommandFailedException(asTyped(env, asFlag(e, urlFlag)));
     }
   }
 
@@ -119,50 +109,50 @@ final class OpenSearchOptions {
     return typed;
   }
 
-  static String asFlag(String message) {
-    return asFlag(message, "--opensearch");
-  }
+  /** The keys of the {@code opensearch:} section that flags of the commands fill in. */
+  private static final Map<String, String> FLAGS =
+      Map.of(
+          "opensearch.urls", "--opensearch",
+          "opensearch.username", "--user",
+          "opensearch.password_file", "--password-file",
+          "opensearch.tls.ca_pem", "--ca-pem",
+          "opensearch.index.shards", "--shards",
+          "opensearch.index.replicas", "--replicas",
+          "opensearch.retention_file", "--retention-file");
 
   /**
-   * A message of {@link OpenSearchConfig}, which names the keys of a configuration file's {@code
-   * opensearch:} section, with the key replaced by the flag the user gave here instead; {@code
-   * urlFlag} is the flag the URLs came from.
+   * The message of a mistake {@link OpenSearchConfig} or {@link OpenSearchConnection} found, which
+   * names a key of a configuration file's {@code opensearch:} section, with the key replaced by the
+   * flag the user gave here instead; {@code urlFlag} is the flag the URLs came from. A key no flag
+   * fills in, or an exception that names no key, is left as it is.
    */
-  static String asFlag(String message, String urlFlag) {
-    // Keys no flag names: the password's variable, and where credentials belong.
-    if (message.startsWith("opensearch.password_env: environment variable " + PASSWORD_ENV + " ")) {
+  static String asFlag(IllegalArgumentException e, String urlFlag) {
+    if (!(e instanceof InvalidConfigException invalid)) {
+      return e.getMessage();
+    }
+    String key = invalid.key();
+    String problem = invalid.problem();
+    // Mistakes whose advice names keys (password_env, password_file, "use https urls") are
+    // reworded whole to name the flags and the variable instead.
+    if (key.equals("opensearch.password_env")) {
       return "--user: the password is read from $"
           + PASSWORD_ENV
           + ", which is not set or empty; set it, or give --password-file";
     }
-    if (message.startsWith("opensearch.urls: put credentials in ")) {
+    if (key.equals("opensearch.urls") && problem.startsWith("put credentials in ")) {
       return urlFlag
           + ": credentials (user:password@) do not go in the URL; give the user with"
           + " --user and the password in $"
           + PASSWORD_ENV
           + " or --password-file";
     }
-    if (message.startsWith("opensearch: basic auth over plain http")) {
+    if (key.equals("opensearch") && problem.startsWith("basic auth over plain http")) {
       return "--user: basic auth over plain http would send the password in clear; give https"
           + " URLs to "
           + urlFlag;
     }
-    for (Map.Entry<String, String> key : FLAGS.entrySet()) {
-      String prefix = "opensearch." + key.getKey();
-      if (message.startsWith(prefix) && !continuesKey(message, prefix.length())) {
-        return key.getValue() + message.substring(prefix.length());
-      }
-    }
-    return message;
-  }
-
-  /** Whether the key ending at {@code end} goes on ({@code opensearch.username_env}). */
-  private static boolean continuesKey(String message, int end) {
-    if (end == message.length()) {
-      return false;
-    }
-    char next = message.charAt(end);
-    return Character.isLetterOrDigit(next) || next == '_';
+    String flag = FLAGS.get(key);
+    return flag == null ? invalid.getMessage() : flag + ": " + problem;
   }
 
   /**
@@ -173,7 +163,7 @@ final class OpenSearchOptions {
     try {
       return OpenSearchConnection.open(config, env.environment()::get);
     } catch (IllegalArgumentException e) {
-      throw new CommandFailedException(asFlag(asTyped(env, e.getMessage())));
+      throw new CommandFailedException(asTyped(env, asFlag(e, "--opensearch")));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,14 +187,20 @@ class OpenSearchOptionsTest {
 
   @Test
   void configKeysAreReplacedByTheirFlagsOnlyWhole() {
-    assertThat(OpenSearchOptions.asFlag("opensearch.index.shards: '0' is not"))
-        .isEqualTo("--shards: '0' is not");
-    assertThat(OpenSearchOptions.asFlag("opensearch.urls must be a non-empty list"))
-        .isEqualTo("--opensearch must be a non-empty list");
-    assertThat(OpenSearchOptions.asFlag("opensearch.username_env: x"))
-        .isEqualTo("opensearch.username_env: x");
-    assertThat(OpenSearchOptions.asFlag("opensearch: set exactly one of url or urls"))
+    assertThat(asFlag("opensearch.index.shards", "must be at least 1, got 0"))
+        .isEqualTo("--shards: must be at least 1, got 0");
+    assertThat(asFlag("opensearch.urls", "must be a non-empty list"))
+        .isEqualTo("--opensearch: must be a non-empty list");
+    assertThat(asFlag("opensearch.username_env", "x")).isEqualTo("opensearch.username_env: x");
+    assertThat(asFlag("opensearch", "set exactly one of url or urls"))
         .isEqualTo("opensearch: set exactly one of url or urls");
+    assertThat(OpenSearchOptions.asFlag(new IllegalArgumentException("no key"), "--opensearch"))
+        .isEqualTo("no key");
+  }
+
+  private static String asFlag(String key, String problem) {
+    return OpenSearchOptions.asFlag(
+        new InvalidConfigException(null, 0, key, problem), "--opensearch");
   }
 
   private CliRun cli(Map<String, String> environment) {

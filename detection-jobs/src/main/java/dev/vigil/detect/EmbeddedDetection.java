@@ -74,10 +74,11 @@ public final class EmbeddedDetection {
         env,
         raw,
         FileOutputs.singleFiles(options.alertsOut(), options.eventsOut(), options.deadLetterOut()),
-        JobOptions.defaults(rules)
-            .withMaxOutOfOrderness(options.maxOutOfOrderness())
-            .withNormalizer(options.normalizer())
-            .withOrderedInput());
+        JobOptions.builder(rules)
+            .setMaxOutOfOrderness(options.maxOutOfOrderness())
+            .setNormalizer(options.normalizer())
+            .setOrderedInput(true)
+            .build());
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName("vigil-detect");
 

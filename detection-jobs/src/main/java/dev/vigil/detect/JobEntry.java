@@ -328,10 +328,11 @@ final class JobEntry {
         env,
         raw,
         FileOutputs.partFiles(output),
-        JobOptions.defaults(rules)
-            .withMaxOutOfOrderness(outOfOrderness)
-            .withNormalizer(normalizer)
-            .withOrderedInput());
+        JobOptions.builder(rules)
+            .setMaxOutOfOrderness(outOfOrderness)
+            .setNormalizer(normalizer)
+            .setOrderedInput(true)
+            .build());
     env.execute("vigil-detection");
   }
 

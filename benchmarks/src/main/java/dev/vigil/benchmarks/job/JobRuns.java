@@ -64,7 +64,7 @@ public final class JobRuns implements AutoCloseable {
 
   public JobRuns(int parallelism) throws Exception {
     this.parallelism = parallelism;
-    this.options = JobOptions.defaults(RuleSet.builtIn());
+    this.options = JobOptions.builder(RuleSet.builtIn()).build();
     configuration = new Configuration();
     configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
     cluster = EmbeddedFlink.cluster(configuration, parallelism, EmbeddedFlink.ANY_FREE_PORT);

@@ -3,6 +3,7 @@ package dev.vigil.dashboards.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.ingest.yaml.ConfigMapping;
 import dev.vigil.ingest.yaml.InvalidConfigException;
+import dev.vigil.ingest.yaml.SecretSource;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,8 +16,8 @@ import java.util.Set;
 /**
  * The {@code opensearch:} section of vigil.yaml: where the cluster is, how to trust and log in to
  * it, how indices are set up and how the sinks batch. It holds references to credentials ({@link
- * PasswordSource}), never their values, so it is safe to print, log and ship to Flink task
- * managers; {@link OpenSearchConnection#open} reads the password where the connection is made.
+ * SecretSource}), never their values, so it is safe to print, log and ship to Flink task managers;
+ * {@link OpenSearchConnection#open} reads the password where the connection is made.
  *
  * <pre>
  * opensearch:
@@ -39,7 +40,7 @@ import java.util.Set;
 public record OpenSearchConfig(
     List<URI> urls,
     String username,
-    PasswordSource password,
+    SecretSource password,
     TlsConfig tls,
     Duration connectTimeout,
     Duration responseTimeout,
@@ -85,12 +86,12 @@ public record OpenSearchConfig(
    * Reads the {@code opensearch:} section from a tree that is no file's (the CLI's connection flags
    * make one).
    *
-   * @throws IllegalArgumentException naming the key ({@code opensearch.tls.ca_pem}) and what is
-   *     wrong with it
+   * @throws InvalidConfigException naming the key ({@code opensearch.tls.ca_pem}) and what is wrong
+   *     with it
    */
   public static OpenSearchConfig fromTree(JsonNode node) {
     if (node == null || node.isMissingNode() || node.isNull()) {
-      throw new IllegalArgumentException(WHERE + ": section missing; it needs at least a url");
+      throw new InvalidConfigException(null, 0, WHERE, "section missing; it needs at least a url");
     }
     return read(ConfigMapping.of(node, WHERE));
   }
@@ -103,7 +104,7 @@ public record OpenSearchConfig(
    */
   public static OpenSearchConfig read(ConfigMapping node) {
     // Before the keys: an inline password is refused as such, not as an unknown key.
-    PasswordSource password = passwordSource(node, "password");
+    SecretSource password = node.secret("password");
     node.onlyKeys(KEYS);
     List<URI> urls = urls(node);
     String username = node.text("username", null);
@@ -133,17 +134,6 @@ public record OpenSearchConfig(
         retentionFile == null ? null : Path.of(retentionFile).toString(),
         IndexSettings.read(node.section("index")),
         BulkConfig.read(node.section("bulk")));
-  }
-
-  /** {@code <prefix>_env} or {@code <prefix>_file}, at most one of them; never inline. */
-  static PasswordSource passwordSource(ConfigMapping node, String prefix) {
-    ConfigMapping.SecretSource source = node.secret(prefix);
-    if (source == null) {
-      return null;
-    }
-    return source.env() != null
-        ? PasswordSource.fromEnv(source.key(), source.env())
-        : PasswordSource.fromFile(source.key(), Path.of(source.file()));
   }
 
   private static List<URI> urls(ConfigMapping node) {

@@ -2,6 +2,7 @@ package dev.vigil.dashboards.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -67,8 +68,8 @@ public final class OpenSearchConnection implements AutoCloseable {
 
   /**
    * @param environment looks up environment variables (tests pass a map)
-   * @throws IllegalArgumentException when a password or trust material cannot be read; the message
-   *     names the file or variable, never a value
+   * @throws InvalidConfigException when a password or trust material cannot be read, with the key
+   *     that names it; the message names the file or variable, never a value
    */
   public static OpenSearchConnection open(
       OpenSearchConfig config, Function<String, String> environment) {
@@ -78,7 +79,7 @@ public final class OpenSearchConnection implements AutoCloseable {
             .toArray(HttpHost[]::new);
     BasicCredentialsProvider credentials = null;
     if (config.username() != null) {
-      char[] password = config.password().resolve(environment);
+      char[] password = config.password().readPassword(environment);
       credentials = new BasicCredentialsProvider();
       for (HttpHost host : hosts) {
         credentials.setCredentials(
@@ -135,12 +136,12 @@ public final class OpenSearchConnection implements AutoCloseable {
    * trust store and its password) without connecting: a start that will connect later refuses a
    * wrong path at once, before it waits for any other service.
    *
-   * @throws IllegalArgumentException as {@link #open} does, naming the key and the file or variable
+   * @throws InvalidConfigException as {@link #open} does, naming the key and the file or variable
    */
   public static void checkCredentials(
       OpenSearchConfig config, Function<String, String> environment) {
     if (config.password() != null) {
-      Arrays.fill(config.password().resolve(environment), '\0');
+      Arrays.fill(config.password().readPassword(environment), '\0');
     }
     if (config.urls().get(0).getScheme().equals("https")) {
       sslContext(config.tls(), environment);
@@ -208,11 +209,11 @@ public final class OpenSearchConnection implements AutoCloseable {
           certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
         }
         if (certificates.isEmpty()) {
-          throw new IllegalArgumentException(
-              "opensearch.tls.ca_pem: cannot load the CA certificates from "
-                  + tls.caPem()
-                  + ": "
-                  + NOT_PEM_CERTIFICATES);
+          throw new InvalidConfigException(
+              null,
+              0,
+              "opensearch.tls.ca_pem",
+              "cannot load the CA certificates from " + tls.caPem() + ": " + NOT_PEM_CERTIFICATES);
         }
         int index = 0;
         for (Certificate certificate : certificates) {
@@ -221,7 +222,9 @@ public final class OpenSearchConnection implements AutoCloseable {
       } else {
         trusted = KeyStore.getInstance(tls.truststoreType());
         char[] password =
-            tls.truststorePassword() == null ? null : tls.truststorePassword().resolve(environment);
+            tls.truststorePassword() == null
+                ? null
+                : tls.truststorePassword().readPassword(environment);
         try (InputStream in = Files.newInputStream(Path.of(tls.truststore()))) {
           trusted.load(in, password);
         } finally {
@@ -248,13 +251,17 @@ public final class OpenSearchConnection implements AutoCloseable {
               : pem && e instanceof CertificateException
                   ? NOT_PEM_CERTIFICATES
                   : IoProblems.reason(e);
-      throw new IllegalArgumentException(
-          pem
-              ? "opensearch.tls.ca_pem: cannot load the CA certificates from "
-                  + path
-                  + ": "
-                  + reason
-              : "opensearch.tls.truststore: cannot load the trust store " + path + ": " + reason);
+      throw pem
+          ? new InvalidConfigException(
+              null,
+              0,
+              "opensearch.tls.ca_pem",
+              "cannot load the CA certificates from " + path + ": " + reason)
+          : new InvalidConfigException(
+              null,
+              0,
+              "opensearch.tls.truststore",
+              "cannot load the trust store " + path + ": " + reason);
     }
   }
 }

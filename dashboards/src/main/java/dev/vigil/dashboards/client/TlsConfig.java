@@ -1,6 +1,7 @@
 package dev.vigil.dashboards.client;
 
 import dev.vigil.ingest.yaml.ConfigMapping;
+import dev.vigil.ingest.yaml.SecretSource;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +23,7 @@ public record TlsConfig(
     String caPem,
     String truststore,
     String truststoreType,
-    PasswordSource truststorePassword,
+    SecretSource truststorePassword,
     boolean verifyHostname)
     implements Serializable {
 
@@ -45,7 +46,7 @@ public record TlsConfig(
 
   static TlsConfig read(ConfigMapping node) {
     // Before the keys: an inline password is refused as such, not as an unknown key.
-    PasswordSource password = OpenSearchConfig.passwordSource(node, "truststore_password");
+    SecretSource password = node.secret("truststore_password");
     node.onlyKeys(KEYS);
     String caPem = node.path("ca_pem", null);
     String truststore = node.path("truststore", null);

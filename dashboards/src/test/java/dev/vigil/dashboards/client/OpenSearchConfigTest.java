@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -156,47 +155,6 @@ class OpenSearchConfigTest {
     String serialized = bytes.toString(StandardCharsets.ISO_8859_1);
     assertThat(serialized).contains("VIGIL_OS_PASSWORD").doesNotContain("hunter2");
     assertThat(config.toString()).doesNotContain("hunter2");
-  }
-
-  @Test
-  void readsThePasswordFromTheEnvironmentOrATrimmedFile(@TempDir Path dir) throws IOException {
-    PasswordSource env = PasswordSource.fromEnv("opensearch.password_env", "P");
-    assertThat(env.resolve(Map.of("P", "hunter2")::get)).containsExactly("hunter2".toCharArray());
-
-    Path file = Files.writeString(dir.resolve("password"), "hunter2\n");
-    PasswordSource fromFile = PasswordSource.fromFile("opensearch.password_file", file);
-    assertThat(fromFile.resolve(name -> null)).containsExactly("hunter2".toCharArray());
-  }
-
-  @Test
-  void aMissingPasswordNamesWhereItLookedAndNoValue(@TempDir Path dir) throws IOException {
-    assertThatThrownBy(
-            () ->
-                PasswordSource.fromEnv("opensearch.password_env", "P")
-                    .resolve(Map.<String, String>of()::get))
-        .hasMessage("opensearch.password_env: environment variable P is not set or empty");
-    Path empty = Files.writeString(dir.resolve("empty"), "\n");
-    assertThatThrownBy(
-            () -> PasswordSource.fromFile("opensearch.password_file", empty).resolve(n -> null))
-        .hasMessage("opensearch.password_file: password file " + empty + " is empty");
-    Path missing = dir.resolve("missing");
-    assertThatThrownBy(
-            () -> PasswordSource.fromFile("opensearch.password_file", missing).resolve(n -> null))
-        .hasMessage(
-            "opensearch.password_file: cannot read password file "
-                + missing
-                + ": no such file or directory");
-    assertThatThrownBy(
-            () -> PasswordSource.fromFile("opensearch.password_file", dir).resolve(n -> null))
-        .hasMessage(
-            "opensearch.password_file: cannot read password file "
-                + dir
-                + ": is a directory, not a file");
-    Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'p', (byte) 0xE9, 'w'});
-    assertThatThrownBy(
-            () -> PasswordSource.fromFile("opensearch.password_file", latin1).resolve(n -> null))
-        .hasMessage(
-            "opensearch.password_file: cannot read password file " + latin1 + ": not UTF-8 text");
   }
 
   @Test

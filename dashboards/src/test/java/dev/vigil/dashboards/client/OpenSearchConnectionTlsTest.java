@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.vigil.ingest.yaml.SecretSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -155,7 +156,7 @@ class OpenSearchConnectionTlsTest {
         new OpenSearchConfig(
             List.of(URI.create("https://localhost:" + server.getAddress().getPort())),
             "vigil",
-            PasswordSource.fromEnv("opensearch.password_env", "OS_PASSWORD"),
+            SecretSource.fromEnv("opensearch.password_env", "OS_PASSWORD"),
             TlsConfig.DEFAULT,
             Duration.ofSeconds(5),
             Duration.ofSeconds(5),
@@ -172,7 +173,7 @@ class OpenSearchConnectionTlsTest {
     return new OpenSearchConfig(
         List.of(URI.create("https://" + host + ":" + server.getAddress().getPort())),
         "vigil",
-        PasswordSource.fromEnv("opensearch.password_env", "OS_PASSWORD"),
+        SecretSource.fromEnv("opensearch.password_env", "OS_PASSWORD"),
         new TlsConfig(caPem.toString(), null, "PKCS12", null, verifyHostname),
         Duration.ofSeconds(5),
         Duration.ofSeconds(5),

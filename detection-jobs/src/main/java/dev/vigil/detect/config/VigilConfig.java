@@ -2,9 +2,9 @@ package dev.vigil.detect.config;
 
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.detect.notify.NotifyConfig;
-import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizerSettings;
+import dev.vigil.ingest.yaml.SecretSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -175,7 +175,7 @@ public record VigilConfig(
    * @param mechanism {@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
    * @param password from the environment or a file, never inline
    */
-  public record Sasl(String mechanism, String username, SecretRef password) {}
+  public record Sasl(String mechanism, String username, SecretSource password) {}
 
   /**
    * @param truststore CA certificates to trust (PEM or PKCS12/JKS per {@code truststoreType}); none
@@ -186,11 +186,11 @@ public record VigilConfig(
   public record Ssl(
       Optional<Path> truststore,
       String truststoreType,
-      Optional<SecretRef> truststorePassword,
+      Optional<SecretSource> truststorePassword,
       Optional<Path> keystore,
       String keystoreType,
-      Optional<SecretRef> keystorePassword,
-      Optional<SecretRef> keyPassword,
+      Optional<SecretSource> keystorePassword,
+      Optional<SecretSource> keyPassword,
       boolean endpointIdentification) {}
 
   /**

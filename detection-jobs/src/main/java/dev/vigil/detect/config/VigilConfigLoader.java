@@ -21,13 +21,13 @@ import dev.vigil.detect.config.VigilConfig.Topics;
 import dev.vigil.detect.config.VigilConfig.Watermarks;
 import dev.vigil.detect.kafka.OutputRecordLimits;
 import dev.vigil.detect.notify.NotifyConfig;
-import dev.vigil.detect.notify.SecretRef;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.mapping.MappingTableException;
 import dev.vigil.ingest.yaml.ConfigMapping;
 import dev.vigil.ingest.yaml.InvalidConfigException;
+import dev.vigil.ingest.yaml.SecretSource;
 import dev.vigil.ingest.yaml.YamlDocument;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
@@ -597,7 +597,7 @@ public final class VigilConfigLoader {
     if (username == null) {
       throw sasl.error("username", "is required");
     }
-    SecretRef password = secret(sasl, "password");
+    SecretSource password = sasl.secret("password");
     if (password == null) {
       throw sasl.error("password_env", "is required (or password_file)");
     }
@@ -613,11 +613,11 @@ public final class VigilConfigLoader {
         new Ssl(
             truststore,
             storeType(ssl, "truststore_type"),
-            Optional.ofNullable(secret(ssl, "truststore_password")),
+            Optional.ofNullable(ssl.secret("truststore_password")),
             keystore,
             storeType(ssl, "keystore_type"),
-            Optional.ofNullable(secret(ssl, "keystore_password")),
-            Optional.ofNullable(secret(ssl, "key_password")),
+            Optional.ofNullable(ssl.secret("keystore_password")),
+            Optional.ofNullable(ssl.secret("key_password")),
             ssl.bool("endpoint_identification", true));
     if (keystore.isEmpty()
         && (read.keystorePassword().isPresent() || read.keyPassword().isPresent())) {
@@ -625,12 +625,6 @@ public final class VigilConfigLoader {
     }
     ssl.rejectUnknown();
     return read;
-  }
-
-  /** A credential of {@code kafka.security}, named by {@code <name>_env} or {@code <name>_file}. */
-  private static SecretRef secret(ConfigMapping section, String name) {
-    ConfigMapping.SecretSource source = section.secret(name);
-    return source == null ? null : new SecretRef(source.key(), source.env(), source.file());
   }
 
   private static String storeType(ConfigMapping ssl, String key) {

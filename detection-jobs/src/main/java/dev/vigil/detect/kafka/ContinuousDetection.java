@@ -59,11 +59,12 @@ public final class ContinuousDetection {
       UnaryOperator<DataStream<RawRecord>> afterSource)
       throws RuleException {
     JobOptions options =
-        JobOptions.defaults(rules)
-            .withMaxOutOfOrderness(config.watermarks().outOfOrderness())
-            .withIdleness(config.watermarks().idleness())
-            .withSourceHints(SourceHints.of(config.kafka().topics().raw()))
-            .withNormalizer(config.normalizer());
+        JobOptions.builder(rules)
+            .setMaxOutOfOrderness(config.watermarks().outOfOrderness())
+            .setIdleness(config.watermarks().idleness())
+            .setSourceHints(SourceHints.of(config.kafka().topics().raw()))
+            .setNormalizer(config.normalizer())
+            .build();
     // No watermarks at the source: event time exists only after normalization, where the job
     // assigns it per Kafka partition (see PartitionWatermarks).
     DataStream<RawRecord> raw =

@@ -5,6 +5,7 @@ import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.notify.NotifySink;
 import dev.vigil.detect.opensearch.IndexSetup;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import java.util.List;
@@ -43,11 +44,11 @@ public final class JobPreflight {
                   notify
                       .destinations()
                       .values()
-                      .forEach(destination -> destination.secret().resolve(System::getenv)));
+                      .forEach(destination -> destination.secret().read(System::getenv)));
       // The clients read them again where they run; this is the check that they are there.
       KafkaClientProperties.checkSecrets(config.kafka(), System::getenv);
       config.openSearch().ifPresent(cluster -> IndexSetup.prepare(cluster, false, System::getenv));
-    } catch (NotifyConfigException | IndexSetup.IndexSetupException e) {
+    } catch (InvalidConfigException | NotifyConfigException | IndexSetup.IndexSetupException e) {
       throw config.credentialError(e.getMessage());
     }
     RuleSet rules =

@@ -4,7 +4,8 @@ import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfig.Sasl;
 import dev.vigil.detect.config.VigilConfig.Ssl;
 import dev.vigil.detect.notify.NotifyConfigException;
-import dev.vigil.detect.notify.SecretRef;
+import dev.vigil.ingest.yaml.InvalidConfigException;
+import dev.vigil.ingest.yaml.SecretSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -52,17 +53,18 @@ public final class KafkaClientProperties {
    * Reads every Kafka credential vigil.yaml names, as the clients will, and forgets it: the check
    * before the start.
    *
-   * @throws NotifyConfigException naming the key and the variable or file, never a value
+   * @throws InvalidConfigException naming the key and the variable or file, never a value
+   * @throws NotifyConfigException when a file's path cannot be written into a client setting
    */
   public static void checkSecrets(VigilConfig.Kafka kafka, Function<String, String> environment) {
-    for (SecretRef secret : secrets(kafka)) {
-      secret.resolve(environment);
+    for (SecretSource secret : secrets(kafka)) {
+      secret.read(environment);
       SecretConfigProvider.placeholder(secret, SecretConfigProvider.TEXT);
     }
   }
 
-  private static List<SecretRef> secrets(VigilConfig.Kafka kafka) {
-    List<SecretRef> secrets = new ArrayList<>();
+  private static List<SecretSource> secrets(VigilConfig.Kafka kafka) {
+    List<SecretSource> secrets = new ArrayList<>();
     kafka.security().sasl().ifPresent(sasl -> secrets.add(sasl.password()));
     kafka
         .security()
@@ -124,7 +126,7 @@ public final class KafkaClientProperties {
         ssl.endpointIdentification() ? "https" : "");
   }
 
-  private static String placeholder(SecretRef secret) {
+  private static String placeholder(SecretSource secret) {
     return SecretConfigProvider.placeholder(secret, SecretConfigProvider.TEXT);
   }
 

@@ -1,7 +1,8 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.notify.NotifyConfigException;
-import dev.vigil.detect.notify.SecretRef;
+import dev.vigil.ingest.yaml.InvalidConfigException;
+import dev.vigil.ingest.yaml.SecretSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,7 @@ import org.apache.kafka.common.config.provider.ConfigProvider;
  * leave a placeholder in place when the variable or file is missing (the client then logs in with
  * the placeholder as its password), they do not trim the newline a secret file written by {@code
  * echo} ends with, and a value substituted into {@code sasl.jaas.config} must be quoted for JAAS.
- * This provider resolves exactly as {@link SecretRef} does before the start, with its messages.
+ * This provider resolves exactly as {@link SecretSource} does before the start, with its messages.
  *
  * <p>The key is the vigil.yaml key the secret was named by and its value ({@code
  * kafka.security.sasl.password_env=VIGIL_KAFKA_PASSWORD}): a key ending in {@code _env} names an
@@ -48,7 +49,7 @@ public final class SecretConfigProvider implements ConfigProvider {
   }
 
   /** The placeholder a client setting holds for {@code secret}, in {@code encoding}. */
-  static String placeholder(SecretRef secret, String encoding) {
+  static String placeholder(SecretSource secret, String encoding) {
     if (secret.file() != null && secret.file().contains("}")) {
       // Kafka's placeholder ends at the first '}'.
       throw new NotifyConfigException(
@@ -83,8 +84,8 @@ public final class SecretConfigProvider implements ConfigProvider {
     for (String key : keys) {
       String value;
       try {
-        value = reference(key).resolve(environment).reveal();
-      } catch (NotifyConfigException e) {
+        value = reference(key).read(environment);
+      } catch (InvalidConfigException e) {
         // Names the vigil.yaml key and the variable or file, never a value.
         throw new ConfigException(e.getMessage());
       }
@@ -93,15 +94,15 @@ public final class SecretConfigProvider implements ConfigProvider {
     return new ConfigData(values);
   }
 
-  private static SecretRef reference(String key) {
+  private static SecretSource reference(String key) {
     int equals = key.indexOf('=');
     String name = equals < 0 ? "" : key.substring(0, equals);
     String where = key.substring(equals + 1);
     if (name.endsWith("_env")) {
-      return new SecretRef(name, where, null);
+      return new SecretSource(name, where, null);
     }
     if (name.endsWith("_file")) {
-      return new SecretRef(name, null, where);
+      return new SecretSource(name, null, where);
     }
     throw new ConfigException("not a reference to a Vigil secret: " + key);
   }

@@ -86,7 +86,7 @@ public final class AlertDispatcher implements AutoCloseable {
    *
    * @param environment environment variables by name ({@code System::getenv} in production)
    * @param ruleNotify a rule id's {@code notify} list, empty when the rule names none
-   * @throws NotifyConfigException when a secret is missing or unreadable
+   * @throws dev.vigil.ingest.yaml.InvalidConfigException when a secret is missing or unreadable
    */
   public static AlertDispatcher start(
       NotifyConfig config,
@@ -105,7 +105,7 @@ public final class AlertDispatcher implements AutoCloseable {
     Map<String, DestinationWorker> workers = new LinkedHashMap<>();
     Map<String, NotifyStats.Counters> counters = new LinkedHashMap<>();
     for (NotifyConfig.Destination destination : config.destinations().values()) {
-      Secret secret = destination.secret().resolve(environment);
+      Secret secret = Secret.read(destination.secret(), environment);
       NotifyConfig.Delivery delivery = destination.delivery();
       Duration timeout = delivery.retry().requestTimeout();
       Notifier notifier =

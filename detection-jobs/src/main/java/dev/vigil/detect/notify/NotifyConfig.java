@@ -6,6 +6,7 @@ import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.ingest.yaml.ConfigMapping;
 import dev.vigil.ingest.yaml.InvalidConfigException;
+import dev.vigil.ingest.yaml.SecretSource;
 import dev.vigil.rules.model.Level;
 import java.io.Serializable;
 import java.net.URI;
@@ -28,8 +29,8 @@ import java.util.stream.Collectors;
 /**
  * The {@code notify:} section of vigil.yaml: where alerts go and how they are delivered. Read from
  * vigil.yaml's mapping ({@link #read}), or a Jackson tree or a plain map that is no file's ({@link
- * #fromTree}, {@link #fromMap}). Secrets are held as references ({@link SecretRef}), resolved when
- * the {@link AlertDispatcher} starts. docs/notify.md is the reference for every key.
+ * #fromTree}, {@link #fromMap}). Secrets are held as references ({@link SecretSource}), resolved
+ * when the {@link AlertDispatcher} starts. docs/notify.md is the reference for every key.
  *
  * @param alertUrlTemplate where a person opens the alert, with {@code {alert_id}} in it; null for
  *     no link
@@ -108,7 +109,7 @@ public record NotifyConfig(
       String name,
       DestinationType type,
       URI url,
-      SecretRef secret,
+      SecretSource secret,
       String source,
       Route route,
       Delivery delivery)
@@ -172,22 +173,22 @@ public record NotifyConfig(
     }
     DestinationType type = DestinationType.valueOf(typeText.toUpperCase(Locale.ROOT));
     URI url;
-    SecretRef secret;
+    SecretSource secret;
     switch (type) {
       case PAGERDUTY -> {
         url = httpUri(node, "url", PAGERDUTY_EVENTS_URL.toString());
-        secret = secretRef(node, "routing_key");
+        secret = requiredSecret(node, "routing_key");
       }
       case WEBHOOK -> {
         if (!node.has("url")) {
           throw node.error("url", "is required for a webhook");
         }
         url = httpUri(node, "url", null);
-        secret = secretRef(node, "hmac_key");
+        secret = requiredSecret(node, "hmac_key");
       }
       case SLACK -> {
         url = null;
-        secret = secretRef(node, "webhook_url");
+        secret = requiredSecret(node, "webhook_url");
       }
       default -> throw new IllegalStateException(type.name());
     }
@@ -202,13 +203,13 @@ public record NotifyConfig(
    * A secret is named by {@code <key>_env} or {@code <key>_file}, exactly one; a literal {@code
    * <key>} is refused without echoing it (values in vigil.yaml end up in repositories and tickets).
    */
-  private static SecretRef secretRef(ConfigMapping node, String key) {
-    ConfigMapping.SecretSource source = node.secret(key);
+  private static SecretSource requiredSecret(ConfigMapping node, String key) {
+    SecretSource source = node.secret(key);
     if (source == null) {
       throw node.error(
           key + "_env", "exactly one of " + key + "_env and " + key + "_file is required");
     }
-    return new SecretRef(source.key(), source.env(), source.file());
+    return source;
   }
 
   private static Route route(ConfigMapping node) {

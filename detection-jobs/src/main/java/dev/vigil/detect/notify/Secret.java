@@ -1,6 +1,8 @@
 package dev.vigil.detect.notify;
 
+import dev.vigil.ingest.yaml.SecretSource;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A credential of a destination (PagerDuty routing key, webhook HMAC key, Slack webhook URL). Its
@@ -29,6 +31,17 @@ public final class Secret {
       throw new IllegalArgumentException("empty secret from " + origin);
     }
     return new Secret(value, origin);
+  }
+
+  /**
+   * Reads the secret {@code source} names now.
+   *
+   * @throws dev.vigil.ingest.yaml.InvalidConfigException when the variable is unset or empty, or
+   *     the file unreadable or empty; the message names the key and where it looked, never a value
+   */
+  public static Secret read(SecretSource source, Function<String, String> environment) {
+    String origin = source.env() != null ? "env " + source.env() : "file " + source.file();
+    return of(source.read(environment), origin);
   }
 
   public String reveal() {

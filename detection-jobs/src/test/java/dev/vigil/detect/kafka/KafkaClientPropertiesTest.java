@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
-import dev.vigil.detect.notify.NotifyConfigException;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -108,7 +108,7 @@ class KafkaClientPropertiesTest {
         "kafka.security.sasl.password_env: environment variable VIGIL_KAFKA_PASSWORD is not set"
             + " or empty";
     assertThatThrownBy(() -> KafkaClientProperties.checkSecrets(kafka, name -> null))
-        .isInstanceOf(NotifyConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessage(problem);
     assertThatThrownBy(
             () ->

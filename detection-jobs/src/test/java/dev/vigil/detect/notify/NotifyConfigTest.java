@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.ingest.yaml.InvalidConfigException;
+import dev.vigil.ingest.yaml.SecretSource;
 import dev.vigil.rules.model.Level;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -228,30 +230,30 @@ class NotifyConfigTest {
   }
 
   @Test
-  void resolvesSecretsFromEnvironmentOrFile(@TempDir Path dir) throws IOException {
-    SecretRef env = new SecretRef("notify.destinations.oncall.routing_key_env", "PD_KEY", null);
-    Secret fromEnv = env.resolve(Map.of("PD_KEY", "k3y-from-env\n")::get);
+  void readsASecretFromTheEnvironmentOrAFileAndNeverShowsIt(@TempDir Path dir) throws IOException {
+    SecretSource env = SecretSource.fromEnv("notify.destinations.oncall.routing_key_env", "PD_KEY");
+    Secret fromEnv = Secret.read(env, Map.of("PD_KEY", "k3y-from-env\n")::get);
     assertThat(fromEnv.reveal()).isEqualTo("k3y-from-env");
     assertThat(fromEnv.toString()).doesNotContain("k3y").contains("env PD_KEY");
-    assertThatThrownBy(() -> env.resolve(name -> null))
-        .isInstanceOf(NotifyConfigException.class)
+    assertThatThrownBy(() -> Secret.read(env, name -> null))
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessage(
             "notify.destinations.oncall.routing_key_env: environment variable PD_KEY is not set"
                 + " or empty");
 
-    Path file = dir.resolve("key");
-    Files.writeString(file, "k3y-from-file\n");
-    SecretRef fromFile =
-        new SecretRef("notify.destinations.siem.hmac_key_file", null, file.toString());
-    assertThat(fromFile.resolve(name -> null).reveal()).isEqualTo("k3y-from-file");
+    Path file = Files.writeString(dir.resolve("key"), "k3y-from-file\n");
+    Secret fromFile =
+        Secret.read(
+            SecretSource.fromFile("notify.destinations.siem.hmac_key_file", file), n -> null);
+    assertThat(fromFile.reveal()).isEqualTo("k3y-from-file");
+    assertThat(fromFile.toString()).doesNotContain("k3y").contains("file " + file);
     assertThatThrownBy(
             () ->
-                new SecretRef(
-                        "notify.destinations.siem.hmac_key_file",
-                        null,
-                        dir.resolve("none").toString())
-                    .resolve(name -> null))
-        .isInstanceOf(NotifyConfigException.class)
+                Secret.read(
+                    SecretSource.fromFile(
+                        "notify.destinations.siem.hmac_key_file", dir.resolve("none")),
+                    name -> null))
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("notify.destinations.siem.hmac_key_file: cannot read secret file");
   }
 

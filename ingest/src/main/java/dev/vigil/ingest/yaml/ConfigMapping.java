@@ -21,8 +21,8 @@ import java.util.TreeSet;
 /**
  * One mapping of a configuration file (vigil.yaml, or one of its sections) while it is read: typed
  * getters for the value forms a user writes (text, paths, counts, sizes, durations, booleans, one
- * of a set, lists, secrets named by {@code _env}/{@code _file}), and the refusal of keys nobody
- * reads, with a "did you mean" ({@link NearNames}).
+ * of a set, lists, secrets named by {@code _env}/{@code _file} as a {@link SecretSource}), and the
+ * refusal of keys nobody reads, with a "did you mean" ({@link NearNames}).
  *
  * <p>Why one reader: every section of vigil.yaml used to have its own (the job's keys, {@code
  * notify:}, {@code opensearch:}), each with its own idea of a size, a count or an unknown key, and
@@ -394,18 +394,11 @@ public final class ConfigMapping {
   }
 
   /**
-   * Where a secret is read from, as the file names it.
-   *
-   * @param key the dotted key that names it ({@code kafka.security.sasl.password_env})
-   * @param env the environment variable, or null
-   * @param file the file, resolved like every path of the file, or null
-   */
-  public record SecretSource(String key, String env, String file) {}
-
-  /**
    * A secret named by {@code <name>_env} or {@code <name>_file}, at most one of them; null when
-   * neither is given. A literal {@code <name>} is refused without echoing it: values in a
-   * configuration file end up in repositories and tickets.
+   * neither is given. The source's key is the dotted key that named it ({@code
+   * kafka.security.sasl.password_env}), its file resolved like every path of the file. A literal
+   * {@code <name>} is refused without echoing it: values in a configuration file end up in
+   * repositories and tickets.
    */
   public SecretSource secret(String name) {
     if (holds(name)) {

@@ -257,9 +257,9 @@ class ConfigMappingTest {
   void secretsAreReferencesNeverInline() {
     ConfigMapping sasl = root("sasl:\n  password_env: PW\n").section("sasl");
     assertThat(sasl.secret("password"))
-        .isEqualTo(new ConfigMapping.SecretSource("sasl.password_env", "PW", null));
+        .isEqualTo(new SecretSource("sasl.password_env", "PW", null));
     assertThat(root("password_file: secrets/pw\n").secret("password"))
-        .isEqualTo(new ConfigMapping.SecretSource("password_file", null, "/etc/vigil/secrets/pw"));
+        .isEqualTo(new SecretSource("password_file", null, "/etc/vigil/secrets/pw"));
     assertThat(root("{}").secret("password")).isNull();
     assertThatThrownBy(
             () -> root("sasl:\n  password: hunter2\n").section("sasl").secret("password"))

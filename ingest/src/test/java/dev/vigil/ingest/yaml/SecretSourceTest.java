@@ -1,0 +1,97 @@
+package dev.vigil.ingest.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SecretSourceTest {
+
+  @Test
+  void readsFromTheEnvironmentOrATrimmedFile(@TempDir Path dir) throws IOException {
+    SecretSource env = SecretSource.fromEnv("notify.destinations.oncall.routing_key_env", "PD_KEY");
+    assertThat(env.read(Map.of("PD_KEY", "k3y-from-env\n")::get)).isEqualTo("k3y-from-env");
+
+    Path file = Files.writeString(dir.resolve("password"), "hunter2\n");
+    SecretSource fromFile = SecretSource.fromFile("opensearch.password_file", file);
+    assertThat(fromFile.read(name -> null)).isEqualTo("hunter2");
+    assertThat(fromFile.readPassword(name -> null)).containsExactly("hunter2".toCharArray());
+  }
+
+  @Test
+  void aMissingPasswordNamesTheKeyAndWhereItLookedAndNoValue(@TempDir Path dir) throws IOException {
+    assertThatThrownBy(
+            () ->
+                SecretSource.fromEnv("opensearch.password_env", "P")
+                    .readPassword(Map.<String, String>of()::get))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("opensearch.password_env: environment variable P is not set or empty");
+    Path empty = Files.writeString(dir.resolve("empty"), "\n");
+    assertThatThrownBy(
+            () -> SecretSource.fromFile("opensearch.password_file", empty).readPassword(n -> null))
+        .hasMessage("opensearch.password_file: password file " + empty + " is empty");
+    Path missing = dir.resolve("missing");
+    assertThatThrownBy(
+            () ->
+                SecretSource.fromFile("opensearch.password_file", missing).readPassword(n -> null))
+        .hasMessage(
+            "opensearch.password_file: cannot read password file "
+                + missing
+                + ": no such file or directory");
+    assertThatThrownBy(
+            () -> SecretSource.fromFile("opensearch.password_file", dir).readPassword(n -> null))
+        .hasMessage(
+            "opensearch.password_file: cannot read password file "
+                + dir
+                + ": is a directory, not a file");
+    Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'p', (byte) 0xE9, 'w'});
+    assertThatThrownBy(
+            () -> SecretSource.fromFile("opensearch.password_file", latin1).readPassword(n -> null))
+        .hasMessage(
+            "opensearch.password_file: cannot read password file " + latin1 + ": not UTF-8 text");
+  }
+
+  @Test
+  void aMissingSecretCallsItsFileASecretFile(@TempDir Path dir) throws IOException {
+    String key = "notify.destinations.siem.hmac_key_file";
+    assertThatThrownBy(() -> SecretSource.fromEnv(key, "K").read(n -> " "))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(key + ": environment variable K is not set or empty")
+        .satisfies(e -> assertThat(((InvalidConfigException) e).key()).isEqualTo(key));
+    Path empty = Files.writeString(dir.resolve("empty"), " \n");
+    assertThatThrownBy(() -> SecretSource.fromFile(key, empty).read(n -> null))
+        .hasMessage(key + ": secret file " + empty + " is empty");
+    Path missing = dir.resolve("none");
+    assertThatThrownBy(() -> SecretSource.fromFile(key, missing).read(n -> null))
+        .hasMessage(key + ": cannot read secret file " + missing + ": no such file or directory");
+  }
+
+  @Test
+  void travelsSerializedAsAReferenceWithoutTheValue() throws IOException {
+    SecretSource env = SecretSource.fromEnv("opensearch.password_env", "VIGIL_OS_PASSWORD");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(env);
+    }
+    assertThat(bytes.toString(StandardCharsets.ISO_8859_1)).contains("VIGIL_OS_PASSWORD");
+    assertThat(env).hasToString("env:VIGIL_OS_PASSWORD");
+    assertThat(SecretSource.fromFile("k_file", Path.of("/run/secrets/pw")))
+        .hasToString("file:/run/secrets/pw");
+  }
+
+  @Test
+  void namesExactlyOnePlace() {
+    assertThatThrownBy(() -> new SecretSource("k", "ENV", "/file"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SecretSource("k", null, null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
