@@ -112,7 +112,6 @@ final class OpenSearchOptions {
   /** The keys of the {@code opensearch:} section that flags of the commands fill in. */
   private static final Map<String, String> FLAGS =
       Map.of(
-          "opensearch.urls", "--opensearch",
           "opensearch.username", "--user",
           "opensearch.password_file", "--password-file",
           "opensearch.tls.ca_pem", "--ca-pem",
@@ -151,7 +150,7 @@ final class OpenSearchOptions {
           + " URLs to "
           + urlFlag;
     }
-    String flag = FLAGS.get(key);
+    String flag = key.equals("opensearch.urls") ? urlFlag : FLAGS.get(key);
     return flag == null ? invalid.getMessage() : flag + ": " + problem;
   }
 

@@ -198,6 +198,15 @@ class OpenSearchOptionsTest {
         .isEqualTo("no key");
   }
 
+  @Test
+  void aMistakeInTheUrlsNamesTheFlagTheyCameFrom() {
+    assertThat(
+            OpenSearchOptions.asFlag(
+                new InvalidConfigException(null, 0, "opensearch.urls", "must be a non-empty list"),
+                "--dashboards"))
+        .isEqualTo("--dashboards: must be a non-empty list");
+  }
+
   private static String asFlag(String key, String problem) {
     return OpenSearchOptions.asFlag(
         new InvalidConfigException(null, 0, key, problem), "--opensearch");
