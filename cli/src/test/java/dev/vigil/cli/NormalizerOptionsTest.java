@@ -125,7 +125,7 @@ class NormalizerOptionsTest {
                 + Path.of("maps", "vault.yaml")
                 + ":2: rule 1: match key 'pathh' is not one the VAULT parser supplies (path,"
                 + " operation, mount_type, mount_class, mount_point, type), so the rule would never"
-                + " match");
+                + " match; did you mean 'path'?");
   }
 
   @Test
@@ -179,7 +179,7 @@ class NormalizerOptionsTest {
         ": "
             + Path.of("maps", "cloudtrail.yaml")
             + ":4: rule 1: flag 'root' is not one the AWS_CLOUDTRAIL parser reads"
-            + " (requires_decryption, root_credential)";
+            + " (requires_decryption, root_credential); did you mean 'root_credential'?";
     assertThat(detect.exitCode()).isEqualTo(1);
     assertThat(detect.stderrLines()).containsExactly("vigil detect" + expected);
     assertThat(backtest.exitCode()).isEqualTo(1);

@@ -63,7 +63,7 @@ class RunCommandTest {
             "vigil run: "
                 + dir.resolve("maps/vault.yaml")
                 + ":4: rule 1: flag 'mfaa' is not one the VAULT parser reads (root_credential,"
-                + " token_issue, mfa, dynamic_credential)");
+                + " token_issue, mfa, dynamic_credential); did you mean 'mfa'?");
   }
 
   @Test

@@ -98,6 +98,16 @@ public final class EmbeddedJobRunner {
   public static Running start(
       VigilConfig config, RuleSet rules, Optional<String> restoreFrom, boolean allowDroppedState)
       throws RuleException {
+    return start(config, rules, restoreFrom, allowDroppedState, line -> {});
+  }
+
+  private static Running start(
+      VigilConfig config,
+      RuleSet rules,
+      Optional<String> restoreFrom,
+      boolean allowDroppedState,
+      Consumer<String> onPrepared)
+      throws RuleException {
     return start(
         config,
         rules,
@@ -105,7 +115,8 @@ public final class EmbeddedJobRunner {
         restoreFrom.map(path -> SavepointRestoreSettings.forPath(path, allowDroppedState)),
         config.job().restPort(),
         config.metrics().prometheus(),
-        UnaryOperator.identity());
+        UnaryOperator.identity(),
+        onPrepared);
   }
 
   static Running start(
@@ -120,7 +131,8 @@ public final class EmbeddedJobRunner {
         restoreFrom.map(path -> SavepointRestoreSettings.forPath(path, false)),
         config.job().restPort(),
         config.metrics().prometheus(),
-        afterSource);
+        afterSource,
+        line -> {});
   }
 
   /**
@@ -154,7 +166,8 @@ public final class EmbeddedJobRunner {
         Optional.empty(),
         EmbeddedFlink.ANY_FREE_PORT,
         Optional.empty(),
-        UnaryOperator.identity());
+        UnaryOperator.identity(),
+        line -> {});
   }
 
   private static Running start(
@@ -164,12 +177,13 @@ public final class EmbeddedJobRunner {
       Optional<SavepointRestoreSettings> restoreFrom,
       int restPort,
       Optional<VigilConfig.Prometheus> metrics,
-      UnaryOperator<DataStream<RawRecord>> afterSource)
+      UnaryOperator<DataStream<RawRecord>> afterSource,
+      Consumer<String> onPrepared)
       throws RuleException {
     // Before anything is prepared: a taken port is a mistake to fix, like a taken REST port, and
     // Flink would only log it and run without the reporter.
     metrics.ifPresent(endpoint -> checkMetricsPort(endpoint, config.file()));
-    OutputRecordLimits limits = JobPreflight.prepare(config);
+    OutputRecordLimits limits = JobPreflight.prepare(config, onPrepared);
     Configuration flink = FlinkSettings.from(config);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
     ContinuousDetection.build(env, config, rules, limits, source, afterSource);
@@ -243,8 +257,10 @@ public final class EmbeddedJobRunner {
    *     {@code checkpoints.storage} for {@code vigil run}
    * @param onStart told once the cluster has taken the job, which then runs, with the address of
    *     the cluster's REST API ({@link Running#restAddress})
-   * @param onStatus told, one line each, of failed checkpoints, failures, restarts and recoveries
-   *     while the job runs ({@link JobWatch}), until it is stopped
+   * @param onStatus told, one line each, of the existing indices the OpenSearch index templates
+   *     gave new fields before the start ({@link JobPreflight#prepare(VigilConfig, Consumer)}),
+   *     then of failed checkpoints, failures, restarts and recoveries while the job runs ({@link
+   *     JobWatch}), until it is stopped
    * @return the job's result
    * @throws EmbeddedClusterException when the embedded cluster cannot start or take the job
    */
@@ -274,7 +290,7 @@ public final class EmbeddedJobRunner {
       Consumer<String> onStatus,
       StopListener onStop)
       throws RuleException, InterruptedException {
-    try (Running running = start(config, rules, resumeFrom, allowDroppedState);
+    try (Running running = start(config, rules, resumeFrom, allowDroppedState, onStatus);
         JobWatch watch =
             JobWatch.start(running.cluster(), running.jobId(), config.checkpoints(), onStatus)) {
       if (pastRestore(running)) {

@@ -9,6 +9,7 @@ import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What comes before the detection job is built, in two steps: {@link #check} what needs no network
@@ -75,13 +76,25 @@ public final class JobPreflight {
    * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
    */
   public static OutputRecordLimits prepare(VigilConfig config) {
+    return prepare(config, line -> {});
+  }
+
+  /**
+   * As {@link #prepare(VigilConfig)}, telling {@code notices} of each existing index the templates
+   * gave new fields ({@link IndexSetup#extendedIndexLines}).
+   */
+  public static OutputRecordLimits prepare(VigilConfig config, Consumer<String> notices) {
     OutputRecordLimits limits = TopicSetup.ensureTopics(config.kafka());
     config
         .openSearch()
         .ifPresent(
             cluster ->
-                IndexSetup.prepare(
-                    cluster, config.sinks().openSearch().installTemplates(), System::getenv));
+                IndexSetup.extendedIndexLines(
+                        IndexSetup.prepare(
+                            cluster,
+                            config.sinks().openSearch().installTemplates(),
+                            System::getenv))
+                    .forEach(notices));
     return limits;
   }
 

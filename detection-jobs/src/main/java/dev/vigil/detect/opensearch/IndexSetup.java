@@ -51,6 +51,25 @@ public final class IndexSetup {
     }
   }
 
+  /**
+   * One line per existing index that {@link #prepare} gave new fields, for the person starting the
+   * job: a mapping changed under their dashboards and queries, which they would otherwise learn of
+   * only from the index.
+   */
+  public static List<String> extendedIndexLines(List<TemplateInstaller.Installed> installed) {
+    return installed.stream()
+        .flatMap(
+            template ->
+                template.extendedIndices().stream()
+                    .map(
+                        index ->
+                            "added the new fields of index template "
+                                + template.name()
+                                + " to the existing index "
+                                + index))
+        .toList();
+  }
+
   private static IndexSetupException failure(OpenSearchConfig config, String reason) {
     return new IndexSetupException(
         "installing the index templates failed on OpenSearch at "

@@ -3,6 +3,7 @@ package dev.vigil.ingest.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.event.Category;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.ingest.yaml.YamlDocument;
 import dev.vigil.ingest.yaml.YamlTrees;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -232,7 +234,8 @@ public final class MappingTable {
                   + key
                   + "' (allowed: "
                   + String.join(", ", RULE_KEYS)
-                  + ")");
+                  + ")"
+                  + didYouMean(key, RULE_KEYS));
         }
       }
       Map<String, List<Predicate<String>>> patterns = match(node, at, where);
@@ -287,7 +290,8 @@ public final class MappingTable {
                   + schema.source()
                   + " parser supplies ("
                   + String.join(", ", schema.matchKeys())
-                  + "), so the rule would never match");
+                  + "), so the rule would never match"
+                  + didYouMean(key, schema.matchKeys()));
         }
         JsonNode value = entry.getValue();
         List<Predicate<String>> globs = new ArrayList<>();
@@ -319,7 +323,10 @@ public final class MappingTable {
                 + ": category '"
                 + categoryNode.asText()
                 + "' is not one of "
-                + List.of(Category.values()));
+                + List.of(Category.values())
+                + didYouMean(
+                    categoryNode.asText(),
+                    Arrays.stream(Category.values()).map(Category::name).toList()));
       }
     }
 
@@ -349,7 +356,8 @@ public final class MappingTable {
                   + schema.source()
                   + " parser reads ("
                   + String.join(", ", schema.flags())
-                  + ")");
+                  + ")"
+                  + didYouMean(flag.asText(), schema.flags()));
         }
         flags.add(flag.asText());
       }
@@ -379,6 +387,16 @@ public final class MappingTable {
         fields.add(field.asText());
       }
       return List.copyOf(fields);
+    }
+
+    /**
+     * {@code ; did you mean 'operation'?} for a name typed where one of {@code known} belongs, by
+     * the nearness every other reader of user input uses ({@link NearNames}); empty when none is
+     * near.
+     */
+    private static String didYouMean(String typed, List<String> known) {
+      String suggestion = NearNames.didYouMean(typed, known);
+      return suggestion.isEmpty() ? "" : "; " + suggestion;
     }
 
     private MappingTableException error(String pointer, String problem) {

@@ -161,7 +161,31 @@ class MappingTableTest {
         .hasMessage(
             "maps/vault.yaml:3: rule 1: match key 'pathh' is not one the VAULT parser supplies"
                 + " (path, operation, mount_type, mount_class, mount_point, type), so the rule"
-                + " would never match");
+                + " would never match; did you mean 'path'?");
+  }
+
+  @Test
+  void aMistypedNameIsOfferedTheNearestKnownOneAtItsLine() {
+    assertThatThrownBy(
+            () ->
+                MappingTable.withOverride(
+                    VAULT,
+                    "maps/vault.yaml",
+                    "rules:\n  - match: {path: \"sys/*\"}\n    category: SYSTEM\n"
+                        + "  - match:\n      opration: delete\n    category: SYSTEM\n"))
+        .isInstanceOf(MappingTableException.class)
+        .hasMessageStartingWith("maps/vault.yaml:5: rule 2: match key 'opration' is not one")
+        .hasMessageEndingWith("so the rule would never match; did you mean 'operation'?");
+    assertThatThrownBy(
+            () -> table("rules:\n  - match: {a: b}\n    categroy: OTHER\n    acton: read\n"))
+        .hasMessageStartingWith("t.yaml:3: rule 1: unknown key 'categroy' (allowed: match,")
+        .hasMessageEndingWith("note); did you mean 'category'?");
+    assertThatThrownBy(() -> table("rules:\n  - match: {a: b}\n    category: SECRET_ACESS\n"))
+        .hasMessageStartingWith("t.yaml:3: rule 1: category 'SECRET_ACESS' is not one of [AUTH")
+        .hasMessageEndingWith("OTHER]; did you mean 'SECRET_ACCESS'?");
+    // Nothing near: the list alone, no empty suggestion.
+    assertThatThrownBy(() -> table("rules:\n  - match: {a: b}\n    category: SECRETS\n"))
+        .hasMessageEndingWith("OTHER]");
   }
 
   @Test
@@ -175,7 +199,8 @@ class MappingTableTest {
                         + "    flags:\n      - mfa\n      - root_credentail\n"))
         .hasMessage(
             "maps/vault.yaml:6: rule 1: flag 'root_credentail' is not one the VAULT parser reads"
-                + " (root_credential, token_issue, mfa, dynamic_credential)");
+                + " (root_credential, token_issue, mfa, dynamic_credential); did you mean"
+                + " 'root_credential'?");
   }
 
   @Test
