@@ -139,7 +139,7 @@ final class JobEntry {
   /** What follows the checks of {@code --config} that need no network, up to the submission. */
   @FunctionalInterface
   interface Submitter {
-    void submit(VigilConfig config, RuleSet rules) throws Exception;
+    void submit(VigilConfig config, RuleSet rules, PrintStream err) throws Exception;
   }
 
   private static void streaming(
@@ -149,7 +149,7 @@ final class JobEntry {
     RuleSet rules = JobPreflight.check(config);
     localStorageWarning(config.checkpoints().storage()).ifPresent(err::println);
     try {
-      submitter.submit(config, rules);
+      submitter.submit(config, rules, err);
     } catch (ConfigException
         | NotifyConfigException
         | IndexSetup.IndexSetupException
@@ -160,8 +160,8 @@ final class JobEntry {
     }
   }
 
-  private static void submit(VigilConfig config, RuleSet rules) throws Exception {
-    OutputRecordLimits limits = JobPreflight.prepare(config);
+  private static void submit(VigilConfig config, RuleSet rules, PrintStream err) throws Exception {
+    OutputRecordLimits limits = JobPreflight.prepare(config, err::println);
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.from(config));
     ContinuousDetection.build(env, config, rules, limits);

@@ -235,7 +235,7 @@ class JobEntryTest {
   void aLocalCheckpointStorageIsWarnedAboutInOneLineBeforeTheSubmission() throws Exception {
     java.util.List<String> submitted = new java.util.ArrayList<>();
 
-    assertThat(submitWith("", (config, rules) -> submitted.add(config.job().name()))).isZero();
+    assertThat(submitWith("", (config, rules, err) -> submitted.add(config.job().name()))).isZero();
     assertThat(submitted).containsExactly("vigil-detection");
     assertThat(stderr().lines())
         .singleElement()
@@ -248,7 +248,8 @@ class JobEntryTest {
     stderr.reset();
     assertThat(
             submitWith(
-                "checkpoints:\n  storage: s3://vigil-state/checkpoints\n", (config, rules) -> {}))
+                "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
+                (config, rules, err) -> {}))
         .isZero();
     assertThat(stderr()).isEmpty();
   }
@@ -271,7 +272,7 @@ class JobEntryTest {
     assertThat(
             submitWith(
                 "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
-                (config, rules) -> {
+                (config, rules, err) -> {
                   throw flinkReport;
                 }))
         .isEqualTo(1);
@@ -288,7 +289,7 @@ class JobEntryTest {
     assertThat(
             submitWith(
                 "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
-                (config, rules) -> {
+                (config, rules, err) -> {
                   throw new org.apache.flink.util.FlinkException(
                       "Failed to execute job 'vigil-detection'.",
                       new IllegalStateException("no slots left for the job"));
@@ -303,7 +304,7 @@ class JobEntryTest {
     assertThat(
             submitWith(
                 "checkpoints:\n  storage: hdfs://namenode/vigil\n",
-                (config, rules) -> {
+                (config, rules, err) -> {
                   throw new org.apache.flink.util.FlinkException(
                       "Failed to submit the job.",
                       new RuntimeException(
@@ -330,7 +331,7 @@ class JobEntryTest {
     assertThat(
             submitWith(
                 "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
-                (config, rules) -> {
+                (config, rules, err) -> {
                   throw new org.apache.flink.util.FlinkException(
                       "Failed to execute job 'vigil-detection'.",
                       new IllegalStateException(
@@ -354,7 +355,7 @@ class JobEntryTest {
     assertThat(
             submitWith(
                 "checkpoints:\n  storage: s3://vigil-state/checkpoints\n",
-                (config, rules) -> {
+                (config, rules, err) -> {
                   throw new NoSuchMethodError(
                       "'org.apache.flink.connector.kafka.source.enumerator.initializer"
                           + ".OffsetsInitializer org.apache.flink.connector.kafka.source"

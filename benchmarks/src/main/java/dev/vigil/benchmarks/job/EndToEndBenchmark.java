@@ -101,7 +101,7 @@ public final class EndToEndBenchmark {
                   d.index("vigil-events-*-2030.*", "vigil-alerts-2030.*")
                       .ignoreUnavailable(true)
                       .allowNoIndices(true));
-      JobPreflight.prepare(config);
+      JobPreflight.prepare(config, extended -> {});
 
       Map<TopicPartition, Long> from = RawTopics.endOffsets(config.kafka());
       long produceStarted = System.nanoTime();

@@ -71,17 +71,11 @@ public final class JobPreflight {
    * Kafka topics (checked, and created when allowed) and the OpenSearch index templates (when
    * configured). A problem is one message here instead of a job that fails and restarts.
    *
+   * @param notices told of each existing index the templates gave new fields ({@link
+   *     IndexSetup#extendedIndexLines}), one line each
    * @return how large a record the output topics take, for {@link ContinuousDetection#build}
    * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
    * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
-   */
-  public static OutputRecordLimits prepare(VigilConfig config) {
-    return prepare(config, line -> {});
-  }
-
-  /**
-   * As {@link #prepare(VigilConfig)}, telling {@code notices} of each existing index the templates
-   * gave new fields ({@link IndexSetup#extendedIndexLines}).
    */
   public static OutputRecordLimits prepare(VigilConfig config, Consumer<String> notices) {
     OutputRecordLimits limits = TopicSetup.ensureTopics(config.kafka());
