@@ -104,15 +104,16 @@ final class KafkaBroker implements ManagedComponent {
   @Override
   public Launched launch() {
     int[] ports =
-        Ports.resolve(
-            config.kafkaPort(), config.kafkaControllerPort(), config.kafkaSaslPort().orElse(0));
+        config.kafkaSaslPort().isPresent()
+            ? Ports.resolve(
+                config.kafkaPort(), config.kafkaControllerPort(), config.kafkaSaslPort().getAsInt())
+            : Ports.resolve(config.kafkaPort(), config.kafkaControllerPort());
     int port = ports[0];
     int controllerPort = ports[1];
     if (port == controllerPort) {
       throw new StackException("the Kafka client and controller ports must differ: " + port);
     }
-    OptionalInt saslPort =
-        config.kafkaSaslPort().isPresent() ? OptionalInt.of(ports[2]) : OptionalInt.empty();
+    OptionalInt saslPort = ports.length > 2 ? OptionalInt.of(ports[2]) : OptionalInt.empty();
     try {
       Files.createDirectories(logsDir());
       Files.createDirectories(dataDir());
