@@ -175,12 +175,12 @@ class RulesCommandTest {
         .doesNotContain("vigil/pack");
     assertThat(rule.stderrLines())
         .containsExactly(
-            "the detection root_token_use has 2 rules; 'vigil rules explain --detection"
+            "the detection root_token_use has 3 rules; 'vigil rules explain --detection"
                 + " root_token_use' lists them");
     assertThat(detection.exitCode()).isZero();
     assertThat(detection.stdout().lines())
         .first()
-        .isEqualTo("detection root_token_use: 2 rules in the built-in pack");
+        .isEqualTo("detection root_token_use: 3 rules in the built-in pack");
   }
 
   @Test

@@ -178,7 +178,14 @@ public final class RuleExplainer {
         .append(rule.gate() == null ? "(always: filtered by source only)" : rule.gate())
         .append('\n');
     out.append("alerts:      ")
-        .append(rule.alerts() ? "yes" : "no (only feeds correlations)")
+        .append(
+            !rule.alerts()
+                ? "no (only feeds correlations)"
+                : rule.rule().meta().awaitResponse() == null
+                    ? "yes"
+                    : "on a Vault request entry whose response is not seen within "
+                        + Durations.format(rule.rule().meta().awaitResponse())
+                        + " (await_response); a match on a response ends the wait")
         .append('\n');
     out.append("\nEPL:\n").append(rule.epl()).append(";\n");
     return out.toString();

@@ -199,6 +199,10 @@ public final class Routes {
         Plan plan = plans.computeIfAbsent("event", s -> new Plan(Route.Kind.EVENT, "request"));
         plan.add(rule);
         plan.keyed.add(new Route.KeyedRule(rule, List.of()));
+        if (rule.rule().meta().awaitResponse() != null) {
+          // A restored engine must see the waiting request (and its response, if it came) again.
+          plan.retain(rule.rule().meta().awaitResponse());
+        }
       } else {
         List<String> fieldKeys = rule.suppressBy().stream().map(FieldRef::key).toList();
         Plan plan =

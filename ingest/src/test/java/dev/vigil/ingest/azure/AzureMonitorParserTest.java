@@ -237,6 +237,28 @@ class AzureMonitorParserTest {
     }
 
     @Test
+    void diskSasIssuanceIsASecretReadAsListServiceSasIs() {
+      Map<String, AuditEvent> activity = corpus("panther_azure_monitor_activity_rule_tests.jsonl");
+      // beginGetAccess hands out a SAS URL to the disk's content: a credential the platform issues.
+      for (String line : List.of("205", "206", "207", "208")) {
+        AuditEvent event = activity.get(line);
+        assertThat(event.getOperation()).as(line).containsIgnoringCase("/beginGetAccess/action");
+        assertThat(event.getCategory()).as(line).isEqualTo(Category.SECRET_ACCESS);
+        assertThat(event.getAction()).as(line).isEqualTo("read");
+        assertThat(event.getOcsfClassUid()).as(line).isEqualTo(6003);
+      }
+      AuditEvent snapshot =
+          one(
+              """
+              {"time":"2025-12-23T14:00:00Z","category":"Administrative","resultType":"Success",
+               "operationName":"Microsoft.Compute/snapshots/beginGetAccess/action",
+               "resourceId":"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/snapshots/snap1"}
+              """);
+      assertThat(snapshot.getCategory()).isEqualTo(Category.SECRET_ACCESS);
+      assertThat(snapshot.getAction()).isEqualTo("read");
+    }
+
+    @Test
     void kubernetesRbacWritesThroughArmArePolicyChangesAsOnGke() {
       Map<String, AuditEvent> activity = corpus("panther_azure_monitor_activity_rule_tests.jsonl");
       // Arc rolebindings, Arc clusterrolebindings, AKS rolebindings, AKS clusterrolebindings, roles

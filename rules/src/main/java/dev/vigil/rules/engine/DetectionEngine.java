@@ -9,9 +9,11 @@ import com.espertech.esper.runtime.client.EPRuntime;
 import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import com.espertech.esper.runtime.client.EPStatement;
 import dev.vigil.event.AuditEvent;
+import dev.vigil.event.Source;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.detect.FieldRef;
 import dev.vigil.rules.model.CorrelationType;
+import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.model.RuleMeta;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,6 +55,12 @@ import java.util.function.Consumer;
  * window that satisfies the condition, then stays quiet for that group for the rule's {@code
  * suppress} period (by default its timespan). {@code suppress} on a single-event rule gives one
  * alert per {@code suppress.by} key per period. Alerts of one event are sorted by rule id.
+ *
+ * <p>Unanswered requests: a rule with {@code await_response} alerts on a Vault request entry only
+ * when no match on its response entry (same request key) is judged within that time of the request,
+ * on event time; it then alerts when the clock passes the request's time plus the wait, or at
+ * {@link #flush} (the end of a bounded input: no response can come any more). A match on a response
+ * entry, or on any other event, never alerts by such a rule: it ends the wait.
  */
 public final class DetectionEngine implements AutoCloseable {
 
@@ -67,6 +75,11 @@ public final class DetectionEngine implements AutoCloseable {
   private final PriorityQueue<Pending> buffer = new PriorityQueue<>();
   private final Map<String, Long> lastAlertByGroup = new HashMap<>();
   private final LinkedHashMap<String, Long> recentAlertIds = new LinkedHashMap<>();
+  // Requests of await_response rules waiting for their response, by deadline then arrival.
+  private final PriorityQueue<AwaitingRequest> awaiting = new PriorityQueue<>();
+  // Request keys (with rule id) of those waits, and of responses judged before their request.
+  private final Map<String, AwaitingRequest> awaitingByRequest = new HashMap<>();
+  private final LinkedHashMap<String, Long> answeredRequests = new LinkedHashMap<>();
   private final List<Alert> batch = new ArrayList<>();
   // One digest per engine (an engine runs on one thread): looking one up per alert costs more than
   // hashing.
@@ -100,6 +113,17 @@ public final class DetectionEngine implements AutoCloseable {
     public int compareTo(Pending other) {
       int byTime = Long.compare(time, other.time);
       return byTime != 0 ? byTime : Long.compare(arrival, other.arrival);
+    }
+  }
+
+  /** A request entry matched by an {@code await_response} rule, waiting for its response. */
+  private record AwaitingRequest(
+      long deadline, long arrival, String key, CompiledRule rule, VigilEvent event, long tag)
+      implements Comparable<AwaitingRequest> {
+    @Override
+    public int compareTo(AwaitingRequest other) {
+      int byDeadline = Long.compare(deadline, other.deadline);
+      return byDeadline != 0 ? byDeadline : Long.compare(arrival, other.arrival);
     }
   }
 
@@ -207,12 +231,16 @@ public final class DetectionEngine implements AutoCloseable {
     }
   }
 
-  /** Judges every buffered event (the end of a bounded input). */
+  /**
+   * Judges every buffered event (the end of a bounded input), then alerts on the requests still
+   * waiting for a response: none can come after the end.
+   */
   public void flush() {
     while (!buffer.isEmpty()) {
       Pending next = buffer.poll();
       send(next.event(), next.time(), next.tag());
     }
+    alertUnanswered(Long.MAX_VALUE);
   }
 
   /** Events that arrived behind the clock and were judged at the clock's time. */
@@ -260,6 +288,9 @@ public final class DetectionEngine implements AutoCloseable {
 
   private void moveClock(long to) {
     clock = to;
+    // Before the event that moved the clock is judged: a response at the deadline itself is in
+    // time (the wait ends strictly before the clock).
+    alertUnanswered(clock - 1);
     events.advanceTime(clock);
     for (OrderedAdmission admission : admissions) {
       if (admission != null) {
@@ -289,6 +320,10 @@ public final class DetectionEngine implements AutoCloseable {
     judged++;
     matcherRuns += vigilEvent.matcherRuns();
     vigilEvent.judged();
+    flushBatch();
+  }
+
+  private void flushBatch() {
     if (!batch.isEmpty()) {
       batch.sort(Comparator.comparing(Alert::ruleId).thenComparing(Alert::alertId));
       batch.forEach(sink);
@@ -307,6 +342,81 @@ public final class DetectionEngine implements AutoCloseable {
   }
 
   private void singleEventAlert(CompiledRule rule, VigilEvent event) {
+    if (rule.rule().meta().awaitResponse() != null) {
+      awaitResponse(rule, event);
+      return;
+    }
+    singleEventAlert(rule, event, null);
+  }
+
+  /**
+   * A match of an {@code await_response} rule: a request entry starts waiting (unless its response
+   * was judged first, at the same time); any other match ends the wait of its request.
+   */
+  private void awaitResponse(CompiledRule rule, VigilEvent event) {
+    String key = rule.rule().meta().id() + '\u0000' + event.getRequestKey();
+    long time = event.getTime();
+    Duration wait = rule.rule().meta().awaitResponse();
+    if (isVaultRequestEntry(event.event())) {
+      if (answeredRequests.containsKey(key) || awaitingByRequest.containsKey(key)) {
+        return; // answered already, or a second copy of the request (two audit devices)
+      }
+      AwaitingRequest request =
+          new AwaitingRequest(time + wait.toMillis(), arrivals++, key, rule, event, currentTag);
+      awaiting.add(request);
+      awaitingByRequest.put(key, request);
+      return;
+    }
+    AwaitingRequest request = awaitingByRequest.remove(key);
+    if (request != null) {
+      awaiting.remove(request);
+    } else {
+      forgetOldAnswers(time - wait.toMillis());
+      answeredRequests.putIfAbsent(key, time);
+    }
+  }
+
+  /** Alerts on every waiting request whose deadline is at or before {@code upTo}. */
+  private void alertUnanswered(long upTo) {
+    if (awaiting.isEmpty() || awaiting.peek().deadline() > upTo) {
+      return;
+    }
+    long tag = currentTag;
+    while (!awaiting.isEmpty() && awaiting.peek().deadline() <= upTo) {
+      AwaitingRequest request = awaiting.poll();
+      awaitingByRequest.remove(request.key());
+      currentTag = request.tag();
+      singleEventAlert(
+          request.rule(),
+          request.event(),
+          "; its response was not seen within "
+              + Durations.format(request.rule().rule().meta().awaitResponse()));
+      flushBatch();
+    }
+    currentTag = tag;
+  }
+
+  private static boolean isVaultRequestEntry(AuditEvent event) {
+    String id = event.getEventId();
+    return event.getSource() == Source.VAULT
+        && id != null
+        && (id.endsWith(":request") || id.endsWith(":kmip-request"));
+  }
+
+  private void forgetOldAnswers(long before) {
+    for (Iterator<Map.Entry<String, Long>> it = answeredRequests.entrySet().iterator();
+        it.hasNext(); ) {
+      if (it.next().getValue() >= before) {
+        break;
+      }
+      it.remove();
+    }
+  }
+
+  /**
+   * @param unanswered what the summary adds for a request whose response was not seen, or null
+   */
+  private void singleEventAlert(CompiledRule rule, VigilEvent event, String unanswered) {
     RuleMeta meta = rule.rule().meta();
     Map<String, String> group = new LinkedHashMap<>();
     List<String> byNames = meta.suppress() == null ? List.of() : meta.suppress().by();
@@ -343,7 +453,9 @@ public final class DetectionEngine implements AutoCloseable {
             List.of(source.getSource().name()),
             List.of(source.getEventId()),
             1,
-            Summaries.single(meta, source),
+            unanswered == null
+                ? Summaries.single(meta, source)
+                : Summaries.single(meta, source) + unanswered,
             meta.tags()));
   }
 

@@ -147,6 +147,7 @@ public final class RuleLoader {
         error("/version", "'version' must be a whole number, 1 or more");
       }
     }
+    Suppress suppress = suppress(root.get("suppress"));
     return new RuleMeta(
         file,
         line,
@@ -165,7 +166,33 @@ public final class RuleLoader {
         version,
         text(root, "/detection_class", false),
         strings(root, "/notify"),
-        suppress(root.get("suppress")));
+        suppress,
+        awaitResponse(root, suppress));
+  }
+
+  /**
+   * {@code await_response}: only on a single-event rule alerting per request, since a request and
+   * its response meet only where alerts are keyed by request (not per {@code suppress} key, nor in
+   * a correlation's window).
+   */
+  private Duration awaitResponse(JsonNode root, Suppress suppress) {
+    if (!root.has("await_response")) {
+      return null;
+    }
+    Duration wait = Durations.parse(text(root, "/await_response", false));
+    if (wait == null || wait.isZero()) {
+      error("/await_response", "'await_response' must be a time span such as 2m");
+      return null;
+    }
+    if (root.has("correlation")) {
+      error("/await_response", "'await_response' applies to single-event rules, not correlations");
+    } else if (suppress != null) {
+      error(
+          "/await_response",
+          "'await_response' cannot be combined with 'suppress': a request waits for its response"
+              + " only where alerts are one per request");
+    }
+    return wait;
   }
 
   private Suppress suppress(JsonNode node) {

@@ -1,5 +1,6 @@
 package dev.vigil.rules.model;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,6 +16,9 @@ import java.util.List;
  *     implements, or null for the rule's own name
  * @param notifyRoutes Vigil's {@code notify}: the routes alerts of this rule go to (empty:
  *     defaults)
+ * @param awaitResponse Vigil's {@code await_response}: how long a match on a Vault request entry
+ *     waits for the request's response entry before it alerts alone (a response judged in time
+ *     cancels it), or null for a rule that alerts on every match at once
  */
 public record RuleMeta(
     String file,
@@ -34,7 +38,8 @@ public record RuleMeta(
     int version,
     String detectionClass,
     List<String> notifyRoutes,
-    Suppress suppress) {
+    Suppress suppress,
+    Duration awaitResponse) {
 
   /** The alert's {@code detection}: the built-in class, else the rule's name, else its id. */
   public String detection() {

@@ -53,6 +53,62 @@ class DetectionEngineTest {
     assertThat(alert.group()).containsExactly(Map.entry("actor.name", "root"));
   }
 
+  private static final String UNANSWERED_RULE =
+      """
+      title: Root token issue unanswered
+      id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a02
+      name: root_token_issue_unanswered
+      level: critical
+      await_response: 2m
+      detection:
+        selection:
+          actor.root: true
+          operation: update
+        condition: selection
+      """;
+
+  private static AuditEvent vaultEntry(String requestId, String type, String time) {
+    return Rules.event(
+        "{\"event_id\":\""
+            + requestId
+            + ":"
+            + type
+            + "\",\"source\":\"VAULT\",\"operation\":\"update\","
+            + "\"actor\":{\"name\":\"root\",\"root\":true},\"time\":\""
+            + time
+            + "\"}");
+  }
+
+  /**
+   * A request of an await_response rule alerts once the event-time clock passes its wait without a
+   * response (a streaming job's watermark, not the end of input), and not before; a response in
+   * time, before or after the request in arrival order, ends the wait.
+   */
+  @Test
+  void awaitResponseAlertsOnAnUnansweredRequestWhenTheClockPassesTheWait() throws Exception {
+    CompiledPack pack = Rules.compile(UNANSWERED_RULE);
+    List<Alert> alerts = new ArrayList<>();
+    try (DetectionEngine engine = DetectionEngine.start(pack, alerts::add)) {
+      engine.accept(vaultEntry("lost", "request", "2024-05-01T10:00:00Z"));
+      engine.accept(vaultEntry("answered", "request", "2024-05-01T10:00:00Z"));
+      engine.accept(vaultEntry("answered", "response", "2024-05-01T10:02:00Z"));
+      engine.accept(vaultEntry("early", "response", "2024-05-01T10:00:30Z"));
+      engine.accept(vaultEntry("early", "request", "2024-05-01T10:00:30Z"));
+      engine.advanceTo(java.time.Instant.parse("2024-05-01T10:02:00Z"));
+      assertThat(alerts).as("the wait is not over at its deadline").isEmpty();
+      engine.advanceTo(java.time.Instant.parse("2024-05-01T10:05:00Z"));
+      assertThat(alerts).hasSize(1);
+      engine.flush();
+    }
+    Alert alert = alerts.get(0);
+    assertThat(alert.eventIds()).containsExactly("lost:request");
+    assertThat(alert.time()).isEqualTo(java.time.Instant.parse("2024-05-01T10:00:00Z"));
+    assertThat(alert.summary())
+        .isEqualTo(
+            "Root token issue unanswered: root (root) update (VAULT); its response was not seen"
+                + " within 2m");
+  }
+
   /**
    * Without suppress.by a single-event alert is grouped by its actor, which the pager's grouping
    * keys on; the alert id does not depend on it.

@@ -44,6 +44,27 @@ class RuleLoaderTest {
   }
 
   @Test
+  void awaitResponseIsATimeSpanOnASingleEventRuleWithoutSuppress() throws Exception {
+    String rule =
+        """
+        title: t
+        id: 33333333-3333-4333-8333-333333333333
+        await_response: 2m
+        detection:
+          sel:
+            actor.root: true
+          condition: sel
+        """;
+    SigmaRule loaded = (SigmaRule) RuleLoader.load("ok.yml", rule).documents().get(0);
+    assertThat(loaded.meta().awaitResponse()).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> RuleLoader.load("bad.yml", rule.replace("2m", "soon")))
+        .hasMessageContaining("bad.yml:3: 'await_response' must be a time span such as 2m");
+    assertThatThrownBy(
+            () -> RuleLoader.load("both.yml", rule + "suppress: {period: 1h, by: [actor.id]}\n"))
+        .hasMessageContaining("both.yml:3: 'await_response' cannot be combined with 'suppress'");
+  }
+
+  @Test
   void errorsNameTheFileAndLine() {
     assertThatThrownBy(
             () ->
