@@ -105,7 +105,8 @@ public final class KafkaJobSinks implements JobSinks {
             notify ->
                 streams
                     .alerts()
-                    .sinkTo(NotifySink.of(notify, rules))
+                    .sinkTo(
+                        NotifySink.of(notify, rules, config.checkpoints().finalSavepointTimeout()))
                     .setParallelism(1)
                     .name(ALERTS_NOTIFY)
                     .uid(ALERTS_NOTIFY));

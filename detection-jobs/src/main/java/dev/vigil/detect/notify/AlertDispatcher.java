@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -40,6 +41,9 @@ public final class AlertDispatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AlertDispatcher.class);
 
+  /** How long {@link #close} waits, in all, for the delivery threads to end once interrupted. */
+  static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(5);
+
   private final AlertGrouper grouper;
   private final Routing routing;
   private final Map<String, DestinationWorker> workers;
@@ -57,7 +61,8 @@ public final class AlertDispatcher implements AutoCloseable {
    */
   private final Object handOver = new Object();
 
-  private volatile boolean closed;
+  /** Set by the first {@link #close}, which alone stops the threads; {@link #submit} then fails. */
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   private AlertDispatcher(
       NotifyConfig config,
@@ -147,7 +152,7 @@ public final class AlertDispatcher implements AutoCloseable {
    * is queued for each destination (or dropped after the destination's enqueue timeout).
    */
   public void submit(Alert alert) {
-    if (closed) {
+    if (closing.get()) {
       throw new IllegalStateException("the alert dispatcher is closed");
     }
     submitted.incrementAndGet();
@@ -265,17 +270,22 @@ public final class AlertDispatcher implements AutoCloseable {
   /**
    * Sends every grown group count, waits at most {@code timeout} for each destination to handle
    * what it holds (as {@link #flush}), then stops the threads; what is still not delivered is
-   * abandoned and counted dropped.
+   * abandoned and counted dropped. Only the first call does this; later ones, also concurrent ones,
+   * return an empty map at once.
+   *
+   * <p>An interrupt of the calling thread cuts the wait for delivery short, never the stop: every
+   * delivery thread is still told to stop and waited for (at most {@link #THREAD_STOP_WAIT} in
+   * all), and what it abandons counted, so that no thread outlives the dispatcher (on a failover,
+   * one would go on paging beside the restored job's). The interrupt flag is set again on return.
    *
    * @return per destination, how many messages were not delivered (queued, or cut off while being
    *     sent or retried); destinations with none are left out
    */
   public Map<String, Integer> close(Duration timeout) {
-    if (closed) {
+    if (!closing.compareAndSet(false, true)) {
       return Map.of();
     }
     boolean drained = flush(timeout);
-    closed = true;
     ticker.shutdownNow();
     Map<String, Integer> notDelivered = new LinkedHashMap<>();
     if (!drained) {
@@ -287,13 +297,22 @@ public final class AlertDispatcher implements AutoCloseable {
                 }
               });
     }
+    workers.values().forEach(DestinationWorker::stop);
+    // Cleared to wait for the threads below, and set again at the end.
+    boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + THREAD_STOP_WAIT.toNanos();
     for (DestinationWorker worker : workers.values()) {
-      try {
-        worker.stop();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+      while (true) {
+        try {
+          worker.awaitStop(deadline);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return notDelivered;
   }

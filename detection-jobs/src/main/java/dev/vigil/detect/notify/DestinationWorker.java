@@ -2,6 +2,7 @@ package dev.vigil.detect.notify;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -132,14 +133,35 @@ final class DestinationWorker {
   }
 
   /**
-   * Stops taking work; what is queued is abandoned once the thread is interrupted, and counted
-   * dropped (the dispatcher's caller says how many were not delivered).
+   * Stops taking work and interrupts the thread, which abandons what it is sending (counted
+   * dropped); returns at once, so that every destination's thread is told before any is waited for.
    */
-  void stop() throws InterruptedException {
+  void stop() {
     stopping = true;
     thread.interrupt();
-    thread.join(TimeUnit.SECONDS.toMillis(5));
-    counters.dropped.addAndGet(queue.size());
+  }
+
+  /**
+   * Waits until the thread {@link #stop stopped} has ended, at most until {@code deadlineNanos},
+   * then takes what is still queued and counts it dropped (the dispatcher's caller says how many
+   * were not delivered). Taking it from the queue makes the count exact even if the thread is still
+   * running: each message is then either sent by it or counted here, never both.
+   *
+   * @throws InterruptedException when the calling thread is interrupted while waiting; the queue is
+   *     counted all the same
+   */
+  void awaitStop(long deadlineNanos) throws InterruptedException {
+    try {
+      long left = deadlineNanos - System.nanoTime();
+      if (left > 0) {
+        TimeUnit.NANOSECONDS.timedJoin(thread, left);
+      }
+    } finally {
+      List<Notification> abandoned = new ArrayList<>();
+      queue.drainTo(abandoned);
+      counters.dropped.addAndGet(abandoned.size());
+      abandoned.forEach(this::done);
+    }
   }
 
   private void run() {

@@ -64,13 +64,22 @@ public final class NotifySink
   /** Rule id to the destinations its {@code notify} names; rules that name none are absent. */
   private final HashMap<String, ArrayList<String>> ruleRoutes;
 
-  private NotifySink(NotifyConfig config, HashMap<String, ArrayList<String>> ruleRoutes) {
+  private final Duration closeTime;
+
+  private NotifySink(
+      NotifyConfig config, HashMap<String, ArrayList<String>> ruleRoutes, Duration closeTime) {
     this.config = config;
     this.ruleRoutes = ruleRoutes;
+    this.closeTime = closeTime;
   }
 
-  /** A sink for {@code config}'s destinations, routing by the {@code notify} of {@code rules}. */
-  public static NotifySink of(NotifyConfig config, RulePack rules) {
+  /**
+   * A sink for {@code config}'s destinations, routing by the {@code notify} of {@code rules}.
+   *
+   * @param finalSavepointTimeout how long a stop waits for its final savepoint ({@code
+   *     checkpoints.final_savepoint_timeout}), which includes this sink's {@link #closeTime}
+   */
+  public static NotifySink of(NotifyConfig config, RulePack rules, Duration finalSavepointTimeout) {
     HashMap<String, ArrayList<String>> routes = new HashMap<>();
     for (RuleFile file : rules.files()) {
       for (RuleDocument rule : file.documents()) {
@@ -79,7 +88,7 @@ public final class NotifySink
         }
       }
     }
-    return new NotifySink(config, routes);
+    return new NotifySink(config, routes, closeTime(config, finalSavepointTimeout));
   }
 
   /**
@@ -136,15 +145,22 @@ public final class NotifySink
 
   /**
    * The longest {@code close} waits for what is in flight: one request to the slowest destination,
-   * plus 5 seconds. Enough for messages being sent to a destination that answers; one retrying
-   * against a destination that does not would hold a stop for its whole retry budget.
+   * plus 5 seconds, but at most half of {@code finalSavepointTimeout}. Enough for messages being
+   * sent to a destination that answers; one retrying against a destination that does not would hold
+   * a stop for its whole retry budget. The cap: Flink's stop-with-savepoint completes only once
+   * every task has closed, this writer too, so the stop's wait for its savepoint includes this one,
+   * and a longer one would make a stop that took its savepoint time out and cancel the job. What
+   * the close does not wait for is in that savepoint.
    */
-  static Duration closeTime(NotifyConfig config) {
-    return config.destinations().values().stream()
-        .map(d -> d.delivery().retry().requestTimeout())
-        .max(Duration::compareTo)
-        .orElse(Duration.ZERO)
-        .plusSeconds(5);
+  static Duration closeTime(NotifyConfig config, Duration finalSavepointTimeout) {
+    Duration oneRequest =
+        config.destinations().values().stream()
+            .map(d -> d.delivery().retry().requestTimeout())
+            .max(Duration::compareTo)
+            .orElse(Duration.ZERO)
+            .plusSeconds(5);
+    Duration withinTheStop = finalSavepointTimeout.dividedBy(2);
+    return oneRequest.compareTo(withinTheStop) < 0 ? oneRequest : withinTheStop;
   }
 
   @Override
@@ -158,7 +174,7 @@ public final class NotifySink
     AlertDispatcher dispatcher =
         AlertDispatcher.start(config, System::getenv, ruleId -> ruleRoutes.get(ruleId));
     registerMetrics(context.metricGroup(), dispatcher);
-    Writer writer = new Writer(dispatcher, drainTime(config), closeTime(config));
+    Writer writer = new Writer(dispatcher, drainTime(config), closeTime);
     writer.restore(checkpointed);
     return writer;
   }

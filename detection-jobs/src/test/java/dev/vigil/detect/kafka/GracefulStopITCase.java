@@ -134,6 +134,59 @@ class GracefulStopITCase {
   }
 
   /**
+   * A page still being sent when the stop comes, to a destination that answers only after a request
+   * timeout longer than {@code final_savepoint_timeout}: the pager's wait at close (which Flink's
+   * stop-with-savepoint waits for, since it completes once the tasks have closed) keeps within that
+   * timeout, so the stop reports the savepoint it took instead of cancelling the job.
+   */
+  @Test
+  @Timeout(600)
+  void aSlowDestinationAtTheStopDoesNotTurnTheFinalSavepointIntoACancel(KafkaEndpoint kafka)
+      throws Exception {
+    RawTopicsFixture fixture = new RawTopicsFixture(kafka.bootstrapServers());
+    Path storage = dir.resolve("checkpoints");
+    try (Receiver pagerDuty = Receiver.pagerDuty().slow(60_000)) {
+      Files.writeString(dir.resolve("pd-routing-key"), "graceful-stop-routing-key\n");
+      String sections =
+          """
+          notify:
+            destinations:
+              oncall:
+                type: pagerduty
+                url: %s
+                routing_key_file: pd-routing-key
+                retry: {request_timeout: 30s}
+          """
+              .formatted(pagerDuty.uri("/v2/enqueue"));
+      VigilConfig config =
+          fixture.config(
+              dir,
+              "interval: 4m\nmin_pause: 4m\ntimeout: 30s\nfinal_savepoint_timeout: 20s\n"
+                  + "storage: "
+                  + storage,
+              "exactly_once",
+              sections,
+              Duration.ofSeconds(2));
+      RecordingListener listener = new RecordingListener();
+
+      EmbeddedJobRunner.Stop stop;
+      try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
+        fixture.produceVault(List.of(rootTokenUse("slow-stop-0001", "2070-01-01T00:00:00Z")));
+        await(() -> pagerDuty.requests().size() >= 1, Duration.ofMinutes(3), "the page sent");
+        stop = running.stop(listener);
+      }
+
+      assertThat(stop)
+          .as("the page in flight is in the savepoint; waiting for it must not cancel the job")
+          .isInstanceOf(EmbeddedJobRunner.Stop.WithSavepoint.class);
+      assertThat(ResumePoint.latest(config.checkpoints().storage()))
+          .get()
+          .extracting(ResumePoint::kind)
+          .isEqualTo(ResumePoint.Kind.SAVEPOINT);
+    }
+  }
+
+  /**
    * The fixture's topics at exactly-once alerts, a PagerDuty destination at the receiver, grouping
    * alerts within 20 s of event time (and sending a grown count 20 s after the group's last
    * message), and checkpoints no sooner than four minutes after the start (Flink starts the first

@@ -1,6 +1,7 @@
 package dev.vigil.detect.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -642,6 +644,85 @@ class AlertDispatcherTest {
       assertThat(receiver.requests()).hasSize(5);
       assertThat(dispatcher.stats().destinations().get("oncall").delivered()).isEqualTo(5);
     }
+  }
+
+  @Test
+  void closeFromAnInterruptedThreadStopsEveryDestinationAndCountsWhatItAbandons() throws Exception {
+    try (Receiver first = Receiver.pagerDuty().slow(30_000);
+        Receiver second = Receiver.pagerDuty().slow(30_000)) {
+      Map<String, Object> destinations = new LinkedHashMap<>();
+      destinations.put("close-first", slowPagerDuty(first));
+      destinations.put("close-second", slowPagerDuty(second));
+      AlertDispatcher dispatcher = AlertDispatcher.start(config(destinations), ENV, NO_RULE_ROUTES);
+      for (int i = 0; i < 3; i++) {
+        dispatcher.submit(Alerts.spike(Alerts.id(650 + i), "actor-" + i, 0));
+      }
+      awaitRequests(first, 1);
+      awaitRequests(second, 1);
+
+      // Each destination: one page being sent, two queued.
+      Thread.currentThread().interrupt();
+      Map<String, Integer> notDelivered = dispatcher.close(Duration.ofSeconds(20));
+      assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+
+      assertThat(notDelivered).containsExactly(entry("close-first", 3), entry("close-second", 3));
+      assertThat(deliveryThreads()).as("no destination's thread outlives close").isEmpty();
+      // The page cut off while being sent counts as given up, the queued ones as dropped.
+      assertThat(dispatcher.stats().destinations().values())
+          .extracting(NotifyStats.DestinationStats::gaveUp, NotifyStats.DestinationStats::dropped)
+          .containsExactly(tuple(1L, 2L), tuple(1L, 2L));
+      assertThat(dispatcher.close(Duration.ofSeconds(20))).isEmpty();
+    }
+  }
+
+  @Test
+  void concurrentClosesStopOnceAndCountOnce() throws Exception {
+    try (Receiver receiver = Receiver.pagerDuty().slow(30_000)) {
+      AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("close-twice", slowPagerDuty(receiver))), ENV, NO_RULE_ROUTES);
+      for (int i = 0; i < 3; i++) {
+        dispatcher.submit(Alerts.spike(Alerts.id(660 + i), "actor-" + i, 0));
+      }
+      awaitRequests(receiver, 1);
+
+      // Both wait for delivery at once; only one may stop the threads and count.
+      List<Map<String, Integer>> answers = new CopyOnWriteArrayList<>();
+      Thread other = new Thread(() -> answers.add(dispatcher.close(Duration.ofSeconds(1))));
+      other.start();
+      answers.add(dispatcher.close(Duration.ofSeconds(1)));
+      other.join(30_000);
+
+      assertThat(answers).containsExactlyInAnyOrder(Map.of("close-twice", 3), Map.of());
+      NotifyStats.DestinationStats stats = dispatcher.stats().destinations().get("close-twice");
+      assertThat(stats.gaveUp()).isEqualTo(1);
+      assertThat(stats.dropped()).isEqualTo(2);
+      assertThat(deliveryThreads()).isEmpty();
+    }
+  }
+
+  /** A PagerDuty destination whose one request outlasts the test's closes. */
+  private static Map<String, Object> slowPagerDuty(Receiver receiver) {
+    Map<String, Object> destination = pagerDuty(receiver.uri("/"));
+    destination.put("retry", Map.of("request_timeout", "60s", "give_up_after", "5m"));
+    return destination;
+  }
+
+  private static void awaitRequests(Receiver receiver, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (receiver.requests().size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(receiver.requests()).hasSizeGreaterThanOrEqualTo(count);
+  }
+
+  /** The live delivery threads of this class's close tests' destinations. */
+  private static List<String> deliveryThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("vigil-notify-close-"))
+        .toList();
   }
 
   @Test

@@ -57,7 +57,7 @@ class NotifySinkTest {
 
   @Test
   void theSinkTravelsWithTheJobGraphHoldingOnlyReferencesToSecrets() throws Exception {
-    NotifySink sink = NotifySink.of(CONFIG, RulePack.builtIn());
+    NotifySink sink = NotifySink.of(CONFIG, RulePack.builtIn(), Duration.ofMinutes(1));
     byte[] bytes = InstantiationUtil.serializeObject(sink);
     assertThat(InstantiationUtil.<NotifySink>deserializeObject(bytes, getClass().getClassLoader()))
         .isNotNull();
@@ -337,7 +337,19 @@ class NotifySinkTest {
   @Test
   void closeWaitsForInFlightMessagesAtMostOneRequestToTheSlowestDestination() {
     // oncall: request_timeout 20s; siem: the default 10s; plus 5s of slack.
-    assertThat(NotifySink.closeTime(CONFIG)).isEqualTo(Duration.ofSeconds(25));
+    assertThat(NotifySink.closeTime(CONFIG, Duration.ofMinutes(1)))
+        .isEqualTo(Duration.ofSeconds(25));
+  }
+
+  /**
+   * A stop's final savepoint completes only once this writer has closed, so the close keeps to half
+   * of {@code final_savepoint_timeout}: a longer wait would turn a savepoint taken into a cancelled
+   * job (GracefulStopITCase has it end to end).
+   */
+  @Test
+  void closeWaitsAtMostHalfTheFinalSavepointTimeout() {
+    assertThat(NotifySink.closeTime(CONFIG, Duration.ofSeconds(20)))
+        .isEqualTo(Duration.ofSeconds(10));
   }
 
   /**
@@ -463,7 +475,8 @@ class NotifySinkTest {
   private static OneInputStreamOperatorTestHarness<AlertRecord, CommittableMessage<Void>> harness(
       NotifyConfig config) throws Exception {
     return new OneInputStreamOperatorTestHarness<>(
-        new SinkWriterOperatorFactory<AlertRecord, Void>(NotifySink.of(config, RulePack.builtIn())),
+        new SinkWriterOperatorFactory<AlertRecord, Void>(
+            NotifySink.of(config, RulePack.builtIn(), Duration.ofMinutes(1))),
         TypeInformation.of(AlertRecord.class).createSerializer(new SerializerConfigImpl()));
   }
 
