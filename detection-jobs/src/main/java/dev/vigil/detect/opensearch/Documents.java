@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.io.EventJson;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.model.Level;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,7 +81,7 @@ final class Documents {
     int overhead = json(withRawPrefix(deadLetter, 0), 512).length - 1 + marker.length;
     int keep = Math.max(0, Math.min(rawBytes - 1, maxBytes - overhead));
     while (true) {
-      keep = characterBoundary(deadLetter.getRaw(), keep);
+      keep = IoProblems.characterBoundary(deadLetter.getRaw(), keep);
       byte[] cut = json(withRawPrefix(deadLetter, keep), overhead + keep + keep / 4);
       byte[] document = Arrays.copyOf(cut, cut.length - 1 + marker.length);
       System.arraycopy(marker, 0, document, cut.length - 1, marker.length);
@@ -99,22 +100,6 @@ final class Documents {
     ByteBuffer raw = deadLetter.getRaw().duplicate();
     raw.limit(raw.position() + bytes);
     return DeadLetter.newBuilder(deadLetter).setRaw(raw.slice()).build();
-  }
-
-  /**
-   * {@code keep}, or less so that the first {@code keep} bytes of {@code raw} do not end inside a
-   * UTF-8 character (a continuation byte follows them): a text record stays valid text when cut. At
-   * most 3 bytes back; bytes that are not UTF-8 anyway are cut where they are.
-   */
-  private static int characterBoundary(ByteBuffer raw, int keep) {
-    int position = raw.position();
-    for (int back = 0; back < 3 && keep > 0 && keep < raw.remaining(); back++) {
-      if ((raw.get(position + keep) & 0xC0) != 0x80) {
-        break;
-      }
-      keep--;
-    }
-    return keep;
   }
 
   private static byte[] json(DeadLetter deadLetter, int sizeHint) {

@@ -7,6 +7,7 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.Alert;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,8 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Kafka sinks never send a record larger than its topic takes: an event or an alert too large
@@ -130,6 +133,29 @@ class TooLargeForSinkTest {
     assertThat(cut.getSourceGuess()).isEqualTo(letter.getSourceGuess());
     assertThat(cut.getReceivedAt()).isEqualTo(letter.getReceivedAt());
     assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+  }
+
+  /**
+   * Three-byte characters, and three limits a byte apart so that one of them would end the cut
+   * inside a character: the kept start is still text, as OpenSearch's copy of it is.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2})
+  void aTextDeadLetterTooLargeIsCutBetweenCharacters(int extra) throws Exception {
+    String text = "\u20ac".repeat(2 * LIMIT);
+    DeadLetter letter =
+        DeadLetter.newBuilder(tooLarge(1))
+            .setRaw(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)))
+            .build();
+    ProducerRecord<byte[], byte[]> record =
+        open(new DeadLetterSerializer(DEAD_LETTERS, LIMIT + extra)).serialize(letter, null, null);
+
+    assertThat(OutputRecordLimits.sizeOf(record)).isLessThanOrEqualTo(LIMIT + extra);
+    DeadLetter cut = DeadLetter.getDecoder().decode(record.value());
+    byte[] kept = new byte[cut.getRaw().remaining()];
+    cut.getRaw().get(kept);
+    assertThat(kept.length).isGreaterThan(LIMIT - 1024);
+    assertThat(text).startsWith(IoProblems.utf8(kept));
   }
 
   @Test
