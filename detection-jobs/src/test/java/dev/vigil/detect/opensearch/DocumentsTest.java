@@ -102,6 +102,47 @@ class DocumentsTest {
     assertThat(json.path("raw_length").asLong()).isEqualTo(raw.length);
   }
 
+  /** Text up to its last byte: its start is text, but the record is not, and is kept as bytes. */
+  @Test
+  void aRecordThatIsNotTextKeepsItsStartAsBytesEvenWhenThatStartIsText() throws IOException {
+    byte[] raw = Arrays.copyOf("a".repeat(3 * LIMIT).getBytes(StandardCharsets.UTF_8), 3 * LIMIT);
+    raw[raw.length - 1] = (byte) 0xFF;
+
+    byte[] document = Documents.deadLetterDocument(deadLetter(raw), LIMIT);
+
+    assertThat(document.length).isLessThanOrEqualTo(LIMIT).isGreaterThan(LIMIT - 16);
+    JsonNode json = JSON.readTree(document);
+    assertThat(json.has("raw")).isFalse();
+    byte[] kept = Base64.getDecoder().decode(json.path("raw_base64").asText());
+    assertThat(kept.length).isGreaterThan(LIMIT / 2);
+    assertThat(kept).isEqualTo(Arrays.copyOf(raw, kept.length));
+  }
+
+  /** Control characters take 6 bytes each in JSON: such a message alone is over the limit. */
+  @Test
+  void aMessageOrOriginOverTheLimitIsCutSoTheDocumentStillFits() throws IOException {
+    DeadLetter letter =
+        DeadLetter.newBuilder(deadLetter("a".repeat(2 * LIMIT).getBytes(StandardCharsets.UTF_8)))
+            .setMessage("\u0001".repeat(LIMIT))
+            .setOrigin("file:/" + "\"".repeat(LIMIT))
+            .build();
+
+    byte[] document = Documents.deadLetterDocument(letter, LIMIT);
+
+    assertThat(document.length).isLessThanOrEqualTo(LIMIT);
+    JsonNode json = JSON.readTree(document);
+    assertThat(json.path("message").asText())
+        .hasSize(Documents.MAX_FIELD_CHARS)
+        .startsWith("\u0001\u0001")
+        .endsWith("\u2026");
+    assertThat(json.path("origin").asText())
+        .hasSize(Documents.MAX_FIELD_CHARS)
+        .startsWith("file:/\"")
+        .endsWith("\u2026");
+    assertThat(json.path("raw_length").asLong()).isEqualTo(2L * LIMIT);
+    assertThat(json.path("raw").asText().length()).isGreaterThan(LIMIT / 8);
+  }
+
   @Test
   void theDocumentIsAtMostTheBulksMaxBytesButNeverBelowTheLeast() {
     DeadLetter letter = deadLetter(new byte[4 * LIMIT]);
