@@ -48,7 +48,7 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
 
   @Override
   public void open(InitializationContext context, KafkaSinkContext sinkContext) {
-    tooLarge = context.getMetricGroup().counter(EventSerializer.TOO_LARGE_METRIC);
+    tooLarge = context.getMetricGroup().counter(TooLargeForSink.METRIC);
   }
 
   @Override
@@ -59,7 +59,8 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
     if (size <= maxRecordBytes) {
       return record;
     }
-    // Null in the serializer an EventSerializer holds, which counts the event instead.
+    // Null in the serializer a TooLargeForSink holds (never opened), which counts the event or
+    // alert the dead letter replaces instead.
     if (tooLarge != null) {
       tooLarge.inc();
     }

@@ -47,7 +47,7 @@ class TooLargeForSinkTest {
 
     assertThat(record.topic()).isEqualTo(EVENTS);
     assertThat(AuditEvent.getDecoder().decode(record.value())).isEqualTo(event);
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isZero();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isZero();
   }
 
   @Test
@@ -69,7 +69,7 @@ class TooLargeForSinkTest {
             "the event is \\d+ bytes, over the "
                 + LIMIT
                 + " of a record of topic audit.events \\(event_id big-1\\)");
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test
@@ -88,14 +88,14 @@ class TooLargeForSinkTest {
     String kept = StandardCharsets.UTF_8.decode(letter.getRaw()).toString();
     assertThat(event.getRaw()).startsWith(kept);
     assertThat(kept.length()).isGreaterThan(LIMIT - 1024);
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test
   void withoutKafkaDeadLettersAnEventTooLargeIsLeftOutOfKafka() throws Exception {
     EventSerializer serializer = open(new EventSerializer(EVENTS, LIMIT, null));
     assertThat(serializer.serialize(eventWithRaw(LIMIT), null, null)).isNull();
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test
@@ -105,7 +105,7 @@ class TooLargeForSinkTest {
         open(new DeadLetterSerializer(DEAD_LETTERS, LIMIT)).serialize(letter, null, null);
 
     assertThat(DeadLetter.getDecoder().decode(record.value())).isEqualTo(letter);
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isZero();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isZero();
   }
 
   @Test
@@ -132,7 +132,7 @@ class TooLargeForSinkTest {
     assertThat(cut.getOrigin()).isEqualTo(letter.getOrigin());
     assertThat(cut.getSourceGuess()).isEqualTo(letter.getSourceGuess());
     assertThat(cut.getReceivedAt()).isEqualTo(letter.getReceivedAt());
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   /**
@@ -166,7 +166,7 @@ class TooLargeForSinkTest {
     assertThat(record.topic()).isEqualTo(ALERTS);
     assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(alert.alertId);
     assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(alert.json);
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isZero();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isZero();
   }
 
   @Test
@@ -189,14 +189,14 @@ class TooLargeForSinkTest {
                 + " of a record of topic audit.alerts \\(alert_id "
                 + alert.alertId
                 + ", rule raw-group\\)");
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test
   void withoutKafkaDeadLettersAnAlertTooLargeIsLeftOutOfKafka() throws Exception {
     AlertJsonSerializer serializer = open(new AlertJsonSerializer(ALERTS, LIMIT, null));
     assertThat(serializer.serialize(alertWithGroupValue(LIMIT), null, null)).isNull();
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test
