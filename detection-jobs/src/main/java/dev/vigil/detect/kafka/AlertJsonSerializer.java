@@ -2,16 +2,11 @@ package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.event.DeadLetter;
-import dev.vigil.event.DeadLetterReason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.metrics.Counter;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes an alert to the alerts topic as its JSON document (the DESIGN.md contract, already
@@ -31,12 +26,9 @@ import org.slf4j.LoggerFactory;
 final class AlertJsonSerializer implements KafkaRecordSerializationSchema<AlertRecord> {
 
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(AlertJsonSerializer.class);
 
   private final String topic;
-  private final int maxRecordBytes;
-  private final DeadLetterSerializer deadLetters;
-  private transient Counter tooLarge;
+  private final TooLargeForSink tooLarge;
 
   /**
    * @param maxRecordBytes the largest record the topic is sent, as {@link
@@ -46,13 +38,12 @@ final class AlertJsonSerializer implements KafkaRecordSerializationSchema<AlertR
    */
   AlertJsonSerializer(String topic, int maxRecordBytes, DeadLetterSerializer deadLetters) {
     this.topic = topic;
-    this.maxRecordBytes = maxRecordBytes;
-    this.deadLetters = deadLetters;
+    this.tooLarge = new TooLargeForSink(topic, maxRecordBytes, deadLetters);
   }
 
   @Override
   public void open(InitializationContext context, KafkaSinkContext sinkContext) {
-    tooLarge = context.getMetricGroup().counter(EventSerializer.TOO_LARGE_METRIC);
+    tooLarge.open(context);
   }
 
   @Override
@@ -61,47 +52,15 @@ final class AlertJsonSerializer implements KafkaRecordSerializationSchema<AlertR
     // No event-time timestamp: the broker's retention works on record timestamps, and alerts of
     // a replay over old records must not be deleted on arrival. The producer stamps the write time.
     byte[] json = alert.json.getBytes(StandardCharsets.UTF_8);
-    ProducerRecord<byte[], byte[]> record =
+    return tooLarge.fitted(
         new ProducerRecord<>(
-            topic, null, null, alert.alertId.getBytes(StandardCharsets.UTF_8), json);
-    int size = OutputRecordLimits.sizeOf(record);
-    if (size <= maxRecordBytes) {
-      return record;
-    }
-    tooLarge.inc();
-    String problem =
-        "the alert is "
-            + size
-            + " bytes, over the "
-            + maxRecordBytes
-            + " of a record of topic "
-            + topic;
-    if (deadLetters == null) {
-      LOG.warn(
-          "alert {} of rule {} is left out of topic {}: {}, and dead letters are not written to"
-              + " Kafka (sinks.kafka.dead_letter)",
-          alert.alertId,
-          alert.ruleId,
-          topic,
-          problem);
-      return null;
-    }
-    LOG.warn(
-        "alert {} of rule {} goes to topic {} as a {} dead letter: {}",
-        alert.alertId,
-        alert.ruleId,
-        deadLetters.topic(),
-        DeadLetterReason.TOO_LARGE_FOR_SINK,
-        problem);
-    DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setRaw(ByteBuffer.wrap(json))
-            .setReason(DeadLetterReason.TOO_LARGE_FOR_SINK)
-            .setMessage(problem + " (alert_id " + alert.alertId + ", rule " + alert.ruleId + ")")
-            .setOrigin(origin(alert))
-            .setReceivedAt(Instant.now())
-            .build();
-    return deadLetters.serialize(letter, context, timestamp);
+            topic, null, null, alert.alertId.getBytes(StandardCharsets.UTF_8), json),
+        "alert",
+        alert.alertId + " of rule " + alert.ruleId,
+        "alert_id " + alert.alertId + ", rule " + alert.ruleId,
+        () -> DeadLetter.newBuilder().setRaw(ByteBuffer.wrap(json)).setOrigin(origin(alert)),
+        context,
+        timestamp);
   }
 
   /** A too large alert's dead letter's origin, as its OpenSearch document names it. */

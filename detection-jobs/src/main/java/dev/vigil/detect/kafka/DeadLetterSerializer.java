@@ -2,6 +2,7 @@ package dev.vigil.detect.kafka;
 
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
+import dev.vigil.ingest.io.IoProblems;
 import java.nio.ByteBuffer;
 import org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -13,10 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes dead letters to the dead-letter topic (Avro single-object encoding, keyed by origin). A
  * dead letter larger than the topic takes ({@link OutputRecordLimits}) is written with its {@code
- * raw} cut to the longest prefix that fits, as {@code TOO_LARGE_FOR_SINK}, its message keeping the
- * reason and message it had: a raw record over the normalizer's limit keeps its bytes in its {@code
- * TOO_LARGE} dead letter, and a raw topic whose records arrive compressed can deliver one of any
- * size. Sent whole, it would fail the sink, and the job, on every restart.
+ * raw} cut to the longest prefix that fits and ends between characters, as {@code
+ * TOO_LARGE_FOR_SINK}, its message keeping the reason and message it had: a raw record over the
+ * normalizer's limit keeps its bytes in its {@code TOO_LARGE} dead letter, and a raw topic whose
+ * records arrive compressed can deliver one of any size. Sent whole, it would fail the sink, and
+ * the job, on every restart.
  */
 final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
 
@@ -46,7 +48,7 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
 
   @Override
   public void open(InitializationContext context, KafkaSinkContext sinkContext) {
-    tooLarge = context.getMetricGroup().counter(EventSerializer.TOO_LARGE_METRIC);
+    tooLarge = context.getMetricGroup().counter(TooLargeForSink.METRIC);
   }
 
   @Override
@@ -57,7 +59,8 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
     if (size <= maxRecordBytes) {
       return record;
     }
-    // Null in the serializer an EventSerializer holds, which counts the event instead.
+    // Null in the serializer a TooLargeForSink holds (never opened), which counts the event or
+    // alert the dead letter replaces instead.
     if (tooLarge != null) {
       tooLarge.inc();
     }
@@ -78,9 +81,10 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
   private record Cut(ProducerRecord<byte[], byte[]> record, int keptRawBytes) {}
 
   /**
-   * As {@code letter}, {@code TOO_LARGE_FOR_SINK}, with as much of its raw record as fits. The
-   * message is written first, so the raw bytes fill what is left: the sizes of their length
-   * prefixes change with the cut, so the cut is tried again until it fits (twice at most).
+   * As {@code letter}, {@code TOO_LARGE_FOR_SINK}, with as much of its raw record as fits, cut on a
+   * character boundary (as OpenSearch's copy is): a text record stays text. The message is written
+   * first, so the raw bytes fill what is left: the sizes of their length prefixes change with the
+   * cut, so the cut is tried again until it fits (twice at most).
    */
   private Cut cut(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
     int rawBytes = letter.getRaw().remaining();
@@ -104,6 +108,7 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
     int empty = OutputRecordLimits.sizeOf(letters.serialize(cut.build(), context, timestamp));
     int keep = Math.min(rawBytes, Math.max(0, maxRecordBytes - empty));
     while (true) {
+      keep = IoProblems.characterBoundary(letter.getRaw(), keep);
       ByteBuffer raw = letter.getRaw().duplicate();
       raw.limit(raw.position() + keep);
       ProducerRecord<byte[], byte[]> record =

@@ -78,7 +78,7 @@ public final class JobPreflight {
    * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
    */
   public static OutputRecordLimits prepare(VigilConfig config, Consumer<String> notices) {
-    OutputRecordLimits limits = TopicSetup.ensureTopics(config.kafka());
+    OutputRecordLimits limits = TopicSetup.ensureTopics(config.kafka(), config.sinks());
     config
         .openSearch()
         .ifPresent(

@@ -35,10 +35,12 @@ import org.slf4j.LoggerFactory;
  * missing ones when {@code kafka.create_topics.enabled}: a job subscribed to a topic that does not
  * exist would otherwise fail on a cluster, far from the person who can fix it.
  *
- * <p>It reads how large a record the output topics take ({@code max.message.bytes}) for the sinks,
- * which write a larger one as a dead letter ({@link OutputRecordLimits}), and warns when that is
- * less than the job's producers send: Kafka creates topics for records of 1 MiB, and an event
- * carrying its raw record can be up to the normalizer's limit (8 MiB) and more. The topics it
+ * <p>It reads how large a record the output topics whose Kafka sink is on take ({@code
+ * max.message.bytes}) for the sinks, which write a larger one as a dead letter ({@link
+ * OutputRecordLimits}), and warns when the events or dead-letter topic takes less than the job's
+ * producers send: Kafka creates topics for records of 1 MiB, and an event carrying its raw record
+ * can be up to the normalizer's limit (8 MiB) and more. An alert takes a few kilobytes, so the
+ * alerts topic gets a warning only below {@link OutputRecordLimits#MIN_RECORD_BYTES}. The topics it
  * creates itself take what the producers send.
  *
  * <p>It also warns when exactly-once alerts meet brokers whose finalized {@code
@@ -72,13 +74,14 @@ public final class TopicSetup {
 
   /**
    * Checks the brokers and topics, creating missing ones when allowed, and reads how large a record
-   * each output topic takes.
+   * each output topic whose Kafka sink is on takes.
    *
+   * @param sinks which output topics are written: only those are described and checked
    * @return the largest record the sinks write whole to each output topic
    * @throws TopicSetupException when the brokers cannot be reached, a topic is missing, or the
    *     events or dead-letter topic takes records too small for a dead letter
    */
-  public static OutputRecordLimits ensureTopics(VigilConfig.Kafka kafka) {
+  public static OutputRecordLimits ensureTopics(VigilConfig.Kafka kafka, VigilConfig.Sinks sinks) {
     var properties = KafkaClientProperties.of(kafka);
     properties.setProperty(
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
@@ -90,7 +93,7 @@ public final class TopicSetup {
             .ifPresent(LOG::warn);
       }
       Set<String> created = createMissing(admin, kafka, existing);
-      return outputLimits(admin, kafka, created);
+      return outputLimits(admin, kafka, writtenTopics(kafka, sinks), created);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TopicSetupException("interrupted while checking the Kafka topics", e);
@@ -164,15 +167,31 @@ public final class TopicSetup {
         List.of(kafka.topics().events(), kafka.topics().deadLetter(), kafka.topics().alerts()));
   }
 
+  /** The output topics whose Kafka sink is on. */
+  static Set<String> writtenTopics(VigilConfig.Kafka kafka, VigilConfig.Sinks sinks) {
+    Set<String> written = new LinkedHashSet<>();
+    if (sinks.kafkaEvents()) {
+      written.add(kafka.topics().events());
+    }
+    if (sinks.kafkaDeadLetter()) {
+      written.add(kafka.topics().deadLetter());
+    }
+    if (sinks.kafkaAlerts()) {
+      written.add(kafka.topics().alerts());
+    }
+    return written;
+  }
+
   /**
    * How large a record the events, dead-letter and alerts sinks may send: what their producers
-   * send, or less where a topic takes less (with a warning naming the setting to raise). A topic
-   * whose limit cannot be read (no permission to describe its configuration) counts as taking the
-   * brokers' default, so that no record the broker would refuse is sent. A topic just created takes
-   * what it was created with (asked at once, a broker may not know it yet).
+   * send, or less where a topic takes less (with a warning naming the setting to raise). Only the
+   * topics {@code written} are described; the others' limits are never used. A topic whose limit
+   * cannot be read (no permission to describe its configuration) counts as taking the brokers'
+   * default, so that no record the broker would refuse is sent. A topic just created takes what it
+   * was created with (asked at once, a broker may not know it yet).
    */
   private static OutputRecordLimits outputLimits(
-      Admin admin, VigilConfig.Kafka kafka, Set<String> created)
+      Admin admin, VigilConfig.Kafka kafka, Set<String> written, Set<String> created)
       throws InterruptedException, ExecutionException, TimeoutException {
     String events = kafka.topics().events();
     String deadLetter = kafka.topics().deadLetter();
@@ -181,14 +200,14 @@ public final class TopicSetup {
     List<String> described = new ArrayList<>();
     Map<String, Integer> taken = new LinkedHashMap<>();
     for (String topic : outputTopics(kafka)) {
-      if (created.contains(topic)) {
+      if (created.contains(topic) || !written.contains(topic)) {
         taken.put(topic, maxRequest);
       } else {
         described.add(topic);
       }
     }
     taken.putAll(maxMessageBytes(admin, kafka, described));
-    for (String topic : outputTopics(kafka)) {
+    for (String topic : written) {
       int topicLimit = taken.get(topic);
       // An alert is a few kilobytes; one larger goes to the dead-letter topic, which must take it.
       if (topicLimit < OutputRecordLimits.MIN_RECORD_BYTES && !topic.equals(alerts)) {
@@ -205,9 +224,7 @@ public final class TopicSetup {
                 + maxRequest,
             null);
       }
-      if (topicLimit < maxRequest) {
-        LOG.warn(smallTopicWarning(kafka, topic, topicLimit, maxRequest));
-      }
+      smallTopicWarning(kafka, topic, topicLimit, maxRequest).ifPresent(LOG::warn);
     }
     return new OutputRecordLimits(
         OutputRecordLimits.limit(maxRequest, taken.get(events)),
@@ -215,9 +232,20 @@ public final class TopicSetup {
         OutputRecordLimits.limit(maxRequest, taken.get(alerts)));
   }
 
-  /** The warning for an output topic that takes smaller records than the job may write. */
-  static String smallTopicWarning(
+  /**
+   * The warning for an output topic that takes smaller records than the job may write, if it needs
+   * one: the events and dead-letter topics below what the producers send, the alerts topic (whose
+   * records take a few kilobytes) only below {@link OutputRecordLimits#MIN_RECORD_BYTES}.
+   */
+  static Optional<String> smallTopicWarning(
       VigilConfig.Kafka kafka, String topic, int topicLimit, int maxRequest) {
+    int enough =
+        topic.equals(kafka.topics().alerts())
+            ? Math.min(maxRequest, OutputRecordLimits.MIN_RECORD_BYTES)
+            : maxRequest;
+    if (topicLimit >= enough) {
+      return Optional.empty();
+    }
     String larger =
         topic.equals(kafka.topics().deadLetter())
             ? "larger dead letters are written with their raw record cut to fit"
@@ -226,22 +254,23 @@ public final class TopicSetup {
                 + " go to "
                 + kafka.topics().deadLetter()
                 + " as dead letters";
-    return "the topic "
-        + topic
-        + " takes records of at most "
-        + topicLimit
-        + " bytes (max.message.bytes), fewer than the "
-        + maxRequest
-        + " Vigil writes: "
-        + larger
-        + " (reason TOO_LARGE_FOR_SINK); raise it with kafka-configs.sh --bootstrap-server "
-        + kafka.bootstrapServers()
-        + " --alter --entity-type topics --entity-name "
-        + topic
-        + " --add-config "
-        + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
-        + "="
-        + maxRequest;
+    return Optional.of(
+        "the topic "
+            + topic
+            + " takes records of at most "
+            + topicLimit
+            + " bytes (max.message.bytes), fewer than the "
+            + maxRequest
+            + " Vigil writes: "
+            + larger
+            + " (reason TOO_LARGE_FOR_SINK); raise it with kafka-configs.sh --bootstrap-server "
+            + kafka.bootstrapServers()
+            + " --alter --entity-type topics --entity-name "
+            + topic
+            + " --add-config "
+            + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
+            + "="
+            + maxRequest);
   }
 
   /** Each topic's {@code max.message.bytes}, or the brokers' default where it cannot be read. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.io.EventJson;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.model.Level;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,12 +56,21 @@ final class Documents {
   static final int MIN_DEAD_LETTER_BYTES = 64 * 1024;
 
   /**
+   * How long a cut dead letter's {@code message} and {@code origin} may be, in characters: both
+   * escaped at their worst (6 bytes a character) leave room in {@link #MIN_DEAD_LETTER_BYTES}.
+   */
+  static final int MAX_FIELD_CHARS = 4096;
+
+  /**
    * The dead letter's document ({@code EventJson}), at most {@code maxBytes}. A larger one (a
    * {@code TOO_LARGE} record that a compressed raw topic delivered at any size, a refused document
-   * of megabytes) keeps the longest start of its raw record that fits, cut on a character boundary
-   * when it is text, and two fields of the index only: {@code raw_truncated: true} and {@code
-   * raw_length}, the whole record's length in bytes. Kafka's dead-letter topic and the files keep
-   * it whole (or, on Kafka, as much as its topic takes).
+   * of megabytes) keeps the longest start of its raw record that fits, and two fields of the index
+   * only: {@code raw_truncated: true} and {@code raw_length}, the whole record's length in bytes.
+   * The start is in the field the whole record would have: {@code raw}, cut between characters,
+   * when the record is text; {@code raw_base64} when it is not, even if the start happens to be
+   * text. Its {@code message} and {@code origin} are cut to {@link #MAX_FIELD_CHARS} characters
+   * (ending in "…"), so that they alone never make it too large. Kafka's dead-letter topic and the
+   * files keep it whole (or, on Kafka, as much as its topic takes).
    *
    * <p>The JSON escapes of {@code raw} (a quote takes 2 bytes, a control character 6; base64 4 per
    * 3) make its length unknown until written, so the cut is written and measured, and shrunk by the
@@ -69,19 +79,27 @@ final class Documents {
   static byte[] deadLetterDocument(DeadLetter deadLetter, int maxBytes) {
     int rawBytes = deadLetter.getRaw().remaining();
     if (rawBytes <= maxBytes) {
-      byte[] whole = json(deadLetter, 512 + rawBytes);
+      byte[] whole = json(deadLetter, false, 512 + rawBytes);
       if (whole.length <= maxBytes) {
         return whole;
       }
     }
+    boolean text = EventJson.isText(deadLetter.getRaw());
+    DeadLetter capped =
+        DeadLetter.newBuilder(deadLetter)
+            .setMessage(capped(deadLetter.getMessage()))
+            .setOrigin(capped(deadLetter.getOrigin()))
+            .build();
     byte[] marker =
         (",\"raw_truncated\":true,\"raw_length\":" + rawBytes + "}")
             .getBytes(StandardCharsets.US_ASCII);
-    int overhead = json(withRawPrefix(deadLetter, 0), 512).length - 1 + marker.length;
+    int overhead = json(withRawPrefix(capped, 0), !text, 512).length - 1 + marker.length;
     int keep = Math.max(0, Math.min(rawBytes - 1, maxBytes - overhead));
     while (true) {
-      keep = characterBoundary(deadLetter.getRaw(), keep);
-      byte[] cut = json(withRawPrefix(deadLetter, keep), overhead + keep + keep / 4);
+      if (text) {
+        keep = IoProblems.characterBoundary(capped.getRaw(), keep);
+      }
+      byte[] cut = json(withRawPrefix(capped, keep), !text, overhead + keep + keep / 4);
       byte[] document = Arrays.copyOf(cut, cut.length - 1 + marker.length);
       System.arraycopy(marker, 0, document, cut.length - 1, marker.length);
       if (document.length <= maxBytes || keep == 0) {
@@ -95,31 +113,31 @@ final class Documents {
     }
   }
 
+  /** {@code value}, or its first {@link #MAX_FIELD_CHARS} characters and "…". */
+  private static String capped(String value) {
+    if (value == null || value.length() <= MAX_FIELD_CHARS) {
+      return value;
+    }
+    int end = MAX_FIELD_CHARS - 1;
+    if (Character.isHighSurrogate(value.charAt(end - 1))) {
+      end--;
+    }
+    return value.substring(0, end) + "\u2026";
+  }
+
   private static DeadLetter withRawPrefix(DeadLetter deadLetter, int bytes) {
     ByteBuffer raw = deadLetter.getRaw().duplicate();
     raw.limit(raw.position() + bytes);
     return DeadLetter.newBuilder(deadLetter).setRaw(raw.slice()).build();
   }
 
-  /**
-   * {@code keep}, or less so that the first {@code keep} bytes of {@code raw} do not end inside a
-   * UTF-8 character (a continuation byte follows them): a text record stays valid text when cut. At
-   * most 3 bytes back; bytes that are not UTF-8 anyway are cut where they are.
-   */
-  private static int characterBoundary(ByteBuffer raw, int keep) {
-    int position = raw.position();
-    for (int back = 0; back < 3 && keep > 0 && keep < raw.remaining(); back++) {
-      if ((raw.get(position + keep) & 0xC0) != 0x80) {
-        break;
-      }
-      keep--;
-    }
-    return keep;
-  }
-
-  private static byte[] json(DeadLetter deadLetter, int sizeHint) {
+  private static byte[] json(DeadLetter deadLetter, boolean rawBase64, int sizeHint) {
     Utf8Writer json = new Utf8Writer(sizeHint);
-    EventJson.write(deadLetter, json);
+    if (rawBase64) {
+      EventJson.writeWithRawBase64(deadLetter, json);
+    } else {
+      EventJson.write(deadLetter, json);
+    }
     return json.toByteArray();
   }
 

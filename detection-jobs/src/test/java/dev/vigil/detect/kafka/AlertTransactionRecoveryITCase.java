@@ -80,7 +80,7 @@ class AlertTransactionRecoveryITCase {
     Sink(KafkaEndpoint kafka) {
       fixture = new RawTopicsFixture(kafka.bootstrapServers());
       config = fixture.config(dir, "interval: 1s", "exactly_once");
-      TopicSetup.ensureTopics(config.kafka());
+      TopicSetup.ensureTopics(config.kafka(), config.sinks());
       properties = KafkaConnectors.producerProperties(config.kafka());
       properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
       properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

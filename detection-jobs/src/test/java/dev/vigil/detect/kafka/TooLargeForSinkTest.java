@@ -7,6 +7,7 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.Alert;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,8 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Kafka sinks never send a record larger than its topic takes: an event or an alert too large
@@ -44,7 +47,7 @@ class TooLargeForSinkTest {
 
     assertThat(record.topic()).isEqualTo(EVENTS);
     assertThat(AuditEvent.getDecoder().decode(record.value())).isEqualTo(event);
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isZero();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isZero();
   }
 
   @Test
@@ -66,7 +69,7 @@ class TooLargeForSinkTest {
             "the event is \\d+ bytes, over the "
                 + LIMIT
                 + " of a record of topic audit.events \\(event_id big-1\\)");
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test
@@ -85,14 +88,14 @@ class TooLargeForSinkTest {
     String kept = StandardCharsets.UTF_8.decode(letter.getRaw()).toString();
     assertThat(event.getRaw()).startsWith(kept);
     assertThat(kept.length()).isGreaterThan(LIMIT - 1024);
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test
   void withoutKafkaDeadLettersAnEventTooLargeIsLeftOutOfKafka() throws Exception {
     EventSerializer serializer = open(new EventSerializer(EVENTS, LIMIT, null));
     assertThat(serializer.serialize(eventWithRaw(LIMIT), null, null)).isNull();
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test
@@ -102,7 +105,7 @@ class TooLargeForSinkTest {
         open(new DeadLetterSerializer(DEAD_LETTERS, LIMIT)).serialize(letter, null, null);
 
     assertThat(DeadLetter.getDecoder().decode(record.value())).isEqualTo(letter);
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isZero();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isZero();
   }
 
   @Test
@@ -129,7 +132,30 @@ class TooLargeForSinkTest {
     assertThat(cut.getOrigin()).isEqualTo(letter.getOrigin());
     assertThat(cut.getSourceGuess()).isEqualTo(letter.getSourceGuess());
     assertThat(cut.getReceivedAt()).isEqualTo(letter.getReceivedAt());
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
+  }
+
+  /**
+   * Three-byte characters, and three limits a byte apart so that one of them would end the cut
+   * inside a character: the kept start is still text, as OpenSearch's copy of it is.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2})
+  void aTextDeadLetterTooLargeIsCutBetweenCharacters(int extra) throws Exception {
+    String text = "\u20ac".repeat(2 * LIMIT);
+    DeadLetter letter =
+        DeadLetter.newBuilder(tooLarge(1))
+            .setRaw(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)))
+            .build();
+    ProducerRecord<byte[], byte[]> record =
+        open(new DeadLetterSerializer(DEAD_LETTERS, LIMIT + extra)).serialize(letter, null, null);
+
+    assertThat(OutputRecordLimits.sizeOf(record)).isLessThanOrEqualTo(LIMIT + extra);
+    DeadLetter cut = DeadLetter.getDecoder().decode(record.value());
+    byte[] kept = new byte[cut.getRaw().remaining()];
+    cut.getRaw().get(kept);
+    assertThat(kept.length).isGreaterThan(LIMIT - 1024);
+    assertThat(text).startsWith(IoProblems.utf8(kept));
   }
 
   @Test
@@ -140,7 +166,7 @@ class TooLargeForSinkTest {
     assertThat(record.topic()).isEqualTo(ALERTS);
     assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(alert.alertId);
     assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(alert.json);
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isZero();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isZero();
   }
 
   @Test
@@ -163,14 +189,14 @@ class TooLargeForSinkTest {
                 + " of a record of topic audit.alerts \\(alert_id "
                 + alert.alertId
                 + ", rule raw-group\\)");
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test
   void withoutKafkaDeadLettersAnAlertTooLargeIsLeftOutOfKafka() throws Exception {
     AlertJsonSerializer serializer = open(new AlertJsonSerializer(ALERTS, LIMIT, null));
     assertThat(serializer.serialize(alertWithGroupValue(LIMIT), null, null)).isNull();
-    assertThat(counters.get(EventSerializer.TOO_LARGE_METRIC).getCount()).isOne();
+    assertThat(counters.get(TooLargeForSink.METRIC).getCount()).isOne();
   }
 
   @Test

@@ -24,6 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DocumentsTest {
 
@@ -38,20 +39,51 @@ class DocumentsTest {
         .isEqualTo(EventJson.toJson(letter).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Three-byte characters: a cut anywhere but between them would leave invalid UTF-8. */
-  @Test
-  void aTextRecordIsCutBetweenCharactersToTheLongestStartThatFits() throws IOException {
+  /**
+   * Three-byte characters: a cut anywhere but between them would leave invalid UTF-8. Three limits
+   * a byte apart, so that one of them puts the first cut inside a character.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2})
+  void aTextRecordIsCutBetweenCharactersToTheLongestStartThatFits(int extra) throws IOException {
     String text = "\u20ac".repeat(3 * LIMIT);
     DeadLetter letter = deadLetter(text.getBytes(StandardCharsets.UTF_8));
 
-    byte[] document = Documents.deadLetterDocument(letter, LIMIT);
+    byte[] document = Documents.deadLetterDocument(letter, LIMIT + extra);
 
-    assertThat(document.length).isLessThanOrEqualTo(LIMIT).isGreaterThan(LIMIT - 16);
+    assertThat(document.length).isLessThanOrEqualTo(LIMIT + extra).isGreaterThan(LIMIT - 16);
     JsonNode json = JSON.readTree(document);
     assertThat(json.path("raw_truncated").asBoolean()).isTrue();
     assertThat(json.path("raw_length").asLong()).isEqualTo(9L * LIMIT);
-    assertThat(text).startsWith(json.path("raw").asText());
+    assertThat(json.has("raw")).as("still text, so cut between characters").isTrue();
+    assertThat(json.has("raw_base64")).isFalse();
+    String kept = json.path("raw").asText();
+    assertThat(kept.length()).isGreaterThan(LIMIT / 4);
+    assertThat(text).startsWith(kept);
     assertThat(json.path("reason").asText()).isEqualTo("TOO_LARGE");
+  }
+
+  /**
+   * Quotes take 2 bytes in JSON and control characters 6, so the first cut is too long and has to
+   * shrink; each shrunk cut must still end between characters.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+  void aTextRecordWhoseJsonEscapesGrowItShrinksToFitBetweenCharacters(int extra)
+      throws IOException {
+    String text = "\"\u20ac\u0001x".repeat(LIMIT);
+    DeadLetter letter = deadLetter(text.getBytes(StandardCharsets.UTF_8));
+
+    byte[] document = Documents.deadLetterDocument(letter, LIMIT + extra);
+
+    assertThat(document.length).isLessThanOrEqualTo(LIMIT + extra).isGreaterThan(LIMIT - 64);
+    JsonNode json = JSON.readTree(document);
+    assertThat(json.has("raw")).isTrue();
+    assertThat(json.has("raw_base64")).isFalse();
+    String kept = json.path("raw").asText();
+    assertThat(kept.length()).isGreaterThan(LIMIT / 16);
+    assertThat(text).startsWith(kept);
+    assertThat(json.path("raw_length").asLong()).isEqualTo(6L * LIMIT);
   }
 
   @Test
@@ -68,6 +100,47 @@ class DocumentsTest {
     byte[] kept = Base64.getDecoder().decode(json.path("raw_base64").asText());
     assertThat(kept).isEqualTo(Arrays.copyOf(raw, kept.length));
     assertThat(json.path("raw_length").asLong()).isEqualTo(raw.length);
+  }
+
+  /** Text up to its last byte: its start is text, but the record is not, and is kept as bytes. */
+  @Test
+  void aRecordThatIsNotTextKeepsItsStartAsBytesEvenWhenThatStartIsText() throws IOException {
+    byte[] raw = Arrays.copyOf("a".repeat(3 * LIMIT).getBytes(StandardCharsets.UTF_8), 3 * LIMIT);
+    raw[raw.length - 1] = (byte) 0xFF;
+
+    byte[] document = Documents.deadLetterDocument(deadLetter(raw), LIMIT);
+
+    assertThat(document.length).isLessThanOrEqualTo(LIMIT).isGreaterThan(LIMIT - 16);
+    JsonNode json = JSON.readTree(document);
+    assertThat(json.has("raw")).isFalse();
+    byte[] kept = Base64.getDecoder().decode(json.path("raw_base64").asText());
+    assertThat(kept.length).isGreaterThan(LIMIT / 2);
+    assertThat(kept).isEqualTo(Arrays.copyOf(raw, kept.length));
+  }
+
+  /** Control characters take 6 bytes each in JSON: such a message alone is over the limit. */
+  @Test
+  void aMessageOrOriginOverTheLimitIsCutSoTheDocumentStillFits() throws IOException {
+    DeadLetter letter =
+        DeadLetter.newBuilder(deadLetter("a".repeat(2 * LIMIT).getBytes(StandardCharsets.UTF_8)))
+            .setMessage("\u0001".repeat(LIMIT))
+            .setOrigin("file:/" + "\"".repeat(LIMIT))
+            .build();
+
+    byte[] document = Documents.deadLetterDocument(letter, LIMIT);
+
+    assertThat(document.length).isLessThanOrEqualTo(LIMIT);
+    JsonNode json = JSON.readTree(document);
+    assertThat(json.path("message").asText())
+        .hasSize(Documents.MAX_FIELD_CHARS)
+        .startsWith("\u0001\u0001")
+        .endsWith("\u2026");
+    assertThat(json.path("origin").asText())
+        .hasSize(Documents.MAX_FIELD_CHARS)
+        .startsWith("file:/\"")
+        .endsWith("\u2026");
+    assertThat(json.path("raw_length").asLong()).isEqualTo(2L * LIMIT);
+    assertThat(json.path("raw").asText().length()).isGreaterThan(LIMIT / 8);
   }
 
   @Test

@@ -70,13 +70,23 @@ public final class EventJson {
   }
 
   public static void write(DeadLetter deadLetter, Writer out) {
+    write(deadLetter, false, out);
+  }
+
+  /**
+   * As {@link #write(DeadLetter, Writer)}, with {@code raw_base64} whatever the bytes: for the
+   * start of a record that is not text as a whole, which may happen to be valid UTF-8.
+   */
+  public static void writeWithRawBase64(DeadLetter deadLetter, Writer out) {
+    write(deadLetter, true, out);
+  }
+
+  private static void write(DeadLetter deadLetter, boolean base64, Writer out) {
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
       json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       json.writeStartObject();
-      ByteBuffer raw = deadLetter.getRaw().duplicate();
-      byte[] bytes = new byte[raw.remaining()];
-      raw.get(bytes);
-      String text = utf8OrNull(bytes);
+      byte[] bytes = bytes(deadLetter.getRaw());
+      String text = base64 ? null : utf8OrNull(bytes);
       if (text != null) {
         json.writeStringField("raw", text);
       } else {
@@ -231,6 +241,20 @@ public final class EventJson {
 
   private static String logicalType(Schema schema) {
     return schema.getLogicalType() == null ? null : schema.getLogicalType().getName();
+  }
+
+  /**
+   * Whether a dead letter's raw record is written as {@code raw} (text), not {@code raw_base64}.
+   */
+  public static boolean isText(ByteBuffer raw) {
+    return utf8OrNull(bytes(raw)) != null;
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer raw = buffer.duplicate();
+    byte[] bytes = new byte[raw.remaining()];
+    raw.get(bytes);
+    return bytes;
   }
 
   private static String utf8OrNull(byte[] bytes) {

@@ -119,6 +119,24 @@ public final class IoProblems {
     return strictUtf8(bytes);
   }
 
+  /**
+   * {@code length}, or less so that the first {@code length} bytes of {@code bytes} (from its
+   * position) do not end inside a UTF-8 character (a continuation byte follows them): text cut
+   * there stays valid text, and reads as text, not as bytes. At most 3 bytes back; bytes that are
+   * not UTF-8 anyway are cut where they are. What both sinks that cut a dead letter's raw record
+   * use, so the cuts agree.
+   */
+  public static int characterBoundary(ByteBuffer bytes, int length) {
+    int position = bytes.position();
+    for (int back = 0; back < 3 && length > 0 && length < bytes.remaining(); back++) {
+      if ((bytes.get(position + length) & 0xC0) != 0x80) {
+        break;
+      }
+      length--;
+    }
+    return length;
+  }
+
   /** {@link #utf8} by the strict decoder, which finds the first byte that is not UTF-8. */
   private static String strictUtf8(byte[] bytes) throws NotUtf8Text {
     ByteBuffer in = ByteBuffer.wrap(bytes);
