@@ -1,6 +1,5 @@
 package dev.vigil.detect;
 
-import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.file.FileOutputs;
@@ -18,6 +17,7 @@ import dev.vigil.ingest.RawRecord;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.mapping.MappingTableException;
 import dev.vigil.ingest.spi.DurationSyntax;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePathException;
 import java.io.PrintStream;
@@ -107,7 +107,7 @@ final class JobEntry {
       return 0;
     } catch (UsageException e) {
       return usage(err, e.getMessage());
-    } catch (ConfigException
+    } catch (InvalidConfigException
         | NotifyConfigException
         | IndexSetup.IndexSetupException
         | TopicSetup.TopicSetupException
@@ -150,7 +150,7 @@ final class JobEntry {
     localStorageWarning(config.checkpoints().storage()).ifPresent(err::println);
     try {
       submitter.submit(config, rules, err);
-    } catch (ConfigException
+    } catch (InvalidConfigException
         | NotifyConfigException
         | IndexSetup.IndexSetupException
         | TopicSetup.TopicSetupException e) {

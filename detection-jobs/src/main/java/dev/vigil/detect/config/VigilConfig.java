@@ -4,6 +4,7 @@ import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizerSettings;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.ingest.yaml.SecretSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,9 +52,9 @@ public record VigilConfig(
    * A credential's error ({@code notify.destinations.pd.routing_key_env: environment variable X is
    * not set or empty}) located like every mistake of the file: {@code vigil.yaml:7:
    * notify.destinations.pd.routing_key_env: ...}. A message about no credential key is left as it
-   * is, in a {@link ConfigException} without a line.
+   * is, in an {@link InvalidConfigException} without a line.
    */
-  public ConfigException credentialError(String message) {
+  public InvalidConfigException credentialError(String message) {
     String key = "";
     for (String candidate : credentialLines.keySet()) {
       if (message.startsWith(candidate + ": ") && candidate.length() > key.length()) {
@@ -61,8 +62,8 @@ public record VigilConfig(
       }
     }
     return key.isEmpty()
-        ? new ConfigException(file, 0, "", message)
-        : new ConfigException(
+        ? new InvalidConfigException(file, 0, "", message)
+        : new InvalidConfigException(
             file, credentialLines.get(key), key, message.substring(key.length() + 2));
   }
 

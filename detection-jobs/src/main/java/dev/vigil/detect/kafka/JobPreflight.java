@@ -31,8 +31,8 @@ public final class JobPreflight {
    *
    * @return the rules the job runs, for {@link ContinuousDetection#build} and {@link
    *     EmbeddedJobRunner#start}
-   * @throws dev.vigil.detect.config.ConfigException when a credential (a destination's, Kafka's,
-   *     OpenSearch's) or a TLS trust file cannot be read, with the file and line of its key
+   * @throws InvalidConfigException when a credential (a destination's, Kafka's, OpenSearch's) or a
+   *     TLS trust file cannot be read, with the file and line of its key
    * @throws RuleException when the rules do not load or compile
    * @throws UnknownDestinationException when a rule names a destination vigil.yaml lacks
    */
