@@ -10,7 +10,6 @@ import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.StateRetention;
 import dev.vigil.detect.kafka.TopicSetup;
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.yaml.InvalidConfigException;
@@ -123,7 +122,6 @@ final class RunCommand implements Callable<Integer> {
                 new StopReport(env.stderr()));
       }
     } catch (InvalidConfigException
-        | NotifyConfigException
         | TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
         | EmbeddedJobRunner.EmbeddedClusterException

@@ -12,7 +12,6 @@ import dev.vigil.detect.kafka.EmbeddedJobRunner;
 import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.RawTopics;
 import dev.vigil.detect.kafka.TopicSetup;
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.yaml.InvalidConfigException;
@@ -198,7 +197,7 @@ final class StackDemo {
       }
     } catch (TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
-        | NotifyConfigException
+        | InvalidConfigException
         | EmbeddedJobRunner.EmbeddedClusterException e) {
       throw new CommandFailedException(e.getMessage());
     } catch (IllegalStateException e) {

@@ -10,7 +10,6 @@ import dev.vigil.detect.kafka.FlinkSettings;
 import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.OutputRecordLimits;
 import dev.vigil.detect.kafka.TopicSetup;
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.RawRecord;
@@ -108,7 +107,6 @@ final class JobEntry {
     } catch (UsageException e) {
       return usage(err, e.getMessage());
     } catch (InvalidConfigException
-        | NotifyConfigException
         | IndexSetup.IndexSetupException
         | TopicSetup.TopicSetupException
         | MappingTableException e) {
@@ -151,7 +149,6 @@ final class JobEntry {
     try {
       submitter.submit(config, rules, err);
     } catch (InvalidConfigException
-        | NotifyConfigException
         | IndexSetup.IndexSetupException
         | TopicSetup.TopicSetupException e) {
       throw e;

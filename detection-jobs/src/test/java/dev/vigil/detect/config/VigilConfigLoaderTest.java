@@ -1135,17 +1135,36 @@ class VigilConfigLoaderTest {
                 + "opensearch:\n  url: https://os:9200\n  username: bob\n"
                 + "  password_file: pw.txt\n");
 
-    assertThat(
-            config
-                .credentialError(
-                    "kafka.security.sasl.password_env: environment variable KAFKA_PW is not set")
-                .getMessage())
+    InvalidConfigException kafkaPassword =
+        config.credentialError(
+            new InvalidConfigException(
+                null,
+                0,
+                "kafka.security.sasl.password_env",
+                "environment variable KAFKA_PW is not set"));
+    assertThat(kafkaPassword.getMessage())
         .isEqualTo(
             "vigil.yaml:6: kafka.security.sasl.password_env: environment variable KAFKA_PW is not"
                 + " set");
-    assertThat(config.credentialError("opensearch.password_file: cannot read").getMessage())
+    assertThat(kafkaPassword.key()).isEqualTo("kafka.security.sasl.password_env");
+    assertThat(kafkaPassword.problem()).isEqualTo("environment variable KAFKA_PW is not set");
+    assertThat(
+            config
+                .credentialError(
+                    new InvalidConfigException(null, 0, "opensearch.password_file", "cannot read"))
+                .getMessage())
         .isEqualTo("vigil.yaml:10: opensearch.password_file: cannot read");
-    assertThat(config.credentialError("something else").getMessage())
+    // A key the file has no credential at keeps its key, in the file without a line.
+    assertThat(
+            config
+                .credentialError(
+                    new InvalidConfigException(null, 0, "opensearch.tls.ca_pem", "cannot load"))
+                .getMessage())
+        .isEqualTo("vigil.yaml: opensearch.tls.ca_pem: cannot load");
+    assertThat(
+            config
+                .credentialError(new InvalidConfigException(null, 0, "", "something else"))
+                .getMessage())
         .isEqualTo("vigil.yaml: something else");
   }
 
