@@ -1,7 +1,6 @@
 package dev.vigil.cli;
 
 import dev.vigil.detect.RuleSet;
-import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.CheckpointStorageLock;
@@ -11,9 +10,9 @@ import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.StateRetention;
 import dev.vigil.detect.kafka.TopicSetup;
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
 import java.io.IOException;
@@ -122,8 +121,7 @@ final class RunCommand implements Callable<Integer> {
                 },
                 new StopReport(env.stderr()));
       }
-    } catch (ConfigException
-        | NotifyConfigException
+    } catch (InvalidConfigException
         | TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
         | EmbeddedJobRunner.EmbeddedClusterException

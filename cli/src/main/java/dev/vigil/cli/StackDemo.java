@@ -6,16 +6,15 @@ import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.detect.DetectSummary;
 import dev.vigil.detect.RuleSet;
-import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.EmbeddedJobRunner;
 import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.RawTopics;
 import dev.vigil.detect.kafka.TopicSetup;
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.RuleException;
 import dev.vigil.stack.LocalStack;
 import dev.vigil.stack.StackConfig;
@@ -138,7 +137,7 @@ final class StackDemo {
         // Without the environment's super-admins and mapping tables: the demo's story is the
         // samples' with the built-in tables, as `vigil demo` tells it.
         config = VigilConfigLoader.load(configFile, configFile.toString(), Map.of());
-      } catch (ConfigException e) {
+      } catch (InvalidConfigException e) {
         throw new IllegalStateException("the demo wrote an invalid " + configFile, e);
       }
       summary = runJob(config, sampleFiles);
@@ -198,7 +197,7 @@ final class StackDemo {
       }
     } catch (TopicSetup.TopicSetupException
         | IndexSetup.IndexSetupException
-        | NotifyConfigException
+        | InvalidConfigException
         | EmbeddedJobRunner.EmbeddedClusterException e) {
       throw new CommandFailedException(e.getMessage());
     } catch (IllegalStateException e) {

@@ -1,6 +1,5 @@
 package dev.vigil.detect;
 
-import dev.vigil.detect.config.ConfigException;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.file.FileOutputs;
@@ -11,13 +10,13 @@ import dev.vigil.detect.kafka.FlinkSettings;
 import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.OutputRecordLimits;
 import dev.vigil.detect.kafka.TopicSetup;
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.NormalizerSettings;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.mapping.MappingTableException;
 import dev.vigil.ingest.spi.DurationSyntax;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePathException;
 import java.io.PrintStream;
@@ -107,8 +106,7 @@ final class JobEntry {
       return 0;
     } catch (UsageException e) {
       return usage(err, e.getMessage());
-    } catch (ConfigException
-        | NotifyConfigException
+    } catch (InvalidConfigException
         | IndexSetup.IndexSetupException
         | TopicSetup.TopicSetupException
         | MappingTableException e) {
@@ -150,8 +148,7 @@ final class JobEntry {
     localStorageWarning(config.checkpoints().storage()).ifPresent(err::println);
     try {
       submitter.submit(config, rules, err);
-    } catch (ConfigException
-        | NotifyConfigException
+    } catch (InvalidConfigException
         | IndexSetup.IndexSetupException
         | TopicSetup.TopicSetupException e) {
       throw e;

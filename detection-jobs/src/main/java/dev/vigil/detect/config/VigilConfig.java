@@ -4,6 +4,7 @@ import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.detect.notify.NotifyConfig;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.NormalizerSettings;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.ingest.yaml.SecretSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,22 +49,15 @@ public record VigilConfig(
     Map<String, Integer> credentialLines) {
 
   /**
-   * A credential's error ({@code notify.destinations.pd.routing_key_env: environment variable X is
-   * not set or empty}) located like every mistake of the file: {@code vigil.yaml:7:
-   * notify.destinations.pd.routing_key_env: ...}. A message about no credential key is left as it
-   * is, in a {@link ConfigException} without a line.
+   * A credential's error, read after loading and so without a file or line ({@code
+   * notify.destinations.pd.routing_key_env: environment variable X is not set or empty}), located
+   * by its key like every mistake of the file: {@code vigil.yaml:7:
+   * notify.destinations.pd.routing_key_env: ...}. An error about a key that is no credential of the
+   * file keeps its key and problem, in this file without a line.
    */
-  public ConfigException credentialError(String message) {
-    String key = "";
-    for (String candidate : credentialLines.keySet()) {
-      if (message.startsWith(candidate + ": ") && candidate.length() > key.length()) {
-        key = candidate;
-      }
-    }
-    return key.isEmpty()
-        ? new ConfigException(file, 0, "", message)
-        : new ConfigException(
-            file, credentialLines.get(key), key, message.substring(key.length() + 2));
+  public InvalidConfigException credentialError(InvalidConfigException error) {
+    return new InvalidConfigException(
+        file, credentialLines.getOrDefault(error.key(), 0), error.key(), error.problem());
   }
 
   /**

@@ -52,7 +52,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads vigil.yaml into a {@link VigilConfig}, applying defaults and failing on the first mistake
- * with a {@link ConfigException} that names the file, line and key.
+ * with an {@link InvalidConfigException} that names the file, line and key.
  *
  * <p>Design: the file is composed by the rules module's {@link YamlReader} (line of every node,
  * duplicate keys and aliases refused), then each section is read by hand with {@link
@@ -141,13 +141,13 @@ public final class VigilConfigLoader {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ConfigException(name, 0, "", IoProblems.readProblem(file, e));
+      throw new InvalidConfigException(name, 0, "", IoProblems.readProblem(file, e));
     }
     String text;
     try {
       text = IoProblems.utf8(bytes);
     } catch (IoProblems.NotUtf8Text e) {
-      throw new ConfigException(name, e.line(), "", e.getMessage());
+      throw new InvalidConfigException(name, e.line(), "", e.getMessage());
     }
     Path base = file.toAbsolutePath().getParent();
     return parse(name, text, base, environment);
@@ -175,10 +175,10 @@ public final class VigilConfigLoader {
       documents = YamlReader.read(file, text);
     } catch (RuleException e) {
       RuleError first = e.errors().get(0);
-      throw new ConfigException(file, first.line(), "", first.message());
+      throw new InvalidConfigException(file, first.line(), "", first.message());
     }
     if (documents.size() > 1) {
-      throw new ConfigException(
+      throw new InvalidConfigException(
           file, documents.get(1).line(), "", "holds more than one YAML document");
     }
     if (documents.isEmpty()) {
@@ -191,21 +191,17 @@ public final class VigilConfigLoader {
                   1));
     }
     if (!documents.get(0).root().isObject()) {
-      throw new ConfigException(
+      throw new InvalidConfigException(
           file,
           documents.get(0).line(),
           "",
           "the file must be a mapping of sections (kafka:, rules:, ...)");
     }
-    try {
-      return read(
-          ConfigMapping.root(file, documents.get(0), base),
-          base,
-          environment,
-          credentialLines(documents.get(0)));
-    } catch (InvalidConfigException e) {
-      throw new ConfigException(file, e.line(), e.key(), e.problem());
-    }
+    return read(
+        ConfigMapping.root(file, documents.get(0), base),
+        base,
+        environment,
+        credentialLines(documents.get(0)));
   }
 
   private static VigilConfig read(
@@ -392,7 +388,7 @@ public final class VigilConfigLoader {
           NormalizerSettings.commaSeparated(environment.get(NormalizerSettings.SUPER_ADMINS_ENV));
       Optional<String> notEmail = NormalizerSettings.firstNonEmail(superAdmins);
       if (notEmail.isPresent()) {
-        throw new ConfigException(
+        throw new InvalidConfigException(
             sources.file(),
             0,
             "",
@@ -416,7 +412,7 @@ public final class VigilConfigLoader {
       if (fromEnvironment != null && !fromEnvironment.isBlank()) {
         Path resolved = Path.of(fromEnvironment.trim()).toAbsolutePath().normalize();
         if (!Files.isDirectory(resolved)) {
-          throw new ConfigException(
+          throw new InvalidConfigException(
               sources.file(),
               0,
               "",
@@ -432,7 +428,7 @@ public final class VigilConfigLoader {
       return NormalizerSettings.load(superAdmins, mappingsDir);
     } catch (MappingTableException e) {
       // Located in the table's own file, which the message names.
-      throw new ConfigException(e.file(), e.line(), "", e.problem());
+      throw new InvalidConfigException(e.file(), e.line(), "", e.problem());
     }
   }
 

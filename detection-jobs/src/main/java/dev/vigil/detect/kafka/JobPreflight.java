@@ -2,7 +2,6 @@ package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.VigilConfig;
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.detect.notify.NotifySink;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.yaml.InvalidConfigException;
@@ -31,8 +30,8 @@ public final class JobPreflight {
    *
    * @return the rules the job runs, for {@link ContinuousDetection#build} and {@link
    *     EmbeddedJobRunner#start}
-   * @throws dev.vigil.detect.config.ConfigException when a credential (a destination's, Kafka's,
-   *     OpenSearch's) or a TLS trust file cannot be read, with the file and line of its key
+   * @throws InvalidConfigException when a credential (a destination's, Kafka's, OpenSearch's) or a
+   *     TLS trust file cannot be read, with the file and line of its key
    * @throws RuleException when the rules do not load or compile
    * @throws UnknownDestinationException when a rule names a destination vigil.yaml lacks
    */
@@ -49,8 +48,8 @@ public final class JobPreflight {
       // The clients read them again where they run; this is the check that they are there.
       KafkaClientProperties.checkSecrets(config.kafka(), System::getenv);
       config.openSearch().ifPresent(cluster -> IndexSetup.prepare(cluster, false, System::getenv));
-    } catch (InvalidConfigException | NotifyConfigException | IndexSetup.IndexSetupException e) {
-      throw config.credentialError(e.getMessage());
+    } catch (InvalidConfigException e) {
+      throw config.credentialError(e);
     }
     RuleSet rules =
         config.rulesPath().isPresent()
@@ -76,6 +75,8 @@ public final class JobPreflight {
    * @return how large a record the output topics take, for {@link ContinuousDetection#build}
    * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
    * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
+   * @throws InvalidConfigException when an OpenSearch credential that {@link #check} read cannot be
+   *     read any more, naming its key without a line
    */
   public static OutputRecordLimits prepare(VigilConfig config, Consumer<String> notices) {
     OutputRecordLimits limits = TopicSetup.ensureTopics(config.kafka(), config.sinks());

@@ -3,7 +3,6 @@ package dev.vigil.detect.kafka;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfig.Sasl;
 import dev.vigil.detect.config.VigilConfig.Ssl;
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.ingest.yaml.SecretSource;
 import java.util.ArrayList;
@@ -53,8 +52,8 @@ public final class KafkaClientProperties {
    * Reads every Kafka credential vigil.yaml names, as the clients will, and forgets it: the check
    * before the start.
    *
-   * @throws InvalidConfigException naming the key and the variable or file, never a value
-   * @throws NotifyConfigException when a file's path cannot be written into a client setting
+   * @throws InvalidConfigException naming the key and the variable or file, never a value, or a
+   *     file whose path cannot be written into a client setting
    */
   public static void checkSecrets(VigilConfig.Kafka kafka, Function<String, String> environment) {
     for (SecretSource secret : secrets(kafka)) {

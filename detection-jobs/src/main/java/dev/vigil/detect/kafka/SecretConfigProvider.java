@@ -1,6 +1,5 @@
 package dev.vigil.detect.kafka;
 
-import dev.vigil.detect.notify.NotifyConfigException;
 import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.ingest.yaml.SecretSource;
 import java.util.HashMap;
@@ -52,8 +51,8 @@ public final class SecretConfigProvider implements ConfigProvider {
   static String placeholder(SecretSource secret, String encoding) {
     if (secret.file() != null && secret.file().contains("}")) {
       // Kafka's placeholder ends at the first '}'.
-      throw new NotifyConfigException(
-          secret.key(), "a secret file's path cannot contain '}' for the Kafka clients");
+      throw new InvalidConfigException(
+          null, 0, secret.key(), "a secret file's path cannot contain '}' for the Kafka clients");
     }
     return "${"
         + NAME

@@ -120,15 +120,13 @@ public record NotifyConfig(
   }
 
   /**
-   * Reads and validates the section from a tree that is no file's: errors name the key by its full
-   * path from {@code notify}.
+   * Reads and validates the section from a tree that is no file's.
+   *
+   * @throws InvalidConfigException without a file or line, naming the key by its full path from
+   *     {@code notify}: its message reads {@code notify.destinations.oncall.min_severity: ...}
    */
   public static NotifyConfig fromTree(JsonNode notifySection) {
-    try {
-      return read(ConfigMapping.of(notifySection, "notify"));
-    } catch (InvalidConfigException e) {
-      throw new NotifyConfigException(e.key(), e.problem());
-    }
+    return read(ConfigMapping.of(notifySection, "notify"));
   }
 
   /**
@@ -365,8 +363,11 @@ public record NotifyConfig(
     try {
       return httpUri(webhookUrl.reveal());
     } catch (IllegalArgumentException e) {
-      throw new NotifyConfigException(
-          key, "the Slack webhook URL from " + webhookUrl.origin() + " is not an http(s) URL");
+      throw new InvalidConfigException(
+          null,
+          0,
+          key,
+          "the Slack webhook URL from " + webhookUrl.origin() + " is not an http(s) URL");
     }
   }
 }

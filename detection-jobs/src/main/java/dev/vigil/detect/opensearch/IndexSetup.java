@@ -4,6 +4,7 @@ import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -27,22 +28,24 @@ public final class IndexSetup {
    *     existing indices the fields their template gained, which this build's sinks write
    * @param environment environment variables by name, for the password
    * @return the templates and what became of each; empty when not asked to install
+   * @throws InvalidConfigException when the password or the trust material cannot be read, naming
+   *     its key and the file or variable; never a password
    * @throws IndexSetupException naming the cluster and what failed; never a password
    */
   public static List<TemplateInstaller.Installed> prepare(
       OpenSearchConfig config, boolean installTemplates, Function<String, String> environment) {
     if (!installTemplates) {
-      try {
-        OpenSearchConnection.checkCredentials(config, environment);
-      } catch (IllegalArgumentException e) {
-        throw new IndexSetupException(e.getMessage());
-      }
+      OpenSearchConnection.checkCredentials(config, environment);
       return List.of();
     }
     try (OpenSearchConnection connection = OpenSearchConnection.open(config, environment)) {
       return new TemplateInstaller(connection.client(), config.index()).install();
+    } catch (InvalidConfigException e) {
+      // The password or the trust material cannot be read: a mistake of vigil.yaml, which keeps its
+      // key so that the caller can give the line (VigilConfig.credentialError).
+      throw e;
     } catch (IllegalArgumentException e) {
-      // The password or the trust material cannot be read; the message names where it was looked.
+      // Any other argument the client or the installer refuses, in its own words.
       throw new IndexSetupException(e.getMessage());
     } catch (OpenSearchException e) {
       throw failure(config, "HTTP " + e.status() + ", " + e.getMessage());

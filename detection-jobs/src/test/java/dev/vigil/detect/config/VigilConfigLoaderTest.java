@@ -15,6 +15,7 @@ import dev.vigil.event.Source;
 import dev.vigil.ingest.gcp.GcpAuditParser;
 import dev.vigil.ingest.mapping.Mapping;
 import dev.vigil.ingest.vault.VaultParser;
+import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,11 +38,11 @@ class VigilConfigLoaderTest {
   private AbstractThrowableAssert<?, ? extends Throwable> failsWith(
       String yaml, int line, String key, String problem) {
     return assertThatThrownBy(() -> parse(yaml))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining(problem)
         .satisfies(
             e -> {
-              ConfigException error = (ConfigException) e;
+              InvalidConfigException error = (InvalidConfigException) e;
               assertThat(error.file()).isEqualTo("vigil.yaml");
               assertThat(error.line()).isEqualTo(line);
               assertThat(error.key()).isEqualTo(key);
@@ -243,7 +244,7 @@ class VigilConfigLoaderTest {
   @Test
   void aMissingFileIsNamed() {
     assertThatThrownBy(() -> VigilConfigLoader.load(dir.resolve("nope.yaml")))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageEndingWith("nope.yaml: no such file or directory");
   }
 
@@ -496,10 +497,10 @@ class VigilConfigLoaderTest {
   void aConfigThatIsADirectoryOrNotTextSaysSoInWords() throws Exception {
     Path binary = Files.write(dir.resolve("binary.yaml"), new byte[] {'a', ':', ' ', (byte) 0xC3});
     assertThatThrownBy(() -> VigilConfigLoader.load(dir))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageEndingWith(": is a directory, not a file");
     assertThatThrownBy(() -> VigilConfigLoader.load(binary))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessage(
             binary + ":1: not UTF-8 text (invalid byte 0xC3 at offset 3): save it as UTF-8");
   }
@@ -829,7 +830,7 @@ class VigilConfigLoaderTest {
         table, "rules:\n  - match: {pathh: \"sys/*\"}\n    category: SECRET_ACCESS\n");
 
     assertThatThrownBy(() -> parse("sources:\n  mappings_dir: maps\n"))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith(
             table + ":2: rule 1: match key 'pathh' is not one the VAULT parser supplies (path,");
   }
@@ -892,7 +893,7 @@ class VigilConfigLoaderTest {
             () ->
                 VigilConfigLoader.parse(
                     "vigil.yaml", "", dir, Map.of("VIGIL_MAPPINGS_DIR", "/no/such/dir")))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessage(
             "vigil.yaml: VIGIL_MAPPINGS_DIR (read as sources.mappings_dir is not set): no directory"
                 + " at /no/such/dir");
@@ -1134,17 +1135,36 @@ class VigilConfigLoaderTest {
                 + "opensearch:\n  url: https://os:9200\n  username: bob\n"
                 + "  password_file: pw.txt\n");
 
-    assertThat(
-            config
-                .credentialError(
-                    "kafka.security.sasl.password_env: environment variable KAFKA_PW is not set")
-                .getMessage())
+    InvalidConfigException kafkaPassword =
+        config.credentialError(
+            new InvalidConfigException(
+                null,
+                0,
+                "kafka.security.sasl.password_env",
+                "environment variable KAFKA_PW is not set"));
+    assertThat(kafkaPassword.getMessage())
         .isEqualTo(
             "vigil.yaml:6: kafka.security.sasl.password_env: environment variable KAFKA_PW is not"
                 + " set");
-    assertThat(config.credentialError("opensearch.password_file: cannot read").getMessage())
+    assertThat(kafkaPassword.key()).isEqualTo("kafka.security.sasl.password_env");
+    assertThat(kafkaPassword.problem()).isEqualTo("environment variable KAFKA_PW is not set");
+    assertThat(
+            config
+                .credentialError(
+                    new InvalidConfigException(null, 0, "opensearch.password_file", "cannot read"))
+                .getMessage())
         .isEqualTo("vigil.yaml:10: opensearch.password_file: cannot read");
-    assertThat(config.credentialError("something else").getMessage())
+    // A key the file has no credential at keeps its key, in the file without a line.
+    assertThat(
+            config
+                .credentialError(
+                    new InvalidConfigException(null, 0, "opensearch.tls.ca_pem", "cannot load"))
+                .getMessage())
+        .isEqualTo("vigil.yaml: opensearch.tls.ca_pem: cannot load");
+    assertThat(
+            config
+                .credentialError(new InvalidConfigException(null, 0, "", "something else"))
+                .getMessage())
         .isEqualTo("vigil.yaml: something else");
   }
 

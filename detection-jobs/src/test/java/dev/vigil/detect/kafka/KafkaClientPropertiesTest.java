@@ -118,6 +118,28 @@ class KafkaClientPropertiesTest {
         .hasMessage(problem);
   }
 
+  /**
+   * Kafka's placeholder ends at the first '}': such a path is a mistake of the file, at its line.
+   */
+  @Test
+  void aSecretFileWhosePathTheClientsCannotTakeIsRefusedAtItsKey() throws Exception {
+    Files.writeString(dir.resolve("pass}word"), "x\n");
+    VigilConfig config =
+        VigilConfigLoader.parse(
+            "vigil.yaml",
+            "kafka:\n  security:\n    protocol: SASL_PLAINTEXT\n    sasl:\n      username: v\n"
+                + "      password_file: pass}word\n",
+            dir);
+    assertThatThrownBy(() -> KafkaClientProperties.checkSecrets(config.kafka(), name -> null))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e ->
+                assertThat(config.credentialError(e).getMessage())
+                    .isEqualTo(
+                        "vigil.yaml:6: kafka.security.sasl.password_file: a secret file's path"
+                            + " cannot contain '}' for the Kafka clients"));
+  }
+
   @Test
   void aPresentSecretPassesTheCheck() {
     KafkaClientProperties.checkSecrets(

@@ -102,7 +102,7 @@ class NotifyConfigTest {
             "hmac_key_env", "X");
     assertThatThrownBy(
             () -> NotifyConfig.fromMap(Map.of("destinations", Map.of("hook", withUserInfo))))
-        .isInstanceOf(NotifyConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith(
             "notify.destinations.hook.url: credentials (user:password@) do not go in the URL")
         .message()
@@ -193,7 +193,7 @@ class NotifyConfigTest {
   void refusesAnAlertUrlThatCannotOpenTheAlert() {
     assertThatThrownBy(
             () -> parse("notify:\n  alert_url: https://os:9200/vigil-alerts/_doc/{alert_id}\n"))
-        .isInstanceOf(NotifyConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessage(
             "notify.alert_url: _doc cannot open every alert: alerts go to one index per month"
                 + " (vigil-alerts-<yyyy.MM>) and _doc reads one index (through the alias"
@@ -223,7 +223,7 @@ class NotifyConfigTest {
         "notify:\n  destinations:\n    oncall:\n      type: pagerduty\n"
             + "      routing_key: R0UT1NGK3Y0000000000000000SECRET\n";
     assertThatThrownBy(() -> parse(yaml))
-        .isInstanceOf(NotifyConfigException.class)
+        .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("notify.destinations.oncall.routing_key")
         .hasMessageContaining("routing_key_env")
         .hasMessageNotContaining("R0UT1NGK3Y");
@@ -259,8 +259,8 @@ class NotifyConfigTest {
 
   private static void assertError(String yaml, String key, String problem) {
     assertThatThrownBy(() -> parse(yaml))
-        .isInstanceOf(NotifyConfigException.class)
-        .satisfies(e -> assertThat(((NotifyConfigException) e).key()).isEqualTo(key))
+        .isInstanceOf(InvalidConfigException.class)
+        .satisfies(e -> assertThat(((InvalidConfigException) e).key()).isEqualTo(key))
         .hasMessageContaining(problem);
   }
 

@@ -1,14 +1,18 @@
 package dev.vigil.ingest.yaml;
 
 /**
- * A mistake in a configuration mapping, found by {@link ConfigMapping}: the file and 1-based line
- * when the mapping came from a file (null and 0 when it did not, e.g. one built from command-line
- * flags), the key by its full dotted path, and what is wrong. The message reads {@code
- * <file>:<line>: <dotted.key>: <problem>}, leaving out what is unknown. A user mistake, so callers
- * print {@link #getMessage()} without a stack trace; it never carries a secret value.
+ * A mistake in configuration, located for the person who wrote it: vigil.yaml or a section of it,
+ * found by {@link ConfigMapping} or by the file's loader. It holds the file and 1-based line when
+ * the mapping came from a file (null and 0 when it did not, e.g. one built from command-line flags;
+ * line 0 too when no line is known), the key by its full dotted path (empty for the whole file),
+ * and what is wrong. The message reads {@code <file>:<line>: <dotted.key>: <problem>}, leaving out
+ * what is unknown. A user mistake, so callers print {@link #getMessage()} and exit without a stack
+ * trace; {@code vigil run} and the job jar's entry point catch it along with what else can go wrong
+ * with the file. It never carries a secret value.
  *
  * <p>An {@link IllegalArgumentException}, as the readers of single sections ({@code
- * OpenSearchConfig.fromTree}) have always declared, so their callers need not change.
+ * OpenSearchConfig.fromTree}) have always declared, so their callers need not change. A caller that
+ * treats other {@code IllegalArgumentException}s as programming errors must catch this one first.
  */
 public final class InvalidConfigException extends IllegalArgumentException {
 
