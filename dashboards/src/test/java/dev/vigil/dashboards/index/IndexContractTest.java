@@ -267,6 +267,17 @@ class IndexContractTest {
   }
 
   @Test
+  void invalidYamlIsOneLineWithItsLineAndQuotesNoneOfTheText() {
+    // A retention flag pointed at the wrong file (vigil.yaml, a secret) must not print its lines.
+    String yaml = "default_class: a\npassword: \"s3cr3t-hunter2\n";
+    assertThatThrownBy(() -> read(yaml))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("test.yaml: not valid YAML at line ")
+        .hasMessageNotContaining("s3cr3t-hunter2")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
   void aMissingFileIsAClearError() {
     assertThatThrownBy(() -> IndexContract.load(java.nio.file.Path.of("/nonexistent/r.yaml")))
         .isInstanceOf(IllegalArgumentException.class)
