@@ -120,12 +120,6 @@ final class RawRecordGenerator {
     }
   }
 
-  /** The time of day of the last round's records ends before this. */
-  Instant endOf(long count) {
-    long rounds = (count + templates.size() - 1) / templates.size();
-    return start.plus(ROUND.multipliedBy(rounds));
-  }
-
   private byte[] render(Template template, int round) {
     if (template.tree() == null) {
       return template.bytes();

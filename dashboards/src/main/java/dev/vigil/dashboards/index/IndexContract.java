@@ -49,9 +49,7 @@ public final class IndexContract implements Serializable {
   public static final String EVENTS_PATTERN = "vigil-events-*";
 
   public static final String ALERTS_ALIAS = "vigil-alerts";
-  public static final String ALERTS_PATTERN = "vigil-alerts-*";
   public static final String DEAD_LETTERS_ALIAS = "vigil-deadletters";
-  public static final String DEAD_LETTERS_PATTERN = "vigil-deadletters-*";
 
   static final String EVENTS_FAMILY_PREFIX = "events-";
   static final String ALERTS_FAMILY = "alerts";

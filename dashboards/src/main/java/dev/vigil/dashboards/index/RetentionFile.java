@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Reads the retention file (format: the comments of {@code opensearch/retention.yaml}). */
 final class RetentionFile {
@@ -33,7 +34,7 @@ final class RetentionFile {
     try {
       root = YAML.readTree(in);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(name + ": not valid YAML: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(name + ": not valid YAML" + yamlProblem(e));
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException(name + ": a retention file is a YAML map");
@@ -173,5 +174,23 @@ final class RetentionFile {
             where + ": unknown key '" + key + "' (allowed: " + allowed + ")");
       }
     }
+  }
+
+  /**
+   * " at line 3: found unexpected end of stream": where and what, never the text. SnakeYAML's own
+   * message quotes the lines around the mistake, and a retention flag pointed at the wrong file
+   * (vigil.yaml, a secret) would print them.
+   */
+  private static String yamlProblem(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+      String problem =
+          marked.getProblem() == null ? "" : marked.getProblem().lines().findFirst().orElse("");
+      return " at line "
+          + (marked.getProblemMark().getLine() + 1)
+          + (problem.isBlank() ? "" : ": " + problem.strip());
+    }
+    return e.getLocation() != null && e.getLocation().getLineNr() > 0
+        ? " at line " + e.getLocation().getLineNr()
+        : "";
   }
 }

@@ -4,6 +4,7 @@ import static dev.vigil.dashboards.index.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.IndexSettings;
 import dev.vigil.event.AuditEvent;
@@ -22,6 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class IndexContractTest {
+
+  // The index patterns of the dashboards' saved objects and of the templates.
+  private static final String ALERTS_PATTERN = "vigil-alerts-*";
+  private static final String DEAD_LETTERS_PATTERN = "vigil-deadletters-*";
 
   private static final IndexContract CONTRACT = IndexContract.builtIn();
   private static final String T = "2025-03-14T15:09:26.535Z";
@@ -96,10 +101,9 @@ class IndexContractTest {
     AuditEvent event = event(T, "category=SECRET_ACCESS");
     assertThat(CONTRACT.eventIndex(event))
         .startsWith(IndexContract.EVENTS_PATTERN.replace("*", ""));
-    assertThat(CONTRACT.alertIndex(Instant.parse(T)))
-        .startsWith(IndexContract.ALERTS_PATTERN.replace("*", ""));
+    assertThat(CONTRACT.alertIndex(Instant.parse(T))).startsWith(ALERTS_PATTERN.replace("*", ""));
     assertThat(CONTRACT.deadLetterIndex(Instant.parse(T)))
-        .startsWith(IndexContract.DEAD_LETTERS_PATTERN.replace("*", ""));
+        .startsWith(DEAD_LETTERS_PATTERN.replace("*", ""));
   }
 
   @Test
@@ -134,10 +138,7 @@ class IndexContractTest {
     assertThat(List.of(demo.eventsAlias(), demo.alertsAlias(), demo.deadLettersAlias()))
         .containsExactly("vigil-demo-events", "vigil-demo-alerts", "vigil-demo-deadletters");
     for (String pattern :
-        List.of(
-            IndexContract.EVENTS_PATTERN,
-            IndexContract.ALERTS_PATTERN,
-            IndexContract.DEAD_LETTERS_PATTERN)) {
+        List.of(IndexContract.EVENTS_PATTERN, ALERTS_PATTERN, DEAD_LETTERS_PATTERN)) {
       assertThat(List.of(eventIndex, alertIndex, deadLetterIndex))
           .noneMatch(index -> index.startsWith(pattern.replace("*", "")));
     }
@@ -212,7 +213,7 @@ class IndexContractTest {
             """);
 
     assertThat(contract.classify(event(T, "actor.root=true")).name()).isEqualTo("root");
-    ObjectNode tree = EventJson.toTree(event(T));
+    ObjectNode tree = (ObjectNode) new ObjectMapper().readTree(EventJson.toJson(event(T)));
     ((ObjectNode) tree.get("actor")).putArray("policies").add("default").add("team-root-admins");
     AuditEvent withPolicies = EventJson.readEvent(tree);
     assertThat(contract.classify(withPolicies).name()).isEqualTo("root");
@@ -264,6 +265,17 @@ class IndexContractTest {
                     "default_class: other\nclasses: [{name: a, retention: 1y}]\n"
                         + "alerts: {retention: 1y}\ndead_letters: {retention: 1y}\n"))
         .hasMessage("test.yaml: default_class 'other' is not one of the classes");
+  }
+
+  @Test
+  void invalidYamlIsOneLineWithItsLineAndQuotesNoneOfTheText() {
+    // A retention flag pointed at the wrong file (vigil.yaml, a secret) must not print its lines.
+    String yaml = "default_class: a\npassword: \"s3cr3t-hunter2\n";
+    assertThatThrownBy(() -> read(yaml))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("test.yaml: not valid YAML at line ")
+        .hasMessageNotContaining("s3cr3t-hunter2")
+        .hasMessageNotContaining("\n");
   }
 
   @Test

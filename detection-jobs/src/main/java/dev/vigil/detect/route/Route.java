@@ -50,11 +50,6 @@ public record Route(
     List<KeyedRule> keyedRules,
     EventProjection projection) {
 
-  /** Whether the route's rules read the raw record; when not, its events travel without it. */
-  public boolean readsRaw() {
-    return projection.keepsRaw();
-  }
-
   /**
    * A base rule of the full pack that feeds the route, and the fields that key its matches.
    *

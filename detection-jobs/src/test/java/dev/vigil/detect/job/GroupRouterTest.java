@@ -41,7 +41,7 @@ class GroupRouterTest {
     for (RoutedEvent out : routed) {
       Route route = routes.byId(Route.routeIdOf(out.key));
       assertThat(out.ingestedAt).isEqualTo(42);
-      if (route.readsRaw()) {
+      if (route.projection().keepsRaw()) {
         // The event route: the GCP audit-logging rules read the raw record.
         assertThat(out.event.getRaw()).isSameAs(event.getRaw());
       } else {
@@ -61,7 +61,7 @@ class GroupRouterTest {
       assertThat(out.event.getTime()).isEqualTo(event.getTime());
     }
     assertThat(routed)
-        .extracting(r -> routes.byId(Route.routeIdOf(r.key)).readsRaw())
+        .extracting(r -> routes.byId(Route.routeIdOf(r.key)).projection().keepsRaw())
         .containsExactlyInAnyOrder(true, false);
     // The original is untouched: the events output writes it whole.
     assertThat(event.getRaw()).contains("GetSecretValue");

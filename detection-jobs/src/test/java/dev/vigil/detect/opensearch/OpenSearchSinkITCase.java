@@ -227,7 +227,8 @@ class OpenSearchSinkITCase {
     AuditEvent good = event("conflict-good", time);
     AuditEvent badIp = event("conflict-bad-ip", time);
     badIp.getSrc().setIp("not-an-ip-7f3a9c");
-    ObjectNode unknownField = EventJson.toTree(event("conflict-unknown-field", time));
+    ObjectNode unknownField =
+        (ObjectNode) JSON.readTree(EventJson.toJson(event("conflict-unknown-field", time)));
     unknownField.put("extra_field", "value-5d1e");
     String eventsIndex = CONTRACT.eventIndex(good);
     String deadLetterIndex = CONTRACT.deadLetterIndex(Instant.now());

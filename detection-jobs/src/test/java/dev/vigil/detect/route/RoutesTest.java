@@ -86,9 +86,9 @@ class RoutesTest {
 
   @Test
   void onlyRoutesWhoseRulesReadRawFieldsNeedTheRawRecord() {
-    assertThat(actorRoute().readsRaw()).isFalse();
+    assertThat(actorRoute().projection().keepsRaw()).isFalse();
     // The GCP audit-logging rules read protoPayload fields of the raw record.
-    assertThat(routes.route(0).readsRaw()).isTrue();
+    assertThat(routes.route(0).projection().keepsRaw()).isTrue();
   }
 
   @Test

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import java.io.IOException;
@@ -100,15 +99,6 @@ public final class EventJson {
           deadLetter.getSourceGuess() == null ? null : deadLetter.getSourceGuess().name());
       json.writeStringField("received_at", TIME.format(deadLetter.getReceivedAt()));
       json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The event as a Jackson tree, the same shape {@link #toJson(AuditEvent)} prints. */
-  public static ObjectNode toTree(AuditEvent event) {
-    try {
-      return (ObjectNode) MAPPER.readTree(toJson(event));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -83,16 +83,6 @@ public sealed interface FieldRef {
       return null;
     }
 
-    /** Whether any of the paths is present (even with a null value). */
-    public boolean present(VigilEvent event) {
-      for (String path : alternatives) {
-        if (event.rawValue(path) != VigilEvent.ABSENT) {
-          return true;
-        }
-      }
-      return false;
-    }
-
     @Override
     public String key() {
       return "raw." + String.join("|", alternatives);

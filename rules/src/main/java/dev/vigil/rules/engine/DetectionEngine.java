@@ -266,8 +266,8 @@ public final class DetectionEngine implements AutoCloseable {
     return unadmittedCandidates;
   }
 
-  /** Events accepted but not yet judged. */
-  public int buffered() {
+  /** Events accepted but not yet judged (for tests). */
+  int buffered() {
     return buffer.size();
   }
 
