@@ -123,7 +123,7 @@ public record OpenSearchConfig(
     if (tls.customized() && !https) {
       throw node.error("", "tls is configured but the urls are http");
     }
-    String retentionFile = node.path("retention_file", null);
+    String retentionFile = node.path("retention_file");
     return new OpenSearchConfig(
         urls,
         username,

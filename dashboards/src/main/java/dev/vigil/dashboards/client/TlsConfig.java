@@ -48,8 +48,8 @@ public record TlsConfig(
     // Before the keys: an inline password is refused as such, not as an unknown key.
     SecretSource password = node.secret("truststore_password");
     node.onlyKeys(KEYS);
-    String caPem = node.path("ca_pem", null);
-    String truststore = node.path("truststore", null);
+    String caPem = node.path("ca_pem");
+    String truststore = node.path("truststore");
     if (caPem != null && truststore != null) {
       throw node.error("", "set either ca_pem or truststore, not both");
     }

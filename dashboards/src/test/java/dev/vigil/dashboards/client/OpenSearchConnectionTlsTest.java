@@ -156,7 +156,7 @@ class OpenSearchConnectionTlsTest {
         new OpenSearchConfig(
             List.of(URI.create("https://localhost:" + server.getAddress().getPort())),
             "vigil",
-            SecretSource.fromEnv("opensearch.password_env", "OS_PASSWORD"),
+            new SecretSource("opensearch.password_env", "OS_PASSWORD", null),
             TlsConfig.DEFAULT,
             Duration.ofSeconds(5),
             Duration.ofSeconds(5),
@@ -173,7 +173,7 @@ class OpenSearchConnectionTlsTest {
     return new OpenSearchConfig(
         List.of(URI.create("https://" + host + ":" + server.getAddress().getPort())),
         "vigil",
-        SecretSource.fromEnv("opensearch.password_env", "OS_PASSWORD"),
+        new SecretSource("opensearch.password_env", "OS_PASSWORD", null),
         new TlsConfig(caPem.toString(), null, "PKCS12", null, verifyHostname),
         Duration.ofSeconds(5),
         Duration.ofSeconds(5),

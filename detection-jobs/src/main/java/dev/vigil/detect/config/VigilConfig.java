@@ -256,9 +256,5 @@ public record VigilConfig(
       boolean events, boolean alerts, boolean deadLetters, boolean installTemplates) {
 
     public static final OpenSearchSinks NONE = new OpenSearchSinks(false, false, false, false);
-
-    public boolean any() {
-      return events || alerts || deadLetters;
-    }
   }
 }

@@ -602,9 +602,8 @@ public final class VigilConfigLoader {
   }
 
   private static Ssl ssl(ConfigMapping ssl) {
-    Optional<Path> truststore =
-        Optional.ofNullable(ssl.path("truststore_path", null)).map(Path::of);
-    Optional<Path> keystore = Optional.ofNullable(ssl.path("keystore_path", null)).map(Path::of);
+    Optional<Path> truststore = Optional.ofNullable(ssl.path("truststore_path")).map(Path::of);
+    Optional<Path> keystore = Optional.ofNullable(ssl.path("keystore_path")).map(Path::of);
     Ssl read =
         new Ssl(
             truststore,

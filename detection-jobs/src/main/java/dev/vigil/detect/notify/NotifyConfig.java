@@ -1,7 +1,5 @@
 package dev.vigil.detect.notify;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.ingest.yaml.ConfigMapping;
@@ -27,10 +25,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The {@code notify:} section of vigil.yaml: where alerts go and how they are delivered. Read from
- * vigil.yaml's mapping ({@link #read}), or a Jackson tree or a plain map that is no file's ({@link
- * #fromTree}, {@link #fromMap}). Secrets are held as references ({@link SecretSource}), resolved
- * when the {@link AlertDispatcher} starts. docs/notify.md is the reference for every key.
+ * The {@code notify:} section of vigil.yaml: where alerts go and how they are delivered, read from
+ * the mapping vigil.yaml's loader hands down ({@link #read}). Secrets are held as references
+ * ({@link SecretSource}), resolved when the {@link AlertDispatcher} starts. docs/notify.md is the
+ * reference for every key.
  *
  * @param alertUrlTemplate where a person opens the alert, with {@code {alert_id}} in it; null for
  *     no link
@@ -58,8 +56,6 @@ public record NotifyConfig(
    */
   private static final Pattern ALERTS_DOC_READ =
       Pattern.compile("/" + Pattern.quote(IndexContract.ALERTS_ALIAS) + "[^/]*/_doc(/|$)");
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public enum DestinationType {
     PAGERDUTY,
@@ -115,20 +111,6 @@ public record NotifyConfig(
       Delivery delivery)
       implements Serializable {}
 
-  public static NotifyConfig fromMap(Map<String, ?> notifySection) {
-    return fromTree(MAPPER.valueToTree(notifySection));
-  }
-
-  /**
-   * Reads and validates the section from a tree that is no file's.
-   *
-   * @throws InvalidConfigException without a file or line, naming the key by its full path from
-   *     {@code notify}: its message reads {@code notify.destinations.oncall.min_severity: ...}
-   */
-  public static NotifyConfig fromTree(JsonNode notifySection) {
-    return read(ConfigMapping.of(notifySection, "notify"));
-  }
-
   /**
    * Reads and validates the section as vigil.yaml's loader hands it down: errors carry the file,
    * line and key; relative secret files are resolved against the file's directory.
@@ -174,14 +156,14 @@ public record NotifyConfig(
     SecretSource secret;
     switch (type) {
       case PAGERDUTY -> {
-        url = httpUri(node, "url", PAGERDUTY_EVENTS_URL.toString());
+        url = url(node, PAGERDUTY_EVENTS_URL);
         secret = requiredSecret(node, "routing_key");
       }
       case WEBHOOK -> {
         if (!node.has("url")) {
           throw node.error("url", "is required for a webhook");
         }
-        url = httpUri(node, "url", null);
+        url = url(node, null);
         secret = requiredSecret(node, "hmac_key");
       }
       case SLACK -> {
@@ -255,13 +237,16 @@ public record NotifyConfig(
     return new Delivery(queueCapacity, enqueueTimeout, perMinute, burst, retry);
   }
 
-  /** The key's http(s) URL, or {@code fallback}'s when absent (null: none). */
-  private static URI httpUri(ConfigMapping node, String key, String fallback) {
-    String text = node.text(key, fallback);
+  /** The destination's {@code url}, an http(s) URL, or {@code fallback} when absent. */
+  private static URI url(ConfigMapping node, URI fallback) {
+    String text = node.text("url", null);
+    if (text == null) {
+      return fallback;
+    }
     try {
-      return text == null ? null : httpUri(text);
+      return httpUri(text);
     } catch (IllegalArgumentException e) {
-      throw node.error(key, e.getMessage());
+      throw node.error("url", e.getMessage());
     }
   }
 

@@ -49,8 +49,8 @@ public final class PagerDutyContract {
       return out;
     }
     unknownFields(event, TOP_LEVEL, "", out);
-    requiredString(event, "routing_key", 1, Integer.MAX_VALUE, out);
-    requiredString(event, "event_action", 1, Integer.MAX_VALUE, out);
+    requiredString(event, "routing_key", Integer.MAX_VALUE, out);
+    requiredString(event, "event_action", Integer.MAX_VALUE, out);
     if (event.path("event_action").isTextual()
         && !ACTIONS.contains(event.path("event_action").asText())) {
       out.add("event_action not one of " + ACTIONS);
@@ -59,7 +59,7 @@ public final class PagerDutyContract {
     if (trigger) {
       optionalString(event, "dedup_key", 255, out);
     } else {
-      requiredString(event, "dedup_key", 1, 255, out);
+      requiredString(event, "dedup_key", 255, out);
     }
     optionalString(event, "client", Integer.MAX_VALUE, out);
     optionalString(event, "client_url", Integer.MAX_VALUE, out);
@@ -70,7 +70,7 @@ public final class PagerDutyContract {
       } else {
         for (JsonNode link : links) {
           unknownFields(link, Set.of("href", "text"), "links[].", out);
-          requiredString(link, "href", 1, Integer.MAX_VALUE, out);
+          requiredString(link, "href", Integer.MAX_VALUE, out);
           optionalString(link, "text", Integer.MAX_VALUE, out);
         }
       }
@@ -90,9 +90,9 @@ public final class PagerDutyContract {
       return out;
     }
     unknownFields(payload, PAYLOAD, "payload.", out);
-    requiredString(payload, "summary", 1, 1024, out);
-    requiredString(payload, "source", 1, Integer.MAX_VALUE, out);
-    requiredString(payload, "severity", 1, Integer.MAX_VALUE, out);
+    requiredString(payload, "summary", 1024, out);
+    requiredString(payload, "source", Integer.MAX_VALUE, out);
+    requiredString(payload, "severity", Integer.MAX_VALUE, out);
     if (payload.path("severity").isTextual()
         && !SEVERITIES.contains(payload.path("severity").asText())) {
       out.add("payload.severity not one of " + SEVERITIES);
@@ -123,30 +123,30 @@ public final class PagerDutyContract {
     }
   }
 
-  private static void requiredString(
-      JsonNode node, String field, int min, int max, List<String> out) {
+  private static void requiredString(JsonNode node, String field, int max, List<String> out) {
     if (!node.has(field)) {
       out.add(field + " is required");
       return;
     }
-    lengthCheck(node, field, min, max, out);
+    lengthCheck(node, field, max, out);
   }
 
   private static void optionalString(JsonNode node, String field, int max, List<String> out) {
     if (node.has(field)) {
-      lengthCheck(node, field, 1, max, out);
+      lengthCheck(node, field, max, out);
     }
   }
 
-  private static void lengthCheck(JsonNode node, String field, int min, int max, List<String> out) {
+  /** Every string the contract names, when given, is non-empty and at most {@code max} long. */
+  private static void lengthCheck(JsonNode node, String field, int max, List<String> out) {
     JsonNode value = node.get(field);
     if (!value.isTextual()) {
       out.add(field + " is not a string");
       return;
     }
     int length = value.asText().length();
-    if (length < min || length > max) {
-      out.add(field + " length " + length + " outside [" + min + ", " + max + "]");
+    if (length < 1 || length > max) {
+      out.add(field + " length " + length + " outside [1, " + max + "]");
     }
   }
 }

@@ -1120,7 +1120,8 @@ class VigilConfigLoaderTest {
     String yaml = doc.substring(start + "```yaml".length(), doc.indexOf("```", start + 7));
     VigilConfig config = VigilConfigLoader.parse("configuration.md", yaml, Path.of(".."));
     assertThat(config.openSearch().orElseThrow().username()).isEqualTo("vigil");
-    assertThat(config.sinks().openSearch().any()).isTrue();
+    assertThat(config.sinks().openSearch())
+        .isEqualTo(new VigilConfig.OpenSearchSinks(true, true, true, true));
     assertThat(config.notifications().orElseThrow().destinations()).containsOnlyKeys("oncall");
     assertThat(config.normalizer().gcpSuperAdmins())
         .containsExactly("admin@example.com", "breakglass@example.com");

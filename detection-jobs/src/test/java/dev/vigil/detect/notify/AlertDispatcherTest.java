@@ -58,7 +58,7 @@ class AlertDispatcherTest {
         "alert_url", "https://search.example.com/vigil-alerts/_search?q=alert_id:{alert_id}");
     notify.put("grouping", Map.of("window", "5m"));
     notify.put("destinations", destinations);
-    return NotifyConfig.fromMap(notify);
+    return NotifySections.read(notify);
   }
 
   static List<JsonNode> bodies(Receiver receiver) throws IOException {

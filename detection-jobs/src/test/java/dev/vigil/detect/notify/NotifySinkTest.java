@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NotifySinkTest {
 
   private static final NotifyConfig CONFIG =
-      NotifyConfig.fromMap(
+      NotifySections.read(
           Map.of(
               "destinations",
               Map.of(

@@ -21,6 +21,7 @@ import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.detect.job.AlertRecord;
 import dev.vigil.detect.notify.NotifyConfig;
+import dev.vigil.detect.notify.NotifySections;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
@@ -602,7 +603,7 @@ class OpenSearchSinkITCase {
             .matcher(doc.substring(doc.indexOf("### The alert link")));
     assertThat(documented.find()).as("docs/notify.md documents an alert_url").isTrue();
     NotifyConfig notify =
-        NotifyConfig.fromMap(
+        NotifySections.read(
             Map.of("alert_url", url.toString().replaceAll("/$", "") + documented.group(1)));
 
     // HTTP/1.1 as a browser and the pager send it: the JDK's default h2c upgrade gets a 400.

@@ -197,11 +197,11 @@ public final class ConfigMapping {
     return text;
   }
 
-  /** A file or directory, resolved against the file's directory when relative. */
-  public String path(String name, String fallback) {
+  /** A file or directory, resolved against the file's directory when relative; null when absent. */
+  public String path(String name) {
     String text = text(name, null);
     if (text == null) {
-      return fallback;
+      return null;
     }
     return base == null ? text : base.resolve(text).normalize().toString();
   }
@@ -411,7 +411,7 @@ public final class ConfigMapping {
               + "_file");
     }
     String env = text(name + "_env", null);
-    String secretFile = path(name + "_file", null);
+    String secretFile = path(name + "_file");
     if (env != null && secretFile != null) {
       throw error(name + "_file", "give either " + name + "_env or " + name + "_file, not both");
     }

@@ -32,14 +32,6 @@ public record SecretSource(String key, String env, String file) implements Seria
     }
   }
 
-  public static SecretSource fromEnv(String key, String variable) {
-    return new SecretSource(key, variable, null);
-  }
-
-  public static SecretSource fromFile(String key, Path file) {
-    return new SecretSource(key, null, file.toString());
-  }
-
   /**
    * Reads the secret now; its file is called a "secret file" in messages.
    *

@@ -107,13 +107,13 @@ class ConfigMappingTest {
   @Test
   void pathsAreResolvedAgainstTheFilesDirectory() {
     ConfigMapping m = root("a: certs/ca.pem\nb: /abs/ca.pem\nc: ../x\n");
-    assertThat(m.path("a", null)).isEqualTo("/etc/vigil/certs/ca.pem");
-    assertThat(m.path("b", null)).isEqualTo("/abs/ca.pem");
-    assertThat(m.path("c", null)).isEqualTo("/etc/x");
-    assertThat(m.path("d", null)).isNull();
+    assertThat(m.path("a")).isEqualTo("/etc/vigil/certs/ca.pem");
+    assertThat(m.path("b")).isEqualTo("/abs/ca.pem");
+    assertThat(m.path("c")).isEqualTo("/etc/x");
+    assertThat(m.path("d")).isNull();
     ConfigMapping flags =
         ConfigMapping.of(new ObjectMapper().createObjectNode().put("a", "rel/ca.pem"), "x");
-    assertThat(flags.path("a", null)).isEqualTo("rel/ca.pem");
+    assertThat(flags.path("a")).isEqualTo("rel/ca.pem");
   }
 
   @Test

@@ -17,11 +17,12 @@ class SecretSourceTest {
 
   @Test
   void readsFromTheEnvironmentOrATrimmedFile(@TempDir Path dir) throws IOException {
-    SecretSource env = SecretSource.fromEnv("notify.destinations.oncall.routing_key_env", "PD_KEY");
+    SecretSource env =
+        new SecretSource("notify.destinations.oncall.routing_key_env", "PD_KEY", null);
     assertThat(env.read(Map.of("PD_KEY", "k3y-from-env\n")::get)).isEqualTo("k3y-from-env");
 
     Path file = Files.writeString(dir.resolve("password"), "hunter2\n");
-    SecretSource fromFile = SecretSource.fromFile("opensearch.password_file", file);
+    SecretSource fromFile = new SecretSource("opensearch.password_file", null, file.toString());
     assertThat(fromFile.read(name -> null)).isEqualTo("hunter2");
     assertThat(fromFile.readPassword(name -> null)).containsExactly("hunter2".toCharArray());
   }
@@ -30,31 +31,38 @@ class SecretSourceTest {
   void aMissingPasswordNamesTheKeyAndWhereItLookedAndNoValue(@TempDir Path dir) throws IOException {
     assertThatThrownBy(
             () ->
-                SecretSource.fromEnv("opensearch.password_env", "P")
+                new SecretSource("opensearch.password_env", "P", null)
                     .readPassword(Map.<String, String>of()::get))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessage("opensearch.password_env: environment variable P is not set or empty");
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     assertThatThrownBy(
-            () -> SecretSource.fromFile("opensearch.password_file", empty).readPassword(n -> null))
+            () ->
+                new SecretSource("opensearch.password_file", null, empty.toString())
+                    .readPassword(n -> null))
         .hasMessage("opensearch.password_file: password file " + empty + " is empty");
     Path missing = dir.resolve("missing");
     assertThatThrownBy(
             () ->
-                SecretSource.fromFile("opensearch.password_file", missing).readPassword(n -> null))
+                new SecretSource("opensearch.password_file", null, missing.toString())
+                    .readPassword(n -> null))
         .hasMessage(
             "opensearch.password_file: cannot read password file "
                 + missing
                 + ": no such file or directory");
     assertThatThrownBy(
-            () -> SecretSource.fromFile("opensearch.password_file", dir).readPassword(n -> null))
+            () ->
+                new SecretSource("opensearch.password_file", null, dir.toString())
+                    .readPassword(n -> null))
         .hasMessage(
             "opensearch.password_file: cannot read password file "
                 + dir
                 + ": is a directory, not a file");
     Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'p', (byte) 0xE9, 'w'});
     assertThatThrownBy(
-            () -> SecretSource.fromFile("opensearch.password_file", latin1).readPassword(n -> null))
+            () ->
+                new SecretSource("opensearch.password_file", null, latin1.toString())
+                    .readPassword(n -> null))
         .hasMessage(
             "opensearch.password_file: cannot read password file " + latin1 + ": not UTF-8 text");
   }
@@ -62,28 +70,28 @@ class SecretSourceTest {
   @Test
   void aMissingSecretCallsItsFileASecretFile(@TempDir Path dir) throws IOException {
     String key = "notify.destinations.siem.hmac_key_file";
-    assertThatThrownBy(() -> SecretSource.fromEnv(key, "K").read(n -> " "))
+    assertThatThrownBy(() -> new SecretSource(key, "K", null).read(n -> " "))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessage(key + ": environment variable K is not set or empty")
         .satisfies(e -> assertThat(((InvalidConfigException) e).key()).isEqualTo(key));
     Path empty = Files.writeString(dir.resolve("empty"), " \n");
-    assertThatThrownBy(() -> SecretSource.fromFile(key, empty).read(n -> null))
+    assertThatThrownBy(() -> new SecretSource(key, null, empty.toString()).read(n -> null))
         .hasMessage(key + ": secret file " + empty + " is empty");
     Path missing = dir.resolve("none");
-    assertThatThrownBy(() -> SecretSource.fromFile(key, missing).read(n -> null))
+    assertThatThrownBy(() -> new SecretSource(key, null, missing.toString()).read(n -> null))
         .hasMessage(key + ": cannot read secret file " + missing + ": no such file or directory");
   }
 
   @Test
   void travelsSerializedAsAReferenceWithoutTheValue() throws IOException {
-    SecretSource env = SecretSource.fromEnv("opensearch.password_env", "VIGIL_OS_PASSWORD");
+    SecretSource env = new SecretSource("opensearch.password_env", "VIGIL_OS_PASSWORD", null);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(env);
     }
     assertThat(bytes.toString(StandardCharsets.ISO_8859_1)).contains("VIGIL_OS_PASSWORD");
     assertThat(env).hasToString("env:VIGIL_OS_PASSWORD");
-    assertThat(SecretSource.fromFile("k_file", Path.of("/run/secrets/pw")))
+    assertThat(new SecretSource("k_file", null, "/run/secrets/pw"))
         .hasToString("file:/run/secrets/pw");
   }
 
