@@ -180,6 +180,35 @@ class RunCommandTest {
   }
 
   @Test
+  void aSlackWebhookFileThatHoldsNoUrlIsNamedAtStartWithoutItsContent() throws Exception {
+    // A Slack webhook file that holds something else (a token pasted by mistake) used to pass the
+    // check at start and fail the notify task on every restart.
+    Files.writeString(dir.resolve("slack-webhook"), "xoxb-not-a-webhook-url\n");
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        """
+        kafka:
+          bootstrap_servers: 192.0.2.1:9092
+        notify:
+          destinations:
+            chat:
+              type: slack
+              webhook_url_file: slack-webhook
+        """);
+
+    CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr()).doesNotContain("xoxb");
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil run: vigil.yaml:7: notify.destinations.chat.webhook_url_file: the Slack webhook"
+                + " URL from file "
+                + dir.resolve("slack-webhook")
+                + " is not an http(s) URL");
+  }
+
+  @Test
   void aRetainedCheckpointToResumeFromIsNamedAtStart() throws Exception {
     Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d00112233445566778899/chk-7");
     Files.createDirectories(checkpoint);

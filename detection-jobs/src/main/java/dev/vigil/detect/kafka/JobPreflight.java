@@ -44,7 +44,7 @@ public final class JobPreflight {
                   notify
                       .destinations()
                       .values()
-                      .forEach(destination -> destination.secret().read(System::getenv)));
+                      .forEach(destination -> destination.checkSecret(System::getenv)));
       // The clients read them again where they run; this is the check that they are there.
       KafkaClientProperties.checkSecrets(config.kafka(), System::getenv);
       config.openSearch().ifPresent(cluster -> IndexSetup.prepare(cluster, false, System::getenv));

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -109,7 +110,22 @@ public record NotifyConfig(
       String source,
       Route route,
       Delivery delivery)
-      implements Serializable {}
+      implements Serializable {
+
+    /**
+     * Reads the secret as the destination's notifier will where it runs, and checks what the
+     * notifier would refuse (a Slack webhook URL that is not an http(s) URL): the check at start
+     * that turns a failing task into one line naming the key.
+     *
+     * @throws InvalidConfigException naming the secret's key, never its value
+     */
+    public void checkSecret(Function<String, String> environment) {
+      Secret value = Secret.read(secret, environment);
+      if (type == DestinationType.SLACK) {
+        slackUri(value, secret.key());
+      }
+    }
+  }
 
   /**
    * Reads and validates the section as vigil.yaml's loader hands it down: errors carry the file,
