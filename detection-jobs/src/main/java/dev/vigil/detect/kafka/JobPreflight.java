@@ -78,20 +78,24 @@ public final class JobPreflight {
    * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
    * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
    * @throws InvalidConfigException when an OpenSearch credential or file that {@link #check} read
-   *     cannot be read any more, naming its key without a line
+   *     cannot be read any more, with the file and line of its key
    */
   public static OutputRecordLimits prepare(VigilConfig config, Consumer<String> notices) {
     OutputRecordLimits limits = TopicSetup.ensureTopics(config.kafka(), config.sinks());
-    config
-        .openSearch()
-        .ifPresent(
-            cluster ->
-                IndexSetup.extendedIndexLines(
-                        IndexSetup.prepare(
-                            cluster,
-                            config.sinks().openSearch().installTemplates(),
-                            System::getenv))
-                    .forEach(notices));
+    try {
+      config
+          .openSearch()
+          .ifPresent(
+              cluster ->
+                  IndexSetup.extendedIndexLines(
+                          IndexSetup.prepare(
+                              cluster,
+                              config.sinks().openSearch().installTemplates(),
+                              System::getenv))
+                      .forEach(notices));
+    } catch (InvalidConfigException e) {
+      throw config.credentialError(e);
+    }
     return limits;
   }
 

@@ -47,7 +47,7 @@ public final class IndexSetup {
       return new TemplateInstaller(connection.client(), config.index()).install();
     } catch (InvalidConfigException e) {
       // The password or the trust material cannot be read: a mistake of vigil.yaml, which keeps its
-      // key so that the caller can give the line (VigilConfig.credentialError).
+      // key so that JobPreflight gives its line (VigilConfig.credentialError).
       throw e;
     } catch (IllegalArgumentException e) {
       // Any other argument the client or the installer refuses, in its own words.
