@@ -209,6 +209,34 @@ class RunCommandTest {
   }
 
   @Test
+  void aBrokenRetentionFileIsOneLocatedLineBeforeTheBrokersAreTriedWithoutItsContent()
+      throws Exception {
+    // Read first where the job was built, its mistake was an internal error with a stack trace.
+    // The file is not YAML and holds a secret: a retention_file pointed at the wrong file.
+    Files.writeString(dir.resolve("retention.yaml"), "classes: [\n  token: s3cr3t-in-the-file\n");
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        """
+        kafka:
+          bootstrap_servers: 192.0.2.1:9092
+        opensearch:
+          url: http://127.0.0.1:9
+          retention_file: retention.yaml
+        """);
+
+    // 192.0.2.1 (TEST-NET-1) never answers: the Kafka check would spend its 30 s timeout first.
+    CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(result.stderr()).doesNotContain("s3cr3t");
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "vigil run: vigil.yaml:5: opensearch.retention_file: "
+                + dir.resolve("retention.yaml")
+                + ": not valid YAML at line 3: expected ',' or ']', but got <stream end>");
+  }
+
+  @Test
   void aRetainedCheckpointToResumeFromIsNamedAtStart() throws Exception {
     Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d00112233445566778899/chk-7");
     Files.createDirectories(checkpoint);

@@ -185,6 +185,28 @@ class JobEntryTest {
   }
 
   @Test
+  void aRetentionFileThatIsNotThereIsRefusedBeforeKafka() throws Exception {
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        """
+        kafka:
+          bootstrap_servers: 192.0.2.1:9092
+        opensearch:
+          url: http://127.0.0.1:9
+          retention_file: retention.yaml
+        """);
+
+    assertThat(run("--config", dir.resolve("vigil.yaml").toString())).isEqualTo(1);
+    assertThat(stderr().lines())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "vigil.yaml:5: opensearch.retention_file: retention file "
+                + dir.resolve("retention.yaml")
+                + " does not exist");
+  }
+
+  @Test
   void aMistakeInAUsersMappingTableIsItsFileAndLineBeforeTheJobIsBuilt() throws Exception {
     Files.createDirectories(dir.resolve("maps"));
     Path table = dir.resolve("maps/vault.yaml");

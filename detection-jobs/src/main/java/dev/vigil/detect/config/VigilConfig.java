@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  *     absent (no OpenSearch output)
  * @param notifications the pager's destinations ({@code notify:}); empty when absent (no pager)
  * @param metrics where the embedded job's metrics are served ({@code metrics:})
- * @param credentialLines the line of each credential key ({@code *_env}, {@code *_file}) by its
- *     dotted path: credentials are read after loading, and their errors name the line too
+ * @param credentialLines the line of each credential or file key ({@code *_env}, {@code *_file}
+ *     such as {@code opensearch.retention_file}, the TLS files) by its dotted path: these are read
+ *     after loading, and their errors name the line too
  */
 public record VigilConfig(
     String file,
@@ -49,7 +50,7 @@ public record VigilConfig(
     Map<String, Integer> credentialLines) {
 
   /**
-   * A credential's error, read after loading and so without a file or line ({@code
+   * A credential's or a file's error, read after loading and so without a file or line ({@code
    * notify.destinations.pd.routing_key_env: environment variable X is not set or empty}), located
    * by its key like every mistake of the file: {@code vigil.yaml:7:
    * notify.destinations.pd.routing_key_env: ...}. An error about a key that is no credential of the

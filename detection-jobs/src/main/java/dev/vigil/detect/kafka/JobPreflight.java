@@ -23,15 +23,17 @@ public final class JobPreflight {
 
   /**
    * Checks everything about a start that needs no network, before anything outside is touched: the
-   * credentials every client will read (notify destinations, Kafka, OpenSearch) and OpenSearch's
-   * TLS trust files, the rules ({@code rules.path} loaded and compiled, or the built-in pack), and
-   * that every destination a rule's {@code notify} names is configured. (The user's mapping tables
-   * were read and checked with the file, {@link VigilConfig#normalizer}.)
+   * credentials every client will read (notify destinations, Kafka, OpenSearch), OpenSearch's TLS
+   * trust files and retention file, the rules ({@code rules.path} loaded and compiled, or the
+   * built-in pack), and that every destination a rule's {@code notify} names is configured. (The
+   * user's mapping tables were read and checked with the file, {@link VigilConfig#normalizer}.)
    *
    * @return the rules the job runs, for {@link ContinuousDetection#build} and {@link
    *     EmbeddedJobRunner#start}
-   * @throws InvalidConfigException when a credential (a destination's, Kafka's, OpenSearch's) or a
-   *     TLS trust file cannot be read, with the file and line of its key
+   * @throws InvalidConfigException when a credential (a destination's, Kafka's, OpenSearch's), a
+   *     TLS trust file or the retention file ({@code opensearch.retention_file}) cannot be read,
+   *     the retention file is no valid retention file, or a Slack webhook URL is not an http(s)
+   *     URL; with the file and line of its key
    * @throws RuleException when the rules do not load or compile
    * @throws UnknownDestinationException when a rule names a destination vigil.yaml lacks
    */
@@ -75,21 +77,25 @@ public final class JobPreflight {
    * @return how large a record the output topics take, for {@link ContinuousDetection#build}
    * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
    * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
-   * @throws InvalidConfigException when an OpenSearch credential that {@link #check} read cannot be
-   *     read any more, naming its key without a line
+   * @throws InvalidConfigException when an OpenSearch credential or file that {@link #check} read
+   *     cannot be read any more, with the file and line of its key
    */
   public static OutputRecordLimits prepare(VigilConfig config, Consumer<String> notices) {
     OutputRecordLimits limits = TopicSetup.ensureTopics(config.kafka(), config.sinks());
-    config
-        .openSearch()
-        .ifPresent(
-            cluster ->
-                IndexSetup.extendedIndexLines(
-                        IndexSetup.prepare(
-                            cluster,
-                            config.sinks().openSearch().installTemplates(),
-                            System::getenv))
-                    .forEach(notices));
+    try {
+      config
+          .openSearch()
+          .ifPresent(
+              cluster ->
+                  IndexSetup.extendedIndexLines(
+                          IndexSetup.prepare(
+                              cluster,
+                              config.sinks().openSearch().installTemplates(),
+                              System::getenv))
+                      .forEach(notices));
+    } catch (InvalidConfigException e) {
+      throw config.credentialError(e);
+    }
     return limits;
   }
 

@@ -2,6 +2,7 @@ package dev.vigil.detect.opensearch;
 
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.dashboards.index.TemplateInstaller;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.yaml.InvalidConfigException;
@@ -13,13 +14,15 @@ import java.util.stream.Collectors;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 
 /**
- * What a job that writes to OpenSearch does before it starts: check that the password and the TLS
- * trust material can be read, and, when asked, install Vigil's index templates, so that the first
- * index a sink creates already has its mappings (a template applies only to indices created after
- * it). Failing here gives one message at start instead of a job that fails and restarts on every
- * task manager.
+ * What a job that writes to OpenSearch does before it starts: check that the retention file, the
+ * password and the TLS trust material can be read, and, when asked, install Vigil's index
+ * templates, so that the first index a sink creates already has its mappings (a template applies
+ * only to indices created after it). Failing here gives one message at start instead of a job that
+ * fails to build, or fails and restarts on every task manager.
  */
 public final class IndexSetup {
+
+  private static final String RETENTION_FILE_KEY = "opensearch.retention_file";
 
   private IndexSetup() {}
 
@@ -28,12 +31,14 @@ public final class IndexSetup {
    *     existing indices the fields their template gained, which this build's sinks write
    * @param environment environment variables by name, for the password
    * @return the templates and what became of each; empty when not asked to install
-   * @throws InvalidConfigException when the password or the trust material cannot be read, naming
-   *     its key and the file or variable; never a password
+   * @throws InvalidConfigException when the retention file ({@link #contract}), the password or the
+   *     trust material cannot be read, naming its key and the file or variable; never a password,
+   *     never the content of a file
    * @throws IndexSetupException naming the cluster and what failed; never a password
    */
   public static List<TemplateInstaller.Installed> prepare(
       OpenSearchConfig config, boolean installTemplates, Function<String, String> environment) {
+    contract(config);
     if (!installTemplates) {
       OpenSearchConnection.checkCredentials(config, environment);
       return List.of();
@@ -42,7 +47,7 @@ public final class IndexSetup {
       return new TemplateInstaller(connection.client(), config.index()).install();
     } catch (InvalidConfigException e) {
       // The password or the trust material cannot be read: a mistake of vigil.yaml, which keeps its
-      // key so that the caller can give the line (VigilConfig.credentialError).
+      // key so that JobPreflight gives its line (VigilConfig.credentialError).
       throw e;
     } catch (IllegalArgumentException e) {
       // Any other argument the client or the installer refuses, in its own words.
@@ -51,6 +56,27 @@ public final class IndexSetup {
       throw failure(config, "HTTP " + e.status() + ", " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       throw failure(config, IoProblems.innermost(e));
+    }
+  }
+
+  /**
+   * The index contract the sinks write by: the classes of {@code opensearch.retention_file} (or the
+   * built-in ones) under {@code opensearch.index.prefix}. Read once at start by {@link #prepare},
+   * so that a user's broken file is a mistake of vigil.yaml there, and again by each sink where the
+   * job is built.
+   *
+   * @throws InvalidConfigException naming {@code opensearch.retention_file}, the file and what is
+   *     wrong in it (never its content) when the file cannot be read or is no retention file
+   */
+  public static IndexContract contract(OpenSearchConfig config) {
+    if (config.retentionFile() == null) {
+      // The built-in file: a mistake in it is Vigil's, not the user's.
+      return IndexContract.of(config);
+    }
+    try {
+      return IndexContract.of(config);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(null, 0, RETENTION_FILE_KEY, e.getMessage());
     }
   }
 

@@ -18,8 +18,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * delivery with idempotent writes: in effect, each document once. See docs/opensearch.md.
  *
  * <p>The index contract (the retention file) is read where the job is built and travels with the
- * sink, so every task manager names indices identically; the password is read where each writer
- * connects (environment or file on the task manager), never shipped.
+ * sink, so every task manager names indices identically ({@link IndexSetup#prepare} has read it
+ * once before, to refuse a broken file at start); the password is read where each writer connects
+ * (environment or file on the task manager), never shipped.
  */
 public final class OpenSearchSink<T> implements Sink<T> {
 
@@ -37,19 +38,19 @@ public final class OpenSearchSink<T> implements Sink<T> {
   }
 
   public static OpenSearchSink<AuditEvent> events(OpenSearchConfig config) {
-    IndexContract contract = IndexContract.of(config);
+    IndexContract contract = IndexSetup.contract(config);
     return new OpenSearchSink<>(config, contract, DocumentMapper.events(contract), "events");
   }
 
   /** The job's alerts, into the alerts index, with the index's own fields added. */
   public static OpenSearchSink<AlertRecord> alerts(OpenSearchConfig config) {
-    IndexContract contract = IndexContract.of(config);
+    IndexContract contract = IndexSetup.contract(config);
     return new OpenSearchSink<>(config, contract, DocumentMapper.alerts(contract), "alerts");
   }
 
   /** The normalizer's dead letters, into the dead-letter index. */
   public static OpenSearchSink<DeadLetter> deadLetters(OpenSearchConfig config) {
-    IndexContract contract = IndexContract.of(config);
+    IndexContract contract = IndexSetup.contract(config);
     return new OpenSearchSink<>(
         config,
         contract,
