@@ -2,6 +2,7 @@ package dev.vigil.detect.kafka;
 
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
+import dev.vigil.ingest.io.EventJson;
 import dev.vigil.ingest.io.IoProblems;
 import java.nio.ByteBuffer;
 import org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes dead letters to the dead-letter topic (Avro single-object encoding, keyed by origin). A
  * dead letter larger than the topic takes ({@link OutputRecordLimits}) is written with its {@code
- * raw} cut to the longest prefix that fits and ends between characters, as {@code
+ * raw} cut to the longest prefix that fits (ending between characters when it is text), as {@code
  * TOO_LARGE_FOR_SINK}, its message keeping the reason and message it had: a raw record over the
  * normalizer's limit keeps its bytes in its {@code TOO_LARGE} dead letter, and a raw topic whose
  * records arrive compressed can deliver one of any size. Sent whole, it would fail the sink, and
@@ -81,10 +82,11 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
   private record Cut(ProducerRecord<byte[], byte[]> record, int keptRawBytes) {}
 
   /**
-   * As {@code letter}, {@code TOO_LARGE_FOR_SINK}, with as much of its raw record as fits, cut on a
-   * character boundary (as OpenSearch's copy is): a text record stays text. The message is written
-   * first, so the raw bytes fill what is left: the sizes of their length prefixes change with the
-   * cut, so the cut is tried again until it fits (twice at most).
+   * As {@code letter}, {@code TOO_LARGE_FOR_SINK}, with as much of its raw record as fits: cut on a
+   * character boundary when the whole record is text, so that it stays text, and at the byte when
+   * it is not, as OpenSearch's copy is ({@link EventJson#isText}). The message is written first, so
+   * the raw bytes fill what is left: the sizes of their length prefixes change with the cut, so the
+   * cut is tried again until it fits (twice at most).
    */
   private Cut cut(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
     int rawBytes = letter.getRaw().remaining();
@@ -107,8 +109,11 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
             .setRaw(NO_BYTES);
     int empty = OutputRecordLimits.sizeOf(letters.serialize(cut.build(), context, timestamp));
     int keep = Math.min(rawBytes, Math.max(0, maxRecordBytes - empty));
+    boolean text = EventJson.isText(letter.getRaw());
     while (true) {
-      keep = IoProblems.characterBoundary(letter.getRaw(), keep);
+      if (text) {
+        keep = IoProblems.characterBoundary(letter.getRaw(), keep);
+      }
       ByteBuffer raw = letter.getRaw().duplicate();
       raw.limit(raw.position() + keep);
       ProducerRecord<byte[], byte[]> record =

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -76,7 +77,9 @@ public final class TopicSetup {
    * Checks the brokers and topics, creating missing ones when allowed, and reads how large a record
    * each output topic whose Kafka sink is on takes.
    *
-   * @param sinks which output topics are written: only those are described and checked
+   * @param sinks which output topics are written: only those have their {@code max.message.bytes}
+   *     read and checked. All three output topics must still exist, or are created when allowed,
+   *     whatever {@code sinks.kafka.*} says
    * @return the largest record the sinks write whole to each output topic
    * @throws TopicSetupException when the brokers cannot be reached, a topic is missing, or the
    *     events or dead-letter topic takes records too small for a dead letter
@@ -93,7 +96,8 @@ public final class TopicSetup {
             .ifPresent(LOG::warn);
       }
       Set<String> created = createMissing(admin, kafka, existing);
-      return outputLimits(admin, kafka, writtenTopics(kafka, sinks), created);
+      return outputLimits(
+          kafka, sinks, created, topics -> maxMessageBytes(admin, kafka, topics), LOG::warn);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TopicSetupException("interrupted while checking the Kafka topics", e);
@@ -109,8 +113,9 @@ public final class TopicSetup {
   }
 
   /**
-   * Creates the raw and output topics that do not exist, when allowed. Output topics are made to
-   * take the largest record the job's producers send ({@code max.message.bytes} = their {@code
+   * Creates the raw and output topics that do not exist, when allowed: all three output topics,
+   * whether their Kafka sink is on or not, as configuration.md says. Output topics are made to take
+   * the largest record the job's producers send ({@code max.message.bytes} = their {@code
    * max.request.size}), so every event the normalizer lets through is written whole.
    *
    * @return the topics created
@@ -182,31 +187,52 @@ public final class TopicSetup {
     return written;
   }
 
+  /** Reads the {@code max.message.bytes} of output topics from the brokers. */
+  @FunctionalInterface
+  interface TopicLimitReader {
+    Map<String, Integer> maxMessageBytes(List<String> topics)
+        throws InterruptedException, ExecutionException, TimeoutException;
+  }
+
   /**
    * How large a record the events, dead-letter and alerts sinks may send: what their producers
    * send, or less where a topic takes less (with a warning naming the setting to raise). Only the
-   * topics {@code written} are described; the others' limits are never used. A topic whose limit
-   * cannot be read (no permission to describe its configuration) counts as taking the brokers'
-   * default, so that no record the broker would refuse is sent. A topic just created takes what it
-   * was created with (asked at once, a broker may not know it yet).
+   * topics whose Kafka sink is on ({@link #writtenTopics}) and that were not just created are read
+   * and checked; the others' limits are never used, so a small topic nothing writes neither stops
+   * the start nor gets a warning. A topic just created takes what it was created with (asked at
+   * once, a broker may not know it yet).
+   *
+   * @param created the output topics just created, with {@code max.message.bytes} = the producers'
+   *     {@code max.request.size}
+   * @param reader reads the limits of the topics it is given
+   * @param warnings gets each warning, one line each
+   * @throws TopicSetupException when the events or dead-letter topic is written and takes records
+   *     too small for a dead letter
    */
-  private static OutputRecordLimits outputLimits(
-      Admin admin, VigilConfig.Kafka kafka, Set<String> written, Set<String> created)
+  static OutputRecordLimits outputLimits(
+      VigilConfig.Kafka kafka,
+      VigilConfig.Sinks sinks,
+      Set<String> created,
+      TopicLimitReader reader,
+      Consumer<String> warnings)
       throws InterruptedException, ExecutionException, TimeoutException {
     String events = kafka.topics().events();
     String deadLetter = kafka.topics().deadLetter();
     String alerts = kafka.topics().alerts();
     int maxRequest = KafkaConnectors.maxRequestBytes(kafka);
-    List<String> described = new ArrayList<>();
+    Set<String> written = writtenTopics(kafka, sinks);
+    List<String> read = new ArrayList<>();
     Map<String, Integer> taken = new LinkedHashMap<>();
     for (String topic : outputTopics(kafka)) {
       if (created.contains(topic) || !written.contains(topic)) {
         taken.put(topic, maxRequest);
       } else {
-        described.add(topic);
+        read.add(topic);
       }
     }
-    taken.putAll(maxMessageBytes(admin, kafka, described));
+    if (!read.isEmpty()) {
+      taken.putAll(reader.maxMessageBytes(read));
+    }
     for (String topic : written) {
       int topicLimit = taken.get(topic);
       // An alert is a few kilobytes; one larger goes to the dead-letter topic, which must take it.
@@ -224,7 +250,7 @@ public final class TopicSetup {
                 + maxRequest,
             null);
       }
-      smallTopicWarning(kafka, topic, topicLimit, maxRequest).ifPresent(LOG::warn);
+      smallTopicWarning(kafka, topic, topicLimit, maxRequest).ifPresent(warnings);
     }
     return new OutputRecordLimits(
         OutputRecordLimits.limit(maxRequest, taken.get(events)),
@@ -273,13 +299,13 @@ public final class TopicSetup {
             + maxRequest);
   }
 
-  /** Each topic's {@code max.message.bytes}, or the brokers' default where it cannot be read. */
+  /**
+   * Each topic's {@code max.message.bytes}, or the brokers' default where it cannot be read (no
+   * permission to describe its configuration), so that no record the broker would refuse is sent.
+   */
   private static Map<String, Integer> maxMessageBytes(
       Admin admin, VigilConfig.Kafka kafka, List<String> topics)
       throws InterruptedException, ExecutionException, TimeoutException {
-    if (topics.isEmpty()) {
-      return Map.of();
-    }
     List<ConfigResource> resources = new ArrayList<>();
     for (String topic : topics) {
       resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));

@@ -158,6 +158,30 @@ class TooLargeForSinkTest {
     assertThat(text).startsWith(IoProblems.utf8(kept));
   }
 
+  /**
+   * A binary record whose bytes look like UTF-8 characters (0xFF, never UTF-8, then three
+   * continuation bytes): it is not text, so it is cut at the byte, keeping exactly as many bytes as
+   * fit (as OpenSearch's copy is cut), not stepped back to the next 0xFF. Three limits a byte
+   * apart, so that most cuts fall inside such a "character".
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2})
+  void aBinaryDeadLetterTooLargeKeepsExactlyTheBytesThatFit(int extra) throws Exception {
+    byte[] binary = new byte[2 * LIMIT];
+    for (int i = 0; i < binary.length; i++) {
+      binary[i] = (byte) (i % 4 == 0 ? 0xFF : 0x80);
+    }
+    DeadLetter letter = DeadLetter.newBuilder(tooLarge(1)).setRaw(ByteBuffer.wrap(binary)).build();
+    ProducerRecord<byte[], byte[]> record =
+        open(new DeadLetterSerializer(DEAD_LETTERS, LIMIT + extra)).serialize(letter, null, null);
+
+    assertThat(OutputRecordLimits.sizeOf(record)).isEqualTo(LIMIT + extra);
+    DeadLetter cut = DeadLetter.getDecoder().decode(record.value());
+    byte[] kept = new byte[cut.getRaw().remaining()];
+    cut.getRaw().get(kept);
+    assertThat(kept).isEqualTo(Arrays.copyOf(binary, kept.length));
+  }
+
   @Test
   void anAlertThatFitsGoesToTheAlertsTopic() throws Exception {
     AlertRecord alert = alertWithGroupValue(LIMIT / 2);

@@ -6,11 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.config.VigilConfigLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Kafka clients that cannot even be built are a message for the operator, not a crash. */
+/**
+ * Kafka clients that cannot even be built are a message for the operator, not a crash; output
+ * topics are read and checked only where their Kafka sink is on.
+ */
 class TopicSetupTest {
+
+  private static final int MAX_REQUEST = OutputRecordLimits.MAX_REQUEST_BYTES;
 
   @TempDir Path dir;
 
@@ -116,29 +127,117 @@ class TopicSetupTest {
                             + " TOO_LARGE_FOR_SINK)"));
   }
 
-  /** A topic whose Kafka sink is off is neither described nor warned about. */
+  /**
+   * A topic whose Kafka sink is off is neither read nor checked: an events topic of 32 KiB, which
+   * would stop the start were events written to it, does not when they are not.
+   */
   @Test
-  void onlyTheTopicsWhoseKafkaSinkIsOnAreChecked() {
-    VigilConfig config =
-        VigilConfigLoader.parse(
-            "vigil.yaml",
-            """
-            kafka:
-              bootstrap_servers: kafka-1:9092
-            sinks:
-              kafka:
-                alerts: false
-                events: false
-              files:
-                directory: out
-            """,
-            dir);
-    assertThat(TopicSetup.writtenTopics(config.kafka(), config.sinks()))
+  void aSmallTopicWhoseKafkaSinkIsOffIsNeitherReadNorRefused() throws Exception {
+    VigilConfig.Kafka kafka = kafka();
+    List<String> read = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+
+    OutputRecordLimits limits =
+        TopicSetup.outputLimits(
+            kafka, sinks(false, true, true), Set.of(), reader(read), warnings::add);
+
+    assertThat(read).containsExactly("audit.deadletter", "audit.alerts");
+    assertThat(warnings)
+        .as("the dead-letter topic's, at Kafka's default, and none for the events topic")
+        .singleElement()
+        .asString()
+        .startsWith("the topic audit.deadletter takes records of at most 1048588 bytes");
+    assertThat(limits.deadLetter())
+        .isEqualTo(
+            OutputRecordLimits.limit(
+                MAX_REQUEST, OutputRecordLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES));
+    assertThat(limits.alerts()).isEqualTo(OutputRecordLimits.limit(MAX_REQUEST, MAX_REQUEST));
+  }
+
+  /** The same topics with every Kafka sink on: the events topic stops the start. */
+  @Test
+  void aSmallTopicWhoseKafkaSinkIsOnStopsTheStart() {
+    assertThatThrownBy(
+            () ->
+                TopicSetup.outputLimits(
+                    kafka(),
+                    sinks(true, true, true),
+                    Set.of(),
+                    reader(new ArrayList<>()),
+                    warning -> {}))
+        .isInstanceOf(TopicSetup.TopicSetupException.class)
+        .hasMessage(
+            "the topic audit.events on kafka-1:9092 takes records of at most 32768 bytes"
+                + " (max.message.bytes), too few for Vigil's dead letters: give it at least 65536,"
+                + " or better 9437184");
+  }
+
+  /** The dead-letter topic below what the producers send gets a warning only when written. */
+  @Test
+  void aTopicWhoseKafkaSinkIsOffGetsNoWarning() throws Exception {
+    List<String> read = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    TopicSetup.outputLimits(
+        kafka(), sinks(false, false, true), Set.of(), reader(read), warnings::add);
+    assertThat(read).containsExactly("audit.alerts");
+    assertThat(warnings).isEmpty();
+
+    TopicSetup.outputLimits(
+        kafka(), sinks(false, true, true), Set.of(), reader(read), warnings::add);
+    assertThat(warnings)
+        .singleElement()
+        .asString()
+        .startsWith("the topic audit.deadletter takes records of at most 1048588 bytes");
+  }
+
+  /** A topic just created takes what it was created with, asked or not. */
+  @Test
+  void aTopicJustCreatedIsNotRead() throws Exception {
+    List<String> read = new ArrayList<>();
+    OutputRecordLimits limits =
+        TopicSetup.outputLimits(
+            kafka(), sinks(true, true, true), Set.of("audit.events"), reader(read), warning -> {});
+    assertThat(read).containsExactly("audit.deadletter", "audit.alerts");
+    assertThat(limits.events()).isEqualTo(OutputRecordLimits.limit(MAX_REQUEST, MAX_REQUEST));
+  }
+
+  @Test
+  void theWrittenTopicsAreThoseWhoseKafkaSinkIsOn() {
+    assertThat(TopicSetup.writtenTopics(kafka(), sinks(false, true, false)))
         .containsExactly("audit.deadletter");
-    VigilConfig all =
-        VigilConfigLoader.parse("vigil.yaml", "kafka:\n  bootstrap_servers: kafka-1:9092\n", dir);
-    assertThat(TopicSetup.writtenTopics(all.kafka(), all.sinks()))
+    assertThat(TopicSetup.writtenTopics(kafka(), sinks(true, true, true)))
         .containsExactly("audit.events", "audit.deadletter", "audit.alerts");
+  }
+
+  private VigilConfig.Kafka kafka() {
+    return VigilConfigLoader.parse("vigil.yaml", "kafka:\n  bootstrap_servers: kafka-1:9092\n", dir)
+        .kafka();
+  }
+
+  private static VigilConfig.Sinks sinks(boolean events, boolean deadLetter, boolean alerts) {
+    return new VigilConfig.Sinks(
+        events, deadLetter, alerts, Optional.of("out"), VigilConfig.OpenSearchSinks.NONE);
+  }
+
+  /**
+   * Brokers whose events topic takes 32 KiB, dead-letter topic Kafka's default and alerts topic
+   * what the producers send; the topics asked about are added to {@code read}.
+   */
+  private static TopicSetup.TopicLimitReader reader(List<String> read) {
+    Map<String, Integer> configured =
+        Map.of(
+            "audit.events",
+            32_768,
+            "audit.deadletter",
+            OutputRecordLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+            "audit.alerts",
+            MAX_REQUEST);
+    return topics -> {
+      read.addAll(topics);
+      Map<String, Integer> limits = new LinkedHashMap<>();
+      topics.forEach(topic -> limits.put(topic, configured.get(topic)));
+      return limits;
+    };
   }
 
   @Test

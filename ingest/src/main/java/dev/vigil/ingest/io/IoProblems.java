@@ -122,9 +122,10 @@ public final class IoProblems {
   /**
    * {@code length}, or less so that the first {@code length} bytes of {@code bytes} (from its
    * position) do not end inside a UTF-8 character (a continuation byte follows them): text cut
-   * there stays valid text, and reads as text, not as bytes. At most 3 bytes back; bytes that are
-   * not UTF-8 anyway are cut where they are. What both sinks that cut a dead letter's raw record
-   * use, so the cuts agree.
+   * there stays valid text, and reads as text, not as bytes. At most 3 bytes back, whatever the
+   * bytes are, so it is for text only: both sinks that cut a dead letter's raw record (Kafka's
+   * dead-letter topic, OpenSearch) call it only when the whole record is text ({@link
+   * EventJson#isText}) and cut any other record at the byte, so they cut by the same rule.
    */
   public static int characterBoundary(ByteBuffer bytes, int length) {
     int position = bytes.position();
