@@ -1,10 +1,12 @@
 package dev.vigil.detect.kafka;
 
+import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.detect.JobSinks;
 import dev.vigil.detect.JobStreams;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.file.FileOutputs;
 import dev.vigil.detect.notify.NotifySink;
+import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.detect.opensearch.OpenSearchSink;
 import dev.vigil.rules.RulePack;
 import java.util.Collections;
@@ -76,24 +78,25 @@ public final class KafkaJobSinks implements JobSinks {
         .ifPresent(
             cluster -> {
               VigilConfig.OpenSearchSinks indexed = sinks.openSearch();
+              IndexContract contract = IndexSetup.contract(cluster);
               if (indexed.events()) {
                 streams
                     .events()
-                    .sinkTo(OpenSearchSink.events(cluster))
+                    .sinkTo(OpenSearchSink.events(cluster, contract))
                     .name(EVENTS_OPENSEARCH)
                     .uid(EVENTS_OPENSEARCH);
               }
               if (indexed.alerts()) {
                 streams
                     .alerts()
-                    .sinkTo(OpenSearchSink.alerts(cluster))
+                    .sinkTo(OpenSearchSink.alerts(cluster, contract))
                     .name(ALERTS_OPENSEARCH)
                     .uid(ALERTS_OPENSEARCH);
               }
               if (indexed.deadLetters()) {
                 streams
                     .deadLetters()
-                    .sinkTo(OpenSearchSink.deadLetters(cluster))
+                    .sinkTo(OpenSearchSink.deadLetters(cluster, contract))
                     .name(DEAD_LETTERS_OPENSEARCH)
                     .uid(DEAD_LETTERS_OPENSEARCH);
               }

@@ -62,20 +62,19 @@ public final class IndexSetup {
   /**
    * The index contract the sinks write by: the classes of {@code opensearch.retention_file} (or the
    * built-in ones) under {@code opensearch.index.prefix}. Read once at start by {@link #prepare},
-   * so that a user's broken file is a mistake of vigil.yaml there, and again by each sink where the
-   * job is built.
+   * so that a user's broken file is a mistake of vigil.yaml there, and again where the job is
+   * built, once for all its sinks.
    *
    * @throws InvalidConfigException naming {@code opensearch.retention_file}, the file and what is
    *     wrong in it (never its content) when the file cannot be read or is no retention file
    */
   public static IndexContract contract(OpenSearchConfig config) {
-    if (config.retentionFile() == null) {
-      // The built-in file: a mistake in it is Vigil's, not the user's.
-      return IndexContract.of(config);
-    }
     try {
       return IndexContract.of(config);
     } catch (IllegalArgumentException e) {
+      if (config.retentionFile() == null) {
+        throw e; // the built-in file: a mistake in it is Vigil's, not the user's
+      }
       throw new InvalidConfigException(null, 0, RETENTION_FILE_KEY, e.getMessage());
     }
   }

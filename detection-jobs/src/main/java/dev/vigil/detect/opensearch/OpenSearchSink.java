@@ -17,10 +17,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * documents keyed by their own id, refused documents to the dead-letter index. At-least-once
  * delivery with idempotent writes: in effect, each document once. See docs/opensearch.md.
  *
- * <p>The index contract (the retention file) is read where the job is built and travels with the
- * sink, so every task manager names indices identically ({@link IndexSetup#prepare} has read it
- * once before, to refuse a broken file at start); the password is read where each writer connects
- * (environment or file on the task manager), never shipped.
+ * <p>The index contract (the retention file) is read once where the job is built, for all its
+ * sinks, and travels with each, so every task manager names indices identically ({@link
+ * IndexSetup#prepare} has read it once before, to refuse a broken file at start); the password is
+ * read where each writer connects (environment or file on the task manager), never shipped.
  */
 public final class OpenSearchSink<T> implements Sink<T> {
 
@@ -37,20 +37,25 @@ public final class OpenSearchSink<T> implements Sink<T> {
     this.kind = kind;
   }
 
-  public static OpenSearchSink<AuditEvent> events(OpenSearchConfig config) {
-    IndexContract contract = IndexSetup.contract(config);
+  /**
+   * The job's events, into the daily events indices.
+   *
+   * @param contract {@link IndexSetup#contract} of {@code config}, read once for all the job's
+   *     sinks
+   */
+  public static OpenSearchSink<AuditEvent> events(OpenSearchConfig config, IndexContract contract) {
     return new OpenSearchSink<>(config, contract, DocumentMapper.events(contract), "events");
   }
 
   /** The job's alerts, into the alerts index, with the index's own fields added. */
-  public static OpenSearchSink<AlertRecord> alerts(OpenSearchConfig config) {
-    IndexContract contract = IndexSetup.contract(config);
+  public static OpenSearchSink<AlertRecord> alerts(
+      OpenSearchConfig config, IndexContract contract) {
     return new OpenSearchSink<>(config, contract, DocumentMapper.alerts(contract), "alerts");
   }
 
   /** The normalizer's dead letters, into the dead-letter index. */
-  public static OpenSearchSink<DeadLetter> deadLetters(OpenSearchConfig config) {
-    IndexContract contract = IndexSetup.contract(config);
+  public static OpenSearchSink<DeadLetter> deadLetters(
+      OpenSearchConfig config, IndexContract contract) {
     return new OpenSearchSink<>(
         config,
         contract,

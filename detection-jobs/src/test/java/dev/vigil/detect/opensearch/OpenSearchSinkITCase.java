@@ -687,8 +687,8 @@ class OpenSearchSinkITCase {
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
     env.enableCheckpointing(200);
-    env.fromData(events)
-        .sinkTo(OpenSearchSink.events(config(url, bulk(40, 2, Duration.ofMinutes(1)))));
+    OpenSearchConfig sinkConfig = config(url, bulk(40, 2, Duration.ofMinutes(1)));
+    env.fromData(events).sinkTo(OpenSearchSink.events(sinkConfig, IndexSetup.contract(sinkConfig)));
 
     env.execute("opensearch-sink-test");
 
