@@ -39,7 +39,8 @@ public final class KafkaJobSinks implements JobSinks {
   private final OutputRecordLimits limits;
 
   /**
-   * @param rules the job's rules, whose {@code notify} attributes route their alerts
+   * @param rules the job's rules, whose {@code notify} attributes route their alerts and whose
+   *     description, false positives and references their pages carry
    * @param limits how large a record each output topic takes ({@link TopicSetup})
    */
   public KafkaJobSinks(VigilConfig config, RulePack rules, OutputRecordLimits limits) {

@@ -91,12 +91,14 @@ public final class AlertDispatcher implements AutoCloseable {
    *
    * @param environment environment variables by name ({@code System::getenv} in production)
    * @param ruleNotify a rule id's {@code notify} list, empty when the rule names none
+   * @param ruleGuidance a rule id's guidance for its pages, null when the rule has none
    * @throws dev.vigil.ingest.yaml.InvalidConfigException when a secret is missing or unreadable
    */
   public static AlertDispatcher start(
       NotifyConfig config,
       Function<String, String> environment,
-      Function<String, List<String>> ruleNotify) {
+      Function<String, List<String>> ruleNotify,
+      Function<String, RuleGuidance> ruleGuidance) {
     HttpClient client =
         HttpClient.newBuilder()
             // HTTP/1.1 everywhere: on http:// URLs the JDK's default (HTTP/2) sends an h2c upgrade
@@ -117,11 +119,17 @@ public final class AlertDispatcher implements AutoCloseable {
           switch (destination.type()) {
             case PAGERDUTY ->
                 new PagerDutyNotifier(
-                    destination.url(), secret, destination.source(), alertUrl, timeout);
-            case WEBHOOK -> new WebhookNotifier(destination.url(), secret, alertUrl, timeout);
+                    destination.url(),
+                    secret,
+                    destination.source(),
+                    alertUrl,
+                    ruleGuidance,
+                    timeout);
+            case WEBHOOK ->
+                new WebhookNotifier(destination.url(), secret, alertUrl, ruleGuidance, timeout);
             case SLACK -> {
               URI uri = NotifyConfig.slackUri(secret, destination.secret().key());
-              yield new SlackNotifier(secret, uri, alertUrl, timeout);
+              yield new SlackNotifier(secret, uri, alertUrl, ruleGuidance, timeout);
             }
           };
       HttpSender sender =

@@ -64,17 +64,25 @@ public final class NotifySink
   /** Rule id to the destinations its {@code notify} names; rules that name none are absent. */
   private final HashMap<String, ArrayList<String>> ruleRoutes;
 
+  /** Rule id to what its pages tell on-call about it; rules with none are absent. */
+  private final HashMap<String, RuleGuidance> ruleGuidance;
+
   private final Duration closeTime;
 
   private NotifySink(
-      NotifyConfig config, HashMap<String, ArrayList<String>> ruleRoutes, Duration closeTime) {
+      NotifyConfig config,
+      HashMap<String, ArrayList<String>> ruleRoutes,
+      HashMap<String, RuleGuidance> ruleGuidance,
+      Duration closeTime) {
     this.config = config;
     this.ruleRoutes = ruleRoutes;
+    this.ruleGuidance = ruleGuidance;
     this.closeTime = closeTime;
   }
 
   /**
-   * A sink for {@code config}'s destinations, routing by the {@code notify} of {@code rules}.
+   * A sink for {@code config}'s destinations, routing by the {@code notify} of {@code rules} and
+   * carrying each rule's guidance ({@link RuleGuidance}) in its pages.
    *
    * @param finalSavepointTimeout how long a stop waits for its final savepoint ({@code
    *     checkpoints.final_savepoint_timeout}), which includes this sink's {@link #closeTime}
@@ -88,7 +96,8 @@ public final class NotifySink
         }
       }
     }
-    return new NotifySink(config, routes, closeTime(config, finalSavepointTimeout));
+    return new NotifySink(
+        config, routes, RuleGuidance.byRuleId(rules), closeTime(config, finalSavepointTimeout));
   }
 
   /**
@@ -172,7 +181,8 @@ public final class NotifySink
   public StatefulSinkWriter<AlertRecord, PendingPages> restoreWriter(
       WriterInitContext context, Collection<PendingPages> checkpointed) {
     AlertDispatcher dispatcher =
-        AlertDispatcher.start(config, System::getenv, ruleId -> ruleRoutes.get(ruleId));
+        AlertDispatcher.start(
+            config, System::getenv, ruleId -> ruleRoutes.get(ruleId), ruleGuidance::get);
     registerMetrics(context.metricGroup(), dispatcher);
     Writer writer = new Writer(dispatcher, drainTime(config), closeTime);
     writer.restore(checkpointed);

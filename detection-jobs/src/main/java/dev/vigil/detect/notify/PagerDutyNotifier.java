@@ -11,7 +11,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,7 +25,9 @@ import java.util.function.UnaryOperator;
  * incident.
  *
  * <p>The payload carries only what the alert document already holds (summary, group, counts, rule
- * identity, capped event ids, link): never a raw record, never a credential.
+ * identity, capped event ids, link) and the firing rule's own guidance from the job's pack
+ * (description, known false positives, references; bounded by {@link RuleGuidance}): never a raw
+ * record, never a credential.
  */
 final class PagerDutyNotifier implements Notifier {
 
@@ -42,18 +46,26 @@ final class PagerDutyNotifier implements Notifier {
   private final Secret routingKey;
   private final String source;
   private final UnaryOperator<String> alertUrl;
+  private final Function<String, RuleGuidance> ruleGuidance;
   private final Duration timeout;
 
   /**
    * @param source {@code payload.source}; null uses the alert's sources
    * @param alertUrl the link to an alert given its id, or null when none is configured
+   * @param ruleGuidance a rule id's guidance, or null when the rule has none
    */
   PagerDutyNotifier(
-      URI url, Secret routingKey, String source, UnaryOperator<String> alertUrl, Duration timeout) {
+      URI url,
+      Secret routingKey,
+      String source,
+      UnaryOperator<String> alertUrl,
+      Function<String, RuleGuidance> ruleGuidance,
+      Duration timeout) {
     this.url = url;
     this.routingKey = routingKey;
     this.source = source;
     this.alertUrl = alertUrl;
+    this.ruleGuidance = ruleGuidance;
     this.timeout = timeout;
   }
 
@@ -114,6 +126,14 @@ final class PagerDutyNotifier implements Notifier {
     if (alert.ruleAuthor() != null) {
       details.put("rule_author", alert.ruleAuthor());
     }
+    RuleGuidance guidance = ruleGuidance.apply(alert.ruleId());
+    if (guidance != null) {
+      if (guidance.description() != null) {
+        details.put("rule_description", guidance.description());
+      }
+      putNonEmpty(details, "rule_falsepositives", guidance.falsePositives());
+      putNonEmpty(details, "rule_references", guidance.references());
+    }
     details.put("alert_id", alert.alertId());
     ArrayNode eventIds = details.putArray("event_ids");
     alert.eventIds().stream().limit(MAX_EVENT_IDS).forEach(eventIds::add);
@@ -134,6 +154,13 @@ final class PagerDutyNotifier implements Notifier {
     } catch (JsonProcessingException e) {
       // A tree of strings and numbers always serializes.
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void putNonEmpty(ObjectNode details, String field, List<String> values) {
+    if (!values.isEmpty()) {
+      ArrayNode array = details.putArray(field);
+      values.forEach(array::add);
     }
   }
 

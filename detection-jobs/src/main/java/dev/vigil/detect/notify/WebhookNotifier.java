@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,10 +24,15 @@ import java.util.function.UnaryOperator;
  *  "alert": { ...the group's first alert... },
  *  "grouping": {"alert_count": 10, "event_count": 130, "last_alert_time": "...",
  *               "last_alert_summary": "...the latest alert's summary..."},
+ *  "rule": {"description": "...", "falsepositives": ["..."], "references": ["..."]},
  *  "alert_url": "..."}            // when notify.alert_url is configured
  * }</pre>
  *
- * Every attempt is signed ({@link WebhookSignature}) with the time it is sent; {@code
+ * <p>The alert stays the contract's document, unchanged; the firing rule's guidance ({@link
+ * RuleGuidance}) goes beside it in {@code rule}, for a receiver that opens a ticket for a person
+ * (the same triage help a page gives), only with what the rule has.
+ *
+ * <p>Every attempt is signed ({@link WebhookSignature}) with the time it is sent; {@code
  * X-Vigil-Alert-Id} lets a receiver make its handling idempotent.
  */
 final class WebhookNotifier implements Notifier {
@@ -35,12 +42,22 @@ final class WebhookNotifier implements Notifier {
   private final URI url;
   private final Secret hmacKey;
   private final UnaryOperator<String> alertUrl;
+  private final Function<String, RuleGuidance> ruleGuidance;
   private final Duration timeout;
 
-  WebhookNotifier(URI url, Secret hmacKey, UnaryOperator<String> alertUrl, Duration timeout) {
+  /**
+   * @param ruleGuidance a rule id's guidance, or null when the rule has none
+   */
+  WebhookNotifier(
+      URI url,
+      Secret hmacKey,
+      UnaryOperator<String> alertUrl,
+      Function<String, RuleGuidance> ruleGuidance,
+      Duration timeout) {
     this.url = url;
     this.hmacKey = hmacKey;
     this.alertUrl = alertUrl;
+    this.ruleGuidance = ruleGuidance;
     this.timeout = timeout;
   }
 
@@ -62,6 +79,16 @@ final class WebhookNotifier implements Notifier {
       json.writeStringField("last_alert_time", notification.lastTime().toString());
       json.writeStringField("last_alert_summary", notification.lastSummary());
       json.writeEndObject();
+      RuleGuidance guidance = ruleGuidance.apply(notification.alert().ruleId());
+      if (guidance != null) {
+        json.writeObjectFieldStart("rule");
+        if (guidance.description() != null) {
+          json.writeStringField("description", guidance.description());
+        }
+        writeNonEmpty(json, "falsepositives", guidance.falsePositives());
+        writeNonEmpty(json, "references", guidance.references());
+        json.writeEndObject();
+      }
       String link = alertUrl.apply(notification.alert().alertId());
       if (link != null) {
         json.writeStringField("alert_url", link);
@@ -71,6 +98,17 @@ final class WebhookNotifier implements Notifier {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  private static void writeNonEmpty(JsonGenerator json, String field, List<String> values)
+      throws IOException {
+    if (!values.isEmpty()) {
+      json.writeArrayFieldStart(field);
+      for (String value : values) {
+        json.writeString(value);
+      }
+      json.writeEndArray();
+    }
   }
 
   @Override

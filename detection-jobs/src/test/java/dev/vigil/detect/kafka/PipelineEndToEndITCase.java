@@ -13,7 +13,11 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.io.EventJson;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.AlertJson;
+import dev.vigil.rules.RuleException;
+import dev.vigil.rules.RulePack;
 import dev.vigil.rules.model.Level;
+import dev.vigil.rules.model.RuleDocument;
+import dev.vigil.rules.model.RuleMeta;
 import dev.vigil.stack.KafkaEndpoint;
 import dev.vigil.stack.junit.RealKafka;
 import java.io.IOException;
@@ -51,6 +55,9 @@ class PipelineEndToEndITCase {
 
   static final String ROUTING_KEY = "e2e-routing-key-0123456789abcdef";
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The built-in pack's rules by id: what the job loads without {@code rules:}. */
+  private static final Map<String, RuleMeta> BUILT_IN_RULES = builtInRules();
 
   @TempDir Path dir;
 
@@ -306,8 +313,22 @@ class PipelineEndToEndITCase {
     List<String> eventIds = new ArrayList<>();
     details.path("event_ids").forEach(id -> eventIds.add(id.asText()));
     assertThat(eventIds).hasSize(Math.min(alert.eventIds().size(), 20)).isSubsetOf(knownEventIds);
-    // Never a raw record: nothing in the page but the alert's own fields.
+    // The rule's guidance, from the pack the job loaded (the built-in one).
+    RuleMeta rule = BUILT_IN_RULES.get(alert.ruleId());
+    assertThat(details.path("rule_description").asText()).isEqualTo(rule.description().strip());
+    assertThat(details.has("rule_falsepositives")).isEqualTo(!rule.falsepositives().isEmpty());
+    // Never a raw record: nothing in the page but the alert's own fields and its rule's guidance.
     assertThat(event.toString()).doesNotContain("\"raw\"");
+  }
+
+  private static Map<String, RuleMeta> builtInRules() {
+    try {
+      return RulePack.builtIn().files().stream()
+          .flatMap(file -> file.documents().stream())
+          .collect(Collectors.toMap(RuleDocument::id, RuleDocument::meta));
+    } catch (RuleException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** PagerDuty's severities, as its Events API v2 defines them, for Vigil's levels. */

@@ -33,6 +33,7 @@ class AlertDispatcherTest {
   static final Function<String, String> ENV =
       Map.of("VIGIL_PD_ROUTING_KEY", ROUTING_KEY, "VIGIL_WEBHOOK_KEY", HMAC_KEY)::get;
   static final Function<String, List<String>> NO_RULE_ROUTES = ruleId -> List.of();
+  static final Function<String, RuleGuidance> NO_GUIDANCE = ruleId -> null;
   static final Duration FLUSH = Duration.ofSeconds(20);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -84,7 +85,8 @@ class AlertDispatcherTest {
           AlertDispatcher.start(
               config(Map.of("oncall", pagerDuty(receiver.uri("/v2/enqueue")))),
               ENV,
-              NO_RULE_ROUTES)) {
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         dispatcher.submit(alert);
         assertThat(dispatcher.flush(FLUSH)).isTrue();
       }
@@ -192,7 +194,10 @@ class AlertDispatcherTest {
               base.tags());
       try (AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         dispatcher.submit(longOne);
         dispatcher.flush(FLUSH);
       }
@@ -207,7 +212,10 @@ class AlertDispatcherTest {
     try (Receiver receiver = Receiver.pagerDuty()) {
       try (AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         for (int i = 0; i < 10; i++) {
           dispatcher.submit(Alerts.spike(Alerts.id(100 + i), "alice", i * 10L));
         }
@@ -233,7 +241,10 @@ class AlertDispatcherTest {
     try (Receiver receiver = Receiver.pagerDuty()) {
       try (AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         dispatcher.submit(Alerts.spike(Alerts.id(1), "alice", 0));
         dispatcher.submit(Alerts.spike(Alerts.id(2), "bob", 5));
         dispatcher.submit(Alerts.spike(Alerts.id(3), "alice", 600)); // past the 5 min window
@@ -345,7 +356,10 @@ class AlertDispatcherTest {
     try (Receiver receiver = Receiver.pagerDuty()) {
       try (AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         for (Alert alert : storm) {
           dispatcher.submit(alert);
           if (alert.time().equals(Alerts.T0.plusSeconds(20))) {
@@ -394,7 +408,8 @@ class AlertDispatcherTest {
           AlertDispatcher.start(
               config(Map.of("siem", webhook, "secops", slackDestination)),
               env::get,
-              NO_RULE_ROUTES)) {
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         dispatcher.submit(vault);
         dispatcher.submit(vaultAgain);
         dispatcher.submit(aws);
@@ -515,7 +530,10 @@ class AlertDispatcherTest {
         Receiver restarted = Receiver.pagerDuty()) {
       try (AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("oncall", pagerDuty(first.uri("/")))), ENV, NO_RULE_ROUTES)) {
+              config(Map.of("oncall", pagerDuty(first.uri("/")))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         storm.forEach(dispatcher::submit);
         dispatcher.flush(FLUSH);
         int sent = first.requests().size();
@@ -527,7 +545,10 @@ class AlertDispatcherTest {
       // A restart forgets everything in memory; the replay still lands on the same incidents.
       try (AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("oncall", pagerDuty(restarted.uri("/")))), ENV, NO_RULE_ROUTES)) {
+              config(Map.of("oncall", pagerDuty(restarted.uri("/")))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         storm.forEach(dispatcher::submit);
         dispatcher.flush(FLUSH);
       }
@@ -550,7 +571,10 @@ class AlertDispatcherTest {
       NotifyStats stats;
       try (AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         dispatcher.submit(Alerts.spike(Alerts.id(5), "alice", 0));
         assertThat(dispatcher.flush(FLUSH)).isTrue();
         stats = dispatcher.stats();
@@ -571,7 +595,10 @@ class AlertDispatcherTest {
       NotifyStats stats;
       try (AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES)) {
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
         dispatcher.submit(Alerts.spike(Alerts.id(6), "alice", 0));
         dispatcher.flush(FLUSH);
         stats = dispatcher.stats();
@@ -588,7 +615,8 @@ class AlertDispatcherTest {
       Map<String, Object> destination = pagerDuty(receiver.uri("/"));
       destination.put("rate_limit", Map.of("per_minute", 600, "burst", 2)); // 10 per second
       try (AlertDispatcher dispatcher =
-          AlertDispatcher.start(config(Map.of("oncall", destination)), ENV, NO_RULE_ROUTES)) {
+          AlertDispatcher.start(
+              config(Map.of("oncall", destination)), ENV, NO_RULE_ROUTES, NO_GUIDANCE)) {
         long start = System.nanoTime();
         for (int i = 0; i < 7; i++) {
           dispatcher.submit(Alerts.spike(Alerts.id(400 + i), "actor-" + i, 0));
@@ -614,7 +642,7 @@ class AlertDispatcherTest {
       destinations.put("slow", slowDestination);
       destinations.put("fast", pagerDuty(fast.uri("/")));
       try (AlertDispatcher dispatcher =
-          AlertDispatcher.start(config(destinations), ENV, NO_RULE_ROUTES)) {
+          AlertDispatcher.start(config(destinations), ENV, NO_RULE_ROUTES, NO_GUIDANCE)) {
         long start = System.nanoTime();
         for (int i = 0; i < 5; i++) {
           dispatcher.submit(Alerts.spike(Alerts.id(500 + i), "actor-" + i, 0));
@@ -636,7 +664,10 @@ class AlertDispatcherTest {
     try (Receiver receiver = Receiver.pagerDuty().slow(100)) {
       AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("oncall", pagerDuty(receiver.uri("/")))), ENV, NO_RULE_ROUTES);
+              config(Map.of("oncall", pagerDuty(receiver.uri("/")))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE);
       for (int i = 0; i < 5; i++) {
         dispatcher.submit(Alerts.spike(Alerts.id(600 + i), "actor-" + i, 0));
       }
@@ -653,7 +684,8 @@ class AlertDispatcherTest {
       Map<String, Object> destinations = new LinkedHashMap<>();
       destinations.put("close-first", slowPagerDuty(first));
       destinations.put("close-second", slowPagerDuty(second));
-      AlertDispatcher dispatcher = AlertDispatcher.start(config(destinations), ENV, NO_RULE_ROUTES);
+      AlertDispatcher dispatcher =
+          AlertDispatcher.start(config(destinations), ENV, NO_RULE_ROUTES, NO_GUIDANCE);
       for (int i = 0; i < 3; i++) {
         dispatcher.submit(Alerts.spike(Alerts.id(650 + i), "actor-" + i, 0));
       }
@@ -680,7 +712,10 @@ class AlertDispatcherTest {
     try (Receiver receiver = Receiver.pagerDuty().slow(30_000)) {
       AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              config(Map.of("close-twice", slowPagerDuty(receiver))), ENV, NO_RULE_ROUTES);
+              config(Map.of("close-twice", slowPagerDuty(receiver))),
+              ENV,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE);
       for (int i = 0; i < 3; i++) {
         dispatcher.submit(Alerts.spike(Alerts.id(660 + i), "actor-" + i, 0));
       }
@@ -744,7 +779,7 @@ class AlertDispatcherTest {
       Function<String, List<String>> ruleNotify =
           ruleId -> ruleId.equals("rule-team") ? List.of("team", "no-such-destination") : List.of();
       try (AlertDispatcher dispatcher =
-          AlertDispatcher.start(config(destinations), ENV, ruleNotify)) {
+          AlertDispatcher.start(config(destinations), ENV, ruleNotify, NO_GUIDANCE)) {
         Map<String, String> group = Map.of("actor.id", "x");
         dispatcher.submit(
             Alerts.alert(Alerts.id(1), "rule-a", "critical", "root_token_use", group, Alerts.T0));
@@ -780,7 +815,8 @@ class AlertDispatcherTest {
       webhook.put("hmac_key_env", "VIGIL_WEBHOOK_KEY");
       Alert alert = Alerts.spike(Alerts.id(7), "alice", 0);
       try (AlertDispatcher dispatcher =
-          AlertDispatcher.start(config(Map.of("siem", webhook)), ENV, NO_RULE_ROUTES)) {
+          AlertDispatcher.start(
+              config(Map.of("siem", webhook)), ENV, NO_RULE_ROUTES, NO_GUIDANCE)) {
         dispatcher.submit(alert);
         dispatcher.submit(Alerts.spike(Alerts.id(8), "alice", 30));
         dispatcher.flush(FLUSH);
@@ -839,7 +875,8 @@ class AlertDispatcherTest {
               Map.of("actor.id", "<!channel>"),
               Alerts.T0);
       try (AlertDispatcher dispatcher =
-          AlertDispatcher.start(config(Map.of("secops", slack)), env, NO_RULE_ROUTES)) {
+          AlertDispatcher.start(
+              config(Map.of("secops", slack)), env, NO_RULE_ROUTES, NO_GUIDANCE)) {
         dispatcher.submit(alert);
         dispatcher.flush(FLUSH);
       }
@@ -881,6 +918,112 @@ class AlertDispatcherTest {
     }
   }
 
+  /**
+   * A page for a rule with guidance carries exactly its description, false positives and references
+   * (PagerDuty's custom_details, the webhook's envelope, Slack's small print); a page for a rule
+   * without carries none of them, and the webhook's alert document is the same either way.
+   */
+  @Test
+  void pagesCarryTheFiringRulesGuidanceAndNoneForARuleWithout() throws IOException {
+    RuleGuidance guidance =
+        new RuleGuidance(
+            "Ten refusals & more within 5 minutes.",
+            List.of("A workload retrying", "An actor named <!channel>"),
+            List.of("https://runbooks.example/vigil?rule=spike&team=sec", "Wiki: <Vault access>"));
+    Function<String, RuleGuidance> ruleGuidance = Map.of("rule-guided", guidance)::get;
+    Alert guided =
+        Alerts.alert(
+            Alerts.id(11), "rule-guided", "high", "spike", Map.of("actor.id", "alice"), Alerts.T0);
+    Alert bare =
+        Alerts.alert(
+            Alerts.id(12), "rule-bare", "high", "spike", Map.of("actor.id", "bob"), Alerts.T0);
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver hook = new Receiver(204, "");
+        Receiver slack = new Receiver(200, "ok")) {
+      Map<String, Object> webhook = pagerDuty(hook.uri("/hooks/vigil"));
+      webhook.remove("routing_key_env");
+      webhook.put("type", "webhook");
+      webhook.put("hmac_key_env", "VIGIL_WEBHOOK_KEY");
+      Map<String, Object> chat = new LinkedHashMap<>();
+      chat.put("type", "slack");
+      chat.put("webhook_url_env", "VIGIL_SLACK_WEBHOOK_URL");
+      Map<String, String> env =
+          Map.of(
+              "VIGIL_PD_ROUTING_KEY", ROUTING_KEY,
+              "VIGIL_WEBHOOK_KEY", HMAC_KEY,
+              "VIGIL_SLACK_WEBHOOK_URL", slack.uri("/services/T1/B1/X").toString());
+      Map<String, Object> destinations = new LinkedHashMap<>();
+      destinations.put("oncall", pagerDuty(pagerDuty.uri("/v2/enqueue")));
+      destinations.put("siem", webhook);
+      destinations.put("secops", chat);
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(config(destinations), env::get, NO_RULE_ROUTES, ruleGuidance)) {
+        dispatcher.submit(guided);
+        dispatcher.submit(bare);
+        assertThat(dispatcher.flush(FLUSH)).isTrue();
+      }
+
+      List<JsonNode> pages = bodies(pagerDuty);
+      assertThat(pages).hasSize(2);
+      pages.forEach(page -> assertThat(PagerDutyContract.violations(page)).isEmpty());
+      JsonNode guidedDetails = pages.get(0).at("/payload/custom_details");
+      JsonNode bareDetails = pages.get(1).at("/payload/custom_details");
+      assertThat(guidedDetails.get("rule_id").asText()).isEqualTo("rule-guided");
+      assertThat(guidedDetails.get("rule_description").asText())
+          .isEqualTo("Ten refusals & more within 5 minutes.");
+      assertThat(guidedDetails.get("rule_falsepositives"))
+          .isEqualTo(MAPPER.readTree("[\"A workload retrying\", \"An actor named <!channel>\"]"));
+      assertThat(guidedDetails.get("rule_references"))
+          .isEqualTo(
+              MAPPER.readTree(
+                  "[\"https://runbooks.example/vigil?rule=spike&team=sec\","
+                      + " \"Wiki: <Vault access>\"]"));
+      List<String> guidedFields = new ArrayList<>();
+      guidedDetails.fieldNames().forEachRemaining(guidedFields::add);
+      List<String> bareFields = new ArrayList<>();
+      bareDetails.fieldNames().forEachRemaining(bareFields::add);
+      assertThat(bareFields)
+          .doesNotContain("rule_description", "rule_falsepositives", "rule_references");
+      guidedFields.removeAll(bareFields);
+      assertThat(guidedFields)
+          .containsExactly("rule_description", "rule_falsepositives", "rule_references");
+
+      List<JsonNode> calls = bodies(hook);
+      assertThat(calls).hasSize(2);
+      assertThat(calls.get(0).get("rule"))
+          .isEqualTo(
+              MAPPER.readTree(
+                  "{\"description\": \"Ten refusals & more within 5 minutes.\","
+                      + " \"falsepositives\": [\"A workload retrying\","
+                      + " \"An actor named <!channel>\"],"
+                      + " \"references\": [\"https://runbooks.example/vigil?rule=spike&team=sec\","
+                      + " \"Wiki: <Vault access>\"]}"));
+      assertThat(calls.get(1).has("rule")).isFalse();
+      assertThat(calls.get(0).get("alert")).isEqualTo(MAPPER.readTree(AlertJson.toJson(guided)));
+      assertThat(calls.get(1).get("alert")).isEqualTo(MAPPER.readTree(AlertJson.toJson(bare)));
+
+      List<JsonNode> messages = bodies(slack);
+      assertThat(messages).hasSize(2);
+      JsonNode guidedBlocks = messages.get(0).get("blocks");
+      assertThat(guidedBlocks)
+          .extracting(b -> b.get("type").asText())
+          .containsExactly(
+              "header", "section", "section", "context", "context", "context", "context");
+      assertThat(guidedBlocks)
+          .extracting(b -> b.at("/elements/0/text").asText())
+          .containsSubsequence(
+              "Ten refusals &amp; more within 5 minutes.",
+              "*Known false positives:* A workload retrying; An actor named &lt;!channel&gt;",
+              "*References:* <https://runbooks.example/vigil?rule=spike&team=sec>"
+                  + " · Wiki: &lt;Vault access&gt;");
+      assertThat(guidedBlocks.get(6).at("/elements/0/text").asText()).startsWith("Rule spike ·");
+      assertThat(messages.get(0).toString()).doesNotContain("<!channel>");
+      assertThat(messages.get(1).get("blocks"))
+          .extracting(b -> b.get("type").asText())
+          .containsExactly("header", "section", "section", "context");
+    }
+  }
+
   @Test
   void slackCountsOneEventInTheSingular() throws IOException {
     try (Receiver receiver = new Receiver(200, "ok")) {
@@ -917,7 +1060,8 @@ class AlertDispatcherTest {
               "Root credential used: root (root) update on sys/policies/acl/ops from 10.20.0.5",
               spike.tags());
       try (AlertDispatcher dispatcher =
-          AlertDispatcher.start(config(Map.of("secops", slack)), env, NO_RULE_ROUTES)) {
+          AlertDispatcher.start(
+              config(Map.of("secops", slack)), env, NO_RULE_ROUTES, NO_GUIDANCE)) {
         dispatcher.submit(single);
         dispatcher.flush(FLUSH);
       }

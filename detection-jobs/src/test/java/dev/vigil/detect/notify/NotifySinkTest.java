@@ -287,6 +287,11 @@ class NotifySinkTest {
           .last()
           .isEqualTo(tuple(3, 36L));
       events.forEach(e -> assertThat(PagerDutyContract.violations(e)).isEmpty());
+      // The sink carries the guidance of the pack it was built from (the built-in spike's).
+      events.forEach(
+          e ->
+              assertThat(e.at("/payload/custom_details/rule_falsepositives/0").asText())
+                  .startsWith("A workload retrying"));
       assertThat(events.get(events.size() - 1).at("/payload/summary").asText())
           .startsWith(afterRestore.summary())
           .endsWith("(3 alerts for this group, 36 events)");
@@ -459,7 +464,8 @@ class NotifySinkTest {
     return AlertDispatcher.start(
         AlertDispatcherTest.config(new LinkedHashMap<>(destinations)),
         AlertDispatcherTest.ENV,
-        AlertDispatcherTest.NO_RULE_ROUTES);
+        AlertDispatcherTest.NO_RULE_ROUTES,
+        AlertDispatcherTest.NO_GUIDANCE);
   }
 
   /** The same destinations with their secrets in files, which the sink reads on its own. */

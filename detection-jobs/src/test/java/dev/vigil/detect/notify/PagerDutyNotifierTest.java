@@ -16,6 +16,7 @@ class PagerDutyNotifierTest {
           Secret.of("routing-key-123", "env PD"),
           null,
           id -> null,
+          AlertDispatcherTest.NO_GUIDANCE,
           Duration.ofSeconds(10));
 
   @Test

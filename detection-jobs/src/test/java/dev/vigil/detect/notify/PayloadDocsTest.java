@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.rules.Alert;
+import dev.vigil.rules.RulePack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class PayloadDocsTest {
   private static final String ELLIPSIS = "…";
 
   @Test
-  void everyDocumentedPayloadIsWhatIsSentFieldByField() throws IOException {
+  void everyDocumentedPayloadIsWhatIsSentFieldByField() throws Exception {
     String doc = Files.readString(Path.of("..", "docs", "notify.md"));
     Alert alert = Alerts.spike(Alerts.id(42), "alice", 0);
     try (Receiver pagerDuty = Receiver.pagerDuty();
@@ -58,7 +59,8 @@ class PayloadDocsTest {
                       "secops",
                       chat)),
               env::get,
-              AlertDispatcherTest.NO_RULE_ROUTES)) {
+              AlertDispatcherTest.NO_RULE_ROUTES,
+              RuleGuidance.byRuleId(RulePack.builtIn())::get)) {
         dispatcher.submit(alert);
         assertThat(dispatcher.flush(AlertDispatcherTest.FLUSH)).isTrue();
       }

@@ -62,7 +62,10 @@ class SecretsNeverLoggedTest {
       NotifyStats stats;
       try (AlertDispatcher dispatcher =
           AlertDispatcher.start(
-              AlertDispatcherTest.config(destinations), env, AlertDispatcherTest.NO_RULE_ROUTES)) {
+              AlertDispatcherTest.config(destinations),
+              env,
+              AlertDispatcherTest.NO_RULE_ROUTES,
+              AlertDispatcherTest.NO_GUIDANCE)) {
         dispatcher.submit(Alerts.spike(Alerts.id(1), "alice", 0));
         dispatcher.flush(AlertDispatcherTest.FLUSH);
         stats = dispatcher.stats();
