@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -123,8 +124,11 @@ class SavedObjectsQueriesITCase {
                   + "\"sourceIPAddress\":\"192.0.2.10\",\"errorMessage\":\"Failed authentication\","
                   + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},"
                   + "\"eventType\":\"AwsConsoleSignIn\""),
-          rootSignIn("c1000000-0000-4000-8000-000000000003", "111122223333", "192.0.2.44"),
-          rootSignIn("c1000000-0000-4000-8000-000000000004", "444455556666", "192.0.2.45"),
+          rootSignIn("c1000000-0000-4000-8000-000000000003", "111122223333", "192.0.2.44", true),
+          rootSignIn("c1000000-0000-4000-8000-000000000004", "444455556666", "192.0.2.45", true),
+          // A wrong root password in each account, a minute before: two root users, not one.
+          rootSignIn("c1000000-0000-4000-8000-000000000006", "111122223333", "192.0.2.44", false),
+          rootSignIn("c1000000-0000-4000-8000-000000000007", "444455556666", "192.0.2.45", false),
           cloudTrail(
               "c1000000-0000-4000-8000-000000000005",
               "10:50:00",
@@ -214,17 +218,21 @@ class SavedObjectsQueriesITCase {
         .containsExactlyInAnyOrder(
             List.of("arn:aws:iam::111122223333:user/alice", "AWS_CLOUDTRAIL", "2", "alice"),
             List.of("arn:aws:iam::111122223333:user/anaya", "AWS_CLOUDTRAIL", "1", "anaya"),
-            List.of("arn:aws:iam::111122223333:root", "AWS_CLOUDTRAIL", "1", "root"),
-            List.of("arn:aws:iam::444455556666:root", "AWS_CLOUDTRAIL", "1", "root"),
+            List.of("arn:aws:iam::111122223333:root", "AWS_CLOUDTRAIL", "2", "root"),
+            List.of("arn:aws:iam::444455556666:root", "AWS_CLOUDTRAIL", "2", "root"),
             List.of("hmac-sha256:a1", "VAULT", "1", "token-ci-runner"),
             List.of("hmac-sha256:a2", "VAULT", "1", "root"));
   }
 
   @Test
-  void failedSignInsShowsTheWrongPasswordAndNotTheRefusals() throws IOException {
-    // actor.name, source, count, distinct source IPs
+  void failedSignInsShowsTheWrongPasswordsAndNotTheRefusals() throws IOException {
+    // actor.name, source, target.account, count, distinct source IPs: the root users of two
+    // accounts are two rows, not one "root" tried twice.
     assertThat(rows("visualization/vigil-failed-sign-ins"))
-        .containsExactly(List.of("anaya", "AWS_CLOUDTRAIL", "1", "1"));
+        .containsExactlyInAnyOrder(
+            List.of("anaya", "AWS_CLOUDTRAIL", "111122223333", "1", "1"),
+            List.of("root", "AWS_CLOUDTRAIL", "111122223333", "1", "1"),
+            List.of("root", "AWS_CLOUDTRAIL", "444455556666", "1", "1"));
   }
 
   @Test
@@ -233,7 +241,9 @@ class SavedObjectsQueriesITCase {
         .containsExactlyInAnyOrder(
             "a1000000-0000-4000-8000-000000000003:response",
             "c1000000-0000-4000-8000-000000000003",
-            "c1000000-0000-4000-8000-000000000004");
+            "c1000000-0000-4000-8000-000000000004",
+            "c1000000-0000-4000-8000-000000000006",
+            "c1000000-0000-4000-8000-000000000007");
     assertThat(hits("search/vigil-policy-changes"))
         .containsExactlyInAnyOrder(
             "a1000000-0000-4000-8000-000000000003:response",
@@ -245,16 +255,16 @@ class SavedObjectsQueriesITCase {
     assertThat(rows("visualization/vigil-deadletters-by-reason"))
         .extracting(row -> row.subList(1, 3))
         .containsExactly(List.of("MALFORMED_JSON", "1"));
-    // Root use: the Vault root token and two AWS root sign-ins; policy changes: the Vault
-    // policy write and alice's AttachRolePolicy.
+    // Root use: the Vault root token and two AWS root users, each failing to sign in and then
+    // signing in; policy changes: the Vault policy write and alice's AttachRolePolicy.
     assertThat(rows("visualization/vigil-alerts-by-detection"))
         .extracting(row -> row.subList(1, 3))
-        .containsExactly(List.of("root_token_use", "3"), List.of("policy_change", "2"));
+        .containsExactly(List.of("root_token_use", "5"), List.of("policy_change", "2"));
     assertThat(rows("visualization/vigil-alerts-by-severity"))
         .extracting(row -> row.subList(1, 3))
-        .containsExactly(List.of("critical", "3"), List.of("high", "2"));
+        .containsExactly(List.of("critical", "5"), List.of("high", "2"));
     List<String> alertIds = alerts.stream().map(Alert::alertId).toList();
-    assertThat(alertIds).hasSize(5);
+    assertThat(alertIds).hasSize(7);
     assertThat(hits("search/vigil-recent-alerts")).containsExactlyInAnyOrderElementsOf(alertIds);
     assertThat(hits("search/vigil-recent-alerts-by-arrival"))
         .containsExactlyInAnyOrderElementsOf(alertIds);
@@ -267,11 +277,19 @@ class SavedObjectsQueriesITCase {
    */
   @Test
   void alertsByActorShowsEachActorsLatestAlertInWords() throws IOException {
-    // group.actor.id, detection, count, the latest alert's summary: one alert each here
-    List<List<String>> expected =
+    // group.actor.id, detection, count, the latest alert's summary
+    Map<List<String>, List<Alert>> byActorAndDetection =
         alerts.stream()
-            .map(a -> List.of(a.group().get("actor.id"), a.detection(), "1", a.summary()))
-            .toList();
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    a -> List.of(a.group().get("actor.id"), a.detection())));
+    List<List<String>> expected = new ArrayList<>();
+    byActorAndDetection.forEach(
+        (key, ofKey) -> {
+          Alert latest = java.util.Collections.max(ofKey, Comparator.comparing(Alert::time));
+          expected.add(
+              List.of(key.get(0), key.get(1), String.valueOf(ofKey.size()), latest.summary()));
+        });
     assertThat(rows("visualization/vigil-alerts-by-actor"))
         .containsExactlyInAnyOrderElementsOf(expected)
         .anySatisfy(
@@ -297,7 +315,7 @@ class SavedObjectsQueriesITCase {
         .forEach(hit -> ids.add(hit.path("_id").asText()));
 
     assertThat(ids)
-        .hasSize(8)
+        .hasSize(10)
         .contains("a1000000-0000-4000-8000-000000000001:response")
         .noneMatch(id -> id.endsWith(":request"));
   }
@@ -523,21 +541,29 @@ class SavedObjectsQueriesITCase {
   }
 
   private static String cloudTrail(String eventId, String time, String identity, String rest) {
+    return cloudTrail(eventId, time, "111122223333", identity, rest);
+  }
+
+  private static String cloudTrail(
+      String eventId, String time, String account, String identity, String rest) {
     return "{\"eventVersion\":\"1.09\",\"userIdentity\":"
         + identity
         + ",\"eventTime\":\"2026-11-20T"
         + time
         + "Z\",\"awsRegion\":\"us-east-1\",\"userAgent\":\"aws-cli/2\",\"eventID\":\""
         + eventId
-        + "\",\"recipientAccountId\":\"111122223333\","
+        + "\",\"recipientAccountId\":\""
+        + account
+        + "\","
         + rest
         + "}";
   }
 
-  private static String rootSignIn(String eventId, String account, String ip) {
+  private static String rootSignIn(String eventId, String account, String ip, boolean succeeded) {
     return cloudTrail(
         eventId,
-        "10:40:00",
+        succeeded ? "10:40:00" : "10:39:00",
+        account,
         "{\"type\":\"Root\",\"principalId\":\""
             + account
             + "\",\"arn\":\"arn:aws:iam::"
@@ -548,7 +574,10 @@ class SavedObjectsQueriesITCase {
         "\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\","
             + "\"sourceIPAddress\":\""
             + ip
-            + "\",\"responseElements\":{\"ConsoleLogin\":\"Success\"},"
+            + (succeeded
+                ? "\",\"responseElements\":{\"ConsoleLogin\":\"Success\"},"
+                : "\",\"errorMessage\":\"Failed authentication\","
+                    + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},")
             + "\"additionalEventData\":{\"MFAUsed\":\"Yes\"},\"eventType\":\"AwsConsoleSignIn\"");
   }
 }
