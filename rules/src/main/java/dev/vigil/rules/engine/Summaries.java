@@ -2,6 +2,7 @@ package dev.vigil.rules.engine;
 
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.Outcome;
+import dev.vigil.event.Source;
 import dev.vigil.rules.model.CorrelationRule;
 import dev.vigil.rules.model.CorrelationType;
 import dev.vigil.rules.model.Durations;
@@ -30,6 +31,11 @@ final class Summaries {
     appendAct(line, event);
     line.append(" (").append(event.getSource().name());
     if (event.getTarget().getAccount() != null) {
+      // Vault's top namespace is called "root": said to be a namespace, so that it never reads as
+      // a root token on a page about someone else's act.
+      if (event.getSource() == Source.VAULT) {
+        line.append(" namespace");
+      }
       line.append(' ').append(shorten(event.getTarget().getAccount()));
     }
     return line.append(')').toString();

@@ -105,7 +105,7 @@ class SummariesTest {
                     + "\"src\":{\"ip\":\"10.20.0.5\"}}"))
         .isEqualTo(
             "Root credential used: root (root) update on sys/policies/acl/ops-admin from 10.20.0.5"
-                + " (VAULT root)");
+                + " (VAULT namespace root)");
   }
 
   private static String summary(String event) throws Exception {
