@@ -50,7 +50,7 @@ final class Summaries {
   private static void appendAct(StringBuilder line, AuditEvent event) {
     String actor =
         event.getActor().getName() != null ? event.getActor().getName() : event.getActor().getId();
-    line.append(actor == null ? "an unknown actor" : shorten(actor));
+    line.append(actor == null ? "an unknown actor" : shortenIdentifier(actor));
     if (event.getActor().getRoot()) {
       line.append(" (root)");
     }
@@ -65,7 +65,7 @@ final class Summaries {
       line.append(" (").append(reason).append(')');
     }
     if (event.getTarget().getResource() != null) {
-      line.append(" on ").append(shorten(event.getTarget().getResource()));
+      line.append(" on ").append(shortenIdentifier(event.getTarget().getResource()));
     }
     if (event.getSrc().getIp() != null) {
       line.append(" from ").append(event.getSrc().getIp());
@@ -100,7 +100,7 @@ final class Summaries {
       line.append(" by ")
           .append(
               group.entrySet().stream()
-                  .map(e -> e.getKey() + "=" + shorten(e.getValue()))
+                  .map(e -> e.getKey() + "=" + shortenIdentifier(e.getValue()))
                   .collect(Collectors.joining(", ")));
     }
     line.append(" within ")
@@ -135,6 +135,20 @@ final class Summaries {
 
   private static String shorten(String value) {
     return shorten(value, MAX_VALUE);
+  }
+
+  /**
+   * An identifier (a resource id, an ARN, a path, a role session) cut in its middle: its end names
+   * the thing itself (the diagnostic setting, the session, the secret) and its start the scope,
+   * where cutting the end kept an Azure scope and lost which setting was deleted.
+   */
+  private static String shortenIdentifier(String value) {
+    String flat = shorten(value, Integer.MAX_VALUE);
+    if (flat.length() <= MAX_VALUE) {
+      return flat;
+    }
+    int head = MAX_VALUE / 3;
+    return flat.substring(0, head) + "…" + flat.substring(flat.length() - (MAX_VALUE - head - 1));
   }
 
   private static String shorten(String value, int max) {
