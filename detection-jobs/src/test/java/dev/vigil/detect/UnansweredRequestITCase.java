@@ -86,9 +86,9 @@ class UnansweredRequestITCase {
     assertThat(found)
         .containsExactlyInAnyOrder(
             "root_token_issue_unanswered [\"lost-1:request\"] Root credential used, response not"
-                + " seen: root (root) update on auth/token/create from 10.20.0.5 (VAULT root);"
-                + " its response was not seen within 2m",
+                + " seen: root (root) update on auth/token/create from 10.20.0.5 (VAULT namespace"
+                + " root); its response was not seen within 2m",
             "root_token_use [\"answered-1:response\"] Root credential used: root (root) update on"
-                + " auth/token/create from 10.20.0.5 (VAULT root)");
+                + " auth/token/create from 10.20.0.5 (VAULT namespace root)");
   }
 }

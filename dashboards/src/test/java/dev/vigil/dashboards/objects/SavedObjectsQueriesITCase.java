@@ -18,11 +18,20 @@ import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.ingest.io.EventJson;
+import dev.vigil.rules.Alert;
+import dev.vigil.rules.AlertJson;
+import dev.vigil.rules.RuleException;
+import dev.vigil.rules.RulePack;
+import dev.vigil.rules.engine.DetectionEngine;
+import dev.vigil.rules.engine.PackCompiler;
+import dev.vigil.rules.model.Level;
 import dev.vigil.stack.OpenSearchEndpoint;
 import dev.vigil.stack.junit.RealOpenSearch;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +47,8 @@ import org.opensearch.client.opensearch.generic.Response;
  * of audit records written for each panel: a denied Vault request without a token, one with a
  * token, a Vault root token changing a policy (each a request and a response entry), CloudTrail's
  * denied call, failed sign-in, two root users of two accounts and a policy change, and a record
- * that is not JSON (a dead letter).
+ * that is not JSON (a dead letter); and the alerts the built-in pack raises over those events, as
+ * the job's sink indexes them.
  *
  * <p>Dashboards does not run here, so each object is sent as the search Dashboards builds from it,
  * for the constructs the file uses ({@link #request}): the query (written in the part of KQL that
@@ -58,6 +68,7 @@ class SavedObjectsQueriesITCase {
       Map.of(
           "vigil-events", "vigil-events-savedobjects-2026.11",
           "vigil-alerts", "vigil-alerts-savedobjects-2026.11",
+          "vigil-alerts-by-arrival", "vigil-alerts-savedobjects-2026.11",
           "vigil-deadletters", "vigil-deadletters-savedobjects-2026.11");
 
   private static final String ALICE =
@@ -113,8 +124,11 @@ class SavedObjectsQueriesITCase {
                   + "\"sourceIPAddress\":\"192.0.2.10\",\"errorMessage\":\"Failed authentication\","
                   + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},"
                   + "\"eventType\":\"AwsConsoleSignIn\""),
-          rootSignIn("c1000000-0000-4000-8000-000000000003", "111122223333", "192.0.2.44"),
-          rootSignIn("c1000000-0000-4000-8000-000000000004", "444455556666", "192.0.2.45"),
+          rootSignIn("c1000000-0000-4000-8000-000000000003", "111122223333", "192.0.2.44", true),
+          rootSignIn("c1000000-0000-4000-8000-000000000004", "444455556666", "192.0.2.45", true),
+          // A wrong root password in each account, a minute before: two root users, not one.
+          rootSignIn("c1000000-0000-4000-8000-000000000006", "111122223333", "192.0.2.44", false),
+          rootSignIn("c1000000-0000-4000-8000-000000000007", "444455556666", "192.0.2.45", false),
           cloudTrail(
               "c1000000-0000-4000-8000-000000000005",
               "10:50:00",
@@ -124,12 +138,13 @@ class SavedObjectsQueriesITCase {
                   + "\"ops\",\"policyArn\":\"arn:aws:iam::aws:policy/AdministratorAccess\"},"
                   + "\"eventType\":\"AwsApiCall\""));
 
+  private static final List<Alert> alerts = new ArrayList<>();
   private static ShippedObjects shipped;
   private static OpenSearchConnection connection;
   private static OpenSearchClient client;
 
   @BeforeAll
-  static void indexTheRecords(OpenSearchEndpoint openSearch) throws IOException {
+  static void indexTheRecords(OpenSearchEndpoint openSearch) throws IOException, RuleException {
     shipped = new ShippedObjects();
     connection = OpenSearchConnection.open(OpenSearchConfig.local(openSearch.url()));
     client = connection.client();
@@ -140,10 +155,12 @@ class SavedObjectsQueriesITCase {
     raw.addAll(CLOUDTRAIL);
     raw.add("{\"Records\":[{\"eventVersion\":");
     Normalizer normalizer = Normalizer.create();
+    List<AuditEvent> events = new ArrayList<>();
     NormalizeOutput out =
         new NormalizeOutput() {
           @Override
           public void event(AuditEvent event) {
+            events.add(event);
             index("vigil-events", event.getEventId(), EventJson.toJson(event));
           }
 
@@ -155,13 +172,17 @@ class SavedObjectsQueriesITCase {
     for (int i = 0; i < raw.size(); i++) {
       normalizer.normalize(RawRecord.of(raw.get(i), "test:" + (i + 1)), out);
     }
-    index(
-        "vigil-alerts",
-        "alert-1",
-        "{\"alert_id\":\"alert-1\",\"detection\":\"policy_change\",\"severity\":\"high\","
-            + "\"time\":\"2026-11-20T10:50:00.000Z\",\"rule_title\":\"IAM policy attached\","
-            + "\"summary\":\"alice AttachRolePolicy\"}");
-    call("POST", "/" + String.join(",", INDEX_OF_PATTERN.values()) + "/_refresh", null);
+    try (DetectionEngine engine =
+        DetectionEngine.start(
+            PackCompiler.compile(RulePack.builtIn()),
+            alert -> {
+              alerts.add(alert);
+              index("vigil-alerts", alert.alertId(), alertDocument(alert));
+            })) {
+      events.forEach(engine::accept);
+      engine.flush();
+    }
+    call("POST", "/" + indices() + "/_refresh", null);
   }
 
   @AfterAll
@@ -197,17 +218,21 @@ class SavedObjectsQueriesITCase {
         .containsExactlyInAnyOrder(
             List.of("arn:aws:iam::111122223333:user/alice", "AWS_CLOUDTRAIL", "2", "alice"),
             List.of("arn:aws:iam::111122223333:user/anaya", "AWS_CLOUDTRAIL", "1", "anaya"),
-            List.of("arn:aws:iam::111122223333:root", "AWS_CLOUDTRAIL", "1", "root"),
-            List.of("arn:aws:iam::444455556666:root", "AWS_CLOUDTRAIL", "1", "root"),
+            List.of("arn:aws:iam::111122223333:root", "AWS_CLOUDTRAIL", "2", "root"),
+            List.of("arn:aws:iam::444455556666:root", "AWS_CLOUDTRAIL", "2", "root"),
             List.of("hmac-sha256:a1", "VAULT", "1", "token-ci-runner"),
             List.of("hmac-sha256:a2", "VAULT", "1", "root"));
   }
 
   @Test
-  void failedSignInsShowsTheWrongPasswordAndNotTheRefusals() throws IOException {
-    // actor.name, source, count, distinct source IPs
+  void failedSignInsShowsTheWrongPasswordsAndNotTheRefusals() throws IOException {
+    // actor.name, source, target.account, count, distinct source IPs: the root users of two
+    // accounts are two rows, not one "root" tried twice.
     assertThat(rows("visualization/vigil-failed-sign-ins"))
-        .containsExactly(List.of("anaya", "AWS_CLOUDTRAIL", "1", "1"));
+        .containsExactlyInAnyOrder(
+            List.of("anaya", "AWS_CLOUDTRAIL", "111122223333", "1", "1"),
+            List.of("root", "AWS_CLOUDTRAIL", "111122223333", "1", "1"),
+            List.of("root", "AWS_CLOUDTRAIL", "444455556666", "1", "1"));
   }
 
   @Test
@@ -216,7 +241,9 @@ class SavedObjectsQueriesITCase {
         .containsExactlyInAnyOrder(
             "a1000000-0000-4000-8000-000000000003:response",
             "c1000000-0000-4000-8000-000000000003",
-            "c1000000-0000-4000-8000-000000000004");
+            "c1000000-0000-4000-8000-000000000004",
+            "c1000000-0000-4000-8000-000000000006",
+            "c1000000-0000-4000-8000-000000000007");
     assertThat(hits("search/vigil-policy-changes"))
         .containsExactlyInAnyOrder(
             "a1000000-0000-4000-8000-000000000003:response",
@@ -228,13 +255,47 @@ class SavedObjectsQueriesITCase {
     assertThat(rows("visualization/vigil-deadletters-by-reason"))
         .extracting(row -> row.subList(1, 3))
         .containsExactly(List.of("MALFORMED_JSON", "1"));
+    // Root use: the Vault root token and two AWS root users, each failing to sign in and then
+    // signing in; policy changes: the Vault policy write and alice's AttachRolePolicy.
     assertThat(rows("visualization/vigil-alerts-by-detection"))
         .extracting(row -> row.subList(1, 3))
-        .containsExactly(List.of("policy_change", "1"));
+        .containsExactly(List.of("root_token_use", "5"), List.of("policy_change", "2"));
     assertThat(rows("visualization/vigil-alerts-by-severity"))
         .extracting(row -> row.subList(1, 3))
-        .containsExactly(List.of("high", "1"));
-    assertThat(hits("search/vigil-recent-alerts")).containsExactly("alert-1");
+        .containsExactly(List.of("critical", "5"), List.of("high", "2"));
+    List<String> alertIds = alerts.stream().map(Alert::alertId).toList();
+    assertThat(alertIds).hasSize(7);
+    assertThat(hits("search/vigil-recent-alerts")).containsExactlyInAnyOrderElementsOf(alertIds);
+    assertThat(hits("search/vigil-recent-alerts-by-arrival"))
+        .containsExactlyInAnyOrderElementsOf(alertIds);
+  }
+
+  /**
+   * The built-in pack groups by {@code actor.id} alone, so the table's one readable column is the
+   * latest alert's summary (who did what, where); an alert has no {@code group.actor.name} beside
+   * its {@code group.actor.id}, and a column of it stayed empty.
+   */
+  @Test
+  void alertsByActorShowsEachActorsLatestAlertInWords() throws IOException {
+    // group.actor.id, detection, count, the latest alert's summary
+    Map<List<String>, List<Alert>> byActorAndDetection =
+        alerts.stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    a -> List.of(a.group().get("actor.id"), a.detection())));
+    List<List<String>> expected = new ArrayList<>();
+    byActorAndDetection.forEach(
+        (key, ofKey) -> {
+          Alert latest = java.util.Collections.max(ofKey, Comparator.comparing(Alert::time));
+          expected.add(
+              List.of(key.get(0), key.get(1), String.valueOf(ofKey.size()), latest.summary()));
+        });
+    assertThat(rows("visualization/vigil-alerts-by-actor"))
+        .containsExactlyInAnyOrderElementsOf(expected)
+        .anySatisfy(
+            row ->
+                assertThat(row.get(3))
+                    .startsWith("AWS IAM policy changed: alice AttachRolePolicy on role/ops"));
   }
 
   /** The hand-made query docs/opensearch.md gives ("Counting Vault requests") does the same. */
@@ -254,7 +315,7 @@ class SavedObjectsQueriesITCase {
         .forEach(hit -> ids.add(hit.path("_id").asText()));
 
     assertThat(ids)
-        .hasSize(8)
+        .hasSize(10)
         .contains("a1000000-0000-4000-8000-000000000001:response")
         .noneMatch(id -> id.endsWith(":request"));
   }
@@ -347,10 +408,12 @@ class SavedObjectsQueriesITCase {
       row.add(bucket.path("doc_count").asText());
       for (JsonNode metric : metrics) {
         JsonNode value = bucket.path(metric.path("id").asText());
+        // A top hit without the field (the latest document lacks it) is an empty cell.
+        JsonNode topHit = value.at("/hits/hits/0/fields");
         row.add(
             value.has("value")
                 ? value.path("value").asText()
-                : value.at("/hits/hits/0/fields").elements().next().path(0).asText());
+                : topHit.isEmpty() ? "" : topHit.elements().next().path(0).asText());
       }
       rows.add(row);
     }
@@ -416,11 +479,28 @@ class SavedObjectsQueriesITCase {
     }
   }
 
+  /**
+   * The alert as the job's OpenSearch sink indexes it: its JSON and the two fields of the index
+   * only, {@code severity_rank} and {@code indexed_at}.
+   */
+  private static String alertDocument(Alert alert) {
+    try {
+      ObjectNode document = (ObjectNode) JSON.readTree(AlertJson.toJson(alert));
+      document.put("severity_rank", Level.parse(alert.severity()).rank());
+      document.put("indexed_at", Instant.now().toString());
+      return JSON.writeValueAsString(document);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The test's indices, comma-separated (two patterns read the alerts index). */
+  private static String indices() {
+    return String.join(",", new java.util.TreeSet<>(INDEX_OF_PATTERN.values()));
+  }
+
   private static void deleteTheIndices() throws IOException {
-    call(
-        "DELETE",
-        "/" + String.join(",", INDEX_OF_PATTERN.values()) + "?ignore_unavailable=true",
-        null);
+    call("DELETE", "/" + indices() + "?ignore_unavailable=true", null);
   }
 
   private static String call(String method, String endpoint, String body) throws IOException {
@@ -461,21 +541,29 @@ class SavedObjectsQueriesITCase {
   }
 
   private static String cloudTrail(String eventId, String time, String identity, String rest) {
+    return cloudTrail(eventId, time, "111122223333", identity, rest);
+  }
+
+  private static String cloudTrail(
+      String eventId, String time, String account, String identity, String rest) {
     return "{\"eventVersion\":\"1.09\",\"userIdentity\":"
         + identity
         + ",\"eventTime\":\"2026-11-20T"
         + time
         + "Z\",\"awsRegion\":\"us-east-1\",\"userAgent\":\"aws-cli/2\",\"eventID\":\""
         + eventId
-        + "\",\"recipientAccountId\":\"111122223333\","
+        + "\",\"recipientAccountId\":\""
+        + account
+        + "\","
         + rest
         + "}";
   }
 
-  private static String rootSignIn(String eventId, String account, String ip) {
+  private static String rootSignIn(String eventId, String account, String ip, boolean succeeded) {
     return cloudTrail(
         eventId,
-        "10:40:00",
+        succeeded ? "10:40:00" : "10:39:00",
+        account,
         "{\"type\":\"Root\",\"principalId\":\""
             + account
             + "\",\"arn\":\"arn:aws:iam::"
@@ -486,7 +574,10 @@ class SavedObjectsQueriesITCase {
         "\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\","
             + "\"sourceIPAddress\":\""
             + ip
-            + "\",\"responseElements\":{\"ConsoleLogin\":\"Success\"},"
+            + (succeeded
+                ? "\",\"responseElements\":{\"ConsoleLogin\":\"Success\"},"
+                : "\",\"errorMessage\":\"Failed authentication\","
+                    + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},")
             + "\"additionalEventData\":{\"MFAUsed\":\"Yes\"},\"eventType\":\"AwsConsoleSignIn\"");
   }
 }

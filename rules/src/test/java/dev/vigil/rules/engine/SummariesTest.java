@@ -105,7 +105,35 @@ class SummariesTest {
                     + "\"src\":{\"ip\":\"10.20.0.5\"}}"))
         .isEqualTo(
             "Root credential used: root (root) update on sys/policies/acl/ops-admin from 10.20.0.5"
-                + " (VAULT root)");
+                + " (VAULT namespace root)");
+  }
+
+  /**
+   * A long resource id is cut in its middle: its end names the thing touched (the diagnostic
+   * setting, the role assignment), its start the scope, and the account is said apart anyway.
+   */
+  @Test
+  void aLongResourceKeepsItsEndWhereTheNameOfTheThingIs() throws Exception {
+    String resource =
+        "/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/myresourcegroup"
+            + "/providers/Microsoft.Storage/storageAccounts/mystorageaccount/providers"
+            + "/Microsoft.Insights/diagnosticSettings/audit-to-siem";
+    String summary =
+        summary(
+            "{\"source\":\"AZURE_MONITOR\",\"operation\":"
+                + "\"Microsoft.Insights/diagnosticSettings/delete\",\"outcome\":\"SUCCESS\","
+                + "\"actor\":{\"name\":\"carol@example.com\",\"root\":true},"
+                + "\"target\":{\"resource\":\""
+                + resource
+                + "\",\"account\":\"12345678-1234-1234-1234-123456789abc\"}}");
+    assertThat(summary)
+        .startsWith(
+            "Root credential used: carol@example.com (root)"
+                + " Microsoft.Insights/diagnosticSettings/delete on /subscriptions/12345678-")
+        .contains("…")
+        .contains("/diagnosticSettings/audit-to-siem (AZURE_MONITOR");
+    String shown = summary.substring(summary.indexOf(" on ") + 4, summary.indexOf(" (AZURE"));
+    assertThat(shown).hasSize(120);
   }
 
   private static String summary(String event) throws Exception {
