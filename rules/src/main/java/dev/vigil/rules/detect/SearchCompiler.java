@@ -533,7 +533,16 @@ public final class SearchCompiler {
       case "expand" -> expand(value);
       case "windash" -> windash(value);
       case "base64" -> List.of(Base64.getEncoder().encodeToString(encode(value, mods.encoding())));
-      case "base64offset" -> base64Offsets(encode(value, mods.encoding()));
+      case "base64offset" -> {
+        byte[] bytes = encode(value, mods.encoding());
+        if (bytes.length < 2) {
+          // A shorter value leaves an offset form with no character of its own: it would match
+          // any text, or (empty) not even encode.
+          throw new IllegalArgumentException(
+              "'|base64offset' needs a value of two characters or more, not '" + value + "'");
+        }
+        yield base64Offsets(bytes);
+      }
       default -> throw new IllegalStateException(transform);
     };
   }

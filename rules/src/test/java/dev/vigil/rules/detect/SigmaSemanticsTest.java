@@ -167,6 +167,21 @@ class SigmaSemanticsTest {
   }
 
   @Test
+  void base64offsetRefusesAValueTooShortToEncodeAtEveryOffset() {
+    // One byte leaves an offset form with no character of its own (it would match anything);
+    // none did not even encode, and failed with a stack trace.
+    for (String value : List.of("''", "x")) {
+      assertThatThrownBy(
+              () ->
+                  awsMatches(
+                      "sel:\n  a|base64offset|contains: " + value + "\ncondition: sel", "{}"))
+          .isInstanceOf(RuleException.class)
+          .hasMessageContaining("test.yml:6")
+          .hasMessageContaining("'|base64offset' needs a value of two characters or more");
+    }
+  }
+
+  @Test
   void expandResolvesPackLists() throws Exception {
     String yaml = rule("", "sel:\n  actor.name|expand: '%break_glass%'\ncondition: sel");
     var pack = Rules.compile(yaml, Map.of("break_glass", List.of("*break-glass*", "emergency")));
