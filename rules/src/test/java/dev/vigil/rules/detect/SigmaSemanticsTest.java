@@ -182,6 +182,29 @@ class SigmaSemanticsTest {
   }
 
   @Test
+  void allAndsTheValuesWrittenNotTheVariantsATransformationMakes() throws Exception {
+    String windash = "sel:\n  cmd|windash|contains|all: ['-enc', '-nop']\ncondition: sel";
+    assertThat(awsMatches(windash, "{\"cmd\":\"powershell -enc x -nop\"}")).isTrue();
+    assertThat(awsMatches(windash, "{\"cmd\":\"powershell /enc x -nop\"}")).isTrue();
+    assertThat(awsMatches(windash, "{\"cmd\":\"powershell -enc x\"}")).isFalse();
+    String offset = "sel:\n  a|base64offset|contains|all: [hello, world]\ncondition: sel";
+    String both = java.util.Base64.getEncoder().encodeToString("hello world".getBytes());
+    String one = java.util.Base64.getEncoder().encodeToString("hello there".getBytes());
+    assertThat(awsMatches(offset, "{\"a\":\"" + both + "\"}")).isTrue();
+    assertThat(awsMatches(offset, "{\"a\":\"" + one + "\"}")).isFalse();
+    String yaml = rule("", "sel:\n  actor.name|expand|all: ['%admins%', '%ops%']\ncondition: sel");
+    var pack = Rules.compile(yaml, Map.of("admins", List.of("ann", "al"), "ops", List.of("*al*")));
+    assertThat(
+            Rules.run(
+                pack, List.of(Rules.event("{\"source\":\"VAULT\",\"actor\":{\"name\":\"al\"}}"))))
+        .hasSize(1);
+    assertThat(
+            Rules.run(
+                pack, List.of(Rules.event("{\"source\":\"VAULT\",\"actor\":{\"name\":\"ann\"}}"))))
+        .isEmpty();
+  }
+
+  @Test
   void expandResolvesPackLists() throws Exception {
     String yaml = rule("", "sel:\n  actor.name|expand: '%break_glass%'\ncondition: sel");
     var pack = Rules.compile(yaml, Map.of("break_glass", List.of("*break-glass*", "emergency")));
