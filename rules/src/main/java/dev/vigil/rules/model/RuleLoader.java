@@ -402,7 +402,8 @@ public final class RuleLoader {
         field,
         aliases,
         generate,
-        tests(root.get("tests")));
+        tests(root.get("tests")),
+        document);
   }
 
   private List<RuleTest> tests(JsonNode node) {
