@@ -179,9 +179,12 @@ public final class RuleLoader {
     if (!root.has("await_response")) {
       return null;
     }
-    Duration wait = Durations.parse(text(root, "/await_response", false));
-    if (wait == null || wait.isZero()) {
-      error("/await_response", "'await_response' must be a time span such as 2m");
+    String waitText = text(root, "/await_response", false);
+    Duration wait = Durations.parse(waitText);
+    if (wait == null) {
+      error(
+          "/await_response",
+          "'await_response' must be a time span such as 2m" + Durations.why(waitText));
       return null;
     }
     if (root.has("correlation")) {
@@ -203,7 +206,9 @@ public final class RuleLoader {
       Duration period = Durations.parse(node.asText());
       if (period == null) {
         error(
-            "/suppress", "'suppress' must be a period such as 1h, or a map with 'period' and 'by'");
+            "/suppress",
+            "'suppress' must be a period such as 1h, or a map with 'period' and 'by'"
+                + Durations.why(node.asText()));
         return null;
       }
       return new Suppress(period, List.of());
@@ -212,9 +217,12 @@ public final class RuleLoader {
       error("/suppress", "'suppress' must be a period such as 1h, or a map with 'period' and 'by'");
       return null;
     }
-    Duration period = Durations.parse(text(node, "/suppress/period", false));
+    String periodText = text(node, "/suppress/period", false);
+    Duration period = Durations.parse(periodText);
     if (period == null) {
-      error("/suppress/period", "'suppress.period' must be a time span such as 30m, 1h, 1d");
+      error(
+          "/suppress/period",
+          "'suppress.period' must be a time span such as 30m, 1h, 1d" + Durations.why(periodText));
       return null;
     }
     List<String> by = stringsAt(node.get("by"), "/suppress/by");
@@ -311,7 +319,9 @@ public final class RuleLoader {
     if (timespanText != null) {
       timespan = Durations.parse(timespanText);
       if (timespan == null) {
-        error("/correlation/timespan", "'timespan' must be a time span such as 5m, 1h, 1d");
+        error(
+            "/correlation/timespan",
+            "'timespan' must be a time span such as 5m, 1h, 1d" + Durations.why(timespanText));
       }
     }
     Map<String, Long> conditions = new LinkedHashMap<>();
@@ -507,9 +517,12 @@ public final class RuleLoader {
     }
     long every = 1000;
     if (entry.has("every")) {
-      Duration span = Durations.parse(entry.get("every").asText());
+      String everyText = entry.get("every").asText();
+      Duration span = Durations.parse(everyText);
       if (span == null) {
-        error(pointer + "/every", "'every' must be a time span such as 10s");
+        error(
+            pointer + "/every",
+            "'every' must be a time span such as 10s" + Durations.why(everyText));
         return null;
       }
       every = span.toMillis();
