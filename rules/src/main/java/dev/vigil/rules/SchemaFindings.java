@@ -34,8 +34,12 @@ final class SchemaFindings {
   static List<Finding> of(Collection<ValidationMessage> messages) {
     List<Finding> all = new ArrayList<>();
     for (ValidationMessage message : messages) {
-      all.add(
-          new Finding(pointer(message.getInstanceLocation()), message.getType(), text(message)));
+      String pointer = pointer(message.getInstanceLocation());
+      if (message.getType().equals("additionalProperties") && message.getProperty() != null) {
+        // At the unknown key's own line, where the loader reports a key it does not read too.
+        pointer = YamlDocument.child(pointer, message.getProperty());
+      }
+      all.add(new Finding(pointer, message.getType(), text(message)));
     }
     List<Finding> kept = new ArrayList<>(all);
     for (Finding oneOf : all) {

@@ -30,6 +30,10 @@ public final class RuleLoader {
           "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   private static final Set<String> CONDITION_OPERATORS =
       Set.of("gt", "gte", "lt", "lte", "eq", "neq");
+  private static final List<String> TEST_KEYS = List.of("name", "events", "expect");
+  private static final List<String> TEST_EVENT_KEYS =
+      List.of("event", "raw", "file", "repeat", "every");
+  private static final List<String> EXPECT_KEYS = List.of("alerts", "rule", "group", "event_count");
   private static final List<String> CONDITION_KEYS =
       List.of("gt", "gte", "lt", "lte", "eq", "neq", "field");
 
@@ -432,6 +436,7 @@ public final class RuleLoader {
         error(pointer, "a test must be a map with 'name', 'events' and 'expect'");
         continue;
       }
+      unknownKeys(test, pointer, "a test", TEST_KEYS);
       String name = text(test, pointer + "/name", false, test.get("name"));
       if (name == null) {
         name = "test " + (i + 1);
@@ -463,14 +468,36 @@ public final class RuleLoader {
         }
         alerts = alertsNode.asInt();
         rule = expect.hasNonNull("rule") ? expect.get("rule").asText() : null;
-        if (expect.has("group")) {
-          expect
-              .get("group")
-              .fields()
-              .forEachRemaining(g -> group.put(g.getKey(), g.getValue().asText()));
+        unknownKeys(expect, pointer + "/expect", "'expect'", EXPECT_KEYS);
+        JsonNode groupNode = expect.get("group");
+        if (groupNode != null) {
+          if (!groupNode.isObject()) {
+            error(
+                pointer + "/expect/group",
+                "'expect.group' must be a map of group-by fields to values, such as {actor.id: bob}");
+          } else {
+            groupNode
+                .fields()
+                .forEachRemaining(
+                    g -> {
+                      if (g.getValue().isValueNode() && !g.getValue().isNull()) {
+                        group.put(g.getKey(), g.getValue().asText());
+                      } else {
+                        error(
+                            YamlDocument.child(pointer + "/expect/group", g.getKey()),
+                            "'expect.group." + g.getKey() + "' must be a single value");
+                      }
+                    });
+          }
         }
-        if (expect.has("event_count")) {
-          eventCount = expect.get("event_count").asLong();
+        JsonNode eventCountNode = expect.get("event_count");
+        if (eventCountNode != null) {
+          if (!eventCountNode.isIntegralNumber() || eventCountNode.asLong() < 0) {
+            error(
+                pointer + "/expect/event_count",
+                "'expect.event_count' must be a whole number, 0 or more");
+          }
+          eventCount = eventCountNode.asLong();
         }
       }
       tests.add(
@@ -491,6 +518,7 @@ public final class RuleLoader {
       error(pointer, "a test event must be a map with 'event:', 'raw:' or 'file:'");
       return null;
     }
+    unknownKeys(entry, pointer, "a test event", TEST_EVENT_KEYS);
     String kind = null;
     for (String candidate : List.of("event", "raw", "file")) {
       if (entry.has(candidate)) {
@@ -579,6 +607,29 @@ public final class RuleLoader {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * An error at each key of a test's map that Vigil does not read: the test would run without what
+   * the author meant ({@code evnt_count: 3} checks no count, {@code repat: 12} sends one event) and
+   * pass or fail for the wrong reason.
+   */
+  private void unknownKeys(JsonNode map, String pointer, String what, List<String> known) {
+    for (Iterator<String> keys = map.fieldNames(); keys.hasNext(); ) {
+      String key = keys.next();
+      if (!known.contains(key)) {
+        error(
+            YamlDocument.child(pointer, key),
+            "unknown key '"
+                + key
+                + "' in "
+                + what
+                + " ("
+                + String.join(", ", known)
+                + ")"
+                + suggestion(key, known));
+      }
+    }
   }
 
   /** {@code ; did you mean 'gte'?} when a known name is near the typed one, else empty. */
