@@ -65,6 +65,9 @@ class RuleValidatorTest {
     // mistake, and a value of neither shape is one finding naming both.
     write("list.yml", stopLogging(1).replace("level: low", "level: low\nfalsepositives: [ok, 5]"));
     write("number.yml", stopLogging(2).replace("level: low", "level: low\nnotify: 5"));
+    // A selection's value is one of several types or a list of them: a map is one finding too,
+    // not one more claiming the selection itself must be a string or a number.
+    write("map.yml", stopLogging(3).replace("eventName: StopLogging", "eventName: {a: b}"));
 
     RuleValidator.Report report = RuleValidator.validate(List.of(dir));
 
@@ -72,9 +75,12 @@ class RuleValidatorTest {
         .containsExactly(
             dir.resolve("list.yml")
                 + ":5: schema: falsepositives.1: integer found, string expected",
+            dir.resolve("map.yml")
+                + ":8: schema: detection.selection.eventName: object found, string, number,"
+                + " boolean, null or array expected",
             dir.resolve("number.yml")
                 + ":5: schema: notify: integer found, string or array expected",
-            "0 valid, 2 invalid");
+            "0 valid, 3 invalid");
   }
 
   @Test
