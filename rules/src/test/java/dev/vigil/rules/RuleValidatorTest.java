@@ -380,7 +380,7 @@ class RuleValidatorTest {
         .containsExactly(
             dir.resolve("correlation.yml")
                 + ":9: the correlation references 'stop_loging', which no rule of the pack"
-                + " has as id or name",
+                + " has as id or name; did you mean 'stop_logging'?",
             "1 valid, 1 invalid");
   }
 

@@ -91,7 +91,8 @@ public final class PackCompiler {
                   correlation.ruleLine(r),
                   "the correlation references '"
                       + reference
-                      + "', which no rule of the pack has as id or name"));
+                      + "', which no rule of the pack has as id or name"
+                      + nearReference(reference, byReference)));
         } else if (target instanceof CorrelationRule) {
           errors.add(
               error(
@@ -337,6 +338,21 @@ public final class PackCompiler {
         }
       }
     }
+  }
+
+  /**
+   * {@code ; did you mean 'x'?} for the name or id of a rule near a reference, else empty; not a
+   * correlation's, which no correlation may join.
+   */
+  private static String nearReference(String reference, Map<String, RuleDocument> byReference) {
+    List<String> rules =
+        byReference.entrySet().stream()
+            .filter(entry -> entry.getValue() instanceof SigmaRule)
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
+    String didYouMean = NearNames.didYouMean(reference, rules);
+    return didYouMean.isEmpty() ? "" : "; " + didYouMean;
   }
 
   /** The field an alias names for a rule (keyed by its id or its name), or null. */

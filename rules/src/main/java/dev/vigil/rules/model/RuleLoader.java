@@ -364,7 +364,9 @@ public final class RuleLoader {
       if (conditions.isEmpty()) {
         error(
             "/correlation",
-            "a " + type.label() + " correlation needs a 'condition' such as {gte: 10}");
+            (type == CorrelationType.EVENT_COUNT ? "an " : "a ")
+                + type.label()
+                + " correlation needs a 'condition' such as {gte: 10}");
       }
       if (type == CorrelationType.VALUE_COUNT && field == null) {
         error(

@@ -103,6 +103,23 @@ class RuleLoaderTest {
   }
 
   @Test
+  void aCountingCorrelationWithoutAConditionSaysSoInEnglish() {
+    String correlation =
+        """
+        title: t
+        id: 33333333-3333-4333-8333-333333333333
+        correlation:
+          type: %s
+          rules: [a]
+          timespan: 5m
+        """;
+    assertThatThrownBy(() -> RuleLoader.load("e.yml", correlation.formatted("event_count")))
+        .hasMessageContaining("e.yml:3: an event_count correlation needs a 'condition'");
+    assertThatThrownBy(() -> RuleLoader.load("v.yml", correlation.formatted("value_count")))
+        .hasMessageContaining("v.yml:3: a value_count correlation needs a 'condition'");
+  }
+
+  @Test
   void errorsNameTheFileAndLine() {
     assertThatThrownBy(
             () ->
