@@ -20,22 +20,27 @@ import java.util.regex.Pattern;
  * not choose ({@code object found, string expected}). So, per failed {@code oneOf}: when some
  * finding lies inside the value (the author chose a map or a list, and something in it is wrong),
  * only those are kept; when every shape failed on the value's type, their types are merged into one
- * finding ({@code integer found, string or object expected}).
+ * finding ({@code integer found, string or object expected}). The validator writes a shape of
+ * several types as a list ({@code object found, [string, number] expected}), which is merged too.
  */
 final class SchemaFindings {
 
   /** A finding: where (a JSON pointer), what kind (the schema keyword), and the text. */
   record Finding(String pointer, String keyword, String text) {}
 
-  private static final Pattern TYPE_MISMATCH = Pattern.compile("(\\S+) found, (\\S+) expected");
+  private static final Pattern TYPE_MISMATCH = Pattern.compile("(\\S+) found, (.+) expected");
 
   private SchemaFindings() {}
 
   static List<Finding> of(Collection<ValidationMessage> messages) {
     List<Finding> all = new ArrayList<>();
     for (ValidationMessage message : messages) {
-      all.add(
-          new Finding(pointer(message.getInstanceLocation()), message.getType(), text(message)));
+      String pointer = pointer(message.getInstanceLocation());
+      if (message.getType().equals("additionalProperties") && message.getProperty() != null) {
+        // At the unknown key's own line, where the loader reports a key it does not read too.
+        pointer = YamlDocument.child(pointer, message.getProperty());
+      }
+      all.add(new Finding(pointer, message.getType(), text(message)));
     }
     List<Finding> kept = new ArrayList<>(all);
     for (Finding oneOf : all) {
@@ -77,10 +82,19 @@ final class SchemaFindings {
       Matcher matcher = TYPE_MISMATCH.matcher(finding.text());
       if (matcher.matches()) {
         found = matcher.group(1);
-        expected.add(matcher.group(2));
+        // A shape of several types reads "[string, number]": its types join the others.
+        for (String type : matcher.group(2).replaceAll("^\\[|\\]$", "").split(", ")) {
+          expected.add(type);
+        }
       }
     }
-    return found + " found, " + String.join(" or ", expected) + " expected";
+    List<String> types = new ArrayList<>(expected);
+    String last = types.remove(types.size() - 1);
+    return found
+        + " found, "
+        + (types.isEmpty() ? "" : String.join(", ", types) + " or ")
+        + last
+        + " expected";
   }
 
   /** The message without the validator's own path prefix: the location is given separately. */

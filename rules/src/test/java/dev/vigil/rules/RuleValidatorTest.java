@@ -65,6 +65,9 @@ class RuleValidatorTest {
     // mistake, and a value of neither shape is one finding naming both.
     write("list.yml", stopLogging(1).replace("level: low", "level: low\nfalsepositives: [ok, 5]"));
     write("number.yml", stopLogging(2).replace("level: low", "level: low\nnotify: 5"));
+    // A selection's value is one of several types or a list of them: a map is one finding too,
+    // not one more claiming the selection itself must be a string or a number.
+    write("map.yml", stopLogging(3).replace("eventName: StopLogging", "eventName: {a: b}"));
 
     RuleValidator.Report report = RuleValidator.validate(List.of(dir));
 
@@ -72,9 +75,12 @@ class RuleValidatorTest {
         .containsExactly(
             dir.resolve("list.yml")
                 + ":5: schema: falsepositives.1: integer found, string expected",
+            dir.resolve("map.yml")
+                + ":8: schema: detection.selection.eventName: object found, string, number,"
+                + " boolean, null or array expected",
             dir.resolve("number.yml")
                 + ":5: schema: notify: integer found, string or array expected",
-            "0 valid, 2 invalid");
+            "0 valid, 3 invalid");
   }
 
   @Test
@@ -179,6 +185,69 @@ class RuleValidatorTest {
                 + " you mean 'request.operation'? (write raw.request.opration if it is right)",
             "5 valid, 0 invalid, 4 warnings");
     assertThat(report.ok()).isTrue();
+  }
+
+  @Test
+  void aCorrelationsGroupByCountedFieldAndAliasesAreCheckedAgainstItsRules() throws IOException {
+    String put =
+        STOP_LOGGING
+            .replace("11111111-1111-4111-8111-111111111111", "33333333-3333-4333-8333-333333333333")
+            .replace("stop_logging", "start_logging")
+            .replace("StopLogging", "StartLogging");
+    String correlation =
+        """
+        title: Logging toggled
+        id: 44444444-4444-4444-8444-444444444444
+        level: high
+        correlation:
+          type: value_count
+          rules: [stop_logging, start_logging]
+          group-by:
+            - sourceIPAdress
+            - who
+          timespan: 1h
+          condition: {field: userIdentity.arnn, gte: 2}
+          aliases:
+            who:
+              stop_logging: userIdentity.userName
+              start_loging: userIdentity.userName
+        """;
+    // A misspelled group-by or counted field leaves every event out of every group: a warning
+    // at its line, as for a selection's field. An alias key that is none of the rules is ignored,
+    // and the rule it was meant for has no field: errors at their lines.
+    write("toggled.yml", STOP_LOGGING + "---\n" + put + "---\n" + correlation);
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            dir.resolve("toggled.yml")
+                + ":33: the alias 'who' does not say which field it is for rule 'start_logging':"
+                + " add 'start_logging: <field>' under it",
+            dir.resolve("toggled.yml")
+                + ":35: the alias 'who' names 'start_loging', which is not one of the"
+                + " correlation's rules (stop_logging, start_logging); did you mean"
+                + " 'start_logging'?",
+            "0 valid, 1 invalid");
+
+    write(
+        "toggled.yml",
+        STOP_LOGGING
+            + "---\n"
+            + put
+            + "---\n"
+            + correlation.replace("start_loging: userIdentity.userName", "start_logging: usrName"));
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            dir.resolve("toggled.yml")
+                + ":28: warning: unknown field 'sourceIPAdress' for aws/cloudtrail records; did"
+                + " you mean 'sourceIPAddress'? (write raw.sourceIPAdress if it is right)",
+            dir.resolve("toggled.yml")
+                + ":31: warning: unknown field 'userIdentity.arnn' for aws/cloudtrail records; did"
+                + " you mean 'userIdentity.arn'? (write raw.userIdentity.arnn if it is right)",
+            dir.resolve("toggled.yml")
+                + ":35: warning: unknown field 'usrName' for aws/cloudtrail records (write"
+                + " raw.usrName if it is right)",
+            "1 valid, 0 invalid, 3 warnings");
   }
 
   @Test
@@ -311,7 +380,7 @@ class RuleValidatorTest {
         .containsExactly(
             dir.resolve("correlation.yml")
                 + ":9: the correlation references 'stop_loging', which no rule of the pack"
-                + " has as id or name",
+                + " has as id or name; did you mean 'stop_logging'?",
             "1 valid, 1 invalid");
   }
 

@@ -403,26 +403,43 @@ public final class SearchCompiler {
       }
       return new FieldSpec(new EventPredicate.Exists(field, values.get(0).asBoolean()), List.of());
     }
-    List<ValueMatcher> matchers = new ArrayList<>();
+    // Per value written, the matchers it became: a transformation (windash, base64offset, expand)
+    // turns one value into alternatives, any of which is a match of that value.
+    List<List<ValueMatcher>> perValue = new ArrayList<>();
     for (JsonNode item : values) {
       try {
-        matchers.addAll(matchers(item, mods, pointer));
+        perValue.add(matchers(item, mods, pointer));
       } catch (IllegalArgumentException e) {
         error(pointer, e.getMessage());
         return null;
       }
     }
-    EventPredicate predicate =
-        new EventPredicate.FieldMatch(
-            field, List.copyOf(matchers), mods.all() && matchers.size() > 1, mods.neq());
+    List<ValueMatcher> matchers = perValue.stream().flatMap(List::stream).toList();
+    boolean all = mods.all() && perValue.size() > 1;
+    EventPredicate predicate;
+    if (all && !mods.neq() && perValue.stream().anyMatch(variants -> variants.size() > 1)) {
+      // |all ANDs the values written, not their variants: `|windash|contains|all: [-a, -b]`
+      // needs -a (or /a, ...) and -b (or /b, ...), never every dash at once.
+      List<EventPredicate> each = new ArrayList<>();
+      for (List<ValueMatcher> variants : perValue) {
+        each.add(new EventPredicate.FieldMatch(field, variants, false, false));
+      }
+      predicate = new EventPredicate.All(each);
+    } else {
+      predicate = new EventPredicate.FieldMatch(field, matchers, all, mods.neq());
+    }
     List<Gate> gates = List.of();
     if (!mods.neq()) {
       List<List<Gate>> each = new ArrayList<>();
-      for (ValueMatcher matcher : matchers) {
-        Gate.Probe probe = probe(field, matcher);
-        each.add(probe == null ? List.of() : Gate.of(probe));
+      for (List<ValueMatcher> variants : perValue) {
+        List<List<Gate>> ofVariants = new ArrayList<>();
+        for (ValueMatcher matcher : variants) {
+          Gate.Probe probe = probe(field, matcher);
+          ofVariants.add(probe == null ? List.of() : Gate.of(probe));
+        }
+        each.add(combine(ofVariants, false));
       }
-      gates = combine(each, mods.all());
+      gates = combine(each, all);
     }
     return new FieldSpec(predicate, gates);
   }
@@ -533,7 +550,16 @@ public final class SearchCompiler {
       case "expand" -> expand(value);
       case "windash" -> windash(value);
       case "base64" -> List.of(Base64.getEncoder().encodeToString(encode(value, mods.encoding())));
-      case "base64offset" -> base64Offsets(encode(value, mods.encoding()));
+      case "base64offset" -> {
+        byte[] bytes = encode(value, mods.encoding());
+        if (bytes.length < 2) {
+          // A shorter value leaves an offset form with no character of its own: it would match
+          // any text, or (empty) not even encode.
+          throw new IllegalArgumentException(
+              "'|base64offset' needs a value of two characters or more, not '" + value + "'");
+        }
+        yield base64Offsets(bytes);
+      }
       default -> throw new IllegalStateException(transform);
     };
   }

@@ -6,6 +6,8 @@ import com.espertech.esper.common.client.configuration.compiler.ConfigurationCom
 import com.espertech.esper.compiler.client.CompilerArguments;
 import com.espertech.esper.compiler.client.EPCompileException;
 import com.espertech.esper.compiler.client.EPCompilerProvider;
+import dev.vigil.ingest.spi.NearNames;
+import dev.vigil.ingest.yaml.YamlDocument;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePack;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -88,7 +91,8 @@ public final class PackCompiler {
                   correlation.ruleLine(r),
                   "the correlation references '"
                       + reference
-                      + "', which no rule of the pack has as id or name"));
+                      + "', which no rule of the pack has as id or name"
+                      + nearReference(reference, byReference)));
         } else if (target instanceof CorrelationRule) {
           errors.add(
               error(
@@ -107,6 +111,7 @@ public final class PackCompiler {
         }
       }
       correlationInputs.add(inputs);
+      checkAliases(correlation, byReference, errors);
     }
 
     List<CompiledRule> rules = new ArrayList<>();
@@ -160,16 +165,28 @@ public final class PackCompiler {
         CompiledRule base = rules.get(input);
         try {
           List<FieldRef> fields = new ArrayList<>();
-          for (String groupBy : correlation.groupBy()) {
-            fields.add(resolve(base.mapping(), aliased(correlation, groupBy, base.rule())));
+          for (int g = 0; g < correlation.groupBy().size(); g++) {
+            String groupBy = correlation.groupBy().get(g);
+            fields.add(
+                correlationField(
+                    correlation,
+                    groupBy,
+                    YamlDocument.child("/correlation/group-by", g),
+                    base,
+                    logSources,
+                    warnings));
           }
           groupFields.put(input, List.copyOf(fields));
           if (correlation.conditionField() != null) {
             valueFields.put(
                 input,
-                resolve(
-                    base.mapping(),
-                    aliased(correlation, correlation.conditionField(), base.rule())));
+                correlationField(
+                    correlation,
+                    correlation.conditionField(),
+                    "/correlation/condition/field",
+                    base,
+                    logSources,
+                    warnings));
           }
         } catch (IllegalArgumentException e) {
           errors.add(
@@ -265,20 +282,126 @@ public final class PackCompiler {
     }
   }
 
-  private static String aliased(CorrelationRule correlation, String field, SigmaRule base) {
-    Map<String, String> perRule = correlation.aliases().get(field);
-    if (perRule == null) {
-      return field;
+  /**
+   * Checks the correlation's aliases against its rules: every key of an alias must be one of the
+   * rules it joins (a misspelled one would be ignored), and an alias that the group-by or {@code
+   * condition.field} uses must name the field of each of them (else that rule's events could not be
+   * grouped). Errors at the alias's line.
+   */
+  private static void checkAliases(
+      CorrelationRule correlation, Map<String, RuleDocument> byReference, List<RuleError> errors) {
+    List<RuleDocument> joined =
+        correlation.rules().stream().map(byReference::get).filter(Objects::nonNull).toList();
+    Set<String> used = new LinkedHashSet<>(correlation.groupBy());
+    if (correlation.conditionField() != null) {
+      used.add(correlation.conditionField());
     }
-    String mapped = perRule.get(base.meta().id());
-    if (mapped == null && base.meta().name() != null) {
-      mapped = perRule.get(base.meta().name());
+    for (Map.Entry<String, Map<String, String>> alias : correlation.aliases().entrySet()) {
+      String pointer = YamlDocument.child("/correlation/aliases", alias.getKey());
+      for (String key : alias.getValue().keySet()) {
+        boolean joins =
+            joined.stream()
+                .anyMatch(rule -> key.equals(rule.id()) || key.equals(rule.meta().name()));
+        if (!joins) {
+          String didYouMean = NearNames.didYouMean(key, correlation.rules());
+          errors.add(
+              error(
+                  correlation,
+                  correlation.document().lineOf(YamlDocument.child(pointer, key)),
+                  "the alias '"
+                      + alias.getKey()
+                      + "' names '"
+                      + key
+                      + "', which is not one of the correlation's rules ("
+                      + String.join(", ", correlation.rules())
+                      + ")"
+                      + (didYouMean.isEmpty() ? "" : "; " + didYouMean)));
+        }
+      }
+      if (!used.contains(alias.getKey())) {
+        continue;
+      }
+      for (RuleDocument rule : joined) {
+        if (aliasOf(alias.getValue(), rule) == null) {
+          String handle = rule.meta().name() != null ? rule.meta().name() : rule.id();
+          errors.add(
+              error(
+                  correlation,
+                  correlation.document().lineOf(pointer),
+                  "the alias '"
+                      + alias.getKey()
+                      + "' does not say which field it is for rule '"
+                      + handle
+                      + "': add '"
+                      + handle
+                      + ": <field>' under it"));
+        }
+      }
     }
-    if (mapped == null) {
-      throw new IllegalArgumentException(
-          "the alias '" + field + "' does not say which field it is for this rule");
+  }
+
+  /**
+   * {@code ; did you mean 'x'?} for the name or id of a rule near a reference, else empty; not a
+   * correlation's, which no correlation may join.
+   */
+  private static String nearReference(String reference, Map<String, RuleDocument> byReference) {
+    List<String> rules =
+        byReference.entrySet().stream()
+            .filter(entry -> entry.getValue() instanceof SigmaRule)
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
+    String didYouMean = NearNames.didYouMean(reference, rules);
+    return didYouMean.isEmpty() ? "" : "; " + didYouMean;
+  }
+
+  /** The field an alias names for a rule (keyed by its id or its name), or null. */
+  private static String aliasOf(Map<String, String> perRule, RuleDocument rule) {
+    String mapped = perRule.get(rule.id());
+    if (mapped == null && rule.meta().name() != null) {
+      mapped = perRule.get(rule.meta().name());
     }
     return mapped;
+  }
+
+  /**
+   * The field a correlation's group-by name or {@code condition.field} reads in the events of one
+   * of its rules (through an alias when it is one), with the warning a base rule gets for a field
+   * no record of its logsource is known to have, at the alias's or the name's line: a misspelled
+   * group-by field leaves every event out of every group, and the correlation never fires.
+   */
+  private static FieldRef correlationField(
+      CorrelationRule correlation,
+      String name,
+      String pointer,
+      CompiledRule base,
+      LogSources logSources,
+      List<RuleError> warnings) {
+    Map<String, String> perRule = correlation.aliases().get(name);
+    String field = perRule == null ? name : aliasOf(perRule, base.rule());
+    if (field == null) {
+      // checkAliases reported it; the correlation is not compiled.
+      throw new IllegalArgumentException("the alias '" + name + "' names no field for this rule");
+    }
+    String unknown = logSources.unknownField(base.mapping(), field);
+    if (unknown != null) {
+      int line =
+          correlation
+              .document()
+              .lineOf(
+                  perRule == null
+                      ? pointer
+                      : YamlDocument.child(
+                          YamlDocument.child("/correlation/aliases", name),
+                          perRule.containsKey(base.rule().id())
+                              ? base.rule().id()
+                              : base.rule().meta().name()));
+      RuleError warning = new RuleError(correlation.meta().file(), line, unknown);
+      if (!warnings.contains(warning)) {
+        warnings.add(warning);
+      }
+    }
+    return resolve(base.mapping(), field);
   }
 
   private static FieldRef resolve(LogSources.LogsourceMapping mapping, String field) {

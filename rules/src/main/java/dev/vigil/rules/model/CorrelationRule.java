@@ -1,5 +1,6 @@
 package dev.vigil.rules.model;
 
+import dev.vigil.ingest.yaml.YamlDocument;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param conditionField the field whose distinct values {@code value_count} counts
  * @param aliases alias name to (rule id or name to that rule's field)
  * @param generate whether the referenced rules also alert on their own
+ * @param document the YAML it was read from, to locate the compiler's errors and warnings (a
+ *     group-by field, an alias) at their line
  */
 public record CorrelationRule(
     RuleMeta meta,
@@ -29,7 +32,8 @@ public record CorrelationRule(
     String conditionField,
     Map<String, Map<String, String>> aliases,
     boolean generate,
-    List<RuleTest> tests)
+    List<RuleTest> tests,
+    YamlDocument document)
     implements RuleDocument {
 
   /** The same correlation, whose referenced rules alert on their own or not. */
@@ -45,7 +49,8 @@ public record CorrelationRule(
         conditionField,
         aliases,
         generate,
-        tests);
+        tests,
+        document);
   }
 
   /** The line of the {@code i}th reference of {@link #rules}. */

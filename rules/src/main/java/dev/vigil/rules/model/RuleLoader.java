@@ -30,6 +30,10 @@ public final class RuleLoader {
           "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   private static final Set<String> CONDITION_OPERATORS =
       Set.of("gt", "gte", "lt", "lte", "eq", "neq");
+  private static final List<String> TEST_KEYS = List.of("name", "events", "expect");
+  private static final List<String> TEST_EVENT_KEYS =
+      List.of("event", "raw", "file", "repeat", "every");
+  private static final List<String> EXPECT_KEYS = List.of("alerts", "rule", "group", "event_count");
   private static final List<String> CONDITION_KEYS =
       List.of("gt", "gte", "lt", "lte", "eq", "neq", "field");
 
@@ -179,9 +183,12 @@ public final class RuleLoader {
     if (!root.has("await_response")) {
       return null;
     }
-    Duration wait = Durations.parse(text(root, "/await_response", false));
-    if (wait == null || wait.isZero()) {
-      error("/await_response", "'await_response' must be a time span such as 2m");
+    String waitText = text(root, "/await_response", false);
+    Duration wait = Durations.parse(waitText);
+    if (wait == null) {
+      error(
+          "/await_response",
+          "'await_response' must be a time span such as 2m" + Durations.why(waitText));
       return null;
     }
     if (root.has("correlation")) {
@@ -203,7 +210,9 @@ public final class RuleLoader {
       Duration period = Durations.parse(node.asText());
       if (period == null) {
         error(
-            "/suppress", "'suppress' must be a period such as 1h, or a map with 'period' and 'by'");
+            "/suppress",
+            "'suppress' must be a period such as 1h, or a map with 'period' and 'by'"
+                + Durations.why(node.asText()));
         return null;
       }
       return new Suppress(period, List.of());
@@ -212,9 +221,12 @@ public final class RuleLoader {
       error("/suppress", "'suppress' must be a period such as 1h, or a map with 'period' and 'by'");
       return null;
     }
-    Duration period = Durations.parse(text(node, "/suppress/period", false));
+    String periodText = text(node, "/suppress/period", false);
+    Duration period = Durations.parse(periodText);
     if (period == null) {
-      error("/suppress/period", "'suppress.period' must be a time span such as 30m, 1h, 1d");
+      error(
+          "/suppress/period",
+          "'suppress.period' must be a time span such as 30m, 1h, 1d" + Durations.why(periodText));
       return null;
     }
     List<String> by = stringsAt(node.get("by"), "/suppress/by");
@@ -311,7 +323,9 @@ public final class RuleLoader {
     if (timespanText != null) {
       timespan = Durations.parse(timespanText);
       if (timespan == null) {
-        error("/correlation/timespan", "'timespan' must be a time span such as 5m, 1h, 1d");
+        error(
+            "/correlation/timespan",
+            "'timespan' must be a time span such as 5m, 1h, 1d" + Durations.why(timespanText));
       }
     }
     Map<String, Long> conditions = new LinkedHashMap<>();
@@ -350,7 +364,9 @@ public final class RuleLoader {
       if (conditions.isEmpty()) {
         error(
             "/correlation",
-            "a " + type.label() + " correlation needs a 'condition' such as {gte: 10}");
+            (type == CorrelationType.EVENT_COUNT ? "an " : "a ")
+                + type.label()
+                + " correlation needs a 'condition' such as {gte: 10}");
       }
       if (type == CorrelationType.VALUE_COUNT && field == null) {
         error(
@@ -402,7 +418,8 @@ public final class RuleLoader {
         field,
         aliases,
         generate,
-        tests(root.get("tests")));
+        tests(root.get("tests")),
+        document);
   }
 
   private List<RuleTest> tests(JsonNode node) {
@@ -421,6 +438,7 @@ public final class RuleLoader {
         error(pointer, "a test must be a map with 'name', 'events' and 'expect'");
         continue;
       }
+      unknownKeys(test, pointer, "a test", TEST_KEYS);
       String name = text(test, pointer + "/name", false, test.get("name"));
       if (name == null) {
         name = "test " + (i + 1);
@@ -452,14 +470,36 @@ public final class RuleLoader {
         }
         alerts = alertsNode.asInt();
         rule = expect.hasNonNull("rule") ? expect.get("rule").asText() : null;
-        if (expect.has("group")) {
-          expect
-              .get("group")
-              .fields()
-              .forEachRemaining(g -> group.put(g.getKey(), g.getValue().asText()));
+        unknownKeys(expect, pointer + "/expect", "'expect'", EXPECT_KEYS);
+        JsonNode groupNode = expect.get("group");
+        if (groupNode != null) {
+          if (!groupNode.isObject()) {
+            error(
+                pointer + "/expect/group",
+                "'expect.group' must be a map of group-by fields to values, such as {actor.id: bob}");
+          } else {
+            groupNode
+                .fields()
+                .forEachRemaining(
+                    g -> {
+                      if (g.getValue().isValueNode() && !g.getValue().isNull()) {
+                        group.put(g.getKey(), g.getValue().asText());
+                      } else {
+                        error(
+                            YamlDocument.child(pointer + "/expect/group", g.getKey()),
+                            "'expect.group." + g.getKey() + "' must be a single value");
+                      }
+                    });
+          }
         }
-        if (expect.has("event_count")) {
-          eventCount = expect.get("event_count").asLong();
+        JsonNode eventCountNode = expect.get("event_count");
+        if (eventCountNode != null) {
+          if (!eventCountNode.isIntegralNumber() || eventCountNode.asLong() < 0) {
+            error(
+                pointer + "/expect/event_count",
+                "'expect.event_count' must be a whole number, 0 or more");
+          }
+          eventCount = eventCountNode.asLong();
         }
       }
       tests.add(
@@ -480,6 +520,7 @@ public final class RuleLoader {
       error(pointer, "a test event must be a map with 'event:', 'raw:' or 'file:'");
       return null;
     }
+    unknownKeys(entry, pointer, "a test event", TEST_EVENT_KEYS);
     String kind = null;
     for (String candidate : List.of("event", "raw", "file")) {
       if (entry.has(candidate)) {
@@ -506,9 +547,12 @@ public final class RuleLoader {
     }
     long every = 1000;
     if (entry.has("every")) {
-      Duration span = Durations.parse(entry.get("every").asText());
+      String everyText = entry.get("every").asText();
+      Duration span = Durations.parse(everyText);
       if (span == null) {
-        error(pointer + "/every", "'every' must be a time span such as 10s");
+        error(
+            pointer + "/every",
+            "'every' must be a time span such as 10s" + Durations.why(everyText));
         return null;
       }
       every = span.toMillis();
@@ -565,6 +609,29 @@ public final class RuleLoader {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * An error at each key of a test's map that Vigil does not read: the test would run without what
+   * the author meant ({@code evnt_count: 3} checks no count, {@code repat: 12} sends one event) and
+   * pass or fail for the wrong reason.
+   */
+  private void unknownKeys(JsonNode map, String pointer, String what, List<String> known) {
+    for (Iterator<String> keys = map.fieldNames(); keys.hasNext(); ) {
+      String key = keys.next();
+      if (!known.contains(key)) {
+        error(
+            YamlDocument.child(pointer, key),
+            "unknown key '"
+                + key
+                + "' in "
+                + what
+                + " ("
+                + String.join(", ", known)
+                + ")"
+                + suggestion(key, known));
+      }
+    }
   }
 
   /** {@code ; did you mean 'gte'?} when a known name is near the typed one, else empty. */

@@ -167,6 +167,44 @@ class SigmaSemanticsTest {
   }
 
   @Test
+  void base64offsetRefusesAValueTooShortToEncodeAtEveryOffset() {
+    // One byte leaves an offset form with no character of its own (it would match anything);
+    // none did not even encode, and failed with a stack trace.
+    for (String value : List.of("''", "x")) {
+      assertThatThrownBy(
+              () ->
+                  awsMatches(
+                      "sel:\n  a|base64offset|contains: " + value + "\ncondition: sel", "{}"))
+          .isInstanceOf(RuleException.class)
+          .hasMessageContaining("test.yml:6")
+          .hasMessageContaining("'|base64offset' needs a value of two characters or more");
+    }
+  }
+
+  @Test
+  void allAndsTheValuesWrittenNotTheVariantsATransformationMakes() throws Exception {
+    String windash = "sel:\n  cmd|windash|contains|all: ['-enc', '-nop']\ncondition: sel";
+    assertThat(awsMatches(windash, "{\"cmd\":\"powershell -enc x -nop\"}")).isTrue();
+    assertThat(awsMatches(windash, "{\"cmd\":\"powershell /enc x -nop\"}")).isTrue();
+    assertThat(awsMatches(windash, "{\"cmd\":\"powershell -enc x\"}")).isFalse();
+    String offset = "sel:\n  a|base64offset|contains|all: [hello, world]\ncondition: sel";
+    String both = java.util.Base64.getEncoder().encodeToString("hello world".getBytes());
+    String one = java.util.Base64.getEncoder().encodeToString("hello there".getBytes());
+    assertThat(awsMatches(offset, "{\"a\":\"" + both + "\"}")).isTrue();
+    assertThat(awsMatches(offset, "{\"a\":\"" + one + "\"}")).isFalse();
+    String yaml = rule("", "sel:\n  actor.name|expand|all: ['%admins%', '%ops%']\ncondition: sel");
+    var pack = Rules.compile(yaml, Map.of("admins", List.of("ann", "al"), "ops", List.of("*al*")));
+    assertThat(
+            Rules.run(
+                pack, List.of(Rules.event("{\"source\":\"VAULT\",\"actor\":{\"name\":\"al\"}}"))))
+        .hasSize(1);
+    assertThat(
+            Rules.run(
+                pack, List.of(Rules.event("{\"source\":\"VAULT\",\"actor\":{\"name\":\"ann\"}}"))))
+        .isEmpty();
+  }
+
+  @Test
   void expandResolvesPackLists() throws Exception {
     String yaml = rule("", "sel:\n  actor.name|expand: '%break_glass%'\ncondition: sel");
     var pack = Rules.compile(yaml, Map.of("break_glass", List.of("*break-glass*", "emergency")));

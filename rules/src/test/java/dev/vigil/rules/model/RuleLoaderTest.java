@@ -65,6 +65,61 @@ class RuleLoaderTest {
   }
 
   @Test
+  void aTimespanIsANumberAndALowerCaseSigmaUnitElseAnErrorThatSaysWhy() throws Exception {
+    String correlation =
+        """
+        title: t
+        id: 33333333-3333-4333-8333-333333333333
+        correlation:
+          type: event_count
+          rules: [a]
+          timespan: %s
+          condition: {gte: 2}
+        """;
+    for (String unit : java.util.List.of("500ms", "30s", "5m", "2h", "1d", "1w")) {
+      CorrelationRule loaded =
+          (CorrelationRule)
+              RuleLoader.load("ok.yml", correlation.formatted(unit)).documents().get(0);
+      assertThat(Durations.format(loaded.timespan())).isEqualTo(unit);
+    }
+    // 1M is a month to other Sigma tools, and was read here as a minute; 1H and 10min ran in
+    // `test` and `detect` while `validate` (the schema) refused them.
+    java.util.Map<String, String> refused =
+        java.util.Map.of(
+            "1M",
+                ": '1M' is no unit of a rule: minutes are m, and months (M) and years (y) are not",
+            "1y", ": '1y' is no unit of a rule",
+            "1H", ": units are lower case, as Sigma writes them (1h)",
+            "10min", ": write 10m (minutes are m in a rule, as Sigma writes them)",
+            "1h30m", ": one number and one unit; write 90m for 1h30m",
+            "90", ": '90' has no unit; add one, e.g. 90s or 90m",
+            "0m", ": a span is longer than zero");
+    refused.forEach(
+        (text, why) ->
+            assertThatThrownBy(() -> RuleLoader.load("bad.yml", correlation.formatted(text)))
+                .as(text)
+                .hasMessageContaining(
+                    "bad.yml:6: 'timespan' must be a time span such as 5m, 1h, 1d" + why));
+  }
+
+  @Test
+  void aCountingCorrelationWithoutAConditionSaysSoInEnglish() {
+    String correlation =
+        """
+        title: t
+        id: 33333333-3333-4333-8333-333333333333
+        correlation:
+          type: %s
+          rules: [a]
+          timespan: 5m
+        """;
+    assertThatThrownBy(() -> RuleLoader.load("e.yml", correlation.formatted("event_count")))
+        .hasMessageContaining("e.yml:3: an event_count correlation needs a 'condition'");
+    assertThatThrownBy(() -> RuleLoader.load("v.yml", correlation.formatted("value_count")))
+        .hasMessageContaining("v.yml:3: a value_count correlation needs a 'condition'");
+  }
+
+  @Test
   void errorsNameTheFileAndLine() {
     assertThatThrownBy(
             () ->

@@ -261,4 +261,57 @@ class RuleTestRunnerTest {
                 + " actor.mfa, actor.policies])",
             "bad test event: time: 'yesterday' is not a UTC time such as 2024-03-01T10:00:00Z");
   }
+
+  @Test
+  void aMisspelledOrMalformedExpectationFailsInTestAsInValidateInsteadOfBeingIgnored()
+      throws Exception {
+    // Each of these tests passed before: the count, the group and the repeat went unread.
+    Files.writeString(
+        dir.resolve("r.yml"),
+        """
+        title: read
+        id: 55555555-5555-4555-8555-555555555555
+        detection:
+          sel:
+            action: read
+          condition: sel
+        tests:
+          - name: misspelled count
+            events:
+              - event: {source: VAULT, action: read}
+            expect: {alerts: 1, evnt_count: 3}
+          - name: group not a map
+            events:
+              - event: {source: VAULT, action: read, actor: {id: bob}}
+            expect: {alerts: 1, group: alice}
+          - name: count not a number
+            events:
+              - event: {source: VAULT, action: read}
+            expect: {alerts: 1, event_count: many}
+          - name: misspelled repeat
+            events:
+              - event: {source: VAULT, action: read}
+                repat: 3
+            expect: {alerts: 1}
+        """);
+
+    List<String> tested = RuleTestRunner.run(List.of(dir)).lines();
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+
+    String file = dir.resolve("r.yml").toString();
+    assertThat(tested)
+        .containsExactly(
+            file
+                + ":11: unknown key 'evnt_count' in 'expect' (alerts, rule, group, event_count);"
+                + " did you mean 'event_count'?",
+            file
+                + ":15: 'expect.group' must be a map of group-by fields to values, such as"
+                + " {actor.id: bob}",
+            file + ":19: 'expect.event_count' must be a whole number, 0 or more",
+            file
+                + ":23: unknown key 'repat' in a test event (event, raw, file, repeat, every);"
+                + " did you mean 'repeat'?",
+            "0 passed, 4 failed");
+    assertThat(validated.subList(0, 4)).isEqualTo(tested.subList(0, 4));
+  }
 }
