@@ -92,6 +92,7 @@ public final class ReportHtml {
     }
     element(html, "h3", "Totals");
     table(html, List.of(Column.text(""), Column.number("count")), ReportText.totals(report));
+    element(html, "p", ReportText.EVENTS_COUNTED);
     element(html, "h3", "Contents");
     element(html, "p", ReportText.CONTENTS);
     html.append("</header>\n");

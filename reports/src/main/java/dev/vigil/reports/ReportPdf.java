@@ -60,6 +60,7 @@ public final class ReportPdf {
     pdf.gap(14);
     pdf.subheading("Totals");
     pdf.table(List.of(Column.left("", 3), Column.right("count", 1)), ReportText.totals(report));
+    pdf.paragraph(ReportText.EVENTS_COUNTED);
     pdf.subheading("Contents");
     pdf.paragraph(ReportText.CONTENTS);
   }

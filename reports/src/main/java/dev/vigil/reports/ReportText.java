@@ -37,6 +37,17 @@ public final class ReportText {
           + " them with 'vigil report verify'. The report carries no generation time: the same"
           + " input and period give the same bytes.";
 
+  /**
+   * What an event is in every count of the report: an audit entry, not a request. Vault writes two
+   * entries for one request while the detections count the request once, so without this a reader
+   * would take a Vault figure for requests, and the refused ones for twice as many attempts.
+   */
+  static final String EVENTS_COUNTED =
+      "Events are the audit entries the sources wrote, each counted once however often it was"
+          + " delivered. Vault writes two entries for every request, the request and its response,"
+          + " so a Vault request counts as two events here, refused ones included (the detections"
+          + " count it once); the other sources write one entry per operation.";
+
   static final String CONTENTS =
       "1 Controls and their evidence   2 Alerts   3 Logging coverage   4 Completeness";
 
@@ -55,7 +66,8 @@ public final class ReportText {
   static final String COVERAGE_ABOUT =
       "Events logged in the period by source and by category. AUDIT_CONFIG (audit devices,"
           + " trails, diagnostic settings) and POLICY_CHANGE (policies, roles, assignments) are"
-          + " the changes to who may do what and to what is logged.";
+          + " the changes to who may do what and to what is logged. "
+          + EVENTS_COUNTED;
   static final String DAILY_ABOUT =
       "Each day of the period for every source that logged in it; a day marked 'none' had no"
           + " events of that source: a quiet day, or logging that stopped.";

@@ -242,6 +242,11 @@ class ReportFilesTest {
         .contains(
             "Records that could not be read (dead letters) have no event time, so they are"
                 + " counted by when Vigil received them: 3 in this period; 1 received outside it.")
+        .contains(
+            "received outside the period 1 Events are the audit entries the sources wrote, each"
+                + " counted once however often it was delivered. Vault writes two entries for every"
+                + " request, the request and its response, so a Vault request counts as two events"
+                + " here, refused ones included")
         .doesNotContain("No data was found");
   }
 
@@ -335,6 +340,7 @@ class ReportFilesTest {
         .contains("alice did policy_change, 3 times")
         .contains("<td>AUDIT_CONFIG</td>")
         .contains("<td>MALFORMED_JSON</td>")
+        .contains("<p>" + ReportText.EVENTS_COUNTED + "</p>")
         .contains("4 Completeness")
         .doesNotContain("<script", "src=", "href=", "url(", "@import", "\r");
   }
