@@ -101,7 +101,7 @@ public final class ReportHtml {
   private static void controls(StringBuilder html, ComplianceReport report) {
     html.append("<section>\n");
     element(html, "h2", ReportText.CONTROLS_HEADING);
-    element(html, "p", ReportText.CONTROLS_ABOUT);
+    element(html, "p", ReportText.controlsAbout(report));
     table(
         html,
         List.of(

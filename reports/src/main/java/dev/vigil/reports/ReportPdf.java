@@ -68,7 +68,7 @@ public final class ReportPdf {
   private static void controls(PdfLayout pdf, ComplianceReport report) {
     pdf.newPage();
     pdf.heading(ReportText.CONTROLS_HEADING);
-    pdf.paragraph(ReportText.CONTROLS_ABOUT);
+    pdf.paragraph(ReportText.controlsAbout(report));
     pdf.table(
         List.of(
             Column.left("framework", 2.2f),

@@ -54,7 +54,21 @@ public final class ReportText {
   static final String CONTROLS_HEADING = "1 Controls and their evidence";
   static final String CONTROLS_ABOUT =
       "Each control with the alerts of the period that are evidence for it (from the rules'"
-          + " compliance tags). A control with no alerts was monitored and nothing fired.";
+          + " compliance tags). A control with no alerts was monitored and nothing fired, over"
+          + " the sources that logged in the period (3 Logging coverage).";
+
+  /**
+   * Instead of {@link #CONTROLS_ABOUT} when no event was logged: with nothing to watch, a control
+   * without alerts is no evidence that nothing happened, and must not read as such.
+   */
+  static final String CONTROLS_ABOUT_NO_EVENTS =
+      "Each control with the alerts of the period that are evidence for it (from the rules'"
+          + " compliance tags). No event was logged in the period, so nothing was monitored: a"
+          + " control with no alerts is no evidence that nothing happened.";
+
+  static String controlsAbout(ComplianceReport report) {
+    return report.totals().events() == 0 ? CONTROLS_ABOUT_NO_EVENTS : CONTROLS_ABOUT;
+  }
 
   static final String ALERTS_HEADING = "2 Alerts";
   static final String ALERTS_ABOUT =

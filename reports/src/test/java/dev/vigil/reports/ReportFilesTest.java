@@ -201,7 +201,10 @@ class ReportFilesTest {
     assertThat(json.path("notes").get(1).asText()).contains("(on 2026-11-20T10:00:00Z)");
     assertThat(Files.readString(out.resolve("report.html")))
         .contains("<h3>Notes</h3>\n<p>" + ReportText.NO_DATA + "</p>");
-    assertThat(pdfText(out).replaceAll("\\s+", " ")).contains(ReportText.NO_DATA);
+    assertThat(pdfText(out).replaceAll("\\s+", " "))
+        .contains(ReportText.NO_DATA)
+        .contains(ReportText.CONTROLS_ABOUT_NO_EVENTS)
+        .doesNotContain("was monitored and nothing fired");
   }
 
   @Test
@@ -341,6 +344,7 @@ class ReportFilesTest {
         .contains("<td>AUDIT_CONFIG</td>")
         .contains("<td>MALFORMED_JSON</td>")
         .contains("<p>" + ReportText.EVENTS_COUNTED + "</p>")
+        .contains("was monitored and nothing fired, over the sources that logged in the period")
         .contains("4 Completeness")
         .doesNotContain("<script", "src=", "href=", "url(", "@import", "\r");
   }
