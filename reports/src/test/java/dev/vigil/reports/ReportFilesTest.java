@@ -237,11 +237,14 @@ class ReportFilesTest {
         .contains("Vigil 1.2.3")
         .contains("Controls and their evidence")
         .contains("Monitoring activities")
-        .contains("alice did policy_change, 3 times")
         .contains("AUDIT_CONFIG")
         .contains("MALFORMED_JSON")
-        .contains("page 1 of");
+        .contains("page 1 of")
+        // A row's time, severity and detection are whole, on its first line.
+        .contains("2026-11-20T10:00:00Z high denied_access_spike")
+        .contains("2026-11-21T08:00:00Z low custom_rule");
     assertThat(text.replaceAll("\\s+", " "))
+        .contains("alice did policy_change, 3 times")
         .contains(
             "Records that could not be read (dead letters) have no event time, so they are"
                 + " counted by when Vigil received them: 3 in this period; 1 received outside it.")
