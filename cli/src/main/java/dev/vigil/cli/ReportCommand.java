@@ -322,12 +322,16 @@ final class ReportCommand implements Callable<Integer> {
       }
       ReportVerifier.Result result = ReportVerifier.verify(env.resolve(directory), key);
       PrintWriter err = env.stderr();
-      result.problems().forEach(problem -> err.println(directory + "/" + problem));
+      // As typed, without the trailing slash a shell's completion adds: "dir/alerts.csv", and
+      // the same name in the closing line whichever way it was typed.
+      String shown = directory.replaceAll("(?<=.)/+$", "");
+      String prefix = shown.endsWith("/") ? shown : shown + "/";
+      result.problems().forEach(problem -> err.println(prefix + problem));
       result.notes().forEach(note -> err.println("  note: " + note));
       if (result.intact()) {
         err.println(
             "vigil report verify: "
-                + directory
+                + shown
                 + ": intact, "
                 + Plurals.count(result.filesChecked(), "file")
                 + " checked against the manifest"
@@ -335,7 +339,7 @@ final class ReportCommand implements Callable<Integer> {
       } else {
         err.println(
             "vigil report verify: "
-                + directory
+                + shown
                 + ": "
                 + Plurals.count(result.problems().size(), "problem"));
       }

@@ -87,6 +87,27 @@ class ReportCommandTest {
             + " directory");
   }
 
+  @Test
+  void verifyNamesAFileOnceWhetherDirEndsWithASlashOrNot() throws IOException {
+    assertThat(
+            cli()
+                .execute("report", "--period", "2026-11", "--input", "demo", "--out", "slashed")
+                .exitCode())
+        .isZero();
+    Files.writeString(temp.resolve("slashed/alerts.csv"), "changed\r\n");
+
+    for (String directory : List.of("slashed", "slashed/", "slashed//")) {
+      CliRun.Result result = cli().execute("report", "verify", directory);
+      assertThat(result.exitCode()).isEqualTo(2);
+      assertThat(result.stderrLines())
+          .first()
+          .asString()
+          .startsWith(
+              "slashed/alerts.csv: SHA-256 differs from the manifest (the file was changed;");
+      assertThat(result.stderrLines()).last().isEqualTo("vigil report verify: slashed: 1 problem");
+    }
+  }
+
   /** {@code vigil report} of the run's month into {@code x}, with {@code options} added. */
   private static CliRun.Result reportOfTheRun(String... options) {
     List<String> args =
