@@ -2,6 +2,8 @@ package dev.vigil.cli;
 
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.dashboards.index.IndexFamily;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.reports.ComplianceReport;
 import dev.vigil.reports.ControlCatalog;
@@ -21,6 +23,10 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import picocli.CommandLine.Command;
@@ -202,6 +208,13 @@ final class ReportCommand implements Callable<Integer> {
               + report.deadLettersOutsidePeriod()
               + " received outside it)");
     }
+    if (input == null) {
+      String deleted =
+          retentionWarning(IndexContract.builtIn(), reportPeriod, LocalDate.now(ZoneOffset.UTC));
+      if (deleted != null) {
+        err.println("vigil report: warning: " + deleted);
+      }
+    }
     if (reportPeriod.to().isAfter(Instant.now())) {
       err.println(
           "  note: the period has not ended yet; a report made after "
@@ -210,6 +223,44 @@ final class ReportCommand implements Callable<Integer> {
     }
     err.flush();
     return 0;
+  }
+
+  /**
+   * What retention may already have deleted of the period by {@code today}, family by family, as
+   * the rest of a warning; null when nothing. Retention counts event time ({@code vigil retention
+   * apply}), so a report made late reads only what is left (90 days of logins, by default, for a
+   * quarter or a year), and the counts do not show it: the one who schedules reports must hear it.
+   * The built-in retention classes are assumed: a report is not given the retention file.
+   */
+  static String retentionWarning(IndexContract contract, ReportPeriod period, LocalDate today) {
+    List<String> families = new ArrayList<>();
+    for (IndexFamily family : contract.families()) {
+      LocalDate first = family.period().start(period.from());
+      LocalDate kept = first;
+      while (kept.isBefore(period.endDay())) {
+        LocalDate deletable = family.retention().deletableFrom(family.period().end(kept));
+        if (deletable == null || today.isBefore(deletable)) {
+          break;
+        }
+        kept = family.period().end(kept);
+      }
+      if (!kept.equals(first)) {
+        families.add(
+            family.name()
+                + " (kept "
+                + family.retention()
+                + ") "
+                + (kept.isBefore(period.endDay()) ? "before " + kept : "all of it"));
+      }
+    }
+    if (families.isEmpty()) {
+      return null;
+    }
+    return "retention ('vigil retention apply', by event time) may already have deleted part of "
+        + period.label()
+        + " in OpenSearch, which the report then does not count: "
+        + String.join(", ", families)
+        + " (make reports within the retention, or raise it: docs/opensearch.md)";
   }
 
   private static ComplianceReport build(

@@ -2,10 +2,13 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.reports.ReportPeriod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +109,34 @@ class ReportCommandTest {
               "slashed/alerts.csv: SHA-256 differs from the manifest (the file was changed;");
       assertThat(result.stderrLines()).last().isEqualTo("vigil report verify: slashed: 1 problem");
     }
+  }
+
+  @Test
+  void aReportFromOpenSearchMadeAfterRetentionReachedItsPeriodSaysWhatMayBeGone() {
+    IndexContract contract = IndexContract.builtIn();
+
+    // Logins are kept 90 days in daily indices: on the day after the quarter, its first two
+    // days' indices are deletable.
+    assertThat(
+            ReportCommand.retentionWarning(
+                contract, ReportPeriod.parse("2026-Q3"), LocalDate.parse("2026-10-01")))
+        .isEqualTo(
+            "retention ('vigil retention apply', by event time) may already have deleted part of"
+                + " 2026-Q3 in OpenSearch, which the report then does not count: events-auth (kept"
+                + " 90d) before 2026-07-03 (make reports within the retention, or raise it:"
+                + " docs/opensearch.md)");
+    assertThat(
+            ReportCommand.retentionWarning(
+                contract, ReportPeriod.parse("2026-11"), LocalDate.parse("2026-12-01")))
+        .isNull();
+    assertThat(
+            ReportCommand.retentionWarning(
+                contract, ReportPeriod.parse("2024"), LocalDate.parse("2026-11-24")))
+        .contains("events-auth (kept 90d) all of it")
+        .contains("events-general (kept 1y) all of it")
+        .contains("events-policy (kept 2y) before 2024-11-01")
+        .contains("alerts (kept 2y) before 2024-11-01")
+        .doesNotContain("events-seal");
   }
 
   /** {@code vigil report} of the run's month into {@code x}, with {@code options} added. */
