@@ -152,6 +152,10 @@ final class ReportCommand implements Callable<Integer> {
       }
     }
 
+    boolean periodOpen = reportPeriod.to().isAfter(Instant.now());
+    if (periodOpen) {
+      report = report.madeBeforeItsPeriodEnded();
+    }
     ReportFiles.Written written;
     try {
       written = ReportFiles.write(report, outDir, key);
@@ -215,9 +219,9 @@ final class ReportCommand implements Callable<Integer> {
         err.println("vigil report: warning: " + deleted);
       }
     }
-    if (reportPeriod.to().isAfter(Instant.now())) {
+    if (periodOpen) {
       err.println(
-          "  note: the period has not ended yet; a report made after "
+          "  note: the period has not ended yet, and the report says so; a report made after "
               + ReportText.time(reportPeriod.to())
               + " covers all of it");
     }

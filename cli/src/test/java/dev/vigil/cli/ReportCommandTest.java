@@ -2,6 +2,8 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.dashboards.index.IndexContract;
 import dev.vigil.reports.ReportPeriod;
 import java.io.IOException;
@@ -137,6 +139,29 @@ class ReportCommandTest {
         .contains("events-policy (kept 2y) before 2024-11-01")
         .contains("alerts (kept 2y) before 2024-11-01")
         .doesNotContain("events-seal");
+  }
+
+  @Test
+  void aReportMadeBeforeItsPeriodEndedSaysSoInItsFilesNotOnlyOnStderr() throws IOException {
+    CliRun.Result open =
+        cli().execute("report", "--period", "2999", "--input", "demo", "--out", "open");
+    CliRun.Result closed =
+        cli().execute("report", "--period", "2019", "--input", "demo", "--out", "closed");
+
+    String note =
+        "This report was made before its period ended: it counts what had been logged and read by"
+            + " then, not the whole period. A report made after 3000-01-01T00:00:00Z covers all of"
+            + " it.";
+    assertThat(open.exitCode()).isZero();
+    assertThat(open.stderr())
+        .contains("note: the period has not ended yet, and the report says so");
+    assertThat(new ObjectMapper().readTree(temp.resolve("open/report.json").toFile()).path("notes"))
+        .extracting(JsonNode::asText)
+        .contains(note);
+    assertThat(Files.readString(temp.resolve("open/report.html"))).contains(note);
+    assertThat(closed.exitCode()).isZero();
+    assertThat(Files.readString(temp.resolve("closed/report.json")))
+        .doesNotContain("made before its period ended");
   }
 
   /** {@code vigil report} of the run's month into {@code x}, with {@code options} added. */

@@ -120,18 +120,29 @@ public final class ReportText {
   }
 
   /**
-   * What a reader must know before trusting the numbers: that the period holds no data at all, and
-   * that its completeness cannot be judged from receipt times. Empty when neither applies.
+   * What a reader must know before trusting the numbers: that the period holds no data at all, that
+   * it had not ended when the report was made, and that its completeness cannot be judged from
+   * receipt times. Empty when none applies.
    */
   static List<String> notes(ComplianceReport report) {
     List<String> notes = new ArrayList<>();
     if (report.noData()) {
       notes.add(NO_DATA);
     }
+    if (report.madeBeforePeriodEnded()) {
+      notes.add(madeBeforePeriodEnded(report));
+    }
     if (report.endedBeforeFirstReceipt()) {
       notes.add(receiptsAfterPeriod(report));
     }
     return notes;
+  }
+
+  static String madeBeforePeriodEnded(ComplianceReport report) {
+    return "This report was made before its period ended: it counts what had been logged and read"
+        + " by then, not the whole period. A report made after "
+        + TIME.format(report.period().to())
+        + " covers all of it.";
   }
 
   static String receiptsAfterPeriod(ComplianceReport report) {
