@@ -2,6 +2,8 @@ package dev.vigil.cli;
 
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.dashboards.index.IndexFamily;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.reports.ComplianceReport;
 import dev.vigil.reports.ControlCatalog;
@@ -21,6 +23,10 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import picocli.CommandLine.Command;
@@ -146,6 +152,10 @@ final class ReportCommand implements Callable<Integer> {
       }
     }
 
+    boolean periodOpen = reportPeriod.to().isAfter(Instant.now());
+    if (periodOpen) {
+      report = report.madeBeforeItsPeriodEnded();
+    }
     ReportFiles.Written written;
     try {
       written = ReportFiles.write(report, outDir, key);
@@ -202,14 +212,59 @@ final class ReportCommand implements Callable<Integer> {
               + report.deadLettersOutsidePeriod()
               + " received outside it)");
     }
-    if (reportPeriod.to().isAfter(Instant.now())) {
+    if (input == null) {
+      String deleted =
+          retentionWarning(IndexContract.builtIn(), reportPeriod, LocalDate.now(ZoneOffset.UTC));
+      if (deleted != null) {
+        err.println("vigil report: warning: " + deleted);
+      }
+    }
+    if (periodOpen) {
       err.println(
-          "  note: the period has not ended yet; a report made after "
+          "  note: the period has not ended yet, and the report says so; a report made after "
               + ReportText.time(reportPeriod.to())
               + " covers all of it");
     }
     err.flush();
     return 0;
+  }
+
+  /**
+   * What retention may already have deleted of the period by {@code today}, family by family, as
+   * the rest of a warning; null when nothing. Retention counts event time ({@code vigil retention
+   * apply}), so a report made late reads only what is left (90 days of logins, by default, for a
+   * quarter or a year), and the counts do not show it: the one who schedules reports must hear it.
+   * The built-in retention classes are assumed: a report is not given the retention file.
+   */
+  static String retentionWarning(IndexContract contract, ReportPeriod period, LocalDate today) {
+    List<String> families = new ArrayList<>();
+    for (IndexFamily family : contract.families()) {
+      LocalDate first = family.period().start(period.from());
+      LocalDate kept = first;
+      while (kept.isBefore(period.endDay())) {
+        LocalDate deletable = family.retention().deletableFrom(family.period().end(kept));
+        if (deletable == null || today.isBefore(deletable)) {
+          break;
+        }
+        kept = family.period().end(kept);
+      }
+      if (!kept.equals(first)) {
+        families.add(
+            family.name()
+                + " (kept "
+                + family.retention()
+                + ") "
+                + (kept.isBefore(period.endDay()) ? "before " + kept : "all of it"));
+      }
+    }
+    if (families.isEmpty()) {
+      return null;
+    }
+    return "retention ('vigil retention apply', by event time) may already have deleted part of "
+        + period.label()
+        + " in OpenSearch, which the report then does not count: "
+        + String.join(", ", families)
+        + " (make reports within the retention, or raise it: docs/opensearch.md)";
   }
 
   private static ComplianceReport build(
@@ -322,12 +377,16 @@ final class ReportCommand implements Callable<Integer> {
       }
       ReportVerifier.Result result = ReportVerifier.verify(env.resolve(directory), key);
       PrintWriter err = env.stderr();
-      result.problems().forEach(problem -> err.println(directory + "/" + problem));
+      // As typed, without the trailing slash a shell's completion adds: "dir/alerts.csv", and
+      // the same name in the closing line whichever way it was typed.
+      String shown = directory.replaceAll("(?<=.)/+$", "");
+      String prefix = shown.endsWith("/") ? shown : shown + "/";
+      result.problems().forEach(problem -> err.println(prefix + problem));
       result.notes().forEach(note -> err.println("  note: " + note));
       if (result.intact()) {
         err.println(
             "vigil report verify: "
-                + directory
+                + shown
                 + ": intact, "
                 + Plurals.count(result.filesChecked(), "file")
                 + " checked against the manifest"
@@ -335,7 +394,7 @@ final class ReportCommand implements Callable<Integer> {
       } else {
         err.println(
             "vigil report verify: "
-                + directory
+                + shown
                 + ": "
                 + Plurals.count(result.problems().size(), "problem"));
       }

@@ -2,10 +2,15 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.reports.ReportPeriod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +90,78 @@ class ReportCommandTest {
         cli().execute("report", "verify", "nothing-here"),
         "vigil report verify: cannot read report directory nothing-here: no such file or"
             + " directory");
+  }
+
+  @Test
+  void verifyNamesAFileOnceWhetherDirEndsWithASlashOrNot() throws IOException {
+    assertThat(
+            cli()
+                .execute("report", "--period", "2026-11", "--input", "demo", "--out", "slashed")
+                .exitCode())
+        .isZero();
+    Files.writeString(temp.resolve("slashed/alerts.csv"), "changed\r\n");
+
+    for (String directory : List.of("slashed", "slashed/", "slashed//")) {
+      CliRun.Result result = cli().execute("report", "verify", directory);
+      assertThat(result.exitCode()).isEqualTo(2);
+      assertThat(result.stderrLines())
+          .first()
+          .asString()
+          .startsWith(
+              "slashed/alerts.csv: SHA-256 differs from the manifest (the file was changed;");
+      assertThat(result.stderrLines()).last().isEqualTo("vigil report verify: slashed: 1 problem");
+    }
+  }
+
+  @Test
+  void aReportFromOpenSearchMadeAfterRetentionReachedItsPeriodSaysWhatMayBeGone() {
+    IndexContract contract = IndexContract.builtIn();
+
+    // Logins are kept 90 days in daily indices: on the day after the quarter, its first two
+    // days' indices are deletable.
+    assertThat(
+            ReportCommand.retentionWarning(
+                contract, ReportPeriod.parse("2026-Q3"), LocalDate.parse("2026-10-01")))
+        .isEqualTo(
+            "retention ('vigil retention apply', by event time) may already have deleted part of"
+                + " 2026-Q3 in OpenSearch, which the report then does not count: events-auth (kept"
+                + " 90d) before 2026-07-03 (make reports within the retention, or raise it:"
+                + " docs/opensearch.md)");
+    assertThat(
+            ReportCommand.retentionWarning(
+                contract, ReportPeriod.parse("2026-11"), LocalDate.parse("2026-12-01")))
+        .isNull();
+    assertThat(
+            ReportCommand.retentionWarning(
+                contract, ReportPeriod.parse("2024"), LocalDate.parse("2026-11-24")))
+        .contains("events-auth (kept 90d) all of it")
+        .contains("events-general (kept 1y) all of it")
+        .contains("events-policy (kept 2y) before 2024-11-01")
+        .contains("alerts (kept 2y) before 2024-11-01")
+        .doesNotContain("events-seal");
+  }
+
+  @Test
+  void aReportMadeBeforeItsPeriodEndedSaysSoInItsFilesNotOnlyOnStderr() throws IOException {
+    CliRun.Result open =
+        cli().execute("report", "--period", "2999", "--input", "demo", "--out", "open");
+    CliRun.Result closed =
+        cli().execute("report", "--period", "2019", "--input", "demo", "--out", "closed");
+
+    String note =
+        "This report was made before its period ended: it counts what had been logged and read by"
+            + " then, not the whole period. A report made after 3000-01-01T00:00:00Z covers all of"
+            + " it.";
+    assertThat(open.exitCode()).isZero();
+    assertThat(open.stderr())
+        .contains("note: the period has not ended yet, and the report says so");
+    assertThat(new ObjectMapper().readTree(temp.resolve("open/report.json").toFile()).path("notes"))
+        .extracting(JsonNode::asText)
+        .contains(note);
+    assertThat(Files.readString(temp.resolve("open/report.html"))).contains(note);
+    assertThat(closed.exitCode()).isZero();
+    assertThat(Files.readString(temp.resolve("closed/report.json")))
+        .doesNotContain("made before its period ended");
   }
 
   /** {@code vigil report} of the run's month into {@code x}, with {@code options} added. */

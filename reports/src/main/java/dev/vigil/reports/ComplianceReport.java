@@ -28,7 +28,8 @@ import java.util.TreeSet;
  *
  * <p>Everything is sorted by content (alerts by time then id, controls in their natural order,
  * counts by name), so the same input gives the same report whatever order it was read in. No wall
- * clock enters it: the report is a function of its input and period.
+ * clock enters it: the report is a function of its input and period, and of whether it was made
+ * before the period ended ({@link #madeBeforeItsPeriodEnded}).
  */
 public record ComplianceReport(
     ReportPeriod period,
@@ -43,7 +44,8 @@ public record ComplianceReport(
     Coverage coverage,
     List<DeadLetterCount> deadLetters,
     long deadLettersOutsidePeriod,
-    Instant firstDeadLetterReceivedAt) {
+    Instant firstDeadLetterReceivedAt,
+    boolean madeBeforePeriodEnded) {
 
   /** Severities from the most to the least urgent (DESIGN.md, "The alert"). */
   public static final List<String> SEVERITIES =
@@ -55,6 +57,30 @@ public record ComplianceReport(
    * @param deadLetters the dead letters received in the period
    */
   public record Totals(long alerts, long events, long deniedEvents, long deadLetters) {}
+
+  /**
+   * This report, marked as made before its period ended: it holds what had been logged and read by
+   * then, and must say so, or a report of a month made on its last afternoon (a scheduler in a time
+   * zone ahead of UTC) would pass for the whole month, signed. The mark is the one thing in a
+   * report that depends on when it was made; it carries no time.
+   */
+  public ComplianceReport madeBeforeItsPeriodEnded() {
+    return new ComplianceReport(
+        period,
+        input,
+        vigilVersion,
+        totals,
+        controls,
+        alertsBySeverity,
+        alertsByDetection,
+        alerts,
+        alertsWithoutControl,
+        coverage,
+        deadLetters,
+        deadLettersOutsidePeriod,
+        firstDeadLetterReceivedAt,
+        true);
+  }
 
   /** Whether nothing at all was found: no alert, no event and no dead letter received in it. */
   public boolean noData() {
@@ -139,7 +165,8 @@ public record ComplianceReport(
         coverage,
         deadLetters,
         data.deadLettersOutsidePeriod(),
-        data.firstDeadLetterReceivedAt());
+        data.firstDeadLetterReceivedAt(),
+        false);
   }
 
   private static List<ControlEvidence> controls(List<AlertEntry> alerts, ControlCatalog catalog) {

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,8 +29,15 @@ import java.util.stream.Stream;
  *
  * <p>All three are required: a report that counted no events because the events file was not there
  * would tell an auditor that nothing was logged. Events are read field by field without keeping
- * {@code raw}, so a large file costs one line at a time. A line that is not a document of its kind
- * fails the report, naming the file and line (never its content).
+ * {@code raw}. A line that is not a document of its kind fails the report, naming the file and line
+ * (never its content).
+ *
+ * <p>A record delivered twice (two audit devices, a retried shipment, a file read twice) is one
+ * event, as in the events index, which holds one document per {@code event_id}: an event of the
+ * period counts once per id, time, source, category and {@code denied} ({@link EventsSeen}, 32 to
+ * 64 bytes an event while the events are read). Records that only share an id (a sanitized sample's
+ * {@code 1}) differ in those fields and still count apart. An alert id read twice is one alert, the
+ * last read, as the index keeps the later write.
  */
 public final class FileReportSource implements ReportSource {
 
@@ -47,7 +55,12 @@ public final class FileReportSource implements ReportSource {
   private static final ObjectReader DEAD_LETTER = JSON.readerFor(DeadLetterFields.class);
 
   /** The fields of an event a report counts by; the rest, {@code raw} included, is skipped. */
-  record EventFields(String time, String source, String category, Boolean denied) {}
+  record EventFields(
+      @JsonProperty("event_id") String eventId,
+      String time,
+      String source,
+      String category,
+      Boolean denied) {}
 
   record DeadLetterFields(
       String reason,
@@ -95,33 +108,38 @@ public final class FileReportSource implements ReportSource {
 
   @Override
   public ReportInput read(ReportPeriod period) throws IOException {
-    List<AlertEntry> periodAlerts = new ArrayList<>();
+    Map<String, AlertEntry> alertsById = new LinkedHashMap<>();
     forEachLine(
         alerts,
         "an alert",
         line -> {
           AlertEntry alert = AlertEntry.fromJson(JSON.readTree(line));
+          alertsById.remove(alert.alertId());
           if (period.contains(alert.time())) {
-            periodAlerts.add(alert);
+            alertsById.put(alert.alertId(), alert);
           }
         });
 
     Map<EventKey, Long> eventCounts = new HashMap<>();
+    EventsSeen seen = new EventsSeen();
     forEachLine(
         events,
         "an event",
         line -> {
           EventFields event = EVENT.readValue(line);
           Instant time = instant(event.time(), "time");
-          if (event.source() == null || event.category() == null) {
-            throw new IllegalArgumentException("event has no 'source' or 'category'");
+          if (event.eventId() == null || event.source() == null || event.category() == null) {
+            throw new IllegalArgumentException("event has no 'event_id', 'source' or 'category'");
           }
-          if (period.contains(time)) {
+          boolean denied = Boolean.TRUE.equals(event.denied());
+          if (period.contains(time)
+              && seen.add(
+                  event.eventId(), time.toEpochMilli(), event.source(), event.category(), denied)) {
             eventCounts.merge(
                 new EventKey(
                     event.source(),
                     event.category(),
-                    Boolean.TRUE.equals(event.denied()),
+                    denied,
                     LocalDate.ofInstant(time, ZoneOffset.UTC)),
                 1L,
                 Long::sum);
@@ -152,7 +170,7 @@ public final class FileReportSource implements ReportSource {
         });
 
     return new ReportInput(
-        periodAlerts,
+        List.copyOf(alertsById.values()),
         eventCounts.entrySet().stream()
             .map(
                 e ->

@@ -30,9 +30,11 @@ import org.opensearch.client.opensearch.generic.Response;
  * {@code denied} and UTC day pages through every bucket, which is exact where a {@code terms}
  * aggregation's counts may not be. Dead letters are counted the same way, by reason and source
  * guess, and over the whole alias for how many were received outside the period and when the first
- * was (a filter and a min aggregation, both exact). Every search ignores missing indices: a period
- * with no alerts has no alerts index, and that is zero alerts, not an error. {@code raw} is never
- * requested.
+ * was (a filter and a min aggregation, both exact). An alias that does not exist yet (no document
+ * of its kind was ever written) is zero documents, not an error. Every other failure stops the
+ * report, also one OpenSearch answers with 200: a closed index behind an alias, or a shard that
+ * failed or timed out, would otherwise leave its documents out of counts that look complete. {@code
+ * raw} is never requested.
  */
 public final class OpenSearchReportSource implements ReportSource {
 
@@ -51,8 +53,12 @@ public final class OpenSearchReportSource implements ReportSource {
           "event_count",
           "sources",
           "tags");
-  private static final Map<String, String> LENIENT =
-      Map.of("ignore_unavailable", "true", "allow_no_indices", "true");
+
+  /**
+   * No {@code ignore_unavailable}: it would skip a closed index of the alias, and its documents
+   * with it, without a word.
+   */
+  private static final Map<String, String> SEARCH_OPTIONS = Map.of("allow_no_indices", "true");
 
   private final OpenSearchClient client;
   private final InputDescription description;
@@ -246,15 +252,51 @@ public final class OpenSearchReportSource implements ReportSource {
                 Requests.builder()
                     .method("POST")
                     .endpoint("/" + alias + "/_search")
-                    .query(LENIENT)
+                    .query(SEARCH_OPTIONS)
                     .json(JSON.writeValueAsString(body))
                     .build())) {
       String text = response.getBody().map(Body::bodyAsString).orElse("");
+      if (response.getStatus() == 404 && reason(text).startsWith(NO_SUCH_INDEX)) {
+        return JSON.createObjectNode();
+      }
       if (response.getStatus() >= 300) {
         throw new IOException(
             "searching " + alias + " failed (HTTP " + response.getStatus() + "): " + reason(text));
       }
-      return JSON.readTree(text);
+      JsonNode result = JSON.readTree(text);
+      requireComplete(alias, result);
+      return result;
+    }
+  }
+
+  private static final String NO_SUCH_INDEX = "index_not_found_exception:";
+
+  /**
+   * A search that OpenSearch answered from some shards only (others failed or the search timed out)
+   * is refused: a report made of it would count less than the index holds and not know it.
+   */
+  private static void requireComplete(String alias, JsonNode result) throws IOException {
+    JsonNode shards = result.path("_shards");
+    long failed = shards.path("failed").asLong(0);
+    if (failed > 0) {
+      JsonNode failure = shards.path("failures").path(0);
+      throw new IOException(
+          "searching "
+              + alias
+              + " failed on "
+              + failed
+              + " of "
+              + shards.path("total").asLong()
+              + " shards, so the report would leave out their documents: index "
+              + failure.path("index").asText("?")
+              + ": "
+              + failure.path("reason").path("type").asText("error")
+              + ": "
+              + failure.path("reason").path("reason").asText(""));
+    }
+    if (result.path("timed_out").asBoolean(false)) {
+      throw new IOException(
+          "searching " + alias + " timed out, so the report would leave out documents");
     }
   }
 

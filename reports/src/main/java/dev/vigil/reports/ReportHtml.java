@@ -92,6 +92,7 @@ public final class ReportHtml {
     }
     element(html, "h3", "Totals");
     table(html, List.of(Column.text(""), Column.number("count")), ReportText.totals(report));
+    element(html, "p", ReportText.EVENTS_COUNTED);
     element(html, "h3", "Contents");
     element(html, "p", ReportText.CONTENTS);
     html.append("</header>\n");
@@ -100,7 +101,7 @@ public final class ReportHtml {
   private static void controls(StringBuilder html, ComplianceReport report) {
     html.append("<section>\n");
     element(html, "h2", ReportText.CONTROLS_HEADING);
-    element(html, "p", ReportText.CONTROLS_ABOUT);
+    element(html, "p", ReportText.controlsAbout(report));
     table(
         html,
         List.of(

@@ -60,6 +60,7 @@ public final class ReportPdf {
     pdf.gap(14);
     pdf.subheading("Totals");
     pdf.table(List.of(Column.left("", 3), Column.right("count", 1)), ReportText.totals(report));
+    pdf.paragraph(ReportText.EVENTS_COUNTED);
     pdf.subheading("Contents");
     pdf.paragraph(ReportText.CONTENTS);
   }
@@ -67,12 +68,13 @@ public final class ReportPdf {
   private static void controls(PdfLayout pdf, ComplianceReport report) {
     pdf.newPage();
     pdf.heading(ReportText.CONTROLS_HEADING);
-    pdf.paragraph(ReportText.CONTROLS_ABOUT);
+    pdf.paragraph(ReportText.controlsAbout(report));
     pdf.table(
         List.of(
-            Column.left("framework", 2.2f),
+            // Wide enough for "ISO/IEC 27001:2022 Annex A" on one line.
+            Column.left("framework", 2.35f),
             Column.left("control", 1.1f),
-            Column.left("title", 4.2f),
+            Column.left("title", 4.05f),
             Column.right("alerts", 0.8f),
             Column.left("by severity", 2.2f)),
         ReportText.controlRows(report));
@@ -97,14 +99,17 @@ public final class ReportPdf {
       pdf.paragraph(ReportText.NO_ALERTS);
       return;
     }
+    // Widths in points of the 495 the page has: a time, "informational" and the built-in
+    // detections' names fit on one line (cut, "2026-11-20T10:0" over "3:48Z" reads as another
+    // time), the alert id takes four lines of 16 characters, the summary the rest.
     pdf.table(
         List.of(
-            Column.left("time", 1.25f),
-            Column.left("severity", 0.85f),
-            Column.left("detection", 1.35f),
-            Column.left("rule: summary", 3.6f),
-            Column.right("events", 0.6f),
-            Column.left("alert id", 1.55f)),
+            Column.left("time", 84),
+            Column.left("severity", 50),
+            Column.left("detection", 79),
+            Column.left("rule: summary", 178),
+            Column.right("events", 30),
+            Column.left("alert id", 74)),
         ReportText.alertRows(report));
   }
 

@@ -37,13 +37,38 @@ public final class ReportText {
           + " them with 'vigil report verify'. The report carries no generation time: the same"
           + " input and period give the same bytes.";
 
+  /**
+   * What an event is in every count of the report: an audit entry, not a request. Vault writes two
+   * entries for one request while the detections count the request once, so without this a reader
+   * would take a Vault figure for requests, and the refused ones for twice as many attempts.
+   */
+  static final String EVENTS_COUNTED =
+      "Events are the audit entries the sources wrote, each counted once however often it was"
+          + " delivered. Vault writes two entries for every request, the request and its response,"
+          + " so a Vault request counts as two events here, refused ones included (the detections"
+          + " count it once); the other sources write one entry per operation.";
+
   static final String CONTENTS =
       "1 Controls and their evidence   2 Alerts   3 Logging coverage   4 Completeness";
 
   static final String CONTROLS_HEADING = "1 Controls and their evidence";
   static final String CONTROLS_ABOUT =
       "Each control with the alerts of the period that are evidence for it (from the rules'"
-          + " compliance tags). A control with no alerts was monitored and nothing fired.";
+          + " compliance tags). A control with no alerts was monitored and nothing fired, over"
+          + " the sources that logged in the period (3 Logging coverage).";
+
+  /**
+   * Instead of {@link #CONTROLS_ABOUT} when no event was logged: with nothing to watch, a control
+   * without alerts is no evidence that nothing happened, and must not read as such.
+   */
+  static final String CONTROLS_ABOUT_NO_EVENTS =
+      "Each control with the alerts of the period that are evidence for it (from the rules'"
+          + " compliance tags). No event was logged in the period, so nothing was monitored: a"
+          + " control with no alerts is no evidence that nothing happened.";
+
+  static String controlsAbout(ComplianceReport report) {
+    return report.totals().events() == 0 ? CONTROLS_ABOUT_NO_EVENTS : CONTROLS_ABOUT;
+  }
 
   static final String ALERTS_HEADING = "2 Alerts";
   static final String ALERTS_ABOUT =
@@ -55,7 +80,8 @@ public final class ReportText {
   static final String COVERAGE_ABOUT =
       "Events logged in the period by source and by category. AUDIT_CONFIG (audit devices,"
           + " trails, diagnostic settings) and POLICY_CHANGE (policies, roles, assignments) are"
-          + " the changes to who may do what and to what is logged.";
+          + " the changes to who may do what and to what is logged. "
+          + EVENTS_COUNTED;
   static final String DAILY_ABOUT =
       "Each day of the period for every source that logged in it; a day marked 'none' had no"
           + " events of that source: a quiet day, or logging that stopped.";
@@ -94,18 +120,29 @@ public final class ReportText {
   }
 
   /**
-   * What a reader must know before trusting the numbers: that the period holds no data at all, and
-   * that its completeness cannot be judged from receipt times. Empty when neither applies.
+   * What a reader must know before trusting the numbers: that the period holds no data at all, that
+   * it had not ended when the report was made, and that its completeness cannot be judged from
+   * receipt times. Empty when none applies.
    */
   static List<String> notes(ComplianceReport report) {
     List<String> notes = new ArrayList<>();
     if (report.noData()) {
       notes.add(NO_DATA);
     }
+    if (report.madeBeforePeriodEnded()) {
+      notes.add(madeBeforePeriodEnded(report));
+    }
     if (report.endedBeforeFirstReceipt()) {
       notes.add(receiptsAfterPeriod(report));
     }
     return notes;
+  }
+
+  static String madeBeforePeriodEnded(ComplianceReport report) {
+    return "This report was made before its period ended: it counts what had been logged and read"
+        + " by then, not the whole period. A report made after "
+        + TIME.format(report.period().to())
+        + " covers all of it.";
   }
 
   static String receiptsAfterPeriod(ComplianceReport report) {

@@ -64,6 +64,36 @@ class ComplianceReportTest {
   }
 
   @Test
+  void aRecordDeliveredTwiceCountsOnceAsInTheIndexRecordsThatOnlyShareAnIdCountApart()
+      throws IOException {
+    Path run = Fixtures.run(temp.resolve("run"));
+    Fixtures.write(
+        run.resolve("events.jsonl"),
+        List.of(
+            Fixtures.event("v1:request", "2026-11-02T10:00:00Z", "VAULT", "SECRET_ACCESS", true),
+            Fixtures.event("v1:request", "2026-11-02T10:00:00Z", "VAULT", "SECRET_ACCESS", true),
+            Fixtures.event("v1:response", "2026-11-02T10:00:00Z", "VAULT", "SECRET_ACCESS", true),
+            Fixtures.event("1", "2026-11-03T10:00:00Z", "AWS_CLOUDTRAIL", "POLICY_CHANGE", false),
+            Fixtures.event("1", "2026-11-03T10:00:00Z", "AWS_CLOUDTRAIL", "AUDIT_CONFIG", false),
+            Fixtures.event("1", "2026-11-04T10:00:00Z", "AWS_CLOUDTRAIL", "AUDIT_CONFIG", false),
+            Fixtures.event("1", "2026-11-04T10:00:00Z", "AWS_CLOUDTRAIL", "AUDIT_CONFIG", false)));
+    FileReportSource source = new FileReportSource(run);
+    ComplianceReport report =
+        ComplianceReport.build(
+            NOVEMBER, source.description(), "1", source.read(NOVEMBER), ControlCatalog.builtIn());
+
+    // c3 is in alerts.jsonl twice: one alert, as in the alerts index (keyed by alert_id).
+    assertThat(report.alerts()).extracting(AlertEntry::alertId).containsExactly("a1", "b2", "c3");
+    assertThat(report.totals().events()).isEqualTo(5);
+    assertThat(report.totals().deniedEvents()).isEqualTo(2);
+    assertThat(report.coverage().bySourceAndCategory())
+        .containsExactly(
+            new ComplianceReport.SourceCategoryCount("AWS_CLOUDTRAIL", "AUDIT_CONFIG", 2, 0),
+            new ComplianceReport.SourceCategoryCount("AWS_CLOUDTRAIL", "POLICY_CHANGE", 1, 0),
+            new ComplianceReport.SourceCategoryCount("VAULT", "SECRET_ACCESS", 2, 2));
+  }
+
+  @Test
   void aPeriodBeforeTheInputWasReceivedCountsItsDeadLettersOutsideAndSaysSo() throws IOException {
     ReportPeriod october = ReportPeriod.parse("2026-10");
     FileReportSource source = new FileReportSource(Fixtures.run(temp.resolve("run")));

@@ -62,7 +62,10 @@ final class Fixtures {
         + "\"}";
   }
 
-  /** A run of November 2026 with a few alerts, events and dead letters, and some outside it. */
+  /**
+   * A run of November 2026 with a few alerts, events and dead letters, and some outside it; event
+   * e2 and alert c3 were delivered twice, as two audit devices or a retried shipment deliver them.
+   */
   static Path run(Path directory) throws IOException {
     Files.createDirectories(directory);
     write(
@@ -81,6 +84,7 @@ final class Fixtures {
                 "denied_access_spike",
                 "\"compliance.soc2.cc7.2\",\"compliance.iso27001.a.8.16\""),
             alert("c3", "2026-11-21T08:00:00.500Z", "low", "custom_rule", "\"attack.t1078\""),
+            alert("c3", "2026-11-21T08:00:00.500Z", "low", "custom_rule", "\"attack.t1078\""),
             alert(
                 "z9",
                 "2026-10-31T23:59:59.999Z",
@@ -91,6 +95,7 @@ final class Fixtures {
         directory.resolve("events.jsonl"),
         List.of(
             event("e1", "2026-11-01T00:00:00Z", "VAULT", "SECRET_ACCESS", false),
+            event("e2", "2026-11-01T12:00:00Z", "VAULT", "SECRET_ACCESS", true),
             event("e2", "2026-11-01T12:00:00Z", "VAULT", "SECRET_ACCESS", true),
             event("e3", "2026-11-03T12:00:00Z", "AWS_CLOUDTRAIL", "AUDIT_CONFIG", false),
             event("e4", "2026-11-30T23:59:59.999Z", "AWS_CLOUDTRAIL", "POLICY_CHANGE", false),

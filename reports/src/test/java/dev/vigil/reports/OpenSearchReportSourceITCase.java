@@ -1,6 +1,7 @@
 package dev.vigil.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -111,6 +112,83 @@ class OpenSearchReportSourceITCase {
     assertThat(input.events()).isEmpty();
     assertThat(input.deadLetters()).isEmpty();
     assertThat(input.deadLettersOutsidePeriod()).isEqualTo(4);
+  }
+
+  @Test
+  void anAliasThatDoesNotExistYetIsNoDocumentsNotAnError() throws IOException {
+    // Before the first alert or dead letter is written, the templates' aliases have no index.
+    String aliases =
+        "{\"actions\":[{\"%s\":{\"index\":\"vigil-alerts-*\",\"alias\":\"vigil-alerts\"}},"
+            + "{\"%s\":{\"index\":\"vigil-deadletters-*\",\"alias\":\"vigil-deadletters\"}}]}";
+    call("POST", "/_aliases", String.format(aliases, "remove", "remove"));
+    try {
+      ReportInput input =
+          new OpenSearchReportSource(client, List.of(URI.create("http://test"))).read(NOVEMBER);
+
+      assertThat(input.alerts()).isEmpty();
+      assertThat(input.events()).isNotEmpty();
+      assertThat(input.deadLetters()).isEmpty();
+      assertThat(input.deadLettersOutsidePeriod()).isZero();
+      assertThat(input.firstDeadLetterReceivedAt()).isNull();
+    } finally {
+      call("POST", "/_aliases", String.format(aliases, "add", "add"));
+    }
+  }
+
+  @Test
+  void aShardThatFailsStopsTheReportInsteadOfLeavingItsDocumentsOut() throws IOException {
+    // An index of the alias whose alert_id is text (a hand-made index, a template gone wrong):
+    // sorting by alert_id fails on its shard, and OpenSearch answers 200 with the other shards'
+    // hits. A report made of them would miss this index's alerts without a word.
+    call(
+        "PUT",
+        "/vigil-alerts-misfiled",
+        "{\"aliases\":{\""
+            + IndexContract.ALERTS_ALIAS
+            + "\":{}},\"mappings\":{\"properties\":"
+            + "{\"alert_id\":{\"type\":\"text\"},\"time\":{\"type\":\"date\"}}}}");
+    try {
+      put(
+          "vigil-alerts-misfiled",
+          "m1",
+          JSON.readTree(
+              Fixtures.alert("m1", "2026-11-22T10:00:00Z", "critical", "root_token_use", "")));
+      call("POST", "/vigil-alerts-misfiled/_refresh", null);
+
+      assertThatThrownBy(
+              () ->
+                  new OpenSearchReportSource(client, List.of(URI.create("http://test")))
+                      .read(NOVEMBER))
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("searching vigil-alerts failed on 1 of ")
+          .hasMessageContaining("shards, so the report would leave out their documents: index")
+          .hasMessageContaining("vigil-alerts-misfiled");
+    } finally {
+      call("DELETE", "/vigil-alerts-misfiled", null);
+    }
+  }
+
+  @Test
+  void aClosedIndexStopsTheReportInsteadOfCountingNothingInIt() throws IOException {
+    String index = "vigil-events-secret-2026.11-closed";
+    call("PUT", "/" + index, "{\"aliases\":{\"" + IndexContract.EVENTS_ALIAS + "\":{}}}");
+    try {
+      put(
+          index,
+          "closed-1",
+          JSON.readTree(
+              Fixtures.event("closed-1", "2026-11-05T10:00:00Z", "VAULT", "SECRET_ACCESS", true)));
+      call("POST", "/" + index + "/_close", null);
+
+      assertThatThrownBy(
+              () ->
+                  new OpenSearchReportSource(client, List.of(URI.create("http://test")))
+                      .read(NOVEMBER))
+          .isInstanceOf(IOException.class)
+          .hasMessage("searching vigil-events failed (HTTP 400): index_closed_exception: closed");
+    } finally {
+      call("DELETE", "/" + index, null);
+    }
   }
 
   /**

@@ -201,7 +201,10 @@ class ReportFilesTest {
     assertThat(json.path("notes").get(1).asText()).contains("(on 2026-11-20T10:00:00Z)");
     assertThat(Files.readString(out.resolve("report.html")))
         .contains("<h3>Notes</h3>\n<p>" + ReportText.NO_DATA + "</p>");
-    assertThat(pdfText(out).replaceAll("\\s+", " ")).contains(ReportText.NO_DATA);
+    assertThat(pdfText(out).replaceAll("\\s+", " "))
+        .contains(ReportText.NO_DATA)
+        .contains(ReportText.CONTROLS_ABOUT_NO_EVENTS)
+        .doesNotContain("was monitored and nothing fired");
   }
 
   @Test
@@ -234,14 +237,22 @@ class ReportFilesTest {
         .contains("Vigil 1.2.3")
         .contains("Controls and their evidence")
         .contains("Monitoring activities")
-        .contains("alice did policy_change, 3 times")
         .contains("AUDIT_CONFIG")
         .contains("MALFORMED_JSON")
-        .contains("page 1 of");
+        .contains("page 1 of")
+        // A row's time, severity and detection are whole, on its first line.
+        .contains("2026-11-20T10:00:00Z high denied_access_spike")
+        .contains("2026-11-21T08:00:00Z low custom_rule");
     assertThat(text.replaceAll("\\s+", " "))
+        .contains("alice did policy_change, 3 times")
         .contains(
             "Records that could not be read (dead letters) have no event time, so they are"
                 + " counted by when Vigil received them: 3 in this period; 1 received outside it.")
+        .contains(
+            "received outside the period 1 Events are the audit entries the sources wrote, each"
+                + " counted once however often it was delivered. Vault writes two entries for every"
+                + " request, the request and its response, so a Vault request counts as two events"
+                + " here, refused ones included")
         .doesNotContain("No data was found");
   }
 
@@ -335,6 +346,8 @@ class ReportFilesTest {
         .contains("alice did policy_change, 3 times")
         .contains("<td>AUDIT_CONFIG</td>")
         .contains("<td>MALFORMED_JSON</td>")
+        .contains("<p>" + ReportText.EVENTS_COUNTED + "</p>")
+        .contains("was monitored and nothing fired, over the sources that logged in the period")
         .contains("4 Completeness")
         .doesNotContain("<script", "src=", "href=", "url(", "@import", "\r");
   }
