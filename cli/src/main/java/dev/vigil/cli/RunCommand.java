@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobStatus;
@@ -96,11 +97,14 @@ final class RunCommand implements Callable<Integer> {
           rules.compiled().warnings().forEach(env.stderr()::println);
         }
         resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
-        resumeFrom.ifPresent(
+        resumeFrom.ifPresentOrElse(
             point -> {
               env.stderr().println("vigil run: resuming from " + point.describe());
               pruneOlderStates(loaded.checkpoints(), point);
-            });
+            },
+            // A start without state is no mistake, but one nobody meant (a storage path changed, a
+            // volume not mounted) forgets open windows and the alerts already raised: said at once.
+            () -> env.stderr().println(freshStartLine(loaded)));
         // Brokers that refuse or do not answer hold the start for the whole timeout: without this
         // line, an on-call engineer watches a silent terminal for half a minute.
         env.stderr().println(checkingLine(loaded));
@@ -159,6 +163,35 @@ final class RunCommand implements Callable<Integer> {
         + storage
         + " is not a local directory, so nothing keeps a second vigil run from using it too;"
         + " make sure this is the only run with that storage";
+  }
+
+  /**
+   * What a start without a checkpoint or savepoint to resume from reads first, and that its rule
+   * state (open windows, the alert ids already raised) starts empty.
+   */
+  static String freshStartLine(VigilConfig config) {
+    String storage = config.checkpoints().storage();
+    String where =
+        ResumePoint.isLocal(storage)
+            ? "no checkpoint or savepoint to resume from under " + storage
+            : "checkpoints.storage " + storage + " is not looked into for a state to resume from";
+    VigilConfig.Kafka kafka = config.kafka();
+    String from =
+        switch (kafka.startingOffsets()) {
+          case COMMITTED ->
+              "the offsets committed by the consumer group "
+                  + kafka.groupId()
+                  + ", else the earliest";
+          case EARLIEST -> "the earliest offsets";
+          case LATEST -> "the latest offsets, skipping what the topics already hold";
+        };
+    return "vigil run: "
+        + where
+        + ", so the job starts with empty rule state, reading from "
+        + from
+        + " (kafka.starting_offsets: "
+        + kafka.startingOffsets().name().toLowerCase(Locale.ROOT)
+        + ")";
   }
 
   /** What the start waits for, before the brokers are first asked. */

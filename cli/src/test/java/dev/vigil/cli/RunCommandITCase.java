@@ -140,6 +140,7 @@ class RunCommandITCase {
     assertThat(savepoint.kind()).isEqualTo(ResumePoint.Kind.SAVEPOINT);
     assertThat(first.stderrLines())
         .containsExactly(
+            freshStartLine(),
             checkingLine(kafka),
             first.startLine(),
             checkpointFailed,
@@ -203,7 +204,7 @@ class RunCommandITCase {
 
     assertThat(run.awaitExit()).isEqualTo(VigilCommand.EXIT_ERROR);
     // The job never ran: no line says it does.
-    assertThat(run.stderrLines()).hasSize(2).first().isEqualTo(checkingLine(kafka));
+    assertThat(run.stderrLines()).hasSize(3).startsWith(freshStartLine(), checkingLine(kafka));
     assertThat(run.stderrLines())
         .last()
         .asString()
@@ -224,6 +225,7 @@ class RunCommandITCase {
       assertThat(run.awaitExit()).isEqualTo(VigilCommand.EXIT_ERROR);
       assertThat(run.stderrLines())
           .containsExactly(
+              freshStartLine(),
               checkingLine(kafka),
               "vigil run: the embedded Flink cluster could not listen on 127.0.0.1:"
                   + taken.getLocalPort()
@@ -244,6 +246,14 @@ class RunCommandITCase {
    */
   private static String checkingLine(KafkaEndpoint kafka) {
     return "vigil run: checking the Kafka brokers at " + kafka.bootstrapServers() + " (up to 30s)";
+  }
+
+  /** What a first start says: nothing to resume from in its storage, and where it reads from. */
+  private String freshStartLine() {
+    return "vigil run: no checkpoint or savepoint to resume from under file://"
+        + dir.resolve("checkpoints")
+        + ", so the job starts with empty rule state, reading from the earliest offsets"
+        + " (kafka.starting_offsets: earliest)";
   }
 
   private void writeConfig(KafkaEndpoint kafka) throws IOException {

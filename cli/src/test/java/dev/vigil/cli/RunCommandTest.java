@@ -89,6 +89,11 @@ class RunCommandTest {
     // The job never ran: no line says it does.
     assertThat(result.stderrLines())
         .containsExactly(
+            "vigil run: no checkpoint or savepoint to resume from under file://"
+                + dir.resolve(".vigil/checkpoints")
+                + ", so the job starts with empty rule state, reading from the offsets committed"
+                + " by the consumer group vigil-detection, else the earliest"
+                + " (kafka.starting_offsets: committed)",
             "vigil run: checking the Kafka brokers at no-such-host.invalid:9092 (up to 30s)",
             "vigil run: " + TopicSetup.unreachable("no-such-host.invalid:9092"));
   }
@@ -297,7 +302,11 @@ class RunCommandTest {
         .startsWith(
             "vigil run: checkpoints.storage s3://vigil-state/checkpoints is not a local directory,"
                 + " so nothing keeps a second vigil run from using it too; make sure this is the"
-                + " only run with that storage");
+                + " only run with that storage",
+            "vigil run: checkpoints.storage s3://vigil-state/checkpoints is not looked into for a"
+                + " state to resume from, so the job starts with empty rule state, reading from the"
+                + " offsets committed by the consumer group vigil-detection, else the earliest"
+                + " (kafka.starting_offsets: committed)");
   }
 
   @Test

@@ -47,8 +47,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Reads vigil.yaml into a {@link VigilConfig}, applying defaults and failing on the first mistake
@@ -89,6 +94,14 @@ public final class VigilConfigLoader {
           "value.serializer",
           "key.deserializer",
           "value.deserializer");
+
+  /**
+   * The client settings Kafka itself types as passwords (and masks in its logs), whatever their
+   * names say: {@code ssl.keystore.key} is a private key, {@code
+   * sasl.oauthbearer.assertion.private.key.passphrase} its passphrase. Read from the clients' own
+   * definitions, so a setting a newer client adds is covered too.
+   */
+  private static final Set<String> KAFKA_SECRET_SETTINGS = kafkaSecretSettings();
 
   private static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
@@ -626,6 +639,25 @@ public final class VigilConfigLoader {
     return ssl.choice(key, "PKCS12", List.of("PKCS12", "JKS", "PEM")).toUpperCase(Locale.ROOT);
   }
 
+  private static Set<String> kafkaSecretSettings() {
+    Set<String> secrets = new TreeSet<>();
+    for (ConfigDef definition :
+        List.of(
+            ProducerConfig.configDef(),
+            ConsumerConfig.configDef(),
+            AdminClientConfig.configDef())) {
+      definition
+          .configKeys()
+          .forEach(
+              (name, key) -> {
+                if (key.type == ConfigDef.Type.PASSWORD) {
+                  secrets.add(name);
+                }
+              });
+    }
+    return Collections.unmodifiableSet(secrets);
+  }
+
   private static Map<String, String> clientProperties(ConfigMapping kafka) {
     Map<String, String> properties = kafka.stringMap("client_properties", Map.of());
     for (String key : properties.keySet()) {
@@ -639,6 +671,13 @@ public final class VigilConfigLoader {
         throw kafka.errorAt(
             List.of("client_properties", key),
             "credentials are not accepted here; use kafka.security with *_env or *_file");
+      }
+      if (KAFKA_SECRET_SETTINGS.contains(lower)) {
+        throw kafka.errorAt(
+            List.of("client_properties", key),
+            "Kafka treats this setting as a secret, which is not accepted here: give keys and"
+                + " certificates as files (kafka.security.ssl.keystore_path, truststore_path, with"
+                + " type PEM) and passwords with *_env or *_file");
       }
       // The sinks size their records by it: a value the producer would refuse fails here.
       if (lower.equals("max.request.size")

@@ -70,6 +70,11 @@ public record ResumePoint(Kind kind, String path, Instant written) {
                     .max(Comparator.comparing(ResumePoint::written)));
   }
 
+  /** Whether {@code storage} is local, so that {@link #latest} looks into it. */
+  public static boolean isLocal(String storage) {
+    return localRoot(storage).isPresent();
+  }
+
   /** The directory of a local {@code storage}; empty when the storage is not local. */
   static Optional<Path> localRoot(String storage) {
     URI uri = URI.create(storage);

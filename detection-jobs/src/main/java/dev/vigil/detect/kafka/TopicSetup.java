@@ -32,9 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks, before the job starts, that the brokers answer and that the topics exist, creating the
- * missing ones when {@code kafka.create_topics.enabled}: a job subscribed to a topic that does not
- * exist would otherwise fail on a cluster, far from the person who can fix it.
+ * Checks, before the job starts, that the brokers answer and that the topics it reads and writes
+ * exist, creating the missing ones when {@code kafka.create_topics.enabled}: a job subscribed to a
+ * topic that does not exist would otherwise fail on a cluster, far from the person who can fix it.
+ * The output topic of a Kafka sink that vigil.yaml turns off is left alone, as nothing writes to
+ * it.
  *
  * <p>It reads how large a record the output topics whose Kafka sink is on take ({@code
  * max.message.bytes}) for the sinks, which write a larger one as a dead letter ({@link
@@ -77,9 +79,8 @@ public final class TopicSetup {
    * Checks the brokers and topics, creating missing ones when allowed, and reads how large a record
    * each output topic whose Kafka sink is on takes.
    *
-   * @param sinks which output topics are written: only those have their {@code max.message.bytes}
-   *     read and checked. All three output topics must still exist, or are created when allowed,
-   *     whatever {@code sinks.kafka.*} says
+   * @param sinks which output topics are written ({@link #writtenTopics}): only those must exist
+   *     (or are created), and have their {@code max.message.bytes} read and checked
    * @return the largest record the sinks write whole to each output topic
    * @throws TopicSetupException when the brokers cannot be reached, a topic is missing, or the
    *     events or dead-letter topic takes records too small for a dead letter
@@ -95,7 +96,7 @@ public final class TopicSetup {
         transactionVersionWarning(kafka.bootstrapServers(), finalizedTransactionVersion(admin))
             .ifPresent(LOG::warn);
       }
-      Set<String> created = createMissing(admin, kafka, existing);
+      Set<String> created = createMissing(admin, kafka, writtenTopics(kafka, sinks), existing);
       return outputLimits(
           kafka, sinks, created, topics -> maxMessageBytes(admin, kafka, topics), LOG::warn);
     } catch (InterruptedException e) {
@@ -113,19 +114,18 @@ public final class TopicSetup {
   }
 
   /**
-   * Creates the raw and output topics that do not exist, when allowed: all three output topics,
-   * whether their Kafka sink is on or not, as configuration.md says. Output topics are made to take
-   * the largest record the job's producers send ({@code max.message.bytes} = their {@code
-   * max.request.size}), so every event the normalizer lets through is written whole.
+   * Creates the raw topics and the {@code written} output topics that do not exist, when allowed,
+   * or names them. Output topics are made to take the largest record the job's producers send
+   * ({@code max.message.bytes} = their {@code max.request.size}), so every event the normalizer
+   * lets through is written whole.
    *
    * @return the topics created
    */
   private static Set<String> createMissing(
-      Admin admin, VigilConfig.Kafka kafka, Set<String> existing)
+      Admin admin, VigilConfig.Kafka kafka, Set<String> written, Set<String> existing)
       throws InterruptedException, ExecutionException, TimeoutException {
-    Set<String> outputs = outputTopics(kafka);
     Set<String> wanted = new LinkedHashSet<>(kafka.topics().raw().keySet());
-    wanted.addAll(outputs);
+    wanted.addAll(written);
     List<String> missing = new ArrayList<>();
     for (String topic : wanted) {
       if (!existing.contains(topic)) {
@@ -152,7 +152,7 @@ public final class TopicSetup {
     List<NewTopic> topics = new ArrayList<>();
     for (String topic : missing) {
       NewTopic created = new NewTopic(topic, create.partitions(), create.replicationFactor());
-      topics.add(outputs.contains(topic) ? created.configs(outputConfig) : created);
+      topics.add(written.contains(topic) ? created.configs(outputConfig) : created);
     }
     try {
       admin.createTopics(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -630,6 +631,29 @@ class VigilConfigLoaderTest {
         3,
         "kafka.client_properties.linger.ms",
         "must be a string, number or boolean");
+  }
+
+  /**
+   * Settings Kafka itself treats as passwords whose names say nothing of it: a PEM private key, a
+   * key's passphrase, certificates inline. Written in vigil.yaml, they would travel in the job
+   * graph, where only where a secret is may go.
+   */
+  @Test
+  void clientPropertiesCannotCarryWhatKafkaTreatsAsASecret() {
+    for (String key :
+        List.of(
+            "ssl.keystore.key",
+            "sasl.oauthbearer.assertion.private.key.passphrase",
+            "ssl.keystore.certificate.chain",
+            "ssl.truststore.certificates")) {
+      failsWith(
+          "kafka:\n  client_properties:\n    " + key + ": \"-----BEGIN PRIVATE KEY----- x\"\n",
+          3,
+          "kafka.client_properties." + key,
+          "Kafka treats this setting as a secret, which is not accepted here: give keys and"
+              + " certificates as files (kafka.security.ssl.keystore_path, truststore_path, with"
+              + " type PEM) and passwords with *_env or *_file");
+    }
   }
 
   @Test
