@@ -4,19 +4,31 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.io.EventJson;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BiConsumer;
 import org.apache.avro.Schema;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 
-/** How events and dead letters are written: JSON Lines (plain nested JSON) or Avro containers. */
+/**
+ * How events and dead letters are written: JSON Lines (plain nested JSON) or Avro containers.
+ *
+ * <p>Design: writing is split in two, so that the costly half can run on any thread. An {@link
+ * Encoder} turns a record into its {@link Encoded} form (the JSON text of its line, or the binary
+ * Avro datum); a {@link RecordWriter} only copies encoded records out, in the order given, into the
+ * stream (for Avro, into the container's blocks, which it compresses). The bytes are those that
+ * writing each record directly would give: the same text through the same UTF-8 writer, the same
+ * datum appended as Avro's {@code DataFileWriter.append} encodes it.
+ */
 enum OutputFormat {
   jsonl("jsonl"),
   avro("avro");
@@ -31,29 +43,92 @@ enum OutputFormat {
     return extension;
   }
 
-  /** Writes one kind of record to a stream; closing it closes the stream. */
+  /**
+   * A record of type {@code T} encoded for a {@link RecordWriter} of its format.
+   *
+   * @param <T> the record's type, so that an event never reaches the dead-letter writer
+   */
+  sealed interface Encoded<T> {}
+
+  /** A JSON Lines record: its JSON text, without the newline. */
+  record JsonLine<T>(String text) implements Encoded<T> {}
+
+  /** An Avro record: the binary encoding of the datum. */
+  record AvroDatum<T>(byte[] bytes) implements Encoded<T> {}
+
+  /** Writes encoded records of one kind to a stream; closing it closes the stream. */
   interface RecordWriter<T> extends Closeable {
-    void write(T record) throws IOException;
+    void write(Encoded<T> record) throws IOException;
+  }
+
+  /** Encodes events and dead letters; one per thread (it reuses its buffers). */
+  interface Encoder {
+    Encoded<AuditEvent> event(AuditEvent event);
+
+    Encoded<DeadLetter> deadLetter(DeadLetter deadLetter);
+  }
+
+  Encoder encoder() {
+    return this == avro ? new AvroEncoder() : new JsonLineEncoder();
   }
 
   RecordWriter<AuditEvent> events(OutputStream out) throws IOException {
-    return this == avro
-        ? avro(AuditEvent.getClassSchema(), out)
-        : jsonLines(out, (AuditEvent event, Writer writer) -> EventJson.write(event, writer));
+    return this == avro ? avro(AuditEvent.getClassSchema(), out) : jsonLines(out);
   }
 
   RecordWriter<DeadLetter> deadLetters(OutputStream out) throws IOException {
-    return this == avro
-        ? avro(DeadLetter.getClassSchema(), out)
-        : jsonLines(out, (DeadLetter letter, Writer writer) -> EventJson.write(letter, writer));
+    return this == avro ? avro(DeadLetter.getClassSchema(), out) : jsonLines(out);
   }
 
-  private static <T> RecordWriter<T> jsonLines(OutputStream out, BiConsumer<T, Writer> format) {
+  private static final class JsonLineEncoder implements Encoder {
+    @Override
+    public Encoded<AuditEvent> event(AuditEvent event) {
+      return new JsonLine<>(EventJson.toJson(event));
+    }
+
+    @Override
+    public Encoded<DeadLetter> deadLetter(DeadLetter deadLetter) {
+      return new JsonLine<>(EventJson.toJson(deadLetter));
+    }
+  }
+
+  /** The datum as {@code DataFileWriter.append} would encode it, with the same datum writer. */
+  private static final class AvroEncoder implements Encoder {
+    private final SpecificDatumWriter<AuditEvent> events =
+        new SpecificDatumWriter<>(AuditEvent.getClassSchema());
+    private final SpecificDatumWriter<DeadLetter> deadLetters =
+        new SpecificDatumWriter<>(DeadLetter.getClassSchema());
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
+    private BinaryEncoder binary;
+
+    @Override
+    public Encoded<AuditEvent> event(AuditEvent event) {
+      return new AvroDatum<>(encode(events, event));
+    }
+
+    @Override
+    public Encoded<DeadLetter> deadLetter(DeadLetter deadLetter) {
+      return new AvroDatum<>(encode(deadLetters, deadLetter));
+    }
+
+    private <T> byte[] encode(SpecificDatumWriter<T> writer, T datum) {
+      buffer.reset();
+      binary = EncoderFactory.get().directBinaryEncoder(buffer, binary);
+      try {
+        writer.write(datum, binary);
+      } catch (IOException e) {
+        throw new IllegalStateException("writing to memory cannot fail", e);
+      }
+      return buffer.toByteArray();
+    }
+  }
+
+  private static <T> RecordWriter<T> jsonLines(OutputStream out) {
     Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 65536);
     return new RecordWriter<>() {
       @Override
-      public void write(T record) throws IOException {
-        format.accept(record, writer);
+      public void write(Encoded<T> record) throws IOException {
+        writer.write(((JsonLine<T>) record).text());
         writer.write('\n');
       }
 
@@ -71,8 +146,8 @@ enum OutputFormat {
     writer.create(schema, out);
     return new RecordWriter<>() {
       @Override
-      public void write(T record) throws IOException {
-        writer.append(record);
+      public void write(Encoded<T> record) throws IOException {
+        writer.appendEncoded(ByteBuffer.wrap(((AvroDatum<T>) record).bytes()));
       }
 
       @Override
