@@ -6,10 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +38,8 @@ import java.util.regex.Pattern;
  */
 public final class NormalizeThreadsBenchmark {
 
+  private static final long SAMPLE_MILLIS = 100;
+
   private static final Pattern RECORDS_IN = Pattern.compile("([0-9]+) records? in");
 
   /** Linux reports process times in clock ticks of 1/100 s (USER_HZ, fixed by the kernel ABI). */
@@ -42,7 +47,12 @@ public final class NormalizeThreadsBenchmark {
 
   private NormalizeThreadsBenchmark() {}
 
-  private record Result(String format, int threads, double seconds, long records, double cpu) {
+  /**
+   * One run: wall seconds, records in, the child's CPU seconds, and of those the reading and
+   * writing thread's, the normalizing threads', and the JIT compiler's and garbage collector's.
+   */
+  private record Result(
+      String format, int threads, double seconds, long records, double cpu, ThreadCpu byThread) {
     double recordsPerSecond() {
       return records / seconds;
     }
@@ -86,7 +96,7 @@ public final class NormalizeThreadsBenchmark {
           System.out.printf(
               Locale.ROOT,
               "round %d  %-5s --threads %d  %,9d records  %6.2f s  %,8.0f records/s  CPU %6.2f s"
-                  + "  (load before: %s)%n",
+                  + " (%s)  load before: %s%n",
               round + 1,
               format,
               threads,
@@ -94,13 +104,15 @@ public final class NormalizeThreadsBenchmark {
               result.seconds(),
               result.recordsPerSecond(),
               result.cpu(),
+              result.byThread(),
               load);
         }
       }
     }
     System.out.printf(Locale.ROOT, "load average after: %s%n%n", loadAverage());
     System.out.println(
-        "format  threads  median records/s  (min - max)           vs 1 thread  median CPU s");
+        "format  threads  median records/s  (min - max)           vs 1 thread  median CPU s"
+            + "  of which read+write");
     for (String format : formats) {
       double single = median(results, format, threadCounts.get(0), Result::recordsPerSecond);
       for (int threads : threadCounts) {
@@ -113,14 +125,15 @@ public final class NormalizeThreadsBenchmark {
         double median = median(results, format, threads, Result::recordsPerSecond);
         System.out.printf(
             Locale.ROOT,
-            "%-6s  %7d  %,16.0f  (%,8.0f - %,8.0f)  %10.2fx  %12.2f%n",
+            "%-6s  %7d  %,16.0f  (%,8.0f - %,8.0f)  %10.2fx  %12.2f  %19.2f%n",
             format,
             threads,
             median,
             rates.get(0),
             rates.get(rates.size() - 1),
             median / single,
-            median(results, format, threads, Result::cpu));
+            median(results, format, threads, Result::cpu),
+            median(results, format, threads, r -> r.byThread().readerWriter()));
       }
     }
     try (var files = Files.list(scratch)) {
@@ -160,7 +173,11 @@ public final class NormalizeThreadsBenchmark {
     double cpuBefore = childrenCpuSeconds();
     long start = System.nanoTime();
     Process process = builder.start();
-    int exit = process.waitFor();
+    ThreadCpu byThread = new ThreadCpu();
+    while (!process.waitFor(SAMPLE_MILLIS, TimeUnit.MILLISECONDS)) {
+      byThread.sample(process.pid());
+    }
+    int exit = process.exitValue();
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpu = childrenCpuSeconds() - cpuBefore;
     String summary = Files.readString(stderr, StandardCharsets.UTF_8);
@@ -168,7 +185,73 @@ public final class NormalizeThreadsBenchmark {
     if ((exit != 0 && exit != 2) || !records.find()) {
       throw new IllegalStateException("vigil normalize failed (exit " + exit + "): " + summary);
     }
-    return new Result(format, threads, seconds, Long.parseLong(records.group(1)), cpu);
+    return new Result(format, threads, seconds, Long.parseLong(records.group(1)), cpu, byThread);
+  }
+
+  /**
+   * The CPU time of the child's threads by kind, from {@code /proc/PID/task/TID/stat} sampled every
+   * {@link #SAMPLE_MILLIS} while it runs (the last interval before it exits is missed). It does not
+   * depend on what else the machine runs, and the reading and writing thread's share bounds what
+   * more threads can gain: that thread's work is not divided.
+   */
+  private static final class ThreadCpu {
+    private final Map<Long, String> names = new HashMap<>();
+    private final Map<Long, Long> ticks = new HashMap<>();
+
+    void sample(long pid) {
+      try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+        for (Path task : tasks.toList()) {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long tid = Long.parseLong(task.getFileName().toString());
+          // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+          ticks.put(tid, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+          names.put(tid, name);
+        }
+      } catch (IOException | RuntimeException e) {
+        // The process or a thread ended between listing and reading: keep the last sample.
+      }
+    }
+
+    /** Seconds of the threads whose kernel name (15 characters at most) the test accepts. */
+    double seconds(Predicate<String> name) {
+      long sum = 0;
+      for (Map.Entry<Long, Long> entry : ticks.entrySet()) {
+        if (name.test(names.get(entry.getKey()))) {
+          sum += entry.getValue();
+        }
+      }
+      return sum / TICKS_PER_SECOND;
+    }
+
+    /** The launcher names the thread that runs main "java"; the JVM names its own threads. */
+    double readerWriter() {
+      return seconds(name -> name.equals("java"));
+    }
+
+    double normalizers() {
+      return seconds(name -> name.startsWith("vigil-normaliz"));
+    }
+
+    double jitAndGc() {
+      return seconds(
+          name ->
+              name.startsWith("C1 ")
+                  || name.startsWith("C2 ")
+                  || name.startsWith("GC ")
+                  || name.startsWith("G1 "));
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "read+write %.2f, normalize %.2f, JIT+GC %.2f",
+          readerWriter(),
+          normalizers(),
+          jitAndGc());
+    }
   }
 
   /** User and system time of this process's reaped children: fields 16 and 17 of its stat. */
