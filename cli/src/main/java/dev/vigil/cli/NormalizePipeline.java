@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  *
  * <p>The {@link Normalizer} and its parsers are shared by the workers: they are thread-safe (their
  * caches are concurrent maps of pure functions, per-record state lives in per-record objects, the
- * SHA-256 digests are per thread). Each batch has its own {@link OutputFormat.Encoder}.
+ * SHA-256 digests are per thread). Each batch has its own {@link OutputFormat#encoder()}.
  */
 final class NormalizePipeline implements AutoCloseable {
 
@@ -69,6 +69,21 @@ final class NormalizePipeline implements AutoCloseable {
   private final int window;
   private final int batchRecords;
   private final int batchBytes;
+
+  /** With one worker: the normalizer's output, handed on unencoded. */
+  private final NormalizeOutput straightToResults =
+      new NormalizeOutput() {
+        @Override
+        public void event(AuditEvent event) {
+          results.event(event, OutputFormat.DIRECT.event(event));
+        }
+
+        @Override
+        public void deadLetter(DeadLetter deadLetter) {
+          results.deadLetter(deadLetter, OutputFormat.DIRECT.deadLetter(deadLetter));
+        }
+      };
+
   private final ArrayDeque<Future<Batch>> inFlight = new ArrayDeque<>();
   private List<RawRecord> gathering = new ArrayList<>();
   private long gatheringBytes;
@@ -109,7 +124,8 @@ final class NormalizePipeline implements AutoCloseable {
    */
   void submit(RawRecord record) {
     if (workers == null) {
-      new Batch(List.of(record)).normalize().deliver(results);
+      results.record(record);
+      normalizer.normalize(record, straightToResults);
       return;
     }
     gathering.add(record);
@@ -158,7 +174,7 @@ final class NormalizePipeline implements AutoCloseable {
     while (inFlight.size() >= window) {
       deliverOldest();
     }
-    Batch batch = new Batch(gathering);
+    Batch batch = new Batch(gathering, format.encoder());
     inFlight.add(workers.submit(batch::normalize));
     gathering = new ArrayList<>();
     gatheringBytes = 0;
@@ -189,7 +205,7 @@ final class NormalizePipeline implements AutoCloseable {
    */
   private final class Batch implements NormalizeOutput {
     private final List<RawRecord> records;
-    private final OutputFormat.Encoder encoder = format.encoder();
+    private final OutputFormat.Encoder encoder;
     private final List<Consumer<Results>> outcomes = new ArrayList<>();
 
     /** For each record normalized, the end of its outcomes in {@link #outcomes}. */
@@ -198,8 +214,9 @@ final class NormalizePipeline implements AutoCloseable {
     private int normalized;
     private Throwable failure;
 
-    Batch(List<RawRecord> records) {
+    Batch(List<RawRecord> records, OutputFormat.Encoder encoder) {
       this.records = records;
+      this.encoder = encoder;
       this.ends = new int[records.size()];
     }
 

@@ -12,6 +12,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
 import org.apache.avro.Schema;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
@@ -56,28 +57,50 @@ enum OutputFormat {
   /** An Avro record: the binary encoding of the datum. */
   record AvroDatum<T>(byte[] bytes) implements Encoded<T> {}
 
+  /** A record not encoded yet: the writer encodes it as it writes it. */
+  record Direct<T>(T record) implements Encoded<T> {}
+
+  /** Encodes nothing ahead: each record is encoded by the writer, straight into the stream. */
+  static final Encoder DIRECT =
+      new Encoder() {
+        @Override
+        public Encoded<AuditEvent> event(AuditEvent event) {
+          return new Direct<>(event);
+        }
+
+        @Override
+        public Encoded<DeadLetter> deadLetter(DeadLetter deadLetter) {
+          return new Direct<>(deadLetter);
+        }
+      };
+
   /** Writes encoded records of one kind to a stream; closing it closes the stream. */
   interface RecordWriter<T> extends Closeable {
     void write(Encoded<T> record) throws IOException;
   }
 
-  /** Encodes events and dead letters; one per thread (it reuses its buffers). */
+  /** Encodes events and dead letters. */
   interface Encoder {
     Encoded<AuditEvent> event(AuditEvent event);
 
     Encoded<DeadLetter> deadLetter(DeadLetter deadLetter);
   }
 
+  /** An encoder of this format; one per thread (it reuses its buffers). */
   Encoder encoder() {
     return this == avro ? new AvroEncoder() : new JsonLineEncoder();
   }
 
   RecordWriter<AuditEvent> events(OutputStream out) throws IOException {
-    return this == avro ? avro(AuditEvent.getClassSchema(), out) : jsonLines(out);
+    return this == avro
+        ? avro(AuditEvent.getClassSchema(), out)
+        : jsonLines(out, (AuditEvent event, Writer writer) -> EventJson.write(event, writer));
   }
 
   RecordWriter<DeadLetter> deadLetters(OutputStream out) throws IOException {
-    return this == avro ? avro(DeadLetter.getClassSchema(), out) : jsonLines(out);
+    return this == avro
+        ? avro(DeadLetter.getClassSchema(), out)
+        : jsonLines(out, (DeadLetter letter, Writer writer) -> EventJson.write(letter, writer));
   }
 
   private static final class JsonLineEncoder implements Encoder {
@@ -123,12 +146,16 @@ enum OutputFormat {
     }
   }
 
-  private static <T> RecordWriter<T> jsonLines(OutputStream out) {
+  private static <T> RecordWriter<T> jsonLines(OutputStream out, BiConsumer<T, Writer> format) {
     Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 65536);
     return new RecordWriter<>() {
       @Override
       public void write(Encoded<T> record) throws IOException {
-        writer.write(((JsonLine<T>) record).text());
+        if (record instanceof Direct<T> direct) {
+          format.accept(direct.record(), writer);
+        } else {
+          writer.write(((JsonLine<T>) record).text());
+        }
         writer.write('\n');
       }
 
@@ -147,7 +174,11 @@ enum OutputFormat {
     return new RecordWriter<>() {
       @Override
       public void write(Encoded<T> record) throws IOException {
-        writer.appendEncoded(ByteBuffer.wrap(((AvroDatum<T>) record).bytes()));
+        if (record instanceof Direct<T> direct) {
+          writer.append(direct.record());
+        } else {
+          writer.appendEncoded(ByteBuffer.wrap(((AvroDatum<T>) record).bytes()));
+        }
       }
 
       @Override

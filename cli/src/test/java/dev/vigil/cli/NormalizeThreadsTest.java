@@ -32,6 +32,10 @@ import picocli.CommandLine;
  * invalid UTF-8, cut-off JSON, envelopes with a member that is not an object, gzip, a gzip file cut
  * off part-way, a byte order mark, standard input, and files of thousands of records (many batches,
  * more than the window holds).
+ *
+ * <p>One thread writes each record as the sequential command always did (the writer encodes it
+ * straight into the stream); four encode on their threads and the writer copies the encoding out,
+ * so this also holds the encoded path to the direct one.
  */
 class NormalizeThreadsTest {
 
