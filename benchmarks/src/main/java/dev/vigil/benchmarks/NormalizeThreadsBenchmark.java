@@ -49,7 +49,7 @@ public final class NormalizeThreadsBenchmark {
 
   /**
    * One run: wall seconds, records in, the child's CPU seconds, and of those the reading and
-   * writing thread's, the normalizing threads', and the JIT compiler's and garbage collector's.
+   * writing thread's, the normalizing threads', the JIT compiler's and the garbage collector's.
    */
   private record Result(
       String format, int threads, double seconds, long records, double cpu, ThreadCpu byThread) {
@@ -234,23 +234,23 @@ public final class NormalizeThreadsBenchmark {
       return seconds(name -> name.startsWith("vigil-normaliz"));
     }
 
-    double jitAndGc() {
-      return seconds(
-          name ->
-              name.startsWith("C1 ")
-                  || name.startsWith("C2 ")
-                  || name.startsWith("GC ")
-                  || name.startsWith("G1 "));
+    double jit() {
+      return seconds(name -> name.startsWith("C1 ") || name.startsWith("C2 "));
+    }
+
+    double gc() {
+      return seconds(name -> name.startsWith("GC ") || name.startsWith("G1 "));
     }
 
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
-          "read+write %.2f, normalize %.2f, JIT+GC %.2f",
+          "read+write %.2f, normalize %.2f, JIT %.2f, GC %.2f",
           readerWriter(),
           normalizers(),
-          jitAndGc());
+          jit(),
+          gc());
     }
   }
 
