@@ -31,8 +31,10 @@ import java.util.function.Consumer;
  * are, the caller waits for the oldest and writes it before it reads on, so that reading is never
  * more than a bounded number of records ahead of writing, however large the input.
  *
- * <p>With one worker there is no thread: each record is normalized and written as it is submitted,
- * by the same code.
+ * <p>With one worker there is no thread and no batch: each record is normalized as it is submitted,
+ * and each of its events and dead letters goes to the {@link Results} as it comes, for the writer
+ * to encode straight into the stream ({@link OutputFormat#DIRECT}), as the command always did:
+ * encoding ahead only pays when other threads do it.
  *
  * <p>The {@link Normalizer} and its parsers are shared by the workers: they are thread-safe (their
  * caches are concurrent maps of pure functions, per-record state lives in per-record objects, the
