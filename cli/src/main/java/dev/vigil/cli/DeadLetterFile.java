@@ -59,7 +59,8 @@ final class DeadLetterFile implements Closeable {
     }
   }
 
-  void write(DeadLetter deadLetter) throws IOException {
+  /** Writes a dead letter encoded by {@link OutputFormat#encoder()} of this file's format. */
+  void write(OutputFormat.Encoded<DeadLetter> deadLetter) throws IOException {
     if (writer == null) {
       open();
     }

@@ -4,9 +4,9 @@ import dev.vigil.detect.file.LineFileSink;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.Source;
-import dev.vigil.ingest.NormalizeOutput;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.NormalizerLimits;
+import dev.vigil.ingest.RawRecord;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.io.RecordSplitter;
 import java.io.BufferedOutputStream;
@@ -17,24 +17,29 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code vigil normalize}: audit files in, canonical events out, every record accounted for.
  *
  * <p>Design: inputs are expanded and checked before anything is read, so a usage mistake produces
- * no partial output. Then one pass: each input is split into raw records ({@link RecordSplitter})
- * and each record normalized straight to the writers, so memory does not grow with the input. Every
- * record ends as an event or a dead letter; dead letters always land in a file (see {@link
- * DeadLetterFile}), and the exit code says whether there were any.
+ * no partial output. Then one pass: each input is split into raw records ({@link RecordSplitter}),
+ * in path order on one thread, and the records are normalized on {@code --threads} threads and
+ * written in that same order ({@link NormalizePipeline}), with a bounded number of records in
+ * flight, so memory does not grow with the input and the output does not depend on the thread
+ * count. Every record ends as an event or a dead letter; dead letters always land in a file (see
+ * {@link DeadLetterFile}), and the exit code says whether there were any.
  */
 @Command(
     name = "normalize",
@@ -124,6 +129,16 @@ final class NormalizeCommand implements Callable<Integer> {
       description = "Write dead letters to FILE (in the output format).")
   private String deadLetter;
 
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      converter = ThreadCount.class,
+      description =
+          "Normalize on N threads (default: ${DEFAULT-VALUE}, the processors of this machine)."
+              + " Inputs are still read one after another and the output is written in their"
+              + " order, the same whatever N; 1 normalizes on the reading thread alone.")
+  private int threads = Runtime.getRuntime().availableProcessors();
+
   @Mixin private NormalizerOptions normalizerOptions;
 
   @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files, directories, or -.")
@@ -131,8 +146,17 @@ final class NormalizeCommand implements Callable<Integer> {
 
   private final CliEnvironment env;
 
+  /** The clock of the dead letters' {@code received_at}. */
+  private final Clock clock;
+
   NormalizeCommand(CliEnvironment env) {
+    this(env, Clock.systemUTC());
+  }
+
+  /** With a fixed clock, for tests that compare the dead letters of two runs byte for byte. */
+  NormalizeCommand(CliEnvironment env, Clock clock) {
     this.env = env;
+    this.clock = clock;
   }
 
   @Override
@@ -181,29 +205,26 @@ final class NormalizeCommand implements Callable<Integer> {
           "cannot write --out " + out + ": " + IoProblems.innermost(e));
     }
     try (deadLetters;
-        OutputFormat.RecordWriter<AuditEvent> events = eventWriter) {
-      NormalizeOutput output = output(summary, progress, events, eventTarget, deadLetters);
+        OutputFormat.RecordWriter<AuditEvent> events = eventWriter;
+        NormalizePipeline pipeline =
+            new NormalizePipeline(
+                normalizer,
+                format,
+                threads,
+                results(summary, progress, events, eventTarget, deadLetters))) {
       for (InputFiles.Input input : inputs) {
         RecordSplitter splitter =
             new RecordSplitter(input.name(), NormalizerLimits.DEFAULTS.maxRecordBytes());
         try (InputStream in = InputFiles.open(input, env, progress::bytesRead)) {
-          splitter.split(
-              in,
-              record -> {
-                if (record.readFailure() != null) {
-                  progress.finish();
-                  env.stderr()
-                      .println(
-                          damagedInputLine(
-                              "vigil normalize", record.origin() + ": " + record.readFailure()));
-                }
-                normalizer.normalize(record, output);
-              });
+          splitter.split(in, pipeline::submit);
         } catch (IOException e) {
+          // The records before this input are written first, as a sequential run would have.
+          pipeline.flush();
           throw new CommandFailedException(
               "cannot read " + input.name() + ": " + IoProblems.innermost(e));
         }
       }
+      pipeline.flush();
     } catch (OutputFailure e) {
       throw new CommandFailedException(
           "cannot write to " + e.target + ": " + IoProblems.innermost(e.getCause()));
@@ -234,7 +255,10 @@ final class NormalizeCommand implements Callable<Integer> {
 
   private Normalizer normalizer() {
     Normalizer.Builder builder =
-        Normalizer.builder().settings(normalizerOptions.settings(env)).forceSource(source.source);
+        Normalizer.builder()
+            .settings(normalizerOptions.settings(env))
+            .forceSource(source.source)
+            .clock(clock);
     env.parsers().forEach(builder::parser);
     try {
       return builder.build();
@@ -277,18 +301,33 @@ final class NormalizeCommand implements Callable<Integer> {
             : " (give --dead-letter FILE to put it elsewhere)");
   }
 
-  private NormalizeOutput output(
+  /**
+   * Where each record's results go, in input order: the summary, the writers, progress, and the
+   * line on stderr for a damaged input, in the place of its record.
+   */
+  private NormalizePipeline.Results results(
       NormalizeSummary summary,
       Progress progress,
       OutputFormat.RecordWriter<AuditEvent> events,
       String eventTarget,
       DeadLetterFile deadLetters) {
-    return new NormalizeOutput() {
+    return new NormalizePipeline.Results() {
       @Override
-      public void event(AuditEvent event) {
+      public void record(RawRecord record) {
+        if (record.readFailure() != null) {
+          progress.finish();
+          env.stderr()
+              .println(
+                  damagedInputLine(
+                      "vigil normalize", record.origin() + ": " + record.readFailure()));
+        }
+      }
+
+      @Override
+      public void event(AuditEvent event, OutputFormat.Encoded<AuditEvent> encoded) {
         summary.event(event);
         try {
-          events.write(event);
+          events.write(encoded);
         } catch (IOException | UncheckedIOException e) {
           throw new OutputFailure(eventTarget, e);
         }
@@ -296,10 +335,10 @@ final class NormalizeCommand implements Callable<Integer> {
       }
 
       @Override
-      public void deadLetter(DeadLetter deadLetter) {
+      public void deadLetter(DeadLetter deadLetter, OutputFormat.Encoded<DeadLetter> encoded) {
         summary.deadLetter(deadLetter);
         try {
-          deadLetters.write(deadLetter);
+          deadLetters.write(encoded);
         } catch (IOException | UncheckedIOException e) {
           throw new OutputFailure(display(deadLetters.path()), e);
         }
@@ -335,7 +374,30 @@ final class NormalizeCommand implements Callable<Integer> {
         : absolute.toString();
   }
 
-  /** A write failed; carried out of the splitter's callback to name the target in the message. */
+  /**
+   * {@code --threads}: a whole number from 1 to {@link #MAX_THREADS}. The bound keeps memory in
+   * check: each thread holds up to two batches of records and their results in flight.
+   */
+  static final class ThreadCount implements ITypeConverter<Integer> {
+    static final int MAX_THREADS = 256;
+
+    @Override
+    public Integer convert(String text) {
+      int count;
+      try {
+        count = Integer.parseInt(text.trim());
+      } catch (NumberFormatException e) {
+        count = 0;
+      }
+      if (count < 1 || count > MAX_THREADS) {
+        throw new TypeConversionException(
+            "'" + text + "' is not a thread count; give a whole number from 1 to " + MAX_THREADS);
+      }
+      return count;
+    }
+  }
+
+  /** A write failed; carried out of the pipeline to name the target in the message. */
   private static final class OutputFailure extends RuntimeException {
     private final String target;
 
