@@ -16,9 +16,9 @@ import java.util.TreeSet;
 
 /**
  * The content of one report, the same for every output (PDF, CSV, JSON): the period's alerts as
- * evidence for each compliance control, alerts by severity and by detection, each alert, logging
- * coverage (events by source and category, and by day to show gaps) and completeness (dead letters
- * by reason).
+ * evidence for each compliance control, alerts by severity and by detection, each alert, privileged
+ * activity by actor (from the events), logging coverage (events by source and category, and by day
+ * to show gaps) and completeness (dead letters by reason).
  *
  * <p>A dead letter has no event time (its record could not be read), so it is counted by when Vigil
  * received it, and the report says so; it also keeps how many of the input's dead letters were
@@ -41,6 +41,7 @@ public record ComplianceReport(
     List<DetectionCount> alertsByDetection,
     List<AlertEntry> alerts,
     long alertsWithoutControl,
+    PrivilegedActivity privilegedActivity,
     Coverage coverage,
     List<DeadLetterCount> deadLetters,
     long deadLettersOutsidePeriod,
@@ -75,6 +76,7 @@ public record ComplianceReport(
         alertsByDetection,
         alerts,
         alertsWithoutControl,
+        privilegedActivity,
         coverage,
         deadLetters,
         deadLettersOutsidePeriod,
@@ -114,6 +116,21 @@ public record ComplianceReport(
     public long alerts() {
       return alertIds.size();
     }
+  }
+
+  /**
+   * Who used privileged access in the period: the {@link #ACTORS_SHOWN} actors with the most
+   * privileged events, by that count (descending), then actor, type, source, account and id, and
+   * how many more there were.
+   *
+   * @param moreActors the rows beyond the cap
+   * @param moreActorsEvents their privileged events
+   */
+  public record PrivilegedActivity(
+      List<PrivilegedActorCount> actors, long moreActors, long moreActorsEvents) {
+
+    /** The cap on the actors listed, in every format. */
+    public static final int ACTORS_SHOWN = 50;
   }
 
   public record DetectionCount(String detection, long alerts, Map<String, Long> bySeverity) {}
@@ -162,6 +179,7 @@ public record ComplianceReport(
         byDetection(alerts),
         List.copyOf(alerts),
         alerts.stream().filter(alert -> alert.controls().isEmpty()).count(),
+        privilegedActivity(data.privilegedActors()),
         coverage,
         deadLetters,
         data.deadLettersOutsidePeriod(),
@@ -225,6 +243,41 @@ public record ComplianceReport(
         Comparator.comparingLong((DetectionCount count) -> -count.alerts())
             .thenComparing(DetectionCount::detection));
     return counts;
+  }
+
+  /**
+   * Merges rows of the same actor, source and account (a reader may hand them in any grain), orders
+   * them and keeps the first {@link PrivilegedActivity#ACTORS_SHOWN}.
+   */
+  private static PrivilegedActivity privilegedActivity(List<PrivilegedActorCount> counts) {
+    Map<List<String>, PrivilegedActorCount> merged = new HashMap<>();
+    for (PrivilegedActorCount count : counts) {
+      merged.merge(
+          Arrays.asList(
+              count.source(),
+              count.account(),
+              count.actorId(),
+              count.actorName(),
+              count.actorType()),
+          count,
+          PrivilegedActorCount::plus);
+    }
+    Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
+    List<PrivilegedActorCount> rows = new ArrayList<>(merged.values());
+    rows.sort(
+        Comparator.comparingLong((PrivilegedActorCount row) -> -row.events())
+            .thenComparing(PrivilegedActorCount::actor)
+            .thenComparing(PrivilegedActorCount::actorType, nullsFirst)
+            .thenComparing(PrivilegedActorCount::source)
+            .thenComparing(PrivilegedActorCount::account, nullsFirst)
+            .thenComparing(PrivilegedActorCount::actorId, nullsFirst)
+            .thenComparing(PrivilegedActorCount::actorName, nullsFirst));
+    int shown = Math.min(rows.size(), PrivilegedActivity.ACTORS_SHOWN);
+    List<PrivilegedActorCount> more = rows.subList(shown, rows.size());
+    return new PrivilegedActivity(
+        List.copyOf(rows.subList(0, shown)),
+        more.size(),
+        more.stream().mapToLong(PrivilegedActorCount::events).sum());
   }
 
   private static Coverage coverage(ReportPeriod period, List<EventCount> counts) {

@@ -60,7 +60,14 @@ public final class FileReportSource implements ReportSource {
       String time,
       String source,
       String category,
-      Boolean denied) {}
+      Boolean denied,
+      String outcome,
+      ActorFields actor,
+      TargetFields target) {}
+
+  record ActorFields(String id, String name, String type, Boolean root) {}
+
+  record TargetFields(String account) {}
 
   record DeadLetterFields(
       String reason,
@@ -121,6 +128,7 @@ public final class FileReportSource implements ReportSource {
         });
 
     Map<EventKey, Long> eventCounts = new HashMap<>();
+    Map<ActorKey, PrivilegedActorCount> privileged = new HashMap<>();
     EventsSeen seen = new EventsSeen();
     forEachLine(
         events,
@@ -143,6 +151,7 @@ public final class FileReportSource implements ReportSource {
                     LocalDate.ofInstant(time, ZoneOffset.UTC)),
                 1L,
                 Long::sum);
+            countPrivileged(event, time, privileged);
           }
         });
 
@@ -188,7 +197,42 @@ public final class FileReportSource implements ReportSource {
                         e.getKey().reason(), e.getKey().sourceGuess(), e.getValue()))
             .toList(),
         outsidePeriod[0],
-        firstReceived[0]);
+        firstReceived[0],
+        List.copyOf(privileged.values()));
+  }
+
+  /** Adds the event to its actor's row when it is privileged ({@link PrivilegedActorCount}). */
+  private static void countPrivileged(
+      EventFields event, Instant time, Map<ActorKey, PrivilegedActorCount> privileged) {
+    if (PrivilegedActorCount.isVaultRequestEntry(event.source(), event.eventId())) {
+      return;
+    }
+    ActorFields actor =
+        event.actor() == null ? new ActorFields(null, null, null, null) : event.actor();
+    boolean root = PrivilegedActorCount.isRootUse(actor.root());
+    boolean policy = PrivilegedActorCount.isPolicyChange(event.category(), event.outcome());
+    boolean audit = PrivilegedActorCount.isAuditConfigChange(event.category(), event.outcome());
+    if (!root && !policy && !audit) {
+      return;
+    }
+    String account = event.target() == null ? null : event.target().account();
+    PrivilegedActorCount count =
+        new PrivilegedActorCount(
+            event.source(),
+            account,
+            actor.id(),
+            actor.name(),
+            actor.type(),
+            1,
+            root ? 1 : 0,
+            policy ? 1 : 0,
+            audit ? 1 : 0,
+            time,
+            time);
+    privileged.merge(
+        new ActorKey(event.source(), account, actor.id(), actor.name(), actor.type()),
+        count,
+        PrivilegedActorCount::plus);
   }
 
   @Override
@@ -199,6 +243,9 @@ public final class FileReportSource implements ReportSource {
   private record EventKey(String source, String category, boolean denied, LocalDate day) {}
 
   private record DeadLetterKey(String reason, String sourceGuess) {}
+
+  private record ActorKey(
+      String source, String account, String actorId, String actorName, String actorType) {}
 
   private interface LineHandler {
     void accept(String line) throws IOException;

@@ -30,7 +30,10 @@ import org.opensearch.client.opensearch.generic.Response;
  * {@code denied} and UTC day pages through every bucket, which is exact where a {@code terms}
  * aggregation's counts may not be. Dead letters are counted the same way, by reason and source
  * guess, and over the whole alias for how many were received outside the period and when the first
- * was (a filter and a min aggregation, both exact). An alias that does not exist yet (no document
+ * was (a filter and a min aggregation, both exact). Privileged events are counted by a composite
+ * aggregation too, by source, account and the actor's id, name and type, with a filter aggregation
+ * per kind and the first and last time, over the events that are of at least one kind and are not a
+ * Vault request entry ({@link PrivilegedActorCount}). An alias that does not exist yet (no document
  * of its kind was ever written) is zero documents, not an error. Every other failure stops the
  * report, also one OpenSearch answers with 200: a closed index behind an alias, or a shard that
  * failed or timed out, would otherwise leave its documents out of counts that look complete. {@code
@@ -85,7 +88,8 @@ public final class OpenSearchReportSource implements ReportSource {
         events(period),
         deadLetters(period),
         receipts.path("outside").path("doc_count").asLong(0),
-        first.isNumber() ? Instant.ofEpochMilli(first.asLong()) : null);
+        first.isNumber() ? Instant.ofEpochMilli(first.asLong()) : null,
+        privilegedActors(period));
   }
 
   @Override
@@ -189,6 +193,114 @@ public final class OpenSearchReportSource implements ReportSource {
     return counts;
   }
 
+  /** The period's privileged events by actor, source and account ({@link PrivilegedActorCount}). */
+  private List<PrivilegedActorCount> privilegedActors(ReportPeriod period) throws IOException {
+    ObjectNode query = JSON.createObjectNode();
+    ObjectNode bool = query.putObject("bool");
+    bool.putArray("filter").add(range("time", period)).add(anyOf(rootUse(), policy(), audit()));
+    bool.putArray("must_not").add(vaultRequestEntries());
+    ArrayNode sources = JSON.createArrayNode();
+    sources.addObject().putObject("source").putObject("terms").put("field", "source");
+    for (String[] key :
+        new String[][] {
+          {"account", "target.account"},
+          {"actor_id", "actor.id"},
+          {"actor_name", "actor.name"},
+          {"actor_type", "actor.type"}
+        }) {
+      sources
+          .addObject()
+          .putObject(key[0])
+          .putObject("terms")
+          .put("field", key[1])
+          .put("missing_bucket", true);
+    }
+    ObjectNode kinds = JSON.createObjectNode();
+    kinds.putObject("root").set("filter", rootUse());
+    kinds.putObject("policy").set("filter", policy());
+    kinds.putObject("audit").set("filter", audit());
+    kinds.putObject("first").putObject("min").put("field", "time");
+    kinds.putObject("last").putObject("max").put("field", "time");
+    List<PrivilegedActorCount> counts = new ArrayList<>();
+    composite(
+        IndexContract.EVENTS_ALIAS,
+        query,
+        sources,
+        kinds,
+        bucket -> {
+          JsonNode key = bucket.path("key");
+          counts.add(
+              new PrivilegedActorCount(
+                  key.path("source").asText(),
+                  text(key.path("account")),
+                  text(key.path("actor_id")),
+                  text(key.path("actor_name")),
+                  text(key.path("actor_type")),
+                  bucket.path("doc_count").asLong(),
+                  bucket.path("root").path("doc_count").asLong(),
+                  bucket.path("policy").path("doc_count").asLong(),
+                  bucket.path("audit").path("doc_count").asLong(),
+                  Instant.ofEpochMilli(bucket.path("first").path("value").asLong()),
+                  Instant.ofEpochMilli(bucket.path("last").path("value").asLong())));
+        });
+    return counts;
+  }
+
+  private static ObjectNode rootUse() {
+    ObjectNode query = JSON.createObjectNode();
+    query.putObject("term").put("actor.root", true);
+    return query;
+  }
+
+  private static ObjectNode policy() {
+    return successIn(PrivilegedActorCount.POLICY_CHANGE);
+  }
+
+  private static ObjectNode audit() {
+    return successIn(PrivilegedActorCount.AUDIT_CONFIG);
+  }
+
+  private static ObjectNode successIn(String category) {
+    ObjectNode query = JSON.createObjectNode();
+    ArrayNode filter = query.putObject("bool").putArray("filter");
+    filter.addObject().putObject("term").put("category", category);
+    filter.addObject().putObject("term").put("outcome", PrivilegedActorCount.SUCCESS);
+    return query;
+  }
+
+  private static ObjectNode anyOf(ObjectNode... queries) {
+    ObjectNode query = JSON.createObjectNode();
+    ObjectNode bool = query.putObject("bool");
+    ArrayNode should = bool.putArray("should");
+    for (ObjectNode each : queries) {
+      should.add(each);
+    }
+    bool.put("minimum_should_match", 1);
+    return query;
+  }
+
+  /** The request entries of Vault requests, as the dashboards' filter names them. */
+  private static ObjectNode vaultRequestEntries() {
+    ObjectNode query = JSON.createObjectNode();
+    ArrayNode filter = query.putObject("bool").putArray("filter");
+    filter.addObject().putObject("term").put("source", PrivilegedActorCount.VAULT);
+    filter.add(
+        anyOf(
+            wildcard("*" + PrivilegedActorCount.REQUEST_ENTRY),
+            wildcard("*" + PrivilegedActorCount.KMIP_REQUEST_ENTRY)));
+    return query;
+  }
+
+  private static ObjectNode wildcard(String pattern) {
+    ObjectNode query = JSON.createObjectNode();
+    query.putObject("wildcard").put("event_id", pattern);
+    return query;
+  }
+
+  private static String text(JsonNode value) {
+    return value.isMissingNode() || value.isNull() ? null : value.asText();
+  }
+
   /**
    * Over every dead letter of the alias, not only the period's: how many were received outside the
    * period ({@code outside.doc_count}) and the first receipt time ({@code first.value}, epoch
@@ -212,15 +324,29 @@ public final class OpenSearchReportSource implements ReportSource {
   private void composite(
       String alias, JsonNode query, ArrayNode sources, Consumer<JsonNode> bucketHandler)
       throws IOException {
+    composite(alias, query, sources, null, bucketHandler);
+  }
+
+  /** Every bucket of a composite aggregation with sub-aggregations ({@code aggs}), page by page. */
+  private void composite(
+      String alias,
+      JsonNode query,
+      ArrayNode sources,
+      ObjectNode aggs,
+      Consumer<JsonNode> bucketHandler)
+      throws IOException {
     JsonNode after = null;
     while (true) {
       ObjectNode body = JSON.createObjectNode();
       body.put("size", 0);
       body.put("track_total_hits", false);
       body.set("query", query);
-      ObjectNode composite =
-          body.putObject("aggs").putObject("counts").putObject("composite").put("size", PAGE);
+      ObjectNode counted = body.putObject("aggs").putObject("counts");
+      ObjectNode composite = counted.putObject("composite").put("size", PAGE);
       composite.set("sources", sources);
+      if (aggs != null) {
+        counted.set("aggs", aggs);
+      }
       if (after != null) {
         composite.set("after", after);
       }

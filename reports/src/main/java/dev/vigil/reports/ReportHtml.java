@@ -62,6 +62,7 @@ public final class ReportHtml {
     cover(html, report);
     controls(html, report);
     alerts(html, report);
+    privilegedActivity(html, report);
     coverage(html, report);
     completeness(html, report);
     html.append("</body>\n</html>\n");
@@ -141,6 +142,34 @@ public final class ReportHtml {
               Column.number("events"),
               Column.text("alert id")),
           ReportText.alertRows(report));
+    }
+    html.append("</section>\n");
+  }
+
+  private static void privilegedActivity(StringBuilder html, ComplianceReport report) {
+    html.append("<section>\n");
+    element(html, "h2", ReportText.PRIVILEGED_HEADING);
+    element(html, "p", ReportText.PRIVILEGED_ABOUT);
+    if (report.privilegedActivity().actors().isEmpty()) {
+      element(html, "p", ReportText.NO_PRIVILEGED_ACTIVITY);
+    } else {
+      table(
+          html,
+          List.of(
+              Column.text("actor"),
+              Column.text("type"),
+              Column.text("source"),
+              Column.text("account"),
+              Column.number("events"),
+              Column.number("root use"),
+              Column.number("policy changes"),
+              Column.number("audit config changes"),
+              Column.text("first and last (UTC)")),
+          ReportText.privilegedRows(report));
+    }
+    String more = ReportText.moreActors(report.privilegedActivity());
+    if (more != null) {
+      element(html, "p", more);
     }
     html.append("</section>\n");
   }

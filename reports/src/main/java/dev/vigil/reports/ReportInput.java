@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * What a report is made of, however it was read ({@link FileReportSource}, {@link
- * OpenSearchReportSource}): the period's alerts, its event counts and its dead-letter counts.
- * Counts may come in any grain and order; {@link ComplianceReport} adds them up and sorts.
+ * OpenSearchReportSource}): the period's alerts, its event counts, its privileged events by actor
+ * and its dead-letter counts. Counts may come in any grain and order; {@link ComplianceReport} adds
+ * them up and sorts.
  *
  * <p>A dead letter is a record that could not be read, so it has no event time: it belongs to the
  * period by when Vigil received it ({@code received_at}). A report on a past period made from input
@@ -18,17 +19,36 @@ import java.util.List;
  *     period
  * @param firstDeadLetterReceivedAt when the input's first dead letter was received; null when the
  *     input has none
+ * @param privilegedActors the period's privileged events by actor, source and account
  */
 public record ReportInput(
     List<AlertEntry> alerts,
     List<EventCount> events,
     List<DeadLetterCount> deadLetters,
     long deadLettersOutsidePeriod,
-    Instant firstDeadLetterReceivedAt) {
+    Instant firstDeadLetterReceivedAt,
+    List<PrivilegedActorCount> privilegedActors) {
 
   public ReportInput {
     alerts = List.copyOf(alerts);
     events = List.copyOf(events);
     deadLetters = List.copyOf(deadLetters);
+    privilegedActors = List.copyOf(privilegedActors);
+  }
+
+  /** An input without privileged events. */
+  public ReportInput(
+      List<AlertEntry> alerts,
+      List<EventCount> events,
+      List<DeadLetterCount> deadLetters,
+      long deadLettersOutsidePeriod,
+      Instant firstDeadLetterReceivedAt) {
+    this(
+        alerts,
+        events,
+        deadLetters,
+        deadLettersOutsidePeriod,
+        firstDeadLetterReceivedAt,
+        List.of());
   }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
 public final class ReportJson {
 
   /** The format of report.json; a change of shape gets a new number. */
-  public static final String FORMAT = "vigil-report/2";
+  public static final String FORMAT = "vigil-report/3";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,6 +79,30 @@ public final class ReportJson {
       alert.sources().forEach(node.putArray("sources")::add);
       alert.controls().forEach(node.putArray("controls")::add);
     }
+
+    ComplianceReport.PrivilegedActivity privileged = report.privilegedActivity();
+    ObjectNode privilegedNode = root.putObject("privileged_activity");
+    privilegedNode.put("about", ReportText.PRIVILEGED_ABOUT);
+    privilegedNode.put("vault_entries_counted", "response");
+    privilegedNode.put("actors_shown_at_most", ComplianceReport.PrivilegedActivity.ACTORS_SHOWN);
+    ArrayNode actors = privilegedNode.putArray("actors");
+    for (PrivilegedActorCount row : privileged.actors()) {
+      ObjectNode node = actors.addObject();
+      node.put("actor", row.actor());
+      node.put("actor_id", row.actorId());
+      node.put("actor_name", row.actorName());
+      node.put("actor_type", row.actorType());
+      node.put("source", row.source());
+      node.put("account", row.account());
+      node.put("events", row.events());
+      node.put("root_use", row.rootUse());
+      node.put("policy_changes", row.policyChanges());
+      node.put("audit_config_changes", row.auditConfigChanges());
+      node.put("first", ReportText.time(row.first()));
+      node.put("last", ReportText.time(row.last()));
+    }
+    privilegedNode.put("more_actors", privileged.moreActors());
+    privilegedNode.put("more_actors_events", privileged.moreActorsEvents());
 
     ComplianceReport.Coverage coverage = report.coverage();
     ObjectNode coverageNode = root.putObject("coverage");

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * {@code report.pdf}: the report for reading. A cover with the period, what the report was made
- * from and the totals, then the controls with their evidence, the alerts, logging coverage and
- * completeness, as paginated tables. Its dates are the period's end and its id derives from the
- * content, so equal reports are equal bytes ({@link PdfLayout}).
+ * from and the totals, then the controls with their evidence, the alerts, privileged activity by
+ * actor, logging coverage and completeness, as paginated tables. Its dates are the period's end and
+ * its id derives from the content, so equal reports are equal bytes ({@link PdfLayout}).
  */
 public final class ReportPdf {
 
@@ -24,6 +24,7 @@ public final class ReportPdf {
       cover(pdf, report);
       controls(pdf, report);
       alerts(pdf, report);
+      privilegedActivity(pdf, report);
       coverage(pdf, report);
       completeness(pdf, report);
       return pdf.finish(
@@ -111,6 +112,34 @@ public final class ReportPdf {
             Column.right("events", 30),
             Column.left("alert id", 74)),
         ReportText.alertRows(report));
+  }
+
+  private static void privilegedActivity(PdfLayout pdf, ComplianceReport report) {
+    pdf.newPage();
+    pdf.heading(ReportText.PRIVILEGED_HEADING);
+    pdf.paragraph(ReportText.PRIVILEGED_ABOUT);
+    if (report.privilegedActivity().actors().isEmpty()) {
+      pdf.paragraph(ReportText.NO_PRIVILEGED_ACTIVITY);
+    } else {
+      // Widths in points of the 495 the page has: "AWS_CLOUDTRAIL", "ROLE_SESSION" and the
+      // headers' words fit on one line, and the first and last times take a line each, whole.
+      pdf.table(
+          List.of(
+              Column.left("actor", 78),
+              Column.left("type", 66),
+              Column.left("source", 78),
+              Column.left("account", 58),
+              Column.right("events", 32),
+              Column.right("root use", 30),
+              Column.right("policy changes", 34),
+              Column.right("audit config changes", 34),
+              Column.left("first and last (UTC)", 85)),
+          ReportText.privilegedRows(report));
+    }
+    String more = ReportText.moreActors(report.privilegedActivity());
+    if (more != null) {
+      pdf.paragraph(more);
+    }
   }
 
   private static void coverage(PdfLayout pdf, ComplianceReport report) {

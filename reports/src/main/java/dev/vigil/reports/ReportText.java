@@ -49,13 +49,14 @@ public final class ReportText {
           + " count it once); the other sources write one entry per operation.";
 
   static final String CONTENTS =
-      "1 Controls and their evidence   2 Alerts   3 Logging coverage   4 Completeness";
+      "1 Controls and their evidence   2 Alerts   3 Privileged activity by actor   4 Logging"
+          + " coverage   5 Completeness";
 
   static final String CONTROLS_HEADING = "1 Controls and their evidence";
   static final String CONTROLS_ABOUT =
       "Each control with the alerts of the period that are evidence for it (from the rules'"
           + " compliance tags). A control with no alerts was monitored and nothing fired, over"
-          + " the sources that logged in the period (3 Logging coverage).";
+          + " the sources that logged in the period (4 Logging coverage).";
 
   /**
    * Instead of {@link #CONTROLS_ABOUT} when no event was logged: with nothing to watch, a control
@@ -76,7 +77,44 @@ public final class ReportText {
           + " an alert's id finds it in the alerts index, with the events behind it.";
   static final String NO_ALERTS = "No alerts in the period.";
 
-  static final String COVERAGE_HEADING = "3 Logging coverage";
+  static final String PRIVILEGED_HEADING = "3 Privileged activity by actor";
+
+  /** What the privileged activity table counts, and what it leaves to the alerts. */
+  static final String PRIVILEGED_ABOUT =
+      "Who used privileged access in the period, counted from the events, not the alerts: root"
+          + " use (every event of a platform's most privileged identity, actor.root: a Vault root"
+          + " token, the AWS account root user, an Azure elevateAccess caller, a GCP super-admin"
+          + " named in Vigil's configuration, whatever came of it), and the policy changes"
+          + " (POLICY_CHANGE) and audit configuration changes (AUDIT_CONFIG) that succeeded. One"
+          + " row per actor, audit source and account (Vault namespace, AWS account, Azure"
+          + " subscription, GCP project); the actor is shown by name, or by id when the events"
+          + " name none. An event that is of two kinds (a root token writing a policy) counts in"
+          + " both columns and once under events. A Vault request counts once here: its request"
+          + " entry is left out and its response entry, which holds the outcome, counts, as on the"
+          + " dashboards; elsewhere in this report events are audit entries. Rows are ordered by"
+          + " events, most first, then by actor; at most "
+          + ComplianceReport.PrivilegedActivity.ACTORS_SHOWN
+          + " are listed. Break-glass use is not counted here: which identities are break-glass"
+          + " is a list in the rule pack, which the report does not read; the break_glass_use"
+          + " alerts (2 Alerts) show it.";
+
+  static final String NO_PRIVILEGED_ACTIVITY = "No privileged activity in the period.";
+
+  /** The line under a capped table; null when every actor is listed. */
+  static String moreActors(ComplianceReport.PrivilegedActivity activity) {
+    if (activity.moreActors() == 0) {
+      return null;
+    }
+    return "And "
+        + activity.moreActors()
+        + (activity.moreActors() == 1 ? " more actor" : " more actors")
+        + " with "
+        + activity.moreActorsEvents()
+        + (activity.moreActorsEvents() == 1 ? " privileged event" : " privileged events")
+        + " in all, not listed.";
+  }
+
+  static final String COVERAGE_HEADING = "4 Logging coverage";
   static final String COVERAGE_ABOUT =
       "Events logged in the period by source and by category. AUDIT_CONFIG (audit devices,"
           + " trails, diagnostic settings) and POLICY_CHANGE (policies, roles, assignments) are"
@@ -87,7 +125,7 @@ public final class ReportText {
           + " events of that source: a quiet day, or logging that stopped.";
   static final String NO_EVENTS = "No events in the period.";
 
-  static final String COMPLETENESS_HEADING = "4 Completeness";
+  static final String COMPLETENESS_HEADING = "5 Completeness";
   static final String NO_DEAD_LETTERS = "No dead letters received in the period.";
 
   static final String NOTES_HEADING = "Notes";
@@ -235,6 +273,31 @@ public final class ReportText {
                     Long.toString(alert.eventCount()),
                     alert.alertId()))
         .toList();
+  }
+
+  /**
+   * Actor, type, source, account, events, root use, policy changes, audit configuration changes,
+   * and the first and last time (one cell, a time a line in the PDF).
+   */
+  static List<List<String>> privilegedRows(ComplianceReport report) {
+    return report.privilegedActivity().actors().stream()
+        .map(
+            row ->
+                List.of(
+                    row.actor(),
+                    orNone(row.actorType()),
+                    row.source(),
+                    orNone(row.account()),
+                    Long.toString(row.events()),
+                    Long.toString(row.rootUse()),
+                    Long.toString(row.policyChanges()),
+                    Long.toString(row.auditConfigChanges()),
+                    TIME.format(row.first()) + " " + TIME.format(row.last())))
+        .toList();
+  }
+
+  private static String orNone(String value) {
+    return value == null || value.isEmpty() ? "-" : value;
   }
 
   /** Source, category, events, denied. */

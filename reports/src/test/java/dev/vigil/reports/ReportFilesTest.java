@@ -348,7 +348,7 @@ class ReportFilesTest {
         .contains("<td>MALFORMED_JSON</td>")
         .contains("<p>" + ReportText.EVENTS_COUNTED + "</p>")
         .contains("was monitored and nothing fired, over the sources that logged in the period")
-        .contains("4 Completeness")
+        .contains("5 Completeness")
         .doesNotContain("<script", "src=", "href=", "url(", "@import", "\r");
   }
 
