@@ -120,7 +120,7 @@ class RunCommandITCase {
         .isEqualTo(
             "vigil run: the job recovered: all its tasks run again from checkpoint "
                 + (blocked - 1)
-                + " (restart 1 of at most 10, checkpoints.restart_attempts)");
+                + " (restart 1 in a row of at most 10, checkpoints.restart_attempts)");
     // The restart is in the metrics Prometheus scrapes, on the loopback interface.
     assertThat(
             HttpClient.newHttpClient()

@@ -205,8 +205,11 @@ public record VigilConfig(
    * @param retainOnCancel keep the last checkpoint when the job is cancelled, to restart from it
    * @param tolerableFailures how many checkpoints in a row may fail (written, declined, timed out)
    *     before the job fails and restarts from its last completed checkpoint
-   * @param restartAttempts how many restarts the job makes over its life before it fails
+   * @param restartAttempts how many restarts in a row the job makes before it fails: restarts that
+   *     each follow the previous one within {@code restartResetAfter}
    * @param restartDelay between a failure and the restart
+   * @param restartResetAfter how long the job must run after a restart without failing for its next
+   *     failure to start a new count of restarts in a row
    * @param finalSavepointTimeout how long stopping the embedded job waits for its final savepoint
    *     before it cancels the job instead
    * @param retainedStates how many of the newest savepoints and runs' checkpoints {@code vigil run}
@@ -222,6 +225,7 @@ public record VigilConfig(
       int tolerableFailures,
       int restartAttempts,
       Duration restartDelay,
+      Duration restartResetAfter,
       Duration finalSavepointTimeout,
       OptionalInt retainedStates) {}
 

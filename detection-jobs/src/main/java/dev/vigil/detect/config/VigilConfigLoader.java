@@ -860,6 +860,7 @@ public final class VigilConfigLoader {
             checkpoints.integer("tolerable_failures", 0, 0, 1_000_000),
             checkpoints.integer("restart_attempts", 10, 0, 1_000_000),
             checkpoints.duration("restart_delay", Duration.ofSeconds(10), true),
+            checkpoints.duration("restart_reset_after", Duration.ofHours(1), false),
             finalSavepointTimeout,
             checkpoints.countOrUnbounded(
                 "retained_states", OptionalInt.of(DEFAULT_RETAINED_STATES), 1, "all"));

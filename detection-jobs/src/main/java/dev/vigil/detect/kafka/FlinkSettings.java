@@ -1,6 +1,7 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.detect.config.VigilConfig;
+import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -55,19 +56,45 @@ public final class FlinkSettings {
   }
 
   /**
-   * {@code checkpoints.restart_attempts} and {@code restart_delay}: a fixed-delay restart from the
-   * last checkpoint, or none at all for 0 attempts.
+   * Flink's exponential-delay strategy requires a multiplier above 1; with the longest delay equal
+   * to the first it never takes effect, and every restart waits {@code restart_delay}.
+   */
+  private static final double UNUSED_BACKOFF_MULTIPLIER = 2.0;
+
+  /**
+   * {@code checkpoints.restart_attempts}, {@code restart_delay} and {@code restart_reset_after}:
+   * restarts from the last checkpoint, at most {@code restart_attempts} in a row, or none at all
+   * for 0 attempts.
+   *
+   * <p>Flink's fixed-delay strategy counts every restart of the job's life, so a job that rides out
+   * a broker blip now and then would end after the tenth. The exponential-delay strategy counts
+   * only restarts in a row: its count goes back to zero at a failure that comes {@code
+   * restart_reset_after} or more after the previous restart (Flink 2.2's {@code
+   * reset-backoff-threshold}, measured from the moment of that restart). Its delay is held fixed at
+   * {@code restart_delay} (longest delay = first delay, no jitter): the sinks and clients already
+   * back off while a broker or OpenSearch is away, and a growing wait between restarts would only
+   * lengthen the time without alerts once it is back.
    */
   private static void restarts(VigilConfig.Checkpoints checkpoints, Configuration flink) {
     if (checkpoints.restartAttempts() == 0) {
       flink.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
-    } else {
-      flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-      flink.set(
-          RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
-          checkpoints.restartAttempts());
-      flink.set(
-          RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, checkpoints.restartDelay());
+      return;
     }
+    // Flink refuses a delay below 1 ms, which restart_delay: 0s means in effect.
+    Duration delay =
+        checkpoints.restartDelay().isZero() ? Duration.ofMillis(1) : checkpoints.restartDelay();
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+    flink.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+        checkpoints.restartAttempts());
+    flink.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+        checkpoints.restartResetAfter());
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, delay);
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, delay);
+    flink.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER,
+        UNUSED_BACKOFF_MULTIPLIER);
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.0);
   }
 }

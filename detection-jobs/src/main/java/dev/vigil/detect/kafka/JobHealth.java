@@ -129,6 +129,10 @@ final class JobHealth {
   private Snapshot seen;
   private long failedInARow;
   private long unrecoveredFailureAt = -1;
+  // Restarts in a row, counted as Flink's restart strategy counts them (see FlinkSettings): a
+  // failure restart_reset_after or more past the previous restart starts a new row.
+  private long previousRestartAt = -1;
+  private int restartsBeforeRow;
 
   JobHealth(VigilConfig.Checkpoints settings) {
     this.settings = settings;
@@ -157,6 +161,11 @@ final class JobHealth {
     }
     if (newJobFailure) {
       unrecoveredFailureAt = now.failedAt();
+      if (previousRestartAt < 0
+          || now.failedAt() - previousRestartAt >= settings.restartResetAfter().toMillis()) {
+        restartsBeforeRow = seen.restarts();
+      }
+      previousRestartAt = now.failedAt() + settings.restartDelay().toMillis();
       lines.add(
           "the job failed: "
               + jobFailure(now)
@@ -174,8 +183,8 @@ final class JobHealth {
                   ? " from checkpoint " + now.restored()
                   : ", from its starting offsets (no checkpoint yet)")
               + " (restart "
-              + now.restarts()
-              + " of at most "
+              + (now.restarts() - restartsBeforeRow)
+              + " in a row of at most "
               + settings.restartAttempts()
               + ", checkpoints.restart_attempts)");
     }

@@ -46,14 +46,15 @@ import org.slf4j.LoggerFactory;
  * alerts topic gets a warning only below {@link OutputRecordLimits#MIN_RECORD_BYTES}. The topics it
  * creates itself take what the producers send.
  *
- * <p>It also warns when exactly-once alerts meet brokers whose finalized {@code
- * transaction.version} is 2 or more (Kafka 4 finalizes 2 on a new cluster). Under that protocol the
- * broker bumps the producer epoch at every commit, and Flink's Kafka sink, restored from a
- * checkpoint, commits that checkpoint's already committed transaction again with the epoch it
- * stored: the broker refuses it as fenced and the sink logs an error with a stack trace calling it
- * a likely data loss. No alert is lost by that, but a transaction that was really lost gives the
- * same error, so the error stops meaning anything. A warning rather than a refusal: the alerts stay
- * exactly once, and on a managed cluster the operator may not be allowed to change the feature.
+ * <p>It also warns when exactly-once alerts to Kafka (the Kafka alerts sink on) meet brokers whose
+ * finalized {@code transaction.version} is 2 or more (Kafka 4 finalizes 2 on a new cluster). Under
+ * that protocol the broker bumps the producer epoch at every commit, and Flink's Kafka sink,
+ * restored from a checkpoint, commits that checkpoint's already committed transaction again with
+ * the epoch it stored: the broker refuses it as fenced and the sink logs an error with a stack
+ * trace calling it a likely data loss. No alert is lost by that, but a transaction that was really
+ * lost gives the same error, so the error stops meaning anything. A warning rather than a refusal:
+ * the alerts stay exactly once, and on a managed cluster the operator may not be allowed to change
+ * the feature.
  */
 public final class TopicSetup {
 
@@ -92,10 +93,8 @@ public final class TopicSetup {
     try (Admin admin = Admin.create(properties)) {
       Set<String> existing =
           admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (kafka.alertsDelivery() == AlertsDelivery.EXACTLY_ONCE) {
-        transactionVersionWarning(kafka.bootstrapServers(), finalizedTransactionVersion(admin))
-            .ifPresent(LOG::warn);
-      }
+      transactionVersionWarning(kafka, sinks, () -> finalizedTransactionVersion(admin))
+          .ifPresent(LOG::warn);
       Set<String> created = createMissing(admin, kafka, writtenTopics(kafka, sinks), existing);
       return outputLimits(
           kafka, sinks, created, topics -> maxMessageBytes(admin, kafka, topics), LOG::warn);
@@ -340,6 +339,25 @@ public final class TopicSetup {
               : Integer.parseInt(entry.value()));
     }
     return limits;
+  }
+
+  /** Reads the brokers' finalized transaction protocol ({@link #finalizedTransactionVersion}). */
+  interface TransactionVersionReader {
+    short finalizedVersion() throws InterruptedException, ExecutionException, TimeoutException;
+  }
+
+  /**
+   * The warning about the brokers' transaction protocol, if alerts go to Kafka in transactions (the
+   * Kafka alerts sink on, exactly once) and the brokers' protocol breaks the sink's recovery
+   * commits. Without transactional alerts the protocol does not matter, and is not read.
+   */
+  static Optional<String> transactionVersionWarning(
+      VigilConfig.Kafka kafka, VigilConfig.Sinks sinks, TransactionVersionReader reader)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (!sinks.kafkaAlerts() || kafka.alertsDelivery() != AlertsDelivery.EXACTLY_ONCE) {
+      return Optional.empty();
+    }
+    return transactionVersionWarning(kafka.bootstrapServers(), reader.finalizedVersion());
   }
 
   /**

@@ -62,6 +62,7 @@ final class BulkSender implements AutoCloseable {
 
   private final OpenSearchClient client;
   private final String endpoint;
+  private final String name;
   private final BulkConfig config;
   private final DocumentMapper<DeadLetter> deadLetters;
   private final Clock clock;
@@ -92,6 +93,7 @@ final class BulkSender implements AutoCloseable {
       String threadName) {
     this.client = client;
     this.endpoint = endpoint;
+    this.name = threadName;
     this.config = config;
     this.deadLetters = deadLetters;
     this.clock = clock;
@@ -189,7 +191,7 @@ final class BulkSender implements AutoCloseable {
       throws IOException, InterruptedException {
     List<IndexDocument> pending = documents;
     List<IndexDocument> refused = new ArrayList<>();
-    long failingSince = -1;
+    RetryStreak streak = new RetryStreak(name + " to " + endpoint);
     int attempt = 0;
     while (true) {
       String problem;
@@ -232,6 +234,7 @@ final class BulkSender implements AutoCloseable {
           }
         }
         if (again.isEmpty()) {
+          streak.succeeded(clock.millis()).ifPresent(LOG::info);
           return refused;
         }
         problem =
@@ -270,11 +273,7 @@ final class BulkSender implements AutoCloseable {
       } catch (IOException e) {
         problem = IoProblems.innermost(e);
       }
-      long now = clock.millis();
-      if (failingSince < 0) {
-        failingSince = now;
-      }
-      Duration failing = Duration.ofMillis(now - failingSince);
+      Duration failing = streak.failed(clock.millis());
       if (!config.giveUpAfter().isZero() && failing.compareTo(config.giveUpAfter()) >= 0) {
         throw new IOException(
             "OpenSearch at "
@@ -299,6 +298,7 @@ final class BulkSender implements AutoCloseable {
             problem);
       }
       retries.inc();
+      streak.retrying();
       Thread.sleep(wait);
     }
   }

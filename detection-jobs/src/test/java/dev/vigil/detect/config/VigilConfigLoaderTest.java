@@ -146,6 +146,7 @@ class VigilConfigLoaderTest {
               tolerable_failures: 2
               restart_attempts: 3
               restart_delay: 2s
+              restart_reset_after: 30m
               final_savepoint_timeout: 90s
               retained_states: 5
             sinks:
@@ -180,6 +181,7 @@ class VigilConfigLoaderTest {
     assertThat(config.checkpoints().storage()).isEqualTo("s3://bucket/vigil");
     assertThat(config.checkpoints().tolerableFailures()).isEqualTo(2);
     assertThat(config.checkpoints().restartAttempts()).isEqualTo(3);
+    assertThat(config.checkpoints().restartResetAfter()).isEqualTo(Duration.ofMinutes(30));
     assertThat(config.checkpoints().finalSavepointTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.checkpoints().retainedStates()).isEqualTo(OptionalInt.of(5));
     assertThat(config.sinks().kafkaEvents()).isFalse();
@@ -324,6 +326,11 @@ class VigilConfigLoaderTest {
         2,
         "kafka.partition_discovery",
         "must be longer than zero, got '0m'");
+    failsWith(
+        "checkpoints:\n  restart_reset_after: 0s\n",
+        2,
+        "checkpoints.restart_reset_after",
+        "must be longer than zero, got '0s'");
   }
 
   @Test

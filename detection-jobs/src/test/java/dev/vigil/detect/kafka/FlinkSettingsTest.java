@@ -89,20 +89,51 @@ class FlinkSettingsTest {
   }
 
   @Test
-  void restartsAreFixedDelayFromCheckpoints() {
-    Configuration flink = flinkFor("checkpoints: {restart_attempts: 4, restart_delay: 3s}\n");
-    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
-    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+  void restartsAreCountedInARowWithAFixedDelay() {
+    Configuration flink =
+        flinkFor(
+            "checkpoints: {restart_attempts: 4, restart_delay: 3s, restart_reset_after: 20m}\n");
+    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
         .isEqualTo(4);
-    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY))
+    assertThat(
+            flink.get(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD))
+        .isEqualTo(Duration.ofMinutes(20));
+    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
         .isEqualTo(Duration.ofSeconds(3));
+    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
+        .as("the delay does not grow")
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR))
+        .isZero();
+  }
+
+  @Test
+  void restartsByDefaultAreTenInARowResetAfterAnHour() {
+    Configuration flink = flinkFor("");
+    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+        .isEqualTo(10);
+    assertThat(
+            flink.get(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD))
+        .isEqualTo(Duration.ofHours(1));
+    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+        .isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aZeroRestartDelayIsTheShortestFlinkTakes() {
+    Configuration flink = flinkFor("checkpoints: {restart_delay: 0s}\n");
+    assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+        .isEqualTo(Duration.ofMillis(1));
   }
 
   @Test
   void zeroRestartAttemptsDisableRestarts() {
     Configuration flink = flinkFor("checkpoints: {restart_attempts: 0}\n");
     assertThat(flink.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("disable");
-    assertThat(flink.contains(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS))
+    assertThat(flink.contains(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
         .isFalse();
   }
 }

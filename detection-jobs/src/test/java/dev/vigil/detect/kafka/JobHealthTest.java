@@ -25,6 +25,7 @@ class JobHealthTest {
           0,
           3,
           Duration.ofSeconds(5),
+          Duration.ofMinutes(1),
           Duration.ofSeconds(30),
           OptionalInt.empty());
 
@@ -128,7 +129,7 @@ class JobHealthTest {
     S recovered = aborted.runningSince(3_000, 1).withRestored(4);
     assertThat(observe(health, recovered))
         .containsExactly(
-            "the job recovered: all its tasks run again from checkpoint 4 (restart 1 of at most 3,"
+            "the job recovered: all its tasks run again from checkpoint 4 (restart 1 in a row of at most 3,"
                 + " checkpoints.restart_attempts)");
     assertThat(observe(health, recovered)).isEmpty();
   }
@@ -148,7 +149,32 @@ class JobHealthTest {
         .containsExactly(
             "the job failed: injected failure; restarting from checkpoint 4 in 5s"
                 + " (checkpoints.restart_delay)",
-            "the job recovered: all its tasks run again from checkpoint 4 (restart 1 of at most 3,"
+            "the job recovered: all its tasks run again from checkpoint 4 (restart 1 in a row of at most 3,"
+                + " checkpoints.restart_attempts)");
+  }
+
+  @Test
+  void theRecoveryCountsRestartsInARowAsFlinkDoesAndStartsAgainAfterAHealthyStretch() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+    IllegalStateException broker = new IllegalStateException("broker blip");
+
+    // Restarted at 7 s (5 s restart_delay); failing again within restart_reset_after (1m).
+    S first = HEALTHY.withRestored(4).withFailure(2_000, broker).runningSince(7_500, 1);
+    assertThat(observe(health, first))
+        .endsWith(
+            "the job recovered: all its tasks run again from checkpoint 4 (restart 1 in a row of at most 3,"
+                + " checkpoints.restart_attempts)");
+    S second = first.withFailure(66_999, broker).runningSince(72_500, 2);
+    assertThat(observe(health, second))
+        .endsWith(
+            "the job recovered: all its tasks run again from checkpoint 4 (restart 2 in a row of at most 3,"
+                + " checkpoints.restart_attempts)");
+    // Restarted at 72 s, failing a full minute later: Flink counts from zero again.
+    S third = second.withFailure(132_000, broker).runningSince(137_500, 3);
+    assertThat(observe(health, third))
+        .endsWith(
+            "the job recovered: all its tasks run again from checkpoint 4 (restart 1 in a row of at most 3,"
                 + " checkpoints.restart_attempts)");
   }
 
@@ -179,7 +205,7 @@ class JobHealthTest {
     assertThat(observe(health, both.runningSince(3_000, 1)))
         .containsExactly(
             "the job recovered: all its tasks run again, from its starting offsets (no checkpoint"
-                + " yet) (restart 1 of at most 3, checkpoints.restart_attempts)");
+                + " yet) (restart 1 in a row of at most 3, checkpoints.restart_attempts)");
   }
 
   /** {@link #SETTINGS} with {@code failures} checkpoints in a row tolerated. */
@@ -194,6 +220,7 @@ class JobHealthTest {
         failures,
         SETTINGS.restartAttempts(),
         SETTINGS.restartDelay(),
+        SETTINGS.restartResetAfter(),
         SETTINGS.finalSavepointTimeout(),
         SETTINGS.retainedStates());
   }

@@ -241,6 +241,34 @@ class TopicSetupTest {
   }
 
   @Test
+  void theTransactionProtocolMattersOnlyForExactlyOnceAlertsToKafka() throws Exception {
+    TopicSetup.TransactionVersionReader versionTwo = () -> (short) 2;
+    TopicSetup.TransactionVersionReader notToBeRead =
+        () -> {
+          throw new AssertionError("the brokers' transaction protocol was read");
+        };
+
+    VigilConfig exactlyOnce = VigilConfigLoader.parse("vigil.yaml", "", dir);
+    assertThat(
+            TopicSetup.transactionVersionWarning(
+                exactlyOnce.kafka(), exactlyOnce.sinks(), versionTwo))
+        .isPresent();
+    VigilConfig alertsNotInKafka =
+        VigilConfigLoader.parse(
+            "vigil.yaml", "sinks:\n  kafka: {alerts: false}\n  files: {directory: out}\n", dir);
+    assertThat(
+            TopicSetup.transactionVersionWarning(
+                alertsNotInKafka.kafka(), alertsNotInKafka.sinks(), notToBeRead))
+        .isEmpty();
+    VigilConfig atLeastOnce =
+        VigilConfigLoader.parse("vigil.yaml", "kafka:\n  alerts_delivery: at_least_once\n", dir);
+    assertThat(
+            TopicSetup.transactionVersionWarning(
+                atLeastOnce.kafka(), atLeastOnce.sinks(), notToBeRead))
+        .isEmpty();
+  }
+
+  @Test
   void brokersOnTransactionProtocolOneOrOlderGetNoWarning() {
     assertThat(TopicSetup.transactionVersionWarning("kafka-1:9092", (short) 1)).isEmpty();
     assertThat(TopicSetup.transactionVersionWarning("kafka-1:9092", (short) 0)).isEmpty();
