@@ -105,7 +105,14 @@ public final class Normalizer {
     return new Builder();
   }
 
-  /** Normalizes one raw record (which may be an envelope of many) into {@code out}. */
+  /**
+   * Normalizes one raw record (which may be an envelope of many) into {@code out}. A UTF-8 byte
+   * order mark at its start is not part of it: the file reader drops one at a file's start, and a
+   * Kafka record (or a later record of a file) that starts with one is read the same way, so the
+   * record has the same {@code raw} and {@code event_id} whatever brought it. A record with no JSON
+   * value at all (empty, as a Kafka tombstone reads, or only whitespace) is an {@code EMPTY} dead
+   * letter.
+   */
   public void normalize(RawRecord record, NormalizeOutput out) {
     byte[] bytes = record.bytes();
     if (record.readFailure() != null) {
@@ -113,6 +120,22 @@ public final class Normalizer {
       out.deadLetter(
           deadLetter(
               bytes, record.origin(), DeadLetterReason.MALFORMED_JSON, record.readFailure(), null));
+      return;
+    }
+    if (startsWithBom(bytes)) {
+      bytes = Arrays.copyOfRange(bytes, UTF8_BOM_LENGTH, bytes.length);
+    }
+    if (isBlank(bytes)) {
+      out.deadLetter(
+          deadLetter(
+              bytes,
+              record.origin(),
+              DeadLetterReason.EMPTY,
+              bytes.length == 0
+                  ? "the record is empty (a Kafka record without a value, a tombstone, reads as"
+                      + " empty)"
+                  : "the record holds only whitespace",
+              null));
       return;
     }
     if (bytes.length > limits.maxRecordBytes()) {
@@ -186,10 +209,10 @@ public final class Normalizer {
    * The record's JSON, read from its bytes or its text. Both give the same tree; the bytes are
    * nearly twice as fast to parse (Jackson's UTF-8 parser, the one the bare-parse benchmark uses,
    * against a char parser over a copy of the text). Jackson guesses the encoding of bytes from
-   * their start, though: a UTF-8 BOM is skipped, and a NUL in the first two bytes makes it read
-   * UTF-16 or UTF-32. Such records (rare, and valid UTF-8 all the same) are parsed from the text,
-   * as are malformed ones, so that every dead letter says what it said before. Offsets are bytes or
-   * chars to match.
+   * their start, though: a NUL in the first two bytes makes it read UTF-16 or UTF-32 (a UTF-8 BOM
+   * is gone by now, see {@link #normalize}). Such records (rare, and valid UTF-8 all the same) are
+   * parsed from the text, as are malformed ones, so that every dead letter says what it said
+   * before. Offsets are bytes or chars to match.
    */
   private record JsonInput(byte[] bytes, String text, boolean fromBytes) {
 
@@ -577,6 +600,25 @@ public final class Normalizer {
       keys.add(it.next());
     }
     return keys.toString();
+  }
+
+  private static final int UTF8_BOM_LENGTH = 3;
+
+  private static boolean startsWithBom(byte[] bytes) {
+    return bytes.length >= UTF8_BOM_LENGTH
+        && (bytes[0] & 0xFF) == 0xEF
+        && (bytes[1] & 0xFF) == 0xBB
+        && (bytes[2] & 0xFF) == 0xBF;
+  }
+
+  /** Whether the bytes hold nothing but JSON whitespace; stops at the first other byte. */
+  private static boolean isBlank(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private DeadLetter deadLetter(

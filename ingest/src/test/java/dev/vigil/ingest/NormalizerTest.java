@@ -7,16 +7,21 @@ import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
+import dev.vigil.ingest.CorpusRun.Outcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NormalizerTest {
 
@@ -132,9 +137,60 @@ class NormalizerTest {
   }
 
   @Test
-  void emptyOrBlankRecordsAreMalformed() {
-    assertThat(normalize("  ").onlyDeadLetter().getReason())
+  void emptyOrBlankRecordsAreEmptyNotMalformed() {
+    // A Kafka tombstone (no value) reaches the normalizer as an empty record.
+    DeadLetter tombstone = normalize(new RawRecord(new byte[0], "kafka:raw/0@7")).onlyDeadLetter();
+    assertThat(tombstone.getReason()).isEqualTo(DeadLetterReason.EMPTY);
+    assertThat(tombstone.getMessage())
+        .isEqualTo(
+            "the record is empty (a Kafka record without a value, a tombstone, reads as empty)");
+    assertThat(tombstone.getOrigin()).isEqualTo("kafka:raw/0@7");
+    assertThat(bytes(tombstone)).isEmpty();
+
+    DeadLetter blank = normalize(" \r\n\t").onlyDeadLetter();
+    assertThat(blank.getReason()).isEqualTo(DeadLetterReason.EMPTY);
+    assertThat(blank.getMessage()).isEqualTo("the record holds only whitespace");
+    assertThat(rawText(blank)).isEqualTo(" \r\n\t");
+  }
+
+  @Test
+  void aRecordStartingWithAByteOrderMarkReadsAsAFileStartingWithOneDoes(@TempDir Path dir)
+      throws IOException {
+    Normalizer real = Normalizer.builder().clock(CLOCK).build();
+    Path corpusFile = CorpusRun.file("azure/msdocs_keyvault_AuditEvent_PT1H_jsonlines.json");
+    String line = Files.readAllLines(corpusFile, StandardCharsets.UTF_8).get(0);
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] withBom = concat(bom, line.getBytes(StandardCharsets.UTF_8));
+
+    AuditEvent plain = onlyEvent(normalize(real, RawRecord.of(line, "kafka:raw.azure/0@7")));
+    AuditEvent fromKafka =
+        onlyEvent(normalize(real, new RawRecord(withBom, "kafka:raw.azure/0@7")));
+    Path file =
+        Files.write(
+            dir.resolve("audit.json"), concat(withBom, "\n".getBytes(StandardCharsets.UTF_8)));
+    Outcome fromFile = CorpusRun.normalize(file, real);
+
+    assertThat(fromKafka).isEqualTo(plain);
+    assertThat(fromKafka.getRaw()).isEqualTo(line);
+    assertThat(fromFile.deadLetters()).isEmpty();
+    assertThat(fromFile.events()).hasSize(1);
+    assertThat(fromFile.events().get(0).getEventId()).isEqualTo(fromKafka.getEventId());
+    assertThat(fromFile.events().get(0).getRaw()).isEqualTo(fromKafka.getRaw());
+    // Only a mark at the start is dropped: one anywhere else is still a stray character.
+    assertThat(normalize(real, RawRecord.of(" \uFEFF" + line, "t:1")).onlyDeadLetter().getReason())
         .isEqualTo(DeadLetterReason.MALFORMED_JSON);
+  }
+
+  private static AuditEvent onlyEvent(Result result) {
+    assertThat(result.deadLetters()).isEmpty();
+    assertThat(result.events()).hasSize(1);
+    return result.events().get(0);
+  }
+
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
   }
 
   @Test

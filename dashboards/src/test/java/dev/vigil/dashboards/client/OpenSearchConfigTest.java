@@ -120,6 +120,7 @@ class OpenSearchConfigTest {
         "{url: 'http://a:9200', bulk: {max_bytes: 0kb}}             | opensearch.bulk.max_bytes: must be larger than zero, got '0kb'",
         "{url: 'http://a:9200', index: {refresh_interval: 0s}}      | opensearch.index.refresh_interval: must be longer than zero, got '0s'",
         "{url: 'https://a', password: hunter2, username: u}         | opensearch.password: secrets are not accepted inline",
+        "{url: 'https://a', username: u, password_env: 'S3cr3t!Pa ss'} | opensearch.password_env: not an environment variable name (its value is not shown",
         "{url: 'http://a:9200', index: {prefix: vigil-alerts-old-}} | opensearch.index.prefix: \"vigil-alerts-old-\" names indices inside vigil-alerts-*",
       })
   void saysWhichKeyIsWrong(String yaml, String message) {
@@ -134,9 +135,11 @@ class OpenSearchConfigTest {
         "url: 'https://vigil:hunter2@a:9200'",
         "url: 'ftp://vigil:hunter2@a'",
         "url: 'http://vigil:hunt er2@a'",
-        "urls: ['http://a:9200', 'http://vigil:hunter2@b:9200']"
+        "urls: ['http://a:9200', 'http://vigil:hunter2@b:9200']",
+        "{url: 'https://a', username: u, password_env: 'hunter2 pasted here'}",
+        "{url: 'https://a', username: u, tls: {truststore: /t, truststore_password_env: hunter2!}}"
       })
-  void neverQuotesAUrlThatMayHoldAPassword(String yaml) {
+  void neverQuotesAValueThatMayBeAPassword(String yaml) {
     assertThatThrownBy(() -> read(yaml))
         .isInstanceOf(IllegalArgumentException.class)
         .message()

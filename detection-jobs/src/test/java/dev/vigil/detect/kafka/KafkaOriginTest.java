@@ -3,6 +3,9 @@ package dev.vigil.detect.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.event.DeadLetterReason;
+import dev.vigil.ingest.CollectingOutput;
+import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.RawRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +48,16 @@ class KafkaOriginTest {
   }
 
   @Test
-  void aTombstoneBecomesAnEmptyRecordForTheNormalizerToDeadLetter() {
+  void aTombstoneBecomesAnEmptyRecordTheNormalizerDeadLettersAsEmpty() {
     List<RawRecord> out = new ArrayList<>();
     new RawRecordDeserializer()
         .deserialize(new ConsumerRecord<>("audit.raw.gcp", 0, 5L, null, null), collector(out));
     assertThat(out).singleElement().satisfies(r -> assertThat(r.bytes()).isEmpty());
+    CollectingOutput normalized = new CollectingOutput();
+    Normalizer.create().normalize(out.get(0), normalized);
+    assertThat(normalized.deadLetters())
+        .singleElement()
+        .satisfies(d -> assertThat(d.getReason()).isEqualTo(DeadLetterReason.EMPTY));
   }
 
   private static Collector<RawRecord> collector(List<RawRecord> out) {

@@ -15,7 +15,8 @@ import java.util.List;
  * the federated user's name, the service that acted. {@code session} is the access key id and
  * {@code auth_method} the identity type as CloudTrail names it ({@code IAMUser}, {@code
  * AssumedRole}, ...). {@code root} holds for the account root user only: type {@code Root}, or an
- * IAM ARN ending in {@code :root}.
+ * IAM ARN ending in {@code :root}. An identity whose type's rule finds no name falls back to its
+ * {@code userName}.
  *
  * <p>CloudTrail leaves {@code arn} out of some records of an identity that has one: a failed {@code
  * ConsoleLogin} and {@code CheckMfa} of an IAM user carry only its principalId, account and name.
@@ -66,6 +67,16 @@ final class CloudTrailActors {
    *     identity does; may be null
    */
   static Actor actor(JsonNode userIdentity, JsonNode additionalEventData, String region) {
+    Actor actor = byType(userIdentity, additionalEventData, region);
+    if (actor.getName() == null && userIdentity != null && userIdentity.isObject()) {
+      // Trimmed records (rule-test fixtures, SIEM excerpts) may keep only the type and userName:
+      // it still says who acted where the parts the type's rule reads are missing.
+      actor.setName(text(userIdentity, "userName"));
+    }
+    return actor;
+  }
+
+  private static Actor byType(JsonNode userIdentity, JsonNode additionalEventData, String region) {
     Boolean mfa = mfa(userIdentity, additionalEventData);
     if (userIdentity == null || !userIdentity.isObject()) {
       return new Actor(null, null, ActorType.UNKNOWN, false, null, null, mfa, List.of());

@@ -398,7 +398,8 @@ public final class ConfigMapping {
    * neither is given. The source's key is the dotted key that named it ({@code
    * kafka.security.sasl.password_env}), its file resolved like every path of the file. A literal
    * {@code <name>} is refused without echoing it: values in a configuration file end up in
-   * repositories and tickets.
+   * repositories and tickets; so is a {@code <name>_env} value that is not a variable's name (a
+   * secret pasted in place of the name).
    */
   public SecretSource secret(String name) {
     if (holds(name)) {
@@ -416,6 +417,9 @@ public final class ConfigMapping {
       throw error(name + "_file", "give either " + name + "_env or " + name + "_file, not both");
     }
     if (env != null) {
+      if (!SecretSource.isVariableName(env)) {
+        throw error(name + "_env", SecretSource.notAVariableName(key(name + "_env")));
+      }
       return new SecretSource(key(name + "_env"), env, null);
     }
     return secretFile == null ? null : new SecretSource(key(name + "_file"), null, secretFile);

@@ -6,7 +6,9 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Where a secret lives, as a configuration names it with {@code <name>_env} (an environment
@@ -18,7 +20,11 @@ import java.util.function.Function;
  * with a newline).
  *
  * <p>A missing or unreadable secret is an {@link InvalidConfigException} naming the key and the
- * variable or file, never a value: {@code <key>: environment variable X is not set or empty}.
+ * variable or file, never a value: {@code <key>: environment variable X is not set or empty}. So
+ * that a secret pasted by mistake where a variable's name belongs is not echoed by that message (to
+ * a terminal, or under systemd to the journal), a {@code *_env} value that is not an environment
+ * variable's name (POSIX: letters, digits and underscores, not starting with a digit) is refused
+ * without being shown.
  *
  * @param key the dotted key it was named by ({@code opensearch.password_env}), for messages
  * @param env an environment variable's name, or null
@@ -26,10 +32,40 @@ import java.util.function.Function;
  */
 public record SecretSource(String key, String env, String file) implements Serializable {
 
+  private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /**
+   * @throws InvalidConfigException when {@code env} is not an environment variable's name (the
+   *     message does not show it)
+   */
   public SecretSource {
     if ((env == null) == (file == null)) {
       throw new IllegalArgumentException(key + ": a secret is an environment variable or a file");
     }
+    if (env != null && !isVariableName(env)) {
+      throw new InvalidConfigException(null, 0, key, notAVariableName(key));
+    }
+  }
+
+  /** Whether {@code name} is a POSIX environment variable name. */
+  public static boolean isVariableName(String name) {
+    return VARIABLE_NAME.matcher(name).matches();
+  }
+
+  /**
+   * Why the value of {@code key}, a {@code *_env} key, is refused when it is not a variable's name,
+   * without the value: it may be the secret itself, pasted in the wrong place. The example name is
+   * made from the key ({@code opensearch.password_env}: {@code VIGIL_OPENSEARCH_PASSWORD}).
+   */
+  public static String notAVariableName(String key) {
+    int lastDot = key.lastIndexOf('.');
+    String name = key.substring(lastDot + 1).replaceFirst("_env$", "");
+    String section = lastDot < 0 ? "" : key.substring(0, key.indexOf('.')) + "_";
+    String example =
+        ("VIGIL_" + section + name).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+    return "not an environment variable name (its value is not shown, in case it is the secret"
+        + " itself); give the variable's name, such as "
+        + example;
   }
 
   /**

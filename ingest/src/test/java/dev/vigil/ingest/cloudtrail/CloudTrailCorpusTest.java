@@ -2,6 +2,8 @@ package dev.vigil.ingest.cloudtrail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.Category;
 import dev.vigil.event.DeadLetter;
@@ -9,6 +11,7 @@ import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.CorpusRun;
 import dev.vigil.ingest.Normalizer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * here with the genuine defect of that record. Any other dead letter fails the test.
  */
 class CloudTrailCorpusTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The records SOURCES.md counts in corpus/cloudtrail: nothing may be lost or invented. */
   private static final int CORPUS_RECORDS = 926;
@@ -131,6 +136,21 @@ class CloudTrailCorpusTest {
     }
     assertThat(auditConfig).as("AUDIT_CONFIG events in the corpus").isGreaterThan(30);
     assertThat(namedTheService).as("AUDIT_CONFIG events whose target is the service").isEmpty();
+  }
+
+  @Test
+  void everyIdentityWithAUserNameHasAnActorName() throws IOException {
+    Normalizer normalizer = Normalizer.builder().parser(new CloudTrailParser()).build();
+    List<String> unnamed = new ArrayList<>();
+    for (Path file : CorpusRun.files("cloudtrail")) {
+      for (AuditEvent event : CorpusRun.normalize(file, normalizer).events()) {
+        JsonNode userName = JSON.readTree(event.getRaw()).path("userIdentity").path("userName");
+        if (userName.isTextual() && event.getActor().getName() == null) {
+          unnamed.add(event.getOrigin());
+        }
+      }
+    }
+    assertThat(unnamed).as("events whose userIdentity has a userName but no actor.name").isEmpty();
   }
 
   @Test

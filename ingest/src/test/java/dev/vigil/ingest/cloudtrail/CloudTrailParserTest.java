@@ -537,6 +537,23 @@ class CloudTrailParserTest {
     }
 
     @Test
+    void anIdentityWithOnlyItsUserNameIsNamedByIt() {
+      // Panther's rule tests keep only the type and userName of the caller.
+      AuditEvent session = corpusEvent("panther_aws_cloudtrail_rule_tests.jsonl", "301");
+      assertThat(session.getActor().getName()).isEqualTo("TestRole");
+      assertThat(session.getActor().getType()).isEqualTo(ActorType.ROLE_SESSION);
+      assertThat(session.getActor().getId()).isNull();
+      AuditEvent federated =
+          parse(
+              call(
+                  "s3.amazonaws.com",
+                  "ListBuckets",
+                  identity("{\"type\":\"FederatedUser\",\"userName\":\"carol\"}")));
+      assertThat(federated.getActor().getName()).isEqualTo("carol");
+      assertThat(federated.getActor().getType()).isEqualTo(ActorType.ROLE_SESSION);
+    }
+
+    @Test
     void assumedRoleWithoutArnNamesIssuerAndSession() {
       AuditEvent event =
           parse(

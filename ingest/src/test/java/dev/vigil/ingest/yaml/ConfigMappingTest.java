@@ -268,6 +268,17 @@ class ConfigMappingTest {
                 + " variable with password_env or a file with password_file")
         .message()
         .doesNotContain("hunter2");
+    assertThatThrownBy(
+            () ->
+                root("sasl:\n  password_env: \"S3cr3t!Pa ss\"\n")
+                    .section("sasl")
+                    .secret("password"))
+        .hasMessage(
+            "vigil.yaml:2: sasl.password_env: not an environment variable name (its value is not"
+                + " shown, in case it is the secret itself); give the variable's name, such as"
+                + " VIGIL_SASL_PASSWORD")
+        .message()
+        .doesNotContain("S3cr3t");
     fails(
         "password_env: A\npassword_file: b\n",
         m -> m.secret("password"),

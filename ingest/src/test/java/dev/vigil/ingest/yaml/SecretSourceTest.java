@@ -68,6 +68,24 @@ class SecretSourceTest {
   }
 
   @Test
+  void aSecretPastedWhereAVariableNameBelongsIsRefusedWithoutShowingIt() {
+    for (String pasted : new String[] {"S3cr3t!Pa ss", "hunter2-x", "9lives", "pa$$", "p.w"}) {
+      assertThatThrownBy(() -> new SecretSource("opensearch.password_env", pasted, null))
+          .isInstanceOf(InvalidConfigException.class)
+          .hasMessage(
+              "opensearch.password_env: not an environment variable name (its value is not"
+                  + " shown, in case it is the secret itself); give the variable's name, such as"
+                  + " VIGIL_OPENSEARCH_PASSWORD")
+          .message()
+          .doesNotContain(pasted);
+    }
+    assertThat(new SecretSource("k_env", "_Lower_case9", null).env()).isEqualTo("_Lower_case9");
+    assertThat(SecretSource.notAVariableName("notify.destinations.secops-slack.webhook_url_env"))
+        .endsWith("such as VIGIL_NOTIFY_WEBHOOK_URL");
+    assertThat(SecretSource.notAVariableName("password_env")).endsWith("such as VIGIL_PASSWORD");
+  }
+
+  @Test
   void aMissingSecretCallsItsFileASecretFile(@TempDir Path dir) throws IOException {
     String key = "notify.destinations.siem.hmac_key_file";
     assertThatThrownBy(() -> new SecretSource(key, "K", null).read(n -> " "))
