@@ -106,8 +106,8 @@ public final class RuleValidator {
    * <p>Why that order of precedence: the loader's and the compiler's messages are the ones {@code
    * vigil rules test} and {@code vigil detect} print, so the same mistake reads the same in every
    * command ({@code unknown level 'hihg' (...)}, not the schema's {@code does not have a value in
-   * the enumeration}); the schema adds what they do not check ({@code status}, the form of tags).
-   * The compiler's warnings for the file go to {@code warnings}.
+   * the enumeration}); the schema adds what they do not check (the form of tags, say). The
+   * compiler's warnings for the file go to {@code warnings}.
    */
   private static List<RuleError> validateSource(
       RulePack.Source source, RulePack context, List<RuleError> warnings) {

@@ -98,10 +98,11 @@ class RuleValidatorTest {
         .containsExactly(
             dir.resolve("empty.yml") + ":1: the file holds no rule",
             dir.resolve("rule.yml")
-                + ":4: unknown level 'hihg' (informational, low, medium, high, critical)",
+                + ":4: unknown level 'hihg' (informational, low, medium, high, critical); did you"
+                + " mean 'high'?",
             dir.resolve("rule.yml")
-                + ":5: schema: status: does not have a value in the enumeration [\"stable\","
-                + " \"test\", \"experimental\", \"deprecated\", \"unsupported\"]",
+                + ":5: unknown status 'finished' (stable, test, experimental, deprecated,"
+                + " unsupported)",
             dir.resolve("rule.yml")
                 + ":6: 'suppress.period' must be a time span such as 30m, 1h, 1d",
             dir.resolve("rule.yml") + ":10: unknown modifier 'contain'; did you mean 'contains'?",
@@ -112,8 +113,45 @@ class RuleValidatorTest {
         .contains(
             report.lines().get(0),
             report.lines().get(1),
+            report.lines().get(2),
             report.lines().get(3),
-            "0 passed, 3 failed");
+            "0 passed, 4 failed");
+  }
+
+  @Test
+  void aSigmaWordInCapitalsIsTheSameErrorWithTheLowerCaseInEveryCommand() throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING.replace(
+            "level: low", "level: High\nstatus: Stable\ndetection_class: Policy_Change"));
+    write(
+        "correlation.yml",
+        stopLogging(2)
+            + "---\n"
+            + REPEATED_STOP_LOGGING
+                .replace("type: event_count", "type: Event_Count")
+                .replace("[stop_logging]", "[stop_logging_2]")
+                .replace("tests:", "ignored_tests:"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String type =
+        dir.resolve("correlation.yml")
+            + ":16: correlation type: 'Event_Count' is not a Sigma correlation type; use lower"
+            + " case: event_count";
+    String level =
+        dir.resolve("rule.yml") + ":4: level: 'High' is not a Sigma level; use lower case: high";
+    String status =
+        dir.resolve("rule.yml")
+            + ":5: status: 'Stable' is not a Sigma status; use lower case: stable";
+    String detectionClass =
+        dir.resolve("rule.yml")
+            + ":6: detection_class: 'Policy_Change' is not a Vigil detection; use lower case:"
+            + " policy_change";
+    assertThat(validated)
+        .containsExactly(type, level, status, detectionClass, "0 valid, 2 invalid");
+    assertThat(tested).containsExactly(type, level, status, detectionClass, "0 passed, 4 failed");
   }
 
   @Test
