@@ -119,6 +119,38 @@ class RuleValidatorTest {
   }
 
   @Test
+  void aSearchMixingMapsAndPlainValuesIsOneErrorInTheCompilersWordsInEveryCommand()
+      throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING.replace(
+            "    eventName: StopLogging", "    - eventName: StopLogging\n    - StopLogging"));
+    // Where the compiler does not run (another shape error in the detection), the same line.
+    write(
+        "shape.yml",
+        stopLogging(2)
+            .replace(
+                "    eventName: StopLogging", "    - eventName: StopLogging\n    - StopLogging")
+            .replace("  condition: selection", "  other: true\n  condition: selection"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String mixes =
+        ":9: search identifier 'selection' mixes maps and plain values: write a list of maps (any"
+            + " of them matches) or a list of values (keywords)";
+    assertThat(validated)
+        .containsExactly(
+            dir.resolve("rule.yml") + mixes,
+            dir.resolve("shape.yml") + mixes,
+            dir.resolve("shape.yml")
+                + ":10: schema: detection.other: boolean found, object, array, string or number"
+                + " expected",
+            "0 valid, 2 invalid");
+    assertThat(tested).contains(dir.resolve("rule.yml") + mixes);
+  }
+
+  @Test
   void aSigmaWordInCapitalsIsTheSameErrorWithTheLowerCaseInEveryCommand() throws IOException {
     write(
         "rule.yml",
