@@ -321,6 +321,48 @@ class RuleValidatorTest {
   }
 
   @Test
+  void whatACorrelationWouldIgnoreIsSaidAtItsLine() throws IOException {
+    write(
+        "counted.yml",
+        STOP_LOGGING
+            + "---\n"
+            + REPEATED_STOP_LOGGING
+                .replace("condition: {gte: 2}", "condition: {gte: 2, field: userIdentity.arn}")
+                .replace("tests:", "ignored_tests:"));
+    write(
+        "aliased.yml",
+        stopLogging(2)
+            + "---\n"
+            + REPEATED_STOP_LOGGING
+                .replace("22222222-2222", "22222223-2222")
+                .replace("name: repeated_stop_logging", "name: repeated_stop_logging_2")
+                .replace("[stop_logging]", "[stop_logging_2]")
+                .replace("group-by: [actor.id]", "group-by: [who]")
+                .replace(
+                    "  timespan: 1h",
+                    "  timespan: 1h\n  aliases:\n    whoo:\n      stop_logging_2: actor.id")
+                .replace("tests:", "ignored_tests:"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+
+    assertThat(validated)
+        .containsExactly(
+            dir.resolve("aliased.yml")
+                + ":18: warning: unknown field 'who' for aws/cloudtrail records (write raw.who if"
+                + " it is right)",
+            dir.resolve("aliased.yml")
+                + ":21: warning: the alias 'whoo' is ignored: neither group-by nor"
+                + " condition.field names it; did you mean 'who'?",
+            dir.resolve("counted.yml")
+                + ":20: an event_count correlation counts events and takes no"
+                + " 'condition.field'; to count distinct values of userIdentity.arn, use type:"
+                + " value_count",
+            "1 valid, 1 invalid, 2 warnings");
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .contains(validated.get(1), validated.get(2));
+  }
+
+  @Test
   void testPrintsTheWarningsAsValidateDoes() throws IOException {
     write("top.yml", ruleWithField("{product: aws, service: cloudtrail}", "eventNmae"));
 

@@ -383,6 +383,16 @@ public final class RuleLoader {
             "/correlation",
             "a value_count correlation needs 'condition.field': the field to count");
       }
+      if (type == CorrelationType.EVENT_COUNT && field != null) {
+        // Sigma's field is value_count's: an event_count would count events all the same, not
+        // the distinct values the author may have meant.
+        error(
+            "/correlation/condition/field",
+            "an event_count correlation counts events and takes no 'condition.field'; to count"
+                + " distinct values of "
+                + field
+                + ", use type: value_count");
+      }
     } else if (type != null && condition != null) {
       error("/correlation/condition", "a " + type.label() + " correlation takes no 'condition'");
     }
