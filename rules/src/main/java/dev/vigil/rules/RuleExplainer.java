@@ -1,6 +1,7 @@
 package dev.vigil.rules;
 
 import dev.vigil.ingest.spi.NearNames;
+import dev.vigil.rules.detect.FieldRef;
 import dev.vigil.rules.engine.CompiledCorrelation;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.CompiledRule;
@@ -53,13 +54,45 @@ public final class RuleExplainer {
             .append(Durations.format(rule.timespan()))
             .append(" (sliding on event time)\n");
         if (!rule.conditions().isEmpty()) {
-          out.append("condition:   ")
-              .append(rule.conditions())
-              .append(rule.conditionField() != null ? " distinct " + rule.conditionField() : "")
-              .append('\n');
+          out.append("condition:   ").append(sigmaCondition(rule)).append('\n');
         }
         out.append("generate:    ").append(rule.generate()).append('\n');
         out.append("\nEPL:\n").append(correlation.epl()).append(";\n");
+        if (!rule.groupBy().isEmpty()) {
+          out.append("\ngroup-by per rule (")
+              .append("vigil_group(event, ruleIndex, ")
+              .append(correlation.index())
+              .append(") above, the values in this order):\n");
+          for (int input : correlation.ruleIndexes()) {
+            List<String> fields = new ArrayList<>();
+            for (int g = 0; g < rule.groupBy().size(); g++) {
+              String name = rule.groupBy().get(g);
+              fields.add(
+                  resolved(
+                      rule,
+                      name,
+                      pack.rules().get(input),
+                      correlation.groupFields().get(input).get(g)));
+            }
+            out.append(perRule(pack, input)).append(String.join(", ", fields)).append('\n');
+          }
+        }
+        if (!correlation.valueFields().isEmpty()) {
+          out.append("\ncounted per rule (")
+              .append("vigil_value(event, ruleIndex, ")
+              .append(correlation.index())
+              .append(") above):\n");
+          for (int input : correlation.ruleIndexes()) {
+            out.append(perRule(pack, input))
+                .append(
+                    resolved(
+                        rule,
+                        rule.conditionField(),
+                        pack.rules().get(input),
+                        correlation.valueFields().get(input)))
+                .append('\n');
+          }
+        }
         for (int input : correlation.ruleIndexes()) {
           out.append("\n--- base rule ")
               .append(pack.rules().get(input).rule().meta().id())
@@ -70,6 +103,37 @@ public final class RuleExplainer {
       }
     }
     return Optional.empty();
+  }
+
+  /** The condition as Sigma writes it: {@code gte: 3}, {@code gte: 50, field: target.resource}. */
+  private static String sigmaCondition(CorrelationRule rule) {
+    List<String> parts = new ArrayList<>();
+    rule.conditions().forEach((operator, bound) -> parts.add(operator + ": " + bound));
+    if (rule.conditionField() != null) {
+      parts.add("field: " + rule.conditionField());
+    }
+    return String.join(", ", parts);
+  }
+
+  /** {@code ruleIndex 3 (secret_read): }: a joined rule as the EPL numbers it. */
+  private static String perRule(CompiledPack pack, int input) {
+    RuleMeta meta = pack.rules().get(input).rule().meta();
+    return "  ruleIndex " + input + " (" + (meta.name() != null ? meta.name() : meta.id()) + "): ";
+  }
+
+  /**
+   * A group-by name or the counted field, as one joined rule reads it: {@code actor.id ->
+   * actor.id}, or through an alias, {@code user = userIdentity.arn -> raw.userIdentity.arn}.
+   */
+  private static String resolved(
+      CorrelationRule correlation, String name, CompiledRule base, FieldRef field) {
+    Map<String, String> alias = correlation.aliases().get(name);
+    String written = null;
+    if (alias != null) {
+      RuleMeta meta = base.rule().meta();
+      written = alias.containsKey(meta.id()) ? alias.get(meta.id()) : alias.get(meta.name());
+    }
+    return name + (written == null ? "" : " = " + written + " (alias)") + " -> " + field.key();
   }
 
   /**

@@ -1,9 +1,11 @@
 package dev.vigil.rules;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.vigil.ingest.yaml.YamlDocument;
+import dev.vigil.rules.detect.SearchCompiler;
 import dev.vigil.rules.engine.PackCompiler;
 import dev.vigil.rules.model.RuleDocument;
 import dev.vigil.rules.model.RuleFile;
@@ -106,8 +108,8 @@ public final class RuleValidator {
    * <p>Why that order of precedence: the loader's and the compiler's messages are the ones {@code
    * vigil rules test} and {@code vigil detect} print, so the same mistake reads the same in every
    * command ({@code unknown level 'hihg' (...)}, not the schema's {@code does not have a value in
-   * the enumeration}); the schema adds what they do not check ({@code status}, the form of tags).
-   * The compiler's warnings for the file go to {@code warnings}.
+   * the enumeration}); the schema adds what they do not check (the form of tags, say). The
+   * compiler's warnings for the file go to {@code warnings}.
    */
   private static List<RuleError> validateSource(
       RulePack.Source source, RulePack context, List<RuleError> warnings) {
@@ -122,7 +124,15 @@ public final class RuleValidator {
     List<RuleError> schema = new ArrayList<>();
     Set<Integer> shapeBroken = new HashSet<>();
     for (YamlDocument document : documents) {
+      List<String> mixed = mixedSearches(source.name(), document, schema);
       for (SchemaFindings.Finding finding : findings(document)) {
+        if (mixed.stream()
+            .anyMatch(
+                search ->
+                    finding.pointer().equals(search)
+                        || finding.pointer().startsWith(search + "/"))) {
+          continue; // said once by the compiler's words, which mixedSearches added
+        }
         schema.add(schemaError(source.name(), document, finding));
         if (COMPILED.contains(topLevelKey(finding.pointer()))) {
           shapeBroken.add(document.line());
@@ -151,6 +161,37 @@ public final class RuleValidator {
     schema.stream().filter(error -> !reported.contains(error.line())).forEach(errors::add);
     errors.sort(Comparator.comparingInt(RuleError::line));
     return errors;
+  }
+
+  /**
+   * The search identifiers that mix maps and plain values, with the compiler's error for each added
+   * to {@code errors}. The schema would say it twice, once per shape the list is not (a list of
+   * maps, a list of values), at items the author did not get wrong; the compiler says it once, at
+   * the first item of the other kind, as {@code test} and {@code detect} print it.
+   */
+  private static List<String> mixedSearches(
+      String file, YamlDocument document, List<RuleError> errors) {
+    JsonNode detection = document.root().path("detection");
+    List<String> mixed = new ArrayList<>();
+    if (!detection.isObject()) {
+      return mixed;
+    }
+    detection
+        .fields()
+        .forEachRemaining(
+            search -> {
+              int item = SearchCompiler.firstOtherItem(search.getValue());
+              if (!search.getKey().equals("condition") && item >= 0) {
+                String pointer = YamlDocument.child("/detection", search.getKey());
+                mixed.add(pointer);
+                errors.add(
+                    new RuleError(
+                        file,
+                        document.lineOf(YamlDocument.child(pointer, item)),
+                        SearchCompiler.mixesMapsAndPlainValues(search.getKey())));
+              }
+            });
+    return mixed;
   }
 
   private static String topLevelKey(String pointer) {

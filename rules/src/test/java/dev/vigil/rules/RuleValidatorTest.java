@@ -98,10 +98,11 @@ class RuleValidatorTest {
         .containsExactly(
             dir.resolve("empty.yml") + ":1: the file holds no rule",
             dir.resolve("rule.yml")
-                + ":4: unknown level 'hihg' (informational, low, medium, high, critical)",
+                + ":4: unknown level 'hihg' (informational, low, medium, high, critical); did you"
+                + " mean 'high'?",
             dir.resolve("rule.yml")
-                + ":5: schema: status: does not have a value in the enumeration [\"stable\","
-                + " \"test\", \"experimental\", \"deprecated\", \"unsupported\"]",
+                + ":5: unknown status 'finished' (stable, test, experimental, deprecated,"
+                + " unsupported)",
             dir.resolve("rule.yml")
                 + ":6: 'suppress.period' must be a time span such as 30m, 1h, 1d",
             dir.resolve("rule.yml") + ":10: unknown modifier 'contain'; did you mean 'contains'?",
@@ -112,8 +113,77 @@ class RuleValidatorTest {
         .contains(
             report.lines().get(0),
             report.lines().get(1),
+            report.lines().get(2),
             report.lines().get(3),
-            "0 passed, 3 failed");
+            "0 passed, 4 failed");
+  }
+
+  @Test
+  void aSearchMixingMapsAndPlainValuesIsOneErrorInTheCompilersWordsInEveryCommand()
+      throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING.replace(
+            "    eventName: StopLogging", "    - eventName: StopLogging\n    - StopLogging"));
+    // Where the compiler does not run (another shape error in the detection), the same line.
+    write(
+        "shape.yml",
+        stopLogging(2)
+            .replace(
+                "    eventName: StopLogging", "    - eventName: StopLogging\n    - StopLogging")
+            .replace("  condition: selection", "  other: true\n  condition: selection"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String mixes =
+        ":9: search identifier 'selection' mixes maps and plain values: write a list of maps (any"
+            + " of them matches) or a list of values (keywords)";
+    assertThat(validated)
+        .containsExactly(
+            dir.resolve("rule.yml") + mixes,
+            dir.resolve("shape.yml") + mixes,
+            dir.resolve("shape.yml")
+                + ":10: schema: detection.other: boolean found, object, array, string or number"
+                + " expected",
+            "0 valid, 2 invalid");
+    assertThat(tested).contains(dir.resolve("rule.yml") + mixes);
+  }
+
+  @Test
+  void aSigmaWordInCapitalsIsTheSameErrorWithTheLowerCaseInEveryCommand() throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING.replace(
+            "level: low", "level: High\nstatus: Stable\ndetection_class: Policy_Change"));
+    write(
+        "correlation.yml",
+        stopLogging(2)
+            + "---\n"
+            + REPEATED_STOP_LOGGING
+                .replace("type: event_count", "type: Event_Count")
+                .replace("[stop_logging]", "[stop_logging_2]")
+                .replace("tests:", "ignored_tests:"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String type =
+        dir.resolve("correlation.yml")
+            + ":16: correlation type: 'Event_Count' is not a Sigma correlation type; use lower"
+            + " case: event_count";
+    String level =
+        dir.resolve("rule.yml") + ":4: level: 'High' is not a Sigma level; use lower case: high";
+    String status =
+        dir.resolve("rule.yml")
+            + ":5: status: 'Stable' is not a Sigma status; use lower case: stable";
+    String detectionClass =
+        dir.resolve("rule.yml")
+            + ":6: detection_class: 'Policy_Change' is not a Vigil detection; use lower case:"
+            + " policy_change";
+    assertThat(validated)
+        .containsExactly(type, level, status, detectionClass, "0 valid, 2 invalid");
+    assertThat(tested).containsExactly(type, level, status, detectionClass, "0 passed, 4 failed");
   }
 
   @Test
@@ -248,6 +318,48 @@ class RuleValidatorTest {
                 + ":35: warning: unknown field 'usrName' for aws/cloudtrail records (write"
                 + " raw.usrName if it is right)",
             "1 valid, 0 invalid, 3 warnings");
+  }
+
+  @Test
+  void whatACorrelationWouldIgnoreIsSaidAtItsLine() throws IOException {
+    write(
+        "counted.yml",
+        STOP_LOGGING
+            + "---\n"
+            + REPEATED_STOP_LOGGING
+                .replace("condition: {gte: 2}", "condition: {gte: 2, field: userIdentity.arn}")
+                .replace("tests:", "ignored_tests:"));
+    write(
+        "aliased.yml",
+        stopLogging(2)
+            + "---\n"
+            + REPEATED_STOP_LOGGING
+                .replace("22222222-2222", "22222223-2222")
+                .replace("name: repeated_stop_logging", "name: repeated_stop_logging_2")
+                .replace("[stop_logging]", "[stop_logging_2]")
+                .replace("group-by: [actor.id]", "group-by: [who]")
+                .replace(
+                    "  timespan: 1h",
+                    "  timespan: 1h\n  aliases:\n    whoo:\n      stop_logging_2: actor.id")
+                .replace("tests:", "ignored_tests:"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+
+    assertThat(validated)
+        .containsExactly(
+            dir.resolve("aliased.yml")
+                + ":18: warning: unknown field 'who' for aws/cloudtrail records (write raw.who if"
+                + " it is right)",
+            dir.resolve("aliased.yml")
+                + ":21: warning: the alias 'whoo' is ignored: neither group-by nor"
+                + " condition.field names it; did you mean 'who'?",
+            dir.resolve("counted.yml")
+                + ":20: an event_count correlation counts events and takes no"
+                + " 'condition.field'; to count distinct values of userIdentity.arn, use type:"
+                + " value_count",
+            "1 valid, 1 invalid, 2 warnings");
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .contains(validated.get(1), validated.get(2));
   }
 
   @Test

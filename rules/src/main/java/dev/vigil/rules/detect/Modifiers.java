@@ -87,7 +87,27 @@ record Modifiers(
           }
           transforms.add(modifier);
         }
-        case "wide", "utf16le", "utf16be", "utf16" -> encoding = modifier;
+        case "wide", "utf16le", "utf16be", "utf16" -> {
+          if (!encoding.equals("utf8")) {
+            return error(
+                "'"
+                    + encoding
+                    + "' and '"
+                    + modifier
+                    + "' are two encodings; use one of wide, utf16le, utf16be, utf16");
+          }
+          if (transforms.contains("base64") || transforms.contains("base64offset")) {
+            // Sigma applies modifiers left to right: the text is encoded (UTF-16), then the
+            // encoded bytes in base64. Read otherwise, a rule would match what it does not say.
+            return error(
+                "'"
+                    + modifier
+                    + "' must come before base64 or base64offset (the text is encoded first,"
+                    + " then in base64): write |"
+                    + String.join("|", encodingFirst(modifiers, modifier)));
+          }
+          encoding = modifier;
+        }
         case "re", "cidr", "lt", "lte", "gt", "gte", "fieldref", "exists" -> {
           if (kind != Kind.TEXT) {
             return error("'" + modifier + "' cannot be combined with another comparison modifier");
@@ -154,6 +174,18 @@ record Modifiers(
         operator,
         Set.copyOf(flags),
         null);
+  }
+
+  /** The modifiers with {@code encoding} moved just before the first base64 modifier. */
+  private static List<String> encodingFirst(List<String> modifiers, String encoding) {
+    List<String> reordered = new ArrayList<>(modifiers);
+    reordered.remove(encoding);
+    int base64 = 0;
+    while (!reordered.get(base64).startsWith("base64")) {
+      base64++;
+    }
+    reordered.add(base64, encoding);
+    return reordered;
   }
 
   private static String kindName(Kind kind, String operator) {

@@ -247,6 +247,11 @@ public final class SearchCompiler {
         error(pointer, "search identifier '" + name + "' is an empty list");
         return null;
       }
+      int mixed = firstOtherItem(node);
+      if (mixed >= 0) {
+        error(YamlDocument.child(pointer, mixed), mixesMapsAndPlainValues(name));
+        return null;
+      }
       boolean maps = node.get(0).isObject();
       List<EventPredicate> alternatives = new ArrayList<>();
       List<Gate> alternativesGates = List.of();
@@ -254,10 +259,6 @@ public final class SearchCompiler {
       for (int i = 0; i < node.size(); i++) {
         JsonNode item = node.get(i);
         String itemPointer = YamlDocument.child(pointer, i);
-        if (item.isObject() != maps || item.isArray()) {
-          error(itemPointer, "search identifier '" + name + "' mixes maps and plain values");
-          return null;
-        }
         if (maps) {
           Map<String, List<Gate>> itemGates = new LinkedHashMap<>();
           EventPredicate alternative = selection(item, itemPointer, itemGates, name);
@@ -289,6 +290,32 @@ public final class SearchCompiler {
         List.of(StringPattern.parse(node.asText(), false).wrap(true, true));
     gates.put(name, keywordsGate(keyword, false));
     return new EventPredicate.Keywords(keyword, false);
+  }
+
+  /**
+   * In a search identifier's list, the first item not of the first item's kind (a map, or a plain
+   * value: a list is neither), else -1: a list is a list of maps (OR) or a list of keywords.
+   */
+  public static int firstOtherItem(JsonNode search) {
+    if (!search.isArray() || search.isEmpty()) {
+      return -1;
+    }
+    boolean maps = search.get(0).isObject();
+    for (int i = 0; i < search.size(); i++) {
+      JsonNode item = search.get(i);
+      if (item.isObject() != maps || item.isArray()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The error of a search identifier {@link #firstOtherItem} finds mixed, at that item. */
+  public static String mixesMapsAndPlainValues(String name) {
+    return "search identifier '"
+        + name
+        + "' mixes maps and plain values: write a list of maps (any of them matches) or a list"
+        + " of values (keywords)";
   }
 
   /** A map: every field must match. Its gate (the best of its fields') goes to {@code gates}. */

@@ -111,7 +111,7 @@ public final class PackCompiler {
         }
       }
       correlationInputs.add(inputs);
-      checkAliases(correlation, byReference, errors);
+      checkAliases(correlation, byReference, errors, warnings);
     }
 
     List<CompiledRule> rules = new ArrayList<>();
@@ -286,10 +286,14 @@ public final class PackCompiler {
    * Checks the correlation's aliases against its rules: every key of an alias must be one of the
    * rules it joins (a misspelled one would be ignored), and an alias that the group-by or {@code
    * condition.field} uses must name the field of each of them (else that rule's events could not be
-   * grouped). Errors at the alias's line.
+   * grouped). Errors at the alias's line; an alias neither uses is a warning there, since it is
+   * ignored (often a group-by name spelled otherwise, which then reads a field of that name).
    */
   private static void checkAliases(
-      CorrelationRule correlation, Map<String, RuleDocument> byReference, List<RuleError> errors) {
+      CorrelationRule correlation,
+      Map<String, RuleDocument> byReference,
+      List<RuleError> errors,
+      List<RuleError> warnings) {
     List<RuleDocument> joined =
         correlation.rules().stream().map(byReference::get).filter(Objects::nonNull).toList();
     Set<String> used = new LinkedHashSet<>(correlation.groupBy());
@@ -319,6 +323,15 @@ public final class PackCompiler {
         }
       }
       if (!used.contains(alias.getKey())) {
+        String didYouMean = NearNames.didYouMean(alias.getKey(), used);
+        warnings.add(
+            error(
+                correlation,
+                correlation.document().lineOf(pointer),
+                "warning: the alias '"
+                    + alias.getKey()
+                    + "' is ignored: neither group-by nor condition.field names it"
+                    + (didYouMean.isEmpty() ? "" : "; " + didYouMean)));
         continue;
       }
       for (RuleDocument rule : joined) {

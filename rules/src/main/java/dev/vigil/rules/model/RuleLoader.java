@@ -37,6 +37,25 @@ public final class RuleLoader {
   private static final List<String> CONDITION_KEYS =
       List.of("gt", "gte", "lt", "lte", "eq", "neq", "field");
 
+  /**
+   * The words of the enumerations the schema has too ({@code vigil-rule.schema.json}; {@code
+   * RuleValidatorTest} checks that both list the same): compared as written, since Sigma writes
+   * them in lower case and the schema compares exactly, so every command refuses {@code High}.
+   */
+  static final List<String> LEVELS = Arrays.stream(Level.values()).map(Level::label).toList();
+
+  static final List<String> STATUSES =
+      List.of("stable", "test", "experimental", "deprecated", "unsupported");
+  static final List<String> CORRELATION_TYPES =
+      Arrays.stream(CorrelationType.values()).map(CorrelationType::label).toList();
+  static final List<String> DETECTION_CLASSES =
+      List.of(
+          "denied_access_spike",
+          "root_token_use",
+          "mass_secret_reads",
+          "policy_change",
+          "break_glass_use");
+
   private final String file;
   private final List<RuleError> errors = new ArrayList<>();
   private YamlDocument document;
@@ -129,17 +148,8 @@ public final class RuleLoader {
       error("/id", "'id' must be a UUID");
     }
     String title = text(root, "/title", true);
-    String levelText = text(root, "/level", false);
-    Level level = Level.MEDIUM;
-    if (levelText != null) {
-      try {
-        level = Level.parse(levelText);
-      } catch (IllegalArgumentException e) {
-        error(
-            "/level",
-            "unknown level '" + levelText + "' (informational, low, medium, high, critical)");
-      }
-    }
+    String levelText = oneOf(root, "/level", false, "level", "a Sigma level", LEVELS);
+    Level level = levelText == null ? Level.MEDIUM : Level.parse(levelText);
     int version = 1;
     JsonNode versionNode = root.get("version");
     if (versionNode != null) {
@@ -158,7 +168,7 @@ public final class RuleLoader {
         id,
         text(root, "/name", false),
         title,
-        text(root, "/status", false),
+        oneOf(root, "/status", false, "status", "a Sigma status", STATUSES),
         text(root, "/description", false),
         text(root, "/author", false),
         text(root, "/date", false),
@@ -168,7 +178,13 @@ public final class RuleLoader {
         strings(root, "/falsepositives"),
         level,
         version,
-        text(root, "/detection_class", false),
+        oneOf(
+            root,
+            "/detection_class",
+            false,
+            "detection_class",
+            "a Vigil detection",
+            DETECTION_CLASSES),
         strings(root, "/notify"),
         suppress,
         awaitResponse(root, suppress));
@@ -289,22 +305,16 @@ public final class RuleLoader {
           "'correlation' must be a map (type, rules, group-by, timespan, condition)");
       return null;
     }
-    String typeText = text(node, "/correlation/type", true);
-    CorrelationType type = null;
-    if (typeText != null) {
-      try {
-        type = CorrelationType.valueOf(typeText.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        error(
+    String typeText =
+        oneOf(
+            node,
             "/correlation/type",
-            "unsupported correlation type '"
-                + typeText
-                + "' (event_count, value_count, temporal, temporal_ordered)"
-                + suggestion(
-                    typeText,
-                    Arrays.stream(CorrelationType.values()).map(CorrelationType::label).toList()));
-      }
-    }
+            true,
+            "correlation type",
+            "a Sigma correlation type",
+            CORRELATION_TYPES);
+    CorrelationType type =
+        typeText == null ? null : CorrelationType.valueOf(typeText.toUpperCase(Locale.ROOT));
     List<String> rules = stringsAt(node.get("rules"), "/correlation/rules");
     List<Integer> ruleLines = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
@@ -372,6 +382,16 @@ public final class RuleLoader {
         error(
             "/correlation",
             "a value_count correlation needs 'condition.field': the field to count");
+      }
+      if (type == CorrelationType.EVENT_COUNT && field != null) {
+        // Sigma's field is value_count's: an event_count would count events all the same, not
+        // the distinct values the author may have meant.
+        error(
+            "/correlation/condition/field",
+            "an event_count correlation counts events and takes no 'condition.field'; to count"
+                + " distinct values of "
+                + field
+                + ", use type: value_count");
       }
     } else if (type != null && condition != null) {
       error("/correlation/condition", "a " + type.label() + " correlation takes no 'condition'");
@@ -558,6 +578,45 @@ public final class RuleLoader {
       every = span.toMillis();
     }
     return new RuleTest.TestEvent(kind, entry.get(kind), document.lineOf(pointer), repeat, every);
+  }
+
+  /**
+   * An attribute that takes one of a few words, as written: {@code null} when absent or not one of
+   * them (an error then). A known word in other case is told the lower-case one, so {@code High} is
+   * refused in every command with the fix, not read as {@code high} by some and refused by the
+   * schema in others.
+   *
+   * @param required whether a missing value is an error too
+   * @param name the attribute as the messages name it ({@code level}, {@code correlation type})
+   * @param aWhat what the words are ({@code a Sigma level})
+   */
+  private String oneOf(
+      JsonNode root,
+      String pointer,
+      boolean required,
+      String name,
+      String aWhat,
+      List<String> words) {
+    String value = text(root, pointer, required);
+    if (value == null || words.contains(value)) {
+      return value;
+    }
+    String lowerCase = value.toLowerCase(Locale.ROOT);
+    if (words.contains(lowerCase)) {
+      error(pointer, name + ": '" + value + "' is not " + aWhat + "; use lower case: " + lowerCase);
+    } else {
+      error(
+          pointer,
+          (name.startsWith("correlation") ? "unsupported " : "unknown ")
+              + name
+              + " '"
+              + value
+              + "' ("
+              + String.join(", ", words)
+              + ")"
+              + suggestion(value, words));
+    }
+    return null;
   }
 
   private String text(JsonNode root, String pointer, boolean required) {

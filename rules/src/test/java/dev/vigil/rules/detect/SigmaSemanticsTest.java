@@ -309,6 +309,17 @@ class SigmaSemanticsTest {
         .hasMessageContaining("unknown modifier 'contians'; did you mean 'contains'?");
     assertThatThrownBy(() -> awsMatches("sel:\n  a|contains|base64: x\ncondition: sel", "{}"))
         .hasMessageContaining("'base64' must come before");
+    // Sigma encodes the text (wide), then the bytes in base64: the other order is refused with
+    // the right one, not silently read as it.
+    assertThatThrownBy(() -> awsMatches("sel:\n  a|base64|wide: ab\ncondition: sel", "{}"))
+        .hasMessageContaining(
+            "test.yml:6: 'wide' must come before base64 or base64offset (the text is encoded"
+                + " first, then in base64): write |wide|base64");
+    assertThatThrownBy(
+            () -> awsMatches("sel:\n  a|base64offset|contains|utf16be: ab\ncondition: sel", "{}"))
+        .hasMessageContaining("write |utf16be|base64offset|contains");
+    assertThatThrownBy(() -> awsMatches("sel:\n  a|wide|utf16be|base64: ab\ncondition: sel", "{}"))
+        .hasMessageContaining("'wide' and 'utf16be' are two encodings");
     assertThatThrownBy(() -> awsMatches("sel:\n  a|re: '('\ncondition: sel", "{}"))
         .hasMessageContaining("invalid regular expression");
   }

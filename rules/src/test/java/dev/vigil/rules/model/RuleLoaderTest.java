@@ -3,9 +3,15 @@ package dev.vigil.rules.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.ingest.spi.NearNames;
 import dev.vigil.rules.RuleException;
+import dev.vigil.rules.RuleValidator;
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RuleLoaderTest {
@@ -268,5 +274,25 @@ class RuleLoaderTest {
         .hasMessageContaining(
             "c.yml:7: unknown correlation condition 'gtee' (gt, gte, lt, lte, eq, neq, field);"
                 + " did you mean 'gte'?");
+  }
+
+  @Test
+  void theLoaderAndTheSchemaKnowTheSameWords() throws Exception {
+    JsonNode schema;
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream(RuleValidator.SCHEMA_RESOURCE)) {
+      schema = new ObjectMapper().readTree(in).path("properties");
+    }
+    assertThat(words(schema.at("/level/enum"))).isEqualTo(RuleLoader.LEVELS);
+    assertThat(words(schema.at("/status/enum"))).isEqualTo(RuleLoader.STATUSES);
+    assertThat(words(schema.at("/detection_class/enum"))).isEqualTo(RuleLoader.DETECTION_CLASSES);
+    assertThat(words(schema.at("/correlation/properties/type/enum")))
+        .isEqualTo(RuleLoader.CORRELATION_TYPES);
+  }
+
+  private static List<String> words(JsonNode array) {
+    List<String> words = new ArrayList<>();
+    array.forEach(word -> words.add(word.asText()));
+    return words;
   }
 }
