@@ -139,7 +139,9 @@ public final class JobPreflight {
    * configured). A problem is one message here instead of a job that fails and restarts.
    *
    * @param notices told of each existing index the templates gave new fields ({@link
-   *     IndexSetup#extendedIndexLines}), one line each
+   *     IndexSetup#extendedIndexLines}), one line each, and, when no templates are installed, of an
+   *     OpenSearch that does not answer ({@link IndexSetup#unreachableWarning}): the job starts all
+   *     the same
    * @return how large a record the output topics take, for {@link ContinuousDetection#build}
    * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
    * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
@@ -152,13 +154,17 @@ public final class JobPreflight {
       config
           .openSearch()
           .ifPresent(
-              cluster ->
-                  IndexSetup.extendedIndexLines(
-                          IndexSetup.prepare(
-                              cluster,
-                              config.sinks().openSearch().installTemplates(),
-                              System::getenv))
-                      .forEach(notices));
+              cluster -> {
+                VigilConfig.OpenSearchSinks sinks = config.sinks().openSearch();
+                IndexSetup.extendedIndexLines(
+                        IndexSetup.prepare(cluster, sinks.installTemplates(), System::getenv))
+                    .forEach(notices);
+                // Installing templates asked the cluster already; without them, nothing did.
+                if (!sinks.installTemplates()
+                    && (sinks.events() || sinks.alerts() || sinks.deadLetters())) {
+                  IndexSetup.unreachableWarning(cluster, System::getenv).ifPresent(notices);
+                }
+              });
     } catch (InvalidConfigException e) {
       throw config.credentialError(e);
     }
