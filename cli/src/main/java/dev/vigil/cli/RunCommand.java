@@ -46,8 +46,8 @@ import picocli.CommandLine.Option;
           + " resumes from the newest savepoint or checkpoint of an earlier run, deleting those"
           + " older than the newest few (checkpoints.retained_states). Ctrl-C or SIGTERM"
           + " stop it with a final savepoint, so a restart repeats nothing. The file, credentials,"
-          + " TLS trust files, rules and the notify destinations rules name are checked before"
-          + " Kafka is contacted. One run per checkpoints.storage: a second run on the same"
+          + " TLS trust files, rules, the notify destinations rules name and the ports it listens"
+          + " on are checked before Kafka is contacted. One run per checkpoints.storage: a second run on the same"
           + " local storage is refused at once."
           + " Exit 1 on a configuration mistake, another run on the same checkpoint storage, a rule that does not load or names an"
           + " unconfigured destination, unreachable brokers or OpenSearch, an unreadable credential,"
@@ -78,8 +78,8 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * Locks the checkpoint storage, checks what needs no network (the file, credentials, rules, the
-   * destinations rules name), then resumes, prunes and starts; the line saying the job runs comes
-   * only once the embedded cluster has taken it.
+   * destinations rules name, the ports to listen on), then resumes, prunes and starts; the line
+   * saying the job runs comes only once the embedded cluster has taken it.
    */
   @Override
   public Integer call() throws InterruptedException, IOException {
@@ -91,6 +91,8 @@ final class RunCommand implements Callable<Integer> {
       // would resume from this one's live state, prune it, and fence its alert transactions.
       try (CheckpointStorageLock storageLock = lockStorage(loaded.checkpoints().storage())) {
         RuleSet rules = JobPreflight.check(loaded);
+        // A taken port ends the start before it prunes old states or creates topics.
+        JobPreflight.checkPorts(loaded);
         if (loaded.rulesPath().isPresent()) {
           // Compiled by the check: what `rules validate` warns about, in its words, before the
           // start.

@@ -9,6 +9,8 @@ import dev.vigil.detect.kafka.StateRetention;
 import dev.vigil.detect.kafka.TopicSetup;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -287,6 +289,71 @@ class RunCommandTest {
                 + dir.resolve("checkpoints")
                 + "; stop it first, or give this run its own checkpoints.storage");
     assertThat(List.of(olderSavepoint, checkpoint)).allMatch(Files::isDirectory);
+  }
+
+  @Test
+  void aTakenRestPortIsOneLineBeforeItPrunesOrTriesTheBrokers() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      List<Path> states = twoStates();
+      Files.writeString(
+          dir.resolve("vigil.yaml"),
+          "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\n"
+              + "checkpoints:\n  storage: checkpoints\n  retained_states: 1\n"
+              + "job:\n  rest_port: "
+              + taken.getLocalPort()
+              + "\n");
+
+      CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+      assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+      // No line about the brokers: no topic was checked or created, no state pruned.
+      assertThat(result.stderrLines())
+          .containsExactly(
+              "vigil run: the embedded Flink cluster could not listen on 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + " (job.rest_port in vigil.yaml): the port is taken; choose another, or 0 for a"
+                  + " free one");
+      assertThat(states).allMatch(Files::isDirectory);
+    }
+  }
+
+  @Test
+  void aTakenMetricsPortIsOneLineBeforeItPrunesOrTriesTheBrokers() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      List<Path> states = twoStates();
+      Files.writeString(
+          dir.resolve("vigil.yaml"),
+          "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\n"
+              + "checkpoints:\n  storage: checkpoints\n  retained_states: 1\n"
+              + "metrics:\n  prometheus:\n    port: "
+              + taken.getLocalPort()
+              + "\n");
+
+      CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+      assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+      assertThat(result.stderrLines())
+          .singleElement()
+          .asString()
+          .startsWith(
+              "vigil run: cannot serve metrics on 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + " (metrics.prometheus in vigil.yaml): ");
+      assertThat(states).allMatch(Files::isDirectory);
+    }
+  }
+
+  /** An older savepoint and a newer checkpoint: a start that keeps one state would prune one. */
+  private List<Path> twoStates() throws Exception {
+    Path olderSavepoint = dir.resolve("checkpoints/savepoints/savepoint-5f0e4c-0a0b0c0d0e0f");
+    Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d00112233445566778899/chk-7");
+    for (Path folder : List.of(olderSavepoint, checkpoint)) {
+      Files.createDirectories(folder);
+      Files.writeString(folder.resolve("_metadata"), "");
+    }
+    Files.setLastModifiedTime(
+        olderSavepoint.resolve("_metadata"), FileTime.from(Instant.parse("2026-11-01T00:00:00Z")));
+    return List.of(olderSavepoint, checkpoint);
   }
 
   @Test

@@ -8,10 +8,7 @@ import dev.vigil.ingest.RawRecord;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
-import java.io.IOException;
 import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -43,12 +40,13 @@ import org.apache.kafka.common.TopicPartition;
  * run vigil-detection-jobs.jar --config vigil.yaml}, restoring there with {@code flink run -s}).
  *
  * <p>Design note. A start goes through fixed steps, each of which can refuse it with one line
- * before the next touches anything: {@link JobPreflight#check} (no network), the metrics port
- * (probed here because Flink would only log a taken one and run without the reporter), {@link
- * JobPreflight#prepare} (topics, index templates), then the job graph with {@link FlinkSettings}
- * and the restore settings, and only then the cluster and the submission. A cluster that started is
- * closed again whenever a later step fails; a bind failure on a fixed {@code job.rest_port} is told
- * apart from other failures (it is the user's to fix) by walking the causes.
+ * before the next touches anything: {@link JobPreflight#check} (no network), the REST and metrics
+ * ports ({@link JobPreflight#checkPorts}: Flink would only log a taken metrics port and run without
+ * the reporter), {@link JobPreflight#prepare} (topics, index templates), then the job graph with
+ * {@link FlinkSettings} and the restore settings, and only then the cluster and the submission. A
+ * cluster that started is closed again whenever a later step fails; a bind failure on a fixed
+ * {@code job.rest_port} is told apart from other failures (it is the user's to fix) by walking the
+ * causes.
  *
  * <p>Resuming: {@code vigil run} restores from the newest {@link ResumePoint} under the checkpoint
  * storage: the final savepoint of a run that was stopped, or the checkpoint retained by a run that
@@ -180,9 +178,9 @@ public final class EmbeddedJobRunner {
       UnaryOperator<DataStream<RawRecord>> afterSource,
       Consumer<String> onPrepared)
       throws RuleException {
-    // Before anything is prepared: a taken port is a mistake to fix, like a taken REST port, and
-    // Flink would only log it and run without the reporter.
-    metrics.ifPresent(endpoint -> checkMetricsPort(endpoint, config.file()));
+    // Before anything is prepared: a taken port is a mistake to fix, found before topics or
+    // templates are touched (vigil run checks earlier still, before it prunes old states).
+    JobPreflight.checkPorts(config.file(), restPort, metrics);
     OutputRecordLimits limits = JobPreflight.prepare(config, onPrepared);
     Configuration flink = FlinkSettings.from(config);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
@@ -206,36 +204,11 @@ public final class EmbeddedJobRunner {
         Thread.currentThread().interrupt();
       }
       if (restPort != EmbeddedFlink.ANY_FREE_PORT && causedBy(e, BindException.class)) {
-        throw new EmbeddedClusterException(
-            "the embedded Flink cluster could not listen on "
-                + EmbeddedFlink.LOOPBACK
-                + ":"
-                + restPort
-                + " (job.rest_port in "
-                + config.file()
-                + "): the port is taken; choose another, or 0 for a free one",
-            e);
+        // Taken between the preflight's probe and the cluster's start.
+        throw new EmbeddedClusterException(JobPreflight.restPortTaken(restPort, config.file()), e);
       }
       throw new EmbeddedClusterException(
           "the embedded Flink cluster could not start the job: " + IoProblems.innermost(e), e);
-    }
-  }
-
-  private static void checkMetricsPort(VigilConfig.Prometheus endpoint, String file) {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress(endpoint.host(), endpoint.port()));
-    } catch (IOException e) {
-      throw new EmbeddedClusterException(
-          "cannot serve metrics on "
-              + endpoint.host()
-              + ":"
-              + endpoint.port()
-              + " (metrics.prometheus in "
-              + file
-              + "): "
-              + IoProblems.reason(e)
-              + "; choose another port, or a host of this machine",
-          e);
     }
   }
 

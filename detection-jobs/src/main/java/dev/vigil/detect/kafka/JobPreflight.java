@@ -1,21 +1,28 @@
 package dev.vigil.detect.kafka;
 
+import dev.vigil.detect.EmbeddedFlink;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.config.VigilConfig;
 import dev.vigil.detect.notify.NotifySink;
 import dev.vigil.detect.opensearch.IndexSetup;
+import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * What comes before the detection job is built, in two steps: {@link #check} what needs no network
- * (credentials, rules, the destinations rules name), then {@link #prepare} the outside world
- * (topics and index templates). A missing topic, an unreadable password or a rule paging a
- * destination that does not exist is a message at start, not a failing task or a lost page; and a
- * mistake the first step finds costs no broker timeout and leaves no topic or template behind.
+ * (credentials, rules, the destinations rules name; on the embedded Flink also {@link
+ * #checkPorts}), then {@link #prepare} the outside world (topics and index templates). A missing
+ * topic, an unreadable password or a rule paging a destination that does not exist is a message at
+ * start, not a failing task or a lost page; and a mistake the first step finds costs no broker
+ * timeout and leaves no topic or template behind.
  */
 public final class JobPreflight {
 
@@ -68,12 +75,73 @@ public final class JobPreflight {
   }
 
   /**
+   * Checks that the ports the embedded Flink listens on are free, {@code job.rest_port} (unless 0,
+   * a free port) and {@code metrics.prometheus}: for a run on this machine ({@link
+   * EmbeddedJobRunner}), after {@link #check} and before anything is changed (old states pruned,
+   * topics created, templates installed). A port taken later still fails the cluster's start with
+   * the same line.
+   *
+   * @throws EmbeddedJobRunner.EmbeddedClusterException when a port is taken, naming it and its key
+   */
+  public static void checkPorts(VigilConfig config) {
+    checkPorts(config.file(), config.job().restPort(), config.metrics().prometheus());
+  }
+
+  static void checkPorts(String file, int restPort, Optional<VigilConfig.Prometheus> metrics) {
+    if (restPort != EmbeddedFlink.ANY_FREE_PORT) {
+      try {
+        probe(EmbeddedFlink.LOOPBACK, restPort);
+      } catch (IOException e) {
+        throw new EmbeddedJobRunner.EmbeddedClusterException(restPortTaken(restPort, file), e);
+      }
+    }
+    // Flink would only log a taken metrics port and run without the reporter.
+    if (metrics.isPresent()) {
+      VigilConfig.Prometheus endpoint = metrics.get();
+      try {
+        probe(endpoint.host(), endpoint.port());
+      } catch (IOException e) {
+        throw new EmbeddedJobRunner.EmbeddedClusterException(
+            "cannot serve metrics on "
+                + endpoint.host()
+                + ":"
+                + endpoint.port()
+                + " (metrics.prometheus in "
+                + file
+                + "): "
+                + IoProblems.reason(e)
+                + "; choose another port, or a host of this machine",
+            e);
+      }
+    }
+  }
+
+  /** The line for a {@code job.rest_port} another process listens on. */
+  static String restPortTaken(int restPort, String file) {
+    return "the embedded Flink cluster could not listen on "
+        + EmbeddedFlink.LOOPBACK
+        + ":"
+        + restPort
+        + " (job.rest_port in "
+        + file
+        + "): the port is taken; choose another, or 0 for a free one";
+  }
+
+  private static void probe(String host, int port) throws IOException {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(host, port));
+    }
+  }
+
+  /**
    * Makes the outside world ready for the job, after {@link #check} and before it is built: the
    * Kafka topics (checked, and created when allowed) and the OpenSearch index templates (when
    * configured). A problem is one message here instead of a job that fails and restarts.
    *
    * @param notices told of each existing index the templates gave new fields ({@link
-   *     IndexSetup#extendedIndexLines}), one line each
+   *     IndexSetup#extendedIndexLines}), one line each, and, when no templates are installed, of an
+   *     OpenSearch that does not answer ({@link IndexSetup#unreachableWarning}): the job starts all
+   *     the same
    * @return how large a record the output topics take, for {@link ContinuousDetection#build}
    * @throws TopicSetup.TopicSetupException when a topic is missing or the brokers do not answer
    * @throws IndexSetup.IndexSetupException when OpenSearch refuses the templates
@@ -86,13 +154,17 @@ public final class JobPreflight {
       config
           .openSearch()
           .ifPresent(
-              cluster ->
-                  IndexSetup.extendedIndexLines(
-                          IndexSetup.prepare(
-                              cluster,
-                              config.sinks().openSearch().installTemplates(),
-                              System::getenv))
-                      .forEach(notices));
+              cluster -> {
+                VigilConfig.OpenSearchSinks sinks = config.sinks().openSearch();
+                IndexSetup.extendedIndexLines(
+                        IndexSetup.prepare(cluster, sinks.installTemplates(), System::getenv))
+                    .forEach(notices);
+                // Installing templates asked the cluster already; without them, nothing did.
+                if (!sinks.installTemplates()
+                    && (sinks.events() || sinks.alerts() || sinks.deadLetters())) {
+                  IndexSetup.unreachableWarning(cluster, System::getenv).ifPresent(notices);
+                }
+              });
     } catch (InvalidConfigException e) {
       throw config.credentialError(e);
     }

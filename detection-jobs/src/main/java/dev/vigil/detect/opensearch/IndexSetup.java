@@ -9,6 +9,7 @@ import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.opensearch.client.opensearch._types.OpenSearchException;
@@ -60,6 +61,51 @@ public final class IndexSetup {
   }
 
   /**
+   * Asks OpenSearch once whether it answers, for a start that installs no templates and so would
+   * otherwise hear of an unreachable cluster only from its sinks' retries. The question waits at
+   * most {@code opensearch.connect_timeout} to connect and as long again for the answer: a warning,
+   * not a reason to hold the start.
+   *
+   * @return a warning naming the cluster and what failed (never a password), or empty when it
+   *     answers
+   * @throws InvalidConfigException when the password or the trust material cannot be read, as
+   *     {@link #prepare} does
+   */
+  public static Optional<String> unreachableWarning(
+      OpenSearchConfig config, Function<String, String> environment) {
+    OpenSearchConfig quick =
+        new OpenSearchConfig(
+            config.urls(),
+            config.username(),
+            config.password(),
+            config.tls(),
+            config.connectTimeout(),
+            config.connectTimeout(),
+            config.retentionFile(),
+            config.index(),
+            config.bulk());
+    String reason;
+    try (OpenSearchConnection connection = OpenSearchConnection.open(quick, environment)) {
+      connection.client().info();
+      return Optional.empty();
+    } catch (InvalidConfigException e) {
+      throw e;
+    } catch (OpenSearchException e) {
+      reason = "HTTP " + e.status() + ", " + e.getMessage();
+    } catch (IOException | RuntimeException e) {
+      reason = IoProblems.innermost(e);
+    }
+    return Optional.of(
+        "OpenSearch at "
+            + endpoints(config)
+            + " does not answer: "
+            + reason
+            + "; the job starts all the same (sinks.opensearch.install_templates is off, so it"
+            + " needs nothing from OpenSearch to start), and its OpenSearch sinks retry their"
+            + " writes until it answers (opensearch.bulk.give_up_after)");
+  }
+
+  /**
    * The index contract the sinks write by: the classes of {@code opensearch.retention_file} (or the
    * built-in ones) under {@code opensearch.index.prefix}. Read once at start by {@link #prepare},
    * so that a user's broken file is a mistake of vigil.yaml there, and again where the job is
@@ -101,9 +147,13 @@ public final class IndexSetup {
   private static IndexSetupException failure(OpenSearchConfig config, String reason) {
     return new IndexSetupException(
         "installing the index templates failed on OpenSearch at "
-            + config.urls().stream().map(URI::toString).collect(Collectors.joining(","))
+            + endpoints(config)
             + ": "
             + reason);
+  }
+
+  private static String endpoints(OpenSearchConfig config) {
+    return config.urls().stream().map(URI::toString).collect(Collectors.joining(","));
   }
 
   /** OpenSearch is not ready for the job; a message for the person starting it. */

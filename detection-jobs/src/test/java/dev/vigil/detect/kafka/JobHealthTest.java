@@ -135,6 +135,29 @@ class JobHealthTest {
   }
 
   @Test
+  void aKafkaTimeoutOfTheSourceIsOneLineWithItsRootCause() {
+    // What the Kafka source's enumerator fails the job with while the brokers are away; the CLI
+    // keeps the ERROR and trace Flink logs for it off the console (simplelogger.properties).
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S failing =
+        HEALTHY
+            .withFailure(
+                2_000,
+                new RuntimeException(
+                    "Failed to list subscribed topic partitions due to ",
+                    new java.util.concurrent.ExecutionException(
+                        new org.apache.kafka.common.errors.TimeoutException(
+                            "Timed out waiting for a node assignment. Call: describeTopics"))))
+            .notAllRunning();
+    assertThat(observe(health, failing))
+        .containsExactly(
+            "the job failed: timed out waiting for a node assignment. Call: describeTopics;"
+                + " restarting from checkpoint 4 in 5s (checkpoints.restart_delay)");
+  }
+
+  @Test
   void aRestartFasterThanThePollIsStillAFailureAndARecovery() {
     JobHealth health = new JobHealth(SETTINGS);
     observe(health, HEALTHY);

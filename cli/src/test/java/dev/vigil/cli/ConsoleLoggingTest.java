@@ -1,0 +1,40 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CLI's console logging (simplelogger.properties): during a Kafka outage the source's loggers
+ * print no trace that repeats vigil run's one line about the failure, while the rest of Flink still
+ * shows its errors.
+ */
+class ConsoleLoggingTest {
+
+  private static final String PREFIX = "org.slf4j.simpleLogger.log.";
+
+  @Test
+  void theKafkaSourceLoggersOfAnOutageAreOffAndTheRestOfFlinkStillShowsErrors() throws IOException {
+    Properties logging = new Properties();
+    try (InputStream in =
+        ConsoleLoggingTest.class.getResourceAsStream("/simplelogger.properties")) {
+      logging.load(in);
+    }
+
+    for (String logger :
+        new String[] {
+          "org.apache.flink.runtime.source.coordinator.SourceCoordinator",
+          "org.apache.flink.runtime.source.coordinator.SourceCoordinatorContext",
+          "org.apache.flink.connector.base.source.reader.fetcher.SplitFetcher",
+          "org.apache.flink.connector.base.source.reader.fetcher.SplitFetcherManager"
+        }) {
+      assertThat(logging.getProperty(PREFIX + logger)).as(logger).isEqualTo("off");
+    }
+    assertThat(logging.getProperty(PREFIX + "org.apache.flink")).isEqualTo("error");
+    assertThat(logging.getProperty(PREFIX + "org.apache.flink.runtime.source")).isNull();
+    assertThat(logging.getProperty(PREFIX + "org.apache.flink.connector")).isNull();
+  }
+}
