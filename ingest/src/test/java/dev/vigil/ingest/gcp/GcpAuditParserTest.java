@@ -751,6 +751,11 @@ class GcpAuditParserTest {
     "logging.googleapis.com, google.logging.v2.ConfigServiceV2.CreateExclusion, AUDIT_CONFIG, create, 6003",
     "logging.googleapis.com, google.logging.v2.LoggingServiceV2.DeleteLog, AUDIT_CONFIG, delete, 6003",
     "logging.googleapis.com, google.logging.v2.ConfigServiceV2.ListSinks, OTHER, list, 6003",
+    // a saved Logs Explorer query is no audit configuration: deleting one stops no log
+    "logging.googleapis.com, google.logging.v2.ConfigServiceV2.DeleteSavedQuery, SYSTEM, delete, 6003",
+    "logging.googleapis.com, google.logging.v2.ConfigServiceV2.CreateSavedQuery, SYSTEM, create, 6003",
+    "logging.googleapis.com, google.logging.v2.ConfigServiceV2.UpdateSavedQuery, SYSTEM, update, 6003",
+    "logging.googleapis.com, google.logging.v2.ConfigServiceV2.DeleteSink, AUDIT_CONFIG, delete, 6003",
     "orgpolicy.googleapis.com, google.cloud.orgpolicy.v2.OrgPolicy.DeletePolicy, POLICY_CHANGE, delete, 6003",
     "k8s.io, io.k8s.authorization.rbac.v1.clusterrolebindings.create, POLICY_CHANGE, create, 3008",
     "k8s.io, io.k8s.core.v1.secrets.get, SECRET_ACCESS, read, 6003",
