@@ -550,6 +550,8 @@ class GcpAuditParserTest {
     "monitoring.googleapis.com, google.monitoring.v3.NotificationChannelService.UpdateNotificationChannel, activity, AUDIT_CONFIG, update",
     "logging.googleapis.com, google.logging.v2.MetricsServiceV2.DeleteLogMetric, activity, AUDIT_CONFIG, delete",
     "securitycenter.googleapis.com, google.cloud.securitycenter.v1.SecurityCenter.SetMute, activity, AUDIT_CONFIG, update",
+    "securitycenter.googleapis.com, google.cloud.securitycenter.v1.SecurityCenter.BulkMute, activity, AUDIT_CONFIG, update",
+    "securitycenter.googleapis.com, google.cloud.securitycenter.v2.SecurityCenter.BulkMute, activity, AUDIT_CONFIG, update",
     "securitycenter.googleapis.com, google.cloud.securitycenter.v1.SecurityCenter.CreateMuteConfig, activity, AUDIT_CONFIG, create",
     "securitycenter.googleapis.com, google.cloud.securitycenter.v1.SecurityCenter.UpdateNotificationConfig, activity, AUDIT_CONFIG, update",
     "securitycenter.googleapis.com, google.cloud.securitycenter.v1.SecurityCenter.GetMuteConfig, data_access, OTHER, read",
