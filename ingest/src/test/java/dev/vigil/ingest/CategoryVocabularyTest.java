@@ -60,7 +60,9 @@ class CategoryVocabularyTest {
         "CreateVpc",
         "CreateKeyPair",
         "DeleteDBInstance",
-        "DeleteBucket");
+        "DeleteBucket",
+        // a Security Hub insight is a saved filter over findings, not what records or watches
+        "DeleteInsight");
     allAre(
         Category.SYSTEM,
         Source.AZURE_MONITOR,
@@ -108,7 +110,7 @@ class CategoryVocabularyTest {
         "DeleteFlowLogs",
         "DeleteDeliveryChannel",
         "CreateIPSet",
-        "DeleteInsight",
+        "UpdateFindings",
         "UpdateMacieSession");
     allAre(
         Category.AUDIT_CONFIG,

@@ -977,6 +977,18 @@ class CloudTrailParserTest {
       "logs.amazonaws.com, DeleteMetricFilter, AUDIT_CONFIG, delete, 6003",
       "logs.amazonaws.com, CreateLogStream, OTHER, create, 6003",
       "securityhub.amazonaws.com, BatchDeleteAutomationRules, AUDIT_CONFIG, delete, 6003",
+      // findings archived or suppressed can hide an attack: a change (update), never a disabling
+      "securityhub.amazonaws.com, UpdateFindings, AUDIT_CONFIG, update, 6003",
+      "securityhub.amazonaws.com, BatchUpdateFindings, AUDIT_CONFIG, update, 6003",
+      "securityhub.amazonaws.com, DisableSecurityHub, AUDIT_CONFIG, disable, 6003",
+      // an insight is a saved filter over findings: deleting one disables nothing
+      "securityhub.amazonaws.com, DeleteInsight, SYSTEM, delete, 6003",
+      "securityhub.amazonaws.com, UpdateInsight, SYSTEM, update, 6003",
+      // a trusted IP list silences findings; deleting it brings them back, as DeleteFilter
+      "guardduty.amazonaws.com, CreateIPSet, AUDIT_CONFIG, create, 6003",
+      "guardduty.amazonaws.com, DeleteIPSet, SYSTEM, delete, 6003",
+      "guardduty.amazonaws.com, DeleteFilter, SYSTEM, delete, 6003",
+      "guardduty.amazonaws.com, DeleteThreatIntelSet, AUDIT_CONFIG, delete, 6003",
       "athena.amazonaws.com, StartQueryExecution, OTHER, enable, 6003",
       "ssmmessages.amazonaws.com, CreateControlChannel, OTHER, create, 6003",
       "ec2.amazonaws.com, RunInstances, SYSTEM, create, 6003",
@@ -1102,9 +1114,6 @@ class CloudTrailParserTest {
           "securityhub | BatchDisableStandards | {\"StandardsSubscriptionArns\":"
               + "[\"arn:aws:securityhub:us-east-1:111122223333:subscription/cis/v/1.2.0\"]}"
               + " | arn:aws:securityhub:us-east-1:111122223333:subscription/cis/v/1.2.0",
-          "securityhub | DeleteInsight | {\"InsightArn\":\"arn:aws:securityhub:us-east-1:"
-              + "111122223333:insight/111122223333/custom/i-1\"}"
-              + " | arn:aws:securityhub:us-east-1:111122223333:insight/111122223333/custom/i-1",
           "securityhub | BatchUpdateFindings | {\"FindingIdentifiers\":[{\"Id\":\"f-1\","
               + "\"ProductArn\":\"p\"},{\"Id\":\"f-2\",\"ProductArn\":\"p\"}],"
               + "\"Workflow\":{\"Status\":\"SUPPRESSED\"}} | f-1,f-2",
