@@ -363,6 +363,21 @@ class RuleTestRunnerTest {
   }
 
   @Test
+  void theDocumentedFailingTestPrintsWhatTheDocsShow() throws Exception {
+    String docs = Files.readString(Path.of("..", "docs", "rules.md"));
+    String section = docs.substring(docs.indexOf("### When a test fails"));
+    int yaml = section.indexOf("```yaml\n") + "```yaml\n".length();
+    Files.writeString(
+        dir.resolve("secret.yml"), section.substring(yaml, section.indexOf("```", yaml)));
+    int output = section.indexOf("```\n", section.indexOf("prints")) + "```\n".length();
+    String shown = section.substring(output, section.indexOf("```", output));
+
+    List<String> lines = RuleTestRunner.run(List.of(dir)).lines();
+
+    assertThat(String.join("\n", lines).replace(dir + "/", "") + "\n").isEqualTo(shown);
+  }
+
+  @Test
   void rawRecordsTakeTheRepeatIndexToo() throws Exception {
     Files.writeString(
         dir.resolve("raw.yml"),
