@@ -110,7 +110,8 @@ final class RulesCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Run the tests inside rule files.",
-        "One line per failure with its reason and per warning, then 'N passed, M failed'. Exit 0"
+        "One line per failure with its reasons and per warning, then 'N passed, M failed'; under"
+            + " a missed or unexpected match, each search identifier's result on the event. Exit 0"
             + " when all pass, 2 otherwise."
       })
   static final class Test implements Callable<Integer> {

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -54,8 +55,18 @@ public final class SearchCompiler {
   /**
    * The result: the predicate, the gate when found (null: the rule has none), and warnings: fields
    * no record of the logsource's source is known to have ({@link LogSources#unknownField}).
+   *
+   * @param searches each search identifier's predicate, in the detection's order: the very objects
+   *     the predicate is composed of, so judging one of them judges what the engine runs
+   * @param logsource the part of the predicate that the logsource adds (its source and {@code
+   *     where} selection), or null when the rule reads every source
    */
-  public record Compiled(EventPredicate predicate, Gate gate, List<RuleError> warnings) {}
+  public record Compiled(
+      EventPredicate predicate,
+      Gate gate,
+      Map<String, EventPredicate> searches,
+      EventPredicate logsource,
+      List<RuleError> warnings) {}
 
   /**
    * {@code field in (values)}: lower-cased exact values one field must hold for the rule to match
@@ -96,7 +107,12 @@ public final class SearchCompiler {
     if (!compiler.errors.isEmpty()) {
       throw new RuleException(compiler.errors);
     }
-    return new Compiled(compiled.predicate(), compiled.gate(), List.copyOf(compiler.warnings));
+    return new Compiled(
+        compiled.predicate(),
+        compiled.gate(),
+        compiled.searches(),
+        compiled.logsource(),
+        List.copyOf(compiler.warnings));
   }
 
   private Compiled compile() {
@@ -147,10 +163,16 @@ public final class SearchCompiler {
         }
       }
     }
+    EventPredicate logsource =
+        parts.isEmpty()
+            ? null
+            : parts.size() == 1 ? parts.get(0) : new EventPredicate.All(List.copyOf(parts));
     parts.add(conditions.size() == 1 ? conditions.get(0) : new EventPredicate.Any(conditions));
     return new Compiled(
         parts.size() == 1 ? parts.get(0) : new EventPredicate.All(parts),
         Gate.best(gates),
+        Collections.unmodifiableMap(searches),
+        logsource,
         List.of());
   }
 

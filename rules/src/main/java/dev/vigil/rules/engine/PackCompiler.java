@@ -139,6 +139,8 @@ public final class PackCompiler {
                 i,
                 rule,
                 compiled.predicate(),
+                compiled.searches(),
+                compiled.logsource(),
                 compiled.gate(),
                 mapping,
                 alerts,

@@ -12,10 +12,12 @@ import dev.vigil.rules.Alert;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePack;
+import dev.vigil.rules.engine.CompiledCorrelation;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.CompiledRule;
 import dev.vigil.rules.engine.DetectionEngine;
 import dev.vigil.rules.engine.PackCompiler;
+import dev.vigil.rules.engine.VigilEvent;
 import dev.vigil.rules.model.RuleDocument;
 import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.model.RuleTest;
@@ -24,6 +26,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,8 +50,19 @@ public final class RuleTestRunner {
    *
    * @param rule the name (else the id) of the rule the test belongs to; null for a file error
    * @param test the test's name; null for a file error
+   * @param explanation lines printed under the failure, indented: why the events did or did not
+   *     match (see {@link MatchExplainer}); empty when there is nothing to explain
    */
-  public record Failure(String file, int line, String rule, String test, String reason) {
+  public record Failure(
+      String file, int line, String rule, String test, String reason, List<String> explanation) {
+    public Failure {
+      explanation = List.copyOf(explanation);
+    }
+
+    public Failure(String file, int line, String rule, String test, String reason) {
+      this(file, line, rule, test, reason, List.of());
+    }
+
     @Override
     public String toString() {
       return asError().toString();
@@ -87,16 +101,21 @@ public final class RuleTestRunner {
       List<Result> results,
       List<RuleError> warnings) {
     /**
-     * One line per failure and warning, in file and line order, then {@code N passed, M failed},
-     * with {@code , K warnings} when there are any.
+     * One line per failure and warning, in file and line order, each failure followed by its
+     * explanation indented by two spaces, then {@code N passed, M failed}, with {@code , K
+     * warnings} when there are any.
      */
     public List<String> lines() {
-      List<RuleError> all = new ArrayList<>();
-      failures.forEach(f -> all.add(f.asError()));
-      all.addAll(warnings);
-      all.sort(RuleError.IN_FILE_ORDER);
+      record Entry(RuleError error, List<String> explanation) {}
+      List<Entry> all = new ArrayList<>();
+      failures.forEach(f -> all.add(new Entry(f.asError(), f.explanation())));
+      warnings.forEach(w -> all.add(new Entry(w, List.of())));
+      all.sort(Comparator.comparing(Entry::error, RuleError.IN_FILE_ORDER));
       List<String> lines = new ArrayList<>();
-      all.forEach(e -> lines.add(e.toString()));
+      for (Entry entry : all) {
+        lines.add(entry.error().toString());
+        entry.explanation().forEach(line -> lines.add("  " + line));
+      }
       lines.add(
           passed + " passed, " + failed + " failed" + RuleError.warningsNote(warnings.size()));
       return lines;
@@ -162,13 +181,20 @@ public final class RuleTestRunner {
       for (RuleDocument document : file.documents()) {
         String rule = handle(document);
         for (RuleTest test : document.tests()) {
-          String reason = runTest(compiled, file, document, test);
-          results.add(new Result(file.file(), test.line(), rule, test.name(), reason));
-          if (reason == null) {
+          Outcome outcome = runTest(compiled, file, document, test);
+          results.add(new Result(file.file(), test.line(), rule, test.name(), outcome.reason()));
+          if (outcome.reason() == null) {
             passed++;
           } else {
             failed++;
-            failures.add(new Failure(file.file(), test.line(), rule, test.name(), reason));
+            failures.add(
+                new Failure(
+                    file.file(),
+                    test.line(),
+                    rule,
+                    test.name(),
+                    outcome.reason(),
+                    outcome.explanation()));
           }
         }
       }
@@ -177,8 +203,22 @@ public final class RuleTestRunner {
         passed, failed, List.copyOf(failures), List.copyOf(results), List.copyOf(warnings));
   }
 
-  /** Null when the test passes, else why not. */
-  private String runTest(CompiledPack pack, RuleFile file, RuleDocument owner, RuleTest test) {
+  /** A test's result: the reason it failed (null: it passed) and the lines that explain it. */
+  private record Outcome(String reason, List<String> explanation) {
+    static Outcome failed(String reason) {
+      return new Outcome(reason, List.of());
+    }
+  }
+
+  private static final Outcome PASSED = new Outcome(null, List.of());
+
+  /** Mismatches named in one failure at most; the rest are counted. */
+  static final int MAX_MISMATCHES = 5;
+
+  /** Events explained per failed test at most (see {@link MatchExplainer}). */
+  static final int MAX_EXPLAINED_EVENTS = 3;
+
+  private Outcome runTest(CompiledPack pack, RuleFile file, RuleDocument owner, RuleTest test) {
     List<AuditEvent> events = new ArrayList<>();
     try {
       int serial = 0;
@@ -203,7 +243,7 @@ public final class RuleTestRunner {
         }
       }
     } catch (IllegalArgumentException | IllegalStateException e) {
-      return "bad test event: " + e.getMessage();
+      return Outcome.failed("bad test event: " + e.getMessage());
     }
     Set<String> ids = file.documents().stream().map(RuleDocument::id).collect(Collectors.toSet());
     Set<String> expectedRules =
@@ -217,7 +257,7 @@ public final class RuleTestRunner {
                 .map(RuleDocument::id)
                 .collect(Collectors.toSet());
     if (expectedRules.isEmpty()) {
-      return "expect.rule '" + test.expectRule() + "' is no rule of this file";
+      return Outcome.failed("expect.rule '" + test.expectRule() + "' is no rule of this file");
     }
     List<Alert> alerts = new ArrayList<>();
     try (DetectionEngine engine =
@@ -231,33 +271,148 @@ public final class RuleTestRunner {
       events.forEach(engine::accept);
       engine.flush();
     }
-    if (alerts.size() != test.expectAlerts()) {
-      int expected = test.expectAlerts();
-      return "expected "
-          + expected
-          + (expected == 1 ? " alert" : " alerts")
-          + ", got "
-          + alerts.size()
-          + describe(alerts)
-          + (alerts.size() < expected ? silentRuleNote(pack, owner, expectedRules) : "");
+    List<String> mismatches = new ArrayList<>();
+    List<String> explanation = List.of();
+    int expected = test.expectAlerts();
+    if (alerts.size() != expected) {
+      mismatches.add(
+          "expected "
+              + expected
+              + (expected == 1 ? " alert" : " alerts")
+              + ", got "
+              + alerts.size()
+              + describe(alerts)
+              + (alerts.size() < expected ? silentRuleNote(pack, owner, expectedRules) : ""));
+      explanation = explainMatches(pack, owner, expectedRules, events, alerts.size() < expected);
     }
     if (!alerts.isEmpty()) {
       Alert first = alerts.get(0);
-      for (Map.Entry<String, String> expected : test.expectGroup().entrySet()) {
-        if (!expected.getValue().equals(first.group().get(expected.getKey()))) {
-          return "expected group "
-              + expected.getKey()
-              + "="
-              + expected.getValue()
-              + ", got "
-              + first.group();
+      List<String> wrongGroup = new ArrayList<>();
+      for (Map.Entry<String, String> group : test.expectGroup().entrySet()) {
+        if (!group.getValue().equals(first.group().get(group.getKey()))) {
+          wrongGroup.add(group.getKey() + "=" + group.getValue());
         }
       }
+      if (!wrongGroup.isEmpty()) {
+        mismatches.add(
+            "expected group " + String.join(", ", wrongGroup) + ", got " + first.group());
+      }
       if (test.expectEventCount() != null && first.eventCount() != test.expectEventCount()) {
-        return "expected event_count " + test.expectEventCount() + ", got " + first.eventCount();
+        mismatches.add(
+            "expected event_count " + test.expectEventCount() + ", got " + first.eventCount());
       }
     }
-    return null;
+    if (mismatches.isEmpty()) {
+      return PASSED;
+    }
+    String reason =
+        mismatches.size() <= MAX_MISMATCHES
+            ? String.join("; ", mismatches)
+            : String.join("; ", mismatches.subList(0, MAX_MISMATCHES))
+                + "; and "
+                + (mismatches.size() - MAX_MISMATCHES)
+                + " more";
+    return new Outcome(reason, explanation);
+  }
+
+  /**
+   * Why the counted rules matched the test's events or not, for a test with too few alerts ({@code
+   * missing}: the events a rule did not match) or too many (those it matched): for a base rule that
+   * alerts, its identifiers on each such event, at most {@link #MAX_EXPLAINED_EVENTS} events in
+   * all; for a correlation, how many of the events each of its rules matched. The owner of the test
+   * comes first.
+   */
+  private static List<String> explainMatches(
+      CompiledPack pack,
+      RuleDocument owner,
+      Set<String> counted,
+      List<AuditEvent> events,
+      boolean missing) {
+    List<VigilEvent> judged =
+        events.stream().map(event -> VigilEvent.standalone(event, pack)).toList();
+    List<String> lines = new ArrayList<>();
+    int explained = 0;
+    int unexplained = 0;
+    for (CompiledRule rule : countedFirstOwner(pack.rules(), CompiledRule::rule, owner, counted)) {
+      if (!rule.alerts()) {
+        continue; // silentRuleNote says why it never alerts
+      }
+      List<Integer> chosen = new ArrayList<>();
+      for (int i = 0; i < judged.size(); i++) {
+        if (rule.predicate().test(judged.get(i)) != missing) {
+          chosen.add(i);
+        }
+      }
+      if (chosen.isEmpty() && missing) {
+        lines.add(
+            "rule '"
+                + handle(rule.rule())
+                + "' matches "
+                + (judged.size() == 1 ? "the event" : "all " + judged.size() + " events"));
+      }
+      for (int i : chosen) {
+        if (explained == MAX_EXPLAINED_EVENTS) {
+          unexplained++;
+          continue;
+        }
+        explained++;
+        lines.add(
+            "rule '"
+                + handle(rule.rule())
+                + "' on event "
+                + (i + 1)
+                + " of "
+                + judged.size()
+                + ":");
+        MatchExplainer.explain(rule, judged.get(i)).forEach(line -> lines.add("  " + line));
+      }
+    }
+    if (unexplained > 0) {
+      lines.add(
+          "… "
+              + unexplained
+              + " more "
+              + (unexplained == 1 ? "event" : "events")
+              + " not explained");
+    }
+    for (CompiledCorrelation correlation :
+        countedFirstOwner(pack.correlations(), CompiledCorrelation::rule, owner, counted)) {
+      for (int index : correlation.ruleIndexes()) {
+        CompiledRule base = pack.rules().get(index);
+        long matched = judged.stream().filter(event -> base.predicate().test(event)).count();
+        lines.add(
+            "correlation '"
+                + handle(correlation.rule())
+                + "': rule '"
+                + handle(base.rule())
+                + "' matches "
+                + matched
+                + " of "
+                + judged.size()
+                + (judged.size() == 1 ? " event" : " events"));
+      }
+    }
+    return lines;
+  }
+
+  /** The compiled rules whose ids are counted, the owner's first, else in pack order. */
+  private static <T> List<T> countedFirstOwner(
+      List<T> compiled,
+      java.util.function.Function<T, RuleDocument> document,
+      RuleDocument owner,
+      Set<String> counted) {
+    List<T> out = new ArrayList<>();
+    for (T item : compiled) {
+      String id = document.apply(item).id();
+      if (counted.contains(id)) {
+        if (id.equals(owner.id())) {
+          out.add(0, item);
+        } else {
+          out.add(item);
+        }
+      }
+    }
+    return out;
   }
 
   /**

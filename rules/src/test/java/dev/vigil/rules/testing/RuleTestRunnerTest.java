@@ -169,6 +169,214 @@ class RuleTestRunnerTest {
     assertThat(section).contains(failure.replace(dir.resolve("crown.yml").toString(), "crown.yml"));
   }
 
+  /** A rule whose tests all fail, each on a different part of its detection. */
+  private static final String PROD_SECRET_CHANGED =
+      """
+      title: Production secret changed
+      id: 3f6c1d2e-7a4b-4c8d-9e0f-1a2b3c4d5e6f
+      name: prod_secret_changed
+      logsource: {product: aws, service: cloudtrail}
+      detection:
+        selection:
+          operation: [PutSecretValue, DeleteSecret]
+          target.resource|startswith: prod/
+        succeeded:
+          error_code: null
+        with_session:
+          actor.session|exists: true
+        filter:
+          actor.type: SERVICE
+        condition: selection and succeeded and with_session and not filter
+      tests:
+        - name: reading a prod secret alerts
+          events:
+            - event: {source: AWS_CLOUDTRAIL, operation: GetSecretValue, actor: {id: bob, session: s1}, target: {resource: prod/db}}
+          expect: {alerts: 1}
+        - name: deleting a dev secret alerts
+          events:
+            - event: {source: AWS_CLOUDTRAIL, operation: DeleteSecret, actor: {id: bob, session: s1}, target: {resource: dev/db}}
+          expect: {alerts: 1}
+        - name: a denied change without a session alerts
+          events:
+            - event: {source: AWS_CLOUDTRAIL, operation: PutSecretValue, error_code: AccessDenied, actor: {id: bob}, target: {resource: prod/db}}
+          expect: {alerts: 1}
+        - name: rotation by the service alerts
+          events:
+            - event: {source: AWS_CLOUDTRAIL, operation: PutSecretValue, actor: {id: rotator, type: SERVICE, session: s1}, target: {resource: prod/db}}
+          expect: {alerts: 1}
+        - name: an Azure event alerts
+          events:
+            - event: {source: AZURE_MONITOR, operation: PutSecretValue, actor: {id: bob, session: s1}, target: {resource: prod/db}}
+          expect: {alerts: 1}
+        - name: a change by bob does not alert
+          events:
+            - event: {source: AWS_CLOUDTRAIL, operation: PutSecretValue, actor: {id: bob, session: s1}, target: {resource: prod/db}}
+          expect: {alerts: 0}
+      """;
+
+  @Test
+  void aMissedOrUnexpectedMatchIsExplainedPerSearchIdentifier() throws Exception {
+    Path file = dir.resolve("secret.yml");
+    Files.writeString(file, PROD_SECRET_CHANGED);
+
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+
+    String header = file + ":%d: rule 'prod_secret_changed' test '%s': ";
+    String onEvent = "  rule 'prod_secret_changed' on event 1 of 1:";
+    String condition = "    condition 'selection and succeeded and with_session and not filter': ";
+    String notService = "    filter: no match — actor.type: 'UNKNOWN' does not match 'SERVICE'";
+    assertThat(report.lines())
+        .containsExactly(
+            header.formatted(17, "reading a prod secret alerts") + "expected 1 alert, got 0",
+            onEvent,
+            "    selection: no match — operation: 'GetSecretValue' matches none of"
+                + " ['PutSecretValue', 'DeleteSecret']",
+            "    succeeded: match",
+            "    with_session: match",
+            notService,
+            condition + "no match",
+            header.formatted(21, "deleting a dev secret alerts") + "expected 1 alert, got 0",
+            onEvent,
+            "    selection: no match — target.resource: 'dev/db' does not match 'prod/*'",
+            "    succeeded: match",
+            "    with_session: match",
+            notService,
+            condition + "no match",
+            header.formatted(25, "a denied change without a session alerts")
+                + "expected 1 alert, got 0",
+            onEvent,
+            "    selection: match",
+            "    succeeded: no match — error_code: 'AccessDenied' does not match null",
+            "    with_session: no match — actor.session: absent (|exists: true)",
+            notService,
+            condition + "no match",
+            header.formatted(29, "rotation by the service alerts") + "expected 1 alert, got 0",
+            onEvent,
+            "    selection: match",
+            "    succeeded: match",
+            "    with_session: match",
+            "    filter: match",
+            condition + "no match",
+            header.formatted(33, "an Azure event alerts") + "expected 1 alert, got 0",
+            onEvent,
+            "    logsource: no match — source: AZURE_MONITOR, not AWS_CLOUDTRAIL",
+            "    selection: match",
+            "    succeeded: match",
+            "    with_session: match",
+            notService,
+            condition + "no match",
+            header.formatted(37, "a change by bob does not alert")
+                + report.failures().get(5).reason(),
+            onEvent,
+            "    selection: match",
+            "    succeeded: match",
+            "    with_session: match",
+            notService,
+            condition + "match",
+            "0 passed, 6 failed");
+  }
+
+  @Test
+  void theExplanationShowsOnlyTheFieldsTheRuleReadsAndCutsLongValuesInTheMiddle() throws Exception {
+    Files.writeString(
+        dir.resolve("secret.yml"),
+        """
+        title: Production secret changed
+        id: 3f6c1d2e-7a4b-4c8d-9e0f-1a2b3c4d5e6f
+        logsource: {product: aws, service: cloudtrail}
+        detection:
+          selection:
+            target.resource|startswith: prod/
+          condition: selection
+        tests:
+          - name: a long dev path alerts
+            events:
+              - event: {source: AWS_CLOUDTRAIL, operation: PutSecretValue, actor: {id: bob}, target: {resource: 'dev/payments/%s/db'}}
+            expect: {alerts: 1}
+        """
+            .formatted("x".repeat(80)));
+
+    List<String> explanation = RuleTestRunner.run(List.of(dir)).failures().get(0).explanation();
+
+    assertThat(explanation)
+        .containsExactly(
+            "rule '3f6c1d2e-7a4b-4c8d-9e0f-1a2b3c4d5e6f' on event 1 of 1:",
+            "  selection: no match — target.resource: 'dev/payments/"
+                + "x".repeat(7)
+                + "…"
+                + "x".repeat(36)
+                + "/db' does not match 'prod/*'",
+            "  condition 'selection': no match");
+  }
+
+  @Test
+  void everyMismatchOfATestIsReported() throws Exception {
+    Files.writeString(
+        dir.resolve("r.yml"),
+        """
+        title: read
+        id: 55555555-5555-4555-8555-555555555555
+        suppress: {period: 1h, by: [actor.id, target.resource]}
+        detection:
+          sel:
+            action: read
+          condition: sel
+        tests:
+          - name: everything wrong
+            events:
+              - event: {source: VAULT, action: read, actor: {id: bob}, target: {resource: a}}
+            expect: {alerts: 2, group: {actor.id: alice, target.resource: b}, event_count: 2}
+        """);
+
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+
+    assertThat(report.failures().get(0).reason())
+        .startsWith("expected 2 alerts, got 1 (")
+        .endsWith(
+            "; expected group actor.id=alice, target.resource=b, got {actor.id=bob,"
+                + " target.resource=a}; expected event_count 2, got 1");
+    assertThat(report.failures().get(0).explanation())
+        .containsExactly("rule '55555555-5555-4555-8555-555555555555' matches the event");
+  }
+
+  @Test
+  void aFailedCorrelationTestSaysHowManyEventsEachOfItsRulesMatched() throws Exception {
+    Files.writeString(
+        dir.resolve("crown.yml"),
+        RULE_THAT_ONLY_FEEDS.substring(
+                0, RULE_THAT_ONLY_FEEDS.lastIndexOf("  - name: the read alerts"))
+            + """
+                  - name: three reads of one jewel are one value
+                    events:
+                      - event: {source: AWS_CLOUDTRAIL, operation: GetSecretValue, actor: {id: bob}, target: {resource: prod/payments/db}}
+                        repeat: 3
+                      - event: {source: AWS_CLOUDTRAIL, operation: ListSecrets, actor: {id: bob}, target: {resource: prod/payments/db}}
+                    expect: {alerts: 1}
+                """);
+
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+
+    assertThat(report.failures().get(1).explanation())
+        .containsExactly(
+            "correlation 'aws_crown_jewel_burst': rule 'aws_crown_jewel_read' matches 3 of 4"
+                + " events");
+  }
+
+  @Test
+  void theDocumentedFailingTestPrintsWhatTheDocsShow() throws Exception {
+    String docs = Files.readString(Path.of("..", "docs", "rules.md"));
+    String section = docs.substring(docs.indexOf("### When a test fails"));
+    int yaml = section.indexOf("```yaml\n") + "```yaml\n".length();
+    Files.writeString(
+        dir.resolve("secret.yml"), section.substring(yaml, section.indexOf("```", yaml)));
+    int output = section.indexOf("```\n", section.indexOf("prints")) + "```\n".length();
+    String shown = section.substring(output, section.indexOf("```", output));
+
+    List<String> lines = RuleTestRunner.run(List.of(dir)).lines();
+
+    assertThat(String.join("\n", lines).replace(dir + "/", "") + "\n").isEqualTo(shown);
+  }
+
   @Test
   void rawRecordsTakeTheRepeatIndexToo() throws Exception {
     Files.writeString(
