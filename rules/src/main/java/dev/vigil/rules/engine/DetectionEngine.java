@@ -542,13 +542,7 @@ public final class DetectionEngine implements AutoCloseable {
             List.copyOf(ids),
             eventCount,
             Summaries.correlation(
-                correlation.rule(),
-                group,
-                eventCount,
-                counted,
-                start,
-                end,
-                window.get(window.size() - 1).event()),
+                correlation.rule(), group, eventCount, counted, start, end, window),
             meta.tags()));
   }
 

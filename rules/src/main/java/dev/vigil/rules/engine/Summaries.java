@@ -8,15 +8,16 @@ import dev.vigil.rules.model.CorrelationType;
 import dev.vigil.rules.model.Durations;
 import dev.vigil.rules.model.RuleMeta;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The alert's one-line summary: who did what, where, how many times (for a correlation, also the
- * event that completed it, so the page names a person and an act rather than only a count). Built
- * from canonical fields only (names, ids, the operation and, for a failure, the source's error
- * text; never request or response values), each shortened, so no secret can reach a page or a chat
- * message through it.
+ * The alert's one-line summary: who did what, where, how many times (for a correlation, its group
+ * led by the actor's name and the event that completed it, so the page names a person and an act
+ * rather than only an id and a count). Built from canonical fields only (names, ids, the operation
+ * and, for a failure, the source's error text; never request or response values), each shortened,
+ * so no secret can reach a page or a chat message through it.
  */
 final class Summaries {
 
@@ -79,7 +80,7 @@ final class Summaries {
       long counted,
       long start,
       long end,
-      AuditEvent last) {
+      List<VigilEvent> window) {
     StringBuilder line = new StringBuilder(rule.meta().title()).append(": ");
     if (rule.type() == CorrelationType.VALUE_COUNT) {
       line.append(counted)
@@ -100,7 +101,7 @@ final class Summaries {
       line.append(" by ")
           .append(
               group.entrySet().stream()
-                  .map(e -> e.getKey() + "=" + shortenIdentifier(e.getValue()))
+                  .map(e -> groupValue(e.getKey(), e.getValue(), group, window))
                   .collect(Collectors.joining(", ")));
     }
     line.append(" within ")
@@ -110,8 +111,52 @@ final class Summaries {
         .append(" to ")
         .append(Instant.ofEpochMilli(end))
         .append("); last: ");
-    appendAct(line, last);
+    appendAct(line, window.get(window.size() - 1).event());
     return line.toString();
+  }
+
+  /**
+   * One group-by value as the page says it: {@code src.ip=192.0.2.1}, and an actor id led by the
+   * actor's name, {@code token-ci-runner (actor.id=9a1d…)}, so that the page names a person rather
+   * than an ARN, a UUID or a Vault accessor. Without a name, or when the group names the actor
+   * already, the id alone.
+   */
+  private static String groupValue(
+      String field, String value, Map<String, String> group, List<VigilEvent> window) {
+    String pair = field + "=" + shortenIdentifier(value);
+    if (!field.equals("actor.id") || group.containsKey("actor.name")) {
+      return pair;
+    }
+    String name = actorName(value, window);
+    return name == null ? pair : shortenIdentifier(name) + " (" + pair + ")";
+  }
+
+  /**
+   * The name of the actor whose id is {@code actorId}, from the window (sorted by event time): the
+   * name on its latest event that carries one, and of several such events at that time the name
+   * that sorts first, so that the order in which they arrived does not change the alert. Null when
+   * no event names the actor, or the name only repeats the id ({@code alice}, a GCP principal).
+   */
+  private static String actorName(String actorId, List<VigilEvent> window) {
+    String name = null;
+    long nameTime = 0;
+    for (int i = window.size() - 1; i >= 0; i--) {
+      VigilEvent event = window.get(i);
+      if (name != null && event.getTime() < nameTime) {
+        break;
+      }
+      // A group-by name may be an alias of another field in some rule: only this actor's events.
+      AuditEvent audit = event.event();
+      String candidate = audit.getActor().getName();
+      if (candidate != null
+          && !candidate.isBlank()
+          && actorId.equals(audit.getActor().getId())
+          && (name == null || candidate.compareTo(name) < 0)) {
+        name = candidate;
+        nameTime = event.getTime();
+      }
+    }
+    return name == null || name.equals(actorId) ? null : name;
   }
 
   /**
