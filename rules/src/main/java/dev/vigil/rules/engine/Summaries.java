@@ -188,19 +188,10 @@ final class Summaries {
    * where cutting the end kept an Azure scope and lost which setting was deleted.
    */
   private static String shortenIdentifier(String value) {
-    String flat = shorten(value, Integer.MAX_VALUE);
-    if (flat.length() <= MAX_VALUE) {
-      return flat;
-    }
-    int head = MAX_VALUE / 3;
-    return flat.substring(0, head) + "…" + flat.substring(flat.length() - (MAX_VALUE - head - 1));
+    return value == null ? "?" : OneLine.cutMiddle(value, MAX_VALUE);
   }
 
   private static String shorten(String value, int max) {
-    if (value == null) {
-      return "?";
-    }
-    String flat = value.replace('\n', ' ').replace('\r', ' ');
-    return flat.length() <= max ? flat : flat.substring(0, max - 1) + "…";
+    return value == null ? "?" : OneLine.cutEnd(value, max);
   }
 }

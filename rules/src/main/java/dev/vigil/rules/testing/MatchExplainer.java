@@ -3,6 +3,7 @@ package dev.vigil.rules.testing;
 import dev.vigil.rules.detect.EventPredicate;
 import dev.vigil.rules.detect.ValueMatcher;
 import dev.vigil.rules.engine.CompiledRule;
+import dev.vigil.rules.engine.OneLine;
 import dev.vigil.rules.engine.VigilEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,11 +177,6 @@ final class MatchExplainer {
    * A value on one line, cut in its middle past {@link #MAX_VALUE} (its start and end both tell).
    */
   static String cut(String value) {
-    String flat = value.replace('\n', ' ').replace('\r', ' ');
-    if (flat.length() <= MAX_VALUE) {
-      return flat;
-    }
-    int head = MAX_VALUE / 3;
-    return flat.substring(0, head) + "…" + flat.substring(flat.length() - (MAX_VALUE - head - 1));
+    return OneLine.cutMiddle(value, MAX_VALUE);
   }
 }
