@@ -63,6 +63,9 @@ final class ReportCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   @Mixin private OpenSearchOptions openSearch = new OpenSearchOptions();
 
+  // What retention may already have deleted of the period is judged by these classes.
+  @Mixin private RetentionFileOption retentionFile = new RetentionFileOption();
+
   @Option(
       names = "--period",
       paramLabel = "PERIOD",
@@ -120,6 +123,11 @@ final class ReportCommand implements Callable<Integer> {
           "give one input: --input DIR (the files of a run) or --opensearch URL");
     }
     if (input != null) {
+      if (retentionFile.given()) {
+        throw new CommandFailedException(
+            "--retention-file goes with --opensearch: retention deletes OpenSearch indices, not"
+                + " the files of a run (--input)");
+      }
       requireRunDirectory(input);
     }
     ControlCatalog catalog = catalog();
@@ -130,6 +138,7 @@ final class ReportCommand implements Callable<Integer> {
     String version = VigilCommand.Version.version();
 
     ComplianceReport report;
+    IndexContract retentionClasses = null;
     if (input != null) {
       ReportSource source;
       try {
@@ -139,7 +148,9 @@ final class ReportCommand implements Callable<Integer> {
       }
       report = build(source, reportPeriod, version, catalog);
     } else {
-      OpenSearchConfig config = openSearch.cluster(env, section -> {});
+      OpenSearchConfig config =
+          openSearch.cluster(env, section -> retentionFile.addTo(env, section));
+      retentionClasses = RetentionFileOption.contract(config);
       try (OpenSearchConnection connection = openSearch.open(env, config)) {
         report =
             build(
@@ -214,7 +225,11 @@ final class ReportCommand implements Callable<Integer> {
     }
     if (input == null) {
       String deleted =
-          retentionWarning(IndexContract.builtIn(), reportPeriod, LocalDate.now(ZoneOffset.UTC));
+          retentionWarning(
+              retentionClasses,
+              !retentionFile.given(),
+              reportPeriod,
+              LocalDate.now(ZoneOffset.UTC));
       if (deleted != null) {
         err.println("vigil report: warning: " + deleted);
       }
@@ -234,9 +249,11 @@ final class ReportCommand implements Callable<Integer> {
    * the rest of a warning; null when nothing. Retention counts event time ({@code vigil retention
    * apply}), so a report made late reads only what is left (90 days of logins, by default, for a
    * quarter or a year), and the counts do not show it: the one who schedules reports must hear it.
-   * The built-in retention classes are assumed: a report is not given the retention file.
+   * The classes are those of {@code --retention-file}; without it ({@code builtIn}) the built-in
+   * ones, which the warning says, since an organization's own may keep more or less.
    */
-  static String retentionWarning(IndexContract contract, ReportPeriod period, LocalDate today) {
+  static String retentionWarning(
+      IndexContract contract, boolean builtIn, ReportPeriod period, LocalDate today) {
     List<String> families = new ArrayList<>();
     for (IndexFamily family : contract.families()) {
       LocalDate first = family.period().start(period.from());
@@ -264,7 +281,9 @@ final class ReportCommand implements Callable<Integer> {
         + period.label()
         + " in OpenSearch, which the report then does not count: "
         + String.join(", ", families)
-        + " (make reports within the retention, or raise it: docs/opensearch.md)";
+        + " ("
+        + (builtIn ? "built-in retention classes; give --retention-file if yours differ; " : "")
+        + "make reports within the retention, or raise it: docs/opensearch.md)";
   }
 
   private static ComplianceReport build(

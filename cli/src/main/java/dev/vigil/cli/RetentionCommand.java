@@ -65,12 +65,7 @@ final class RetentionCommand {
                 + " days (by default kept until then: a backfill or replay of old records).")
     boolean deleteRecent;
 
-    @Option(
-        names = "--retention-file",
-        paramLabel = "FILE",
-        description =
-            "The retention classes the events were indexed with (default: the built-in ones).")
-    String retentionFile;
+    @Mixin private RetentionFileOption retentionFile = new RetentionFileOption();
 
     Apply(CliEnvironment env) {
       this.env = env;
@@ -79,19 +74,8 @@ final class RetentionCommand {
     @Override
     public Integer call() {
       OpenSearchConfig config =
-          openSearch.cluster(
-              env,
-              section -> {
-                if (retentionFile != null) {
-                  section.put("retention_file", env.resolve(retentionFile).toString());
-                }
-              });
-      IndexContract contract;
-      try {
-        contract = IndexContract.of(config);
-      } catch (IllegalArgumentException e) {
-        throw new CommandFailedException(e.getMessage());
-      }
+          openSearch.cluster(env, section -> retentionFile.addTo(env, section));
+      IndexContract contract = RetentionFileOption.contract(config);
       PrintWriter out = spec.commandLine().getOut();
       List<Decision> decisions;
       try (OpenSearchConnection connection = openSearch.open(env, config)) {

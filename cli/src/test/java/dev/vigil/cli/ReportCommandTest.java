@@ -121,24 +121,122 @@ class ReportCommandTest {
     // days' indices are deletable.
     assertThat(
             ReportCommand.retentionWarning(
-                contract, ReportPeriod.parse("2026-Q3"), LocalDate.parse("2026-10-01")))
+                contract, true, ReportPeriod.parse("2026-Q3"), LocalDate.parse("2026-10-01")))
         .isEqualTo(
             "retention ('vigil retention apply', by event time) may already have deleted part of"
                 + " 2026-Q3 in OpenSearch, which the report then does not count: events-auth (kept"
-                + " 90d) before 2026-07-03 (make reports within the retention, or raise it:"
+                + " 90d) before 2026-07-03 (built-in retention classes; give --retention-file if"
+                + " yours differ; make reports within the retention, or raise it:"
                 + " docs/opensearch.md)");
     assertThat(
             ReportCommand.retentionWarning(
-                contract, ReportPeriod.parse("2026-11"), LocalDate.parse("2026-12-01")))
+                contract, true, ReportPeriod.parse("2026-11"), LocalDate.parse("2026-12-01")))
         .isNull();
     assertThat(
             ReportCommand.retentionWarning(
-                contract, ReportPeriod.parse("2024"), LocalDate.parse("2026-11-24")))
+                contract, true, ReportPeriod.parse("2024"), LocalDate.parse("2026-11-24")))
         .contains("events-auth (kept 90d) all of it")
         .contains("events-general (kept 1y) all of it")
         .contains("events-policy (kept 2y) before 2024-11-01")
         .contains("alerts (kept 2y) before 2024-11-01")
         .doesNotContain("events-seal");
+  }
+
+  @Test
+  void theRetentionFileGivenDecidesTheWarning() throws IOException {
+    Path longer = retentionFileKeepingLogins("1y");
+    Path shorter = retentionFileKeepingLogins("30d");
+
+    // The built-in classes keep logins 90 days: a warning on the day after Q3...
+    assertThat(
+            ReportCommand.retentionWarning(
+                IndexContract.builtIn(),
+                true,
+                ReportPeriod.parse("2026-Q3"),
+                LocalDate.parse("2026-10-01")))
+        .contains("events-auth (kept 90d) before 2026-07-03");
+    // ...which a file keeping them a year removes,
+    assertThat(
+            ReportCommand.retentionWarning(
+                IndexContract.load(longer),
+                false,
+                ReportPeriod.parse("2026-Q3"),
+                LocalDate.parse("2026-10-01")))
+        .isNull();
+    // and none for November on 5 December, which a file keeping them 30 days gives, without the
+    // advice about the built-in classes.
+    assertThat(
+            ReportCommand.retentionWarning(
+                IndexContract.builtIn(),
+                true,
+                ReportPeriod.parse("2026-11"),
+                LocalDate.parse("2026-12-05")))
+        .isNull();
+    assertThat(
+            ReportCommand.retentionWarning(
+                IndexContract.load(shorter),
+                false,
+                ReportPeriod.parse("2026-11"),
+                LocalDate.parse("2026-12-05")))
+        .contains("events-auth (kept 30d) before 2026-11-05")
+        .doesNotContain("built-in");
+  }
+
+  @Test
+  void aBrokenRetentionFileIsOneLineBeforeTheInputIsRead() throws IOException {
+    Path broken = temp.resolve("broken-retention.yaml");
+    Files.writeString(broken, "default_class: general\nclasses: [\n  - name: secret-token-xyz\n");
+
+    // An unreachable OpenSearch: the file is read, and refused, before any input is.
+    CliRun.Result result =
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-Q3",
+                "--opensearch",
+                "http://127.0.0.1:9",
+                "--retention-file",
+                "broken-retention.yaml",
+                "--out",
+                "x");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith("vigil report: " + broken + ": not valid YAML at line ")
+        .doesNotContain("secret-token-xyz");
+    assertOneLineError(
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-Q3",
+                "--opensearch",
+                "http://127.0.0.1:9",
+                "--retention-file",
+                "nowhere.yaml",
+                "--out",
+                "x"),
+        "vigil report: retention file " + temp.resolve("nowhere.yaml") + " does not exist");
+    assertOneLineError(
+        reportOfTheRun("--retention-file", "nowhere.yaml"),
+        "vigil report: --retention-file goes with --opensearch: retention deletes OpenSearch"
+            + " indices, not the files of a run (--input)");
+  }
+
+  /** The built-in retention file with the logins' class ({@code auth}) kept {@code retention}. */
+  private static Path retentionFileKeepingLogins(String retention) throws IOException {
+    String builtIn;
+    try (var in =
+        IndexContract.class.getClassLoader().getResourceAsStream("opensearch/retention.yaml")) {
+      builtIn = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(builtIn).containsOnlyOnce("retention: 90d");
+    Path file = temp.resolve("retention-auth-" + retention + ".yaml");
+    Files.writeString(file, builtIn.replace("retention: 90d", "retention: " + retention));
+    return file;
   }
 
   @Test
