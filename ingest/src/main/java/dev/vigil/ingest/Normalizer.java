@@ -16,6 +16,7 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.io.RecordSplitter;
 import dev.vigil.ingest.spi.SourceParser;
 import dev.vigil.ingest.spi.SourceRecord;
 import java.io.IOException;
@@ -122,8 +123,8 @@ public final class Normalizer {
               bytes, record.origin(), DeadLetterReason.MALFORMED_JSON, record.readFailure(), null));
       return;
     }
-    if (startsWithBom(bytes)) {
-      bytes = Arrays.copyOfRange(bytes, UTF8_BOM_LENGTH, bytes.length);
+    if (RecordSplitter.startsWithUtf8Bom(bytes, bytes.length)) {
+      bytes = Arrays.copyOfRange(bytes, RecordSplitter.UTF8_BOM_LENGTH, bytes.length);
     }
     if (isBlank(bytes)) {
       out.deadLetter(
@@ -600,15 +601,6 @@ public final class Normalizer {
       keys.add(it.next());
     }
     return keys.toString();
-  }
-
-  private static final int UTF8_BOM_LENGTH = 3;
-
-  private static boolean startsWithBom(byte[] bytes) {
-    return bytes.length >= UTF8_BOM_LENGTH
-        && (bytes[0] & 0xFF) == 0xEF
-        && (bytes[1] & 0xFF) == 0xBB
-        && (bytes[2] & 0xFF) == 0xBF;
   }
 
   /** Whether the bytes hold nothing but JSON whitespace; stops at the first other byte. */

@@ -250,17 +250,9 @@ public record ComplianceReport(
    * them and keeps the first {@link PrivilegedActivity#ACTORS_SHOWN}.
    */
   private static PrivilegedActivity privilegedActivity(List<PrivilegedActorCount> counts) {
-    Map<List<String>, PrivilegedActorCount> merged = new HashMap<>();
+    Map<PrivilegedActorCount.Key, PrivilegedActorCount> merged = new HashMap<>();
     for (PrivilegedActorCount count : counts) {
-      merged.merge(
-          Arrays.asList(
-              count.source(),
-              count.account(),
-              count.actorId(),
-              count.actorName(),
-              count.actorType()),
-          count,
-          PrivilegedActorCount::plus);
+      merged.merge(count.key(), count, PrivilegedActorCount::plus);
     }
     Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
     List<PrivilegedActorCount> rows = new ArrayList<>(merged.values());

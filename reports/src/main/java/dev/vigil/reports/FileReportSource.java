@@ -67,6 +67,8 @@ public final class FileReportSource implements ReportSource {
 
   record ActorFields(String id, String name, String type, Boolean root) {}
 
+  private static final ActorFields NO_ACTOR = new ActorFields(null, null, null, null);
+
   record TargetFields(String account) {}
 
   record DeadLetterFields(
@@ -128,7 +130,7 @@ public final class FileReportSource implements ReportSource {
         });
 
     Map<EventKey, Long> eventCounts = new HashMap<>();
-    Map<ActorKey, PrivilegedActorCount> privileged = new HashMap<>();
+    Map<PrivilegedActorCount.Key, PrivilegedActorCount> privileged = new HashMap<>();
     EventsSeen seen = new EventsSeen();
     forEachLine(
         events,
@@ -203,12 +205,13 @@ public final class FileReportSource implements ReportSource {
 
   /** Adds the event to its actor's row when it is privileged ({@link PrivilegedActorCount}). */
   private static void countPrivileged(
-      EventFields event, Instant time, Map<ActorKey, PrivilegedActorCount> privileged) {
+      EventFields event,
+      Instant time,
+      Map<PrivilegedActorCount.Key, PrivilegedActorCount> privileged) {
     if (PrivilegedActorCount.isVaultRequestEntry(event.source(), event.eventId())) {
       return;
     }
-    ActorFields actor =
-        event.actor() == null ? new ActorFields(null, null, null, null) : event.actor();
+    ActorFields actor = event.actor() == null ? NO_ACTOR : event.actor();
     boolean root = PrivilegedActorCount.isRootUse(actor.root());
     boolean policy = PrivilegedActorCount.isPolicyChange(event.category(), event.outcome());
     boolean audit = PrivilegedActorCount.isAuditConfigChange(event.category(), event.outcome());
@@ -229,10 +232,7 @@ public final class FileReportSource implements ReportSource {
             audit ? 1 : 0,
             time,
             time);
-    privileged.merge(
-        new ActorKey(event.source(), account, actor.id(), actor.name(), actor.type()),
-        count,
-        PrivilegedActorCount::plus);
+    privileged.merge(count.key(), count, PrivilegedActorCount::plus);
   }
 
   @Override
@@ -243,9 +243,6 @@ public final class FileReportSource implements ReportSource {
   private record EventKey(String source, String category, boolean denied, LocalDate day) {}
 
   private record DeadLetterKey(String reason, String sourceGuess) {}
-
-  private record ActorKey(
-      String source, String account, String actorId, String actorName, String actorType) {}
 
   private interface LineHandler {
     void accept(String line) throws IOException;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.index.IndexContract;
+import dev.vigil.ingest.spi.EventIds;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
@@ -134,14 +135,9 @@ public final class OpenSearchReportSource implements ReportSource {
 
   private List<EventCount> events(ReportPeriod period) throws IOException {
     ArrayNode sources = JSON.createArrayNode();
-    sources.addObject().putObject("source").putObject("terms").put("field", "source");
-    sources.addObject().putObject("category").putObject("terms").put("field", "category");
-    sources
-        .addObject()
-        .putObject("denied")
-        .putObject("terms")
-        .put("field", "denied")
-        .put("missing_bucket", true);
+    terms(sources, "source", "source", false);
+    terms(sources, "category", "category", false);
+    terms(sources, "denied", "denied", true);
     sources
         .addObject()
         .putObject("day")
@@ -170,13 +166,8 @@ public final class OpenSearchReportSource implements ReportSource {
 
   private List<DeadLetterCount> deadLetters(ReportPeriod period) throws IOException {
     ArrayNode sources = JSON.createArrayNode();
-    sources.addObject().putObject("reason").putObject("terms").put("field", "reason");
-    sources
-        .addObject()
-        .putObject("source_guess")
-        .putObject("terms")
-        .put("field", "source_guess")
-        .put("missing_bucket", true);
+    terms(sources, "reason", "reason", false);
+    terms(sources, "source_guess", "source_guess", true);
     List<DeadLetterCount> counts = new ArrayList<>();
     composite(
         IndexContract.DEAD_LETTERS_ALIAS,
@@ -187,7 +178,7 @@ public final class OpenSearchReportSource implements ReportSource {
           counts.add(
               new DeadLetterCount(
                   key.path("reason").asText(),
-                  key.path("source_guess").isNull() ? null : key.path("source_guess").asText(),
+                  text(key.path("source_guess")),
                   bucket.path("doc_count").asLong()));
         });
     return counts;
@@ -200,21 +191,11 @@ public final class OpenSearchReportSource implements ReportSource {
     bool.putArray("filter").add(range("time", period)).add(anyOf(rootUse(), policy(), audit()));
     bool.putArray("must_not").add(vaultRequestEntries());
     ArrayNode sources = JSON.createArrayNode();
-    sources.addObject().putObject("source").putObject("terms").put("field", "source");
-    for (String[] key :
-        new String[][] {
-          {"account", "target.account"},
-          {"actor_id", "actor.id"},
-          {"actor_name", "actor.name"},
-          {"actor_type", "actor.type"}
-        }) {
-      sources
-          .addObject()
-          .putObject(key[0])
-          .putObject("terms")
-          .put("field", key[1])
-          .put("missing_bucket", true);
-    }
+    terms(sources, "source", "source", false);
+    terms(sources, "account", "target.account", true);
+    terms(sources, "actor_id", "actor.id", true);
+    terms(sources, "actor_name", "actor.name", true);
+    terms(sources, "actor_type", "actor.type", true);
     ObjectNode kinds = JSON.createObjectNode();
     kinds.putObject("root").set("filter", rootUse());
     kinds.putObject("policy").set("filter", policy());
@@ -286,8 +267,8 @@ public final class OpenSearchReportSource implements ReportSource {
     filter.addObject().putObject("term").put("source", PrivilegedActorCount.VAULT);
     filter.add(
         anyOf(
-            wildcard("*" + PrivilegedActorCount.REQUEST_ENTRY),
-            wildcard("*" + PrivilegedActorCount.KMIP_REQUEST_ENTRY)));
+            wildcard("*" + EventIds.VAULT_REQUEST_ENTRY),
+            wildcard("*" + EventIds.VAULT_KMIP_REQUEST_ENTRY)));
     return query;
   }
 
@@ -295,6 +276,17 @@ public final class OpenSearchReportSource implements ReportSource {
     ObjectNode query = JSON.createObjectNode();
     query.putObject("wildcard").put("event_id", pattern);
     return query;
+  }
+
+  /**
+   * A {@code terms} source of a composite aggregation; with {@code missingBucket}, documents
+   * without the field form a bucket of their own (key null) instead of being left out.
+   */
+  private static void terms(ArrayNode sources, String name, String field, boolean missingBucket) {
+    ObjectNode terms = sources.addObject().putObject(name).putObject("terms").put("field", field);
+    if (missingBucket) {
+      terms.put("missing_bucket", true);
+    }
   }
 
   private static String text(JsonNode value) {

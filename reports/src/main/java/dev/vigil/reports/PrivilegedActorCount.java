@@ -1,5 +1,9 @@
 package dev.vigil.reports;
 
+import dev.vigil.event.Category;
+import dev.vigil.event.Outcome;
+import dev.vigil.event.Source;
+import dev.vigil.ingest.spi.EventIds;
 import java.time.Instant;
 
 /**
@@ -31,23 +35,20 @@ public record PrivilegedActorCount(
     Instant first,
     Instant last) {
 
-  static final String SUCCESS = "SUCCESS";
-  static final String POLICY_CHANGE = "POLICY_CHANGE";
-  static final String AUDIT_CONFIG = "AUDIT_CONFIG";
-  static final String VAULT = "VAULT";
+  static final String SUCCESS = Outcome.SUCCESS.name();
+  static final String POLICY_CHANGE = Category.POLICY_CHANGE.name();
+  static final String AUDIT_CONFIG = Category.AUDIT_CONFIG.name();
+  static final String VAULT = Source.VAULT.name();
 
-  /** The ends of the event ids of the entries Vault writes when a request arrives. */
-  static final String REQUEST_ENTRY = ":request";
-
-  static final String KMIP_REQUEST_ENTRY = ":kmip-request";
+  /** What makes one row: the actor, in one source and account. */
+  record Key(String source, String account, String actorId, String actorName, String actorType) {}
 
   /**
    * Whether the event is the request entry of a Vault request: left out of this count, so that a
    * request counts once, by its response entry, which holds the outcome (as the dashboards do).
    */
   static boolean isVaultRequestEntry(String source, String eventId) {
-    return VAULT.equals(source)
-        && (eventId.endsWith(REQUEST_ENTRY) || eventId.endsWith(KMIP_REQUEST_ENTRY));
+    return VAULT.equals(source) && EventIds.isVaultRequestEntry(Source.VAULT, eventId);
   }
 
   /**
@@ -74,6 +75,10 @@ public record PrivilegedActorCount(
       return actorId;
     }
     return "(unknown)";
+  }
+
+  Key key() {
+    return new Key(source, account, actorId, actorName, actorType);
   }
 
   /** The same actor, source and account with {@code other}'s events added. */

@@ -261,5 +261,10 @@ public record VigilConfig(
       boolean events, boolean alerts, boolean deadLetters, boolean installTemplates) {
 
     public static final OpenSearchSinks NONE = new OpenSearchSinks(false, false, false, false);
+
+    /** Whether any OpenSearch sink is on. */
+    public boolean any() {
+      return events || alerts || deadLetters;
+    }
   }
 }

@@ -156,12 +156,12 @@ public final class JobPreflight {
           .ifPresent(
               cluster -> {
                 VigilConfig.OpenSearchSinks sinks = config.sinks().openSearch();
-                IndexSetup.extendedIndexLines(
-                        IndexSetup.prepare(cluster, sinks.installTemplates(), System::getenv))
-                    .forEach(notices);
-                // Installing templates asked the cluster already; without them, nothing did.
-                if (!sinks.installTemplates()
-                    && (sinks.events() || sinks.alerts() || sinks.deadLetters())) {
+                if (sinks.installTemplates()) {
+                  IndexSetup.extendedIndexLines(IndexSetup.prepare(cluster, true, System::getenv))
+                      .forEach(notices);
+                } else if (sinks.any()) {
+                  // Installing templates asks the cluster; without them, nothing else would
+                  // before the sinks' first writes. (check read the files already.)
                   IndexSetup.unreachableWarning(cluster, System::getenv).ifPresent(notices);
                 }
               });

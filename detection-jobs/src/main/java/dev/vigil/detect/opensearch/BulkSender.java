@@ -62,7 +62,8 @@ final class BulkSender implements AutoCloseable {
 
   private final OpenSearchClient client;
   private final String endpoint;
-  private final String name;
+  // Names this sender in the line that says its writes succeed again.
+  private final String streakLabel;
   private final BulkConfig config;
   private final DocumentMapper<DeadLetter> deadLetters;
   private final Clock clock;
@@ -93,7 +94,7 @@ final class BulkSender implements AutoCloseable {
       String threadName) {
     this.client = client;
     this.endpoint = endpoint;
-    this.name = threadName;
+    this.streakLabel = threadName + " to " + endpoint;
     this.config = config;
     this.deadLetters = deadLetters;
     this.clock = clock;
@@ -191,7 +192,7 @@ final class BulkSender implements AutoCloseable {
       throws IOException, InterruptedException {
     List<IndexDocument> pending = documents;
     List<IndexDocument> refused = new ArrayList<>();
-    RetryStreak streak = new RetryStreak(name + " to " + endpoint);
+    RetryStreak streak = new RetryStreak(streakLabel);
     int attempt = 0;
     while (true) {
       String problem;

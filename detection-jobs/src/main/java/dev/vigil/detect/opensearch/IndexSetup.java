@@ -107,9 +107,10 @@ public final class IndexSetup {
 
   /**
    * The index contract the sinks write by: the classes of {@code opensearch.retention_file} (or the
-   * built-in ones) under {@code opensearch.index.prefix}. Read once at start by {@link #prepare},
-   * so that a user's broken file is a mistake of vigil.yaml there, and again where the job is
-   * built, once for all its sinks.
+   * built-in ones) under {@code opensearch.index.prefix}. Read at start by {@link #prepare} (from
+   * {@code JobPreflight.check}, and again when the templates are installed), so that a user's
+   * broken file is a mistake of vigil.yaml there, and again where the job is built, once for all
+   * its sinks.
    *
    * @throws InvalidConfigException naming {@code opensearch.retention_file}, the file and what is
    *     wrong in it (never its content) when the file cannot be read or is no retention file

@@ -68,7 +68,7 @@ final class CloudTrailActors {
    */
   static Actor actor(JsonNode userIdentity, JsonNode additionalEventData, String region) {
     Actor actor = byType(userIdentity, additionalEventData, region);
-    if (actor.getName() == null && userIdentity != null && userIdentity.isObject()) {
+    if (actor.getName() == null) {
       // Trimmed records (rule-test fixtures, SIEM excerpts) may keep only the type and userName:
       // it still says who acted where the parts the type's rule reads are missing.
       actor.setName(text(userIdentity, "userName"));

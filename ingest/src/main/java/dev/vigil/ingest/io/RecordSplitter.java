@@ -65,6 +65,17 @@ public final class RecordSplitter {
    * Reads the whole stream, handing each record to {@code sink}, a failed read included (see the
    * class comment); returns how many records there were.
    */
+  /** Bytes of a UTF-8 byte order mark. */
+  public static final int UTF8_BOM_LENGTH = 3;
+
+  /** Whether the first {@code length} of {@code bytes} start with a UTF-8 byte order mark. */
+  public static boolean startsWithUtf8Bom(byte[] bytes, int length) {
+    return length >= UTF8_BOM_LENGTH
+        && (bytes[0] & 0xFF) == 0xEF
+        && (bytes[1] & 0xFF) == 0xBB
+        && (bytes[2] & 0xFF) == 0xBF;
+  }
+
   public long split(InputStream in, Consumer<RawRecord> sink) {
     byte[] buffer = new byte[READ_BUFFER_BYTES];
     Cutter cutter = new Cutter(originPrefix, hardCap, sink);
@@ -72,14 +83,8 @@ public final class RecordSplitter {
     try {
       // A UTF-8 byte order mark is not part of any record; read the head whole, since a pipe or a
       // decompressor may hand over fewer bytes per read than the mark has.
-      int read = in.readNBytes(buffer, 0, 3);
-      int offset =
-          read == 3
-                  && (buffer[0] & 0xFF) == 0xEF
-                  && (buffer[1] & 0xFF) == 0xBB
-                  && (buffer[2] & 0xFF) == 0xBF
-              ? 3
-              : 0;
+      int read = in.readNBytes(buffer, 0, UTF8_BOM_LENGTH);
+      int offset = startsWithUtf8Bom(buffer, read) ? UTF8_BOM_LENGTH : 0;
       while (read > 0) {
         bytesRead += read;
         cutter.cut(buffer, offset, read);

@@ -235,7 +235,7 @@ public final class MappingTable {
                   + "' (allowed: "
                   + String.join(", ", RULE_KEYS)
                   + ")"
-                  + didYouMean(key, RULE_KEYS));
+                  + NearNames.suggestion(key, RULE_KEYS));
         }
       }
       Map<String, List<Predicate<String>>> patterns = match(node, at, where);
@@ -291,7 +291,7 @@ public final class MappingTable {
                   + " parser supplies ("
                   + String.join(", ", schema.matchKeys())
                   + "), so the rule would never match"
-                  + didYouMean(key, schema.matchKeys()));
+                  + NearNames.suggestion(key, schema.matchKeys()));
         }
         JsonNode value = entry.getValue();
         List<Predicate<String>> globs = new ArrayList<>();
@@ -324,7 +324,7 @@ public final class MappingTable {
                 + categoryNode.asText()
                 + "' is not one of "
                 + List.of(Category.values())
-                + didYouMean(
+                + NearNames.suggestion(
                     categoryNode.asText(),
                     Arrays.stream(Category.values()).map(Category::name).toList()));
       }
@@ -357,7 +357,7 @@ public final class MappingTable {
                   + " parser reads ("
                   + String.join(", ", schema.flags())
                   + ")"
-                  + didYouMean(flag.asText(), schema.flags()));
+                  + NearNames.suggestion(flag.asText(), schema.flags()));
         }
         flags.add(flag.asText());
       }
@@ -387,16 +387,6 @@ public final class MappingTable {
         fields.add(field.asText());
       }
       return List.copyOf(fields);
-    }
-
-    /**
-     * {@code ; did you mean 'operation'?} for a name typed where one of {@code known} belongs, by
-     * the nearness every other reader of user input uses ({@link NearNames}); empty when none is
-     * near.
-     */
-    private static String didYouMean(String typed, List<String> known) {
-      String suggestion = NearNames.didYouMean(typed, known);
-      return suggestion.isEmpty() ? "" : "; " + suggestion;
     }
 
     private MappingTableException error(String pointer, String problem) {

@@ -64,6 +64,21 @@ public final class EventIds {
     return requestKey(event.getSource(), event.getEventId());
   }
 
+  /**
+   * How the id of the entry Vault writes when a request arrives ends (its response's: ":response").
+   */
+  public static final String VAULT_REQUEST_ENTRY = ":request";
+
+  /** How the id of a KMIP request's entry ends. */
+  public static final String VAULT_KMIP_REQUEST_ENTRY = ":kmip-request";
+
+  /** Whether the event is the entry of a Vault request, written before its response. */
+  public static boolean isVaultRequestEntry(dev.vigil.event.Source source, String eventId) {
+    return source == dev.vigil.event.Source.VAULT
+        && eventId != null
+        && (eventId.endsWith(VAULT_REQUEST_ENTRY) || eventId.endsWith(VAULT_KMIP_REQUEST_ENTRY));
+  }
+
   /** {@link #requestKey(dev.vigil.event.AuditEvent)} from an event's source and id alone. */
   public static String requestKey(dev.vigil.event.Source source, String eventId) {
     if (source == dev.vigil.event.Source.VAULT) {

@@ -83,6 +83,15 @@ public final class NearNames {
     return didYouMean(near(typed, known));
   }
 
+  /**
+   * {@code ; did you mean 'contains'?}, to end a message about {@code typed}, or empty when none of
+   * {@code known} is near.
+   */
+  public static String suggestion(String typed, Collection<String> known) {
+    String didYouMean = didYouMean(typed, known);
+    return didYouMean.isEmpty() ? "" : "; " + didYouMean;
+  }
+
   /** {@code did you mean 'a' or 'b'?}, or empty when nothing is near. */
   public static String didYouMean(Collection<String> suggestions) {
     if (suggestions.isEmpty()) {

@@ -417,10 +417,11 @@ public final class ConfigMapping {
       throw error(name + "_file", "give either " + name + "_env or " + name + "_file, not both");
     }
     if (env != null) {
-      if (!SecretSource.isVariableName(env)) {
-        throw error(name + "_env", SecretSource.notAVariableName(key(name + "_env")));
+      try {
+        return new SecretSource(key(name + "_env"), env, null);
+      } catch (InvalidConfigException e) {
+        throw error(name + "_env", e.problem()); // not a variable's name: located here
       }
-      return new SecretSource(key(name + "_env"), env, null);
     }
     return secretFile == null ? null : new SecretSource(key(name + "_file"), null, secretFile);
   }

@@ -48,7 +48,7 @@ public record SecretSource(String key, String env, String file) implements Seria
   }
 
   /** Whether {@code name} is a POSIX environment variable name. */
-  public static boolean isVariableName(String name) {
+  private static boolean isVariableName(String name) {
     return VARIABLE_NAME.matcher(name).matches();
   }
 
@@ -57,7 +57,7 @@ public record SecretSource(String key, String env, String file) implements Seria
    * without the value: it may be the secret itself, pasted in the wrong place. The example name is
    * made from the key ({@code opensearch.password_env}: {@code VIGIL_OPENSEARCH_PASSWORD}).
    */
-  public static String notAVariableName(String key) {
+  static String notAVariableName(String key) {
     int lastDot = key.lastIndexOf('.');
     String name = key.substring(lastDot + 1).replaceFirst("_env$", "");
     String section = lastDot < 0 ? "" : key.substring(0, key.indexOf('.')) + "_";

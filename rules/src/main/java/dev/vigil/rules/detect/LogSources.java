@@ -119,7 +119,7 @@ public final class LogSources {
               + "' is not a Vigil source ("
               + String.join(", ", products)
               + ")"
-              + suggestion(logsource.product(), products));
+              + NearNames.suggestion(logsource.product(), products));
     }
     if (logsource.service() == null) {
       // A product alone means its single audit service when it has one.
@@ -148,18 +148,9 @@ public final class LogSources {
                         + "' is not supported ("
                         + services(ofProduct)
                         + ")"
-                        + suggestion(
+                        + NearNames.suggestion(
                             logsource.service(),
                             ofProduct.stream().map(LogsourceMapping::service).toList())));
-  }
-
-  /**
-   * {@code ; did you mean 'aws'?} for a value near a known one (case aside: Sigma's values are
-   * lower-case, and are compared as written), else empty.
-   */
-  private static String suggestion(String typed, java.util.Collection<String> known) {
-    String didYouMean = NearNames.didYouMean(typed, known);
-    return didYouMean.isEmpty() ? "" : "; " + didYouMean;
   }
 
   /**
@@ -208,13 +199,12 @@ public final class LogSources {
     List<String> known = new ArrayList<>(recordFields.paths(mapping.source()));
     known.addAll(mapping.fields().keySet());
     known.addAll(CanonicalFields.PATHS);
-    String didYouMean = NearNames.didYouMean(rewritten, known);
     return "warning: unknown field '"
         + name
         + "' for "
         + mapping.label()
         + " records"
-        + (didYouMean.isEmpty() ? "" : "; " + didYouMean)
+        + NearNames.suggestion(rewritten, known)
         + " (write raw."
         + rewritten
         + " if it is right)";

@@ -135,12 +135,8 @@ record Modifiers(
             return error(
                 "the modifier '" + modifier + "' is not supported by Vigil (see docs/rules.md)");
           }
-          String didYouMean = NearNames.didYouMean(modifier, NAMES);
           return error(
-              "unknown modifier '"
-                  + modifier
-                  + "'"
-                  + (didYouMean.isEmpty() ? "" : "; " + didYouMean));
+              "unknown modifier '" + modifier + "'" + NearNames.suggestion(modifier, NAMES));
         }
       }
     }

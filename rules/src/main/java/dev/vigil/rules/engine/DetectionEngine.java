@@ -9,7 +9,7 @@ import com.espertech.esper.runtime.client.EPRuntime;
 import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import com.espertech.esper.runtime.client.EPStatement;
 import dev.vigil.event.AuditEvent;
-import dev.vigil.event.Source;
+import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.detect.FieldRef;
 import dev.vigil.rules.model.CorrelationType;
@@ -75,7 +75,8 @@ public final class DetectionEngine implements AutoCloseable {
   private final PriorityQueue<Pending> buffer = new PriorityQueue<>();
   private final Map<String, Long> lastAlertByGroup = new HashMap<>();
   private final LinkedHashMap<String, Long> recentAlertIds = new LinkedHashMap<>();
-  // Requests of await_response rules waiting for their response, by deadline then arrival.
+  // Requests of await_response rules waiting for their response, by deadline then arrival (with
+  // answered ones, passed over at their deadline).
   private final PriorityQueue<AwaitingRequest> awaiting = new PriorityQueue<>();
   // Request keys (with rule id) of those waits, and of responses judged before their request.
   private final Map<String, AwaitingRequest> awaitingByRequest = new HashMap<>();
@@ -357,7 +358,7 @@ public final class DetectionEngine implements AutoCloseable {
     String key = rule.rule().meta().id() + '\u0000' + event.getRequestKey();
     long time = event.getTime();
     Duration wait = rule.rule().meta().awaitResponse();
-    if (isVaultRequestEntry(event.event())) {
+    if (EventIds.isVaultRequestEntry(event.event().getSource(), event.event().getEventId())) {
       if (answeredRequests.containsKey(key) || awaitingByRequest.containsKey(key)) {
         return; // answered already, or a second copy of the request (two audit devices)
       }
@@ -367,10 +368,9 @@ public final class DetectionEngine implements AutoCloseable {
       awaitingByRequest.put(key, request);
       return;
     }
-    AwaitingRequest request = awaitingByRequest.remove(key);
-    if (request != null) {
-      awaiting.remove(request);
-    } else {
+    // The answered request stays in the queue (removing it there is a scan of every open wait)
+    // and is passed over when its deadline comes: no longer the one its key maps to.
+    if (awaitingByRequest.remove(key) == null) {
       forgetOldAnswers(time - wait.toMillis());
       answeredRequests.putIfAbsent(key, time);
     }
@@ -378,12 +378,12 @@ public final class DetectionEngine implements AutoCloseable {
 
   /** Alerts on every waiting request whose deadline is at or before {@code upTo}. */
   private void alertUnanswered(long upTo) {
-    if (awaiting.isEmpty() || awaiting.peek().deadline() > upTo) {
-      return;
-    }
     long tag = currentTag;
     while (!awaiting.isEmpty() && awaiting.peek().deadline() <= upTo) {
       AwaitingRequest request = awaiting.poll();
+      if (awaitingByRequest.get(request.key()) != request) {
+        continue; // answered, or waiting again as a later copy of the request
+      }
       awaitingByRequest.remove(request.key());
       currentTag = request.tag();
       singleEventAlert(
@@ -394,13 +394,6 @@ public final class DetectionEngine implements AutoCloseable {
       flushBatch();
     }
     currentTag = tag;
-  }
-
-  private static boolean isVaultRequestEntry(AuditEvent event) {
-    String id = event.getEventId();
-    return event.getSource() == Source.VAULT
-        && id != null
-        && (id.endsWith(":request") || id.endsWith(":kmip-request"));
   }
 
   private void forgetOldAnswers(long before) {
@@ -453,9 +446,7 @@ public final class DetectionEngine implements AutoCloseable {
             List.of(source.getSource().name()),
             List.of(source.getEventId()),
             1,
-            unanswered == null
-                ? Summaries.single(meta, source)
-                : Summaries.single(meta, source) + unanswered,
+            Summaries.single(meta, source) + (unanswered == null ? "" : unanswered),
             meta.tags()));
   }
 

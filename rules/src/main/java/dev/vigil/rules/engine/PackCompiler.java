@@ -309,7 +309,6 @@ public final class PackCompiler {
             joined.stream()
                 .anyMatch(rule -> key.equals(rule.id()) || key.equals(rule.meta().name()));
         if (!joins) {
-          String didYouMean = NearNames.didYouMean(key, correlation.rules());
           errors.add(
               error(
                   correlation,
@@ -321,11 +320,10 @@ public final class PackCompiler {
                       + "', which is not one of the correlation's rules ("
                       + String.join(", ", correlation.rules())
                       + ")"
-                      + (didYouMean.isEmpty() ? "" : "; " + didYouMean)));
+                      + NearNames.suggestion(key, correlation.rules())));
         }
       }
       if (!used.contains(alias.getKey())) {
-        String didYouMean = NearNames.didYouMean(alias.getKey(), used);
         warnings.add(
             error(
                 correlation,
@@ -333,7 +331,7 @@ public final class PackCompiler {
                 "warning: the alias '"
                     + alias.getKey()
                     + "' is ignored: neither group-by nor condition.field names it"
-                    + (didYouMean.isEmpty() ? "" : "; " + didYouMean)));
+                    + NearNames.suggestion(alias.getKey(), used)));
         continue;
       }
       for (RuleDocument rule : joined) {
@@ -366,8 +364,7 @@ public final class PackCompiler {
             .map(Map.Entry::getKey)
             .sorted()
             .toList();
-    String didYouMean = NearNames.didYouMean(reference, rules);
-    return didYouMean.isEmpty() ? "" : "; " + didYouMean;
+    return NearNames.suggestion(reference, rules);
   }
 
   /** The field an alias names for a rule (keyed by its id or its name), or null. */

@@ -365,7 +365,7 @@ public final class RuleLoader {
                 "unknown correlation condition '"
                     + entry.getKey()
                     + "' (gt, gte, lt, lte, eq, neq, field)"
-                    + suggestion(entry.getKey(), CONDITION_KEYS));
+                    + NearNames.suggestion(entry.getKey(), CONDITION_KEYS));
           }
         }
       }
@@ -614,7 +614,7 @@ public final class RuleLoader {
               + "' ("
               + String.join(", ", words)
               + ")"
-              + suggestion(value, words));
+              + NearNames.suggestion(value, words));
     }
     return null;
   }
@@ -688,15 +688,9 @@ public final class RuleLoader {
                 + " ("
                 + String.join(", ", known)
                 + ")"
-                + suggestion(key, known));
+                + NearNames.suggestion(key, known));
       }
     }
-  }
-
-  /** {@code ; did you mean 'gte'?} when a known name is near the typed one, else empty. */
-  private static String suggestion(String typed, List<String> known) {
-    String didYouMean = NearNames.didYouMean(typed, known);
-    return didYouMean.isEmpty() ? "" : "; " + didYouMean;
   }
 
   private static String parent(String pointer) {

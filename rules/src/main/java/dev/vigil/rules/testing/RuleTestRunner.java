@@ -212,9 +212,6 @@ public final class RuleTestRunner {
 
   private static final Outcome PASSED = new Outcome(null, List.of());
 
-  /** Mismatches named in one failure at most; the rest are counted. */
-  static final int MAX_MISMATCHES = 5;
-
   /** Events explained per failed test at most (see {@link MatchExplainer}). */
   static final int MAX_EXPLAINED_EVENTS = 3;
 
@@ -305,14 +302,8 @@ public final class RuleTestRunner {
     if (mismatches.isEmpty()) {
       return PASSED;
     }
-    String reason =
-        mismatches.size() <= MAX_MISMATCHES
-            ? String.join("; ", mismatches)
-            : String.join("; ", mismatches.subList(0, MAX_MISMATCHES))
-                + "; and "
-                + (mismatches.size() - MAX_MISMATCHES)
-                + " more";
-    return new Outcome(reason, explanation);
+    // At most three: the alert count, the group, the event count.
+    return new Outcome(String.join("; ", mismatches), explanation);
   }
 
   /**
