@@ -118,7 +118,7 @@ public final class RuleExplainer {
   /** {@code ruleIndex 3 (secret_read): }: a joined rule as the EPL numbers it. */
   private static String perRule(CompiledPack pack, int input) {
     RuleMeta meta = pack.rules().get(input).rule().meta();
-    return "  ruleIndex " + input + " (" + (meta.name() != null ? meta.name() : meta.id()) + "): ";
+    return "  ruleIndex " + input + " (" + meta.handle() + "): ";
   }
 
   /**
@@ -180,7 +180,7 @@ public final class RuleExplainer {
       if (meta.detectionClass() != null) {
         near.rank(meta.detectionClass()).ifPresent(rank -> near.offer(meta.detectionClass(), rank));
       }
-      String handle = meta.name() != null ? meta.name() : meta.id();
+      String handle = meta.handle();
       String best = null;
       int bestRank = Integer.MAX_VALUE;
       Map<String, OptionalInt> candidates = new LinkedHashMap<>();
@@ -219,13 +219,7 @@ public final class RuleExplainer {
   }
 
   private static String listed(RuleMeta meta) {
-    return meta.file()
-        + ":"
-        + meta.line()
-        + "  "
-        + (meta.name() != null ? meta.name() : meta.id())
-        + "  "
-        + meta.title();
+    return meta.file() + ":" + meta.line() + "  " + meta.handle() + "  " + meta.title();
   }
 
   private static String explain(CompiledRule rule) {

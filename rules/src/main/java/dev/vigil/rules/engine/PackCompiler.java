@@ -336,7 +336,7 @@ public final class PackCompiler {
       }
       for (RuleDocument rule : joined) {
         if (aliasOf(alias.getValue(), rule) == null) {
-          String handle = rule.meta().name() != null ? rule.meta().name() : rule.id();
+          String handle = rule.meta().handle();
           errors.add(
               error(
                   correlation,

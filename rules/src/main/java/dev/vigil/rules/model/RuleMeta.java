@@ -43,9 +43,11 @@ public record RuleMeta(
 
   /** The alert's {@code detection}: the built-in class, else the rule's name, else its id. */
   public String detection() {
-    if (detectionClass != null) {
-      return detectionClass;
-    }
+    return detectionClass != null ? detectionClass : handle();
+  }
+
+  /** How messages name the rule: its name, else its id. */
+  public String handle() {
     return name != null ? name : id;
   }
 }

@@ -179,7 +179,7 @@ public final class RuleTestRunner {
           .filter(warning -> warning.file().equals(file.file()))
           .forEach(warnings::add);
       for (RuleDocument document : file.documents()) {
-        String rule = handle(document);
+        String rule = document.meta().handle();
         for (RuleTest test : document.tests()) {
           Outcome outcome = runTest(compiled, file, document, test);
           results.add(new Result(file.file(), test.line(), rule, test.name(), outcome.reason()));
@@ -337,7 +337,7 @@ public final class RuleTestRunner {
       if (chosen.isEmpty() && missing) {
         lines.add(
             "rule '"
-                + handle(rule.rule())
+                + rule.rule().meta().handle()
                 + "' matches "
                 + (judged.size() == 1 ? "the event" : "all " + judged.size() + " events"));
       }
@@ -349,7 +349,7 @@ public final class RuleTestRunner {
         explained++;
         lines.add(
             "rule '"
-                + handle(rule.rule())
+                + rule.rule().meta().handle()
                 + "' on event "
                 + (i + 1)
                 + " of "
@@ -373,9 +373,9 @@ public final class RuleTestRunner {
         long matched = judged.stream().filter(event -> base.predicate().test(event)).count();
         lines.add(
             "correlation '"
-                + handle(correlation.rule())
+                + correlation.rule().meta().handle()
                 + "': rule '"
-                + handle(base.rule())
+                + base.rule().meta().handle()
                 + "' matches "
                 + matched
                 + " of "
@@ -420,7 +420,9 @@ public final class RuleTestRunner {
     for (CompiledRule rule : pack.rules()) {
       if (rule.rule().id().equals(subject) && !rule.alerts()) {
         return ": "
-            + (subject.equals(owner.id()) ? "the rule" : "rule '" + handle(rule.rule()) + "'")
+            + (subject.equals(owner.id())
+                ? "the rule"
+                : "rule '" + rule.rule().meta().handle() + "'")
             + onlyFeeds(pack, rule);
       }
     }
@@ -435,7 +437,7 @@ public final class RuleTestRunner {
     List<String> correlations =
         pack.correlations().stream()
             .filter(correlation -> correlation.ruleIndexes().contains(rule.index()))
-            .map(correlation -> "'" + handle(correlation.rule()) + "'")
+            .map(correlation -> "'" + correlation.rule().meta().handle() + "'")
             .toList();
     return correlations.size() == 1
         ? " only feeds correlation "
@@ -445,10 +447,6 @@ public final class RuleTestRunner {
             + String.join(", ", correlations)
             + " (none with generate: true); expect a correlation's alert, or set generate: true"
             + " on one of them";
-  }
-
-  private static String handle(RuleDocument document) {
-    return document.meta().name() != null ? document.meta().name() : document.id();
   }
 
   private static String describe(List<Alert> alerts) {
