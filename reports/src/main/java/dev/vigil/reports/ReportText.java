@@ -207,7 +207,10 @@ public final class ReportText {
         + report.totals().deadLetters()
         + " in this period; "
         + report.deadLettersOutsidePeriod()
-        + " received outside it.";
+        + " received outside it. A dead letter delivered twice (the same reason, origin and raw"
+        + " bytes: a replay, a file read twice) counts once, by its later receipt; the same bytes"
+        + " from two origins (two audit devices) are two records that could not be read, and"
+        + " count as two.";
   }
 
   private static String frameworkName(ComplianceReport.ControlEvidence control) {
