@@ -77,6 +77,9 @@ public final class ReportText {
           + " an alert's id finds it in the alerts index, with the events behind it.";
   static final String NO_ALERTS = "No alerts in the period.";
 
+  /** What leads an alert's id on its own line under the alert in the PDF. */
+  static final String ALERT_ID_LABEL = "alert id ";
+
   static final String PRIVILEGED_HEADING = "3 Privileged activity by actor";
 
   /** What the privileged activity table counts, and what it leaves to the alerts. */
