@@ -278,7 +278,7 @@ public final class FileReportSource implements ReportSource {
             event.source(),
             account,
             actor.id(),
-            actor.name(),
+            PrivilegedActorCount.names(actor.name()),
             actor.type(),
             1,
             root ? 1 : 0,
