@@ -1,12 +1,21 @@
 package dev.vigil.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.yaml.ConfigMapping;
 import dev.vigil.ingest.yaml.InvalidConfigException;
+import dev.vigil.ingest.yaml.YamlDocument;
+import dev.vigil.rules.RuleError;
+import dev.vigil.rules.RuleException;
+import dev.vigil.rules.yaml.YamlReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,7 +47,7 @@ final class OpenSearchOptions {
           "OpenSearch node URL(s), comma-separated (default: "
               + LOCAL_STACK
               + ", the local stack).")
-  List<String> urls = List.of(LOCAL_STACK);
+  List<String> urls;
 
   @Option(
       names = "--user",
@@ -63,7 +72,108 @@ final class OpenSearchOptions {
 
   /** The cluster's configuration; {@code more} adds keys of the section (index, retention_file). */
   OpenSearchConfig cluster(CliEnvironment env, Consumer<ObjectNode> more) {
-    return config(env, urls, "--opensearch", more);
+    return config(env, urls == null ? List.of(LOCAL_STACK) : urls, "--opensearch", more);
+  }
+
+  /**
+   * The cluster's configuration as the {@code opensearch:} section of a configuration file (the
+   * vigil.yaml of {@code vigil run}) says, with each flag given here, and each key {@code more}
+   * adds, in place of the file's: the flags win. Only that section is read (a host that makes
+   * reports need not hold the job's rules), by its owner as {@code vigil run} reads it: a mistake
+   * in the file names its file, line and key, relative paths are the file's, and a flag's mistake
+   * names the flag. {@code --user} replaces the file's user with its password source.
+   *
+   * @param typed the file as the user typed it
+   */
+  OpenSearchConfig clusterFromFile(CliEnvironment env, String typed, Consumer<ObjectNode> more) {
+    Path file = env.resolve(typed);
+    YamlDocument document = configFile(file, typed);
+    JsonNode fromFile = document.root().path("opensearch");
+    if (!fromFile.isObject()) {
+      throw new CommandFailedException(
+          typed + ": no opensearch: section, which names the cluster to read");
+    }
+    ObjectNode flags = JSON.createObjectNode();
+    if (urls != null) {
+      ArrayNode list = flags.putArray("urls");
+      urls.forEach(list::add);
+    }
+    loginAndTrust(env, flags);
+    more.accept(flags);
+    ObjectNode section = ((ObjectNode) fromFile).deepCopy();
+    if (flags.has("urls")) {
+      section.remove("url");
+    }
+    if (flags.has("username")) {
+      section.remove(List.of("password_env", "password_file"));
+    }
+    if (flags.has("password_file")) {
+      section.remove("password_env");
+    }
+    if (flags.has("tls")) {
+      JsonNode tls = section.path("tls");
+      ObjectNode mergedTls = tls.isObject() ? ((ObjectNode) tls).deepCopy() : flags.objectNode();
+      mergedTls.setAll((ObjectNode) flags.get("tls"));
+      flags.set("tls", mergedTls);
+    }
+    section.setAll(flags);
+    ObjectNode root = ((ObjectNode) document.root()).deepCopy();
+    root.set("opensearch", section);
+    try {
+      return OpenSearchConfig.read(
+          ConfigMapping.root(
+                  typed,
+                  new YamlDocument(root, document.lines(), document.line()),
+                  file.toAbsolutePath().getParent())
+              .section("opensearch"));
+    } catch (InvalidConfigException e) {
+      boolean byFlag =
+          e.key().startsWith("opensearch.")
+              && flags.has(e.key().substring("opensearch.".length()).split("\\.")[0]);
+      throw new CommandFailedException(
+          byFlag ? asTyped(env, asFlag(e, "--opensearch")) : e.getMessage());
+    }
+  }
+
+  /** The one YAML document of a configuration file, a mapping; a mistake is one line. */
+  private static YamlDocument configFile(Path file, String typed) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new CommandFailedException(typed + ": " + IoProblems.readProblem(file, e));
+    }
+    List<YamlDocument> documents;
+    try {
+      documents = YamlReader.read(typed, IoProblems.utf8(bytes));
+    } catch (IoProblems.NotUtf8Text e) {
+      throw new CommandFailedException(
+          InvalidConfigException.message(typed, e.line(), "", e.getMessage()));
+    } catch (RuleException e) {
+      RuleError first = e.errors().get(0);
+      throw new CommandFailedException(
+          InvalidConfigException.message(typed, first.line(), "", first.message()));
+    }
+    if (documents.size() != 1 || !documents.get(0).root().isObject()) {
+      throw new CommandFailedException(
+          typed + ": must be one YAML document, a mapping of sections (opensearch:, ...)");
+    }
+    return documents.get(0);
+  }
+
+  /** The user, password source and CA of the flags given, as keys of an opensearch: section. */
+  private void loginAndTrust(CliEnvironment env, ObjectNode section) {
+    if (user != null) {
+      section.put("username", user);
+    }
+    if (passwordFile != null) {
+      section.put("password_file", env.resolve(passwordFile).toString());
+    } else if (user != null) {
+      section.put("password_env", PASSWORD_ENV);
+    }
+    if (caPem != null) {
+      section.putObject("tls").put("ca_pem", env.resolve(caPem).toString());
+    }
   }
 
   /** The same credentials and trust for another service, e.g. OpenSearch Dashboards. */
@@ -76,17 +186,7 @@ final class OpenSearchOptions {
     ObjectNode section = JSON.createObjectNode();
     ArrayNode list = section.putArray("urls");
     serviceUrls.forEach(list::add);
-    if (user != null) {
-      section.put("username", user);
-    }
-    if (passwordFile != null) {
-      section.put("password_file", env.resolve(passwordFile).toString());
-    } else if (user != null) {
-      section.put("password_env", PASSWORD_ENV);
-    }
-    if (caPem != null) {
-      section.putObject("tls").put("ca_pem", env.resolve(caPem).toString());
-    }
+    loginAndTrust(env, section);
     more.accept(section);
     try {
       return OpenSearchConfig.fromTree(section);

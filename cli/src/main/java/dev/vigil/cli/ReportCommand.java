@@ -67,6 +67,14 @@ final class ReportCommand implements Callable<Integer> {
   @Mixin private RetentionFileOption retentionFile = new RetentionFileOption();
 
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Read OpenSearch from the opensearch: section of this file (the vigil.yaml of vigil run),"
+              + " its retention_file included; the connection flags and --retention-file win.")
+  String config;
+
+  @Option(
       names = "--period",
       paramLabel = "PERIOD",
       description = "A month (2026-11), a quarter (2026-Q4) or a year (2026), UTC.")
@@ -117,10 +125,12 @@ final class ReportCommand implements Callable<Integer> {
       throw new CommandFailedException("give --out DIR, the directory to write the report to");
     }
     ReportPeriod reportPeriod = period();
-    boolean fromOpenSearch = spec.commandLine().getParseResult().hasMatchedOption("--opensearch");
+    boolean fromOpenSearch =
+        config != null || spec.commandLine().getParseResult().hasMatchedOption("--opensearch");
     if ((input == null) == !fromOpenSearch) {
       throw new CommandFailedException(
-          "give one input: --input DIR (the files of a run) or --opensearch URL");
+          "give one input: --input DIR (the files of a run) or --opensearch URL"
+              + (config != null ? " (or --config FILE, its opensearch: section)" : ""));
     }
     if (input != null) {
       if (retentionFile.given()) {
@@ -139,6 +149,7 @@ final class ReportCommand implements Callable<Integer> {
 
     ComplianceReport report;
     IndexContract retentionClasses = null;
+    boolean builtInRetention = true;
     if (input != null) {
       ReportSource source;
       try {
@@ -148,18 +159,22 @@ final class ReportCommand implements Callable<Integer> {
       }
       report = build(source, reportPeriod, version, catalog);
     } else {
-      OpenSearchConfig config =
-          openSearch.cluster(env, section -> retentionFile.addTo(env, section));
-      retentionClasses = RetentionFileOption.contract(config);
-      try (OpenSearchConnection connection = openSearch.open(env, config)) {
+      OpenSearchConfig cluster =
+          config != null
+              ? openSearch.clusterFromFile(
+                  env, config, section -> retentionFile.addTo(env, section))
+              : openSearch.cluster(env, section -> retentionFile.addTo(env, section));
+      retentionClasses = RetentionFileOption.contract(cluster);
+      builtInRetention = cluster.retentionFile() == null;
+      try (OpenSearchConnection connection = openSearch.open(env, cluster)) {
         report =
             build(
-                new OpenSearchReportSource(connection.client(), config.urls()),
+                new OpenSearchReportSource(connection.client(), cluster.urls()),
                 reportPeriod,
                 version,
                 catalog);
       } catch (IOException | OpenSearchException e) {
-        throw OpenSearchOptions.failure(config, "reading the report's input", e);
+        throw OpenSearchOptions.failure(cluster, "reading the report's input", e);
       }
     }
 
@@ -226,10 +241,7 @@ final class ReportCommand implements Callable<Integer> {
     if (input == null) {
       String deleted =
           retentionWarning(
-              retentionClasses,
-              !retentionFile.given(),
-              reportPeriod,
-              LocalDate.now(ZoneOffset.UTC));
+              retentionClasses, builtInRetention, reportPeriod, LocalDate.now(ZoneOffset.UTC));
       if (deleted != null) {
         err.println("vigil report: warning: " + deleted);
       }

@@ -226,6 +226,53 @@ class ReportCommandTest {
             + " indices, not the files of a run (--input)");
   }
 
+  @Test
+  void withConfigTheRetentionFileOfVigilYamlIsReadAndTheFlagWins() throws IOException {
+    Path dir = Files.createDirectories(temp.resolve("etc"));
+    Files.writeString(dir.resolve("broken.yaml"), "default_class: general\nclasses: [\n");
+    // Paths in the file are the file's, as for vigil run; an unreachable cluster: the retention
+    // file is read, and judged, before any input is.
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "rules:\n  path: /nowhere/the/report/host/lacks\n"
+            + "opensearch:\n  url: http://127.0.0.1:9\n  retention_file: broken.yaml\n");
+
+    CliRun.Result fromTheFile =
+        cli().execute("report", "--period", "2026-Q3", "--config", "etc/vigil.yaml", "--out", "x");
+    CliRun.Result flagWins =
+        cli()
+            .execute(
+                "report",
+                "--period",
+                "2026-Q3",
+                "--config",
+                "etc/vigil.yaml",
+                "--retention-file",
+                retentionFileKeepingLogins("1y").toString(),
+                "--out",
+                "x");
+
+    assertThat(fromTheFile.exitCode()).isEqualTo(1);
+    assertThat(fromTheFile.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith("vigil report: " + dir.resolve("broken.yaml") + ": not valid YAML at line ");
+    // The file's retention_file is replaced, its URL kept: the input is what fails.
+    assertThat(flagWins.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil report: reading the report's input failed on OpenSearch at"
+                + " http://127.0.0.1:9: ");
+    Files.writeString(dir.resolve("kafka-only.yaml"), "kafka:\n  bootstrap_servers: k:9092\n");
+    assertOneLineError(
+        cli()
+            .execute(
+                "report", "--period", "2026-Q3", "--config", "etc/kafka-only.yaml", "--out", "x"),
+        "vigil report: etc/kafka-only.yaml: no opensearch: section, which names the cluster to"
+            + " read");
+  }
+
   /** The built-in retention file with the logins' class ({@code auth}) kept {@code retention}. */
   private static Path retentionFileKeepingLogins(String retention) throws IOException {
     String builtIn;

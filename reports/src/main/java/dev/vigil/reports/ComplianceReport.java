@@ -263,7 +263,7 @@ public record ComplianceReport(
             .thenComparing(PrivilegedActorCount::source)
             .thenComparing(PrivilegedActorCount::account, nullsFirst)
             .thenComparing(PrivilegedActorCount::actorId, nullsFirst)
-            .thenComparing(PrivilegedActorCount::actorName, nullsFirst));
+            .thenComparing(row -> String.join("\n", row.actorNames())));
     int shown = Math.min(rows.size(), PrivilegedActivity.ACTORS_SHOWN);
     List<PrivilegedActorCount> more = rows.subList(shown, rows.size());
     return new PrivilegedActivity(

@@ -10,12 +10,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +41,10 @@ import java.util.stream.Stream;
  * period counts once per id, time, source, category and {@code denied} ({@link EventsSeen}, 32 to
  * 64 bytes an event while the events are read). Records that only share an id (a sanitized sample's
  * {@code 1}) differ in those fields and still count apart. An alert id read twice is one alert, the
- * last read, as the index keeps the later write.
+ * last read, as the index keeps the later write. So is a dead letter read twice with the same
+ * reason, origin and raw bytes (the dead-letter index's document id): a replay, or a restarted job
+ * re-reading an offset, delivers the same record from the same place. The same bytes from two
+ * origins (two audit devices) are two records that could not be read, and count as two.
  */
 public final class FileReportSource implements ReportSource {
 
@@ -73,8 +80,48 @@ public final class FileReportSource implements ReportSource {
 
   record DeadLetterFields(
       String reason,
+      String origin,
+      String raw,
+      @JsonProperty("raw_base64") String rawBase64,
       @JsonProperty("source_guess") String sourceGuess,
-      @JsonProperty("received_at") String receivedAt) {}
+      @JsonProperty("received_at") String receivedAt) {
+
+    /**
+     * What makes two dead letters one: the reason, the origin and the raw bytes, digested as the
+     * dead-letter index's document id is ({@code detection-jobs}' {@code Documents.deadLetterId}),
+     * so a record read twice from the same place (a replay, a restarted job re-reading an offset, a
+     * file read twice) is one dead letter here as there.
+     */
+    String identity() {
+      if (raw == null && rawBase64 == null) {
+        throw new IllegalArgumentException("dead letter has no 'raw' nor 'raw_base64'");
+      }
+      byte[] bytes;
+      try {
+        bytes =
+            raw != null
+                ? raw.getBytes(StandardCharsets.UTF_8)
+                : Base64.getDecoder().decode(rawBase64);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'raw_base64' is not base64");
+      }
+      MessageDigest sha;
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      }
+      sha.update(reason.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update((origin == null ? "" : origin).getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(bytes);
+      return HexFormat.of().formatHex(sha.digest());
+    }
+  }
+
+  /** A dead letter as last read: the later write is the one the index keeps. */
+  private record DeadLetterRead(String reason, String sourceGuess, Instant receivedAt) {}
 
   private final Path directory;
   private final List<Path> alerts;
@@ -157,9 +204,9 @@ public final class FileReportSource implements ReportSource {
           }
         });
 
-    Map<DeadLetterKey, Long> deadLetterCounts = new HashMap<>();
-    long[] outsidePeriod = {0};
-    Instant[] firstReceived = {null};
+    // Keyed by identity, the last read kept: a record delivered twice from one origin is one
+    // dead letter, counted by its later receipt, as the index keeps the later write.
+    Map<String, DeadLetterRead> deadLettersRead = new HashMap<>();
     forEachLine(
         deadLetters,
         "a dead letter",
@@ -169,16 +216,23 @@ public final class FileReportSource implements ReportSource {
             throw new IllegalArgumentException("dead letter has no 'reason'");
           }
           Instant received = instant(dead.receivedAt(), "received_at");
-          if (firstReceived[0] == null || received.isBefore(firstReceived[0])) {
-            firstReceived[0] = received;
-          }
-          if (period.contains(received)) {
-            deadLetterCounts.merge(
-                new DeadLetterKey(dead.reason(), dead.sourceGuess()), 1L, Long::sum);
-          } else {
-            outsidePeriod[0]++;
-          }
+          deadLettersRead.put(
+              dead.identity(), new DeadLetterRead(dead.reason(), dead.sourceGuess(), received));
         });
+    Map<DeadLetterKey, Long> deadLetterCounts = new HashMap<>();
+    long[] outsidePeriod = {0};
+    Instant[] firstReceived = {null};
+    for (DeadLetterRead dead : deadLettersRead.values()) {
+      Instant received = dead.receivedAt();
+      if (firstReceived[0] == null || received.isBefore(firstReceived[0])) {
+        firstReceived[0] = received;
+      }
+      if (period.contains(received)) {
+        deadLetterCounts.merge(new DeadLetterKey(dead.reason(), dead.sourceGuess()), 1L, Long::sum);
+      } else {
+        outsidePeriod[0]++;
+      }
+    }
 
     return new ReportInput(
         List.copyOf(alertsById.values()),
@@ -224,7 +278,7 @@ public final class FileReportSource implements ReportSource {
             event.source(),
             account,
             actor.id(),
-            actor.name(),
+            PrivilegedActorCount.names(actor.name()),
             actor.type(),
             1,
             root ? 1 : 0,

@@ -215,7 +215,7 @@ public final class OpenSearchReportSource implements ReportSource {
                   key.path("source").asText(),
                   text(key.path("account")),
                   text(key.path("actor_id")),
-                  text(key.path("actor_name")),
+                  PrivilegedActorCount.names(text(key.path("actor_name"))),
                   text(key.path("actor_type")),
                   bucket.path("doc_count").asLong(),
                   bucket.path("root").path("doc_count").asLong(),

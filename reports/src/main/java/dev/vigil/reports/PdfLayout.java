@@ -136,6 +136,18 @@ final class PdfLayout implements AutoCloseable {
    * A table whose columns share the text width by their {@code width}s; rows break across pages.
    */
   void table(List<Column> columns, List<List<String>> rows) {
+    table(columns, rows, null);
+  }
+
+  /**
+   * A table as {@link #table(List, List)}, each row with a line of its own under its cells, across
+   * the whole table, that is never wrapped: for an id a reader copies ({@code lines.get(i)} under
+   * row {@code i}; none when {@code lines} is null).
+   */
+  void table(List<Column> columns, List<List<String>> rows, List<String> lines) {
+    if (lines != null && lines.size() != rows.size()) {
+      throw new IllegalArgumentException("one line per row");
+    }
     float total = (float) columns.stream().mapToDouble(Column::width).sum();
     float[] widths = new float[columns.size()];
     for (int i = 0; i < widths.length; i++) {
@@ -147,15 +159,29 @@ final class PdfLayout implements AutoCloseable {
     if (!rows.isEmpty() && !fits(headerHeight + rowHeight(widths, rows.get(0), regular))) {
       newPage();
     }
-    row(columns, widths, header, true);
-    for (List<String> row : rows) {
-      if (!fits(rowHeight(widths, row, regular))) {
+    row(columns, widths, header, true, null);
+    for (int i = 0; i < rows.size(); i++) {
+      List<String> row = rows.get(i);
+      String line = lines == null ? null : lines.get(i);
+      if (!fits(rowHeight(widths, row, regular) + underHeight(line))) {
         newPage();
-        row(columns, widths, header, true);
+        row(columns, widths, header, true, null);
       }
-      row(columns, widths, row, false);
+      row(columns, widths, row, false, line);
     }
     y -= 8;
+  }
+
+  /**
+   * The height a row's own line adds under its cells: one line, unless it is longer than the table
+   * is wide, which no id of Vigil's rules is.
+   */
+  private float underHeight(String under) {
+    return under == null ? 0 : underLines(under).size() * TABLE * 1.3f;
+  }
+
+  private List<String> underLines(String under) {
+    return wrap(regular, TABLE, under, width() - 2 * CELL_PAD);
   }
 
   private boolean fits(float height) {
@@ -170,9 +196,11 @@ final class PdfLayout implements AutoCloseable {
     return lines * TABLE * 1.3f + 2 * CELL_PAD;
   }
 
-  private void row(List<Column> columns, float[] widths, List<String> cells, boolean header) {
+  private void row(
+      List<Column> columns, float[] widths, List<String> cells, boolean header, String under) {
     PDType1Font font = header ? bold : regular;
-    float height = rowHeight(widths, cells, font);
+    float cellsHeight = rowHeight(widths, cells, font);
+    float height = cellsHeight + underHeight(under);
     try {
       if (header) {
         content.setNonStrokingColor(0.88f, 0.90f, 0.93f);
@@ -193,6 +221,13 @@ final class PdfLayout implements AutoCloseable {
           lineY -= TABLE * 1.3f;
         }
         x += widths[i];
+      }
+      if (under != null) {
+        float lineY = y - cellsHeight + CELL_PAD - TABLE;
+        for (String line : underLines(under)) {
+          write(font, TABLE, MARGIN + CELL_PAD, lineY, line);
+          lineY -= TABLE * 1.3f;
+        }
       }
       content.setStrokingColor(0.75f, 0.75f, 0.75f);
       content.setLineWidth(0.4f);

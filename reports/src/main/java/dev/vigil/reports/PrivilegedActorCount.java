@@ -5,6 +5,9 @@ import dev.vigil.event.Outcome;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.spi.EventIds;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * One actor's privileged events of the period, in one audit source and account: root use, and
@@ -15,7 +18,9 @@ import java.time.Instant;
  * @param account the Vault namespace, AWS account, Azure subscription or GCP project ({@code
  *     target.account}); null when the event names none
  * @param actorId {@code actor.id}; null when the event names none
- * @param actorName {@code actor.name}; null when the event names none
+ * @param actorNames the {@code actor.name}s the actor's events carry, sorted, each once: an actor
+ *     renamed within the period (a user's display name, a role session's name) is one row with both
+ *     names; empty when the events name none
  * @param actorType {@code actor.type}; null when the event names none
  * @param events the privileged events, each once even when it is of two kinds (a root token writing
  *     a policy)
@@ -26,7 +31,7 @@ public record PrivilegedActorCount(
     String source,
     String account,
     String actorId,
-    String actorName,
+    List<String> actorNames,
     String actorType,
     long events,
     long rootUse,
@@ -40,8 +45,21 @@ public record PrivilegedActorCount(
   static final String AUDIT_CONFIG = Category.AUDIT_CONFIG.name();
   static final String VAULT = Source.VAULT.name();
 
-  /** What makes one row: the actor, in one source and account. */
-  record Key(String source, String account, String actorId, String actorName, String actorType) {}
+  public PrivilegedActorCount {
+    actorNames = List.copyOf(new TreeSet<>(actorNames));
+  }
+
+  /**
+   * What makes one row: the actor, in one source and account. The actor is its {@code actor.id},
+   * which stays when its name changes; only events that carry no id are told apart by name.
+   */
+  record Key(
+      String source, String account, String actorId, List<String> namesWithoutId, String type) {}
+
+  /** The names of an event's actor: its one {@code actor.name}, or none. */
+  static List<String> names(String actorName) {
+    return actorName == null || actorName.isBlank() ? List.of() : List.of(actorName);
+  }
 
   /**
    * Whether the event is the request entry of a Vault request: left out of this count, so that a
@@ -66,28 +84,36 @@ public record PrivilegedActorCount(
     return AUDIT_CONFIG.equals(category) && SUCCESS.equals(outcome);
   }
 
-  /** The actor as the report shows it: its name, else its id, else {@code (unknown)}. */
+  /**
+   * The actor as the report shows it: its name, else its id, else {@code (unknown)}; an actor
+   * renamed within the period by its names and its id ({@code alice / alice.smith (id u-1)}), so a
+   * reader sees that the names are one identity.
+   */
   public String actor() {
-    if (actorName != null && !actorName.isBlank()) {
-      return actorName;
+    boolean hasId = actorId != null && !actorId.isBlank();
+    if (actorNames.size() == 1) {
+      return actorNames.get(0);
     }
-    if (actorId != null && !actorId.isBlank()) {
-      return actorId;
+    if (actorNames.size() > 1) {
+      return String.join(" / ", actorNames) + (hasId ? " (id " + actorId + ")" : "");
     }
-    return "(unknown)";
+    return hasId ? actorId : "(unknown)";
   }
 
   Key key() {
-    return new Key(source, account, actorId, actorName, actorType);
+    boolean hasId = actorId != null && !actorId.isBlank();
+    return new Key(source, account, actorId, hasId ? List.of() : actorNames, actorType);
   }
 
-  /** The same actor, source and account with {@code other}'s events added. */
+  /** The same actor, source and account with {@code other}'s events and names added. */
   PrivilegedActorCount plus(PrivilegedActorCount other) {
+    List<String> names = new ArrayList<>(actorNames);
+    names.addAll(other.actorNames);
     return new PrivilegedActorCount(
         source,
         account,
         actorId,
-        actorName,
+        names,
         actorType,
         events + other.events,
         rootUse + other.rootUse,

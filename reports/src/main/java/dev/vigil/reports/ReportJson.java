@@ -18,7 +18,7 @@ import java.util.Map;
 public final class ReportJson {
 
   /** The format of report.json; a change of shape gets a new number. */
-  public static final String FORMAT = "vigil-report/3";
+  public static final String FORMAT = "vigil-report/4";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,7 +90,8 @@ public final class ReportJson {
       ObjectNode node = actors.addObject();
       node.put("actor", row.actor());
       node.put("actor_id", row.actorId());
-      node.put("actor_name", row.actorName());
+      ArrayNode names = node.putArray("actor_names");
+      row.actorNames().forEach(names::add);
       node.put("actor_type", row.actorType());
       node.put("source", row.source());
       node.put("account", row.account());

@@ -102,16 +102,22 @@ public final class ReportPdf {
     }
     // Widths in points of the 495 the page has: a time, "informational" and the built-in
     // detections' names fit on one line (cut, "2026-11-20T10:0" over "3:48Z" reads as another
-    // time), the alert id takes four lines of 16 characters, the summary the rest.
+    // time), the summary takes the rest. The alert id (64 hex digits for the built-in rules) gets a
+    // line of its own under its alert, whole: an auditor copies it to find the alert in the index,
+    // and an id cut over lines copies as a broken one.
+    List<List<String>> rows =
+        ReportText.alertRows(report).stream().map(row -> row.subList(0, row.size() - 1)).toList();
     pdf.table(
         List.of(
             Column.left("time", 84),
             Column.left("severity", 50),
             Column.left("detection", 79),
-            Column.left("rule: summary", 178),
-            Column.right("events", 30),
-            Column.left("alert id", 74)),
-        ReportText.alertRows(report));
+            Column.left("rule: summary", 252),
+            Column.right("events", 30)),
+        rows,
+        report.alerts().stream()
+            .map(alert -> ReportText.ALERT_ID_LABEL + alert.alertId())
+            .toList());
   }
 
   private static void privilegedActivity(PdfLayout pdf, ComplianceReport report) {

@@ -77,6 +77,9 @@ public final class ReportText {
           + " an alert's id finds it in the alerts index, with the events behind it.";
   static final String NO_ALERTS = "No alerts in the period.";
 
+  /** What leads an alert's id on its own line under the alert in the PDF. */
+  static final String ALERT_ID_LABEL = "alert id ";
+
   static final String PRIVILEGED_HEADING = "3 Privileged activity by actor";
 
   /** What the privileged activity table counts, and what it leaves to the alerts. */
@@ -207,7 +210,10 @@ public final class ReportText {
         + report.totals().deadLetters()
         + " in this period; "
         + report.deadLettersOutsidePeriod()
-        + " received outside it.";
+        + " received outside it. A dead letter delivered twice (the same reason, origin and raw"
+        + " bytes: a replay, a file read twice) counts once, by its later receipt; the same bytes"
+        + " from two origins (two audit devices) are two records that could not be read, and"
+        + " count as two.";
   }
 
   private static String frameworkName(ComplianceReport.ControlEvidence control) {

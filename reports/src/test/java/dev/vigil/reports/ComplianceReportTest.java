@@ -94,6 +94,38 @@ class ComplianceReportTest {
   }
 
   @Test
+  void aDeadLetterDeliveredTwiceFromOneOriginCountsOnceTwoOriginsCountApart() throws IOException {
+    Path run = Fixtures.run(temp.resolve("run"));
+    Fixtures.write(
+        run.resolve("deadletters.jsonl"),
+        List.of(
+            // One record read twice from the same place (a replay): one dead letter, counted by
+            // its later receipt, which falls outside November, as the index keeps the later write.
+            Fixtures.deadLetter("MALFORMED_JSON", null, "2026-11-20T10:00:00Z", "vault.log:7"),
+            Fixtures.deadLetter("MALFORMED_JSON", null, "2026-11-20T11:00:00Z", "vault.log:7"),
+            Fixtures.deadLetter("MALFORMED_JSON", null, "2026-11-21T10:00:00Z", "replay.log:1"),
+            Fixtures.deadLetter("MALFORMED_JSON", null, "2026-12-02T10:00:00Z", "replay.log:1"),
+            // The same bytes from another device: another record that could not be read.
+            Fixtures.deadLetter("MALFORMED_JSON", null, "2026-11-20T10:00:00Z", "vault-2.log:7"),
+            "{\"raw_base64\":\"/w==\",\"reason\":\"INVALID_UTF8\",\"origin\":\"vault.log:7\","
+                + "\"source_guess\":null,\"received_at\":\"2026-11-20T10:00:00Z\"}"));
+    FileReportSource source = new FileReportSource(run);
+    ComplianceReport report =
+        ComplianceReport.build(
+            NOVEMBER, source.description(), "1", source.read(NOVEMBER), ControlCatalog.builtIn());
+
+    assertThat(report.deadLetters())
+        .containsExactly(
+            new DeadLetterCount("INVALID_UTF8", null, 1),
+            new DeadLetterCount("MALFORMED_JSON", null, 2));
+    assertThat(report.deadLettersOutsidePeriod()).isEqualTo(1);
+    assertThat(ReportText.completeness(report))
+        .contains(
+            "A dead letter delivered twice (the same reason, origin and raw bytes: a replay, a"
+                + " file read twice) counts once");
+  }
+
+  @Test
   void aPeriodBeforeTheInputWasReceivedCountsItsDeadLettersOutsideAndSaysSo() throws IOException {
     ReportPeriod october = ReportPeriod.parse("2026-10");
     FileReportSource source = new FileReportSource(Fixtures.run(temp.resolve("run")));

@@ -52,10 +52,17 @@ final class Fixtures {
         + ",\"actor\":{\"id\":\"alice\"},\"raw\":\"{\\\"secret\\\":\\\"s3cr3t-value\\\"}\"}";
   }
 
+  /** A dead letter read from {@code f}, at a line of its own for each time it was received. */
   static String deadLetter(String reason, String sourceGuess, String receivedAt) {
+    return deadLetter(reason, sourceGuess, receivedAt, "f:" + receivedAt);
+  }
+
+  static String deadLetter(String reason, String sourceGuess, String receivedAt, String origin) {
     return "{\"raw\":\"{broken s3cr3t-value\",\"reason\":\""
         + reason
-        + "\",\"message\":\"malformed\",\"origin\":\"f:1\",\"source_guess\":"
+        + "\",\"message\":\"malformed\",\"origin\":\""
+        + origin
+        + "\",\"source_guess\":"
         + (sourceGuess == null ? "null" : "\"" + sourceGuess + "\"")
         + ",\"received_at\":\""
         + receivedAt

@@ -52,7 +52,7 @@ class PrivilegedActivityTest {
                 "GCP_AUDIT",
                 "acme-prod",
                 POOL,
-                null,
+                List.of(),
                 "SERVICE",
                 2,
                 0,
@@ -68,7 +68,7 @@ class PrivilegedActivityTest {
                 "AWS_CLOUDTRAIL",
                 "111122223333",
                 AWS_ROOT,
-                "root",
+                List.of("root"),
                 "ROOT",
                 2,
                 2,
@@ -84,7 +84,7 @@ class PrivilegedActivityTest {
                 "AWS_CLOUDTRAIL",
                 "111122223333",
                 "arn:aws:iam::111122223333:user/bob",
-                "bob",
+                List.of("bob"),
                 "USER",
                 1,
                 0,
@@ -96,7 +96,7 @@ class PrivilegedActivityTest {
                 "AZURE_MONITOR",
                 "sub-1",
                 "oid-carol",
-                "carol@example.com",
+                List.of("carol@example.com"),
                 "USER",
                 1,
                 0,
@@ -108,7 +108,7 @@ class PrivilegedActivityTest {
                 "VAULT",
                 "root",
                 "root-entity",
-                "root",
+                List.of("root"),
                 "ROOT",
                 1,
                 1,
@@ -151,13 +151,92 @@ class PrivilegedActivityTest {
   }
 
   @Test
+  void anActorRenamedWithinThePeriodIsOneRowByItsIdWithBothNames() throws IOException {
+    Path run = Files.createDirectories(temp.resolve("renamed"));
+    Fixtures.write(run.resolve("alerts.jsonl"), List.of());
+    Fixtures.write(run.resolve("deadletters.jsonl"), List.of());
+    String arn = "arn:aws:iam::111122223333:user/u-1";
+    Fixtures.write(
+        run.resolve("events.jsonl"),
+        List.of(
+            Fixtures.privilegedEvent(
+                "e1",
+                "2025-06-01T10:00:00Z",
+                "AWS_CLOUDTRAIL",
+                "POLICY_CHANGE",
+                "SUCCESS",
+                arn,
+                "alice",
+                "USER",
+                false,
+                "111122223333"),
+            Fixtures.privilegedEvent(
+                "e2",
+                "2025-06-20T10:00:00Z",
+                "AWS_CLOUDTRAIL",
+                "POLICY_CHANGE",
+                "SUCCESS",
+                arn,
+                "alice.smith",
+                "USER",
+                false,
+                "111122223333"),
+            Fixtures.privilegedEvent(
+                "e3",
+                "2025-06-21T10:00:00Z",
+                "AWS_CLOUDTRAIL",
+                "POLICY_CHANGE",
+                "SUCCESS",
+                arn,
+                null,
+                "USER",
+                false,
+                "111122223333"),
+            // No id: told apart by name, so two rows.
+            Fixtures.privilegedEvent(
+                "e4",
+                "2025-06-02T10:00:00Z",
+                "GCP_AUDIT",
+                "AUDIT_CONFIG",
+                "SUCCESS",
+                null,
+                "x@example.com",
+                "USER",
+                false,
+                "p"),
+            Fixtures.privilegedEvent(
+                "e5",
+                "2025-06-03T10:00:00Z",
+                "GCP_AUDIT",
+                "AUDIT_CONFIG",
+                "SUCCESS",
+                null,
+                "y@example.com",
+                "USER",
+                false,
+                "p")));
+
+    List<PrivilegedActorCount> rows = report(run).privilegedActivity().actors();
+
+    assertThat(rows)
+        .extracting(PrivilegedActorCount::actor, PrivilegedActorCount::events)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("alice / alice.smith (id " + arn + ")", 3L),
+            org.assertj.core.groups.Tuple.tuple("x@example.com", 1L),
+            org.assertj.core.groups.Tuple.tuple("y@example.com", 1L));
+    assertThat(rows.get(0).actorNames()).containsExactly("alice", "alice.smith");
+    assertThat(rows.get(0).first()).isEqualTo(Instant.parse("2025-06-01T10:00:00Z"));
+    assertThat(rows.get(0).last()).isEqualTo(Instant.parse("2025-06-21T10:00:00Z"));
+  }
+
+  @Test
   void everyFormatShowsTheSectionItsRuleAndItsCapAndNoSecret() throws IOException {
     Path out = temp.resolve("out");
     ReportFiles.write(report(Fixtures.privilegedRun(temp.resolve("run"))), out, null);
 
     JsonNode json = JSON.readTree(out.resolve("report.json").toFile());
     JsonNode section = json.path("privileged_activity");
-    assertThat(json.path("format").asText()).isEqualTo("vigil-report/3");
+    assertThat(json.path("format").asText()).isEqualTo("vigil-report/4");
     assertThat(section.path("about").asText()).isEqualTo(ReportText.PRIVILEGED_ABOUT);
     assertThat(section.path("vault_entries_counted").asText()).isEqualTo("response");
     assertThat(section.path("actors_shown_at_most").asInt()).isEqualTo(50);
@@ -170,7 +249,9 @@ class PrivilegedActivityTest {
     assertThat(vaultRoot.path("root_use").asLong()).isEqualTo(1);
     assertThat(vaultRoot.path("policy_changes").asLong()).isEqualTo(1);
     assertThat(vaultRoot.path("first").asText()).isEqualTo("2025-06-02T10:00:00Z");
-    assertThat(section.path("actors").path(0).path("actor_name").isNull()).isTrue();
+    assertThat(section.path("actors").path(0).path("actor_names")).isEmpty();
+    assertThat(section.path("actors").path(1).path("actor_names").toString())
+        .isEqualTo("[\"root\"]");
 
     String html = Files.readString(out.resolve("report.html"));
     assertThat(html)

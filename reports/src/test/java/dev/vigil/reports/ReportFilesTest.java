@@ -257,6 +257,37 @@ class ReportFilesTest {
   }
 
   @Test
+  void aLongAlertIdIsWholeOnOneLineOfThePdfUnderItsAlert() throws IOException {
+    Path run = Fixtures.run(temp.resolve("run"));
+    String id = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    String other = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
+    Fixtures.write(
+        run.resolve("alerts.jsonl"),
+        List.of(
+            Fixtures.alert(id, "2026-11-20T10:00:00Z", "high", "denied_access_spike", ""),
+            Fixtures.alert(other, "2026-11-21T10:00:00Z", "critical", "root_token_use", "")));
+    Path out = temp.resolve("out");
+    ReportFiles.write(report(run), out, null);
+
+    List<String> lines = pdfText(out).lines().toList();
+    // An auditor copies the id from its line: whole, and right under the alert's own row.
+    int row = indexOf(lines, "2026-11-20T10:00:00Z high denied_access_spike");
+    int idLine = lines.indexOf("alert id " + id);
+    assertThat(idLine).isGreaterThan(row);
+    assertThat(lines.subList(row, idLine)).noneMatch(line -> line.contains("root_token_use"));
+    assertThat(lines).contains("alert id " + other);
+  }
+
+  private static int indexOf(List<String> lines, String start) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith(start)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line starts with " + start + " in " + lines);
+  }
+
+  @Test
   void aSignedReportVerifiesWithItsPublicKeyAndNotWithAnother() throws IOException {
     Path out = write("out", keys.getPrivate());
 

@@ -124,6 +124,15 @@ class SavedObjectsQueriesITCase {
                   + "\"sourceIPAddress\":\"192.0.2.10\",\"errorMessage\":\"Failed authentication\","
                   + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},"
                   + "\"eventType\":\"AwsConsoleSignIn\""),
+          // Denied, with no client address logged: the "(no IP)" row of denied access by IP.
+          cloudTrail(
+              "c1000000-0000-4000-8000-000000000008",
+              "10:07:00",
+              ALICE,
+              "\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetBucketPolicy\","
+                  + "\"errorCode\":\"AccessDenied\","
+                  + "\"errorMessage\":\"Access Denied\",\"requestParameters\":{\"bucketName\":"
+                  + "\"payroll\"},\"eventType\":\"AwsApiCall\""),
           rootSignIn("c1000000-0000-4000-8000-000000000003", "111122223333", "192.0.2.44", true),
           rootSignIn("c1000000-0000-4000-8000-000000000004", "444455556666", "192.0.2.45", true),
           // A wrong root password in each account, a minute before: two root users, not one.
@@ -182,6 +191,30 @@ class SavedObjectsQueriesITCase {
       events.forEach(engine::accept);
       engine.flush();
     }
+    // An organization's rule that groups by source address, as a password spray rule does: its
+    // alert names no actor.
+    Alert byActor = alerts.get(0);
+    Alert byAddress =
+        new Alert(
+            "spray-198.51.100.7",
+            "org-password-spray",
+            "password_spray_by_ip",
+            "Password spray from one address",
+            1,
+            "Acme SOC",
+            "password_spray_by_ip",
+            "medium",
+            byActor.time(),
+            byActor.windowStart(),
+            byActor.windowEnd(),
+            Map.of("src.ip", "198.51.100.7"),
+            byActor.sources(),
+            byActor.eventIds(),
+            byActor.eventCount(),
+            "Password spray from 198.51.100.7: 12 failed sign-ins",
+            List.of());
+    alerts.add(byAddress);
+    index("vigil-alerts", byAddress.alertId(), alertDocument(byAddress));
     call("POST", "/" + indices() + "/_refresh", null);
   }
 
@@ -199,16 +232,17 @@ class SavedObjectsQueriesITCase {
     // day, source, count: 2 Vault requests (4 entries), 1 CloudTrail call.
     assertThat(rows)
         .extracting(row -> row.subList(1, 3))
-        .containsExactlyInAnyOrder(List.of("VAULT", "2"), List.of("AWS_CLOUDTRAIL", "1"));
+        .containsExactlyInAnyOrder(List.of("VAULT", "2"), List.of("AWS_CLOUDTRAIL", "2"));
   }
 
   @Test
-  void deniedAccessBySourceIpKeepsAddressesWhoseRequestsNameNoActor() throws IOException {
+  void deniedAccessBySourceIpKeepsRequestsWithNoActorNameOrNoAddress() throws IOException {
     assertThat(rows("visualization/vigil-denied-by-source-ip"))
         .containsExactlyInAnyOrder(
             List.of("10.6.8.34", MISSING, "1"),
             List.of("203.0.113.77", "token-ci-runner", "1"),
-            List.of("198.51.100.7", "alice", "1"));
+            List.of("198.51.100.7", "alice", "1"),
+            List.of(MISSING, "alice", "1"));
   }
 
   @Test
@@ -216,7 +250,7 @@ class SavedObjectsQueriesITCase {
     // actor.id, source, count, latest actor.name
     assertThat(rows("visualization/vigil-top-actors"))
         .containsExactlyInAnyOrder(
-            List.of("arn:aws:iam::111122223333:user/alice", "AWS_CLOUDTRAIL", "2", "alice"),
+            List.of("arn:aws:iam::111122223333:user/alice", "AWS_CLOUDTRAIL", "3", "alice"),
             List.of("arn:aws:iam::111122223333:user/anaya", "AWS_CLOUDTRAIL", "1", "anaya"),
             List.of("arn:aws:iam::111122223333:root", "AWS_CLOUDTRAIL", "2", "root"),
             List.of("arn:aws:iam::444455556666:root", "AWS_CLOUDTRAIL", "2", "root"),
@@ -259,12 +293,15 @@ class SavedObjectsQueriesITCase {
     // signing in; policy changes: the Vault policy write and alice's AttachRolePolicy.
     assertThat(rows("visualization/vigil-alerts-by-detection"))
         .extracting(row -> row.subList(1, 3))
-        .containsExactly(List.of("root_token_use", "5"), List.of("policy_change", "2"));
+        .containsExactly(
+            List.of("root_token_use", "5"),
+            List.of("policy_change", "2"),
+            List.of("password_spray_by_ip", "1"));
     assertThat(rows("visualization/vigil-alerts-by-severity"))
         .extracting(row -> row.subList(1, 3))
-        .containsExactly(List.of("critical", "5"), List.of("high", "2"));
+        .containsExactly(List.of("critical", "5"), List.of("high", "2"), List.of("medium", "1"));
     List<String> alertIds = alerts.stream().map(Alert::alertId).toList();
-    assertThat(alertIds).hasSize(7);
+    assertThat(alertIds).hasSize(8);
     assertThat(hits("search/vigil-recent-alerts")).containsExactlyInAnyOrderElementsOf(alertIds);
     assertThat(hits("search/vigil-recent-alerts-by-arrival"))
         .containsExactlyInAnyOrderElementsOf(alertIds);
@@ -282,7 +319,7 @@ class SavedObjectsQueriesITCase {
         alerts.stream()
             .collect(
                 java.util.stream.Collectors.groupingBy(
-                    a -> List.of(a.group().get("actor.id"), a.detection())));
+                    a -> List.of(a.group().getOrDefault("actor.id", MISSING), a.detection())));
     List<List<String>> expected = new ArrayList<>();
     byActorAndDetection.forEach(
         (key, ofKey) -> {
@@ -290,6 +327,14 @@ class SavedObjectsQueriesITCase {
           expected.add(
               List.of(key.get(0), key.get(1), String.valueOf(ofKey.size()), latest.summary()));
         });
+    // The alert grouped by address is not left out: it is the row of alerts with no actor.id.
+    assertThat(expected)
+        .contains(
+            List.of(
+                MISSING,
+                "password_spray_by_ip",
+                "1",
+                "Password spray from 198.51.100.7: 12 failed sign-ins"));
     assertThat(rows("visualization/vigil-alerts-by-actor"))
         .containsExactlyInAnyOrderElementsOf(expected)
         .anySatisfy(
@@ -315,7 +360,7 @@ class SavedObjectsQueriesITCase {
         .forEach(hit -> ids.add(hit.path("_id").asText()));
 
     assertThat(ids)
-        .hasSize(10)
+        .hasSize(11)
         .contains("a1000000-0000-4000-8000-000000000001:response")
         .noneMatch(id -> id.endsWith(":request"));
   }
