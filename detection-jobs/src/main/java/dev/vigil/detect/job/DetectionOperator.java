@@ -3,8 +3,12 @@ package dev.vigil.detect.job;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.route.Route;
 import dev.vigil.detect.route.Routes;
+import dev.vigil.event.AuditEvent;
+import dev.vigil.event.Source;
+import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.engine.DetectionEngine;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,6 +16,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -21,6 +27,8 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
@@ -65,6 +73,15 @@ import org.slf4j.LoggerFactory;
  * one list. Late data: an event behind the clock is judged at once, at the clock, and held with
  * that clock so a replay judges it the same way.
  *
+ * <p>A Vault request and its response are one request, and the event route keys both by it so they
+ * alert once. The engine remembers the alerts it raised for ten minutes of event time, and a
+ * restored engine only what the held events rebuild; an entry arriving later than that (a stalled
+ * partition, a retried shipment) would raise its request's alert again, past any deduplication. So
+ * the event route also keeps, per Vault request, which of its two entries arrived and the alerts it
+ * raised ({@link RequestAlerts}), and drops an alert the request already raised. That state goes
+ * once both entries are judged, or {@link #UNPAIRED_REQUEST_MEMORY} after an entry whose other
+ * entry never came; an entry later than that is judged as a new request.
+ *
  * <p>Metrics: {@code eventToAlertLatencyMs}: processing time at the alert's emission minus the time
  * the job read the event whose arrival raised it (the engine hands that back with the alert, so
  * nothing is kept per held event for the metric).
@@ -92,6 +109,19 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   /** The timers that drop a key's bucket: namespace and time are the bucket's leave time. */
   static final String CLEANUP_TIMERS = "held-events-cleanup-by-leave-time";
 
+  /**
+   * How long a Vault request's alerts are kept for its other entry, when that entry does not come.
+   * Long, because it costs nothing for requests whose entries both arrive (most): it only decides
+   * how late an entry may be and still be known as the request's.
+   */
+  static final Duration UNPAIRED_REQUEST_MEMORY = Duration.ofDays(1);
+
+  /** Per event route key of a Vault request: its entries seen and the alerts it raised. */
+  static final ValueStateDescriptor<RequestAlerts> REQUEST_ALERTS =
+      new ValueStateDescriptor<>("vault-request-alerts", TypeInformation.of(RequestAlerts.class));
+
+  static final String REQUEST_ALERTS_TIMERS = "vault-request-alerts-cleanup";
+
   private final RuleSet rules;
 
   private transient Routes routes;
@@ -99,6 +129,8 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   private transient InternalListState<String, Long, HeldEvent> held;
   private transient ListState<Long> clockState;
   private transient InternalTimerService<Long> cleanup;
+  private transient ValueState<RequestAlerts> requestAlerts;
+  private transient InternalTimerService<VoidNamespace> requestAlertsCleanup;
   private transient long[] retentionMs;
   private transient long[] bucketMs;
   private transient long clock;
@@ -144,10 +176,28 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
             .histogram("eventToAlertLatencyMs", new DescriptiveStatisticsHistogram(10_000));
     restoredEventsDropped = getMetricGroup().counter("restoredEventsDropped");
     cleanup = getInternalTimerService(CLEANUP_TIMERS, LongSerializer.INSTANCE, this);
+    requestAlerts =
+        getPartitionedState(
+            VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, REQUEST_ALERTS);
+    requestAlertsCleanup =
+        getInternalTimerService(
+            REQUEST_ALERTS_TIMERS,
+            VoidNamespaceSerializer.INSTANCE,
+            new Triggerable<String, VoidNamespace>() {
+              @Override
+              public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+                requestAlerts.clear();
+              }
+
+              @Override
+              public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+                throw new IllegalStateException("no processing-time timers");
+              }
+            });
     engines = new DetectionEngine[routes.routes().size()];
     for (Route route : routes.routes()) {
       int index = route.index();
-      engines[index] = DetectionEngine.start(route.pack(), alert -> emit(alert, engines[index]));
+      engines[index] = DetectionEngine.start(route.pack(), alert -> emit(alert, route));
     }
     replay();
   }
@@ -288,7 +338,84 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     held.setCurrentNamespace(leaves);
     held.add(event);
     cleanup.registerEventTimeTimer(leaves, leaves);
+    if (of.kind() == Route.Kind.EVENT) {
+      // Before the engine takes it: a late entry is judged at once.
+      entryArrived(in.event, event.effectiveTime(), leaves);
+    }
     engines[route].accept(in.event, in.ingestedAt);
+  }
+
+  /** Notes a Vault request's entry on the event route, in its key's context. */
+  private void entryArrived(AuditEvent event, long effectiveTime, long leaves) throws Exception {
+    int entry = vaultEntry(event.getSource(), event.getEventId());
+    if (entry == 0) {
+      return;
+    }
+    RequestAlerts request = requestAlerts.value();
+    if (request == null) {
+      request = new RequestAlerts();
+      request.forgetAt = saturatedAdd(effectiveTime, UNPAIRED_REQUEST_MEMORY.toMillis());
+    }
+    request.entries |= entry;
+    request.judgedBy = Math.max(request.judgedBy, leaves);
+    long due = request.due();
+    if (due != request.expires) {
+      if (request.expires != Long.MIN_VALUE) {
+        requestAlertsCleanup.deleteEventTimeTimer(VoidNamespace.INSTANCE, request.expires);
+      }
+      requestAlertsCleanup.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
+      request.expires = due;
+    }
+    requestAlerts.update(request);
+  }
+
+  /**
+   * Whether an alert of the event route is one its Vault request raised before (from its other
+   * entry); if not, remembers it. Alerts of other routes and events are never such a repeat.
+   */
+  private boolean raisedBefore(Alert alert, Route route) throws Exception {
+    if (route.kind() != Route.Kind.EVENT || alert.eventIds().size() != 1) {
+      return false;
+    }
+    String eventId = alert.eventIds().get(0);
+    if (vaultEntry(Source.valueOf(alert.sources().get(0)), eventId) == 0) {
+      return false;
+    }
+    Object previousKey = getCurrentKey();
+    setCurrentKey(route.keyFor(List.of(EventIds.requestKey(Source.VAULT, eventId))));
+    try {
+      RequestAlerts request = requestAlerts.value();
+      if (request == null) {
+        return false; // a state written before this was kept, or already forgotten
+      }
+      if (request.raised(alert.alertId())) {
+        return true;
+      }
+      request.add(alert.alertId());
+      requestAlerts.update(request);
+      return false;
+    } finally {
+      if (previousKey != null) {
+        setCurrentKey(previousKey);
+      }
+    }
+  }
+
+  /**
+   * {@link RequestAlerts#REQUEST_ENTRY} or {@link RequestAlerts#RESPONSE_ENTRY} for the entries
+   * Vault writes for a request (ids {@code <request.id>:request}, {@code :response}, and their KMIP
+   * kinds); 0 for any other event.
+   */
+  private static int vaultEntry(Source source, String eventId) {
+    if (source != Source.VAULT || eventId == null || eventId.startsWith("sha256:")) {
+      return 0;
+    }
+    if (EventIds.isVaultRequestEntry(source, eventId)) {
+      return RequestAlerts.REQUEST_ENTRY;
+    }
+    return eventId.endsWith(":response") || eventId.endsWith(":kmip-response")
+        ? RequestAlerts.RESPONSE_ENTRY
+        : 0;
   }
 
   @Override
@@ -345,10 +472,18 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     super.close();
   }
 
-  private void emit(Alert alert, DetectionEngine engine) {
+  private void emit(Alert alert, Route route) {
     if (replaying) {
       return;
     }
+    try {
+      if (raisedBefore(alert, route)) {
+        return;
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("the detect operator's state failed", e);
+    }
+    DetectionEngine engine = engines[route.index()];
     latency.update(getProcessingTimeService().getCurrentProcessingTime() - engine.triggerTag());
     output.collect(new StreamRecord<>(AlertRecord.of(alert, clock), alert.time().toEpochMilli()));
   }
@@ -361,6 +496,11 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     long size = retentionMs / BUCKETS_PER_RETENTION;
     size -= size % FINEST_BUCKET_MS;
     return Math.max(FINEST_BUCKET_MS, Math.min(COARSEST_BUCKET_MS, size));
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   private static long roundUp(long time, long bucket) {

@@ -115,6 +115,11 @@ public record Route(
     return key.toString();
   }
 
+  /** This route's key for a group: {@link #key(String, List)} with this route's identity. */
+  public String keyFor(List<String> values) {
+    return key(id, values);
+  }
+
   /** The route identity a key starts with; null for a key without one. */
   public static String routeIdOf(String key) {
     int end = key.indexOf(ROUTE_END);

@@ -3,6 +3,7 @@ package dev.vigil.detect.job;
 import static dev.vigil.detect.job.OperatorEvents.at;
 import static dev.vigil.detect.job.OperatorEvents.denied;
 import static dev.vigil.detect.job.OperatorEvents.root;
+import static dev.vigil.detect.job.OperatorEvents.rootEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.detect.RuleSet;
@@ -168,6 +169,82 @@ class DetectionOperatorTest {
       assertThat(alerts(harness))
           .extracting(a -> a.detection)
           .containsExactlyInAnyOrder("test_denied_burst", "test_root");
+    }
+  }
+
+  @Test
+  void aVaultRequestAndItsResponseAlertOnceAndLeaveNothingBehind() throws Exception {
+    try (var harness = harness()) {
+      feed(harness, rootEntry("req-1", "request", 0), rootEntry("req-1", "response", 4));
+      harness.processWatermark(new Watermark(at(1)));
+      assertThat(alerts(harness)).extracting(a -> a.detection).containsExactly("test_root");
+
+      // Both entries judged: neither the held events (retention zero) nor the request's pairing
+      // stay, and no timer does.
+      harness.processWatermark(new Watermark(at(2)));
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void aResponseLaterThanTheEnginesMemoryIsNotASecondAlertOfItsRequest() throws Exception {
+    try (var harness = harness()) {
+      feed(harness, rootEntry("req-1", "request", 0));
+      harness.processWatermark(new Watermark(at(1)));
+      // Another root act twenty minutes on: the engine forgets alerts ten minutes older than the
+      // newest, and the job's deduplicator lets an id pass again once it is that far behind.
+      feed(harness, root("other", 1200));
+      harness.processWatermark(new Watermark(at(3600)));
+      assertThat(alerts(harness)).hasSize(2);
+
+      // The response of req-1 comes an hour late (a stalled partition, a retried shipment): it is
+      // judged, but it is the same request, already reported.
+      feed(harness, rootEntry("req-1", "response", 4));
+      assertThat(alerts(harness)).hasSize(2);
+
+      // The pair is complete: what was kept for it goes once the response is judged.
+      harness.processWatermark(new Watermark(at(3601)));
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void aLateResponseAfterARestoreIsNotASecondAlertOfItsRequest() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var harness = harness()) {
+      feed(harness, rootEntry("req-1", "request", 0));
+      harness.processWatermark(new Watermark(at(1)));
+      assertThat(alerts(harness)).hasSize(1);
+      snapshot = harness.snapshot(1, 1);
+    }
+    // The restored engines start from the held events alone, and the request left them once
+    // judged; what the request raised is in the checkpoint.
+    try (var harness = harness(snapshot)) {
+      harness.processWatermark(new Watermark(at(3600)));
+      feed(harness, rootEntry("req-1", "response", 4));
+      assertThat(alerts(harness)).isEmpty();
+      harness.processWatermark(new Watermark(at(3601)));
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void aRequestWhoseResponseNeverComesIsForgottenADayLater() throws Exception {
+    try (var harness = harness()) {
+      feed(harness, rootEntry("req-1", "request", 0));
+      harness.processWatermark(new Watermark(at(1)));
+      assertThat(alerts(harness)).hasSize(1);
+      assertThat(harness.numKeyedStateEntries()).isOne();
+      assertThat(harness.numEventTimeTimers()).isOne();
+
+      harness.processWatermark(new Watermark(at(24 * 3600 - 1)));
+      assertThat(harness.numKeyedStateEntries()).isOne();
+      harness.processWatermark(new Watermark(at(24 * 3600)));
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
     }
   }
 

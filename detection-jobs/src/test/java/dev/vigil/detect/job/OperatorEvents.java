@@ -39,4 +39,17 @@ final class OperatorEvents {
     event.putObject("actor").put("id", actor).put("root", true);
     return InlineEvents.build(event, serial++, 0, 0, 0, "test");
   }
+
+  /**
+   * The {@code entry} ("request" or "response") Vault writes for request {@code requestId} of a
+   * root token, {@code millis} after the tests' instant.
+   */
+  static AuditEvent rootEntry(String requestId, String entry, long millis) {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("event_id", requestId + ":" + entry);
+    event.put("source", "VAULT");
+    event.put("time", T0.plusMillis(millis).toString());
+    event.putObject("actor").put("id", "root-token").put("root", true);
+    return InlineEvents.build(event, serial++, 0, 0, 0, "test");
+  }
 }

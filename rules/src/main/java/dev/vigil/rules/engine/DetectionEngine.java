@@ -74,6 +74,10 @@ public final class DetectionEngine implements AutoCloseable {
   private final Consumer<Alert> sink;
   private final PriorityQueue<Pending> buffer = new PriorityQueue<>();
   private final Map<String, Long> lastAlertByGroup = new HashMap<>();
+  // When each group's suppression ends, soonest first (with re-armed ones, passed over): a group
+  // whose period is over is forgotten as the clock passes it, or a long-running engine would keep
+  // every group that ever alerted.
+  private final PriorityQueue<SuppressionEnd> suppressionEnds = new PriorityQueue<>();
   private final LinkedHashMap<String, Long> recentAlertIds = new LinkedHashMap<>();
   // Requests of await_response rules waiting for their response, by deadline then arrival (with
   // answered ones, passed over at their deadline).
@@ -114,6 +118,15 @@ public final class DetectionEngine implements AutoCloseable {
     public int compareTo(Pending other) {
       int byTime = Long.compare(time, other.time);
       return byTime != 0 ? byTime : Long.compare(arrival, other.arrival);
+    }
+  }
+
+  /** When the suppression a group's alert at {@code last} started is over. */
+  private record SuppressionEnd(long until, long last, String key)
+      implements Comparable<SuppressionEnd> {
+    @Override
+    public int compareTo(SuppressionEnd other) {
+      return Long.compare(until, other.until);
     }
   }
 
@@ -293,6 +306,7 @@ public final class DetectionEngine implements AutoCloseable {
     // time (the wait ends strictly before the clock).
     alertUnanswered(clock - 1);
     events.advanceTime(clock);
+    forgetEndedSuppressions();
     for (OrderedAdmission admission : admissions) {
       if (admission != null) {
         admission.purge(clock);
@@ -647,7 +661,33 @@ public final class DetectionEngine implements AutoCloseable {
       return true;
     }
     lastAlertByGroup.put(key, time);
+    suppressionEnds.add(new SuppressionEnd(saturatedAdd(time, period.toMillis()), time, key));
     return false;
+  }
+
+  /**
+   * Forgets the groups whose suppression the clock has passed: neither a correlation (judged at the
+   * clock) nor an on-time event can be suppressed by them any more. An event later than that is
+   * judged as a restored engine judges it, whose replay holds no alert that old either.
+   */
+  private void forgetEndedSuppressions() {
+    while (!suppressionEnds.isEmpty() && suppressionEnds.peek().until() <= clock) {
+      SuppressionEnd end = suppressionEnds.poll();
+      Long last = lastAlertByGroup.get(end.key());
+      if (last != null && last == end.last()) {
+        lastAlertByGroup.remove(end.key());
+      }
+    }
+  }
+
+  /** Groups remembered for their suppression (for tests). */
+  int suppressedGroups() {
+    return lastAlertByGroup.size();
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   private void forgetOldAlertIds(long now) {

@@ -109,6 +109,58 @@ class DetectionEngineTest {
                 + " within 2m");
   }
 
+  private static final String SUPPRESSED_RULE =
+      """
+      title: Denied call
+      id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a03
+      name: denied_call
+      author: Vigil
+      level: low
+      suppress: {period: 1m, by: [actor.id]}
+      detection:
+        selection:
+          denied: true
+        condition: selection
+      """;
+
+  /**
+   * A group's suppression is remembered for its period and no longer: a long-running engine meets
+   * new groups all the time (identities, addresses), and kept them all before.
+   */
+  @Test
+  void aGroupIsForgottenOnceTheClockPassesItsSuppression() throws Exception {
+    CompiledPack pack = Rules.compile(SUPPRESSED_RULE);
+    List<Alert> alerts = new ArrayList<>();
+    try (DetectionEngine engine = DetectionEngine.start(pack, alerts::add)) {
+      for (int actor = 0; actor < 100; actor++) {
+        engine.accept(denied("actor-" + actor, "2024-05-01T10:00:00Z"));
+      }
+      engine.accept(denied("actor-0", "2024-05-01T10:00:30Z"));
+      engine.advanceTo(java.time.Instant.parse("2024-05-01T10:00:59.999Z"));
+      assertThat(alerts).as("one per actor, the repeat suppressed").hasSize(100);
+      assertThat(engine.suppressedGroups()).isEqualTo(100);
+
+      engine.advanceTo(java.time.Instant.parse("2024-05-01T10:01:00Z"));
+      assertThat(engine.suppressedGroups()).isZero();
+
+      // A new period starts with the next alert.
+      engine.accept(denied("actor-0", "2024-05-01T10:01:10Z"));
+      engine.accept(denied("actor-0", "2024-05-01T10:01:20Z"));
+      engine.advanceTo(java.time.Instant.parse("2024-05-01T10:01:30Z"));
+      assertThat(alerts).hasSize(101);
+      assertThat(engine.suppressedGroups()).isOne();
+    }
+  }
+
+  private static AuditEvent denied(String actor, String time) {
+    return Rules.event(
+        "{\"source\":\"AWS_CLOUDTRAIL\",\"denied\":true,\"actor\":{\"id\":\""
+            + actor
+            + "\"},\"time\":\""
+            + time
+            + "\"}");
+  }
+
   /**
    * Without suppress.by a single-event alert is grouped by its actor, which the pager's grouping
    * keys on; the alert id does not depend on it.
