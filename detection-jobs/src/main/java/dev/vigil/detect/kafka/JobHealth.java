@@ -29,9 +29,11 @@ import org.apache.flink.runtime.executiongraph.ErrorInfo;
  * never by the job status seen at a poll: with region failover the job stays RUNNING through a
  * restart, and a restart shorter than the poll interval would be missed. So each event is one line
  * however often the job is polled, and a poll that comes late still reports it, merged ("3
- * checkpoints failed"). The first snapshot is the baseline: what a resumed job brings with it (the
- * checkpoint it restored) is not news. A job that failed for good (FAILING, FAILED) is left to the
- * caller, which reports how the job ended.
+ * checkpoints failed"). The watch starts with the job, so the first snapshot is compared with a job
+ * that has done nothing yet: a failure or a failed checkpoint before the first poll (within the
+ * first second, or while the job was still being created) is reported like any other; what a
+ * resumed job brings with it (the checkpoint it restored) is not news. A job that failed for good
+ * (FAILING, FAILED) is left to the caller, which reports how the job ended.
  */
 final class JobHealth {
 
@@ -125,6 +127,13 @@ final class JobHealth {
           CheckpointFailureReason.CHECKPOINT_EXPIRED,
           CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE);
 
+  /**
+   * What the first snapshot is compared with: a job just submitted, no checkpoint, no failure, no
+   * task running, none restarted.
+   */
+  private static final Snapshot NOTHING_YET =
+      new Snapshot(JobStatus.CREATED, 0, -1, null, 0, -1, -1, -1, null, -1, 0);
+
   private final VigilConfig.Checkpoints settings;
   private Snapshot seen;
   private long failedInARow;
@@ -138,12 +147,11 @@ final class JobHealth {
     this.settings = settings;
   }
 
-  /** The lines for what changed since the previous snapshot; none for the first. */
+  /** The lines for what changed since the previous snapshot (for the first, since the start). */
   List<String> observe(Snapshot now) {
     List<String> lines = new ArrayList<>();
     if (seen == null) {
-      seen = now;
-      return lines;
+      seen = NOTHING_YET;
     }
     if (now.status() == JobStatus.FAILING || now.status().isGloballyTerminalState()) {
       seen = now;
@@ -244,7 +252,7 @@ final class JobHealth {
           ? "checkpoint " + now.latestFailed() + " failed"
           : "a checkpoint failed";
     }
-    return IoProblems.innermost(now.failure());
+    return JobFailure.describe(now.failure());
   }
 
   /**
