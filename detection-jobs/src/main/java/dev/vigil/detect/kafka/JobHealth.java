@@ -127,6 +127,14 @@ final class JobHealth {
           CheckpointFailureReason.CHECKPOINT_EXPIRED,
           CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE);
 
+  /** The reasons a checkpoint fails for when the job's failure aborts it. */
+  private static final List<CheckpointFailureReason> ABORTED_BY_FAILOVER =
+      List.of(
+          CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND,
+          CheckpointFailureReason.CHECKPOINT_COORDINATOR_SHUTDOWN,
+          CheckpointFailureReason.JOB_FAILOVER_REGION,
+          CheckpointFailureReason.TASK_FAILURE);
+
   /**
    * What the first snapshot is compared with: a job just submitted, no checkpoint, no failure, no
    * task running, none restarted.
@@ -162,7 +170,9 @@ final class JobHealth {
     // fails in the same poll may have caused it, and is reported. A trigger refused before the
     // checkpoint got an id (tasks still starting) is counted by Flink but is no event.
     boolean restarting = unrecoveredFailureAt >= 0;
-    if (now.latestFailed() > seen.latestFailed() && !restarting) {
+    if (now.latestFailed() > seen.latestFailed()
+        && !restarting
+        && !(newJobFailure && abortedByFailover(now.latestFailure()))) {
       long count = Math.max(1, now.failedCheckpoints() - seen.failedCheckpoints());
       failedInARow += count;
       lines.add(checkpointFailed(now, count, newJobFailure));
@@ -227,6 +237,15 @@ final class JobHealth {
         + "; the job keeps running and tries again within "
         + Durations.format(settings.interval())
         + " (checkpoints.interval)";
+  }
+
+  /**
+   * Whether a checkpoint that failed so was aborted by the job's failure ("Checkpoint Coordinator
+   * is suspending", "Task has failed."): in the poll that sees the failure too, it is a
+   * consequence, not a cause, and its line would read as the reason.
+   */
+  private static boolean abortedByFailover(String message) {
+    return ABORTED_BY_FAILOVER.stream().anyMatch(reason -> reason.message().equals(message));
   }
 
   /**

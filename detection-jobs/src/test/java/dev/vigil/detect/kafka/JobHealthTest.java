@@ -190,6 +190,28 @@ class JobHealthTest {
   }
 
   @Test
+  void aCheckpointTheFailureAbortedInTheSamePollIsNotReportedAsItsCause() {
+    // Seen with the brokers stopped: the alerts sink's producer times out, the job fails, and the
+    // checkpoint under way is aborted because the coordinator suspends, all within one poll.
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S failing =
+        HEALTHY
+            .withFailedCheckpoints(1, 5, "Checkpoint Coordinator is suspending.")
+            .withFailure(
+                2_000,
+                new org.apache.kafka.common.errors.TimeoutException(
+                    "Timeout expired after 60000ms while awaiting InitProducerId"))
+            .notAllRunning();
+    assertThat(observe(health, failing))
+        .containsExactly(
+            "the job failed: timeout expired after 60000ms while awaiting InitProducerId"
+                + " (TimeoutException); restarting from checkpoint 4 in 5s"
+                + " (checkpoints.restart_delay)");
+  }
+
+  @Test
   void aKafkaTimeoutOfTheSourceIsOneLineWithItsRootCause() {
     // What the Kafka source's enumerator fails the job with while the brokers are away; the CLI
     // keeps the ERROR and trace Flink logs for it off the console (simplelogger.properties).
