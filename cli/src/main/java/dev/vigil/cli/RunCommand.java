@@ -6,12 +6,12 @@ import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.detect.kafka.CheckpointStorageLock;
 import dev.vigil.detect.kafka.DroppedState;
 import dev.vigil.detect.kafka.EmbeddedJobRunner;
+import dev.vigil.detect.kafka.JobFailure;
 import dev.vigil.detect.kafka.JobPreflight;
 import dev.vigil.detect.kafka.ResumePoint;
 import dev.vigil.detect.kafka.StateRetention;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.opensearch.IndexSetup;
-import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.model.Durations;
@@ -257,9 +257,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * Why the job failed, from the innermost cause. A job that cannot even start while resuming was
-   * most likely refused its checkpoint (another {@code job.max_parallelism}, a changed job), which
-   * the message then names with the way out.
+   * Why the job failed, from the innermost cause, with the root cause's type ({@link JobFailure}).
+   * A job that cannot even start while resuming was most likely refused its checkpoint (another
+   * {@code job.max_parallelism}, a changed job), which the message then names with the way out.
    */
   static String failure(JobResult result, Optional<ResumePoint> resumedFrom) {
     Throwable cause =
@@ -276,7 +276,7 @@ final class RunCommand implements Callable<Integer> {
           + ", which this configuration removes; run vigil run --allow-dropped-state once to"
           + " leave that state behind and restore the rest, or put the setting back";
     }
-    String message = "the detection job failed: " + IoProblems.innermost(cause);
+    String message = "the detection job failed: " + JobFailure.describe(cause);
     if (cause instanceof JobInitializationException && resumedFrom.isPresent()) {
       message +=
           " (it was resuming from "

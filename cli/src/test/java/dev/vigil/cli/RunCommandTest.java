@@ -417,7 +417,7 @@ class RunCommandTest {
         .isEqualTo(
             "the detection job failed: failed to rollback to checkpoint/savepoint Checkpoint"
                 + " Metadata. Max parallelism mismatch between checkpoint/savepoint state and new"
-                + " program. (it was resuming from the savepoint"
+                + " program. (IllegalStateException) (it was resuming from the savepoint"
                 + " file:///var/vigil/savepoints/savepoint-5f0e4c-1a2b3c4d5e6f/; to start without"
                 + " it, point checkpoints.storage elsewhere)");
   }
@@ -492,6 +492,37 @@ class RunCommandTest {
                 + " vigil run resumes from its last checkpoint and repeats what followed it",
             "vigil run: no final savepoint (No space left on device); cancelled the job instead,"
                 + " and checkpoints.retain_on_cancel is false, so its checkpoints are gone");
+  }
+
+  @Test
+  void aJobThatFailedForGoodNamesTheRootCauseTypeAndNeverAValueItQuotes() {
+    JobResult npe =
+        failedWith(
+            new RuntimeException(
+                "Could not forward element to next operator", new NullPointerException()));
+    JobResult quoting =
+        failedWith(
+            new RuntimeException(
+                "Could not forward element to next operator",
+                new NumberFormatException("For input string: \"hunter2\"")));
+
+    assertThat(RunCommand.failure(npe, Optional.empty()))
+        .isEqualTo(
+            "the detection job failed: NullPointerException without a message (in: could not"
+                + " forward element to next operator)");
+    assertThat(RunCommand.failure(quoting, Optional.empty()))
+        .isEqualTo(
+            "the detection job failed: NumberFormatException (its message is left out: it can"
+                + " quote a value of a record)");
+  }
+
+  private static JobResult failedWith(Throwable failure) {
+    return new JobResult.Builder()
+        .jobId(new JobID())
+        .applicationStatus(ApplicationStatus.FAILED)
+        .netRuntime(1)
+        .serializedThrowable(new SerializedThrowable(failure))
+        .build();
   }
 
   @Test

@@ -29,9 +29,11 @@ import org.apache.flink.runtime.executiongraph.ErrorInfo;
  * never by the job status seen at a poll: with region failover the job stays RUNNING through a
  * restart, and a restart shorter than the poll interval would be missed. So each event is one line
  * however often the job is polled, and a poll that comes late still reports it, merged ("3
- * checkpoints failed"). The first snapshot is the baseline: what a resumed job brings with it (the
- * checkpoint it restored) is not news. A job that failed for good (FAILING, FAILED) is left to the
- * caller, which reports how the job ended.
+ * checkpoints failed"). The watch starts with the job, so the first snapshot is compared with a job
+ * that has done nothing yet: a failure or a failed checkpoint before the first poll (within the
+ * first second, or while the job was still being created) is reported like any other; what a
+ * resumed job brings with it (the checkpoint it restored) is not news. A job that failed for good
+ * (FAILING, FAILED) is left to the caller, which reports how the job ended.
  */
 final class JobHealth {
 
@@ -125,6 +127,21 @@ final class JobHealth {
           CheckpointFailureReason.CHECKPOINT_EXPIRED,
           CheckpointFailureReason.FINALIZE_CHECKPOINT_FAILURE);
 
+  /** The reasons a checkpoint fails for when the job's failure aborts it. */
+  private static final List<CheckpointFailureReason> ABORTED_BY_FAILOVER =
+      List.of(
+          CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND,
+          CheckpointFailureReason.CHECKPOINT_COORDINATOR_SHUTDOWN,
+          CheckpointFailureReason.JOB_FAILOVER_REGION,
+          CheckpointFailureReason.TASK_FAILURE);
+
+  /**
+   * What the first snapshot is compared with: a job just submitted, no checkpoint, no failure, no
+   * task running, none restarted.
+   */
+  private static final Snapshot NOTHING_YET =
+      new Snapshot(JobStatus.CREATED, 0, -1, null, 0, -1, -1, -1, null, -1, 0);
+
   private final VigilConfig.Checkpoints settings;
   private Snapshot seen;
   private long failedInARow;
@@ -138,12 +155,11 @@ final class JobHealth {
     this.settings = settings;
   }
 
-  /** The lines for what changed since the previous snapshot; none for the first. */
+  /** The lines for what changed since the previous snapshot (for the first, since the start). */
   List<String> observe(Snapshot now) {
     List<String> lines = new ArrayList<>();
     if (seen == null) {
-      seen = now;
-      return lines;
+      seen = NOTHING_YET;
     }
     if (now.status() == JobStatus.FAILING || now.status().isGloballyTerminalState()) {
       seen = now;
@@ -154,7 +170,9 @@ final class JobHealth {
     // fails in the same poll may have caused it, and is reported. A trigger refused before the
     // checkpoint got an id (tasks still starting) is counted by Flink but is no event.
     boolean restarting = unrecoveredFailureAt >= 0;
-    if (now.latestFailed() > seen.latestFailed() && !restarting) {
+    if (now.latestFailed() > seen.latestFailed()
+        && !restarting
+        && !(newJobFailure && abortedByFailover(now.latestFailure()))) {
       long count = Math.max(1, now.failedCheckpoints() - seen.failedCheckpoints());
       failedInARow += count;
       lines.add(checkpointFailed(now, count, newJobFailure));
@@ -222,6 +240,15 @@ final class JobHealth {
   }
 
   /**
+   * Whether a checkpoint that failed so was aborted by the job's failure ("Checkpoint Coordinator
+   * is suspending", "Task has failed."): in the poll that sees the failure too, it is a
+   * consequence, not a cause, and its line would read as the reason.
+   */
+  private static boolean abortedByFailover(String message) {
+    return ABORTED_BY_FAILOVER.stream().anyMatch(reason -> reason.message().equals(message));
+  }
+
+  /**
    * Whether Flink counts a checkpoint that failed so against the failures it tolerates: a failure
    * to write or finalize the checkpoint or of a task's snapshot, a decline, a timeout; not a
    * trigger refused for the moment (tasks not all running) or a checkpoint aborted by a failover.
@@ -244,7 +271,7 @@ final class JobHealth {
           ? "checkpoint " + now.latestFailed() + " failed"
           : "a checkpoint failed";
     }
-    return IoProblems.innermost(now.failure());
+    return JobFailure.describe(now.failure());
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.vigil.detect.notify;
 
 import dev.vigil.rules.Alert;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -32,7 +33,11 @@ record Notification(
         Kind.TRIGGER, alert, 1, alert.eventCount(), alert.time(), alert.summary());
   }
 
-  /** {@code actor.id=alice, src.ip=192.0.2.1}: the group key as a person reads it, keys sorted. */
+  /**
+   * {@code actor.id=alice, src.ip=192.0.2.1}: the group key as a person reads it, keys sorted, but
+   * the actor's name first when the group holds it ({@code actor.name=Alice Smith,
+   * actor.id=AIDA…}): on-call knows a person by name, not by an ARN, a UUID or a Vault accessor.
+   */
   String groupText() {
     return groupText(alert.group());
   }
@@ -40,9 +45,12 @@ record Notification(
   static String groupText(Map<String, String> group) {
     return new TreeMap<>(group)
         .entrySet().stream()
+            .sorted(Comparator.comparing(e -> !e.getKey().equals(ACTOR_NAME)))
             .map(e -> e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining(", "));
   }
+
+  private static final String ACTOR_NAME = "actor.name";
 
   /**
    * The latest alert's summary, with the group's count appended once more than one alert folded in.

@@ -42,6 +42,61 @@ class JobHealthTest {
   }
 
   @Test
+  void aFailureBeforeTheFirstPollIsReportedLikeAnyOther() {
+    // The job failed and restarted before the watch first saw it (within its first second, or
+    // while the job was still being created): the first snapshot already holds the failure.
+    JobHealth health = new JobHealth(SETTINGS);
+
+    S failedEarly =
+        HEALTHY
+            .withCompleted(0, -1)
+            .withFailure(500, new IllegalStateException("injected failure"))
+            .notAllRunning();
+    assertThat(observe(health, failedEarly))
+        .containsExactly(
+            "the job failed: injected failure (IllegalStateException); restarting from its"
+                + " starting offsets (no checkpoint yet) in 5s (checkpoints.restart_delay)");
+    assertThat(observe(health, failedEarly.runningSince(5_600, 1)))
+        .containsExactly(
+            "the job recovered: all its tasks run again, from its starting offsets (no checkpoint"
+                + " yet) (restart 1 in a row of at most 3, checkpoints.restart_attempts)");
+  }
+
+  @Test
+  void aCheckpointThatFailedBeforeTheFirstPollIsReported() {
+    JobHealth health = new JobHealth(tolerating(5));
+
+    assertThat(
+            observe(
+                health,
+                HEALTHY
+                    .withCompleted(0, -1)
+                    .withFailedCheckpoints(1, 1, "Checkpoint was declined.")))
+        .containsExactly(
+            "checkpoint 1 failed: checkpoint was declined; the job keeps running and tries again"
+                + " within 10s (checkpoints.interval)");
+  }
+
+  @Test
+  void aFailureWithoutAMessageNamesItsTypeAndWhereItHappened() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S failing =
+        HEALTHY
+            .withFailure(
+                2_000,
+                new RuntimeException(
+                    "Could not forward element to next operator", new NullPointerException()))
+            .notAllRunning();
+    assertThat(observe(health, failing))
+        .containsExactly(
+            "the job failed: NullPointerException without a message (in: could not forward"
+                + " element to next operator); restarting from checkpoint 4 in 5s"
+                + " (checkpoints.restart_delay)");
+  }
+
+  @Test
   void aFailedCheckpointIsOneLineAndItsRecoveryAnother() {
     JobHealth health = new JobHealth(tolerating(5));
     observe(health, HEALTHY);
@@ -118,7 +173,7 @@ class JobHealthTest {
             .notAllRunning();
     assertThat(observe(health, failing))
         .containsExactly(
-            "the job failed: connection refused; restarting from checkpoint 4 in 5s"
+            "the job failed: connection refused (ConnectException); restarting from checkpoint 4 in 5s"
                 + " (checkpoints.restart_delay)");
     // The job stays RUNNING through a region failover: only its tasks say it is restarting.
     assertThat(observe(health, failing)).isEmpty();
@@ -132,6 +187,28 @@ class JobHealthTest {
             "the job recovered: all its tasks run again from checkpoint 4 (restart 1 in a row of at most 3,"
                 + " checkpoints.restart_attempts)");
     assertThat(observe(health, recovered)).isEmpty();
+  }
+
+  @Test
+  void aCheckpointTheFailureAbortedInTheSamePollIsNotReportedAsItsCause() {
+    // Seen with the brokers stopped: the alerts sink's producer times out, the job fails, and the
+    // checkpoint under way is aborted because the coordinator suspends, all within one poll.
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S failing =
+        HEALTHY
+            .withFailedCheckpoints(1, 5, "Checkpoint Coordinator is suspending.")
+            .withFailure(
+                2_000,
+                new org.apache.kafka.common.errors.TimeoutException(
+                    "Timeout expired after 60000ms while awaiting InitProducerId"))
+            .notAllRunning();
+    assertThat(observe(health, failing))
+        .containsExactly(
+            "the job failed: timeout expired after 60000ms while awaiting InitProducerId"
+                + " (TimeoutException); restarting from checkpoint 4 in 5s"
+                + " (checkpoints.restart_delay)");
   }
 
   @Test
@@ -153,8 +230,8 @@ class JobHealthTest {
             .notAllRunning();
     assertThat(observe(health, failing))
         .containsExactly(
-            "the job failed: timed out waiting for a node assignment. Call: describeTopics;"
-                + " restarting from checkpoint 4 in 5s (checkpoints.restart_delay)");
+            "the job failed: timed out waiting for a node assignment. Call: describeTopics"
+                + " (TimeoutException); restarting from checkpoint 4 in 5s (checkpoints.restart_delay)");
   }
 
   @Test
@@ -170,7 +247,8 @@ class JobHealthTest {
 
     assertThat(observe(health, alreadyBack))
         .containsExactly(
-            "the job failed: injected failure; restarting from checkpoint 4 in 5s"
+            "the job failed: injected failure (IllegalStateException); restarting from checkpoint 4"
+                + " in 5s"
                 + " (checkpoints.restart_delay)",
             "the job recovered: all its tasks run again from checkpoint 4 (restart 1 in a row of at most 3,"
                 + " checkpoints.restart_attempts)");

@@ -132,6 +132,50 @@ class AlertDispatcherTest {
     }
   }
 
+  /**
+   * A rule that groups by the actor's name as well as its id: the page names the person first, in
+   * PagerDuty's payload.group and in Slack's Who / what, as received by the stand-ins.
+   */
+  @Test
+  void theActorsNameLeadsTheGroupInPagerDutyAndSlack() throws IOException {
+    Map<String, String> group = new LinkedHashMap<>();
+    group.put("src.ip", "198.51.100.7");
+    group.put("actor.id", "AIDAJQABLZS4A3QDU576Q");
+    group.put("actor.name", "alice.smith");
+    Alert alert =
+        Alerts.alert(Alerts.id(7), "rule-named", "high", "denied_access_spike", group, Alerts.T0);
+    try (Receiver pagerDuty = Receiver.pagerDuty();
+        Receiver slack = new Receiver(200, "ok")) {
+      Map<String, Object> chat = new LinkedHashMap<>();
+      chat.put("type", "slack");
+      chat.put("webhook_url_env", "VIGIL_SLACK_WEBHOOK_URL");
+      Function<String, String> env =
+          Map.of(
+                  "VIGIL_PD_ROUTING_KEY",
+                  ROUTING_KEY,
+                  "VIGIL_SLACK_WEBHOOK_URL",
+                  slack.uri("/services/T1/B1/X").toString())
+              ::get;
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              config(Map.of("oncall", pagerDuty(pagerDuty.uri("/v2/enqueue")), "secops", chat)),
+              env,
+              NO_RULE_ROUTES,
+              NO_GUIDANCE)) {
+        dispatcher.submit(alert);
+        assertThat(dispatcher.flush(FLUSH)).isTrue();
+      }
+      String expected =
+          "actor.name=alice.smith, actor.id=AIDAJQABLZS4A3QDU576Q, src.ip=198.51.100.7";
+      JsonNode page = bodies(pagerDuty).get(0);
+      assertThat(PagerDutyContract.violations(page)).isEmpty();
+      assertThat(page.at("/payload/group").asText()).isEqualTo(expected);
+      JsonNode message = bodies(slack).get(0);
+      assertThat(message.at("/blocks/2/fields/2/text").asText())
+          .isEqualTo("*Who / what*\n" + expected);
+    }
+  }
+
   @Test
   void contractCheckCatchesViolations() throws IOException {
     JsonNode bad =
