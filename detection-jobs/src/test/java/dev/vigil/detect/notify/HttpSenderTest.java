@@ -3,6 +3,7 @@ package dev.vigil.detect.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -119,7 +120,7 @@ class HttpSenderTest {
   @Test
   void retriesConnectionErrors() throws IOException {
     int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
     URI nobody = URI.create("http://127.0.0.1:" + closedPort + "/");

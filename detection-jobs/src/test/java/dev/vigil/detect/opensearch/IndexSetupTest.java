@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -54,7 +55,7 @@ class IndexSetupTest {
   @Test
   void anUnreachableNodeIsNamedByItsUrlAsTheCliNamesIt() throws IOException {
     int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
     OpenSearchConfig config = OpenSearchConfig.local(URI.create("http://127.0.0.1:" + closedPort));
@@ -70,7 +71,7 @@ class IndexSetupTest {
   @Test
   void withoutTemplatesAnUnreachableNodeIsAWarningNamingItsUrlAndWhy() throws IOException {
     int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
     OpenSearchConfig config = OpenSearchConfig.local(URI.create("http://127.0.0.1:" + closedPort));

@@ -3,7 +3,6 @@ package dev.vigil.rules.detect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A Sigma string value: literal text with {@code *} (any run) and {@code ?} (one character)
@@ -12,9 +11,12 @@ import java.util.regex.Pattern;
  *
  * <p>Design: the four shapes that make up nearly every rule (exact, prefix, suffix, contains) are
  * plain {@link String} operations on the already lower-cased value; only patterns with inner
- * wildcards fall back to a precompiled regex, and only for texts that hold the pattern's literal
- * pieces in order (a plain search, which rejects most texts, such as a whole raw record searched
- * for a keyword, without running the regex).
+ * wildcards need more, and only for texts that hold the pattern's literal pieces in order (a plain
+ * search, which rejects most texts, such as a whole raw record searched for a keyword). Those are
+ * matched segment by segment (the runs between {@code *}s, each taking its leftmost place after the
+ * one before), never by a backtracking regex: {@code .*a.*b} over a value or raw record the
+ * record's sender chose costs time quadratic in its length when it fails, and each more {@code *}
+ * one more power (a 100 KB field stalled detection for seconds, three wildcards for hours).
  */
 public final class StringPattern {
 
@@ -23,8 +25,11 @@ public final class StringPattern {
     PREFIX,
     SUFFIX,
     CONTAINS,
-    REGEX
+    WILDCARDS
   }
+
+  /** In a segment: stands for any one character (code point). */
+  private static final int ANY_ONE = -1;
 
   /** Parts: String literals, or the markers below. */
   private static final Object ANY = new Object();
@@ -35,8 +40,19 @@ public final class StringPattern {
   private final boolean cased;
   private final Shape shape;
   private final String literal;
-  private final Pattern regex;
-  private final List<String> regexPieces;
+
+  /**
+   * For {@link Shape#WILDCARDS}: the runs between {@code *}s as code points ({@link #ANY_ONE} for
+   * {@code ?}), folded when case-insensitive; whether the first is anchored at the text's start and
+   * the last at its end (no {@code *} before or after them).
+   */
+  private final int[][] segments;
+
+  private final boolean anchoredStart;
+  private final boolean anchoredEnd;
+
+  /** The literal pieces of a {@link Shape#WILDCARDS} pattern, in order, for the plain search. */
+  private final List<String> pieces;
 
   private StringPattern(List<Object> parts, boolean cased) {
     this.parts = List.copyOf(parts);
@@ -44,11 +60,11 @@ public final class StringPattern {
     boolean leading = !parts.isEmpty() && parts.get(0) == ANY;
     boolean trailing = parts.size() > 1 && parts.get(parts.size() - 1) == ANY;
     List<Object> inner = parts.subList(leading ? 1 : 0, parts.size() - (trailing ? 1 : 0));
-    List<String> pieces = new ArrayList<>();
+    List<String> literalPieces = new ArrayList<>();
+    List<int[]> runs = new ArrayList<>();
     if (parts.size() == 1 && parts.get(0) == ANY) {
       shape = Shape.CONTAINS;
       literal = "";
-      regex = null;
     } else if (inner.isEmpty() || (inner.size() == 1 && inner.get(0) instanceof String)) {
       String text = inner.isEmpty() ? "" : (String) inner.get(0);
       literal = cased ? text : text.toLowerCase(Locale.ROOT);
@@ -56,28 +72,45 @@ public final class StringPattern {
           leading && trailing
               ? Shape.CONTAINS
               : leading ? Shape.SUFFIX : trailing ? Shape.PREFIX : Shape.EXACT;
-      regex = null;
     } else {
-      shape = Shape.REGEX;
+      shape = Shape.WILDCARDS;
       literal = null;
-      StringBuilder expression = new StringBuilder();
+      List<Integer> run = new ArrayList<>();
       for (Object part : parts) {
         if (part == ANY) {
-          expression.append(".*");
+          addRun(runs, run);
         } else if (part == ONE) {
-          expression.append('.');
+          run.add(ANY_ONE);
         } else {
-          expression.append(Pattern.quote((String) part));
-          // A piece with surrogates would need code-point case folding: leave it to the regex.
+          ((String) part).codePoints().forEach(c -> run.add(cased ? c : fold(c)));
+          // A piece with surrogates would need code-point case folding, which the plain search
+          // does not do: the segments alone judge it.
           if (cased || ((String) part).chars().noneMatch(ch -> Character.isSurrogate((char) ch))) {
-            pieces.add((String) part);
+            literalPieces.add((String) part);
           }
         }
       }
-      int flags = Pattern.DOTALL | (cased ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-      regex = Pattern.compile(expression.toString(), flags);
+      addRun(runs, run);
     }
-    regexPieces = List.copyOf(pieces);
+    segments = runs.toArray(int[][]::new);
+    anchoredStart = !leading;
+    anchoredEnd = !trailing;
+    pieces = List.copyOf(literalPieces);
+  }
+
+  private static void addRun(List<int[]> runs, List<Integer> run) {
+    if (!run.isEmpty()) {
+      runs.add(run.stream().mapToInt(Integer::intValue).toArray());
+      run.clear();
+    }
+  }
+
+  /**
+   * A code point as a case-insensitive {@link java.util.regex.Pattern} with unicode case compares
+   * it, which the segments did before they replaced it: upper-cased, then lower-cased.
+   */
+  private static int fold(int c) {
+    return Character.toLowerCase(Character.toUpperCase(c));
   }
 
   /** Parses a Sigma value with its wildcards and escapes. */
@@ -141,8 +174,8 @@ public final class StringPattern {
     if (text == null) {
       return false;
     }
-    if (shape == Shape.REGEX) {
-      return matchesRegex(text);
+    if (shape == Shape.WILDCARDS) {
+      return matchesWildcards(text);
     }
     return test(cased ? text : text.toLowerCase(Locale.ROOT));
   }
@@ -152,7 +185,7 @@ public final class StringPattern {
    * compares plain strings); otherwise it takes the text as is.
    */
   public boolean comparesLowerCase() {
-    return !cased && shape != Shape.REGEX;
+    return !cased && shape != Shape.WILDCARDS;
   }
 
   /**
@@ -160,22 +193,88 @@ public final class StringPattern {
    * (for a cased one): spares lower-casing large texts such as the raw record once per keyword.
    */
   public boolean matchesPrepared(String prepared) {
-    if (shape == Shape.REGEX) {
-      return matchesRegex(prepared);
+    if (shape == Shape.WILDCARDS) {
+      return matchesWildcards(prepared);
     }
     return test(prepared);
   }
 
-  private boolean matchesRegex(String text) {
+  private boolean matchesWildcards(String text) {
     int from = 0;
-    for (String piece : regexPieces) {
+    for (String piece : pieces) {
       int at = RequiredLiterals.indexOf(text, piece, from, !cased);
       if (at < 0) {
         return false;
       }
       from = at + piece.length();
     }
-    return regex.matcher(text).matches();
+    return matchesSegments(text.codePoints().toArray());
+  }
+
+  /**
+   * Whether the segments match: the anchored ones at the start and end, each other one at its
+   * leftmost place after the one before. Leftmost is never wrong, since a {@code *} takes whatever
+   * is between two segments, and it is linear in the text for each segment's length: no
+   * backtracking over the text.
+   */
+  private boolean matchesSegments(int[] text) {
+    int from = 0;
+    int until = text.length;
+    int first = 0;
+    int last = segments.length - 1;
+    if (anchoredStart) {
+      if (!matchesAt(text, 0, segments[0])) {
+        return false;
+      }
+      from = segments[0].length;
+      first = 1;
+    }
+    if (anchoredEnd) {
+      int[] tail = segments[last];
+      if (first > last) {
+        // One segment anchored at both ends (a?c): it is the whole text.
+        return text.length == tail.length;
+      }
+      until = text.length - tail.length;
+      if (until < from || !matchesAt(text, until, tail)) {
+        return false;
+      }
+      last--;
+    }
+    for (int i = first; i <= last; i++) {
+      int at = find(text, segments[i], from, until);
+      if (at < 0) {
+        return false;
+      }
+      from = at + segments[i].length;
+    }
+    return true;
+  }
+
+  /**
+   * The first place at or after {@code from} where the segment matches and ends by {@code until}.
+   */
+  private int find(int[] text, int[] segment, int from, int until) {
+    for (int at = from; at + segment.length <= until; at++) {
+      if (matchesAt(text, at, segment)) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  private boolean matchesAt(int[] text, int at, int[] segment) {
+    if (at < 0 || at + segment.length > text.length) {
+      return false;
+    }
+    for (int j = 0; j < segment.length; j++) {
+      int expected = segment[j];
+      int actual = text[at + j];
+      if (expected != ANY_ONE && expected != actual && (cased || expected != fold(actual))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public boolean cased() {
@@ -188,7 +287,7 @@ public final class StringPattern {
       case PREFIX -> value.startsWith(literal);
       case SUFFIX -> value.endsWith(literal);
       case CONTAINS -> value.contains(literal);
-      case REGEX -> throw new IllegalStateException("handled above");
+      case WILDCARDS -> throw new IllegalStateException("handled above");
     };
   }
 
@@ -198,11 +297,11 @@ public final class StringPattern {
    * longest piece of one with inner wildcards; null when there is none.
    */
   String gateLiteral() {
-    if (shape != Shape.REGEX) {
+    if (shape != Shape.WILDCARDS) {
       return Gate.asciiLiteral(literal);
     }
     String best = null;
-    for (String piece : regexPieces) {
+    for (String piece : pieces) {
       String candidate = Gate.asciiLiteral(piece);
       if (candidate != null && (best == null || candidate.length() > best.length())) {
         best = candidate;

@@ -103,8 +103,20 @@ public sealed interface ValueMatcher extends TextTest {
    * required} is a literal every match contains (see {@link RequiredLiterals}), or null: a value
    * without it is rejected by a plain search, without running the regex (an unanchored {@code .+}
    * costs time quadratic in the value's length when it fails).
+   *
+   * <p>The value is the record sender's to choose, and Java's regexes backtrack: {@code .*a.*b}
+   * costs time cubic in the value's length when it fails, and a repeated group such as {@code
+   * (a|b)*} recurses once per character, so a long value overflows the thread's stack (which Esper
+   * caught, logging an error with a stack trace for every such value). The first stalls the
+   * detection job on one record, and again on every restart from before it. So a regex reads at
+   * most {@link #STEPS_PER_CHARACTER} characters per character of the value (plus {@link
+   * #BASE_STEPS}), and a value it cannot judge within that, or within the stack, does not match it
+   * (docs/rules.md says so to rule authors).
    */
   record Regex(Pattern pattern, String required) implements ValueMatcher {
+
+    static final long STEPS_PER_CHARACTER = 64;
+    static final long BASE_STEPS = 1_000_000;
 
     public static Regex of(Pattern pattern) {
       return new Regex(pattern, RequiredLiterals.of(pattern));
@@ -118,7 +130,56 @@ public sealed interface ValueMatcher extends TextTest {
               < 0) {
         return false;
       }
-      return pattern.matcher(text).find();
+      try {
+        return pattern
+            .matcher(new Budgeted(text, BASE_STEPS + STEPS_PER_CHARACTER * text.length()))
+            .find();
+      } catch (OutOfSteps | StackOverflowError cannotJudge) {
+        return false;
+      }
+    }
+
+    /** A value that counts the characters the regex reads, and stops it past its budget. */
+    private static final class Budgeted implements CharSequence {
+      private final String text;
+      private long steps;
+
+      Budgeted(String text, long steps) {
+        this.text = text;
+        this.steps = steps;
+      }
+
+      @Override
+      public char charAt(int index) {
+        if (--steps < 0) {
+          throw OutOfSteps.INSTANCE;
+        }
+        return text.charAt(index);
+      }
+
+      @Override
+      public int length() {
+        return text.length();
+      }
+
+      @Override
+      public CharSequence subSequence(int start, int end) {
+        return text.subSequence(start, end);
+      }
+
+      @Override
+      public String toString() {
+        return text;
+      }
+    }
+
+    /** Thrown often on a hostile stream: one instance, without a stack trace. */
+    private static final class OutOfSteps extends RuntimeException {
+      static final OutOfSteps INSTANCE = new OutOfSteps();
+
+      private OutOfSteps() {
+        super("the regex read more characters than its budget", null, false, false);
+      }
     }
 
     @Override

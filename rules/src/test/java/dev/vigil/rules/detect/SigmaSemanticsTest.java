@@ -2,9 +2,11 @@ package dev.vigil.rules.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.Rules;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,25 @@ class SigmaSemanticsTest {
         .isTrue();
     assertThat(awsMatches("sel:\n  a|re: 'one.two'\ncondition: sel", "{\"a\":\"one\\ntwo\"}"))
         .isFalse();
+  }
+
+  /**
+   * A field's value is the record sender's to choose: a regex that would backtrack over it for
+   * hours, stalling the job, or overflow the stack on it (a repeated group recurses per character;
+   * Esper logged that with a stack trace per value) does not match it.
+   */
+  @Test
+  void aRegexThatCannotJudgeAValueInBoundedStepsDoesNotMatchIt() throws Exception {
+    String repeatedGroup = "sel:\n  a|re: '(a|b)*[0-9]'\ncondition: sel";
+    String backtracking = "sel:\n  a|re: 'x.*y.*y.*z$'\ncondition: sel";
+    assertThat(awsMatches(repeatedGroup, "{\"a\":\"" + "ab".repeat(500_000) + "\"}")).isFalse();
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () ->
+            assertThat(awsMatches(backtracking, "{\"a\":\"x" + "y".repeat(20_000) + "z!\"}"))
+                .isFalse());
+    assertThat(awsMatches(repeatedGroup, "{\"a\":\"abab1\"}")).isTrue();
+    assertThat(awsMatches(backtracking, "{\"a\":\"xyyyz\"}")).isTrue();
   }
 
   @Test
