@@ -526,9 +526,18 @@ public final class VigilConfigLoader {
             topic(topics, "events", "audit.events"),
             topic(topics, "dead_letter", "audit.deadletter"),
             topic(topics, "alerts", "audit.alerts"));
+    // Named at the key that reads it: the listed topic, else the pattern the user wrote.
     for (String output : List.of(read.events(), read.deadLetter(), read.alerts())) {
-      if (raw.containsKey(output) || pattern.map(p -> p.matcher(output).matches()).orElse(false)) {
+      if (raw.containsKey(output)) {
         throw topics.error("raw", "the output topic " + output + " must not also be read as raw");
+      }
+      if (pattern.map(p -> p.matcher(output).matches()).orElse(false)) {
+        throw topics.error(
+            "raw_pattern",
+            "matches the output topic "
+                + output
+                + ", which must not also be read as raw; anchor it to the raw topics"
+                + " (audit\\.raw\\..*)");
       }
     }
     topics.rejectUnknown();

@@ -534,10 +534,20 @@ class VigilConfigLoaderTest {
   @Test
   void anOutputTopicMustNotBeReadAsRaw() {
     failsWith(
-        "kafka:\n  topics:\n    raw_pattern: 'audit\\..*'\n",
-        2,
+        "kafka:\n  topics:\n    raw:\n      audit.alerts: auto\n",
+        3,
         "kafka.topics.raw",
-        "the output topic audit.events must not also be read as raw");
+        "the output topic audit.alerts must not also be read as raw");
+  }
+
+  @Test
+  void aPatternMatchingAnOutputTopicIsNamedWhereItIsWritten() {
+    failsWith(
+        "kafka:\n  topics:\n    raw_pattern: 'audit\\..*'\n",
+        3,
+        "kafka.topics.raw_pattern",
+        "matches the output topic audit.events, which must not also be read as raw; anchor it to"
+            + " the raw topics (audit\\.raw\\..*)");
   }
 
   @Test

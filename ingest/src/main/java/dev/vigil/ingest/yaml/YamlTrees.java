@@ -15,6 +15,8 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -67,6 +69,7 @@ public final class YamlTrees {
     List<YamlDocument> documents = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     try {
+      refuseAliases(yaml, text);
       for (Node node : yaml.composeAll(new StringReader(text))) {
         if (node == null) {
           continue;
@@ -98,6 +101,26 @@ public final class YamlTrees {
       throw new InvalidYamlException(problems);
     }
     return documents;
+  }
+
+  /**
+   * Refuses the first alias, by its line, before anything is composed: the composer would expand
+   * aliases (a billion laughs), and limited to none it refuses an alias of a mapping or list with
+   * neither its line nor words a user knows. An alias of a scalar is refused too, so that one rule
+   * holds for every alias.
+   */
+  private static void refuseAliases(Yaml yaml, String text) throws InvalidYamlException {
+    for (Event event : yaml.parse(new StringReader(text))) {
+      if (event instanceof AliasEvent alias) {
+        throw new InvalidYamlException(
+            List.of(
+                new Problem(
+                    alias.getStartMark().getLine() + 1,
+                    "YAML aliases are not accepted (*"
+                        + alias.getAnchor()
+                        + "); write the value out where it is used")));
+      }
+    }
   }
 
   private static JsonNode convert(

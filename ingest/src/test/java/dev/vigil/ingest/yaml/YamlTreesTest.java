@@ -1,0 +1,58 @@
+package dev.vigil.ingest.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class YamlTreesTest {
+
+  private static List<YamlTrees.Problem> problems(String yaml) {
+    try {
+      YamlTrees.read(yaml);
+    } catch (YamlTrees.InvalidYamlException e) {
+      return e.problems();
+    }
+    throw new AssertionError("read without a problem: " + yaml);
+  }
+
+  @Test
+  void anAliasOfAMappingIsNamedByItsLineInWordsNotTheParsersLimit() {
+    assertThat(problems("job: &defaults\n  name: a\nrules: *defaults\n"))
+        .containsExactly(
+            new YamlTrees.Problem(
+                3,
+                "YAML aliases are not accepted (*defaults); write the value out where it is"
+                    + " used"));
+  }
+
+  @Test
+  void anAliasOfAScalarIsRefusedToo() {
+    assertThat(problems("kafka:\n  group_id: &id vigil\n  client_id_prefix: *id\n"))
+        .containsExactly(
+            new YamlTrees.Problem(
+                3, "YAML aliases are not accepted (*id); write the value out where it is used"));
+  }
+
+  @Test
+  void aSyntaxErrorBeforeAnAliasIsReportedAsSuch() {
+    assertThat(problems("a: b: c\nd: *x\n")).hasSize(1);
+    assertThat(problems("a: b: c\nd: *x\n").get(0).message()).startsWith("invalid YAML: ");
+  }
+
+  @Test
+  void aDocumentWithoutAliasesReadsWithItsLines() throws Exception {
+    List<YamlDocument> documents = YamlTrees.read("job:\n  name: a\n---\nb: 2\n");
+    assertThat(documents).hasSize(2);
+    assertThat(documents.get(0).root().path("job").path("name").asText()).isEqualTo("a");
+    assertThat(documents.get(1).line()).isEqualTo(4);
+  }
+
+  @Test
+  void duplicateKeysAreRefused() {
+    assertThatThrownBy(() -> YamlTrees.read("a: 1\na: 2\n"))
+        .isInstanceOf(YamlTrees.InvalidYamlException.class)
+        .hasMessage("duplicate key 'a' (YAML keeps only one of them)");
+  }
+}
