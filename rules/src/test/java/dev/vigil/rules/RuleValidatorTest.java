@@ -151,6 +151,46 @@ class RuleValidatorTest {
   }
 
   @Test
+  void anEmptySearchMapIsOneErrorInTheCompilersWordsInEveryCommand() throws IOException {
+    write(
+        "rule.yml",
+        STOP_LOGGING.replace("  selection:\n    eventName: StopLogging", "  selection: {}"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String empty =
+        ":7: search identifier 'selection' is an empty map: give it a field and value (or a list"
+            + " of keywords), or remove it";
+    assertThat(validated).containsExactly(dir.resolve("rule.yml") + empty, "0 valid, 1 invalid");
+    assertThat(tested).contains(dir.resolve("rule.yml") + empty);
+  }
+
+  @Test
+  void aBaseRulesErrorDoesNotHoldBackItsCorrelationsFindings() throws IOException {
+    // The base rule does not compile (a misspelled modifier); the correlation's group-by field is
+    // still checked against the base rule's logsource, and everything else of the file too.
+    write(
+        "repeated.yml",
+        STOP_LOGGING.replace("eventName: StopLogging", "eventName|contain: StopLogging")
+            + "  other:\n    sourceIPAdress: 10.0.0.1\n"
+            + "---\n"
+            + REPEATED_STOP_LOGGING.replace("[actor.id]", "[userIdentity.arnn]"));
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            dir.resolve("repeated.yml")
+                + ":8: unknown modifier 'contain'; did you mean 'contains'?",
+            dir.resolve("repeated.yml")
+                + ":11: warning: unknown field 'sourceIPAdress' for aws/cloudtrail records; did"
+                + " you mean 'sourceIPAddress'? (write raw.sourceIPAdress if it is right)",
+            dir.resolve("repeated.yml")
+                + ":20: warning: unknown field 'userIdentity.arnn' for aws/cloudtrail records;"
+                + " did you mean 'userIdentity.arn'? (write raw.userIdentity.arnn if it is right)",
+            "0 valid, 1 invalid, 2 warnings");
+  }
+
+  @Test
   void aSigmaWordInCapitalsIsTheSameErrorWithTheLowerCaseInEveryCommand() throws IOException {
     write(
         "rule.yml",
@@ -284,11 +324,18 @@ class RuleValidatorTest {
         """;
     // A misspelled group-by or counted field leaves every event out of every group: a warning
     // at its line, as for a selection's field. An alias key that is none of the rules is ignored,
-    // and the rule it was meant for has no field: errors at their lines.
+    // and the rule it was meant for has no field: errors at their lines. Errors and warnings come
+    // in one run.
     write("toggled.yml", STOP_LOGGING + "---\n" + put + "---\n" + correlation);
 
     assertThat(RuleValidator.validate(List.of(dir)).lines())
         .containsExactly(
+            dir.resolve("toggled.yml")
+                + ":28: warning: unknown field 'sourceIPAdress' for aws/cloudtrail records; did"
+                + " you mean 'sourceIPAddress'? (write raw.sourceIPAdress if it is right)",
+            dir.resolve("toggled.yml")
+                + ":31: warning: unknown field 'userIdentity.arnn' for aws/cloudtrail records; did"
+                + " you mean 'userIdentity.arn'? (write raw.userIdentity.arnn if it is right)",
             dir.resolve("toggled.yml")
                 + ":33: the alias 'who' does not say which field it is for rule 'start_logging':"
                 + " add 'start_logging: <field>' under it",
@@ -296,7 +343,7 @@ class RuleValidatorTest {
                 + ":35: the alias 'who' names 'start_loging', which is not one of the"
                 + " correlation's rules (stop_logging, start_logging); did you mean"
                 + " 'start_logging'?",
-            "0 valid, 1 invalid");
+            "0 valid, 1 invalid, 2 warnings");
 
     write(
         "toggled.yml",

@@ -105,7 +105,7 @@ public final class SearchCompiler {
     SearchCompiler compiler = new SearchCompiler(rule, logSources, mapping, lists);
     Compiled compiled = compiler.compile();
     if (!compiler.errors.isEmpty()) {
-      throw new RuleException(compiler.errors);
+      throw new RuleException(compiler.errors, compiler.warnings);
     }
     return new Compiled(
         compiled.predicate(),
@@ -266,7 +266,7 @@ public final class SearchCompiler {
     }
     if (node.isArray()) {
       if (node.isEmpty()) {
-        error(pointer, "search identifier '" + name + "' is an empty list");
+        error(pointer, emptySearch(name, node));
         return null;
       }
       int mixed = firstOtherItem(node);
@@ -305,7 +305,7 @@ public final class SearchCompiler {
       return new EventPredicate.Keywords(List.copyOf(keywords), false);
     }
     if (node.isNull()) {
-      error(pointer, "search identifier '" + name + "' is empty");
+      error(pointer, emptySearch(name, node));
       return null;
     }
     List<StringPattern> keyword =
@@ -332,6 +332,25 @@ public final class SearchCompiler {
     return -1;
   }
 
+  /**
+   * The error of a search identifier with nothing to search for (null, an empty map or list), else
+   * null: {@code rules validate} says it in these words too, once, where the schema would say it
+   * twice (the shape's emptiness and the other shapes' types).
+   */
+  public static String emptySearch(String name, JsonNode search) {
+    if (search.isNull()) {
+      return "search identifier '" + name + "' is empty";
+    }
+    if (search.isContainerNode() && search.isEmpty()) {
+      return "search identifier '"
+          + name
+          + "' is an empty "
+          + (search.isObject() ? "map" : "list")
+          + ": give it a field and value (or a list of keywords), or remove it";
+    }
+    return null;
+  }
+
   /** The error of a search identifier {@link #firstOtherItem} finds mixed, at that item. */
   public static String mixesMapsAndPlainValues(String name) {
     return "search identifier '"
@@ -346,7 +365,7 @@ public final class SearchCompiler {
     List<EventPredicate> fields = new ArrayList<>();
     List<Gate> gates = List.of();
     if (node.isEmpty()) {
-      error(pointer, "search identifier '" + name + "' is an empty map");
+      error(pointer, emptySearch(name, node));
       return null;
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
