@@ -50,6 +50,7 @@ public final class SearchCompiler {
   private final Map<String, List<String>> lists;
   private final List<RuleError> errors = new ArrayList<>();
   private final List<RuleError> warnings = new ArrayList<>();
+  private final Map<FieldRef, Set<String>> fieldNames = new LinkedHashMap<>();
   private final String file;
 
   /**
@@ -60,13 +61,17 @@ public final class SearchCompiler {
    *     the predicate is composed of, so judging one of them judges what the engine runs
    * @param logsource the part of the predicate that the logsource adds (its source and {@code
    *     where} selection), or null when the rule reads every source
+   * @param fieldNames each field the detection reads, as the rule wrote it ({@code eventName} for
+   *     the canonical {@code operation}; names that resolve to one field joined by {@code " / "}):
+   *     explanations name fields in the author's words
    */
   public record Compiled(
       EventPredicate predicate,
       Gate gate,
       Map<String, EventPredicate> searches,
       EventPredicate logsource,
-      List<RuleError> warnings) {}
+      List<RuleError> warnings,
+      Map<FieldRef, String> fieldNames) {}
 
   /**
    * {@code field in (values)}: lower-cased exact values one field must hold for the rule to match
@@ -107,12 +112,15 @@ public final class SearchCompiler {
     if (!compiler.errors.isEmpty()) {
       throw new RuleException(compiler.errors, compiler.warnings);
     }
+    Map<FieldRef, String> fieldNames = new LinkedHashMap<>();
+    compiler.fieldNames.forEach((field, names) -> fieldNames.put(field, String.join(" / ", names)));
     return new Compiled(
         compiled.predicate(),
         compiled.gate(),
         compiled.searches(),
         compiled.logsource(),
-        List.copyOf(compiler.warnings));
+        List.copyOf(compiler.warnings),
+        Collections.unmodifiableMap(fieldNames));
   }
 
   private Compiled compile() {
@@ -173,7 +181,8 @@ public final class SearchCompiler {
         Gate.best(gates),
         Collections.unmodifiableMap(searches),
         logsource,
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   /** The gates every match of the condition passes (empty: none is known). */
@@ -512,8 +521,17 @@ public final class SearchCompiler {
     return new FieldSpec(predicate, gates);
   }
 
-  /** The field a name reads; a name no record is known to have gets a warning at its line. */
+  /**
+   * The field a name reads, remembered with the name (see {@link Compiled#fieldNames}); a name no
+   * record is known to have gets a warning at its line.
+   */
   private FieldRef resolveField(String name, String pointer) {
+    FieldRef field = resolveFieldName(name, pointer);
+    fieldNames.computeIfAbsent(field, f -> new LinkedHashSet<>()).add(name);
+    return field;
+  }
+
+  private FieldRef resolveFieldName(String name, String pointer) {
     if (mapping != null) {
       FieldRef field = mapping.field(name);
       String unknown = logSources.unknownField(mapping, name);

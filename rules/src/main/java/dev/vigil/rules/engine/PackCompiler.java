@@ -154,7 +154,8 @@ public final class PackCompiler {
                 mapping,
                 alerts,
                 List.copyOf(suppressBy),
-                epl));
+                epl,
+                compiled.fieldNames()));
       } catch (RuleException e) {
         errors.addAll(e.errors());
         warnings.addAll(e.warnings());
