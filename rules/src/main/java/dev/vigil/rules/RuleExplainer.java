@@ -256,6 +256,16 @@ public final class RuleExplainer {
         "id:          " + meta.id() + (meta.name() != null ? " (name " + meta.name() + ")" : ""));
     lines.add("file:        " + meta.file() + ":" + meta.line());
     lines.add("author:      " + (meta.author() == null ? "-" : meta.author()));
+    if (meta.status() != null) {
+      lines.add("status:      " + meta.status());
+    }
+    if (meta.date() != null || meta.modified() != null) {
+      // Sigma's date is when the rule was written, modified its last change: how current it is.
+      lines.add(
+          "date:        "
+              + (meta.date() == null ? "-" : meta.date())
+              + (meta.modified() == null ? "" : ", modified " + meta.modified()));
+    }
     lines.add(
         "severity:    "
             + meta.level().label()
