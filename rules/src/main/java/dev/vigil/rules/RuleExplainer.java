@@ -56,7 +56,13 @@ public final class RuleExplainer {
         if (!rule.conditions().isEmpty()) {
           out.append("condition:   ").append(sigmaCondition(rule)).append('\n');
         }
-        out.append("generate:    ").append(rule.generate()).append('\n');
+        // Sigma's generate says whether the joined rules alert on their own, not the correlation.
+        out.append("generate:    ")
+            .append(
+                rule.generate()
+                    ? "true (its rules also alert on their own)"
+                    : "false (its rules alert only through it)")
+            .append('\n');
         out.append("\nEPL:\n").append(correlation.epl()).append(";\n");
         if (!rule.groupBy().isEmpty()) {
           out.append("\ngroup-by per rule (")

@@ -69,6 +69,8 @@ class RuleExplainerTest {
 
     assertThat(explained)
         .contains("condition:   gte: 3, lt: 100, field: target.resource\n")
+        // Sigma's generate is about the joined rules, which a bare "false" hides.
+        .contains("generate:    false (its rules alert only through it)\n")
         .doesNotContain("{gte=3")
         .contains(
             "\ngroup-by per rule (vigil_group(event, ruleIndex, 0) above, the values in this"
