@@ -165,12 +165,12 @@ public final class RuleValidator {
   }
 
   /**
-   * The search identifiers that mix maps and plain values or are empty, with the compiler's error
-   * for each added to {@code errors}. The schema would say it twice: a mixed list once per shape
-   * the list is not (a list of maps, a list of values), at items the author did not get wrong; an
-   * empty map as too few properties and as not one of the other shapes. The compiler says it once
-   * (a mixed list at the first item of the other kind), as {@code test} and {@code detect} print
-   * it.
+   * The search identifiers that mix maps and plain values or are empty (or hold an empty map), with
+   * the compiler's error for each added to {@code errors}. The schema would say it twice: a mixed
+   * list once per shape the list is not (a list of maps, a list of values), at items the author did
+   * not get wrong; an empty map as too few properties and as not one of the other shapes. The
+   * compiler says it once (a mixed list at the first item of the other kind), as {@code test} and
+   * {@code detect} print it.
    */
   private static List<String> searchShapes(
       String file, YamlDocument document, List<RuleError> errors) {
@@ -189,6 +189,7 @@ public final class RuleValidator {
               String pointer = YamlDocument.child("/detection", search.getKey());
               int item = SearchCompiler.firstOtherItem(search.getValue());
               String empty = SearchCompiler.emptySearch(search.getKey(), search.getValue());
+              int emptyMap = SearchCompiler.firstEmptyMap(search.getValue());
               if (item >= 0) {
                 mixed.add(pointer);
                 errors.add(
@@ -199,6 +200,14 @@ public final class RuleValidator {
               } else if (empty != null) {
                 mixed.add(pointer);
                 errors.add(new RuleError(file, document.lineOf(pointer), empty));
+              } else if (emptyMap >= 0) {
+                mixed.add(pointer);
+                errors.add(
+                    new RuleError(
+                        file,
+                        document.lineOf(YamlDocument.child(pointer, emptyMap)),
+                        SearchCompiler.emptySearch(
+                            search.getKey(), search.getValue().get(emptyMap))));
               }
             });
     return mixed;

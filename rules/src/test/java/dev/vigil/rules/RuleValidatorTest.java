@@ -151,19 +151,27 @@ class RuleValidatorTest {
   }
 
   @Test
-  void anEmptySearchMapIsOneErrorInTheCompilersWordsInEveryCommand() throws IOException {
-    write(
-        "rule.yml",
-        STOP_LOGGING.replace("  selection:\n    eventName: StopLogging", "  selection: {}"));
+  void anEmptySearchIsOneErrorInTheCompilersWordsInEveryCommand() throws IOException {
+    String selection = "  selection:\n    eventName: StopLogging";
+    write("map.yml", stopLogging(1).replace(selection, "  selection: {}"));
+    write("item.yml", stopLogging(2).replace(selection, "  selection:\n    - {}"));
+    write("list.yml", stopLogging(3).replace(selection, "  selection: []"));
+    write("null.yml", stopLogging(4).replace(selection, "  selection:"));
 
     List<String> validated = RuleValidator.validate(List.of(dir)).lines();
     List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
 
-    String empty =
-        ":7: search identifier 'selection' is an empty map: give it a field and value (or a list"
-            + " of keywords), or remove it";
-    assertThat(validated).containsExactly(dir.resolve("rule.yml") + empty, "0 valid, 1 invalid");
-    assertThat(tested).contains(dir.resolve("rule.yml") + empty);
+    String hint = ": give it a field and value (or a list of keywords), or remove it";
+    List<String> errors =
+        List.of(
+            dir.resolve("item.yml") + ":8: search identifier 'selection' is an empty map" + hint,
+            dir.resolve("list.yml") + ":7: search identifier 'selection' is an empty list" + hint,
+            dir.resolve("map.yml") + ":7: search identifier 'selection' is an empty map" + hint,
+            dir.resolve("null.yml") + ":7: search identifier 'selection' is empty" + hint);
+    List<String> expected = new java.util.ArrayList<>(errors);
+    expected.add("0 valid, 4 invalid");
+    assertThat(validated).containsExactlyElementsOf(expected);
+    assertThat(tested).containsAll(errors);
   }
 
   @Test

@@ -347,17 +347,31 @@ public final class SearchCompiler {
    * twice (the shape's emptiness and the other shapes' types).
    */
   public static String emptySearch(String name, JsonNode search) {
+    String what;
     if (search.isNull()) {
-      return "search identifier '" + name + "' is empty";
+      what = "is empty";
+    } else if (search.isContainerNode() && search.isEmpty()) {
+      what = "is an empty " + (search.isObject() ? "map" : "list");
+    } else {
+      return null;
     }
-    if (search.isContainerNode() && search.isEmpty()) {
-      return "search identifier '"
-          + name
-          + "' is an empty "
-          + (search.isObject() ? "map" : "list")
-          + ": give it a field and value (or a list of keywords), or remove it";
+    return "search identifier '"
+        + name
+        + "' "
+        + what
+        + ": give it a field and value (or a list of keywords), or remove it";
+  }
+
+  /** The index of the first empty map in a search identifier's list of maps, else -1. */
+  public static int firstEmptyMap(JsonNode search) {
+    if (search.isArray() && firstOtherItem(search) < 0) {
+      for (int i = 0; i < search.size(); i++) {
+        if (search.get(i).isObject() && search.get(i).isEmpty()) {
+          return i;
+        }
+      }
     }
-    return null;
+    return -1;
   }
 
   /** The error of a search identifier {@link #firstOtherItem} finds mixed, at that item. */
