@@ -116,7 +116,8 @@ class RulesCommandTest {
     assertThat(failing.stderrLines())
         .endsWith(
             "  rule 'console_sign_in' on event 1 of 1:",
-            "    selection: no match — operation: 'DescribeInstances' does not match 'ConsoleLogin'",
+            "    selection: no match — eventName (operation): 'DescribeInstances' does not match"
+                + " 'ConsoleLogin'",
             "    condition 'selection': no match",
             "1 passed, 1 failed");
   }

@@ -56,7 +56,13 @@ public final class RuleExplainer {
         if (!rule.conditions().isEmpty()) {
           out.append("condition:   ").append(sigmaCondition(rule)).append('\n');
         }
-        out.append("generate:    ").append(rule.generate()).append('\n');
+        // Sigma's generate says whether the joined rules alert on their own, not the correlation.
+        out.append("generate:    ")
+            .append(
+                rule.generate()
+                    ? "true (its rules also alert on their own)"
+                    : "false (its rules alert only through it)")
+            .append('\n');
         out.append("\nEPL:\n").append(correlation.epl()).append(";\n");
         if (!rule.groupBy().isEmpty()) {
           out.append("\ngroup-by per rule (")
@@ -256,6 +262,16 @@ public final class RuleExplainer {
         "id:          " + meta.id() + (meta.name() != null ? " (name " + meta.name() + ")" : ""));
     lines.add("file:        " + meta.file() + ":" + meta.line());
     lines.add("author:      " + (meta.author() == null ? "-" : meta.author()));
+    if (meta.status() != null) {
+      lines.add("status:      " + meta.status());
+    }
+    if (meta.date() != null || meta.modified() != null) {
+      // Sigma's date is when the rule was written, modified its last change: how current it is.
+      lines.add(
+          "date:        "
+              + (meta.date() == null ? "-" : meta.date())
+              + (meta.modified() == null ? "" : ", modified " + meta.modified()));
+    }
     lines.add(
         "severity:    "
             + meta.level().label()

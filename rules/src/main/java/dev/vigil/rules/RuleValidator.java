@@ -124,14 +124,14 @@ public final class RuleValidator {
     List<RuleError> schema = new ArrayList<>();
     Set<Integer> shapeBroken = new HashSet<>();
     for (YamlDocument document : documents) {
-      List<String> mixed = mixedSearches(source.name(), document, schema);
+      List<String> mixed = searchShapes(source.name(), document, schema);
       for (SchemaFindings.Finding finding : findings(document)) {
         if (mixed.stream()
             .anyMatch(
                 search ->
                     finding.pointer().equals(search)
                         || finding.pointer().startsWith(search + "/"))) {
-          continue; // said once by the compiler's words, which mixedSearches added
+          continue; // said once by the compiler's words, which searchShapes added
         }
         schema.add(schemaError(source.name(), document, finding));
         if (COMPILED.contains(topLevelKey(finding.pointer()))) {
@@ -154,6 +154,7 @@ public final class RuleValidator {
       } catch (RuleException e) {
         // A referenced rule of another file that does not compile is that file's error.
         errors.addAll(ofFile(e.errors(), source.name()));
+        warnings.addAll(ofFile(e.warnings(), source.name()));
       }
     }
     Set<Integer> reported = new HashSet<>();
@@ -164,12 +165,14 @@ public final class RuleValidator {
   }
 
   /**
-   * The search identifiers that mix maps and plain values, with the compiler's error for each added
-   * to {@code errors}. The schema would say it twice, once per shape the list is not (a list of
-   * maps, a list of values), at items the author did not get wrong; the compiler says it once, at
-   * the first item of the other kind, as {@code test} and {@code detect} print it.
+   * The search identifiers that mix maps and plain values or are empty (or hold an empty map), with
+   * the compiler's error for each added to {@code errors}. The schema would say it twice: a mixed
+   * list once per shape the list is not (a list of maps, a list of values), at items the author did
+   * not get wrong; an empty map as too few properties and as not one of the other shapes. The
+   * compiler says it once (a mixed list at the first item of the other kind), as {@code test} and
+   * {@code detect} print it.
    */
-  private static List<String> mixedSearches(
+  private static List<String> searchShapes(
       String file, YamlDocument document, List<RuleError> errors) {
     JsonNode detection = document.root().path("detection");
     List<String> mixed = new ArrayList<>();
@@ -180,15 +183,31 @@ public final class RuleValidator {
         .fields()
         .forEachRemaining(
             search -> {
+              if (search.getKey().equals("condition")) {
+                return;
+              }
+              String pointer = YamlDocument.child("/detection", search.getKey());
               int item = SearchCompiler.firstOtherItem(search.getValue());
-              if (!search.getKey().equals("condition") && item >= 0) {
-                String pointer = YamlDocument.child("/detection", search.getKey());
+              String empty = SearchCompiler.emptySearch(search.getKey(), search.getValue());
+              int emptyMap = SearchCompiler.firstEmptyMap(search.getValue());
+              if (item >= 0) {
                 mixed.add(pointer);
                 errors.add(
                     new RuleError(
                         file,
                         document.lineOf(YamlDocument.child(pointer, item)),
                         SearchCompiler.mixesMapsAndPlainValues(search.getKey())));
+              } else if (empty != null) {
+                mixed.add(pointer);
+                errors.add(new RuleError(file, document.lineOf(pointer), empty));
+              } else if (emptyMap >= 0) {
+                mixed.add(pointer);
+                errors.add(
+                    new RuleError(
+                        file,
+                        document.lineOf(YamlDocument.child(pointer, emptyMap)),
+                        SearchCompiler.emptySearch(
+                            search.getKey(), search.getValue().get(emptyMap))));
               }
             });
     return mixed;

@@ -46,6 +46,21 @@ class RuleExplainerTest {
       """;
 
   @Test
+  void theHeaderShowsStatusAndTheSigmaDatesOfTheRule() throws Exception {
+    CompiledPack pack =
+        Rules.compile(
+            SECRET_READS.replace(
+                "name: aws_secret_read\n",
+                "name: aws_secret_read\nstatus: test\ndate: 2025-01-15\nmodified: 2025-03-01\n"));
+
+    assertThat(RuleExplainer.explain(pack, "aws_secret_read").orElseThrow())
+        .contains("\nstatus:      test\ndate:        2025-01-15, modified 2025-03-01\n");
+    assertThat(RuleExplainer.explain(pack, "vault_secret_read").orElseThrow())
+        .doesNotContain("status:")
+        .doesNotContain("date:");
+  }
+
+  @Test
   void aCorrelationShowsItsConditionAsSigmaWritesItAndTheFieldsEachRuleIsGroupedBy()
       throws Exception {
     CompiledPack pack = Rules.compile(SECRET_READS);
@@ -54,6 +69,8 @@ class RuleExplainerTest {
 
     assertThat(explained)
         .contains("condition:   gte: 3, lt: 100, field: target.resource\n")
+        // Sigma's generate is about the joined rules, which a bare "false" hides.
+        .contains("generate:    false (its rules alert only through it)\n")
         .doesNotContain("{gte=3")
         .contains(
             "\ngroup-by per rule (vigil_group(event, ruleIndex, 0) above, the values in this"

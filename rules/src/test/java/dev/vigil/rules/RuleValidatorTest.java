@@ -151,6 +151,54 @@ class RuleValidatorTest {
   }
 
   @Test
+  void anEmptySearchIsOneErrorInTheCompilersWordsInEveryCommand() throws IOException {
+    String selection = "  selection:\n    eventName: StopLogging";
+    write("map.yml", stopLogging(1).replace(selection, "  selection: {}"));
+    write("item.yml", stopLogging(2).replace(selection, "  selection:\n    - {}"));
+    write("list.yml", stopLogging(3).replace(selection, "  selection: []"));
+    write("null.yml", stopLogging(4).replace(selection, "  selection:"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+    List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
+
+    String hint = ": give it a field and value (or a list of keywords), or remove it";
+    List<String> errors =
+        List.of(
+            dir.resolve("item.yml") + ":8: search identifier 'selection' is an empty map" + hint,
+            dir.resolve("list.yml") + ":7: search identifier 'selection' is an empty list" + hint,
+            dir.resolve("map.yml") + ":7: search identifier 'selection' is an empty map" + hint,
+            dir.resolve("null.yml") + ":7: search identifier 'selection' is empty" + hint);
+    List<String> expected = new java.util.ArrayList<>(errors);
+    expected.add("0 valid, 4 invalid");
+    assertThat(validated).containsExactlyElementsOf(expected);
+    assertThat(tested).containsAll(errors);
+  }
+
+  @Test
+  void aBaseRulesErrorDoesNotHoldBackItsCorrelationsFindings() throws IOException {
+    // The base rule does not compile (a misspelled modifier); the correlation's group-by field is
+    // still checked against the base rule's logsource, and everything else of the file too.
+    write(
+        "repeated.yml",
+        STOP_LOGGING.replace("eventName: StopLogging", "eventName|contain: StopLogging")
+            + "  other:\n    sourceIPAdress: 10.0.0.1\n"
+            + "---\n"
+            + REPEATED_STOP_LOGGING.replace("[actor.id]", "[userIdentity.arnn]"));
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            dir.resolve("repeated.yml")
+                + ":8: unknown modifier 'contain'; did you mean 'contains'?",
+            dir.resolve("repeated.yml")
+                + ":11: warning: unknown field 'sourceIPAdress' for aws/cloudtrail records; did"
+                + " you mean 'sourceIPAddress'? (write raw.sourceIPAdress if it is right)",
+            dir.resolve("repeated.yml")
+                + ":20: warning: unknown field 'userIdentity.arnn' for aws/cloudtrail records;"
+                + " did you mean 'userIdentity.arn'? (write raw.userIdentity.arnn if it is right)",
+            "0 valid, 1 invalid, 2 warnings");
+  }
+
+  @Test
   void aSigmaWordInCapitalsIsTheSameErrorWithTheLowerCaseInEveryCommand() throws IOException {
     write(
         "rule.yml",
@@ -284,11 +332,18 @@ class RuleValidatorTest {
         """;
     // A misspelled group-by or counted field leaves every event out of every group: a warning
     // at its line, as for a selection's field. An alias key that is none of the rules is ignored,
-    // and the rule it was meant for has no field: errors at their lines.
+    // and the rule it was meant for has no field: errors at their lines. Errors and warnings come
+    // in one run.
     write("toggled.yml", STOP_LOGGING + "---\n" + put + "---\n" + correlation);
 
     assertThat(RuleValidator.validate(List.of(dir)).lines())
         .containsExactly(
+            dir.resolve("toggled.yml")
+                + ":28: warning: unknown field 'sourceIPAdress' for aws/cloudtrail records; did"
+                + " you mean 'sourceIPAddress'? (write raw.sourceIPAdress if it is right)",
+            dir.resolve("toggled.yml")
+                + ":31: warning: unknown field 'userIdentity.arnn' for aws/cloudtrail records; did"
+                + " you mean 'userIdentity.arn'? (write raw.userIdentity.arnn if it is right)",
             dir.resolve("toggled.yml")
                 + ":33: the alias 'who' does not say which field it is for rule 'start_logging':"
                 + " add 'start_logging: <field>' under it",
@@ -296,7 +351,7 @@ class RuleValidatorTest {
                 + ":35: the alias 'who' names 'start_loging', which is not one of the"
                 + " correlation's rules (stop_logging, start_logging); did you mean"
                 + " 'start_logging'?",
-            "0 valid, 1 invalid");
+            "0 valid, 1 invalid, 2 warnings");
 
     write(
         "toggled.yml",

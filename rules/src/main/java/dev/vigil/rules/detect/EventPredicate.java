@@ -150,11 +150,15 @@ public sealed interface EventPredicate {
     }
   }
 
-  /** {@code |exists}: the field is present and not null (or, with false, absent or null). */
+  /**
+   * {@code |exists}: the field is present (or, with false, absent), whatever its value: Sigma's
+   * {@code exists} "only verifies the presence of a field, not its value, be it empty or null"
+   * (Sigma modifiers appendix). See {@link FieldRef#present}.
+   */
   record Exists(FieldRef field, boolean expected) implements EventPredicate {
     @Override
     public boolean test(VigilEvent event) {
-      return (field.read(event) != null) == expected;
+      return field.present(event) == expected;
     }
 
     @Override

@@ -19,6 +19,13 @@ public sealed interface FieldRef {
   String key();
 
   /**
+   * Whether the event has the field, whatever its value ({@code |exists}): a raw key whose value is
+   * JSON null is present, as Sigma's {@code exists} checks presence only. A canonical field is
+   * present when it has a value: the canonical event has no null distinct from "not given".
+   */
+  boolean present(VigilEvent event);
+
+  /**
    * A canonical field (see {@link CanonicalFields}).
    *
    * @param reader how to read it, resolved from the path once ({@link CanonicalFields#reader})
@@ -39,6 +46,11 @@ public sealed interface FieldRef {
     @Override
     public Object read(VigilEvent event) {
       return reader.apply(event.event());
+    }
+
+    @Override
+    public boolean present(VigilEvent event) {
+      return read(event) != null;
     }
 
     @Override
@@ -81,6 +93,16 @@ public sealed interface FieldRef {
         }
       }
       return null;
+    }
+
+    @Override
+    public boolean present(VigilEvent event) {
+      for (String path : alternatives) {
+        if (event.rawValue(path) != VigilEvent.ABSENT) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

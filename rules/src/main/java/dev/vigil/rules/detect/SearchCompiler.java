@@ -50,6 +50,7 @@ public final class SearchCompiler {
   private final Map<String, List<String>> lists;
   private final List<RuleError> errors = new ArrayList<>();
   private final List<RuleError> warnings = new ArrayList<>();
+  private final Map<FieldRef, Set<String>> fieldNames = new LinkedHashMap<>();
   private final String file;
 
   /**
@@ -60,13 +61,17 @@ public final class SearchCompiler {
    *     the predicate is composed of, so judging one of them judges what the engine runs
    * @param logsource the part of the predicate that the logsource adds (its source and {@code
    *     where} selection), or null when the rule reads every source
+   * @param fieldNames each field the detection reads, as the rule wrote it ({@code eventName} for
+   *     the canonical {@code operation}; names that resolve to one field joined by {@code " / "}):
+   *     explanations name fields in the author's words
    */
   public record Compiled(
       EventPredicate predicate,
       Gate gate,
       Map<String, EventPredicate> searches,
       EventPredicate logsource,
-      List<RuleError> warnings) {}
+      List<RuleError> warnings,
+      Map<FieldRef, String> fieldNames) {}
 
   /**
    * {@code field in (values)}: lower-cased exact values one field must hold for the rule to match
@@ -105,14 +110,17 @@ public final class SearchCompiler {
     SearchCompiler compiler = new SearchCompiler(rule, logSources, mapping, lists);
     Compiled compiled = compiler.compile();
     if (!compiler.errors.isEmpty()) {
-      throw new RuleException(compiler.errors);
+      throw new RuleException(compiler.errors, compiler.warnings);
     }
+    Map<FieldRef, String> fieldNames = new LinkedHashMap<>();
+    compiler.fieldNames.forEach((field, names) -> fieldNames.put(field, String.join(" / ", names)));
     return new Compiled(
         compiled.predicate(),
         compiled.gate(),
         compiled.searches(),
         compiled.logsource(),
-        List.copyOf(compiler.warnings));
+        List.copyOf(compiler.warnings),
+        Collections.unmodifiableMap(fieldNames));
   }
 
   private Compiled compile() {
@@ -173,7 +181,8 @@ public final class SearchCompiler {
         Gate.best(gates),
         Collections.unmodifiableMap(searches),
         logsource,
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   /** The gates every match of the condition passes (empty: none is known). */
@@ -266,7 +275,7 @@ public final class SearchCompiler {
     }
     if (node.isArray()) {
       if (node.isEmpty()) {
-        error(pointer, "search identifier '" + name + "' is an empty list");
+        error(pointer, emptySearch(name, node));
         return null;
       }
       int mixed = firstOtherItem(node);
@@ -305,7 +314,7 @@ public final class SearchCompiler {
       return new EventPredicate.Keywords(List.copyOf(keywords), false);
     }
     if (node.isNull()) {
-      error(pointer, "search identifier '" + name + "' is empty");
+      error(pointer, emptySearch(name, node));
       return null;
     }
     List<StringPattern> keyword =
@@ -332,6 +341,39 @@ public final class SearchCompiler {
     return -1;
   }
 
+  /**
+   * The error of a search identifier with nothing to search for (null, an empty map or list), else
+   * null: {@code rules validate} says it in these words too, once, where the schema would say it
+   * twice (the shape's emptiness and the other shapes' types).
+   */
+  public static String emptySearch(String name, JsonNode search) {
+    String what;
+    if (search.isNull()) {
+      what = "is empty";
+    } else if (search.isContainerNode() && search.isEmpty()) {
+      what = "is an empty " + (search.isObject() ? "map" : "list");
+    } else {
+      return null;
+    }
+    return "search identifier '"
+        + name
+        + "' "
+        + what
+        + ": give it a field and value (or a list of keywords), or remove it";
+  }
+
+  /** The index of the first empty map in a search identifier's list of maps, else -1. */
+  public static int firstEmptyMap(JsonNode search) {
+    if (search.isArray() && firstOtherItem(search) < 0) {
+      for (int i = 0; i < search.size(); i++) {
+        if (search.get(i).isObject() && search.get(i).isEmpty()) {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+
   /** The error of a search identifier {@link #firstOtherItem} finds mixed, at that item. */
   public static String mixesMapsAndPlainValues(String name) {
     return "search identifier '"
@@ -346,7 +388,7 @@ public final class SearchCompiler {
     List<EventPredicate> fields = new ArrayList<>();
     List<Gate> gates = List.of();
     if (node.isEmpty()) {
-      error(pointer, "search identifier '" + name + "' is an empty map");
+      error(pointer, emptySearch(name, node));
       return null;
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -493,8 +535,17 @@ public final class SearchCompiler {
     return new FieldSpec(predicate, gates);
   }
 
-  /** The field a name reads; a name no record is known to have gets a warning at its line. */
+  /**
+   * The field a name reads, remembered with the name (see {@link Compiled#fieldNames}); a name no
+   * record is known to have gets a warning at its line.
+   */
   private FieldRef resolveField(String name, String pointer) {
+    FieldRef field = resolveFieldName(name, pointer);
+    fieldNames.computeIfAbsent(field, f -> new LinkedHashSet<>()).add(name);
+    return field;
+  }
+
+  private FieldRef resolveFieldName(String name, String pointer) {
     if (mapping != null) {
       FieldRef field = mapping.field(name);
       String unknown = logSources.unknownField(mapping, name);

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param alerts whether it alerts on its own (false when only correlations use it)
  * @param suppressBy the fields of its {@code suppress.by}
  * @param epl its statement
+ * @param fieldNames each field its detection reads, as the rule wrote it ({@link
+ *     SearchCompiler.Compiled#fieldNames}), for explanations
  */
 public record CompiledRule(
     int index,
@@ -34,13 +36,28 @@ public record CompiledRule(
     LogSources.LogsourceMapping mapping,
     boolean alerts,
     List<FieldRef> suppressBy,
-    String epl) {
+    String epl,
+    Map<FieldRef, String> fieldNames) {
 
   /**
    * The gate as exact values of one field, when it is that, else null (see {@link Gate#indexKey}).
    */
   public SearchCompiler.IndexKey indexKey() {
     return gate == null ? null : gate.indexKey();
+  }
+
+  /**
+   * How an explanation names a field: as the rule wrote it, with what it reads when that is not
+   * plain from the name ({@code eventName (operation)}); the resolved name for a field the rule did
+   * not write (its logsource's own selection).
+   */
+  public String fieldName(FieldRef field) {
+    String written = fieldNames.get(field);
+    String resolved = field.key();
+    if (written == null || resolved.equals(written) || resolved.equals("raw." + written)) {
+      return written == null ? resolved : written;
+    }
+    return written + " (" + resolved + ")";
   }
 
   public String statementName() {

@@ -115,8 +115,17 @@ public final class PackCompiler {
     }
 
     List<CompiledRule> rules = new ArrayList<>();
+    // Each base rule's logsource mapping, also for a rule whose detection does not compile: its
+    // correlations' group-by and value fields are still checked against it, so that one run shows
+    // the author every finding. A rule whose logsource is wrong (its own error) has none.
+    Map<Integer, LogSources.LogsourceMapping> mappings = new HashMap<>();
     for (int i = 0; i < bases.size(); i++) {
       SigmaRule rule = bases.get(i);
+      try {
+        mappings.put(i, logSources.resolve(rule.logsource()));
+      } catch (RuntimeException e) {
+        // reported with the rule's other errors below
+      }
       try {
         SearchCompiler.Compiled compiled = SearchCompiler.compile(rule, logSources, pack.lists());
         warnings.addAll(compiled.warnings());
@@ -145,16 +154,17 @@ public final class PackCompiler {
                 mapping,
                 alerts,
                 List.copyOf(suppressBy),
-                epl));
+                epl,
+                compiled.fieldNames()));
       } catch (RuleException e) {
         errors.addAll(e.errors());
+        warnings.addAll(e.warnings());
+        rules.add(null);
       } catch (IllegalArgumentException e) {
         errors.add(
             new RuleError(rule.meta().file(), rule.document().lineOf("/suppress"), e.getMessage()));
+        rules.add(null);
       }
-    }
-    if (!errors.isEmpty()) {
-      throw new RuleException(errors);
     }
 
     List<CompiledCorrelation> correlations = new ArrayList<>();
@@ -164,35 +174,45 @@ public final class PackCompiler {
       Map<Integer, List<FieldRef>> groupFields = new LinkedHashMap<>();
       Map<Integer, FieldRef> valueFields = new LinkedHashMap<>();
       for (int input : inputs) {
-        CompiledRule base = rules.get(input);
+        SigmaRule base = bases.get(input);
+        if (!mappings.containsKey(input)) {
+          continue; // the base rule's logsource is wrong (its error): nothing to check against
+        }
+        LogSources.LogsourceMapping mapping = mappings.get(input);
         try {
           List<FieldRef> fields = new ArrayList<>();
           for (int g = 0; g < correlation.groupBy().size(); g++) {
             String groupBy = correlation.groupBy().get(g);
-            fields.add(
+            FieldRef field =
                 correlationField(
                     correlation,
                     groupBy,
                     YamlDocument.child("/correlation/group-by", g),
                     base,
+                    mapping,
                     logSources,
-                    warnings));
+                    warnings);
+            if (field != null) {
+              fields.add(field);
+            }
           }
           groupFields.put(input, List.copyOf(fields));
           if (correlation.conditionField() != null) {
-            valueFields.put(
-                input,
+            FieldRef field =
                 correlationField(
                     correlation,
                     correlation.conditionField(),
                     "/correlation/condition/field",
                     base,
+                    mapping,
                     logSources,
-                    warnings));
+                    warnings);
+            if (field != null) {
+              valueFields.put(input, field);
+            }
           }
         } catch (IllegalArgumentException e) {
-          errors.add(
-              error(correlation, e.getMessage() + " (in rule " + base.rule().meta().id() + ")"));
+          errors.add(error(correlation, e.getMessage() + " (in rule " + base.meta().id() + ")"));
         }
       }
       correlations.add(
@@ -205,7 +225,7 @@ public final class PackCompiler {
               correlationEpl(c, correlation, inputs)));
     }
     if (!errors.isEmpty()) {
-      throw new RuleException(errors);
+      throw new RuleException(errors, warnings);
     }
 
     StringBuilder module = new StringBuilder();
@@ -380,22 +400,23 @@ public final class PackCompiler {
    * The field a correlation's group-by name or {@code condition.field} reads in the events of one
    * of its rules (through an alias when it is one), with the warning a base rule gets for a field
    * no record of its logsource is known to have, at the alias's or the name's line: a misspelled
-   * group-by field leaves every event out of every group, and the correlation never fires.
+   * group-by field leaves every event out of every group, and the correlation never fires. Null
+   * when an alias names no field for the rule ({@link #checkAliases} reported it).
    */
   private static FieldRef correlationField(
       CorrelationRule correlation,
       String name,
       String pointer,
-      CompiledRule base,
+      SigmaRule base,
+      LogSources.LogsourceMapping mapping,
       LogSources logSources,
       List<RuleError> warnings) {
     Map<String, String> perRule = correlation.aliases().get(name);
-    String field = perRule == null ? name : aliasOf(perRule, base.rule());
+    String field = perRule == null ? name : aliasOf(perRule, base);
     if (field == null) {
-      // checkAliases reported it; the correlation is not compiled.
-      throw new IllegalArgumentException("the alias '" + name + "' names no field for this rule");
+      return null; // checkAliases reported it; the correlation is not compiled
     }
-    String unknown = logSources.unknownField(base.mapping(), field);
+    String unknown = logSources.unknownField(mapping, field);
     if (unknown != null) {
       int line =
           correlation
@@ -405,15 +426,13 @@ public final class PackCompiler {
                       ? pointer
                       : YamlDocument.child(
                           YamlDocument.child("/correlation/aliases", name),
-                          perRule.containsKey(base.rule().id())
-                              ? base.rule().id()
-                              : base.rule().meta().name()));
+                          perRule.containsKey(base.id()) ? base.id() : base.meta().name()));
       RuleError warning = new RuleError(correlation.meta().file(), line, unknown);
       if (!warnings.contains(warning)) {
         warnings.add(warning);
       }
     }
-    return resolve(base.mapping(), field);
+    return resolve(mapping, field);
   }
 
   private static FieldRef resolve(LogSources.LogsourceMapping mapping, String field) {

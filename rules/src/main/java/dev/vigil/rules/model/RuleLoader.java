@@ -7,6 +7,8 @@ import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.yaml.YamlReader;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -24,6 +26,8 @@ import java.util.regex.Pattern;
  * semantics (modifiers, condition) are checked by the compiler, which has the field mappings.
  */
 public final class RuleLoader {
+
+  private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   private static final Pattern UUID =
       Pattern.compile(
@@ -162,6 +166,17 @@ public final class RuleLoader {
       }
     }
     Suppress suppress = suppress(root.get("suppress"));
+    String date = date(root, "date");
+    String modified = date(root, "modified");
+    if (date != null && modified != null && modified.compareTo(date) < 0) {
+      error(
+          "/modified",
+          "'modified' ("
+              + modified
+              + ") is before 'date' ("
+              + date
+              + "): 'date' is when the rule was written, 'modified' its last change");
+    }
     return new RuleMeta(
         file,
         line,
@@ -171,8 +186,8 @@ public final class RuleLoader {
         oneOf(root, "/status", false, "status", "a Sigma status", STATUSES),
         text(root, "/description", false),
         text(root, "/author", false),
-        text(root, "/date", false),
-        text(root, "/modified", false),
+        date,
+        modified,
         strings(root, "/references"),
         strings(root, "/tags"),
         strings(root, "/falsepositives"),
@@ -188,6 +203,44 @@ public final class RuleLoader {
         strings(root, "/notify"),
         suppress,
         awaitResponse(root, suppress));
+  }
+
+  /**
+   * {@code date} or {@code modified}: an ISO 8601 date, {@code YYYY-MM-DD}, as the Sigma rules
+   * specification writes both; null when absent or not such a date (an error). Sigma 1's {@code
+   * 2019/10/23} gets the same date with dashes as a suggestion.
+   */
+  private String date(JsonNode root, String name) {
+    String text = text(root, "/" + name, false);
+    if (text == null) {
+      return null;
+    }
+    if (isDate(text)) {
+      return text;
+    }
+    String dashed = text.replace('/', '-');
+    String suggestion = !dashed.equals(text) && isDate(dashed) ? ": write " + dashed : "";
+    error(
+        "/" + name,
+        "'"
+            + name
+            + "' must be a date written YYYY-MM-DD, such as 2025-03-01 (got '"
+            + text
+            + "')"
+            + suggestion);
+    return null;
+  }
+
+  private static boolean isDate(String text) {
+    if (!ISO_DATE.matcher(text).matches()) {
+      return false;
+    }
+    try {
+      LocalDate.parse(text);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false; // a month or a day out of range
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.vigil.rules.testing;
 
 import dev.vigil.rules.detect.EventPredicate;
+import dev.vigil.rules.detect.FieldRef;
 import dev.vigil.rules.detect.ValueMatcher;
 import dev.vigil.rules.engine.CompiledRule;
 import dev.vigil.rules.engine.OneLine;
@@ -40,7 +41,7 @@ final class MatchExplainer {
     List<String> lines = new ArrayList<>();
     EventPredicate logsource = rule.logsource();
     if (logsource != null && !logsource.test(event)) {
-      lines.add(line("logsource", false, reasons(logsource, event, false)));
+      lines.add(line("logsource", false, reasons(rule, logsource, event, false)));
     }
     for (Map.Entry<String, EventPredicate> search : rule.searches().entrySet()) {
       boolean matched = search.getValue().test(event);
@@ -48,7 +49,7 @@ final class MatchExplainer {
           line(
               search.getKey(),
               matched,
-              matched ? List.of() : reasons(search.getValue(), event, false)));
+              matched ? List.of() : reasons(rule, search.getValue(), event, false)));
     }
     if (lines.size() > MAX_LINES - 1) {
       int shown = MAX_LINES - 2;
@@ -82,39 +83,53 @@ final class MatchExplainer {
 
   /**
    * The parts of {@code predicate} that decide its result on the event, as text: with {@code
-   * negated} false, why it does not hold; with true, why it holds (under a {@code not}).
+   * negated} false, why it does not hold; with true, why it holds (under a {@code not}). Fields are
+   * named as the rule wrote them ({@link CompiledRule#fieldName}).
    */
-  private static List<String> reasons(EventPredicate predicate, VigilEvent event, boolean negated) {
+  private static List<String> reasons(
+      CompiledRule rule, EventPredicate predicate, VigilEvent event, boolean negated) {
     List<String> out = new ArrayList<>();
     if (predicate instanceof EventPredicate.All all) {
       // Under `not`, an All holds when every part holds: each part is a reason.
       for (EventPredicate part : all.parts()) {
         if (part.test(event) == negated) {
-          out.addAll(reasons(part, event, negated));
+          out.addAll(reasons(rule, part, event, negated));
         }
       }
     } else if (predicate instanceof EventPredicate.Any any) {
       for (EventPredicate part : any.parts()) {
         if (part.test(event) == negated) {
-          out.addAll(reasons(part, event, negated));
+          out.addAll(reasons(rule, part, event, negated));
           if (negated) {
             break; // one holding alternative is enough to say why
           }
         }
       }
     } else if (predicate instanceof EventPredicate.Not not) {
-      out.addAll(reasons(not.operand(), event, !negated));
+      out.addAll(reasons(rule, not.operand(), event, !negated));
     } else {
-      out.add(negated ? "holds: " + cut(predicate.toString()) : leaf(predicate, event));
+      out.add(negated ? "holds: " + cut(holds(rule, predicate)) : leaf(rule, predicate, event));
     }
     return out;
   }
 
+  /** A reading part of a detection that holds, as its text with the rule's field names. */
+  private static String holds(CompiledRule rule, EventPredicate predicate) {
+    if (predicate instanceof EventPredicate.FieldMatch match) {
+      String text = match.toString();
+      return rule.fieldName(match.field()) + text.substring(match.field().key().length());
+    }
+    if (predicate instanceof EventPredicate.Exists exists) {
+      return rule.fieldName(exists.field()) + (exists.expected() ? " exists" : " does not exist");
+    }
+    return predicate.toString();
+  }
+
   /** What one reading part of a detection saw on the event, and what it wanted. */
-  private static String leaf(EventPredicate predicate, VigilEvent event) {
+  private static String leaf(CompiledRule rule, EventPredicate predicate, VigilEvent event) {
     if (predicate instanceof EventPredicate.FieldMatch match) {
       Object value = match.field().read(event);
-      String field = match.field().key() + ": " + shown(value, event);
+      String field = rule.fieldName(match.field()) + ": " + shown(match.field(), value, event);
       if (match.notEqual()) {
         return value == null
             ? field + " (|neq needs the field)"
@@ -131,9 +146,9 @@ final class MatchExplainer {
     }
     if (predicate instanceof EventPredicate.Exists exists) {
       Object value = exists.field().read(event);
-      return exists.field().key()
+      return rule.fieldName(exists.field())
           + ": "
-          + shown(value, event)
+          + shown(exists.field(), value, event)
           + (exists.expected() ? " (|exists: true)" : " (|exists: false)");
     }
     if (predicate instanceof EventPredicate.Keywords keywords) {
@@ -152,9 +167,10 @@ final class MatchExplainer {
     return cut(predicate.toString());
   }
 
-  private static String shown(Object value, VigilEvent event) {
+  /** A value read from the event: {@code absent}, {@code null} (a raw key holding JSON null). */
+  private static String shown(FieldRef field, Object value, VigilEvent event) {
     if (value == null) {
-      return "absent";
+      return field.present(event) ? "null" : "absent";
     }
     String text =
         value instanceof List<?> || value instanceof com.fasterxml.jackson.databind.JsonNode

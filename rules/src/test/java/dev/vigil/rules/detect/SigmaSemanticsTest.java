@@ -102,6 +102,26 @@ class SigmaSemanticsTest {
     assertThat(awsMatches(neq, "{\"b\":\"z\"}")).isFalse();
   }
 
+  /**
+   * Sigma's {@code exists} "only verifies the presence of a field, not its value, be it empty or
+   * null" (modifiers appendix): a key whose value is JSON null exists.
+   */
+  @Test
+  void existsChecksPresenceNotValueSoNullExists() throws Exception {
+    assertThat(awsMatches("sel:\n  a|exists: true\ncondition: sel", "{\"a\":null}")).isTrue();
+    assertThat(awsMatches("sel:\n  a|exists: false\ncondition: sel", "{\"a\":null}")).isFalse();
+    assertThat(awsMatches("sel:\n  a.b|exists: true\ncondition: sel", "{\"a\":{\"b\":null}}"))
+        .isTrue();
+    assertThat(awsMatches("sel:\n  a.b|exists: true\ncondition: sel", "{\"a\":null}")).isFalse();
+    assertThat(awsMatches("sel:\n  a|exists: true\ncondition: sel", "{\"a\":{}}")).isTrue();
+    // A canonical field has no null apart from "not given": without a value it does not exist.
+    String noActorName = "{\"source\":\"VAULT\",\"operation\":\"read\",\"raw\":\"{}\"}";
+    assertThat(
+            Rules.matches(
+                rule("", "sel:\n  actor.name|exists: false\ncondition: sel"), noActorName))
+        .isTrue();
+  }
+
   @Test
   void regexWithFlags() throws Exception {
     assertThat(awsMatches("sel:\n  a|re: '^Stop.*g$'\ncondition: sel", "{\"a\":\"StopLogging\"}"))

@@ -145,6 +145,45 @@ class RuleLoaderTest {
         .hasMessageContaining("bad.yml:4: 'detection' needs a 'condition'");
   }
 
+  /**
+   * Sigma's {@code date} (creation) and {@code modified} (last change) are dates written
+   * YYYY-MM-DD, and a rule cannot have changed before it was written.
+   */
+  @Test
+  void dateAndModifiedAreSigmaDatesAndModifiedIsNotBeforeDate() throws Exception {
+    String rule =
+        """
+        title: t
+        id: 11111111-1111-4111-8111-111111111111
+        date: %s
+        modified: %s
+        detection:
+          sel:
+            a: 1
+          condition: sel
+        """;
+    SigmaRule loaded =
+        (SigmaRule)
+            RuleLoader.load("r.yml", rule.formatted("2025-01-15", "2025-03-01")).documents().get(0);
+    assertThat(loaded.meta().date()).isEqualTo("2025-01-15");
+    assertThat(loaded.meta().modified()).isEqualTo("2025-03-01");
+    assertThat(RuleLoader.load("r.yml", rule.formatted("2025-01-15", "2025-01-15")).documents())
+        .hasSize(1);
+
+    assertThatThrownBy(() -> RuleLoader.load("r.yml", rule.formatted("2025-03-01", "2025-01-15")))
+        .isInstanceOf(RuleException.class)
+        .hasMessage(
+            "r.yml:4: 'modified' (2025-01-15) is before 'date' (2025-03-01): 'date' is when the"
+                + " rule was written, 'modified' its last change");
+    assertThatThrownBy(() -> RuleLoader.load("r.yml", rule.formatted("2019/10/23", "2025-02-30")))
+        .isInstanceOf(RuleException.class)
+        .hasMessage(
+            "r.yml:3: 'date' must be a date written YYYY-MM-DD, such as 2025-03-01 (got"
+                + " '2019/10/23'): write 2019-10-23\n"
+                + "r.yml:4: 'modified' must be a date written YYYY-MM-DD, such as 2025-03-01 (got"
+                + " '2025-02-30')");
+  }
+
   @Test
   void aMisspelledAttributeIsAnErrorNotACustomOne() {
     // 'test' would be kept as a custom attribute, and the rule's tests would never run.

@@ -276,6 +276,43 @@ class RuleTestRunnerTest {
             "0 passed, 6 failed");
   }
 
+  /**
+   * The explanation names fields as the author wrote them: {@code eventName}, which CloudTrail
+   * rules read as the canonical {@code operation} (said beside it), and a raw path as written, not
+   * as {@code raw.<path>}; a key that holds JSON null reads {@code null}, not {@code absent}.
+   */
+  @Test
+  void theExplanationNamesFieldsAsTheRuleWroteThem() throws Exception {
+    Files.writeString(
+        dir.resolve("aws.yml"),
+        """
+        title: Secret read by a user
+        id: 66666666-6666-4666-8666-666666666666
+        name: aws_user_secret_read
+        logsource: {product: aws, service: cloudtrail}
+        detection:
+          selection:
+            eventName: GetSecretValue
+            userIdentity.type: IAMUser
+          failed:
+            errorCode|exists: true
+          condition: selection and not failed
+        tests:
+          - name: a user's read alerts
+            events:
+              - raw: {eventVersion: '1.08', eventTime: '2024-03-01T10:00:00Z', eventSource: secretsmanager.amazonaws.com, eventName: ListSecrets, awsRegion: us-east-1, errorCode: null, userIdentity: {type: AssumedRole, arn: 'arn:aws:sts::1:assumed-role/r/s'}}
+            expect: {alerts: 1}
+        """);
+
+    RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
+
+    assertThat(report.lines())
+        .contains(
+            "    selection: no match — eventName (operation): 'ListSecrets' does not match"
+                + " 'GetSecretValue'; userIdentity.type: 'AssumedRole' does not match 'IAMUser'",
+            "    failed: match");
+  }
+
   @Test
   void theExplanationShowsOnlyTheFieldsTheRuleReadsAndCutsLongValuesInTheMiddle() throws Exception {
     Files.writeString(
