@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The CLI's console logging (simplelogger.properties): during a Kafka outage the source's loggers
  * print no trace that repeats vigil run's one line about the failure, while the rest of Flink still
- * shows its errors.
+ * shows its errors; the lines that say an outage ended show though they are INFO.
  */
 class ConsoleLoggingTest {
 
@@ -18,11 +18,7 @@ class ConsoleLoggingTest {
 
   @Test
   void theKafkaSourceLoggersOfAnOutageAreOffAndTheRestOfFlinkStillShowsErrors() throws IOException {
-    Properties logging = new Properties();
-    try (InputStream in =
-        ConsoleLoggingTest.class.getResourceAsStream("/simplelogger.properties")) {
-      logging.load(in);
-    }
+    Properties logging = load();
 
     for (String logger :
         new String[] {
@@ -36,5 +32,29 @@ class ConsoleLoggingTest {
     assertThat(logging.getProperty(PREFIX + "org.apache.flink")).isEqualTo("error");
     assertThat(logging.getProperty(PREFIX + "org.apache.flink.runtime.source")).isNull();
     assertThat(logging.getProperty(PREFIX + "org.apache.flink.connector")).isNull();
+  }
+
+  @Test
+  void theLinesSayingThatAnOutageEndedShowThoughTheyAreInfo() throws Exception {
+    Properties logging = load();
+
+    // The pager's deliveries, the OpenSearch sink's bulk writes: on-call needs the end of an
+    // outage as much as its warning. By class name, so that a renamed class fails here.
+    for (String logger :
+        new String[] {
+          "dev.vigil.detect.notify.HttpSender", "dev.vigil.detect.opensearch.BulkSender"
+        }) {
+      assertThat(Class.forName(logger)).isNotNull();
+      assertThat(logging.getProperty(PREFIX + logger)).as(logger).isEqualTo("info");
+    }
+  }
+
+  private static Properties load() throws IOException {
+    Properties logging = new Properties();
+    try (InputStream in =
+        ConsoleLoggingTest.class.getResourceAsStream("/simplelogger.properties")) {
+      logging.load(in);
+    }
+    return logging;
   }
 }

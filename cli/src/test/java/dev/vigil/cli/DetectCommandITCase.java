@@ -330,7 +330,7 @@ class DetectCommandITCase {
     // clean-up of the failed task does not take the embedded cluster down with another error.
     assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
-        .containsExactly("vigil detect: the detection job failed: broken pipe");
+        .containsExactly("vigil detect: the detection job failed: broken pipe (IOException)");
     assertThat(dir.resolve("dl.jsonl")).doesNotExist();
     assertThat(dir.resolve("alerts.jsonl")).doesNotExist();
   }

@@ -2,8 +2,8 @@ package dev.vigil.detect;
 
 import dev.vigil.detect.file.FileOutputs;
 import dev.vigil.detect.file.RawFiles;
+import dev.vigil.detect.kafka.JobFailure;
 import dev.vigil.ingest.RawRecord;
-import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.model.RuleMeta;
@@ -34,7 +34,9 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * (a failed or hung job must not keep the JVM alive): the job is awaited with the run's timeout,
  * cancelled when it expires, and the cluster is shut down in {@code finally}. Restarts are disabled
  * (a bounded run that fails is reported, and its file outputs, written whole at the end, are not
- * left half done). The summary comes from the job's accumulators.
+ * left half done). A failure is worded as {@code vigil run} words it ({@link JobFailure#describe}):
+ * the innermost reason and the root cause's type, leaving out a message that may quote a record's
+ * value. The summary comes from the job's accumulators.
  *
  * <p>The files are read by one reader in path order, and the job is wired for that ordered input
  * ({@link JobOptions#orderedInput}): the same files with the same options give the same alerts on
@@ -99,7 +101,7 @@ public final class EmbeddedDetection {
                 .map(t -> t.deserializeError(EmbeddedDetection.class.getClassLoader()))
                 .orElse(null);
         throw new DetectionFailedException(
-            "the detection job failed: " + IoProblems.innermost(cause), cause);
+            "the detection job failed: " + JobFailure.describe(cause), cause);
       }
       return summary;
     } catch (InterruptedException e) {
@@ -107,12 +109,12 @@ public final class EmbeddedDetection {
       throw new DetectionFailedException("interrupted while the detection job ran", e);
     } catch (ExecutionException e) {
       throw new DetectionFailedException(
-          "the detection job could not run: " + IoProblems.innermost(e.getCause()), e.getCause());
+          "the detection job could not run: " + JobFailure.describe(e.getCause()), e.getCause());
     } catch (DetectionFailedException e) {
       throw e;
     } catch (Exception e) {
       throw new DetectionFailedException(
-          "the embedded Flink cluster failed: " + IoProblems.innermost(e), e);
+          "the embedded Flink cluster failed: " + JobFailure.describe(e), e);
     } finally {
       try {
         cluster.closeAsync().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);

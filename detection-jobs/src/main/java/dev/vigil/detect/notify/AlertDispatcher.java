@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -134,7 +135,17 @@ public final class AlertDispatcher implements AutoCloseable {
           };
       HttpSender sender =
           new HttpSender(
-              client, delivery.retry(), new Random(), sleeper, System::nanoTime, secret::mask);
+              "'"
+                  + destination.name()
+                  + "' ("
+                  + destination.type().name().toLowerCase(Locale.ROOT)
+                  + ")",
+              client,
+              delivery.retry(),
+              new Random(),
+              sleeper,
+              System::nanoTime,
+              secret::mask);
       TokenBucket rateLimit =
           new TokenBucket(delivery.perMinute() / 60.0, delivery.burst(), System::nanoTime);
       NotifyStats.Counters live = new NotifyStats.Counters();

@@ -1,5 +1,7 @@
 package dev.vigil.detect.notify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.ingest.io.IoProblems;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -10,11 +12,16 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one notification with retries: 2xx is delivered; 429, 5xx and I/O errors (refused
@@ -26,6 +33,9 @@ import java.util.random.RandomGenerator;
  * <p>The request is rebuilt for every attempt (a webhook signs each attempt with a fresh
  * timestamp). Response bodies and exception messages pass through the destination's masker before
  * they reach a detail string, since a misbehaving endpoint may echo the credential it was sent.
+ *
+ * <p>One sender serves one destination, from its delivery thread: it warns at the first failed
+ * attempt of a streak of them and says when deliveries succeed again ({@link DeliveryStreak}).
  */
 final class HttpSender {
 
@@ -34,7 +44,14 @@ final class HttpSender {
     void sleep(Duration duration) throws InterruptedException;
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(HttpSender.class);
+
   private static final int DETAIL_BODY_CHARS = 300;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** Line breaks, tabs, escape sequences: an answer's detail stays one plain line of a log. */
+  private static final Pattern CONTROL_OR_SPACE = Pattern.compile("[\\p{Cntrl}\\s]+");
 
   private final HttpClient client;
   private final RetryPolicy policy;
@@ -42,8 +59,14 @@ final class HttpSender {
   private final Sleeper sleeper;
   private final LongSupplier nanoClock;
   private final UnaryOperator<String> masker;
+  private final DeliveryStreak streak;
 
+  /**
+   * @param destination the destination as its lines name it, {@code 'oncall' (pagerduty)}: never a
+   *     URL, which may be a credential
+   */
   HttpSender(
+      String destination,
       HttpClient client,
       RetryPolicy policy,
       RandomGenerator random,
@@ -56,6 +79,7 @@ final class HttpSender {
     this.sleeper = sleeper;
     this.nanoClock = nanoClock;
     this.masker = masker;
+    this.streak = new DeliveryStreak(destination, policy.giveUpAfter());
   }
 
   /**
@@ -74,6 +98,7 @@ final class HttpSender {
             client.send(request.apply(Instant.now()), HttpResponse.BodyHandlers.ofString());
         status = response.statusCode();
         if (status >= 200 && status < 300) {
+          streak.delivered(nanoClock.getAsLong()).ifPresent(LOG::info);
           return new DeliveryOutcome(DeliveryOutcome.Result.DELIVERED, status, attempts, "");
         }
         failure = "HTTP " + status + bodySnippet(response.body());
@@ -83,8 +108,10 @@ final class HttpSender {
         if (status == 429) {
           retryAfter = retryAfter(response.headers().firstValue("Retry-After")).orElse(null);
         }
+        streak.failed(nanoClock.getAsLong(), "HTTP " + status).ifPresent(LOG::warn);
       } catch (IOException e) {
         failure = masker.apply(IoProblems.innermost(e));
+        streak.failed(nanoClock.getAsLong(), masker.apply(ioFailure(e))).ifPresent(LOG::warn);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return gaveUp(status, attempts, "interrupted while sending");
@@ -96,6 +123,7 @@ final class HttpSender {
               : policy.backoff(attempts, random);
       Duration elapsed = Duration.ofNanos(nanoClock.getAsLong() - start);
       if (elapsed.plus(wait).compareTo(policy.giveUpAfter()) > 0) {
+        streak.gaveUp();
         return gaveUp(
             status,
             attempts,
@@ -119,19 +147,93 @@ final class HttpSender {
     }
   }
 
+  /**
+   * An I/O error's innermost reason and the type that gives it, {@code connection refused
+   * (ConnectException)}, {@code timed out (HttpConnectTimeoutException)}: the HTTP client wraps
+   * what went wrong around a cause that says nothing ({@code ClosedChannelException}), so the type
+   * named is that of the reason, not of the root cause.
+   */
+  static String ioFailure(IOException error) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = error; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
+    }
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      String reason = IoProblems.describe(chain.get(i));
+      if (!reason.endsWith(" without a reason")) {
+        return reason + " (" + chain.get(i).getClass().getSimpleName() + ")";
+      }
+    }
+    return IoProblems.describe(error) + " (" + error.getClass().getSimpleName() + ")";
+  }
+
   private static DeliveryOutcome gaveUp(int status, int attempts, String detail) {
     return new DeliveryOutcome(DeliveryOutcome.Result.GAVE_UP, status, attempts, detail);
   }
 
+  /**
+   * {@code ": "} and what an answer's body says, for a failure's detail; empty for an empty body.
+   * The body is decoded before it is shown ({@link #readable}), then flattened to one line, masked,
+   * and only then cut to {@value #DETAIL_BODY_CHARS} characters: a credential the endpoint echoes
+   * JSON-escaped, or across the cut, is masked whole, never shown in part.
+   */
   private String bodySnippet(String body) {
     if (body == null || body.isBlank()) {
       return "";
     }
-    String flat = body.strip().replaceAll("\\s+", " ");
-    if (flat.length() > DETAIL_BODY_CHARS) {
-      flat = flat.substring(0, DETAIL_BODY_CHARS) + "…";
+    String flat = CONTROL_OR_SPACE.matcher(readable(body)).replaceAll(" ").strip();
+    if (flat.isEmpty()) {
+      return "";
     }
-    return ": " + masker.apply(flat);
+    return ": " + PagerDutyNotifier.truncate(masker.apply(flat), DETAIL_BODY_CHARS);
+  }
+
+  /**
+   * An answer's body as a person reads it. A JSON object with PagerDuty's {@code message} (else its
+   * {@code status}) and {@code errors} gives those, {@code Event object is invalid:
+   * 'payload.summary' is missing or blank; ...}; other JSON is written back compactly, without the
+   * escapes an endpoint may use ({@code \u0027}); anything else, such as Slack's {@code
+   * no_service}, is kept as it is.
+   */
+  static String readable(String body) {
+    JsonNode json;
+    try {
+      json = MAPPER.readTree(body);
+    } catch (IOException notJson) {
+      return body;
+    }
+    if (json == null || json.isMissingNode()) {
+      return body;
+    }
+    if (json.isTextual()) {
+      return json.textValue();
+    }
+    if (json.isObject()) {
+      String message = text(json.get("message"));
+      if (message == null) {
+        message = text(json.get("status"));
+      }
+      List<String> errors = new ArrayList<>();
+      JsonNode errorNode = json.get("errors");
+      if (errorNode != null && errorNode.isArray()) {
+        errorNode.forEach(
+            error -> errors.add(error.isTextual() ? error.textValue() : error.toString()));
+      } else if (text(errorNode) != null) {
+        errors.add(text(errorNode));
+      }
+      errors.removeIf(String::isBlank);
+      if (message != null || !errors.isEmpty()) {
+        String listed = String.join("; ", errors);
+        return message == null ? listed : errors.isEmpty() ? message : message + ": " + listed;
+      }
+    }
+    return json.toString();
+  }
+
+  private static String text(JsonNode node) {
+    return node != null && node.isTextual() && !node.textValue().isBlank()
+        ? node.textValue()
+        : null;
   }
 
   /** {@code Retry-After} as delta-seconds or an HTTP date; absent or unreadable gives empty. */

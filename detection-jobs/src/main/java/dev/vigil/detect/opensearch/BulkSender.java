@@ -59,11 +59,12 @@ final class BulkSender implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulkSender.class);
   private static final long POLL_MILLIS = 100;
+  private static final int INDICES_NAMED = 3;
 
   private final OpenSearchClient client;
   private final String endpoint;
-  // Names this sender in the line that says its writes succeed again.
-  private final String streakLabel;
+  // Names this sender (its sink's kind and subtask, and the cluster) in its retry lines.
+  private final String sinkLabel;
   private final BulkConfig config;
   private final DocumentMapper<DeadLetter> deadLetters;
   private final Clock clock;
@@ -83,6 +84,9 @@ final class BulkSender implements AutoCloseable {
   /**
    * @param endpoint the URLs {@code client} sends to, named in every warning and failure (on-call
    *     reads which cluster is down from them); never credentials
+   * @param threadName the sender thread's name, which says its sink and subtask ({@code
+   *     vigil-opensearch-alerts-0}): the retry lines name it, so that on-call tells which sink
+   *     waits
    */
   BulkSender(
       OpenSearchClient client,
@@ -94,7 +98,7 @@ final class BulkSender implements AutoCloseable {
       String threadName) {
     this.client = client;
     this.endpoint = endpoint;
-    this.streakLabel = threadName + " to " + endpoint;
+    this.sinkLabel = threadName + " to " + endpoint;
     this.config = config;
     this.deadLetters = deadLetters;
     this.clock = clock;
@@ -192,7 +196,7 @@ final class BulkSender implements AutoCloseable {
       throws IOException, InterruptedException {
     List<IndexDocument> pending = documents;
     List<IndexDocument> refused = new ArrayList<>();
-    RetryStreak streak = new RetryStreak(streakLabel);
+    RetryStreak streak = new RetryStreak(sinkLabel);
     int attempt = 0;
     while (true) {
       String problem;
@@ -241,8 +245,8 @@ final class BulkSender implements AutoCloseable {
         problem =
             again.size()
                 + " of "
-                + pending.size()
-                + " documents answered with HTTP "
+                + documents(pending.size())
+                + " answered with HTTP "
                 + statusOfFirstFailure(response)
                 + " (a busy cluster)";
         pending = again;
@@ -280,8 +284,10 @@ final class BulkSender implements AutoCloseable {
             "OpenSearch at "
                 + endpoint
                 + " did not take a batch of "
-                + pending.size()
-                + " documents for "
+                + documents(pending.size())
+                + " for "
+                + indices(pending)
+                + " in "
                 + failing.toMillis()
                 + " ms (give_up_after "
                 + config.giveUpAfter().toMillis()
@@ -291,10 +297,11 @@ final class BulkSender implements AutoCloseable {
       long wait = backoffMillis(attempt++);
       if (attempt == 1 || attempt % 10 == 0) {
         LOG.warn(
-            "OpenSearch bulk attempt {} to {} failed, retrying {} documents in {} ms: {}",
+            "OpenSearch bulk attempt {} by {} failed, retrying {} for {} in {} ms: {}",
             attempt,
-            endpoint,
-            pending.size(),
+            sinkLabel,
+            documents(pending.size()),
+            indices(pending),
             wait,
             problem);
       }
@@ -302,6 +309,25 @@ final class BulkSender implements AutoCloseable {
       streak.retrying();
       Thread.sleep(wait);
     }
+  }
+
+  /** {@code 1 document}, {@code 500 documents}. */
+  static String documents(int count) {
+    return count + (count == 1 ? " document" : " documents");
+  }
+
+  /**
+   * Which indices the documents go to, in order of first appearance, at most {@value
+   * #INDICES_NAMED} named: {@code vigil-events-vault-2024.05}, {@code vigil-deadletters-2024.05}
+   * (so a writer's dead letters say they are), {@code vigil-events-vault-2024.05,
+   * vigil-events-aws-2024.05 and 2 more}.
+   */
+  static String indices(List<IndexDocument> documents) {
+    List<String> names = documents.stream().map(IndexDocument::index).distinct().toList();
+    String named = String.join(", ", names.subList(0, Math.min(INDICES_NAMED, names.size())));
+    return names.size() <= INDICES_NAMED
+        ? named
+        : named + " and " + (names.size() - INDICES_NAMED) + " more";
   }
 
   private BulkRequest request(List<IndexDocument> documents) {

@@ -1,5 +1,6 @@
 package dev.vigil.detect.opensearch;
 
+import dev.vigil.detect.Elapsed;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -52,27 +53,12 @@ final class RetryStreak {
                 "OpenSearch "
                     + sink
                     + ": bulk writes succeed again after "
-                    + readable(Duration.ofMillis(nowMillis - failingSince))
+                    + Elapsed.readable(Duration.ofMillis(nowMillis - failingSince))
                     + ", "
                     + retries
                     + (retries == 1 ? " retry" : " retries"));
     failingSince = -1;
     retries = 0;
     return line;
-  }
-
-  /** {@code 850ms}, {@code 42s}, {@code 5m 3s}, {@code 2h 0m 10s}: whole seconds from one on. */
-  static String readable(Duration span) {
-    if (span.compareTo(Duration.ofSeconds(1)) < 0) {
-      return span.toMillis() + "ms";
-    }
-    long seconds = span.toSeconds();
-    if (seconds < 60) {
-      return seconds + "s";
-    }
-    if (seconds < 3600) {
-      return seconds / 60 + "m " + seconds % 60 + "s";
-    }
-    return seconds / 3600 + "h " + seconds % 3600 / 60 + "m " + seconds % 60 + "s";
   }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -84,9 +85,76 @@ class SecretsNeverLoggedTest {
     assertThat(log)
         .contains("notify destination 'echo': rejected TRIGGER", "HTTP 400", "****")
         .contains("notify destination 'failing': could not deliver", "HTTP 500", "giving up")
+        .contains(
+            "notify destination 'failing' (pagerduty): deliveries failing: HTTP 500; retrying each"
+                + " message for up to 1s (retry.give_up_after), one line when they succeed again",
+            "notify destination 'hook' (webhook): deliveries failing: HTTP 500; retrying each"
+                + " message for up to 1s (retry.give_up_after), one line when they succeed again")
         .contains("notify destination 'slack': rejected", "HTTP 404", "no_service")
         .doesNotContain(AlertDispatcherTest.ROUTING_KEY)
         .doesNotContain(AlertDispatcherTest.HMAC_KEY)
+        .doesNotContain("slackw3bh00ks3cr3t")
+        .doesNotContain("T0SECRET");
+  }
+
+  @Test
+  void aSlackOutageIsOneWarningAndOneLineWhenItEndsWithoutTheWebhookUrl() throws IOException {
+    String slackSecretPath = "/services/T0SECRET/B0SECRET/slackw3bh00ks3cr3t";
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (Receiver slackReceiver = new Receiver(200, "ok")) {
+      slackReceiver
+          .then(503, Map.of(), "service unavailable")
+          .then(500, Map.of(), "internal error")
+          .then(502, Map.of(), "bad gateway");
+      Map<String, Object> slack = AlertDispatcherTest.pagerDuty(slackReceiver.uri("/"));
+      slack.remove("routing_key_env");
+      slack.remove("url");
+      slack.put("type", "slack");
+      slack.put("webhook_url_env", "VIGIL_SLACK_WEBHOOK_URL");
+      slack.put("retry", Map.of("initial_backoff", "10ms", "max_backoff", "20ms"));
+      Map<String, Object> destinations = new LinkedHashMap<>();
+      destinations.put("secops-slack", slack);
+      Function<String, String> env =
+          Map.of("VIGIL_SLACK_WEBHOOK_URL", slackReceiver.uri(slackSecretPath).toString())::get;
+      try (AlertDispatcher dispatcher =
+          AlertDispatcher.start(
+              AlertDispatcherTest.config(destinations),
+              env,
+              AlertDispatcherTest.NO_RULE_ROUTES,
+              AlertDispatcherTest.NO_GUIDANCE)) {
+        dispatcher.submit(Alerts.spike(Alerts.id(1), "alice", 0));
+        dispatcher.submit(Alerts.spike(Alerts.id(2), "bob", 0));
+        assertThat(dispatcher.flush(AlertDispatcherTest.FLUSH)).isTrue();
+        assertThat(dispatcher.stats().destinations().get("secops-slack").delivered()).isEqualTo(2);
+      }
+      assertThat(slackReceiver.requests()).hasSize(5);
+    } finally {
+      System.setErr(original);
+    }
+    List<String> lines =
+        captured
+            .toString(StandardCharsets.UTF_8)
+            .lines()
+            // The delivery lines; the start's line names the destination's secret's origin.
+            .filter(line -> line.contains("notify destination 'secops-slack' (slack)"))
+            .map(line -> line.substring(line.indexOf("notify destination")))
+            .toList();
+    assertThat(lines)
+        .satisfiesExactly(
+            line ->
+                assertThat(line)
+                    .isEqualTo(
+                        "notify destination 'secops-slack' (slack): deliveries failing: HTTP 503;"
+                            + " retrying each message for up to 5m (retry.give_up_after), one line"
+                            + " when they succeed again"),
+            line ->
+                assertThat(line)
+                    .matches(
+                        "notify destination 'secops-slack' \\(slack\\): deliveries succeed again"
+                            + " after \\d+m?s \\(3 failed attempts\\)"));
+    assertThat(captured.toString(StandardCharsets.UTF_8))
         .doesNotContain("slackw3bh00ks3cr3t")
         .doesNotContain("T0SECRET");
   }

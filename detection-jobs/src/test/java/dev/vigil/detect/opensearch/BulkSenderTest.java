@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -73,6 +74,67 @@ class BulkSenderTest {
   }
 
   @Test
+  void retryWarningsNameTheSinkAndTheIndexOfTheDocumentsTheyRetry() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    String sink;
+    try (FakeBulkServer server =
+        new FakeBulkServer(
+            List.of(
+                items(201, 429, 400),
+                items(201),
+                whole(503, "cluster_block_exception"),
+                items(201)))) {
+      sink = "vigil-opensearch-events-0 to " + server.url();
+      System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+      try {
+        write(server, events(3), Duration.ofMinutes(1));
+      } finally {
+        System.setErr(stderr);
+      }
+    }
+    List<String> retries =
+        log.toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(line -> line.contains("OpenSearch bulk attempt"))
+            .map(line -> line.substring(line.indexOf("OpenSearch bulk attempt")))
+            .toList();
+    // A dead letter's index is the month it was made in.
+    String deadLetters = "vigil-deadletters-\\d{4}\\.\\d{2}";
+    assertThat(retries)
+        .satisfiesExactly(
+            line ->
+                assertThat(line)
+                    .isEqualTo(
+                        "OpenSearch bulk attempt 1 by "
+                            + sink
+                            + " failed, retrying 1 document for vigil-events-general-2031.01 in"
+                            + " 50 ms: 1 of 3 documents answered with HTTP 429 (a busy cluster)"),
+            line ->
+                assertThat(line)
+                    .matches(
+                        Pattern.quote(
+                                "OpenSearch bulk attempt 1 by "
+                                    + sink
+                                    + " failed, retrying 1 document for ")
+                            + deadLetters
+                            + Pattern.quote(" in 50 ms: HTTP 503")));
+  }
+
+  @Test
+  void namesTheIndicesOfABatchUpToThree() {
+    List<IndexDocument> batch =
+        List.of("a", "b", "a", "c", "d", "e").stream()
+            .map(index -> new IndexDocument(index, "id", new byte[0], "test:1", null))
+            .toList();
+
+    assertThat(BulkSender.indices(batch)).isEqualTo("a, b, c and 2 more");
+    assertThat(BulkSender.indices(batch.subList(0, 3))).isEqualTo("a, b");
+    assertThat(BulkSender.documents(1)).isEqualTo("1 document");
+    assertThat(BulkSender.documents(2)).isEqualTo("2 documents");
+  }
+
+  @Test
   void aPermissionProblemFailsTheWriterInsteadOfDeadLetteringEverything() throws Exception {
     try (FakeBulkServer server = new FakeBulkServer(List.of(items(403)))) {
       assertThatThrownBy(() -> write(server, events(2), Duration.ofMinutes(1)))
@@ -106,7 +168,10 @@ class BulkSenderTest {
       try {
         assertThatThrownBy(() -> write(server, events(1), Duration.ofMillis(400)))
             .isInstanceOf(IOException.class)
-            .hasMessageContaining("OpenSearch at " + server.url() + " did not take a batch of 1")
+            .hasMessageContaining(
+                "OpenSearch at "
+                    + server.url()
+                    + " did not take a batch of 1 document for vigil-events-general-2031.01 in ")
             .hasMessageContaining("HTTP 503");
       } finally {
         System.setErr(stderr);
@@ -114,7 +179,10 @@ class BulkSenderTest {
       assertThat(server.requests().size()).isGreaterThan(1);
       assertThat(log.toString(StandardCharsets.UTF_8))
           .contains(
-              "OpenSearch bulk attempt 1 to " + server.url() + " failed, retrying 1 documents");
+              "OpenSearch bulk attempt 1 by vigil-opensearch-events-0 to "
+                  + server.url()
+                  + " failed, retrying 1 document for vigil-events-general-2031.01 in 50 ms:"
+                  + " HTTP 503\n");
     }
   }
 

@@ -53,11 +53,4 @@ class RetryStreakTest {
             "OpenSearch vigil-opensearch-events-0 to http://127.0.0.1:9200: bulk writes succeed"
                 + " again after 2s, 2 retries");
   }
-
-  @Test
-  void durationsReadAsHoursMinutesAndSeconds() {
-    assertThat(RetryStreak.readable(Duration.ofMillis(999))).isEqualTo("999ms");
-    assertThat(RetryStreak.readable(Duration.ofMillis(42_700))).isEqualTo("42s");
-    assertThat(RetryStreak.readable(Duration.ofSeconds(3_610))).isEqualTo("1h 0m 10s");
-  }
 }

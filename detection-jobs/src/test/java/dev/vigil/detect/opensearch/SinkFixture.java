@@ -65,7 +65,7 @@ final class SinkFixture {
         config.bulk(),
         UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
         timers,
-        "test-sender");
+        "vigil-opensearch-events-0");
   }
 
   static <T> void writeAll(OpenSearchSinkWriter<T> writer, List<T> elements) throws Exception {
