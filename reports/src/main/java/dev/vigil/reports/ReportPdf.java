@@ -109,7 +109,7 @@ public final class ReportPdf {
         ReportText.alertRows(report).stream().map(row -> row.subList(0, row.size() - 1)).toList();
     pdf.table(
         List.of(
-            Column.left("time", 84),
+            Column.left("time (UTC)", 84),
             Column.left("severity", 50),
             Column.left("detection", 79),
             Column.left("rule: summary", 252),
