@@ -213,8 +213,20 @@ public final class ReportText {
         + " received outside it. A dead letter delivered twice (the same reason, origin and raw"
         + " bytes: a replay, a file read twice) counts once, by its later receipt; the same bytes"
         + " from two origins (two audit devices) are two records that could not be read, and"
-        + " count as two.";
+        + " count as two."
+        + (InputDescription.OPENSEARCH.equals(report.input().kind()) ? DEAD_LETTERS_BY_MONTH : "");
   }
+
+  /**
+   * Why, from OpenSearch, a dead letter delivered twice can count twice: the index keeps one
+   * document per dead letter only within one monthly index, which receipt time chooses, so a replay
+   * in a later month adds a document where the file reader would count the record once.
+   */
+  static final String DEAD_LETTERS_BY_MONTH =
+      " Read from OpenSearch, this holds within a month: dead letters are filed in monthly indices"
+          + " by when they were received, so one delivered again in a later month is a second"
+          + " document there and counts in each month it was received, twice in a period that"
+          + " covers both.";
 
   private static String frameworkName(ComplianceReport.ControlEvidence control) {
     return control.frameworkName().isEmpty() ? "(unnamed)" : control.frameworkName();
