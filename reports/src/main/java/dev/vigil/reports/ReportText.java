@@ -94,10 +94,11 @@ public final class ReportText {
           + " name none. An event that is of two kinds (a root token writing a policy) counts in"
           + " both columns and once under events. A Vault request counts once here: its request"
           + " entry is left out and its response entry, which holds the outcome, counts, as on the"
-          + " dashboards; elsewhere in this report events are audit entries. Rows are ordered by"
-          + " events, most first, then by actor; at most "
+          + " dashboards; elsewhere in this report events are audit entries. Actors with root use"
+          + " come first and are all listed; the others follow by events, most first, then by"
+          + " actor, up to "
           + ComplianceReport.PrivilegedActivity.ACTORS_SHOWN
-          + " are listed. Break-glass use is not counted here: which identities are break-glass"
+          + " rows in all. Break-glass use is not counted here: which identities are break-glass"
           + " is a list in the rule pack, which the report does not read; the break_glass_use"
           + " alerts (2 Alerts) show it.";
 
@@ -114,7 +115,7 @@ public final class ReportText {
         + " with "
         + activity.moreActorsEvents()
         + (activity.moreActorsEvents() == 1 ? " privileged event" : " privileged events")
-        + " in all, not listed.";
+        + " in all, not listed (none with root use: every actor with root use is listed).";
   }
 
   static final String COVERAGE_HEADING = "4 Logging coverage";
