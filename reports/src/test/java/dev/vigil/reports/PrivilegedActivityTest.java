@@ -333,6 +333,10 @@ class PrivilegedActivityTest {
     assertThat(pdf)
         .contains("3 Privileged activity by actor")
         .contains("root ROOT AWS_CLOUDTRAIL 111122223333 2 2 0 0 2025-06-03T09:00:00Z")
+        // Every header word whole (a narrow column cut "changes" into "change" over "s").
+        .contains(
+            "actor type source account events root use policy changes audit config changes first"
+                + " and last (UTC)")
         .contains(
             "And 7 more actors with 7 privileged events in all, not listed (none with root use:"
                 + " every actor with root use is listed).")
