@@ -119,9 +119,10 @@ public record ComplianceReport(
   }
 
   /**
-   * Who used privileged access in the period: the {@link #ACTORS_SHOWN} actors with the most
-   * privileged events, by that count (descending), then actor, type, source, account and id, and
-   * how many more there were.
+   * Who used privileged access in the period: every actor with root use, then the actors with the
+   * most privileged events, up to {@link #ACTORS_SHOWN} in all; in that order (root use first, then
+   * by privileged events, descending), then actor, type, source, account and id; and how many more
+   * there were.
    *
    * @param moreActors the rows beyond the cap
    * @param moreActorsEvents their privileged events
@@ -129,7 +130,11 @@ public record ComplianceReport(
   public record PrivilegedActivity(
       List<PrivilegedActorCount> actors, long moreActors, long moreActorsEvents) {
 
-    /** The cap on the actors listed, in every format. */
+    /**
+     * The cap on the actors listed, in every format, which actors with root use never count
+     * against: an auditor samples root use from the whole population, and one root session among
+     * many administrators' policy changes must not fall under "and K more".
+     */
     public static final int ACTORS_SHOWN = 50;
   }
 
@@ -247,7 +252,8 @@ public record ComplianceReport(
 
   /**
    * Merges rows of the same actor, source and account (a reader may hand them in any grain), orders
-   * them and keeps the first {@link PrivilegedActivity#ACTORS_SHOWN}.
+   * them (root use first) and keeps every row with root use and the first {@link
+   * PrivilegedActivity#ACTORS_SHOWN} in all.
    */
   private static PrivilegedActivity privilegedActivity(List<PrivilegedActorCount> counts) {
     Map<PrivilegedActorCount.Key, PrivilegedActorCount> merged = new HashMap<>();
@@ -257,14 +263,16 @@ public record ComplianceReport(
     Comparator<String> nullsFirst = Comparator.nullsFirst(Comparator.naturalOrder());
     List<PrivilegedActorCount> rows = new ArrayList<>(merged.values());
     rows.sort(
-        Comparator.comparingLong((PrivilegedActorCount row) -> -row.events())
+        Comparator.comparing((PrivilegedActorCount row) -> row.rootUse() == 0)
+            .thenComparingLong(row -> -row.events())
             .thenComparing(PrivilegedActorCount::actor)
             .thenComparing(PrivilegedActorCount::actorType, nullsFirst)
             .thenComparing(PrivilegedActorCount::source)
             .thenComparing(PrivilegedActorCount::account, nullsFirst)
             .thenComparing(PrivilegedActorCount::actorId, nullsFirst)
             .thenComparing(row -> String.join("\n", row.actorNames())));
-    int shown = Math.min(rows.size(), PrivilegedActivity.ACTORS_SHOWN);
+    long withRootUse = rows.stream().filter(row -> row.rootUse() > 0).count();
+    int shown = (int) Math.max(withRootUse, Math.min(rows.size(), PrivilegedActivity.ACTORS_SHOWN));
     List<PrivilegedActorCount> more = rows.subList(shown, rows.size());
     return new PrivilegedActivity(
         List.copyOf(rows.subList(0, shown)),

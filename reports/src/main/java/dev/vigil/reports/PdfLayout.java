@@ -323,8 +323,10 @@ final class PdfLayout implements AutoCloseable {
   }
 
   /**
-   * Words wrapped to {@code width}; a word longer than a line (an id, a path) is cut where it
-   * overflows. Always at least one line.
+   * Words wrapped to {@code width}; a word longer than a line (an id, a path) is cut after the last
+   * {@link #BREAK_AFTER} character that fits (a GUID at a {@code -}, an ARN at a {@code :} or
+   * {@code /}), so each piece reads as a part of it, else where it overflows. Always at least one
+   * line.
    */
   List<String> wrap(PDType1Font font, float size, String text, float width) {
     List<String> lines = new ArrayList<>();
@@ -346,6 +348,10 @@ final class PdfLayout implements AutoCloseable {
         while (cut > 1 && textWidth(font, size, rest.substring(0, cut)) > width) {
           cut--;
         }
+        int separator = lastBreak(rest, cut);
+        if (separator > 0) {
+          cut = separator + 1;
+        }
         lines.add(rest.substring(0, cut));
         rest = rest.substring(cut);
       }
@@ -353,6 +359,19 @@ final class PdfLayout implements AutoCloseable {
     }
     lines.add(line.toString());
     return lines;
+  }
+
+  /** Where a word too long for a line is best cut: after one of these, which end its parts. */
+  static final String BREAK_AFTER = "-/:.@_";
+
+  /** The index of the last {@link #BREAK_AFTER} character before {@code end}; -1 when none. */
+  private static int lastBreak(String word, int end) {
+    for (int i = end - 1; i > 0; i--) {
+      if (BREAK_AFTER.indexOf(word.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private float textWidth(PDType1Font font, float size, String text) {

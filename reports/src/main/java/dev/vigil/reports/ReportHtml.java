@@ -33,6 +33,10 @@ public final class ReportHtml {
       dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
       dt { font-weight: bold; } dd { margin: 0; }
       code { font-family: monospace; overflow-wrap: anywhere; }
+      tbody.alert { break-inside: avoid; page-break-inside: avoid; }
+      tbody.alert tr:first-child td { border-bottom: none; }
+      td.id { padding-top: 0; font-size: 9pt; }
+      td.id code { white-space: nowrap; overflow-wrap: normal; user-select: all; }
       @page { margin: 15mm; }
       """;
 
@@ -132,18 +136,40 @@ public final class ReportHtml {
     if (report.alerts().isEmpty()) {
       element(html, "p", ReportText.NO_ALERTS);
     } else {
-      table(
-          html,
-          List.of(
-              Column.text("time"),
-              Column.text("severity"),
-              Column.text("detection"),
-              Column.text("rule: summary"),
-              Column.number("events"),
-              Column.text("alert id")),
-          ReportText.alertRows(report));
+      alertsTable(html, report);
     }
     html.append("</section>\n");
+  }
+
+  /**
+   * The alerts with each one's id on a row of its own under it, across the table, whole and never
+   * wrapped, as in the PDF: an auditor copies it to find the alert in the index, and an id wrapped
+   * over four lines of a narrow column (or cut at the printed page's edge) copies as a broken one.
+   * One click selects it all.
+   */
+  private static void alertsTable(StringBuilder html, ComplianceReport report) {
+    List<Column> columns =
+        List.of(
+            Column.text("time (UTC)"),
+            Column.text("severity"),
+            Column.text("detection"),
+            Column.text("rule: summary"),
+            Column.number("events"));
+    html.append("<table>\n");
+    header(html, columns);
+    for (List<String> row : ReportText.alertRows(report)) {
+      // One tbody per alert, so that printing never puts an id on another page than its alert.
+      html.append("<tbody class=\"alert\">\n<tr>");
+      cells(html, columns, row);
+      html.append("</tr>\n<tr><td class=\"id\" colspan=\"")
+          .append(columns.size())
+          .append("\">")
+          .append(escape(ReportText.ALERT_ID_LABEL))
+          .append("<code>")
+          .append(escape(row.get(columns.size())))
+          .append("</code></td></tr>\n</tbody>\n");
+    }
+    html.append("</table>\n");
   }
 
   private static void privilegedActivity(StringBuilder html, ComplianceReport report) {
@@ -232,23 +258,33 @@ public final class ReportHtml {
   }
 
   private static void table(StringBuilder html, List<Column> columns, List<List<String>> rows) {
-    html.append("<table>\n<thead><tr>");
+    html.append("<table>\n");
+    header(html, columns);
+    html.append("<tbody>\n");
+    for (List<String> row : rows) {
+      html.append("<tr>");
+      cells(html, columns, row);
+      html.append("</tr>\n");
+    }
+    html.append("</tbody>\n</table>\n");
+  }
+
+  private static void header(StringBuilder html, List<Column> columns) {
+    html.append("<thead><tr>");
     for (Column column : columns) {
       html.append(column.number() ? "<th class=\"n\">" : "<th>")
           .append(escape(column.header()))
           .append("</th>");
     }
-    html.append("</tr></thead>\n<tbody>\n");
-    for (List<String> row : rows) {
-      html.append("<tr>");
-      for (int i = 0; i < columns.size(); i++) {
-        html.append(columns.get(i).number() ? "<td class=\"n\">" : "<td>")
-            .append(escape(row.get(i)))
-            .append("</td>");
-      }
-      html.append("</tr>\n");
+    html.append("</tr></thead>\n");
+  }
+
+  private static void cells(StringBuilder html, List<Column> columns, List<String> row) {
+    for (int i = 0; i < columns.size(); i++) {
+      html.append(columns.get(i).number() ? "<td class=\"n\">" : "<td>")
+          .append(escape(row.get(i)))
+          .append("</td>");
     }
-    html.append("</tbody>\n</table>\n");
   }
 
   private static void field(StringBuilder html, String label, String value) {

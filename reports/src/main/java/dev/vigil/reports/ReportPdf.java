@@ -109,7 +109,7 @@ public final class ReportPdf {
         ReportText.alertRows(report).stream().map(row -> row.subList(0, row.size() - 1)).toList();
     pdf.table(
         List.of(
-            Column.left("time", 84),
+            Column.left("time (UTC)", 84),
             Column.left("severity", 50),
             Column.left("detection", 79),
             Column.left("rule: summary", 252),
@@ -128,17 +128,18 @@ public final class ReportPdf {
       pdf.paragraph(ReportText.NO_PRIVILEGED_ACTIVITY);
     } else {
       // Widths in points of the 495 the page has: "AWS_CLOUDTRAIL", "ROLE_SESSION" and the
-      // headers' words fit on one line, and the first and last times take a line each, whole.
+      // headers' words fit on one line ("changes" needs 37: at 34 it read "change" over "s"), and
+      // the first and last times take a line each, whole.
       pdf.table(
           List.of(
               Column.left("actor", 78),
-              Column.left("type", 66),
-              Column.left("source", 78),
+              Column.left("type", 65),
+              Column.left("source", 75),
               Column.left("account", 58),
-              Column.right("events", 32),
+              Column.right("events", 30),
               Column.right("root use", 30),
-              Column.right("policy changes", 34),
-              Column.right("audit config changes", 34),
+              Column.right("policy changes", 37),
+              Column.right("audit config changes", 37),
               Column.left("first and last (UTC)", 85)),
           ReportText.privilegedRows(report));
     }

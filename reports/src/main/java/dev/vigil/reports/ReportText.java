@@ -94,10 +94,11 @@ public final class ReportText {
           + " name none. An event that is of two kinds (a root token writing a policy) counts in"
           + " both columns and once under events. A Vault request counts once here: its request"
           + " entry is left out and its response entry, which holds the outcome, counts, as on the"
-          + " dashboards; elsewhere in this report events are audit entries. Rows are ordered by"
-          + " events, most first, then by actor; at most "
+          + " dashboards; elsewhere in this report events are audit entries. Actors with root use"
+          + " come first and are all listed; the others follow by events, most first, then by"
+          + " actor, up to "
           + ComplianceReport.PrivilegedActivity.ACTORS_SHOWN
-          + " are listed. Break-glass use is not counted here: which identities are break-glass"
+          + " rows in all. Break-glass use is not counted here: which identities are break-glass"
           + " is a list in the rule pack, which the report does not read; the break_glass_use"
           + " alerts (2 Alerts) show it.";
 
@@ -114,7 +115,7 @@ public final class ReportText {
         + " with "
         + activity.moreActorsEvents()
         + (activity.moreActorsEvents() == 1 ? " privileged event" : " privileged events")
-        + " in all, not listed.";
+        + " in all, not listed (none with root use: every actor with root use is listed).";
   }
 
   static final String COVERAGE_HEADING = "4 Logging coverage";
@@ -213,8 +214,20 @@ public final class ReportText {
         + " received outside it. A dead letter delivered twice (the same reason, origin and raw"
         + " bytes: a replay, a file read twice) counts once, by its later receipt; the same bytes"
         + " from two origins (two audit devices) are two records that could not be read, and"
-        + " count as two.";
+        + " count as two."
+        + (InputDescription.OPENSEARCH.equals(report.input().kind()) ? DEAD_LETTERS_BY_MONTH : "");
   }
+
+  /**
+   * Why, from OpenSearch, a dead letter delivered twice can count twice: the index keeps one
+   * document per dead letter only within one monthly index, which receipt time chooses, so a replay
+   * in a later month adds a document where the file reader would count the record once.
+   */
+  static final String DEAD_LETTERS_BY_MONTH =
+      " Read from OpenSearch, this holds within a month: dead letters are filed in monthly indices"
+          + " by when they were received, so one delivered again in a later month is a second"
+          + " document there and counts in each month it was received, twice in a period that"
+          + " covers both.";
 
   private static String frameworkName(ComplianceReport.ControlEvidence control) {
     return control.frameworkName().isEmpty() ? "(unnamed)" : control.frameworkName();

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,7 +124,32 @@ class ComplianceReportTest {
     assertThat(ReportText.completeness(report))
         .contains(
             "A dead letter delivered twice (the same reason, origin and raw bytes: a replay, a"
-                + " file read twice) counts once");
+                + " file read twice) counts once")
+        .doesNotContain("monthly indices");
+  }
+
+  @Test
+  void fromOpenSearchADeadLetterDeliveredAgainInALaterMonthIsSaidToCountInEachMonth()
+      throws IOException {
+    FileReportSource source = new FileReportSource(Fixtures.run(temp.resolve("run")));
+    ComplianceReport report =
+        ComplianceReport.build(
+            NOVEMBER,
+            InputDescription.openSearch(
+                List.of(URI.create("http://127.0.0.1:9200")),
+                Map.of("dead_letters", "vigil-deadletters")),
+            "1",
+            source.read(NOVEMBER),
+            ControlCatalog.builtIn());
+
+    // Dead letters are filed by receipt in monthly indices: the same record received in November
+    // and again in December is two documents, which the index reader counts once in each month.
+    assertThat(ReportText.completeness(report))
+        .endsWith(
+            " Read from OpenSearch, this holds within a month: dead letters are filed in monthly"
+                + " indices by when they were received, so one delivered again in a later month is"
+                + " a second document there and counts in each month it was received, twice in a"
+                + " period that covers both.");
   }
 
   @Test

@@ -38,15 +38,43 @@ class PrivilegedActivityTest {
   }
 
   @Test
-  void theFiguresAreThoseCountedByHandVaultRequestsOnceDuplicatesOnceTopActorsCapped()
+  void theFiguresAreThoseCountedByHandVaultRequestsOnceDuplicatesOnceRootUseFirstTopActorsCapped()
       throws IOException {
     ComplianceReport.PrivilegedActivity activity =
         report(Fixtures.privilegedRun(temp.resolve("run"))).privilegedActivity();
 
     List<PrivilegedActorCount> rows = activity.actors();
     assertThat(rows).hasSize(ComplianceReport.PrivilegedActivity.ACTORS_SHOWN);
-    // Two events each: by actor, the GCP caller without a name (shown by id) before "root".
-    assertThat(rows.get(0))
+    // Root use first, by events: the access key delivered twice counts once; the sign-in is root
+    // use too. Then the Vault request, once, by its response.
+    assertThat(rows.subList(0, 2))
+        .containsExactly(
+            new PrivilegedActorCount(
+                "AWS_CLOUDTRAIL",
+                "111122223333",
+                AWS_ROOT,
+                List.of("root"),
+                "ROOT",
+                2,
+                2,
+                0,
+                0,
+                Instant.parse("2025-06-03T09:00:00Z"),
+                Instant.parse("2025-06-03T09:05:30.700Z")),
+            new PrivilegedActorCount(
+                "VAULT",
+                "root",
+                "root-entity",
+                List.of("root"),
+                "ROOT",
+                1,
+                1,
+                1,
+                0,
+                Instant.parse("2025-06-02T10:00:00.004Z"),
+                Instant.parse("2025-06-02T10:00:00.004Z")));
+    // Then the others by events: the GCP caller without a name (shown by id) has two.
+    assertThat(rows.get(2))
         .isEqualTo(
             new PrivilegedActorCount(
                 "GCP_AUDIT",
@@ -60,25 +88,10 @@ class PrivilegedActivityTest {
                 2,
                 Instant.parse("2025-06-20T12:00:00Z"),
                 Instant.parse("2025-06-29T23:59:59Z")));
-    assertThat(rows.get(0).actor()).isEqualTo(POOL);
-    // The access key delivered twice counts once; the sign-in is root use too.
-    assertThat(rows.get(1))
-        .isEqualTo(
-            new PrivilegedActorCount(
-                "AWS_CLOUDTRAIL",
-                "111122223333",
-                AWS_ROOT,
-                List.of("root"),
-                "ROOT",
-                2,
-                2,
-                0,
-                0,
-                Instant.parse("2025-06-03T09:00:00Z"),
-                Instant.parse("2025-06-03T09:05:30.700Z")));
+    assertThat(rows.get(2).actor()).isEqualTo(POOL);
     // One event each, by actor: a CloudTrail id ending in ":request" is not a Vault entry; the
-    // failed role assignment is not a change; the Vault request counts once, by its response.
-    assertThat(rows.subList(2, 5))
+    // failed role assignment is not a change.
+    assertThat(rows.subList(3, 5))
         .containsExactly(
             new PrivilegedActorCount(
                 "AWS_CLOUDTRAIL",
@@ -103,19 +116,7 @@ class PrivilegedActivityTest {
                 1,
                 0,
                 Instant.parse("2025-06-10T08:00:00Z"),
-                Instant.parse("2025-06-10T08:00:00Z")),
-            new PrivilegedActorCount(
-                "VAULT",
-                "root",
-                "root-entity",
-                List.of("root"),
-                "ROOT",
-                1,
-                1,
-                1,
-                0,
-                Instant.parse("2025-06-02T10:00:00.004Z"),
-                Instant.parse("2025-06-02T10:00:00.004Z")));
+                Instant.parse("2025-06-10T08:00:00Z")));
     int svcShown = ComplianceReport.PrivilegedActivity.ACTORS_SHOWN - 5;
     for (int i = 0; i < svcShown; i++) {
       assertThat(rows.get(5 + i).actor())
@@ -125,6 +126,67 @@ class PrivilegedActivityTest {
     assertThat(activity.moreActors()).isEqualTo(Fixtures.ONE_CHANGE_ACTORS - svcShown);
     assertThat(activity.moreActorsEvents()).isEqualTo(Fixtures.ONE_CHANGE_ACTORS - svcShown);
     assertThat(rows).extracting(PrivilegedActorCount::actor).doesNotContain("alice");
+  }
+
+  @Test
+  void everyActorWithRootUseIsListedHoweverManyOthersChangedMorePolicies() {
+    List<PrivilegedActorCount> counts = new ArrayList<>();
+    Instant time = Instant.parse("2025-06-02T10:00:00Z");
+    // 60 administrators with three policy changes each, and one root sign-in, which sorted by
+    // events alone came 61st and fell under "and 11 more actors".
+    for (int i = 0; i < 60; i++) {
+      String admin = String.format("admin-%02d", i);
+      counts.add(
+          new PrivilegedActorCount(
+              "AWS_CLOUDTRAIL", "1111", admin, List.of(admin), "USER", 3, 0, 3, 0, time, time));
+    }
+    counts.add(
+        new PrivilegedActorCount(
+            "AWS_CLOUDTRAIL",
+            "1111",
+            "arn:aws:iam::1111:root",
+            List.of("root"),
+            "ROOT",
+            1,
+            1,
+            0,
+            0,
+            time,
+            time));
+    // And when more than the cap have root use, all of them are listed.
+    List<PrivilegedActorCount> roots = new ArrayList<>();
+    for (int i = 0; i < 55; i++) {
+      String account = String.format("acct-%02d", i);
+      roots.add(
+          new PrivilegedActorCount(
+              "AWS_CLOUDTRAIL", account, "root", List.of("root"), "ROOT", 1, 1, 0, 0, time, time));
+    }
+    roots.addAll(counts.subList(0, 3));
+
+    ComplianceReport.PrivilegedActivity activity = privileged(counts);
+    ComplianceReport.PrivilegedActivity manyRoots = privileged(roots);
+
+    assertThat(activity.actors()).hasSize(ComplianceReport.PrivilegedActivity.ACTORS_SHOWN);
+    assertThat(activity.actors().get(0).actorId()).isEqualTo("arn:aws:iam::1111:root");
+    assertThat(activity.actors().get(1).actor()).isEqualTo("admin-00");
+    assertThat(activity.moreActors()).isEqualTo(11);
+    assertThat(activity.moreActorsEvents()).isEqualTo(33);
+    assertThat(ReportText.moreActors(activity))
+        .isEqualTo(
+            "And 11 more actors with 33 privileged events in all, not listed (none with root use:"
+                + " every actor with root use is listed).");
+    assertThat(manyRoots.actors()).hasSize(55).allMatch(row -> row.rootUse() == 1);
+    assertThat(manyRoots.moreActors()).isEqualTo(3);
+  }
+
+  private static ComplianceReport.PrivilegedActivity privileged(List<PrivilegedActorCount> counts) {
+    return ComplianceReport.build(
+            JUNE,
+            InputDescription.files(List.of()),
+            "1",
+            new ReportInput(List.of(), List.of(), List.of(), 0, null, counts),
+            ControlCatalog.builtIn())
+        .privilegedActivity();
   }
 
   @Test
@@ -243,14 +305,14 @@ class PrivilegedActivityTest {
     assertThat(section.path("actors")).hasSize(50);
     assertThat(section.path("more_actors").asLong()).isEqualTo(7);
     assertThat(section.path("more_actors_events").asLong()).isEqualTo(7);
-    JsonNode vaultRoot = section.path("actors").path(4);
+    JsonNode vaultRoot = section.path("actors").path(1);
     assertThat(vaultRoot.path("actor").asText()).isEqualTo("root");
     assertThat(vaultRoot.path("source").asText()).isEqualTo("VAULT");
     assertThat(vaultRoot.path("root_use").asLong()).isEqualTo(1);
     assertThat(vaultRoot.path("policy_changes").asLong()).isEqualTo(1);
     assertThat(vaultRoot.path("first").asText()).isEqualTo("2025-06-02T10:00:00Z");
-    assertThat(section.path("actors").path(0).path("actor_names")).isEmpty();
-    assertThat(section.path("actors").path(1).path("actor_names").toString())
+    assertThat(section.path("actors").path(2).path("actor_names")).isEmpty();
+    assertThat(section.path("actors").path(0).path("actor_names").toString())
         .isEqualTo("[\"root\"]");
 
     String html = Files.readString(out.resolve("report.html"));
@@ -260,7 +322,9 @@ class PrivilegedActivityTest {
             "<tr><td>root</td><td>ROOT</td><td>AWS_CLOUDTRAIL</td><td>111122223333</td>"
                 + "<td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">0</td>"
                 + "<td class=\"n\">0</td><td>2025-06-03T09:00:00Z 2025-06-03T09:05:30Z</td></tr>")
-        .contains("<p>And 7 more actors with 7 privileged events in all, not listed.</p>")
+        .contains(
+            "<p>And 7 more actors with 7 privileged events in all, not listed (none with root use:"
+                + " every actor with root use is listed).</p>")
         .contains("its request entry is left out and its response entry")
         .contains("Break-glass use is not counted here")
         .contains("<h2>4 Logging coverage</h2>");
@@ -269,8 +333,15 @@ class PrivilegedActivityTest {
     assertThat(pdf)
         .contains("3 Privileged activity by actor")
         .contains("root ROOT AWS_CLOUDTRAIL 111122223333 2 2 0 0 2025-06-03T09:00:00Z")
-        .contains("And 7 more actors with 7 privileged events in all, not listed.")
-        .contains("at most 50 are listed");
+        // Every header word whole (a narrow column cut "changes" into "change" over "s").
+        .contains(
+            "actor type source account events root use policy changes audit config changes first"
+                + " and last (UTC)")
+        .contains(
+            "And 7 more actors with 7 privileged events in all, not listed (none with root use:"
+                + " every actor with root use is listed).")
+        .contains("Actors with root use come first and are all listed")
+        .contains("up to 50 rows in all");
 
     for (String name : List.of("report.json", "report.html", "alerts.csv")) {
       assertThat(Files.readString(out.resolve(name))).as(name).doesNotContain("s3cr3t");
