@@ -192,13 +192,15 @@ public final class RuleTestRunner {
       } catch (RuleException e) {
         List<RuleError> own =
             e.errors().stream().filter(error -> error.file().equals(file.file())).toList();
+        // Its own errors as validate reports them (its warnings and schema findings too); as the
+        // compiler words them for a pack given already loaded, which has no sources.
+        int before = failures.size();
         if (!own.isEmpty() && sources.containsKey(file.file())) {
-          int before = failures.size();
           reportAsValidateDoes(file.file(), failures, warnings);
-          failed += failures.size() - before;
-          continue;
         }
-        if (own.isEmpty()) {
+        if (failures.size() > before) {
+          failed += failures.size() - before;
+        } else if (own.isEmpty()) {
           // The errors are another file's, reported with its own tests.
           failures.add(
               new Failure(
