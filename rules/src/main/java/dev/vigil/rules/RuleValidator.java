@@ -36,13 +36,16 @@ public final class RuleValidator {
   private static final JsonSchema SCHEMA = loadSchema();
 
   /**
-   * The attributes the compiler reads as the loader passes them on, trusting the schema for their
-   * shape: a rule whose schema errors lie in one of them is not compiled. Not {@code logsource}:
-   * the loader checks its shape (a map of single values), and the compiler names a product or
-   * service Vigil does not know with the valid ones, the words {@code test} and {@code detect}
-   * print, on the line of the schema's own finding, which that line's error then replaces.
+   * What the compiler reads as the loader passes it on, trusting the schema for its shape: a rule
+   * with a schema finding in one of them is not compiled. The detection's searches, and a
+   * correlation's aliases and counted field, which the loader reads as text. Not the rest of a
+   * correlation, which the loader reads attribute by attribute, each with its own error; nor {@code
+   * logsource}: the loader checks its shape (a map of single values), and the compiler names a
+   * product or service Vigil does not know with the valid ones, the words {@code test} and {@code
+   * detect} print, on the line of the schema's own finding, which that line's error then replaces.
    */
-  private static final Set<String> COMPILED = Set.of("detection", "correlation");
+  private static final List<String> COMPILED_AS_WRITTEN =
+      List.of("/detection", "/correlation/aliases", "/correlation/condition/field");
 
   /**
    * The outcome: file counts, every error, and every warning (a field no record of the rule's
@@ -70,6 +73,26 @@ public final class RuleValidator {
   }
 
   private RuleValidator() {}
+
+  /**
+   * What {@code validate} reports of one rule file: its errors in line order (none: it is valid but
+   * for ids and names used in other files too, which only the whole pack shows) and its warnings.
+   */
+  public record FileFindings(List<RuleError> errors, List<RuleError> warnings) {}
+
+  /**
+   * The errors and warnings of one rule file, as {@code validate} reports them: for {@code rules
+   * test}, which cannot run the tests of a file with errors and shows these instead.
+   *
+   * @param context the pack the file belongs to: its value lists, and the rules its correlations
+   *     reference in other files
+   */
+  public static FileFindings check(RulePack.Source source, RulePack context) {
+    List<RuleError> warnings = new ArrayList<>();
+    List<RuleError> errors = validateSource(source, context, warnings);
+    warnings.sort(RuleError.IN_FILE_ORDER);
+    return new FileFindings(List.copyOf(errors), List.copyOf(warnings));
+  }
 
   /** Validates every rule file and list under the paths. */
   public static Report validate(List<Path> paths) {
@@ -134,7 +157,7 @@ public final class RuleValidator {
           continue; // said once by the compiler's words, which searchShapes added
         }
         schema.add(schemaError(source.name(), document, finding));
-        if (COMPILED.contains(topLevelKey(finding.pointer()))) {
+        if (compiledAsWritten(finding.pointer())) {
           shapeBroken.add(document.line());
         }
       }
@@ -145,17 +168,11 @@ public final class RuleValidator {
             .filter(document -> !shapeBroken.contains(document.meta().line()))
             .toList();
     if (!compilable.isEmpty()) {
-      try {
-        warnings.addAll(
-            ofFile(
-                PackCompiler.compile(context.forFile(new RuleFile(source.name(), compilable)))
-                    .warnings(),
-                source.name()));
-      } catch (RuleException e) {
-        // A referenced rule of another file that does not compile is that file's error.
-        errors.addAll(ofFile(e.errors(), source.name()));
-        warnings.addAll(ofFile(e.warnings(), source.name()));
-      }
+      PackCompiler.Findings compiled =
+          PackCompiler.check(context.forFile(new RuleFile(source.name(), compilable)));
+      // A referenced rule of another file that does not compile is that file's error.
+      errors.addAll(ofFile(compiled.errors(), source.name()));
+      warnings.addAll(ofFile(compiled.warnings(), source.name()));
     }
     Set<Integer> reported = new HashSet<>();
     errors.forEach(error -> reported.add(error.line()));
@@ -213,9 +230,9 @@ public final class RuleValidator {
     return mixed;
   }
 
-  private static String topLevelKey(String pointer) {
-    int end = pointer.indexOf('/', 1);
-    return pointer.isEmpty() ? "" : pointer.substring(1, end < 0 ? pointer.length() : end);
+  private static boolean compiledAsWritten(String pointer) {
+    return COMPILED_AS_WRITTEN.stream()
+        .anyMatch(prefix -> pointer.equals(prefix) || pointer.startsWith(prefix + "/"));
   }
 
   private static List<RuleError> ofFile(List<RuleError> errors, String file) {

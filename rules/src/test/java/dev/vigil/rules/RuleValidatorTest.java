@@ -107,15 +107,18 @@ class RuleValidatorTest {
                 + ":6: 'suppress.period' must be a time span such as 30m, 1h, 1d",
             dir.resolve("rule.yml") + ":10: unknown modifier 'contain'; did you mean 'contains'?",
             "0 valid, 2 invalid");
-    // rules test stops at the loader's errors, but words and locates them the same way.
+    // rules test cannot run the file's tests, and shows the same errors instead: the compiler's
+    // too, not only the loader's, so that the author needs no second command to see them all.
     List<String> tested = dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines();
     assertThat(tested)
-        .contains(
-            report.lines().get(0),
-            report.lines().get(1),
-            report.lines().get(2),
-            report.lines().get(3),
-            "0 passed, 4 failed");
+        .containsExactlyElementsOf(sameAsValidated(report.lines(), "0 passed, 5 failed"));
+  }
+
+  /** What test prints for files that cannot run: validate's lines, with test's closing line. */
+  private static List<String> sameAsValidated(List<String> validated, String closing) {
+    List<String> expected = new java.util.ArrayList<>(validated.subList(0, validated.size() - 1));
+    expected.add(closing);
+    return expected;
   }
 
   @Test
@@ -196,6 +199,90 @@ class RuleValidatorTest {
                 + ":20: warning: unknown field 'userIdentity.arnn' for aws/cloudtrail records;"
                 + " did you mean 'userIdentity.arn'? (write raw.userIdentity.arnn if it is right)",
             "0 valid, 1 invalid, 2 warnings");
+    // The file loads but does not compile: test shows the same errors and warnings.
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .containsExactlyElementsOf(
+            sameAsValidated(
+                RuleValidator.validate(List.of(dir)).lines(), "0 passed, 1 failed, 2 warnings"));
+  }
+
+  @Test
+  void aCorrelationsOwnErrorDoesNotHoldBackItsOtherFindings() throws IOException {
+    // The timespan is wrong (the loader's error) and the group-by field misspelled (a warning the
+    // compiler finds): both show in one run, as do the references, checked all the same.
+    write(
+        "repeated.yml",
+        STOP_LOGGING
+            + "---\n"
+            + REPEATED_STOP_LOGGING
+                .replace("timespan: 1h", "timespan: 30min")
+                .replace("[actor.id]", "[userIdentity.arnn]")
+                .replace("rules: [stop_logging]", "rules: [stop_logging, stop_loging]"));
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+
+    assertThat(validated)
+        .containsExactly(
+            dir.resolve("repeated.yml")
+                + ":17: the correlation references 'stop_loging', which no rule of the pack has"
+                + " as id or name; did you mean 'stop_logging'?",
+            dir.resolve("repeated.yml")
+                + ":18: warning: unknown field 'userIdentity.arnn' for aws/cloudtrail records;"
+                + " did you mean 'userIdentity.arn'? (write raw.userIdentity.arnn if it is right)",
+            dir.resolve("repeated.yml")
+                + ":19: 'timespan' must be a time span such as 5m, 1h, 1d: write 30m (minutes are"
+                + " m in a rule, as Sigma writes them)",
+            "0 valid, 1 invalid, 1 warning");
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .containsExactlyElementsOf(sameAsValidated(validated, "0 passed, 2 failed, 1 warning"));
+  }
+
+  @Test
+  void anUnquotedYesNoOnOrOffInASearchIsAWarningAtItsLine() throws IOException {
+    // YAML 1.1 (SnakeYAML here, PyYAML for pySigma) reads these words as booleans, which match by
+    // their text: MFAUsed: No matches "false", never "No". The reading stays, as upstream tools
+    // read it; the author is told. Quoted words, y and n (text in both), |exists' own booleans,
+    // true and false, and values outside the detection are not warned about.
+    write(
+        "mfa.yml",
+        STOP_LOGGING.replace(
+                "eventName: StopLogging",
+                "eventName: StopLogging\n"
+                    + "    additionalEventData.MFAUsed: No\n"
+                    + "    additionalEventData.Quoted: 'No'\n"
+                    + "    additionalEventData.Letter: n\n"
+                    + "    additionalEventData.Plain: false\n"
+                    + "    additionalEventData.Present|exists: yes\n"
+                    + "    additionalEventData.Flags:\n"
+                    + "      - on\n"
+                    + "      - 'off'")
+            + "tests:\n"
+            + "  - name: read as false\n"
+            + "    events:\n"
+            + "      - event: {source: AWS_CLOUDTRAIL, operation: StopLogging, raw: {eventName:"
+            + " StopLogging, additionalEventData: {MFAUsed: false, Quoted: 'No', Letter: n,"
+            + " Plain: false, Present: x, Flags: [true]}}}\n"
+            + "    expect: {alerts: 1}\n"
+            + "  - name: a record's text No is not the boolean\n"
+            + "    events:\n"
+            + "      - event: {source: AWS_CLOUDTRAIL, operation: StopLogging, raw: {eventName:"
+            + " StopLogging, additionalEventData: {MFAUsed: 'No', Quoted: 'No', Letter: n,"
+            + " Plain: false, Present: x, Flags: [true]}}}\n"
+            + "    expect: {alerts: 0}\n");
+
+    List<String> validated = RuleValidator.validate(List.of(dir)).lines();
+
+    assertThat(validated)
+        .containsExactly(
+            dir.resolve("mfa.yml")
+                + ":9: warning: No is read as the boolean false (YAML 1.1, as Sigma's own tools"
+                + " read it); quote it ('No') if you mean the text",
+            dir.resolve("mfa.yml")
+                + ":15: warning: on is read as the boolean true (YAML 1.1, as Sigma's own tools"
+                + " read it); quote it ('on') if you mean the text",
+            "1 valid, 0 invalid, 2 warnings");
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .containsExactlyElementsOf(sameAsValidated(validated, "2 passed, 0 failed, 2 warnings"));
   }
 
   @Test

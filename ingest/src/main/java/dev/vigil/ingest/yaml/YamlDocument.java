@@ -11,8 +11,21 @@ import java.util.Map;
  * @param root the document's value
  * @param lines the 1-based line of each node, keyed by its JSON pointer ({@code /detection/sel})
  * @param line the line where the document starts
+ * @param wordBooleans the booleans written as a word that only YAML 1.1 reads as one ({@code yes},
+ *     {@code No}, {@code ON}, {@code off}), keyed by JSON pointer, as written: YAML 1.2 and JSON
+ *     read them as text, so a reader that takes them as text somewhere can warn (rule detections)
  */
-public record YamlDocument(JsonNode root, Map<String, Integer> lines, int line) {
+public record YamlDocument(
+    JsonNode root, Map<String, Integer> lines, int line, Map<String, String> wordBooleans) {
+
+  public YamlDocument {
+    wordBooleans = Map.copyOf(wordBooleans);
+  }
+
+  /** A document without booleans written as words (one a reader built or rebuilt itself). */
+  public YamlDocument(JsonNode root, Map<String, Integer> lines, int line) {
+    this(root, lines, line, Map.of());
+  }
 
   /** The line of the node at {@code pointer}, or of its nearest ancestor that has one. */
   public int lineOf(String pointer) {

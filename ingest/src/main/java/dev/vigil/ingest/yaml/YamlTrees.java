@@ -31,10 +31,13 @@ import org.yaml.snakeyaml.nodes.Tag;
  *
  * <p>Design: SnakeYAML's composer keeps positions (Jackson's YAML mapper does not expose them per
  * node), so documents are composed, then converted once into Jackson trees that the readers share.
- * Plain scalars keep the types YAML 1.1 resolves (int, float, bool, null); dates stay text.
- * Duplicate keys, which YAML parsers usually resolve silently by keeping the last, are an error: in
- * a Sigma detection they hide a selection, in a mapping table a glob. Aliases are refused, so a
- * hostile file cannot expand into a billion nodes.
+ * Plain scalars keep the types YAML 1.1 resolves (int, float, bool, null), as PyYAML and so Sigma's
+ * own tools read them; dates stay text. A boolean written {@code yes}, {@code no}, {@code on} or
+ * {@code off} (any of YAML 1.1's cases) is remembered by its pointer ({@link
+ * YamlDocument#wordBooleans}), for readers that warn about it. Duplicate keys, which YAML parsers
+ * usually resolve silently by keeping the last, are an error: in a Sigma detection they hide a
+ * selection, in a mapping table a glob. Aliases are refused, so a hostile file cannot expand into a
+ * billion nodes.
  */
 public final class YamlTrees {
 
@@ -75,8 +78,10 @@ public final class YamlTrees {
           continue;
         }
         Map<String, Integer> lines = new HashMap<>();
-        JsonNode root = convert(node, "", lines, problems);
-        documents.add(new YamlDocument(root, lines, node.getStartMark().getLine() + 1));
+        Map<String, String> wordBooleans = new HashMap<>();
+        JsonNode root = convert(node, "", lines, wordBooleans, problems);
+        documents.add(
+            new YamlDocument(root, lines, node.getStartMark().getLine() + 1, wordBooleans));
       }
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
@@ -124,7 +129,11 @@ public final class YamlTrees {
   }
 
   private static JsonNode convert(
-      Node node, String pointer, Map<String, Integer> lines, List<Problem> problems) {
+      Node node,
+      String pointer,
+      Map<String, Integer> lines,
+      Map<String, String> wordBooleans,
+      List<Problem> problems) {
     int line = node.getStartMark().getLine() + 1;
     lines.put(pointer, line);
     JsonNodeFactory nodes = JsonNodeFactory.instance;
@@ -146,7 +155,7 @@ public final class YamlTrees {
                   "duplicate key '" + key + "' (YAML keeps only one of them)"));
           continue;
         }
-        object.set(key, convert(tuple.getValueNode(), childPointer, lines, problems));
+        object.set(key, convert(tuple.getValueNode(), childPointer, lines, wordBooleans, problems));
         lines.put(childPointer, keyNode.getStartMark().getLine() + 1);
       }
       return object;
@@ -155,7 +164,8 @@ public final class YamlTrees {
       ArrayNode array = nodes.arrayNode();
       int index = 0;
       for (Node item : sequence.getValue()) {
-        array.add(convert(item, YamlDocument.child(pointer, index++), lines, problems));
+        array.add(
+            convert(item, YamlDocument.child(pointer, index++), lines, wordBooleans, problems));
       }
       return array;
     }
@@ -167,6 +177,9 @@ public final class YamlTrees {
     }
     if (Tag.BOOL.equals(tag)) {
       String lower = value.toLowerCase(Locale.ROOT);
+      if (scalar.isPlain() && !lower.equals("true") && !lower.equals("false")) {
+        wordBooleans.put(pointer, value);
+      }
       return nodes.booleanNode(lower.equals("true") || lower.equals("yes") || lower.equals("on"));
     }
     if (Tag.INT.equals(tag)) {

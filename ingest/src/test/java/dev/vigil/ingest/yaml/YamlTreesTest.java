@@ -55,4 +55,20 @@ class YamlTreesTest {
         .isInstanceOf(YamlTrees.InvalidYamlException.class)
         .hasMessage("duplicate key 'a' (YAML keeps only one of them)");
   }
+
+  @Test
+  void aBooleanWrittenAsAYaml11WordIsReadAsOneAndRemembered() throws Exception {
+    YamlDocument document =
+        YamlTrees.read("a: No\nb: 'No'\nc: true\nd: [ON, y, off]\ne: {f: Yes}\n").get(0);
+
+    // Read as YAML 1.1 (and PyYAML) reads them: the words are booleans, y and quoted words text.
+    assertThat(document.root().path("a").isBoolean()).isTrue();
+    assertThat(document.root().path("a").asBoolean()).isFalse();
+    assertThat(document.root().path("b").asText()).isEqualTo("No");
+    assertThat(document.root().path("d").path(0).asBoolean()).isTrue();
+    assertThat(document.root().path("d").path(1).asText()).isEqualTo("y");
+    assertThat(document.wordBooleans())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("/a", "No", "/d/0", "ON", "/d/2", "off", "/e/f", "Yes"));
+  }
 }

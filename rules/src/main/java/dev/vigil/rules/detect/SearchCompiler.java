@@ -8,6 +8,7 @@ import dev.vigil.rules.model.SigmaRule;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Iterator;
@@ -124,6 +125,7 @@ public final class SearchCompiler {
   }
 
   private Compiled compile() {
+    warnAboutWordBooleans();
     Map<String, EventPredicate> searches = new LinkedHashMap<>();
     Map<String, List<Gate>> searchGates = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = rule.detection().fields(); it.hasNext(); ) {
@@ -183,6 +185,58 @@ public final class SearchCompiler {
         logsource,
         List.of(),
         Map.of());
+  }
+
+  /**
+   * A warning at each value of a search written {@code yes}, {@code no}, {@code on} or {@code off}
+   * unquoted: YAML 1.1 reads it as a boolean, which matches by its text ({@code true}, {@code
+   * false}), so {@code MFAUsed: No} never matches a record's {@code "No"}. The reading stays:
+   * PyYAML reads it so too, and pySigma turns it into a boolean, so an upstream rule behaves here
+   * as its author's tools make it behave. Not for {@code |exists}, whose value is a boolean by
+   * meaning.
+   */
+  private void warnAboutWordBooleans() {
+    rule.document().wordBooleans().entrySet().stream()
+        .filter(word -> isSearchValue(word.getKey()) && !underExists(word.getKey()))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            word -> {
+              boolean value = rule.document().root().at(word.getKey()).asBoolean();
+              warnings.add(
+                  new RuleError(
+                      file,
+                      rule.document().lineOf(word.getKey()),
+                      "warning: "
+                          + word.getValue()
+                          + " is read as the boolean "
+                          + value
+                          + " (YAML 1.1, as Sigma's own tools read it); quote it ('"
+                          + word.getValue()
+                          + "') if you mean the text"));
+            });
+  }
+
+  /** Whether a pointer is inside one of the detection's search identifiers. */
+  private boolean isSearchValue(String pointer) {
+    String[] segments = pointer.split("/", -1);
+    return segments.length > 2
+        && segments[1].equals("detection")
+        && rule.detection().has(unescape(segments[2]));
+  }
+
+  /** Whether the map key nearest to a pointer's value has the {@code exists} modifier. */
+  private static boolean underExists(String pointer) {
+    String[] segments = pointer.split("/", -1);
+    for (int i = segments.length - 1; i > 2; i--) {
+      if (!segments[i].chars().allMatch(Character::isDigit)) {
+        return Arrays.asList(unescape(segments[i]).split("\\|")).contains("exists");
+      }
+    }
+    return false;
+  }
+
+  private static String unescape(String segment) {
+    return segment.replace("~1", "/").replace("~0", "~");
   }
 
   /** The gates every match of the condition passes (empty: none is known). */

@@ -57,6 +57,64 @@ public final class PackCompiler {
   }
 
   public static CompiledPack compile(RulePack pack, LogSources logSources) throws RuleException {
+    Statements statements = statements(pack, logSources, true);
+    if (!statements.errors().isEmpty()) {
+      throw new RuleException(statements.errors(), statements.warnings());
+    }
+    List<CompiledRule> rules = statements.rules();
+    List<CompiledCorrelation> correlations = statements.correlations();
+    List<RuleError> warnings = statements.warnings();
+
+    StringBuilder module = new StringBuilder();
+    // Object-array rows (ruleIndex, event), not maps: every match of a rule that feeds a
+    // correlation is one, held in the correlation's window for its timespan and read by position.
+    module.append("create objectarray schema RuleMatch (ruleIndex int, event VigilEvent);\n\n");
+    for (CompiledRule rule : rules) {
+      module.append(rule.epl()).append(";\n\n");
+    }
+    for (CompiledCorrelation correlation : correlations) {
+      module.append(correlation.epl()).append(";\n\n");
+    }
+    Configuration configuration = configuration();
+    EPCompiled compiled;
+    try {
+      compiled =
+          EPCompilerProvider.getCompiler()
+              .compile(module.toString(), new CompilerArguments(configuration));
+    } catch (EPCompileException e) {
+      // The EPL is generated from validated rules: a failure here is a Vigil bug, not the author's.
+      throw new IllegalStateException("the generated EPL does not compile: " + e.getMessage(), e);
+    }
+    return new CompiledPack(
+        pack, rules, correlations, module.toString(), compiled, configuration, warnings);
+  }
+
+  /** What compiling a pack finds: its errors and its warnings, each in the pack's order. */
+  public record Findings(List<RuleError> errors, List<RuleError> warnings) {}
+
+  /**
+   * The errors and warnings {@link #compile} reports, without generating or compiling the EPL: for
+   * {@code rules validate}, which checks the rules of a file with loader errors too, a correlation
+   * whose {@code type} or {@code timespan} is wrong among them (whatever else of it the compiler
+   * checks, its references, group-by and counted fields and aliases, is checked all the same).
+   */
+  public static Findings check(RulePack pack) {
+    Statements statements = statements(pack, LogSources.builtIn(), false);
+    return new Findings(statements.errors(), statements.warnings());
+  }
+
+  /**
+   * The pack's rules and correlations compiled, with every error and warning found, and their EPL
+   * statements when {@code withEpl} is set: without ({@link #check}), a correlation may lack the
+   * type or timespan its statement needs.
+   */
+  private record Statements(
+      List<CompiledRule> rules,
+      List<CompiledCorrelation> correlations,
+      List<RuleError> errors,
+      List<RuleError> warnings) {}
+
+  private static Statements statements(RulePack pack, LogSources logSources, boolean withEpl) {
     List<RuleError> errors = new ArrayList<>();
     List<RuleError> warnings = new ArrayList<>();
     List<SigmaRule> bases = new ArrayList<>();
@@ -142,7 +200,7 @@ public final class PackCompiler {
             }
           }
         }
-        String epl = ruleEpl(i, rule, feeding.contains(i));
+        String epl = withEpl ? ruleEpl(i, rule, feeding.contains(i)) : null;
         rules.add(
             new CompiledRule(
                 i,
@@ -222,34 +280,9 @@ public final class PackCompiler {
               List.copyOf(inputs),
               groupFields,
               valueFields,
-              correlationEpl(c, correlation, inputs)));
+              withEpl ? correlationEpl(c, correlation, inputs) : null));
     }
-    if (!errors.isEmpty()) {
-      throw new RuleException(errors, warnings);
-    }
-
-    StringBuilder module = new StringBuilder();
-    // Object-array rows (ruleIndex, event), not maps: every match of a rule that feeds a
-    // correlation is one, held in the correlation's window for its timespan and read by position.
-    module.append("create objectarray schema RuleMatch (ruleIndex int, event VigilEvent);\n\n");
-    for (CompiledRule rule : rules) {
-      module.append(rule.epl()).append(";\n\n");
-    }
-    for (CompiledCorrelation correlation : correlations) {
-      module.append(correlation.epl()).append(";\n\n");
-    }
-    Configuration configuration = configuration();
-    EPCompiled compiled;
-    try {
-      compiled =
-          EPCompilerProvider.getCompiler()
-              .compile(module.toString(), new CompilerArguments(configuration));
-    } catch (EPCompileException e) {
-      // The EPL is generated from validated rules: a failure here is a Vigil bug, not the author's.
-      throw new IllegalStateException("the generated EPL does not compile: " + e.getMessage(), e);
-    }
-    return new CompiledPack(
-        pack, rules, correlations, module.toString(), compiled, configuration, warnings);
+    return new Statements(rules, correlations, List.copyOf(errors), List.copyOf(warnings));
   }
 
   /**

@@ -81,9 +81,13 @@ public final class RuleLoader {
    * A rule file as far as it loads, for {@code vigil rules validate}: every error found, and the
    * documents the compiler can still check.
    *
-   * @param checkable the documents without errors, and those whose only errors are in attributes
-   *     the compiler does not read ({@code level}, {@code version}, a misspelled attribute):
-   *     compiling them finds the detection's errors too, so one run reports both
+   * @param checkable the documents without errors, those whose only errors are in attributes the
+   *     compiler does not read ({@code level}, {@code version}, a misspelled attribute), and every
+   *     correlation with an id and a title, whatever its errors: each of its attributes is read and
+   *     checked on its own, so a wrong {@code timespan} leaves its references, {@code group-by},
+   *     counted field and aliases for the compiler to check ({@link
+   *     dev.vigil.rules.engine.PackCompiler#check}, which does not need the timespan nor the type).
+   *     Compiling them finds the detection's errors and warnings too, so one run reports them all
    */
   public record Checked(RuleFile checkable, List<RuleError> errors) {}
 
@@ -133,11 +137,11 @@ public final class RuleLoader {
     RuleMeta meta = meta(root, doc.line());
     // The compiler keys rules by id and shows titles: without them the rule cannot be checked.
     boolean compilable = meta.id() != null && meta.title() != null;
-    int before = errors.size();
     if (root.has("correlation")) {
       CorrelationRule correlation = correlation(meta, root);
-      return compilable && errors.size() == before ? correlation : null;
+      return compilable ? correlation : null;
     }
+    int before = errors.size();
     if (!root.has("detection")) {
       error("", "a rule needs 'detection' (or 'correlation')");
       return null;

@@ -12,6 +12,7 @@ import dev.vigil.rules.Alert;
 import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RulePack;
+import dev.vigil.rules.RuleValidator;
 import dev.vigil.rules.engine.CompiledCorrelation;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.CompiledRule;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,28 +129,60 @@ public final class RuleTestRunner {
   }
 
   private final RulePack pack;
+
+  /** The rule files as read, by name, to report a file that cannot run as validate does. */
+  private final Map<String, RulePack.Source> sources;
+
   private Normalizer normalizer;
 
-  private RuleTestRunner(RulePack pack) {
+  private RuleTestRunner(RulePack pack, Map<String, RulePack.Source> sources) {
     this.pack = pack;
+    this.sources = sources;
   }
 
-  /** Runs every test of the rule files under the paths (value lists come from the same paths). */
+  /**
+   * Runs every test of the rule files under the paths (value lists come from the same paths). A
+   * rule file that does not load or compile cannot run its tests: it shows instead every error and
+   * warning {@code rules validate} shows for it (the loader's, the compiler's and the schema's), so
+   * that one command tells its author all that is wrong.
+   */
   public static Report run(List<Path> paths) {
-    RulePack.Loaded loaded = RulePack.loadLenient(paths);
+    RulePack.Read read = RulePack.read(paths);
+    RulePack.Loaded loaded = RulePack.loadLenient(read);
+    Map<String, RulePack.Source> sources = new HashMap<>();
+    read.sources().stream()
+        .filter(source -> !source.isList())
+        .forEach(source -> sources.put(source.name(), source));
+    RuleTestRunner runner = new RuleTestRunner(loaded.pack(), sources);
     List<Failure> failures = new ArrayList<>();
-    loaded.errors().forEach(error -> failures.add(failure(error)));
-    return new RuleTestRunner(loaded.pack()).runAll(failures);
+    List<RuleError> warnings = new ArrayList<>();
+    for (RuleError error : loaded.errors()) {
+      if (!sources.containsKey(error.file())) {
+        failures.add(failure(error)); // a value list, or a file that is not UTF-8 text
+      }
+    }
+    for (String file : loaded.invalidFiles()) {
+      if (sources.containsKey(file)) {
+        runner.reportAsValidateDoes(file, failures, warnings);
+      }
+    }
+    return runner.runAll(failures, warnings);
   }
 
   /** Runs every test of an already loaded pack. */
   public static Report run(RulePack pack) {
-    return new RuleTestRunner(pack).runAll(new ArrayList<>());
+    return new RuleTestRunner(pack, Map.of()).runAll(new ArrayList<>(), new ArrayList<>());
   }
 
-  private Report runAll(List<Failure> failures) {
+  /** A file that cannot run: every error (one failure each) and warning validate has for it. */
+  private void reportAsValidateDoes(String file, List<Failure> failures, List<RuleError> warnings) {
+    RuleValidator.FileFindings findings = RuleValidator.check(sources.get(file), pack);
+    findings.errors().forEach(error -> failures.add(failure(error)));
+    warnings.addAll(findings.warnings());
+  }
+
+  private Report runAll(List<Failure> failures, List<RuleError> warnings) {
     List<Result> results = new ArrayList<>();
-    List<RuleError> warnings = new ArrayList<>();
     int passed = 0;
     int failed = failures.size();
     for (RuleFile file : pack.files()) {
@@ -158,7 +192,15 @@ public final class RuleTestRunner {
       } catch (RuleException e) {
         List<RuleError> own =
             e.errors().stream().filter(error -> error.file().equals(file.file())).toList();
-        if (own.isEmpty()) {
+        // Its own errors as validate reports them (its warnings and schema findings too); as the
+        // compiler words them for a pack given already loaded, which has no sources.
+        int before = failures.size();
+        if (!own.isEmpty() && sources.containsKey(file.file())) {
+          reportAsValidateDoes(file.file(), failures, warnings);
+        }
+        if (failures.size() > before) {
+          failed += failures.size() - before;
+        } else if (own.isEmpty()) {
           // The errors are another file's, reported with its own tests.
           failures.add(
               new Failure(
@@ -199,6 +241,7 @@ public final class RuleTestRunner {
         }
       }
     }
+    warnings.sort(RuleError.IN_FILE_ORDER);
     return new Report(
         passed, failed, List.copyOf(failures), List.copyOf(results), List.copyOf(warnings));
   }
