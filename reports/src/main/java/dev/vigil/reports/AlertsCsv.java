@@ -25,9 +25,13 @@ public final class AlertsCsv {
           "rule_version",
           "alert_id",
           "event_count",
+          "event_ids",
           "sources",
           "controls",
           "summary");
+
+  /** What joins the values of a list in one cell: event ids, sources, controls. */
+  static final String LIST_SEPARATOR = ";";
 
   private AlertsCsv() {}
 
@@ -46,8 +50,9 @@ public final class AlertsCsv {
               Integer.toString(alert.ruleVersion()),
               alert.alertId(),
               Long.toString(alert.eventCount()),
-              String.join(";", alert.sources()),
-              String.join(";", alert.controls()),
+              String.join(LIST_SEPARATOR, alert.eventIds()),
+              String.join(LIST_SEPARATOR, alert.sources()),
+              String.join(LIST_SEPARATOR, alert.controls()),
               alert.summary()));
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);

@@ -55,6 +55,7 @@ public final class OpenSearchReportSource implements ReportSource {
           "rule_version",
           "summary",
           "event_count",
+          "event_ids",
           "sources",
           "tags");
 

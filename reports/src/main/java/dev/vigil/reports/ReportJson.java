@@ -18,7 +18,7 @@ import java.util.Map;
 public final class ReportJson {
 
   /** The format of report.json; a change of shape gets a new number. */
-  public static final String FORMAT = "vigil-report/4";
+  public static final String FORMAT = "vigil-report/5";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,6 +64,7 @@ public final class ReportJson {
       node.set("by_severity", counts(detection.bySeverity()));
     }
 
+    root.put("alert_event_ids_at_most", AlertEntry.EVENT_IDS_AT_MOST);
     ArrayNode alerts = root.putArray("alerts");
     for (AlertEntry alert : report.alerts()) {
       ObjectNode node = alerts.addObject();
@@ -76,6 +77,8 @@ public final class ReportJson {
       node.put("rule_version", alert.ruleVersion());
       node.put("summary", alert.summary());
       node.put("event_count", alert.eventCount());
+      alert.eventIds().forEach(node.putArray("event_ids")::add);
+      node.put("event_ids_may_be_cut", alert.eventIdsMayBeCut());
       alert.sources().forEach(node.putArray("sources")::add);
       alert.controls().forEach(node.putArray("controls")::add);
     }

@@ -73,8 +73,12 @@ public final class ReportText {
 
   static final String ALERTS_HEADING = "2 Alerts";
   static final String ALERTS_ABOUT =
-      "Every alert of the period, by time (UTC). alerts.csv holds the same rows for sampling;"
-          + " an alert's id finds it in the alerts index, with the events behind it.";
+      "Every alert of the period, by time (UTC). alerts.csv holds the same rows for sampling,"
+          + " with the ids of the events behind each alert (event_ids, also in report.json; at"
+          + " most "
+          + AlertEntry.EVENT_IDS_AT_MOST
+          + " an alert, and a Vault request is two entries there and one under events);"
+          + " an alert's id finds it in the alerts index.";
   static final String NO_ALERTS = "No alerts in the period.";
 
   /** What leads an alert's id on its own line under the alert in the PDF. */
