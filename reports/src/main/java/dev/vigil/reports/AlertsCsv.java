@@ -58,7 +58,7 @@ public final class AlertsCsv {
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void row(StringBuilder out, List<String> cells) {
+  static void row(StringBuilder out, List<String> cells) {
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) {
         out.append(',');

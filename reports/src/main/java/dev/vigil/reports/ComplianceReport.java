@@ -126,9 +126,21 @@ public record ComplianceReport(
    *
    * @param moreActors the rows beyond the cap
    * @param moreActorsEvents their privileged events
+   * @param events the privileged events privileged-events.csv lists, by time: at most {@link
+   *     PrivilegedEvent#AT_MOST}, root use first when there are more
+   * @param eventsInAll every privileged event of the period, listed or not (the actors' events)
    */
   public record PrivilegedActivity(
-      List<PrivilegedActorCount> actors, long moreActors, long moreActorsEvents) {
+      List<PrivilegedActorCount> actors,
+      long moreActors,
+      long moreActorsEvents,
+      List<PrivilegedEvent> events,
+      long eventsInAll) {
+
+    /** How many privileged events privileged-events.csv leaves out. */
+    public long eventsNotListed() {
+      return eventsInAll - events.size();
+    }
 
     /**
      * The cap on the actors listed, in every format, which actors with root use never count
@@ -184,7 +196,7 @@ public record ComplianceReport(
         byDetection(alerts),
         List.copyOf(alerts),
         alerts.stream().filter(alert -> alert.controls().isEmpty()).count(),
-        privilegedActivity(data.privilegedActors()),
+        privilegedActivity(data.privilegedActors(), data.privilegedEvents()),
         coverage,
         deadLetters,
         data.deadLettersOutsidePeriod(),
@@ -255,7 +267,8 @@ public record ComplianceReport(
    * them (root use first) and keeps every row with root use and the first {@link
    * PrivilegedActivity#ACTORS_SHOWN} in all.
    */
-  private static PrivilegedActivity privilegedActivity(List<PrivilegedActorCount> counts) {
+  private static PrivilegedActivity privilegedActivity(
+      List<PrivilegedActorCount> counts, List<PrivilegedEvent> events) {
     Map<PrivilegedActorCount.Key, PrivilegedActorCount> merged = new HashMap<>();
     for (PrivilegedActorCount count : counts) {
       merged.merge(count.key(), count, PrivilegedActorCount::plus);
@@ -277,7 +290,9 @@ public record ComplianceReport(
     return new PrivilegedActivity(
         List.copyOf(rows.subList(0, shown)),
         more.size(),
-        more.stream().mapToLong(PrivilegedActorCount::events).sum());
+        more.stream().mapToLong(PrivilegedActorCount::events).sum(),
+        PrivilegedEvent.select(events),
+        rows.stream().mapToLong(PrivilegedActorCount::events).sum());
   }
 
   private static Coverage coverage(ReportPeriod period, List<EventCount> counts) {

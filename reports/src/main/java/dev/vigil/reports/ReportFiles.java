@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * Writes a report's files into a directory: {@code report.pdf}, {@code report.html}, {@code
- * alerts.csv}, {@code report.json}, then {@code manifest.json} (each file's SHA-256 and size, the
- * period, the input and the Vigil version) and, with a key, {@code manifest.json.sig} (Ed25519 of
- * the manifest's bytes, base64).
+ * alerts.csv}, {@code privileged-events.csv}, {@code report.json}, then {@code manifest.json} (each
+ * file's SHA-256 and size, the period, the input and the Vigil version) and, with a key, {@code
+ * manifest.json.sig} (Ed25519 of the manifest's bytes, base64).
  *
  * <p>Design: the manifest is the one thing signed, and it pins every other file by digest, so a
  * verifier needs one signature check and a hash per file. A directory holding anything but a
@@ -34,6 +34,7 @@ public final class ReportFiles {
 
   public static final String PDF = "report.pdf";
   public static final String CSV = "alerts.csv";
+  public static final String PRIVILEGED_EVENTS_CSV = "privileged-events.csv";
   public static final String JSON_FILE = "report.json";
   public static final String HTML = "report.html";
   public static final String MANIFEST = "manifest.json";
@@ -53,7 +54,8 @@ public final class ReportFiles {
   static final Set<String> VERIFIABLE_FORMATS = Set.of("vigil-report-manifest/1", MANIFEST_FORMAT);
 
   /** Every name a report directory may hold. */
-  static final Set<String> NAMES = Set.of(PDF, HTML, CSV, JSON_FILE, MANIFEST, SIGNATURE);
+  static final Set<String> NAMES =
+      Set.of(PDF, HTML, CSV, PRIVILEGED_EVENTS_CSV, JSON_FILE, MANIFEST, SIGNATURE);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,6 +80,7 @@ public final class ReportFiles {
     byte[] pdf = ReportPdf.write(report, FileDigest.sha256Hex(json));
     List<FileDigest> files = new ArrayList<>();
     files.add(put(directory, CSV, csv));
+    files.add(put(directory, PRIVILEGED_EVENTS_CSV, PrivilegedEventsCsv.write(report)));
     files.add(put(directory, PDF, pdf));
     files.add(put(directory, HTML, ReportHtml.write(report)));
     files.add(put(directory, JSON_FILE, json));

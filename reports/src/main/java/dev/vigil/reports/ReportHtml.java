@@ -197,6 +197,10 @@ public final class ReportHtml {
     if (more != null) {
       element(html, "p", more);
     }
+    String listed = ReportText.privilegedEventsListed(report.privilegedActivity());
+    if (listed != null) {
+      element(html, "p", listed);
+    }
     html.append("</section>\n");
   }
 

@@ -107,6 +107,13 @@ public final class ReportJson {
     }
     privilegedNode.put("more_actors", privileged.moreActors());
     privilegedNode.put("more_actors_events", privileged.moreActorsEvents());
+    ObjectNode eventsFile = privilegedNode.putObject("events_file");
+    eventsFile.put("file", ReportFiles.PRIVILEGED_EVENTS_CSV);
+    eventsFile.put("events_listed_at_most", PrivilegedEvent.AT_MOST);
+    eventsFile.put("events", privileged.eventsInAll());
+    eventsFile.put("events_listed", privileged.events().size());
+    eventsFile.put("events_not_listed", privileged.eventsNotListed());
+    eventsFile.put("note", ReportText.privilegedEventsListed(privileged));
 
     ComplianceReport.Coverage coverage = report.coverage();
     ObjectNode coverageNode = root.putObject("coverage");

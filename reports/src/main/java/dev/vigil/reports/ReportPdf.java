@@ -147,6 +147,10 @@ public final class ReportPdf {
     if (more != null) {
       pdf.paragraph(more);
     }
+    String listed = ReportText.privilegedEventsListed(report.privilegedActivity());
+    if (listed != null) {
+      pdf.paragraph(listed);
+    }
   }
 
   private static void coverage(PdfLayout pdf, ComplianceReport report) {

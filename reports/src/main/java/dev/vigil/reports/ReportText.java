@@ -108,6 +108,40 @@ public final class ReportText {
 
   static final String NO_PRIVILEGED_ACTIVITY = "No privileged activity in the period.";
 
+  /**
+   * The line under section 3 that names the evidence file and, when it was cut, how many events it
+   * leaves out and which it kept; null when the period has no privileged event.
+   */
+  static String privilegedEventsListed(ComplianceReport.PrivilegedActivity activity) {
+    if (activity.eventsInAll() == 0) {
+      return null;
+    }
+    if (activity.eventsNotListed() == 0) {
+      return "privileged-events.csv lists these "
+          + activity.eventsInAll()
+          + (activity.eventsInAll() == 1 ? " privileged event" : " privileged events")
+          + " one by one (id, time, source, actor, category, operation, target, outcome and why"
+          + " each is privileged), to sample from.";
+    }
+    return privilegedEventsCut(activity);
+  }
+
+  /** The note that privileged-events.csv was cut; null when it lists every privileged event. */
+  public static String privilegedEventsCut(ComplianceReport.PrivilegedActivity activity) {
+    if (activity.eventsNotListed() <= 0) {
+      return null;
+    }
+    return "privileged-events.csv lists "
+        + activity.events().size()
+        + " of the period's "
+        + activity.eventsInAll()
+        + " privileged events, at most "
+        + PrivilegedEvent.AT_MOST
+        + ": every root use first, then the earliest others; "
+        + activity.eventsNotListed()
+        + " are not listed there, and are counted in section 3 and found in the events index.";
+  }
+
   /** The line under a capped table; null when every actor is listed. */
   static String moreActors(ComplianceReport.PrivilegedActivity activity) {
     if (activity.moreActors() == 0) {
@@ -167,8 +201,9 @@ public final class ReportText {
 
   /**
    * What a reader must know before trusting the numbers: that the period holds no data at all, that
-   * it had not ended when the report was made, and that its completeness cannot be judged from
-   * receipt times. Empty when none applies.
+   * it had not ended when the report was made, that its completeness cannot be judged from receipt
+   * times, and that privileged-events.csv does not list every privileged event. Empty when none
+   * applies.
    */
   static List<String> notes(ComplianceReport report) {
     List<String> notes = new ArrayList<>();
@@ -180,6 +215,10 @@ public final class ReportText {
     }
     if (report.endedBeforeFirstReceipt()) {
       notes.add(receiptsAfterPeriod(report));
+    }
+    String cut = privilegedEventsCut(report.privilegedActivity());
+    if (cut != null) {
+      notes.add(cut);
     }
     return notes;
   }

@@ -153,7 +153,8 @@ class ReportFilesTest {
     assertThat(manifest.path("input").path("files").findValuesAsText("name"))
         .containsExactly("alerts.jsonl", "events.jsonl", "deadletters.jsonl");
     assertThat(manifest.path("files").findValuesAsText("name"))
-        .containsExactly("alerts.csv", "report.html", "report.json", "report.pdf");
+        .containsExactly(
+            "alerts.csv", "privileged-events.csv", "report.html", "report.json", "report.pdf");
     for (JsonNode file : manifest.path("files")) {
       Path path = out.resolve(file.path("name").asText());
       assertThat(file.path("sha256").asText())
@@ -293,7 +294,7 @@ class ReportFilesTest {
 
     ReportVerifier.Result good = ReportVerifier.verify(out, keys.getPublic());
     assertThat(good.problems()).isEmpty();
-    assertThat(good.filesChecked()).isEqualTo(4);
+    assertThat(good.filesChecked()).isEqualTo(5);
     assertThat(good.signed()).isTrue();
 
     assertThat(ReportVerifier.verify(out, otherKeys.getPublic()).problems())
