@@ -84,6 +84,30 @@ public record ComplianceReport(
         true);
   }
 
+  /**
+   * A rule that fired in the period, by the id and version its alerts carry, and how many alerts.
+   */
+  public record RuleFired(String ruleId, int ruleVersion, long alerts) {}
+
+  /**
+   * The rules the period's alerts came from, by id then version: what the report knows of the rules
+   * that produced it. Which rule pack they were loaded with it cannot know: an alert names its rule
+   * and rule version, not the pack or the pack's fingerprint.
+   */
+  public List<RuleFired> rulesFired() {
+    Map<List<Object>, Long> counts = new HashMap<>();
+    for (AlertEntry alert : alerts) {
+      counts.merge(List.of(alert.ruleId(), alert.ruleVersion()), 1L, Long::sum);
+    }
+    return counts.entrySet().stream()
+        .map(
+            e ->
+                new RuleFired(
+                    (String) e.getKey().get(0), (Integer) e.getKey().get(1), e.getValue()))
+        .sorted(Comparator.comparing(RuleFired::ruleId).thenComparingInt(RuleFired::ruleVersion))
+        .toList();
+  }
+
   /** Whether nothing at all was found: no alert, no event and no dead letter received in it. */
   public boolean noData() {
     return totals.alerts() == 0 && totals.events() == 0 && totals.deadLetters() == 0;

@@ -30,6 +30,7 @@ public final class ReportJson {
     root.put("vigil_version", report.vigilVersion());
     root.set("period", period(report.period()));
     root.set("input", input(report.input()));
+    root.set("rules", rules(report));
     root.put("data_found", !report.noData());
     ReportText.notes(report).forEach(root.putArray("notes")::add);
 
@@ -160,6 +161,25 @@ public final class ReportJson {
     node.put("label", period.label());
     node.put("from", ReportText.time(period.from()));
     node.put("to", ReportText.time(period.to()));
+    return node;
+  }
+
+  /**
+   * The rules the alerts came from ({@link ComplianceReport#rulesFired}) and the rule pack, which
+   * is {@code null} with the reason: the report does not know it, and says so rather than guess.
+   */
+  static ObjectNode rules(ComplianceReport report) {
+    ObjectNode node = JSON.createObjectNode();
+    node.putNull("rule_pack");
+    node.put("rule_pack_unknown_because", ReportText.RULE_PACK_UNKNOWN);
+    ArrayNode fired = node.putArray("fired");
+    for (ComplianceReport.RuleFired rule : report.rulesFired()) {
+      fired
+          .addObject()
+          .put("rule_id", rule.ruleId())
+          .put("rule_version", rule.ruleVersion())
+          .put("alerts", rule.alerts());
+    }
     return node;
   }
 

@@ -106,6 +106,28 @@ public final class ReportText {
           + " is a list in the rule pack, which the report does not read; the break_glass_use"
           + " alerts (2 Alerts) show it.";
 
+  /**
+   * Why the report names no rule pack: the gap stays visible (report.json, manifest.json, the
+   * cover) rather than be filled with a guess such as the pack of the host that makes the report.
+   */
+  static final String RULE_PACK_UNKNOWN =
+      "The alerts name the rule and rule version that fired each of them, listed here; they do not"
+          + " record the rule pack those rules were loaded with nor its fingerprint, and neither"
+          + " does the rest of the input, so this report cannot name the pack. Compare the rule ids"
+          + " and versions with the pack's rule files.";
+
+  /** The cover's line on the rules behind the alerts. */
+  static String rules(ComplianceReport report) {
+    List<ComplianceReport.RuleFired> fired = report.rulesFired();
+    String rules =
+        fired.isEmpty()
+            ? "No rule fired in the period."
+            : fired.size()
+                + (fired.size() == 1 ? " rule" : " rules")
+                + " fired (id and version of each in report.json and manifest.json).";
+    return rules + " The rule pack is not known: the alerts do not record it.";
+  }
+
   static final String NO_PRIVILEGED_ACTIVITY = "No privileged activity in the period.";
 
   /**
