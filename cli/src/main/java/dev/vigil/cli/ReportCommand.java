@@ -46,8 +46,8 @@ import picocli.CommandLine.Spec;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Write a period's compliance report: report.pdf, report.html, alerts.csv, report.json and"
-          + " manifest.json"
+      "Write a period's compliance report: report.pdf, report.html, alerts.csv,"
+          + " privileged-events.csv, report.json and manifest.json"
           + " (with manifest.json.sig when signed), from the files of a run (--input) or from"
           + " OpenSearch (--opensearch).",
       "For example, the demo's month: vigil report --period 2026-11 --input out/ --out"
@@ -237,6 +237,10 @@ final class ReportCommand implements Callable<Integer> {
               + " completeness ("
               + report.deadLettersOutsidePeriod()
               + " received outside it)");
+    }
+    String cut = ReportText.privilegedEventsCut(report.privilegedActivity());
+    if (cut != null) {
+      err.println("vigil report: warning: " + cut);
     }
     if (input == null) {
       String deleted =

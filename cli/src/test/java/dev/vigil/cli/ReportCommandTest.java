@@ -309,6 +309,39 @@ class ReportCommandTest {
         .doesNotContain("made before its period ended");
   }
 
+  /**
+   * privileged-events.csv has a cap: a report whose period holds more privileged events says on
+   * stderr too that the file does not list them all, never silently.
+   */
+  @Test
+  void aCutListOfPrivilegedEventsIsAWarningOnStderr() throws IOException {
+    Path run = Files.createDirectories(temp.resolve("many-changes"));
+    Files.createFile(run.resolve(Demo.ALERTS_FILE));
+    Files.createFile(run.resolve(Demo.DEAD_LETTERS_FILE));
+    StringBuilder events = new StringBuilder();
+    for (int i = 0; i < 10_002; i++) {
+      events
+          .append("{\"event_id\":\"p")
+          .append(i)
+          .append("\",\"time\":\"2025-06-01T00:00:00Z\",\"source\":\"AWS_CLOUDTRAIL\",")
+          .append("\"category\":\"POLICY_CHANGE\",\"outcome\":\"SUCCESS\",\"denied\":false,")
+          .append("\"actor\":{\"id\":\"admin\"}}\n");
+    }
+    Files.writeString(run.resolve(Demo.EVENTS_FILE), events);
+
+    CliRun.Result result =
+        cli().execute("report", "--period", "2025-06", "--input", "many-changes", "--out", "cut");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stderrLines())
+        .contains(
+            "vigil report: warning: privileged-events.csv lists 10000 of the period's 10002"
+                + " privileged events, at most 10000: every root use first, then the earliest"
+                + " others; 2 are not listed there, and are counted in section 3 and found in the"
+                + " events index.");
+    assertThat(result.stderr()).contains("written to cut: alerts.csv, privileged-events.csv,");
+  }
+
   /** {@code vigil report} of the run's month into {@code x}, with {@code options} added. */
   private static CliRun.Result reportOfTheRun(String... options) {
     List<String> args =

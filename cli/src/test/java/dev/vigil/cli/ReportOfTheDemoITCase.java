@@ -85,6 +85,7 @@ class ReportOfTheDemoITCase {
             "report.pdf",
             "report.html",
             "alerts.csv",
+            "privileged-events.csv",
             "report.json",
             "manifest.json",
             "manifest.json.sig")) {
@@ -103,7 +104,7 @@ class ReportOfTheDemoITCase {
     assertThat(verified.exitCode()).as(verified.stderr()).isZero();
     assertThat(verified.stderr())
         .isEqualTo(
-            "vigil report verify: first: intact, 4 files checked against the manifest,"
+            "vigil report verify: first: intact, 5 files checked against the manifest,"
                 + " signature valid\n");
   }
 

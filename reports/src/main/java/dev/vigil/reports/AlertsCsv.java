@@ -25,9 +25,13 @@ public final class AlertsCsv {
           "rule_version",
           "alert_id",
           "event_count",
+          "event_ids",
           "sources",
           "controls",
           "summary");
+
+  /** What joins the values of a list in one cell: event ids, sources, controls. */
+  static final String LIST_SEPARATOR = ";";
 
   private AlertsCsv() {}
 
@@ -46,14 +50,15 @@ public final class AlertsCsv {
               Integer.toString(alert.ruleVersion()),
               alert.alertId(),
               Long.toString(alert.eventCount()),
-              String.join(";", alert.sources()),
-              String.join(";", alert.controls()),
+              String.join(LIST_SEPARATOR, alert.eventIds()),
+              String.join(LIST_SEPARATOR, alert.sources()),
+              String.join(LIST_SEPARATOR, alert.controls()),
               alert.summary()));
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void row(StringBuilder out, List<String> cells) {
+  static void row(StringBuilder out, List<String> cells) {
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) {
         out.append(',');

@@ -84,6 +84,30 @@ public record ComplianceReport(
         true);
   }
 
+  /**
+   * A rule that fired in the period, by the id and version its alerts carry, and how many alerts.
+   */
+  public record RuleFired(String ruleId, int ruleVersion, long alerts) {}
+
+  /**
+   * The rules the period's alerts came from, by id then version: what the report knows of the rules
+   * that produced it. Which rule pack they were loaded with it cannot know: an alert names its rule
+   * and rule version, not the pack or the pack's fingerprint.
+   */
+  public List<RuleFired> rulesFired() {
+    Map<List<Object>, Long> counts = new HashMap<>();
+    for (AlertEntry alert : alerts) {
+      counts.merge(List.of(alert.ruleId(), alert.ruleVersion()), 1L, Long::sum);
+    }
+    return counts.entrySet().stream()
+        .map(
+            e ->
+                new RuleFired(
+                    (String) e.getKey().get(0), (Integer) e.getKey().get(1), e.getValue()))
+        .sorted(Comparator.comparing(RuleFired::ruleId).thenComparingInt(RuleFired::ruleVersion))
+        .toList();
+  }
+
   /** Whether nothing at all was found: no alert, no event and no dead letter received in it. */
   public boolean noData() {
     return totals.alerts() == 0 && totals.events() == 0 && totals.deadLetters() == 0;
@@ -126,9 +150,21 @@ public record ComplianceReport(
    *
    * @param moreActors the rows beyond the cap
    * @param moreActorsEvents their privileged events
+   * @param events the privileged events privileged-events.csv lists, by time: at most {@link
+   *     PrivilegedEvent#AT_MOST}, root use first when there are more
+   * @param eventsInAll every privileged event of the period, listed or not (the actors' events)
    */
   public record PrivilegedActivity(
-      List<PrivilegedActorCount> actors, long moreActors, long moreActorsEvents) {
+      List<PrivilegedActorCount> actors,
+      long moreActors,
+      long moreActorsEvents,
+      List<PrivilegedEvent> events,
+      long eventsInAll) {
+
+    /** How many privileged events privileged-events.csv leaves out. */
+    public long eventsNotListed() {
+      return eventsInAll - events.size();
+    }
 
     /**
      * The cap on the actors listed, in every format, which actors with root use never count
@@ -184,7 +220,7 @@ public record ComplianceReport(
         byDetection(alerts),
         List.copyOf(alerts),
         alerts.stream().filter(alert -> alert.controls().isEmpty()).count(),
-        privilegedActivity(data.privilegedActors()),
+        privilegedActivity(data.privilegedActors(), data.privilegedEvents()),
         coverage,
         deadLetters,
         data.deadLettersOutsidePeriod(),
@@ -255,7 +291,8 @@ public record ComplianceReport(
    * them (root use first) and keeps every row with root use and the first {@link
    * PrivilegedActivity#ACTORS_SHOWN} in all.
    */
-  private static PrivilegedActivity privilegedActivity(List<PrivilegedActorCount> counts) {
+  private static PrivilegedActivity privilegedActivity(
+      List<PrivilegedActorCount> counts, List<PrivilegedEvent> events) {
     Map<PrivilegedActorCount.Key, PrivilegedActorCount> merged = new HashMap<>();
     for (PrivilegedActorCount count : counts) {
       merged.merge(count.key(), count, PrivilegedActorCount::plus);
@@ -277,7 +314,9 @@ public record ComplianceReport(
     return new PrivilegedActivity(
         List.copyOf(rows.subList(0, shown)),
         more.size(),
-        more.stream().mapToLong(PrivilegedActorCount::events).sum());
+        more.stream().mapToLong(PrivilegedActorCount::events).sum(),
+        PrivilegedEvent.select(events),
+        rows.stream().mapToLong(PrivilegedActorCount::events).sum());
   }
 
   private static Coverage coverage(ReportPeriod period, List<EventCount> counts) {

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -69,6 +70,8 @@ public final class FileReportSource implements ReportSource {
       String category,
       Boolean denied,
       String outcome,
+      String operation,
+      String action,
       ActorFields actor,
       TargetFields target) {}
 
@@ -76,7 +79,7 @@ public final class FileReportSource implements ReportSource {
 
   private static final ActorFields NO_ACTOR = new ActorFields(null, null, null, null);
 
-  record TargetFields(String account) {}
+  record TargetFields(String account, String resource) {}
 
   record DeadLetterFields(
       String reason,
@@ -178,6 +181,9 @@ public final class FileReportSource implements ReportSource {
 
     Map<EventKey, Long> eventCounts = new HashMap<>();
     Map<PrivilegedActorCount.Key, PrivilegedActorCount> privileged = new HashMap<>();
+    // The events privileged-events.csv may list, never more than it lists: the last in selection
+    // order goes when one more comes, so a month of millions of events needs no more memory.
+    TreeSet<PrivilegedEvent> privilegedEvents = new TreeSet<>(PrivilegedEvent.SELECTION);
     EventsSeen seen = new EventsSeen();
     forEachLine(
         events,
@@ -200,7 +206,7 @@ public final class FileReportSource implements ReportSource {
                     LocalDate.ofInstant(time, ZoneOffset.UTC)),
                 1L,
                 Long::sum);
-            countPrivileged(event, time, privileged);
+            countPrivileged(event, time, privileged, privilegedEvents);
           }
         });
 
@@ -254,14 +260,19 @@ public final class FileReportSource implements ReportSource {
             .toList(),
         outsidePeriod[0],
         firstReceived[0],
-        List.copyOf(privileged.values()));
+        List.copyOf(privileged.values()),
+        List.copyOf(privilegedEvents));
   }
 
-  /** Adds the event to its actor's row when it is privileged ({@link PrivilegedActorCount}). */
+  /**
+   * Adds the event to its actor's row when it is privileged ({@link PrivilegedActorCount}), and to
+   * the events that may be listed.
+   */
   private static void countPrivileged(
       EventFields event,
       Instant time,
-      Map<PrivilegedActorCount.Key, PrivilegedActorCount> privileged) {
+      Map<PrivilegedActorCount.Key, PrivilegedActorCount> privileged,
+      TreeSet<PrivilegedEvent> listed) {
     if (PrivilegedActorCount.isVaultRequestEntry(event.source(), event.eventId())) {
       return;
     }
@@ -287,6 +298,26 @@ public final class FileReportSource implements ReportSource {
             time,
             time);
     privileged.merge(count.key(), count, PrivilegedActorCount::plus);
+    listed.add(
+        new PrivilegedEvent(
+            event.eventId(),
+            time,
+            event.source(),
+            event.category(),
+            account,
+            actor.id(),
+            actor.name(),
+            actor.type(),
+            event.operation(),
+            event.action(),
+            event.target() == null ? null : event.target().resource(),
+            event.outcome(),
+            root,
+            policy,
+            audit));
+    if (listed.size() > PrivilegedEvent.AT_MOST) {
+      listed.pollLast();
+    }
   }
 
   @Override

@@ -55,8 +55,24 @@ public final class OpenSearchReportSource implements ReportSource {
           "rule_version",
           "summary",
           "event_count",
+          "event_ids",
           "sources",
           "tags");
+
+  private static final List<String> PRIVILEGED_EVENT_FIELDS =
+      List.of(
+          "event_id",
+          "time",
+          "source",
+          "category",
+          "operation",
+          "action",
+          "outcome",
+          "actor.id",
+          "actor.name",
+          "actor.type",
+          "target.resource",
+          "target.account");
 
   /**
    * No {@code ignore_unavailable}: it would skip a closed index of the alias, and its documents
@@ -90,7 +106,8 @@ public final class OpenSearchReportSource implements ReportSource {
         deadLetters(period),
         receipts.path("outside").path("doc_count").asLong(0),
         first.isNumber() ? Instant.ofEpochMilli(first.asLong()) : null,
-        privilegedActors(period));
+        privilegedActors(period),
+        privilegedEvents(period));
   }
 
   @Override
@@ -225,6 +242,75 @@ public final class OpenSearchReportSource implements ReportSource {
                   Instant.ofEpochMilli(bucket.path("last").path("value").asLong())));
         });
     return counts;
+  }
+
+  /**
+   * The privileged events privileged-events.csv lists, as {@link PrivilegedEvent#SELECTION} chooses
+   * them: root use first, then the others, each by time and id, up to {@link
+   * PrivilegedEvent#AT_MOST} (two sorted searches paged with {@code search_after}; {@code raw} is
+   * not requested).
+   */
+  private List<PrivilegedEvent> privilegedEvents(ReportPeriod period) throws IOException {
+    List<PrivilegedEvent> events = new ArrayList<>();
+    privilegedEvents(period, true, events);
+    privilegedEvents(period, false, events);
+    return events;
+  }
+
+  private void privilegedEvents(ReportPeriod period, boolean root, List<PrivilegedEvent> events)
+      throws IOException {
+    ObjectNode query = JSON.createObjectNode();
+    ObjectNode bool = query.putObject("bool");
+    ArrayNode filter = bool.putArray("filter").add(range("time", period));
+    ArrayNode mustNot = bool.putArray("must_not").add(vaultRequestEntries());
+    if (root) {
+      filter.add(rootUse());
+    } else {
+      filter.add(anyOf(policy(), audit()));
+      mustNot.add(rootUse());
+    }
+    JsonNode after = null;
+    while (events.size() < PrivilegedEvent.AT_MOST) {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("size", Math.min(PAGE, PrivilegedEvent.AT_MOST - events.size()));
+      body.set("query", query);
+      ArrayNode sort = body.putArray("sort");
+      sort.addObject().put("time", "asc");
+      sort.addObject().put("event_id", "asc");
+      PRIVILEGED_EVENT_FIELDS.forEach(body.putObject("_source").putArray("includes")::add);
+      if (after != null) {
+        body.set("search_after", after);
+      }
+      JsonNode hits = search(IndexContract.EVENTS_ALIAS, body).path("hits").path("hits");
+      for (JsonNode hit : hits) {
+        JsonNode event = hit.path("_source");
+        String category = text(event.path("category"));
+        String outcome = text(event.path("outcome"));
+        events.add(
+            new PrivilegedEvent(
+                event.path("event_id").asText(),
+                event.path("time").isNumber()
+                    ? Instant.ofEpochMilli(event.path("time").asLong())
+                    : Instant.parse(event.path("time").asText()),
+                event.path("source").asText(),
+                category,
+                text(event.path("target").path("account")),
+                text(event.path("actor").path("id")),
+                text(event.path("actor").path("name")),
+                text(event.path("actor").path("type")),
+                text(event.path("operation")),
+                text(event.path("action")),
+                text(event.path("target").path("resource")),
+                outcome,
+                root,
+                PrivilegedActorCount.isPolicyChange(category, outcome),
+                PrivilegedActorCount.isAuditConfigChange(category, outcome)));
+      }
+      if (hits.size() == 0 || hits.size() < body.path("size").asInt()) {
+        return;
+      }
+      after = hits.get(hits.size() - 1).path("sort");
+    }
   }
 
   private static ObjectNode rootUse() {

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * Writes a report's files into a directory: {@code report.pdf}, {@code report.html}, {@code
- * alerts.csv}, {@code report.json}, then {@code manifest.json} (each file's SHA-256 and size, the
- * period, the input and the Vigil version) and, with a key, {@code manifest.json.sig} (Ed25519 of
- * the manifest's bytes, base64).
+ * alerts.csv}, {@code privileged-events.csv}, {@code report.json}, then {@code manifest.json} (each
+ * file's SHA-256 and size, the period, the input, the Vigil version and the rules) and, with a key,
+ * {@code manifest.json.sig} (Ed25519 of the manifest's bytes, base64).
  *
  * <p>Design: the manifest is the one thing signed, and it pins every other file by digest, so a
  * verifier needs one signature check and a hash per file. A directory holding anything but a
@@ -34,6 +34,7 @@ public final class ReportFiles {
 
   public static final String PDF = "report.pdf";
   public static final String CSV = "alerts.csv";
+  public static final String PRIVILEGED_EVENTS_CSV = "privileged-events.csv";
   public static final String JSON_FILE = "report.json";
   public static final String HTML = "report.html";
   public static final String MANIFEST = "manifest.json";
@@ -42,18 +43,21 @@ public final class ReportFiles {
   /**
    * The format of manifest.json; a change of shape gets a new number. Version 2 records the input
    * by what identifies it (files by relative path and digest, OpenSearch by URLs and aliases)
-   * instead of version 1's {@code location}, the host path of the input.
+   * instead of version 1's {@code location}, the host path of the input. Version 3 adds {@code
+   * rules}: the rules the alerts came from, and the rule pack, which the report cannot know.
    */
-  public static final String MANIFEST_FORMAT = "vigil-report-manifest/2";
+  public static final String MANIFEST_FORMAT = "vigil-report-manifest/3";
 
   /**
-   * The manifest formats verify reads: the file list and the signature are the same in both, so a
-   * report made before the input's description changed still verifies.
+   * The manifest formats verify reads: the file list and the signature are the same in all, so a
+   * report made before the input's description or the rules were added still verifies.
    */
-  static final Set<String> VERIFIABLE_FORMATS = Set.of("vigil-report-manifest/1", MANIFEST_FORMAT);
+  static final Set<String> VERIFIABLE_FORMATS =
+      Set.of("vigil-report-manifest/1", "vigil-report-manifest/2", MANIFEST_FORMAT);
 
   /** Every name a report directory may hold. */
-  static final Set<String> NAMES = Set.of(PDF, HTML, CSV, JSON_FILE, MANIFEST, SIGNATURE);
+  static final Set<String> NAMES =
+      Set.of(PDF, HTML, CSV, PRIVILEGED_EVENTS_CSV, JSON_FILE, MANIFEST, SIGNATURE);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,6 +82,7 @@ public final class ReportFiles {
     byte[] pdf = ReportPdf.write(report, FileDigest.sha256Hex(json));
     List<FileDigest> files = new ArrayList<>();
     files.add(put(directory, CSV, csv));
+    files.add(put(directory, PRIVILEGED_EVENTS_CSV, PrivilegedEventsCsv.write(report)));
     files.add(put(directory, PDF, pdf));
     files.add(put(directory, HTML, ReportHtml.write(report)));
     files.add(put(directory, JSON_FILE, json));
@@ -108,6 +113,7 @@ public final class ReportFiles {
     root.put("vigil_version", report.vigilVersion());
     root.set("period", ReportJson.period(report.period()));
     root.set("input", ReportJson.input(report.input()));
+    root.set("rules", ReportJson.rules(report));
     ArrayNode list = root.putArray("files");
     files.stream()
         .sorted(Comparator.comparing(FileDigest::name))

@@ -20,6 +20,9 @@ import java.util.List;
  * @param firstDeadLetterReceivedAt when the input's first dead letter was received; null when the
  *     input has none
  * @param privilegedActors the period's privileged events by actor, source and account
+ * @param privilegedEvents the period's privileged events themselves, at most {@link
+ *     PrivilegedEvent#AT_MOST}, chosen by {@link PrivilegedEvent#SELECTION} (the rest are counted
+ *     in {@code privilegedActors})
  */
 public record ReportInput(
     List<AlertEntry> alerts,
@@ -27,13 +30,33 @@ public record ReportInput(
     List<DeadLetterCount> deadLetters,
     long deadLettersOutsidePeriod,
     Instant firstDeadLetterReceivedAt,
-    List<PrivilegedActorCount> privilegedActors) {
+    List<PrivilegedActorCount> privilegedActors,
+    List<PrivilegedEvent> privilegedEvents) {
 
   public ReportInput {
     alerts = List.copyOf(alerts);
     events = List.copyOf(events);
     deadLetters = List.copyOf(deadLetters);
     privilegedActors = List.copyOf(privilegedActors);
+    privilegedEvents = List.copyOf(privilegedEvents);
+  }
+
+  /** An input whose privileged events are counted only, none listed. */
+  public ReportInput(
+      List<AlertEntry> alerts,
+      List<EventCount> events,
+      List<DeadLetterCount> deadLetters,
+      long deadLettersOutsidePeriod,
+      Instant firstDeadLetterReceivedAt,
+      List<PrivilegedActorCount> privilegedActors) {
+    this(
+        alerts,
+        events,
+        deadLetters,
+        deadLettersOutsidePeriod,
+        firstDeadLetterReceivedAt,
+        privilegedActors,
+        List.of());
   }
 
   /** An input without privileged events. */

@@ -18,7 +18,7 @@ import java.util.Map;
 public final class ReportJson {
 
   /** The format of report.json; a change of shape gets a new number. */
-  public static final String FORMAT = "vigil-report/4";
+  public static final String FORMAT = "vigil-report/5";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,6 +30,7 @@ public final class ReportJson {
     root.put("vigil_version", report.vigilVersion());
     root.set("period", period(report.period()));
     root.set("input", input(report.input()));
+    root.set("rules", rules(report));
     root.put("data_found", !report.noData());
     ReportText.notes(report).forEach(root.putArray("notes")::add);
 
@@ -64,6 +65,7 @@ public final class ReportJson {
       node.set("by_severity", counts(detection.bySeverity()));
     }
 
+    root.put("alert_event_ids_at_most", AlertEntry.EVENT_IDS_AT_MOST);
     ArrayNode alerts = root.putArray("alerts");
     for (AlertEntry alert : report.alerts()) {
       ObjectNode node = alerts.addObject();
@@ -76,6 +78,8 @@ public final class ReportJson {
       node.put("rule_version", alert.ruleVersion());
       node.put("summary", alert.summary());
       node.put("event_count", alert.eventCount());
+      alert.eventIds().forEach(node.putArray("event_ids")::add);
+      node.put("event_ids_may_be_cut", alert.eventIdsMayBeCut());
       alert.sources().forEach(node.putArray("sources")::add);
       alert.controls().forEach(node.putArray("controls")::add);
     }
@@ -104,6 +108,13 @@ public final class ReportJson {
     }
     privilegedNode.put("more_actors", privileged.moreActors());
     privilegedNode.put("more_actors_events", privileged.moreActorsEvents());
+    ObjectNode eventsFile = privilegedNode.putObject("events_file");
+    eventsFile.put("file", ReportFiles.PRIVILEGED_EVENTS_CSV);
+    eventsFile.put("events_listed_at_most", PrivilegedEvent.AT_MOST);
+    eventsFile.put("events", privileged.eventsInAll());
+    eventsFile.put("events_listed", privileged.events().size());
+    eventsFile.put("events_not_listed", privileged.eventsNotListed());
+    eventsFile.put("note", ReportText.privilegedEventsListed(privileged));
 
     ComplianceReport.Coverage coverage = report.coverage();
     ObjectNode coverageNode = root.putObject("coverage");
@@ -150,6 +161,25 @@ public final class ReportJson {
     node.put("label", period.label());
     node.put("from", ReportText.time(period.from()));
     node.put("to", ReportText.time(period.to()));
+    return node;
+  }
+
+  /**
+   * The rules the alerts came from ({@link ComplianceReport#rulesFired}) and the rule pack, which
+   * is {@code null} with the reason: the report does not know it, and says so rather than guess.
+   */
+  static ObjectNode rules(ComplianceReport report) {
+    ObjectNode node = JSON.createObjectNode();
+    node.putNull("rule_pack");
+    node.put("rule_pack_unknown_because", ReportText.RULE_PACK_UNKNOWN);
+    ArrayNode fired = node.putArray("fired");
+    for (ComplianceReport.RuleFired rule : report.rulesFired()) {
+      fired
+          .addObject()
+          .put("rule_id", rule.ruleId())
+          .put("rule_version", rule.ruleVersion())
+          .put("alerts", rule.alerts());
+    }
     return node;
   }
 

@@ -73,8 +73,12 @@ public final class ReportText {
 
   static final String ALERTS_HEADING = "2 Alerts";
   static final String ALERTS_ABOUT =
-      "Every alert of the period, by time (UTC). alerts.csv holds the same rows for sampling;"
-          + " an alert's id finds it in the alerts index, with the events behind it.";
+      "Every alert of the period, by time (UTC). alerts.csv holds the same rows for sampling,"
+          + " with the ids of the events behind each alert (event_ids, also in report.json; at"
+          + " most "
+          + AlertEntry.EVENT_IDS_AT_MOST
+          + " an alert, and a Vault request is two entries there and one under events);"
+          + " an alert's id finds it in the alerts index.";
   static final String NO_ALERTS = "No alerts in the period.";
 
   /** What leads an alert's id on its own line under the alert in the PDF. */
@@ -102,7 +106,63 @@ public final class ReportText {
           + " is a list in the rule pack, which the report does not read; the break_glass_use"
           + " alerts (2 Alerts) show it.";
 
+  /**
+   * Why the report names no rule pack: the gap stays visible (report.json, manifest.json, the
+   * cover) rather than be filled with a guess such as the pack of the host that makes the report.
+   */
+  static final String RULE_PACK_UNKNOWN =
+      "The alerts name the rule and rule version that fired each of them, listed here; they do not"
+          + " record the rule pack those rules were loaded with nor its fingerprint, and neither"
+          + " does the rest of the input, so this report cannot name the pack. Compare the rule ids"
+          + " and versions with the pack's rule files.";
+
+  /** The cover's line on the rules behind the alerts. */
+  static String rules(ComplianceReport report) {
+    List<ComplianceReport.RuleFired> fired = report.rulesFired();
+    String rules =
+        fired.isEmpty()
+            ? "No rule fired in the period."
+            : fired.size()
+                + (fired.size() == 1 ? " rule" : " rules")
+                + " fired (id and version of each in report.json and manifest.json).";
+    return rules + " The rule pack is not known: the alerts do not record it.";
+  }
+
   static final String NO_PRIVILEGED_ACTIVITY = "No privileged activity in the period.";
+
+  /**
+   * The line under section 3 that names the evidence file and, when it was cut, how many events it
+   * leaves out and which it kept; null when the period has no privileged event.
+   */
+  static String privilegedEventsListed(ComplianceReport.PrivilegedActivity activity) {
+    if (activity.eventsInAll() == 0) {
+      return null;
+    }
+    if (activity.eventsNotListed() == 0) {
+      return "privileged-events.csv lists these "
+          + activity.eventsInAll()
+          + (activity.eventsInAll() == 1 ? " privileged event" : " privileged events")
+          + " one by one (id, time, source, actor, category, operation, target, outcome and why"
+          + " each is privileged), to sample from.";
+    }
+    return privilegedEventsCut(activity);
+  }
+
+  /** The note that privileged-events.csv was cut; null when it lists every privileged event. */
+  public static String privilegedEventsCut(ComplianceReport.PrivilegedActivity activity) {
+    if (activity.eventsNotListed() <= 0) {
+      return null;
+    }
+    return "privileged-events.csv lists "
+        + activity.events().size()
+        + " of the period's "
+        + activity.eventsInAll()
+        + " privileged events, at most "
+        + PrivilegedEvent.AT_MOST
+        + ": every root use first, then the earliest others; "
+        + activity.eventsNotListed()
+        + " are not listed there, and are counted in section 3 and found in the events index.";
+  }
 
   /** The line under a capped table; null when every actor is listed. */
   static String moreActors(ComplianceReport.PrivilegedActivity activity) {
@@ -163,8 +223,9 @@ public final class ReportText {
 
   /**
    * What a reader must know before trusting the numbers: that the period holds no data at all, that
-   * it had not ended when the report was made, and that its completeness cannot be judged from
-   * receipt times. Empty when none applies.
+   * it had not ended when the report was made, that its completeness cannot be judged from receipt
+   * times, and that privileged-events.csv does not list every privileged event. Empty when none
+   * applies.
    */
   static List<String> notes(ComplianceReport report) {
     List<String> notes = new ArrayList<>();
@@ -176,6 +237,10 @@ public final class ReportText {
     }
     if (report.endedBeforeFirstReceipt()) {
       notes.add(receiptsAfterPeriod(report));
+    }
+    String cut = privilegedEventsCut(report.privilegedActivity());
+    if (cut != null) {
+      notes.add(cut);
     }
     return notes;
   }

@@ -3,11 +3,14 @@ package dev.vigil.reports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -264,13 +267,50 @@ class ComplianceReportTest {
     assertThat(rows).hasSize(5);
     assertThat(rows[0])
         .isEqualTo(
-            "time,severity,detection,rule_id,rule_title,rule_version,alert_id,event_count,sources,controls,summary");
+            "time,severity,detection,rule_id,rule_title,rule_version,alert_id,event_count,event_ids,sources,controls,summary");
     assertThat(rows[1])
         .isEqualTo(
             "2026-11-20T10:00:00Z,high,denied_access_spike,r-denied_access_spike,Title of"
-                + " denied_access_spike,1,a1,3,VAULT,compliance.iso27001.a.8.16;compliance.soc2.cc7.2,"
+                + " denied_access_spike,1,a1,3,e1,VAULT,compliance.iso27001.a.8.16;compliance.soc2.cc7.2,"
                 + "\"alice did denied_access_spike, 3 times\"");
     assertThat(rows[4]).isEmpty();
+  }
+
+  /**
+   * An auditor samples the events behind an alert from the report alone: the alert's event ids are
+   * in alerts.csv (joined by ';') and report.json, with whether the list may be cut.
+   */
+  @Test
+  void everyAlertCarriesTheIdsOfItsEventsInTheCsvAndTheJson() throws IOException {
+    Path run = Fixtures.run(temp.resolve("run"));
+    String vault =
+        Fixtures.alert("v1", "2026-11-22T09:00:00Z", "critical", "root_token_use", "")
+            .replace(
+                "\"event_ids\":[\"e1\"],\"event_count\":3",
+                "\"event_ids\":[\"r-1:request\",\"r-1:response\"],\"event_count\":1");
+    Files.writeString(run.resolve("alerts.jsonl"), vault + "\n", StandardOpenOption.APPEND);
+    FileReportSource source = new FileReportSource(run);
+    ComplianceReport report =
+        ComplianceReport.build(
+            NOVEMBER,
+            source.description(),
+            "1.2.3",
+            source.read(NOVEMBER),
+            ControlCatalog.builtIn());
+
+    String csv = new String(AlertsCsv.write(report), StandardCharsets.UTF_8);
+    assertThat(csv).contains(",v1,1,r-1:request;r-1:response,VAULT,");
+
+    JsonNode json = new ObjectMapper().readTree(ReportJson.write(report));
+    assertThat(json.path("alert_event_ids_at_most").asInt()).isEqualTo(100);
+    Map<String, JsonNode> alerts = new java.util.HashMap<>();
+    json.path("alerts").forEach(alert -> alerts.put(alert.path("alert_id").asText(), alert));
+    assertThat(alerts.get("v1").path("event_ids").toString())
+        .isEqualTo("[\"r-1:request\",\"r-1:response\"]");
+    assertThat(alerts.get("v1").path("event_ids_may_be_cut").asBoolean()).isFalse();
+    // One id listed for three events: the rest are in the index, and the report says so.
+    assertThat(alerts.get("a1").path("event_ids").toString()).isEqualTo("[\"e1\"]");
+    assertThat(alerts.get("a1").path("event_ids_may_be_cut").asBoolean()).isTrue();
   }
 
   @Test

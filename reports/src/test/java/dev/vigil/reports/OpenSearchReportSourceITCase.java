@@ -130,6 +130,7 @@ class OpenSearchReportSourceITCase {
     assertThat(indexed.privilegedActivity().actors()).hasSize(50);
     assertThat(indexed.privilegedActivity().actors().get(0).rootUse()).isEqualTo(2);
     assertThat(indexed.privilegedActivity().moreActors()).isEqualTo(7);
+    assertThat(indexed.privilegedActivity().events()).hasSize(59);
     assertThat(indexed.privilegedActivity()).isEqualTo(files.privilegedActivity());
     assertThat(JSON.readTree(ReportJson.write(indexed)).path("privileged_activity"))
         .isEqualTo(JSON.readTree(ReportJson.write(files)).path("privileged_activity"));

@@ -128,15 +128,47 @@ class ReportFilesTest {
   }
 
   @Test
-  void aManifestOfTheFirstFormatStillVerifies() throws IOException {
-    Path out = write("out", null);
-    Path manifest = out.resolve("manifest.json");
-    Files.writeString(
-        manifest,
-        Files.readString(manifest)
-            .replace("\"vigil-report-manifest/2\"", "\"vigil-report-manifest/1\""));
+  void manifestsOfTheEarlierFormatsStillVerify() throws IOException {
+    for (String earlier : List.of("vigil-report-manifest/1", "vigil-report-manifest/2")) {
+      Path out = write("out-" + earlier.substring(earlier.length() - 1), null);
+      Path manifest = out.resolve("manifest.json");
+      Files.writeString(
+          manifest,
+          Files.readString(manifest).replace("\"vigil-report-manifest/3\"", "\"" + earlier + "\""));
 
-    assertThat(ReportVerifier.verify(out, null).problems()).isEmpty();
+      assertThat(ReportVerifier.verify(out, null).problems()).as(earlier).isEmpty();
+    }
+  }
+
+  /**
+   * The manifest names what produced the report: the Vigil version, and the rules the alerts came
+   * from by id and version. The rule pack it cannot know (an alert does not record it), and it says
+   * so rather than name one; report.json and the cover say the same.
+   */
+  @Test
+  void theManifestNamesTheVersionAndTheRulesTheAlertsCameFromAndThatThePackIsUnknown()
+      throws IOException {
+    Path out = write("out", null);
+
+    JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
+    assertThat(manifest.path("format").asText()).isEqualTo("vigil-report-manifest/3");
+    assertThat(manifest.path("vigil_version").asText()).isEqualTo("1.2.3");
+    JsonNode rules = manifest.path("rules");
+    assertThat(rules.has("rule_pack")).isTrue();
+    assertThat(rules.path("rule_pack").isNull()).isTrue();
+    assertThat(rules.path("rule_pack_unknown_because").asText())
+        .isEqualTo(ReportText.RULE_PACK_UNKNOWN);
+    // November's alerts: one of each of three rules (c3 delivered twice is one; z9 is October's).
+    assertThat(rules.path("fired").toString())
+        .isEqualTo(
+            "[{\"rule_id\":\"r-custom_rule\",\"rule_version\":1,\"alerts\":1},"
+                + "{\"rule_id\":\"r-denied_access_spike\",\"rule_version\":1,\"alerts\":1},"
+                + "{\"rule_id\":\"r-policy_change\",\"rule_version\":1,\"alerts\":1}]");
+    assertThat(JSON.readTree(out.resolve("report.json").toFile()).path("rules")).isEqualTo(rules);
+    assertThat(Files.readString(out.resolve("report.html")))
+        .contains(
+            "<dt>Rules</dt><dd>3 rules fired (id and version of each in report.json and"
+                + " manifest.json). The rule pack is not known: the alerts do not record it.</dd>");
   }
 
   @Test
@@ -144,7 +176,7 @@ class ReportFilesTest {
     Path out = write("out", null);
 
     JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
-    assertThat(manifest.path("format").asText()).isEqualTo("vigil-report-manifest/2");
+    assertThat(manifest.path("format").asText()).isEqualTo("vigil-report-manifest/3");
     assertThat(manifest.path("vigil_version").asText()).isEqualTo("1.2.3");
     assertThat(manifest.path("period").path("from").asText()).isEqualTo("2026-11-01T00:00:00Z");
     assertThat(manifest.path("period").path("to").asText()).isEqualTo("2026-12-01T00:00:00Z");
@@ -153,7 +185,8 @@ class ReportFilesTest {
     assertThat(manifest.path("input").path("files").findValuesAsText("name"))
         .containsExactly("alerts.jsonl", "events.jsonl", "deadletters.jsonl");
     assertThat(manifest.path("files").findValuesAsText("name"))
-        .containsExactly("alerts.csv", "report.html", "report.json", "report.pdf");
+        .containsExactly(
+            "alerts.csv", "privileged-events.csv", "report.html", "report.json", "report.pdf");
     for (JsonNode file : manifest.path("files")) {
       Path path = out.resolve(file.path("name").asText());
       assertThat(file.path("sha256").asText())
@@ -293,7 +326,7 @@ class ReportFilesTest {
 
     ReportVerifier.Result good = ReportVerifier.verify(out, keys.getPublic());
     assertThat(good.problems()).isEmpty();
-    assertThat(good.filesChecked()).isEqualTo(4);
+    assertThat(good.filesChecked()).isEqualTo(5);
     assertThat(good.signed()).isTrue();
 
     assertThat(ReportVerifier.verify(out, otherKeys.getPublic()).problems())

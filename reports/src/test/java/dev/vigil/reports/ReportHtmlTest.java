@@ -36,6 +36,7 @@ class ReportHtmlTest {
             1,
             "summary " + HOSTILE,
             1,
+            List.of("event-" + HOSTILE),
             List.of("VAULT"),
             List.of("compliance.soc2." + HOSTILE));
     ComplianceReport report =
@@ -76,6 +77,7 @@ class ReportHtmlTest {
             1,
             "Root credential used: root update on sys/audit/file",
             1,
+            List.of("e1:request", "e1:response"),
             List.of("VAULT"),
             List.of("compliance.soc2.cc6.1"));
     ComplianceReport report =
