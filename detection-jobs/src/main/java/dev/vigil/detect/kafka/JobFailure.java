@@ -1,7 +1,6 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.ingest.io.IoProblems;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.flink.util.SerializedThrowable;
@@ -48,7 +47,7 @@ public final class JobFailure {
     if (failure == null) {
       return "no cause was reported";
     }
-    List<Throwable> chain = chain(failure);
+    List<Throwable> chain = IoProblems.causes(failure);
     Throwable root = chain.get(chain.size() - 1);
     String type = typeName(root);
     // Any of them: a wrapper's message may repeat its cause's.
@@ -64,15 +63,6 @@ public final class JobFailure {
     return type
         + " without a message"
         + (wrapper.equals(own) ? "" : " (in: " + maskUserInfo(wrapper) + ")");
-  }
-
-  /** The failure and its causes, outermost first. */
-  private static List<Throwable> chain(Throwable failure) {
-    List<Throwable> chain = new ArrayList<>();
-    for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) {
-      chain.add(t);
-    }
-    return chain;
   }
 
   /**

@@ -154,10 +154,7 @@ final class HttpSender {
    * named is that of the reason, not of the root cause.
    */
   static String ioFailure(IOException error) {
-    List<Throwable> chain = new ArrayList<>();
-    for (Throwable t = error; t != null && !chain.contains(t); t = t.getCause()) {
-      chain.add(t);
-    }
+    List<Throwable> chain = IoProblems.causes(error);
     for (int i = chain.size() - 1; i >= 0; i--) {
       String reason = IoProblems.describe(chain.get(i));
       if (!reason.endsWith(" without a reason")) {

@@ -116,11 +116,7 @@ class HttpSenderTest {
 
   @Test
   void aRefusedConnectionIsOneWarningUntilADeliverySucceeds() throws IOException {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    URI nobody = URI.create("http://127.0.0.1:" + closedPort + "/");
+    URI nobody = closedLoopbackPort();
     RetryPolicy policy =
         new RetryPolicy(
             Duration.ofMillis(400),
@@ -284,11 +280,7 @@ class HttpSenderTest {
 
   @Test
   void retriesConnectionErrors() throws IOException {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    URI nobody = URI.create("http://127.0.0.1:" + closedPort + "/");
+    URI nobody = closedLoopbackPort();
     RetryPolicy policy =
         new RetryPolicy(
             Duration.ofMillis(100),
@@ -312,5 +304,12 @@ class HttpSenderTest {
             ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
     assertThat(HttpSender.retryAfter(Optional.of(inAMinute)).orElseThrow())
         .isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60));
+  }
+
+  /** A loopback URL whose port was free a moment ago, so a connection to it is refused. */
+  private static URI closedLoopbackPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+    }
   }
 }

@@ -273,10 +273,7 @@ public final class IoProblems {
     if (error == null) {
       return "no cause was reported";
     }
-    List<Throwable> chain = new ArrayList<>();
-    for (Throwable t = error; t != null && !chain.contains(t); t = t.getCause()) {
-      chain.add(t);
-    }
+    List<Throwable> chain = causes(error);
     for (int i = chain.size() - 1; i >= 0; i--) {
       Throwable t = chain.get(i);
       if (saysSomething(t)) {
@@ -284,6 +281,15 @@ public final class IoProblems {
       }
     }
     return describe(chain.get(chain.size() - 1));
+  }
+
+  /** A failure and its causes, outermost first, each once (a cause cycle ends the list). */
+  public static List<Throwable> causes(Throwable error) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = error; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
+    }
+    return chain;
   }
 
   /** Whether a failure tells what went wrong: a type of ours to word, or a message of its own. */
