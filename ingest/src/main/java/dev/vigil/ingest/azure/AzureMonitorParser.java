@@ -19,6 +19,7 @@ import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.azure.AzureFields.Field;
 import dev.vigil.ingest.mapping.Mapping;
 import dev.vigil.ingest.mapping.MappingTable;
+import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.ingest.spi.Json;
 import dev.vigil.ingest.spi.SourceParser;
@@ -1107,9 +1108,9 @@ public final class AzureMonitorParser implements SourceParser {
    * records, Key Vault and resource logs carry only a correlation id, which several records share).
    */
   private static String eventId(AzureFields f, Kind kind, JsonNode body, SourceRecord input) {
-    String own = f.text(Field.EVENT_DATA_ID);
+    String own = EventIds.own(f.text(Field.EVENT_DATA_ID));
     if (own == null && (kind == Kind.SIGNIN || kind == Kind.ENTRA_AUDIT)) {
-      own = Json.text(body, "id");
+      own = EventIds.own(Json.text(body, "id"));
     }
     return own != null ? own : input.rawId();
   }

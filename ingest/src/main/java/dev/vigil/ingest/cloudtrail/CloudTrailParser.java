@@ -16,6 +16,7 @@ import dev.vigil.event.Target;
 import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.cloudtrail.CloudTrailOperations.Operation;
 import dev.vigil.ingest.mapping.MappingTable;
+import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.ingest.spi.Json;
 import dev.vigil.ingest.spi.SourceParser;
@@ -214,7 +215,7 @@ public final class CloudTrailParser implements SourceParser {
             ? actor.getId()
             : null;
 
-    String eventId = text(record, "eventID");
+    String eventId = EventIds.own(text(record, "eventID"));
     String errorCode = text(record, "errorCode");
     String service = service(eventSource);
     // Constructors rather than Avro's builders, which copy the schema's field list and check every

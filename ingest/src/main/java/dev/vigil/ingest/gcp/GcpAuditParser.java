@@ -15,6 +15,7 @@ import dev.vigil.ingest.RecordRejectedException;
 import dev.vigil.ingest.mapping.Mapping;
 import dev.vigil.ingest.mapping.MappingTable;
 import dev.vigil.ingest.mapping.OperationCache;
+import dev.vigil.ingest.spi.EventIds;
 import dev.vigil.ingest.spi.IpAddresses;
 import dev.vigil.ingest.spi.Json;
 import dev.vigil.ingest.spi.SourceParser;
@@ -268,7 +269,7 @@ public final class GcpAuditParser implements SourceParser {
             : (failed ? Outcome.FAILURE : Outcome.SUCCESS);
 
     JsonNode resource = record.path("resource");
-    String eventId = Json.scalarText(member(record, "insertId", "insertid"));
+    String eventId = EventIds.own(Json.scalarText(member(record, "insertId", "insertid")));
     return new AuditEvent(
         eventId != null ? eventId : input.rawId(),
         time,

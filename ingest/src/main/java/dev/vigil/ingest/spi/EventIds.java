@@ -30,6 +30,16 @@ public final class EventIds {
   }
 
   /**
+   * A record's own id, or null when it has none to give: absent, or blank (white space and control
+   * separators only, a fuzz finding). Many records can carry the same blank id, and detections
+   * count distinct event ids, so a blank one would make them all one event; the caller falls back
+   * on the raw record's id instead.
+   */
+  public static String own(String id) {
+    return id == null || id.isBlank() ? null : id;
+  }
+
+  /**
    * {@code sha256:<hex>} of the raw record's exact text: the same record always gives the same id.
    * The id is written as Latin-1 bytes directly, without a formatter and a concatenation.
    */

@@ -22,7 +22,10 @@ import java.util.Locale;
  * {@code Z} or an offset; the same with a space instead of {@code T} and no zone (Panther exports,
  * taken as UTC); US style {@code 12/12/2025 3:03:58 PM} with or without an offset (ADFS, Event Hubs
  * resource logs, taken as UTC when no offset is given); and basic ISO {@code 20131102T010628Z}.
- * Anything else is refused with {@code INVALID_TIME}, never guessed.
+ * Anything else is refused with {@code INVALID_TIME}, never guessed, and so is a time outside RFC
+ * 3339's years 0001 to 9999 ({@code 0000-01-01T00:00:00Z}, {@code 9999-12-31T23:30:00-01:00},
+ * {@code 1/1/12025 1:00:00 AM}): the events index and every reader of an event's JSON form take
+ * four-digit years only, and the GCP parser's protobuf times already keep to that range.
  */
 public final class Timestamps {
 
@@ -68,6 +71,11 @@ public final class Timestamps {
   private static final DateTimeFormatter BASIC_ISO =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX", Locale.ROOT);
 
+  /** The first and last instants of RFC 3339's four-digit years. */
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
   private Timestamps() {}
 
   /** The instant of a timestamp string; throws {@code INVALID_TIME} when it is not one. */
@@ -83,7 +91,13 @@ public final class Timestamps {
           DeadLetterReason.INVALID_TIME,
           fieldName + " is not a timestamp: \"" + abbreviate(value) + "\"");
     }
-    return truncateToMillis(parsed);
+    Instant millis = truncateToMillis(parsed);
+    if (millis.isBefore(EARLIEST) || millis.isAfter(LATEST)) {
+      throw new RecordRejectedException(
+          DeadLetterReason.INVALID_TIME,
+          fieldName + " is outside the years 0001 to 9999 (in UTC): \"" + abbreviate(value) + "\"");
+    }
+    return millis;
   }
 
   private static Instant tryParse(String value) {

@@ -362,7 +362,7 @@ public final class VaultParser implements SourceParser {
   }
 
   private static String eventId(JsonNode request, String type, SourceRecord input) {
-    String requestId = Json.text(request, "id");
+    String requestId = EventIds.own(Json.text(request, "id"));
     return requestId != null ? requestId + ":" + type : input.rawId();
   }
 

@@ -1260,4 +1260,14 @@ class CloudTrailParserTest {
       return records;
     }
   }
+
+  /** Fuzz finding: records with a blank eventID were all one event to the detections. */
+  @Test
+  void aBlankEventIdIsNoIdSoTheRecordIsKnownByItsHash() {
+    String blank = call("s3.amazonaws.com", "GetObject", "").replace("\"id-1\"", "\" \\u001f\"");
+    String other = blank.replace("GetObject", "PutObject");
+    AuditEvent first = parse(blank);
+    assertThat(first.getEventId()).isEqualTo(EventIds.ofRaw(blank));
+    assertThat(parse(other).getEventId()).isNotEqualTo(first.getEventId());
+  }
 }

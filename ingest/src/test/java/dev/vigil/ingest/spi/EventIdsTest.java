@@ -28,6 +28,14 @@ class EventIdsTest {
   }
 
   @Test
+  void aBlankOwnIdIsNoId() {
+    assertThat(EventIds.own("6f1d3c2a-0000")).isEqualTo("6f1d3c2a-0000");
+    assertThat(EventIds.own(null)).isNull();
+    assertThat(EventIds.own("  ")).isNull();
+    assertThat(EventIds.own("\u001f\u001f\t")).isNull();
+  }
+
+  @Test
   void aVaultRequestAndItsResponseShareTheirRequestKey() {
     assertThat(EventIds.requestKey(Source.VAULT, "0b5c-77:request")).isEqualTo("0b5c-77");
     assertThat(EventIds.requestKey(Source.VAULT, "0b5c-77:response")).isEqualTo("0b5c-77");

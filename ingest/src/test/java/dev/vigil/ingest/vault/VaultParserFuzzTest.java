@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.event.Source;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.ParserFuzzing;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Fuzzes the Vault parser behind a normalizer forced to Vault, so every JSON object reaches {@link
@@ -19,6 +20,7 @@ import dev.vigil.ingest.ParserFuzzing;
  * dead letter. Runs the seeds in {@code VaultParserFuzzTestInputs/} during {@code mvn verify};
  * {@code JAZZER_FUZZ=1} fuzzes for real.
  */
+@Tag("fuzz")
 class VaultParserFuzzTest {
 
   private static final Normalizer NORMALIZER =

@@ -11,12 +11,22 @@ import java.util.Locale;
  *
  * <p>Sigma 1's aggregations ({@code | count() by x > 5}) and {@code near} are rejected with a
  * message that says what to use instead.
+ *
+ * <p>A condition nests at most {@value #MAX_NESTING} levels of parentheses and {@code not}, and
+ * joins at most {@value #MAX_JOINS} terms with {@code and}/{@code or}: the parser, and the matcher
+ * that evaluates the tree for every event, recurse once per level, and no rule an author writes
+ * comes near either bound, while a condition past them (a fuzz finding: 3,000 parentheses) would
+ * overflow the stack instead of being refused with a message.
  */
 public final class ConditionParser {
+
+  static final int MAX_NESTING = 100;
+  static final int MAX_JOINS = 1000;
 
   private final String text;
   private final List<String> tokens;
   private int position;
+  private int nesting;
 
   private ConditionParser(String text, List<String> tokens) {
     this.text = text;
@@ -39,6 +49,18 @@ public final class ConditionParser {
     ConditionParser parser = new ConditionParser(text, tokenize(text));
     if (parser.tokens.isEmpty()) {
       throw new IllegalArgumentException("the condition is empty");
+    }
+    long joins =
+        parser.tokens.stream()
+            .filter(t -> t.equalsIgnoreCase("and") || t.equalsIgnoreCase("or"))
+            .count();
+    if (joins > MAX_JOINS) {
+      throw new IllegalArgumentException(
+          "the condition joins "
+              + (joins + 1)
+              + " terms with 'and'/'or', more than "
+              + MAX_JOINS
+              + ": name the searches alike and use '1 of name_*' or 'all of name_*'");
     }
     Condition condition = parser.or();
     if (parser.position < parser.tokens.size()) {
@@ -68,7 +90,10 @@ public final class ConditionParser {
   private Condition not() {
     if (peekKeyword("not")) {
       position++;
-      return new Condition.Not(not());
+      enter();
+      Condition negated = new Condition.Not(not());
+      nesting--;
+      return negated;
     }
     return primary();
   }
@@ -80,7 +105,9 @@ public final class ConditionParser {
     String token = tokens.get(position);
     if (token.equals("(")) {
       position++;
+      enter();
       Condition inner = or();
+      nesting--;
       if (position >= tokens.size() || !tokens.get(position).equals(")")) {
         throw new IllegalArgumentException("the condition '" + text + "' misses a ')'");
       }
@@ -119,6 +146,15 @@ public final class ConditionParser {
     }
     position++;
     return new Condition.Ref(token);
+  }
+
+  private void enter() {
+    if (++nesting > MAX_NESTING) {
+      throw new IllegalArgumentException(
+          "the condition nests parentheses and 'not' more than "
+              + MAX_NESTING
+              + " levels deep: write it with fewer levels");
+    }
   }
 
   private boolean peekKeyword(String keyword) {

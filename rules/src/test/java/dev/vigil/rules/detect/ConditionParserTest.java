@@ -45,6 +45,29 @@ class ConditionParserTest {
     assertThatThrownBy(() -> ConditionParser.parse("a b")).hasMessageContaining("unexpected 'b'");
   }
 
+  /** Fuzz finding: 3,000 parentheses overflowed the stack instead of being refused. */
+  @Test
+  void refusesConditionsNestedOrJoinedPastTheBoundsWithAMessage() {
+    String deepest = "(".repeat(100) + "a" + ")".repeat(100);
+    assertThat(ConditionParser.parse(deepest)).isEqualTo(new Condition.Ref("a"));
+    assertThatThrownBy(() -> ConditionParser.parse("(".repeat(3000) + "a" + ")".repeat(3000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the condition nests parentheses and 'not' more than 100 levels deep: write it with"
+                + " fewer levels");
+    assertThatThrownBy(() -> ConditionParser.parse("not ".repeat(20_000) + "a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("more than 100 levels deep");
+    assertThat(ConditionParser.parse(String.join(" or ", java.util.Collections.nCopies(1001, "a"))))
+        .isInstanceOf(Condition.Or.class);
+    assertThatThrownBy(
+            () ->
+                ConditionParser.parse(
+                    String.join(" and ", java.util.Collections.nCopies(50_000, "a"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the condition joins 50000 terms with 'and'/'or', more than 1000");
+  }
+
   @Test
   void themSkipsUnderscoreIdentifiersAndPatternsUseWildcards() {
     Set<String> names =
