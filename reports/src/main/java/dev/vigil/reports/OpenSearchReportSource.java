@@ -117,34 +117,67 @@ public final class OpenSearchReportSource implements ReportSource {
 
   private List<AlertEntry> alerts(ReportPeriod period) throws IOException {
     List<AlertEntry> alerts = new ArrayList<>();
+    sortedHits(
+        IndexContract.ALERTS_ALIAS,
+        range("time", period),
+        "alert_id",
+        ALERT_FIELDS,
+        Integer.MAX_VALUE,
+        hit -> {
+          try {
+            alerts.add(AlertEntry.fromJson(hit.path("_source")));
+          } catch (IllegalArgumentException e) {
+            throw new IOException(
+                "alert "
+                    + hit.path("_id").asText()
+                    + " in "
+                    + hit.path("_index").asText()
+                    + ": "
+                    + e.getMessage());
+          }
+        });
+    return alerts;
+  }
+
+  /** What {@link #sortedHits} does with each hit. */
+  private interface HitReader {
+    void read(JsonNode hit) throws IOException;
+  }
+
+  /**
+   * Reads the hits of {@code query} in order of time, then {@code idField}, page by page with
+   * {@code search_after} (no scroll context to leak), up to {@code limit} of them, only {@code
+   * fields} of each.
+   */
+  private void sortedHits(
+      String alias,
+      JsonNode query,
+      String idField,
+      List<String> fields,
+      int limit,
+      HitReader reader)
+      throws IOException {
+    int read = 0;
     JsonNode after = null;
-    while (true) {
+    while (read < limit) {
       ObjectNode body = JSON.createObjectNode();
-      body.put("size", PAGE);
-      body.set("query", range("time", period));
+      int size = Math.min(PAGE, limit - read);
+      body.put("size", size);
+      body.set("query", query);
       ArrayNode sort = body.putArray("sort");
       sort.addObject().put("time", "asc");
-      sort.addObject().put("alert_id", "asc");
-      ALERT_FIELDS.forEach(body.putObject("_source").putArray("includes")::add);
+      sort.addObject().put(idField, "asc");
+      fields.forEach(body.putObject("_source").putArray("includes")::add);
       if (after != null) {
         body.set("search_after", after);
       }
-      JsonNode hits = search(IndexContract.ALERTS_ALIAS, body).path("hits").path("hits");
+      JsonNode hits = search(alias, body).path("hits").path("hits");
       for (JsonNode hit : hits) {
-        try {
-          alerts.add(AlertEntry.fromJson(hit.path("_source")));
-        } catch (IllegalArgumentException e) {
-          throw new IOException(
-              "alert "
-                  + hit.path("_id").asText()
-                  + " in "
-                  + hit.path("_index").asText()
-                  + ": "
-                  + e.getMessage());
-        }
+        reader.read(hit);
       }
-      if (hits.size() < PAGE) {
-        return alerts;
+      read += hits.size();
+      if (hits.size() < size) {
+        return;
       }
       after = hits.get(hits.size() - 1).path("sort");
     }
@@ -269,48 +302,36 @@ public final class OpenSearchReportSource implements ReportSource {
       filter.add(anyOf(policy(), audit()));
       mustNot.add(rootUse());
     }
-    JsonNode after = null;
-    while (events.size() < PrivilegedEvent.AT_MOST) {
-      ObjectNode body = JSON.createObjectNode();
-      body.put("size", Math.min(PAGE, PrivilegedEvent.AT_MOST - events.size()));
-      body.set("query", query);
-      ArrayNode sort = body.putArray("sort");
-      sort.addObject().put("time", "asc");
-      sort.addObject().put("event_id", "asc");
-      PRIVILEGED_EVENT_FIELDS.forEach(body.putObject("_source").putArray("includes")::add);
-      if (after != null) {
-        body.set("search_after", after);
-      }
-      JsonNode hits = search(IndexContract.EVENTS_ALIAS, body).path("hits").path("hits");
-      for (JsonNode hit : hits) {
-        JsonNode event = hit.path("_source");
-        String category = text(event.path("category"));
-        String outcome = text(event.path("outcome"));
-        events.add(
-            new PrivilegedEvent(
-                event.path("event_id").asText(),
-                event.path("time").isNumber()
-                    ? Instant.ofEpochMilli(event.path("time").asLong())
-                    : Instant.parse(event.path("time").asText()),
-                event.path("source").asText(),
-                category,
-                text(event.path("target").path("account")),
-                text(event.path("actor").path("id")),
-                text(event.path("actor").path("name")),
-                text(event.path("actor").path("type")),
-                text(event.path("operation")),
-                text(event.path("action")),
-                text(event.path("target").path("resource")),
-                outcome,
-                root,
-                PrivilegedActorCount.isPolicyChange(category, outcome),
-                PrivilegedActorCount.isAuditConfigChange(category, outcome)));
-      }
-      if (hits.size() == 0 || hits.size() < body.path("size").asInt()) {
-        return;
-      }
-      after = hits.get(hits.size() - 1).path("sort");
-    }
+    sortedHits(
+        IndexContract.EVENTS_ALIAS,
+        query,
+        "event_id",
+        PRIVILEGED_EVENT_FIELDS,
+        PrivilegedEvent.AT_MOST - events.size(),
+        hit -> {
+          JsonNode event = hit.path("_source");
+          String category = text(event.path("category"));
+          String outcome = text(event.path("outcome"));
+          events.add(
+              new PrivilegedEvent(
+                  event.path("event_id").asText(),
+                  event.path("time").isNumber()
+                      ? Instant.ofEpochMilli(event.path("time").asLong())
+                      : Instant.parse(event.path("time").asText()),
+                  event.path("source").asText(),
+                  category,
+                  text(event.path("target").path("account")),
+                  text(event.path("actor").path("id")),
+                  text(event.path("actor").path("name")),
+                  text(event.path("actor").path("type")),
+                  text(event.path("operation")),
+                  text(event.path("action")),
+                  text(event.path("target").path("resource")),
+                  outcome,
+                  root,
+                  PrivilegedActorCount.isPolicyChange(category, outcome),
+                  PrivilegedActorCount.isAuditConfigChange(category, outcome)));
+        });
   }
 
   private static ObjectNode rootUse() {

@@ -40,38 +40,4 @@ public record ReportInput(
     privilegedActors = List.copyOf(privilegedActors);
     privilegedEvents = List.copyOf(privilegedEvents);
   }
-
-  /** An input whose privileged events are counted only, none listed. */
-  public ReportInput(
-      List<AlertEntry> alerts,
-      List<EventCount> events,
-      List<DeadLetterCount> deadLetters,
-      long deadLettersOutsidePeriod,
-      Instant firstDeadLetterReceivedAt,
-      List<PrivilegedActorCount> privilegedActors) {
-    this(
-        alerts,
-        events,
-        deadLetters,
-        deadLettersOutsidePeriod,
-        firstDeadLetterReceivedAt,
-        privilegedActors,
-        List.of());
-  }
-
-  /** An input without privileged events. */
-  public ReportInput(
-      List<AlertEntry> alerts,
-      List<EventCount> events,
-      List<DeadLetterCount> deadLetters,
-      long deadLettersOutsidePeriod,
-      Instant firstDeadLetterReceivedAt) {
-    this(
-        alerts,
-        events,
-        deadLetters,
-        deadLettersOutsidePeriod,
-        firstDeadLetterReceivedAt,
-        List.of());
-  }
 }

@@ -184,7 +184,7 @@ class PrivilegedActivityTest {
             JUNE,
             InputDescription.files(List.of()),
             "1",
-            new ReportInput(List.of(), List.of(), List.of(), 0, null, counts),
+            new ReportInput(List.of(), List.of(), List.of(), 0, null, counts, List.of()),
             ControlCatalog.builtIn())
         .privilegedActivity();
   }

@@ -49,7 +49,9 @@ class ReportHtmlTest {
                 List.of(new EventCount("VAULT", "AUTH", false, LocalDate.parse("2026-11-20"), 1)),
                 List.of(new DeadLetterCount("MALFORMED_JSON", HOSTILE, 1)),
                 0,
-                null),
+                null,
+                List.of(),
+                List.of()),
             ControlCatalog.builtIn());
 
     String html = new String(ReportHtml.write(report), StandardCharsets.UTF_8);
@@ -85,7 +87,7 @@ class ReportHtmlTest {
             ReportPeriod.parse("2026-11"),
             InputDescription.files(List.of()),
             "1.0",
-            new ReportInput(List.of(alert), List.of(), List.of(), 0, null),
+            new ReportInput(List.of(alert), List.of(), List.of(), 0, null, List.of(), List.of()),
             ControlCatalog.builtIn());
 
     String html = new String(ReportHtml.write(report), StandardCharsets.UTF_8);
