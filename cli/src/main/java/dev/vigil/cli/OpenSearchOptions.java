@@ -6,15 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
+import dev.vigil.detect.config.VigilConfigLoader;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.yaml.ConfigMapping;
 import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.ingest.yaml.YamlDocument;
-import dev.vigil.rules.RuleError;
-import dev.vigil.rules.RuleException;
-import dev.vigil.rules.yaml.YamlReader;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +83,12 @@ final class OpenSearchOptions {
    */
   OpenSearchConfig clusterFromFile(CliEnvironment env, String typed, Consumer<ObjectNode> more) {
     Path file = env.resolve(typed);
-    YamlDocument document = configFile(file, typed);
+    YamlDocument document;
+    try {
+      document = VigilConfigLoader.document(file, typed);
+    } catch (InvalidConfigException e) {
+      throw new CommandFailedException(e.getMessage());
+    }
     JsonNode fromFile = document.root().path("opensearch");
     if (!fromFile.isObject()) {
       throw new CommandFailedException(
@@ -133,32 +134,6 @@ final class OpenSearchOptions {
       throw new CommandFailedException(
           byFlag ? asTyped(env, asFlag(e, "--opensearch")) : e.getMessage());
     }
-  }
-
-  /** The one YAML document of a configuration file, a mapping; a mistake is one line. */
-  private static YamlDocument configFile(Path file, String typed) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new CommandFailedException(typed + ": " + IoProblems.readProblem(file, e));
-    }
-    List<YamlDocument> documents;
-    try {
-      documents = YamlReader.read(typed, IoProblems.utf8(bytes));
-    } catch (IoProblems.NotUtf8Text e) {
-      throw new CommandFailedException(
-          InvalidConfigException.message(typed, e.line(), "", e.getMessage()));
-    } catch (RuleException e) {
-      RuleError first = e.errors().get(0);
-      throw new CommandFailedException(
-          InvalidConfigException.message(typed, first.line(), "", first.message()));
-    }
-    if (documents.size() != 1 || !documents.get(0).root().isObject()) {
-      throw new CommandFailedException(
-          typed + ": must be one YAML document, a mapping of sections (opensearch:, ...)");
-    }
-    return documents.get(0);
   }
 
   /** The user, password source and CA of the flags given, as keys of an opensearch: section. */

@@ -150,20 +150,33 @@ public final class VigilConfigLoader {
 
   /** As {@link #load(Path, String)}, with the given environment variables. */
   public static VigilConfig load(Path file, String name, Map<String, String> environment) {
+    return read(
+        name, document(name, text(file, name)), file.toAbsolutePath().getParent(), environment);
+  }
+
+  /**
+   * The one YAML document of a configuration file, a mapping of sections (an empty file is an empty
+   * one), for a command that reads only a section of it ({@code vigil report --config}).
+   *
+   * @param name the file as the user typed it, for messages
+   * @throws InvalidConfigException naming the file and line of a mistake
+   */
+  public static YamlDocument document(Path file, String name) {
+    return document(name, text(file, name));
+  }
+
+  private static String text(Path file, String name) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new InvalidConfigException(name, 0, "", IoProblems.readProblem(file, e));
     }
-    String text;
     try {
-      text = IoProblems.utf8(bytes);
+      return IoProblems.utf8(bytes);
     } catch (IoProblems.NotUtf8Text e) {
       throw new InvalidConfigException(name, e.line(), "", e.getMessage());
     }
-    Path base = file.toAbsolutePath().getParent();
-    return parse(name, text, base, environment);
   }
 
   /** Reads and validates configuration text, with no environment variables set. */
@@ -183,6 +196,11 @@ public final class VigilConfigLoader {
    */
   public static VigilConfig parse(
       String file, String text, Path base, Map<String, String> environment) {
+    return read(file, document(file, text), base, environment);
+  }
+
+  /** The text's one YAML document, a mapping of sections; an empty text is an empty one. */
+  private static YamlDocument document(String file, String text) {
     List<YamlDocument> documents;
     try {
       documents = YamlReader.read(file, text);
@@ -210,11 +228,13 @@ public final class VigilConfigLoader {
           "",
           "the file must be a mapping of sections (kafka:, rules:, ...)");
     }
+    return documents.get(0);
+  }
+
+  private static VigilConfig read(
+      String file, YamlDocument document, Path base, Map<String, String> environment) {
     return read(
-        ConfigMapping.root(file, documents.get(0), base),
-        base,
-        environment,
-        credentialLines(documents.get(0)));
+        ConfigMapping.root(file, document, base), base, environment, credentialLines(document));
   }
 
   private static VigilConfig read(
