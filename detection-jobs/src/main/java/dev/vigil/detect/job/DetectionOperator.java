@@ -78,9 +78,10 @@ import org.slf4j.LoggerFactory;
  * restored engine only what the held events rebuild; an entry arriving later than that (a stalled
  * partition, a retried shipment) would raise its request's alert again, past any deduplication. So
  * the event route also keeps, per Vault request, which of its two entries arrived and the alerts it
- * raised ({@link RequestAlerts}), and drops an alert the request already raised. That state goes
- * once both entries are judged, or {@link #UNPAIRED_REQUEST_MEMORY} after an entry whose other
- * entry never came; an entry later than that is judged as a new request.
+ * raised ({@link RequestAlerts}), and drops an alert the request already raised (or one its
+ * unanswered alert stands for: its response came after the wait). That state goes once both entries
+ * are judged, or {@link #UNPAIRED_REQUEST_MEMORY} after an entry whose other entry never came; an
+ * entry later than that is judged as a new request.
  *
  * <p>Metrics: {@code eventToAlertLatencyMs}: processing time at the alert's emission minus the time
  * the job read the event whose arrival raised it (the engine hands that back with the alert, so
@@ -371,7 +372,9 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
 
   /**
    * Whether an alert of the event route is one its Vault request raised before (from its other
-   * entry); if not, remembers it. Alerts of other routes and events are never such a repeat.
+   * entry), or one its unanswered alert stands for (see {@link DetectionEngine#stoodFor}: the
+   * request's response came after the wait and would page again for the act); if not, remembers it,
+   * with those it stands for. Alerts of other routes and events are never such a repeat.
    */
   private boolean raisedBefore(Alert alert, Route route) throws Exception {
     if (route.kind() != Route.Kind.EVENT || alert.eventIds().size() != 1) {
@@ -392,6 +395,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
         return true;
       }
       request.add(alert.alertId());
+      engines[route.index()].stoodFor(alert).forEach(request::add);
       requestAlerts.update(request);
       return false;
     } finally {
