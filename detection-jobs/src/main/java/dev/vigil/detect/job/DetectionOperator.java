@@ -80,8 +80,9 @@ import org.slf4j.LoggerFactory;
  * the event route also keeps, per Vault request, which of its two entries arrived and the alerts it
  * raised ({@link RequestAlerts}), and drops an alert the request already raised (or one its
  * unanswered alert stands for: its response came after the wait). That state goes once both entries
- * are judged, or {@link #UNPAIRED_REQUEST_MEMORY} after an entry whose other entry never came; an
- * entry later than that is judged as a new request.
+ * are judged, or the job's Vault pair memory ({@link dev.vigil.detect.JobOptions#vaultPairMemory},
+ * a day by default) after an entry whose other entry never came; an entry later than that is judged
+ * as a new request.
  *
  * <p>Metrics: {@code eventToAlertLatencyMs}: processing time at the alert's emission minus the time
  * the job read the event whose arrival raised it (the engine hands that back with the alert, so
@@ -110,13 +111,6 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   /** The timers that drop a key's bucket: namespace and time are the bucket's leave time. */
   static final String CLEANUP_TIMERS = "held-events-cleanup-by-leave-time";
 
-  /**
-   * How long a Vault request's alerts are kept for its other entry, when that entry does not come.
-   * Long, because it costs nothing for requests whose entries both arrive (most): it only decides
-   * how late an entry may be and still be known as the request's.
-   */
-  static final Duration UNPAIRED_REQUEST_MEMORY = Duration.ofDays(1);
-
   /** Per event route key of a Vault request: its entries seen and the alerts it raised. */
   static final ValueStateDescriptor<RequestAlerts> REQUEST_ALERTS =
       new ValueStateDescriptor<>("vault-request-alerts", TypeInformation.of(RequestAlerts.class));
@@ -124,6 +118,13 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   static final String REQUEST_ALERTS_TIMERS = "vault-request-alerts-cleanup";
 
   private final RuleSet rules;
+
+  /**
+   * How long a Vault request's alerts are kept for its other entry, when that entry does not come.
+   * Costs nothing for requests whose entries both arrive (most): it decides how late an entry may
+   * be and still be known as the request's, against the state of requests that stay unpaired.
+   */
+  private final long unpairedRequestMemoryMs;
 
   private transient Routes routes;
   private transient DetectionEngine[] engines;
@@ -139,8 +140,9 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   private transient Histogram latency;
   private transient Counter restoredEventsDropped;
 
-  public DetectionOperator(RuleSet rules) {
+  public DetectionOperator(RuleSet rules, Duration unpairedRequestMemory) {
     this.rules = rules;
+    this.unpairedRequestMemoryMs = unpairedRequestMemory.toMillis();
   }
 
   @Override
@@ -355,7 +357,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     RequestAlerts request = requestAlerts.value();
     if (request == null) {
       request = new RequestAlerts();
-      request.forgetAt = saturatedAdd(effectiveTime, UNPAIRED_REQUEST_MEMORY.toMillis());
+      request.forgetAt = saturatedAdd(effectiveTime, unpairedRequestMemoryMs);
     }
     request.entries |= entry;
     request.judgedBy = Math.max(request.judgedBy, leaves);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
@@ -122,7 +123,9 @@ class DetectionOperatorUnansweredTest {
       OperatorSubtaskState restoreFrom) throws Exception {
     var harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new DetectionOperator(rules), RoutedEvent::getKey, Types.STRING);
+            new DetectionOperator(rules, JobOptions.DEFAULT_VAULT_PAIR_MEMORY),
+            RoutedEvent::getKey,
+            Types.STRING);
     if (restoreFrom != null) {
       harness.initializeState(restoreFrom);
     }
