@@ -101,7 +101,9 @@ public final class DetectionJob {
         routed
             .keyBy(RoutedEvent::getKey, Types.STRING)
             .transform(
-                "detect", TypeInformation.of(AlertRecord.class), new DetectionOperator(rules))
+                "detect",
+                TypeInformation.of(AlertRecord.class),
+                new DetectionOperator(rules, options.vaultPairMemory()))
             .uid("detect");
     Duration alertMemory =
         routes.longestRetention().compareTo(options.minimumAlertMemory()) > 0

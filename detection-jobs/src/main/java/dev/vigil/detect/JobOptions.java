@@ -16,6 +16,7 @@ public final class JobOptions implements Serializable {
   public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(30);
   public static final Duration DEFAULT_IDLENESS = Duration.ofMinutes(1);
   public static final Duration DEFAULT_MINIMUM_ALERT_MEMORY = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_VAULT_PAIR_MEMORY = Duration.ofDays(1);
 
   private final RuleSet rules;
   private final Duration maxOutOfOrderness;
@@ -23,6 +24,7 @@ public final class JobOptions implements Serializable {
   private final SourceHints sourceHints;
   private final NormalizerSettings normalizer;
   private final boolean orderedInput;
+  private final Duration vaultPairMemory;
 
   private JobOptions(Builder builder) {
     this.rules = builder.rules;
@@ -31,6 +33,7 @@ public final class JobOptions implements Serializable {
     this.sourceHints = builder.sourceHints;
     this.normalizer = builder.normalizer;
     this.orderedInput = builder.orderedInput;
+    this.vaultPairMemory = builder.vaultPairMemory;
   }
 
   /** The settings of a job that runs {@code rules}, all others at their defaults. */
@@ -67,6 +70,15 @@ public final class JobOptions implements Serializable {
     return DEFAULT_MINIMUM_ALERT_MEMORY;
   }
 
+  /**
+   * How long the detect operator remembers a Vault request one of whose two entries came and the
+   * other not (yet): an entry later than that is judged as a request of its own, and may alert
+   * again for it. It costs state only for such requests; {@code 0s}: forgotten once judged.
+   */
+  public Duration vaultPairMemory() {
+    return vaultPairMemory;
+  }
+
   /** The source each raw Kafka topic declares (none: every record is detected). */
   public SourceHints sourceHints() {
     return sourceHints;
@@ -93,8 +105,8 @@ public final class JobOptions implements Serializable {
 
   /**
    * The settings of a job. Defaults: {@link #DEFAULT_MAX_OUT_OF_ORDERNESS}, {@link
-   * #DEFAULT_IDLENESS}, no source hints, the built-in mapping tables and no GCP super-admins, and a
-   * raw stream read in parallel (not ordered).
+   * #DEFAULT_IDLENESS}, {@link #DEFAULT_VAULT_PAIR_MEMORY}, no source hints, the built-in mapping
+   * tables and no GCP super-admins, and a raw stream read in parallel (not ordered).
    */
   public static final class Builder {
     private final RuleSet rules;
@@ -103,6 +115,7 @@ public final class JobOptions implements Serializable {
     private SourceHints sourceHints = SourceHints.none();
     private NormalizerSettings normalizer = NormalizerSettings.none();
     private boolean orderedInput;
+    private Duration vaultPairMemory = DEFAULT_VAULT_PAIR_MEMORY;
 
     private Builder(RuleSet rules) {
       this.rules = rules;
@@ -128,6 +141,12 @@ public final class JobOptions implements Serializable {
       return this;
     }
 
+    /** See {@link #vaultPairMemory()}. */
+    public Builder setVaultPairMemory(Duration value) {
+      vaultPairMemory = value;
+      return this;
+    }
+
     /** Whether the raw stream is one reader's fixed sequence (see {@link #orderedInput()}). */
     public Builder setOrderedInput(boolean value) {
       orderedInput = value;
@@ -150,6 +169,9 @@ public final class JobOptions implements Serializable {
       Objects.requireNonNull(idleness, "idleness");
       if (idleness.isNegative() || idleness.isZero()) {
         throw new IllegalArgumentException("the idleness timeout must be positive");
+      }
+      if (Objects.requireNonNull(vaultPairMemory, "vaultPairMemory").isNegative()) {
+        throw new IllegalArgumentException("the Vault pair memory cannot be negative");
       }
       return new JobOptions(this);
     }

@@ -83,6 +83,21 @@ class JobOptionsTest {
   }
 
   @Test
+  void refusesANegativeOrMissingVaultPairMemory() {
+    assertThat(JobOptions.builder(RULES).build().vaultPairMemory()).isEqualTo(Duration.ofDays(1));
+    assertThat(
+            JobOptions.builder(RULES).setVaultPairMemory(Duration.ZERO).build().vaultPairMemory())
+        .isZero();
+    assertThatThrownBy(
+            () -> JobOptions.builder(RULES).setVaultPairMemory(Duration.ofSeconds(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the Vault pair memory cannot be negative");
+    assertThatThrownBy(() -> JobOptions.builder(RULES).setVaultPairMemory(null).build())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("vaultPairMemory");
+  }
+
+  @Test
   void refusesAnIdlenessThatIsNotPositive() {
     for (Duration idleness : List.of(Duration.ZERO, Duration.ofSeconds(-1))) {
       assertThatThrownBy(() -> JobOptions.builder(RULES).setIdleness(idleness).build())

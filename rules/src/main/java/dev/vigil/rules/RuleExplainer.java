@@ -249,7 +249,8 @@ public final class RuleExplainer {
                     ? "yes"
                     : "on a Vault request entry whose response is not seen within "
                         + Durations.format(rule.rule().meta().awaitResponse())
-                        + " (await_response); a match on a response ends the wait")
+                        + " (await_response); a match on a response ends the wait"
+                        + standsFor(rule.rule().meta().standsFor()))
         .append('\n');
     out.append("\nEPL:\n").append(rule.epl()).append(";\n");
     return out.toString();
@@ -295,5 +296,12 @@ public final class RuleExplainer {
     return reference.equals(meta.id())
         || reference.equals(meta.name())
         || reference.equalsIgnoreCase(meta.title());
+  }
+
+  /** What an unanswered alert stands for, as the explanation of its rule says it. */
+  private static String standsFor(List<String> rules) {
+    return rules.isEmpty()
+        ? ""
+        : "; a later response raises no alert of " + String.join(", ", rules) + " (stands_for)";
   }
 }

@@ -107,6 +107,10 @@ class BuiltInPackTest {
         .asString()
         .contains("#time(300000 milliseconds)")
         .contains("count(distinct event.requestKey) >= 10");
+    assertThat(RuleExplainer.explain(compiled, "root_token_issue_unanswered"))
+        .get()
+        .asString()
+        .contains("a later response raises no alert of root_token_use (stands_for)");
   }
 
   @Test

@@ -192,8 +192,10 @@ public record VigilConfig(
    * @param outOfOrderness how far behind the newest event time an event may arrive and still be on
    *     time
    * @param idleness after how long without records a partition stops holding the watermark back
+   * @param vaultPairMemory how long a Vault request waits for its other entry to be known as the
+   *     same request (see {@link dev.vigil.detect.JobOptions#vaultPairMemory})
    */
-  public record Watermarks(Duration outOfOrderness, Duration idleness) {}
+  public record Watermarks(Duration outOfOrderness, Duration idleness, Duration vaultPairMemory) {}
 
   /**
    * @param interval between checkpoints; with exactly-once alerts, how long an alert waits to be

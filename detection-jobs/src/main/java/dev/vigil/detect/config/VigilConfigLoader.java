@@ -847,7 +847,9 @@ public final class VigilConfigLoader {
     Watermarks read =
         new Watermarks(
             watermarks.duration("out_of_orderness", Duration.ofSeconds(30), true),
-            watermarks.duration("idleness", Duration.ofMinutes(1), false));
+            watermarks.duration("idleness", Duration.ofMinutes(1), false),
+            watermarks.duration(
+                "vault_pair_memory", dev.vigil.detect.JobOptions.DEFAULT_VAULT_PAIR_MEMORY, true));
     watermarks.rejectUnknown();
     return read;
   }

@@ -78,9 +78,11 @@ import org.slf4j.LoggerFactory;
  * restored engine only what the held events rebuild; an entry arriving later than that (a stalled
  * partition, a retried shipment) would raise its request's alert again, past any deduplication. So
  * the event route also keeps, per Vault request, which of its two entries arrived and the alerts it
- * raised ({@link RequestAlerts}), and drops an alert the request already raised. That state goes
- * once both entries are judged, or {@link #UNPAIRED_REQUEST_MEMORY} after an entry whose other
- * entry never came; an entry later than that is judged as a new request.
+ * raised ({@link RequestAlerts}), and drops an alert the request already raised (or one its
+ * unanswered alert stands for: its response came after the wait). That state goes once both entries
+ * are judged, or the job's Vault pair memory ({@link dev.vigil.detect.JobOptions#vaultPairMemory},
+ * a day by default) after an entry whose other entry never came; an entry later than that is judged
+ * as a new request.
  *
  * <p>Metrics: {@code eventToAlertLatencyMs}: processing time at the alert's emission minus the time
  * the job read the event whose arrival raised it (the engine hands that back with the alert, so
@@ -109,13 +111,6 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   /** The timers that drop a key's bucket: namespace and time are the bucket's leave time. */
   static final String CLEANUP_TIMERS = "held-events-cleanup-by-leave-time";
 
-  /**
-   * How long a Vault request's alerts are kept for its other entry, when that entry does not come.
-   * Long, because it costs nothing for requests whose entries both arrive (most): it only decides
-   * how late an entry may be and still be known as the request's.
-   */
-  static final Duration UNPAIRED_REQUEST_MEMORY = Duration.ofDays(1);
-
   /** Per event route key of a Vault request: its entries seen and the alerts it raised. */
   static final ValueStateDescriptor<RequestAlerts> REQUEST_ALERTS =
       new ValueStateDescriptor<>("vault-request-alerts", TypeInformation.of(RequestAlerts.class));
@@ -123,6 +118,13 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   static final String REQUEST_ALERTS_TIMERS = "vault-request-alerts-cleanup";
 
   private final RuleSet rules;
+
+  /**
+   * How long a Vault request's alerts are kept for its other entry, when that entry does not come.
+   * Costs nothing for requests whose entries both arrive (most): it decides how late an entry may
+   * be and still be known as the request's, against the state of requests that stay unpaired.
+   */
+  private final long unpairedRequestMemoryMs;
 
   private transient Routes routes;
   private transient DetectionEngine[] engines;
@@ -138,8 +140,9 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
   private transient Histogram latency;
   private transient Counter restoredEventsDropped;
 
-  public DetectionOperator(RuleSet rules) {
+  public DetectionOperator(RuleSet rules, Duration unpairedRequestMemory) {
     this.rules = rules;
+    this.unpairedRequestMemoryMs = unpairedRequestMemory.toMillis();
   }
 
   @Override
@@ -354,7 +357,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     RequestAlerts request = requestAlerts.value();
     if (request == null) {
       request = new RequestAlerts();
-      request.forgetAt = saturatedAdd(effectiveTime, UNPAIRED_REQUEST_MEMORY.toMillis());
+      request.forgetAt = saturatedAdd(effectiveTime, unpairedRequestMemoryMs);
     }
     request.entries |= entry;
     request.judgedBy = Math.max(request.judgedBy, leaves);
@@ -371,7 +374,9 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
 
   /**
    * Whether an alert of the event route is one its Vault request raised before (from its other
-   * entry); if not, remembers it. Alerts of other routes and events are never such a repeat.
+   * entry), or one its unanswered alert stands for (see {@link DetectionEngine#stoodFor}: the
+   * request's response came after the wait and would page again for the act); if not, remembers it,
+   * with those it stands for. Alerts of other routes and events are never such a repeat.
    */
   private boolean raisedBefore(Alert alert, Route route) throws Exception {
     if (route.kind() != Route.Kind.EVENT || alert.eventIds().size() != 1) {
@@ -392,6 +397,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
         return true;
       }
       request.add(alert.alertId());
+      engines[route.index()].stoodFor(alert).forEach(request::add);
       requestAlerts.update(request);
       return false;
     } finally {

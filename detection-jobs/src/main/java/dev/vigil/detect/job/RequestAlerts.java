@@ -26,7 +26,10 @@ public class RequestAlerts {
   /** The time of its cleanup timer. */
   public long expires = Long.MIN_VALUE;
 
-  /** The alert ids it raised (one per rule that matched one of its entries). */
+  /**
+   * The alert ids it raised (one per rule that matched one of its entries), and those its alert as
+   * an unanswered request stands for (its late response must not raise them).
+   */
   public String[] alertIds = new String[0];
 
   public RequestAlerts() {}

@@ -62,6 +62,7 @@ public final class ContinuousDetection {
         JobOptions.builder(rules)
             .setMaxOutOfOrderness(config.watermarks().outOfOrderness())
             .setIdleness(config.watermarks().idleness())
+            .setVaultPairMemory(config.watermarks().vaultPairMemory())
             .setSourceHints(SourceHints.of(config.kafka().topics().raw()))
             .setNormalizer(config.normalizer())
             .build();

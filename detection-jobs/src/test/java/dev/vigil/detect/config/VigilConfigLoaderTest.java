@@ -76,6 +76,7 @@ class VigilConfigLoaderTest {
     assertThat(config.kafka().security().protocol()).isEqualTo("PLAINTEXT");
     assertThat(config.watermarks().outOfOrderness()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.watermarks().vaultPairMemory()).isEqualTo(Duration.ofDays(1));
     assertThat(config.checkpoints().interval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.checkpoints().mode()).isEqualTo(CheckpointMode.EXACTLY_ONCE);
     assertThat(config.checkpoints().storage())
@@ -293,9 +294,13 @@ class VigilConfigLoaderTest {
 
   @Test
   void durationsTakeMinutesAsTheCommandLineDoes() {
-    VigilConfig config = parse("watermarks:\n  idleness: 10min\n  out_of_orderness: 1w\n");
+    VigilConfig config =
+        parse("watermarks:\n  idleness: 10min\n  out_of_orderness: 1w\n  vault_pair_memory: 2h\n");
     assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.watermarks().outOfOrderness()).isEqualTo(Duration.ofDays(7));
+    assertThat(config.watermarks().vaultPairMemory()).isEqualTo(Duration.ofHours(2));
+    assertThat(parse("watermarks:\n  vault_pair_memory: 0s\n").watermarks().vaultPairMemory())
+        .isZero();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static dev.vigil.detect.job.OperatorEvents.denied;
 import static dev.vigil.detect.job.OperatorEvents.root;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.route.Route;
 import dev.vigil.detect.route.Routes;
@@ -163,7 +164,9 @@ class DetectionOperatorPackChangeTest {
       RuleSet rules, OperatorSubtaskState restoreFrom) throws Exception {
     var harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new DetectionOperator(rules), RoutedEvent::getKey, Types.STRING);
+            new DetectionOperator(rules, JobOptions.DEFAULT_VAULT_PAIR_MEMORY),
+            RoutedEvent::getKey,
+            Types.STRING);
     if (restoreFrom != null) {
       harness.initializeState(restoreFrom);
     }

@@ -6,10 +6,12 @@ import static dev.vigil.detect.job.OperatorEvents.root;
 import static dev.vigil.detect.job.OperatorEvents.rootEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -248,6 +250,31 @@ class DetectionOperatorTest {
     }
   }
 
+  /**
+   * The job's Vault pair memory (watermarks.vault_pair_memory) bounds how long an unpaired request
+   * is kept: an entry later than that is a request of its own, and alerts again.
+   */
+  @Test
+  void aShorterVaultPairMemoryForgetsAnUnpairedRequestSooner() throws Exception {
+    try (var harness = harness(null, Duration.ofHours(1))) {
+      feed(harness, rootEntry("req-1", "request", 0));
+      harness.processWatermark(new Watermark(at(1)));
+      assertThat(alerts(harness)).hasSize(1);
+      // Another root act twenty minutes on: the engine forgets alerts ten minutes older.
+      feed(harness, root("other", 1200));
+
+      harness.processWatermark(new Watermark(at(3599)));
+      assertThat(alerts(harness)).hasSize(2);
+      assertThat(harness.numKeyedStateEntries()).isOne();
+      harness.processWatermark(new Watermark(at(3600)));
+      assertThat(harness.numKeyedStateEntries()).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+
+      feed(harness, rootEntry("req-1", "response", 4));
+      assertThat(alerts(harness)).hasSize(3);
+    }
+  }
+
   @Test
   void aRestoreMidWindowGivesTheOutputOfAnUndisturbedRun() throws Exception {
     List<List<AuditEvent>> batches =
@@ -294,9 +321,14 @@ class DetectionOperatorTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness(
       OperatorSubtaskState restoreFrom) throws Exception {
+    return harness(restoreFrom, JobOptions.DEFAULT_VAULT_PAIR_MEMORY);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness(
+      OperatorSubtaskState restoreFrom, Duration vaultPairMemory) throws Exception {
     var harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new DetectionOperator(rules), RoutedEvent::getKey, Types.STRING);
+            new DetectionOperator(rules, vaultPairMemory), RoutedEvent::getKey, Types.STRING);
     if (restoreFrom != null) {
       harness.initializeState(restoreFrom);
     }

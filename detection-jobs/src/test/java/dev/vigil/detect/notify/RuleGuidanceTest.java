@@ -40,7 +40,8 @@ class RuleGuidanceTest {
         null,
         List.of(),
         null,
-        null);
+        null,
+        List.of());
   }
 
   @Test

@@ -60,13 +60,19 @@ import java.util.function.Consumer;
  * when no match on its response entry (same request key) is judged within that time of the request,
  * on event time; it then alerts when the clock passes the request's time plus the wait, or at
  * {@link #flush} (the end of a bounded input: no response can come any more). A match on a response
- * entry, or on any other event, never alerts by such a rule: it ends the wait.
+ * entry, or on any other event, never alerts by such a rule: it ends the wait. Its alert stands for
+ * those its {@code stands_for} rules would raise on the response, so a response judged after it
+ * (too late to end the wait) raises theirs no more; other rules still alert on that response. The
+ * engine knows it for as long as it remembers alert ids; {@link #stoodFor} tells a host that
+ * remembers longer.
  */
 public final class DetectionEngine implements AutoCloseable {
 
   private static final AtomicLong RUNTIMES = new AtomicLong();
   private static final Duration DUPLICATE_MEMORY = Duration.ofMinutes(10);
   private static final HexFormat HEX = HexFormat.of();
+  // The group key of a single-event rule without suppress.by (the rules stands_for names).
+  private static final String NO_GROUP = Map.of().toString();
 
   private final CompiledPack pack;
   private final EPRuntime runtime;
@@ -93,6 +99,8 @@ public final class DetectionEngine implements AutoCloseable {
   // By correlation index; null but for temporal_ordered correlations.
   private final OrderedAdmission[] admissions;
   private final TextInterner texts = new TextInterner();
+  // By rule id of an await_response rule: the rules its unanswered alert stands for.
+  private final Map<String, List<RuleMeta>> standsFor;
   // Only windows hold events past their judging: without correlations, sharing texts saves nothing.
   private final boolean holdsEvents;
   // By rule index: for a rule whose matches only a temporal_ordered window past its first rule
@@ -157,6 +165,7 @@ public final class DetectionEngine implements AutoCloseable {
     }
     this.orderedConsumers = orderedConsumers(pack);
     this.holdsEvents = !pack.correlations().isEmpty();
+    this.standsFor = standsFor(pack);
     events.advanceTime(0);
     EPDeployment deployment;
     try {
@@ -255,6 +264,27 @@ public final class DetectionEngine implements AutoCloseable {
       send(next.event(), next.time(), next.tag());
     }
     alertUnanswered(Long.MAX_VALUE);
+  }
+
+  /**
+   * The ids of the alerts that {@code alert} stands for, those its rule's {@code stands_for} rules
+   * would raise on the same request (see the class comment): empty for every alert but that of an
+   * unanswered request. A host that remembers a request's alerts longer than the engine (the Flink
+   * job, up to a day) remembers these with it, and drops such an alert when it comes.
+   */
+  public List<String> stoodFor(Alert alert) {
+    List<RuleMeta> rules = standsFor.get(alert.ruleId());
+    if (rules == null || alert.eventIds().size() != 1) {
+      return List.of();
+    }
+    String requestKey =
+        EventIds.requestKey(
+            dev.vigil.event.Source.valueOf(alert.sources().get(0)), alert.eventIds().get(0));
+    List<String> ids = new ArrayList<>(rules.size());
+    for (RuleMeta rule : rules) {
+      ids.add(requestAlertId(rule, NO_GROUP, requestKey));
+    }
+    return ids;
   }
 
   /** Events that arrived behind the clock and were judged at the clock's time. */
@@ -434,13 +464,19 @@ public final class DetectionEngine implements AutoCloseable {
     }
     String groupKey = group.toString();
     long time = event.getTime();
-    String alertId = alertId(meta, groupKey, "request", event.getRequestKey());
+    String alertId = requestAlertId(meta, groupKey, event.getRequestKey());
     forgetOldAlertIds(time);
     if (recentAlertIds.putIfAbsent(alertId, time) != null) {
       return;
     }
     if (meta.suppress() != null && suppressed(meta, groupKey, time, meta.suppress().period())) {
       return;
+    }
+    if (unanswered != null) {
+      // The response, should it still come, repeats this alert through those rules.
+      for (RuleMeta stoodFor : standsFor.getOrDefault(meta.id(), List.of())) {
+        recentAlertIds.putIfAbsent(requestAlertId(stoodFor, NO_GROUP, event.getRequestKey()), time);
+      }
     }
     AuditEvent source = event.event();
     batch.add(
@@ -698,6 +734,31 @@ public final class DetectionEngine implements AutoCloseable {
       }
       it.remove();
     }
+  }
+
+  /** The id of a single-event alert: one per rule, {@code suppress.by} key and request. */
+  private String requestAlertId(RuleMeta meta, String groupKey, String requestKey) {
+    return alertId(meta, groupKey, "request", requestKey);
+  }
+
+  /** The rules each await_response rule's unanswered alert stands for, resolved by id or name. */
+  private static Map<String, List<RuleMeta>> standsFor(CompiledPack pack) {
+    Map<String, RuleMeta> byReference = new HashMap<>();
+    for (CompiledRule rule : pack.rules()) {
+      RuleMeta meta = rule.rule().meta();
+      byReference.put(meta.id(), meta);
+      if (meta.name() != null) {
+        byReference.putIfAbsent(meta.name(), meta);
+      }
+    }
+    Map<String, List<RuleMeta>> standsFor = new HashMap<>();
+    for (CompiledRule rule : pack.rules()) {
+      RuleMeta meta = rule.rule().meta();
+      if (meta.awaitResponse() != null && !meta.standsFor().isEmpty()) {
+        standsFor.put(meta.id(), meta.standsFor().stream().map(byReference::get).toList());
+      }
+    }
+    return standsFor;
   }
 
   /** SHA-256 over the rule id, its version, the group key and what the alert is about. */

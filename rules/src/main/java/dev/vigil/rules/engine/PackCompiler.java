@@ -133,6 +133,9 @@ public final class PackCompiler {
     for (int i = 0; i < bases.size(); i++) {
       baseIndex.put(bases.get(i).meta().id(), i);
     }
+    for (SigmaRule rule : bases) {
+      checkStandsFor(rule, byReference, errors);
+    }
     // Which base rules feed correlations, and whether they also alert on their own.
     Set<Integer> feeding = new LinkedHashSet<>();
     Set<Integer> generating = new LinkedHashSet<>();
@@ -296,6 +299,35 @@ public final class PackCompiler {
   }
 
   /** Every rule of the pack by id and by name; a reference used twice is an error. */
+  /**
+   * The rules an unanswered alert stands for ({@code stands_for}) must alert once per request on
+   * their own: single-event rules without {@code suppress} (whose alert id is the request's) and
+   * without a wait of their own.
+   */
+  private static void checkStandsFor(
+      SigmaRule rule, Map<String, RuleDocument> byReference, List<RuleError> errors) {
+    int line = rule.document().lineOf("/stands_for");
+    for (String reference : rule.meta().standsFor()) {
+      RuleDocument target = byReference.get(reference);
+      String problem =
+          target == null
+              ? "which no rule of the pack has as id or name"
+                  + nearReference(reference, byReference)
+              : target == rule
+                  ? "the rule itself"
+                  : target instanceof CorrelationRule
+                      ? "a correlation: an unanswered alert stands only for single-event rules"
+                      : target.meta().suppress() != null
+                          ? "a rule with 'suppress', whose alerts are not one per request"
+                          : target.meta().awaitResponse() != null
+                              ? "a rule that waits for responses itself"
+                              : null;
+      if (problem != null) {
+        errors.add(error(rule, line, "'stands_for' names '" + reference + "', " + problem));
+      }
+    }
+  }
+
   private static Map<String, RuleDocument> byReference(RulePack pack, List<RuleError> errors) {
     Map<String, RuleDocument> byReference = new HashMap<>();
     for (RuleFile file : pack.files()) {

@@ -206,7 +206,8 @@ public final class RuleLoader {
             DETECTION_CLASSES),
         strings(root, "/notify"),
         suppress,
-        awaitResponse(root, suppress));
+        awaitResponse(root, suppress),
+        standsFor(root));
   }
 
   /**
@@ -273,6 +274,21 @@ public final class RuleLoader {
               + " only where alerts are one per request");
     }
     return wait;
+  }
+
+  /**
+   * {@code stands_for}: what an unanswered alert replaces, so only beside {@code await_response}
+   * (the rules it names are checked against the pack by the compiler).
+   */
+  private List<String> standsFor(JsonNode root) {
+    List<String> rules = strings(root, "/stands_for");
+    if (!rules.isEmpty() && !root.has("await_response")) {
+      error(
+          "/stands_for",
+          "'stands_for' needs 'await_response': it names the rules whose alert on a response the"
+              + " alert of an unanswered request stands for");
+    }
+    return rules;
   }
 
   private Suppress suppress(JsonNode node) {

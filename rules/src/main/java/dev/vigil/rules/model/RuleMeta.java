@@ -19,6 +19,10 @@ import java.util.List;
  * @param awaitResponse Vigil's {@code await_response}: how long a match on a Vault request entry
  *     waits for the request's response entry before it alerts alone (a response judged in time
  *     cancels it), or null for a rule that alerts on every match at once
+ * @param standsFor Vigil's {@code stands_for} (with {@code await_response} only): the ids or names
+ *     of the single-event rules whose alert on the request's response this rule's unanswered alert
+ *     stands for: a response judged after that alert (too late to end the wait) raises theirs no
+ *     more, while other rules still alert on it; empty for none
  */
 public record RuleMeta(
     String file,
@@ -39,7 +43,8 @@ public record RuleMeta(
     String detectionClass,
     List<String> notifyRoutes,
     Suppress suppress,
-    Duration awaitResponse) {
+    Duration awaitResponse,
+    List<String> standsFor) {
 
   /** The alert's {@code detection}: the built-in class, else the rule's name, else its id. */
   public String detection() {

@@ -1,6 +1,7 @@
 package dev.vigil.rules.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.event.AuditEvent;
 import dev.vigil.rules.Alert;
@@ -107,6 +108,119 @@ class DetectionEngineTest {
         .isEqualTo(
             "Root token issue unanswered: root (root) update (VAULT); its response was not seen"
                 + " within 2m");
+  }
+
+  /**
+   * The unanswered rule standing for a use rule that judges token issues by their response, beside
+   * a creation rule that reports what only a response can show (the built-in pack's shape).
+   */
+  private static final String STANDS_FOR_PACK =
+      """
+      title: Root use
+      id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a11
+      name: use
+      level: critical
+      detection:
+        selection:
+          actor.root: true
+        request:
+          outcome: UNKNOWN
+        condition: selection and not request
+      ---
+      title: Root created
+      id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a12
+      name: created
+      level: critical
+      detection:
+        selection:
+          target.type: root_token
+        condition: selection
+      ---
+      title: Unanswered
+      id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a13
+      name: unanswered
+      level: critical
+      await_response: 2m
+      stands_for: [use]
+      detection:
+        selection:
+          actor.root: true
+        condition: selection
+      """;
+
+  private static AuditEvent issueEntry(String requestId, String type, String time, boolean root) {
+    return Rules.event(
+        "{\"event_id\":\""
+            + requestId
+            + ":"
+            + type
+            + "\",\"source\":\"VAULT\",\"operation\":\"update\",\"outcome\":\""
+            + (type.equals("request") ? "UNKNOWN" : "SUCCESS")
+            + "\",\"target\":{\"resource\":\"auth/token/create\""
+            + (root ? ",\"type\":\"root_token\"" : "")
+            + "},\"actor\":{\"name\":\"root\",\"root\":true},\"time\":\""
+            + time
+            + "\"}");
+  }
+
+  /**
+   * A response judged after its request alerted as unanswered is the same act: the rule the alert
+   * stands for does not alert on it again, another rule (a fact the request could not show) does.
+   */
+  @Test
+  void aLateResponseDoesNotRaiseWhatItsUnansweredAlertStandsFor() throws Exception {
+    CompiledPack pack = Rules.compile(STANDS_FOR_PACK);
+    List<Alert> alerts = new ArrayList<>();
+    try (DetectionEngine engine = DetectionEngine.start(pack, alerts::add)) {
+      engine.accept(issueEntry("plain", "request", "2024-05-01T10:00:00Z", false));
+      engine.accept(issueEntry("plain", "response", "2024-05-01T10:03:00Z", false));
+      engine.accept(issueEntry("minted", "request", "2024-05-01T10:00:10Z", false));
+      engine.accept(issueEntry("minted", "response", "2024-05-01T10:03:10Z", true));
+      engine.flush();
+    }
+    assertThat(alerts)
+        .extracting(a -> a.ruleName() + " " + a.eventIds().get(0))
+        .containsExactly(
+            "unanswered plain:request", "unanswered minted:request", "created minted:response");
+  }
+
+  /**
+   * Past the engine's memory of alert ids the response alerts again, under the id {@link
+   * DetectionEngine#stoodFor} gave a host that remembers longer (the Flink job), so that it drops
+   * it.
+   */
+  @Test
+  void stoodForNamesTheIdsALateResponseWouldAlertUnder() throws Exception {
+    CompiledPack pack = Rules.compile(STANDS_FOR_PACK);
+    List<Alert> alerts = new ArrayList<>();
+    try (DetectionEngine engine = DetectionEngine.start(pack, alerts::add)) {
+      engine.accept(issueEntry("plain", "request", "2024-05-01T10:00:00Z", false));
+      engine.advanceTo(java.time.Instant.parse("2024-05-01T11:00:00Z"));
+      engine.accept(
+          Rules.event(
+              "{\"source\":\"AWS_CLOUDTRAIL\",\"outcome\":\"SUCCESS\",\"actor\":{\"id\":\"r\",\"root\":true},\"time\":\"2024-05-01T11:00:00Z\"}"));
+      engine.advanceTo(java.time.Instant.parse("2024-05-01T11:00:01Z"));
+      engine.accept(issueEntry("plain", "response", "2024-05-01T10:03:00Z", false));
+      assertThat(alerts).extracting(Alert::ruleName).containsExactly("unanswered", "use", "use");
+      assertThat(engine.stoodFor(alerts.get(0))).containsExactly(alerts.get(2).alertId());
+      assertThat(engine.stoodFor(alerts.get(1))).isEmpty();
+      assertThat(engine.stoodFor(alerts.get(2))).isEmpty();
+    }
+  }
+
+  /** What an unanswered alert stands for must be another rule alerting once per request. */
+  @Test
+  void standsForNamesSingleEventRulesOfThePackWithoutSuppressOrAWait() {
+    assertThatThrownBy(() -> Rules.compile(STANDS_FOR_PACK.replace("[use]", "[user]")))
+        .hasMessageContaining("'stands_for' names 'user', which no rule of the pack has");
+    assertThatThrownBy(() -> Rules.compile(STANDS_FOR_PACK.replace("[use]", "[unanswered]")))
+        .hasMessageContaining("'stands_for' names 'unanswered', the rule itself");
+    assertThatThrownBy(
+            () ->
+                Rules.compile(
+                    STANDS_FOR_PACK.replace(
+                        "name: use\n", "name: use\nsuppress: {period: 1h, by: [actor.id]}\n")))
+        .hasMessageContaining("'stands_for' names 'use', a rule with 'suppress'");
   }
 
   private static final String SUPPRESSED_RULE =

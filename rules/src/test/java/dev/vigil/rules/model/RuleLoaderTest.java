@@ -71,6 +71,26 @@ class RuleLoaderTest {
   }
 
   @Test
+  void standsForNamesRulesBesideAwaitResponseOnly() throws Exception {
+    String rule =
+        """
+        title: t
+        id: 33333333-3333-4333-8333-333333333333
+        await_response: 2m
+        stands_for: [use, 44444444-4444-4444-8444-444444444444]
+        detection:
+          sel:
+            actor.root: true
+          condition: sel
+        """;
+    SigmaRule loaded = (SigmaRule) RuleLoader.load("ok.yml", rule).documents().get(0);
+    assertThat(loaded.meta().standsFor())
+        .containsExactly("use", "44444444-4444-4444-8444-444444444444");
+    assertThatThrownBy(() -> RuleLoader.load("alone.yml", rule.replace("await_response: 2m\n", "")))
+        .hasMessageContaining("alone.yml:3: 'stands_for' needs 'await_response'");
+  }
+
+  @Test
   void aTimespanIsANumberAndALowerCaseSigmaUnitElseAnErrorThatSaysWhy() throws Exception {
     String correlation =
         """
