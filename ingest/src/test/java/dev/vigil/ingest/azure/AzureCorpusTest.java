@@ -2,6 +2,9 @@ package dev.vigil.ingest.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.event.ActorType;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.DeadLetterReason;
@@ -88,6 +91,39 @@ class AzureCorpusTest {
               assertThat(event.getOcsfClassUid()).isIn(3002, 3007, 3008, 6003);
               assertThat(event.getRaw()).startsWith("{");
             });
+  }
+
+  /**
+   * Key Vault callers that are applications (data-plane AuditEvent and activity log alike) are
+   * named by their app id: their records carry only the app id and object id claims, no display
+   * name, so there is no human-readable name to map. A name claim would win over the app id.
+   */
+  @Test
+  void keyVaultApplicationsAreNamedByTheirAppIdForTheirRecordsNameNoOther() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    int applications = 0;
+    for (Path file : CorpusRun.files("azure")) {
+      for (AuditEvent event : CorpusRun.normalize(file, normalizer).events()) {
+        String targetType = event.getTarget().getType();
+        if (targetType == null
+            || !targetType.startsWith("microsoft.keyvault")
+            || event.getActor().getType() != ActorType.SERVICE) {
+          continue;
+        }
+        JsonNode identity = json.readTree(event.getRaw()).path("identity");
+        JsonNode claims = identity.has("claims") ? identity.get("claims") : identity.path("claim");
+        List<String> claimNames = new ArrayList<>();
+        claims.fieldNames().forEachRemaining(claimNames::add);
+        assertThat(claimNames)
+            .as("claims of " + event.getOrigin())
+            .allMatch(name -> name.equals("appid") || name.endsWith("/objectidentifier"));
+        assertThat(event.getActor().getName())
+            .as("actor.name of " + event.getOrigin())
+            .isEqualTo(claims.path("appid").textValue());
+        applications++;
+      }
+    }
+    assertThat(applications).as("Key Vault callers that are applications").isGreaterThan(0);
   }
 
   @Test

@@ -556,6 +556,9 @@ class AzureMonitorParserTest {
       "Administrative, Microsoft.Compute/virtualMachines/restart/action, SYSTEM, update",
       "Administrative, Microsoft.Resources/deployments/write, SYSTEM, update",
       "Administrative, Microsoft.Compute/virtualMachines/runCommand/action, SYSTEM, other",
+      // a container's WORM retention policy locked or lengthened: verbs the parser does not know
+      "Administrative, Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/lock/action, SYSTEM, update",
+      "Administrative, Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies/extend/action, SYSTEM, update",
       // reads, and what Azure reports of itself: OTHER
       "Administrative, Microsoft.Compute/virtualMachines/read, OTHER, read",
       "Administrative, Microsoft.Insights/metricAlerts/read, OTHER, read",

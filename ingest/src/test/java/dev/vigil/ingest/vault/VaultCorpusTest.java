@@ -114,6 +114,31 @@ class VaultCorpusTest {
   }
 
   /**
+   * DESIGN.md's `operation` is the source's own name: for an HTTP entry Vault's {@code
+   * request.operation} as written, for a KMIP entry {@code kmip:<operation>}. A rule on Vault
+   * operations reads the canonical field, as one on CloudTrail's eventName does.
+   */
+  @Test
+  void theOperationIsVaultsOwnRequestOperation() throws Exception {
+    int kmip = 0;
+    for (Path file : CorpusRun.files("vault")) {
+      for (AuditEvent event : CorpusRun.normalize(file, normalizer).events()) {
+        JsonNode record = JSON.readTree(event.getRaw());
+        String type = record.path("type").asText();
+        if (type.startsWith("kmip-")) {
+          kmip++;
+          assertThat(event.getOperation()).as(event.getOrigin()).startsWith("kmip:");
+        } else {
+          assertThat(event.getOperation())
+              .as(event.getOrigin())
+              .isEqualTo(record.path("request").path("operation").textValue());
+        }
+      }
+    }
+    assertThat(kmip).as("KMIP entries in the corpus").isPositive();
+  }
+
+  /**
    * Vault's HMAC promise: no string found only in request.data or response.data (a secret's HMAC, a
    * redacted value) appears in the event outside raw. Strings that Vault also writes in the auth
    * blocks (a token accessor echoed by lookup-self) are the actor's, not the body's.
