@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.dashboards.client.OpenSearchConnection;
 import dev.vigil.dashboards.index.TemplateInstaller;
@@ -50,29 +51,43 @@ final class DashboardsCommand {
             "OpenSearch Dashboards URL, e.g. https://dashboards.example:5601; logs in as --user.")
     String dashboardsUrl;
 
+    // Null unless given: the --config file's opensearch.index settings, else 1 and 1.
     @Option(
         names = "--shards",
         paramLabel = "N",
-        description = "Primary shards of each new index (default: ${DEFAULT-VALUE}).")
-    int shards = 1;
+        description =
+            "Primary shards of each new index (default: the --config file's index.shards, or 1).")
+    Integer shards;
 
     @Option(
         names = "--replicas",
         paramLabel = "N",
-        description = "Replicas of each new index (default: ${DEFAULT-VALUE}; 0 on a single node).")
-    int replicas = 1;
+        description =
+            "Replicas of each new index (default: the --config file's index.replicas, or 1; 0 on a"
+                + " single node).")
+    Integer replicas;
 
     Install(CliEnvironment env) {
       this.env = env;
     }
 
+    /** {@code --shards} and {@code --replicas}, when given, as keys of the index settings. */
+    private void addIndexSettings(ObjectNode section) {
+      if (shards == null && replicas == null) {
+        return;
+      }
+      ObjectNode index = section.putObject("index");
+      if (shards != null) {
+        index.put("shards", shards);
+      }
+      if (replicas != null) {
+        index.put("replicas", replicas);
+      }
+    }
+
     @Override
     public Integer call() {
-      OpenSearchConfig cluster =
-          openSearch.cluster(
-              env,
-              section ->
-                  section.putObject("index").put("shards", shards).put("replicas", replicas));
+      OpenSearchConfig cluster = openSearch.cluster(env, this::addIndexSettings);
       // Both configurations are checked before anything is written.
       OpenSearchConfig dashboards =
           dashboardsUrl == null ? null : openSearch.sameLoginFor(env, dashboardsUrl);

@@ -67,14 +67,6 @@ final class ReportCommand implements Callable<Integer> {
   @Mixin private RetentionFileOption retentionFile = new RetentionFileOption();
 
   @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description =
-          "Read OpenSearch from the opensearch: section of this file (the vigil.yaml of vigil run),"
-              + " its retention_file included; the connection flags and --retention-file win.")
-  String config;
-
-  @Option(
       names = "--period",
       paramLabel = "PERIOD",
       description = "A month (2026-11), a quarter (2026-Q4) or a year (2026), UTC.")
@@ -126,11 +118,12 @@ final class ReportCommand implements Callable<Integer> {
     }
     ReportPeriod reportPeriod = period();
     boolean fromOpenSearch =
-        config != null || spec.commandLine().getParseResult().hasMatchedOption("--opensearch");
+        openSearch.configGiven()
+            || spec.commandLine().getParseResult().hasMatchedOption("--opensearch");
     if ((input == null) == !fromOpenSearch) {
       throw new CommandFailedException(
           "give one input: --input DIR (the files of a run) or --opensearch URL"
-              + (config != null ? " (or --config FILE, its opensearch: section)" : ""));
+              + (openSearch.configGiven() ? " (or --config FILE, its opensearch: section)" : ""));
     }
     if (input != null) {
       if (retentionFile.given()) {
@@ -160,10 +153,7 @@ final class ReportCommand implements Callable<Integer> {
       report = build(source, reportPeriod, version, catalog);
     } else {
       OpenSearchConfig cluster =
-          config != null
-              ? openSearch.clusterFromFile(
-                  env, config, section -> retentionFile.addTo(env, section))
-              : openSearch.cluster(env, section -> retentionFile.addTo(env, section));
+          openSearch.cluster(env, section -> retentionFile.addTo(env, section));
       retentionClasses = RetentionFileOption.contract(cluster);
       builtInRetention = cluster.retentionFile() == null;
       try (OpenSearchConnection connection = openSearch.open(env, cluster)) {

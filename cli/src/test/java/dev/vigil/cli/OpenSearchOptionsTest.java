@@ -2,14 +2,21 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.dashboards.client.OpenSearchConfig;
 import dev.vigil.ingest.yaml.InvalidConfigException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The connection flags of {@code retention apply} and {@code dashboards install}: mistakes are one
@@ -205,6 +212,153 @@ class OpenSearchOptionsTest {
                 new InvalidConfigException(null, 0, "opensearch.urls", "must be a non-empty list"),
                 "--dashboards"))
         .isEqualTo("--dashboards: must be a non-empty list");
+  }
+
+  @Test
+  void everyOpenSearchCommandReadsTheConnectionFromConfigAndItsFlagsWin() throws IOException {
+    writeConfig("opensearch:\n  url: http://127.0.0.1:9\n");
+
+    CliRun.Result retention = cli(Map.of()).execute("retention", "apply", "--config", "etc/v.yaml");
+    CliRun.Result dashboards =
+        cli(Map.of()).execute("dashboards", "install", "--config", "etc/v.yaml");
+    CliRun.Result flagWins =
+        cli(Map.of())
+            .execute(
+                "retention",
+                "apply",
+                "--config",
+                "etc/v.yaml",
+                "--opensearch",
+                "http://127.0.0.1:1");
+
+    assertThat(retention.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil retention apply: retention failed on OpenSearch at http://127.0.0.1:9: ");
+    assertThat(dashboards.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil dashboards install: installing the index templates failed on OpenSearch at"
+                + " http://127.0.0.1:9: ");
+    assertThat(flagWins.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "vigil retention apply: retention failed on OpenSearch at http://127.0.0.1:1: ");
+  }
+
+  /**
+   * A flag that sets one key of a mapping of the file ({@code --ca-pem} in {@code tls}, {@code
+   * --replicas} in {@code index}) keeps the file's other keys, and OpenSearch Dashboards is logged
+   * in to as the file says, like OpenSearch.
+   */
+  @Test
+  void aFlagReplacesOnlyItsKeyAndDashboardsShareTheFilesLogin() throws IOException {
+    writeConfig(
+        """
+        opensearch:
+          urls: [https://search.example:9200]
+          username: vigil
+          password_file: opensearch-password
+          tls: {verify_hostname: false}
+          index: {shards: 3, prefix: vigil-staging-}
+        """);
+    CliEnvironment env =
+        new CliEnvironment(
+            InputStream.nullInputStream(),
+            OutputStream.nullOutputStream(),
+            new PrintWriter(new StringWriter()),
+            dir,
+            false,
+            false,
+            List.of(),
+            Map.of());
+    OpenSearchOptions options = new OpenSearchOptions();
+    new CommandLine(options).parseArgs("--config", "etc/v.yaml", "--ca-pem", "ca.pem");
+
+    OpenSearchConfig cluster =
+        options.cluster(env, section -> section.putObject("index").put("replicas", 0));
+    OpenSearchConfig dashboards = options.sameLoginFor(env, "https://dashboards.example:5601");
+
+    assertThat(cluster.index().shards()).isEqualTo(3);
+    assertThat(cluster.index().replicas()).isZero();
+    assertThat(cluster.index().prefix()).isEqualTo("vigil-staging-");
+    assertThat(cluster.tls().verifyHostname()).isFalse();
+    assertThat(cluster.tls().caPem()).isEqualTo(dir.resolve("ca.pem").toString());
+    assertThat(cluster.password().file())
+        .isEqualTo(dir.resolve("etc/opensearch-password").toString());
+    assertThat(dashboards.urls()).containsExactly(URI.create("https://dashboards.example:5601"));
+    assertThat(dashboards.username()).isEqualTo("vigil");
+    assertThat(dashboards.password()).isEqualTo(cluster.password());
+    assertThat(dashboards.tls()).isEqualTo(cluster.tls());
+  }
+
+  /**
+   * A mistake of the file is located in it, by every command, also one found only when connecting
+   * (a password variable not set); one the flags made is named by the flag.
+   */
+  @Test
+  void mistakesAreNamedWhereTheyWereMadeInTheFileOrByAFlag() throws IOException {
+    writeConfig(
+        """
+        opensearch:
+          url: https://127.0.0.1:1
+          username: vigil
+          password_env: SEARCH_PASSWORD
+        """);
+    Files.writeString(dir.resolve("etc/broken.yaml"), "opensearch:\n  url: [\n");
+
+    assertOneLineError(
+        cli(Map.of()).execute("retention", "apply", "--config", "etc/v.yaml"),
+        "vigil retention apply: etc/v.yaml:4: opensearch.password_env: environment variable"
+            + " SEARCH_PASSWORD is not set or empty");
+    assertOneLineError(
+        cli(Map.of())
+            .execute("report", "--period", "2026-Q3", "--config", "etc/v.yaml", "--out", "x"),
+        "vigil report: etc/v.yaml:4: opensearch.password_env: environment variable"
+            + " SEARCH_PASSWORD is not set or empty");
+    assertOneLineError(
+        cli(Map.of()).execute("retention", "apply", "--config", "etc/v.yaml", "--user", "ops"),
+        "vigil retention apply: --user: the password is read from $VIGIL_OPENSEARCH_PASSWORD,"
+            + " which is not set or empty; set it, or give --password-file");
+    assertOneLineError(
+        cli(Map.of())
+            .execute(
+                "dashboards",
+                "install",
+                "--config",
+                "etc/v.yaml",
+                "--dashboards",
+                "http://dashboards.example:5601"),
+        "vigil dashboards install: --dashboards: basic auth over plain http would send the"
+            + " password in clear; use https urls");
+    assertOneLineError(
+        cli(Map.of()).execute("dashboards", "install", "--config", "etc/v.yaml", "--shards", "0"),
+        "vigil dashboards install: --shards: must be at least 1, got 0");
+    assertThat(
+            cli(Map.of())
+                .execute("dashboards", "install", "--config", "etc/broken.yaml")
+                .stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith("vigil dashboards install: etc/broken.yaml:3: invalid YAML: ");
+    assertOneLineError(
+        cli(Map.of())
+            .execute(
+                "retention",
+                "apply",
+                "--opensearch",
+                "https://127.0.0.1:1",
+                "--password-file",
+                "pw"),
+        "vigil retention apply: --password-file: a password needs a user; give it with --user");
+  }
+
+  private void writeConfig(String text) throws IOException {
+    Files.createDirectories(dir.resolve("etc"));
+    Files.writeString(dir.resolve("etc/v.yaml"), text);
   }
 
   private static String asFlag(String key, String problem) {

@@ -23,8 +23,8 @@ class StackCommandTest {
     // 3 as LSB and systemctl say "not running", so scripts can test for a running stack.
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(StackCommand.EXIT_NOT_RUNNING);
     assertThat(result.stderr())
-        .containsPattern("Kafka +stopped")
-        .containsPattern("OpenSearch +stopped")
+        .containsPattern("Kafka +not running +\\(not started\\)")
+        .containsPattern("OpenSearch +not running +\\(not started\\)")
         .contains("state and logs: " + dir.resolve("state"));
   }
 
@@ -34,7 +34,7 @@ class StackCommandTest {
         new CliRun(dir, List.of()).execute("stack", "down", "--state-dir", "state");
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stderr()).containsPattern("Kafka +stopped");
+    assertThat(result.stderr()).containsPattern("Kafka +not running +\\(was not running\\)");
   }
 
   @Test

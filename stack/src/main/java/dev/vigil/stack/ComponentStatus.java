@@ -13,7 +13,9 @@ import java.util.OptionalLong;
  * @param endpoints what it serves, by name ({@code bootstrap.servers} and {@code controller} for
  *     Kafka, {@code url} and {@code transport} for OpenSearch); empty when not running
  * @param logDir where its logs are
- * @param change what the last call did or found, e.g. "started", "already running", "stopped"
+ * @param change what the last call did or found, e.g. "started", "already running", "stopped";
+ *     {@code status} finds "running", "not started" (no data yet), "stopped; its data is kept in
+ *     DIR for the next up" or "stale PID file: process gone"
  */
 public record ComponentStatus(
     Component component,
@@ -35,7 +37,8 @@ public record ComponentStatus(
       new java.util.TreeMap<>(endpoints)
           .forEach((name, value) -> line.append("  ").append(name).append(' ').append(value));
     } else {
-      line.append("stopped");
+      // Not "stopped": the change says whether it was stopped or never started.
+      line.append("not running");
     }
     line.append("  (").append(change).append(")");
     return line.toString();

@@ -81,7 +81,7 @@ final class KafkaBroker implements ManagedComponent {
   }
 
   private Path dataDir() {
-    return directory.resolve("data");
+    return config.dataDir(component());
   }
 
   @Override

@@ -184,7 +184,9 @@ public final class LocalStack {
       Optional<ProcessRecord> record = ProcessRecord.read(config.pidFile(component));
       boolean running = record.isPresent() && record.get().liveProcess().isPresent();
       String found =
-          running ? "running" : record.isPresent() ? "stale PID file: process gone" : "not started";
+          running
+              ? "running"
+              : record.isPresent() ? "stale PID file: process gone" : notRunning(component);
       statuses.add(
           new ComponentStatus(
               component,
@@ -195,6 +197,18 @@ public final class LocalStack {
               changes.getOrDefault(component, found)));
     }
     return new StackStatus(config.stateDir(), statuses);
+  }
+
+  /**
+   * Why a component without a PID file is not running: {@code down} deletes the file and keeps the
+   * data, so data on disk tells a stopped component, which the next {@code up} resumes on it, from
+   * one that never ran.
+   */
+  private String notRunning(Component component) {
+    Path data = config.dataDir(component);
+    return Files.isDirectory(data)
+        ? "stopped; its data is kept in " + data + " for the next up"
+        : "not started";
   }
 
   private Optional<ProcessRecord> liveRecord(Component component) {
@@ -239,7 +253,7 @@ public final class LocalStack {
    * controller port finds no controller and never answers.
    */
   private void requireTheFormattedControllerPort() {
-    if (!Files.exists(config.componentDir(Component.KAFKA).resolve("data/meta.properties"))
+    if (!Files.exists(config.dataDir(Component.KAFKA).resolve("meta.properties"))
         || config.kafkaControllerPort() == 0) {
       return;
     }

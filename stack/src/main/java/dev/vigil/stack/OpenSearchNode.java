@@ -72,7 +72,7 @@ final class OpenSearchNode implements ManagedComponent {
   }
 
   private Path dataDir() {
-    return directory.resolve("data");
+    return config.dataDir(component());
   }
 
   @Override

@@ -146,6 +146,11 @@ public record StackConfig(
     return componentDir(component).resolve(component.directoryName() + ".pid");
   }
 
+  /** Where a component keeps its data (Kafka's log.dirs, OpenSearch's path.data) across down/up. */
+  Path dataDir(Component component) {
+    return componentDir(component).resolve("data");
+  }
+
   Path logDir(Component component) {
     return componentDir(component).resolve("logs");
   }

@@ -153,7 +153,11 @@ class LocalStackITCase {
         .allSatisfy(
             component -> {
               assertThat(component.running()).isFalse();
-              assertThat(component.change()).isEqualTo("not started");
+              assertThat(component.change())
+                  .isEqualTo(
+                      "stopped; its data is kept in "
+                          + stateDir.resolve(component.component().directoryName()).resolve("data")
+                          + " for the next up");
             });
     assertThat(stack.down().components())
         .allSatisfy(component -> assertThat(component.change()).isEqualTo("was not running"));

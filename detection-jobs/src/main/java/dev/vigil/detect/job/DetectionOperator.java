@@ -23,6 +23,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -178,6 +179,11 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
         getMetricGroup()
             .histogram("eventToAlertLatencyMs", new DescriptiveStatisticsHistogram(10_000));
     restoredEventsDropped = getMetricGroup().counter("restoredEventsDropped");
+    // The engines count in plain fields on this thread; the metrics thread reads their sum.
+    getMetricGroup()
+        .gauge(
+            GroupRouter.REGEX_OVER_BUDGET,
+            (Gauge<Long>) () -> DetectionEngine.regexOverBudget(engines));
     cleanup = getInternalTimerService(CLEANUP_TIMERS, LongSerializer.INSTANCE, this);
     requestAlerts =
         getPartitionedState(

@@ -8,6 +8,7 @@ import dev.vigil.rules.RuleException;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -32,12 +33,19 @@ public final class GroupRouter extends ProcessFunction<IngestedEvent, RoutedEven
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The metric of the {@code |re} evaluations over budget, here while routing and in the detect
+   * operator while judging (docs/detection-job.md).
+   */
+  public static final String REGEX_OVER_BUDGET = "regexOverBudget";
+
   public static final OutputTag<IngestedEvent> LATE =
       new OutputTag<>("late-events", TypeInformation.of(IngestedEvent.class)) {};
 
   private final RuleSet rules;
   private transient Routes routes;
   private transient Tally.Single late;
+  private transient Counter regexOverBudget;
 
   public GroupRouter(RuleSet rules) {
     this.rules = rules;
@@ -47,6 +55,7 @@ public final class GroupRouter extends ProcessFunction<IngestedEvent, RoutedEven
   public void open(OpenContext openContext) throws RuleException {
     routes = Routes.of(rules);
     late = Tally.single(getRuntimeContext(), Tally.LATE);
+    regexOverBudget = getRuntimeContext().getMetricGroup().counter(REGEX_OVER_BUDGET);
   }
 
   @Override
@@ -55,18 +64,24 @@ public final class GroupRouter extends ProcessFunction<IngestedEvent, RoutedEven
       late.add();
       context.output(LATE, in);
     }
-    routed(routes, in.event, in.ingestedAt, out::collect);
+    int overBudget = routed(routes, in.event, in.ingestedAt, out::collect);
+    if (overBudget > 0) {
+      regexOverBudget.inc(overBudget);
+    }
   }
 
   /**
    * Hands {@code out} the records of {@code event}, one per (route, group) it must be judged in,
    * each projected to what its route needs.
+   *
+   * @return the {@code |re} evaluations that ran out of their budget while routing ({@link
+   *     Routes#route})
    */
-  static void routed(Routes routes, AuditEvent event, long ingestedAt, Consumer<RoutedEvent> out) {
+  static int routed(Routes routes, AuditEvent event, long ingestedAt, Consumer<RoutedEvent> out) {
     // An event a correlation's aliases send under two keys of one route is projected once.
     Route[] lastRoute = new Route[1];
     AuditEvent[] lastProjected = new AuditEvent[1];
-    routes.route(
+    return routes.route(
         event,
         (route, key) -> {
           if (route != lastRoute[0]) {

@@ -1,6 +1,7 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.ingest.io.IoProblems;
+import java.io.IOException;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.flink.util.SerializedThrowable;
@@ -9,8 +10,10 @@ import org.apache.flink.util.SerializedThrowable;
  * Why a running job failed, as the one line {@code vigil run} prints for on-call: the innermost
  * reason ({@link IoProblems#innermost}) and the type of the root cause, {@code connection refused
  * (ConnectException)}, {@code NullPointerException without a message (in: could not forward element
- * to next operator)}. A bare message ("null", "Connection refused") says little without its type,
- * and the type is what a search of the logs or of the issue tracker starts from.
+ * to next operator)}; an I/O root cause that says nothing gives way to the cause that gives the
+ * reason. A bare message ("null", "Connection refused") says little without its type, and the type
+ * is what a search of the logs or of the issue tracker starts from. The notify destinations word a
+ * failed delivery with it too.
  *
  * <p>Design: the type is the simple class name (a person reads {@code NullPointerException}, not a
  * package path), never a stack trace. A failure of a running job may come from any operator or
@@ -57,6 +60,16 @@ public final class JobFailure {
     String own = IoProblems.describe(root);
     if (!own.endsWith(WITHOUT_A_REASON)) {
       return maskUserInfo(own) + " (" + type + ")";
+    }
+    if (root instanceof IOException) {
+      // An I/O root that says nothing is plumbing (the HTTP client's ClosedChannelException under
+      // its "connection refused"): the reason and the type are those of the cause that says it.
+      for (int i = chain.size() - 2; i >= 0; i--) {
+        String reason = IoProblems.describe(chain.get(i));
+        if (!reason.endsWith(WITHOUT_A_REASON)) {
+          return maskUserInfo(reason) + " (" + typeName(chain.get(i)) + ")";
+        }
+      }
     }
     // The root cause has no words of its own: the reason is a wrapper's, the type the root's.
     String wrapper = IoProblems.innermost(failure);

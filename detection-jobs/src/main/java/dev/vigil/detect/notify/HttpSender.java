@@ -2,7 +2,7 @@ package dev.vigil.detect.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.detect.kafka.JobFailure;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,8 +110,10 @@ final class HttpSender {
         }
         streak.failed(nanoClock.getAsLong(), "HTTP " + status).ifPresent(LOG::warn);
       } catch (IOException e) {
-        failure = masker.apply(IoProblems.innermost(e));
-        streak.failed(nanoClock.getAsLong(), masker.apply(ioFailure(e))).ifPresent(LOG::warn);
+        // The reason and its type, connection refused (ConnectException), as a job's failure is
+        // worded: in the streak's warning and in the line of a message given up alike.
+        failure = masker.apply(JobFailure.describe(e));
+        streak.failed(nanoClock.getAsLong(), failure).ifPresent(LOG::warn);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return gaveUp(status, attempts, "interrupted while sending");
@@ -145,23 +147,6 @@ final class HttpSender {
         return gaveUp(status, attempts, failure + "; interrupted while waiting to retry");
       }
     }
-  }
-
-  /**
-   * An I/O error's innermost reason and the type that gives it, {@code connection refused
-   * (ConnectException)}, {@code timed out (HttpConnectTimeoutException)}: the HTTP client wraps
-   * what went wrong around a cause that says nothing ({@code ClosedChannelException}), so the type
-   * named is that of the reason, not of the root cause.
-   */
-  static String ioFailure(IOException error) {
-    List<Throwable> chain = IoProblems.causes(error);
-    for (int i = chain.size() - 1; i >= 0; i--) {
-      String reason = IoProblems.describe(chain.get(i));
-      if (!reason.endsWith(" without a reason")) {
-        return reason + " (" + chain.get(i).getClass().getSimpleName() + ")";
-      }
-    }
-    return IoProblems.describe(error) + " (" + error.getClass().getSimpleName() + ")";
   }
 
   private static DeliveryOutcome gaveUp(int status, int attempts, String detail) {

@@ -107,8 +107,13 @@ public final class Routes {
     return routes.stream().map(Route::retention).max(Duration::compareTo).orElse(Duration.ZERO);
   }
 
-  /** Hands {@code out} each (route, key) the event must be judged under; never the same twice. */
-  public void route(AuditEvent event, BiConsumer<Route, String> out) {
+  /**
+   * Hands {@code out} each (route, key) the event must be judged under; never the same twice.
+   *
+   * @return how many {@code |re} evaluations ran out of their budget while routing it: a rule they
+   *     kept from matching does not send the event to its route
+   */
+  public int route(AuditEvent event, BiConsumer<Route, String> out) {
     VigilEvent view = VigilEvent.standalone(event, full);
     // Indexed loops: this runs for every event, and iterators would be its garbage.
     for (int r = 0; r < routes.size(); r++) {
@@ -156,6 +161,7 @@ public final class Routes {
         }
       }
     }
+    return view.regexOverBudget();
   }
 
   private static boolean anyMatches(List<Route.KeyedRule> keyedRules, VigilEvent view) {

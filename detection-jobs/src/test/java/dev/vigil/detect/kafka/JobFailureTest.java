@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import org.apache.avro.AvroRuntimeException;
@@ -35,6 +36,19 @@ class JobFailureTest {
                 + " operator)");
     assertThat(JobFailure.describe(new IllegalStateException()))
         .isEqualTo("IllegalStateException without a message");
+  }
+
+  @Test
+  void anIoRootCauseWithoutAMessageGivesWayToTheCauseThatGivesTheReason() {
+    // What the JDK's HTTP client throws for a refused connection: no message anywhere.
+    ConnectException inner = new ConnectException(null);
+    inner.initCause(new ClosedChannelException());
+    ConnectException refused = new ConnectException(null);
+    refused.initCause(inner);
+
+    assertThat(JobFailure.describe(refused)).isEqualTo("connection refused (ConnectException)");
+    assertThat(JobFailure.describe(new IOException("wrapped", new ClosedChannelException())))
+        .isEqualTo("wrapped (IOException)");
   }
 
   @Test

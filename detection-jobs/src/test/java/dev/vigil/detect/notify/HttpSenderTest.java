@@ -291,7 +291,9 @@ class HttpSenderTest {
     assertThat(outcome.result()).isEqualTo(DeliveryOutcome.Result.GAVE_UP);
     assertThat(outcome.attempts()).isGreaterThan(1);
     assertThat(outcome.httpStatus()).isZero();
-    assertThat(outcome.detail()).startsWith("connection refused; giving up after");
+    // Named with its type, as the warning of the streak and a job's failure are.
+    assertThat(outcome.detail())
+        .startsWith("connection refused (ConnectException); giving up after");
   }
 
   @Test

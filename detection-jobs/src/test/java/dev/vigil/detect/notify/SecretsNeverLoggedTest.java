@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,6 +98,43 @@ class SecretsNeverLoggedTest {
         .doesNotContain(AlertDispatcherTest.HMAC_KEY)
         .doesNotContain("slackw3bh00ks3cr3t")
         .doesNotContain("T0SECRET");
+  }
+
+  /**
+   * A message given up on a dead port is one line with the reason and its type, as a job's failure
+   * is worded, and without the destination's key.
+   */
+  @Test
+  void aMessageGivenUpOnADeadPortNamesTheReasonWithItsType() throws IOException {
+    URI deadPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      deadPort = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+    }
+    Map<String, Object> dead = AlertDispatcherTest.pagerDuty(deadPort);
+    dead.put(
+        "retry", Map.of("initial_backoff", "10ms", "max_backoff", "50ms", "give_up_after", "1s"));
+    Map<String, Object> destinations = new LinkedHashMap<>();
+    destinations.put("dead", dead);
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (AlertDispatcher dispatcher =
+        AlertDispatcher.start(
+            AlertDispatcherTest.config(destinations),
+            Map.of("VIGIL_PD_ROUTING_KEY", AlertDispatcherTest.ROUTING_KEY)::get,
+            AlertDispatcherTest.NO_RULE_ROUTES,
+            AlertDispatcherTest.NO_GUIDANCE)) {
+      dispatcher.submit(Alerts.spike(Alerts.id(1), "alice", 0));
+      dispatcher.flush(AlertDispatcherTest.FLUSH);
+      assertThat(dispatcher.stats().destinations().get("dead").gaveUp()).isEqualTo(1);
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .containsPattern(
+            "notify destination 'dead': could not deliver TRIGGER for alert \\S+: connection"
+                + " refused \\(ConnectException\\); giving up after")
+        .doesNotContain(AlertDispatcherTest.ROUTING_KEY);
   }
 
   @Test

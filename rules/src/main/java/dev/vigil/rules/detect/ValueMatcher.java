@@ -111,7 +111,8 @@ public sealed interface ValueMatcher extends TextTest {
    * detection job on one record, and again on every restart from before it. So a regex reads at
    * most {@link #STEPS_PER_CHARACTER} characters per character of the value (plus {@link
    * #BASE_STEPS}), and a value it cannot judge within that, or within the stack, does not match it
-   * (docs/rules.md says so to rule authors).
+   * (docs/rules.md says so to rule authors); the event counts it ({@link
+   * VigilEvent#regexOverBudget}), for the operator's metric.
    */
   record Regex(Pattern pattern, String required) implements ValueMatcher {
 
@@ -135,6 +136,8 @@ public sealed interface ValueMatcher extends TextTest {
             .matcher(new Budgeted(text, BASE_STEPS + STEPS_PER_CHARACTER * text.length()))
             .find();
       } catch (OutOfSteps | StackOverflowError cannotJudge) {
+        // Counted, not logged: a hostile stream would make a line per record.
+        event.countRegexOverBudget();
         return false;
       }
     }

@@ -114,6 +114,7 @@ public final class DetectionEngine implements AutoCloseable {
   private long lateEvents;
   private long judged;
   private long matcherRuns;
+  private long regexOverBudget;
   private long unadmittedCandidates;
 
   /**
@@ -305,6 +306,27 @@ public final class DetectionEngine implements AutoCloseable {
     return matcherRuns;
   }
 
+  /**
+   * How many {@code |re} evaluations, over all events judged, ran out of their budget and so did
+   * not match (see {@code ValueMatcher.Regex}): a rule that misses events it cannot judge. A plain
+   * count, read by the detection operator's metric from the metrics thread (a value seen late is
+   * fine there).
+   */
+  public long regexOverBudget() {
+    return regexOverBudget;
+  }
+
+  /** {@link #regexOverBudget()} summed over {@code engines}, some of which may not exist yet. */
+  public static long regexOverBudget(DetectionEngine[] engines) {
+    long total = 0;
+    if (engines != null) {
+      for (DetectionEngine engine : engines) {
+        total += engine == null ? 0 : engine.regexOverBudget;
+      }
+    }
+    return total;
+  }
+
   /** Candidates not judged: no temporal_ordered window, their only use, would take their match. */
   long unadmittedCandidates() {
     return unadmittedCandidates;
@@ -364,6 +386,7 @@ public final class DetectionEngine implements AutoCloseable {
     currentSequence = -1;
     judged++;
     matcherRuns += vigilEvent.matcherRuns();
+    regexOverBudget += vigilEvent.regexOverBudget();
     vigilEvent.judged();
     flushBatch();
   }

@@ -76,6 +76,7 @@ public final class VigilEvent {
   private String[] groupKeys;
   private int groupKeyCount;
   private int matcherRuns;
+  private int regexOverBudget;
 
   /**
    * An event outside any engine, for code that reads a pack's fields or runs its predicates before
@@ -123,6 +124,19 @@ public final class VigilEvent {
    */
   int matcherRuns() {
     return matcherRuns;
+  }
+
+  /**
+   * Counts a {@code |re} evaluation on this event that ran out of its budget (or of the stack), and
+   * so did not match: what the regex matcher calls instead of logging, once per evaluation.
+   */
+  public void countRegexOverBudget() {
+    regexOverBudget++;
+  }
+
+  /** How many {@code |re} evaluations on this event ran out of their budget. */
+  public int regexOverBudget() {
+    return regexOverBudget;
   }
 
   /**

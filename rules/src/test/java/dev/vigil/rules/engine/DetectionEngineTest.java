@@ -443,4 +443,48 @@ class DetectionEngineTest {
     assertThat(pack.classLoaders().idle()).hasSize(2);
     assertThat(Rules.run(pack, alice)).containsExactlyElementsOf(first);
   }
+
+  private static final String BACKTRACKING_RULE =
+      """
+      title: Slow regex
+      id: 5b0e3f5e-8d7c-4a37-9b1e-0a9b8f6f1a09
+      name: slow_regex
+      level: low
+      detection:
+        selection:
+          actor.name|re: 'x.*y.*y.*z$'
+        condition: selection
+      """;
+
+  /**
+   * A {@code |re} that runs out of its step budget does not match, silently for the event, but the
+   * engine counts it for the operator's metric; one that judges its value is not counted.
+   */
+  @Test
+  void aRegexOutOfItsBudgetIsCountedAndDoesNotMatch() throws Exception {
+    CompiledPack pack = Rules.compile(BACKTRACKING_RULE);
+    List<Alert> alerts = new ArrayList<>();
+    try (DetectionEngine engine = DetectionEngine.start(pack, alerts::add)) {
+      // Backtracking over 5,000 y's costs far more than the budget of 64 reads per character.
+      engine.accept(named("x" + "y".repeat(5_000) + "z!", "2024-05-01T10:00:00Z"));
+      engine.accept(named("xyyz", "2024-05-01T10:00:01Z"));
+      engine.accept(named("xyz!", "2024-05-01T10:00:02Z"));
+      engine.flush();
+
+      assertThat(engine.regexOverBudget()).isEqualTo(1);
+      assertThat(DetectionEngine.regexOverBudget(new DetectionEngine[] {engine, null}))
+          .isEqualTo(1);
+    }
+    assertThat(alerts).singleElement().satisfies(a -> assertThat(a.summary()).contains("xyyz"));
+    // Outside an engine (the job's router judges rules on such a view), the event counts it.
+    VigilEvent view =
+        VigilEvent.standalone(named("x" + "y".repeat(5_000) + "z!", "2024-05-01T10:00:00Z"), pack);
+    assertThat(pack.rules().get(0).predicate().test(view)).isFalse();
+    assertThat(view.regexOverBudget()).isEqualTo(1);
+  }
+
+  private static AuditEvent named(String name, String time) {
+    return Rules.event(
+        "{\"source\":\"VAULT\",\"actor\":{\"name\":\"" + name + "\"},\"time\":\"" + time + "\"}");
+  }
 }
