@@ -46,6 +46,12 @@ import java.util.stream.Stream;
  * reason, origin and raw bytes (the dead-letter index's document id): a replay, or a restarted job
  * re-reading an offset, delivers the same record from the same place. The same bytes from two
  * origins (two audit devices) are two records that could not be read, and count as two.
+ *
+ * <p>A Vault request counts once among the privileged events, by its response entry; its request
+ * entry counts instead only when no response entry with its id is in the input, of whatever period
+ * ({@link PrivilegedActorCount#isVaultRequestEntry}). The period's privileged request entries are
+ * kept by their response's id until it is read; when some are left after the events are read, the
+ * events are read a second time for responses that came before their request.
  */
 public final class FileReportSource implements ReportSource {
 
@@ -185,6 +191,11 @@ public final class FileReportSource implements ReportSource {
     // order goes when one more comes, so a month of millions of events needs no more memory.
     TreeSet<PrivilegedEvent> privilegedEvents = new TreeSet<>(PrivilegedEvent.SELECTION);
     EventsSeen seen = new EventsSeen();
+    // The privileged Vault request entries of the period whose response entry has not been read
+    // yet, by the response's event id: one goes when its response comes, of whatever period (a
+    // request at the period's end whose response falls after it counts next period, by its
+    // response, never here as well), and those left at the end count by their request entry.
+    Map<String, List<TimedEvent>> unanswered = new HashMap<>();
     forEachLine(
         events,
         "an event",
@@ -193,6 +204,9 @@ public final class FileReportSource implements ReportSource {
           Instant time = instant(event.time(), "time");
           if (event.eventId() == null || event.source() == null || event.category() == null) {
             throw new IllegalArgumentException("event has no 'event_id', 'source' or 'category'");
+          }
+          if (PrivilegedActorCount.VAULT.equals(event.source())) {
+            unanswered.remove(event.eventId());
           }
           boolean denied = Boolean.TRUE.equals(event.denied());
           if (period.contains(time)
@@ -206,9 +220,37 @@ public final class FileReportSource implements ReportSource {
                     LocalDate.ofInstant(time, ZoneOffset.UTC)),
                 1L,
                 Long::sum);
-            countPrivileged(event, time, privileged, privilegedEvents);
+            if (!PrivilegedActorCount.isVaultRequestEntry(event.source(), event.eventId())) {
+              countPrivileged(event, time, false, privileged, privilegedEvents);
+            } else if (isPrivileged(event)) {
+              unanswered
+                  .computeIfAbsent(
+                      PrivilegedActorCount.vaultResponseId(event.eventId()),
+                      id -> new ArrayList<>(1))
+                  .add(new TimedEvent(event, time));
+            }
           }
         });
+    if (!unanswered.isEmpty()) {
+      // A response read before its request (part files of parallel writers, a shuffled file) was
+      // not remembered, which would cost memory for every response: look for the few left.
+      forEachLine(
+          events,
+          "an event",
+          line -> {
+            if (!unanswered.isEmpty() && line.contains("response")) {
+              EventFields event = EVENT.readValue(line);
+              if (PrivilegedActorCount.VAULT.equals(event.source())) {
+                unanswered.remove(event.eventId());
+              }
+            }
+          });
+    }
+    for (List<TimedEvent> requests : unanswered.values()) {
+      for (TimedEvent request : requests) {
+        countPrivileged(request.event(), request.time(), true, privileged, privilegedEvents);
+      }
+    }
 
     // Keyed by identity, the last read kept: a record delivered twice from one origin is one
     // dead letter, counted by its later receipt, as the index keeps the later write.
@@ -264,18 +306,26 @@ public final class FileReportSource implements ReportSource {
         List.copyOf(privilegedEvents));
   }
 
+  private record TimedEvent(EventFields event, Instant time) {}
+
+  private static boolean isPrivileged(EventFields event) {
+    return PrivilegedActorCount.isRootUse(event.actor() == null ? null : event.actor().root())
+        || PrivilegedActorCount.isPolicyChange(event.category(), event.outcome())
+        || PrivilegedActorCount.isAuditConfigChange(event.category(), event.outcome());
+  }
+
   /**
    * Adds the event to its actor's row when it is privileged ({@link PrivilegedActorCount}), and to
    * the events that may be listed.
+   *
+   * @param responseNotSeen the event is a Vault request entry whose response is not in the input
    */
   private static void countPrivileged(
       EventFields event,
       Instant time,
+      boolean responseNotSeen,
       Map<PrivilegedActorCount.Key, PrivilegedActorCount> privileged,
       TreeSet<PrivilegedEvent> listed) {
-    if (PrivilegedActorCount.isVaultRequestEntry(event.source(), event.eventId())) {
-      return;
-    }
     ActorFields actor = event.actor() == null ? NO_ACTOR : event.actor();
     boolean root = PrivilegedActorCount.isRootUse(actor.root());
     boolean policy = PrivilegedActorCount.isPolicyChange(event.category(), event.outcome());
@@ -314,7 +364,8 @@ public final class FileReportSource implements ReportSource {
             event.outcome(),
             root,
             policy,
-            audit));
+            audit,
+            responseNotSeen));
     if (listed.size() > PrivilegedEvent.AT_MOST) {
       listed.pollLast();
     }

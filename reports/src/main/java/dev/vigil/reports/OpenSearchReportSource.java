@@ -12,9 +12,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch.generic.Body;
@@ -34,9 +39,11 @@ import org.opensearch.client.opensearch.generic.Response;
  * was (a filter and a min aggregation, both exact). Privileged events are counted by a composite
  * aggregation too, by source, account and the actor's id, name and type, with a filter aggregation
  * per kind and the first and last time, over the events that are of at least one kind and are not a
- * Vault request entry ({@link PrivilegedActorCount}). An alias that does not exist yet (no document
- * of its kind was ever written) is zero documents, not an error. Every other failure stops the
- * report, also one OpenSearch answers with 200: a closed index behind an alias, or a shard that
+ * Vault request entry ({@link PrivilegedActorCount}); the period's privileged request entries are
+ * then read, a page at a time, and those whose response id is nowhere in the alias are added to the
+ * rows and the listed events, as the file reader counts them. An alias that does not exist yet (no
+ * document of its kind was ever written) is zero documents, not an error. Every other failure stops
+ * the report, also one OpenSearch answers with 200: a closed index behind an alias, or a shard that
  * failed or timed out, would otherwise leave its documents out of counts that look complete. {@code
  * raw} is never requested.
  */
@@ -100,14 +107,17 @@ public final class OpenSearchReportSource implements ReportSource {
   public ReportInput read(ReportPeriod period) throws IOException {
     JsonNode receipts = deadLetterReceipts(period);
     JsonNode first = receipts.path("first").path("value");
+    Unanswered unanswered = unansweredRequests(period);
+    List<PrivilegedActorCount> actors = new ArrayList<>(privilegedActors(period));
+    actors.addAll(unanswered.actors().values());
     return new ReportInput(
         alerts(period),
         events(period),
         deadLetters(period),
         receipts.path("outside").path("doc_count").asLong(0),
         first.isNumber() ? Instant.ofEpochMilli(first.asLong()) : null,
-        privilegedActors(period),
-        privilegedEvents(period));
+        actors,
+        privilegedEvents(period, unanswered.events()));
   }
 
   @Override
@@ -281,13 +291,126 @@ public final class OpenSearchReportSource implements ReportSource {
    * The privileged events privileged-events.csv lists, as {@link PrivilegedEvent#SELECTION} chooses
    * them: root use first, then the others, each by time and id, up to {@link
    * PrivilegedEvent#AT_MOST} (two sorted searches paged with {@code search_after}; {@code raw} is
-   * not requested).
+   * not requested), with the request entries whose response was not seen among them.
    */
-  private List<PrivilegedEvent> privilegedEvents(ReportPeriod period) throws IOException {
+  private List<PrivilegedEvent> privilegedEvents(
+      ReportPeriod period, Collection<PrivilegedEvent> unanswered) throws IOException {
     List<PrivilegedEvent> events = new ArrayList<>();
     privilegedEvents(period, true, events);
+    // They are root use (a request entry's outcome is never SUCCESS), so they go before the others
+    // and take their room; ComplianceReport keeps the first AT_MOST of all in selection order.
+    events.addAll(unanswered);
     privilegedEvents(period, false, events);
     return events;
+  }
+
+  /**
+   * The period's privileged Vault request entries whose response entry is nowhere in the index, as
+   * rows to add to the actors' ({@link #privilegedActors} leaves every request entry out) and the
+   * first {@link PrivilegedEvent#AT_MOST} of them in selection order, marked.
+   */
+  private record Unanswered(
+      Map<PrivilegedActorCount.Key, PrivilegedActorCount> actors,
+      TreeSet<PrivilegedEvent> events) {}
+
+  /**
+   * Reads the period's privileged request entries page by page (sorted, with {@code search_after})
+   * and asks, for each page, which of their response ids are in the whole alias: a response after
+   * the period's end means the request counts next period, by its response, so it must not count
+   * here too.
+   */
+  private Unanswered unansweredRequests(ReportPeriod period) throws IOException {
+    ObjectNode query = JSON.createObjectNode();
+    query
+        .putObject("bool")
+        .putArray("filter")
+        .add(range("time", period))
+        .add(vaultRequestEntries())
+        .add(anyOf(rootUse(), policy(), audit()));
+    Unanswered unanswered =
+        new Unanswered(new HashMap<>(), new TreeSet<>(PrivilegedEvent.SELECTION));
+    List<JsonNode> page = new ArrayList<>(PAGE);
+    List<String> fields = new ArrayList<>(PRIVILEGED_EVENT_FIELDS);
+    fields.add("actor.root");
+    sortedHits(
+        IndexContract.EVENTS_ALIAS,
+        query,
+        "event_id",
+        fields,
+        Integer.MAX_VALUE,
+        hit -> {
+          page.add(hit.path("_source"));
+          if (page.size() == PAGE) {
+            keepUnanswered(page, unanswered);
+            page.clear();
+          }
+        });
+    keepUnanswered(page, unanswered);
+    return unanswered;
+  }
+
+  /** Adds the request entries of {@code page} whose response is not in the index. */
+  private void keepUnanswered(List<JsonNode> page, Unanswered unanswered) throws IOException {
+    if (page.isEmpty()) {
+      return;
+    }
+    Set<String> responseIds = new HashSet<>();
+    page.forEach(
+        event ->
+            responseIds.add(PrivilegedActorCount.vaultResponseId(event.path("event_id").asText())));
+    Set<String> answered = vaultEventsAmong(responseIds);
+    for (JsonNode event : page) {
+      String eventId = event.path("event_id").asText();
+      if (answered.contains(PrivilegedActorCount.vaultResponseId(eventId))) {
+        continue;
+      }
+      PrivilegedEvent request =
+          privilegedEvent(event, bool(event.path("actor").path("root")), true);
+      PrivilegedActorCount count =
+          new PrivilegedActorCount(
+              request.source(),
+              request.account(),
+              request.actorId(),
+              PrivilegedActorCount.names(request.actorName()),
+              request.actorType(),
+              1,
+              request.rootUse() ? 1 : 0,
+              request.policyChange() ? 1 : 0,
+              request.auditConfigChange() ? 1 : 0,
+              request.time(),
+              request.time());
+      unanswered.actors().merge(count.key(), count, PrivilegedActorCount::plus);
+      unanswered.events().add(request);
+      if (unanswered.events().size() > PrivilegedEvent.AT_MOST) {
+        unanswered.events().pollLast();
+      }
+    }
+  }
+
+  /**
+   * Which of {@code eventIds} are ids of Vault events anywhere in the alias, whatever their time: a
+   * terms aggregation as large as the ids asked, so every one found is returned.
+   */
+  private Set<String> vaultEventsAmong(Set<String> eventIds) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("size", 0);
+    body.put("track_total_hits", false);
+    ArrayNode filter = body.putObject("query").putObject("bool").putArray("filter");
+    filter.addObject().putObject("term").put("source", PrivilegedActorCount.VAULT);
+    ArrayNode ids = filter.addObject().putObject("terms").putArray("event_id");
+    eventIds.forEach(ids::add);
+    body.putObject("aggs")
+        .putObject("found")
+        .putObject("terms")
+        .put("field", "event_id")
+        .put("size", eventIds.size());
+    Set<String> found = new HashSet<>();
+    search(IndexContract.EVENTS_ALIAS, body)
+        .path("aggregations")
+        .path("found")
+        .path("buckets")
+        .forEach(bucket -> found.add(bucket.path("key").asText()));
+    return found;
   }
 
   private void privilegedEvents(ReportPeriod period, boolean root, List<PrivilegedEvent> events)
@@ -308,30 +431,33 @@ public final class OpenSearchReportSource implements ReportSource {
         "event_id",
         PRIVILEGED_EVENT_FIELDS,
         PrivilegedEvent.AT_MOST - events.size(),
-        hit -> {
-          JsonNode event = hit.path("_source");
-          String category = text(event.path("category"));
-          String outcome = text(event.path("outcome"));
-          events.add(
-              new PrivilegedEvent(
-                  event.path("event_id").asText(),
-                  event.path("time").isNumber()
-                      ? Instant.ofEpochMilli(event.path("time").asLong())
-                      : Instant.parse(event.path("time").asText()),
-                  event.path("source").asText(),
-                  category,
-                  text(event.path("target").path("account")),
-                  text(event.path("actor").path("id")),
-                  text(event.path("actor").path("name")),
-                  text(event.path("actor").path("type")),
-                  text(event.path("operation")),
-                  text(event.path("action")),
-                  text(event.path("target").path("resource")),
-                  outcome,
-                  root,
-                  PrivilegedActorCount.isPolicyChange(category, outcome),
-                  PrivilegedActorCount.isAuditConfigChange(category, outcome)));
-        });
+        hit -> events.add(privilegedEvent(hit.path("_source"), root, false)));
+  }
+
+  /** An event's {@link #PRIVILEGED_EVENT_FIELDS} as privileged-events.csv lists it. */
+  private static PrivilegedEvent privilegedEvent(
+      JsonNode event, boolean root, boolean responseNotSeen) {
+    String category = text(event.path("category"));
+    String outcome = text(event.path("outcome"));
+    return new PrivilegedEvent(
+        event.path("event_id").asText(),
+        event.path("time").isNumber()
+            ? Instant.ofEpochMilli(event.path("time").asLong())
+            : Instant.parse(event.path("time").asText()),
+        event.path("source").asText(),
+        category,
+        text(event.path("target").path("account")),
+        text(event.path("actor").path("id")),
+        text(event.path("actor").path("name")),
+        text(event.path("actor").path("type")),
+        text(event.path("operation")),
+        text(event.path("action")),
+        text(event.path("target").path("resource")),
+        outcome,
+        root,
+        PrivilegedActorCount.isPolicyChange(category, outcome),
+        PrivilegedActorCount.isAuditConfigChange(category, outcome),
+        responseNotSeen);
   }
 
   private static ObjectNode rootUse() {

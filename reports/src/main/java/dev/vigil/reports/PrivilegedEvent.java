@@ -9,13 +9,16 @@ import java.util.Objects;
 /**
  * One privileged event of the period, as {@code privileged-events.csv} lists it for an auditor to
  * sample: the same events {@link PrivilegedActorCount} counts (root use, and policy and audit
- * configuration changes that succeeded; a Vault request by its response entry), with the fields
- * that say who did what to what, and why the event is privileged. No value from a request or
- * response body: these are the canonical fields, never {@code raw}.
+ * configuration changes that succeeded; a Vault request by its response entry, or by its request
+ * entry when its response was not seen), with the fields that say who did what to what, and why the
+ * event is privileged. No value from a request or response body: these are the canonical fields,
+ * never {@code raw}.
  *
  * @param account {@code target.account}; null, like every field but the first four, when the event
  *     names none
  * @param target {@code target.resource}
+ * @param responseNotSeen the event is the request entry of a Vault request whose response entry is
+ *     nowhere in the input (the node died, the entry was dropped), so it counts in its stead
  */
 public record PrivilegedEvent(
     String eventId,
@@ -32,7 +35,13 @@ public record PrivilegedEvent(
     String outcome,
     boolean rootUse,
     boolean policyChange,
-    boolean auditConfigChange) {
+    boolean auditConfigChange,
+    boolean responseNotSeen) {
+
+  /**
+   * What privileged-events.csv says of an event that counts for a request whose response is lost.
+   */
+  static final String RESPONSE_NOT_SEEN = "request entry, response not seen";
 
   /**
    * The most events {@code privileged-events.csv} lists. The file is evidence to sample from, and

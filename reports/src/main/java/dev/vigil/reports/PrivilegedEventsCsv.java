@@ -8,6 +8,10 @@ import java.util.List;
  * auditor to sample from (the events section 3 counts by actor), in the form of {@code alerts.csv}
  * (RFC 4180, UTF-8, cells defused against formulas, lists joined by {@code ;}).
  *
+ * <p>The last column, {@code note}, says {@value PrivilegedEvent#RESPONSE_NOT_SEEN} for the request
+ * entry of a Vault request whose response entry was not in the input, which counts in its stead; it
+ * is empty for every other event.
+ *
  * <p>Its rows are events and nothing else: when there were more than {@link
  * PrivilegedEvent#AT_MOST} the report says so on its cover, in section 3 and in report.json, not in
  * a row a spreadsheet would sort among the events.
@@ -28,7 +32,8 @@ public final class PrivilegedEventsCsv {
           "action",
           "target",
           "outcome",
-          "privileged_because");
+          "privileged_because",
+          "note");
 
   private PrivilegedEventsCsv() {}
 
@@ -51,7 +56,8 @@ public final class PrivilegedEventsCsv {
               orEmpty(event.action()),
               orEmpty(event.target()),
               orEmpty(event.outcome()),
-              String.join(AlertsCsv.LIST_SEPARATOR, event.reasons())));
+              String.join(AlertsCsv.LIST_SEPARATOR, event.reasons()),
+              event.responseNotSeen() ? PrivilegedEvent.RESPONSE_NOT_SEEN : ""));
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }

@@ -18,7 +18,13 @@ import java.util.Map;
 public final class ReportJson {
 
   /** The format of report.json; a change of shape gets a new number. */
-  public static final String FORMAT = "vigil-report/5";
+  public static final String FORMAT = "vigil-report/6";
+
+  /**
+   * Which entry of a Vault request section 3 counts: its response, or its request entry when the
+   * response is not in the input.
+   */
+  static final String VAULT_ENTRIES_COUNTED = "response_else_request";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -87,7 +93,7 @@ public final class ReportJson {
     ComplianceReport.PrivilegedActivity privileged = report.privilegedActivity();
     ObjectNode privilegedNode = root.putObject("privileged_activity");
     privilegedNode.put("about", ReportText.PRIVILEGED_ABOUT);
-    privilegedNode.put("vault_entries_counted", "response");
+    privilegedNode.put("vault_entries_counted", VAULT_ENTRIES_COUNTED);
     privilegedNode.put("actors_shown_at_most", ComplianceReport.PrivilegedActivity.ACTORS_SHOWN);
     ArrayNode actors = privilegedNode.putArray("actors");
     for (PrivilegedActorCount row : privileged.actors()) {

@@ -98,7 +98,11 @@ public final class ReportText {
           + " name none. An event that is of two kinds (a root token writing a policy) counts in"
           + " both columns and once under events. A Vault request counts once here: its request"
           + " entry is left out and its response entry, which holds the outcome, counts, as on the"
-          + " dashboards; elsewhere in this report events are audit entries. Actors with root use"
+          + " dashboards; a request whose response entry is not in the input at all (the node"
+          + " died, the entry was dropped) counts by its request entry, which"
+          + " privileged-events.csv marks \""
+          + PrivilegedEvent.RESPONSE_NOT_SEEN
+          + "\". Elsewhere in this report events are audit entries. Actors with root use"
           + " come first and are all listed; the others follow by events, most first, then by"
           + " actor, up to "
           + ComplianceReport.PrivilegedActivity.ACTORS_SHOWN

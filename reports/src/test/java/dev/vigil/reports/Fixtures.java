@@ -1,5 +1,10 @@
 package dev.vigil.reports;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.ingest.io.EventJson;
+import dev.vigil.ingest.spi.SourceRecord;
+import dev.vigil.ingest.vault.VaultParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -167,7 +172,8 @@ final class Fixtures {
    *
    * <ul>
    *   <li>the Vault root token: one request writing a policy (its request and response entries),
-   *       and one KMIP request entry, which is left out;
+   *       and one KMIP request at June's last millisecond whose response came in July, so it counts
+   *       in July, by its response, and not in June;
    *   <li>the AWS root user of account 111122223333: a sign-in, then an access key created,
    *       delivered twice;
    *   <li>carol@example.com in Azure: a role assignment that succeeded and one that failed;
@@ -209,10 +215,22 @@ final class Fixtures {
     events.add(
         privilegedEvent(
             "k1:kmip-request",
-            "2025-06-02T11:00:00Z",
+            "2025-06-30T23:59:59.999Z",
             "VAULT",
             "KEY_MANAGEMENT",
             "UNKNOWN",
+            "root-entity",
+            "root",
+            "ROOT",
+            true,
+            "root"));
+    events.add(
+        privilegedEvent(
+            "k1:kmip-response",
+            "2025-07-01T00:00:00.003Z",
+            "VAULT",
+            "KEY_MANAGEMENT",
+            "SUCCESS",
             "root-entity",
             "root",
             "ROOT",
@@ -345,6 +363,75 @@ final class Fixtures {
               "acme-prod"));
     }
     write(directory.resolve("events.jsonl"), events);
+    return directory;
+  }
+
+  /**
+   * A Vault audit entry of the shared corpus ({@code
+   * vault/datadog_integrations-core_vault_tests_sample_sys-policies-acl-write.json}): the root
+   * token writing the ACL policy {@code admin}, the request entry alone, as the corpus has it.
+   */
+  private static final String CORPUS_ROOT_POLICY_WRITE =
+      """
+      {"request":{"client_token":"hmac-sha256:6291b17ab99eb5bf3fd44a41d3a0bf0213976f26c72d12676b33408459a89885",      "path":"sys/policies/acl/admin",      "data":{"policy":"hmac-sha256:212744709e5a643a5ff4125160c26983f8dab537f60d166c2fac5b95547abc33"},      "namespace":{"id":"root"},"id":"9adb5544-637f-3d42-9459-3684f5d21996",      "remote_address":"127.0.0.1",      "client_token_accessor":"hmac-sha256:2630a7b8e996b0c451db4924f32cec8793d0eb69609f777d89a5c8188a742f52",      "operation":"update"},      "auth":{"token_policies":["root"],      "client_token":"hmac-sha256:6291b17ab99eb5bf3fd44a41d3a0bf0213976f26c72d12676b33408459a89885",      "accessor":"hmac-sha256:2630a7b8e996b0c451db4924f32cec8793d0eb69609f777d89a5c8188a742f52",      "policies":["root"],"display_name":"root","token_type":"service"},      "time":"2019-11-05T00:40:27.638711Z","type":"request"}""";
+
+  /** The actor ingest makes of {@link #CORPUS_ROOT_POLICY_WRITE}'s root token: its accessor. */
+  static final String CORPUS_ROOT_ACCESSOR =
+      "hmac-sha256:2630a7b8e996b0c451db4924f32cec8793d0eb69609f777d89a5c8188a742f52";
+
+  /**
+   * The event ingest makes of the corpus entry as an entry of {@code type} ({@code request} or
+   * {@code response}) of the request {@code requestId} at {@code time}: the real {@code
+   * VaultParser}, so the ids, actor and outcome are those of a run.
+   */
+  static String corpusVaultEntry(String requestId, String type, String time) {
+    try {
+      ObjectNode record = (ObjectNode) new ObjectMapper().readTree(CORPUS_ROOT_POLICY_WRITE);
+      ((ObjectNode) record.get("request")).put("id", requestId);
+      record.put("type", type);
+      record.put("time", time);
+      if (type.equals("response")) {
+        record.putObject("response").put("mount_type", "system");
+      }
+      String raw = record.toString();
+      return EventJson.toJson(new VaultParser().parse(SourceRecord.of(record, raw, "fixture:1")));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The corpus entry's own request, whose response entry the corpus does not have. */
+  static final String UNANSWERED = "9adb5544-637f-3d42-9459-3684f5d21996";
+
+  /** A request answered within November. */
+  static final String ANSWERED = "1b6e0c8a-2f4d-4e7b-9a31-5c8d7e6f0a12";
+
+  /** A request at November's last millisecond whose response came on December 1st. */
+  static final String ANSWERED_IN_DECEMBER = "7d2f9e41-8c3b-4a6e-b0d5-3e9f1a2c4b78";
+
+  /** A request at October's last millisecond whose response came on November 1st. */
+  static final String ASKED_IN_OCTOBER = "c4a8b2e6-1d7f-4c9a-8e3b-6f0d2a5c9e14";
+
+  /**
+   * A run of the root token's policy writes around November 2019, made by ingest from the corpus
+   * entry: {@link #UNANSWERED}'s request entry alone (the node died, the response was dropped), and
+   * three requests with both entries, two of them across a month's end. The response of {@link
+   * #ANSWERED_IN_DECEMBER} comes first in the file, as part files of parallel writers can have it.
+   */
+  static Path vaultRequestsRun(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    write(directory.resolve("alerts.jsonl"), List.of());
+    write(directory.resolve("deadletters.jsonl"), List.of());
+    write(
+        directory.resolve("events.jsonl"),
+        List.of(
+            corpusVaultEntry(ANSWERED_IN_DECEMBER, "response", "2019-12-01T00:00:00.002Z"),
+            corpusVaultEntry(ASKED_IN_OCTOBER, "request", "2019-10-31T23:59:59.998Z"),
+            corpusVaultEntry(ASKED_IN_OCTOBER, "response", "2019-11-01T00:00:00.002Z"),
+            corpusVaultEntry(UNANSWERED, "request", "2019-11-05T00:40:27.638711Z"),
+            corpusVaultEntry(ANSWERED, "request", "2019-11-12T09:00:00Z"),
+            corpusVaultEntry(ANSWERED, "response", "2019-11-12T09:00:00.004Z"),
+            corpusVaultEntry(ANSWERED_IN_DECEMBER, "request", "2019-11-30T23:59:59.999Z")));
     return directory;
   }
 

@@ -2,6 +2,7 @@ package dev.vigil.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +48,7 @@ class OpenSearchReportSourceITCase {
   private static OpenSearchClient client;
   private static Path run;
   private static Path privilegedRun;
+  private static Path vaultRequestsRun;
 
   @BeforeAll
   static void indexTheFixtureRun(OpenSearchEndpoint openSearch, @TempDir Path temp)
@@ -68,6 +70,11 @@ class OpenSearchReportSourceITCase {
     privilegedRun = Fixtures.privilegedRun(temp.resolve("privileged"));
     for (JsonNode event : lines(privilegedRun, "events.jsonl")) {
       put(contract.eventIndex(canonical(event)), event.path("event_id").asText(), event);
+    }
+    vaultRequestsRun = Fixtures.vaultRequestsRun(temp.resolve("vault"));
+    for (JsonNode event : lines(vaultRequestsRun, "events.jsonl")) {
+      // Ingest's own events, complete: placed as the job places them.
+      put(contract.eventIndex(EventJson.readEvent(event)), event.path("event_id").asText(), event);
     }
     int deadLetter = 0;
     for (JsonNode dead : lines("deadletters.jsonl")) {
@@ -125,8 +132,9 @@ class OpenSearchReportSourceITCase {
             new FileReportSource(privilegedRun).read(june),
             ControlCatalog.builtIn());
 
-    // The access key delivered twice is one document; the Vault request entry, the failed change,
-    // the secret read and July's event are left out by the query, as the file reader leaves them.
+    // The access key delivered twice is one document; the Vault request entries (one answered in
+    // June, one in July), the failed change, the secret read and July's events are left out, as
+    // the file reader leaves them.
     assertThat(indexed.privilegedActivity().actors()).hasSize(50);
     assertThat(indexed.privilegedActivity().actors().get(0).rootUse()).isEqualTo(2);
     assertThat(indexed.privilegedActivity().moreActors()).isEqualTo(7);
@@ -134,6 +142,56 @@ class OpenSearchReportSourceITCase {
     assertThat(indexed.privilegedActivity()).isEqualTo(files.privilegedActivity());
     assertThat(JSON.readTree(ReportJson.write(indexed)).path("privileged_activity"))
         .isEqualTo(JSON.readTree(ReportJson.write(files)).path("privileged_activity"));
+  }
+
+  @Test
+  void aVaultRequestCountsOnceByItsResponseOrWithoutOneByItsRequestAsFromTheFiles()
+      throws IOException {
+    OpenSearchReportSource fromIndex =
+        new OpenSearchReportSource(client, List.of(URI.create("http://test")));
+    FileReportSource fromFiles = new FileReportSource(vaultRequestsRun);
+    InputDescription sameInput = fromIndex.description();
+
+    for (String label : List.of("2019-10", "2019-11", "2019-12", "2019")) {
+      ReportPeriod period = ReportPeriod.parse(label);
+      ComplianceReport indexed =
+          ComplianceReport.build(
+              period, sameInput, "1", fromIndex.read(period), ControlCatalog.builtIn());
+      ComplianceReport files =
+          ComplianceReport.build(
+              period, sameInput, "1", fromFiles.read(period), ControlCatalog.builtIn());
+
+      assertThat(indexed.privilegedActivity()).as(label).isEqualTo(files.privilegedActivity());
+      // The section, not the whole report: the index holds the other runs' dead letters too.
+      assertThat(JSON.readTree(ReportJson.write(indexed)).path("privileged_activity"))
+          .as(label)
+          .isEqualTo(JSON.readTree(ReportJson.write(files)).path("privileged_activity"));
+      assertThat(PrivilegedEventsCsv.write(indexed))
+          .as(label)
+          .isEqualTo(PrivilegedEventsCsv.write(files));
+    }
+    // November: the request without a response by its request entry, marked; the answered one and
+    // October's by their responses; the one answered on December 1st in December only.
+    ReportPeriod november = ReportPeriod.parse("2019-11");
+    ComplianceReport.PrivilegedActivity activity =
+        ComplianceReport.build(
+                november, sameInput, "1", fromIndex.read(november), ControlCatalog.builtIn())
+            .privilegedActivity();
+    assertThat(activity.actors())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.events()).isEqualTo(3);
+              assertThat(row.rootUse()).isEqualTo(3);
+              assertThat(row.policyChanges()).isEqualTo(2);
+            });
+    assertThat(activity.events())
+        .extracting(PrivilegedEvent::eventId, PrivilegedEvent::responseNotSeen)
+        .containsExactly(
+            tuple(Fixtures.ASKED_IN_OCTOBER + ":response", false),
+            tuple(Fixtures.UNANSWERED + ":request", true),
+            tuple(Fixtures.ANSWERED + ":response", false));
+    assertThat(fromIndex.read(ReportPeriod.parse("2019")).privilegedEvents()).hasSize(4);
   }
 
   @Test

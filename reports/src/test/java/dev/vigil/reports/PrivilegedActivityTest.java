@@ -298,9 +298,9 @@ class PrivilegedActivityTest {
 
     JsonNode json = JSON.readTree(out.resolve("report.json").toFile());
     JsonNode section = json.path("privileged_activity");
-    assertThat(json.path("format").asText()).isEqualTo("vigil-report/5");
+    assertThat(json.path("format").asText()).isEqualTo("vigil-report/6");
     assertThat(section.path("about").asText()).isEqualTo(ReportText.PRIVILEGED_ABOUT);
-    assertThat(section.path("vault_entries_counted").asText()).isEqualTo("response");
+    assertThat(section.path("vault_entries_counted").asText()).isEqualTo("response_else_request");
     assertThat(section.path("actors_shown_at_most").asInt()).isEqualTo(50);
     assertThat(section.path("actors")).hasSize(50);
     assertThat(section.path("more_actors").asLong()).isEqualTo(7);

@@ -68,7 +68,7 @@ class PrivilegedEventsTest {
     assertThat(rows.get(0))
         .isEqualTo(
             "event_id,time,source,account,actor_id,actor_name,actor_type,category,operation,"
-                + "action,target,outcome,privileged_because");
+                + "action,target,outcome,privileged_because,note");
     // By hand from the fixture: the Vault request once (its response), the AWS root sign-in and
     // its access key (delivered twice, once here), carol's successful role assignment, the GCP
     // caller's two sink deletions of June, bob's stopped trail, and 52 service accounts' policy
@@ -78,14 +78,14 @@ class PrivilegedEventsTest {
     assertThat(rows.get(1))
         .isEqualTo(
             "v1:response,2025-06-02T10:00:00Z,VAULT,root,root-entity,root,ROOT,POLICY_CHANGE,"
-                + "update,update,sys/policies/acl/admin,SUCCESS,root_use;policy_change");
+                + "update,update,sys/policies/acl/admin,SUCCESS,root_use;policy_change,");
     assertThat(rows)
         .contains(
             "a2,2025-06-03T09:05:30Z,AWS_CLOUDTRAIL,111122223333,arn:aws:iam::111122223333:root,"
-                + "root,ROOT,IDENTITY_MANAGEMENT,,,r,SUCCESS,root_use")
+                + "root,ROOT,IDENTITY_MANAGEMENT,,,r,SUCCESS,root_use,")
         .contains(
             "g1,2025-06-20T12:00:00Z,GCP_AUDIT,acme-prod,principal://iam.googleapis.com/pool/x,,"
-                + "SERVICE,AUDIT_CONFIG,,,r,SUCCESS,audit_config_change");
+                + "SERVICE,AUDIT_CONFIG,,,r,SUCCESS,audit_config_change,");
     assertThat(rows.stream().filter(row -> row.startsWith("a2,"))).hasSize(1);
     assertThat(rows)
         .noneMatch(row -> row.startsWith("v1:request,") || row.startsWith("k1:kmip-request,"))
@@ -166,7 +166,7 @@ class PrivilegedEventsTest {
     List<String> rows = rows(out.resolve("privileged-events.csv"));
     assertThat(rows).hasSize(1 + PrivilegedEvent.AT_MOST);
     assertThat(rows.subList(rows.size() - 3, rows.size()))
-        .allMatch(row -> row.startsWith("root") && row.endsWith(",root_use"));
+        .allMatch(row -> row.startsWith("root") && row.endsWith(",root_use,"));
     // The earliest policy changes are kept; the last 8 of them make room for the root use.
     assertThat(rows.get(1)).startsWith("p00000,");
     assertThat(rows.get(rows.size() - 4)).startsWith(String.format("p%05d,", changes - 9));
