@@ -18,13 +18,13 @@ import java.util.Set;
  * whose literal ends there, including through its suffix links. Immutable; shared by all engines of
  * a pack.
  *
- * <p>A scan is one table read per character plus the reports, and most of a raw record's characters
- * begin no literal: the scan's cost was that walk, each step waiting on the one before (the reports
- * are a few per event). So the table holds row offsets (no multiply per step), the states that
- * report are numbered last (a compare tells them, not a read), and at the start state the scan
- * skips every character after which the search would be back where skipping it leaves it: {@link
- * #skippable} answers that for each pair of ASCII characters, from the automaton itself, and its
- * test per character depends on no state, so the processor runs those tests overlapped.
+ * <p>A scan costs a step per character, each waiting on the one before, while the reports are a few
+ * per event and most of a raw record's characters begin no literal. So the table holds row offsets
+ * (no multiply per step), the states that report are numbered last (a compare tells them, not a
+ * read), and at the start state the scan passes over every character after which the search would
+ * be where passing over it leaves it: {@link #skippable} answers that for each pair of ASCII
+ * characters, from the automaton itself, and its test depends on no state, so the processor runs
+ * those tests overlapped.
  */
 final class LiteralSearch {
 
