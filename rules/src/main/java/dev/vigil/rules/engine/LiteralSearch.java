@@ -15,8 +15,16 @@ import java.util.Set;
  *
  * <p>Design: the automaton is compiled to a dense transition table over the literals' own alphabet
  * (a character in no literal sends the search back to the start), and each state lists every rule
- * whose literal ends there, including through its suffix links, so a scan is one table read per
- * character plus the reports. Immutable; shared by all engines of a pack.
+ * whose literal ends there, including through its suffix links. Immutable; shared by all engines of
+ * a pack.
+ *
+ * <p>A scan costs a step per character, each waiting on the one before, while the reports are a few
+ * per event and most of a raw record's characters begin no literal. So the table holds row offsets
+ * (no multiply per step), the states that report are numbered last (a compare tells them, not a
+ * read), and at the start state the scan passes over every character after which the search would
+ * be where passing over it leaves it: {@link #skippable} answers that for each pair of ASCII
+ * characters, from the automaton itself, and its test depends on no state, so the processor runs
+ * those tests overlapped.
  */
 final class LiteralSearch {
 
@@ -29,8 +37,22 @@ final class LiteralSearch {
   // The symbol of each ASCII character after folding, so the scan folds with one table read.
   private final int[] foldedSymbols = new int[128];
   private final int width;
+
+  /** Per state and symbol, the row (state times {@link #width}) of the next state. */
   private final int[] next;
+
+  /** The row of the first state that reports: those after it all do, those before it never. */
+  private final int firstReportingRow;
+
+  /** The rules each reporting state reports, by its row less {@link #firstReportingRow}. */
   private final int[][] reports;
+
+  /**
+   * Bit {@code a << 7 | b} is set when, at the start state, the search may pass over an ASCII
+   * character {@code a} followed by {@code b} without a step: {@code a} leads to a state that
+   * reports nothing, and {@code b} leads from that state where it leads from the start.
+   */
+  private final long[] skippable = new long[128 * 128 / 64];
 
   /**
    * @param rulesByLiteral the rules gated on each literal (ASCII, folded, not empty)
@@ -71,12 +93,12 @@ final class LiteralSearch {
           }
         });
     int states = children.size();
-    next = new int[states * width];
+    int[] transitions = new int[states * width];
     int[] suffix = new int[states];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
     for (int symbol = 1; symbol < width; symbol++) {
       int child = children.get(0)[symbol];
-      next[symbol] = child;
+      transitions[symbol] = child;
       if (child != 0) {
         queue.add(child);
       }
@@ -87,19 +109,51 @@ final class LiteralSearch {
       for (int symbol = 1; symbol < width; symbol++) {
         int child = children.get(state)[symbol];
         if (child != 0) {
-          suffix[child] = next[suffix[state] * width + symbol];
-          next[state * width + symbol] = child;
+          suffix[child] = transitions[suffix[state] * width + symbol];
+          transitions[state * width + symbol] = child;
           queue.add(child);
         } else {
-          next[state * width + symbol] = next[suffix[state] * width + symbol];
+          transitions[state * width + symbol] = transitions[suffix[state] * width + symbol];
         }
       }
     }
-    reports = new int[states][];
+    // Renumber: the start state (which reports nothing: no literal is empty) and every other
+    // silent state first, then the reporting ones.
+    int[] numbered = new int[states];
+    int silent = 0;
     for (int state = 0; state < states; state++) {
-      Set<Integer> rules = found.get(state);
-      reports[state] =
-          rules.isEmpty() ? null : rules.stream().mapToInt(Integer::intValue).sorted().toArray();
+      if (found.get(state).isEmpty()) {
+        numbered[state] = silent++;
+      }
+    }
+    int reporting = silent;
+    reports = new int[states - silent][];
+    for (int state = 0; state < states; state++) {
+      if (!found.get(state).isEmpty()) {
+        numbered[state] = reporting++;
+        reports[numbered[state] - silent] =
+            found.get(state).stream().mapToInt(Integer::intValue).sorted().toArray();
+      }
+    }
+    firstReportingRow = silent * width;
+    next = new int[states * width];
+    for (int state = 0; state < states; state++) {
+      for (int symbol = 0; symbol < width; symbol++) {
+        next[numbered[state] * width + symbol] =
+            numbered[transitions[state * width + symbol]] * width;
+      }
+    }
+    for (int a = 0; a < 128; a++) {
+      int afterA = next[foldedSymbols[a]];
+      if (afterA >= firstReportingRow) {
+        continue;
+      }
+      for (int b = 0; b < 128; b++) {
+        if (next[afterA + foldedSymbols[b]] == next[foldedSymbols[b]]) {
+          int pair = a << 7 | b;
+          skippable[pair >>> 6] |= 1L << pair;
+        }
+      }
     }
   }
 
@@ -111,14 +165,24 @@ final class LiteralSearch {
 
   /** Reports the rules of every literal the text contains. */
   void scan(String text, Hits hits) {
-    int state = 0;
+    int row = 0;
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
-      int symbol = c < 128 ? foldedSymbols[c] : symbolOfFolded(c);
-      state = next[state * width + symbol];
-      int[] rules = reports[state];
-      if (rules != null) {
-        hits.add(rules);
+      if (row == 0) {
+        // Pass over the characters that would leave the search at the start state anyway.
+        while (i + 1 < n) {
+          char after = text.charAt(i + 1);
+          int pair = c << 7 | after;
+          if ((c | after) >= 128 || (skippable[pair >>> 6] & 1L << pair) == 0) {
+            break;
+          }
+          c = after;
+          i++;
+        }
+      }
+      row = next[row + (c < 128 ? foldedSymbols[c] : symbolOfFolded(c))];
+      if (row >= firstReportingRow) {
+        hits.add(reports[(row - firstReportingRow) / width]);
       }
     }
   }
