@@ -270,7 +270,7 @@ final class JobHealth {
    * is suspending", "Task has failed."): in the poll that sees the failure too, it is a
    * consequence, not a cause, and its line would read as the reason.
    */
-  private static boolean abortedByFailover(String message) {
+  static boolean abortedByFailover(String message) {
     return ABORTED_BY_FAILOVER.stream().anyMatch(reason -> reason.message().equals(message));
   }
 
