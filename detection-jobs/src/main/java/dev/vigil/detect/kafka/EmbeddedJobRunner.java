@@ -23,6 +23,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -329,6 +330,22 @@ public final class EmbeddedJobRunner {
   }
 
   /** The embedded cluster could not start, or could not take the job. */
+  /**
+   * Why a final savepoint failed, for the line that says the job was cancelled instead. A job that
+   * fails while the savepoint is under way (a sink giving up on OpenSearch, for instance) aborts
+   * it, and Flink's reason is then only that its checkpoint coordinator is suspending: the job's
+   * own failure is what the reader must act on.
+   */
+  static String noSavepointReason(Throwable savepointFailure, Optional<Throwable> jobFailure) {
+    for (Throwable cause = savepointFailure; cause != null; cause = cause.getCause()) {
+      if (JobHealth.abortedByFailover(cause.getMessage())) {
+        return "the job failed while it was being taken"
+            + jobFailure.map(failure -> ": " + JobFailure.describe(failure)).orElse("");
+      }
+    }
+    return IoProblems.innermost(savepointFailure);
+  }
+
   public static final class EmbeddedClusterException extends RuntimeException {
     EmbeddedClusterException(String message, Throwable cause) {
       super(message, cause);
@@ -435,11 +452,29 @@ public final class EmbeddedJobRunner {
                     + " (checkpoints.final_savepoint_timeout)",
                 checkpoints.retainOnCancel());
       } catch (ExecutionException e) {
+        String reason = noSavepointReason(e.getCause(), jobFailure());
         cancel();
-        stop = new Stop.Cancelled(IoProblems.innermost(e.getCause()), checkpoints.retainOnCancel());
+        stop = new Stop.Cancelled(reason, checkpoints.retainOnCancel());
       }
       listener.stopped(stop);
       return stop;
+    }
+
+    /** The job's latest failure, when it has one and the cluster answers. */
+    private Optional<Throwable> jobFailure() throws InterruptedException {
+      try {
+        ErrorInfo failure =
+            cluster
+                .getExecutionGraph(job)
+                .get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .getFailureInfo();
+        return failure == null
+            ? Optional.empty()
+            : Optional.of(
+                failure.getException().deserializeError(EmbeddedJobRunner.class.getClassLoader()));
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        return Optional.empty();
+      }
     }
 
     /**

@@ -136,6 +136,18 @@ final class JobHealth {
           CheckpointFailureReason.TASK_FAILURE);
 
   /**
+   * The reasons a task gives when it declines a checkpoint because it does not run (any more): a
+   * task that fails declines every checkpoint whose trigger waited behind the record it failed on
+   * (a sink blocked on OpenSearch, for instance), and Flink may record those declines a poll before
+   * the failure itself. Reported then, they would read as the cause ("5 checkpoints failed ...
+   * tasks not ready; the job keeps running") a line before the real one.
+   */
+  private static final List<CheckpointFailureReason> DECLINED_BY_A_STOPPED_TASK =
+      List.of(
+          CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_NOT_READY,
+          CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING);
+
+  /**
    * What the first snapshot is compared with: a job just submitted, no checkpoint, no failure, no
    * task running, none restarted.
    */
@@ -144,6 +156,9 @@ final class JobHealth {
 
   private final VigilConfig.Checkpoints settings;
   private Snapshot seen;
+  // The snapshot before a checkpoint that a stopped task declined, held back for one poll to see
+  // whether the job failure it is part of follows; null when nothing is held.
+  private Snapshot heldDecline;
   private long failedInARow;
   private long unrecoveredFailureAt = -1;
   // Restarts in a row, counted as Flink's restart strategy counts them (see FlinkSettings): a
@@ -163,19 +178,30 @@ final class JobHealth {
     }
     if (now.status() == JobStatus.FAILING || now.status().isGloballyTerminalState()) {
       seen = now;
+      heldDecline = null;
       return lines;
     }
     boolean newJobFailure = now.failedAt() > seen.failedAt();
     // A checkpoint a failing job aborts is part of that failure, already reported with it; one that
     // fails in the same poll may have caused it, and is reported. A trigger refused before the
     // checkpoint got an id (tasks still starting) is counted by Flink but is no event.
+    // A checkpoint declined by a task that stopped running waits one poll: the failure that
+    // stopped the task makes it part of that failure; without one, it is reported then, merged
+    // with any checkpoint that failed in the meantime.
     boolean restarting = unrecoveredFailureAt >= 0;
-    if (now.latestFailed() > seen.latestFailed()
+    Snapshot checkpointsBefore = heldDecline != null ? heldDecline : seen;
+    boolean held = heldDecline != null;
+    heldDecline = null;
+    if (now.latestFailed() > checkpointsBefore.latestFailed()
         && !restarting
-        && !(newJobFailure && abortedByFailover(now.latestFailure()))) {
-      long count = Math.max(1, now.failedCheckpoints() - seen.failedCheckpoints());
-      failedInARow += count;
-      lines.add(checkpointFailed(now, count, newJobFailure));
+        && !(newJobFailure && partOfTheFailure(now.latestFailure()))) {
+      if (!held && !newJobFailure && declinedByAStoppedTask(now.latestFailure())) {
+        heldDecline = checkpointsBefore;
+      } else {
+        long count = Math.max(1, now.failedCheckpoints() - checkpointsBefore.failedCheckpoints());
+        failedInARow += count;
+        lines.add(checkpointFailed(now, count, newJobFailure));
+      }
     }
     if (newJobFailure) {
       unrecoveredFailureAt = now.failedAt();
@@ -244,8 +270,17 @@ final class JobHealth {
    * is suspending", "Task has failed."): in the poll that sees the failure too, it is a
    * consequence, not a cause, and its line would read as the reason.
    */
-  private static boolean abortedByFailover(String message) {
+  static boolean abortedByFailover(String message) {
     return ABORTED_BY_FAILOVER.stream().anyMatch(reason -> reason.message().equals(message));
+  }
+
+  /** Whether a checkpoint that failed so belongs to a job failure seen in the same poll. */
+  private static boolean partOfTheFailure(String message) {
+    return abortedByFailover(message) || declinedByAStoppedTask(message);
+  }
+
+  private static boolean declinedByAStoppedTask(String message) {
+    return DECLINED_BY_A_STOPPED_TASK.stream().anyMatch(reason -> reason.message().equals(message));
   }
 
   /**

@@ -56,7 +56,15 @@ public final class IndexSetup {
     } catch (OpenSearchException e) {
       throw failure(config, "HTTP " + e.status() + ", " + e.getMessage());
     } catch (IOException | RuntimeException e) {
-      throw failure(config, IoProblems.innermost(e));
+      // No answer at all: the cluster is down, restarting or out of reach. Whoever reads this at
+      // a restart needs the way to start without it, the one the templates alone stand in the way
+      // of.
+      throw failure(
+          config,
+          IoProblems.innermost(e)
+              + "; check that it runs and answers from this machine (opensearch.url), or turn"
+              + " sinks.opensearch.install_templates off to start without it (its sinks retry"
+              + " their writes until it answers; then run vigil dashboards install)");
     }
   }
 

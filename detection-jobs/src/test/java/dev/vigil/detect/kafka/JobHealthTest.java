@@ -212,6 +212,68 @@ class JobHealthTest {
   }
 
   @Test
+  void checkpointsTheFailingTaskDeclinedAreNotReportedAsTheCauseEvenAPollBeforeTheFailure() {
+    // Seen with OpenSearch stopped under vigil run: the sink blocks the task, checkpoint triggers
+    // queue behind it, and when its batch gives up the task declines them all as not ready; Flink
+    // recorded the declines one poll before the failure, and the lines read "5 checkpoints
+    // failed, the latest (9): checkpoint was declined (tasks not ready); the job keeps running".
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S declined = HEALTHY.withFailedCheckpoints(5, 9, "Checkpoint was declined (tasks not ready)");
+    assertThat(observe(health, declined)).isEmpty();
+    S failing =
+        declined
+            .withFailure(
+                2_000,
+                new IOException(
+                    "OpenSearch at http://127.0.0.1:9200 did not take a batch of 22 documents"))
+            .notAllRunning();
+    assertThat(observe(health, failing))
+        .containsExactly(
+            "the job failed: OpenSearch at http://127.0.0.1:9200 did not take a batch of 22"
+                + " documents (IOException); restarting from checkpoint 4 in 5s"
+                + " (checkpoints.restart_delay)");
+    assertThat(observe(health, failing.runningSince(8_000, 1).withRestored(4)))
+        .containsExactly(
+            "the job recovered: all its tasks run again from checkpoint 4 (restart 1 in a row of"
+                + " at most 3, checkpoints.restart_attempts)");
+  }
+
+  @Test
+  void checkpointsTheFailingTaskDeclinedInTheSamePollAreNotReportedAsTheCause() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S failing =
+        HEALTHY
+            .withFailedCheckpoints(5, 9, "Checkpoint was declined (tasks not ready)")
+            .withFailure(2_000, new IOException("bulk request gave up"))
+            .notAllRunning();
+    assertThat(observe(health, failing))
+        .containsExactly(
+            "the job failed: bulk request gave up (IOException); restarting from checkpoint 4 in"
+                + " 5s (checkpoints.restart_delay)");
+  }
+
+  @Test
+  void aDeclineByATaskNotRunningWithoutAFailureIsReportedAPollLater() {
+    JobHealth health = new JobHealth(SETTINGS);
+    observe(health, HEALTHY);
+
+    S declined = HEALTHY.withFailedCheckpoints(1, 5, "Checkpoint was declined (tasks not ready)");
+    assertThat(observe(health, declined)).isEmpty();
+    S anotherDeclined = declined.withFailedCheckpoints(2, 6, declined.s().latestFailure());
+    assertThat(observe(health, anotherDeclined))
+        .containsExactly(
+            "2 checkpoints failed, the latest (6): checkpoint was declined (tasks not ready); the"
+                + " job keeps running and tries again within 10s (checkpoints.interval)");
+    assertThat(observe(health, anotherDeclined.withCompleted(5, 7)))
+        .containsExactly(
+            "checkpoint 7 completed: checkpointing works again after 2 failed checkpoints");
+  }
+
+  @Test
   void aKafkaTimeoutOfTheSourceIsOneLineWithItsRootCause() {
     // What the Kafka source's enumerator fails the job with while the brokers are away; the CLI
     // keeps the ERROR and trace Flink logs for it off the console (simplelogger.properties).

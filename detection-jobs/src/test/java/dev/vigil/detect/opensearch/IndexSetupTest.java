@@ -53,7 +53,7 @@ class IndexSetupTest {
   }
 
   @Test
-  void anUnreachableNodeIsNamedByItsUrlAsTheCliNamesIt() throws IOException {
+  void anUnreachableNodeIsNamedByItsUrlWithTheWayToStartWithoutIt() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
@@ -65,7 +65,10 @@ class IndexSetupTest {
         .hasMessage(
             "installing the index templates failed on OpenSearch at http://127.0.0.1:"
                 + closedPort
-                + ": connection refused");
+                + ": connection refused; check that it runs and answers from this machine"
+                + " (opensearch.url), or turn sinks.opensearch.install_templates off to start"
+                + " without it (its sinks retry their writes until it answers; then run vigil"
+                + " dashboards install)");
   }
 
   @Test
