@@ -269,7 +269,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
       }
       restoredEventsDropped.inc(droppedEvents);
       LOG.warn(
-          "Dropped {} held events of {} keys from the restored state: this rule pack has no route"
+          "Dropped {} held events (keys: {}) from the restored state: this rule pack has no route"
               + " for them (a suppress.by or correlation group-by it no longer has, or a key of an"
               + " earlier version's savepoint that cannot be placed); metric restoredEventsDropped",
           droppedEvents,
