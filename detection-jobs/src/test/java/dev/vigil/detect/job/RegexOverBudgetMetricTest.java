@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
@@ -64,7 +65,10 @@ class RegexOverBudgetMetricTest {
             .build();
     try (var harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new DetectionOperator(rules), RoutedEvent::getKey, Types.STRING, environment)) {
+            new DetectionOperator(rules, JobOptions.DEFAULT_VAULT_PAIR_MEMORY),
+            RoutedEvent::getKey,
+            Types.STRING,
+            environment)) {
       harness.open();
       @SuppressWarnings("unchecked")
       Gauge<Long> overBudget = (Gauge<Long>) metrics.get(GroupRouter.REGEX_OVER_BUDGET);
