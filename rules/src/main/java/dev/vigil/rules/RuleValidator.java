@@ -145,23 +145,7 @@ public final class RuleValidator {
       return e.errors(); // not YAML: nothing else can be checked
     }
     List<RuleError> schema = new ArrayList<>();
-    Set<Integer> shapeBroken = new HashSet<>();
-    for (YamlDocument document : documents) {
-      List<String> mixed = searchShapes(source.name(), document, schema);
-      for (SchemaFindings.Finding finding : findings(document)) {
-        if (mixed.stream()
-            .anyMatch(
-                search ->
-                    finding.pointer().equals(search)
-                        || finding.pointer().startsWith(search + "/"))) {
-          continue; // said once by the compiler's words, which searchShapes added
-        }
-        schema.add(schemaError(source.name(), document, finding));
-        if (compiledAsWritten(finding.pointer())) {
-          shapeBroken.add(document.line());
-        }
-      }
-    }
+    Set<Integer> shapeBroken = schemaErrors(source.name(), documents, schema);
     List<RuleError> errors = new ArrayList<>(checked.errors());
     List<RuleDocument> compilable =
         checked.checkable().documents().stream()
@@ -179,6 +163,47 @@ public final class RuleValidator {
     schema.stream().filter(error -> !reported.contains(error.line())).forEach(errors::add);
     errors.sort(Comparator.comparingInt(RuleError::line));
     return errors;
+  }
+
+  /**
+   * The schema's errors, as {@code validate} words them, of a rule file that loads and compiles:
+   * then they are all of its errors that {@code validate} shows but for ids and names used in other
+   * files too. For {@code rules test}, which finds the rest itself as it loads and compiles.
+   *
+   * @throws RuleException when the file is not YAML
+   */
+  public static List<RuleError> schemaErrors(RulePack.Source source) throws RuleException {
+    List<RuleError> schema = new ArrayList<>();
+    schemaErrors(source.name(), YamlReader.read(source.name(), source.text()), schema);
+    schema.sort(Comparator.comparingInt(RuleError::line));
+    return List.copyOf(schema);
+  }
+
+  /**
+   * Adds the schema's findings on each document to {@code schema} (a search of the wrong shape in
+   * the compiler's words), and returns the lines of the documents with a finding in what the
+   * compiler reads as written, which are not compiled.
+   */
+  private static Set<Integer> schemaErrors(
+      String file, List<YamlDocument> documents, List<RuleError> schema) {
+    Set<Integer> shapeBroken = new HashSet<>();
+    for (YamlDocument document : documents) {
+      List<String> mixed = searchShapes(file, document, schema);
+      for (SchemaFindings.Finding finding : findings(document)) {
+        if (mixed.stream()
+            .anyMatch(
+                search ->
+                    finding.pointer().equals(search)
+                        || finding.pointer().startsWith(search + "/"))) {
+          continue; // said once by the compiler's words, which searchShapes added
+        }
+        schema.add(schemaError(file, document, finding));
+        if (compiledAsWritten(finding.pointer())) {
+          shapeBroken.add(document.line());
+        }
+      }
+    }
+    return shapeBroken;
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.vigil.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.rules.model.RuleDocument;
+import dev.vigil.rules.model.RuleFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -577,27 +579,106 @@ class RuleValidatorTest {
   }
 
   @Test
-  void anIdOrNameUsedInTwoFilesIsAnError() throws IOException {
+  void anIdOrNameUsedInTwoFilesIsAnErrorAtTheSecondInEveryCommand() throws IOException {
     write("a.yml", STOP_LOGGING);
     write("b.yml", STOP_LOGGING.replace("name: stop_logging", "name: other"));
     write(
         "c.yml",
         STOP_LOGGING.replace(
             "11111111-1111-4111-8111-111111111111", "33333333-3333-4333-8333-333333333333"));
+    // At the id: or name: line of the second file, naming the first's.
+    String idClash =
+        dir.resolve("b.yml")
+            + ":2: the id 11111111-1111-4111-8111-111111111111 is also used by "
+            + dir.resolve("a.yml")
+            + ":2; give one of them a fresh id (uuidgen)";
+    String nameClash =
+        dir.resolve("c.yml")
+            + ":3: the name 'stop_logging' is also used by "
+            + dir.resolve("a.yml")
+            + ":3; give one of them another name";
 
-    RuleValidator.Report report = RuleValidator.validate(List.of(dir));
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(idClash, nameClash, "1 valid, 2 invalid");
+    // test compiles each file alone, and still reports what detect refuses.
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .containsExactly(idClash, nameClash, "0 passed, 2 failed");
+    assertThatThrownBy(
+            () -> dev.vigil.rules.engine.PackCompiler.compile(RulePack.load(List.of(dir))))
+        .isInstanceOf(RuleException.class)
+        .hasMessageContaining(idClash)
+        .hasMessageContaining(nameClash);
+  }
 
-    assertThat(report.lines())
-        .containsExactly(
-            dir.resolve("b.yml")
-                + ":1: the id 11111111-1111-4111-8111-111111111111 is also used by "
-                + dir.resolve("a.yml")
-                + ":1",
-            dir.resolve("c.yml")
-                + ":1: the name 'stop_logging' is also used by "
-                + dir.resolve("a.yml")
-                + ":1",
-            "1 valid, 2 invalid");
+  @Test
+  void aRuleReusingABuiltInIdOrNameIsTheAuthorsErrorWhicheverPathComesFirst() throws Exception {
+    RuleFile builtInFile = RulePack.builtIn().files().get(0);
+    RuleDocument builtIn = builtInFile.documents().get(0);
+    write(
+        "mine.yml",
+        STOP_LOGGING
+            .replace("11111111-1111-4111-8111-111111111111", builtIn.id())
+            .replace("name: stop_logging", "name: " + builtIn.meta().name()));
+    String mine = dir.resolve("mine.yml").toString();
+    String idClash =
+        mine
+            + ":2: the id "
+            + builtIn.id()
+            + " is also used by the built-in rule '"
+            + builtIn.meta().name()
+            + "' at "
+            + builtInFile.file()
+            + ":"
+            + builtIn.document().lineOf("/id")
+            + "; give this rule a fresh id (uuidgen)";
+    String nameClash =
+        mine
+            + ":3: the name '"
+            + builtIn.meta().name()
+            + "' is also used by the built-in rule at "
+            + builtInFile.file()
+            + ":"
+            + builtIn.document().lineOf("/name")
+            + "; give this rule another name";
+    Path pack = RulePack.builtInRoot();
+    int builtInFiles = RulePack.builtInSources().size();
+
+    for (List<Path> paths : List.of(List.of(dir, pack), List.of(pack, dir))) {
+      assertThat(RuleValidator.validate(paths).lines())
+          .as("validate %s", paths)
+          .containsExactly(idClash, nameClash, (builtInFiles) + " valid, 1 invalid");
+      assertThat(dev.vigil.rules.testing.RuleTestRunner.run(paths).lines())
+          .as("test %s", paths)
+          .contains(idClash, nameClash)
+          .noneMatch(line -> line.startsWith(builtInFile.file()));
+      // detect, run and explain compile the whole pack.
+      assertThatThrownBy(() -> dev.vigil.rules.engine.PackCompiler.compile(RulePack.load(paths)))
+          .as("detect %s", paths)
+          .isInstanceOf(RuleException.class)
+          .hasMessage(idClash + "\n" + nameClash);
+    }
+  }
+
+  @Test
+  void aSchemaErrorOfAFileThatRunsIsAFailureOfTestInValidatesWords() throws IOException {
+    write(
+        "tagged.yml",
+        stopLogging(1).replace("level: low", "level: low\ntags: [Attack.T1485]")
+            + """
+            tests:
+              - name: alerts
+                events:
+                  - event: {source: AWS_CLOUDTRAIL, operation: StopLogging, raw: {eventName: StopLogging}}
+                expect: {alerts: 1}
+            """);
+
+    List<String> validate = RuleValidator.validate(List.of(dir)).lines();
+    assertThat(validate).hasSize(2).last().isEqualTo("0 valid, 1 invalid");
+    assertThat(validate.get(0)).startsWith(dir.resolve("tagged.yml") + ":5: schema: tags.0: ");
+
+    // The test runs and passes; the file's schema error is one more failure, in validate's words.
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .containsExactly(validate.get(0), "1 passed, 1 failed");
   }
 
   @Test

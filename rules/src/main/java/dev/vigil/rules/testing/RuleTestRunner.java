@@ -166,6 +166,8 @@ public final class RuleTestRunner {
         runner.reportAsValidateDoes(file, failures, warnings);
       }
     }
+    // An id or name used in two files, which no file compiled on its own shows.
+    PackCompiler.duplicates(loaded.pack()).forEach(error -> failures.add(failure(error)));
     return runner.runAll(failures, warnings);
   }
 
@@ -179,6 +181,19 @@ public final class RuleTestRunner {
     RuleValidator.FileFindings findings = RuleValidator.check(sources.get(file), pack);
     findings.errors().forEach(error -> failures.add(failure(error)));
     warnings.addAll(findings.warnings());
+  }
+
+  /** The schema's errors of a file that loads and compiles; none for a pack given loaded. */
+  private List<RuleError> schemaErrors(String file) {
+    RulePack.Source source = sources.get(file);
+    if (source == null) {
+      return List.of();
+    }
+    try {
+      return RuleValidator.schemaErrors(source);
+    } catch (RuleException e) {
+      throw new IllegalStateException(file + " loaded, so it is YAML", e);
+    }
   }
 
   private Report runAll(List<Failure> failures, List<RuleError> warnings) {
@@ -220,6 +235,12 @@ public final class RuleTestRunner {
       compiled.warnings().stream()
           .filter(warning -> warning.file().equals(file.file()))
           .forEach(warnings::add);
+      // What only the schema checks (the form of tags, say): errors in validate, failures here,
+      // though the tests run.
+      for (RuleError error : schemaErrors(file.file())) {
+        failures.add(failure(error));
+        failed++;
+      }
       for (RuleDocument document : file.documents()) {
         String rule = document.meta().handle();
         for (RuleTest test : document.tests()) {
