@@ -682,6 +682,40 @@ class RuleValidatorTest {
   }
 
   @Test
+  void aSigmaOneTimeframeHidesNoOtherMistakeOfTheRule() throws IOException {
+    write(
+        "burst.yml",
+        """
+        title: Vault token burst
+        id: 2c4e6a8b-1d3f-4a5c-9e7b-0f1a2b3c4d5e
+        level: high
+        logsource: {product: hashicorp, service: vault}
+        detection:
+          selection:
+            request.path|startwith: auth/token/create
+            request.client_tokn: x
+          condition: selection | count() by actor.id > 20
+          timeframe: 10m
+        """);
+    String burst = dir.resolve("burst.yml").toString();
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            burst + ":7: unknown modifier 'startwith'; did you mean 'startswith'?",
+            burst
+                + ":8: warning: unknown field 'request.client_tokn' for hashicorp/vault records;"
+                + " did you mean 'request.client_token'? (write raw.request.client_tokn if it is"
+                + " right)",
+            burst
+                + ":9: aggregation expressions ('| count() by ...') were removed in Sigma 2: use a"
+                + " correlation rule (type event_count or value_count) that references this rule",
+            burst
+                + ":10: 'timeframe' belongs to Sigma 1 aggregations; use a correlation rule with"
+                + " 'timespan'",
+            "0 valid, 1 invalid, 1 warning");
+  }
+
+  @Test
   void aCorrelationMayReferenceARuleOfAnotherFile() throws IOException {
     write("base.yml", STOP_LOGGING);
     write("correlation.yml", REPEATED_STOP_LOGGING);
