@@ -20,7 +20,9 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks rule files ({@code vigil rules validate}): the JSON Schema of the format ({@code
@@ -272,7 +274,38 @@ public final class RuleValidator {
       String file, YamlDocument document, SchemaFindings.Finding finding) {
     String pointer = finding.pointer();
     String where = pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.') + ": ";
-    return new RuleError(file, document.lineOf(pointer), "schema: " + where + finding.text());
+    String text = finding.text();
+    if (finding.keyword().equals("pattern")) {
+      text = patternInWords(pointer, document.root().at(pointer).asText(), text);
+    }
+    return new RuleError(file, document.lineOf(pointer), "schema: " + where + text);
+  }
+
+  private static final Pattern TAG = Pattern.compile("[a-z0-9_-]+\\.[a-z0-9._-]+");
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+  /**
+   * A value that does not match its pattern, said as what it should be and how to write it: the
+   * validator names only the regex ({@code does not match the regex pattern ^[a-z0-9_-]+...}). The
+   * patterns the loader and the compiler do not check themselves: tags and names.
+   */
+  private static String patternInWords(String pointer, String value, String otherwise) {
+    if (pointer.matches("/tags/\\d+")) {
+      String lower = value.toLowerCase(Locale.ROOT);
+      return "'"
+          + value
+          + "' is not a Sigma tag (namespace.name in lower case, such as attack.t1485)"
+          + (TAG.matcher(lower).matches() ? ": write " + lower : "");
+    }
+    if (pointer.equals("/name")) {
+      String fixed = value.trim().replaceAll("[^A-Za-z0-9_.-]+", "_");
+      return "'"
+          + value
+          + "' is not a rule name (letters, digits, '_', '.' and '-')"
+          + (NAME.matcher(fixed).matches() ? ": write " + fixed : "");
+    }
+    return otherwise;
   }
 
   private static JsonSchema loadSchema() {

@@ -673,12 +673,36 @@ class RuleValidatorTest {
             """);
 
     List<String> validate = RuleValidator.validate(List.of(dir)).lines();
-    assertThat(validate).hasSize(2).last().isEqualTo("0 valid, 1 invalid");
-    assertThat(validate.get(0)).startsWith(dir.resolve("tagged.yml") + ":5: schema: tags.0: ");
+    // In words, with the fix, where the validator names only its regex.
+    assertThat(validate)
+        .containsExactly(
+            dir.resolve("tagged.yml")
+                + ":5: schema: tags.0: 'Attack.T1485' is not a Sigma tag (namespace.name in lower"
+                + " case, such as attack.t1485): write attack.t1485",
+            "0 valid, 1 invalid");
 
     // The test runs and passes; the file's schema error is one more failure, in validate's words.
     assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
         .containsExactly(validate.get(0), "1 passed, 1 failed");
+  }
+
+  @Test
+  void aNameOrTagOfTheWrongFormSaysHowToWriteIt() throws IOException {
+    write(
+        "named.yml",
+        STOP_LOGGING
+            .replace("name: stop_logging", "name: stop logging")
+            .replace("level: low", "level: low\ntags: [attack]"));
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            dir.resolve("named.yml")
+                + ":3: schema: name: 'stop logging' is not a rule name (letters, digits, '_', '.'"
+                + " and '-'): write stop_logging",
+            dir.resolve("named.yml")
+                + ":5: schema: tags.0: 'attack' is not a Sigma tag (namespace.name in lower case,"
+                + " such as attack.t1485)",
+            "0 valid, 1 invalid");
   }
 
   @Test
