@@ -185,6 +185,39 @@ class RulesCommandTest {
   }
 
   @Test
+  void explainShowsARuleWhoseFileCompilesWhileAnotherFileIsBroken() throws IOException {
+    Files.writeString(dir.resolve("good.yml"), CONSOLE_LOGIN_RULE);
+    Files.writeString(
+        dir.resolve("broken.yml"),
+        CONSOLE_LOGIN_RULE
+            .replace("0d7b3c1e-5a40-4f1f-9d2a-6c2b8e1f4a10", "1e8c4d2f-6b51-4a2a-8e3b-7d3c9f2a5b21")
+            .replace("name: console_sign_in", "name: console_sign_in_2")
+            .replace("eventName:", "eventName|startwith:"));
+
+    CliRun.Result result =
+        cli().execute("rules", "explain", "console_sign_in", "--rules", dir.toString());
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout()).startsWith("rule:        Console sign-in");
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "explaining console_sign_in from its own file: the rules given do not all load or"
+                + " compile (errors in "
+                + dir.resolve("broken.yml")
+                + "); 'vigil rules validate' lists them");
+
+    // The broken rule itself, or a detection (which needs every rule), still gets the errors.
+    CliRun.Result broken =
+        cli().execute("rules", "explain", "console_sign_in_2", "--rules", dir.toString());
+    assertThat(broken.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(broken.stderrLines())
+        .containsExactly(
+            dir.resolve("broken.yml")
+                + ":11: unknown modifier 'startwith'; did you mean 'startswith'?",
+            "vigil rules explain: the rules do not compile");
+  }
+
+  @Test
   void explainSaysSoWhenNoRuleHasThatName() {
     CliRun.Result result = cli().execute("rules", "explain", "no_such_rule");
 

@@ -144,7 +144,9 @@ public final class RuleTestRunner {
    * Runs every test of the rule files under the paths (value lists come from the same paths). A
    * rule file that does not load or compile cannot run its tests: it shows instead every error and
    * warning {@code rules validate} shows for it (the loader's, the compiler's and the schema's), so
-   * that one command tells its author all that is wrong.
+   * that one command tells its author all that is wrong. A file that runs still gets the other
+   * errors {@code validate} has for it, one failure each: an id or name that another file uses too,
+   * and what only the schema checks.
    */
   public static Report run(List<Path> paths) {
     RulePack.Read read = RulePack.read(paths);
