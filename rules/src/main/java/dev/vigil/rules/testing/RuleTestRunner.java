@@ -255,7 +255,7 @@ public final class RuleTestRunner {
             failures.add(
                 new Failure(
                     file.file(),
-                    test.line(),
+                    outcome.line() > 0 ? outcome.line() : test.line(),
                     rule,
                     test.name(),
                     outcome.reason(),
@@ -269,8 +269,15 @@ public final class RuleTestRunner {
         passed, failed, List.copyOf(failures), List.copyOf(results), List.copyOf(warnings));
   }
 
-  /** A test's result: the reason it failed (null: it passed) and the lines that explain it. */
-  private record Outcome(String reason, List<String> explanation) {
+  /**
+   * A test's result: the reason it failed (null: it passed), the lines that explain it, and the
+   * line the failure is at (0: the test's own).
+   */
+  private record Outcome(String reason, List<String> explanation, int line) {
+    Outcome(String reason, List<String> explanation) {
+      this(reason, explanation, 0);
+    }
+
     static Outcome failed(String reason) {
       return new Outcome(reason, List.of());
     }
@@ -283,10 +290,12 @@ public final class RuleTestRunner {
 
   private Outcome runTest(CompiledPack pack, RuleFile file, RuleDocument owner, RuleTest test) {
     List<AuditEvent> events = new ArrayList<>();
+    int eventLine = test.line();
     try {
       int serial = 0;
       for (int entry = 0; entry < test.events().size(); entry++) {
         RuleTest.TestEvent event = test.events().get(entry);
+        eventLine = event.line();
         for (int copy = 0; copy < event.repeat(); copy++) {
           long offset = copy * event.everyMillis();
           String origin = file.file() + ":" + event.line();
@@ -306,7 +315,8 @@ public final class RuleTestRunner {
         }
       }
     } catch (IllegalArgumentException | IllegalStateException e) {
-      return Outcome.failed("bad test event: " + e.getMessage());
+      // At the event's line, where the fix goes.
+      return new Outcome("bad test event: " + e.getMessage(), List.of(), eventLine);
     }
     Set<String> ids = file.documents().stream().map(RuleDocument::id).collect(Collectors.toSet());
     Set<String> expectedRules =
