@@ -646,7 +646,7 @@ class RuleValidatorTest {
     for (List<Path> paths : List.of(List.of(dir, pack), List.of(pack, dir))) {
       assertThat(RuleValidator.validate(paths).lines())
           .as("validate %s", paths)
-          .containsExactly(idClash, nameClash, (builtInFiles) + " valid, 1 invalid");
+          .containsExactly(idClash, nameClash, builtInFiles + " valid, 1 invalid");
       assertThat(dev.vigil.rules.testing.RuleTestRunner.run(paths).lines())
           .as("test %s", paths)
           .contains(idClash, nameClash)
