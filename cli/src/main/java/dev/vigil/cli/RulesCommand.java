@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.ingest.spi.NearNames;
+import dev.vigil.rules.RuleError;
 import dev.vigil.rules.RuleException;
 import dev.vigil.rules.RuleExplainer;
 import dev.vigil.rules.RulePack;
@@ -8,6 +9,7 @@ import dev.vigil.rules.RulePathException;
 import dev.vigil.rules.RuleValidator;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.PackCompiler;
+import dev.vigil.rules.model.RuleFile;
 import dev.vigil.rules.testing.RuleTestRunner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -164,20 +166,39 @@ final class RulesCommand {
 
     @Override
     public Integer call() {
-      RulePack pack;
-      try {
-        pack = RulePack.load(rulePaths(env, "--rules", paths));
-      } catch (RuleException e) {
-        print(env.stderr(), e.errors().stream().map(Object::toString).toList());
-        throw new CommandFailedException(
-            "the rules do not load; run 'vigil rules validate' for details");
+      RulePack.Loaded loaded = RulePack.loadLenient(rulePaths(env, "--rules", paths));
+      List<RuleError> problems = loaded.errors();
+      CompiledPack compiled = null;
+      if (problems.isEmpty()) {
+        try {
+          compiled = PackCompiler.compile(loaded.pack());
+        } catch (RuleException e) {
+          problems = e.errors();
+        }
       }
-      CompiledPack compiled;
-      try {
-        compiled = PackCompiler.compile(pack);
-      } catch (RuleException e) {
-        print(env.stderr(), e.errors().stream().map(Object::toString).toList());
-        throw new CommandFailedException("the rules do not compile");
+      if (compiled == null) {
+        // An author mid-way through one file still looks at another: the rule's own file, with
+        // what its correlations reference, when that loads and compiles.
+        Optional<CompiledPack> own = detection ? Optional.empty() : ownFileOf(loaded.pack(), rule);
+        if (own.isEmpty()) {
+          print(env.stderr(), problems.stream().map(Object::toString).toList());
+          throw new CommandFailedException(
+              loaded.errors().isEmpty()
+                  ? "the rules do not compile"
+                  : "the rules do not load; run 'vigil rules validate' for details");
+        }
+        compiled = own.get();
+        List<String> files = problems.stream().map(RuleError::file).distinct().toList();
+        print(
+            env.stderr(),
+            List.of(
+                "explaining "
+                    + rule
+                    + " from its own file: the rules given do not all load or compile (errors"
+                    + " in "
+                    + String.join(", ", files.subList(0, Math.min(3, files.size())))
+                    + (files.size() > 3 ? " and " + (files.size() - 3) + " more" : "")
+                    + "); 'vigil rules validate' lists them"));
       }
       String where =
           paths == null || paths.isEmpty()
@@ -232,6 +253,23 @@ final class RulesCommand {
               + (didYouMean.isEmpty() ? "" : "; " + didYouMean)
               + (paths == null || paths.isEmpty() ? " (--rules PATH looks in other rules)" : ""));
     }
+  }
+
+  /**
+   * The pack of the one file that holds the rule {@code explain} was asked for, compiled, when it
+   * compiles (see {@link RulePack#forFile}).
+   */
+  private static Optional<CompiledPack> ownFileOf(RulePack pack, String rule) {
+    for (RuleFile file : pack.files()) {
+      if (file.documents().stream().anyMatch(d -> RuleExplainer.refersTo(d.meta(), rule))) {
+        try {
+          return Optional.of(PackCompiler.compile(pack.forFile(file)));
+        } catch (RuleException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   @Command(

@@ -46,6 +46,47 @@ class RulesCommandTest {
   }
 
   @Test
+  void aRuleReusingABuiltInIdIsTheAuthorsErrorInEveryCommand() throws Exception {
+    // The author's rule takes root_credential_created's id; the pack's directory is given after
+    // it, or holds it as a local addition that sorts before the built-in file (aws/ < any/).
+    Path pack = PROJECT_ROOT.resolve("rules");
+    Files.writeString(
+        dir.resolve("mine.yml"),
+        CONSOLE_LOGIN_RULE.replace(
+            "0d7b3c1e-5a40-4f1f-9d2a-6c2b8e1f4a10", "b4d6f8a0-2c1e-4e3a-9b5d-7f9a1c3e5b2d"));
+    Files.createDirectories(dir.resolve("pack/aws"));
+    Files.createDirectories(dir.resolve("pack/any"));
+    Files.copy(dir.resolve("mine.yml"), dir.resolve("pack/aws/mine.yml"));
+    Files.copy(pack.resolve("any/root_token_use.yml"), dir.resolve("pack/any/root_token_use.yml"));
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "kafka:\n  bootstrap_servers: 192.0.2.1:9092\nrules:\n  path: pack\n");
+    String clash =
+        ":2: the id b4d6f8a0-2c1e-4e3a-9b5d-7f9a1c3e5b2d is also used by the built-in rule"
+            + " 'root_credential_created' at ";
+    String input = PROJECT_ROOT.resolve("samples/vault/audit.log").toString();
+
+    for (String[] command :
+        List.of(
+            new String[] {"rules", "validate", "mine.yml", pack.toString()},
+            new String[] {"rules", "test", "mine.yml", pack.toString()},
+            new String[] {"detect", "--rules", "mine.yml", "--rules", pack.toString(), input},
+            new String[] {"run", "--config", "vigil.yaml"})) {
+      CliRun.Result result = cli().execute(command);
+
+      String mine = command[0].equals("run") ? "pack/aws/mine.yml" : "mine.yml";
+      assertThat(result.stderrLines())
+          .as(String.join(" ", command))
+          .filteredOn(line -> line.contains("b4d6f8a0-2c1e-4e3a-9b5d-7f9a1c3e5b2d"))
+          .singleElement()
+          .asString()
+          .startsWith(dir.resolve(mine) + clash)
+          .endsWith("root_token_use.yml:6; give this rule a fresh id (uuidgen)");
+      assertThat(result.exitCode()).as(String.join(" ", command)).isNotZero();
+    }
+  }
+
+  @Test
   void validatesTheBuiltInPackWhenNoPathIsGiven() {
     CliRun.Result result = cli().execute("rules", "validate");
 
@@ -141,6 +182,39 @@ class RulesCommandTest {
     assertThat(result.stdout()).contains("Console sign-in").containsIgnoringCase("select");
     // Its detection is its own name and has no other rule: nothing to point at.
     assertThat(result.stderrLines()).isEmpty();
+  }
+
+  @Test
+  void explainShowsARuleWhoseFileCompilesWhileAnotherFileIsBroken() throws IOException {
+    Files.writeString(dir.resolve("good.yml"), CONSOLE_LOGIN_RULE);
+    Files.writeString(
+        dir.resolve("broken.yml"),
+        CONSOLE_LOGIN_RULE
+            .replace("0d7b3c1e-5a40-4f1f-9d2a-6c2b8e1f4a10", "1e8c4d2f-6b51-4a2a-8e3b-7d3c9f2a5b21")
+            .replace("name: console_sign_in", "name: console_sign_in_2")
+            .replace("eventName:", "eventName|startwith:"));
+
+    CliRun.Result result =
+        cli().execute("rules", "explain", "console_sign_in", "--rules", dir.toString());
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout()).startsWith("rule:        Console sign-in");
+    assertThat(result.stderrLines())
+        .containsExactly(
+            "explaining console_sign_in from its own file: the rules given do not all load or"
+                + " compile (errors in "
+                + dir.resolve("broken.yml")
+                + "); 'vigil rules validate' lists them");
+
+    // The broken rule itself, or a detection (which needs every rule), still gets the errors.
+    CliRun.Result broken =
+        cli().execute("rules", "explain", "console_sign_in_2", "--rules", dir.toString());
+    assertThat(broken.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
+    assertThat(broken.stderrLines())
+        .containsExactly(
+            dir.resolve("broken.yml")
+                + ":11: unknown modifier 'startwith'; did you mean 'startswith'?",
+            "vigil rules explain: the rules do not compile");
   }
 
   @Test

@@ -292,7 +292,8 @@ public final class RuleExplainer {
     return String.join("\n", lines) + "\n";
   }
 
-  private static boolean refersTo(RuleMeta meta, String reference) {
+  /** Whether {@code reference} names the rule: its id, its name, or its title in any case. */
+  public static boolean refersTo(RuleMeta meta, String reference) {
     return reference.equals(meta.id())
         || reference.equals(meta.name())
         || reference.equalsIgnoreCase(meta.title());

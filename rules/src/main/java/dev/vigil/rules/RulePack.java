@@ -121,6 +121,36 @@ public final class RulePack {
     return loaded.pack();
   }
 
+  /** The built-in pack's rule documents as parsed, read on first use (see {@link #isBuiltIn}). */
+  private static volatile Set<JsonNode> builtInDocuments;
+
+  /**
+   * Whether a rule document is one of the built-in pack's as shipped: a file of the pack's {@code
+   * rules/} directory given among the author's paths, or a copy of it left unchanged. Compared by
+   * content (the parsed document, not comments or layout), since a path does not tell: the pack's
+   * directory may be given by any path, and an author's copy may sit anywhere. For messages about
+   * two rules that clash (which one the author can change): the pack is read on the first call.
+   */
+  public static boolean isBuiltIn(RuleDocument document) {
+    Set<JsonNode> known = builtInDocuments;
+    if (known == null) {
+      Set<JsonNode> roots = new HashSet<>();
+      for (Source source : builtInSources()) {
+        if (source.isList()) {
+          continue;
+        }
+        try {
+          YamlReader.read(source.name(), source.text()).forEach(doc -> roots.add(doc.root()));
+        } catch (RuleException e) {
+          throw new IllegalStateException("the built-in pack does not load: " + e.getMessage(), e);
+        }
+      }
+      known = Set.copyOf(roots);
+      builtInDocuments = known;
+    }
+    return known.contains(document.document().root());
+  }
+
   /**
    * The files of the built-in pack, read now from the class path, named as in the repository
    * ({@code rules/any/root_token_use.yml}) and in path order, as {@link #sources} reads a

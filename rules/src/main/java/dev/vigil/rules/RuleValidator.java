@@ -20,7 +20,9 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks rule files ({@code vigil rules validate}): the JSON Schema of the format ({@code
@@ -145,23 +147,7 @@ public final class RuleValidator {
       return e.errors(); // not YAML: nothing else can be checked
     }
     List<RuleError> schema = new ArrayList<>();
-    Set<Integer> shapeBroken = new HashSet<>();
-    for (YamlDocument document : documents) {
-      List<String> mixed = searchShapes(source.name(), document, schema);
-      for (SchemaFindings.Finding finding : findings(document)) {
-        if (mixed.stream()
-            .anyMatch(
-                search ->
-                    finding.pointer().equals(search)
-                        || finding.pointer().startsWith(search + "/"))) {
-          continue; // said once by the compiler's words, which searchShapes added
-        }
-        schema.add(schemaError(source.name(), document, finding));
-        if (compiledAsWritten(finding.pointer())) {
-          shapeBroken.add(document.line());
-        }
-      }
-    }
+    Set<Integer> shapeBroken = schemaErrors(source.name(), documents, schema);
     List<RuleError> errors = new ArrayList<>(checked.errors());
     List<RuleDocument> compilable =
         checked.checkable().documents().stream()
@@ -179,6 +165,47 @@ public final class RuleValidator {
     schema.stream().filter(error -> !reported.contains(error.line())).forEach(errors::add);
     errors.sort(Comparator.comparingInt(RuleError::line));
     return errors;
+  }
+
+  /**
+   * The schema's errors, as {@code validate} words them, of a rule file that loads and compiles:
+   * then they are all of its errors that {@code validate} shows but for ids and names used in other
+   * files too. For {@code rules test}, which finds the rest itself as it loads and compiles.
+   *
+   * @throws RuleException when the file is not YAML
+   */
+  public static List<RuleError> schemaErrors(RulePack.Source source) throws RuleException {
+    List<RuleError> schema = new ArrayList<>();
+    schemaErrors(source.name(), YamlReader.read(source.name(), source.text()), schema);
+    schema.sort(Comparator.comparingInt(RuleError::line));
+    return List.copyOf(schema);
+  }
+
+  /**
+   * Adds the schema's findings on each document to {@code schema} (a search of the wrong shape in
+   * the compiler's words), and returns the lines of the documents with a finding in what the
+   * compiler reads as written, which are not compiled.
+   */
+  private static Set<Integer> schemaErrors(
+      String file, List<YamlDocument> documents, List<RuleError> schema) {
+    Set<Integer> shapeBroken = new HashSet<>();
+    for (YamlDocument document : documents) {
+      List<String> mixed = searchShapes(file, document, schema);
+      for (SchemaFindings.Finding finding : findings(document)) {
+        if (mixed.stream()
+            .anyMatch(
+                search ->
+                    finding.pointer().equals(search)
+                        || finding.pointer().startsWith(search + "/"))) {
+          continue; // said once by the compiler's words, which searchShapes added
+        }
+        schema.add(schemaError(file, document, finding));
+        if (compiledAsWritten(finding.pointer())) {
+          shapeBroken.add(document.line());
+        }
+      }
+    }
+    return shapeBroken;
   }
 
   /**
@@ -247,7 +274,38 @@ public final class RuleValidator {
       String file, YamlDocument document, SchemaFindings.Finding finding) {
     String pointer = finding.pointer();
     String where = pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.') + ": ";
-    return new RuleError(file, document.lineOf(pointer), "schema: " + where + finding.text());
+    String text = finding.text();
+    if (finding.keyword().equals("pattern")) {
+      text = patternInWords(pointer, document.root().at(pointer).asText(), text);
+    }
+    return new RuleError(file, document.lineOf(pointer), "schema: " + where + text);
+  }
+
+  private static final Pattern TAG = Pattern.compile("[a-z0-9_-]+\\.[a-z0-9._-]+");
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+  /**
+   * A value that does not match its pattern, said as what it should be and how to write it: the
+   * validator names only the regex ({@code does not match the regex pattern ^[a-z0-9_-]+...}). The
+   * patterns the loader and the compiler do not check themselves: tags and names.
+   */
+  private static String patternInWords(String pointer, String value, String otherwise) {
+    if (pointer.matches("/tags/\\d+")) {
+      String lower = value.toLowerCase(Locale.ROOT);
+      return "'"
+          + value
+          + "' is not a Sigma tag (namespace.name in lower case, such as attack.t1485)"
+          + (TAG.matcher(lower).matches() ? ": write " + lower : "");
+    }
+    if (pointer.equals("/name")) {
+      String fixed = value.trim().replaceAll("[^A-Za-z0-9_.-]+", "_");
+      return "'"
+          + value
+          + "' is not a rule name (letters, digits, '_', '.' and '-')"
+          + (NAME.matcher(fixed).matches() ? ": write " + fixed : "");
+    }
+    return otherwise;
   }
 
   private static JsonSchema loadSchema() {

@@ -3,6 +3,8 @@ package dev.vigil.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.rules.model.RuleDocument;
+import dev.vigil.rules.model.RuleFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -577,27 +579,164 @@ class RuleValidatorTest {
   }
 
   @Test
-  void anIdOrNameUsedInTwoFilesIsAnError() throws IOException {
+  void anIdOrNameUsedInTwoFilesIsAnErrorAtTheSecondInEveryCommand() throws IOException {
     write("a.yml", STOP_LOGGING);
     write("b.yml", STOP_LOGGING.replace("name: stop_logging", "name: other"));
     write(
         "c.yml",
         STOP_LOGGING.replace(
             "11111111-1111-4111-8111-111111111111", "33333333-3333-4333-8333-333333333333"));
+    // At the id: or name: line of the second file, naming the first's.
+    String idClash =
+        dir.resolve("b.yml")
+            + ":2: the id 11111111-1111-4111-8111-111111111111 is also used by "
+            + dir.resolve("a.yml")
+            + ":2; give one of them a fresh id (uuidgen)";
+    String nameClash =
+        dir.resolve("c.yml")
+            + ":3: the name 'stop_logging' is also used by "
+            + dir.resolve("a.yml")
+            + ":3; give one of them another name";
 
-    RuleValidator.Report report = RuleValidator.validate(List.of(dir));
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(idClash, nameClash, "1 valid, 2 invalid");
+    // test compiles each file alone, and still reports what detect refuses.
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .containsExactly(idClash, nameClash, "0 passed, 2 failed");
+    assertThatThrownBy(
+            () -> dev.vigil.rules.engine.PackCompiler.compile(RulePack.load(List.of(dir))))
+        .isInstanceOf(RuleException.class)
+        .hasMessageContaining(idClash)
+        .hasMessageContaining(nameClash);
+  }
 
-    assertThat(report.lines())
+  @Test
+  void aRuleReusingABuiltInIdOrNameIsTheAuthorsErrorWhicheverPathComesFirst() throws Exception {
+    RuleFile builtInFile = RulePack.builtIn().files().get(0);
+    RuleDocument builtIn = builtInFile.documents().get(0);
+    write(
+        "mine.yml",
+        STOP_LOGGING
+            .replace("11111111-1111-4111-8111-111111111111", builtIn.id())
+            .replace("name: stop_logging", "name: " + builtIn.meta().name()));
+    String mine = dir.resolve("mine.yml").toString();
+    String idClash =
+        mine
+            + ":2: the id "
+            + builtIn.id()
+            + " is also used by the built-in rule '"
+            + builtIn.meta().name()
+            + "' at "
+            + builtInFile.file()
+            + ":"
+            + builtIn.document().lineOf("/id")
+            + "; give this rule a fresh id (uuidgen)";
+    String nameClash =
+        mine
+            + ":3: the name '"
+            + builtIn.meta().name()
+            + "' is also used by the built-in rule at "
+            + builtInFile.file()
+            + ":"
+            + builtIn.document().lineOf("/name")
+            + "; give this rule another name";
+    Path pack = RulePack.builtInRoot();
+    int builtInFiles = RulePack.builtInSources().size();
+
+    for (List<Path> paths : List.of(List.of(dir, pack), List.of(pack, dir))) {
+      assertThat(RuleValidator.validate(paths).lines())
+          .as("validate %s", paths)
+          .containsExactly(idClash, nameClash, builtInFiles + " valid, 1 invalid");
+      assertThat(dev.vigil.rules.testing.RuleTestRunner.run(paths).lines())
+          .as("test %s", paths)
+          .contains(idClash, nameClash)
+          .noneMatch(line -> line.startsWith(builtInFile.file()));
+      // detect, run and explain compile the whole pack.
+      assertThatThrownBy(() -> dev.vigil.rules.engine.PackCompiler.compile(RulePack.load(paths)))
+          .as("detect %s", paths)
+          .isInstanceOf(RuleException.class)
+          .hasMessage(idClash + "\n" + nameClash);
+    }
+  }
+
+  @Test
+  void aSchemaErrorOfAFileThatRunsIsAFailureOfTestInValidatesWords() throws IOException {
+    write(
+        "tagged.yml",
+        stopLogging(1).replace("level: low", "level: low\ntags: [Attack.T1485]")
+            + """
+            tests:
+              - name: alerts
+                events:
+                  - event: {source: AWS_CLOUDTRAIL, operation: StopLogging, raw: {eventName: StopLogging}}
+                expect: {alerts: 1}
+            """);
+
+    List<String> validate = RuleValidator.validate(List.of(dir)).lines();
+    // In words, with the fix, where the validator names only its regex.
+    assertThat(validate)
         .containsExactly(
-            dir.resolve("b.yml")
-                + ":1: the id 11111111-1111-4111-8111-111111111111 is also used by "
-                + dir.resolve("a.yml")
-                + ":1",
-            dir.resolve("c.yml")
-                + ":1: the name 'stop_logging' is also used by "
-                + dir.resolve("a.yml")
-                + ":1",
-            "1 valid, 2 invalid");
+            dir.resolve("tagged.yml")
+                + ":5: schema: tags.0: 'Attack.T1485' is not a Sigma tag (namespace.name in lower"
+                + " case, such as attack.t1485): write attack.t1485",
+            "0 valid, 1 invalid");
+
+    // The test runs and passes; the file's schema error is one more failure, in validate's words.
+    assertThat(dev.vigil.rules.testing.RuleTestRunner.run(List.of(dir)).lines())
+        .containsExactly(validate.get(0), "1 passed, 1 failed");
+  }
+
+  @Test
+  void aNameOrTagOfTheWrongFormSaysHowToWriteIt() throws IOException {
+    write(
+        "named.yml",
+        STOP_LOGGING
+            .replace("name: stop_logging", "name: stop logging")
+            .replace("level: low", "level: low\ntags: [attack]"));
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            dir.resolve("named.yml")
+                + ":3: schema: name: 'stop logging' is not a rule name (letters, digits, '_', '.'"
+                + " and '-'): write stop_logging",
+            dir.resolve("named.yml")
+                + ":5: schema: tags.0: 'attack' is not a Sigma tag (namespace.name in lower case,"
+                + " such as attack.t1485)",
+            "0 valid, 1 invalid");
+  }
+
+  @Test
+  void aSigmaOneTimeframeHidesNoOtherMistakeOfTheRule() throws IOException {
+    write(
+        "burst.yml",
+        """
+        title: Vault token burst
+        id: 2c4e6a8b-1d3f-4a5c-9e7b-0f1a2b3c4d5e
+        level: high
+        logsource: {product: hashicorp, service: vault}
+        detection:
+          selection:
+            request.path|startwith: auth/token/create
+            request.client_tokn: x
+          condition: selection | count() by actor.id > 20
+          timeframe: 10m
+        """);
+    String burst = dir.resolve("burst.yml").toString();
+
+    assertThat(RuleValidator.validate(List.of(dir)).lines())
+        .containsExactly(
+            burst + ":7: unknown modifier 'startwith'; did you mean 'startswith'?",
+            burst
+                + ":8: warning: unknown field 'request.client_tokn' for hashicorp/vault records;"
+                + " did you mean 'request.client_token'? (write raw.request.client_tokn if it is"
+                + " right)",
+            burst
+                + ":9: aggregation expressions ('| count() by ...') were removed in Sigma 2: use a"
+                + " correlation rule (type event_count or value_count) that references this rule",
+            burst
+                + ":10: 'timeframe' belongs to Sigma 1 aggregations; use a correlation rule with"
+                + " 'timespan'",
+            "0 valid, 1 invalid, 1 warning");
   }
 
   @Test

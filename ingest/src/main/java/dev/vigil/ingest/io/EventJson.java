@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
+import dev.vigil.ingest.spi.NearNames;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -191,7 +192,12 @@ public final class EventJson {
         String symbol = value.asText();
         if (!schema.getEnumSymbols().contains(symbol)) {
           throw new IllegalArgumentException(
-              path + ": '" + symbol + "' is not one of " + schema.getEnumSymbols());
+              path
+                  + ": '"
+                  + symbol
+                  + "' is not one of "
+                  + schema.getEnumSymbols()
+                  + NearNames.suggestion(symbol, schema.getEnumSymbols()));
         }
         return SpecificData.get().createEnum(symbol, schema);
       case STRING:

@@ -289,8 +289,10 @@ public final class PackCompiler {
   }
 
   /**
-   * Ids and names used by more than one rule of the pack: an error at each later use. {@code rules
-   * validate} checks files one by one, and this across them, as {@link #compile} does.
+   * Ids and names used by more than one rule of the pack: an error at each later use, or at the
+   * author's own rule when the other is a built-in one (see {@link #register}). {@code rules
+   * validate} and {@code rules test} check files one by one, and this across them, as {@link
+   * #compile} does.
    */
   public static List<RuleError> duplicates(RulePack pack) {
     List<RuleError> errors = new ArrayList<>();
@@ -298,7 +300,6 @@ public final class PackCompiler {
     return errors;
   }
 
-  /** Every rule of the pack by id and by name; a reference used twice is an error. */
   /**
    * The rules an unanswered alert stands for ({@code stands_for}) must alert once per request on
    * their own: single-event rules without {@code suppress} (whose alert id is the request's) and
@@ -328,6 +329,7 @@ public final class PackCompiler {
     }
   }
 
+  /** Every rule of the pack by id and by name; a reference used twice is an error. */
   private static Map<String, RuleDocument> byReference(RulePack pack, List<RuleError> errors) {
     Map<String, RuleDocument> byReference = new HashMap<>();
     for (RuleFile file : pack.files()) {
@@ -338,35 +340,59 @@ public final class PackCompiler {
     return byReference;
   }
 
+  /**
+   * Registers a rule by id and by name, with an error for each that an earlier rule has already, on
+   * the line of the {@code id:} or {@code name:}. The error goes to the later rule (the one to
+   * change, as it is usually the copy), but when the earlier one is the author's and the later a
+   * built-in rule (the pack's directory given after the author's own): the author cannot change the
+   * built-in rule, and an editor that jumps to the error must open the author's file.
+   */
   private static void register(
       RuleDocument document, Map<String, RuleDocument> byReference, List<RuleError> errors) {
     RuleDocument previous = byReference.putIfAbsent(document.id(), document);
     if (previous != null) {
-      errors.add(
-          error(
-              document,
-              "the id "
-                  + document.id()
-                  + " is also used by "
-                  + previous.meta().file()
-                  + ":"
-                  + previous.meta().line()));
+      errors.add(clash(document, previous, "/id", "the id " + document.id()));
     }
     String name = document.meta().name();
     if (name != null) {
       RuleDocument named = byReference.putIfAbsent(name, document);
       if (named != null && named != document) {
-        errors.add(
-            error(
-                document,
-                "the name '"
-                    + name
-                    + "' is also used by "
-                    + named.meta().file()
-                    + ":"
-                    + named.meta().line()));
+        errors.add(clash(document, named, "/name", "the name '" + name + "'"));
       }
     }
+  }
+
+  /**
+   * The error for two rules that share an id or a name ({@code what}, at {@code pointer} in the
+   * reporting rule): at the later one, naming the earlier, unless only the later is built-in.
+   */
+  private static RuleError clash(
+      RuleDocument later, RuleDocument earlier, String pointer, String what) {
+    boolean laterBuiltIn = RulePack.isBuiltIn(later);
+    boolean earlierBuiltIn = RulePack.isBuiltIn(earlier);
+    boolean ownVersusBuiltIn = laterBuiltIn != earlierBuiltIn;
+    RuleDocument at = laterBuiltIn && !earlierBuiltIn ? earlier : later;
+    RuleDocument other = at == later ? earlier : later;
+    boolean isId = pointer.equals("/id");
+    String message =
+        ownVersusBuiltIn
+            ? what
+                + " is also used by the built-in rule "
+                + (isId ? "'" + other.meta().handle() + "' " : "")
+                + "at "
+                + location(other, pointer)
+                + "; give this rule "
+                + (isId ? "a fresh id (uuidgen)" : "another name")
+            : what
+                + " is also used by "
+                + location(other, pointer)
+                + "; give one of them "
+                + (isId ? "a fresh id (uuidgen)" : "another name");
+    return error(at, at.document().lineOf(pointer), message);
+  }
+
+  private static String location(RuleDocument document, String pointer) {
+    return document.meta().file() + ":" + document.document().lineOf(pointer);
   }
 
   /**

@@ -147,7 +147,15 @@ public final class RuleLoader {
       return null;
     }
     SigmaRule rule = sigma(meta, root);
-    return compilable && errors.size() == before ? rule : null;
+    boolean clean = errors.size() == before;
+    // An error, but of a key the compiler drops: the rule's other mistakes (its modifiers, its
+    // fields, the aggregation in its condition that usually comes with it) show in the same run.
+    if (root.get("detection").has("timeframe")) {
+      error(
+          "/detection/timeframe",
+          "'timeframe' belongs to Sigma 1 aggregations; use a correlation rule with 'timespan'");
+    }
+    return compilable && clean ? rule : null;
   }
 
   private RuleMeta meta(JsonNode root, int line) {
@@ -352,11 +360,6 @@ public final class RuleLoader {
         condition = stringsAt(conditionNode, "/detection/condition");
       } else {
         error("/detection/condition", "'condition' must be an expression or a list of them");
-      }
-      if (detection.has("timeframe")) {
-        error(
-            "/detection/timeframe",
-            "'timeframe' belongs to Sigma 1 aggregations; use a correlation rule with 'timespan'");
       }
     }
     ObjectCopy searches = new ObjectCopy(detection);

@@ -144,7 +144,9 @@ public final class RuleTestRunner {
    * Runs every test of the rule files under the paths (value lists come from the same paths). A
    * rule file that does not load or compile cannot run its tests: it shows instead every error and
    * warning {@code rules validate} shows for it (the loader's, the compiler's and the schema's), so
-   * that one command tells its author all that is wrong.
+   * that one command tells its author all that is wrong. A file that runs still gets the other
+   * errors {@code validate} has for it, one failure each: an id or name that another file uses too,
+   * and what only the schema checks.
    */
   public static Report run(List<Path> paths) {
     RulePack.Read read = RulePack.read(paths);
@@ -166,6 +168,8 @@ public final class RuleTestRunner {
         runner.reportAsValidateDoes(file, failures, warnings);
       }
     }
+    // An id or name used in two files, which no file compiled on its own shows.
+    PackCompiler.duplicates(loaded.pack()).forEach(error -> failures.add(failure(error)));
     return runner.runAll(failures, warnings);
   }
 
@@ -179,6 +183,19 @@ public final class RuleTestRunner {
     RuleValidator.FileFindings findings = RuleValidator.check(sources.get(file), pack);
     findings.errors().forEach(error -> failures.add(failure(error)));
     warnings.addAll(findings.warnings());
+  }
+
+  /** The schema's errors of a file that loads and compiles; none for a pack given loaded. */
+  private List<RuleError> schemaErrors(String file) {
+    RulePack.Source source = sources.get(file);
+    if (source == null) {
+      return List.of();
+    }
+    try {
+      return RuleValidator.schemaErrors(source);
+    } catch (RuleException e) {
+      throw new IllegalStateException(file + " loaded, so it is YAML", e);
+    }
   }
 
   private Report runAll(List<Failure> failures, List<RuleError> warnings) {
@@ -220,6 +237,12 @@ public final class RuleTestRunner {
       compiled.warnings().stream()
           .filter(warning -> warning.file().equals(file.file()))
           .forEach(warnings::add);
+      // What only the schema checks (the form of tags, say): errors in validate, failures here,
+      // though the tests run.
+      for (RuleError error : schemaErrors(file.file())) {
+        failures.add(failure(error));
+        failed++;
+      }
       for (RuleDocument document : file.documents()) {
         String rule = document.meta().handle();
         for (RuleTest test : document.tests()) {
@@ -232,7 +255,7 @@ public final class RuleTestRunner {
             failures.add(
                 new Failure(
                     file.file(),
-                    test.line(),
+                    outcome.line() > 0 ? outcome.line() : test.line(),
                     rule,
                     test.name(),
                     outcome.reason(),
@@ -246,8 +269,15 @@ public final class RuleTestRunner {
         passed, failed, List.copyOf(failures), List.copyOf(results), List.copyOf(warnings));
   }
 
-  /** A test's result: the reason it failed (null: it passed) and the lines that explain it. */
-  private record Outcome(String reason, List<String> explanation) {
+  /**
+   * A test's result: the reason it failed (null: it passed), the lines that explain it, and the
+   * line the failure is at (0: the test's own).
+   */
+  private record Outcome(String reason, List<String> explanation, int line) {
+    Outcome(String reason, List<String> explanation) {
+      this(reason, explanation, 0);
+    }
+
     static Outcome failed(String reason) {
       return new Outcome(reason, List.of());
     }
@@ -260,10 +290,12 @@ public final class RuleTestRunner {
 
   private Outcome runTest(CompiledPack pack, RuleFile file, RuleDocument owner, RuleTest test) {
     List<AuditEvent> events = new ArrayList<>();
+    int eventLine = test.line();
     try {
       int serial = 0;
       for (int entry = 0; entry < test.events().size(); entry++) {
         RuleTest.TestEvent event = test.events().get(entry);
+        eventLine = event.line();
         for (int copy = 0; copy < event.repeat(); copy++) {
           long offset = copy * event.everyMillis();
           String origin = file.file() + ":" + event.line();
@@ -283,7 +315,8 @@ public final class RuleTestRunner {
         }
       }
     } catch (IllegalArgumentException | IllegalStateException e) {
-      return Outcome.failed("bad test event: " + e.getMessage());
+      // At the event's line, where the fix goes.
+      return new Outcome("bad test event: " + e.getMessage(), List.of(), eventLine);
     }
     Set<String> ids = file.documents().stream().map(RuleDocument::id).collect(Collectors.toSet());
     Set<String> expectedRules =

@@ -491,6 +491,11 @@ class RuleTestRunnerTest {
             events:
               - event: {source: VAULT, action: read, time: yesterday}
             expect: {alerts: 1}
+          - name: a source as Sigma writes a product
+            events:
+              - event: {source: VAULT, action: read}
+              - event: {source: vault, action: read}
+            expect: {alerts: 2}
         """);
 
     RuleTestRunner.Report report = RuleTestRunner.run(List.of(dir));
@@ -504,7 +509,13 @@ class RuleTestRunnerTest {
             "bad test event: an inline event has no field 'actor.nmae' (fields: [actor.id,"
                 + " actor.name, actor.type, actor.root, actor.session, actor.auth_method,"
                 + " actor.mfa, actor.policies])",
-            "bad test event: time: 'yesterday' is not a UTC time such as 2024-03-01T10:00:00Z");
+            "bad test event: time: 'yesterday' is not a UTC time such as 2024-03-01T10:00:00Z",
+            "bad test event: source: 'vault' is not one of [VAULT, AWS_CLOUDTRAIL, AZURE_MONITOR,"
+                + " GCP_AUDIT]; did you mean 'VAULT'?");
+    // At the line of the event to fix, not of the test.
+    assertThat(report.failures())
+        .extracting(RuleTestRunner.Failure::line)
+        .containsExactly(10, 14, 18, 23);
   }
 
   @Test
