@@ -162,16 +162,7 @@ class DetectionOperatorPackChangeTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness(
       RuleSet rules, OperatorSubtaskState restoreFrom) throws Exception {
-    var harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new DetectionOperator(rules, JobOptions.DEFAULT_VAULT_PAIR_MEMORY),
-            RoutedEvent::getKey,
-            Types.STRING);
-    if (restoreFrom != null) {
-      harness.initializeState(restoreFrom);
-    }
-    harness.open();
-    return harness;
+    return DetectionHarness.open(rules, restoreFrom, JobOptions.DEFAULT_VAULT_PAIR_MEMORY);
   }
 
   private static void feed(
@@ -179,14 +170,7 @@ class DetectionOperatorPackChangeTest {
       RuleSet rules,
       List<AuditEvent> events)
       throws Exception {
-    Routes routes = Routes.of(rules);
-    for (AuditEvent event : events) {
-      List<RoutedEvent> routed = new ArrayList<>();
-      GroupRouter.routed(routes, event, 0, routed::add);
-      for (RoutedEvent r : routed) {
-        harness.processElement(new StreamRecord<>(r, event.getTime().toEpochMilli()));
-      }
-    }
+    DetectionHarness.feed(harness, Routes.of(rules), events);
   }
 
   private static List<String> spikeAlertIds(

@@ -14,10 +14,8 @@ import dev.vigil.rules.testing.InlineEvents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,29 +119,14 @@ class DetectionOperatorUnansweredTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness(
       OperatorSubtaskState restoreFrom) throws Exception {
-    var harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new DetectionOperator(rules, JobOptions.DEFAULT_VAULT_PAIR_MEMORY),
-            RoutedEvent::getKey,
-            Types.STRING);
-    if (restoreFrom != null) {
-      harness.initializeState(restoreFrom);
-    }
-    harness.open();
-    return harness;
+    return DetectionHarness.open(rules, restoreFrom, JobOptions.DEFAULT_VAULT_PAIR_MEMORY);
   }
 
   private static void feed(
       KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> harness,
       AuditEvent... events)
       throws Exception {
-    for (AuditEvent event : events) {
-      List<RoutedEvent> routed = new ArrayList<>();
-      GroupRouter.routed(routes, event, 0, routed::add);
-      for (RoutedEvent r : routed) {
-        harness.processElement(new StreamRecord<>(r, event.getTime().toEpochMilli()));
-      }
-    }
+    DetectionHarness.feed(harness, routes, List.of(events));
   }
 
   private static List<String> ruleNames(

@@ -24,7 +24,6 @@ import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,13 +73,7 @@ class RegexOverBudgetMetricTest {
       Gauge<Long> overBudget = (Gauge<Long>) metrics.get(GroupRouter.REGEX_OVER_BUDGET);
       assertThat(overBudget.getValue()).isZero();
 
-      for (AuditEvent event : List.of(named(HOSTILE_NAME, 0), named("xyyz", 1))) {
-        List<RoutedEvent> routed = new ArrayList<>();
-        GroupRouter.routed(routes, event, 0, routed::add);
-        for (RoutedEvent r : routed) {
-          harness.processElement(new StreamRecord<>(r, event.getTime().toEpochMilli()));
-        }
-      }
+      DetectionHarness.feed(harness, routes, List.of(named(HOSTILE_NAME, 0), named("xyyz", 1)));
       harness.processWatermark(new Watermark(at(10)));
 
       assertThat(overBudget.getValue()).isEqualTo(1);
