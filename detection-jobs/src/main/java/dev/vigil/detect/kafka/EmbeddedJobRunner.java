@@ -225,7 +225,8 @@ public final class EmbeddedJobRunner {
 
   /**
    * Runs on a MiniCluster until the job ends or the JVM is asked to stop (Ctrl-C, SIGTERM), which
-   * stops the job with a final savepoint ({@link Running#stop}) and tells {@code onStop}.
+   * stops the job with a final savepoint ({@link Running#stop}) and tells {@code onStop}; a stop
+   * before the job runs only tells it so ({@link StopListener#stoppedBeforeStart}).
    *
    * @param rules what {@link JobPreflight#check} returned
    * @param resumeFrom the checkpoint or savepoint to resume from: {@link ResumePoint#latest} of
