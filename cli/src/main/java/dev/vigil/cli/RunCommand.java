@@ -78,14 +78,18 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * Locks the checkpoint storage, checks what needs no network (the file, credentials, rules, the
-   * destinations rules name, the ports to listen on), then resumes, prunes and starts; the line
-   * saying the job runs comes only once the embedded cluster has taken it.
+   * destinations rules name, the ports to listen on), then resumes and starts; the line saying the
+   * job runs comes only once the embedded cluster has taken it, and old states are pruned only
+   * after that line.
    */
   @Override
   public Integer call() throws InterruptedException, IOException {
     JobResult result;
     Optional<ResumePoint> resumeFrom;
-    try {
+    // From the first check on: a Ctrl-C or SIGTERM before the job runs (the brokers' wait may last
+    // 30 s) is one line too, not a silent exit.
+    try (EmbeddedJobRunner.ShutdownStop shutdownStop =
+        EmbeddedJobRunner.ShutdownStop.install(new StopReport(env.stderr()))) {
       VigilConfig loaded = VigilConfigLoader.load(env.resolve(config), config, env.environment());
       // Held until the job has ended (after its final savepoint): a second run on this storage
       // would resume from this one's live state, prune it, and fence its alert transactions.
@@ -100,10 +104,7 @@ final class RunCommand implements Callable<Integer> {
         }
         resumeFrom = ResumePoint.latest(loaded.checkpoints().storage());
         resumeFrom.ifPresentOrElse(
-            point -> {
-              env.stderr().println("vigil run: resuming from " + point.describe());
-              pruneOlderStates(loaded.checkpoints(), point);
-            },
+            point -> env.stderr().println("vigil run: resuming from " + point.describe()),
             // A start without state is no mistake, but one nobody meant (a storage path changed, a
             // volume not mounted) forgets open windows and the alerts already raised: said at once.
             () -> env.stderr().println(freshStartLine(loaded)));
@@ -119,13 +120,16 @@ final class RunCommand implements Callable<Integer> {
                 allowDroppedState,
                 restAddress -> {
                   env.stderr().println(startedLine(loaded, restAddress));
+                  // Only once the job runs: a start that the brokers, OpenSearch or the restore
+                  // refuse leaves the storage as it found it.
+                  resumeFrom.ifPresent(point -> pruneOlderStates(loaded.checkpoints(), point));
                   env.stderr().flush();
                 },
                 status -> {
                   env.stderr().println("vigil run: " + status);
                   env.stderr().flush();
                 },
-                new StopReport(env.stderr()));
+                shutdownStop);
       }
     } catch (InvalidConfigException
         | TopicSetup.TopicSetupException
@@ -286,12 +290,22 @@ final class RunCommand implements Callable<Integer> {
     return message;
   }
 
-  /** The lines Ctrl-C and SIGTERM print: what the stop waits for, and how the job ended. */
+  /**
+   * The lines Ctrl-C and SIGTERM print: what the stop waits for, and how the job ended; or that no
+   * job had started.
+   */
   static final class StopReport implements EmbeddedJobRunner.StopListener {
     private final PrintWriter stderr;
 
     StopReport(PrintWriter stderr) {
       this.stderr = stderr;
+    }
+
+    @Override
+    public void stoppedBeforeStart() {
+      print(
+          "stopped before the job started: no record was read and checkpoints.storage is as it"
+              + " was, so there is nothing to savepoint");
     }
 
     @Override

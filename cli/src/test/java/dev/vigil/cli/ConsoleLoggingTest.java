@@ -49,6 +49,16 @@ class ConsoleLoggingTest {
     }
   }
 
+  @Test
+  void theOpenSearchSinksErrorWhenItGivesUpIsOffAsTheJobsFailureLineSaysTheSame() throws Exception {
+    Properties logging = load();
+
+    // RunCommandITCase sees the console; this names the logger BulkSender gives up on.
+    assertThat(Class.forName("dev.vigil.detect.opensearch.BulkSender")).isNotNull();
+    assertThat(logging.getProperty(PREFIX + "dev.vigil.detect.opensearch.BulkSender.failure"))
+        .isEqualTo("off");
+  }
+
   private static Properties load() throws IOException {
     Properties logging = new Properties();
     try (InputStream in =

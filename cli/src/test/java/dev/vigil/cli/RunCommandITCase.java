@@ -16,16 +16,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,6 +54,9 @@ class RunCommandITCase {
           + " repeats what followed it";
 
   @TempDir Path dir;
+
+  /** What {@link #writeConfig} named the job, its topics and its consumer group by. */
+  private String prefix;
 
   /** Every run this test started: none outlives it, whatever failed. */
   private final List<VigilRun> started = new ArrayList<>();
@@ -175,7 +184,8 @@ class RunCommandITCase {
         .isEqualTo(ResumePoint.Kind.CHECKPOINT);
 
     // One state retained: the next start keeps the cancelled run's checkpoint, and deletes the
-    // first run's savepoint and the folder its job left (Flink's empty shared/ and taskowned/).
+    // first run's savepoint and the folder its job left (Flink's empty shared/ and taskowned/),
+    // once its job runs.
     Files.delete(blocker);
     Files.move(dir.resolve("savepoints-kept"), storage.resolve(ResumePoint.SAVEPOINTS));
     VigilRun third = start(List.of());
@@ -186,7 +196,11 @@ class RunCommandITCase {
     third.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
     assertThat(third.stderrLines())
-        .startsWith("vigil run: resuming from " + kept.describe(), pruned);
+        .startsWith(
+            "vigil run: resuming from " + kept.describe(),
+            checkingLine(kafka),
+            third.startLine(),
+            pruned);
     assertThat(storage.resolve(ResumePoint.SAVEPOINTS)).isEmptyDirectory();
     Path firstRunFolder = Path.of(URI.create(checkpoint.orElseThrow().path())).getParent();
     assertThat(firstRunFolder).doesNotExist();
@@ -233,6 +247,94 @@ class RunCommandITCase {
     }
   }
 
+  @Test
+  @Timeout(300)
+  void aSignalDuringTheBrokerCheckSaysTheJobNeverStartedAndPrunesNothing() throws Exception {
+    // A loopback port nothing listens on: the brokers refuse, which the check retries for 30 s.
+    String noBrokers = "127.0.0.1:" + freePort();
+    writeConfig(noBrokers, "", "");
+    List<Path> states = twoStates();
+    String resuming = "vigil run: resuming from the checkpoint " + states.get(1).toUri();
+
+    for (String signal : List.of("TERM", "INT")) {
+      VigilRun run = start(List.of());
+      run.awaitLine(checkingLine(noBrokers));
+      run.signal(signal);
+
+      assertThat(run.awaitExit()).isEqualTo(signal.equals("TERM") ? 143 : 130);
+      assertThat(run.stderrLines())
+          .containsExactly(
+              resuming,
+              checkingLine(noBrokers),
+              "vigil run: stopped before the job started: no record was read and"
+                  + " checkpoints.storage is as it was, so there is nothing to savepoint");
+      assertThat(states).allMatch(Files::isDirectory);
+    }
+  }
+
+  /**
+   * An older savepoint and a newer checkpoint under {@code checkpoints}: a start that keeps one
+   * state (as {@link #writeConfig} says) would prune the savepoint, which Flink never reads here.
+   */
+  private List<Path> twoStates() throws IOException {
+    Path olderSavepoint = dir.resolve("checkpoints/savepoints/savepoint-5f0e4c-0a0b0c0d0e0f");
+    Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d00112233445566778899/chk-7");
+    for (Path folder : List.of(olderSavepoint, checkpoint)) {
+      Files.createDirectories(folder);
+      Files.writeString(folder.resolve("_metadata"), "");
+    }
+    Files.setLastModifiedTime(
+        olderSavepoint.resolve("_metadata"), FileTime.from(Instant.parse("2026-11-01T00:00:00Z")));
+    return List.of(olderSavepoint, checkpoint);
+  }
+
+  @Test
+  @Timeout(300)
+  void aBatchOpenSearchDidNotTakeIsTheJobsFailureLineNotAlsoAnError(KafkaEndpoint kafka)
+      throws Exception {
+    String openSearch = "http://127.0.0.1:" + freePort();
+    writeConfig(
+        kafka,
+        "",
+        """
+        opensearch:
+          url: %s
+          connect_timeout: 1s
+          bulk:
+            max_backoff: 200ms
+            give_up_after: 1s
+        sinks:
+          opensearch:
+            install_templates: false
+        """
+            .formatted(openSearch));
+    VigilRun run = start(List.of());
+    run.awaitLineStartingWith("vigil run: job " + prefix + " is running");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  prefix + ".raw.vault",
+                  """
+                  {"time":"2026-11-20T10:20:14.003Z","type":"response","auth":{"client_token":"hmac-sha256:aa","accessor":"hmac-sha256:bb","display_name":"root","policies":["root"],"token_policies":["root"],"token_type":"service"},"request":{"id":"7c0e9a0e-1111-2222-3333-444455556666","operation":"update","mount_type":"system","namespace":{"id":"root"},"path":"sys/policies/acl/ops-admin","remote_address":"10.20.0.5"},"response":{"mount_type":"system"}}"""))
+          .get();
+    }
+
+    String failed =
+        run.awaitLineStartingWith("vigil run: the job failed: OpenSearch at " + openSearch);
+    run.signal("TERM");
+    run.awaitExit();
+
+    assertThat(failed).contains(" did not take a batch of ");
+    // The sink's own ERROR line said the same, once more: vigil run's line is the one to read.
+    assertThat(run.stderrLines()).noneMatch(line -> line.startsWith("[ERROR]"));
+  }
+
   private VigilRun start(List<String> jvmOptions) throws IOException {
     VigilRun run = VigilRun.start(dir, jvmOptions);
     started.add(run);
@@ -244,7 +346,11 @@ class RunCommandITCase {
    * which a start keeps one state.
    */
   private static String checkingLine(KafkaEndpoint kafka) {
-    return "vigil run: checking the Kafka brokers at " + kafka.bootstrapServers() + " (up to 30s)";
+    return checkingLine(kafka.bootstrapServers());
+  }
+
+  private static String checkingLine(String bootstrapServers) {
+    return "vigil run: checking the Kafka brokers at " + bootstrapServers + " (up to 30s)";
   }
 
   /** What a first start says: nothing to resume from in its storage, and where it reads from. */
@@ -267,7 +373,14 @@ class RunCommandITCase {
   /** As {@link #writeConfig(KafkaEndpoint, String)}, with {@code sections} at the end. */
   private void writeConfig(KafkaEndpoint kafka, String jobKeys, String sections)
       throws IOException {
-    String prefix = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
+    writeConfig(kafka.bootstrapServers(), jobKeys, sections);
+  }
+
+  /**
+   * As {@link #writeConfig(KafkaEndpoint, String, String)}, with the brokers at {@code servers}.
+   */
+  private void writeConfig(String servers, String jobKeys, String sections) throws IOException {
+    prefix = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
     Files.writeString(
         dir.resolve("vigil.yaml"),
         """
@@ -294,7 +407,7 @@ class RunCommandITCase {
           retained_states: 1
           restart_delay: 1s
         %4$s"""
-            .formatted(prefix, kafka.bootstrapServers(), jobKeys, sections));
+            .formatted(prefix, servers, jobKeys, sections));
   }
 
   private static int freePort() throws IOException {

@@ -260,6 +260,28 @@ class RunCommandTest {
   }
 
   @Test
+  void theStorageIsNamedOneWayWhetherAnEarlierRunMadeItsDirectoryOrNot() throws Exception {
+    Files.writeString(
+        dir.resolve("vigil.yaml"),
+        "kafka:\n  bootstrap_servers: no-such-host.invalid:9092\n"
+            + "checkpoints:\n  storage: checkpoints\n");
+    String freshStart =
+        "vigil run: no checkpoint or savepoint to resume from under file://"
+            + dir.resolve("checkpoints")
+            + ", so the job starts with empty rule state, reading from the offsets committed by the"
+            + " consumer group vigil-detection, else the earliest (kafka.starting_offsets:"
+            + " committed)";
+
+    CliRun.Result first = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+    // The first run made the directory (its lock file is in it): the second names it the same way.
+    assertThat(dir.resolve("checkpoints")).isDirectory();
+    CliRun.Result second = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
+
+    assertThat(first.stderrLines()).first().isEqualTo(freshStart);
+    assertThat(second.stderrLines()).first().isEqualTo(freshStart);
+  }
+
+  @Test
   void aSecondRunOnTheSameStorageIsOneLineBeforeItResumesPrunesOrTriesTheBrokers()
       throws Exception {
     Path olderSavepoint = dir.resolve("checkpoints/savepoints/savepoint-5f0e4c-0a0b0c0d0e0f");
@@ -285,7 +307,7 @@ class RunCommandTest {
     assertThat(result.stderrLines())
         .containsExactly(
             "vigil run: another vigil run (pid 1234, since 2026-11-24 13:20:05 UTC) uses the"
-                + " checkpoint storage "
+                + " checkpoint storage file://"
                 + dir.resolve("checkpoints")
                 + "; stop it first, or give this run its own checkpoints.storage");
     assertThat(List.of(olderSavepoint, checkpoint)).allMatch(Files::isDirectory);
@@ -423,7 +445,7 @@ class RunCommandTest {
   }
 
   @Test
-  void aFinalSavepointNewerThanTheCheckpointsIsResumedFromAndOlderStatesArePruned()
+  void aFinalSavepointNewerThanTheCheckpointsIsResumedFromAndNothingIsPrunedForARunThatNeverStarts()
       throws Exception {
     Path olderSavepoint = dir.resolve("checkpoints/savepoints/savepoint-5f0e4c-0a0b0c0d0e0f");
     Path checkpoint = dir.resolve("checkpoints/5f0e4c3b2a1d00112233445566778899/chk-7");
@@ -447,12 +469,13 @@ class RunCommandTest {
 
     CliRun.Result result = new CliRun(dir, List.of()).execute("run", "--config", "vigil.yaml");
 
+    // The brokers do not answer, so the job never starts: old states are pruned only once it
+    // runs (RunCommandITCase), so that a refused start leaves the storage as it was.
+    assertThat(result.exitCode()).isEqualTo(VigilCommand.EXIT_ERROR);
     assertThat(result.stderrLines())
-        .containsSubsequence(
-            "vigil run: resuming from the savepoint " + savepoint.toUri(),
-            "vigil run: removed 1 older savepoint (checkpoints.retained_states: 2)");
-    assertThat(olderSavepoint).doesNotExist();
-    assertThat(List.of(checkpoint, savepoint)).allMatch(Files::isDirectory);
+        .contains("vigil run: resuming from the savepoint " + savepoint.toUri())
+        .noneMatch(line -> line.startsWith("vigil run: removed "));
+    assertThat(List.of(olderSavepoint, checkpoint, savepoint)).allMatch(Files::isDirectory);
   }
 
   @Test

@@ -215,7 +215,7 @@ public record VigilConfig(
    * @param finalSavepointTimeout how long stopping the embedded job waits for its final savepoint
    *     before it cancels the job instead
    * @param retainedStates how many of the newest savepoints and runs' checkpoints {@code vigil run}
-   *     keeps under a local storage, deleting older ones when it starts; empty: all of them
+   *     keeps under a local storage, deleting older ones once its job runs; empty: all of them
    */
   public record Checkpoints(
       Duration interval,

@@ -899,12 +899,18 @@ public final class VigilConfigLoader {
     return read;
   }
 
-  /** A URI with a scheme passes as given; a plain path becomes a file URI against the base. */
+  /**
+   * A URI with a scheme passes as given; a plain path becomes a file URI against the base. A file
+   * URI never ends in a slash (but the root's): {@link Path#toUri} adds one only when the directory
+   * exists, so a run's lines would name the same storage two ways, before and after its first run.
+   */
   private static String storageUri(String storage, Path base) {
-    if (storage.matches("[A-Za-z][A-Za-z0-9+.\\-]*://.*")) {
-      return storage;
-    }
-    return base.resolve(storage).normalize().toUri().toString();
+    String uri =
+        storage.matches("[A-Za-z][A-Za-z0-9+.\\-]*://.*")
+            ? storage
+            : base.resolve(storage).normalize().toUri().toString();
+    boolean trailingSlash = uri.startsWith("file:") && uri.endsWith("/") && !uri.equals("file:///");
+    return trailingSlash ? uri.substring(0, uri.length() - 1) : uri;
   }
 
   private static Sinks sinks(ConfigMapping sinks, Path base, boolean openSearchConfigured) {

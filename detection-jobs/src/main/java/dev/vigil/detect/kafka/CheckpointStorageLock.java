@@ -77,7 +77,7 @@ public final class CheckpointStorageLock implements AutoCloseable {
           FileChannel.open(
               file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw cannotLock(root.get(), e);
+      throw cannotLock(storage, e);
     }
     try {
       FileLock lock;
@@ -89,7 +89,7 @@ public final class CheckpointStorageLock implements AutoCloseable {
       if (lock == null) {
         String content = read(channel);
         channel.close();
-        throw new LockException(heldMessage(root.get(), holder(content)));
+        throw new LockException(heldMessage(storage, holder(content)));
       }
       channel.truncate(0);
       channel.write(
@@ -100,7 +100,7 @@ public final class CheckpointStorageLock implements AutoCloseable {
       return Optional.of(new CheckpointStorageLock(channel, lock));
     } catch (IOException e) {
       closeQuietly(channel);
-      throw cannotLock(root.get(), e);
+      throw cannotLock(storage, e);
     }
   }
 
@@ -110,10 +110,11 @@ public final class CheckpointStorageLock implements AutoCloseable {
   }
 
   /**
-   * The one line a run refused by {@code holder} prints; without a holder (its file not written
-   * yet, or not by Vigil), the line says only that another run uses the storage.
+   * The one line a run refused by {@code holder} prints, naming {@code storage} as the run's other
+   * lines do; without a holder (its file not written yet, or not by Vigil), the line says only that
+   * another run uses the storage.
    */
-  static String heldMessage(Path storage, Optional<Holder> holder) {
+  static String heldMessage(String storage, Optional<Holder> holder) {
     return "another vigil run"
         + holder
             .map(h -> " (pid " + h.pid() + ", since " + SINCE.format(h.since()) + ")")
@@ -147,7 +148,7 @@ public final class CheckpointStorageLock implements AutoCloseable {
     }
   }
 
-  private static LockException cannotLock(Path storage, IOException e) {
+  private static LockException cannotLock(String storage, IOException e) {
     return new LockException(
         "cannot lock the checkpoint storage "
             + storage

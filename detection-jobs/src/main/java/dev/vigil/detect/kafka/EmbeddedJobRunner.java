@@ -60,9 +60,10 @@ import org.apache.kafka.common.TopicPartition;
  * twice, since nothing the stopped run did is after it, while everything after the last checkpoint
  * is done again. A savepoint that fails or is late falls back to a cancel ({@link Stop.Cancelled}
  * says whether a checkpoint was retained). {@link #run} stops from a JVM shutdown hook (Ctrl-C,
- * SIGTERM) while its own thread may be closing the same handle as the job ends, so {@code stop} and
- * {@code close} are synchronized and {@code close} is idempotent; waits are bounded so a stuck job
- * cannot hold the JVM, whose exit ends the cluster's threads in the end.
+ * SIGTERM; {@link ShutdownStop}, installed before the start's checks so that a signal during them
+ * is reported too) while its own thread may be closing the same handle as the job ends, so {@code
+ * stop} and {@code close} are synchronized and {@code close} is idempotent; waits are bounded so a
+ * stuck job cannot hold the JVM, whose exit ends the cluster's threads in the end.
  */
 public final class EmbeddedJobRunner {
 
@@ -224,7 +225,8 @@ public final class EmbeddedJobRunner {
 
   /**
    * Runs on a MiniCluster until the job ends or the JVM is asked to stop (Ctrl-C, SIGTERM), which
-   * stops the job with a final savepoint ({@link Running#stop}) and tells {@code onStop}.
+   * stops the job with a final savepoint ({@link Running#stop}) and tells {@code onStop}; a stop
+   * before the job runs only tells it so ({@link StopListener#stoppedBeforeStart}).
    *
    * @param rules what {@link JobPreflight#check} returned
    * @param resumeFrom the checkpoint or savepoint to resume from: {@link ResumePoint#latest} of
@@ -264,37 +266,103 @@ public final class EmbeddedJobRunner {
       Consumer<String> onStatus,
       StopListener onStop)
       throws RuleException, InterruptedException {
+    try (ShutdownStop shutdownStop = ShutdownStop.install(onStop)) {
+      return run(config, rules, resumeFrom, allowDroppedState, onStart, onStatus, shutdownStop);
+    }
+  }
+
+  /**
+   * As {@link #run(VigilConfig, RuleSet, Optional, boolean, Consumer, Consumer, StopListener)},
+   * with a shutdown hook the caller installed before its own checks, so that a signal during them
+   * is reported too: {@code shutdownStop} stops the job once it runs, and is closed (its hook
+   * removed) when the job has ended.
+   */
+  public static JobResult run(
+      VigilConfig config,
+      RuleSet rules,
+      Optional<String> resumeFrom,
+      boolean allowDroppedState,
+      Consumer<URI> onStart,
+      Consumer<String> onStatus,
+      ShutdownStop shutdownStop)
+      throws RuleException, InterruptedException {
     try (Running running = start(config, rules, resumeFrom, allowDroppedState, onStatus);
         JobWatch watch =
             JobWatch.start(running.cluster(), running.jobId(), config.checkpoints(), onStatus)) {
       if (pastRestore(running)) {
+        shutdownStop.jobRuns(running, watch);
         onStart.accept(running.restAddress());
       }
-      Thread stopper =
-          new Thread(
-              () -> {
-                try {
-                  watch.close();
-                  running.stop(onStop);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                } finally {
-                  running.close();
-                }
-              },
-              "vigil-run-shutdown");
-      Runtime.getRuntime().addShutdownHook(stopper);
       try {
         return running.result().get();
       } catch (ExecutionException e) {
         throw new IllegalStateException(
             "the job's result is unknown: " + IoProblems.innermost(e), e);
       } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(stopper);
-        } catch (IllegalStateException shuttingDown) {
-          // The hook is running: it closes the cluster.
-        }
+        // Before the cluster is closed: a signal while it closes need not wait for that.
+        shutdownStop.close();
+      }
+    }
+  }
+
+  /**
+   * The JVM shutdown hook of a run (Ctrl-C, SIGTERM), from {@link #install} until {@link #close}.
+   * Until {@link #run} has handed it the running job, a shutdown only tells the listener that no
+   * job started ({@link StopListener#stoppedBeforeStart}): the JVM's exit ends whatever the start
+   * had begun (the brokers' wait, the cluster's start, the restore), and no job had read a record.
+   * Then it stops the job with a final savepoint ({@link Running#stop}) and closes the cluster.
+   */
+  public static final class ShutdownStop implements AutoCloseable {
+    private final StopListener listener;
+    private final Thread hook;
+    private Running running;
+    private JobWatch watch;
+
+    private ShutdownStop(StopListener listener) {
+      this.listener = listener;
+      this.hook = new Thread(this::onShutdown, "vigil-run-shutdown");
+    }
+
+    /** Installs the hook, which tells {@code listener} what a shutdown does. */
+    public static ShutdownStop install(StopListener listener) {
+      ShutdownStop stop = new ShutdownStop(listener);
+      Runtime.getRuntime().addShutdownHook(stop.hook);
+      return stop;
+    }
+
+    synchronized void jobRuns(Running job, JobWatch jobWatch) {
+      this.running = job;
+      this.watch = jobWatch;
+    }
+
+    private void onShutdown() {
+      Running job;
+      JobWatch jobWatch;
+      synchronized (this) {
+        job = running;
+        jobWatch = watch;
+      }
+      if (job == null) {
+        listener.stoppedBeforeStart();
+        return;
+      }
+      try {
+        jobWatch.close();
+        job.stop(listener);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        job.close();
+      }
+    }
+
+    /** Removes the hook; nothing when it is running (the JVM is stopping) or already removed. */
+    @Override
+    public void close() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it stops the job and closes the cluster, or says none ran.
       }
     }
   }
@@ -329,7 +397,6 @@ public final class EmbeddedJobRunner {
     }
   }
 
-  /** The embedded cluster could not start, or could not take the job. */
   /**
    * Why a final savepoint failed, for the line that says the job was cancelled instead. A job that
    * fails while the savepoint is under way (a sink giving up on OpenSearch, for instance) aborts
@@ -346,6 +413,7 @@ public final class EmbeddedJobRunner {
     return IoProblems.innermost(savepointFailure);
   }
 
+  /** The embedded cluster could not start, or could not take the job. */
   public static final class EmbeddedClusterException extends RuntimeException {
     EmbeddedClusterException(String message, Throwable cause) {
       super(message, cause);
@@ -369,6 +437,13 @@ public final class EmbeddedJobRunner {
 
   /** Told, as it happens, what stopping a job does: a stop may wait for its savepoint. */
   public interface StopListener {
+    /**
+     * The JVM is being stopped (Ctrl-C, SIGTERM) before the job ran: during the start's checks (the
+     * brokers, OpenSearch), the cluster's start or the job's restore. No job read a record, so
+     * there is nothing to savepoint, and the saved state is as it was.
+     */
+    default void stoppedBeforeStart() {}
+
     /** The final savepoint has been asked for; the stop waits for it at most {@code timeout}. */
     void savepointRequested(Duration timeout);
 

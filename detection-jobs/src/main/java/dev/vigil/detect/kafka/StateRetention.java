@@ -24,8 +24,10 @@ import java.util.stream.Collectors;
 
 /**
  * Keeps the newest states {@code vigil run} can resume from under a local checkpoint storage, as
- * many as {@code checkpoints.retained_states} says, and deletes the older ones when a run starts:
- * after it chose its resume point, before its job writes anything.
+ * many as {@code checkpoints.retained_states} says, and deletes the older ones once a run's job
+ * runs: not before, so that a start refused by the brokers, OpenSearch or the restore leaves the
+ * storage as it was. The running job's own folder, written after its resume point, is kept as
+ * anything newer than that point is.
  *
  * <p>Design: the unit is a folder as {@link ResumePoint#stateFolders} finds it, never a single
  * checkpoint: a job folder's {@code chk-<n>} may reference files in its {@code shared/}
@@ -39,7 +41,7 @@ import java.util.stream.Collectors;
  * (job ids, {@code savepoints/savepoint-*}), only at its place below the storage's real path (a
  * folder reached through a symbolic link is left alone, and links inside are removed, not
  * followed), and only in a local storage. A deletion that fails is reported and skipped: the job
- * starts all the same, and the next start tries again.
+ * runs all the same, and the next start tries again.
  */
 public final class StateRetention {
 
@@ -107,7 +109,7 @@ public final class StateRetention {
           0,
           List.of(
               "could not look for older states under "
-                  + root.toUri()
+                  + storage
                   + " ("
                   + IoProblems.innermost(e)
                   + "); none was removed"));

@@ -58,6 +58,15 @@ import org.slf4j.LoggerFactory;
 final class BulkSender implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulkSender.class);
+
+  /**
+   * The logger of the failure that stops a sender (a batch given up on): the job fails with it, so
+   * {@code vigil run}, whose own line reports that failure, keeps this one off its console, while a
+   * cluster's log keeps it with the time the sender gave up.
+   */
+  static final String FAILURE_LOGGER = BulkSender.class.getName() + ".failure";
+
+  private static final Logger FAILURE_LOG = LoggerFactory.getLogger(FAILURE_LOGGER);
   private static final long POLL_MILLIS = 100;
   private static final int INDICES_NAMED = 3;
 
@@ -178,7 +187,7 @@ final class BulkSender implements AutoCloseable {
       // closing
     } catch (Throwable t) {
       if (!closed) {
-        LOG.error("OpenSearch sink for {} failed: {}", endpoint, t.getMessage());
+        FAILURE_LOG.error("OpenSearch sink for {} failed: {}", endpoint, t.getMessage());
         failure = t;
       }
       synchronized (lock) {

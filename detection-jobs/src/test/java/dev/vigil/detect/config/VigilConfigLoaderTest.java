@@ -246,6 +246,25 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void aLocalStorageIsOneUriWithoutATrailingSlashWhetherItExistsOrNot() throws Exception {
+    Path file = dir.resolve("vigil.yaml");
+    String expected = "file://" + dir.resolve("ck");
+    Files.writeString(file, "checkpoints:\n  storage: ck\n");
+    assertThat(VigilConfigLoader.load(file).checkpoints().storage()).isEqualTo(expected);
+
+    // Path.toUri ends an existing directory's URI in a slash: a second run named it otherwise.
+    Files.createDirectories(dir.resolve("ck"));
+    assertThat(VigilConfigLoader.load(file).checkpoints().storage()).isEqualTo(expected);
+    Files.writeString(file, "checkpoints:\n  storage: ck/\n");
+    assertThat(VigilConfigLoader.load(file).checkpoints().storage()).isEqualTo(expected);
+    Files.writeString(file, "checkpoints:\n  storage: " + expected + "/\n");
+    assertThat(VigilConfigLoader.load(file).checkpoints().storage()).isEqualTo(expected);
+    Files.writeString(file, "checkpoints:\n  storage: s3://bucket/vigil/\n");
+    assertThat(VigilConfigLoader.load(file).checkpoints().storage())
+        .isEqualTo("s3://bucket/vigil/");
+  }
+
+  @Test
   void aMissingFileIsNamed() {
     assertThatThrownBy(() -> VigilConfigLoader.load(dir.resolve("nope.yaml")))
         .isInstanceOf(InvalidConfigException.class)

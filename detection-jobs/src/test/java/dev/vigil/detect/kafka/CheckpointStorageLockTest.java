@@ -34,7 +34,7 @@ class CheckpointStorageLockTest {
               "another vigil run (pid "
                   + holder.pid()
                   + ", since 2026-11-24 13:20:05 UTC) uses the checkpoint storage "
-                  + storage
+                  + storage.toUri()
                   + "; stop it first, or give this run its own checkpoints.storage");
     } finally {
       holder.getOutputStream().close();
@@ -96,10 +96,10 @@ class CheckpointStorageLockTest {
     assertThat(CheckpointStorageLock.holder("pid 12\nsince yesterday\n")).isEmpty();
     assertThat(
             CheckpointStorageLock.heldMessage(
-                Path.of("/var/lib/vigil/checkpoints"), CheckpointStorageLock.holder("")))
+                "file:///var/lib/vigil/checkpoints", CheckpointStorageLock.holder("")))
         .isEqualTo(
-            "another vigil run uses the checkpoint storage /var/lib/vigil/checkpoints; stop it"
-                + " first, or give this run its own checkpoints.storage");
+            "another vigil run uses the checkpoint storage file:///var/lib/vigil/checkpoints; stop"
+                + " it first, or give this run its own checkpoints.storage");
   }
 
   @Test
