@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +62,12 @@ class DetectCommandITCase {
           files.filter(p -> p.getFileName().toString().startsWith("vigil-deadletters-")).toList();
       assertThat(kept).hasSize(1);
       assertThat(Files.readString(kept.get(0))).contains("\"reason\":\"MALFORMED_JSON\"");
+      assertThat(List.of(kept.get(0), dir.resolve("events.jsonl")))
+          .as("raw records: owner-only, whatever the umask")
+          .allSatisfy(
+              file ->
+                  assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                      .isEqualTo("rw-------"));
     }
   }
 
@@ -102,6 +109,14 @@ class DetectCommandITCase {
             "sub/trail.json:3");
     assertThat(detected)
         .containsExactlyInAnyOrderElementsOf(origins("n.jsonl", "n.jsonl.deadletters.jsonl"));
+    assertThat(Stream.of("d.jsonl", "d.dead.jsonl", "n.jsonl", "n.jsonl.deadletters.jsonl"))
+        .as("raw records: owner-only, whatever the umask")
+        .allSatisfy(
+            name ->
+                assertThat(
+                        PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(dir.resolve(name))))
+                    .isEqualTo("rw-------"));
 
     List<String> detectLines = detect.stderrLines();
     List<String> normalizeLines = normalize.stderrLines();
@@ -266,9 +281,11 @@ class DetectCommandITCase {
     assertThat(parse(Files.readAllLines(dir.resolve("alerts.jsonl"))))
         .extracting(a -> a.get("detection").asText())
         .contains("root_token_use");
-    assertThat(Files.getPosixFilePermissions(dir.resolve("alerts.jsonl")))
-        .as("the umask decides, as for any file the user writes")
-        .isEqualTo(Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain.txt"))));
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("alerts.jsonl"))))
+        .as("alerts come from raw records: owner-only, whatever the umask")
+        .isEqualTo("rw-------");
     // Renamed onto, the pipe would have become a regular file (and /dev/null, for root, too).
     assertThat(Files.isRegularFile(pipe)).isFalse();
     assertThat(parse(received.get(30, TimeUnit.SECONDS).lines().toList()))
