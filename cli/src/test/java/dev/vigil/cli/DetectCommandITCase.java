@@ -72,6 +72,66 @@ class DetectCommandITCase {
   }
 
   @Test
+  void aRunEndedBySigtermLeavesNoPartialOutputNorScratchFiles() throws Exception {
+    // Long enough to be stopped while its outputs are open: a malformed line (a dead letter) and
+    // many reads.
+    try (var out = Files.newBufferedWriter(dir.resolve("vault.log"))) {
+      out.write("{\"type\":\"request\",\"password\":PLAINTEXT-SECRET}\n");
+      for (int i = 0; i < 200_000; i++) {
+        out.write(
+            "{\"type\":\"request\",\"time\":\"2026-11-20T10:00:00Z\",\"auth\":{\"display_name\":\"u"
+                + (i % 100)
+                + "\"},\"request\":{\"id\":\"r"
+                + i
+                + "\",\"operation\":\"read\",\"path\":\"secret/data/p"
+                + i
+                + "\"}}\n");
+      }
+    }
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    Process detect =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp,
+                "-cp",
+                System.getProperty("java.class.path"),
+                VigilCommand.class.getName(),
+                "detect",
+                "--out",
+                "alerts.jsonl",
+                "--events-out",
+                "events.jsonl",
+                "vault.log")
+            .directory(dir.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!(hasEntry(dir, ".events.jsonl.") && hasEntry(tmp, "vigil-detect"))) {
+        assertThat(detect.isAlive()).as("still running when its outputs are open").isTrue();
+        assertThat(System.nanoTime()).as("outputs open within 120 s").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    } finally {
+      detect.destroy(); // SIGTERM, as Ctrl-C: the JVM runs its shutdown hooks
+      assertThat(detect.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    assertThat(hasEntry(dir, ".events.jsonl.") || hasEntry(dir, ".alerts.jsonl."))
+        .as("partial outputs hold raw records")
+        .isFalse();
+    assertThat(hasEntry(tmp, "vigil-detect")).as("the scratch directory of dead letters").isFalse();
+    assertThat(dir.resolve("events.jsonl")).doesNotExist();
+  }
+
+  private static boolean hasEntry(Path directory, String prefix) throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.anyMatch(entry -> entry.getFileName().toString().startsWith(prefix));
+    }
+  }
+
+  @Test
   void theSummaryAndTheOriginsReadAsNormalizeGivesThem() throws IOException {
     Files.createDirectories(dir.resolve("one"));
     Files.createDirectories(dir.resolve("two/sub"));

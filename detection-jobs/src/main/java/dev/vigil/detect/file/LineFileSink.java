@@ -111,6 +111,10 @@ public final class LineFileSink<T> implements Sink<T> {
           OwnerOnlyFiles.createFile(
               parent.resolve(
                   "." + targetPath.getFileName() + "." + UUID.randomUUID() + ".partial"));
+      // Ctrl-C or SIGTERM end the JVM without closing this writer: the partial file, raw records
+      // and all, would stay beside the target. (After a commit the name is gone; a kill -9 still
+      // leaves the file, owner-only.)
+      temporary.toFile().deleteOnExit();
       out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
     }
 
