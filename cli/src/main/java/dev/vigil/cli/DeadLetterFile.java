@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.event.DeadLetter;
+import dev.vigil.ingest.io.OwnerOnlyFiles;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -78,8 +79,10 @@ final class DeadLetterFile implements Closeable {
   }
 
   private void open() throws IOException {
-    written = createNew ? claimFreeName(path, Files::createFile) : path;
-    writer = format.deadLetters(new BufferedOutputStream(Files.newOutputStream(written), 65536));
+    written = createNew ? claimFreeName(path, OwnerOnlyFiles::createFile) : path;
+    writer =
+        format.deadLetters(
+            new BufferedOutputStream(OwnerOnlyFiles.newOutputStream(written), 65536));
   }
 
   /**

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -88,6 +89,9 @@ final class DetectionRun {
       DeadLetterFile.requireWorkingDirectoryWritable(env.workingDir());
     }
     Path scratch = Files.createTempDirectory("vigil-detect");
+    // Ctrl-C and SIGTERM skip the finally below, and the dead letters in it are raw records.
+    Thread removeScratch = new Thread(() -> deleteQuietly(scratch), "vigil-scratch-removal");
+    Runtime.getRuntime().addShutdownHook(removeScratch);
     boolean keepScratch = false;
     try {
       Path alerts = named.alerts() != null ? named.alerts() : scratch.resolve("alerts.jsonl");
@@ -129,9 +133,23 @@ final class DetectionRun {
       printSummary(summary, inputFiles.size(), keptDeadLetters);
       return summary.deadLetters() > 0 ? VigilCommand.EXIT_FINDINGS : 0;
     } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(removeScratch);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook runs anyway.
+      }
       if (!keepScratch) {
         deleteRecursively(scratch);
       }
+    }
+  }
+
+  /** For the shutdown hook, which has no one to tell. */
+  private static void deleteQuietly(Path dir) {
+    try {
+      deleteRecursively(dir);
+    } catch (IOException | UncheckedIOException e) {
+      // The JVM is ending; the directory is owner-only (createTempDirectory) in the temp dir.
     }
   }
 

@@ -8,6 +8,7 @@ import dev.vigil.ingest.Normalizer;
 import dev.vigil.ingest.NormalizerLimits;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.io.OwnerOnlyFiles;
 import dev.vigil.ingest.io.RecordSplitter;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -350,7 +350,7 @@ final class NormalizeCommand implements Callable<Integer> {
   /** Events go to the file, or to stdout without closing it (the summary still follows). */
   private OutputStream eventStream(Path outPath) throws IOException {
     if (outPath != null) {
-      return new BufferedOutputStream(Files.newOutputStream(outPath), 65536);
+      return new BufferedOutputStream(OwnerOnlyFiles.newOutputStream(outPath), 65536);
     }
     OutputStream stdout = env.stdout();
     return new FilterOutputStream(stdout) {

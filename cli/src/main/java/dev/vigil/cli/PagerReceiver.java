@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.detect.notify.PagerDutyContract;
+import dev.vigil.ingest.io.OwnerOnlyFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,8 +63,7 @@ final class PagerReceiver implements AutoCloseable {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     PagerReceiver receiver =
-        new PagerReceiver(
-            server, routingKey, Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8));
+        new PagerReceiver(server, routingKey, OwnerOnlyFiles.newBufferedWriter(eventsFile));
     server.start();
     return receiver;
   }

@@ -14,6 +14,7 @@ import dev.vigil.detect.kafka.RawTopics;
 import dev.vigil.detect.kafka.TopicSetup;
 import dev.vigil.detect.opensearch.IndexSetup;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.io.OwnerOnlyFiles;
 import dev.vigil.ingest.yaml.InvalidConfigException;
 import dev.vigil.rules.RuleException;
 import dev.vigil.stack.LocalStack;
@@ -119,7 +120,9 @@ final class StackDemo {
       DetectionRun.deleteRecursively(outDir.resolve(output));
     }
     Path routingKey = outDir.resolve(StackDemoScenario.ROUTING_KEY_FILE);
-    Files.writeString(routingKey, StackDemoScenario.ROUTING_KEY + "\n", StandardCharsets.UTF_8);
+    // Owner-only, as a real routing key file should be (the demo's key is a made-up one).
+    OwnerOnlyFiles.write(
+        routingKey, (StackDemoScenario.ROUTING_KEY + "\n").getBytes(StandardCharsets.UTF_8));
     Path pagerEvents = outDir.resolve(StackDemoScenario.PAGER_FILE);
 
     DetectSummary summary;

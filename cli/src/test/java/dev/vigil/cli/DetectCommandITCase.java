@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +62,72 @@ class DetectCommandITCase {
           files.filter(p -> p.getFileName().toString().startsWith("vigil-deadletters-")).toList();
       assertThat(kept).hasSize(1);
       assertThat(Files.readString(kept.get(0))).contains("\"reason\":\"MALFORMED_JSON\"");
+      assertThat(List.of(kept.get(0), dir.resolve("events.jsonl")))
+          .as("raw records: owner-only, whatever the umask")
+          .allSatisfy(
+              file ->
+                  assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                      .isEqualTo("rw-------"));
+    }
+  }
+
+  @Test
+  void aRunEndedBySigtermLeavesNoPartialOutputNorScratchFiles() throws Exception {
+    // Long enough to be stopped while its outputs are open: a malformed line (a dead letter) and
+    // many reads.
+    try (var out = Files.newBufferedWriter(dir.resolve("vault.log"))) {
+      out.write("{\"type\":\"request\",\"password\":PLAINTEXT-SECRET}\n");
+      for (int i = 0; i < 200_000; i++) {
+        out.write(
+            "{\"type\":\"request\",\"time\":\"2026-11-20T10:00:00Z\",\"auth\":{\"display_name\":\"u"
+                + (i % 100)
+                + "\"},\"request\":{\"id\":\"r"
+                + i
+                + "\",\"operation\":\"read\",\"path\":\"secret/data/p"
+                + i
+                + "\"}}\n");
+      }
+    }
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    Process detect =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp,
+                "-cp",
+                System.getProperty("java.class.path"),
+                VigilCommand.class.getName(),
+                "detect",
+                "--out",
+                "alerts.jsonl",
+                "--events-out",
+                "events.jsonl",
+                "vault.log")
+            .directory(dir.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!(hasEntry(dir, ".events.jsonl.") && hasEntry(tmp, "vigil-detect"))) {
+        assertThat(detect.isAlive()).as("still running when its outputs are open").isTrue();
+        assertThat(System.nanoTime()).as("outputs open within 120 s").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    } finally {
+      detect.destroy(); // SIGTERM, as Ctrl-C: the JVM runs its shutdown hooks
+      assertThat(detect.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    assertThat(hasEntry(dir, ".events.jsonl.") || hasEntry(dir, ".alerts.jsonl."))
+        .as("partial outputs hold raw records")
+        .isFalse();
+    assertThat(hasEntry(tmp, "vigil-detect")).as("the scratch directory of dead letters").isFalse();
+    assertThat(dir.resolve("events.jsonl")).doesNotExist();
+  }
+
+  private static boolean hasEntry(Path directory, String prefix) throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.anyMatch(entry -> entry.getFileName().toString().startsWith(prefix));
     }
   }
 
@@ -102,6 +169,14 @@ class DetectCommandITCase {
             "sub/trail.json:3");
     assertThat(detected)
         .containsExactlyInAnyOrderElementsOf(origins("n.jsonl", "n.jsonl.deadletters.jsonl"));
+    assertThat(Stream.of("d.jsonl", "d.dead.jsonl", "n.jsonl", "n.jsonl.deadletters.jsonl"))
+        .as("raw records: owner-only, whatever the umask")
+        .allSatisfy(
+            name ->
+                assertThat(
+                        PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(dir.resolve(name))))
+                    .isEqualTo("rw-------"));
 
     List<String> detectLines = detect.stderrLines();
     List<String> normalizeLines = normalize.stderrLines();
@@ -266,9 +341,11 @@ class DetectCommandITCase {
     assertThat(parse(Files.readAllLines(dir.resolve("alerts.jsonl"))))
         .extracting(a -> a.get("detection").asText())
         .contains("root_token_use");
-    assertThat(Files.getPosixFilePermissions(dir.resolve("alerts.jsonl")))
-        .as("the umask decides, as for any file the user writes")
-        .isEqualTo(Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain.txt"))));
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("alerts.jsonl"))))
+        .as("alerts come from raw records: owner-only, whatever the umask")
+        .isEqualTo("rw-------");
     // Renamed onto, the pipe would have become a regular file (and /dev/null, for root, too).
     assertThat(Files.isRegularFile(pipe)).isFalse();
     assertThat(parse(received.get(30, TimeUnit.SECONDS).lines().toList()))

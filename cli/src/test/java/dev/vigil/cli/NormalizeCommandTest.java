@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -163,6 +164,34 @@ class NormalizeCommandTest {
             "  dead-lettered by reason: MISSING_TIME 1",
             "  dead-lettered by source: VAULT 1",
             "  dead letters written to events.jsonl.deadletters.jsonl");
+  }
+
+  @Test
+  void eventsAndDeadLettersAreOwnerOnlyWhateverTheUmaskAlsoOverAnExistingFile() throws IOException {
+    write("in.log", VAULT_1 + "\nnot json\n");
+    Path earlier = Files.writeString(dir.resolve("events.jsonl"), "an earlier run's events\n");
+    Files.setPosixFilePermissions(earlier, PosixFilePermissions.fromString("rw-r--r--"));
+
+    CliRun.Result toFile = cli.execute("normalize", "--out", "events.jsonl", "in.log");
+    CliRun.Result toStdout = cli.execute("normalize", "in.log");
+
+    assertThat(toFile.exitCode()).isEqualTo(2);
+    assertThat(toStdout.exitCode()).isEqualTo(2);
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(file -> !file.endsWith("in.log")).toList();
+    }
+    assertThat(files)
+        .extracting(file -> file.getFileName().toString())
+        .hasSize(3)
+        .contains("events.jsonl", "events.jsonl.deadletters.jsonl");
+    assertThat(files)
+        .as("raw records: not readable by other local accounts")
+        .allSatisfy(
+            file ->
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .as(file.getFileName().toString())
+                    .isEqualTo("rw-------"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.vigil.reports;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.ingest.io.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -158,12 +159,22 @@ public final class ReportFiles {
   private static FileDigest put(Path directory, String name, byte[] content) throws IOException {
     Path target = directory.resolve(name);
     Path temporary = directory.resolve("." + name + ".tmp");
-    Files.write(temporary, content);
     try {
-      Files.move(
-          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+      OwnerOnlyFiles.write(temporary, content);
+      try {
+        Files.move(
+            temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      // A full disk or a failed rename leaves no half-written copy of the report behind.
+      try {
+        Files.deleteIfExists(temporary);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
     }
     return new FileDigest(name, FileDigest.sha256Hex(content), content.length);
   }

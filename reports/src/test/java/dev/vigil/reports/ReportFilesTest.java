@@ -10,12 +10,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -205,6 +207,38 @@ class ReportFilesTest {
       assertThat(Files.readString(out.resolve(name))).as(name).doesNotContain("s3cr3t", "\"raw\"");
     }
     assertThat(pdfText(out)).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void everyFileIsOwnerOnlyWhateverTheUmask() throws IOException {
+    Path out = write("out", keys.getPrivate());
+
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.toList())
+          .as("actors, user names and addresses of the period")
+          .hasSize(7)
+          .allSatisfy(
+              file ->
+                  assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                      .as(file.getFileName().toString())
+                      .isEqualTo("rw-------"));
+    }
+  }
+
+  @Test
+  void aFailedWriteLeavesNoTemporaryCopyOfTheReport() throws IOException {
+    Path out = temp.resolve("out");
+    // A non-empty directory where the CSV goes: the rename over it fails.
+    Files.createDirectories(out.resolve("alerts.csv/blocking"));
+
+    assertThatThrownBy(
+            () -> ReportFiles.write(report(Fixtures.run(temp.resolve("run"))), out, null))
+        .isInstanceOf(IOException.class);
+
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(file -> file.getFileName().toString()).toList())
+          .containsExactly("alerts.csv");
+    }
   }
 
   @Test

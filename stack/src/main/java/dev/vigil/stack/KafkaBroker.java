@@ -1,5 +1,6 @@
 package dev.vigil.stack;
 
+import dev.vigil.ingest.io.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +117,8 @@ final class KafkaBroker implements ManagedComponent {
     OptionalInt saslPort = ports.length > 2 ? OptionalInt.of(ports[2]) : OptionalInt.empty();
     try {
       Files.createDirectories(logsDir());
-      Files.createDirectories(dataDir());
+      // The raw topics hold audit records as they came: owner-only, whatever the umask.
+      OwnerOnlyFiles.ownDirectory(dataDir());
       Path serverProperties = directory.resolve("server.properties");
       Files.writeString(serverProperties, serverProperties(port, controllerPort, saslPort));
       Path log4jConfig = directory.resolve("log4j2.properties");

@@ -2,6 +2,7 @@ package dev.vigil.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.ingest.io.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -107,9 +108,12 @@ final class OpenSearchNode implements ManagedComponent {
     try {
       unpackDistribution();
       Path tmp = directory.resolve("tmp");
-      for (Path dir : List.of(logsDir(), dataDir(), tmp)) {
+      for (Path dir : List.of(logsDir(), tmp)) {
         Files.createDirectories(dir);
       }
+      // The indices hold every event with its raw record: owner-only, whatever the umask (the
+      // node's user, when it runs as one, becomes the owner below).
+      OwnerOnlyFiles.ownDirectory(dataDir());
       Files.writeString(
           home().resolve("config/opensearch.yml"), openSearchYml(httpPort, transportPort));
       Files.writeString(

@@ -61,6 +61,14 @@ class LocalStackITCase {
               assertThat(component.change()).isEqualTo("started");
             });
     assertThat(progress).contains("starting Kafka", "starting OpenSearch");
+    assertThat(List.of("kafka/data", "opensearch/data"))
+        .as("raw topics and indices hold raw records: owner-only, whatever the umask")
+        .allSatisfy(
+            data ->
+                assertThat(
+                        PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(stateDir.resolve(data))))
+                    .isEqualTo("rwx------"));
     long kafkaPid = up.component(Component.KAFKA).pid().getAsLong();
     long openSearchPid = up.component(Component.OPENSEARCH).pid().getAsLong();
     assertThat(up.kafka().orElseThrow().bootstrapServers()).startsWith("127.0.0.1:");

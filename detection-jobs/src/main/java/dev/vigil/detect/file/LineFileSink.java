@@ -1,5 +1,6 @@
 package dev.vigil.detect.file;
 
+import dev.vigil.ingest.io.OwnerOnlyFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Serializable;
@@ -104,12 +105,16 @@ public final class LineFileSink<T> implements Sink<T> {
       }
       Path parent = targetPath.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      // Not Files.createTempFile: it makes the file owner-only (0600), and the output would differ
-      // from every other file the user writes (the umask decides, as for vigil normalize).
+      // Owner-only whatever the umask: alerts, events and dead letters carry raw records, and the
+      // rename keeps this mode on the target.
       temporary =
-          Files.createFile(
+          OwnerOnlyFiles.createFile(
               parent.resolve(
                   "." + targetPath.getFileName() + "." + UUID.randomUUID() + ".partial"));
+      // Ctrl-C or SIGTERM end the JVM without closing this writer: the partial file, raw records
+      // and all, would stay beside the target. (After a commit the name is gone; a kill -9 still
+      // leaves the file, owner-only.)
+      temporary.toFile().deleteOnExit();
       out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
     }
 

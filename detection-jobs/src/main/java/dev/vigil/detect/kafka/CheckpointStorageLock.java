@@ -1,13 +1,13 @@
 package dev.vigil.detect.kafka;
 
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.io.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -71,7 +71,8 @@ public final class CheckpointStorageLock implements AutoCloseable {
     Path file = root.get().resolve(FILE);
     FileChannel channel;
     try {
-      Files.createDirectories(root.get());
+      // Checkpoints hold operator state (events held for a window, their raw records among them).
+      OwnerOnlyFiles.createDirectories(root.get());
       // No TRUNCATE_EXISTING: the holder's content must survive another run's open.
       channel =
           FileChannel.open(

@@ -592,6 +592,21 @@ class VigilConfigLoaderTest {
   }
 
   @Test
+  void anInlineSecretThatReadsAsAYamlAliasIsNotQuotedBack() {
+    // Unquoted, "*Xy9-hunter2" is a YAML alias: refused before any key is looked at.
+    failsWith(
+            """
+            opensearch:
+              url: http://127.0.0.1:9200
+              password: *Xy9-hunter2
+            """,
+            3,
+            "",
+            "an unquoted value starting with '*' reads as a YAML alias; quote the value")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+  }
+
+  @Test
   void aSecretComesFromOneOfEnvOrFile() {
     failsWith(
         """

@@ -3,10 +3,13 @@ package dev.vigil.detect.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +53,44 @@ class LineFileSinkTest {
   }
 
   @Test
+  void aRunEndedBySigtermLeavesNoPartialFile() throws Exception {
+    Path target = dir.resolve("events.jsonl");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                PartialFileWriter.class.getName(),
+                target.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(60, TimeUnit.SECONDS))
+          .isEqualTo("open");
+      assertThat(dir).isDirectoryContaining("glob:**.partial");
+    } finally {
+      process.destroy(); // SIGTERM, as Ctrl-C: the JVM runs its shutdown hooks
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    assertThat(dir)
+        .as("the partial file holds raw records")
+        .isDirectoryNotContaining("glob:**.partial");
+    assertThat(target).doesNotExist();
+  }
+
+  private static String readLine(BufferedReader reader) {
+    try {
+      return reader.readLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void closingAFailedRunWhoseTargetCannotTakeTheRestDoesNotThrow() throws Exception {
     // A pipe whose reader has gone: the write of the held lines fails (as on a full disk). Flink
     // closes the writers of a failed task as its clean-up, where an exception is fatal to the
@@ -79,7 +120,7 @@ class LineFileSinkTest {
   }
 
   /** A context at parallelism 1, all that the sink asks of it. */
-  private static WriterInitContext context() {
+  static WriterInitContext context() {
     TaskInfoImpl task = new TaskInfoImpl("test", 1, 0, 1, 0);
     return (WriterInitContext)
         Proxy.newProxyInstance(

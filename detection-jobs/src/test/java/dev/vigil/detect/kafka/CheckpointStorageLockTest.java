@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,22 @@ class CheckpointStorageLockTest {
           .hasMessageStartingWith("another vigil run (pid 4242, since 2026-11-24 13:20:05 UTC)");
     }
     CheckpointStorageLock.acquire(storage.toString()).orElseThrow().close();
+  }
+
+  @Test
+  void aStorageItCreatesIsOwnerOnlyAndAnExistingOneKeepsItsMode() throws Exception {
+    Path created = dir.resolve("state/checkpoints");
+    Path existing = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(existing, PosixFilePermissions.fromString("rwxr-x---"));
+
+    CheckpointStorageLock.acquire(created.toString()).orElseThrow().close();
+    CheckpointStorageLock.acquire(existing.toString()).orElseThrow().close();
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(created)))
+        .as("checkpoints hold events and their raw records")
+        .isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)))
+        .isEqualTo("rwxr-x---");
   }
 
   @Test

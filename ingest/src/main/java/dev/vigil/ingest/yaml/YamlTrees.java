@@ -8,15 +8,18 @@ import java.io.StringReader;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -115,15 +118,22 @@ public final class YamlTrees {
    * holds for every alias.
    */
   private static void refuseAliases(Yaml yaml, String text) throws InvalidYamlException {
+    Set<String> anchors = new HashSet<>();
     for (Event event : yaml.parse(new StringReader(text))) {
       if (event instanceof AliasEvent alias) {
-        throw new InvalidYamlException(
-            List.of(
-                new Problem(
-                    alias.getStartMark().getLine() + 1,
-                    "YAML aliases are not accepted (*"
-                        + alias.getAnchor()
-                        + "); write the value out where it is used")));
+        int line = alias.getStartMark().getLine() + 1;
+        // An alias of no anchor is a value that starts with '*' (a password, a wildcard):
+        // never quoted back, since it may be a secret written where it does not belong.
+        String message =
+            anchors.contains(alias.getAnchor())
+                ? "YAML aliases are not accepted (*"
+                    + alias.getAnchor()
+                    + "); write the value out where it is used"
+                : "an unquoted value starting with '*' reads as a YAML alias; quote the value";
+        throw new InvalidYamlException(List.of(new Problem(line, message)));
+      }
+      if (event instanceof NodeEvent node && node.getAnchor() != null) {
+        anchors.add(node.getAnchor());
       }
     }
   }

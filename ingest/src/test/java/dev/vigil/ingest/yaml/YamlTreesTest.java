@@ -36,6 +36,14 @@ class YamlTreesTest {
   }
 
   @Test
+  void aValueStartingWithAStarIsNotQuotedBackSinceItMayBeASecret() {
+    assertThat(problems("opensearch:\n  password: *PLAINTEXT-SECRET\n"))
+        .containsExactly(
+            new YamlTrees.Problem(
+                2, "an unquoted value starting with '*' reads as a YAML alias; quote the value"));
+  }
+
+  @Test
   void aSyntaxErrorBeforeAnAliasIsReportedAsSuch() {
     assertThat(problems("a: b: c\nd: *x\n")).hasSize(1);
     assertThat(problems("a: b: c\nd: *x\n").get(0).message()).startsWith("invalid YAML: ");
