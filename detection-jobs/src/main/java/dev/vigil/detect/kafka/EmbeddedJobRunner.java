@@ -225,57 +225,25 @@ public final class EmbeddedJobRunner {
 
   /**
    * Runs on a MiniCluster until the job ends or the JVM is asked to stop (Ctrl-C, SIGTERM), which
-   * stops the job with a final savepoint ({@link Running#stop}) and tells {@code onStop}; a stop
-   * before the job runs only tells it so ({@link StopListener#stoppedBeforeStart}).
+   * stops the job with a final savepoint ({@link Running#stop}) and tells the hook's listener; a
+   * stop before the job runs only tells it so ({@link StopListener#stoppedBeforeStart}).
    *
    * @param rules what {@link JobPreflight#check} returned
    * @param resumeFrom the checkpoint or savepoint to resume from: {@link ResumePoint#latest} of
    *     {@code checkpoints.storage} for {@code vigil run}
-   * @param onStart told once the cluster has taken the job, which then runs, with the address of
-   *     the cluster's REST API ({@link Running#restAddress})
+   * @param allowDroppedState leave behind the state of operators the job no longer has
+   * @param onStart told once the job is past its restore, which then runs, with the address of the
+   *     cluster's REST API ({@link Running#restAddress}); a job that cannot take its saved state
+   *     fails before that, and its result says why
    * @param onStatus told, one line each, of the existing indices the OpenSearch index templates
    *     gave new fields before the start ({@link JobPreflight#prepare(VigilConfig, Consumer)}),
    *     then of failed checkpoints, failures, restarts and recoveries while the job runs ({@link
    *     JobWatch}), until it is stopped
+   * @param shutdownStop the hook the caller installed before its own checks, so that a signal
+   *     during them is reported too: it stops the job once it runs, and is closed (removed) when
+   *     the job has ended
    * @return the job's result
    * @throws EmbeddedClusterException when the embedded cluster cannot start or take the job
-   */
-  public static JobResult run(
-      VigilConfig config,
-      RuleSet rules,
-      Optional<String> resumeFrom,
-      Consumer<URI> onStart,
-      Consumer<String> onStatus,
-      StopListener onStop)
-      throws RuleException, InterruptedException {
-    return run(config, rules, resumeFrom, false, onStart, onStatus, onStop);
-  }
-
-  /**
-   * As {@link #run(VigilConfig, RuleSet, Optional, Consumer, Consumer, StopListener)}, leaving
-   * behind the state of operators the job no longer has when {@code allowDroppedState}. {@code
-   * onStart} is told once the job is past its restore: a job that cannot take its saved state fails
-   * before that, and its result says why.
-   */
-  public static JobResult run(
-      VigilConfig config,
-      RuleSet rules,
-      Optional<String> resumeFrom,
-      boolean allowDroppedState,
-      Consumer<URI> onStart,
-      Consumer<String> onStatus,
-      StopListener onStop)
-      throws RuleException, InterruptedException {
-    try (ShutdownStop shutdownStop = ShutdownStop.install(onStop)) {
-      return run(config, rules, resumeFrom, allowDroppedState, onStart, onStatus, shutdownStop);
-    }
-  }
-
-  /**
-   * As {@link #run(VigilConfig, RuleSet, Optional, boolean, Consumer, Consumer, StopListener)},
-   * with a shutdown hook the caller installed before its own checks, so that a signal during them
-   * is reported too: {@code shutdownStop} stops the job once it runs, and is closed (its hook
-   * removed) when the job has ended.
    */
   public static JobResult run(
       VigilConfig config,

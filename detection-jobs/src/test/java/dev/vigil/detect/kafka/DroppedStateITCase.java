@@ -62,15 +62,19 @@ class DroppedStateITCase {
     String savepoint = ((EmbeddedJobRunner.Stop.WithSavepoint) stop).path();
 
     List<URI> started = new CopyOnWriteArrayList<>();
-    JobResult refused =
-        EmbeddedJobRunner.run(
-            withoutKafkaAlerts,
-            JobPreflight.check(withoutKafkaAlerts),
-            Optional.of(savepoint),
-            false,
-            started::add,
-            status -> {},
-            new Silent());
+    JobResult refused;
+    try (EmbeddedJobRunner.ShutdownStop shutdownStop =
+        EmbeddedJobRunner.ShutdownStop.install(new Silent())) {
+      refused =
+          EmbeddedJobRunner.run(
+              withoutKafkaAlerts,
+              JobPreflight.check(withoutKafkaAlerts),
+              Optional.of(savepoint),
+              false,
+              started::add,
+              status -> {},
+              shutdownStop);
+    }
 
     assertThat(started).as("nothing said to run before the restore").isEmpty();
     assertThat(refused.getApplicationStatus().deriveJobStatus()).isEqualTo(JobStatus.FAILED);
