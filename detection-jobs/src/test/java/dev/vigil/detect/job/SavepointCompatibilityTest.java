@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -45,7 +46,7 @@ class SavepointCompatibilityTest {
 
   @Test
   void everyCheckedInReleaseIsTested() throws Exception {
-    try (var releases = java.nio.file.Files.list(SavepointSnapshotGenerator.SAVEPOINTS)) {
+    try (var releases = Files.list(SavepointSnapshotGenerator.SAVEPOINTS)) {
       assertThat(releases.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrderElementsOf(RELEASES);
     }

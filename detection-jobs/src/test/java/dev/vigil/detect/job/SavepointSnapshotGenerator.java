@@ -2,6 +2,7 @@ package dev.vigil.detect.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.detect.JobOptions;
 import dev.vigil.detect.RuleSet;
 import dev.vigil.detect.route.Routes;
 import dev.vigil.event.AuditEvent;
@@ -82,7 +83,7 @@ class SavepointSnapshotGenerator {
 
   /** The job's detect operator as this release constructs it (DetectionJob.build). */
   static DetectionOperator detectionOperator(RuleSet rules) {
-    return new DetectionOperator(rules, Duration.ofDays(1));
+    return new DetectionOperator(rules, JobOptions.DEFAULT_VAULT_PAIR_MEMORY);
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, AlertRecord> detect(
