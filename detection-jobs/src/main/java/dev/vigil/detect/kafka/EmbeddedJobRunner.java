@@ -56,20 +56,23 @@ import org.apache.kafka.common.TopicPartition;
  * start: a job that cannot take its saved state fails there, and its result says why.
  *
  * <p>Stopping: {@link Running#stop} is Flink's stop-with-savepoint, without draining, bounded by
- * {@code checkpoints.final_savepoint_timeout}; the savepoint is what keeps a restart from paging
- * twice, since nothing the stopped run did is after it, while everything after the last checkpoint
- * is done again. A savepoint that fails or is late falls back to a cancel ({@link Stop.Cancelled}
- * says whether a checkpoint was retained). {@link #run} stops from a JVM shutdown hook (Ctrl-C,
- * SIGTERM; {@link ShutdownStop}, installed before the start's checks so that a signal during them
- * is reported too) while its own thread may be closing the same handle as the job ends, so {@code
- * stop} and {@code close} are synchronized and {@code close} is idempotent; waits are bounded so a
- * stuck job cannot hold the JVM, whose exit ends the cluster's threads in the end.
+ * {@code checkpoints.final_savepoint_timeout}, asked for once every task runs (Flink refuses it
+ * before, and a stop soon after the start would otherwise lose the savepoint); the savepoint is
+ * what keeps a restart from paging twice, since nothing the stopped run did is after it, while
+ * everything after the last checkpoint is done again. A savepoint that fails or is late falls back
+ * to a cancel ({@link Stop.Cancelled} says whether a checkpoint was retained). {@link #run} stops
+ * from a JVM shutdown hook (Ctrl-C, SIGTERM; {@link ShutdownStop}, installed before the start's
+ * checks so that a signal during them is reported too) while its own thread may be closing the same
+ * handle as the job ends, so {@code stop} and {@code close} are synchronized and {@code close} is
+ * idempotent; waits are bounded so a stuck job cannot hold the JVM, whose exit ends the cluster's
+ * threads in the end.
  */
 public final class EmbeddedJobRunner {
 
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
-  private static final Duration RESTORE_POLL = Duration.ofMillis(50);
+  // How often a start or a stop asks the cluster whether the job (or each of its tasks) runs yet.
+  private static final Duration POLL = Duration.ofMillis(50);
 
   private EmbeddedJobRunner() {}
 
@@ -350,7 +353,7 @@ public final class EmbeddedJobRunner {
       if (status != JobStatus.INITIALIZING) {
         return !status.isGloballyTerminalState();
       }
-      Thread.sleep(RESTORE_POLL.toMillis());
+      Thread.sleep(POLL.toMillis());
     }
     return false;
   }
@@ -460,9 +463,12 @@ public final class EmbeddedJobRunner {
      * Stops the job with a final savepoint under {@link ResumePoint#savepointDirectory} (Flink's
      * stop-with-savepoint, without draining: open windows stay open in the savepoint, and the sinks
      * commit what they wrote before it), waiting at most {@code
-     * checkpoints.final_savepoint_timeout}. A savepoint that fails or does not complete in time
-     * leaves the job running; it is then cancelled, as {@link #cancel} does. This is what the
-     * shutdown hook of {@link EmbeddedJobRunner#run} calls on Ctrl-C and SIGTERM.
+     * checkpoints.final_savepoint_timeout}: first, if need be, for every task to run (Flink takes
+     * no savepoint while a task is still being deployed or initialized, as soon after the start),
+     * then for the savepoint. A job that ends meanwhile is {@link Stop.AlreadyEnded}. A savepoint
+     * that fails or does not complete in time leaves the job running; it is then cancelled, as
+     * {@link #cancel} does. This is what the shutdown hook of {@link EmbeddedJobRunner#run} calls
+     * on Ctrl-C and SIGTERM.
      *
      * @return how the job ended, as also told to {@code listener}
      */
@@ -473,7 +479,25 @@ public final class EmbeddedJobRunner {
         return ended;
       }
       Duration timeout = checkpoints.finalSavepointTimeout();
+      long deadline = System.nanoTime() + timeout.toNanos();
       listener.savepointRequested(timeout);
+      if (!awaitEveryTaskRunning(deadline)) {
+        Stop stop;
+        if (result().isDone()) {
+          stop = new Stop.AlreadyEnded();
+        } else {
+          cancel();
+          stop =
+              new Stop.Cancelled(
+                  "not every task of the job was running within "
+                      + Durations.format(timeout)
+                      + " (checkpoints.final_savepoint_timeout), and Flink takes a savepoint"
+                      + " only of a job whose tasks all run",
+                  checkpoints.retainOnCancel());
+        }
+        listener.stopped(stop);
+        return stop;
+      }
       Stop stop;
       try {
         String location =
@@ -483,7 +507,7 @@ public final class EmbeddedJobRunner {
                     ResumePoint.savepointDirectory(checkpoints.storage()),
                     false,
                     SavepointFormatType.CANONICAL)
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                .get(remaining(deadline), TimeUnit.NANOSECONDS);
         stop = new Stop.WithSavepoint(ResumePoint.display(location));
         awaitEnd();
       } catch (TimeoutException e) {
@@ -501,6 +525,37 @@ public final class EmbeddedJobRunner {
       }
       listener.stopped(stop);
       return stop;
+    }
+
+    /**
+     * Waits, until {@code deadline} ({@link System#nanoTime}), for the job and every one of its
+     * tasks to run ({@link JobHealth#everyTaskRunning}): a stop soon after the start (or during a
+     * restart) finds tasks still being deployed or initialized, the exactly-once alerts sink's
+     * transactional producer for instance, and Flink refuses a savepoint until they run. Whether
+     * they all run; false too when the job ended meanwhile.
+     */
+    private boolean awaitEveryTaskRunning(long deadline) throws InterruptedException {
+      while (!result().isDone()) {
+        try {
+          if (JobHealth.everyTaskRunning(
+              cluster.getExecutionGraph(job).get(remaining(deadline), TimeUnit.NANOSECONDS))) {
+            return true;
+          }
+        } catch (ExecutionException e) {
+          // Not answered this time (the job's JobManager still being created): asked again.
+        } catch (TimeoutException e) {
+          return false;
+        }
+        if (remaining(deadline) <= 0) {
+          return false;
+        }
+        Thread.sleep(Math.min(POLL.toMillis(), TimeUnit.NANOSECONDS.toMillis(remaining(deadline))));
+      }
+      return false;
+    }
+
+    private static long remaining(long deadline) {
+      return Math.max(0, deadline - System.nanoTime());
     }
 
     /** The job's latest failure, when it has one and the cluster answers. */

@@ -88,17 +88,9 @@ final class JobHealth {
         restored = restoredStats == null ? -1 : restoredStats.getCheckpointId();
       }
       ErrorInfo failure = graph.getFailureInfo();
-      long runningSince = 0;
       int restarts = 0;
       for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
-        AccessExecution execution = vertex.getCurrentExecutionAttempt();
-        restarts = Math.max(restarts, execution.getAttemptNumber());
-        if (runningSince >= 0) {
-          runningSince =
-              execution.getState() == ExecutionState.RUNNING
-                  ? Math.max(runningSince, execution.getStateTimestamp(ExecutionState.RUNNING))
-                  : -1;
-        }
+        restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
       }
       return new Snapshot(
           graph.getState(),
@@ -110,9 +102,34 @@ final class JobHealth {
           restored,
           failure == null ? -1 : failure.getTimestamp(),
           failure == null ? null : failure.getException().deserializeError(classLoader),
-          runningSince,
+          JobHealth.runningSince(graph),
           restarts);
     }
+  }
+
+  /**
+   * When the last of the job's tasks started running (epoch ms), or -1 while any is not running
+   * (being deployed, initializing, restarting); 0 for a graph without tasks.
+   */
+  static long runningSince(AccessExecutionGraph graph) {
+    long since = 0;
+    for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
+      AccessExecution execution = vertex.getCurrentExecutionAttempt();
+      if (execution.getState() != ExecutionState.RUNNING) {
+        return -1;
+      }
+      since = Math.max(since, execution.getStateTimestamp(ExecutionState.RUNNING));
+    }
+    return since;
+  }
+
+  /**
+   * Whether the job runs and so does every one of its tasks: what Flink needs before it takes a
+   * checkpoint or savepoint (until then it refuses one, "Not all required tasks are currently
+   * running").
+   */
+  static boolean everyTaskRunning(AccessExecutionGraph graph) {
+    return graph.getState() == JobStatus.RUNNING && runningSince(graph) >= 0;
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -184,6 +185,69 @@ class GracefulStopITCase {
           .extracting(ResumePoint::kind)
           .isEqualTo(ResumePoint.Kind.SAVEPOINT);
     }
+  }
+
+  /**
+   * A stop that comes as soon as the job is submitted, while its JobManager is still being created:
+   * the stop waits for the job and its tasks to run, within {@code final_savepoint_timeout}, and
+   * then takes the savepoint, instead of cancelling a job that only just started.
+   */
+  @Test
+  @Timeout(600)
+  void aStopRightAfterTheSubmissionStillEndsWithTheFinalSavepoint(KafkaEndpoint kafka)
+      throws Exception {
+    assertAnEarlyStopEndsWithTheFinalSavepoint(kafka, running -> {});
+  }
+
+  /**
+   * A stop that comes as soon as the job runs (when {@code vigil run} says it started and hands it
+   * to its Ctrl-C hook), while some of its tasks are still being deployed and initialized (the
+   * exactly-once alerts sink's transactional producer starting): Flink refuses a savepoint until
+   * every task runs ("Not all required tasks are currently running"), so the stop waits for that.
+   */
+  @Test
+  @Timeout(600)
+  void aStopAsSoonAsTheJobRunsStillEndsWithTheFinalSavepoint(KafkaEndpoint kafka) throws Exception {
+    assertAnEarlyStopEndsWithTheFinalSavepoint(
+        kafka,
+        running ->
+            await(
+                () -> running.cluster().getJobStatus(running.jobId()).join() == JobStatus.RUNNING,
+                Duration.ofMinutes(2),
+                "the job running"));
+  }
+
+  private void assertAnEarlyStopEndsWithTheFinalSavepoint(
+      KafkaEndpoint kafka, BeforeStop beforeStop) throws Exception {
+    RawTopicsFixture fixture = new RawTopicsFixture(kafka.bootstrapServers());
+    Path storage = dir.resolve("checkpoints");
+    VigilConfig config =
+        fixture.config(
+            dir,
+            "interval: 4m\nmin_pause: 4m\ntimeout: 30s\nstorage: " + storage,
+            "exactly_once",
+            "",
+            Duration.ofSeconds(2));
+    RecordingListener listener = new RecordingListener();
+
+    EmbeddedJobRunner.Stop stop;
+    try (EmbeddedJobRunner.Running running = EmbeddedJobRunner.start(config, Optional.empty())) {
+      beforeStop.accept(running);
+      stop = running.stop(listener);
+    }
+
+    assertThat(stop).isInstanceOf(EmbeddedJobRunner.Stop.WithSavepoint.class);
+    assertThat(listener.heard)
+        .containsExactly("savepoint requested within 30s", "stopped: " + stop);
+    assertThat(ResumePoint.latest(config.checkpoints().storage()))
+        .get()
+        .extracting(ResumePoint::kind, ResumePoint::path)
+        .containsExactly(
+            ResumePoint.Kind.SAVEPOINT, ((EmbeddedJobRunner.Stop.WithSavepoint) stop).path());
+  }
+
+  private interface BeforeStop {
+    void accept(EmbeddedJobRunner.Running running) throws Exception;
   }
 
   /**
