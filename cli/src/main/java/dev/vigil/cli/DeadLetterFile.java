@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.event.DeadLetter;
 import dev.vigil.ingest.io.OwnerOnlyFiles;
+import dev.vigil.ingest.io.PartialFile;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -15,6 +16,10 @@ import java.nio.file.Path;
  * there are none), else, when events go to stdout, a device or a pipe, a timestamped file in the
  * working directory that is created only when the first dead letter arrives and never overwrites an
  * existing file.
+ *
+ * <p>A file is written whole or not at all, as {@code vigil detect} writes its outputs: to a {@link
+ * PartialFile} that takes its name only on {@link #commit}, once the run has read all its inputs; a
+ * failed run {@link #discard}s it. A device or pipe is written in place.
  */
 final class DeadLetterFile implements Closeable {
 
@@ -23,6 +28,7 @@ final class DeadLetterFile implements Closeable {
   private final OutputFormat format;
   private final Path path;
   private final boolean createNew;
+  private PartialFile file;
   private OutputFormat.RecordWriter<DeadLetter> writer;
   private Path written;
 
@@ -68,7 +74,7 @@ final class DeadLetterFile implements Closeable {
     writer.write(deadLetter);
   }
 
-  /** The file written to, or null when none was created. */
+  /** The file written to, once {@link #commit committed}; null before, or when none was created. */
   Path written() {
     return written;
   }
@@ -79,10 +85,27 @@ final class DeadLetterFile implements Closeable {
   }
 
   private void open() throws IOException {
-    written = createNew ? claimFreeName(path, OwnerOnlyFiles::createFile) : path;
+    file = PartialFile.create(path);
     writer =
         format.deadLetters(
-            new BufferedOutputStream(OwnerOnlyFiles.newOutputStream(written), 65536));
+            new BufferedOutputStream(OwnerOnlyFiles.newOutputStream(file.path()), 65536));
+  }
+
+  /**
+   * Gives the whole file its name, after {@link #close}: the path replaced, or for {@link
+   * #onDemand} the first free name.
+   */
+  void commit() throws IOException {
+    if (file != null) {
+      written = createNew ? file.commit(whole -> moveToNewName(whole, path)) : file.commit();
+    }
+  }
+
+  /** Removes what a failed run wrote, after {@link #close}; a device or pipe keeps it. */
+  void discard() throws IOException {
+    if (file != null) {
+      file.discard();
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.detect.file.LineFileSink;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.Source;
@@ -9,6 +8,7 @@ import dev.vigil.ingest.NormalizerLimits;
 import dev.vigil.ingest.RawRecord;
 import dev.vigil.ingest.io.IoProblems;
 import dev.vigil.ingest.io.OwnerOnlyFiles;
+import dev.vigil.ingest.io.PartialFile;
 import dev.vigil.ingest.io.RecordSplitter;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -39,7 +39,9 @@ import picocli.CommandLine.TypeConversionException;
  * written in that same order ({@link NormalizePipeline}), with a bounded number of records in
  * flight, so memory does not grow with the input and the output does not depend on the thread
  * count. Every record ends as an event or a dead letter; dead letters always land in a file (see
- * {@link DeadLetterFile}), and the exit code says whether there were any.
+ * {@link DeadLetterFile}), and the exit code says whether there were any. Files are written whole
+ * or not at all, as {@code vigil detect} writes them ({@link PartialFile}): a failed or interrupted
+ * run leaves the previous outputs as they were; stdout, a device or a pipe streams.
  */
 @Command(
     name = "normalize",
@@ -196,42 +198,73 @@ final class NormalizeCommand implements Callable<Integer> {
       throw new CommandFailedException(
           "cannot write " + deadLetterLabel + ": " + IoProblems.innermost(e));
     }
-    OutputFormat.RecordWriter<AuditEvent> eventWriter;
+    // Events to a file go to a partial file beside it, as dead letters do (see DeadLetterFile):
+    // both take their names only once every input was read and written, so a failed or
+    // interrupted run leaves the previous outputs as they were and nothing half written that
+    // looks whole. Stdout, a device or a pipe streams.
+    PartialFile eventFile = null;
+    boolean whole = false;
     try {
-      eventWriter = format.events(eventStream(outPath));
-    } catch (IOException e) {
-      deadLetters.close();
-      throw new CommandFailedException(
-          "cannot write --out " + out + ": " + IoProblems.innermost(e));
-    }
-    try (deadLetters;
-        OutputFormat.RecordWriter<AuditEvent> events = eventWriter;
-        NormalizePipeline pipeline =
-            new NormalizePipeline(
-                normalizer,
-                format,
-                threads,
-                results(summary, progress, events, eventTarget, deadLetters))) {
-      for (InputFiles.Input input : inputs) {
-        RecordSplitter splitter =
-            new RecordSplitter(input.name(), NormalizerLimits.DEFAULTS.maxRecordBytes());
-        try (InputStream in = InputFiles.open(input, env, progress::bytesRead)) {
-          splitter.split(in, pipeline::submit);
-        } catch (IOException e) {
-          // The records before this input are written first, as a sequential run would have.
-          pipeline.flush();
-          throw new CommandFailedException(
-              "cannot read " + input.name() + ": " + IoProblems.innermost(e));
-        }
+      OutputFormat.RecordWriter<AuditEvent> eventWriter;
+      try {
+        eventFile = outPath == null ? null : PartialFile.create(outPath);
+        eventWriter = format.events(eventStream(eventFile));
+      } catch (IOException e) {
+        deadLetters.close();
+        throw new CommandFailedException(
+            "cannot write "
+                + (out == null ? "to stdout" : "--out " + out)
+                + ": "
+                + IoProblems.innermost(e));
       }
-      pipeline.flush();
-    } catch (OutputFailure e) {
-      throw new CommandFailedException(
-          "cannot write to " + e.target + ": " + IoProblems.innermost(e.getCause()));
-    } catch (IOException e) {
-      throw new CommandFailedException("cannot write the output: " + IoProblems.innermost(e));
+      try (deadLetters;
+          OutputFormat.RecordWriter<AuditEvent> events = eventWriter;
+          NormalizePipeline pipeline =
+              new NormalizePipeline(
+                  normalizer,
+                  format,
+                  threads,
+                  results(summary, progress, events, eventTarget, deadLetters))) {
+        for (InputFiles.Input input : inputs) {
+          RecordSplitter splitter =
+              new RecordSplitter(input.name(), NormalizerLimits.DEFAULTS.maxRecordBytes());
+          try (InputStream in = InputFiles.open(input, env, progress::bytesRead)) {
+            splitter.split(in, pipeline::submit);
+          } catch (IOException e) {
+            // The records before this input are written first, as a sequential run would have.
+            pipeline.flush();
+            throw new CommandFailedException(
+                "cannot read " + input.name() + ": " + IoProblems.innermost(e));
+          }
+        }
+        pipeline.flush();
+      } catch (OutputFailure e) {
+        throw new CommandFailedException(
+            "cannot write to " + e.target + ": " + IoProblems.innermost(e.getCause()));
+      } catch (IOException e) {
+        throw new CommandFailedException("cannot write the output: " + IoProblems.innermost(e));
+      } finally {
+        progress.finish();
+      }
+      try {
+        deadLetters.commit();
+      } catch (IOException e) {
+        throw new CommandFailedException(
+            "cannot write " + deadLetterLabel + ": " + IoProblems.innermost(e));
+      }
+      try {
+        if (eventFile != null) {
+          eventFile.commit();
+        }
+      } catch (IOException e) {
+        throw new CommandFailedException(
+            "cannot write --out " + out + ": " + IoProblems.innermost(e));
+      }
+      whole = true;
     } finally {
-      progress.finish();
+      if (!whole) {
+        discard(deadLetters, eventFile);
+      }
     }
     summary.print(
         env.stderr(),
@@ -275,7 +308,7 @@ final class NormalizeCommand implements Callable<Integer> {
    * to stdout go, as in {@code vigil detect}.
    */
   private boolean deadLettersBesideOut(Path outPath) {
-    return deadLetter == null && outPath != null && !LineFileSink.writtenInPlace(outPath);
+    return deadLetter == null && outPath != null && !PartialFile.writtenInPlace(outPath);
   }
 
   private Path deadLetterPath(Path outPath) {
@@ -347,10 +380,33 @@ final class NormalizeCommand implements Callable<Integer> {
     };
   }
 
-  /** Events go to the file, or to stdout without closing it (the summary still follows). */
-  private OutputStream eventStream(Path outPath) throws IOException {
-    if (outPath != null) {
-      return new BufferedOutputStream(OwnerOnlyFiles.newOutputStream(outPath), 65536);
+  /**
+   * Removes the partial files of a failed run. Quietly: the run's own failure is what the user
+   * needs to hear, and a file left here is removed again when the JVM exits (see {@link
+   * PartialFile}).
+   */
+  private static void discard(DeadLetterFile deadLetters, PartialFile eventFile) {
+    try {
+      deadLetters.discard();
+    } catch (IOException e) {
+      // Tried again at exit.
+    }
+    try {
+      if (eventFile != null) {
+        eventFile.discard();
+      }
+    } catch (IOException e) {
+      // Tried again at exit.
+    }
+  }
+
+  /**
+   * Events go to the file (its partial file, or a device or pipe in place), or to stdout without
+   * closing it (the summary still follows).
+   */
+  private OutputStream eventStream(PartialFile eventFile) throws IOException {
+    if (eventFile != null) {
+      return new BufferedOutputStream(OwnerOnlyFiles.newOutputStream(eventFile.path()), 65536);
     }
     OutputStream stdout = env.stdout();
     return new FilterOutputStream(stdout) {

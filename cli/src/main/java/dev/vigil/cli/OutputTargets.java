@@ -1,7 +1,7 @@
 package dev.vigil.cli;
 
-import dev.vigil.detect.file.LineFileSink;
 import dev.vigil.ingest.io.IoProblems;
+import dev.vigil.ingest.io.PartialFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +88,7 @@ final class OutputTargets {
       throw new CommandFailedException(
           "cannot write " + label + ": it is a directory" + directoryHint);
     }
-    if (LineFileSink.writtenInPlace(target)) {
+    if (PartialFile.writtenInPlace(target)) {
       // A device or pipe (/dev/null, a named pipe) is written in place; its directory does not
       // matter.
       if (!Files.isWritable(target)) {

@@ -11,6 +11,7 @@ import dev.vigil.event.Source;
 import dev.vigil.ingest.io.EventJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,8 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class NormalizeCommandTest {
 
@@ -510,6 +513,115 @@ class NormalizeCommandTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(OutputFormat.class)
+  void aRunWhoseDeadLettersCannotBeWrittenLeavesThePreviousEventsAndNoPartialFile(
+      OutputFormat format) throws Exception {
+    // Events first, so that the events file is part written when the dead letters fail.
+    write("in.log", (VAULT_1 + "\n").repeat(2_000) + "not json\n".repeat(2_000));
+    Path earlier = Files.writeString(dir.resolve("events"), "an earlier run's events\n");
+    // The reader takes what comes first (Avro's header) and leaves: later writes fail.
+    Path pipe = NamedPipe.make(dir.resolve("dead.pipe"));
+    CompletableFuture<Void> reader =
+        CompletableFuture.runAsync(
+            () -> {
+              try (InputStream in = Files.newInputStream(pipe)) {
+                in.read();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+
+    CliRun.Result result =
+        cli.execute(
+            "normalize",
+            "--format",
+            format.name(),
+            "--out",
+            "events",
+            "--dead-letter",
+            "dead.pipe",
+            "in.log");
+
+    reader.get(30, TimeUnit.SECONDS);
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith("vigil normalize: cannot write")
+        .endsWith(": broken pipe");
+    assertThat(earlier)
+        .as("a failed run keeps the previous output")
+        .hasContent("an earlier run's events");
+    assertThat(entries()).containsExactlyInAnyOrder("in.log", "events", "dead.pipe");
+  }
+
+  @ParameterizedTest
+  @EnumSource(OutputFormat.class)
+  void aRunWhoseEventsCannotBeWrittenLeavesThePreviousDeadLettersAndNoPartialFile(
+      OutputFormat format) throws IOException {
+    write("in.log", ("not json\n" + VAULT_1 + "\n").repeat(2_000));
+    Path earlier = Files.writeString(dir.resolve("dead"), "an earlier run's dead letters\n");
+
+    CliRun.Result result =
+        cli.execute(
+            "normalize",
+            "--format",
+            format.name(),
+            "--out",
+            "/dev/full",
+            "--dead-letter",
+            "dead",
+            "in.log");
+
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .singleElement()
+        .asString()
+        .startsWith("vigil normalize: cannot write")
+        .endsWith(": no space left on device");
+    assertThat(earlier).hasContent("an earlier run's dead letters");
+    assertThat(entries()).containsExactlyInAnyOrder("in.log", "dead");
+  }
+
+  @Test
+  void avroToAStdoutThatFailsAtOnceNamesStdout() throws IOException {
+    write("in.log", VAULT_1 + "\n");
+    OutputStream full =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("No space left on device");
+          }
+        };
+
+    // The container's header is written as the run starts, before any record.
+    CliRun.Result result = cli.stdout(full).execute("normalize", "--format", "avro", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderrLines())
+        .containsExactly("vigil normalize: cannot write to stdout: no space left on device");
+  }
+
+  @Test
+  void aStdoutRunThatFailsLeavesNoDeadLetterFile() throws IOException {
+    write("in.log", ("not json\n" + VAULT_1 + "\n").repeat(2_000));
+    OutputStream full =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("No space left on device");
+          }
+        };
+
+    CliRun.Result result = cli.stdout(full).execute("normalize", "in.log");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(entries())
+        .as("the dead letters of a failed run are not kept half written, as vigil detect's")
+        .containsExactly("in.log");
+  }
+
   @Test
   void outCreatesMissingDirectoriesForItselfAndItsDeadLetters() throws IOException {
     write("in.log", VAULT_1 + "\nnot json\n");
@@ -579,6 +691,13 @@ class NormalizeCommandTest {
     assertThat(help.stdout()).contains("--dead-letter=FILE", "Exit codes");
     assertThat(version.exitCode()).isZero();
     assertThat(version.stdout()).startsWith("vigil ").doesNotContain("unknown");
+  }
+
+  /** The names in the working directory, hidden ones included. */
+  private List<String> entries() throws IOException {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.map(file -> file.getFileName().toString()).toList();
+    }
   }
 
   private void write(String name, String content) throws IOException {

@@ -1,17 +1,15 @@
 package dev.vigil.detect.file;
 
-import dev.vigil.ingest.io.OwnerOnlyFiles;
+import dev.vigil.ingest.io.PartialFile;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -19,12 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a bounded run's output as one local file of lines, whole or not at all: lines go to a
- * temporary file beside the target, which replaces the target only at the end of the input; a
- * failed run leaves no partial output (and the target's previous content, if any). A target that
- * exists and is neither a regular file nor a directory ({@code /dev/null}, {@code /dev/stdout}, a
- * named pipe) is written in place instead: renaming onto it would replace the device or pipe with a
- * regular file (for root, {@code /dev/null} itself).
+ * Writes a bounded run's output as one local file of lines, whole or not at all (a {@link
+ * PartialFile}): lines go to a hidden file beside the target, which replaces the target only at the
+ * end of the input; a failed run leaves no partial output (and the target's previous content, if
+ * any). A device or pipe ({@code /dev/null}, a named pipe) is written in place.
  *
  * <p>Why not {@code FileSink}: it writes a directory of part files, committed on checkpoints, which
  * is what an unbounded job on a cluster needs (and what {@link dev.vigil.detect.DetectionJob#main}
@@ -78,44 +74,19 @@ public final class LineFileSink<T> implements Sink<T> {
     return new Writer();
   }
 
-  /**
-   * A device or pipe: it exists, and is neither a regular file nor a directory. Written in place,
-   * not replaced; the CLI's check of an output before a run ({@code OutputTargets}) asks the same.
-   */
-  public static boolean writtenInPlace(Path target) {
-    return Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target);
-  }
-
   private final class Writer implements SinkWriter<T> {
 
-    private final Path targetPath = Path.of(target);
-
-    /** Where lines go until the end of the input; null when the target is written in place. */
-    private final Path temporary;
+    /** The file written, whole at the end of the input or not at all. */
+    private final PartialFile file;
 
     private final BufferedWriter out;
     private final List<T> held = new ArrayList<>();
     private boolean committed;
 
     Writer() throws IOException {
-      if (writtenInPlace(targetPath)) {
-        temporary = null;
-        out = Files.newBufferedWriter(targetPath, StandardCharsets.UTF_8);
-        return;
-      }
-      Path parent = targetPath.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      // Owner-only whatever the umask: alerts, events and dead letters carry raw records, and the
-      // rename keeps this mode on the target.
-      temporary =
-          OwnerOnlyFiles.createFile(
-              parent.resolve(
-                  "." + targetPath.getFileName() + "." + UUID.randomUUID() + ".partial"));
-      // Ctrl-C or SIGTERM end the JVM without closing this writer: the partial file, raw records
-      // and all, would stay beside the target. (After a commit the name is gone; a kill -9 still
-      // leaves the file, owner-only.)
-      temporary.toFile().deleteOnExit();
-      out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
+      // Owner-only, whatever the umask: alerts, events and dead letters carry raw records.
+      file = PartialFile.create(Path.of(target));
+      out = Files.newBufferedWriter(file.path(), StandardCharsets.UTF_8);
     }
 
     @Override
@@ -143,13 +114,7 @@ public final class LineFileSink<T> implements Sink<T> {
         held.clear();
       }
       out.close();
-      if (temporary != null) {
-        Files.move(
-            temporary,
-            targetPath,
-            StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-      }
+      file.commit();
       committed = true;
     }
 
@@ -167,12 +132,10 @@ public final class LineFileSink<T> implements Sink<T> {
       } catch (IOException discarded) {
         // The run's own failure is already on its way; this one says nothing new.
       }
-      if (temporary != null) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException e) {
-          LOG.warn("cannot remove the partial output {}: {}", temporary, e.getMessage());
-        }
+      try {
+        file.discard();
+      } catch (IOException e) {
+        LOG.warn("cannot remove the partial output {}: {}", file.path(), e.getMessage());
       }
     }
   }
