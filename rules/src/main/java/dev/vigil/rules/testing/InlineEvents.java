@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.vigil.event.AuditEvent;
 import dev.vigil.ingest.io.EventJson;
+import dev.vigil.ingest.spi.NearNames;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 
@@ -84,13 +86,15 @@ public final class InlineEvents {
       Map.Entry<String, JsonNode> entry = it.next();
       Schema.Field field = schema.getField(entry.getKey());
       if (field == null) {
+        List<String> names = schema.getFields().stream().map(f -> path + f.name()).toList();
         throw new IllegalArgumentException(
             "an inline event has no field '"
                 + path
                 + entry.getKey()
                 + "' (fields: "
-                + schema.getFields().stream().map(f -> path + f.name()).toList()
-                + ")");
+                + names
+                + ")"
+                + NearNames.suggestion(path + entry.getKey(), names));
       }
       Schema record = recordOf(field.schema());
       if (record != null && entry.getValue().isObject()) {

@@ -505,10 +505,11 @@ class RuleTestRunnerTest {
         .containsExactly(
             "bad test event: an inline event has no field 'acton' (fields: [event_id, time,"
                 + " source, category, ocsf_class_uid, action, operation, outcome, denied,"
-                + " error_code, error_message, actor, src, target, raw, origin])",
+                + " error_code, error_message, actor, src, target, raw, origin]); did you mean"
+                + " 'action' or 'actor'?",
             "bad test event: an inline event has no field 'actor.nmae' (fields: [actor.id,"
                 + " actor.name, actor.type, actor.root, actor.session, actor.auth_method,"
-                + " actor.mfa, actor.policies])",
+                + " actor.mfa, actor.policies]); did you mean 'actor.name'?",
             "bad test event: time: 'yesterday' is not a UTC time such as 2024-03-01T10:00:00Z",
             "bad test event: source: 'vault' is not one of [VAULT, AWS_CLOUDTRAIL, AZURE_MONITOR,"
                 + " GCP_AUDIT]; did you mean 'VAULT'?");
