@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.vigil.ingest.spi.EventIds;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -225,8 +226,7 @@ public final class FileReportSource implements ReportSource {
             } else if (isPrivileged(event)) {
               unanswered
                   .computeIfAbsent(
-                      PrivilegedActorCount.vaultResponseId(event.eventId()),
-                      id -> new ArrayList<>(1))
+                      EventIds.vaultResponseId(event.eventId()), id -> new ArrayList<>(1))
                   .add(new TimedEvent(event, time));
             }
           }

@@ -356,12 +356,11 @@ public final class OpenSearchReportSource implements ReportSource {
     }
     Set<String> responseIds = new HashSet<>();
     page.forEach(
-        event ->
-            responseIds.add(PrivilegedActorCount.vaultResponseId(event.path("event_id").asText())));
+        event -> responseIds.add(EventIds.vaultResponseId(event.path("event_id").asText())));
     Set<String> answered = vaultEventsAmong(responseIds);
     for (JsonNode event : page) {
       String eventId = event.path("event_id").asText();
-      if (answered.contains(PrivilegedActorCount.vaultResponseId(eventId))) {
+      if (answered.contains(EventIds.vaultResponseId(eventId))) {
         continue;
       }
       PrivilegedEvent request =

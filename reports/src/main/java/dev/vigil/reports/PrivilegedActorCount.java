@@ -64,26 +64,11 @@ public record PrivilegedActorCount(
   /**
    * Whether the event is the request entry of a Vault request: a request counts once, by its
    * response entry, which holds the outcome (as the dashboards do), and by its request entry only
-   * when no response entry with its id is in the input at all ({@link #vaultResponseId}): the node
-   * died, or the entry was dropped, and a root use must not vanish from the count with it.
+   * when no response entry with its id is in the input at all ({@link EventIds#vaultResponseId}):
+   * the node died, or the entry was dropped, and a root use must not vanish from the count with it.
    */
   static boolean isVaultRequestEntry(String source, String eventId) {
     return VAULT.equals(source) && EventIds.isVaultRequestEntry(Source.VAULT, eventId);
-  }
-
-  /**
-   * The event id of the response entry of the Vault request whose request entry is {@code
-   * requestEntryId}: ingest names both entries by the request's id and the entry's type ({@code
-   * <request.id>:request} and {@code <request.id>:response}; {@code :kmip-request} and {@code
-   * :kmip-response}).
-   */
-  static String vaultResponseId(String requestEntryId) {
-    String suffix =
-        requestEntryId.endsWith(EventIds.VAULT_KMIP_REQUEST_ENTRY)
-            ? EventIds.VAULT_KMIP_REQUEST_ENTRY
-            : EventIds.VAULT_REQUEST_ENTRY;
-    return requestEntryId.substring(0, requestEntryId.length() - suffix.length())
-        + suffix.replace("request", "response");
   }
 
   /**

@@ -425,9 +425,7 @@ public final class DetectionOperator extends AbstractStreamOperator<AlertRecord>
     if (EventIds.isVaultRequestEntry(source, eventId)) {
       return RequestAlerts.REQUEST_ENTRY;
     }
-    return eventId.endsWith(":response") || eventId.endsWith(":kmip-response")
-        ? RequestAlerts.RESPONSE_ENTRY
-        : 0;
+    return EventIds.isVaultResponseEntry(source, eventId) ? RequestAlerts.RESPONSE_ENTRY : 0;
   }
 
   @Override

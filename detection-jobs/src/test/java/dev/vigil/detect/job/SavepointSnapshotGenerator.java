@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -140,13 +139,7 @@ class SavepointSnapshotGenerator {
       Routes routes,
       AuditEvent... events)
       throws Exception {
-    for (AuditEvent event : events) {
-      List<RoutedEvent> routed = new ArrayList<>();
-      GroupRouter.routed(routes, event, 0, routed::add);
-      for (RoutedEvent r : routed) {
-        harness.processElement(new StreamRecord<>(r, event.getTime().toEpochMilli()));
-      }
-    }
+    DetectionHarness.feed(harness, routes, List.of(events));
   }
 
   /** Epoch milliseconds {@code seconds} after the scenario's instant. */

@@ -82,11 +82,36 @@ public final class EventIds {
   /** How the id of a KMIP request's entry ends. */
   public static final String VAULT_KMIP_REQUEST_ENTRY = ":kmip-request";
 
+  /** How the id of the entry Vault writes when it answers a request ends. */
+  public static final String VAULT_RESPONSE_ENTRY = ":response";
+
+  /** How the id of a KMIP request's response entry ends. */
+  public static final String VAULT_KMIP_RESPONSE_ENTRY = ":kmip-response";
+
   /** Whether the event is the entry of a Vault request, written before its response. */
   public static boolean isVaultRequestEntry(dev.vigil.event.Source source, String eventId) {
     return source == dev.vigil.event.Source.VAULT
         && eventId != null
         && (eventId.endsWith(VAULT_REQUEST_ENTRY) || eventId.endsWith(VAULT_KMIP_REQUEST_ENTRY));
+  }
+
+  /** Whether the event is the entry Vault writes when it answers a request. */
+  public static boolean isVaultResponseEntry(dev.vigil.event.Source source, String eventId) {
+    return source == dev.vigil.event.Source.VAULT
+        && eventId != null
+        && (eventId.endsWith(VAULT_RESPONSE_ENTRY) || eventId.endsWith(VAULT_KMIP_RESPONSE_ENTRY));
+  }
+
+  /**
+   * The id of the response entry of the Vault request whose request entry is {@code requestEntryId}
+   * ({@code <request.id>:request} answered by {@code <request.id>:response}, {@code :kmip-request}
+   * by {@code :kmip-response}).
+   */
+  public static String vaultResponseId(String requestEntryId) {
+    boolean kmip = requestEntryId.endsWith(VAULT_KMIP_REQUEST_ENTRY);
+    String request = kmip ? VAULT_KMIP_REQUEST_ENTRY : VAULT_REQUEST_ENTRY;
+    return requestEntryId.substring(0, requestEntryId.length() - request.length())
+        + (kmip ? VAULT_KMIP_RESPONSE_ENTRY : VAULT_RESPONSE_ENTRY);
   }
 
   /** {@link #requestKey(dev.vigil.event.AuditEvent)} from an event's source and id alone. */
